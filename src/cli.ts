@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+/**
+ * The command line: declares commands and options, imports each command's module only when it
+ * runs (so `--help` and `--version` load no AWS SDK and no emulator code), and is the one error
+ * boundary: 0 ok, 1 a failed run or check, 2 usage, 130 Ctrl-C. Nothing else calls process.exit.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { ExitCode, LabError } from './errors.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const program = new Command('serverless-ops-lab')
+  .description('A guided lab for AWS serverless operations, on an embedded cloud or a real AWS account.')
+  .version(pkg.version, '-v, --version')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+program
+  .command('emulator')
+  .description('the embedded cloud: in the foreground with a request log, or start|stop|status of the background one')
+  .argument('[action]', 'start | stop | status (none: run in the foreground)')
+  .option('--port <n>', 'port to listen on (0: any free port)')
+  .option('--host <host>', 'address to bind', '127.0.0.1')
+  .option('--state-dir <dir>', 'where the cloud keeps its state')
+  .option('--workspace <dir>', "a lab workspace: use its state dir (<workspace>/.lab/state)")
+  .option('--speed <n>', 'run cloud timers N times faster', '1')
+  .addOption(new Option('--throttle-status <code>', 'status API Gateway answers for a throttled invocation').choices(['500', '502']).default('500'))
+  .option('--account-concurrency <n>', "the account's concurrent executions limit", '1000')
+  .option('--quiet', 'no request log')
+  .action(async (action: string | undefined, opts: Record<string, unknown>) => {
+    const { emulatorCommand } = await import('./commands/emulator.js');
+    await emulatorCommand(action, opts);
+  });
+
+program
+  .command('loadtest')
+  .description('a hey-compatible load test: sends requests to <url> and prints hey\'s report')
+  .argument('<url>', 'the URL to load')
+  .allowExcessArguments(false)
+  .helpOption('--help')
+  .option('-n <requests>', 'number of requests to run', '200')
+  .option('-c <concurrency>', 'number of workers to run concurrently', '50')
+  .option('-z <duration>', 'duration to send requests for (e.g. 10s, 3m); overrides -n')
+  .option('-q <rate>', 'rate limit, in queries per second per worker')
+  .option('-t <seconds>', 'timeout for each request in seconds (0: none)', '20')
+  .option('-m <method>', 'HTTP method', 'GET')
+  .option('-d <body>', 'HTTP request body')
+  .option('-D <file>', 'HTTP request body from a file')
+  .option('-H <header>', "custom HTTP header, repeatable: -H 'Accept: text/html'", (v: string, acc: string[]) => [...acc, v], [] as string[])
+  .option('-T <type>', 'Content-Type', 'text/html')
+  .option('-A <accept>', 'Accept header')
+  .option('-o <format>', 'output type: csv (default: a summary)')
+  .option('--disable-keepalive', 'a new connection for each request')
+  .option('--json', 'print the whole result as JSON')
+  .action(async (url: string, opts: Record<string, unknown>) => {
+    const { loadtestCommand } = await import('./commands/loadtest.js');
+    await loadtestCommand(url, opts);
+  });
+
+program
+  .command('deploy')
+  .description("deploy the workspace's sam-app/ to the target (copies the bundled app on a first run)")
+  .option('--workspace <dir>', 'the lab workspace', 'lab-workspace')
+  .addOption(new Option('--target <target>', 'where to deploy').choices(['local', 'aws']).default('local'))
+  .option('--profile <name>', 'aws: the credentials profile')
+  .option('--region <region>', 'aws: the region')
+  .option('--stack-name <name>', 'aws: the CloudFormation stack', 'ServerlessOps-stack')
+  .action(async (opts: Record<string, unknown>) => {
+    const { deployCommand } = await import('./commands/deploy.js');
+    await deployCommand(opts);
+  });
+
+program
+  .command('status')
+  .description('stack outputs, aliases, concurrency of the workspace')
+  .option('--workspace <dir>', 'the lab workspace', 'lab-workspace')
+  .option('--json', 'print as JSON')
+  .action(async (opts: Record<string, unknown>) => {
+    const { statusCommand } = await import('./commands/status.js');
+    await statusCommand(opts);
+  });
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await program.parseAsync(argv);
+    return ExitCode.ok;
+  } catch (err) {
+    return report(err);
+  }
+}
+
+function report(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // --help and --version end here too, with exit code 0
+    if (err.exitCode === 0) return ExitCode.ok;
+    return ExitCode.usage;
+  }
+  if (err instanceof LabError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    if (err.hint) process.stderr.write(`  ${err.hint}\n`);
+    return err.exitCode;
+  }
+  const e = err as Error;
+  process.stderr.write(`error: ${e?.message ?? String(err)}\n`);
+  if (process.env.SOL_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
+  else process.stderr.write('  (this is a bug in serverless-ops-lab; run again with SOL_DEBUG=1 for the stack trace)\n');
+  return ExitCode.failed;
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,67 @@
+/**
+ * What an emulated service declares, and what the protocol codecs and the server pipeline consume.
+ *
+ * A service is a backend (state + typed methods named after AWS operations, no HTTP) plus an
+ * operations table (routes.ts) that maps wire operation names to handlers (handlers.ts). The codecs
+ * (src/emulator/protocols/) read the table's HTTP bindings for REST protocols; they know no service.
+ */
+
+/** AWS wire protocols, as Smithy names them. */
+export type Protocol = 'restJson1' | 'awsJson1_0' | 'awsJson1_1' | 'restXml' | 'awsQuery' | 'rpcv2Cbor';
+
+/** Where a REST operation's members live on the wire (Smithy's HTTP binding traits). */
+export interface HttpBinding {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
+  /** path template with labels: `/2015-03-31/functions/{FunctionName}/invocations`; greedy: `/{Bucket}/{Key+}` */
+  path: string;
+  /** required query parameters that distinguish this route, e.g. `{ 'list-type': '2' }` */
+  queryMatch?: Record<string, string>;
+  /** query parameter (wire name) → input member */
+  query?: Record<string, string>;
+  /** request header (lower-case wire name) → input member */
+  headers?: Record<string, string>;
+  /** input member that is the whole raw body (a blob, handed over as a Buffer) */
+  payload?: string;
+  /** success status (201 for CreateFunction ...) */
+  status?: number;
+  /** output member → response header */
+  responseHeaders?: Record<string, string>;
+  /** output member written as the whole raw body (Buffer or string) */
+  responsePayload?: string;
+  /** output member whose value is the HTTP status (Invoke's StatusCode) */
+  responseStatus?: string;
+}
+
+/** Per-call facts a handler may need; never the raw HTTP request. */
+export interface CallContext {
+  requestId: string;
+  region: string;
+  accountId: string;
+  /** the endpoint clients used, e.g. `http://127.0.0.1:4566` (for URLs in answers) */
+  endpoint: string;
+}
+
+export interface Operation<I = any, O = any> {
+  /** AWS's operation name: `CreateFunction` */
+  name: string;
+  /** REST protocols only */
+  http?: HttpBinding;
+  /** read input, call the backend, return a plain object (Dates and Buffers are encoded by the codec) */
+  handle(input: I, ctx: CallContext): O | Promise<O>;
+}
+
+export interface ServiceDefinition {
+  /** our id: `lambda`, `s3`, `cloudwatch` ... */
+  id: string;
+  /** the SigV4 signing name in the credential scope */
+  signingName: string;
+  /** protocols this service is spoken in; the first is the default */
+  protocols: Protocol[];
+  /** JSON-RPC target prefix, e.g. `CodeDeploy_20141006` */
+  targetPrefix?: string;
+  /** namespace for awsJson error `__type` prefixes and the awsQuery XML namespace, when needed */
+  namespace?: string;
+  /** CloudWatch: awsQueryCompatible trait (error code → `x-amzn-query-error`) */
+  queryCompatible?: Record<string, { code: string; status: number }>;
+  operations: Operation[];
+}

@@ -1,0 +1,33 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ServiceError } from '../core/service-error.js';
+import type { Operation, ServiceDefinition } from '../core/service.js';
+
+/** An HTTP request as the codecs see it: the body already read (and gunzipped / de-chunked). */
+export interface WireRequest {
+  method: string;
+  /** path without the query, still percent-encoded */
+  path: string;
+  query: URLSearchParams;
+  /** lower-case names, as node gives them */
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface WireResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer | string;
+}
+
+export interface ParsedCall {
+  operation: Operation;
+  input: Record<string, unknown>;
+}
+
+/** One AWS protocol. Knows no service: it reads the service's operation table. */
+export interface ProtocolCodec {
+  /** find the operation and decode its input; throws ServiceError for malformed input or unknown operations */
+  parse(req: WireRequest, service: ServiceDefinition): ParsedCall;
+  serialize(call: ParsedCall, output: unknown, service: ServiceDefinition, requestId: string): WireResponse;
+  serializeError(err: ServiceError, service: ServiceDefinition, requestId: string, operation?: Operation): WireResponse;
+}

@@ -1,0 +1,64 @@
+/**
+ * The contract between the Lambda service (API, versions, aliases, concurrency admission) and the
+ * execution environments that run function code. The service admits an invocation (or throttles
+ * it) before it calls `invoke`; the runner never refuses for concurrency reasons.
+ *
+ * Modelled on serverless-offline's WorkerThreadRunner `run(event, context)` / `cleanup()`: the
+ * function's environment is passed explicitly, never taken from the host's `process.env`.
+ */
+
+/** What a version of a function needs to run. A change of any field means a new environment. */
+export interface FunctionRunConfig {
+  functionName: string;
+  /** `$LATEST` or `1`, `2` ... */
+  version: string;
+  /** unqualified function ARN */
+  functionArn: string;
+  runtime: string;
+  /** `file.export`, e.g. `src/app.handler` */
+  handler: string;
+  /** folder with the unpacked code package */
+  codeDir: string;
+  codeSha256: string;
+  timeoutSeconds: number;
+  memorySizeMB: number;
+  /** the function's own variables; the runner adds AWS_REGION, AWS_LAMBDA_* and AWS_ENDPOINT_URL */
+  environment: Record<string, string>;
+}
+
+export interface InvokeRequest {
+  requestId: string;
+  /** raw event bytes as the caller sent them */
+  payload: Buffer;
+  /** the ARN the caller used, with the alias or version qualifier when there was one */
+  invokedFunctionArn: string;
+  /** decoded X-Amz-Client-Context, if any */
+  clientContext?: unknown;
+  /** collect the log for LogType=Tail */
+  tail: boolean;
+}
+
+export interface InvokeResult {
+  /** the handler's result as JSON bytes, or the runtime's error object on failure */
+  payload: Buffer;
+  /** set when the invocation failed (thrown error, timeout, crash, out of memory) */
+  functionError?: 'Unhandled' | 'Handled';
+  /** the invocation's log (START/END/REPORT lines included), present when `tail` was asked */
+  log?: string;
+  durationMs: number;
+  billedDurationMs: number;
+  /** present on a cold start */
+  initDurationMs?: number;
+  maxMemoryUsedMB: number;
+}
+
+export interface ExecutionEnvironments {
+  /** run one invocation on a warm idle environment of that version, or a new one */
+  invoke(config: FunctionRunConfig, request: InvokeRequest): Promise<InvokeResult>;
+  /** end the environments of a function (or one version of it) */
+  retire(functionName: string, version?: string): Promise<void>;
+  /** live environments, for tests and status */
+  stats(): { environments: number; busy: number; idle: number };
+  /** end every environment; used on shutdown */
+  shutdown(): Promise<void>;
+}
