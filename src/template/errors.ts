@@ -1,0 +1,30 @@
+import { LabError } from '../errors.js';
+import type { SourcePosition } from './types.js';
+
+/**
+ * A template that cannot be loaded. The message starts with `file:line:column` when the
+ * position is known, the way compilers print it, so editors can jump to it.
+ */
+export class TemplateError extends LabError {
+  override readonly name: string = 'TemplateError';
+  constructor(
+    readonly reason: string,
+    readonly position?: SourcePosition,
+    hint?: string,
+  ) {
+    super(position ? `${formatPosition(position)}: ${reason}` : reason, undefined, hint);
+  }
+  get file(): string | undefined {
+    return this.position?.file;
+  }
+  get line(): number | undefined {
+    return this.position?.line;
+  }
+  get column(): number | undefined {
+    return this.position?.column;
+  }
+}
+
+export function formatPosition(p: SourcePosition): string {
+  return `${p.file}:${p.line}:${p.column}`;
+}
