@@ -31,3 +31,13 @@ export interface ProtocolCodec {
   serialize(call: ParsedCall, output: unknown, service: ServiceDefinition, requestId: string): WireResponse;
   serializeError(err: ServiceError, service: ServiceDefinition, requestId: string, operation?: Operation): WireResponse;
 }
+
+/**
+ * Requests that are not AWS API calls but traffic for something the cloud hosts: API Gateway's
+ * invoke URLs (`/restapis/{id}/{stage}/_user_request_/...`, `/execute-api/{id}/{stage}/...`).
+ * The server asks it before service detection; the API Gateway service implements it.
+ */
+export interface FrontDoor {
+  matches(req: WireRequest): boolean;
+  handle(req: WireRequest): Promise<WireResponse>;
+}
