@@ -1,0 +1,124 @@
+/**
+ * A lab lives in one workspace folder: the learner's copy of `sam-app/`, and `.lab/` with the
+ * local cloud's state dir and the last deployment record. `reset` wipes exactly that.
+ *
+ *   lab-workspace/
+ *     sam-app/             copied from the package on the first run, then the learner's
+ *     .lab/state/          the embedded cloud's state dir
+ *     .lab/deploy.json     the last successful deployment
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { cp, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LabError } from '../errors.js';
+
+export interface Workspace {
+  root: string;
+  samApp: string;
+  template: string;
+  labDir: string;
+  stateDir: string;
+  deployRecord: string;
+  /** physical names and ids allocated for the workspace (kept even when a deploy fails) */
+  names: string;
+}
+
+export function workspacePaths(dir: string): Workspace {
+  const root = resolve(dir);
+  const labDir = join(root, '.lab');
+  return {
+    root,
+    samApp: join(root, 'sam-app'),
+    template: join(root, 'sam-app', 'template.yaml'),
+    labDir,
+    stateDir: join(labDir, 'state'),
+    deployRecord: join(labDir, 'deploy.json'),
+    names: join(labDir, 'names.json'),
+  };
+}
+
+/** The folder holding the package's package.json, wherever the CLI runs from (src via dist, or npx). */
+export function packageRoot(from: string = fileURLToPath(import.meta.url)): string {
+  let dir = dirname(from);
+  for (;;) {
+    const pj = join(dir, 'package.json');
+    if (existsSync(pj)) {
+      try {
+        if ((JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'serverless-ops-lab') return dir;
+      } catch {
+        // a broken package.json on the way up is not ours; keep looking
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) throw new LabError('cannot find the serverless-ops-lab package folder', undefined, 'reinstall the package');
+    dir = up;
+  }
+}
+
+export function bundledSamApp(): string {
+  return join(packageRoot(), 'sam-app');
+}
+
+/** Build output of `sam build` and OS litter: never part of what a learner edits. */
+const NOT_COPIED = new Set(['.aws-sam', '.DS_Store', 'Thumbs.db']);
+
+/**
+ * Copies the bundled `sam-app/` into the workspace on the first run. Later runs leave the
+ * learner's copy alone, edits and all. The copy goes to a temporary sibling first and is renamed
+ * into place, so an interrupted first run never leaves half an app that later runs would keep.
+ */
+export async function scaffoldWorkspace(ws: Workspace, source: string = bundledSamApp()): Promise<{ copied: boolean }> {
+  if (existsSync(ws.samApp)) {
+    const s = await stat(ws.samApp);
+    if (!s.isDirectory()) throw new LabError(`${ws.samApp} exists and is not a folder`, undefined, 'move it away, or pick another --workspace');
+    return { copied: false };
+  }
+  if (!existsSync(join(source, 'template.yaml'))) {
+    throw new LabError(`the bundled app is missing: ${join(source, 'template.yaml')}`, undefined, 'reinstall serverless-ops-lab');
+  }
+  await mkdir(ws.root, { recursive: true });
+  const tmp = join(ws.root, `.sam-app.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await cp(source, tmp, { recursive: true, filter: (src) => !NOT_COPIED.has(basename(src)) });
+    await rename(tmp, ws.samApp);
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  return { copied: true };
+}
+
+/** Temp file in the same folder + rename: readers see the old file or the new one, never half. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** undefined when the file does not exist; a LabError naming the file when it is not JSON. */
+export function readJsonFile<T>(path: string): T | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new LabError(`${path} is not valid JSON`, undefined, 'delete it and deploy again');
+  }
+}

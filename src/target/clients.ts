@@ -1,0 +1,92 @@
+/**
+ * SDK v3 clients for a target. The only difference between the local and the aws target is here:
+ * the local cloud gets its endpoint, dummy credentials and path-style S3; aws gets the standard
+ * credential chain with the learner's --profile/--region. Steps and deployers get their clients
+ * from here and nowhere else.
+ */
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { RekognitionClient } from '@aws-sdk/client-rekognition';
+import { S3Client } from '@aws-sdk/client-s3';
+
+/** The region the local cloud signs and answers for. */
+export const LOCAL_REGION = 'us-east-1';
+
+/** Dummy keys: the local cloud checks the SigV4 shape, not the secret. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
+
+export type TargetSpec =
+  | { kind: 'local'; endpoint: string; region?: string }
+  | { kind: 'aws'; profile?: string; region?: string };
+
+export interface ClientOptions {
+  /** SDK retry attempts; 1 to see every throttle (load tests), default the SDK's 3 */
+  maxAttempts?: number;
+}
+
+/**
+ * The constructor options every client of a target shares. S3 additionally needs forcePathStyle
+ * on the local target (wire-protocols.md §7.1: with `localhost` the SDK would pick virtual hosts).
+ */
+export function clientConfig(target: TargetSpec, opts: ClientOptions = {}): Record<string, unknown> {
+  const base: Record<string, unknown> = {};
+  if (opts.maxAttempts !== undefined) base.maxAttempts = opts.maxAttempts;
+  if (target.kind === 'local') {
+    return { ...base, region: target.region ?? LOCAL_REGION, endpoint: target.endpoint, credentials: LOCAL_CREDENTIALS };
+  }
+  // Standard chain: env vars, shared config/credentials files (with `profile`), SSO, IMDS…
+  if (target.region) base.region = target.region;
+  if (target.profile) base.profile = target.profile;
+  return base;
+}
+
+/** One lazily built client per service; `destroy()` closes their keep-alive sockets. */
+export class TargetClients {
+  #made: { destroy(): void }[] = [];
+  #cache = new Map<string, unknown>();
+  constructor(
+    readonly target: TargetSpec,
+    readonly options: ClientOptions = {},
+  ) {}
+
+  #get<T extends { destroy(): void }>(key: string, make: (cfg: Record<string, unknown>) => T): T {
+    let c = this.#cache.get(key) as T | undefined;
+    if (!c) {
+      c = make(clientConfig(this.target, this.options));
+      this.#cache.set(key, c);
+      this.#made.push(c);
+    }
+    return c;
+  }
+
+  get lambda(): LambdaClient {
+    return this.#get('lambda', (c) => new LambdaClient(c));
+  }
+  get s3(): S3Client {
+    return this.#get('s3', (c) => new S3Client({ ...c, forcePathStyle: this.target.kind === 'local' }));
+  }
+  get apiGateway(): APIGatewayClient {
+    return this.#get('apigw', (c) => new APIGatewayClient(c));
+  }
+  get rekognition(): RekognitionClient {
+    return this.#get('rek', (c) => new RekognitionClient(c));
+  }
+  get cloudWatch(): CloudWatchClient {
+    return this.#get('cw', (c) => new CloudWatchClient(c));
+  }
+  get codeDeploy(): CodeDeployClient {
+    return this.#get('cd', (c) => new CodeDeployClient(c));
+  }
+  get cloudFormation(): CloudFormationClient {
+    return this.#get('cfn', (c) => new CloudFormationClient(c));
+  }
+
+  destroy(): void {
+    for (const c of this.#made) c.destroy();
+    this.#made = [];
+    this.#cache.clear();
+  }
+}

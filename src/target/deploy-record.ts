@@ -1,0 +1,56 @@
+/**
+ * `<workspace>/.lab/deploy.json`: the last successful deployment. Written once, atomically, at
+ * the end of a deploy that succeeded; `status` and the lab steps read it to find the endpoint,
+ * the outputs and the physical ids.
+ */
+import { readJsonFile, writeJsonAtomic, type Workspace } from '../lab/workspace.js';
+import { LabError } from '../errors.js';
+
+export interface FunctionRecord {
+  logicalId: string;
+  name: string;
+  arn: string;
+  /** base64 SHA-256 of the deployed package, as Lambda reports CodeSha256 */
+  codeSha256: string;
+  /** the version the alias points at after the deploy */
+  version?: string;
+  alias?: string;
+  aliasArn?: string;
+}
+
+export interface ApiRecord {
+  logicalId: string;
+  restApiId: string;
+  stage: string;
+  /** hash of the routes and their integrations; a different hash means a new API deployment */
+  shapeHash: string;
+  deploymentId?: string;
+}
+
+export interface DeployRecord {
+  schema: 1;
+  target: 'local' | 'aws';
+  /** local: the embedded cloud's endpoint */
+  endpoint?: string;
+  region: string;
+  stackName: string;
+  profile?: string;
+  deployedAt: string;
+  outputs: Record<string, string>;
+  /** logical id → physical id (function name, bucket name, API id…) */
+  physicalIds: Record<string, string>;
+  functions: FunctionRecord[];
+  apis: ApiRecord[];
+}
+
+export function readDeployRecord(ws: Workspace): DeployRecord | undefined {
+  const rec = readJsonFile<DeployRecord>(ws.deployRecord);
+  if (rec && rec.schema !== 1) {
+    throw new LabError(`${ws.deployRecord} was written by another version of serverless-ops-lab`, undefined, 'deploy again to rewrite it');
+  }
+  return rec;
+}
+
+export async function writeDeployRecord(ws: Workspace, rec: DeployRecord): Promise<void> {
+  await writeJsonAtomic(ws.deployRecord, rec);
+}

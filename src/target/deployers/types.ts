@@ -1,0 +1,29 @@
+/** What a deployer reports while it works; the command (or a lab step's UI) decides how to show it. */
+export interface DeployLog {
+  /** progress: what is being done */
+  info(line: string): void;
+  /** something the learner should know, the deploy goes on */
+  warn(line: string): void;
+}
+
+export type ChangeKind = 'created' | 'updated' | 'unchanged' | 'skipped';
+
+/** One line of "what changed", per resource. */
+export interface ResourceChange {
+  logicalId: string;
+  type: string;
+  physicalId?: string;
+  change: ChangeKind;
+  /** e.g. "code changed", "version 3", "not yet emulated" */
+  detail?: string;
+}
+
+export interface DeployResult {
+  target: 'local' | 'aws';
+  outputs: Record<string, string>;
+  changes: ResourceChange[];
+  /** warnings already reported through the log (unsupported resources…) */
+  warnings: string[];
+}
+
+export const silentLog: DeployLog = { info() {}, warn() {} };
