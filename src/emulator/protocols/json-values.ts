@@ -1,0 +1,62 @@
+/**
+ * Values as the JSON protocols put them on the wire (wire doc section 9): a timestamp is epoch
+ * seconds as a JSON number (an ISO string makes the SDK throw), a blob is base64.
+ * Codecs carry no shapes, so input members stay as the client sent them; handlers turn them into
+ * Dates and Buffers with `dateFrom` / `blobFrom`.
+ */
+import { ServiceError } from '../core/service-error.js';
+
+/** A handler's output made JSON-safe: Date → epoch seconds, Buffer/Uint8Array → base64, undefined dropped. */
+export function toJsonValue(value: unknown): unknown {
+  if (value instanceof Date) return value.getTime() / 1000;
+  if (Buffer.isBuffer(value) || value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  if (Array.isArray(value)) return value.map(toJsonValue);
+  if (value instanceof Map) return toJsonValue(Object.fromEntries(value));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (v !== undefined) out[k] = toJsonValue(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** A timestamp member as clients send it: epoch seconds (int or float, or a numeric string) or ISO-8601. */
+export function dateFrom(value: unknown): Date | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (value instanceof Date) return value;
+  const n = typeof value === 'number' ? value : Number(value);
+  const d = Number.isFinite(n) ? new Date(n * 1000) : new Date(String(value));
+  if (Number.isNaN(d.getTime())) throw new ServiceError('SerializationException', `Invalid timestamp: ${String(value)}`);
+  return d;
+}
+
+/** A blob member: base64 inside JSON, or already raw bytes (a payload member). */
+export function blobFrom(value: unknown): Buffer | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (Buffer.isBuffer(value)) return value;
+  if (value instanceof Uint8Array) return Buffer.from(value);
+  return Buffer.from(String(value), 'base64');
+}
+
+/** An HTTP-date (RFC 7231), the restJson1 default for timestamps in headers. */
+export function httpDate(value: Date): string {
+  return value.toUTCString();
+}
+
+/** Parse a JSON request body; empty means `{}`. Malformed JSON is the client's fault (400). */
+export function parseJsonBody(body: Buffer): Record<string, unknown> {
+  const text = body.toString('utf8').trim();
+  if (text === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ServiceError('SerializationException', 'Could not parse the request body as JSON.', 400);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ServiceError('SerializationException', 'The request body must be a JSON object.', 400);
+  }
+  return parsed as Record<string, unknown>;
+}

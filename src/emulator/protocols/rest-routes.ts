@@ -1,0 +1,125 @@
+/**
+ * Matching a REST request (method + path + distinguishing query) to an operation's HTTP binding
+ * (Smithy `@http` trait: https://smithy.io/2.0/spec/http-bindings.html#http-trait). Shared by the
+ * restJson1 codec, restXml and service detection; it knows no service.
+ */
+import type { HttpBinding, Operation, ServiceDefinition } from '../core/service.js';
+
+type Segment = { literal: string } | { label: string; greedy: boolean };
+
+interface Route {
+  operation: Operation;
+  binding: HttpBinding;
+  segments: Segment[];
+  /** query keys (with optional values) written in the template after `?`, e.g. `/{Bucket}?uploads` */
+  templateQuery: [string, string | undefined][];
+  /** more literal segments and more query conditions win over labels */
+  specificity: number;
+}
+
+export interface RouteMatch {
+  operation: Operation;
+  binding: HttpBinding;
+  /** member name → percent-decoded label value */
+  labels: Record<string, string>;
+}
+
+const tables = new WeakMap<ServiceDefinition, Route[]>();
+
+function compile(service: ServiceDefinition): Route[] {
+  let routes = tables.get(service);
+  if (routes) return routes;
+  routes = [];
+  for (const operation of service.operations) {
+    const binding = operation.http;
+    if (!binding) continue;
+    const [pathPart, queryPart] = binding.path.split('?', 2) as [string, string | undefined];
+    const segments: Segment[] = splitPath(pathPart).map((s) => {
+      const m = /^\{([^}+]+)(\+?)\}$/.exec(s);
+      return m ? { label: m[1], greedy: m[2] === '+' } : { literal: s };
+    });
+    const templateQuery: [string, string | undefined][] = queryPart
+      ? queryPart.split('&').filter(Boolean).map((kv) => {
+          const i = kv.indexOf('=');
+          return i < 0 ? [kv, undefined] : [kv.slice(0, i), kv.slice(i + 1)];
+        })
+      : [];
+    const literals = segments.filter((s) => 'literal' in s).length;
+    const conditions = templateQuery.length + Object.keys(binding.queryMatch ?? {}).length;
+    routes.push({ operation, binding, segments, templateQuery, specificity: literals * 10 + conditions });
+  }
+  routes.sort((a, b) => b.specificity - a.specificity);
+  tables.set(service, routes);
+  return routes;
+}
+
+/** `/a/b/` → ['a', 'b', ''] keeps a trailing slash significant only as an empty last segment */
+function splitPath(path: string): string[] {
+  const trimmed = path.startsWith('/') ? path.slice(1) : path;
+  if (trimmed === '') return [];
+  const parts = trimmed.split('/');
+  if (parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function matchPath(route: Route, parts: string[]): Record<string, string> | undefined {
+  const labels: Record<string, string> = {};
+  let i = 0;
+  for (let s = 0; s < route.segments.length; s++) {
+    const seg = route.segments[s];
+    if ('literal' in seg) {
+      if (parts[i] === undefined || decode(parts[i]) !== seg.literal) return undefined;
+      i++;
+    } else if (seg.greedy) {
+      // a greedy label takes one or more segments, leaving what the rest of the template needs
+      const rest = route.segments.length - s - 1;
+      const take = parts.length - i - rest;
+      if (take < 1) return undefined;
+      labels[seg.label] = parts.slice(i, i + take).map(decode).join('/');
+      i += take;
+    } else {
+      if (parts[i] === undefined || parts[i] === '') return undefined;
+      labels[seg.label] = decode(parts[i]);
+      i++;
+    }
+  }
+  return i === parts.length ? labels : undefined;
+}
+
+function matchQuery(route: Route, query: URLSearchParams): boolean {
+  for (const [k, v] of route.templateQuery) {
+    if (!query.has(k) || (v !== undefined && query.get(k) !== v)) return false;
+  }
+  for (const [k, v] of Object.entries(route.binding.queryMatch ?? {})) {
+    if (query.get(k) !== v) return false;
+  }
+  return true;
+}
+
+/** The operation for this method + path, or undefined. `pathMatches` tells whether any route had this path. */
+export function matchRoute(
+  service: ServiceDefinition,
+  method: string,
+  path: string,
+  query: URLSearchParams,
+): { match?: RouteMatch; pathMatches: boolean } {
+  const parts = splitPath(path);
+  let pathMatches = false;
+  for (const route of compile(service)) {
+    const labels = matchPath(route, parts);
+    if (!labels) continue;
+    pathMatches = true;
+    if (route.binding.method !== method.toUpperCase()) continue;
+    if (!matchQuery(route, query)) continue;
+    return { match: { operation: route.operation, binding: route.binding, labels }, pathMatches };
+  }
+  return { pathMatches };
+}

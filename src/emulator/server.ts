@@ -1,0 +1,267 @@
+/**
+ * The embedded cloud's HTTP edge: one port, every service, the real AWS wire protocols.
+ *
+ * Each request goes through `pipeline`, an ordered list of small named steps (after LocalStack's
+ * handler chain). A step either adds to the exchange or answers; the first answer wins. One error
+ * step turns whatever was thrown into the protocol's error shape.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import { ServiceError } from './core/service-error.js';
+import type { CallContext, Protocol, ServiceDefinition } from './core/service.js';
+import { codecFor } from './protocols/codecs.js';
+import { detectService } from './protocols/detect.js';
+import { restJsonCodec } from './protocols/rest-json.js';
+import type { FrontDoor, ParsedCall, ProtocolCodec, WireRequest, WireResponse } from './protocols/types.js';
+import { labVersion } from './version.js';
+
+/** What the server serves. Built once the endpoint is known, so port 0 works (see wiring.ts). */
+export interface EmulatorApp {
+  services: ServiceDefinition[];
+  frontDoor?: FrontDoor;
+  /** run on close(), in order: end workers, flush state ... */
+  shutdown?: () => void | Promise<void>;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  /** service id, `front-door`, `health`, or `-` when none was found */
+  service: string;
+  /** operation name, or `-` */
+  operation: string;
+  status: number;
+  ms: number;
+  requestId: string;
+}
+
+export interface EmulatorServerOptions {
+  /** default 4566; 0 picks a free port */
+  port?: number;
+  /** default 127.0.0.1; bind elsewhere only when asked */
+  host?: string;
+  /** what to serve; called once with the endpoint (`http://127.0.0.1:<port>`) after the port is bound */
+  app: EmulatorApp | ((endpoint: string) => EmulatorApp | Promise<EmulatorApp>);
+  region?: string;
+  accountId?: string;
+  /** one call per answered request (the foreground request log) */
+  onRequest?: (entry: RequestLogEntry) => void;
+  /** an unexpected exception while serving (the request got a 500); default: written to stderr */
+  onError?: (err: unknown, entry: RequestLogEntry) => void;
+}
+
+export interface EmulatorServer {
+  /** `http://127.0.0.1:<port>` — what clients use */
+  endpoint: string;
+  port: number;
+  server: Server;
+  /** stop accepting, end open connections, run the app's shutdown hooks */
+  close(): Promise<void>;
+}
+
+/** Everything one request accumulates on its way through the pipeline. */
+interface Exchange {
+  raw: IncomingMessage;
+  requestId: string;
+  started: number;
+  wire?: WireRequest;
+  service?: ServiceDefinition;
+  protocol?: Protocol;
+  codec?: ProtocolCodec;
+  call?: ParsedCall;
+  output?: unknown;
+  logService: string;
+}
+
+type Step = (x: Exchange) => Promise<WireResponse | undefined> | WireResponse | undefined;
+
+export async function createEmulatorServer(options: EmulatorServerOptions): Promise<EmulatorServer> {
+  const host = options.host ?? '127.0.0.1';
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '000000000000';
+  let app: EmulatorApp | undefined;
+  let appReady: Promise<EmulatorApp> | undefined;
+  let endpoint = '';
+
+  const readBody: Step = async (x) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of x.raw) chunks.push(chunk as Buffer);
+    let body = Buffer.concat(chunks);
+    // PutMetricData over 10 KiB arrives gzipped (wire doc 3.1); aws-chunked is left to the S3 codec
+    if (String(x.raw.headers['content-encoding'] ?? '').toLowerCase() === 'gzip') {
+      try {
+        body = gunzipSync(body);
+      } catch {
+        throw new ServiceError('SerializationException', 'Content-Encoding is gzip but the body is not gzip data.', 400);
+      }
+    }
+    const url = new URL(x.raw.url ?? '/', 'http://localhost');
+    x.wire = { method: (x.raw.method ?? 'GET').toUpperCase(), path: url.pathname, query: url.searchParams, headers: x.raw.headers, body };
+    return undefined;
+  };
+
+  const health: Step = async (x) => {
+    if (x.wire!.path !== '/_lab/health' || (x.wire!.method !== 'GET' && x.wire!.method !== 'HEAD')) return undefined;
+    x.logService = 'health';
+    const served = await appReady!;
+    const body = JSON.stringify({ status: 'ok', version: labVersion, pid: process.pid, endpoint, services: served.services.map((s) => s.id) });
+    return { status: 200, headers: { 'Content-Type': 'application/json' }, body };
+  };
+
+  const frontDoor: Step = async (x) => {
+    const door = (await appReady!).frontDoor;
+    if (!door || !door.matches(x.wire!)) return undefined;
+    x.logService = 'front-door';
+    return door.handle(x.wire!);
+  };
+
+  const identifyService: Step = async (x) => {
+    const detected = detectService(x.wire!, (await appReady!).services);
+    if (!detected) throw new ServiceError('UnknownOperationException', `No emulated service handles ${x.wire!.method} ${x.wire!.path}.`, 404);
+    x.service = detected.service;
+    x.protocol = detected.protocol;
+    x.logService = detected.service.id;
+    x.codec = codecFor(detected.protocol);
+    if (!x.codec) {
+      throw new ServiceError('UnsupportedProtocol', `The emulator does not speak ${detected.protocol} for ${detected.service.id} yet.`, 400);
+    }
+    return undefined;
+  };
+
+  const parse: Step = (x) => {
+    x.call = x.codec!.parse(x.wire!, x.service!);
+    return undefined;
+  };
+
+  const dispatch: Step = async (x) => {
+    const ctx: CallContext = { requestId: x.requestId, region, accountId, endpoint };
+    x.output = await x.call!.operation.handle(x.call!.input, ctx);
+    return undefined;
+  };
+
+  const serialize: Step = (x) => x.codec!.serialize(x.call!, x.output, x.service!, x.requestId);
+
+  const pipeline: Step[] = [readBody, health, frontDoor, identifyService, parse, dispatch, serialize];
+
+  /** the one error step: a ServiceError as the service said it, anything else as a logged 500 */
+  function errorResponse(x: Exchange, err: unknown): WireResponse {
+    let serviceError: ServiceError;
+    if (err instanceof ServiceError) {
+      serviceError = err;
+    } else {
+      (options.onError ?? defaultOnError)(err, logEntry(x, 500));
+      // https://docs.aws.amazon.com/lambda/latest/api/CommonErrors.html (InternalFailure, 500)
+      serviceError = new ServiceError('InternalFailure', 'The request processing has failed because of an unknown error.', 500);
+    }
+    const codec = x.codec ?? restJsonCodec;
+    const service = x.service ?? { id: '-', signingName: '-', protocols: ['restJson1'], operations: [] };
+    return codec.serializeError(serviceError, service, x.requestId, x.call?.operation);
+  }
+
+  function logEntry(x: Exchange, status: number): RequestLogEntry {
+    return {
+      method: x.raw.method ?? '-',
+      path: x.wire?.path ?? x.raw.url ?? '-',
+      service: x.logService,
+      operation: x.call?.operation.name ?? '-',
+      status,
+      ms: Number(process.hrtime.bigint() - BigInt(x.started)) / 1e6,
+      requestId: x.requestId,
+    };
+  }
+
+  async function handle(raw: IncomingMessage, res: ServerResponse): Promise<void> {
+    const x: Exchange = { raw, requestId: randomUUID(), started: 0, logService: '-' };
+    x.started = Number(process.hrtime.bigint());
+    let response: WireResponse | undefined;
+    try {
+      for (const step of pipeline) {
+        response = await step(x);
+        if (response) break;
+      }
+    } catch (err) {
+      response = errorResponse(x, err);
+    }
+    response ??= errorResponse(x, new Error('the pipeline gave no answer'));
+    write(res, response, x.requestId);
+    options.onRequest?.(logEntry(x, response.status));
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      // only a failure to write the answer lands here (client went away)
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy(err as Error);
+    });
+  });
+  // The SDK keeps connections alive; outlast its idle sockets so we are not the side that closes
+  // one just as a request goes out on it. headersTimeout must exceed keepAliveTimeout.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 0; // Invoke may legitimately take the function's whole Timeout
+
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  const port = await listen(server, options.port ?? 4566, host);
+  endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  appReady = Promise.resolve(typeof options.app === 'function' ? options.app(endpoint) : options.app);
+  appReady.then((a) => (app = a)).catch(() => undefined);
+  try {
+    await appReady;
+  } catch (err) {
+    await new Promise<void>((r) => server.close(() => r()));
+    throw err;
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    endpoint,
+    port,
+    server,
+    close() {
+      closing ??= (async () => {
+        const closed = new Promise<void>((r) => server.close(() => r()));
+        server.closeIdleConnections();
+        // give in-flight answers a moment, then end whatever is left
+        const timer = setTimeout(() => server.closeAllConnections(), 1000);
+        await closed;
+        clearTimeout(timer);
+        for (const s of sockets) s.destroy();
+        await app?.shutdown?.();
+      })();
+      return closing;
+    },
+  };
+}
+
+function write(res: ServerResponse, response: WireResponse, requestId: string): void {
+  const headers: Record<string, string> = { ...response.headers };
+  const lower = new Set(Object.keys(headers).map((h) => h.toLowerCase()));
+  if (!lower.has('x-amzn-requestid')) headers['x-amzn-RequestId'] = requestId;
+  const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
+  if (!lower.has('content-length')) headers['Content-Length'] = String(body.length);
+  res.writeHead(response.status, headers);
+  res.end(body);
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function defaultOnError(err: unknown, entry: RequestLogEntry): void {
+  const e = err as Error;
+  process.stderr.write(`emulator: ${entry.method} ${entry.path} (${entry.service}/${entry.operation}) failed: ${e?.stack ?? String(err)}\n`);
+}

@@ -1,0 +1,88 @@
+/**
+ * The one place where the emulated services are built and introduced to each other
+ * (STYLE 4: a service declares the small interface it needs; this file hands it an implementation).
+ *
+ * To add a service: import its factory and add it to the list in `wireServices`, passing the
+ * shared `deps` and whatever interfaces it needs from services built before it.
+ */
+import type { Clock } from './core/clock.js';
+import type { ServiceDefinition } from './core/service.js';
+import type { StateStore } from './core/store.js';
+import type { FrontDoor } from './protocols/types.js';
+import type { EmulatorApp } from './server.js';
+
+export interface WiringOptions {
+  store: StateStore;
+  clock: Clock;
+  /** the endpoint clients use, e.g. `http://127.0.0.1:4566` (functions get it as AWS_ENDPOINT_URL) */
+  endpoint: string;
+  /** how much faster cloud timers run (also in `clock.speed`) */
+  speed: number;
+  /** Lambda's account concurrency limit (AWS default 1000) */
+  accountConcurrency: number;
+  /** what API Gateway answers when Lambda throttles an invocation (AWS today: 500; the workshop saw 502) */
+  throttleStatus: 500 | 502;
+  region?: string;
+  accountId?: string;
+  /** for services' own diagnostics (the emulator's stderr / log file) */
+  log?: (line: string) => void;
+}
+
+/** What every service factory receives. */
+export interface ServiceDeps {
+  store: StateStore;
+  clock: Clock;
+  endpoint: string;
+  region: string;
+  accountId: string;
+  speed: number;
+  accountConcurrency: number;
+  throttleStatus: 500 | 502;
+  log: (line: string) => void;
+}
+
+export async function wireServices(options: WiringOptions): Promise<EmulatorApp> {
+  const deps: ServiceDeps = {
+    store: options.store,
+    clock: options.clock,
+    endpoint: options.endpoint,
+    region: options.region ?? 'us-east-1',
+    accountId: options.accountId ?? '000000000000',
+    speed: options.speed,
+    accountConcurrency: options.accountConcurrency,
+    throttleStatus: options.throttleStatus,
+    log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+  };
+  const services: ServiceDefinition[] = [];
+  /** run in reverse order of creation on shutdown: end workers, flush state */
+  const shutdownHooks: (() => void | Promise<void>)[] = [];
+  let frontDoor: FrontDoor | undefined;
+
+  // ── the services, in dependency order ──────────────────────────────────────────────────────
+  // Lambda (services/lambda/index.ts):
+  //   const lambda = await createLambdaService(deps);
+  //   services.push(lambda.definition); shutdownHooks.push(() => lambda.shutdown());
+  // CloudWatch (services/cloudwatch/index.ts): metrics sink for Lambda, alarm reader for CodeDeploy
+  //   const cloudwatch = createCloudWatchService(deps); lambda.setMetricsSink(cloudwatch.metrics) ...
+  // CodeDeploy (services/codedeploy/index.ts): alias router = lambda, alarm reader = cloudwatch
+  // API Gateway (services/apigateway/index.ts): invoker = lambda; it also answers invoke URLs:
+  //   const apigateway = createApiGatewayService(deps, { invoker: lambda.invoker });
+  //   services.push(apigateway.definition); frontDoor = apigateway.frontDoor;
+  // S3 (services/s3/index.ts) and Rekognition (services/rekognition/index.ts):
+  //   services.push(createS3Service(deps).definition, createRekognitionService(deps).definition);
+  // ───────────────────────────────────────────────────────────────────────────────────────────
+
+  return {
+    services,
+    frontDoor,
+    async shutdown() {
+      for (const hook of shutdownHooks.reverse()) {
+        try {
+          await hook();
+        } catch (err) {
+          deps.log(`emulator: a shutdown hook failed: ${(err as Error)?.message ?? String(err)}`);
+        }
+      }
+    },
+  };
+}
