@@ -30,6 +30,16 @@ export interface HttpBinding {
   responsePayload?: string;
   /** output member whose value is the HTTP status (Invoke's StatusCode) */
   responseStatus?: string;
+  /**
+   * restXml: input member that receives an XML request body, read into a plain object (the root
+   * element's children), e.g. CreateBucket's `CreateBucketConfiguration`
+   */
+  xmlPayload?: string;
+  /**
+   * restXml: root element of the response body (`ListBucketResult`); the output members not bound
+   * to headers, status or payload become its children
+   */
+  responseXmlRoot?: string;
 }
 
 /** Per-call facts a handler may need; never the raw HTTP request. */

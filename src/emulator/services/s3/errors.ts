@@ -1,0 +1,42 @@
+import { ServiceError } from '../../core/service-error.js';
+
+/** S3 error codes, statuses and messages: https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html */
+
+export const noSuchBucket = (bucket: string) =>
+  new ServiceError('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: bucket });
+
+export const noSuchKey = (key: string) => new ServiceError('NoSuchKey', 'The specified key does not exist.', 404, { Key: key });
+
+export const invalidBucketName = (bucket: string, why: string) =>
+  new ServiceError('InvalidBucketName', `The specified bucket is not valid. (${why})`, 400, { BucketName: bucket });
+
+export const bucketNotEmpty = (bucket: string) =>
+  new ServiceError('BucketNotEmpty', 'The bucket you tried to delete is not empty', 409, { BucketName: bucket });
+
+export const bucketAlreadyOwnedByYou = (bucket: string) =>
+  new ServiceError(
+    'BucketAlreadyOwnedByYou',
+    'Your previous request to create the named bucket succeeded and you already own it.',
+    409,
+    { BucketName: bucket },
+  );
+
+export const keyTooLong = (size: number) =>
+  new ServiceError('KeyTooLongError', 'Your key is too long', 400, { Size: size, MaxSizeAllowed: 1024 });
+
+export const invalidArgument = (message: string, name: string, value: string) =>
+  new ServiceError('InvalidArgument', message, 400, { ArgumentName: name, ArgumentValue: value });
+
+export const invalidRange = (size: number, range: string) =>
+  new ServiceError('InvalidRange', 'The requested range is not satisfiable', 416, { RangeRequested: range, ActualObjectSize: size });
+
+export const badDigest = () =>
+  new ServiceError('BadDigest', 'The Content-MD5 you specified did not match what we received.', 400);
+
+export const invalidDigest = () => new ServiceError('InvalidDigest', 'The Content-MD5 you specified is not valid.', 400);
+
+export const incompleteBody = (expected: number, received: number) =>
+  new ServiceError('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.', 400, {
+    NumberBytesExpected: expected,
+    NumberBytesProvided: received,
+  });

@@ -1,0 +1,213 @@
+import { createHash } from 'node:crypto';
+import { ServiceError } from '../../core/service-error.js';
+import type { CallContext } from '../../core/service.js';
+import type { S3Backend, S3Object } from './backend.js';
+import { badDigest, invalidArgument, invalidDigest, invalidRange } from './errors.js';
+import { decodeContinuationToken, encodeContinuationToken, urlEncodeKey } from './listing.js';
+
+/**
+ * Read each operation's input (strings from path, query and headers; the body as a Buffer), call
+ * the backend, return the output as a plain object whose shape mirrors S3's XML (see rest-xml.ts).
+ * Shapes: https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html
+ */
+
+/** the single local account, as S3 shows it in Owner elements */
+const OWNER = { ID: '75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a', DisplayName: 'local' };
+
+type In = Record<string, any>;
+
+export function s3Handlers(backend: S3Backend) {
+  return {
+    CreateBucket(input: In, ctx: CallContext) {
+      const constraint: unknown = input.CreateBucketConfiguration?.LocationConstraint;
+      // us-east-1 is the bucket region when no constraint is sent (the SDK sends none there).
+      const region = typeof constraint === 'string' && constraint ? constraint : ctx.region;
+      if (region !== ctx.region) {
+        throw new ServiceError(
+          'IllegalLocationConstraintException',
+          `The ${region} location constraint is incompatible for the region specific endpoint this request was sent to.`,
+          400,
+        );
+      }
+      return { Location: backend.createBucket(input.Bucket, region).location };
+    },
+
+    HeadBucket(input: In) {
+      return { BucketRegion: backend.headBucket(input.Bucket).region };
+    },
+
+    ListBuckets(input: In) {
+      const prefix: string = input.Prefix ?? '';
+      const max = input.MaxBuckets === undefined ? 10000 : parseCount(input.MaxBuckets, 'max-buckets');
+      const after = input.ContinuationToken === undefined ? undefined : decodeToken(input.ContinuationToken);
+      let buckets = backend
+        .listBuckets()
+        .filter((b) => b.name.startsWith(prefix) && (!input.BucketRegion || b.region === input.BucketRegion))
+        .filter((b) => after === undefined || b.name > after);
+      const truncated = buckets.length > max;
+      buckets = buckets.slice(0, max);
+      return {
+        Buckets: { Bucket: buckets.map((b) => ({ Name: b.name, CreationDate: b.created, BucketRegion: b.region })) },
+        Owner: OWNER,
+        ContinuationToken: truncated ? encodeContinuationToken(buckets[buckets.length - 1]!.name) : undefined,
+        Prefix: input.Prefix,
+      };
+    },
+
+    DeleteBucket(input: In) {
+      backend.deleteBucket(input.Bucket);
+      return {};
+    },
+
+    PutObject(input: In) {
+      const body: Buffer = input.Body ?? Buffer.alloc(0);
+      if (input.ContentMD5 !== undefined) checkContentMd5(input.ContentMD5, body);
+      const object = backend.putObject(input.Bucket, input.Key, body, {
+        contentType: input.ContentType,
+        metadata: input.Metadata,
+      });
+      return { ETag: object.etag };
+    },
+
+    GetObject(input: In) {
+      const object = backend.getObject(input.Bucket, input.Key);
+      const meta = backend.headObject(input.Bucket, input.Key);
+      const range = input.Range === undefined ? undefined : parseRange(input.Range, object.size);
+      const out = { ...objectHeaders(meta), ContentType: input.ResponseContentType ?? meta.contentType };
+      if (!range) return { ...out, Body: object.body };
+      return {
+        ...out,
+        Body: object.body.subarray(range.start, range.end + 1),
+        ContentLength: range.end - range.start + 1,
+        ContentRange: `bytes ${range.start}-${range.end}/${object.size}`,
+        StatusCode: 206,
+      };
+    },
+
+    HeadObject(input: In) {
+      return objectHeaders(backend.headObject(input.Bucket, input.Key));
+    },
+
+    DeleteObject(input: In) {
+      backend.deleteObject(input.Bucket, input.Key);
+      return {};
+    },
+
+    ListObjectsV2(input: In) {
+      const list = readListInput(input);
+      let after: string | undefined = input.StartAfter;
+      if (input.ContinuationToken !== undefined) after = decodeToken(input.ContinuationToken);
+      const page = backend.listObjects(input.Bucket, { ...list, after });
+      const enc = list.encode;
+      return {
+        Name: input.Bucket,
+        Prefix: enc(list.prefix),
+        Delimiter: list.delimiter === undefined ? undefined : enc(list.delimiter),
+        MaxKeys: list.maxKeys,
+        KeyCount: page.contents.length + page.commonPrefixes.length,
+        IsTruncated: page.isTruncated,
+        ContinuationToken: input.ContinuationToken,
+        NextContinuationToken: page.isTruncated && page.lastKey !== undefined ? encodeContinuationToken(page.lastKey) : undefined,
+        StartAfter: input.StartAfter === undefined ? undefined : enc(input.StartAfter),
+        EncodingType: input.EncodingType,
+        Contents: page.contents.map((o) => listEntry(o, enc, input.FetchOwner === 'true')),
+        CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: enc(p) })),
+      };
+    },
+
+    /** ListObjects (version 1): what `GET /bkt` without `list-type=2` is, e.g. from curl */
+    ListObjects(input: In) {
+      const list = readListInput(input);
+      const page = backend.listObjects(input.Bucket, { ...list, after: input.Marker || undefined });
+      const enc = list.encode;
+      return {
+        Name: input.Bucket,
+        Prefix: enc(list.prefix),
+        Marker: enc(input.Marker ?? ''),
+        MaxKeys: list.maxKeys,
+        Delimiter: list.delimiter === undefined ? undefined : enc(list.delimiter),
+        IsTruncated: page.isTruncated,
+        // "returned only if you have the delimiter request parameter specified"
+        NextMarker: page.isTruncated && list.delimiter && page.lastKey !== undefined ? enc(page.lastKey) : undefined,
+        EncodingType: input.EncodingType,
+        Contents: page.contents.map((o) => listEntry(o, enc, true)),
+        CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: enc(p) })),
+      };
+    },
+  };
+}
+
+function objectHeaders(o: S3Object) {
+  return {
+    ContentType: o.contentType,
+    ContentLength: o.size,
+    ETag: o.etag,
+    LastModified: new Date(o.lastModified),
+    AcceptRanges: 'bytes',
+    Metadata: o.metadata,
+  };
+}
+
+function listEntry(o: S3Object, enc: (s: string) => string, withOwner: boolean) {
+  return {
+    Key: enc(o.key),
+    LastModified: new Date(o.lastModified),
+    ETag: o.etag,
+    Size: o.size,
+    Owner: withOwner ? OWNER : undefined,
+    StorageClass: 'STANDARD',
+  };
+}
+
+function readListInput(input: In) {
+  if (input.EncodingType !== undefined && input.EncodingType !== 'url') {
+    throw invalidArgument('Invalid Encoding Method specified in Request', 'encoding-type', input.EncodingType);
+  }
+  const encode = input.EncodingType === 'url' ? urlEncodeKey : (s: string) => s;
+  return {
+    prefix: (input.Prefix as string | undefined) ?? '',
+    delimiter: (input.Delimiter as string | undefined) || undefined,
+    maxKeys: input.MaxKeys === undefined ? 1000 : Math.min(parseCount(input.MaxKeys, 'max-keys'), 1000),
+    encode,
+  };
+}
+
+function parseCount(text: string, name: string): number {
+  if (!/^\d{1,10}$/.test(text) || Number(text) > 2147483647) {
+    throw invalidArgument(`Provided ${name} not an integer or within integer range`, name, text);
+  }
+  return Number(text);
+}
+
+function decodeToken(token: string): string {
+  const key = decodeContinuationToken(token);
+  if (key === undefined) throw invalidArgument('The continuation token provided is incorrect', 'continuation-token', token);
+  return key;
+}
+
+/** https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html (Content-MD5: base64 of the 128-bit MD5) */
+function checkContentMd5(header: string, body: Buffer): void {
+  const given = Buffer.from(header, 'base64');
+  if (given.length !== 16 || given.toString('base64') !== header.trim()) throw invalidDigest();
+  if (!given.equals(createHash('md5').update(body).digest())) throw badDigest();
+}
+
+/**
+ * One byte range, RFC 9110 section 14 (`bytes=0-4`, `bytes=5-`, `bytes=-3`). A header that does not
+ * parse is ignored and the whole object served, as HTTP says; S3 does not serve multiple ranges.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html#API_GetObject_RequestSyntax
+ */
+export function parseRange(header: string, size: number): { start: number; end: number } | undefined {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return undefined;
+  if (m[1] === '') {
+    const suffix = Number(m[2]);
+    if (suffix === 0 || size === 0) throw invalidRange(size, header);
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(m[1]);
+  const last = m[2] === '' ? size - 1 : Number(m[2]);
+  if (last < start) return undefined;
+  if (start >= size) throw invalidRange(size, header);
+  return { start, end: Math.min(last, size - 1) };
+}
