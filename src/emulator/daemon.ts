@@ -1,0 +1,222 @@
+/**
+ * The background emulator: one detached process per state dir, found again through the record it
+ * keeps there, so the URL a lab command printed keeps working for the next command.
+ * The deployer and the lab use `ensureEmulator`; `emulator start|stop|status` too.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LabError } from '../errors.js';
+import { DEFAULT_PORT, type EmulatorProcessOptions } from './main.js';
+import { LOG_FILE, fetchHealth, liveRecord, pidAlive, readRecord, removeRecord, type ProcessRecord } from './process-record.js';
+
+export interface EnsureEmulatorOptions {
+  stateDir: string;
+  /** default 4566, or any free port when 4566 is taken; an explicit port must be free */
+  port?: number;
+  host?: string;
+  speed?: number;
+  throttleStatus?: 500 | 502;
+  accountConcurrency?: number;
+  /** how long to wait for the child to answer its health URL (default 20 s) */
+  startTimeoutMs?: number;
+}
+
+export interface EnsuredEmulator {
+  endpoint: string;
+  pid: number;
+  port: number;
+  /** true when an emulator was already running for this state dir (its own speed etc. are kept) */
+  reused: boolean;
+  record: ProcessRecord;
+}
+
+export type EmulatorStatus =
+  | { running: true; endpoint: string; pid: number; port: number; record: ProcessRecord }
+  | { running: false; stale?: ProcessRecord };
+
+const LOCK_FILE = 'emulator-start.lock';
+const MAX_LOG_BYTES = 5 * 1024 * 1024;
+
+/** The running emulator of `stateDir`, or a new detached one. */
+export async function ensureEmulator(opts: EnsureEmulatorOptions): Promise<EnsuredEmulator> {
+  const stateDir = resolve(opts.stateDir);
+  try {
+    mkdirSync(stateDir, { recursive: true });
+  } catch (err) {
+    throw new LabError(`cannot use state dir ${stateDir}: ${(err as NodeJS.ErrnoException).code ?? String(err)} (it must be a writable folder)`);
+  }
+  const existing = await liveRecord(stateDir);
+  if (existing.record) return reused(existing.record);
+
+  // two lab commands starting at once must not start two emulators on one state dir
+  const release = await acquireStartLock(stateDir);
+  try {
+    const again = await liveRecord(stateDir);
+    if (again.record) return reused(again.record);
+    if (again.stale) removeRecord(stateDir, again.stale.pid);
+    return await spawnEmulator(stateDir, opts);
+  } finally {
+    release();
+  }
+}
+
+function reused(record: ProcessRecord): EnsuredEmulator {
+  return { endpoint: record.endpoint, pid: record.pid, port: record.port, reused: true, record };
+}
+
+async function spawnEmulator(stateDir: string, opts: EnsureEmulatorOptions): Promise<EnsuredEmulator> {
+  const childOptions: EmulatorProcessOptions = {
+    stateDir,
+    port: opts.port ?? DEFAULT_PORT,
+    portFallback: opts.port === undefined,
+    host: opts.host ?? '127.0.0.1',
+    speed: opts.speed ?? 1,
+    throttleStatus: opts.throttleStatus ?? 500,
+    accountConcurrency: opts.accountConcurrency ?? 1000,
+    mode: 'background',
+  };
+  const logPath = join(stateDir, LOG_FILE);
+  const logStart = rotateLog(logPath);
+  const logFd = openSync(logPath, 'a');
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  let child;
+  try {
+    child = spawn(process.execPath, [fileURLToPath(new URL('./main.js', import.meta.url)), JSON.stringify(childOptions)], {
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+      env: { ...process.env, NO_COLOR: '1' },
+      windowsHide: true,
+    });
+  } finally {
+    closeSync(logFd);
+  }
+  child.on('exit', (code, signal) => (exited = { code, signal }));
+  child.unref();
+  const pid = child.pid;
+  if (pid === undefined) throw new LabError('could not start the emulator process');
+
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 20_000);
+  while (Date.now() < deadline) {
+    if (exited) throw new LabError(`the emulator did not start: ${lastError(logPath, logStart) ?? `exit code ${exited.code ?? exited.signal}`}`);
+    const record = readRecord(stateDir);
+    if (record?.pid === pid && (await fetchHealth(record.endpoint, 1000))?.pid === pid) {
+      return { endpoint: record.endpoint, pid, port: record.port, reused: false, record };
+    }
+    await sleep(50);
+  }
+  await terminate(pid);
+  throw new LabError(`the emulator did not answer within ${Math.round((opts.startTimeoutMs ?? 20_000) / 1000)} s (see ${logPath})`);
+}
+
+/** Stop the emulator of `stateDir`: SIGTERM, a grace period, then SIGKILL. The record is removed. */
+export async function stopEmulator(stateDir: string): Promise<{ stopped: boolean; pid?: number; stale?: boolean }> {
+  const dir = resolve(stateDir);
+  const { record, stale } = await liveRecord(dir);
+  if (record) {
+    await terminate(record.pid);
+    removeRecord(dir, record.pid);
+    return { stopped: true, pid: record.pid };
+  }
+  if (stale) {
+    // Alive but not answering: ours only if its command line says so (never kill a reused pid)
+    if (pidAlive(stale.pid) && isEmulatorProcess(stale.pid)) {
+      await terminate(stale.pid);
+      removeRecord(dir, stale.pid);
+      return { stopped: true, pid: stale.pid };
+    }
+    removeRecord(dir, stale.pid);
+    return { stopped: false, pid: stale.pid, stale: true };
+  }
+  return { stopped: false };
+}
+
+export async function emulatorStatus(stateDir: string): Promise<EmulatorStatus> {
+  const { record, stale } = await liveRecord(resolve(stateDir));
+  if (record) return { running: true, endpoint: record.endpoint, pid: record.pid, port: record.port, record };
+  return stale ? { running: false, stale } : { running: false };
+}
+
+async function terminate(pid: number, graceMs = 5000): Promise<void> {
+  if (!signal(pid, 'SIGTERM')) return;
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!pidAlive(pid)) return;
+    await sleep(50);
+  }
+  signal(pid, 'SIGKILL');
+  for (let i = 0; i < 40 && pidAlive(pid); i++) await sleep(50);
+}
+
+function signal(pid: number, sig: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, sig);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isEmulatorProcess(pid: number): boolean {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.includes('emulator');
+  } catch {
+    return false;
+  }
+}
+
+/** keep the log from growing without end across lab sessions; returns where this run's output starts */
+function rotateLog(path: string): number {
+  try {
+    const size = statSync(path).size;
+    if (size <= MAX_LOG_BYTES) return size;
+    rmSync(path, { force: true });
+  } catch {
+    // no log yet
+  }
+  return 0;
+}
+
+/** the child's own error line, e.g. `error: port 4566 ... is already in use` */
+function lastError(logPath: string, from: number): string | undefined {
+  try {
+    const text = readFileSync(logPath).subarray(from).toString('utf8');
+    const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+    const err = lines.reverse().find((l) => l.startsWith('error: '));
+    return err?.slice('error: '.length) ?? lines[0];
+  } catch {
+    return undefined;
+  }
+}
+
+async function acquireStartLock(stateDir: string): Promise<() => void> {
+  const lockPath = join(stateDir, LOCK_FILE);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+      return () => rmSync(lockPath, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new LabError(`cannot use state dir ${stateDir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      }
+    }
+    const holder = Number(safeRead(lockPath));
+    if (!Number.isInteger(holder) || !pidAlive(holder) || Date.now() > deadline) {
+      rmSync(lockPath, { force: true });
+      continue;
+    }
+    await sleep(100);
+  }
+}
+
+function safeRead(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}

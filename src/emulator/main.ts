@@ -1,0 +1,179 @@
+/**
+ * The emulator process: opens the state dir, builds the services, serves until told to stop, and
+ * shuts down cleanly (workers ended, state flushed). Used in the foreground by `emulator`, and run
+ * directly as the detached background child by daemon.ts (`node main.js '<json options>'`).
+ */
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ExitCode, LabError } from '../errors.js';
+import { ScaledClock } from './core/clock.js';
+import { StateStore } from './core/store.js';
+import { liveRecord, removeRecord, writeRecord, type ProcessRecord } from './process-record.js';
+import { createEmulatorServer, type EmulatorServer, type RequestLogEntry } from './server.js';
+import { labVersion } from './version.js';
+import { wireServices } from './wiring.js';
+
+export interface EmulatorProcessOptions {
+  stateDir: string;
+  /** 0 picks a free port */
+  port: number;
+  host: string;
+  speed: number;
+  throttleStatus: 500 | 502;
+  accountConcurrency: number;
+  mode: 'foreground' | 'background';
+  /** when `port` is taken, take any free port instead of failing (the background default) */
+  portFallback?: boolean;
+  onRequest?: (entry: RequestLogEntry) => void;
+  log?: (line: string) => void;
+}
+
+export const DEFAULT_PORT = 4566;
+
+/** `<workspace>/.lab/state`, or a per-user folder */
+export function defaultStateDir(workspace?: string): string {
+  return workspace ? resolve(workspace, '.lab', 'state') : join(homedir(), '.serverless-ops-lab', 'state');
+}
+
+export interface RunningEmulator {
+  server: EmulatorServer;
+  record: ProcessRecord;
+  stop(): Promise<void>;
+}
+
+/** Bind, wire, record. Throws LabError for a taken port, an unusable state dir, or a second emulator on the same dir. */
+export async function startEmulatorProcess(opts: EmulatorProcessOptions): Promise<RunningEmulator> {
+  const stateDir = resolve(opts.stateDir);
+  const store = openStore(stateDir);
+  const { record: running } = await liveRecord(stateDir);
+  if (running && running.pid !== process.pid) {
+    throw new LabError(`an emulator for ${stateDir} is already running at ${running.endpoint} (pid ${running.pid})`);
+  }
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const listenOn = (port: number) =>
+    createEmulatorServer({
+      port,
+      host: opts.host,
+      onRequest: opts.onRequest,
+      app: (endpoint) =>
+        wireServices({
+          store,
+          clock: new ScaledClock(opts.speed),
+          endpoint,
+          speed: opts.speed,
+          accountConcurrency: opts.accountConcurrency,
+          throttleStatus: opts.throttleStatus,
+          log,
+        }),
+    });
+
+  let server: EmulatorServer;
+  try {
+    server = await listenOn(opts.port);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' && opts.portFallback && opts.port !== 0) server = await listenOn(0).catch((e) => bindError(e, opts));
+    else server = bindError(err, opts);
+  }
+
+  const record: ProcessRecord = {
+    pid: process.pid,
+    endpoint: server.endpoint,
+    port: server.port,
+    host: opts.host,
+    stateDir,
+    speed: opts.speed,
+    throttleStatus: opts.throttleStatus,
+    accountConcurrency: opts.accountConcurrency,
+    mode: opts.mode,
+    version: labVersion,
+    startedAt: new Date().toISOString(),
+  };
+  writeRecord(stateDir, record);
+  let stopping: Promise<void> | undefined;
+  return {
+    server,
+    record,
+    stop() {
+      stopping ??= server.close().finally(() => removeRecord(stateDir, process.pid));
+      return stopping;
+    },
+  };
+}
+
+function openStore(stateDir: string): StateStore {
+  try {
+    return new StateStore(stateDir);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new LabError(`cannot use state dir ${stateDir}: ${e.code ?? e.message} (it must be a writable folder)`);
+  }
+}
+
+function bindError(err: unknown, opts: EmulatorProcessOptions): never {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'EADDRINUSE') {
+    throw new LabError(`port ${opts.port} on ${opts.host} is already in use (choose another with --port, or --port 0 for any free port)`);
+  }
+  if (e.code === 'EACCES') throw new LabError(`not allowed to listen on ${opts.host}:${opts.port} (choose a port above 1023)`);
+  if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') throw new LabError(`cannot bind to ${opts.host}: no such local address`);
+  throw err;
+}
+
+/**
+ * Serve until SIGINT or SIGTERM, then shut down. `onListening` gets the endpoint first thing.
+ * A second signal during shutdown ends the process at once.
+ */
+export async function serveUntilSignal(opts: EmulatorProcessOptions, onListening: (emu: RunningEmulator) => void): Promise<void> {
+  const emu = await startEmulatorProcess(opts);
+  onListening(emu);
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // a bug in one service must not take the whole cloud down with it; the request pipeline already
+  // answers 500 for what it sees, this catches what escapes it (timers, workers)
+  const onUncaught = (err: unknown) => log(`emulator: unexpected error: ${(err as Error)?.stack ?? String(err)}`);
+  process.on('uncaughtException', onUncaught);
+  process.on('unhandledRejection', onUncaught);
+  try {
+    let onSignal: (signal: NodeJS.Signals) => void = () => undefined;
+    await new Promise<void>((resolveSignal) => {
+      let signalled = false;
+      onSignal = (signal: NodeJS.Signals) => {
+        if (signalled) {
+          // the user insists: do not wait for a stuck shutdown hook
+          process.exit(signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.failed);
+        }
+        signalled = true;
+        emu.stop().then(resolveSignal, (err) => {
+          log(`emulator: shutdown failed: ${(err as Error)?.message ?? String(err)}`);
+          resolveSignal();
+        });
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    });
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  } finally {
+    process.off('uncaughtException', onUncaught);
+    process.off('unhandledRejection', onUncaught);
+  }
+}
+
+/** the detached background child: options as JSON in argv[2], output to the log file daemon.ts opened */
+async function runAsBackgroundChild(json: string): Promise<void> {
+  const opts = JSON.parse(json) as EmulatorProcessOptions;
+  const line = (text: string) => process.stdout.write(`${new Date().toISOString()} ${text}\n`);
+  await serveUntilSignal(
+    { ...opts, mode: 'background', log: line, onRequest: (e) => line(`${e.service} ${e.operation} ${e.status} ${e.ms.toFixed(0)}ms`) },
+    (emu) => line(`serverless-ops-lab emulator ${labVersion} listening on ${emu.server.endpoint} (pid ${process.pid}, state ${emu.record.stateDir})`),
+  );
+  line('emulator stopped');
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  runAsBackgroundChild(process.argv[2] ?? '{}').catch((err) => {
+    process.stderr.write(`error: ${(err as Error)?.message ?? String(err)}\n`);
+    process.exitCode = err instanceof LabError ? err.exitCode : ExitCode.failed;
+  });
+}

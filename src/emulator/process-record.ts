@@ -1,0 +1,88 @@
+/**
+ * The record an emulator process keeps in its state dir while it runs (`emulator-process.json`),
+ * so that later commands find it, reuse it, or stop it. One emulator per state dir.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { atomicWrite } from './core/store.js';
+
+export interface ProcessRecord {
+  pid: number;
+  endpoint: string;
+  port: number;
+  host: string;
+  stateDir: string;
+  speed: number;
+  throttleStatus: 500 | 502;
+  accountConcurrency: number;
+  mode: 'foreground' | 'background';
+  version: string;
+  startedAt: string;
+}
+
+export const RECORD_FILE = 'emulator-process.json';
+export const LOG_FILE = 'emulator.log';
+
+export function recordPath(stateDir: string): string {
+  return join(stateDir, RECORD_FILE);
+}
+
+export function readRecord(stateDir: string): ProcessRecord | undefined {
+  try {
+    const rec = JSON.parse(readFileSync(recordPath(stateDir), 'utf8')) as ProcessRecord;
+    return Number.isInteger(rec.pid) && typeof rec.endpoint === 'string' ? rec : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeRecord(stateDir: string, record: ProcessRecord): void {
+  atomicWrite(recordPath(stateDir), JSON.stringify(record, null, 1));
+}
+
+/** remove the record, but only if it is still the one of `pid` (a newer emulator may have replaced it) */
+export function removeRecord(stateDir: string, pid?: number): void {
+  if (pid !== undefined && readRecord(stateDir)?.pid !== pid) return;
+  rmSync(recordPath(stateDir), { force: true });
+}
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export interface Health {
+  status: string;
+  version: string;
+  pid: number;
+  endpoint: string;
+  services: string[];
+}
+
+/** GET /_lab/health, or undefined if nothing healthy answers within `timeoutMs` */
+export async function fetchHealth(endpoint: string, timeoutMs = 1500): Promise<Health | undefined> {
+  try {
+    const res = await fetch(`${endpoint}/_lab/health`, { signal: AbortSignal.timeout(timeoutMs) });
+    if (res.status !== 200) return undefined;
+    return (await res.json()) as Health;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The running emulator of this state dir, checked twice: its pid is alive and its health URL
+ * answers with that pid (a pid reused by another program, or a port taken over, is a stale record).
+ */
+export async function liveRecord(stateDir: string): Promise<{ record?: ProcessRecord; stale?: ProcessRecord }> {
+  const record = readRecord(stateDir);
+  if (!record) return {};
+  if (!pidAlive(record.pid)) return { stale: record };
+  const health = await fetchHealth(record.endpoint);
+  if (health?.pid !== record.pid) return { stale: record };
+  return { record };
+}
