@@ -15,6 +15,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 /** The region the local cloud signs and answers for. */
 export const LOCAL_REGION = 'us-east-1';
 
+/** The account the local cloud puts in its ARNs. */
+export const LOCAL_ACCOUNT_ID = '000000000000';
+
 /** Dummy keys: the local cloud checks the SigV4 shape, not the secret. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
 

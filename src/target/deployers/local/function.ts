@@ -1,0 +1,184 @@
+/**
+ * One AWS::Serverless::Function, applied through the Lambda API the way CloudFormation and SAM
+ * would: $LATEST's code and configuration updated only when they differ, a version published
+ * only when $LATEST differs from the newest published version
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html), reserved
+ * concurrency put or deleted. Moving the alias is left to an AliasShifter (see alias.ts).
+ */
+import {
+  CreateFunctionCommand,
+  DeleteFunctionConcurrencyCommand,
+  GetFunctionCommand,
+  GetFunctionConcurrencyCommand,
+  GetFunctionConfigurationCommand,
+  ListVersionsByFunctionCommand,
+  PublishVersionCommand,
+  PutFunctionConcurrencyCommand,
+  UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+  type FunctionConfiguration,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
+import { LabError } from '../../../errors.js';
+import type { CodePackage } from '../../zip.js';
+import type { ChangeKind } from '../types.js';
+import { isNotFound } from './bucket.js';
+
+export interface DesiredFunction {
+  name: string;
+  role: string;
+  runtime: string;
+  handler: string;
+  timeout: number;
+  memorySize: number;
+  description: string;
+  environment: Record<string, string>;
+  architectures: string[];
+  code: CodePackage;
+}
+
+/** The configuration fields the deployer owns, in a comparable form. */
+function configOf(c: FunctionConfiguration | DesiredFunction): Record<string, unknown> {
+  if ('code' in c) {
+    return { runtime: c.runtime, handler: c.handler, timeout: c.timeout, memorySize: c.memorySize, description: c.description, environment: sortKeys(c.environment) };
+  }
+  return {
+    runtime: c.Runtime,
+    handler: c.Handler,
+    timeout: c.Timeout,
+    memorySize: c.MemorySize,
+    description: c.Description ?? '',
+    environment: sortKeys(c.Environment?.Variables ?? {}),
+  };
+}
+
+function sortKeys(o: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+export interface FunctionApplied {
+  arn: string;
+  change: ChangeKind;
+  /** what changed on $LATEST */
+  details: string[];
+  /** the newest published version after this deploy, and whether this deploy published it */
+  version: string;
+  published: boolean;
+}
+
+export async function applyFunction(lambda: LambdaClient, d: DesiredFunction): Promise<FunctionApplied> {
+  let current: FunctionConfiguration | undefined;
+  try {
+    current = (await lambda.send(new GetFunctionCommand({ FunctionName: d.name }))).Configuration;
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+
+  const details: string[] = [];
+  let change: ChangeKind = 'unchanged';
+  if (!current) {
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: d.name,
+        Role: d.role,
+        Runtime: d.runtime as never,
+        Handler: d.handler,
+        Timeout: d.timeout,
+        MemorySize: d.memorySize,
+        Description: d.description,
+        Environment: { Variables: d.environment },
+        Architectures: d.architectures as never,
+        Code: { ZipFile: d.code.zip },
+        Publish: false,
+      }),
+    );
+    change = 'created';
+  } else {
+    if (current.CodeSha256 !== d.code.sha256) {
+      await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: d.name, ZipFile: d.code.zip, Publish: false }));
+      await waitUntilUpdated(lambda, d.name);
+      details.push('code');
+      change = 'updated';
+    }
+    if (!same(configOf(current), configOf(d))) {
+      await lambda.send(
+        new UpdateFunctionConfigurationCommand({
+          FunctionName: d.name,
+          Role: d.role,
+          Runtime: d.runtime as never,
+          Handler: d.handler,
+          Timeout: d.timeout,
+          MemorySize: d.memorySize,
+          Description: d.description,
+          Environment: { Variables: d.environment },
+        }),
+      );
+      details.push('configuration');
+      change = 'updated';
+    }
+  }
+  const latest = await waitUntilUpdated(lambda, d.name);
+
+  // Publish only when $LATEST differs from the newest version: unchanged code and configuration
+  // publish nothing, and a deploy that failed after updating $LATEST publishes on the retry.
+  const newest = await newestVersion(lambda, d.name);
+  let version: string;
+  let published = false;
+  // (A version's Description may be overridden at publish time, so it is not compared.)
+  const runtimeConfig = (c: FunctionConfiguration) => ({ ...configOf(c), description: undefined });
+  if (newest && newest.CodeSha256 === latest.CodeSha256 && same(runtimeConfig(newest), runtimeConfig(latest))) {
+    version = newest.Version!;
+  } else {
+    const v = await lambda.send(new PublishVersionCommand({ FunctionName: d.name, CodeSha256: latest.CodeSha256 }));
+    version = v.Version!;
+    published = true;
+  }
+  return { arn: latest.FunctionArn!, change, details, version, published };
+}
+
+/** Waits out `State: Pending` / `LastUpdateStatus: InProgress` (real Lambda applies updates asynchronously). */
+export async function waitUntilUpdated(lambda: LambdaClient, name: string, timeoutMs = 60_000): Promise<FunctionConfiguration> {
+  const until = Date.now() + timeoutMs;
+  let delay = 50;
+  for (;;) {
+    const c = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+    if (c.State === 'Failed' || c.LastUpdateStatus === 'Failed') {
+      throw new LabError(`function ${name} failed to update: ${c.StateReason ?? c.LastUpdateStatusReason ?? 'no reason given'}`);
+    }
+    if (c.State !== 'Pending' && c.LastUpdateStatus !== 'InProgress') return c;
+    if (Date.now() > until) throw new LabError(`function ${name} is still updating after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 1000);
+  }
+}
+
+export async function listVersions(lambda: LambdaClient, name: string): Promise<FunctionConfiguration[]> {
+  const out: FunctionConfiguration[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: name, Marker: marker }));
+    out.push(...(page.Versions ?? []));
+    marker = page.NextMarker;
+  } while (marker);
+  return out;
+}
+
+async function newestVersion(lambda: LambdaClient, name: string): Promise<FunctionConfiguration | undefined> {
+  const published = (await listVersions(lambda, name)).filter((v) => v.Version && /^\d+$/.test(v.Version));
+  published.sort((a, b) => Number(b.Version) - Number(a.Version));
+  return published[0];
+}
+
+/** Reserved concurrency as the template says: put when it differs, delete when the template has none. */
+export async function applyReservedConcurrency(lambda: LambdaClient, name: string, wanted: number | undefined): Promise<ChangeKind> {
+  const cur = (await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: name }))).ReservedConcurrentExecutions;
+  if (cur === wanted) return 'unchanged';
+  if (wanted === undefined) {
+    await lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: name }));
+    return 'updated';
+  }
+  await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: wanted }));
+  return cur === undefined ? 'created' : 'updated';
+}
