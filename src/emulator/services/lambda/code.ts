@@ -1,0 +1,97 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { unzipSync } from 'fflate';
+import type { StateStore } from '../../core/store.js';
+import { invalidParameter } from './errors.js';
+
+/** Lambda quota: 250 MB unzipped deployment package. https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html */
+export const MAX_UNZIPPED_BYTES = 262_144_000;
+
+const UNZIP_FAILED = 'Could not unzip uploaded file. Please check your file, then try to upload again.';
+
+export interface StoredCode {
+  /** base64 SHA-256 of the zip, as Lambda reports CodeSha256 */
+  codeSha256: string;
+  codeSize: number;
+}
+
+/**
+ * Code packages in the state dir, stored once per SHA-256: `blobs/lambda/code/<hex>.zip` and the
+ * unpacked folder `blobs/lambda/code/<hex>/` that the runner loads handlers from.
+ */
+export class CodePackages {
+  constructor(private readonly store: StateStore) {}
+
+  private key(codeSha256: string): string {
+    return `lambda/code/${Buffer.from(codeSha256, 'base64').toString('hex')}`;
+  }
+
+  /** folder with the unpacked package */
+  dirOf(codeSha256: string): string {
+    return this.store.blobPath(this.key(codeSha256));
+  }
+
+  zipOf(codeSha256: string): Buffer {
+    return this.store.readBlob(`${this.key(codeSha256)}.zip`);
+  }
+
+  put(zip: Buffer): StoredCode {
+    const codeSha256 = createHash('sha256').update(zip).digest('base64');
+    const key = this.key(codeSha256);
+    const dir = this.store.blobPath(key);
+    if (!existsSync(dir)) {
+      const files = unpack(zip);
+      // unpack beside the final folder, then rename: a crash leaves no half-unpacked package
+      const tmp = this.store.blobPath(`${key}.${randomBytes(4).toString('hex')}.tmp`);
+      for (const [name, data] of files) {
+        const path = join(tmp, name);
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, data);
+      }
+      mkdirSync(tmp, { recursive: true });
+      this.store.writeBlob(`${key}.zip`, zip);
+      try {
+        renameSync(tmp, dir);
+      } catch (err) {
+        rmSync(tmp, { recursive: true, force: true });
+        if (!existsSync(dir)) throw err; // a concurrent put of the same package won the race
+      }
+    }
+    return { codeSha256, codeSize: zip.length };
+  }
+
+  /** delete packages no function or version refers to any more */
+  collect(referenced: Set<string>): void {
+    const keep = new Set([...referenced].map((sha) => Buffer.from(sha, 'base64').toString('hex')));
+    const root = this.store.blobPath('lambda/code');
+    if (!existsSync(root)) return;
+    for (const entry of readdirSync(root)) {
+      const hex = entry.replace(/\..*$/, '');
+      if (!keep.has(hex)) rmSync(join(root, entry), { recursive: true, force: true });
+    }
+  }
+}
+
+/** entries of a zip, refusing anything that would leave the package folder (`../`, absolute paths) */
+function unpack(zip: Buffer): [string, Uint8Array][] {
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(zip);
+  } catch {
+    throw invalidParameter(UNZIP_FAILED);
+  }
+  let total = 0;
+  const files: [string, Uint8Array][] = [];
+  for (const [name, data] of Object.entries(entries)) {
+    const normalized = name.replace(/\\/g, '/');
+    if (normalized.startsWith('/') || normalized.split('/').includes('..') || /^[a-zA-Z]:/.test(normalized)) {
+      throw invalidParameter(UNZIP_FAILED);
+    }
+    if (normalized.endsWith('/')) continue;
+    total += data.length;
+    if (total > MAX_UNZIPPED_BYTES) throw invalidParameter(`Unzipped size must be smaller than ${MAX_UNZIPPED_BYTES} bytes`);
+    files.push([normalized, data]);
+  }
+  return files;
+}

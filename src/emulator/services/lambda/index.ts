@@ -1,0 +1,89 @@
+import type { ServiceDefinition } from '../../core/service.js';
+import { LambdaBackend, type LambdaDeps } from './backend.js';
+import type { InvocationType } from './invoke.js';
+import { lambdaOperations } from './routes.js';
+
+export { LambdaBackend, type LambdaDeps } from './backend.js';
+export type { CodeSource, LambdaMetricDatum, LambdaMetricName, LambdaMetricsSink, FunctionConfiguration, AliasConfiguration } from './model.js';
+export { noopMetricsSink } from './model.js';
+export { pickVersion } from './aliases.js';
+export type { InvocationType } from './invoke.js';
+export { LAMBDA_ROUTES } from './routes.js';
+
+/** What API Gateway (and any other in-process caller) sends to Lambda. */
+export interface InvokeFunctionRequest {
+  /** a name, name:qualifier, partial or full ARN */
+  functionName: string;
+  qualifier?: string;
+  /** raw event bytes; a string is taken as UTF-8 JSON text; anything else is JSON-encoded */
+  payload?: Buffer | Uint8Array | string | object;
+  /** default RequestResponse */
+  invocationType?: InvocationType;
+  logType?: 'None' | 'Tail';
+  /** base64 JSON, as X-Amz-Client-Context */
+  clientContext?: string;
+  requestId?: string;
+}
+
+export interface InvokeFunctionResult {
+  /** 200, 202 (Event) or 204 (DryRun) */
+  statusCode: number;
+  payload: Buffer;
+  /** set when the function failed (thrown error, timeout, crash, out of memory, oversized response) */
+  functionError?: string;
+  executedVersion?: string;
+  /** base64 of the last 4 KB of the log, with logType Tail */
+  logResult?: string;
+}
+
+/**
+ * In-process Invoke for other emulated services. Throws ServiceError as the HTTP API would answer it:
+ * TooManyRequestsException (429) when throttled, ResourceNotFoundException (404), ... API Gateway
+ * maps those to its own answers.
+ */
+export type InvokeFunction = (request: InvokeFunctionRequest) => Promise<InvokeFunctionResult>;
+
+export interface LambdaService {
+  definition: ServiceDefinition;
+  backend: LambdaBackend;
+  invokeFunction: InvokeFunction;
+  /** stop queued Event retries; the runner is shut down by whoever created it */
+  close(): void;
+}
+
+function toBuffer(payload: InvokeFunctionRequest['payload']): Buffer {
+  if (payload === undefined) return Buffer.alloc(0);
+  if (Buffer.isBuffer(payload)) return payload;
+  if (payload instanceof Uint8Array) return Buffer.from(payload);
+  if (typeof payload === 'string') return Buffer.from(payload, 'utf8');
+  return Buffer.from(JSON.stringify(payload));
+}
+
+export function createLambdaService(deps: LambdaDeps): LambdaService {
+  const backend = new LambdaBackend(deps);
+  const definition: ServiceDefinition = {
+    id: 'lambda',
+    signingName: 'lambda',
+    protocols: ['restJson1'],
+    operations: lambdaOperations(backend),
+  };
+  const invokeFunction: InvokeFunction = async (request) => {
+    const out = await backend.invoke({
+      FunctionName: request.functionName,
+      Qualifier: request.qualifier,
+      InvocationType: request.invocationType,
+      LogType: request.logType,
+      ClientContext: request.clientContext,
+      Payload: toBuffer(request.payload),
+      requestId: request.requestId,
+    });
+    return {
+      statusCode: out.StatusCode,
+      payload: out.Payload ?? Buffer.alloc(0),
+      ...(out.FunctionError ? { functionError: out.FunctionError } : {}),
+      ...(out.ExecutedVersion ? { executedVersion: out.ExecutedVersion } : {}),
+      ...(out.LogResult ? { logResult: out.LogResult } : {}),
+    };
+  };
+  return { definition, backend, invokeFunction, close: () => backend.close() };
+}

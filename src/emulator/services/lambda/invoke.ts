@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import { pickVersion } from './aliases.js';
+import { functionArn, parseFunctionRef } from './arn.js';
+import { invalidRequestContent, requestEntityTooLarge, serviceException, tooManyRequests } from './errors.js';
+import type { FunctionConfiguration, LambdaMetricDatum } from './model.js';
+import type { FunctionRunConfig, InvokeResult } from './runner/types.js';
+import { functionNotFound, requireFunction, resolveConfig, type LambdaCore } from './state.js';
+import { Violations } from './validation.js';
+
+/**
+ * Invoke. https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+ * Payload quotas: 6 MB request and response for synchronous calls, 256 KB for Event (the value the
+ * lab's workshop documents; AWS raised it to 1 MB in late 2025, configurable through the deps).
+ * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+ */
+export const SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024;
+export const ASYNC_PAYLOAD_LIMIT = 256 * 1024;
+/** the response limit AWS names in `Function.ResponseSizeTooLarge` */
+export const RESPONSE_PAYLOAD_LIMIT = 6_291_556;
+const LOG_TAIL_BYTES = 4096;
+
+export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
+
+export interface InvokeInput {
+  FunctionName: string;
+  Qualifier?: string;
+  InvocationType?: string;
+  LogType?: string;
+  /** base64 JSON (X-Amz-Client-Context) */
+  ClientContext?: string;
+  Payload?: Buffer;
+}
+
+export interface InvokeOutput {
+  StatusCode: number;
+  Payload?: Buffer;
+  ExecutedVersion?: string;
+  FunctionError?: string;
+  LogResult?: string;
+}
+
+export interface PayloadLimits {
+  sync: number;
+  async: number;
+}
+
+/** one invocation, resolved: which function, which version runs, under which ARN it was called */
+export interface InvokeTarget {
+  functionName: string;
+  config: FunctionConfiguration;
+  /** the ARN as the caller qualified it (context.invokedFunctionArn) */
+  invokedArn: string;
+  /** `fn:alias` or `fn:version` when the call was qualified (the metric dimension) */
+  resource?: string;
+  viaAlias: boolean;
+}
+
+/** Synchronous: nothing here awaits, so admission right after it sees the same state. */
+export function resolveTarget(core: LambdaCore, functionName: string, qualifier?: string): InvokeTarget {
+  const ref = parseFunctionRef(functionName, qualifier);
+  const record = requireFunction(core, ref.name);
+  const q = ref.qualifier;
+  let config: FunctionConfiguration;
+  let viaAlias = false;
+  if (q && q !== '$LATEST' && !/^\d+$/.test(q)) {
+    const alias = Object.hasOwn(record.aliases, q) ? record.aliases[q] : undefined;
+    if (!alias) throw functionNotFound(core.scope, ref.name, q);
+    config = resolveConfig(core, record, pickVersion(alias, core.random));
+    viaAlias = true;
+  } else {
+    config = resolveConfig(core, record, q);
+  }
+  return {
+    functionName: ref.name,
+    config,
+    invokedArn: functionArn(core.scope, ref.name, q),
+    resource: q ? `${ref.name}:${q}` : undefined,
+    viaAlias,
+  };
+}
+
+export function checkInvokeInput(input: InvokeInput, limits: PayloadLimits): { type: InvocationType; tail: boolean; clientContext?: unknown } {
+  new Violations()
+    .oneOf(input.InvocationType, 'invocationType', ['Event', 'RequestResponse', 'DryRun'])
+    .oneOf(input.LogType, 'logType', ['None', 'Tail'])
+    .throwIfAny();
+  const type = (input.InvocationType ?? 'RequestResponse') as InvocationType;
+  const payload = input.Payload ?? Buffer.alloc(0);
+  if (type === 'Event' && payload.length > limits.async) {
+    throw requestEntityTooLarge(`${payload.length} byte payload is too large for the Event invocation type (limit ${limits.async} bytes)`);
+  }
+  if (payload.length > limits.sync) {
+    throw requestEntityTooLarge(`Request must be smaller than ${limits.sync} bytes for the InvokeFunction operation`);
+  }
+  if (payload.length) {
+    try {
+      JSON.parse(payload.toString('utf8'));
+    } catch (err) {
+      // Lambda refuses an event that is not JSON before running anything
+      throw invalidRequestContent(`Could not parse request body into json: Could not parse payload into json: ${(err as Error).message}`);
+    }
+  }
+  let clientContext: unknown;
+  if (input.ClientContext) {
+    try {
+      clientContext = JSON.parse(Buffer.from(input.ClientContext, 'base64').toString('utf8'));
+    } catch {
+      throw invalidRequestContent('Client context must be a valid Base64-encoded JSON object.');
+    }
+  }
+  return { type, tail: input.LogType === 'Tail', clientContext };
+}
+
+export function runConfigOf(core: LambdaCore, config: FunctionConfiguration): FunctionRunConfig {
+  return {
+    functionName: config.FunctionName,
+    version: config.Version,
+    functionArn: functionArn(core.scope, config.FunctionName),
+    runtime: config.Runtime,
+    handler: config.Handler,
+    codeDir: core.code.dirOf(config.CodeSha256),
+    codeSha256: config.CodeSha256,
+    timeoutSeconds: config.Timeout,
+    memorySizeMB: config.MemorySize,
+    environment: { ...(config.Environment?.Variables ?? {}) },
+  };
+}
+
+export function emit(core: LambdaCore, target: InvokeTarget, metricName: LambdaMetricDatum['metricName'], value: number): void {
+  try {
+    core.metrics.record({
+      metricName,
+      value,
+      unit: metricName === 'Duration' ? 'Milliseconds' : 'Count',
+      timestamp: core.clock.now(),
+      dimensions: {
+        FunctionName: target.functionName,
+        ...(target.resource ? { Resource: target.resource } : {}),
+        ...(target.viaAlias ? { ExecutedVersion: target.config.Version } : {}),
+      },
+    });
+  } catch {
+    // a metrics sink never fails an invocation
+  }
+}
+
+/**
+ * Admit (synchronously, no await before the count is taken), run, release. Throws the 429 when the
+ * function's reserved concurrency or the unreserved pool is used up.
+ */
+export function runAdmitted(
+  core: LambdaCore,
+  target: InvokeTarget,
+  request: { requestId: string; payload: Buffer; tail: boolean; clientContext?: unknown },
+  retryAfterSeconds: number,
+): Promise<InvokeResult> {
+  const admission = core.concurrency.admit(target.functionName);
+  if (!admission.ok) {
+    emit(core, target, 'Throttles', 1);
+    throw tooManyRequests(admission.reason, retryAfterSeconds);
+  }
+  emit(core, target, 'ConcurrentExecutions', admission.inFlight);
+  emit(core, target, 'Invocations', 1);
+  const run = (async () => {
+    try {
+      return await core.runner.invoke(runConfigOf(core, target.config), {
+        requestId: request.requestId,
+        payload: request.payload.length ? request.payload : Buffer.from('{}'),
+        invokedFunctionArn: target.invokedArn,
+        clientContext: request.clientContext,
+        tail: request.tail,
+      });
+    } catch {
+      emit(core, target, 'Errors', 1);
+      throw serviceException('The AWS Lambda service encountered an internal error.');
+    } finally {
+      admission.permit.release();
+    }
+  })();
+  return run.then((result) => {
+    emit(core, target, 'Duration', result.durationMs);
+    if (result.functionError) emit(core, target, 'Errors', 1);
+    return result;
+  });
+}
+
+export async function invokeSync(
+  core: LambdaCore,
+  target: InvokeTarget,
+  request: { requestId?: string; payload: Buffer; tail: boolean; clientContext?: unknown },
+  retryAfterSeconds: number,
+): Promise<InvokeOutput> {
+  const result = await runAdmitted(core, target, { ...request, requestId: request.requestId ?? randomUUID() }, retryAfterSeconds);
+  let payload = result.payload;
+  let functionError = result.functionError;
+  if (payload.length > RESPONSE_PAYLOAD_LIMIT) {
+    // what Lambda answers when a function returns more than the response quota
+    functionError = 'Unhandled';
+    payload = Buffer.from(
+      JSON.stringify({
+        errorMessage: `Response payload size exceeded maximum allowed payload size (${RESPONSE_PAYLOAD_LIMIT} bytes).`,
+        errorType: 'Function.ResponseSizeTooLarge',
+      }),
+    );
+  }
+  const out: InvokeOutput = { StatusCode: 200, Payload: payload, ExecutedVersion: target.config.Version };
+  if (functionError) out.FunctionError = functionError;
+  if (request.tail && result.log !== undefined) {
+    const log = Buffer.from(result.log, 'utf8');
+    out.LogResult = log.subarray(Math.max(0, log.length - LOG_TAIL_BYTES)).toString('base64');
+  }
+  return out;
+}

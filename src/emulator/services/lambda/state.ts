@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../core/clock.js';
+import type { StateStore } from '../../core/store.js';
+import type { ExecutionEnvironments } from './runner/types.js';
+import { functionArn, type ArnScope } from './arn.js';
+import type { CodePackages } from './code.js';
+import type { ConcurrencyController } from './concurrency.js';
+import { resourceNotFound } from './errors.js';
+import type { CodeSource, FunctionConfiguration, FunctionRecord, LambdaMetricsSink, LambdaStateDocument } from './model.js';
+
+const STATE_KEY = 'lambda';
+
+/** Everything the operation modules share; built once by the backend. */
+export interface LambdaCore {
+  scope: ArnScope;
+  state: LambdaState;
+  code: CodePackages;
+  concurrency: ConcurrencyController;
+  runner: ExecutionEnvironments;
+  clock: Clock;
+  codeSource?: CodeSource;
+  metrics: LambdaMetricsSink;
+  random: () => number;
+}
+
+/** The functions of one account and Region, persisted as one document written atomically after each change. */
+export class LambdaState {
+  private doc: LambdaStateDocument;
+
+  constructor(private readonly store: StateStore) {
+    const saved = store.read<LambdaStateDocument>(STATE_KEY);
+    this.doc = saved?.format === 1 ? saved : { format: 1, functions: {} };
+  }
+
+  save(): void {
+    this.store.write(STATE_KEY, this.doc);
+  }
+
+  get(name: string): FunctionRecord | undefined {
+    return Object.hasOwn(this.doc.functions, name) ? this.doc.functions[name] : undefined;
+  }
+
+  set(name: string, record: FunctionRecord): void {
+    this.doc.functions[name] = record;
+  }
+
+  delete(name: string): void {
+    delete this.doc.functions[name];
+  }
+
+  names(): string[] {
+    return Object.keys(this.doc.functions).sort();
+  }
+
+  records(): FunctionRecord[] {
+    return this.names().map((n) => this.doc.functions[n]);
+  }
+
+  reservations(): Map<string, number> {
+    const map = new Map<string, number>();
+    for (const [name, f] of Object.entries(this.doc.functions)) {
+      if (f.reservedConcurrency !== undefined) map.set(name, f.reservedConcurrency);
+    }
+    return map;
+  }
+
+  /** every CodeSha256 still in use, for the code store's clean-up */
+  referencedCode(): Set<string> {
+    const shas = new Set<string>();
+    for (const f of Object.values(this.doc.functions)) {
+      shas.add(f.latest.CodeSha256);
+      for (const v of Object.values(f.versions)) shas.add(v.CodeSha256);
+    }
+    return shas;
+  }
+}
+
+/** AWS's text: `Function not found: arn:aws:lambda:us-east-1:000000000000:function:fn[:qualifier]` */
+export function functionNotFound(scope: ArnScope, name: string, qualifier?: string) {
+  return resourceNotFound(`Function not found: ${functionArn(scope, name, qualifier)}`);
+}
+
+export function requireFunction(core: LambdaCore, name: string): FunctionRecord {
+  const record = core.state.get(name);
+  if (!record) throw functionNotFound(core.scope, name);
+  return record;
+}
+
+/**
+ * The configuration a qualifier names: none or `$LATEST` → $LATEST, a number → that version,
+ * anything else → the alias's main version (routing is the invoker's business).
+ */
+export function resolveConfig(core: LambdaCore, record: FunctionRecord, qualifier?: string): FunctionConfiguration {
+  const name = record.latest.FunctionName;
+  if (!qualifier || qualifier === '$LATEST') return record.latest;
+  if (/^\d+$/.test(qualifier)) {
+    const version = record.versions[qualifier];
+    if (!version) throw functionNotFound(core.scope, name, qualifier);
+    return version;
+  }
+  const alias = Object.hasOwn(record.aliases, qualifier) ? record.aliases[qualifier] : undefined;
+  if (!alias) throw functionNotFound(core.scope, name, qualifier);
+  return resolveConfig(core, record, alias.FunctionVersion);
+}
+
+/** `2024-01-02T03:04:05.000+0000`, the format of LastModified */
+export function lambdaTimestamp(ms: number): string {
+  return new Date(ms).toISOString().replace('Z', '+0000');
+}
+
+export const newRevisionId = (): string => randomUUID();
+
+/** the highest published version number still present, or undefined */
+export function lastPublished(record: FunctionRecord): FunctionConfiguration | undefined {
+  const numbers = Object.keys(record.versions).map(Number).sort((a, b) => b - a);
+  return numbers.length ? record.versions[String(numbers[0])] : undefined;
+}
