@@ -10,6 +10,10 @@ import type { ServiceDefinition } from './core/service.js';
 import type { StateStore } from './core/store.js';
 import type { FrontDoor } from './protocols/types.js';
 import type { EmulatorApp } from './server.js';
+import { registerCodec } from './protocols/codecs.js';
+import { restXmlCodec } from './protocols/rest-xml.js';
+import { createS3Service } from './services/s3/index.js';
+import { createRekognitionService } from './services/rekognition/index.js';
 
 export interface WiringOptions {
   store: StateStore;
@@ -59,6 +63,15 @@ export async function wireServices(options: WiringOptions): Promise<EmulatorApp>
   let frontDoor: FrontDoor | undefined;
 
   // ── the services, in dependency order ──────────────────────────────────────────────────────
+  // S3 (services/s3/index.ts): buckets and objects, spoken in restXml. Its backend is the in-process
+  // object reader of Rekognition (images) and Lambda (`codeSource: s3CodeSource(s3.backend)`).
+  registerCodec('restXml', restXmlCodec);
+  const s3 = createS3Service({ store: deps.store });
+  services.push(s3);
+
+  // Rekognition (services/rekognition/index.ts): answers from label files, reads images from S3.
+  services.push(createRekognitionService({ images: s3.backend }));
+
   // Lambda (services/lambda/index.ts):
   //   const lambda = await createLambdaService(deps);
   //   services.push(lambda.definition); shutdownHooks.push(() => lambda.shutdown());
@@ -68,8 +81,6 @@ export async function wireServices(options: WiringOptions): Promise<EmulatorApp>
   // API Gateway (services/apigateway/index.ts): invoker = lambda; it also answers invoke URLs:
   //   const apigateway = createApiGatewayService(deps, { invoker: lambda.invoker });
   //   services.push(apigateway.definition); frontDoor = apigateway.frontDoor;
-  // S3 (services/s3/index.ts) and Rekognition (services/rekognition/index.ts):
-  //   services.push(createS3Service(deps).definition, createRekognitionService(deps).definition);
   // ───────────────────────────────────────────────────────────────────────────────────────────
 
   return {

@@ -154,6 +154,16 @@ export class S3Backend {
     };
   }
 
+  /**
+   * The same read, with undefined for a missing bucket or key: what Lambda's `CodeSource` wants
+   * (there is no versioning here, so only the null version exists).
+   */
+  findObject(bucketName: string, key: string, versionId?: string): S3ObjectContent | undefined {
+    if (versionId !== undefined && versionId !== 'null') return undefined;
+    if (!this.buckets.get(bucketName)?.objects.has(key)) return undefined;
+    return this.getObject(bucketName, key);
+  }
+
   /** S3 answers 204 whether or not the key existed; only a missing bucket is an error. */
   deleteObject(bucketName: string, key: string): void {
     const bucket = this.bucket(bucketName);

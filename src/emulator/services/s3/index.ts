@@ -36,3 +36,10 @@ function requireStore(store: StateStore | undefined): StateStore {
   if (!store) throw new TypeError('createS3Service needs a store or a backend');
   return store;
 }
+
+/** Lambda's `CodeSource` (Code.S3Bucket / S3Key): the bytes, or undefined for a missing bucket or key. */
+export function s3CodeSource(backend: S3Backend) {
+  return {
+    getObject: (bucket: string, key: string, versionId?: string): Buffer | undefined => backend.findObject(bucket, key, versionId)?.body,
+  };
+}
