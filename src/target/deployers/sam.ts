@@ -40,7 +40,13 @@ export async function deployWithSam(input: SamDeployInput): Promise<DeployResult
     for (const o of stack.Outputs ?? []) if (o.OutputKey) outputs[o.OutputKey] = o.OutputValue ?? '';
     const res = await cfn.send(new DescribeStackResourcesCommand({ StackName: input.stackName }));
     const physicalIds: Record<string, string> = {};
-    for (const r of res.StackResources ?? []) if (r.LogicalResourceId && r.PhysicalResourceId) physicalIds[r.LogicalResourceId] = r.PhysicalResourceId;
+    const functions: DeployRecord['functions'] = [];
+    for (const r of res.StackResources ?? []) {
+      if (!r.LogicalResourceId || !r.PhysicalResourceId) continue;
+      physicalIds[r.LogicalResourceId] = r.PhysicalResourceId;
+      // status reads aliases, versions and concurrency of these live
+      if (r.ResourceType === 'AWS::Lambda::Function') functions.push({ logicalId: r.LogicalResourceId, name: r.PhysicalResourceId, arn: '', codeSha256: '' });
+    }
 
     const record: DeployRecord = {
       schema: 1,
@@ -51,7 +57,7 @@ export async function deployWithSam(input: SamDeployInput): Promise<DeployResult
       deployedAt: new Date().toISOString(),
       outputs,
       physicalIds,
-      functions: [],
+      functions,
       apis: [],
     };
     await writeDeployRecord(ws, record);
