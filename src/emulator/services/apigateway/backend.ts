@@ -1,0 +1,520 @@
+/**
+ * API Gateway REST API (v1) control plane: rest APIs, resources, methods, integrations,
+ * deployments and stages, named after the AWS operations. Never sees HTTP.
+ * https://docs.aws.amazon.com/apigateway/latest/api/API_Operations.html
+ *
+ * Known limits (on purpose): no authorizers, models, validators, API keys, usage plans, gateway
+ * responses, custom domains or documentation parts; method responses and integration responses
+ * are not modelled (Lambda proxy integrations do not use them). Tags are stored, not enforced.
+ *
+ * As in AWS, a deployment freezes the API's resources, methods and integrations: a stage serves
+ * the deployment it points at, not the current draft ("Deploy a REST API in API Gateway").
+ */
+import type { Clock } from '../../core/clock.js';
+import type { StateStore } from '../../core/store.js';
+import {
+  apiNotFound,
+  badRequest,
+  conflict,
+  deploymentNotFound,
+  integrationNotFound,
+  methodNotFound,
+  resourceNotFound,
+  stageNotFound,
+} from './errors.js';
+import { newId } from './ids.js';
+import type {
+  ApiGatewayState,
+  CanarySettingsRecord,
+  DeploymentRecord,
+  IntegrationRecord,
+  MethodRecord,
+  ResourceRecord,
+  RestApiRecord,
+  StageRecord,
+} from './model.js';
+import { applyStagePatch, type PatchOperation } from './patch.js';
+import { parseLambdaUri } from './integration-uri.js';
+
+const STATE_KEY = 'apigateway';
+export const HTTP_METHODS = ['ANY', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
+const INTEGRATION_TYPES = ['HTTP', 'HTTP_PROXY', 'AWS', 'AWS_PROXY', 'MOCK'];
+/** "Resource's path part only allow a-zA-Z0-9._- and curly braces at the beginning and the end and an optional plus sign before the closing brace." */
+const PATH_PART = /^(?:[a-zA-Z0-9._-]+|\{[a-zA-Z0-9._-]+\+?\})$/;
+const STAGE_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
+
+export interface ApiGatewayBackendOptions {
+  accountId: string;
+  region: string;
+  clock: Clock;
+  store?: StateStore;
+}
+
+export interface CreateRestApiInput {
+  name: string;
+  description?: string;
+  version?: string;
+  binaryMediaTypes?: string[];
+  minimumCompressionSize?: number;
+  apiKeySource?: string;
+  endpointConfiguration?: { types?: string[] };
+  disableExecuteApiEndpoint?: boolean;
+  tags?: Record<string, string>;
+}
+
+export interface PutMethodInput {
+  authorizationType: string;
+  authorizerId?: string;
+  apiKeyRequired?: boolean;
+  operationName?: string;
+  requestParameters?: Record<string, boolean>;
+  requestModels?: Record<string, string>;
+  requestValidatorId?: string;
+  authorizationScopes?: string[];
+}
+
+export interface PutIntegrationInput {
+  type: string;
+  integrationHttpMethod?: string;
+  uri?: string;
+  connectionType?: string;
+  credentials?: string;
+  requestParameters?: Record<string, string>;
+  requestTemplates?: Record<string, string>;
+  passthroughBehavior?: string;
+  contentHandling?: string;
+  timeoutInMillis?: number;
+  cacheNamespace?: string;
+  cacheKeyParameters?: string[];
+}
+
+export interface CanarySettingsInput {
+  percentTraffic?: number;
+  deploymentId?: string;
+  stageVariableOverrides?: Record<string, string>;
+  useStageCache?: boolean;
+}
+
+export interface CreateDeploymentInput {
+  stageName?: string;
+  stageDescription?: string;
+  description?: string;
+  cacheClusterEnabled?: boolean;
+  cacheClusterSize?: string;
+  variables?: Record<string, string>;
+  canarySettings?: CanarySettingsInput;
+  tracingEnabled?: boolean;
+}
+
+export interface CreateStageInput {
+  stageName: string;
+  deploymentId: string;
+  description?: string;
+  cacheClusterEnabled?: boolean;
+  cacheClusterSize?: string;
+  variables?: Record<string, string>;
+  canarySettings?: CanarySettingsInput;
+  tracingEnabled?: boolean;
+  tags?: Record<string, string>;
+}
+
+export interface Page<T> {
+  items: T[];
+  position?: string;
+}
+
+export class ApiGatewayBackend {
+  private readonly state: ApiGatewayState;
+
+  constructor(private readonly opts: ApiGatewayBackendOptions) {
+    const saved = opts.store?.read<ApiGatewayState>(STATE_KEY);
+    this.state = saved?.version === 1 ? saved : { version: 1, apis: {} };
+  }
+
+  get accountId(): string {
+    return this.opts.accountId;
+  }
+
+  get region(): string {
+    return this.opts.region;
+  }
+
+  // ---- rest APIs ----
+
+  createRestApi(input: CreateRestApiInput): RestApiRecord {
+    if (!input.name) throw badRequest('Invalid REST API name specified');
+    const root: ResourceRecord = { id: newId(), path: '/', resourceMethods: {} };
+    const api: RestApiRecord = {
+      id: this.freshId((id) => id in this.state.apis),
+      name: input.name,
+      description: input.description,
+      version: input.version,
+      createdDate: this.nowSeconds(),
+      binaryMediaTypes: input.binaryMediaTypes ?? [],
+      minimumCompressionSize: input.minimumCompressionSize,
+      apiKeySource: input.apiKeySource ?? 'HEADER',
+      endpointConfiguration: { types: input.endpointConfiguration?.types ?? ['EDGE'] },
+      disableExecuteApiEndpoint: input.disableExecuteApiEndpoint ?? false,
+      rootResourceId: root.id,
+      tags: input.tags ?? {},
+      resources: { [root.id]: root },
+      deployments: {},
+      stages: {},
+    };
+    this.state.apis[api.id] = api;
+    this.save();
+    return api;
+  }
+
+  getRestApi(restApiId: string): RestApiRecord {
+    const api = this.state.apis[restApiId];
+    if (!api) throw apiNotFound(this.opts.accountId, restApiId);
+    return api;
+  }
+
+  getRestApis(position?: string, limit?: number): Page<RestApiRecord> {
+    return paginate(Object.values(this.state.apis), position, limit);
+  }
+
+  deleteRestApi(restApiId: string): void {
+    this.getRestApi(restApiId);
+    delete this.state.apis[restApiId];
+    this.save();
+  }
+
+  // ---- resources ----
+
+  getResources(restApiId: string, position?: string, limit?: number): Page<ResourceRecord> {
+    const api = this.getRestApi(restApiId);
+    return paginate(Object.values(api.resources), position, limit);
+  }
+
+  getResource(restApiId: string, resourceId: string): ResourceRecord {
+    const resource = this.getRestApi(restApiId).resources[resourceId];
+    if (!resource) throw resourceNotFound();
+    return resource;
+  }
+
+  createResource(restApiId: string, parentId: string, pathPart: string): ResourceRecord {
+    const api = this.getRestApi(restApiId);
+    const parent = api.resources[parentId];
+    if (!parent) throw resourceNotFound();
+    if (!pathPart || !PATH_PART.test(pathPart)) {
+      throw badRequest(
+        "Resource's path part only allow a-zA-Z0-9._- and curly braces at the beginning and the end and an optional plus sign before the closing brace.",
+      );
+    }
+    if (parent.pathPart?.endsWith('+}')) throw badRequest('Cannot create a child of a resource with a greedy path variable');
+    const siblings = Object.values(api.resources).filter((r) => r.parentId === parentId);
+    if (siblings.some((s) => s.pathPart === pathPart)) {
+      throw conflict(`Another resource with the same parent already has this name: ${pathPart}`);
+    }
+    const variable = pathPart.startsWith('{');
+    const otherVariable = variable && siblings.find((s) => s.pathPart?.startsWith('{'));
+    if (otherVariable) {
+      throw badRequest(`A sibling (${otherVariable.pathPart}) of this resource already has a variable path part -- only one is allowed`);
+    }
+    const resource: ResourceRecord = {
+      id: this.freshId((id) => id in api.resources),
+      parentId,
+      pathPart,
+      path: parent.path === '/' ? `/${pathPart}` : `${parent.path}/${pathPart}`,
+      resourceMethods: {},
+    };
+    api.resources[resource.id] = resource;
+    this.save();
+    return resource;
+  }
+
+  deleteResource(restApiId: string, resourceId: string): void {
+    const api = this.getRestApi(restApiId);
+    if (!api.resources[resourceId]) throw resourceNotFound();
+    if (resourceId === api.rootResourceId) throw badRequest('Cannot delete the root resource of a REST API');
+    // deleting a resource deletes its whole subtree
+    const doomed = new Set([resourceId]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const r of Object.values(api.resources)) {
+        if (r.parentId && doomed.has(r.parentId) && !doomed.has(r.id)) {
+          doomed.add(r.id);
+          grew = true;
+        }
+      }
+    }
+    for (const id of doomed) delete api.resources[id];
+    this.save();
+  }
+
+  // ---- methods and integrations ----
+
+  putMethod(restApiId: string, resourceId: string, httpMethod: string, input: PutMethodInput): MethodRecord {
+    const resource = this.getResource(restApiId, resourceId);
+    const verb = checkHttpMethod(httpMethod);
+    if (!input.authorizationType) throw badRequest('Invalid authorization type specified');
+    const method: MethodRecord = {
+      httpMethod: verb,
+      authorizationType: input.authorizationType,
+      authorizerId: input.authorizerId,
+      apiKeyRequired: input.apiKeyRequired ?? false,
+      operationName: input.operationName,
+      requestParameters: input.requestParameters,
+      requestModels: input.requestModels,
+      requestValidatorId: input.requestValidatorId,
+      authorizationScopes: input.authorizationScopes,
+    };
+    resource.resourceMethods[verb] = method;
+    this.save();
+    return method;
+  }
+
+  getMethod(restApiId: string, resourceId: string, httpMethod: string): MethodRecord {
+    const method = this.getResource(restApiId, resourceId).resourceMethods[httpMethod.toUpperCase()];
+    if (!method) throw methodNotFound();
+    return method;
+  }
+
+  deleteMethod(restApiId: string, resourceId: string, httpMethod: string): void {
+    const resource = this.getResource(restApiId, resourceId);
+    if (!resource.resourceMethods[httpMethod.toUpperCase()]) throw methodNotFound();
+    delete resource.resourceMethods[httpMethod.toUpperCase()];
+    this.save();
+  }
+
+  putIntegration(restApiId: string, resourceId: string, httpMethod: string, input: PutIntegrationInput): IntegrationRecord {
+    const method = this.getMethod(restApiId, resourceId, httpMethod);
+    if (!INTEGRATION_TYPES.includes(input.type)) {
+      throw badRequest(`Invalid integration type specified. Must be one of: [${INTEGRATION_TYPES.join(', ')}]`);
+    }
+    const needsBackend = input.type !== 'MOCK';
+    if (needsBackend && !input.integrationHttpMethod) throw badRequest('Enumeration value for HttpMethod must be non-empty');
+    if (needsBackend && !input.uri) throw badRequest('Invalid ARN specified in the request');
+    if (input.type === 'AWS_PROXY' && !parseLambdaUri(input.uri!)) {
+      throw badRequest("Integrations of type 'AWS_PROXY' currently only supports Lambda function and Firehose stream invocations.");
+    }
+    const timeout = input.timeoutInMillis ?? 29000;
+    if (!Number.isInteger(timeout) || timeout < 50) throw badRequest('Timeout should be at least 50 ms');
+    const integration: IntegrationRecord = {
+      type: input.type,
+      httpMethod: input.integrationHttpMethod?.toUpperCase(),
+      uri: input.uri,
+      connectionType: input.connectionType,
+      credentials: input.credentials,
+      requestParameters: input.requestParameters,
+      requestTemplates: input.requestTemplates,
+      passthroughBehavior: input.passthroughBehavior ?? 'WHEN_NO_MATCH',
+      contentHandling: input.contentHandling,
+      timeoutInMillis: timeout,
+      cacheNamespace: input.cacheNamespace ?? resourceId,
+      cacheKeyParameters: input.cacheKeyParameters ?? [],
+    };
+    method.methodIntegration = integration;
+    this.save();
+    return integration;
+  }
+
+  getIntegration(restApiId: string, resourceId: string, httpMethod: string): IntegrationRecord {
+    const integration = this.getMethod(restApiId, resourceId, httpMethod).methodIntegration;
+    if (!integration) throw integrationNotFound();
+    return integration;
+  }
+
+  deleteIntegration(restApiId: string, resourceId: string, httpMethod: string): void {
+    const method = this.getMethod(restApiId, resourceId, httpMethod);
+    if (!method.methodIntegration) throw integrationNotFound();
+    delete method.methodIntegration;
+    this.save();
+  }
+
+  // ---- deployments ----
+
+  createDeployment(restApiId: string, input: CreateDeploymentInput): DeploymentRecord {
+    const api = this.getRestApi(restApiId);
+    const resources = Object.values(api.resources);
+    const methods = resources.flatMap((r) => Object.values(r.resourceMethods));
+    if (methods.length === 0) throw badRequest("The REST API doesn't contain any methods");
+    if (methods.some((m) => !m.methodIntegration)) throw badRequest('No integration defined for method');
+    if (input.canarySettings && !input.stageName) throw badRequest('Canary settings require a stage name');
+    if (input.stageName !== undefined) checkStageName(input.stageName);
+
+    const now = this.nowSeconds();
+    const deployment: DeploymentRecord = {
+      id: this.freshId((id) => id in api.deployments),
+      description: input.description,
+      createdDate: now,
+      snapshot: { resources: structuredClone(resources), binaryMediaTypes: [...api.binaryMediaTypes] },
+    };
+    api.deployments[deployment.id] = deployment;
+
+    if (input.stageName) {
+      const existing = api.stages[input.stageName];
+      if (!existing) {
+        // a brand-new stage: stage and canary both point at the new deployment (wire doc 12.3)
+        api.stages[input.stageName] = {
+          stageName: input.stageName,
+          deploymentId: deployment.id,
+          description: input.stageDescription,
+          variables: { ...(input.variables ?? {}) },
+          canarySettings: input.canarySettings ? canaryFrom(input.canarySettings, deployment.id) : undefined,
+          cacheClusterEnabled: input.cacheClusterEnabled ?? false,
+          cacheClusterSize: input.cacheClusterSize,
+          cacheClusterStatus: 'NOT_AVAILABLE',
+          tracingEnabled: input.tracingEnabled ?? false,
+          methodSettings: {},
+          tags: {},
+          createdDate: now,
+          lastUpdatedDate: now,
+        };
+      } else if (input.canarySettings) {
+        // an existing stage keeps its deploymentId; the canary gets the new one (wire doc 12.3)
+        existing.canarySettings = canaryFrom(input.canarySettings, deployment.id);
+        existing.lastUpdatedDate = now;
+      } else {
+        existing.deploymentId = deployment.id;
+        if (input.variables) Object.assign(existing.variables, input.variables);
+        if (input.stageDescription !== undefined) existing.description = input.stageDescription;
+        if (input.tracingEnabled !== undefined) existing.tracingEnabled = input.tracingEnabled;
+        existing.lastUpdatedDate = now;
+      }
+    }
+    this.save();
+    return deployment;
+  }
+
+  getDeployment(restApiId: string, deploymentId: string): DeploymentRecord {
+    const deployment = this.getRestApi(restApiId).deployments[deploymentId];
+    if (!deployment) throw deploymentNotFound();
+    return deployment;
+  }
+
+  getDeployments(restApiId: string, position?: string, limit?: number): Page<DeploymentRecord> {
+    return paginate(Object.values(this.getRestApi(restApiId).deployments), position, limit);
+  }
+
+  deleteDeployment(restApiId: string, deploymentId: string): void {
+    const api = this.getRestApi(restApiId);
+    if (!api.deployments[deploymentId]) throw deploymentNotFound();
+    const inUse = Object.values(api.stages).some(
+      (s) => s.deploymentId === deploymentId || s.canarySettings?.deploymentId === deploymentId,
+    );
+    if (inUse) throw badRequest('Active stages pointing to this deployment must be moved or deleted');
+    delete api.deployments[deploymentId];
+    this.save();
+  }
+
+  // ---- stages ----
+
+  createStage(restApiId: string, input: CreateStageInput): StageRecord {
+    const api = this.getRestApi(restApiId);
+    checkStageName(input.stageName);
+    if (!input.deploymentId || !api.deployments[input.deploymentId]) throw deploymentNotFound();
+    if (api.stages[input.stageName]) throw conflict('Stage already exists');
+    if (input.canarySettings?.deploymentId && !api.deployments[input.canarySettings.deploymentId]) throw deploymentNotFound();
+    const now = this.nowSeconds();
+    const stage: StageRecord = {
+      stageName: input.stageName,
+      deploymentId: input.deploymentId,
+      description: input.description,
+      variables: { ...(input.variables ?? {}) },
+      canarySettings: input.canarySettings ? canaryFrom(input.canarySettings, input.deploymentId) : undefined,
+      cacheClusterEnabled: input.cacheClusterEnabled ?? false,
+      cacheClusterSize: input.cacheClusterSize,
+      cacheClusterStatus: 'NOT_AVAILABLE',
+      tracingEnabled: input.tracingEnabled ?? false,
+      methodSettings: {},
+      tags: input.tags ?? {},
+      createdDate: now,
+      lastUpdatedDate: now,
+    };
+    api.stages[stage.stageName] = stage;
+    this.save();
+    return stage;
+  }
+
+  getStage(restApiId: string, stageName: string): StageRecord {
+    const stage = this.getRestApi(restApiId).stages[stageName];
+    if (!stage) throw stageNotFound();
+    return stage;
+  }
+
+  getStages(restApiId: string, deploymentId?: string): StageRecord[] {
+    const stages = Object.values(this.getRestApi(restApiId).stages);
+    return deploymentId ? stages.filter((s) => s.deploymentId === deploymentId) : stages;
+  }
+
+  updateStage(restApiId: string, stageName: string, ops: PatchOperation[]): StageRecord {
+    const api = this.getRestApi(restApiId);
+    const current = this.getStage(restApiId, stageName);
+    const next = applyStagePatch(current, ops, (id) => id in api.deployments);
+    next.lastUpdatedDate = this.nowSeconds();
+    api.stages[stageName] = next;
+    this.save();
+    return next;
+  }
+
+  deleteStage(restApiId: string, stageName: string): void {
+    const api = this.getRestApi(restApiId);
+    if (!api.stages[stageName]) throw stageNotFound();
+    delete api.stages[stageName];
+    this.save();
+  }
+
+  // ---- for the front door (hot path: plain lookups, no copies) ----
+
+  /** the API and stage behind an invoke URL, or what is missing */
+  lookup(restApiId: string): RestApiRecord | undefined {
+    return this.state.apis[restApiId];
+  }
+
+  private save(): void {
+    this.opts.store?.write(STATE_KEY, this.state);
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.opts.clock.now() / 1000);
+  }
+
+  private freshId(taken: (id: string) => boolean): string {
+    for (;;) {
+      const id = newId();
+      if (!taken(id)) return id;
+    }
+  }
+}
+
+function canaryFrom(input: CanarySettingsInput, deploymentId: string): CanarySettingsRecord {
+  const pct = input.percentTraffic ?? 0;
+  if (typeof pct !== 'number' || !(pct >= 0 && pct <= 100)) {
+    throw badRequest('Canary percentTraffic must be a number between 0.0 and 100.0');
+  }
+  return {
+    percentTraffic: pct,
+    deploymentId: input.deploymentId ?? deploymentId,
+    stageVariableOverrides: { ...(input.stageVariableOverrides ?? {}) },
+    useStageCache: input.useStageCache ?? false,
+  };
+}
+
+function checkHttpMethod(httpMethod: string): string {
+  const verb = httpMethod.toUpperCase();
+  if (!HTTP_METHODS.includes(verb)) {
+    throw badRequest(`Invalid HttpMethod specified. Valid options are ${HTTP_METHODS.join(',')}`);
+  }
+  return verb;
+}
+
+function checkStageName(name: string): void {
+  if (!name || !STAGE_NAME.test(name)) {
+    throw badRequest('Stage name only allows a-zA-Z0-9_ and hyphens, up to 128 characters');
+  }
+}
+
+/** API Gateway pages with an opaque `position` token and `limit` (default 25, max 500). */
+function paginate<T>(all: T[], position?: string, limit?: number): Page<T> {
+  const start = position ? Number.parseInt(position, 10) : 0;
+  if (!Number.isInteger(start) || start < 0) throw badRequest('Invalid position parameter');
+  const size = limit ?? 25;
+  if (!Number.isInteger(size) || size < 1 || size > 500) throw badRequest('Invalid limit parameter: must be between 1 and 500');
+  const items = all.slice(start, start + size);
+  return { items, position: start + size < all.length ? String(start + size) : undefined };
+}

@@ -1,0 +1,26 @@
+/**
+ * API Gateway's error shapes (model: NotFoundException 404, BadRequestException 400,
+ * ConflictException 409, TooManyRequestsException 429) with AWS's own texts, e.g.
+ * `Invalid API identifier specified 123456789012:abc123` (as CloudFormation relays it).
+ */
+import { ServiceError } from '../../core/service-error.js';
+
+export function notFound(message: string): ServiceError {
+  return new ServiceError('NotFoundException', message, 404);
+}
+
+export function badRequest(message: string): ServiceError {
+  return new ServiceError('BadRequestException', message, 400);
+}
+
+export function conflict(message: string): ServiceError {
+  return new ServiceError('ConflictException', message, 409);
+}
+
+export const apiNotFound = (accountId: string, apiId: string) =>
+  notFound(`Invalid API identifier specified ${accountId}:${apiId}`);
+export const resourceNotFound = () => notFound('Invalid Resource identifier specified');
+export const methodNotFound = () => notFound('Invalid Method identifier specified');
+export const integrationNotFound = () => notFound('Invalid Integration identifier specified');
+export const deploymentNotFound = () => notFound('Invalid Deployment identifier specified');
+export const stageNotFound = () => notFound('Invalid stage identifier specified');

@@ -1,0 +1,150 @@
+/**
+ * The data plane: an invoke URL's request routed through the stage's deployment to its
+ * integration, as API Gateway does it for REST APIs.
+ *
+ * - The stage serves the deployment it points at (a frozen snapshot, compiled once).
+ * - Canary ("Set up an API Gateway canary release deployment"): `percentTraffic` percent of the
+ *   requests, chosen at random, go to `canarySettings.deploymentId` and see the stage variables
+ *   with `stageVariableOverrides` merged over them. The random source is injectable for tests.
+ * - AWS_PROXY to Lambda only (plus MOCK answering an empty 200). "API Gateway does not retry any
+ *   Lambda invocations" (services-apigateway-errors.html): one invoke per request.
+ *
+ * Known limits: no authorizers, API keys, usage plans, request validation, caching, mapping
+ * templates or the 29 s integration timeout (504); multi-value request headers arrive as node
+ * joins them; header names are lower-case (as HTTP/2 clients send them).
+ */
+import { randomUUID } from 'node:crypto';
+import { ServiceError } from '../../core/service-error.js';
+import type { WireRequest, WireResponse } from '../../protocols/types.js';
+import type { ApiGatewayBackend } from './backend.js';
+import type { InvokeTarget } from './front-door.js';
+import { resolveLambdaTarget } from './integration-uri.js';
+import type { LambdaInvoker } from './invoker.js';
+import { buildProxyEvent, mapProxyResult } from './proxy-event.js';
+import { forbidden, internalServerError, missingAuthenticationToken, type GatewayIds } from './responses.js';
+import { compiledDeployment, splitRequestPath } from './router.js';
+
+export interface ApiGatewayDataPlaneOptions {
+  accountId: string;
+  invoker?: LambdaInvoker;
+  /** what a throttled (refused) invocation answers: AWS today 500; the workshop recorded 502 */
+  throttleStatus?: 500 | 502;
+  /** [0, 1), for the canary split; default Math.random */
+  random?: () => number;
+  log?: (line: string) => void;
+}
+
+/** `x-amz-apigw-id` looks like `JJbxmplHYosFVYQ=`: 11 bytes in base64; derived from the request id */
+function apigwIdOf(requestId: string): string {
+  return Buffer.from(requestId.replace(/-/g, '').slice(0, 22), 'hex').toString('base64');
+}
+
+export class ApiGateway {
+  private invoker: LambdaInvoker | undefined;
+  private readonly random: () => number;
+  private readonly throttleStatus: 500 | 502;
+  private readonly log: (line: string) => void;
+
+  constructor(
+    private readonly backend: ApiGatewayBackend,
+    private readonly opts: ApiGatewayDataPlaneOptions,
+  ) {
+    this.invoker = opts.invoker;
+    this.random = opts.random ?? Math.random;
+    this.throttleStatus = opts.throttleStatus ?? 500;
+    this.log = opts.log ?? (() => undefined);
+  }
+
+  /** for wiring orders where Lambda is built after API Gateway */
+  setInvoker(invoker: LambdaInvoker): void {
+    this.invoker = invoker;
+  }
+
+  async invoke(target: InvokeTarget, req: WireRequest): Promise<WireResponse> {
+    const requestId = randomUUID();
+    const ids: GatewayIds = { requestId, apigwId: apigwIdOf(requestId) };
+
+    const api = this.backend.lookup(target.apiId);
+    const stage = api && target.stage ? api.stages[target.stage] : undefined;
+    if (!api || !stage) return forbidden(ids);
+
+    let deploymentId = stage.deploymentId;
+    let variables = stage.variables;
+    const canary = stage.canarySettings;
+    if (canary && canary.percentTraffic > 0 && canary.deploymentId && this.random() * 100 < canary.percentTraffic) {
+      deploymentId = canary.deploymentId;
+      variables = { ...variables, ...canary.stageVariableOverrides };
+    }
+    const deployment = api.deployments[deploymentId];
+    if (!deployment) return forbidden(ids);
+
+    const compiled = compiledDeployment(deployment);
+    const matched = compiled.match(splitRequestPath(target.path), req.method);
+    if (!matched) return missingAuthenticationToken(ids);
+    const { target: route, pathParameters } = matched;
+
+    const type = route.integration?.type;
+    if (type === 'MOCK') {
+      return { status: 200, headers: { 'Content-Type': 'application/json', 'x-amzn-RequestId': requestId, 'x-amz-apigw-id': ids.apigwId }, body: '' };
+    }
+    if (type !== 'AWS_PROXY' || !route.lambda) {
+      this.log(`apigateway: ${target.apiId}/${target.stage} ${req.method} ${route.resource.path}: integration type ${type ?? '(none)'} is not emulated`);
+      return internalServerError(500, ids);
+    }
+    let hasVariables = false;
+    for (const _ in variables) {
+      hasVariables = true;
+      break;
+    }
+    const fn = resolveLambdaTarget(route.lambda, variables);
+    if (!fn) {
+      this.log(`apigateway: ${target.apiId}/${target.stage}: integration URI names a stage variable that is not set`);
+      return internalServerError(500, ids);
+    }
+    if (!this.invoker) return internalServerError(500, ids);
+
+    const event = buildProxyEvent(
+      { method: req.method, path: target.path, query: req.query, headers: req.headers, body: req.body },
+      route,
+      {
+        accountId: this.opts.accountId,
+        apiId: target.apiId,
+        stage: target.stage,
+        requestId,
+        extendedRequestId: ids.apigwId,
+        now: Date.now(),
+        stageVariables: hasVariables ? variables : null,
+        pathParameters,
+        binaryMediaTypes: compiled.binaryMediaTypes,
+      },
+    );
+
+    let result;
+    try {
+      result = await this.invoker.invoke({ functionName: fn.functionName, qualifier: fn.qualifier, payload: JSON.stringify(event) });
+    } catch (err) {
+      // Lambda refused the call: 500 (throttling may be configured to answer 502, as the workshop saw)
+      const throttled = err instanceof ServiceError && err.code === 'TooManyRequestsException';
+      if (!(err instanceof ServiceError)) this.log(`apigateway: invoking ${fn.functionName} failed: ${(err as Error)?.message ?? String(err)}`);
+      return internalServerError(throttled ? this.throttleStatus : 500, ids);
+    }
+    if (result.functionError) return internalServerError(502, ids);
+    const mapped = mapProxyResult(result.payload);
+    if (!mapped) {
+      this.log(`apigateway: ${fn.functionName}: Execution failed due to configuration error: Malformed Lambda proxy response`);
+      return internalServerError(502, ids);
+    }
+
+    const headers: Record<string, string> = {};
+    for (const k in mapped.headers) {
+      const v = mapped.headers[k];
+      if (typeof v === 'string') headers[k] = v;
+      // Set-Cookie values must stay separate header lines (node's writeHead takes an array);
+      // other repeated headers may be joined (RFC 9110 5.3)
+      else headers[k] = (k.toLowerCase() === 'set-cookie' ? v : v.join(', ')) as string;
+    }
+    headers['x-amzn-RequestId'] = requestId;
+    headers['x-amz-apigw-id'] = ids.apigwId;
+    return { status: mapped.status, headers, body: mapped.body };
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * API Gateway (REST, v1): the control plane as a restJson1 service, and the front door that
+ * answers invoke URLs. Built by wiring.ts:
+ *
+ *   const apigateway = createApiGatewayService(deps, { invoker: lambdaInvokerFor(lambda) });
+ *   services.push(apigateway.definition); frontDoor = apigateway.frontDoor;
+ */
+import type { Clock } from '../../core/clock.js';
+import type { ServiceDefinition } from '../../core/service.js';
+import type { StateStore } from '../../core/store.js';
+import type { FrontDoor } from '../../protocols/types.js';
+import { ApiGatewayBackend } from './backend.js';
+import { ApiGatewayFrontDoor } from './front-door.js';
+import { ApiGateway } from './gateway.js';
+import { makeHandlers } from './handlers.js';
+import type { LambdaInvoker } from './invoker.js';
+import { operations } from './routes.js';
+
+export type { LambdaInvocation, LambdaInvocationResult, LambdaInvoker } from './invoker.js';
+export { frontDoorUrl, awsInvokeUrl } from './url.js';
+export { ApiGatewayBackend } from './backend.js';
+
+/** What API Gateway takes from the shared service deps (a subset of wiring's ServiceDeps). */
+export interface ApiGatewayDeps {
+  clock: Clock;
+  region: string;
+  accountId: string;
+  store?: StateStore;
+  /** AWS today: 500; `--throttle-status 502` reproduces the workshop */
+  throttleStatus?: 500 | 502;
+  log?: (line: string) => void;
+}
+
+export interface ApiGatewayLinks {
+  invoker?: LambdaInvoker;
+  /** [0, 1) source for the canary split; default Math.random */
+  random?: () => number;
+}
+
+export interface ApiGatewayService {
+  definition: ServiceDefinition;
+  frontDoor: FrontDoor;
+  backend: ApiGatewayBackend;
+  /** late binding, when Lambda is built after API Gateway */
+  setInvoker(invoker: LambdaInvoker): void;
+}
+
+export function createApiGatewayService(deps: ApiGatewayDeps, links: ApiGatewayLinks = {}): ApiGatewayService {
+  const backend = new ApiGatewayBackend({ accountId: deps.accountId, region: deps.region, clock: deps.clock, store: deps.store });
+  const gateway = new ApiGateway(backend, {
+    accountId: deps.accountId,
+    invoker: links.invoker,
+    throttleStatus: deps.throttleStatus,
+    random: links.random,
+    log: deps.log,
+  });
+  const definition: ServiceDefinition = {
+    id: 'apigateway',
+    signingName: 'apigateway',
+    protocols: ['restJson1'],
+    operations: operations(makeHandlers(backend)),
+  };
+  return {
+    definition,
+    frontDoor: new ApiGatewayFrontDoor(gateway),
+    backend,
+    setInvoker: (invoker) => gateway.setInvoker(invoker),
+  };
+}
