@@ -34,6 +34,8 @@ export interface InvokeRequest {
   invokedFunctionArn: string;
   /** decoded X-Amz-Client-Context, if any */
   clientContext?: unknown;
+  /** Cognito identity of the caller, if any (context.identity) */
+  identity?: unknown;
   /** collect the log for LogType=Tail */
   tail: boolean;
 }

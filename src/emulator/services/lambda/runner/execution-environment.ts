@@ -1,0 +1,290 @@
+import { Worker } from 'node:worker_threads';
+import { billedDuration, endLine, platformLine, reportLine, startLine } from './log-lines.js';
+import { errorBytes, exitError, INIT_TIMEOUT_SECONDS, outOfMemoryError, timeoutError, timeoutMessage } from './lambda-errors.js';
+import { eventText } from './event-payload.js';
+import { functionEnvironment, heapLimits, newLogStreamName, type EnvironmentSettings } from './function-environment.js';
+import type { FromWorker, ToWorker, WorkerBoot } from './messages.js';
+import type { FunctionRunConfig, InvokeRequest, InvokeResult } from './types.js';
+
+/**
+ * One execution environment: one worker thread that serves one invocation at a time
+ * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html). It dies when
+ * the invocation times out (the worker is terminated), when the function exits, crashes or runs
+ * out of heap, and when the pool reaps or retires it; it never serves another invocation then.
+ */
+
+const BOOTSTRAP = new URL('./worker/bootstrap.js', import.meta.url);
+/** lets bare `@aws-sdk/*` imports in function code fall back to the lab's own SDK */
+const SDK_FALLBACK_PARENT = import.meta.url;
+
+export interface LogEntry {
+  functionName: string;
+  version: string;
+  logStreamName: string;
+  /** one or more complete lines, each ending with a newline */
+  text: string;
+}
+
+export interface EnvironmentOptions extends EnvironmentSettings {
+  logSink?: (entry: LogEntry) => void;
+  /** called once when the worker has exited, whatever the reason */
+  onExit: (env: ExecutionEnvironment) => void;
+}
+
+type InitOutcome = { ok: true; initDurationMs: number } | { ok: false; initDurationMs: number; error: Buffer };
+
+interface Pending {
+  requestId: string;
+  started: number;
+  timer: NodeJS.Timeout;
+  /** the invocation's log lines, when a tail was asked or a sink listens */
+  log: string[] | undefined;
+  tail: boolean;
+  initDurationMs: number | undefined;
+  resolve: (result: InvokeResult) => void;
+}
+
+export class ExecutionEnvironment {
+  readonly worker: Worker;
+  readonly logStreamName: string;
+  readonly ready: Promise<InitOutcome>;
+  state: 'init' | 'idle' | 'busy' | 'dead' = 'init';
+  /** set by the pool: end after the current invocation instead of going back to idle */
+  retired = false;
+  idleTimer: NodeJS.Timeout | undefined;
+  exited: Promise<void>;
+
+  private pending: Pending | undefined;
+  private maxMemoryUsedMB = 0;
+  private outOfMemory = false;
+  private timedOut = false;
+  private initLog: string[] = [];
+  private settleInit!: (outcome: InitOutcome) => void;
+  private readonly started = performance.now();
+  private readonly sink: ((text: string) => void) | undefined;
+
+  constructor(
+    readonly key: string,
+    readonly config: FunctionRunConfig,
+    options: EnvironmentOptions,
+  ) {
+    this.logStreamName = newLogStreamName(config.version);
+    const sink = options.logSink;
+    this.sink = sink
+      ? (text) => sink({ functionName: config.functionName, version: config.version, logStreamName: this.logStreamName, text })
+      : undefined;
+    this.ready = new Promise((resolve) => (this.settleInit = resolve));
+    const boot: WorkerBoot = {
+      codeDir: config.codeDir,
+      handler: config.handler,
+      sdkFallbackParentUrl: SDK_FALLBACK_PARENT,
+      collectInitLogs: true,
+    };
+    this.worker = new Worker(BOOTSTRAP, {
+      env: functionEnvironment(config, this.logStreamName, options),
+      workerData: boot,
+      resourceLimits: heapLimits(config.memorySizeMB),
+      execArgv: [],
+      argv: [],
+      stdout: true,
+      stderr: true,
+      name: `lambda ${config.functionName}:${config.version}`,
+    });
+    this.worker.stdout.on('data', (chunk: Buffer) => this.onLog(chunk.toString('utf8')));
+    this.worker.stderr.on('data', (chunk: Buffer) => this.onLog(chunk.toString('utf8')));
+    this.worker.on('message', (msg: FromWorker) => this.onMessage(msg));
+    this.worker.on('error', (err: Error & { code?: string }) => {
+      if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') this.outOfMemory = true;
+    });
+    const initTimer = setTimeout(() => {
+      this.onLog(platformLine('undefined', timeoutMessage(INIT_TIMEOUT_SECONDS)));
+      this.timedOut = true;
+      void this.worker.terminate();
+    }, INIT_TIMEOUT_SECONDS * 1000);
+    this.exited = new Promise((resolve) =>
+      this.worker.once('exit', (code) => {
+        clearTimeout(initTimer);
+        this.onExit(code);
+        options.onExit(this);
+        resolve();
+      }),
+    );
+    void this.ready.then(() => clearTimeout(initTimer));
+  }
+
+  /** Run one invocation; the environment must be idle (or just initialized). */
+  invoke(request: InvokeRequest, initDurationMs: number | undefined): Promise<InvokeResult> {
+    const config = this.config;
+    const collect = request.tail || this.sink !== undefined;
+    this.state = 'busy';
+    this.worker.ref();
+    return new Promise<InvokeResult>((resolve) => {
+      const timeoutMs = config.timeoutSeconds * 1000;
+      const started = performance.now();
+      let log: string[] | undefined;
+      if (collect) {
+        log = initDurationMs !== undefined ? this.initLog : [];
+        this.initLog = [];
+        log.push(startLine(request.requestId, config.version));
+        this.sink?.(log.join(''));
+      }
+      this.pending = {
+        requestId: request.requestId,
+        started,
+        timer: setTimeout(() => this.onTimeout(), timeoutMs),
+        log,
+        tail: request.tail,
+        initDurationMs,
+        resolve,
+      };
+      const msg: ToWorker = {
+        t: 'invoke',
+        requestId: request.requestId,
+        event: eventText(request.payload),
+        invokedFunctionArn: request.invokedFunctionArn,
+        deadlineMs: Date.now() + timeoutMs,
+        clientContext: request.clientContext === undefined ? undefined : JSON.stringify(request.clientContext),
+        identity: request.identity === undefined ? undefined : JSON.stringify(request.identity),
+        collectLogs: collect,
+      };
+      this.worker.postMessage(msg);
+    });
+  }
+
+  /** The invocation that fails because init failed: its result carries the init error. */
+  initFailure(request: InvokeRequest, outcome: Extract<InitOutcome, { ok: false }>): InvokeResult {
+    const log = request.tail || this.sink ? [...this.initLog, startLine(request.requestId, this.config.version)] : undefined;
+    this.sink?.(log!.join(''));
+    const errorType = (JSON.parse(outcome.error.toString('utf8')) as { errorType?: string }).errorType;
+    return this.finishResult(log, request.requestId, request.tail, outcome.error, outcome.initDurationMs, outcome.initDurationMs, {
+      status: 'error',
+      errorType,
+    });
+  }
+
+  terminate(): Promise<void> {
+    if (this.state !== 'dead') void this.worker.terminate();
+    return this.exited;
+  }
+
+  private onMessage(msg: FromWorker): void {
+    switch (msg.t) {
+      case 'log':
+        this.onLog(msg.text);
+        return;
+      case 'ready':
+        this.state = 'idle';
+        this.settleInit({ ok: true, initDurationMs: msg.initDurationMs });
+        return;
+      case 'init-error':
+        this.onLog(msg.log);
+        this.settleInit({ ok: false, initDurationMs: msg.initDurationMs, error: Buffer.from(msg.error) });
+        return;
+      case 'result': {
+        const p = this.pending;
+        if (!p || p.requestId !== msg.requestId) return;
+        this.pending = undefined;
+        clearTimeout(p.timer);
+        this.maxMemoryUsedMB = msg.heapUsedMB;
+        if (msg.fatal) this.state = 'dead';
+        else {
+          this.state = 'idle';
+          this.worker.unref();
+        }
+        const durationMs = performance.now() - p.started;
+        p.resolve(this.finishResult(p.log, p.requestId, p.tail, Buffer.from(msg.body), durationMs, p.initDurationMs, undefined, msg.failed));
+        return;
+      }
+    }
+  }
+
+  private onLog(text: string): void {
+    if (text.length === 0) return;
+    const p = this.pending;
+    if (p?.log) p.log.push(text);
+    else if (this.state === 'init') this.initLog.push(text);
+    this.sink?.(text);
+  }
+
+  private onTimeout(): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = undefined;
+    this.timedOut = true;
+    this.state = 'dead';
+    void this.worker.terminate();
+    const seconds = this.config.timeoutSeconds;
+    const durationMs = performance.now() - p.started;
+    if (p.log) this.onLogTo(p.log, platformLine(p.requestId, timeoutMessage(seconds)));
+    p.resolve(
+      this.finishResult(p.log, p.requestId, p.tail, errorBytes(timeoutError(p.requestId, seconds)), durationMs, p.initDurationMs, {
+        status: 'timeout',
+      }),
+    );
+  }
+
+  private onExit(code: number): void {
+    const wasInit = this.state === 'init';
+    this.state = 'dead';
+    const p = this.pending;
+    this.pending = undefined;
+    if (wasInit) {
+      const requestId = 'undefined';
+      const doc = this.outOfMemory ? outOfMemoryError(requestId) : this.timedOut ? timeoutError(requestId, INIT_TIMEOUT_SECONDS) : exitError(requestId, code);
+      this.settleInit({ ok: false, initDurationMs: performance.now() - this.started, error: errorBytes(doc) });
+    }
+    if (!p) return;
+    clearTimeout(p.timer);
+    const doc = this.outOfMemory ? outOfMemoryError(p.requestId) : exitError(p.requestId, code);
+    if (this.outOfMemory) this.maxMemoryUsedMB = this.config.memorySizeMB;
+    if (p.log) this.onLogTo(p.log, `RequestId: ${p.requestId} Error: ${doc.errorMessage.replace(/^RequestId: \S+ Error: /, '')}\n${doc.errorType}\n`);
+    const durationMs = performance.now() - p.started;
+    p.resolve(
+      this.finishResult(p.log, p.requestId, p.tail, errorBytes(doc), durationMs, p.initDurationMs, { status: 'error', errorType: doc.errorType }),
+    );
+  }
+
+  private onLogTo(log: string[], text: string): void {
+    log.push(text);
+    this.sink?.(text);
+  }
+
+  private finishResult(
+    log: string[] | undefined,
+    requestId: string,
+    tail: boolean,
+    payload: Buffer,
+    durationMs: number,
+    initDurationMs: number | undefined,
+    platformError?: { status: 'timeout' | 'error'; errorType?: string },
+    failed = platformError !== undefined,
+  ): InvokeResult {
+    const billedDurationMs = billedDuration(durationMs);
+    const result: InvokeResult = {
+      payload,
+      durationMs,
+      billedDurationMs,
+      maxMemoryUsedMB: this.maxMemoryUsedMB,
+    };
+    if (failed) result.functionError = 'Unhandled';
+    if (initDurationMs !== undefined) result.initDurationMs = initDurationMs;
+    if (log) {
+      const closing =
+        endLine(requestId) +
+        reportLine({
+          requestId,
+          durationMs,
+          billedDurationMs,
+          memorySizeMB: this.config.memorySizeMB,
+          maxMemoryUsedMB: this.maxMemoryUsedMB,
+          initDurationMs,
+          ...platformError,
+        });
+      log.push(closing);
+      this.sink?.(closing);
+      if (tail) result.log = log.join('');
+    }
+    return result;
+  }
+}
+

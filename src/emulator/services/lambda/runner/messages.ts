@@ -1,0 +1,48 @@
+/**
+ * Messages between an execution environment (main thread) and its worker. One worker serves one
+ * invocation at a time, so a request id is enough to pair a result with its invocation.
+ * Kept to plain strings and numbers: the structured clone of a string is one copy, while a
+ * Buffer sliced from Node's pool would clone its whole 8 KB backing store.
+ */
+
+/** What the worker needs to start; passed as `workerData`. */
+export interface WorkerBoot {
+  codeDir: string;
+  handler: string;
+  /** import.meta.url of a file inside the lab package: bare `@aws-sdk/*` imports fall back to it */
+  sdkFallbackParentUrl: string;
+  /** send init-phase log lines (a log sink is listening) */
+  collectInitLogs: boolean;
+}
+
+export type ToWorker = {
+  t: 'invoke';
+  requestId: string;
+  /** the event as JSON text (already validated by the caller) */
+  event: string;
+  invokedFunctionArn: string;
+  /** epoch ms at which the invocation times out, for getRemainingTimeInMillis() */
+  deadlineMs: number;
+  /** JSON text of the decoded client context, or undefined */
+  clientContext?: string;
+  /** JSON text of the Cognito identity, or undefined */
+  identity?: string;
+  /** send log lines back (tail or a log sink is listening) */
+  collectLogs: boolean;
+};
+
+export type FromWorker =
+  | { t: 'ready'; initDurationMs: number }
+  /** the handler could not be loaded: the runtime's error document as JSON text */
+  | { t: 'init-error'; initDurationMs: number; error: string; log: string }
+  | { t: 'log'; text: string }
+  | {
+      t: 'result';
+      requestId: string;
+      /** JSON text: the handler's result, or the runtime's error document */
+      body: string;
+      failed: boolean;
+      /** the environment cannot serve another invocation (uncaught exception, unhandled rejection) */
+      fatal: boolean;
+      heapUsedMB: number;
+    };

@@ -1,0 +1,164 @@
+import { ExecutionEnvironment, type LogEntry } from './execution-environment.js';
+import { isSupportedRuntime, UnsupportedRuntimeError } from './runtimes.js';
+import type { ExecutionEnvironments, FunctionRunConfig, InvokeRequest, InvokeResult } from './types.js';
+
+/**
+ * The execution environments of every function, in worker threads.
+ * - `invoke` takes the most recently used idle environment of the same function version, code and
+ *   configuration, or starts one (a cold start: its init duration is reported once).
+ * - Idle environments are reaped after `idleTimeoutMs`, as Lambda recycles environments that
+ *   receive no work (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html,
+ *   "Shutdown phase"); Lambda does not document the delay, typically minutes.
+ * - Concurrency is the Lambda API's business: this pool never refuses an invocation.
+ */
+
+export interface WorkerPoolOptions {
+  /** AWS_REGION / AWS_DEFAULT_REGION of every function (default us-east-1) */
+  region?: string;
+  /** the embedded cloud's URL, given to functions as AWS_ENDPOINT_URL */
+  endpointUrl?: string;
+  /** how long an idle environment stays warm (default 5 minutes) */
+  idleTimeoutMs?: number;
+  /** receives every function log line (platform lines included), e.g. to print or keep them */
+  logSink?: (entry: LogEntry) => void;
+}
+
+export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
+
+export class WorkerPool implements ExecutionEnvironments {
+  private readonly idle = new Map<string, ExecutionEnvironment[]>();
+  private readonly live = new Set<ExecutionEnvironment>();
+  private readonly keys = new WeakMap<FunctionRunConfig, string>();
+  private readonly idleTimeoutMs: number;
+  private closed = false;
+
+  constructor(private readonly options: WorkerPoolOptions = {}) {
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  }
+
+  /** Worker threads started and not yet exited (tests assert it falls to 0). */
+  get liveWorkers(): number {
+    return this.live.size;
+  }
+
+  async invoke(config: FunctionRunConfig, request: InvokeRequest): Promise<InvokeResult> {
+    if (this.closed) throw new Error('The Lambda execution environments are shut down');
+    if (!isSupportedRuntime(config.runtime)) throw new UnsupportedRuntimeError(config.runtime);
+    const key = this.keyOf(config);
+    let env = this.takeIdle(key);
+    let initDurationMs: number | undefined;
+    if (!env) {
+      env = this.start(key, config);
+      const init = await env.ready;
+      if (!init.ok) {
+        const result = env.initFailure(request, init);
+        void env.terminate();
+        return result;
+      }
+      initDurationMs = init.initDurationMs;
+    }
+    const result = await env.invoke(request, initDurationMs);
+    this.release(env);
+    return result;
+  }
+
+  async retire(functionName: string, version?: string): Promise<void> {
+    const ending: Promise<void>[] = [];
+    for (const env of this.live) {
+      if (env.config.functionName !== functionName) continue;
+      if (version !== undefined && env.config.version !== version) continue;
+      env.retired = true;
+      if (env.state === 'idle') ending.push(this.end(env));
+    }
+    await Promise.all(ending);
+  }
+
+  stats(): { environments: number; busy: number; idle: number } {
+    let busy = 0;
+    let idle = 0;
+    for (const env of this.live) {
+      if (env.state === 'busy' || env.state === 'init') busy++;
+      else if (env.state === 'idle') idle++;
+    }
+    return { environments: this.live.size, busy, idle };
+  }
+
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.live].map((env) => this.end(env)));
+  }
+
+  private keyOf(config: FunctionRunConfig): string {
+    let key = this.keys.get(config);
+    if (key === undefined) {
+      key = JSON.stringify([
+        config.functionName,
+        config.version,
+        config.codeSha256,
+        config.runtime,
+        config.handler,
+        config.codeDir,
+        config.timeoutSeconds,
+        config.memorySizeMB,
+        Object.entries(config.environment).sort(([a], [b]) => (a < b ? -1 : 1)),
+      ]);
+      this.keys.set(config, key);
+    }
+    return key;
+  }
+
+  private start(key: string, config: FunctionRunConfig): ExecutionEnvironment {
+    const env = new ExecutionEnvironment(key, config, {
+      region: this.options.region ?? 'us-east-1',
+      endpointUrl: this.options.endpointUrl,
+      logSink: this.options.logSink,
+      onExit: (e) => this.forget(e),
+    });
+    this.live.add(env);
+    return env;
+  }
+
+  /** the most recently used idle environment: it is the warmest */
+  private takeIdle(key: string): ExecutionEnvironment | undefined {
+    const list = this.idle.get(key);
+    const env = list?.pop();
+    if (!env) return undefined;
+    if (list!.length === 0) this.idle.delete(key);
+    clearTimeout(env.idleTimer);
+    env.idleTimer = undefined;
+    return env;
+  }
+
+  private release(env: ExecutionEnvironment): void {
+    if (env.state !== 'idle') return;
+    if (env.retired || this.closed) {
+      void this.end(env);
+      return;
+    }
+    let list = this.idle.get(env.key);
+    if (!list) this.idle.set(env.key, (list = []));
+    list.push(env);
+    env.idleTimer = setTimeout(() => void this.end(env), this.idleTimeoutMs);
+    env.idleTimer.unref();
+  }
+
+  private end(env: ExecutionEnvironment): Promise<void> {
+    this.unlistIdle(env);
+    return env.terminate();
+  }
+
+  private forget(env: ExecutionEnvironment): void {
+    this.unlistIdle(env);
+    this.live.delete(env);
+  }
+
+  private unlistIdle(env: ExecutionEnvironment): void {
+    clearTimeout(env.idleTimer);
+    env.idleTimer = undefined;
+    const list = this.idle.get(env.key);
+    if (!list) return;
+    const i = list.indexOf(env);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) this.idle.delete(env.key);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The entry of one execution environment's worker thread: the counterpart of Lambda's Node.js
+ * runtime bootstrap. Loads the handler once (the init phase), then serves one invocation at a
+ * time from the main thread.
+ */
+import { getHeapStatistics } from 'node:v8';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { FromWorker, ToWorker, WorkerBoot } from '../messages.js';
+import { patchConsole, type LogCapture } from './console-capture.js';
+import { RuntimeError, formattedForLog, toErrorDocument } from './errors.js';
+import { Invoker } from './invocation.js';
+import { handlerIsEsm, loadHandler } from './load-handler.js';
+import { installSdkFallback } from './sdk-resolution.js';
+
+const port = parentPort!;
+const boot = workerData as WorkerBoot;
+const post = (msg: FromWorker) => port.postMessage(msg);
+
+const capture: LogCapture = { requestId: undefined, collect: boot.collectInitLogs };
+patchConsole(capture, (text) => post({ t: 'log', text }));
+
+let invoker: Invoker | undefined;
+const MB = 1024 * 1024;
+let maxHeapMB = 0;
+function heapUsedMB(): number {
+  const h = getHeapStatistics();
+  const mb = Math.ceil((h.total_heap_size + h.external_memory) / MB);
+  if (mb > maxHeapMB) maxHeapMB = mb;
+  return maxHeapMB;
+}
+
+// Errors outside the handler's call stack end the environment, as the runtime exits with 129
+// (uncaught exception) or 128 (unhandled rejection) after reporting them (index.mjs, Runtime.js).
+function fatal(error: unknown, label: string, exitCode: number): void {
+  console.error(label, formattedForLog(error));
+  const current = invoker?.current;
+  if (current) {
+    invoker!.current = undefined;
+    post({
+      t: 'result',
+      requestId: current.requestId,
+      body: JSON.stringify(toErrorDocument(error)),
+      failed: true,
+      fatal: true,
+      heapUsedMB: heapUsedMB(),
+    });
+  }
+  process.exit(exitCode);
+}
+process.on('uncaughtException', (err) => fatal(err, 'Uncaught Exception', 129));
+process.on('unhandledRejection', (reason) => {
+  const err = new RuntimeError('UnhandledPromiseRejection', String(reason));
+  fatal(err, 'Unhandled Promise Rejection', 128);
+});
+
+installSdkFallback(boot.sdkFallbackParentUrl, handlerIsEsm(boot.codeDir, boot.handler));
+
+const started = performance.now();
+try {
+  const handler = await loadHandler(boot.codeDir, boot.handler);
+  const env = process.env;
+  invoker = new Invoker(
+    handler,
+    {
+      functionName: env.AWS_LAMBDA_FUNCTION_NAME ?? '',
+      functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION ?? '',
+      memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? '',
+      logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME ?? '',
+      logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME ?? '',
+    },
+    capture,
+    port,
+    (requestId, outcome) =>
+      post({ t: 'result', requestId, body: outcome.body, failed: outcome.failed, fatal: false, heapUsedMB: heapUsedMB() }),
+  );
+  port.on('message', (msg: ToWorker) => invoker!.run(msg));
+  post({ t: 'ready', initDurationMs: performance.now() - started });
+} catch (err) {
+  // Lambda logs the init error as an uncaught exception and reports it as the invocation's error.
+  const initDurationMs = performance.now() - started;
+  const collect = capture.collect;
+  capture.collect = true;
+  let logged = '';
+  patchConsole(capture, (text) => (logged += text));
+  console.error('Uncaught Exception', formattedForLog(err));
+  capture.collect = collect;
+  post({ t: 'init-error', initDurationMs, error: JSON.stringify(toErrorDocument(err)), log: logged });
+}

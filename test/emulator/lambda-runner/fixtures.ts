@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FunctionRunConfig, InvokeRequest } from '../../../src/emulator/services/lambda/runner/types.js';
+
+/** A temp folder of function code packages; `cleanup()` removes it. */
+export class CodeDirs {
+  readonly root = mkdtempSync(path.join(tmpdir(), 'lambda-runner-test-'));
+  private n = 0;
+
+  /** Write `files` (relative path → content) into a new code folder and return its path. */
+  write(files: Record<string, string>): string {
+    const dir = path.join(this.root, `fn${++this.n}`);
+    for (const [name, content] of Object.entries(files)) {
+      const file = path.join(dir, name);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, content);
+    }
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  cleanup(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+let seq = 0;
+export function fnConfig(codeDir: string, over: Partial<FunctionRunConfig> = {}): FunctionRunConfig {
+  const functionName = over.functionName ?? `fn-${++seq}`;
+  return {
+    functionName,
+    version: '$LATEST',
+    functionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    runtime: 'nodejs20.x',
+    handler: 'index.handler',
+    codeDir,
+    codeSha256: 'sha-' + codeDir,
+    timeoutSeconds: 3,
+    memorySizeMB: 128,
+    environment: {},
+    ...over,
+  };
+}
+
+export function request(config: FunctionRunConfig, event: unknown = {}, over: Partial<InvokeRequest> = {}): InvokeRequest {
+  return {
+    requestId: randomUUID(),
+    payload: Buffer.from(JSON.stringify(event)),
+    invokedFunctionArn: config.functionArn,
+    tail: false,
+    ...over,
+  };
+}
+
+export function json(buf: Buffer): any {
+  return JSON.parse(buf.toString('utf8'));
+}
