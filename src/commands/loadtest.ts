@@ -1,0 +1,44 @@
+/**
+ * `serverless-ops-lab loadtest <url>`: hey's flags, hey's report. Results go to stdout, the live
+ * progress line to stderr. Exit 1 when no request got a response (the report is printed first);
+ * Ctrl-C stops sending, prints the report of what was sent and exits 130; a second Ctrl-C kills.
+ */
+import { InterruptedError, LabError } from '../errors.js';
+import { formatCsv, formatJson, formatReport } from '../loadtest/format.js';
+import { parseFlags, type LoadTestFlags } from '../loadtest/flags.js';
+import { progressListeners } from '../loadtest/progress.js';
+import { runLoadTest } from '../loadtest/run.js';
+import { colorEnabled, progressEnabled } from '../loadtest/terminal.js';
+import type { LoadTestListeners } from '../loadtest/types.js';
+
+export async function loadtestCommand(url: string, opts: Record<string, unknown>): Promise<void> {
+  const { options, output } = parseFlags(url, opts as LoadTestFlags);
+
+  const stop = new AbortController();
+  const onSigint = (): void => {
+    // the next Ctrl-C gets node's default: exit at once
+    process.removeListener('SIGINT', onSigint);
+    stop.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const listeners: LoadTestListeners = progressEnabled(process.stderr, output === 'json')
+    ? progressListeners(process.stderr, { color: colorEnabled(process.stderr) })
+    : {};
+
+  let result;
+  try {
+    result = await runLoadTest({ ...options, signal: stop.signal }, listeners);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+
+  if (output === 'json') process.stdout.write(formatJson(result));
+  else if (output === 'csv') process.stdout.write(formatCsv(result));
+  else process.stdout.write(formatReport(result, { color: colorEnabled(process.stdout) }));
+
+  if (stop.signal.aborted) throw new InterruptedError(`interrupted after ${result.sent} requests`);
+  if (result.responses === 0) {
+    const first = Object.keys(result.errorCounts)[0];
+    throw new LabError(`no response from ${options.url}: all ${result.sent} requests failed`, undefined, first && `first error: ${first}`);
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * hey's command line → LoadTestOptions. Every bad value, an unreadable -D file included, becomes
+ * one UsageError line (exit 2).
+ * Defaults and messages follow hey (github.com/rakyll/hey, hey.go).
+ */
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../errors.js';
+import type { LoadTestOptions } from './types.js';
+
+/** What commander hands the command (option values are strings; -H is a list). */
+export interface LoadTestFlags {
+  n?: string;
+  c?: string;
+  z?: string;
+  q?: string;
+  t?: string;
+  m?: string;
+  d?: string;
+  D?: string;
+  H?: string[];
+  T?: string;
+  A?: string;
+  o?: string;
+  disableKeepalive?: boolean;
+  json?: boolean;
+}
+
+export type OutputKind = 'summary' | 'json' | 'csv';
+
+export interface ParsedFlags {
+  readonly options: LoadTestOptions;
+  readonly output: OutputKind;
+}
+
+/**
+ * autocannon's methods (lib/httpMethods.js) but CONNECT, TRACE and HEAD: its response parser is not
+ * told a request was HEAD, so it waits for a body that never comes.
+ */
+export const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH'] as const;
+
+const USER_AGENT = 'serverless-ops-lab-loadtest';
+/** hey's header syntax: `^([\w-]+):\s*(.+)` */
+const HEADER = /^([\w-]+):\s*(.+)$/;
+
+export function parseFlags(url: string, flags: LoadTestFlags): ParsedFlags {
+  const target = parseUrl(url);
+  const durationMs = flags.z === undefined ? undefined : parseDuration(flags.z);
+  const requests = wholeNumber('-n', flags.n ?? '200', 1);
+  const concurrency = wholeNumber('-c', flags.c ?? '50', 1);
+  const ratePerWorker = flags.q === undefined ? undefined : wholeNumber('-q', flags.q, 1);
+  const timeoutSec = wholeNumber('-t', flags.t ?? '20', 0);
+  const method = (flags.m ?? 'GET').toUpperCase();
+  if (!(METHODS as readonly string[]).includes(method)) {
+    const why = method === 'HEAD' ? ' (the load generator cannot read bodiless HEAD responses)' : '';
+    throw new UsageError(`-m: unsupported method "${flags.m}"${why}; use one of ${METHODS.join(', ')}`);
+  }
+
+  // hey sets Content-Type always, then -H (which may override it), then -A
+  const headers: Record<string, string> = { 'User-Agent': USER_AGENT, 'Content-Type': flags.T ?? 'text/html' };
+  for (const h of flags.H ?? []) {
+    const m = HEADER.exec(h);
+    if (!m) throw new UsageError(`-H: "${h}" is not a header; write it as "Name: value"`);
+    setHeader(headers, m[1], m[2].trim());
+  }
+  if (flags.A !== undefined) setHeader(headers, 'Accept', flags.A);
+
+  if (flags.d !== undefined && flags.D !== undefined) throw new UsageError('-d and -D both give the body; use one of them');
+  const body = flags.D !== undefined ? readBody(flags.D) : flags.d !== undefined ? Buffer.from(flags.d) : undefined;
+
+  if (flags.o !== undefined && flags.o !== 'csv') throw new UsageError(`-o: unknown output "${flags.o}"; the only one is csv`);
+  if (flags.o === 'csv' && flags.json) throw new UsageError('--json and -o csv both choose the output; use one of them');
+  const output: OutputKind = flags.json ? 'json' : flags.o === 'csv' ? 'csv' : 'summary';
+
+  const options: LoadTestOptions = {
+    url: target.href,
+    requests,
+    concurrency,
+    durationMs,
+    ratePerWorker,
+    timeoutSec,
+    method,
+    body,
+    headers,
+    keepAlive: !flags.disableKeepalive,
+  };
+  checkOptions(options);
+  return { options, output };
+}
+
+/** The invariants of LoadTestOptions, for the CLI and for programmatic callers alike. */
+export function checkOptions(o: LoadTestOptions): void {
+  parseUrl(o.url);
+  for (const [flag, v, min] of [['-n', o.requests, 1], ['-c', o.concurrency, 1], ['-t', o.timeoutSec, 0]] as const) {
+    if (!Number.isSafeInteger(v) || v < min) throw new UsageError(`${flag} must be a whole number of at least ${min} (got ${v})`);
+  }
+  if (o.ratePerWorker !== undefined && !(Number.isSafeInteger(o.ratePerWorker) && o.ratePerWorker >= 1)) {
+    throw new UsageError(`-q must be a whole number of at least 1 (got ${o.ratePerWorker})`);
+  }
+  if (o.durationMs !== undefined && !(o.durationMs > 0 && Number.isFinite(o.durationMs))) {
+    throw new UsageError(`-z must be a positive duration (got ${o.durationMs} ms)`);
+  }
+  // hey: "-n cannot be less than -c." (it would leave workers with nothing to send)
+  if (o.durationMs === undefined && o.requests < o.concurrency) {
+    throw new UsageError(`-n cannot be less than -c (-n ${o.requests}, -c ${o.concurrency})`);
+  }
+  if (!(METHODS as readonly string[]).includes(o.method)) throw new UsageError(`unsupported method "${o.method}"`);
+}
+
+function parseUrl(url: string): URL {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UsageError(`invalid URL "${url}"`, 'give a full URL such as http://127.0.0.1:3000/hello');
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    throw new UsageError(`invalid URL "${url}": only http:// and https:// are supported`);
+  }
+  if (!u.hostname) throw new UsageError(`invalid URL "${url}": no host`);
+  return u;
+}
+
+function wholeNumber(flag: string, value: string, min: number): number {
+  const v = value.trim();
+  if (!/^-?\d+$/.test(v)) throw new UsageError(`${flag}: "${value}" is not a whole number`);
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new UsageError(`${flag}: ${value} is too large`);
+  if (n < min) {
+    // hey's wording for -n and -c
+    if (flag === '-n' || flag === '-c') throw new UsageError(`-n and -c cannot be smaller than 1 (got ${flag} ${value})`);
+    throw new UsageError(`${flag} cannot be smaller than ${min} (got ${value})`);
+  }
+  return n;
+}
+
+const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Go's time.ParseDuration, which hey's -z uses: "10s", "3m", "1m30s", "500ms". */
+export function parseDuration(value: string): number {
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/gy;
+  const s = value.trim();
+  let ms = 0;
+  let at = 0;
+  let m: RegExpExecArray | null;
+  while (at < s.length && (m = re.exec(s))) {
+    ms += Number(m[1]) * UNIT_MS[m[2]];
+    at = re.lastIndex;
+  }
+  if (s.length === 0 || at !== s.length) throw new UsageError(`-z: "${value}" is not a duration; write it as 10s, 500ms, 3m or 1m30s`);
+  if (!(ms > 0)) throw new UsageError(`-z must be longer than 0 (got ${value})`);
+  return ms;
+}
+
+function readBody(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    throw new UsageError(`-D: cannot read the body file "${file}": ${why}`);
+  }
+}
+
+function setHeader(headers: Record<string, string>, name: string, value: string): void {
+  // like Go's Header.Set: one value per name, whatever the case it was given in
+  for (const k of Object.keys(headers)) if (k.toLowerCase() === name.toLowerCase()) delete headers[k];
+  headers[name] = value;
+}

@@ -1,0 +1,86 @@
+/**
+ * Renders a load test result: hey's text report (requester/print.go's layout, without its
+ * "Details" section, whose per-phase timings autocannon does not expose), JSON, or hey's CSV.
+ * Pure: the caller decides about colour (terminal.ts) and writes the string.
+ */
+import { Chalk, type ChalkInstance } from 'chalk';
+import { summarize, type LoadTestSummary } from './summarize.js';
+import type { LoadTestResult } from './types.js';
+
+export interface FormatOptions {
+  readonly color: boolean;
+}
+
+const BAR = '∎';
+const BAR_WIDTH = 40;
+
+export function formatReport(result: LoadTestResult, opts: FormatOptions): string {
+  return renderSummary(summarize(result), opts);
+}
+
+export function renderSummary(s: LoadTestSummary, { color }: FormatOptions): string {
+  const c = new Chalk({ level: color ? 1 : 0 });
+  const out: string[] = ['', c.bold('Summary:')];
+  out.push(`  Total:\t${secs(s.totalMs)} secs`);
+  if (s.responses > 0) {
+    out.push(`  Slowest:\t${secs(s.slowestMs)} secs`);
+    out.push(`  Fastest:\t${secs(s.fastestMs)} secs`);
+    out.push(`  Average:\t${secs(s.averageMs)} secs`);
+  }
+  out.push(`  Requests/sec:\t${s.requestsPerSec.toFixed(4)}`);
+  if (s.totalDataBytes > 0) {
+    out.push('', `  Total data:\t${s.totalDataBytes} bytes`, `  Size/request:\t${s.sizePerRequestBytes} bytes`);
+  }
+  if (s.interrupted) out.push('', c.yellow(`Note:  stopped early: ${s.sent} of ${s.requested} requests sent.`));
+  if (s.sampled < s.responses) out.push('', `Note:  Distributions are for first ${s.sampled} results.`);
+
+  if (s.histogram.length > 0) {
+    out.push('', c.bold('Response time histogram:'));
+    const max = Math.max(...s.histogram.map((b) => b.count));
+    for (const b of s.histogram) {
+      // hey rounds to the nearest bar: (count*40 + max/2) / max in integers
+      const len = max > 0 ? Math.floor((b.count * BAR_WIDTH + Math.floor(max / 2)) / max) : 0;
+      out.push(`  ${(b.markMs / 1000).toFixed(3)} [${b.count}]\t|${c.cyan(BAR.repeat(len))}`);
+    }
+    out.push('', c.bold('Latency distribution:'));
+    for (const p of s.latencyDistribution) out.push(`  ${p.percentage}% in ${secs(p.latencyMs)} secs`);
+  }
+
+  out.push('', c.bold('Status code distribution:'));
+  for (const { code, count } of s.statusCodes) out.push(`  ${statusColor(c, code)(`[${code}]`)}\t${count} responses`);
+  if (s.statusCodes.length === 0) out.push('  (no responses)');
+
+  if (s.errorDistribution.length > 0) {
+    out.push('', c.bold('Error distribution:'));
+    for (const { message, count } of s.errorDistribution) out.push(`  ${c.red(`[${count}]`)}\t${message}`);
+  }
+  return out.join('\n') + '\n\n';
+}
+
+/** The whole result but the per-request samples (those are -o csv), as one JSON document. */
+export function formatJson(result: LoadTestResult): string {
+  return JSON.stringify(summarize(result), null, 2) + '\n';
+}
+
+/**
+ * hey's CSV columns. The DNS/dial-up, write, wait and read phases are left empty: autocannon
+ * measures only the whole request.
+ */
+export function formatCsv(result: LoadTestResult): string {
+  const { count, latencyMs, status, offsetMs } = result.samples;
+  const lines = ['response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset'];
+  for (let i = 0; i < count; i++) lines.push(`${secs(latencyMs[i])},,,,,,${status[i]},${secs(offsetMs[i])}`);
+  return lines.join('\n') + '\n';
+}
+
+/** hey's %4.4f of seconds */
+function secs(ms: number | null): string {
+  return ((ms ?? 0) / 1000).toFixed(4);
+}
+
+function statusColor(c: ChalkInstance, code: number): ChalkInstance {
+  if (code >= 500) return c.red;
+  if (code >= 400) return c.yellow;
+  if (code >= 300) return c.cyan;
+  return c.green;
+}

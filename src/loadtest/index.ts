@@ -1,0 +1,8 @@
+/** The load test's programmatic API, for the CLI command and for lab steps. */
+export { runLoadTest, LOST_RESPONSE } from './run.js';
+export { summarize, PERCENTILES, type LoadTestSummary, type HistogramBucket } from './summarize.js';
+export { formatReport, renderSummary, formatJson, formatCsv, type FormatOptions } from './format.js';
+export { parseFlags, checkOptions, parseDuration, type LoadTestFlags, type OutputKind } from './flags.js';
+export { progressListeners, progressLine } from './progress.js';
+export { colorEnabled, progressEnabled } from './terminal.js';
+export type { LoadTestOptions, LoadTestResult, LoadTestListeners, LoadTestProgress, LoadTestSamples } from './types.js';

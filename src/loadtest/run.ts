@@ -1,0 +1,229 @@
+/**
+ * Drives autocannon (its programmatic API) and records every request itself.
+ *
+ * What autocannon gives and what we add:
+ * - `amount` gives each connection an exact quota (autocannon's distributeNums: -n 1000 -c 3 →
+ *   334+333+333), so exactly -n requests are sent, unlike hey's N/C per worker.
+ * - Its latency histogram keeps whole milliseconds; the 'response' event carries the hrtime
+ *   duration of the request, which we keep with sub-microsecond precision (recorder.ts).
+ * - It reports a result only on its sample tick; we take the real start and the moment the last
+ *   request completed, so Requests/sec and Total are right for runs far shorter than a second.
+ * - Errors are counted per request here: refused/reset connections ('connError'), timeouts
+ *   ('timeout'), and requests that a connection closed under without answering (autocannon
+ *   reconnects silently for those) are found at the end as requests sent but never answered.
+ * - -z: rather than autocannon's `duration` (which destroys connections with requests in flight),
+ *   each connection's quota is cut to what it has sent, so requests in flight complete, as in hey.
+ * - --disable-keepalive: autocannon's `reconnectRate` drops the response it reconnects on, so the
+ *   connection is replaced before each request instead (see newConnectionPerRequest).
+ * The client fields used (reqsMade, responseMax, destroyed, _connect, _doRequest,
+ * _destroyConnection) are autocannon 9.0.0's lib/httpClient.js; package.json pins that version.
+ */
+import autocannon from 'autocannon';
+import type { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { LabError } from '../errors.js';
+import { checkOptions } from './flags.js';
+import { Recorder } from './recorder.js';
+import type { LoadTestListeners, LoadTestOptions, LoadTestResult } from './types.js';
+
+/** The parts of autocannon's Client this module relies on. */
+interface AutocannonClient extends EventEmitter {
+  reqsMade: number;
+  responseMax: number;
+  destroyed: boolean;
+  _connect(): void;
+  _doRequest(): void;
+  _destroyConnection(): void;
+}
+
+/** http-parser-js' headers info, as autocannon's Client emits it with 'headers' */
+interface ParsedHeaders {
+  headers: string[];
+}
+
+const PROGRESS_EVERY_MS = 100;
+/** -t 0 means no timeout; autocannon needs one, so: the longest a Node timer can wait */
+const NO_TIMEOUT_SEC = Math.floor((2 ** 31 - 1) / 1000);
+/** a -z run's quota per connection: never reached, the deadline cuts it */
+const UNBOUNDED = 1e12;
+
+export const LOST_RESPONSE = 'connection closed before the response';
+
+export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestListeners = {}): Promise<LoadTestResult> {
+  checkOptions(options);
+  const { concurrency } = options;
+  const total = options.durationMs === undefined ? options.requests : null;
+  const rec = new Recorder(total ?? 64 * 1024);
+  const timeoutSec = options.timeoutSec === 0 ? NO_TIMEOUT_SEC : options.timeoutSec;
+  const timeoutMessage = `request timed out after ${options.timeoutSec} s (-t)`;
+
+  const clients: AutocannonClient[] = [];
+  const inflightOf: Array<() => number> = [];
+  let clientsDone = 0;
+  let stopped = false;
+  let endAt = 0;
+  let markEnd: () => void = () => {};
+  const ended = new Promise<void>((resolve) => (markEnd = resolve));
+
+  function setupClient(raw: unknown): void {
+    const client = raw as AutocannonClient;
+    clients.push(client);
+    // requests written on this connection and not yet answered or failed
+    let inflight = 0;
+    let contentLength = 0;
+    inflightOf.push(() => inflight);
+    client.on('request', () => {
+      inflight++;
+    });
+    client.on('headers', (info: ParsedHeaders) => {
+      contentLength = contentLengthOf(info.headers);
+    });
+    client.on('response', (status: number, bytes: number, latencyMs: number) => {
+      inflight--;
+      const now = performance.now() - startMs;
+      rec.response(status, latencyMs, now - latencyMs, contentLength, bytes);
+      contentLength = 0;
+    });
+    client.on('connError', (err: unknown) => {
+      // an idle connection dropped by the server is no failed request
+      if (inflight > 0) {
+        inflight--;
+        rec.error(describeError(err));
+      }
+    });
+    client.on('timeout', () => {
+      // emitted after autocannon has already sent the next request on a new connection, unless
+      // the quota was reached (then the client is destroyed); only an unanswered request counts
+      if (inflight > (client.destroyed ? 0 : 1)) {
+        inflight--;
+        rec.error(timeoutMessage);
+      }
+    });
+    client.on('done', () => {
+      if (++clientsDone === concurrency) {
+        endAt = performance.now();
+        // 'timeout' may follow 'done' in the same tick
+        setImmediate(markEnd);
+      }
+    });
+    if (!options.keepAlive) newConnectionPerRequest(client);
+  }
+
+  function stop(): void {
+    if (stopped) return;
+    stopped = true;
+    // each connection ends after the request it has in flight
+    for (const c of clients) if (!c.destroyed) c.responseMax = Math.max(1, c.reqsMade);
+  }
+
+  const startedAt = new Date();
+  const startMs = performance.now();
+  let finished: Promise<unknown>;
+  try {
+    finished = new Promise((resolve, reject) => {
+      autocannon(
+        {
+          url: options.url,
+          method: options.method as autocannon.Request['method'],
+          headers: { ...options.headers },
+          body: options.body,
+          connections: concurrency,
+          amount: total ?? concurrency * UNBOUNDED,
+          connectionRate: options.ratePerWorker,
+          timeout: timeoutSec,
+          // the result comes on the first sample tick after the end; keep that wait short
+          sampleInt: 50,
+          setupClient,
+        },
+        (err, result) => (err ? reject(err) : resolve(result)),
+      );
+    });
+  } catch (err) {
+    throw new LabError(`the load test could not start: ${(err as Error).message}`);
+  }
+
+  const deadline = options.durationMs === undefined ? undefined : setTimeout(stop, options.durationMs);
+  const onAbort = (): void => stop();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) stop();
+  const ticker = listeners.progress
+    ? setInterval(() => listeners.progress?.(rec.progress(total, performance.now() - startMs)), PROGRESS_EVERY_MS)
+    : undefined;
+
+  try {
+    await Promise.all([ended, finished]);
+  } catch (err) {
+    throw new LabError(`the load test failed: ${(err as Error).message}`);
+  } finally {
+    if (deadline) clearTimeout(deadline);
+    if (ticker) clearInterval(ticker);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+
+  const lost = inflightOf.reduce((sum, f) => sum + f(), 0);
+  if (lost > 0) rec.error(LOST_RESPONSE, lost);
+  const durationMs = endAt - startMs;
+  listeners.end?.(rec.progress(total, durationMs));
+
+  return {
+    url: options.url,
+    method: options.method,
+    concurrency,
+    requested: total,
+    startedAt,
+    durationMs,
+    sent: rec.done,
+    responses: rec.responses,
+    statusCounts: rec.statusCounts,
+    errors: rec.errors,
+    errorCounts: rec.errorCounts,
+    bodyBytes: rec.bodyBytes,
+    wireBytes: rec.wireBytes,
+    latencySumMs: rec.latencySumMs,
+    samples: rec.samples(),
+    interrupted: stopped && options.durationMs === undefined,
+  };
+}
+
+/**
+ * Before each request but a connection's first, replace the connection. Only when a request was
+ * really written on it: a -q pause calls _doRequest without sending.
+ */
+function newConnectionPerRequest(client: AutocannonClient): void {
+  let used = false;
+  client.on('request', () => {
+    used = true;
+  });
+  const connect = client._connect;
+  const doRequest = client._doRequest;
+  client._connect = function (this: AutocannonClient) {
+    used = false;
+    connect.call(this);
+  };
+  client._doRequest = function (this: AutocannonClient) {
+    const quotaReached = this.responseMax > 0 && this.reqsMade >= this.responseMax;
+    if (used && !quotaReached && !this.destroyed) {
+      this._destroyConnection();
+      this._connect();
+      return;
+    }
+    doRequest.call(this);
+  };
+}
+
+function contentLengthOf(raw: string[]): number {
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i];
+    if (name.length === 14 && name.toLowerCase() === 'content-length') return Number(raw[i + 1]) || 0;
+  }
+  return 0;
+}
+
+/** Node's message for a connection error; with happy eyeballs (localhost → ::1 and 127.0.0.1) it is an AggregateError. */
+export function describeError(err: unknown): string {
+  if (err instanceof AggregateError && err.errors.length > 0) {
+    return [...new Set(err.errors.map((e) => describeError(e)))].join('; ');
+  }
+  const e = err as NodeJS.ErrnoException | undefined;
+  return e?.message || e?.code || String(err);
+}
