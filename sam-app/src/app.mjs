@@ -1,0 +1,50 @@
+// POST /getinfo {"bucket": "...", "key": "..."} → the celebrities and labels Rekognition finds
+// in that S3 image. Version 1: answers as soon as Rekognition does.
+import { RekognitionClient, RecognizeCelebritiesCommand, DetectLabelsCommand } from '@aws-sdk/client-rekognition';
+
+// Created once per execution environment and reused by every invocation it serves.
+const rekognition = new RekognitionClient({});
+
+const respond = (statusCode, body) => ({
+  statusCode,
+  headers: {
+    'Access-Control-Allow-Origin': '*',
+    'Content-Type': 'application/json',
+  },
+  body: JSON.stringify(body),
+});
+
+/** The image named by the request body, or a message saying what is wrong with it. */
+function readRequest(event) {
+  let body;
+  try {
+    const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body;
+    body = JSON.parse(text ?? '');
+  } catch {
+    return { error: 'The request body must be JSON: {"bucket": "<bucket>", "key": "<image key>"}' };
+  }
+  if (typeof body?.bucket !== 'string' || body.bucket === '' || typeof body?.key !== 'string' || body.key === '') {
+    return { error: 'The request body needs "bucket" and "key" (strings): {"bucket": "<bucket>", "key": "<image key>"}' };
+  }
+  // Keys may arrive URL-encoded, with + for spaces, as S3 event notifications write them.
+  const key = decodeURIComponent(body.key.replace(/\+/g, ' '));
+  return { image: { S3Object: { Bucket: body.bucket, Name: key } } };
+}
+
+export const handler = async (event) => {
+  const request = readRequest(event);
+  if (request.error) return respond(400, { message: request.error });
+  try {
+    const result = await rekognition.send(new RecognizeCelebritiesCommand({ Image: request.image }));
+    const labels = await rekognition.send(new DetectLabelsCommand({ Image: request.image }));
+    return respond(200, {
+      CelebrityFaces: result.CelebrityFaces ?? [],
+      UnrecognizedFaces: result.UnrecognizedFaces ?? [],
+      Labels: labels.Labels ?? [],
+    });
+  } catch (err) {
+    // As the workshop does: pass AWS's status through (e.g. 400 for a missing S3 object).
+    const status = err?.$metadata?.httpStatusCode ?? 500;
+    return respond(status, { name: err?.name ?? 'Error', message: err?.message ?? String(err) });
+  }
+};
