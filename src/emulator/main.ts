@@ -165,7 +165,10 @@ async function runAsBackgroundChild(json: string): Promise<void> {
   const opts = JSON.parse(json) as EmulatorProcessOptions;
   const line = (text: string) => process.stdout.write(`${new Date().toISOString()} ${text}\n`);
   await serveUntilSignal(
-    { ...opts, mode: 'background', log: line, onRequest: (e) => line(`${e.service} ${e.operation} ${e.status} ${e.ms.toFixed(0)}ms`) },
+    { ...opts, mode: 'background', log: line, onRequest: (e) => {
+        // the health checks of ensureEmulator/status would drown the log
+        if (e.service !== 'health') line(`${e.service} ${e.operation} ${e.status} ${e.ms.toFixed(0)}ms`);
+      } },
     (emu) => line(`serverless-ops-lab emulator ${labVersion} listening on ${emu.server.endpoint} (pid ${process.pid}, state ${emu.record.stateDir})`),
   );
   line('emulator stopped');
