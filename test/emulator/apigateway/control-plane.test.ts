@@ -1,0 +1,228 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  APIGatewayClient,
+  CreateDeploymentCommand,
+  CreateResourceCommand,
+  CreateRestApiCommand,
+  CreateStageCommand,
+  DeleteRestApiCommand,
+  DeleteStageCommand,
+  GetDeploymentCommand,
+  GetDeploymentsCommand,
+  GetIntegrationCommand,
+  GetMethodCommand,
+  GetResourceCommand,
+  GetResourcesCommand,
+  GetRestApiCommand,
+  GetRestApisCommand,
+  GetStageCommand,
+  GetStagesCommand,
+  PutIntegrationCommand,
+  PutMethodCommand,
+  UpdateStageCommand,
+  DeleteResourceCommand,
+} from '@aws-sdk/client-api-gateway';
+import { ManualClock } from '../../../src/emulator/core/clock.js';
+import { StateStore } from '../../../src/emulator/core/store.js';
+import { ApiGatewayBackend } from '../../../src/emulator/services/apigateway/backend.js';
+import { clientConfig } from '../../helpers/emulator.js';
+import { lambdaUri, startApiGateway, type ApiGatewayFixture } from './fixture.js';
+
+const FN = 'arn:aws:lambda:us-east-1:000000000000:function:app';
+
+async function rejects(p: Promise<unknown>, name: string, message?: string | RegExp): Promise<void> {
+  await assert.rejects(p, (err: any) => {
+    assert.equal(err.name, name, `expected ${name}, got ${err.name}: ${err.message}`);
+    if (typeof message === 'string') assert.equal(err.message, message);
+    else if (message) assert.match(err.message, message);
+    return true;
+  });
+}
+
+describe('API Gateway control plane (SDK against the emulator)', () => {
+  let fx: ApiGatewayFixture;
+  let apigw: APIGatewayClient;
+
+  before(async () => {
+    fx = await startApiGateway();
+    apigw = new APIGatewayClient(clientConfig(fx.emu.endpoint));
+  });
+  after(async () => {
+    apigw.destroy();
+    await fx.close();
+  });
+
+  async function apiWithProxy() {
+    const api = await apigw.send(new CreateRestApiCommand({ name: 'lab', binaryMediaTypes: ['image/png'] }));
+    const res = await apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: 'getinfo' }));
+    await apigw.send(new PutMethodCommand({ restApiId: api.id, resourceId: res.id, httpMethod: 'POST', authorizationType: 'NONE' }));
+    await apigw.send(
+      new PutIntegrationCommand({
+        restApiId: api.id,
+        resourceId: res.id,
+        httpMethod: 'POST',
+        type: 'AWS_PROXY',
+        integrationHttpMethod: 'POST',
+        uri: lambdaUri(`${FN}:live`),
+      }),
+    );
+    return { api, res };
+  }
+
+  it('creates, lists (wire key item) and reads REST APIs with 10-character ids and epoch dates', async () => {
+    const api = await apigw.send(new CreateRestApiCommand({ name: 'first', description: 'd' }));
+    assert.match(api.id!, /^[a-z0-9]{10}$/);
+    assert.ok(api.createdDate instanceof Date && Math.abs(api.createdDate.getTime() - Date.now()) < 60_000);
+    assert.deepEqual(api.endpointConfiguration?.types, ['EDGE']);
+    const list = await apigw.send(new GetRestApisCommand({}));
+    assert.ok(list.items?.some((a) => a.id === api.id && a.name === 'first'));
+    const got = await apigw.send(new GetRestApiCommand({ restApiId: api.id }));
+    assert.equal(got.rootResourceId, api.rootResourceId);
+  });
+
+  it('answers NotFoundException with AWS texts', async () => {
+    await rejects(apigw.send(new GetRestApiCommand({ restApiId: 'nope123456' })), 'NotFoundException', 'Invalid API identifier specified 000000000000:nope123456');
+    const { api } = await apiWithProxy();
+    await rejects(apigw.send(new GetStageCommand({ restApiId: api.id, stageName: 'prod' })), 'NotFoundException', 'Invalid stage identifier specified');
+    await rejects(apigw.send(new GetResourceCommand({ restApiId: api.id, resourceId: 'zzzzzzzzzz' })), 'NotFoundException', 'Invalid Resource identifier specified');
+  });
+
+  it('builds resources with {param} and {proxy+} path parts, methods and an AWS_PROXY integration', async () => {
+    const { api, res } = await apiWithProxy();
+    const items = await apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: 'items' }));
+    const item = await apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId: items.id, pathPart: '{id}' }));
+    const proxy = await apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: '{proxy+}' }));
+    assert.equal(item.path, '/items/{id}');
+    assert.equal(proxy.path, '/{proxy+}');
+    await rejects(apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId: items.id, pathPart: '{other}' })), 'BadRequestException', /only one is allowed/);
+    await rejects(apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: 'items' })), 'ConflictException', /same parent/);
+    await rejects(apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: 'a b' })), 'BadRequestException', /path part only allow/);
+
+    const integration = await apigw.send(new GetIntegrationCommand({ restApiId: api.id, resourceId: res.id, httpMethod: 'POST' }));
+    assert.equal(integration.type, 'AWS_PROXY');
+    assert.equal(integration.httpMethod, 'POST');
+    assert.equal(integration.uri, lambdaUri(`${FN}:live`));
+    assert.equal(integration.timeoutInMillis, 29000);
+    const method = await apigw.send(new GetMethodCommand({ restApiId: api.id, resourceId: res.id, httpMethod: 'POST' }));
+    assert.equal(method.methodIntegration?.type, 'AWS_PROXY');
+
+    const all = await apigw.send(new GetResourcesCommand({ restApiId: api.id }));
+    assert.deepEqual(all.items?.map((r) => r.path).sort(), ['/', '/getinfo', '/items', '/items/{id}', '/{proxy+}']);
+    await apigw.send(new DeleteResourceCommand({ restApiId: api.id, resourceId: items.id }));
+    const after = await apigw.send(new GetResourcesCommand({ restApiId: api.id }));
+    assert.deepEqual(after.items?.map((r) => r.path).sort(), ['/', '/getinfo', '/{proxy+}']);
+  });
+
+  it('refuses an AWS_PROXY integration that is not a Lambda URI, and a deployment with a method lacking one', async () => {
+    const api = await apigw.send(new CreateRestApiCommand({ name: 'bad' }));
+    await rejects(apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'prod' })), 'BadRequestException', "The REST API doesn't contain any methods");
+    await apigw.send(new PutMethodCommand({ restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET', authorizationType: 'NONE' }));
+    await rejects(
+      apigw.send(new PutIntegrationCommand({ restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET', type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri: 'arn:aws:apigateway:us-east-1:s3:path/b/k' })),
+      'BadRequestException',
+      /AWS_PROXY/,
+    );
+    await rejects(apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'prod' })), 'BadRequestException', 'No integration defined for method');
+  });
+
+  it('deploys to a stage (201), lists deployments and stages, and manages a canary as the guide describes', async () => {
+    const { api } = await apiWithProxy();
+    const d1 = await apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'prod', variables: { alias: 'live' } }));
+    assert.match(d1.id!, /^[a-z0-9]{10}$/);
+    let stage = await apigw.send(new GetStageCommand({ restApiId: api.id, stageName: 'prod' }));
+    assert.equal(stage.deploymentId, d1.id);
+    assert.deepEqual(stage.variables, { alias: 'live' });
+    assert.equal(stage.canarySettings, undefined);
+
+    // canary on an existing stage: the stage keeps d1, the canary gets the new deployment
+    const d2 = await apigw.send(
+      new CreateDeploymentCommand({ restApiId: api.id, stageName: 'prod', canarySettings: { percentTraffic: 10.5, useStageCache: false, stageVariableOverrides: { alias: 'canary' } } }),
+    );
+    stage = await apigw.send(new GetStageCommand({ restApiId: api.id, stageName: 'prod' }));
+    assert.equal(stage.deploymentId, d1.id);
+    assert.deepEqual(stage.canarySettings, { percentTraffic: 10.5, deploymentId: d2.id, stageVariableOverrides: { alias: 'canary' }, useStageCache: false });
+
+    stage = await apigw.send(
+      new UpdateStageCommand({
+        restApiId: api.id,
+        stageName: 'prod',
+        patchOperations: [
+          { op: 'replace', path: '/canarySettings/percentTraffic', value: '25.0' },
+          { op: 'replace', path: '/variables/extra', value: 'x' },
+        ],
+      }),
+    );
+    assert.equal(stage.canarySettings?.percentTraffic, 25);
+    assert.equal(stage.variables?.extra, 'x');
+
+    // promote: copy the canary deployment and its overrides, traffic to 0 (canary kept)
+    stage = await apigw.send(
+      new UpdateStageCommand({
+        restApiId: api.id,
+        stageName: 'prod',
+        patchOperations: [
+          { op: 'copy', from: '/canarySettings/deploymentId', path: '/deploymentId' },
+          { op: 'copy', from: '/canarySettings/stageVariableOverrides', path: '/variables' },
+          { op: 'replace', path: '/canarySettings/percentTraffic', value: '0.0' },
+        ],
+      }),
+    );
+    assert.equal(stage.deploymentId, d2.id);
+    assert.equal(stage.variables?.alias, 'canary');
+    assert.equal(stage.canarySettings?.percentTraffic, 0);
+
+    stage = await apigw.send(new UpdateStageCommand({ restApiId: api.id, stageName: 'prod', patchOperations: [{ op: 'remove', path: '/canarySettings' }] }));
+    assert.equal(stage.canarySettings, undefined);
+
+    await rejects(
+      apigw.send(new UpdateStageCommand({ restApiId: api.id, stageName: 'prod', patchOperations: [{ op: 'replace', path: '/canarySettings/percentTraffic', value: '150' }] })),
+      'BadRequestException',
+    );
+    await rejects(
+      apigw.send(new UpdateStageCommand({ restApiId: api.id, stageName: 'prod', patchOperations: [{ op: 'replace', path: '/nonsense', value: '1' }] })),
+      'BadRequestException',
+      /Invalid patch path/,
+    );
+
+    const deployments = await apigw.send(new GetDeploymentsCommand({ restApiId: api.id }));
+    assert.deepEqual(deployments.items?.map((d) => d.id).sort(), [d1.id, d2.id].sort());
+    const got = await apigw.send(new GetDeploymentCommand({ restApiId: api.id, deploymentId: d1.id }));
+    assert.ok(got.createdDate instanceof Date);
+
+    const dev = await apigw.send(new CreateStageCommand({ restApiId: api.id, stageName: 'dev', deploymentId: d1.id }));
+    assert.equal(dev.deploymentId, d1.id);
+    await rejects(apigw.send(new CreateStageCommand({ restApiId: api.id, stageName: 'dev', deploymentId: d1.id })), 'ConflictException', 'Stage already exists');
+    const stages = await apigw.send(new GetStagesCommand({ restApiId: api.id }));
+    assert.deepEqual(stages.item?.map((s) => s.stageName).sort(), ['dev', 'prod']);
+    await apigw.send(new DeleteStageCommand({ restApiId: api.id, stageName: 'dev' }));
+    await rejects(apigw.send(new DeleteStageCommand({ restApiId: api.id, stageName: 'dev' })), 'NotFoundException', 'Invalid stage identifier specified');
+
+    await apigw.send(new DeleteRestApiCommand({ restApiId: api.id }));
+    await rejects(apigw.send(new GetRestApiCommand({ restApiId: api.id })), 'NotFoundException');
+  });
+});
+
+describe('API Gateway state', () => {
+  it('persists through the state store and a restart', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sol-apigw-'));
+    try {
+      const clock = new ManualClock();
+      const a = new ApiGatewayBackend({ accountId: '000000000000', region: 'us-east-1', clock, store: new StateStore(dir) });
+      const api = a.createRestApi({ name: 'kept' });
+      a.putMethod(api.id, api.rootResourceId, 'GET', { authorizationType: 'NONE' });
+      a.putIntegration(api.id, api.rootResourceId, 'GET', { type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri: lambdaUri('app') });
+      const d = a.createDeployment(api.id, { stageName: 'prod' });
+      assert.equal(api.createdDate, Math.floor(clock.now() / 1000));
+
+      const b = new ApiGatewayBackend({ accountId: '000000000000', region: 'us-east-1', clock, store: new StateStore(dir) });
+      assert.equal(b.getStage(api.id, 'prod').deploymentId, d.id);
+      assert.equal(b.getDeployment(api.id, d.id).snapshot.resources.length, 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
