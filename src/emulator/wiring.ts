@@ -12,7 +12,9 @@ import type { FrontDoor } from './protocols/types.js';
 import type { EmulatorApp } from './server.js';
 import { registerCodec } from './protocols/codecs.js';
 import { restXmlCodec } from './protocols/rest-xml.js';
-import { createS3Service } from './services/s3/index.js';
+import { createS3Service, s3CodeSource } from './services/s3/index.js';
+import { createLambdaService } from './services/lambda/index.js';
+import { WorkerPool } from './services/lambda/runner/index.js';
 import { createRekognitionService } from './services/rekognition/index.js';
 
 export interface WiringOptions {
@@ -72,9 +74,21 @@ export async function wireServices(options: WiringOptions): Promise<EmulatorApp>
   // Rekognition (services/rekognition/index.ts): answers from label files, reads images from S3.
   services.push(createRekognitionService({ images: s3.backend }));
 
-  // Lambda (services/lambda/index.ts):
-  //   const lambda = await createLambdaService(deps);
-  //   services.push(lambda.definition); shutdownHooks.push(() => lambda.shutdown());
+  // Lambda (services/lambda/index.ts): functions, versions, aliases, concurrency; code packages from
+  // S3; function code runs in worker threads (runner/). Shutdown: stop event retries, end workers.
+  const lambdaRunner = new WorkerPool({ region: deps.region, endpointUrl: deps.endpoint });
+  const lambda = createLambdaService({
+    store: deps.store,
+    runner: lambdaRunner,
+    clock: deps.clock,
+    region: deps.region,
+    accountId: deps.accountId,
+    accountConcurrencyLimit: deps.accountConcurrency,
+    codeSource: s3CodeSource(s3.backend),
+  });
+  services.push(lambda.definition);
+  shutdownHooks.push(() => lambdaRunner.shutdown(), () => lambda.close());
+
   // CloudWatch (services/cloudwatch/index.ts): metrics sink for Lambda, alarm reader for CodeDeploy
   //   const cloudwatch = createCloudWatchService(deps); lambda.setMetricsSink(cloudwatch.metrics) ...
   // CodeDeploy (services/codedeploy/index.ts): alias router = lambda, alarm reader = cloudwatch

@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from '../../core/service.js';
 import { LambdaBackend, type LambdaDeps } from './backend.js';
 import type { InvocationType } from './invoke.js';
+import type { CodeSource, LambdaMetricsSink } from './model.js';
 import { lambdaOperations } from './routes.js';
 
 export { LambdaBackend, type LambdaDeps } from './backend.js';
@@ -47,6 +48,12 @@ export interface LambdaService {
   definition: ServiceDefinition;
   backend: LambdaBackend;
   invokeFunction: InvokeFunction;
+  /** the same, shaped as API Gateway's `LambdaInvoker` ({ invoke(call) }) */
+  invoker: { invoke: InvokeFunction };
+  /** CloudWatch's sink for the AWS/Lambda metrics (default: none) */
+  setMetricsSink(sink: LambdaMetricsSink | undefined): void;
+  /** S3's reader for Code.S3Bucket / S3Key */
+  setCodeSource(source: CodeSource | undefined): void;
   /** stop queued Event retries; the runner is shut down by whoever created it */
   close(): void;
 }
@@ -85,5 +92,13 @@ export function createLambdaService(deps: LambdaDeps): LambdaService {
       ...(out.LogResult ? { logResult: out.LogResult } : {}),
     };
   };
-  return { definition, backend, invokeFunction, close: () => backend.close() };
+  return {
+    definition,
+    backend,
+    invokeFunction,
+    invoker: { invoke: invokeFunction },
+    setMetricsSink: (sink) => backend.setMetricsSink(sink),
+    setCodeSource: (source) => backend.setCodeSource(source),
+    close: () => backend.close(),
+  };
 }

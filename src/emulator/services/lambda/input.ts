@@ -21,14 +21,9 @@ export function str(input: Input, member: string): string | undefined {
   return value;
 }
 
-/** a path label: percent-decoded (idempotent for the characters a function name or alias may hold) */
+/** a path label (the codec has already percent-decoded it) */
 export function label(input: Input, member: string): string {
-  const value = str(input, member) ?? '';
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
+  return str(input, member) ?? '';
 }
 
 export function int(input: Input, member: string): number | undefined {
