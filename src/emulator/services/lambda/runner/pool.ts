@@ -52,7 +52,7 @@ export class WorkerPool implements ExecutionEnvironments {
       const init = await env.ready;
       if (!init.ok) {
         const result = env.initFailure(request, init);
-        void env.terminate();
+        await env.terminate(); // Lambda retries init on the next invocation, in a fresh environment
         return result;
       }
       initDurationMs = init.initDurationMs;

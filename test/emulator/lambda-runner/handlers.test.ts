@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { WorkerPool } from '../../../src/emulator/services/lambda/runner/index.js';
+import { CodeDirs, fnConfig, json, request } from './fixtures.js';
+
+describe('lambda runner: handlers', () => {
+  const dirs = new CodeDirs();
+  const pool = new WorkerPool();
+  after(async () => {
+    await pool.shutdown();
+    dirs.cleanup();
+  });
+
+  async function run(files: Record<string, string>, handler = 'index.handler', event: unknown = { n: 1 }) {
+    const config = fnConfig(dirs.write(files), { handler });
+    return pool.invoke(config, request(config, event));
+  }
+
+  it('runs a CommonJS async handler', async () => {
+    const r = await run({ 'index.js': 'exports.handler = async (event) => ({ got: event.n + 1 });' });
+    assert.equal(r.functionError, undefined);
+    assert.deepEqual(json(r.payload), { got: 2 });
+  });
+
+  it('runs an ESM handler from .mjs', async () => {
+    const r = await run({ 'index.mjs': 'export const handler = async (event) => ({ esm: true, n: event.n });' });
+    assert.deepEqual(json(r.payload), { esm: true, n: 1 });
+  });
+
+  it('loads .js as ESM when the nearest package.json says "type": "module"', async () => {
+    const r = await run({
+      'package.json': '{"type":"module"}',
+      'src/app.js': 'export const handler = async () => typeof require;',
+    }, 'src/app.handler');
+    assert.deepEqual(json(r.payload), 'undefined');
+  });
+
+  it('loads .cjs and nested export paths', async () => {
+    const r = await run({ 'lib/mod.cjs': 'module.exports = { api: { v1: { handler: async () => "nested" } } };' }, 'lib/mod.api.v1.handler');
+    assert.deepEqual(json(r.payload), 'nested');
+  });
+
+  it('runs a callback handler and honours callbackWaitsForEmptyEventLoop', async () => {
+    const waits = await run({
+      'index.js': `let late = 0;
+        exports.handler = (event, context, callback) => {
+          if (event.check) return callback(null, late);
+          setTimeout(() => { late++; }, 50);
+          callback(null, 'waited');
+        };`,
+    });
+    assert.deepEqual(json(waits.payload), 'waited');
+    assert.ok(waits.durationMs >= 40, `waited for the timer, took ${waits.durationMs} ms`);
+
+    const config = fnConfig(
+      dirs.write({
+        'index.js': `exports.handler = (event, context, callback) => {
+          context.callbackWaitsForEmptyEventLoop = false;
+          setTimeout(() => {}, 2000);
+          callback(null, 'now');
+        };`,
+      }),
+    );
+    const quick = await pool.invoke(config, request(config));
+    assert.deepEqual(json(quick.payload), 'now');
+    assert.ok(quick.durationMs < 1500, `did not wait for the 2 s timer, took ${quick.durationMs} ms`);
+  });
+
+  it('answers null for undefined results and for a sync handler that never calls back', async () => {
+    assert.equal((await run({ 'index.js': 'exports.handler = async () => undefined;' })).payload.toString(), 'null');
+    assert.equal((await run({ 'index.js': 'exports.handler = () => {};' })).payload.toString(), 'null');
+  });
+
+  it('supports context.succeed and callback errors', async () => {
+    assert.deepEqual(json((await run({ 'index.js': 'exports.handler = (e, ctx) => ctx.succeed({ ok: 1 });' })).payload), { ok: 1 });
+    const r = await run({ 'index.js': 'exports.handler = (e, ctx, cb) => cb(new TypeError("bad input"));' });
+    assert.equal(r.functionError, 'Unhandled');
+    const doc = json(r.payload);
+    assert.equal(doc.errorType, 'TypeError');
+    assert.equal(doc.errorMessage, 'bad input');
+    assert.equal(doc.trace[0], 'TypeError: bad input');
+    const s = await run({ 'index.js': 'exports.handler = (e, ctx, cb) => cb("plain string");' });
+    assert.deepEqual(json(s.payload), { errorType: 'string', errorMessage: 'plain string', trace: [] });
+  });
+
+  it('reports a missing export as Runtime.HandlerNotFound', async () => {
+    const r = await run({ 'index.js': 'exports.other = async () => 1;' });
+    assert.equal(r.functionError, 'Unhandled');
+    assert.equal(json(r.payload).errorType, 'Runtime.HandlerNotFound');
+    assert.equal(json(r.payload).errorMessage, 'index.handler is undefined or not exported');
+  });
+
+  it('reports an export that is not a function as Runtime.HandlerNotFound', async () => {
+    const r = await run({ 'index.js': 'exports.handler = 42;' });
+    assert.equal(json(r.payload).errorType, 'Runtime.HandlerNotFound');
+    assert.equal(json(r.payload).errorMessage, 'index.handler is not a function');
+  });
+
+  it('reports a missing module as Runtime.ImportModuleError', async () => {
+    const r = await run({ 'other.js': '' }, 'app.handler');
+    assert.equal(r.functionError, 'Unhandled');
+    const doc = json(r.payload);
+    assert.equal(doc.errorType, 'Runtime.ImportModuleError');
+    assert.equal(doc.errorMessage, "Error: Cannot find module 'app'\nRequire stack:\n- /var/runtime/index.mjs");
+    assert.ok(r.initDurationMs !== undefined);
+  });
+
+  it('reports a syntax error as Runtime.UserCodeSyntaxError', async () => {
+    const r = await run({ 'index.js': 'exports.handler = async () => {' });
+    assert.equal(json(r.payload).errorType, 'Runtime.UserCodeSyntaxError');
+  });
+
+  it('ends environments whose init failed', async () => {
+    const before = pool.stats().environments;
+    await run({ 'index.js': 'exports.nope = 1;' });
+    assert.equal(pool.stats().environments, before);
+  });
+});
