@@ -1,0 +1,104 @@
+/**
+ * Load generators side by side (issue 4): our `loadtest`, autocannon alone, hey and wrk, each for
+ * a few seconds with 50 connections against the same trivial HTTP server in a child process (so it
+ * does not share our event loop). Prints requests/s, p50/p99 and our ratio to each.
+ * Goal: at least hey's rate and 0.85 of wrk's. hey and wrk are Debian packages; absent ones are said.
+ */
+import autocannon from 'autocannon';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { runLoadTest } from '../src/loadtest/run.js';
+import { summarize } from '../src/loadtest/summarize.js';
+import { ratio } from './stats.js';
+
+const SECONDS = 3;
+const CONNECTIONS = 50;
+
+const SERVER = `
+const http = require('node:http');
+const body = Buffer.from('hello world\\n');
+const server = http.createServer((req, res) => {
+  res.writeHead(200, { 'content-type': 'text/plain', 'content-length': body.length });
+  res.end(body);
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
+process.on('disconnect', () => process.exit(0));
+`;
+
+interface Figures {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+async function startServer(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
+  return { url: `http://127.0.0.1:${chunk.toString().trim()}/`, child };
+}
+
+async function ours(url: string, seconds: number): Promise<Figures> {
+  const r = await runLoadTest({
+    url,
+    requests: CONNECTIONS,
+    concurrency: CONNECTIONS,
+    durationMs: seconds * 1000,
+    timeoutSec: 20,
+    method: 'GET',
+    headers: {},
+    keepAlive: true,
+  });
+  const s = summarize(r);
+  const pct = (p: number): number => s.latencyDistribution.find((d) => d.percentage === p)?.latencyMs ?? NaN;
+  return { rps: s.requestsPerSec, p50Ms: pct(50), p99Ms: pct(99) };
+}
+
+async function autocannonAlone(url: string): Promise<Figures> {
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS });
+  // its latency histogram has whole milliseconds only
+  return { rps: r.requests.total / ((r.finish.getTime() - r.start.getTime()) / 1000), p50Ms: r.latency.p50, p99Ms: r.latency.p99 };
+}
+
+function installed(tool: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
+}
+
+function hey(url: string): Figures {
+  const out = spawnSync('hey', ['-z', `${SECONDS}s`, '-c', String(CONNECTIONS), url], { encoding: 'utf8' }).stdout;
+  const num = (re: RegExp): number => Number(re.exec(out)?.[1] ?? NaN);
+  return { rps: num(/Requests\/sec:\s+([\d.]+)/), p50Ms: num(/50% in ([\d.]+) secs/) * 1000, p99Ms: num(/99% in ([\d.]+) secs/) * 1000 };
+}
+
+function wrk(url: string): Figures {
+  // one thread: one event loop, as ours has
+  const out = spawnSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', url], { encoding: 'utf8' }).stdout;
+  const ms = (p: string): number => {
+    const m = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(out);
+    return m ? Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2] as 'us' | 'ms' | 's'] : NaN;
+  };
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN), p50Ms: ms('50'), p99Ms: ms('99') };
+}
+
+function line(name: string, f: Figures, base?: Figures): string {
+  const cells = [name.padEnd(26), `${f.rps.toFixed(0).padStart(7)} req/s`, `p50 ${f.p50Ms.toFixed(2).padStart(6)} ms`, `p99 ${f.p99Ms.toFixed(2).padStart(6)} ms`];
+  if (base) cells.push(`ours/this ${ratio(base.rps, f.rps)}`);
+  return cells.join('   ');
+}
+
+export async function run(): Promise<void> {
+  const { url, child } = await startServer();
+  try {
+    await ours(url, 1); // warm the server and our JIT
+    console.log(`${CONNECTIONS} connections, ${SECONDS} s each, GET ${url} (node http server, child process)`);
+    const mine = await ours(url, SECONDS);
+    console.log(line('serverless-ops-lab loadtest', mine));
+    console.log(line('autocannon alone', await autocannonAlone(url), mine));
+    if (installed('hey')) console.log(line('hey', hey(url), mine));
+    else console.log('hey: not installed (apt-get install hey)');
+    if (installed('wrk')) console.log(line('wrk -t1', wrk(url), mine));
+    else console.log('wrk: not installed (apt-get install wrk)');
+    console.log("goal: ours ≥ 1.00x of hey's rate and ≥ 0.85x of wrk's");
+  } finally {
+    child.kill();
+  }
+}
