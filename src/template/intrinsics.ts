@@ -224,26 +224,32 @@ export class Evaluator {
     } else template = arg;
     if (typeof template !== 'string') this.fail('Fn::Sub expects a string', at, 'Fn::Sub');
     let out = '';
+    let literal = '';
+    const add = (text: string): void => {
+      out += text;
+      literal += text;
+    };
     let pending = false;
     const pendingVars: Obj = {};
     let i = 0;
     while (i < template.length) {
       const start = template.indexOf('${', i);
       if (start < 0) {
-        out += template.slice(i);
+        add(template.slice(i));
         break;
       }
-      out += template.slice(i, start);
+      add(template.slice(i, start));
       const end = template.indexOf('}', start);
       if (end < 0) {
-        out += template.slice(start);
+        add(template.slice(start));
         break;
       }
       const name = template.slice(start + 2, end);
       i = end + 1;
       if (name.startsWith('!')) {
         // `${!Literal}` writes `${Literal}`; while the Sub stays unresolved the escape must stay too.
-        out += '${' + (this.resolver ? '' : '!') + name.slice(1) + '}';
+        out += '${' + name + '}';
+        literal += '${' + name.slice(1) + '}';
         continue;
       }
       let value: TemplateValue;
@@ -252,7 +258,7 @@ export class Evaluator {
         if (!isLiteral(value)) {
           pending = true;
           pendingVars[name] = value;
-          out += '${' + name + '}';
+          add('${' + name + '}');
           continue;
         }
       } else if (name.includes('.') && !name.startsWith('AWS::')) {
@@ -263,13 +269,13 @@ export class Evaluator {
         this.carryStart(at, r);
         value = this.ref(name.trim(), r);
       }
-      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out += String(value);
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') add(String(value));
       else if (intrinsicName(value)) {
         pending = true;
-        out += '${' + name + '}';
+        add('${' + name + '}');
       } else this.fail(`Fn::Sub: \${${name}} is not a string`, at, 'Fn::Sub');
     }
-    if (!pending) return out;
+    if (!pending) return literal;
     return this.keep('Fn::Sub', Object.keys(pendingVars).length ? [out, pendingVars] : out, at);
   }
 

@@ -92,7 +92,7 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
   const first = doc.errors[0];
   if (first) throw new TemplateError(`invalid template: ${first.message}`, pos(first.pos[0]));
   const positions = new SourceMap(file);
-  const walker = new Walker(doc, positions, pos);
+  const walker = new Walker(doc, text, positions, pos);
   const value = walker.toValue(doc.contents as YamlNode | null);
   return { value, positions };
 }
@@ -100,9 +100,18 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
 class Walker {
   constructor(
     private readonly doc: Document,
+    private readonly text: string,
     private readonly positions: SourceMap,
     private readonly pos: (offset: number | undefined) => SourcePosition,
   ) {}
+
+  /** The yaml library keeps where a node's value starts; errors about a tag point at the tag. */
+  private tagOffset(node: YamlNode): number | undefined {
+    const start = node.range?.[0];
+    if (start === undefined || !node.tag) return start;
+    const at = this.text.lastIndexOf(node.tag, start);
+    return at >= 0 && start - at <= node.tag.length + 80 ? at : start;
+  }
 
   toValue(node: YamlNode | null, depth = 0): TemplateValue {
     if (node === null || node === undefined) return null;
@@ -117,7 +126,7 @@ class Walker {
     if (tag && tag.startsWith('!') && !short) {
       throw new TemplateError(
         `unknown tag ${tag}`,
-        this.pos(node.range?.[0]),
+        this.pos(this.tagOffset(node)),
         `CloudFormation's short forms are ${Object.keys(SHORT_TAGS).join(' ')}`,
       );
     }
@@ -126,22 +135,22 @@ class Walker {
     const shape: Shape = isMap(node) ? 'map' : isSeq(node) ? 'seq' : 'scalar';
     if (!short.shapes.includes(shape)) {
       const expected = short.shapes.map((s) => (s === 'seq' ? 'a list' : s === 'map' ? 'a mapping' : 'a string')).join(' or ');
-      throw new TemplateError(`${tag} expects ${expected}, not ${shape === 'seq' ? 'a list' : shape === 'map' ? 'a mapping' : 'a string'}`, this.pos(node.range?.[0]));
+      throw new TemplateError(`${tag} expects ${expected}, not ${shape === 'seq' ? 'a list' : shape === 'map' ? 'a mapping' : 'a string'}`, this.pos(this.tagOffset(node)));
     }
     let arg: TemplateValue = inner;
     if (tag === '!GetAtt' && typeof inner === 'string') {
       // `!GetAtt A.B.C` is resource `A`, attribute `B.C`: CloudFormation splits at the first dot.
       const dot = inner.indexOf('.');
       if (dot <= 0 || dot === inner.length - 1) {
-        throw new TemplateError(`!GetAtt expects LogicalId.Attribute, got "${inner}"`, this.pos(node.range?.[0]));
+        throw new TemplateError(`!GetAtt expects LogicalId.Attribute, got "${inner}"`, this.pos(this.tagOffset(node)));
       }
       arg = [inner.slice(0, dot), inner.slice(dot + 1)];
     } else if (shape === 'scalar' && typeof inner !== 'string') {
       arg = inner === null ? '' : String(inner);
     }
     const out: { [k: string]: TemplateValue } = { [short.fn]: arg };
-    this.positions.setStart(out, this.pos(node.range?.[0]));
-    this.positions.setKey(out, short.fn, this.pos(node.range?.[0]));
+    this.positions.setStart(out, this.pos(this.tagOffset(node)));
+    this.positions.setKey(out, short.fn, this.pos(this.tagOffset(node)));
     return out;
   }
 
