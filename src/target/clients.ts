@@ -12,6 +12,10 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { S3Client } from '@aws-sdk/client-s3';
 
+// The package supports Node >= 20.12 (package.json engines); the SDK's notice about its own future
+// Node requirement is noise in a learner's terminal. A value the user set wins.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** The region the local cloud signs and answers for. */
 export const LOCAL_REGION = 'us-east-1';
 
