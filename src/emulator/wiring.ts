@@ -16,6 +16,7 @@ import { createS3Service, s3CodeSource } from './services/s3/index.js';
 import { createLambdaService } from './services/lambda/index.js';
 import { WorkerPool } from './services/lambda/runner/index.js';
 import { createRekognitionService } from './services/rekognition/index.js';
+import { createApiGatewayService } from './services/apigateway/index.js';
 
 export interface WiringOptions {
   store: StateStore;
@@ -92,9 +93,11 @@ export async function wireServices(options: WiringOptions): Promise<EmulatorApp>
   // CloudWatch (services/cloudwatch/index.ts): metrics sink for Lambda, alarm reader for CodeDeploy
   //   const cloudwatch = createCloudWatchService(deps); lambda.setMetricsSink(cloudwatch.metrics) ...
   // CodeDeploy (services/codedeploy/index.ts): alias router = lambda, alarm reader = cloudwatch
-  // API Gateway (services/apigateway/index.ts): invoker = lambda; it also answers invoke URLs:
-  //   const apigateway = createApiGatewayService(deps, { invoker: lambda.invoker });
-  //   services.push(apigateway.definition); frontDoor = apigateway.frontDoor;
+  // API Gateway (services/apigateway/index.ts): REST APIs, and the front door for invoke URLs.
+  // Its LambdaInvoker is Lambda's in-process invoke; a refused call answers throttleStatus.
+  const apigateway = createApiGatewayService(deps, { invoker: lambda.invoker });
+  services.push(apigateway.definition);
+  frontDoor = apigateway.frontDoor;
   // ───────────────────────────────────────────────────────────────────────────────────────────
 
   return {
