@@ -123,38 +123,37 @@ function bindError(err: unknown, opts: EmulatorProcessOptions): never {
 
 /**
  * Serve until SIGINT or SIGTERM, then shut down. `onListening` gets the endpoint first thing.
- * A second signal during shutdown ends the process at once.
+ * The signal handlers are in place before the port is bound, so a signal that arrives right after
+ * the endpoint is printed still shuts down cleanly. A second signal ends the process at once.
  */
 export async function serveUntilSignal(opts: EmulatorProcessOptions, onListening: (emu: RunningEmulator) => void): Promise<void> {
-  const emu = await startEmulatorProcess(opts);
-  onListening(emu);
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  let signalled = false;
+  let wake: () => void = () => undefined;
+  const stopRequested = new Promise<void>((resolve) => (wake = resolve));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      // the user insists: do not wait for a stuck shutdown hook
+      process.exit(signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.failed);
+    }
+    signalled = true;
+    wake();
+  };
   // a bug in one service must not take the whole cloud down with it; the request pipeline already
   // answers 500 for what it sees, this catches what escapes it (timers, workers)
   const onUncaught = (err: unknown) => log(`emulator: unexpected error: ${(err as Error)?.stack ?? String(err)}`);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   process.on('uncaughtException', onUncaught);
   process.on('unhandledRejection', onUncaught);
   try {
-    let onSignal: (signal: NodeJS.Signals) => void = () => undefined;
-    await new Promise<void>((resolveSignal) => {
-      let signalled = false;
-      onSignal = (signal: NodeJS.Signals) => {
-        if (signalled) {
-          // the user insists: do not wait for a stuck shutdown hook
-          process.exit(signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.failed);
-        }
-        signalled = true;
-        emu.stop().then(resolveSignal, (err) => {
-          log(`emulator: shutdown failed: ${(err as Error)?.message ?? String(err)}`);
-          resolveSignal();
-        });
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-    });
+    const emu = await startEmulatorProcess(opts);
+    if (!signalled) onListening(emu);
+    await stopRequested;
+    await emu.stop().catch((err) => log(`emulator: shutdown failed: ${(err as Error)?.message ?? String(err)}`));
+  } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-  } finally {
     process.off('uncaughtException', onUncaught);
     process.off('unhandledRejection', onUncaught);
   }

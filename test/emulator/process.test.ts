@@ -1,0 +1,244 @@
+/**
+ * The real binary: `node dist/src/cli.js emulator ...` in the foreground and in the background.
+ * Every process started here is ended by its pid.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { once } from 'node:events';
+
+const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+const dirs: string[] = [];
+const pids = new Set<number>();
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sol-proc-'));
+  dirs.push(dir);
+  return dir;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+after(() => {
+  for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const env = { ...process.env, NO_COLOR: '1', NODE_NO_WARNINGS: '1' };
+
+/** run to completion (bounded) */
+async function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  pids.add(child.pid!);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  clearTimeout(timer);
+  return { code, stdout, stderr };
+}
+
+/** start in the foreground and wait for the first stdout line */
+async function startForeground(args: string[]): Promise<{ child: ChildProcess; firstLine: string; output: () => string }> {
+  const child = spawn(process.execPath, [CLI, 'emulator', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  pids.add(child.pid!);
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`no first line; output: ${out}`)), 15_000);
+    child.stdout!.on('data', (d) => {
+      buf += d;
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) {
+        clearTimeout(timer);
+        resolve(buf.slice(0, nl));
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+  return { child, firstLine, output: () => out };
+}
+
+function endpointOf(line: string): string {
+  const m = /http:\/\/127\.0\.0\.1:\d+/.exec(line);
+  assert.ok(m, `no endpoint in: ${line}`);
+  return m[0];
+}
+
+test('foreground: the endpoint on the first line, health, a request log line, SIGTERM → exit 0', async () => {
+  const stateDir = tempDir();
+  const { child, firstLine, output } = await startForeground(['--port', '0', '--state-dir', stateDir]);
+  const endpoint = endpointOf(firstLine);
+  const res = await fetch(`${endpoint}/_lab/health`);
+  assert.equal(res.status, 200);
+  const health = (await res.json()) as { status: string; version: string; pid: number; services: string[] };
+  assert.equal(health.status, 'ok');
+  assert.equal(health.pid, child.pid);
+  assert.ok(Array.isArray(health.services));
+  assert.ok(existsSync(join(stateDir, 'emulator-process.json')));
+  await fetch(`${endpoint}/2015-03-31/functions/nope`);
+  child.kill('SIGTERM');
+  const [code] = await once(child, 'exit');
+  assert.equal(code, 0, output());
+  assert.match(output(), /health\s+-\s+200/);
+  assert.match(output(), /404/);
+  assert.ok(!existsSync(join(stateDir, 'emulator-process.json')), 'record removed on shutdown');
+});
+
+test('foreground --quiet: no request log; SIGINT → exit 0', async () => {
+  const { child, firstLine, output } = await startForeground(['--port', '0', '--state-dir', tempDir(), '--quiet']);
+  await fetch(`${endpointOf(firstLine)}/_lab/health`);
+  child.kill('SIGINT');
+  const [code] = await once(child, 'exit');
+  assert.equal(code, 0);
+  assert.doesNotMatch(output(), /health\s+-\s+200/);
+});
+
+test('a port in use: one line, exit 1', async () => {
+  const blocker = createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+  try {
+    const port = (blocker.address() as AddressInfo).port;
+    const r = await run(['emulator', '--port', String(port), '--state-dir', tempDir()]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`port ${port} .*already in use`));
+  } finally {
+    blocker.close();
+  }
+});
+
+test('an unusable state dir: one line, exit 1', async () => {
+  const file = join(tempDir(), 'a-file');
+  writeFileSync(file, 'x');
+  const r = await run(['emulator', '--port', '0', '--state-dir', join(file, 'state')]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, /cannot use state dir/);
+});
+
+test('bad numbers and actions are usage errors (exit 2)', async () => {
+  for (const args of [['--port', 'abc'], ['--port', '70000'], ['--speed', '0'], ['--account-concurrency', '1.5'], ['restart']]) {
+    const r = await run(['emulator', ...args, '--state-dir', tempDir()]);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /^error: /);
+  }
+});
+
+test('background: start, reuse, status, a second emulator refused, stop', async () => {
+  const stateDir = tempDir();
+  const first = await run(['emulator', 'start', '--state-dir', stateDir, '--port', '0']);
+  assert.equal(first.code, 0, first.stderr);
+  const endpoint = endpointOf(first.stdout);
+  const record = JSON.parse(readFileSync(join(stateDir, 'emulator-process.json'), 'utf8')) as { pid: number };
+  pids.add(record.pid);
+  assert.match(first.stderr, /started/);
+  try {
+    const health = (await (await fetch(`${endpoint}/_lab/health`)).json()) as { pid: number };
+    assert.equal(health.pid, record.pid);
+
+    const second = await run(['emulator', 'start', '--state-dir', stateDir]);
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(endpointOf(second.stdout), endpoint);
+    assert.match(second.stderr, /reused/);
+
+    const status = await run(['emulator', 'status', '--state-dir', stateDir]);
+    assert.equal(status.code, 0);
+    assert.match(status.stdout, new RegExp(`${endpoint} pid ${record.pid}`));
+
+    const foreground = await run(['emulator', '--port', '0', '--state-dir', stateDir]);
+    assert.equal(foreground.code, 1);
+    assert.match(foreground.stderr, /already running/);
+
+    const stop = await run(['emulator', 'stop', '--state-dir', stateDir]);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.match(stop.stdout, new RegExp(`stopped the emulator \\(pid ${record.pid}\\)`));
+    assert.equal(alive(record.pid), false);
+    assert.ok(!existsSync(join(stateDir, 'emulator-process.json')));
+    assert.match(readFileSync(join(stateDir, 'emulator.log'), 'utf8'), /listening on http/);
+
+    const after = await run(['emulator', 'status', '--state-dir', stateDir]);
+    assert.equal(after.code, 1);
+    assert.match(after.stderr, /no emulator is running/);
+  } finally {
+    if (alive(record.pid)) process.kill(record.pid, 'SIGKILL');
+  }
+});
+
+test('status sees through a stale record (dead pid); stop clears it', async () => {
+  const stateDir = tempDir();
+  // a pid that existed and is gone: a finished child of ours
+  const dead = spawn(process.execPath, ['-e', '0']);
+  await once(dead, 'exit');
+  writeFileSync(join(stateDir, 'emulator-process.json'), JSON.stringify({ pid: dead.pid, endpoint: 'http://127.0.0.1:9', port: 9 }));
+  const status = await run(['emulator', 'status', '--state-dir', stateDir]);
+  assert.equal(status.code, 1);
+  assert.match(status.stderr, /stale record/);
+  const stop = await run(['emulator', 'stop', '--state-dir', stateDir]);
+  assert.equal(stop.code, 0);
+  assert.match(stop.stdout, /stale record/);
+  assert.ok(!existsSync(join(stateDir, 'emulator-process.json')));
+});
+
+test('--workspace puts the state in <workspace>/.lab/state', async () => {
+  const workspace = tempDir();
+  const { child, firstLine } = await startForeground(['--port', '0', '--workspace', workspace, '--quiet']);
+  endpointOf(firstLine);
+  assert.ok(existsSync(join(workspace, '.lab', 'state', 'emulator-process.json')));
+  child.kill('SIGTERM');
+  const [code] = await once(child, 'exit');
+  assert.equal(code, 0);
+});
+
+test('the programmatic API: ensureEmulator starts then reuses; emulatorStatus; stopEmulator', async () => {
+  const { ensureEmulator, emulatorStatus, stopEmulator } = await import('../../src/emulator/daemon.js');
+  const stateDir = tempDir();
+  const first = await ensureEmulator({ stateDir, port: 0, speed: 60, throttleStatus: 502 });
+  pids.add(first.pid);
+  try {
+    assert.equal(first.reused, false);
+    assert.match(first.endpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(first.record.speed, 60);
+    assert.equal(first.record.throttleStatus, 502);
+    const [a, b] = await Promise.all([ensureEmulator({ stateDir }), ensureEmulator({ stateDir })]);
+    assert.deepEqual([a.reused, b.reused, a.pid, b.endpoint], [true, true, first.pid, first.endpoint]);
+    const status = await emulatorStatus(stateDir);
+    assert.equal(status.running && status.pid, first.pid);
+    assert.deepEqual(await stopEmulator(stateDir), { stopped: true, pid: first.pid });
+    assert.equal((await emulatorStatus(stateDir)).running, false);
+    assert.deepEqual(await stopEmulator(stateDir), { stopped: false });
+  } finally {
+    if (alive(first.pid)) process.kill(first.pid, 'SIGKILL');
+  }
+});
+
+test('two ensureEmulator calls at once start a single emulator', async () => {
+  const { ensureEmulator, stopEmulator } = await import('../../src/emulator/daemon.js');
+  const stateDir = tempDir();
+  const [a, b] = await Promise.all([ensureEmulator({ stateDir, port: 0 }), ensureEmulator({ stateDir, port: 0 })]);
+  pids.add(a.pid);
+  pids.add(b.pid);
+  try {
+    assert.equal(a.pid, b.pid);
+    assert.equal(a.endpoint, b.endpoint);
+    assert.deepEqual([a.reused, b.reused].sort(), [false, true]);
+  } finally {
+    await stopEmulator(stateDir);
+  }
+});
