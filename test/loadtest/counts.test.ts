@@ -1,0 +1,127 @@
+/**
+ * The load test's counts are the server's counts, exactly: -n requests sent, no more, no fewer,
+ * for -c dividing -n or not, with errors, timeouts and resets counted, never dropped.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LOST_RESPONSE, runLoadTest } from '../../src/loadtest/run.js';
+import type { LoadTestOptions } from '../../src/loadtest/types.js';
+import { refusedUrl, startCountingServer } from './counting-server.js';
+
+function options(url: string, requests: number, concurrency: number, more: Partial<LoadTestOptions> = {}): LoadTestOptions {
+  return { url, requests, concurrency, timeoutSec: 20, method: 'GET', headers: {}, keepAlive: true, ...more };
+}
+
+for (const [n, c] of [[30, 3], [100, 7], [50, 50], [101, 10], [13, 1], [1, 1]] as const) {
+  test(`-n ${n} -c ${c}: exactly ${n} requests, counted as the server counted them`, async () => {
+    const server = await startCountingServer();
+    try {
+      const r = await runLoadTest(options(server.url, n, c));
+      assert.equal(server.received, n);
+      assert.equal(r.sent, n);
+      assert.equal(r.responses, n);
+      assert.equal(r.errors, 0);
+      assert.deepEqual({ ...r.statusCounts }, server.statusCounts);
+      assert.equal(r.samples.count, n);
+      assert.equal(r.bodyBytes, n * 12);
+      // latencies below the millisecond are kept, not rounded to whole ms
+      assert.ok(r.samples.latencyMs.some((ms) => ms !== Math.round(ms)));
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+test('--disable-keepalive: a new connection for every request, every response counted', async () => {
+  const server = await startCountingServer();
+  try {
+    const r = await runLoadTest(options(server.url, 40, 6, { keepAlive: false }));
+    assert.equal(server.received, 40);
+    assert.equal(server.connections, 40);
+    assert.equal(r.responses, 40);
+    assert.deepEqual({ ...r.statusCounts }, server.statusCounts);
+  } finally {
+    await server.close();
+  }
+});
+
+for (const [how, message] of [['close', LOST_RESPONSE], ['reset', 'read ECONNRESET']] as const) {
+  test(`connections the server ${how}s unanswered count as errors; the total stays exact`, async () => {
+    const server = await startCountingServer((nth) => (nth % 5 === 0 ? how : { status: 200 }));
+    try {
+      const r = await runLoadTest(options(server.url, 47, 4));
+      assert.equal(server.received, 47);
+      assert.equal(r.sent, 47);
+      assert.equal(r.responses, server.statusCounts[200]);
+      assert.equal(r.errors, server.resets);
+      assert.deepEqual({ ...r.errorCounts }, { [message]: 9 });
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+test('a request with no answer within -t counts as a timeout error', async () => {
+  const server = await startCountingServer((nth) => (nth === 2 || nth === 5 ? 'hang' : { status: 200 }));
+  try {
+    const r = await runLoadTest(options(server.url, 8, 2, { timeoutSec: 1 }));
+    assert.equal(r.sent, 8);
+    assert.equal(r.responses, 6);
+    assert.deepEqual({ ...r.errorCounts }, { 'request timed out after 1 s (-t)': 2 });
+    assert.equal(server.received, 8);
+  } finally {
+    await server.close();
+  }
+});
+
+test('-z: requests in flight at the deadline complete; the count is what the server answered', async () => {
+  const server = await startCountingServer();
+  try {
+    const r = await runLoadTest(options(server.url, 1, 5, { durationMs: 150 }));
+    assert.equal(r.requested, null);
+    assert.ok(r.sent > 5);
+    assert.equal(r.sent, server.received);
+    assert.equal(r.errors, 0);
+    assert.deepEqual({ ...r.statusCounts }, server.statusCounts);
+  } finally {
+    await server.close();
+  }
+});
+
+test('an abort stops sending; what was sent is still reported', async () => {
+  const server = await startCountingServer(() => ({ status: 200, delayMs: 5 }));
+  try {
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 50);
+    const r = await runLoadTest(options(server.url, 1_000_000, 4, { signal: stop.signal }));
+    assert.equal(r.interrupted, true);
+    assert.ok(r.sent < 1_000_000);
+    assert.equal(r.sent, server.received);
+    assert.equal(r.responses, server.statusCounts[200]);
+  } finally {
+    await server.close();
+  }
+});
+
+test('every request refused: all of them are errors, none dropped', async () => {
+  const r = await runLoadTest(options(await refusedUrl(), 25, 4));
+  assert.equal(r.sent, 25);
+  assert.equal(r.responses, 0);
+  assert.equal(r.errors, 25);
+  const [message] = Object.keys(r.errorCounts);
+  assert.match(message, /ECONNREFUSED/);
+});
+
+test('the method, body and headers reach the server', async () => {
+  const server = await startCountingServer(() => ({ status: 201 }), true);
+  try {
+    const body = Buffer.from('{"hello":"world"}');
+    const r = await runLoadTest(options(server.url, 4, 2, { method: 'POST', body, headers: { 'Content-Type': 'application/json', 'X-Lab': 'yes' } }));
+    assert.deepEqual({ ...r.statusCounts }, { 201: 4 });
+    assert.deepEqual(server.bodies, Array(4).fill('{"hello":"world"}'));
+    assert.equal(server.headers[0]['content-type'], 'application/json');
+    assert.equal(server.headers[0]['x-lab'], 'yes');
+  } finally {
+    await server.close();
+  }
+});
