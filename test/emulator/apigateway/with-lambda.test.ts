@@ -1,0 +1,126 @@
+/**
+ * The front door in front of real functions: the full emulator (wiring.ts), the Lambda and API
+ * Gateway SDK clients, requests with fetch through the printed short URL.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { strToU8, zipSync } from 'fflate';
+import {
+  CreateAliasCommand,
+  CreateFunctionCommand,
+  DeleteFunctionConcurrencyCommand,
+  LambdaClient,
+  PublishVersionCommand,
+  PutFunctionConcurrencyCommand,
+} from '@aws-sdk/client-lambda';
+import {
+  APIGatewayClient,
+  CreateDeploymentCommand,
+  CreateResourceCommand,
+  CreateRestApiCommand,
+  PutIntegrationCommand,
+  PutMethodCommand,
+} from '@aws-sdk/client-api-gateway';
+import { frontDoorUrl } from '../../../src/emulator/services/apigateway/index.js';
+import { clientConfig, startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { lambdaUri } from './fixture.js';
+
+const SOURCES: Record<string, string> = {
+  echo: `exports.handler = async (event, context) => ({
+    statusCode: 200,
+    headers: { 'content-type': 'application/json', 'x-version': context.functionVersion },
+    multiValueHeaders: { 'set-cookie': ['a=1', 'b=2'] },
+    body: JSON.stringify(event),
+  });`,
+  throws: 'exports.handler = async () => { throw new Error("boom"); };',
+  sleeps: 'exports.handler = async () => { await new Promise((r) => setTimeout(r, 5000)); return { statusCode: 200, body: "late" }; };',
+  malformed: 'exports.handler = async () => "just a string";',
+};
+
+async function deployFunctions(lambda: LambdaClient): Promise<void> {
+  for (const [name, source] of Object.entries(SOURCES)) {
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: 'nodejs20.x',
+        Role: 'arn:aws:iam::000000000000:role/lambda-role',
+        Handler: 'index.handler',
+        Timeout: name === 'sleeps' ? 1 : 10,
+        Code: { ZipFile: Buffer.from(zipSync({ 'index.js': strToU8(source) })) },
+      }),
+    );
+  }
+  const v = await lambda.send(new PublishVersionCommand({ FunctionName: 'echo' }));
+  await lambda.send(new CreateAliasCommand({ FunctionName: 'echo', Name: 'live', FunctionVersion: v.Version }));
+}
+
+/** POST /{fn} → function fn (the echo one through its alias), on stage prod */
+async function deployApi(apigw: APIGatewayClient): Promise<string> {
+  const api = await apigw.send(new CreateRestApiCommand({ name: 'lab' }));
+  for (const name of Object.keys(SOURCES)) {
+    const res = await apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: name }));
+    await apigw.send(new PutMethodCommand({ restApiId: api.id, resourceId: res.id, httpMethod: 'POST', authorizationType: 'NONE' }));
+    const fn = `arn:aws:lambda:us-east-1:000000000000:function:${name}${name === 'echo' ? ':${stageVariables.alias}' : ''}`;
+    await apigw.send(
+      new PutIntegrationCommand({ restApiId: api.id, resourceId: res.id, httpMethod: 'POST', type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri: lambdaUri(fn) }),
+    );
+  }
+  await apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'prod', variables: { alias: 'live' } }));
+  return api.id!;
+}
+
+for (const throttleStatus of [500, 502] as const) {
+  describe(`API Gateway + Lambda (throttleStatus ${throttleStatus})`, () => {
+    let emu: TestEmulator;
+    let lambda: LambdaClient;
+    let apigw: APIGatewayClient;
+    let apiId: string;
+    const post = (fn: string, body = '{}') => fetch(frontDoorUrl(emu.endpoint, apiId, 'prod', `/${fn}`), { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+
+    before(async () => {
+      emu = await startTestEmulator({ throttleStatus });
+      lambda = new LambdaClient(clientConfig(emu.endpoint));
+      apigw = new APIGatewayClient(clientConfig(emu.endpoint));
+      await deployFunctions(lambda);
+      apiId = await deployApi(apigw);
+    });
+    after(async () => {
+      lambda.destroy();
+      apigw.destroy();
+      await emu.close();
+    });
+
+    it('invokes the alias named by a stage variable and maps its proxy result', async () => {
+      const res = await post('echo', '{"bucket":"b"}');
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('x-version'), '1');
+      assert.deepEqual(res.headers.getSetCookie(), ['a=1', 'b=2']);
+      const event: any = await res.json();
+      assert.equal(event.resource, '/echo');
+      assert.equal(event.body, '{"bucket":"b"}');
+      assert.deepEqual(event.stageVariables, { alias: 'live' });
+      assert.equal(event.requestContext.requestId, res.headers.get('x-amzn-requestid'));
+    });
+
+    it('answers 502 for a function that throws, times out or returns a malformed result', async () => {
+      for (const fn of ['throws', 'sleeps', 'malformed']) {
+        const res = await post(fn);
+        assert.equal(res.status, 502, fn);
+        assert.equal(await res.text(), '{"message": "Internal server error"}');
+      }
+    });
+
+    it(`answers ${throttleStatus} when reserved concurrency 0 throttles every call`, async () => {
+      await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'echo', ReservedConcurrentExecutions: 0 }));
+      try {
+        const res = await post('echo');
+        assert.equal(res.status, throttleStatus);
+        assert.equal(await res.text(), '{"message": "Internal server error"}');
+        assert.equal(res.headers.get('x-amzn-errortype'), 'InternalServerErrorException');
+      } finally {
+        await lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'echo' }));
+      }
+      assert.equal((await post('echo')).status, 200);
+    });
+  });
+}
