@@ -49,8 +49,8 @@ test('bad parameter values: the message names the parameter and points at its De
   throwsAt(() => load(sam(BUCKET, PARAMS), { parameterOverrides: { Prefix: 'Upper' } }), 3, 3, /does not match AllowedPattern/);
   throwsAt(() => load(sam(BUCKET, PARAMS.replace('Default: small', 'Default: medium'))), 18, 5, /parameter Size: "medium" is not one of AllowedValues/);
   throwsAt(() => load(sam(BUCKET, PARAMS), { parameterOverrides: { Nope: 'x' } }), 2, 1, /override "Nope": the template declares no such parameter/);
-  throwsAt(() => load(sam(BUCKET, 'Parameters:\n  Prefix: { Type: String }\n')), 4, 3, /parameter Prefix has no value/);
-  throwsAt(() => load(sam(BUCKET, 'Parameters:\n  Prefix: { Type: Strin, Default: x }\n')), 4, 13, /unknown Type Strin/);
+  throwsAt(() => load(sam(BUCKET, 'Parameters:\n  Prefix: { Type: String }\n')), 3, 3, /parameter Prefix has no value/);
+  throwsAt(() => load(sam(BUCKET, 'Parameters:\n  Prefix: { Type: Strin, Default: x }\n')), 3, 13, /unknown Type Strin/);
 });
 
 test('conditions: unknown or self-referring conditions are errors; outputs with a false Condition are left out', () => {
