@@ -7,9 +7,8 @@ import { ServiceError } from '../../../src/emulator/core/service-error.js';
 import { RekognitionBackend, type ImageObjectReader } from '../../../src/emulator/services/rekognition/backend.js';
 import { bundledSamplesDir, SampleCatalog } from '../../../src/emulator/services/rekognition/catalog.js';
 import { readImage } from '../../../src/emulator/services/rekognition/handlers.js';
+import { PNG } from './fixtures.js';
 
-/** a real 1×1 PNG */
-export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('not really a picture')]);
 
 const LABELS = {
