@@ -1,0 +1,148 @@
+/**
+ * End to end: `node dist/src/cli.js loadtest ...` — exit codes, the one-line messages of bad input,
+ * the report and --json against a counting server, the refused host, Ctrl-C.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { refusedUrl, startCountingServer } from './counting-server.js';
+
+const cli = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function loadtest(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    const env = { ...process.env };
+    delete env.SOL_DEBUG;
+    execFile(process.execPath, [cli, 'loadtest', ...args], { env }, (err, stdout, stderr) => {
+      const code = err ? ((err as { code?: number }).code ?? 1) : 0;
+      resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
+    });
+  });
+}
+
+const badInput: Array<[string, string[], number, RegExp]> = [
+  ['an invalid URL', ['not a url'], 2, /^error: invalid URL "not a url"$/m],
+  ['a URL that is not http', ['ftp://127.0.0.1/'], 2, /only http:\/\/ and https:\/\//],
+  ['-c larger than -n', ['-n', '10', '-c', '50', 'http://127.0.0.1:9/'], 2, /^error: -n cannot be less than -c \(-n 10, -c 50\)$/m],
+  ['a header without a colon', ['-H', 'X-Lab yes', 'http://127.0.0.1:9/'], 2, /^error: -H: "X-Lab yes" is not a header; write it as "Name: value"$/m],
+  ['a missing -D file', ['-D', '/nonexistent/body.json', 'http://127.0.0.1:9/'], 2, /^error: -D: cannot read the body file "\/nonexistent\/body.json": no such file$/m],
+  ['a negative -n', ['-n', '-5', 'http://127.0.0.1:9/'], 2, /^error: -n and -c cannot be smaller than 1 \(got -n -5\)$/m],
+  ['a zero -c', ['-c', '0', 'http://127.0.0.1:9/'], 2, /^error: -n and -c cannot be smaller than 1 \(got -c 0\)$/m],
+  ['a non-numeric -n', ['-n', 'lots', 'http://127.0.0.1:9/'], 2, /^error: -n: "lots" is not a whole number$/m],
+  ['a negative -t', ['-t', '-1', 'http://127.0.0.1:9/'], 2, /^error: -t cannot be smaller than 0 \(got -1\)$/m],
+  ['a zero -q', ['-q', '0', 'http://127.0.0.1:9/'], 2, /^error: -q cannot be smaller than 1 \(got 0\)$/m],
+  ['a -z without unit', ['-z', '10', 'http://127.0.0.1:9/'], 2, /^error: -z: "10" is not a duration/m],
+  ['an unknown -o', ['-o', 'xml', 'http://127.0.0.1:9/'], 2, /^error: -o: unknown output "xml"; the only one is csv$/m],
+  ['HEAD', ['-m', 'HEAD', 'http://127.0.0.1:9/'], 2, /^error: -m: unsupported method "HEAD"/m],
+  ['no URL', [], 2, /missing required argument 'url'/],
+];
+
+for (const [what, args, code, message] of badInput) {
+  test(`bad input, ${what}: one clear line, exit ${code}, no stack trace`, async () => {
+    const r = await loadtest(...args);
+    assert.equal(r.code, code);
+    assert.match(r.stderr, message);
+    assert.doesNotMatch(r.stderr, /^\s+at /m);
+    assert.equal(r.stdout, '');
+  });
+}
+
+test('every request refused: the report still shows what happened, exit 1', async () => {
+  const url = await refusedUrl();
+  const r = await loadtest('-n', '20', '-c', '3', url);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /Error distribution:\n {2}\[20\]\tconnect ECONNREFUSED 127\.0\.0\.1:\d+\n/);
+  assert.match(r.stdout, /Status code distribution:\n {2}\(no responses\)/);
+  assert.match(r.stderr, /^error: no response from http:\/\/127\.0\.0\.1:\d+\/: all 20 requests failed$/m);
+  assert.doesNotMatch(r.stderr, /^\s+at /m);
+});
+
+for (const [n, c] of [[100, 7], [60, 60], [45, 4]] as const) {
+  test(`-n ${n} -c ${c}: the report's and --json's status counts are the server's`, async () => {
+    const server = await startCountingServer();
+    try {
+      const text = await loadtest('-n', String(n), '-c', String(c), server.url);
+      assert.equal(text.code, 0);
+      assert.equal(text.stderr, '', 'no progress line on a non-TTY');
+      assert.equal(server.received, n);
+      const lines = [...text.stdout.matchAll(/^ {2}\[(\d+)\]\t(\d+) responses$/gm)].map((m) => [Number(m[1]), Number(m[2])]);
+      assert.deepEqual(Object.fromEntries(lines), server.statusCounts);
+
+      const before = { ...server.statusCounts };
+      const json = await loadtest('--json', '-n', String(n), '-c', String(c), server.url);
+      assert.equal(json.code, 0);
+      assert.equal(json.stderr, '');
+      assert.equal(server.received, 2 * n);
+      const j = JSON.parse(json.stdout) as { sent: number; statusCodes: Array<{ code: number; count: number }> };
+      assert.equal(j.sent, n);
+      const second = Object.fromEntries(Object.entries(server.statusCounts).map(([k, v]) => [k, v - (before[Number(k)] ?? 0)]));
+      assert.deepEqual(Object.fromEntries(j.statusCodes.map((s) => [String(s.code), s.count])), second);
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+test('-m POST -d, -D, -H, -T and -A reach the server', async () => {
+  const server = await startCountingServer(() => ({ status: 200 }), true);
+  const dir = mkdtempSync(join(tmpdir(), 'sol-loadtest-'));
+  try {
+    const file = join(dir, 'body.json');
+    writeFileSync(file, '{"from":"file"}');
+    const a = await loadtest('-n', '2', '-c', '1', '-m', 'post', '-d', '{"a":1}', '-H', 'Content-Type: application/json', '-H', 'X-Lab: yes', server.url);
+    const b = await loadtest('-n', '1', '-c', '1', '-m', 'PUT', '-D', file, '-T', 'application/json', '-A', 'text/plain', server.url);
+    assert.equal(a.code, 0);
+    assert.equal(b.code, 0);
+    assert.deepEqual(server.bodies, ['{"a":1}', '{"a":1}', '{"from":"file"}']);
+    assert.equal(server.headers[0]['content-type'], 'application/json');
+    assert.equal(server.headers[0]['x-lab'], 'yes');
+    assert.equal(server.headers[2]['content-type'], 'application/json');
+    assert.equal(server.headers[2].accept, 'text/plain');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await server.close();
+  }
+});
+
+test('-o csv: a header and one row per response', async () => {
+  const server = await startCountingServer();
+  try {
+    const r = await loadtest('-o', 'csv', '-n', '9', '-c', '2', server.url);
+    assert.equal(r.code, 0);
+    const rows = r.stdout.trim().split('\n');
+    assert.equal(rows[0], 'response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset');
+    assert.equal(rows.length, 10);
+    assert.equal(rows.filter((row) => row.includes(',502,')).length, server.statusCounts[502]);
+  } finally {
+    await server.close();
+  }
+});
+
+test('Ctrl-C stops sending, prints the report of what was sent, exit 130', async () => {
+  const server = await startCountingServer(() => ({ status: 200, delayMs: 5 }));
+  try {
+    const child = spawn(process.execPath, [cli, 'loadtest', '-n', '1000000', '-c', '2', server.url]);
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    while (server.received < 5) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    const [code] = (await once(child, 'exit')) as [number];
+    assert.equal(code, 130);
+    assert.match(stdout, /Note: {2}stopped early: \d+ of 1000000 requests sent\./);
+    const [, count] = /\[200\]\t(\d+) responses/.exec(stdout) ?? [];
+    assert.equal(Number(count), server.received);
+  } finally {
+    await server.close();
+  }
+});

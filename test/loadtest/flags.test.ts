@@ -1,0 +1,55 @@
+/** hey's command line → LoadTestOptions: defaults, headers, bodies, durations. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { UsageError } from '../../src/errors.js';
+import { checkOptions, parseDuration, parseFlags } from '../../src/loadtest/flags.js';
+
+test("hey's defaults: -n 200 -c 50 -t 20 -m GET, Content-Type text/html, keep-alive", () => {
+  const { options, output } = parseFlags('http://127.0.0.1:3000/x', {});
+  assert.equal(options.requests, 200);
+  assert.equal(options.concurrency, 50);
+  assert.equal(options.timeoutSec, 20);
+  assert.equal(options.method, 'GET');
+  assert.equal(options.headers['Content-Type'], 'text/html');
+  assert.equal(options.keepAlive, true);
+  assert.equal(options.durationMs, undefined);
+  assert.equal(options.body, undefined);
+  assert.equal(output, 'summary');
+});
+
+test('-H overrides -T whatever the case; -A sets Accept last', () => {
+  const { options } = parseFlags('http://h/', { T: 'text/plain', H: ['content-type: application/json', 'Accept: a/b'], A: 'c/d' });
+  assert.deepEqual(
+    Object.entries(options.headers).filter(([k]) => k !== 'User-Agent'),
+    [['content-type', 'application/json'], ['Accept', 'c/d']],
+  );
+});
+
+test('-z takes Go durations and lifts the -n/-c check', () => {
+  assert.equal(parseDuration('10s'), 10_000);
+  assert.equal(parseDuration('1m30s'), 90_000);
+  assert.equal(parseDuration('500ms'), 500);
+  assert.equal(parseDuration('1.5h'), 5_400_000);
+  for (const bad of ['10', 's', '-1s', '0s', '1x', '']) assert.throws(() => parseDuration(bad), UsageError, bad);
+  const { options } = parseFlags('http://h/', { z: '2s', n: '1', c: '10' });
+  assert.equal(options.durationMs, 2000);
+});
+
+test('-d and -D give the body; both at once is a usage error', () => {
+  assert.equal(parseFlags('http://h/', { d: 'abc' }).options.body?.toString(), 'abc');
+  assert.throws(() => parseFlags('http://h/', { d: 'a', D: '/x' }), /use one of them/);
+});
+
+test('--json and -o csv choose the output', () => {
+  assert.equal(parseFlags('http://h/', { json: true }).output, 'json');
+  assert.equal(parseFlags('http://h/', { o: 'csv' }).output, 'csv');
+  assert.equal(parseFlags('http://h/', { disableKeepalive: true }).options.keepAlive, false);
+});
+
+test('programmatic options are checked too', () => {
+  const ok = parseFlags('http://h/', {}).options;
+  assert.throws(() => checkOptions({ ...ok, requests: 10, concurrency: 11 }), UsageError);
+  assert.throws(() => checkOptions({ ...ok, concurrency: 0 }), UsageError);
+  assert.throws(() => checkOptions({ ...ok, url: 'nope' }), UsageError);
+  assert.doesNotThrow(() => checkOptions({ ...ok, requests: 1, concurrency: 5, durationMs: 100 }));
+});
