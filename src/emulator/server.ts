@@ -12,7 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import { ServiceError } from './core/service-error.js';
 import type { CallContext, Protocol, ServiceDefinition } from './core/service.js';
 import { codecFor } from './protocols/codecs.js';
-import { detectService } from './protocols/detect.js';
+import { detectService, signingScope } from './protocols/detect.js';
 import { restJsonCodec } from './protocols/rest-json.js';
 import type { FrontDoor, ParsedCall, ProtocolCodec, WireRequest, WireResponse } from './protocols/types.js';
 import { labVersion } from './version.js';
@@ -119,7 +119,14 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
 
   const identifyService: Step = async (x) => {
     const detected = detectService(x.wire!, (await appReady!).services);
-    if (!detected) throw new ServiceError('UnknownOperationException', `No emulated service handles ${x.wire!.method} ${x.wire!.path}.`, 404);
+    if (!detected) {
+      // answer in the shape the client reads: `__type` for JSON-RPC callers (the aws CLI needs it)
+      const target = x.wire!.headers['x-amz-target'];
+      if (target !== undefined) x.codec = codecFor(String(x.wire!.headers['content-type']).includes('1.0') ? 'awsJson1_0' : 'awsJson1_1');
+      const scope = signingScope(x.wire!);
+      const what = scope ? `the '${scope.service}' service` : target !== undefined ? String(target) : `${x.wire!.method} ${x.wire!.path}`;
+      throw new ServiceError('UnknownOperationException', `The emulator does not serve ${what}.`, 404);
+    }
     x.service = detected.service;
     x.protocol = detected.protocol;
     x.logService = detected.service.id;

@@ -38,6 +38,8 @@ export function detectService(req: WireRequest, services: readonly ServiceDefini
   if (scope) {
     const service = services.find((s) => s.signingName === scope.service);
     if (service) return { service, protocol: protocolFor(req, service) };
+    // signed for a service this emulator does not serve: not S3's to answer
+    return undefined;
   }
 
   if (isCbor(req)) {
@@ -50,6 +52,7 @@ export function detectService(req: WireRequest, services: readonly ServiceDefini
   if (target) {
     const service = services.find((s) => s.targetPrefix !== undefined && s.targetPrefix === target.prefix);
     if (service) return { service, protocol: protocolFor(req, service) };
+    return undefined;
   }
 
   for (const service of services) {

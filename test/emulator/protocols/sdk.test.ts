@@ -293,3 +293,14 @@ test('a gzip request body is gunzipped before the codec sees it', async () => {
   assert.equal(res.headers.get('content-type'), 'application/x-amz-json-1.0');
   assert.equal(seen.metricCount, 1);
 });
+
+test('a service the emulator does not serve: UnknownOperationException, never another service answering', async () => {
+  const { RekognitionClient, DetectLabelsCommand } = await import('@aws-sdk/client-rekognition');
+  const client = new RekognitionClient(clientConfig(emu.endpoint));
+  await assert.rejects(client.send(new DetectLabelsCommand({ Image: { Bytes: Buffer.from('x') } })), (err: any) => {
+    assert.equal(err.name, 'UnknownOperationException');
+    assert.match(err.message, /does not serve the 'rekognition' service/);
+    assert.equal(err.$metadata.httpStatusCode, 404);
+    return true;
+  });
+});
