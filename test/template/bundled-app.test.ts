@@ -1,0 +1,137 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import { readFile, readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { loadTemplate, parseTemplate, assertHandlerFile, findHandlerFile, TemplateError } from '../../src/template/index.js';
+
+const SAM_APP = fileURLToPath(new URL('../../../sam-app/', import.meta.url));
+const TEMPLATE = join(SAM_APP, 'template.yaml');
+const SAMPLES = join(SAM_APP, 'samples');
+
+test('the bundled sam-app/template.yaml has what the lab needs', async () => {
+  const t = await loadTemplate(TEMPLATE, { region: 'eu-west-1' });
+  assert.equal(t.functions.length, 1);
+  const fn = t.functions[0];
+  assert.equal(fn.logicalId, 'GetInfoFunction');
+  assert.match(fn.runtime, /^nodejs(20|22)\.x$/);
+  assert.ok(fn.timeout >= 6, `Timeout ${fn.timeout} must be well above the 3 s that version 2 waits`);
+  assert.equal(fn.memorySize, 256);
+  assert.equal(fn.autoPublishAlias, 'live');
+  assert.equal(fn.aliasLogicalId, 'GetInfoFunctionAliaslive');
+  assert.equal(fn.deploymentPreference, undefined, 'DeploymentPreference stays commented out until the blue/green step');
+  assert.deepEqual(fn.events, [{ name: 'GetInfo', path: '/getinfo', method: 'POST', restApiLogicalId: 'ServerlessRestApi' }]);
+  assert.equal(await assertHandlerFile(fn), join(SAM_APP, 'src', 'app.mjs'));
+  assert.deepEqual(t.apis.map((a) => [a.logicalId, a.implicit, a.stageName]), [['ServerlessRestApi', true, 'Prod']]);
+  assert.deepEqual(t.buckets.map((b) => b.logicalId), ['ImagesBucket']);
+  assert.deepEqual(t.unsupported, []);
+  const resolver = {
+    ref: (id: string) => ({ ServerlessRestApi: 'abc123', GetInfoFunction: 'ops-GetInfoFunction-1', ImagesBucket: 'ops-images' })[id] ?? assert.fail(id),
+    getAtt: (id: string, attr: string) => assert.fail(`${id}.${attr}`),
+  };
+  const outputs = Object.fromEntries(t.outputs.map((o) => [o.name, t.evaluate(o.value, resolver)]));
+  assert.deepEqual(outputs, {
+    ApiUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com/Prod/getinfo',
+    FunctionName: 'ops-GetInfoFunction-1',
+    ImagesBucket: 'ops-images',
+  });
+  assert.deepEqual(t.evaluate(fn.environment.IMAGES_BUCKET, resolver), 'ops-images');
+});
+
+test('uncommenting the DeploymentPreference lines, as the blue/green step does, gives a linear deployment', async () => {
+  const text = await readFile(TEMPLATE, 'utf8');
+  assert.match(text, /# DeploymentPreference:\n\s+#   Type: Linear10PercentEvery1Minute/);
+  const enabled = text.replace(/# (DeploymentPreference:\n\s+)# ( {2}Type: Linear10PercentEvery1Minute)/, '$1$2');
+  const t = parseTemplate(enabled, TEMPLATE);
+  assert.equal(t.functions[0].deploymentPreference?.type, 'Linear10PercentEvery1Minute');
+  assert.equal(t.functions[0].deploymentPreference?.enabled, true);
+});
+
+test('a missing handler file is named, relative to the working directory', async () => {
+  const fn = { logicalId: 'F', codeDir: join(SAM_APP, 'nowhere'), handler: 'app.handler' };
+  assert.equal(await findHandlerFile(fn), undefined);
+  await assert.rejects(assertHandlerFile(fn, join(SAM_APP, '..')), (err: unknown) => {
+    assert.ok(err instanceof TemplateError);
+    assert.equal(err.message, 'handler file not found: sam-app/nowhere/app.mjs (F, Handler app.handler)');
+    return true;
+  });
+});
+
+test('every sample image has a label file in the documented shape', async () => {
+  const files = await readdir(SAMPLES);
+  const images = files.filter((f) => /\.(jpe?g|png)$/.test(f));
+  assert.ok(images.includes('someguy.jpg'));
+  assert.ok(images.length >= 3);
+  const hashes = new Set<string>();
+  for (const image of images) {
+    const bytes = await readFile(join(SAMPLES, image));
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xff, 0xd8, 0xff], `${image} is a JPEG`);
+    assert.ok(bytes.length < 50_000, `${image} stays small`);
+    hashes.add(createHash('sha256').update(bytes).digest('hex'));
+    const labels = JSON.parse(await readFile(join(SAMPLES, image.replace(/\.\w+$/, '.labels.json')), 'utf8'));
+    assert.deepEqual(Object.keys(labels).sort(), ['CelebrityFaces', 'Labels', 'UnrecognizedFaces']);
+    for (const l of labels.Labels) {
+      assert.deepEqual(Object.keys(l), ['Name', 'Confidence', 'Instances', 'Parents', 'Aliases', 'Categories'], image);
+      assert.ok(l.Confidence > 0 && l.Confidence <= 100);
+      for (const i of l.Instances) assert.deepEqual(Object.keys(i.BoundingBox), ['Width', 'Height', 'Left', 'Top']);
+    }
+    const faces = [...labels.UnrecognizedFaces, ...labels.CelebrityFaces.map((c: { Face: unknown }) => c.Face)];
+    for (const f of faces) assert.deepEqual(Object.keys(f).slice(0, 5), ['BoundingBox', 'Confidence', 'Landmarks', 'Pose', 'Quality']);
+    for (const c of labels.CelebrityFaces) assert.deepEqual(Object.keys(c), ['Urls', 'Name', 'Id', 'Face', 'MatchConfidence', 'KnownGender']);
+  }
+  assert.equal(hashes.size, images.length, 'images are told apart by their SHA-256');
+});
+
+test('sam-app/src/app.mjs: 400 for a bad body, Rekognition results, AWS error status passed through', async (t) => {
+  const someguy = JSON.parse(await readFile(join(SAMPLES, 'someguy.labels.json'), 'utf8'));
+  const seen: Array<{ target: string; body: unknown }> = [];
+  // A stand-in for Rekognition's JSON 1.1 endpoint: enough to drive the handler end to end.
+  const server = createServer((req, res) => {
+    let data = '';
+    req.on('data', (c) => (data += c));
+    req.on('end', () => {
+      const target = String(req.headers['x-amz-target']);
+      const body = JSON.parse(data);
+      seen.push({ target, body });
+      res.setHeader('content-type', 'application/x-amz-json-1.1');
+      if (body.Image.S3Object.Name === 'missing.jpg') {
+        res.statusCode = 400;
+        res.end(JSON.stringify({ __type: 'InvalidS3ObjectException', Message: 'Unable to get object metadata from S3.' }));
+      } else if (target.endsWith('.RecognizeCelebrities')) {
+        res.end(JSON.stringify({ CelebrityFaces: someguy.CelebrityFaces, UnrecognizedFaces: someguy.UnrecognizedFaces }));
+      } else {
+        res.end(JSON.stringify({ Labels: someguy.Labels, LabelModelVersion: '3.0' }));
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => new Promise<void>((r) => server.close(() => r())));
+  const { port } = server.address() as { port: number };
+  const saved = { ...process.env };
+  t.after(() => {
+    for (const k of ['AWS_ENDPOINT_URL', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+  });
+  Object.assign(process.env, { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+  const { handler } = await import(join(SAM_APP, 'src', 'app.mjs'));
+
+  for (const body of ['not json', '{"bucket":"b"}', '{"key":"k"}', null]) {
+    const r = await handler({ body });
+    assert.equal(r.statusCode, 400, String(body));
+    assert.equal(r.headers['Access-Control-Allow-Origin'], '*');
+    assert.match(JSON.parse(r.body).message, /"bucket".*"key"/);
+  }
+  const ok = await handler({ body: JSON.stringify({ bucket: 'images', key: 'some+guy%2Ejpg' }) });
+  assert.equal(ok.statusCode, 200);
+  assert.equal(ok.headers['Access-Control-Allow-Origin'], '*');
+  assert.deepEqual(JSON.parse(ok.body), someguy);
+  assert.deepEqual(seen.map((s) => s.target), ['RekognitionService.RecognizeCelebrities', 'RekognitionService.DetectLabels']);
+  assert.deepEqual(seen[0].body, { Image: { S3Object: { Bucket: 'images', Name: 'some guy.jpg' } } });
+  const missing = await handler({ body: JSON.stringify({ bucket: 'images', key: 'missing.jpg' }) });
+  assert.equal(missing.statusCode, 400);
+  assert.equal(JSON.parse(missing.body).name, 'InvalidS3ObjectException');
+});
