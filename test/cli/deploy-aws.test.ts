@@ -83,3 +83,63 @@ test('option checks: --profile/--region are for aws, stack names as CloudFormati
   assert.equal(c.code, 2);
   assert.ok(!existsSync(ws()));
 });
+
+test('the whole aws flow with a stand-in sam and CloudFormation: sam build, sam deploy in sam-app/, outputs read back', async () => {
+  const { createServer } = await import('node:http');
+  const { readFileSync } = await import('node:fs');
+  const log = join(dir, 'sam-calls.log');
+  const fakeBin = join(dir, 'fakebin');
+  mkdirSync(fakeBin, { recursive: true });
+  writeFileSync(join(fakeBin, 'sam'), `#!/bin/sh\necho "$PWD|$*" >> '${log}'\necho "sam says: $1 done"\n`);
+  chmodSync(join(fakeBin, 'sam'), 0o755);
+  const ns = 'xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"';
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const action = new URLSearchParams(body).get('Action');
+      res.setHeader('content-type', 'text/xml');
+      if (action === 'DescribeStacks') {
+        res.end(
+          `<DescribeStacksResponse ${ns}><DescribeStacksResult><Stacks><member><StackName>ServerlessOps-stack</StackName><StackId>arn:aws:cloudformation:eu-west-1:123456789012:stack/ServerlessOps-stack/1</StackId><CreationTime>2024-01-01T00:00:00Z</CreationTime><StackStatus>CREATE_COMPLETE</StackStatus><Outputs><member><OutputKey>ApiUrl</OutputKey><OutputValue>https://abc123.execute-api.eu-west-1.amazonaws.com/Prod/getinfo</OutputValue></member><member><OutputKey>FunctionName</OutputKey><OutputValue>ServerlessOps-stack-GetInfoFunction-ABC</OutputValue></member></Outputs></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DescribeStacksResponse>`,
+        );
+      } else if (action === 'DescribeStackResources') {
+        res.end(
+          `<DescribeStackResourcesResponse ${ns}><DescribeStackResourcesResult><StackResources><member><StackName>ServerlessOps-stack</StackName><LogicalResourceId>GetInfoFunction</LogicalResourceId><PhysicalResourceId>ServerlessOps-stack-GetInfoFunction-ABC</PhysicalResourceId><ResourceType>AWS::Lambda::Function</ResourceType><Timestamp>2024-01-01T00:00:00Z</Timestamp><ResourceStatus>CREATE_COMPLETE</ResourceStatus></member></StackResources></DescribeStackResourcesResult><ResponseMetadata><RequestId>2</RequestId></ResponseMetadata></DescribeStackResourcesResponse>`,
+        );
+      } else {
+        res.statusCode = 400;
+        res.end(`<ErrorResponse ${ns}><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>${action}</Message></Error></ErrorResponse>`);
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const workspace = join(dir, 'aws-ws');
+  // a profile with static keys, so --profile resolves as it would on a learner's machine
+  writeFileSync(join(home, 'credentials'), '[lab]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = secret\n');
+  try {
+    rmSync(log, { force: true });
+    const r = await runCli(['deploy', '--target', 'aws', '--workspace', workspace, '--region', 'eu-west-1', '--profile', 'lab'], {
+      env: env({ PATH: fakeBin, AWS_ENDPOINT_URL_CLOUDFORMATION: `http://127.0.0.1:${port}` }),
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const calls = readFileSync(log, 'utf8').trim().split('\n');
+    const samApp = join(workspace, 'sam-app');
+    assert.deepEqual(calls, [
+      `${samApp}|build`,
+      `${samApp}|deploy --stack-name ServerlessOps-stack --capabilities CAPABILITY_IAM --resolve-s3 --no-confirm-changeset --no-fail-on-empty-changeset --region eu-west-1 --profile lab`,
+    ]);
+    // sam's output is streamed (to stderr, keeping stdout for the outputs)
+    assert.match(r.stderr, /sam says: build done/);
+    assert.match(r.stderr, /sam says: deploy done/);
+    assert.match(r.stdout, /^ApiUrl: https:\/\/abc123\.execute-api\.eu-west-1\.amazonaws\.com\/Prod\/getinfo$/m);
+    const rec = JSON.parse(readFileSync(join(workspace, '.lab', 'deploy.json'), 'utf8'));
+    assert.equal(rec.target, 'aws');
+    assert.equal(rec.region, 'eu-west-1');
+    assert.equal(rec.functions[0].name, 'ServerlessOps-stack-GetInfoFunction-ABC');
+  } finally {
+    rmSync(join(home, 'credentials'), { force: true });
+    await new Promise((r) => server.close(r));
+  }
+});
