@@ -40,7 +40,7 @@ describe('lambda runner: faults', () => {
     assert.equal(failed.functionError, 'Unhandled');
     assert.equal(pool.stats().busy, 0);
     const next = await pool.invoke(config, request(config));
-    assert.equal(next.functionError, undefined);
+    assert.equal(next.functionError, undefined, next.payload.toString());
     assert.deepEqual(json(next.payload), { invocations: 1 }, 'served by a fresh environment');
     assert.ok(next.initDurationMs !== undefined, 'the next invocation is a cold start');
     return failed;

@@ -95,6 +95,8 @@ export class ExecutionEnvironment {
     this.worker.on('message', (msg: FromWorker) => this.onMessage(msg));
     this.worker.on('error', (err: Error & { code?: string }) => {
       if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') this.outOfMemory = true;
+      // the runtime itself failed (the function's own errors are caught inside the worker)
+      else this.onLog(`${err.stack ?? String(err)}\n`);
     });
     const initTimer = setTimeout(() => {
       this.onLog(platformLine('undefined', timeoutMessage(INIT_TIMEOUT_SECONDS)));
@@ -125,8 +127,9 @@ export class ExecutionEnvironment {
       if (collect) {
         log = initDurationMs !== undefined ? this.initLog : [];
         this.initLog = [];
-        log.push(startLine(request.requestId, config.version));
-        this.sink?.(log.join(''));
+        const start = startLine(request.requestId, config.version);
+        log.push(start);
+        this.sink?.(start);
       }
       this.pending = {
         requestId: request.requestId,
@@ -153,8 +156,9 @@ export class ExecutionEnvironment {
 
   /** The invocation that fails because init failed: its result carries the init error. */
   initFailure(request: InvokeRequest, outcome: Extract<InitOutcome, { ok: false }>): InvokeResult {
-    const log = request.tail || this.sink ? [...this.initLog, startLine(request.requestId, this.config.version)] : undefined;
-    this.sink?.(log!.join(''));
+    const start = startLine(request.requestId, this.config.version);
+    const log = request.tail || this.sink ? [...this.initLog, start] : undefined;
+    this.sink?.(start);
     const errorType = (JSON.parse(outcome.error.toString('utf8')) as { errorType?: string }).errorType;
     return this.finishResult(log, request.requestId, request.tail, outcome.error, outcome.initDurationMs, outcome.initDurationMs, {
       status: 'error',
