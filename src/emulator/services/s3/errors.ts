@@ -34,9 +34,3 @@ export const badDigest = () =>
   new ServiceError('BadDigest', 'The Content-MD5 you specified did not match what we received.', 400);
 
 export const invalidDigest = () => new ServiceError('InvalidDigest', 'The Content-MD5 you specified is not valid.', 400);
-
-export const incompleteBody = (expected: number, received: number) =>
-  new ServiceError('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.', 400, {
-    NumberBytesExpected: expected,
-    NumberBytesProvided: received,
-  });
