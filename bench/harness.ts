@@ -1,0 +1,138 @@
+/**
+ * What the benchmarks share: servers in child processes (so the load generator never shares an
+ * event loop with what it measures), an autocannon measurement, a line of figures, and deploying a
+ * no-op function to an emulator with the real SDK.
+ */
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { strToU8, zipSync } from 'fflate';
+import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { ratio } from './stats.js';
+
+export const CONNECTIONS = 50;
+
+export interface Figures {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+}
+
+export interface Child {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const dist = (rel: string) => pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), '..', rel)).href;
+
+/** the no-op handler every comparison runs, as function source */
+export const NOOP_HANDLER = 'exports.handler = async () => ({ statusCode: 200, body: "{\\"ok\\":true}" });';
+
+/**
+ * A bare node http server calling the no-op handler in-process: the baseline. It answers as the
+ * measured path does (JSON), reading the whole request body first.
+ */
+const BARE = `
+const http = require('node:http');
+${NOOP_HANDLER.replace('exports.handler', 'const handler')}
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', async () => {
+    const result = await handler(JSON.parse(Buffer.concat(chunks).toString() || '{}'), {});
+    const body = Buffer.from(JSON.stringify(result));
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+    res.end(body);
+  });
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write('http://127.0.0.1:' + server.address().port + '\\n'));
+process.on('disconnect', () => process.exit(0));
+`;
+
+const EMULATOR = `
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+const { createEmulatorServer } = await import(${JSON.stringify(dist('src/emulator/server.js'))});
+const { wireServices } = await import(${JSON.stringify(dist('src/emulator/wiring.js'))});
+const { StateStore } = await import(${JSON.stringify(dist('src/emulator/core/store.js'))});
+const { ScaledClock } = await import(${JSON.stringify(dist('src/emulator/core/clock.js'))});
+const dir = mkdtempSync(join(tmpdir(), 'sol-bench-'));
+const server = await createEmulatorServer({
+  port: 0,
+  app: (endpoint) => wireServices({ store: new StateStore(dir), clock: new ScaledClock(1), endpoint, speed: 1,
+    accountConcurrency: 1000, throttleStatus: Number(process.env.THROTTLE_STATUS ?? 500), log: () => {} }),
+});
+process.stdout.write(server.endpoint + '\\n');
+process.on('disconnect', async () => { await server.close(); rmSync(dir, { recursive: true, force: true }); process.exit(0); });
+`;
+
+async function child(args: string[], env: Record<string, string> = {}): Promise<Child> {
+  const proc: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env: { ...process.env, ...env } });
+  const [chunk] = (await once(proc.stdout!, 'data')) as [Buffer];
+  return {
+    url: chunk.toString().trim(),
+    async stop() {
+      if (proc.exitCode !== null) return;
+      const exited = once(proc, 'exit');
+      proc.disconnect();
+      await exited;
+    },
+  };
+}
+
+export const startBareServer = (): Promise<Child> => child(['-e', BARE]);
+export const startEmulator = (env: Record<string, string> = {}): Promise<Child> => child(['--input-type=module', '-e', EMULATOR], env);
+
+export interface MeasureOptions {
+  url: string;
+  seconds: number;
+  method?: 'GET' | 'POST';
+  body?: string;
+}
+
+export async function measure(o: MeasureOptions): Promise<Figures> {
+  const r = await autocannon({
+    url: o.url,
+    connections: CONNECTIONS,
+    duration: o.seconds,
+    method: o.method ?? 'POST',
+    body: o.body ?? '{"bucket":"b","key":"k"}',
+    headers: { 'content-type': 'application/json' },
+  });
+  // autocannon's own figures: whole milliseconds, fine at these latencies; the rate from the real span
+  return { rps: r.requests.total / ((r.finish.getTime() - r.start.getTime()) / 1000), p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx };
+}
+
+export function line(name: string, f: Figures, base?: Figures): string {
+  const cells = [name.padEnd(32), `${f.rps.toFixed(0).padStart(7)} req/s`, `p50 ${f.p50Ms.toFixed(1).padStart(5)} ms`, `p99 ${f.p99Ms.toFixed(1).padStart(5)} ms`];
+  if (f.non2xx) cells.push(`non-2xx ${f.non2xx}`);
+  if (base) cells.push(`ratio ${ratio(f.rps, base.rps)}`);
+  return cells.join('   ');
+}
+
+export function sdkConfig(endpoint: string) {
+  return { region: 'us-east-1', endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 };
+}
+
+/** create a function from one CommonJS source file (`index.js`) */
+export async function createFunction(endpoint: string, name: string, source: string, extra: { Timeout?: number } = {}): Promise<void> {
+  const lambda = new LambdaClient(sdkConfig(endpoint));
+  try {
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: 'nodejs20.x',
+        Role: 'arn:aws:iam::000000000000:role/lambda-role',
+        Handler: 'index.handler',
+        Code: { ZipFile: Buffer.from(zipSync({ 'index.js': strToU8(source) })) },
+        ...extra,
+      }),
+    );
+  } finally {
+    lambda.destroy();
+  }
+}
