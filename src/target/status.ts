@@ -33,6 +33,8 @@ export interface WorkspaceStatus {
   deployedAt: string;
   outputs: Record<string, string>;
   functions: FunctionStatus[];
+  /** false when aliases, versions and concurrency could not be read from the target (see note) */
+  live: boolean;
   /** local only */
   emulator?: { running: boolean; pid: number | null };
   /** why live data is missing, when it is */
@@ -54,6 +56,7 @@ export async function workspaceStatus(ws: Workspace): Promise<WorkspaceStatus> {
     deployedAt: rec.deployedAt,
     outputs: rec.outputs,
     functions: rec.functions.map((f) => ({ logicalId: f.logicalId, name: f.name, aliases: [], reservedConcurrency: null, versions: [] })),
+    live: false,
   };
 
   let target: TargetSpec;
@@ -78,6 +81,7 @@ export async function workspaceStatus(ws: Workspace): Promise<WorkspaceStatus> {
   const clients = new TargetClients(target, { maxAttempts: 2 });
   try {
     base.functions = await Promise.all(rec.functions.map((f) => liveFunction(clients.lambda, f.logicalId, f.name)));
+    base.live = true;
   } catch (err) {
     base.note = `could not read the functions from the target: ${(err as Error).message}`;
   } finally {
@@ -108,6 +112,7 @@ export function formatStatus(s: WorkspaceStatus): string {
   for (const [k, v] of Object.entries(s.outputs)) lines.push(`${k}: ${v}`);
   for (const f of s.functions) {
     lines.push('', `Function ${f.logicalId}: ${f.name}`);
+    if (!s.live) continue;
     lines.push(`  versions: ${f.versions.length ? f.versions.join(', ') : '(none)'}`);
     for (const a of f.aliases) {
       const extra = Object.entries(a.weights);

@@ -92,6 +92,7 @@ test('status --json: target, endpoint, outputs, aliases and versions, emulator',
   assert.deepEqual(s.functions[0].versions, ['1', '2']);
   assert.deepEqual(s.functions[0].aliases, [{ name: 'live', version: '2', weights: {} }]);
   assert.equal((s.emulator as { running: boolean }).running, true);
+  assert.equal(s.live, true);
 
   const human = await runCli(['status', '--workspace', ws]);
   assert.equal(human.code, 0);
@@ -135,4 +136,8 @@ test('emulator stop --workspace ends the cloud that deploy started', async () =>
   assert.equal(r.code, 0, r.stderr);
   const s = await status();
   assert.deepEqual(s.emulator, { running: false, pid: null });
+  assert.equal(s.live, false);
+  const human = await runCli(['status', '--workspace', ws]);
+  assert.match(human.stdout, /embedded cloud: not running/);
+  assert.match(human.stdout, /emulator start --workspace/);
 });
