@@ -124,9 +124,10 @@ export class ExecutionEnvironment {
       const timeoutMs = config.timeoutSeconds * 1000;
       const started = performance.now();
       let log: string[] | undefined;
+      const initLog = this.initLog;
+      this.initLog = [];
       if (collect) {
-        log = initDurationMs !== undefined ? this.initLog : [];
-        this.initLog = [];
+        log = initDurationMs !== undefined ? initLog : [];
         const start = startLine(request.requestId, config.version);
         log.push(start);
         this.sink?.(start);

@@ -58,7 +58,9 @@ export class WorkerPool implements ExecutionEnvironments {
       initDurationMs = init.initDurationMs;
     }
     const result = await env.invoke(request, initDurationMs);
-    this.release(env);
+    // A timed-out or crashed environment is gone before its invocation answers.
+    if (env.state === 'dead') await env.terminate();
+    else this.release(env);
     return result;
   }
 
