@@ -163,6 +163,9 @@ export async function deployLocal(input: LocalDeployInput): Promise<LocalDeployR
         } else if (existing.FunctionVersion !== applied.version) {
           aliasesBefore.push(`${name}:${alias} still on version ${existing.FunctionVersion}`);
           const shifter = input.shifter?.(fn) ?? directShift;
+          if (!input.shifter && fn.deploymentPreference?.enabled) {
+            warn(`${fn.logicalId}: DeploymentPreference ${fn.deploymentPreference.type} is not emulated yet (CodeDeploy comes next): the alias moves at once`);
+          }
           shifts.push({ logicalId: aliasId, functionName: name, alias, from: existing.FunctionVersion!, to: applied.version, shifter });
         } else {
           changes.push({ logicalId: aliasId, type: 'AWS::Lambda::Alias', physicalId: aliasArn, change: 'unchanged', detail: `on version ${applied.version}` });
