@@ -88,17 +88,30 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
   const readBody: Step = async (x) => {
     const chunks: Buffer[] = [];
     for await (const chunk of x.raw) chunks.push(chunk as Buffer);
-    let body = Buffer.concat(chunks);
-    // PutMetricData over 10 KiB arrives gzipped (wire doc 3.1); aws-chunked is left to the S3 codec
-    if (String(x.raw.headers['content-encoding'] ?? '').toLowerCase() === 'gzip') {
-      try {
-        body = gunzipSync(body);
-      } catch {
-        throw new ServiceError('SerializationException', 'Content-Encoding is gzip but the body is not gzip data.', 400);
-      }
+    const body = Buffer.concat(chunks);
+    // The path as sent, still percent-encoded: WHATWG URL parsing would fold `..` segments, and an
+    // S3 key may hold them (`k/../x.txt` is a key, not a way up).
+    const raw = x.raw.url ?? '/';
+    const q = raw.indexOf('?');
+    const path = q === -1 ? raw : raw.slice(0, q);
+    const query = new URLSearchParams(q === -1 ? '' : raw.slice(q + 1));
+    x.wire = { method: (x.raw.method ?? 'GET').toUpperCase(), path, query, headers: x.raw.headers, body };
+    return undefined;
+  };
+
+  /**
+   * Request compression: PutMetricData over 10 KiB arrives gzipped (wire doc 3.1). S3 is the
+   * exception: there Content-Encoding describes the object, which is stored as it came (aws-chunked
+   * is decoded by the restXml codec).
+   */
+  const decodeContentEncoding: Step = (x) => {
+    if (x.protocol === 'restXml') return undefined;
+    if (String(x.wire!.headers['content-encoding'] ?? '').toLowerCase() !== 'gzip') return undefined;
+    try {
+      x.wire!.body = gunzipSync(x.wire!.body);
+    } catch {
+      throw new ServiceError('SerializationException', 'Content-Encoding is gzip but the body is not gzip data.', 400);
     }
-    const url = new URL(x.raw.url ?? '/', 'http://localhost');
-    x.wire = { method: (x.raw.method ?? 'GET').toUpperCase(), path: url.pathname, query: url.searchParams, headers: x.raw.headers, body };
     return undefined;
   };
 
@@ -150,7 +163,7 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
 
   const serialize: Step = (x) => x.codec!.serialize(x.call!, x.output, x.service!, x.requestId);
 
-  const pipeline: Step[] = [readBody, health, frontDoor, identifyService, parse, dispatch, serialize];
+  const pipeline: Step[] = [readBody, health, frontDoor, identifyService, decodeContentEncoding, parse, dispatch, serialize];
 
   /** the one error step: a ServiceError as the service said it, anything else as a logged 500 */
   function errorResponse(x: Exchange, err: unknown): WireResponse {
