@@ -169,7 +169,9 @@ describe('lambda runner: environment lifecycle', () => {
     const threadsBefore = await osThreads();
     const pool = newPool();
     const config = fnConfig(slowCode);
-    const configs = [config, fnConfig(slowCode), fnConfig(slowCode)];
+    // an ESM function's environment also runs a module-hooks thread: it must end too
+    const esm = fnConfig(dirs.write({ 'index.mjs': 'export const handler = async () => 1;' }));
+    const configs = [config, fnConfig(slowCode), esm];
     const busy = pool.invoke(config, request(config, { ms: 5000 }));
     await Promise.all(configs.slice(1).map((c) => pool.invoke(c, request(c))));
     assert.equal(pool.liveWorkers, 3);

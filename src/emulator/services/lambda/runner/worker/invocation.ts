@@ -33,7 +33,7 @@ export class Invoker {
   /** what to do when the event loop empties during the current invocation */
   private onEmptyLoop: (() => void) | undefined;
   /** the invocation in flight, for errors raised outside the handler's call stack */
-  current: { requestId: string; fail: (err: unknown) => void } | undefined;
+  current: { requestId: string } | undefined;
 
   constructor(
     private readonly handler: HandlerFunction,
@@ -130,7 +130,7 @@ export class Invoker {
       getRemainingTimeInMillis: () => deadlineMs - Date.now(),
     };
 
-    this.current = { requestId, fail: (err) => (reported ? undefined : (finished = true, postError(err))) };
+    this.current = { requestId };
     // A synchronous handler that never calls back answers null once the loop is empty.
     this.onEmptyLoop = () => complete(null);
     this.idle.unref();
