@@ -14,7 +14,8 @@
  * - -z: rather than autocannon's `duration` (which destroys connections with requests in flight),
  *   each connection's quota is cut to what it has sent, so requests in flight complete, as in hey.
  * - --disable-keepalive: autocannon's `reconnectRate` drops the response it reconnects on, so the
- *   connection is replaced before each request instead (see newConnectionPerRequest).
+ *   connection is replaced before each request instead; the same when the server closes it
+ *   (see reconnectBeforeRequest).
  * The client fields used (reqsMade, responseMax, destroyed, _connect, _doRequest,
  * _destroyConnection) are autocannon 9.0.0's lib/httpClient.js; package.json pins that version.
  */
@@ -39,6 +40,7 @@ interface AutocannonClient extends EventEmitter {
 /** http-parser-js' headers info, as autocannon's Client emits it with 'headers' */
 interface ParsedHeaders {
   headers: string[];
+  shouldKeepAlive: boolean;
 }
 
 const PROGRESS_EVERY_MS = 100;
@@ -71,12 +73,15 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
     // requests written on this connection and not yet answered or failed
     let inflight = 0;
     let contentLength = 0;
+    const connection = { used: false, closing: false };
     inflightOf.push(() => inflight);
     client.on('request', () => {
       inflight++;
+      connection.used = true;
     });
     client.on('headers', (info: ParsedHeaders) => {
       contentLength = contentLengthOf(info.headers);
+      if (!info.shouldKeepAlive) connection.closing = true;
     });
     client.on('response', (status: number, bytes: number, latencyMs: number) => {
       inflight--;
@@ -106,7 +111,7 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
         setImmediate(markEnd);
       }
     });
-    if (!options.keepAlive) newConnectionPerRequest(client);
+    reconnectBeforeRequest(client, connection, !options.keepAlive);
   }
 
   function stop(): void {
@@ -186,26 +191,27 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
 }
 
 /**
- * Before each request but a connection's first, replace the connection. Only when a request was
- * really written on it: a -q pause calls _doRequest without sending.
+ * Replace the connection before the next request when --disable-keepalive asks for it, or when
+ * the server said it closes this one (`Connection: close`, HTTP/1.0): autocannon would write the
+ * next request into the closing socket, and that request would be lost. Only when a request was
+ * really written on the connection: a -q pause calls _doRequest without sending.
  */
-function newConnectionPerRequest(client: AutocannonClient): void {
-  let used = false;
-  client.on('request', () => {
-    used = true;
-  });
+function reconnectBeforeRequest(client: AutocannonClient, connection: { used: boolean; closing: boolean }, always: boolean): void {
   const connect = client._connect;
   const doRequest = client._doRequest;
   client._connect = function (this: AutocannonClient) {
-    used = false;
+    connection.used = false;
+    connection.closing = false;
     connect.call(this);
   };
   client._doRequest = function (this: AutocannonClient) {
-    const quotaReached = this.responseMax > 0 && this.reqsMade >= this.responseMax;
-    if (used && !quotaReached && !this.destroyed) {
-      this._destroyConnection();
-      this._connect();
-      return;
+    if (connection.used && (always || connection.closing) && !this.destroyed) {
+      const quotaReached = this.responseMax > 0 && this.reqsMade >= this.responseMax;
+      if (!quotaReached) {
+        this._destroyConnection();
+        this._connect();
+        return;
+      }
     }
     doRequest.call(this);
   };

@@ -95,7 +95,7 @@ for (const [n, c] of [[100, 7], [60, 60], [45, 4]] as const) {
 }
 
 test('-m POST -d, -D, -H, -T and -A reach the server', async () => {
-  const server = await startCountingServer(() => ({ status: 200 }), true);
+  const server = await startCountingServer(() => ({ status: 200 }), { keepBodies: true });
   const dir = mkdtempSync(join(tmpdir(), 'sol-loadtest-'));
   try {
     const file = join(dir, 'body.json');

@@ -6,7 +6,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 
 /** 'close': end the connection unanswered (FIN); 'reset': abort it (RST); 'hang': never answer */
-export type Behaviour = (nth: number, req: IncomingMessage) => { status: number; delayMs?: number } | 'close' | 'reset' | 'hang';
+export type Behaviour = (
+  nth: number,
+  req: IncomingMessage,
+) => { status: number; delayMs?: number; connectionClose?: boolean } | 'close' | 'reset' | 'hang';
+
+export interface ServerOptions {
+  /** keep request bodies and headers */
+  keepBodies?: boolean;
+  /** node's server.maxRequestsPerSocket: answer the last one with `Connection: close` */
+  maxRequestsPerSocket?: number;
+}
 
 export interface CountingServer {
   readonly url: string;
@@ -25,7 +35,7 @@ export interface CountingServer {
 /** every third request 502, each answer after a known small delay */
 export const everyThird502: Behaviour = (nth) => ({ status: nth % 3 === 0 ? 502 : 200, delayMs: 2 });
 
-export async function startCountingServer(behaviour: Behaviour = everyThird502, keepBodies = false): Promise<CountingServer> {
+export async function startCountingServer(behaviour: Behaviour = everyThird502, { keepBodies = false, maxRequestsPerSocket }: ServerOptions = {}): Promise<CountingServer> {
   const statusCounts: Record<number, number> = {};
   const bodies: string[] = [];
   const headers: IncomingMessage['headers'][] = [];
@@ -59,7 +69,7 @@ export async function startCountingServer(behaviour: Behaviour = everyThird502, 
       }
       const answer = (): void => {
         statusCounts[what.status] = (statusCounts[what.status] ?? 0) + 1;
-        res.writeHead(what.status, { 'content-type': 'text/plain', 'content-length': body.length });
+        res.writeHead(what.status, { 'content-type': 'text/plain', 'content-length': body.length, ...(what.connectionClose ? { connection: 'close' } : {}) });
         res.end(body);
       };
       if (what.delayMs) {
@@ -71,6 +81,7 @@ export async function startCountingServer(behaviour: Behaviour = everyThird502, 
       } else answer();
     });
   });
+  if (maxRequestsPerSocket) server.maxRequestsPerSocket = maxRequestsPerSocket;
   server.on('connection', (s: Socket) => {
     connections++;
     sockets.add(s);

@@ -45,6 +45,31 @@ test('--disable-keepalive: a new connection for every request, every response co
   }
 });
 
+test('a server that answers `Connection: close`: each request on a new connection, none lost', async () => {
+  const server = await startCountingServer((nth) => ({ status: nth % 2 ? 200 : 503, connectionClose: true }));
+  try {
+    const r = await runLoadTest(options(server.url, 31, 4));
+    assert.equal(server.received, 31);
+    assert.equal(server.connections, 31);
+    assert.equal(r.errors, 0);
+    assert.deepEqual({ ...r.statusCounts }, server.statusCounts);
+  } finally {
+    await server.close();
+  }
+});
+
+test("a server that closes every 10th request's connection (maxRequestsPerSocket): none lost", async () => {
+  const server = await startCountingServer(() => ({ status: 200 }), { maxRequestsPerSocket: 10 });
+  try {
+    const r = await runLoadTest(options(server.url, 95, 3));
+    assert.equal(server.received, 95);
+    assert.equal(r.errors, 0, JSON.stringify(r.errorCounts));
+    assert.equal(r.responses, 95);
+  } finally {
+    await server.close();
+  }
+});
+
 for (const [how, message] of [['close', LOST_RESPONSE], ['reset', 'read ECONNRESET']] as const) {
   test(`connections the server ${how}s unanswered count as errors; the total stays exact`, async () => {
     const server = await startCountingServer((nth) => (nth % 5 === 0 ? how : { status: 200 }));
@@ -113,7 +138,7 @@ test('every request refused: all of them are errors, none dropped', async () => 
 });
 
 test('the method, body and headers reach the server', async () => {
-  const server = await startCountingServer(() => ({ status: 201 }), true);
+  const server = await startCountingServer(() => ({ status: 201 }), { keepBodies: true });
   try {
     const body = Buffer.from('{"hello":"world"}');
     const r = await runLoadTest(options(server.url, 4, 2, { method: 'POST', body, headers: { 'Content-Type': 'application/json', 'X-Lab': 'yes' } }));
