@@ -128,6 +128,17 @@ test('an abort stops sending; what was sent is still reported', async () => {
   }
 });
 
+test('-q: rate-limited workers still send exactly -n requests', async () => {
+  const server = await startCountingServer(() => ({ status: 200 }));
+  try {
+    const r = await runLoadTest(options(server.url, 7, 2, { ratePerWorker: 3 }));
+    assert.equal(server.received, 7);
+    assert.equal(r.responses, 7);
+  } finally {
+    await server.close();
+  }
+});
+
 test('every request refused: all of them are errors, none dropped', async () => {
   const r = await runLoadTest(options(await refusedUrl(), 25, 4));
   assert.equal(r.sent, 25);
