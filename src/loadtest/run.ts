@@ -16,8 +16,11 @@
  * - --disable-keepalive: autocannon's `reconnectRate` drops the response it reconnects on, so the
  *   connection is replaced before each request instead; the same when the server closes it
  *   (see reconnectBeforeRequest).
+ * - Its per-response work we don't need is skipped: the latency histogram and result aggregation
+ *   (options `histograms`, `skipAggregateResult`) and the body-to-string copy (pipelinedRequests).
  * The client fields used (reqsMade, responseMax, destroyed, _connect, _doRequest,
- * _destroyConnection) are autocannon 9.0.0's lib/httpClient.js; package.json pins that version.
+ * _destroyConnection, pipelinedRequests) are autocannon 9.0.0's lib/httpClient.js; package.json
+ * pins that version.
  */
 import autocannon from 'autocannon';
 import type { EventEmitter } from 'node:events';
@@ -35,6 +38,7 @@ interface AutocannonClient extends EventEmitter {
   _connect(): void;
   _doRequest(): void;
   _destroyConnection(): void;
+  pipelinedRequests?: { addBody(chunk: Buffer): void };
 }
 
 /** http-parser-js' headers info, as autocannon's Client emits it with 'headers' */
@@ -48,6 +52,9 @@ const PROGRESS_EVERY_MS = 100;
 const NO_TIMEOUT_SEC = Math.floor((2 ** 31 - 1) / 1000);
 /** a -z run's quota per connection: never reached, the deadline cuts it */
 const UNBOUNDED = 1e12;
+
+/** autocannon's histUtil takes a custom histogram; `__custom` makes it skip encoding it */
+const NO_HISTOGRAM = { __custom: true, recordValue() {}, recordValueWithExpectedInterval() {}, reset() {}, destroy() {} };
 
 export const LOST_RESPONSE = 'connection closed before the response';
 
@@ -70,6 +77,9 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
   function setupClient(raw: unknown): void {
     const client = raw as AutocannonClient;
     clients.push(client);
+    // autocannon turns every body chunk into a string for checks we don't use (expectBody,
+    // verifyBody, onResponse); ~10% of its CPU per request
+    if (typeof client.pipelinedRequests?.addBody === 'function') client.pipelinedRequests.addBody = () => {};
     // requests written on this connection and not yet answered or failed
     let inflight = 0;
     let contentLength = 0;
@@ -123,29 +133,27 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
 
   const startedAt = new Date();
   const startMs = performance.now();
-  let finished: Promise<unknown>;
-  try {
-    finished = new Promise((resolve, reject) => {
-      autocannon(
-        {
-          url: options.url,
-          method: options.method as autocannon.Request['method'],
-          headers: { ...options.headers },
-          body: options.body,
-          connections: concurrency,
-          amount: total ?? concurrency * UNBOUNDED,
-          connectionRate: options.ratePerWorker,
-          timeout: timeoutSec,
-          // the result comes on the first sample tick after the end; keep that wait short
-          sampleInt: 50,
-          setupClient,
-        },
-        (err, result) => (err ? reject(err) : resolve(result)),
-      );
-    });
-  } catch (err) {
-    throw new LabError(`the load test could not start: ${(err as Error).message}`);
-  }
+  const acOptions: autocannon.Options & { histograms: object; skipAggregateResult: boolean } = {
+    url: options.url,
+    method: options.method as autocannon.Request['method'],
+    headers: { ...options.headers },
+    body: options.body,
+    connections: concurrency,
+    amount: total ?? concurrency * UNBOUNDED,
+    connectionRate: options.ratePerWorker,
+    timeout: timeoutSec,
+    // the result comes on the first sample tick after the end; keep that wait short
+    sampleInt: 50,
+    setupClient,
+    // we record latencies ourselves and read none of autocannon's result: skip its per-response
+    // histogram record (a WebAssembly call) and its aggregation
+    histograms: { latencies: NO_HISTOGRAM },
+    skipAggregateResult: true,
+  };
+  // autocannon's own errors (a bad option, a throw while starting) reject this
+  const finished = new Promise((resolve, reject) => {
+    autocannon(acOptions, (err: unknown, result: unknown) => (err ? reject(err) : resolve(result)));
+  });
 
   const deadline = options.durationMs === undefined ? undefined : setTimeout(stop, options.durationMs);
   const onAbort = (): void => stop();
