@@ -62,6 +62,10 @@ export function functionEnvironment(
     TZ: ':UTC',
     LANG: 'en_US.UTF-8',
     PATH: '/usr/local/bin:/usr/bin/:/bin:/opt/bin',
+    // The function runs on the host's Node (20 here) whatever nodejs*.x it declares; the SDK's
+    // notice that its future releases need Node 22 is about the host, not the function's runtime,
+    // and would otherwise open every cold start's log.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...config.environment,
     // Reserved: always the runtime's values.
     _HANDLER: config.handler,
