@@ -48,7 +48,7 @@ program
   .option('-m <method>', 'HTTP method', 'GET')
   .option('-d <body>', 'HTTP request body')
   .option('-D <file>', 'HTTP request body from a file')
-  .option('-H <header>', "custom HTTP header, repeatable: -H 'Accept: text/html'", (v: string, acc: string[]) => [...acc, v], [] as string[])
+  .option('-H <header>', "custom HTTP header, repeatable: -H 'Accept: text/html'", (v: string, acc: string[] | undefined) => [...(acc ?? []), v])
   .option('-T <type>', 'Content-Type', 'text/html')
   .option('-A <accept>', 'Accept header')
   .option('-o <format>', 'output type: csv (default: a summary)')
@@ -81,6 +81,18 @@ program
     const { statusCommand } = await import('./commands/status.js');
     await statusCommand(opts);
   });
+
+program.addHelpText(
+  'after',
+  `
+Get started (the embedded cloud, no AWS account needed):
+  $ serverless-ops-lab deploy --workspace lab-workspace     deploy the bundled app, print its ApiUrl
+  $ curl -X POST <ApiUrl> -d '{"bucket":"<ImagesBucket>","key":"someguy.jpg"}'
+  $ serverless-ops-lab loadtest -n 1000 -c 50 -m POST -d '{...}' <ApiUrl>
+  $ serverless-ops-lab emulator stop --workspace lab-workspace
+
+Exit codes: 0 ok, 1 a failed run or check, 2 a usage error, 130 interrupted.`,
+);
 
 async function main(argv: string[]): Promise<number> {
   try {
