@@ -65,6 +65,7 @@ export interface EmulatorServer {
 interface Exchange {
   raw: IncomingMessage;
   requestId: string;
+  /** performance.now() when it arrived */
   started: number;
   wire?: WireRequest;
   service?: ServiceDefinition;
@@ -85,18 +86,17 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
   let appReady: Promise<EmulatorApp> | undefined;
   let endpoint = '';
 
-  const readBody: Step = async (x) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of x.raw) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
+  const readBody: Step = (x) => {
     // The path as sent, still percent-encoded: WHATWG URL parsing would fold `..` segments, and an
     // S3 key may hold them (`k/../x.txt` is a key, not a way up).
     const raw = x.raw.url ?? '/';
     const q = raw.indexOf('?');
     const path = q === -1 ? raw : raw.slice(0, q);
     const query = new URLSearchParams(q === -1 ? '' : raw.slice(q + 1));
-    x.wire = { method: (x.raw.method ?? 'GET').toUpperCase(), path, query, headers: x.raw.headers, body };
-    return undefined;
+    return readAll(x.raw).then((body) => {
+      x.wire = { method: (x.raw.method ?? 'GET').toUpperCase(), path, query, headers: x.raw.headers, body };
+      return undefined;
+    });
   };
 
   /**
@@ -115,6 +115,9 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
     return undefined;
   };
 
+  /** the app, without a promise hop once it is built (requests may arrive before that) */
+  const withApp = <T>(use: (a: EmulatorApp) => T): T | Promise<T> => (app ? use(app) : appReady!.then(use));
+
   const health: Step = async (x) => {
     if (x.wire!.path !== '/_lab/health' || (x.wire!.method !== 'GET' && x.wire!.method !== 'HEAD')) return undefined;
     x.logService = 'health';
@@ -123,15 +126,18 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
     return { status: 200, headers: { 'Content-Type': 'application/json' }, body };
   };
 
-  const frontDoor: Step = async (x) => {
-    const door = (await appReady!).frontDoor;
+  const frontDoor: Step = (x) => {
+    const door = app ? app.frontDoor : undefined;
+    if (!app) return appReady!.then(() => frontDoor(x));
     if (!door || !door.matches(x.wire!)) return undefined;
     x.logService = 'front-door';
     return door.handle(x.wire!);
   };
 
-  const identifyService: Step = async (x) => {
-    const detected = detectService(x.wire!, (await appReady!).services);
+  const identifyService: Step = (x) => withApp((a) => identify(x, a.services));
+
+  const identify = (x: Exchange, services: ServiceDefinition[]): undefined => {
+    const detected = detectService(x.wire!, services);
     if (!detected) {
       // answer in the shape the client reads: `__type` for JSON-RPC callers (the aws CLI needs it)
       const target = x.wire!.headers['x-amz-target'];
@@ -155,10 +161,17 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
     return undefined;
   };
 
-  const dispatch: Step = async (x) => {
+  const dispatch: Step = (x) => {
     const ctx: CallContext = { requestId: x.requestId, region, accountId, endpoint };
-    x.output = await x.call!.operation.handle(x.call!.input, ctx);
-    return undefined;
+    const output = x.call!.operation.handle(x.call!.input, ctx);
+    if (!isPromise(output)) {
+      x.output = output;
+      return undefined;
+    }
+    return output.then((o) => {
+      x.output = o;
+      return undefined;
+    });
   };
 
   const serialize: Step = (x) => x.codec!.serialize(x.call!, x.output, x.service!, x.requestId);
@@ -187,18 +200,19 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
       service: x.logService,
       operation: x.call?.operation.name ?? '-',
       status,
-      ms: Number(process.hrtime.bigint() - BigInt(x.started)) / 1e6,
+      ms: performance.now() - x.started,
       requestId: x.requestId,
     };
   }
 
   async function handle(raw: IncomingMessage, res: ServerResponse): Promise<void> {
-    const x: Exchange = { raw, requestId: randomUUID(), started: 0, logService: '-' };
-    x.started = Number(process.hrtime.bigint());
+    const x: Exchange = { raw, requestId: randomUUID(), started: performance.now(), logService: '-' };
     let response: WireResponse | undefined;
     try {
+      // a step that answers synchronously costs no promise hop
       for (const step of pipeline) {
-        response = await step(x);
+        const r = step(x);
+        response = isPromise(r) ? await r : r;
         if (response) break;
       }
     } catch (err) {
@@ -262,12 +276,52 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
 
 function write(res: ServerResponse, response: WireResponse, requestId: string): void {
   const headers: Record<string, string> = { ...response.headers };
-  const lower = new Set(Object.keys(headers).map((h) => h.toLowerCase()));
-  if (!lower.has('x-amzn-requestid')) headers['x-amzn-RequestId'] = requestId;
+  let hasRequestId = false;
+  let hasLength = false;
+  for (const h in headers) {
+    const lower = h.toLowerCase();
+    if (lower === 'x-amzn-requestid') hasRequestId = true;
+    else if (lower === 'content-length') hasLength = true;
+  }
+  if (!hasRequestId) headers['x-amzn-RequestId'] = requestId;
   const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
-  if (!lower.has('content-length')) headers['Content-Length'] = String(body.length);
+  if (!hasLength) headers['Content-Length'] = String(body.length);
   res.writeHead(response.status, headers);
   res.end(body);
+}
+
+function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
+  return typeof (v as { then?: unknown } | undefined)?.then === 'function';
+}
+
+/** the whole request body; no async iterator (its machinery costs more than the read on small bodies) */
+function readAll(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const onData = (c: Buffer) => chunks.push(c);
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    const onClose = () => {
+      cleanup();
+      if (!req.complete) reject(new Error('the client closed the connection before the request body was read'));
+    };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {

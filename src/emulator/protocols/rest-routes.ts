@@ -15,6 +15,10 @@ interface Route {
   templateQuery: [string, string | undefined][];
   /** more literal segments and more query conditions win over labels */
   specificity: number;
+  /** upper-case method, compared as is */
+  method: string;
+  /** without a greedy label the request has exactly this many segments */
+  greedy: boolean;
 }
 
 export interface RouteMatch {
@@ -46,7 +50,15 @@ function compile(service: ServiceDefinition): Route[] {
       : [];
     const literals = segments.filter((s) => 'literal' in s).length;
     const conditions = templateQuery.length + Object.keys(binding.queryMatch ?? {}).length;
-    routes.push({ operation, binding, segments, templateQuery, specificity: literals * 10 + conditions });
+    routes.push({
+      operation,
+      binding,
+      segments,
+      templateQuery,
+      specificity: literals * 10 + conditions,
+      method: binding.method.toUpperCase(),
+      greedy: segments.some((s) => 'greedy' in s && s.greedy),
+    });
   }
   routes.sort((a, b) => b.specificity - a.specificity);
   tables.set(service, routes);
@@ -70,28 +82,30 @@ function decode(segment: string): string {
   }
 }
 
+/** `parts` are already percent-decoded (once per request, not once per route tried) */
 function matchPath(route: Route, parts: string[]): Record<string, string> | undefined {
-  const labels: Record<string, string> = {};
+  if (!route.greedy && route.segments.length !== parts.length) return undefined;
+  let labels: Record<string, string> | undefined;
   let i = 0;
   for (let s = 0; s < route.segments.length; s++) {
     const seg = route.segments[s];
     if ('literal' in seg) {
-      if (parts[i] === undefined || decode(parts[i]) !== seg.literal) return undefined;
+      if (parts[i] === undefined || parts[i] !== seg.literal) return undefined;
       i++;
     } else if (seg.greedy) {
       // a greedy label takes one or more segments, leaving what the rest of the template needs
       const rest = route.segments.length - s - 1;
       const take = parts.length - i - rest;
       if (take < 1) return undefined;
-      labels[seg.label] = parts.slice(i, i + take).map(decode).join('/');
+      (labels ??= {})[seg.label] = parts.slice(i, i + take).join('/');
       i += take;
     } else {
       if (parts[i] === undefined || parts[i] === '') return undefined;
-      labels[seg.label] = decode(parts[i]);
+      (labels ??= {})[seg.label] = parts[i];
       i++;
     }
   }
-  return i === parts.length ? labels : undefined;
+  return i === parts.length ? (labels ?? {}) : undefined;
 }
 
 function matchQuery(route: Route, query: URLSearchParams): boolean {
@@ -104,20 +118,32 @@ function matchQuery(route: Route, query: URLSearchParams): boolean {
   return true;
 }
 
+type MatchResult = { match?: RouteMatch; pathMatches: boolean };
+
+/**
+ * One request is matched twice against the same service (service detection, then the codec's
+ * parse): remember the last answer, keyed by the very same service, method, path and query object.
+ */
+let last: { service: ServiceDefinition; method: string; path: string; query: URLSearchParams; result: MatchResult } | undefined;
+
 /** The operation for this method + path, or undefined. `pathMatches` tells whether any route had this path. */
-export function matchRoute(
-  service: ServiceDefinition,
-  method: string,
-  path: string,
-  query: URLSearchParams,
-): { match?: RouteMatch; pathMatches: boolean } {
-  const parts = splitPath(path);
+export function matchRoute(service: ServiceDefinition, method: string, path: string, query: URLSearchParams): MatchResult {
+  if (last && last.service === service && last.query === query && last.method === method && last.path === path) return last.result;
+  const result = matchUncached(service, method, path, query);
+  last = { service, method, path, query, result };
+  return result;
+}
+
+function matchUncached(service: ServiceDefinition, method: string, path: string, query: URLSearchParams): MatchResult {
+  const raw = splitPath(path);
+  const parts = raw.map((p) => (p.includes('%') ? decode(p) : p));
+  const upper = method.toUpperCase();
   let pathMatches = false;
   for (const route of compile(service)) {
     const labels = matchPath(route, parts);
     if (!labels) continue;
     pathMatches = true;
-    if (route.binding.method !== method.toUpperCase()) continue;
+    if (route.method !== upper) continue;
     if (!matchQuery(route, query)) continue;
     return { match: { operation: route.operation, binding: route.binding, labels }, pathMatches };
   }

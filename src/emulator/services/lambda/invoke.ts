@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { pickVersion } from './aliases.js';
 import { functionArn, parseFunctionRef } from './arn.js';
 import { invalidRequestContent, requestEntityTooLarge, serviceException, tooManyRequests } from './errors.js';
-import type { FunctionConfiguration, LambdaMetricDatum } from './model.js';
+import { noopMetricsSink, type FunctionConfiguration, type LambdaMetricDatum } from './model.js';
 import type { FunctionRunConfig, InvokeResult } from './runner/types.js';
 import { functionNotFound, requireFunction, resolveConfig, type LambdaCore } from './state.js';
 import { Violations } from './validation.js';
@@ -18,6 +18,7 @@ export const ASYNC_PAYLOAD_LIMIT = 256 * 1024;
 /** the response limit AWS names in `Function.ResponseSizeTooLarge` */
 export const RESPONSE_PAYLOAD_LIMIT = 6_291_556;
 const LOG_TAIL_BYTES = 4096;
+const EMPTY_EVENT = Buffer.from('{}');
 
 export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
 
@@ -111,7 +112,23 @@ export function checkInvokeInput(input: InvokeInput, limits: PayloadLimits): { t
   return { type, tail: input.LogType === 'Tail', clientContext };
 }
 
+/**
+ * One run config per configuration revision: the same object every time, so the runner's own
+ * per-config caches (its environment key) hold, and nothing is rebuilt per invocation. Configurations
+ * are replaced, not edited, on every change (and get a new RevisionId); the revision check guards
+ * against an edit in place all the same.
+ */
+const runConfigs = new WeakMap<FunctionConfiguration, { revisionId: string; run: FunctionRunConfig }>();
+
 export function runConfigOf(core: LambdaCore, config: FunctionConfiguration): FunctionRunConfig {
+  const cached = runConfigs.get(config);
+  if (cached && cached.revisionId === config.RevisionId) return cached.run;
+  const run = buildRunConfig(core, config);
+  runConfigs.set(config, { revisionId: config.RevisionId, run });
+  return run;
+}
+
+function buildRunConfig(core: LambdaCore, config: FunctionConfiguration): FunctionRunConfig {
   return {
     functionName: config.FunctionName,
     version: config.Version,
@@ -127,6 +144,7 @@ export function runConfigOf(core: LambdaCore, config: FunctionConfiguration): Fu
 }
 
 export function emit(core: LambdaCore, target: InvokeTarget, metricName: LambdaMetricDatum['metricName'], value: number): void {
+  if (core.metrics === noopMetricsSink) return; // no sink wired: build no datum
   try {
     core.metrics.record({
       metricName,
@@ -161,27 +179,33 @@ export function runAdmitted(
   }
   emit(core, target, 'ConcurrentExecutions', admission.inFlight);
   emit(core, target, 'Invocations', 1);
-  const run = (async () => {
-    try {
-      return await core.runner.invoke(runConfigOf(core, target.config), {
-        requestId: request.requestId,
-        payload: request.payload.length ? request.payload : Buffer.from('{}'),
-        invokedFunctionArn: target.invokedArn,
-        clientContext: request.clientContext,
-        tail: request.tail,
-      });
-    } catch {
-      emit(core, target, 'Errors', 1);
-      throw serviceException('The AWS Lambda service encountered an internal error.');
-    } finally {
-      admission.permit.release();
-    }
-  })();
-  return run.then((result) => {
-    emit(core, target, 'Duration', result.durationMs);
-    if (result.functionError) emit(core, target, 'Errors', 1);
-    return result;
-  });
+  return runAndRelease(core, target, request, admission.permit);
+}
+
+async function runAndRelease(
+  core: LambdaCore,
+  target: InvokeTarget,
+  request: { requestId: string; payload: Buffer; tail: boolean; clientContext?: unknown },
+  permit: { release(): void },
+): Promise<InvokeResult> {
+  let result: InvokeResult;
+  try {
+    result = await core.runner.invoke(runConfigOf(core, target.config), {
+      requestId: request.requestId,
+      payload: request.payload.length ? request.payload : EMPTY_EVENT,
+      invokedFunctionArn: target.invokedArn,
+      clientContext: request.clientContext,
+      tail: request.tail,
+    });
+  } catch {
+    emit(core, target, 'Errors', 1);
+    throw serviceException('The AWS Lambda service encountered an internal error.');
+  } finally {
+    permit.release();
+  }
+  emit(core, target, 'Duration', result.durationMs);
+  if (result.functionError) emit(core, target, 'Errors', 1);
+  return result;
 }
 
 export async function invokeSync(
