@@ -4,6 +4,7 @@ import { errorBytes, exitError, INIT_TIMEOUT_SECONDS, outOfMemoryError, timeoutE
 import { eventText } from './event-payload.js';
 import { functionEnvironment, heapLimits, newLogStreamName, type EnvironmentSettings } from './function-environment.js';
 import type { FromWorker, ToWorker, WorkerBoot } from './messages.js';
+import { Deadlines, type Deadline } from './deadlines.js';
 import type { FunctionRunConfig, InvokeRequest, InvokeResult } from './types.js';
 
 /**
@@ -27,6 +28,8 @@ export interface LogEntry {
 
 export interface EnvironmentOptions extends EnvironmentSettings {
   logSink?: (entry: LogEntry) => void;
+  /** where invocation timeouts are kept (the pool shares one timer among its environments) */
+  deadlines?: Deadlines;
   /** called once when the worker has exited, whatever the reason */
   onExit: (env: ExecutionEnvironment) => void;
 }
@@ -36,7 +39,7 @@ type InitOutcome = { ok: true; initDurationMs: number } | { ok: false; initDurat
 interface Pending {
   requestId: string;
   started: number;
-  timer: NodeJS.Timeout;
+  deadline: Deadline;
   /** the invocation's log lines, when a tail was asked or a sink listens */
   log: string[] | undefined;
   tail: boolean;
@@ -51,7 +54,8 @@ export class ExecutionEnvironment {
   state: 'init' | 'idle' | 'busy' | 'dead' = 'init';
   /** set by the pool: end after the current invocation instead of going back to idle */
   retired = false;
-  idleTimer: NodeJS.Timeout | undefined;
+  /** set by the pool while the environment is idle: when it is reaped */
+  idleDeadline: Deadline | undefined;
   exited: Promise<void>;
 
   private pending: Pending | undefined;
@@ -62,6 +66,7 @@ export class ExecutionEnvironment {
   private settleInit!: (outcome: InitOutcome) => void;
   private readonly started = performance.now();
   private readonly sink: ((text: string) => void) | undefined;
+  private readonly deadlines: Deadlines;
 
   constructor(
     readonly key: string,
@@ -69,6 +74,7 @@ export class ExecutionEnvironment {
     options: EnvironmentOptions,
   ) {
     this.logStreamName = newLogStreamName(config.version);
+    this.deadlines = options.deadlines ?? new Deadlines();
     const sink = options.logSink;
     this.sink = sink
       ? (text) => sink({ functionName: config.functionName, version: config.version, logStreamName: this.logStreamName, text })
@@ -135,7 +141,7 @@ export class ExecutionEnvironment {
       this.pending = {
         requestId: request.requestId,
         started,
-        timer: setTimeout(() => this.onTimeout(), timeoutMs),
+        deadline: this.deadlines.add(timeoutMs, () => this.onTimeout()),
         log,
         tail: request.tail,
         initDurationMs,
@@ -189,7 +195,7 @@ export class ExecutionEnvironment {
         const p = this.pending;
         if (!p || p.requestId !== msg.requestId) return;
         this.pending = undefined;
-        clearTimeout(p.timer);
+        this.deadlines.cancel(p.deadline);
         this.maxMemoryUsedMB = msg.heapUsedMB;
         if (msg.fatal) this.state = 'dead';
         else {
@@ -239,7 +245,7 @@ export class ExecutionEnvironment {
       this.settleInit({ ok: false, initDurationMs: performance.now() - this.started, error: errorBytes(doc) });
     }
     if (!p) return;
-    clearTimeout(p.timer);
+    this.deadlines.cancel(p.deadline);
     const doc = this.outOfMemory ? outOfMemoryError(p.requestId) : exitError(p.requestId, code);
     if (this.outOfMemory) this.maxMemoryUsedMB = this.config.memorySizeMB;
     if (p.log) this.onLogTo(p.log, `RequestId: ${p.requestId} Error: ${doc.errorMessage.replace(/^RequestId: \S+ Error: /, '')}\n${doc.errorType}\n`);

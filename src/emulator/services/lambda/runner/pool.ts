@@ -1,3 +1,4 @@
+import { Deadlines } from './deadlines.js';
 import { ExecutionEnvironment, type LogEntry } from './execution-environment.js';
 import { isSupportedRuntime, UnsupportedRuntimeError } from './runtimes.js';
 import type { ExecutionEnvironments, FunctionRunConfig, InvokeRequest, InvokeResult } from './types.js';
@@ -30,6 +31,8 @@ export class WorkerPool implements ExecutionEnvironments {
   private readonly live = new Set<ExecutionEnvironment>();
   private readonly keys = new WeakMap<FunctionRunConfig, string>();
   private readonly idleTimeoutMs: number;
+  /** invocation timeouts and idle expiries of every environment: one timer for all */
+  private readonly deadlines = new Deadlines();
   private closed = false;
 
   constructor(private readonly options: WorkerPoolOptions = {}) {
@@ -114,6 +117,7 @@ export class WorkerPool implements ExecutionEnvironments {
       region: this.options.region ?? 'us-east-1',
       endpointUrl: this.options.endpointUrl,
       logSink: this.options.logSink,
+      deadlines: this.deadlines,
       onExit: (e) => this.forget(e),
     });
     this.live.add(env);
@@ -126,8 +130,8 @@ export class WorkerPool implements ExecutionEnvironments {
     const env = list?.pop();
     if (!env) return undefined;
     if (list!.length === 0) this.idle.delete(key);
-    clearTimeout(env.idleTimer);
-    env.idleTimer = undefined;
+    this.deadlines.cancel(env.idleDeadline);
+    env.idleDeadline = undefined;
     return env;
   }
 
@@ -140,8 +144,7 @@ export class WorkerPool implements ExecutionEnvironments {
     let list = this.idle.get(env.key);
     if (!list) this.idle.set(env.key, (list = []));
     list.push(env);
-    env.idleTimer = setTimeout(() => void this.end(env), this.idleTimeoutMs);
-    env.idleTimer.unref();
+    env.idleDeadline = this.deadlines.add(this.idleTimeoutMs, () => void this.end(env));
   }
 
   private end(env: ExecutionEnvironment): Promise<void> {
@@ -155,8 +158,8 @@ export class WorkerPool implements ExecutionEnvironments {
   }
 
   private unlistIdle(env: ExecutionEnvironment): void {
-    clearTimeout(env.idleTimer);
-    env.idleTimer = undefined;
+    this.deadlines.cancel(env.idleDeadline);
+    env.idleDeadline = undefined;
     const list = this.idle.get(env.key);
     if (!list) return;
     const i = list.indexOf(env);
