@@ -21,6 +21,8 @@ import { labVersion } from './version.js';
 export interface EmulatorApp {
   services: ServiceDefinition[];
   frontDoor?: FrontDoor;
+  /** more non-API traffic the cloud hosts (downloads, ...), asked after `frontDoor`, in order */
+  frontDoors?: FrontDoor[];
   /** run on close(), in order: end workers, flush state ... */
   shutdown?: () => void | Promise<void>;
 }
@@ -28,7 +30,7 @@ export interface EmulatorApp {
 export interface RequestLogEntry {
   method: string;
   path: string;
-  /** service id, `front-door`, `health`, or `-` when none was found */
+  /** service id, the front door's name (`front-door`, `lambda-code`), `health`, or `-` when none was found */
   service: string;
   /** operation name, or `-` */
   operation: string;
@@ -115,6 +117,10 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
     return undefined;
   };
 
+  let doorList: FrontDoor[] | undefined;
+  const doors = (a: EmulatorApp): FrontDoor[] =>
+    (doorList ??= [...(a.frontDoor ? [a.frontDoor] : []), ...(a.frontDoors ?? [])]);
+
   /** the app, without a promise hop once it is built (requests may arrive before that) */
   const withApp = <T>(use: (a: EmulatorApp) => T): T | Promise<T> => (app ? use(app) : appReady!.then(use));
 
@@ -127,10 +133,10 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
   };
 
   const frontDoor: Step = (x) => {
-    const door = app ? app.frontDoor : undefined;
     if (!app) return appReady!.then(() => frontDoor(x));
-    if (!door || !door.matches(x.wire!)) return undefined;
-    x.logService = 'front-door';
+    const door = doors(app).find((d) => d.matches(x.wire!));
+    if (!door) return undefined;
+    x.logService = door.name ?? 'front-door';
     return door.handle(x.wire!);
   };
 

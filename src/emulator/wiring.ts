@@ -64,6 +64,7 @@ export async function wireServices(options: WiringOptions): Promise<EmulatorApp>
   /** run in reverse order of creation on shutdown: end workers, flush state */
   const shutdownHooks: (() => void | Promise<void>)[] = [];
   let frontDoor: FrontDoor | undefined;
+  const frontDoors: FrontDoor[] = [];
 
   // ── the services, in dependency order ──────────────────────────────────────────────────────
   // S3 (services/s3/index.ts): buckets and objects, spoken in restXml. Its backend is the in-process
@@ -88,6 +89,7 @@ export async function wireServices(options: WiringOptions): Promise<EmulatorApp>
     codeSource: s3CodeSource(s3.backend),
   });
   services.push(lambda.definition);
+  frontDoors.push(lambda.codeDownload); // GetFunction's Code.Location
   shutdownHooks.push(() => lambdaRunner.shutdown(), () => lambda.close());
 
   // CloudWatch (services/cloudwatch/index.ts): metrics sink for Lambda, alarm reader for CodeDeploy
@@ -103,6 +105,7 @@ export async function wireServices(options: WiringOptions): Promise<EmulatorApp>
   return {
     services,
     frontDoor,
+    frontDoors,
     async shutdown() {
       for (const hook of shutdownHooks.reverse()) {
         try {

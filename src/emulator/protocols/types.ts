@@ -35,9 +35,12 @@ export interface ProtocolCodec {
 /**
  * Requests that are not AWS API calls but traffic for something the cloud hosts: API Gateway's
  * invoke URLs (`/restapis/{id}/{stage}/_user_request_/...`, `/execute-api/{id}/{stage}/...`).
- * The server asks it before service detection; the API Gateway service implements it.
+ * The server asks them before service detection, in order; the API Gateway service implements
+ * one, Lambda another (GetFunction's Code.Location downloads).
  */
 export interface FrontDoor {
+  /** how the request log names what answered (default `front-door`) */
+  readonly name?: string;
   matches(req: WireRequest): boolean;
   handle(req: WireRequest): Promise<WireResponse>;
 }

@@ -11,6 +11,7 @@ import {
   type LambdaCore,
 } from './state.js';
 import { checkDescription, checkRuntime, checkTimeoutAndMemory, Violations } from './validation.js';
+import { codeLocationPath } from './code-location.js';
 
 /** Functions and versions: CreateFunction ... PublishVersion, ListVersionsByFunction. */
 
@@ -148,11 +149,10 @@ export function configurationFor(core: LambdaCore, functionName: string, qualifi
 export function getFunction(core: LambdaCore, functionName: string, qualifier: string | undefined, endpoint: string) {
   const Configuration = configurationFor(core, functionName, qualifier);
   const record = requireFunction(core, Configuration.FunctionName);
-  const hex = Buffer.from(Configuration.CodeSha256, 'base64').toString('hex');
   return {
     Configuration,
     // A presigned S3 URL on AWS; here a path on the emulator's own port (see the backend's notes).
-    Code: { RepositoryType: 'S3', Location: `${endpoint}/_lab/lambda/code/${hex}.zip` },
+    Code: { RepositoryType: 'S3', Location: `${endpoint}${codeLocationPath(Configuration.CodeSha256)}` },
     ...(Object.keys(record.tags).length ? { Tags: { ...record.tags } } : {}),
     ...(record.reservedConcurrency !== undefined ? { Concurrency: { ReservedConcurrentExecutions: record.reservedConcurrency } } : {}),
   };

@@ -3,6 +3,8 @@ import { LambdaBackend, type LambdaDeps } from './backend.js';
 import type { InvocationType } from './invoke.js';
 import type { CodeSource, LambdaMetricsSink } from './model.js';
 import { lambdaOperations } from './routes.js';
+import { CodeLocationDoor } from './code-location.js';
+import type { FrontDoor } from '../../protocols/types.js';
 
 export { LambdaBackend, type LambdaDeps } from './backend.js';
 export type { CodeSource, LambdaMetricDatum, LambdaMetricName, LambdaMetricsSink, FunctionConfiguration, AliasConfiguration } from './model.js';
@@ -52,6 +54,8 @@ export interface LambdaService {
   invoker: { invoke: InvokeFunction };
   /** CloudWatch's sink for the AWS/Lambda metrics (default: none) */
   setMetricsSink(sink: LambdaMetricsSink | undefined): void;
+  /** serves GetFunction's Code.Location (the deployment package download) */
+  codeDownload: FrontDoor;
   /** S3's reader for Code.S3Bucket / S3Key */
   setCodeSource(source: CodeSource | undefined): void;
   /** stop queued Event retries; the runner is shut down by whoever created it */
@@ -97,6 +101,7 @@ export function createLambdaService(deps: LambdaDeps): LambdaService {
     backend,
     invokeFunction,
     invoker: { invoke: invokeFunction },
+    codeDownload: new CodeLocationDoor(backend.core),
     setMetricsSink: (sink) => backend.setMetricsSink(sink),
     setCodeSource: (source) => backend.setCodeSource(source),
     close: () => backend.close(),
