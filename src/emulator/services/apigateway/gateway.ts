@@ -121,7 +121,7 @@ export class ApiGateway {
 
     let result;
     try {
-      result = await this.invoker.invoke({ functionName: fn.functionName, qualifier: fn.qualifier, payload: JSON.stringify(event) });
+      result = await this.invoker.invoke({ functionName: fn.functionName, qualifier: fn.qualifier, payload: JSON.stringify(event), payloadIsJson: true });
     } catch (err) {
       // Lambda refused the call: 500 (throttling may be configured to answer 502, as the workshop saw)
       const throttled = err instanceof ServiceError && err.code === 'TooManyRequestsException';

@@ -9,6 +9,8 @@ export interface LambdaInvocation {
   qualifier?: string;
   /** the proxy event, JSON text */
   payload: string;
+  /** the caller built `payload` with JSON.stringify: Lambda need not parse it to check it is JSON */
+  payloadIsJson?: boolean;
 }
 
 export interface LambdaInvocationResult {

@@ -140,9 +140,9 @@ export class LambdaBackend {
    * RequestResponse → 200 with the result; Event → 202, queued; DryRun → 204 after validation.
    * Everything up to the admission is synchronous (see concurrency.ts).
    */
-  invoke(input: InvokeInput & { requestId?: string }): Promise<InvokeOutput> {
+  invoke(input: InvokeInput & { requestId?: string; payloadIsJson?: boolean }): Promise<InvokeOutput> {
     try {
-      const checked = checkInvokeInput(input, this.limits);
+      const checked = checkInvokeInput(input, this.limits, input.payloadIsJson === true);
       const target = resolveTarget(this.core, input.FunctionName, input.Qualifier);
       const payload = input.Payload ?? Buffer.alloc(0);
       if (checked.type === 'DryRun') return Promise.resolve({ StatusCode: 204 });

@@ -20,6 +20,11 @@ export interface InvokeFunctionRequest {
   qualifier?: string;
   /** raw event bytes; a string is taken as UTF-8 JSON text; anything else is JSON-encoded */
   payload?: Buffer | Uint8Array | string | object;
+  /**
+   * The caller made `payload` with JSON.stringify, so Invoke's "is the event JSON?" check (a full
+   * parse, repeated by the runtime) is skipped. An object payload is JSON by construction too.
+   */
+  payloadIsJson?: boolean;
   /** default RequestResponse */
   invocationType?: InvocationType;
   logType?: 'None' | 'Tail';
@@ -62,6 +67,11 @@ export interface LambdaService {
   close(): void;
 }
 
+/** an object or array that toBuffer JSON-encodes (not bytes, not text) */
+function isPlainPayload(payload: InvokeFunctionRequest['payload']): boolean {
+  return payload !== undefined && typeof payload === 'object' && !(payload instanceof Uint8Array);
+}
+
 function toBuffer(payload: InvokeFunctionRequest['payload']): Buffer {
   if (payload === undefined) return Buffer.alloc(0);
   if (Buffer.isBuffer(payload)) return payload;
@@ -87,6 +97,7 @@ export function createLambdaService(deps: LambdaDeps): LambdaService {
       ClientContext: request.clientContext,
       Payload: toBuffer(request.payload),
       requestId: request.requestId,
+      payloadIsJson: request.payloadIsJson === true || isPlainPayload(request.payload),
     });
     return {
       statusCode: out.StatusCode,

@@ -80,7 +80,12 @@ export function resolveTarget(core: LambdaCore, functionName: string, qualifier?
   };
 }
 
-export function checkInvokeInput(input: InvokeInput, limits: PayloadLimits): { type: InvocationType; tail: boolean; clientContext?: unknown } {
+/** `payloadIsJson`: an in-process caller encoded the payload itself (JSON by construction) */
+export function checkInvokeInput(
+  input: InvokeInput,
+  limits: PayloadLimits,
+  payloadIsJson = false,
+): { type: InvocationType; tail: boolean; clientContext?: unknown } {
   new Violations()
     .oneOf(input.InvocationType, 'invocationType', ['Event', 'RequestResponse', 'DryRun'])
     .oneOf(input.LogType, 'logType', ['None', 'Tail'])
@@ -93,7 +98,7 @@ export function checkInvokeInput(input: InvokeInput, limits: PayloadLimits): { t
   if (payload.length > limits.sync) {
     throw requestEntityTooLarge(`Request must be smaller than ${limits.sync} bytes for the InvokeFunction operation`);
   }
-  if (payload.length) {
+  if (payload.length && !payloadIsJson) {
     try {
       JSON.parse(payload.toString('utf8'));
     } catch (err) {
