@@ -16,6 +16,12 @@ export interface FunctionRecord {
   version?: string;
   alias?: string;
   aliasArn?: string;
+  /**
+   * ReservedConcurrentExecutions as the deployed template declared it, null when it declared
+   * none (absent in records of older versions, and for the aws target). The next deploy removes
+   * the reservation only when this was a number: CloudFormation leaves undeclared properties alone.
+   */
+  declaredReservedConcurrency?: number | null;
 }
 
 export interface ApiRecord {

@@ -140,15 +140,23 @@ export async function deployLocal(input: LocalDeployInput): Promise<LocalDeployR
         }),
       );
       versionOf[fn.logicalId] = { version: applied.version, arn: `${applied.arn}:${applied.version}` };
-      const detail = [applied.details.length ? `${applied.details.join(' and ')} changed` : '', applied.published ? `published version ${applied.version}` : `version ${applied.version} (no new version)`].filter(Boolean).join('; ');
-      changes.push({ logicalId: fn.logicalId, type: 'AWS::Lambda::Function', physicalId: name, change: applied.change, detail });
+      const declared = fn.reservedConcurrentExecutions;
+      const rc = await step(`setting reserved concurrency of ${name}`, () =>
+        applyReservedConcurrency(clients.lambda, name, {
+          declared,
+          declaredBefore: previous?.functions.find((f) => f.logicalId === fn.logicalId && f.name === name)?.declaredReservedConcurrency,
+          created: applied.change === 'created',
+        }),
+      );
+      const detail = [
+        applied.details.length ? `${applied.details.join(' and ')} changed` : '',
+        applied.published ? `published version ${applied.version}` : `version ${applied.version} (no new version)`,
+        rc.detail ?? '',
+      ].filter(Boolean).join('; ');
+      const change = applied.change === 'unchanged' && rc.change !== 'unchanged' ? 'updated' : applied.change;
+      changes.push({ logicalId: fn.logicalId, type: 'AWS::Lambda::Function', physicalId: name, change, detail });
 
-      const rc = await step(`setting reserved concurrency of ${name}`, () => applyReservedConcurrency(clients.lambda, name, fn.reservedConcurrentExecutions));
-      if (rc !== 'unchanged') {
-        changes.push({ logicalId: fn.logicalId, type: 'ReservedConcurrentExecutions', physicalId: name, change: rc, detail: fn.reservedConcurrentExecutions === undefined ? 'removed' : String(fn.reservedConcurrentExecutions) });
-      }
-
-      const rec: FunctionRecord = { logicalId: fn.logicalId, name, arn: applied.arn, codeSha256: code.sha256, version: applied.version };
+      const rec: FunctionRecord = { logicalId: fn.logicalId, name, arn: applied.arn, codeSha256: code.sha256, version: applied.version, declaredReservedConcurrency: declared ?? null };
       if (fn.autoPublishAlias) {
         const alias = fn.autoPublishAlias;
         const aliasArn = `${applied.arn}:${alias}`;

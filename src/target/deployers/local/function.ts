@@ -171,14 +171,46 @@ async function newestVersion(lambda: LambdaClient, name: string): Promise<Functi
   return published[0];
 }
 
-/** Reserved concurrency as the template says: put when it differs, delete when the template has none. */
-export async function applyReservedConcurrency(lambda: LambdaClient, name: string, wanted: number | undefined): Promise<ChangeKind> {
+export interface ReservedConcurrencyInput {
+  /** ReservedConcurrentExecutions in the template now; undefined when it declares none */
+  declared: number | undefined;
+  /** what the last successful deploy's template declared: null none, undefined unknown (no record) */
+  declaredBefore: number | null | undefined;
+  /** the function was created by this deploy */
+  created: boolean;
+}
+
+export interface ReservedConcurrencyApplied {
+  change: ChangeKind;
+  /** for the function's row, e.g. `reserved concurrency 25 → removed`; undefined when nothing to say */
+  detail?: string;
+}
+
+/**
+ * Reserved concurrency the way CloudFormation updates a property: it acts only on what the
+ * template says and how that differs from the last template it applied. Set when the function
+ * is created or the declared value changed; deleted when the last template declared it and this
+ * one does not; otherwise a value set outside the template (`aws lambda put-function-concurrency`)
+ * is left alone. An update with a property removed resets it to its default, which for
+ * ReservedConcurrentExecutions means no reservation:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-function.html#cfn-lambda-function-reservedconcurrentexecutions
+ */
+export async function applyReservedConcurrency(lambda: LambdaClient, name: string, rc: ReservedConcurrencyInput): Promise<ReservedConcurrencyApplied> {
   const cur = (await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: name }))).ReservedConcurrentExecutions;
-  if (cur === wanted) return 'unchanged';
-  if (wanted === undefined) {
-    await lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: name }));
-    return 'updated';
+  const shown = (n: number | undefined) => (n === undefined ? 'none' : String(n));
+  if (rc.declared !== undefined) {
+    if (cur === rc.declared) return { change: 'unchanged' };
+    if (rc.created || rc.declared !== rc.declaredBefore) {
+      await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: rc.declared }));
+      return { change: 'updated', detail: `reserved concurrency ${shown(cur)} → ${rc.declared}` };
+    }
+    return { change: 'unchanged', detail: `reserved concurrency ${shown(cur)} kept (the template's ${rc.declared} did not change)` };
   }
-  await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: wanted }));
-  return cur === undefined ? 'created' : 'updated';
+  if (cur === undefined) return { change: 'unchanged' };
+  if (typeof rc.declaredBefore === 'number') {
+    await lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: name }));
+    return { change: 'updated', detail: `reserved concurrency ${cur} → removed` };
+  }
+  return { change: 'unchanged', detail: `reserved concurrency ${cur} kept (set outside the template)` };
 }
