@@ -10,6 +10,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  APIGatewayClient,
+  CreateDeploymentCommand,
+  CreateResourceCommand,
+  CreateRestApiCommand,
+  PutIntegrationCommand,
+  PutMethodCommand,
+} from '@aws-sdk/client-api-gateway';
+import { frontDoorUrl } from '../src/emulator/services/apigateway/url.js';
 import { ratio } from './stats.js';
 
 export const CONNECTIONS = 50;
@@ -134,5 +143,29 @@ export async function createFunction(endpoint: string, name: string, source: str
     );
   } finally {
     lambda.destroy();
+  }
+}
+
+/** POST /noop on stage prod of a new REST API, proxied to `functionName`; answers the front door URL */
+export async function deployProxyApi(endpoint: string, functionName: string): Promise<string> {
+  const apigw = new APIGatewayClient(sdkConfig(endpoint));
+  try {
+    const api = await apigw.send(new CreateRestApiCommand({ name: 'bench' }));
+    const res = await apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: 'noop' }));
+    await apigw.send(new PutMethodCommand({ restApiId: api.id, resourceId: res.id, httpMethod: 'POST', authorizationType: 'NONE' }));
+    await apigw.send(
+      new PutIntegrationCommand({
+        restApiId: api.id,
+        resourceId: res.id,
+        httpMethod: 'POST',
+        type: 'AWS_PROXY',
+        integrationHttpMethod: 'POST',
+        uri: `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:${functionName}/invocations`,
+      }),
+    );
+    await apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'prod' }));
+    return frontDoorUrl(endpoint, api.id!, 'prod', '/noop');
+  } finally {
+    apigw.destroy();
   }
 }

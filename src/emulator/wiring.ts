@@ -90,6 +90,7 @@ export async function wireServices(options: WiringOptions): Promise<EmulatorApp>
   });
   services.push(lambda.definition);
   frontDoors.push(lambda.codeDownload); // GetFunction's Code.Location
+  frontDoors.push(lambda.concurrencyDoor); // in-flight and peak executions, for benchmarks and checks
   shutdownHooks.push(() => lambdaRunner.shutdown(), () => lambda.close());
 
   // CloudWatch (services/cloudwatch/index.ts): metrics sink for Lambda, alarm reader for CodeDeploy

@@ -3,6 +3,7 @@ import { LambdaBackend, type LambdaDeps } from './backend.js';
 import type { InvocationType } from './invoke.js';
 import type { CodeSource, LambdaMetricsSink } from './model.js';
 import { lambdaOperations } from './routes.js';
+import { ConcurrencyDoor } from './concurrency-door.js';
 import { CodeLocationDoor } from './code-location.js';
 import type { FrontDoor } from '../../protocols/types.js';
 
@@ -61,6 +62,8 @@ export interface LambdaService {
   setMetricsSink(sink: LambdaMetricsSink | undefined): void;
   /** serves GetFunction's Code.Location (the deployment package download) */
   codeDownload: FrontDoor;
+  /** `GET /_lab/lambda/concurrency`: in-flight and peak executions beside their limits */
+  concurrencyDoor: FrontDoor;
   /** S3's reader for Code.S3Bucket / S3Key */
   setCodeSource(source: CodeSource | undefined): void;
   /** stop queued Event retries; the runner is shut down by whoever created it */
@@ -113,6 +116,7 @@ export function createLambdaService(deps: LambdaDeps): LambdaService {
     invokeFunction,
     invoker: { invoke: invokeFunction },
     codeDownload: new CodeLocationDoor(backend.core),
+    concurrencyDoor: new ConcurrencyDoor(backend),
     setMetricsSink: (sink) => backend.setMetricsSink(sink),
     setCodeSource: (source) => backend.setCodeSource(source),
     close: () => backend.close(),
