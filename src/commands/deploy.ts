@@ -1,10 +1,13 @@
 /**
  * `deploy [--workspace DIR] [--target local|aws] [--profile P] [--region R] [--stack-name S]`:
  * the workspace's sam-app/ to the target. Progress goes to stderr; what changed and the outputs
- * (`ApiUrl: <url>`, one per line) to stdout.
+ * (`ApiUrl: <url>`, one per line, then the local cloud's `Endpoint: <url>`) to stdout.
+ * Ctrl-C stops at the deployer's next safe point and exits 130; a second Ctrl-C quits at once.
  */
 import { UsageError } from '../errors.js';
 import { workspacePaths } from '../lab/workspace.js';
+import { colorEnabled } from '../loadtest/terminal.js';
+import { paint, type Paint } from '../target/paint.js';
 import type { DeployLog, DeployResult, ResourceChange } from '../target/deployers/types.js';
 
 export interface DeployOptions {
@@ -29,37 +32,54 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
     throw new UsageError('--profile and --region are for --target aws', 'the local cloud needs neither');
   }
   const ws = workspacePaths(opts.workspace);
+  if (target !== 'local' && target !== 'aws') throw new UsageError(`unknown --target "${target}"`, 'use local or aws');
+  const warnPaint = paint(colorEnabled(process.stderr));
   const log: DeployLog = {
     info: (l) => process.stderr.write(`${l}\n`),
-    warn: (l) => process.stderr.write(`warning: ${l}\n`),
+    warn: (l) => process.stderr.write(`${warnPaint.yellow('warning:')} ${l}\n`),
   };
 
+  const interrupt = new AbortController();
+  const onSigint = (): void => {
+    // the next Ctrl-C gets node's default: exit at once
+    process.removeListener('SIGINT', onSigint);
+    process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}stopping at the next safe point… (Ctrl-C again to quit at once)\n`);
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSigint);
   let result: DeployResult;
-  if (target === 'local') {
-    const { deployLocal } = await import('../target/deployers/local.js');
-    result = await deployLocal({ workspace: ws, stackName, log });
-  } else if (target === 'aws') {
-    const { deployWithSam } = await import('../target/deployers/sam.js');
-    result = await deployWithSam({ workspace: ws, stackName, profile: opts.profile, region: opts.region, log });
-  } else {
-    throw new UsageError(`unknown --target "${target}"`, 'use local or aws');
+  try {
+    if (target === 'local') {
+      const { deployLocal } = await import('../target/deployers/local.js');
+      result = await deployLocal({ workspace: ws, stackName, log, signal: interrupt.signal });
+    } else {
+      const { deployWithSam } = await import('../target/deployers/sam.js');
+      result = await deployWithSam({ workspace: ws, stackName, profile: opts.profile, region: opts.region, log, signal: interrupt.signal });
+    }
+  } finally {
+    process.removeListener('SIGINT', onSigint);
   }
-  process.stdout.write(formatDeployResult(result));
+  process.stdout.write(formatDeployResult(result, { color: colorEnabled(process.stdout) }));
 }
 
-export function formatDeployResult(r: DeployResult): string {
+export function formatDeployResult(r: DeployResult, opts: { color?: boolean } = {}): string {
+  const p = paint(opts.color ?? false);
   const lines: string[] = [];
   if (r.changes.length) {
     lines.push('Changes:');
-    for (const c of r.changes) lines.push(`  ${formatChange(c)}`);
+    for (const c of r.changes) lines.push(`  ${formatChange(c, p)}`);
     lines.push('');
   }
   lines.push('Outputs:');
   for (const [k, v] of Object.entries(r.outputs)) lines.push(`${k}: ${v}`);
+  // not a stack output: where `aws --endpoint-url` and SDK clients reach the embedded cloud
+  if (r.endpoint) lines.push(`Endpoint: ${r.endpoint}`);
   return `${lines.join('\n')}\n`;
 }
 
-export function formatChange(c: ResourceChange): string {
+const CHANGE_COLOR = { created: 'green', updated: 'yellow', unchanged: 'dim', skipped: 'dim' } as const;
+
+export function formatChange(c: ResourceChange, p: Paint = paint(false)): string {
   const id = c.physicalId ? `${c.logicalId} ${c.physicalId}` : c.logicalId;
-  return `${c.change.padEnd(9)} ${c.type.padEnd(28)} ${id}${c.detail ? ` — ${c.detail}` : ''}`;
+  return `${p[CHANGE_COLOR[c.change]](c.change.padEnd(9))} ${c.type.padEnd(28)} ${id}${c.detail ? ` — ${c.detail}` : ''}`;
 }

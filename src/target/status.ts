@@ -8,6 +8,7 @@ import type { Workspace } from '../lab/workspace.js';
 import { TargetClients, type TargetSpec } from './clients.js';
 import { readDeployRecord } from './deploy-record.js';
 import { listVersions } from './deployers/local/function.js';
+import { paint } from './paint.js';
 
 export interface AliasStatus {
   name: string;
@@ -105,11 +106,14 @@ async function liveFunction(lambda: LambdaClient, logicalId: string, name: strin
   };
 }
 
-export function formatStatus(s: WorkspaceStatus): string {
+export function formatStatus(s: WorkspaceStatus, opts: { color?: boolean } = {}): string {
+  const p = paint(opts.color ?? false);
   const lines = [`target: ${s.target}${s.endpoint ? ` (${s.endpoint})` : ''}`, `stack: ${s.stackName} in ${s.region}, deployed ${s.deployedAt}`];
-  if (s.emulator) lines.push(`embedded cloud: ${s.emulator.running ? `running (pid ${s.emulator.pid})` : 'not running'}`);
+  if (s.emulator) lines.push(`embedded cloud: ${s.emulator.running ? `running (pid ${s.emulator.pid})` : p.yellow('not running')}`);
   lines.push('', 'Outputs:');
   for (const [k, v] of Object.entries(s.outputs)) lines.push(`${k}: ${v}`);
+  // as deploy prints it: where `aws --endpoint-url` reaches the cloud (not 4566 when that was taken)
+  if (s.emulator?.running && s.endpoint) lines.push(`Endpoint: ${s.endpoint}`);
   for (const f of s.functions) {
     lines.push('', `Function ${f.logicalId}: ${f.name}`);
     if (!s.live) continue;
@@ -119,10 +123,20 @@ export function formatStatus(s: WorkspaceStatus): string {
       const main = extra.length ? `${a.version} (${pct(1 - extra.reduce((n, [, w]) => n + w, 0))})` : a.version;
       lines.push(`  alias ${a.name} → version ${main}${extra.map(([v, w]) => `, version ${v} (${pct(w)})`).join('')}`);
     }
-    lines.push(`  reserved concurrency: ${f.reservedConcurrency ?? 'none (uses the unreserved pool)'}`);
+    lines.push(`  reserved concurrency: ${reservedConcurrency(f.reservedConcurrency, p)}`);
   }
   if (s.note) lines.push('', `note: ${s.note}`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Reserved concurrency is the function's, not a version's; 0 stops every invocation:
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+ */
+function reservedConcurrency(n: number | null, p: ReturnType<typeof paint>): string {
+  if (n === null) return 'none (uses the unreserved pool)';
+  if (n === 0) return `0 ${p.red('(every invocation is throttled)')}`;
+  return `${n} (shared by all versions and aliases)`;
 }
 
 function pct(w: number): string {

@@ -51,6 +51,7 @@ test('first deploy: prints the local ApiUrl, and the URL answers with the image 
   bucket = /^ImagesBucket: (\S+)$/m.exec(r.stdout)![1];
   assert.match(r.stdout, /^FunctionName: ServerlessOps-stack-GetInfoFunction-[A-Z0-9]{12}$/m);
   assert.match(r.stdout, /created\s+AWS::Lambda::Function .* published version 1/);
+  assert.match(r.stdout, new RegExp(`^Endpoint: ${new URL(apiUrl).origin.replace(/[.]/g, '\\.')}$`, 'm'));
 
   const res = await getInfo('someguy.jpg');
   assert.equal(res.status, 200);

@@ -5,10 +5,11 @@
  * Order, chosen so a failure leaves nothing half-changed for the learner: everything is checked
  * before the first call (template, handler files, code packages); the alias of an existing
  * function moves last, only after every other resource applied, so a failure keeps it on the
- * last good version; `.lab/deploy.json` is written only on success.
+ * last good version; `.lab/deploy.json` is written only on success. An interruption (Ctrl-C)
+ * takes effect between steps only, so it leaves the same state as a failure: a retry finishes.
  */
 import { join } from 'node:path';
-import { LabError } from '../../errors.js';
+import { InterruptedError, LabError } from '../../errors.js';
 import { scaffoldWorkspace, type Workspace } from '../../lab/workspace.js';
 import { assertHandlerFile, loadTemplate, type SamTemplate, type TemplateValue } from '../../template/index.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, TargetClients } from '../clients.js';
@@ -32,6 +33,11 @@ export interface LocalDeployInput {
   emulator?: { port?: number; speed?: number; throttleStatus?: 500 | 502 };
   /** for messages: paths relative to this folder (default: the process's cwd) */
   cwd?: string;
+  /**
+   * Ctrl-C: the deploy stops at the next safe point, before a step starts (never between a
+   * resource's creation and the record of its name), and throws InterruptedError.
+   */
+  signal?: AbortSignal;
 }
 
 export interface LocalDeployResult extends DeployResult {
@@ -52,8 +58,13 @@ export async function deployLocal(input: LocalDeployInput): Promise<LocalDeployR
   };
 
   // 1. Everything that can be checked without the cloud, before changing anything.
+  const unchanged = (what: string) => {
+    if (input.signal?.aborted) throw new InterruptedError(`deploy interrupted ${what}, before anything in the embedded cloud changed: run deploy again`);
+  };
+  unchanged('at the start');
   const { copied } = await scaffoldWorkspace(ws);
   if (copied) log.info(`copied the lab app into ${ws.samApp}`);
+  unchanged('while reading the template');
   const template = await loadTemplate(ws.template, { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, stackName });
   for (const fn of template.functions) await assertHandlerFile(fn, input.cwd);
   for (const u of template.unsupported) warn(`${u.logicalId} (${u.type}) is not emulated by the local cloud: skipped`);
@@ -61,15 +72,24 @@ export async function deployLocal(input: LocalDeployInput): Promise<LocalDeployR
   for (const fn of template.functions) packages.set(fn.logicalId, await zipCodeDir(fn.codeDir));
 
   const previous = readDeployRecord(ws);
+  unchanged('while packaging the code');
   const { ensureEmulator } = await import('../../emulator/daemon.js');
+  const { DEFAULT_PORT } = await import('../../emulator/main.js');
+  // While the emulator starts, Ctrl-C waits: ensureEmulator then releases its start lock itself.
   const emu = await ensureEmulator({ stateDir: ws.stateDir, ...input.emulator });
   log.info(`embedded cloud ${emu.reused ? 'running' : 'started'} at ${emu.endpoint} (pid ${emu.pid})`);
+  // A learner following `--endpoint-url http://127.0.0.1:4566` must hear that it is elsewhere.
+  if (input.emulator?.port === undefined && emu.port !== DEFAULT_PORT) {
+    if (!emu.reused) warn(`port ${DEFAULT_PORT} is in use; the embedded cloud listens on ${emu.port}: use --endpoint-url ${emu.endpoint}`);
+    else log.info(`(the embedded cloud is on port ${emu.port}, not ${DEFAULT_PORT}: use --endpoint-url ${emu.endpoint})`);
+  }
 
   const clients = new TargetClients({ kind: 'local', endpoint: emu.endpoint });
   const names = new NameBook(ws.names);
   let phase = 'naming resources';
   const step = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     phase = what;
+    if (input.signal?.aborted) throw new Interrupt();
     return fn();
   };
   const aliasesBefore: string[] = [];
@@ -246,7 +266,14 @@ export async function deployLocal(input: LocalDeployInput): Promise<LocalDeployR
   }
 }
 
+/** Thrown by a step that did not start because of Ctrl-C; deployFailure words it. */
+class Interrupt extends Error {}
+
 function deployFailure(err: unknown, phase: string, aliasesKept: string[]): LabError {
+  if (err instanceof Interrupt) {
+    const kept = aliasesKept.length ? `; ${aliasesKept.join(', ')}` : '';
+    return new InterruptedError(`deploy interrupted before ${phase}: run deploy again to finish (nothing is left half-changed${kept})`);
+  }
   const e = err as Error & { name?: string };
   const why = err instanceof LabError ? e.message : `${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(err)}`;
   const kept = aliasesKept.length ? ` ${aliasesKept.join(', ')};` : '';

@@ -4,7 +4,7 @@
  */
 import { CloudFormationClient, DescribeStackResourcesCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { execa } from 'execa';
-import { LabError } from '../../errors.js';
+import { InterruptedError, LabError } from '../../errors.js';
 import { scaffoldWorkspace, type Workspace } from '../../lab/workspace.js';
 import { awsPreflight } from '../aws-preflight.js';
 import { clientConfig } from '../clients.js';
@@ -18,6 +18,8 @@ export interface SamDeployInput {
   profile?: string;
   region?: string;
   log: DeployLog;
+  /** Ctrl-C: no further sam command starts; sam itself gets the terminal's SIGINT */
+  signal?: AbortSignal;
 }
 
 export async function deployWithSam(input: SamDeployInput): Promise<DeployResult> {
@@ -28,8 +30,9 @@ export async function deployWithSam(input: SamDeployInput): Promise<DeployResult
 
   // The resolved region goes on the command line: botocore reads AWS_DEFAULT_REGION, not the
   // SDK's AWS_REGION, and the outputs must be read from the region sam deployed to.
-  await runSam(samBuildCommand(), ws.samApp, log);
-  await runSam(samDeployCommand({ stackName: input.stackName, region: ctx.region, profile: ctx.profile }), ws.samApp, log);
+  await runSam(samBuildCommand(), ws.samApp, log, input.signal);
+  if (input.signal?.aborted) throw new InterruptedError('deploy interrupted after `sam build`, before anything in AWS changed: run deploy again');
+  await runSam(samDeployCommand({ stackName: input.stackName, region: ctx.region, profile: ctx.profile }), ws.samApp, log, input.signal);
 
   const cfn = new CloudFormationClient(clientConfig({ kind: 'aws', profile: ctx.profile, region: ctx.region }));
   try {
@@ -67,10 +70,15 @@ export async function deployWithSam(input: SamDeployInput): Promise<DeployResult
   }
 }
 
-async function runSam(cmd: SamCommand, cwd: string, log: DeployLog): Promise<void> {
+async function runSam(cmd: SamCommand, cwd: string, log: DeployLog, signal?: AbortSignal): Promise<void> {
   log.info(`$ ${formatCommand(cmd)}`);
   // sam's own output goes to stderr, as progress; stdout is kept for the outputs we print.
   const r = await execa(cmd.file, cmd.args, { cwd, stdin: 'ignore', stdout: 2, stderr: 2, reject: false });
+  if (r.failed && signal?.aborted) {
+    // CloudFormation goes on with a change set it already executes, and rolls back a failed one itself.
+    const after = cmd.args[0] === 'deploy' ? ' (if sam had started the change set, CloudFormation finishes it: see the stack events)' : '';
+    throw new InterruptedError(`deploy interrupted during \`${formatCommand(cmd)}\`${after}: run deploy again`);
+  }
   if (r.failed) {
     const why = r.exitCode !== undefined ? `exit code ${r.exitCode}` : (r.originalMessage ?? r.shortMessage);
     throw new LabError(`\`${formatCommand(cmd)}\` failed (${why})`, undefined, 'read sam\'s output above; fix the template or the account, then deploy again');

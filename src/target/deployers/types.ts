@@ -20,6 +20,8 @@ export interface ResourceChange {
 
 export interface DeployResult {
   target: 'local' | 'aws';
+  /** local: the embedded cloud's URL, for `aws --endpoint-url` and SDK clients */
+  endpoint?: string;
   outputs: Record<string, string>;
   changes: ResourceChange[];
   /** warnings already reported through the log (unsupported resources…) */

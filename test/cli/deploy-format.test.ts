@@ -1,0 +1,35 @@
+/** `deploy`'s stdout on fixed inputs: the change table, the outputs, the endpoint, colour only when asked. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatDeployResult } from '../../src/commands/deploy.js';
+import type { DeployResult } from '../../src/target/deployers/types.js';
+
+const result: DeployResult = {
+  target: 'local',
+  endpoint: 'http://127.0.0.1:40689',
+  outputs: { ApiUrl: 'http://127.0.0.1:40689/execute-api/abc/Prod/getinfo', FunctionName: 'fn' },
+  changes: [
+    { logicalId: 'GetInfoFunction', type: 'AWS::Lambda::Function', physicalId: 'fn', change: 'updated', detail: 'version 2 (no new version); reserved concurrency 25 → removed' },
+    { logicalId: 'ImagesBucket', type: 'AWS::S3::Bucket', physicalId: 'b', change: 'unchanged' },
+  ],
+  warnings: [],
+};
+
+test('a reserved concurrency change sits on the function row, in the table shape', () => {
+  const out = formatDeployResult(result);
+  assert.match(out, /^ {2}updated {3}AWS::Lambda::Function {8}GetInfoFunction fn — version 2 \(no new version\); reserved concurrency 25 → removed$/m);
+  assert.match(out, /^ {2}unchanged AWS::S3::Bucket {14}ImagesBucket b$/m);
+});
+
+test('the endpoint is printed with the outputs; none for a target without one', () => {
+  assert.match(formatDeployResult(result), /^Outputs:\nApiUrl: \S+\nFunctionName: fn\nEndpoint: http:\/\/127\.0\.0\.1:40689\n$/m);
+  assert.doesNotMatch(formatDeployResult({ ...result, target: 'aws', endpoint: undefined }), /Endpoint:/);
+});
+
+test('colour only when asked for, and the columns stay aligned', () => {
+  assert.doesNotMatch(formatDeployResult(result), /\x1b\[/);
+  const coloured = formatDeployResult(result, { color: true });
+  assert.match(coloured, /\x1b\[33mupdated  \x1b\[39m AWS::Lambda::Function/);
+  // eslint-disable-next-line no-control-regex
+  assert.equal(coloured.replace(/\x1b\[\d+m/g, ''), formatDeployResult(result));
+});

@@ -1,0 +1,49 @@
+/**
+ * Port 4566 taken: the background emulator listens elsewhere, and `deploy` and `status` say so
+ * plainly, with an `Endpoint:` line among the outputs for `aws --endpoint-url`.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { removeWorkspace, runCli } from '../helpers/cli.js';
+
+let ws: string;
+let blocker: Server | undefined;
+
+before(async () => {
+  ws = mkdtempSync(join(tmpdir(), 'sol-port-'));
+  // Hold 4566 for the test, unless something else already does (then it is busy all the same).
+  blocker = await new Promise<Server | undefined>((resolve, reject) => {
+    const s = createServer();
+    s.once('error', (err: NodeJS.ErrnoException) => (err.code === 'EADDRINUSE' ? resolve(undefined) : reject(err)));
+    s.listen(4566, '127.0.0.1', () => resolve(s));
+  });
+});
+after(async () => {
+  await removeWorkspace(ws);
+  await new Promise((r) => (blocker ? blocker.close(r) : r(undefined)));
+});
+
+test('deploy with 4566 busy: says which port the cloud took, and prints Endpoint with the outputs; status too', async () => {
+  const r = await runCli(['deploy', '--workspace', ws]);
+  assert.equal(r.code, 0, r.stderr);
+  const m = /^warning: port 4566 is in use; the embedded cloud listens on (\d+): use --endpoint-url (http:\/\/127\.0\.0\.1:\d+)$/m.exec(r.stderr);
+  assert.ok(m, r.stderr);
+  assert.notEqual(m[1], '4566');
+  assert.equal(m[2], `http://127.0.0.1:${m[1]}`);
+  assert.match(r.stdout, new RegExp(`^Endpoint: http://127\\.0\\.0\\.1:${m[1]}$`, 'm'));
+  assert.match(r.stdout, new RegExp(`^ApiUrl: http://127\\.0\\.0\\.1:${m[1]}/`, 'm'));
+  assert.doesNotMatch(r.stdout, /\x1b\[/); // not a terminal: no colour
+
+  const again = await runCli(['deploy', '--workspace', ws]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, new RegExp(`on port ${m[1]}, not 4566: use --endpoint-url`));
+
+  const s = await runCli(['status', '--workspace', ws]);
+  assert.equal(s.code, 0, s.stderr);
+  assert.match(s.stdout, new RegExp(`^Endpoint: http://127\\.0\\.0\\.1:${m[1]}$`, 'm'));
+  assert.match(s.stdout, /^ {2}reserved concurrency: none \(uses the unreserved pool\)$/m);
+});
