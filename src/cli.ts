@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { ExitCode, LabError } from './errors.js';
+import { ExitCode, InterruptedError, LabError } from './errors.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -40,11 +40,13 @@ program
   .argument('<url>', 'the URL to load')
   .allowExcessArguments(false)
   .helpOption('--help')
-  .option('-n <requests>', 'number of requests to run', '200')
-  .option('-c <concurrency>', 'number of workers to run concurrently', '50')
+  // the defaults are shown here and applied by the command (src/loadtest/flags.ts), which gets
+  // only the flags the user gave: it tells the user about a default they did not see
+  .addOption(new Option('-n <requests>', 'number of requests to run').default('200', '200'))
+  .addOption(new Option('-c <concurrency>', 'number of workers to run concurrently').default('50', '50'))
   .option('-z <duration>', 'duration to send requests for (e.g. 10s, 3m); overrides -n')
   .option('-q <rate>', 'rate limit, in queries per second per worker')
-  .option('-t <seconds>', 'timeout for each request in seconds (0: none)', '20')
+  .addOption(new Option('-t <seconds>', 'timeout of each request in seconds, 0: none').default('20', '20'))
   .option('-m <method>', 'HTTP method', 'GET')
   .option('-d <body>', 'HTTP request body')
   .option('-D <file>', 'HTTP request body from a file')
@@ -54,9 +56,10 @@ program
   .option('-o <format>', 'output type: csv (default: a summary)')
   .option('--disable-keepalive', 'a new connection for each request')
   .option('--json', 'print the whole result as JSON')
-  .action(async (url: string, opts: Record<string, unknown>) => {
+  .action(async (url: string, opts: Record<string, unknown>, cmd: Command) => {
+    const given = Object.fromEntries(Object.entries(opts).filter(([key]) => cmd.getOptionValueSource(key) !== 'default'));
     const { loadtestCommand } = await import('./commands/loadtest.js');
-    await loadtestCommand(url, opts);
+    await loadtestCommand(url, given);
   });
 
 program
@@ -110,7 +113,8 @@ function report(err: unknown): number {
     return ExitCode.usage;
   }
   if (err instanceof LabError) {
-    process.stderr.write(`error: ${err.message}\n`);
+    // Ctrl-C is the user's choice, not an error
+    process.stderr.write(err instanceof InterruptedError ? `${err.message}\n` : `error: ${err.message}\n`);
     if (err.hint) process.stderr.write(`  ${err.hint}\n`);
     return err.exitCode;
   }

@@ -1,12 +1,13 @@
 /**
  * `serverless-ops-lab loadtest <url>`: hey's flags, hey's report. Results go to stdout, the live
  * progress line to stderr. Exit 1 when no request got a response (the report is printed first);
- * Ctrl-C stops sending, prints the report of what was sent and exits 130; a second Ctrl-C kills.
+ * Ctrl-C stops sending, says how many requests it waits for, prints the report of what was sent and
+ * exits 130; a second Ctrl-C kills.
  */
 import { InterruptedError, LabError } from '../errors.js';
 import { formatCsv, formatJson, formatReport } from '../loadtest/format.js';
 import { parseFlags, type LoadTestFlags } from '../loadtest/flags.js';
-import { progressListeners } from '../loadtest/progress.js';
+import { CLEAR_LINE, progressListeners, stoppingLine } from '../loadtest/progress.js';
 import { runLoadTest } from '../loadtest/run.js';
 import { colorEnabled, progressEnabled } from '../loadtest/terminal.js';
 import type { LoadTestListeners } from '../loadtest/types.js';
@@ -21,9 +22,12 @@ export async function loadtestCommand(url: string, opts: Record<string, unknown>
     stop.abort();
   };
   process.on('SIGINT', onSigint);
-  const listeners: LoadTestListeners = progressEnabled(process.stderr, output === 'json')
-    ? progressListeners(process.stderr, { color: colorEnabled(process.stderr) })
-    : {};
+  const progress = progressEnabled(process.stderr, output === 'json');
+  const listeners: LoadTestListeners = {
+    ...(progress ? progressListeners(process.stderr, { color: colorEnabled(process.stderr) }) : {}),
+    // said at once, terminal or not: the requests in flight may take as long as -t
+    stopping: (inFlight) => void process.stderr.write(`${progress ? CLEAR_LINE : ''}${stoppingLine(inFlight)}\n`),
+  };
 
   let result;
   try {

@@ -7,7 +7,10 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import type { LoadTestOptions } from './types.js';
 
-/** What commander hands the command (option values are strings; -H is a list). */
+/**
+ * What commander hands the command: only the flags the user gave (option values are strings; -H
+ * is a list). The defaults are applied here, so an absent flag means "not given".
+ */
 export interface LoadTestFlags {
   n?: string;
   c?: string;
@@ -38,6 +41,10 @@ export interface ParsedFlags {
  */
 export const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH'] as const;
 
+/** hey's -n and -c defaults (src/cli.ts shows them in --help) */
+export const DEFAULT_REQUESTS = 200;
+export const DEFAULT_CONCURRENCY = 50;
+
 const USER_AGENT = 'serverless-ops-lab-loadtest';
 /** hey's header syntax: `^([\w-]+):\s*(.+)` */
 const HEADER = /^([\w-]+):\s*(.+)$/;
@@ -45,8 +52,15 @@ const HEADER = /^([\w-]+):\s*(.+)$/;
 export function parseFlags(url: string, flags: LoadTestFlags): ParsedFlags {
   const target = parseUrl(url);
   const durationMs = flags.z === undefined ? undefined : parseDuration(flags.z);
-  const requests = wholeNumber('-n', flags.n ?? '200', 1);
-  const concurrency = wholeNumber('-c', flags.c ?? '50', 1);
+  const requests = wholeNumber('-n', flags.n ?? String(DEFAULT_REQUESTS), 1);
+  const concurrency = wholeNumber('-c', flags.c ?? String(DEFAULT_CONCURRENCY), 1);
+  if (durationMs === undefined && flags.c === undefined && requests < concurrency) {
+    // hey's rule stays; the hidden default is what the user did not see
+    throw new UsageError(
+      `-n cannot be less than -c (-n ${requests}, -c ${concurrency})`,
+      `-c defaults to ${DEFAULT_CONCURRENCY}; add -c ${requests} to run ${requests} request${requests === 1 ? '' : 's'}`,
+    );
+  }
   const ratePerWorker = flags.q === undefined ? undefined : wholeNumber('-q', flags.q, 1);
   const timeoutSec = wholeNumber('-t', flags.t ?? '20', 0);
   const method = (flags.m ?? 'GET').toUpperCase();

@@ -31,7 +31,10 @@ export function renderSummary(s: LoadTestSummary, { color }: FormatOptions): str
   if (s.totalDataBytes > 0) {
     out.push('', `  Total data:\t${s.totalDataBytes} bytes`, `  Size/request:\t${s.sizePerRequestBytes} bytes`);
   }
-  if (s.interrupted) out.push('', c.yellow(`Note:  stopped early: ${s.sent} of ${s.requested} requests sent.`));
+  if (s.interrupted) {
+    const sent = s.requested === null ? `${s.sent} requests sent` : `${s.sent} of ${s.requested} requests sent`;
+    out.push('', c.yellow(`Note:  stopped early: ${sent}.`));
+  }
   if (s.sampled < s.responses) out.push('', `Note:  Distributions are for first ${s.sampled} results.`);
 
   if (s.histogram.length > 0) {
@@ -57,9 +60,29 @@ export function renderSummary(s: LoadTestSummary, { color }: FormatOptions): str
   return out.join('\n') + '\n\n';
 }
 
-/** The whole result but the per-request samples (those are -o csv), as one JSON document. */
+/**
+ * The whole result but the per-request samples (those are -o csv), as one JSON document. Times are
+ * rounded to the microsecond (3 decimals of ms) and rates to 2 decimals, here only: the measurement
+ * goes no finer, and the programmatic result and summary stay exact.
+ */
 export function formatJson(result: LoadTestResult): string {
-  return JSON.stringify(summarize(result), null, 2) + '\n';
+  const s = summarize(result);
+  const rounded: LoadTestSummary = {
+    ...s,
+    totalMs: round(s.totalMs, 3),
+    requestsPerSec: round(s.requestsPerSec, 2),
+    slowestMs: s.slowestMs === null ? null : round(s.slowestMs, 3),
+    fastestMs: s.fastestMs === null ? null : round(s.fastestMs, 3),
+    averageMs: s.averageMs === null ? null : round(s.averageMs, 3),
+    histogram: s.histogram.map((b) => ({ ...b, markMs: round(b.markMs, 3) })),
+    latencyDistribution: s.latencyDistribution.map((p) => ({ ...p, latencyMs: round(p.latencyMs, 3) })),
+  };
+  return JSON.stringify(rounded, null, 2) + '\n';
+}
+
+function round(value: number, decimals: number): number {
+  const f = 10 ** decimals;
+  return Math.round(value * f) / f;
 }
 
 /**

@@ -3,6 +3,6 @@ export { runLoadTest, LOST_RESPONSE } from './run.js';
 export { summarize, PERCENTILES, type LoadTestSummary, type HistogramBucket } from './summarize.js';
 export { formatReport, renderSummary, formatJson, formatCsv, type FormatOptions } from './format.js';
 export { parseFlags, checkOptions, parseDuration, type LoadTestFlags, type OutputKind } from './flags.js';
-export { progressListeners, progressLine } from './progress.js';
+export { progressListeners, progressLine, stoppingLine } from './progress.js';
 export { colorEnabled, progressEnabled } from './terminal.js';
 export type { LoadTestOptions, LoadTestResult, LoadTestListeners, LoadTestProgress, LoadTestSamples } from './types.js';

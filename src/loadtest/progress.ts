@@ -9,7 +9,7 @@ export interface ProgressStream {
   write(chunk: string): boolean;
 }
 
-const CLEAR_LINE = '\r\x1b[2K';
+export const CLEAR_LINE = '\r\x1b[2K';
 
 /** `  340/1000 requests  1203/s  2xx 300  5xx 40  errors 2` */
 export function progressLine(p: LoadTestProgress, { color }: { color: boolean }): string {
@@ -21,6 +21,11 @@ export function progressLine(p: LoadTestProgress, { color }: { color: boolean })
   for (let cls = 1; cls <= 5; cls++) if (p.byClass[cls] > 0) parts.push(paint[cls](`${cls}xx ${p.byClass[cls]}`));
   if (p.errors > 0) parts.push(c.red(`errors ${p.errors}`));
   return parts.join('  ');
+}
+
+/** the first Ctrl-C's answer: `stopping: waiting for 3 requests in flight (Ctrl-C again to stop now)` */
+export function stoppingLine(inFlight: number): string {
+  return `stopping: waiting for ${inFlight} request${inFlight === 1 ? '' : 's'} in flight (Ctrl-C again to stop now)`;
 }
 
 export function progressListeners(stream: ProgressStream, opts: { color: boolean }): LoadTestListeners {

@@ -70,6 +70,7 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
   const inflightOf: Array<() => number> = [];
   let clientsDone = 0;
   let stopped = false;
+  let aborted = false;
   let endAt = 0;
   let markEnd: () => void = () => {};
   const ended = new Promise<void>((resolve) => (markEnd = resolve));
@@ -156,9 +157,14 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
   });
 
   const deadline = options.durationMs === undefined ? undefined : setTimeout(stop, options.durationMs);
-  const onAbort = (): void => stop();
+  const onAbort = (): void => {
+    // after the -z deadline the run is draining already: not stopped early, but still say so
+    if (!stopped) aborted = true;
+    stop();
+    listeners.stopping?.(inflightOf.reduce((sum, f) => sum + f(), 0));
+  };
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  if (options.signal?.aborted) stop();
+  if (options.signal?.aborted) onAbort();
   const ticker = listeners.progress
     ? setInterval(() => listeners.progress?.(rec.progress(total, performance.now() - startMs)), PROGRESS_EVERY_MS)
     : undefined;
@@ -194,7 +200,7 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
     wireBytes: rec.wireBytes,
     latencySumMs: rec.latencySumMs,
     samples: rec.samples(),
-    interrupted: stopped && options.durationMs === undefined,
+    interrupted: aborted,
   };
 }
 

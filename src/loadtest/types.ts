@@ -62,7 +62,7 @@ export interface LoadTestResult {
   /** sum of all response latencies (the average covers every response, even past the sample cap) */
   readonly latencySumMs: number;
   readonly samples: LoadTestSamples;
-  /** the run was stopped early (signal) */
+  /** the run was stopped early by the signal (not by the -z deadline) */
   readonly interrupted: boolean;
 }
 
@@ -81,6 +81,8 @@ export interface LoadTestProgress {
 export interface LoadTestListeners {
   /** about every 100 ms while the run goes */
   progress?(p: LoadTestProgress): void;
+  /** once, when the signal stops the run: how many requests are still in flight (they complete) */
+  stopping?(inFlight: number): void;
   /** once, when the last request has completed */
   end?(p: LoadTestProgress): void;
 }

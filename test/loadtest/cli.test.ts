@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +34,8 @@ function loadtest(...args: string[]): Promise<Run> {
 const badInput: Array<[string, string[], number, RegExp]> = [
   ['an invalid URL', ['not a url'], 2, /^error: invalid URL "not a url"$/m],
   ['a URL that is not http', ['ftp://127.0.0.1/'], 2, /only http:\/\/ and https:\/\//],
-  ['-c larger than -n', ['-n', '10', '-c', '50', 'http://127.0.0.1:9/'], 2, /^error: -n cannot be less than -c \(-n 10, -c 50\)$/m],
+  ['-c larger than -n', ['-n', '10', '-c', '50', 'http://127.0.0.1:9/'], 2, /^error: -n cannot be less than -c \(-n 10, -c 50\)\n$/],
+  ['-n below the default -c', ['-n', '5', 'http://127.0.0.1:9/'], 2, /^error: -n cannot be less than -c \(-n 5, -c 50\)\n {2}-c defaults to 50; add -c 5 to run 5 requests\n$/],
   ['a header without a colon', ['-H', 'X-Lab yes', 'http://127.0.0.1:9/'], 2, /^error: -H: "X-Lab yes" is not a header; write it as "Name: value"$/m],
   ['a missing -D file', ['-D', '/nonexistent/body.json', 'http://127.0.0.1:9/'], 2, /^error: -D: cannot read the body file "\/nonexistent\/body.json": no such file$/m],
   ['a negative -n', ['-n', '-5', 'http://127.0.0.1:9/'], 2, /^error: -n and -c cannot be smaller than 1 \(got -n -5\)$/m],
@@ -134,7 +135,9 @@ test('Ctrl-C stops sending, prints the report of what was sent, exit 130', async
   try {
     const child = spawn(process.execPath, [cli, 'loadtest', '-n', '1000000', '-c', '2', server.url]);
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     while (server.received < 5) await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGINT');
     const [code] = (await once(child, 'exit')) as [number];
@@ -142,7 +145,57 @@ test('Ctrl-C stops sending, prints the report of what was sent, exit 130', async
     assert.match(stdout, /Note: {2}stopped early: \d+ of 1000000 requests sent\./);
     const [, count] = /\[200\]\t(\d+) responses/.exec(stdout) ?? [];
     assert.equal(Number(count), server.received);
+    assert.match(stderr, /^stopping: waiting for [0-2] requests? in flight \(Ctrl-C again to stop now\)\ninterrupted after \d+ requests\n$/);
   } finally {
     await server.close();
   }
+});
+
+test('Ctrl-C during -z with slow answers: says what it waits for, then the report, then the closing line (no "error:")', async () => {
+  const server = await startCountingServer(() => ({ status: 200, delayMs: 400 }));
+  const dir = mkdtempSync(join(tmpdir(), 'sol-loadtest-'));
+  // stdout and stderr into one file, so their order is the order they were written in
+  const file = join(dir, 'out.txt');
+  const fd = openSync(file, 'w');
+  try {
+    const child = spawn(process.execPath, [cli, 'loadtest', '-z', '20s', '-c', '2', server.url], { stdio: ['ignore', fd, fd] });
+    while (server.received < 2) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGINT');
+    const [code] = (await once(child, 'exit')) as [number];
+    assert.equal(code, 130);
+    const out = readFileSync(file, 'utf8');
+    const stopping = out.indexOf('stopping: waiting for 2 requests in flight (Ctrl-C again to stop now)\n');
+    const report = out.indexOf('Summary:');
+    const closing = out.indexOf('\ninterrupted after 2 requests\n');
+    assert.ok(stopping === 0 && report > stopping && closing > report, out);
+    assert.match(out, /Note: {2}stopped early: 2 requests sent\./);
+    assert.match(out, /\[200\]\t2 responses/);
+    assert.doesNotMatch(out, /error:/);
+  } finally {
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+    await server.close();
+  }
+});
+
+test("--json's Total covers the server's span from the first request to the last response", async () => {
+  const server = await startCountingServer((nth) => ({ status: 200, delayMs: nth <= 3 ? 200 : 1 }));
+  try {
+    const r = await loadtest('--json', '-n', '30', '-c', '3', server.url);
+    assert.equal(r.code, 0);
+    const { totalMs } = JSON.parse(r.stdout) as { totalMs: number };
+    // two processes, one monotonic clock rate: durations compare
+    assert.ok(server.lastResponseAt - server.firstRequestAt <= totalMs, `server span ${server.lastResponseAt - server.firstRequestAt} ms > Total ${totalMs} ms`);
+  } finally {
+    await server.close();
+  }
+});
+
+test('--help shows the defaults plainly', async () => {
+  const r = await loadtest('--help');
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /-n <requests> +number of requests to run \(default: 200\)\n/);
+  assert.match(r.stdout, /-c <concurrency> +number of workers to run concurrently \(default: 50\)\n/);
+  assert.match(r.stdout, /-t <seconds> +timeout of each request in seconds, 0: none \(default: 20\)\n/);
+  assert.doesNotMatch(r.stdout, /\(default: "\d+"\)|\) \(default/);
 });

@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 
 /** 'close': end the connection unanswered (FIN); 'reset': abort it (RST); 'hang': never answer */
 export type Behaviour = (
@@ -29,6 +30,9 @@ export interface CountingServer {
   readonly hung: number;
   readonly bodies: string[];
   readonly headers: IncomingMessage['headers'][];
+  /** performance.now() when the first request arrived, and when the last response was finished */
+  readonly firstRequestAt: number;
+  readonly lastResponseAt: number;
   close(): Promise<void>;
 }
 
@@ -45,10 +49,13 @@ export async function startCountingServer(behaviour: Behaviour = everyThird502, 
   let connections = 0;
   let resets = 0;
   let hung = 0;
+  let firstRequestAt = NaN;
+  let lastResponseAt = NaN;
   const body = Buffer.from('hello world\n');
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const nth = ++received;
+    if (nth === 1) firstRequestAt = performance.now();
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -70,7 +77,7 @@ export async function startCountingServer(behaviour: Behaviour = everyThird502, 
       const answer = (): void => {
         statusCounts[what.status] = (statusCounts[what.status] ?? 0) + 1;
         res.writeHead(what.status, { 'content-type': 'text/plain', 'content-length': body.length, ...(what.connectionClose ? { connection: 'close' } : {}) });
-        res.end(body);
+        res.end(body, () => (lastResponseAt = performance.now()));
       };
       if (what.delayMs) {
         const t = setTimeout(() => {
@@ -107,6 +114,12 @@ export async function startCountingServer(behaviour: Behaviour = everyThird502, 
     },
     bodies,
     headers,
+    get firstRequestAt() {
+      return firstRequestAt;
+    },
+    get lastResponseAt() {
+      return lastResponseAt;
+    },
     async close() {
       for (const t of timers) clearTimeout(t);
       for (const s of sockets) s.destroy();

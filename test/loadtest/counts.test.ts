@@ -161,3 +161,50 @@ test('the method, body and headers reach the server', async () => {
     await server.close();
   }
 });
+
+test("Total covers the server's whole span, from before the first request to the last response, slow first answers included", async () => {
+  // the first answers are slow, as a cold start's are
+  const server = await startCountingServer((nth) => ({ status: 200, delayMs: nth <= 4 ? 150 : 1 }));
+  try {
+    const r = await runLoadTest(options(server.url, 40, 4));
+    assert.equal(r.responses, 40);
+    // one monotonic clock: the run started before the server saw a request, ended after it answered the last
+    assert.ok(server.lastResponseAt - server.firstRequestAt <= r.durationMs, `server span ${server.lastResponseAt - server.firstRequestAt} ms > Total ${r.durationMs} ms`);
+    const { count, offsetMs, latencyMs } = r.samples;
+    for (let i = 0; i < count; i++) {
+      assert.ok(offsetMs[i] >= 0, `request ${i} started before the run`);
+      assert.ok(offsetMs[i] + latencyMs[i] <= r.durationMs, `request ${i} ended after the run`);
+    }
+  } finally {
+    await server.close();
+  }
+});
+
+test('nothing of the run is left once it resolves: no socket, no timer keeps the process alive', async () => {
+  const server = await startCountingServer((nth) => ({ status: 200, delayMs: nth <= 3 ? 100 : 1 }));
+  try {
+    await runLoadTest(options(server.url, 30, 3, { timeoutSec: 20 }));
+  } finally {
+    await server.close();
+  }
+  const left = process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'Timeout');
+  assert.deepEqual(left, []);
+});
+
+test('an abort says at once how many requests are still in flight', async () => {
+  const server = await startCountingServer(() => ({ status: 200, delayMs: 300 }));
+  try {
+    const stop = new AbortController();
+    const inFlight: number[] = [];
+    const run = runLoadTest(options(server.url, 1, 4, { durationMs: 20_000, signal: stop.signal }), { stopping: (n) => inFlight.push(n) });
+    while (server.received < 4) await new Promise((r) => setTimeout(r, 10));
+    stop.abort();
+    assert.deepEqual(inFlight, [4]);
+    const r = await run;
+    assert.equal(r.interrupted, true);
+    assert.equal(r.sent, 4);
+    assert.equal(r.responses, 4);
+  } finally {
+    await server.close();
+  }
+});

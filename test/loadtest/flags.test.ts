@@ -53,3 +53,15 @@ test('programmatic options are checked too', () => {
   assert.throws(() => checkOptions({ ...ok, url: 'nope' }), UsageError);
   assert.doesNotThrow(() => checkOptions({ ...ok, requests: 1, concurrency: 5, durationMs: 100 }));
 });
+
+test('-n below the hidden -c default: hey\'s rule, and a hint only when -c was not given', () => {
+  assert.throws(
+    () => parseFlags('http://h/', { n: '5' }),
+    (e: UsageError) => e.message === '-n cannot be less than -c (-n 5, -c 50)' && e.hint === '-c defaults to 50; add -c 5 to run 5 requests',
+  );
+  assert.throws(
+    () => parseFlags('http://h/', { n: '5', c: '50' }),
+    (e: UsageError) => e.message === '-n cannot be less than -c (-n 5, -c 50)' && e.hint === undefined,
+  );
+  assert.equal(parseFlags('http://h/', { n: '5', c: '5' }).options.requests, 5);
+});

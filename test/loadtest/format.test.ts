@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { formatCsv, formatJson, formatReport } from '../../src/loadtest/format.js';
-import { progressLine, progressListeners } from '../../src/loadtest/progress.js';
+import { progressLine, progressListeners, stoppingLine } from '../../src/loadtest/progress.js';
 import { histogram, summarize } from '../../src/loadtest/summarize.js';
 import { colorEnabled, progressEnabled } from '../../src/loadtest/terminal.js';
 import type { LoadTestResult } from '../../src/loadtest/types.js';
@@ -91,6 +91,22 @@ test('--json: the whole summary, counts included', () => {
   assert.equal(j.slowestMs, 11.2);
 });
 
+test('--json rounds times to the microsecond and rates to 2 decimals; the summary stays exact', () => {
+  const noisy = { ...fixture(), durationMs: 8.165825999999981, latencySumMs: 10.000000000000002 };
+  const j = JSON.parse(formatJson(noisy)) as { totalMs: number; requestsPerSec: number; averageMs: number; histogram: Array<{ markMs: number }> };
+  assert.equal(j.totalMs, 8.166);
+  assert.equal(j.requestsPerSec, 1469.54);
+  assert.equal(j.averageMs, 1);
+  for (const b of j.histogram) assert.equal(b.markMs, Math.round(b.markMs * 1000) / 1000);
+  assert.doesNotMatch(formatJson(noisy), /\d\.\d{4,}/);
+  assert.equal(summarize(noisy).totalMs, 8.165825999999981);
+});
+
+test('an interrupted -z run says how many were sent, without a total', () => {
+  const text = formatReport({ ...fixture(), requested: null, interrupted: true }, { color: false });
+  assert.match(text, /Note: {2}stopped early: 12 requests sent\./);
+});
+
 test('an interrupted run says so; the distributions say when they are sampled', () => {
   const text = formatReport({ ...fixture(), interrupted: true, responses: 2_000_000, sent: 2_000_002 }, { color: false });
   assert.match(text, /Note: {2}stopped early: 2000002 of 12 requests sent\./);
@@ -117,6 +133,11 @@ test('the progress line: done/total, rate so far, counts by class', () => {
   l.progress?.(p);
   l.end?.(p);
   assert.deepEqual(written, ['\r\x1b[2K  340/1000 requests  340/s  2xx 300  5xx 40  errors 2', '\r\x1b[2K']);
+});
+
+test('the first Ctrl-C says what it waits for', () => {
+  assert.equal(stoppingLine(3), 'stopping: waiting for 3 requests in flight (Ctrl-C again to stop now)');
+  assert.equal(stoppingLine(1), 'stopping: waiting for 1 request in flight (Ctrl-C again to stop now)');
 });
 
 test('colour and progress only on a terminal; no colour with NO_COLOR', () => {
