@@ -21,14 +21,15 @@ program
   .command('emulator')
   .description('the embedded cloud: in the foreground with a request log, or start|stop|status of the background one')
   .argument('[action]', 'start | stop | status (none: run in the foreground)')
-  .option('--port <n>', 'port to listen on (0: any free port)')
+  .option('--port <n>', 'port to listen on, 0 to 65535 (0: any free port; default 4566)')
   .option('--host <host>', 'address to bind', '127.0.0.1')
-  .option('--state-dir <dir>', 'where the cloud keeps its state')
-  .option('--workspace <dir>', "a lab workspace: use its state dir (<workspace>/.lab/state)")
-  .option('--speed <n>', 'run cloud timers N times faster', '1')
+  .option('--workspace <dir>', 'a lab workspace: use its state dir, <workspace>/.lab/state (default: lab-workspace, as deploy and status)')
+  .option('--state-dir <dir>', 'where the cloud keeps its state, instead of a workspace\'s')
+  .option('--speed <n>', 'run cloud timers N times faster: above 0, at most 10000', '1')
   .addOption(new Option('--throttle-status <code>', 'status API Gateway answers for a throttled invocation').choices(['500', '502']).default('500'))
-  .option('--account-concurrency <n>', "the account's concurrent executions limit", '1000')
-  .option('--quiet', 'no request log')
+  .option('--account-concurrency <n>', "the account's concurrent executions limit: at least 100 (Lambda keeps 100 unreserved), at most 1000000", '1000')
+  .option('--quiet', 'foreground: no request log')
+  .option('--log-requests', 'start: log every request to <state dir>/emulator.log (default: failed ones only)')
   .action(async (action: string | undefined, opts: Record<string, unknown>) => {
     const { emulatorCommand } = await import('./commands/emulator.js');
     await emulatorCommand(action, opts);

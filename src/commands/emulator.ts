@@ -2,11 +2,14 @@
  * `serverless-ops-lab emulator [start|stop|status]`: the embedded cloud in the foreground with a
  * request log, or the background one that lab commands share.
  */
+import { resolve } from 'node:path';
 import { LabError, UsageError } from '../errors.js';
 import { emulatorStatus, ensureEmulator, stopEmulator } from '../emulator/daemon.js';
-import { DEFAULT_PORT, defaultStateDir, serveUntilSignal } from '../emulator/main.js';
-import type { RequestLogEntry } from '../emulator/server.js';
+import { DEFAULT_PORT, DEFAULT_WORKSPACE, defaultStateDir, serveUntilSignal } from '../emulator/main.js';
+import { formatLine, formatRequest, type LogStyle } from '../emulator/request-log.js';
 import { labVersion } from '../emulator/version.js';
+
+export { formatRequest } from '../emulator/request-log.js';
 
 interface EmulatorFlags {
   port?: number;
@@ -16,6 +19,7 @@ interface EmulatorFlags {
   throttleStatus: 500 | 502;
   accountConcurrency: number;
   quiet: boolean;
+  logRequests: boolean;
 }
 
 export async function emulatorCommand(action: string | undefined, opts: Record<string, unknown>): Promise<void> {
@@ -31,6 +35,7 @@ export async function emulatorCommand(action: string | undefined, opts: Record<s
         speed: flags.speed,
         throttleStatus: flags.throttleStatus,
         accountConcurrency: flags.accountConcurrency,
+        logRequests: flags.logRequests,
       });
       const how = emu.reused ? 'reused the running emulator' : 'started the emulator';
       process.stdout.write(`${emu.endpoint}\n`);
@@ -44,7 +49,7 @@ export async function emulatorCommand(action: string | undefined, opts: Record<s
       const status = await emulatorStatus(flags.stateDir);
       if (!status.running) {
         const why = status.stale ? ` (a stale record of pid ${status.stale.pid} was found)` : '';
-        throw new LabError(`no emulator is running for ${flags.stateDir}${why}`);
+        throw new LabError(`no emulator is running for ${flags.stateDir}${why}`, undefined, ELSEWHERE);
       }
       process.stdout.write(`${status.endpoint} pid ${status.pid} (${status.record.mode}, speed ${status.record.speed}, since ${status.record.startedAt})\n`);
       return;
@@ -52,8 +57,8 @@ export async function emulatorCommand(action: string | undefined, opts: Record<s
     case 'stop': {
       const result = await stopEmulator(flags.stateDir);
       if (result.stopped) process.stdout.write(`stopped the emulator (pid ${result.pid})\n`);
-      else if (result.stale) process.stdout.write(`no emulator was running; removed a stale record (pid ${result.pid})\n`);
-      else process.stdout.write(`no emulator is running for ${flags.stateDir}\n`);
+      else if (result.stale) process.stdout.write(`no emulator was running for ${flags.stateDir}; removed a stale record (pid ${result.pid})\n`);
+      else process.stdout.write(`no emulator is running for ${flags.stateDir} (${ELSEWHERE})\n`);
       return;
     }
     default:
@@ -61,9 +66,18 @@ export async function emulatorCommand(action: string | undefined, opts: Record<s
   }
 }
 
+const ELSEWHERE = 'another workspace? pass --workspace DIR or --state-dir DIR';
+
+/**
+ * The foreground emulator: banner, request log and shutdown line all on stdout, in order, the
+ * endpoint on the first line. A clean shutdown after Ctrl-C or SIGTERM exits 0 (stopping is what
+ * was asked for); a second signal forces the exit (130 for Ctrl-C, see serveUntilSignal).
+ */
 async function foreground(flags: EmulatorFlags): Promise<void> {
-  const paint = colours(process.stdout.isTTY === true && !process.env.NO_COLOR);
-  await serveUntilSignal(
+  const tty = process.stdout.isTTY === true;
+  const style: LogStyle = { colour: tty && !process.env.NO_COLOR, time: tty };
+  const out = stdoutLines();
+  const signal = await serveUntilSignal(
     {
       stateDir: flags.stateDir,
       port: flags.port ?? DEFAULT_PORT,
@@ -72,63 +86,90 @@ async function foreground(flags: EmulatorFlags): Promise<void> {
       throttleStatus: flags.throttleStatus,
       accountConcurrency: flags.accountConcurrency,
       mode: 'foreground',
-      onRequest: flags.quiet ? undefined : (e) => process.stdout.write(`${formatRequest(e, paint)}\n`),
+      onRequest: flags.quiet ? undefined : (e) => out(formatRequest(e, style)),
     },
     (emu) => {
-      process.stdout.write(`serverless-ops-lab emulator ${labVersion} listening on ${emu.server.endpoint}\n`);
-      process.stderr.write(`state ${emu.record.stateDir}, speed ${flags.speed}x; Ctrl-C to stop\n`);
+      out(formatLine(`serverless-ops-lab emulator ${labVersion} listening on ${emu.server.endpoint}`, style));
+      out(formatLine(`state ${emu.record.stateDir}, speed ${flags.speed}x; Ctrl-C to stop`, style));
     },
   );
-  process.stderr.write('emulator stopped\n');
+  // on a terminal, write over the `^C` it echoed
+  out(`${tty && signal === 'SIGINT' ? '\r' : ''}${formatLine('emulator stopped', style)}`);
 }
 
-/** `service operation status ms`, aligned */
-export function formatRequest(e: RequestLogEntry, paint = colours(false)): string {
-  const status = String(e.status);
-  const coloured = e.status >= 500 ? paint.red(status) : e.status >= 400 ? paint.yellow(status) : paint.green(status);
-  const operation = e.operation === '-' && e.service !== 'health' ? `${e.method} ${e.path}` : e.operation;
-  return `${e.service.padEnd(11)} ${operation.padEnd(34)} ${coloured} ${paint.dim(`${e.ms.toFixed(0)}ms`)}`;
-}
-
-function colours(on: boolean) {
-  const wrap = (code: number) => (s: string) => (on ? `\u001b[${code}m${s}\u001b[39m` : s);
-  return { red: wrap(31), green: wrap(32), yellow: wrap(33), dim: on ? (s: string) => `\u001b[2m${s}\u001b[22m` : (s: string) => s };
-}
-
-function readFlags(opts: Record<string, unknown>): EmulatorFlags {
-  const workspace = opts.workspace === undefined ? undefined : String(opts.workspace);
-  const stateDir = opts.stateDir === undefined ? defaultStateDir(workspace) : String(opts.stateDir);
-  if (opts.stateDir !== undefined && workspace !== undefined) {
-    throw new UsageError('use either --state-dir or --workspace, not both');
-  }
-  return {
-    port: opts.port === undefined ? undefined : integer('--port', opts.port, 0, 65535),
-    host: String(opts.host ?? '127.0.0.1'),
-    stateDir,
-    speed: positive('--speed', opts.speed ?? '1'),
-    throttleStatus: throttle(opts.throttleStatus ?? '500'),
-    accountConcurrency: integer('--account-concurrency', opts.accountConcurrency ?? '1000', 1, 1_000_000),
-    quiet: opts.quiet === true,
+/**
+ * Lines to stdout that survive its reader going away (`| head`, a `| tee` ended by the same
+ * Ctrl-C): EPIPE stops the log, never the emulator or its exit code.
+ */
+function stdoutLines(): (line: string) => void {
+  let open = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    open = false;
+    if (err.code !== 'EPIPE') process.stderr.write(`emulator: the request log stopped: ${err.message}\n`);
+  });
+  return (line) => {
+    if (open) process.stdout.write(`${line}\n`);
   };
 }
 
-function integer(flag: string, raw: unknown, min: number, max: number): number {
-  const text = String(raw).trim();
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got '${String(raw)}'`);
-  return n;
+/** every numeric flag, its range and the reason for it; the help texts in src/cli.ts state the same */
+const NUMBERS = {
+  port: { flag: '--port', whole: true, min: 0, max: 65535, range: 'a whole number from 0 to 65535 (0: any free port)' },
+  speed: { flag: '--speed', whole: false, min: 0, minExclusive: true, max: 10_000, range: 'a number above 0 and at most 10000' },
+  accountConcurrency: {
+    flag: '--account-concurrency',
+    whole: true,
+    min: 100,
+    max: 1_000_000,
+    // https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html: "Lambda reserves 100
+    // units of concurrency for functions without reserved concurrency"
+    range: 'a whole number of at least 100 (Lambda keeps 100 unreserved) and at most 1000000',
+    below: 'a whole number of at least 100 (Lambda keeps 100 unreserved)',
+  },
+} as const;
+
+interface NumberRule {
+  flag: string;
+  whole: boolean;
+  min: number;
+  minExclusive?: boolean;
+  max: number;
+  range: string;
+  /** a shorter wording when the value is only too small or not a whole number */
+  below?: string;
 }
 
-function positive(flag: string, raw: unknown): number {
-  const n = Number(String(raw).trim());
-  if (String(raw).trim() === '' || !Number.isFinite(n) || n <= 0 || n > 10_000) {
-    throw new UsageError(`${flag} must be a number above 0 (at most 10000), got '${String(raw)}'`);
+/** the one place a numeric flag is read: a UsageError (exit 2) naming the flag and its range */
+export function numberFlag(rule: NumberRule, raw: unknown): number {
+  const text = String(raw).trim();
+  const n = Number(text);
+  const shaped = rule.whole ? /^\d+$/.test(text) : text !== '' && Number.isFinite(n);
+  const tooSmall = rule.minExclusive ? n <= rule.min : n < rule.min;
+  if (shaped && !tooSmall && n <= rule.max) return n;
+  const wording = shaped && n > rule.max ? rule.range : (rule.below ?? rule.range);
+  throw new UsageError(`${rule.flag} must be ${wording}, got ${text === '' ? 'nothing' : text}`);
+}
+
+function readFlags(opts: Record<string, unknown>): EmulatorFlags {
+  if (opts.stateDir !== undefined && opts.workspace !== undefined) {
+    throw new UsageError('use either --state-dir or --workspace, not both');
   }
-  return n;
+  // the same workspace `deploy` and `status` default to, so all of them find one emulator
+  const stateDir = opts.stateDir !== undefined ? resolve(String(opts.stateDir)) : defaultStateDir(String(opts.workspace ?? DEFAULT_WORKSPACE));
+  return {
+    port: opts.port === undefined ? undefined : numberFlag(NUMBERS.port, opts.port),
+    host: String(opts.host ?? '127.0.0.1'),
+    stateDir,
+    speed: numberFlag(NUMBERS.speed, opts.speed ?? '1'),
+    throttleStatus: throttle(opts.throttleStatus ?? '500'),
+    accountConcurrency: numberFlag(NUMBERS.accountConcurrency, opts.accountConcurrency ?? '1000'),
+    quiet: opts.quiet === true,
+    logRequests: opts.logRequests === true,
+  };
 }
 
 function throttle(raw: unknown): 500 | 502 {
   const s = String(raw);
   if (s === '500' || s === '502') return Number(s) as 500 | 502;
-  throw new UsageError(`--throttle-status must be 500 or 502, got '${s}'`);
+  throw new UsageError(`--throttle-status must be 500 or 502, got ${s}`);
 }

@@ -4,13 +4,14 @@
  * The deployer and the lab use `ensureEmulator`; `emulator start|stop|status` too.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LabError } from '../errors.js';
 import { DEFAULT_PORT, type EmulatorProcessOptions } from './main.js';
 import { LOG_FILE, fetchHealth, liveRecord, pidAlive, readRecord, removeRecord, type ProcessRecord } from './process-record.js';
+import { prepareStateDir, stateDirError } from './state-dir.js';
 
 export interface EnsureEmulatorOptions {
   stateDir: string;
@@ -22,6 +23,8 @@ export interface EnsureEmulatorOptions {
   accountConcurrency?: number;
   /** how long to wait for the child to answer its health URL (default 20 s) */
   startTimeoutMs?: number;
+  /** log every request to emulator.log, not only the failed ones */
+  logRequests?: boolean;
 }
 
 export interface EnsuredEmulator {
@@ -38,16 +41,13 @@ export type EmulatorStatus =
   | { running: false; stale?: ProcessRecord };
 
 const LOCK_FILE = 'emulator-start.lock';
-const MAX_LOG_BYTES = 5 * 1024 * 1024;
+/** at a start, a log over this size becomes emulator.log.1 (replacing the previous one) */
+const MAX_LOG_BYTES = 2 * 1024 * 1024;
 
 /** The running emulator of `stateDir`, or a new detached one. */
 export async function ensureEmulator(opts: EnsureEmulatorOptions): Promise<EnsuredEmulator> {
-  const stateDir = resolve(opts.stateDir);
-  try {
-    mkdirSync(stateDir, { recursive: true });
-  } catch (err) {
-    throw new LabError(`cannot use state dir ${stateDir}: ${(err as NodeJS.ErrnoException).code ?? String(err)} (it must be a writable folder)`);
-  }
+  // bounded mkdir and a write probe, never a recursive mkdir that can spin (see state-dir.ts)
+  const stateDir = prepareStateDir(opts.stateDir);
   const existing = await liveRecord(stateDir);
   if (existing.record) return reused(existing.record);
 
@@ -77,6 +77,7 @@ async function spawnEmulator(stateDir: string, opts: EnsureEmulatorOptions): Pro
     throttleStatus: opts.throttleStatus ?? 500,
     accountConcurrency: opts.accountConcurrency ?? 1000,
     mode: 'background',
+    logRequests: opts.logRequests === true,
   };
   const logPath = join(stateDir, LOG_FILE);
   const logStart = rotateLog(logPath);
@@ -173,7 +174,7 @@ function rotateLog(path: string): number {
   try {
     const size = statSync(path).size;
     if (size <= MAX_LOG_BYTES) return size;
-    rmSync(path, { force: true });
+    renameSync(path, `${path}.1`);
   } catch {
     // no log yet
   }
@@ -192,25 +193,34 @@ function lastError(logPath: string, from: number): string | undefined {
   }
 }
 
+/**
+ * One starter at a time per state dir. Bounded: a live holder is waited for up to 30 s, a dead or
+ * unreadable one is taken over; every pass either sleeps or removes the lock, and the number of
+ * passes is capped, so a lock that cannot be created or removed ends in an error, not a spin.
+ */
 async function acquireStartLock(stateDir: string): Promise<() => void> {
   const lockPath = join(stateDir, LOCK_FILE);
   const deadline = Date.now() + 30_000;
-  for (;;) {
+  for (let attempt = 0; attempt < 400; attempt++) {
     try {
       writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
       return () => rmSync(lockPath, { force: true });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new LabError(`cannot use state dir ${stateDir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-      }
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw stateDirError(stateDir, err);
     }
     const holder = Number(safeRead(lockPath));
-    if (!Number.isInteger(holder) || !pidAlive(holder) || Date.now() > deadline) {
-      rmSync(lockPath, { force: true });
+    // pid 0 or below would address a process group, never a holder
+    if (!Number.isInteger(holder) || holder <= 0 || !pidAlive(holder) || Date.now() > deadline) {
+      try {
+        rmSync(lockPath, { force: true });
+      } catch (err) {
+        throw stateDirError(stateDir, err);
+      }
       continue;
     }
     await sleep(100);
   }
+  throw new LabError(`cannot take the start lock ${lockPath}; remove it if no lab command is running`);
 }
 
 function safeRead(path: string): string {

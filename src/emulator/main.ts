@@ -3,14 +3,15 @@
  * shuts down cleanly (workers ended, state flushed). Used in the foreground by `emulator`, and run
  * directly as the detached background child by daemon.ts (`node main.js '<json options>'`).
  */
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, LabError } from '../errors.js';
 import { ScaledClock } from './core/clock.js';
 import { StateStore } from './core/store.js';
 import { liveRecord, removeRecord, writeRecord, type ProcessRecord } from './process-record.js';
+import { formatRequest } from './request-log.js';
 import { createEmulatorServer, type EmulatorServer, type RequestLogEntry } from './server.js';
+import { prepareStateDir, stateDirError } from './state-dir.js';
 import { labVersion } from './version.js';
 import { wireServices } from './wiring.js';
 
@@ -25,15 +26,20 @@ export interface EmulatorProcessOptions {
   mode: 'foreground' | 'background';
   /** when `port` is taken, take any free port instead of failing (the background default) */
   portFallback?: boolean;
+  /** background: log every request, not only the failed ones (5xx) */
+  logRequests?: boolean;
   onRequest?: (entry: RequestLogEntry) => void;
   log?: (line: string) => void;
 }
 
 export const DEFAULT_PORT = 4566;
 
-/** `<workspace>/.lab/state`, or a per-user folder */
-export function defaultStateDir(workspace?: string): string {
-  return workspace ? resolve(workspace, '.lab', 'state') : join(homedir(), '.serverless-ops-lab', 'state');
+/** the workspace `deploy` and `status` use when given none */
+export const DEFAULT_WORKSPACE = 'lab-workspace';
+
+/** `<workspace>/.lab/state`: the state dir the lab commands of that workspace use (src/lab/workspace.ts) */
+export function defaultStateDir(workspace: string = DEFAULT_WORKSPACE): string {
+  return resolve(workspace, '.lab', 'state');
 }
 
 export interface RunningEmulator {
@@ -90,7 +96,12 @@ export async function startEmulatorProcess(opts: EmulatorProcessOptions): Promis
     version: labVersion,
     startedAt: new Date().toISOString(),
   };
-  writeRecord(stateDir, record);
+  try {
+    writeRecord(stateDir, record);
+  } catch (err) {
+    await server.close();
+    throw stateDirError(stateDir, err);
+  }
   let stopping: Promise<void> | undefined;
   return {
     server,
@@ -103,11 +114,12 @@ export async function startEmulatorProcess(opts: EmulatorProcessOptions): Promis
 }
 
 function openStore(stateDir: string): StateStore {
+  // made here, with a bound, before StateStore's own recursive mkdir sees it (see state-dir.ts)
+  prepareStateDir(stateDir);
   try {
     return new StateStore(stateDir);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new LabError(`cannot use state dir ${stateDir}: ${e.code ?? e.message} (it must be a writable folder)`);
+    throw stateDirError(stateDir, err);
   }
 }
 
@@ -125,10 +137,14 @@ function bindError(err: unknown, opts: EmulatorProcessOptions): never {
  * Serve until SIGINT or SIGTERM, then shut down. `onListening` gets the endpoint first thing.
  * The signal handlers are in place before the port is bound, so a signal that arrives right after
  * the endpoint is printed still shuts down cleanly. A second signal ends the process at once.
+ * Resolves with the signal that stopped it; the caller exits 0, since stopping was what was asked.
  */
-export async function serveUntilSignal(opts: EmulatorProcessOptions, onListening: (emu: RunningEmulator) => void): Promise<void> {
+export async function serveUntilSignal(
+  opts: EmulatorProcessOptions,
+  onListening: (emu: RunningEmulator) => void,
+): Promise<NodeJS.Signals | undefined> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  let signalled = false;
+  let signalled: NodeJS.Signals | undefined;
   let wake: () => void = () => undefined;
   const stopRequested = new Promise<void>((resolve) => (wake = resolve));
   const onSignal = (signal: NodeJS.Signals) => {
@@ -136,7 +152,7 @@ export async function serveUntilSignal(opts: EmulatorProcessOptions, onListening
       // the user insists: do not wait for a stuck shutdown hook
       process.exit(signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.failed);
     }
-    signalled = true;
+    signalled = signal;
     wake();
   };
   // a bug in one service must not take the whole cloud down with it; the request pipeline already
@@ -151,6 +167,7 @@ export async function serveUntilSignal(opts: EmulatorProcessOptions, onListening
     if (!signalled) onListening(emu);
     await stopRequested;
     await emu.stop().catch((err) => log(`emulator: shutdown failed: ${(err as Error)?.message ?? String(err)}`));
+    return signalled;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -159,16 +176,21 @@ export async function serveUntilSignal(opts: EmulatorProcessOptions, onListening
   }
 }
 
-/** the detached background child: options as JSON in argv[2], output to the log file daemon.ts opened */
+/**
+ * The detached background child: options as JSON in argv[2], output to the log file daemon.ts
+ * opened. It logs its lifecycle and the failed requests (5xx) only, so a load test of thousands of
+ * requests does not grow the log by megabytes; `emulator start --log-requests` logs them all.
+ */
 async function runAsBackgroundChild(json: string): Promise<void> {
   const opts = JSON.parse(json) as EmulatorProcessOptions;
   const line = (text: string) => process.stdout.write(`${new Date().toISOString()} ${text}\n`);
+  const everything = opts.logRequests === true;
   await serveUntilSignal(
     { ...opts, mode: 'background', log: line, onRequest: (e) => {
         // the health checks of ensureEmulator/status would drown the log
-        if (e.service !== 'health') line(`${e.service} ${e.operation} ${e.status} ${e.ms.toFixed(0)}ms`);
+        if (e.service !== 'health' && (everything || e.status >= 500)) line(formatRequest(e));
       } },
-    (emu) => line(`serverless-ops-lab emulator ${labVersion} listening on ${emu.server.endpoint} (pid ${process.pid}, state ${emu.record.stateDir})`),
+    (emu) => line(`serverless-ops-lab emulator ${labVersion} listening on ${emu.server.endpoint} (pid ${process.pid}, state ${emu.record.stateDir}${everything ? '' : '; logs failed requests only'})`),
   );
   line('emulator stopped');
 }

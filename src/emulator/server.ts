@@ -15,6 +15,7 @@ import { codecFor } from './protocols/codecs.js';
 import { detectService, signingScope } from './protocols/detect.js';
 import { restJsonCodec } from './protocols/rest-json.js';
 import type { FrontDoor, ParsedCall, ProtocolCodec, WireRequest, WireResponse } from './protocols/types.js';
+import { resourceOf } from './request-log.js';
 import { labVersion } from './version.js';
 
 /** What the server serves. Built once the endpoint is known, so port 0 works (see wiring.ts). */
@@ -37,6 +38,10 @@ export interface RequestLogEntry {
   status: number;
   ms: number;
   requestId: string;
+  /** a failed request: AWS's error code (`ResourceNotFoundException`) */
+  errorCode?: string;
+  /** a failed call: what it named, e.g. `fn:live` (see request-log.ts) */
+  resource?: string;
 }
 
 export interface EmulatorServerOptions {
@@ -76,6 +81,8 @@ interface Exchange {
   call?: ParsedCall;
   output?: unknown;
   logService: string;
+  /** set by the error step */
+  errorCode?: string;
 }
 
 type Step = (x: Exchange) => Promise<WireResponse | undefined> | WireResponse | undefined;
@@ -194,12 +201,15 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
       // https://docs.aws.amazon.com/lambda/latest/api/CommonErrors.html (InternalFailure, 500)
       serviceError = new ServiceError('InternalFailure', 'The request processing has failed because of an unknown error.', 500);
     }
+    x.errorCode = serviceError.code;
     const codec = x.codec ?? restJsonCodec;
     const service = x.service ?? { id: '-', signingName: '-', protocols: ['restJson1'], operations: [] };
     return codec.serializeError(serviceError, service, x.requestId, x.call?.operation);
   }
 
-  function logEntry(x: Exchange, status: number): RequestLogEntry {
+  /** built only when someone logs; a front door's own error answers name their type in a header */
+  function logEntry(x: Exchange, status: number, response?: WireResponse): RequestLogEntry {
+    const failed = status >= 400;
     return {
       method: x.raw.method ?? '-',
       path: x.wire?.path ?? x.raw.url ?? '-',
@@ -208,6 +218,8 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
       status,
       ms: performance.now() - x.started,
       requestId: x.requestId,
+      errorCode: x.errorCode ?? (failed ? response?.headers['x-amzn-ErrorType'] : undefined),
+      resource: failed && x.call ? resourceOf(x.call.input) : undefined,
     };
   }
 
@@ -226,7 +238,7 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
     }
     response ??= errorResponse(x, new Error('the pipeline gave no answer'));
     write(res, response, x.requestId);
-    options.onRequest?.(logEntry(x, response.status));
+    options.onRequest?.(logEntry(x, response.status, response));
   }
 
   const server = createServer((req, res) => {

@@ -39,8 +39,8 @@ after(() => {
 const env = { ...process.env, NO_COLOR: '1', NODE_NO_WARNINGS: '1' };
 
 /** run to completion (bounded) */
-async function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+async function run(args: string[], cwd?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   pids.add(child.pid!);
   let stdout = '';
   let stderr = '';
@@ -53,12 +53,16 @@ async function run(args: string[]): Promise<{ code: number | null; stdout: strin
 }
 
 /** start in the foreground and wait for the first stdout line */
-async function startForeground(args: string[]): Promise<{ child: ChildProcess; firstLine: string; output: () => string }> {
+async function startForeground(
+  args: string[],
+): Promise<{ child: ChildProcess; firstLine: string; output: () => string; stdout: () => string; stderr: () => string }> {
   const child = spawn(process.execPath, [CLI, 'emulator', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   pids.add(child.pid!);
   let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => ((out += d), (stdout += d)));
+  child.stderr!.on('data', (d) => ((out += d), (stderr += d)));
   const firstLine = await new Promise<string>((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => reject(new Error(`no first line; output: ${out}`)), 15_000);
@@ -72,7 +76,7 @@ async function startForeground(args: string[]): Promise<{ child: ChildProcess; f
     });
     child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
   });
-  return { child, firstLine, output: () => out };
+  return { child, firstLine, output: () => out, stdout: () => stdout, stderr: () => stderr };
 }
 
 function endpointOf(line: string): string {
@@ -133,11 +137,40 @@ test('an unusable state dir: one line, exit 1', async () => {
   assert.match(r.stderr, /cannot use state dir/);
 });
 
-test('bad numbers and actions are usage errors (exit 2)', async () => {
-  for (const args of [['--port', 'abc'], ['--port', '70000'], ['--speed', '0'], ['--account-concurrency', '1.5'], ['restart']]) {
+test('bad numbers and actions are usage errors (exit 2) naming the flag and its range', async () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['--port', 'abc'], /^error: --port must be a whole number from 0 to 65535/],
+    [['--port', '70000'], /^error: --port must be a whole number from 0 to 65535 .*got 70000/],
+    [['--speed', '0'], /^error: --speed must be a number above 0/],
+    [['--speed', 'fast'], /^error: --speed must be/],
+    [['--account-concurrency', '1.5'], /^error: --account-concurrency must be a whole number of at least 100/],
+    [['--account-concurrency', '2000000'], /^error: --account-concurrency .*at most 1000000, got 2000000/],
+    [['restart'], /^error: unknown emulator action/],
+    [['start', '--account-concurrency', '99'], /^error: --account-concurrency/],
+  ];
+  for (const [args, message] of cases) {
     const r = await run(['emulator', ...args, '--state-dir', tempDir()]);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
-    assert.match(r.stderr, /^error: /);
+    assert.match(r.stderr, message);
+    assert.doesNotMatch(r.stderr, /this is a bug/);
+  }
+});
+
+test('--account-concurrency below 100: the exact usage error, exit 2', async () => {
+  const r = await run(['emulator', '--account-concurrency', '50', '--state-dir', tempDir()]);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, 'error: --account-concurrency must be a whole number of at least 100 (Lambda keeps 100 unreserved), got 50\n');
+});
+
+// /proc/nope: a folder that exists (/proc) but cannot hold a new one; Node 20's recursive mkdir spins on it
+test('a state dir under /proc: one line, exit 1, no hang (foreground and start)', { skip: !existsSync('/proc/self') }, async () => {
+  for (const args of [['emulator', '--port', '0'], ['emulator', 'start', '--port', '0']]) {
+    const started = Date.now();
+    const r = await run([...args, '--state-dir', '/proc/nope']);
+    assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
+    assert.ok(Date.now() - started < 10_000, 'ends promptly');
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /^error: cannot use state dir \/proc\/nope: /);
   }
 });
 
@@ -241,4 +274,102 @@ test('two ensureEmulator calls at once start a single emulator', async () => {
   } finally {
     await stopEmulator(stateDir);
   }
+});
+
+test('foreground: banner, request log and shutdown line in order on stdout, nothing on stderr', async () => {
+  const { child, firstLine, stdout, stderr } = await startForeground(['--port', '0', '--state-dir', tempDir()]);
+  const endpoint = endpointOf(firstLine);
+  assert.match(firstLine, /^serverless-ops-lab emulator \S+ listening on http/);
+  // a Lambda error names the resource and the error code
+  await fetch(`${endpoint}/2015-03-31/functions/nope`, {
+    headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/lambda/aws4_request, SignedHeaders=host, Signature=0' },
+  });
+  child.kill('SIGINT');
+  const [code] = await once(child, 'exit');
+  assert.equal(code, 0, stdout() + stderr());
+  const lines = stdout().trim().split('\n');
+  assert.match(lines[1], /^state .*; Ctrl-C to stop$/);
+  assert.ok(lines.some((l) => /^lambda\s+GetFunction nope\s+404 ResourceNotFoundException \d+\.\d ms$/.test(l)), stdout());
+  assert.equal(lines.at(-1), 'emulator stopped');
+  assert.equal(stderr(), '');
+});
+
+test('foreground: a reader that goes away (EPIPE) changes neither the serving nor the exit code', async () => {
+  const { child, firstLine } = await startForeground(['--port', '0', '--state-dir', tempDir()]);
+  const endpoint = endpointOf(firstLine);
+  child.stdout!.destroy();
+  for (let i = 0; i < 3; i++) assert.equal((await fetch(`${endpoint}/_lab/health`)).status, 200);
+  child.kill('SIGTERM');
+  const [code] = await once(child, 'exit');
+  assert.equal(code, 0);
+});
+
+test('no --workspace or --state-dir: the lab-workspace of the cwd, as deploy and status use', async () => {
+  const cwd = tempDir();
+  const stateDir = join(cwd, 'lab-workspace', '.lab', 'state');
+  const start = await run(['emulator', 'start', '--port', '0'], cwd);
+  assert.equal(start.code, 0, start.stderr);
+  const record = JSON.parse(readFileSync(join(stateDir, 'emulator-process.json'), 'utf8')) as { pid: number };
+  pids.add(record.pid);
+  try {
+    const status = await run(['emulator', 'status'], cwd);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, new RegExp(`pid ${record.pid}`));
+    const same = await run(['emulator', 'status', '--workspace', 'lab-workspace'], cwd);
+    assert.match(same.stdout, new RegExp(`pid ${record.pid}`));
+    const stop = await run(['emulator', 'stop'], cwd);
+    assert.equal(stop.code, 0);
+    assert.match(stop.stdout, /stopped the emulator/);
+    assert.equal(alive(record.pid), false);
+    const again = await run(['emulator', 'stop'], cwd);
+    assert.equal(again.code, 0);
+    assert.ok(again.stdout.includes(`no emulator is running for ${stateDir}`), again.stdout);
+  } finally {
+    if (alive(record.pid)) process.kill(record.pid, 'SIGKILL');
+  }
+});
+
+test('background log: lifecycle and failed requests only; --log-requests logs them all', async () => {
+  const { ensureEmulator, stopEmulator } = await import('../../src/emulator/daemon.js');
+  for (const logRequests of [false, true]) {
+    const stateDir = tempDir();
+    const emu = await ensureEmulator({ stateDir, port: 0, logRequests });
+    pids.add(emu.pid);
+    try {
+      await fetch(`${emu.endpoint}/2015-03-31/functions/nope`, {
+        headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/lambda/aws4_request, SignedHeaders=host, Signature=0' },
+      });
+    } finally {
+      await stopEmulator(stateDir);
+    }
+    const log = readFileSync(join(stateDir, 'emulator.log'), 'utf8');
+    assert.match(log, /listening on http/);
+    assert.match(log, /emulator stopped/);
+    if (logRequests) assert.match(log, /GetFunction nope\s+404 ResourceNotFoundException/);
+    else assert.doesNotMatch(log, /GetFunction/);
+  }
+});
+
+test('a start lock left with a bad pid (0, garbage) is taken over, not waited on', async () => {
+  const { ensureEmulator, stopEmulator } = await import('../../src/emulator/daemon.js');
+  for (const content of ['0', 'garbage']) {
+    const stateDir = tempDir();
+    writeFileSync(join(stateDir, 'emulator-start.lock'), content);
+    const started = Date.now();
+    const emu = await ensureEmulator({ stateDir, port: 0 });
+    pids.add(emu.pid);
+    await stopEmulator(stateDir);
+    assert.ok(Date.now() - started < 15_000, `lock '${content}' not waited on for 30 s`);
+  }
+});
+
+test('prepareStateDir: makes nested folders; a file in the path or an unwritable place is one clear error', async () => {
+  const { prepareStateDir } = await import('../../src/emulator/state-dir.js');
+  const base = tempDir();
+  assert.equal(prepareStateDir(join(base, 'a', 'b', 'c')), join(base, 'a', 'b', 'c'));
+  assert.ok(existsSync(join(base, 'a', 'b', 'c')));
+  writeFileSync(join(base, 'file'), 'x');
+  assert.throws(() => prepareStateDir(join(base, 'file', 'state')), /cannot use state dir .*part of the path is a file \(ENOTDIR\)/);
+  assert.throws(() => prepareStateDir(join(base, 'file')), /cannot use state dir .*\(EEXIST\)/);
+  if (existsSync('/proc/self')) assert.throws(() => prepareStateDir('/proc/nope'), /cannot use state dir \/proc\/nope: /);
 });
