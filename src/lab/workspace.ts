@@ -9,10 +9,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LabError } from '../errors.js';
+import { makeDirs } from '../make-dirs.js';
 
 export interface Workspace {
   root: string;
@@ -78,7 +79,12 @@ export async function scaffoldWorkspace(ws: Workspace, source: string = bundledS
   if (!existsSync(join(source, 'template.yaml'))) {
     throw new LabError(`the bundled app is missing: ${join(source, 'template.yaml')}`, undefined, 'reinstall serverless-ops-lab');
   }
-  await mkdir(ws.root, { recursive: true });
+  try {
+    makeDirs(ws.root);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new LabError(`cannot use workspace ${ws.root}: ${e.code ?? e.message}`, undefined, 'pick a folder you can write to with --workspace DIR');
+  }
   const tmp = join(ws.root, `.sam-app.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     await cp(source, tmp, { recursive: true, filter: (src) => !NOT_COPIED.has(basename(src)) });
@@ -92,7 +98,7 @@ export async function scaffoldWorkspace(ws: Workspace, source: string = bundledS
 
 /** Temp file in the same folder + rename: readers see the old file or the new one, never half. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await writeFile(tmp, data);

@@ -142,3 +142,11 @@ test('emulator stop --workspace ends the cloud that deploy started', async () =>
   assert.match(human.stdout, /embedded cloud: not running/);
   assert.match(human.stdout, /emulator start --workspace/);
 });
+
+// Node 20's recursive mkdir never returns for a path under /proc; the workspace must be refused at once.
+test('a workspace that cannot be created: one line, exit 1', { skip: process.platform !== 'linux' }, async () => {
+  const r = await runCli(['deploy', '--workspace', '/proc/serverless-ops-lab-nope'], { timeoutMs: 15_000 });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^error: cannot use workspace \/proc\/serverless-ops-lab-nope: /);
+  assert.doesNotMatch(r.stderr, /    at /);
+});

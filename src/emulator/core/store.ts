@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync, accessSync, constants, rmSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync, accessSync, constants, rmSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { makeDirs } from '../../make-dirs.js';
 
 /**
  * The emulator's state dir. Every write is atomic (temp file + rename in the same folder), so a
@@ -15,7 +16,7 @@ export class StateStore {
 
   constructor(dir: string) {
     this.dir = resolve(dir);
-    mkdirSync(this.dir, { recursive: true });
+    makeDirs(this.dir);
     accessSync(this.dir, constants.W_OK);
   }
 
@@ -63,7 +64,7 @@ export class StateStore {
 }
 
 export function atomicWrite(path: string, data: string | Buffer | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   writeFileSync(tmp, data);
   renameSync(tmp, path);

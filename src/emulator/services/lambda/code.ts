@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { StateStore } from '../../core/store.js';
+import { makeDirs } from '../../../make-dirs.js';
 import { invalidParameter } from './errors.js';
 
 /** Lambda quota: 250 MB unzipped deployment package. https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html */
@@ -46,10 +47,10 @@ export class CodePackages {
       const tmp = this.store.blobPath(`${key}.${randomBytes(4).toString('hex')}.tmp`);
       for (const [name, data] of files) {
         const path = join(tmp, name);
-        mkdirSync(dirname(path), { recursive: true });
+        makeDirs(dirname(path));
         writeFileSync(path, data);
       }
-      mkdirSync(tmp, { recursive: true });
+      makeDirs(tmp);
       this.store.writeBlob(`${key}.zip`, zip);
       try {
         renameSync(tmp, dir);

@@ -1,0 +1,43 @@
+/**
+ * `mkdir -p` that always ends. Not `mkdirSync(dir, { recursive: true })`: on Node 20 that never
+ * returns for a path under a folder that exists but cannot hold new entries, e.g. `/proc/nope`
+ * (its walk gets ENOENT for `/proc/nope`, EEXIST for `/proc`, and retries forever inside one
+ * synchronous call, so no signal handler ever runs; compare nodejs/node#27198). Here each missing
+ * folder is made once, top down, and the first failure is final. Every folder the CLI or the
+ * emulator creates for the user (workspace, state dir) goes through this.
+ */
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+/** mkdir -p with a bound: one stat per component on the way up, one mkdir per missing one on the way down */
+export function makeDirs(path: string): void {
+  const missing: string[] = [];
+  for (let dir = resolve(path); ; ) {
+    const st = statOrUndefined(dir);
+    if (st) {
+      if (!st.isDirectory()) throw Object.assign(new Error(`${dir} is not a folder`), { code: dir === path ? 'EEXIST' : 'ENOTDIR' });
+      break;
+    }
+    missing.push(dir);
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  for (const dir of missing.reverse()) {
+    try {
+      mkdirSync(dir);
+    } catch (err) {
+      // made by someone else in between: fine if it is a folder
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !statOrUndefined(dir)?.isDirectory()) throw err;
+    }
+  }
+}
+
+function statOrUndefined(path: string) {
+  try {
+    return statSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
