@@ -350,21 +350,7 @@ export class ApiGatewayBackend {
       const existing = api.stages[input.stageName];
       if (!existing) {
         // a brand-new stage: stage and canary both point at the new deployment (wire doc 12.3)
-        api.stages[input.stageName] = {
-          stageName: input.stageName,
-          deploymentId: deployment.id,
-          description: input.stageDescription,
-          variables: { ...(input.variables ?? {}) },
-          canarySettings: input.canarySettings ? canaryFrom(input.canarySettings, deployment.id) : undefined,
-          cacheClusterEnabled: input.cacheClusterEnabled ?? false,
-          cacheClusterSize: input.cacheClusterSize,
-          cacheClusterStatus: 'NOT_AVAILABLE',
-          tracingEnabled: input.tracingEnabled ?? false,
-          methodSettings: {},
-          tags: {},
-          createdDate: now,
-          lastUpdatedDate: now,
-        };
+        api.stages[input.stageName] = newStage({ ...input, stageName: input.stageName, deploymentId: deployment.id, description: input.stageDescription }, now);
       } else if (input.canarySettings) {
         // an existing stage keeps its deploymentId; the canary gets the new one (wire doc 12.3)
         existing.canarySettings = canaryFrom(input.canarySettings, deployment.id);
@@ -411,21 +397,7 @@ export class ApiGatewayBackend {
     if (api.stages[input.stageName]) throw conflict('Stage already exists');
     if (input.canarySettings?.deploymentId && !api.deployments[input.canarySettings.deploymentId]) throw deploymentNotFound();
     const now = this.nowSeconds();
-    const stage: StageRecord = {
-      stageName: input.stageName,
-      deploymentId: input.deploymentId,
-      description: input.description,
-      variables: { ...(input.variables ?? {}) },
-      canarySettings: input.canarySettings ? canaryFrom(input.canarySettings, input.deploymentId) : undefined,
-      cacheClusterEnabled: input.cacheClusterEnabled ?? false,
-      cacheClusterSize: input.cacheClusterSize,
-      cacheClusterStatus: 'NOT_AVAILABLE',
-      tracingEnabled: input.tracingEnabled ?? false,
-      methodSettings: {},
-      tags: input.tags ?? {},
-      createdDate: now,
-      lastUpdatedDate: now,
-    };
+    const stage = newStage(input, now);
     api.stages[stage.stageName] = stage;
     this.save();
     return stage;
@@ -517,4 +489,26 @@ function paginate<T>(all: T[], position?: string, limit?: number): Page<T> {
   if (!Number.isInteger(size) || size < 1 || size > 500) throw badRequest('Invalid limit parameter: must be between 1 and 500');
   const items = all.slice(start, start + size);
   return { items, position: start + size < all.length ? String(start + size) : undefined };
+}
+
+/** A new stage on `deploymentId`; its canary, if any, starts on the same deployment. */
+function newStage(
+  input: Pick<CreateStageInput, 'stageName' | 'deploymentId' | 'description' | 'variables' | 'canarySettings' | 'cacheClusterEnabled' | 'cacheClusterSize' | 'tracingEnabled' | 'tags'>,
+  now: number,
+): StageRecord {
+  return {
+    stageName: input.stageName,
+    deploymentId: input.deploymentId,
+    description: input.description,
+    variables: { ...(input.variables ?? {}) },
+    canarySettings: input.canarySettings ? canaryFrom(input.canarySettings, input.deploymentId) : undefined,
+    cacheClusterEnabled: input.cacheClusterEnabled ?? false,
+    cacheClusterSize: input.cacheClusterSize,
+    cacheClusterStatus: 'NOT_AVAILABLE',
+    tracingEnabled: input.tracingEnabled ?? false,
+    methodSettings: {},
+    tags: input.tags ?? {},
+    createdDate: now,
+    lastUpdatedDate: now,
+  };
 }

@@ -52,6 +52,20 @@ function configOf(c: FunctionConfiguration | DesiredFunction): Record<string, un
   };
 }
 
+/** the configuration members CreateFunction and UpdateFunctionConfiguration share */
+function apiConfiguration(d: DesiredFunction) {
+  return {
+    FunctionName: d.name,
+    Role: d.role,
+    Runtime: d.runtime as never,
+    Handler: d.handler,
+    Timeout: d.timeout,
+    MemorySize: d.memorySize,
+    Description: d.description,
+    Environment: { Variables: d.environment },
+  };
+}
+
 function sortKeys(o: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
@@ -81,14 +95,7 @@ export async function applyFunction(lambda: LambdaClient, d: DesiredFunction): P
   if (!current) {
     await lambda.send(
       new CreateFunctionCommand({
-        FunctionName: d.name,
-        Role: d.role,
-        Runtime: d.runtime as never,
-        Handler: d.handler,
-        Timeout: d.timeout,
-        MemorySize: d.memorySize,
-        Description: d.description,
-        Environment: { Variables: d.environment },
+        ...apiConfiguration(d),
         Architectures: d.architectures as never,
         Code: { ZipFile: d.code.zip },
         Publish: false,
@@ -104,16 +111,7 @@ export async function applyFunction(lambda: LambdaClient, d: DesiredFunction): P
     }
     if (!same(configOf(current), configOf(d))) {
       await lambda.send(
-        new UpdateFunctionConfigurationCommand({
-          FunctionName: d.name,
-          Role: d.role,
-          Runtime: d.runtime as never,
-          Handler: d.handler,
-          Timeout: d.timeout,
-          MemorySize: d.memorySize,
-          Description: d.description,
-          Environment: { Variables: d.environment },
-        }),
+        new UpdateFunctionConfigurationCommand(apiConfiguration(d)),
       );
       details.push('configuration');
       change = 'updated';
