@@ -3,7 +3,7 @@ import { billedDuration, endLine, platformLine, reportLine, startLine } from './
 import { errorBytes, exitError, INIT_TIMEOUT_SECONDS, outOfMemoryError, timeoutError, timeoutMessage } from './lambda-errors.js';
 import { eventText } from './event-payload.js';
 import { functionEnvironment, heapLimits, newLogStreamName, type EnvironmentSettings } from './function-environment.js';
-import type { FromWorker, ToWorker, WorkerBoot } from './messages.js';
+import type { FromWorker, InvokeResultMessage, ToWorker, WorkerBoot } from './messages.js';
 import { Deadlines, type Deadline } from './deadlines.js';
 import type { FunctionRunConfig, InvokeRequest, InvokeResult } from './types.js';
 
@@ -147,16 +147,15 @@ export class ExecutionEnvironment {
         initDurationMs,
         resolve,
       };
-      const msg: ToWorker = {
-        t: 'invoke',
-        requestId: request.requestId,
-        event: eventText(request.payload),
-        invokedFunctionArn: request.invokedFunctionArn,
-        deadlineMs: Date.now() + timeoutMs,
-        clientContext: request.clientContext === undefined ? undefined : JSON.stringify(request.clientContext),
-        identity: request.identity === undefined ? undefined : JSON.stringify(request.identity),
-        collectLogs: collect,
-      };
+      const msg: ToWorker = [
+        request.requestId,
+        eventText(request.payload),
+        request.invokedFunctionArn,
+        Date.now() + timeoutMs,
+        request.clientContext === undefined ? undefined : JSON.stringify(request.clientContext),
+        request.identity === undefined ? undefined : JSON.stringify(request.identity),
+        collect,
+      ];
       this.worker.postMessage(msg);
     });
   }
@@ -179,6 +178,10 @@ export class ExecutionEnvironment {
   }
 
   private onMessage(msg: FromWorker): void {
+    if (Array.isArray(msg)) {
+      this.onResult(msg);
+      return;
+    }
     switch (msg.t) {
       case 'log':
         this.onLog(msg.text);
@@ -191,22 +194,22 @@ export class ExecutionEnvironment {
         this.onLog(msg.log);
         this.settleInit({ ok: false, initDurationMs: msg.initDurationMs, error: Buffer.from(msg.error) });
         return;
-      case 'result': {
-        const p = this.pending;
-        if (!p || p.requestId !== msg.requestId) return;
-        this.pending = undefined;
-        this.deadlines.cancel(p.deadline);
-        this.maxMemoryUsedMB = msg.heapUsedMB;
-        if (msg.fatal) this.state = 'dead';
-        else {
-          this.state = 'idle';
-          this.worker.unref();
-        }
-        const durationMs = performance.now() - p.started;
-        p.resolve(this.finishResult(p.log, p.requestId, p.tail, Buffer.from(msg.body), durationMs, p.initDurationMs, undefined, msg.failed));
-        return;
-      }
     }
+  }
+
+  private onResult([requestId, body, failed, fatal, heapUsedMB]: InvokeResultMessage): void {
+    const p = this.pending;
+    if (!p || p.requestId !== requestId) return;
+    this.pending = undefined;
+    this.deadlines.cancel(p.deadline);
+    this.maxMemoryUsedMB = heapUsedMB;
+    if (fatal) this.state = 'dead';
+    else {
+      this.state = 'idle';
+      this.worker.unref();
+    }
+    const durationMs = performance.now() - p.started;
+    p.resolve(this.finishResult(p.log, p.requestId, p.tail, Buffer.from(body), durationMs, p.initDurationMs, undefined, failed));
   }
 
   private onLog(text: string): void {

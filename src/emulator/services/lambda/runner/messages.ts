@@ -15,34 +15,36 @@ export interface WorkerBoot {
   collectInitLogs: boolean;
 }
 
-export type ToWorker = {
-  t: 'invoke';
-  requestId: string;
+/**
+ * One invocation, as a tuple: a structured clone of an object writes and reads every property
+ * name (the reader looks each one up and walks the object's map transitions), an array of
+ * primitives only its values.
+ */
+export type ToWorker = [
+  requestId: string,
   /** the event as JSON text (already validated by the caller) */
-  event: string;
-  invokedFunctionArn: string;
+  event: string,
+  invokedFunctionArn: string,
   /** epoch ms at which the invocation times out, for getRemainingTimeInMillis() */
-  deadlineMs: number;
+  deadlineMs: number,
   /** JSON text of the decoded client context, or undefined */
-  clientContext?: string;
+  clientContext: string | undefined,
   /** JSON text of the Cognito identity, or undefined */
-  identity?: string;
+  identity: string | undefined,
   /** send log lines back (tail or a log sink is listening) */
-  collectLogs: boolean;
-};
+  collectLogs: boolean,
+];
+
+/**
+ * An invocation's result, sent once per invocation: a tuple for the same reason as ToWorker.
+ * `body` is JSON text: the handler's result, or the runtime's error document. `fatal`: the
+ * environment cannot serve another invocation (uncaught exception, unhandled rejection).
+ */
+export type InvokeResultMessage = [requestId: string, body: string, failed: boolean, fatal: boolean, heapUsedMB: number];
 
 export type FromWorker =
+  | InvokeResultMessage
   | { t: 'ready'; initDurationMs: number }
   /** the handler could not be loaded: the runtime's error document as JSON text */
   | { t: 'init-error'; initDurationMs: number; error: string; log: string }
-  | { t: 'log'; text: string }
-  | {
-      t: 'result';
-      requestId: string;
-      /** JSON text: the handler's result, or the runtime's error document */
-      body: string;
-      failed: boolean;
-      /** the environment cannot serve another invocation (uncaught exception, unhandled rejection) */
-      fatal: boolean;
-      heapUsedMB: number;
-    };
+  | { t: 'log'; text: string };

@@ -46,14 +46,7 @@ function fatal(error: unknown, label: string, exitCode: number): void {
   const current = invoker?.current;
   if (current) {
     invoker!.current = undefined;
-    post({
-      t: 'result',
-      requestId: current.requestId,
-      body: JSON.stringify(toErrorDocument(error)),
-      failed: true,
-      fatal: true,
-      heapUsedMB: heapUsedMB(true),
-    });
+    post([current.requestId, JSON.stringify(toErrorDocument(error)), true, true, heapUsedMB(true)]);
   }
   process.exit(exitCode);
 }
@@ -80,8 +73,7 @@ try {
     },
     capture,
     port,
-    (requestId, outcome) =>
-      post({ t: 'result', requestId, body: outcome.body, failed: outcome.failed, fatal: false, heapUsedMB: heapUsedMB(capture.collect) }),
+    (requestId, body, failed) => post([requestId, body, failed, false, heapUsedMB(capture.collect)]),
   );
   port.on('message', (msg: ToWorker) => invoker!.run(msg));
   post({ t: 'ready', initDurationMs: performance.now() - started });
