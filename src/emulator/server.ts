@@ -292,19 +292,25 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
   };
 }
 
+/**
+ * writeHead with a flat [name, value, ...] list: Node takes it as it is, while a headers object is
+ * walked key by key (and ours would first be copied to add the two defaults).
+ */
 function write(res: ServerResponse, response: WireResponse, requestId: string): void {
-  const headers: Record<string, string> = { ...response.headers };
+  const headers = response.headers;
+  const flat: string[] = [];
   let hasRequestId = false;
   let hasLength = false;
   for (const h in headers) {
     const lower = h.toLowerCase();
     if (lower === 'x-amzn-requestid') hasRequestId = true;
     else if (lower === 'content-length') hasLength = true;
+    flat.push(h, headers[h]);
   }
-  if (!hasRequestId) headers['x-amzn-RequestId'] = requestId;
+  if (!hasRequestId) flat.push('x-amzn-RequestId', requestId);
   const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
-  if (!hasLength) headers['Content-Length'] = String(body.length);
-  res.writeHead(response.status, headers);
+  if (!hasLength) flat.push('Content-Length', String(body.length));
+  res.writeHead(response.status, flat);
   res.end(body);
 }
 
@@ -312,33 +318,21 @@ function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
   return typeof (v as { then?: unknown } | undefined)?.then === 'function';
 }
 
-/** the whole request body; no async iterator (its machinery costs more than the read on small bodies) */
+/**
+ * The whole request body; no async iterator (its machinery costs more than the read on small
+ * bodies). The listeners are left on the request, which is dropped once answered: removing four
+ * listeners per request costs more than leaving them, and after the end a late `error` or `close`
+ * settles nothing.
+ */
 function readAll(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const onData = (c: Buffer) => chunks.push(c);
-    const onEnd = () => {
-      cleanup();
-      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
-    };
-    const onError = (err: Error) => {
-      cleanup();
-      reject(err);
-    };
-    const onClose = () => {
-      cleanup();
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.on('error', reject);
+    req.on('close', () => {
       if (!req.complete) reject(new Error('the client closed the connection before the request body was read'));
-    };
-    const cleanup = () => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('close', onClose);
+    });
   });
 }
 

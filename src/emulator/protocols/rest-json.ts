@@ -31,16 +31,14 @@ export const restJsonCodec: ProtocolCodec = {
     const out = (output ?? {}) as Record<string, unknown>;
     const headers: Record<string, string> = { 'x-amzn-RequestId': requestId };
     let status = binding?.status ?? 200;
-    const bound = new Set<string>();
+    const { headerEntries, bound } = responseShape(binding);
 
-    for (const [member, header] of Object.entries(binding?.responseHeaders ?? {})) {
-      bound.add(member);
+    for (const [member, header] of headerEntries) {
       const v = out[member];
       if (v === undefined || v === null) continue;
       headers[header] = v instanceof Date ? httpDate(v) : String(v);
     }
     if (binding?.responseStatus) {
-      bound.add(binding.responseStatus);
       const s = Number(out[binding.responseStatus]);
       if (Number.isInteger(s) && s >= 100 && s <= 599) status = s;
     }
@@ -80,6 +78,29 @@ export const restJsonCodec: ProtocolCodec = {
     };
   },
 };
+
+interface ResponseShape {
+  headerEntries: [member: string, header: string][];
+  /** members that do not go into a JSON body (headers, status) */
+  bound: Set<string>;
+}
+
+/** what serialize reads from a binding, worked out once per binding instead of once per response */
+const shapes = new WeakMap<HttpBinding, ResponseShape>();
+const NO_BINDING: ResponseShape = { headerEntries: [], bound: new Set() };
+
+function responseShape(binding: HttpBinding | undefined): ResponseShape {
+  if (!binding) return NO_BINDING;
+  let shape = shapes.get(binding);
+  if (!shape) {
+    const headerEntries = Object.entries(binding.responseHeaders ?? {});
+    const bound = new Set(headerEntries.map(([member]) => member));
+    if (binding.responseStatus) bound.add(binding.responseStatus);
+    shape = { headerEntries, bound };
+    shapes.set(binding, shape);
+  }
+  return shape;
+}
 
 function queryMembers(binding: HttpBinding, query: URLSearchParams): Record<string, unknown> {
   const input: Record<string, unknown> = {};

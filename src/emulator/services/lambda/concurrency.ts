@@ -31,7 +31,7 @@ export class ConcurrencyController {
   constructor(
     readonly accountLimit = 1000,
     /** current reservations, function name → N */
-    private readonly reservations: () => Map<string, number>,
+    private readonly reservations: () => ReadonlyMap<string, number>,
     readonly minUnreserved = MIN_UNRESERVED,
   ) {
     if (!Number.isInteger(accountLimit) || accountLimit < minUnreserved) {

@@ -19,6 +19,8 @@ export const ASYNC_PAYLOAD_LIMIT = 256 * 1024;
 export const RESPONSE_PAYLOAD_LIMIT = 6_291_556;
 const LOG_TAIL_BYTES = 4096;
 const EMPTY_EVENT = Buffer.from('{}');
+const INVOCATION_TYPES: readonly string[] = ['Event', 'RequestResponse', 'DryRun'];
+const LOG_TYPES: readonly string[] = ['None', 'Tail'];
 
 export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
 
@@ -86,10 +88,16 @@ export function checkInvokeInput(
   limits: PayloadLimits,
   payloadIsJson = false,
 ): { type: InvocationType; tail: boolean; clientContext?: unknown } {
-  new Violations()
-    .oneOf(input.InvocationType, 'invocationType', ['Event', 'RequestResponse', 'DryRun'])
-    .oneOf(input.LogType, 'logType', ['None', 'Tail'])
-    .throwIfAny();
+  // the common case (both valid) builds no Violations
+  if (
+    (input.InvocationType !== undefined && !INVOCATION_TYPES.includes(input.InvocationType)) ||
+    (input.LogType !== undefined && !LOG_TYPES.includes(input.LogType))
+  ) {
+    new Violations()
+      .oneOf(input.InvocationType, 'invocationType', INVOCATION_TYPES)
+      .oneOf(input.LogType, 'logType', LOG_TYPES)
+      .throwIfAny();
+  }
   const type = (input.InvocationType ?? 'RequestResponse') as InvocationType;
   const payload = input.Payload ?? Buffer.alloc(0);
   if (type === 'Event' && payload.length > limits.async) {

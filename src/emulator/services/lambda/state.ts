@@ -26,6 +26,8 @@ export interface LambdaCore {
 /** The functions of one account and Region, persisted as one document written atomically after each change. */
 export class LambdaState {
   private doc: LambdaStateDocument;
+  /** reservations() as last built; every change of a record is followed by set, delete or save */
+  private reserved: ReadonlyMap<string, number> | undefined;
 
   constructor(private readonly store: StateStore) {
     const saved = store.read<LambdaStateDocument>(STATE_KEY);
@@ -33,6 +35,7 @@ export class LambdaState {
   }
 
   save(): void {
+    this.reserved = undefined;
     this.store.write(STATE_KEY, this.doc);
   }
 
@@ -41,10 +44,12 @@ export class LambdaState {
   }
 
   set(name: string, record: FunctionRecord): void {
+    this.reserved = undefined;
     this.doc.functions[name] = record;
   }
 
   delete(name: string): void {
+    this.reserved = undefined;
     delete this.doc.functions[name];
   }
 
@@ -56,12 +61,14 @@ export class LambdaState {
     return this.names().map((n) => this.doc.functions[n]);
   }
 
-  reservations(): Map<string, number> {
+  /** function name → reserved concurrency; read on every Invoke's admission, so built once per change */
+  reservations(): ReadonlyMap<string, number> {
+    if (this.reserved) return this.reserved;
     const map = new Map<string, number>();
     for (const [name, f] of Object.entries(this.doc.functions)) {
       if (f.reservedConcurrency !== undefined) map.set(name, f.reservedConcurrency);
     }
-    return map;
+    return (this.reserved = map);
   }
 
   /** every CodeSha256 still in use, for the code store's clean-up */
