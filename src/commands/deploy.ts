@@ -6,8 +6,7 @@
  */
 import { UsageError } from '../errors.js';
 import { workspacePaths } from '../lab/workspace.js';
-import { colorEnabled } from '../loadtest/terminal.js';
-import { paint, type Paint } from '../target/paint.js';
+import { colorEnabled, paint, type Paint } from '../io/terminal.js';
 import type { DeployLog, DeployResult, ResourceChange } from '../target/deployers/types.js';
 
 export interface DeployOptions {

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { LabError, UsageError } from '../errors.js';
+import { colorEnabled } from '../io/terminal.js';
 import { emulatorStatus, ensureEmulator, stopEmulator } from '../emulator/daemon.js';
 import { DEFAULT_PORT, DEFAULT_WORKSPACE, defaultStateDir, serveUntilSignal } from '../emulator/main.js';
 import { formatLine, formatRequest, type LogStyle } from '../emulator/request-log.js';
@@ -75,7 +76,7 @@ const ELSEWHERE = 'another workspace? pass --workspace DIR or --state-dir DIR';
  */
 async function foreground(flags: EmulatorFlags): Promise<void> {
   const tty = process.stdout.isTTY === true;
-  const style: LogStyle = { colour: tty && !process.env.NO_COLOR, time: tty };
+  const style: LogStyle = { colour: colorEnabled(process.stdout), time: tty };
   const out = stdoutLines();
   const signal = await serveUntilSignal(
     {

@@ -9,7 +9,7 @@ import { formatCsv, formatJson, formatReport } from '../loadtest/format.js';
 import { parseFlags, type LoadTestFlags } from '../loadtest/flags.js';
 import { CLEAR_LINE, progressListeners, stoppingLine } from '../loadtest/progress.js';
 import { runLoadTest } from '../loadtest/run.js';
-import { colorEnabled, progressEnabled } from '../loadtest/terminal.js';
+import { colorEnabled, progressEnabled } from '../io/terminal.js';
 import type { LoadTestListeners } from '../loadtest/types.js';
 
 export async function loadtestCommand(url: string, opts: Record<string, unknown>): Promise<void> {

@@ -1,7 +1,7 @@
 /** `status [--workspace DIR] [--json]`: stack outputs, aliases, versions, concurrency of the workspace. */
 import { UsageError } from '../errors.js';
 import { workspacePaths } from '../lab/workspace.js';
-import { colorEnabled } from '../loadtest/terminal.js';
+import { colorEnabled } from '../io/terminal.js';
 
 export async function statusCommand(opts: { workspace?: string; json?: boolean }): Promise<void> {
   if (!opts.workspace) throw new UsageError('--workspace needs a folder');

@@ -4,6 +4,7 @@
  *   front-door GET /execute-api/abc/Prod/getinfo  403 MissingAuthenticationTokenException 0.8 ms (no route for GET /getinfo)
  * Only called when someone reads the log: `emulator --quiet` builds no entry at all.
  */
+import { paint as paintWith } from '../io/terminal.js';
 import type { RequestLogEntry } from './server.js';
 
 export interface LogStyle {
@@ -65,10 +66,8 @@ function clock(): string {
 
 const two = (n: number) => String(n).padStart(2, '0');
 
-const wrap = (open: number, close: number) => (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;
-const ON = { red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), dim: wrap(2, 22) };
-const same = (s: string) => s;
-const OFF = { red: same, green: same, yellow: same, dim: same };
+const ON = paintWith(true);
+const OFF = paintWith(false);
 
 /**
  * The members that name what a call is about, across the services, in the order to try; the

@@ -3,7 +3,7 @@
  * "Details" section, whose per-phase timings autocannon does not expose), JSON, or hey's CSV.
  * Pure: the caller decides about colour (terminal.ts) and writes the string.
  */
-import { Chalk, type ChalkInstance } from 'chalk';
+import { chalkFor, type ChalkInstance } from '../io/terminal.js';
 import { summarize, type LoadTestSummary } from './summarize.js';
 import type { LoadTestResult } from './types.js';
 
@@ -19,7 +19,7 @@ export function formatReport(result: LoadTestResult, opts: FormatOptions): strin
 }
 
 export function renderSummary(s: LoadTestSummary, { color }: FormatOptions): string {
-  const c = new Chalk({ level: color ? 1 : 0 });
+  const c = chalkFor(color);
   const out: string[] = ['', c.bold('Summary:')];
   out.push(`  Total:\t${secs(s.totalMs)} secs`);
   if (s.responses > 0) {

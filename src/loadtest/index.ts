@@ -4,5 +4,5 @@ export { summarize, PERCENTILES, type LoadTestSummary, type HistogramBucket } fr
 export { formatReport, renderSummary, formatJson, formatCsv, type FormatOptions } from './format.js';
 export { parseFlags, checkOptions, parseDuration, type LoadTestFlags, type OutputKind } from './flags.js';
 export { progressListeners, progressLine, stoppingLine } from './progress.js';
-export { colorEnabled, progressEnabled } from './terminal.js';
+export { colorEnabled, progressEnabled } from '../io/terminal.js';
 export type { LoadTestOptions, LoadTestResult, LoadTestListeners, LoadTestProgress, LoadTestSamples } from './types.js';

@@ -2,7 +2,7 @@
  * The live progress line: one more listener of the run, drawn on stderr (a terminal only; the
  * caller decides with terminal.ts) and erased when the run ends, so the report starts clean.
  */
-import { Chalk } from 'chalk';
+import { chalkFor } from '../io/terminal.js';
 import type { LoadTestListeners, LoadTestProgress } from './types.js';
 
 export interface ProgressStream {
@@ -13,7 +13,7 @@ export const CLEAR_LINE = '\r\x1b[2K';
 
 /** `  340/1000 requests  1203/s  2xx 300  5xx 40  errors 2` */
 export function progressLine(p: LoadTestProgress, { color }: { color: boolean }): string {
-  const c = new Chalk({ level: color ? 1 : 0 });
+  const c = chalkFor(color);
   const done = p.total === null ? `${p.done} requests` : `${p.done}/${p.total} requests`;
   const rate = p.elapsedMs > 0 ? Math.round(p.done / (p.elapsedMs / 1000)) : 0;
   const parts = [`  ${done}`, `${rate}/s`];

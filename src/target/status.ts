@@ -8,7 +8,7 @@ import type { Workspace } from '../lab/workspace.js';
 import { TargetClients, type TargetSpec } from './clients.js';
 import { readDeployRecord } from './deploy-record.js';
 import { listVersions } from './deployers/local/function.js';
-import { paint } from './paint.js';
+import { paint } from '../io/terminal.js';
 
 export interface AliasStatus {
   name: string;

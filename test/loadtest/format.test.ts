@@ -10,7 +10,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { formatCsv, formatJson, formatReport } from '../../src/loadtest/format.js';
 import { progressLine, progressListeners, stoppingLine } from '../../src/loadtest/progress.js';
 import { histogram, summarize } from '../../src/loadtest/summarize.js';
-import { colorEnabled, progressEnabled } from '../../src/loadtest/terminal.js';
+import { colorEnabled, progressEnabled } from '../../src/io/terminal.js';
 import type { LoadTestResult } from '../../src/loadtest/types.js';
 
 const golden = (name: string): string =>
