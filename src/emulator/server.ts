@@ -21,8 +21,7 @@ import { labVersion } from './version.js';
 /** What the server serves. Built once the endpoint is known, so port 0 works (see wiring.ts). */
 export interface EmulatorApp {
   services: ServiceDefinition[];
-  frontDoor?: FrontDoor;
-  /** more non-API traffic the cloud hosts (downloads, ...), asked after `frontDoor`, in order */
+  /** non-API traffic the cloud hosts (API Gateway invoke URLs, downloads, ...), asked in order */
   frontDoors?: FrontDoor[];
   /** run on close(), in order: end workers, flush state ... */
   shutdown?: () => void | Promise<void>;
@@ -124,9 +123,6 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
     return undefined;
   };
 
-  let doorList: FrontDoor[] | undefined;
-  const doors = (a: EmulatorApp): FrontDoor[] =>
-    (doorList ??= [...(a.frontDoor ? [a.frontDoor] : []), ...(a.frontDoors ?? [])]);
 
   /** the app, without a promise hop once it is built (requests may arrive before that) */
   const withApp = <T>(use: (a: EmulatorApp) => T): T | Promise<T> => (app ? use(app) : appReady!.then(use));
@@ -141,7 +137,7 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
 
   const frontDoor: Step = (x) => {
     if (!app) return appReady!.then(() => frontDoor(x));
-    const door = doors(app).find((d) => d.matches(x.wire!));
+    const door = app.frontDoors?.find((d) => d.matches(x.wire!));
     if (!door) return undefined;
     x.logService = door.name ?? 'front-door';
     return door.handle(x.wire!);

@@ -63,8 +63,8 @@ export async function wireServices(options: WiringOptions): Promise<EmulatorApp>
   const services: ServiceDefinition[] = [];
   /** run in reverse order of creation on shutdown: end workers, flush state */
   const shutdownHooks: (() => void | Promise<void>)[] = [];
-  let frontDoor: FrontDoor | undefined;
-  const frontDoors: FrontDoor[] = [];
+  /** lab paths served beside the AWS APIs (asked after API Gateway's invoke URLs) */
+  const labDoors: FrontDoor[] = [];
 
   // ── the services, in dependency order ──────────────────────────────────────────────────────
   // S3 (services/s3/index.ts): buckets and objects, spoken in restXml. Its backend is the in-process
@@ -89,8 +89,8 @@ export async function wireServices(options: WiringOptions): Promise<EmulatorApp>
     codeSource: s3CodeSource(s3.backend),
   });
   services.push(lambda.definition);
-  frontDoors.push(lambda.codeDownload); // GetFunction's Code.Location
-  frontDoors.push(lambda.concurrencyDoor); // in-flight and peak executions, for benchmarks and checks
+  labDoors.push(lambda.codeDownload); // GetFunction's Code.Location
+  labDoors.push(lambda.concurrencyDoor); // in-flight and peak executions, for benchmarks and checks
   shutdownHooks.push(() => lambdaRunner.shutdown(), () => lambda.close());
 
   // CloudWatch (services/cloudwatch/index.ts): metrics sink for Lambda, alarm reader for CodeDeploy
@@ -100,13 +100,11 @@ export async function wireServices(options: WiringOptions): Promise<EmulatorApp>
   // Its LambdaInvoker is Lambda's in-process invoke; a refused call answers throttleStatus.
   const apigateway = createApiGatewayService(deps, { invoker: lambda.invoker });
   services.push(apigateway.definition);
-  frontDoor = apigateway.frontDoor;
   // ───────────────────────────────────────────────────────────────────────────────────────────
 
   return {
     services,
-    frontDoor,
-    frontDoors,
+    frontDoors: [apigateway.frontDoor, ...labDoors],
     async shutdown() {
       for (const hook of shutdownHooks.reverse()) {
         try {

@@ -48,7 +48,7 @@ export async function startTestEmulator(opts: TestEmulatorOptions = {}): Promise
       onRequest: opts.onRequest,
       app: (endpoint) =>
         opts.services
-          ? { services: opts.services, frontDoor: opts.frontDoor }
+          ? { services: opts.services, frontDoors: opts.frontDoor ? [opts.frontDoor] : [] }
           : wireServices({
               store: new StateStore(stateDir),
               clock: opts.clock ?? new ScaledClock(speed),

@@ -2,8 +2,8 @@
  * API Gateway (REST, v1): the control plane as a restJson1 service, and the front door that
  * answers invoke URLs. Built by wiring.ts:
  *
- *   const apigateway = createApiGatewayService(deps, { invoker: lambdaInvokerFor(lambda) });
- *   services.push(apigateway.definition); frontDoor = apigateway.frontDoor;
+ *   const apigateway = createApiGatewayService(deps, { invoker: lambda.invoker });
+ *   services.push(apigateway.definition); ... frontDoors: [apigateway.frontDoor, ...]
  */
 import type { Clock } from '../../core/clock.js';
 import type { ServiceDefinition } from '../../core/service.js';
