@@ -214,7 +214,7 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
       status,
       ms: performance.now() - x.started,
       requestId: x.requestId,
-      errorCode: x.errorCode ?? (failed ? response?.headers['x-amzn-ErrorType'] : undefined),
+      errorCode: x.errorCode ?? (failed ? errorTypeOf(response) : undefined),
       resource: failed && x.call ? resourceOf(x.call.input) : undefined,
     };
   }
@@ -301,13 +301,20 @@ function write(res: ServerResponse, response: WireResponse, requestId: string): 
     const lower = h.toLowerCase();
     if (lower === 'x-amzn-requestid') hasRequestId = true;
     else if (lower === 'content-length') hasLength = true;
-    flat.push(h, headers[h]);
+    const value = headers[h];
+    if (typeof value === 'string') flat.push(h, value);
+    else for (const v of value) flat.push(h, v);
   }
   if (!hasRequestId) flat.push('x-amzn-RequestId', requestId);
   const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
   if (!hasLength) flat.push('Content-Length', String(body.length));
   res.writeHead(response.status, flat);
   res.end(body);
+}
+
+function errorTypeOf(response: WireResponse | undefined): string | undefined {
+  const value = response?.headers['x-amzn-ErrorType'];
+  return typeof value === 'string' ? value : undefined;
 }
 
 function isPromise<T>(v: T | Promise<T>): v is Promise<T> {

@@ -15,7 +15,8 @@ export interface WireRequest {
 
 export interface WireResponse {
   status: number;
-  headers: Record<string, string>;
+  /** a list only where a header must repeat as separate lines (Set-Cookie) */
+  headers: Record<string, string | string[]>;
   body: Buffer | string;
 }
 

@@ -135,13 +135,13 @@ export class ApiGateway {
       return internalServerError(502, ids);
     }
 
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string | string[]> = {};
     for (const k in mapped.headers) {
       const v = mapped.headers[k];
       if (typeof v === 'string') headers[k] = v;
-      // Set-Cookie values must stay separate header lines (node's writeHead takes an array);
-      // other repeated headers may be joined (RFC 9110 5.3)
-      else headers[k] = (k.toLowerCase() === 'set-cookie' ? v : v.join(', ')) as string;
+      // Set-Cookie values must stay separate header lines; other repeated headers may be joined
+      // (RFC 9110 5.3)
+      else headers[k] = k.toLowerCase() === 'set-cookie' ? v : v.join(', ');
     }
     headers['x-amzn-RequestId'] = requestId;
     headers['x-amz-apigw-id'] = ids.apigwId;
