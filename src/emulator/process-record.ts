@@ -4,7 +4,7 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { atomicWrite } from './core/store.js';
+import { atomicWrite } from '../files.js';
 
 export interface ProcessRecord {
   pid: number;

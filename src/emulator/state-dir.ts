@@ -1,11 +1,11 @@
 /**
  * Making and checking a state dir before anything else touches it (with makeDirs: see
- * src/make-dirs.ts for why not `mkdirSync(dir, { recursive: true })`).
+ * src/files.ts for why not `mkdirSync(dir, { recursive: true })`).
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LabError } from '../errors.js';
-import { makeDirs } from '../make-dirs.js';
+import { makeDirs } from '../files.js';
 
 export { makeDirs };
 

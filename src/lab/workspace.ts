@@ -9,11 +9,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LabError } from '../errors.js';
-import { makeDirs } from '../make-dirs.js';
+import { atomicWrite, makeDirs } from '../files.js';
 
 export interface Workspace {
   root: string;
@@ -96,21 +96,9 @@ export async function scaffoldWorkspace(ws: Workspace, source: string = bundledS
   return { copied: true };
 }
 
-/** Temp file in the same folder + rename: readers see the old file or the new one, never half. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  makeDirs(dirname(path));
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-}
-
+/** the deploy record and the names file: small JSON, written atomically (see files.ts) */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+  atomicWrite(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 /** undefined when the file does not exist; a LabError naming the file when it is not JSON. */

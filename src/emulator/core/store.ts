@@ -1,7 +1,6 @@
-import { readFileSync, renameSync, writeFileSync, accessSync, constants, rmSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { makeDirs } from '../../make-dirs.js';
+import { readFileSync, accessSync, constants, rmSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
+import { atomicWrite, makeDirs } from '../../files.js';
 
 /**
  * The emulator's state dir. Every write is atomic (temp file + rename in the same folder), so a
@@ -61,11 +60,4 @@ export class StateStore {
     }
     return path;
   }
-}
-
-export function atomicWrite(path: string, data: string | Buffer | Uint8Array): void {
-  makeDirs(dirname(path));
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
 }

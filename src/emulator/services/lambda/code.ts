@@ -3,7 +3,7 @@ import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node
 import { dirname, join } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { StateStore } from '../../core/store.js';
-import { makeDirs } from '../../../make-dirs.js';
+import { makeDirs } from '../../../files.js';
 import { invalidParameter } from './errors.js';
 
 /** Lambda quota: 250 MB unzipped deployment package. https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html */

@@ -1,13 +1,32 @@
 /**
- * `mkdir -p` that always ends. Not `mkdirSync(dir, { recursive: true })`: on Node 20 that never
+ * The two ways the CLI and the emulator write to disk.
+ *
+ * makeDirs: `mkdir -p` that always ends. Not `mkdirSync(dir, { recursive: true })`: on Node 20 that never
  * returns for a path under a folder that exists but cannot hold new entries, e.g. `/proc/nope`
  * (its walk gets ENOENT for `/proc/nope`, EEXIST for `/proc`, and retries forever inside one
  * synchronous call, so no signal handler ever runs; compare nodejs/node#27198). Here each missing
  * folder is made once, top down, and the first failure is final. Every folder the CLI or the
  * emulator creates for the user (workspace, state dir) goes through this.
  */
-import { mkdirSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+
+/**
+ * Temp file in the same folder + rename: readers (and a restart after a crash) see the old file or
+ * the new one, never half of one.
+ */
+export function atomicWrite(path: string, data: string | Uint8Array): void {
+  makeDirs(dirname(path));
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
 
 /** mkdir -p with a bound: one stat per component on the way up, one mkdir per missing one on the way down */
 export function makeDirs(path: string): void {
