@@ -18,7 +18,7 @@ import {
   PutIntegrationCommand,
   PutMethodCommand,
 } from '@aws-sdk/client-api-gateway';
-import { frontDoorUrl } from '../src/emulator/services/apigateway/url.js';
+import { frontDoorUrl } from '../src/emulator/front-door-url.js';
 import { ratio } from './stats.js';
 
 export const CONNECTIONS = 50;

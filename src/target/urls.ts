@@ -4,13 +4,7 @@
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-call-api.html); on the
  * local target the same API answers at the embedded cloud's short front-door form.
  */
-
-/** `http://127.0.0.1:PORT/execute-api/{apiId}/{stage}/{path}` */
-export function localInvokeUrl(endpoint: string, apiId: string, stage: string, path = ''): string {
-  const base = endpoint.replace(/\/+$/, '');
-  const rest = path.replace(/^\/+/, '');
-  return `${base}/execute-api/${apiId}/${stage}/${rest}`;
-}
+import { frontDoorUrl } from '../emulator/front-door-url.js';
 
 const AWS_INVOKE_URL = /^https:\/\/([a-z0-9]+)\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^/?#]+)(\/[^?#]*)?([?#].*)?$/;
 
@@ -21,5 +15,5 @@ export function toLocalUrl(value: string, endpoint: string, apiIds: ReadonlySet<
   const m = AWS_INVOKE_URL.exec(value);
   if (!m || !apiIds.has(m[1])) return value;
   const [, apiId, , stage, path = '', tail = ''] = m;
-  return localInvokeUrl(endpoint, apiId, stage, path) + tail;
+  return frontDoorUrl(endpoint, apiId, stage, path) + tail;
 }

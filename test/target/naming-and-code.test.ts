@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { bucketPhysicalName, functionPhysicalName, NameBook } from '../../src/target/deployers/local/names.js';
 import { apiShapeHash, lambdaIntegrationUri } from '../../src/target/deployers/local/api.js';
-import { localInvokeUrl, toLocalUrl } from '../../src/target/urls.js';
+import { toLocalUrl } from '../../src/target/urls.js';
+import { frontDoorUrl } from '../../src/emulator/front-door-url.js';
 import { zipCodeDir } from '../../src/target/zip.js';
 
 test('function names look like SAM’s and fit Lambda’s 64 characters', () => {
@@ -70,7 +71,7 @@ test('AWS invoke URLs of our APIs become local front-door URLs; others are kept'
   assert.equal(toLocalUrl('https://abc123defg.execute-api.us-east-1.amazonaws.com/Prod/a/b?x=1', ep, ids), 'http://127.0.0.1:4566/execute-api/abc123defg/Prod/a/b?x=1');
   assert.equal(toLocalUrl('https://zzz.execute-api.us-east-1.amazonaws.com/Prod/getinfo', ep, ids), 'https://zzz.execute-api.us-east-1.amazonaws.com/Prod/getinfo');
   assert.equal(toLocalUrl('my-bucket', ep, ids), 'my-bucket');
-  assert.equal(localInvokeUrl(`${ep}/`, 'id', 'Prod', '/x'), 'http://127.0.0.1:4566/execute-api/id/Prod/x');
+  assert.equal(frontDoorUrl(`${ep}/`, 'id', 'Prod', '/x'), 'http://127.0.0.1:4566/execute-api/id/Prod/x');
 });
 
 test('integration URI and API shape hash', () => {

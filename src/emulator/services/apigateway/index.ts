@@ -17,7 +17,7 @@ import type { LambdaInvoker } from './invoker.js';
 import { operations } from './routes.js';
 
 export type { LambdaInvocation, LambdaInvocationResult, LambdaInvoker } from './invoker.js';
-export { frontDoorUrl, awsInvokeUrl } from './url.js';
+export { frontDoorUrl } from '../../front-door-url.js';
 export { ApiGatewayBackend } from './backend.js';
 
 /** What API Gateway takes from the shared service deps (a subset of wiring's ServiceDeps). */
