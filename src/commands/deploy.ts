@@ -7,7 +7,7 @@
 import { UsageError } from '../errors.js';
 import { workspacePaths } from '../lab/workspace.js';
 import { colorEnabled, paint, type Paint } from '../io/terminal.js';
-import type { DeployLog, DeployResult, ResourceChange } from '../target/deployers/types.js';
+import type { DeployLog, DeployResult, ResourceChange } from '../targets/deployers/types.js';
 
 export interface DeployOptions {
   workspace?: string;
@@ -49,10 +49,10 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
   let result: DeployResult;
   try {
     if (target === 'local') {
-      const { deployLocal } = await import('../target/deployers/local.js');
+      const { deployLocal } = await import('../targets/deployers/local.js');
       result = await deployLocal({ workspace: ws, stackName, log, signal: interrupt.signal });
     } else {
-      const { deployWithSam } = await import('../target/deployers/sam.js');
+      const { deployWithSam } = await import('../targets/deployers/sam.js');
       result = await deployWithSam({ workspace: ws, stackName, profile: opts.profile, region: opts.region, log, signal: interrupt.signal });
     }
   } finally {

@@ -5,7 +5,7 @@ import { colorEnabled } from '../io/terminal.js';
 
 export async function statusCommand(opts: { workspace?: string; json?: boolean }): Promise<void> {
   if (!opts.workspace) throw new UsageError('--workspace needs a folder');
-  const { workspaceStatus, formatStatus } = await import('../target/status.js');
+  const { workspaceStatus, formatStatus } = await import('../targets/status.js');
   const s = await workspaceStatus(workspacePaths(opts.workspace));
   process.stdout.write(opts.json ? `${JSON.stringify(s, null, 2)}\n` : formatStatus(s, { color: colorEnabled(process.stdout) }));
 }

@@ -1,7 +1,7 @@
 /**
  * `deploy --target aws` up to the point where it would call sam: there is no AWS account here,
  * so these check the preflight messages the learner sees (the command lines are checked in
- * test/target/sam-commands.test.ts), plus the option checks.
+ * test/targets/sam-commands.test.ts), plus the option checks.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatDeployResult } from '../../src/commands/deploy.js';
-import type { DeployResult } from '../../src/target/deployers/types.js';
+import type { DeployResult } from '../../src/targets/deployers/types.js';
 
 const result: DeployResult = {
   target: 'local',

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetFunctionConcurrencyCommand, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import { workspacePaths, type Workspace } from '../../src/lab/workspace.js';
-import { TargetClients } from '../../src/target/clients.js';
-import { readDeployRecord } from '../../src/target/deploy-record.js';
-import { deployLocal, type LocalDeployResult } from '../../src/target/deployers/local.js';
-import { silentLog } from '../../src/target/deployers/types.js';
+import { TargetClients } from '../../src/targets/clients.js';
+import { readDeployRecord } from '../../src/targets/deploy-record.js';
+import { deployLocal, type LocalDeployResult } from '../../src/targets/deployers/local.js';
+import { silentLog } from '../../src/targets/deployers/types.js';
 import { removeWorkspace } from '../helpers/cli.js';
 
 let ws: Workspace;

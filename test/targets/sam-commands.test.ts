@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatCommand, samBuildCommand, samDeployCommand } from '../../src/target/sam-commands.js';
+import { formatCommand, samBuildCommand, samDeployCommand } from '../../src/targets/sam-commands.js';
 
 test('sam build is run as is', () => {
   assert.deepEqual(samBuildCommand(), { file: 'sam', args: ['build'] });

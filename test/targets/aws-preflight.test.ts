@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { awsPreflight, findOnPath } from '../../src/target/aws-preflight.js';
+import { awsPreflight, findOnPath } from '../../src/targets/aws-preflight.js';
 import { LabError } from '../../src/errors.js';
 
 /** A PATH with a fake `sam`, an empty HOME (no ~/.aws), and no AWS_* variables. */

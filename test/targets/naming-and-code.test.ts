@@ -4,11 +4,11 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import { bucketPhysicalName, functionPhysicalName, NameBook } from '../../src/target/deployers/local/names.js';
-import { apiShapeHash, lambdaIntegrationUri } from '../../src/target/deployers/local/api.js';
-import { toLocalUrl } from '../../src/target/urls.js';
+import { bucketPhysicalName, functionPhysicalName, NameBook } from '../../src/targets/deployers/local/names.js';
+import { apiShapeHash, lambdaIntegrationUri } from '../../src/targets/deployers/local/api.js';
+import { toLocalUrl } from '../../src/targets/urls.js';
 import { frontDoorUrl } from '../../src/emulator/front-door-url.js';
-import { zipCodeDir } from '../../src/target/zip.js';
+import { zipCodeDir } from '../../src/targets/zip.js';
 
 test('function names look like SAM’s and fit Lambda’s 64 characters', () => {
   assert.equal(functionPhysicalName('ServerlessOps-stack', 'GetInfoFunction', 'ABCDEFGHIJKL'), 'ServerlessOps-stack-GetInfoFunction-ABCDEFGHIJKL');

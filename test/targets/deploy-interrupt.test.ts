@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { GetAliasCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { ExitCode, InterruptedError } from '../../src/errors.js';
 import { workspacePaths, type Workspace } from '../../src/lab/workspace.js';
-import { TargetClients } from '../../src/target/clients.js';
-import { deployLocal } from '../../src/target/deployers/local.js';
-import { directShift } from '../../src/target/deployers/local/alias.js';
-import type { DeployLog } from '../../src/target/deployers/types.js';
+import { TargetClients } from '../../src/targets/clients.js';
+import { deployLocal } from '../../src/targets/deployers/local.js';
+import { directShift } from '../../src/targets/deployers/local/alias.js';
+import type { DeployLog } from '../../src/targets/deployers/types.js';
 import { removeWorkspace } from '../helpers/cli.js';
 
 let ws: Workspace;

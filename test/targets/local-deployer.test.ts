@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { GetAliasCommand } from '@aws-sdk/client-lambda';
 import { LabError } from '../../src/errors.js';
 import { workspacePaths, type Workspace } from '../../src/lab/workspace.js';
-import { TargetClients } from '../../src/target/clients.js';
-import { deployLocal } from '../../src/target/deployers/local.js';
-import { silentLog } from '../../src/target/deployers/types.js';
+import { TargetClients } from '../../src/targets/clients.js';
+import { deployLocal } from '../../src/targets/deployers/local.js';
+import { silentLog } from '../../src/targets/deployers/types.js';
 import { removeWorkspace } from '../helpers/cli.js';
 
 let ws: Workspace;

@@ -1,7 +1,7 @@
 /** `status`'s text on fixed inputs: reserved concurrency explained, the endpoint, colour only when asked. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatStatus, type FunctionStatus, type WorkspaceStatus } from '../../src/target/status.js';
+import { formatStatus, type FunctionStatus, type WorkspaceStatus } from '../../src/targets/status.js';
 
 function status(fns: Partial<FunctionStatus>[], over: Partial<WorkspaceStatus> = {}): WorkspaceStatus {
   return {
