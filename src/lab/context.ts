@@ -6,6 +6,7 @@ import type { IoHost } from '../io/host.js';
 import type { TargetClients } from '../targets/clients.js';
 import type { DeployRecord } from '../targets/deploy-record.js';
 import type { DeployResult } from '../targets/deployers/types.js';
+import type { ReferenceBook } from './reference.js';
 import type { Workspace } from './workspace.js';
 
 export type FigureValue = string | number | boolean | null | readonly (string | number)[] | Readonly<Record<string, number>>;
@@ -27,6 +28,8 @@ export interface LabContext {
   readonly endpoint?: string;
   /** aborted by the first Ctrl-C: stop at the next safe point, keep what was measured */
   readonly signal: AbortSignal;
+  /** the reference changes in templates/ (show me / do it for me of an edit step) */
+  readonly reference: ReferenceBook;
   /** the last deployment record (outputs, physical names); a LabError when nothing is deployed */
   deployment(): DeployRecord;
   /** deploy the workspace's sam-app/, as `serverless-ops-lab deploy` does, progress through io */

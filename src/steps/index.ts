@@ -1,0 +1,22 @@
+/**
+ * The lab, in order: one module per chapter of the workshop, each a list of uniform steps
+ * (src/lab/step.ts). The reference changes of edit steps are in templates/<step id>/.
+ */
+import type { ReferenceEntry } from '../lab/reference.js';
+import type { Step } from '../lab/step.js';
+import { concurrencySteps } from './concurrency.js';
+import { deployStep } from './deploy.js';
+import { wrapUpStep } from './wrap-up.js';
+
+// blue-green (4.1), hooks-alarms (4.1.3) and canary (4.2, issue 10) take their places here,
+// after deploy and before concurrency.
+const chapters: Step[] = [deployStep, ...concurrencySteps];
+
+export const LAB_STEPS: readonly Step[] = [...chapters, wrapUpStep(chapters)];
+
+/** which sam-app/ files each edit step's reference change touches, in lab order */
+export const REFERENCE_ORDER: readonly ReferenceEntry[] = [];
+
+export function findStep(id: string): Step | undefined {
+  return LAB_STEPS.find((s) => s.id === id || s.chapter.id === id);
+}
