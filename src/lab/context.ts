@@ -43,3 +43,9 @@ export interface LabContext {
   /** a line for the instructor, in the report apart from what the learner reads */
   instructorNote(text: string): void;
 }
+
+/** What the runner adds: which step figures go to, and the instructor's notes. */
+export interface RunnerContext extends LabContext {
+  stepId: string;
+  readonly notes: string[];
+}

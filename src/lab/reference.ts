@@ -73,6 +73,8 @@ export class ReferenceBook {
       const before = this.before(stepId, file) ?? '';
       const after = this.after(stepId, file);
       if (current === after) return { file, current, next: after, how: 'unchanged' as const };
+      // the change is already in (the learner made it, or it was applied before): nothing to do
+      if (current !== before && applyPatch(current, structuredPatch(file, file, after, before)) !== false) return { file, current, next: current, how: 'unchanged' as const };
       const patched = applyPatch(current, structuredPatch(file, file, before, after));
       return patched === false ? { file, current, next: after, how: 'replaced' as const } : { file, current, next: patched, how: 'patched' as const };
     });

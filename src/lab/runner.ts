@@ -8,7 +8,7 @@
 import { InterruptedError, LabError } from '../errors.js';
 import type { IoHost } from '../io/host.js';
 import { runLiveChecks, type CheckResult } from './check.js';
-import type { LiveLabContext } from './live-context.js';
+import type { RunnerContext } from './context.js';
 import type { ProgressStore } from './progress.js';
 import type { ReferenceBook } from './reference.js';
 import { overallOutcome, type LabReport, type StepReport } from './report.js';
@@ -18,7 +18,7 @@ import { teachStep } from './teach.js';
 
 export interface RunLabOptions {
   steps: readonly Step[];
-  ctx: LiveLabContext;
+  ctx: RunnerContext;
   progress: ProgressStore;
   reference: ReferenceBook;
   /** --from STEP (or `step <id>`): start there, catching up on earlier steps first */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { InterruptedError, LabError } from '../errors.js';
 import type { KeyItem } from '../io/host.js';
 import { runLiveChecks, runStaticChecks, type CheckResult, type WorkspaceFiles } from './check.js';
-import type { LiveLabContext } from './live-context.js';
+import type { RunnerContext } from './context.js';
 import type { ProgressStore } from './progress.js';
 import type { ReferenceBook } from './reference.js';
 import type { StepReport } from './report.js';
@@ -20,7 +20,7 @@ import { watchSamApp } from './watcher.js';
 
 export interface TeachOptions {
   steps: readonly Step[];
-  ctx: LiveLabContext;
+  ctx: RunnerContext;
   progress: ProgressStore;
   reference: ReferenceBook;
   assisted: boolean;
