@@ -34,6 +34,8 @@ export interface LabContext {
   deployment(): DeployRecord;
   /** deploy the workspace's sam-app/, as `serverless-ops-lab deploy` does, progress through io */
   deploy(): Promise<DeployResult>;
+  /** when the last deploy() of this run began: a CodeDeploy deployment it started is not older */
+  readonly lastDeployAt?: Date;
   /** `aws <args>` as the learner would type it for this target (--endpoint-url on local) */
   aws(args: string): string;
   /** keep a measured figure of the running step: in progress, the report and the wrap-up */

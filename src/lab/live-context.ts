@@ -43,6 +43,7 @@ export class LiveLabContext implements LabContext {
   readonly notes: string[] = [];
   /** the step figures go to */
   stepId = '';
+  lastDeployAt?: Date;
   readonly #spec: TargetSpec;
   readonly #progress: ProgressStore;
 
@@ -75,6 +76,7 @@ export class LiveLabContext implements LabContext {
   }
 
   async deploy(): Promise<DeployResult> {
+    this.lastDeployAt = new Date();
     const spinner = this.io.progress(`deploying sam-app/ to ${this.targetName}`);
     const log: DeployLog = {
       info: (l) => spinner.update(l),

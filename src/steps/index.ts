@@ -8,8 +8,9 @@ import { concurrencySteps } from './concurrency.js';
 import { deployStep } from './deploy.js';
 import { wrapUpStep } from './wrap-up.js';
 
-// blue-green (4.1), hooks-alarms (4.1.3) and canary (4.2, issue 10) take their places here,
-// after deploy and before concurrency.
+// blue-green (4.1, src/steps/blue-green.ts) joins when the local cloud's CodeDeploy and the
+// deployer's DeploymentPreference land; hooks-alarms (4.1.3) after it; canary (4.2, issue 10)
+// takes its place after those, before concurrency.
 const chapters: Step[] = [deployStep, ...concurrencySteps];
 
 export const LAB_STEPS: readonly Step[] = [...chapters, wrapUpStep(chapters)];
