@@ -72,6 +72,11 @@ export interface Session {
 
 export async function openSession(flags: LabFlags, interrupt: InterruptPolicy, reference: readonly ReferenceEntry[]): Promise<Session> {
   const io = await createIoHost({ ci: flags.ci, json: flags.json, onCtrlC: interrupt.press });
+  interrupt.say = (line) => {
+    // on a terminal the ^C echo shares the line: start a fresh one
+    if (io.face === 'interactive') io.say('');
+    io.warn(line);
+  };
   // no terminal and no --ci: the solver path, said once by the plain face
   const ci = flags.ci || io.face !== 'interactive';
   const ws = workspacePaths(flags.workspace);

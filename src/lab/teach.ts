@@ -70,7 +70,7 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
       s.assisted ||= assisted;
       s.doneAt = new Date().toISOString();
     });
-    io.say('step done ✓ — look around (the commands above work as they are); Enter for the next step');
+    io.say('step done ✓ — look around (the commands above work as they are); Enter for the next step, q to stop here');
     if (!assisted && step.action.kind === 'edit') {
       const diff = o.reference.diff(step.id, ctx.ws);
       if (diff) {
@@ -126,21 +126,23 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
     if (step.follow) await step.follow(ctx);
   };
 
-  // the first choice: who makes the change
-  const how = await io.choose<How>(
-    'How do you want to make this change?',
-    [
-      { value: 'self', label: "I'll do it", description: step.action.kind === 'edit' ? 'edit the file in your editor; the lab watches it' : 'run it yourself; the lab checks the result' },
-      { value: 'show', label: 'show me the change', description: 'the reference change, then you make it' },
-      { value: 'apply', label: 'do it for me', description: 'the lab makes the change (recorded as assisted)' },
-    ],
-    o.assisted ? 'apply' : 'self',
-  );
-  if (how === 'show') await showChange(step, o);
-  if (how === 'apply') {
-    await applyForLearner();
-    passed = await verify();
-    if (passed) return done(true);
+  // the first choice: who makes the change (a 'run' step is the lab's own action: x runs it)
+  if (step.action.kind !== 'run') {
+    const how = await io.choose<How>(
+      'How do you want to make this change?',
+      [
+        { value: 'self', label: "I'll do it", description: step.action.kind === 'edit' ? 'edit the file in your editor; the lab watches it' : 'run it yourself; the lab checks the result' },
+        { value: 'show', label: 'show me the change', description: 'the reference change, then you make it' },
+        { value: 'apply', label: 'do it for me', description: 'the lab makes the change (recorded as assisted)' },
+      ],
+      o.assisted ? 'apply' : 'self',
+    );
+    if (how === 'show') await showChange(step, o);
+    if (how === 'apply') {
+      await applyForLearner();
+      passed = await verify();
+      if (passed) return done(true);
+    }
   }
 
   const keys = keysFor(step);
@@ -244,9 +246,9 @@ function defaultKey(step: Step): string {
 }
 
 function promptFor(step: Step): string {
-  if (step.action.kind === 'edit') return `waiting for your change to sam-app/${step.action.file}`;
-  if (step.action.kind === 'command') return 'run the command, then r to check';
-  return 'ready';
+  if (step.action.kind === 'edit') return `waiting for your change to sam-app/${step.action.file} (saves are checked at once)`;
+  if (step.action.kind === 'command') return 'run the command, then press r';
+  return `press x to ${step.action.label}`;
 }
 
 async function staticPass(step: Step, o: TeachOptions): Promise<boolean> {

@@ -4,6 +4,7 @@
  * answers, with never more than 25 executions at once; then give the reservation back.
  */
 import { DeleteFunctionConcurrencyCommand, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
+import { InterruptedError } from '../errors.js';
 import { couldNotCheck, notYet, passed, type LiveCheck } from '../lab/check.js';
 import type { LabContext } from '../lab/context.js';
 import type { Step } from '../lab/step.js';
@@ -39,7 +40,15 @@ async function loadAndKeep(ctx: LabContext, phase: 'baseline' | 'throttled', tit
   ctx.figure('statusCounts', run.statusCounts);
   ctx.figure('durationMs', Math.round(run.result.durationMs));
   ctx.figure('window', [started.toISOString(), new Date().toISOString()]);
+  ctx.figure('stoppedEarly', run.result.interrupted);
   if (run.localPeak !== undefined) ctx.figure('localPeak', run.localPeak);
+  // Ctrl-C: what was measured is kept and shown; the step stops here
+  if (run.result.interrupted) throw new InterruptedError(`load test stopped after ${run.result.sent} requests`);
+}
+
+/** a run stopped by Ctrl-C proves nothing either way */
+function stoppedEarly(ctx: LabContext, stepId: string): boolean {
+  return ctx.allFigures()[stepId]?.stoppedEarly === true;
 }
 
 const baselineChecks: LiveCheck[] = [
@@ -49,9 +58,12 @@ const baselineChecks: LiveCheck[] = [
     run: async (ctx) => {
       const c = lastRun(ctx, 'concurrency-baseline').statusCounts;
       if (!c) return notYet('a load test run', 'none yet');
+      if (stoppedEarly(ctx, 'concurrency-baseline')) return notYet('a whole load test run', 'the last one was stopped early: press x to run it again');
       const ok = sum(c, (s) => s === 200);
       const all = sum(c, () => true);
-      return ok === all && all > 0 ? passed(`${ok} of ${all} answered 200`) : notYet(`all ${all} answers 200`, JSON.stringify(c));
+      if (ok === all && all > 0) return passed(`${ok} of ${all} answered 200`);
+      const hint = sum(c, (s) => s === 502) > 0 ? '502 is a function that failed or timed out, not a throttle: look at the function\'s Timeout, and at the cloud\'s log for the cause; then run the load test again (x).' : undefined;
+      return notYet(`all ${all} answers 200`, JSON.stringify(c), hint);
     },
   },
 ];
@@ -137,6 +149,7 @@ const throttledChecks: LiveCheck[] = [
     run: async (ctx) => {
       const c = lastRun(ctx, 'concurrency-throttled').statusCounts;
       if (!c) return notYet('a load test run with the reservation', 'none yet');
+      if (stoppedEarly(ctx, 'concurrency-throttled')) return notYet('a whole load test run', 'the last one was stopped early: press x to run it again');
       const ok = sum(c, (s) => s === 200);
       const throttled = sum(c, (s) => s === 500 || s === 502 || s === 429);
       if (ok > 0 && throttled > 0) return passed(`${ok} × 200, ${throttled} throttled (${Object.entries(c).map(([k, v]) => `[${k}] ${v}`).join(', ')})`);

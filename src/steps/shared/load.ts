@@ -56,6 +56,8 @@ export async function chartedLoadTest(ctx: LabContext, functionName: string, siz
   const live = io.live(title, 2000);
   const rows: string[] = [];
   let prev = { done: 0, ok: 0, fivexx: 0, at: 0 };
+  // bars are scaled to the busiest second so far
+  let peakRate = 0;
   let inFlight = '';
   let polling = true;
   const poller = (async () => {
@@ -72,7 +74,8 @@ export async function chartedLoadTest(ctx: LabContext, functionName: string, siz
     if (secs - prev.at >= 1 || p.done === p.total) {
       const dOk = ok - prev.ok;
       const d5 = fivexx - prev.fivexx;
-      const scale = Math.max(1, size.concurrency * 2);
+      peakRate = Math.max(peakRate, dOk, d5);
+      const scale = Math.max(1, peakRate);
       rows.push(`${secs.toFixed(0).padStart(3)}s  2xx ${String(dOk).padStart(4)} ${bar(dOk / scale, 12)}  5xx ${String(d5).padStart(4)} ${bar(d5 / scale, 12)}`);
       prev = { done: p.done, ok, fivexx, at: secs };
     }
