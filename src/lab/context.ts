@@ -22,6 +22,8 @@ export interface LabContext {
   readonly clients: TargetClients;
   /** --ci: no prompts, every step done for the learner */
   readonly ci: boolean;
+  /** the lab is doing the step for the learner (--ci, "do it for me"): a step's follow may act too */
+  readonly assisting: boolean;
   /** the local cloud's timers run this many times faster (1 on aws) */
   readonly speed: number;
   /** the local cloud's endpoint; undefined on aws */
@@ -49,5 +51,6 @@ export interface LabContext {
 /** What the runner adds: which step figures go to, and the instructor's notes. */
 export interface RunnerContext extends LabContext {
   stepId: string;
+  assisting: boolean;
   readonly notes: string[];
 }

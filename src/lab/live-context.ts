@@ -43,6 +43,7 @@ export class LiveLabContext implements LabContext {
   readonly notes: string[] = [];
   /** the step figures go to */
   stepId = '';
+  assisting = false;
   lastDeployAt?: Date;
   readonly #spec: TargetSpec;
   readonly #progress: ProgressStore;

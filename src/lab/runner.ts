@@ -111,6 +111,7 @@ async function solveOne(step: Step, o: RunLabOptions, how: { catchUp: boolean })
   const io = ctx.io;
   const at = o.steps.indexOf(step);
   ctx.stepId = step.id;
+  ctx.assisting = true;
   io.heading(`Step ${at + 1} of ${o.steps.length} · ${step.chapter.title}: ${step.title}`);
   io.explain(step.explain);
   progress.update(step.id, (s) => {

@@ -48,6 +48,7 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
   const io = ctx.io;
   const started = performance.now();
   ctx.stepId = step.id;
+  ctx.assisting = false;
   progress.update(step.id, (s) => {
     s.status = 'started';
     s.startedAt ??= new Date().toISOString();
@@ -114,6 +115,7 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
     progress.update(step.id, (s) => {
       s.assisted = true;
     });
+    ctx.assisting = true;
     await step.solve.apply(ctx);
     await afterChange();
   };

@@ -16,7 +16,12 @@ const chapters: Step[] = [deployStep, ...concurrencySteps];
 export const LAB_STEPS: readonly Step[] = [...chapters, wrapUpStep(chapters)];
 
 /** which sam-app/ files each edit step's reference change touches, in lab order */
-export const REFERENCE_ORDER: readonly ReferenceEntry[] = [];
+export const REFERENCE_ORDER: readonly ReferenceEntry[] = [
+  { stepId: 'blue-green', files: ['template.yaml', 'src/app.mjs'] },
+  { stepId: 'hooks-failing', files: ['template.yaml', 'src/app.mjs', 'hooks/pre-traffic.mjs'] },
+  { stepId: 'hooks-alarm', files: ['template.yaml'] },
+  { stepId: 'hooks-errors', files: ['src/app.mjs'] },
+];
 
 export function findStep(id: string): Step | undefined {
   return LAB_STEPS.find((s) => s.id === id || s.chapter.id === id);

@@ -18,6 +18,7 @@ export function fakeContext(over: Partial<LabContext> & { io?: RecordingIoHost }
     clients: undefined as unknown as TargetClients,
     reference: new ReferenceBook([]),
     ci: true,
+    assisting: true,
     speed: 1,
     endpoint: 'http://127.0.0.1:1',
     signal: new AbortController().signal,
