@@ -38,6 +38,8 @@ export interface LabContext {
   deploy(): Promise<DeployResult>;
   /** when the last deploy() of this run began: a CodeDeploy deployment it started is not older */
   readonly lastDeployAt?: Date;
+  /** CodeDeploy deployments the last deploy() started (the deployer says which) */
+  readonly lastDeployments?: readonly { deploymentId: string; functionName: string }[];
   /** `aws <args>` as the learner would type it for this target (--endpoint-url on local) */
   aws(args: string): string;
   /** keep a measured figure of the running step: in progress, the report and the wrap-up */

@@ -45,6 +45,7 @@ export class LiveLabContext implements LabContext {
   stepId = '';
   assisting = false;
   lastDeployAt?: Date;
+  lastDeployments?: { deploymentId: string; functionName: string }[];
   readonly #spec: TargetSpec;
   readonly #progress: ProgressStore;
 
@@ -78,6 +79,7 @@ export class LiveLabContext implements LabContext {
 
   async deploy(): Promise<DeployResult> {
     this.lastDeployAt = new Date();
+    this.lastDeployments = undefined;
     const spinner = this.io.progress(`deploying sam-app/ to ${this.targetName}`);
     const log: DeployLog = {
       info: (l) => spinner.update(l),
@@ -92,6 +94,7 @@ export class LiveLabContext implements LabContext {
         const { deployWithSam } = await import('../targets/deployers/sam.js');
         result = await deployWithSam({ workspace: this.ws, stackName: this.stackName, profile: this.#spec.profile, region: this.#spec.region, log, signal: this.signal });
       }
+      this.lastDeployments = (result as DeployResult & { deployments?: { deploymentId: string; functionName: string }[] }).deployments ?? [];
       const changed = result.changes.filter((c) => c.change !== 'unchanged');
       spinner.succeed(`deployed: ${changed.length ? changed.map((c) => `${c.logicalId} ${c.change}${c.detail ? ` (${c.detail})` : ''}`).join('; ') : 'nothing changed'}`);
       return result;

@@ -68,7 +68,11 @@ export async function solveStep(step: Step, ctx: LabContext, opts: { pollMs?: nu
     preCheckFailedAsExpected,
     after,
     instructorMessage: `after the reference change, ${failed.map((f) => `${f.name}: ${f.status === 'not-yet' ? `expected ${f.expected}, found ${f.found}` : f.what}`).join('; ')}`,
-    learnerMessage: env ? 'the lab could not read the cloud after the change' : 'the reference change did not pass its checks: a lab defect, please report it',
+    learnerMessage: env
+      ? 'the lab could not read the cloud after the change'
+      : step.action.kind === 'run'
+        ? 'the run did not come out as this step expects: the checks above say what differs, and their hints why'
+        : 'the reference change did not pass its checks: a lab defect, please report it',
   };
 }
 

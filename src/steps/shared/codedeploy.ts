@@ -25,9 +25,11 @@ export interface GroupRef {
 
 /** the app function's deployment group; NotDeployed when the template has no DeploymentPreference deployed */
 export function deploymentGroup(ctx: LabContext): GroupRef {
-  const ids = deployment(ctx).physicalIds;
-  const application = ids[APPLICATION_LOGICAL_ID];
-  const group = ids[groupLogicalId(APP_FUNCTION)];
+  const rec = deployment(ctx) as ReturnType<typeof deployment> & { codeDeployApplication?: string };
+  const ids = rec.physicalIds;
+  const fn = rec.functions.find((f) => f.logicalId === APP_FUNCTION) as { deploymentGroupName?: string } | undefined;
+  const application = ids[APPLICATION_LOGICAL_ID] ?? rec.codeDeployApplication;
+  const group = ids[groupLogicalId(APP_FUNCTION)] ?? fn?.deploymentGroupName;
   if (!application || !group) throw new NotDeployed('no CodeDeploy deployment group: DeploymentPreference is not deployed yet');
   // CloudFormation's physical id of a deployment group is its name
   return { application, group: group.includes('/') ? group.split('/').pop()! : group };

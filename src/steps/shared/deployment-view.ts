@@ -44,6 +44,14 @@ export interface FollowOptions {
 const POLL_MS = 400;
 
 export async function findDeployment(ctx: LabContext, since: Date | undefined, appearWithinMs: number): Promise<DeploymentInfo | undefined> {
+  // the deployer names the deployment it started; else the group's newest one since the deploy
+  const fn = appFunction(ctx).name;
+  const started = ctx.lastDeployments?.find((d) => d.functionName === fn);
+  if (started) {
+    const r = await ctx.clients.codeDeploy.send(new GetDeploymentCommand({ deploymentId: started.deploymentId }), { abortSignal: ctx.signal });
+    if (r.deploymentInfo) return r.deploymentInfo;
+  }
+  if (ctx.lastDeployments && !started) return undefined;
   const ref = deploymentGroup(ctx);
   const deadline = performance.now() + appearWithinMs;
   for (;;) {
