@@ -9,7 +9,7 @@ import { couldNotCheck, notYet, passed, type LiveCheck } from '../lab/check.js';
 import type { LabContext } from '../lab/context.js';
 import type { Step } from '../lab/step.js';
 import { appFunction, functionName, whenDeployed } from './shared/app.js';
-import { cloudWatchPeak, cloudWatchPeakCommand, planReservation, reservedConcurrency, WORKSHOP_RESERVATION } from './shared/concurrency.js';
+import { cloudNow, cloudWatchPeak, cloudWatchPeakCommand, planReservation, reservedConcurrency, WORKSHOP_RESERVATION } from './shared/concurrency.js';
 import { chartedLoadTest, heyCommand, loadSize } from './shared/load.js';
 import { commandSolve } from './shared/solve.js';
 
@@ -33,13 +33,14 @@ async function loadAndKeep(ctx: LabContext, phase: 'baseline' | 'throttled', tit
   const fn = appFunction(ctx).name;
   const size = loadSize(ctx, phase);
   if (ctx.ci) ctx.instructorNote(`concurrency (${phase}): --ci runs -n ${size.requests} -c ${size.concurrency} instead of the workshop's -n 1000 -c 50`);
-  const started = new Date();
+  const started = await cloudNow(ctx);
   const run = await chartedLoadTest(ctx, fn, size, title);
+  const ended = await cloudNow(ctx);
   ctx.figure('requests', run.result.sent);
   ctx.figure('concurrency', size.concurrency);
   ctx.figure('statusCounts', run.statusCounts);
   ctx.figure('durationMs', Math.round(run.result.durationMs));
-  ctx.figure('window', [started.toISOString(), new Date().toISOString()]);
+  ctx.figure('window', [started.toISOString(), ended.toISOString()]);
   ctx.figure('stoppedEarly', run.result.interrupted);
   if (run.localPeak !== undefined) ctx.figure('localPeak', run.localPeak);
   // Ctrl-C: what was measured is kept and shown; the step stops here

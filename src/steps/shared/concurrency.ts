@@ -98,3 +98,21 @@ export async function cloudWatchPeak(ctx: LabContext, fn: string, from: Date, to
 export function cloudWatchPeakCommand(ctx: LabContext, fn: string): string {
   return ctx.aws(`cloudwatch get-metric-statistics --namespace AWS/Lambda --metric-name ConcurrentExecutions --dimensions Name=FunctionName,Value=${fn} --statistics Maximum --period 60 --start-time <start> --end-time <end>`);
 }
+
+/**
+ * The cloud's time: metric timestamps are in it. The local cloud's clock runs --speed times faster
+ * than the wall clock and says where it is at GET /_lab/clock; on AWS it is the wall clock.
+ */
+export async function cloudNow(ctx: LabContext): Promise<Date> {
+  if (!ctx.endpoint) return new Date();
+  try {
+    const res = await fetch(`${ctx.endpoint}/_lab/clock`, { signal: AbortSignal.timeout(2000) });
+    if (res.ok) {
+      const body = (await res.json()) as { epochMillis?: number };
+      if (typeof body.epochMillis === 'number') return new Date(body.epochMillis);
+    }
+  } catch {
+    // an older local cloud without the clock path: its clock is the wall clock
+  }
+  return new Date();
+}
