@@ -117,6 +117,11 @@ export class LiveLabContext implements LabContext {
     });
   }
 
+  stepProgress(stepId: string): { status: 'pending' | 'started' | 'done'; assisted: boolean; hintsShown: number } {
+    const p = this.#progress.step(stepId);
+    return { status: p.status, assisted: p.assisted, hintsShown: p.hintsShown };
+  }
+
   allFigures(): Readonly<Record<string, Readonly<Record<string, FigureValue>>>> {
     return this.#progress.allFigures();
   }

@@ -22,11 +22,13 @@ export function wrapUpStep(earlier: readonly Step[]): Step {
     const figures = ctx.allFigures();
     ctx.figure('summarizedAt', new Date().toISOString());
     const rows = earlier.map((s) => {
-      const f = figures[s.id] ?? {};
-      const done = Object.keys(f).length > 0;
-      return [s.id, s.title, done ? 'done' : '—'];
+      const p = ctx.stepProgress(s.id);
+      const status = p.status !== 'done' ? 'not done' : p.assisted ? 'done for you' : 'done by you';
+      return [s.id, s.title, status, p.hintsShown ? `${p.hintsShown} hint(s)` : ''];
     });
-    ctx.io.table(['step', 'what', 'figures'], rows);
+    ctx.io.table(['step', 'what', 'status', 'help'], rows);
+    const own = earlier.filter((s) => ctx.stepProgress(s.id).status === 'done' && !ctx.stepProgress(s.id).assisted).length;
+    ctx.io.say(`${own} of ${earlier.length} steps done by you${own === earlier.length ? ' — every one of them ✓' : ''}`);
     for (const s of earlier) {
       const f = Object.entries(figures[s.id] ?? {}).filter(([k]) => k !== 'window');
       if (f.length) ctx.io.figures(s.id, f.map(([k, v]) => [k, show(v)]));

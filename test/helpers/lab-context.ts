@@ -35,6 +35,7 @@ export function fakeContext(over: Partial<LabContext> & { io?: RecordingIoHost }
       figuresOf.current![key] = value;
     },
     allFigures: () => figuresOf,
+    stepProgress: () => ({ status: 'pending' as const, assisted: false, hintsShown: 0 }),
     instructorNote: (t: string) => void notes.push(t),
     figuresOf,
     notes,
