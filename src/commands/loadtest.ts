@@ -2,7 +2,8 @@
  * `serverless-ops-lab loadtest <url>`: hey's flags, hey's report. Results go to stdout, the live
  * progress line to stderr. Exit 1 when no request got a response (the report is printed first);
  * Ctrl-C stops sending, says how many requests it waits for, prints the report of what was sent and
- * exits 130; a second Ctrl-C kills.
+ * exits 130; a second Ctrl-C stops at once (the requests still in flight count as errors), prints
+ * the same report and exits 130.
  */
 import { InterruptedError, LabError } from '../errors.js';
 import { formatCsv, formatJson, formatReport } from '../loadtest/format.js';
@@ -16,10 +17,13 @@ export async function loadtestCommand(url: string, opts: Record<string, unknown>
   const { options, output } = parseFlags(url, opts as LoadTestFlags);
 
   const stop = new AbortController();
+  const abandon = new AbortController();
   const onSigint = (): void => {
-    // the next Ctrl-C gets node's default: exit at once
+    if (!stop.signal.aborted) return stop.abort();
+    // the second: end the connections now; the report of what was measured still follows
+    // (a third gets node's default: exit at once)
     process.removeListener('SIGINT', onSigint);
-    stop.abort();
+    abandon.abort();
   };
   process.on('SIGINT', onSigint);
   const progress = progressEnabled(process.stderr, output === 'json');
@@ -31,7 +35,7 @@ export async function loadtestCommand(url: string, opts: Record<string, unknown>
 
   let result;
   try {
-    result = await runLoadTest({ ...options, signal: stop.signal }, listeners);
+    result = await runLoadTest({ ...options, signal: stop.signal, abandon: abandon.signal }, listeners);
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
