@@ -4,6 +4,7 @@ import type { CallContext } from '../../core/service.js';
 import type { S3Backend, S3Object } from './backend.js';
 import { badDigest, invalidArgument, invalidDigest, invalidRange } from './errors.js';
 import { decodeContinuationToken, encodeContinuationToken, urlEncodeKey } from './listing.js';
+import { parsePartNumber, readCompleteBody } from './multipart.js';
 
 /**
  * Read each operation's input (strings from path, query and headers; the body as a Buffer), call
@@ -13,6 +14,8 @@ import { decodeContinuationToken, encodeContinuationToken, urlEncodeKey } from '
 
 /** the single local account, as S3 shows it in Owner elements */
 const OWNER = { ID: '75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a', DisplayName: 'local' };
+/** every object is encrypted at rest with S3-managed keys by default (see routes.ts) */
+const SSE = { ServerSideEncryption: 'AES256' };
 
 type In = Record<string, any>;
 
@@ -66,7 +69,85 @@ export function s3Handlers(backend: S3Backend) {
         contentType: input.ContentType,
         metadata: input.Metadata,
       });
-      return { ETag: object.etag };
+      return { ETag: object.etag, ...SSE };
+    },
+
+    CreateMultipartUpload(input: In) {
+      const upload = backend.createMultipartUpload(input.Bucket, input.Key, { contentType: input.ContentType, metadata: input.Metadata });
+      return { Bucket: upload.bucket, Key: upload.key, UploadId: upload.uploadId, ...SSE };
+    },
+
+    UploadPart(input: In) {
+      const partNumber = parsePartNumber(input.PartNumber);
+      const body: Buffer = input.Body ?? Buffer.alloc(0);
+      if (input.ContentMD5 !== undefined) checkContentMd5(input.ContentMD5, body);
+      const part = backend.uploadPart(input.Bucket, input.Key, input.UploadId, partNumber, body);
+      return { ETag: part.etag, ...SSE };
+    },
+
+    CompleteMultipartUpload(input: In, ctx: CallContext) {
+      const requested = readCompleteBody(input.MultipartUpload);
+      const object = backend.completeMultipartUpload(input.Bucket, input.Key, input.UploadId, requested);
+      return {
+        Location: `${ctx.endpoint}/${input.Bucket}/${urlEncodeKey(object.key)}`,
+        Bucket: input.Bucket,
+        Key: object.key,
+        ETag: object.etag,
+        ...SSE,
+      };
+    },
+
+    AbortMultipartUpload(input: In) {
+      backend.abortMultipartUpload(input.Bucket, input.Key, input.UploadId);
+      return {};
+    },
+
+    ListParts(input: In) {
+      const max = input.MaxParts === undefined ? 1000 : Math.min(parseCount(input.MaxParts, 'max-parts'), 1000);
+      const marker = input.PartNumberMarker === undefined ? 0 : parseCount(input.PartNumberMarker, 'part-number-marker');
+      const { upload, parts, isTruncated } = backend.listParts(input.Bucket, input.Key, input.UploadId, marker, max);
+      return {
+        Bucket: upload.bucket,
+        Key: upload.key,
+        UploadId: upload.uploadId,
+        PartNumberMarker: marker,
+        NextPartNumberMarker: parts.length ? parts[parts.length - 1]!.partNumber : 0,
+        MaxParts: max,
+        IsTruncated: isTruncated,
+        Part: parts.map((p) => ({ PartNumber: p.partNumber, LastModified: new Date(p.lastModified), ETag: p.etag, Size: p.size })),
+        Initiator: OWNER,
+        Owner: OWNER,
+        StorageClass: 'STANDARD',
+      };
+    },
+
+    ListMultipartUploads(input: In) {
+      const list = readListInput({ ...input, MaxKeys: input.MaxUploads });
+      const keyMarker: string = input.KeyMarker ?? '';
+      const all = backend
+        .listMultipartUploads(input.Bucket)
+        .filter((u) => u.key.startsWith(list.prefix) && (keyMarker === '' || u.key > keyMarker));
+      const page = all.slice(0, list.maxKeys);
+      const last = page[page.length - 1];
+      return {
+        Bucket: input.Bucket,
+        KeyMarker: list.encode(keyMarker),
+        UploadIdMarker: input.UploadIdMarker ?? '',
+        NextKeyMarker: last ? list.encode(last.key) : '',
+        NextUploadIdMarker: last ? last.uploadId : '',
+        Prefix: input.Prefix === undefined ? undefined : list.encode(list.prefix),
+        MaxUploads: list.maxKeys,
+        IsTruncated: all.length > page.length,
+        EncodingType: input.EncodingType,
+        Upload: page.map((u) => ({
+          Key: list.encode(u.key),
+          UploadId: u.uploadId,
+          Initiator: OWNER,
+          Owner: OWNER,
+          StorageClass: 'STANDARD',
+          Initiated: new Date(u.initiated),
+        })),
+      };
     },
 
     GetObject(input: In) {
@@ -145,6 +226,7 @@ function objectHeaders(o: S3Object) {
     LastModified: new Date(o.lastModified),
     AcceptRanges: 'bytes',
     Metadata: o.metadata,
+    ...SSE,
   };
 }
 

@@ -6,7 +6,9 @@ import { s3Handlers } from './handlers.js';
  * Wire operation → HTTP binding → handler. Bindings follow the S3 API reference (path style,
  * `/{Bucket}` and `/{Key+}` labels): https://docs.aws.amazon.com/AmazonS3/latest/API/
  * A query parameter not listed in a route makes the request match no route (NotImplemented), so
- * unemulated sub-resources (`?acl`, `?tagging`, `?uploads`) never reach PutObject or GetObject.
+ * unemulated sub-resources (`?acl`, `?tagging`) never reach PutObject or GetObject.
+ * S3 answers `x-amz-server-side-encryption: AES256` for every object written or read: since
+ * January 2023 every object is encrypted at rest by default ("Default encryption", S3 user guide).
  */
 
 const OBJECT_HEADERS_OUT = {
@@ -16,7 +18,11 @@ const OBJECT_HEADERS_OUT = {
   LastModified: 'Last-Modified',
   AcceptRanges: 'Accept-Ranges',
   Metadata: 'x-amz-meta-*',
+  ServerSideEncryption: 'x-amz-server-side-encryption',
 } as const;
+
+const SSE = { ServerSideEncryption: 'x-amz-server-side-encryption' } as const;
+const UPLOAD_ID = { uploadId: 'UploadId' };
 
 const LIST_V2_QUERY = {
   prefix: 'Prefix',
@@ -61,7 +67,7 @@ const bindings: Record<string, HttpBinding> = {
     path: '/{Bucket}/{Key+}',
     headers: { 'content-type': 'ContentType', 'content-md5': 'ContentMD5', 'x-amz-meta-*': 'Metadata' },
     payload: 'Body',
-    responseHeaders: { ETag: 'ETag' },
+    responseHeaders: { ETag: 'ETag', ...SSE },
   },
   GetObject: {
     method: 'GET',
@@ -74,6 +80,47 @@ const bindings: Record<string, HttpBinding> = {
   },
   HeadObject: { method: 'HEAD', path: '/{Bucket}/{Key+}', responseHeaders: OBJECT_HEADERS_OUT },
   DeleteObject: { method: 'DELETE', path: '/{Bucket}/{Key+}', status: 204 },
+  CreateMultipartUpload: {
+    method: 'POST',
+    path: '/{Bucket}/{Key+}',
+    queryMatch: { uploads: '' },
+    headers: { 'content-type': 'ContentType', 'x-amz-meta-*': 'Metadata' },
+    responseHeaders: SSE,
+    responseXmlRoot: 'InitiateMultipartUploadResult',
+  },
+  UploadPart: {
+    method: 'PUT',
+    path: '/{Bucket}/{Key+}',
+    queryMatch: { partNumber: '', uploadId: '' },
+    query: { partNumber: 'PartNumber', ...UPLOAD_ID },
+    headers: { 'content-md5': 'ContentMD5' },
+    payload: 'Body',
+    responseHeaders: { ETag: 'ETag', ...SSE },
+  },
+  CompleteMultipartUpload: {
+    method: 'POST',
+    path: '/{Bucket}/{Key+}',
+    queryMatch: { uploadId: '' },
+    query: UPLOAD_ID,
+    xmlPayload: 'MultipartUpload',
+    responseHeaders: SSE,
+    responseXmlRoot: 'CompleteMultipartUploadResult',
+  },
+  AbortMultipartUpload: { method: 'DELETE', path: '/{Bucket}/{Key+}', queryMatch: { uploadId: '' }, query: UPLOAD_ID, status: 204 },
+  ListParts: {
+    method: 'GET',
+    path: '/{Bucket}/{Key+}',
+    queryMatch: { uploadId: '' },
+    query: { ...UPLOAD_ID, 'max-parts': 'MaxParts', 'part-number-marker': 'PartNumberMarker' },
+    responseXmlRoot: 'ListPartsResult',
+  },
+  ListMultipartUploads: {
+    method: 'GET',
+    path: '/{Bucket}',
+    queryMatch: { uploads: '' },
+    query: { prefix: 'Prefix', 'max-uploads': 'MaxUploads', 'key-marker': 'KeyMarker', 'upload-id-marker': 'UploadIdMarker', 'encoding-type': 'EncodingType', delimiter: 'Delimiter' },
+    responseXmlRoot: 'ListMultipartUploadsResult',
+  },
 };
 
 export function s3Operations(backend: S3Backend): Operation[] {
