@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { LabError, UsageError } from '../errors.js';
 import { colorEnabled } from '../io/terminal.js';
+import { checkNotAFile } from '../lab/workspace.js';
 import { emulatorStatus, ensureEmulator, stopEmulator } from '../emulator/daemon.js';
 import { DEFAULT_PORT, DEFAULT_WORKSPACE, defaultStateDir, serveUntilSignal } from '../emulator/main.js';
 import { formatLine, formatRequest, type LogStyle } from '../emulator/request-log.js';
@@ -156,6 +157,7 @@ function readFlags(opts: Record<string, unknown>): EmulatorFlags {
     throw new UsageError('use either --state-dir or --workspace, not both');
   }
   // the same workspace `deploy` and `status` default to, so all of them find one emulator
+  if (opts.stateDir === undefined) checkNotAFile(resolve(String(opts.workspace ?? DEFAULT_WORKSPACE)));
   const stateDir = opts.stateDir !== undefined ? resolve(String(opts.stateDir)) : defaultStateDir(String(opts.workspace ?? DEFAULT_WORKSPACE));
   return {
     port: opts.port === undefined ? undefined : numberFlag(NUMBERS.port, opts.port),
