@@ -11,6 +11,7 @@
  *   ("Output format of a Lambda function for proxy integration"). Anything else is a malformed
  *   proxy response, which API Gateway answers with 502.
  */
+import { deleteOwn, getOwn, setOwn } from '../../core/own-key.js';
 import { isUtf8 } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RouteTarget } from './router.js';
@@ -79,8 +80,10 @@ export function buildProxyEvent(req: ProxyRequest, target: RouteTarget, ctx: Pro
   for (const [k, v] of req.query) {
     queryStringParameters ??= {};
     multiValueQueryStringParameters ??= {};
-    queryStringParameters[k] = v;
-    (multiValueQueryStringParameters[k] ??= []).push(v);
+    setOwn(queryStringParameters, k, v);
+    const values = getOwn(multiValueQueryStringParameters, k);
+    if (values) values.push(v);
+    else setOwn(multiValueQueryStringParameters, k, [v]);
   }
 
   // Binary when the API declares the content type binary ("Working with binary media types");
@@ -161,11 +164,14 @@ function eventHeaders(req: ProxyRequest): { headers: Record<string, string> | nu
       if (DROPPED_HEADERS.has(lower)) continue;
       sentAs ??= new Map();
       let name = sentAs.get(lower);
-      if (name === undefined) sentAs.set(lower, (name = raw[i]));
       headers ??= {};
       multiValueHeaders ??= {};
-      headers[name] = raw[i + 1];
-      (multiValueHeaders[name] ??= []).push(raw[i + 1]);
+      if (name === undefined) {
+        sentAs.set(lower, (name = raw[i]));
+        setOwn(multiValueHeaders, name, []);
+      }
+      setOwn(headers, name, raw[i + 1]);
+      getOwn(multiValueHeaders, name)!.push(raw[i + 1]);
     }
     return { headers, multiValueHeaders };
   }
@@ -175,8 +181,8 @@ function eventHeaders(req: ProxyRequest): { headers: Record<string, string> | nu
     if (v === undefined) continue;
     headers ??= {};
     multiValueHeaders ??= {};
-    headers[name] = Array.isArray(v) ? v[v.length - 1] : v;
-    multiValueHeaders[name] = Array.isArray(v) ? v : [v];
+    setOwn(headers, name, Array.isArray(v) ? v[v.length - 1] : v);
+    setOwn(multiValueHeaders, name, Array.isArray(v) ? v : [v]);
   }
   return { headers, multiValueHeaders };
 }
@@ -230,7 +236,7 @@ export function mapProxyResult(payload: Buffer | Uint8Array | string): ProxyResu
     for (const [k, v] of Object.entries(r.headers)) {
       const s = headerValue(v);
       if (s === undefined) return undefined;
-      headers[k] = s;
+      setOwn(headers, k, s);
       lower.set(k.toLowerCase(), k);
     }
   }
@@ -245,8 +251,8 @@ export function mapProxyResult(payload: Buffer | Uint8Array | string): ProxyResu
         values.push(s);
       }
       const existing = lower.get(k.toLowerCase());
-      if (existing !== undefined) delete headers[existing];
-      headers[k] = values.length === 1 ? values[0] : values;
+      if (existing !== undefined) deleteOwn(headers, existing);
+      setOwn(headers, k, values.length === 1 ? values[0] : values);
       lower.set(k.toLowerCase(), k);
     }
   }
