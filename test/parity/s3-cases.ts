@@ -1,0 +1,2 @@
+import type { ParityCase } from './case.js';
+export const s3Cases: ParityCase[] = [];
