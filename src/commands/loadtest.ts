@@ -6,6 +6,7 @@
  * the same report and exits 130.
  */
 import { InterruptedError, LabError } from '../errors.js';
+import { InterruptPolicy } from '../interrupt.js';
 import { formatCsv, formatJson, formatReport } from '../loadtest/format.js';
 import { parseFlags, type LoadTestFlags } from '../loadtest/flags.js';
 import { CLEAR_LINE, progressListeners, stoppingLine } from '../loadtest/progress.js';
@@ -13,19 +14,15 @@ import { runLoadTest } from '../loadtest/run.js';
 import { colorEnabled, progressEnabled } from '../io/terminal.js';
 import type { LoadTestListeners } from '../loadtest/types.js';
 
-export async function loadtestCommand(url: string, opts: Record<string, unknown>): Promise<void> {
+export async function loadtestCommand(url: string, opts: Record<string, unknown>, interrupt: InterruptPolicy = new InterruptPolicy()): Promise<void> {
   const { options, output } = parseFlags(url, opts as LoadTestFlags);
 
-  const stop = new AbortController();
+  // the first Ctrl-C stops sending (the line below says what it waits for); the second ends the
+  // connections at once and the report still follows (a third quits)
+  interrupt.message = null;
+  const stop = interrupt;
   const abandon = new AbortController();
-  const onSigint = (): void => {
-    if (!stop.signal.aborted) return stop.abort();
-    // the second: end the connections now; the report of what was measured still follows
-    // (a third gets node's default: exit at once)
-    process.removeListener('SIGINT', onSigint);
-    abandon.abort();
-  };
-  process.on('SIGINT', onSigint);
+  interrupt.onSecond = () => abandon.abort();
   const progress = progressEnabled(process.stderr, output === 'json');
   const listeners: LoadTestListeners = {
     ...(progress ? progressListeners(process.stderr, { color: colorEnabled(process.stderr) }) : {}),
@@ -37,7 +34,7 @@ export async function loadtestCommand(url: string, opts: Record<string, unknown>
   try {
     result = await runLoadTest({ ...options, signal: stop.signal, abandon: abandon.signal }, listeners);
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    interrupt.onSecond = null;
   }
 
   if (output === 'json') process.stdout.write(formatJson(result));

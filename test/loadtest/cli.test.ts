@@ -237,3 +237,16 @@ test('--help shows the defaults plainly', async () => {
   assert.match(r.stdout, /-t <seconds> +timeout of each request in seconds, 0: none \(default: 20\)\n/);
   assert.doesNotMatch(r.stdout, /\(default: "\d+"\)|\) \(default/);
 });
+
+test('the Ctrl-C policy: a command that still reports takes the second Ctrl-C; a third quits', async () => {
+  const { InterruptPolicy } = await import('../../src/interrupt.js');
+  const exits: number[] = [];
+  const policy = new InterruptPolicy({ write: () => {}, exit: (c) => void exits.push(c) });
+  let seconds = 0;
+  policy.onSecond = () => void seconds++;
+  policy.press();
+  policy.press();
+  assert.deepEqual([seconds, exits], [1, []]);
+  policy.press();
+  assert.deepEqual([seconds, exits], [1, [130]]);
+});
