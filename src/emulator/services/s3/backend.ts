@@ -44,6 +44,8 @@ export interface S3Object {
   metadata: Record<string, string>;
   /** blob path inside the state dir's blobs/ */
   blob: string;
+  /** base64 CRC32 the client sent with the object, checked (x-amz-checksum-crc32) */
+  checksumCRC32?: string;
 }
 
 export interface S3Bucket {
@@ -137,7 +139,7 @@ export class S3Backend {
     bucketName: string,
     key: string,
     body: Buffer,
-    opts: { contentType?: string; metadata?: Record<string, string> } = {},
+    opts: { contentType?: string; metadata?: Record<string, string>; checksumCRC32?: string } = {},
   ): S3Object {
     this.bucket(bucketName);
     checkKey(key);
@@ -146,7 +148,13 @@ export class S3Backend {
   }
 
   /** writes the bytes, then the document that names them; the object it replaces goes last */
-  private storeObject(bucketName: string, key: string, body: Buffer, etag: string, opts: { contentType?: string; metadata?: Record<string, string> }): S3Object {
+  private storeObject(
+    bucketName: string,
+    key: string,
+    body: Buffer,
+    etag: string,
+    opts: { contentType?: string; metadata?: Record<string, string>; checksumCRC32?: string },
+  ): S3Object {
     const bucket = this.bucket(bucketName);
     const tag = etag.replace(/"/g, '');
     const blob = `s3/${bucketName}/${createHash('sha256').update(key, 'utf8').digest('hex')}-${tag}`;
@@ -160,6 +168,7 @@ export class S3Backend {
       lastModified: this.wholeSecondsNow(),
       metadata: opts.metadata ?? {},
       blob,
+      ...(opts.checksumCRC32 ? { checksumCRC32: opts.checksumCRC32 } : {}),
     };
     bucket.objects.set(key, object);
     this.save();
@@ -208,7 +217,7 @@ export class S3Backend {
     const upload = this.upload(bucketName, key, uploadId);
     const parts = selectParts(upload, requested);
     const body = Buffer.concat(parts.map((p) => this.store.readBlob(p.blob)));
-    const object = this.storeObject(bucketName, key, body, multipartEtag(parts), upload);
+    const object = this.storeObject(bucketName, key, body, multipartEtag(parts), { contentType: upload.contentType, metadata: upload.metadata });
     this.uploads.delete(uploadId);
     this.save();
     this.store.deleteBlob(`s3-uploads/${uploadId}`);

@@ -19,7 +19,11 @@ const OBJECT_HEADERS_OUT = {
   AcceptRanges: 'Accept-Ranges',
   Metadata: 'x-amz-meta-*',
   ServerSideEncryption: 'x-amz-server-side-encryption',
+  ChecksumCRC32: 'x-amz-checksum-crc32',
+  ChecksumType: 'x-amz-checksum-type',
 } as const;
+
+const CHECKSUM_OUT = { ChecksumCRC32: 'x-amz-checksum-crc32', ChecksumType: 'x-amz-checksum-type' } as const;
 
 const SSE = { ServerSideEncryption: 'x-amz-server-side-encryption' } as const;
 const UPLOAD_ID = { uploadId: 'UploadId' };
@@ -45,9 +49,13 @@ const bindings: Record<string, HttpBinding> = {
     method: 'PUT',
     path: '/{Bucket}',
     xmlPayload: 'CreateBucketConfiguration',
-    responseHeaders: { Location: 'Location' },
+    responseHeaders: { Location: 'Location', BucketArn: 'x-amz-bucket-arn' },
   },
-  HeadBucket: { method: 'HEAD', path: '/{Bucket}', responseHeaders: { BucketRegion: 'x-amz-bucket-region' } },
+  HeadBucket: {
+    method: 'HEAD',
+    path: '/{Bucket}',
+    responseHeaders: { BucketRegion: 'x-amz-bucket-region', BucketArn: 'x-amz-bucket-arn', AccessPointAlias: 'x-amz-access-point-alias' },
+  },
   DeleteBucket: { method: 'DELETE', path: '/{Bucket}', status: 204 },
   ListObjectsV2: {
     method: 'GET',
@@ -65,20 +73,20 @@ const bindings: Record<string, HttpBinding> = {
   PutObject: {
     method: 'PUT',
     path: '/{Bucket}/{Key+}',
-    headers: { 'content-type': 'ContentType', 'content-md5': 'ContentMD5', 'x-amz-meta-*': 'Metadata' },
+    headers: { 'content-type': 'ContentType', 'content-md5': 'ContentMD5', 'x-amz-checksum-crc32': 'ChecksumCRC32', 'x-amz-meta-*': 'Metadata' },
     payload: 'Body',
-    responseHeaders: { ETag: 'ETag', ...SSE },
+    responseHeaders: { ETag: 'ETag', ...SSE, ...CHECKSUM_OUT },
   },
   GetObject: {
     method: 'GET',
     path: '/{Bucket}/{Key+}',
-    headers: { range: 'Range' },
+    headers: { range: 'Range', 'x-amz-checksum-mode': 'ChecksumMode' },
     query: { 'response-content-type': 'ResponseContentType' },
     responsePayload: 'Body',
     responseStatus: 'StatusCode',
     responseHeaders: { ...OBJECT_HEADERS_OUT, ContentRange: 'Content-Range' },
   },
-  HeadObject: { method: 'HEAD', path: '/{Bucket}/{Key+}', responseHeaders: OBJECT_HEADERS_OUT },
+  HeadObject: { method: 'HEAD', path: '/{Bucket}/{Key+}', headers: { 'x-amz-checksum-mode': 'ChecksumMode' }, responseHeaders: OBJECT_HEADERS_OUT },
   DeleteObject: { method: 'DELETE', path: '/{Bucket}/{Key+}', status: 204 },
   CreateMultipartUpload: {
     method: 'POST',
@@ -93,9 +101,9 @@ const bindings: Record<string, HttpBinding> = {
     path: '/{Bucket}/{Key+}',
     queryMatch: { partNumber: '', uploadId: '' },
     query: { partNumber: 'PartNumber', ...UPLOAD_ID },
-    headers: { 'content-md5': 'ContentMD5' },
+    headers: { 'content-md5': 'ContentMD5', 'x-amz-checksum-crc32': 'ChecksumCRC32' },
     payload: 'Body',
-    responseHeaders: { ETag: 'ETag', ...SSE },
+    responseHeaders: { ETag: 'ETag', ...SSE, ChecksumCRC32: 'x-amz-checksum-crc32' },
   },
   CompleteMultipartUpload: {
     method: 'POST',
