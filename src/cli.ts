@@ -26,7 +26,7 @@ program
   .description('the embedded cloud: in the foreground with a request log, or start|stop|status of the background one')
   .argument('[action]', 'start | stop | status (none: run in the foreground)')
   .option('--port <n>', 'port to listen on, 0 to 65535 (0: any free port; default 4566)')
-  .option('--host <host>', 'address to bind', '127.0.0.1')
+  .option('--host <host>', 'address to bind: 127.0.0.1 is this machine only; another lets anyone who reaches it run code here', '127.0.0.1')
   .option('--workspace <dir>', 'a lab workspace: use its state dir, <workspace>/.lab/state (default: lab-workspace, as deploy and status)')
   .option('--state-dir <dir>', 'where the cloud keeps its state, instead of a workspace\'s')
   .option('--speed <n>', 'run cloud timers N times faster: above 0, at most 10000', '1')

@@ -11,6 +11,7 @@ import { emulatorStatus, ensureEmulator, stopEmulator } from '../emulator/daemon
 import { DEFAULT_PORT, DEFAULT_WORKSPACE, defaultStateDir, serveUntilSignal } from '../emulator/main.js';
 import { formatLine, formatRequest, type LogStyle } from '../emulator/request-log.js';
 import { labVersion } from '../emulator/version.js';
+import { exposureWarning } from '../emulator/exposure.js';
 
 export { formatRequest } from '../emulator/request-log.js';
 
@@ -44,6 +45,9 @@ export async function emulatorCommand(action: string | undefined, opts: Record<s
       });
       const how = emu.reused ? 'reused the running emulator' : 'started the emulator';
       process.stdout.write(`${emu.endpoint}\n`);
+      // the background cloud writes it to its log; the user who asked reads it here
+      const exposed = exposureWarning(emu.record.host, emu.endpoint);
+      if (exposed) process.stderr.write(`${exposed}\n`);
       process.stderr.write(`${how} (pid ${emu.pid}, state ${emu.record.stateDir}, log ${emu.record.stateDir}/emulator.log)\n`);
       if (emu.reused && flags.port !== undefined && flags.port !== 0 && flags.port !== emu.port) {
         process.stderr.write(`note: it listens on port ${emu.port}, not ${flags.port}; run 'emulator stop' first to move it\n`);

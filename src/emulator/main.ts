@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { ExitCode, LabError } from '../errors.js';
 import { ScaledClock } from './core/clock.js';
 import { StateStore } from './core/store.js';
+import { exposureWarning } from './exposure.js';
 import { liveRecord, readLastPort, removeRecord, writeLastPort, writeRecord, type ProcessRecord } from './process-record.js';
 import { formatRequest } from './request-log.js';
 import { createEmulatorServer, type EmulatorServer, type RequestLogEntry } from './server.js';
@@ -97,6 +98,10 @@ export async function startEmulatorProcess(opts: EmulatorProcessOptions): Promis
       throw stateDirError(stateDir, err);
     }
   }
+
+  // said where the cloud's own lines go: the terminal in the foreground, emulator.log in the background
+  const exposed = exposureWarning(opts.host, server.endpoint);
+  if (exposed) log(exposed);
 
   const record: ProcessRecord = {
     pid: process.pid,
