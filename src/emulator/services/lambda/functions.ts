@@ -211,10 +211,12 @@ export interface UpdateFunctionCodeInput extends FunctionCodeInput {
 }
 
 export async function updateFunctionCode(core: LambdaCore, input: UpdateFunctionCodeInput): Promise<FunctionConfiguration> {
-  const record = unqualified(core, input.FunctionName);
   checkArchitectures(input.Architectures);
-  checkRevision(record.latest.RevisionId, input.RevisionId);
+  checkRevision(unqualified(core, input.FunctionName).latest.RevisionId, input.RevisionId);
   const code = await storeCode(core, input);
+  // looked up again after the await: the function may have changed or gone meanwhile
+  const record = unqualified(core, input.FunctionName);
+  checkRevision(record.latest.RevisionId, input.RevisionId);
   const next: FunctionConfiguration = {
     ...record.latest,
     CodeSha256: code.codeSha256,
@@ -228,12 +230,12 @@ export async function updateFunctionCode(core: LambdaCore, input: UpdateFunction
     return next;
   }
   record.latest = next;
+  // stored first: a change that cannot be stored leaves the warm environments serving
+  const answer = input.Publish ? publish(core, record, {}) : (core.state.save(), next);
   await core.runner.retire(next.FunctionName, '$LATEST');
-  // with Publish the answer is the new version, being created (test_publish_with_update)
-  if (input.Publish) return creating(publish(core, record, {}));
-  core.state.save();
   core.code.collect(core.state.referencedCode());
-  return updating(next);
+  // with Publish the answer is the new version, being created (test_publish_with_update)
+  return input.Publish ? creating(answer) : updating(answer);
 }
 
 export interface UpdateFunctionConfigurationInput extends ConfigurationInput {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { StateStore } from '../../core/store.js';
+import { StateDocument, type StateStore } from '../../core/store.js';
 import { bucketAlreadyOwnedByYou, bucketNotEmpty, noSuchBucket, noSuchKey } from './errors.js';
 import { checkBucketName, checkKey } from './names.js';
 import { compareKeys, listPage, type ListOptions, type ListPage } from './listing.js';
@@ -85,17 +85,38 @@ export interface S3BackendDeps {
 export class S3Backend {
   private readonly store: StateStore;
   private readonly now: () => number;
-  private readonly buckets = new Map<string, S3Bucket>();
-  private readonly uploads = new Map<string, MultipartUpload>();
+  /** a change that cannot be stored is undone (StateDocument): the answer and a restart agree */
+  private readonly document: StateDocument<{ buckets: Map<string, S3Bucket>; uploads: Map<string, MultipartUpload> }>;
 
   constructor(deps: S3BackendDeps) {
     this.store = deps.store;
     this.now = deps.now ?? Date.now;
-    const state = this.store.read<PersistedState>(STATE_KEY);
-    for (const b of state?.buckets ?? []) {
-      this.buckets.set(b.name, { ...b, objects: new Map(b.objects.map((o) => [o.key, o])) });
-    }
-    for (const u of state?.uploads ?? []) this.uploads.set(u.uploadId, fromPersisted(u));
+    this.document = new StateDocument(this.store, STATE_KEY, {
+      load: (saved) => {
+        const state = saved as PersistedState | undefined;
+        const buckets = new Map<string, S3Bucket>();
+        for (const b of state?.buckets ?? []) {
+          buckets.set(b.name, { ...b, objects: new Map(b.objects.map((o) => [o.key, o])) });
+        }
+        const uploads = new Map<string, MultipartUpload>();
+        for (const u of state?.uploads ?? []) uploads.set(u.uploadId, fromPersisted(u));
+        return { buckets, uploads };
+      },
+      save: ({ buckets, uploads }): PersistedState => ({
+        version: 1,
+        buckets: [...buckets.values()].map((b) => ({ name: b.name, region: b.region, created: b.created, objects: [...b.objects.values()] })),
+        uploads: [...uploads.values()].map(toPersisted),
+      }),
+    });
+  }
+
+  /** read through the document every time: a rollback replaces the maps */
+  private get buckets(): Map<string, S3Bucket> {
+    return this.document.value.buckets;
+  }
+
+  private get uploads(): Map<string, MultipartUpload> {
+    return this.document.value.uploads;
   }
 
   /**
@@ -158,8 +179,8 @@ export class S3Backend {
     const bucket = this.bucket(bucketName);
     const tag = etag.replace(/"/g, '');
     const blob = `s3/${bucketName}/${createHash('sha256').update(key, 'utf8').digest('hex')}-${tag}`;
-    this.store.writeBlob(blob, body);
     const previous = bucket.objects.get(key);
+    this.store.writeBlob(blob, body);
     const object: S3Object = {
       key,
       size: body.length,
@@ -171,7 +192,13 @@ export class S3Backend {
       ...(opts.checksumCRC32 ? { checksumCRC32: opts.checksumCRC32 } : {}),
     };
     bucket.objects.set(key, object);
-    this.save();
+    try {
+      this.save();
+    } catch (err) {
+      // not stored: the object is as it was, and the new bytes go (unless they are the old ones)
+      if (previous?.blob !== blob) this.store.deleteBlob(blob);
+      throw err;
+    }
     if (previous && previous.blob !== blob) this.store.deleteBlob(previous.blob);
     return object;
   }
@@ -205,10 +232,16 @@ export class S3Backend {
       lastModified: this.wholeSecondsNow(),
       blob: `s3-uploads/${uploadId}/${partNumber}-${md5}`,
     };
-    this.store.writeBlob(part.blob, body);
     const previous = upload.parts.get(partNumber);
+    this.store.writeBlob(part.blob, body);
     upload.parts.set(partNumber, part);
-    this.save();
+    try {
+      this.save();
+    } catch (err) {
+      // not stored: the upload is as it was, and the new bytes go (unless they are the old ones)
+      if (previous?.blob !== part.blob) this.store.deleteBlob(part.blob);
+      throw err;
+    }
     if (previous && previous.blob !== part.blob) this.store.deleteBlob(previous.blob);
     return part;
   }
@@ -217,9 +250,9 @@ export class S3Backend {
     const upload = this.upload(bucketName, key, uploadId);
     const parts = selectParts(upload, requested);
     const body = Buffer.concat(parts.map((p) => this.store.readBlob(p.blob)));
-    const object = this.storeObject(bucketName, key, body, multipartEtag(parts), { contentType: upload.contentType, metadata: upload.metadata });
+    // the object and the end of the upload are stored together, so neither happens without the other
     this.uploads.delete(uploadId);
-    this.save();
+    const object = this.storeObject(bucketName, key, body, multipartEtag(parts), { contentType: upload.contentType, metadata: upload.metadata });
     this.store.deleteBlob(`s3-uploads/${uploadId}`);
     return object;
   }
@@ -306,17 +339,8 @@ export class S3Backend {
     return Math.floor(this.now() / 1000) * 1000;
   }
 
+  /** stores the change before the call answers; throws StateWriteError (S3's InternalError) when it cannot */
   private save(): void {
-    const state: PersistedState = {
-      version: 1,
-      buckets: [...this.buckets.values()].map((b) => ({
-        name: b.name,
-        region: b.region,
-        created: b.created,
-        objects: [...b.objects.values()],
-      })),
-      uploads: [...this.uploads.values()].map(toPersisted),
-    };
-    this.store.write(STATE_KEY, state);
+    this.document.commit();
   }
 }

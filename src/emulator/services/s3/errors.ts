@@ -50,3 +50,7 @@ export const badChecksum = (algorithm: string) =>
 /** CreateBucket in us-east-1 naming us-east-1 (test_different_location_constraint) */
 export const invalidLocationConstraint = (constraint: string) =>
   new ServiceError('InvalidLocationConstraint', 'The specified location-constraint is not valid', 400, { LocationConstraint: constraint });
+
+/** S3's 500; the answer when a change could not be stored */
+export const internalError = (detail: string) =>
+  new ServiceError('InternalError', `We encountered an internal error. Please try again. ${detail}`, 500);
