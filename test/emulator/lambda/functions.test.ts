@@ -13,6 +13,7 @@ import {
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
+import { waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2, UpdateFunctionConfigurationCommand as UpdateConfig } from '@aws-sdk/client-lambda';
 import { clientConfig, startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
 import { createFn, createInput, failure, handlers, zip } from './harness.js';
 
@@ -59,6 +60,17 @@ describe('Lambda functions and versions (SDK against the wired emulator)', () =>
     assert.equal(out.Timeout, 10);
     assert.equal(out.MemorySize, 256);
     assert.equal(out.Handler, 'index.handler');
+  });
+
+  test("Pending, then Active; InProgress, then Successful: the SDK's waiters see the function ready", async () => {
+    const created = await createFn(client, 'fn-states', handlers.echo);
+    assert.equal(created.State, 'Pending');
+    const active = await waitUntilFunctionActiveV2({ client, maxWaitTime: 60 }, { FunctionName: 'fn-states' });
+    assert.equal(active.state, 'SUCCESS');
+    const updated = await client.send(new UpdateConfig({ FunctionName: 'fn-states', Timeout: 9 }));
+    assert.equal(updated.LastUpdateStatus, 'InProgress');
+    const done = await waitUntilFunctionUpdatedV2({ client, maxWaitTime: 60 }, { FunctionName: 'fn-states' });
+    assert.equal(done.state, 'SUCCESS');
   });
 
   test('defaults: Timeout 3, MemorySize 128', async () => {
