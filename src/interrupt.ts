@@ -20,6 +20,11 @@ export class InterruptPolicy {
    * Ctrl-C itself; a third quits.
    */
   onSecond: (() => void) | null = null;
+  /**
+   * Where the message goes: stderr by default; the lab's I/O host takes it, so a live view
+   * redrawn in place does not write over it.
+   */
+  say: ((line: string) => void) | null = null;
 
   constructor(opts: { write?: (text: string) => void; exit?: (code: number) => void } = {}) {
     this.#write = opts.write ?? ((t) => void process.stderr.write(t));
@@ -44,7 +49,10 @@ export class InterruptPolicy {
       else this.#exit(ExitCode.interrupted);
       return;
     }
-    if (this.message) this.#write(`${process.stderr.isTTY ? '\n' : ''}${this.message}\n`);
+    if (this.message) {
+      if (this.say) this.say(this.message);
+      else this.#write(`${process.stderr.isTTY ? '\n' : ''}${this.message}\n`);
+    }
     // the reason is what `throw signal.reason` raises at a safe point: exit 130 at the boundary
     this.#controller.abort(new InterruptedError());
   };
