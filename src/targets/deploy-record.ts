@@ -22,6 +22,10 @@ export interface FunctionRecord {
    * the reservation only when this was a number: CloudFormation leaves undeclared properties alone.
    */
   declaredReservedConcurrency?: number | null;
+  /** the CodeDeploy deployment this deploy started to move the alias, if any */
+  deploymentId?: string;
+  /** the deployment group that shifts this function's alias (SAM DeploymentPreference) */
+  deploymentGroupName?: string;
 }
 
 export interface ApiRecord {
@@ -47,6 +51,10 @@ export interface DeployRecord {
   physicalIds: Record<string, string>;
   functions: FunctionRecord[];
   apis: ApiRecord[];
+  /** the stack's CodeDeploy application, when a function has a DeploymentPreference */
+  codeDeployApplication?: string;
+  /** the CloudWatch alarms the stack declares */
+  alarms?: string[];
 }
 
 export function readDeployRecord(ws: Workspace): DeployRecord | undefined {
