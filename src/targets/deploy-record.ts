@@ -68,3 +68,16 @@ export function readDeployRecord(ws: Workspace): DeployRecord | undefined {
 export async function writeDeployRecord(ws: Workspace, rec: DeployRecord): Promise<void> {
   await writeJsonAtomic(ws.deployRecord, rec);
 }
+
+/**
+ * After a CodeDeploy deployment failed and rolled back, the stack is back where it was: the
+ * record says the alias is on the old version again.
+ */
+export async function recordRollback(ws: Workspace, functionName: string, version: string): Promise<void> {
+  const rec = readDeployRecord(ws);
+  if (!rec) return;
+  const fn = rec.functions.find((f) => f.name === functionName);
+  if (!fn || fn.version === version) return;
+  fn.version = version;
+  await writeDeployRecord(ws, rec);
+}

@@ -44,7 +44,6 @@ export const lambdaAlias: Provisioner = {
         }, (d) => {
           ctx.deployments.push(d);
           if (rec) rec.deploymentId = d.deploymentId;
-          ctx.log.info(`CodeDeploy deployment started: ${d.deploymentId}`);
         });
       }
       const s = { functionName: fnName, alias, from, to: version };
