@@ -64,7 +64,8 @@ export function formatDeployResult(r: DeployResult, opts: { color?: boolean } = 
   const lines: string[] = [];
   if (r.changes.length) {
     lines.push('Changes:');
-    for (const c of r.changes) lines.push(`  ${formatChange(c, p)}`);
+    const width = Math.max(TYPE_WIDTH, ...r.changes.map((c) => c.type.length));
+    for (const c of r.changes) lines.push(`  ${formatChange(c, p, width)}`);
     lines.push('');
   }
   lines.push('Outputs:');
@@ -78,7 +79,9 @@ export function formatDeployResult(r: DeployResult, opts: { color?: boolean } = 
 
 const CHANGE_COLOR = { created: 'green', updated: 'yellow', unchanged: 'dim', skipped: 'dim' } as const;
 
-export function formatChange(c: ResourceChange, p: Paint = paint(false)): string {
+const TYPE_WIDTH = 28;
+
+export function formatChange(c: ResourceChange, p: Paint = paint(false), typeWidth = TYPE_WIDTH): string {
   const id = c.physicalId ? `${c.logicalId} ${c.physicalId}` : c.logicalId;
-  return `${p[CHANGE_COLOR[c.change]](c.change.padEnd(9))} ${c.type.padEnd(28)} ${id}${c.detail ? ` — ${c.detail}` : ''}`;
+  return `${p[CHANGE_COLOR[c.change]](c.change.padEnd(9))} ${c.type.padEnd(typeWidth)} ${id}${c.detail ? ` — ${c.detail}` : ''}`;
 }
