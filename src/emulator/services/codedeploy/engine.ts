@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
+import { StateWriteError } from '../../core/store.js';
 import { ROLLBACK_CONFIG_NAME } from './configs.js';
 import type { AlarmReader, AliasRouter, HookInvoker } from './dependencies.js';
 import { newDeploymentId } from './ids.js';
@@ -76,11 +77,17 @@ export class DeploymentEngine {
       return;
     }
     this.busy.set(deploymentId, false);
-    void this.run(deploymentId).finally(() => {
-      const again = this.busy.get(deploymentId);
-      this.busy.delete(deploymentId);
-      if (again) this.kick(deploymentId);
-    });
+    void this.run(deploymentId)
+      .catch((err) => {
+        // e.g. the state dir became read-only: nothing was changed; try again at the next tick
+        this.deps.log(`codedeploy: ${deploymentId}: ${(err as Error)?.message ?? String(err)}`);
+        if (!this.closed) this.timers.set(deploymentId, this.deps.clock.setTimeout(() => this.kick(deploymentId), this.tickMs));
+      })
+      .finally(() => {
+        const again = this.busy.get(deploymentId);
+        this.busy.delete(deploymentId);
+        if (again) this.kick(deploymentId);
+      });
   }
 
   /** resolves when no loop is running (tests) */
@@ -145,8 +152,13 @@ export class DeploymentEngine {
       try {
         await this.apply(d, decision);
       } catch (err) {
+        if (err instanceof StateWriteError) throw err; // nothing was stored: retried at the next tick
         this.deps.log(`codedeploy: ${id}: ${(err as Error)?.message ?? String(err)}`);
-        if (isActive(d)) this.terminate(d, 'Failed', { code: 'INTERNAL_ERROR', message: `Local CodeDeploy failed: ${(err as Error)?.message}` }, 'DEPLOYMENT_FAILURE');
+        // the alias could not be moved (function or alias deleted mid-way …) [inf]
+        const current = this.deps.state.deployments.get(id);
+        if (current && isActive(current)) {
+          this.terminate(current, 'Failed', { code: 'INVALID_LAMBDA_FUNCTION', message: `The deployment failed because the Lambda alias could not be updated: ${(err as Error)?.message}` }, 'DEPLOYMENT_FAILURE');
+        }
         return;
       }
     }

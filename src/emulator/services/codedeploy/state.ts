@@ -1,4 +1,4 @@
-import type { StateStore } from '../../core/store.js';
+import { StateDocument, type StateStore } from '../../core/store.js';
 import type { ApplicationRecord, DeploymentConfigRecord, DeploymentGroupRecord, DeploymentRecord } from './model.js';
 
 const STATE_KEY = 'codedeploy';
@@ -13,24 +13,64 @@ interface CodeDeployDocument {
   deployments: DeploymentRecord[];
 }
 
+/** the records in memory: Maps, looked up by user-given names and ids */
+interface Records {
+  applications: Map<string, ApplicationRecord>;
+  /** application name → group name → group */
+  groups: Map<string, Map<string, DeploymentGroupRecord>>;
+  configs: Map<string, DeploymentConfigRecord>;
+  deployments: Map<string, DeploymentRecord>;
+}
+
+function load(saved: unknown): Records {
+  const r: Records = { applications: new Map(), groups: new Map(), configs: new Map(), deployments: new Map() };
+  const doc = saved as CodeDeployDocument | undefined;
+  if (doc?.format !== 1) return r;
+  for (const a of doc.applications) r.applications.set(a.applicationName, a);
+  for (const g of doc.deploymentGroups) {
+    let groups = r.groups.get(g.applicationName);
+    if (!groups) r.groups.set(g.applicationName, (groups = new Map()));
+    groups.set(g.deploymentGroupName, g);
+  }
+  for (const c of doc.deploymentConfigs) r.configs.set(c.deploymentConfigName, c);
+  for (const d of doc.deployments) r.deployments.set(d.deploymentId, d);
+  return r;
+}
+
+function save(r: Records): CodeDeployDocument {
+  return {
+    format: 1,
+    applications: [...r.applications.values()],
+    deploymentGroups: [...r.groups.values()].flatMap((m) => [...m.values()]),
+    deploymentConfigs: [...r.configs.values()],
+    deployments: [...r.deployments.values()],
+  };
+}
+
 /**
- * CodeDeploy's records, looked up by user-given names and ids through Maps, and written as one
- * document atomically after every change (save() before anything outside is touched).
+ * CodeDeploy's records, written as one document atomically after every change. save() before
+ * anything outside is touched (the alias, a hook); when the change cannot be stored, every record
+ * is back as last stored and StateWriteError is thrown (core/store.ts StateDocument), so callers
+ * look records up again rather than keep them across a save.
  */
 export class CodeDeployState {
-  readonly applications = new Map<string, ApplicationRecord>();
-  /** application name → group name → group */
-  readonly groups = new Map<string, Map<string, DeploymentGroupRecord>>();
-  readonly configs = new Map<string, DeploymentConfigRecord>();
-  readonly deployments = new Map<string, DeploymentRecord>();
+  private readonly document: StateDocument<Records>;
 
-  constructor(private readonly store: StateStore) {
-    const doc = store.read<CodeDeployDocument>(STATE_KEY);
-    if (doc?.format !== 1) return;
-    for (const a of doc.applications) this.applications.set(a.applicationName, a);
-    for (const g of doc.deploymentGroups) this.groupsOf(g.applicationName).set(g.deploymentGroupName, g);
-    for (const c of doc.deploymentConfigs) this.configs.set(c.deploymentConfigName, c);
-    for (const d of doc.deployments) this.deployments.set(d.deploymentId, d);
+  constructor(store: StateStore) {
+    this.document = new StateDocument<Records>(store, STATE_KEY, { load, save });
+  }
+
+  get applications(): Map<string, ApplicationRecord> {
+    return this.document.value.applications;
+  }
+  get groups(): Map<string, Map<string, DeploymentGroupRecord>> {
+    return this.document.value.groups;
+  }
+  get configs(): Map<string, DeploymentConfigRecord> {
+    return this.document.value.configs;
+  }
+  get deployments(): Map<string, DeploymentRecord> {
+    return this.document.value.deployments;
   }
 
   groupsOf(applicationName: string): Map<string, DeploymentGroupRecord> {
@@ -40,13 +80,6 @@ export class CodeDeployState {
   }
 
   save(): void {
-    const doc: CodeDeployDocument = {
-      format: 1,
-      applications: [...this.applications.values()],
-      deploymentGroups: [...this.groups.values()].flatMap((m) => [...m.values()]),
-      deploymentConfigs: [...this.configs.values()],
-      deployments: [...this.deployments.values()],
-    };
-    this.store.write(STATE_KEY, doc);
+    this.document.commit();
   }
 }
