@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScaledClock, type Clock } from '../../src/emulator/core/clock.js';
+import { PersistedClock, type Clock } from '../../src/emulator/core/clock.js';
 import type { ServiceDefinition } from '../../src/emulator/core/service.js';
 import { StateStore } from '../../src/emulator/core/store.js';
 import type { FrontDoor } from '../../src/emulator/protocols/types.js';
@@ -21,7 +21,7 @@ export interface TestEmulatorOptions {
   /** serve only these (no wiring) */
   services?: ServiceDefinition[];
   frontDoor?: FrontDoor;
-  /** default: a ScaledClock at `speed` */
+  /** default: the state dir's persisted clock at `speed`, as the emulator uses */
   clock?: Clock;
   speed?: number;
   accountConcurrency?: number;
@@ -42,6 +42,15 @@ export async function startTestEmulator(opts: TestEmulatorOptions = {}): Promise
   const ownDir = opts.stateDir === undefined;
   const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'sol-emu-'));
   const speed = opts.speed ?? 1;
+  const wireWithStore = (store: StateStore, endpoint: string) =>
+    wireServices({
+      store,
+      clock: opts.clock ?? PersistedClock.open(store, speed, (line) => process.stderr.write(`${line}\n`)),
+      endpoint,
+      speed,
+      accountConcurrency: opts.accountConcurrency ?? 1000,
+      throttleStatus: opts.throttleStatus ?? 500,
+    });
   try {
     const server = await createEmulatorServer({
       port: 0,
@@ -49,14 +58,7 @@ export async function startTestEmulator(opts: TestEmulatorOptions = {}): Promise
       app: (endpoint) =>
         opts.services
           ? { services: opts.services, frontDoors: opts.frontDoor ? [opts.frontDoor] : [] }
-          : wireServices({
-              store: new StateStore(stateDir),
-              clock: opts.clock ?? new ScaledClock(speed),
-              endpoint,
-              speed,
-              accountConcurrency: opts.accountConcurrency ?? 1000,
-              throttleStatus: opts.throttleStatus ?? 500,
-            }),
+          : wireWithStore(new StateStore(stateDir), endpoint),
     });
     return {
       endpoint: server.endpoint,

@@ -75,3 +75,22 @@ export interface ServiceDefinition {
   queryCompatible?: Record<string, { code: string; status: number }>;
   operations: Operation[];
 }
+
+/** A handler as a service's handlers.ts writes it: wire input in, plain output out. */
+export type OperationHandler = (input: any, ctx: CallContext) => unknown;
+
+/**
+ * A service's operations table from its handlers, keyed by AWS's operation names. `Name` is the
+ * union of the names a service serves (its routes' keys, or a list), so a handler that is missing,
+ * or one under a misspelt name, is a compile error rather than a 500 at run time.
+ */
+export function operationsOf<Name extends string>(
+  handlers: { readonly [K in Name]: OperationHandler },
+  bindings?: { readonly [K in Name]: HttpBinding },
+): Operation[] {
+  return (Object.keys(bindings ?? handlers) as Name[]).map((name) => ({
+    name,
+    ...(bindings ? { http: bindings[name] } : {}),
+    handle: handlers[name] as Operation['handle'],
+  }));
+}

@@ -18,7 +18,7 @@ export interface LambdaCore {
   concurrency: ConcurrencyController;
   runner: ExecutionEnvironments;
   clock: Clock;
-  codeSource?: CodeSource;
+  codeSource: CodeSource;
   metrics: LambdaMetricsSink;
   random: () => number;
 }
