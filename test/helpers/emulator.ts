@@ -35,6 +35,8 @@ export interface TestEmulator {
   endpoint: string;
   port: number;
   stateDir: string;
+  /** what it serves (each service's operations table), for tests that walk every operation */
+  services: ServiceDefinition[];
   close(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function startTestEmulator(opts: TestEmulatorOptions = {}): Promise
   const ownDir = opts.stateDir === undefined;
   const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'sol-emu-'));
   const speed = opts.speed ?? 1;
+  let services: ServiceDefinition[] = [];
   const wireWithStore = (store: StateStore, endpoint: string) =>
     wireServices({
       store,
@@ -55,15 +58,20 @@ export async function startTestEmulator(opts: TestEmulatorOptions = {}): Promise
     const server = await createEmulatorServer({
       port: 0,
       onRequest: opts.onRequest,
-      app: (endpoint) =>
-        opts.services
+      app: async (endpoint) => {
+        const app = opts.services
           ? { services: opts.services, frontDoors: opts.frontDoor ? [opts.frontDoor] : [] }
-          : wireWithStore(new StateStore(stateDir), endpoint),
+          : await wireWithStore(new StateStore(stateDir), endpoint);
+        services = app.services;
+        return app;
+      },
     });
+
     return {
       endpoint: server.endpoint,
       port: server.port,
       stateDir,
+      services,
       async close() {
         try {
           await server.close();
