@@ -19,6 +19,7 @@ import { WorkerPool } from './services/lambda/runner/index.js';
 import { createRekognitionService } from './services/rekognition/index.js';
 import { createApiGatewayService } from './services/apigateway/index.js';
 import { createCloudWatchService } from './services/cloudwatch/index.js';
+import { ClockDoor } from './clock-door.js';
 
 export interface WiringOptions {
   store: StateStore;
@@ -87,7 +88,9 @@ export async function wireServices(options: WiringOptions): Promise<EmulatorApp>
     accountId: deps.accountId,
     log: deps.log,
   });
+  services.push(cloudwatch.definition);
   shutdownHooks.push(() => cloudwatch.close());
+  labDoors.push(new ClockDoor(deps.clock)); // GET /_lab/clock: cloud time and speed
 
   // Lambda (services/lambda/): functions, versions, aliases, concurrency; code packages from S3,
   // metrics to CloudWatch; function code runs in worker threads (runner/).
@@ -110,7 +113,7 @@ export async function wireServices(options: WiringOptions): Promise<EmulatorApp>
 
   // CodeDeploy (services/codedeploy/) goes here, after Lambda and CloudWatch: it needs Lambda as
   // its alias router and invoker (hooks) and CloudWatch as its alarm reader, e.g.
-  //   const codedeploy = createCodeDeployService({ ..., aliases: lambda..., alarms: cloudwatch.alarms });
+  //   const codedeploy = createCodeDeployService({ ..., alarms: { states: (names) => cloudwatch.backend.alarmStates(names) } });
 
   // API Gateway (services/apigateway/): REST APIs, and the front door for invoke URLs. Its
   // LambdaInvoker is Lambda's in-process invoke; a refused call answers throttleStatus.

@@ -69,8 +69,10 @@ export interface ServiceDefinition {
   protocols: Protocol[];
   /** JSON-RPC target prefix, e.g. `CodeDeploy_20141006` */
   targetPrefix?: string;
-  /** namespace for awsJson error `__type` prefixes and the awsQuery XML namespace, when needed */
+  /** namespace for awsJson error `__type` prefixes (`com.amazonaws.cloudwatch`); S3's XML namespace */
   namespace?: string;
+  /** awsQuery: the XML namespace of answers (`http://monitoring.amazonaws.com/doc/2010-08-01/`) */
+  xmlNamespace?: string;
   /** CloudWatch: awsQueryCompatible trait (error code → `x-amzn-query-error`) */
   queryCompatible?: Record<string, { code: string; status: number }>;
   operations: Operation[];

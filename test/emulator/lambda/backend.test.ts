@@ -113,7 +113,8 @@ describe('Lambda backend', () => {
     const out = await call;
     assert.equal(out.executedVersion, '2'); // random 0.05 < weight 0.1
     const names = metrics.map((m) => m.metricName);
-    assert.deepEqual(names, ['ConcurrentExecutions', 'ConcurrentExecutions', 'Invocations', 'Duration']);
+    assert.deepEqual(names, ['ConcurrentExecutions', 'ConcurrentExecutions', 'Invocations', 'Duration', 'Errors']);
+    assert.equal(metrics[4].value, 0, 'Errors 0 for an invocation that succeeded');
     assert.deepEqual(metrics[1].dimensions, {}, 'the account-wide ConcurrentExecutions');
     assert.deepEqual(metrics[2].dimensions, { FunctionName: 'm', Resource: 'm:live', ExecutedVersion: '2' });
     assert.equal(metrics[3].unit, 'Milliseconds');

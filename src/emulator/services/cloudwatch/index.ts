@@ -1,13 +1,23 @@
 /**
- * CloudWatch: metrics (PutMetricData, Lambda's own from real invocations) and metric alarms
- * evaluated every minute of cloud time. Built first by wiring.ts: Lambda needs its metrics sink,
- * CodeDeploy its alarm reader.
+ * CloudWatch: metrics (PutMetricData, and Lambda's own from real invocations) and metric alarms
+ * evaluated every minute of cloud time, spoken in JSON 1.0, RPC v2 CBOR and Query (detected per
+ * request). Built before Lambda by wiring.ts: Lambda needs its metrics sink, CodeDeploy its alarm
+ * states.
  */
 import type { Clock } from '../../core/clock.js';
+import type { ServiceDefinition } from '../../core/service.js';
 import type { StateStore } from '../../core/store.js';
 import type { LambdaMetricsSink } from '../lambda/index.js';
+import { CloudWatchBackend } from './backend.js';
+import { QUERY_COMPATIBLE } from './errors.js';
 import { LambdaMetrics } from './lambda-metrics.js';
 import { MetricStore, type PersistedSeries } from './metric-store.js';
+import { cloudWatchOperations } from './routes.js';
+import { AlarmScheduler } from './scheduler.js';
+
+export { CloudWatchBackend } from './backend.js';
+export type { StateValue } from './alarm-evaluation.js';
+export { CLOUDWATCH_OPERATIONS, type CloudWatchOperationName } from './routes.js';
 
 export interface CloudWatchDeps {
   store: StateStore;
@@ -18,10 +28,13 @@ export interface CloudWatchDeps {
 }
 
 export interface CloudWatchService {
+  definition: ServiceDefinition;
+  /** typed access for other services: `backend.alarmStates(names)`, `backend.describeAlarms(...)` */
+  backend: CloudWatchBackend;
   /** Lambda's metrics sink (AWS/Lambda) */
   lambdaMetrics: LambdaMetricsSink;
   metrics: MetricStore;
-  /** persist what is still in memory */
+  /** stop evaluating, persist the metric data still in memory */
   close(): void;
 }
 
@@ -30,11 +43,38 @@ const METRICS_KEY = 'cloudwatch-metrics';
 export function createCloudWatchService(deps: CloudWatchDeps): CloudWatchService {
   const saved = deps.store.read<{ format: 1; series: PersistedSeries[] }>(METRICS_KEY);
   const metrics = new MetricStore(saved?.format === 1 ? saved.series : []);
+  const backend = new CloudWatchBackend({ store: deps.store, clock: deps.clock, metrics, region: deps.region, accountId: deps.accountId });
+  const persistMetrics = () => {
+    if (metrics.dirty) deps.store.write(METRICS_KEY, { format: 1, series: metrics.snapshot() });
+  };
+  const scheduler = new AlarmScheduler(
+    deps.clock,
+    (now) => {
+      metrics.expire(now);
+      persistMetrics();
+      backend.evaluateAlarms(now);
+    },
+    deps.log,
+  );
+  scheduler.start();
   return {
+    definition: {
+      id: 'cloudwatch',
+      signingName: 'monitoring',
+      // JSON 1.0 is what today's SDK and aws CLI send; CBOR when a client asks; Query from SDKs up to 3.948
+      protocols: ['awsJson1_0', 'rpcv2Cbor', 'awsQuery'],
+      targetPrefix: 'GraniteServiceVersion20100801',
+      namespace: 'com.amazonaws.cloudwatch',
+      xmlNamespace: 'http://monitoring.amazonaws.com/doc/2010-08-01/',
+      queryCompatible: QUERY_COMPATIBLE,
+      operations: cloudWatchOperations(backend, metrics, deps.clock),
+    },
+    backend,
     lambdaMetrics: new LambdaMetrics(metrics),
     metrics,
     close() {
-      if (metrics.dirty) deps.store.write(METRICS_KEY, { format: 1, series: metrics.snapshot() });
+      scheduler.stop();
+      persistMetrics();
     },
   };
 }

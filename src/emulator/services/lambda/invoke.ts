@@ -236,7 +236,9 @@ async function runAndRelease(
     permit.release();
   }
   emit(core, target, 'Duration', result.durationMs, invokedAt);
-  if (result.functionError) emit(core, target, 'Errors', 1, invokedAt);
+  // Errors is published for every invocation that ran, 0 when it succeeded (its Sum counts the
+  // failures, its SampleCount the invocations), so an error alarm sees healthy minutes as such
+  emit(core, target, 'Errors', result.functionError ? 1 : 0, invokedAt);
   return result;
 }
 
