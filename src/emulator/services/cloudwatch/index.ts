@@ -5,6 +5,7 @@
  * states.
  */
 import type { Clock } from '../../core/clock.js';
+import { ServiceError } from '../../core/service-error.js';
 import type { ServiceDefinition } from '../../core/service.js';
 import type { StateStore } from '../../core/store.js';
 import type { LambdaMetricsSink } from '../lambda/index.js';
@@ -51,8 +52,12 @@ export function createCloudWatchService(deps: CloudWatchDeps): CloudWatchService
     deps.clock,
     (now) => {
       metrics.expire(now);
-      persistMetrics();
-      backend.evaluateAlarms(now);
+      try {
+        backend.evaluateAlarms(now);
+      } finally {
+        // a state dir that refuses the alarms must not keep the metric data from being written, nor the reverse
+        persistMetrics();
+      }
     },
     deps.log,
   );
@@ -67,6 +72,8 @@ export function createCloudWatchService(deps: CloudWatchDeps): CloudWatchService
       namespace: 'com.amazonaws.cloudwatch',
       xmlNamespace: 'http://monitoring.amazonaws.com/doc/2010-08-01/',
       queryCompatible: QUERY_COMPATIBLE,
+      // a change the state dir refused: CloudWatch's InternalServiceFault (500, query code InternalServiceError)
+      storeFailure: (cause) => new ServiceError('InternalServiceFault', cause.message, 500),
       operations: cloudWatchOperations(backend, metrics, deps.clock),
     },
     backend,
