@@ -5,13 +5,13 @@
 import type { ReferenceEntry } from '../lab/reference.js';
 import type { Step } from '../lab/step.js';
 import { concurrencySteps } from './concurrency.js';
+import { blueGreenStep } from './blue-green.js';
 import { deployStep } from './deploy.js';
+import { hooksSteps } from './hooks-alarms.js';
 import { wrapUpStep } from './wrap-up.js';
 
-// blue-green (4.1, src/steps/blue-green.ts) joins when the local cloud's CodeDeploy and the
-// deployer's DeploymentPreference land; hooks-alarms (4.1.3) after it; canary (4.2, issue 10)
-// takes its place after those, before concurrency.
-const chapters: Step[] = [deployStep, ...concurrencySteps];
+// canary (4.2, issue 10) takes its place after hooks-alarms, before concurrency.
+const chapters: Step[] = [deployStep, blueGreenStep, ...hooksSteps, ...concurrencySteps];
 
 export const LAB_STEPS: readonly Step[] = [...chapters, wrapUpStep(chapters)];
 
