@@ -26,12 +26,13 @@ test('list shows every step pending in a new workspace, and what progress says o
   progress.update('deploy', (s) => {
     s.status = 'done';
   });
-  progress.update('concurrency-baseline', (s) => {
+  progress.update('blue-green', (s) => {
     s.status = 'done';
     s.assisted = true;
   });
   const json = JSON.parse((await runCli(['list', '--workspace', dir, '--json'])).stdout) as { steps: { id: string; status: string }[] };
-  assert.deepEqual(json.steps.slice(0, 3).map((s) => s.status), ['done', 'assisted', 'pending']);
+  const status = Object.fromEntries(json.steps.map((s) => [s.id, s.status]));
+  assert.deepEqual([status.deploy, status['blue-green'], status['concurrency-baseline']], ['done', 'assisted', 'pending']);
   const text = (await runCli(['list', '--workspace', dir])).stdout;
   assert.match(text, /✓ done/);
   assert.match(text, /◐ assisted/);
