@@ -132,6 +132,8 @@ function errorCode(headers: Record<string, string | string[] | undefined>, body:
   const header = headers['x-amzn-errortype'] ?? headers['x-amzn-query-error'];
   if (typeof header === 'string') return header;
   const text = body.toString('utf8');
+  // API Gateway's plain-text answer to a body over its 10 MB quota (payload-limits.test.ts)
+  if (/^HTTP content length exceeded \d+ bytes\.$/.test(text)) return 'payload quota';
   const xml = /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
   if (xml) return xml;
   try {
