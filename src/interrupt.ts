@@ -15,6 +15,16 @@ export class InterruptPolicy {
    * when it says so itself.
    */
   message: string | null = 'stopping at the next safe point… (Ctrl-C again to quit at once)';
+  /**
+   * A command that can end at once and still print what it measured (loadtest) takes the second
+   * Ctrl-C itself; a third quits.
+   */
+  onSecond: (() => void) | null = null;
+  /**
+   * Where the message goes: stderr by default; the lab's I/O host takes it, so a live view
+   * redrawn in place does not write over it.
+   */
+  say: ((line: string) => void) | null = null;
 
   constructor(opts: { write?: (text: string) => void; exit?: (code: number) => void } = {}) {
     this.#write = opts.write ?? ((t) => void process.stderr.write(t));
@@ -33,10 +43,16 @@ export class InterruptPolicy {
   /** Ctrl-C, from SIGINT or from a prompt. */
   readonly press = (): void => {
     if (this.#controller.signal.aborted) {
-      this.#exit(ExitCode.interrupted);
+      const second = this.onSecond;
+      this.onSecond = null;
+      if (second) second();
+      else this.#exit(ExitCode.interrupted);
       return;
     }
-    if (this.message) this.#write(`${process.stderr.isTTY ? '\n' : ''}${this.message}\n`);
+    if (this.message) {
+      if (this.say) this.say(this.message);
+      else this.#write(`${process.stderr.isTTY ? '\n' : ''}${this.message}\n`);
+    }
     // the reason is what `throw signal.reason` raises at a safe point: exit 130 at the boundary
     this.#controller.abort(new InterruptedError());
   };
