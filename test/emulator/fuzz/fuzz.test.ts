@@ -19,16 +19,7 @@ import type { ServiceDefinition } from '../../../src/emulator/core/service.js';
 import { clientConfig, startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
 import { createInput, handlers } from '../lambda/harness.js';
 import { arbitraryFor, memberNames, nastyString, PROTOTYPE_KEYS } from './sdk-inputs.js';
-
-/** signing name → the SDK client package that speaks it */
-const CLIENTS: Record<string, { module: string; client: string; config?: object }> = {
-  lambda: { module: '@aws-sdk/client-lambda', client: 'LambdaClient' },
-  apigateway: { module: '@aws-sdk/client-api-gateway', client: 'APIGatewayClient' },
-  s3: { module: '@aws-sdk/client-s3', client: 'S3Client', config: { forcePathStyle: true } },
-  rekognition: { module: '@aws-sdk/client-rekognition', client: 'RekognitionClient' },
-  monitoring: { module: '@aws-sdk/client-cloudwatch', client: 'CloudWatchClient' },
-  codedeploy: { module: '@aws-sdk/client-codedeploy', client: 'CodeDeployClient' },
-};
+import { SDK_CLIENTS } from './clients.js';
 
 const SDK_RUNS_PER_OPERATION = 12;
 const RAW_RUNS_PER_OPERATION = 10;
@@ -60,8 +51,8 @@ function servedOperations(): { service: ServiceDefinition; name: string }[] {
 test('every operation through the real SDK client, with inputs from its own shape', { timeout: 300_000 }, async () => {
   let seed = 1;
   for (const service of emu.services) {
-    const spec = CLIENTS[service.signingName];
-    assert.ok(spec, `no SDK client named for the '${service.signingName}' service: add it to CLIENTS`);
+    const spec = SDK_CLIENTS[service.signingName];
+    assert.ok(spec, `no SDK client named for the '${service.signingName}' service: add it to SDK_CLIENTS`);
     const sdk = (await import(spec.module)) as Record<string, any>;
     const client = new sdk[spec.client]({ ...clientConfig(emu.endpoint), ...spec.config });
     try {
@@ -236,7 +227,7 @@ test('every operation on its own route, with malformed, wrong-typed and invalid 
   let seed = 1000;
   for (const { service, name } of servedOperations()) {
     const op = service.operations.find((o) => o.name === name)!;
-    const spec = CLIENTS[service.signingName];
+    const spec = SDK_CLIENTS[service.signingName];
     const sdk = (await import(spec.module)) as Record<string, any>;
     const Command = sdk[`${name}Command`];
     const members = Command ? memberNames(new Command({}).schema?.[4]) : [];
