@@ -20,10 +20,11 @@
  *
  * The guide's examples also write `/canary/…` and misspell `stageVariableOverides`; both are taken.
  */
+import { assignOwn, deleteOwn, setOwn } from '../../core/own-key.js';
 import { canaryDeploymentMissing, checkPercentTraffic } from './canary.js';
 import { badRequest } from './errors.js';
 import type { CanarySettingsRecord, StageRecord } from './model.js';
-import { invalidStagePath, pointer, setEntry } from './patch-paths.js';
+import { invalidStagePath, pointer } from './patch-paths.js';
 
 export interface CanaryPatch {
   op: string;
@@ -69,7 +70,7 @@ function copy(stage: StageRecord, path: string, from: string): void {
   const canary = stage.canarySettings;
   if (!canary) throw badRequest('Promotion not available. Canary does not exist.');
   if (promotesDeployment) stage.deploymentId = canary.deploymentId ?? stage.deploymentId;
-  else for (const [k, v] of Object.entries(canary.stageVariableOverrides)) setEntry(stage.variables, k, v);
+  else assignOwn(stage.variables, canary.stageVariableOverrides);
 }
 
 export function applyCanaryPatch(stage: StageRecord, p: CanaryPatch, deploymentExists: (id: string) => boolean): void {
@@ -81,7 +82,7 @@ export function applyCanaryPatch(stage: StageRecord, p: CanaryPatch, deploymentE
     if (key === undefined) {
       delete stage.canarySettings;
     } else if (OVERRIDES.has(key) && sub !== undefined && rest.length === 0) {
-      if (stage.canarySettings) delete stage.canarySettings.stageVariableOverrides[sub];
+      if (stage.canarySettings) deleteOwn(stage.canarySettings.stageVariableOverrides, sub);
     } else {
       throw badRequest(`Cannot remove method setting ${p.path.slice(1)} because there is no method setting for this method `);
     }
@@ -105,6 +106,6 @@ export function applyCanaryPatch(stage: StageRecord, p: CanaryPatch, deploymentE
       return;
     default:
       if (!OVERRIDES.has(key) || sub === undefined) throw invalidStagePath(p.path);
-      setEntry(ensureCanary(stage).stageVariableOverrides, sub, p.value ?? '');
+      setOwn(ensureCanary(stage).stageVariableOverrides, sub, p.value ?? '');
   }
 }

@@ -13,6 +13,7 @@
  * - CreateStage (and UpdateStage) naming a canary deployment that does not exist: BadRequest
  *   "Deployment id does not exist".
  */
+import { copyTable, hasOwnKey } from '../../core/own-key.js';
 import { badRequest } from './errors.js';
 import type { CanarySettingsRecord, RestApiRecord } from './model.js';
 
@@ -32,7 +33,7 @@ export function checkCanaryDeploymentStage(api: RestApiRecord, stageName: string
       `Invalid deployment content specified.Non null and non empty stageName must be provided for canary deployment. Provided value is ${stageName ?? 'null'}`,
     );
   }
-  if (!Object.hasOwn(api.stages, stageName)) {
+  if (!hasOwnKey(api.stages, stageName)) {
     throw badRequest(`Invalid deployment content specified.Stage ${stageName} must already be created before making a canary release deployment`);
   }
 }
@@ -49,7 +50,7 @@ export function canaryFrom(input: CanarySettingsInput, deploymentId: string): Ca
   return {
     percentTraffic: checkPercentTraffic(input.percentTraffic ?? 0),
     deploymentId,
-    stageVariableOverrides: { ...(input.stageVariableOverrides ?? {}) },
+    stageVariableOverrides: copyTable(input.stageVariableOverrides),
     useStageCache: input.useStageCache ?? false,
   };
 }

@@ -16,6 +16,7 @@
  *   needs no method response for its status code;
  * - a response template given as "" or null is answered as null.
  */
+import { getOwn } from '../../core/own-key.js';
 import { conflict, integrationNotFound, methodNotFound, resourceNotFound, responseNotFound, validationError } from './errors.js';
 import type { IntegrationRecord, IntegrationResponseRecord, MethodRecord, MethodResponseRecord, RestApiRecord } from './model.js';
 
@@ -50,10 +51,9 @@ export function checkStatusCode(statusCode: string): string {
 
 /** The method, or undefined when its resource exists without it. */
 function findMethod(at: ResponseAddress): MethodRecord | undefined {
-  const resource = at.api && Object.hasOwn(at.api.resources, at.resourceId) ? at.api.resources[at.resourceId] : undefined;
+  const resource = getOwn(at.api?.resources, at.resourceId);
   if (!resource) throw resourceNotFound();
-  const verb = at.httpMethod.toUpperCase();
-  return Object.hasOwn(resource.resourceMethods, verb) ? resource.resourceMethods[verb] : undefined;
+  return getOwn(resource.resourceMethods, at.httpMethod.toUpperCase());
 }
 
 function methodAt(at: ResponseAddress): MethodRecord {

@@ -14,9 +14,3 @@ export function pointer(path: string): string[] {
     .slice(1)
     .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
-
-/** Sets `key` as an own property even when it is `__proto__` or `constructor` (keys are user input). */
-export function setEntry(map: Record<string, string>, key: string, value: string): void {
-  Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
-}
-

@@ -9,11 +9,12 @@
  *   (`updateStageInput.patchOperations.N.member.op`), before anything is applied;
  * - a path UpdateStage does not know: "Invalid method setting path: {path}. Must be one of: […]".
  */
+import { setOwn, deleteOwn } from '../../core/own-key.js';
 import { ServiceError } from '../../core/service-error.js';
 import { applyCanaryPatch, isCanaryPath } from './canary-patch.js';
 import { badRequest } from './errors.js';
 import type { StageRecord } from './model.js';
-import { invalidStagePath, pointer, setEntry } from './patch-paths.js';
+import { invalidStagePath, pointer } from './patch-paths.js';
 
 export interface PatchOperation {
   op?: string;
@@ -84,8 +85,8 @@ export function applyStagePatch(
         break;
       case 'variables':
         if (!key || sub !== undefined) throw invalidStagePath(path);
-        if (removing) delete stage.variables[key];
-        else setEntry(stage.variables, key, raw.value ?? '');
+        if (removing) deleteOwn(stage.variables, key);
+        else setOwn(stage.variables, key, raw.value ?? '');
         break;
       default:
         throw invalidStagePath(path);

@@ -1,0 +1,117 @@
+/**
+ * Measuring a canary's share from outside: send requests through the API and count them by the
+ * Lambda version that answered. The bundled app names it in every answer (`X-Function-Version`,
+ * and `ServedBy.FunctionVersion` in the body), its refusals of a bad request included, so the
+ * split can be sampled with a body the app refuses at once, without the 3 s wait of version 2.
+ *
+ * Bounded: exactly `requests` requests, at most `concurrency` at a time, each with its own
+ * timeout; the first abort stops sending and keeps what was measured.
+ */
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+
+export interface SplitOptions {
+  url: string;
+  requests: number;
+  concurrency: number;
+  method?: string;
+  body?: string;
+  headers?: Record<string, string>;
+  /** per request, default 30 s */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** called with the counts so far, at most every `progressEvery` answers */
+  onProgress?: (split: Split) => void;
+  progressEvery?: number;
+}
+
+export interface Split {
+  /** answers per version that served them ("?" when an answer named none) */
+  byVersion: Record<string, number>;
+  /** answers per HTTP status */
+  byStatus: Record<string, number>;
+  /** requests that got no answer (refused, reset, timed out) */
+  errors: number;
+  sent: number;
+}
+
+/** The version an answer names: the header first, then the body's ServedBy. */
+export function versionOf(headers: Record<string, string | string[] | undefined>, body: string): string | undefined {
+  const h = headers['x-function-version'];
+  const header = Array.isArray(h) ? h[0] : h;
+  if (header) return header;
+  try {
+    const v = (JSON.parse(body) as { ServedBy?: { FunctionVersion?: unknown } })?.ServedBy?.FunctionVersion;
+    return v === undefined || v === null ? undefined : String(v);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The share of `version` among the answers that named a version, in percent (0 when none did). */
+export function shareOf(split: Split, versions: readonly string[]): number {
+  const answered = Object.values(split.byVersion).reduce((a, b) => a + b, 0);
+  if (answered === 0) return 0;
+  const hits = versions.reduce((a, v) => a + (split.byVersion[v] ?? 0), 0);
+  return (100 * hits) / answered;
+}
+
+interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** One request on a keep-alive agent; rejects on a network error, a timeout or an abort. */
+function send(url: URL, agent: HttpAgent, opts: SplitOptions, signal: AbortSignal): Promise<Answer> {
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: opts.method ?? 'POST', agent, signal, headers: { 'content-type': 'application/json', ...opts.headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+export async function measureSplit(opts: SplitOptions): Promise<Split> {
+  const split: Split = { byVersion: {}, byStatus: {}, errors: 0, sent: 0 };
+  const url = new URL(opts.url);
+  const agent = url.protocol === 'https:' ? new HttpsAgent({ keepAlive: true, maxSockets: opts.concurrency }) : new HttpAgent({ keepAlive: true, maxSockets: opts.concurrency });
+  const every = opts.progressEvery ?? Math.max(1, Math.floor(opts.requests / 50));
+  let done = 0;
+  const worker = async () => {
+    while (split.sent < opts.requests && !opts.signal?.aborted) {
+      split.sent++;
+      const timeout = AbortSignal.timeout(opts.timeoutMs ?? 30_000);
+      try {
+        const res = await send(url, agent, opts, opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout);
+        const version = versionOf(res.headers, res.body) ?? '?';
+        split.byVersion[version] = (split.byVersion[version] ?? 0) + 1;
+        split.byStatus[String(res.status)] = (split.byStatus[String(res.status)] ?? 0) + 1;
+      } catch {
+        if (opts.signal?.aborted) {
+          split.sent--;
+          break;
+        }
+        split.errors++;
+      }
+      done++;
+      if (opts.onProgress && done % every === 0) opts.onProgress(split);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(opts.concurrency, opts.requests) }, worker));
+  } finally {
+    agent.destroy();
+  }
+  opts.onProgress?.(split);
+  return split;
+}
