@@ -48,9 +48,16 @@ export function versionOf(headers: Record<string, string | string[] | undefined>
   }
 }
 
-/** The share of `version` among the answers that named a version, in percent (0 when none did). */
+/** answers that named no version (API Gateway's own errors, a function that failed) */
+export const NO_VERSION = '?';
+
+/**
+ * The share of `versions` among the answers that named a version, in percent (0 when none did).
+ * Answers naming none (a 502 from a failed cold start, say) are left out: they tell nothing about
+ * the split, and the caller reports them apart.
+ */
 export function shareOf(split: Split, versions: readonly string[]): number {
-  const answered = Object.values(split.byVersion).reduce((a, b) => a + b, 0);
+  const answered = Object.entries(split.byVersion).reduce((a, [v, n]) => (v === NO_VERSION ? a : a + n), 0);
   if (answered === 0) return 0;
   const hits = versions.reduce((a, v) => a + (split.byVersion[v] ?? 0), 0);
   return (100 * hits) / answered;
@@ -93,7 +100,7 @@ export async function measureSplit(opts: SplitOptions): Promise<Split> {
       const timeout = AbortSignal.timeout(opts.timeoutMs ?? 30_000);
       try {
         const res = await send(url, agent, opts, opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout);
-        const version = versionOf(res.headers, res.body) ?? '?';
+        const version = versionOf(res.headers, res.body) ?? NO_VERSION;
         split.byVersion[version] = (split.byVersion[version] ?? 0) + 1;
         split.byStatus[String(res.status)] = (split.byStatus[String(res.status)] ?? 0) + 1;
       } catch {
