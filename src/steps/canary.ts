@@ -194,10 +194,9 @@ async function ensureNewVersion(ctx: LabContext, t: CanaryTarget): Promise<strin
   const progress = ctx.io.progress('publishing version 3 of the app as a new Lambda version');
   try {
     const live = await liveVersion(ctx, t);
-    const version = await publishNewVersion(clientsOf(ctx), t, codeDir(), ctx.target === 'aws', ctx.signal);
+    const version = await publishNewVersion(clientsOf(ctx), t, codeDir(), ctx.signal);
     progress.succeed(`version 3 of the app is Lambda version ${version}; "live" stays on version ${live}`);
-    if (ctx.target === 'aws') ctx.io.say(`granted API Gateway the right to call it: ${ctx.aws(wiring.addPermission(t.functionName, version, sourceArn(t.region, t.accountId, t.route)))}`);
-    else ctx.io.say('the local cloud checks no Lambda permissions; on AWS this step also runs lambda add-permission for the new version');
+    ctx.io.say(`API Gateway may call it: ${ctx.aws(wiring.addPermission(t.functionName, version, sourceArn(t.region, t.accountId, t.route)))}`);
     ctx.figure('version', version);
     ctx.figure('liveVersion', live);
     return version;

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
-import { CreateAliasCommand, CreateFunctionCommand, GetAliasCommand, LambdaClient, PublishVersionCommand } from '@aws-sdk/client-lambda';
+import { CreateAliasCommand, CreateFunctionCommand, GetAliasCommand, GetPolicyCommand, LambdaClient, PublishVersionCommand } from '@aws-sdk/client-lambda';
 import { APIGatewayClient, CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, PutIntegrationCommand, PutMethodCommand } from '@aws-sdk/client-api-gateway';
 import { frontDoorUrl } from '../../src/emulator/front-door-url.js';
 import type { DeployRecord } from '../../src/targets/deploy-record.js';
@@ -110,10 +110,17 @@ describe('the canary lesson on the embedded cloud', () => {
   });
 
   it(`puts ${CANARY_PERCENT} % on a new version: ${SPLIT_REQUESTS} requests measure it within ${TOLERANCE_POINTS} points; live does not move`, async () => {
-    newVersion = await publishNewVersion({ apiGateway: apigw, lambda }, t, codeDir, false);
+    newVersion = await publishNewVersion({ apiGateway: apigw, lambda }, t, codeDir);
     assert.equal(newVersion, '2');
     const alias = await lambda.send(new GetAliasCommand({ FunctionName: 'app', Name: 'live' }));
     assert.equal(alias.FunctionVersion, '1');
+    // API Gateway may call the new version: a permission on that qualifier, for this route
+    const policy = JSON.parse((await lambda.send(new GetPolicyCommand({ FunctionName: 'app', Qualifier: newVersion }))).Policy!);
+    assert.deepEqual(policy.Statement[0].Principal, { Service: 'apigateway.amazonaws.com' });
+    assert.equal(policy.Statement[0].Resource, 'arn:aws:lambda:us-east-1:000000000000:function:app:2');
+    assert.match(policy.Statement[0].Condition.ArnLike['AWS:SourceArn'], /^arn:aws:execute-api:us-east-1:000000000000:[a-z0-9]+\/\*\/POST\/getinfo$/);
+    // a second run keeps the grant
+    assert.equal(await publishNewVersion({ apiGateway: apigw, lambda }, t, codeDir), newVersion);
 
     await startCanary({ apiGateway: apigw, lambda }, t, newVersion);
     const m = await measure(t, newVersion, SPLIT_REQUESTS);

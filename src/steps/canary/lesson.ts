@@ -73,12 +73,12 @@ export async function reachThroughStageVariable(c: CanaryClients, t: CanaryTarge
 }
 
 /**
- * Publishes `codeDir` as a new version and lets API Gateway call it. On the local target the
- * cloud checks no Lambda permissions, so only AWS gets the add-permission call.
+ * Publishes `codeDir` as a new version and lets API Gateway call it (a Lambda permission for that
+ * version; the local cloud stores it as AWS does, without enforcing it).
  */
-export async function publishNewVersion(c: CanaryClients, t: CanaryTarget, codeDir: string, onAws: boolean, signal?: AbortSignal): Promise<string> {
+export async function publishNewVersion(c: CanaryClients, t: CanaryTarget, codeDir: string, signal?: AbortSignal): Promise<string> {
   const version = await publishCodeAsVersion(c.lambda, t.functionName, codeDir, 'app version 3, released as an API Gateway canary', signal);
-  if (onAws) await allowApiGateway(c.lambda, t.functionName, version, sourceArn(t.region, t.accountId, t.route), signal);
+  await allowApiGateway(c.lambda, t.functionName, version, sourceArn(t.region, t.accountId, t.route), signal);
   return version;
 }
 

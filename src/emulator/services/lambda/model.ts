@@ -55,6 +55,18 @@ export interface FunctionRecord {
   aliases: Record<string, AliasConfiguration>;
   reservedConcurrency?: number;
   tags: Record<string, string>;
+  /** resource-based policies by qualifier ('' for the unqualified function): policy.ts */
+  policies?: Record<string, { Statement: PolicyStatement[]; RevisionId: string }>;
+}
+
+/** One statement of a function's resource-based policy, as GetPolicy answers it. */
+export interface PolicyStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Principal: '*' | { Service: string } | { AWS: string };
+  Action: string;
+  Resource: string;
+  Condition?: { StringEquals?: Record<string, string>; ArnLike?: Record<string, string> };
 }
 
 export interface LambdaStateDocument {
