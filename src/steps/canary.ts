@@ -273,6 +273,7 @@ const createStep: Step = {
     ctx.figure('requests', m.split.sent);
     ctx.figure('noVersionNamed', m.split.byVersion[NO_VERSION] ?? 0);
     ctx.figure('byVersion', m.split.byVersion);
+    ctx.figure('byStatus', m.split.byStatus);
     ctx.figure('canaryShare', Math.round(m.share * 100) / 100);
   },
   solve: {
@@ -303,6 +304,7 @@ async function sample(ctx: LabContext, title: string): Promise<void> {
   ctx.figure('requests', m.split.sent);
   ctx.figure('noVersionNamed', m.split.byVersion[NO_VERSION] ?? 0);
   ctx.figure('byVersion', m.split.byVersion);
+  ctx.figure('byStatus', m.split.byStatus);
   ctx.figure('canaryShare', Math.round(m.share * 100) / 100);
 }
 

@@ -98,7 +98,7 @@ export function rollBackCanary(apigw: APIGatewayClient, at: StageRef, signal?: A
 
 // ---- the same, as the learner types it ----
 
-const q = (s: string) => (/^[A-Za-z0-9_./:=,{}-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+const q = (s: string) => (/^[A-Za-z0-9_./:=,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 function patchArgs(ops: PatchOperation[]): string {
   return ops.map((o) => q([`op=${o.op}`, o.from ? `from=${o.from}` : '', `path=${o.path}`, o.value !== undefined ? `value=${o.value}` : ''].filter(Boolean).join(','))).join(' ');

@@ -20,6 +20,12 @@ export interface SplitOptions {
   /** per request, default 30 s */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * One more connection after every `rampEvery` answers (default 4), up to `concurrency`: each new
+   * connection may start an execution environment, and fifty starting at once on a small machine
+   * can outlast the function's timeout while they load the SDK. 0: all at once.
+   */
+  rampEvery?: number;
   /** called with the counts so far, at most every `progressEvery` answers */
   onProgress?: (split: Split) => void;
   progressEvery?: number;
@@ -94,7 +100,17 @@ export async function measureSplit(opts: SplitOptions): Promise<Split> {
   const agent = url.protocol === 'https:' ? new HttpsAgent({ keepAlive: true, maxSockets: opts.concurrency }) : new HttpAgent({ keepAlive: true, maxSockets: opts.concurrency });
   const every = opts.progressEvery ?? Math.max(1, Math.floor(opts.requests / 50));
   let done = 0;
-  const worker = async () => {
+  const ramp = opts.rampEvery ?? 4;
+  const waiting: { at: number; go: () => void }[] = [];
+  const startWhen = (at: number) => (done >= at ? Promise.resolve() : new Promise<void>((go) => waiting.push({ at, go })));
+  const answered = () => {
+    done++;
+    for (let i = waiting.length - 1; i >= 0; i--) {
+      if (done >= waiting[i].at) waiting.splice(i, 1)[0].go();
+    }
+  };
+  const worker = async (n: number) => {
+    await startWhen(n * ramp);
     while (split.sent < opts.requests && !opts.signal?.aborted) {
       split.sent++;
       const timeout = AbortSignal.timeout(opts.timeoutMs ?? 30_000);
@@ -110,12 +126,14 @@ export async function measureSplit(opts: SplitOptions): Promise<Split> {
         }
         split.errors++;
       }
-      done++;
+      answered();
       if (opts.onProgress && done % every === 0) opts.onProgress(split);
     }
+    // the last answers may never reach a waiting worker's threshold: let it see there is no more
+    for (const w of waiting.splice(0)) w.go();
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(opts.concurrency, opts.requests) }, worker));
+    await Promise.all(Array.from({ length: Math.min(opts.concurrency, opts.requests) }, (_, n) => worker(n)));
   } finally {
     agent.destroy();
   }
