@@ -35,3 +35,5 @@ export function validationError(member: string, value: string, constraint: strin
   return new ServiceError('ValidationException', `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: ${constraint}`, 400);
 }
 export const responseNotFound = () => notFound('Invalid Response status code specified');
+/** API Gateway's 5xx in its model (503); the answer when a change could not be stored */
+export const serviceUnavailable = (message: string) => new ServiceError('ServiceUnavailableException', message, 503);
