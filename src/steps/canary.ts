@@ -52,9 +52,31 @@ async function orPlaceholder<T>(f: () => Promise<T>, fallback: T): Promise<T> {
   }
 }
 
-/** Commands need ids from the cloud; a step shows them only after `prepare` found them. */
+/**
+ * What the commands name: the target `prepare` found, else what the deploy record tells without
+ * asking the cloud (the resource id then looked up by the command itself), else placeholders.
+ */
 function known(ctx: LabContext): CanaryTarget | undefined {
-  return cache.get(ctx);
+  const hit = cache.get(ctx);
+  if (hit) return hit;
+  try {
+    const rec = ctx.deployment();
+    const fn = rec.functions.find((f) => f.logicalId === 'GetInfoFunction') ?? rec.functions[0];
+    const api = rec.apis[0];
+    if (!fn || !api) return undefined;
+    const functionArn = fn.arn.split(':').slice(0, 7).join(':');
+    const lookup = `$(${ctx.aws(`apigateway get-resources --rest-api-id ${api.restApiId} --query "items[?path=='/getinfo'].id" --output text`)})`;
+    return {
+      route: { restApiId: api.restApiId, stageName: api.stage, resourceId: lookup, path: '/getinfo', httpMethod: 'POST' },
+      functionName: fn.name,
+      functionArn,
+      region: functionArn.split(':')[3],
+      accountId: functionArn.split(':')[4],
+      url: rec.outputs.ApiUrl ?? '',
+    };
+  } catch {
+    return undefined;
+  }
 }
 const cache = new WeakMap<LabContext, CanaryTarget>();
 async function found(ctx: LabContext): Promise<CanaryTarget> {
