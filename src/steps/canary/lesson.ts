@@ -97,11 +97,6 @@ export async function measure(t: CanaryTarget, version: string, requests: number
   return { split, share: shareOf(split, [version]) };
 }
 
-export interface Outcome {
-  before: StageView;
-  after: StageView;
-}
-
 export async function rollBack(c: CanaryClients, t: CanaryTarget, signal?: AbortSignal): Promise<StageView> {
   return rollBackCanary(c.apiGateway, t.route, signal);
 }

@@ -4,7 +4,6 @@
  *
  *   create   CreateDeployment { stageName, canarySettings: { percentTraffic, stageVariableOverrides } }
  *            (the stage keeps its deployment; the canary gets the new one)
- *   tune     UpdateStage replace /canarySettings/percentTraffic
  *   promote  UpdateStage replace /canarySettings/percentTraffic 0.0,
  *                        copy /canarySettings/deploymentId → /deploymentId,
  *                        copy /canarySettings/stageVariableOverrides → /variables
@@ -81,10 +80,6 @@ async function patch(apigw: APIGatewayClient, at: StageRef, patchOperations: Pat
   return stageView(out);
 }
 
-export function setCanaryPercent(apigw: APIGatewayClient, at: StageRef, percent: number, signal?: AbortSignal): Promise<StageView> {
-  return patch(apigw, at, [{ op: 'replace', path: '/canarySettings/percentTraffic', value: percent.toFixed(1) }], signal);
-}
-
 /** The canary's deployment and variables become the stage's; then the canary is removed. */
 export async function promoteCanary(apigw: APIGatewayClient, at: StageRef, signal?: AbortSignal): Promise<StageView> {
   await patch(apigw, at, PROMOTE_OPERATIONS, signal);
@@ -112,8 +107,6 @@ export const commands = {
     const settings = `percentTraffic=${plan.percentTraffic},useStageCache=false${overrides ? `,stageVariableOverrides={${overrides}}` : ''}`;
     return `apigateway create-deployment --rest-api-id ${at.restApiId} --stage-name ${at.stageName} --canary-settings ${q(settings)}`;
   },
-  setPercent: (at: StageRef, percent: number) =>
-    `apigateway update-stage --rest-api-id ${at.restApiId} --stage-name ${at.stageName} --patch-operations ${patchArgs([{ op: 'replace', path: '/canarySettings/percentTraffic', value: percent.toFixed(1) }])}`,
   promote: (at: StageRef) => `apigateway update-stage --rest-api-id ${at.restApiId} --stage-name ${at.stageName} --patch-operations ${patchArgs(PROMOTE_OPERATIONS)}`,
   removeCanary: (at: StageRef) => `apigateway update-stage --rest-api-id ${at.restApiId} --stage-name ${at.stageName} --patch-operations ${patchArgs(REMOVE_CANARY)}`,
 };
