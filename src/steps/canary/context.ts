@@ -79,7 +79,7 @@ export function splitLines(split: Split, canaryVersion: string, total: number): 
 }
 
 /** Sends `requests` probe requests through the stage with the split shown live; keeps the figures under `prefix`. */
-export async function measureLive(ctx: LabContext, t: CanaryTarget, canaryVersion: string, requests: number, title: string, concurrency = 50): Promise<Measured> {
+export async function measureLive(ctx: LabContext, t: CanaryTarget, canaryVersion: string, requests: number, title: string, concurrency?: number): Promise<Measured> {
   const view = ctx.io.live(title, 250);
   const m = await measure(t, canaryVersion, requests, { concurrency, signal: ctx.signal, onProgress: (s) => view.update(splitLines(s, canaryVersion, requests)) });
   view.done(splitLines(m.split, canaryVersion, requests));

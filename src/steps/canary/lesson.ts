@@ -9,7 +9,7 @@ import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { DeployRecord } from '../../targets/deploy-record.js';
 import { createCanary, promoteCanary, readStage, rollBackCanary, type StageView } from './release.js';
-import { measureSplit, shareOf, type Split } from './split.js';
+import { measureSplit, NO_VERSION, shareOf, type Split } from './split.js';
 import { allowApiGateway, findRoute, integrationUri, sourceArn, STAGE_VARIABLE, useStageVariable, type Route } from './stage-variable.js';
 import { publishCodeAsVersion } from './version.js';
 
@@ -90,11 +90,31 @@ export interface Measured {
   split: Split;
   /** percent of the answers that named `version` */
   share: number;
+  /** answers that named a version, of all requests sent */
+  named: number;
 }
 
+/**
+ * At most this many requests at once: each one in flight may need its own execution environment,
+ * and on a small, busy machine a crowd of them starting together (each loading the SDK) can
+ * outlast the function's timeout. Warm, ten connections send 5,000 requests in seconds.
+ */
+export const MEASURE_CONCURRENCY = 10;
+/** the share of requests that must name a version for a measurement to count */
+export const MIN_NAMED = 0.95;
+
 export async function measure(t: CanaryTarget, version: string, requests: number, opts: { concurrency?: number; signal?: AbortSignal; onProgress?: (s: Split) => void } = {}): Promise<Measured> {
-  const split = await measureSplit({ url: t.url, requests, concurrency: opts.concurrency ?? 50, body: PROBE_BODY, signal: opts.signal, onProgress: opts.onProgress });
-  return { split, share: shareOf(split, [version]) };
+  const split = await measureSplit({
+    url: t.url,
+    requests,
+    concurrency: opts.concurrency ?? MEASURE_CONCURRENCY,
+    rampEvery: 20,
+    body: PROBE_BODY,
+    signal: opts.signal,
+    onProgress: opts.onProgress,
+  });
+  const named = Object.entries(split.byVersion).reduce((a, [v, n]) => (v === NO_VERSION ? a : a + n), 0);
+  return { split, share: shareOf(split, [version]), named };
 }
 
 export async function rollBack(c: CanaryClients, t: CanaryTarget, signal?: AbortSignal): Promise<StageView> {
