@@ -32,6 +32,8 @@ export interface Figures {
 
 export interface Child {
   url: string;
+  /** the child's process id (the soak reads its memory and descriptors) */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -84,6 +86,7 @@ async function child(args: string[], env: Record<string, string> = {}): Promise<
   const [chunk] = (await once(proc.stdout!, 'data')) as [Buffer];
   return {
     url: chunk.toString().trim(),
+    pid: proc.pid!,
     async stop() {
       if (proc.exitCode !== null) return;
       const exited = once(proc, 'exit');
