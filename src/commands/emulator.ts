@@ -4,13 +4,11 @@
  */
 import { resolve } from 'node:path';
 import { LabError, UsageError } from '../errors.js';
+import type { LogStyle } from '../emulator/request-log.js';
 import { colorEnabled } from '../io/terminal.js';
+import { workspacePaths } from '../lab/workspace.js';
 import { emulatorStatus, ensureEmulator, stopEmulator } from '../emulator/daemon.js';
-import { DEFAULT_PORT, DEFAULT_WORKSPACE, defaultStateDir, serveUntilSignal } from '../emulator/main.js';
-import { formatLine, formatRequest, type LogStyle } from '../emulator/request-log.js';
-import { labVersion } from '../emulator/version.js';
-
-export { formatRequest } from '../emulator/request-log.js';
+import { DEFAULT_PORT, DEFAULT_WORKSPACE } from '../emulator/config.js';
 
 interface EmulatorFlags {
   port?: number;
@@ -75,6 +73,12 @@ const ELSEWHERE = 'another workspace? pass --workspace DIR or --state-dir DIR';
  * was asked for); a second signal forces the exit (130 for Ctrl-C, see serveUntilSignal).
  */
 async function foreground(flags: EmulatorFlags): Promise<void> {
+  // only the foreground cloud loads the emulator; start|stop|status read its record
+  const [{ serveUntilSignal }, { formatLine, formatRequest }, { labVersion }] = await Promise.all([
+    import('../emulator/main.js'),
+    import('../emulator/request-log.js'),
+    import('../emulator/version.js'),
+  ]);
   const tty = process.stdout.isTTY === true;
   const style: LogStyle = { colour: colorEnabled(process.stdout), time: tty };
   const out = stdoutLines();
@@ -156,7 +160,7 @@ function readFlags(opts: Record<string, unknown>): EmulatorFlags {
     throw new UsageError('use either --state-dir or --workspace, not both');
   }
   // the same workspace `deploy` and `status` default to, so all of them find one emulator
-  const stateDir = opts.stateDir !== undefined ? resolve(String(opts.stateDir)) : defaultStateDir(String(opts.workspace ?? DEFAULT_WORKSPACE));
+  const stateDir = opts.stateDir !== undefined ? resolve(String(opts.stateDir)) : workspacePaths(String(opts.workspace ?? DEFAULT_WORKSPACE)).stateDir;
   return {
     port: opts.port === undefined ? undefined : numberFlag(NUMBERS.port, opts.port),
     host: String(opts.host ?? '127.0.0.1'),

@@ -6,7 +6,7 @@
  * https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/automating-updates-to-serverless-apps.html
  */
 import { CreateAliasCommand, GetAliasCommand, UpdateAliasCommand, type AliasConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
-import { isNotFound } from './bucket.js';
+import { isNotFound } from './not-found.js';
 
 export interface AliasShift {
   functionName: string;
