@@ -7,8 +7,12 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { ExitCode, InterruptedError, LabError } from './errors.js';
+import { InterruptPolicy } from './interrupt.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** one AbortController and one Ctrl-C policy for every command (src/interrupt.ts) */
+const interrupt = new InterruptPolicy();
 
 const program = new Command('serverless-ops-lab')
   .description('A guided lab for AWS serverless operations, on an embedded cloud or a real AWS account.')
@@ -32,7 +36,7 @@ program
   .option('--log-requests', 'start: log every request to <state dir>/emulator.log (default: failed ones only)')
   .action(async (action: string | undefined, opts: Record<string, unknown>) => {
     const { emulatorCommand } = await import('./commands/emulator.js');
-    await emulatorCommand(action, opts);
+    await emulatorCommand(action, opts, interrupt);
   });
 
 program
@@ -60,7 +64,7 @@ program
   .action(async (url: string, opts: Record<string, unknown>, cmd: Command) => {
     const given = Object.fromEntries(Object.entries(opts).filter(([key]) => cmd.getOptionValueSource(key) !== 'default'));
     const { loadtestCommand } = await import('./commands/loadtest.js');
-    await loadtestCommand(url, given);
+    await loadtestCommand(url, given, interrupt);
   });
 
 program
@@ -73,7 +77,7 @@ program
   .option('--stack-name <name>', 'aws: the CloudFormation stack', 'ServerlessOps-stack')
   .action(async (opts: Record<string, unknown>) => {
     const { deployCommand } = await import('./commands/deploy.js');
-    await deployCommand(opts);
+    await deployCommand(opts, interrupt);
   });
 
 program
@@ -99,11 +103,14 @@ Exit codes: 0 ok, 1 a failed run or check, 2 a usage error, 130 interrupted.`,
 );
 
 async function main(argv: string[]): Promise<number> {
+  const uninstall = interrupt.install();
   try {
     await program.parseAsync(argv);
     return ExitCode.ok;
   } catch (err) {
     return report(err);
+  } finally {
+    uninstall();
   }
 }
 

@@ -5,6 +5,7 @@
  * Ctrl-C stops at the deployer's next safe point and exits 130; a second Ctrl-C quits at once.
  */
 import { UsageError } from '../errors.js';
+import { InterruptPolicy } from '../interrupt.js';
 import { workspacePaths } from '../lab/workspace.js';
 import { colorEnabled, paint, type Paint } from '../io/terminal.js';
 import type { DeployLog, DeployResult, ResourceChange } from '../targets/deployers/types.js';
@@ -21,7 +22,7 @@ export interface DeployOptions {
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
-export async function deployCommand(opts: DeployOptions): Promise<void> {
+export async function deployCommand(opts: DeployOptions, interrupt: InterruptPolicy = new InterruptPolicy()): Promise<void> {
   const target = opts.target ?? 'local';
   const stackName = opts.stackName ?? 'ServerlessOps-stack';
   if (!opts.workspace) throw new UsageError('--workspace needs a folder');
@@ -38,25 +39,14 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
     warn: (l) => process.stderr.write(`${warnPaint.yellow('warning:')} ${l}\n`),
   };
 
-  const interrupt = new AbortController();
-  const onSigint = (): void => {
-    // the next Ctrl-C gets node's default: exit at once
-    process.removeListener('SIGINT', onSigint);
-    process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}stopping at the next safe point… (Ctrl-C again to quit at once)\n`);
-    interrupt.abort();
-  };
-  process.on('SIGINT', onSigint);
+  // Ctrl-C: the policy says "stopping at the next safe point…"; the deployer throws there
   let result: DeployResult;
-  try {
-    if (target === 'local') {
-      const { deployLocal } = await import('../targets/deployers/local.js');
-      result = await deployLocal({ workspace: ws, stackName, log, signal: interrupt.signal });
-    } else {
-      const { deployWithSam } = await import('../targets/deployers/sam.js');
-      result = await deployWithSam({ workspace: ws, stackName, profile: opts.profile, region: opts.region, log, signal: interrupt.signal });
-    }
-  } finally {
-    process.removeListener('SIGINT', onSigint);
+  if (target === 'local') {
+    const { deployLocal } = await import('../targets/deployers/local.js');
+    result = await deployLocal({ workspace: ws, stackName, log, signal: interrupt.signal });
+  } else {
+    const { deployWithSam } = await import('../targets/deployers/sam.js');
+    result = await deployWithSam({ workspace: ws, stackName, profile: opts.profile, region: opts.region, log, signal: interrupt.signal });
   }
   process.stdout.write(formatDeployResult(result, { color: colorEnabled(process.stdout) }));
 }

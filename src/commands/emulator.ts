@@ -2,6 +2,7 @@
  * `serverless-ops-lab emulator [start|stop|status]`: the embedded cloud in the foreground with a
  * request log, or the background one that lab commands share.
  */
+import type { InterruptPolicy } from '../interrupt.js';
 import { resolve } from 'node:path';
 import { LabError, UsageError } from '../errors.js';
 import type { LogStyle } from '../emulator/request-log.js';
@@ -21,10 +22,12 @@ interface EmulatorFlags {
   logRequests: boolean;
 }
 
-export async function emulatorCommand(action: string | undefined, opts: Record<string, unknown>): Promise<void> {
+export async function emulatorCommand(action: string | undefined, opts: Record<string, unknown>, interrupt?: InterruptPolicy): Promise<void> {
   const flags = readFlags(opts);
   switch (action) {
     case undefined:
+      // serveUntilSignal says and does what Ctrl-C means here: a clean stop, exit 0
+      if (interrupt) interrupt.message = null;
       return foreground(flags);
     case 'start': {
       const emu = await ensureEmulator({

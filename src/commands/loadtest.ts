@@ -5,6 +5,7 @@
  * exits 130; a second Ctrl-C kills.
  */
 import { InterruptedError, LabError } from '../errors.js';
+import { InterruptPolicy } from '../interrupt.js';
 import { formatCsv, formatJson, formatReport } from '../loadtest/format.js';
 import { parseFlags, type LoadTestFlags } from '../loadtest/flags.js';
 import { CLEAR_LINE, progressListeners, stoppingLine } from '../loadtest/progress.js';
@@ -12,16 +13,12 @@ import { runLoadTest } from '../loadtest/run.js';
 import { colorEnabled, progressEnabled } from '../io/terminal.js';
 import type { LoadTestListeners } from '../loadtest/types.js';
 
-export async function loadtestCommand(url: string, opts: Record<string, unknown>): Promise<void> {
+export async function loadtestCommand(url: string, opts: Record<string, unknown>, interrupt: InterruptPolicy = new InterruptPolicy()): Promise<void> {
   const { options, output } = parseFlags(url, opts as LoadTestFlags);
 
-  const stop = new AbortController();
-  const onSigint = (): void => {
-    // the next Ctrl-C gets node's default: exit at once
-    process.removeListener('SIGINT', onSigint);
-    stop.abort();
-  };
-  process.on('SIGINT', onSigint);
+  // the first Ctrl-C stops sending (the line below says what it waits for); a second quits at once
+  interrupt.message = null;
+  const stop = interrupt;
   const progress = progressEnabled(process.stderr, output === 'json');
   const listeners: LoadTestListeners = {
     ...(progress ? progressListeners(process.stderr, { color: colorEnabled(process.stderr) }) : {}),
@@ -29,12 +26,7 @@ export async function loadtestCommand(url: string, opts: Record<string, unknown>
     stopping: (inFlight) => void process.stderr.write(`${progress ? CLEAR_LINE : ''}${stoppingLine(inFlight)}\n`),
   };
 
-  let result;
-  try {
-    result = await runLoadTest({ ...options, signal: stop.signal }, listeners);
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-  }
+  const result = await runLoadTest({ ...options, signal: stop.signal }, listeners);
 
   if (output === 'json') process.stdout.write(formatJson(result));
   else if (output === 'csv') process.stdout.write(formatCsv(result));

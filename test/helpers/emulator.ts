@@ -35,6 +35,8 @@ export interface TestEmulator {
   endpoint: string;
   port: number;
   stateDir: string;
+  /** what it serves (each service's operations table), for tests that walk every operation */
+  services: ServiceDefinition[];
   close(): Promise<void>;
 }
 
@@ -42,26 +44,31 @@ export async function startTestEmulator(opts: TestEmulatorOptions = {}): Promise
   const ownDir = opts.stateDir === undefined;
   const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'sol-emu-'));
   const speed = opts.speed ?? 1;
+  let services: ServiceDefinition[] = [];
   try {
     const server = await createEmulatorServer({
       port: 0,
       onRequest: opts.onRequest,
-      app: (endpoint) =>
-        opts.services
+      app: async (endpoint) => {
+        const app = opts.services
           ? { services: opts.services, frontDoors: opts.frontDoor ? [opts.frontDoor] : [] }
-          : wireServices({
+          : await wireServices({
               store: new StateStore(stateDir),
               clock: opts.clock ?? new ScaledClock(speed),
               endpoint,
               speed,
               accountConcurrency: opts.accountConcurrency ?? 1000,
               throttleStatus: opts.throttleStatus ?? 500,
-            }),
+            });
+        services = app.services;
+        return app;
+      },
     });
     return {
       endpoint: server.endpoint,
       port: server.port,
       stateDir,
+      services,
       async close() {
         try {
           await server.close();

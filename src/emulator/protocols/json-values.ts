@@ -4,6 +4,7 @@
  * Codecs carry no shapes, so input members stay as the client sent them; handlers turn them into
  * Dates and Buffers with `dateFrom` / `blobFrom`.
  */
+import { setOwn } from '../core/own-key.js';
 import { ServiceError } from '../core/service-error.js';
 
 /** A handler's output made JSON-safe: Date → epoch seconds, Buffer/Uint8Array → base64, undefined dropped. */
@@ -15,7 +16,7 @@ export function toJsonValue(value: unknown): unknown {
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      if (v !== undefined) out[k] = toJsonValue(v);
+      if (v !== undefined) setOwn(out, k, toJsonValue(v));
     }
     return out;
   }

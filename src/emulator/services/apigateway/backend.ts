@@ -12,6 +12,7 @@
  */
 import type { Clock } from '../../core/clock.js';
 import type { StateStore } from '../../core/store.js';
+import { assignOwn, copyTable, deleteOwn, getOwn, hasOwnKey, setOwn } from '../../core/own-key.js';
 import {
   apiNotFound,
   badRequest,
@@ -145,7 +146,7 @@ export class ApiGatewayBackend {
     if (!input.name) throw badRequest('Invalid REST API name specified');
     const root: ResourceRecord = { id: newId(), path: '/', resourceMethods: {} };
     const api: RestApiRecord = {
-      id: this.freshId((id) => id in this.state.apis),
+      id: this.freshId((id) => hasOwnKey(this.state.apis, id)),
       name: input.name,
       description: input.description,
       version: input.version,
@@ -157,17 +158,17 @@ export class ApiGatewayBackend {
       disableExecuteApiEndpoint: input.disableExecuteApiEndpoint ?? false,
       rootResourceId: root.id,
       tags: input.tags ?? {},
-      resources: { [root.id]: root },
+      resources: assignOwn({}, { [root.id]: root }),
       deployments: {},
       stages: {},
     };
-    this.state.apis[api.id] = api;
+    setOwn(this.state.apis, api.id, api);
     this.save();
     return api;
   }
 
   getRestApi(restApiId: string): RestApiRecord {
-    const api = this.state.apis[restApiId];
+    const api = getOwn(this.state.apis, restApiId);
     if (!api) throw apiNotFound(this.opts.accountId, restApiId);
     return api;
   }
@@ -178,7 +179,7 @@ export class ApiGatewayBackend {
 
   deleteRestApi(restApiId: string): void {
     this.getRestApi(restApiId);
-    delete this.state.apis[restApiId];
+    deleteOwn(this.state.apis, restApiId);
     this.save();
   }
 
@@ -190,14 +191,14 @@ export class ApiGatewayBackend {
   }
 
   getResource(restApiId: string, resourceId: string): ResourceRecord {
-    const resource = this.getRestApi(restApiId).resources[resourceId];
+    const resource = getOwn(this.getRestApi(restApiId).resources, resourceId);
     if (!resource) throw resourceNotFound();
     return resource;
   }
 
   createResource(restApiId: string, parentId: string, pathPart: string): ResourceRecord {
     const api = this.getRestApi(restApiId);
-    const parent = api.resources[parentId];
+    const parent = getOwn(api.resources, parentId);
     if (!parent) throw resourceNotFound();
     if (!pathPart || !PATH_PART.test(pathPart)) {
       throw badRequest(
@@ -215,20 +216,20 @@ export class ApiGatewayBackend {
       throw badRequest(`A sibling (${otherVariable.pathPart}) of this resource already has a variable path part -- only one is allowed`);
     }
     const resource: ResourceRecord = {
-      id: this.freshId((id) => id in api.resources),
+      id: this.freshId((id) => hasOwnKey(api.resources, id)),
       parentId,
       pathPart,
       path: parent.path === '/' ? `/${pathPart}` : `${parent.path}/${pathPart}`,
       resourceMethods: {},
     };
-    api.resources[resource.id] = resource;
+    setOwn(api.resources, resource.id, resource);
     this.save();
     return resource;
   }
 
   deleteResource(restApiId: string, resourceId: string): void {
     const api = this.getRestApi(restApiId);
-    if (!api.resources[resourceId]) throw resourceNotFound();
+    if (!hasOwnKey(api.resources, resourceId)) throw resourceNotFound();
     if (resourceId === api.rootResourceId) throw badRequest('Cannot delete the root resource of a REST API');
     // deleting a resource deletes its whole subtree
     const doomed = new Set([resourceId]);
@@ -242,7 +243,7 @@ export class ApiGatewayBackend {
         }
       }
     }
-    for (const id of doomed) delete api.resources[id];
+    for (const id of doomed) deleteOwn(api.resources, id);
     this.save();
   }
 
@@ -263,21 +264,20 @@ export class ApiGatewayBackend {
       requestValidatorId: input.requestValidatorId,
       authorizationScopes: input.authorizationScopes,
     };
-    resource.resourceMethods[verb] = method;
+    setOwn(resource.resourceMethods, verb, method);
     this.save();
     return method;
   }
 
   getMethod(restApiId: string, resourceId: string, httpMethod: string): MethodRecord {
-    const method = this.getResource(restApiId, resourceId).resourceMethods[httpMethod.toUpperCase()];
+    const method = getOwn(this.getResource(restApiId, resourceId).resourceMethods, httpMethod.toUpperCase());
     if (!method) throw methodNotFound();
     return method;
   }
 
   deleteMethod(restApiId: string, resourceId: string, httpMethod: string): void {
     const resource = this.getResource(restApiId, resourceId);
-    if (!resource.resourceMethods[httpMethod.toUpperCase()]) throw methodNotFound();
-    delete resource.resourceMethods[httpMethod.toUpperCase()];
+    if (!deleteOwn(resource.resourceMethods, httpMethod.toUpperCase())) throw methodNotFound();
     this.save();
   }
 
@@ -339,25 +339,25 @@ export class ApiGatewayBackend {
 
     const now = this.nowSeconds();
     const deployment: DeploymentRecord = {
-      id: this.freshId((id) => id in api.deployments),
+      id: this.freshId((id) => hasOwnKey(api.deployments, id)),
       description: input.description,
       createdDate: now,
       snapshot: { resources: structuredClone(resources), binaryMediaTypes: [...api.binaryMediaTypes] },
     };
-    api.deployments[deployment.id] = deployment;
+    setOwn(api.deployments, deployment.id, deployment);
 
     if (input.stageName) {
-      const existing = api.stages[input.stageName];
+      const existing = getOwn(api.stages, input.stageName);
       if (!existing) {
         // a brand-new stage: stage and canary both point at the new deployment (wire doc 12.3)
-        api.stages[input.stageName] = newStage({ ...input, stageName: input.stageName, deploymentId: deployment.id, description: input.stageDescription }, now);
+        setOwn(api.stages, input.stageName, newStage({ ...input, stageName: input.stageName, deploymentId: deployment.id, description: input.stageDescription }, now));
       } else if (input.canarySettings) {
         // an existing stage keeps its deploymentId; the canary gets the new one (wire doc 12.3)
         existing.canarySettings = canaryFrom(input.canarySettings, deployment.id);
         existing.lastUpdatedDate = now;
       } else {
         existing.deploymentId = deployment.id;
-        if (input.variables) Object.assign(existing.variables, input.variables);
+        if (input.variables) assignOwn(existing.variables, input.variables);
         if (input.stageDescription !== undefined) existing.description = input.stageDescription;
         if (input.tracingEnabled !== undefined) existing.tracingEnabled = input.tracingEnabled;
         existing.lastUpdatedDate = now;
@@ -368,7 +368,7 @@ export class ApiGatewayBackend {
   }
 
   getDeployment(restApiId: string, deploymentId: string): DeploymentRecord {
-    const deployment = this.getRestApi(restApiId).deployments[deploymentId];
+    const deployment = getOwn(this.getRestApi(restApiId).deployments, deploymentId);
     if (!deployment) throw deploymentNotFound();
     return deployment;
   }
@@ -379,12 +379,12 @@ export class ApiGatewayBackend {
 
   deleteDeployment(restApiId: string, deploymentId: string): void {
     const api = this.getRestApi(restApiId);
-    if (!api.deployments[deploymentId]) throw deploymentNotFound();
+    if (!hasOwnKey(api.deployments, deploymentId)) throw deploymentNotFound();
     const inUse = Object.values(api.stages).some(
       (s) => s.deploymentId === deploymentId || s.canarySettings?.deploymentId === deploymentId,
     );
     if (inUse) throw badRequest('Active stages pointing to this deployment must be moved or deleted');
-    delete api.deployments[deploymentId];
+    deleteOwn(api.deployments, deploymentId);
     this.save();
   }
 
@@ -393,18 +393,18 @@ export class ApiGatewayBackend {
   createStage(restApiId: string, input: CreateStageInput): StageRecord {
     const api = this.getRestApi(restApiId);
     checkStageName(input.stageName);
-    if (!input.deploymentId || !api.deployments[input.deploymentId]) throw deploymentNotFound();
-    if (api.stages[input.stageName]) throw conflict('Stage already exists');
-    if (input.canarySettings?.deploymentId && !api.deployments[input.canarySettings.deploymentId]) throw deploymentNotFound();
+    if (!input.deploymentId || !hasOwnKey(api.deployments, input.deploymentId)) throw deploymentNotFound();
+    if (hasOwnKey(api.stages, input.stageName)) throw conflict('Stage already exists');
+    if (input.canarySettings?.deploymentId && !hasOwnKey(api.deployments, input.canarySettings.deploymentId)) throw deploymentNotFound();
     const now = this.nowSeconds();
     const stage = newStage(input, now);
-    api.stages[stage.stageName] = stage;
+    setOwn(api.stages, stage.stageName, stage);
     this.save();
     return stage;
   }
 
   getStage(restApiId: string, stageName: string): StageRecord {
-    const stage = this.getRestApi(restApiId).stages[stageName];
+    const stage = getOwn(this.getRestApi(restApiId).stages, stageName);
     if (!stage) throw stageNotFound();
     return stage;
   }
@@ -417,17 +417,16 @@ export class ApiGatewayBackend {
   updateStage(restApiId: string, stageName: string, ops: PatchOperation[]): StageRecord {
     const api = this.getRestApi(restApiId);
     const current = this.getStage(restApiId, stageName);
-    const next = applyStagePatch(current, ops, (id) => id in api.deployments);
+    const next = applyStagePatch(current, ops, (id) => hasOwnKey(api.deployments, id));
     next.lastUpdatedDate = this.nowSeconds();
-    api.stages[stageName] = next;
+    setOwn(api.stages, stageName, next);
     this.save();
     return next;
   }
 
   deleteStage(restApiId: string, stageName: string): void {
     const api = this.getRestApi(restApiId);
-    if (!api.stages[stageName]) throw stageNotFound();
-    delete api.stages[stageName];
+    if (!deleteOwn(api.stages, stageName)) throw stageNotFound();
     this.save();
   }
 
@@ -435,7 +434,7 @@ export class ApiGatewayBackend {
 
   /** the API and stage behind an invoke URL, or what is missing */
   lookup(restApiId: string): RestApiRecord | undefined {
-    return this.state.apis[restApiId];
+    return getOwn(this.state.apis, restApiId);
   }
 
   private save(): void {
@@ -462,7 +461,7 @@ function canaryFrom(input: CanarySettingsInput, deploymentId: string): CanarySet
   return {
     percentTraffic: pct,
     deploymentId: input.deploymentId ?? deploymentId,
-    stageVariableOverrides: { ...(input.stageVariableOverrides ?? {}) },
+    stageVariableOverrides: copyTable(input.stageVariableOverrides),
     useStageCache: input.useStageCache ?? false,
   };
 }
@@ -500,7 +499,7 @@ function newStage(
     stageName: input.stageName,
     deploymentId: input.deploymentId,
     description: input.description,
-    variables: { ...(input.variables ?? {}) },
+    variables: copyTable(input.variables),
     canarySettings: input.canarySettings ? canaryFrom(input.canarySettings, input.deploymentId) : undefined,
     cacheClusterEnabled: input.cacheClusterEnabled ?? false,
     cacheClusterSize: input.cacheClusterSize,

@@ -14,6 +14,7 @@
  * joins them; header names are lower-case (as HTTP/2 clients send them).
  */
 import { randomUUID } from 'node:crypto';
+import { getOwn, setOwn } from '../../core/own-key.js';
 import { ServiceError } from '../../core/service-error.js';
 import type { WireRequest, WireResponse } from '../../protocols/types.js';
 import type { ApiGatewayBackend } from './backend.js';
@@ -65,7 +66,7 @@ export class ApiGateway {
     const ids: GatewayIds = { requestId, apigwId: apigwIdOf(requestId) };
 
     const api = this.backend.lookup(target.apiId);
-    const stage = api && target.stage ? api.stages[target.stage] : undefined;
+    const stage = api && target.stage ? getOwn(api.stages, target.stage) : undefined;
     if (!api || !stage) return forbidden(ids);
 
     let deploymentId = stage.deploymentId;
@@ -75,7 +76,7 @@ export class ApiGateway {
       deploymentId = canary.deploymentId;
       variables = { ...variables, ...canary.stageVariableOverrides };
     }
-    const deployment = api.deployments[deploymentId];
+    const deployment = getOwn(api.deployments, deploymentId);
     if (!deployment) return forbidden(ids);
 
     const compiled = compiledDeployment(deployment);
@@ -138,10 +139,10 @@ export class ApiGateway {
     const headers: Record<string, string | string[]> = {};
     for (const k in mapped.headers) {
       const v = mapped.headers[k];
-      if (typeof v === 'string') headers[k] = v;
+      if (typeof v === 'string') setOwn(headers, k, v);
       // Set-Cookie values must stay separate header lines; other repeated headers may be joined
       // (RFC 9110 5.3)
-      else headers[k] = k.toLowerCase() === 'set-cookie' ? v : v.join(', ');
+      else setOwn(headers, k, k.toLowerCase() === 'set-cookie' ? v : v.join(', '));
     }
     headers['x-amzn-RequestId'] = requestId;
     headers['x-amz-apigw-id'] = ids.apigwId;

@@ -6,6 +6,7 @@
  * /deploymentId, copy /canarySettings/stageVariableOverrides → /variables, remove /canarySettings.
  * The guide's examples also write `/canary/...`; that spelling is accepted as an alias.
  */
+import { assignOwn, deleteOwn, setOwn } from '../../core/own-key.js';
 import { badRequest } from './errors.js';
 import type { CanarySettingsRecord, StageRecord } from './model.js';
 
@@ -75,7 +76,7 @@ export function applyStagePatch(
         if (!id) throw badRequest('Stage has no canary deployment to promote');
         stage.deploymentId = id;
       } else if (head === 'variables' && key === undefined && from.join('/') === 'canarySettings/stageVariableOverrides') {
-        Object.assign(stage.variables, stage.canarySettings?.stageVariableOverrides ?? {});
+        assignOwn(stage.variables, stage.canarySettings?.stageVariableOverrides);
       } else {
         throw invalidPath(op, path);
       }
@@ -102,8 +103,8 @@ export function applyStagePatch(
         break;
       case 'variables':
         if (!key || sub !== undefined) throw invalidPath(op, path);
-        if (removing) delete stage.variables[key];
-        else stage.variables[key] = raw.value ?? '';
+        if (removing) deleteOwn(stage.variables, key);
+        else setOwn(stage.variables, key, raw.value ?? '');
         break;
       case 'canarySettings':
         if (key === undefined) {
@@ -150,9 +151,9 @@ function patchCanary(
         if (removing) canary.stageVariableOverrides = {};
         else throw invalidPath(op, path);
       } else if (removing) {
-        delete canary.stageVariableOverrides[sub];
+        deleteOwn(canary.stageVariableOverrides, sub);
       } else {
-        canary.stageVariableOverrides[sub] = value ?? '';
+        setOwn(canary.stageVariableOverrides, sub, value ?? '');
       }
       return;
     default:

@@ -9,6 +9,7 @@
  *   ("Output format of a Lambda function for proxy integration"). Anything else is a malformed
  *   proxy response, which API Gateway answers with 502.
  */
+import { deleteOwn, getOwn, setOwn } from '../../core/own-key.js';
 import { isUtf8 } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RouteTarget } from './router.js';
@@ -76,11 +77,11 @@ export function buildProxyEvent(req: ProxyRequest, target: RouteTarget, ctx: Pro
     headers ??= {};
     multiValueHeaders ??= {};
     if (Array.isArray(v)) {
-      headers[name] = v[v.length - 1];
-      multiValueHeaders[name] = v;
+      setOwn(headers, name, v[v.length - 1]);
+      setOwn(multiValueHeaders, name, v);
     } else {
-      headers[name] = v;
-      multiValueHeaders[name] = [v];
+      setOwn(headers, name, v);
+      setOwn(multiValueHeaders, name, [v]);
     }
   }
 
@@ -89,8 +90,10 @@ export function buildProxyEvent(req: ProxyRequest, target: RouteTarget, ctx: Pro
   for (const [k, v] of req.query) {
     queryStringParameters ??= {};
     multiValueQueryStringParameters ??= {};
-    queryStringParameters[k] = v;
-    (multiValueQueryStringParameters[k] ??= []).push(v);
+    setOwn(queryStringParameters, k, v);
+    const values = getOwn(multiValueQueryStringParameters, k);
+    if (values) values.push(v);
+    else setOwn(multiValueQueryStringParameters, k, [v]);
   }
 
   // Binary when the API declares the content type binary ("Working with binary media types");
@@ -203,7 +206,7 @@ export function mapProxyResult(payload: Buffer | Uint8Array | string): ProxyResu
     for (const [k, v] of Object.entries(r.headers)) {
       const s = headerValue(v);
       if (s === undefined) return undefined;
-      headers[k] = s;
+      setOwn(headers, k, s);
       lower.set(k.toLowerCase(), k);
     }
   }
@@ -218,8 +221,8 @@ export function mapProxyResult(payload: Buffer | Uint8Array | string): ProxyResu
         values.push(s);
       }
       const existing = lower.get(k.toLowerCase());
-      if (existing !== undefined) delete headers[existing];
-      headers[k] = values.length === 1 ? values[0] : values;
+      if (existing !== undefined) deleteOwn(headers, existing);
+      setOwn(headers, k, values.length === 1 ? values[0] : values);
       lower.set(k.toLowerCase(), k);
     }
   }

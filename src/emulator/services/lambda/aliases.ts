@@ -1,4 +1,5 @@
 import { functionArn, parseFunctionRef } from './arn.js';
+import { deleteOwn, getOwn, hasOwnKey, setOwn } from '../../core/own-key.js';
 import { invalidParameter, preconditionFailed, resourceConflict, resourceNotFound, validationException } from './errors.js';
 import { paginate } from './functions.js';
 import type { AliasConfiguration, AliasRoutingConfiguration, FunctionRecord } from './model.js';
@@ -33,7 +34,7 @@ function checkAliasName(name: unknown): string {
 
 function checkVersion(core: LambdaCore, record: FunctionRecord, version: string): void {
   new Violations().length(version, 'functionVersion', 1, 1024).pattern(version, 'functionVersion', VERSION_RE, VERSION_PATTERN).throwIfAny();
-  if (version !== '$LATEST' && !record.versions[version]) throw functionNotFound(core.scope, record.latest.FunctionName, version);
+  if (version !== '$LATEST' && !hasOwnKey(record.versions, version)) throw functionNotFound(core.scope, record.latest.FunctionName, version);
 }
 
 /**
@@ -60,7 +61,7 @@ function checkRouting(core: LambdaCore, record: FunctionRecord, mainVersion: str
       throw invalidParameter(`Invalid function version ${mainVersion}. Function version ${mainVersion} is already included in routing configuration.`);
     }
     if (mainVersion === '$LATEST') throw invalidParameter('$LATEST is not supported for an alias pointing to more than 1 version');
-    if (!record.versions[version]) throw functionNotFound(core.scope, record.latest.FunctionName, version);
+    if (!hasOwnKey(record.versions, version)) throw functionNotFound(core.scope, record.latest.FunctionName, version);
   }
   return entries.length ? { AdditionalVersionWeights: { ...weights } } : undefined;
 }
@@ -71,7 +72,7 @@ function aliasArn(core: LambdaCore, record: FunctionRecord, name: string): strin
 
 /** AWS's text: `Cannot find alias arn: arn:aws:lambda:us-east-1:000000000000:function:fn:live` */
 function requireAlias(core: LambdaCore, record: FunctionRecord, name: string): AliasConfiguration {
-  const alias = Object.hasOwn(record.aliases, name) ? record.aliases[name] : undefined;
+  const alias = getOwn(record.aliases, name);
   if (!alias) throw resourceNotFound(`Cannot find alias arn: ${aliasArn(core, record, name)}`);
   return alias;
 }
@@ -84,7 +85,7 @@ export function createAlias(core: LambdaCore, input: AliasInput): AliasConfigura
   }
   checkDescription(input.Description);
   checkVersion(core, record, input.FunctionVersion);
-  if (Object.hasOwn(record.aliases, name)) throw resourceConflict(`Alias already exists: ${aliasArn(core, record, name)}`);
+  if (hasOwnKey(record.aliases, name)) throw resourceConflict(`Alias already exists: ${aliasArn(core, record, name)}`);
   const routing = checkRouting(core, record, input.FunctionVersion, input.RoutingConfig);
   const alias: AliasConfiguration = {
     AliasArn: aliasArn(core, record, name),
@@ -94,7 +95,7 @@ export function createAlias(core: LambdaCore, input: AliasInput): AliasConfigura
     ...(routing ? { RoutingConfig: routing } : {}),
     RevisionId: newRevisionId(),
   };
-  record.aliases[name] = alias;
+  setOwn(record.aliases, name, alias);
   core.state.save();
   return alias;
 }
@@ -126,7 +127,7 @@ export function updateAlias(core: LambdaCore, input: AliasInput): AliasConfigura
     ...(routing ? { RoutingConfig: routing } : {}),
     RevisionId: newRevisionId(),
   };
-  record.aliases[name] = next;
+  setOwn(record.aliases, name, next);
   core.state.save();
   return next;
 }
@@ -135,8 +136,7 @@ export function updateAlias(core: LambdaCore, input: AliasInput): AliasConfigura
 export function deleteAlias(core: LambdaCore, functionName: string, name: string): void {
   const alias = checkAliasName(name);
   const record = unqualifiedRecord(core, functionName);
-  if (Object.hasOwn(record.aliases, alias)) {
-    delete record.aliases[alias];
+  if (deleteOwn(record.aliases, alias)) {
     core.state.save();
   }
 }

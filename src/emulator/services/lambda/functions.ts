@@ -1,4 +1,5 @@
 import { functionArn, parseFunctionRef } from './arn.js';
+import { deleteOwn, hasOwnKey, setOwn } from '../../core/own-key.js';
 import { invalidParameter, preconditionFailed, resourceConflict } from './errors.js';
 import type { FunctionConfiguration, FunctionRecord } from './model.js';
 import {
@@ -236,7 +237,7 @@ export async function updateFunctionConfiguration(core: LambdaCore, input: Updat
 /** aliases that route to a version, either as main version or as additional version */
 function aliasesUsing(record: FunctionRecord, version: string): string[] {
   return Object.values(record.aliases)
-    .filter((a) => a.FunctionVersion === version || Object.hasOwn(a.RoutingConfig?.AdditionalVersionWeights ?? {}, version))
+    .filter((a) => a.FunctionVersion === version || hasOwnKey(a.RoutingConfig?.AdditionalVersionWeights, version))
     .map((a) => a.Name)
     .sort();
 }
@@ -254,10 +255,10 @@ export async function deleteFunction(core: LambdaCore, functionName: string, qua
   // https://docs.aws.amazon.com/lambda/latest/api/API_DeleteFunction.html: a version, never $LATEST alone
   if (ref.qualifier === '$LATEST') throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
   if (!/^\d+$/.test(ref.qualifier)) throw invalidParameter('Deletion of aliases is not currently supported.');
-  if (!record.versions[ref.qualifier]) throw functionNotFound(core.scope, ref.name, ref.qualifier);
+  if (!hasOwnKey(record.versions, ref.qualifier)) throw functionNotFound(core.scope, ref.name, ref.qualifier);
   const users = aliasesUsing(record, ref.qualifier);
   if (users.length) throw resourceConflict(`Unable to delete version because the following aliases reference it: [${users.join(', ')}]`);
-  delete record.versions[ref.qualifier];
+  deleteOwn(record.versions, ref.qualifier);
   core.state.save();
   await core.runner.retire(ref.name, ref.qualifier);
   core.code.collect(core.state.referencedCode());
@@ -350,7 +351,7 @@ function publish(core: LambdaCore, record: FunctionRecord, input: { Description?
     LastModified: lambdaTimestamp(core.clock.now()),
     RevisionId: newRevisionId(),
   };
-  record.versions[number] = version;
+  setOwn(record.versions, String(number), version);
   core.state.save();
   return version;
 }

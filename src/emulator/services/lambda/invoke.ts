@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { getOwn } from '../../core/own-key.js';
 import { pickVersion } from './aliases.js';
 import { functionArn, parseFunctionRef } from './arn.js';
 import { invalidRequestContent, requestEntityTooLarge, serviceException, tooManyRequests } from './errors.js';
@@ -66,7 +67,7 @@ export function resolveTarget(core: LambdaCore, functionName: string, qualifier?
   let config: FunctionConfiguration;
   let viaAlias = false;
   if (q && q !== '$LATEST' && !/^\d+$/.test(q)) {
-    const alias = Object.hasOwn(record.aliases, q) ? record.aliases[q] : undefined;
+    const alias = getOwn(record.aliases, q);
     if (!alias) throw functionNotFound(core.scope, ref.name, q);
     config = resolveConfig(core, record, pickVersion(alias, core.random));
     viaAlias = true;

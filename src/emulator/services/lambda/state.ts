@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { deleteOwn, getOwn, setOwn } from '../../core/own-key.js';
 import type { Clock } from '../../core/clock.js';
 import type { StateStore } from '../../core/store.js';
 import type { ExecutionEnvironments } from './runner/types.js';
@@ -40,17 +41,17 @@ export class LambdaState {
   }
 
   get(name: string): FunctionRecord | undefined {
-    return Object.hasOwn(this.doc.functions, name) ? this.doc.functions[name] : undefined;
+    return getOwn(this.doc.functions, name);
   }
 
   set(name: string, record: FunctionRecord): void {
     this.reserved = undefined;
-    this.doc.functions[name] = record;
+    setOwn(this.doc.functions, name, record);
   }
 
   delete(name: string): void {
     this.reserved = undefined;
-    delete this.doc.functions[name];
+    deleteOwn(this.doc.functions, name);
   }
 
   names(): string[] {
@@ -101,11 +102,11 @@ export function resolveConfig(core: LambdaCore, record: FunctionRecord, qualifie
   const name = record.latest.FunctionName;
   if (!qualifier || qualifier === '$LATEST') return record.latest;
   if (/^\d+$/.test(qualifier)) {
-    const version = record.versions[qualifier];
+    const version = getOwn(record.versions, qualifier);
     if (!version) throw functionNotFound(core.scope, name, qualifier);
     return version;
   }
-  const alias = Object.hasOwn(record.aliases, qualifier) ? record.aliases[qualifier] : undefined;
+  const alias = getOwn(record.aliases, qualifier);
   if (!alias) throw functionNotFound(core.scope, name, qualifier);
   return resolveConfig(core, record, alias.FunctionVersion);
 }

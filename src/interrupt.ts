@@ -1,0 +1,49 @@
+/**
+ * The one Ctrl-C policy of every command, owned by cli.ts: the first Ctrl-C aborts one
+ * AbortSignal (work stops at its next safe point and still prints what it measured, then the
+ * command throws InterruptedError: exit 130); the second quits at once with 130. A prompt in raw
+ * mode sees Ctrl-C as a key, not a signal: the I/O host calls `press()` so both ways agree.
+ */
+import { ExitCode, InterruptedError } from './errors.js';
+
+export class InterruptPolicy {
+  readonly #controller = new AbortController();
+  readonly #write: (text: string) => void;
+  readonly #exit: (code: number) => void;
+  /**
+   * What the first Ctrl-C prints; a command replaces it with what it waits for, or with null
+   * when it says so itself.
+   */
+  message: string | null = 'stopping at the next safe point… (Ctrl-C again to quit at once)';
+
+  constructor(opts: { write?: (text: string) => void; exit?: (code: number) => void } = {}) {
+    this.#write = opts.write ?? ((t) => void process.stderr.write(t));
+    // the one process.exit outside cli.ts's return: the user insists, nothing is waited for
+    this.#exit = opts.exit ?? ((code) => process.exit(code));
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  get interrupted(): boolean {
+    return this.#controller.signal.aborted;
+  }
+
+  /** Ctrl-C, from SIGINT or from a prompt. */
+  readonly press = (): void => {
+    if (this.#controller.signal.aborted) {
+      this.#exit(ExitCode.interrupted);
+      return;
+    }
+    if (this.message) this.#write(`${process.stderr.isTTY ? '\n' : ''}${this.message}\n`);
+    // the reason is what `throw signal.reason` raises at a safe point: exit 130 at the boundary
+    this.#controller.abort(new InterruptedError());
+  };
+
+  /** listens to SIGINT until `uninstall()` */
+  install(proc: NodeJS.Process = process): () => void {
+    proc.on('SIGINT', this.press);
+    return () => void proc.off('SIGINT', this.press);
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Pure renderers shared by the faces: text in, lines out, colour through a Paint (identity when
+ * colour is off). Tested on fixed inputs; the faces only decide where the lines go.
+ */
+import { relative, isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CheckView, Figure, FooterView, KeyItem } from './host.js';
+import type { Paint } from './terminal.js';
+
+export const MAX_WIDTH = 100;
+export const MIN_WIDTH = 40;
+
+/** the width prose is wrapped to: the terminal's, within [40, 100]; 80 when unknown */
+export function proseWidth(columns: number | undefined): number {
+  if (!columns || columns <= 0) return 80;
+  return Math.max(MIN_WIDTH, Math.min(MAX_WIDTH, columns));
+}
+
+/**
+ * Greedy word wrap. Words longer than the width (URLs, commands) stay whole on their own line:
+ * a broken command cannot be copied.
+ */
+export function wrap(text: string, width: number, indent = ''): string[] {
+  const out: string[] = [];
+  for (const para of text.split('\n')) {
+    const words = para.split(/ +/).filter((w) => w !== '');
+    let line = '';
+    for (const w of words) {
+      if (line === '') line = w;
+      else if (indent.length + line.length + 1 + w.length <= width) line += ` ${w}`;
+      else {
+        out.push(indent + line);
+        line = w;
+      }
+    }
+    out.push(indent + line);
+  }
+  return out;
+}
+
+const GLYPH = { passed: '✓', 'not-yet': '✗', 'could-not-check': '?' } as const;
+
+/** One check: the verdict line, then expected/found or what/fix, the hint and the aws command. */
+export function formatCheck(v: CheckView, p: Paint, width: number): string[] {
+  const colour = v.status === 'passed' ? p.green : v.status === 'not-yet' ? p.red : p.yellow;
+  const verdict = v.status === 'passed' ? 'passed' : v.status === 'not-yet' ? 'not yet' : 'could not check';
+  const head = `${colour(GLYPH[v.status])} ${v.name}${v.status === 'passed' && v.found ? p.dim(` — ${v.found}`) : ''}`;
+  const lines = [v.status === 'passed' ? head : `${head} ${colour(`(${verdict})`)}`];
+  const sub = (label: string, text: string) => lines.push(...wrap(`${label} ${text}`, width, '    '));
+  if (v.status === 'not-yet') {
+    if (v.expected !== undefined) sub('expected', v.expected);
+    if (v.found !== undefined) sub('found', v.found);
+  }
+  if (v.status === 'could-not-check') {
+    if (v.what) sub('could not', v.what);
+    if (v.fix) sub('fix:', v.fix);
+  }
+  if (v.hint && v.status !== 'passed') lines.push(...wrap(`hint: ${v.hint}`, width, '    ').map((l) => p.yellow(l)));
+  if (v.aws) lines.push(p.dim(`    $ ${v.aws}`));
+  return lines;
+}
+
+export function checkSummaryLine(results: readonly CheckView[]): string {
+  const passed = results.filter((r) => r.status === 'passed').length;
+  const broken = results.filter((r) => r.status === 'could-not-check').length;
+  const base = `${passed} of ${results.length} ${results.length === 1 ? 'check passes' : 'checks pass'}`;
+  return broken ? `${base}; ${broken} could not be checked (the environment, not your change)` : base;
+}
+
+/** Columns padded to their widest cell; the last column is not padded. */
+export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[], p: Paint): string[] {
+  const all = [headers, ...rows];
+  const widths = headers.map((_, i) => Math.max(...all.map((r) => visibleLength(r[i] ?? ''))));
+  const line = (r: readonly string[]) =>
+    r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - visibleLength(c)))).join('  ').trimEnd();
+  return [p.bold(line(headers)), ...rows.map(line)];
+}
+
+/** A unified diff with + lines green, - lines red and hunk headers dim. */
+export function colourDiff(patch: string, p: Paint): string[] {
+  return patch
+    .replace(/\n$/, '')
+    .split('\n')
+    .filter((l) => !l.startsWith('===') && l !== '\\ No newline at end of file')
+    .map((l) => {
+      if (l.startsWith('+++') || l.startsWith('---')) return p.bold(l);
+      if (l.startsWith('@@')) return p.dim(l);
+      if (l.startsWith('+')) return p.green(l);
+      if (l.startsWith('-')) return p.red(l);
+      return l;
+    });
+}
+
+export function formatFigures(title: string, figures: readonly Figure[], p: Paint): string[] {
+  const w = Math.max(0, ...figures.map(([k]) => k.length));
+  return [p.bold(title), ...figures.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`)];
+}
+
+/** `h hint · r re-check · q quit` */
+export function formatKeys(keys: readonly KeyItem[], p: Paint): string {
+  return keys.map((k) => `${p.bold(k.key)} ${k.label}`).join(p.dim(' · '));
+}
+
+/**
+ * The footer: step k of n, the file to edit, the keys; wrapped onto several lines on a narrow
+ * terminal rather than cut.
+ */
+export function formatFooter(v: FooterView, p: Paint, width: number, opts: { cwd?: string; links?: boolean } = {}): string[] {
+  const head = `step ${v.step} of ${v.of} · ${v.title}`;
+  const lines = [p.dim('─'.repeat(Math.min(width, 60))), p.bold(head)];
+  if (v.file) {
+    const shown = displayPath(v.file, opts.cwd);
+    lines.push(`edit ${opts.links ? hyperlink(shown, pathToFileURL(v.file).href) : shown}`);
+  }
+  // keys joined as far as the width allows
+  let line = '';
+  let len = 0;
+  for (const k of v.keys) {
+    const item = `${p.bold(k.key)} ${k.label}`;
+    const itemLen = k.key.length + 1 + k.label.length;
+    if (len > 0 && len + 3 + itemLen > width) {
+      lines.push(line);
+      line = '';
+      len = 0;
+    }
+    line += len > 0 ? `${p.dim(' · ')}${item}` : item;
+    len += (len > 0 ? 3 : 0) + itemLen;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** a path relative to cwd when it is inside it, else as given */
+export function displayPath(file: string, cwd: string = process.cwd()): string {
+  if (!isAbsolute(file)) return file;
+  const rel = relative(cwd, file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+/** OSC 8 terminal hyperlink (terminals without support show the label only). */
+export function hyperlink(label: string, url: string): string {
+  return `\u001B]8;;${url}\u0007${label}\u001B]8;;\u0007`;
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001B\[[0-9;]*m|\u001B\]8;;[^\u0007]*\u0007/g;
+
+export function stripAnsi(s: string): string {
+  return s.replace(ANSI, '');
+}
+
+export function visibleLength(s: string): number {
+  return stripAnsi(s).length;
+}
+
+/** `10:05:59` in local time, for the plain face's lines */
+export function clockTime(d: Date): string {
+  return d.toTimeString().slice(0, 8);
+}
+
+/** A horizontal bar of `width` cells filled to `share` (0..1), for weights and charts. */
+export function bar(share: number, width: number): string {
+  const n = Math.max(0, Math.min(width, Math.round(share * width)));
+  return '█'.repeat(n) + '░'.repeat(width - n);
+}

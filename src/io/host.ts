@@ -1,0 +1,119 @@
+/**
+ * The I/O host: everything a lab step or a command says to the learner, and everything it asks,
+ * goes through this interface (CDK's IIoHost, Astro's clack-prompt). Three faces implement it:
+ * interactive (a terminal: prompts, spinners, colour), plain (`--ci`, or no terminal: timestamped
+ * lines, defaults instead of prompts) and recording (tests: scripted answers, every call kept).
+ * Only this folder imports @inquirer/prompts, ora and chalk.
+ */
+
+/** How a check came out. Three outcomes: a broken environment is never shown as the learner's mistake. */
+export type CheckStatus = 'passed' | 'not-yet' | 'could-not-check';
+
+/** One check's result as shown to the learner (src/lab/check.ts builds these). */
+export interface CheckView {
+  name: string;
+  /** the equivalent `aws …` command (or for a file check, where to look), so the learner can look too */
+  aws?: string;
+  status: CheckStatus;
+  /** not-yet: what the check wants */
+  expected?: string;
+  /** passed or not-yet: what it read */
+  found?: string;
+  /** could-not-check: what could not be reached or read */
+  what?: string;
+  /** could-not-check: how to fix the environment */
+  fix?: string;
+  /** a hint computed from the live state, when there is one */
+  hint?: string;
+}
+
+export interface ChoiceItem<T extends string> {
+  value: T;
+  label: string;
+  /** one line under the choice */
+  description?: string;
+}
+
+export interface KeyItem {
+  /** one character, lower case */
+  key: string;
+  label: string;
+}
+
+export interface FooterView {
+  /** 1-based */
+  step: number;
+  of: number;
+  title: string;
+  /** the file to edit, absolute; shown relative to the working folder, linked where terminals allow */
+  file?: string;
+  keys: KeyItem[];
+}
+
+/** A long task with a spinner (interactive) or a start and an end line (plain). */
+export interface Progress {
+  update(text: string): void;
+  succeed(text?: string): void;
+  fail(text?: string): void;
+  /** ends it with no final word (when a prompt needs the line) */
+  stop(): void;
+}
+
+/**
+ * A block of lines redrawn in place (the live deployment view, the concurrency chart). The plain
+ * face prints a block only when it changed and at most every `minIntervalMs`.
+ */
+export interface LiveRegion {
+  update(lines: string[]): void;
+  /** the last state stays on screen */
+  done(lines?: string[]): void;
+}
+
+export type Figure = [label: string, value: string | number];
+
+export interface IoHost {
+  /** 'interactive' asks; 'plain' and 'recording' (unless scripted) take defaults */
+  readonly face: 'interactive' | 'plain' | 'recording';
+  /** true when choose/confirm/key really ask someone */
+  readonly asks: boolean;
+  /** terminal width to wrap prose to (at most 100) */
+  readonly width: number;
+
+  /** a step's or a section's title */
+  heading(text: string): void;
+  /** short paragraphs of explanation; wrapped to the width */
+  explain(paragraphs: readonly string[]): void;
+  /** one line of information */
+  say(line: string): void;
+  /** something to pay attention to; work goes on */
+  warn(line: string): void;
+  /** an exact command to run in another terminal */
+  command(cmd: string): void;
+  /** a path or URL to open, with a label */
+  link(label: string, target: string): void;
+
+  /** one of several choices; the plain face takes `def` and says so */
+  choose<T extends string>(message: string, choices: readonly ChoiceItem<T>[], def: T, signal?: AbortSignal): Promise<T>;
+  confirm(message: string, def: boolean, signal?: AbortSignal): Promise<boolean>;
+  /**
+   * Waits for one key of `keys` (rustlings' one-key prompt). Resolves undefined when `signal`
+   * aborts first (a file changed, a check finished), so the caller can react and ask again.
+   * The plain face never waits: it resolves `def`.
+   */
+  key(prompt: string, keys: readonly KeyItem[], def: string, signal?: AbortSignal): Promise<string | undefined>;
+
+  progress(text: string): Progress;
+  live(title: string, minIntervalMs?: number): LiveRegion;
+
+  /** one check's line, with expected/found, the aws command and the hint */
+  check(result: CheckView): void;
+  /** "3 of 4 checks pass" */
+  checkSummary(results: readonly CheckView[]): void;
+  table(headers: readonly string[], rows: readonly (readonly string[])[]): void;
+  /** a unified diff (from the `diff` package), coloured where colour is on */
+  diff(patch: string): void;
+  figures(title: string, figures: readonly Figure[]): void;
+  footer(view: FooterView): void;
+  /** a final result for stdout (a report), written as is */
+  result(text: string): void;
+}

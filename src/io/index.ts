@@ -1,0 +1,36 @@
+/**
+ * Picks the face of the I/O host: interactive on a terminal; plain with `--ci`, or when stdin or
+ * stdout is not a terminal (said once, so a learner piping the output knows why nothing asks).
+ * create-vite's rule: interactive = flag ?? isTTY.
+ */
+import type { ReadStream, WriteStream } from 'node:tty';
+import type { IoHost } from './host.js';
+import { PlainIoHost } from './plain.js';
+
+export type { IoHost, CheckView, CheckStatus, ChoiceItem, KeyItem, FooterView, Progress, LiveRegion, Figure } from './host.js';
+
+export interface HostChoice {
+  ci?: boolean;
+  /** --json: stdout carries the report, so the plain face's lines go to stderr */
+  json?: boolean;
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr?: NodeJS.WritableStream;
+  env?: NodeJS.ProcessEnv;
+  onCtrlC: () => void;
+}
+
+export async function createIoHost(opts: HostChoice): Promise<IoHost> {
+  const stdin = opts.stdin ?? process.stdin;
+  const stdout = opts.stdout ?? process.stdout;
+  const stderr = opts.stderr ?? process.stderr;
+  const terminal = stdin.isTTY === true && stdout.isTTY === true;
+  if (!opts.ci && terminal && !opts.json) {
+    // imported only here: a --ci run never loads inquirer or ora
+    const { InteractiveIoHost } = await import('./interactive.js');
+    return new InteractiveIoHost({ stdin: stdin as ReadStream, stdout: stdout as WriteStream, env: opts.env, onCtrlC: opts.onCtrlC });
+  }
+  const host = new PlainIoHost({ out: opts.json ? stderr : stdout, results: stdout });
+  if (!opts.ci && !opts.json) host.say(`${stdin.isTTY ? 'stdout' : 'stdin'} is not a terminal: plain output, no prompts, the default answer everywhere (as with --ci)`);
+  return host;
+}

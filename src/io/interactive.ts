@@ -1,0 +1,210 @@
+/**
+ * The interactive face: a learner at a terminal. Questions are @inquirer/prompts, long waits ora
+ * spinners, the wait for the learner's change a one-key prompt (rustlings), live views are
+ * redrawn in place. The scrollback is never cleared: only a live region's own lines are redrawn.
+ * Colour follows io/terminal.ts (a terminal, and no NO_COLOR).
+ */
+import { confirm as confirmPrompt, select } from '@inquirer/prompts';
+import ora from 'ora';
+import { emitKeypressEvents } from 'node:readline';
+import type { ReadStream, WriteStream } from 'node:tty';
+import { InterruptedError } from '../errors.js';
+import {
+  checkSummaryLine,
+  colourDiff,
+  formatCheck,
+  formatFigures,
+  formatFooter,
+  formatKeys,
+  formatTable,
+  hyperlink,
+  proseWidth,
+  visibleLength,
+  wrap,
+} from './format.js';
+import type { CheckView, ChoiceItem, Figure, FooterView, IoHost, KeyItem, LiveRegion, Progress } from './host.js';
+import { colorEnabled, paint, type Paint } from './terminal.js';
+
+export interface InteractiveOptions {
+  stdin: ReadStream;
+  stdout: WriteStream;
+  env?: NodeJS.ProcessEnv;
+  /** Ctrl-C pressed inside a prompt (raw mode: no SIGINT): the CLI's one interrupt policy */
+  onCtrlC: () => void;
+}
+
+export class InteractiveIoHost implements IoHost {
+  readonly face = 'interactive' as const;
+  readonly asks = true;
+  readonly #in: ReadStream;
+  readonly #out: WriteStream;
+  readonly #p: Paint;
+  readonly #color: boolean;
+  readonly #onCtrlC: () => void;
+  /** rows the active live region occupies, to redraw it in place */
+  #liveRows = 0;
+
+  constructor(opts: InteractiveOptions) {
+    this.#in = opts.stdin;
+    this.#out = opts.stdout;
+    this.#color = colorEnabled(opts.stdout, opts.env);
+    this.#p = paint(this.#color);
+    this.#onCtrlC = opts.onCtrlC;
+  }
+
+  get width(): number {
+    return proseWidth(this.#out.columns);
+  }
+
+  #write(lines: readonly string[]): void {
+    // anything written below a live region ends its redrawing: the next update starts fresh
+    this.#liveRows = 0;
+    this.#out.write(`${lines.join('\n')}\n`);
+  }
+
+  heading(text: string): void {
+    this.#write(['', this.#p.bold(text)]);
+  }
+  explain(paragraphs: readonly string[]): void {
+    const out: string[] = [];
+    for (const p of paragraphs) out.push(...wrap(p, this.width));
+    this.#write(out);
+  }
+  say(line: string): void {
+    this.#write(wrap(line, this.width));
+  }
+  warn(line: string): void {
+    this.#write(wrap(`${this.#p.yellow('!')} ${line}`, this.width));
+  }
+  command(cmd: string): void {
+    // never wrapped: it must copy and paste whole
+    this.#write([`  ${this.#p.dim('$')} ${this.#p.bold(cmd)}`]);
+  }
+  link(label: string, target: string): void {
+    this.#write([`${label}: ${this.#color ? hyperlink(target, target.includes('://') ? target : `file://${target}`) : target}`]);
+  }
+
+  async choose<T extends string>(message: string, choices: readonly ChoiceItem<T>[], def: T, signal?: AbortSignal): Promise<T> {
+    this.#liveRows = 0;
+    return this.#prompt(
+      () =>
+        select<T>(
+          { message, default: def, choices: choices.map((c) => ({ value: c.value, name: c.label, description: c.description })) },
+          { input: this.#in, output: this.#out, signal },
+        ),
+      signal,
+    );
+  }
+
+  async confirm(message: string, def: boolean, signal?: AbortSignal): Promise<boolean> {
+    this.#liveRows = 0;
+    return this.#prompt(() => confirmPrompt({ message, default: def }, { input: this.#in, output: this.#out, signal }), signal);
+  }
+
+  async #prompt<T>(run: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      const name = (err as Error)?.name;
+      if (name === 'ExitPromptError') {
+        // Ctrl-C inside the prompt: the same as a SIGINT, and here is a safe point
+        this.#onCtrlC();
+        throw new InterruptedError();
+      }
+      if (name === 'AbortPromptError' && signal?.aborted) throw signal.reason;
+      throw err;
+    }
+  }
+
+  key(prompt: string, keys: readonly KeyItem[], def: string, signal?: AbortSignal): Promise<string | undefined> {
+    this.#liveRows = 0;
+    if (signal?.aborted) return Promise.resolve(undefined);
+    const input = this.#in;
+    this.#out.write(`${prompt} ${this.#p.dim(`(${formatKeys(keys, this.#p)}; Enter: ${def})`)} `);
+    return new Promise((resolve, reject) => {
+      emitKeypressEvents(input);
+      const wasRaw = input.isRaw;
+      input.setRawMode(true);
+      input.resume();
+      const finish = () => {
+        input.off('keypress', onKey);
+        signal?.removeEventListener('abort', onAbort);
+        input.setRawMode(wasRaw);
+        input.pause();
+      };
+      const onKey = (str: string | undefined, k: { name?: string; ctrl?: boolean } | undefined) => {
+        if (k?.ctrl && k.name === 'c') {
+          finish();
+          this.#out.write('\n');
+          this.#onCtrlC();
+          reject(new InterruptedError());
+          return;
+        }
+        const pressed = k?.name === 'return' || k?.name === 'enter' ? def : (str ?? '').toLowerCase();
+        if (!keys.some((x) => x.key === pressed)) return;
+        finish();
+        this.#out.write(`${pressed}\n`);
+        resolve(pressed);
+      };
+      const onAbort = () => {
+        finish();
+        this.#out.write('\n');
+        resolve(undefined);
+      };
+      input.on('keypress', onKey);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  progress(text: string): Progress {
+    this.#liveRows = 0;
+    // discardStdin off: ora would put stdin in raw mode, where Ctrl-C is no SIGINT
+    const spinner = ora({ text, stream: this.#out, discardStdin: false, color: 'cyan', isEnabled: true, isSilent: false }).start();
+    return {
+      update: (t) => void (spinner.text = t),
+      succeed: (t) => void spinner.succeed(t),
+      fail: (t) => void spinner.fail(t),
+      stop: () => void spinner.stop(),
+    };
+  }
+
+  live(title: string): LiveRegion {
+    this.#write([this.#p.bold(title)]);
+    const draw = (lines: string[]) => {
+      const cols = this.#out.columns || 80;
+      if (this.#liveRows > 0) this.#out.write(`\u001B[${this.#liveRows}F\u001B[J`);
+      this.#out.write(`${lines.join('\n')}\n`);
+      this.#liveRows = lines.reduce((n, l) => n + Math.max(1, Math.ceil(visibleLength(l) / cols)), 0);
+    };
+    return {
+      update: draw,
+      done: (lines) => {
+        if (lines) draw(lines);
+        this.#liveRows = 0;
+      },
+    };
+  }
+
+  check(result: CheckView): void {
+    this.#write(formatCheck(result, this.#p, this.width));
+  }
+  checkSummary(results: readonly CheckView[]): void {
+    const all = results.every((r) => r.status === 'passed');
+    this.#write([(all ? this.#p.green : this.#p.bold)(checkSummaryLine(results))]);
+  }
+  table(headers: readonly string[], rows: readonly (readonly string[])[]): void {
+    this.#write(formatTable(headers, rows, this.#p));
+  }
+  diff(patch: string): void {
+    this.#write(colourDiff(patch, this.#p));
+  }
+  figures(title: string, figures: readonly Figure[]): void {
+    this.#write(formatFigures(title, figures, this.#p));
+  }
+  footer(view: FooterView): void {
+    this.#write(formatFooter(view, this.#p, this.width, { links: this.#color }));
+  }
+  result(text: string): void {
+    this.#write([text.replace(/\n$/, '')]);
+  }
+}

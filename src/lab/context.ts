@@ -1,0 +1,42 @@
+/**
+ * What a step sees of the world: the I/O host, the workspace, the target's SDK clients and the
+ * last deployment. Steps never import emulator/; they reach the cloud only through these clients.
+ */
+import type { IoHost } from '../io/host.js';
+import type { TargetClients } from '../targets/clients.js';
+import type { DeployRecord } from '../targets/deploy-record.js';
+import type { DeployResult } from '../targets/deployers/types.js';
+import type { Workspace } from './workspace.js';
+
+export type FigureValue = string | number | boolean | null | readonly (string | number)[] | Readonly<Record<string, number>>;
+
+export interface LabContext {
+  readonly io: IoHost;
+  readonly ws: Workspace;
+  readonly target: 'local' | 'aws';
+  /** "the local cloud at http://127.0.0.1:4566", "AWS (us-east-1)": what a could-not-check names */
+  readonly targetName: string;
+  /** how to fix an unreachable target, for could-not-check */
+  readonly environmentFix: string;
+  readonly clients: TargetClients;
+  /** --ci: no prompts, every step done for the learner */
+  readonly ci: boolean;
+  /** the local cloud's timers run this many times faster (1 on aws) */
+  readonly speed: number;
+  /** the local cloud's endpoint; undefined on aws */
+  readonly endpoint?: string;
+  /** aborted by the first Ctrl-C: stop at the next safe point, keep what was measured */
+  readonly signal: AbortSignal;
+  /** the last deployment record (outputs, physical names); a LabError when nothing is deployed */
+  deployment(): DeployRecord;
+  /** deploy the workspace's sam-app/, as `serverless-ops-lab deploy` does, progress through io */
+  deploy(): Promise<DeployResult>;
+  /** `aws <args>` as the learner would type it for this target (--endpoint-url on local) */
+  aws(args: string): string;
+  /** keep a measured figure of the running step: in progress, the report and the wrap-up */
+  figure(key: string, value: FigureValue): void;
+  /** every step's figures so far (the wrap-up reads them) */
+  allFigures(): Readonly<Record<string, Readonly<Record<string, FigureValue>>>>;
+  /** a line for the instructor, in the report apart from what the learner reads */
+  instructorNote(text: string): void;
+}

@@ -1,0 +1,113 @@
+/**
+ * `<workspace>/.lab/progress.json`: per step its status, whether it was done for the learner
+ * (assisted), attempts, hints shown and the figures measured. Rewritten atomically after every
+ * change (rustlings' state file, githug's attempts and hint index), so Ctrl-C or a crash anywhere
+ * leaves the last consistent state. It is a memory, not the truth: on resume the runner re-checks
+ * the cloud before trusting a "done".
+ */
+import { join } from 'node:path';
+import { LabError } from '../errors.js';
+import { atomicWrite } from '../files.js';
+import type { FigureValue } from './context.js';
+import { readJsonFile, type Workspace } from './workspace.js';
+
+export type StepStatus = 'pending' | 'started' | 'done';
+
+export interface StepProgress {
+  status: StepStatus;
+  /** "do it for me" was taken (or --ci, or `step <id>` caught up on it) */
+  assisted: boolean;
+  /** live checks run that did not all pass */
+  attempts: number;
+  hintsShown: number;
+  figures: Record<string, FigureValue>;
+  startedAt?: string;
+  doneAt?: string;
+}
+
+export interface LabProgress {
+  schema: 1;
+  target: 'local' | 'aws';
+  startedAt: string;
+  updatedAt: string;
+  steps: Record<string, StepProgress>;
+}
+
+export function progressPath(ws: Workspace): string {
+  return join(ws.labDir, 'progress.json');
+}
+
+export function emptyStep(): StepProgress {
+  return { status: 'pending', assisted: false, attempts: 0, hintsShown: 0, figures: {} };
+}
+
+/**
+ * The progress of a workspace, saved on every change. Steps are kept in a Map (ids come from the
+ * file, which a learner may have edited).
+ */
+export class ProgressStore {
+  readonly path: string;
+  #data: LabProgress;
+  #steps: Map<string, StepProgress>;
+  readonly #now: () => Date;
+
+  private constructor(path: string, data: LabProgress, now: () => Date) {
+    this.path = path;
+    this.#data = data;
+    this.#steps = new Map(Object.entries(data.steps));
+    this.#now = now;
+  }
+
+  static load(ws: Workspace, target: 'local' | 'aws', now: () => Date = () => new Date()): ProgressStore {
+    const path = progressPath(ws);
+    const found = readJsonFile<LabProgress>(path);
+    if (found !== undefined && (found === null || typeof found !== 'object' || found.schema !== 1 || typeof found.steps !== 'object' || found.steps === null)) {
+      throw new LabError(`${path} is not a progress file of this lab version`, undefined, `run \`serverless-ops-lab reset --workspace ${ws.root}\` to start over, or move it away`);
+    }
+    const stamp = now().toISOString();
+    return new ProgressStore(path, found ?? { schema: 1, target, startedAt: stamp, updatedAt: stamp, steps: {} }, now);
+  }
+
+  get exists(): boolean {
+    return this.#steps.size > 0;
+  }
+  get target(): 'local' | 'aws' {
+    return this.#data.target;
+  }
+  get startedAt(): string {
+    return this.#data.startedAt;
+  }
+
+  step(id: string): StepProgress {
+    const s = this.#steps.get(id);
+    return s ? { ...s, figures: { ...s.figures } } : emptyStep();
+  }
+
+  /** changes one step and writes the file at once (new state first, then it counts) */
+  update(id: string, change: (s: StepProgress) => void): StepProgress {
+    const next = this.step(id);
+    change(next);
+    const steps = new Map(this.#steps);
+    steps.set(id, next);
+    const data: LabProgress = { ...this.#data, updatedAt: this.#now().toISOString(), steps: Object.fromEntries(steps) };
+    atomicWrite(this.path, `${JSON.stringify(data, null, 2)}\n`);
+    this.#data = data;
+    this.#steps = steps;
+    return next;
+  }
+
+  /** forgets one step (reset STEP) or all of them */
+  clear(ids?: readonly string[]): void {
+    const steps = new Map(ids ? this.#steps : []);
+    for (const id of ids ?? []) steps.delete(id);
+    const data: LabProgress = { ...this.#data, updatedAt: this.#now().toISOString(), steps: Object.fromEntries(steps) };
+    atomicWrite(this.path, `${JSON.stringify(data, null, 2)}\n`);
+    this.#data = data;
+    this.#steps = steps;
+  }
+
+  /** the first of `order` not done */
+  firstPending(order: readonly string[]): string | undefined {
+    return order.find((id) => this.step(id).status !== 'done');
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The solver path (`--ci`, and "do it for me"): Instruqt's `track test`, rustlings' `dev check`.
+ * For a step: its live checks must not all pass before the change (one that passes already is a
+ * lab defect), then the reference change is applied (and deployed, for an edit), the step's
+ * `follow` runs, and the checks must pass after, polled for a bounded time while the cloud settles.
+ */
+import { InterruptedError } from '../errors.js';
+import { runLiveChecks, type CheckResult } from './check.js';
+import type { LabContext } from './context.js';
+import type { Step } from './step.js';
+
+export type StepOutcome = 'passed' | 'failed' | 'could-not-check' | 'interrupted';
+
+export interface SolverResult {
+  outcome: StepOutcome;
+  /** the checks before the change */
+  before: CheckResult[];
+  /** true when not every check passed before the change, as it should be */
+  preCheckFailedAsExpected: boolean;
+  /** the checks after it (the last poll) */
+  after: CheckResult[];
+  /** for the instructor: what went wrong with the lab or the environment */
+  instructorMessage?: string;
+  /** for the learner */
+  learnerMessage: string;
+}
+
+export const DEFAULT_SETTLE_MS = 30_000;
+
+export async function solveStep(step: Step, ctx: LabContext, opts: { pollMs?: number } = {}): Promise<SolverResult> {
+  const pollMs = opts.pollMs ?? 250;
+  if (step.prepare) await step.prepare(ctx);
+  const before = await runLiveChecks(step.liveChecks, ctx);
+  const broken = before.filter((r) => r.status === 'could-not-check');
+  if (broken.length) {
+    return {
+      outcome: 'could-not-check',
+      before,
+      preCheckFailedAsExpected: false,
+      after: [],
+      instructorMessage: `before the change, ${broken.length} check(s) could not run: ${broken.map((b) => `${b.name} (${b.what})`).join('; ')}`,
+      learnerMessage: 'the lab could not read the cloud; see the fix under each check',
+    };
+  }
+  const preCheckFailedAsExpected = before.some((r) => r.status !== 'passed');
+  if (!preCheckFailedAsExpected) {
+    return {
+      outcome: 'failed',
+      before,
+      preCheckFailedAsExpected,
+      after: [],
+      instructorMessage: `lab defect: every check of ${step.id} passes before its change, so they prove nothing`,
+      learnerMessage: 'this step already looks done: the lab cannot tell your change from none',
+    };
+  }
+  await step.solve.apply(ctx);
+  if (step.action.kind === 'edit') await ctx.deploy();
+  if (ctx.signal.aborted) throw new InterruptedError();
+  if (step.follow) await step.follow(ctx);
+  const after = await pollUntilPassed(step, ctx, step.settleMs ?? DEFAULT_SETTLE_MS, pollMs);
+  const failed = after.filter((r) => r.status !== 'passed');
+  if (!failed.length) return { outcome: 'passed', before, preCheckFailedAsExpected, after, learnerMessage: 'done for you: every check passes' };
+  const env = failed.some((r) => r.status === 'could-not-check');
+  return {
+    outcome: env ? 'could-not-check' : 'failed',
+    before,
+    preCheckFailedAsExpected,
+    after,
+    instructorMessage: `after the reference change, ${failed.map((f) => `${f.name}: ${f.status === 'not-yet' ? `expected ${f.expected}, found ${f.found}` : f.what}`).join('; ')}`,
+    learnerMessage: env ? 'the lab could not read the cloud after the change' : 'the reference change did not pass its checks: a lab defect, please report it',
+  };
+}
+
+/** the live checks, again and again until all pass or `settleMs` is over (bounded polling) */
+export async function pollUntilPassed(step: Step, ctx: LabContext, settleMs: number, pollMs: number): Promise<CheckResult[]> {
+  const deadline = performance.now() + settleMs;
+  for (;;) {
+    const results = await runLiveChecks(step.liveChecks, ctx);
+    if (results.every((r) => r.status === 'passed') || performance.now() >= deadline) return results;
+    await sleep(pollMs, ctx.signal);
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason ?? new InterruptedError());
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal!.reason ?? new InterruptedError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

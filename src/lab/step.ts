@@ -1,0 +1,83 @@
+/**
+ * A step of the lab: one change the learner makes, and the checks that say it took effect.
+ * Steps are an ordered array of uniform modules (src/steps/index.ts); each reads like the lab
+ * script it teaches. A chapter of the workshop with several changes (hooks and alarms, reserved
+ * concurrency) is several steps of the same chapter.
+ *
+ * How the runner uses it:
+ *   interactive — explain; ask "I'll do it / show me the change / do it for me"; while the
+ *     learner works, watch sam-app/ and run `staticChecks` on every save, offer to deploy; after
+ *     the change (and the deploy, for an edit), `follow`, then `liveChecks`; the help ladder is
+ *     `hints` (a state-aware one first), `docs`, `solve.show`, `solve.apply`.
+ *   --ci (the solver path) — `liveChecks` must not all pass before the change (a check that
+ *     passes already is a lab defect), then `solve.apply`, `follow`, and they must pass after.
+ */
+import type { CheckOutcome, LiveCheck, StaticCheck } from './check.js';
+import type { LabContext } from './context.js';
+
+export interface Chapter {
+  /** 'blue-green', as `list` and `step <id>` show chapters */
+  id: string;
+  title: string;
+  /** the workshop's section, '4.1' */
+  section?: string;
+}
+
+/** What the learner does for a step. */
+export type StepAction =
+  /** edit a file of sam-app/ in their own editor, then deploy (the lab offers to) */
+  | { kind: 'edit'; file: string }
+  /** run a command in another terminal (the lab can run that exact call for them) */
+  | { kind: 'command'; command(ctx: LabContext): string }
+  /** press Enter and the lab does it (a deploy, a load test), showing what it does */
+  | { kind: 'run'; label: string };
+
+/** A hint: a fixed sentence, or one computed from the live state (undefined: not this time). */
+export type Hint = string | { fromState(ctx: LabContext, signal: AbortSignal): Promise<string | undefined> };
+
+export interface DocLink {
+  title: string;
+  url: string;
+}
+
+/** The reference change: shown on "show me", applied on "do it for me" and under --ci. */
+export interface Solve {
+  /** what "show me the change" prints: a unified diff (edit) or the exact command (command) */
+  show(ctx: LabContext): Promise<{ diff?: string; command?: string }>;
+  /** "do it for me": applies the change (edit: the reference diff onto the learner's file; command: that call) */
+  apply(ctx: LabContext): Promise<void>;
+}
+
+export interface Step {
+  id: string;
+  chapter: Chapter;
+  title: string;
+  /** a few short lines: what the learner is about to do and why it matters in production */
+  explain: readonly string[];
+  /** one line: what is true when the step is done */
+  goal: string;
+  action: StepAction;
+  /** why it matters, shown during long waits (a deploy, a shift) */
+  notes?: readonly string[];
+  staticChecks: readonly StaticCheck[];
+  liveChecks: readonly LiveCheck[];
+  /** the ladder's rungs, in order: state-aware hints first, then numbered ones */
+  hints: readonly Hint[];
+  docs: readonly DocLink[];
+  solve: Solve;
+  /**
+   * After the change is in place (and deployed, for an edit): what the lab does before the live
+   * checks can pass, e.g. follow a CodeDeploy deployment in the live view, run a load test.
+   * Ctrl-C stops what it watches, not the cloud's work.
+   */
+  follow?(ctx: LabContext): Promise<void>;
+  /**
+   * Before the step starts (fresh, resumed or from `step <id>`): bring the cloud to the step's
+   * starting point when an earlier step left it elsewhere (e.g. an alarm still in ALARM).
+   */
+  prepare?(ctx: LabContext): Promise<void>;
+  /** --ci: the live checks are polled this long after `solve.apply` + `follow` before failing */
+  settleMs?: number;
+}
+
+export type { CheckOutcome, LiveCheck, StaticCheck };

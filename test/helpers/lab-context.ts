@@ -1,0 +1,41 @@
+/** A LabContext for unit tests of checks and the runner: no cloud, a recording I/O host. */
+import type { LabContext, FigureValue } from '../../src/lab/context.js';
+import { workspacePaths } from '../../src/lab/workspace.js';
+import { RecordingIoHost } from '../../src/io/recording.js';
+import { LabError } from '../../src/errors.js';
+import type { TargetClients } from '../../src/targets/clients.js';
+
+export function fakeContext(over: Partial<LabContext> & { io?: RecordingIoHost } = {}): LabContext & { io: RecordingIoHost; figuresOf: Record<string, Record<string, FigureValue>>; notes: string[]; deploys: number } {
+  const figuresOf: Record<string, Record<string, FigureValue>> = { current: {} };
+  const notes: string[] = [];
+  const ctx = {
+    io: over.io ?? new RecordingIoHost(),
+    ws: workspacePaths('/tmp/not-a-workspace'),
+    target: 'local' as const,
+    targetName: 'the local cloud at http://127.0.0.1:1',
+    environmentFix: 'run `serverless-ops-lab emulator start`',
+    clients: undefined as unknown as TargetClients,
+    ci: true,
+    speed: 1,
+    endpoint: 'http://127.0.0.1:1',
+    signal: new AbortController().signal,
+    deploys: 0,
+    deployment() {
+      throw new LabError('nothing deployed');
+    },
+    async deploy() {
+      ctx.deploys++;
+      return { target: 'local' as const, outputs: {}, changes: [], warnings: [] };
+    },
+    aws: (args: string) => `aws ${args} --endpoint-url http://127.0.0.1:1`,
+    figure(key: string, value: FigureValue) {
+      figuresOf.current![key] = value;
+    },
+    allFigures: () => figuresOf,
+    instructorNote: (t: string) => void notes.push(t),
+    figuresOf,
+    notes,
+    ...over,
+  };
+  return ctx as never;
+}

@@ -1,0 +1,150 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { PlainIoHost } from '../../src/io/plain.js';
+import { RecordingIoHost, WAIT, CTRL_C } from '../../src/io/recording.js';
+import { createIoHost } from '../../src/io/index.js';
+import { formatCheck, formatFooter, wrap, colourDiff, checkSummaryLine, stripAnsi } from '../../src/io/format.js';
+import { paint } from '../../src/io/terminal.js';
+import { InterruptPolicy } from '../../src/interrupt.js';
+import { InterruptedError } from '../../src/errors.js';
+
+const P = paint(false);
+
+function sink(): { write(s: string): boolean; text: string } {
+  const s = { text: '', write: (c: string) => ((s.text += c), true) };
+  return s;
+}
+
+test('wrap keeps long words (commands, URLs) whole and wraps the rest to the width', () => {
+  assert.deepEqual(wrap('one two three four', 9), ['one two', 'three', 'four']);
+  assert.deepEqual(wrap('see https://docs.aws.amazon.com/lambda/latest/dg/x.html now', 20), ['see', 'https://docs.aws.amazon.com/lambda/latest/dg/x.html', 'now']);
+});
+
+test('a check line says expected and found, the hint and the aws command; could-not-check says what and the fix', () => {
+  const notYet = formatCheck({ name: 'Timeout above 3 s', aws: 'aws lambda get-function-configuration', status: 'not-yet', expected: 'more than 3', found: '3', hint: 'version 2 waits 3 s' }, P, 80);
+  assert.deepEqual(notYet, [
+    '✗ Timeout above 3 s (not yet)',
+    '    expected more than 3',
+    '    found 3',
+    '    hint: version 2 waits 3 s',
+    '    $ aws lambda get-function-configuration',
+  ]);
+  const broken = formatCheck({ name: 'alias live', aws: 'aws lambda get-alias', status: 'could-not-check', what: 'reach the local cloud (ECONNREFUSED)', fix: 'start it' }, P, 80);
+  assert.match(broken[0]!, /^\? alias live \(could not check\)$/);
+  assert.ok(broken.includes('    could not reach the local cloud (ECONNREFUSED)'));
+  assert.ok(broken.includes('    fix: start it'));
+  assert.equal(formatCheck({ name: 'x', status: 'passed', found: '25' }, P, 80)[0], '✓ x — 25');
+  assert.equal(checkSummaryLine([{ name: 'a', status: 'passed' }, { name: 'b', status: 'not-yet' }]), '1 of 2 checks pass');
+  assert.match(checkSummaryLine([{ name: 'a', status: 'could-not-check' }]), /^0 of 1 check passes; 1 could not be checked/);
+});
+
+test('the footer wraps its keys on a 60-column terminal instead of cutting them', () => {
+  const keys = ['r re-check', 'h hint', 's show me', 'a do it for me', 'd deploy', 'l list', 'q quit'].map((k) => ({ key: k[0]!, label: k.slice(2) }));
+  const lines = formatFooter({ step: 2, of: 9, title: 'blue-green: shift traffic', file: '/w/sam-app/template.yaml', keys }, P, 60, { cwd: '/w' });
+  assert.equal(lines[1], 'step 2 of 9 · blue-green: shift traffic');
+  assert.equal(lines[2], 'edit sam-app/template.yaml');
+  for (const l of lines) assert.ok(stripAnsi(l).length <= 60, l);
+  assert.ok(lines.slice(3).join(' ').includes('q quit'));
+});
+
+test('the diff is coloured by line kind, and uncoloured without colour', () => {
+  const patch = '--- a\n+++ b\n@@ -1 +1 @@\n-Timeout: 3\n+Timeout: 10\n';
+  assert.deepEqual(colourDiff(patch, P), ['--- a', '+++ b', '@@ -1 +1 @@', '-Timeout: 3', '+Timeout: 10']);
+  const coloured = colourDiff(patch, paint(true));
+  assert.notEqual(coloured[4], '+Timeout: 10');
+  assert.equal(stripAnsi(coloured[4]!), '+Timeout: 10');
+});
+
+test('the plain face: timestamped lines, defaults instead of prompts (said), no colour', async () => {
+  const out = sink();
+  const io = new PlainIoHost({ out, now: () => new Date(2026, 0, 1, 10, 5, 9) });
+  io.heading('Step 1 · deploy');
+  assert.equal(await io.choose('How?', [{ value: 'self', label: "I'll do it" }, { value: 'apply', label: 'do it for me' }], 'apply'), 'apply');
+  assert.equal(await io.key('next?', [{ key: 'n', label: 'next' }], 'n'), 'n');
+  io.check({ name: 'alias live', aws: 'aws lambda get-alias', status: 'passed', found: 'version 1' });
+  const p = io.progress('deploying');
+  p.update('still deploying');
+  p.succeed('deployed');
+  assert.equal(
+    out.text,
+    [
+      '10:05:09 == Step 1 · deploy',
+      "10:05:09 How? → do it for me (no prompt: the default)",
+      '10:05:09 ✓ alias live — version 1',
+      '10:05:09     $ aws lambda get-alias',
+      '10:05:09 deploying…',
+      '10:05:09 ✓ deployed',
+      '',
+    ].join('\n'),
+  );
+  assert.doesNotMatch(out.text, /\u001B\[/);
+});
+
+test('the plain face prints a live view only when it changed, and at most every interval', () => {
+  const out = sink();
+  let t = 0;
+  const io = new PlainIoHost({ out, now: () => new Date(t) });
+  const live = io.live('deployment', 1000);
+  live.update(['10 %']);
+  t = 500;
+  live.update(['20 %']); // too soon
+  t = 1600;
+  live.update(['20 %']);
+  live.update(['20 %']); // same
+  live.done(['100 %']); // always shown
+  const shown = out.text.split('\n').filter((l) => l.includes('%')).map((l) => l.slice(9));
+  assert.deepEqual(shown, ['10 %', '20 %', '100 %']);
+});
+
+test('without a terminal the host is plain and says so once; --ci says nothing', async () => {
+  const stdout = Object.assign(new PassThrough(), { isTTY: false });
+  let text = '';
+  stdout.on('data', (c) => (text += c));
+  const io = await createIoHost({ stdin: Object.assign(new PassThrough(), { isTTY: true }), stdout, onCtrlC: () => undefined });
+  assert.equal(io.face, 'plain');
+  assert.match(text, /stdout is not a terminal: plain output, no prompts/);
+  text = '';
+  const ci = await createIoHost({ ci: true, stdin: Object.assign(new PassThrough(), { isTTY: true }), stdout: Object.assign(stdout, { isTTY: true }), onCtrlC: () => undefined });
+  assert.equal(ci.face, 'plain');
+  assert.equal(text, '');
+});
+
+test('the recording face answers from its script (functions may act first), WAIT until the signal, CTRL_C interrupts', async () => {
+  let pressed = 0;
+  const acted: string[] = [];
+  const io = new RecordingIoHost({
+    answers: ['apply', (q) => (acted.push(q.text), 'r'), WAIT, CTRL_C],
+    onCtrlC: () => pressed++,
+  });
+  const choices = [{ value: 'self', label: 'me' }, { value: 'apply', label: 'you' }] as const;
+  assert.equal(await io.choose('How?', choices, 'self'), 'apply');
+  const keys = [{ key: 'r', label: 're-check' }];
+  assert.equal(await io.key('waiting', keys, 'r'), 'r');
+  assert.deepEqual(acted, ['waiting']);
+  const changed = new AbortController();
+  setImmediate(() => changed.abort());
+  assert.equal(await io.key('waiting', keys, 'r', changed.signal), undefined);
+  await assert.rejects(io.key('waiting', keys, 'r'), InterruptedError);
+  assert.equal(pressed, 1);
+  await assert.rejects(io.key('waiting', keys, 'r'), /the script has no answer for: waiting/);
+  assert.equal(io.of('key').length, 4);
+});
+
+test('the recording face refuses a scripted answer that is not a choice', async () => {
+  const io = new RecordingIoHost({ answers: ['nope'] });
+  await assert.rejects(io.choose('How?', [{ value: 'a', label: 'a' }], 'a'), /not one of a/);
+});
+
+test('the interrupt policy: the first Ctrl-C aborts the signal with InterruptedError and says so, the second exits 130', () => {
+  let said = '';
+  const exits: number[] = [];
+  const policy = new InterruptPolicy({ write: (t) => (said += t), exit: (c) => void exits.push(c) });
+  policy.press();
+  assert.ok(policy.signal.aborted);
+  assert.ok(policy.signal.reason instanceof InterruptedError);
+  assert.match(said, /stopping at the next safe point… \(Ctrl-C again to quit at once\)/);
+  assert.deepEqual(exits, []);
+  policy.press();
+  assert.deepEqual(exits, [130]);
+});

@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { couldNotCheck, notYet, passed, runLiveChecks, type LiveCheck } from '../../src/lab/check.js';
+import { solveStep } from '../../src/lab/solver.js';
+import type { Step } from '../../src/lab/step.js';
+import { InterruptedError } from '../../src/errors.js';
+import { fakeContext } from '../helpers/lab-context.js';
+
+const check = (name: string, run: LiveCheck['run'], timeoutMs?: number): LiveCheck => ({ name, aws: (ctx) => ctx.aws(`lambda get-alias --name ${name}`), run, timeoutMs });
+
+test('every check runs whatever the first says; a throw or a timeout is "could not check", never the learner\'s mistake', async () => {
+  const ctx = fakeContext();
+  const results = await runLiveChecks(
+    [
+      check('a', async () => notYet('25', 'none')),
+      check('b', async () => passed('version 2')),
+      check('c', async () => {
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+      }),
+      check('d', () => new Promise(() => undefined), 50),
+      check('e', async () => {
+        throw Object.assign(new Error('boom'), { name: 'ServiceException' });
+      }),
+    ],
+    ctx,
+  );
+  assert.deepEqual(results.map((r) => r.status), ['not-yet', 'passed', 'could-not-check', 'could-not-check', 'could-not-check']);
+  assert.equal(results[0]!.expected, '25');
+  assert.equal(results[0]!.aws, 'aws lambda get-alias --name a --endpoint-url http://127.0.0.1:1');
+  assert.match(results[2]!.what!, /reach the local cloud at http:\/\/127.0.0.1:1 \(ECONNREFUSED\)/);
+  assert.equal(results[2]!.fix, ctx.environmentFix);
+  assert.match(results[3]!.what!, /get an answer within 0.05 s/);
+  assert.match(results[4]!.what!, /ServiceException: boom/);
+  assert.match(results[4]!.fix!, /doctor/);
+});
+
+test('Ctrl-C during a check ends the run of checks (it is not a check result)', async () => {
+  const stop = new AbortController();
+  const ctx = fakeContext({ signal: stop.signal });
+  const run = runLiveChecks([check('slow', () => new Promise(() => undefined))], ctx);
+  stop.abort(new InterruptedError());
+  await assert.rejects(run, InterruptedError);
+});
+
+function step(over: Partial<Step> & { state: { done: boolean } }): Step {
+  const { state, ...rest } = over;
+  return {
+    id: 'demo',
+    chapter: { id: 'demo', title: 'Demo' },
+    title: 'make it so',
+    explain: ['why'],
+    goal: 'it is so',
+    action: { kind: 'edit', file: 'template.yaml' },
+    staticChecks: [],
+    liveChecks: [check('it is so', async () => (state.done ? passed('so') : notYet('so', 'not so')))],
+    hints: [],
+    docs: [],
+    solve: { show: async () => ({ diff: '' }), apply: async () => void (state.done = true) },
+    settleMs: 200,
+    ...rest,
+  };
+}
+
+test('the solver path: checks fail before, the change is applied and deployed, checks pass after', async () => {
+  const ctx = fakeContext();
+  const state = { done: false };
+  const r = await solveStep(step({ state }), ctx, { pollMs: 5 });
+  assert.equal(r.outcome, 'passed');
+  assert.equal(r.preCheckFailedAsExpected, true);
+  assert.equal(r.before[0]!.status, 'not-yet');
+  assert.equal(r.after[0]!.status, 'passed');
+  assert.equal(ctx.deploys, 1);
+});
+
+test('the solver path calls a check that passes before the change a lab defect', async () => {
+  const r = await solveStep(step({ state: { done: true } }), fakeContext(), { pollMs: 5 });
+  assert.equal(r.outcome, 'failed');
+  assert.equal(r.preCheckFailedAsExpected, false);
+  assert.match(r.instructorMessage!, /lab defect: every check of demo passes before its change/);
+});
+
+test('the solver path: a reference change that does not pass is reported with expected and found, after bounded polling', async () => {
+  const state = { done: false };
+  const r = await solveStep(step({ state, solve: { show: async () => ({}), apply: async () => undefined } }), fakeContext(), { pollMs: 5 });
+  assert.equal(r.outcome, 'failed');
+  assert.match(r.instructorMessage!, /it is so: expected so, found not so/);
+});
+
+test('the solver path: an unreachable cloud before the change is "could not check", and nothing is applied', async () => {
+  const state = { done: false };
+  const r = await solveStep(step({ state, liveChecks: [check('x', async () => couldNotCheck('reach it', 'start it'))] }), fakeContext(), { pollMs: 5 });
+  assert.equal(r.outcome, 'could-not-check');
+  assert.equal(state.done, false);
+});
