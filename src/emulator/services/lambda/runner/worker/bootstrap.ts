@@ -10,6 +10,9 @@ import { patchConsole, type LogCapture } from './console-capture.js';
 import { RuntimeError, formattedForLog, toErrorDocument } from './errors.js';
 import { Invoker } from './invocation.js';
 import { loadHandler } from './load-handler.js';
+import { yieldToPlatform } from './priority.js';
+
+yieldToPlatform();
 
 const port = parentPort!;
 const boot = workerData as WorkerBoot;
