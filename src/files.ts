@@ -14,13 +14,14 @@ import { dirname, resolve } from 'node:path';
 
 /**
  * Temp file in the same folder + rename: readers (and a restart after a crash) see the old file or
- * the new one, never half of one.
+ * the new one, never half of one. `beforeRename` is the state store's crash-test hook.
  */
-export function atomicWrite(path: string, data: string | Uint8Array): void {
+export function atomicWrite(path: string, data: string | Uint8Array, beforeRename?: () => void): void {
   makeDirs(dirname(path));
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     writeFileSync(tmp, data);
+    beforeRename?.();
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });

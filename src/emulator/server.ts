@@ -10,6 +10,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { ServiceError } from './core/service-error.js';
+import { StateWriteError } from './core/store.js';
 import type { CallContext, Protocol, ServiceDefinition } from './core/service.js';
 import { codecFor } from './protocols/codecs.js';
 import { detectService, signingScope } from './protocols/detect.js';
@@ -192,6 +193,13 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
     let serviceError: ServiceError;
     if (err instanceof ServiceError) {
       serviceError = err;
+    } else if (err instanceof StateWriteError) {
+      // the change was not made (StateDocument.commit): say so in the service's own 5xx
+      serviceError =
+        x.service?.storeFailure?.(err) ??
+        // https://docs.aws.amazon.com/general/latest/gr/api-retries.html (ServiceUnavailable, 503)
+        new ServiceError('ServiceUnavailable', err.message, 503);
+      (options.onError ?? defaultOnError)(err, logEntry(x, serviceError.status));
     } else {
       (options.onError ?? defaultOnError)(err, logEntry(x, 500));
       // https://docs.aws.amazon.com/lambda/latest/api/CommonErrors.html (InternalFailure, 500)
@@ -352,5 +360,6 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 
 function defaultOnError(err: unknown, entry: RequestLogEntry): void {
   const e = err as Error;
-  process.stderr.write(`emulator: ${entry.method} ${entry.path} (${entry.service}/${entry.operation}) failed: ${e?.stack ?? String(err)}\n`);
+  const detail = err instanceof StateWriteError ? err.message : e?.stack ?? String(err);
+  process.stderr.write(`emulator: ${entry.method} ${entry.path} (${entry.service}/${entry.operation}) failed: ${detail}\n`);
 }

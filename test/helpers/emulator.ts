@@ -28,6 +28,8 @@ export interface TestEmulatorOptions {
   throttleStatus?: 500 | 502;
   /** reuse a state dir (e.g. to test a restart); it is then not removed by close() */
   stateDir?: string;
+  /** the store over stateDir (default: a plain StateStore), e.g. one whose disk fails on demand */
+  store?: StateStore;
   onRequest?: (entry: RequestLogEntry) => void;
 }
 
@@ -53,7 +55,7 @@ export async function startTestEmulator(opts: TestEmulatorOptions = {}): Promise
         const app = opts.services
           ? { services: opts.services, frontDoors: opts.frontDoor ? [opts.frontDoor] : [] }
           : await wireServices({
-              store: new StateStore(stateDir),
+              store: opts.store ?? new StateStore(stateDir),
               clock: opts.clock ?? new ScaledClock(speed),
               endpoint,
               speed,

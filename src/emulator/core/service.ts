@@ -6,6 +6,9 @@
  * (src/emulator/protocols/) read the table's HTTP bindings for REST protocols; they know no service.
  */
 
+import type { ServiceError } from './service-error.js';
+import type { StateWriteError } from './store.js';
+
 /** AWS wire protocols, as Smithy names them. */
 export type Protocol = 'restJson1' | 'awsJson1_0' | 'awsJson1_1' | 'restXml' | 'awsQuery' | 'rpcv2Cbor';
 
@@ -71,6 +74,11 @@ export interface ServiceDefinition {
   targetPrefix?: string;
   /** namespace for awsJson error `__type` prefixes and the awsQuery XML namespace, when needed */
   namespace?: string;
+  /**
+   * The service's own answer when a change could not be stored (read-only or full state dir): its
+   * AWS-shaped 5xx, e.g. Lambda's `ServiceException` (500). Default: `ServiceUnavailable` (503).
+   */
+  storeFailure?: (cause: StateWriteError) => ServiceError;
   /** CloudWatch: awsQueryCompatible trait (error code → `x-amzn-query-error`) */
   queryCompatible?: Record<string, { code: string; status: number }>;
   operations: Operation[];

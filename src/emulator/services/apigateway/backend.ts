@@ -11,7 +11,7 @@
  * the deployment it points at, not the current draft ("Deploy a REST API in API Gateway").
  */
 import type { Clock } from '../../core/clock.js';
-import type { StateStore } from '../../core/store.js';
+import { StateDocument, type StateStore } from '../../core/store.js';
 import { assignOwn, copyTable, deleteOwn, getOwn, hasOwnKey, setOwn } from '../../core/own-key.js';
 import {
   apiNotFound,
@@ -125,11 +125,22 @@ export interface Page<T> {
 }
 
 export class ApiGatewayBackend {
-  private readonly state: ApiGatewayState;
+  /** persisted when there is a store (always, when wired); a change that cannot be stored is undone */
+  private readonly document: StateDocument<ApiGatewayState> | undefined;
+  private readonly unstored: ApiGatewayState | undefined;
 
   constructor(private readonly opts: ApiGatewayBackendOptions) {
-    const saved = opts.store?.read<ApiGatewayState>(STATE_KEY);
-    this.state = saved?.version === 1 ? saved : { version: 1, apis: {} };
+    const codec = {
+      load: (saved: unknown): ApiGatewayState =>
+        (saved as ApiGatewayState | undefined)?.version === 1 ? (saved as ApiGatewayState) : { version: 1, apis: {} },
+      save: (state: ApiGatewayState) => state,
+    };
+    this.document = opts.store ? new StateDocument(opts.store, STATE_KEY, codec) : undefined;
+    this.unstored = opts.store ? undefined : codec.load(undefined);
+  }
+
+  private get state(): ApiGatewayState {
+    return this.document?.value ?? this.unstored!;
   }
 
   get accountId(): string {
@@ -437,8 +448,9 @@ export class ApiGatewayBackend {
     return getOwn(this.state.apis, restApiId);
   }
 
+  /** stores the change before the call answers; one that cannot be stored is undone (StateDocument) */
   private save(): void {
-    this.opts.store?.write(STATE_KEY, this.state);
+    this.document?.commit();
   }
 
   private nowSeconds(): number {

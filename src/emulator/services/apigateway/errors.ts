@@ -24,3 +24,6 @@ export const methodNotFound = () => notFound('Invalid Method identifier specifie
 export const integrationNotFound = () => notFound('Invalid Integration identifier specified');
 export const deploymentNotFound = () => notFound('Invalid Deployment identifier specified');
 export const stageNotFound = () => notFound('Invalid stage identifier specified');
+
+/** API Gateway's 5xx in its model (503); the answer when a change could not be stored */
+export const serviceUnavailable = (message: string) => new ServiceError('ServiceUnavailableException', message, 503);

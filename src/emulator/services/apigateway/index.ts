@@ -5,6 +5,7 @@
  *   const apigateway = createApiGatewayService(deps, { invoker: lambda.invoker });
  *   services.push(apigateway.definition); ... frontDoors: [apigateway.frontDoor, ...]
  */
+import { serviceUnavailable } from './errors.js';
 import type { Clock } from '../../core/clock.js';
 import type { ServiceDefinition } from '../../core/service.js';
 import type { StateStore } from '../../core/store.js';
@@ -59,6 +60,7 @@ export function createApiGatewayService(deps: ApiGatewayDeps, links: ApiGatewayL
     signingName: 'apigateway',
     protocols: ['restJson1'],
     operations: operations(makeHandlers(backend)),
+    storeFailure: (cause) => serviceUnavailable(cause.message),
   };
   return {
     definition,

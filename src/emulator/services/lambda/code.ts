@@ -47,8 +47,16 @@ export class CodePackages {
     const dir = this.store.blobPath(key);
     if (!existsSync(dir)) {
       const files = unpack(zip);
-      // unpack beside the final folder, then rename: a crash leaves no half-unpacked package
-      const tmp = this.store.blobPath(`${key}.${randomBytes(4).toString('hex')}.tmp`);
+      // a package that cannot be stored answers the service's 5xx (StateWriteError), not a crash
+      this.store.guard(dir, () => this.unpackTo(key, dir, files, zip));
+    }
+    return { codeSha256, codeSize: zip.length };
+  }
+
+  /** unpack beside the final folder, then rename: a crash or a full disk leaves no half-unpacked package */
+  private unpackTo(key: string, dir: string, files: [string, Uint8Array][], zip: Buffer): void {
+    const tmp = this.store.blobPath(`${key}.${randomBytes(4).toString('hex')}.tmp`);
+    try {
       for (const [name, data] of files) {
         const path = join(tmp, name);
         makeDirs(dirname(path));
@@ -56,24 +64,30 @@ export class CodePackages {
       }
       makeDirs(tmp);
       this.store.writeBlob(`${key}.zip`, zip);
-      try {
-        renameSync(tmp, dir);
-      } catch (err) {
-        rmSync(tmp, { recursive: true, force: true });
-        if (!existsSync(dir)) throw err; // a concurrent put of the same package won the race
-      }
+      renameSync(tmp, dir);
+    } catch (err) {
+      rmSync(tmp, { recursive: true, force: true });
+      if (!existsSync(dir)) throw err; // else a concurrent put of the same package won the race
     }
-    return { codeSha256, codeSize: zip.length };
   }
 
   /** delete packages no function or version refers to any more */
   collect(referenced: Set<string>): void {
+    try {
+      this.collectUnused(referenced);
+    } catch {
+      // see below
+    }
+  }
+
+  private collectUnused(referenced: Set<string>): void {
     const keep = new Set([...referenced].map((sha) => Buffer.from(sha, 'base64').toString('hex')));
     const root = this.store.blobPath('lambda/code');
     if (!existsSync(root)) return;
     for (const entry of readdirSync(root)) {
       const hex = entry.replace(/\..*$/, '');
-      if (!keep.has(hex)) rmSync(join(root, entry), { recursive: true, force: true });
+      // best effort, after the change was stored: a read-only state dir leaves an unused package
+      if (!keep.has(hex)) rmSync(join(root, entry), { recursive: true, force: true, maxRetries: 0 });
     }
   }
 }

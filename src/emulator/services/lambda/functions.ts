@@ -182,9 +182,11 @@ export interface UpdateFunctionCodeInput extends FunctionCodeInput {
 }
 
 export async function updateFunctionCode(core: LambdaCore, input: UpdateFunctionCodeInput): Promise<FunctionConfiguration> {
+  checkRevision(unqualified(core, input.FunctionName).latest.RevisionId, input.RevisionId);
+  const code = await storeCode(core, input);
+  // looked up again after the await: the function may have changed or gone meanwhile
   const record = unqualified(core, input.FunctionName);
   checkRevision(record.latest.RevisionId, input.RevisionId);
-  const code = await storeCode(core, input);
   const next: FunctionConfiguration = {
     ...record.latest,
     CodeSha256: code.codeSha256,
@@ -198,11 +200,11 @@ export async function updateFunctionCode(core: LambdaCore, input: UpdateFunction
     return next;
   }
   record.latest = next;
+  // stored first: a change that cannot be stored leaves the warm environments serving
+  const answer = input.Publish ? publish(core, record, {}) : (core.state.save(), next);
   await core.runner.retire(next.FunctionName, '$LATEST');
-  if (input.Publish) return publish(core, record, {});
-  core.state.save();
   core.code.collect(core.state.referencedCode());
-  return next;
+  return answer;
 }
 
 export interface UpdateFunctionConfigurationInput extends ConfigurationInput {

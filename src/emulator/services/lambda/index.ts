@@ -3,6 +3,7 @@ import { LambdaBackend, type LambdaDeps } from './backend.js';
 import type { InvocationType } from './invoke.js';
 import type { CodeSource, LambdaMetricsSink } from './model.js';
 import { lambdaOperations } from './routes.js';
+import { serviceException } from './errors.js';
 import { ConcurrencyDoor } from './concurrency-door.js';
 import { CodeLocationDoor } from './code-location.js';
 import type { FrontDoor } from '../../protocols/types.js';
@@ -90,6 +91,8 @@ export function createLambdaService(deps: LambdaDeps): LambdaService {
     signingName: 'lambda',
     protocols: ['restJson1'],
     operations: lambdaOperations(backend),
+    // "ServiceException: The AWS Lambda service encountered an internal error." (500, every operation)
+    storeFailure: (cause) => serviceException(`The AWS Lambda service encountered an internal error. ${cause.message}`),
   };
   const invokeFunction: InvokeFunction = async (request) => {
     const out = await backend.invoke({

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { deleteOwn, getOwn, setOwn } from '../../core/own-key.js';
 import type { Clock } from '../../core/clock.js';
-import type { StateStore } from '../../core/store.js';
+import { StateDocument, type StateStore } from '../../core/store.js';
 import type { ExecutionEnvironments } from './runner/types.js';
 import { functionArn, type ArnScope } from './arn.js';
 import type { CodePackages } from './code.js';
@@ -26,18 +26,31 @@ export interface LambdaCore {
 
 /** The functions of one account and Region, persisted as one document written atomically after each change. */
 export class LambdaState {
-  private doc: LambdaStateDocument;
+  private readonly document: StateDocument<LambdaStateDocument>;
   /** reservations() as last built; every change of a record is followed by set, delete or save */
   private reserved: ReadonlyMap<string, number> | undefined;
 
-  constructor(private readonly store: StateStore) {
-    const saved = store.read<LambdaStateDocument>(STATE_KEY);
-    this.doc = saved?.format === 1 ? saved : { format: 1, functions: {} };
+  constructor(store: StateStore) {
+    this.document = new StateDocument<LambdaStateDocument>(store, STATE_KEY, {
+      load: (saved) => ((saved as LambdaStateDocument | undefined)?.format === 1 ? (saved as LambdaStateDocument) : { format: 1, functions: {} }),
+      save: (doc) => doc,
+    });
   }
 
+  private get doc(): LambdaStateDocument {
+    return this.document.value;
+  }
+
+  /**
+   * Stores the changed records before the call answers; when they cannot be stored, every record is
+   * back as it was last stored and StateWriteError is thrown (the service answers ServiceException).
+   */
   save(): void {
-    this.reserved = undefined;
-    this.store.write(STATE_KEY, this.doc);
+    try {
+      this.document.commit();
+    } finally {
+      this.reserved = undefined;
+    }
   }
 
   get(name: string): FunctionRecord | undefined {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { StateStore } from '../../core/store.js';
+import { StateDocument, type StateStore } from '../../core/store.js';
 import { bucketAlreadyOwnedByYou, bucketNotEmpty, noSuchBucket, noSuchKey } from './errors.js';
 import { checkBucketName, checkKey } from './names.js';
 import { compareKeys, listPage, type ListOptions, type ListPage } from './listing.js';
@@ -65,15 +65,29 @@ export interface S3BackendDeps {
 export class S3Backend {
   private readonly store: StateStore;
   private readonly now: () => number;
-  private readonly buckets = new Map<string, S3Bucket>();
+  /** a change that cannot be stored is undone (StateDocument): the answer and a restart agree */
+  private readonly document: StateDocument<Map<string, S3Bucket>>;
 
   constructor(deps: S3BackendDeps) {
     this.store = deps.store;
     this.now = deps.now ?? Date.now;
-    const state = this.store.read<PersistedState>(STATE_KEY);
-    for (const b of state?.buckets ?? []) {
-      this.buckets.set(b.name, { ...b, objects: new Map(b.objects.map((o) => [o.key, o])) });
-    }
+    this.document = new StateDocument(this.store, STATE_KEY, {
+      load: (saved) => {
+        const buckets = new Map<string, S3Bucket>();
+        for (const b of (saved as PersistedState | undefined)?.buckets ?? []) {
+          buckets.set(b.name, { ...b, objects: new Map(b.objects.map((o) => [o.key, o])) });
+        }
+        return buckets;
+      },
+      save: (buckets): PersistedState => ({
+        version: 1,
+        buckets: [...buckets.values()].map((b) => ({ name: b.name, region: b.region, created: b.created, objects: [...b.objects.values()] })),
+      }),
+    });
+  }
+
+  private get buckets(): Map<string, S3Bucket> {
+    return this.document.value;
   }
 
   /**
@@ -119,8 +133,8 @@ export class S3Backend {
     checkKey(key);
     const md5 = createHash('md5').update(body).digest('hex');
     const blob = `s3/${bucketName}/${createHash('sha256').update(key, 'utf8').digest('hex')}-${md5}`;
-    this.store.writeBlob(blob, body);
     const previous = bucket.objects.get(key);
+    this.store.writeBlob(blob, body);
     const object: S3Object = {
       key,
       size: body.length,
@@ -131,7 +145,13 @@ export class S3Backend {
       blob,
     };
     bucket.objects.set(key, object);
-    this.save();
+    try {
+      this.save();
+    } catch (err) {
+      // not stored: the object is as it was, and the new bytes go (unless they are the old ones)
+      if (previous?.blob !== blob) this.store.deleteBlob(blob);
+      throw err;
+    }
     if (previous && previous.blob !== blob) this.store.deleteBlob(previous.blob);
     return object;
   }
@@ -190,16 +210,8 @@ export class S3Backend {
     return Math.floor(this.now() / 1000) * 1000;
   }
 
+  /** stores the change before the call answers; throws StateWriteError (S3's InternalError) when it cannot */
   private save(): void {
-    const state: PersistedState = {
-      version: 1,
-      buckets: [...this.buckets.values()].map((b) => ({
-        name: b.name,
-        region: b.region,
-        created: b.created,
-        objects: [...b.objects.values()],
-      })),
-    };
-    this.store.write(STATE_KEY, state);
+    this.document.commit();
   }
 }

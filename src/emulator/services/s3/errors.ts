@@ -34,3 +34,7 @@ export const badDigest = () =>
   new ServiceError('BadDigest', 'The Content-MD5 you specified did not match what we received.', 400);
 
 export const invalidDigest = () => new ServiceError('InvalidDigest', 'The Content-MD5 you specified is not valid.', 400);
+
+/** S3's 500; the answer when a change could not be stored */
+export const internalError = (detail: string) =>
+  new ServiceError('InternalError', `We encountered an internal error. Please try again. ${detail}`, 500);

@@ -2,6 +2,7 @@ import type { ServiceDefinition } from '../../core/service.js';
 import type { StateStore } from '../../core/store.js';
 import { S3Backend } from './backend.js';
 import { s3Operations } from './routes.js';
+import { internalError } from './errors.js';
 
 export { S3Backend, type S3Object, type S3ObjectContent } from './backend.js';
 
@@ -28,6 +29,7 @@ export function createS3Service(deps: S3ServiceDeps): S3Service {
     // the XML namespace of S3 success bodies
     namespace: 'http://s3.amazonaws.com/doc/2006-03-01/',
     operations: s3Operations(backend),
+    storeFailure: (cause) => internalError(cause.message),
     backend,
   };
 }
