@@ -21,6 +21,75 @@ const program = new Command('serverless-ops-lab')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text) });
 
+const labOptions = (cmd: Command): Command =>
+  cmd
+    .addOption(new Option('--target <target>', 'local: the embedded cloud; aws: your AWS account').choices(['local', 'aws']).default('local'))
+    .option('--ci', 'no prompts: every step done for you, its checks proven to fail before and pass after (the solver path)')
+    .option('--assisted', '"do it for me" is the default choice at every step (a time-boxed room)')
+    .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
+    .option('--report <file>', 'write the report (checks, figures, aws commands) as JSON to FILE')
+    .option('--speed <n>', "local: the cloud's timers N times faster (default 10, --ci 100)")
+    .option('--workspace <dir>', 'the lab workspace: your sam-app/, progress and the local cloud', 'lab-workspace')
+    .option('--profile <name>', 'aws: the credentials profile')
+    .option('--region <region>', 'aws: the region');
+
+labOptions(
+  program
+    .command('start')
+    .description('the guided lab: makes or reuses the workspace, deploys, and goes on at the first step not done')
+    .option('--from <step>', 'start at this step, catching up on the earlier ones (done for you)'),
+).action(async (opts: Record<string, unknown>) => {
+  const { startCommand } = await import('./commands/start.js');
+  await startCommand(opts, interrupt);
+});
+
+labOptions(
+  program
+    .command('step')
+    .description("one step on its own: the earlier steps' reference changes are applied first (marked assisted)")
+    .argument('<id>', 'a step or chapter (see list)'),
+).action(async (id: string, opts: Record<string, unknown>) => {
+  const { startCommand } = await import('./commands/start.js');
+  await startCommand(opts, interrupt, id);
+});
+
+program
+  .command('list')
+  .description('the steps of the lab: done, assisted or pending')
+  .option('--workspace <dir>', 'the lab workspace', 'lab-workspace')
+  .option('--json', 'print as JSON')
+  .action(async (opts: Record<string, unknown>) => {
+    const { listCommand } = await import('./commands/list.js');
+    await listCommand(opts, interrupt);
+  });
+
+program
+  .command('reset')
+  .description("a step back to its starting point, or (no step) the whole lab: local wipes the workspace's cloud, aws deletes the stack")
+  .argument('[step]', 'the step to reset (and the steps after it)')
+  .option('--workspace <dir>', 'the lab workspace', 'lab-workspace')
+  .option('--yes', 'do not ask for confirmation')
+  .addOption(new Option('--target <target>', 'default: where the workspace was deployed').choices(['local', 'aws']))
+  .option('--profile <name>', 'aws: the credentials profile')
+  .option('--region <region>', 'aws: the region')
+  .action(async (step: string | undefined, opts: Record<string, unknown>) => {
+    const { resetCommand } = await import('./commands/reset.js');
+    await resetCommand(step, opts, interrupt);
+  });
+
+program
+  .command('doctor')
+  .description('what the lab needs on this machine and target, each missing thing with its fix')
+  .addOption(new Option('--target <target>', 'the target to check').choices(['local', 'aws']).default('local'))
+  .option('--workspace <dir>', 'the lab workspace', 'lab-workspace')
+  .option('--profile <name>', 'aws: the credentials profile')
+  .option('--region <region>', 'aws: the region')
+  .option('--report', 'a paste-ready block for a help request (no secrets)')
+  .action(async (opts: Record<string, unknown>) => {
+    const { doctorCommand } = await import('./commands/doctor.js');
+    await doctorCommand(opts, interrupt);
+  });
+
 program
   .command('emulator')
   .description('the embedded cloud: in the foreground with a request log, or start|stop|status of the background one')
@@ -94,12 +163,13 @@ program.addHelpText(
   'after',
   `
 Get started (the embedded cloud, no AWS account needed):
+  $ serverless-ops-lab start                                the guided lab, step by step (resumable)
   $ serverless-ops-lab deploy --workspace lab-workspace     deploy the bundled app, print its ApiUrl
   $ curl -X POST <ApiUrl> -d '{"bucket":"<ImagesBucket>","key":"someguy.jpg"}'
   $ serverless-ops-lab loadtest -n 1000 -c 50 -m POST -d '{...}' <ApiUrl>
   $ serverless-ops-lab emulator stop --workspace lab-workspace
 
-Exit codes: 0 ok, 1 a failed run or check, 2 a usage error, 130 interrupted.`,
+Exit codes: 0 ok, 1 a failed run or check, 2 a usage error, 3 the environment could not be checked, 130 interrupted.`,
 );
 
 async function main(argv: string[]): Promise<number> {

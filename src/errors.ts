@@ -8,6 +8,8 @@ export const ExitCode = {
   failed: 1,
   /** the command line was wrong */
   usage: 2,
+  /** the lab could not check: the environment (the cloud, credentials), not the learner's work */
+  environment: 3,
   /** Ctrl-C */
   interrupted: 130,
 } as const;

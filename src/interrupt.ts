@@ -15,6 +15,11 @@ export class InterruptPolicy {
    * when it says so itself.
    */
   message: string | null = 'stopping at the next safe point… (Ctrl-C again to quit at once)';
+  /**
+   * Where the message goes: stderr by default; the lab's I/O host takes it, so a live view
+   * redrawn in place does not write over it.
+   */
+  say: ((line: string) => void) | null = null;
 
   constructor(opts: { write?: (text: string) => void; exit?: (code: number) => void } = {}) {
     this.#write = opts.write ?? ((t) => void process.stderr.write(t));
@@ -36,7 +41,10 @@ export class InterruptPolicy {
       this.#exit(ExitCode.interrupted);
       return;
     }
-    if (this.message) this.#write(`${process.stderr.isTTY ? '\n' : ''}${this.message}\n`);
+    if (this.message) {
+      if (this.say) this.say(this.message);
+      else this.#write(`${process.stderr.isTTY ? '\n' : ''}${this.message}\n`);
+    }
     // the reason is what `throw signal.reason` raises at a safe point: exit 130 at the boundary
     this.#controller.abort(new InterruptedError());
   };

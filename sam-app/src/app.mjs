@@ -1,17 +1,24 @@
 // POST /getinfo {"bucket": "...", "key": "..."} → the celebrities and labels Rekognition finds
-// in that S3 image. Version 1: answers as soon as Rekognition does.
+// in that S3 image. Version 1 of the app: answers as soon as Rekognition does.
 import { RekognitionClient, RecognizeCelebritiesCommand, DetectLabelsCommand } from '@aws-sdk/client-rekognition';
+
+// Which code answered: the lab counts live answers per version while CodeDeploy shifts traffic.
+const APP_VERSION = 1;
 
 // Created once per execution environment and reused by every invocation it serves.
 const rekognition = new RekognitionClient({});
 
-const respond = (statusCode, body) => ({
+// Every answer names the app version and the Lambda version that served it (in the body and in
+// headers), so a weighted alias's split can be seen from outside with curl.
+const respond = (statusCode, body, context) => ({
   statusCode,
   headers: {
     'Access-Control-Allow-Origin': '*',
     'Content-Type': 'application/json',
+    'X-App-Version': String(APP_VERSION),
+    'X-Function-Version': context.functionVersion,
   },
-  body: JSON.stringify(body),
+  body: JSON.stringify({ ...body, ServedBy: { AppVersion: APP_VERSION, FunctionVersion: context.functionVersion } }),
 });
 
 /** The image named by the request body, or a message saying what is wrong with it. */
@@ -31,9 +38,9 @@ function readRequest(event) {
   return { image: { S3Object: { Bucket: body.bucket, Name: key } } };
 }
 
-export const handler = async (event) => {
+export const handler = async (event, context) => {
   const request = readRequest(event);
-  if (request.error) return respond(400, { message: request.error });
+  if (request.error) return respond(400, { message: request.error }, context);
   try {
     const result = await rekognition.send(new RecognizeCelebritiesCommand({ Image: request.image }));
     const labels = await rekognition.send(new DetectLabelsCommand({ Image: request.image }));
@@ -41,10 +48,10 @@ export const handler = async (event) => {
       CelebrityFaces: result.CelebrityFaces ?? [],
       UnrecognizedFaces: result.UnrecognizedFaces ?? [],
       Labels: labels.Labels ?? [],
-    });
+    }, context);
   } catch (err) {
     // As the workshop does: pass AWS's status through (e.g. 400 for a missing S3 object).
     const status = err?.$metadata?.httpStatusCode ?? 500;
-    return respond(status, { name: err?.name ?? 'Error', message: err?.message ?? String(err) });
+    return respond(status, { name: err?.name ?? 'Error', message: err?.message ?? String(err) }, context);
   }
 };

@@ -15,7 +15,6 @@ import {
   formatCheck,
   formatFigures,
   formatFooter,
-  formatKeys,
   formatTable,
   hyperlink,
   proseWidth,
@@ -120,7 +119,9 @@ export class InteractiveIoHost implements IoHost {
     this.#liveRows = 0;
     if (signal?.aborted) return Promise.resolve(undefined);
     const input = this.#in;
-    this.#out.write(`${prompt} ${this.#p.dim(`(${formatKeys(keys, this.#p)}; Enter: ${def})`)} `);
+    // the keys are in the footer just above; the prompt names only what Enter does
+    const enter = keys.find((k) => k.key === def);
+    this.#out.write(`${prompt} ${this.#p.dim(`(Enter: ${enter ? enter.label : def})`)} `);
     return new Promise((resolve, reject) => {
       emitKeypressEvents(input);
       const wasRaw = input.isRaw;

@@ -91,16 +91,19 @@ export class PlainIoHost implements IoHost {
   }
 
   live(title: string, minIntervalMs = 5000): LiveRegion {
-    let last = '';
+    // a log is append-only: each print holds only the lines not printed the last time
+    let printed = new Set<string>();
     let lastAt = -Infinity;
+    let titled = false;
     const print = (lines: string[], force: boolean) => {
-      const text = lines.join('\n');
       const at = this.#now().getTime();
-      if (text === last || (!force && at - lastAt < minIntervalMs)) return;
-      last = text;
+      const fresh = lines.filter((l) => !printed.has(l));
+      if (!fresh.length || (!force && at - lastAt < minIntervalMs)) return;
+      printed = new Set(lines);
       lastAt = at;
-      this.#line(`-- ${title}`);
-      this.#lines(lines);
+      if (!titled) this.#line(`-- ${title}`);
+      titled = true;
+      this.#lines(fresh);
     };
     return { update: (lines) => print(lines, false), done: (lines) => lines && print(lines, true) };
   }

@@ -6,6 +6,7 @@ import type { IoHost } from '../io/host.js';
 import type { TargetClients } from '../targets/clients.js';
 import type { DeployRecord } from '../targets/deploy-record.js';
 import type { DeployResult } from '../targets/deployers/types.js';
+import type { ReferenceBook } from './reference.js';
 import type { Workspace } from './workspace.js';
 
 export type FigureValue = string | number | boolean | null | readonly (string | number)[] | Readonly<Record<string, number>>;
@@ -21,22 +22,39 @@ export interface LabContext {
   readonly clients: TargetClients;
   /** --ci: no prompts, every step done for the learner */
   readonly ci: boolean;
+  /** the lab is doing the step for the learner (--ci, "do it for me"): a step's follow may act too */
+  readonly assisting: boolean;
   /** the local cloud's timers run this many times faster (1 on aws) */
   readonly speed: number;
   /** the local cloud's endpoint; undefined on aws */
   readonly endpoint?: string;
   /** aborted by the first Ctrl-C: stop at the next safe point, keep what was measured */
   readonly signal: AbortSignal;
+  /** the reference changes in templates/ (show me / do it for me of an edit step) */
+  readonly reference: ReferenceBook;
   /** the last deployment record (outputs, physical names); a LabError when nothing is deployed */
   deployment(): DeployRecord;
   /** deploy the workspace's sam-app/, as `serverless-ops-lab deploy` does, progress through io */
   deploy(): Promise<DeployResult>;
+  /** when the last deploy() of this run began: a CodeDeploy deployment it started is not older */
+  readonly lastDeployAt?: Date;
+  /** CodeDeploy deployments the last deploy() started (the deployer says which) */
+  readonly lastDeployments?: readonly { deploymentId: string; functionName: string }[];
   /** `aws <args>` as the learner would type it for this target (--endpoint-url on local) */
   aws(args: string): string;
   /** keep a measured figure of the running step: in progress, the report and the wrap-up */
   figure(key: string, value: FigureValue): void;
+  /** a step's saved progress: done or not, and whether it was done for the learner */
+  stepProgress(stepId: string): { status: 'pending' | 'started' | 'done'; assisted: boolean; hintsShown: number };
   /** every step's figures so far (the wrap-up reads them) */
   allFigures(): Readonly<Record<string, Readonly<Record<string, FigureValue>>>>;
   /** a line for the instructor, in the report apart from what the learner reads */
   instructorNote(text: string): void;
+}
+
+/** What the runner adds: which step figures go to, and the instructor's notes. */
+export interface RunnerContext extends LabContext {
+  stepId: string;
+  assisting: boolean;
+  readonly notes: string[];
 }

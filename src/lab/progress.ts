@@ -106,6 +106,11 @@ export class ProgressStore {
     this.#steps = steps;
   }
 
+  /** every step's figures, by step id */
+  allFigures(): Record<string, Record<string, FigureValue>> {
+    return Object.fromEntries([...this.#steps].map(([id, s]) => [id, { ...s.figures }]));
+  }
+
   /** the first of `order` not done */
   firstPending(order: readonly string[]): string | undefined {
     return order.find((id) => this.step(id).status !== 'done');

@@ -43,7 +43,7 @@ export async function solveStep(step: Step, ctx: LabContext, opts: { pollMs?: nu
     };
   }
   const preCheckFailedAsExpected = before.some((r) => r.status !== 'passed');
-  if (!preCheckFailedAsExpected) {
+  if (!preCheckFailedAsExpected && !step.readOnly) {
     return {
       outcome: 'failed',
       before,
@@ -57,7 +57,8 @@ export async function solveStep(step: Step, ctx: LabContext, opts: { pollMs?: nu
   if (step.action.kind === 'edit') await ctx.deploy();
   if (ctx.signal.aborted) throw new InterruptedError();
   if (step.follow) await step.follow(ctx);
-  const after = await pollUntilPassed(step, ctx, step.settleMs ?? DEFAULT_SETTLE_MS, pollMs);
+  // a 'run' step measured what it measured: polling again changes nothing unless it says so
+  const after = await pollUntilPassed(step, ctx, step.settleMs ?? (step.action.kind === 'run' ? 0 : DEFAULT_SETTLE_MS), pollMs);
   const failed = after.filter((r) => r.status !== 'passed');
   if (!failed.length) return { outcome: 'passed', before, preCheckFailedAsExpected, after, learnerMessage: 'done for you: every check passes' };
   const env = failed.some((r) => r.status === 'could-not-check');
@@ -67,7 +68,11 @@ export async function solveStep(step: Step, ctx: LabContext, opts: { pollMs?: nu
     preCheckFailedAsExpected,
     after,
     instructorMessage: `after the reference change, ${failed.map((f) => `${f.name}: ${f.status === 'not-yet' ? `expected ${f.expected}, found ${f.found}` : f.what}`).join('; ')}`,
-    learnerMessage: env ? 'the lab could not read the cloud after the change' : 'the reference change did not pass its checks: a lab defect, please report it',
+    learnerMessage: env
+      ? 'the lab could not read the cloud after the change'
+      : step.action.kind === 'run'
+        ? 'the run did not come out as this step expects: the checks above say what differs, and their hints why'
+        : 'the reference change did not pass its checks: a lab defect, please report it',
   };
 }
 

@@ -78,6 +78,16 @@ export interface Step {
   prepare?(ctx: LabContext): Promise<void>;
   /** --ci: the live checks are polled this long after `solve.apply` + `follow` before failing */
   settleMs?: number;
+  /**
+   * Checks of what lasts after the step (a deployment that succeeded stays in the history; a
+   * reservation that was restored stays restored): the wrap-up re-checks them all.
+   */
+  endChecks?: readonly LiveCheck[];
+  /**
+   * A step that only reads and sums up (the wrap-up): --ci does not require its checks to fail
+   * before (Instruqt's --skip-fail-check for read-only challenges).
+   */
+  readOnly?: boolean;
 }
 
 export type { CheckOutcome, LiveCheck, StaticCheck };

@@ -4,6 +4,7 @@ import { workspacePaths } from '../../src/lab/workspace.js';
 import { RecordingIoHost } from '../../src/io/recording.js';
 import { LabError } from '../../src/errors.js';
 import type { TargetClients } from '../../src/targets/clients.js';
+import { ReferenceBook } from '../../src/lab/reference.js';
 
 export function fakeContext(over: Partial<LabContext> & { io?: RecordingIoHost } = {}): LabContext & { io: RecordingIoHost; figuresOf: Record<string, Record<string, FigureValue>>; notes: string[]; deploys: number } {
   const figuresOf: Record<string, Record<string, FigureValue>> = { current: {} };
@@ -15,7 +16,9 @@ export function fakeContext(over: Partial<LabContext> & { io?: RecordingIoHost }
     targetName: 'the local cloud at http://127.0.0.1:1',
     environmentFix: 'run `serverless-ops-lab emulator start`',
     clients: undefined as unknown as TargetClients,
+    reference: new ReferenceBook([]),
     ci: true,
+    assisting: true,
     speed: 1,
     endpoint: 'http://127.0.0.1:1',
     signal: new AbortController().signal,
@@ -32,6 +35,7 @@ export function fakeContext(over: Partial<LabContext> & { io?: RecordingIoHost }
       figuresOf.current![key] = value;
     },
     allFigures: () => figuresOf,
+    stepProgress: () => ({ status: 'pending' as const, assisted: false, hintsShown: 0 }),
     instructorNote: (t: string) => void notes.push(t),
     figuresOf,
     notes,

@@ -81,20 +81,20 @@ test('the plain face: timestamped lines, defaults instead of prompts (said), no 
   assert.doesNotMatch(out.text, /\u001B\[/);
 });
 
-test('the plain face prints a live view only when it changed, and at most every interval', () => {
+test('the plain face prints a live view only when it changed, at most every interval, and only its new lines', () => {
   const out = sink();
   let t = 0;
   const io = new PlainIoHost({ out, now: () => new Date(t) });
   const live = io.live('deployment', 1000);
-  live.update(['10 %']);
+  live.update(['1s 10 %', 'status InProgress']);
   t = 500;
-  live.update(['20 %']); // too soon
+  live.update(['1s 10 %', '2s 20 %', 'status InProgress']); // too soon
   t = 1600;
-  live.update(['20 %']);
-  live.update(['20 %']); // same
-  live.done(['100 %']); // always shown
-  const shown = out.text.split('\n').filter((l) => l.includes('%')).map((l) => l.slice(9));
-  assert.deepEqual(shown, ['10 %', '20 %', '100 %']);
+  live.update(['1s 10 %', '2s 20 %', 'status InProgress']);
+  live.update(['1s 10 %', '2s 20 %', 'status InProgress']); // same
+  live.done(['2s 20 %', '3s 100 %', 'status Succeeded']); // always shown
+  const shown = out.text.split('\n').filter(Boolean).map((l) => l.slice(9));
+  assert.deepEqual(shown, ['-- deployment', '1s 10 %', 'status InProgress', '2s 20 %', '3s 100 %', 'status Succeeded']);
 });
 
 test('without a terminal the host is plain and says so once; --ci says nothing', async () => {

@@ -119,19 +119,23 @@ test('sam-app/src/app.mjs: 400 for a bad body, Rekognition results, AWS error st
   Object.assign(process.env, { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
   const { handler } = await import(join(SAM_APP, 'src', 'app.mjs'));
 
+  // what the runtime passes; the answer names both versions
+  const context = { functionVersion: '3' };
   for (const body of ['not json', '{"bucket":"b"}', '{"key":"k"}', null]) {
-    const r = await handler({ body });
+    const r = await handler({ body }, context);
     assert.equal(r.statusCode, 400, String(body));
     assert.equal(r.headers['Access-Control-Allow-Origin'], '*');
     assert.match(JSON.parse(r.body).message, /"bucket".*"key"/);
   }
-  const ok = await handler({ body: JSON.stringify({ bucket: 'images', key: 'some+guy%2Ejpg' }) });
+  const ok = await handler({ body: JSON.stringify({ bucket: 'images', key: 'some+guy%2Ejpg' }) }, context);
   assert.equal(ok.statusCode, 200);
   assert.equal(ok.headers['Access-Control-Allow-Origin'], '*');
-  assert.deepEqual(JSON.parse(ok.body), someguy);
+  assert.equal(ok.headers['X-App-Version'], '1');
+  assert.equal(ok.headers['X-Function-Version'], '3');
+  assert.deepEqual(JSON.parse(ok.body), { ...someguy, ServedBy: { AppVersion: 1, FunctionVersion: '3' } });
   assert.deepEqual(seen.map((s) => s.target), ['RekognitionService.RecognizeCelebrities', 'RekognitionService.DetectLabels']);
   assert.deepEqual(seen[0].body, { Image: { S3Object: { Bucket: 'images', Name: 'some guy.jpg' } } });
-  const missing = await handler({ body: JSON.stringify({ bucket: 'images', key: 'missing.jpg' }) });
+  const missing = await handler({ body: JSON.stringify({ bucket: 'images', key: 'missing.jpg' }) }, context);
   assert.equal(missing.statusCode, 400);
   assert.equal(JSON.parse(missing.body).name, 'InvalidS3ObjectException');
 });

@@ -1,0 +1,128 @@
+/**
+ * `doctor [--target local|aws] [--workspace DIR] [--report]`: what the lab needs, each failure with
+ * its fix (exercism's troubleshoot). Local: Node, the workspace, the workspace's cloud. AWS: the SAM
+ * CLI, the region, credentials, the account and its concurrency quota. `--report` prints a
+ * paste-ready block without secrets. Exit 1 when something needed is missing.
+ */
+import { GetAccountSettingsCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { arch, platform, release } from 'node:os';
+import { dirname } from 'node:path';
+import { LabError, UsageError } from '../errors.js';
+import { createIoHost } from '../io/index.js';
+import type { InterruptPolicy } from '../interrupt.js';
+import { workspacePaths } from '../lab/workspace.js';
+import { labVersion } from '../emulator/version.js';
+import { findOnPath } from '../targets/aws-preflight.js';
+import { clientConfig } from '../targets/clients.js';
+
+interface Finding {
+  name: string;
+  ok: boolean;
+  /** needed (a failure fails doctor) or good to have */
+  needed: boolean;
+  found: string;
+  fix?: string;
+}
+
+const MIN_NODE = [20, 12];
+
+export async function doctorCommand(opts: Record<string, unknown>, interrupt: InterruptPolicy): Promise<void> {
+  const target = (opts.target as string | undefined) ?? 'local';
+  if (target !== 'local' && target !== 'aws') throw new UsageError(`unknown --target "${target}"`, 'use local or aws');
+  const ws = workspacePaths((opts.workspace as string | undefined) ?? 'lab-workspace');
+  const io = await createIoHost({ ci: opts.report === true, onCtrlC: interrupt.press });
+  const found: Finding[] = [];
+
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  const nodeOk = major > MIN_NODE[0]! || (major === MIN_NODE[0] && minor >= MIN_NODE[1]!);
+  found.push({ name: 'Node.js', ok: nodeOk, needed: true, found: process.versions.node, fix: `install Node.js ${MIN_NODE.join('.')} or newer (https://nodejs.org)` });
+
+  const wsParent = existsSync(ws.root) ? ws.root : dirname(ws.root);
+  let writable = true;
+  try {
+    accessSync(wsParent, constants.W_OK);
+  } catch {
+    writable = false;
+  }
+  found.push({ name: 'workspace', ok: writable, needed: true, found: `${ws.root}${existsSync(ws.samApp) ? ' (sam-app/ present)' : ' (not created yet)'}`, fix: 'pick a folder you can write to with --workspace DIR' });
+
+  const awsCli = findOnPath('aws');
+  found.push({ name: 'aws CLI (to run the printed commands yourself)', ok: !!awsCli, needed: false, found: awsCli ?? 'not on PATH', fix: 'optional: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html (the lab can run each command for you)' });
+
+  if (target === 'local') {
+    const { emulatorStatus } = await import('../emulator/daemon.js');
+    const st = await emulatorStatus(ws.stateDir).catch(() => undefined);
+    if (st?.running) {
+      let health = 'no answer';
+      let ok = false;
+      try {
+        const res = await fetch(`${st.endpoint}/_lab/health`, { signal: AbortSignal.timeout(3000) });
+        ok = res.ok;
+        health = ok ? `answers at ${st.endpoint} (pid ${st.pid}, speed ${st.record.speed}x)` : `HTTP ${res.status}`;
+      } catch (err) {
+        health = (err as Error).message;
+      }
+      found.push({ name: 'local cloud', ok, needed: true, found: health, fix: `serverless-ops-lab emulator stop --workspace ${ws.root}, then start again` });
+    } else {
+      found.push({ name: 'local cloud', ok: true, needed: false, found: 'not running (start and deploy start it)' });
+    }
+  } else {
+    const sam = findOnPath('sam');
+    found.push({ name: 'SAM CLI', ok: !!sam, needed: true, found: sam ?? 'not on PATH', fix: 'install it: https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/install-sam-cli.html' });
+    const profile = opts.profile as string | undefined;
+    const lambda = new LambdaClient(clientConfig({ kind: 'aws', profile, region: opts.region as string | undefined }));
+    try {
+      let region = '';
+      try {
+        region = await lambda.config.region();
+      } catch {
+        // said below
+      }
+      found.push({ name: 'region', ok: !!region, needed: true, found: region || 'none', fix: 'pass --region us-east-1, or set AWS_REGION, or `aws configure`' });
+      if (region) {
+        try {
+          const s = await lambda.send(new GetAccountSettingsCommand({}), { abortSignal: AbortSignal.any([AbortSignal.timeout(10_000), interrupt.signal]) });
+          const limit = s.AccountLimit?.ConcurrentExecutions ?? 0;
+          const unreserved = s.AccountLimit?.UnreservedConcurrentExecutions ?? 0;
+          found.push({ name: 'credentials', ok: true, needed: true, found: `accepted${profile ? ` (profile ${profile})` : ''}` });
+          found.push({
+            name: 'Lambda concurrency quota',
+            ok: unreserved - 25 >= 100,
+            needed: false,
+            found: `${limit} concurrent executions, ${unreserved} unreserved`,
+            fix: 'the concurrency step adapts and reserves less than 25; for the workshop figures ask AWS Support for a higher "Concurrent executions" quota',
+          });
+        } catch (err) {
+          found.push({ name: 'credentials', ok: false, needed: true, found: `${(err as Error).name}: ${(err as Error).message.split('\n')[0]}`, fix: '`aws configure`, `aws sso login`, or --profile P' });
+        }
+      }
+      if (awsCli) {
+        const { execa } = await import('execa');
+        const id = await execa('aws', ['sts', 'get-caller-identity', '--query', 'Account', '--output', 'text', ...(profile ? ['--profile', profile] : [])], { reject: false, timeout: 10_000 });
+        found.push({ name: 'account', ok: id.exitCode === 0, needed: false, found: id.exitCode === 0 ? id.stdout.trim() : 'unknown', fix: 'aws sts get-caller-identity says why' });
+      }
+    } finally {
+      lambda.destroy();
+    }
+  }
+
+  if (opts.report === true) {
+    const lines = [
+      '```',
+      `serverless-ops-lab ${labVersion} doctor --target ${target}`,
+      `node ${process.versions.node} · ${platform()} ${release()} ${arch()}`,
+      ...found.map((f) => `${f.ok ? 'ok  ' : f.needed ? 'FAIL' : 'warn'} ${f.name}: ${f.found}`),
+      '```',
+    ];
+    // no keys, tokens or environment: names and versions only
+    io.result(lines.join('\n'));
+  } else {
+    for (const f of found) {
+      io.check({ name: `${f.name}: ${f.found}`, status: f.ok ? 'passed' : f.needed ? 'could-not-check' : 'not-yet', ...(f.ok ? {} : f.needed ? { what: `use ${f.name}`, fix: f.fix } : { expected: 'recommended', found: f.found, hint: f.fix }) });
+    }
+  }
+  const missing = found.filter((f) => f.needed && !f.ok);
+  if (missing.length) throw new LabError(`${missing.length} thing(s) the lab needs: ${missing.map((m) => m.name).join(', ')}`, undefined, missing[0]!.fix);
+  if (opts.report !== true) io.say('everything the lab needs is here');
+}

@@ -1,0 +1,29 @@
+/**
+ * `list`: the lab's steps and where the learner stands: ✓ done, ◐ done for them (assisted),
+ * ▶ started, · pending. Reads the progress file only (`start` re-checks the cloud).
+ */
+import { ProgressStore } from '../lab/progress.js';
+import { workspacePaths } from '../lab/workspace.js';
+import { LAB_STEPS } from '../steps/index.js';
+import { createIoHost } from '../io/index.js';
+import type { InterruptPolicy } from '../interrupt.js';
+
+export async function listCommand(opts: Record<string, unknown>, interrupt: InterruptPolicy): Promise<void> {
+  const ws = workspacePaths((opts.workspace as string | undefined) ?? 'lab-workspace');
+  const progress = ProgressStore.load(ws, 'local');
+  const rows = LAB_STEPS.map((s, i) => {
+    const p = progress.step(s.id);
+    const status = p.status === 'done' ? (p.assisted ? 'assisted' : 'done') : p.status === 'started' ? 'started' : 'pending';
+    return { n: i + 1, id: s.id, chapter: s.chapter.id, section: s.chapter.section ?? null, title: s.title, status, attempts: p.attempts, hintsShown: p.hintsShown };
+  });
+  if (opts.json === true) {
+    process.stdout.write(`${JSON.stringify({ workspace: ws.root, steps: rows }, null, 2)}\n`);
+    return;
+  }
+  const io = await createIoHost({ ci: true, onCtrlC: interrupt.press, stdout: process.stdout });
+  const mark = { done: '✓ done', assisted: '◐ assisted', started: '▶ started', pending: '· pending' } as const;
+  const table = [['#', 'step', 'chapter', 'status'], ...rows.map((r) => [String(r.n), `${r.id} — ${r.title}`, `${r.chapter}${r.section ? ` (${r.section})` : ''}`, mark[r.status as keyof typeof mark]])];
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
+  const text = table.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
+  io.result(`${text}\n${progress.exists ? '' : `\nno progress yet in ${ws.root}: \`serverless-ops-lab start\` begins\n`}`);
+}

@@ -1,0 +1,66 @@
+/**
+ * `start` (the guided lab, resumable) and `step <id>` (one step, after catching up on the
+ * earlier ones). Exit 0 when every step run passed (or the learner stopped by choice), 1 when a
+ * check failed, 3 when the environment could not be checked, 130 on Ctrl-C (progress saved).
+ */
+import { ExitCode, InterruptedError, LabError } from '../errors.js';
+import { atomicWrite } from '../files.js';
+import type { InterruptPolicy } from '../interrupt.js';
+import { runLab } from '../lab/runner.js';
+import { openSession, readLabFlags } from '../lab/session.js';
+import type { LabReport } from '../lab/report.js';
+import { labVersion } from '../emulator/version.js';
+import { findStep, LAB_STEPS, REFERENCE_ORDER } from '../steps/index.js';
+import { UsageError } from '../errors.js';
+
+export async function startCommand(opts: Record<string, unknown>, interrupt: InterruptPolicy, only?: string): Promise<void> {
+  const flags = readLabFlags(opts);
+  const from = only ?? flags.from;
+  if (from !== undefined && !findStep(from)) {
+    throw new UsageError(`no step "${from}"`, `steps: ${LAB_STEPS.map((s) => s.id).join(', ')} (or a chapter: ${[...new Set(LAB_STEPS.map((s) => s.chapter.id))].join(', ')})`);
+  }
+  const session = await openSession(flags, interrupt, REFERENCE_ORDER);
+  const { io, ctx } = session;
+  let report: LabReport;
+  try {
+    report = await runLab({
+      steps: LAB_STEPS,
+      ctx,
+      progress: session.progress,
+      reference: session.reference,
+      from: from !== undefined ? findStep(from)!.id : undefined,
+      only: only !== undefined,
+      assisted: flags.assisted,
+      version: labVersion,
+      workspace: session.ws.root,
+    });
+  } finally {
+    session.close();
+  }
+  if (flags.report) {
+    try {
+      atomicWrite(flags.report, `${JSON.stringify(report, null, 2)}\n`);
+      io.say(`report written to ${flags.report}`);
+    } catch (err) {
+      io.warn(`could not write the report to ${flags.report}: ${(err as Error).message}`);
+    }
+  }
+  if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  const secs = (report.durationMs / 1000).toFixed(1);
+  switch (report.outcome) {
+    case 'passed':
+      io.say(`${report.steps.length ? `${report.steps.length} step(s) passed` : 'nothing to do'} in ${secs} s`);
+      return;
+    case 'stopped':
+      io.say(`progress saved; \`serverless-ops-lab start --workspace ${session.ws.root}\` goes on from here`);
+      return;
+    case 'interrupted':
+      throw new InterruptedError(`interrupted after ${secs} s: progress is saved; \`serverless-ops-lab start --workspace ${session.ws.root}\` goes on from here`);
+    case 'could-not-check':
+      throw new LabError('the lab could not check the cloud (the environment, not the steps)', ExitCode.environment, `serverless-ops-lab doctor --workspace ${session.ws.root}${flags.target === 'aws' ? ' --target aws' : ''}`);
+    default: {
+      const failed = report.steps.find((s) => s.outcome !== 'passed');
+      throw new LabError(`step ${failed?.id ?? '?'} did not pass`, ExitCode.failed, failed?.instructorMessage ?? failed?.learnerMessage);
+    }
+  }
+}

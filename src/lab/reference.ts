@@ -1,0 +1,126 @@
+/**
+ * Reference changes: for each step that edits sam-app/, the files as they are after the step, in
+ * `templates/<step id>/` (plain folders, copied as they are: create-vite's template-*). The state
+ * of a file before a step (the step's starting point) is the bundled app's file overlaid by every
+ * earlier step's reference, in lab order.
+ *
+ * "Show me the change" is the diff from the learner's file to what "do it for me" would write;
+ * "do it for me" applies the reference diff (before → after) to the learner's file, so their own
+ * other edits stay; when it does not apply (they changed the same lines), the learner's file is
+ * kept beside it as `<file>.mine` and the reference is written.
+ */
+import { applyPatch, createTwoFilesPatch, structuredPatch } from 'diff';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { atomicWrite } from '../files.js';
+import { bundledSamApp, packageRoot, type Workspace } from './workspace.js';
+
+export function templatesRoot(): string {
+  return join(packageRoot(), 'templates');
+}
+
+/** One step's reference change: which files of sam-app/ it touches. */
+export interface ReferenceEntry {
+  stepId: string;
+  files: readonly string[];
+}
+
+export interface AppliedFile {
+  file: string;
+  /** 'patched': the reference diff applied to the learner's file; 'replaced': it did not apply; 'unchanged' */
+  how: 'patched' | 'replaced' | 'unchanged';
+  /** where the learner's own version was kept, when replaced */
+  kept?: string;
+}
+
+export class ReferenceBook {
+  readonly #order: readonly ReferenceEntry[];
+  readonly #templates: string;
+  readonly #bundled: string;
+
+  constructor(order: readonly ReferenceEntry[], dirs: { templates?: string; bundled?: string } = {}) {
+    this.#order = order;
+    this.#templates = dirs.templates ?? templatesRoot();
+    this.#bundled = dirs.bundled ?? bundledSamApp();
+  }
+
+  entry(stepId: string): ReferenceEntry | undefined {
+    return this.#order.find((e) => e.stepId === stepId);
+  }
+
+  /** the file after `stepId`'s change */
+  after(stepId: string, file: string): string {
+    return readText(join(this.#templates, stepId, file));
+  }
+
+  /** the file at the starting point of `stepId` (the bundled app plus every earlier reference change); undefined: no such file yet */
+  before(stepId: string, file: string): string | undefined {
+    const at = this.#order.findIndex((e) => e.stepId === stepId);
+    for (let i = (at < 0 ? this.#order.length : at) - 1; i >= 0; i--) {
+      if (this.#order[i]!.files.includes(file)) return this.after(this.#order[i]!.stepId, file);
+    }
+    const bundled = join(this.#bundled, file);
+    return existsSync(bundled) ? readText(bundled) : undefined;
+  }
+
+  /** what "do it for me" would write for each file of the step, from the learner's current files */
+  planned(stepId: string, ws: Workspace): { file: string; current: string; next: string; how: AppliedFile['how'] }[] {
+    const entry = this.entry(stepId);
+    if (!entry) return [];
+    return entry.files.map((file) => {
+      const path = join(ws.samApp, file);
+      const current = existsSync(path) ? readText(path) : '';
+      const before = this.before(stepId, file) ?? '';
+      const after = this.after(stepId, file);
+      if (current === after) return { file, current, next: after, how: 'unchanged' as const };
+      // the change is already in (the learner made it, or it was applied before): nothing to do
+      if (current !== before && applyPatch(current, structuredPatch(file, file, after, before)) !== false) return { file, current, next: current, how: 'unchanged' as const };
+      const patched = applyPatch(current, structuredPatch(file, file, before, after));
+      return patched === false ? { file, current, next: after, how: 'replaced' as const } : { file, current, next: patched, how: 'patched' as const };
+    });
+  }
+
+  /** "show me the change": one unified diff over the step's files, from the learner's files */
+  diff(stepId: string, ws: Workspace): string {
+    return this.planned(stepId, ws)
+      .filter((p) => p.how !== 'unchanged')
+      .map((p) => createTwoFilesPatch(`sam-app/${p.file}`, `sam-app/${p.file}`, p.current, p.next, undefined, undefined, { context: 3 }))
+      .join('');
+  }
+
+  /** "do it for me": writes the planned files (each atomically) */
+  apply(stepId: string, ws: Workspace): AppliedFile[] {
+    return this.planned(stepId, ws).map((p) => {
+      if (p.how === 'unchanged') return { file: p.file, how: p.how };
+      const path = join(ws.samApp, p.file);
+      let kept: string | undefined;
+      if (p.how === 'replaced' && p.current !== '') {
+        kept = `${path}.mine`;
+        atomicWrite(kept, p.current);
+      }
+      atomicWrite(path, p.next);
+      return { file: p.file, how: p.how, kept };
+    });
+  }
+
+  /** brings the step's files back to its starting point (reset STEP) */
+  restore(stepId: string, ws: Workspace): string[] {
+    const entry = this.entry(stepId);
+    if (!entry) return [];
+    const changed: string[] = [];
+    for (const file of entry.files) {
+      const path = join(ws.samApp, file);
+      const before = this.before(stepId, file);
+      const current = existsSync(path) ? readText(path) : undefined;
+      if (current === before) continue;
+      if (before === undefined) rmSync(path, { force: true });
+      else atomicWrite(path, before);
+      changed.push(file);
+    }
+    return changed;
+  }
+}
+
+function readText(path: string): string {
+  return readFileSync(path, 'utf8');
+}

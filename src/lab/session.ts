@@ -1,0 +1,126 @@
+/**
+ * What `start` and `step` share: the flags read and checked, the I/O host, the workspace and its
+ * progress, the target (the local cloud started or reused for the workspace, or AWS with the
+ * learner's credentials), and the LabContext built from them.
+ */
+import { LabError, UsageError } from '../errors.js';
+import { createIoHost } from '../io/index.js';
+import type { IoHost } from '../io/host.js';
+import type { InterruptPolicy } from '../interrupt.js';
+import type { TargetSpec } from '../targets/clients.js';
+import { LiveLabContext } from './live-context.js';
+import { ProgressStore } from './progress.js';
+import { ReferenceBook, type ReferenceEntry } from './reference.js';
+import { scaffoldWorkspace, workspacePaths, type Workspace } from './workspace.js';
+
+export interface LabFlags {
+  target: 'local' | 'aws';
+  ci: boolean;
+  assisted: boolean;
+  json: boolean;
+  report?: string;
+  /** undefined: the running cloud's, or the mode's default */
+  speed?: number;
+  workspace: string;
+  from?: string;
+  profile?: string;
+  region?: string;
+}
+
+/** Interactive: a 10-minute linear shift in about a minute. --ci: seconds. */
+export const DEFAULT_SPEED = { interactive: 10, ci: 100 } as const;
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+export function readLabFlags(opts: Record<string, unknown>): LabFlags {
+  const target = (opts.target as string | undefined) ?? 'local';
+  if (target !== 'local' && target !== 'aws') throw new UsageError(`unknown --target "${target}"`, 'use local or aws');
+  let speed: number | undefined;
+  if (opts.speed !== undefined) {
+    speed = Number(opts.speed);
+    if (!Number.isFinite(speed) || speed <= 0 || speed > 10000) throw new UsageError(`invalid --speed "${String(opts.speed)}"`, 'a number above 0, at most 10000');
+    if (target === 'aws' && speed !== 1) throw new UsageError('--speed is for the local cloud', "AWS's clock runs at its own pace");
+  }
+  const region = opts.region as string | undefined;
+  if (region !== undefined && !REGION.test(region)) throw new UsageError(`invalid --region "${region}"`, 'for example --region us-east-1');
+  if (target === 'local' && (opts.profile !== undefined || region !== undefined)) throw new UsageError('--profile and --region are for --target aws', 'the local cloud needs neither');
+  const workspace = (opts.workspace as string | undefined) ?? 'lab-workspace';
+  if (!workspace) throw new UsageError('--workspace needs a folder');
+  return {
+    target,
+    ci: opts.ci === true,
+    assisted: opts.assisted === true,
+    json: opts.json === true,
+    report: opts.report as string | undefined,
+    speed,
+    workspace,
+    from: opts.from as string | undefined,
+    profile: opts.profile as string | undefined,
+    region,
+  };
+}
+
+export interface Session {
+  io: IoHost;
+  ws: Workspace;
+  ctx: LiveLabContext;
+  progress: ProgressStore;
+  reference: ReferenceBook;
+  flags: LabFlags;
+  close(): void;
+}
+
+export async function openSession(flags: LabFlags, interrupt: InterruptPolicy, reference: readonly ReferenceEntry[]): Promise<Session> {
+  const io = await createIoHost({ ci: flags.ci, json: flags.json, onCtrlC: interrupt.press });
+  interrupt.say = (line) => {
+    // on a terminal the ^C echo shares the line: start a fresh one
+    if (io.face === 'interactive') io.say('');
+    io.warn(line);
+  };
+  // no terminal and no --ci: the solver path, said once by the plain face
+  const ci = flags.ci || io.face !== 'interactive';
+  const ws = workspacePaths(flags.workspace);
+  const { copied } = await scaffoldWorkspace(ws);
+  if (copied) io.say(`copied the lab's app into ${ws.samApp}: this is your copy to edit`);
+  const progress = ProgressStore.load(ws, flags.target);
+  if (progress.exists && progress.target !== flags.target) {
+    throw new LabError(`${ws.root} holds a lab on the ${progress.target} target`, undefined, `pass --target ${progress.target}, or another --workspace for the ${flags.target} target`);
+  }
+  const book = new ReferenceBook(reference);
+  let spec: TargetSpec;
+  let speed = 1;
+  if (flags.target === 'local') {
+    const started = await localCloud(ws, flags, ci, io);
+    spec = { kind: 'local', endpoint: started.endpoint };
+    speed = started.speed;
+  } else {
+    const { awsPreflight } = await import('../targets/aws-preflight.js');
+    const aws = await awsPreflight({ profile: flags.profile, region: flags.region });
+    spec = { kind: 'aws', profile: aws.profile, region: aws.region };
+  }
+  const ctx = new LiveLabContext({ io, ws, target: spec, progress, reference: book, ci, speed, signal: interrupt.signal });
+  return { io, ws, ctx, progress, reference: book, flags: { ...flags, ci }, close: () => ctx.destroy() };
+}
+
+/**
+ * The workspace's background cloud, started or reused. A running one keeps its speed unless
+ * --speed asks for another: then it is restarted (a deployment in flight is rolled back, as after
+ * any restart).
+ */
+async function localCloud(ws: Workspace, flags: LabFlags, ci: boolean, io: IoHost): Promise<{ endpoint: string; speed: number }> {
+  const { ensureEmulator, emulatorStatus, stopEmulator } = await import('../emulator/daemon.js');
+  const want = flags.speed ?? (ci ? DEFAULT_SPEED.ci : DEFAULT_SPEED.interactive);
+  const status = await emulatorStatus(ws.stateDir).catch(() => undefined);
+  if (status?.running && status.record.speed !== want) {
+    if (flags.speed !== undefined) {
+      io.say(`restarting the local cloud at speed ${want}x (it ran at ${status.record.speed}x)`);
+      await stopEmulator(ws.stateDir);
+    } else {
+      io.say(`the local cloud runs at speed ${status.record.speed}x (--speed N restarts it at another)`);
+      return { endpoint: status.record.endpoint, speed: status.record.speed };
+    }
+  }
+  const emu = await ensureEmulator({ stateDir: ws.stateDir, speed: want });
+  io.say(`local cloud ${emu.reused ? 'running' : 'started'} at ${emu.endpoint}, timers ${emu.record.speed}x faster`);
+  return { endpoint: emu.endpoint, speed: emu.record.speed };
+}

@@ -1,0 +1,299 @@
+/**
+ * One step taught to a learner at a terminal (or a scripted one, in tests). The learner makes the
+ * change; the lab explains, watches sam-app/, runs the static checks on every save, deploys on
+ * request, follows what the change sets off, and verifies the live result. Help is a ladder
+ * climbed by choice: hints (state-aware first), the docs, the change itself, "do it for me". A pass
+ * never moves on by itself.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InterruptedError, LabError } from '../errors.js';
+import type { KeyItem } from '../io/host.js';
+import { runLiveChecks, runStaticChecks, type CheckResult, type WorkspaceFiles } from './check.js';
+import type { RunnerContext } from './context.js';
+import type { ProgressStore } from './progress.js';
+import type { ReferenceBook } from './reference.js';
+import type { StepReport } from './report.js';
+import { base } from './runner.js';
+import type { Step } from './step.js';
+import { watchSamApp } from './watcher.js';
+
+export interface TeachOptions {
+  steps: readonly Step[];
+  ctx: RunnerContext;
+  progress: ProgressStore;
+  reference: ReferenceBook;
+  assisted: boolean;
+  index: number;
+  total: number;
+}
+
+type How = 'self' | 'show' | 'apply';
+
+/** after this many failed checks, the lab says once which keys help (githug) */
+const NUDGE_AFTER = 3;
+
+export function workspaceFiles(samApp: string): WorkspaceFiles {
+  return {
+    samApp,
+    read: (rel) => {
+      const p = join(samApp, rel);
+      return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
+    },
+  };
+}
+
+export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport> {
+  const { ctx, progress } = o;
+  const io = ctx.io;
+  const started = performance.now();
+  ctx.stepId = step.id;
+  ctx.assisting = false;
+  progress.update(step.id, (s) => {
+    s.status = 'started';
+    s.startedAt ??= new Date().toISOString();
+  });
+
+  io.heading(`Step ${o.index + 1} of ${o.total} · ${step.chapter.title}${step.chapter.section ? ` (${step.chapter.section})` : ''}: ${step.title}`);
+  io.explain(step.explain);
+  io.say(`Goal: ${step.goal}`);
+  describeAction(step, o);
+  if (step.prepare) await step.prepare(ctx);
+
+  let last: CheckResult[] = [];
+  let nudged = false;
+  let passed = false;
+  let watchWarned = false;
+
+  const done = async (assisted: boolean): Promise<StepReport> => {
+    progress.update(step.id, (s) => {
+      s.status = 'done';
+      s.assisted ||= assisted;
+      s.doneAt = new Date().toISOString();
+    });
+    io.say('step done ✓ — look around (the commands above work as they are); Enter for the next step, q to stop here');
+    if (!assisted && step.action.kind === 'edit') {
+      const diff = o.reference.diff(step.id, ctx.ws);
+      if (diff) {
+        io.say('for comparison, where your files differ from the reference change:');
+        io.diff(diff);
+      }
+    }
+    const next = await io.key('next?', [{ key: 'n', label: 'next step' }, { key: 'q', label: 'quit (progress is saved)' }], 'n');
+    return { ...base(step, progress, started), outcome: 'passed', after: last, learnerMessage: assisted ? 'done for you' : 'done', ...(next === 'q' ? { quit: true } : {}) };
+  };
+
+  const verify = async (): Promise<boolean> => {
+    const spinner = io.progress(`checking step ${o.index + 1} · ${step.id}`);
+    let results: CheckResult[];
+    try {
+      results = await runLiveChecks(step.liveChecks, ctx);
+    } finally {
+      spinner.stop();
+    }
+    last = results;
+    for (const r of results) io.check(r);
+    io.checkSummary(results);
+    const ok = results.every((r) => r.status === 'passed');
+    if (!ok && !results.some((r) => r.status === 'could-not-check')) {
+      const p = progress.update(step.id, (s) => {
+        s.attempts += 1;
+      });
+      if (p.attempts >= NUDGE_AFTER && !nudged) {
+        nudged = true;
+        io.say('stuck? h gives a hint (press again for the next), s shows the change, a does it for you.');
+      }
+    }
+    return ok;
+  };
+
+  const applyForLearner = async (): Promise<void> => {
+    io.say('doing it for you (the step is recorded as assisted):');
+    const shown = await step.solve.show(ctx);
+    if (shown.diff) io.diff(shown.diff);
+    if (shown.command) io.command(shown.command);
+    progress.update(step.id, (s) => {
+      s.assisted = true;
+    });
+    ctx.assisting = true;
+    await step.solve.apply(ctx);
+    await afterChange();
+  };
+
+  const afterChange = async (): Promise<void> => {
+    if (step.action.kind === 'edit') {
+      if (step.notes?.length) io.explain(step.notes);
+      await ctx.deploy();
+    }
+    if (step.follow) await step.follow(ctx);
+  };
+
+  // the first choice: who makes the change (a 'run' step is the lab's own action: x runs it)
+  if (step.action.kind !== 'run') {
+    const how = await io.choose<How>(
+      'How do you want to make this change?',
+      [
+        { value: 'self', label: "I'll do it", description: step.action.kind === 'edit' ? 'edit the file in your editor; the lab watches it' : 'run it yourself; the lab checks the result' },
+        { value: 'show', label: 'show me the change', description: 'the reference change, then you make it' },
+        { value: 'apply', label: 'do it for me', description: 'the lab makes the change (recorded as assisted)' },
+      ],
+      o.assisted ? 'apply' : 'self',
+    );
+    if (how === 'show') await showChange(step, o);
+    if (how === 'apply') {
+      await applyForLearner();
+      passed = await verify();
+      if (passed) return done(true);
+    }
+  }
+
+  const keys = keysFor(step);
+  for (;;) {
+    io.footer({ step: o.index + 1, of: o.total, title: `${step.chapter.id}: ${step.title}`, file: step.action.kind === 'edit' ? join(ctx.ws.samApp, step.action.file) : undefined, keys });
+    const changed = new AbortController();
+    const watcher =
+      step.action.kind === 'edit'
+        ? watchSamApp(
+            ctx.ws.samApp,
+            () => changed.abort(),
+            (err) => {
+              if (!watchWarned) io.warn(`cannot watch sam-app/ for saves here (${err.message}): press r after saving to re-check`);
+              watchWarned = true;
+            },
+          )
+        : undefined;
+    let key: string | undefined;
+    try {
+      key = await io.key(promptFor(step), keys, defaultKey(step), AbortSignal.any([changed.signal, ctx.signal]));
+    } finally {
+      watcher?.close();
+    }
+    if (ctx.signal.aborted) throw new InterruptedError();
+    try {
+      if (key === undefined) {
+        // a save: the static checks at once, no cloud
+        if (await staticPass(step, o)) io.say('the files look right: d deploys them');
+        continue;
+      }
+      switch (key) {
+        case 'r':
+          if (step.action.kind === 'edit' && !(await staticPass(step, o))) break;
+          if (await verify()) return done(false);
+          break;
+        case 'd':
+          if (!(await staticPass(step, o))) {
+            io.say('fix what the checks above say first (or press d again after saving)');
+            break;
+          }
+          await afterChange();
+          if (await verify()) return done(false);
+          break;
+        case 'x':
+          // the lab performs a 'run' step's action (a load test, a deploy): the learner's own move
+          await step.solve.apply(ctx);
+          if (step.follow) await step.follow(ctx);
+          if (await verify()) return done(false);
+          break;
+        case 'h':
+          await nextHint(step, o);
+          break;
+        case 's':
+          await showChange(step, o);
+          break;
+        case 'a':
+          await applyForLearner();
+          if (await verify()) return done(true);
+          break;
+        case 'l':
+          listSteps(o);
+          break;
+        case 'q':
+          return { ...base(step, progress, started), outcome: 'interrupted', after: last, learnerMessage: 'stopped by the learner', quit: true };
+        default:
+          break;
+      }
+    } catch (err) {
+      // a failed deploy or command is the learner's to fix: say it, keep the step open
+      if (err instanceof LabError && !(err instanceof InterruptedError)) {
+        io.warn(`${err.message}${err.hint ? `\n  ${err.hint}` : ''}`);
+        continue;
+      }
+      throw err;
+    }
+  }
+}
+
+function describeAction(step: Step, o: TeachOptions): void {
+  const io = o.ctx.io;
+  const a = step.action;
+  if (a.kind === 'edit') io.link('Edit', join(o.ctx.ws.samApp, a.file));
+  else if (a.kind === 'command') {
+    io.say('Run this in another terminal:');
+    io.command(a.command(o.ctx));
+  } else io.say(`Press x and the lab will ${a.label}.`);
+}
+
+function keysFor(step: Step): KeyItem[] {
+  const first: KeyItem[] =
+    step.action.kind === 'edit'
+      ? [{ key: 'd', label: 'deploy' }, { key: 'r', label: 're-check' }]
+      : step.action.kind === 'command'
+        ? [{ key: 'r', label: 're-check' }]
+        : [{ key: 'x', label: step.action.label }, { key: 'r', label: 're-check' }];
+  return [...first, { key: 'h', label: 'hint' }, { key: 's', label: 'show the change' }, { key: 'a', label: 'do it for me' }, { key: 'l', label: 'list' }, { key: 'q', label: 'quit' }];
+}
+
+function defaultKey(step: Step): string {
+  return step.action.kind === 'edit' ? 'd' : step.action.kind === 'run' ? 'x' : 'r';
+}
+
+function promptFor(step: Step): string {
+  if (step.action.kind === 'edit') return `waiting for your change to sam-app/${step.action.file} (saves are checked at once)`;
+  if (step.action.kind === 'command') return 'run the command, then press r';
+  return `press x to ${step.action.label}`;
+}
+
+async function staticPass(step: Step, o: TeachOptions): Promise<boolean> {
+  if (!step.staticChecks.length) return true;
+  const results = await runStaticChecks(step.staticChecks, workspaceFiles(o.ctx.ws.samApp));
+  for (const r of results) o.ctx.io.check(r);
+  return results.every((r) => r.status === 'passed');
+}
+
+async function showChange(step: Step, o: TeachOptions): Promise<void> {
+  const shown = await step.solve.show(o.ctx);
+  if (shown.diff) o.ctx.io.diff(shown.diff);
+  else if (shown.command) o.ctx.io.command(shown.command);
+  else o.ctx.io.say('your files already hold the reference change: d deploys them');
+}
+
+/** the ladder: state-aware hints first (each only when it applies), then the numbered ones, then the docs */
+async function nextHint(step: Step, o: TeachOptions): Promise<void> {
+  const { ctx, progress } = o;
+  const io = ctx.io;
+  for (const h of step.hints) {
+    if (typeof h === 'string') continue;
+    const text = await h.fromState(ctx, ctx.signal).catch(() => undefined);
+    if (text) io.say(`hint (from what the cloud shows now): ${text}`);
+  }
+  const numbered = step.hints.filter((h): h is string => typeof h === 'string');
+  const shown = progress.step(step.id).hintsShown;
+  if (shown < numbered.length) {
+    io.say(`hint ${shown + 1} of ${numbered.length}: ${numbered[shown]}`);
+    progress.update(step.id, (s) => {
+      s.hintsShown += 1;
+    });
+    return;
+  }
+  for (const d of step.docs) io.link(d.title, d.url);
+  io.say('no more hints: s shows the change, a does it for you');
+}
+
+function listSteps(o: TeachOptions): void {
+  const rows = o.steps.map((s, i) => {
+    const p = o.progress.step(s.id);
+    const mark = p.status === 'done' ? (p.assisted ? '◐ assisted' : '✓ done') : i === o.index ? '▶ now' : '· pending';
+    return [String(i + 1), s.id, s.title, mark];
+  });
+  o.ctx.io.table(['#', 'step', 'what', 'status'], rows);
+}

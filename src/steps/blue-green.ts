@@ -1,0 +1,127 @@
+/**
+ * Chapter 4.1 · blue/green deployments. Two lines of SAM (DeploymentPreference: Type:
+ * Linear10PercentEvery1Minute) and version 2 of the code: the next deploy publishes version 2 and
+ * CodeDeploy moves the alias to it 10 % at a time, while the live view shows who answers.
+ */
+import { GetAliasCommand, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
+import { notYet, passed, type LiveCheck } from '../lab/check.js';
+import type { LabContext } from '../lab/context.js';
+import type { Step } from '../lab/step.js';
+import { APP_ALIAS, appFunction, askApp, curlCommand, functionName, whenDeployed } from './shared/app.js';
+import { deploymentGroup, deployments, groupNames } from './shared/codedeploy.js';
+import { followDeployment } from './shared/deployment-view.js';
+import { editSolve } from './shared/solve.js';
+import { knownDeploymentType, templateParses, timeoutAbove3 } from './shared/template-checks.js';
+
+export const blueGreenChapter = { id: 'blue-green', title: 'Blue/green deployments', section: '4.1' };
+
+const LINEAR = 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute';
+
+/** the newest published version of the function */
+export async function latestVersion(ctx: LabContext, fn: string, signal?: AbortSignal): Promise<string | undefined> {
+  const versions: string[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await ctx.clients.lambda.send(new ListVersionsByFunctionCommand({ FunctionName: fn, Marker: marker }), { abortSignal: signal });
+    versions.push(...(page.Versions ?? []).map((v) => v.Version ?? '').filter((v) => /^\d+$/.test(v)));
+    marker = page.NextMarker;
+  } while (marker);
+  return versions.sort((a, b) => Number(b) - Number(a))[0];
+}
+
+export const shiftSucceeded: LiveCheck = {
+  name: `a CodeDeploy deployment shifted the alias with ${LINEAR} and Succeeded`,
+  aws: (ctx) => {
+    const g = groupNames(ctx);
+    return ctx.aws(`deploy list-deployments --application-name ${g.application} --deployment-group-name ${g.group}`);
+  },
+  timeoutMs: 20_000,
+  run: (ctx, signal) =>
+    whenDeployed(async () => {
+      const list = await deployments(ctx, deploymentGroup(ctx), signal, 5);
+      if (!list.length) return notYet('a deployment in the group', 'none yet: deploy a new version');
+      const ok = list.find((d) => d.status === 'Succeeded' && d.deploymentConfigName === LINEAR && d.creator !== 'codeDeployRollback');
+      if (ok) {
+        ctx.figure('deploymentId', ok.deploymentId ?? null);
+        return passed(`${ok.deploymentId} Succeeded`);
+      }
+      const last = list[0]!;
+      return notYet(`Succeeded with ${LINEAR}`, `${last.deploymentId} ${last.status} with ${last.deploymentConfigName}${last.errorInformation ? ` (${last.errorInformation.code})` : ''}`, last.status === 'InProgress' ? 'it is still shifting: wait for it (the live view shows it)' : undefined);
+    }),
+};
+
+export const aliasOnNewest: LiveCheck = {
+  name: `the alias "${APP_ALIAS}" points at the newest version, with no traffic elsewhere`,
+  aws: (ctx) => ctx.aws(`lambda get-alias --function-name ${functionName(ctx)} --name ${APP_ALIAS}`),
+  run: (ctx, signal) =>
+    whenDeployed(async () => {
+      const fn = appFunction(ctx).name;
+      const [alias, newest] = await Promise.all([ctx.clients.lambda.send(new GetAliasCommand({ FunctionName: fn, Name: APP_ALIAS }), { abortSignal: signal }), latestVersion(ctx, fn, signal)]);
+      const extra = alias.RoutingConfig?.AdditionalVersionWeights ?? {};
+      const found = `version ${alias.FunctionVersion}${Object.keys(extra).length ? ` plus ${JSON.stringify(extra)}` : ''}`;
+      if (alias.FunctionVersion === newest && !Object.keys(extra).length) return passed(found);
+      return notYet(`version ${newest} alone`, found);
+    }),
+};
+
+export const answersFromV2: LiveCheck = {
+  name: 'the API answers from app version 2 (it waits 3 s)',
+  aws: (ctx) => curlCommand(ctx),
+  timeoutMs: 20_000,
+  run: (ctx, signal) =>
+    whenDeployed(async () => {
+      const a = await askApp(ctx, signal);
+      if (a.status !== 200) return notYet('HTTP 200 from version 2', `HTTP ${a.status}`, a.status === 502 ? 'a 502 after about 3 s is a function timeout: is Timeout above 3?' : undefined);
+      return a.appVersion === 2 ? passed(`app version 2, Lambda version ${a.functionVersion}, ${a.ms} ms`) : notYet('app version 2', `app version ${a.appVersion ?? '?'}`, 'did you replace src/app.mjs with version 2 and deploy?');
+    }),
+};
+
+export const blueGreenStep: Step = {
+  id: 'blue-green',
+  chapter: blueGreenChapter,
+  title: 'shift traffic to version 2, 10 % a minute',
+  explain: [
+    'A release that reaches every user at once fails for every user at once. With a DeploymentPreference, SAM asks CodeDeploy to move the alias "live" to a new version gradually: 10 % more of the traffic every minute, for ten minutes.',
+    'In sam-app/template.yaml, uncomment DeploymentPreference with Type: Linear10PercentEvery1Minute. Then make a visible release: replace src/app.mjs with version 2 (in the lab\'s templates/blue-green/src/app.mjs; "show me" prints it), which answers "AppVersion": 2 and waits 3 s first. Deploy, and watch both versions answer.',
+  ],
+  goal: `a deployment with ${LINEAR} Succeeded; the alias on version 2; the API answers from version 2`,
+  action: { kind: 'edit', file: 'template.yaml' },
+  notes: [
+    'While it shifts, both versions serve real traffic. Version 2 gets 10 %, then 20 %… If something goes wrong, only a share of the users see it, and (next step) an alarm can send everything back.',
+  ],
+  staticChecks: [templateParses, knownDeploymentType, timeoutAbove3],
+  liveChecks: [shiftSucceeded, aliasOnNewest, answersFromV2],
+  endChecks: [shiftSucceeded],
+  settleMs: 60_000,
+  hints: [
+    {
+      fromState: async (ctx, signal) => {
+        try {
+          const [last] = await deployments(ctx, deploymentGroup(ctx), signal, 1);
+          if (!last) return 'the deployment group exists but no deployment ran: a deployment starts only when the code changes (a new version). Did you change src/app.mjs?';
+          if (last.status === 'InProgress') return `deployment ${last.deploymentId} is still shifting; the live view shows it.`;
+          return undefined;
+        } catch {
+          return 'no CodeDeploy deployment group yet: DeploymentPreference is not deployed. Uncomment it, save, and deploy (d).';
+        }
+      },
+    },
+    'Two lines: `DeploymentPreference:` under `AutoPublishAlias: live`, and `Type: Linear10PercentEvery1Minute` indented under it.',
+    'Only a new version makes CodeDeploy shift: the code must change too. Version 2 of src/app.mjs is in the diff (s).',
+    'Keep Timeout above 3: version 2 waits 3 s.',
+  ],
+  docs: [
+    { title: 'SAM: deploying serverless applications gradually', url: 'https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/automating-updates-to-serverless-apps.html' },
+    { title: 'CodeDeploy deployment configurations (Lambda)', url: 'https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html' },
+  ],
+  solve: editSolve('blue-green'),
+  async follow(ctx) {
+    const d = await followDeployment(ctx, { since: ctx.lastDeployAt, sample: true, appearWithinMs: ctx.ci ? 20_000 : 10_000 });
+    if (!d) return;
+    ctx.figure('deploymentId', d.deploymentId);
+    ctx.figure('status', d.status);
+    ctx.figure('weightsSeen', d.weightsSeen);
+    ctx.figure('answersByVersion', d.answersByVersion);
+    ctx.figure('shiftMs', d.durationMs);
+  },
+};

@@ -1,0 +1,242 @@
+/**
+ * Chapter 4.3 · reserved concurrency. A load test with no limit (every answer 200); reserve 25
+ * executions for the function; the same load test again, now split between 200s and throttled
+ * answers, with never more than 25 executions at once; then give the reservation back.
+ */
+import { DeleteFunctionConcurrencyCommand, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
+import { InterruptedError } from '../errors.js';
+import { couldNotCheck, notYet, passed, type LiveCheck } from '../lab/check.js';
+import type { LabContext } from '../lab/context.js';
+import type { Step } from '../lab/step.js';
+import { appFunction, functionName, whenDeployed } from './shared/app.js';
+import { cloudNow, cloudWatchPeak, cloudWatchPeakCommand, planReservation, reservedConcurrency, WORKSHOP_RESERVATION } from './shared/concurrency.js';
+import { chartedLoadTest, heyCommand, loadSize } from './shared/load.js';
+import { commandSolve } from './shared/solve.js';
+
+export const concurrencyChapter = { id: 'concurrency', title: 'Reserved concurrency', section: '4.3' };
+
+const DOCS = [
+  { title: 'Lambda reserved concurrency', url: 'https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html' },
+  { title: 'Handling Lambda errors with an API Gateway API', url: 'https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html' },
+];
+
+type Counts = Record<string, number>;
+
+function lastRun(ctx: LabContext, stepId: string): { statusCounts?: Counts; requests?: number } {
+  return (ctx.allFigures()[stepId] ?? {}) as { statusCounts?: Counts; requests?: number };
+}
+
+const sum = (c: Counts, pred: (status: number) => boolean) => Object.entries(c).reduce((n, [k, v]) => n + (pred(Number(k)) ? v : 0), 0);
+
+/** runs the workshop's load test as the step's action, keeping its figures */
+async function loadAndKeep(ctx: LabContext, phase: 'baseline' | 'throttled', title: string): Promise<void> {
+  const fn = appFunction(ctx).name;
+  const size = loadSize(ctx, phase);
+  if (ctx.ci) ctx.instructorNote(`concurrency (${phase}): --ci runs -n ${size.requests} -c ${size.concurrency} instead of the workshop's -n 1000 -c 50`);
+  const started = await cloudNow(ctx);
+  const run = await chartedLoadTest(ctx, fn, size, title);
+  const ended = await cloudNow(ctx);
+  ctx.figure('requests', run.result.sent);
+  ctx.figure('concurrency', size.concurrency);
+  ctx.figure('statusCounts', run.statusCounts);
+  ctx.figure('durationMs', Math.round(run.result.durationMs));
+  ctx.figure('window', [started.toISOString(), ended.toISOString()]);
+  ctx.figure('stoppedEarly', run.result.interrupted);
+  if (run.localPeak !== undefined) ctx.figure('localPeak', run.localPeak);
+  // Ctrl-C: what was measured is kept and shown; the step stops here
+  if (run.result.interrupted) throw new InterruptedError(`load test stopped after ${run.result.sent} requests`);
+}
+
+/** a run stopped by Ctrl-C proves nothing either way */
+function stoppedEarly(ctx: LabContext, stepId: string): boolean {
+  return ctx.allFigures()[stepId]?.stoppedEarly === true;
+}
+
+const baselineChecks: LiveCheck[] = [
+  {
+    name: 'the load test with no limit: every answer 200',
+    aws: (ctx) => heyCommand(ctx),
+    run: async (ctx) => {
+      const c = lastRun(ctx, 'concurrency-baseline').statusCounts;
+      if (!c) return notYet('a load test run', 'none yet');
+      if (stoppedEarly(ctx, 'concurrency-baseline')) return notYet('a whole load test run', 'the last one was stopped early: press x to run it again');
+      const ok = sum(c, (s) => s === 200);
+      const all = sum(c, () => true);
+      if (ok === all && all > 0) return passed(`${ok} of ${all} answered 200`);
+      const hint = sum(c, (s) => s === 502) > 0 ? '502 is a function that failed or timed out, not a throttle: look at the function\'s Timeout, and at the cloud\'s log for the cause; then run the load test again (x).' : undefined;
+      return notYet(`all ${all} answers 200`, JSON.stringify(c), hint);
+    },
+  },
+];
+
+export const baselineStep: Step = {
+  id: 'concurrency-baseline',
+  chapter: concurrencyChapter,
+  title: 'load test with no limit',
+  explain: [
+    'Version 2 waits 3 s per request, so under load many executions run at once. Lambda lets a function use the whole account pool (1000 by default) unless told otherwise.',
+    'First a load test with no limit: 50 connections sending POST /getinfo, as the workshop does with hey. Every answer should be 200.',
+  ],
+  goal: 'a load test in which every answer is 200',
+  action: { kind: 'run', label: 'run the load test' },
+  staticChecks: [],
+  liveChecks: baselineChecks,
+  hints: ['Press x: the lab runs the load test and charts the answers per second.', 'The same load test from a terminal is printed above the chart; on AWS hey itself works too.'],
+  docs: DOCS,
+  solve: { show: async (ctx) => ({ command: heyCommand(ctx) }), apply: (ctx) => loadAndKeep(ctx, 'baseline', 'answers per second (no limit)') },
+};
+
+const reservationIs = (want: (ctx: LabContext) => Promise<number>): LiveCheck => ({
+  name: 'the function has reserved concurrency',
+  aws: (ctx) => ctx.aws(`lambda get-function-concurrency --function-name ${functionName(ctx)}`),
+  run: (ctx, signal) =>
+    whenDeployed(async () => {
+      const fn = appFunction(ctx).name;
+      const expected = await want(ctx);
+      if (expected <= 0) return couldNotCheck('reserve any concurrency in this account', 'ask AWS Support for a higher "Concurrent executions" quota');
+      const r = await reservedConcurrency(ctx, fn, signal);
+      if (r === expected) return passed(`${r} reserved`);
+      const hint =
+        r !== null && r > expected
+          ? `${r} is more than the lab's ${expected}: the load test would never be throttled, and a reservation takes executions away from every other function in the account (it must leave ${100} unreserved).`
+          : r === null
+            ? 'run put-function-concurrency with --reserved-concurrent-executions (the Lambda console calls it "Reserve concurrency").'
+            : undefined;
+      return notYet(`${expected} reserved`, r === null ? 'no reservation' : `${r} reserved`, hint);
+    }),
+});
+
+const reserveAmount = async (ctx: LabContext) => (await planReservation(ctx, appFunction(ctx).name)).amount;
+
+export const reserveStep: Step = {
+  id: 'concurrency-reserve',
+  chapter: concurrencyChapter,
+  title: `reserve ${WORKSHOP_RESERVATION} executions`,
+  explain: [
+    `Reserved concurrency caps a function at N executions at once, and guarantees it those N: a runaway test function cannot starve the others, and a critical one always has room. Reserve ${WORKSHOP_RESERVATION} for the app's function.`,
+    'The reservation belongs to the function: every version and every alias shares it, so the alias "live" and any version called directly count against the same 25.',
+  ],
+  goal: `GetFunctionConcurrency says ${WORKSHOP_RESERVATION}`,
+  action: { kind: 'command', command: (ctx) => ctx.aws(`lambda put-function-concurrency --function-name ${functionName(ctx)} --reserved-concurrent-executions ${WORKSHOP_RESERVATION}`) },
+  staticChecks: [],
+  liveChecks: [reservationIs(reserveAmount)],
+  hints: [
+    'The command is printed above; on the console it is Configuration → Concurrency → Edit → Reserve concurrency.',
+    'In a template, the same setting is the function property ReservedConcurrentExecutions.',
+  ],
+  docs: DOCS,
+  async prepare(ctx) {
+    const plan = await planReservation(ctx, appFunction(ctx).name, ctx.signal);
+    if (plan.adapted) {
+      ctx.io.warn(plan.adapted);
+      ctx.instructorNote(`concurrency: ${plan.adapted}`);
+    }
+    ctx.figure('reserved', plan.amount);
+  },
+  solve: commandSolve(
+    (ctx) => ctx.aws(`lambda put-function-concurrency --function-name ${functionName(ctx)} --reserved-concurrent-executions ${WORKSHOP_RESERVATION}`),
+    async (ctx) => {
+      const fn = appFunction(ctx).name;
+      const amount = (await planReservation(ctx, fn, ctx.signal)).amount;
+      await ctx.clients.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: fn, ReservedConcurrentExecutions: amount }), { abortSignal: ctx.signal });
+    },
+  ),
+};
+
+const throttledChecks: LiveCheck[] = [
+  {
+    name: 'the load test was split between 200s and throttled 5xx answers',
+    aws: (ctx) => heyCommand(ctx, loadSize(ctx, 'throttled')),
+    run: async (ctx) => {
+      const c = lastRun(ctx, 'concurrency-throttled').statusCounts;
+      if (!c) return notYet('a load test run with the reservation', 'none yet');
+      if (stoppedEarly(ctx, 'concurrency-throttled')) return notYet('a whole load test run', 'the last one was stopped early: press x to run it again');
+      const ok = sum(c, (s) => s === 200);
+      const throttled = sum(c, (s) => s === 500 || s === 502 || s === 429);
+      if (ok > 0 && throttled > 0) return passed(`${ok} × 200, ${throttled} throttled (${Object.entries(c).map(([k, v]) => `[${k}] ${v}`).join(', ')})`);
+      return notYet('some 200s and some throttled answers', JSON.stringify(c), throttled === 0 ? 'no answer was throttled: is the reservation still in place (the previous step)?' : undefined);
+    },
+  },
+  {
+    name: `never more executions at once than reserved (CloudWatch ConcurrentExecutions, Maximum)`,
+    aws: (ctx) => cloudWatchPeakCommand(ctx, functionName(ctx)),
+    timeoutMs: 20_000,
+    run: (ctx, signal) =>
+      whenDeployed(async () => {
+        const figures = ctx.allFigures()['concurrency-throttled'] ?? {};
+        const window = figures.window as [string, string] | undefined;
+        if (!window) return notYet('a load test run with the reservation', 'none yet');
+        const fn = appFunction(ctx).name;
+        const limit = (ctx.allFigures()['concurrency-reserve']?.reserved as number | undefined) ?? WORKSHOP_RESERVATION;
+        let peak: number | undefined;
+        let source = 'CloudWatch';
+        try {
+          peak = await cloudWatchPeak(ctx, fn, new Date(window[0]), new Date(window[1]), signal);
+        } catch (err) {
+          if (ctx.target === 'aws') throw err;
+        }
+        const local = figures.localPeak as number | undefined;
+        if (peak === undefined && local !== undefined) {
+          peak = local;
+          source = 'the local cloud (CloudWatch had no data point)';
+        }
+        if (peak === undefined) return notYet('a ConcurrentExecutions data point', 'none yet (CloudWatch publishes every minute)');
+        ctx.figure('peakConcurrency', peak);
+        if (local !== undefined) ctx.figure('localPeak', local);
+        return peak <= limit ? passed(`peak ${peak} of ${limit}, from ${source}${local !== undefined && source === 'CloudWatch' ? `; the local cloud counted ${local}` : ''}`) : notYet(`at most ${limit}`, `${peak}`);
+      }),
+  },
+];
+
+export const throttledStep: Step = {
+  id: 'concurrency-throttled',
+  chapter: concurrencyChapter,
+  title: 'the same load test, now throttled',
+  explain: [
+    `The same 50 connections now meet a limit of ${WORKSHOP_RESERVATION}. Lambda refuses each invocation beyond it with 429 TooManyRequestsException (Reason ReservedFunctionConcurrentInvocationLimitExceeded), and API Gateway turns that into a 5xx for the caller.`,
+    'The workshop recorded 502 for those. Today AWS documents 500 for an invocation Lambda refuses and 502 for a function that fails; the local cloud answers 500 (`emulator --throttle-status 502` shows the workshop\'s figures).',
+  ],
+  goal: 'answers split between 200 and throttled 5xx; never more than 25 at once',
+  action: { kind: 'run', label: 'run the load test again' },
+  notes: ['Throttled requests are cheap for Lambda and expensive for the caller: a client that retries at once makes it worse. Clients should back off, or the front door should queue.'],
+  staticChecks: [],
+  liveChecks: throttledChecks,
+  settleMs: 90_000,
+  hints: [
+    'Press x to run the load test. If every answer is 200, the reservation is gone: check the previous step.',
+    'The peak comes from CloudWatch, which publishes Lambda metrics every minute: a fresh run can take a minute to show.',
+  ],
+  docs: DOCS,
+  solve: { show: async (ctx) => ({ command: heyCommand(ctx, loadSize(ctx, 'throttled')) }), apply: (ctx) => loadAndKeep(ctx, 'throttled', `answers per second (reserved ${WORKSHOP_RESERVATION})`) },
+};
+
+export const restoreStep: Step = {
+  id: 'concurrency-restore',
+  chapter: concurrencyChapter,
+  title: 'give the reservation back',
+  explain: ['A reservation is taken from the whole account even while the function sleeps. Give it back, so the function uses the shared pool again.'],
+  goal: 'the function has no reserved concurrency',
+  action: { kind: 'command', command: (ctx) => ctx.aws(`lambda delete-function-concurrency --function-name ${functionName(ctx)}`) },
+  staticChecks: [],
+  liveChecks: [
+    {
+      name: 'the function has no reserved concurrency',
+      aws: (ctx) => ctx.aws(`lambda get-function-concurrency --function-name ${functionName(ctx)}`),
+      run: (ctx, signal) =>
+        whenDeployed(async () => {
+          const r = await reservedConcurrency(ctx, appFunction(ctx).name, signal);
+          return r === null ? passed('none reserved: the account pool is shared again') : notYet('no reservation', `${r} reserved`, r === 0 ? 'a reservation of 0 stops the function altogether; delete the reservation instead.' : undefined);
+        }),
+    },
+  ],
+  hints: ['delete-function-concurrency removes it; put-function-concurrency with 0 would stop the function instead.'],
+  docs: DOCS,
+  solve: commandSolve(
+    (ctx) => ctx.aws(`lambda delete-function-concurrency --function-name ${functionName(ctx)}`),
+    async (ctx) => {
+      await ctx.clients.lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: appFunction(ctx).name }), { abortSignal: ctx.signal });
+    },
+  ),
+};
+
+export const concurrencySteps: Step[] = [baselineStep, reserveStep, throttledStep, restoreStep];

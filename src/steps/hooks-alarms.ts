@@ -1,0 +1,258 @@
+/**
+ * Chapter 4.1.3 · hooks and alarms: three releases, three ways CodeDeploy refuses them.
+ *   1. a PreTraffic hook that reports Failed stops the deployment before any traffic moves;
+ *   2. with a good hook and an Errors alarm, forcing the alarm (set-alarm-state) mid-shift rolls back;
+ *   3. a version that throws is rolled back by its Errors alarm alone, from real metrics.
+ * Each is checked by the deployment's status and error code, and by where the alias points.
+ */
+import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
+import { GetAliasCommand } from '@aws-sdk/client-lambda';
+import { notYet, passed, type CheckOutcome, type LiveCheck } from '../lab/check.js';
+import type { LabContext } from '../lab/context.js';
+import type { Step } from '../lab/step.js';
+import { APP_ALIAS, appFunction, functionName, whenDeployed } from './shared/app.js';
+import { alarmsInAlarm, describeAlarm, errorsAlarmName, forceAlarm, setAlarmCommand } from './shared/alarms.js';
+import { deploymentGroup, deployments, groupNames, lambdaTarget } from './shared/codedeploy.js';
+import { followDeployment } from './shared/deployment-view.js';
+import { editSolve } from './shared/solve.js';
+import { hooksPrefixed, knownDeploymentType, templateParses, timeoutAbove3 } from './shared/template-checks.js';
+
+export const hooksChapter = { id: 'hooks-alarms', title: 'Hooks and alarms', section: '4.1.3' };
+
+const DOCS = [
+  { title: 'AppSpec hooks for Lambda deployments', url: 'https://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file-structure-hooks.html#appspec-hooks-lambda' },
+  { title: 'PutLifecycleEventHookExecutionStatus', url: 'https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_PutLifecycleEventHookExecutionStatus.html' },
+  { title: 'CodeDeploy and CloudWatch alarms', url: 'https://docs.aws.amazon.com/codedeploy/latest/userguide/monitoring-create-alarms.html' },
+  { title: 'set-alarm-state', url: 'https://docs.aws.amazon.com/cli/latest/reference/cloudwatch/set-alarm-state.html' },
+];
+
+/** the newest deployment the learner started (not a rollback CodeDeploy made) */
+async function lastRelease(ctx: LabContext, signal: AbortSignal): Promise<{ release?: DeploymentInfo; all: DeploymentInfo[] }> {
+  const all = await deployments(ctx, deploymentGroup(ctx), signal, 10);
+  return { release: all.find((d) => d.creator !== 'codeDeployRollback'), all };
+}
+
+const listCommand = (ctx: LabContext) => {
+  const g = groupNames(ctx);
+  return ctx.aws(`deploy list-deployments --application-name ${g.application} --deployment-group-name ${g.group}`);
+};
+
+/** the release ended `status` with `code`; a helpful word when it is still running or ended otherwise */
+function releaseEnded(name: string, status: 'Failed' | 'Stopped', code: string, hintFor: (d: DeploymentInfo) => string | undefined): LiveCheck {
+  return {
+    name,
+    aws: listCommand,
+    timeoutMs: 20_000,
+    run: (ctx, signal) =>
+      whenDeployed(async (): Promise<CheckOutcome> => {
+        const { release } = await lastRelease(ctx, signal);
+        if (!release) return notYet(`a deployment that ended ${status} (${code})`, 'no deployment yet');
+        const found = `${release.deploymentId} ${release.status}${release.errorInformation?.code ? ` (${release.errorInformation.code})` : ''}`;
+        if (release.status === status && release.errorInformation?.code === code) {
+          ctx.figure('deploymentId', release.deploymentId ?? null);
+          ctx.figure('errorCode', code);
+          return passed(found);
+        }
+        return notYet(`${status} with ${code}`, found, hintFor(release));
+      }),
+  };
+}
+
+/** the alias serves the last good version alone: the bad release never kept any traffic */
+const aliasBackOnGood: LiveCheck = {
+  name: `the alias "${APP_ALIAS}" is back on the last good version, with no traffic elsewhere`,
+  aws: (ctx) => ctx.aws(`lambda get-alias --function-name ${functionName(ctx)} --name ${APP_ALIAS}`),
+  run: (ctx, signal) =>
+    whenDeployed(async () => {
+      const { release } = await lastRelease(ctx, signal);
+      if (!release?.deploymentId) return notYet('a release that was refused', 'no deployment yet');
+      const target = await lambdaTarget(ctx, release.deploymentId, signal);
+      const good = target?.lambdaFunctionInfo?.currentVersion;
+      const bad = target?.lambdaFunctionInfo?.targetVersion;
+      const alias = await ctx.clients.lambda.send(new GetAliasCommand({ FunctionName: appFunction(ctx).name, Name: APP_ALIAS }), { abortSignal: signal });
+      const extra = alias.RoutingConfig?.AdditionalVersionWeights ?? {};
+      const found = `version ${alias.FunctionVersion}${Object.keys(extra).length ? ` plus ${JSON.stringify(extra)}` : ''}`;
+      if (alias.FunctionVersion === good && !Object.keys(extra).length) return passed(`${found} (not ${bad})`);
+      return notYet(`version ${good ?? '?'} alone`, found, release.status === 'InProgress' ? 'the deployment is still running' : undefined);
+    }),
+};
+
+const stuckInBeforeAllowTraffic: Step['hints'][number] = {
+  fromState: async (ctx, signal) => {
+    const { release } = await lastRelease(ctx, signal);
+    if (!release?.deploymentId) return undefined;
+    if (release.errorInformation?.code === 'IAM_ROLE_PERMISSIONS') return `CodeDeploy was not allowed to invoke the hook: its role only allows functions named CodeDeployHook_*. Rename the hook function.`;
+    if (release.status !== 'InProgress') return undefined;
+    const target = await lambdaTarget(ctx, release.deploymentId, signal);
+    const before = target?.lifecycleEvents?.find((e) => e.lifecycleEventName === 'BeforeAllowTraffic');
+    if (before?.status === 'InProgress') {
+      return `deployment ${release.deploymentId} has waited in BeforeAllowTraffic since ${before.startTime?.toISOString() ?? '?'}: does your hook call PutLifecycleEventHookExecutionStatus with the DeploymentId and LifecycleEventHookExecutionId it was given? A hook that never reports holds the deployment until CodeDeploy gives up (an hour on AWS).`;
+    }
+    return undefined;
+  },
+};
+
+export const failingHookStep: Step = {
+  id: 'hooks-failing',
+  chapter: hooksChapter,
+  title: 'a PreTraffic hook that says no',
+  explain: [
+    'A PreTraffic hook is a Lambda function CodeDeploy invokes before any traffic moves to the new version. It tests the version and reports Succeeded or Failed with PutLifecycleEventHookExecutionStatus; on Failed, CodeDeploy stops, and users never meet the new version.',
+    'Add a hook function named CodeDeployHook_preTrafficHook (the role SAM gives CodeDeploy may only invoke functions named CodeDeployHook_*) that reports Failed, reference it under DeploymentPreference: Hooks: PreTraffic, and release version 3 of src/app.mjs. "show me" prints all of it.',
+  ],
+  goal: 'the deployment Failed with HOOK_EXECUTION_FAILURE; the alias still on the last good version',
+  action: { kind: 'edit', file: 'template.yaml' },
+  notes: ['A hook is the cheapest safety net: it runs before a single user is affected. Teams use it for smoke tests of the new version through its own qualifier.'],
+  staticChecks: [templateParses, knownDeploymentType, timeoutAbove3, hooksPrefixed],
+  liveChecks: [
+    releaseEnded('the release was refused by the hook: Failed with HOOK_EXECUTION_FAILURE', 'Failed', 'HOOK_EXECUTION_FAILURE', (d) =>
+      d.status === 'Succeeded' ? 'it succeeded: does your hook report Failed (HOOK_STATUS)? Is it under DeploymentPreference: Hooks: PreTraffic?' : undefined,
+    ),
+    aliasBackOnGood,
+  ],
+  endChecks: [],
+  settleMs: 60_000,
+  hints: [stuckInBeforeAllowTraffic, 'Three changes: the hook function (a new resource), Hooks: PreTraffic: !Ref PreTrafficHook under DeploymentPreference, and a new version of src/app.mjs (only a new version starts a deployment).', 'The hook gets {DeploymentId, LifecycleEventHookExecutionId} and must pass both back with its status.'],
+  docs: DOCS,
+  solve: editSolve('hooks-failing'),
+  async follow(ctx) {
+    const d = await followDeployment(ctx, { since: ctx.lastDeployAt, sample: true, appearWithinMs: 20_000 });
+    if (d) {
+      ctx.figure('deploymentId', d.deploymentId);
+      ctx.figure('status', d.status);
+      ctx.figure('weightsSeen', d.weightsSeen);
+    }
+  },
+};
+
+export const alarmRollbackStep: Step = {
+  id: 'hooks-alarm',
+  chapter: hooksChapter,
+  title: 'an alarm mid-shift rolls back',
+  explain: [
+    'Now let the hook report Succeeded and give the deployment an alarm: AliasErrorMetricGreaterThanZeroAlarm watches the Errors of the function behind "live". CodeDeploy polls the alarms of the group during the shift; one in ALARM stops the deployment and rolls the alias back.',
+    `Deploy, and while the live view shows traffic moving, force the alarm from another terminal: ${'`aws cloudwatch set-alarm-state … --state-value ALARM`'} (printed below once the alarm exists).`,
+  ],
+  goal: 'the deployment Stopped with ALARM_ACTIVE and was rolled back; the alias on the last good version',
+  action: { kind: 'edit', file: 'template.yaml' },
+  notes: ['On AWS, set-alarm-state lasts only until the alarm is next evaluated (about a minute): it is a test of the wiring, not of the alarm.'],
+  staticChecks: [templateParses, knownDeploymentType, timeoutAbove3, hooksPrefixed],
+  liveChecks: [
+    releaseEnded('the release was stopped by the alarm: Stopped with ALARM_ACTIVE', 'Stopped', 'ALARM_ACTIVE', (d) =>
+      d.status === 'Succeeded' ? 'it went through: force the alarm while the shift is in progress (weights between 0 and 100 %).' : d.status === 'Failed' ? 'the hook still reports Failed: set HOOK_STATUS to Succeeded.' : undefined,
+    ),
+    {
+      name: 'CodeDeploy rolled back with a deployment of its own',
+      aws: listCommand,
+      run: (ctx, signal) =>
+        whenDeployed(async () => {
+          const { release, all } = await lastRelease(ctx, signal);
+          const rollbackId = release?.rollbackInfo?.rollbackDeploymentId;
+          const rollback = all.find((d) => d.deploymentId === rollbackId);
+          if (rollback?.status === 'Succeeded') {
+            ctx.figure('rollbackDeploymentId', rollbackId ?? null);
+            return passed(`${rollbackId} (${rollback.creator}) Succeeded`);
+          }
+          return notYet('a rollback deployment that Succeeded', rollbackId ? `${rollbackId} ${rollback?.status ?? '?'}` : 'none');
+        }),
+    },
+    aliasBackOnGood,
+  ],
+  endChecks: [],
+  settleMs: 60_000,
+  hints: [
+    {
+      fromState: async (ctx, signal) => {
+        const { release } = await lastRelease(ctx, signal);
+        if (release?.status === 'InProgress') return `deployment ${release.deploymentId} is shifting now: run ${setAlarmCommand(ctx)}`;
+        return undefined;
+      },
+    },
+    'Two edits in template.yaml: HOOK_STATUS: Succeeded, and Alarms: [!Ref AliasErrorMetricGreaterThanZeroAlarm] under DeploymentPreference, with the alarm resource itself.',
+    'The shift takes about a minute here; run set-alarm-state while the view shows both versions with traffic.',
+  ],
+  docs: DOCS,
+  solve: editSolve('hooks-alarm'),
+  async follow(ctx) {
+    const alarm = errorsAlarmName(ctx);
+    if (alarm && !ctx.ci) {
+      ctx.io.say('While traffic is moving, force the alarm from another terminal:');
+      ctx.io.command(setAlarmCommand(ctx, alarm));
+    }
+    let forced = false;
+    const d = await followDeployment(ctx, {
+      since: ctx.lastDeployAt,
+      sample: true,
+      appearWithinMs: 20_000,
+      // --ci (and "do it for me") force the alarm once traffic has started to move
+      onPoll: async (_info, weight) => {
+        if (forced || !alarm || weight <= 0 || weight >= 1 || !ctx.assisting) return;
+        forced = true;
+        ctx.io.command(setAlarmCommand(ctx, alarm));
+        await forceAlarm(ctx, alarm);
+      },
+    });
+    if (d) {
+      ctx.figure('status', d.status);
+      ctx.figure('weightsSeen', d.weightsSeen);
+      ctx.figure('errorCode', d.errorCode ?? null);
+    }
+  },
+};
+
+export const errorsRollbackStep: Step = {
+  id: 'hooks-errors',
+  chapter: hooksChapter,
+  title: 'a version that throws rolls itself back',
+  explain: [
+    'The last release is a bad one: version 4 of src/app.mjs throws on every request. Nobody forces anything this time: the share of traffic it gets fails, Lambda counts Errors, the alarm goes to ALARM from those real metrics, and CodeDeploy rolls back.',
+    'Replace src/app.mjs with version 4 ("show me" prints it) and deploy. The live view sends requests through the API so the new version meets real traffic.',
+  ],
+  goal: 'the deployment Stopped with ALARM_ACTIVE, the alarm raised by the Errors metric; the alias on the last good version',
+  action: { kind: 'edit', file: 'src/app.mjs' },
+  notes: ['This is the point of the whole chapter: a bad release that undoes itself, with a handful of users affected instead of all of them.'],
+  staticChecks: [templateParses, timeoutAbove3],
+  liveChecks: [
+    releaseEnded('the bad release was stopped: Stopped with ALARM_ACTIVE', 'Stopped', 'ALARM_ACTIVE', (d) => (d.status === 'Succeeded' ? 'it went through: did the new version get traffic while it shifted, and does it throw?' : undefined)),
+    {
+      name: 'the alarm was raised by the Errors metric, not by hand',
+      aws: (ctx) => ctx.aws(`cloudwatch describe-alarm-history --alarm-name ${errorsAlarmName(ctx) ?? 'ALARM_NAME'} --history-item-type StateUpdate`),
+      run: (ctx, signal) =>
+        whenDeployed(async () => {
+          const name = errorsAlarmName(ctx);
+          if (!name) return notYet('the Errors alarm deployed', 'no alarm in the deployment');
+          const a = await describeAlarm(ctx, name, signal);
+          const reason = a?.StateReason ?? '';
+          if (/^Threshold Crossed/.test(reason)) return passed(`${a?.StateValue}: ${reason.slice(0, 120)}`);
+          return notYet('a state reason "Threshold Crossed: …"', reason || 'none');
+        }),
+    },
+    aliasBackOnGood,
+  ],
+  endChecks: [],
+  settleMs: 90_000,
+  hints: [
+    {
+      fromState: async (ctx, signal) => {
+        const inAlarm = await alarmsInAlarm(ctx, signal);
+        if (!inAlarm.length) return undefined;
+        return `${inAlarm.map((a) => a.AlarmName).join(', ')} is already in ALARM: a new deployment would stop at once (CodeDeploy checks the alarms before it starts). It returns to OK at its next evaluation; wait for it, then deploy.`;
+      },
+    },
+    'Only src/app.mjs changes: version 4 throws an Error in the handler.',
+    'The alarm needs errors while the new version has traffic; the live view sends requests for you.',
+  ],
+  docs: DOCS,
+  solve: editSolve('hooks-errors'),
+  async follow(ctx) {
+    const d = await followDeployment(ctx, { since: ctx.lastDeployAt, sample: true, appearWithinMs: 20_000 });
+    if (d) {
+      ctx.figure('status', d.status);
+      ctx.figure('weightsSeen', d.weightsSeen);
+      ctx.figure('errorCode', d.errorCode ?? null);
+      ctx.figure('failedAnswers', d.failedAnswers);
+    }
+  },
+};
+
+export const hooksSteps: Step[] = [failingHookStep, alarmRollbackStep, errorsRollbackStep];

@@ -1,0 +1,79 @@
+/**
+ * CodeDeploy as the steps read it: the deployment group SAM made for the app's function (found in
+ * the deployment's physical ids, as CloudFormation names them), its deployments newest first, and
+ * the Lambda target of a deployment (lifecycle events, versions, the target version's weight).
+ */
+import {
+  BatchGetDeploymentsCommand,
+  BatchGetDeploymentTargetsCommand,
+  ListDeploymentsCommand,
+  ListDeploymentTargetsCommand,
+  type DeploymentInfo,
+  type LambdaTarget,
+} from '@aws-sdk/client-codedeploy';
+import type { LabContext } from '../../lab/context.js';
+import { APP_FUNCTION, deployment, NotDeployed } from './app.js';
+
+/** SAM's logical ids (codedeploy-cloudwatch-sam.md A.1) */
+export const APPLICATION_LOGICAL_ID = 'ServerlessDeploymentApplication';
+export const groupLogicalId = (fn: string) => `${fn}DeploymentGroup`;
+
+export interface GroupRef {
+  application: string;
+  group: string;
+}
+
+/** the app function's deployment group; NotDeployed when the template has no DeploymentPreference deployed */
+export function deploymentGroup(ctx: LabContext): GroupRef {
+  const rec = deployment(ctx) as ReturnType<typeof deployment> & { codeDeployApplication?: string };
+  const ids = rec.physicalIds;
+  const fn = rec.functions.find((f) => f.logicalId === APP_FUNCTION) as { deploymentGroupName?: string } | undefined;
+  const application = ids[APPLICATION_LOGICAL_ID] ?? rec.codeDeployApplication;
+  const group = ids[groupLogicalId(APP_FUNCTION)] ?? fn?.deploymentGroupName;
+  if (!application || !group) throw new NotDeployed('no CodeDeploy deployment group: DeploymentPreference is not deployed yet');
+  // CloudFormation's physical id of a deployment group is its name
+  return { application, group: group.includes('/') ? group.split('/').pop()! : group };
+}
+
+export function groupNames(ctx: LabContext): GroupRef {
+  try {
+    return deploymentGroup(ctx);
+  } catch {
+    return { application: 'APPLICATION', group: 'DEPLOYMENT_GROUP' };
+  }
+}
+
+/** the group's deployments, newest first (at most `max`) */
+export async function deployments(ctx: LabContext, ref: GroupRef, signal?: AbortSignal, max = 25): Promise<DeploymentInfo[]> {
+  const ids: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await ctx.clients.codeDeploy.send(new ListDeploymentsCommand({ applicationName: ref.application, deploymentGroupName: ref.group, nextToken }), { abortSignal: signal });
+    ids.push(...(page.deployments ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken && ids.length < 500);
+  const infos: DeploymentInfo[] = [];
+  // BatchGetDeployments takes at most 25 ids
+  for (let i = 0; i < ids.length; i += 25) {
+    const r = await ctx.clients.codeDeploy.send(new BatchGetDeploymentsCommand({ deploymentIds: ids.slice(i, i + 25) }), { abortSignal: signal });
+    infos.push(...(r.deploymentsInfo ?? []));
+  }
+  return infos.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0)).slice(0, max);
+}
+
+/** the one Lambda target of a deployment; undefined before CodeDeploy lists it */
+export async function lambdaTarget(ctx: LabContext, deploymentId: string, signal?: AbortSignal): Promise<LambdaTarget | undefined> {
+  const list = await ctx.clients.codeDeploy.send(new ListDeploymentTargetsCommand({ deploymentId }), { abortSignal: signal });
+  const ids = list.targetIds ?? [];
+  if (!ids.length) return undefined;
+  const got = await ctx.clients.codeDeploy.send(new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds: ids.slice(0, 25) }), { abortSignal: signal });
+  return got.deploymentTargets?.find((t) => t.lambdaTarget)?.lambdaTarget;
+}
+
+export const TERMINAL = new Set(['Succeeded', 'Failed', 'Stopped']);
+
+/** `CodeDeployDefault.LambdaLinear10PercentEvery1Minute` → its shift interval in minutes (undefined for AllAtOnce) */
+export function shiftIntervalMinutes(config: string | undefined): number | undefined {
+  const m = /(?:Linear10PercentEvery|Canary10Percent)(\d+)Minutes?$/.exec(config ?? '');
+  return m ? Number(m[1]) : undefined;
+}

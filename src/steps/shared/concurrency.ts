@@ -1,0 +1,118 @@
+/**
+ * Reads of a function's concurrency: the reservation (GetFunctionConcurrency), the account's
+ * limits (GetAccountSettings), the peak of concurrent executions from CloudWatch's
+ * ConcurrentExecutions (Maximum), and on the local target the cloud's own live count at
+ * GET /_lab/lambda/concurrency, as a cross-check.
+ */
+import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
+import { GetAccountSettingsCommand, GetFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
+import type { LabContext } from '../../lab/context.js';
+
+/** the workshop reserves 25 */
+export const WORKSHOP_RESERVATION = 25;
+/** Lambda keeps at least this many executions unreserved for the account (GetAccountSettings) */
+export const MIN_UNRESERVED = 100;
+
+export async function reservedConcurrency(ctx: LabContext, fn: string, signal?: AbortSignal): Promise<number | null> {
+  const r = await ctx.clients.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: fn }), { abortSignal: signal });
+  return r.ReservedConcurrentExecutions ?? null;
+}
+
+export interface Reservation {
+  /** what this lab reserves: 25, or less when the account cannot spare 25 */
+  amount: number;
+  accountLimit: number;
+  unreserved: number;
+  /** why it is not 25 */
+  adapted?: string;
+}
+
+/**
+ * The amount to reserve. New AWS accounts can have a concurrency quota as low as 10, so that
+ * reserving 25 while keeping 100 unreserved is impossible; the step then says so and reserves
+ * what the account allows (at least 1), or cannot go on.
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html
+ */
+export async function planReservation(ctx: LabContext, fn: string, signal?: AbortSignal): Promise<Reservation> {
+  const s = await ctx.clients.lambda.send(new GetAccountSettingsCommand({}), { abortSignal: signal });
+  const accountLimit = s.AccountLimit?.ConcurrentExecutions ?? 1000;
+  let unreserved = s.AccountLimit?.UnreservedConcurrentExecutions ?? accountLimit;
+  // a reservation this function already holds is given back before a new one
+  const mine = await reservedConcurrency(ctx, fn, signal).catch(() => null);
+  if (mine !== null) unreserved += mine;
+  const room = unreserved - MIN_UNRESERVED;
+  if (room >= WORKSHOP_RESERVATION) return { amount: WORKSHOP_RESERVATION, accountLimit, unreserved };
+  const amount = Math.max(0, Math.min(WORKSHOP_RESERVATION, room));
+  return {
+    amount,
+    accountLimit,
+    unreserved,
+    adapted: `the account allows ${accountLimit} concurrent executions with ${unreserved} unreserved, and Lambda keeps ${MIN_UNRESERVED} unreserved: ${amount > 0 ? `the lab reserves ${amount} instead of ${WORKSHOP_RESERVATION}` : 'nothing can be reserved (ask AWS Support for a higher "Concurrent executions" quota)'}`,
+  };
+}
+
+export interface LocalConcurrency {
+  inFlight: number;
+  peak: number;
+  reserved: number | null;
+  /** the function's limit: its reservation, else the unreserved pool */
+  limit: number | null;
+}
+
+/** the local cloud's own count (GET /_lab/lambda/concurrency); undefined on aws */
+export async function readLocalConcurrency(ctx: LabContext, fn: string): Promise<LocalConcurrency | undefined> {
+  if (!ctx.endpoint) return undefined;
+  const res = await fetch(`${ctx.endpoint}/_lab/lambda/concurrency`, { signal: AbortSignal.timeout(2000) });
+  if (!res.ok) return undefined;
+  const body = (await res.json()) as { unreservedLimit?: number; functions?: { functionName: string; inFlight: number; peak: number; reservedConcurrentExecutions: number | null }[] };
+  const f = body.functions?.find((x) => x.functionName === fn);
+  if (!f) return undefined;
+  return { inFlight: f.inFlight, peak: f.peak, reserved: f.reservedConcurrentExecutions, limit: f.reservedConcurrentExecutions ?? body.unreservedLimit ?? null };
+}
+
+/**
+ * The most executions at once in [from, to], from CloudWatch's AWS/Lambda ConcurrentExecutions
+ * with the Maximum statistic, per function. Lambda sends metrics at 1-minute granularity
+ * (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html); undefined when
+ * CloudWatch has no data point yet.
+ */
+export async function cloudWatchPeak(ctx: LabContext, fn: string, from: Date, to: Date, signal?: AbortSignal): Promise<number | undefined> {
+  const start = new Date(Math.floor(from.getTime() / 60_000) * 60_000);
+  const end = new Date(Math.ceil((to.getTime() + 1) / 60_000) * 60_000);
+  const r = await ctx.clients.cloudWatch.send(
+    new GetMetricStatisticsCommand({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'ConcurrentExecutions',
+      Dimensions: [{ Name: 'FunctionName', Value: fn }],
+      StartTime: start,
+      EndTime: end,
+      Period: 60,
+      Statistics: ['Maximum'],
+    }),
+    { abortSignal: signal },
+  );
+  const points = (r.Datapoints ?? []).map((d) => d.Maximum ?? 0);
+  return points.length ? Math.max(...points) : undefined;
+}
+
+export function cloudWatchPeakCommand(ctx: LabContext, fn: string): string {
+  return ctx.aws(`cloudwatch get-metric-statistics --namespace AWS/Lambda --metric-name ConcurrentExecutions --dimensions Name=FunctionName,Value=${fn} --statistics Maximum --period 60 --start-time <start> --end-time <end>`);
+}
+
+/**
+ * The cloud's time: metric timestamps are in it. The local cloud's clock runs --speed times faster
+ * than the wall clock and says where it is at GET /_lab/clock; on AWS it is the wall clock.
+ */
+export async function cloudNow(ctx: LabContext): Promise<Date> {
+  if (!ctx.endpoint) return new Date();
+  try {
+    const res = await fetch(`${ctx.endpoint}/_lab/clock`, { signal: AbortSignal.timeout(2000) });
+    if (res.ok) {
+      const body = (await res.json()) as { epochMillis?: number };
+      if (typeof body.epochMillis === 'number') return new Date(body.epochMillis);
+    }
+  } catch {
+    // an older local cloud without the clock path: its clock is the wall clock
+  }
+  return new Date();
+}

@@ -1,0 +1,167 @@
+/**
+ * The live deployment view: while CodeDeploy shifts the alias, the status and lifecycle event, a
+ * bar per version with its weight, the time to the next shift, and a sample of live requests
+ * through the API counted by the version that answered. The same on both targets. Ctrl-C stops
+ * the view, not the deployment, and says how to look again.
+ */
+import { GetDeploymentCommand, type DeploymentInfo } from '@aws-sdk/client-codedeploy';
+import { GetAliasCommand } from '@aws-sdk/client-lambda';
+import { InterruptedError } from '../../errors.js';
+import { bar } from '../../io/format.js';
+import type { LabContext } from '../../lab/context.js';
+import { APP_ALIAS, appFunction, askApp } from './app.js';
+import { deploymentGroup, deployments, lambdaTarget, shiftIntervalMinutes, TERMINAL } from './codedeploy.js';
+
+export interface FollowedDeployment {
+  deploymentId: string;
+  status: string;
+  config?: string;
+  errorCode?: string;
+  errorMessage?: string;
+  /** the target version's weights seen, in order, as percentages */
+  weightsSeen: number[];
+  /** answers of the sampled requests per Lambda version ("2": 14) */
+  answersByVersion: Record<string, number>;
+  /** sampled answers that were not 200, by status */
+  failedAnswers: Record<string, number>;
+  durationMs: number;
+  rollbackDeploymentId?: string;
+}
+
+export interface FollowOptions {
+  /** only a deployment created at or after this time (the deploy that started it) */
+  since?: Date;
+  /** give up waiting for a deployment to appear after this long (ms) */
+  appearWithinMs?: number;
+  /** send sample requests through the API while shifting */
+  sample?: boolean;
+  /** stop following at this point in time regardless (ms from now); default: until it ends */
+  maxMs?: number;
+  /** called on every poll, e.g. to force an alarm mid-shift; return true to stop sampling */
+  onPoll?(d: DeploymentInfo, targetWeight: number): Promise<void> | void;
+}
+
+const POLL_MS = 400;
+
+export async function findDeployment(ctx: LabContext, since: Date | undefined, appearWithinMs: number): Promise<DeploymentInfo | undefined> {
+  // the deployer names the deployment it started; else the group's newest one since the deploy
+  const fn = appFunction(ctx).name;
+  const started = ctx.lastDeployments?.find((d) => d.functionName === fn);
+  if (started) {
+    const r = await ctx.clients.codeDeploy.send(new GetDeploymentCommand({ deploymentId: started.deploymentId }), { abortSignal: ctx.signal });
+    if (r.deploymentInfo) return r.deploymentInfo;
+  }
+  if (ctx.lastDeployments && !started) return undefined;
+  const ref = deploymentGroup(ctx);
+  const deadline = performance.now() + appearWithinMs;
+  for (;;) {
+    const [latest] = await deployments(ctx, ref, ctx.signal, 1);
+    if (latest && (!since || (latest.createTime?.getTime() ?? 0) >= since.getTime() - 2000)) return latest;
+    if (performance.now() >= deadline) return undefined;
+    await pause(POLL_MS, ctx.signal);
+  }
+}
+
+export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}): Promise<FollowedDeployment | undefined> {
+  const io = ctx.io;
+  const found = await findDeployment(ctx, opts.since, opts.appearWithinMs ?? 15_000);
+  if (!found?.deploymentId) {
+    io.say('no CodeDeploy deployment started (the alias already pointed at this version, or DeploymentPreference is not deployed)');
+    return undefined;
+  }
+  const id = found.deploymentId;
+  const fn = appFunction(ctx).name;
+  const interval = shiftIntervalMinutes(found.deploymentConfigName);
+  io.say(`following deployment ${id} (${found.deploymentConfigName ?? 'unknown configuration'})${ctx.target === 'local' && ctx.speed !== 1 ? `, the cloud's timers ${ctx.speed}x faster` : ''}`);
+  io.say(`look yourself: ${ctx.aws(`deploy get-deployment --deployment-id ${id}`)}`);
+  const live = io.live(`deployment ${id}`, 3000);
+  const started = performance.now();
+  const weights: number[] = [];
+  const answers: Record<string, number> = {};
+  const failed: Record<string, number> = {};
+  let lastWeight = -1;
+  let lastShiftAt = performance.now();
+  let info: DeploymentInfo = found;
+  let inFlight = 0;
+  const sample = () => {
+    if (!opts.sample || inFlight >= 4) return;
+    inFlight++;
+    askApp(ctx, AbortSignal.any([ctx.signal, AbortSignal.timeout(15_000)]))
+      .then((a) => {
+        if (a.status === 200) answers[a.functionVersion ?? '?'] = (answers[a.functionVersion ?? '?'] ?? 0) + 1;
+        else failed[a.status] = (failed[a.status] ?? 0) + 1;
+      })
+      .catch(() => undefined)
+      .finally(() => inFlight--);
+  };
+  try {
+    for (;;) {
+      const d = await ctx.clients.codeDeploy.send(new GetDeploymentCommand({ deploymentId: id }), { abortSignal: ctx.signal });
+      info = d.deploymentInfo ?? info;
+      const target = await lambdaTarget(ctx, id, ctx.signal).catch(() => undefined);
+      const alias = await ctx.clients.lambda.send(new GetAliasCommand({ FunctionName: fn, Name: APP_ALIAS }), { abortSignal: ctx.signal });
+      const from = target?.lambdaFunctionInfo?.currentVersion ?? alias.FunctionVersion ?? '?';
+      const to = target?.lambdaFunctionInfo?.targetVersion ?? '?';
+      const extra = alias.RoutingConfig?.AdditionalVersionWeights ?? {};
+      // the alias is the truth for traffic: FunctionVersion plus AdditionalVersionWeights (fractions)
+      const toWeight = alias.FunctionVersion === to ? 1 : (extra[to] ?? 0);
+      const pct = Math.round(toWeight * 100);
+      if (pct !== lastWeight) {
+        if (lastWeight >= 0) lastShiftAt = performance.now();
+        lastWeight = pct;
+        weights.push(pct);
+      }
+      sample();
+      await opts.onPoll?.(info, toWeight);
+      const event = target?.lifecycleEvents?.find((e) => e.status === 'InProgress')?.lifecycleEventName ?? target?.lifecycleEvents?.filter((e) => e.status === 'Succeeded').at(-1)?.lifecycleEventName;
+      const next = interval && info.status === 'InProgress' && pct > 0 && pct < 100 ? Math.max(0, (interval * 60_000) / ctx.speed - (performance.now() - lastShiftAt)) : undefined;
+      const width = Math.max(10, Math.min(40, io.width - 30));
+      live.update([
+        `${info.status ?? '?'}${event ? ` · ${event}` : ''} · ${info.deploymentConfigName ?? ''}`,
+        `version ${from.padEnd(3)} ${bar(1 - toWeight, width)} ${String(100 - pct).padStart(3)} %`,
+        `version ${to.padEnd(3)} ${bar(toWeight, width)} ${String(pct).padStart(3)} %`,
+        `${next !== undefined ? `next shift in ~${Math.ceil(next / 1000)} s · ` : ''}answers ${Object.entries(answers).map(([v, n]) => `v${v}: ${n}`).join(', ') || '—'}${Object.keys(failed).length ? ` · failed ${Object.entries(failed).map(([s, n]) => `[${s}] ${n}`).join(', ')}` : ''}`,
+      ]);
+      if (TERMINAL.has(info.status ?? '')) break;
+      if (opts.maxMs !== undefined && performance.now() - started > opts.maxMs) break;
+      await pause(POLL_MS, ctx.signal);
+    }
+  } catch (err) {
+    if (ctx.signal.aborted) {
+      live.done();
+      io.say(`stopped watching; deployment ${id} goes on in the cloud. Look again: ${ctx.aws(`deploy get-deployment --deployment-id ${id}`)} (or serverless-ops-lab status)`);
+      throw new InterruptedError();
+    }
+    throw err;
+  }
+  live.done();
+  const result: FollowedDeployment = {
+    deploymentId: id,
+    status: info.status ?? '?',
+    config: info.deploymentConfigName,
+    errorCode: info.errorInformation?.code,
+    errorMessage: info.errorInformation?.message,
+    weightsSeen: weights,
+    answersByVersion: answers,
+    failedAnswers: failed,
+    durationMs: Math.round(performance.now() - started),
+    rollbackDeploymentId: info.rollbackInfo?.rollbackDeploymentId,
+  };
+  io.say(`deployment ${id}: ${result.status}${result.errorCode ? ` (${result.errorCode}: ${result.errorMessage})` : ''}`);
+  return result;
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,118 @@
+/**
+ * Static checks of the learner's template.yaml: no cloud, run on every save. Each names what it
+ * expects and what it found, with a hint for the usual mistake.
+ */
+import { passed, notYet, type CheckOutcome, type StaticCheck, type WorkspaceFiles } from '../../lab/check.js';
+import { parseTemplate, TemplateError, type SamFunction, type SamTemplate, type TemplateValue } from '../../template/index.js';
+import { APP_FUNCTION } from './app.js';
+
+/** The predefined Lambda deployment configurations, as SAM's Type names them (SAM A.1). */
+export const LAMBDA_DEPLOYMENT_TYPES = [
+  'Canary10Percent5Minutes',
+  'Canary10Percent10Minutes',
+  'Canary10Percent15Minutes',
+  'Canary10Percent30Minutes',
+  'Linear10PercentEvery1Minute',
+  'Linear10PercentEvery2Minutes',
+  'Linear10PercentEvery3Minutes',
+  'Linear10PercentEvery10Minutes',
+  'AllAtOnce',
+] as const;
+
+/** the prefix CodeDeploy's service role allows invoking (AWSCodeDeployRoleForLambda: lambda:InvokeFunction on function:CodeDeployHook_*) */
+export const HOOK_PREFIX = 'CodeDeployHook_';
+
+type Parsed = { template: SamTemplate } | { error: string };
+
+const cache = new WeakMap<WorkspaceFiles, Parsed>();
+
+export function parsedTemplate(files: WorkspaceFiles): Parsed {
+  const hit = cache.get(files);
+  if (hit) return hit;
+  const text = files.read('template.yaml');
+  let result: Parsed;
+  if (text === undefined) result = { error: 'sam-app/template.yaml is missing' };
+  else {
+    try {
+      result = { template: parseTemplate(text, `${files.samApp}/template.yaml`, { region: 'us-east-1', accountId: '000000000000', stackName: 'ServerlessOps-stack' }) };
+    } catch (err) {
+      result = { error: err instanceof TemplateError ? err.message : (err as Error).message };
+    }
+  }
+  cache.set(files, result);
+  return result;
+}
+
+function withFunction(files: WorkspaceFiles, run: (fn: SamFunction, t: SamTemplate) => CheckOutcome): CheckOutcome {
+  const p = parsedTemplate(files);
+  if ('error' in p) return notYet('a template that parses', p.error);
+  const fn = p.template.functions.find((f) => f.logicalId === APP_FUNCTION);
+  if (!fn) return notYet(`the function ${APP_FUNCTION}`, `no such function in template.yaml`, 'the lab follows the function GetInfoFunction; keep its logical id');
+  return run(fn, p.template);
+}
+
+export const templateParses: StaticCheck = {
+  name: 'template.yaml parses',
+  file: 'template.yaml',
+  run: (files) => {
+    const p = parsedTemplate(files);
+    return 'error' in p ? notYet('a valid SAM template', p.error, 'the message names the line and column; YAML indentation is the usual cause') : passed();
+  },
+};
+
+export const timeoutAbove3: StaticCheck = {
+  name: 'the function Timeout is above 3 s',
+  file: 'template.yaml',
+  run: (files) =>
+    withFunction(files, (fn) =>
+      fn.timeout > 3
+        ? passed(`${fn.timeout} s`)
+        : notYet('more than 3 (seconds)', String(fn.timeout), 'version 2 waits 3 s before it answers: with Timeout 3 every call times out and API Gateway answers 502. SAM\'s default is 3; the lab uses 10.'),
+    ),
+};
+
+export const knownDeploymentType: StaticCheck = {
+  name: 'DeploymentPreference has a known Type',
+  file: 'template.yaml',
+  run: (files) =>
+    withFunction(files, (fn) => {
+      const dp = fn.deploymentPreference;
+      if (!dp || !dp.enabled) return notYet('DeploymentPreference with Type: Linear10PercentEvery1Minute', 'no DeploymentPreference', 'uncomment the two lines under AutoPublishAlias, keeping their indentation');
+      if (!(LAMBDA_DEPLOYMENT_TYPES as readonly string[]).includes(dp.type)) {
+        return notYet(`one of ${LAMBDA_DEPLOYMENT_TYPES.join(', ')}`, dp.type, dp.type.startsWith('CodeDeployDefault.') ? 'SAM adds the CodeDeployDefault.Lambda prefix itself: write Linear10PercentEvery1Minute' : undefined);
+      }
+      return passed(dp.type);
+    }),
+};
+
+function refName(v: TemplateValue | undefined): string | undefined {
+  if (v && typeof v === 'object' && !Array.isArray(v) && 'Ref' in v) return String((v as { Ref: unknown }).Ref);
+  return undefined;
+}
+
+export const hooksPrefixed: StaticCheck = {
+  name: `hook functions are named ${HOOK_PREFIX}…`,
+  file: 'template.yaml',
+  run: (files) =>
+    withFunction(files, (fn, t) => {
+      const hooks = fn.deploymentPreference?.hooks ?? {};
+      const refs = [hooks.preTraffic, hooks.postTraffic].filter((h) => h !== undefined);
+      if (!refs.length) return notYet('Hooks: PreTraffic: !Ref <hook function>', 'no hooks in DeploymentPreference');
+      const names: string[] = [];
+      for (const r of refs) {
+        const id = refName(r);
+        const hook = id ? t.functions.find((f) => f.logicalId === id) : undefined;
+        if (!hook) return notYet('a hook that is a function of this template (!Ref)', JSON.stringify(r));
+        const name = typeof hook.functionName === 'string' ? hook.functionName : undefined;
+        if (!name || !name.startsWith(HOOK_PREFIX)) {
+          return notYet(
+            `FunctionName: ${HOOK_PREFIX}…`,
+            name ? `FunctionName: ${name}` : `no FunctionName on ${hook.logicalId}`,
+            `the role SAM creates for CodeDeploy may only invoke functions named ${HOOK_PREFIX}*; any other name fails the deployment with IAM_ROLE_PERMISSIONS. Give the hook FunctionName: ${HOOK_PREFIX}${hook.logicalId}.`,
+          );
+        }
+        names.push(name);
+      }
+      return passed(names.join(', '));
+    }),
+};

@@ -1,0 +1,77 @@
+/**
+ * The last step: re-checks what every step left behind (its end checks, against the cloud, not
+ * the progress file), lists what was done and which steps were done for the learner, the figures
+ * measured, and where to go next.
+ */
+import { notYet, passed, runLiveChecks, type LiveCheck } from '../lab/check.js';
+import type { FigureValue, LabContext } from '../lab/context.js';
+import type { Step } from '../lab/step.js';
+
+export const wrapUpChapter = { id: 'wrap-up', title: 'Wrap-up' };
+
+function show(v: FigureValue): string {
+  if (v === null) return '—';
+  if (Array.isArray(v)) return v.join(', ');
+  if (typeof v === 'object') return Object.entries(v).map(([k, n]) => `[${k}] ${n}`).join(', ');
+  return String(v);
+}
+
+export function wrapUpStep(earlier: readonly Step[]): Step {
+  const endChecks = earlier.flatMap((s) => (s.endChecks ?? []).map((c): LiveCheck => ({ ...c, name: `${s.id}: ${c.name}` })));
+  const summary = (ctx: LabContext) => {
+    const figures = ctx.allFigures();
+    ctx.figure('summarizedAt', new Date().toISOString());
+    const rows = earlier.map((s) => {
+      const p = ctx.stepProgress(s.id);
+      const status = p.status !== 'done' ? 'not done' : p.assisted ? 'done for you' : 'done by you';
+      return [s.id, s.title, status, p.hintsShown ? `${p.hintsShown} hint(s)` : ''];
+    });
+    ctx.io.table(['step', 'what', 'status', 'help'], rows);
+    const own = earlier.filter((s) => ctx.stepProgress(s.id).status === 'done' && !ctx.stepProgress(s.id).assisted).length;
+    ctx.io.say(`${own} of ${earlier.length} steps done by you${own === earlier.length ? ' — every one of them ✓' : ''}`);
+    for (const s of earlier) {
+      const f = Object.entries(figures[s.id] ?? {}).filter(([k]) => k !== 'window');
+      if (f.length) ctx.io.figures(s.id, f.map(([k, v]) => [k, show(v)]));
+    }
+  };
+  return {
+    id: 'wrap-up',
+    chapter: wrapUpChapter,
+    title: 'what you built, and what next',
+    explain: [
+      'Everything you set up is re-checked against the cloud once more, not from the lab\'s memory.',
+      'What you practised is how releases reach users safely: versions and aliases, traffic shifted step by step, hooks that test a version before it gets traffic, alarms that roll it back, and limits that keep one function from starving the rest.',
+    ],
+    goal: "every step's result still holds",
+    action: { kind: 'run', label: 'sum up the lab' },
+    staticChecks: [],
+    readOnly: true,
+    liveChecks: [
+      {
+        name: 'the summary was written',
+        aws: () => 'serverless-ops-lab list',
+        run: async (ctx) => (ctx.allFigures()['wrap-up']?.summarizedAt ? passed() : notYet('the summary', 'not yet: press x')),
+      },
+      ...endChecks,
+    ],
+    hints: ['Press x: the lab re-checks every step and prints the summary.'],
+    docs: [
+      { title: 'Safe deployments with SAM', url: 'https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/automating-updates-to-serverless-apps.html' },
+      { title: 'CodeDeploy for Lambda', url: 'https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-steps-lambda.html' },
+      { title: 'Lambda concurrency', url: 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html' },
+    ],
+    solve: {
+      show: async () => ({ command: 'serverless-ops-lab list' }),
+      apply: async (ctx) => summary(ctx),
+    },
+    async follow(ctx) {
+      const results = await runLiveChecks(endChecks, ctx);
+      const broken = results.filter((r) => r.status !== 'passed');
+      ctx.figure('endChecks', { passed: results.length - broken.length, total: results.length });
+      ctx.io.explain([
+        'Where to go next: CodeDeploy can also shift ECS services; API Gateway canaries suit changes of the API itself; provisioned concurrency removes cold starts for the executions you keep warm.',
+        `Your workspace stays as it is. \`serverless-ops-lab reset --workspace ${ctx.ws.root}\` starts over; \`serverless-ops-lab emulator stop --workspace ${ctx.ws.root}\` stops the local cloud.`,
+      ]);
+    },
+  };
+}

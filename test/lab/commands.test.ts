@@ -1,0 +1,101 @@
+/** list, reset, doctor and start's flags, through the built CLI (no cloud needed). */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import { labWorkspace } from './helpers.js';
+import { ProgressStore } from '../../src/lab/progress.js';
+import { workspacePaths } from '../../src/lab/workspace.js';
+import { LAB_STEPS } from '../../src/steps/index.js';
+
+const made: string[] = [];
+after(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+test('list shows every step pending in a new workspace, and what progress says once there is some', async () => {
+  const dir = await labWorkspace('sol-list-');
+  made.push(dir);
+  const empty = await runCli(['list', '--workspace', dir]);
+  assert.equal(empty.code, 0, empty.stderr);
+  for (const s of LAB_STEPS) assert.match(empty.stdout, new RegExp(`${s.id} — `));
+  assert.match(empty.stdout, /no progress yet/);
+  const progress = ProgressStore.load(workspacePaths(dir), 'local');
+  progress.update('deploy', (s) => {
+    s.status = 'done';
+  });
+  progress.update('concurrency-baseline', (s) => {
+    s.status = 'done';
+    s.assisted = true;
+  });
+  const json = JSON.parse((await runCli(['list', '--workspace', dir, '--json'])).stdout) as { steps: { id: string; status: string }[] };
+  assert.deepEqual(json.steps.slice(0, 3).map((s) => s.status), ['done', 'assisted', 'pending']);
+  const text = (await runCli(['list', '--workspace', dir])).stdout;
+  assert.match(text, /✓ done/);
+  assert.match(text, /◐ assisted/);
+});
+
+test('reset STEP forgets that step and the ones after it, and keeps the earlier ones', async () => {
+  const dir = await labWorkspace('sol-reset-');
+  made.push(dir);
+  const progress = ProgressStore.load(workspacePaths(dir), 'local');
+  for (const id of ['deploy', 'concurrency-baseline', 'concurrency-reserve']) progress.update(id, (s) => void (s.status = 'done'));
+  const r = await runCli(['reset', 'concurrency-baseline', '--workspace', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  const after = ProgressStore.load(workspacePaths(dir), 'local');
+  assert.deepEqual(['deploy', 'concurrency-baseline', 'concurrency-reserve'].map((id) => after.step(id).status), ['done', 'pending', 'pending']);
+  const bad = await runCli(['reset', 'nope', '--workspace', dir]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /no step "nope"/);
+});
+
+test('reset of the whole lab without a terminal needs --yes; with it the cloud state and progress go, sam-app/ is kept aside', async () => {
+  const dir = await labWorkspace('sol-reset-all-');
+  made.push(dir);
+  const ws = workspacePaths(dir);
+  writeFileSync(ws.template, `${readFileSync(ws.template, 'utf8')}\n# my edit\n`);
+  ProgressStore.load(ws, 'local').update('deploy', (s) => void (s.status = 'done'));
+  const refused = await runCli(['reset', '--workspace', dir]);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /add --yes to confirm/);
+  assert.ok(existsSync(join(ws.labDir, 'progress.json')), 'nothing changed');
+  const r = await runCli(['reset', '--yes', '--workspace', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(!existsSync(join(ws.labDir, 'progress.json')));
+  const kept = readdirSync(dir).find((f) => f.startsWith('sam-app.before-reset-'));
+  assert.ok(kept, 'the learner\'s sam-app/ is kept');
+  assert.match(readFileSync(join(dir, kept!, 'template.yaml'), 'utf8'), /# my edit/);
+  assert.doesNotMatch(readFileSync(ws.template, 'utf8'), /# my edit/);
+});
+
+test('start: bad flags are usage errors (exit 2) with the fix, before anything starts', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sol-flags-'));
+  made.push(dir);
+  for (const [args, message] of [
+    [['--speed', '0'], /invalid --speed "0"/],
+    [['--from', 'nope'], /no step "nope"/],
+    [['--profile', 'x'], /--profile and --region are for --target aws/],
+    [['--target', 'mars'], /argument 'mars' is invalid/],
+  ] as const) {
+    const r = await runCli(['start', '--ci', '--workspace', dir, ...args]);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.doesNotMatch(r.stderr, /    at /);
+  }
+  assert.ok(!existsSync(join(dir, '.lab', 'state')), 'no cloud was started');
+});
+
+test('doctor (local) passes on this machine and says so; --report is a paste-ready block', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sol-doctor-'));
+  made.push(dir);
+  const r = await runCli(['doctor', '--workspace', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Node\.js: \d+\.\d+\.\d+/);
+  assert.match(r.stdout, /everything the lab needs is here/);
+  const rep = await runCli(['doctor', '--workspace', dir, '--report']);
+  assert.equal(rep.code, 0, rep.stderr);
+  assert.match(rep.stdout, /^```\nserverless-ops-lab \S+ doctor --target local\nnode /);
+  assert.doesNotMatch(rep.stdout, /AWS_SECRET|aws_secret_access_key/i);
+});

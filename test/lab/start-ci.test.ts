@@ -1,0 +1,104 @@
+/**
+ * End to end, as an instructor runs it: `start --ci --target local` in a temporary workspace
+ * passes every step, each step's checks failing before its change and passing after, and the
+ * report holds the figures. Then: SIGINT mid-lab exits 130 with progress saved, and `start --ci`
+ * again finishes with exit 0.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLI, removeWorkspace, runCli } from '../helpers/cli.js';
+import type { LabReport } from '../../src/lab/report.js';
+import type { LabProgress } from '../../src/lab/progress.js';
+import { LAB_STEPS } from '../../src/steps/index.js';
+import { labWorkspace, readJson } from './helpers.js';
+
+/**
+ * Until issue 11 lands its cold-start fix, a burst of 20–30 first requests on a loaded machine
+ * fails inits after Lambda's 10 s init limit, counted in wall time (502 in the baseline load
+ * test). SOL_LAB_E2E=1 runs these anyway.
+ */
+const skip = process.env.SOL_LAB_E2E ? false : 'needs the cold-start init fix of issue 11 (SOL_LAB_E2E=1 runs it)';
+
+const made: string[] = [];
+after(async () => {
+  for (const d of made) await removeWorkspace(d);
+});
+
+test('start --ci --target local passes every step; the report holds the checks before and after and the figures', { skip }, async () => {
+  const ws = await labWorkspace('sol-lab-ci-');
+  made.push(ws);
+  const reportFile = join(ws, 'report.json');
+  const r = await runCli(['start', '--ci', '--target', 'local', '--workspace', ws, '--report', reportFile, '--json'], { timeoutMs: 600_000 });
+  assert.equal(r.code, 0, r.stderr.slice(-3000));
+  const report = readJson<LabReport>(reportFile);
+  assert.deepEqual(JSON.parse(r.stdout), report, '--json prints the same report');
+  assert.equal(report.outcome, 'passed');
+  assert.equal(report.mode, 'ci');
+  assert.equal(report.target, 'local');
+  assert.deepEqual(report.steps.map((s) => s.id), LAB_STEPS.map((s) => s.id));
+  for (const s of report.steps) {
+    assert.equal(s.outcome, 'passed', `${s.id}: ${s.instructorMessage}`);
+    assert.equal(s.assisted, true, s.id);
+    assert.ok(s.after.every((c) => c.status === 'passed'), s.id);
+    if (s.id !== 'wrap-up') assert.equal(s.preCheckFailedAsExpected, true, `${s.id}: its checks must fail before the change`);
+    for (const c of [...(s.before ?? []), ...s.after]) assert.ok(c.aws, `${s.id}: ${c.name} names its aws command`);
+  }
+  const fig = Object.fromEntries(report.steps.map((s) => [s.id, s.figures]));
+  assert.ok((fig.deploy!.labels as string[]).includes('Person'));
+  assert.match(String(fig.deploy!.apiUrl), /^http:\/\/127\.0\.0\.1:\d+\/execute-api\/[a-z0-9]+\/Prod\/getinfo$/);
+  const baseline = fig['concurrency-baseline']!.statusCounts as Record<string, number>;
+  assert.deepEqual(Object.keys(baseline), ['200']);
+  assert.equal(fig['concurrency-reserve']!.reserved, 25);
+  const throttled = fig['concurrency-throttled']!.statusCounts as Record<string, number>;
+  assert.ok((throttled['200'] ?? 0) > 0 && (throttled['500'] ?? 0) > 0, JSON.stringify(throttled));
+  assert.equal((throttled['200'] ?? 0) + (throttled['500'] ?? 0), fig['concurrency-throttled']!.requests);
+  assert.ok((fig['concurrency-throttled']!.peakConcurrency as number) <= 25);
+  assert.ok((fig['concurrency-throttled']!.localPeak as number) <= 25);
+  assert.ok(report.instructorNotes.some((n) => /--ci runs -n \d+ -c \d+ instead of the workshop's -n 1000 -c 50/.test(n)));
+
+  // everything done: a second run re-checks the last step and has nothing to do
+  const again = await runCli(['start', '--ci', '--workspace', ws], { timeoutMs: 120_000 });
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /every step is done/);
+  const list = await runCli(['list', '--workspace', ws, '--json']);
+  assert.ok((JSON.parse(list.stdout) as { steps: { status: string }[] }).steps.every((s) => s.status === 'assisted'));
+});
+
+test('start --ci interrupted by SIGINT mid-lab exits 130 with progress saved; start --ci again exits 0', { skip }, async () => {
+  const ws = await labWorkspace('sol-lab-sigint-');
+  made.push(ws);
+  const progressFile = join(ws, '.lab', 'progress.json');
+  const child = spawn(process.execPath, [CLI, 'start', '--ci', '--workspace', ws], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+  let sent = false;
+  child.stdout.on('data', (d: Buffer) => {
+    out += d;
+    // mid-lab: once the first step is done and the second has begun
+    if (!sent && /== Step 2 of/.test(out)) {
+      sent = true;
+      child.kill('SIGINT');
+    }
+  });
+  child.stderr.on('data', (d: Buffer) => (err += d));
+  const code = await exited;
+  clearTimeout(killer);
+  assert.equal(code, 130, `${out.slice(-2000)}\n${err}`);
+  assert.match(err, /stopping at the next safe point/);
+  assert.match(err, /interrupted after .* progress is saved/);
+  assert.doesNotMatch(err, /    at /);
+  assert.ok(existsSync(progressFile));
+  const progress = readJson<LabProgress>(progressFile);
+  assert.equal(progress.steps.deploy?.status, 'done');
+  assert.notEqual(progress.steps['wrap-up']?.status, 'done');
+
+  const again = await runCli(['start', '--ci', '--workspace', ws], { timeoutMs: 600_000 });
+  assert.equal(again.code, 0, again.stderr.slice(-3000));
+  assert.match(again.stdout, /resuming after deploy: checking that the cloud still agrees/);
+  assert.equal(readJson<LabProgress>(progressFile).steps['wrap-up']?.status, 'done');
+});

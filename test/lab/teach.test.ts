@@ -1,0 +1,151 @@
+/**
+ * The interactive flow, through the recording face of the I/O host: scripted answers and real
+ * file edits in a temporary sam-app/ (the watcher sees them), a fake cloud whose state follows
+ * what was deployed. No terminal, no inquirer mocks.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RecordingIoHost, WAIT, CTRL_C, type Answer } from '../../src/io/recording.js';
+import { notYet, passed } from '../../src/lab/check.js';
+import type { RunnerContext } from '../../src/lab/context.js';
+import { ProgressStore } from '../../src/lab/progress.js';
+import { ReferenceBook } from '../../src/lab/reference.js';
+import type { Step } from '../../src/lab/step.js';
+import { teachStep } from '../../src/lab/teach.js';
+import { workspacePaths } from '../../src/lab/workspace.js';
+import { InterruptedError } from '../../src/errors.js';
+import { editSolve } from '../../src/steps/shared/solve.js';
+import { fakeContext } from '../helpers/lab-context.js';
+
+const V1 = 'Globals:\n  Function:\n    Timeout: 10\nResources: {}\n';
+
+function setup(answers: Answer[]) {
+  const root = mkdtempSync(join(tmpdir(), 'sol-teach-'));
+  const bundled = join(root, 'bundled');
+  const templates = join(root, 'templates');
+  mkdirSync(bundled);
+  mkdirSync(join(templates, 'demo'), { recursive: true });
+  writeFileSync(join(bundled, 'template.yaml'), V1);
+  writeFileSync(join(templates, 'demo', 'template.yaml'), V1.replace('Resources: {}', 'Resources: {}\n# DeploymentPreference: Linear10PercentEvery1Minute'));
+  const ws = workspacePaths(join(root, 'ws'));
+  mkdirSync(ws.samApp, { recursive: true });
+  writeFileSync(ws.template, V1);
+  const io = new RecordingIoHost({ answers });
+  const progress = ProgressStore.load(ws, 'local');
+  const reference = new ReferenceBook([{ stepId: 'demo', files: ['template.yaml'] }], { templates, bundled });
+  // the fake cloud holds what was deployed last
+  const cloud = { deployed: V1 };
+  const base = fakeContext({ io, ws, reference, ci: false });
+  const ctx = Object.assign(base, {
+    stepId: '',
+    notes: [] as string[],
+    async deploy() {
+      cloud.deployed = readFileSync(ws.template, 'utf8');
+      base.deploys++;
+      return { target: 'local' as const, outputs: {}, changes: [], warnings: [] };
+    },
+  }) as RunnerContext & { deploys: number };
+  const step: Step = {
+    id: 'demo',
+    chapter: { id: 'demo', title: 'Demo', section: '4.1' },
+    title: 'shift traffic',
+    explain: ['why it matters'],
+    goal: 'the preference is deployed',
+    action: { kind: 'edit', file: 'template.yaml' },
+    staticChecks: [
+      {
+        name: 'Timeout above 3 s',
+        file: 'template.yaml',
+        run: (files) => {
+          const t = Number(/Timeout: (\d+)/.exec(files.read('template.yaml') ?? '')?.[1]);
+          return t > 3 ? passed(`${t} s`) : notYet('more than 3', String(t), 'version 2 waits 3 s: at Timeout 3 every call times out');
+        },
+      },
+    ],
+    liveChecks: [
+      { name: 'the preference is deployed', aws: (c) => c.aws('deploy list-deployments'), run: async () => (cloud.deployed.includes('DeploymentPreference') ? passed('yes') : notYet('DeploymentPreference', 'none')) },
+    ],
+    hints: [{ fromState: async () => (cloud.deployed === V1 ? 'the cloud still runs the first template: did you deploy (d)?' : undefined) }, 'first hint', 'second hint'],
+    docs: [{ title: 'SAM DeploymentPreference', url: 'https://docs.aws.amazon.com/serverless-application-model/' }],
+    solve: editSolve('demo'),
+  };
+  const opts = { steps: [step], ctx, progress, reference, assisted: false, index: 0, total: 1 };
+  return { root, ws, io, ctx, progress, step, opts, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+test('the learner edits the file: a save runs the static checks (Timeout: 3 fails with its hint), d deploys, the live check passes; the reference is shown for comparison', async (t) => {
+  let ws!: ReturnType<typeof workspacePaths>;
+  const edit = (text: string): Answer => () => {
+    writeFileSync(ws.template, text);
+    return WAIT;
+  };
+  const s = setup([
+    'self',
+    edit(V1.replace('Timeout: 10', 'Timeout: 3')),
+    edit(V1.replace('Timeout: 10', 'Timeout: 30').replace('Resources: {}', 'Resources: {}\n# DeploymentPreference: Linear10PercentEvery1Minute  # mine')),
+    'd',
+    'n',
+  ]);
+  ws = s.ws;
+  t.after(s.cleanup);
+  const report = await teachStep(s.step, s.opts);
+  assert.equal(report.outcome, 'passed');
+  assert.equal(report.assisted, false);
+  assert.equal(s.ctx.deploys, 1);
+  const checks = s.io.checks;
+  const timeout3 = checks.find((c) => c.name === 'Timeout above 3 s' && c.status === 'not-yet');
+  assert.deepEqual([timeout3?.expected, timeout3?.found, timeout3?.hint], ['more than 3', '3', 'version 2 waits 3 s: at Timeout 3 every call times out']);
+  assert.ok(checks.some((c) => c.name === 'Timeout above 3 s' && c.status === 'passed'));
+  assert.ok(s.io.text.includes('the files look right: d deploys them'));
+  assert.ok(s.io.text.includes('step done ✓'));
+  // the learner's version differs from the reference: shown after the pass, for comparison
+  assert.ok(s.io.of('diff').some((d) => d.text.includes('# mine')));
+  assert.equal(s.progress.step('demo').status, 'done');
+  assert.equal(s.io.of('footer').length >= 1, true);
+  assert.equal(s.io.unanswered, 0);
+});
+
+test('the help ladder: state-aware hint, numbered hints, docs, a nudge after three failed checks, the diff, then do it for me (assisted)', async (t) => {
+  const s = setup(['self', 'r', 'h', 'h', 'h', 'r', 'r', 's', 'a', 'n']);
+  t.after(s.cleanup);
+  const report = await teachStep(s.step, s.opts);
+  assert.equal(report.outcome, 'passed');
+  assert.equal(report.assisted, true);
+  const said = s.io.of('say').map((e) => e.text);
+  assert.ok(said.includes('hint (from what the cloud shows now): the cloud still runs the first template: did you deploy (d)?'));
+  assert.ok(said.includes('hint 1 of 2: first hint'));
+  assert.ok(said.includes('hint 2 of 2: second hint'));
+  assert.ok(s.io.of('link').some((l) => l.text.startsWith('SAM DeploymentPreference')));
+  assert.equal(said.filter((l) => l.startsWith('stuck?')).length, 1, 'the nudge is said once');
+  assert.ok(s.io.of('diff').some((d) => d.text.includes('+# DeploymentPreference: Linear10PercentEvery1Minute')));
+  const p = s.progress.step('demo');
+  assert.deepEqual([p.status, p.assisted, p.hintsShown, p.attempts], ['done', true, 2, 3]);
+  assert.ok(readFileSync(s.ws.template, 'utf8').includes('DeploymentPreference'));
+});
+
+test('--assisted makes "do it for me" the default choice', async (t) => {
+  const s = setup(['apply', 'n']);
+  t.after(s.cleanup);
+  const report = await teachStep(s.step, { ...s.opts, assisted: true });
+  assert.equal((s.io.of('choose')[0]!.data as { def: string }).def, 'apply');
+  assert.equal(report.assisted, true);
+});
+
+test('Ctrl-C while the lab waits for the change: interrupted, the step stays started in the saved progress', async (t) => {
+  const s = setup(['self', CTRL_C]);
+  t.after(s.cleanup);
+  await assert.rejects(teachStep(s.step, s.opts), InterruptedError);
+  const saved = ProgressStore.load(s.ws, 'local').step('demo');
+  assert.equal(saved.status, 'started');
+});
+
+test('q quits by choice: the step report says so and nothing is lost', async (t) => {
+  const s = setup(['self', 'q']);
+  t.after(s.cleanup);
+  const report = await teachStep(s.step, s.opts);
+  assert.equal(report.quit, true);
+  assert.equal(s.progress.step('demo').status, 'started');
+});
