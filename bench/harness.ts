@@ -35,6 +35,7 @@ export interface Figures {
 
 export interface Child {
   url: string;
+  /** the child's process id (the soak reads its memory and descriptors) */
   pid: number;
   stop(): Promise<void>;
 }

@@ -95,7 +95,7 @@ program
   .description('the embedded cloud: in the foreground with a request log, or start|stop|status of the background one')
   .argument('[action]', 'start | stop | status (none: run in the foreground)')
   .option('--port <n>', 'port to listen on, 0 to 65535 (0: any free port; default 4566)')
-  .option('--host <host>', 'address to bind', '127.0.0.1')
+  .option('--host <host>', 'address to bind: 127.0.0.1 is this machine only; another lets anyone who reaches it run code here', '127.0.0.1')
   .option('--workspace <dir>', 'a lab workspace: use its state dir, <workspace>/.lab/state (default: lab-workspace, as deploy and status)')
   .option('--state-dir <dir>', 'where the cloud keeps its state, instead of a workspace\'s')
   .option('--speed <n>', 'run cloud timers N times faster: above 0, at most 10000', '1')
@@ -113,13 +113,12 @@ program
   .description('a hey-compatible load test: sends requests to <url> and prints hey\'s report')
   .argument('<url>', 'the URL to load')
   .allowExcessArguments(false)
-  .helpOption('--help')
   // the defaults are shown here and applied by the command (src/loadtest/flags.ts), which gets
   // only the flags the user gave: it tells the user about a default they did not see
   .addOption(new Option('-n <requests>', 'number of requests to run').default('200', '200'))
   .addOption(new Option('-c <concurrency>', 'number of workers to run concurrently').default('50', '50'))
   .option('-z <duration>', 'duration to send requests for (e.g. 10s, 3m); overrides -n')
-  .option('-q <rate>', 'rate limit, in queries per second per worker')
+  .option('-q <rate>', 'rate limit, in queries per second per worker (0: none)')
   .addOption(new Option('-t <seconds>', 'timeout of each request in seconds, 0: none').default('20', '20'))
   .option('-m <method>', 'HTTP method', 'GET')
   .option('-d <body>', 'HTTP request body')

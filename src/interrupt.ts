@@ -16,6 +16,11 @@ export class InterruptPolicy {
    */
   message: string | null = 'stopping at the next safe point… (Ctrl-C again to quit at once)';
   /**
+   * A command that can end at once and still print what it measured (loadtest) takes the second
+   * Ctrl-C itself; a third quits.
+   */
+  onSecond: (() => void) | null = null;
+  /**
    * Where the message goes: stderr by default; the lab's I/O host takes it, so a live view
    * redrawn in place does not write over it.
    */
@@ -38,7 +43,10 @@ export class InterruptPolicy {
   /** Ctrl-C, from SIGINT or from a prompt. */
   readonly press = (): void => {
     if (this.#controller.signal.aborted) {
-      this.#exit(ExitCode.interrupted);
+      const second = this.onSecond;
+      this.onSecond = null;
+      if (second) second();
+      else this.#exit(ExitCode.interrupted);
       return;
     }
     if (this.message) {

@@ -7,9 +7,10 @@ import { resolve } from 'node:path';
 import { LabError, UsageError } from '../errors.js';
 import type { LogStyle } from '../emulator/request-log.js';
 import { colorEnabled } from '../io/terminal.js';
-import { workspacePaths } from '../lab/workspace.js';
+import { checkNotAFile, workspacePaths } from '../lab/workspace.js';
 import { emulatorStatus, ensureEmulator, stopEmulator } from '../emulator/daemon.js';
 import { DEFAULT_PORT, DEFAULT_WORKSPACE } from '../emulator/config.js';
+import { exposureWarning } from '../emulator/exposure.js';
 
 interface EmulatorFlags {
   port?: number;
@@ -41,6 +42,9 @@ export async function emulatorCommand(action: string | undefined, opts: Record<s
       });
       const how = emu.reused ? 'reused the running emulator' : 'started the emulator';
       process.stdout.write(`${emu.endpoint}\n`);
+      // the background cloud writes it to its log; the user who asked reads it here
+      const exposed = exposureWarning(emu.record.host, emu.endpoint);
+      if (exposed) process.stderr.write(`${exposed}\n`);
       process.stderr.write(`${how} (pid ${emu.pid}, state ${emu.record.stateDir}, log ${emu.record.stateDir}/emulator.log)\n`);
       if (emu.reused && flags.port !== undefined && flags.port !== 0 && flags.port !== emu.port) {
         process.stderr.write(`note: it listens on port ${emu.port}, not ${flags.port}; run 'emulator stop' first to move it\n`);
@@ -163,6 +167,7 @@ function readFlags(opts: Record<string, unknown>): EmulatorFlags {
     throw new UsageError('use either --state-dir or --workspace, not both');
   }
   // the same workspace `deploy` and `status` default to, so all of them find one emulator
+  if (opts.stateDir === undefined) checkNotAFile(resolve(String(opts.workspace ?? DEFAULT_WORKSPACE)));
   const stateDir = opts.stateDir !== undefined ? resolve(String(opts.stateDir)) : workspacePaths(String(opts.workspace ?? DEFAULT_WORKSPACE)).stateDir;
   return {
     port: opts.port === undefined ? undefined : numberFlag(NUMBERS.port, opts.port),

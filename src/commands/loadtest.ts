@@ -2,7 +2,8 @@
  * `serverless-ops-lab loadtest <url>`: hey's flags, hey's report. Results go to stdout, the live
  * progress line to stderr. Exit 1 when no request got a response (the report is printed first);
  * Ctrl-C stops sending, says how many requests it waits for, prints the report of what was sent and
- * exits 130; a second Ctrl-C kills.
+ * exits 130; a second Ctrl-C stops at once (the requests still in flight count as errors), prints
+ * the same report and exits 130.
  */
 import { InterruptedError, LabError } from '../errors.js';
 import { InterruptPolicy } from '../interrupt.js';
@@ -16,9 +17,12 @@ import type { LoadTestListeners } from '../loadtest/types.js';
 export async function loadtestCommand(url: string, opts: Record<string, unknown>, interrupt: InterruptPolicy = new InterruptPolicy()): Promise<void> {
   const { options, output } = parseFlags(url, opts as LoadTestFlags);
 
-  // the first Ctrl-C stops sending (the line below says what it waits for); a second quits at once
+  // the first Ctrl-C stops sending (the line below says what it waits for); the second ends the
+  // connections at once and the report still follows (a third quits)
   interrupt.message = null;
   const stop = interrupt;
+  const abandon = new AbortController();
+  interrupt.onSecond = () => abandon.abort();
   const progress = progressEnabled(process.stderr, output === 'json');
   const listeners: LoadTestListeners = {
     ...(progress ? progressListeners(process.stderr, { color: colorEnabled(process.stderr) }) : {}),
@@ -26,7 +30,12 @@ export async function loadtestCommand(url: string, opts: Record<string, unknown>
     stopping: (inFlight) => void process.stderr.write(`${progress ? CLEAR_LINE : ''}${stoppingLine(inFlight)}\n`),
   };
 
-  const result = await runLoadTest({ ...options, signal: stop.signal }, listeners);
+  let result;
+  try {
+    result = await runLoadTest({ ...options, signal: stop.signal, abandon: abandon.signal }, listeners);
+  } finally {
+    interrupt.onSecond = null;
+  }
 
   if (output === 'json') process.stdout.write(formatJson(result));
   else if (output === 'csv') process.stdout.write(formatCsv(result));

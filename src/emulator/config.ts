@@ -28,7 +28,10 @@ export interface EmulatorProcessOptions {
   throttleStatus: 500 | 502;
   accountConcurrency: number;
   mode: 'foreground' | 'background';
-  /** when `port` is taken, take any free port instead of failing (the background default) */
+  /**
+   * when `port` is taken, take any free port instead of failing (the background default); the port
+   * taken last time for this state dir comes first, so its URLs keep working
+   */
   portFallback?: boolean;
   /** background: log every request, not only the failed ones (5xx) */
   logRequests?: boolean;

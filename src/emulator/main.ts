@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { ExitCode, LabError } from '../errors.js';
 import { ScaledClock } from './core/clock.js';
 import { StateStore } from './core/store.js';
-import { liveRecord, removeRecord, writeRecord, type ProcessRecord } from './process-record.js';
+import { exposureWarning } from './exposure.js';
+import { liveRecord, readLastPort, removeRecord, writeLastPort, writeRecord, type ProcessRecord } from './process-record.js';
 import { formatRequest } from './request-log.js';
 import { createEmulatorServer, type EmulatorServer, type RequestLogEntry } from './server.js';
 import { prepareStateDir, stateDirError } from './state-dir.js';
@@ -54,14 +55,30 @@ export async function startEmulatorProcess(opts: EmulatorProcessOptions): Promis
         }),
     });
 
-  let server: EmulatorServer;
-  try {
-    server = await listenOn(opts.port);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' && opts.portFallback && opts.port !== 0) server = await listenOn(0).catch((e) => bindError(e, opts));
-    else server = bindError(err, opts);
+  let server: EmulatorServer | undefined;
+  const fallback = opts.portFallback && opts.port !== 0;
+  const last = fallback ? readLastPort(stateDir, opts.host) : undefined;
+  for (const port of last !== undefined && last !== opts.port ? [last, opts.port] : [opts.port]) {
+    try {
+      server = await listenOn(port);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !fallback) bindError(err, opts);
+    }
   }
+  server ??= await listenOn(0).catch((e) => bindError(e, opts));
+  if (fallback) {
+    try {
+      writeLastPort(stateDir, opts.host, server.port);
+    } catch (err) {
+      await server.close();
+      throw stateDirError(stateDir, err);
+    }
+  }
+
+  // said where the cloud's own lines go: the terminal in the foreground, emulator.log in the background
+  const exposed = exposureWarning(opts.host, server.endpoint);
+  if (exposed) log(exposed);
 
   const record: ProcessRecord = {
     pid: process.pid,

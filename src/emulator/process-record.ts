@@ -24,6 +24,26 @@ export interface ProcessRecord {
   startedAt: string;
 }
 
+/**
+ * The port the state dir's cloud last listened on. It outlives the process record (removed at
+ * every stop), so a cloud that had to take another port because 4566 was taken takes the same one
+ * again at its next start, and the URLs printed earlier keep working.
+ */
+export const LAST_PORT_FILE = 'emulator-port.json';
+
+export function readLastPort(stateDir: string, host: string): number | undefined {
+  try {
+    const v = JSON.parse(readFileSync(join(stateDir, LAST_PORT_FILE), 'utf8')) as { host?: unknown; port?: unknown };
+    return v.host === host && Number.isInteger(v.port) && (v.port as number) > 0 && (v.port as number) < 65536 ? (v.port as number) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeLastPort(stateDir: string, host: string, port: number): void {
+  atomicWrite(join(stateDir, LAST_PORT_FILE), JSON.stringify({ host, port }));
+}
+
 export function recordPath(stateDir: string): string {
   return join(stateDir, RECORD_FILE);
 }

@@ -2,6 +2,7 @@
  * One request log line: `[HH:MM:SS] service what status [error code] ms [(hint)]`, e.g.
  *   lambda     Invoke fn:live                     404 ResourceNotFoundException 1.2 ms
  *   front-door GET /execute-api/abc/Prod/getinfo  403 MissingAuthenticationTokenException 0.8 ms (no route for GET /getinfo)
+ *   front-door POST /execute-api/abc/Prod/getinfo 500 InternalServerErrorException 0.9 ms (Lambda throttled the invocation: ReservedFunctionConcurrentInvocationLimitExceeded)
  * Only called when someone reads the log: `emulator --quiet` builds no entry at all.
  */
 import { paint as paintWith } from '../io/terminal.js';
@@ -23,7 +24,7 @@ export function formatRequest(e: RequestLogEntry, style: LogStyle = {}): string 
   let line = `${e.service.padEnd(11)} ${what.padEnd(34)} ${coloured}`;
   if (e.errorCode) line += ` ${e.errorCode}`;
   line += ` ${paint.dim(`${e.ms.toFixed(1)} ms`)}`;
-  const hint = hintFor(e);
+  const hint = e.note ?? hintFor(e);
   if (hint) line += ` ${paint.dim(`(${hint})`)}`;
   return style.time ? `${clock()} ${line}` : line;
 }

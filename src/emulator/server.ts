@@ -42,6 +42,8 @@ export interface RequestLogEntry {
   errorCode?: string;
   /** a failed call: what it named, e.g. `fn:live` (see request-log.ts) */
   resource?: string;
+  /** a front door's reason for a failed answer, e.g. that Lambda throttled the invocation */
+  note?: string;
 }
 
 export interface EmulatorServerOptions {
@@ -103,7 +105,7 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
     const path = q === -1 ? raw : raw.slice(0, q);
     const query = new URLSearchParams(q === -1 ? '' : raw.slice(q + 1));
     return readAll(x.raw).then((body) => {
-      x.wire = { method: (x.raw.method ?? 'GET').toUpperCase(), path, query, headers: x.raw.headers, body };
+      x.wire = { method: (x.raw.method ?? 'GET').toUpperCase(), path, query, headers: x.raw.headers, rawHeaders: x.raw.rawHeaders, body };
       return undefined;
     });
   };
@@ -224,6 +226,7 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
       requestId: x.requestId,
       errorCode: x.errorCode ?? (failed ? errorTypeOf(response) : undefined),
       resource: failed && x.call ? resourceOf(x.call.input) : undefined,
+      note: response?.logNote,
     };
   }
 

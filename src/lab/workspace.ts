@@ -8,11 +8,11 @@
  *     .lab/deploy.json     the last successful deployment
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { cp, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LabError } from '../errors.js';
+import { LabError, UsageError } from '../errors.js';
 import { atomicWrite, makeDirs } from '../files.js';
 
 export interface Workspace {
@@ -26,8 +26,10 @@ export interface Workspace {
   names: string;
 }
 
+/** A workspace is a folder (made when missing); naming a file is a usage error said plainly. */
 export function workspacePaths(dir: string): Workspace {
   const root = resolve(dir);
+  checkNotAFile(root);
   const labDir = join(root, '.lab');
   return {
     root,
@@ -38,6 +40,17 @@ export function workspacePaths(dir: string): Workspace {
     deployRecord: join(labDir, 'deploy.json'),
     names: join(labDir, 'names.json'),
   };
+}
+
+/** `--workspace` naming an existing file: say so, rather than the EEXIST or ENOTDIR of a later mkdir */
+export function checkNotAFile(root: string): void {
+  let isFile = false;
+  try {
+    isFile = !statSync(root).isDirectory();
+  } catch {
+    return; // missing (it will be made) or unreadable (the real error comes with the first use)
+  }
+  if (isFile) throw new UsageError(`--workspace ${root} is a file, not a folder`, 'name a folder (it is made if missing), e.g. --workspace lab-workspace');
 }
 
 /** The folder holding the package's package.json, wherever the CLI runs from (src via dist, or npx). */
@@ -83,7 +96,8 @@ export async function scaffoldWorkspace(ws: Workspace, source: string = bundledS
     makeDirs(ws.root);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new LabError(`cannot use workspace ${ws.root}: ${e.code ?? e.message}`, undefined, 'pick a folder you can write to with --workspace DIR');
+    const why = e.code === 'ENOTDIR' ? 'part of the path is a file' : e.code === 'EACCES' ? 'permission denied' : (e.code ?? e.message);
+    throw new LabError(`cannot use workspace ${ws.root}: ${why}`, undefined, 'pick a folder you can write to with --workspace DIR');
   }
   const tmp = join(ws.root, `.sam-app.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {

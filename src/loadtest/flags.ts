@@ -61,7 +61,9 @@ export function parseFlags(url: string, flags: LoadTestFlags): ParsedFlags {
       `-c defaults to ${DEFAULT_CONCURRENCY}; add -c ${requests} to run ${requests} request${requests === 1 ? '' : 's'}`,
     );
   }
-  const ratePerWorker = flags.q === undefined ? undefined : wholeNumber('-q', flags.q, 1);
+  // hey: -q 0 (its default) is no rate limit
+  const rate = flags.q === undefined ? 0 : wholeNumber('-q', flags.q, 0);
+  const ratePerWorker = rate === 0 ? undefined : rate;
   const timeoutSec = wholeNumber('-t', flags.t ?? '20', 0);
   const method = (flags.m ?? 'GET').toUpperCase();
   if (!(METHODS as readonly string[]).includes(method)) {

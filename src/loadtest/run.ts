@@ -13,13 +13,18 @@
  *   reconnects silently for those) are found at the end as requests sent but never answered.
  * - -z: rather than autocannon's `duration` (which destroys connections with requests in flight),
  *   each connection's quota is cut to what it has sent, so requests in flight complete, as in hey.
+ *   A -q connection waiting for its next rate tick (up to 1 s) has nothing in flight: it ends at
+ *   once, and one that reaches its quota ends then, not at its next tick (see endAtQuota), so
+ *   `-z 5s -q 5` lasts 5 s as in hey.
+ * - `abandon` (a second Ctrl-C): every connection ends at once; its unanswered requests are counted
+ *   as errors, so the report still adds up.
  * - --disable-keepalive: autocannon's `reconnectRate` drops the response it reconnects on, so the
  *   connection is replaced before each request instead; the same when the server closes it
  *   (see reconnectBeforeRequest).
  * - Its per-response work we don't need is skipped: the latency histogram and result aggregation
  *   (options `histograms`, `skipAggregateResult`) and the body-to-string copy (pipelinedRequests).
- * The client fields used (reqsMade, responseMax, destroyed, _connect, _doRequest,
- * _destroyConnection, pipelinedRequests) are autocannon 9.0.0's lib/httpClient.js; package.json
+ * The client fields used (reqsMade, responseMax, destroyed, paused, destroy, _connect,
+ * _doRequest, _destroyConnection, pipelinedRequests) are autocannon 9.0.0's lib/httpClient.js; package.json
  * pins that version.
  */
 import autocannon from 'autocannon';
@@ -35,6 +40,9 @@ interface AutocannonClient extends EventEmitter {
   reqsMade: number;
   responseMax: number;
   destroyed: boolean;
+  /** -q: it reached its quota for this second and waits for the next rate tick (1 s) */
+  paused?: boolean;
+  destroy(): void;
   _connect(): void;
   _doRequest(): void;
   _destroyConnection(): void;
@@ -57,6 +65,7 @@ const UNBOUNDED = 1e12;
 const NO_HISTOGRAM = { __custom: true, recordValue() {}, recordValueWithExpectedInterval() {}, reset() {}, destroy() {} };
 
 export const LOST_RESPONSE = 'connection closed before the response';
+export const ABANDONED = 'in flight when the run was stopped at once (second Ctrl-C)';
 
 export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestListeners = {}): Promise<LoadTestResult> {
   checkOptions(options);
@@ -68,6 +77,7 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
 
   const clients: AutocannonClient[] = [];
   const inflightOf: Array<() => number> = [];
+  const abandonOf: Array<() => void> = [];
   let clientsDone = 0;
   let stopped = false;
   let aborted = false;
@@ -86,6 +96,12 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
     let contentLength = 0;
     const connection = { used: false, closing: false };
     inflightOf.push(() => inflight);
+    abandonOf.push(() => {
+      if (client.destroyed) return;
+      if (inflight > 0) rec.error(ABANDONED, inflight);
+      inflight = 0;
+      client.destroy();
+    });
     client.on('request', () => {
       inflight++;
       connection.used = true;
@@ -123,13 +139,25 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
       }
     });
     reconnectBeforeRequest(client, connection, !options.keepAlive);
+    endAtQuota(client);
   }
 
   function stop(): void {
     if (stopped) return;
     stopped = true;
-    // each connection ends after the request it has in flight
-    for (const c of clients) if (!c.destroyed) c.responseMax = Math.max(1, c.reqsMade);
+    // each connection ends after the request it has in flight; one waiting for its -q rate tick
+    // has none and ends now
+    clients.forEach((c, i) => {
+      if (c.destroyed) return;
+      c.responseMax = Math.max(1, c.reqsMade);
+      if (c.paused && inflightOf[i]() === 0) c.destroy();
+    });
+  }
+
+  function abandon(): void {
+    if (!stopped) aborted = true;
+    stopped = true;
+    for (const end of abandonOf) end();
   }
 
   const startedAt = new Date();
@@ -165,6 +193,8 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
+  options.abandon?.addEventListener('abort', abandon, { once: true });
+  if (options.abandon?.aborted) abandon();
   const ticker = listeners.progress
     ? setInterval(() => listeners.progress?.(rec.progress(total, performance.now() - startMs)), PROGRESS_EVERY_MS)
     : undefined;
@@ -177,6 +207,7 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
     if (deadline) clearTimeout(deadline);
     if (ticker) clearInterval(ticker);
     options.signal?.removeEventListener('abort', onAbort);
+    options.abandon?.removeEventListener('abort', abandon);
   }
 
   const lost = inflightOf.reduce((sum, f) => sum + f(), 0);
@@ -227,6 +258,19 @@ function reconnectBeforeRequest(client: AutocannonClient, connection: { used: bo
         return;
       }
     }
+    doRequest.call(this);
+  };
+}
+
+/**
+ * autocannon checks the rate before the quota (_doRequest), so a -q connection that has sent its
+ * last request waits for its next rate tick, up to a second, before it ends: end it as soon as
+ * the quota is reached. Called after a response or a reconnect, so nothing is in flight then.
+ */
+function endAtQuota(client: AutocannonClient): void {
+  const doRequest = client._doRequest;
+  client._doRequest = function (this: AutocannonClient) {
+    if (!this.destroyed && this.responseMax > 0 && this.reqsMade >= this.responseMax) return this.destroy();
     doRequest.call(this);
   };
 }

@@ -25,6 +25,8 @@ export interface LoadTestOptions {
   readonly keepAlive: boolean;
   /** aborting stops sending; requests in flight complete and the result covers what was sent */
   readonly signal?: AbortSignal;
+  /** aborting ends every connection at once; requests in flight count as errors */
+  readonly abandon?: AbortSignal;
 }
 
 /** Per-request samples, in completion order, for the first MAX_SAMPLES responses (as hey keeps 1M). */
@@ -62,7 +64,7 @@ export interface LoadTestResult {
   /** sum of all response latencies (the average covers every response, even past the sample cap) */
   readonly latencySumMs: number;
   readonly samples: LoadTestSamples;
-  /** the run was stopped early by the signal (not by the -z deadline) */
+  /** the run was stopped early by `signal` or `abandon` (not by the -z deadline) */
   readonly interrupted: boolean;
 }
 

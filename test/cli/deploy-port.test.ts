@@ -1,6 +1,7 @@
 /**
  * Port 4566 taken: the background emulator listens elsewhere, and `deploy` and `status` say so
- * plainly, with an `Endpoint:` line among the outputs for `aws --endpoint-url`.
+ * plainly, with an `Endpoint:` line among the outputs for `aws --endpoint-url`; after a stop it
+ * takes the same port again.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,4 +47,11 @@ test('deploy with 4566 busy: says which port the cloud took, and prints Endpoint
   assert.equal(s.code, 0, s.stderr);
   assert.match(s.stdout, new RegExp(`^Endpoint: http://127\\.0\\.0\\.1:${m[1]}$`, 'm'));
   assert.match(s.stdout, /^ {2}reserved concurrency: none \(uses the unreserved pool\)$/m);
+
+  // stopped and started again: the same port while it is free, so the printed URLs keep working
+  const stop = await runCli(['emulator', 'stop', '--workspace', ws]);
+  assert.equal(stop.code, 0, stop.stderr);
+  const restarted = await runCli(['deploy', '--workspace', ws]);
+  assert.equal(restarted.code, 0, restarted.stderr);
+  assert.match(restarted.stdout, new RegExp(`^ApiUrl: http://127\\.0\\.0\\.1:${m[1]}/`, 'm'));
 });

@@ -42,7 +42,7 @@ const badInput: Array<[string, string[], number, RegExp]> = [
   ['a zero -c', ['-c', '0', 'http://127.0.0.1:9/'], 2, /^error: -n and -c cannot be smaller than 1 \(got -c 0\)$/m],
   ['a non-numeric -n', ['-n', 'lots', 'http://127.0.0.1:9/'], 2, /^error: -n: "lots" is not a whole number$/m],
   ['a negative -t', ['-t', '-1', 'http://127.0.0.1:9/'], 2, /^error: -t cannot be smaller than 0 \(got -1\)$/m],
-  ['a zero -q', ['-q', '0', 'http://127.0.0.1:9/'], 2, /^error: -q cannot be smaller than 1 \(got 0\)$/m],
+  ['a negative -q', ['-q', '-2', 'http://127.0.0.1:9/'], 2, /^error: -q cannot be smaller than 0 \(got -2\)$/m],
   ['a -z without unit', ['-z', '10', 'http://127.0.0.1:9/'], 2, /^error: -z: "10" is not a duration/m],
   ['an unknown -o', ['-o', 'xml', 'http://127.0.0.1:9/'], 2, /^error: -o: unknown output "xml"; the only one is csv$/m],
   ['HEAD', ['-m', 'HEAD', 'http://127.0.0.1:9/'], 2, /^error: -m: unsupported method "HEAD"/m],
@@ -178,6 +178,44 @@ test('Ctrl-C during -z with slow answers: says what it waits for, then the repor
   }
 });
 
+test('a second Ctrl-C stops at once: the report of what was measured, then exit 130', async () => {
+  // answers that never come: only the second Ctrl-C can end the run
+  const server = await startCountingServer((nth) => (nth <= 3 ? { status: 200 } : 'hang'));
+  try {
+    const child = spawn(process.execPath, [cli, 'loadtest', '-z', '60s', '-c', '2', server.url]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    while (server.received < 5) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGINT');
+    while (!stderr.includes('stopping:')) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGINT');
+    const [code] = (await once(child, 'exit')) as [number];
+    assert.equal(code, 130);
+    assert.match(stdout, /Note: {2}stopped early: 5 requests sent\./);
+    assert.match(stdout, /\[200\]\t3 responses/);
+    assert.match(stdout, /\[2\]\tin flight when the run was stopped at once \(second Ctrl-C\)/);
+    assert.match(stderr, /^stopping: waiting for 2 requests in flight \(Ctrl-C again to stop now\)\ninterrupted after 5 requests\n$/);
+  } finally {
+    await server.close();
+  }
+});
+
+test('-h is help, as for every other command; -q 0 is no limit', async () => {
+  const r = await loadtest('-h');
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^Usage: serverless-ops-lab loadtest \[options\] <url>/);
+  const server = await startCountingServer(() => ({ status: 200 }));
+  try {
+    const q0 = await loadtest('-q', '0', '-n', '4', '-c', '2', server.url);
+    assert.equal(q0.code, 0, q0.stderr);
+    assert.equal(server.received, 4);
+  } finally {
+    await server.close();
+  }
+});
+
 test("--json's Total covers the server's span from the first request to the last response", async () => {
   const server = await startCountingServer((nth) => ({ status: 200, delayMs: nth <= 3 ? 200 : 1 }));
   try {
@@ -198,4 +236,17 @@ test('--help shows the defaults plainly', async () => {
   assert.match(r.stdout, /-c <concurrency> +number of workers to run concurrently \(default: 50\)\n/);
   assert.match(r.stdout, /-t <seconds> +timeout of each request in seconds, 0: none \(default: 20\)\n/);
   assert.doesNotMatch(r.stdout, /\(default: "\d+"\)|\) \(default/);
+});
+
+test('the Ctrl-C policy: a command that still reports takes the second Ctrl-C; a third quits', async () => {
+  const { InterruptPolicy } = await import('../../src/interrupt.js');
+  const exits: number[] = [];
+  const policy = new InterruptPolicy({ write: () => {}, exit: (c) => void exits.push(c) });
+  let seconds = 0;
+  policy.onSecond = () => void seconds++;
+  policy.press();
+  policy.press();
+  assert.deepEqual([seconds, exits], [1, []]);
+  policy.press();
+  assert.deepEqual([seconds, exits], [1, [130]]);
 });

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LOST_RESPONSE, runLoadTest } from '../../src/loadtest/run.js';
+import { ABANDONED, LOST_RESPONSE, runLoadTest } from '../../src/loadtest/run.js';
 import type { LoadTestOptions } from '../../src/loadtest/types.js';
 import { refusedUrl, startCountingServer } from './counting-server.js';
 
@@ -204,6 +204,73 @@ test('an abort says at once how many requests are still in flight', async () => 
     assert.equal(r.interrupted, true);
     assert.equal(r.sent, 4);
     assert.equal(r.responses, 4);
+  } finally {
+    await server.close();
+  }
+});
+
+/**
+ * autocannon's -q waits for a 1 s rate tick (setInterval(…, 1000), lib/httpClient.js). Those ticks
+ * are held back here (they never fire), so a run that waited for one at its deadline would never
+ * end: the test proves the -z deadline ends waiting connections itself, which is what makes
+ * `-z 5s -q 5` last 5 s and not 6, without measuring any time.
+ */
+// the timeout only turns the old defect (a run waiting forever for a held tick) into a failure
+test('-z with -q: connections waiting for their next rate tick end at the deadline, not at the tick', { timeout: 60_000 }, async (t) => {
+  const realSetInterval = globalThis.setInterval;
+  const heldTicks: NodeJS.Timeout[] = [];
+  const release = (): void => {
+    globalThis.setInterval = realSetInterval;
+    for (const h of heldTicks) clearInterval(h);
+  };
+  t.after(release);
+  globalThis.setInterval = ((fn: (...args: unknown[]) => void, ms?: number, ...rest: unknown[]) => {
+    if (ms !== 1000) return realSetInterval(fn, ms, ...(rest as []));
+    const held = realSetInterval(() => {}, 2 ** 31 - 1);
+    heldTicks.push(held);
+    return held;
+  }) as typeof setInterval;
+
+  // waiting at the deadline: each worker sent its first second's quota (2) and waits for a tick
+  const instant = await startCountingServer(() => ({ status: 200 }));
+  try {
+    const r = await runLoadTest(options(instant.url, 1, 3, { durationMs: 100, ratePerWorker: 2 }));
+    // each rate-limited worker's tick, and autocannon's own once-a-second progress tick
+    assert.equal(heldTicks.length, 3 + 1);
+    assert.equal(r.sent, 6);
+    assert.equal(instant.received, 6);
+    assert.equal(r.responses, 6);
+    assert.equal(r.interrupted, false);
+  } finally {
+    await instant.close();
+  }
+
+  // in flight at the deadline: the answer comes after it, and the worker ends then, not at its tick
+  const slow = await startCountingServer(() => ({ status: 200, delayMs: 300 }));
+  try {
+    const r = await runLoadTest(options(slow.url, 1, 2, { durationMs: 50, ratePerWorker: 1 }));
+    assert.equal(r.sent, 2);
+    assert.equal(r.responses, 2);
+  } finally {
+    release();
+    await slow.close();
+  }
+});
+
+test('abandon (the second Ctrl-C): every connection ends at once, the requests in flight count as errors', async () => {
+  const server = await startCountingServer(() => 'hang');
+  try {
+    const stop = new AbortController();
+    const abandon = new AbortController();
+    const run = runLoadTest(options(server.url, 1, 3, { durationMs: 60_000, signal: stop.signal, abandon: abandon.signal }));
+    while (server.received < 3) await new Promise((r) => setTimeout(r, 10));
+    stop.abort();
+    abandon.abort();
+    const r = await run;
+    assert.equal(r.interrupted, true);
+    assert.equal(r.sent, 3);
+    assert.equal(r.responses, 0);
+    assert.deepEqual({ ...r.errorCounts }, { [ABANDONED]: 3 });
   } finally {
     await server.close();
   }

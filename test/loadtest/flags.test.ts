@@ -65,3 +65,10 @@ test('-n below the hidden -c default: hey\'s rule, and a hint only when -c was n
   );
   assert.equal(parseFlags('http://h/', { n: '5', c: '5' }).options.requests, 5);
 });
+
+test("-q 0 is no rate limit, as hey's default; a negative -q is refused", () => {
+  assert.equal(parseFlags('http://h/', { q: '0' }).options.ratePerWorker, undefined);
+  assert.equal(parseFlags('http://h/', {}).options.ratePerWorker, undefined);
+  assert.equal(parseFlags('http://h/', { q: '5' }).options.ratePerWorker, 5);
+  assert.throws(() => parseFlags('http://h/', { q: '-1' }), /-q cannot be smaller than 0 \(got -1\)/);
+});

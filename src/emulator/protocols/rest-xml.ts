@@ -36,6 +36,9 @@ export const restXmlCodec: ProtocolCodec = {
     const found = findRoute(service.operations, req.method.toUpperCase(), path, query);
     const http = found.operation.http!;
     const input: Record<string, unknown> = { ...found.labels };
+    // trailing headers of an aws-chunked body (`x-amz-checksum-crc32`) bind as headers do
+    const { body, trailers } = decodeBody(req);
+    const headers = trailers ? { ...req.headers, ...trailers } : req.headers;
 
     for (const [wire, member] of Object.entries(http.query ?? {})) {
       const value = query.get(wire);
@@ -45,17 +48,16 @@ export const restXmlCodec: ProtocolCodec = {
       if (wire.endsWith('*')) {
         const prefix = wire.slice(0, -1).toLowerCase();
         const map: Record<string, string> = {};
-        for (const [name, value] of Object.entries(req.headers)) {
+        for (const [name, value] of Object.entries(headers)) {
           if (name.startsWith(prefix) && value !== undefined) map[name.slice(prefix.length)] = headerText(value);
         }
         if (Object.keys(map).length) input[member] = map;
         continue;
       }
-      const value = req.headers[wire.toLowerCase()];
+      const value = headers[wire.toLowerCase()];
       if (value !== undefined) input[member] = headerText(value);
     }
 
-    const body = decodeBody(req);
     if (http.payload) input[http.payload] = body;
     if (http.xmlPayload && body.length) {
       try {
@@ -217,21 +219,21 @@ function decodeLabel(raw: string): string {
 
 // ---- bodies and headers ----------------------------------------------------------------------
 
-function decodeBody(req: WireRequest): Buffer {
+function decodeBody(req: WireRequest): { body: Buffer; trailers?: Record<string, string> } {
   const encodings = headerText(req.headers['content-encoding'] ?? '')
     .split(',')
     .map((e) => e.trim().toLowerCase());
-  if (!encodings.includes('aws-chunked')) return req.body;
+  if (!encodings.includes('aws-chunked')) return { body: req.body };
   const decodedLength = req.headers['x-amz-decoded-content-length'];
   // The server may have decoded it already: then the body is exactly the announced length (an
   // encoded body is always longer than its data).
-  if (decodedLength !== undefined && Number(decodedLength) === req.body.length) return req.body;
+  if (decodedLength !== undefined && Number(decodedLength) === req.body.length) return { body: req.body };
   try {
-    const { data } = decodeAwsChunked(req.body);
+    const { data, trailers } = decodeAwsChunked(req.body);
     if (decodedLength !== undefined && Number(decodedLength) !== data.length) {
       throw new SyntaxError(`decoded ${data.length} bytes, x-amz-decoded-content-length says ${String(decodedLength)}`);
     }
-    return data;
+    return { body: data, trailers: Object.keys(trailers).length ? trailers : undefined };
   } catch (err) {
     throw new ServiceError('IncompleteBody', `The request body is not valid aws-chunked encoding: ${(err as Error).message}`, 400);
   }

@@ -10,6 +10,11 @@ export interface WireRequest {
   query: URLSearchParams;
   /** lower-case names, as node gives them */
   headers: IncomingHttpHeaders;
+  /**
+   * name, value, name, value ... as the client sent them (case kept, repeats apart): node's
+   * `rawHeaders`, for the front door, whose proxy event keeps names as sent
+   */
+  rawHeaders?: string[];
   body: Buffer;
 }
 
@@ -18,6 +23,8 @@ export interface WireResponse {
   /** a list only where a header must repeat as separate lines (Set-Cookie) */
   headers: Record<string, string | string[]>;
   body: Buffer | string;
+  /** why a front door answered as it did, for the cloud's request log only; never sent */
+  logNote?: string;
 }
 
 export interface ParsedCall {

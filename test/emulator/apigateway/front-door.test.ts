@@ -99,6 +99,28 @@ describe('API Gateway front door (fake Lambda)', () => {
     assert.equal(rc.domainName, '127.0.0.1');
   });
 
+  it("keeps header names as the client sent them (event.headers['Content-Type']), each repeat one multiValueHeaders value", async () => {
+    const u = new URL(url('/getinfo'));
+    const raw = ['Content-Type', 'application/json', 'X-Lab-Thing', 'a', 'x-lab-thing', 'b', 'Host', u.host, 'Content-Length', '2'];
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: fx.emu.port, method: 'POST', path: u.pathname, headers: raw }, (r) => {
+        r.resume();
+        r.on('end', () => resolve(r.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+    assert.equal(status, 200);
+    const e = fx.invoker.calls[0].event;
+    assert.equal(e.headers['Content-Type'], 'application/json');
+    assert.equal(e.headers['content-type'], undefined);
+    assert.equal(e.headers['X-Lab-Thing'], 'b');
+    assert.deepEqual(e.multiValueHeaders['X-Lab-Thing'], ['a', 'b']);
+    assert.deepEqual(e.multiValueHeaders['Content-Type'], ['application/json']);
+    assert.equal(e.headers.Host, u.host);
+    assert.equal(e.headers['Content-Length'], undefined);
+  });
+
   it('matches {param}, greedy {proxy+}, ANY and the root as API Gateway does', async () => {
     await fetch(url('/items/42'), { method: 'DELETE' });
     let e = fx.invoker.lastEvent;

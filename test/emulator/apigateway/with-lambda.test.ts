@@ -22,6 +22,8 @@ import {
   PutMethodCommand,
 } from '@aws-sdk/client-api-gateway';
 import { frontDoorUrl } from '../../../src/emulator/services/apigateway/index.js';
+import { formatRequest } from '../../../src/emulator/request-log.js';
+import type { RequestLogEntry } from '../../../src/emulator/server.js';
 import { clientConfig, startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
 import { lambdaUri } from './fixture.js';
 
@@ -75,10 +77,11 @@ for (const throttleStatus of [500, 502] as const) {
     let lambda: LambdaClient;
     let apigw: APIGatewayClient;
     let apiId: string;
+    const logged: RequestLogEntry[] = [];
     const post = (fn: string, body = '{}') => fetch(frontDoorUrl(emu.endpoint, apiId, 'prod', `/${fn}`), { method: 'POST', body, headers: { 'content-type': 'application/json' } });
 
     before(async () => {
-      emu = await startTestEmulator({ throttleStatus });
+      emu = await startTestEmulator({ throttleStatus, onRequest: (e) => logged.push(e) });
       lambda = new LambdaClient(clientConfig(emu.endpoint));
       apigw = new APIGatewayClient(clientConfig(emu.endpoint));
       await deployFunctions(lambda);
@@ -108,6 +111,11 @@ for (const throttleStatus of [500, 502] as const) {
         assert.equal(res.status, 502, fn);
         assert.equal(await res.text(), '{"message": "Internal server error"}');
       }
+      // the cloud's log says why, where the client sees only "Internal server error"
+      const lines = logged.slice(-3).map((e) => formatRequest(e));
+      assert.match(lines[0], /\/throws +502 InternalServerErrorException .* \(the function failed \(Unhandled\)\)$/);
+      assert.match(lines[1], /\(the function failed \(Unhandled\)\)$/);
+      assert.match(lines[2], /\(malformed Lambda proxy response\)$/);
     });
 
     it(`answers ${throttleStatus} when reserved concurrency 0 throttles every call`, async () => {
@@ -117,6 +125,8 @@ for (const throttleStatus of [500, 502] as const) {
         assert.equal(res.status, throttleStatus);
         assert.equal(await res.text(), '{"message": "Internal server error"}');
         assert.equal(res.headers.get('x-amzn-errortype'), 'InternalServerErrorException');
+        const line = formatRequest(logged[logged.length - 1]!);
+        assert.match(line, new RegExp(`^front-door +POST /execute-api/${apiId}/prod/echo +${throttleStatus} InternalServerErrorException .* \\(Lambda throttled the invocation: ReservedFunctionConcurrentInvocationLimitExceeded\\)$`));
       } finally {
         await lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'echo' }));
       }

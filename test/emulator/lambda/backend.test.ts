@@ -139,8 +139,8 @@ describe('Lambda backend', () => {
     assert.deepEqual(parseFunctionRef('fn'), { name: 'fn', qualifier: undefined });
     assert.deepEqual(parseFunctionRef('fn:live'), { name: 'fn', qualifier: 'live' });
     assert.deepEqual(parseFunctionRef('000000000000:function:fn'), { name: 'fn', qualifier: undefined });
-    assert.deepEqual(parseFunctionRef('arn:aws:lambda:us-east-1:000000000000:function:fn:7'), { name: 'fn', qualifier: '7' });
-    assert.deepEqual(parseFunctionRef('arn:aws:lambda:us-east-1:000000000000:function:fn', '$LATEST'), { name: 'fn', qualifier: '$LATEST' });
+    assert.deepEqual(parseFunctionRef('arn:aws:lambda:us-east-1:000000000000:function:fn:7'), { name: 'fn', qualifier: '7', region: 'us-east-1' });
+    assert.deepEqual(parseFunctionRef('arn:aws:lambda:us-east-1:000000000000:function:fn', '$LATEST'), { name: 'fn', qualifier: '$LATEST', region: 'us-east-1' });
     assert.throws(() => parseFunctionRef('../etc'), (e: ServiceError) => e.code === 'ValidationException');
     assert.throws(() => parseFunctionRef('a'.repeat(141)), (e: ServiceError) => /length less than or equal to 140/.test(e.message));
   });

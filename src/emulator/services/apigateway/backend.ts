@@ -38,7 +38,8 @@ import { applyStagePatch, type PatchOperation } from './patch.js';
 import { parseLambdaUri } from './integration-uri.js';
 
 const STATE_KEY = 'apigateway';
-export const HTTP_METHODS = ['ANY', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
+/** in the order API Gateway lists them when it refuses another (test_put_method_validation wrong-method) */
+export const HTTP_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'ANY'];
 const INTEGRATION_TYPES = ['HTTP', 'HTTP_PROXY', 'AWS', 'AWS_PROXY', 'MOCK'];
 /** "Resource's path part only allow a-zA-Z0-9._- and curly braces at the beginning and the end and an optional plus sign before the closing brace." */
 const PATH_PART = /^(?:[a-zA-Z0-9._-]+|\{[a-zA-Z0-9._-]+\+?\})$/;
@@ -155,6 +156,8 @@ export class ApiGatewayBackend {
 
   createRestApi(input: CreateRestApiInput): RestApiRecord {
     if (!input.name) throw badRequest('Invalid REST API name specified');
+    // AWS's answers as LocalStack's AWS-validated snapshots recorded them (test_apigateway_api.snapshot.json)
+    if (input.description === '') throw badRequest('Description cannot be an empty string');
     const root: ResourceRecord = { id: newId(), path: '/', resourceMethods: {} };
     const api: RestApiRecord = {
       id: this.freshId((id) => hasOwnKey(this.state.apis, id)),
@@ -165,7 +168,7 @@ export class ApiGatewayBackend {
       binaryMediaTypes: input.binaryMediaTypes ?? [],
       minimumCompressionSize: input.minimumCompressionSize,
       apiKeySource: input.apiKeySource ?? 'HEADER',
-      endpointConfiguration: { types: input.endpointConfiguration?.types ?? ['EDGE'] },
+      endpointConfiguration: { types: input.endpointConfiguration?.types ?? ['EDGE'], ipAddressType: 'ipv4' },
       disableExecuteApiEndpoint: input.disableExecuteApiEndpoint ?? false,
       rootResourceId: root.id,
       tags: input.tags ?? {},
@@ -201,8 +204,9 @@ export class ApiGatewayBackend {
     return paginate(Object.values(api.resources), position, limit);
   }
 
+  /** an unknown API is an unknown resource here, as AWS answers (test_put_method_validation wrong-api) */
   getResource(restApiId: string, resourceId: string): ResourceRecord {
-    const resource = getOwn(this.getRestApi(restApiId).resources, resourceId);
+    const resource = getOwn(getOwn(this.state.apis, restApiId)?.resources, resourceId);
     if (!resource) throw resourceNotFound();
     return resource;
   }
@@ -216,7 +220,7 @@ export class ApiGatewayBackend {
         "Resource's path part only allow a-zA-Z0-9._- and curly braces at the beginning and the end and an optional plus sign before the closing brace.",
       );
     }
-    if (parent.pathPart?.endsWith('+}')) throw badRequest('Cannot create a child of a resource with a greedy path variable');
+    if (parent.pathPart?.endsWith('+}')) throw badRequest(`Cannot create a child of a resource with a greedy path variable: ${parent.pathPart}`);
     const siblings = Object.values(api.resources).filter((r) => r.parentId === parentId);
     if (siblings.some((s) => s.pathPart === pathPart)) {
       throw conflict(`Another resource with the same parent already has this name: ${pathPart}`);

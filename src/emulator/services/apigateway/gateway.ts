@@ -105,7 +105,7 @@ export class ApiGateway {
     if (!this.invoker) return internalServerError(500, ids);
 
     const event = buildProxyEvent(
-      { method: req.method, path: target.path, query: req.query, headers: req.headers, body: req.body },
+      { method: req.method, path: target.path, query: req.query, headers: req.headers, rawHeaders: req.rawHeaders, body: req.body },
       route,
       {
         accountId: this.opts.accountId,
@@ -127,13 +127,17 @@ export class ApiGateway {
       // Lambda refused the call: 500 (throttling may be configured to answer 502, as the workshop saw)
       const throttled = err instanceof ServiceError && err.code === 'TooManyRequestsException';
       if (!(err instanceof ServiceError)) this.log(`apigateway: invoking ${fn.functionName} failed: ${(err as Error)?.message ?? String(err)}`);
-      return internalServerError(throttled ? this.throttleStatus : 500, ids);
+      // the request log says why: the client sees only "Internal server error", as on AWS
+      const note = throttled
+        ? `Lambda throttled the invocation: ${String(err.fields?.Reason ?? 'Rate Exceeded')}`
+        : `Lambda refused the invocation: ${err instanceof ServiceError ? err.code : 'internal error'}`;
+      return { ...internalServerError(throttled ? this.throttleStatus : 500, ids), logNote: note };
     }
-    if (result.functionError) return internalServerError(502, ids);
+    if (result.functionError) return { ...internalServerError(502, ids), logNote: `the function failed (${result.functionError})` };
     const mapped = mapProxyResult(result.payload);
     if (!mapped) {
       this.log(`apigateway: ${fn.functionName}: Execution failed due to configuration error: Malformed Lambda proxy response`);
-      return internalServerError(502, ids);
+      return { ...internalServerError(502, ids), logNote: 'malformed Lambda proxy response' };
     }
 
     const headers: Record<string, string | string[]> = {};

@@ -86,7 +86,7 @@ export interface RestApiRecord {
   binaryMediaTypes: string[];
   minimumCompressionSize?: number;
   apiKeySource: string;
-  endpointConfiguration: { types: string[] };
+  endpointConfiguration: { types: string[]; ipAddressType?: string };
   disableExecuteApiEndpoint: boolean;
   rootResourceId: string;
   tags: Record<string, string>;

@@ -4,7 +4,9 @@
  *   (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-input-format)
  *   and the Lambda developer guide's sample event shows it: empty maps are `null`, `path` is the
  *   path as the client sent it (REST APIs do not decode it), query values are decoded, the single
- *   value maps keep the last value;
+ *   value maps keep the last value; header names are as the client sent them (a REST API does not
+ *   lower-case them: `event.headers['Content-Type']`), each repeat of a header one value of
+ *   `multiValueHeaders`;
  * - the function's answer `{statusCode, headers, multiValueHeaders, body, isBase64Encoded}`
  *   ("Output format of a Lambda function for proxy integration"). Anything else is a malformed
  *   proxy response, which API Gateway answers with 502.
@@ -19,7 +21,10 @@ export interface ProxyRequest {
   /** resource path after the stage, as sent: `/getinfo` */
   path: string;
   query: URLSearchParams;
+  /** lower-case names (node's), for the lookups made here */
   headers: IncomingHttpHeaders;
+  /** node's rawHeaders: names as sent, repeats apart; without them, the lower-case names serve */
+  rawHeaders?: string[];
   body: Buffer;
 }
 
@@ -68,22 +73,7 @@ export function isBinaryType(contentType: string | undefined, binaryMediaTypes: 
 }
 
 export function buildProxyEvent(req: ProxyRequest, target: RouteTarget, ctx: ProxyContext): Record<string, unknown> {
-  let headers: Record<string, string> | null = null;
-  let multiValueHeaders: Record<string, string[]> | null = null;
-  for (const name in req.headers) {
-    if (DROPPED_HEADERS.has(name)) continue;
-    const v = req.headers[name];
-    if (v === undefined) continue;
-    headers ??= {};
-    multiValueHeaders ??= {};
-    if (Array.isArray(v)) {
-      setOwn(headers, name, v[v.length - 1]);
-      setOwn(multiValueHeaders, name, v);
-    } else {
-      setOwn(headers, name, v);
-      setOwn(multiValueHeaders, name, [v]);
-    }
-  }
+  const { headers, multiValueHeaders } = eventHeaders(req);
 
   let queryStringParameters: Record<string, string> | null = null;
   let multiValueQueryStringParameters: Record<string, string[]> | null = null;
@@ -101,7 +91,7 @@ export function buildProxyEvent(req: ProxyRequest, target: RouteTarget, ctx: Pro
   let body: string | null = null;
   let isBase64Encoded = false;
   if (req.body.length > 0) {
-    const ct = headers?.['content-type'];
+    const ct = req.headers['content-type'];
     if (isBinaryType(ct, ctx.binaryMediaTypes) || !isUtf8(req.body)) {
       body = req.body.toString('base64');
       isBase64Encoded = true;
@@ -110,10 +100,10 @@ export function buildProxyEvent(req: ProxyRequest, target: RouteTarget, ctx: Pro
     }
   }
 
-  const host = headers?.host ?? 'localhost';
+  const host = req.headers.host ?? 'localhost';
   const colon = host.lastIndexOf(':');
   const domainName = colon > 0 && !host.endsWith(']') ? host.slice(0, colon) : host;
-  const forwarded = headers?.['x-forwarded-for'];
+  const forwarded = headerText(req.headers['x-forwarded-for']);
   const sourceIp = forwarded ? forwarded.split(',', 1)[0].trim() : '127.0.0.1';
 
   return {
@@ -150,7 +140,7 @@ export function buildProxyEvent(req: ProxyRequest, target: RouteTarget, ctx: Pro
         cognitoAuthenticationType: null,
         cognitoAuthenticationProvider: null,
         userArn: null,
-        userAgent: headers?.['user-agent'] ?? null,
+        userAgent: req.headers['user-agent'] ?? null,
         user: null,
       },
       domainName,
@@ -159,6 +149,46 @@ export function buildProxyEvent(req: ProxyRequest, target: RouteTarget, ctx: Pro
     body,
     isBase64Encoded,
   };
+}
+
+/** `headers` and `multiValueHeaders`: null when there are none, as API Gateway sends them */
+function eventHeaders(req: ProxyRequest): { headers: Record<string, string> | null; multiValueHeaders: Record<string, string[]> | null } {
+  let headers: Record<string, string> | null = null;
+  let multiValueHeaders: Record<string, string[]> | null = null;
+  const raw = req.rawHeaders;
+  if (raw) {
+    // one name per header whatever the case of its repeats: the first one's
+    let sentAs: Map<string, string> | undefined;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const lower = raw[i].toLowerCase();
+      if (DROPPED_HEADERS.has(lower)) continue;
+      sentAs ??= new Map();
+      let name = sentAs.get(lower);
+      headers ??= {};
+      multiValueHeaders ??= {};
+      if (name === undefined) {
+        sentAs.set(lower, (name = raw[i]));
+        setOwn(multiValueHeaders, name, []);
+      }
+      setOwn(headers, name, raw[i + 1]);
+      getOwn(multiValueHeaders, name)!.push(raw[i + 1]);
+    }
+    return { headers, multiValueHeaders };
+  }
+  for (const name in req.headers) {
+    if (DROPPED_HEADERS.has(name)) continue;
+    const v = req.headers[name];
+    if (v === undefined) continue;
+    headers ??= {};
+    multiValueHeaders ??= {};
+    setOwn(headers, name, Array.isArray(v) ? v[v.length - 1] : v);
+    setOwn(multiValueHeaders, name, Array.isArray(v) ? v : [v]);
+  }
+  return { headers, multiValueHeaders };
+}
+
+function headerText(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v.join(', ') : v;
 }
 
 export interface ProxyResult {

@@ -1,9 +1,9 @@
-import { functionArn, parseFunctionRef } from './arn.js';
+import { functionArn } from './arn.js';
 import { deleteOwn, getOwn, hasOwnKey, setOwn } from '../../core/own-key.js';
 import { invalidParameter, preconditionFailed, resourceConflict, resourceNotFound, validationException } from './errors.js';
 import { paginate } from './functions.js';
 import type { AliasConfiguration, AliasRoutingConfiguration, FunctionRecord } from './model.js';
-import { functionNotFound, newRevisionId, requireFunction, type LambdaCore } from './state.js';
+import { functionNotFound, functionRef, newRevisionId, requireFunction, type LambdaCore } from './state.js';
 import { ALIAS_PATTERN, ALIAS_RE, checkDescription, VERSION_PATTERN, VERSION_RE, Violations } from './validation.js';
 
 /**
@@ -20,10 +20,11 @@ export interface AliasInput {
   RevisionId?: string;
 }
 
-function unqualifiedRecord(core: LambdaCore, functionName: string): FunctionRecord {
-  const ref = parseFunctionRef(functionName);
+/** `shownQualifier`: CreateAlias names the version it was given when the function does not exist */
+function unqualifiedRecord(core: LambdaCore, functionName: string, shownQualifier?: string): FunctionRecord {
+  const ref = functionRef(core, functionName);
   if (ref.qualifier !== undefined) throw invalidParameter('Unqualified ARN or function name expected, qualifier given.');
-  return requireFunction(core, ref.name);
+  return requireFunction(core, ref.name, shownQualifier);
 }
 
 function checkAliasName(name: unknown): string {
@@ -49,12 +50,12 @@ function checkRouting(core: LambdaCore, record: FunctionRecord, mainVersion: str
   for (const [version, weight] of entries) {
     if (typeof weight !== 'number' || !(weight >= 0 && weight <= 1)) {
       throw validationException([
-        `Value '{${version}=${weight}}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]`,
+        `Value '{${version}=${javaDouble(weight)}}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]`,
       ]);
     }
     if (!/^[0-9]+$/.test(version)) {
       throw validationException([
-        `Value '{${version}=${weight}}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [0-9]+]`,
+        `Value '{${version}=${javaDouble(weight)}}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [0-9]+]`,
       ]);
     }
     if (version === mainVersion) {
@@ -64,6 +65,11 @@ function checkRouting(core: LambdaCore, record: FunctionRecord, mainVersion: str
     if (!hasOwnKey(record.versions, version)) throw functionNotFound(core.scope, record.latest.FunctionName, version);
   }
   return entries.length ? { AdditionalVersionWeights: { ...weights } } : undefined;
+}
+
+/** a weight as Lambda's (Java) front end prints a double: `2.0`, `-1.0`, `0.5` */
+function javaDouble(n: unknown): string {
+  return typeof n === 'number' && Number.isInteger(n) ? n.toFixed(1) : String(n);
 }
 
 function aliasArn(core: LambdaCore, record: FunctionRecord, name: string): string {
@@ -79,7 +85,7 @@ function requireAlias(core: LambdaCore, record: FunctionRecord, name: string): A
 
 export function createAlias(core: LambdaCore, input: AliasInput): AliasConfiguration {
   const name = checkAliasName(input.Name);
-  const record = unqualifiedRecord(core, input.FunctionName);
+  const record = unqualifiedRecord(core, input.FunctionName, input.FunctionVersion);
   if (input.FunctionVersion === undefined) {
     throw validationException(["Value null at 'functionVersion' failed to satisfy constraint: Member must not be null"]);
   }
@@ -108,7 +114,9 @@ export function getAlias(core: LambdaCore, functionName: string, name: string): 
 export function updateAlias(core: LambdaCore, input: AliasInput): AliasConfiguration {
   const name = checkAliasName(input.Name);
   const record = unqualifiedRecord(core, input.FunctionName);
-  const current = requireAlias(core, record, name);
+  // UpdateAlias's own text (test_non_existent_alias_update), not GetAlias's "Cannot find alias arn"
+  const current = getOwn(record.aliases, name);
+  if (!current) throw resourceNotFound(`Alias not found: ${aliasArn(core, record, name)}`);
   checkDescription(input.Description);
   if (input.RevisionId !== undefined && input.RevisionId !== current.RevisionId) {
     throw preconditionFailed(

@@ -5,6 +5,8 @@ import { FUNCTION_REF_PATTERN, FUNCTION_REF_RE, QUALIFIER_PATTERN, QUALIFIER_RE,
 export interface FunctionRef {
   name: string;
   qualifier?: string;
+  /** the Region a full ARN names */
+  region?: string;
 }
 
 /**
@@ -14,11 +16,16 @@ export interface FunctionRef {
  * `Qualifier` (query string). A qualifier in both places must agree.
  * https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html#API_GetFunction_RequestParameters
  */
-export function parseFunctionRef(ref: unknown, explicitQualifier?: unknown, member = 'functionName'): FunctionRef {
+export function parseFunctionRef(
+  ref: unknown,
+  explicitQualifier?: unknown,
+  member = 'functionName',
+  shape: { re: RegExp; pattern: string } = { re: FUNCTION_REF_RE, pattern: FUNCTION_REF_PATTERN },
+): FunctionRef {
   const text = typeof ref === 'string' ? ref : ref === undefined || ref === null ? '' : String(ref);
   const v = new Violations();
   v.length(text, member, 1, 140);
-  if (text.length) v.pattern(text, member, FUNCTION_REF_RE, FUNCTION_REF_PATTERN);
+  if (text.length) v.pattern(text, member, shape.re, shape.pattern);
   const qualifierText = explicitQualifier === undefined || explicitQualifier === null ? undefined : String(explicitQualifier);
   if (qualifierText !== undefined) {
     v.length(qualifierText, 'qualifier', 0, 128).pattern(qualifierText, 'qualifier', QUALIFIER_RE, QUALIFIER_PATTERN);
@@ -41,7 +48,8 @@ export function parseFunctionRef(ref: unknown, explicitQualifier?: unknown, memb
     // AWS's text when `fn:1` is sent with `?Qualifier=2`
     throw invalidParameter('The derived qualifier from the function name does not match the specified qualifier.');
   }
-  return { name, qualifier: derived ?? explicit };
+  const region = parts[0] === 'arn' && parts.length > 3 && parts[3] ? parts[3] : undefined;
+  return { name, qualifier: derived ?? explicit, ...(region ? { region } : {}) };
 }
 
 export interface ArnScope {

@@ -2,7 +2,7 @@ import { ScaledClock, type Clock } from '../../core/clock.js';
 import type { StateStore } from '../../core/store.js';
 import type { ExecutionEnvironments } from './runner/types.js';
 import * as aliases from './aliases.js';
-import { parseFunctionRef, type ArnScope } from './arn.js';
+import type { ArnScope } from './arn.js';
 import { CodePackages } from './code.js';
 import { ConcurrencyController, MIN_UNRESERVED } from './concurrency.js';
 import { invalidParameter, validationException } from './errors.js';
@@ -19,7 +19,7 @@ import {
   type PayloadLimits,
 } from './invoke.js';
 import { noopMetricsSink, type CodeSource, type LambdaMetricsSink } from './model.js';
-import { LambdaState, requireFunction, type LambdaCore } from './state.js';
+import { functionRef, LambdaState, requireFunction, type LambdaCore } from './state.js';
 import { Violations } from './validation.js';
 
 /**
@@ -32,7 +32,8 @@ import { Violations } from './validation.js';
  * - Zip packages and Node.js runtimes only; no layers, VPC, SnapStart, code signing, function URLs;
  * - GetFunction's Code.Location is a path on the emulator's port (code-location.ts), not presigned S3;
  * - Event invocations: see events.ts (throttles retried, function errors not retried);
- * - State and LastUpdateStatus are always Active / Successful: changes apply at once.
+ * - changes apply at once: the answer to CreateFunction says Pending and to an update InProgress,
+ *   as AWS's do, and every later read says Active / Successful (functions.ts).
  */
 export interface LambdaDeps {
   store: StateStore;
@@ -166,7 +167,7 @@ export class LambdaBackend {
    * Reserved concurrency applies to the function as a whole: all versions and aliases.
    */
   putFunctionConcurrency(functionName: string, reserved: number | undefined) {
-    const record = this.unqualified(functionName);
+    const record = this.unqualified(functionName, '$LATEST');
     if (reserved === undefined || reserved === null) {
       throw validationException(["Value null at 'reservedConcurrentExecutions' failed to satisfy constraint: Member must not be null"]);
     }
@@ -230,9 +231,19 @@ export class LambdaBackend {
     this.events.close();
   }
 
-  private unqualified(functionName: string) {
-    const ref = parseFunctionRef(functionName);
-    if (ref.qualifier !== undefined) throw invalidParameter('Unqualified ARN or function name expected, qualifier given.');
-    return requireFunction(this.core, ref.name);
+  /**
+   * Reserved concurrency belongs to the function: a qualified name is refused, and a function that
+   * does not exist is named as PutFunctionConcurrency names it (its $LATEST) or as
+   * GetFunctionConcurrency does (no qualifier), in AWS's words (test_function_concurrency_exceptions,
+   * test_ops_on_nonexisting_fn in LocalStack's AWS-validated snapshots).
+   */
+  private unqualified(functionName: string, shownQualifier?: string) {
+    const ref = functionRef(this.core, functionName);
+    if (ref.qualifier !== undefined) {
+      throw invalidParameter(
+        'This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN.',
+      );
+    }
+    return requireFunction(this.core, ref.name, shownQualifier);
   }
 }

@@ -1,9 +1,10 @@
-import { functionArn, parseFunctionRef } from './arn.js';
+import { createHash } from 'node:crypto';
+import { functionArn, type ArnScope } from './arn.js';
 import { deleteOwn, hasOwnKey, setOwn } from '../../core/own-key.js';
 import { invalidParameter, preconditionFailed, resourceConflict } from './errors.js';
 import type { FunctionConfiguration, FunctionRecord } from './model.js';
 import {
-  functionNotFound,
+  functionRef,
   lambdaTimestamp,
   lastPublished,
   newRevisionId,
@@ -11,7 +12,7 @@ import {
   resolveConfig,
   type LambdaCore,
 } from './state.js';
-import { checkDescription, checkRuntime, checkTimeoutAndMemory, Violations } from './validation.js';
+import { checkArchitectures, checkDescription, checkRuntime, checkTimeoutAndMemory, Violations } from './validation.js';
 import { codeLocationPath } from './code-location.js';
 
 /** Functions and versions: CreateFunction ... PublishVersion, ListVersionsByFunction. */
@@ -87,14 +88,41 @@ async function storeCode(core: LambdaCore, code: FunctionCodeInput | undefined) 
   throw invalidParameter('Please provide a source for function code.');
 }
 
+/**
+ * Lambda creates and updates functions asynchronously: CreateFunction answers `State: Pending`
+ * and an update `LastUpdateStatus: InProgress`, each with its reason, and GetFunction shows Active
+ * and Successful once the function is ready (https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html;
+ * the answers as test_version_lifecycle recorded them in LocalStack's AWS-validated snapshots).
+ * Here a function is ready as soon as the call returns, so what is stored is Active / Successful
+ * and only the answer to the call that changed it shows the transition.
+ */
+function creating(c: FunctionConfiguration): FunctionConfiguration {
+  const { LastUpdateStatus: _, ...rest } = c;
+  return { ...rest, State: 'Pending', StateReason: 'The function is being created.', StateReasonCode: 'Creating' };
+}
+
+function updating(c: FunctionConfiguration): FunctionConfiguration {
+  return { ...c, LastUpdateStatus: 'InProgress', LastUpdateStatusReason: 'The function is being created.', LastUpdateStatusReasonCode: 'Creating' };
+}
+
+/** the runtime's version ARN; one per runtime here, as the runtime is what the emulator updates */
+function runtimeVersion(scope: ArnScope, runtime: string): { RuntimeVersionArn: string } {
+  const id = createHash('sha256').update(runtime).digest('hex');
+  return { RuntimeVersionArn: `arn:aws:lambda:${scope.region}::runtime:${id}` };
+}
+
 export async function createFunction(core: LambdaCore, input: CreateFunctionInput): Promise<FunctionConfiguration> {
-  const ref = parseFunctionRef(input.FunctionName);
-  const v = new Violations().length(ref.name, 'functionName', 1, 64);
+  const ref = functionRef(core, input.FunctionName);
+  const v = new Violations();
   if (input.Role === undefined) v.list.push("Value null at 'role' failed to satisfy constraint: Member must not be null");
   if (input.Code === undefined) v.list.push("Value null at 'code' failed to satisfy constraint: Member must not be null");
   v.oneOf(input.PackageType, 'packageType', ['Zip', 'Image']);
-  for (const arch of input.Architectures ?? []) v.oneOf(arch, 'architectures', ['x86_64', 'arm64']);
   v.throwIfAny();
+  checkArchitectures(input.Architectures);
+  // a name over 64 characters is Lambda's InvalidParameterValueException, in the validation
+  // wording (test_function_arns long_function_name_exc)
+  const tooLong = new Violations().length(ref.name, 'functionName', 1, 64).list;
+  if (tooLong.length) throw invalidParameter(`1 validation error detected: ${tooLong[0]}`);
   if (ref.qualifier !== undefined) throw invalidParameter('Unqualified ARN or function name expected, qualifier given.');
   if (input.PackageType === 'Image') throw invalidParameter('The embedded cloud runs Zip packages only; PackageType Image is not supported.');
   // https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html: Runtime and Handler are
@@ -131,18 +159,19 @@ export async function createFunction(core: LambdaCore, input: CreateFunctionInpu
     TracingConfig: { Mode: 'PassThrough' },
     SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
     LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${name}` },
+    RuntimeVersionConfig: runtimeVersion(core.scope, input.Runtime),
   };
   const record: FunctionRecord = { latest, versions: {}, nextVersion: 1, aliases: {}, tags: { ...(input.Tags ?? {}) } };
   core.state.set(name, record);
-  if (input.Publish) return publish(core, record, {});
+  if (input.Publish) return creating(publish(core, record, {}));
   core.state.save();
-  return latest;
+  return creating(latest);
 }
 
 /** FunctionArn as GetFunction/GetFunctionConfiguration show it: qualified when the caller qualified. */
 export function configurationFor(core: LambdaCore, functionName: string, qualifier?: unknown): FunctionConfiguration {
-  const ref = parseFunctionRef(functionName, qualifier);
-  const record = requireFunction(core, ref.name);
+  const ref = functionRef(core, functionName, qualifier);
+  const record = requireFunction(core, ref.name, ref.qualifier);
   const config = resolveConfig(core, record, ref.qualifier);
   return ref.qualifier ? { ...config, FunctionArn: functionArn(core.scope, ref.name, ref.qualifier) } : config;
 }
@@ -168,7 +197,7 @@ function checkRevision(current: string, given: string | undefined): void {
 }
 
 function unqualified(core: LambdaCore, functionName: string): FunctionRecord {
-  const ref = parseFunctionRef(functionName);
+  const ref = functionRef(core, functionName);
   if (ref.qualifier !== undefined) throw invalidParameter('Unqualified ARN or function name expected, qualifier given.');
   return requireFunction(core, ref.name);
 }
@@ -182,6 +211,7 @@ export interface UpdateFunctionCodeInput extends FunctionCodeInput {
 }
 
 export async function updateFunctionCode(core: LambdaCore, input: UpdateFunctionCodeInput): Promise<FunctionConfiguration> {
+  checkArchitectures(input.Architectures);
   checkRevision(unqualified(core, input.FunctionName).latest.RevisionId, input.RevisionId);
   const code = await storeCode(core, input);
   // looked up again after the await: the function may have changed or gone meanwhile
@@ -204,7 +234,8 @@ export async function updateFunctionCode(core: LambdaCore, input: UpdateFunction
   const answer = input.Publish ? publish(core, record, {}) : (core.state.save(), next);
   await core.runner.retire(next.FunctionName, '$LATEST');
   core.code.collect(core.state.referencedCode());
-  return answer;
+  // with Publish the answer is the new version, being created (test_publish_with_update)
+  return input.Publish ? creating(answer) : updating(answer);
 }
 
 export interface UpdateFunctionConfigurationInput extends ConfigurationInput {
@@ -218,7 +249,10 @@ export async function updateFunctionConfiguration(core: LambdaCore, input: Updat
   checkRevision(record.latest.RevisionId, input.RevisionId);
   const next: FunctionConfiguration = { ...record.latest };
   if (input.Role !== undefined) next.Role = input.Role;
-  if (input.Runtime !== undefined) next.Runtime = input.Runtime;
+  if (input.Runtime !== undefined) {
+    next.Runtime = input.Runtime;
+    next.RuntimeVersionConfig = runtimeVersion(core.scope, input.Runtime);
+  }
   if (input.Handler !== undefined) next.Handler = input.Handler;
   if (input.Description !== undefined) next.Description = input.Description;
   if (input.Timeout !== undefined) next.Timeout = input.Timeout;
@@ -233,7 +267,7 @@ export async function updateFunctionConfiguration(core: LambdaCore, input: Updat
   record.latest = next;
   core.state.save();
   await core.runner.retire(next.FunctionName, '$LATEST');
-  return next;
+  return updating(next);
 }
 
 /** aliases that route to a version, either as main version or as additional version */
@@ -244,8 +278,16 @@ function aliasesUsing(record: FunctionRecord, version: string): string[] {
     .sort();
 }
 
+/**
+ * https://docs.aws.amazon.com/lambda/latest/api/API_DeleteFunction.html: the function, or one
+ * version (never $LATEST alone). As AWS answers (test_delete_on_nonexisting_version,
+ * test_ops_with_arn_qualifier_mismatch): `$LATEST` is refused before the function is looked up, a
+ * version that does not exist of a function that does is deleted already (204), and a function that
+ * does not exist is named without the qualifier.
+ */
 export async function deleteFunction(core: LambdaCore, functionName: string, qualifier?: string): Promise<void> {
-  const ref = parseFunctionRef(functionName, qualifier);
+  const ref = functionRef(core, functionName, qualifier);
+  if (ref.qualifier === '$LATEST') throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
   const record = requireFunction(core, ref.name);
   if (ref.qualifier === undefined) {
     core.state.delete(ref.name);
@@ -254,10 +296,8 @@ export async function deleteFunction(core: LambdaCore, functionName: string, qua
     core.code.collect(core.state.referencedCode());
     return;
   }
-  // https://docs.aws.amazon.com/lambda/latest/api/API_DeleteFunction.html: a version, never $LATEST alone
-  if (ref.qualifier === '$LATEST') throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
   if (!/^\d+$/.test(ref.qualifier)) throw invalidParameter('Deletion of aliases is not currently supported.');
-  if (!hasOwnKey(record.versions, ref.qualifier)) throw functionNotFound(core.scope, ref.name, ref.qualifier);
+  if (!hasOwnKey(record.versions, ref.qualifier)) return;
   const users = aliasesUsing(record, ref.qualifier);
   if (users.length) throw resourceConflict(`Unable to delete version because the following aliases reference it: [${users.join(', ')}]`);
   deleteOwn(record.versions, ref.qualifier);
@@ -330,20 +370,43 @@ export function publishVersion(core: LambdaCore, input: PublishVersionInput): Fu
   return publish(core, record, input);
 }
 
-/** what makes two configurations the same version: everything but identity and timestamps */
-function sameContent(a: FunctionConfiguration, b: FunctionConfiguration): boolean {
-  const strip = ({ FunctionArn, Version, RevisionId, LastModified, Description, ...rest }: FunctionConfiguration) => rest;
-  return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
+/** $LATEST's content, what a version is published from: everything but identity, time and state */
+function contentKey(c: FunctionConfiguration): string {
+  const {
+    FunctionArn: _a,
+    Version: _v,
+    RevisionId: _r,
+    LastModified: _m,
+    State: _s,
+    StateReason: _sr,
+    StateReasonCode: _sc,
+    LastUpdateStatus: _u,
+    LastUpdateStatusReason: _ur,
+    LastUpdateStatusReasonCode: _uc,
+    ...content
+  } = c;
+  return JSON.stringify(content);
 }
 
 /**
  * "Lambda doesn't publish a version if the function's configuration and code haven't changed since
- * the last version" — it returns the last version instead.
- * https://docs.aws.amazon.com/lambda/latest/api/API_PublishVersion.html
+ * the last version" — it returns the last version instead
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_PublishVersion.html). What counts is $LATEST
+ * as it was when that version was published, its description included: a change of the
+ * description alone publishes a new version, and PublishVersion's own Description does not make
+ * one (test_version_lifecycle second_ and third_publish_response in LocalStack's AWS-validated
+ * snapshots).
  */
 function publish(core: LambdaCore, record: FunctionRecord, input: { Description?: string }): FunctionConfiguration {
   const previous = lastPublished(record);
-  if (previous && sameContent(previous, record.latest)) return previous;
+  const key = contentKey(record.latest);
+  // state stored before publishedFrom existed: compare with the version itself, its description aside
+  const unchanged =
+    previous !== undefined &&
+    (record.publishedFrom !== undefined
+      ? record.publishedFrom === key
+      : contentKey({ ...previous, Description: '' }) === contentKey({ ...record.latest, Description: '' }));
+  if (previous && unchanged) return previous;
   const number = String(record.nextVersion++);
   const version: FunctionConfiguration = {
     ...structuredClone(record.latest),
@@ -354,6 +417,7 @@ function publish(core: LambdaCore, record: FunctionRecord, input: { Description?
     RevisionId: newRevisionId(),
   };
   setOwn(record.versions, String(number), version);
+  record.publishedFrom = key;
   core.state.save();
   return version;
 }

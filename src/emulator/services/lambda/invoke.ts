@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { getOwn } from '../../core/own-key.js';
 import { pickVersion } from './aliases.js';
-import { functionArn, parseFunctionRef } from './arn.js';
+import { functionArn } from './arn.js';
 import { invalidRequestContent, requestEntityTooLarge, serviceException, tooManyRequests } from './errors.js';
 import { noopMetricsSink, type FunctionConfiguration, type LambdaMetricDatum } from './model.js';
 import type { FunctionRunConfig, InvokeResult } from './runner/types.js';
-import { functionNotFound, requireFunction, resolveConfig, type LambdaCore } from './state.js';
-import { Violations } from './validation.js';
+import { functionNotFound, functionRef, requireFunction, resolveConfig, type LambdaCore } from './state.js';
+import { INVOKE_FUNCTION_REF, Violations } from './validation.js';
 
 /**
  * Invoke. https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
@@ -61,7 +61,7 @@ export interface InvokeTarget {
 
 /** Synchronous: nothing here awaits, so admission right after it sees the same state. */
 export function resolveTarget(core: LambdaCore, functionName: string, qualifier?: string): InvokeTarget {
-  const ref = parseFunctionRef(functionName, qualifier);
+  const ref = functionRef(core, functionName, qualifier, 'functionName', INVOKE_FUNCTION_REF);
   const record = requireFunction(core, ref.name);
   const q = ref.qualifier;
   let config: FunctionConfiguration;

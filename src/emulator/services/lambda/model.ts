@@ -22,8 +22,16 @@ export interface FunctionConfiguration {
   Version: string;
   Environment?: { Variables: Record<string, string> };
   RevisionId: string;
-  State: 'Active';
-  LastUpdateStatus: 'Successful';
+  /** stored Active; CreateFunction's answer says Pending (functions.ts, `creating`) */
+  State: 'Pending' | 'Active';
+  StateReason?: string;
+  StateReasonCode?: string;
+  /** stored Successful; the answer to an update says InProgress (functions.ts, `updating`) */
+  LastUpdateStatus?: 'InProgress' | 'Successful';
+  LastUpdateStatusReason?: string;
+  LastUpdateStatusReasonCode?: string;
+  /** absent in functions stored before it was emulated */
+  RuntimeVersionConfig?: { RuntimeVersionArn: string };
   PackageType: 'Zip';
   Architectures: string[];
   EphemeralStorage: { Size: number };
@@ -55,6 +63,8 @@ export interface FunctionRecord {
   aliases: Record<string, AliasConfiguration>;
   reservedConcurrency?: number;
   tags: Record<string, string>;
+  /** $LATEST's content (contentKey) when the newest version was published from it */
+  publishedFrom?: string;
 }
 
 export interface LambdaStateDocument {

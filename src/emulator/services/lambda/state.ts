@@ -3,7 +3,7 @@ import { deleteOwn, getOwn, setOwn } from '../../core/own-key.js';
 import type { Clock } from '../../core/clock.js';
 import { StateDocument, type StateStore } from '../../core/store.js';
 import type { ExecutionEnvironments } from './runner/types.js';
-import { functionArn, type ArnScope } from './arn.js';
+import { functionArn, parseFunctionRef, type ArnScope, type FunctionRef } from './arn.js';
 import type { CodePackages } from './code.js';
 import type { ConcurrencyController } from './concurrency.js';
 import { resourceNotFound } from './errors.js';
@@ -101,10 +101,28 @@ export function functionNotFound(scope: ArnScope, name: string, qualifier?: stri
   return resourceNotFound(`Function not found: ${functionArn(scope, name, qualifier)}`);
 }
 
-export function requireFunction(core: LambdaCore, name: string): FunctionRecord {
+/**
+ * The function a request names. `shownQualifier` is what AWS's not-found text adds to the ARN: it
+ * differs by operation (GetFunction names the qualifier asked for, PutFunctionConcurrency
+ * `$LATEST`, CreateAlias the version; DeleteFunction none), as LocalStack's AWS-validated snapshots
+ * recorded them (test_lambda_api.snapshot.json).
+ */
+export function requireFunction(core: LambdaCore, name: string, shownQualifier?: string): FunctionRecord {
   const record = core.state.get(name);
-  if (!record) throw functionNotFound(core.scope, name);
+  if (!record) throw functionNotFound(core.scope, name, shownQualifier);
   return record;
+}
+
+/**
+ * A FunctionName (and Qualifier) parsed, and refused when its ARN names another Region, with
+ * AWS's text (test_get_function_wrong_region in LocalStack's AWS-validated snapshots).
+ */
+export function functionRef(core: LambdaCore, ...args: Parameters<typeof parseFunctionRef>): FunctionRef {
+  const ref = parseFunctionRef(...args);
+  if (ref.region !== undefined && ref.region !== core.scope.region) {
+    throw resourceNotFound(`Functions from '${ref.region}' are not reachable in this region ('${core.scope.region}')`);
+  }
+  return ref;
 }
 
 /**

@@ -42,10 +42,17 @@ export class Violations {
   }
 }
 
-/** FunctionName shape (max 140): name, name:qualifier, partial ARN or full ARN. */
+/**
+ * FunctionName shape (max 140): name, name:qualifier, partial ARN or full ARN, as Lambda's front
+ * end states it today (test_function_arns invalid_function_name_exc in LocalStack's AWS-validated
+ * snapshots); Invoke's allows dots in the name and `$LATEST.PUBLISHED` (test_invalid_invoke).
+ */
 export const FUNCTION_REF_PATTERN =
-  '(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?';
+  '(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?';
 export const FUNCTION_REF_RE = new RegExp(`^${FUNCTION_REF_PATTERN}$`);
+export const INVOKE_FUNCTION_REF_PATTERN =
+  '(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST(\\.PUBLISHED)?|[a-zA-Z0-9-_]+))?';
+export const INVOKE_FUNCTION_REF = { re: new RegExp(`^${INVOKE_FUNCTION_REF_PATTERN}$`), pattern: INVOKE_FUNCTION_REF_PATTERN };
 
 /** Alias shape: 1-128, not all digits (a number would read as a version). */
 export const ALIAS_PATTERN = '(?!^[0-9]+$)([a-zA-Z0-9-_]+)';
@@ -72,6 +79,16 @@ export const AWS_RUNTIMES = [
   'nodejs22.x', 'nodejs24.x', 'python3.14', 'java25', 'dotnet10', 'ruby4.0',
 ] as const;
 
+/**
+ * The runtimes a function can be created with today, in the order AWS lists them when it refuses
+ * another (test_create_lambda_exceptions invalid_runtime_exc, LocalStack's AWS-validated snapshots).
+ */
+export const CREATABLE_RUNTIMES = [
+  'nodejs20.x', 'python3.14', 'provided.al2023', 'python3.12', 'python3.13', 'nodejs24.x', 'nodejs22.x', 'java25',
+  'python3.10', 'python3.11', 'java21', 'ruby3.3', 'ruby3.4', 'ruby3.2', 'python3.8', 'python3.9', 'java17',
+  'nodejs16.x', 'dotnet10', 'dotnet8', 'java11', 'dotnet6', 'nodejs18.x', 'provided.al2', 'java8.al2',
+] as const;
+
 /** What the worker-thread runner executes. */
 export const SUPPORTED_RUNTIMES = ['nodejs18.x', 'nodejs20.x', 'nodejs22.x'] as const;
 
@@ -86,7 +103,12 @@ const DEPRECATED_NODE = ['nodejs', 'nodejs4.3', 'nodejs4.3-edge', 'nodejs6.10', 
  * java ...) get the same exception with a sentence naming what it runs.
  */
 export function checkRuntime(runtime: string): void {
-  new Violations().oneOf(runtime, 'runtime', AWS_RUNTIMES, ' or be a valid ARN').throwIfAny();
+  if (!(AWS_RUNTIMES as readonly string[]).includes(runtime)) {
+    // not the model's enum and not a "1 validation error" list: the runtimes it accepts today
+    throw invalidParameter(
+      `Value ${runtime} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [${CREATABLE_RUNTIMES.join(', ')}] or be a valid ARN`,
+    );
+  }
   if ((SUPPORTED_RUNTIMES as readonly string[]).includes(runtime)) return;
   if (DEPRECATED_NODE.includes(runtime)) {
     throw invalidParameter(
@@ -114,6 +136,23 @@ export function checkTimeoutAndMemory(timeout: number | undefined, memorySize: n
   if (memorySize !== undefined && memorySize > MAX_MEMORY) {
     throw invalidParameter(`'MemorySize' value failed to satisfy constraint: Member must have value less than or equal to ${MAX_MEMORY}`);
   }
+}
+
+/**
+ * Architectures: one of x86_64 and arm64, as Lambda's front end reports a list it refuses
+ * (test_create_lambda_exceptions multiple_architectures, uppercase_architecture).
+ */
+export function checkArchitectures(list: string[] | undefined): void {
+  if (!list) return;
+  const shown = `[${list.join(', ')}]`;
+  const v = new Violations();
+  if (list.length > 1) v.list.push(`Value '${shown}' at 'architectures' failed to satisfy constraint: Member must have length less than or equal to 1`);
+  else if (list.some((a) => a !== 'x86_64' && a !== 'arm64')) {
+    v.list.push(
+      `Value '${shown}' at 'architectures' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be null]`,
+    );
+  }
+  v.throwIfAny();
 }
 
 /** Description: 0-256 characters. */

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { ServiceError } from '../../core/service-error.js';
 import type { CallContext } from '../../core/service.js';
 import type { S3Backend, S3Object } from './backend.js';
-import { badDigest, invalidArgument, invalidDigest, invalidRange } from './errors.js';
+import { badChecksum, badDigest, invalidArgument, invalidDigest, invalidLocationConstraint, invalidRange } from './errors.js';
 import { decodeContinuationToken, encodeContinuationToken, urlEncodeKey } from './listing.js';
+import { parsePartNumber, readCompleteBody } from './multipart.js';
 
 /**
  * Read each operation's input (strings from path, query and headers; the body as a Buffer), call
@@ -13,6 +15,8 @@ import { decodeContinuationToken, encodeContinuationToken, urlEncodeKey } from '
 
 /** the single local account, as S3 shows it in Owner elements */
 const OWNER = { ID: '75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a', DisplayName: 'local' };
+/** every object is encrypted at rest with S3-managed keys by default (see routes.ts) */
+const SSE = { ServerSideEncryption: 'AES256' };
 
 type In = Record<string, any>;
 
@@ -20,6 +24,8 @@ export function s3Handlers(backend: S3Backend) {
   return {
     CreateBucket(input: In, ctx: CallContext) {
       const constraint: unknown = input.CreateBucketConfiguration?.LocationConstraint;
+      // us-east-1 has no location constraint of its own: naming it is an error there
+      if (constraint === 'us-east-1' && ctx.region === 'us-east-1') throw invalidLocationConstraint(constraint);
       // us-east-1 is the bucket region when no constraint is sent (the SDK sends none there).
       const region = typeof constraint === 'string' && constraint ? constraint : ctx.region;
       if (region !== ctx.region) {
@@ -29,11 +35,11 @@ export function s3Handlers(backend: S3Backend) {
           400,
         );
       }
-      return { Location: backend.createBucket(input.Bucket, region).location };
+      return { Location: backend.createBucket(input.Bucket, region).location, BucketArn: bucketArn(input.Bucket) };
     },
 
     HeadBucket(input: In) {
-      return { BucketRegion: backend.headBucket(input.Bucket).region };
+      return { BucketRegion: backend.headBucket(input.Bucket).region, BucketArn: bucketArn(input.Bucket), AccessPointAlias: false };
     },
 
     ListBuckets(input: In) {
@@ -61,12 +67,94 @@ export function s3Handlers(backend: S3Backend) {
 
     PutObject(input: In) {
       const body: Buffer = input.Body ?? Buffer.alloc(0);
-      if (input.ContentMD5 !== undefined) checkContentMd5(input.ContentMD5, body);
+      // S3 shows the digest it was sent in hex here and as sent (base64) for a part (test_s3_invalid_content_md5)
+      if (input.ContentMD5 !== undefined) checkContentMd5(input.ContentMD5, body, 'hex');
+      const checksumCRC32 = checkCrc32(input.ChecksumCRC32, body);
       const object = backend.putObject(input.Bucket, input.Key, body, {
         contentType: input.ContentType,
         metadata: input.Metadata,
+        checksumCRC32,
       });
-      return { ETag: object.etag };
+      return { ETag: object.etag, ...SSE, ...(checksumCRC32 ? { ChecksumCRC32: checksumCRC32, ChecksumType: 'FULL_OBJECT' } : {}) };
+    },
+
+    CreateMultipartUpload(input: In) {
+      const upload = backend.createMultipartUpload(input.Bucket, input.Key, { contentType: input.ContentType, metadata: input.Metadata });
+      return { Bucket: upload.bucket, Key: upload.key, UploadId: upload.uploadId, ...SSE };
+    },
+
+    UploadPart(input: In) {
+      const partNumber = parsePartNumber(input.PartNumber);
+      const body: Buffer = input.Body ?? Buffer.alloc(0);
+      if (input.ContentMD5 !== undefined) checkContentMd5(input.ContentMD5, body, 'base64');
+      const checksumCRC32 = checkCrc32(input.ChecksumCRC32, body);
+      const part = backend.uploadPart(input.Bucket, input.Key, input.UploadId, partNumber, body);
+      return { ETag: part.etag, ...SSE, ...(checksumCRC32 ? { ChecksumCRC32: checksumCRC32 } : {}) };
+    },
+
+    CompleteMultipartUpload(input: In, ctx: CallContext) {
+      const requested = readCompleteBody(input.MultipartUpload);
+      const object = backend.completeMultipartUpload(input.Bucket, input.Key, input.UploadId, requested);
+      return {
+        Location: `${ctx.endpoint}/${input.Bucket}/${urlEncodeKey(object.key)}`,
+        Bucket: input.Bucket,
+        Key: object.key,
+        ETag: object.etag,
+        ...SSE,
+      };
+    },
+
+    AbortMultipartUpload(input: In) {
+      backend.abortMultipartUpload(input.Bucket, input.Key, input.UploadId);
+      return {};
+    },
+
+    ListParts(input: In) {
+      const max = input.MaxParts === undefined ? 1000 : Math.min(parseCount(input.MaxParts, 'max-parts'), 1000);
+      const marker = input.PartNumberMarker === undefined ? 0 : parseCount(input.PartNumberMarker, 'part-number-marker');
+      const { upload, parts, isTruncated } = backend.listParts(input.Bucket, input.Key, input.UploadId, marker, max);
+      return {
+        Bucket: upload.bucket,
+        Key: upload.key,
+        UploadId: upload.uploadId,
+        PartNumberMarker: marker,
+        NextPartNumberMarker: parts.length ? parts[parts.length - 1]!.partNumber : 0,
+        MaxParts: max,
+        IsTruncated: isTruncated,
+        Part: parts.map((p) => ({ PartNumber: p.partNumber, LastModified: new Date(p.lastModified), ETag: p.etag, Size: p.size })),
+        Initiator: OWNER,
+        Owner: OWNER,
+        StorageClass: 'STANDARD',
+      };
+    },
+
+    ListMultipartUploads(input: In) {
+      const list = readListInput({ ...input, MaxKeys: input.MaxUploads });
+      const keyMarker: string = input.KeyMarker ?? '';
+      const all = backend
+        .listMultipartUploads(input.Bucket)
+        .filter((u) => u.key.startsWith(list.prefix) && (keyMarker === '' || u.key > keyMarker));
+      const page = all.slice(0, list.maxKeys);
+      const last = page[page.length - 1];
+      return {
+        Bucket: input.Bucket,
+        KeyMarker: list.encode(keyMarker),
+        UploadIdMarker: input.UploadIdMarker ?? '',
+        NextKeyMarker: last ? list.encode(last.key) : '',
+        NextUploadIdMarker: last ? last.uploadId : '',
+        Prefix: input.Prefix === undefined ? undefined : list.encode(list.prefix),
+        MaxUploads: list.maxKeys,
+        IsTruncated: all.length > page.length,
+        EncodingType: input.EncodingType,
+        Upload: page.map((u) => ({
+          Key: list.encode(u.key),
+          UploadId: u.uploadId,
+          Initiator: OWNER,
+          Owner: OWNER,
+          StorageClass: 'STANDARD',
+          Initiated: new Date(u.initiated),
+        })),
+      };
     },
 
     GetObject(input: In) {
@@ -74,7 +162,7 @@ export function s3Handlers(backend: S3Backend) {
       const meta = backend.headObject(input.Bucket, input.Key);
       const range = input.Range === undefined ? undefined : parseRange(input.Range, object.size);
       const out = { ...objectHeaders(meta), ContentType: input.ResponseContentType ?? meta.contentType };
-      if (!range) return { ...out, Body: object.body };
+      if (!range) return { ...out, ...checksumOut(meta, input.ChecksumMode), Body: object.body };
       return {
         ...out,
         Body: object.body.subarray(range.start, range.end + 1),
@@ -85,7 +173,8 @@ export function s3Handlers(backend: S3Backend) {
     },
 
     HeadObject(input: In) {
-      return objectHeaders(backend.headObject(input.Bucket, input.Key));
+      const meta = backend.headObject(input.Bucket, input.Key);
+      return { ...objectHeaders(meta), ...checksumOut(meta, input.ChecksumMode) };
     },
 
     DeleteObject(input: In) {
@@ -145,6 +234,7 @@ function objectHeaders(o: S3Object) {
     LastModified: new Date(o.lastModified),
     AcceptRanges: 'bytes',
     Metadata: o.metadata,
+    ...SSE,
   };
 }
 
@@ -186,11 +276,33 @@ function decodeToken(token: string): string {
 }
 
 /** https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html (Content-MD5: base64 of the 128-bit MD5) */
-function checkContentMd5(header: string, body: Buffer): void {
+function checkContentMd5(header: string, body: Buffer, shownAs: 'hex' | 'base64'): void {
   const given = Buffer.from(header, 'base64');
-  if (given.length !== 16 || given.toString('base64') !== header.trim()) throw invalidDigest();
-  if (!given.equals(createHash('md5').update(body).digest())) throw badDigest();
+  if (given.length !== 16 || given.toString('base64') !== header.trim()) throw invalidDigest(header);
+  const calculated = createHash('md5').update(body).digest();
+  if (!given.equals(calculated)) throw badDigest(calculated.toString('base64'), shownAs === 'hex' ? given.toString('hex') : header);
 }
+
+/**
+ * `x-amz-checksum-crc32` (a header, or an aws-chunked trailer): the base64 of the big-endian CRC32,
+ * checked and kept, as S3 does for the SDKs' default checksum ("Checking object integrity").
+ * Returns the checksum to keep, or undefined when none was sent.
+ */
+function checkCrc32(given: unknown, body: Buffer): string | undefined {
+  if (typeof given !== 'string') return undefined;
+  const value = Buffer.alloc(4);
+  value.writeUInt32BE(crc32(body) >>> 0);
+  const calculated = value.toString('base64');
+  if (given.trim() !== calculated) throw badChecksum('CRC32');
+  return calculated;
+}
+
+/** the object's checksum, sent when the client asks with `x-amz-checksum-mode: ENABLED` */
+function checksumOut(o: S3Object, mode: unknown) {
+  return mode === 'ENABLED' && o.checksumCRC32 ? { ChecksumCRC32: o.checksumCRC32, ChecksumType: 'FULL_OBJECT' } : {};
+}
+
+const bucketArn = (bucket: string) => `arn:aws:s3:::${bucket}`;
 
 /**
  * One byte range, RFC 9110 section 14 (`bytes=0-4`, `bytes=5-`, `bytes=-3`). A header that does not

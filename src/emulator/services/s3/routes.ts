@@ -6,7 +6,9 @@ import { s3Handlers } from './handlers.js';
  * Wire operation → HTTP binding → handler. Bindings follow the S3 API reference (path style,
  * `/{Bucket}` and `/{Key+}` labels): https://docs.aws.amazon.com/AmazonS3/latest/API/
  * A query parameter not listed in a route makes the request match no route (NotImplemented), so
- * unemulated sub-resources (`?acl`, `?tagging`, `?uploads`) never reach PutObject or GetObject.
+ * unemulated sub-resources (`?acl`, `?tagging`) never reach PutObject or GetObject.
+ * S3 answers `x-amz-server-side-encryption: AES256` for every object written or read: since
+ * January 2023 every object is encrypted at rest by default ("Default encryption", S3 user guide).
  */
 
 const OBJECT_HEADERS_OUT = {
@@ -16,7 +18,15 @@ const OBJECT_HEADERS_OUT = {
   LastModified: 'Last-Modified',
   AcceptRanges: 'Accept-Ranges',
   Metadata: 'x-amz-meta-*',
+  ServerSideEncryption: 'x-amz-server-side-encryption',
+  ChecksumCRC32: 'x-amz-checksum-crc32',
+  ChecksumType: 'x-amz-checksum-type',
 } as const;
+
+const CHECKSUM_OUT = { ChecksumCRC32: 'x-amz-checksum-crc32', ChecksumType: 'x-amz-checksum-type' } as const;
+
+const SSE = { ServerSideEncryption: 'x-amz-server-side-encryption' } as const;
+const UPLOAD_ID = { uploadId: 'UploadId' };
 
 const LIST_V2_QUERY = {
   prefix: 'Prefix',
@@ -39,9 +49,13 @@ const bindings: Record<string, HttpBinding> = {
     method: 'PUT',
     path: '/{Bucket}',
     xmlPayload: 'CreateBucketConfiguration',
-    responseHeaders: { Location: 'Location' },
+    responseHeaders: { Location: 'Location', BucketArn: 'x-amz-bucket-arn' },
   },
-  HeadBucket: { method: 'HEAD', path: '/{Bucket}', responseHeaders: { BucketRegion: 'x-amz-bucket-region' } },
+  HeadBucket: {
+    method: 'HEAD',
+    path: '/{Bucket}',
+    responseHeaders: { BucketRegion: 'x-amz-bucket-region', BucketArn: 'x-amz-bucket-arn', AccessPointAlias: 'x-amz-access-point-alias' },
+  },
   DeleteBucket: { method: 'DELETE', path: '/{Bucket}', status: 204 },
   ListObjectsV2: {
     method: 'GET',
@@ -59,21 +73,62 @@ const bindings: Record<string, HttpBinding> = {
   PutObject: {
     method: 'PUT',
     path: '/{Bucket}/{Key+}',
-    headers: { 'content-type': 'ContentType', 'content-md5': 'ContentMD5', 'x-amz-meta-*': 'Metadata' },
+    headers: { 'content-type': 'ContentType', 'content-md5': 'ContentMD5', 'x-amz-checksum-crc32': 'ChecksumCRC32', 'x-amz-meta-*': 'Metadata' },
     payload: 'Body',
-    responseHeaders: { ETag: 'ETag' },
+    responseHeaders: { ETag: 'ETag', ...SSE, ...CHECKSUM_OUT },
   },
   GetObject: {
     method: 'GET',
     path: '/{Bucket}/{Key+}',
-    headers: { range: 'Range' },
+    headers: { range: 'Range', 'x-amz-checksum-mode': 'ChecksumMode' },
     query: { 'response-content-type': 'ResponseContentType' },
     responsePayload: 'Body',
     responseStatus: 'StatusCode',
     responseHeaders: { ...OBJECT_HEADERS_OUT, ContentRange: 'Content-Range' },
   },
-  HeadObject: { method: 'HEAD', path: '/{Bucket}/{Key+}', responseHeaders: OBJECT_HEADERS_OUT },
+  HeadObject: { method: 'HEAD', path: '/{Bucket}/{Key+}', headers: { 'x-amz-checksum-mode': 'ChecksumMode' }, responseHeaders: OBJECT_HEADERS_OUT },
   DeleteObject: { method: 'DELETE', path: '/{Bucket}/{Key+}', status: 204 },
+  CreateMultipartUpload: {
+    method: 'POST',
+    path: '/{Bucket}/{Key+}',
+    queryMatch: { uploads: '' },
+    headers: { 'content-type': 'ContentType', 'x-amz-meta-*': 'Metadata' },
+    responseHeaders: SSE,
+    responseXmlRoot: 'InitiateMultipartUploadResult',
+  },
+  UploadPart: {
+    method: 'PUT',
+    path: '/{Bucket}/{Key+}',
+    queryMatch: { partNumber: '', uploadId: '' },
+    query: { partNumber: 'PartNumber', ...UPLOAD_ID },
+    headers: { 'content-md5': 'ContentMD5', 'x-amz-checksum-crc32': 'ChecksumCRC32' },
+    payload: 'Body',
+    responseHeaders: { ETag: 'ETag', ...SSE, ChecksumCRC32: 'x-amz-checksum-crc32' },
+  },
+  CompleteMultipartUpload: {
+    method: 'POST',
+    path: '/{Bucket}/{Key+}',
+    queryMatch: { uploadId: '' },
+    query: UPLOAD_ID,
+    xmlPayload: 'MultipartUpload',
+    responseHeaders: SSE,
+    responseXmlRoot: 'CompleteMultipartUploadResult',
+  },
+  AbortMultipartUpload: { method: 'DELETE', path: '/{Bucket}/{Key+}', queryMatch: { uploadId: '' }, query: UPLOAD_ID, status: 204 },
+  ListParts: {
+    method: 'GET',
+    path: '/{Bucket}/{Key+}',
+    queryMatch: { uploadId: '' },
+    query: { ...UPLOAD_ID, 'max-parts': 'MaxParts', 'part-number-marker': 'PartNumberMarker' },
+    responseXmlRoot: 'ListPartsResult',
+  },
+  ListMultipartUploads: {
+    method: 'GET',
+    path: '/{Bucket}',
+    queryMatch: { uploads: '' },
+    query: { prefix: 'Prefix', 'max-uploads': 'MaxUploads', 'key-marker': 'KeyMarker', 'upload-id-marker': 'UploadIdMarker', 'encoding-type': 'EncodingType', delimiter: 'Delimiter' },
+    responseXmlRoot: 'ListMultipartUploadsResult',
+  },
 };
 
 export function s3Operations(backend: S3Backend): Operation[] {
