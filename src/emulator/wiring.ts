@@ -17,6 +17,8 @@ import { createLambdaService } from './services/lambda/index.js';
 import { WorkerPool } from './services/lambda/runner/index.js';
 import { createRekognitionService } from './services/rekognition/index.js';
 import { createApiGatewayService } from './services/apigateway/index.js';
+import { createCodeDeployService } from './services/codedeploy/index.js';
+import { lambdaAliasRouter, lambdaHookInvoker, noAlarms } from './adapters/codedeploy.js';
 
 export interface WiringOptions {
   store: StateStore;
@@ -95,7 +97,22 @@ export async function wireServices(options: WiringOptions): Promise<EmulatorApp>
 
   // CloudWatch (services/cloudwatch/index.ts): metrics sink for Lambda, alarm reader for CodeDeploy
   //   const cloudwatch = createCloudWatchService(deps); lambda.setMetricsSink(cloudwatch.metrics) ...
-  // CodeDeploy (services/codedeploy/index.ts): alias router = lambda, alarm reader = cloudwatch
+  // CodeDeploy (services/codedeploy/index.ts): Lambda moves the alias and runs the hooks (Event
+  // invokes); alarm states come from CloudWatch once it is wired (until then no alarm exists).
+  // Building it rolls back any deployment that was in flight when the cloud last stopped.
+  const codedeploy = createCodeDeployService({
+    store: deps.store,
+    clock: deps.clock,
+    region: deps.region,
+    accountId: deps.accountId,
+    aliases: lambdaAliasRouter(lambda),
+    hooks: lambdaHookInvoker(lambda),
+    alarms: noAlarms,
+    log: deps.log,
+  });
+  services.push(codedeploy.definition);
+  shutdownHooks.push(() => codedeploy.close());
+
   // API Gateway (services/apigateway/index.ts): REST APIs, and the front door for invoke URLs.
   // Its LambdaInvoker is Lambda's in-process invoke; a refused call answers throttleStatus.
   const apigateway = createApiGatewayService(deps, { invoker: lambda.invoker });

@@ -19,9 +19,9 @@ class FakeRunner implements ExecutionEnvironments {
   invoke(config: { version: string }) {
     return new Promise<InvokeResult>((resolve) => this.pending.push({ resolve, version: config.version }));
   }
-  finishAll() {
+  finishAll(functionError?: 'Unhandled') {
     for (const p of this.pending.splice(0)) {
-      p.resolve({ payload: Buffer.from(JSON.stringify(p.version)), durationMs: 5, billedDurationMs: 5, maxMemoryUsedMB: 64 });
+      p.resolve({ payload: Buffer.from(JSON.stringify(p.version)), durationMs: 5, billedDurationMs: 5, maxMemoryUsedMB: 64, ...(functionError ? { functionError } : {}) });
     }
   }
   async retire() {}
@@ -126,6 +126,39 @@ describe('Lambda backend', () => {
     runner.finishAll();
     await svc.backend.events.idle();
     assert.equal(svc.backend.events.completed, 1);
+  });
+
+  test('an Event invocation whose function fails runs twice more: one minute, then two minutes later (cloud time)', async () => {
+    const { svc, runner, clock, create } = setup();
+    await create('flaky');
+    await svc.invokeFunction({ functionName: 'flaky', invocationType: 'Event', payload: {} });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(runner.pending.length, 1);
+    runner.finishAll('Unhandled');
+    await new Promise((r) => setImmediate(r));
+    clock.advance(59_999);
+    assert.equal(runner.pending.length, 0);
+    clock.advance(1);
+    assert.equal(runner.pending.length, 1, 'second attempt after one minute');
+    runner.finishAll('Unhandled');
+    await new Promise((r) => setImmediate(r));
+    clock.advance(119_999);
+    assert.equal(runner.pending.length, 0);
+    clock.advance(1);
+    assert.equal(runner.pending.length, 1, 'third attempt two minutes later');
+    runner.finishAll('Unhandled');
+    await svc.backend.events.idle();
+    clock.advance(3600_000);
+    assert.equal(runner.pending.length, 0, 'no fourth attempt');
+    assert.equal(svc.backend.events.attempts, 3);
+    assert.equal(svc.backend.events.completed, 1);
+
+    // a success ends it at once
+    await svc.invokeFunction({ functionName: 'flaky', invocationType: 'Event', payload: {} });
+    await new Promise((r) => setImmediate(r));
+    runner.finishAll();
+    await svc.backend.events.idle();
+    assert.equal(svc.backend.events.attempts, 4);
   });
 
   test('pickVersion follows the weight', () => {

@@ -31,7 +31,7 @@ import { Violations } from './validation.js';
  * - one account and Region (deps.accountId / deps.region); ARNs naming another are read by name;
  * - Zip packages and Node.js runtimes only; no layers, VPC, SnapStart, code signing, function URLs;
  * - GetFunction's Code.Location is a path on the emulator's port (code-location.ts), not presigned S3;
- * - Event invocations: see events.ts (throttles retried, function errors not retried);
+ * - Event invocations: see events.ts (throttles retried with backoff, function errors retried twice);
  * - changes apply at once: the answer to CreateFunction says Pending and to an update InProgress,
  *   as AWS's do, and every later read says Active / Successful (functions.ts).
  */
