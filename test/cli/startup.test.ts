@@ -84,7 +84,8 @@ describe('deploy and status load only what they use', () => {
   for (const [name, args, clients] of [
     ['a first deploy (starts the cloud)', ['deploy'], undefined],
     ['deploy with no change', ['deploy'], undefined],
-    ['status', ['status'], ['client-lambda']],
+    // status reads functions (Lambda), the latest deployment (CodeDeploy) and alarms (CloudWatch)
+    ['status', ['status'], ['client-lambda', 'client-codedeploy', 'client-cloudwatch']],
   ] as const) {
     test(`${name}: no emulator server code, only the SDK clients it calls`, async () => {
       const { stdout, stderr, loaded } = await loadsOf([...args, '--workspace', ws]);
@@ -98,6 +99,9 @@ describe('deploy and status load only what they use', () => {
       assert.ok(s.clients.includes('client-lambda'), 'the tracer saw lazily required SDK packages');
       // the bundled app needs no Rekognition or CloudFormation client to deploy or to report
       for (const unused of ['client-rekognition', 'client-cloudformation']) assert.ok(!s.clients.includes(unused), `${unused} loaded`);
+      if (name === 'status') {
+        for (const unused of ['client-s3', 'client-api-gateway']) assert.ok(!s.clients.includes(unused), `status loaded ${unused}`);
+      }
       if (clients) {
         const extra = s.clients.filter((c) => !(clients as readonly string[]).includes(c));
         assert.deepEqual(extra, [], `${name} loads only the clients it calls`);
