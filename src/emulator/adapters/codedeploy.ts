@@ -5,6 +5,7 @@
 import { ServiceError } from '../core/service-error.js';
 import type { AlarmReader, AliasRouter, HookInvoker } from '../services/codedeploy/index.js';
 import type { LambdaService } from '../services/lambda/index.js';
+import type { CloudWatchBackend } from '../services/cloudwatch/index.js';
 
 export function lambdaAliasRouter(lambda: LambdaService): AliasRouter {
   const backend = lambda.backend;
@@ -43,9 +44,15 @@ export function lambdaHookInvoker(lambda: LambdaService): HookInvoker {
 }
 
 /**
- * Until CloudWatch is wired: no alarm exists, as DescribeAlarms answers for unknown names, so
- * no deployment is stopped by an alarm.
+ * The group's alarms as CloudWatch holds them. A name CloudWatch does not know is left out, as
+ * DescribeAlarms leaves it out, so it never stops a deployment.
  */
-export const noAlarms: AlarmReader = {
-  alarmStates: () => new Map(),
-};
+export function cloudWatchAlarmReader(cloudwatch: Pick<CloudWatchBackend, 'alarmStates'>): AlarmReader {
+  return {
+    alarmStates(names) {
+      const states = new Map<string, 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'>();
+      for (const [name, state] of cloudwatch.alarmStates(names)) if (state) states.set(name, state);
+      return states;
+    },
+  };
+}

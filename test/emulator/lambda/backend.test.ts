@@ -40,7 +40,16 @@ function setup(opts: { accountConcurrencyLimit?: number; random?: () => number }
   const runner = new FakeRunner();
   const metrics: LambdaMetricDatum[] = [];
   const clock = new ManualClock();
-  const svc = createLambdaService({ store: new StateStore(dir), runner, clock, metrics: { record: (d) => metrics.push(d) }, ...opts });
+  const svc = createLambdaService({
+    store: new StateStore(dir),
+    runner,
+    clock,
+    region: 'us-east-1',
+    accountId: '000000000000',
+    codeSource: { getObject: () => undefined },
+    metrics: { record: (d) => metrics.push(d) },
+    ...opts,
+  });
   const create = (name: string) =>
     svc.backend.createFunction({ FunctionName: name, Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zip({ 'index.js': '' }) } });
   return { svc, runner, metrics, clock, create };
@@ -104,9 +113,11 @@ describe('Lambda backend', () => {
     const out = await call;
     assert.equal(out.executedVersion, '2'); // random 0.05 < weight 0.1
     const names = metrics.map((m) => m.metricName);
-    assert.deepEqual(names, ['ConcurrentExecutions', 'Invocations', 'Duration']);
-    assert.deepEqual(metrics[1].dimensions, { FunctionName: 'm', Resource: 'm:live', ExecutedVersion: '2' });
-    assert.equal(metrics[2].unit, 'Milliseconds');
+    assert.deepEqual(names, ['ConcurrentExecutions', 'ConcurrentExecutions', 'Invocations', 'Duration', 'Errors']);
+    assert.equal(metrics[4].value, 0, 'Errors 0 for an invocation that succeeded');
+    assert.deepEqual(metrics[1].dimensions, {}, 'the account-wide ConcurrentExecutions');
+    assert.deepEqual(metrics[2].dimensions, { FunctionName: 'm', Resource: 'm:live', ExecutedVersion: '2' });
+    assert.equal(metrics[3].unit, 'Milliseconds');
     svc.backend.putFunctionConcurrency('m', 0);
     await rejection(svc.invokeFunction({ functionName: 'm' }));
     assert.deepEqual(metrics.at(-1), { metricName: 'Throttles', value: 1, unit: 'Count', timestamp: metrics.at(-1)!.timestamp, dimensions: { FunctionName: 'm' } });

@@ -22,12 +22,13 @@ import type { InvokeTarget } from './front-door.js';
 import { resolveLambdaTarget } from './integration-uri.js';
 import type { LambdaInvoker } from './invoker.js';
 import { buildProxyEvent, mapProxyResult } from './proxy-event.js';
-import { forbidden, internalServerError, missingAuthenticationToken, type GatewayIds } from './responses.js';
+import { contentLengthExceeded, forbidden, internalServerError, missingAuthenticationToken, PAYLOAD_LIMIT, requestTooLong, type GatewayIds } from './responses.js';
 import { compiledDeployment, splitRequestPath } from './router.js';
 
 export interface ApiGatewayDataPlaneOptions {
   accountId: string;
-  invoker?: LambdaInvoker;
+  /** Lambda's in-process invoke (wiring.ts: Lambda is built before API Gateway) */
+  invoker: LambdaInvoker;
   /** what a throttled (refused) invocation answers: AWS today 500; the workshop recorded 502 */
   throttleStatus?: 500 | 502;
   /** [0, 1), for the canary split; default Math.random */
@@ -41,7 +42,7 @@ function apigwIdOf(requestId: string): string {
 }
 
 export class ApiGateway {
-  private invoker: LambdaInvoker | undefined;
+  private readonly invoker: LambdaInvoker;
   private readonly random: () => number;
   private readonly throttleStatus: 500 | 502;
   private readonly log: (line: string) => void;
@@ -56,15 +57,11 @@ export class ApiGateway {
     this.log = opts.log ?? (() => undefined);
   }
 
-  /** for wiring orders where Lambda is built after API Gateway */
-  setInvoker(invoker: LambdaInvoker): void {
-    this.invoker = invoker;
-  }
-
   async invoke(target: InvokeTarget, req: WireRequest): Promise<WireResponse> {
     const requestId = randomUUID();
     const ids: GatewayIds = { requestId, apigwId: apigwIdOf(requestId) };
 
+    if (req.body.length > PAYLOAD_LIMIT) return contentLengthExceeded(ids);
     const api = this.backend.lookup(target.apiId);
     const stage = api && target.stage ? getOwn(api.stages, target.stage) : undefined;
     if (!api || !stage) return forbidden(ids);
@@ -102,7 +99,6 @@ export class ApiGateway {
       this.log(`apigateway: ${target.apiId}/${target.stage}: integration URI names a stage variable that is not set`);
       return internalServerError(500, ids);
     }
-    if (!this.invoker) return internalServerError(500, ids);
 
     const event = buildProxyEvent(
       { method: req.method, path: target.path, query: req.query, headers: req.headers, rawHeaders: req.rawHeaders, body: req.body },
@@ -125,6 +121,7 @@ export class ApiGateway {
       result = await this.invoker.invoke({ functionName: fn.functionName, qualifier: fn.qualifier, payload: JSON.stringify(event), payloadIsJson: true });
     } catch (err) {
       // Lambda refused the call: 500 (throttling may be configured to answer 502, as the workshop saw)
+      if (err instanceof ServiceError && err.code === 'RequestEntityTooLargeException') return requestTooLong(ids);
       const throttled = err instanceof ServiceError && err.code === 'TooManyRequestsException';
       if (!(err instanceof ServiceError)) this.log(`apigateway: invoking ${fn.functionName} failed: ${(err as Error)?.message ?? String(err)}`);
       // the request log says why: the client sees only "Internal server error", as on AWS

@@ -10,12 +10,13 @@ import { INVOKE_FUNCTION_REF, Violations } from './validation.js';
 
 /**
  * Invoke. https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
- * Payload quotas: 6 MB request and response for synchronous calls, 256 KB for Event (the value the
- * lab's workshop documents; AWS raised it to 1 MB in late 2025, configurable through the deps).
+ * "For synchronous invocations, the maximum payload size is 6 MB. For asynchronous invocations, the
+ * maximum payload size is 1 MB." (API_Invoke, as of 2025: AWS raised Event from 256 KB to 1 MB in
+ * October 2025; the workshop text predates it. Both are configurable through the deps.)
  * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
  */
 export const SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024;
-export const ASYNC_PAYLOAD_LIMIT = 256 * 1024;
+export const ASYNC_PAYLOAD_LIMIT = 1024 * 1024;
 /** the response limit AWS names in `Function.ResponseSizeTooLarge` */
 export const RESPONSE_PAYLOAD_LIMIT = 6_291_556;
 const LOG_TAIL_BYTES = 4096;
@@ -157,20 +158,35 @@ function buildRunConfig(core: LambdaCore, config: FunctionConfiguration): Functi
   };
 }
 
-export function emit(core: LambdaCore, target: InvokeTarget, metricName: LambdaMetricDatum['metricName'], value: number): void {
-  if (core.metrics === noopMetricsSink) return; // no sink wired: build no datum
+/**
+ * One point on the invocation's series. `timestamp` is when the function was invoked, also for
+ * Errors and Duration, which are known only at the end: "The timestamp on a metric reflects when
+ * the function was invoked" (monitoring-metrics-types.html).
+ */
+export function emit(core: LambdaCore, target: InvokeTarget, metricName: LambdaMetricDatum['metricName'], value: number, timestamp: number): void {
+  if (core.metrics === noopMetricsSink) return; // build no datum for nobody
   try {
     core.metrics.record({
       metricName,
       value,
       unit: metricName === 'Duration' ? 'Milliseconds' : 'Count',
-      timestamp: core.clock.now(),
+      timestamp,
       dimensions: {
         FunctionName: target.functionName,
         ...(target.resource ? { Resource: target.resource } : {}),
         ...(target.viaAlias ? { ExecutedVersion: target.config.Version } : {}),
       },
     });
+  } catch {
+    // a metrics sink never fails an invocation
+  }
+}
+
+/** ConcurrentExecutions with no dimension: "across ... AWS Region" (monitoring-metrics-types.html) */
+function emitAccountConcurrency(core: LambdaCore, value: number, timestamp: number): void {
+  if (core.metrics === noopMetricsSink) return;
+  try {
+    core.metrics.record({ metricName: 'ConcurrentExecutions', value, unit: 'Count', timestamp, dimensions: {} });
   } catch {
     // a metrics sink never fails an invocation
   }
@@ -187,13 +203,15 @@ export function runAdmitted(
   retryAfterSeconds: number,
 ): Promise<InvokeResult> {
   const admission = core.concurrency.admit(target.functionName);
+  const invokedAt = core.clock.now();
   if (!admission.ok) {
-    emit(core, target, 'Throttles', 1);
+    emit(core, target, 'Throttles', 1, invokedAt);
     throw tooManyRequests(admission.reason, retryAfterSeconds);
   }
-  emit(core, target, 'ConcurrentExecutions', admission.inFlight);
-  emit(core, target, 'Invocations', 1);
-  return runAndRelease(core, target, request, admission.permit);
+  emit(core, target, 'ConcurrentExecutions', admission.inFlight, invokedAt);
+  emitAccountConcurrency(core, core.concurrency.inFlightTotal(), invokedAt);
+  emit(core, target, 'Invocations', 1, invokedAt);
+  return runAndRelease(core, target, request, admission.permit, invokedAt);
 }
 
 async function runAndRelease(
@@ -201,6 +219,7 @@ async function runAndRelease(
   target: InvokeTarget,
   request: { requestId: string; payload: Buffer; tail: boolean; clientContext?: unknown },
   permit: { release(): void },
+  invokedAt: number,
 ): Promise<InvokeResult> {
   let result: InvokeResult;
   try {
@@ -212,13 +231,15 @@ async function runAndRelease(
       tail: request.tail,
     });
   } catch {
-    emit(core, target, 'Errors', 1);
+    emit(core, target, 'Errors', 1, invokedAt);
     throw serviceException('The AWS Lambda service encountered an internal error.');
   } finally {
     permit.release();
   }
-  emit(core, target, 'Duration', result.durationMs);
-  if (result.functionError) emit(core, target, 'Errors', 1);
+  emit(core, target, 'Duration', result.durationMs, invokedAt);
+  // Errors is published for every invocation that ran, 0 when it succeeded (its Sum counts the
+  // failures, its SampleCount the invocations), so an error alarm sees healthy minutes as such
+  emit(core, target, 'Errors', result.functionError ? 1 : 0, invokedAt);
   return result;
 }
 
