@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { CreateDeploymentCommand, type CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CreateAliasCommand, GetAliasCommand, UpdateAliasCommand, type AliasConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
-import { isNotFound } from './bucket.js';
+import { isNotFound } from './not-found.js';
 import type { StartedDeployment } from './context.js';
 
 export interface AliasShift {
