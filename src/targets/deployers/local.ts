@@ -191,7 +191,8 @@ async function deployFailure(err: unknown, phase: string, aliasesKept: string[],
   }
   const e = err as Error & { name?: string };
   const why = err instanceof LabError ? e.message : `${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(err)}`;
-  return new LabError(`deploy failed while ${phase}: ${why}`, undefined, `nothing was recorded:${kept} fix the cause and run deploy again (it picks up where it stopped)`);
+  const fix = err instanceof LabError && err.hint ? err.hint : 'fix the cause and run deploy again (it picks up where it stopped)';
+  return new LabError(`deploy failed while ${phase}: ${why}`, undefined, `nothing was recorded:${kept} ${fix}`);
 }
 
 /** A refused, reset or cut connection to the cloud (node's error codes, as the SDK passes them on). */
