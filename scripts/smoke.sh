@@ -40,7 +40,8 @@ done
 ' "$OUT" || { say "loadtest: not 60 answers of 200 (the cloud's log: $WS/lab/.lab/state/emulator.log)"; tail -5 "$WS/lab/.lab/state/emulator.log"; exit 1; }
 say "loadtest through the front door ok (60 x 200)"
 
-if "$NODE" "$CLI" --help | grep -qE '^  start '; then
+HELP=$("$NODE" "$CLI" --help)
+if grep -qE '^  start ' <<<"$HELP"; then
   "$NODE" "$CLI" start --ci --workspace "$WS/lab-ci" --speed 100 >"$OUT" 2>&1 || { tail -40 "$OUT"; say "start --ci failed"; exit 1; }
   "$NODE" "$CLI" emulator stop --workspace "$WS/lab-ci" >/dev/null 2>&1 || true
   say "start --ci ok"
