@@ -98,6 +98,10 @@ async function child(args: string[], env: Record<string, string> = {}): Promise<
 
 export const startBareServer = (): Promise<Child> => child(['-e', BARE]);
 export const startEmulator = (env: Record<string, string> = {}): Promise<Child> => child(['--input-type=module', '-e', EMULATOR], env);
+/** any ES module source as a child server: it prints its URL on the first line and exits on disconnect */
+export const startModuleChild = (source: string, env: Record<string, string> = {}): Promise<Child> => child(['--input-type=module', '-e', source], env);
+/** a compiled module's URL, for a child's imports */
+export { dist as distUrl };
 
 export interface MeasureOptions {
   url: string;

@@ -150,6 +150,7 @@ program
   .option('--profile <name>', 'aws: the credentials profile')
   .option('--region <region>', 'aws: the region')
   .option('--stack-name <name>', 'aws: the CloudFormation stack', 'ServerlessOps-stack')
+  .option('--wait', 'follow a CodeDeploy deployment the deploy starts to its end; exit 1 if it fails or rolls back')
   .action(async (opts: Record<string, unknown>) => {
     const { deployCommand } = await import('./commands/deploy.js');
     await deployCommand(opts, interrupt);
@@ -157,7 +158,7 @@ program
 
 program
   .command('status')
-  .description('stack outputs, aliases, concurrency of the workspace')
+  .description('stack outputs, aliases, the latest CodeDeploy deployment, alarms, concurrency of the workspace')
   .option('--workspace <dir>', 'the lab workspace', 'lab-workspace')
   .option('--json', 'print as JSON')
   .action(async (opts: Record<string, unknown>) => {

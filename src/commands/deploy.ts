@@ -3,6 +3,8 @@
  * the workspace's sam-app/ to the target. Progress goes to stderr; what changed and the outputs
  * (`ApiUrl: <url>`, one per line, then the local cloud's `Endpoint: <url>`) to stdout.
  * Ctrl-C stops at the deployer's next safe point and exits 130; a second Ctrl-C quits at once.
+ * An alias with a DeploymentPreference moves through CodeDeploy: deploy prints the deployment id
+ * and returns, or with `--wait` follows it to its end (deploy-wait.ts).
  */
 import { UsageError } from '../errors.js';
 import { InterruptPolicy } from '../interrupt.js';
@@ -16,6 +18,8 @@ export interface DeployOptions {
   profile?: string;
   region?: string;
   stackName?: string;
+  /** follow the CodeDeploy deployments the deploy started to their end */
+  wait?: boolean;
 }
 
 /** CloudFormation: a letter, then letters, digits and hyphens, at most 128 characters. */
@@ -49,6 +53,10 @@ export async function deployCommand(opts: DeployOptions, interrupt: InterruptPol
     result = await deployWithSam({ workspace: ws, stackName, profile: opts.profile, region: opts.region, log, signal: interrupt.signal });
   }
   process.stdout.write(formatDeployResult(result, { color: colorEnabled(process.stdout) }));
+  if (opts.wait && result.deployments?.length && target === 'local') {
+    const { waitForDeployments } = await import('./deploy-wait.js');
+    await waitForDeployments(ws, result, interrupt);
+  }
 }
 
 export function formatDeployResult(r: DeployResult, opts: { color?: boolean } = {}): string {
@@ -56,19 +64,24 @@ export function formatDeployResult(r: DeployResult, opts: { color?: boolean } = 
   const lines: string[] = [];
   if (r.changes.length) {
     lines.push('Changes:');
-    for (const c of r.changes) lines.push(`  ${formatChange(c, p)}`);
+    const width = Math.max(TYPE_WIDTH, ...r.changes.map((c) => c.type.length));
+    for (const c of r.changes) lines.push(`  ${formatChange(c, p, width)}`);
     lines.push('');
   }
   lines.push('Outputs:');
   for (const [k, v] of Object.entries(r.outputs)) lines.push(`${k}: ${v}`);
   // not a stack output: where `aws --endpoint-url` and SDK clients reach the embedded cloud
   if (r.endpoint) lines.push(`Endpoint: ${r.endpoint}`);
+  // as CloudFormation's event on the alias says it (codedeploy-cloudwatch-sam.md §B.1)
+  for (const d of r.deployments ?? []) lines.push(`CodeDeploy deployment started: ${d.deploymentId} (${d.functionName}:${d.alias}, version ${d.from} → ${d.to})`);
   return `${lines.join('\n')}\n`;
 }
 
 const CHANGE_COLOR = { created: 'green', updated: 'yellow', unchanged: 'dim', skipped: 'dim' } as const;
 
-export function formatChange(c: ResourceChange, p: Paint = paint(false)): string {
+const TYPE_WIDTH = 28;
+
+export function formatChange(c: ResourceChange, p: Paint = paint(false), typeWidth = TYPE_WIDTH): string {
   const id = c.physicalId ? `${c.logicalId} ${c.physicalId}` : c.logicalId;
-  return `${p[CHANGE_COLOR[c.change]](c.change.padEnd(9))} ${c.type.padEnd(28)} ${id}${c.detail ? ` — ${c.detail}` : ''}`;
+  return `${p[CHANGE_COLOR[c.change]](c.change.padEnd(9))} ${c.type.padEnd(typeWidth)} ${id}${c.detail ? ` — ${c.detail}` : ''}`;
 }

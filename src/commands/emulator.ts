@@ -52,6 +52,9 @@ export async function emulatorCommand(action: string | undefined, opts: Record<s
       if (emu.reused && flags.port !== undefined && flags.port !== 0 && flags.port !== emu.port) {
         process.stderr.write(`note: it listens on port ${emu.port}, not ${flags.port}; run 'emulator stop' first to move it\n`);
       }
+      if (emu.reused && emu.record.speed !== flags.speed) {
+        process.stderr.write(`note: it runs at speed ${emu.record.speed}, not ${flags.speed}; run 'emulator stop' first to change it\n`);
+      }
       return;
     }
     case 'status': {

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, LabError } from '../errors.js';
-import { ScaledClock } from './core/clock.js';
+import { PersistedClock } from './core/clock.js';
 import { StateStore } from './core/store.js';
 import { exposureWarning } from './exposure.js';
 import { liveRecord, readLastPort, removeRecord, writeLastPort, writeRecord, type ProcessRecord } from './process-record.js';
@@ -69,7 +69,8 @@ export async function startEmulatorProcess(opts: EmulatorProcessOptions): Promis
       app: (endpoint) =>
         wireServices({
           store,
-          clock: new ScaledClock(opts.speed),
+          // cloud time resumes where this state dir left it (core/clock.ts)
+          clock: PersistedClock.open(store, opts.speed, log),
           endpoint,
           speed: opts.speed,
           accountConcurrency: opts.accountConcurrency,

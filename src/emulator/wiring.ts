@@ -2,8 +2,9 @@
  * The one place where the emulated services are built and introduced to each other
  * (STYLE 4: a service declares the small interface it needs; this file hands it an implementation).
  *
- * To add a service: import its factory and add it to the list in `wireServices`, passing the
- * shared `deps` and whatever interfaces it needs from services built before it.
+ * Services are built in dependency order (S3, Rekognition, CloudWatch → Lambda → CodeDeploy → API
+ * Gateway); each gets what it needs from those built before it as required constructor arguments:
+ * no setters, no defaults. To add a service: build it after what it needs, before what needs it.
  */
 import type { Clock } from './core/clock.js';
 import type { ServiceDefinition } from './core/service.js';
@@ -17,6 +18,10 @@ import { createLambdaService } from './services/lambda/index.js';
 import { WorkerPool } from './services/lambda/runner/index.js';
 import { createRekognitionService } from './services/rekognition/index.js';
 import { createApiGatewayService } from './services/apigateway/index.js';
+import { createCodeDeployService } from './services/codedeploy/index.js';
+import { cloudWatchAlarmReader, lambdaAliasRouter, lambdaHookInvoker } from './adapters/codedeploy.js';
+import { createCloudWatchService } from './services/cloudwatch/index.js';
+import { ClockDoor } from './clock-door.js';
 
 export interface WiringOptions {
   store: StateStore;
@@ -66,18 +71,31 @@ export async function wireServices(options: WiringOptions): Promise<EmulatorApp>
   /** lab paths served beside the AWS APIs (asked after API Gateway's invoke URLs) */
   const labDoors: FrontDoor[] = [];
 
-  // ── the services, in dependency order ──────────────────────────────────────────────────────
-  // S3 (services/s3/index.ts): buckets and objects, spoken in restXml. Its backend is the in-process
-  // object reader of Rekognition (images) and Lambda (`codeSource: s3CodeSource(s3.backend)`).
+  // ── the services, in dependency order: each gets what it needs from those built before it ─────
+  // S3 (services/s3/): buckets and objects, spoken in restXml. Its backend is the in-process object
+  // reader of Rekognition (images) and Lambda (code packages).
   registerCodec('restXml', restXmlCodec);
-  const s3 = createS3Service({ store: deps.store });
+  const s3 = createS3Service({ store: deps.store, now: () => deps.clock.now() });
   services.push(s3);
 
-  // Rekognition (services/rekognition/index.ts): answers from label files, reads images from S3.
+  // Rekognition (services/rekognition/): answers from label files, reads images from S3.
   services.push(createRekognitionService({ images: s3.backend }));
 
-  // Lambda (services/lambda/index.ts): functions, versions, aliases, concurrency; code packages from
-  // S3; function code runs in worker threads (runner/). Shutdown: stop event retries, end workers.
+  // CloudWatch (services/cloudwatch/): metric data and alarms on the cloud's clock. It needs no
+  // other service; Lambda publishes into it, CodeDeploy reads its alarms.
+  const cloudwatch = createCloudWatchService({
+    store: deps.store,
+    clock: deps.clock,
+    region: deps.region,
+    accountId: deps.accountId,
+    log: deps.log,
+  });
+  services.push(cloudwatch.definition);
+  shutdownHooks.push(() => cloudwatch.close());
+  labDoors.push(new ClockDoor(deps.clock)); // GET /_lab/clock: cloud time and speed
+
+  // Lambda (services/lambda/): functions, versions, aliases, concurrency; code packages from S3,
+  // metrics to CloudWatch; function code runs in worker threads (runner/).
   const lambdaRunner = new WorkerPool({ region: deps.region, endpointUrl: deps.endpoint });
   const lambda = createLambdaService({
     store: deps.store,
@@ -87,20 +105,35 @@ export async function wireServices(options: WiringOptions): Promise<EmulatorApp>
     accountId: deps.accountId,
     accountConcurrencyLimit: deps.accountConcurrency,
     codeSource: s3CodeSource(s3.backend),
+    metrics: cloudwatch.lambdaMetrics,
   });
   services.push(lambda.definition);
   labDoors.push(lambda.codeDownload); // GetFunction's Code.Location
   labDoors.push(lambda.concurrencyDoor); // in-flight and peak executions, for benchmarks and checks
+  // shutdown runs in reverse: Lambda stops its event retries, then the workers end
   shutdownHooks.push(() => lambdaRunner.shutdown(), () => lambda.close());
 
-  // CloudWatch (services/cloudwatch/index.ts): metrics sink for Lambda, alarm reader for CodeDeploy
-  //   const cloudwatch = createCloudWatchService(deps); lambda.setMetricsSink(cloudwatch.metrics) ...
-  // CodeDeploy (services/codedeploy/index.ts): alias router = lambda, alarm reader = cloudwatch
-  // API Gateway (services/apigateway/index.ts): REST APIs, and the front door for invoke URLs.
-  // Its LambdaInvoker is Lambda's in-process invoke; a refused call answers throttleStatus.
+  // CodeDeploy (services/codedeploy/): Lambda moves the alias and runs the hooks (Event invokes);
+  // CloudWatch answers the group's alarm states. Building it rolls back any deployment that was in
+  // flight when the cloud last stopped.
+  const codedeploy = createCodeDeployService({
+    store: deps.store,
+    clock: deps.clock,
+    region: deps.region,
+    accountId: deps.accountId,
+    aliases: lambdaAliasRouter(lambda),
+    hooks: lambdaHookInvoker(lambda),
+    alarms: cloudWatchAlarmReader(cloudwatch.backend),
+    log: deps.log,
+  });
+  services.push(codedeploy.definition);
+  shutdownHooks.push(() => codedeploy.close());
+
+  // API Gateway (services/apigateway/): REST APIs, and the front door for invoke URLs. Its
+  // LambdaInvoker is Lambda's in-process invoke; a refused call answers throttleStatus.
   const apigateway = createApiGatewayService(deps, { invoker: lambda.invoker });
   services.push(apigateway.definition);
-  // ───────────────────────────────────────────────────────────────────────────────────────────
+  // ─────────────────────────────────────────────────────────────────────────────────────────────
 
   return {
     services,

@@ -22,6 +22,10 @@ export interface FunctionRecord {
    * the reservation only when this was a number: CloudFormation leaves undeclared properties alone.
    */
   declaredReservedConcurrency?: number | null;
+  /** the CodeDeploy deployment this deploy started to move the alias, if any */
+  deploymentId?: string;
+  /** the deployment group that shifts this function's alias (SAM DeploymentPreference) */
+  deploymentGroupName?: string;
 }
 
 export interface ApiRecord {
@@ -47,6 +51,10 @@ export interface DeployRecord {
   physicalIds: Record<string, string>;
   functions: FunctionRecord[];
   apis: ApiRecord[];
+  /** the stack's CodeDeploy application, when a function has a DeploymentPreference */
+  codeDeployApplication?: string;
+  /** the CloudWatch alarms the stack declares */
+  alarms?: string[];
 }
 
 export function readDeployRecord(ws: Workspace): DeployRecord | undefined {
@@ -59,4 +67,17 @@ export function readDeployRecord(ws: Workspace): DeployRecord | undefined {
 
 export async function writeDeployRecord(ws: Workspace, rec: DeployRecord): Promise<void> {
   await writeJsonAtomic(ws.deployRecord, rec);
+}
+
+/**
+ * After a CodeDeploy deployment failed and rolled back, the stack is back where it was: the
+ * record says the alias is on the old version again.
+ */
+export async function recordRollback(ws: Workspace, functionName: string, version: string): Promise<void> {
+  const rec = readDeployRecord(ws);
+  if (!rec) return;
+  const fn = rec.functions.find((f) => f.name === functionName);
+  if (!fn || fn.version === version) return;
+  fn.version = version;
+  await writeDeployRecord(ws, rec);
 }

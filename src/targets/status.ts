@@ -8,7 +8,9 @@ import type { Workspace } from '../lab/workspace.js';
 import { TargetClients, type TargetSpec } from './clients.js';
 import { readDeployRecord } from './deploy-record.js';
 import { listVersions } from './deployers/local/function.js';
-import { paint } from '../io/terminal.js';
+import { readDeploymentStatus, readAlarms, type AlarmStatus, type DeploymentStatus } from './status-codedeploy.js';
+
+export type { AlarmStatus, DeploymentStatus };
 
 export interface AliasStatus {
   name: string;
@@ -24,6 +26,8 @@ export interface FunctionStatus {
   reservedConcurrency: number | null;
   /** published versions, oldest first */
   versions: string[];
+  /** the latest CodeDeploy deployment of its deployment group (DeploymentPreference), if any */
+  deployment?: DeploymentStatus;
 }
 
 export interface WorkspaceStatus {
@@ -34,6 +38,8 @@ export interface WorkspaceStatus {
   deployedAt: string;
   outputs: Record<string, string>;
   functions: FunctionStatus[];
+  /** the stack's CloudWatch alarms and their states */
+  alarms: AlarmStatus[];
   /** false when aliases, versions and concurrency could not be read from the target (see note) */
   live: boolean;
   /** local only */
@@ -57,6 +63,7 @@ export async function workspaceStatus(ws: Workspace): Promise<WorkspaceStatus> {
     deployedAt: rec.deployedAt,
     outputs: rec.outputs,
     functions: rec.functions.map((f) => ({ logicalId: f.logicalId, name: f.name, aliases: [], reservedConcurrency: null, versions: [] })),
+    alarms: (rec.alarms ?? []).map((name) => ({ name, state: 'unknown' })),
     live: false,
   };
 
@@ -85,6 +92,19 @@ export async function workspaceStatus(ws: Workspace): Promise<WorkspaceStatus> {
     base.live = true;
   } catch (err) {
     base.note = `could not read the functions from the target: ${(err as Error).message}`;
+  }
+  try {
+    // CodeDeploy and CloudWatch after Lambda: a failure here leaves the functions' view intact
+    for (const f of base.functions) {
+      const group = rec.functions.find((r) => r.logicalId === f.logicalId)?.deploymentGroupName;
+      if (base.live && rec.codeDeployApplication && group) {
+        const d = await readDeploymentStatus(clients.codeDeploy, rec.codeDeployApplication, group);
+        if (d) f.deployment = d;
+      }
+    }
+    if (base.live && rec.alarms?.length) base.alarms = await readAlarms(clients.cloudWatch, rec.alarms);
+  } catch (err) {
+    base.note = `could not read deployments or alarms from the target: ${(err as Error).message}`;
   } finally {
     clients.destroy();
   }
@@ -106,39 +126,3 @@ async function liveFunction(lambda: LambdaClient, logicalId: string, name: strin
   };
 }
 
-export function formatStatus(s: WorkspaceStatus, opts: { color?: boolean } = {}): string {
-  const p = paint(opts.color ?? false);
-  const lines = [`target: ${s.target}${s.endpoint ? ` (${s.endpoint})` : ''}`, `stack: ${s.stackName} in ${s.region}, deployed ${s.deployedAt}`];
-  if (s.emulator) lines.push(`embedded cloud: ${s.emulator.running ? `running (pid ${s.emulator.pid})` : p.yellow('not running')}`);
-  lines.push('', 'Outputs:');
-  for (const [k, v] of Object.entries(s.outputs)) lines.push(`${k}: ${v}`);
-  // as deploy prints it: where `aws --endpoint-url` reaches the cloud (not 4566 when that was taken)
-  if (s.emulator?.running && s.endpoint) lines.push(`Endpoint: ${s.endpoint}`);
-  for (const f of s.functions) {
-    lines.push('', `Function ${f.logicalId}: ${f.name}`);
-    if (!s.live) continue;
-    lines.push(`  versions: ${f.versions.length ? f.versions.join(', ') : '(none)'}`);
-    for (const a of f.aliases) {
-      const extra = Object.entries(a.weights);
-      const main = extra.length ? `${a.version} (${pct(1 - extra.reduce((n, [, w]) => n + w, 0))})` : a.version;
-      lines.push(`  alias ${a.name} → version ${main}${extra.map(([v, w]) => `, version ${v} (${pct(w)})`).join('')}`);
-    }
-    lines.push(`  reserved concurrency: ${reservedConcurrency(f.reservedConcurrency, p)}`);
-  }
-  if (s.note) lines.push('', `note: ${s.note}`);
-  return `${lines.join('\n')}\n`;
-}
-
-/**
- * Reserved concurrency is the function's, not a version's; 0 stops every invocation:
- * https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
- */
-function reservedConcurrency(n: number | null, p: ReturnType<typeof paint>): string {
-  if (n === null) return 'none (uses the unreserved pool)';
-  if (n === 0) return `0 ${p.red('(every invocation is throttled)')}`;
-  return `${n} (shared by all versions and aliases)`;
-}
-
-function pct(w: number): string {
-  return `${Math.round(w * 1000) / 10}%`;
-}

@@ -13,6 +13,8 @@ export type {
   DeploymentPreferenceSpec,
   LoadOptions,
   OutputSpec,
+  PlainResource,
+  StackResource,
   ResourceResolver,
   SamApi,
   SamFunction,
@@ -26,3 +28,5 @@ export { loadTemplate, parseTemplate } from './load.js';
 export { evaluate } from './intrinsics.js';
 export { findHandlerFile, assertHandlerFile, handlerCandidates } from './handler.js';
 export { IMPLICIT_API_ID, IMPLICIT_API_STAGE } from './sam.js';
+export { toStackResources } from './transform.js';
+export { deploymentPreferenceResources, CODEDEPLOY_APPLICATION_ID, CODEDEPLOY_SERVICE_ROLE_ID } from './deployment-preference.js';

@@ -20,7 +20,9 @@ import {
   FUNCTION_PROPERTIES,
   FUNCTION_TYPE,
   OUTPUT_KEYS,
+  PLAIN_TYPES,
   RESOURCE_ATTRIBUTES,
+  unknownType,
   TOP_LEVEL_SECTIONS,
 } from './schema.js';
 import { parseTemplateText, type SourceMap } from './yaml.js';
@@ -96,6 +98,8 @@ export function parseTemplate(text: string, file: string, options: LoadOptions =
       if (!RESOURCE_ATTRIBUTES.has(key)) throw new TemplateError(`resource ${id}: unknown attribute ${key}`, positions.at(res, key));
     }
     if (typeof res.Type !== 'string') throw new TemplateError(`resource ${id} has no Type`, positions.at(resources, id));
+    const unknown = unknownType(res.Type);
+    if (unknown) throw new TemplateError(`resource ${id}: ${unknown.reason}`, positions.at(res, 'Type'), unknown.suggestion ? `did you mean ${unknown.suggestion}?` : undefined);
     if (res.Condition !== undefined) {
       if (typeof res.Condition !== 'string' || !conditions.has(res.Condition)) {
         throw new TemplateError(`resource ${id}: Condition ${JSON.stringify(res.Condition)} is not declared in Conditions`, positions.at(res, 'Condition'));
@@ -115,7 +119,10 @@ export function parseTemplate(text: string, file: string, options: LoadOptions =
         scope.aliases.set(id, `${id}Alias${alias}`);
         scope.resources.add(`${id}Alias${alias}`);
       }
-      if (props.DeploymentPreference !== undefined) scope.resources.add(`${id}DeploymentGroup`).add('ServerlessDeploymentApplication');
+      if (props.DeploymentPreference !== undefined) {
+        scope.resources.add(`${id}DeploymentGroup`).add('ServerlessDeploymentApplication').add('CodeDeployServiceRole');
+      }
+      if (isObject(props.Events)) for (const e of Object.keys(props.Events)) scope.resources.add(`${id}${e}Permission`);
       if (usesImplicitApi(props)) implicitApi = true;
     } else if (res.Type === API_TYPE) {
       new Props(`${id} (${API_TYPE})`, own, positions).only(API_PROPERTIES);
@@ -144,6 +151,8 @@ export function parseTemplate(text: string, file: string, options: LoadOptions =
     alarms: [],
     buckets: [],
     unsupported: [],
+    plain: [],
+    dependsOn: new Map(),
     outputs: [],
     evaluate: (value, resolver) => new Evaluator(scope, resolver as Resolver).value(value),
   };
@@ -161,6 +170,16 @@ export function parseTemplate(text: string, file: string, options: LoadOptions =
   if (implicitApi) {
     const p = apiGlobals ? new Props(`Globals.Api (implicit ${IMPLICIT_API_ID})`, load.value(apiGlobals) as Obj, positions) : undefined;
     template.apis.push(buildApi(IMPLICIT_API_ID, p, true, undefined));
+  }
+  for (const { id, at } of active) {
+    if (at.DependsOn === undefined) continue;
+    const list = Array.isArray(at.DependsOn) ? at.DependsOn : [at.DependsOn];
+    for (const d of list) {
+      if (typeof d !== 'string' || !scope.resources.has(d)) {
+        throw new TemplateError(`resource ${id}: DependsOn ${JSON.stringify(d)} is not a resource of this template`, positions.at(at, 'DependsOn'));
+      }
+    }
+    template.dependsOn.set(id, list as string[]);
   }
   for (const { id, type, props, at } of active) {
     const position = positions.at(at);
@@ -182,6 +201,10 @@ export function parseTemplate(text: string, file: string, options: LoadOptions =
       p.only(BUCKET_PROPERTIES);
       const bucket = { logicalId: id, properties: p.props, position, ...(p.has('BucketName') ? { bucketName: p.props.BucketName } : {}) };
       template.buckets.push(bucket);
+    } else if (PLAIN_TYPES.has(type)) {
+      const plain = { logicalId: id, type, properties: load.value(props) as Obj, position };
+      const policy = at.UpdatePolicy;
+      template.plain.push(isObject(policy) ? { ...plain, updatePolicy: load.value(policy) as Obj } : plain);
     } else if (type !== API_TYPE) {
       template.unsupported.push({ logicalId: id, type, position });
     }

@@ -184,8 +184,11 @@ export function buildFunction(
   if (p.has('Role')) fn.role = p.props.Role;
   const pref = p.child('DeploymentPreference', 'DeploymentPreference');
   if (pref) {
-    if (alias === undefined) p.fail('DeploymentPreference', 'DeploymentPreference requires AutoPublishAlias', 'add e.g. AutoPublishAlias: live');
     fn.deploymentPreference = buildDeploymentPreference(pref);
+    // SAM refuses only an enabled preference without an alias (tests/translator/output/error_function_with_deployment_preference_missing_alias.json)
+    if (alias === undefined && fn.deploymentPreference.enabled) {
+      p.fail('DeploymentPreference', "DeploymentPreference requires AutoPublishAlias property to be specified", 'add e.g. AutoPublishAlias: live');
+    }
   }
   const events = p.map('Events') ?? {};
   for (const [name, event] of Object.entries(events)) {

@@ -82,3 +82,55 @@ export const API_TYPE = 'AWS::Serverless::Api';
 export const ALARM_TYPE = 'AWS::CloudWatch::Alarm';
 export const BUCKET_TYPE = 'AWS::S3::Bucket';
 export const EMULATED_TYPES = new Set([FUNCTION_TYPE, API_TYPE, ALARM_TYPE, BUCKET_TYPE]);
+
+/**
+ * CloudFormation types the local deployer applies as written in a template (beside the SAM
+ * types above, which it expands first). Their properties are CloudFormation's, passed on.
+ */
+export const PLAIN_TYPES = new Set([
+  'AWS::IAM::Role', 'AWS::Lambda::Version', 'AWS::Lambda::Alias', 'AWS::Lambda::Permission',
+  'AWS::CodeDeploy::Application', 'AWS::CodeDeploy::DeploymentGroup',
+]);
+
+/**
+ * The real types of the services the lab touches, so that a misspelt one (`AWS::S3::Buckett`) is
+ * an unknown type at its line, while a real one the local cloud does not emulate is skipped with a
+ * warning. https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html
+ */
+export const KNOWN_TYPES: Record<string, string[]> = {
+  Serverless: ['Function', 'Api', 'HttpApi', 'SimpleTable', 'LayerVersion', 'Application', 'StateMachine', 'Connector', 'GraphQLApi'],
+  Lambda: ['Function', 'Version', 'Alias', 'Permission', 'EventSourceMapping', 'EventInvokeConfig', 'LayerVersion', 'LayerVersionPermission', 'Url', 'CodeSigningConfig'],
+  S3: ['Bucket', 'BucketPolicy', 'AccessPoint', 'MultiRegionAccessPoint', 'MultiRegionAccessPointPolicy', 'StorageLens', 'StorageLensGroup', 'AccessGrant', 'AccessGrantsInstance', 'AccessGrantsLocation'],
+  CloudWatch: ['Alarm', 'CompositeAlarm', 'Dashboard', 'AnomalyDetector', 'InsightRule', 'MetricStream'],
+  CodeDeploy: ['Application', 'DeploymentGroup', 'DeploymentConfig'],
+  IAM: ['Role', 'Policy', 'ManagedPolicy', 'RolePolicy', 'User', 'UserPolicy', 'Group', 'GroupPolicy', 'InstanceProfile', 'AccessKey', 'ServiceLinkedRole', 'OIDCProvider', 'SAMLProvider', 'UserToGroupAddition', 'VirtualMFADevice', 'ServerCertificate'],
+  ApiGateway: ['RestApi', 'Stage', 'Deployment', 'Resource', 'Method', 'Account', 'ApiKey', 'Authorizer', 'BasePathMapping', 'BasePathMappingV2', 'ClientCertificate', 'DocumentationPart', 'DocumentationVersion', 'DomainName', 'DomainNameV2', 'DomainNameAccessAssociation', 'GatewayResponse', 'Model', 'RequestValidator', 'UsagePlan', 'UsagePlanKey', 'VpcLink'],
+};
+
+/** `AWS::Service::Resource` (and `Custom::X`, `Alexa::ASK::Skill`) */
+const TYPE_SHAPE = /^(AWS::[A-Za-z0-9]+::[A-Za-z0-9]+|Custom::[A-Za-z0-9_@-]+|Alexa::ASK::Skill)$/;
+
+/** Why a type cannot be right, with the closest known one; undefined when it may be a real type. */
+export function unknownType(type: string): { reason: string; suggestion?: string } | undefined {
+  const all = Object.entries(KNOWN_TYPES).flatMap(([svc, names]) => names.map((n) => `AWS::${svc}::${n}`));
+  const closest = all.map((t) => [t, distance(t.toLowerCase(), type.toLowerCase())] as const).sort((a, b) => a[1] - b[1])[0];
+  const suggestion = closest && closest[1] <= Math.max(2, Math.floor(type.length / 8)) ? closest[0] : undefined;
+  if (!TYPE_SHAPE.test(type)) return { reason: `unknown resource type ${type} (types look like AWS::Service::Resource)`, suggestion };
+  const service = type.split('::')[1];
+  if (type.startsWith('AWS::') && service in KNOWN_TYPES && !KNOWN_TYPES[service].includes(type.split('::')[2])) {
+    return { reason: `unknown resource type ${type}: AWS::${service} has no such resource`, suggestion };
+  }
+  if (suggestion && suggestion !== type) return { reason: `unknown resource type ${type}`, suggestion };
+  return undefined;
+}
+
+/** Levenshtein distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}

@@ -164,6 +164,33 @@ export interface UnsupportedResource {
   position?: SourcePosition;
 }
 
+/** A CloudFormation resource of `PLAIN_TYPES`, as written (properties evaluated at load time). */
+export interface PlainResource {
+  logicalId: string;
+  type: string;
+  properties: Record<string, TemplateValue>;
+  updatePolicy?: Record<string, TemplateValue>;
+  position?: SourcePosition;
+}
+
+/**
+ * One resource as CloudFormation sees it after the SAM transform (`transform.ts`): what the
+ * local deployer provisions, in the order its references require.
+ */
+export interface StackResource {
+  logicalId: string;
+  type: string;
+  /** CloudFormation's properties; references to other resources are still in long form */
+  properties: Record<string, TemplateValue>;
+  /** `DependsOn`, as written or as SAM generates it */
+  dependsOn: string[];
+  updatePolicy?: Record<string, TemplateValue>;
+  deletionPolicy?: string;
+  position?: SourcePosition;
+  /** the SAM resource this one was generated from, for what CloudFormation has no property for (a local code folder) */
+  from?: { function?: SamFunction; api?: SamApi; bucket?: BucketSpec };
+}
+
 export interface OutputSpec {
   name: string;
   value: TemplateValue;
@@ -191,6 +218,10 @@ export interface SamTemplate {
   alarms: AlarmSpec[];
   buckets: BucketSpec[];
   unsupported: UnsupportedResource[];
+  /** resources of the CloudFormation types the deployer applies as written (IAM roles, CodeDeploy…) */
+  plain: PlainResource[];
+  /** `DependsOn` of each resource that declares it */
+  dependsOn: Map<string, string[]>;
   /** outputs whose Condition is false are left out */
   outputs: OutputSpec[];
   /** resolves what is left of a value (resource refs and attributes) at deploy time */

@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScaledClock, type Clock } from '../../src/emulator/core/clock.js';
+import { PersistedClock, type Clock } from '../../src/emulator/core/clock.js';
 import type { ServiceDefinition } from '../../src/emulator/core/service.js';
 import { StateStore } from '../../src/emulator/core/store.js';
 import type { FrontDoor } from '../../src/emulator/protocols/types.js';
@@ -21,7 +21,7 @@ export interface TestEmulatorOptions {
   /** serve only these (no wiring) */
   services?: ServiceDefinition[];
   frontDoor?: FrontDoor;
-  /** default: a ScaledClock at `speed` */
+  /** default: the state dir's persisted clock at `speed`, as the emulator uses */
   clock?: Clock;
   speed?: number;
   accountConcurrency?: number;
@@ -47,6 +47,15 @@ export async function startTestEmulator(opts: TestEmulatorOptions = {}): Promise
   const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'sol-emu-'));
   const speed = opts.speed ?? 1;
   let services: ServiceDefinition[] = [];
+  const wireWithStore = (store: StateStore, endpoint: string) =>
+    wireServices({
+      store,
+      clock: opts.clock ?? PersistedClock.open(store, speed, (line) => process.stderr.write(`${line}\n`)),
+      endpoint,
+      speed,
+      accountConcurrency: opts.accountConcurrency ?? 1000,
+      throttleStatus: opts.throttleStatus ?? 500,
+    });
   try {
     const server = await createEmulatorServer({
       port: 0,
@@ -54,18 +63,12 @@ export async function startTestEmulator(opts: TestEmulatorOptions = {}): Promise
       app: async (endpoint) => {
         const app = opts.services
           ? { services: opts.services, frontDoors: opts.frontDoor ? [opts.frontDoor] : [] }
-          : await wireServices({
-              store: opts.store ?? new StateStore(stateDir),
-              clock: opts.clock ?? new ScaledClock(speed),
-              endpoint,
-              speed,
-              accountConcurrency: opts.accountConcurrency ?? 1000,
-              throttleStatus: opts.throttleStatus ?? 500,
-            });
+          : await wireWithStore(opts.store ?? new StateStore(stateDir), endpoint);
         services = app.services;
         return app;
       },
     });
+
     return {
       endpoint: server.endpoint,
       port: server.port,

@@ -1,7 +1,14 @@
 /**
- * One scaled clock for every cloud timer (shift intervals, alarm periods, hook timeouts).
- * Function code runs in real time; only the cloud's own schedules are sped up by `speed`.
+ * The cloud's clock: one for every cloud timer (alarm periods, metric timestamps, CodeDeploy shifts
+ * and hook limits, Lambda's event retries) and for every timestamp a client sees.
+ *
+ * The rule (README, "The cloud's clock"): cloud time starts at the real time when a state dir is
+ * first used, runs `--speed` times faster than real time while the emulator runs, and never goes
+ * back: a restart resumes from the later of the persisted cloud time and the real time. At speed 1
+ * on a fresh state dir it is the wall clock. Function code runs in real time.
  */
+import type { StateStore } from './store.js';
+
 export interface Clock {
   /** cloud time, epoch milliseconds */
   now(): number;
@@ -10,19 +17,119 @@ export interface Clock {
   readonly speed: number;
 }
 
+/** Node's setTimeout takes at most 2^31 - 1 ms; longer waits are chained. */
+const MAX_REAL_DELAY = 2 ** 31 - 1;
+
+export function checkSpeed(speed: number): number {
+  if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`speed must be a positive number, got ${speed}`);
+  return speed;
+}
+
+/**
+ * Cloud time = `origin` + real time elapsed × speed. Elapsed real time is read from the monotonic
+ * clock (performance.now), so a wall-clock step (NTP, a suspended laptop) does not move cloud time
+ * back. Not persisted: for tests and benches; the emulator uses `PersistedClock`.
+ */
 export class ScaledClock implements Clock {
-  private readonly realStart = Date.now();
-  constructor(readonly speed = 1) {
-    if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`speed must be a positive number, got ${speed}`);
+  readonly speed: number;
+  private readonly originCloud: number;
+  private readonly originReal = performance.now();
+
+  constructor(speed = 1, origin = Date.now()) {
+    this.speed = checkSpeed(speed);
+    this.originCloud = origin;
   }
+
   now(): number {
-    const elapsed = Date.now() - this.realStart;
-    return this.realStart + elapsed * this.speed;
+    return Math.floor(this.originCloud + (performance.now() - this.originReal) * this.speed);
   }
+
   setTimeout(fn: () => void, ms: number): { cancel(): void } {
-    const handle = setTimeout(fn, Math.max(0, ms / this.speed));
+    const due = this.now() + Math.max(0, ms);
+    let handle: NodeJS.Timeout | undefined;
+    let live = true;
+    const arm = () => {
+      const left = due - this.now();
+      if (left <= 0) {
+        live = false;
+        fn();
+        return;
+      }
+      // a real timer may fire a hair early against our reading of the clock: re-arm until due
+      handle = setTimeout(arm, Math.min(MAX_REAL_DELAY, Math.max(1, Math.ceil(left / this.speed))));
+      handle.unref?.();
+    };
+    handle = setTimeout(arm, Math.min(MAX_REAL_DELAY, Math.max(0, Math.ceil((due - this.now()) / this.speed))));
     handle.unref?.();
-    return { cancel: () => clearTimeout(handle) };
+    return {
+      cancel: () => {
+        if (live && handle) clearTimeout(handle);
+        live = false;
+      },
+    };
+  }
+}
+
+const CLOCK_KEY = 'clock';
+
+interface ClockRecord {
+  format: 1;
+  /**
+   * A cloud time the clock has not passed yet (a lease): written ahead of time, so that a kill -9
+   * between two writes still restarts at or after every time a client may have seen.
+   */
+  cloudTimeAtLeast: number;
+}
+
+/** How far ahead the persisted lease runs, in real milliseconds (rewritten when half used). */
+const LEASE_REAL_MS = 2_000;
+
+/**
+ * The emulator's clock: a ScaledClock whose cloud time is persisted in the state dir (`clock.json`)
+ * so that it never goes back across restarts, even after a kill -9. The record holds a lease ahead
+ * of the present, renewed inside `now()` when half of it is used (a comparison per call; one small
+ * atomic write per real second at most). A lease that cannot be written is reported once through
+ * `log`; time still runs (stopping the cloud's clock would stall every service).
+ */
+export class PersistedClock extends ScaledClock {
+  private lease: number;
+  private reported = false;
+
+  private constructor(
+    speed: number,
+    origin: number,
+    private readonly store: StateStore,
+    private readonly log: (line: string) => void,
+  ) {
+    super(speed, origin);
+    this.lease = origin;
+    this.renew(origin);
+  }
+
+  /** Opens the state dir's clock: resumes at the later of its persisted time and the real time. */
+  static open(store: StateStore, speed: number, log: (line: string) => void): PersistedClock {
+    const saved = store.read<ClockRecord>(CLOCK_KEY);
+    const persisted = saved?.format === 1 && Number.isFinite(saved.cloudTimeAtLeast) ? saved.cloudTimeAtLeast : 0;
+    return new PersistedClock(speed, Math.max(persisted, Date.now()), store, log);
+  }
+
+  override now(): number {
+    const t = super.now();
+    if (t >= this.lease - (LEASE_REAL_MS / 2) * this.speed) this.renew(t);
+    return t;
+  }
+
+  private renew(t: number): void {
+    const next = t + LEASE_REAL_MS * this.speed;
+    // on failure too: try again in a real second, not on every call
+    this.lease = next;
+    try {
+      this.store.write(CLOCK_KEY, { format: 1, cloudTimeAtLeast: next } satisfies ClockRecord);
+      this.reported = false;
+    } catch (err) {
+      if (!this.reported) this.log(`emulator: cannot persist the cloud's clock in ${this.store.dir}: ${(err as Error).message}`);
+      this.reported = true;
+    }
   }
 }
 

@@ -72,8 +72,10 @@ export interface ServiceDefinition {
   protocols: Protocol[];
   /** JSON-RPC target prefix, e.g. `CodeDeploy_20141006` */
   targetPrefix?: string;
-  /** namespace for awsJson error `__type` prefixes and the awsQuery XML namespace, when needed */
+  /** namespace for awsJson error `__type` prefixes (`com.amazonaws.cloudwatch`); S3's XML namespace */
   namespace?: string;
+  /** awsQuery: the XML namespace of answers (`http://monitoring.amazonaws.com/doc/2010-08-01/`) */
+  xmlNamespace?: string;
   /**
    * The service's own answer when a change could not be stored (read-only or full state dir): its
    * AWS-shaped 5xx, e.g. Lambda's `ServiceException` (500). Default: `ServiceUnavailable` (503).
@@ -82,4 +84,23 @@ export interface ServiceDefinition {
   /** CloudWatch: awsQueryCompatible trait (error code → `x-amzn-query-error`) */
   queryCompatible?: Record<string, { code: string; status: number }>;
   operations: Operation[];
+}
+
+/** A handler as a service's handlers.ts writes it: wire input in, plain output out. */
+export type OperationHandler = (input: any, ctx: CallContext) => unknown;
+
+/**
+ * A service's operations table from its handlers, keyed by AWS's operation names. `Name` is the
+ * union of the names a service serves (its routes' keys, or a list), so a handler that is missing,
+ * or one under a misspelt name, is a compile error rather than a 500 at run time.
+ */
+export function operationsOf<Name extends string>(
+  handlers: { readonly [K in Name]: OperationHandler },
+  bindings?: { readonly [K in Name]: HttpBinding },
+): Operation[] {
+  return (Object.keys(bindings ?? handlers) as Name[]).map((name) => ({
+    name,
+    ...(bindings ? { http: bindings[name] } : {}),
+    handle: handlers[name] as Operation['handle'],
+  }));
 }

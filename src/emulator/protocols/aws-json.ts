@@ -11,6 +11,7 @@
 import { ServiceError } from '../core/service-error.js';
 import type { Operation, ServiceDefinition } from '../core/service.js';
 import { parseJsonBody, toJsonValue } from './json-values.js';
+import { queryCompatibleError } from './query-compatible.js';
 import type { ParsedCall, ProtocolCodec, WireRequest, WireResponse } from './types.js';
 
 /** the operation name in `X-Amz-Target`: what follows the last `.` */
@@ -19,14 +20,6 @@ export function targetOperation(req: WireRequest): { prefix: string; name: strin
   if (typeof target !== 'string' || target === '') return undefined;
   const dot = target.lastIndexOf('.');
   return { prefix: dot < 0 ? '' : target.slice(0, dot), name: target.slice(dot + 1) };
-}
-
-/** `com.amazonaws.<ns>` for namespaced error types */
-function shapeNamespace(service: ServiceDefinition): string {
-  const ns = service.namespace;
-  if (ns && ns.startsWith('com.amazonaws.')) return ns;
-  if (ns && !ns.includes('/') && !ns.includes(':')) return `com.amazonaws.${ns}`;
-  return `com.amazonaws.${service.id}`;
 }
 
 export function createAwsJsonCodec(version: '1.0' | '1.1'): ProtocolCodec {
@@ -54,21 +47,8 @@ export function createAwsJsonCodec(version: '1.0' | '1.1'): ProtocolCodec {
     },
 
     serializeError(err: ServiceError, service: ServiceDefinition, requestId: string, _operation?: Operation): WireResponse {
-      const headers: Record<string, string> = {
-        'x-amzn-RequestId': requestId,
-        'Content-Type': contentType,
-        ...err.headers,
-      };
-      let type = err.code;
-      let status = err.status;
-      const compat = service.queryCompatible;
-      if (compat && !err.code.includes('#')) {
-        const query = compat[err.code];
-        if (query) status = query.status;
-        type = `${shapeNamespace(service)}#${err.code}`;
-        const fault = status >= 500 ? 'Receiver' : 'Sender';
-        headers['x-amzn-query-error'] = `${query?.code ?? err.code};${fault}`;
-      }
+      const { type, status, headers: compat } = queryCompatibleError(err, service);
+      const headers: Record<string, string> = { 'x-amzn-RequestId': requestId, 'Content-Type': contentType, ...err.headers, ...compat };
       const body: Record<string, unknown> = { __type: type, ...err.fields };
       if (body.message === undefined && body.Message === undefined) body.message = err.message;
       return { status, headers, body: JSON.stringify(toJsonValue(body)) };

@@ -26,6 +26,8 @@ export interface DeployResult {
   changes: ResourceChange[];
   /** warnings already reported through the log (unsupported resources…) */
   warnings: string[];
+  /** CodeDeploy deployments started to move aliases (CloudFormation's CodeDeployLambdaAliasUpdate) */
+  deployments?: { deploymentId: string; functionName: string; alias: string; from: string; to: string }[];
 }
 
 export const silentLog: DeployLog = { info() {}, warn() {} };

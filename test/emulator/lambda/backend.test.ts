@@ -19,9 +19,9 @@ class FakeRunner implements ExecutionEnvironments {
   invoke(config: { version: string }) {
     return new Promise<InvokeResult>((resolve) => this.pending.push({ resolve, version: config.version }));
   }
-  finishAll() {
+  finishAll(functionError?: 'Unhandled') {
     for (const p of this.pending.splice(0)) {
-      p.resolve({ payload: Buffer.from(JSON.stringify(p.version)), durationMs: 5, billedDurationMs: 5, maxMemoryUsedMB: 64 });
+      p.resolve({ payload: Buffer.from(JSON.stringify(p.version)), durationMs: 5, billedDurationMs: 5, maxMemoryUsedMB: 64, ...(functionError ? { functionError } : {}) });
     }
   }
   async retire() {}
@@ -40,7 +40,16 @@ function setup(opts: { accountConcurrencyLimit?: number; random?: () => number }
   const runner = new FakeRunner();
   const metrics: LambdaMetricDatum[] = [];
   const clock = new ManualClock();
-  const svc = createLambdaService({ store: new StateStore(dir), runner, clock, metrics: { record: (d) => metrics.push(d) }, ...opts });
+  const svc = createLambdaService({
+    store: new StateStore(dir),
+    runner,
+    clock,
+    region: 'us-east-1',
+    accountId: '000000000000',
+    codeSource: { getObject: () => undefined },
+    metrics: { record: (d) => metrics.push(d) },
+    ...opts,
+  });
   const create = (name: string) =>
     svc.backend.createFunction({ FunctionName: name, Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zip({ 'index.js': '' }) } });
   return { svc, runner, metrics, clock, create };
@@ -104,9 +113,11 @@ describe('Lambda backend', () => {
     const out = await call;
     assert.equal(out.executedVersion, '2'); // random 0.05 < weight 0.1
     const names = metrics.map((m) => m.metricName);
-    assert.deepEqual(names, ['ConcurrentExecutions', 'Invocations', 'Duration']);
-    assert.deepEqual(metrics[1].dimensions, { FunctionName: 'm', Resource: 'm:live', ExecutedVersion: '2' });
-    assert.equal(metrics[2].unit, 'Milliseconds');
+    assert.deepEqual(names, ['ConcurrentExecutions', 'ConcurrentExecutions', 'Invocations', 'Duration', 'Errors']);
+    assert.equal(metrics[4].value, 0, 'Errors 0 for an invocation that succeeded');
+    assert.deepEqual(metrics[1].dimensions, {}, 'the account-wide ConcurrentExecutions');
+    assert.deepEqual(metrics[2].dimensions, { FunctionName: 'm', Resource: 'm:live', ExecutedVersion: '2' });
+    assert.equal(metrics[3].unit, 'Milliseconds');
     svc.backend.putFunctionConcurrency('m', 0);
     await rejection(svc.invokeFunction({ functionName: 'm' }));
     assert.deepEqual(metrics.at(-1), { metricName: 'Throttles', value: 1, unit: 'Count', timestamp: metrics.at(-1)!.timestamp, dimensions: { FunctionName: 'm' } });
@@ -126,6 +137,39 @@ describe('Lambda backend', () => {
     runner.finishAll();
     await svc.backend.events.idle();
     assert.equal(svc.backend.events.completed, 1);
+  });
+
+  test('an Event invocation whose function fails runs twice more: one minute, then two minutes later (cloud time)', async () => {
+    const { svc, runner, clock, create } = setup();
+    await create('flaky');
+    await svc.invokeFunction({ functionName: 'flaky', invocationType: 'Event', payload: {} });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(runner.pending.length, 1);
+    runner.finishAll('Unhandled');
+    await new Promise((r) => setImmediate(r));
+    clock.advance(59_999);
+    assert.equal(runner.pending.length, 0);
+    clock.advance(1);
+    assert.equal(runner.pending.length, 1, 'second attempt after one minute');
+    runner.finishAll('Unhandled');
+    await new Promise((r) => setImmediate(r));
+    clock.advance(119_999);
+    assert.equal(runner.pending.length, 0);
+    clock.advance(1);
+    assert.equal(runner.pending.length, 1, 'third attempt two minutes later');
+    runner.finishAll('Unhandled');
+    await svc.backend.events.idle();
+    clock.advance(3600_000);
+    assert.equal(runner.pending.length, 0, 'no fourth attempt');
+    assert.equal(svc.backend.events.attempts, 3);
+    assert.equal(svc.backend.events.completed, 1);
+
+    // a success ends it at once
+    await svc.invokeFunction({ functionName: 'flaky', invocationType: 'Event', payload: {} });
+    await new Promise((r) => setImmediate(r));
+    runner.finishAll();
+    await svc.backend.events.idle();
+    assert.equal(svc.backend.events.attempts, 4);
   });
 
   test('pickVersion follows the weight', () => {

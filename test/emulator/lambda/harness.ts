@@ -11,7 +11,7 @@ import { LambdaClient, CreateFunctionCommand, type CreateFunctionCommandInput } 
 import { ScaledClock } from '../../../src/emulator/core/clock.js';
 import { StateStore } from '../../../src/emulator/core/store.js';
 import { createEmulatorServer } from '../../../src/emulator/server.js';
-import { createLambdaService, type LambdaService } from '../../../src/emulator/services/lambda/index.js';
+import { createLambdaService, noopMetricsSink, type LambdaService } from '../../../src/emulator/services/lambda/index.js';
 import { WorkerPool } from '../../../src/emulator/services/lambda/runner/index.js';
 import { clientConfig } from '../../helpers/emulator.js';
 
@@ -75,6 +75,10 @@ export async function startLambdaEmulator(
         store: new StateStore(stateDir),
         runner,
         clock: new ScaledClock(1),
+        region: 'us-east-1',
+        accountId: '000000000000',
+        codeSource: { getObject: () => undefined },
+        metrics: noopMetricsSink,
         accountConcurrencyLimit: opts.accountConcurrencyLimit,
         random: opts.random,
       });

@@ -27,7 +27,8 @@ import { compiledDeployment, splitRequestPath } from './router.js';
 
 export interface ApiGatewayDataPlaneOptions {
   accountId: string;
-  invoker?: LambdaInvoker;
+  /** Lambda's in-process invoke (wiring.ts: Lambda is built before API Gateway) */
+  invoker: LambdaInvoker;
   /** what a throttled (refused) invocation answers: AWS today 500; the workshop recorded 502 */
   throttleStatus?: 500 | 502;
   /** [0, 1), for the canary split; default Math.random */
@@ -41,7 +42,7 @@ function apigwIdOf(requestId: string): string {
 }
 
 export class ApiGateway {
-  private invoker: LambdaInvoker | undefined;
+  private readonly invoker: LambdaInvoker;
   private readonly random: () => number;
   private readonly throttleStatus: 500 | 502;
   private readonly log: (line: string) => void;
@@ -54,11 +55,6 @@ export class ApiGateway {
     this.random = opts.random ?? Math.random;
     this.throttleStatus = opts.throttleStatus ?? 500;
     this.log = opts.log ?? (() => undefined);
-  }
-
-  /** for wiring orders where Lambda is built after API Gateway */
-  setInvoker(invoker: LambdaInvoker): void {
-    this.invoker = invoker;
   }
 
   async invoke(target: InvokeTarget, req: WireRequest): Promise<WireResponse> {
@@ -102,7 +98,6 @@ export class ApiGateway {
       this.log(`apigateway: ${target.apiId}/${target.stage}: integration URI names a stage variable that is not set`);
       return internalServerError(500, ids);
     }
-    if (!this.invoker) return internalServerError(500, ids);
 
     const event = buildProxyEvent(
       { method: req.method, path: target.path, query: req.query, headers: req.headers, rawHeaders: req.rawHeaders, body: req.body },

@@ -33,7 +33,8 @@ export interface ApiGatewayDeps {
 }
 
 export interface ApiGatewayLinks {
-  invoker?: LambdaInvoker;
+  /** Lambda's in-process invoke, for AWS_PROXY integrations */
+  invoker: LambdaInvoker;
   /** [0, 1) source for the canary split; default Math.random */
   random?: () => number;
 }
@@ -42,11 +43,9 @@ export interface ApiGatewayService {
   definition: ServiceDefinition;
   frontDoor: FrontDoor;
   backend: ApiGatewayBackend;
-  /** late binding, when Lambda is built after API Gateway */
-  setInvoker(invoker: LambdaInvoker): void;
 }
 
-export function createApiGatewayService(deps: ApiGatewayDeps, links: ApiGatewayLinks = {}): ApiGatewayService {
+export function createApiGatewayService(deps: ApiGatewayDeps, links: ApiGatewayLinks): ApiGatewayService {
   const backend = new ApiGatewayBackend({ accountId: deps.accountId, region: deps.region, clock: deps.clock, store: deps.store });
   const gateway = new ApiGateway(backend, {
     accountId: deps.accountId,
@@ -66,6 +65,5 @@ export function createApiGatewayService(deps: ApiGatewayDeps, links: ApiGatewayL
     definition,
     frontDoor: new ApiGatewayFrontDoor(gateway),
     backend,
-    setInvoker: (invoker) => gateway.setInvoker(invoker),
   };
 }

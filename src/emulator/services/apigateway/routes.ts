@@ -4,7 +4,7 @@
  * The integration routes name their verb label `requestHttpMethod` (the model's jsonName for it),
  * because the body's `httpMethod` is the integration's own method.
  */
-import type { HttpBinding, Operation } from '../../core/service.js';
+import { operationsOf, type HttpBinding, type Operation } from '../../core/service.js';
 import type { ApiGatewayHandlers } from './handlers.js';
 
 const API = '/restapis/{restApiId}';
@@ -43,9 +43,5 @@ export const routes: Record<keyof ApiGatewayHandlers, HttpBinding> = {
 };
 
 export function operations(handlers: ApiGatewayHandlers): Operation[] {
-  return (Object.keys(routes) as (keyof ApiGatewayHandlers)[]).map((name) => ({
-    name,
-    http: routes[name],
-    handle: handlers[name] as Operation['handle'],
-  }));
+  return operationsOf<keyof ApiGatewayHandlers>(handlers, routes);
 }

@@ -1,4 +1,4 @@
-import { ScaledClock, type Clock } from '../../core/clock.js';
+import type { Clock } from '../../core/clock.js';
 import type { StateStore } from '../../core/store.js';
 import type { ExecutionEnvironments } from './runner/types.js';
 import * as aliases from './aliases.js';
@@ -18,7 +18,7 @@ import {
   type InvokeOutput,
   type PayloadLimits,
 } from './invoke.js';
-import { noopMetricsSink, type CodeSource, type LambdaMetricsSink } from './model.js';
+import type { CodeSource, LambdaMetricsSink } from './model.js';
 import { functionRef, LambdaState, requireFunction, type LambdaCore } from './state.js';
 import { Violations } from './validation.js';
 
@@ -31,22 +31,25 @@ import { Violations } from './validation.js';
  * - one account and Region (deps.accountId / deps.region); ARNs naming another are read by name;
  * - Zip packages and Node.js runtimes only; no layers, VPC, SnapStart, code signing, function URLs;
  * - GetFunction's Code.Location is a path on the emulator's port (code-location.ts), not presigned S3;
- * - Event invocations: see events.ts (throttles retried, function errors not retried);
+ * - Event invocations: see events.ts (throttles retried with backoff, function errors retried twice);
  * - changes apply at once: the answer to CreateFunction says Pending and to an update InProgress,
  *   as AWS's do, and every later read says Active / Successful (functions.ts).
  */
 export interface LambdaDeps {
   store: StateStore;
   runner: ExecutionEnvironments;
-  clock?: Clock;
-  region?: string;
-  accountId?: string;
+  /** the cloud's clock: LastModified, metric timestamps, event retry delays */
+  clock: Clock;
+  region: string;
+  accountId: string;
   /** account concurrency limit, default 1000 */
   accountConcurrencyLimit?: number;
   /** unreserved concurrency that may never be reserved, default 100 (new accounts: 10 or 50) */
   minUnreservedConcurrency?: number;
-  codeSource?: CodeSource;
-  metrics?: LambdaMetricsSink;
+  /** where Code.S3Bucket / S3Key are read from (S3) */
+  codeSource: CodeSource;
+  /** where the AWS/Lambda metrics of real invocations go (CloudWatch) */
+  metrics: LambdaMetricsSink;
   /** random source for alias weighted routing, default Math.random */
   random?: () => number;
   payloadLimits?: Partial<PayloadLimits>;
@@ -61,7 +64,7 @@ export class LambdaBackend {
   private readonly retryAfterSeconds: number;
 
   constructor(deps: LambdaDeps) {
-    const scope: ArnScope = { region: deps.region ?? 'us-east-1', accountId: deps.accountId ?? '000000000000' };
+    const scope: ArnScope = { region: deps.region, accountId: deps.accountId };
     const state = new LambdaState(deps.store);
     this.core = {
       scope,
@@ -73,24 +76,14 @@ export class LambdaBackend {
         deps.minUnreservedConcurrency ?? MIN_UNRESERVED,
       ),
       runner: deps.runner,
-      clock: deps.clock ?? new ScaledClock(1),
+      clock: deps.clock,
       codeSource: deps.codeSource,
-      metrics: deps.metrics ?? noopMetricsSink,
+      metrics: deps.metrics,
       random: deps.random ?? Math.random,
     };
     this.events = new EventQueue(this.core);
     this.limits = { sync: deps.payloadLimits?.sync ?? SYNC_PAYLOAD_LIMIT, async: deps.payloadLimits?.async ?? ASYNC_PAYLOAD_LIMIT };
     this.retryAfterSeconds = deps.retryAfterSeconds ?? 1;
-  }
-
-  /** wiring: S3 supplies the code source once it exists */
-  setCodeSource(source: CodeSource | undefined): void {
-    this.core.codeSource = source;
-  }
-
-  /** wiring: CloudWatch supplies the metrics sink */
-  setMetricsSink(sink: LambdaMetricsSink | undefined): void {
-    this.core.metrics = sink ?? noopMetricsSink;
   }
 
   createFunction(input: functions.CreateFunctionInput) {

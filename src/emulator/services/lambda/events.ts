@@ -9,12 +9,19 @@ import type { LambdaCore } from './state.js';
  * with backoff for up to 6 hours (MaximumEventAgeInSeconds) before discarding the event.
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
  *
+ * A function error (a throw, a timeout, a crash) is retried twice: "If the function returns an
+ * error, by default Lambda attempts to run it two more times, with a one-minute wait between the
+ * first two attempts, and two minutes between the second and third attempts" (same page), on the
+ * cloud clock. CodeDeploy's hooks are Event invokes, so a hook that throws runs three times.
+ *
  * Simplifications (documented): retries after throttling back off 1 s, 2 s, 4 s ... capped at 60 s
- * of cloud time; function errors are not retried (AWS retries twice by default); discarded events
- * are only counted, there are no destinations or DLQs.
+ * of cloud time; MaximumRetryAttempts / MaximumEventAgeInSeconds are not configurable; discarded
+ * events are only counted, there are no destinations or DLQs.
  */
 const MAX_EVENT_AGE_MS = 6 * 3600 * 1000;
 const MAX_BACKOFF_MS = 60_000;
+/** waits before the second and the third attempt after a function error */
+export const ERROR_RETRY_DELAYS_MS = [60_000, 120_000] as const;
 
 export class EventQueue {
   private readonly timers = new Set<{ cancel(): void }>();
@@ -23,8 +30,10 @@ export class EventQueue {
   private closed = false;
   /** events dropped after MaximumEventAgeInSeconds of throttling */
   discarded = 0;
-  /** events that ran (successfully or not) */
+  /** events that ran to their end (successfully, or failed on every attempt) */
   completed = 0;
+  /** runs of event functions, retries included */
+  attempts = 0;
 
   constructor(private readonly core: LambdaCore) {}
 
@@ -33,36 +42,53 @@ export class EventQueue {
     const enqueuedAt = this.core.clock.now();
     const requestId = randomUUID();
     // first attempt after the 202 has been answered
-    setImmediate(() => this.attempt(target, payload, clientContext, requestId, enqueuedAt, 0));
+    setImmediate(() => this.attempt(target, payload, clientContext, requestId, enqueuedAt, 0, 0));
   }
 
-  private attempt(target: InvokeTarget, payload: Buffer, clientContext: unknown, requestId: string, enqueuedAt: number, tries: number): void {
+  private later(ms: number, fn: () => void): void {
+    const timer = this.core.clock.setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private attempt(
+    target: InvokeTarget,
+    payload: Buffer,
+    clientContext: unknown,
+    requestId: string,
+    enqueuedAt: number,
+    tries: number,
+    errorRetries: number,
+  ): void {
     if (this.closed) return this.done();
-    let run: Promise<unknown>;
+    let run: Promise<{ functionError?: string }>;
     try {
       run = runAdmitted(this.core, target, { requestId, payload, tail: false, clientContext }, 1);
     } catch (err) {
       if (err instanceof ServiceError && err.status === 429 && this.core.clock.now() - enqueuedAt < MAX_EVENT_AGE_MS) {
         const delay = Math.min(1000 * 2 ** tries, MAX_BACKOFF_MS);
-        const timer = this.core.clock.setTimeout(() => {
-          this.timers.delete(timer);
-          this.attempt(target, payload, clientContext, requestId, enqueuedAt, tries + 1);
-        }, delay);
-        this.timers.add(timer);
+        this.later(delay, () => this.attempt(target, payload, clientContext, requestId, enqueuedAt, tries + 1, errorRetries));
         return;
       }
       this.discarded++;
       return this.done();
     }
+    const settle = (failed: boolean) => {
+      this.attempts++;
+      if (failed && errorRetries < ERROR_RETRY_DELAYS_MS.length && !this.closed) {
+        this.later(ERROR_RETRY_DELAYS_MS[errorRetries]!, () =>
+          this.attempt(target, payload, clientContext, requestId, enqueuedAt, tries, errorRetries + 1),
+        );
+        return;
+      }
+      this.completed++;
+      this.done();
+    };
     run.then(
-      () => {
-        this.completed++;
-        this.done();
-      },
-      () => {
-        this.completed++;
-        this.done();
-      },
+      (result) => settle(result.functionError !== undefined),
+      () => settle(true),
     );
   }
 

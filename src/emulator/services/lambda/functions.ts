@@ -77,7 +77,6 @@ async function storeCode(core: LambdaCore, code: FunctionCodeInput | undefined) 
     return core.code.put(code.ZipFile);
   }
   if (code?.S3Bucket !== undefined && code.S3Key !== undefined) {
-    if (!core.codeSource) throw invalidParameter('The embedded cloud has no S3 code source wired; upload the code as ZipFile.');
     const bytes = await core.codeSource.getObject(code.S3Bucket, code.S3Key, code.S3ObjectVersion);
     if (!bytes) {
       // AWS's text for a missing object

@@ -1,5 +1,6 @@
 import type { CallContext } from '../../core/service.js';
 import type { LambdaBackend } from './backend.js';
+import type { LambdaOperationName } from './routes.js';
 import type { ConfigurationInput, FunctionCodeInput } from './functions.js';
 import { blob, bool, int, label, numMap, obj, str, strList, strMap } from './input.js';
 
@@ -38,7 +39,7 @@ function routing(input: In) {
   return config ? { AdditionalVersionWeights: numMap(config, 'AdditionalVersionWeights') } : undefined;
 }
 
-export function lambdaHandlers(backend: LambdaBackend): Record<string, Handler> {
+export function lambdaHandlers(backend: LambdaBackend): Record<LambdaOperationName, Handler> {
   return {
     CreateFunction: (input) => {
       const codeInput = obj(input, 'Code');

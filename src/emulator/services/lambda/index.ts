@@ -1,7 +1,6 @@
 import type { ServiceDefinition } from '../../core/service.js';
 import { LambdaBackend, type LambdaDeps } from './backend.js';
 import type { InvocationType } from './invoke.js';
-import type { CodeSource, LambdaMetricsSink } from './model.js';
 import { lambdaOperations } from './routes.js';
 import { serviceException } from './errors.js';
 import { ConcurrencyDoor } from './concurrency-door.js';
@@ -59,14 +58,10 @@ export interface LambdaService {
   invokeFunction: InvokeFunction;
   /** the same, shaped as API Gateway's `LambdaInvoker` ({ invoke(call) }) */
   invoker: { invoke: InvokeFunction };
-  /** CloudWatch's sink for the AWS/Lambda metrics (default: none) */
-  setMetricsSink(sink: LambdaMetricsSink | undefined): void;
   /** serves GetFunction's Code.Location (the deployment package download) */
   codeDownload: FrontDoor;
   /** `GET /_lab/lambda/concurrency`: in-flight and peak executions beside their limits */
   concurrencyDoor: FrontDoor;
-  /** S3's reader for Code.S3Bucket / S3Key */
-  setCodeSource(source: CodeSource | undefined): void;
   /** stop queued Event retries; the runner is shut down by whoever created it */
   close(): void;
 }
@@ -120,8 +115,6 @@ export function createLambdaService(deps: LambdaDeps): LambdaService {
     invoker: { invoke: invokeFunction },
     codeDownload: new CodeLocationDoor(backend.core),
     concurrencyDoor: new ConcurrencyDoor(backend),
-    setMetricsSink: (sink) => backend.setMetricsSink(sink),
-    setCodeSource: (source) => backend.setCodeSource(source),
     close: () => backend.close(),
   };
 }

@@ -157,20 +157,35 @@ function buildRunConfig(core: LambdaCore, config: FunctionConfiguration): Functi
   };
 }
 
-export function emit(core: LambdaCore, target: InvokeTarget, metricName: LambdaMetricDatum['metricName'], value: number): void {
-  if (core.metrics === noopMetricsSink) return; // no sink wired: build no datum
+/**
+ * One point on the invocation's series. `timestamp` is when the function was invoked, also for
+ * Errors and Duration, which are known only at the end: "The timestamp on a metric reflects when
+ * the function was invoked" (monitoring-metrics-types.html).
+ */
+export function emit(core: LambdaCore, target: InvokeTarget, metricName: LambdaMetricDatum['metricName'], value: number, timestamp: number): void {
+  if (core.metrics === noopMetricsSink) return; // build no datum for nobody
   try {
     core.metrics.record({
       metricName,
       value,
       unit: metricName === 'Duration' ? 'Milliseconds' : 'Count',
-      timestamp: core.clock.now(),
+      timestamp,
       dimensions: {
         FunctionName: target.functionName,
         ...(target.resource ? { Resource: target.resource } : {}),
         ...(target.viaAlias ? { ExecutedVersion: target.config.Version } : {}),
       },
     });
+  } catch {
+    // a metrics sink never fails an invocation
+  }
+}
+
+/** ConcurrentExecutions with no dimension: "across ... AWS Region" (monitoring-metrics-types.html) */
+function emitAccountConcurrency(core: LambdaCore, value: number, timestamp: number): void {
+  if (core.metrics === noopMetricsSink) return;
+  try {
+    core.metrics.record({ metricName: 'ConcurrentExecutions', value, unit: 'Count', timestamp, dimensions: {} });
   } catch {
     // a metrics sink never fails an invocation
   }
@@ -187,13 +202,15 @@ export function runAdmitted(
   retryAfterSeconds: number,
 ): Promise<InvokeResult> {
   const admission = core.concurrency.admit(target.functionName);
+  const invokedAt = core.clock.now();
   if (!admission.ok) {
-    emit(core, target, 'Throttles', 1);
+    emit(core, target, 'Throttles', 1, invokedAt);
     throw tooManyRequests(admission.reason, retryAfterSeconds);
   }
-  emit(core, target, 'ConcurrentExecutions', admission.inFlight);
-  emit(core, target, 'Invocations', 1);
-  return runAndRelease(core, target, request, admission.permit);
+  emit(core, target, 'ConcurrentExecutions', admission.inFlight, invokedAt);
+  emitAccountConcurrency(core, core.concurrency.inFlightTotal(), invokedAt);
+  emit(core, target, 'Invocations', 1, invokedAt);
+  return runAndRelease(core, target, request, admission.permit, invokedAt);
 }
 
 async function runAndRelease(
@@ -201,6 +218,7 @@ async function runAndRelease(
   target: InvokeTarget,
   request: { requestId: string; payload: Buffer; tail: boolean; clientContext?: unknown },
   permit: { release(): void },
+  invokedAt: number,
 ): Promise<InvokeResult> {
   let result: InvokeResult;
   try {
@@ -212,13 +230,15 @@ async function runAndRelease(
       tail: request.tail,
     });
   } catch {
-    emit(core, target, 'Errors', 1);
+    emit(core, target, 'Errors', 1, invokedAt);
     throw serviceException('The AWS Lambda service encountered an internal error.');
   } finally {
     permit.release();
   }
-  emit(core, target, 'Duration', result.durationMs);
-  if (result.functionError) emit(core, target, 'Errors', 1);
+  emit(core, target, 'Duration', result.durationMs, invokedAt);
+  // Errors is published for every invocation that ran, 0 when it succeeded (its Sum counts the
+  // failures, its SampleCount the invocations), so an error alarm sees healthy minutes as such
+  emit(core, target, 'Errors', result.functionError ? 1 : 0, invokedAt);
   return result;
 }
 

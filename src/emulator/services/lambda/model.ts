@@ -85,9 +85,10 @@ export interface CodeSource {
 export type LambdaMetricName = 'Invocations' | 'Errors' | 'Throttles' | 'Duration' | 'ConcurrentExecutions';
 
 /**
- * One data point. Dimensions as AWS/Lambda publishes them: `FunctionName`; `Resource` (`fn:alias` or
- * `fn:version`) when the call was qualified; `ExecutedVersion` when it went through an alias.
- * The sink (CloudWatch) rolls them up into the dimension sets it serves.
+ * One data point, with the invocation's dimensions: `FunctionName`; `Resource` (`fn:alias` or
+ * `fn:version`) when the call was qualified; `ExecutedVersion` when it went through an alias. No
+ * dimensions: the account (ConcurrentExecutions only). The sink (CloudWatch) files the point under
+ * each dimension set AWS publishes for it.
  * https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html
  */
 export interface LambdaMetricDatum {
@@ -96,11 +97,16 @@ export interface LambdaMetricDatum {
   unit: 'Count' | 'Milliseconds';
   /** cloud time, epoch ms */
   timestamp: number;
-  dimensions: { FunctionName: string; Resource?: string; ExecutedVersion?: string };
+  dimensions: { FunctionName: string; Resource?: string; ExecutedVersion?: string } | Record<string, never>;
 }
 
+/**
+ * What Lambda needs to publish its metrics, declared here and implemented by CloudWatch (wiring.ts).
+ * `record` is called on the invocation path: it must be cheap and must not throw.
+ */
 export interface LambdaMetricsSink {
   record(datum: LambdaMetricDatum): void;
 }
 
+/** for tests and the bench's "without metrics" figure: records nothing */
 export const noopMetricsSink: LambdaMetricsSink = { record() {} };

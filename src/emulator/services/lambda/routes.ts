@@ -1,4 +1,4 @@
-import type { HttpBinding, Operation } from '../../core/service.js';
+import { operationsOf, type HttpBinding, type Operation } from '../../core/service.js';
 import type { LambdaBackend } from './backend.js';
 import { lambdaHandlers } from './handlers.js';
 
@@ -10,7 +10,7 @@ const fn = '/2015-03-31/functions/{FunctionName}';
 const qualifier = { Qualifier: 'Qualifier' };
 const paging = { Marker: 'Marker', MaxItems: 'MaxItems' };
 
-export const LAMBDA_ROUTES: Record<string, HttpBinding> = {
+export const LAMBDA_ROUTES = {
   CreateFunction: { method: 'POST', path: '/2015-03-31/functions', status: 201 },
   GetFunction: { method: 'GET', path: fn, query: qualifier },
   GetFunctionConfiguration: { method: 'GET', path: `${fn}/configuration`, query: qualifier },
@@ -52,9 +52,11 @@ export const LAMBDA_ROUTES: Record<string, HttpBinding> = {
   GetFunctionConcurrency: { method: 'GET', path: '/2019-09-30/functions/{FunctionName}/concurrency' },
   DeleteFunctionConcurrency: { method: 'DELETE', path: '/2017-10-31/functions/{FunctionName}/concurrency', status: 204 },
   GetAccountSettings: { method: 'GET', path: '/2016-08-19/account-settings' },
-};
+} as const satisfies Record<string, HttpBinding>;
+
+/** the operations Lambda serves; lambdaHandlers must have one handler for each */
+export type LambdaOperationName = keyof typeof LAMBDA_ROUTES;
 
 export function lambdaOperations(backend: LambdaBackend): Operation[] {
-  const handlers = lambdaHandlers(backend);
-  return Object.entries(LAMBDA_ROUTES).map(([name, http]) => ({ name, http, handle: handlers[name] }));
+  return operationsOf<LambdaOperationName>(lambdaHandlers(backend), LAMBDA_ROUTES);
 }

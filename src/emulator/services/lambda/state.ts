@@ -19,7 +19,7 @@ export interface LambdaCore {
   concurrency: ConcurrencyController;
   runner: ExecutionEnvironments;
   clock: Clock;
-  codeSource?: CodeSource;
+  codeSource: CodeSource;
   metrics: LambdaMetricsSink;
   random: () => number;
 }

@@ -1,4 +1,4 @@
-import type { HttpBinding, Operation } from '../../core/service.js';
+import { operationsOf, type HttpBinding, type Operation } from '../../core/service.js';
 import type { S3Backend } from './backend.js';
 import { s3Handlers } from './handlers.js';
 
@@ -38,7 +38,7 @@ const LIST_V2_QUERY = {
   'fetch-owner': 'FetchOwner',
 };
 
-const bindings: Record<string, HttpBinding> = {
+const bindings = {
   ListBuckets: {
     method: 'GET',
     path: '/',
@@ -129,13 +129,11 @@ const bindings: Record<string, HttpBinding> = {
     query: { prefix: 'Prefix', 'max-uploads': 'MaxUploads', 'key-marker': 'KeyMarker', 'upload-id-marker': 'UploadIdMarker', 'encoding-type': 'EncodingType', delimiter: 'Delimiter' },
     responseXmlRoot: 'ListMultipartUploadsResult',
   },
-};
+} as const satisfies Record<string, HttpBinding>;
+
+/** the operations S3 serves; s3Handlers must have one handler for each */
+export type S3OperationName = keyof typeof bindings;
 
 export function s3Operations(backend: S3Backend): Operation[] {
-  const handlers = s3Handlers(backend);
-  return Object.entries(bindings).map(([name, http]) => ({
-    name,
-    http,
-    handle: handlers[name as keyof typeof handlers],
-  }));
+  return operationsOf<S3OperationName>(s3Handlers(backend), bindings);
 }

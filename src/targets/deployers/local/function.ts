@@ -3,7 +3,8 @@
  * would: $LATEST's code and configuration updated only when they differ, a version published
  * only when $LATEST differs from the newest published version
  * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html), reserved
- * concurrency put or deleted. Moving the alias is left to an AliasShifter (see alias.ts).
+ * concurrency put or deleted. Publishing is the Version's (`publishIfChanged`), moving the alias
+ * an AliasShifter's (see alias.ts).
  */
 import {
   CreateFunctionCommand,
@@ -77,11 +78,9 @@ export interface FunctionApplied {
   change: ChangeKind;
   /** what changed on $LATEST */
   details: string[];
-  /** the newest published version after this deploy, and whether this deploy published it */
-  version: string;
-  published: boolean;
 }
 
+/** $LATEST's code and configuration, created or updated when they differ; no version published. */
 export async function applyFunction(lambda: LambdaClient, d: DesiredFunction): Promise<FunctionApplied> {
   let current: FunctionConfiguration | undefined;
   try {
@@ -110,30 +109,29 @@ export async function applyFunction(lambda: LambdaClient, d: DesiredFunction): P
       change = 'updated';
     }
     if (!same(configOf(current), configOf(d))) {
-      await lambda.send(
-        new UpdateFunctionConfigurationCommand(apiConfiguration(d)),
-      );
+      await lambda.send(new UpdateFunctionConfigurationCommand(apiConfiguration(d)));
       details.push('configuration');
       change = 'updated';
     }
   }
   const latest = await waitUntilUpdated(lambda, d.name);
+  return { arn: latest.FunctionArn!, change, details };
+}
 
-  // Publish only when $LATEST differs from the newest version: unchanged code and configuration
-  // publish nothing, and a deploy that failed after updating $LATEST publishes on the retry.
-  const newest = await newestVersion(lambda, d.name);
-  let version: string;
-  let published = false;
+/**
+ * Publishes only when $LATEST differs from the newest version: unchanged code and configuration
+ * publish nothing, and a deploy that failed after updating $LATEST publishes on the retry.
+ */
+export async function publishIfChanged(lambda: LambdaClient, name: string): Promise<{ version: string; published: boolean; arn: string }> {
+  const latest = await waitUntilUpdated(lambda, name);
+  const newest = await newestVersion(lambda, name);
   // (A version's Description may be overridden at publish time, so it is not compared.)
   const runtimeConfig = (c: FunctionConfiguration) => ({ ...configOf(c), description: undefined });
   if (newest && newest.CodeSha256 === latest.CodeSha256 && same(runtimeConfig(newest), runtimeConfig(latest))) {
-    version = newest.Version!;
-  } else {
-    const v = await lambda.send(new PublishVersionCommand({ FunctionName: d.name, CodeSha256: latest.CodeSha256 }));
-    version = v.Version!;
-    published = true;
+    return { version: newest.Version!, published: false, arn: newest.FunctionArn ?? `${latest.FunctionArn}:${newest.Version}` };
   }
-  return { arn: latest.FunctionArn!, change, details, version, published };
+  const v = await lambda.send(new PublishVersionCommand({ FunctionName: name, CodeSha256: latest.CodeSha256 }));
+  return { version: v.Version!, published: true, arn: v.FunctionArn ?? `${latest.FunctionArn}:${v.Version}` };
 }
 
 /** Waits out `State: Pending` / `LastUpdateStatus: InProgress` (real Lambda applies updates asynchronously). */

@@ -1,7 +1,8 @@
 /** `status`'s text on fixed inputs: reserved concurrency explained, the endpoint, colour only when asked. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatStatus, type FunctionStatus, type WorkspaceStatus } from '../../src/targets/status.js';
+import { formatStatus } from '../../src/commands/status-format.js';
+import type { FunctionStatus, WorkspaceStatus } from '../../src/targets/status.js';
 
 function status(fns: Partial<FunctionStatus>[], over: Partial<WorkspaceStatus> = {}): WorkspaceStatus {
   return {
@@ -12,6 +13,7 @@ function status(fns: Partial<FunctionStatus>[], over: Partial<WorkspaceStatus> =
     deployedAt: '2025-01-01T00:00:00.000Z',
     outputs: { ApiUrl: 'http://127.0.0.1:40689/execute-api/abc/Prod/getinfo' },
     functions: fns.map((f, i) => ({ logicalId: `Fn${i}`, name: `fn-${i}`, aliases: [], reservedConcurrency: null, versions: ['1'], ...f })),
+    alarms: [],
     live: true,
     emulator: { running: true, pid: 42 },
     ...over,
@@ -38,4 +40,35 @@ test('colour only when asked for', () => {
   assert.doesNotMatch(formatStatus(s), /\x1b\[/);
   assert.doesNotMatch(formatStatus(s, { color: false }), /\x1b\[/);
   assert.match(formatStatus(s, { color: true }), /0 \x1b\[31m\(every invocation is throttled\)\x1b\[39m/);
+});
+
+test('the latest deployment: status, weights, lifecycle events, AWS\'s error and the rollback; alarms with their states', () => {
+  const out = formatStatus(
+    status([
+      {
+        deployment: {
+          deploymentId: 'd-ABCDEFGHI',
+          status: 'Stopped',
+          deploymentConfigName: 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute',
+          currentVersion: '1',
+          targetVersion: '2',
+          targetVersionWeight: 0.3,
+          lifecycleEvents: [
+            { name: 'BeforeAllowTraffic', status: 'Succeeded' },
+            { name: 'AllowTraffic', status: 'Failed' },
+            { name: 'AfterAllowTraffic', status: 'Skipped' },
+          ],
+          error: { code: 'ALARM_ACTIVE', message: 'One or more alarms have been activated according to the Amazon CloudWatch metrics you selected, and the affected deployments have been stopped. Activated alarms: <errors>' },
+          rollback: { rollbackDeploymentId: 'd-ROLLBACK1' },
+        },
+      },
+    ], { alarms: [{ name: 'errors', state: 'ALARM', reason: 'Threshold Crossed' }, { name: 'latency', state: 'OK' }] }),
+  );
+  assert.match(out, /^ {2}latest deployment d-ABCDEFGHI: Stopped \(CodeDeployDefault\.LambdaLinear10PercentEvery1Minute\)$/m);
+  assert.match(out, /^ {4}version 1 → 2: 70% on 1, 30% on 2$/m);
+  assert.match(out, /^ {4}lifecycle: BeforeAllowTraffic Succeeded, AllowTraffic Failed, AfterAllowTraffic Skipped$/m);
+  assert.match(out, /^ {4}ALARM_ACTIVE: One or more alarms have been activated/m);
+  assert.match(out, /^ {4}rolled back by d-ROLLBACK1$/m);
+  assert.match(out, /^Alarms:\n {2}errors: ALARM — Threshold Crossed\n {2}latency: OK$/m);
+  assert.doesNotMatch(out, /\x1b\[/);
 });

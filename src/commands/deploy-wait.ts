@@ -1,0 +1,62 @@
+/**
+ * `deploy --wait`: follows the CodeDeploy deployments a deploy started, as `sam deploy` waits on
+ * CloudFormation: a progress line on a terminal (weights as they shift), and at the end either the
+ * deployment's success or CloudFormation's failure reason `<id> failed. <message>` with the stack
+ * rolled back (exit 1). Ctrl-C stops following; the deployment goes on in the cloud.
+ */
+import { LabError } from '../errors.js';
+import type { InterruptPolicy } from '../interrupt.js';
+import { createIoHost } from '../io/index.js';
+import type { Workspace } from '../lab/workspace.js';
+import { TargetClients } from '../targets/clients.js';
+import { recordRollback } from '../targets/deploy-record.js';
+import type { DeployResult } from '../targets/deployers/types.js';
+import { failureReason, followDeployment, type DeploymentProgress } from '../targets/deployment-watch.js';
+
+export function progressText(p: DeploymentProgress, alias: string, target: string): string {
+  const extra = Object.entries(p.weights);
+  const newShare = extra.find(([v]) => v === target)?.[1];
+  const routing =
+    extra.length === 0
+      ? `${alias} on version ${p.aliasVersion}`
+      : `${alias}: version ${p.aliasVersion} ${pct(1 - extra.reduce((n, [, w]) => n + w, 0))}, ${extra.map(([v, w]) => `version ${v} ${pct(w)}`).join(', ')}`;
+  return `${p.deploymentId} ${p.status}${newShare !== undefined ? ` (${pct(newShare)} on version ${target})` : ''} — ${routing}`;
+}
+
+function pct(w: number): string {
+  return `${Math.round(w * 1000) / 10}%`;
+}
+
+export async function waitForDeployments(ws: Workspace, result: DeployResult, interrupt: InterruptPolicy): Promise<void> {
+  const host = await createIoHost({ ci: !(process.stderr.isTTY && process.stdin.isTTY), stdout: process.stderr, onCtrlC: interrupt.press });
+  const clients = new TargetClients({ kind: 'local', endpoint: result.endpoint! });
+  interrupt.message = 'stopped following the deployment; it goes on in the cloud (`status` shows it)';
+  try {
+    for (const d of result.deployments ?? []) {
+      const progress = host.progress(`${d.deploymentId} following ${d.functionName}:${d.alias} to version ${d.to}`);
+      const r = await followDeployment({
+        codeDeploy: clients.codeDeploy,
+        lambda: clients.lambda,
+        deploymentId: d.deploymentId,
+        functionName: d.functionName,
+        alias: d.alias,
+        signal: interrupt.signal,
+        onProgress: (p) => progress.update(progressText(p, d.alias, d.to)),
+      });
+      if (r.deployment.status === 'Succeeded') {
+        progress.succeed(`${d.deploymentId} Succeeded: ${d.functionName}:${d.alias} on version ${r.aliasVersion}`);
+        continue;
+      }
+      progress.fail(`${d.deploymentId} ${r.deployment.status}`);
+      if (r.aliasVersion) await recordRollback(ws, d.functionName, r.aliasVersion);
+      const rollback = r.rollback ? ` by rollback deployment ${r.rollback.deploymentId}` : '';
+      throw new LabError(
+        failureReason(r.deployment),
+        undefined,
+        `the stack rolled back (UPDATE_ROLLBACK_COMPLETE): ${d.functionName}:${d.alias} is on version ${r.aliasVersion ?? d.from}${rollback}; version ${d.to} stays published (DeletionPolicy: Retain)`,
+      );
+    }
+  } finally {
+    clients.destroy();
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * `status` as text: pure, on a WorkspaceStatus read by targets/status.ts; colour decided by the
+ * caller through io/terminal's paint.
+ */
+import { paint, type Paint } from '../io/terminal.js';
+import type { AlarmStatus, DeploymentStatus, WorkspaceStatus } from '../targets/status.js';
+
+export function formatStatus(s: WorkspaceStatus, opts: { color?: boolean } = {}): string {
+  const p = paint(opts.color ?? false);
+  const lines = [`target: ${s.target}${s.endpoint ? ` (${s.endpoint})` : ''}`, `stack: ${s.stackName} in ${s.region}, deployed ${s.deployedAt}`];
+  if (s.emulator) lines.push(`embedded cloud: ${s.emulator.running ? `running (pid ${s.emulator.pid})` : p.yellow('not running')}`);
+  lines.push('', 'Outputs:');
+  for (const [k, v] of Object.entries(s.outputs)) lines.push(`${k}: ${v}`);
+  // as deploy prints it: where `aws --endpoint-url` reaches the cloud (not 4566 when that was taken)
+  if (s.emulator?.running && s.endpoint) lines.push(`Endpoint: ${s.endpoint}`);
+  for (const f of s.functions) {
+    lines.push('', `Function ${f.logicalId}: ${f.name}`);
+    if (!s.live) continue;
+    lines.push(`  versions: ${f.versions.length ? f.versions.join(', ') : '(none)'}`);
+    for (const a of f.aliases) {
+      const extra = Object.entries(a.weights);
+      const main = extra.length ? `${a.version} (${pct(1 - extra.reduce((n, [, w]) => n + w, 0))})` : a.version;
+      lines.push(`  alias ${a.name} → version ${main}${extra.map(([v, w]) => `, version ${v} (${pct(w)})`).join('')}`);
+    }
+    lines.push(`  reserved concurrency: ${reservedConcurrency(f.reservedConcurrency, p)}`);
+    if (f.deployment) lines.push(...formatDeployment(f.deployment, p));
+  }
+  if (s.alarms.length) {
+    lines.push('', 'Alarms:');
+    for (const a of s.alarms) lines.push(`  ${formatAlarm(a, p)}`);
+  }
+  if (s.note) lines.push('', `note: ${s.note}`);
+  return `${lines.join('\n')}\n`;
+}
+
+const STATUS_COLOR: Record<string, keyof Paint> = { Succeeded: 'green', Failed: 'red', Stopped: 'red', InProgress: 'yellow', Created: 'yellow', Queued: 'yellow', Ready: 'yellow', Baking: 'yellow', Skipped: 'dim', Pending: 'dim' };
+
+function colored(p: Paint, status: string): string {
+  const c = STATUS_COLOR[status];
+  return c ? p[c](status) : status;
+}
+
+/** The deployment as the console's summary shows it: status, traffic, lifecycle events, error. */
+export function formatDeployment(d: DeploymentStatus, p: Paint = paint(false)): string[] {
+  const by = d.creator === 'codeDeployRollback' ? ', a rollback' : '';
+  const out = [`  latest deployment ${d.deploymentId}: ${colored(p, d.status)} (${d.deploymentConfigName ?? 'unknown configuration'}${by})`];
+  if (d.currentVersion && d.targetVersion) {
+    const w = d.targetVersionWeight ?? 0;
+    out.push(`    version ${d.currentVersion} → ${d.targetVersion}: ${pct(1 - w)} on ${d.currentVersion}, ${pct(w)} on ${d.targetVersion}`);
+  }
+  if (d.lifecycleEvents.length) out.push(`    lifecycle: ${d.lifecycleEvents.map((e) => `${e.name} ${colored(p, e.status)}`).join(', ')}`);
+  if (d.error?.message) out.push(`    ${p.red(`${d.error.code ?? 'error'}:`)} ${d.error.message}`);
+  if (d.rollback?.rollbackDeploymentId) out.push(`    rolled back by ${d.rollback.rollbackDeploymentId}${d.rollback.rollbackMessage ? `: ${d.rollback.rollbackMessage}` : ''}`);
+  if (d.rollback?.rollbackTriggeringDeploymentId) out.push(`    rolls back ${d.rollback.rollbackTriggeringDeploymentId}${d.rollback.rollbackMessage ? `: ${d.rollback.rollbackMessage}` : ''}`);
+  return out;
+}
+
+const ALARM_COLOR: Record<string, keyof Paint> = { OK: 'green', ALARM: 'red', INSUFFICIENT_DATA: 'dim' };
+
+export function formatAlarm(a: AlarmStatus, p: Paint = paint(false)): string {
+  const state = ALARM_COLOR[a.state] ? p[ALARM_COLOR[a.state]](a.state) : a.state;
+  return `${a.name}: ${state}${a.reason ? ` — ${a.reason}` : ''}`;
+}
+
+/**
+ * Reserved concurrency is the function's, not a version's; 0 stops every invocation:
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+ */
+function reservedConcurrency(n: number | null, p: Paint): string {
+  if (n === null) return 'none (uses the unreserved pool)';
+  if (n === 0) return `0 ${p.red('(every invocation is throttled)')}`;
+  return `${n} (shared by all versions and aliases)`;
+}
+
+function pct(w: number): string {
+  return `${Math.round(w * 1000) / 10}%`;
+}

@@ -1,0 +1,78 @@
+/**
+ * Smithy RPC v2 CBOR: https://smithy.io/2.0/additional-specs/protocols/smithy-rpc-v2.html
+ * `POST /service/<ServiceShape>/operation/<Operation>` with `smithy-protocol: rpc-v2-cbor` and a
+ * CBOR map body (none at all for an operation without input); success is status 200 exactly (the
+ * SDK treats anything else as an error); timestamps are tag 1 + epoch seconds; blobs are byte
+ * strings. Errors: `__type` in the body, and for query-compatible services (CloudWatch) the
+ * `x-amzn-query-error: <code>;<Sender|Receiver>` header the SDK reads first (wire doc section 4).
+ * CBOR itself is the `cbor2` package's.
+ */
+import { decode, encode } from 'cbor2';
+import { ServiceError } from '../core/service-error.js';
+import type { Operation, ServiceDefinition } from '../core/service.js';
+import { queryCompatibleError } from './query-compatible.js';
+import type { ParsedCall, ProtocolCodec, WireRequest, WireResponse } from './types.js';
+
+const CBOR_PATH = /^(?:\/[^/]*)*?\/service\/([^/]+)\/operation\/([^/]+)$/;
+const HEADERS = { 'smithy-protocol': 'rpc-v2-cbor', 'Content-Type': 'application/cbor' } as const;
+
+/** the `<ServiceShape>` and `<Operation>` of an RPC v2 path */
+export function cborTarget(path: string): { service: string; operation: string } | undefined {
+  const m = CBOR_PATH.exec(path);
+  return m ? { service: decodeURIComponent(m[1]), operation: decodeURIComponent(m[2]) } : undefined;
+}
+
+/** A handler's output as CBOR wants it: Dates stay (tag 1), Buffers become byte strings, undefined is left out. */
+function toCborValue(value: unknown): unknown {
+  if (value instanceof Date) return value;
+  if (Buffer.isBuffer(value)) return new Uint8Array(value.buffer, value.byteOffset, value.length);
+  if (value instanceof Uint8Array) return value;
+  if (Array.isArray(value)) return value.map(toCborValue);
+  if (value instanceof Map) return toCborValue(Object.fromEntries(value));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toCborValue(v);
+    return out;
+  }
+  return value;
+}
+
+function parseCborBody(body: Buffer): Record<string, unknown> {
+  if (body.length === 0) return {};
+  let parsed: unknown;
+  try {
+    parsed = decode(new Uint8Array(body.buffer, body.byteOffset, body.length));
+  } catch {
+    throw new ServiceError('SerializationException', 'Could not parse the request body as CBOR.', 400);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || parsed instanceof Date || parsed instanceof Uint8Array) {
+    throw new ServiceError('SerializationException', 'The request body must be a CBOR map.', 400);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+export const rpcv2CborCodec: ProtocolCodec = {
+  parse(req: WireRequest, service: ServiceDefinition): ParsedCall {
+    const target = cborTarget(req.path);
+    const operation = target && target.service === service.targetPrefix ? service.operations.find((op) => op.name === target.operation) : undefined;
+    if (req.method !== 'POST' || !operation) {
+      throw new ServiceError('UnknownOperationException', `Unknown operation ${target ? `${target.service}.${target.operation}` : req.path}`, 404);
+    }
+    return { operation, input: parseCborBody(req.body) };
+  },
+
+  serialize(_call: ParsedCall, output: unknown, _service: ServiceDefinition, requestId: string): WireResponse {
+    return { status: 200, headers: { ...HEADERS, 'x-amzn-RequestId': requestId }, body: Buffer.from(encode(toCborValue(output ?? {}))) };
+  },
+
+  serializeError(err: ServiceError, service: ServiceDefinition, requestId: string, _operation?: Operation): WireResponse {
+    const { type, status, headers } = queryCompatibleError(err, service);
+    const body: Record<string, unknown> = { __type: type, ...err.fields };
+    if (body.message === undefined && body.Message === undefined) body.message = err.message;
+    return {
+      status,
+      headers: { ...HEADERS, 'x-amzn-RequestId': requestId, ...err.headers, ...headers },
+      body: Buffer.from(encode(toCborValue(body))),
+    };
+  },
+};

@@ -1,0 +1,93 @@
+/**
+ * The AppSpec of a Lambda deployment, YAML or JSON (JSON is YAML):
+ *   version: 0.0
+ *   Resources: [ { <name>: { Type: AWS::Lambda::Function, Properties: { Name, Alias, CurrentVersion, TargetVersion } } } ]
+ *   Hooks: [ { BeforeAllowTraffic: <function> }, { AfterAllowTraffic: <function> } ]
+ * https://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file-structure-resources.html
+ * One doc page writes `hooks:` in lower case, so keys match without regard to case (wire §12.4).
+ */
+import { parse } from 'yaml';
+import { invalidRevision } from './errors.js';
+import type { LambdaAppSpecTarget } from './model.js';
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** the member whose key matches `name` in any case */
+function member(obj: Obj, name: string): unknown {
+  const key = Object.keys(obj).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : obj[key];
+}
+
+/** "a valid positive integer" (reference-appspec-file-structure-resources) */
+function version(value: unknown, what: string): string {
+  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+  if (!/^[1-9][0-9]*$/.test(text)) {
+    throw invalidRevision(`The AppSpec file's ${what} must be a valid positive integer, got ${JSON.stringify(value ?? null)}.`);
+  }
+  return text;
+}
+
+/** The revision's AppSpec text: `AppSpecContent.content` or the deprecated `String.content` (Lambda only). */
+export function appSpecText(revision: unknown): string {
+  if (!isObj(revision)) throw invalidRevision('The revision was not specified in a valid format.');
+  const type = revision.revisionType;
+  const holder = type === 'AppSpecContent' ? revision.appSpecContent : type === 'String' ? revision.string : undefined;
+  if (type !== 'AppSpecContent' && type !== 'String') {
+    throw invalidRevision(
+      `Local CodeDeploy reads a Lambda AppSpec from an AppSpecContent or String revision; got revisionType ${JSON.stringify(type ?? null)}.`,
+    );
+  }
+  const content = isObj(holder) ? holder.content : undefined;
+  if (typeof content !== 'string' || content.trim() === '') throw invalidRevision('The AppSpec content was not specified.');
+  return content;
+}
+
+export function parseLambdaAppSpec(text: string): LambdaAppSpecTarget {
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (err) {
+    throw invalidRevision(`The AppSpec file is not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (!isObj(doc)) throw invalidRevision('The AppSpec file must be a YAML or JSON map.');
+  const resources = member(doc, 'Resources');
+  if (!Array.isArray(resources) || resources.length !== 1 || !isObj(resources[0])) {
+    throw invalidRevision('The AppSpec file of a Lambda deployment must list exactly one resource under Resources.');
+  }
+  const entries = Object.values(resources[0]);
+  const resource = entries.length === 1 ? entries[0] : undefined;
+  if (!isObj(resource) || member(resource, 'Type') !== 'AWS::Lambda::Function') {
+    throw invalidRevision('The AppSpec resource must have Type AWS::Lambda::Function.');
+  }
+  const props = member(resource, 'Properties');
+  if (!isObj(props)) throw invalidRevision('The AppSpec resource has no Properties.');
+  const name = member(props, 'Name');
+  const alias = member(props, 'Alias');
+  if (typeof name !== 'string' || name === '') throw invalidRevision('The AppSpec resource must name the function (Properties.Name).');
+  if (typeof alias !== 'string' || alias === '') throw invalidRevision('The AppSpec resource must name the alias (Properties.Alias).');
+  const target: LambdaAppSpecTarget = {
+    functionName: name,
+    alias,
+    currentVersion: version(member(props, 'CurrentVersion'), 'CurrentVersion'),
+    targetVersion: version(member(props, 'TargetVersion'), 'TargetVersion'),
+    hooks: {},
+  };
+  const hooks = member(doc, 'Hooks');
+  if (hooks !== undefined && hooks !== null) {
+    if (!Array.isArray(hooks)) throw invalidRevision('Hooks in the AppSpec file must be a list.');
+    for (const hook of hooks) {
+      if (!isObj(hook)) throw invalidRevision('Each entry of Hooks must be a map of a lifecycle event to a function name.');
+      for (const [event, fn] of Object.entries(hook)) {
+        const known = (['BeforeAllowTraffic', 'AfterAllowTraffic'] as const).find((e) => e.toLowerCase() === event.toLowerCase());
+        if (!known) {
+          throw invalidRevision(`${event} is not a lifecycle event of a Lambda deployment; its hooks are BeforeAllowTraffic and AfterAllowTraffic.`);
+        }
+        if (typeof fn !== 'string' || fn === '') throw invalidRevision(`The ${known} hook must name a Lambda function.`);
+        target.hooks[known] = fn;
+      }
+    }
+  }
+  return target;
+}

@@ -1,0 +1,42 @@
+/**
+ * What CodeDeploy needs from other services, declared here and handed over in wiring.ts
+ * (DESIGN: services meet through small interfaces declared by the one that needs them).
+ * Each method may answer synchronously or with a promise.
+ */
+
+/** A Lambda alias's routing: its main version and the weights of additional versions. */
+export interface AliasRouting {
+  functionVersion: string;
+  /** version → share of traffic (0 … 1); empty when the alias routes to one version */
+  additionalVersionWeights: Record<string, number>;
+}
+
+/**
+ * Reads and moves a Lambda alias (AWSCodeDeployRoleForLambda's lambda:GetAlias / lambda:UpdateAlias).
+ * Both throw a ServiceError (ResourceNotFoundException …) when the function, alias or version is missing.
+ */
+export interface AliasRouter {
+  getAliasRouting(functionName: string, alias: string): AliasRouting | Promise<AliasRouting>;
+  updateAliasRouting(functionName: string, alias: string, routing: AliasRouting): void | Promise<void>;
+  /** whether a published version exists (AppSpec validation) */
+  versionExists(functionName: string, version: string): boolean | Promise<boolean>;
+}
+
+/**
+ * Invokes a hook function asynchronously (InvocationType Event), as CodeDeploy does: "CodeDeploy
+ * invokes the hook function asynchronously" (SAM docs/safe_lambda_deployments.rst). Resolves once
+ * Lambda has accepted the event; throws a ServiceError when Lambda refuses it (no such function …).
+ */
+export interface HookInvoker {
+  invokeEvent(functionName: string, payload: { DeploymentId: string; LifecycleEventHookExecutionId: string }): Promise<void>;
+}
+
+export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+
+/**
+ * The states of named CloudWatch alarms (cloudwatch:DescribeAlarms). An alarm that does not exist
+ * is left out of the answer, as DescribeAlarms leaves it out.
+ */
+export interface AlarmReader {
+  alarmStates(names: readonly string[]): ReadonlyMap<string, AlarmState> | Promise<ReadonlyMap<string, AlarmState>>;
+}

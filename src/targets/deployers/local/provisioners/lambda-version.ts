@@ -1,0 +1,23 @@
+/**
+ * AWS::Lambda::Version: a version published when $LATEST differs from the newest one (SAM
+ * publishes on a code change: the version's logical id carries the code hash). Ref → the version
+ * ARN; GetAtt Version. DeletionPolicy Retain as SAM sets it: old versions stay.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-version.html
+ */
+import { publishIfChanged } from '../function.js';
+import { refTarget, type Provisioner } from '../context.js';
+
+export const lambdaVersion: Provisioner = {
+  type: 'AWS::Lambda::Version',
+  async apply(r, ctx) {
+    const name = ctx.resolver.string(r.properties.FunctionName, r.position);
+    const v = await ctx.step(`publishing a version of ${name}`, () => publishIfChanged(ctx.clients.lambda, name));
+    const fnId = refTarget(r.properties.FunctionName);
+    const rec = fnId ? ctx.record.functions.get(fnId) : undefined;
+    if (rec) rec.version = v.version;
+    const detail = v.published ? `published version ${v.version}` : `version ${v.version} (no new version)`;
+    // read as part of the function's row
+    ctx.report.amend(fnId ?? r.logicalId, undefined, [[1, detail]], { logicalId: r.logicalId, type: r.type, physicalId: v.arn });
+    return { type: r.type, physicalId: v.arn, attributes: { Version: v.version } };
+  },
+};

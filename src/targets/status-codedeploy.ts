@@ -1,0 +1,89 @@
+/**
+ * `status`'s view of CodeDeploy and CloudWatch: the latest deployment of a function's deployment
+ * group (status, error, the Lambda target's lifecycle events and weight) and the stack's alarms
+ * with their states. Read through the API as the console shows them.
+ * https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_LambdaTarget.html
+ */
+import { DescribeAlarmsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import {
+  BatchGetDeploymentsCommand,
+  BatchGetDeploymentTargetsCommand,
+  ListDeploymentsCommand,
+  ListDeploymentTargetsCommand,
+  type CodeDeployClient,
+} from '@aws-sdk/client-codedeploy';
+
+export interface DeploymentStatus {
+  deploymentId: string;
+  status: string;
+  deploymentConfigName?: string;
+  creator?: string;
+  createTime?: string;
+  completeTime?: string;
+  /** `errorInformation`, e.g. ALARM_ACTIVE and AWS's text */
+  error?: { code?: string; message?: string };
+  /** the rollback deployment it triggered, or the deployment it rolls back */
+  rollback?: { rollbackDeploymentId?: string; rollbackTriggeringDeploymentId?: string; rollbackMessage?: string };
+  currentVersion?: string;
+  targetVersion?: string;
+  /** the target version's share, 0–1 */
+  targetVersionWeight?: number;
+  lifecycleEvents: { name: string; status: string }[];
+}
+
+export interface AlarmStatus {
+  name: string;
+  /** OK | ALARM | INSUFFICIENT_DATA, or `unknown` when it could not be read */
+  state: string;
+  reason?: string;
+  metric?: string;
+}
+
+/** The newest deployment of the group, or undefined when it has none. */
+export async function readDeploymentStatus(cd: CodeDeployClient, applicationName: string, deploymentGroupName: string): Promise<DeploymentStatus | undefined> {
+  const ids: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await cd.send(new ListDeploymentsCommand({ applicationName, deploymentGroupName, nextToken }));
+    ids.push(...(page.deployments ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken && ids.length < 1000);
+  if (ids.length === 0) return undefined;
+  const infos = [];
+  for (let i = 0; i < ids.length; i += 25) {
+    // BatchGetDeployments takes at most 25 ids
+    infos.push(...((await cd.send(new BatchGetDeploymentsCommand({ deploymentIds: ids.slice(i, i + 25) }))).deploymentsInfo ?? []));
+  }
+  infos.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0));
+  const d = infos[0];
+  const out: DeploymentStatus = {
+    deploymentId: d.deploymentId!,
+    status: d.status ?? 'Unknown',
+    deploymentConfigName: d.deploymentConfigName,
+    creator: d.creator,
+    createTime: d.createTime?.toISOString(),
+    completeTime: d.completeTime?.toISOString(),
+    lifecycleEvents: [],
+  };
+  if (d.errorInformation) out.error = { code: d.errorInformation.code, message: d.errorInformation.message };
+  if (d.rollbackInfo && (d.rollbackInfo.rollbackDeploymentId || d.rollbackInfo.rollbackTriggeringDeploymentId)) out.rollback = { ...d.rollbackInfo };
+  const targets = (await cd.send(new ListDeploymentTargetsCommand({ deploymentId: d.deploymentId }))).targetIds ?? [];
+  if (targets.length) {
+    const t = (await cd.send(new BatchGetDeploymentTargetsCommand({ deploymentId: d.deploymentId, targetIds: targets.slice(0, 25) }))).deploymentTargets?.[0]?.lambdaTarget;
+    if (t) {
+      out.lifecycleEvents = (t.lifecycleEvents ?? []).map((e) => ({ name: e.lifecycleEventName ?? '?', status: e.status ?? 'Unknown' }));
+      const info = t.lambdaFunctionInfo;
+      if (info) Object.assign(out, { currentVersion: info.currentVersion, targetVersion: info.targetVersion, targetVersionWeight: info.targetVersionWeight });
+    }
+  }
+  return out;
+}
+
+export async function readAlarms(cw: CloudWatchClient, names: string[]): Promise<AlarmStatus[]> {
+  const found = new Map<string, AlarmStatus>();
+  for (let i = 0; i < names.length; i += 100) {
+    const page = await cw.send(new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100) }));
+    for (const a of page.MetricAlarms ?? []) found.set(a.AlarmName!, { name: a.AlarmName!, state: a.StateValue ?? 'unknown', reason: a.StateReason, metric: a.MetricName });
+  }
+  return names.map((n) => found.get(n) ?? { name: n, state: 'missing' });
+}

@@ -1,0 +1,185 @@
+/**
+ * One CloudWatch spoken three ways, each detected per request and each with a real client:
+ * JSON 1.0 (today's SDK and the aws CLI), RPC v2 CBOR (the SDK when asked), Query (SDK ≤ 3.948).
+ * The same scenario runs in each and the client's parsed answers are compared; errors carry the
+ * query code (ResourceNotFound) everywhere. The aws CLI drives set-alarm-state: ALARM now, the
+ * computed state at the next evaluation.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { after, before, describe, test } from 'node:test';
+import * as current from '@aws-sdk/client-cloudwatch';
+import * as legacy from 'cloudwatch-query-sdk';
+import { AwsSmithyRpcV2CborProtocol } from '@aws-sdk/core/protocols';
+import { ManualClock } from '../../../src/emulator/core/clock.js';
+import { clientConfig } from '../../helpers/emulator.js';
+import { alarmOf, startCloudWatch, type CloudWatchFixture } from './fixture.js';
+
+const run = promisify(execFile);
+const START = Date.UTC(2026, 7, 9, 1, 30, 20);
+
+type Sdk = typeof current;
+interface Variant {
+  name: string;
+  sdk: Sdk;
+  client(endpoint: string): current.CloudWatchClient;
+}
+
+const variants: Variant[] = [
+  { name: 'JSON 1.0', sdk: current, client: (e) => new current.CloudWatchClient(clientConfig(e)) },
+  {
+    name: 'RPC v2 CBOR',
+    sdk: current,
+    client: (e) => new current.CloudWatchClient({ ...clientConfig(e), protocol: AwsSmithyRpcV2CborProtocol } as current.CloudWatchClientConfig),
+  },
+  {
+    name: 'Query (SDK 3.948)',
+    sdk: legacy as unknown as Sdk,
+    client: (e) => new legacy.CloudWatchClient(clientConfig(e)) as unknown as current.CloudWatchClient,
+  },
+];
+
+describe('CloudWatch protocols', () => {
+  let f: CloudWatchFixture;
+  let clock: ManualClock;
+  before(async () => {
+    clock = new ManualClock(START);
+    f = await startCloudWatch({ clock });
+  });
+  after(() => f.close());
+
+  for (const v of variants) {
+    test(`${v.name}: alarms, state, history, metric data and errors, as the client parses them`, async () => {
+      const cw = v.client(f.emu.endpoint);
+      const { sdk } = v;
+      const name = `proto-${v.name.split(' ')[0].toLowerCase()}`;
+      try {
+        await cw.send(
+          new sdk.PutMetricAlarmCommand({
+            AlarmName: name,
+            AlarmDescription: 'errors of my app',
+            Namespace: 'MyApp',
+            MetricName: 'Failures',
+            Dimensions: [{ Name: 'Service', Value: name }],
+            Statistic: 'Sum',
+            Period: 60,
+            EvaluationPeriods: 1,
+            Threshold: 1,
+            ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+            TreatMissingData: 'notBreaching',
+          }),
+        );
+        const described = await cw.send(new sdk.DescribeAlarmsCommand({ AlarmNames: [name] }));
+        const alarm = described.MetricAlarms![0];
+        assert.equal(alarm.AlarmName, name);
+        assert.equal(alarm.StateValue, 'INSUFFICIENT_DATA');
+        assert.equal(alarm.StateReason, 'Unchecked: Initial alarm creation');
+        assert.equal(alarm.Threshold, 1);
+        assert.equal(alarm.Period, 60);
+        assert.ok(alarm.StateUpdatedTimestamp instanceof Date && alarm.StateUpdatedTimestamp.getTime() === START);
+        assert.deepEqual(alarm.Dimensions, [{ Name: 'Service', Value: name }]);
+        assert.equal(alarm.DatapointsToAlarm, undefined, 'left out when not set, as AWS does');
+        assert.deepEqual(described.CompositeAlarms, []);
+
+        await cw.send(
+          new sdk.PutMetricDataCommand({
+            Namespace: 'MyApp',
+            MetricData: [
+              { MetricName: 'Failures', Dimensions: [{ Name: 'Service', Value: name }], Value: 2, Unit: 'Count' },
+              { MetricName: 'Failures', Dimensions: [{ Name: 'Service', Value: name }], Values: [1, 3], Counts: [2, 1], Unit: 'Count' },
+            ],
+          }),
+        );
+        const stats = await cw.send(
+          new sdk.GetMetricStatisticsCommand({
+            Namespace: 'MyApp',
+            MetricName: 'Failures',
+            Dimensions: [{ Name: 'Service', Value: name }],
+            StartTime: new Date(START - 60_000),
+            EndTime: new Date(START + 60_000),
+            Period: 60,
+            Statistics: ['Sum', 'SampleCount', 'Maximum', 'Average'],
+          }),
+        );
+        assert.equal(stats.Label, 'Failures');
+        assert.deepEqual(
+          stats.Datapoints!.map((d) => ({ t: d.Timestamp!.getTime(), Sum: d.Sum, SampleCount: d.SampleCount, Maximum: d.Maximum, Average: d.Average, Unit: d.Unit })),
+          [{ t: START - (START % 60_000), Sum: 7, SampleCount: 4, Maximum: 3, Average: 1.75, Unit: 'Count' }],
+        );
+        const data = await cw.send(
+          new sdk.GetMetricDataCommand({
+            StartTime: new Date(START - 60_000),
+            EndTime: new Date(START + 60_000),
+            MetricDataQueries: [{ Id: 'f', MetricStat: { Metric: { Namespace: 'MyApp', MetricName: 'Failures', Dimensions: [{ Name: 'Service', Value: name }] }, Period: 60, Stat: 'Sum' } }],
+          }),
+        );
+        assert.deepEqual(data.MetricDataResults!.map((r) => [r.Id, r.Values, r.StatusCode]), [['f', [7], 'Complete']]);
+
+        await cw.send(new sdk.SetAlarmStateCommand({ AlarmName: name, StateValue: 'ALARM', StateReason: 'testing the pager' }));
+        assert.equal((await cw.send(new sdk.DescribeAlarmsCommand({ StateValue: 'ALARM', AlarmNamePrefix: name }))).MetricAlarms![0].StateReason, 'testing the pager');
+        const history = await cw.send(new sdk.DescribeAlarmHistoryCommand({ AlarmName: name }));
+        assert.deepEqual(history.AlarmHistoryItems!.map((h) => h.HistorySummary), ['Alarm updated from INSUFFICIENT_DATA to ALARM', `Alarm "${name}" created`]);
+        assert.ok(history.AlarmHistoryItems![0].Timestamp instanceof Date);
+
+        const missing = await cw.send(new sdk.SetAlarmStateCommand({ AlarmName: 'nope', StateValue: 'OK', StateReason: 'r' })).catch((e: unknown) => e);
+        assert.equal((missing as Error).name, 'ResourceNotFound');
+        assert.equal((missing as Error).message, 'Alarm nope does not exist');
+        assert.equal((missing as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode, 404);
+
+        const invalid = await cw.send(new sdk.SetAlarmStateCommand({ AlarmName: name, StateValue: 'BROKEN' as 'OK', StateReason: 'r' })).catch((e: unknown) => e);
+        assert.match((invalid as Error).message, /Value 'BROKEN' at 'stateValue' failed to satisfy constraint: Member must satisfy enum value set: \[INSUFFICIENT_DATA, ALARM, OK\]/);
+
+        const listed = await cw.send(new sdk.ListMetricsCommand({ Namespace: 'MyApp', Dimensions: [{ Name: 'Service', Value: name }] }));
+        assert.deepEqual(listed.Metrics, [{ Namespace: 'MyApp', MetricName: 'Failures', Dimensions: [{ Name: 'Service', Value: name }] }]);
+
+        await cw.send(new sdk.DeleteAlarmsCommand({ AlarmNames: [name] }));
+        assert.deepEqual((await cw.send(new sdk.DescribeAlarmsCommand({ AlarmNames: [name] }))).MetricAlarms, []);
+      } finally {
+        cw.destroy();
+      }
+    });
+  }
+
+  test('the aws CLI: set-alarm-state ALARM holds until the next evaluation, which writes the computed state', async () => {
+    await f.cw.send(
+      new current.PutMetricAlarmCommand({
+        AlarmName: 'cli-alarm',
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: 'nothing-runs' }],
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    );
+    const env = {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
+    const aws = (...args: string[]) => run('aws', ['--endpoint-url', f.emu.endpoint, 'cloudwatch', ...args], { env, timeout: 60_000 });
+    await aws('set-alarm-state', '--alarm-name', 'cli-alarm', '--state-value', 'ALARM', '--state-reason', 'forced by the learner');
+    const now = JSON.parse((await aws('describe-alarms', '--alarm-names', 'cli-alarm')).stdout);
+    assert.equal(now.MetricAlarms[0].StateValue, 'ALARM');
+    assert.equal(now.MetricAlarms[0].StateReason, 'forced by the learner');
+    // botocore prints the epoch seconds it received (wire doc 3.2)
+    assert.equal(typeof now.MetricAlarms[0].StateUpdatedTimestamp, 'number');
+
+    clock.advance(60_000); // the next evaluation: no data, treat missing as missing
+    assert.equal((await alarmOf(f.cw, 'cli-alarm')).StateValue, 'INSUFFICIENT_DATA');
+    const history = JSON.parse((await aws('describe-alarm-history', '--alarm-name', 'cli-alarm', '--history-item-type', 'StateUpdate')).stdout);
+    assert.deepEqual(
+      history.AlarmHistoryItems.map((h: { HistorySummary: string }) => h.HistorySummary),
+      ['Alarm updated from ALARM to INSUFFICIENT_DATA', 'Alarm updated from INSUFFICIENT_DATA to ALARM'],
+    );
+    const notFound = await aws('set-alarm-state', '--alarm-name', 'nope', '--state-value', 'OK', '--state-reason', 'r').catch((e: { stderr: string }) => e);
+    assert.match((notFound as { stderr: string }).stderr, /An error occurred \(ResourceNotFound\) when calling the SetAlarmState operation: Alarm nope does not exist/);
+  });
+});

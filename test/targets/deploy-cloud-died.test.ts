@@ -1,0 +1,58 @@
+/**
+ * The cloud dies mid-deploy (issue 12: deploy reported `connect ECONNREFUSED`): the message says
+ * the cloud stopped and where its log is; nothing is recorded; deploy again starts it and finishes.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LabError } from '../../src/errors.js';
+import { workspacePaths, type Workspace } from '../../src/lab/workspace.js';
+import { deployLocal } from '../../src/targets/deployers/local.js';
+import { silentLog, type DeployLog } from '../../src/targets/deployers/types.js';
+import { removeWorkspace } from '../helpers/cli.js';
+
+let ws: Workspace;
+before(() => {
+  ws = workspacePaths(mkdtempSync(join(tmpdir(), 'sol-died-')));
+});
+after(async () => {
+  await removeWorkspace(ws.root);
+});
+
+/** SIGKILL, then wait (bounded) until the kernel has torn the process down: gone or a zombie. */
+function killAndWait(pid: number): void {
+  process.kill(pid, 'SIGKILL');
+  const until = Date.now() + 20_000;
+  while (Date.now() < until) {
+    let state: string;
+    try {
+      state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] ?? 'X';
+    } catch {
+      return;
+    }
+    if (state === 'Z' || state === 'X') return;
+  }
+  throw new Error(`pid ${pid} still alive`);
+}
+
+test('the cloud killed after it started: "the embedded cloud stopped", its log named; a retry finishes', { skip: process.platform !== 'linux' }, async () => {
+  const log: DeployLog = {
+    info(line) {
+      const m = /embedded cloud started at \S+ \(pid (\d+)\)/.exec(line);
+      if (m) killAndWait(Number(m[1]));
+    },
+    warn() {},
+  };
+  await assert.rejects(deployLocal({ workspace: ws, stackName: 'lab', log }), (err: LabError) => {
+    assert.ok(err instanceof LabError, String(err));
+    assert.match(err.message, /^deploy failed while creating bucket \S+: the embedded cloud stopped \(see its log: .*[/\\]\.lab[/\\]state[/\\]emulator\.log\)$/);
+    assert.doesNotMatch(err.message, /ECONNREFUSED/);
+    assert.match(err.hint ?? '', /run deploy again: it starts the cloud with its saved state/);
+    return true;
+  });
+  assert.ok(!existsSync(ws.deployRecord));
+  const again = await deployLocal({ workspace: ws, stackName: 'lab', log: silentLog });
+  assert.match(again.outputs.ApiUrl, /^http:\/\/127\.0\.0\.1:\d+\//);
+});
