@@ -45,13 +45,18 @@ function toPlain(node: Tree | string): unknown {
   if (node.size === 1 && entry !== undefined && typeof entry === 'object') {
     const map: Record<string, unknown> = {};
     for (const e of indexed(entry)) {
-      if (typeof e === 'object' && typeof e.get('key') === 'string') map[e.get('key') as string] = toPlain(e.get('value') ?? '');
+      if (typeof e === 'object' && typeof e.get('key') === 'string') own(map, e.get('key') as string, toPlain(e.get('value') ?? ''));
     }
     return map;
   }
   const out: Record<string, unknown> = {};
-  for (const [k, v] of node) out[k] = toPlain(v);
+  for (const [k, v] of node) own(out, k, toPlain(v));
   return out;
+}
+
+/** a member named by the client, `__proto__` included, as an own property (what JSON.parse makes) */
+function own(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** the children `1`, `2`, ... in numeric order */

@@ -1,0 +1,69 @@
+/** The awsQuery and RPC v2 CBOR codecs on their own, with a fake query-compatible service (no CloudWatch). */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { decode, encode } from 'cbor2';
+import { ServiceError } from '../../../src/emulator/core/service-error.js';
+import type { ServiceDefinition } from '../../../src/emulator/core/service.js';
+import { parseQueryForm, queryCodec } from '../../../src/emulator/protocols/query.js';
+import { rpcv2CborCodec } from '../../../src/emulator/protocols/rpcv2-cbor.js';
+import type { WireRequest } from '../../../src/emulator/protocols/types.js';
+
+const service: ServiceDefinition = {
+  id: 'fake',
+  signingName: 'fake',
+  protocols: ['awsJson1_0', 'rpcv2Cbor', 'awsQuery'],
+  targetPrefix: 'FakeService20200101',
+  namespace: 'com.amazonaws.fake',
+  xmlNamespace: 'http://fake.amazonaws.com/doc/2020-01-01/',
+  queryCompatible: { NotThere: { code: 'ResourceNotFound', status: 404 } },
+  operations: [{ name: 'DoThing', handle: (i) => i }],
+};
+
+const request = (over: Partial<WireRequest>): WireRequest => ({ method: 'POST', path: '/', query: new URLSearchParams(), headers: {}, body: Buffer.alloc(0), ...over });
+
+test('query: lists, maps, structures and empty lists from the form; __proto__ is just a name', () => {
+  const form = new URLSearchParams(
+    'Action=DoThing&Version=2020-01-01&Names.member.2=b&Names.member.1=a&Empty=&Dims.member.1.Name=n&Dims.member.1.Value=v&Tags.entry.1.key=k&Tags.entry.1.value=x&__proto__.polluted=1',
+  );
+  const input = parseQueryForm(form);
+  assert.deepEqual(input.Names, ['a', 'b']);
+  assert.equal(input.Empty, '');
+  assert.deepEqual(input.Dims, [{ Name: 'n', Value: 'v' }]);
+  assert.deepEqual(input.Tags, { k: 'x' });
+  assert.ok(Object.hasOwn(input, '__proto__'));
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+});
+
+test('query: answers in XML inside <OpResult>, errors with the query code, fault and status', () => {
+  const call = queryCodec.parse(request({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: Buffer.from('Action=DoThing&Version=2020-01-01&A=1') }), service);
+  assert.equal(call.operation.name, 'DoThing');
+  const ok = queryCodec.serialize(call, { Items: [{ At: new Date(0), N: 1.5 }], Flag: true }, service, 'rid');
+  assert.equal(
+    ok.body,
+    '<DoThingResponse xmlns="http://fake.amazonaws.com/doc/2020-01-01/"><DoThingResult><Items><member><At>1970-01-01T00:00:00.000Z</At><N>1.5</N></member></Items><Flag>true</Flag></DoThingResult><ResponseMetadata><RequestId>rid</RequestId></ResponseMetadata></DoThingResponse>',
+  );
+  const err = queryCodec.serializeError(new ServiceError('NotThere', 'a < b'), service, 'rid');
+  assert.equal(err.status, 404);
+  assert.match(String(err.body), /<Error><Type>Sender<\/Type><Code>ResourceNotFound<\/Code><Message>a &lt; b<\/Message><\/Error><RequestId>rid<\/RequestId>/);
+  assert.throws(() => queryCodec.parse(request({ body: Buffer.from('Action=Nope') }), service), { code: 'InvalidAction' });
+});
+
+test('cbor: operation from the path, tag-1 timestamps in and out, status 200 exactly, namespaced errors', () => {
+  const body = Buffer.from(encode({ At: new Date(1_700_000_000_500), Blob: new Uint8Array([1, 2]) }));
+  const call = rpcv2CborCodec.parse(request({ path: '/service/FakeService20200101/operation/DoThing', headers: { 'smithy-protocol': 'rpc-v2-cbor' }, body }), service);
+  assert.equal(call.operation.name, 'DoThing');
+  assert.equal((call.input.At as Date).getTime(), 1_700_000_000_500);
+  const ok = rpcv2CborCodec.serialize(call, { At: new Date(1_700_000_000_500), Gone: undefined, Buf: Buffer.from('hi') }, service, 'rid');
+  assert.equal(ok.status, 200);
+  assert.equal(ok.headers['smithy-protocol'], 'rpc-v2-cbor');
+  const back = decode(ok.body as Buffer) as Record<string, unknown>;
+  assert.equal((back.At as Date).getTime(), 1_700_000_000_500);
+  assert.equal(Object.hasOwn(back, 'Gone'), false);
+  assert.deepEqual([...(back.Buf as Uint8Array)], [104, 105]);
+  const err = rpcv2CborCodec.serializeError(new ServiceError('NotThere', 'gone'), service, 'rid');
+  assert.equal(err.status, 404);
+  assert.equal(err.headers['x-amzn-query-error'], 'ResourceNotFound;Sender');
+  assert.deepEqual(decode(err.body as Buffer), { __type: 'com.amazonaws.fake#NotThere', message: 'gone' });
+  assert.throws(() => rpcv2CborCodec.parse(request({ path: '/service/Other/operation/DoThing', body }), service), { code: 'UnknownOperationException' });
+  assert.throws(() => rpcv2CborCodec.parse(request({ path: '/service/FakeService20200101/operation/DoThing', body: Buffer.from([0xff]) }), service), { code: 'SerializationException' });
+});
