@@ -104,7 +104,7 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
     const q = raw.indexOf('?');
     const path = q === -1 ? raw : raw.slice(0, q);
     const query = new URLSearchParams(q === -1 ? '' : raw.slice(q + 1));
-    return readAll(x.raw).then((body) => {
+    return readAll(x.raw, MAX_REQUEST_BYTES).then((body) => {
       x.wire = { method: (x.raw.method ?? 'GET').toUpperCase(), path, query, headers: x.raw.headers, rawHeaders: x.raw.rawHeaders, body };
       return undefined;
     });
@@ -338,16 +338,40 @@ function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
  * listeners per request costs more than leaving them, and after the end a late `error` or `close`
  * settles nothing.
  */
-function readAll(req: IncomingMessage): Promise<Buffer> {
+function readAll(req: IncomingMessage, max: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > max) return reject(requestTooLarge(max));
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > max) {
+        chunks.length = 0;
+        req.removeAllListeners('data');
+        req.resume();
+        reject(requestTooLarge(max));
+        return;
+      }
+      chunks.push(c);
+    });
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
     req.on('error', reject);
     req.on('close', () => {
       if (!req.complete) reject(new Error('the client closed the connection before the request body was read'));
     });
   });
+}
+
+/**
+ * The largest request the embedded cloud reads (it holds each body in memory). Above every request
+ * quota of the APIs it serves that the lab can meet: Lambda's 50 MB zipped upload (base64 in JSON),
+ * API Gateway's 10 MB; S3's 5 GB single PUT is not emulated beyond this.
+ */
+export const MAX_REQUEST_BYTES = 128 * 1024 * 1024;
+
+function requestTooLarge(max: number): ServiceError {
+  return new ServiceError('RequestEntityTooLargeException', `Request must be smaller than ${max} bytes (the embedded cloud's limit).`, 413);
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {

@@ -32,7 +32,19 @@ import { DetectLabelsCommand, RekognitionClient } from '@aws-sdk/client-rekognit
 import { clientConfig, startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { createFn, handlers } from './lambda/harness.js';
 
+import { SDK_CLIENTS } from './fuzz/clients.js';
+
 export const PROTOTYPE_KEYS = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'prototype'];
+
+/** the top-level string members of an SDK input schema (see fuzz/sdk-inputs.ts for the encoding) */
+function stringMembers(schema: unknown): string[] {
+  const s = typeof schema === 'function' ? schema() : schema;
+  if (!Array.isArray(s) || !Array.isArray(s[4])) return [];
+  return (s[4] as string[]).filter((_, i) => {
+    const m = (s[5] as unknown[])[i];
+    return m === 0 || (Array.isArray(m) && m.length === 2 && m[0] === 0);
+  });
+}
 
 async function failure(p: Promise<unknown>): Promise<any> {
   try {
@@ -85,6 +97,36 @@ describe('prototype names as ids', () => {
       }
     }
     console.log(`# prototype names: ${tried} requests over every REST operation`);
+    assert.ok(tried > 100);
+  });
+
+  test('every operation of every service through its SDK client, each string member a prototype name', async () => {
+    let tried = 0;
+    for (const service of emu.services) {
+      const spec = SDK_CLIENTS[service.signingName];
+      assert.ok(spec, `no SDK client named for '${service.signingName}' (test/emulator/fuzz/clients.ts)`);
+      const sdk = (await import(spec.module)) as Record<string, any>;
+      const client = new sdk[spec.client]({ ...cfg(), ...spec.config });
+      try {
+        for (const op of service.operations) {
+          const Command = sdk[`${op.name}Command`];
+          if (!Command) continue;
+          const members = stringMembers(new Command({}).schema?.[4]);
+          if (!members.length) continue;
+          for (const key of ['constructor', '__proto__', 'toString']) {
+            const input = Object.fromEntries(members.map((m) => [m, key]));
+            tried++;
+            const e = await client.send(new Command(input)).then(() => undefined, (err: any) => err);
+            const status = e?.$metadata?.httpStatusCode;
+            if (e && status === undefined) continue; // the client would not send it (e.g. a required member of another type)
+            assert.ok(!e || status < 500 || (service.id === 's3' && status === 501), `${service.id} ${op.name} with '${key}': ${status} ${e?.name}: ${e?.message}`);
+          }
+        }
+      } finally {
+        client.destroy();
+      }
+    }
+    console.log(`# prototype names: ${tried} SDK calls over every operation with string members`);
     assert.ok(tried > 100);
   });
 

@@ -89,15 +89,18 @@ export class StateStore {
    * state write: counted for the crash test, and any failure reported as StateWriteError.
    */
   guard<R>(path: string, write: () => R): R {
-    this.writes++;
-    this.crashPoint?.reached(this.writes, 'before');
+    const n = ++this.writes;
+    this.crashPoint?.reached(n, 'before');
+    let result: R;
     try {
-      return write();
+      result = write();
     } catch (err) {
       throw err instanceof StateWriteError ? err : new StateWriteError(path, err);
-    } finally {
-      this.crashPoint?.reached(this.writes, 'after');
     }
+    // the service renames its own temp into place; mid-write is the moment before it answers
+    this.crashPoint?.reached(n, 'written');
+    this.crashPoint?.reached(n, 'after');
+    return result;
   }
 
   private writeFile(path: string, data: string | Uint8Array): void {

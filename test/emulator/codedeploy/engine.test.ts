@@ -192,3 +192,28 @@ test('a hook that never reports fails the deployment after one hour of cloud tim
     h.close();
   }
 });
+
+test("SAM's CodeDeployServiceRole invokes only CodeDeployHook_* hooks: another name fails with IAM_ROLE_PERMISSIONS, nothing invoked", async () => {
+  const h = harness();
+  try {
+    const role = 'arn:aws:iam::000000000000:role/sam-app-CodeDeployServiceRole-1ODWSWYEHLZ4O';
+    setUp(h, 'CodeDeployDefault.LambdaAllAtOnce', { serviceRoleArn: role, autoRollbackConfiguration: ROLLBACK_ALL });
+    const id = deploy(h, appSpec('1', '2', { pre: 'preTrafficHook' }));
+    await h.advance(2000);
+    const d = h.call.GetDeployment({ deploymentId: id }).deploymentInfo;
+    assert.equal(d.status, 'Failed');
+    assert.deepEqual(d.errorInformation, {
+      code: 'IAM_ROLE_PERMISSIONS',
+      message: `The IAM role ${role} does not give you permission to perform operations in the following AWS service: AWSLambda. Contact your AWS administrator if you need help. If you are an AWS administrator, you can grant permissions to your users or groups by creating IAM policies.`,
+    });
+    assert.equal(h.lambda.invocations.length, 0);
+    assert.deepEqual(h.lambda.alias, { functionVersion: '1', additionalVersionWeights: {} });
+    // with the prefix it is invoked
+    const ok = deploy(h, appSpec('1', '2', { pre: 'CodeDeployHook_preTrafficHook' }));
+    await h.advance(2000);
+    assert.equal(h.lambda.invocations.length, 1);
+    assert.equal(h.lambda.invocations[0]!.payload.DeploymentId, ok);
+  } finally {
+    h.close();
+  }
+});

@@ -50,16 +50,20 @@ describe('Invoke: types, logs, limits and faults', () => {
     assert.equal(none.LogResult, undefined);
   });
 
-  test('payload limits: 6 MB sync, 256 KB Event, 6 MB response, and JSON only', async () => {
+  test('payload limits: 6 MB sync, 1 MB Event, 6 MB response, and JSON only', async () => {
     const big = Buffer.from(JSON.stringify('x'.repeat(6 * 1024 * 1024)));
     let e = await failure(invoke({ Payload: big }));
     assert.equal(e.name, 'RequestEntityTooLargeException');
     assert.equal(e.err.$metadata.httpStatusCode, 413);
     assert.equal(e.message, 'Request must be smaller than 6291456 bytes for the InvokeFunction operation');
-    const event = Buffer.from(JSON.stringify('x'.repeat(300 * 1024)));
+    // 1 MB since October 2025 (was 256 KB): a 300 KB event is taken, one over 1 MB refused
+    const taken = await invoke({ InvocationType: 'Event', Payload: Buffer.from(JSON.stringify('x'.repeat(300 * 1024))) });
+    assert.equal(taken.StatusCode, 202);
+    const event = Buffer.from(JSON.stringify('x'.repeat(1024 * 1024)));
     e = await failure(invoke({ InvocationType: 'Event', Payload: event }));
     assert.equal(e.name, 'RequestEntityTooLargeException');
-    assert.equal(e.message, `${event.length} byte payload is too large for the Event invocation type (limit 262144 bytes)`);
+    assert.equal(e.err.$metadata.httpStatusCode, 413);
+    assert.equal(e.message, `${event.length} byte payload is too large for the Event invocation type (limit 1048576 bytes)`);
     e = await failure(invoke({ Payload: Buffer.from('{not json') }));
     assert.equal(e.name, 'InvalidRequestContentException');
     assert.match(e.message, /^Could not parse request body into json: Could not parse payload into json/);

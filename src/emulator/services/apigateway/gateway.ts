@@ -22,7 +22,7 @@ import type { InvokeTarget } from './front-door.js';
 import { resolveLambdaTarget } from './integration-uri.js';
 import type { LambdaInvoker } from './invoker.js';
 import { buildProxyEvent, mapProxyResult } from './proxy-event.js';
-import { forbidden, internalServerError, missingAuthenticationToken, type GatewayIds } from './responses.js';
+import { contentLengthExceeded, forbidden, internalServerError, missingAuthenticationToken, PAYLOAD_LIMIT, requestTooLong, type GatewayIds } from './responses.js';
 import { compiledDeployment, splitRequestPath } from './router.js';
 
 export interface ApiGatewayDataPlaneOptions {
@@ -61,6 +61,7 @@ export class ApiGateway {
     const requestId = randomUUID();
     const ids: GatewayIds = { requestId, apigwId: apigwIdOf(requestId) };
 
+    if (req.body.length > PAYLOAD_LIMIT) return contentLengthExceeded(ids);
     const api = this.backend.lookup(target.apiId);
     const stage = api && target.stage ? getOwn(api.stages, target.stage) : undefined;
     if (!api || !stage) return forbidden(ids);
@@ -120,6 +121,7 @@ export class ApiGateway {
       result = await this.invoker.invoke({ functionName: fn.functionName, qualifier: fn.qualifier, payload: JSON.stringify(event), payloadIsJson: true });
     } catch (err) {
       // Lambda refused the call: 500 (throttling may be configured to answer 502, as the workshop saw)
+      if (err instanceof ServiceError && err.code === 'RequestEntityTooLargeException') return requestTooLong(ids);
       const throttled = err instanceof ServiceError && err.code === 'TooManyRequestsException';
       if (!(err instanceof ServiceError)) this.log(`apigateway: invoking ${fn.functionName} failed: ${(err as Error)?.message ?? String(err)}`);
       // the request log says why: the client sees only "Internal server error", as on AWS

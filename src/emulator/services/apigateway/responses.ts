@@ -8,6 +8,11 @@
  * - 500 / 502 `{"message": "Internal server error"}` (InternalServerErrorException): Lambda
  *   refused the invocation (500) or the function failed or answered malformed (502), per
  *   https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html
+ * - 413 for a body over the 10 MB payload quota of REST APIs, answered before routing, as plain
+ *   text `HTTP content length exceeded 10485760 bytes.` (recorded from a live endpoint:
+ *   koki-develop/lgtm-generator#10); and 413 `{"message": "Request Too Long"}` (REQUEST_TOO_LARGE)
+ *   when the proxy event is over Lambda's 6 MB invoke quota.
+ *   https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
  */
 import type { WireResponse } from '../../protocols/types.js';
 
@@ -36,3 +41,15 @@ export const forbidden = (ids: GatewayIds) => gatewayError(403, 'ForbiddenExcept
 
 export const internalServerError = (status: 500 | 502, ids: GatewayIds) =>
   gatewayError(status, 'InternalServerErrorException', '{"message": "Internal server error"}', ids);
+
+/** "Payload size" quota of REST APIs: 10 MB, not adjustable */
+export const PAYLOAD_LIMIT = 10 * 1024 * 1024;
+
+export const contentLengthExceeded = (ids: GatewayIds): WireResponse => ({
+  status: 413,
+  headers: { 'Content-Type': 'text; charset=utf-8', 'x-amzn-RequestId': ids.requestId },
+  body: `HTTP content length exceeded ${PAYLOAD_LIMIT} bytes.`,
+});
+
+/** the error type is the one the recorded answer carried */
+export const requestTooLong = (ids: GatewayIds) => gatewayError(413, 'BadRequestException', '{"message": "Request Too Long"}', ids);

@@ -8,8 +8,8 @@
  * - deployments run on the Lambda compute platform only; Server and ECS applications and groups
  *   can be created and read, not deployed to;
  * - the AppSpec comes from an AppSpecContent or String revision (no S3 or GitHub revisions);
- * - no triggers (SNS), no IAM: the service role is recorded, not enforced (so a hook not named
- *   `CodeDeployHook_*` is invoked, where AWS's managed role would refuse it);
+ * - no triggers (SNS), no IAM: only the role SAM creates is understood (service-role.ts); other
+ *   service roles are recorded, not enforced;
  * - a deployment in flight when the cloud stops is rolled back when it starts again.
  */
 import type { Clock } from '../../core/clock.js';

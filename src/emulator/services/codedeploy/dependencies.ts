@@ -35,8 +35,9 @@ export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 
 /**
  * The states of named CloudWatch alarms (cloudwatch:DescribeAlarms). An alarm that does not exist
- * is left out of the answer, as DescribeAlarms leaves it out.
+ * is left out of the answer (or maps to undefined), as DescribeAlarms leaves it out; CloudWatch's
+ * backend satisfies this as it is.
  */
 export interface AlarmReader {
-  alarmStates(names: readonly string[]): ReadonlyMap<string, AlarmState> | Promise<ReadonlyMap<string, AlarmState>>;
+  alarmStates(names: readonly string[]): ReadonlyMap<string, AlarmState | undefined> | Promise<ReadonlyMap<string, AlarmState | undefined>>;
 }

@@ -65,6 +65,7 @@ export class Deployments {
       autoRollbackConfiguration: overrideRollback(input.autoRollbackConfiguration) ?? group.autoRollbackConfiguration,
       alarmConfiguration: group.alarmConfiguration,
       deploymentStyle: group.deploymentStyle,
+      serviceRoleArn: group.serviceRoleArn,
     };
     this.state.deployments.set(d.deploymentId, d);
     this.state.save();

@@ -19,6 +19,7 @@ import {
   LIFECYCLE_EVENTS,
 } from './model.js';
 import { decide, HOOK_LIMIT_MS, type Decision } from './schedule.js';
+import { HOOK_PREFIX, roleAllowsHook, rolePermissionsMessage } from './service-role.js';
 import type { CodeDeployState } from './state.js';
 
 /**
@@ -217,6 +218,11 @@ export class DeploymentEngine {
           this.save(d);
           return;
         }
+        if (!roleAllowsHook(d.serviceRoleArn, event.hook)) {
+          // SAM's role may invoke only CodeDeployHook_* functions: the deployment fails at this hook [obs SAM#219]
+          this.terminate(d, 'Failed', { code: 'IAM_ROLE_PERMISSIONS', message: rolePermissionsMessage(d.serviceRoleArn!) }, 'DEPLOYMENT_FAILURE', `The service role may invoke only functions named ${HOOK_PREFIX}*, not ${event.hook}.`);
+          return;
+        }
         event.hookExecutionId = newHookExecutionId();
         event.hookDeadline = now + HOOK_LIMIT_MS;
         this.save(d);
@@ -366,6 +372,7 @@ export class DeploymentEngine {
       autoRollbackConfiguration: d.autoRollbackConfiguration,
       alarmConfiguration: d.alarmConfiguration,
       deploymentStyle: d.deploymentStyle,
+      serviceRoleArn: d.serviceRoleArn,
     };
   }
 

@@ -133,6 +133,8 @@ export interface DeploymentRecord {
   autoRollbackConfiguration: AutoRollbackConfiguration;
   alarmConfiguration: AlarmConfiguration;
   deploymentStyle: DeploymentStyle;
+  /** the group's service role when the deployment was created: what it may invoke (service-role.ts) */
+  serviceRoleArn?: string;
 }
 
 export const TERMINAL: ReadonlySet<DeploymentStatus> = new Set(['Succeeded', 'Failed', 'Stopped']);

@@ -10,12 +10,13 @@ import { INVOKE_FUNCTION_REF, Violations } from './validation.js';
 
 /**
  * Invoke. https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
- * Payload quotas: 6 MB request and response for synchronous calls, 256 KB for Event (the value the
- * lab's workshop documents; AWS raised it to 1 MB in late 2025, configurable through the deps).
+ * "For synchronous invocations, the maximum payload size is 6 MB. For asynchronous invocations, the
+ * maximum payload size is 1 MB." (API_Invoke, as of 2025: AWS raised Event from 256 KB to 1 MB in
+ * October 2025; the workshop text predates it. Both are configurable through the deps.)
  * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
  */
 export const SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024;
-export const ASYNC_PAYLOAD_LIMIT = 256 * 1024;
+export const ASYNC_PAYLOAD_LIMIT = 1024 * 1024;
 /** the response limit AWS names in `Function.ResponseSizeTooLarge` */
 export const RESPONSE_PAYLOAD_LIMIT = 6_291_556;
 const LOG_TAIL_BYTES = 4096;
