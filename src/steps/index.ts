@@ -4,14 +4,15 @@
  */
 import type { ReferenceEntry } from '../lab/reference.js';
 import type { Step } from '../lab/step.js';
+import { canarySteps } from './canary.js';
 import { concurrencySteps } from './concurrency.js';
 import { blueGreenStep } from './blue-green.js';
 import { deployStep } from './deploy.js';
 import { hooksSteps } from './hooks-alarms.js';
 import { wrapUpStep } from './wrap-up.js';
 
-// canary (4.2, issue 10) takes its place after hooks-alarms, before concurrency.
-const chapters: Step[] = [deployStep, blueGreenStep, ...hooksSteps, ...concurrencySteps];
+// the workshop's order: 4.1 blue/green, 4.1.3 hooks and alarms, 4.2 canary, 4.3 concurrency
+const chapters: Step[] = [deployStep, blueGreenStep, ...hooksSteps, ...canarySteps, ...concurrencySteps];
 
 export const LAB_STEPS: readonly Step[] = [...chapters, wrapUpStep(chapters)];
 
