@@ -78,7 +78,7 @@ export async function deployLocal(input: LocalDeployInput): Promise<LocalDeployR
   const previous = readDeployRecord(ws);
   unchanged('while packaging the code');
   const { ensureEmulator } = await import('../../emulator/daemon.js');
-  const { DEFAULT_PORT } = await import('../../emulator/main.js');
+  const { DEFAULT_PORT } = await import('../../emulator/config.js');
   // While the emulator starts, Ctrl-C waits: ensureEmulator then releases its start lock itself.
   const emu = await ensureEmulator({ stateDir: ws.stateDir, ...input.emulator });
   log.info(`embedded cloud ${emu.reused ? 'running' : 'started'} at ${emu.endpoint} (pid ${emu.pid})`);

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { LabError } from '../../../errors.js';
 import { CreateAliasCommand, GetAliasCommand, UpdateAliasCommand, type AliasConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
-import { isNotFound } from './bucket.js';
+import { isNotFound } from './not-found.js';
 import type { StartedDeployment } from './context.js';
 
 export interface AliasShift {
