@@ -10,13 +10,15 @@ import {
   PublishVersionCommand,
   PutFunctionConcurrencyCommand,
 } from '@aws-sdk/client-lambda';
-import { createFn, failure, handlers, startLambdaEmulator, type LambdaEmulator } from './harness.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createFn, failure, handlers, startLambdaEmulator, until, type LambdaEmulator } from './harness.js';
 
 describe('Lambda concurrency (reserved, unreserved pool, admission)', () => {
   let emu: LambdaEmulator;
   before(async () => {
     emu = await startLambdaEmulator();
-    await createFn(emu.client, 'slow', handlers.wait1s, { Timeout: 10 });
+    await createFn(emu.client, 'slow', handlers.untilReleased, { Timeout: 900 });
     await createFn(emu.client, 'other', handlers.echo);
   });
   after(() => emu.close());
@@ -61,16 +63,30 @@ describe('Lambda concurrency (reserved, unreserved pool, admission)', () => {
     assert.equal((await c.send(new InvokeCommand({ FunctionName: 'other' }))).StatusCode, 200);
   });
 
-  test('reserved 25, 50 simultaneous 1 s invokes: exactly 25 run, 25 throttled, peak exactly 25', async () => {
+  test('reserved 25, 50 simultaneous invokes held open: exactly 25 run, 25 throttled, peak exactly 25', async () => {
     const c = emu.client;
     await c.send(new PutFunctionConcurrencyCommand({ FunctionName: 'slow', ReservedConcurrentExecutions: 25 }));
     emu.lambda.backend.resetPeakConcurrency();
-    const results = await Promise.allSettled(Array.from({ length: 50 }, () => c.send(new InvokeCommand({ FunctionName: 'slow' }))));
+    // every admitted execution runs until the release file exists, so the outcome does not depend on
+    // how fast a loaded machine sends the 50 calls
+    const release = join(emu.stateDir, 'release-25');
+    const Payload = Buffer.from(JSON.stringify({ release }));
+    let refused = 0;
+    const calls = Array.from({ length: 50 }, () =>
+      c.send(new InvokeCommand({ FunctionName: 'slow', Payload })).then(
+        (value) => ({ status: 'fulfilled' as const, value }),
+        (reason) => (refused++, { status: 'rejected' as const, reason }),
+      ),
+    );
+    await until(() => refused + emu.lambda.backend.inFlight('slow') >= 50);
+    assert.equal(emu.lambda.backend.inFlight('slow'), 25);
+    writeFileSync(release, '');
+    const results = await Promise.all(calls);
     const ok = results.filter((r) => r.status === 'fulfilled');
-    const throttled = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const throttled = results.filter((r) => r.status === 'rejected');
     assert.equal(ok.length, 25);
     assert.equal(throttled.length, 25);
-    for (const r of ok) assert.equal((r as PromiseFulfilledResult<any>).value.FunctionError, undefined);
+    for (const r of ok) assert.equal(r.value.FunctionError, undefined);
     for (const { reason } of throttled) {
       assert.equal(reason.name, 'TooManyRequestsException');
       assert.equal(reason.message, 'Rate Exceeded.');
@@ -89,15 +105,18 @@ describe('Lambda concurrency (reserved, unreserved pool, admission)', () => {
     await c.send(new PublishVersionCommand({ FunctionName: 'slow' }));
     await c.send(new CreateAliasCommand({ FunctionName: 'slow', Name: 'live', FunctionVersion: '1' }));
     await c.send(new PutFunctionConcurrencyCommand({ FunctionName: 'slow', ReservedConcurrentExecutions: 2 }));
+    const release = join(emu.stateDir, 'release-shared');
+    const Payload = Buffer.from(JSON.stringify({ release }));
     const running = [
-      c.send(new InvokeCommand({ FunctionName: 'slow', Qualifier: '1' })),
-      c.send(new InvokeCommand({ FunctionName: 'slow:live' })),
+      c.send(new InvokeCommand({ FunctionName: 'slow', Qualifier: '1', Payload })),
+      c.send(new InvokeCommand({ FunctionName: 'slow:live', Payload })),
     ];
-    await new Promise((r) => setTimeout(r, 100));
+    assert.ok(await until(() => emu.lambda.backend.inFlight('slow') === 2), 'both executions started');
     for (const call of [{ FunctionName: 'slow' }, { FunctionName: 'slow', Qualifier: 'live' }, { FunctionName: 'slow', Qualifier: '1' }]) {
-      const e = await failure(c.send(new InvokeCommand(call)));
+      const e = await failure(c.send(new InvokeCommand({ ...call, Payload })));
       assert.equal(e.err.Reason, 'ReservedFunctionConcurrentInvocationLimitExceeded');
     }
+    writeFileSync(release, '');
     const done = await Promise.all(running);
     assert.deepEqual(done.map((d) => d.ExecutedVersion), ['1', '1']);
     await c.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'slow' }));

@@ -25,6 +25,9 @@ export function zip(files: Record<string, string>): Buffer {
 export const handlers = {
   echo: 'exports.handler = async (event, context) => ({ event, version: context.functionVersion, arn: context.invokedFunctionArn });',
   version: 'exports.handler = async () => process.env.AWS_LAMBDA_FUNCTION_VERSION;',
+  /** runs until the file named by the event's `release` exists: concurrency tests hold executions open for as long as they need, whatever the machine's load */
+  untilReleased:
+    'const fs = require("node:fs"); exports.handler = async (event) => { while (!fs.existsSync(event.release)) await new Promise((r) => setTimeout(r, 20)); return "done"; };',
   wait1s: 'exports.handler = async () => { await new Promise((r) => setTimeout(r, 1000)); return "done"; };',
   throws: 'exports.handler = async () => { throw new TypeError("boom"); };',
   sleeps: 'exports.handler = async () => { await new Promise((r) => setTimeout(r, 10000)); return "late"; };',
@@ -116,3 +119,13 @@ export async function failure(p: Promise<unknown>): Promise<{ name: string; mess
 }
 
 export const text = (payload: Uint8Array | undefined) => Buffer.from(payload ?? []).toString('utf8');
+
+/** polls `cond` every 20 ms until it holds or `limitMs` passes; the caller asserts afterwards, so a defect fails instead of hanging */
+export async function until(cond: () => boolean, limitMs = 60_000): Promise<boolean> {
+  const end = Date.now() + limitMs;
+  while (!cond()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
+}

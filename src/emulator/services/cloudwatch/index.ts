@@ -40,13 +40,21 @@ export interface CloudWatchService {
 }
 
 const METRICS_KEY = 'cloudwatch-metrics';
+/** metric data is written at most this often (real ms) while running, and at shutdown */
+const METRICS_WRITE_INTERVAL_MS = 15_000;
 
 export function createCloudWatchService(deps: CloudWatchDeps): CloudWatchService {
   const saved = deps.store.read<{ format: 1; series: PersistedSeries[] }>(METRICS_KEY);
   const metrics = new MetricStore(saved?.format === 1 ? saved.series : []);
   const backend = new CloudWatchBackend({ store: deps.store, clock: deps.clock, metrics, region: deps.region, accountId: deps.accountId });
-  const persistMetrics = () => {
-    if (metrics.dirty) deps.store.write(METRICS_KEY, { format: 1, series: metrics.snapshot() });
+  let persistedAt = 0;
+  const persistMetrics = (force = false) => {
+    if (!metrics.dirty) return;
+    // at a high --speed the scheduler ticks every real second; the whole metric document is not
+    // rewritten that often (real time: this bounds disk writes, it is no cloud timer)
+    if (!force && Date.now() - persistedAt < METRICS_WRITE_INTERVAL_MS) return;
+    persistedAt = Date.now();
+    deps.store.write(METRICS_KEY, { format: 1, series: metrics.snapshot() });
   };
   const scheduler = new AlarmScheduler(
     deps.clock,
@@ -81,7 +89,7 @@ export function createCloudWatchService(deps: CloudWatchDeps): CloudWatchService
     metrics,
     close() {
       scheduler.stop();
-      persistMetrics();
+      persistMetrics(true);
     },
   };
 }

@@ -16,24 +16,42 @@ import { type Dimension, type MetricStore, type Series } from './metric-store.js
 
 export const LAMBDA_NAMESPACE = 'AWS/Lambda';
 
+type Dims = { FunctionName?: string; Resource?: string; ExecutedVersion?: string };
+
 export class LambdaMetrics implements LambdaMetricsSink {
-  /** datum identity → the series it lands in; built once per function / qualifier / version */
-  private readonly targets = new Map<string, Series[]>();
+  /**
+   * metric → FunctionName → Resource → ExecutedVersion → the series the point lands in: nested maps
+   * looked up with the strings the invocation already has, so a point allocates nothing once its
+   * series exist (a string key would be built per point).
+   */
+  private readonly targets = new Map<string, Map<string, Map<string, Map<string, Series[]>>>>();
 
   constructor(private readonly store: MetricStore) {}
 
   record(datum: LambdaMetricDatum): void {
-    const d = datum.dimensions as { FunctionName?: string; Resource?: string; ExecutedVersion?: string };
-    const key = `${datum.metricName}\n${d.FunctionName ?? ''}\n${d.Resource ?? ''}\n${d.ExecutedVersion ?? ''}`;
-    let series = this.targets.get(key);
-    if (!series) {
-      series = this.seriesFor(datum.metricName, d);
-      this.targets.set(key, series);
-    }
-    for (let i = 0; i < series.length; i++) this.store.addValue(series[i], datum.timestamp, datum.value, datum.unit);
+    const d = datum.dimensions as Dims;
+    const series = this.lookup(datum.metricName, d);
+    // percentiles are asked of Duration; the counts' values are 0 and 1
+    const keep = datum.metricName === 'Duration';
+    for (let i = 0; i < series.length; i++) this.store.addValue(series[i], datum.timestamp, datum.value, datum.unit, keep);
   }
 
-  private seriesFor(metricName: LambdaMetricDatum['metricName'], d: { FunctionName?: string; Resource?: string; ExecutedVersion?: string }): Series[] {
+  private lookup(metricName: LambdaMetricDatum['metricName'], d: Dims): Series[] {
+    let byFunction = this.targets.get(metricName);
+    if (!byFunction) this.targets.set(metricName, (byFunction = new Map()));
+    const fn = d.FunctionName ?? '';
+    let byResource = byFunction.get(fn);
+    if (!byResource) byFunction.set(fn, (byResource = new Map()));
+    const resource = d.Resource ?? '';
+    let byVersion = byResource.get(resource);
+    if (!byVersion) byResource.set(resource, (byVersion = new Map()));
+    const version = d.ExecutedVersion ?? '';
+    let series = byVersion.get(version);
+    if (!series) byVersion.set(version, (series = this.seriesFor(metricName, d)));
+    return series;
+  }
+
+  private seriesFor(metricName: LambdaMetricDatum['metricName'], d: Dims): Series[] {
     const sets: Dimension[][] = [];
     if (d.FunctionName === undefined) {
       sets.push([]);

@@ -17,7 +17,7 @@ export const MINUTE_MS = 60_000;
 export const RETENTION_MS = 15 * 24 * 3600_000;
 const SAMPLE_LIMIT = 10_000;
 /** a persisted bucket keeps at most this many values for percentiles */
-const PERSISTED_SAMPLE_LIMIT = 1_000;
+const PERSISTED_SAMPLE_LIMIT = 200;
 
 export interface Dimension {
   Name: string;
@@ -114,11 +114,28 @@ export class MetricStore {
     this.dirty = true;
   }
 
-  /** one value, the common case (Lambda's points) */
-  addValue(series: Series, timestamp: number, value: number, unit?: string): void {
-    this.add(series, timestamp, 1, value, value, value, unit, undefined);
-    const b = series.last!;
-    sample(b.values, value, b.count);
+  /**
+   * One value, the common case (every Lambda invocation's points: keep this lean). `keepValue`:
+   * kept for percentiles (Lambda keeps them for Duration only).
+   */
+  addValue(series: Series, timestamp: number, value: number, unit: string | undefined, keepValue = true): void {
+    const start = timestamp - (((timestamp % MINUTE_MS) + MINUTE_MS) % MINUTE_MS);
+    let b = series.last;
+    if (b === undefined || b.start !== start) {
+      b = series.buckets.get(start);
+      if (b === undefined) {
+        b = { start, count: 0, sum: 0, min: value, max: value, values: [], unit };
+        series.buckets.set(start, b);
+      }
+      series.last = b;
+    }
+    b.count++;
+    b.sum += value;
+    if (value < b.min) b.min = value;
+    if (value > b.max) b.max = value;
+    if (unit !== undefined) b.unit = unit;
+    if (keepValue) sample(b.values, value, b.count);
+    this.dirty = true;
   }
 
   find(namespace: string, metricName: string, dimensions: readonly Dimension[]): Series | undefined {

@@ -1,7 +1,7 @@
 /**
  * Runs the alarm evaluation every minute of cloud time ("For any period of one minute or longer,
- * an alarm is evaluated every minute", AlarmThatSendsEmail.md) and persists the metric data after
- * each one. It decides nothing: evaluation is alarm-evaluation.ts's pure function.
+ * an alarm is evaluated every minute", AlarmThatSendsEmail.md); the tick also writes the metric data
+ * (every 15 real seconds at most). It decides nothing: evaluation is alarm-evaluation.ts's pure function.
  */
 import type { Clock } from '../../core/clock.js';
 
