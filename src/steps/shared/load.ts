@@ -105,7 +105,8 @@ export async function chartedLoadTest(ctx: LabContext, functionName: string, siz
   live.done();
   const local = ctx.endpoint ? await readLocalConcurrency(ctx, functionName).catch(() => undefined) : undefined;
   const statusCounts = Object.fromEntries(Object.entries(result.statusCounts).map(([k, v]) => [k, v]));
-  io.result(formatReport(result, { color: false }).split('\n').filter((l) => /Status code distribution|^\s+\[\d+\]|Summary|Total:|Requests\/sec/.test(l)).join('\n'));
+  // hey's summary and status lines, as progress (stdout may carry the --json report)
+  for (const l of formatReport(result, { color: false }).split('\n').filter((x) => /Status code distribution|^\s+\[\d+\]|Summary|Total:|Requests\/sec/.test(x))) io.say(l);
   void summarize;
   return { result, statusCounts, localPeak: local?.peak };
 }
