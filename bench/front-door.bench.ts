@@ -1,29 +1,49 @@
 /**
- * API Gateway front door (issue 3): requests per second and p50/p99 through
- * `/execute-api/{api}/{stage}/noop` to a no-op Lambda function (worker threads, the real
- * pipeline), beside a bare node http server calling the same handler in-process, both in child
- * processes, 50 connections each. Goal: front door ≥ 0.5x of the bare server.
+ * API Gateway front door → no-op Lambda function (the real pipeline, worker threads), beside the
+ * reference design (an http server handing each request to one of up to 50 worker threads by
+ * postMessage: bench/fixtures/worker-per-request-server.mjs) and a bare node http server calling
+ * the same handler in-process; each in its own child process, 50 connections, interleaved rounds.
+ * Goals (issue 11): ≥ 0.85x of the reference; 0.5x of the bare server is where we want to end up.
  */
-import { CONNECTIONS, NOOP_HANDLER, createFunction, deployProxyApi, line, measure, startBareServer, startEmulator } from './harness.js';
+import {
+  CONNECTIONS,
+  NOOP_HANDLER,
+  compareInterleaved,
+  createFunction,
+  deployProxyApi,
+  line,
+  startBareServer,
+  startEmulator,
+  startWorkerPerRequestServer,
+} from './harness.js';
+import { ratio } from './stats.js';
 
 const SECONDS = 3;
+const ROUNDS = 3;
 
 export async function run(): Promise<void> {
   const bare = await startBareServer();
+  const reference = await startWorkerPerRequestServer();
   const emu = await startEmulator();
   try {
     await createFunction(emu.url, 'noop', NOOP_HANDLER);
     const url = await deployProxyApi(emu.url, 'noop');
-    await measure({ url: bare.url, seconds: 1 });
-    await measure({ url, seconds: 1 }); // warm: start workers, JIT
-    console.log(`${CONNECTIONS} connections, ${SECONDS} s each, POST, keep-alive (servers in child processes)`);
-    const base = await measure({ url: bare.url, seconds: SECONDS });
-    console.log(line('bare http server + handler', base));
-    const front = await measure({ url, seconds: SECONDS });
-    console.log(line('front door → no-op Lambda', front, base));
-    console.log('goal: front door ≥ 0.50x of the bare server');
+    const r = await compareInterleaved(
+      [
+        { name: 'bare', pid: bare.pid, url: bare.url },
+        { name: 'reference', pid: reference.pid, url: reference.url },
+        { name: 'ours', pid: emu.pid, url },
+      ],
+      { rounds: ROUNDS, seconds: SECONDS },
+    );
+    console.log(`${CONNECTIONS} connections, POST, keep-alive, median of ${ROUNDS} interleaved runs of ${SECONDS} s (servers in child processes)`);
+    console.log(line('bare http server + handler', r.get('bare')!));
+    console.log(line('reference: worker per request', r.get('reference')!, r.get('bare')));
+    console.log(`${line('front door → no-op Lambda', r.get('ours')!, r.get('bare'))}   ${ratio(r.get('ours')!.rps, r.get('reference')!.rps)} of the reference`);
+    console.log('goal: ≥ 0.85x of the reference; 0.50x of the bare server');
   } finally {
     await bare.stop();
+    await reference.stop();
     await emu.stop();
   }
 }

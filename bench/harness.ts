@@ -5,6 +5,7 @@
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -28,6 +29,8 @@ export interface Figures {
   p50Ms: number;
   p99Ms: number;
   non2xx: number;
+  /** CPU of the server process per request, in µs: its main thread and all its other threads (Linux) */
+  cpu?: { mainUs: number; othersUs: number };
 }
 
 export interface Child {
@@ -35,6 +38,41 @@ export interface Child {
   /** the child's process id (the soak reads its memory and descriptors) */
   pid: number;
   stop(): Promise<void>;
+}
+
+/** CPU time (µs) of each thread of a process, from /proc/<pid>/task/<tid>/stat; empty off Linux */
+export function threadCpu(pid: number): Map<number, number> {
+  const out = new Map<number, number>();
+  if (process.platform !== 'linux') return out;
+  const tick = 1e6 / 100; // USER_HZ is 100 on Linux
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(tid), (Number(fields[11]) + Number(fields[12])) * tick);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
+function cpuSplit(pid: number, before: Map<number, number>, after: Map<number, number>, requests: number): Figures['cpu'] {
+  if (after.size === 0 || requests === 0) return undefined;
+  let main = 0;
+  let others = 0;
+  for (const [tid, us] of after) {
+    const used = us - (before.get(tid) ?? 0);
+    if (tid === pid) main += used;
+    else others += used;
+  }
+  return { mainUs: main / requests, othersUs: others / requests };
 }
 
 const dist = (rel: string) => pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), '..', rel)).href;
@@ -97,6 +135,9 @@ async function child(args: string[], env: Record<string, string> = {}): Promise<
 }
 
 export const startBareServer = (): Promise<Child> => child(['-e', BARE]);
+/** the reference design for the Lambda path: one worker thread per request in flight, up to 50 (bench/fixtures) */
+export const startWorkerPerRequestServer = (): Promise<Child> =>
+  child([fileURLToPath(new URL('../../bench/fixtures/worker-per-request-server.mjs', import.meta.url))]);
 export const startEmulator = (env: Record<string, string> = {}): Promise<Child> => child(['--input-type=module', '-e', EMULATOR], env);
 /** any ES module source as a child server: it prints its URL on the first line and exits on disconnect */
 export const startModuleChild = (source: string, env: Record<string, string> = {}): Promise<Child> => child(['--input-type=module', '-e', source], env);
@@ -106,11 +147,14 @@ export { dist as distUrl };
 export interface MeasureOptions {
   url: string;
   seconds: number;
+  /** the server's pid: its CPU per request is measured too (Linux) */
+  pid?: number;
   method?: 'GET' | 'POST';
   body?: string;
 }
 
 export async function measure(o: MeasureOptions): Promise<Figures> {
+  const before = o.pid === undefined ? undefined : threadCpu(o.pid);
   const r = await autocannon({
     url: o.url,
     connections: CONNECTIONS,
@@ -120,11 +164,13 @@ export async function measure(o: MeasureOptions): Promise<Figures> {
     headers: { 'content-type': 'application/json' },
   });
   // autocannon's own figures: whole milliseconds, fine at these latencies; the rate from the real span
-  return { rps: r.requests.total / ((r.finish.getTime() - r.start.getTime()) / 1000), p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx };
+  const cpu = before && o.pid !== undefined ? cpuSplit(o.pid, before, threadCpu(o.pid), r.requests.total) : undefined;
+  return { rps: r.requests.total / ((r.finish.getTime() - r.start.getTime()) / 1000), p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx, cpu };
 }
 
 export function line(name: string, f: Figures, base?: Figures): string {
   const cells = [name.padEnd(32), `${f.rps.toFixed(0).padStart(7)} req/s`, `p50 ${f.p50Ms.toFixed(1).padStart(5)} ms`, `p99 ${f.p99Ms.toFixed(1).padStart(5)} ms`];
+  if (f.cpu) cells.push(`CPU/req ${f.cpu.mainUs.toFixed(0).padStart(3)} µs main + ${f.cpu.othersUs.toFixed(0).padStart(3)} µs other threads`);
   if (f.non2xx) cells.push(`non-2xx ${f.non2xx}`);
   if (base) cells.push(`ratio ${ratio(f.rps, base.rps)}`);
   return cells.join('   ');
@@ -175,4 +221,24 @@ export async function deployProxyApi(endpoint: string, functionName: string): Pr
   } finally {
     apigw.destroy();
   }
+}
+
+export interface Target {
+  name: string;
+  url: string;
+  body?: string;
+  pid?: number;
+}
+
+/**
+ * Each target measured ROUNDS times, interleaved (a busy moment of the shared machine falls on all
+ * of them alike), after a warm-up that starts their workers; the median run of each by rate.
+ */
+export async function compareInterleaved(targets: Target[], opts: { rounds: number; seconds: number }): Promise<Map<string, Figures>> {
+  for (const t of targets) await measure({ url: t.url, seconds: 2, body: t.body });
+  const runs = new Map<string, Figures[]>(targets.map((t) => [t.name, []]));
+  for (let round = 0; round < opts.rounds; round++) {
+    for (const t of targets) runs.get(t.name)!.push(await measure({ url: t.url, seconds: opts.seconds, body: t.body, pid: t.pid }));
+  }
+  return new Map([...runs].map(([name, list]) => [name, [...list].sort((a, b) => a.rps - b.rps)[Math.floor(list.length / 2)]]));
 }

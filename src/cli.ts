@@ -14,6 +14,13 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
 /** one AbortController and one Ctrl-C policy for every command (src/interrupt.ts) */
 const interrupt = new InterruptPolicy();
 
+// a reader that stops early (`--help | head`, `| grep -q`) is no error: the output just ends there
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
+
 const program = new Command('serverless-ops-lab')
   .description('A guided lab for AWS serverless operations, on an embedded cloud or a real AWS account.')
   .version(pkg.version, '-v, --version')

@@ -73,7 +73,7 @@ export function formatDeployResult(r: DeployResult, opts: { color?: boolean } = 
   // not a stack output: where `aws --endpoint-url` and SDK clients reach the embedded cloud
   if (r.endpoint) lines.push(`Endpoint: ${r.endpoint}`);
   // as CloudFormation's event on the alias says it (codedeploy-cloudwatch-sam.md §B.1)
-  for (const d of r.deployments ?? []) lines.push(`CodeDeploy deployment started: ${d.deploymentId} (${d.functionName}:${d.alias}, version ${d.from} → ${d.to})`);
+  for (const d of r.deployments ?? []) lines.push(`CodeDeploy deployment ${d.joined ? 'in progress' : 'started'}: ${d.deploymentId} (${d.functionName}:${d.alias}, version ${d.from} → ${d.to})`);
   return `${lines.join('\n')}\n`;
 }
 

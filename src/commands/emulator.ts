@@ -5,15 +5,12 @@
 import type { InterruptPolicy } from '../interrupt.js';
 import { resolve } from 'node:path';
 import { LabError, UsageError } from '../errors.js';
+import type { LogStyle } from '../emulator/request-log.js';
 import { colorEnabled } from '../io/terminal.js';
-import { checkNotAFile } from '../lab/workspace.js';
+import { checkNotAFile, workspacePaths } from '../lab/workspace.js';
 import { emulatorStatus, ensureEmulator, stopEmulator } from '../emulator/daemon.js';
-import { DEFAULT_PORT, DEFAULT_WORKSPACE, defaultStateDir, serveUntilSignal } from '../emulator/main.js';
-import { formatLine, formatRequest, type LogStyle } from '../emulator/request-log.js';
-import { labVersion } from '../emulator/version.js';
+import { DEFAULT_PORT, DEFAULT_WORKSPACE } from '../emulator/config.js';
 import { exposureWarning } from '../emulator/exposure.js';
-
-export { formatRequest } from '../emulator/request-log.js';
 
 interface EmulatorFlags {
   port?: number;
@@ -86,6 +83,12 @@ const ELSEWHERE = 'another workspace? pass --workspace DIR or --state-dir DIR';
  * was asked for); a second signal forces the exit (130 for Ctrl-C, see serveUntilSignal).
  */
 async function foreground(flags: EmulatorFlags): Promise<void> {
+  // only the foreground cloud loads the emulator; start|stop|status read its record
+  const [{ serveUntilSignal }, { formatLine, formatRequest }, { labVersion }] = await Promise.all([
+    import('../emulator/main.js'),
+    import('../emulator/request-log.js'),
+    import('../emulator/version.js'),
+  ]);
   const tty = process.stdout.isTTY === true;
   const style: LogStyle = { colour: colorEnabled(process.stdout), time: tty };
   const out = stdoutLines();
@@ -168,7 +171,7 @@ function readFlags(opts: Record<string, unknown>): EmulatorFlags {
   }
   // the same workspace `deploy` and `status` default to, so all of them find one emulator
   if (opts.stateDir === undefined) checkNotAFile(resolve(String(opts.workspace ?? DEFAULT_WORKSPACE)));
-  const stateDir = opts.stateDir !== undefined ? resolve(String(opts.stateDir)) : defaultStateDir(String(opts.workspace ?? DEFAULT_WORKSPACE));
+  const stateDir = opts.stateDir !== undefined ? resolve(String(opts.stateDir)) : workspacePaths(String(opts.workspace ?? DEFAULT_WORKSPACE)).stateDir;
   return {
     port: opts.port === undefined ? undefined : numberFlag(NUMBERS.port, opts.port),
     host: String(opts.host ?? '127.0.0.1'),

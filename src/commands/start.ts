@@ -30,6 +30,8 @@ export async function startCommand(opts: Record<string, unknown>, interrupt: Int
       reference: session.reference,
       from: from !== undefined ? findStep(from)!.id : undefined,
       only: only !== undefined,
+      // `step canary` names a chapter: all of its steps
+      onlyChapter: only !== undefined && findStep(only)!.id !== only,
       assisted: flags.assisted,
       version: labVersion,
       workspace: session.ws.root,

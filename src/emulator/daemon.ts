@@ -9,8 +9,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LabError } from '../errors.js';
-import { DEFAULT_PORT, type EmulatorProcessOptions } from './main.js';
-import { LOG_FILE, fetchHealth, liveRecord, pidAlive, readRecord, removeRecord, type ProcessRecord } from './process-record.js';
+import { DEFAULT_PORT, LOG_FILE, MAIN_SCRIPT, START_LOCK_FILE, type EmulatorProcessOptions } from './config.js';
+import { fetchHealth, liveRecord, pidAlive, readRecord, removeRecord, type ProcessRecord } from './process-record.js';
 import { prepareStateDir, stateDirError } from './state-dir.js';
 
 export interface EnsureEmulatorOptions {
@@ -40,7 +40,6 @@ export type EmulatorStatus =
   | { running: true; endpoint: string; pid: number; port: number; record: ProcessRecord }
   | { running: false; stale?: ProcessRecord };
 
-const LOCK_FILE = 'emulator-start.lock';
 /** at a start, a log over this size becomes emulator.log.1 (replacing the previous one) */
 const MAX_LOG_BYTES = 2 * 1024 * 1024;
 
@@ -85,7 +84,7 @@ async function spawnEmulator(stateDir: string, opts: EnsureEmulatorOptions): Pro
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   let child;
   try {
-    child = spawn(process.execPath, [fileURLToPath(new URL('./main.js', import.meta.url)), JSON.stringify(childOptions)], {
+    child = spawn(process.execPath, [fileURLToPath(MAIN_SCRIPT), JSON.stringify(childOptions)], {
       detached: true,
       stdio: ['ignore', logFd, logFd],
       env: { ...process.env, NO_COLOR: '1' },
@@ -199,7 +198,7 @@ function lastError(logPath: string, from: number): string | undefined {
  * passes is capped, so a lock that cannot be created or removed ends in an error, not a spin.
  */
 async function acquireStartLock(stateDir: string): Promise<() => void> {
-  const lockPath = join(stateDir, LOCK_FILE);
+  const lockPath = join(stateDir, START_LOCK_FILE);
   const deadline = Date.now() + 30_000;
   for (let attempt = 0; attempt < 400; attempt++) {
     try {

@@ -15,35 +15,12 @@ import { createEmulatorServer, type EmulatorServer, type RequestLogEntry } from 
 import { prepareStateDir, stateDirError } from './state-dir.js';
 import { labVersion } from './version.js';
 import { wireServices } from './wiring.js';
+import type { EmulatorProcessOptions as ProcessOptions } from './config.js';
 
-export interface EmulatorProcessOptions {
-  stateDir: string;
-  /** 0 picks a free port */
-  port: number;
-  host: string;
-  speed: number;
-  throttleStatus: 500 | 502;
-  accountConcurrency: number;
-  mode: 'foreground' | 'background';
-  /**
-   * when `port` is taken, take any free port instead of failing (the background default); the port
-   * taken last time for this state dir comes first, so its URLs keep working
-   */
-  portFallback?: boolean;
-  /** background: log every request, not only the failed ones (5xx) */
-  logRequests?: boolean;
+/** config.ts's options, plus what only an in-process caller can pass */
+export interface EmulatorProcessOptions extends ProcessOptions {
   onRequest?: (entry: RequestLogEntry) => void;
   log?: (line: string) => void;
-}
-
-export const DEFAULT_PORT = 4566;
-
-/** the workspace `deploy` and `status` use when given none */
-export const DEFAULT_WORKSPACE = 'lab-workspace';
-
-/** `<workspace>/.lab/state`: the state dir the lab commands of that workspace use (src/lab/workspace.ts) */
-export function defaultStateDir(workspace: string = DEFAULT_WORKSPACE): string {
-  return resolve(workspace, '.lab', 'state');
 }
 
 export interface RunningEmulator {

@@ -25,6 +25,8 @@ export interface RunLabOptions {
   from?: string;
   /** `step <id>`: that step only */
   only?: boolean;
+  /** `step <chapter>`: every step of the chapter `from` starts */
+  onlyChapter?: boolean;
   /** --assisted: "do it for me" is the default choice */
   assisted: boolean;
   version: string;
@@ -67,7 +69,8 @@ export async function runLab(o: RunLabOptions): Promise<LabReport> {
       io.say(`every step is done. \`serverless-ops-lab list\` shows them; \`serverless-ops-lab reset\` starts over, \`serverless-ops-lab step <id>\` redoes one.`);
       return finish();
     }
-    const end = o.only ? index + 1 : steps.length;
+    const chapter = steps[index]!.chapter.id;
+    const end = !o.only ? steps.length : o.onlyChapter ? steps.findLastIndex((s) => s.chapter.id === chapter) + 1 : index + 1;
     for (let i = index; i < end; i++) {
       const step = steps[i]!;
       const report = ctx.ci ? await solveOne(step, o, { catchUp: false }) : await teachStep(step, { ...o, index: i, total: steps.length });

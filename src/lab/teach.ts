@@ -57,8 +57,9 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
   io.heading(`Step ${o.index + 1} of ${o.total} · ${step.chapter.title}${step.chapter.section ? ` (${step.chapter.section})` : ''}: ${step.title}`);
   io.explain(step.explain);
   io.say(`Goal: ${step.goal}`);
-  describeAction(step, o);
+  // prepare first: a command may name what it sets up (the canary's new version)
   if (step.prepare) await step.prepare(ctx);
+  describeAction(step, o);
 
   let last: CheckResult[] = [];
   let nudged = false;

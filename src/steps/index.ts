@@ -4,14 +4,14 @@
  */
 import type { ReferenceEntry } from '../lab/reference.js';
 import type { Step } from '../lab/step.js';
+import { canarySteps } from './canary.js';
 import { concurrencySteps } from './concurrency.js';
 import { deployStep } from './deploy.js';
 import { wrapUpStep } from './wrap-up.js';
 
 // blue-green (4.1, src/steps/blue-green.ts) joins when the local cloud's CodeDeploy and the
-// deployer's DeploymentPreference land; hooks-alarms (4.1.3) after it; canary (4.2, issue 10)
-// takes its place after those, before concurrency.
-const chapters: Step[] = [deployStep, ...concurrencySteps];
+// deployer's DeploymentPreference land; hooks-alarms (4.1.3) after it, before canary (4.2).
+const chapters: Step[] = [deployStep, ...canarySteps, ...concurrencySteps];
 
 export const LAB_STEPS: readonly Step[] = [...chapters, wrapUpStep(chapters)];
 

@@ -4,13 +4,22 @@
  * credential chain with the learner's --profile/--region. Steps and deployers get their clients
  * from here and nowhere else.
  */
-import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { RekognitionClient } from '@aws-sdk/client-rekognition';
-import { S3Client } from '@aws-sdk/client-s3';
+import { createRequire } from 'node:module';
+import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { RekognitionClient } from '@aws-sdk/client-rekognition';
+import type { S3Client } from '@aws-sdk/client-s3';
+
+/**
+ * Each SDK package is loaded when its client is first asked for, not when this file is: `status`
+ * needs Lambda only, and seven clients cost about 150 ms of start-up. The packages are CommonJS
+ * (no `exports` map: `import` loads the same dist-cjs file), so a synchronous require keeps these
+ * getters synchronous and yields the very module a static import would.
+ */
+const sdk = createRequire(import.meta.url);
 
 // The package supports Node >= 20.12 (package.json engines); the SDK's notice about its own future
 // Node requirement is noise in a learner's terminal. A value the user set wins.
@@ -70,25 +79,28 @@ export class TargetClients {
   }
 
   get lambda(): LambdaClient {
-    return this.#get('lambda', (c) => new LambdaClient(c));
+    return this.#get('lambda', (c) => new (sdk('@aws-sdk/client-lambda') as typeof import('@aws-sdk/client-lambda')).LambdaClient(c));
   }
   get s3(): S3Client {
-    return this.#get('s3', (c) => new S3Client({ ...c, forcePathStyle: this.target.kind === 'local' }));
+    return this.#get('s3', (c) => {
+      const { S3Client } = sdk('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+      return new S3Client({ ...c, forcePathStyle: this.target.kind === 'local' });
+    });
   }
   get apiGateway(): APIGatewayClient {
-    return this.#get('apigw', (c) => new APIGatewayClient(c));
+    return this.#get('apigw', (c) => new (sdk('@aws-sdk/client-api-gateway') as typeof import('@aws-sdk/client-api-gateway')).APIGatewayClient(c));
   }
   get rekognition(): RekognitionClient {
-    return this.#get('rek', (c) => new RekognitionClient(c));
+    return this.#get('rek', (c) => new (sdk('@aws-sdk/client-rekognition') as typeof import('@aws-sdk/client-rekognition')).RekognitionClient(c));
   }
   get cloudWatch(): CloudWatchClient {
-    return this.#get('cw', (c) => new CloudWatchClient(c));
+    return this.#get('cw', (c) => new (sdk('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch')).CloudWatchClient(c));
   }
   get codeDeploy(): CodeDeployClient {
-    return this.#get('cd', (c) => new CodeDeployClient(c));
+    return this.#get('cd', (c) => new (sdk('@aws-sdk/client-codedeploy') as typeof import('@aws-sdk/client-codedeploy')).CodeDeployClient(c));
   }
   get cloudFormation(): CloudFormationClient {
-    return this.#get('cfn', (c) => new CloudFormationClient(c));
+    return this.#get('cfn', (c) => new (sdk('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation')).CloudFormationClient(c));
   }
 
   destroy(): void {

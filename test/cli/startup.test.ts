@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -6,20 +6,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { removeWorkspace } from '../helpers/cli.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const cli = join(root, 'dist/src/cli.js');
 const tracer = join(root, 'test/fixtures/trace-loads.mjs');
 
-async function loadsOf(args: string[]): Promise<{ stdout: string; loaded: string[] }> {
+async function loadsOf(args: string[]): Promise<{ stdout: string; stderr: string; loaded: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'sol-startup-'));
   const file = join(dir, 'loads.txt');
   try {
-    const { stdout } = await run(process.execPath, ['--import', tracer, cli, ...args], {
-      env: { ...process.env, TRACE_LOADS_FILE: file },
+    const { stdout, stderr } = await run(process.execPath, ['--import', tracer, cli, ...args], {
+      // as a learner's shell has it: without npm test's switch for the SDK's Node-version notice
+      env: { ...process.env, TRACE_LOADS_FILE: file, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined },
+      timeout: 120_000,
     });
-    return { stdout, loaded: readFileSync(file, 'utf8').split('\n').filter(Boolean) };
+    return { stdout, stderr, loaded: readFileSync(file, 'utf8').split('\n').filter(Boolean) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -50,5 +53,59 @@ test('an unknown command or flag prints usage and exits 2, with no stack trace',
     assert.equal(err.code, 2, args.join(' '));
     assert.match(err.stderr, /error|usage/i);
     assert.doesNotMatch(err.stderr, /\n\s+at /, 'no stack trace');
+  }
+});
+
+/** the SDK clients and our own files among what a command loaded */
+function summary(loaded: string[]): { clients: string[]; ours: string[] } {
+  const clients = new Set<string>();
+  const ours = new Set<string>();
+  for (const u of loaded) {
+    const client = /node_modules\/@aws-sdk\/(client-[a-z0-9-]+)\//.exec(u);
+    if (client) clients.add(client[1]);
+    const own = /\/dist\/src\/(.+\.js)$/.exec(u);
+    if (own) ours.add(own[1]);
+  }
+  return { clients: [...clients].sort(), ours: [...ours].sort() };
+}
+
+/** emulator files the CLI side may load: constants, the record, the daemon that spawns main.js by path */
+const CLI_SIDE_EMULATOR = new Set(['emulator/config.js', 'emulator/daemon.js', 'emulator/process-record.js', 'emulator/state-dir.js', 'emulator/front-door-url.js']);
+
+describe('deploy and status load only what they use', () => {
+  let ws: string;
+  before(() => {
+    ws = mkdtempSync(join(tmpdir(), 'sol-startup-ws-'));
+  });
+  after(async () => {
+    await removeWorkspace(ws);
+  });
+
+  for (const [name, args, clients] of [
+    ['a first deploy (starts the cloud)', ['deploy'], undefined],
+    ['deploy with no change', ['deploy'], undefined],
+    // status reads functions (Lambda), the latest deployment (CodeDeploy) and alarms (CloudWatch)
+    ['status', ['status'], ['client-lambda', 'client-codedeploy', 'client-cloudwatch']],
+  ] as const) {
+    test(`${name}: no emulator server code, only the SDK clients it calls`, async () => {
+      const { stdout, stderr, loaded } = await loadsOf([...args, '--workspace', ws]);
+      assert.match(stdout, /ApiUrl: http/, stderr);
+      const notices = `${stdout}${stderr}`.split('NodeVersionSupportWarning').length - 1;
+      assert.ok(notices <= 1, `the SDK's Node-version notice at most once per process, seen ${notices} times`);
+      const s = summary(loaded);
+      const emulator = s.ours.filter((f) => f.startsWith('emulator/') && !CLI_SIDE_EMULATOR.has(f));
+      assert.deepEqual(emulator, [], 'the CLI side loads no emulator code beyond config, record and daemon');
+      assert.ok(s.ours.includes('emulator/config.js'), 'the tracer saw our own files');
+      assert.ok(s.clients.includes('client-lambda'), 'the tracer saw lazily required SDK packages');
+      // the bundled app needs no Rekognition or CloudFormation client to deploy or to report
+      for (const unused of ['client-rekognition', 'client-cloudformation']) assert.ok(!s.clients.includes(unused), `${unused} loaded`);
+      if (name === 'status') {
+        for (const unused of ['client-s3', 'client-api-gateway']) assert.ok(!s.clients.includes(unused), `status loaded ${unused}`);
+      }
+      if (clients) {
+        const extra = s.clients.filter((c) => !(clients as readonly string[]).includes(c));
+        assert.deepEqual(extra, [], `${name} loads only the clients it calls`);
+      }
+    });
   }
 });

@@ -29,7 +29,11 @@ export function getOwn<T>(table: Readonly<OwnTable<T>> | undefined, key: string)
  * (plain assignment would set the prototype instead).
  */
 export function setOwn<T>(table: OwnTable<T>, key: string, value: NoInfer<T>): void {
-  Object.defineProperty(table, key, { value, writable: true, enumerable: true, configurable: true });
+  // Only `__proto__` is an accessor on Object.prototype; assigning any other name (`constructor`,
+  // `toString` ...) makes an own data property. defineProperty costs several times an assignment,
+  // and the front door calls this for every header of every request.
+  if (key === '__proto__') Object.defineProperty(table, key, { value, writable: true, enumerable: true, configurable: true });
+  else table[key] = value;
 }
 
 /** removes `key`; true when it was there */

@@ -78,7 +78,7 @@ export async function deployLocal(input: LocalDeployInput): Promise<LocalDeployR
   const previous = readDeployRecord(ws);
   unchanged('while packaging the code');
   const { ensureEmulator } = await import('../../emulator/daemon.js');
-  const { DEFAULT_PORT } = await import('../../emulator/main.js');
+  const { DEFAULT_PORT } = await import('../../emulator/config.js');
   // While the emulator starts, Ctrl-C waits: ensureEmulator then releases its start lock itself.
   const emu = await ensureEmulator({ stateDir: ws.stateDir, ...input.emulator });
   log.info(`embedded cloud ${emu.reused ? 'running' : 'started'} at ${emu.endpoint} (pid ${emu.pid})`);
@@ -191,7 +191,8 @@ async function deployFailure(err: unknown, phase: string, aliasesKept: string[],
   }
   const e = err as Error & { name?: string };
   const why = err instanceof LabError ? e.message : `${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(err)}`;
-  return new LabError(`deploy failed while ${phase}: ${why}`, undefined, `nothing was recorded:${kept} fix the cause and run deploy again (it picks up where it stopped)`);
+  const fix = err instanceof LabError && err.hint ? err.hint : 'fix the cause and run deploy again (it picks up where it stopped)';
+  return new LabError(`deploy failed while ${phase}: ${why}`, undefined, `nothing was recorded:${kept} ${fix}`);
 }
 
 /** A refused, reset or cut connection to the cloud (node's error codes, as the SDK passes them on). */

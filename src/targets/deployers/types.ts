@@ -27,7 +27,7 @@ export interface DeployResult {
   /** warnings already reported through the log (unsupported resources…) */
   warnings: string[];
   /** CodeDeploy deployments started to move aliases (CloudFormation's CodeDeployLambdaAliasUpdate) */
-  deployments?: { deploymentId: string; functionName: string; alias: string; from: string; to: string }[];
+  deployments?: { deploymentId: string; functionName: string; alias: string; from: string; to: string; joined?: boolean }[];
 }
 
 export const silentLog: DeployLog = { info() {}, warn() {} };

@@ -185,7 +185,7 @@ describe('API Gateway control plane (SDK against the emulator)', () => {
     await rejects(
       apigw.send(new UpdateStageCommand({ restApiId: api.id, stageName: 'prod', patchOperations: [{ op: 'replace', path: '/nonsense', value: '1' }] })),
       'BadRequestException',
-      /Invalid patch path/,
+      /^Invalid method setting path: \/nonsense\. Must be one of: \[/,
     );
 
     const deployments = await apigw.send(new GetDeploymentsCommand({ restApiId: api.id }));

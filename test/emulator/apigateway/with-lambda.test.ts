@@ -113,8 +113,8 @@ for (const throttleStatus of [500, 502] as const) {
       }
       // the cloud's log says why, where the client sees only "Internal server error"
       const lines = logged.slice(-3).map((e) => formatRequest(e));
-      assert.match(lines[0], /\/throws +502 InternalServerErrorException .* \(the function failed \(Unhandled\)\)$/);
-      assert.match(lines[1], /\(the function failed \(Unhandled\)\)$/);
+      assert.match(lines[0], /\/throws +502 InternalServerErrorException .* \(the function failed \(Unhandled: Error\)\)$/);
+      assert.match(lines[1], /\(the function failed \(Unhandled: Sandbox\.Timedout\)\)$/);
       assert.match(lines[2], /\(malformed Lambda proxy response\)$/);
     });
 

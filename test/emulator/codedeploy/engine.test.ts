@@ -153,7 +153,10 @@ test('StopDeployment without rollback leaves the alias split; the next deploymen
     assert.deepEqual(h.lambda.alias, { functionVersion: '2', additionalVersionWeights: {} });
     const listed = h.call.ListDeployments({ applicationName: 'app', deploymentGroupName: 'dg' }).deployments;
     assert.equal(listed.length, 5);
-    assert.deepEqual(h.call.ListDeployments({ applicationName: 'app', includeOnlyStatuses: ['Failed'] }).deployments, [next]);
+    assert.deepEqual(h.call.ListDeployments({ applicationName: 'app', deploymentGroupName: 'dg', includeOnlyStatuses: ['Failed'] }).deployments, [next]);
+    assert.equal(h.call.ListDeployments({}).deployments.length, 5);
+    assert.throws(() => h.call.ListDeployments({ applicationName: 'app' }), { code: 'DeploymentGroupNameRequiredException' });
+    assert.throws(() => h.call.ListDeployments({ deploymentGroupName: 'dg' }), { code: 'ApplicationNameRequiredException' });
   } finally {
     h.close();
   }

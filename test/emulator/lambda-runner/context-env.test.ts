@@ -106,9 +106,12 @@ describe('lambda runner: context and environment', () => {
       { timeoutSeconds: 20 },
     );
     seen.length = 0;
-    const r = await pool.invoke(config, request(config));
+    const r = await pool.invoke(config, request(config, {}, { tail: true }));
     assert.equal(r.functionError, undefined, r.payload.toString());
     assert.deepEqual(json(r.payload), { functions: [], region: 'eu-west-1' });
+    // the SDK's notice about the host's Node version is not the function's business
+    assert.doesNotMatch(r.log!, /NodeVersionSupportWarning/);
+    assert.match(r.log!, /^START RequestId/m);
     assert.equal(seen.length, 1);
     assert.match(seen[0].url!, /^\/2015-03-31\/functions\/?/);
     assert.match(String(seen[0].headers!.authorization), /Credential=ASIALOCALLAMBDAEXAMPLE\/\d{8}\/eu-west-1\/lambda\/aws4_request/);
@@ -126,6 +129,20 @@ describe('lambda runner: context and environment', () => {
     const r = await pool.invoke(config, request(config));
     assert.equal(r.functionError, undefined, r.payload.toString());
     assert.deepEqual(json(r.payload), ['function', 'function']);
+  });
+
+  it("a function's own bundled SDK comes before the runtime's, for require and import alike", async () => {
+    const bundled = {
+      'node_modules/@aws-sdk/client-lambda/package.json': '{"name":"@aws-sdk/client-lambda","version":"0.0.1-bundled","main":"index.js"}',
+      'node_modules/@aws-sdk/client-lambda/index.js': "exports.whose = 'bundled';",
+    };
+    const cjs = fnConfig(dirs.write({ ...bundled, 'index.js': "exports.handler = async () => require('@aws-sdk/client-lambda').whose;" }));
+    const esm = fnConfig(dirs.write({ ...bundled, 'index.mjs': "import { whose } from '@aws-sdk/client-lambda'; export const handler = async () => whose;" }));
+    for (const config of [cjs, esm]) {
+      const r = await pool.invoke(config, request(config));
+      assert.equal(r.functionError, undefined, r.payload.toString());
+      assert.equal(json(r.payload), 'bundled');
+    }
   });
 
   it('does not expose the lab\'s other dependencies', async () => {

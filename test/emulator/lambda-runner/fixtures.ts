@@ -3,11 +3,17 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FunctionRunConfig, InvokeRequest } from '../../../src/emulator/services/lambda/runner/types.js';
+import { provideRuntimeModules } from '../../../src/emulator/services/lambda/runner/index.js';
 
 /** A temp folder of function code packages; `cleanup()` removes it. */
 export class CodeDirs {
   readonly root = mkdtempSync(path.join(tmpdir(), 'lambda-runner-test-'));
   private n = 0;
+
+  constructor() {
+    // as the Lambda service does for its code packages: the SDK a Lambda runtime provides
+    provideRuntimeModules(this.root);
+  }
 
   /** Write `files` (relative path → content) into a new code folder and return its path. */
   write(files: Record<string, string>): string {

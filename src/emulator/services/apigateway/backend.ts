@@ -4,8 +4,8 @@
  * https://docs.aws.amazon.com/apigateway/latest/api/API_Operations.html
  *
  * Known limits (on purpose): no authorizers, models, validators, API keys, usage plans, gateway
- * responses, custom domains or documentation parts; method responses and integration responses
- * are not modelled (Lambda proxy integrations do not use them). Tags are stored, not enforced.
+ * responses, custom domains or documentation parts; method and integration responses are stored
+ * (method-responses.ts) but their mappings are not applied. Tags are stored, not enforced.
  *
  * As in AWS, a deployment freezes the API's resources, methods and integrations: a stage serves
  * the deployment it points at, not the current draft ("Deploy a REST API in API Gateway").
@@ -23,13 +23,16 @@ import {
   resourceNotFound,
   stageNotFound,
 } from './errors.js';
+import { canaryDeploymentMissing, canaryFrom, checkCanaryDeploymentStage, type CanarySettingsInput } from './canary.js';
 import { newId } from './ids.js';
+import * as responses from './method-responses.js';
 import type {
   ApiGatewayState,
-  CanarySettingsRecord,
   DeploymentRecord,
   IntegrationRecord,
+  IntegrationResponseRecord,
   MethodRecord,
+  MethodResponseRecord,
   ResourceRecord,
   RestApiRecord,
   StageRecord,
@@ -90,12 +93,8 @@ export interface PutIntegrationInput {
   cacheKeyParameters?: string[];
 }
 
-export interface CanarySettingsInput {
-  percentTraffic?: number;
-  deploymentId?: string;
-  stageVariableOverrides?: Record<string, string>;
-  useStageCache?: boolean;
-}
+export type { CanarySettingsInput } from './canary.js';
+export type { PutIntegrationResponseInput, PutMethodResponseInput } from './method-responses.js';
 
 export interface CreateDeploymentInput {
   stageName?: string;
@@ -341,6 +340,42 @@ export class ApiGatewayBackend {
     this.save();
   }
 
+  // ---- method responses and integration responses (method-responses.ts) ----
+
+  private responseAt(restApiId: string, resourceId: string, httpMethod: string, statusCode: string): responses.ResponseAddress {
+    return { api: this.lookup(restApiId), resourceId, httpMethod, statusCode };
+  }
+
+  putMethodResponse(restApiId: string, resourceId: string, httpMethod: string, statusCode: string, input: responses.PutMethodResponseInput): MethodResponseRecord {
+    const response = responses.putMethodResponse(this.responseAt(restApiId, resourceId, httpMethod, statusCode), input);
+    this.save();
+    return response;
+  }
+
+  getMethodResponse(restApiId: string, resourceId: string, httpMethod: string, statusCode: string): MethodResponseRecord {
+    return responses.getMethodResponse(this.responseAt(restApiId, resourceId, httpMethod, statusCode));
+  }
+
+  deleteMethodResponse(restApiId: string, resourceId: string, httpMethod: string, statusCode: string): void {
+    responses.deleteMethodResponse(this.responseAt(restApiId, resourceId, httpMethod, statusCode));
+    this.save();
+  }
+
+  putIntegrationResponse(restApiId: string, resourceId: string, httpMethod: string, statusCode: string, input: responses.PutIntegrationResponseInput): IntegrationResponseRecord {
+    const response = responses.putIntegrationResponse(this.responseAt(restApiId, resourceId, httpMethod, statusCode), input);
+    this.save();
+    return response;
+  }
+
+  getIntegrationResponse(restApiId: string, resourceId: string, httpMethod: string, statusCode: string): IntegrationResponseRecord {
+    return responses.getIntegrationResponse(this.responseAt(restApiId, resourceId, httpMethod, statusCode));
+  }
+
+  deleteIntegrationResponse(restApiId: string, resourceId: string, httpMethod: string, statusCode: string): void {
+    responses.deleteIntegrationResponse(this.responseAt(restApiId, resourceId, httpMethod, statusCode));
+    this.save();
+  }
+
   // ---- deployments ----
 
   createDeployment(restApiId: string, input: CreateDeploymentInput): DeploymentRecord {
@@ -349,7 +384,7 @@ export class ApiGatewayBackend {
     const methods = resources.flatMap((r) => Object.values(r.resourceMethods));
     if (methods.length === 0) throw badRequest("The REST API doesn't contain any methods");
     if (methods.some((m) => !m.methodIntegration)) throw badRequest('No integration defined for method');
-    if (input.canarySettings && !input.stageName) throw badRequest('Canary settings require a stage name');
+    if (input.canarySettings) checkCanaryDeploymentStage(api, input.stageName);
     if (input.stageName !== undefined) checkStageName(input.stageName);
 
     const now = this.nowSeconds();
@@ -364,10 +399,9 @@ export class ApiGatewayBackend {
     if (input.stageName) {
       const existing = getOwn(api.stages, input.stageName);
       if (!existing) {
-        // a brand-new stage: stage and canary both point at the new deployment (wire doc 12.3)
         setOwn(api.stages, input.stageName, newStage({ ...input, stageName: input.stageName, deploymentId: deployment.id, description: input.stageDescription }, now));
       } else if (input.canarySettings) {
-        // an existing stage keeps its deploymentId; the canary gets the new one (wire doc 12.3)
+        // the stage keeps its deploymentId; the canary gets the new one (canary.ts)
         existing.canarySettings = canaryFrom(input.canarySettings, deployment.id);
         existing.lastUpdatedDate = now;
       } else {
@@ -410,7 +444,8 @@ export class ApiGatewayBackend {
     checkStageName(input.stageName);
     if (!input.deploymentId || !hasOwnKey(api.deployments, input.deploymentId)) throw deploymentNotFound();
     if (hasOwnKey(api.stages, input.stageName)) throw conflict('Stage already exists');
-    if (input.canarySettings?.deploymentId && !hasOwnKey(api.deployments, input.canarySettings.deploymentId)) throw deploymentNotFound();
+    const canaryDeployment = input.canarySettings?.deploymentId;
+    if (canaryDeployment !== undefined && !hasOwnKey(api.deployments, canaryDeployment)) throw canaryDeploymentMissing();
     const now = this.nowSeconds();
     const stage = newStage(input, now);
     setOwn(api.stages, stage.stageName, stage);
@@ -469,19 +504,6 @@ export class ApiGatewayBackend {
   }
 }
 
-function canaryFrom(input: CanarySettingsInput, deploymentId: string): CanarySettingsRecord {
-  const pct = input.percentTraffic ?? 0;
-  if (typeof pct !== 'number' || !(pct >= 0 && pct <= 100)) {
-    throw badRequest('Canary percentTraffic must be a number between 0.0 and 100.0');
-  }
-  return {
-    percentTraffic: pct,
-    deploymentId: input.deploymentId ?? deploymentId,
-    stageVariableOverrides: copyTable(input.stageVariableOverrides),
-    useStageCache: input.useStageCache ?? false,
-  };
-}
-
 function checkHttpMethod(httpMethod: string): string {
   const verb = httpMethod.toUpperCase();
   if (!HTTP_METHODS.includes(verb)) {
@@ -516,7 +538,7 @@ function newStage(
     deploymentId: input.deploymentId,
     description: input.description,
     variables: copyTable(input.variables),
-    canarySettings: input.canarySettings ? canaryFrom(input.canarySettings, input.deploymentId) : undefined,
+    canarySettings: input.canarySettings ? canaryFrom(input.canarySettings, input.canarySettings.deploymentId ?? input.deploymentId) : undefined,
     cacheClusterEnabled: input.cacheClusterEnabled ?? false,
     cacheClusterSize: input.cacheClusterSize,
     cacheClusterStatus: 'NOT_AVAILABLE',

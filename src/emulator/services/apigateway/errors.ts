@@ -25,5 +25,15 @@ export const integrationNotFound = () => notFound('Invalid Integration identifie
 export const deploymentNotFound = () => notFound('Invalid Deployment identifier specified');
 export const stageNotFound = () => notFound('Invalid stage identifier specified');
 
+/**
+ * The request validation API Gateway runs before any handler, e.g. (LocalStack's AWS-validated
+ * snapshot, test_integration_response_invalid_statuscode): `1 validation error detected: Value
+ * 'wrong' at 'statusCode' failed to satisfy constraint: Member must satisfy regular expression
+ * pattern: [1-5]\d\d`.
+ */
+export function validationError(member: string, value: string, constraint: string): ServiceError {
+  return new ServiceError('ValidationException', `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: ${constraint}`, 400);
+}
+export const responseNotFound = () => notFound('Invalid Response status code specified');
 /** API Gateway's 5xx in its model (503); the answer when a change could not be stored */
 export const serviceUnavailable = (message: string) => new ServiceError('ServiceUnavailableException', message, 503);

@@ -130,7 +130,7 @@ export class ApiGateway {
         : `Lambda refused the invocation: ${err instanceof ServiceError ? err.code : 'internal error'}`;
       return { ...internalServerError(throttled ? this.throttleStatus : 500, ids), logNote: note };
     }
-    if (result.functionError) return { ...internalServerError(502, ids), logNote: `the function failed (${result.functionError})` };
+    if (result.functionError) return { ...internalServerError(502, ids), logNote: `the function failed (${failureOf(result.functionError, result.payload)})` };
     const mapped = mapProxyResult(result.payload);
     if (!mapped) {
       this.log(`apigateway: ${fn.functionName}: Execution failed due to configuration error: Malformed Lambda proxy response`);
@@ -148,5 +148,15 @@ export class ApiGateway {
     headers['x-amzn-RequestId'] = requestId;
     headers['x-amz-apigw-id'] = ids.apigwId;
     return { status: mapped.status, headers, body: mapped.body };
+  }
+}
+
+/** `Unhandled: Sandbox.Timedout`: Lambda's FunctionError and the errorType of its error payload */
+function failureOf(functionError: string, payload: Buffer | Uint8Array | string): string {
+  try {
+    const errorType = (JSON.parse(Buffer.from(payload).toString('utf8')) as { errorType?: unknown }).errorType;
+    return typeof errorType === 'string' ? `${functionError}: ${errorType}` : functionError;
+  } catch {
+    return functionError;
   }
 }

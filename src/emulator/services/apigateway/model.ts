@@ -4,6 +4,23 @@
  * handlers can hand most of them to the codec as they are. Timestamps are epoch seconds.
  */
 
+/** PutIntegrationResponse: how an integration's answer maps to a method response. */
+export interface IntegrationResponseRecord {
+  statusCode: string;
+  selectionPattern?: string;
+  responseParameters?: Record<string, string>;
+  /** a template given as "" or null is kept as null, as AWS answers it */
+  responseTemplates?: Record<string, string | null>;
+  contentHandling?: string;
+}
+
+/** PutMethodResponse: a status code the method declares, with its headers and models. */
+export interface MethodResponseRecord {
+  statusCode: string;
+  responseParameters?: Record<string, boolean>;
+  responseModels?: Record<string, string>;
+}
+
 export interface IntegrationRecord {
   type: string;
   /** the HTTP method API Gateway uses towards the backend (POST for Lambda) */
@@ -18,6 +35,8 @@ export interface IntegrationRecord {
   timeoutInMillis: number;
   cacheNamespace: string;
   cacheKeyParameters: string[];
+  /** keyed by status code (validated `[1-5]\d\d`, so never a prototype key) */
+  integrationResponses?: Record<string, IntegrationResponseRecord>;
 }
 
 export interface MethodRecord {
@@ -31,6 +50,8 @@ export interface MethodRecord {
   requestValidatorId?: string;
   authorizationScopes?: string[];
   methodIntegration?: IntegrationRecord;
+  /** keyed by status code (validated `[1-5]\d\d`, so never a prototype key) */
+  methodResponses?: Record<string, MethodResponseRecord>;
 }
 
 export interface ResourceRecord {

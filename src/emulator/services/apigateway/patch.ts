@@ -1,14 +1,20 @@
 /**
  * UpdateStage's patch operations (JSON-Patch-like, RFC 6902 ops with string values):
  * https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html#UpdateStage-Patch
- * Canary ones follow "Update a canary release" / "Promote a canary release" in the API Gateway
- * developer guide: replace /canarySettings/percentTraffic, copy /canarySettings/deploymentId →
- * /deploymentId, copy /canarySettings/stageVariableOverrides → /variables, remove /canarySettings.
- * The guide's examples also write `/canary/...`; that spelling is accepted as an alias.
+ * Operations apply in order to a copy of the stage; the first refused one refuses the whole call.
+ * The canary paths are in canary-patch.ts.
+ *
+ * AWS's answers (LocalStack's AWS-validated snapshots, test_apigateway_common/_canary):
+ * - an op outside the enum is a ValidationException naming each one
+ *   (`updateStageInput.patchOperations.N.member.op`), before anything is applied;
+ * - a path UpdateStage does not know: "Invalid method setting path: {path}. Must be one of: […]".
  */
-import { assignOwn, deleteOwn, setOwn } from '../../core/own-key.js';
+import { setOwn, deleteOwn } from '../../core/own-key.js';
+import { ServiceError } from '../../core/service-error.js';
+import { applyCanaryPatch, isCanaryPath } from './canary-patch.js';
 import { badRequest } from './errors.js';
-import type { CanarySettingsRecord, StageRecord } from './model.js';
+import type { StageRecord } from './model.js';
+import { invalidStagePath, pointer } from './patch-paths.js';
 
 export interface PatchOperation {
   op?: string;
@@ -17,14 +23,7 @@ export interface PatchOperation {
   from?: string;
 }
 
-const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
-
-/** JSON pointer segments, unescaped (`~1` → `/`, `~0` → `~`) */
-function pointer(path: string): string[] {
-  const parts = path.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-  if (parts[0] === 'canary') parts[0] = 'canarySettings';
-  return parts;
-}
+const OPS = ['add', 'remove', 'move', 'test', 'replace', 'copy'];
 
 function parseBool(value: string | undefined, path: string): boolean {
   if (value === 'true') return true;
@@ -32,16 +31,14 @@ function parseBool(value: string | undefined, path: string): boolean {
   throw badRequest(`Invalid value '${value ?? ''}' for ${path}: expected 'true' or 'false'`);
 }
 
-function parsePercent(value: string | undefined): number {
-  const n = Number(value);
-  if (value === undefined || value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 100) {
-    throw badRequest(`Invalid value '${value ?? ''}' for percentTraffic: must be a number between 0.0 and 100.0`);
-  }
-  return n;
-}
-
-function invalidPath(op: string, path: string): Error {
-  return badRequest(`Invalid patch path '${path}' specified for op '${op}'`);
+function checkOps(ops: PatchOperation[]): void {
+  const wrong = ops.flatMap((o, i) => (OPS.includes(o.op ?? '') ? [] : [[i + 1, o.op ?? 'null'] as const]));
+  if (wrong.length === 0) return;
+  const each = wrong.map(
+    ([n, op]) => `Value '${op}' at 'updateStageInput.patchOperations.${n}.member.op' failed to satisfy constraint: Member must satisfy enum value set: [${OPS.join(', ')}]`,
+  );
+  const count = wrong.length === 1 ? '1 validation error detected' : `${wrong.length} validation errors detected`;
+  throw new ServiceError('ValidationException', `${count}: ${each.join('; ')}`, 400);
 }
 
 /**
@@ -53,110 +50,47 @@ export function applyStagePatch(
   ops: PatchOperation[],
   deploymentExists: (id: string) => boolean,
 ): StageRecord {
+  checkOps(ops);
   const stage: StageRecord = structuredClone(current);
-  const ensureCanary = (): CanarySettingsRecord =>
-    (stage.canarySettings ??= {
-      percentTraffic: 0,
-      deploymentId: stage.deploymentId,
-      stageVariableOverrides: {},
-      useStageCache: false,
-    });
-
   for (const raw of ops) {
-    const op = raw.op ?? '';
+    const op = raw.op!;
     const path = raw.path ?? '';
-    if (!OPS.has(op)) throw badRequest(`Invalid patch operation specified. Must be one of: [add, remove, replace, move, copy, test]`);
-    if (!path.startsWith('/')) throw invalidPath(op, path);
-    const [head, key, sub, ...rest] = pointer(path);
-
-    if (op === 'copy') {
-      const from = pointer(raw.from ?? '');
-      if (head === 'deploymentId' && key === undefined && from.join('/') === 'canarySettings/deploymentId') {
-        const id = stage.canarySettings?.deploymentId;
-        if (!id) throw badRequest('Stage has no canary deployment to promote');
-        stage.deploymentId = id;
-      } else if (head === 'variables' && key === undefined && from.join('/') === 'canarySettings/stageVariableOverrides') {
-        assignOwn(stage.variables, stage.canarySettings?.stageVariableOverrides);
-      } else {
-        throw invalidPath(op, path);
-      }
+    if (op === 'copy' || isCanaryPath(path)) {
+      applyCanaryPatch(stage, { op, path, value: raw.value, from: raw.from }, deploymentExists);
       continue;
     }
-    if (op === 'test' || op === 'move') throw invalidPath(op, path);
+    if (!path.startsWith('/')) throw invalidStagePath(path);
+    const [head, key, sub] = pointer(path);
     const removing = op === 'remove';
+    if (op === 'test' || op === 'move') throw invalidStagePath(path);
 
     switch (head) {
       case 'deploymentId':
-        if (removing || key !== undefined) throw invalidPath(op, path);
+        if (removing || key !== undefined) throw invalidStagePath(path);
         if (!raw.value || !deploymentExists(raw.value)) throw badRequest(`Invalid deployment identifier specified`);
         stage.deploymentId = raw.value;
         break;
       case 'description':
+        if (key !== undefined) throw invalidStagePath(path);
         if (removing) delete stage.description;
         else stage.description = raw.value ?? '';
         break;
       case 'tracingEnabled':
+        if (key !== undefined) throw invalidStagePath(path);
         stage.tracingEnabled = parseBool(raw.value, path);
         break;
       case 'cacheClusterEnabled':
+        if (key !== undefined) throw invalidStagePath(path);
         stage.cacheClusterEnabled = parseBool(raw.value, path);
         break;
       case 'variables':
-        if (!key || sub !== undefined) throw invalidPath(op, path);
+        if (!key || sub !== undefined) throw invalidStagePath(path);
         if (removing) deleteOwn(stage.variables, key);
         else setOwn(stage.variables, key, raw.value ?? '');
         break;
-      case 'canarySettings':
-        if (key === undefined) {
-          if (!removing) throw invalidPath(op, path);
-          delete stage.canarySettings;
-          break;
-        }
-        patchCanary(ensureCanary(), op, path, key, sub, rest, raw.value, deploymentExists);
-        break;
       default:
-        throw invalidPath(op, path);
+        throw invalidStagePath(path);
     }
   }
   return stage;
-}
-
-function patchCanary(
-  canary: CanarySettingsRecord,
-  op: string,
-  path: string,
-  key: string,
-  sub: string | undefined,
-  rest: string[],
-  value: string | undefined,
-  deploymentExists: (id: string) => boolean,
-): void {
-  const removing = op === 'remove';
-  if (rest.length > 0) throw invalidPath(op, path);
-  switch (key) {
-    case 'percentTraffic':
-      canary.percentTraffic = removing ? 0 : parsePercent(value);
-      return;
-    case 'useStageCache':
-      canary.useStageCache = removing ? false : parseBool(value, path);
-      return;
-    case 'deploymentId':
-      if (removing || !value || !deploymentExists(value)) throw badRequest('Invalid deployment identifier specified');
-      canary.deploymentId = value;
-      return;
-    // the guide's own example misspells it "stageVariableOverides"; take both
-    case 'stageVariableOverrides':
-    case 'stageVariableOverides':
-      if (sub === undefined) {
-        if (removing) canary.stageVariableOverrides = {};
-        else throw invalidPath(op, path);
-      } else if (removing) {
-        deleteOwn(canary.stageVariableOverrides, sub);
-      } else {
-        setOwn(canary.stageVariableOverrides, sub, value ?? '');
-      }
-      return;
-    default:
-      throw invalidPath(op, path);
-  }
 }

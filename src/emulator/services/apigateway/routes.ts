@@ -30,6 +30,13 @@ export const routes: Record<keyof ApiGatewayHandlers, HttpBinding> = {
   GetIntegration: { method: 'GET', path: `${RES}/methods/{requestHttpMethod}/integration` },
   DeleteIntegration: { method: 'DELETE', path: `${RES}/methods/{requestHttpMethod}/integration`, status: 204 },
 
+  PutMethodResponse: { method: 'PUT', path: `${RES}/methods/{httpMethod}/responses/{statusCode}`, status: 201 },
+  GetMethodResponse: { method: 'GET', path: `${RES}/methods/{httpMethod}/responses/{statusCode}` },
+  DeleteMethodResponse: { method: 'DELETE', path: `${RES}/methods/{httpMethod}/responses/{statusCode}`, status: 204 },
+  PutIntegrationResponse: { method: 'PUT', path: `${RES}/methods/{httpMethod}/integration/responses/{statusCode}`, status: 201 },
+  GetIntegrationResponse: { method: 'GET', path: `${RES}/methods/{httpMethod}/integration/responses/{statusCode}` },
+  DeleteIntegrationResponse: { method: 'DELETE', path: `${RES}/methods/{httpMethod}/integration/responses/{statusCode}`, status: 204 },
+
   CreateDeployment: { method: 'POST', path: `${API}/deployments`, status: 201 },
   GetDeployment: { method: 'GET', path: `${API}/deployments/{deploymentId}`, query: { embed: 'embed' } },
   GetDeployments: { method: 'GET', path: `${API}/deployments`, query: PAGE },

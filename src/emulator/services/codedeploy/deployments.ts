@@ -93,11 +93,13 @@ export class Deployments {
 
   /** newest first [inf]; filters as the model defines them */
   list(input: Obj): { deployments: string[]; nextToken?: string } {
-    let groupFilter: { app: string; group?: string } | undefined;
+    // "If applicationName is specified, then deploymentGroupName must be specified. If it is not
+    // specified, then deploymentGroupName must not be specified." (API reference, ListDeployments)
+    let groupFilter: { app: string; group: string } | undefined;
     if (input.applicationName !== undefined) {
-      const app = this.registry.application(input.applicationName);
-      groupFilter = { app: app.applicationName };
-      if (input.deploymentGroupName !== undefined) groupFilter.group = this.registry.group(app.applicationName, input.deploymentGroupName).group.deploymentGroupName;
+      if (input.deploymentGroupName === undefined) throw e.deploymentGroupNameRequired();
+      const { app, group } = this.registry.group(input.applicationName, input.deploymentGroupName);
+      groupFilter = { app: app.applicationName, group: group.deploymentGroupName };
     } else if (input.deploymentGroupName !== undefined) {
       throw e.applicationNameRequired();
     }
@@ -109,7 +111,7 @@ export class Deployments {
     const ids = [...this.state.deployments.values()]
       .filter(
         (d) =>
-          (!groupFilter || (d.applicationName === groupFilter.app && (!groupFilter.group || d.deploymentGroupName === groupFilter.group))) &&
+          (!groupFilter || (d.applicationName === groupFilter.app && d.deploymentGroupName === groupFilter.group)) &&
           (statuses.length === 0 || statuses.includes(d.status)) &&
           d.createTime >= start &&
           d.createTime <= end,

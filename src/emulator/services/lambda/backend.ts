@@ -2,6 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import type { StateStore } from '../../core/store.js';
 import type { ExecutionEnvironments } from './runner/types.js';
 import * as aliases from './aliases.js';
+import * as policy from './policy.js';
 import type { ArnScope } from './arn.js';
 import { CodePackages } from './code.js';
 import { ConcurrencyController, MIN_UNRESERVED } from './concurrency.js';
@@ -123,6 +124,16 @@ export class LambdaBackend {
   updateAlias(input: aliases.AliasInput) {
     return aliases.updateAlias(this.core, input);
   }
+  addPermission(input: policy.AddPermissionInput) {
+    return policy.addPermission(this.core, input);
+  }
+  getPolicy(functionName: string, qualifier?: string) {
+    return policy.getPolicy(this.core, functionName, qualifier);
+  }
+  removePermission(functionName: string, statementId: string, qualifier?: string) {
+    return policy.removePermission(this.core, functionName, statementId, qualifier);
+  }
+
   deleteAlias(functionName: string, name: string) {
     return aliases.deleteAlias(this.core, functionName, name);
   }

@@ -5,6 +5,7 @@ import { unzipSync } from 'fflate';
 import type { StateStore } from '../../core/store.js';
 import { makeDirs } from '../../../files.js';
 import { invalidParameter } from './errors.js';
+import { provideRuntimeModules } from './runner/index.js';
 
 /** Lambda quota: 250 MB unzipped deployment package. https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html */
 export const MAX_UNZIPPED_BYTES = 262_144_000;
@@ -22,7 +23,10 @@ export interface StoredCode {
  * unpacked folder `blobs/lambda/code/<hex>/` that the runner loads handlers from.
  */
 export class CodePackages {
-  constructor(private readonly store: StateStore) {}
+  constructor(private readonly store: StateStore) {
+    // the SDK a Lambda runtime provides, found by Node's own lookup from every package below
+    provideRuntimeModules(store.blobPath('lambda'));
+  }
 
   private key(codeSha256: string): string {
     return `lambda/code/${Buffer.from(codeSha256, 'base64').toString('hex')}`;

@@ -103,6 +103,21 @@ export function lambdaHandlers(backend: LambdaBackend): Record<LambdaOperationNa
         RoutingConfig: routing(input),
         RevisionId: str(input, 'RevisionId'),
       }),
+    AddPermission: (input) =>
+      backend.addPermission({
+        FunctionName: label(input, 'FunctionName'),
+        Qualifier: str(input, 'Qualifier'),
+        StatementId: str(input, 'StatementId'),
+        Action: str(input, 'Action'),
+        Principal: str(input, 'Principal'),
+        SourceArn: str(input, 'SourceArn'),
+        SourceAccount: str(input, 'SourceAccount'),
+      }),
+    GetPolicy: (input) => backend.getPolicy(label(input, 'FunctionName'), str(input, 'Qualifier')),
+    RemovePermission: (input) => {
+      backend.removePermission(label(input, 'FunctionName'), label(input, 'StatementId'), str(input, 'Qualifier'));
+      return {};
+    },
     DeleteAlias: (input) => {
       backend.deleteAlias(label(input, 'FunctionName'), label(input, 'Name'));
       return {};

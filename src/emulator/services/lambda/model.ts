@@ -65,6 +65,18 @@ export interface FunctionRecord {
   tags: Record<string, string>;
   /** $LATEST's content (contentKey) when the newest version was published from it */
   publishedFrom?: string;
+  /** resource-based policies by qualifier ('' for the unqualified function): policy.ts */
+  policies?: Record<string, { Statement: PolicyStatement[]; RevisionId: string }>;
+}
+
+/** One statement of a function's resource-based policy, as GetPolicy answers it. */
+export interface PolicyStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Principal: '*' | { Service: string } | { AWS: string };
+  Action: string;
+  Resource: string;
+  Condition?: { StringEquals?: Record<string, string>; ArnLike?: Record<string, string> };
 }
 
 export interface LambdaStateDocument {

@@ -29,6 +29,9 @@ export const LAMBDA_ROUTES = {
   UpdateAlias: { method: 'PUT', path: `${fn}/aliases/{Name}` },
   DeleteAlias: { method: 'DELETE', path: `${fn}/aliases/{Name}`, status: 204 },
   ListAliases: { method: 'GET', path: `${fn}/aliases`, query: { ...paging, FunctionVersion: 'FunctionVersion' } },
+  AddPermission: { method: 'POST', path: `${fn}/policy`, query: qualifier, status: 201 },
+  GetPolicy: { method: 'GET', path: `${fn}/policy`, query: qualifier },
+  RemovePermission: { method: 'DELETE', path: `${fn}/policy/{StatementId}`, query: { ...qualifier, RevisionId: 'RevisionId' }, status: 204 },
   // https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
   Invoke: {
     method: 'POST',

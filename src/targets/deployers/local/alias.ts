@@ -7,9 +7,16 @@
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-updatepolicy.html#cfn-attributes-updatepolicy-codedeploylambdaaliasupdate
  */
 import { createHash } from 'node:crypto';
-import { CreateDeploymentCommand, type CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import {
+  BatchGetDeploymentTargetsCommand,
+  CreateDeploymentCommand,
+  ListDeploymentsCommand,
+  ListDeploymentTargetsCommand,
+  type CodeDeployClient,
+} from '@aws-sdk/client-codedeploy';
+import { LabError } from '../../../errors.js';
 import { CreateAliasCommand, GetAliasCommand, UpdateAliasCommand, type AliasConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
-import { isNotFound } from './bucket.js';
+import { isNotFound } from './not-found.js';
 import type { StartedDeployment } from './context.js';
 
 export interface AliasShift {
@@ -64,6 +71,21 @@ export function codeDeployShift(codeDeploy: CodeDeployClient, u: CodeDeployLambd
   return {
     describe: () => 'starting a CodeDeploy deployment of',
     async shift(_lambda, s) {
+      // One deployment at a time per group. A deploy run again while its own deployment shifts
+      // joins it; any other is CloudFormation's conflict (§B.1, SAM #291).
+      const active = await activeDeployment(codeDeploy, u);
+      if (active) {
+        const joined = { deploymentId: active.id, applicationName: u.applicationName, deploymentGroupName: u.deploymentGroupName, functionName: s.functionName, alias: s.alias, from: s.from, to: s.to, joined: true };
+        if (active.targetVersion === s.to) {
+          started(joined);
+          return `CodeDeploy deployment ${active.id} already under way`;
+        }
+        throw new LabError(
+          `A conflicting deployment is in progress: ${active.id} in deployment group ${u.deploymentGroupName}`,
+          undefined,
+          `wait for it (\`status\`, or \`aws deploy get-deployment --deployment-id ${active.id}\`) or stop it (\`aws deploy stop-deployment --deployment-id ${active.id}\`), then deploy again`,
+        );
+      }
       const content = lambdaAppSpec(u, s);
       const out = await codeDeploy.send(
         new CreateDeploymentCommand({
@@ -77,6 +99,19 @@ export function codeDeployShift(codeDeploy: CodeDeployClient, u: CodeDeployLambd
       return `CodeDeploy deployment ${deploymentId} started`;
     },
   };
+}
+
+/** The group's deployment that has not ended yet, with the version it shifts to. */
+async function activeDeployment(cd: CodeDeployClient, u: CodeDeployLambdaAliasUpdate): Promise<{ id: string; targetVersion?: string } | undefined> {
+  const list = await cd.send(
+    new ListDeploymentsCommand({ applicationName: u.applicationName, deploymentGroupName: u.deploymentGroupName, includeOnlyStatuses: ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'] }),
+  );
+  const id = list.deployments?.[0];
+  if (!id) return undefined;
+  const targets = (await cd.send(new ListDeploymentTargetsCommand({ deploymentId: id }))).targetIds ?? [];
+  if (!targets.length) return { id };
+  const t = (await cd.send(new BatchGetDeploymentTargetsCommand({ deploymentId: id, targetIds: targets.slice(0, 1) }))).deploymentTargets?.[0];
+  return { id, targetVersion: t?.lambdaTarget?.lambdaFunctionInfo?.targetVersion };
 }
 
 export async function getAlias(lambda: LambdaClient, functionName: string, alias: string): Promise<AliasConfiguration | undefined> {

@@ -20,7 +20,7 @@ import {
   type Resource,
 } from '@aws-sdk/client-api-gateway';
 import type { ChangeKind } from '../types.js';
-import { isNotFound } from './bucket.js';
+import { isNotFound } from './not-found.js';
 
 export interface DesiredRoute {
   path: string;

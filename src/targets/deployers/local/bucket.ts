@@ -9,6 +9,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { CreateBucketCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ChangeKind } from '../types.js';
+import { isNotFound } from './not-found.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.jpg': 'image/jpeg',
@@ -17,10 +18,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
-export function isNotFound(err: unknown): boolean {
-  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e?.$metadata?.httpStatusCode === 404 || e?.name === 'NotFound' || e?.name === 'NoSuchBucket' || e?.name === 'NoSuchKey' || e?.name === 'NotFoundException' || e?.name === 'ResourceNotFoundException';
-}
+export { isNotFound } from './not-found.js';
 
 export async function ensureBucket(s3: S3Client, bucket: string): Promise<ChangeKind> {
   try {

@@ -20,6 +20,8 @@ export interface StartedDeployment {
   alias: string;
   from: string;
   to: string;
+  /** started by an earlier deploy, still shifting to the same version */
+  joined?: boolean;
 }
 
 /** Work done after every resource applied: moving aliases, so a failure keeps them on the last good version. */

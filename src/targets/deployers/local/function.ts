@@ -23,7 +23,7 @@ import {
 import { LabError } from '../../../errors.js';
 import type { CodePackage } from '../../zip.js';
 import type { ChangeKind } from '../types.js';
-import { isNotFound } from './bucket.js';
+import { isNotFound } from './not-found.js';
 
 export interface DesiredFunction {
   name: string;

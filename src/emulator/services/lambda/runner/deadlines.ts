@@ -6,24 +6,48 @@
  * only removes the entry: when the timer fires it runs what is due and re-arms for the earliest
  * entry left. The entries are the invocations in flight and the idle environments, so the scan on
  * a (rare) firing is short.
+ *
+ * A deadline never fires before its time. Node's timers count from the event loop's cached clock
+ * (whole milliseconds, taken when the loop last woke), so a timer can fire up to a millisecond or
+ * more before `performance.now()` reaches the time asked for; what is not yet due is re-armed.
+ * Lambda never reports a timed-out invocation shorter than its timeout.
  */
 export interface Deadline {
-  /** performance.now() at which it is due */
+  /** clock time (performance.now() by default) at which it is due */
   readonly at: number;
   readonly fire: () => void;
 }
 
+/** The clock and the one timer; tests pass a manual one. */
+export interface TimerHost {
+  now(): number;
+  /** call `fire` after `ms` (a whole number, at least 1); answers a cancel function */
+  arm(ms: number, fire: () => void, keepAlive: boolean): () => void;
+}
+
+const nodeTimers: TimerHost = {
+  now: () => performance.now(),
+  arm(ms, fire, keepAlive) {
+    const timer = setTimeout(fire, ms);
+    if (!keepAlive) timer.unref();
+    return () => clearTimeout(timer);
+  },
+};
+
 export class Deadlines {
   private readonly entries = new Set<Deadline>();
-  private timer: NodeJS.Timeout | undefined;
+  private disarm: (() => void) | undefined;
   private armedAt = Infinity;
 
   /** @param keepAlive whether a pending deadline keeps the process alive */
-  constructor(private readonly keepAlive = false) {}
+  constructor(
+    private readonly keepAlive = false,
+    private readonly timers: TimerHost = nodeTimers,
+  ) {}
 
-  /** `fire` runs once, `ms` from now, unless cancelled first */
+  /** `fire` runs once, `ms` from now or later (never sooner), unless cancelled first */
   add(ms: number, fire: () => void): Deadline {
-    const d: Deadline = { at: performance.now() + ms, fire };
+    const d: Deadline = { at: this.timers.now() + ms, fire };
     this.entries.add(d);
     if (d.at < this.armedAt) this.arm(d.at);
     return d;
@@ -40,27 +64,25 @@ export class Deadlines {
   /** forget every deadline and the timer (shutdown) */
   clear(): void {
     this.entries.clear();
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.disarm?.();
+    this.disarm = undefined;
     this.armedAt = Infinity;
   }
 
   private arm(at: number): void {
-    clearTimeout(this.timer);
+    this.disarm?.();
     this.armedAt = at;
-    this.timer = setTimeout(() => this.run(), Math.max(0, at - performance.now()));
-    if (!this.keepAlive) this.timer.unref();
+    this.disarm = this.timers.arm(Math.max(1, Math.ceil(at - this.timers.now())), () => this.run(), this.keepAlive);
   }
 
   private run(): void {
-    this.timer = undefined;
+    this.disarm = undefined;
     this.armedAt = Infinity;
-    const now = performance.now();
+    const now = this.timers.now();
     const due: Deadline[] = [];
     let next = Infinity;
     for (const d of this.entries) {
-      // a timer may fire a fraction of a millisecond early (it rounds to whole ms)
-      if (d.at <= now + 1) due.push(d);
+      if (d.at <= now) due.push(d);
       else if (d.at < next) next = d.at;
     }
     for (const d of due) this.entries.delete(d);

@@ -15,8 +15,6 @@ import type { FunctionRunConfig, InvokeRequest, InvokeResult } from './types.js'
  */
 
 const BOOTSTRAP = new URL('./worker/bootstrap.js', import.meta.url);
-/** lets bare `@aws-sdk/*` imports in function code fall back to the lab's own SDK */
-const SDK_FALLBACK_PARENT = import.meta.url;
 
 export interface LogEntry {
   functionName: string;
@@ -64,7 +62,10 @@ export class ExecutionEnvironment {
   private timedOut = false;
   private initLog: string[] = [];
   private settleInit!: (outcome: InitOutcome) => void;
+  /** when the worker was created: the init phase (runtime start and the function's init) counts from here */
   private readonly started = performance.now();
+  private initLimitMs = 0;
+  private initDeadline: Deadline | undefined;
   private readonly sink: ((text: string) => void) | undefined;
   private readonly deadlines: Deadlines;
 
@@ -83,7 +84,6 @@ export class ExecutionEnvironment {
     const boot: WorkerBoot = {
       codeDir: config.codeDir,
       handler: config.handler,
-      sdkFallbackParentUrl: SDK_FALLBACK_PARENT,
       collectInitLogs: true,
     };
     this.worker = new Worker(BOOTSTRAP, {
@@ -104,20 +104,32 @@ export class ExecutionEnvironment {
       // the runtime itself failed (the function's own errors are caught inside the worker)
       else this.onLog(`${err.stack ?? String(err)}\n`);
     });
-    const initTimer = setTimeout(() => {
-      this.onLog(platformLine('undefined', timeoutMessage(INIT_TIMEOUT_SECONDS)));
-      this.timedOut = true;
-      void this.worker.terminate();
-    }, INIT_TIMEOUT_SECONDS * 1000);
+    this.extendInitLimit(INIT_TIMEOUT_SECONDS * 1000);
     this.exited = new Promise((resolve) =>
       this.worker.once('exit', (code) => {
-        clearTimeout(initTimer);
+        this.deadlines.cancel(this.initDeadline);
         this.onExit(code);
         options.onExit(this);
         resolve();
       }),
     );
-    void this.ready.then(() => clearTimeout(initTimer));
+    void this.ready.then(() => this.deadlines.cancel(this.initDeadline));
+  }
+
+  /**
+   * The init phase ends with a timeout once `limitMs` have passed since the worker was created;
+   * the pool extends it (never shortens it) while many environments share the cores (see initLimitMs).
+   */
+  extendInitLimit(limitMs: number): void {
+    if (this.state !== 'init' || limitMs <= this.initLimitMs) return;
+    this.initLimitMs = limitMs;
+    this.deadlines.cancel(this.initDeadline);
+    this.initDeadline = this.deadlines.add(this.started + limitMs - performance.now(), () => {
+      if (this.state !== 'init') return;
+      this.onLog(platformLine('undefined', timeoutMessage(INIT_TIMEOUT_SECONDS)));
+      this.timedOut = true;
+      void this.worker.terminate();
+    });
   }
 
   /** Run one invocation; the environment must be idle (or just initialized). */
@@ -186,13 +198,15 @@ export class ExecutionEnvironment {
       case 'log':
         this.onLog(msg.text);
         return;
+      // Init Duration as Lambda reports it: the runtime's start (here the worker thread's) and the
+      // function's init, in wall time, since the environment was created
       case 'ready':
         this.state = 'idle';
-        this.settleInit({ ok: true, initDurationMs: msg.initDurationMs });
+        this.settleInit({ ok: true, initDurationMs: performance.now() - this.started });
         return;
       case 'init-error':
         this.onLog(msg.log);
-        this.settleInit({ ok: false, initDurationMs: msg.initDurationMs, error: Buffer.from(msg.error) });
+        this.settleInit({ ok: false, initDurationMs: performance.now() - this.started, error: Buffer.from(msg.error) });
         return;
     }
   }

@@ -5,3 +5,4 @@ export { isSupportedRuntime, SUPPORTED_RUNTIMES, unsupportedRuntimeMessage, Unsu
 export { invalidEventPayloadMessage, eventText } from './event-payload.js';
 export { RESERVED_ENVIRONMENT_KEYS, logGroupName } from './function-environment.js';
 export type { ExecutionEnvironments, FunctionRunConfig, InvokeRequest, InvokeResult } from './types.js';
+export { provideRuntimeModules } from './runtime-modules.js';

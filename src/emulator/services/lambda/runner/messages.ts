@@ -9,8 +9,6 @@
 export interface WorkerBoot {
   codeDir: string;
   handler: string;
-  /** import.meta.url of a file inside the lab package: bare `@aws-sdk/*` imports fall back to it */
-  sdkFallbackParentUrl: string;
   /** send init-phase log lines (a log sink is listening) */
   collectInitLogs: boolean;
 }
@@ -44,7 +42,7 @@ export type InvokeResultMessage = [requestId: string, body: string, failed: bool
 
 export type FromWorker =
   | InvokeResultMessage
-  | { t: 'ready'; initDurationMs: number }
+  | { t: 'ready' }
   /** the handler could not be loaded: the runtime's error document as JSON text */
-  | { t: 'init-error'; initDurationMs: number; error: string; log: string }
+  | { t: 'init-error'; error: string; log: string }
   | { t: 'log'; text: string };

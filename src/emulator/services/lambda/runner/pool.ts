@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { Deadlines } from './deadlines.js';
+import { INIT_TIMEOUT_SECONDS } from './lambda-errors.js';
 import { ExecutionEnvironment, type LogEntry } from './execution-environment.js';
 import { isSupportedRuntime, UnsupportedRuntimeError } from './runtimes.js';
 import type { ExecutionEnvironments, FunctionRunConfig, InvokeRequest, InvokeResult } from './types.js';
@@ -22,6 +24,20 @@ export interface WorkerPoolOptions {
   idleTimeoutMs?: number;
   /** receives every function log line (platform lines included), e.g. to print or keep them */
   logSink?: (entry: LogEntry) => void;
+  /** the cores environments share (default os.availableParallelism()); scales the init limit */
+  cores?: number;
+}
+
+/**
+ * The init phase's limit, 10 s ("Lambda execution environment lifecycle", Init phase), is wall
+ * time on Lambda, where every environment has its own share of CPU. Here every environment shares
+ * the host's cores: 50 starting at once on a 2-core laptop get 1/25 of a core each, and their wall
+ * time says little about what the init takes alone. So the limit is scaled, not measured in CPU
+ * time (Node 20 cannot read one thread's CPU time portably): 10 s times the environments
+ * initializing at once per core, never less than 10 s. Init Duration stays the wall time it took.
+ */
+export function initLimitMs(initializing: number, cores: number): number {
+  return INIT_TIMEOUT_SECONDS * 1000 * Math.max(1, initializing / Math.max(1, cores));
 }
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
@@ -34,9 +50,11 @@ export class WorkerPool implements ExecutionEnvironments {
   /** invocation timeouts and idle expiries of every environment: one timer for all */
   private readonly deadlines = new Deadlines();
   private closed = false;
+  private readonly cores: number;
 
   constructor(private readonly options: WorkerPoolOptions = {}) {
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.cores = options.cores ?? availableParallelism();
   }
 
   /** Worker threads started and not yet exited (tests assert it falls to 0). */
@@ -121,7 +139,15 @@ export class WorkerPool implements ExecutionEnvironments {
       onExit: (e) => this.forget(e),
     });
     this.live.add(env);
+    const limit = initLimitMs(this.initializing(), this.cores);
+    for (const e of this.live) e.extendInitLimit(limit);
     return env;
+  }
+
+  private initializing(): number {
+    let n = 0;
+    for (const env of this.live) if (env.state === 'init') n++;
+    return n;
   }
 
   /** the most recently used idle environment: it is the warmest */

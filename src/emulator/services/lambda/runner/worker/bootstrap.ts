@@ -9,8 +9,10 @@ import type { FromWorker, ToWorker, WorkerBoot } from '../messages.js';
 import { patchConsole, type LogCapture } from './console-capture.js';
 import { RuntimeError, formattedForLog, toErrorDocument } from './errors.js';
 import { Invoker } from './invocation.js';
-import { handlerIsEsm, loadHandler } from './load-handler.js';
-import { installSdkFallback } from './sdk-resolution.js';
+import { loadHandler } from './load-handler.js';
+import { yieldToPlatform } from './priority.js';
+
+yieldToPlatform();
 
 const port = parentPort!;
 const boot = workerData as WorkerBoot;
@@ -56,9 +58,6 @@ process.on('unhandledRejection', (reason) => {
   fatal(err, 'Unhandled Promise Rejection', 128);
 });
 
-installSdkFallback(boot.sdkFallbackParentUrl, handlerIsEsm(boot.codeDir, boot.handler));
-
-const started = performance.now();
 try {
   const handler = await loadHandler(boot.codeDir, boot.handler);
   const env = process.env;
@@ -76,15 +75,14 @@ try {
     (requestId, body, failed) => post([requestId, body, failed, false, heapUsedMB(capture.collect)]),
   );
   port.on('message', (msg: ToWorker) => invoker!.run(msg));
-  post({ t: 'ready', initDurationMs: performance.now() - started });
+  post({ t: 'ready' });
 } catch (err) {
   // Lambda logs the init error as an uncaught exception and reports it as the invocation's error.
-  const initDurationMs = performance.now() - started;
   const collect = capture.collect;
   capture.collect = true;
   let logged = '';
   patchConsole(capture, (text) => (logged += text));
   console.error('Uncaught Exception', formattedForLog(err));
   capture.collect = collect;
-  post({ t: 'init-error', initDurationMs, error: JSON.stringify(toErrorDocument(err)), log: logged });
+  post({ t: 'init-error', error: JSON.stringify(toErrorDocument(err)), log: logged });
 }

@@ -26,23 +26,6 @@ export interface LoadedModule {
   esm: boolean;
 }
 
-/** Whether the module for this handler will be loaded as ESM (decides whether an import hook is needed). */
-export function handlerIsEsm(codeDir: string, handler: string): boolean {
-  const file = moduleFile(codeDir, handler);
-  if (!file) return false;
-  if (existsSync(file)) return false;
-  if (existsSync(file + '.js')) return packageTypeIsModule(path.dirname(file + '.js'));
-  return existsSync(file + '.mjs');
-}
-
-function moduleFile(codeDir: string, handler: string): string | undefined {
-  const base = path.basename(handler);
-  const match = /^([^.]*)\.(.*)$/.exec(base);
-  if (!match) return undefined;
-  const moduleRoot = handler.slice(0, handler.length - base.length);
-  return path.resolve(codeDir, moduleRoot, match[1]);
-}
-
 function packageTypeIsModule(folder: string): boolean {
   for (let dir = folder; ; dir = path.dirname(dir)) {
     if (dir.endsWith(`${path.sep}node_modules`)) return false;

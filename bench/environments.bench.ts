@@ -1,0 +1,126 @@
+/**
+ * What learners wait for first (issue 11): cold starts, then the memory and threads that warm
+ * environments hold. The bundled app, deployed with the real `deploy`, in its own background
+ * cloud; 50 simultaneous first requests through the front door (so 50 execution environments
+ * start at once), beside the reference in its own process: 50 bare worker threads started at once,
+ * each importing @aws-sdk/client-rekognition and building its client, as the app's init does.
+ * Then, with those 50 environments warm (and the 50 reference workers alive): RSS and threads of
+ * each process. ROUNDS rounds (the cloud restarted, so cold again), medians printed.
+ * Goals: cold burst all 200 within 1.3x of the reference; RSS ≤ 1.15x; at most 15 threads more.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { request as httpRequest, Agent } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureEmulator, stopEmulator } from '../src/emulator/daemon.js';
+import { removeWorkspace } from '../test/helpers/cli.js';
+import { median, ratio } from './stats.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const N = 50;
+const ROUNDS = 3;
+
+interface ProcessFigures {
+  rssMB: number;
+  threads: number;
+}
+
+/** RSS and thread count of a process, from /proc (Linux) */
+function measureProcess(pid: number): ProcessFigures {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMB: field('VmRSS') / 1024, threads: field('Threads') };
+}
+
+async function reference(): Promise<{ readyMs: number } & ProcessFigures & { stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [join(root, 'bench/fixtures/reference-environments.mjs'), String(N)], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
+  const { readyMs } = JSON.parse(chunk.toString()) as { readyMs: number };
+  const figures = measureProcess(child.pid!);
+  return {
+    readyMs,
+    ...figures,
+    async stop() {
+      const exited = once(child, 'exit');
+      child.disconnect();
+      await exited;
+    },
+  };
+}
+
+/** N requests at once, each on its own connection; the time until the last answer, and the statuses */
+async function burst(url: string, body: string): Promise<{ ms: number; statuses: Map<number, number> }> {
+  const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+  const started = performance.now();
+  const statuses = await Promise.all(
+    Array.from(
+      { length: N },
+      () =>
+        new Promise<number>((resolve) => {
+          const req = httpRequest(url, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          });
+          req.on('error', () => resolve(0));
+          req.end(body);
+        }),
+    ),
+  );
+  const ms = performance.now() - started;
+  agent.destroy();
+  const counts = new Map<number, number>();
+  for (const s of statuses) counts.set(s, (counts.get(s) ?? 0) + 1);
+  return { ms, statuses: counts };
+}
+
+export async function run(): Promise<void> {
+  if (process.platform !== 'linux') {
+    console.log('skipped: reads RSS and threads from /proc (Linux only)');
+    return;
+  }
+  const ws = mkdtempSync(join(tmpdir(), 'sol-bench-env-'));
+  const stateDir = join(ws, '.lab', 'state');
+  try {
+    const deploy = spawnSync(process.execPath, [join(root, 'dist/src/cli.js'), 'deploy', '--workspace', ws], { encoding: 'utf8' });
+    if (deploy.status !== 0) throw new Error(`deploy failed: ${deploy.stderr}`);
+    const apiUrl = /^ApiUrl: (\S+)$/m.exec(deploy.stdout)![1];
+    const bucket = /^ImagesBucket: (\S+)$/m.exec(deploy.stdout)![1];
+    const body = JSON.stringify({ bucket, key: 'someguy.jpg' });
+    await stopEmulator(stateDir);
+
+    const rows = { refReady: [] as number[], ours: [] as number[], refRss: [] as number[], oursRss: [] as number[], refThreads: [] as number[], oursThreads: [] as number[] };
+    const statusLines: string[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const ref = await reference();
+      rows.refReady.push(ref.readyMs);
+      rows.refRss.push(ref.rssMB);
+      rows.refThreads.push(ref.threads);
+      await ref.stop();
+
+      const emu = await ensureEmulator({ stateDir, port: 0 });
+      const url = apiUrl.replace(/^http:\/\/[^/]+/, emu.endpoint);
+      const b = await burst(url, body);
+      rows.ours.push(b.ms);
+      statusLines.push([...b.statuses].map(([s, c]) => `${c}x ${s}`).join(', '));
+      const mine = measureProcess(emu.pid);
+      rows.oursRss.push(mine.rssMB);
+      rows.oursThreads.push(mine.threads);
+      await stopEmulator(stateDir);
+    }
+
+    const m = Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, median(v)])) as Record<keyof typeof rows, number>;
+    console.log(`${N} at once, median of ${ROUNDS} rounds (the cloud restarted each round: every environment cold)`);
+    console.log(`reference: ${N} bare workers importing client-rekognition, ready   ${m.refReady.toFixed(0).padStart(6)} ms`);
+    console.log(`front door → bundled app, ${N} first requests answered        ${m.ours.toFixed(0).padStart(6)} ms   ${ratio(m.ours, m.refReady)}   (${statusLines.join(' | ')})`);
+    console.log('goal: all 200, within 1.30x');
+    console.log(`memory with ${N} live environments: reference ${m.refRss.toFixed(0)} MB RSS, ${m.refThreads} threads; the cloud ${m.oursRss.toFixed(0)} MB RSS, ${m.oursThreads} threads`);
+    console.log(`  RSS ${ratio(m.oursRss, m.refRss)} of the reference, ${m.oursThreads - m.refThreads} threads more   (goal: ≤ 1.15x, ≤ 15 more)`);
+  } finally {
+    await removeWorkspace(ws);
+  }
+}

@@ -1,0 +1,437 @@
+/**
+ * Chapter 4.2 · API Gateway canary release. Unlike 4.1, where CodeDeploy moves the Lambda alias,
+ * here the API layer chooses per request between two deployments of the API (each a snapshot with
+ * its own stage variables); Lambda's routing does not change and CodeDeploy is not involved.
+ *
+ *   canary-stage-variable  the integration calls GetInfoFunction:${stageVariables.lambdaAlias};
+ *                          the Prod stage sets lambdaAlias=live (nothing changes for requests)
+ *   canary-create          version 3 of the app published as a new Lambda version (live stays);
+ *                          a canary deployment sends 10 % of Prod's requests to it; the split is
+ *                          measured over 5,000 requests, counted by the version that answered
+ *   canary-rollback        the canary removed: 0 % on it, the stage as it was
+ *   canary-promote         a canary again, promoted: its deployment and variables become the
+ *                          stage's, canarySettings gone, 100 % on the new version
+ */
+import { GetIntegrationCommand } from '@aws-sdk/client-api-gateway';
+import { couldNotCheck, notYet, passed, type CheckOutcome, type LiveCheck } from '../lab/check.js';
+import type { LabContext } from '../lab/context.js';
+import type { Step } from '../lab/step.js';
+import { CHAPTER, clientsOf, codeDir, DOCS, figureOf, liveVersion, measureLive, target, templateDiff, whenDeployed } from './canary/context.js';
+import {
+  CANARY_PERCENT,
+  MIN_NAMED,
+  measure,
+  promote,
+  publishNewVersion,
+  reachThroughStageVariable,
+  rollBack,
+  SPLIT_REQUESTS,
+  stage,
+  startCanary,
+  TOLERANCE_POINTS,
+  usesStageVariable,
+  type CanaryTarget,
+} from './canary/lesson.js';
+import { commands as release, type StageView } from './canary/release.js';
+import { NO_VERSION } from './canary/split.js';
+import { commands as wiring, sourceArn, STAGE_VARIABLE } from './canary/stage-variable.js';
+
+/** requests sampled after a rollback or a promotion */
+const SAMPLE = 500;
+
+const IDS = { variable: 'canary-stage-variable', create: 'canary-create', rollback: 'canary-rollback', promote: 'canary-promote' } as const;
+
+// ---- commands as the learner types them ----
+
+const placeholder = { restApiId: 'REST_API_ID', stageName: 'Prod' };
+
+async function orPlaceholder<T>(f: () => Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await f();
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * What the commands name: the target `prepare` found, else what the deploy record tells without
+ * asking the cloud (the resource id then looked up by the command itself), else placeholders.
+ */
+function known(ctx: LabContext): CanaryTarget | undefined {
+  const hit = cache.get(ctx);
+  if (hit) return hit;
+  try {
+    const rec = ctx.deployment();
+    const fn = rec.functions.find((f) => f.logicalId === 'GetInfoFunction') ?? rec.functions[0];
+    const api = rec.apis[0];
+    if (!fn || !api) return undefined;
+    const functionArn = fn.arn.split(':').slice(0, 7).join(':');
+    const lookup = `$(${ctx.aws(`apigateway get-resources --rest-api-id ${api.restApiId} --query "items[?path=='/getinfo'].id" --output text`)})`;
+    return {
+      route: { restApiId: api.restApiId, stageName: api.stage, resourceId: lookup, path: '/getinfo', httpMethod: 'POST' },
+      functionName: fn.name,
+      functionArn,
+      region: functionArn.split(':')[3],
+      accountId: functionArn.split(':')[4],
+      url: rec.outputs.ApiUrl ?? '',
+    };
+  } catch {
+    return undefined;
+  }
+}
+const cache = new WeakMap<LabContext, CanaryTarget>();
+async function found(ctx: LabContext): Promise<CanaryTarget> {
+  const t = await target(ctx);
+  cache.set(ctx, t);
+  return t;
+}
+
+function variableCommands(ctx: LabContext): string {
+  const t = known(ctx);
+  const route = t?.route ?? { ...placeholder, resourceId: 'RESOURCE_ID', path: '/getinfo', httpMethod: 'POST' };
+  const arn = t?.functionArn ?? 'FUNCTION_ARN';
+  return [wiring.setVariable(route, 'live'), wiring.putIntegration(route, t?.region ?? 'REGION', arn), wiring.deploy(route)].map((c) => ctx.aws(c)).join('\n');
+}
+
+/**
+ * A figure kept by whichever canary step set it last: the create step keeps the new version and
+ * the stage before the canary; the rollback and promote steps keep them again when they had to
+ * publish or create a canary themselves (`step canary-promote` on its own).
+ */
+function kept(ctx: LabContext, key: string): unknown {
+  for (const id of [IDS.promote, IDS.rollback, IDS.create]) {
+    const v = figureOf(ctx, id, key);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+function newVersionOf(ctx: LabContext): string {
+  return String(kept(ctx, 'version') ?? 'VERSION');
+}
+
+function createCommand(ctx: LabContext): string {
+  return ctx.aws(release.createCanary(known(ctx)?.route ?? placeholder, { percentTraffic: CANARY_PERCENT, stageVariableOverrides: { [STAGE_VARIABLE]: newVersionOf(ctx) } }));
+}
+
+// ---- shared checks ----
+
+const stageCheck = (name: string, judge: (s: StageView, ctx: LabContext) => ReturnType<LiveCheck['run']> | Awaited<ReturnType<LiveCheck['run']>>): LiveCheck => ({
+  name,
+  aws: (ctx) => ctx.aws(release.getStage(known(ctx)?.route ?? placeholder)),
+  run: (ctx, signal) =>
+    whenDeployed(async () => {
+      const t = await target(ctx, signal);
+      return judge(await stage(clientsOf(ctx), t, signal), ctx);
+    }),
+});
+
+const noCanary = stageCheck('the Prod stage has no canary (canarySettings gone)', (s) =>
+  s.canary ? notYet('no canarySettings', `canarySettings at ${s.canary.percentTraffic} % on deployment ${s.canary.deploymentId}`) : passed('no canarySettings'),
+);
+
+/** a figure kept by a step's follow: the share of the canary's version in a sample */
+const sampled = (stepId: string, name: string, want: number): LiveCheck => ({
+  name,
+  aws: (ctx) => `curl -s -D - -o /dev/null -X POST '${orUrl(ctx)}' -H 'Content-Type: application/json' -d '{}' | grep -i x-function-version`,
+  run: async (ctx) => {
+    const share = figureOf(ctx, stepId, 'canaryShare');
+    const requests = figureOf(ctx, stepId, 'requests');
+    if (typeof share !== 'number') return notYet(`${want} % of a sample on version ${newVersionOf(ctx)}`, 'no sample yet');
+    const unnamed = tooManyUnnamed(ctx, stepId);
+    if (unnamed) return unnamed;
+    return share === want ? passed(`${share} % of ${requests} requests on version ${newVersionOf(ctx)}`) : notYet(`${want} %`, `${share.toFixed(1)} % of ${requests} requests`);
+  },
+});
+
+/**
+ * A measurement in which too many requests got no answer naming a version (API Gateway's 5xx:
+ * Lambda timed out or refused) says nothing reliable about the split: "could not check", with
+ * the statuses, since that is the cloud's trouble, not the learner's.
+ */
+function tooManyUnnamed(ctx: LabContext, stepId: string): CheckOutcome | undefined {
+  const requests = Number(figureOf(ctx, stepId, 'requests') ?? 0);
+  const unnamed = Number(figureOf(ctx, stepId, 'noVersionNamed') ?? 0);
+  if (requests === 0 || unnamed <= requests * (1 - MIN_NAMED)) return undefined;
+  return couldNotCheck(
+    `measure the split: ${unnamed} of ${requests} answers named no version (statuses ${JSON.stringify(figureOf(ctx, stepId, 'byStatus') ?? {})})`,
+    'the function timed out or was refused under load: look at the cloud\'s log (serverless-ops-lab emulator status), free the machine, and check again',
+  );
+}
+
+function orUrl(ctx: LabContext): string {
+  try {
+    return ctx.deployment().outputs.ApiUrl ?? '<ApiUrl>';
+  } catch {
+    return '<ApiUrl>';
+  }
+}
+
+// ---- 1. the stage variable ----
+
+const variableStep: Step = {
+  id: IDS.variable,
+  chapter: CHAPTER,
+  title: 'call the function through a stage variable',
+  explain: [
+    'In 4.1 CodeDeploy moved the Lambda alias "live" a step at a time: Lambda chose the version. An API Gateway canary works one layer up: the stage sends a share of its requests to another deployment of the API, a whole snapshot with its own stage variables. Lambda\'s routing does not change, and no CodeDeploy deployment runs.',
+    `For the canary to reach a new Lambda version, the integration must not name the alias itself: it calls GetInfoFunction:\${stageVariables.${STAGE_VARIABLE}}, and the Prod stage sets ${STAGE_VARIABLE}=live, so nothing changes for today's requests. A canary can then override the variable for its share.`,
+    'An integration change reaches requests only with a new deployment of the stage. On AWS, API Gateway may call each alias or version only with a Lambda permission for it: SAM granted "live"; the next step grants the new version.',
+  ],
+  goal: `POST /getinfo calls the function through \${stageVariables.${STAGE_VARIABLE}}, and Prod sets ${STAGE_VARIABLE}=live`,
+  action: { kind: 'command', command: variableCommands },
+  staticChecks: [],
+  liveChecks: [
+    {
+      name: `the integration calls GetInfoFunction:\${stageVariables.${STAGE_VARIABLE}}`,
+      aws: (ctx) => {
+        const r = known(ctx)?.route;
+        return ctx.aws(`apigateway get-integration --rest-api-id ${r?.restApiId ?? 'REST_API_ID'} --resource-id ${r?.resourceId ?? 'RESOURCE_ID'} --http-method POST`);
+      },
+      run: (ctx, signal) =>
+        whenDeployed(async () => {
+          const t = await target(ctx, signal);
+          if (await usesStageVariable(ctx.clients.apiGateway, t, signal)) return passed(`…function:${t.functionName}:\${stageVariables.${STAGE_VARIABLE}}/invocations`);
+          const i = await ctx.clients.apiGateway.send(new GetIntegrationCommand({ restApiId: t.route.restApiId, resourceId: t.route.resourceId, httpMethod: 'POST' }), { abortSignal: signal });
+          return notYet(`a URI ending in :\${stageVariables.${STAGE_VARIABLE}}/invocations`, i.uri ?? 'no integration', 'put-integration with the printed --uri (mind the single quotes: the shell must not expand ${…})');
+        }),
+    },
+    stageCheck(`the Prod stage sets ${STAGE_VARIABLE}=live`, (s) =>
+      s.variables[STAGE_VARIABLE] === 'live' ? passed(`${STAGE_VARIABLE}=live`) : notYet(`${STAGE_VARIABLE}=live`, JSON.stringify(s.variables)),
+    ),
+    {
+      name: 'requests through the stage still reach the live alias',
+      aws: (ctx) => `curl -s -D - -o /dev/null -X POST '${orUrl(ctx)}' -H 'Content-Type: application/json' -d '{}' | grep -i x-function-version`,
+      run: (ctx, signal) =>
+        whenDeployed(async () => {
+          const t = await target(ctx, signal);
+          const live = await liveVersion(ctx, t, signal);
+          const m = await measure(t, live, 20, { signal, concurrency: 2 });
+          const fives = Object.entries(m.split.byStatus).filter(([k]) => k.startsWith('5'));
+          if (m.share === 100 && fives.length === 0) return passed(`20 of 20 answered by version ${live} (live)`);
+          return notYet(`every answer from version ${live}`, `${JSON.stringify(m.split.byVersion)}, statuses ${JSON.stringify(m.split.byStatus)}`, 'a 500 "Internal server error" here usually means the stage variable is not set on the deployed stage');
+        }),
+    },
+  ],
+  hints: [
+    'Three commands, in order: set the stage variable, point the integration at it, deploy the stage. The first keeps every request answered while the others run.',
+    `In a SAM template the same change is an explicit API whose integration URI ends in :\${stageVariables.${STAGE_VARIABLE}}/invocations, with Variables on its stage ("show me the change").`,
+  ],
+  docs: DOCS,
+  async prepare(ctx) {
+    await orPlaceholder(() => found(ctx), undefined);
+  },
+  solve: {
+    show: async (ctx) => ({ command: variableCommands(ctx), diff: templateDiff() }),
+    apply: async (ctx) => reachThroughStageVariable(clientsOf(ctx), await found(ctx), ctx.signal),
+  },
+};
+
+// ---- 2. the canary ----
+
+/** Publishes version 3 once (PublishVersion answers the same version when nothing changed). */
+async function ensureNewVersion(ctx: LabContext, t: CanaryTarget): Promise<string> {
+  const progress = ctx.io.progress('publishing version 3 of the app as a new Lambda version');
+  try {
+    const live = await liveVersion(ctx, t);
+    const version = await publishNewVersion(clientsOf(ctx), t, codeDir(), ctx.signal);
+    progress.succeed(`version 3 of the app is Lambda version ${version}; "live" stays on version ${live}`);
+    ctx.io.say(`API Gateway may call it: ${ctx.aws(wiring.addPermission(t.functionName, version, sourceArn(t.region, t.accountId, t.route)))}`);
+    ctx.figure('version', version);
+    ctx.figure('liveVersion', live);
+    return version;
+  } catch (err) {
+    progress.fail('publishing the new version failed');
+    throw err;
+  }
+}
+
+function keepStage(ctx: LabContext, s: StageView): void {
+  ctx.figure('stageDeployment', s.deploymentId);
+  ctx.figure('stageVariables', JSON.stringify(s.variables));
+}
+
+const createStep: Step = {
+  id: IDS.create,
+  chapter: CHAPTER,
+  title: `send ${CANARY_PERCENT} % of the stage's requests to a canary`,
+  explain: [
+    'The lab published version 3 of the app (it adds a Summary of the surest labels) as a new Lambda version, without moving "live".',
+    `Now create a canary deployment on Prod: ${CANARY_PERCENT} % of its requests go to a new deployment of the API whose ${STAGE_VARIABLE} names the new version. The stage keeps its own deployment for the other ${100 - CANARY_PERCENT} %.`,
+    `Then the lab sends ${SPLIT_REQUESTS.toLocaleString('en-US')} requests through the stage and counts them by the version that answered. The requests carry a body the app refuses at once: each answer still names its version, without version 2's 3-second wait.`,
+  ],
+  goal: `a canary at ${CANARY_PERCENT} % on the new version, measured within ${TOLERANCE_POINTS} points over ${SPLIT_REQUESTS.toLocaleString('en-US')} requests`,
+  action: { kind: 'command', command: createCommand },
+  staticChecks: [],
+  liveChecks: [
+    stageCheck(`the Prod stage has a canary at ${CANARY_PERCENT} %`, (s) =>
+      s.canary?.percentTraffic === CANARY_PERCENT ? passed(`${CANARY_PERCENT} % on deployment ${s.canary.deploymentId}`) : notYet(`percentTraffic ${CANARY_PERCENT}`, s.canary ? `${s.canary.percentTraffic} %` : 'no canary'),
+    ),
+    stageCheck(`the canary's ${STAGE_VARIABLE} names the new version`, (s, ctx) => {
+      const want = newVersionOf(ctx);
+      const got = s.canary?.stageVariableOverrides[STAGE_VARIABLE];
+      return got === want ? passed(`${STAGE_VARIABLE}=${got}`) : notYet(`${STAGE_VARIABLE}=${want}`, s.canary ? JSON.stringify(s.canary.stageVariableOverrides) : 'no canary');
+    }),
+    {
+      name: 'the live alias did not move',
+      aws: (ctx) => ctx.aws(`lambda get-alias --function-name ${known(ctx)?.functionName ?? 'FUNCTION_NAME'} --name live`),
+      run: (ctx, signal) =>
+        whenDeployed(async () => {
+          const was = String(figureOf(ctx, IDS.create, 'liveVersion') ?? '');
+          const now = await liveVersion(ctx, await target(ctx, signal), signal);
+          return !was || now === was ? passed(`live on version ${now}`) : notYet(`live on version ${was}`, `live on version ${now}`);
+        }),
+    },
+    {
+      name: `the measured share is within ${TOLERANCE_POINTS} points of ${CANARY_PERCENT} %`,
+      aws: (ctx) => `for i in $(seq 100); do curl -s -D - -o /dev/null -X POST '${orUrl(ctx)}' -d '{}' | grep -i x-function-version; done | sort | uniq -c`,
+      run: async (ctx) => {
+        const share = figureOf(ctx, IDS.create, 'canaryShare');
+        const requests = figureOf(ctx, IDS.create, 'requests');
+        if (typeof share !== 'number') return notYet(`${CANARY_PERCENT} % ± ${TOLERANCE_POINTS} of ${SPLIT_REQUESTS} requests`, 'not measured yet');
+        const unnamed = tooManyUnnamed(ctx, IDS.create);
+        if (unnamed) return unnamed;
+        const text = `${share.toFixed(2)} % of ${requests} requests`;
+        if (Math.abs(share - CANARY_PERCENT) <= TOLERANCE_POINTS) return passed(text);
+        return notYet(`${CANARY_PERCENT} % ± ${TOLERANCE_POINTS}`, text, share === 0 ? 'no request reached the canary: was the stage deployed after put-integration (previous step)?' : undefined);
+      },
+    },
+  ],
+  hints: [
+    `create-deployment with --stage-name Prod and --canary-settings: percentTraffic=${CANARY_PERCENT} and stageVariableOverrides={${STAGE_VARIABLE}=<the new version>} (the number is printed above).`,
+    'A canary deployment needs a stage that exists; the stage keeps its deploymentId, and GetStage shows the canary under canarySettings.',
+  ],
+  docs: DOCS,
+  async prepare(ctx) {
+    const t = await found(ctx);
+    const s = await stage(clientsOf(ctx), t, ctx.signal);
+    if (!s.canary) keepStage(ctx, s);
+    await ensureNewVersion(ctx, t);
+  },
+  async follow(ctx) {
+    const t = await found(ctx);
+    const version = newVersionOf(ctx);
+    const m = await measureLive(ctx, t, version, SPLIT_REQUESTS, `requests by the version that answered (canary: version ${version})`);
+    ctx.figure('requests', m.split.sent);
+    ctx.figure('noVersionNamed', m.split.byVersion[NO_VERSION] ?? 0);
+    ctx.figure('byVersion', m.split.byVersion);
+    ctx.figure('byStatus', m.split.byStatus);
+    ctx.figure('canaryShare', Math.round(m.share * 100) / 100);
+  },
+  solve: {
+    show: async (ctx) => ({ command: createCommand(ctx) }),
+    apply: async (ctx) => {
+      await startCanary(clientsOf(ctx), await found(ctx), newVersionOf(ctx), CANARY_PERCENT, ctx.signal);
+    },
+  },
+};
+
+// ---- 3. rollback and 4. promotion ----
+
+/** A canary on the new version, as the create step leaves it (again, after a rollback). */
+async function ensureCanary(ctx: LabContext, t: CanaryTarget): Promise<void> {
+  let version = kept(ctx, 'version');
+  if (typeof version !== 'string') version = await ensureNewVersion(ctx, t);
+  const s = await stage(clientsOf(ctx), t, ctx.signal);
+  if (s.canary) return;
+  keepStage(ctx, s);
+  const deployment = await startCanary(clientsOf(ctx), t, version as string, CANARY_PERCENT, ctx.signal);
+  ctx.io.say(`a canary at ${CANARY_PERCENT} % on version ${String(version)} is on the stage again (deployment ${deployment})`);
+}
+
+async function sample(ctx: LabContext, title: string): Promise<void> {
+  const t = await found(ctx);
+  const m = await measureLive(ctx, t, newVersionOf(ctx), SAMPLE, title);
+  ctx.figure('requests', m.split.sent);
+  ctx.figure('noVersionNamed', m.split.byVersion[NO_VERSION] ?? 0);
+  ctx.figure('byVersion', m.split.byVersion);
+  ctx.figure('byStatus', m.split.byStatus);
+  ctx.figure('canaryShare', Math.round(m.share * 100) / 100);
+}
+
+function rollbackCommand(ctx: LabContext): string {
+  return ctx.aws(release.removeCanary(known(ctx)?.route ?? placeholder));
+}
+
+const rollbackStep: Step = {
+  id: IDS.rollback,
+  chapter: CHAPTER,
+  title: 'roll the canary back',
+  explain: [
+    'Suppose version 3 misbehaves for the 10 % it serves. Rolling back is removing the canary: the stage never stopped serving its own deployment with its own variables, so nothing else has to move.',
+  ],
+  goal: 'no canarySettings on Prod; its deployment and variables as before the canary; no request on the new version',
+  action: { kind: 'command', command: rollbackCommand },
+  staticChecks: [],
+  liveChecks: [
+    noCanary,
+    stageCheck("the stage's deployment and variables are as before the canary", (s, ctx) => {
+      const dep = kept(ctx, 'stageDeployment');
+      const vars = kept(ctx, 'stageVariables');
+      const now = JSON.stringify(s.variables);
+      if (dep === s.deploymentId && vars === now) return passed(`deployment ${s.deploymentId}, ${now}`);
+      return notYet(`deployment ${String(dep)}, ${String(vars)}`, `deployment ${s.deploymentId}, ${now}`);
+    }),
+    sampled(IDS.rollback, `0 % of ${SAMPLE} requests reach the new version`, 0),
+  ],
+  hints: ['update-stage with one patch operation: op=remove,path=/canarySettings.'],
+  docs: DOCS,
+  async prepare(ctx) {
+    await ensureCanary(ctx, await found(ctx));
+  },
+  follow: (ctx) => sample(ctx, 'requests by the version that answered, after the rollback'),
+  solve: {
+    show: async (ctx) => ({ command: rollbackCommand(ctx) }),
+    apply: async (ctx) => {
+      await rollBack(clientsOf(ctx), await found(ctx), ctx.signal);
+    },
+  },
+};
+
+function promoteCommands(ctx: LabContext): string {
+  const r = known(ctx)?.route ?? placeholder;
+  return [release.promote(r), release.removeCanary(r)].map((c) => ctx.aws(c)).join('\n');
+}
+
+const promoteStep: Step = {
+  id: IDS.promote,
+  chapter: CHAPTER,
+  title: 'promote the canary',
+  explain: [
+    `The lab put the ${CANARY_PERCENT} % canary back. This time it behaves: promote it. Promotion copies the canary's deployment to the stage's deploymentId and its variable overrides over the stage's variables, so ${STAGE_VARIABLE} names the new version for every request; the canary, now at 0 %, is then removed.`,
+  ],
+  goal: `Prod serves the canary's deployment with ${STAGE_VARIABLE}=<new version>, no canarySettings, 100 % on the new version`,
+  action: { kind: 'command', command: promoteCommands },
+  staticChecks: [],
+  liveChecks: [
+    stageCheck("the stage serves the canary's deployment", (s, ctx) => {
+      const want = figureOf(ctx, IDS.promote, 'canaryDeployment');
+      return s.deploymentId === want ? passed(`deployment ${s.deploymentId}`) : notYet(`deployment ${String(want)}`, `deployment ${s.deploymentId}`);
+    }),
+    stageCheck(`the stage's ${STAGE_VARIABLE} names the new version`, (s, ctx) =>
+      s.variables[STAGE_VARIABLE] === newVersionOf(ctx) ? passed(`${STAGE_VARIABLE}=${s.variables[STAGE_VARIABLE]}`) : notYet(`${STAGE_VARIABLE}=${newVersionOf(ctx)}`, `${STAGE_VARIABLE}=${s.variables[STAGE_VARIABLE] ?? '(unset)'}`),
+    ),
+    noCanary,
+    sampled(IDS.promote, `100 % of ${SAMPLE} requests reach the new version`, 100),
+  ],
+  hints: [
+    'Promotion is two copy operations (from /canarySettings/deploymentId to /deploymentId, from /canarySettings/stageVariableOverrides to /variables) and percentTraffic 0.0; then remove /canarySettings.',
+    'The copies only work while the canary exists: remove it last.',
+  ],
+  docs: DOCS,
+  async prepare(ctx) {
+    const t = await found(ctx);
+    await ensureCanary(ctx, t);
+    const s = await stage(clientsOf(ctx), t, ctx.signal);
+    if (s.canary) ctx.figure('canaryDeployment', s.canary.deploymentId);
+  },
+  follow: (ctx) => sample(ctx, 'requests by the version that answered, after the promotion'),
+  solve: {
+    show: async (ctx) => ({ command: promoteCommands(ctx) }),
+    apply: async (ctx) => {
+      await promote(clientsOf(ctx), await found(ctx), ctx.signal);
+    },
+  },
+};
+
+export const canarySteps: readonly Step[] = [variableStep, createStep, rollbackStep, promoteStep];

@@ -1,0 +1,87 @@
+/**
+ * What the canary steps share: the target found from the last deployment, the figures one step
+ * keeps for the next (the new version, the stage before the canary), the live split view, and the
+ * reference template diff.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import { GetAliasCommand } from '@aws-sdk/client-lambda';
+import { LabError } from '../../errors.js';
+import { notYet, type CheckOutcome } from '../../lab/check.js';
+import type { LabContext } from '../../lab/context.js';
+import { packageRoot } from '../../lab/workspace.js';
+import { CanaryError, findTarget, measure, type CanaryClients, type CanaryTarget, type Measured } from './lesson.js';
+import { NO_VERSION, type Split } from './split.js';
+
+export const CHAPTER = { id: 'canary', title: 'API Gateway canary release', section: '4.2' };
+
+export const DOCS = [
+  { title: 'Set up an API Gateway canary release deployment', url: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/canary-release.html' },
+  { title: 'Use stage variables for a REST API in API Gateway', url: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/stage-variables.html' },
+  { title: 'UpdateStage patch operations', url: 'https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html#UpdateStage-Patch' },
+];
+
+export const clientsOf = (ctx: LabContext): CanaryClients => ({ apiGateway: ctx.clients.apiGateway, lambda: ctx.clients.lambda });
+
+export function target(ctx: LabContext, signal: AbortSignal = ctx.signal): Promise<CanaryTarget> {
+  return findTarget(ctx.clients.apiGateway, ctx.deployment(), signal);
+}
+
+/** A check that needs the deployed app says "not yet" without it, rather than "could not check". */
+export async function whenDeployed(run: () => Promise<CheckOutcome>): Promise<CheckOutcome> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof LabError) return notYet('the app deployed from this workspace', err.message);
+    if (err instanceof CanaryError) return notYet('the bundled app as deployed', err.message, err.fix);
+    throw err;
+  }
+}
+
+/** A figure another canary step kept (they run in order; `step canary-…` alone recomputes it). */
+export function figureOf(ctx: LabContext, stepId: string, key: string): unknown {
+  return (ctx.allFigures()[stepId] as Record<string, unknown> | undefined)?.[key];
+}
+
+/** The version the `live` alias points at. */
+export async function liveVersion(ctx: LabContext, t: CanaryTarget, signal: AbortSignal = ctx.signal): Promise<string> {
+  const a = await ctx.clients.lambda.send(new GetAliasCommand({ FunctionName: t.functionName, Name: 'live' }), { abortSignal: signal });
+  return a.FunctionVersion ?? '';
+}
+
+export function codeDir(): string {
+  return join(packageRoot(), 'templates', 'canary', 'src');
+}
+
+/** How the stage variable lives in a SAM template, as a diff of the relevant part of template.yaml. */
+export function templateDiff(): string {
+  const dir = join(packageRoot(), 'templates', 'canary');
+  const before = readFileSync(join(dir, 'template-before.yaml'), 'utf8');
+  const after = readFileSync(join(dir, 'template-after.yaml'), 'utf8');
+  return createTwoFilesPatch('sam-app/template.yaml', 'sam-app/template.yaml', before, after, 'Resources (excerpt)', 'Resources (excerpt)');
+}
+
+const BAR = 30;
+
+/** Lines of the split view: one bar per version, its count and share. */
+export function splitLines(split: Split, canaryVersion: string, total: number): string[] {
+  const answered = Object.entries(split.byVersion).reduce((a, [v, n]) => (v === NO_VERSION ? a : a + n), 0);
+  const rows = Object.entries(split.byVersion).sort(([a], [b]) => (a < b ? -1 : 1));
+  const lines = rows.map(([v, n]) => {
+    const pct = answered ? (100 * n) / answered : 0;
+    const bar = '█'.repeat(Math.round((pct / 100) * BAR)).padEnd(BAR, '·');
+    if (v === NO_VERSION) return `no version named (${Object.keys(split.byStatus).filter((s) => !s.startsWith('2') && !s.startsWith('4')).join(', ') || 'error'}): ${n}`;
+    return `version ${v.padEnd(3)} ${v === canaryVersion ? 'canary' : 'stage '}  ${bar} ${String(n).padStart(5)}  ${pct.toFixed(1).padStart(5)} %`;
+  });
+  lines.push(`${split.sent} of ${total} requests sent${split.errors ? `, ${split.errors} without an answer` : ''}`);
+  return lines;
+}
+
+/** Sends `requests` probe requests through the stage with the split shown live; keeps the figures under `prefix`. */
+export async function measureLive(ctx: LabContext, t: CanaryTarget, canaryVersion: string, requests: number, title: string, concurrency?: number): Promise<Measured> {
+  const view = ctx.io.live(title, 250);
+  const m = await measure(t, canaryVersion, requests, { concurrency, signal: ctx.signal, onProgress: (s) => view.update(splitLines(s, canaryVersion, requests)) });
+  view.done(splitLines(m.split, canaryVersion, requests));
+  return m;
+}

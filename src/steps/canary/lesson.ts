@@ -1,0 +1,136 @@
+/**
+ * The canary lesson as functions over the SDK clients, the same on both targets: find the API and
+ * function the lab deployed, make the function's version a stage variable, publish the new version,
+ * put 10 % of the stage's requests on it as a canary, measure the split by the version that
+ * answered, then roll back or promote and check the outcome against GetStage and real requests.
+ * The step module (canary.ts) drives these through the lab's runner and I/O host.
+ */
+import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { DeployRecord } from '../../targets/deploy-record.js';
+import { createCanary, promoteCanary, readStage, rollBackCanary, type StageView } from './release.js';
+import { measureSplit, NO_VERSION, shareOf, type Split } from './split.js';
+import { allowApiGateway, findRoute, integrationUri, sourceArn, STAGE_VARIABLE, useStageVariable, type Route } from './stage-variable.js';
+import { publishCodeAsVersion } from './version.js';
+
+export const CANARY_PERCENT = 10;
+/** the share measured over this many requests must be within TOLERANCE points of the setting */
+export const SPLIT_REQUESTS = 5000;
+export const TOLERANCE_POINTS = 2;
+/** a body the app refuses at once (400), still naming the version that answered */
+export const PROBE_BODY = '{}';
+
+export interface CanaryClients {
+  apiGateway: APIGatewayClient;
+  lambda: LambdaClient;
+}
+
+/** What the lesson works on, found from the deploy record. */
+export interface CanaryTarget {
+  route: Route;
+  functionName: string;
+  /** unqualified */
+  functionArn: string;
+  region: string;
+  accountId: string;
+  /** the invoke URL of POST /getinfo on the stage */
+  url: string;
+}
+
+export class CanaryError extends Error {
+  override readonly name = 'CanaryError';
+  constructor(
+    message: string,
+    readonly fix: string,
+  ) {
+    super(message);
+  }
+}
+
+const unqualified = (arn: string) => arn.split(':').slice(0, 7).join(':');
+
+export async function findTarget(apigw: APIGatewayClient, record: DeployRecord, signal?: AbortSignal): Promise<CanaryTarget> {
+  const fn = record.functions.find((f) => f.logicalId === 'GetInfoFunction') ?? record.functions[0];
+  const api = record.apis[0];
+  const url = record.outputs.ApiUrl;
+  if (!fn || !api || !url) {
+    throw new CanaryError('the deployed stack has no function, API or ApiUrl output', 'deploy the bundled app first: serverless-ops-lab deploy');
+  }
+  const route = await findRoute(apigw, { restApiId: api.restApiId, stageName: api.stage }, '/getinfo', 'POST', signal);
+  if (!route) throw new CanaryError(`the API ${api.restApiId} has no /getinfo resource`, 'deploy the bundled app again: serverless-ops-lab deploy');
+  const functionArn = unqualified(fn.arn);
+  return { route, functionName: fn.name, functionArn, region: functionArn.split(':')[3], accountId: functionArn.split(':')[4], url };
+}
+
+/** True when the route's integration already calls the function through the stage variable. */
+export async function usesStageVariable(apigw: APIGatewayClient, t: CanaryTarget, signal?: AbortSignal): Promise<boolean> {
+  const uri = await integrationUri(apigw, t.route, signal);
+  return uri?.includes(`\${stageVariables.${STAGE_VARIABLE}}`) ?? false;
+}
+
+export async function reachThroughStageVariable(c: CanaryClients, t: CanaryTarget, signal?: AbortSignal): Promise<void> {
+  await useStageVariable(c.apiGateway, t.route, t.region, t.functionArn, 'live', signal);
+}
+
+/**
+ * Publishes `codeDir` as a new version and lets API Gateway call it (a Lambda permission for that
+ * version; the local cloud stores it as AWS does, without enforcing it).
+ */
+export async function publishNewVersion(c: CanaryClients, t: CanaryTarget, codeDir: string, signal?: AbortSignal): Promise<string> {
+  const version = await publishCodeAsVersion(c.lambda, t.functionName, codeDir, 'app version 3, released as an API Gateway canary', signal);
+  await allowApiGateway(c.lambda, t.functionName, version, sourceArn(t.region, t.accountId, t.route), signal);
+  return version;
+}
+
+export function startCanary(c: CanaryClients, t: CanaryTarget, version: string, percent = CANARY_PERCENT, signal?: AbortSignal): Promise<string> {
+  return createCanary(c.apiGateway, t.route, { percentTraffic: percent, stageVariableOverrides: { [STAGE_VARIABLE]: version }, description: `canary: version ${version}` }, signal);
+}
+
+export interface Measured {
+  split: Split;
+  /** percent of the answers that named `version` */
+  share: number;
+  /** answers that named a version, of all requests sent */
+  named: number;
+}
+
+/**
+ * At most this many requests at once: each one in flight may need its own execution environment,
+ * and on a small, busy machine a crowd of them starting together (each loading the SDK) can
+ * outlast the function's timeout. Warm, ten connections send 5,000 requests in seconds.
+ */
+export const MEASURE_CONCURRENCY = 10;
+/** the share of requests that must name a version for a measurement to count */
+export const MIN_NAMED = 0.95;
+
+export async function measure(t: CanaryTarget, version: string, requests: number, opts: { concurrency?: number; signal?: AbortSignal; onProgress?: (s: Split) => void } = {}): Promise<Measured> {
+  const split = await measureSplit({
+    url: t.url,
+    requests,
+    concurrency: opts.concurrency ?? MEASURE_CONCURRENCY,
+    rampEvery: 20,
+    body: PROBE_BODY,
+    signal: opts.signal,
+    onProgress: opts.onProgress,
+  });
+  const named = Object.entries(split.byVersion).reduce((a, [v, n]) => (v === NO_VERSION ? a : a + n), 0);
+  return { split, share: shareOf(split, [version]), named };
+}
+
+export async function rollBack(c: CanaryClients, t: CanaryTarget, signal?: AbortSignal): Promise<StageView> {
+  return rollBackCanary(c.apiGateway, t.route, signal);
+}
+
+export async function promote(c: CanaryClients, t: CanaryTarget, signal?: AbortSignal): Promise<StageView> {
+  return promoteCanary(c.apiGateway, t.route, signal);
+}
+
+export function stage(c: CanaryClients, t: CanaryTarget, signal?: AbortSignal): Promise<StageView> {
+  return readStage(c.apiGateway, t.route, signal);
+}
+
+/** "stage deploymentId and variables equal": what a rollback must leave as it found it */
+export function sameStage(a: StageView, b: StageView): boolean {
+  const vars = (v: Record<string, string>) => JSON.stringify(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : 1)));
+  return a.deploymentId === b.deploymentId && vars(a.variables) === vars(b.variables);
+}

@@ -1,0 +1,116 @@
+/**
+ * Making a new Lambda version reachable through a stage variable: the API's Lambda proxy
+ * integration calls `NAME:${stageVariables.lambdaAlias}` instead of a fixed alias, the stage says
+ * `lambdaAlias=live` (so nothing changes for its requests), and a canary can override the variable
+ * for its share ("Use stage variables for a REST API in API Gateway", developer guide; the URI form
+ * is `arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations`).
+ *
+ * An integration change reaches requests only with a new deployment of the stage. On AWS, API
+ * Gateway may invoke each alias or version only with a Lambda permission for that qualifier:
+ * SAM grants it for the alias its events use (`live`); a version a canary names needs its own
+ * (`aws lambda add-permission --qualifier N`).
+ */
+import {
+  CreateDeploymentCommand,
+  GetIntegrationCommand,
+  GetResourcesCommand,
+  PutIntegrationCommand,
+  UpdateStageCommand,
+  type APIGatewayClient,
+} from '@aws-sdk/client-api-gateway';
+import { AddPermissionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { StageRef } from './release.js';
+
+export const STAGE_VARIABLE = 'lambdaAlias';
+
+export interface Route extends StageRef {
+  resourceId: string;
+  path: string;
+  httpMethod: string;
+}
+
+/** The integration URI of a function (ARN without qualifier) through the stage variable. */
+export function stageVariableUri(region: string, functionArn: string): string {
+  return `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${functionArn}:\${stageVariables.${STAGE_VARIABLE}}/invocations`;
+}
+
+/** The resource id of `path` on the API, or undefined. */
+export async function findRoute(apigw: APIGatewayClient, at: StageRef, path: string, httpMethod: string, signal?: AbortSignal): Promise<Route | undefined> {
+  let position: string | undefined;
+  do {
+    const page = await apigw.send(new GetResourcesCommand({ restApiId: at.restApiId, position, limit: 500 }), { abortSignal: signal });
+    const r = page.items?.find((x) => x.path === path);
+    if (r?.id) return { ...at, resourceId: r.id, path, httpMethod };
+    position = page.position;
+  } while (position);
+  return undefined;
+}
+
+/** The integration URI the route's method calls today (the draft, not necessarily deployed). */
+export async function integrationUri(apigw: APIGatewayClient, route: Route, signal?: AbortSignal): Promise<string | undefined> {
+  const i = await apigw.send(new GetIntegrationCommand({ restApiId: route.restApiId, resourceId: route.resourceId, httpMethod: route.httpMethod }), { abortSignal: signal });
+  return i.uri;
+}
+
+/**
+ * The stage variable first (so no request ever meets an unset variable), then the integration,
+ * then a deployment of the stage that serves it.
+ */
+export async function useStageVariable(apigw: APIGatewayClient, route: Route, region: string, functionArn: string, value: string, signal?: AbortSignal): Promise<string> {
+  await apigw.send(
+    new UpdateStageCommand({ restApiId: route.restApiId, stageName: route.stageName, patchOperations: [{ op: 'replace', path: `/variables/${STAGE_VARIABLE}`, value }] }),
+    { abortSignal: signal },
+  );
+  await apigw.send(
+    new PutIntegrationCommand({
+      restApiId: route.restApiId,
+      resourceId: route.resourceId,
+      httpMethod: route.httpMethod,
+      type: 'AWS_PROXY',
+      // Lambda proxy integrations always call Lambda with POST
+      integrationHttpMethod: 'POST',
+      uri: stageVariableUri(region, functionArn),
+    }),
+    { abortSignal: signal },
+  );
+  const dep = await apigw.send(
+    new CreateDeploymentCommand({ restApiId: route.restApiId, stageName: route.stageName, description: `integration through \${stageVariables.${STAGE_VARIABLE}}` }),
+    { abortSignal: signal },
+  );
+  return dep.id!;
+}
+
+/** The SourceArn that lets this API's stages call the function on this route. */
+export function sourceArn(region: string, accountId: string, route: Route): string {
+  return `arn:aws:execute-api:${region}:${accountId}:${route.restApiId}/*/${route.httpMethod}${route.path}`;
+}
+
+/** Lets API Gateway invoke `functionName:qualifier` from this route; an existing grant is kept. */
+export async function allowApiGateway(lambda: LambdaClient, functionName: string, qualifier: string, arn: string, signal?: AbortSignal): Promise<void> {
+  try {
+    await lambda.send(
+      new AddPermissionCommand({
+        FunctionName: functionName,
+        Qualifier: qualifier,
+        StatementId: `lab-canary-apigateway-${qualifier}`,
+        Action: 'lambda:InvokeFunction',
+        Principal: 'apigateway.amazonaws.com',
+        SourceArn: arn,
+      }),
+      { abortSignal: signal },
+    );
+  } catch (err) {
+    // the same statement id already there: the grant exists
+    if ((err as { name?: string }).name !== 'ResourceConflictException') throw err;
+  }
+}
+
+export const commands = {
+  putIntegration: (route: Route, region: string, functionArn: string) =>
+    `apigateway put-integration --rest-api-id ${route.restApiId} --resource-id ${route.resourceId} --http-method ${route.httpMethod} --type AWS_PROXY --integration-http-method POST --uri '${stageVariableUri(region, functionArn)}'`,
+  setVariable: (route: StageRef, value: string) =>
+    `apigateway update-stage --rest-api-id ${route.restApiId} --stage-name ${route.stageName} --patch-operations op=replace,path=/variables/${STAGE_VARIABLE},value=${value}`,
+  deploy: (route: StageRef) => `apigateway create-deployment --rest-api-id ${route.restApiId} --stage-name ${route.stageName}`,
+  addPermission: (functionName: string, qualifier: string, arn: string) =>
+    `lambda add-permission --function-name ${functionName} --qualifier ${qualifier} --statement-id lab-canary-apigateway-${qualifier} --action lambda:InvokeFunction --principal apigateway.amazonaws.com --source-arn ${arn}`,
+};

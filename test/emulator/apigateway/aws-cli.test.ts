@@ -1,0 +1,94 @@
+/**
+ * The aws CLI (v1, botocore) driving a stage canary against the emulator, the commands the canary
+ * step prints: create-deployment --canary-settings, get-stage, update-stage --patch-operations
+ * (percentTraffic, a stage variable override, promotion by copy, removing canarySettings), and the
+ * method/integration responses every console or CloudFormation setup creates.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { lambdaUri, startApiGateway } from './fixture.js';
+
+const awsOnPath = (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, 'aws')));
+
+function aws(endpoint: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  return new Promise((resolve) => {
+    execFile('aws', ['--endpoint-url', endpoint, '--output', 'json', 'apigateway', ...args], { env, timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+test('aws apigateway: a canary created, tuned, promoted and turned off', { skip: awsOnPath ? false : 'aws is not on PATH' }, async () => {
+  const fx = await startApiGateway();
+  const run = async (...args: string[]) => {
+    const r = await aws(fx.emu.endpoint, args);
+    assert.equal(r.code, 0, `aws apigateway ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout.trim() ? JSON.parse(r.stdout) : {};
+  };
+  try {
+    const api = await run('create-rest-api', '--name', 'cli-canary');
+    const id = ['--rest-api-id', api.id];
+    const res = await run('create-resource', ...id, '--parent-id', api.rootResourceId, '--path-part', 'getinfo');
+    const at = [...id, '--resource-id', res.id, '--http-method', 'POST'];
+    await run('put-method', ...at, '--authorization-type', 'NONE');
+    await run('put-integration', ...at, '--type', 'AWS_PROXY', '--integration-http-method', 'POST', '--uri', lambdaUri('arn:aws:lambda:us-east-1:000000000000:function:app:${stageVariables.lambdaAlias}'));
+    const mr = await run('put-method-response', ...at, '--status-code', '200');
+    assert.equal(mr.statusCode, '200');
+    const ir = await run('put-integration-response', ...at, '--status-code', '200', '--selection-pattern', '');
+    assert.equal(ir.statusCode, '200');
+    const conflict = await aws(fx.emu.endpoint, ['put-method-response', ...at, '--status-code', '200']);
+    assert.notEqual(conflict.code, 0);
+    assert.match(conflict.stderr, /\(ConflictException\) when calling the PutMethodResponse operation: Response already exists for this resource/);
+
+    const d1 = await run('create-deployment', ...id, '--stage-name', 'Prod', '--variables', 'lambdaAlias=live');
+    const d2 = await run('create-deployment', ...id, '--stage-name', 'Prod', '--canary-settings', 'percentTraffic=10,stageVariableOverrides={lambdaAlias=canary},useStageCache=false');
+    let stage = await run('get-stage', ...id, '--stage-name', 'Prod');
+    assert.equal(stage.deploymentId, d1.id);
+    assert.deepEqual(stage.variables, { lambdaAlias: 'live' });
+    assert.deepEqual(stage.canarySettings, { percentTraffic: 10, deploymentId: d2.id, stageVariableOverrides: { lambdaAlias: 'canary' }, useStageCache: false });
+
+    stage = await run(
+      'update-stage', ...id, '--stage-name', 'Prod', '--patch-operations',
+      'op=replace,path=/canarySettings/percentTraffic,value=25.5',
+      'op=replace,path=/canarySettings/stageVariableOverrides/lambdaAlias,value=canary2',
+    );
+    assert.equal(stage.canarySettings.percentTraffic, 25.5);
+    assert.deepEqual(stage.canarySettings.stageVariableOverrides, { lambdaAlias: 'canary2' });
+
+    const refused = await aws(fx.emu.endpoint, ['update-stage', ...id, '--stage-name', 'Prod', '--patch-operations', `op=add,path=/canarySettings/deploymentId,value=${d1.id}`]);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /\(BadRequestException\) when calling the UpdateStage operation: Invalid add operation with path: \/canarySettings\/deploymentId/);
+    const noStage = await aws(fx.emu.endpoint, ['create-deployment', ...id, '--stage-name', 'Beta', '--canary-settings', 'percentTraffic=10']);
+    assert.match(noStage.stderr, /Stage Beta must already be created before making a canary release deployment/);
+
+    stage = await run(
+      'update-stage', ...id, '--stage-name', 'Prod', '--patch-operations',
+      'op=replace,path=/canarySettings/percentTraffic,value=0.0',
+      'op=copy,from=/canarySettings/deploymentId,path=/deploymentId',
+      'op=copy,from=/canarySettings/stageVariableOverrides,path=/variables',
+    );
+    assert.equal(stage.deploymentId, d2.id);
+    assert.deepEqual(stage.variables, { lambdaAlias: 'canary2' });
+
+    stage = await run('update-stage', ...id, '--stage-name', 'Prod', '--patch-operations', 'op=remove,path=/canarySettings');
+    assert.equal(stage.canarySettings, undefined);
+    stage = await run('get-stage', ...id, '--stage-name', 'Prod');
+    assert.equal('canarySettings' in stage, false);
+    assert.equal(stage.deploymentId, d2.id);
+  } finally {
+    await fx.close();
+  }
+});

@@ -1,0 +1,103 @@
+/**
+ * The cloud the canary steps start from, as the lab's deploy leaves it: a function whose answer
+ * names the version that served it (a refused request at once, as the bundled app does), its alias
+ * `live`, an API with POST /getinfo calling `live` on stage Prod, and the deploy record; plus a
+ * LabContext whose figures are kept per step.
+ */
+import { strToU8, zipSync } from 'fflate';
+import { CreateAliasCommand, CreateFunctionCommand, PublishVersionCommand } from '@aws-sdk/client-lambda';
+import { CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, PutIntegrationCommand, PutMethodCommand } from '@aws-sdk/client-api-gateway';
+import { frontDoorUrl } from '../../src/emulator/front-door-url.js';
+import type { FigureValue, LabContext } from '../../src/lab/context.js';
+import { TargetClients } from '../../src/targets/clients.js';
+import type { DeployRecord } from '../../src/targets/deploy-record.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { fakeContext } from '../helpers/lab-context.js';
+
+const V2 = `exports.handler = async (event, context) => ({
+  statusCode: 400,
+  headers: { 'Content-Type': 'application/json', 'X-App-Version': '2', 'X-Function-Version': context.functionVersion },
+  body: JSON.stringify({ message: 'bad request', ServedBy: { AppVersion: 2, FunctionVersion: context.functionVersion } }),
+});`;
+
+export interface CanaryCloud {
+  emu: TestEmulator;
+  clients: TargetClients;
+  record: DeployRecord;
+  figures: Record<string, Record<string, FigureValue>>;
+  /** a context in which `stepId` is the running step */
+  contextFor(stepId: string): LabContext;
+  close(): Promise<void>;
+}
+
+export async function startCanaryCloud(): Promise<CanaryCloud> {
+  const emu = await startTestEmulator();
+  const clients = new TargetClients({ kind: 'local', endpoint: emu.endpoint });
+  try {
+    const fn = await clients.lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: 'lab-GetInfoFunction',
+        Runtime: 'nodejs22.x',
+        Role: 'arn:aws:iam::000000000000:role/lambda-role',
+        Handler: 'app.handler',
+        Timeout: 10,
+        Code: { ZipFile: Buffer.from(zipSync({ 'app.js': strToU8(V2) })) },
+      }),
+    );
+    const v = await clients.lambda.send(new PublishVersionCommand({ FunctionName: 'lab-GetInfoFunction' }));
+    await clients.lambda.send(new CreateAliasCommand({ FunctionName: 'lab-GetInfoFunction', Name: 'live', FunctionVersion: v.Version }));
+    const apigw = clients.apiGateway;
+    const api = await apigw.send(new CreateRestApiCommand({ name: 'lab' }));
+    const res = await apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: 'getinfo' }));
+    await apigw.send(new PutMethodCommand({ restApiId: api.id, resourceId: res.id, httpMethod: 'POST', authorizationType: 'NONE' }));
+    await apigw.send(
+      new PutIntegrationCommand({
+        restApiId: api.id,
+        resourceId: res.id,
+        httpMethod: 'POST',
+        type: 'AWS_PROXY',
+        integrationHttpMethod: 'POST',
+        uri: `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${fn.FunctionArn}:live/invocations`,
+      }),
+    );
+    await apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'Prod' }));
+    const record: DeployRecord = {
+      schema: 1,
+      target: 'local',
+      endpoint: emu.endpoint,
+      region: 'us-east-1',
+      stackName: 'lab',
+      deployedAt: new Date().toISOString(),
+      outputs: { ApiUrl: frontDoorUrl(emu.endpoint, api.id!, 'Prod', '/getinfo') },
+      physicalIds: {},
+      functions: [{ logicalId: 'GetInfoFunction', name: 'lab-GetInfoFunction', arn: fn.FunctionArn!, codeSha256: '', version: v.Version, alias: 'live' }],
+      apis: [{ logicalId: 'ServerlessRestApi', restApiId: api.id!, stage: 'Prod', shapeHash: '' }],
+    };
+    const figures: Record<string, Record<string, FigureValue>> = {};
+    return {
+      emu,
+      clients,
+      record,
+      figures,
+      contextFor(stepId) {
+        const mine: Record<string, FigureValue> = (figures[stepId] ??= {});
+        return fakeContext({
+          clients,
+          endpoint: emu.endpoint,
+          deployment: () => record,
+          aws: (args: string) => `aws ${args} --endpoint-url ${emu.endpoint}`,
+          figure: (key: string, value: FigureValue) => void (mine[key] = value),
+          allFigures: () => figures,
+        });
+      },
+      async close() {
+        clients.destroy();
+        await emu.close();
+      },
+    };
+  } catch (err) {
+    clients.destroy();
+    await emu.close();
+    throw err;
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The canary chapter's steps on the solver path (--ci): for each, the live checks fail before the
+ * reference change and pass after it, against the embedded cloud through the SDK clients, with
+ * version 3 of the app (templates/canary/src) published as the canary's version.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { solveStep } from '../../src/lab/solver.js';
+import { canarySteps } from '../../src/steps/canary.js';
+import { startCanaryCloud, type CanaryCloud } from './canary-fixture.js';
+
+describe('the canary chapter on the solver path', () => {
+  let cloud: CanaryCloud;
+  before(async () => {
+    cloud = await startCanaryCloud();
+  });
+  after(() => cloud.close());
+
+  for (const step of canarySteps) {
+    it(`${step.id}: checks fail before the change and pass after it`, async () => {
+      const ctx = cloud.contextFor(step.id);
+      const result = await solveStep(step, ctx, { pollMs: 50 });
+      assert.equal(result.outcome, 'passed', `${result.instructorMessage ?? ''} ${JSON.stringify(result.after.filter((r) => r.status !== 'passed'))}`);
+      assert.ok(result.preCheckFailedAsExpected);
+      // every command the step prints names real ids once prepared
+      const shown = await step.solve.show(ctx);
+      assert.doesNotMatch(shown.command ?? '', /REST_API_ID|RESOURCE_ID|FUNCTION_ARN|VERSION\b/);
+    });
+  }
+
+  it('keeps the figures the report needs: the share over 5,000 requests, the rollback and the promotion', () => {
+    const f = cloud.figures;
+    const share = f['canary-create']!.canaryShare as number;
+    console.log(`canary share ${share} % of ${String(f['canary-create']!.requests)} requests; by version ${JSON.stringify(f['canary-create']!.byVersion)}, by status ${JSON.stringify(f['canary-create']!.byStatus)}`);
+    assert.equal(f['canary-create']!.requests, 5000);
+    assert.ok(Math.abs(share - 10) <= 2, `share ${share}`);
+    assert.equal(f['canary-rollback']!.canaryShare, 0);
+    assert.equal(f['canary-promote']!.canaryShare, 100);
+    assert.equal(f['canary-create']!.version, '2');
+    assert.equal(f['canary-create']!.liveVersion, '1');
+  });
+});
