@@ -38,7 +38,7 @@ export const shiftSucceeded: LiveCheck = {
   timeoutMs: 20_000,
   run: (ctx, signal) =>
     whenDeployed(async () => {
-      const list = await deployments(ctx, deploymentGroup(ctx), signal, 5);
+      const list = await deployments(ctx, deploymentGroup(ctx), signal, 50);
       if (!list.length) return notYet('a deployment in the group', 'none yet: deploy a new version');
       const ok = list.find((d) => d.status === 'Succeeded' && d.deploymentConfigName === LINEAR && d.creator !== 'codeDeployRollback');
       if (ok) {

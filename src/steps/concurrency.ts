@@ -61,10 +61,12 @@ const baselineChecks: LiveCheck[] = [
       if (!c) return notYet('a load test run', 'none yet');
       if (stoppedEarly(ctx, 'concurrency-baseline')) return notYet('a whole load test run', 'the last one was stopped early: press x to run it again');
       const ok = sum(c, (s) => s === 200);
-      const all = sum(c, () => true);
+      // requests that got no answer at all (timed out, refused) count against it too
+      const all = Math.max(sum(c, () => true), lastRun(ctx, 'concurrency-baseline').requests ?? 0);
       if (ok === all && all > 0) return passed(`${ok} of ${all} answered 200`);
       const hint = sum(c, (s) => s === 502) > 0 ? '502 is a function that failed or timed out, not a throttle: look at the function\'s Timeout, and at the cloud\'s log for the cause; then run the load test again (x).' : undefined;
-      return notYet(`all ${all} answers 200`, JSON.stringify(c), hint);
+      const lost = all - sum(c, () => true);
+      return notYet(`all ${all} answers 200`, `${JSON.stringify(c)}${lost ? ` and ${lost} without an answer` : ''}`, hint ?? (lost ? 'requests without an answer timed out (20 s): the machine or the function is too slow; run the load test again (x).' : undefined));
     },
   },
 ];

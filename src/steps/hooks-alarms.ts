@@ -11,7 +11,7 @@ import { notYet, passed, type CheckOutcome, type LiveCheck } from '../lab/check.
 import type { LabContext } from '../lab/context.js';
 import type { Step } from '../lab/step.js';
 import { APP_ALIAS, appFunction, functionName, whenDeployed } from './shared/app.js';
-import { alarmsInAlarm, describeAlarm, errorsAlarmName, forceAlarm, setAlarmCommand } from './shared/alarms.js';
+import { alarmsInAlarm, alarmTransitions, errorsAlarmName, forceAlarm, setAlarmCommand } from './shared/alarms.js';
 import { deploymentGroup, deployments, groupNames, lambdaTarget } from './shared/codedeploy.js';
 import { followDeployment } from './shared/deployment-view.js';
 import { editSolve } from './shared/solve.js';
@@ -38,7 +38,7 @@ const listCommand = (ctx: LabContext) => {
 };
 
 /** the release ended `status` with `code`; a helpful word when it is still running or ended otherwise */
-function releaseEnded(name: string, status: 'Failed' | 'Stopped', code: string, hintFor: (d: DeploymentInfo) => string | undefined): LiveCheck {
+function releaseEnded(name: string, status: 'Failed' | 'Stopped', code: string, hintFor: (d: DeploymentInfo) => string | undefined, newerThan?: string): LiveCheck {
   return {
     name,
     aws: listCommand,
@@ -47,6 +47,9 @@ function releaseEnded(name: string, status: 'Failed' | 'Stopped', code: string, 
       whenDeployed(async (): Promise<CheckOutcome> => {
         const { release } = await lastRelease(ctx, signal);
         if (!release) return notYet(`a deployment that ended ${status} (${code})`, 'no deployment yet');
+        // a release of this step, not the one an earlier step left behind
+        const earlier = newerThan ? ctx.allFigures()[newerThan]?.deploymentId : undefined;
+        if (earlier && release.deploymentId === earlier) return notYet(`a new release, ${status} with ${code}`, `the last release is still ${earlier} of ${newerThan}`, 'deploy your change: only a new version starts a deployment');
         const found = `${release.deploymentId} ${release.status}${release.errorInformation?.code ? ` (${release.errorInformation.code})` : ''}`;
         if (release.status === status && release.errorInformation?.code === code) {
           ctx.figure('deploymentId', release.deploymentId ?? null);
@@ -213,18 +216,21 @@ export const errorsRollbackStep: Step = {
   notes: ['This is the point of the whole chapter: a bad release that undoes itself, with a handful of users affected instead of all of them.'],
   staticChecks: [templateParses, timeoutAbove3],
   liveChecks: [
-    releaseEnded('the bad release was stopped: Stopped with ALARM_ACTIVE', 'Stopped', 'ALARM_ACTIVE', (d) => (d.status === 'Succeeded' ? 'it went through: did the new version get traffic while it shifted, and does it throw?' : undefined)),
+    releaseEnded('the bad release was stopped: Stopped with ALARM_ACTIVE', 'Stopped', 'ALARM_ACTIVE', (d) => (d.status === 'Succeeded' ? 'it went through: did the new version get traffic while it shifted, and does it throw?' : undefined), 'hooks-alarm'),
     {
-      name: 'the alarm was raised by the Errors metric, not by hand',
+      name: 'the alarm went to ALARM from the Errors metric during that release, not by hand',
       aws: (ctx) => ctx.aws(`cloudwatch describe-alarm-history --alarm-name ${errorsAlarmName(ctx) ?? 'ALARM_NAME'} --history-item-type StateUpdate`),
       run: (ctx, signal) =>
         whenDeployed(async () => {
           const name = errorsAlarmName(ctx);
           if (!name) return notYet('the Errors alarm deployed', 'no alarm in the deployment');
-          const a = await describeAlarm(ctx, name, signal);
-          const reason = a?.StateReason ?? '';
-          if (/^Threshold Crossed/.test(reason)) return passed(`${a?.StateValue}: ${reason.slice(0, 120)}`);
-          return notYet('a state reason "Threshold Crossed: …"', reason || 'none');
+          const { release } = await lastRelease(ctx, signal);
+          const earlier = ctx.allFigures()['hooks-alarm']?.deploymentId;
+          if (!release?.createTime || release.deploymentId === earlier) return notYet('a new release that the alarm stopped', 'no new release yet');
+          const toAlarm = await alarmTransitions(ctx, name, release.createTime, signal);
+          const byMetric = toAlarm.find((t) => /^Threshold Crossed/.test(t.reason));
+          if (byMetric) return passed(`${byMetric.at.toISOString()}: ${byMetric.reason.slice(0, 140)}`);
+          return notYet('a StateUpdate to ALARM with the reason "Threshold Crossed: …"', toAlarm.length ? toAlarm.map((t) => t.reason).join('; ') : 'no change to ALARM since the release began');
         }),
     },
     aliasBackOnGood,

@@ -6,12 +6,13 @@ import type { ReferenceEntry } from '../lab/reference.js';
 import type { Step } from '../lab/step.js';
 import { canarySteps } from './canary.js';
 import { concurrencySteps } from './concurrency.js';
+import { blueGreenStep } from './blue-green.js';
 import { deployStep } from './deploy.js';
+import { hooksSteps } from './hooks-alarms.js';
 import { wrapUpStep } from './wrap-up.js';
 
-// blue-green (4.1, src/steps/blue-green.ts) joins when the local cloud's CodeDeploy and the
-// deployer's DeploymentPreference land; hooks-alarms (4.1.3) after it, before canary (4.2).
-const chapters: Step[] = [deployStep, ...canarySteps, ...concurrencySteps];
+// the workshop's order: 4.1 blue/green, 4.1.3 hooks and alarms, 4.2 canary, 4.3 concurrency
+const chapters: Step[] = [deployStep, blueGreenStep, ...hooksSteps, ...canarySteps, ...concurrencySteps];
 
 export const LAB_STEPS: readonly Step[] = [...chapters, wrapUpStep(chapters)];
 

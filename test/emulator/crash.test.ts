@@ -1,6 +1,7 @@
 /**
  * kill -9 at every point where state is written. A script of lab-like changes (functions, versions,
- * aliases, reservations, code, a bucket, an API; one change AWS refuses) runs against an emulator
+ * aliases, reservations, code, a bucket, an alarm, a CodeDeploy application, an API; changes AWS
+ * refuses) runs against an emulator
  * process told to SIGKILL itself at its n-th state write (core/crash-point.ts), while invocations
  * are in flight (mid-load). After the kill the state dir is opened again and:
  *   - every JSON file in it parses;
@@ -46,6 +47,8 @@ import {
   PutMethodCommand,
 } from '@aws-sdk/client-api-gateway';
 import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import { CodeDeployClient, CreateApplicationCommand, ListApplicationsCommand } from '@aws-sdk/client-codedeploy';
 import { CRASH_ENV, type CrashPhase } from '../../src/emulator/core/crash-point.js';
 import { clientConfig, startTestEmulator } from '../helpers/emulator.js';
 import { createInput, handlers, zip } from './lambda/harness.js';
@@ -60,6 +63,8 @@ interface Clients {
   lambda: LambdaClient;
   apigw: APIGatewayClient;
   s3: S3Client;
+  cw: CloudWatchClient;
+  cd: CodeDeployClient;
 }
 
 function clients(endpoint: string): Clients {
@@ -67,13 +72,13 @@ function clients(endpoint: string): Clients {
     lambda: new LambdaClient(clientConfig(endpoint)),
     apigw: new APIGatewayClient(clientConfig(endpoint)),
     s3: new S3Client({ ...clientConfig(endpoint), forcePathStyle: true }),
+    cw: new CloudWatchClient(clientConfig(endpoint)),
+    cd: new CodeDeployClient(clientConfig(endpoint)),
   };
 }
 
 function destroy(c: Clients): void {
-  c.lambda.destroy();
-  c.apigw.destroy();
-  c.s3.destroy();
+  for (const client of Object.values(c)) client.destroy();
 }
 
 /** the API of the script, found by name (its id is not known across a kill) */
@@ -102,6 +107,24 @@ const SCRIPT: { name: string; run(c: Clients): Promise<unknown> }[] = [
   { name: 'CreateBucket', run: (c) => c.s3.send(new CreateBucketCommand({ Bucket: 'bucket' })) },
   { name: 'PutObject', run: (c) => c.s3.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'k', Body: 'one' })) },
   { name: 'PutObject over it', run: (c) => c.s3.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'k', Body: 'two' })) },
+  {
+    name: 'PutMetricAlarm',
+    run: (c) =>
+      c.cw.send(
+        new PutMetricAlarmCommand({
+          AlarmName: 'errors',
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Errors',
+          Dimensions: [{ Name: 'FunctionName', Value: 'fn' }],
+          Statistic: 'Sum',
+          Period: 60,
+          EvaluationPeriods: 1,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        }),
+      ),
+  },
+  { name: 'CreateApplication', run: (c) => c.cd.send(new CreateApplicationCommand({ applicationName: 'app', computePlatform: 'Lambda' })) },
   { name: 'CreateRestApi', run: async (c) => (await apiNamed(c)) ?? c.apigw.send(new CreateRestApiCommand({ name: 'api' })) },
   {
     name: 'PutMethod',
@@ -158,7 +181,10 @@ async function snapshot(c: Clients): Promise<unknown> {
       stages: stages.map((s) => s.stageName),
     };
   }
-  return { functions, buckets, apis };
+  // alarms by definition (their state moves with the clock); applications by name
+  const alarms = ((await c.cw.send(new DescribeAlarmsCommand({}))).MetricAlarms ?? []).map((a) => `${a.AlarmName} ${a.MetricName} ${a.ComparisonOperator} ${a.Threshold}`);
+  const applications = (await c.cd.send(new ListApplicationsCommand({}))).applications ?? [];
+  return { functions, buckets, apis, alarms, applications };
 }
 
 /** every state document in the dir parses (blobs are checked by reading them through the APIs) */
@@ -172,8 +198,8 @@ function assertDocumentsParse(dir: string): void {
 /** run SCRIPT from `from`, with invocations in flight beside each step; index of the first step not answered */
 async function runScript(c: Clients, from: number, onStep?: (i: number) => Promise<void>): Promise<{ reached: number; died: boolean }> {
   for (let i = from; i < SCRIPT.length; i++) {
-    // mid-load: invocations in flight while the step writes (their answers do not matter here)
-    const load = i >= 1 ? Array.from({ length: 2 }, () => c.lambda.send(new InvokeCommand({ FunctionName: 'fn' })).catch(() => undefined)) : [];
+    // mid-load: invocations in flight while every third step writes (their answers do not matter here)
+    const load = i % 3 === 1 ? Array.from({ length: 2 }, () => c.lambda.send(new InvokeCommand({ FunctionName: 'fn' })).catch(() => undefined)) : [];
     try {
       await SCRIPT[i].run(c);
     } catch (err) {
@@ -189,19 +215,23 @@ async function runScript(c: Clients, from: number, onStep?: (i: number) => Promi
   return { reached: SCRIPT.length, died: false };
 }
 
-async function spawnEmulator(stateDir: string, crashAt: string): Promise<{ child: ChildProcess; endpoint: string }> {
+/** the child listening, or undefined when it was killed at a state write made while starting (the clock's) */
+async function spawnEmulator(stateDir: string, crashAt: string): Promise<{ child: ChildProcess; endpoint: string | undefined }> {
   const options = { stateDir, port: 0, host: '127.0.0.1', speed: 1, throttleStatus: 500, accountConcurrency: 1000, mode: 'background' };
   const child = spawn(process.execPath, [MAIN, JSON.stringify(options)], { env: { ...process.env, [CRASH_ENV]: crashAt }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stderr!.on('data', (d) => (out += d));
-  const endpoint = await new Promise<string>((resolveEndpoint, reject) => {
+  const endpoint = await new Promise<string | undefined>((resolveEndpoint, reject) => {
     let buf = '';
     child.stdout!.on('data', (d) => {
       buf += d;
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(buf);
       if (m) resolveEndpoint(m[1]);
     });
-    child.on('exit', (code, signal) => reject(new Error(`emulator exited (${code ?? signal}) before listening: ${buf}${out}`)));
+    child.on('exit', (code, signal) => {
+      if (signal === 'SIGKILL') resolveEndpoint(undefined);
+      else reject(new Error(`emulator exited (${code ?? signal}) before listening: ${buf}${out}`));
+    });
   });
   return { child, endpoint };
 }
@@ -240,13 +270,15 @@ test('kill -9 at every state write, mid-load: after a restart every file parses 
       try {
         const spawned = await spawnEmulator(stateDir, `${n}:${phase}`);
         child = spawned.child;
-        const exited = once(child, 'exit');
-        const c = clients(spawned.endpoint);
-        let run: { reached: number; died: boolean };
-        try {
-          run = await runScript(c, 0);
-        } finally {
-          destroy(c);
+        const exited = spawned.endpoint === undefined ? Promise.resolve([null, 'SIGKILL']) : once(child, 'exit');
+        let run: { reached: number; died: boolean } = { reached: 0, died: true };
+        if (spawned.endpoint !== undefined) {
+          const c = clients(spawned.endpoint);
+          try {
+            run = await runScript(c, 0);
+          } finally {
+            destroy(c);
+          }
         }
         if (!run.died) {
           child.kill('SIGTERM');
@@ -277,8 +309,8 @@ test('kill -9 at every state write, mid-load: after a restart every file parses 
             assert.deepEqual(seen, golden[i], `write ${n} (${phase}), killed during "${SCRIPT[i].name}": neither before nor after it`);
           }
           // and it goes on from there: the rest of the script runs on the restarted cloud (every
-          // eighth point: each costs a whole script)
-          if (n % 8 === 0) {
+          // twelfth point: each costs a whole script)
+          if (n % 12 === 0) {
             const rest = await runScript(c2, before ? i : i + 1);
             assert.equal(rest.died, false);
             assert.deepEqual(await snapshot(c2), golden[SCRIPT.length]);

@@ -49,6 +49,18 @@ test('start --ci --target local passes every step; the report holds the checks b
   const fig = Object.fromEntries(report.steps.map((s) => [s.id, s.figures]));
   assert.ok((fig.deploy!.labels as string[]).includes('Person'));
   assert.match(String(fig.deploy!.apiUrl), /^http:\/\/127\.0\.0\.1:\d+\/execute-api\/[a-z0-9]+\/Prod\/getinfo$/);
+  // blue/green: every 10 % step seen, then the flip; the answers came from both versions
+  assert.deepEqual(fig['blue-green']!.weightsSeen, [10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+  assert.equal(fig['blue-green']!.status, 'Succeeded');
+  assert.match(String(fig['blue-green']!.deploymentId), /^d-[0-9A-Z]{9}$/);
+  // hooks and alarms: refused before any traffic moved; stopped by the forced alarm mid-shift; stopped by real errors
+  assert.equal(fig['hooks-failing']!.errorCode, 'HOOK_EXECUTION_FAILURE');
+  assert.deepEqual(fig['hooks-failing']!.weightsSeen, [0]);
+  assert.equal(fig['hooks-alarm']!.errorCode, 'ALARM_ACTIVE');
+  assert.match(String(fig['hooks-alarm']!.rollbackDeploymentId), /^d-/);
+  assert.ok((fig['hooks-alarm']!.weightsSeen as number[]).some((w) => w > 0 && w < 100), 'the alarm was forced mid-shift');
+  assert.equal(fig['hooks-errors']!.errorCode, 'ALARM_ACTIVE');
+  assert.equal((fig['hooks-errors']!.weightsSeen as number[]).at(-1), 0, 'rolled back to the old version');
   const baseline = fig['concurrency-baseline']!.statusCounts as Record<string, number>;
   assert.deepEqual(Object.keys(baseline), ['200']);
   assert.equal(fig['concurrency-reserve']!.reserved, 25);

@@ -1,5 +1,5 @@
 /** CloudWatch alarms as the steps read and force them. */
-import { DescribeAlarmsCommand, SetAlarmStateCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmHistoryCommand, DescribeAlarmsCommand, SetAlarmStateCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { LabContext } from '../../lab/context.js';
 import { deployment } from './app.js';
 
@@ -30,4 +30,26 @@ export function setAlarmCommand(ctx: LabContext, name = errorsAlarmName(ctx) ?? 
 
 export async function forceAlarm(ctx: LabContext, name: string): Promise<void> {
   await ctx.clients.cloudWatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: 'ALARM', StateReason: 'testing the rollback' }), { abortSignal: ctx.signal });
+}
+
+/**
+ * The alarm's changes to ALARM since `since` (cloud time), newest first, with their reasons: the
+ * StateUpdate items of DescribeAlarmHistory, whose HistoryData holds the new state and its reason.
+ */
+export async function alarmTransitions(ctx: LabContext, name: string, since: Date, signal?: AbortSignal): Promise<{ at: Date; reason: string }[]> {
+  const r = await ctx.clients.cloudWatch.send(
+    new DescribeAlarmHistoryCommand({ AlarmName: name, HistoryItemType: 'StateUpdate', StartDate: new Date(since.getTime() - 1000), EndDate: new Date(Date.now() + 10 * 365 * 86_400_000), ScanBy: 'TimestampDescending' }),
+    { abortSignal: signal },
+  );
+  const out: { at: Date; reason: string }[] = [];
+  for (const item of r.AlarmHistoryItems ?? []) {
+    let data: { newState?: { stateValue?: string; stateReason?: string } } = {};
+    try {
+      data = JSON.parse(item.HistoryData ?? '{}');
+    } catch {
+      continue;
+    }
+    if (data.newState?.stateValue === 'ALARM') out.push({ at: item.Timestamp ?? new Date(0), reason: data.newState.stateReason ?? '' });
+  }
+  return out;
 }
