@@ -13,7 +13,9 @@ WS=$(mktemp -d "${TMPDIR:-/tmp}/sol-smoke-XXXXXX")
 OUT="$WS.out"
 say() { echo "smoke node $VERSION: $*"; }
 cleanup() {
-  "$NODE" "$CLI" emulator stop --workspace "$WS/lab" >/dev/null 2>&1 || true
+  for ws in "$WS/lab" "$WS/lab-ci"; do
+    [ -d "$ws" ] && "$NODE" "$CLI" emulator stop --workspace "$ws" >/dev/null 2>&1 || true
+  done
   rm -rf "$WS" "$OUT"
 }
 trap cleanup EXIT
@@ -43,7 +45,6 @@ say "loadtest through the front door ok (60 x 200)"
 HELP=$("$NODE" "$CLI" --help)
 if grep -qE '^  start ' <<<"$HELP"; then
   "$NODE" "$CLI" start --ci --workspace "$WS/lab-ci" --speed 100 >"$OUT" 2>&1 || { tail -40 "$OUT"; say "start --ci failed"; exit 1; }
-  "$NODE" "$CLI" emulator stop --workspace "$WS/lab-ci" >/dev/null 2>&1 || true
   say "start --ci ok"
 else
   say "start --ci skipped: this CLI has no start command yet"
