@@ -2,7 +2,7 @@
  * Lambda's metrics must not slow the hot path (issue 7): Invoke of a no-op handler at 50 concurrent
  * clients with every invocation publishing its AWS/Lambda points into CloudWatch, beside the same
  * Lambda publishing nowhere (a sink that drops them). Each server is Lambda alone on the real HTTP
- * pipeline, in a child process; the two are measured alternately, twice, and the medians compared.
+ * pipeline, in a child process; the two are measured alternately, three times, and the medians compared.
  * Goal: ratio ≥ 0.95x.
  */
 import { CONNECTIONS, NOOP_HANDLER, createFunction, distUrl, line, measure, startModuleChild, type Figures } from './harness.js';
@@ -77,11 +77,11 @@ export async function run(): Promise<void> {
     const urls = { without: `${without.url}/2015-03-31/functions/noop/invocations`, with: `${withMetrics.url}/2015-03-31/functions/noop/invocations` };
     await createFunction(without.url, 'noop', NOOP_HANDLER);
     await createFunction(withMetrics.url, 'noop', NOOP_HANDLER);
-    await measure({ url: urls.without, seconds: 1, body: '{}' }); // warm: environments, JIT
-    await measure({ url: urls.with, seconds: 1, body: '{}' });
-    console.log(`${CONNECTIONS} concurrent clients, ${SECONDS} s per run, alternated twice (servers in child processes)`);
+    await measure({ url: urls.without, seconds: 2, body: '{}' }); // warm: environments, JIT
+    await measure({ url: urls.with, seconds: 2, body: '{}' });
+    console.log(`${CONNECTIONS} concurrent clients, ${SECONDS} s per run, alternated three times (servers in child processes)`);
     const runs: { without: Figures[]; with: Figures[] } = { without: [], with: [] };
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < 3; i++) {
       runs.without.push(await measure({ url: urls.without, seconds: SECONDS, body: '{}' }));
       runs.with.push(await measure({ url: urls.with, seconds: SECONDS, body: '{}' }));
     }

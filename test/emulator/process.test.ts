@@ -249,6 +249,10 @@ test('the programmatic API: ensureEmulator starts then reuses; emulatorStatus; s
     assert.match(first.endpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.equal(first.record.speed, 60);
     assert.equal(first.record.throttleStatus, 502);
+    // the background cloud's clock runs at that speed
+    const clock = (await (await fetch(`${first.endpoint}/_lab/clock`)).json()) as { speed: number; epochMillis: number };
+    assert.equal(clock.speed, 60);
+    assert.ok(clock.epochMillis >= Date.now() - 1000);
     const [a, b] = await Promise.all([ensureEmulator({ stateDir }), ensureEmulator({ stateDir })]);
     assert.deepEqual([a.reused, b.reused, a.pid, b.endpoint], [true, true, first.pid, first.endpoint]);
     const status = await emulatorStatus(stateDir);

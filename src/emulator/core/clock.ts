@@ -7,6 +7,7 @@
  * back: a restart resumes from the later of the persisted cloud time and the real time. At speed 1
  * on a fresh state dir it is the wall clock. Function code runs in real time.
  */
+import { atomicWrite } from '../../files.js';
 import type { StateStore } from './store.js';
 
 export interface Clock {
@@ -124,7 +125,9 @@ export class PersistedClock extends ScaledClock {
     // on failure too: try again in a real second, not on every call
     this.lease = next;
     try {
-      this.store.write(CLOCK_KEY, { format: 1, cloudTimeAtLeast: next } satisfies ClockRecord);
+      // written beside the services' documents, not as one of them: the lease is the clock's own
+      // bookkeeping (one small atomic file), not a change a client made (the kill -9 test counts those)
+      atomicWrite(this.store.pathOf(`${CLOCK_KEY}.json`), JSON.stringify({ format: 1, cloudTimeAtLeast: next } satisfies ClockRecord));
       this.reported = false;
     } catch (err) {
       if (!this.reported) this.log(`emulator: cannot persist the cloud's clock in ${this.store.dir}: ${(err as Error).message}`);
