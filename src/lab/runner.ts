@@ -117,6 +117,7 @@ async function solveOne(step: Step, o: RunLabOptions, how: { catchUp: boolean })
   ctx.assisting = true;
   io.heading(`Step ${at + 1} of ${o.steps.length} · ${step.chapter.title}: ${step.title}`);
   io.explain(step.explain);
+  const resumed = progress.step(step.id).status === 'started';
   progress.update(step.id, (s) => {
     s.status = 'started';
     s.startedAt ??= new Date().toISOString();
@@ -124,7 +125,7 @@ async function solveOne(step: Step, o: RunLabOptions, how: { catchUp: boolean })
   const started = performance.now();
   let result;
   try {
-    result = await solveStep(step, ctx);
+    result = await solveStep(step, ctx, { resumed });
   } catch (err) {
     if (err instanceof InterruptedError || ctx.signal.aborted) {
       io.say(`interrupted in ${step.id}: progress is saved; run start again to go on`);
@@ -136,9 +137,9 @@ async function solveOne(step: Step, o: RunLabOptions, how: { catchUp: boolean })
     }
     throw err;
   }
-  io.say('checks before the change (they should not all pass):');
+  io.say(result.alreadyDone ? 'checks of the change begun before the interruption:' : 'checks before the change (they should not all pass):');
   for (const r of result.before) io.check(r);
-  if (result.after.length) {
+  if (result.after.length && !result.alreadyDone) {
     io.say('checks after the change:');
     for (const r of result.after) io.check(r);
     io.checkSummary(result.after);
@@ -146,10 +147,10 @@ async function solveOne(step: Step, o: RunLabOptions, how: { catchUp: boolean })
   if (result.outcome === 'passed') {
     progress.update(step.id, (s) => {
       s.status = 'done';
-      s.assisted = true;
+      s.assisted ||= !result.alreadyDone;
       s.doneAt = new Date().toISOString();
     });
-    io.say(`✓ ${step.id} done${how.catchUp ? ' (caught up for you)' : ''}`);
+    io.say(`✓ ${step.id} done${how.catchUp ? ' (caught up for you)' : result.alreadyDone ? ' (finished while the lab was stopped)' : ''}`);
   } else {
     progress.update(step.id, (s) => {
       s.attempts += 1;

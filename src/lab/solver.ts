@@ -23,11 +23,13 @@ export interface SolverResult {
   instructorMessage?: string;
   /** for the learner */
   learnerMessage: string;
+  /** a step started before (an interrupted run) whose checks all pass now: its change was made then */
+  alreadyDone?: boolean;
 }
 
 export const DEFAULT_SETTLE_MS = 30_000;
 
-export async function solveStep(step: Step, ctx: LabContext, opts: { pollMs?: number } = {}): Promise<SolverResult> {
+export async function solveStep(step: Step, ctx: LabContext, opts: { pollMs?: number; resumed?: boolean } = {}): Promise<SolverResult> {
   const pollMs = opts.pollMs ?? 250;
   if (step.prepare) await step.prepare(ctx);
   const before = await runLiveChecks(step.liveChecks, ctx);
@@ -43,6 +45,18 @@ export async function solveStep(step: Step, ctx: LabContext, opts: { pollMs?: nu
     };
   }
   const preCheckFailedAsExpected = before.some((r) => r.status !== 'passed');
+  if (!preCheckFailedAsExpected && !step.readOnly && opts.resumed) {
+    // The step was started in an earlier run that was interrupted (Ctrl-C while a deployment
+    // shifted, say) and the cloud finished what was begun: the checks prove the change is in place.
+    return {
+      outcome: 'passed',
+      before,
+      preCheckFailedAsExpected,
+      after: before,
+      alreadyDone: true,
+      learnerMessage: 'the change made before the interruption is in place: every check passes',
+    };
+  }
   if (!preCheckFailedAsExpected && !step.readOnly) {
     return {
       outcome: 'failed',

@@ -79,6 +79,16 @@ test('the solver path calls a check that passes before the change a lab defect',
   assert.match(r.instructorMessage!, /lab defect: every check of demo passes before its change/);
 });
 
+test('a step begun before an interruption whose checks pass now is done, with nothing applied again', async () => {
+  // Ctrl-C while CodeDeploy shifted: the deployment finished in the cloud while the lab was stopped
+  const ctx = fakeContext();
+  const r = await solveStep(step({ state: { done: true } }), ctx, { pollMs: 5, resumed: true });
+  assert.equal(r.outcome, 'passed');
+  assert.equal(r.alreadyDone, true);
+  assert.equal(ctx.deploys, 0);
+  assert.equal(r.instructorMessage, undefined);
+});
+
 test('the solver path: a reference change that does not pass is reported with expected and found, after bounded polling', async () => {
   const state = { done: false };
   const r = await solveStep(step({ state, solve: { show: async () => ({}), apply: async () => undefined } }), fakeContext(), { pollMs: 5 });
