@@ -93,7 +93,16 @@ export function harness(opts: { stateDir?: string; clock?: ManualClock; lambda?:
     },
     restart() {
       backend.close();
-      return harness({ stateDir, clock, lambda, alarms });
+      const next = harness({ stateDir, clock, lambda, alarms });
+      // the restarted harness is the one a test closes: it removes the state dir this one made
+      if (!opts.stateDir) {
+        const closeNext = next.close;
+        next.close = () => {
+          closeNext();
+          rmSync(stateDir, { recursive: true, force: true });
+        };
+      }
+      return next;
     },
     close() {
       backend.close();
