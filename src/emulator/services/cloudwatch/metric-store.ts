@@ -13,6 +13,7 @@
  * dropped (one-minute data is kept for 15 days: "Data points with a period of 60 seconds (1 minute)
  * are available for 15 days", cloudwatch_concepts.html).
  */
+import type { Aggregate } from './statistics.js';
 export const MINUTE_MS = 60_000;
 export const RETENTION_MS = 15 * 24 * 3600_000;
 const SAMPLE_LIMIT = 10_000;
@@ -24,17 +25,10 @@ export interface Dimension {
   Value: string;
 }
 
-/** One minute of one series. */
-export interface Bucket {
+/** One minute of one series: its aggregate (values: a uniform sample of `count` of them once there are more than the limit). */
+export interface Bucket extends Aggregate {
   /** epoch ms, a multiple of a minute */
   start: number;
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  /** values seen (a uniform sample of `count` of them once there are more than the limit) */
-  values: number[];
-  unit?: string;
 }
 
 export interface Series {
