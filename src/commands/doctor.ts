@@ -13,6 +13,7 @@ import { createIoHost } from '../io/index.js';
 import type { InterruptPolicy } from '../interrupt.js';
 import { workspacePaths } from '../lab/workspace.js';
 import { labVersion } from '../emulator/version.js';
+import { awsCliConfig, LOCAL_AWS_ENV } from '../targets/aws-cli-config.js';
 import { findOnPath } from '../targets/aws-preflight.js';
 import { clientConfig } from '../targets/clients.js';
 
@@ -49,6 +50,13 @@ export async function doctorCommand(opts: Record<string, unknown>, interrupt: In
 
   const awsCli = findOnPath('aws');
   found.push({ name: 'aws CLI (to run the printed commands yourself)', ok: !!awsCli, needed: false, found: awsCli ?? 'not on PATH', fix: 'optional: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html (the lab can run each command for you)' });
+
+  if (target === 'local' && awsCli) {
+    const cli = awsCliConfig();
+    const ok = cli.credentials && cli.region;
+    const has = [cli.credentials ? 'credentials' : 'no credentials', cli.region ? 'a region' : 'no region'].join(', ');
+    found.push({ name: 'aws CLI configuration (region and any credentials)', ok, needed: false, found: has, fix: `in the terminal where you run the lab's aws commands: ${LOCAL_AWS_ENV}` });
+  }
 
   if (target === 'local') {
     const { emulatorStatus } = await import('../emulator/daemon.js');

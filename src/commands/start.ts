@@ -48,15 +48,21 @@ export async function startCommand(opts: Record<string, unknown>, interrupt: Int
     }
   }
   if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  // the cloud stays up for the learner's own commands; say how to stop it (wrap-up says it at the end)
+  const cloudStaysUp = () => {
+    if (session.cloudEndpoint && !session.flags.ci) io.say(`the local cloud keeps running at ${session.cloudEndpoint} for your own commands; \`serverless-ops-lab emulator stop --workspace ${session.ws.root}\` stops it`);
+  };
   const secs = (report.durationMs / 1000).toFixed(1);
   switch (report.outcome) {
     case 'passed':
       io.say(`${report.steps.length ? `${report.steps.length} step(s) passed` : 'nothing to do'} in ${secs} s`);
       return;
     case 'stopped':
+      cloudStaysUp();
       io.say(`progress saved; \`serverless-ops-lab start --workspace ${session.ws.root}\` goes on from here`);
       return;
     case 'interrupted':
+      cloudStaysUp();
       throw new InterruptedError(`interrupted after ${secs} s: progress is saved; \`serverless-ops-lab start --workspace ${session.ws.root}\` goes on from here`);
     case 'could-not-check':
       throw new LabError('the lab could not check the cloud (the environment, not the steps)', ExitCode.environment, `serverless-ops-lab doctor --workspace ${session.ws.root}${flags.target === 'aws' ? ' --target aws' : ''}`);

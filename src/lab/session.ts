@@ -7,6 +7,7 @@ import { LabError, UsageError } from '../errors.js';
 import { createIoHost } from '../io/index.js';
 import type { IoHost } from '../io/host.js';
 import type { InterruptPolicy } from '../interrupt.js';
+import { awsCliConfig, LOCAL_AWS_ENV } from '../targets/aws-cli-config.js';
 import type { TargetSpec } from '../targets/clients.js';
 import { LiveLabContext } from './live-context.js';
 import { ProgressStore } from './progress.js';
@@ -67,6 +68,8 @@ export interface Session {
   progress: ProgressStore;
   reference: ReferenceBook;
   flags: LabFlags;
+  /** local: the workspace's cloud, which keeps running after the lab ends */
+  cloudEndpoint?: string;
   close(): void;
 }
 
@@ -93,13 +96,28 @@ export async function openSession(flags: LabFlags, interrupt: InterruptPolicy, r
     const started = await localCloud(ws, flags, ci, io);
     spec = { kind: 'local', endpoint: started.endpoint };
     speed = started.speed;
+    if (!ci) sayHowToRunAwsCommands(io);
   } else {
     const { awsPreflight } = await import('../targets/aws-preflight.js');
     const aws = await awsPreflight({ profile: flags.profile, region: flags.region });
     spec = { kind: 'aws', profile: aws.profile, region: aws.region };
   }
   const ctx = new LiveLabContext({ io, ws, target: spec, progress, reference: book, ci, speed, signal: interrupt.signal });
-  return { io, ws, ctx, progress, reference: book, flags: { ...flags, ci }, close: () => ctx.destroy() };
+  const cloudEndpoint = spec.kind === 'local' ? spec.endpoint : undefined;
+  return { io, ws, ctx, progress, reference: book, flags: { ...flags, ci }, cloudEndpoint, close: () => ctx.destroy() };
+}
+
+/**
+ * The aws CLI refuses every printed command without a region and credentials, even against the
+ * local cloud (which takes any): said once, before the first command, when this machine's CLI has
+ * neither configured.
+ */
+function sayHowToRunAwsCommands(io: IoHost): void {
+  const cli = awsCliConfig();
+  if (cli.credentials && cli.region) return;
+  const missing = [!cli.credentials && 'credentials', !cli.region && 'a region'].filter(Boolean).join(' and ');
+  io.say(`The aws commands the lab prints need ${missing}, which your aws CLI has not configured; the local cloud accepts any. In the terminal where you run them:`);
+  io.command(LOCAL_AWS_ENV);
 }
 
 /**

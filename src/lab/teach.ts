@@ -183,7 +183,7 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
           break;
         case 'd':
           if (!(await staticPass(step, o))) {
-            io.say('fix what the checks above say first (or press d again after saving)');
+            io.say('fix what the checks above say, save, then press d again (r re-checks without deploying)');
             break;
           }
           await afterChange();

@@ -37,19 +37,23 @@ const listCommand = (ctx: LabContext) => {
   return ctx.aws(`deploy list-deployments --application-name ${g.application} --deployment-group-name ${g.group}`);
 };
 
-/** the release ended `status` with `code`; a helpful word when it is still running or ended otherwise */
-function releaseEnded(name: string, status: 'Failed' | 'Stopped', code: string, hintFor: (d: DeploymentInfo) => string | undefined, newerThan?: string): LiveCheck {
+const DEPLOY_YOUR_CHANGE = 'deploy your change: only a new version of the function starts a deployment (the deploy says "no CodeDeploy deployment started" when there is none)';
+
+/**
+ * The release of this step (newer than `earlierStep`'s) ended `status` with `code`; a helpful word
+ * when it is still running or ended otherwise.
+ */
+function releaseEnded(name: string, status: 'Failed' | 'Stopped', code: string, hintFor: (d: DeploymentInfo) => string | undefined, earlierStep: string): LiveCheck {
   return {
     name,
     aws: listCommand,
     timeoutMs: 20_000,
     run: (ctx, signal) =>
       whenDeployed(async (): Promise<CheckOutcome> => {
-        const { release } = await lastRelease(ctx, signal);
-        if (!release) return notYet(`a deployment that ended ${status} (${code})`, 'no deployment yet');
         // a release of this step, not the one an earlier step left behind
-        const earlier = newerThan ? ctx.allFigures()[newerThan]?.deploymentId : undefined;
-        if (earlier && release.deploymentId === earlier) return notYet(`a new release, ${status} with ${code}`, `the last release is still ${earlier} of ${newerThan}`, 'deploy your change: only a new version starts a deployment');
+        const { release, earlier } = await releaseOfThisStep(ctx, signal, earlierStep);
+        if (earlier) return notYet(`a new release, ${status} with ${code}`, `the last release is still ${earlier} of ${earlierStep}`, DEPLOY_YOUR_CHANGE);
+        if (!release) return notYet(`a deployment that ended ${status} (${code})`, 'no deployment yet');
         const found = `${release.deploymentId} ${release.status}${release.errorInformation?.code ? ` (${release.errorInformation.code})` : ''}`;
         if (release.status === status && release.errorInformation?.code === code) {
           ctx.figure('deploymentId', release.deploymentId ?? null);
@@ -61,24 +65,35 @@ function releaseEnded(name: string, status: 'Failed' | 'Stopped', code: string, 
   };
 }
 
+/** the newest release, unless it is the one `earlierStep` left behind (this step has not released yet) */
+async function releaseOfThisStep(ctx: LabContext, signal: AbortSignal, earlierStep: string): Promise<{ release?: DeploymentInfo; all: DeploymentInfo[]; earlier?: string }> {
+  const found = await lastRelease(ctx, signal);
+  const earlier = ctx.allFigures()[earlierStep]?.deploymentId;
+  if (earlier && found.release?.deploymentId === earlier) return { all: found.all, earlier: String(earlier) };
+  return found;
+}
+
 /** the alias serves the last good version alone: the bad release never kept any traffic */
-const aliasBackOnGood: LiveCheck = {
-  name: `the alias "${APP_ALIAS}" is back on the last good version, with no traffic elsewhere`,
-  aws: (ctx) => ctx.aws(`lambda get-alias --function-name ${functionName(ctx)} --name ${APP_ALIAS}`),
-  run: (ctx, signal) =>
-    whenDeployed(async () => {
-      const { release } = await lastRelease(ctx, signal);
-      if (!release?.deploymentId) return notYet('a release that was refused', 'no deployment yet');
-      const target = await lambdaTarget(ctx, release.deploymentId, signal);
-      const good = target?.lambdaFunctionInfo?.currentVersion;
-      const bad = target?.lambdaFunctionInfo?.targetVersion;
-      const alias = await ctx.clients.lambda.send(new GetAliasCommand({ FunctionName: appFunction(ctx).name, Name: APP_ALIAS }), { abortSignal: signal });
-      const extra = alias.RoutingConfig?.AdditionalVersionWeights ?? {};
-      const found = `version ${alias.FunctionVersion}${Object.keys(extra).length ? ` plus ${JSON.stringify(extra)}` : ''}`;
-      if (alias.FunctionVersion === good && !Object.keys(extra).length) return passed(`${found} (not ${bad})`);
-      return notYet(`version ${good ?? '?'} alone`, found, release.status === 'InProgress' ? 'the deployment is still running' : undefined);
-    }),
-};
+function aliasBackOnGood(earlierStep: string): LiveCheck {
+  return {
+    name: `the alias "${APP_ALIAS}" is back on the last good version, with no traffic elsewhere`,
+    aws: (ctx) => ctx.aws(`lambda get-alias --function-name ${functionName(ctx)} --name ${APP_ALIAS}`),
+    run: (ctx, signal) =>
+      whenDeployed(async () => {
+        const { release, earlier } = await releaseOfThisStep(ctx, signal, earlierStep);
+        if (earlier) return notYet('a new release, refused', `the last release is still ${earlier} of ${earlierStep}`, DEPLOY_YOUR_CHANGE);
+        if (!release?.deploymentId) return notYet('a release that was refused', 'no deployment yet');
+        const target = await lambdaTarget(ctx, release.deploymentId, signal);
+        const good = target?.lambdaFunctionInfo?.currentVersion;
+        const bad = target?.lambdaFunctionInfo?.targetVersion;
+        const alias = await ctx.clients.lambda.send(new GetAliasCommand({ FunctionName: appFunction(ctx).name, Name: APP_ALIAS }), { abortSignal: signal });
+        const extra = alias.RoutingConfig?.AdditionalVersionWeights ?? {};
+        const found = `version ${alias.FunctionVersion}${Object.keys(extra).length ? ` plus ${JSON.stringify(extra)}` : ''}`;
+        if (alias.FunctionVersion === good && !Object.keys(extra).length) return passed(`${found} (not ${bad})`);
+        return notYet(`version ${good ?? '?'} alone`, found, release.status === 'InProgress' ? 'the deployment is still running' : undefined);
+      }),
+  };
+}
 
 const stuckInBeforeAllowTraffic: Step['hints'][number] = {
   fromState: async (ctx, signal) => {
@@ -109,9 +124,10 @@ export const failingHookStep: Step = {
   staticChecks: [templateParses, knownDeploymentType, timeoutAbove3, hooksPrefixed],
   liveChecks: [
     releaseEnded('the release was refused by the hook: Failed with HOOK_EXECUTION_FAILURE', 'Failed', 'HOOK_EXECUTION_FAILURE', (d) =>
-      d.status === 'Succeeded' ? 'it succeeded: does your hook report Failed (HOOK_STATUS)? Is it under DeploymentPreference: Hooks: PreTraffic?' : undefined,
+      d.status === 'Succeeded' ? 'it succeeded: does your hook report Failed (status: Failed in PutLifecycleEventHookExecutionStatus)? Is it under DeploymentPreference: Hooks: PreTraffic?' : undefined,
+      'blue-green',
     ),
-    aliasBackOnGood,
+    aliasBackOnGood('blue-green'),
   ],
   endChecks: [],
   settleMs: 60_000,
@@ -142,14 +158,16 @@ export const alarmRollbackStep: Step = {
   staticChecks: [templateParses, knownDeploymentType, timeoutAbove3, hooksPrefixed],
   liveChecks: [
     releaseEnded('the release was stopped by the alarm: Stopped with ALARM_ACTIVE', 'Stopped', 'ALARM_ACTIVE', (d) =>
-      d.status === 'Succeeded' ? 'it went through: force the alarm while the shift is in progress (weights between 0 and 100 %).' : d.status === 'Failed' ? 'the hook still reports Failed: set HOOK_STATUS to Succeeded.' : undefined,
+      d.status === 'Succeeded' ? 'it went through: force the alarm while the shift is in progress (weights between 0 and 100 %).' : d.status === 'Failed' ? 'the hook still reports Failed: let it report Succeeded (HOOK_STATUS: Succeeded in the reference).' : undefined,
+      'hooks-failing',
     ),
     {
       name: 'CodeDeploy rolled back with a deployment of its own',
       aws: listCommand,
       run: (ctx, signal) =>
         whenDeployed(async () => {
-          const { release, all } = await lastRelease(ctx, signal);
+          const { release, all, earlier } = await releaseOfThisStep(ctx, signal, 'hooks-failing');
+          if (earlier) return notYet('a rollback deployment that Succeeded', `the last release is still ${earlier} of hooks-failing`, DEPLOY_YOUR_CHANGE);
           const rollbackId = release?.rollbackInfo?.rollbackDeploymentId;
           const rollback = all.find((d) => d.deploymentId === rollbackId);
           if (rollback?.status === 'Succeeded') {
@@ -159,7 +177,7 @@ export const alarmRollbackStep: Step = {
           return notYet('a rollback deployment that Succeeded', rollbackId ? `${rollbackId} ${rollback?.status ?? '?'}` : 'none');
         }),
     },
-    aliasBackOnGood,
+    aliasBackOnGood('hooks-failing'),
   ],
   endChecks: [],
   settleMs: 60_000,
@@ -233,7 +251,7 @@ export const errorsRollbackStep: Step = {
           return notYet('a StateUpdate to ALARM with the reason "Threshold Crossed: …"', toAlarm.length ? toAlarm.map((t) => t.reason).join('; ') : 'no change to ALARM since the release began');
         }),
     },
-    aliasBackOnGood,
+    aliasBackOnGood('hooks-alarm'),
   ],
   endChecks: [],
   settleMs: 90_000,

@@ -113,7 +113,10 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
       }
       sample();
       await opts.onPoll?.(info, toWeight);
-      const event = target?.lifecycleEvents?.find((e) => e.status === 'InProgress')?.lifecycleEventName ?? target?.lifecycleEvents?.filter((e) => e.status === 'Succeeded').at(-1)?.lifecycleEventName;
+      // the event in progress; once it ended, the one that failed (a stopped shift ends in AllowTraffic), else the last that succeeded
+      const events = target?.lifecycleEvents ?? [];
+      const current = events.find((e) => e.status === 'InProgress') ?? events.find((e) => e.status === 'Failed') ?? events.filter((e) => e.status === 'Succeeded').at(-1);
+      const event = current?.lifecycleEventName && `${current.lifecycleEventName}${current.status === 'Failed' ? ' failed' : ''}`;
       const next = interval && info.status === 'InProgress' && pct > 0 && pct < 100 ? Math.max(0, (interval * 60_000) / ctx.speed - (performance.now() - lastShiftAt)) : undefined;
       const width = Math.max(10, Math.min(40, io.width - 30));
       live.update([
