@@ -57,6 +57,8 @@ export function formatCheck(v: CheckView, p: Paint, width: number): string[] {
   }
   if (v.hint && v.status !== 'passed') lines.push(...wrap(`hint: ${v.hint}`, width, '    ').map((l) => p.yellow(l)));
   if (v.aws) lines.push(p.dim(`    $ ${v.aws}`));
+  // a file check on a pass needs no pointer: the file is named in the footer
+  else if (v.file && v.status !== 'passed') lines.push(p.dim(`    in ${v.file}`));
   return lines;
 }
 

@@ -12,8 +12,10 @@ export type CheckStatus = 'passed' | 'not-yet' | 'could-not-check';
 /** One check's result as shown to the learner (src/lab/check.ts builds these). */
 export interface CheckView {
   name: string;
-  /** the equivalent `aws …` command (or for a file check, where to look), so the learner can look too */
+  /** the equivalent `aws …` command, so the learner can look too */
   aws?: string;
+  /** a check of the learner's files: the file it read (sam-app/…) */
+  file?: string;
   status: CheckStatus;
   /** not-yet: what the check wants */
   expected?: string;

@@ -109,7 +109,7 @@ export async function runStaticChecks(checks: readonly StaticCheck[], files: Wor
     } catch (err) {
       outcome = couldNotCheck(`read sam-app/${c.file}: ${(err as Error)?.message ?? String(err)}`, 'check that the file exists and is readable');
     }
-    results.push(toResult(c.name, `sam-app/${c.file}`, outcome, Math.round(performance.now() - started)));
+    results.push({ ...toResult(c.name, undefined, outcome, Math.round(performance.now() - started)), file: `sam-app/${c.file}` });
   }
   return results;
 }

@@ -5,9 +5,30 @@
  * hears it once and the learner re-checks with a key.
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { sep } from 'node:path';
+import { basename, sep } from 'node:path';
 
 const IGNORED = [`.aws-sam${sep}`, '.aws-sam', 'node_modules'];
+
+/**
+ * Files editors write beside the one being edited, which are not the learner's change: vim's swap
+ * files (.x.swp, .swo, .swx) and its write test file `4913`, emacs' lock and auto-save files
+ * (.#x, #x#), JetBrains' safe-write copies (x___jb_tmp___, x___jb_old___), backups (x~), and the
+ * lab's own `.mine` and `.tmp` copies.
+ */
+export function isEditorScratch(file: string): boolean {
+  const name = basename(file);
+  return (
+    /^\..+\.(sw[a-p]|swx)$/.test(name) ||
+    name === '4913' ||
+    name.startsWith('.#') ||
+    (name.startsWith('#') && name.endsWith('#')) ||
+    name.endsWith('___jb_tmp___') ||
+    name.endsWith('___jb_old___') ||
+    name.endsWith('~') ||
+    name.endsWith('.mine') ||
+    name.endsWith('.tmp')
+  );
+}
 
 export interface SamAppWatcher {
   close(): void;
@@ -27,7 +48,7 @@ export function watchSamApp(dir: string, onChange: (files: string[]) => void, on
   try {
     watcher = watch(dir, { recursive: true }, (_event, name) => {
       const file = name?.toString() ?? '';
-      if (IGNORED.some((i) => file.startsWith(i)) || file.endsWith('.mine') || file.endsWith('.tmp') || file.endsWith('~')) return;
+      if (IGNORED.some((i) => file.startsWith(i)) || isEditorScratch(file)) return;
       pending.add(file);
       if (timer) clearTimeout(timer);
       timer = setTimeout(fire, debounceMs);
