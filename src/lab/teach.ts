@@ -15,6 +15,7 @@ import type { ProgressStore } from './progress.js';
 import type { ReferenceBook } from './reference.js';
 import type { StepReport } from './report.js';
 import { base } from './runner.js';
+import { untilReadyToDeploy } from './solver.js';
 import type { Step } from './step.js';
 import { watchSamApp } from './watcher.js';
 
@@ -118,6 +119,7 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
     });
     ctx.assisting = true;
     await step.solve.apply(ctx);
+    if (step.action.kind === 'edit') await untilReadyToDeploy(step, ctx);
     await afterChange();
   };
 
@@ -172,8 +174,8 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
     if (ctx.signal.aborted) throw new InterruptedError();
     try {
       if (key === undefined) {
-        // a save: the static checks at once, no cloud
-        if (await staticPass(step, o)) io.say('the files look right: d deploys them');
+        // a save: the static checks at once, then the few reads of the cloud a deploy needs
+        if ((await staticPass(step, o)) && (await readyToDeploy(step, o))) io.say('the files look right: d deploys them');
         continue;
       }
       switch (key) {
@@ -184,6 +186,10 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
         case 'd':
           if (!(await staticPass(step, o))) {
             io.say('fix what the checks above say first (or press d again after saving)');
+            break;
+          }
+          if (!(await readyToDeploy(step, o))) {
+            io.say('not deployed: the checks above say why; press d again when they pass');
             break;
           }
           await afterChange();
@@ -259,6 +265,15 @@ async function staticPass(step: Step, o: TeachOptions): Promise<boolean> {
   const results = await runStaticChecks(step.staticChecks, workspaceFiles(o.ctx.ws.samApp));
   for (const r of results) o.ctx.io.check(r);
   return results.every((r) => r.status === 'passed');
+}
+
+/** the step's deploy checks (an alarm already in ALARM): shown only when one does not pass */
+async function readyToDeploy(step: Step, o: TeachOptions): Promise<boolean> {
+  if (!step.deployChecks?.length) return true;
+  const results = await runLiveChecks(step.deployChecks, o.ctx);
+  const off = results.filter((r) => r.status !== 'passed');
+  for (const r of off) o.ctx.io.check(r);
+  return !off.length;
 }
 
 async function showChange(step: Step, o: TeachOptions): Promise<void> {
