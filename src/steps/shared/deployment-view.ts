@@ -73,7 +73,8 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
   const fn = appFunction(ctx).name;
   const interval = shiftIntervalMinutes(found.deploymentConfigName);
   io.say(`following deployment ${id} (${found.deploymentConfigName ?? 'unknown configuration'})${ctx.target === 'local' && ctx.speed !== 1 ? `, the cloud's timers ${ctx.speed}x faster` : ''}`);
-  io.say(`look yourself: ${ctx.aws(`deploy get-deployment --deployment-id ${id}`)}`);
+  io.say('look yourself (in another terminal):');
+  io.command(ctx.aws(`deploy get-deployment --deployment-id ${id}`));
   const live = io.live(`deployment ${id}`, 3000);
   const started = performance.now();
   const weights: number[] = [];
@@ -129,7 +130,8 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
   } catch (err) {
     if (ctx.signal.aborted) {
       live.done();
-      io.say(`stopped watching; deployment ${id} goes on in the cloud. Look again: ${ctx.aws(`deploy get-deployment --deployment-id ${id}`)} (or serverless-ops-lab status)`);
+      io.say(`stopped watching; deployment ${id} goes on in the cloud. Look again (or run serverless-ops-lab status):`);
+      io.command(ctx.aws(`deploy get-deployment --deployment-id ${id}`));
       throw new InterruptedError();
     }
     throw err;
