@@ -23,6 +23,7 @@ import { reserveStep, restoreStep } from '../../src/steps/concurrency.js';
 import { errorsRollbackStep, failingHookStep } from '../../src/steps/hooks-alarms.js';
 import { errorsAlarmName } from '../../src/steps/shared/alarms.js';
 import { deploymentGroup, deployments, lambdaTarget } from '../../src/steps/shared/codedeploy.js';
+import { followDeployment } from '../../src/steps/shared/deployment-view.js';
 import { teachStep } from '../../src/lab/teach.js';
 import { LAB_STEPS } from '../../src/steps/index.js';
 import type { Hint } from '../../src/lab/step.js';
@@ -166,9 +167,10 @@ describe('a hook that never reports, against a local cloud', () => {
   let dir: string;
   let ws: Workspace;
   let ctx: LiveLabContext;
+  let io: RecordingIoHost;
   before(async () => {
     // speed 1: the deployment waits for its hook up to an hour of cloud time, far beyond the test
-    ({ dir, ws, ctx } = await liveWorkspace('sol-mistakes-hook-', 1, (samApp) => {
+    ({ dir, ws, ctx, io } = await liveWorkspace('sol-mistakes-hook-', 1, (samApp) => {
       copyFileSync(join(TEMPLATES, 'hooks-failing', 'template.yaml'), join(samApp, 'template.yaml'));
       mkdirSync(join(samApp, 'hooks'), { recursive: true });
       writeFileSync(join(samApp, 'hooks', 'pre-traffic.mjs'), NEVER_REPORTS);
@@ -194,6 +196,12 @@ describe('a hook that never reports, against a local cloud', () => {
     await eventually('the hook invoked', hookInvoked, (n) => n >= 1);
     const target = await eventually('BeforeAllowTraffic in progress', () => lambdaTarget(ctx, id), (t) => t?.lifecycleEvents?.some((e) => e.lifecycleEventName === 'BeforeAllowTraffic' && e.status === 'InProgress') === true);
     assert.ok(target);
+    // the live view does not wait the hour out: it stops watching a deployment its hook holds, and says so
+    const followed = await followDeployment(ctx, { hookPatienceMs: 0 });
+    assert.equal(followed?.deploymentId, id);
+    assert.equal(followed?.status, 'InProgress');
+    assert.equal(followed?.leftWaitingIn, 'BeforeAllowTraffic');
+    assert.ok(io.text.includes(`deployment ${id} is still waiting in BeforeAllowTraffic for its hook to report`), io.text);
 
     const [refused, alias] = await runLiveChecks(failingHookStep.liveChecks, ctx);
     assert.equal(refused!.status, 'not-yet', JSON.stringify(refused));
