@@ -56,7 +56,8 @@ export async function startCommand(opts: Record<string, unknown>, interrupt: Int
       io.say(`${report.steps.length ? `${report.steps.length} step(s) passed` : 'nothing to do'} in ${secs} s`);
       return report;
     case 'stopped':
-      io.say(`progress saved; \`serverless-ops-lab start --workspace ${session.ws.root}\` goes on from here`);
+      io.say('progress saved; this goes on from here:');
+      io.command(`serverless-ops-lab start --workspace ${session.ws.root}`);
       return report;
     case 'interrupted':
       throw new InterruptedError(`interrupted after ${secs} s: progress is saved; \`serverless-ops-lab start --workspace ${session.ws.root}\` goes on from here`);
