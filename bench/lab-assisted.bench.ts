@@ -39,17 +39,23 @@ export function countWords(text: string): number {
   return text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
 }
 
+/** code among what is shown: diffs, commands, a check's `$ aws …` line (read all the same; counted apart to show where the words are) */
+function codeWords(kind: RecordedEvent['kind'], text: string): number {
+  if (kind === 'diff' || kind === 'command') return countWords(text);
+  return text.split('\n').filter((l) => l.trimStart().startsWith('$ ')).reduce((n, l) => n + countWords(l), 0);
+}
+
 /**
  * The texts a learner reads, in order: every event's text, but of a live view only its last
  * frame (the frames before it are redrawn in place, and watched, not read), and of a question its
  * message with the choices' labels and descriptions.
  */
-export function readTexts(events: readonly RecordedEvent[]): { index: number; text: string; question: boolean }[] {
+export function readTexts(events: readonly RecordedEvent[]): { index: number; kind: RecordedEvent['kind']; text: string; question: boolean }[] {
   const lastFrame = new Map<string, number>();
   events.forEach((e, i) => {
     if (e.kind === 'live') lastFrame.set((e.data as { title: string }).title, i);
   });
-  const out: { index: number; text: string; question: boolean }[] = [];
+  const out: { index: number; kind: RecordedEvent['kind']; text: string; question: boolean }[] = [];
   events.forEach((e, i) => {
     if (e.kind === 'live' && lastFrame.get((e.data as { title: string }).title) !== i) return;
     let text = e.text;
@@ -57,7 +63,7 @@ export function readTexts(events: readonly RecordedEvent[]): { index: number; te
       const { choices } = e.data as { choices: { label: string; description?: string }[] };
       text = [e.text, ...choices.map((c) => `${c.label} ${c.description ?? ''}`)].join('\n');
     }
-    out.push({ index: i, text, question: QUESTIONS.has(e.kind) });
+    out.push({ index: i, kind: e.kind, text, question: QUESTIONS.has(e.kind) });
   });
   return out;
 }
@@ -66,6 +72,8 @@ interface Segment {
   name: string;
   wallS: number;
   words: number;
+  /** of `words`, those of diffs and commands */
+  code: number;
   questions: number;
 }
 
@@ -135,7 +143,7 @@ export async function run(): Promise<void> {
 
   // segments: what came before the first step (the cloud started, the workspace made), then each chapter
   const segments = new Map<string, Segment>();
-  const seg = (name: string) => segments.get(name) ?? segments.set(name, { name, wallS: 0, words: 0, questions: 0 }).get(name)!;
+  const seg = (name: string) => segments.get(name) ?? segments.set(name, { name, wallS: 0, words: 0, code: 0, questions: 0 }).get(name)!;
   const chapterAt: string[] = [];
   let current = 'start';
   io.events.forEach((e) => {
@@ -146,6 +154,7 @@ export async function run(): Promise<void> {
   for (const t of readTexts(io.events)) {
     const s = seg(chapterAt[t.index]!);
     s.words += countWords(t.text);
+    s.code += codeWords(t.kind, t.text);
     if (t.question) s.questions += 1;
   }
   // wall time per step, from the moment its heading was shown to the next one's (the last: to the end)
@@ -157,20 +166,20 @@ export async function run(): Promise<void> {
   });
 
   const all = [...segments.values()];
-  const total = all.reduce((n, s) => ({ wallS: n.wallS + s.wallS, words: n.words + s.words, questions: n.questions + s.questions }), { wallS: 0, words: 0, questions: 0 });
+  const total = all.reduce((n, s) => ({ wallS: n.wallS + s.wallS, words: n.words + s.words, code: n.code + s.code, questions: n.questions + s.questions }), { wallS: 0, words: 0, code: 0, questions: 0 });
   const totalS = total.wallS + readingS({ name: 'total', ...total });
   const outcome = report ? `outcome ${report.outcome}, speed ${report.speed}x` : `failed: ${(error as Error)?.message ?? String(error)}`;
   console.log(`start --assisted --target local (Enter everywhere; reading at ${WORDS_PER_MINUTE} words/min, ${SECONDS_PER_QUESTION} s a question): ${outcome}`);
   for (const s of stuck) console.log(`  did not pass after "do it for me": ${s}`);
-  console.log(`  ${'chapter'.padEnd(14)} ${'lab'.padStart(7)} ${'words'.padStart(6)} ${'questions'.padStart(9)} ${'reading'.padStart(8)} ${'total'.padStart(7)}`);
-  for (const s of all) {
-    const r = readingS(s);
-    console.log(`  ${s.name.padEnd(14)} ${fmt(s.wallS).padStart(7)} ${String(s.words).padStart(6)} ${String(s.questions).padStart(9)} ${fmt(r).padStart(8)} ${fmt(s.wallS + r).padStart(7)}`);
-  }
+  const row = (name: string, s: Omit<Segment, 'name'>, r: number) =>
+    `  ${name.padEnd(14)} ${fmt(s.wallS).padStart(7)} ${String(s.words).padStart(6)} ${String(s.code).padStart(5)} ${String(s.questions).padStart(9)} ${fmt(r).padStart(8)} ${fmt(s.wallS + r).padStart(7)}`;
+  console.log(`  ${'chapter'.padEnd(14)} ${'lab'.padStart(7)} ${'words'.padStart(6)} ${'code'.padStart(5)} ${'questions'.padStart(9)} ${'reading'.padStart(8)} ${'total'.padStart(7)}`);
+  for (const s of all) console.log(row(s.name, s, readingS(s)));
   console.log(
-    `  ${'total'.padEnd(14)} ${fmt(total.wallS).padStart(7)} ${String(total.words).padStart(6)} ${String(total.questions).padStart(9)} ${fmt(totalS - total.wallS).padStart(8)} ${fmt(totalS).padStart(7)}  ` +
+    `${row('total', total, totalS - total.wallS)}  ` +
       `(goal: under ${GOAL_MINUTES}:00, ${totalS < GOAL_MINUTES * 60 ? 'met' : 'NOT met'}; reading counted apart from the waits it could overlap)`,
   );
+  console.log(`  of the reading, ${fmt((total.code / WORDS_PER_MINUTE) * 60)} is code (diffs, commands, the checks' aws lines: "code" above), read at the same rate`);
   for (const s of report?.steps ?? []) {
     const off = s.after.filter((c) => c.status !== 'passed').map((c) => `${c.name}: ${c.status === 'not-yet' ? `expected ${c.expected}, found ${c.found}` : c.what}`);
     console.log(`    ${s.id.padEnd(24)} ${(s.durationMs / 1000).toFixed(1).padStart(6)} s  ${s.outcome}${off.length ? `  (${off.join('; ')})` : ''}`);
