@@ -267,13 +267,15 @@ async function staticPass(step: Step, o: TeachOptions): Promise<boolean> {
   return results.every((r) => r.status === 'passed');
 }
 
-/** the step's deploy checks (an alarm already in ALARM): shown only when one does not pass */
+/**
+ * The step's deploy checks (an alarm already in ALARM): shown only when one does not pass. Only a
+ * "not yet" holds the deploy back; one that could not check is shown and the deploy goes on.
+ */
 async function readyToDeploy(step: Step, o: TeachOptions): Promise<boolean> {
   if (!step.deployChecks?.length) return true;
   const results = await runLiveChecks(step.deployChecks, o.ctx);
-  const off = results.filter((r) => r.status !== 'passed');
-  for (const r of off) o.ctx.io.check(r);
-  return !off.length;
+  for (const r of results) if (r.status !== 'passed') o.ctx.io.check(r);
+  return !results.some((r) => r.status === 'not-yet');
 }
 
 async function showChange(step: Step, o: TeachOptions): Promise<void> {
