@@ -48,7 +48,8 @@ function codeWords(kind: RecordedEvent['kind'], text: string): number {
 /**
  * The texts a learner reads, in order: every event's text, but of a live view only its last
  * frame (the frames before it are redrawn in place, and watched, not read), and of a question its
- * message with the choices' labels and descriptions.
+ * message with the choices' labels and descriptions. A line shown again as it was (the footer's
+ * keys, "step done ✓ …", a check's command) is recognised, not read again: it is left out.
  */
 export function readTexts(events: readonly RecordedEvent[]): { index: number; kind: RecordedEvent['kind']; text: string; question: boolean }[] {
   const lastFrame = new Map<string, number>();
@@ -56,6 +57,7 @@ export function readTexts(events: readonly RecordedEvent[]): { index: number; ki
     if (e.kind === 'live') lastFrame.set((e.data as { title: string }).title, i);
   });
   const out: { index: number; kind: RecordedEvent['kind']; text: string; question: boolean }[] = [];
+  const seen = new Set<string>();
   events.forEach((e, i) => {
     if (e.kind === 'live' && lastFrame.get((e.data as { title: string }).title) !== i) return;
     let text = e.text;
@@ -63,7 +65,13 @@ export function readTexts(events: readonly RecordedEvent[]): { index: number; ki
       const { choices } = e.data as { choices: { label: string; description?: string }[] };
       text = [e.text, ...choices.map((c) => `${c.label} ${c.description ?? ''}`)].join('\n');
     }
-    out.push({ index: i, kind: e.kind, text, question: QUESTIONS.has(e.kind) });
+    const fresh = text.split('\n').filter((l) => {
+      const key = l.trim();
+      if (key && seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    out.push({ index: i, kind: e.kind, text: fresh.join('\n'), question: QUESTIONS.has(e.kind) });
   });
   return out;
 }

@@ -17,11 +17,6 @@ export function errorsAlarmName(ctx: LabContext): string | undefined {
   }
 }
 
-export async function alarmsInAlarm(ctx: LabContext, signal?: AbortSignal): Promise<MetricAlarm[]> {
-  const r = await ctx.clients.cloudWatch.send(new DescribeAlarmsCommand({ StateValue: 'ALARM' }), { abortSignal: signal });
-  return r.MetricAlarms ?? [];
-}
-
 /**
  * The alarms of the app's deployment group that are in ALARM now: CodeDeploy reads them before
  * the first shift too, so a deployment started now would stop at once with ALARM_ACTIVE. Only the
