@@ -60,7 +60,8 @@ export async function startCommand(opts: Record<string, unknown>, interrupt: Int
       io.command(`serverless-ops-lab start --workspace ${session.ws.root}`);
       return report;
     case 'interrupted':
-      throw new InterruptedError(`interrupted after ${secs} s: progress is saved; \`serverless-ops-lab start --workspace ${session.ws.root}\` goes on from here`);
+      // the command on a line of its own: whole, it copies on a narrow terminal too
+      throw new InterruptedError(`interrupted after ${secs} s: progress is saved; this goes on from here:\n  serverless-ops-lab start --workspace ${session.ws.root}`);
     case 'could-not-check':
       throw new LabError('the lab could not check the cloud (the environment, not the steps)', ExitCode.environment, `serverless-ops-lab doctor --workspace ${session.ws.root}${flags.target === 'aws' ? ' --target aws' : ''}`);
     default: {
