@@ -212,6 +212,18 @@ test('on a 60-column terminal the interactive face word-wraps prose, checks and 
   assert.match(checkCmd[0]!, / \\$/, 'the check\'s aws command is broken the same way');
 });
 
+test('with NO_COLOR the 60-column face wraps the same lines, with no escape codes', () => {
+  const say = 'A PreTraffic hook is a Lambda function CodeDeploy invokes before any traffic moves to the new version.';
+  const coloured = terminal(60);
+  const plain = terminal(60, { NO_COLOR: '1' });
+  for (const t of [coloured, plain]) {
+    t.io.warn(say);
+    t.io.command(SET_ALARM);
+  }
+  assert.doesNotMatch(plain.lines().join('\n'), /\u001B/);
+  assert.deepEqual(plain.lines(), coloured.lines().map(stripAnsi));
+});
+
 test('the plain face never wraps: a long line of prose and a long command each stay one greppable line', () => {
   const out = sink();
   const io = new PlainIoHost({ out, now: () => new Date(2026, 0, 1, 10, 5, 9), width: 60 });
