@@ -25,6 +25,7 @@ import { errorsAlarmName } from '../../src/steps/shared/alarms.js';
 import { deploymentGroup, deployments, lambdaTarget } from '../../src/steps/shared/codedeploy.js';
 import { followDeployment } from '../../src/steps/shared/deployment-view.js';
 import { teachStep } from '../../src/lab/teach.js';
+import { untilReadyToDeploy } from '../../src/lab/solver.js';
 import { LAB_STEPS } from '../../src/steps/index.js';
 import type { Hint } from '../../src/lab/step.js';
 import { removeWorkspace } from '../helpers/cli.js';
@@ -274,5 +275,24 @@ describe('an alarm left in ALARM, against a local cloud', () => {
     assert.ok(!io.of('progress').some((e) => e.text.startsWith('deploying')), 'nothing was deployed');
     const [stillNone] = await deployments(ctx, deploymentGroup(ctx), undefined, 1);
     assert.equal(stillNone, undefined, 'no CodeDeploy deployment was started');
+  });
+
+  test('"do it for me" and --ci wait for the alarm to leave ALARM before they deploy (bounded), and go at once when it has', async () => {
+    const alarm = errorsAlarmName(ctx)!;
+    await ctx.clients.cloudWatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'ALARM', StateReason: 'testing the rollback' }));
+    const io = ctx.io as RecordingIoHost;
+    const before = io.events.length;
+    // a bound of 0.1 s: the alarm stays in ALARM (the clock is slowed), so the wait ends at its bound
+    const waited = await untilReadyToDeploy(errorsRollbackStep, ctx, 10, 100);
+    assert.equal(waited[0]!.status, 'not-yet');
+    const said = io.events.slice(before);
+    assert.equal(said.filter((e) => e.kind === 'say' && e.text === 'waiting for that before deploying…').length, 1, 'said once');
+    assert.ok(said.some((e) => e.kind === 'check' && (e.data as { hint?: string }).hint?.includes('is already in ALARM')));
+
+    await ctx.clients.cloudWatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'OK', StateReason: 'evaluated' }));
+    const at = io.events.length;
+    const ready = await untilReadyToDeploy(errorsRollbackStep, ctx, 10, 60_000);
+    assert.equal(ready[0]!.status, 'passed');
+    assert.equal(io.events.length, at, 'nothing to say when nothing is in ALARM');
   });
 });
