@@ -9,17 +9,19 @@ import type { InterruptPolicy } from '../interrupt.js';
 import { runLab } from '../lab/runner.js';
 import { openSession, readLabFlags } from '../lab/session.js';
 import type { LabReport } from '../lab/report.js';
+import type { IoHost } from '../io/host.js';
 import { labVersion } from '../emulator/version.js';
 import { findStep, LAB_STEPS, REFERENCE_ORDER } from '../steps/index.js';
 import { UsageError } from '../errors.js';
 
-export async function startCommand(opts: Record<string, unknown>, interrupt: InterruptPolicy, only?: string): Promise<void> {
+/** `io`: a host of the caller's (the bench's scripted learner); the report is returned for it */
+export async function startCommand(opts: Record<string, unknown>, interrupt: InterruptPolicy, only?: string, given?: { io?: IoHost }): Promise<LabReport> {
   const flags = readLabFlags(opts);
   const from = only ?? flags.from;
   if (from !== undefined && !findStep(from)) {
     throw new UsageError(`no step "${from}"`, `steps: ${LAB_STEPS.map((s) => s.id).join(', ')} (or a chapter: ${[...new Set(LAB_STEPS.map((s) => s.chapter.id))].join(', ')})`);
   }
-  const session = await openSession(flags, interrupt, REFERENCE_ORDER);
+  const session = await openSession(flags, interrupt, REFERENCE_ORDER, given);
   const { io, ctx } = session;
   let report: LabReport;
   try {
@@ -56,14 +58,16 @@ export async function startCommand(opts: Record<string, unknown>, interrupt: Int
   switch (report.outcome) {
     case 'passed':
       io.say(`${report.steps.length ? `${report.steps.length} step(s) passed` : 'nothing to do'} in ${secs} s`);
-      return;
+      return report;
     case 'stopped':
       cloudStaysUp();
-      io.say(`progress saved; \`serverless-ops-lab start --workspace ${session.ws.root}\` goes on from here`);
-      return;
+      io.say('progress saved; this goes on from here:');
+      io.command(`serverless-ops-lab start --workspace ${session.ws.root}`);
+      return report;
     case 'interrupted':
       cloudStaysUp();
-      throw new InterruptedError(`interrupted after ${secs} s: progress is saved; \`serverless-ops-lab start --workspace ${session.ws.root}\` goes on from here`);
+      // the command on a line of its own: whole, it copies on a narrow terminal too
+      throw new InterruptedError(`interrupted after ${secs} s: progress is saved; this goes on from here:\n  serverless-ops-lab start --workspace ${session.ws.root}`);
     case 'could-not-check':
       throw new LabError('the lab could not check the cloud (the environment, not the steps)', ExitCode.environment, `serverless-ops-lab doctor --workspace ${session.ws.root}${flags.target === 'aws' ? ' --target aws' : ''}`);
     default: {

@@ -6,6 +6,7 @@ import { relative, isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CheckView, Figure, FooterView, KeyItem } from './host.js';
 import type { Paint } from './terminal.js';
+import wrapAnsi from 'wrap-ansi';
 
 export const MAX_WIDTH = 100;
 export const MIN_WIDTH = 40;
@@ -17,23 +18,85 @@ export function proseWidth(columns: number | undefined): number {
 }
 
 /**
- * Greedy word wrap. Words longer than the width (URLs, commands) stay whole on their own line:
- * a broken command cannot be copied.
+ * Word wrap to `width` columns (wrap-ansi: colours survive the break, each line closes and reopens
+ * them). Words longer than the width (URLs, paths) stay whole on their own line. An infinite width
+ * (the plain face) never wraps: a log line stays whole for grep.
  */
 export function wrap(text: string, width: number, indent = ''): string[] {
+  if (!Number.isFinite(width)) return text.split('\n').map((l) => indent + l);
+  const cols = Math.max(MIN_WRAP, width - indent.length);
+  return text.split('\n').flatMap((para) => wrapAnsi(para, cols, { hard: false, trim: true }).split('\n').map((l) => indent + l));
+}
+
+/** wrap with a hanging indent: the first line at the margin, the next ones under it by `indent` */
+export function hang(text: string, width: number, indent: string): string[] {
+  if (!Number.isFinite(width)) return [text];
+  const [first = '', ...rest] = wrapAnsi(text, Math.max(MIN_WRAP, width - indent.length), { hard: false, trim: true }).split('\n');
+  return [first, ...rest.map((l) => indent + l)];
+}
+
+/** below this, a line holds a word or two whatever the width */
+const MIN_WRAP = 8;
+
+/**
+ * A shell command's arguments: split at spaces outside quotes ('…', "…"), each flag kept with its
+ * value (`--function-name NAME`), so a break never falls inside a quoted argument or between a
+ * flag and what it takes.
+ */
+export function commandArgs(cmd: string): string[] {
+  const words: string[] = [];
+  let cur = '';
+  let quote: string | undefined;
+  for (const ch of cmd.trim()) {
+    if (quote) {
+      cur += ch;
+      if (ch === quote) quote = undefined;
+    } else if (ch === "'" || ch === '"') {
+      cur += ch;
+      quote = ch;
+    } else if (ch === ' ') {
+      if (cur) words.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur) words.push(cur);
+  const units: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const next = words[i + 1];
+    if (/^--?[A-Za-z]/.test(w) && next !== undefined && !/^--?[A-Za-z]/.test(next) && !/^[|&;]/.test(next)) {
+      units.push(`${w} ${next}`);
+      i++;
+    } else units.push(w);
+  }
+  return units;
+}
+
+/**
+ * A command laid out to be copied and pasted whole: on one line when it fits, else broken at
+ * argument boundaries with ` \` at the end of each line but the last and the next lines indented,
+ * which a shell reads as one command. Never inside a quoted argument; an argument longer than the
+ * width stays whole. Several commands (one per line) are laid out one after the other. An
+ * infinite width (the plain face) keeps each command on one line, as it was given.
+ */
+export function commandLines(cmd: string, width: number, prefix: string, indent: string): string[] {
   const out: string[] = [];
-  for (const para of text.split('\n')) {
-    const words = para.split(/ +/).filter((w) => w !== '');
-    let line = '';
-    for (const w of words) {
-      if (line === '') line = w;
-      else if (indent.length + line.length + 1 + w.length <= width) line += ` ${w}`;
-      else {
-        out.push(indent + line);
-        line = w;
-      }
+  for (const one of cmd.split('\n').filter((l) => l.trim() !== '')) {
+    if (!Number.isFinite(width) || prefix.length + one.length <= width) {
+      out.push(prefix + one);
+      continue;
     }
-    out.push(indent + line);
+    let line = prefix;
+    let empty = true;
+    for (const unit of commandArgs(one)) {
+      // room for the unit and the ` \` that would end this line
+      if (!empty && line.length + 1 + unit.length + 2 > width) {
+        out.push(`${line} \\`);
+        line = indent + unit;
+      } else line += empty ? unit : ` ${unit}`;
+      empty = false;
+    }
+    out.push(line);
   }
   return out;
 }
@@ -45,7 +108,7 @@ export function formatCheck(v: CheckView, p: Paint, width: number): string[] {
   const colour = v.status === 'passed' ? p.green : v.status === 'not-yet' ? p.red : p.yellow;
   const verdict = v.status === 'passed' ? 'passed' : v.status === 'not-yet' ? 'not yet' : 'could not check';
   const head = `${colour(GLYPH[v.status])} ${v.name}${v.status === 'passed' && v.found ? p.dim(` — ${v.found}`) : ''}`;
-  const lines = [v.status === 'passed' ? head : `${head} ${colour(`(${verdict})`)}`];
+  const lines = hang(v.status === 'passed' ? head : `${head} ${colour(`(${verdict})`)}`, width, '  ');
   const sub = (label: string, text: string) => lines.push(...wrap(`${label} ${text}`, width, '    '));
   if (v.status === 'not-yet') {
     if (v.expected !== undefined) sub('expected', v.expected);
@@ -56,7 +119,7 @@ export function formatCheck(v: CheckView, p: Paint, width: number): string[] {
     if (v.fix) sub('fix:', v.fix);
   }
   if (v.hint && v.status !== 'passed') lines.push(...wrap(`hint: ${v.hint}`, width, '    ').map((l) => p.yellow(l)));
-  if (v.aws) lines.push(p.dim(`    $ ${v.aws}`));
+  if (v.aws) lines.push(...commandLines(v.aws, width, '    $ ', '        ').map((l) => p.dim(l)));
   // a file check on a pass needs no pointer: the file is named in the footer
   else if (v.file && v.status !== 'passed') lines.push(p.dim(`    in ${v.file}`));
   return lines;

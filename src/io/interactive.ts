@@ -12,15 +12,17 @@ import { InterruptedError } from '../errors.js';
 import {
   checkSummaryLine,
   colourDiff,
+  commandLines,
   formatCheck,
   formatFigures,
   formatFooter,
   formatTable,
+  hang,
   hyperlink,
   proseWidth,
-  visibleLength,
   wrap,
 } from './format.js';
+import wrapAnsi from 'wrap-ansi';
 import type { CheckView, ChoiceItem, Figure, FooterView, IoHost, KeyItem, LiveRegion, Progress } from './host.js';
 import { colorEnabled, paint, type Paint } from './terminal.js';
 
@@ -62,7 +64,7 @@ export class InteractiveIoHost implements IoHost {
   }
 
   heading(text: string): void {
-    this.#write(['', this.#p.bold(text)]);
+    this.#write(['', ...wrap(text, this.width).map((l) => this.#p.bold(l))]);
   }
   explain(paragraphs: readonly string[]): void {
     const out: string[] = [];
@@ -76,11 +78,14 @@ export class InteractiveIoHost implements IoHost {
     this.#write(wrap(`${this.#p.yellow('!')} ${line}`, this.width));
   }
   command(cmd: string): void {
-    // never wrapped: it must copy and paste whole
-    this.#write([`  ${this.#p.dim('$')} ${this.#p.bold(cmd)}`]);
+    // broken only at arguments, with ` \` continuations: pasted, it is still one command
+    const lines = commandLines(cmd, this.width, '  $ ', '      ');
+    this.#write(lines.map((l) => (l.startsWith('  $ ') ? `  ${this.#p.dim('$')} ${this.#p.bold(l.slice(4))}` : this.#p.bold(l))));
   }
   link(label: string, target: string): void {
-    this.#write([`${label}: ${this.#color ? hyperlink(target, target.includes('://') ? target : `file://${target}`) : target}`]);
+    const shown = this.#color ? hyperlink(target, target.includes('://') ? target : `file://${target}`) : target;
+    // a path or URL is never broken: on a narrow terminal it goes on its own line, under its label
+    this.#write(label.length + 2 + target.length <= this.width ? [`${label}: ${shown}`] : [`${label}:`, `  ${shown}`]);
   }
 
   async choose<T extends string>(message: string, choices: readonly ChoiceItem<T>[], def: T, signal?: AbortSignal): Promise<T> {
@@ -121,7 +126,7 @@ export class InteractiveIoHost implements IoHost {
     const input = this.#in;
     // the keys are in the footer just above; the prompt names only what Enter does
     const enter = keys.find((k) => k.key === def);
-    this.#out.write(`${prompt} ${this.#p.dim(`(Enter: ${enter ? enter.label : def})`)} `);
+    this.#out.write(`${wrap(`${prompt} ${this.#p.dim(`(Enter: ${enter ? enter.label : def})`)}`, this.width).join('\n')} `);
     return new Promise((resolve, reject) => {
       emitKeypressEvents(input);
       const wasRaw = input.isRaw;
@@ -163,8 +168,9 @@ export class InteractiveIoHost implements IoHost {
     const spinner = ora({ text, stream: this.#out, discardStdin: false, color: 'cyan', isEnabled: true, isSilent: false }).start();
     return {
       update: (t) => void (spinner.text = t),
-      succeed: (t) => void spinner.succeed(t),
-      fail: (t) => void spinner.fail(t),
+      // the line that stays is wrapped under its ✔ / ✖ (the spinner's own text is ora's to fit)
+      succeed: (t) => void spinner.succeed(hang(t ?? spinner.text, this.width - 2, '  ').join('\n')),
+      fail: (t) => void spinner.fail(hang(t ?? spinner.text, this.width - 2, '  ').join('\n')),
       stop: () => void spinner.stop(),
     };
   }
@@ -172,10 +178,12 @@ export class InteractiveIoHost implements IoHost {
   live(title: string): LiveRegion {
     this.#write([this.#p.bold(title)]);
     const draw = (lines: string[]) => {
-      const cols = this.#out.columns || 80;
+      // wrapped here rather than by the terminal, so the rows to redraw are known exactly
+      const cols = Math.max(20, (this.#out.columns || 80) - 1);
+      const rows = lines.flatMap((l) => wrapAnsi(l, cols, { hard: true, trim: false }).split('\n'));
       if (this.#liveRows > 0) this.#out.write(`\u001B[${this.#liveRows}F\u001B[J`);
-      this.#out.write(`${lines.join('\n')}\n`);
-      this.#liveRows = lines.reduce((n, l) => n + Math.max(1, Math.ceil(visibleLength(l) / cols)), 0);
+      this.#out.write(`${rows.join('\n')}\n`);
+      this.#liveRows = rows.length;
     };
     return {
       update: draw,

@@ -26,13 +26,21 @@ export interface RecordedEvent {
 export const WAIT = Symbol('wait for the signal');
 /** Press Ctrl-C. */
 export const CTRL_C = Symbol('Ctrl-C');
+/** Press Enter: the question's default. */
+export const DEFAULT = Symbol('Enter');
 
-export type ScriptedAnswer = string | boolean | typeof WAIT | typeof CTRL_C;
+export type ScriptedAnswer = string | boolean | typeof WAIT | typeof CTRL_C | typeof DEFAULT;
 export type Answer = ScriptedAnswer | ((question: RecordedEvent) => ScriptedAnswer | Promise<ScriptedAnswer>);
 
 export interface RecordingOptions {
   /** answers to choose/confirm/key, in order; when given, running out of them is a test failure */
   answers?: Answer[];
+  /**
+   * Answers every question once `answers` runs out (or alone): a learner who always does the same
+   * thing, e.g. presses Enter (`DEFAULT`) everywhere, as `start --assisted` expects. Makes the
+   * host ask, as `answers` does.
+   */
+  otherwise?: (question: RecordedEvent) => ScriptedAnswer | Promise<ScriptedAnswer>;
   onCtrlC?: () => void;
   width?: number;
 }
@@ -46,10 +54,12 @@ export class RecordingIoHost implements IoHost {
   readonly events: RecordedEvent[] = [];
   readonly #answers: Answer[];
   readonly #onCtrlC: () => void;
+  readonly #otherwise: RecordingOptions['otherwise'];
 
   constructor(opts: RecordingOptions = {}) {
-    this.asks = opts.answers !== undefined;
+    this.asks = opts.answers !== undefined || opts.otherwise !== undefined;
     this.#answers = [...(opts.answers ?? [])];
+    this.#otherwise = opts.otherwise;
     this.width = opts.width ?? 80;
     this.#onCtrlC = opts.onCtrlC ?? (() => undefined);
   }
@@ -75,10 +85,11 @@ export class RecordingIoHost implements IoHost {
     return e;
   }
 
-  async #answer(question: RecordedEvent, signal?: AbortSignal): Promise<ScriptedAnswer> {
-    const next = this.#answers.shift();
+  async #answer(question: RecordedEvent, def: string | boolean, signal?: AbortSignal): Promise<ScriptedAnswer> {
+    const next = this.#answers.shift() ?? this.#otherwise;
     if (next === undefined) throw new Error(`the script has no answer for: ${question.text}`);
-    const a = typeof next === 'function' ? await next(question) : next;
+    let a = typeof next === 'function' ? await next(question) : next;
+    if (a === DEFAULT) a = def;
     if (a === CTRL_C) {
       this.#onCtrlC();
       throw new InterruptedError();
@@ -112,7 +123,7 @@ export class RecordingIoHost implements IoHost {
   async choose<T extends string>(message: string, choices: readonly ChoiceItem<T>[], def: T, signal?: AbortSignal): Promise<T> {
     const q = this.#rec('choose', message, { choices, def });
     if (!this.asks) return def;
-    const a = await this.#answer(q, signal);
+    const a = await this.#answer(q, def, signal);
     if (a === WAIT) throw signal!.reason;
     if (!choices.some((c) => c.value === a)) throw new Error(`scripted answer ${String(a)} is not one of ${choices.map((c) => c.value).join(', ')} for: ${message}`);
     return a as T;
@@ -121,7 +132,7 @@ export class RecordingIoHost implements IoHost {
   async confirm(message: string, def: boolean, signal?: AbortSignal): Promise<boolean> {
     const q = this.#rec('confirm', message, { def });
     if (!this.asks) return def;
-    const a = await this.#answer(q, signal);
+    const a = await this.#answer(q, def, signal);
     if (a === WAIT) throw signal!.reason;
     if (typeof a !== 'boolean') throw new Error(`scripted answer ${String(a)} is not yes/no for: ${message}`);
     return a;
@@ -131,7 +142,7 @@ export class RecordingIoHost implements IoHost {
     const q = this.#rec('key', prompt, { keys: keys.map((k) => k.key), def });
     if (!this.asks) return def;
     if (signal?.aborted) return undefined;
-    const a = await this.#answer(q, signal);
+    const a = await this.#answer(q, def, signal);
     if (a === WAIT) return undefined;
     if (typeof a !== 'string' || !keys.some((k) => k.key === a)) throw new Error(`scripted key ${String(a)} is not one of ${keys.map((k) => k.key).join('')} for: ${prompt}`);
     return a;

@@ -73,15 +73,17 @@ export interface Session {
   close(): void;
 }
 
-export async function openSession(flags: LabFlags, interrupt: InterruptPolicy, reference: readonly ReferenceEntry[]): Promise<Session> {
-  const io = await createIoHost({ ci: flags.ci, json: flags.json, onCtrlC: interrupt.press });
+/** `io`: a host of the caller's (the bench's scripted learner) instead of the terminal's */
+export async function openSession(flags: LabFlags, interrupt: InterruptPolicy, reference: readonly ReferenceEntry[], given?: { io?: IoHost }): Promise<Session> {
+  const io = given?.io ?? (await createIoHost({ ci: flags.ci, json: flags.json, onCtrlC: interrupt.press }));
   interrupt.say = (line) => {
     // on a terminal the ^C echo shares the line: start a fresh one
     if (io.face === 'interactive') io.say('');
     io.warn(line);
   };
-  // no terminal and no --ci: the solver path, said once by the plain face
-  const ci = flags.ci || io.face !== 'interactive';
+  // no terminal and no --ci: the solver path, said once by the plain face (a host that asks
+  // someone, a terminal or a scripted learner, is the interactive path)
+  const ci = flags.ci || !io.asks;
   const ws = workspacePaths(flags.workspace);
   const { copied } = await scaffoldWorkspace(ws);
   if (copied) io.say(`copied the lab's app into ${ws.samApp}: this is your copy to edit`);

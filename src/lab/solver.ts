@@ -68,7 +68,10 @@ export async function solveStep(step: Step, ctx: LabContext, opts: { pollMs?: nu
     };
   }
   await step.solve.apply(ctx);
-  if (step.action.kind === 'edit') await ctx.deploy();
+  if (step.action.kind === 'edit') {
+    await untilReadyToDeploy(step, ctx, pollMs);
+    await ctx.deploy();
+  }
   if (ctx.signal.aborted) throw new InterruptedError();
   if (step.follow) await step.follow(ctx);
   // a 'run' step measured what it measured: polling again changes nothing unless it says so
@@ -88,6 +91,36 @@ export async function solveStep(step: Step, ctx: LabContext, opts: { pollMs?: nu
         ? 'the run did not come out as this step expects: the checks above say what differs, and their hints why'
         : 'the reference change did not pass its checks: a lab defect, please report it',
   };
+}
+
+/**
+ * How long the lab, deploying for the learner, waits for a step's deploy checks: an alarm forced
+ * with set-alarm-state returns to its computed state at its next evaluation, a minute on AWS (and
+ * a minute of cloud time locally).
+ */
+export const READY_TO_DEPLOY_WAIT_MS = 120_000;
+
+/**
+ * "do it for me" and --ci: the step's deploy checks (an alarm left in ALARM by the last step)
+ * polled until they pass, said once while they do not, for at most READY_TO_DEPLOY_WAIT_MS; then
+ * the deploy goes ahead and the live checks say what came of it.
+ */
+export async function untilReadyToDeploy(step: Step, ctx: LabContext, pollMs = 500, waitMs = READY_TO_DEPLOY_WAIT_MS): Promise<CheckResult[]> {
+  if (!step.deployChecks?.length) return [];
+  const deadline = performance.now() + waitMs;
+  let said = false;
+  for (;;) {
+    const results = await runLiveChecks(step.deployChecks, ctx);
+    // only a "not yet" is worth waiting for; what could not be checked the deploy will meet too
+    const off = results.filter((r) => r.status === 'not-yet');
+    if (!off.length || performance.now() >= deadline) return results;
+    if (!said) {
+      for (const r of off) ctx.io.check(r);
+      ctx.io.say('waiting for that before deploying…');
+      said = true;
+    }
+    await sleep(pollMs, ctx.signal);
+  }
 }
 
 /** the live checks, again and again until all pass or `settleMs` is over (bounded polling) */

@@ -60,6 +60,12 @@ export interface Step {
   /** why it matters, shown during long waits (a deploy, a shift) */
   notes?: readonly string[];
   staticChecks: readonly StaticCheck[];
+  /**
+   * Checks of the cloud that must pass before this step's change is worth deploying (no alarm of
+   * the deployment group already in ALARM): run after the static checks, on a save and before d
+   * deploys; "do it for me" and --ci wait for them (bounded) before they deploy.
+   */
+  deployChecks?: readonly LiveCheck[];
   liveChecks: readonly LiveCheck[];
   /** the ladder's rungs, in order: state-aware hints first, then numbered ones */
   hints: readonly Hint[];

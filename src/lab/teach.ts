@@ -15,6 +15,7 @@ import type { ProgressStore } from './progress.js';
 import type { ReferenceBook } from './reference.js';
 import type { StepReport } from './report.js';
 import { base } from './runner.js';
+import { untilReadyToDeploy } from './solver.js';
 import type { Step } from './step.js';
 import { watchSamApp } from './watcher.js';
 
@@ -118,6 +119,7 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
     });
     ctx.assisting = true;
     await step.solve.apply(ctx);
+    if (step.action.kind === 'edit') await untilReadyToDeploy(step, ctx);
     await afterChange();
   };
 
@@ -172,8 +174,8 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
     if (ctx.signal.aborted) throw new InterruptedError();
     try {
       if (key === undefined) {
-        // a save: the static checks at once, no cloud
-        if (await staticPass(step, o)) io.say('the files look right: d deploys them');
+        // a save: the static checks at once, then the few reads of the cloud a deploy needs
+        if ((await staticPass(step, o)) && (await readyToDeploy(step, o))) io.say('the files look right: d deploys them');
         continue;
       }
       switch (key) {
@@ -184,6 +186,10 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
         case 'd':
           if (!(await staticPass(step, o))) {
             io.say('fix what the checks above say, save, then press d again (r re-checks without deploying)');
+            break;
+          }
+          if (!(await readyToDeploy(step, o))) {
+            io.say('not deployed: the checks above say why; press d again when they pass');
             break;
           }
           await afterChange();
@@ -259,6 +265,17 @@ async function staticPass(step: Step, o: TeachOptions): Promise<boolean> {
   const results = await runStaticChecks(step.staticChecks, workspaceFiles(o.ctx.ws.samApp));
   for (const r of results) o.ctx.io.check(r);
   return results.every((r) => r.status === 'passed');
+}
+
+/**
+ * The step's deploy checks (an alarm already in ALARM): shown only when one does not pass. Only a
+ * "not yet" holds the deploy back; one that could not check is shown and the deploy goes on.
+ */
+async function readyToDeploy(step: Step, o: TeachOptions): Promise<boolean> {
+  if (!step.deployChecks?.length) return true;
+  const results = await runLiveChecks(step.deployChecks, o.ctx);
+  for (const r of results) if (r.status !== 'passed') o.ctx.io.check(r);
+  return !results.some((r) => r.status === 'not-yet');
 }
 
 async function showChange(step: Step, o: TeachOptions): Promise<void> {

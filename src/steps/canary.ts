@@ -236,7 +236,8 @@ async function ensureNewVersion(ctx: LabContext, t: CanaryTarget): Promise<strin
     const live = await liveVersion(ctx, t);
     const version = await publishNewVersion(clientsOf(ctx), t, codeDir(), ctx.signal);
     progress.succeed(`version 3 of the app is Lambda version ${version}; "live" stays on version ${live}`);
-    ctx.io.say(`API Gateway may call it: ${ctx.aws(wiring.addPermission(t.functionName, version, sourceArn(t.region, t.accountId, t.route)))}`);
+    ctx.io.say('API Gateway may call it:');
+    ctx.io.command(ctx.aws(wiring.addPermission(t.functionName, version, sourceArn(t.region, t.accountId, t.route))));
     ctx.figure('version', version);
     ctx.figure('liveVersion', live);
     return version;

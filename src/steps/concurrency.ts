@@ -6,6 +6,7 @@
 import { DeleteFunctionConcurrencyCommand, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import { InterruptedError } from '../errors.js';
 import { couldNotCheck, notYet, passed, type LiveCheck } from '../lab/check.js';
+import { sleep } from '../lab/solver.js';
 import type { LabContext } from '../lab/context.js';
 import type { Step } from '../lab/step.js';
 import { appFunction, functionName, whenDeployed } from './shared/app.js';
@@ -33,6 +34,7 @@ async function loadAndKeep(ctx: LabContext, phase: 'baseline' | 'throttled', tit
   const fn = appFunction(ctx).name;
   const size = loadSize(ctx, phase);
   if (ctx.ci) ctx.instructorNote(`concurrency (${phase}): --ci runs -n ${size.requests} -c ${size.concurrency} instead of the workshop's -n 1000 -c 50`);
+  if (phase === 'throttled') await freshMinuteAfter(ctx, 'concurrency-baseline');
   const started = await cloudNow(ctx);
   const run = await chartedLoadTest(ctx, fn, size, title);
   const ended = await cloudNow(ctx);
@@ -45,6 +47,29 @@ async function loadAndKeep(ctx: LabContext, phase: 'baseline' | 'throttled', tit
   if (run.localPeak !== undefined) ctx.figure('localPeak', run.localPeak);
   // Ctrl-C: what was measured is kept and shown; the step stops here
   if (run.result.interrupted) throw new InterruptedError(`load test stopped after ${run.result.sent} requests`);
+}
+
+/**
+ * CloudWatch keeps ConcurrentExecutions per minute: a throttled run begun in the minute the
+ * baseline ended would share that minute's data point, and the baseline's peak (up to 50) would
+ * read as the throttled run's. So it starts in the next minute of cloud time: at most 6 s at the
+ * interactive speed, a minute on AWS (a learner reading the last step has usually let it pass).
+ */
+async function freshMinuteAfter(ctx: LabContext, stepId: string): Promise<void> {
+  const window = ctx.allFigures()[stepId]?.window as [string, string] | undefined;
+  if (!window) return;
+  const next = (Math.floor(new Date(window[1]).getTime() / 60_000) + 1) * 60_000;
+  let now = (await cloudNow(ctx)).getTime();
+  if (now >= next) return;
+  const wait = ctx.io.progress("waiting for CloudWatch's next minute, so the run without a limit does not count in this one's peak");
+  try {
+    while (now < next) {
+      await sleep(Math.min(1000, Math.max(50, (next - now) / ctx.speed)), ctx.signal);
+      now = (await cloudNow(ctx)).getTime();
+    }
+  } finally {
+    wait.stop();
+  }
 }
 
 /** a run stopped by Ctrl-C proves nothing either way */

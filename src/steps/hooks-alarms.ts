@@ -11,8 +11,8 @@ import { notYet, passed, type CheckOutcome, type LiveCheck } from '../lab/check.
 import type { LabContext } from '../lab/context.js';
 import type { Step } from '../lab/step.js';
 import { APP_ALIAS, appFunction, functionName, whenDeployed } from './shared/app.js';
-import { alarmsInAlarm, alarmTransitions, errorsAlarmName, forceAlarm, setAlarmCommand } from './shared/alarms.js';
-import { deploymentGroup, deployments, groupNames, lambdaTarget } from './shared/codedeploy.js';
+import { alarmTransitions, alreadyInAlarmHint, errorsAlarmName, forceAlarm, groupAlarmsClear, groupAlarmsInAlarm, setAlarmCommand } from './shared/alarms.js';
+import { deploymentGroup, deployments, groupNames, lambdaTarget, TERMINAL } from './shared/codedeploy.js';
 import { followDeployment } from './shared/deployment-view.js';
 import { editSolve } from './shared/solve.js';
 import { hooksPrefixed, knownDeploymentType, templateParses, timeoutAbove3 } from './shared/template-checks.js';
@@ -37,13 +37,15 @@ const listCommand = (ctx: LabContext) => {
   return ctx.aws(`deploy list-deployments --application-name ${g.application} --deployment-group-name ${g.group}`);
 };
 
+type HintFor = (d: DeploymentInfo, ctx: LabContext, signal: AbortSignal) => string | undefined | Promise<string | undefined>;
+
 const DEPLOY_YOUR_CHANGE = 'deploy your change: only a new version of the function starts a deployment (the deploy says "no CodeDeploy deployment started" when there is none)';
 
 /**
  * The release of this step (newer than `earlierStep`'s) ended `status` with `code`; a helpful word
  * when it is still running or ended otherwise.
  */
-function releaseEnded(name: string, status: 'Failed' | 'Stopped', code: string, hintFor: (d: DeploymentInfo) => string | undefined, earlierStep: string): LiveCheck {
+function releaseEnded(name: string, status: 'Failed' | 'Stopped', code: string, hintFor: HintFor, earlierStep: string): LiveCheck {
   return {
     name,
     aws: listCommand,
@@ -60,7 +62,7 @@ function releaseEnded(name: string, status: 'Failed' | 'Stopped', code: string, 
           ctx.figure('errorCode', code);
           return passed(found);
         }
-        return notYet(`${status} with ${code}`, found, hintFor(release));
+        return notYet(`${status} with ${code}`, found, await hintFor(release, ctx, signal));
       }),
   };
 }
@@ -89,10 +91,21 @@ function aliasBackOnGood(earlierStep: string): LiveCheck {
         const alias = await ctx.clients.lambda.send(new GetAliasCommand({ FunctionName: appFunction(ctx).name, Name: APP_ALIAS }), { abortSignal: signal });
         const extra = alias.RoutingConfig?.AdditionalVersionWeights ?? {};
         const found = `version ${alias.FunctionVersion}${Object.keys(extra).length ? ` plus ${JSON.stringify(extra)}` : ''}`;
+        // "back" once the release has ended: while it waits (a hook that has not reported) the alias has not moved yet
+        if (!TERMINAL.has(release.status ?? '')) return notYet(`version ${good ?? '?'} alone, once ${release.deploymentId} has ended`, `${found}; ${release.deploymentId} ${release.status ?? '?'}`, 'the deployment is still running');
         if (alias.FunctionVersion === good && !Object.keys(extra).length) return passed(`${found} (not ${bad})`);
         return notYet(`version ${good ?? '?'} alone`, found, release.status === 'InProgress' ? 'the deployment is still running' : undefined);
       }),
   };
+}
+
+/** a release waiting for its PreTraffic hook: the hook never reported (or has not yet) */
+async function waitingForHook(ctx: LabContext, release: DeploymentInfo, signal: AbortSignal): Promise<string | undefined> {
+  if (release.status !== 'InProgress' || !release.deploymentId) return undefined;
+  const target = await lambdaTarget(ctx, release.deploymentId, signal);
+  const before = target?.lifecycleEvents?.find((e) => e.lifecycleEventName === 'BeforeAllowTraffic');
+  if (before?.status !== 'InProgress') return undefined;
+  return `deployment ${release.deploymentId} has waited in BeforeAllowTraffic since ${before.startTime?.toISOString() ?? '?'}: does your hook call PutLifecycleEventHookExecutionStatus with the DeploymentId and LifecycleEventHookExecutionId it was given? A hook that never reports holds the deployment until CodeDeploy gives up (an hour on AWS).`;
 }
 
 const stuckInBeforeAllowTraffic: Step['hints'][number] = {
@@ -100,13 +113,7 @@ const stuckInBeforeAllowTraffic: Step['hints'][number] = {
     const { release } = await lastRelease(ctx, signal);
     if (!release?.deploymentId) return undefined;
     if (release.errorInformation?.code === 'IAM_ROLE_PERMISSIONS') return `CodeDeploy was not allowed to invoke the hook: its role only allows functions named CodeDeployHook_*. Rename the hook function.`;
-    if (release.status !== 'InProgress') return undefined;
-    const target = await lambdaTarget(ctx, release.deploymentId, signal);
-    const before = target?.lifecycleEvents?.find((e) => e.lifecycleEventName === 'BeforeAllowTraffic');
-    if (before?.status === 'InProgress') {
-      return `deployment ${release.deploymentId} has waited in BeforeAllowTraffic since ${before.startTime?.toISOString() ?? '?'}: does your hook call PutLifecycleEventHookExecutionStatus with the DeploymentId and LifecycleEventHookExecutionId it was given? A hook that never reports holds the deployment until CodeDeploy gives up (an hour on AWS).`;
-    }
-    return undefined;
+    return waitingForHook(ctx, release, signal);
   },
 };
 
@@ -123,8 +130,8 @@ export const failingHookStep: Step = {
   notes: ['A hook is the cheapest safety net: it runs before a single user is affected. Teams use it for smoke tests of the new version through its own qualifier.'],
   staticChecks: [templateParses, knownDeploymentType, timeoutAbove3, hooksPrefixed],
   liveChecks: [
-    releaseEnded('the release was refused by the hook: Failed with HOOK_EXECUTION_FAILURE', 'Failed', 'HOOK_EXECUTION_FAILURE', (d) =>
-      d.status === 'Succeeded' ? 'it succeeded: does your hook report Failed (status: Failed in PutLifecycleEventHookExecutionStatus)? Is it under DeploymentPreference: Hooks: PreTraffic?' : undefined,
+    releaseEnded('the release was refused by the hook: Failed with HOOK_EXECUTION_FAILURE', 'Failed', 'HOOK_EXECUTION_FAILURE', (d, ctx, signal) =>
+      d.status === 'Succeeded' ? 'it succeeded: does your hook report Failed (status: Failed in PutLifecycleEventHookExecutionStatus)? Is it under DeploymentPreference: Hooks: PreTraffic?' : waitingForHook(ctx, d, signal),
       'blue-green',
     ),
     aliasBackOnGood('blue-green'),
@@ -156,6 +163,7 @@ export const alarmRollbackStep: Step = {
   action: { kind: 'edit', file: 'template.yaml' },
   notes: ['On AWS, set-alarm-state lasts only until the alarm is next evaluated (about a minute): it is a test of the wiring, not of the alarm.'],
   staticChecks: [templateParses, knownDeploymentType, timeoutAbove3, hooksPrefixed],
+  deployChecks: [groupAlarmsClear],
   liveChecks: [
     releaseEnded('the release was stopped by the alarm: Stopped with ALARM_ACTIVE', 'Stopped', 'ALARM_ACTIVE', (d) =>
       d.status === 'Succeeded' ? 'it went through: force the alarm while the shift is in progress (weights between 0 and 100 %).' : d.status === 'Failed' ? 'the hook still reports Failed: let it report Succeeded (HOOK_STATUS: Succeeded in the reference).' : undefined,
@@ -233,6 +241,7 @@ export const errorsRollbackStep: Step = {
   action: { kind: 'edit', file: 'src/app.mjs' },
   notes: ['This is the point of the whole chapter: a bad release that undoes itself, with a handful of users affected instead of all of them.'],
   staticChecks: [templateParses, timeoutAbove3],
+  deployChecks: [groupAlarmsClear],
   liveChecks: [
     releaseEnded('the bad release was stopped: Stopped with ALARM_ACTIVE', 'Stopped', 'ALARM_ACTIVE', (d) => (d.status === 'Succeeded' ? 'it went through: did the new version get traffic while it shifted, and does it throw?' : undefined), 'hooks-alarm'),
     {
@@ -248,7 +257,15 @@ export const errorsRollbackStep: Step = {
           const toAlarm = await alarmTransitions(ctx, name, release.createTime, signal);
           const byMetric = toAlarm.find((t) => /^Threshold Crossed/.test(t.reason));
           if (byMetric) return passed(`${byMetric.at.toISOString()}: ${byMetric.reason.slice(0, 140)}`);
-          return notYet('a StateUpdate to ALARM with the reason "Threshold Crossed: …"', toAlarm.length ? toAlarm.map((t) => t.reason).join('; ') : 'no change to ALARM since the release began');
+          // stopped, yet no change to ALARM during it: the alarm was in ALARM before it began
+          const leftInAlarm = !toAlarm.length && release.status === 'Stopped';
+          return notYet(
+            'a StateUpdate to ALARM with the reason "Threshold Crossed: …"',
+            toAlarm.length ? toAlarm.map((t) => t.reason).join('; ') : 'no change to ALARM since the release began',
+            leftInAlarm
+              ? `the alarm was already in ALARM when ${release.deploymentId} began, so CodeDeploy stopped it before version 4 met any traffic. Wait until the alarm is OK again, then change src/app.mjs (only a new version starts a deployment) and deploy.`
+              : undefined,
+          );
         }),
     },
     aliasBackOnGood('hooks-alarm'),
@@ -258,9 +275,8 @@ export const errorsRollbackStep: Step = {
   hints: [
     {
       fromState: async (ctx, signal) => {
-        const inAlarm = await alarmsInAlarm(ctx, signal);
-        if (!inAlarm.length) return undefined;
-        return `${inAlarm.map((a) => a.AlarmName).join(', ')} is already in ALARM: a new deployment would stop at once (CodeDeploy checks the alarms before it starts). It returns to OK at its next evaluation; wait for it, then deploy.`;
+        const inAlarm = await groupAlarmsInAlarm(ctx, signal);
+        return inAlarm.length ? alreadyInAlarmHint(inAlarm) : undefined;
       },
     },
     'Only src/app.mjs changes: version 4 throws an Error in the handler.',

@@ -4,7 +4,10 @@ import { PassThrough } from 'node:stream';
 import { PlainIoHost } from '../../src/io/plain.js';
 import { RecordingIoHost, WAIT, CTRL_C } from '../../src/io/recording.js';
 import { createIoHost } from '../../src/io/index.js';
-import { formatCheck, formatFooter, wrap, colourDiff, checkSummaryLine, stripAnsi } from '../../src/io/format.js';
+import { formatCheck, formatFooter, wrap, colourDiff, checkSummaryLine, stripAnsi, commandLines, commandArgs } from '../../src/io/format.js';
+import { InteractiveIoHost } from '../../src/io/interactive.js';
+import { execFileSync } from 'node:child_process';
+import type { ReadStream, WriteStream } from 'node:tty';
 import { paint } from '../../src/io/terminal.js';
 import { InterruptPolicy } from '../../src/interrupt.js';
 import { InterruptedError } from '../../src/errors.js';
@@ -147,4 +150,90 @@ test('the interrupt policy: the first Ctrl-C aborts the signal with InterruptedE
   assert.deepEqual(exits, []);
   policy.press();
   assert.deepEqual(exits, [130]);
+});
+
+const ENDPOINT = 'http://127.0.0.1:4566';
+const GET_DEPLOYMENT = `aws deploy get-deployment --deployment-id d-ABCDEFGHI --endpoint-url ${ENDPOINT}`;
+const LOADTEST = `serverless-ops-lab loadtest -n 1000 -c 50 -m POST -H 'Content-Type: application/json' -d '{"bucket":"serverlessops-stack-imagesbucket-1a2b3c4d","key":"someguy.jpg"}' 'http://127.0.0.1:4566/execute-api/abc123defg/Prod/getinfo'`;
+const SET_ALARM = `aws cloudwatch set-alarm-state --alarm-name ServerlessOps-stack-AliasErrorMetricGreaterThanZeroAlarm-1A2B3C --state-value ALARM --state-reason "testing the rollback" --endpoint-url ${ENDPOINT}`;
+
+/** what bash makes of the pasted lines: one argument per line */
+function shellArgs(text: string): string {
+  return execFileSync('bash', ['-c', `printf '<%s>\\n' ${text}`], { encoding: 'utf8' });
+}
+
+test('a command too long for the width breaks at its arguments with ` \\` continuations, and pasted it is still the same command', () => {
+  assert.deepEqual(commandArgs(`aws lambda get-alias --function-name f --name live --endpoint-url ${ENDPOINT}`), ['aws', 'lambda', 'get-alias', '--function-name f', '--name live', `--endpoint-url ${ENDPOINT}`]);
+  assert.deepEqual(commandArgs(`x -H 'A: b' -d '{"k": 1}' --flag`), ['x', "-H 'A: b'", `-d '{"k": 1}'`, '--flag']);
+  assert.deepEqual(commandLines(GET_DEPLOYMENT, 100, '$ ', '    '), [`$ ${GET_DEPLOYMENT}`], 'a command that fits stays on one line');
+  assert.deepEqual(commandLines(GET_DEPLOYMENT, Infinity, '$ ', '    '), [`$ ${GET_DEPLOYMENT}`], 'the plain face never breaks one');
+  for (const cmd of [GET_DEPLOYMENT, LOADTEST, SET_ALARM]) {
+    const lines = commandLines(cmd, 60, '  $ ', '      ');
+    assert.ok(lines.length > 1, cmd);
+    lines.forEach((l, i) => {
+      if (i < lines.length - 1) assert.match(l, / \\$/, 'each line but the last continues');
+      // an argument longer than the width stays whole (the URL in the loadtest command); nothing else overflows
+      if (l.length > 60) assert.equal(commandArgs(l.replace(/^ {2}\$ /, '').replace(/ \\$/, '')).length, 1, l);
+    });
+    assert.ok(lines.slice(1).every((l) => l.startsWith('      ')), 'continuation lines are indented');
+    assert.ok(!lines.some((l) => /--endpoint-url \\$|--state-value \\$/.test(l)), 'a flag stays with its value');
+    const pasted = lines.map((l) => l.replace(/^ {2}\$ /, '')).join('\n');
+    assert.equal(shellArgs(pasted), shellArgs(cmd), `pasted, it is the same command:\n${pasted}`);
+  }
+});
+
+/** an interactive face writing to a fake terminal of `columns` columns */
+function terminal(columns: number, env: NodeJS.ProcessEnv = {}) {
+  let text = '';
+  const stdout = Object.assign(new PassThrough(), { isTTY: true, columns });
+  stdout.on('data', (c: Buffer) => (text += c));
+  const io = new InteractiveIoHost({ stdin: new PassThrough() as unknown as ReadStream, stdout: stdout as unknown as WriteStream, env, onCtrlC: () => undefined });
+  return { io, lines: () => text.replace(/\n$/, '').split('\n') };
+}
+
+test('on a 60-column terminal the interactive face word-wraps prose, checks and headings (colours kept) and breaks commands at arguments', () => {
+  const t = terminal(60);
+  t.io.heading('Step 3 of 14 · Hooks and alarms (4.1.3): a PreTraffic hook that says no');
+  t.io.explain(['A PreTraffic hook is a Lambda function CodeDeploy invokes before any traffic moves to the new version. It tests the version and reports Succeeded or Failed.']);
+  t.io.warn('the role SAM creates for CodeDeploy may only invoke functions named CodeDeployHook_*; any other name fails the deployment');
+  t.io.command(SET_ALARM);
+  t.io.check({ name: 'the release was refused by the hook: Failed with HOOK_EXECUTION_FAILURE', aws: GET_DEPLOYMENT, status: 'not-yet', expected: 'Failed with HOOK_EXECUTION_FAILURE', found: 'd-ABCDEFGHI InProgress', hint: 'deployment d-ABCDEFGHI has waited in BeforeAllowTraffic since 2026-12-01T13:00:00.000Z: does your hook call PutLifecycleEventHookExecutionStatus?' });
+  const lines = t.lines();
+  assert.ok(lines.some((l) => l.includes('\u001B[')), 'coloured');
+  // nothing over 60 columns but a command line holding one argument longer than that (an alarm's name)
+  for (const l of lines.map(stripAnsi)) assert.ok(l.length <= 60 || commandArgs(l.replace(/^ +(\$ )?/, '').replace(/ \\$/, '')).length === 1, `over 60 columns: ${l}`);
+  const plain = lines.map(stripAnsi);
+  // no word is cut: every word of the prose is on some line whole
+  for (const w of ['PreTraffic', 'CodeDeployHook_*;', 'PutLifecycleEventHookExecutionStatus?', 'HOOK_EXECUTION_FAILURE']) assert.ok(plain.some((l) => l.split(' ').includes(w)), w);
+  const cmd = plain.filter((l) => l.startsWith('  $ aws cloudwatch') || l.startsWith('      --'));
+  assert.ok(cmd.length > 1);
+  assert.equal(shellArgs(cmd.map((l) => l.replace(/^ {2}\$ /, '')).join('\n')), shellArgs(SET_ALARM));
+  const checkCmd = plain.slice(plain.findIndex((l) => l.startsWith('    $ aws deploy')));
+  assert.match(checkCmd[0]!, / \\$/, 'the check\'s aws command is broken the same way');
+});
+
+test('with NO_COLOR the 60-column face wraps the same lines, with no escape codes', () => {
+  const say = 'A PreTraffic hook is a Lambda function CodeDeploy invokes before any traffic moves to the new version.';
+  const coloured = terminal(60);
+  const plain = terminal(60, { NO_COLOR: '1' });
+  for (const t of [coloured, plain]) {
+    t.io.warn(say);
+    t.io.command(SET_ALARM);
+  }
+  assert.doesNotMatch(plain.lines().join('\n'), /\u001B/);
+  assert.deepEqual(plain.lines(), coloured.lines().map(stripAnsi));
+});
+
+test('the plain face never wraps: a long line of prose and a long command each stay one greppable line', () => {
+  const out = sink();
+  const io = new PlainIoHost({ out, now: () => new Date(2026, 0, 1, 10, 5, 9), width: 60 });
+  const prose = 'A PreTraffic hook is a Lambda function CodeDeploy invokes before any traffic moves to the new version.';
+  io.explain([prose]);
+  io.command(SET_ALARM);
+  io.check({ name: 'x', aws: SET_ALARM, status: 'not-yet', expected: 'a', found: 'b', hint: prose });
+  const lines = out.text.replace(/\n$/, '').split('\n').map((l) => l.slice(9));
+  assert.ok(lines.includes(prose));
+  assert.ok(lines.includes(`$ ${SET_ALARM}`));
+  assert.ok(lines.includes(`    $ ${SET_ALARM}`));
+  assert.ok(lines.includes(`    hint: ${prose}`));
 });

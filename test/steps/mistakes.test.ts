@@ -1,14 +1,17 @@
 /**
  * Fixtures of typical learner mistakes: each fails its check with the intended message and hint.
  * The template ones are static checks on the bundled app's template, changed as a learner would;
- * reserved concurrency is checked against a real local cloud.
+ * reserved concurrency, a hook that never reports and an alarm left in ALARM are checked against
+ * a real local cloud, with its clock set so that what is observed is a state, never a race.
  */
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
+import { GetMetricStatisticsCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { fileURLToPath } from 'node:url';
 import { runLiveChecks, runStaticChecks, type StaticCheck, type WorkspaceFiles } from '../../src/lab/check.js';
 import { LiveLabContext } from '../../src/lab/live-context.js';
 import { ProgressStore } from '../../src/lab/progress.js';
@@ -17,6 +20,14 @@ import { scaffoldWorkspace, workspacePaths, type Workspace } from '../../src/lab
 import { RecordingIoHost } from '../../src/io/recording.js';
 import { hooksPrefixed, knownDeploymentType, templateParses, timeoutAbove3 } from '../../src/steps/shared/template-checks.js';
 import { reserveStep, restoreStep } from '../../src/steps/concurrency.js';
+import { errorsRollbackStep, failingHookStep } from '../../src/steps/hooks-alarms.js';
+import { errorsAlarmName } from '../../src/steps/shared/alarms.js';
+import { deploymentGroup, deployments, lambdaTarget } from '../../src/steps/shared/codedeploy.js';
+import { followDeployment } from '../../src/steps/shared/deployment-view.js';
+import { teachStep } from '../../src/lab/teach.js';
+import { untilReadyToDeploy } from '../../src/lab/solver.js';
+import { LAB_STEPS } from '../../src/steps/index.js';
+import type { Hint } from '../../src/lab/step.js';
 import { removeWorkspace } from '../helpers/cli.js';
 
 const BUNDLED = readFileSync(new URL('../../../sam-app/template.yaml', import.meta.url), 'utf8');
@@ -81,26 +92,47 @@ test('a template that does not parse says where', async () => {
   assert.match(r.found!, /template\.yaml:\d+:\d+/);
 });
 
-describeLive();
+const TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url));
 
-function describeLive(): void {
+/** a workspace with the bundled app, `edit` applied to its sam-app/, its own local cloud at `speed`, deployed */
+async function liveWorkspace(prefix: string, speed: number, edit: (samApp: string) => void = () => undefined) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const ws = workspacePaths(dir);
+  await scaffoldWorkspace(ws);
+  edit(ws.samApp);
+  const { ensureEmulator } = await import('../../src/emulator/daemon.js');
+  const emu = await ensureEmulator({ stateDir: ws.stateDir, speed });
+  const io = new RecordingIoHost();
+  const ctx = new LiveLabContext({ io, ws, target: { kind: 'local', endpoint: emu.endpoint }, progress: ProgressStore.load(ws, 'local'), reference: new ReferenceBook([]), ci: true, speed, signal: new AbortController().signal });
+  await ctx.deploy();
+  return { dir, ws, ctx, io };
+}
+
+/** polls `read` until `until` holds of its value (a state, not a time: the deadline only ends a broken run) */
+async function eventually<T>(what: string, read: () => Promise<T>, until: (v: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const v = await read();
+    if (until(v)) return v;
+    if (Date.now() > deadline) throw new Error(`never reached: ${what} (last: ${JSON.stringify(v)})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const fromState = (h: Hint | undefined) => {
+  assert.ok(h && typeof h !== 'string', 'the first rung is a hint from the live state');
+  return h;
+};
+
+describe('reserved concurrency against a local cloud', () => {
   let dir: string;
-  let ws: Workspace;
   let ctx: LiveLabContext;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sol-mistakes-'));
-    ws = workspacePaths(dir);
-    await scaffoldWorkspace(ws);
-    const { ensureEmulator } = await import('../../src/emulator/daemon.js');
-    const emu = await ensureEmulator({ stateDir: ws.stateDir });
-    const io = new RecordingIoHost();
-    ctx = new LiveLabContext({ io, ws, target: { kind: 'local', endpoint: emu.endpoint }, progress: ProgressStore.load(ws, 'local'), reference: new ReferenceBook([]), ci: true, speed: 1, signal: new AbortController().signal });
-    await ctx.deploy();
+    ({ dir, ctx } = await liveWorkspace('sol-mistakes-', 1));
   });
   after(async () => {
     ctx?.destroy();
-    await removeWorkspace(dir);
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) await removeWorkspace(dir);
   });
 
   test('too much reserved concurrency: expected 25, found 900, and why 900 is wrong', async () => {
@@ -122,4 +154,145 @@ function describeLive(): void {
     assert.equal(r!.found, '0 reserved');
     assert.match(r!.hint!, /a reservation of 0 stops the function altogether/);
   });
-}
+});
+
+/** the hooks-failing reference change, with a hook that forgets to report */
+const NEVER_REPORTS = `// checks the new version... and returns without PutLifecycleEventHookExecutionStatus
+export const handler = async (event) => {
+  console.log('checked', event.DeploymentId);
+  return 'looks fine';
+};
+`;
+
+describe('a hook that never reports, against a local cloud', () => {
+  let dir: string;
+  let ws: Workspace;
+  let ctx: LiveLabContext;
+  let io: RecordingIoHost;
+  before(async () => {
+    // speed 1: the deployment waits for its hook up to an hour of cloud time, far beyond the test
+    ({ dir, ws, ctx, io } = await liveWorkspace('sol-mistakes-hook-', 1, (samApp) => {
+      copyFileSync(join(TEMPLATES, 'hooks-failing', 'template.yaml'), join(samApp, 'template.yaml'));
+      mkdirSync(join(samApp, 'hooks'), { recursive: true });
+      writeFileSync(join(samApp, 'hooks', 'pre-traffic.mjs'), NEVER_REPORTS);
+    }));
+  });
+  after(async () => {
+    ctx?.destroy();
+    if (dir) await removeWorkspace(dir);
+  });
+
+  test('the release waits in BeforeAllowTraffic; the check says not yet, with the hook as the likely cause, and so does the first hint', async () => {
+    // the first deploy made the stack (no deployment, as CloudFormation); a new version releases
+    copyFileSync(join(TEMPLATES, 'hooks-failing', 'src', 'app.mjs'), join(ws.samApp, 'src', 'app.mjs'));
+    await ctx.deploy();
+    const [release] = await deployments(ctx, deploymentGroup(ctx), undefined, 1);
+    assert.ok(release?.deploymentId, 'the deploy started a CodeDeploy deployment');
+    const id = release.deploymentId;
+    // the hook ran (Lambda counted its invocation), and the deployment still waits for its report
+    const hookInvoked = () =>
+      ctx.clients.cloudWatch
+        .send(new GetMetricStatisticsCommand({ Namespace: 'AWS/Lambda', MetricName: 'Invocations', Dimensions: [{ Name: 'FunctionName', Value: 'CodeDeployHook_preTrafficHook' }], StartTime: new Date(release.createTime!.getTime() - 3_600_000), EndTime: new Date(release.createTime!.getTime() + 3_600_000), Period: 60, Statistics: ['Sum'] }))
+        .then((r) => (r.Datapoints ?? []).reduce((n, d) => n + (d.Sum ?? 0), 0));
+    await eventually('the hook invoked', hookInvoked, (n) => n >= 1);
+    const target = await eventually('BeforeAllowTraffic in progress', () => lambdaTarget(ctx, id), (t) => t?.lifecycleEvents?.some((e) => e.lifecycleEventName === 'BeforeAllowTraffic' && e.status === 'InProgress') === true);
+    assert.ok(target);
+    // the live view does not wait the hour out: it stops watching a deployment its hook holds, and says so
+    const followed = await followDeployment(ctx, { hookPatienceMs: 0 });
+    assert.equal(followed?.deploymentId, id);
+    assert.equal(followed?.status, 'InProgress');
+    assert.equal(followed?.leftWaitingIn, 'BeforeAllowTraffic');
+    assert.ok(io.text.includes(`deployment ${id} is still waiting in BeforeAllowTraffic for its hook to report`), io.text);
+
+    const [refused, alias] = await runLiveChecks(failingHookStep.liveChecks, ctx);
+    assert.equal(refused!.status, 'not-yet', JSON.stringify(refused));
+    assert.equal(refused!.expected, 'Failed with HOOK_EXECUTION_FAILURE');
+    assert.equal(refused!.found, `${id} InProgress`);
+    assert.match(refused!.hint!, new RegExp(`^deployment ${id} has waited in BeforeAllowTraffic since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z: does your hook call PutLifecycleEventHookExecutionStatus with the DeploymentId and LifecycleEventHookExecutionId it was given\\?`));
+    assert.match(refused!.hint!, /A hook that never reports holds the deployment until CodeDeploy gives up/);
+    // the alias never moved: no traffic went to the new version while the hook held it
+    assert.equal(alias!.status, 'not-yet');
+    assert.match(alias!.hint ?? '', /the deployment is still running/);
+
+    const hint = await fromState(failingHookStep.hints[0]).fromState(ctx, new AbortController().signal);
+    assert.equal(hint, refused!.hint);
+  });
+});
+
+describe('an alarm left in ALARM, against a local cloud', () => {
+  let dir: string;
+  let ws: Workspace;
+  let ctx: LiveLabContext;
+  before(async () => {
+    // a cloud clock 10,000 times slower than real time: the alarm's next evaluation (which would
+    // end a set-alarm-state) is minutes of cloud time, weeks of real time, away
+    ({ dir, ws, ctx } = await liveWorkspace('sol-mistakes-alarm-', 0.0001, (samApp) => {
+      copyFileSync(join(TEMPLATES, 'hooks-alarm', 'template.yaml'), join(samApp, 'template.yaml'));
+      mkdirSync(join(samApp, 'hooks'), { recursive: true });
+      copyFileSync(join(TEMPLATES, 'hooks-alarm', 'hooks', 'pre-traffic.mjs'), join(samApp, 'hooks', 'pre-traffic.mjs'));
+    }));
+  });
+  after(async () => {
+    ctx?.destroy();
+    if (dir) await removeWorkspace(dir);
+  });
+
+  test('the hooks-errors step will not deploy while the group\'s alarm is in ALARM: the check says why and what to wait for, and so does the first hint', async () => {
+    const alarm = errorsAlarmName(ctx);
+    assert.ok(alarm, 'the Errors alarm is deployed');
+    const checks = errorsRollbackStep.deployChecks ?? [];
+    assert.equal(checks.length, 1);
+    const [clear] = await runLiveChecks(checks, ctx);
+    assert.equal(clear!.status, 'passed', JSON.stringify(clear));
+
+    // left in ALARM: forced by the last step and not evaluated since
+    await ctx.clients.cloudWatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'ALARM', StateReason: 'testing the rollback' }));
+    const [r] = await runLiveChecks(checks, ctx);
+    assert.equal(r!.status, 'not-yet');
+    assert.equal(r!.expected, 'no alarm of the group in ALARM before you deploy');
+    assert.equal(r!.found, `${alarm} in ALARM`);
+    assert.match(r!.hint!, new RegExp(`^${alarm} is already in ALARM: a new deployment would stop at once \\(CodeDeploy checks the alarms before it starts\\)`));
+    assert.match(r!.hint!, /Wait for it, then deploy\.$/);
+    assert.match(r!.aws!, /^aws cloudwatch describe-alarms --state-value ALARM --endpoint-url http:\/\/127\.0\.0\.1:\d+$/);
+    const hint = await fromState(errorsRollbackStep.hints[0]).fromState(ctx, new AbortController().signal);
+    assert.equal(hint, r!.hint);
+
+    // the learner presses d with version 4 saved: the lab shows the check and does not deploy
+    copyFileSync(join(TEMPLATES, 'hooks-errors', 'src', 'app.mjs'), join(ws.samApp, 'src', 'app.mjs'));
+    const io = new RecordingIoHost({ answers: ['self', 'd', 'q'] });
+    const progress = ProgressStore.load(ws, 'local');
+    const learner = new LiveLabContext({ io, ws, target: { kind: 'local', endpoint: ctx.endpoint! }, progress, reference: new ReferenceBook([]), ci: false, speed: ctx.speed, signal: new AbortController().signal });
+    const at = LAB_STEPS.indexOf(errorsRollbackStep);
+    let report;
+    try {
+      report = await teachStep(errorsRollbackStep, { steps: LAB_STEPS, ctx: learner, progress, reference: new ReferenceBook([]), assisted: false, index: at, total: LAB_STEPS.length });
+    } finally {
+      learner.destroy();
+    }
+    assert.equal(report.quit, true);
+    assert.ok(io.checks.some((c) => c.status === 'not-yet' && c.hint === r!.hint), io.text);
+    assert.ok(io.text.includes('not deployed: the checks above say why'), io.text);
+    assert.ok(!io.of('progress').some((e) => e.text.startsWith('deploying')), 'nothing was deployed');
+    const [stillNone] = await deployments(ctx, deploymentGroup(ctx), undefined, 1);
+    assert.equal(stillNone, undefined, 'no CodeDeploy deployment was started');
+  });
+
+  test('"do it for me" and --ci wait for the alarm to leave ALARM before they deploy (bounded), and go at once when it has', async () => {
+    const alarm = errorsAlarmName(ctx)!;
+    await ctx.clients.cloudWatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'ALARM', StateReason: 'testing the rollback' }));
+    const io = ctx.io as RecordingIoHost;
+    const before = io.events.length;
+    // a bound of 0.1 s: the alarm stays in ALARM (the clock is slowed), so the wait ends at its bound
+    const waited = await untilReadyToDeploy(errorsRollbackStep, ctx, 10, 100);
+    assert.equal(waited[0]!.status, 'not-yet');
+    const said = io.events.slice(before);
+    assert.equal(said.filter((e) => e.kind === 'say' && e.text === 'waiting for that before deploying…').length, 1, 'said once');
+    assert.ok(said.some((e) => e.kind === 'check' && (e.data as { hint?: string }).hint?.includes('is already in ALARM')));
+
+    await ctx.clients.cloudWatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'OK', StateReason: 'evaluated' }));
+    const at = io.events.length;
+    const ready = await untilReadyToDeploy(errorsRollbackStep, ctx, 10, 60_000);
+    assert.equal(ready[0]!.status, 'passed');
+    assert.equal(io.events.length, at, 'nothing to say when nothing is in ALARM');
+  });
+});

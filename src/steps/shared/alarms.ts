@@ -1,7 +1,10 @@
 /** CloudWatch alarms as the steps read and force them. */
 import { DescribeAlarmHistoryCommand, DescribeAlarmsCommand, SetAlarmStateCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { GetDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
+import { notYet, passed, type LiveCheck } from '../../lab/check.js';
 import type { LabContext } from '../../lab/context.js';
-import { deployment } from './app.js';
+import { deployment, NotDeployed } from './app.js';
+import { deploymentGroup } from './codedeploy.js';
 
 export const ERRORS_ALARM = 'AliasErrorMetricGreaterThanZeroAlarm';
 
@@ -14,10 +17,45 @@ export function errorsAlarmName(ctx: LabContext): string | undefined {
   }
 }
 
-export async function alarmsInAlarm(ctx: LabContext, signal?: AbortSignal): Promise<MetricAlarm[]> {
-  const r = await ctx.clients.cloudWatch.send(new DescribeAlarmsCommand({ StateValue: 'ALARM' }), { abortSignal: signal });
-  return r.MetricAlarms ?? [];
+/**
+ * The alarms of the app's deployment group that are in ALARM now: CodeDeploy reads them before
+ * the first shift too, so a deployment started now would stop at once with ALARM_ACTIVE. Only the
+ * group's alarms: on AWS the account may hold others, which stop nothing. Empty when no group or
+ * no alarm is deployed yet.
+ */
+export async function groupAlarmsInAlarm(ctx: LabContext, signal?: AbortSignal): Promise<string[]> {
+  let ref;
+  try {
+    ref = deploymentGroup(ctx);
+  } catch (err) {
+    if (err instanceof NotDeployed) return [];
+    throw err;
+  }
+  const g = await ctx.clients.codeDeploy.send(new GetDeploymentGroupCommand({ applicationName: ref.application, deploymentGroupName: ref.group }), { abortSignal: signal });
+  const alarms = g.deploymentGroupInfo?.alarmConfiguration;
+  const names = alarms?.enabled === false ? [] : (alarms?.alarms ?? []).map((a) => a.name).filter((n): n is string => !!n);
+  if (!names.length) return [];
+  const r = await ctx.clients.cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: names }), { abortSignal: signal });
+  return (r.MetricAlarms ?? []).filter((a) => a.StateValue === 'ALARM').map((a) => a.AlarmName ?? '?');
 }
+
+export function alreadyInAlarmHint(names: readonly string[]): string {
+  return `${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} already in ALARM: a new deployment would stop at once (CodeDeploy checks the alarms before it starts). An alarm forced with set-alarm-state returns to its computed state at its next evaluation (a minute); one raised by real errors, once the errors have left its evaluation period. Wait for it, then deploy.`;
+}
+
+/**
+ * Before a deploy of a step that releases through CodeDeploy with alarms: none of the group's
+ * alarms is in ALARM already (issue 9: an alarm left in ALARM blocks the next deployment).
+ */
+export const groupAlarmsClear: LiveCheck = {
+  name: 'no alarm of the deployment group is already in ALARM',
+  aws: (ctx) => ctx.aws('cloudwatch describe-alarms --state-value ALARM'),
+  run: async (ctx, signal) => {
+    const inAlarm = await groupAlarmsInAlarm(ctx, signal);
+    if (!inAlarm.length) return passed('none in ALARM');
+    return notYet('no alarm of the group in ALARM before you deploy', `${inAlarm.join(', ')} in ALARM`, alreadyInAlarmHint(inAlarm));
+  },
+};
 
 export async function describeAlarm(ctx: LabContext, name: string, signal?: AbortSignal): Promise<MetricAlarm | undefined> {
   const r = await ctx.clients.cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: [name] }), { abortSignal: signal });

@@ -26,6 +26,8 @@ export interface FollowedDeployment {
   failedAnswers: Record<string, number>;
   durationMs: number;
   rollbackDeploymentId?: string;
+  /** the view stopped while the deployment still waited for this lifecycle hook to report */
+  leftWaitingIn?: string;
 }
 
 export interface FollowOptions {
@@ -37,11 +39,22 @@ export interface FollowOptions {
   sample?: boolean;
   /** stop following at this point in time regardless (ms from now); default: until it ends */
   maxMs?: number;
+  /** stop watching after a lifecycle hook has held the deployment this long (ms); default hookPatienceMs(speed) */
+  hookPatienceMs?: number;
   /** called on every poll, e.g. to force an alarm mid-shift; return true to stop sampling */
   onPoll?(d: DeploymentInfo, targetWeight: number): Promise<void> | void;
 }
 
 const POLL_MS = 400;
+
+/**
+ * How long the view watches a deployment wait for a lifecycle hook's report before it stops and
+ * lets the checks say why (a hook that never calls PutLifecycleEventHookExecutionStatus holds it
+ * for an hour): two minutes of cloud time, at least 20 s of real time (a hook's cold start).
+ */
+export function hookPatienceMs(speed: number): number {
+  return Math.max(20_000, 120_000 / speed);
+}
 
 export async function findDeployment(ctx: LabContext, since: Date | undefined, appearWithinMs: number): Promise<DeploymentInfo | undefined> {
   // the deployer names the deployment it started; else the group's newest one since the deploy
@@ -73,7 +86,8 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
   const fn = appFunction(ctx).name;
   const interval = shiftIntervalMinutes(found.deploymentConfigName);
   io.say(`following deployment ${id} (${found.deploymentConfigName ?? 'unknown configuration'})${ctx.target === 'local' && ctx.speed !== 1 ? `, the cloud's timers ${ctx.speed}x faster` : ''}`);
-  io.say(`look yourself: ${ctx.aws(`deploy get-deployment --deployment-id ${id}`)}`);
+  io.say('look yourself (in another terminal):');
+  io.command(ctx.aws(`deploy get-deployment --deployment-id ${id}`));
   const live = io.live(`deployment ${id}`, 3000);
   const started = performance.now();
   const weights: number[] = [];
@@ -83,6 +97,9 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
   let lastShiftAt = performance.now();
   let info: DeploymentInfo = found;
   let inFlight = 0;
+  // the hook event waited on, and since when (real time)
+  let hook: { event: string; since: number } | undefined;
+  let leftWaitingIn: string | undefined;
   const sample = () => {
     if (!opts.sample || inFlight >= 4) return;
     inFlight++;
@@ -126,13 +143,20 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
         `${next !== undefined ? `next shift in ~${Math.ceil(next / 1000)} s · ` : ''}answers ${Object.entries(answers).map(([v, n]) => `v${v}: ${n}`).join(', ') || '—'}${Object.keys(failed).length ? ` · failed ${Object.entries(failed).map(([s, n]) => `[${s}] ${n}`).join(', ')}` : ''}`,
       ]);
       if (TERMINAL.has(info.status ?? '')) break;
+      const waiting = target?.lifecycleEvents?.find((e) => e.status === 'InProgress' && /^(Before|After)AllowTraffic$/.test(e.lifecycleEventName ?? ''))?.lifecycleEventName;
+      if (waiting !== hook?.event) hook = waiting ? { event: waiting, since: performance.now() } : undefined;
+      if (hook && performance.now() - hook.since > (opts.hookPatienceMs ?? hookPatienceMs(ctx.speed))) {
+        leftWaitingIn = hook.event;
+        break;
+      }
       if (opts.maxMs !== undefined && performance.now() - started > opts.maxMs) break;
       await pause(POLL_MS, ctx.signal);
     }
   } catch (err) {
     if (ctx.signal.aborted) {
       live.done();
-      io.say(`stopped watching; deployment ${id} goes on in the cloud. Look again: ${ctx.aws(`deploy get-deployment --deployment-id ${id}`)} (or serverless-ops-lab status)`);
+      io.say(`stopped watching; deployment ${id} goes on in the cloud. Look again (or run serverless-ops-lab status):`);
+      io.command(ctx.aws(`deploy get-deployment --deployment-id ${id}`));
       throw new InterruptedError();
     }
     throw err;
@@ -149,7 +173,12 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
     failedAnswers: failed,
     durationMs: Math.round(performance.now() - started),
     rollbackDeploymentId: info.rollbackInfo?.rollbackDeploymentId,
+    leftWaitingIn,
   };
+  if (leftWaitingIn) {
+    io.say(`deployment ${id} is still waiting in ${leftWaitingIn} for its hook to report: the lab stops watching here (the deployment goes on in the cloud) and checks why.`);
+    return result;
+  }
   io.say(`deployment ${id}: ${result.status}${result.errorCode ? ` (${result.errorCode}: ${result.errorMessage})` : ''}`);
   return result;
 }
