@@ -243,7 +243,10 @@ export const errorsRollbackStep: Step = {
   staticChecks: [templateParses, timeoutAbove3],
   deployChecks: [groupAlarmsClear],
   liveChecks: [
-    releaseEnded('the bad release was stopped: Stopped with ALARM_ACTIVE', 'Stopped', 'ALARM_ACTIVE', (d) => (d.status === 'Succeeded' ? 'it went through: did the new version get traffic while it shifted, and does it throw?' : undefined), 'hooks-alarm'),
+    releaseEnded('the bad release was stopped: Stopped with ALARM_ACTIVE', 'Stopped', 'ALARM_ACTIVE', (d, ctx) =>
+      d.status === 'Succeeded'
+        ? `it went through: did the new version get traffic while it shifted, and does it throw?${ctx.target === 'local' && ctx.speed >= 50 ? ` At ${ctx.speed}x a minute of the shift lasts ${(60 / ctx.speed).toFixed(1)} s: on a busy machine the new version's first errors (after its cold start) can reach CloudWatch after the shift ended; a lower --speed gives them time.` : ''}`
+        : undefined, 'hooks-alarm'),
     {
       name: 'the alarm went to ALARM from the Errors metric during that release, not by hand',
       aws: (ctx) => ctx.aws(`cloudwatch describe-alarm-history --alarm-name ${errorsAlarmName(ctx) ?? 'ALARM_NAME'} --history-item-type StateUpdate`),

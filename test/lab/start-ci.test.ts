@@ -24,7 +24,9 @@ test('start --ci --target local passes every step; the report holds the checks b
   const ws = await labWorkspace('sol-lab-ci-');
   made.push(ws);
   const reportFile = join(ws, 'report.json');
-  const r = await runCli(['start', '--ci', '--target', 'local', '--workspace', ws, '--report', reportFile, '--json'], { timeoutMs: 600_000 });
+  // --speed 20, not --ci's 100: a minute of a shift lasts 3 s, so a loaded CI machine still sees
+  // every 10 % step and version 4's first errors (after its cold start) within the shift
+  const r = await runCli(['start', '--ci', '--target', 'local', '--speed', '20', '--workspace', ws, '--report', reportFile, '--json'], { timeoutMs: 600_000 });
   assert.equal(r.code, 0, r.stderr.slice(-3000));
   const report = readJson<LabReport>(reportFile);
   assert.deepEqual(JSON.parse(r.stdout), report, '--json prints the same report');

@@ -101,7 +101,9 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
   let hook: { event: string; since: number } | undefined;
   let leftWaitingIn: string | undefined;
   const sample = () => {
-    if (!opts.sample || inFlight >= 4) return;
+    // up to 8 in flight: versions 2 and 3 answer after 3 s, and a new version must meet traffic
+    // within a shift whose minutes last 60/speed seconds
+    if (!opts.sample || inFlight >= 8) return;
     inFlight++;
     askApp(ctx, AbortSignal.any([ctx.signal, AbortSignal.timeout(15_000)]))
       .then((a) => {
