@@ -16,6 +16,23 @@ function show(v: FigureValue): string {
   return String(v);
 }
 
+/**
+ * The figures a learner is shown at the end, per step: what each lesson came to. Every figure is
+ * in the report (--report, --json) and in --ci's output; a learner reads these few.
+ */
+const HEADLINES: Record<string, readonly string[]> = {
+  deploy: ['apiUrl', 'labels'],
+  'blue-green': ['weightsSeen', 'answersByVersion'],
+  'hooks-failing': ['errorCode'],
+  'hooks-alarm': ['errorCode', 'rollbackDeploymentId'],
+  'hooks-errors': ['errorCode', 'failedAnswers'],
+  'canary-create': ['requests', 'canaryShare'],
+  'canary-rollback': ['canaryShare'],
+  'canary-promote': ['canaryShare'],
+  'concurrency-baseline': ['statusCounts'],
+  'concurrency-throttled': ['statusCounts', 'peakConcurrency'],
+};
+
 export function wrapUpStep(earlier: readonly Step[]): Step {
   const endChecks = earlier.flatMap((s) => (s.endChecks ?? []).map((c): LiveCheck => ({ ...c, name: `${s.id}: ${c.name}` })));
   const summary = (ctx: LabContext) => {
@@ -30,7 +47,8 @@ export function wrapUpStep(earlier: readonly Step[]): Step {
     const own = earlier.filter((s) => ctx.stepProgress(s.id).status === 'done' && !ctx.stepProgress(s.id).assisted).length;
     ctx.io.say(`${own} of ${earlier.length} steps done by you${own === earlier.length ? ' — every one of them ✓' : ''}`);
     for (const s of earlier) {
-      const f = Object.entries(figures[s.id] ?? {}).filter(([k]) => k !== 'window');
+      const headlines = ctx.ci ? undefined : (HEADLINES[s.id] ?? []);
+      const f = Object.entries(figures[s.id] ?? {}).filter(([k]) => k !== 'window' && (!headlines || headlines.includes(k)));
       if (f.length) ctx.io.figures(s.id, f.map(([k, v]) => [k, show(v)]));
     }
   };
