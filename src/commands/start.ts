@@ -52,7 +52,9 @@ export async function startCommand(opts: Record<string, unknown>, interrupt: Int
   if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   // the cloud stays up for the learner's own commands; say how to stop it (wrap-up says it at the end)
   const cloudStaysUp = () => {
-    if (session.cloudEndpoint && !session.flags.ci) io.say(`the local cloud keeps running at ${session.cloudEndpoint} for your own commands; \`serverless-ops-lab emulator stop --workspace ${session.ws.root}\` stops it`);
+    if (!session.cloudEndpoint || session.flags.ci) return;
+    io.say(`the local cloud keeps running at ${session.cloudEndpoint} for your own commands; this stops it:`);
+    io.command(`serverless-ops-lab emulator stop --workspace ${session.ws.root}`);
   };
   const secs = (report.durationMs / 1000).toFixed(1);
   switch (report.outcome) {
