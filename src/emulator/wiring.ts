@@ -96,7 +96,8 @@ export async function wireServices(options: WiringOptions): Promise<EmulatorApp>
 
   // Lambda (services/lambda/): functions, versions, aliases, concurrency; code packages from S3,
   // metrics to CloudWatch; function code runs in worker threads (runner/).
-  const lambdaRunner = new WorkerPool({ region: deps.region, endpointUrl: deps.endpoint });
+  // the runtime SDK's compiled code is kept in the state dir: later cold starts, this run or the next, reuse it
+  const lambdaRunner = new WorkerPool({ region: deps.region, endpointUrl: deps.endpoint, compileCacheDir: deps.store.blobPath('lambda/compile-cache') });
   const lambda = createLambdaService({
     store: deps.store,
     runner: lambdaRunner,

@@ -3,7 +3,7 @@ import { billedDuration, endLine, platformLine, reportLine, startLine } from './
 import { errorBytes, exitError, INIT_TIMEOUT_SECONDS, outOfMemoryError, timeoutError, timeoutMessage } from './lambda-errors.js';
 import { eventText } from './event-payload.js';
 import { functionEnvironment, heapLimits, newLogStreamName, type EnvironmentSettings } from './function-environment.js';
-import type { FromWorker, InvokeResultMessage, ToWorker, WorkerBoot } from './messages.js';
+import type { CompileCacheBoot, FromWorker, InvokeResultMessage, ToWorker, WorkerBoot } from './messages.js';
 import { Deadlines, type Deadline } from './deadlines.js';
 import type { FunctionRunConfig, InvokeRequest, InvokeResult } from './types.js';
 
@@ -30,6 +30,8 @@ export interface EnvironmentOptions extends EnvironmentSettings {
   deadlines?: Deadlines;
   /** called once when the worker has exited, whatever the reason */
   onExit: (env: ExecutionEnvironment) => void;
+  /** the code cache of the runtime's SDK, shared by the pool's environments */
+  compileCache?: CompileCacheBoot;
 }
 
 type InitOutcome = { ok: true; initDurationMs: number } | { ok: false; initDurationMs: number; error: Buffer };
@@ -85,6 +87,7 @@ export class ExecutionEnvironment {
       codeDir: config.codeDir,
       handler: config.handler,
       collectInitLogs: true,
+      compileCache: options.compileCache,
     };
     this.worker = new Worker(BOOTSTRAP, {
       env: functionEnvironment(config, this.logStreamName, options),

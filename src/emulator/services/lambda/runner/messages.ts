@@ -11,6 +11,17 @@ export interface WorkerBoot {
   handler: string;
   /** send init-phase log lines (a log sink is listening) */
   collectInitLogs: boolean;
+  /** the code cache of the runtime's SDK (worker/compile-cache.ts); none: compiled every time */
+  compileCache?: CompileCacheBoot;
+}
+
+export interface CompileCacheBoot {
+  /** where the cached code is kept, one file per module source */
+  dir: string;
+  /** the lab's node_modules folder: only files below it are cached */
+  modulesDir: string;
+  /** one Int32, shared by the pool's environments: 1 while one of them writes the cache */
+  claim: SharedArrayBuffer;
 }
 
 /**

@@ -1,8 +1,11 @@
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import { Deadlines } from './deadlines.js';
 import { INIT_TIMEOUT_SECONDS } from './lambda-errors.js';
 import { ExecutionEnvironment, type LogEntry } from './execution-environment.js';
 import { isSupportedRuntime, UnsupportedRuntimeError } from './runtimes.js';
+import type { CompileCacheBoot } from './messages.js';
+import { labModulesDir } from './runtime-modules.js';
 import type { ExecutionEnvironments, FunctionRunConfig, InvokeRequest, InvokeResult } from './types.js';
 
 /**
@@ -26,6 +29,11 @@ export interface WorkerPoolOptions {
   logSink?: (entry: LogEntry) => void;
   /** the cores environments share (default os.availableParallelism()); scales the init limit */
   cores?: number;
+  /**
+   * where the V8 code cache of the runtime's SDK is kept (worker/compile-cache.ts), e.g. in the
+   * state dir; none: every environment compiles the SDK itself
+   */
+  compileCacheDir?: string;
 }
 
 /**
@@ -51,10 +59,19 @@ export class WorkerPool implements ExecutionEnvironments {
   private readonly deadlines = new Deadlines();
   private closed = false;
   private readonly cores: number;
+  private readonly compileCache: CompileCacheBoot | undefined;
 
   constructor(private readonly options: WorkerPoolOptions = {}) {
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.cores = options.cores ?? availableParallelism();
+    if (options.compileCacheDir !== undefined) {
+      this.compileCache = {
+        // V8 refuses code from another V8 build; one folder per Node build keeps each one's own
+        dir: path.join(options.compileCacheDir, `node-${process.version}-${process.arch}`),
+        modulesDir: labModulesDir(),
+        claim: new SharedArrayBuffer(4),
+      };
+    }
   }
 
   /** Worker threads started and not yet exited (tests assert it falls to 0). */
@@ -136,6 +153,7 @@ export class WorkerPool implements ExecutionEnvironments {
       endpointUrl: this.options.endpointUrl,
       logSink: this.options.logSink,
       deadlines: this.deadlines,
+      compileCache: this.compileCache,
       onExit: (e) => this.forget(e),
     });
     this.live.add(env);

@@ -20,8 +20,8 @@ import { makeDirs } from '../../../../files.js';
  */
 export const RUNTIME_PROVIDED_SCOPES = ['@aws-sdk', '@smithy', '@aws-crypto'] as const;
 
-/** the node_modules folder the lab's SDK is installed in */
-function labModulesDir(): string {
+/** the node_modules folder the lab's SDK is installed in (its real path, as module file names are) */
+export function labModulesDir(): string {
   const pkg = createRequire(import.meta.url).resolve('@aws-sdk/client-lambda/package.json');
   return path.dirname(path.dirname(path.dirname(pkg)));
 }

@@ -6,6 +6,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FromWorker, ToWorker, WorkerBoot } from '../messages.js';
+import { CompileCache } from './compile-cache.js';
 import { patchConsole, type LogCapture } from './console-capture.js';
 import { RuntimeError, formattedForLog, toErrorDocument } from './errors.js';
 import { Invoker } from './invocation.js';
@@ -58,6 +59,20 @@ process.on('unhandledRejection', (reason) => {
   fatal(err, 'Unhandled Promise Rejection', 128);
 });
 
+const compileCache = boot.compileCache && new CompileCache(boot.compileCache);
+compileCache?.install();
+
+const report = (requestId: string, body: string, failed: boolean) => post([requestId, body, failed, false, heapUsedMB(capture.collect)]);
+/**
+ * After the first invocation has answered, the code cache is written (once the answer is on its
+ * way): it then holds the SDK functions a call runs too, not only those the import ran.
+ */
+let onResult = (requestId: string, body: string, failed: boolean): void => {
+  report(requestId, body, failed);
+  onResult = report;
+  if (compileCache) setImmediate(() => compileCache.write());
+};
+
 try {
   const handler = await loadHandler(boot.codeDir, boot.handler);
   const env = process.env;
@@ -72,7 +87,7 @@ try {
     },
     capture,
     port,
-    (requestId, body, failed) => post([requestId, body, failed, false, heapUsedMB(capture.collect)]),
+    (requestId, body, failed) => onResult(requestId, body, failed),
   );
   port.on('message', (msg: ToWorker) => invoker!.run(msg));
   post({ t: 'ready' });
