@@ -60,7 +60,11 @@ export interface InvokeTarget {
   /** `fn:alias` or `fn:version` when the call was qualified (the metric dimension) */
   resource?: string;
   viaAlias: boolean;
+  /** its metric dimensions, once emit has made them */
+  dimensions?: InvocationDimensions;
 }
+
+type InvocationDimensions = { FunctionName: string; Resource?: string; ExecutedVersion?: string };
 
 /** Synchronous: nothing here awaits, so admission right after it sees the same state. */
 export function resolveTarget(core: LambdaCore, functionName: string, qualifier?: string): InvokeTarget {
@@ -179,15 +183,19 @@ export function emit(core: LambdaCore, target: InvokeTarget, metricName: LambdaM
       value,
       unit: metricName === 'Duration' ? 'Milliseconds' : 'Count',
       timestamp,
-      dimensions: {
-        FunctionName: target.functionName,
-        ...(target.resource ? { Resource: target.resource } : {}),
-        ...(target.viaAlias ? { ExecutedVersion: target.config.Version } : {}),
-      },
+      dimensions: (target.dimensions ??= dimensionsOf(target)),
     });
   } catch {
     // a metrics sink never fails an invocation
   }
+}
+
+/** the invocation's dimensions, made once for its five points (sinks only read them) */
+function dimensionsOf(target: InvokeTarget): InvocationDimensions {
+  const d: InvocationDimensions = { FunctionName: target.functionName };
+  if (target.resource) d.Resource = target.resource;
+  if (target.viaAlias) d.ExecutedVersion = target.config.Version;
+  return d;
 }
 
 /** ConcurrentExecutions with no dimension: "across ... AWS Region" (monitoring-metrics-types.html) */
