@@ -112,7 +112,8 @@ export function checkInvokeInput(
   const type = (input.InvocationType ?? 'RequestResponse') as InvocationType;
   let payload = input.Payload ?? EMPTY_PAYLOAD;
   // a UTF-8 text is at most 3 bytes per UTF-16 unit: only a long one is measured
-  const size = typeof payload === 'string' && payload.length * 3 > limits.async ? Buffer.byteLength(payload) : payload.length;
+  const size =
+    typeof payload === 'string' && payload.length * 3 > Math.min(limits.async, limits.sync) ? Buffer.byteLength(payload) : payload.length;
   if (type === 'Event' && size > limits.async) {
     throw requestEntityTooLarge(`${size} byte payload is too large for the Event invocation type (limit ${limits.async} bytes)`);
   }
