@@ -65,14 +65,12 @@ class InvokeContext {
   }
 }
 
-/** What an invocation still waits for when the event loop empties. */
-const enum OnEmptyLoop {
-  Nothing,
-  /** a synchronous handler that never called back: it answers null */
-  AnswerNull,
-  /** callback(null, result) with callbackWaitsForEmptyEventLoop: the result goes out now */
-  AnswerResult,
-}
+/**
+ * What an invocation still waits for when the event loop empties: `answer-null` for a synchronous
+ * handler that never called back, `answer-result` after callback(null, result) with
+ * callbackWaitsForEmptyEventLoop.
+ */
+type OnEmptyLoop = 'nothing' | 'answer-null' | 'answer-result';
 
 /**
  * The state of one invocation: who settled it, and how. The worker's code runs a few dozen times
@@ -84,8 +82,8 @@ const enum OnEmptyLoop {
 class Run {
   /** set once the context exists: its flag decides how the callback settles */
   context!: InvokeContext;
-  onEmptyLoop = OnEmptyLoop.AnswerNull;
-  /** the callback's result, kept for OnEmptyLoop.AnswerResult */
+  onEmptyLoop: OnEmptyLoop = 'answer-null';
+  /** the callback's result, kept for `answer-result` */
   result: unknown;
   /** callback / succeed / fail / done was called (only the first counts) */
   private finished = false;
@@ -100,12 +98,12 @@ class Run {
   callback(err?: unknown, result?: unknown): void {
     if (this.finished) return;
     this.finished = true;
-    this.onEmptyLoop = OnEmptyLoop.Nothing;
+    this.onEmptyLoop = 'nothing';
     if (err !== undefined && err !== null) this.postError(err);
     else if (!this.context.callbackWaitsForEmptyEventLoop) this.complete(result);
     else {
       this.result = result;
-      this.onEmptyLoop = OnEmptyLoop.AnswerResult;
+      this.onEmptyLoop = 'answer-result';
     }
   }
 
@@ -113,7 +111,7 @@ class Run {
   done(err: unknown, result?: unknown): void {
     if (this.finished) return;
     this.finished = true;
-    this.onEmptyLoop = OnEmptyLoop.Nothing;
+    this.onEmptyLoop = 'nothing';
     if (err !== undefined && err !== null) this.postError(err);
     else this.complete(result);
   }
@@ -121,9 +119,9 @@ class Run {
   /** the event loop is empty (`beforeExit`) */
   emptyLoop(): void {
     const action = this.onEmptyLoop;
-    this.onEmptyLoop = OnEmptyLoop.Nothing;
-    if (action === OnEmptyLoop.AnswerNull) this.complete(null);
-    else if (action === OnEmptyLoop.AnswerResult) setImmediate(() => this.complete(this.result));
+    this.onEmptyLoop = 'nothing';
+    if (action === 'answer-null') this.complete(null);
+    else if (action === 'answer-result') setImmediate(() => this.complete(this.result));
   }
 
   complete(result: unknown): void {
@@ -178,7 +176,7 @@ export class Invoker {
   }
 
   report(run: Run, body: string, failed: boolean): void {
-    run.onEmptyLoop = OnEmptyLoop.Nothing;
+    run.onEmptyLoop = 'nothing';
     if (this.current === run) this.current = undefined;
     this.port.ref();
     this.port.postMessage([run.requestId, body, failed, false, this.heapUsedMB(this.log.collect)]);
