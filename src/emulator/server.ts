@@ -310,10 +310,10 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
 /**
  * writeHead with a flat [name, value, ...] list: Node takes it as it is, while a headers object is
  * walked key by key (and ours would first be copied to add the two defaults).
- * A text body goes out as text: Node then sends the head and the body in one write, where a
- * Buffer body costs a writev of two chunks (and the copy into a Buffer). Node writes that joined
- * text as UTF-8, so a head holding a byte above 0x7f (a function's header value in Latin-1, which
- * HTTP sends as is) keeps the Buffer path.
+ * A text body goes out as text: Node then joins head and body into one chunk of the socket's
+ * writev (a Buffer body is a chunk of its own, after a copy into that Buffer). Node writes that
+ * joined text as UTF-8, so a head holding a byte above 0x7f (a function's header value in Latin-1,
+ * which HTTP sends as is) keeps the Buffer path.
  */
 function write(res: ServerResponse, response: WireResponse, x: Exchange): void {
   const headers = response.headers;
