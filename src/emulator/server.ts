@@ -71,20 +71,28 @@ export interface EmulatorServer {
 }
 
 /** Everything one request accumulates on its way through the pipeline. */
-interface Exchange {
-  raw: IncomingMessage;
-  requestId: string;
-  /** performance.now() when it arrived */
-  started: number;
+class Exchange {
   wire?: WireRequest;
   service?: ServiceDefinition;
   protocol?: Protocol;
   codec?: ProtocolCodec;
   call?: ParsedCall;
   output?: unknown;
-  logService: string;
+  logService = '-';
   /** set by the error step */
   errorCode?: string;
+  private id: string | undefined;
+
+  constructor(
+    readonly raw: IncomingMessage,
+    /** performance.now() when it arrived */
+    readonly started: number,
+  ) {}
+
+  /** made when first asked: a front door's answer carries its own (API Gateway's) request id */
+  get requestId(): string {
+    return (this.id ??= randomUUID());
+  }
 }
 
 type Step = (x: Exchange) => Promise<WireResponse | undefined> | WireResponse | undefined;
@@ -231,7 +239,7 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
   }
 
   async function handle(raw: IncomingMessage, res: ServerResponse): Promise<void> {
-    const x: Exchange = { raw, requestId: randomUUID(), started: performance.now(), logService: '-' };
+    const x = new Exchange(raw, performance.now());
     let response: WireResponse | undefined;
     try {
       // a step that answers synchronously costs no promise hop
@@ -244,7 +252,7 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
       response = errorResponse(x, err);
     }
     response ??= errorResponse(x, new Error('the pipeline gave no answer'));
-    write(res, response, x.requestId);
+    write(res, response, x);
     options.onRequest?.(logEntry(x, response.status, response));
   }
 
@@ -302,25 +310,44 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
 /**
  * writeHead with a flat [name, value, ...] list: Node takes it as it is, while a headers object is
  * walked key by key (and ours would first be copied to add the two defaults).
+ * A text body goes out as text: Node then joins head and body into one chunk of the socket's
+ * writev (a Buffer body is a chunk of its own, after a copy into that Buffer). Node writes that
+ * joined text as UTF-8, so a head holding a byte above 0x7f (a function's header value in Latin-1,
+ * which HTTP sends as is) keeps the Buffer path.
  */
-function write(res: ServerResponse, response: WireResponse, requestId: string): void {
+function write(res: ServerResponse, response: WireResponse, x: Exchange): void {
   const headers = response.headers;
   const flat: string[] = [];
   let hasRequestId = false;
   let hasLength = false;
+  let ascii = true;
   for (const h in headers) {
     const lower = h.toLowerCase();
     if (lower === 'x-amzn-requestid') hasRequestId = true;
     else if (lower === 'content-length') hasLength = true;
     const value = headers[h];
-    if (typeof value === 'string') flat.push(h, value);
-    else for (const v of value) flat.push(h, v);
+    if (typeof value === 'string') {
+      flat.push(h, value);
+      if (ascii && !isAscii(value)) ascii = false;
+    } else {
+      for (const v of value) {
+        flat.push(h, v);
+        if (ascii && !isAscii(v)) ascii = false;
+      }
+    }
   }
-  if (!hasRequestId) flat.push('x-amzn-RequestId', requestId);
-  const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
-  if (!hasLength) flat.push('Content-Length', String(body.length));
+  if (!hasRequestId) flat.push('x-amzn-RequestId', x.requestId);
+  let body = response.body;
+  if (typeof body === 'string' && !ascii) body = Buffer.from(body);
+  if (!hasLength) flat.push('Content-Length', String(typeof body === 'string' ? Buffer.byteLength(body) : body.length));
   res.writeHead(response.status, flat);
   res.end(body);
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+function isAscii(text: string): boolean {
+  return !NON_ASCII.test(text);
 }
 
 function errorTypeOf(response: WireResponse | undefined): string | undefined {

@@ -29,6 +29,26 @@ export interface RouteMatch {
 }
 
 const tables = new WeakMap<ServiceDefinition, Route[]>();
+/** per service, the routes a request of n segments can match (in the same order), built when first asked */
+const bySegmentCount = new WeakMap<ServiceDefinition, Map<number, Route[]>>();
+const MAX_INDEXED_SEGMENTS = 32;
+
+/**
+ * The routes that can match a path of `count` segments: a route without a greedy label has
+ * exactly as many, one with a greedy label at most as many (the label takes one or more). The
+ * others would fail matchPath's first test; leaving them out spares a call per route per request.
+ */
+function candidates(service: ServiceDefinition, count: number): Route[] {
+  let index = bySegmentCount.get(service);
+  if (!index) bySegmentCount.set(service, (index = new Map()));
+  let routes = index.get(count);
+  if (!routes) {
+    routes = compile(service).filter((r) => (r.greedy ? r.segments.length <= count : r.segments.length === count));
+    // a path as long as a client likes makes no entry that stays
+    if (count <= MAX_INDEXED_SEGMENTS) index.set(count, routes);
+  }
+  return routes;
+}
 
 function compile(service: ServiceDefinition): Route[] {
   let routes = tables.get(service);
@@ -139,7 +159,7 @@ function matchUncached(service: ServiceDefinition, method: string, path: string,
   const parts = raw.map((p) => (p.includes('%') ? decode(p) : p));
   const upper = method.toUpperCase();
   let pathMatches = false;
-  for (const route of compile(service)) {
+  for (const route of candidates(service, parts.length)) {
     const labels = matchPath(route, parts);
     if (!labels) continue;
     pathMatches = true;

@@ -186,6 +186,29 @@ describe('API Gateway front door (fake Lambda)', () => {
     assert.equal(await notFound.text(), 'nope');
   });
 
+  it('sends a text body as UTF-8 with its byte length, and a Latin-1 header value as its byte', async () => {
+    const get = (): Promise<{ head: Record<string, string | string[] | undefined>; body: Buffer }> =>
+      new Promise((resolve, reject) => {
+        const req = request(url('/getinfo'), { method: 'POST' }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ head: res.headers, body: Buffer.concat(chunks) }));
+        });
+        req.on('error', reject);
+        req.end('{}');
+      });
+    fx.invoker.next.push({ payload: JSON.stringify({ statusCode: 200, body: 'größe ✓' }) });
+    const text = await get();
+    assert.equal(text.body.toString('utf8'), 'größe ✓');
+    assert.equal(text.head['content-length'], String(Buffer.byteLength('größe ✓')));
+
+    fx.invoker.next.push({ payload: JSON.stringify({ statusCode: 200, headers: { 'X-Name': 'caf\u00e9' }, body: 'größe' }) });
+    const latin1 = await get();
+    assert.equal(latin1.head['x-name'], 'caf\u00e9', 'node reads header bytes as Latin-1: one byte 0xE9, not UTF-8');
+    assert.equal(latin1.body.toString('utf8'), 'größe');
+    assert.equal(latin1.head['content-length'], String(Buffer.byteLength('größe')));
+  });
+
   async function expectGatewayError(status: number, body: string, errorType: string): Promise<void> {
     const res = await fetch(url('/getinfo'), { method: 'POST', body: '{}' });
     assert.equal(res.status, status);

@@ -34,7 +34,7 @@ class FakeRunner implements ExecutionEnvironments {
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function setup(opts: { accountConcurrencyLimit?: number; random?: () => number } = {}) {
+function setup(opts: { accountConcurrencyLimit?: number; random?: () => number; payloadLimits?: { sync?: number; async?: number } } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'sol-lambda-unit-'));
   dirs.push(dir);
   const runner = new FakeRunner();
@@ -121,6 +121,19 @@ describe('Lambda backend', () => {
     svc.backend.putFunctionConcurrency('m', 0);
     await rejection(svc.invokeFunction({ functionName: 'm' }));
     assert.deepEqual(metrics.at(-1), { metricName: 'Throttles', value: 1, unit: 'Count', timestamp: metrics.at(-1)!.timestamp, dimensions: { FunctionName: 'm' } });
+  });
+
+  test('an in-process text event counts its UTF-8 bytes against the payload limits', async () => {
+    const { svc, runner, create } = setup({ payloadLimits: { sync: 100, async: 50 } });
+    await create('t');
+    const fits = JSON.stringify('é'.repeat(40)); // 42 characters, 82 bytes
+    const call = svc.invokeFunction({ functionName: 't', payload: fits, payloadIsJson: true });
+    runner.finishAll();
+    assert.equal((await call).statusCode, 200);
+    const tooLarge = await rejection(svc.invokeFunction({ functionName: 't', payload: JSON.stringify('é'.repeat(60)), payloadIsJson: true }));
+    assert.equal(tooLarge.code, 'RequestEntityTooLargeException', '62 characters but 122 bytes: within 100 only if counted in characters');
+    const event = await rejection(svc.invokeFunction({ functionName: 't', payload: fits, invocationType: 'Event' }));
+    assert.match(event.message, /^82 byte payload is too large for the Event invocation type/);
   });
 
   test('Event invocations wait out throttling and run later (retried internally, as AWS does)', async () => {

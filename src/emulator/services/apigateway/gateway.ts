@@ -36,9 +36,10 @@ export interface ApiGatewayDataPlaneOptions {
   log?: (line: string) => void;
 }
 
-/** `x-amz-apigw-id` looks like `JJbxmplHYosFVYQ=`: 11 bytes in base64; derived from the request id */
+/** `x-amz-apigw-id` looks like `JJbxmplHYosFVYQ=`: 11 bytes in base64; the first 22 hex digits of the request id (a UUID) */
 function apigwIdOf(requestId: string): string {
-  return Buffer.from(requestId.replace(/-/g, '').slice(0, 22), 'hex').toString('base64');
+  const hex = requestId.slice(0, 8) + requestId.slice(9, 13) + requestId.slice(14, 18) + requestId.slice(19, 23) + requestId.slice(24, 26);
+  return Buffer.from(hex, 'hex').toString('base64');
 }
 
 export class ApiGateway {

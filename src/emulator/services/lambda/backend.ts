@@ -149,7 +149,7 @@ export class LambdaBackend {
     try {
       const checked = checkInvokeInput(input, this.limits, input.payloadIsJson === true);
       const target = resolveTarget(this.core, input.FunctionName, input.Qualifier);
-      const payload = input.Payload ?? Buffer.alloc(0);
+      const payload = checked.payload;
       if (checked.type === 'DryRun') return Promise.resolve({ StatusCode: 204 });
       if (checked.type === 'Event') {
         this.events.enqueue(target, payload, checked.clientContext);

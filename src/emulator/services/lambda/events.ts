@@ -37,7 +37,7 @@ export class EventQueue {
 
   constructor(private readonly core: LambdaCore) {}
 
-  enqueue(target: InvokeTarget, payload: Buffer, clientContext?: unknown): void {
+  enqueue(target: InvokeTarget, payload: Buffer | string, clientContext?: unknown): void {
     this.pendingCount++;
     const enqueuedAt = this.core.clock.now();
     const requestId = randomUUID();
@@ -55,7 +55,7 @@ export class EventQueue {
 
   private attempt(
     target: InvokeTarget,
-    payload: Buffer,
+    payload: Buffer | string,
     clientContext: unknown,
     requestId: string,
     enqueuedAt: number,

@@ -66,18 +66,21 @@ export interface LambdaService {
   close(): void;
 }
 
-/** an object or array that toBuffer JSON-encodes (not bytes, not text) */
+/** an object or array that toPayload JSON-encodes (not bytes, not text) */
 function isPlainPayload(payload: InvokeFunctionRequest['payload']): boolean {
   return payload !== undefined && typeof payload === 'object' && !(payload instanceof Uint8Array);
 }
 
-function toBuffer(payload: InvokeFunctionRequest['payload']): Buffer {
-  if (payload === undefined) return Buffer.alloc(0);
+/** the event as Invoke takes it: bytes, or text as it is (the runtime hands text to the function) */
+function toPayload(payload: InvokeFunctionRequest['payload']): Buffer | string {
+  if (payload === undefined) return EMPTY;
+  if (typeof payload === 'string') return payload;
   if (Buffer.isBuffer(payload)) return payload;
   if (payload instanceof Uint8Array) return Buffer.from(payload);
-  if (typeof payload === 'string') return Buffer.from(payload, 'utf8');
-  return Buffer.from(JSON.stringify(payload));
+  return JSON.stringify(payload);
 }
+
+const EMPTY = Buffer.alloc(0);
 
 export function createLambdaService(deps: LambdaDeps): LambdaService {
   const backend = new LambdaBackend(deps);
@@ -96,7 +99,7 @@ export function createLambdaService(deps: LambdaDeps): LambdaService {
       InvocationType: request.invocationType,
       LogType: request.logType,
       ClientContext: request.clientContext,
-      Payload: toBuffer(request.payload),
+      Payload: toPayload(request.payload),
       requestId: request.requestId,
       payloadIsJson: request.payloadIsJson === true || isPlainPayload(request.payload),
     });

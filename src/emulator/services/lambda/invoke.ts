@@ -20,7 +20,8 @@ export const ASYNC_PAYLOAD_LIMIT = 1024 * 1024;
 /** the response limit AWS names in `Function.ResponseSizeTooLarge` */
 export const RESPONSE_PAYLOAD_LIMIT = 6_291_556;
 const LOG_TAIL_BYTES = 4096;
-const EMPTY_EVENT = Buffer.from('{}');
+const EMPTY_EVENT = '{}';
+const EMPTY_PAYLOAD = Buffer.alloc(0);
 const INVOCATION_TYPES: readonly string[] = ['Event', 'RequestResponse', 'DryRun'];
 const LOG_TYPES: readonly string[] = ['None', 'Tail'];
 
@@ -33,7 +34,8 @@ export interface InvokeInput {
   LogType?: string;
   /** base64 JSON (X-Amz-Client-Context) */
   ClientContext?: string;
-  Payload?: Buffer;
+  /** the event's bytes, or its JSON text from an in-process caller */
+  Payload?: Buffer | string;
 }
 
 export interface InvokeOutput {
@@ -58,7 +60,11 @@ export interface InvokeTarget {
   /** `fn:alias` or `fn:version` when the call was qualified (the metric dimension) */
   resource?: string;
   viaAlias: boolean;
+  /** its metric dimensions, once emit has made them */
+  dimensions?: InvocationDimensions;
 }
+
+type InvocationDimensions = { FunctionName: string; Resource?: string; ExecutedVersion?: string };
 
 /** Synchronous: nothing here awaits, so admission right after it sees the same state. */
 export function resolveTarget(core: LambdaCore, functionName: string, qualifier?: string): InvokeTarget {
@@ -84,12 +90,15 @@ export function resolveTarget(core: LambdaCore, functionName: string, qualifier?
   };
 }
 
-/** `payloadIsJson`: an in-process caller encoded the payload itself (JSON by construction) */
+/**
+ * `payloadIsJson`: an in-process caller encoded the payload itself (JSON by construction).
+ * Answers the event as text once it has been decoded to check it, so it is decoded only once.
+ */
 export function checkInvokeInput(
   input: InvokeInput,
   limits: PayloadLimits,
   payloadIsJson = false,
-): { type: InvocationType; tail: boolean; clientContext?: unknown } {
+): { type: InvocationType; tail: boolean; clientContext?: unknown; payload: Buffer | string } {
   // the common case (both valid) builds no Violations
   if (
     (input.InvocationType !== undefined && !INVOCATION_TYPES.includes(input.InvocationType)) ||
@@ -101,16 +110,20 @@ export function checkInvokeInput(
       .throwIfAny();
   }
   const type = (input.InvocationType ?? 'RequestResponse') as InvocationType;
-  const payload = input.Payload ?? Buffer.alloc(0);
-  if (type === 'Event' && payload.length > limits.async) {
-    throw requestEntityTooLarge(`${payload.length} byte payload is too large for the Event invocation type (limit ${limits.async} bytes)`);
+  let payload = input.Payload ?? EMPTY_PAYLOAD;
+  // a UTF-8 text is at most 3 bytes per UTF-16 unit: only a long one is measured
+  const size =
+    typeof payload === 'string' && payload.length * 3 > Math.min(limits.async, limits.sync) ? Buffer.byteLength(payload) : payload.length;
+  if (type === 'Event' && size > limits.async) {
+    throw requestEntityTooLarge(`${size} byte payload is too large for the Event invocation type (limit ${limits.async} bytes)`);
   }
-  if (payload.length > limits.sync) {
+  if (size > limits.sync) {
     throw requestEntityTooLarge(`Request must be smaller than ${limits.sync} bytes for the InvokeFunction operation`);
   }
   if (payload.length && !payloadIsJson) {
     try {
-      JSON.parse(payload.toString('utf8'));
+      if (typeof payload !== 'string') payload = payload.toString('utf8');
+      JSON.parse(payload);
     } catch (err) {
       // Lambda refuses an event that is not JSON before running anything
       throw invalidRequestContent(`Could not parse request body into json: Could not parse payload into json: ${(err as Error).message}`);
@@ -124,7 +137,7 @@ export function checkInvokeInput(
       throw invalidRequestContent('Client context must be a valid Base64-encoded JSON object.');
     }
   }
-  return { type, tail: input.LogType === 'Tail', clientContext };
+  return { type, tail: input.LogType === 'Tail', clientContext, payload };
 }
 
 /**
@@ -171,15 +184,19 @@ export function emit(core: LambdaCore, target: InvokeTarget, metricName: LambdaM
       value,
       unit: metricName === 'Duration' ? 'Milliseconds' : 'Count',
       timestamp,
-      dimensions: {
-        FunctionName: target.functionName,
-        ...(target.resource ? { Resource: target.resource } : {}),
-        ...(target.viaAlias ? { ExecutedVersion: target.config.Version } : {}),
-      },
+      dimensions: (target.dimensions ??= dimensionsOf(target)),
     });
   } catch {
     // a metrics sink never fails an invocation
   }
+}
+
+/** the invocation's dimensions, made once for its five points (sinks only read them) */
+function dimensionsOf(target: InvokeTarget): InvocationDimensions {
+  const d: InvocationDimensions = { FunctionName: target.functionName };
+  if (target.resource) d.Resource = target.resource;
+  if (target.viaAlias) d.ExecutedVersion = target.config.Version;
+  return d;
 }
 
 /** ConcurrentExecutions with no dimension: "across ... AWS Region" (monitoring-metrics-types.html) */
@@ -199,7 +216,7 @@ function emitAccountConcurrency(core: LambdaCore, value: number, timestamp: numb
 export function runAdmitted(
   core: LambdaCore,
   target: InvokeTarget,
-  request: { requestId: string; payload: Buffer; tail: boolean; clientContext?: unknown },
+  request: { requestId: string; payload: Buffer | string; tail: boolean; clientContext?: unknown },
   retryAfterSeconds: number,
 ): Promise<InvokeResult> {
   const admission = core.concurrency.admit(target.functionName);
@@ -217,7 +234,7 @@ export function runAdmitted(
 async function runAndRelease(
   core: LambdaCore,
   target: InvokeTarget,
-  request: { requestId: string; payload: Buffer; tail: boolean; clientContext?: unknown },
+  request: { requestId: string; payload: Buffer | string; tail: boolean; clientContext?: unknown },
   permit: { release(): void },
   invokedAt: number,
 ): Promise<InvokeResult> {
@@ -246,7 +263,7 @@ async function runAndRelease(
 export async function invokeSync(
   core: LambdaCore,
   target: InvokeTarget,
-  request: { requestId?: string; payload: Buffer; tail: boolean; clientContext?: unknown },
+  request: { requestId?: string; payload: Buffer | string; tail: boolean; clientContext?: unknown },
   retryAfterSeconds: number,
 ): Promise<InvokeOutput> {
   const result = await runAdmitted(core, target, { ...request, requestId: request.requestId ?? randomUUID() }, retryAfterSeconds);

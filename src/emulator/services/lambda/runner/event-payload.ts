@@ -8,8 +8,9 @@
  */
 
 /** The event text the handler receives: an empty payload is an empty object, as with `aws lambda invoke` without --payload. */
-export function eventText(payload: Buffer): string {
-  return payload.length === 0 ? '{}' : payload.toString('utf8');
+export function eventText(payload: Buffer | string): string {
+  if (payload.length === 0) return '{}';
+  return typeof payload === 'string' ? payload : payload.toString('utf8');
 }
 
 /**

@@ -28,8 +28,8 @@ export interface FunctionRunConfig {
 
 export interface InvokeRequest {
   requestId: string;
-  /** raw event bytes as the caller sent them */
-  payload: Buffer;
+  /** the event: raw bytes as the caller sent them, or its JSON text when it was already text */
+  payload: Buffer | string;
   /** the ARN the caller used, with the alias or version qualifier when there was one */
   invokedFunctionArn: string;
   /** decoded X-Amz-Client-Context, if any */

@@ -31,9 +31,10 @@ let sampledAt = -Infinity;
  * walks every heap space of this isolate: about 7 µs of a cold worker's time per invocation at 50
  * busy environments, more than the rest of a no-op invocation. So it is read for every invocation
  * whose log is collected (the REPORT line is written then), and otherwise at most every 100 ms.
+ * Date.now, not performance.now: a worker's global `performance` is a lazy getter, run on every read.
  */
 function heapUsedMB(precise: boolean): number {
-  const now = performance.now();
+  const now = Date.now();
   if (!precise && now - sampledAt < 100) return maxHeapMB;
   sampledAt = now;
   const h = getHeapStatistics();
@@ -62,17 +63,6 @@ process.on('unhandledRejection', (reason) => {
 const compileCache = boot.compileCache && new CompileCache(boot.compileCache);
 compileCache?.install();
 
-const report = (requestId: string, body: string, failed: boolean) => post([requestId, body, failed, false, heapUsedMB(capture.collect)]);
-/**
- * After the first invocation has answered, the code cache is written (once the answer is on its
- * way): it then holds the SDK functions a call runs too, not only those the import ran.
- */
-let onResult = (requestId: string, body: string, failed: boolean): void => {
-  report(requestId, body, failed);
-  onResult = report;
-  if (compileCache) setImmediate(() => compileCache.write());
-};
-
 try {
   const handler = await loadHandler(boot.codeDir, boot.handler);
   const env = process.env;
@@ -87,7 +77,10 @@ try {
     },
     capture,
     port,
-    (requestId, body, failed) => onResult(requestId, body, failed),
+    heapUsedMB,
+    // after the first answer, the code cache is written (once the answer is on its way): it then
+    // holds the SDK functions a call runs too, not only those the import ran
+    compileCache ? () => setImmediate(() => compileCache.write()) : undefined,
   );
   port.on('message', (msg: ToWorker) => invoker!.run(msg));
   post({ t: 'ready' });

@@ -1,4 +1,4 @@
-import type { ToWorker } from '../messages.js';
+import type { InvokeResultMessage, ToWorker } from '../messages.js';
 import type { LogCapture } from './console-capture.js';
 import { formattedForLog, toErrorDocument } from './errors.js';
 import type { HandlerFunction } from './load-handler.js';
@@ -48,27 +48,43 @@ class InvokeContext {
   readonly getRemainingTimeInMillis: () => number;
 
   constructor(env: EnvironmentData, msg: ToWorker, run: Run) {
-    const [requestId, , invokedFunctionArn, deadlineMs, clientContext, identity] = msg;
     this.functionName = env.functionName;
     this.functionVersion = env.functionVersion;
     this.memoryLimitInMB = env.memoryLimitInMB;
     this.logGroupName = env.logGroupName;
     this.logStreamName = env.logStreamName;
-    this.invokedFunctionArn = invokedFunctionArn;
-    this.awsRequestId = requestId;
-    this.clientContext = clientContext === undefined ? undefined : JSON.parse(clientContext);
-    this.identity = identity === undefined ? undefined : JSON.parse(identity);
-    this.succeed = (result) => run.once() && run.done(null, result);
-    this.fail = (err) => run.once() && run.done(err === undefined || err === null ? 'handled' : err, null);
-    this.done = (err, result) => run.once() && run.done(err, result);
+    this.invokedFunctionArn = msg[2];
+    this.awsRequestId = msg[0];
+    this.clientContext = msg[4] === undefined ? undefined : JSON.parse(msg[4]);
+    this.identity = msg[5] === undefined ? undefined : JSON.parse(msg[5]);
+    const deadlineMs = msg[3];
+    this.succeed = (result) => run.done(null, result);
+    this.fail = (err) => run.done(err === undefined || err === null ? 'handled' : err, null);
+    this.done = (err, result) => run.done(err, result);
     this.getRemainingTimeInMillis = () => deadlineMs - Date.now();
   }
 }
 
-/** The state of one invocation: who settled it, and how. */
+/**
+ * What an invocation still waits for when the event loop empties: `answer-null` for a synchronous
+ * handler that never called back, `answer-result` after callback(null, result) with
+ * callbackWaitsForEmptyEventLoop.
+ */
+type OnEmptyLoop = 'nothing' | 'answer-null' | 'answer-result';
+
+/**
+ * The state of one invocation: who settled it, and how. The worker's code runs a few dozen times
+ * per environment in a learner's load test, mostly before V8 optimizes it, and each environment's
+ * memory is cold when its next invocation comes (50 environments take turns): so an invocation
+ * makes few objects and few calls (no closure per pending action, one call from `succeed` to the
+ * message out).
+ */
 class Run {
   /** set once the context exists: its flag decides how the callback settles */
   context!: InvokeContext;
+  onEmptyLoop: OnEmptyLoop = 'answer-null';
+  /** the callback's result, kept for `answer-result` */
+  result: unknown;
   /** callback / succeed / fail / done was called (only the first counts) */
   private finished = false;
   /** the result went out (complete may not run twice) */
@@ -79,23 +95,33 @@ class Run {
     readonly requestId: string,
   ) {}
 
-  once(): boolean {
-    if (this.finished) return false;
-    this.finished = true;
-    return true;
-  }
-
   callback(err?: unknown, result?: unknown): void {
-    this.invoker.onEmptyLoop = undefined;
+    if (this.finished) return;
+    this.finished = true;
+    this.onEmptyLoop = 'nothing';
     if (err !== undefined && err !== null) this.postError(err);
     else if (!this.context.callbackWaitsForEmptyEventLoop) this.complete(result);
-    else this.invoker.onEmptyLoop = () => setImmediate(() => this.complete(result));
+    else {
+      this.result = result;
+      this.onEmptyLoop = 'answer-result';
+    }
   }
 
+  /** succeed / fail / done */
   done(err: unknown, result?: unknown): void {
-    this.invoker.onEmptyLoop = undefined;
+    if (this.finished) return;
+    this.finished = true;
+    this.onEmptyLoop = 'nothing';
     if (err !== undefined && err !== null) this.postError(err);
     else this.complete(result);
+  }
+
+  /** the event loop is empty (`beforeExit`) */
+  emptyLoop(): void {
+    const action = this.onEmptyLoop;
+    this.onEmptyLoop = 'nothing';
+    if (action === 'answer-null') this.complete(null);
+    else if (action === 'answer-result') setImmediate(() => this.complete(this.result));
   }
 
   complete(result: unknown): void {
@@ -110,68 +136,75 @@ class Run {
     } catch {
       const err = new Error('Unable to stringify response body');
       console.error('Invoke Error', formattedForLog(err));
-      this.invoker.report(this.requestId, JSON.stringify(toErrorDocument(err)), true);
+      this.invoker.report(this, JSON.stringify(toErrorDocument(err)), true);
       return;
     }
-    this.invoker.report(this.requestId, body ?? 'null', false);
+    this.invoker.report(this, body ?? 'null', false);
   }
 
   postError(err: unknown): void {
     console.error('Invoke Error', formattedForLog(err instanceof Error ? err : new Error(String(err))));
     this.reported = true;
-    this.invoker.report(this.requestId, JSON.stringify(toErrorDocument(err)), true);
+    this.invoker.report(this, JSON.stringify(toErrorDocument(err)), true);
   }
 }
 
+/** The worker's side of the channel to its execution environment (its parentPort). */
+export interface EnvironmentPort {
+  postMessage(msg: InvokeResultMessage): void;
+  ref(): void;
+  unref(): void;
+}
+
 export class Invoker {
-  /** what to do when the event loop empties during the current invocation */
-  onEmptyLoop: (() => void) | undefined;
   /** the invocation in flight, for errors raised outside the handler's call stack */
-  current: { requestId: string } | undefined;
+  current: Run | undefined;
 
   constructor(
     private readonly handler: HandlerFunction,
     private readonly env: EnvironmentData,
     private readonly log: LogCapture,
-    private readonly idle: { unref(): void; ref(): void },
-    private readonly finish: (requestId: string, body: string, failed: boolean) => void,
+    /** unref'd while an invocation runs, so the loop drains exactly when the function's work does */
+    private readonly port: EnvironmentPort,
+    /** Max Memory Used so far; `precise` when the REPORT line is written */
+    private readonly heapUsedMB: (precise: boolean) => number,
+    /** once, after the first answer went out (the code cache is written then) */
+    private afterFirstAnswer?: () => void,
   ) {
     process.on('beforeExit', () => {
-      const action = this.onEmptyLoop;
-      this.onEmptyLoop = undefined;
-      this.idle.ref();
-      action?.();
+      this.port.ref();
+      this.current?.emptyLoop();
     });
   }
 
-  report(requestId: string, body: string, failed: boolean): void {
-    this.onEmptyLoop = undefined;
-    this.current = undefined;
-    this.idle.ref();
-    this.finish(requestId, body, failed);
+  report(run: Run, body: string, failed: boolean): void {
+    run.onEmptyLoop = 'nothing';
+    if (this.current === run) this.current = undefined;
+    this.port.ref();
+    this.port.postMessage([run.requestId, body, failed, false, this.heapUsedMB(this.log.collect)]);
+    if (this.afterFirstAnswer) {
+      const then = this.afterFirstAnswer;
+      this.afterFirstAnswer = undefined;
+      then();
+    }
   }
 
   run(msg: ToWorker): void {
-    const requestId = msg[0];
-    this.log.requestId = requestId;
-    this.log.collect = msg[6];
-    const run = new Run(this, requestId);
+    const run = new Run(this, msg[0]);
     const context = (run.context = new InvokeContext(this.env, msg, run));
-    const callback = (err?: unknown, result?: unknown) => {
-      if (run.once()) run.callback(err, result);
-    };
-
+    this.log.requestId = msg[0];
+    this.log.collect = msg[6];
     this.current = run;
-    // A synchronous handler that never calls back answers null once the loop is empty.
-    this.onEmptyLoop = () => run.complete(null);
-    this.idle.unref();
+    this.port.unref();
     try {
-      const result = this.handler(JSON.parse(msg[1]), context, callback) as { then?: unknown } | undefined;
+      const result = this.handler(JSON.parse(msg[1]), context, (err?: unknown, result?: unknown) => run.callback(err, result)) as
+        | { then?: unknown }
+        | undefined;
       if (result && typeof result.then === 'function') {
         (result as Promise<unknown>).then(context.succeed, context.fail).catch(context.fail);
       }
     } catch (err) {
-      callback(err);
+      run.callback(err);
     }
   }
 }
