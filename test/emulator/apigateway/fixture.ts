@@ -2,7 +2,7 @@
  * An emulator serving only API Gateway, with a fake Lambda invoker that records the events it
  * gets and answers with whatever the test queued (or a default 200).
  */
-import { ScaledClock } from '../../../src/emulator/core/clock.js';
+import { ScaledClock, type Clock } from '../../../src/emulator/core/clock.js';
 import { ServiceError } from '../../../src/emulator/core/service-error.js';
 import { createApiGatewayService, type ApiGatewayService } from '../../../src/emulator/services/apigateway/index.js';
 import type { LambdaInvocation, LambdaInvocationResult, LambdaInvoker } from '../../../src/emulator/services/apigateway/invoker.js';
@@ -34,10 +34,10 @@ export interface ApiGatewayFixture {
   close(): Promise<void>;
 }
 
-export async function startApiGateway(opts: { throttleStatus?: 500 | 502; random?: () => number } = {}): Promise<ApiGatewayFixture> {
+export async function startApiGateway(opts: { throttleStatus?: 500 | 502; random?: () => number; clock?: Clock } = {}): Promise<ApiGatewayFixture> {
   const invoker = new FakeInvoker();
   const service = createApiGatewayService(
-    { clock: new ScaledClock(1), region: 'us-east-1', accountId: '000000000000', throttleStatus: opts.throttleStatus },
+    { clock: opts.clock ?? new ScaledClock(1), region: 'us-east-1', accountId: '000000000000', throttleStatus: opts.throttleStatus },
     { invoker, random: opts.random },
   );
   const emu = await startTestEmulator({ services: [service.definition], frontDoor: service.frontDoor });

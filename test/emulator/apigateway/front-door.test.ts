@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { ServiceError } from '../../../src/emulator/core/service-error.js';
 import { frontDoorUrl } from '../../../src/emulator/services/apigateway/index.js';
 import type { ApiGatewayBackend } from '../../../src/emulator/services/apigateway/backend.js';
+import { ManualClock } from '../../../src/emulator/core/clock.js';
 import { lambdaUri, startApiGateway, type ApiGatewayFixture } from './fixture.js';
 
 const FN = 'arn:aws:lambda:us-east-1:000000000000:function:app';
@@ -333,5 +334,22 @@ describe('frontDoorUrl', () => {
     assert.equal(frontDoorUrl('http://127.0.0.1:4566', 'abc123defg', 'Prod', '/getinfo'), 'http://127.0.0.1:4566/execute-api/abc123defg/Prod/getinfo');
     assert.equal(frontDoorUrl('http://127.0.0.1:4566/', 'abc123defg', 'Prod', 'getinfo'), 'http://127.0.0.1:4566/execute-api/abc123defg/Prod/getinfo');
     assert.equal(frontDoorUrl('http://127.0.0.1:4566', 'abc123defg', 'Prod'), 'http://127.0.0.1:4566/execute-api/abc123defg/Prod/');
+  });
+});
+
+describe('API Gateway front door on the cloud\'s clock', () => {
+  it('gives the proxy event the cloud\'s time (requestTime, requestTimeEpoch), not the host\'s', async () => {
+    const at = Date.UTC(2031, 6, 4, 12, 30, 15);
+    const fx = await startApiGateway({ clock: new ManualClock(at) });
+    try {
+      const apiId = buildSmallApi(fx.service.backend).id;
+      const res = await fetch(frontDoorUrl(fx.emu.endpoint, apiId, 'prod', '/hello'));
+      assert.equal(res.status, 200);
+      const rc = fx.invoker.calls[0]!.event.requestContext;
+      assert.equal(rc.requestTimeEpoch, at);
+      assert.equal(rc.requestTime, '04/Jul/2031:12:30:15 +0000');
+    } finally {
+      await fx.close();
+    }
   });
 });

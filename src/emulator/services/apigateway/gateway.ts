@@ -14,6 +14,7 @@
  * joins them; header names are lower-case (as HTTP/2 clients send them).
  */
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../core/clock.js';
 import { getOwn, setOwn } from '../../core/own-key.js';
 import { ServiceError } from '../../core/service-error.js';
 import type { WireRequest, WireResponse } from '../../protocols/types.js';
@@ -27,6 +28,8 @@ import { compiledDeployment, splitRequestPath } from './router.js';
 
 export interface ApiGatewayDataPlaneOptions {
   accountId: string;
+  /** the cloud's clock: requestContext.requestTime and requestTimeEpoch are cloud time, as every timestamp a client sees */
+  clock: Pick<Clock, 'now'>;
   /** Lambda's in-process invoke (wiring.ts: Lambda is built before API Gateway) */
   invoker: LambdaInvoker;
   /** what a throttled (refused) invocation answers: AWS today 500; the workshop recorded 502 */
@@ -110,7 +113,7 @@ export class ApiGateway {
         stage: target.stage,
         requestId,
         extendedRequestId: ids.apigwId,
-        now: Date.now(),
+        now: this.opts.clock.now(),
         stageVariables: hasVariables ? variables : null,
         pathParameters,
         binaryMediaTypes: compiled.binaryMediaTypes,

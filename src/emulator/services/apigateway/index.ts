@@ -49,6 +49,7 @@ export function createApiGatewayService(deps: ApiGatewayDeps, links: ApiGatewayL
   const backend = new ApiGatewayBackend({ accountId: deps.accountId, region: deps.region, clock: deps.clock, store: deps.store });
   const gateway = new ApiGateway(backend, {
     accountId: deps.accountId,
+    clock: deps.clock,
     invoker: links.invoker,
     throttleStatus: deps.throttleStatus,
     random: links.random,
