@@ -18,7 +18,8 @@ function isolated(withSam: boolean) {
     chmodSync(join(bin, 'sam'), 0o755);
   }
   const saved = { ...process.env };
-  for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
+  // every AWS_ setting out of the way but the SDK's Node-version notice (silenced for the tests)
+  for (const k of Object.keys(process.env)) if (k.startsWith('AWS_') && k !== 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED') delete process.env[k];
   process.env.HOME = home;
   process.env.PATH = bin;
   process.env.AWS_CONFIG_FILE = join(home, 'config');
