@@ -50,6 +50,8 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
   const started = performance.now();
   ctx.stepId = step.id;
   ctx.assisting = false;
+  // begun before the lab stopped (Ctrl-C while CodeDeploy shifted, q mid-step): its change may have finished since
+  const resumed = progress.step(step.id).status === 'started';
   progress.update(step.id, (s) => {
     s.status = 'started';
     s.startedAt ??= new Date().toISOString();
@@ -130,6 +132,25 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
     }
     if (step.follow) await step.follow(ctx);
   };
+
+  // A step begun before the lab stopped whose checks all pass now is done: its change finished
+  // while the lab was away (their failing before any change is what --ci proves of every step).
+  if (resumed && !step.readOnly && step.liveChecks.length) {
+    const spinner = io.progress('checking the change you began before the lab stopped');
+    let results: CheckResult[];
+    try {
+      results = await runLiveChecks(step.liveChecks, ctx);
+    } finally {
+      spinner.stop();
+    }
+    if (results.every((r) => r.status === 'passed')) {
+      last = results;
+      io.say('the change you began before the lab stopped has finished:');
+      for (const r of results) io.check(r);
+      io.checkSummary(results);
+      return done(false);
+    }
+  }
 
   // the first choice: who makes the change (a 'run' step is the lab's own action: x runs it)
   if (step.action.kind !== 'run') {

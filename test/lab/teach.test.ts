@@ -73,7 +73,7 @@ function setup(answers: Answer[]) {
     solve: editSolve('demo'),
   };
   const opts = { steps: [step], ctx, progress, reference, assisted: false, index: 0, total: 1 };
-  return { root, ws, io, ctx, progress, step, opts, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  return { root, ws, io, ctx, progress, step, opts, cloud, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
 test('the learner edits the file: a save runs the static checks (Timeout: 3 fails with its hint), d deploys, the live check passes; the reference is shown for comparison', async (t) => {
@@ -124,6 +124,35 @@ test('the help ladder: state-aware hint, numbered hints, docs, a nudge after thr
   const p = s.progress.step('demo');
   assert.deepEqual([p.status, p.assisted, p.hintsShown, p.attempts], ['done', true, 2, 3]);
   assert.ok(readFileSync(s.ws.template, 'utf8').includes('DeploymentPreference'));
+});
+
+test('a step begun before the lab stopped whose change has finished since is done at once, without asking again', async (t) => {
+  const s = setup(['n']);
+  t.after(s.cleanup);
+  // the learner deployed, then pressed Ctrl-C while the release was still going; it finished meanwhile
+  s.progress.update('demo', (p) => {
+    p.status = 'started';
+  });
+  s.cloud.deployed = V1.replace('Resources: {}', 'Resources: {}\n# DeploymentPreference: Linear10PercentEvery1Minute');
+  const report = await teachStep(s.step, s.opts);
+  assert.equal(report.outcome, 'passed');
+  assert.equal(s.io.of('choose').length, 0, 'no "how do you want to make this change?"');
+  assert.ok(s.io.text.includes('the change you began before the lab stopped has finished'));
+  assert.equal(s.progress.step('demo').status, 'done');
+  assert.equal(s.ctx.deploys, 0);
+  assert.equal(s.io.unanswered, 0);
+});
+
+test('a step begun before the lab stopped whose checks do not pass yet is taught as usual', async (t) => {
+  const s = setup(['apply', 'n']);
+  t.after(s.cleanup);
+  s.progress.update('demo', (p) => {
+    p.status = 'started';
+  });
+  const report = await teachStep(s.step, s.opts);
+  assert.equal(report.outcome, 'passed');
+  assert.equal(s.io.of('choose').length, 1);
+  assert.equal(s.ctx.deploys, 1);
 });
 
 test('--assisted makes "do it for me" the default choice', async (t) => {
