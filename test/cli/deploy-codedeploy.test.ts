@@ -8,40 +8,23 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateDeploymentConfigCommand, GetDeploymentCommand, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { GetAliasCommand } from '@aws-sdk/client-lambda';
 import { scaffoldWorkspace, workspacePaths, type Workspace } from '../../src/lab/workspace.js';
 import { TargetClients } from '../../src/targets/clients.js';
+import { awsCli, awsOnPath } from '../helpers/aws-cli.js';
 import { removeWorkspace, runCli } from '../helpers/cli.js';
-
-const awsOnPath = (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, 'aws')));
 
 let ws: Workspace;
 let endpoint: string;
 let record: { codeDeployApplication: string; functions: { name: string; deploymentGroupName: string }[] };
 
-function aws(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-  return new Promise((resolve) => {
-    execFile('aws', ['--endpoint-url', endpoint, '--output', 'json', ...args], { env, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+/** `aws --output json …args` against the workspace's cloud */
+const aws = (args: string[]) => awsCli(endpoint, ['--output', 'json', ...args]);
 
 function editCode(mark: string): void {
   const app = join(ws.samApp, 'src', 'app.mjs');

@@ -5,34 +5,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { runLiveChecks } from '../../src/lab/check.js';
 import { canarySteps } from '../../src/steps/canary.js';
+import { runWithAwsEnv, skipWithoutAws } from '../helpers/aws-cli.js';
 import { startCanaryCloud, type CanaryCloud } from './canary-fixture.js';
 
-const awsOnPath = (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, 'aws')));
+/** a printed command as a learner pastes it into bash, with the tests' aws CLI environment */
+const bash = (command: string) => runWithAwsEnv('bash', ['-euo', 'pipefail', '-c', command], { timeoutMs: 120_000 });
 
-function bash(command: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-  return new Promise((resolve) => {
-    execFile('bash', ['-euo', 'pipefail', '-c', command], { env, timeout: 120_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-describe('the canary chapter with the printed aws commands', { skip: awsOnPath ? false : 'aws is not on PATH' }, () => {
+describe('the canary chapter with the printed aws commands', { skip: skipWithoutAws }, () => {
   let cloud: CanaryCloud;
   before(async () => {
     cloud = await startCanaryCloud();

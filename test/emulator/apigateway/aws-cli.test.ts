@@ -6,32 +6,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { awsCli, skipWithoutAws } from '../../helpers/aws-cli.js';
 import { lambdaUri, startApiGateway } from './fixture.js';
 
-const awsOnPath = (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, 'aws')));
+/** `aws --output json apigateway …args` */
+const aws = (endpoint: string, args: string[]) => awsCli(endpoint, ['--output', 'json', 'apigateway', ...args]);
 
-function aws(endpoint: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-  return new Promise((resolve) => {
-    execFile('aws', ['--endpoint-url', endpoint, '--output', 'json', 'apigateway', ...args], { env, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-test('aws apigateway: a canary created, tuned, promoted and turned off', { skip: awsOnPath ? false : 'aws is not on PATH' }, async () => {
+test('aws apigateway: a canary created, tuned, promoted and turned off', { skip: skipWithoutAws }, async () => {
   const fx = await startApiGateway();
   const run = async (...args: string[]) => {
     const r = await aws(fx.emu.endpoint, args);

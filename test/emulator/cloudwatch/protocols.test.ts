@@ -6,17 +6,15 @@
  * computed state at the next evaluation.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import * as current from '@aws-sdk/client-cloudwatch';
 import * as legacy from 'cloudwatch-query-sdk';
 import { AwsSmithyRpcV2CborProtocol } from '@aws-sdk/core/protocols';
 import { ManualClock } from '../../../src/emulator/core/clock.js';
+import { awsCli } from '../../helpers/aws-cli.js';
 import { clientConfig } from '../../helpers/emulator.js';
 import { alarmOf, startCloudWatch, type CloudWatchFixture } from './fixture.js';
 
-const run = promisify(execFile);
 const START = Date.UTC(2026, 7, 9, 1, 30, 20);
 
 type Sdk = typeof current;
@@ -155,16 +153,11 @@ describe('CloudWatch protocols', () => {
         ComparisonOperator: 'GreaterThanThreshold',
       }),
     );
-    const env = {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_EC2_METADATA_DISABLED: 'true',
+    const aws = async (...args: string[]) => {
+      const r = await awsCli(f.emu.endpoint, ['cloudwatch', ...args]);
+      assert.equal(r.code, 0, `aws cloudwatch ${args.join(' ')}: ${r.stderr}`);
+      return r;
     };
-    const aws = (...args: string[]) => run('aws', ['--endpoint-url', f.emu.endpoint, 'cloudwatch', ...args], { env, timeout: 60_000 });
     await aws('set-alarm-state', '--alarm-name', 'cli-alarm', '--state-value', 'ALARM', '--state-reason', 'forced by the learner');
     const now = JSON.parse((await aws('describe-alarms', '--alarm-names', 'cli-alarm')).stdout);
     assert.equal(now.MetricAlarms[0].StateValue, 'ALARM');
@@ -179,7 +172,8 @@ describe('CloudWatch protocols', () => {
       history.AlarmHistoryItems.map((h: { HistorySummary: string }) => h.HistorySummary),
       ['Alarm updated from ALARM to INSUFFICIENT_DATA', 'Alarm updated from INSUFFICIENT_DATA to ALARM'],
     );
-    const notFound = await aws('set-alarm-state', '--alarm-name', 'nope', '--state-value', 'OK', '--state-reason', 'r').catch((e: { stderr: string }) => e);
-    assert.match((notFound as { stderr: string }).stderr, /An error occurred \(ResourceNotFound\) when calling the SetAlarmState operation: Alarm nope does not exist/);
+    const notFound = await awsCli(f.emu.endpoint, ['cloudwatch', 'set-alarm-state', '--alarm-name', 'nope', '--state-value', 'OK', '--state-reason', 'r']);
+    assert.notEqual(notFound.code, 0);
+    assert.match(notFound.stderr, /An error occurred \(ResourceNotFound\) when calling the SetAlarmState operation: Alarm nope does not exist/);
   });
 });

@@ -4,9 +4,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import {
   BatchGetDeploymentTargetsCommand,
   CodeDeployClient,
@@ -32,6 +29,7 @@ import {
   UpdateFunctionCodeCommand,
 } from '@aws-sdk/client-lambda';
 import { ManualClock } from '../../../src/emulator/core/clock.js';
+import { awsCli, skipWithoutAws } from '../../helpers/aws-cli.js';
 import { clientConfig, startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
 import { createFn, zip } from '../lambda/harness.js';
 
@@ -282,34 +280,27 @@ test('configs and errors by AWS names, through the SDK', async () => {
   }
 });
 
-const awsCli = (endpoint: string, args: string[]) =>
-  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '' };
-    execFile('aws', ['--endpoint-url', endpoint, '--output', 'json', 'deploy', ...args], { env, timeout: 60_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+/** `aws --output json deploy …args` */
+const deployCli = (endpoint: string, args: string[]) => awsCli(endpoint, ['--output', 'json', 'deploy', ...args], { env: { AWS_PAGER: '' } });
 
-const noCli = (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, 'aws'))) ? false : 'the aws CLI is not installed';
-
-test('the aws CLI v1 reads the same application, group, deployment and its target', { skip: noCli }, async () => {
+test('the aws CLI v1 reads the same application, group, deployment and its target', { skip: skipWithoutAws }, async () => {
   const l = await lab();
   try {
     await setUp(l, 'CodeDeployDefault.LambdaAllAtOnce');
     const id = await deploy(l);
     await follow(l, id, MIN);
-    const apps = await awsCli(l.emu.endpoint, ['list-applications']);
+    const apps = await deployCli(l.emu.endpoint, ['list-applications']);
     assert.equal(apps.code, 0, apps.stderr);
     assert.deepEqual(JSON.parse(apps.stdout).applications, ['app']);
-    const got = JSON.parse((await awsCli(l.emu.endpoint, ['get-deployment', '--deployment-id', id])).stdout).deploymentInfo;
+    const got = JSON.parse((await deployCli(l.emu.endpoint, ['get-deployment', '--deployment-id', id])).stdout).deploymentInfo;
     assert.equal(got.status, 'Succeeded');
     assert.equal(typeof got.createTime, 'number');
-    const targets = await awsCli(l.emu.endpoint, ['batch-get-deployment-targets', '--deployment-id', id, '--target-ids', 'fn:live']);
+    const targets = await deployCli(l.emu.endpoint, ['batch-get-deployment-targets', '--deployment-id', id, '--target-ids', 'fn:live']);
     assert.equal(JSON.parse(targets.stdout).deploymentTargets[0].lambdaTarget.lambdaFunctionInfo.targetVersionWeight, 1);
-    const missing = await awsCli(l.emu.endpoint, ['get-deployment', '--deployment-id', 'd-X']);
+    const missing = await deployCli(l.emu.endpoint, ['get-deployment', '--deployment-id', 'd-X']);
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr, /An error occurred \(DeploymentDoesNotExistException\) when calling the GetDeployment operation: The deployment d-X could not be found/);
-    const groups = JSON.parse((await awsCli(l.emu.endpoint, ['list-deployment-groups', '--application-name', 'app'])).stdout);
+    const groups = JSON.parse((await deployCli(l.emu.endpoint, ['list-deployment-groups', '--application-name', 'app'])).stdout);
     assert.deepEqual(groups.deploymentGroups, ['dg']);
   } finally {
     await l.close();

@@ -1,10 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetAliasCommand, GetFunctionCommand, InvokeCommand, LambdaClient, ListFunctionsCommand, PublishVersionCommand, CreateAliasCommand, PutFunctionConcurrencyCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { awsCli, skipWithoutAws } from '../../helpers/aws-cli.js';
 import { clientConfig, startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
 import { createFn, failure, handlers, text } from './harness.js';
 
@@ -109,31 +109,14 @@ test('stop and restart on the same state dir: functions, code, versions, aliases
   }
 });
 
-test('aws CLI v1: list-functions and invoke', { skip: spawnSync('aws', ['--version']).error ? 'the aws CLI is not installed' : false }, async () => {
+test('aws CLI v1: list-functions and invoke', { skip: skipWithoutAws }, async () => {
   const emu = await startTestEmulator();
   const client = new LambdaClient(clientConfig(emu.endpoint));
   const out = mkdtempSync(join(tmpdir(), 'sol-lambda-cli-'));
   try {
     await createFn(client, 'cli-fn', handlers.echo);
-    const env = {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_MAX_ATTEMPTS: '1',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    };
-    // the CLI is synchronous and slow to start: run it off the event loop that serves it
-    const aws = (...args: string[]) =>
-      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn('aws', ['--endpoint-url', emu.endpoint, 'lambda', ...args], { env });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d) => (stdout += d));
-        child.stderr.on('data', (d) => (stderr += d));
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      });
+    // one attempt: a failing call answers at once, not after botocore's retries
+    const aws = (...args: string[]) => awsCli(emu.endpoint, ['lambda', ...args], { env: { AWS_MAX_ATTEMPTS: '1' } });
     const list = await aws('list-functions');
     assert.equal(list.code, 0, list.stderr);
     assert.deepEqual(JSON.parse(list.stdout).Functions.map((f: any) => f.FunctionName), ['cli-fn']);

@@ -1,56 +1,35 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { awsCli, skipWithoutAws } from '../../helpers/aws-cli.js';
 import { startTestEmulator } from '../../helpers/emulator.js';
 
 /** The aws CLI (v1, botocore: rest-xml, path style, Expect: 100-continue) against the emulator. */
 
-const awsOnPath = (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, 'aws')));
-
-function aws(endpoint: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-  return new Promise((resolve) => {
-    execFile('aws', ['--endpoint-url', endpoint, ...args], { env, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-test('aws s3 cp up and down, s3api list-objects-v2 with its encoding-type=url, and an error', { skip: awsOnPath ? false : 'aws is not on PATH' }, async () => {
+test('aws s3 cp up and down, s3api list-objects-v2 with its encoding-type=url, and an error', { skip: skipWithoutAws }, async () => {
   const emu = await startTestEmulator();
   const dir = mkdtempSync(join(tmpdir(), 'sol-cli-'));
   try {
     const file = join(dir, 'hello.txt');
     writeFileSync(file, 'hello from the cli\n');
-    const mb = await aws(emu.endpoint, ['s3api', 'create-bucket', '--bucket', 'cli-bkt']);
+    const mb = await awsCli(emu.endpoint, ['s3api', 'create-bucket', '--bucket', 'cli-bkt']);
     assert.equal(mb.code, 0, mb.stderr);
 
-    const up = await aws(emu.endpoint, ['s3', 'cp', file, 's3://cli-bkt/dir/a b+c.txt']);
+    const up = await awsCli(emu.endpoint, ['s3', 'cp', file, 's3://cli-bkt/dir/a b+c.txt']);
     assert.equal(up.code, 0, up.stderr);
 
-    const list = await aws(emu.endpoint, ['s3api', 'list-objects-v2', '--bucket', 'cli-bkt']);
+    const list = await awsCli(emu.endpoint, ['s3api', 'list-objects-v2', '--bucket', 'cli-bkt']);
     assert.equal(list.code, 0, list.stderr);
     const parsed = JSON.parse(list.stdout) as { Contents: { Key: string; Size: number; ETag: string }[] };
     assert.deepEqual(parsed.Contents.map((o) => [o.Key, o.Size]), [['dir/a b+c.txt', 19]]);
 
-    const down = await aws(emu.endpoint, ['s3', 'cp', 's3://cli-bkt/dir/a b+c.txt', '-']);
+    const down = await awsCli(emu.endpoint, ['s3', 'cp', 's3://cli-bkt/dir/a b+c.txt', '-']);
     assert.equal(down.code, 0, down.stderr);
     assert.equal(down.stdout, 'hello from the cli\n');
 
-    const missing = await aws(emu.endpoint, ['s3api', 'get-object', '--bucket', 'cli-bkt', '--key', 'nope', join(dir, 'out')]);
+    const missing = await awsCli(emu.endpoint, ['s3api', 'get-object', '--bucket', 'cli-bkt', '--key', 'nope', join(dir, 'out')]);
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr, /NoSuchKey/);
   } finally {
