@@ -254,9 +254,8 @@ export const errorsRollbackStep: Step = {
         whenDeployed(async () => {
           const name = errorsAlarmName(ctx);
           if (!name) return notYet('the Errors alarm deployed', 'no alarm in the deployment');
-          const { release } = await lastRelease(ctx, signal);
-          const earlier = ctx.allFigures()['hooks-alarm']?.deploymentId;
-          if (!release?.createTime || release.deploymentId === earlier) return notYet('a new release that the alarm stopped', 'no new release yet');
+          const { release } = await releaseOfThisStep(ctx, signal, 'hooks-alarm');
+          if (!release?.createTime) return notYet('a new release that the alarm stopped', 'no new release yet');
           const toAlarm = await alarmTransitions(ctx, name, release.createTime, signal);
           const byMetric = toAlarm.find((t) => /^Threshold Crossed/.test(t.reason));
           if (byMetric) return passed(`${byMetric.at.toISOString()}: ${byMetric.reason.slice(0, 140)}`);
