@@ -52,7 +52,7 @@ export async function doctorCommand(opts: Record<string, unknown>, interrupt: In
   found.push({ name: 'aws CLI (to run the printed commands yourself)', ok: !!awsCli, needed: false, found: awsCli ?? 'not on PATH', fix: 'optional: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html (the lab can run each command for you)' });
 
   if (target === 'local' && awsCli) {
-    const cli = awsCliConfig();
+    const cli = await awsCliConfig();
     const ok = cli.credentials && cli.region;
     const has = [cli.credentials ? 'credentials' : 'no credentials', cli.region ? 'a region' : 'no region'].join(', ');
     found.push({ name: 'aws CLI configuration (region and any credentials)', ok, needed: false, found: has, fix: `in the terminal where you run the lab's aws commands: ${LOCAL_AWS_ENV}` });

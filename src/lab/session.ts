@@ -98,7 +98,7 @@ export async function openSession(flags: LabFlags, interrupt: InterruptPolicy, r
     const started = await localCloud(ws, flags, ci, io);
     spec = { kind: 'local', endpoint: started.endpoint };
     speed = started.speed;
-    if (!ci) sayHowToRunAwsCommands(io);
+    if (!ci) await sayHowToRunAwsCommands(io);
   } else {
     const { awsPreflight } = await import('../targets/aws-preflight.js');
     const aws = await awsPreflight({ profile: flags.profile, region: flags.region });
@@ -114,8 +114,8 @@ export async function openSession(flags: LabFlags, interrupt: InterruptPolicy, r
  * local cloud (which takes any): said once, before the first command, when this machine's CLI has
  * neither configured.
  */
-function sayHowToRunAwsCommands(io: IoHost): void {
-  const cli = awsCliConfig();
+async function sayHowToRunAwsCommands(io: IoHost): Promise<void> {
+  const cli = await awsCliConfig();
   if (cli.credentials && cli.region) return;
   const missing = [!cli.credentials && 'credentials', !cli.region && 'a region'].filter(Boolean).join(' and ');
   io.say(`The aws commands the lab prints need ${missing}, which your aws CLI has not configured; the local cloud accepts any. In the terminal where you run them:`);

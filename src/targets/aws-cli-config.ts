@@ -8,9 +8,9 @@
  * shared files (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE; default ~/.aws/credentials and
  * ~/.aws/config) for the profile in use.
  */
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 
 /** the line a learner pastes into the terminal where they run the printed commands */
 export const LOCAL_AWS_ENV = 'export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1';
@@ -20,37 +20,17 @@ export interface AwsCliConfig {
   region: boolean;
 }
 
-/** the keys of one `[section]` of an ini file (section names as the files spell them) */
-function section(file: string, name: string): Record<string, string> | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  let inside = false;
-  let keys: Record<string, string> | undefined;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    const header = /^\[\s*(.+?)\s*\]$/.exec(line);
-    if (header) {
-      inside = header[1] === name;
-      if (inside) keys ??= {};
-      continue;
-    }
-    const kv = /^([A-Za-z0-9_]+)\s*=\s*(.*)$/.exec(line);
-    if (inside && kv) keys![kv[1]!.toLowerCase()] = kv[2]!;
-  }
-  return keys;
-}
-
-export function awsCliConfig(env: NodeJS.ProcessEnv = process.env, home = homedir()): AwsCliConfig {
+export async function awsCliConfig(env: NodeJS.ProcessEnv = process.env, home = homedir()): Promise<AwsCliConfig> {
   const profile = env.AWS_PROFILE || env.AWS_DEFAULT_PROFILE || 'default';
-  const credentialsFile = env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials');
-  const configFile = env.AWS_CONFIG_FILE || join(home, '.aws', 'config');
-  // in the config file every profile but the default one is `[profile NAME]`
-  const config = section(configFile, profile === 'default' ? 'default' : `profile ${profile}`) ?? {};
-  const creds = section(credentialsFile, profile) ?? {};
+  // the SDK's own reader of the shared files (a file that is missing reads as empty); it names a
+  // config file's `[profile NAME]` section NAME, as the credentials file does
+  const { configFile, credentialsFile } = await loadSharedConfigFiles({
+    filepath: env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials'),
+    configFilepath: env.AWS_CONFIG_FILE || join(home, '.aws', 'config'),
+    ignoreCache: true,
+  });
+  const config = configFile[profile] ?? {};
+  const creds = credentialsFile[profile] ?? {};
   const credentials =
     !!(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) ||
     !!(creds.aws_access_key_id || config.aws_access_key_id) ||
