@@ -87,17 +87,24 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
     return { ...base(step, progress, started), outcome: 'passed', after: last, learnerMessage: assisted ? 'done for you' : 'done', ...(next === 'q' ? { quit: true } : {}) };
   };
 
-  const verify = async (): Promise<boolean> => {
-    const spinner = io.progress(`checking step ${o.index + 1} · ${step.id}`);
-    let results: CheckResult[];
+  /** the step's live checks, under a spinner */
+  const runChecks = async (label: string): Promise<CheckResult[]> => {
+    const spinner = io.progress(label);
     try {
-      results = await runLiveChecks(step.liveChecks, ctx);
+      return await runLiveChecks(step.liveChecks, ctx);
     } finally {
       spinner.stop();
     }
-    last = results;
+  };
+  const showChecks = (results: readonly CheckResult[]): void => {
     for (const r of results) io.check(r);
     io.checkSummary(results);
+  };
+
+  const verify = async (): Promise<boolean> => {
+    const results = await runChecks(`checking step ${o.index + 1} · ${step.id}`);
+    last = results;
+    showChecks(results);
     const ok = results.every((r) => r.status === 'passed');
     if (!ok && !results.some((r) => r.status === 'could-not-check')) {
       const p = progress.update(step.id, (s) => {
@@ -136,18 +143,11 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
   // A step begun before the lab stopped whose checks all pass now is done: its change finished
   // while the lab was away (their failing before any change is what --ci proves of every step).
   if (resumed && !step.readOnly && step.liveChecks.length) {
-    const spinner = io.progress('checking the change you began before the lab stopped');
-    let results: CheckResult[];
-    try {
-      results = await runLiveChecks(step.liveChecks, ctx);
-    } finally {
-      spinner.stop();
-    }
+    const results = await runChecks('checking the change you began before the lab stopped');
     if (results.every((r) => r.status === 'passed')) {
       last = results;
       io.say('the change you began before the lab stopped has finished:');
-      for (const r of results) io.check(r);
-      io.checkSummary(results);
+      showChecks(results);
       return done(false);
     }
   }
