@@ -1,6 +1,7 @@
 /**
  * `doctor [--target local|aws] [--workspace DIR] [--report]`: what the lab needs, each failure with
- * its fix (exercism's troubleshoot). Local: Node, the workspace, the workspace's cloud. AWS: the SAM
+ * its fix (exercism's troubleshoot). Local: Node, the workspace, the aws CLI and its region and
+ * credentials (for the printed commands), the workspace's cloud. AWS: the SAM
  * CLI, the region, credentials, the account and its concurrency quota. `--report` prints a
  * paste-ready block without secrets. Exit 1 when something needed is missing.
  */
