@@ -22,7 +22,7 @@ import type { ApiGatewayBackend } from './backend.js';
 import type { InvokeTarget } from './front-door.js';
 import { resolveLambdaTarget } from './integration-uri.js';
 import type { LambdaInvoker } from './invoker.js';
-import { buildProxyEvent, mapProxyResult } from './proxy-event.js';
+import { mapProxyResult, proxyEventText } from './proxy-event.js';
 import { contentLengthExceeded, forbidden, internalServerError, missingAuthenticationToken, PAYLOAD_LIMIT, requestTooLong, type GatewayIds } from './responses.js';
 import { compiledDeployment, splitRequestPath } from './router.js';
 
@@ -104,7 +104,7 @@ export class ApiGateway {
       return internalServerError(500, ids);
     }
 
-    const event = buildProxyEvent(
+    const event = proxyEventText(
       { method: req.method, path: target.path, query: req.query, headers: req.headers, rawHeaders: req.rawHeaders, body: req.body },
       route,
       {
@@ -122,7 +122,7 @@ export class ApiGateway {
 
     let result;
     try {
-      result = await this.invoker.invoke({ functionName: fn.functionName, qualifier: fn.qualifier, payload: JSON.stringify(event), payloadIsJson: true });
+      result = await this.invoker.invoke({ functionName: fn.functionName, qualifier: fn.qualifier, payload: event, payloadIsJson: true });
     } catch (err) {
       // Lambda refused the call: 500 (throttling may be configured to answer 502, as the workshop saw)
       if (err instanceof ServiceError && err.code === 'RequestEntityTooLargeException') return requestTooLong(ids);

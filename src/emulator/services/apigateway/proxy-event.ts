@@ -11,8 +11,9 @@
  *   ("Output format of a Lambda function for proxy integration"). Anything else is a malformed
  *   proxy response, which API Gateway answers with 502.
  */
-import { deleteOwn, getOwn, setOwn } from '../../core/own-key.js';
+import { deleteOwn, setOwn } from '../../core/own-key.js';
 import { isUtf8 } from 'node:buffer';
+import { jsonNumber, jsonString, jsonStringOrNull, jsonStrings } from '../../core/json-text.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RouteTarget } from './router.js';
 
@@ -72,31 +73,28 @@ export function isBinaryType(contentType: string | undefined, binaryMediaTypes: 
   return false;
 }
 
-export function buildProxyEvent(req: ProxyRequest, target: RouteTarget, ctx: ProxyContext): Record<string, unknown> {
+/**
+ * The event as the JSON text Lambda receives, written directly: building the object and then
+ * JSON.stringify-ing it took about four times as long (the stringifier walks ~60 properties and
+ * looks each object up for toJSON), and the event only ever leaves here as text. Every value is
+ * written as JSON.stringify writes it (core/json-text.ts), members in the same order, so the text
+ * is exactly JSON.stringify(event) (test/emulator/apigateway/proxy-event.test.ts holds it to that).
+ */
+export function proxyEventText(req: ProxyRequest, target: RouteTarget, ctx: ProxyContext): string {
   const { headers, multiValueHeaders } = eventHeaders(req);
-
-  let queryStringParameters: Record<string, string> | null = null;
-  let multiValueQueryStringParameters: Record<string, string[]> | null = null;
-  for (const [k, v] of req.query) {
-    queryStringParameters ??= {};
-    multiValueQueryStringParameters ??= {};
-    setOwn(queryStringParameters, k, v);
-    const values = getOwn(multiValueQueryStringParameters, k);
-    if (values) values.push(v);
-    else setOwn(multiValueQueryStringParameters, k, [v]);
-  }
+  const { single: queryStringParameters, multi: multiValueQueryStringParameters } = multiValueMaps(req.query);
 
   // Binary when the API declares the content type binary ("Working with binary media types");
   // a body that is not valid UTF-8 is base64-encoded too, so no byte is ever lost.
-  let body: string | null = null;
+  let body = 'null';
   let isBase64Encoded = false;
   if (req.body.length > 0) {
     const ct = req.headers['content-type'];
     if (isBinaryType(ct, ctx.binaryMediaTypes) || !isUtf8(req.body)) {
-      body = req.body.toString('base64');
+      body = jsonString(req.body.toString('base64'));
       isBase64Encoded = true;
     } else {
-      body = req.body.toString('utf8');
+      body = jsonString(req.body.toString('utf8'));
     }
   }
 
@@ -105,86 +103,96 @@ export function buildProxyEvent(req: ProxyRequest, target: RouteTarget, ctx: Pro
   const domainName = colon > 0 && !host.endsWith(']') ? host.slice(0, colon) : host;
   const forwarded = headerText(req.headers['x-forwarded-for']);
   const sourceIp = forwarded ? forwarded.split(',', 1)[0].trim() : '127.0.0.1';
+  const resourcePath = jsonString(target.resource.path);
+  const method = jsonString(req.method);
 
-  return {
-    resource: target.resource.path,
-    path: req.path,
-    httpMethod: req.method,
-    headers,
-    multiValueHeaders,
-    queryStringParameters,
-    multiValueQueryStringParameters,
-    pathParameters: ctx.pathParameters,
-    stageVariables: ctx.stageVariables,
-    requestContext: {
-      resourceId: target.resource.id,
-      resourcePath: target.resource.path,
-      httpMethod: req.method,
-      extendedRequestId: ctx.extendedRequestId,
-      requestTime: requestTime(ctx.now),
-      path: `/${ctx.stage}${req.path}`,
-      accountId: ctx.accountId,
-      protocol: 'HTTP/1.1',
-      stage: ctx.stage,
-      domainPrefix: domainName.split('.', 1)[0],
-      requestTimeEpoch: ctx.now,
-      requestId: ctx.requestId,
-      identity: {
-        cognitoIdentityPoolId: null,
-        accountId: null,
-        cognitoIdentityId: null,
-        caller: null,
-        sourceIp,
-        principalOrgId: null,
-        accessKey: null,
-        cognitoAuthenticationType: null,
-        cognitoAuthenticationProvider: null,
-        userArn: null,
-        userAgent: req.headers['user-agent'] ?? null,
-        user: null,
-      },
-      domainName,
-      apiId: ctx.apiId,
-    },
-    body,
-    isBase64Encoded,
-  };
+  return (
+    `{"resource":${resourcePath},"path":${jsonString(req.path)},"httpMethod":${method},` +
+    `"headers":${headers},"multiValueHeaders":${multiValueHeaders},` +
+    `"queryStringParameters":${queryStringParameters},"multiValueQueryStringParameters":${multiValueQueryStringParameters},` +
+    `"pathParameters":${jsonObjectOrNull(ctx.pathParameters)},"stageVariables":${jsonObjectOrNull(ctx.stageVariables)},` +
+    `"requestContext":{"resourceId":${jsonString(target.resource.id)},"resourcePath":${resourcePath},"httpMethod":${method},` +
+    `"extendedRequestId":${jsonString(ctx.extendedRequestId)},"requestTime":${jsonString(requestTime(ctx.now))},` +
+    `"path":${jsonString(`/${ctx.stage}${req.path}`)},"accountId":${jsonString(ctx.accountId)},"protocol":"HTTP/1.1",` +
+    `"stage":${jsonString(ctx.stage)},"domainPrefix":${jsonString(domainName.split('.', 1)[0])},` +
+    `"requestTimeEpoch":${jsonNumber(ctx.now)},"requestId":${jsonString(ctx.requestId)},` +
+    `"identity":{"cognitoIdentityPoolId":null,"accountId":null,"cognitoIdentityId":null,"caller":null,"sourceIp":${jsonString(sourceIp)},` +
+    `"principalOrgId":null,"accessKey":null,"cognitoAuthenticationType":null,"cognitoAuthenticationProvider":null,"userArn":null,` +
+    `"userAgent":${jsonStringOrNull(req.headers['user-agent'])},"user":null},` +
+    `"domainName":${jsonString(domainName)},"apiId":${jsonString(ctx.apiId)}},` +
+    `"body":${body},"isBase64Encoded":${isBase64Encoded}}`
+  );
+}
+
+function jsonObjectOrNull(map: Record<string, string> | null): string {
+  return map === null ? 'null' : JSON.stringify(map);
+}
+
+/**
+ * A single-value map (the last value of each name) and a multi-value map (every value), as JSON
+ * text, names in the order of their first appearance; `null` for both when there are none.
+ */
+class MultiValueMaps {
+  private readonly names: string[] = [];
+  private readonly values: string[][] = [];
+  private index: Map<string, number> | undefined;
+
+  /** `key` groups names that are the same (a header's lower-case name); the first one's name is kept */
+  add(key: string, name: string, value: string): void {
+    this.index ??= new Map();
+    const i = this.index.get(key);
+    if (i !== undefined) {
+      this.values[i].push(value);
+      return;
+    }
+    this.index.set(key, this.names.length);
+    this.names.push(name);
+    this.values.push([value]);
+  }
+
+  text(): { single: string; multi: string } {
+    if (this.names.length === 0) return NO_MAPS;
+    let single = '';
+    let multi = '';
+    for (let i = 0; i < this.names.length; i++) {
+      const name = jsonString(this.names[i]);
+      const values = this.values[i];
+      const sep = i === 0 ? '{' : ',';
+      single += `${sep}${name}:${jsonString(values[values.length - 1])}`;
+      multi += `${sep}${name}:${jsonStrings(values)}`;
+    }
+    return { single: `${single}}`, multi: `${multi}}` };
+  }
+}
+
+const NO_MAPS = { single: 'null', multi: 'null' } as const;
+
+function multiValueMaps(query: URLSearchParams): { single: string; multi: string } {
+  if (query.size === 0) return NO_MAPS;
+  const maps = new MultiValueMaps();
+  for (const [k, v] of query) maps.add(k, k, v);
+  return maps.text();
 }
 
 /** `headers` and `multiValueHeaders`: null when there are none, as API Gateway sends them */
-function eventHeaders(req: ProxyRequest): { headers: Record<string, string> | null; multiValueHeaders: Record<string, string[]> | null } {
-  let headers: Record<string, string> | null = null;
-  let multiValueHeaders: Record<string, string[]> | null = null;
+function eventHeaders(req: ProxyRequest): { headers: string; multiValueHeaders: string } {
+  const maps = new MultiValueMaps();
   const raw = req.rawHeaders;
   if (raw) {
     // one name per header whatever the case of its repeats: the first one's
-    let sentAs: Map<string, string> | undefined;
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const lower = raw[i].toLowerCase();
-      if (DROPPED_HEADERS.has(lower)) continue;
-      sentAs ??= new Map();
-      let name = sentAs.get(lower);
-      headers ??= {};
-      multiValueHeaders ??= {};
-      if (name === undefined) {
-        sentAs.set(lower, (name = raw[i]));
-        setOwn(multiValueHeaders, name, []);
-      }
-      setOwn(headers, name, raw[i + 1]);
-      getOwn(multiValueHeaders, name)!.push(raw[i + 1]);
+      if (!DROPPED_HEADERS.has(lower)) maps.add(lower, raw[i], raw[i + 1]);
     }
-    return { headers, multiValueHeaders };
+  } else {
+    for (const name in req.headers) {
+      const v = req.headers[name];
+      if (DROPPED_HEADERS.has(name) || v === undefined) continue;
+      for (const one of Array.isArray(v) ? v : [v]) maps.add(name, name, one);
+    }
   }
-  for (const name in req.headers) {
-    if (DROPPED_HEADERS.has(name)) continue;
-    const v = req.headers[name];
-    if (v === undefined) continue;
-    headers ??= {};
-    multiValueHeaders ??= {};
-    setOwn(headers, name, Array.isArray(v) ? v[v.length - 1] : v);
-    setOwn(multiValueHeaders, name, Array.isArray(v) ? v : [v]);
-  }
-  return { headers, multiValueHeaders };
+  const { single, multi } = maps.text();
+  return { headers: single, multiValueHeaders: multi };
 }
 
 function headerText(v: string | string[] | undefined): string | undefined {

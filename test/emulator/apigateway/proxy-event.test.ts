@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { proxyEventText, type ProxyContext, type ProxyRequest } from '../../../src/emulator/services/apigateway/proxy-event.js';
+import type { RouteTarget } from '../../../src/emulator/services/apigateway/router.js';
+
+/**
+ * The proxy event is written as text (proxyEventText); what a function receives must be exactly
+ * the documented event, members in the documented order. Each case compares the text with
+ * JSON.stringify of the event written out as an object, so a missing, extra, misplaced or
+ * differently encoded member fails.
+ */
+
+const route = (path: string) => ({ resource: { id: 'r3s0urce1d', path } }) as unknown as RouteTarget;
+
+function context(over: Partial<ProxyContext> = {}): ProxyContext {
+  return {
+    accountId: '000000000000',
+    apiId: 'a1b2c3d4e5',
+    stage: 'prod',
+    requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+    extendedRequestId: 'JJbxmplHYosFVYQ=',
+    now: Date.UTC(2020, 2, 10, 0, 3, 59, 123),
+    stageVariables: null,
+    pathParameters: null,
+    binaryMediaTypes: [],
+    ...over,
+  };
+}
+
+function request(over: Partial<ProxyRequest> & { raw?: string[] }): ProxyRequest {
+  const raw = over.raw ?? [];
+  const headers: Record<string, string> = {};
+  for (let i = 0; i < raw.length; i += 2) {
+    const k = raw[i].toLowerCase();
+    headers[k] = headers[k] === undefined ? raw[i + 1] : `${headers[k]}, ${raw[i + 1]}`;
+  }
+  return { method: 'GET', path: '/', query: new URLSearchParams(), headers, rawHeaders: raw, body: Buffer.alloc(0), ...over };
+}
+
+/** the requestContext members that no case changes, in the documented order around the ones that vary */
+function requestContext(rc: { resourcePath: string; httpMethod: string; path: string; domainName: string; sourceIp: string; userAgent: string | null }) {
+  return {
+    resourceId: 'r3s0urce1d',
+    resourcePath: rc.resourcePath,
+    httpMethod: rc.httpMethod,
+    extendedRequestId: 'JJbxmplHYosFVYQ=',
+    requestTime: '10/Mar/2020:00:03:59 +0000',
+    path: rc.path,
+    accountId: '000000000000',
+    protocol: 'HTTP/1.1',
+    stage: 'prod',
+    domainPrefix: rc.domainName.split('.', 1)[0],
+    requestTimeEpoch: Date.UTC(2020, 2, 10, 0, 3, 59, 123),
+    requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+    identity: {
+      cognitoIdentityPoolId: null,
+      accountId: null,
+      cognitoIdentityId: null,
+      caller: null,
+      sourceIp: rc.sourceIp,
+      principalOrgId: null,
+      accessKey: null,
+      cognitoAuthenticationType: null,
+      cognitoAuthenticationProvider: null,
+      userArn: null,
+      userAgent: rc.userAgent,
+      user: null,
+    },
+    domainName: rc.domainName,
+    apiId: 'a1b2c3d4e5',
+  };
+}
+
+describe('the Lambda proxy event (text)', () => {
+  it('a POST with headers as sent, repeats, a query, path parameters and stage variables', () => {
+    const text = proxyEventText(
+      request({
+        method: 'POST',
+        path: '/items/42',
+        query: new URLSearchParams('x=1&x=2&y=a%20b&__proto__=p'),
+        raw: ['Host', 'api.example.com:8443', 'Content-Type', 'application/json', 'X-Lab', 'a', 'x-lab', 'b', 'Content-Length', '7', 'User-Agent', 'lab "1"', 'X-Forwarded-For', '10.1.2.3, 10.0.0.1'],
+        body: Buffer.from('{"k":1}'),
+      }),
+      route('/items/{id}'),
+      context({ pathParameters: { id: '42' }, stageVariables: { alias: 'live' } }),
+    );
+    const expected = {
+      resource: '/items/{id}',
+      path: '/items/42',
+      httpMethod: 'POST',
+      headers: { Host: 'api.example.com:8443', 'Content-Type': 'application/json', 'X-Lab': 'b', 'User-Agent': 'lab "1"', 'X-Forwarded-For': '10.1.2.3, 10.0.0.1' },
+      multiValueHeaders: {
+        Host: ['api.example.com:8443'],
+        'Content-Type': ['application/json'],
+        'X-Lab': ['a', 'b'],
+        'User-Agent': ['lab "1"'],
+        'X-Forwarded-For': ['10.1.2.3, 10.0.0.1'],
+      },
+      queryStringParameters: JSON.parse('{"x":"2","y":"a b","__proto__":"p"}'),
+      multiValueQueryStringParameters: JSON.parse('{"x":["1","2"],"y":["a b"],"__proto__":["p"]}'),
+      pathParameters: { id: '42' },
+      stageVariables: { alias: 'live' },
+      requestContext: requestContext({
+        resourcePath: '/items/{id}',
+        httpMethod: 'POST',
+        path: '/prod/items/42',
+        domainName: 'api.example.com',
+        sourceIp: '10.1.2.3',
+        userAgent: 'lab "1"',
+      }),
+      body: '{"k":1}',
+      isBase64Encoded: false,
+    };
+    assert.equal(text, JSON.stringify(expected));
+  });
+
+  it('a GET with no headers, no query and no body: the maps and the body are null', () => {
+    const text = proxyEventText(request({}), route('/'), context());
+    const expected = {
+      resource: '/',
+      path: '/',
+      httpMethod: 'GET',
+      headers: null,
+      multiValueHeaders: null,
+      queryStringParameters: null,
+      multiValueQueryStringParameters: null,
+      pathParameters: null,
+      stageVariables: null,
+      requestContext: requestContext({ resourcePath: '/', httpMethod: 'GET', path: '/prod/', domainName: 'localhost', sourceIp: '127.0.0.1', userAgent: null }),
+      body: null,
+      isBase64Encoded: false,
+    };
+    assert.equal(text, JSON.stringify(expected));
+  });
+
+  it('a binary body (a binary media type, or bytes that are not UTF-8) is base64; text keeps its characters', () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
+    const asPng = JSON.parse(
+      proxyEventText(request({ method: 'PUT', raw: ['content-type', 'image/png'], body: png }), route('/'), context({ binaryMediaTypes: ['image/*'] })),
+    );
+    assert.equal(asPng.body, png.toString('base64'));
+    assert.equal(asPng.isBase64Encoded, true);
+    const notUtf8 = JSON.parse(proxyEventText(request({ method: 'PUT', body: Buffer.from([0xff, 0x00]) }), route('/'), context()));
+    assert.equal(notUtf8.isBase64Encoded, true);
+    const text = JSON.parse(proxyEventText(request({ method: 'PUT', body: Buffer.from('ünï \u2028 "q"') }), route('/'), context()));
+    assert.deepEqual([text.body, text.isBase64Encoded], ['ünï \u2028 "q"', false]);
+  });
+
+  it('a header named __proto__ is a member like any other', () => {
+    const event = JSON.parse(proxyEventText(request({ raw: ['__proto__', 'x'] }), route('/'), context()));
+    assert.deepEqual(Object.keys(event.headers), ['__proto__']);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(event.multiValueHeaders, '__proto__')?.value, ['x']);
+  });
+});
