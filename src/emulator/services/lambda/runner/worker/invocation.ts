@@ -30,24 +30,28 @@ export interface EnvironmentData {
  * read when the callback is called behaves the same, and an object literal with accessors costs
  * about 1 µs per invocation to build (it is defined through the runtime, not a boilerplate copy).
  * succeed / fail / done / getRemainingTimeInMillis are own functions: handlers pass them detached.
+ * The members are `declare`d and set in the constructor, in the order Lambda's context lists them:
+ * a class field declaration would define each one as undefined first (an initializer call and 14
+ * defines per invocation, in a worker whose code is rarely optimized).
  */
 class InvokeContext {
-  callbackWaitsForEmptyEventLoop = true;
-  readonly functionName: string;
-  readonly functionVersion: string;
-  readonly memoryLimitInMB: string;
-  readonly logGroupName: string;
-  readonly logStreamName: string;
-  readonly invokedFunctionArn: string;
-  readonly awsRequestId: string;
-  readonly clientContext: unknown;
-  readonly identity: unknown;
-  readonly succeed: (result?: unknown) => void;
-  readonly fail: (err?: unknown) => void;
-  readonly done: (err?: unknown, result?: unknown) => void;
-  readonly getRemainingTimeInMillis: () => number;
+  declare callbackWaitsForEmptyEventLoop: boolean;
+  declare readonly functionName: string;
+  declare readonly functionVersion: string;
+  declare readonly memoryLimitInMB: string;
+  declare readonly logGroupName: string;
+  declare readonly logStreamName: string;
+  declare readonly invokedFunctionArn: string;
+  declare readonly awsRequestId: string;
+  declare readonly clientContext: unknown;
+  declare readonly identity: unknown;
+  declare readonly succeed: (result?: unknown) => void;
+  declare readonly fail: (err?: unknown) => void;
+  declare readonly done: (err?: unknown, result?: unknown) => void;
+  declare readonly getRemainingTimeInMillis: () => number;
 
   constructor(env: EnvironmentData, msg: ToWorker, run: Run) {
+    this.callbackWaitsForEmptyEventLoop = true;
     this.functionName = env.functionName;
     this.functionVersion = env.functionVersion;
     this.memoryLimitInMB = env.memoryLimitInMB;
@@ -84,23 +88,30 @@ type OnEmptyLoop = 'nothing' | 'answer-null' | 'answer-result';
  * per environment in a learner's load test, mostly before V8 optimizes it, and each environment's
  * memory is cold when its next invocation comes (50 environments take turns): so an invocation
  * makes few objects and few calls (no closure per pending action, one call from `succeed` to the
- * message out).
+ * message out). Its members are `declare`d and set in the constructor, as the context's are.
  */
 class Run {
   /** set once the context exists: its flag decides how the callback settles */
-  context!: InvokeContext;
-  onEmptyLoop: OnEmptyLoop = 'answer-null';
+  declare context: InvokeContext;
+  declare onEmptyLoop: OnEmptyLoop;
   /** the callback's result, kept for `answer-result` */
-  result: unknown;
+  declare result: unknown;
   /** callback / succeed / fail / done was called (only the first counts) */
-  private finished = false;
+  private declare finished: boolean;
   /** the result went out (complete may not run twice) */
-  private reported = false;
+  private declare reported: boolean;
+  private declare readonly invoker: Invoker;
+  declare readonly requestId: string;
 
-  constructor(
-    private readonly invoker: Invoker,
-    readonly requestId: string,
-  ) {}
+  constructor(invoker: Invoker, requestId: string) {
+    this.invoker = invoker;
+    this.requestId = requestId;
+    this.context = undefined as unknown as InvokeContext;
+    this.onEmptyLoop = 'answer-null';
+    this.result = undefined;
+    this.finished = false;
+    this.reported = false;
+  }
 
   callback(err?: unknown, result?: unknown): void {
     if (this.finished) return;
