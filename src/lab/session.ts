@@ -118,7 +118,7 @@ async function sayHowToRunAwsCommands(io: IoHost): Promise<void> {
   const cli = await awsCliConfig();
   if (cli.credentials && cli.region) return;
   const missing = [!cli.credentials && 'credentials', !cli.region && 'a region'].filter(Boolean).join(' and ');
-  io.say(`The aws commands the lab prints need ${missing}, which your aws CLI has not configured; the local cloud accepts any. In the terminal where you run them:`);
+  io.say(`Your aws CLI has no ${missing}; the local cloud accepts any. In the terminal where you run the lab's aws commands:`);
   io.command(LOCAL_AWS_ENV);
 }
 

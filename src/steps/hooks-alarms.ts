@@ -122,12 +122,12 @@ export const failingHookStep: Step = {
   chapter: hooksChapter,
   title: 'a PreTraffic hook that says no',
   explain: [
-    'A PreTraffic hook is a Lambda function CodeDeploy invokes before any traffic moves to the new version. It tests the version and reports Succeeded or Failed with PutLifecycleEventHookExecutionStatus; on Failed, CodeDeploy stops, and users never meet the new version.',
-    'Add a hook function named CodeDeployHook_preTrafficHook (the role SAM gives CodeDeploy may only invoke functions named CodeDeployHook_*) that reports Failed, reference it under DeploymentPreference: Hooks: PreTraffic, and release version 3 of src/app.mjs. "show me" prints all of it.',
+    'A PreTraffic hook is a function CodeDeploy invokes before any traffic moves. It tests the new version and reports Succeeded or Failed (PutLifecycleEventHookExecutionStatus); on Failed the deployment stops, and no user meets the version.',
+    "Add a hook that reports Failed, named CodeDeployHook_… (the only functions SAM's CodeDeploy role may invoke), list it under DeploymentPreference: Hooks: PreTraffic, and release version 3 of src/app.mjs.",
   ],
-  goal: 'the deployment Failed with HOOK_EXECUTION_FAILURE; the alias still on the last good version',
+  goal: 'the release Failed with HOOK_EXECUTION_FAILURE; "live" still on the last good version',
   action: { kind: 'edit', file: 'template.yaml' },
-  notes: ['A hook is the cheapest safety net: it runs before a single user is affected. Teams use it for smoke tests of the new version through its own qualifier.'],
+  notes: ['A hook is the cheapest safety net: it runs before any user meets the new version. Teams run smoke tests in it.'],
   staticChecks: [templateParses, knownDeploymentType, timeoutAbove3, hooksPrefixed],
   liveChecks: [
     releaseEnded('the release was refused by the hook: Failed with HOOK_EXECUTION_FAILURE', 'Failed', 'HOOK_EXECUTION_FAILURE', (d, ctx, signal) =>
@@ -156,12 +156,12 @@ export const alarmRollbackStep: Step = {
   chapter: hooksChapter,
   title: 'an alarm mid-shift rolls back',
   explain: [
-    'Now let the hook report Succeeded and give the deployment an alarm: AliasErrorMetricGreaterThanZeroAlarm watches the Errors of the function behind "live". CodeDeploy polls the alarms of the group during the shift; one in ALARM stops the deployment and rolls the alias back.',
-    `Deploy, and while the live view shows traffic moving, force the alarm from another terminal: ${'`aws cloudwatch set-alarm-state … --state-value ALARM`'} (printed below once the alarm exists).`,
+    'Now the hook reports Succeeded, and an alarm guards the shift: AliasErrorMetricGreaterThanZeroAlarm watches the Errors behind "live". An alarm of the group in ALARM stops the deployment and rolls the alias back.',
+    'Deploy, and while traffic moves, force the alarm with `aws cloudwatch set-alarm-state` (printed once the alarm exists).',
   ],
-  goal: 'the deployment Stopped with ALARM_ACTIVE and was rolled back; the alias on the last good version',
+  goal: 'the release Stopped with ALARM_ACTIVE and rolled back; "live" on the last good version',
   action: { kind: 'edit', file: 'template.yaml' },
-  notes: ['On AWS, set-alarm-state lasts only until the alarm is next evaluated (about a minute): it is a test of the wiring, not of the alarm.'],
+  notes: ["On AWS, set-alarm-state holds only until the alarm's next evaluation (about a minute): it tests the wiring, not the alarm."],
   staticChecks: [templateParses, knownDeploymentType, timeoutAbove3, hooksPrefixed],
   deployChecks: [groupAlarmsClear],
   liveChecks: [
@@ -204,7 +204,8 @@ export const alarmRollbackStep: Step = {
   solve: editSolve('hooks-alarm'),
   async follow(ctx) {
     const alarm = errorsAlarmName(ctx);
-    if (alarm && !ctx.ci) {
+    // the learner forces it; "do it for me" (and --ci) has the lab force it below, and say so there
+    if (alarm && !ctx.ci && !ctx.assisting) {
       ctx.io.say('While traffic is moving, force the alarm from another terminal:');
       ctx.io.command(setAlarmCommand(ctx, alarm));
     }
@@ -217,6 +218,7 @@ export const alarmRollbackStep: Step = {
       onPoll: async (_info, weight) => {
         if (forced || !alarm || weight <= 0 || weight >= 1 || !ctx.assisting) return;
         forced = true;
+        ctx.io.say('traffic is moving: the lab forces the alarm');
         ctx.io.command(setAlarmCommand(ctx, alarm));
         await forceAlarm(ctx, alarm);
       },
@@ -234,12 +236,12 @@ export const errorsRollbackStep: Step = {
   chapter: hooksChapter,
   title: 'a version that throws rolls itself back',
   explain: [
-    'The last release is a bad one: version 4 of src/app.mjs throws on every request. Nobody forces anything this time: the share of traffic it gets fails, Lambda counts Errors, the alarm goes to ALARM from those real metrics, and CodeDeploy rolls back.',
-    'Replace src/app.mjs with version 4 ("show me" prints it) and deploy. The live view sends requests through the API so the new version meets real traffic.',
+    'Last, a bad release: version 4 throws on every request. Nobody forces the alarm: its share of the traffic fails, Lambda counts Errors, the alarm goes to ALARM, and CodeDeploy rolls back.',
+    'Replace src/app.mjs with version 4 and deploy; the live view sends the traffic.',
   ],
-  goal: 'the deployment Stopped with ALARM_ACTIVE, the alarm raised by the Errors metric; the alias on the last good version',
+  goal: 'the release Stopped with ALARM_ACTIVE, raised by real Errors; "live" on the last good version',
   action: { kind: 'edit', file: 'src/app.mjs' },
-  notes: ['This is the point of the whole chapter: a bad release that undoes itself, with a handful of users affected instead of all of them.'],
+  notes: ['The point of the chapter: a bad release undoes itself, and only a handful of users meet it.'],
   staticChecks: [templateParses, timeoutAbove3],
   deployChecks: [groupAlarmsClear],
   liveChecks: [
@@ -258,7 +260,8 @@ export const errorsRollbackStep: Step = {
           if (!release?.createTime) return notYet('a new release that the alarm stopped', 'no new release yet');
           const toAlarm = await alarmTransitions(ctx, name, release.createTime, signal);
           const byMetric = toAlarm.find((t) => /^Threshold Crossed/.test(t.reason));
-          if (byMetric) return passed(`${byMetric.at.toISOString()}: ${byMetric.reason.slice(0, 140)}`);
+          // the reason's first clause: "Threshold Crossed: 1 out of the last 3 datapoints […] was greater than the threshold (0.0)"
+          if (byMetric) return passed(`${byMetric.at.toISOString()}: ${byMetric.reason.split(' (minimum')[0]!.slice(0, 140)}`);
           // stopped, yet no change to ALARM during it: the alarm was in ALARM before it began
           const leftInAlarm = !toAlarm.length && release.status === 'Stopped';
           return notYet(

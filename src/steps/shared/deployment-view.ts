@@ -85,8 +85,8 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
   const id = found.deploymentId;
   const fn = appFunction(ctx).name;
   const interval = shiftIntervalMinutes(found.deploymentConfigName);
-  io.say(`following deployment ${id} (${found.deploymentConfigName ?? 'unknown configuration'})${ctx.target === 'local' && ctx.speed !== 1 ? `, the cloud's timers ${ctx.speed}x faster` : ''}`);
-  io.say('look yourself (in another terminal):');
+  // the view's first line names the configuration; the speed is said here
+  io.say(`following deployment ${id}${ctx.target === 'local' && ctx.speed !== 1 ? ` (the cloud's timers ${ctx.speed}x faster)` : ''}; look yourself in another terminal:`);
   io.command(ctx.aws(`deploy get-deployment --deployment-id ${id}`));
   const live = io.live(`deployment ${id}`, 3000);
   const started = performance.now();
@@ -181,7 +181,8 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
     io.say(`deployment ${id} is still waiting in ${leftWaitingIn} for its hook to report: the lab stops watching here (the deployment goes on in the cloud) and checks why.`);
     return result;
   }
-  io.say(`deployment ${id}: ${result.status}${result.errorCode ? ` (${result.errorCode}: ${result.errorMessage})` : ''}`);
+  // the code says why; CodeDeploy's message for it (kept in the result) is get-deployment's to show
+  io.say(`deployment ${id}: ${result.status}${result.errorCode ? ` (${result.errorCode})` : ''}`);
   return result;
 }
 
