@@ -108,7 +108,8 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
   };
 
   const verify = async (): Promise<boolean> => {
-    const results = await runChecks(`checking step ${o.index + 1} · ${step.id}`);
+    // the heading above names the step: the spinner says only what runs
+    const results = await runChecks('running the checks');
     last = results;
     showChecks(results);
     const ok = results.every((r) => r.status === 'passed');

@@ -174,8 +174,8 @@ const variableStep: Step = {
   chapter: CHAPTER,
   title: 'call the function through a stage variable',
   explain: [
-    'In 4.1 Lambda chose the version: CodeDeploy moved the alias. An API Gateway canary works one layer up: the stage sends a share of its requests to another deployment of the API, with its own stage variables. No CodeDeploy deployment runs.',
-    `So that a canary can name a new version, the integration calls GetInfoFunction:\${stageVariables.${STAGE_VARIABLE}} and Prod sets ${STAGE_VARIABLE}=live: today's requests do not change. The stage takes the new integration when it is deployed again.`,
+    'An API Gateway canary works one layer above Lambda: the stage sends a share of its requests to another deployment of the API, with its own stage variables; CodeDeploy takes no part.',
+    `So that a canary can name a new version, the integration calls GetInfoFunction:\${stageVariables.${STAGE_VARIABLE}}, Prod sets ${STAGE_VARIABLE}=live, and the stage is deployed again.`,
   ],
   goal: `POST /getinfo calls the function through \${stageVariables.${STAGE_VARIABLE}}, and Prod sets ${STAGE_VARIABLE}=live`,
   action: { kind: 'command', command: variableCommands },
@@ -257,7 +257,7 @@ const createStep: Step = {
   title: `send ${CANARY_PERCENT} % of the stage's requests to a canary`,
   explain: [
     'The lab publishes version 3 of the app (it adds a Summary of the surest labels) as a new Lambda version; "live" stays.',
-    `Create a canary deployment on Prod: ${CANARY_PERCENT} % of its requests go to a deployment whose ${STAGE_VARIABLE} names the new version. The lab then counts ${SPLIT_REQUESTS.toLocaleString('en-US')} answers by version (their body is refused at once: no 3-s wait).`,
+    `Create a canary on Prod: ${CANARY_PERCENT} % of its requests go to a deployment whose ${STAGE_VARIABLE} names it. The lab then counts ${SPLIT_REQUESTS.toLocaleString('en-US')} answers by version (with a body the app refuses at once: no 3-s wait).`,
   ],
   goal: `a canary at ${CANARY_PERCENT} % on the new version, measured within ${TOLERANCE_POINTS} points over ${SPLIT_REQUESTS.toLocaleString('en-US')} requests`,
   action: { kind: 'command', command: createCommand },

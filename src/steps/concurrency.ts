@@ -61,7 +61,7 @@ async function freshMinuteAfter(ctx: LabContext, stepId: string): Promise<void> 
   const next = (Math.floor(new Date(window[1]).getTime() / 60_000) + 1) * 60_000;
   let now = (await cloudNow(ctx)).getTime();
   if (now >= next) return;
-  const wait = ctx.io.progress("waiting for CloudWatch's next minute, so the last run's peak stays out of this one's");
+  const wait = ctx.io.progress("waiting for CloudWatch's next minute (this run's own peak)");
   try {
     while (now < next) {
       await sleep(Math.min(1000, Math.max(50, (next - now) / ctx.speed)), ctx.signal);
@@ -101,7 +101,7 @@ export const baselineStep: Step = {
   chapter: concurrencyChapter,
   title: 'load test with no limit',
   explain: [
-    'Version 2 waits 3 s a request, so under load many executions run at once, from the account\'s pool (1000 by default). First a load test with no limit: 50 connections send POST /getinfo, as the workshop\'s hey does.',
+    'Version 2 waits 3 s a request, so under load many executions run at once, drawn from the account\'s pool (1000 by default). First, no limit: 50 connections, as the workshop\'s hey.',
   ],
   goal: 'a load test in which every answer is 200',
   action: { kind: 'run', label: 'run the load test' },
@@ -218,8 +218,8 @@ export const throttledStep: Step = {
   chapter: concurrencyChapter,
   title: 'the same load test, now throttled',
   explain: [
-    `The same 50 connections now meet a limit of ${WORKSHOP_RESERVATION}. Lambda refuses each invocation beyond it (429, ReservedFunctionConcurrentInvocationLimitExceeded), and API Gateway answers the caller 500.`,
-    'The workshop recorded 502: AWS now documents 500 for a refused invocation, 502 for a failed function (`emulator --throttle-status 502` gives the workshop\'s).',
+    `The same 50 connections now meet a limit of ${WORKSHOP_RESERVATION}. Lambda refuses each invocation beyond it (429, ReservedFunctionConcurrentInvocationLimitExceeded); API Gateway answers those 500.`,
+    'The workshop recorded 502, which AWS now documents for a failed function (`emulator --throttle-status 502` gives the workshop\'s).',
   ],
   goal: 'answers split between 200 and throttled 5xx; never more than 25 at once',
   action: { kind: 'run', label: 'run the load test again' },

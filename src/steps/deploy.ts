@@ -47,8 +47,8 @@ export const deployStep: Step = {
   chapter: deployChapter,
   title: 'deploy the app and call it',
   explain: [
-    "The app: API Gateway's POST /getinfo calls a Lambda function that asks Rekognition what an S3 image shows. It is in sam-app/: template.yaml and src/app.mjs.",
-    'The deploy publishes version 1 and points the alias "live" at it. The API calls the alias, so a release moves the alias and the URL stays: the next steps shape how it moves.',
+    "The app: API Gateway's POST /getinfo calls a Lambda function that asks Rekognition what an S3 image shows; its code is in sam-app/.",
+    'The deploy publishes version 1 behind the alias "live", which the API calls: a release moves the alias, and the URL stays.',
   ],
   goal: 'the app is deployed and answers a real request',
   action: { kind: 'run', label: 'deploy sam-app/ and send one request' },

@@ -122,8 +122,8 @@ export const failingHookStep: Step = {
   chapter: hooksChapter,
   title: 'a PreTraffic hook that says no',
   explain: [
-    'A PreTraffic hook is a function CodeDeploy invokes before any traffic moves. It tests the new version and reports Succeeded or Failed (PutLifecycleEventHookExecutionStatus); on Failed the deployment stops, and no user meets the version.',
-    "Add a hook that reports Failed, named CodeDeployHook_… (the only functions SAM's CodeDeploy role may invoke), list it under DeploymentPreference: Hooks: PreTraffic, and release version 3 of src/app.mjs.",
+    'A PreTraffic hook is a function CodeDeploy invokes before any traffic moves; it reports Succeeded or Failed, and on Failed the deployment stops.',
+    "Add one that reports Failed, named CodeDeployHook_… (SAM's CodeDeploy role invokes no other), under DeploymentPreference: Hooks: PreTraffic, and release version 3 of src/app.mjs.",
   ],
   goal: 'the release Failed with HOOK_EXECUTION_FAILURE; "live" still on the last good version',
   action: { kind: 'edit', file: 'template.yaml' },
@@ -156,8 +156,8 @@ export const alarmRollbackStep: Step = {
   chapter: hooksChapter,
   title: 'an alarm mid-shift rolls back',
   explain: [
-    'Now the hook reports Succeeded, and an alarm guards the shift: AliasErrorMetricGreaterThanZeroAlarm watches the Errors behind "live". An alarm of the group in ALARM stops the deployment and rolls the alias back.',
-    'Deploy, and while traffic moves, force the alarm with `aws cloudwatch set-alarm-state` (printed once the alarm exists).',
+    'Now the hook reports Succeeded, and an alarm on the Errors behind "live" guards the shift: in ALARM, it has CodeDeploy stop and roll the alias back.',
+    'Deploy, and while traffic moves, force the alarm with `aws cloudwatch set-alarm-state` (printed below).',
   ],
   goal: 'the release Stopped with ALARM_ACTIVE and rolled back; "live" on the last good version',
   action: { kind: 'edit', file: 'template.yaml' },
@@ -236,8 +236,8 @@ export const errorsRollbackStep: Step = {
   chapter: hooksChapter,
   title: 'a version that throws rolls itself back',
   explain: [
-    'Last, a bad release: version 4 throws on every request. Nobody forces the alarm: its share of the traffic fails, Lambda counts Errors, the alarm goes to ALARM, and CodeDeploy rolls back.',
-    'Replace src/app.mjs with version 4 and deploy; the live view sends the traffic.',
+    'Last, a bad release: version 4 throws on every request. Nobody forces the alarm: its share of the traffic fails, Lambda counts Errors, the alarm goes off, CodeDeploy rolls back.',
+    'Replace src/app.mjs with version 4 and deploy.',
   ],
   goal: 'the release Stopped with ALARM_ACTIVE, raised by real Errors; "live" on the last good version',
   action: { kind: 'edit', file: 'src/app.mjs' },

@@ -38,15 +38,20 @@ export function wrapUpStep(earlier: readonly Step[]): Step {
   const summary = (ctx: LabContext) => {
     const figures = ctx.allFigures();
     ctx.figure('summarizedAt', new Date().toISOString());
-    const rows = earlier.map((s) => {
-      const p = ctx.stepProgress(s.id);
-      const status = p.status !== 'done' ? 'not done' : p.assisted ? 'done for you' : 'done by you';
-      return [s.id, status, p.hintsShown ? `${p.hintsShown} hint(s)` : ''];
-    });
-    // the step's id (what `step` and `reset` take) and how it was done; the titles were its headings
-    ctx.io.table(['step', 'status', 'help'], rows);
-    const own = earlier.filter((s) => ctx.stepProgress(s.id).status === 'done' && !ctx.stepProgress(s.id).assisted).length;
-    ctx.io.say(`${own} of ${earlier.length} steps done by you${own === earlier.length ? ' — every one of them ✓' : ''}`);
+    // a line per way a step was done, each step by its id (what `step` and `reset` take): a
+    // learner reads three lines, not a table of thirteen that mostly say the same
+    const how = (id: string) => {
+      const p = ctx.stepProgress(id);
+      return p.status !== 'done' ? 'not done' : p.assisted ? 'done for you' : 'done by you';
+    };
+    for (const status of ['done by you', 'done for you', 'not done']) {
+      const ids = earlier.filter((s) => how(s.id) === status).map((s) => {
+        const hints = ctx.stepProgress(s.id).hintsShown;
+        return hints ? `${s.id} (${hints} hint${hints > 1 ? 's' : ''})` : s.id;
+      });
+      if (ids.length) ctx.io.say(`${status} (${ids.length}): ${ids.join(', ')}`);
+    }
+    if (earlier.every((s) => how(s.id) === 'done by you')) ctx.io.say(`every one of the ${earlier.length} steps done by you ✓`);
     for (const s of earlier) {
       const headlines = ctx.ci ? undefined : (HEADLINES[s.id] ?? []);
       const f = Object.entries(figures[s.id] ?? {}).filter(([k]) => k !== 'window' && (!headlines || headlines.includes(k)));
@@ -58,7 +63,7 @@ export function wrapUpStep(earlier: readonly Step[]): Step {
     chapter: wrapUpChapter,
     title: 'what you built, and what next',
     explain: [
-      "Every step's result is checked once more against the cloud, not the lab's memory. You practised how releases reach users safely: aliases, gradual shifts, hooks, alarms that roll back, canaries, and limits that keep one function from starving the rest.",
+      "Every step's result is checked once more against the cloud. You practised how releases reach users safely: gradual shifts, hooks, alarms that roll back, canaries, and limits that keep one function from starving the rest.",
     ],
     goal: "every step's result still holds",
     action: { kind: 'run', label: 'sum up the lab' },

@@ -85,10 +85,10 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
   const id = found.deploymentId;
   const fn = appFunction(ctx).name;
   const interval = shiftIntervalMinutes(found.deploymentConfigName);
-  // the view's first line names the configuration; the speed is said here
-  io.say(`following deployment ${id}${ctx.target === 'local' && ctx.speed !== 1 ? ` (the cloud's timers ${ctx.speed}x faster)` : ''}; look yourself in another terminal:`);
+  io.say('look yourself in another terminal:');
   io.command(ctx.aws(`deploy get-deployment --deployment-id ${id}`));
-  const live = io.live(`deployment ${id}`, 3000);
+  // the view's title names the deployment and the local speed; its first line, the configuration
+  const live = io.live(`deployment ${id}${ctx.target === 'local' && ctx.speed !== 1 ? ` (the cloud's timers ${ctx.speed}x faster)` : ''}`, 3000);
   const started = performance.now();
   const weights: number[] = [];
   const answers: Record<string, number> = {};

@@ -1,6 +1,5 @@
-// A CodeDeploy PreTraffic hook: CodeDeploy invokes it before any traffic moves to the new version
-// and waits for it to report Succeeded or Failed. A real hook would test the new version first;
-// this one reports HOOK_STATUS, so the lab can show both outcomes.
+// CodeDeploy invokes this PreTraffic hook before any traffic moves and waits for its Succeeded or
+// Failed. A real hook tests the new version first; this one reports HOOK_STATUS.
 // https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_PutLifecycleEventHookExecutionStatus.html
 import { CodeDeployClient, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
 
