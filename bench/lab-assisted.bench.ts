@@ -111,7 +111,11 @@ export function readAlong(texts: ReturnType<typeof readTexts>, shownAtS: readonl
   return Math.max(reader, endS + delay);
 }
 
-const fmt = (s: number) => `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}`;
+/** m:ss, rounded to the second first (59.6 s is 1:00, not 0:60) */
+const fmt = (s: number) => {
+  const r = Math.round(s);
+  return `${Math.floor(r / 60)}:${String(r % 60).padStart(2, '0')}`;
+};
 
 export async function run(): Promise<void> {
   const ws = mkdtempSync(join(tmpdir(), 'sol-bench-assisted-'));

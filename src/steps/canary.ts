@@ -175,7 +175,7 @@ const variableStep: Step = {
   title: 'call the function through a stage variable',
   explain: [
     'An API Gateway canary works one layer above Lambda: the stage sends a share of its requests to another deployment of the API, with its own stage variables; CodeDeploy takes no part.',
-    `So that a canary can name a new version, the integration calls GetInfoFunction:\${stageVariables.${STAGE_VARIABLE}}, Prod sets ${STAGE_VARIABLE}=live, and the stage is deployed again.`,
+    'So that a canary can name a new version, the integration takes it from a stage variable, set to "live" on Prod; the stage is then deployed again.',
   ],
   goal: `POST /getinfo calls the function through \${stageVariables.${STAGE_VARIABLE}}, and Prod sets ${STAGE_VARIABLE}=live`,
   action: { kind: 'command', command: variableCommands },
@@ -235,7 +235,7 @@ async function ensureNewVersion(ctx: LabContext, t: CanaryTarget): Promise<strin
     const live = await liveVersion(ctx, t);
     const version = await publishNewVersion(clientsOf(ctx), t, codeDir(), ctx.signal);
     progress.succeed(`version 3 of the app is Lambda version ${version}; "live" stays on version ${live}`);
-    ctx.io.say('API Gateway needs a permission for each version it calls (SAM granted "live"):');
+    ctx.io.say('the permission API Gateway needs to call it (SAM granted "live"):');
     ctx.io.command(ctx.aws(wiring.addPermission(t.functionName, version, sourceArn(t.region, t.accountId, t.route))));
     ctx.figure('version', version);
     ctx.figure('liveVersion', live);
@@ -256,10 +256,10 @@ const createStep: Step = {
   chapter: CHAPTER,
   title: `send ${CANARY_PERCENT} % of the stage's requests to a canary`,
   explain: [
-    'The lab publishes version 3 of the app (it adds a Summary of the surest labels) as a new Lambda version; "live" stays.',
-    `Create a canary on Prod: ${CANARY_PERCENT} % of its requests go to a deployment whose ${STAGE_VARIABLE} names it. The lab then counts ${SPLIT_REQUESTS.toLocaleString('en-US')} answers by version (with a body the app refuses at once: no 3-s wait).`,
+    'The lab publishes version 3 of the app (it adds a Summary of the labels) as a new Lambda version; "live" stays.',
+    `Create a canary on Prod: ${CANARY_PERCENT} % of its requests go to a deployment whose ${STAGE_VARIABLE} names it. The lab then counts ${SPLIT_REQUESTS.toLocaleString('en-US')} answers by version.`,
   ],
-  goal: `a canary at ${CANARY_PERCENT} % on the new version, measured within ${TOLERANCE_POINTS} points over ${SPLIT_REQUESTS.toLocaleString('en-US')} requests`,
+  goal: `a ${CANARY_PERCENT} % canary on the new version, measured within ${TOLERANCE_POINTS} points`,
   action: { kind: 'command', command: createCommand },
   staticChecks: [],
   liveChecks: [
@@ -359,7 +359,7 @@ const rollbackStep: Step = {
   explain: [
     'Suppose version 3 misbehaves. Rolling back is removing the canary: the stage kept its own deployment and variables all along.',
   ],
-  goal: 'no canary on Prod, the stage as before it, no request on the new version',
+  goal: 'no canary; the stage as before it; no request on the new version',
   action: { kind: 'command', command: rollbackCommand },
   staticChecks: [],
   liveChecks: [
@@ -399,7 +399,7 @@ const promoteStep: Step = {
   explain: [
     `This time the canary behaves: promote it. Promotion copies its deployment and variable overrides onto the stage, so ${STAGE_VARIABLE} names the new version for every request; then the canary goes.`,
   ],
-  goal: `Prod serves the canary's deployment with ${STAGE_VARIABLE}=<new version>; no canary; 100 % on it`,
+  goal: `Prod serves the canary's deployment and ${STAGE_VARIABLE}; no canary; 100 % on the new version`,
   action: { kind: 'command', command: promoteCommands },
   staticChecks: [],
   liveChecks: [

@@ -250,7 +250,7 @@ export const restoreStep: Step = {
       run: (ctx, signal) =>
         whenDeployed(async () => {
           const r = await reservedConcurrency(ctx, appFunction(ctx).name, signal);
-          return r === null ? passed('none reserved: the account pool is shared again') : notYet('no reservation', `${r} reserved`, r === 0 ? 'a reservation of 0 stops the function altogether; delete the reservation instead.' : undefined);
+          return r === null ? passed('none reserved') : notYet('no reservation', `${r} reserved`, r === 0 ? 'a reservation of 0 stops the function altogether; delete the reservation instead.' : undefined);
         }),
     },
   ],

@@ -78,7 +78,7 @@ async function releaseOfThisStep(ctx: LabContext, signal: AbortSignal, earlierSt
 /** the alias serves the last good version alone: the bad release never kept any traffic */
 function aliasBackOnGood(earlierStep: string): LiveCheck {
   return {
-    name: `the alias "${APP_ALIAS}" is back on the last good version, with no traffic elsewhere`,
+    name: `the alias "${APP_ALIAS}" is back on the last good version alone`,
     aws: (ctx) => ctx.aws(`lambda get-alias --function-name ${functionName(ctx)} --name ${APP_ALIAS}`),
     run: (ctx, signal) =>
       whenDeployed(async () => {
@@ -125,12 +125,12 @@ export const failingHookStep: Step = {
     'A PreTraffic hook is a function CodeDeploy invokes before any traffic moves; it reports Succeeded or Failed, and on Failed the deployment stops.',
     "Add one that reports Failed, named CodeDeployHook_… (SAM's CodeDeploy role invokes no other), under DeploymentPreference: Hooks: PreTraffic, and release version 3 of src/app.mjs.",
   ],
-  goal: 'the release Failed with HOOK_EXECUTION_FAILURE; "live" still on the last good version',
+  goal: 'the release Failed (HOOK_EXECUTION_FAILURE); "live" still on the last good version',
   action: { kind: 'edit', file: 'template.yaml' },
-  notes: ['A hook is the cheapest safety net: it runs before any user meets the new version. Teams run smoke tests in it.'],
+  notes: ['A hook is the cheapest safety net: it judges the new version before any user meets it.'],
   staticChecks: [templateParses, knownDeploymentType, timeoutAbove3, hooksPrefixed],
   liveChecks: [
-    releaseEnded('the release was refused by the hook: Failed with HOOK_EXECUTION_FAILURE', 'Failed', 'HOOK_EXECUTION_FAILURE', (d, ctx, signal) =>
+    releaseEnded('the hook refused the release', 'Failed', 'HOOK_EXECUTION_FAILURE', (d, ctx, signal) =>
       d.status === 'Succeeded' ? 'it succeeded: does your hook report Failed (status: Failed in PutLifecycleEventHookExecutionStatus)? Is it under DeploymentPreference: Hooks: PreTraffic?' : waitingForHook(ctx, d, signal),
       'blue-green',
     ),
@@ -159,13 +159,13 @@ export const alarmRollbackStep: Step = {
     'Now the hook reports Succeeded, and an alarm on the Errors behind "live" guards the shift: in ALARM, it has CodeDeploy stop and roll the alias back.',
     'Deploy, and while traffic moves, force the alarm with `aws cloudwatch set-alarm-state` (printed below).',
   ],
-  goal: 'the release Stopped with ALARM_ACTIVE and rolled back; "live" on the last good version',
+  goal: 'the release Stopped (ALARM_ACTIVE) and rolled back',
   action: { kind: 'edit', file: 'template.yaml' },
   notes: ["On AWS, set-alarm-state holds only until the alarm's next evaluation (about a minute): it tests the wiring, not the alarm."],
   staticChecks: [templateParses, knownDeploymentType, timeoutAbove3, hooksPrefixed],
   deployChecks: [groupAlarmsClear],
   liveChecks: [
-    releaseEnded('the release was stopped by the alarm: Stopped with ALARM_ACTIVE', 'Stopped', 'ALARM_ACTIVE', (d) =>
+    releaseEnded('the alarm stopped the release', 'Stopped', 'ALARM_ACTIVE', (d) =>
       d.status === 'Succeeded' ? 'it went through: force the alarm while the shift is in progress (weights between 0 and 100 %).' : d.status === 'Failed' ? 'the hook still reports Failed: let it report Succeeded (HOOK_STATUS: Succeeded in the reference).' : undefined,
       'hooks-failing',
     ),
@@ -239,18 +239,18 @@ export const errorsRollbackStep: Step = {
     'Last, a bad release: version 4 throws on every request. Nobody forces the alarm: its share of the traffic fails, Lambda counts Errors, the alarm goes off, CodeDeploy rolls back.',
     'Replace src/app.mjs with version 4 and deploy.',
   ],
-  goal: 'the release Stopped with ALARM_ACTIVE, raised by real Errors; "live" on the last good version',
+  goal: 'the release Stopped (ALARM_ACTIVE), the alarm raised by real Errors',
   action: { kind: 'edit', file: 'src/app.mjs' },
-  notes: ['The point of the chapter: a bad release undoes itself, and only a handful of users meet it.'],
+  notes: ['The point of the chapter: a bad release undoes itself, and few users meet it.'],
   staticChecks: [templateParses, timeoutAbove3],
   deployChecks: [groupAlarmsClear],
   liveChecks: [
-    releaseEnded('the bad release was stopped: Stopped with ALARM_ACTIVE', 'Stopped', 'ALARM_ACTIVE', (d, ctx) =>
+    releaseEnded('the Errors alarm stopped the bad release', 'Stopped', 'ALARM_ACTIVE', (d, ctx) =>
       d.status === 'Succeeded'
         ? `it went through: did the new version get traffic while it shifted, and does it throw?${ctx.target === 'local' && ctx.speed >= 50 ? ` At ${ctx.speed}x a minute of the shift lasts ${(60 / ctx.speed).toFixed(1)} s: on a busy machine the new version's first errors (after its cold start) can reach CloudWatch after the shift ended; a lower --speed gives them time.` : ''}`
         : undefined, 'hooks-alarm'),
     {
-      name: 'the alarm went to ALARM from the Errors metric during that release, not by hand',
+      name: 'real Errors raised the alarm during the release, not set-alarm-state',
       aws: (ctx) => ctx.aws(`cloudwatch describe-alarm-history --alarm-name ${errorsAlarmName(ctx) ?? 'ALARM_NAME'} --history-item-type StateUpdate`),
       run: (ctx, signal) =>
         whenDeployed(async () => {
@@ -261,7 +261,7 @@ export const errorsRollbackStep: Step = {
           const toAlarm = await alarmTransitions(ctx, name, release.createTime, signal);
           const byMetric = toAlarm.find((t) => /^Threshold Crossed/.test(t.reason));
           // the reason's first clause: "Threshold Crossed: 1 out of the last 3 datapoints […] was greater than the threshold (0.0)"
-          if (byMetric) return passed(`${byMetric.at.toISOString()}: ${byMetric.reason.split(' (minimum')[0]!.slice(0, 140)}`);
+          if (byMetric) return passed(byMetric.reason.split(' (minimum')[0]!.slice(0, 140));
           // stopped, yet no change to ALARM during it: the alarm was in ALARM before it began
           const leftInAlarm = !toAlarm.length && release.status === 'Stopped';
           return notYet(

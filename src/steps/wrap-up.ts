@@ -92,7 +92,7 @@ export function wrapUpStep(earlier: readonly Step[]): Step {
       const broken = results.filter((r) => r.status !== 'passed');
       ctx.figure('endChecks', { passed: results.length - broken.length, total: results.length });
       ctx.io.explain([
-        'Next: CodeDeploy shifts ECS services too; API Gateway canaries suit changes of the API itself; provisioned concurrency keeps executions warm, without cold starts.',
+        'Next: CodeDeploy shifts ECS services too; API Gateway canaries suit changes of the API itself; provisioned concurrency removes cold starts.',
         `Your workspace stays. \`serverless-ops-lab reset --workspace ${ctx.ws.root}\` starts over; \`serverless-ops-lab emulator stop --workspace ${ctx.ws.root}\` stops the local cloud.`,
       ]);
     },

@@ -88,7 +88,7 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
   io.say('look yourself in another terminal:');
   io.command(ctx.aws(`deploy get-deployment --deployment-id ${id}`));
   // the view's title names the deployment and the local speed; its first line, the configuration
-  const live = io.live(`deployment ${id}${ctx.target === 'local' && ctx.speed !== 1 ? ` (the cloud's timers ${ctx.speed}x faster)` : ''}`, 3000);
+  const live = io.live(`deployment ${id}${ctx.target === 'local' && ctx.speed !== 1 ? ` (timers ${ctx.speed}x)` : ''}`, 3000);
   const started = performance.now();
   const weights: number[] = [];
   const answers: Record<string, number> = {};
@@ -181,8 +181,8 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
     io.say(`deployment ${id} is still waiting in ${leftWaitingIn} for its hook to report: the lab stops watching here (the deployment goes on in the cloud) and checks why.`);
     return result;
   }
-  // the code says why; CodeDeploy's message for it (kept in the result) is get-deployment's to show
-  io.say(`deployment ${id}: ${result.status}${result.errorCode ? ` (${result.errorCode})` : ''}`);
+  // the view's last frame shows the status; the code says why (CodeDeploy's message for it is kept in the result)
+  if (result.errorCode) io.say(`deployment ${id}: ${result.status} (${result.errorCode})`);
   return result;
 }
 

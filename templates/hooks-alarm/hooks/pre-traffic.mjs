@@ -1,5 +1,4 @@
-// CodeDeploy invokes this PreTraffic hook before any traffic moves and waits for its Succeeded or
-// Failed. A real hook tests the new version first; this one reports HOOK_STATUS.
+// A PreTraffic hook: a real one tests the new version first; this one reports HOOK_STATUS.
 // https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_PutLifecycleEventHookExecutionStatus.html
 import { CodeDeployClient, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
 
