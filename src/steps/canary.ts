@@ -140,7 +140,8 @@ const sampled = (stepId: string, name: string, want: number): LiveCheck => ({
     if (typeof share !== 'number') return notYet(`${want} % of a sample on version ${newVersionOf(ctx)}`, 'no sample yet');
     const unnamed = tooManyUnnamed(ctx, stepId);
     if (unnamed) return unnamed;
-    return share === want ? passed(`${share} % of ${requests} requests on version ${newVersionOf(ctx)}`) : notYet(`${want} %`, `${share.toFixed(1)} % of ${requests} requests`);
+    // the name says the share and the sample; what was found, the version counted
+    return share === want ? passed(`version ${newVersionOf(ctx)}`) : notYet(`${want} %`, `${share.toFixed(1)} % of ${requests} requests`);
   },
 });
 
@@ -174,8 +175,8 @@ const variableStep: Step = {
   chapter: CHAPTER,
   title: 'call the function through a stage variable',
   explain: [
-    'An API Gateway canary works one layer above Lambda: the stage sends a share of its requests to another deployment of the API, with its own stage variables; CodeDeploy takes no part.',
-    'So that a canary can name a new version, the integration takes it from a stage variable, set to "live" on Prod; the stage is then deployed again.',
+    'An API Gateway canary works one layer above Lambda: the stage sends a share of its requests to another deployment of the API, with its own stage variables.',
+    'So that a canary can name a new version, the integration reads it from a stage variable.',
   ],
   goal: `POST /getinfo calls the function through \${stageVariables.${STAGE_VARIABLE}}, and Prod sets ${STAGE_VARIABLE}=live`,
   action: { kind: 'command', command: variableCommands },
@@ -256,8 +257,8 @@ const createStep: Step = {
   chapter: CHAPTER,
   title: `send ${CANARY_PERCENT} % of the stage's requests to a canary`,
   explain: [
-    'The lab publishes version 3 of the app (it adds a Summary of the labels) as a new Lambda version; "live" stays.',
-    `Create a canary on Prod: ${CANARY_PERCENT} % of its requests go to a deployment whose ${STAGE_VARIABLE} names it. The lab then counts ${SPLIT_REQUESTS.toLocaleString('en-US')} answers by version.`,
+    'The lab publishes version 3 of the app (it adds a Summary of the labels) as a new Lambda version.',
+    `Create a canary on Prod: ${CANARY_PERCENT} % of its requests go to a deployment whose ${STAGE_VARIABLE} names it; the lab then counts ${SPLIT_REQUESTS.toLocaleString('en-US')} answers by version.`,
   ],
   goal: `a ${CANARY_PERCENT} % canary on the new version, measured within ${TOLERANCE_POINTS} points`,
   action: { kind: 'command', command: createCommand },

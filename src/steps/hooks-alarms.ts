@@ -127,7 +127,7 @@ export const failingHookStep: Step = {
   ],
   goal: 'the release Failed (HOOK_EXECUTION_FAILURE); "live" still on the last good version',
   action: { kind: 'edit', file: 'template.yaml' },
-  notes: ['A hook is the cheapest safety net: it judges the new version before any user meets it.'],
+  notes: ['Teams run smoke tests in a hook: the cheapest safety net.'],
   staticChecks: [templateParses, knownDeploymentType, timeoutAbove3, hooksPrefixed],
   liveChecks: [
     releaseEnded('the hook refused the release', 'Failed', 'HOOK_EXECUTION_FAILURE', (d, ctx, signal) =>
