@@ -82,7 +82,7 @@ export const blueGreenStep: Step = {
   title: 'shift traffic to version 2, 10 % a minute',
   explain: [
     'A release that reaches every user at once fails for every user at once. A DeploymentPreference has CodeDeploy shift the alias "live" to the new version gradually, 10 % more every minute.',
-    'Uncomment it in template.yaml, replace src/app.mjs with version 2 (it waits 3 s), and deploy.',
+    'Uncomment it in template.yaml, replace src/app.mjs with version 2 (it waits 3 s; "show me the change" has it), and deploy.',
   ],
   goal: 'a Linear10PercentEvery1Minute deployment Succeeded; version 2 answers',
   action: { kind: 'edit', file: 'template.yaml' },

@@ -88,7 +88,7 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
   io.say('look yourself in another terminal:');
   io.command(ctx.aws(`deploy get-deployment --deployment-id ${id}`));
   // the view's title names the deployment and the local speed; its first line, the configuration
-  const live = io.live(`deployment ${id}${ctx.target === 'local' && ctx.speed !== 1 ? ` (timers ${ctx.speed}x)` : ''}`, 3000);
+  const live = io.live(`deployment ${id}${ctx.target === 'local' && ctx.speed !== 1 ? ` (${ctx.speed}x faster)` : ''}`, 3000);
   const started = performance.now();
   const weights: number[] = [];
   const answers: Record<string, number> = {};
