@@ -10,7 +10,8 @@
  * at a normal silent reading rate) and a fixed time per question. Goal (issue 9): under 15 minutes.
  *
  * `npm run bench -- assisted` runs it alone (`-- lab` runs it with the --ci bench).
- * `SOL_BENCH_TRANSCRIPT=FILE` writes everything the learner was shown, with the second it came.
+ * `SOL_BENCH_TRANSCRIPT=FILE` writes everything the learner was shown, with the second it came, and
+ * FILE.read what the figure counts as read: each text once, with its chapter, kind and words.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -110,24 +111,24 @@ export function readAlong(texts: ReturnType<typeof readTexts>, shownAtS: readonl
   return Math.max(reader, endS + delay);
 }
 
-const fmt = (s: number) => `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}`;
+/** m:ss, rounded to the second first (59.6 s is 1:00, not 0:60) */
+const fmt = (s: number) => {
+  const r = Math.round(s);
+  return `${Math.floor(r / 60)}:${String(r % 60).padStart(2, '0')}`;
+};
 
 export async function run(): Promise<void> {
   const ws = mkdtempSync(join(tmpdir(), 'sol-bench-assisted-'));
-  // the learner: Enter everywhere; a step whose "do it for me" did not pass is quit (and said)
-  let waitsInStep = 0;
-  let stepKind = '';
+  // the learner: Enter everywhere; a step whose "do it for me" did not pass is quit (and said):
+  // under --assisted the lab waits for a key only at "next?" (a 'run' step runs at once) and when
+  // a step's change did not pass
   const stuck: string[] = [];
   const io = new RecordingIoHost({
     width: 80,
     otherwise: (q) => {
       if (q.kind === 'key' && q.text !== 'next?') {
-        waitsInStep += 1;
-        // a 'run' step waits once for Enter (x); any other wait means the change did not pass
-        if (stepKind !== 'run' || waitsInStep > 1) {
-          stuck.push(q.text);
-          return 'q';
-        }
+        stuck.push(q.text);
+        return 'q';
       }
       return DEFAULT;
     },
@@ -135,12 +136,7 @@ export async function run(): Promise<void> {
   const heading = io.heading.bind(io);
   const stepStart: number[] = [];
   io.heading = (text: string) => {
-    const m = /^Step (\d+) of/.exec(text);
-    if (m) {
-      stepStart.push(performance.now());
-      stepKind = LAB_STEPS[Number(m[1]) - 1]?.action.kind ?? '';
-      waitsInStep = 0;
-    }
+    if (/^Step \d+ of/.test(text)) stepStart.push(performance.now());
     heading(text);
   };
   // the second each event came, for the transcript (events are only ever appended)
@@ -180,7 +176,13 @@ export async function run(): Promise<void> {
     if (m) current = LAB_STEPS[Number(m[1]) - 1]?.chapter.id ?? current;
     chapterAt.push(current);
   });
+  const byKind = new Map<string, { words: number; code: number }>();
+  const readLines: string[] = [];
   for (const t of readTexts(io.events)) {
+    const k = byKind.get(t.kind) ?? byKind.set(t.kind, { words: 0, code: 0 }).get(t.kind)!;
+    k.words += countWords(t.text);
+    k.code += codeWords(t.kind, t.text);
+    if (t.text.trim()) readLines.push(`[${chapterAt[t.index]} ${t.kind} ${countWords(t.text)}] ${t.text}`);
     const s = seg(chapterAt[t.index]!);
     s.words += countWords(t.text);
     s.code += codeWords(t.kind, t.text);
@@ -212,6 +214,8 @@ export async function run(): Promise<void> {
   console.log(
     `  read along: ${fmt(paced)} (goal: under ${GOAL_MINUTES}:00, ${paced < GOAL_MINUTES * 60 ? 'met' : 'NOT met'}): the same reader, who reads what is shown while the lab deploys, shifts and load-tests, and answers each question only once everything before it is read (the lab waits for them there)`,
   );
+  console.log(`  words by kind: ${[...byKind].filter(([, k]) => k.words).sort((a, b) => b[1].words - a[1].words).map(([kind, k]) => `${kind} ${k.words}${k.code ? ` (${k.code} code)` : ''}`).join(', ')}`);
+  if (process.env.SOL_BENCH_TRANSCRIPT) writeFileSync(`${process.env.SOL_BENCH_TRANSCRIPT}.read`, readLines.join('\n') + '\n');
   console.log(`  of the reading, ${fmt((total.code / WORDS_PER_MINUTE) * 60)} is code (diffs, commands, the checks' aws lines: "code" above), read at the same rate`);
   for (const s of report?.steps ?? []) {
     const off = s.after.filter((c) => c.status !== 'passed').map((c) => `${c.name}: ${c.status === 'not-yet' ? `expected ${c.expected}, found ${c.found}` : c.what}`);

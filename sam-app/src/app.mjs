@@ -1,5 +1,5 @@
 // POST /getinfo {"bucket": "...", "key": "..."} → the celebrities and labels Rekognition finds
-// in that S3 image. Version 1 of the app: answers as soon as Rekognition does.
+// in that S3 image.
 import { RekognitionClient, RecognizeCelebritiesCommand, DetectLabelsCommand } from '@aws-sdk/client-rekognition';
 
 // Which code answered: the lab counts live answers per version while CodeDeploy shifts traffic.

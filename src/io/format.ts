@@ -146,7 +146,8 @@ export function colourDiff(patch: string, p: Paint): string[] {
   return patch
     .replace(/\n$/, '')
     .split('\n')
-    .filter((l) => !l.startsWith('===') && l !== '\\ No newline at end of file')
+    // the file is named by the ---/+++ lines below an `Index:` line: it says it once more
+    .filter((l) => !l.startsWith('===') && !l.startsWith('Index: ') && l !== '\\ No newline at end of file')
     .map((l) => {
       if (l.startsWith('+++') || l.startsWith('---')) return p.bold(l);
       if (l.startsWith('@@')) return p.dim(l);

@@ -15,6 +15,9 @@ import { join } from 'node:path';
 import { atomicWrite } from '../files.js';
 import { bundledSamApp, packageRoot, type Workspace } from './workspace.js';
 
+/** lines of context around each change in a diff shown to the learner */
+export const DIFF_CONTEXT = 1;
+
 export function templatesRoot(): string {
   return join(packageRoot(), 'templates');
 }
@@ -80,11 +83,15 @@ export class ReferenceBook {
     });
   }
 
-  /** "show me the change": one unified diff over the step's files, from the learner's files */
+  /**
+   * "show me the change": one unified diff over the step's files, from the learner's files. One
+   * line of context around each change (not diff's usual three): the hunk header gives the line
+   * and the learner reads the change, not the file around it.
+   */
   diff(stepId: string, ws: Workspace): string {
     return this.planned(stepId, ws)
       .filter((p) => p.how !== 'unchanged')
-      .map((p) => createTwoFilesPatch(`sam-app/${p.file}`, `sam-app/${p.file}`, p.current, p.next, undefined, undefined, { context: 3 }))
+      .map((p) => createTwoFilesPatch(`sam-app/${p.file}`, `sam-app/${p.file}`, p.current, p.next, undefined, undefined, { context: DIFF_CONTEXT }))
       .join('');
   }
 

@@ -115,8 +115,8 @@ export async function untilReadyToDeploy(step: Step, ctx: LabContext, pollMs = 5
     const off = results.filter((r) => r.status === 'not-yet');
     if (!off.length || performance.now() >= deadline) return results;
     if (!said) {
-      for (const r of off) ctx.io.check(r);
-      ctx.io.say('waiting for that before deploying…');
+      // the lab waits, on its own: what it waits for, in a line, not a check the learner failed
+      for (const r of off) ctx.io.say(`waiting to deploy until this holds: ${r.name} (now: ${r.found ?? r.status})…`);
       said = true;
     }
     await sleep(pollMs, ctx.signal);

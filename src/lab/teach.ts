@@ -75,7 +75,7 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
       s.assisted ||= assisted;
       s.doneAt = new Date().toISOString();
     });
-    io.say('step done ✓ — look around (the commands above work as they are); Enter for the next step, q to stop here');
+    io.say('step done ✓ — look around (the commands above work as they are); Enter for the next step, q to stop');
     if (!assisted && step.action.kind === 'edit') {
       const diff = o.reference.diff(step.id, ctx.ws);
       if (diff) {
@@ -96,13 +96,20 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
       spinner.stop();
     }
   };
+  /**
+   * Each check with its `aws` equivalent, except a passed one under --assisted: there the lab made
+   * the change, in a time-boxed room, and a passed check's name and finding say what holds; the
+   * commands stay in the report (--report, --json) and in every failing check, where the learner
+   * needs them to look. A learner who makes the change meets every command.
+   */
   const showChecks = (results: readonly CheckResult[]): void => {
-    for (const r of results) io.check(r);
+    for (const r of results) io.check(o.assisted && r.status === 'passed' ? { ...r, aws: undefined } : r);
     io.checkSummary(results);
   };
 
   const verify = async (): Promise<boolean> => {
-    const results = await runChecks(`checking step ${o.index + 1} · ${step.id}`);
+    // the heading above names the step: the spinner says only what runs
+    const results = await runChecks('running the checks');
     last = results;
     showChecks(results);
     const ok = results.every((r) => r.status === 'passed');
@@ -119,10 +126,12 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
   };
 
   const applyForLearner = async (): Promise<void> => {
-    io.say('doing it for you (the step is recorded as assisted):');
+    io.say('doing it for you:');
     const shown = await step.solve.show(ctx);
-    if (shown.diff) io.diff(shown.diff);
+    // what the lab does: the command it runs, else the change it writes (a command step's diff,
+    // the same change in a SAM template, stays behind "show me the change")
     if (shown.command) io.command(shown.command);
+    else if (shown.diff) io.diff(shown.diff);
     progress.update(step.id, (s) => {
       s.assisted = true;
     });
@@ -138,6 +147,18 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
       await ctx.deploy();
     }
     if (step.follow) await step.follow(ctx);
+  };
+
+  const runAction = async (): Promise<void> => {
+    await step.solve.apply(ctx);
+    if (step.follow) await step.follow(ctx);
+  };
+
+  /** a failed deploy or command is the learner's to fix: says it (the step stays open); false for any other error */
+  const warnLearnerError = (err: unknown): boolean => {
+    if (!(err instanceof LabError) || err instanceof InterruptedError) return false;
+    io.warn(`${err.message}${err.hint ? `\n  ${err.hint}` : ''}`);
+    return true;
   };
 
   // A step begun before the lab stopped whose checks all pass now is done: its change finished
@@ -157,9 +178,9 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
     const how = await io.choose<How>(
       'How do you want to make this change?',
       [
-        { value: 'self', label: "I'll do it", description: step.action.kind === 'edit' ? 'edit the file in your editor; the lab watches it' : 'run it yourself; the lab checks the result' },
-        { value: 'show', label: 'show me the change', description: 'the reference change, then you make it' },
-        { value: 'apply', label: 'do it for me', description: 'the lab makes the change (recorded as assisted)' },
+        { value: 'self', label: "I'll do it", description: step.action.kind === 'edit' ? 'in your editor; the lab watches the file' : 'in another terminal; the lab checks the result' },
+        { value: 'show', label: 'show me the change', description: 'then you make it' },
+        { value: 'apply', label: 'do it for me', description: 'recorded as assisted' },
       ],
       o.assisted ? 'apply' : 'self',
     );
@@ -168,6 +189,18 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
       await applyForLearner();
       passed = await verify();
       if (passed) return done(true);
+    }
+  } else if (o.assisted) {
+    // --assisted: a 'run' step's action (a deploy, a load test) runs at once, as x would run it;
+    // the learner already chose to go on at "next?", and reads the step while it runs
+    progress.update(step.id, (s) => {
+      s.assisted = true;
+    });
+    try {
+      await runAction();
+      if (await verify()) return done(true);
+    } catch (err) {
+      if (!warnLearnerError(err)) throw err;
     }
   }
 
@@ -218,8 +251,7 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
           break;
         case 'x':
           // the lab performs a 'run' step's action (a load test, a deploy): the learner's own move
-          await step.solve.apply(ctx);
-          if (step.follow) await step.follow(ctx);
+          await runAction();
           if (await verify()) return done(false);
           break;
         case 'h':
@@ -241,12 +273,7 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
           break;
       }
     } catch (err) {
-      // a failed deploy or command is the learner's to fix: say it, keep the step open
-      if (err instanceof LabError && !(err instanceof InterruptedError)) {
-        io.warn(`${err.message}${err.hint ? `\n  ${err.hint}` : ''}`);
-        continue;
-      }
-      throw err;
+      if (!warnLearnerError(err)) throw err;
     }
   }
 }
@@ -258,7 +285,7 @@ function describeAction(step: Step, o: TeachOptions): void {
   else if (a.kind === 'command') {
     io.say('Run this in another terminal:');
     io.command(a.command(o.ctx));
-  } else io.say(`Press x and the lab will ${a.label}.`);
+  } else if (!o.assisted) io.say(`Press x and the lab will ${a.label}.`);
 }
 
 function keysFor(step: Step): KeyItem[] {

@@ -30,7 +30,7 @@ export async function latestVersion(ctx: LabContext, fn: string, signal?: AbortS
 }
 
 export const shiftSucceeded: LiveCheck = {
-  name: `a CodeDeploy deployment shifted the alias with ${LINEAR} and Succeeded`,
+  name: `a CodeDeploy deployment with ${LINEAR} Succeeded`,
   aws: (ctx) => {
     const g = groupNames(ctx);
     return ctx.aws(`deploy list-deployments --application-name ${g.application} --deployment-group-name ${g.group}`);
@@ -81,13 +81,13 @@ export const blueGreenStep: Step = {
   chapter: blueGreenChapter,
   title: 'shift traffic to version 2, 10 % a minute',
   explain: [
-    'A release that reaches every user at once fails for every user at once. With a DeploymentPreference, SAM asks CodeDeploy to move the alias "live" to a new version gradually: 10 % more of the traffic every minute, for ten minutes.',
-    'In sam-app/template.yaml, uncomment DeploymentPreference with Type: Linear10PercentEvery1Minute. Then make a visible release: replace src/app.mjs with version 2 (in the lab\'s templates/blue-green/src/app.mjs; "show me" prints it), which answers "AppVersion": 2 and waits 3 s first. Deploy, and watch both versions answer.',
+    'A release that reaches every user at once fails for every user at once. A DeploymentPreference has CodeDeploy shift the alias "live" to the new version gradually, 10 % more every minute.',
+    'Uncomment it in template.yaml, replace src/app.mjs with version 2 (it waits 3 s; "show me the change" has it), and deploy.',
   ],
-  goal: `a deployment with ${LINEAR} Succeeded; the alias on version 2; the API answers from version 2`,
+  goal: 'a Linear10PercentEvery1Minute deployment Succeeded; version 2 answers',
   action: { kind: 'edit', file: 'template.yaml' },
   notes: [
-    'While it shifts, both versions serve real traffic. Version 2 gets 10 %, then 20 %… If something goes wrong, only a share of the users see it, and (next step) an alarm can send everything back.',
+    'While it shifts, both versions serve real users: a bad release reaches only a share of them, and an alarm can send it back (next step).',
   ],
   staticChecks: [templateParses, knownDeploymentType, timeoutAbove3],
   liveChecks: [shiftSucceeded, aliasOnNewest, answersFromV2],

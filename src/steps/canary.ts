@@ -140,7 +140,8 @@ const sampled = (stepId: string, name: string, want: number): LiveCheck => ({
     if (typeof share !== 'number') return notYet(`${want} % of a sample on version ${newVersionOf(ctx)}`, 'no sample yet');
     const unnamed = tooManyUnnamed(ctx, stepId);
     if (unnamed) return unnamed;
-    return share === want ? passed(`${share} % of ${requests} requests on version ${newVersionOf(ctx)}`) : notYet(`${want} %`, `${share.toFixed(1)} % of ${requests} requests`);
+    // the name says the share and the sample; what was found, the version counted
+    return share === want ? passed(`version ${newVersionOf(ctx)}`) : notYet(`${want} %`, `${share.toFixed(1)} % of ${requests} requests`);
   },
 });
 
@@ -174,9 +175,8 @@ const variableStep: Step = {
   chapter: CHAPTER,
   title: 'call the function through a stage variable',
   explain: [
-    'In 4.1 CodeDeploy moved the Lambda alias "live" a step at a time: Lambda chose the version. An API Gateway canary works one layer up: the stage sends a share of its requests to another deployment of the API, a whole snapshot with its own stage variables. Lambda\'s routing does not change, and no CodeDeploy deployment runs.',
-    `For the canary to reach a new Lambda version, the integration must not name the alias itself: it calls GetInfoFunction:\${stageVariables.${STAGE_VARIABLE}}, and the Prod stage sets ${STAGE_VARIABLE}=live, so nothing changes for today's requests. A canary can then override the variable for its share.`,
-    'An integration change reaches requests only with a new deployment of the stage. On AWS, API Gateway may call each alias or version only with a Lambda permission for it: SAM granted "live"; the next step grants the new version.',
+    'An API Gateway canary works one layer above Lambda: the stage sends a share of its requests to another deployment of the API, with its own stage variables.',
+    'So that a canary can name a new version, the integration reads it from a stage variable.',
   ],
   goal: `POST /getinfo calls the function through \${stageVariables.${STAGE_VARIABLE}}, and Prod sets ${STAGE_VARIABLE}=live`,
   action: { kind: 'command', command: variableCommands },
@@ -236,7 +236,7 @@ async function ensureNewVersion(ctx: LabContext, t: CanaryTarget): Promise<strin
     const live = await liveVersion(ctx, t);
     const version = await publishNewVersion(clientsOf(ctx), t, codeDir(), ctx.signal);
     progress.succeed(`version 3 of the app is Lambda version ${version}; "live" stays on version ${live}`);
-    ctx.io.say('API Gateway may call it:');
+    ctx.io.say('the permission API Gateway needs to call it (SAM granted "live"):');
     ctx.io.command(ctx.aws(wiring.addPermission(t.functionName, version, sourceArn(t.region, t.accountId, t.route))));
     ctx.figure('version', version);
     ctx.figure('liveVersion', live);
@@ -257,11 +257,10 @@ const createStep: Step = {
   chapter: CHAPTER,
   title: `send ${CANARY_PERCENT} % of the stage's requests to a canary`,
   explain: [
-    'The lab published version 3 of the app (it adds a Summary of the surest labels) as a new Lambda version, without moving "live".',
-    `Now create a canary deployment on Prod: ${CANARY_PERCENT} % of its requests go to a new deployment of the API whose ${STAGE_VARIABLE} names the new version. The stage keeps its own deployment for the other ${100 - CANARY_PERCENT} %.`,
-    `Then the lab sends ${SPLIT_REQUESTS.toLocaleString('en-US')} requests through the stage and counts them by the version that answered. The requests carry a body the app refuses at once: each answer still names its version, without version 2's 3-second wait.`,
+    'The lab publishes version 3 of the app (it adds a Summary of the labels) as a new Lambda version.',
+    `Create a canary on Prod: ${CANARY_PERCENT} % of its requests go to a deployment whose ${STAGE_VARIABLE} names it; the lab then counts ${SPLIT_REQUESTS.toLocaleString('en-US')} answers by version.`,
   ],
-  goal: `a canary at ${CANARY_PERCENT} % on the new version, measured within ${TOLERANCE_POINTS} points over ${SPLIT_REQUESTS.toLocaleString('en-US')} requests`,
+  goal: `a ${CANARY_PERCENT} % canary on the new version, measured within ${TOLERANCE_POINTS} points`,
   action: { kind: 'command', command: createCommand },
   staticChecks: [],
   liveChecks: [
@@ -359,9 +358,9 @@ const rollbackStep: Step = {
   chapter: CHAPTER,
   title: 'roll the canary back',
   explain: [
-    'Suppose version 3 misbehaves for the 10 % it serves. Rolling back is removing the canary: the stage never stopped serving its own deployment with its own variables, so nothing else has to move.',
+    'Suppose version 3 misbehaves. Rolling back is removing the canary: the stage kept its own deployment and variables all along.',
   ],
-  goal: 'no canarySettings on Prod; its deployment and variables as before the canary; no request on the new version',
+  goal: 'no canary; the stage as before it; no request on the new version',
   action: { kind: 'command', command: rollbackCommand },
   staticChecks: [],
   liveChecks: [
@@ -399,9 +398,9 @@ const promoteStep: Step = {
   chapter: CHAPTER,
   title: 'promote the canary',
   explain: [
-    `The lab put the ${CANARY_PERCENT} % canary back. This time it behaves: promote it. Promotion copies the canary's deployment to the stage's deploymentId and its variable overrides over the stage's variables, so ${STAGE_VARIABLE} names the new version for every request; the canary, now at 0 %, is then removed.`,
+    `This time the canary behaves: promote it. Promotion copies its deployment and variable overrides onto the stage, so ${STAGE_VARIABLE} names the new version for every request; then the canary goes.`,
   ],
-  goal: `Prod serves the canary's deployment with ${STAGE_VARIABLE}=<new version>, no canarySettings, 100 % on the new version`,
+  goal: `Prod serves the canary's deployment and ${STAGE_VARIABLE}; no canary; 100 % on the new version`,
   action: { kind: 'command', command: promoteCommands },
   staticChecks: [],
   liveChecks: [

@@ -61,7 +61,7 @@ async function freshMinuteAfter(ctx: LabContext, stepId: string): Promise<void> 
   const next = (Math.floor(new Date(window[1]).getTime() / 60_000) + 1) * 60_000;
   let now = (await cloudNow(ctx)).getTime();
   if (now >= next) return;
-  const wait = ctx.io.progress("waiting for CloudWatch's next minute, so the run without a limit does not count in this one's peak");
+  const wait = ctx.io.progress("waiting for CloudWatch's next minute (this run's own peak)");
   try {
     while (now < next) {
       await sleep(Math.min(1000, Math.max(50, (next - now) / ctx.speed)), ctx.signal);
@@ -101,8 +101,7 @@ export const baselineStep: Step = {
   chapter: concurrencyChapter,
   title: 'load test with no limit',
   explain: [
-    'Version 2 waits 3 s per request, so under load many executions run at once. Lambda lets a function use the whole account pool (1000 by default) unless told otherwise.',
-    'First a load test with no limit: 50 connections sending POST /getinfo, as the workshop does with hey. Every answer should be 200.',
+    'Version 2 waits 3 s a request, so under load many executions run at once, drawn from the account\'s pool (1000 by default). First, no limit: 50 connections, as the workshop\'s hey.',
   ],
   goal: 'a load test in which every answer is 200',
   action: { kind: 'run', label: 'run the load test' },
@@ -140,8 +139,7 @@ export const reserveStep: Step = {
   chapter: concurrencyChapter,
   title: `reserve ${WORKSHOP_RESERVATION} executions`,
   explain: [
-    `Reserved concurrency caps a function at N executions at once, and guarantees it those N: a runaway test function cannot starve the others, and a critical one always has room. Reserve ${WORKSHOP_RESERVATION} for the app's function.`,
-    'The reservation belongs to the function: every version and every alias shares it, so the alias "live" and any version called directly count against the same 25.',
+    `Reserved concurrency caps a function at N executions at once and guarantees it those N: a runaway function cannot starve the others. Every version and alias of the function shares them. Reserve ${WORKSHOP_RESERVATION}.`,
   ],
   goal: `GetFunctionConcurrency says ${WORKSHOP_RESERVATION}`,
   action: { kind: 'command', command: (ctx) => ctx.aws(`lambda put-function-concurrency --function-name ${functionName(ctx)} --reserved-concurrent-executions ${WORKSHOP_RESERVATION}`) },
@@ -220,8 +218,8 @@ export const throttledStep: Step = {
   chapter: concurrencyChapter,
   title: 'the same load test, now throttled',
   explain: [
-    `The same 50 connections now meet a limit of ${WORKSHOP_RESERVATION}. Lambda refuses each invocation beyond it with 429 TooManyRequestsException (Reason ReservedFunctionConcurrentInvocationLimitExceeded), and API Gateway turns that into a 5xx for the caller.`,
-    'The workshop recorded 502 for those. Today AWS documents 500 for an invocation Lambda refuses and 502 for a function that fails; the local cloud answers 500 (`emulator --throttle-status 502` shows the workshop\'s figures).',
+    `The same 50 connections now meet a limit of ${WORKSHOP_RESERVATION}. Lambda refuses each invocation beyond it (429, ReservedFunctionConcurrentInvocationLimitExceeded); API Gateway answers those 500.`,
+    'The workshop recorded 502, which AWS now documents for a failed function (`emulator --throttle-status 502` gives the workshop\'s).',
   ],
   goal: 'answers split between 200 and throttled 5xx; never more than 25 at once',
   action: { kind: 'run', label: 'run the load test again' },
@@ -241,7 +239,7 @@ export const restoreStep: Step = {
   id: 'concurrency-restore',
   chapter: concurrencyChapter,
   title: 'give the reservation back',
-  explain: ['A reservation is taken from the whole account even while the function sleeps. Give it back, so the function uses the shared pool again.'],
+  explain: ["A reservation is taken from the account's pool even while the function sleeps: give it back."],
   goal: 'the function has no reserved concurrency',
   action: { kind: 'command', command: (ctx) => ctx.aws(`lambda delete-function-concurrency --function-name ${functionName(ctx)}`) },
   staticChecks: [],
@@ -252,7 +250,7 @@ export const restoreStep: Step = {
       run: (ctx, signal) =>
         whenDeployed(async () => {
           const r = await reservedConcurrency(ctx, appFunction(ctx).name, signal);
-          return r === null ? passed('none reserved: the account pool is shared again') : notYet('no reservation', `${r} reserved`, r === 0 ? 'a reservation of 0 stops the function altogether; delete the reservation instead.' : undefined);
+          return r === null ? passed('none reserved') : notYet('no reservation', `${r} reserved`, r === 0 ? 'a reservation of 0 stops the function altogether; delete the reservation instead.' : undefined);
         }),
     },
   ],

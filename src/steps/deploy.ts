@@ -47,8 +47,8 @@ export const deployStep: Step = {
   chapter: deployChapter,
   title: 'deploy the app and call it',
   explain: [
-    "The app is an API Gateway endpoint (POST /getinfo) in front of a Lambda function that asks Rekognition what it sees in an S3 image. It lives in your workspace's sam-app/: template.yaml and src/app.mjs.",
-    'Deploying publishes version 1 of the function and points the alias "live" at it. The API calls the alias, never a version, so a release moves the alias and the URL stays the same: that is what the next steps shape.',
+    "The app: API Gateway's POST /getinfo calls a Lambda function that asks Rekognition what an S3 image shows; its code is in sam-app/.",
+    'The deploy publishes version 1 behind the alias "live", which the API calls: a release moves the alias, and the URL stays.',
   ],
   goal: 'the app is deployed and answers a real request',
   action: { kind: 'run', label: 'deploy sam-app/ and send one request' },

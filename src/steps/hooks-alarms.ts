@@ -78,7 +78,7 @@ async function releaseOfThisStep(ctx: LabContext, signal: AbortSignal, earlierSt
 /** the alias serves the last good version alone: the bad release never kept any traffic */
 function aliasBackOnGood(earlierStep: string): LiveCheck {
   return {
-    name: `the alias "${APP_ALIAS}" is back on the last good version, with no traffic elsewhere`,
+    name: `the alias "${APP_ALIAS}" is back on the last good version alone`,
     aws: (ctx) => ctx.aws(`lambda get-alias --function-name ${functionName(ctx)} --name ${APP_ALIAS}`),
     run: (ctx, signal) =>
       whenDeployed(async () => {
@@ -122,15 +122,15 @@ export const failingHookStep: Step = {
   chapter: hooksChapter,
   title: 'a PreTraffic hook that says no',
   explain: [
-    'A PreTraffic hook is a Lambda function CodeDeploy invokes before any traffic moves to the new version. It tests the version and reports Succeeded or Failed with PutLifecycleEventHookExecutionStatus; on Failed, CodeDeploy stops, and users never meet the new version.',
-    'Add a hook function named CodeDeployHook_preTrafficHook (the role SAM gives CodeDeploy may only invoke functions named CodeDeployHook_*) that reports Failed, reference it under DeploymentPreference: Hooks: PreTraffic, and release version 3 of src/app.mjs. "show me" prints all of it.',
+    'A PreTraffic hook is a function CodeDeploy invokes before any traffic moves; it reports Succeeded or Failed, and on Failed the deployment stops.',
+    "Add one that reports Failed, named CodeDeployHook_… (SAM's CodeDeploy role invokes no other), under DeploymentPreference: Hooks: PreTraffic, and release version 3 of src/app.mjs.",
   ],
-  goal: 'the deployment Failed with HOOK_EXECUTION_FAILURE; the alias still on the last good version',
+  goal: 'the release Failed (HOOK_EXECUTION_FAILURE); "live" still on the last good version',
   action: { kind: 'edit', file: 'template.yaml' },
-  notes: ['A hook is the cheapest safety net: it runs before a single user is affected. Teams use it for smoke tests of the new version through its own qualifier.'],
+  notes: ['Teams run smoke tests in a hook: the cheapest safety net.'],
   staticChecks: [templateParses, knownDeploymentType, timeoutAbove3, hooksPrefixed],
   liveChecks: [
-    releaseEnded('the release was refused by the hook: Failed with HOOK_EXECUTION_FAILURE', 'Failed', 'HOOK_EXECUTION_FAILURE', (d, ctx, signal) =>
+    releaseEnded('the hook refused the release', 'Failed', 'HOOK_EXECUTION_FAILURE', (d, ctx, signal) =>
       d.status === 'Succeeded' ? 'it succeeded: does your hook report Failed (status: Failed in PutLifecycleEventHookExecutionStatus)? Is it under DeploymentPreference: Hooks: PreTraffic?' : waitingForHook(ctx, d, signal),
       'blue-green',
     ),
@@ -156,16 +156,16 @@ export const alarmRollbackStep: Step = {
   chapter: hooksChapter,
   title: 'an alarm mid-shift rolls back',
   explain: [
-    'Now let the hook report Succeeded and give the deployment an alarm: AliasErrorMetricGreaterThanZeroAlarm watches the Errors of the function behind "live". CodeDeploy polls the alarms of the group during the shift; one in ALARM stops the deployment and rolls the alias back.',
-    `Deploy, and while the live view shows traffic moving, force the alarm from another terminal: ${'`aws cloudwatch set-alarm-state … --state-value ALARM`'} (printed below once the alarm exists).`,
+    'Now the hook reports Succeeded, and an alarm on the Errors behind "live" guards the shift: in ALARM, it has CodeDeploy stop and roll the alias back.',
+    'Deploy, and while traffic moves, force the alarm with `aws cloudwatch set-alarm-state` (printed below).',
   ],
-  goal: 'the deployment Stopped with ALARM_ACTIVE and was rolled back; the alias on the last good version',
+  goal: 'the release Stopped (ALARM_ACTIVE) and rolled back',
   action: { kind: 'edit', file: 'template.yaml' },
-  notes: ['On AWS, set-alarm-state lasts only until the alarm is next evaluated (about a minute): it is a test of the wiring, not of the alarm.'],
+  notes: ["On AWS, set-alarm-state holds only until the alarm's next evaluation (about a minute): it tests the wiring, not the alarm."],
   staticChecks: [templateParses, knownDeploymentType, timeoutAbove3, hooksPrefixed],
   deployChecks: [groupAlarmsClear],
   liveChecks: [
-    releaseEnded('the release was stopped by the alarm: Stopped with ALARM_ACTIVE', 'Stopped', 'ALARM_ACTIVE', (d) =>
+    releaseEnded('the alarm stopped the release', 'Stopped', 'ALARM_ACTIVE', (d) =>
       d.status === 'Succeeded' ? 'it went through: force the alarm while the shift is in progress (weights between 0 and 100 %).' : d.status === 'Failed' ? 'the hook still reports Failed: let it report Succeeded (HOOK_STATUS: Succeeded in the reference).' : undefined,
       'hooks-failing',
     ),
@@ -204,7 +204,8 @@ export const alarmRollbackStep: Step = {
   solve: editSolve('hooks-alarm'),
   async follow(ctx) {
     const alarm = errorsAlarmName(ctx);
-    if (alarm && !ctx.ci) {
+    // the learner forces it; "do it for me" (and --ci) has the lab force it below, and say so there
+    if (alarm && !ctx.ci && !ctx.assisting) {
       ctx.io.say('While traffic is moving, force the alarm from another terminal:');
       ctx.io.command(setAlarmCommand(ctx, alarm));
     }
@@ -217,6 +218,7 @@ export const alarmRollbackStep: Step = {
       onPoll: async (_info, weight) => {
         if (forced || !alarm || weight <= 0 || weight >= 1 || !ctx.assisting) return;
         forced = true;
+        ctx.io.say('traffic is moving: the lab forces the alarm');
         ctx.io.command(setAlarmCommand(ctx, alarm));
         await forceAlarm(ctx, alarm);
       },
@@ -234,21 +236,21 @@ export const errorsRollbackStep: Step = {
   chapter: hooksChapter,
   title: 'a version that throws rolls itself back',
   explain: [
-    'The last release is a bad one: version 4 of src/app.mjs throws on every request. Nobody forces anything this time: the share of traffic it gets fails, Lambda counts Errors, the alarm goes to ALARM from those real metrics, and CodeDeploy rolls back.',
-    'Replace src/app.mjs with version 4 ("show me" prints it) and deploy. The live view sends requests through the API so the new version meets real traffic.',
+    'Last, a bad release: version 4 throws on every request. Nobody forces the alarm: its share of the traffic fails, Lambda counts Errors, the alarm goes off, CodeDeploy rolls back.',
+    'Replace src/app.mjs with version 4 and deploy.',
   ],
-  goal: 'the deployment Stopped with ALARM_ACTIVE, the alarm raised by the Errors metric; the alias on the last good version',
+  goal: 'the release Stopped (ALARM_ACTIVE), the alarm raised by real Errors',
   action: { kind: 'edit', file: 'src/app.mjs' },
-  notes: ['This is the point of the whole chapter: a bad release that undoes itself, with a handful of users affected instead of all of them.'],
+  notes: ['The point of the chapter: a bad release undoes itself, and few users meet it.'],
   staticChecks: [templateParses, timeoutAbove3],
   deployChecks: [groupAlarmsClear],
   liveChecks: [
-    releaseEnded('the bad release was stopped: Stopped with ALARM_ACTIVE', 'Stopped', 'ALARM_ACTIVE', (d, ctx) =>
+    releaseEnded('the Errors alarm stopped the bad release', 'Stopped', 'ALARM_ACTIVE', (d, ctx) =>
       d.status === 'Succeeded'
         ? `it went through: did the new version get traffic while it shifted, and does it throw?${ctx.target === 'local' && ctx.speed >= 50 ? ` At ${ctx.speed}x a minute of the shift lasts ${(60 / ctx.speed).toFixed(1)} s: on a busy machine the new version's first errors (after its cold start) can reach CloudWatch after the shift ended; a lower --speed gives them time.` : ''}`
         : undefined, 'hooks-alarm'),
     {
-      name: 'the alarm went to ALARM from the Errors metric during that release, not by hand',
+      name: 'real Errors raised the alarm during the release, not set-alarm-state',
       aws: (ctx) => ctx.aws(`cloudwatch describe-alarm-history --alarm-name ${errorsAlarmName(ctx) ?? 'ALARM_NAME'} --history-item-type StateUpdate`),
       run: (ctx, signal) =>
         whenDeployed(async () => {
@@ -258,7 +260,8 @@ export const errorsRollbackStep: Step = {
           if (!release?.createTime) return notYet('a new release that the alarm stopped', 'no new release yet');
           const toAlarm = await alarmTransitions(ctx, name, release.createTime, signal);
           const byMetric = toAlarm.find((t) => /^Threshold Crossed/.test(t.reason));
-          if (byMetric) return passed(`${byMetric.at.toISOString()}: ${byMetric.reason.slice(0, 140)}`);
+          // the reason's first clause: "Threshold Crossed: 1 out of the last 3 datapoints […] was greater than the threshold (0.0)"
+          if (byMetric) return passed(byMetric.reason.split(' (minimum')[0]!.slice(0, 140));
           // stopped, yet no change to ALARM during it: the alarm was in ALARM before it began
           const leftInAlarm = !toAlarm.length && release.status === 'Stopped';
           return notYet(

@@ -38,14 +38,20 @@ export function wrapUpStep(earlier: readonly Step[]): Step {
   const summary = (ctx: LabContext) => {
     const figures = ctx.allFigures();
     ctx.figure('summarizedAt', new Date().toISOString());
-    const rows = earlier.map((s) => {
-      const p = ctx.stepProgress(s.id);
-      const status = p.status !== 'done' ? 'not done' : p.assisted ? 'done for you' : 'done by you';
-      return [s.id, s.title, status, p.hintsShown ? `${p.hintsShown} hint(s)` : ''];
-    });
-    ctx.io.table(['step', 'what', 'status', 'help'], rows);
-    const own = earlier.filter((s) => ctx.stepProgress(s.id).status === 'done' && !ctx.stepProgress(s.id).assisted).length;
-    ctx.io.say(`${own} of ${earlier.length} steps done by you${own === earlier.length ? ' — every one of them ✓' : ''}`);
+    // a line per way a step was done, each step by its id (what `step` and `reset` take): a
+    // learner reads three lines, not a table of thirteen that mostly say the same
+    const how = (id: string) => {
+      const p = ctx.stepProgress(id);
+      return p.status !== 'done' ? 'not done' : p.assisted ? 'done for you' : 'done by you';
+    };
+    for (const status of ['done by you', 'done for you', 'not done']) {
+      const ids = earlier.filter((s) => how(s.id) === status).map((s) => {
+        const hints = ctx.stepProgress(s.id).hintsShown;
+        return hints ? `${s.id} (${hints} hint${hints > 1 ? 's' : ''})` : s.id;
+      });
+      if (ids.length) ctx.io.say(`${status} (${ids.length}): ${ids.join(', ')}`);
+    }
+    if (earlier.every((s) => how(s.id) === 'done by you')) ctx.io.say(`every one of the ${earlier.length} steps done by you ✓`);
     for (const s of earlier) {
       const headlines = ctx.ci ? undefined : (HEADLINES[s.id] ?? []);
       const f = Object.entries(figures[s.id] ?? {}).filter(([k]) => k !== 'window' && (!headlines || headlines.includes(k)));
@@ -57,8 +63,7 @@ export function wrapUpStep(earlier: readonly Step[]): Step {
     chapter: wrapUpChapter,
     title: 'what you built, and what next',
     explain: [
-      'Everything you set up is re-checked against the cloud once more, not from the lab\'s memory.',
-      'What you practised is how releases reach users safely: versions and aliases, traffic shifted step by step, hooks that test a version before it gets traffic, alarms that roll it back, and limits that keep one function from starving the rest.',
+      "Every step's result is checked once more against the cloud. You practised how releases reach users safely: gradual shifts, hooks, alarms that roll back, canaries, and limits that keep one function from starving the rest.",
     ],
     goal: "every step's result still holds",
     action: { kind: 'run', label: 'sum up the lab' },
@@ -87,8 +92,8 @@ export function wrapUpStep(earlier: readonly Step[]): Step {
       const broken = results.filter((r) => r.status !== 'passed');
       ctx.figure('endChecks', { passed: results.length - broken.length, total: results.length });
       ctx.io.explain([
-        'Where to go next: CodeDeploy can also shift ECS services; API Gateway canaries suit changes of the API itself; provisioned concurrency removes cold starts for the executions you keep warm.',
-        `Your workspace stays as it is. \`serverless-ops-lab reset --workspace ${ctx.ws.root}\` starts over; \`serverless-ops-lab emulator stop --workspace ${ctx.ws.root}\` stops the local cloud.`,
+        'Next: CodeDeploy shifts ECS services too; API Gateway canaries suit changes of the API itself; provisioned concurrency removes cold starts.',
+        `Your workspace stays. \`serverless-ops-lab reset --workspace ${ctx.ws.root}\` starts over; \`serverless-ops-lab emulator stop --workspace ${ctx.ws.root}\` stops the local cloud.`,
       ]);
     },
   };

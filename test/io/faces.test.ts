@@ -57,6 +57,8 @@ test('the diff is coloured by line kind, and uncoloured without colour', () => {
   const coloured = colourDiff(patch, paint(true));
   assert.notEqual(coloured[4], '+Timeout: 10');
   assert.equal(stripAnsi(coloured[4]!), '+Timeout: 10');
+  // createTwoFilesPatch's `Index:` and `===` lines name the file the ---/+++ lines name: left out
+  assert.deepEqual(colourDiff(`Index: a\n${'='.repeat(67)}\n${patch}`, P), ['--- a', '+++ b', '@@ -1 +1 @@', '-Timeout: 3', '+Timeout: 10']);
 });
 
 test('the plain face: timestamped lines, defaults instead of prompts (said), no colour', async () => {

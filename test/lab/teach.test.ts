@@ -163,6 +163,54 @@ test('--assisted makes "do it for me" the default choice', async (t) => {
   assert.equal(report.assisted, true);
 });
 
+test('--assisted: a passed check is shown without its aws command (the report keeps it); a failing one always with it', async (t) => {
+  const s = setup(['apply', 'n']);
+  t.after(s.cleanup);
+  const report = await teachStep(s.step, { ...s.opts, assisted: true });
+  assert.equal(report.outcome, 'passed');
+  assert.deepEqual(s.io.checks.map((c) => [c.status, c.aws]), [['passed', undefined]]);
+  assert.equal(report.after[0]!.aws, 'aws deploy list-deployments --endpoint-url http://127.0.0.1:1');
+
+  const f = setup(['apply', 'q']);
+  t.after(f.cleanup);
+  const failing: Step = { ...f.step, liveChecks: [{ ...f.step.liveChecks[0]!, run: async () => notYet('DeploymentPreference', 'none') }] };
+  await teachStep(failing, { ...f.opts, steps: [failing], assisted: true });
+  const [shown] = f.io.checks;
+  assert.equal(shown!.status, 'not-yet');
+  assert.equal(shown!.aws, 'aws deploy list-deployments --endpoint-url http://127.0.0.1:1');
+  assert.match(f.io.text, /\$ aws deploy list-deployments/);
+});
+
+test('--assisted: a step the lab runs (x) runs at once, without waiting for the key, and is recorded as assisted', async (t) => {
+  const s = setup(['n']);
+  t.after(s.cleanup);
+  let runs = 0;
+  const run: Step = {
+    ...s.step,
+    action: { kind: 'run', label: 'run the load test' },
+    staticChecks: [],
+    liveChecks: [{ name: 'the load test ran', aws: () => 'serverless-ops-lab loadtest', run: async () => (runs ? passed(`${runs} run`) : notYet('a run', 'none')) }],
+    solve: { show: async () => ({ command: 'loadtest' }), apply: async () => void runs++ },
+  };
+  const report = await teachStep(run, { ...s.opts, steps: [run], assisted: true });
+  assert.equal(report.outcome, 'passed');
+  assert.equal(runs, 1);
+  assert.deepEqual(s.io.of('key').map((k) => k.text), ['next?'], 'the only key asked for is "next?"');
+  assert.ok(!s.io.text.includes('Press x'), s.io.text);
+  assert.equal(s.progress.step('demo').assisted, true);
+  assert.equal(s.io.unanswered, 0);
+
+  // without --assisted the learner presses x
+  const l = setup(['x', 'n']);
+  t.after(l.cleanup);
+  runs = 0;
+  const own = await teachStep(run, { ...l.opts, steps: [run] });
+  assert.equal(own.outcome, 'passed');
+  assert.equal(runs, 1);
+  assert.ok(l.io.text.includes('Press x and the lab will run the load test.'));
+  assert.equal(l.progress.step('demo').assisted, false);
+});
+
 test('Ctrl-C while the lab waits for the change: interrupted, the step stays started in the saved progress', async (t) => {
   const s = setup(['self', CTRL_C]);
   t.after(s.cleanup);

@@ -286,8 +286,13 @@ describe('an alarm left in ALARM, against a local cloud', () => {
     const waited = await untilReadyToDeploy(errorsRollbackStep, ctx, 10, 100);
     assert.equal(waited[0]!.status, 'not-yet');
     const said = io.events.slice(before);
-    assert.equal(said.filter((e) => e.kind === 'say' && e.text === 'waiting for that before deploying…').length, 1, 'said once');
-    assert.ok(said.some((e) => e.kind === 'check' && (e.data as { hint?: string }).hint?.includes('is already in ALARM')));
+    // the lab's own wait, said once in a line that names the alarm in ALARM (not a check the learner failed)
+    const waiting = said.filter((e) => e.kind === 'say' && e.text.startsWith('waiting to deploy until this holds: no alarm of the deployment group is already in ALARM'));
+    assert.equal(waiting.length, 1, 'said once');
+    assert.ok(waiting[0]!.text.includes(`now: ${alarm} in ALARM`), waiting[0]!.text);
+    assert.ok(!said.some((e) => e.kind === 'check'), 'no check shown as failed while the lab waits');
+    // the hint stays with the check's result (the report, and the learner's own deploy, show it)
+    assert.ok(waited[0]!.hint?.includes('is already in ALARM'), waited[0]!.hint);
 
     await ctx.clients.cloudWatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'OK', StateReason: 'evaluated' }));
     const at = io.events.length;

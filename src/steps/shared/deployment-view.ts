@@ -85,10 +85,10 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
   const id = found.deploymentId;
   const fn = appFunction(ctx).name;
   const interval = shiftIntervalMinutes(found.deploymentConfigName);
-  io.say(`following deployment ${id} (${found.deploymentConfigName ?? 'unknown configuration'})${ctx.target === 'local' && ctx.speed !== 1 ? `, the cloud's timers ${ctx.speed}x faster` : ''}`);
-  io.say('look yourself (in another terminal):');
+  io.say('look yourself in another terminal:');
   io.command(ctx.aws(`deploy get-deployment --deployment-id ${id}`));
-  const live = io.live(`deployment ${id}`, 3000);
+  // the view's title names the deployment and the local speed; its first line, the configuration
+  const live = io.live(`deployment ${id}${ctx.target === 'local' && ctx.speed !== 1 ? ` (${ctx.speed}x faster)` : ''}`, 3000);
   const started = performance.now();
   const weights: number[] = [];
   const answers: Record<string, number> = {};
@@ -181,7 +181,8 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
     io.say(`deployment ${id} is still waiting in ${leftWaitingIn} for its hook to report: the lab stops watching here (the deployment goes on in the cloud) and checks why.`);
     return result;
   }
-  io.say(`deployment ${id}: ${result.status}${result.errorCode ? ` (${result.errorCode}: ${result.errorMessage})` : ''}`);
+  // the view's last frame shows the status; the code says why (CodeDeploy's message for it is kept in the result)
+  if (result.errorCode) io.say(`deployment ${id}: ${result.status} (${result.errorCode})`);
   return result;
 }
 

@@ -1,12 +1,12 @@
 // POST /getinfo {"bucket": "...", "key": "..."} → the celebrities and labels Rekognition finds
-// in that S3 image. Version 4 of the app: a bad release. It throws on every request, so Lambda
-// counts an Error each time; the Errors alarm sees them and CodeDeploy rolls back.
+// in that S3 image.
 import { RekognitionClient, RecognizeCelebritiesCommand, DetectLabelsCommand } from '@aws-sdk/client-rekognition';
 
 // Which code answered: the lab counts live answers per version while CodeDeploy shifts traffic.
 const APP_VERSION = 4;
 
-/** the workshop's version 2 waits 3 s: the function's Timeout must be well above 3 s */
+// Version 2 waits 3 s before it asks Rekognition, as the workshop's does: a release you can see,
+// and executions that pile up under load. The function's Timeout must be well above 3 s.
 const WAIT_MS = 3000;
 
 // Created once per execution environment and reused by every invocation it serves.
@@ -43,9 +43,8 @@ function readRequest(event) {
 }
 
 export const handler = async (event, context) => {
-  // the bug of this release
+  // version 4's bug: it throws on every request, so Lambda counts Errors and the alarm rolls it back
   throw new Error(`version ${APP_VERSION} is broken: ${context.functionVersion}`);
-  // eslint-disable-next-line no-unreachable
   const request = readRequest(event);
   if (request.error) return respond(400, { message: request.error }, context);
   await new Promise((resolve) => setTimeout(resolve, WAIT_MS));

@@ -1,12 +1,12 @@
 // POST /getinfo {"bucket": "...", "key": "..."} → the celebrities and labels Rekognition finds
-// in that S3 image. Version 3 of the app: version 2 with a new number, a release for the hooks to
-// judge. It waits 3 s before it asks Rekognition, as version 2 does.
+// in that S3 image.
 import { RekognitionClient, RecognizeCelebritiesCommand, DetectLabelsCommand } from '@aws-sdk/client-rekognition';
 
 // Which code answered: the lab counts live answers per version while CodeDeploy shifts traffic.
 const APP_VERSION = 3;
 
-/** the workshop's version 2 waits 3 s: the function's Timeout must be well above 3 s */
+// Version 2 waits 3 s before it asks Rekognition, as the workshop's does: a release you can see,
+// and executions that pile up under load. The function's Timeout must be well above 3 s.
 const WAIT_MS = 3000;
 
 // Created once per execution environment and reused by every invocation it serves.
