@@ -121,7 +121,12 @@ process.on('disconnect', async () => { await server.close(); rmSync(dir, { recur
 
 async function child(args: string[], env: Record<string, string> = {}): Promise<Child> {
   const proc: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env: { ...process.env, ...env } });
-  const [chunk] = (await once(proc.stdout!, 'data')) as [Buffer];
+  // a child that exits before printing its URL (a missing file, a crash) fails the bench, not hangs it
+  const exited = once(proc, 'exit').then(([code]) => {
+    throw new Error(`${args[0] === '-e' ? 'a bench server' : args[0]} exited with ${code} before it listened`);
+  });
+  const [chunk] = (await Promise.race([once(proc.stdout!, 'data'), exited])) as [Buffer];
+  exited.catch(() => {}); // it exits at stop(), long after it listened
   return {
     url: chunk.toString().trim(),
     pid: proc.pid!,
