@@ -123,7 +123,7 @@ async function child(args: string[], env: Record<string, string> = {}): Promise<
   const proc: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env: { ...process.env, ...env } });
   // a child that exits before printing its URL (a missing file, a crash) fails the bench, not hangs it
   const exited = once(proc, 'exit').then(([code]) => {
-    throw new Error(`${args[0] === '-e' ? 'a bench server' : args[0]} exited with ${code} before it listened`);
+    throw new Error(`${args.includes('-e') ? 'a bench server' : args[0]} exited with ${code} before it listened`);
   });
   const [chunk] = (await Promise.race([once(proc.stdout!, 'data'), exited])) as [Buffer];
   exited.catch(() => {}); // it exits at stop(), long after it listened
