@@ -126,7 +126,8 @@ export class InteractiveIoHost implements IoHost {
     const input = this.#in;
     // the keys are in the footer just above; the prompt names only what Enter does
     const enter = keys.find((k) => k.key === def);
-    this.#out.write(`${wrap(`${prompt} ${this.#p.dim(`(Enter: ${enter ? enter.label : def})`)}`, this.width).join('\n')} `);
+    // two columns kept free on the last line: the space and the key echoed after it
+    this.#out.write(`${wrap(`${prompt} ${this.#p.dim(`(Enter: ${enter ? enter.label : def})`)}`, this.width - 2).join('\n')} `);
     return new Promise((resolve, reject) => {
       emitKeypressEvents(input);
       const wasRaw = input.isRaw;

@@ -239,3 +239,23 @@ test('the plain face never wraps: a long line of prose and a long command each s
   assert.ok(lines.includes(`    $ ${SET_ALARM}`));
   assert.ok(lines.includes(`    hint: ${prose}`));
 });
+
+test('a key prompt keeps room on its last line for the key it echoes, however its text falls against the terminal width', async () => {
+  // the face wraps at 40 to 100 columns (proseWidth)
+  for (let columns = 40; columns <= 58; columns++) {
+    let text = '';
+    const stdout = Object.assign(new PassThrough(), { isTTY: true, columns });
+    stdout.on('data', (c: Buffer) => (text += c));
+    // a terminal's stdin: raw mode can be set, keys arrive as bytes
+    const stdin = Object.assign(new PassThrough(), { isTTY: true, isRaw: false, setRawMode(raw: boolean) { stdin.isRaw = raw; return stdin; } });
+    const io = new InteractiveIoHost({ stdin: stdin as unknown as ReadStream, stdout: stdout as unknown as WriteStream, env: { NO_COLOR: '1' }, onCtrlC: () => undefined });
+    // a prompt that, with its " (Enter: next)", fills the width exactly (and one a column short, and over)
+    const prompt = `done: ${'w'.repeat(columns - ' (Enter: next)'.length - 6 + (columns % 3) - 1)}`;
+    const pressed = io.key(prompt, [{ key: 'n', label: 'next' }, { key: 'q', label: 'quit' }], 'n');
+    stdin.write('q');
+    assert.equal(await pressed, 'q');
+    const lines = text.replace(/\n$/, '').split('\n');
+    assert.match(lines.at(-1)!, / q$/, `at ${columns} columns the key is echoed after the prompt:\n${text}`);
+    for (const l of lines) assert.ok(l.length <= columns, `over ${columns} columns: ${l}`);
+  }
+});
