@@ -353,3 +353,17 @@ describe('API Gateway front door on the cloud\'s clock', () => {
     }
   });
 });
+
+describe('x-amz-apigw-id', () => {
+  it('is the first 22 hex digits of the request id in base64, as Buffer would encode them', async () => {
+    const { apigwIdOf } = await import('../../../src/emulator/services/apigateway/gateway.js');
+    const { randomUUID } = await import('node:crypto');
+    const ids = ['00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff', 'ABCDEF01-2345-6789-abcd-ef0123456789'];
+    for (let i = 0; i < 200; i++) ids.push(randomUUID());
+    for (const id of ids) {
+      const hex = id.replace(/-/g, '').slice(0, 22);
+      assert.equal(apigwIdOf(id), Buffer.from(hex, 'hex').toString('base64'), id);
+    }
+    assert.match(apigwIdOf(randomUUID()), /^[A-Za-z0-9+/]{15}=$/);
+  });
+});
