@@ -60,6 +60,7 @@ export function request(config: FunctionRunConfig, event: unknown = {}, over: Pa
   };
 }
 
-export function json(buf: Buffer): any {
-  return JSON.parse(buf.toString('utf8'));
+/** an invocation's payload: the runtime's JSON text, or bytes */
+export function json(payload: Buffer | string): any {
+  return JSON.parse(typeof payload === 'string' ? payload : payload.toString('utf8'));
 }

@@ -37,7 +37,8 @@ export interface InvokeFunctionRequest {
 export interface InvokeFunctionResult {
   /** 200, 202 (Event) or 204 (DryRun) */
   statusCode: number;
-  payload: Buffer;
+  /** the function's answer: JSON text as the runtime gave it, or bytes */
+  payload: Buffer | string;
   /** set when the function failed (thrown error, timeout, crash, out of memory, oversized response) */
   functionError?: string;
   executedVersion?: string;
@@ -92,25 +93,26 @@ export function createLambdaService(deps: LambdaDeps): LambdaService {
     // "ServiceException: The AWS Lambda service encountered an internal error." (500, every operation)
     storeFailure: (cause) => serviceException(`The AWS Lambda service encountered an internal error. ${cause.message}`),
   };
-  const invokeFunction: InvokeFunction = async (request) => {
-    const out = await backend.invoke({
-      FunctionName: request.functionName,
-      Qualifier: request.qualifier,
-      InvocationType: request.invocationType,
-      LogType: request.logType,
-      ClientContext: request.clientContext,
-      Payload: toPayload(request.payload),
-      requestId: request.requestId,
-      payloadIsJson: request.payloadIsJson === true || isPlainPayload(request.payload),
-    });
-    return {
-      statusCode: out.StatusCode,
-      payload: out.Payload ?? Buffer.alloc(0),
-      ...(out.FunctionError ? { functionError: out.FunctionError } : {}),
-      ...(out.ExecutedVersion ? { executedVersion: out.ExecutedVersion } : {}),
-      ...(out.LogResult ? { logResult: out.LogResult } : {}),
-    };
-  };
+  // no async wrapper: the caller awaits backend.invoke's own promise through one reaction
+  const invokeFunction: InvokeFunction = (request) =>
+    backend
+      .invoke({
+        FunctionName: request.functionName,
+        Qualifier: request.qualifier,
+        InvocationType: request.invocationType,
+        LogType: request.logType,
+        ClientContext: request.clientContext,
+        Payload: toPayload(request.payload),
+        requestId: request.requestId,
+        payloadIsJson: request.payloadIsJson === true || isPlainPayload(request.payload),
+      })
+      .then((out) => {
+        const result: InvokeFunctionResult = { statusCode: out.StatusCode, payload: out.Payload ?? EMPTY };
+        if (out.FunctionError) result.functionError = out.FunctionError;
+        if (out.ExecutedVersion) result.executedVersion = out.ExecutedVersion;
+        if (out.LogResult) result.logResult = out.LogResult;
+        return result;
+      });
   return {
     definition,
     backend,

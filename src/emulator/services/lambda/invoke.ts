@@ -40,7 +40,8 @@ export interface InvokeInput {
 
 export interface InvokeOutput {
   StatusCode: number;
-  Payload?: Buffer;
+  /** the function's answer: its JSON text as the runtime gave it, or bytes; sent as UTF-8 */
+  Payload?: Buffer | string;
   ExecutedVersion?: string;
   FunctionError?: string;
   LogResult?: string;
@@ -260,6 +261,11 @@ async function runAndRelease(
   return result;
 }
 
+/** UTF-8 size; a text is at most 3 bytes per UTF-16 unit and at least 1, so only a long one is measured */
+function byteSize(payload: Buffer | string): number {
+  return typeof payload === 'string' && payload.length * 3 > RESPONSE_PAYLOAD_LIMIT ? Buffer.byteLength(payload) : payload.length;
+}
+
 export async function invokeSync(
   core: LambdaCore,
   target: InvokeTarget,
@@ -269,7 +275,7 @@ export async function invokeSync(
   const result = await runAdmitted(core, target, { ...request, requestId: request.requestId ?? randomUUID() }, retryAfterSeconds);
   let payload = result.payload;
   let functionError = result.functionError;
-  if (payload.length > RESPONSE_PAYLOAD_LIMIT) {
+  if (byteSize(payload) > RESPONSE_PAYLOAD_LIMIT) {
     // what Lambda answers when a function returns more than the response quota
     functionError = 'Unhandled';
     payload = Buffer.from(

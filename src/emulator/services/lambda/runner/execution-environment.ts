@@ -226,7 +226,7 @@ export class ExecutionEnvironment {
       this.worker.unref();
     }
     const durationMs = performance.now() - p.started;
-    p.resolve(this.finishResult(p.log, p.requestId, p.tail, Buffer.from(body), durationMs, p.initDurationMs, undefined, failed));
+    p.resolve(this.finishResult(p.log, p.requestId, p.tail, body, durationMs, p.initDurationMs, undefined, failed));
   }
 
   private onLog(text: string): void {
@@ -284,7 +284,7 @@ export class ExecutionEnvironment {
     log: string[] | undefined,
     requestId: string,
     tail: boolean,
-    payload: Buffer,
+    payload: Buffer | string,
     durationMs: number,
     initDurationMs: number | undefined,
     platformError?: { status: 'timeout' | 'error'; errorType?: string },

@@ -41,8 +41,11 @@ export interface InvokeRequest {
 }
 
 export interface InvokeResult {
-  /** the handler's result as JSON bytes, or the runtime's error object on failure */
-  payload: Buffer;
+  /**
+   * the handler's result or the runtime's error object: JSON text as the worker posted it (kept as
+   * text: the front door parses text, and Invoke's answer writes it as UTF-8), or bytes
+   */
+  payload: Buffer | string;
   /** set when the invocation failed (thrown error, timeout, crash, out of memory) */
   functionError?: 'Unhandled' | 'Handled';
   /** the invocation's log (START/END/REPORT lines included), present when `tail` was asked */
