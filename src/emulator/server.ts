@@ -95,6 +95,25 @@ class Exchange {
   }
 }
 
+/**
+ * The query of every request that has none: one object, not one per request, and the same one for
+ * each, so rest-routes' last-match cache also holds from one such request to the next (a route
+ * depends only on the service, method, path and query). Nothing may change it: it refuses to.
+ */
+class NoQuery extends URLSearchParams {
+  override append(): void {
+    throw new Error('the shared empty query of a request is read-only');
+  }
+  override set(): void {
+    this.append();
+  }
+  override delete(): void {
+    this.append();
+  }
+  override sort(): void {}
+}
+const NO_QUERY: URLSearchParams = new NoQuery();
+
 type Step = (x: Exchange) => Promise<WireResponse | undefined> | WireResponse | undefined;
 
 export async function createEmulatorServer(options: EmulatorServerOptions): Promise<EmulatorServer> {
@@ -111,7 +130,7 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
     const raw = x.raw.url ?? '/';
     const q = raw.indexOf('?');
     const path = q === -1 ? raw : raw.slice(0, q);
-    const query = new URLSearchParams(q === -1 ? '' : raw.slice(q + 1));
+    const query = q === -1 ? NO_QUERY : new URLSearchParams(raw.slice(q + 1));
     return readAll(x.raw, MAX_REQUEST_BYTES).then((body) => {
       x.wire = { method: (x.raw.method ?? 'GET').toUpperCase(), path, query, headers: x.raw.headers, rawHeaders: x.raw.rawHeaders, body };
       return undefined;
