@@ -305,7 +305,8 @@ function defaultKey(step: Step): string {
 function promptFor(step: Step): string {
   if (step.action.kind === 'edit') return `waiting for your change to sam-app/${step.action.file} (saves are checked at once)`;
   if (step.action.kind === 'command') return 'run the command, then press r';
-  return `press x to ${step.action.label}`;
+  // the key prompt adds what Enter does, which for a 'run' step is the same action: said once
+  return 'press x';
 }
 
 async function staticPass(step: Step, o: TeachOptions): Promise<boolean> {
