@@ -112,9 +112,7 @@ export function checkInvokeInput(
   }
   const type = (input.InvocationType ?? 'RequestResponse') as InvocationType;
   let payload = input.Payload ?? EMPTY_PAYLOAD;
-  // a UTF-8 text is at most 3 bytes per UTF-16 unit: only a long one is measured
-  const size =
-    typeof payload === 'string' && payload.length * 3 > Math.min(limits.async, limits.sync) ? Buffer.byteLength(payload) : payload.length;
+  const size = sizeAgainst(payload, Math.min(limits.async, limits.sync));
   if (type === 'Event' && size > limits.async) {
     throw requestEntityTooLarge(`${size} byte payload is too large for the Event invocation type (limit ${limits.async} bytes)`);
   }
@@ -261,9 +259,13 @@ async function runAndRelease(
   return result;
 }
 
-/** UTF-8 size; a text is at most 3 bytes per UTF-16 unit and at least 1, so only a long one is measured */
-function byteSize(payload: Buffer | string): number {
-  return typeof payload === 'string' && payload.length * 3 > RESPONSE_PAYLOAD_LIMIT ? Buffer.byteLength(payload) : payload.length;
+/**
+ * The payload's size in bytes as far as a limit of `limit` bytes or more needs it: bytes as they
+ * are; a text in UTF-8 is at most 3 bytes per UTF-16 unit, so only one that could exceed `limit`
+ * is measured (a shorter one's length, in units, is below any such limit all the same).
+ */
+function sizeAgainst(payload: Buffer | string, limit: number): number {
+  return typeof payload === 'string' && payload.length * 3 > limit ? Buffer.byteLength(payload) : payload.length;
 }
 
 export async function invokeSync(
@@ -275,7 +277,7 @@ export async function invokeSync(
   const result = await runAdmitted(core, target, { ...request, requestId: request.requestId ?? randomUUID() }, retryAfterSeconds);
   let payload = result.payload;
   let functionError = result.functionError;
-  if (byteSize(payload) > RESPONSE_PAYLOAD_LIMIT) {
+  if (sizeAgainst(payload, RESPONSE_PAYLOAD_LIMIT) > RESPONSE_PAYLOAD_LIMIT) {
     // what Lambda answers when a function returns more than the response quota
     functionError = 'Unhandled';
     payload = Buffer.from(
