@@ -39,31 +39,10 @@ export interface ApiGatewayDataPlaneOptions {
   log?: (line: string) => void;
 }
 
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/**
- * `x-amz-apigw-id` looks like `JJbxmplHYosFVYQ=`: 11 bytes in base64; the first 22 hex digits of
- * the request id (a UUID). Read straight off the UUID's characters: a Buffer from hex and back to
- * base64 cost three native calls per request.
- */
+/** `x-amz-apigw-id` looks like `JJbxmplHYosFVYQ=`: 11 bytes in base64; the first 22 hex digits of the request id (a UUID) */
 export function apigwIdOf(requestId: string): string {
-  let out = '';
-  let acc = 0;
-  let bits = 0;
-  for (let i = 0, digits = 0; digits < 22; i++) {
-    const c = requestId.charCodeAt(i);
-    if (c === 45) continue; // '-'
-    acc = (acc << 4) | (c <= 57 ? c - 48 : (c | 32) - 87);
-    bits += 4;
-    digits++;
-    if (bits >= 6) {
-      bits -= 6;
-      out += BASE64[(acc >> bits) & 63];
-      acc &= (1 << bits) - 1;
-    }
-  }
-  // 88 bits: 14 whole characters, then the last 4 bits padded to 6, and one '=' for the 11th byte
-  return `${out}${BASE64[(acc << 2) & 63]}=`;
+  const hex = requestId.slice(0, 8) + requestId.slice(9, 13) + requestId.slice(14, 18) + requestId.slice(19, 23) + requestId.slice(24, 26);
+  return Buffer.from(hex, 'hex').toString('base64');
 }
 
 export class ApiGateway {
