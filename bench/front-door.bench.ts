@@ -12,14 +12,14 @@ import {
   createFunction,
   deployProxyApi,
   line,
+  pairedRatioText,
   startBareServer,
   startEmulator,
   startWorkerPerRequestServer,
 } from './harness.js';
-import { ratio } from './stats.js';
 
 const SECONDS = 3;
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 export async function run(): Promise<void> {
   const bare = await startBareServer();
@@ -39,7 +39,8 @@ export async function run(): Promise<void> {
     console.log(`${CONNECTIONS} connections, POST, keep-alive, median of ${ROUNDS} interleaved runs of ${SECONDS} s (servers in child processes)`);
     console.log(line('bare http server + handler', r.get('bare')!));
     console.log(line('reference: worker per request', r.get('reference')!, r.get('bare')));
-    console.log(`${line('front door → no-op Lambda', r.get('ours')!, r.get('bare'))}   ${ratio(r.get('ours')!.rps, r.get('reference')!.rps)} of the reference`);
+    console.log(line('front door → no-op Lambda', r.get('ours')!, r.get('bare')));
+    console.log(`  ${pairedRatioText(r.ratio('ours', 'reference'), 'of the reference')}`);
     console.log('goal: ≥ 0.85x of the reference; 0.50x of the bare server');
   } finally {
     await bare.stop();

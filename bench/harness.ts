@@ -235,15 +235,42 @@ export interface Target {
   pid?: number;
 }
 
+/** The figures of interleaved runs: each target's median run, and ratios taken round by round. */
+export class Comparison {
+  constructor(private readonly runs: Map<string, Figures[]>) {}
+
+  /** the median run of `name`, by rate */
+  get(name: string): Figures | undefined {
+    const list = this.runs.get(name);
+    return list && [...list].sort((a, b) => a.rps - b.rps)[Math.floor(list.length / 2)];
+  }
+
+  /**
+   * `name`'s rate against `base`'s, run for run: the two ran one after the other in each round, so
+   * a busy spell of the shared machine falls on both; the median of those ratios, and their range.
+   */
+  ratio(name: string, base: string): { median: number; min: number; max: number } {
+    const a = this.runs.get(name)!;
+    const b = this.runs.get(base)!;
+    const ratios = a.map((f, i) => f.rps / b[i].rps).sort((x, y) => x - y);
+    return { median: ratios[Math.floor(ratios.length / 2)], min: ratios[0], max: ratios[ratios.length - 1] };
+  }
+}
+
+/** `0.74x of the reference (rounds 0.70–0.79x)` */
+export function pairedRatioText(r: { median: number; min: number; max: number }, of: string): string {
+  return `${r.median.toFixed(2)}x ${of} (median of the rounds' ratios; rounds ${r.min.toFixed(2)}–${r.max.toFixed(2)}x)`;
+}
+
 /**
  * Each target measured ROUNDS times, interleaved (a busy moment of the shared machine falls on all
- * of them alike), after a warm-up that starts their workers; the median run of each by rate.
+ * of them alike), after a warm-up that starts their workers.
  */
-export async function compareInterleaved(targets: Target[], opts: { rounds: number; seconds: number }): Promise<Map<string, Figures>> {
+export async function compareInterleaved(targets: Target[], opts: { rounds: number; seconds: number }): Promise<Comparison> {
   for (const t of targets) await measure({ url: t.url, seconds: 2, body: t.body });
   const runs = new Map<string, Figures[]>(targets.map((t) => [t.name, []]));
   for (let round = 0; round < opts.rounds; round++) {
     for (const t of targets) runs.get(t.name)!.push(await measure({ url: t.url, seconds: opts.seconds, body: t.body, pid: t.pid }));
   }
-  return new Map([...runs].map(([name, list]) => [name, [...list].sort((a, b) => a.rps - b.rps)[Math.floor(list.length / 2)]]));
+  return new Comparison(runs);
 }

@@ -11,14 +11,14 @@ import {
   compareInterleaved,
   createFunction,
   line,
+  pairedRatioText,
   startBareServer,
   startEmulator,
   startWorkerPerRequestServer,
 } from './harness.js';
-import { ratio } from './stats.js';
 
 const SECONDS = 3;
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 export async function run(): Promise<void> {
   const bare = await startBareServer();
@@ -37,7 +37,8 @@ export async function run(): Promise<void> {
     console.log(`${CONNECTIONS} concurrent clients, keep-alive, median of ${ROUNDS} interleaved runs of ${SECONDS} s (servers in child processes)`);
     console.log(line('bare http server + handler', r.get('bare')!));
     console.log(line('reference: worker per request', r.get('reference')!, r.get('bare')));
-    console.log(`${line('Lambda Invoke → worker thread', r.get('ours')!, r.get('bare'))}   ${ratio(r.get('ours')!.rps, r.get('reference')!.rps)} of the reference`);
+    console.log(line('Lambda Invoke → worker thread', r.get('ours')!, r.get('bare')));
+    console.log(`  ${pairedRatioText(r.ratio('ours', 'reference'), 'of the reference')}`);
     console.log('goal: ≥ 0.85x of the reference; 0.50x of the bare server');
   } finally {
     await bare.stop();
