@@ -3,7 +3,7 @@
  * compatible load test, run in the CLI's process against the API), with a live chart of answers
  * per second by status and, on the local target, executions in flight against the limit.
  */
-import { formatReport, runLoadTest, summarize, type LoadTestProgress, type LoadTestResult } from '../../loadtest/index.js';
+import { formatReport, runLoadTest, type LoadTestProgress, type LoadTestResult } from '../../loadtest/index.js';
 import type { LabContext } from '../../lab/context.js';
 import { bar } from '../../io/format.js';
 import { apiUrl, requestBody } from './app.js';
@@ -54,10 +54,7 @@ export async function chartedLoadTest(ctx: LabContext, functionName: string, siz
   if (ctx.endpoint) await fetch(`${ctx.endpoint}/_lab/lambda/concurrency/reset`, { method: 'POST', signal: ctx.signal }).catch(() => undefined);
   io.command(heyCommand(ctx, size));
   const live = io.live(title, 2000);
-  const rows: string[] = [];
-  let prev = { done: 0, ok: 0, fivexx: 0, at: 0 };
-  // bars are scaled to the busiest second so far
-  let peakRate = 0;
+  const rows = new SecondRows();
   let inFlight = '';
   let polling = true;
   const poller = (async () => {
@@ -68,19 +65,10 @@ export async function chartedLoadTest(ctx: LabContext, functionName: string, siz
     }
   })();
   const draw = (p: LoadTestProgress) => {
+    rows.add(p);
     const ok = p.byClass[2] ?? 0;
     const fivexx = p.byClass[5] ?? 0;
-    const secs = p.elapsedMs / 1000;
-    if (secs - prev.at >= 1 || p.done === p.total) {
-      const dOk = ok - prev.ok;
-      const d5 = fivexx - prev.fivexx;
-      peakRate = Math.max(peakRate, dOk, d5);
-      const scale = Math.max(1, peakRate);
-      rows.push(`${secs.toFixed(0).padStart(3)}s  2xx ${String(dOk).padStart(4)} ${bar(dOk / scale, 12)}  5xx ${String(d5).padStart(4)} ${bar(d5 / scale, 12)}`);
-      prev = { done: p.done, ok, fivexx, at: secs };
-    }
-    const shown = rows.slice(-8);
-    live.update([...shown, `${p.done} of ${p.total ?? '?'} answered: ${ok} 2xx, ${fivexx} 5xx, ${p.errors} errors`, ...(inFlight ? [inFlight] : [])]);
+    live.update([...rows.last(8), `${p.done} of ${p.total ?? '?'} answered: ${ok} 2xx, ${fivexx} 5xx, ${p.errors} errors`, ...(inFlight ? [inFlight] : [])]);
   };
   let result: LoadTestResult;
   try {
@@ -107,6 +95,42 @@ export async function chartedLoadTest(ctx: LabContext, functionName: string, siz
   const statusCounts = Object.fromEntries(Object.entries(result.statusCounts).map(([k, v]) => [k, v]));
   // hey's summary and status lines, as progress (stdout may carry the --json report)
   for (const l of formatReport(result, { color: false }).split('\n').filter((x) => /Status code distribution|^\s+\[\d+\]|Summary|Total:|Requests\/sec/.test(x))) io.say(l);
-  void summarize;
   return { result, statusCounts, localPeak: local?.peak };
+}
+
+/**
+ * The chart's rows: answers per second by status, one row per whole second of the run (labelled
+ * by the second it reached; a second with no answer is a row of zeros), and one for the part-second
+ * of the last answers, labelled by the second it ends in. Progress keeps coming after the last
+ * answer (the run closes its sockets): it adds no row.
+ */
+export class SecondRows {
+  readonly #rows: string[] = [];
+  #prev = { done: 0, ok: 0, fivexx: 0, second: 0 };
+  /** bars are scaled to the busiest second so far */
+  #peakRate = 0;
+
+  add(p: LoadTestProgress): void {
+    const ok = p.byClass[2] ?? 0;
+    const fivexx = p.byClass[5] ?? 0;
+    const secs = p.elapsedMs / 1000;
+    const whole = Math.floor(secs);
+    if (p.done === p.total) {
+      // the last answers: a row for the part-second they came in, then none
+      if (p.done > this.#prev.done) this.#push(whole > this.#prev.second ? whole : Math.ceil(secs), p.done, ok, fivexx);
+    } else if (whole > this.#prev.second) this.#push(whole, p.done, ok, fivexx);
+  }
+
+  last(n: number): string[] {
+    return this.#rows.slice(-n);
+  }
+
+  #push(second: number, done: number, ok: number, fivexx: number): void {
+    const dOk = ok - this.#prev.ok;
+    const d5 = fivexx - this.#prev.fivexx;
+    this.#peakRate = Math.max(this.#peakRate, dOk, d5);
+    const scale = Math.max(1, this.#peakRate);
+    this.#rows.push(`${String(second).padStart(3)}s  2xx ${String(dOk).padStart(4)} ${bar(dOk / scale, 12)}  5xx ${String(d5).padStart(4)} ${bar(d5 / scale, 12)}`);
+    this.#prev = { done, ok, fivexx, second };
+  }
 }
