@@ -5,7 +5,8 @@
  */
 
 // what JSON.stringify escapes in a string: the quote, the backslash, control characters, and lone
-// surrogates (well-formed JSON.stringify, ES2019); a surrogate pair is left to JSON.stringify too
+// surrogates (well-formed JSON.stringify, ES2019); a surrogate pair is left to JSON.stringify too.
+// (A charCodeAt loop is no faster than this regex, even for strings of a few characters.)
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /**
@@ -14,6 +15,14 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
  */
 export function jsonString(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+/**
+ * JSON.stringify(text) without its two quotes: for text written between quotes that are already
+ * part of a larger piece (`"path":"` + jsonChars(path) + `"`), one piece less to join.
+ */
+export function jsonChars(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text).slice(1, -1) : text;
 }
 
 /** JSON.stringify(text), or `null` when there is none */

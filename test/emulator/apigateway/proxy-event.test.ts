@@ -152,3 +152,112 @@ describe('the Lambda proxy event (text)', () => {
     assert.deepEqual(Object.getOwnPropertyDescriptor(event.multiValueHeaders, '__proto__')?.value, ['x']);
   });
 });
+
+/**
+ * What proxyEventText writes once and keeps (a route's members for its stage, API and method; the
+ * Host's domain members; a second's time) must never leak into a request it does not describe:
+ * requests that differ in one of those, through the same route objects, each against the
+ * documented event written out in full.
+ */
+describe('the Lambda proxy event, request after request', () => {
+  interface Case {
+    target: RouteTarget;
+    resourceId: string;
+    resource: string;
+    method: string;
+    path: string;
+    host: string;
+    ctx: Partial<ProxyContext>;
+  }
+
+  function documented(c: Case): string {
+    const ctx = context(c.ctx);
+    const domainName = c.host.split(':', 1)[0];
+    return JSON.stringify({
+      resource: c.resource,
+      path: c.path,
+      httpMethod: c.method,
+      headers: { Host: c.host },
+      multiValueHeaders: { Host: [c.host] },
+      queryStringParameters: null,
+      multiValueQueryStringParameters: null,
+      pathParameters: ctx.pathParameters,
+      stageVariables: ctx.stageVariables,
+      requestContext: {
+        resourceId: c.resourceId,
+        resourcePath: c.resource,
+        httpMethod: c.method,
+        extendedRequestId: ctx.extendedRequestId,
+        requestTime: new Date(Math.floor(ctx.now / 1000) * 1000).toUTCString().replace(/^\w+, (\d\d) (\w+) (\d+) (\S+) GMT$/, '$1/$2/$3:$4 +0000'),
+        path: `/${ctx.stage}${c.path}`,
+        accountId: ctx.accountId,
+        protocol: 'HTTP/1.1',
+        stage: ctx.stage,
+        domainPrefix: domainName.split('.', 1)[0],
+        requestTimeEpoch: ctx.now,
+        requestId: ctx.requestId,
+        identity: {
+          cognitoIdentityPoolId: null,
+          accountId: null,
+          cognitoIdentityId: null,
+          caller: null,
+          sourceIp: '127.0.0.1',
+          principalOrgId: null,
+          accessKey: null,
+          cognitoAuthenticationType: null,
+          cognitoAuthenticationProvider: null,
+          userArn: null,
+          userAgent: null,
+          user: null,
+        },
+        domainName,
+        apiId: ctx.apiId,
+      },
+      body: null,
+      isBase64Encoded: false,
+    });
+  }
+
+  it('another stage, stage variable, method, route, deployment (a canary), Host or moment each gets its own text', () => {
+    const items = { resource: { id: 'itemsid001', path: '/items/{id}' } } as unknown as RouteTarget;
+    const any = { resource: { id: 'proxyid002', path: '/{proxy+}' } } as unknown as RouteTarget;
+    // the canary's deployment has route objects of its own, for the same resource
+    const canaryItems = { resource: { id: 'itemsid001', path: '/items/{id}' } } as unknown as RouteTarget;
+    const t0 = Date.UTC(2031, 6, 4, 12, 30, 15, 7);
+    const base: Case = {
+      target: items,
+      resourceId: 'itemsid001',
+      resource: '/items/{id}',
+      method: 'GET',
+      path: '/items/1',
+      host: 'a1b2c3d4e5.execute-api.localhost:4566',
+      ctx: { now: t0, pathParameters: { id: '1' }, stageVariables: { alias: 'live' } },
+    };
+    const cases: Case[] = [
+      base,
+      { ...base, ctx: { ...base.ctx, stageVariables: { alias: 'blue' } } },
+      { ...base, ctx: { ...base.ctx, stageVariables: null } },
+      { ...base, ctx: { ...base.ctx, stage: 'beta' } },
+      { ...base, ctx: { ...base.ctx, apiId: 'z9y8x7w6v5', accountId: '123456789012' } },
+      { ...base, target: canaryItems, ctx: { ...base.ctx, stageVariables: { alias: 'live', extra: 'canary' } } },
+      { ...base, host: '127.0.0.1:4566' },
+      { ...base, host: 'localhost', ctx: { ...base.ctx, now: t0 + 993 } },
+      { ...base, ctx: { ...base.ctx, now: t0 + 1000, requestId: '11111111-2222-3333-4444-555555555555', extendedRequestId: 'AAAAAAAAAAAAAAA=' } },
+      { ...base, ctx: { ...base.ctx, now: t0 + 86_400_000 + 120 } },
+      { ...base, target: any, resourceId: 'proxyid002', resource: '/{proxy+}', path: '/a/b', ctx: { ...base.ctx, pathParameters: { proxy: 'a/b' } } },
+      { ...base, target: any, resourceId: 'proxyid002', resource: '/{proxy+}', method: 'DELETE', path: '/a/b', ctx: { ...base.ctx, pathParameters: { proxy: 'a/b' } } },
+      { ...base, ctx: { ...base.ctx, now: t0 - 7 } },
+      base,
+    ];
+    for (const [i, c] of cases.entries()) {
+      const text = proxyEventText(request({ method: c.method, path: c.path, raw: ['Host', c.host] }), c.target, context(c.ctx));
+      assert.equal(text, documented(c), `case ${i}`);
+    }
+  });
+
+  it('a time that is not a whole millisecond is written as JSON.stringify writes the number', () => {
+    const now = Date.UTC(2031, 6, 4, 12, 30, 15) + 0.5;
+    const event = proxyEventText(request({}), route('/'), context({ now }));
+    assert.ok(event.includes(`"requestTimeEpoch":${JSON.stringify(now)},`), event);
+  });
+});
