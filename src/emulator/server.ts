@@ -132,7 +132,8 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
     const path = q === -1 ? raw : raw.slice(0, q);
     const query = q === -1 ? NO_QUERY : new URLSearchParams(raw.slice(q + 1));
     return readAll(x.raw, MAX_REQUEST_BYTES).then((body) => {
-      x.wire = { method: (x.raw.method ?? 'GET').toUpperCase(), path, query, headers: x.raw.headers, rawHeaders: x.raw.rawHeaders, body };
+      // node's HTTP/1 parser names the method in upper case already (llhttp's method table)
+      x.wire = { method: x.raw.method ?? 'GET', path, query, headers: x.raw.headers, rawHeaders: x.raw.rawHeaders, body };
       return undefined;
     });
   };
@@ -157,12 +158,14 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
   /** the app, without a promise hop once it is built (requests may arrive before that) */
   const withApp = <T>(use: (a: EmulatorApp) => T): T | Promise<T> => (app ? use(app) : appReady!.then(use));
 
-  const health: Step = async (x) => {
+  /** not async: every other request passes by, and an async step would cost each one a promise hop */
+  const health: Step = (x) => {
     if (x.wire!.path !== '/_lab/health' || (x.wire!.method !== 'GET' && x.wire!.method !== 'HEAD')) return undefined;
     x.logService = 'health';
-    const served = await appReady!;
-    const body = JSON.stringify({ status: 'ok', version: labVersion, pid: process.pid, endpoint, services: served.services.map((s) => s.id) });
-    return { status: 200, headers: { 'Content-Type': 'application/json' }, body };
+    return withApp((served) => {
+      const body = JSON.stringify({ status: 'ok', version: labVersion, pid: process.pid, endpoint, services: served.services.map((s) => s.id) });
+      return { status: 200, headers: { 'Content-Type': 'application/json' }, body };
+    });
   };
 
   const frontDoor: Step = (x) => {
