@@ -67,7 +67,7 @@ export class ApiGatewayFrontDoor implements FrontDoor {
     return host !== undefined && HOST_FORM.test(host);
   }
 
-  handle(req: WireRequest): Promise<WireResponse> {
+  handle(req: WireRequest): WireResponse | Promise<WireResponse> {
     const target = parseInvokeUrl(req.path, req.headers.host);
     return this.gateway.invoke(target ?? { apiId: '', stage: '', path: '/' }, req);
   }
