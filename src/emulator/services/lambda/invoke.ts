@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { getOwn } from '../../core/own-key.js';
 import { pickVersion } from './aliases.js';
-import { functionArn } from './arn.js';
+import { functionArn, parseFunctionRef, type FunctionRef } from './arn.js';
 import { invalidRequestContent, requestEntityTooLarge, serviceException, tooManyRequests } from './errors.js';
 import { noopMetricsSink, type FunctionConfiguration, type LambdaMetricDatum } from './model.js';
 import type { FunctionRunConfig, InvokeResult } from './runner/types.js';
-import { functionNotFound, functionRef, requireFunction, resolveConfig, type LambdaCore } from './state.js';
+import { functionNotFound, inRegion, requireFunction, resolveConfig, type LambdaCore } from './state.js';
 import { INVOKE_FUNCTION_REF, Violations } from './validation.js';
 
 /**
@@ -69,7 +69,7 @@ type InvocationDimensions = { FunctionName: string; Resource?: string; ExecutedV
 
 /** Synchronous: nothing here awaits, so admission right after it sees the same state. */
 export function resolveTarget(core: LambdaCore, functionName: string, qualifier?: string): InvokeTarget {
-  const ref = functionRef(core, functionName, qualifier, 'functionName', INVOKE_FUNCTION_REF);
+  const ref = inRegion(core, invokeRef(functionName, qualifier));
   const record = requireFunction(core, ref.name);
   const q = ref.qualifier;
   let config: FunctionConfiguration;
@@ -89,6 +89,30 @@ export function resolveTarget(core: LambdaCore, functionName: string, qualifier?
     resource: q ? `${ref.name}:${q}` : undefined,
     viaAlias,
   };
+}
+
+/**
+ * The references Invoke was called with, parsed and validated (qualifier → name or ARN → ref):
+ * callers name the same few functions over and over, and each parse tests Invoke's long ARN
+ * pattern. Parsing is pure (the Region check is not, and is made on every call), and only
+ * references that passed are kept; the maps are emptied when they grow past a bound, as callers
+ * choose the names.
+ */
+const parsedRefs = new Map<string | undefined, Map<string, FunctionRef>>();
+const PARSED_REFS_LIMIT = 1024;
+
+function invokeRef(functionName: string, qualifier: string | undefined): FunctionRef {
+  let byName = parsedRefs.get(qualifier);
+  let ref = byName?.get(functionName);
+  if (ref !== undefined) return ref;
+  ref = parseFunctionRef(functionName, qualifier, 'functionName', INVOKE_FUNCTION_REF);
+  if (byName === undefined) {
+    if (parsedRefs.size >= PARSED_REFS_LIMIT) parsedRefs.clear();
+    parsedRefs.set(qualifier, (byName = new Map()));
+  }
+  if (byName.size >= PARSED_REFS_LIMIT) byName.clear();
+  byName.set(functionName, ref);
+  return ref;
 }
 
 /**
