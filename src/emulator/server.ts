@@ -170,10 +170,15 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
 
   const frontDoor: Step = (x) => {
     if (!app) return appReady!.then(() => frontDoor(x));
-    const door = app.frontDoors?.find((d) => d.matches(x.wire!));
-    if (!door) return undefined;
-    x.logService = door.name ?? 'front-door';
-    return door.handle(x.wire!);
+    const doors = app.frontDoors;
+    if (doors === undefined) return undefined;
+    for (let i = 0; i < doors.length; i++) {
+      const door = doors[i];
+      if (!door.matches(x.wire!)) continue;
+      x.logService = door.name ?? 'front-door';
+      return door.handle(x.wire!);
+    }
+    return undefined;
   };
 
   const identifyService: Step = (x) => withApp((a) => identify(x, a.services));
