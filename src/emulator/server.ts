@@ -131,10 +131,9 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
     const q = raw.indexOf('?');
     const path = q === -1 ? raw : raw.slice(0, q);
     const query = q === -1 ? NO_QUERY : new URLSearchParams(raw.slice(q + 1));
-    return readAll(x.raw, MAX_REQUEST_BYTES).then((body) => {
+    return readAll(x.raw, MAX_REQUEST_BYTES, (body) => {
       // node's HTTP/1 parser names the method in upper case already (llhttp's method table)
       x.wire = { method: x.raw.method ?? 'GET', path, query, headers: x.raw.headers, rawHeaders: x.raw.rawHeaders, body };
-      return undefined;
     });
   };
 
@@ -387,12 +386,13 @@ function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
 }
 
 /**
- * The whole request body; no async iterator (its machinery costs more than the read on small
- * bodies). The listeners are left on the request, which is dropped once answered: removing four
+ * The whole request body, handed to `use` before the promise settles (a `.then` on a promise of
+ * the body would cost every request one more promise hop); no async iterator (its machinery costs
+ * more than the read on small bodies). The listeners are left on the request, which is dropped once answered: removing four
  * listeners per request costs more than leaving them, and after the end a late `error` or `close`
  * settles nothing.
  */
-function readAll(req: IncomingMessage, max: number): Promise<Buffer> {
+function readAll(req: IncomingMessage, max: number, use: (body: Buffer) => void): Promise<undefined> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (declared > max) return reject(requestTooLarge(max));
@@ -409,7 +409,11 @@ function readAll(req: IncomingMessage, max: number): Promise<Buffer> {
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.on('end', () => {
+      if (size > max) return; // refused above
+      use(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+      resolve(undefined);
+    });
     req.on('error', reject);
     req.on('close', () => {
       if (!req.complete) reject(new Error('the client closed the connection before the request body was read'));
