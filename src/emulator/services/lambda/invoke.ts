@@ -303,20 +303,24 @@ function sizeAgainst(payload: Buffer | string, limit: number): number {
   return typeof payload === 'string' && payload.length * 3 > limit ? Buffer.byteLength(payload) : payload.length;
 }
 
-/** RequestResponse. Throws the 429 synchronously, as runAdmitted does (backend.invoke rejects with it). */
-export function invokeSync(
+/**
+ * RequestResponse, its output shaped by `answer`. Throws the 429 synchronously, as runAdmitted does
+ * (backend.invoke rejects with it).
+ */
+export function invokeSync<T>(
   core: LambdaCore,
   target: InvokeTarget,
   request: { requestId?: string; payload: Buffer | string; tail: boolean; clientContext?: unknown },
   retryAfterSeconds: number,
-): Promise<InvokeOutput> {
+  answer: (out: InvokeOutput) => T,
+): Promise<T> {
   const admitted: AdmittedRequest = {
     requestId: request.requestId ?? randomUUID(),
     payload: request.payload,
     tail: request.tail,
     clientContext: request.clientContext,
   };
-  return runAdmitted(core, target, admitted, retryAfterSeconds, (result) => syncOutput(target, request.tail, result));
+  return runAdmitted(core, target, admitted, retryAfterSeconds, (result) => answer(syncOutput(target, request.tail, result)));
 }
 
 /** the RequestResponse answer to a finished invocation */
