@@ -131,9 +131,9 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
     const q = raw.indexOf('?');
     const path = q === -1 ? raw : raw.slice(0, q);
     const query = q === -1 ? NO_QUERY : new URLSearchParams(raw.slice(q + 1));
-    return readAll(x.raw, MAX_REQUEST_BYTES).then((body) => {
-      x.wire = { method: (x.raw.method ?? 'GET').toUpperCase(), path, query, headers: x.raw.headers, rawHeaders: x.raw.rawHeaders, body };
-      return undefined;
+    return readAll(x.raw, MAX_REQUEST_BYTES, (body) => {
+      // node's HTTP/1 parser names the method in upper case already (llhttp's method table)
+      x.wire = { method: x.raw.method ?? 'GET', path, query, headers: x.raw.headers, rawHeaders: x.raw.rawHeaders, body };
     });
   };
 
@@ -157,20 +157,27 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
   /** the app, without a promise hop once it is built (requests may arrive before that) */
   const withApp = <T>(use: (a: EmulatorApp) => T): T | Promise<T> => (app ? use(app) : appReady!.then(use));
 
-  const health: Step = async (x) => {
+  /** not async: every other request passes by, and an async step would cost each one a promise hop */
+  const health: Step = (x) => {
     if (x.wire!.path !== '/_lab/health' || (x.wire!.method !== 'GET' && x.wire!.method !== 'HEAD')) return undefined;
     x.logService = 'health';
-    const served = await appReady!;
-    const body = JSON.stringify({ status: 'ok', version: labVersion, pid: process.pid, endpoint, services: served.services.map((s) => s.id) });
-    return { status: 200, headers: { 'Content-Type': 'application/json' }, body };
+    return withApp((served) => {
+      const body = JSON.stringify({ status: 'ok', version: labVersion, pid: process.pid, endpoint, services: served.services.map((s) => s.id) });
+      return { status: 200, headers: { 'Content-Type': 'application/json' }, body };
+    });
   };
 
   const frontDoor: Step = (x) => {
     if (!app) return appReady!.then(() => frontDoor(x));
-    const door = app.frontDoors?.find((d) => d.matches(x.wire!));
-    if (!door) return undefined;
-    x.logService = door.name ?? 'front-door';
-    return door.handle(x.wire!);
+    const doors = app.frontDoors;
+    if (doors === undefined) return undefined;
+    for (let i = 0; i < doors.length; i++) {
+      const door = doors[i];
+      if (!door.matches(x.wire!)) continue;
+      x.logService = door.name ?? 'front-door';
+      return door.handle(x.wire!);
+    }
+    return undefined;
   };
 
   const identifyService: Step = (x) => withApp((a) => identify(x, a.services));
@@ -379,12 +386,13 @@ function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
 }
 
 /**
- * The whole request body; no async iterator (its machinery costs more than the read on small
- * bodies). The listeners are left on the request, which is dropped once answered: removing four
+ * The whole request body, handed to `use` before the promise settles (a `.then` on a promise of
+ * the body would cost every request one more promise hop); no async iterator (its machinery costs
+ * more than the read on small bodies). The listeners are left on the request, which is dropped once answered: removing four
  * listeners per request costs more than leaving them, and after the end a late `error` or `close`
  * settles nothing.
  */
-function readAll(req: IncomingMessage, max: number): Promise<Buffer> {
+function readAll(req: IncomingMessage, max: number, use: (body: Buffer) => void): Promise<undefined> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (declared > max) return reject(requestTooLarge(max));
@@ -401,7 +409,11 @@ function readAll(req: IncomingMessage, max: number): Promise<Buffer> {
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.on('end', () => {
+      if (size > max) return; // refused above
+      use(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+      resolve(undefined);
+    });
     req.on('error', reject);
     req.on('close', () => {
       if (!req.complete) reject(new Error('the client closed the connection before the request body was read'));

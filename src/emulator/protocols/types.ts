@@ -50,5 +50,6 @@ export interface FrontDoor {
   /** how the request log names what answered (default `front-door`) */
   readonly name?: string;
   matches(req: WireRequest): boolean;
-  handle(req: WireRequest): Promise<WireResponse>;
+  /** a synchronous answer costs the server no promise hop */
+  handle(req: WireRequest): WireResponse | Promise<WireResponse>;
 }

@@ -1,29 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Deadlines, type TimerHost } from '../../../src/emulator/services/lambda/runner/deadlines.js';
-
-/** A manual clock and timer: the test decides when the timer fires and what time it is then. */
-class ManualTimers implements TimerHost {
-  time = 1000.25;
-  armed: { ms: number; fire: () => void } | undefined;
-  now(): number {
-    return this.time;
-  }
-  arm(ms: number, fire: () => void): () => void {
-    const entry = { ms, fire };
-    this.armed = entry;
-    return () => {
-      if (this.armed === entry) this.armed = undefined;
-    };
-  }
-  /** fire the armed timer at clock time `at` */
-  fireAt(at: number): void {
-    this.time = at;
-    const armed = this.armed!;
-    this.armed = undefined;
-    armed.fire();
-  }
-}
+import { Deadlines } from '../../../src/emulator/services/lambda/runner/deadlines.js';
+import { ManualTimers } from './fixtures.js';
 
 describe('lambda runner: deadlines', () => {
   it('a timer that wakes before the deadline does not fire it, and re-arms for the rest', () => {
@@ -56,6 +34,26 @@ describe('lambda runner: deadlines', () => {
     assert.equal(timers.armed!.ms, 150);
     timers.fireAt(timers.time + 150);
     assert.deepEqual(fired, ['a', 'c']);
+  });
+
+  it('cancelling any entry, twice, or after it fired, leaves the others due as they were', () => {
+    const timers = new ManualTimers();
+    const deadlines = new Deadlines(false, timers);
+    const fired: string[] = [];
+    const t0 = timers.time;
+    const made = ['a', 'b', 'c', 'd', 'e'].map((name, i) => deadlines.add(100 * (5 - i), () => fired.push(name)));
+    deadlines.cancel(made[1]); // b, in the middle
+    deadlines.cancel(made[1]);
+    deadlines.cancel(made[0]); // a, first
+    assert.equal(deadlines.size, 3);
+    timers.fireAt(t0 + 250);
+    assert.deepEqual(fired, ['e', 'd'], 'earliest first');
+    deadlines.cancel(made[4]); // e, already fired
+    assert.equal(deadlines.size, 1);
+    timers.fireAt(t0 + 300);
+    assert.deepEqual(fired, ['e', 'd', 'c']);
+    assert.equal(deadlines.size, 0);
+    assert.equal(timers.armed, undefined);
   });
 
   it('clear forgets every deadline and the timer', () => {

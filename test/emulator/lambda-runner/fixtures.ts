@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { TimerHost } from '../../../src/emulator/services/lambda/runner/deadlines.js';
 import type { FunctionRunConfig, InvokeRequest } from '../../../src/emulator/services/lambda/runner/types.js';
 import { provideRuntimeModules } from '../../../src/emulator/services/lambda/runner/index.js';
 
@@ -63,4 +64,27 @@ export function request(config: FunctionRunConfig, event: unknown = {}, over: Pa
 /** an invocation's payload: the runtime's JSON text, or bytes */
 export function json(payload: Buffer | string): any {
   return JSON.parse(typeof payload === 'string' ? payload : payload.toString('utf8'));
+}
+
+/** A manual clock and timer: the test decides when the timer fires and what time it is then. */
+export class ManualTimers implements TimerHost {
+  time = 1000.25;
+  armed: { ms: number; fire: () => void } | undefined;
+  now(): number {
+    return this.time;
+  }
+  arm(ms: number, fire: () => void): () => void {
+    const entry = { ms, fire };
+    this.armed = entry;
+    return () => {
+      if (this.armed === entry) this.armed = undefined;
+    };
+  }
+  /** fire the armed timer at clock time `at` */
+  fireAt(at: number): void {
+    this.time = at;
+    const armed = this.armed!;
+    this.armed = undefined;
+    armed.fire();
+  }
 }

@@ -101,6 +101,22 @@ describe('Invoke: types, logs, limits and faults', () => {
     assert.equal(stats.environments, stats.idle);
   });
 
+  test('the names Invoke is called with are checked on every call, however often they came before', async () => {
+    const arn = 'arn:aws:lambda:us-east-1:000000000000:function:echo';
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await invoke({ FunctionName: arn })).StatusCode, 200);
+      assert.equal((await invoke({ FunctionName: 'echo', Qualifier: '$LATEST' })).StatusCode, 200);
+      const bad = await failure(invoke({ FunctionName: 'echo!' }));
+      assert.equal(bad.name, 'ValidationException');
+      const mismatch = await failure(invoke({ FunctionName: 'echo:1', Qualifier: '2' }));
+      assert.equal(mismatch.name, 'InvalidParameterValueException');
+      const elsewhere = await failure(invoke({ FunctionName: arn.replace('us-east-1', 'eu-west-1') }));
+      assert.equal(elsewhere.name, 'ResourceNotFoundException');
+      assert.match(elsewhere.message, /not reachable in this region/);
+      assert.equal((await failure(invoke({ FunctionName: 'echo', Qualifier: '9' }))).name, 'ResourceNotFoundException');
+    }
+  });
+
   test('no worker left behind after shutdown', async () => {
     const own = await startLambdaEmulator();
     await createFn(own.client, 'w', handlers.echo);

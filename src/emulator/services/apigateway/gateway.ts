@@ -21,7 +21,7 @@ import type { WireRequest, WireResponse } from '../../protocols/types.js';
 import type { ApiGatewayBackend } from './backend.js';
 import type { InvokeTarget } from './front-door.js';
 import { resolveLambdaTarget } from './integration-uri.js';
-import type { LambdaInvoker } from './invoker.js';
+import type { LambdaInvocationResult, LambdaInvoker } from './invoker.js';
 import { mapProxyResult, proxyEventText } from './proxy-event.js';
 import { contentLengthExceeded, forbidden, internalServerError, missingAuthenticationToken, PAYLOAD_LIMIT, requestTooLong, type GatewayIds } from './responses.js';
 import { compiledDeployment, splitRequestPath } from './router.js';
@@ -61,7 +61,11 @@ export class ApiGateway {
     this.log = opts.log ?? (() => undefined);
   }
 
-  async invoke(target: InvokeTarget, req: WireRequest): Promise<WireResponse> {
+  /**
+   * Not async: a gateway-generated answer is returned as it is, and the function's answer is mapped
+   * in the one continuation of Lambda's promise (the server awaits either without another hop).
+   */
+  invoke(target: InvokeTarget, req: WireRequest): WireResponse | Promise<WireResponse> {
     const requestId = randomUUID();
     const ids: GatewayIds = { requestId, apigwId: apigwIdOf(requestId) };
 
@@ -120,24 +124,36 @@ export class ApiGateway {
       },
     );
 
-    let result;
+    let invoked: Promise<LambdaInvocationResult>;
     try {
-      result = await this.invoker.invoke({ functionName: fn.functionName, qualifier: fn.qualifier, payload: event, payloadIsJson: true });
+      invoked = this.invoker.invoke({ functionName: fn.functionName, qualifier: fn.qualifier, payload: event, payloadIsJson: true });
     } catch (err) {
-      // Lambda refused the call: 500 (throttling may be configured to answer 502, as the workshop saw)
-      if (err instanceof ServiceError && err.code === 'RequestEntityTooLargeException') return requestTooLong(ids);
-      const throttled = err instanceof ServiceError && err.code === 'TooManyRequestsException';
-      if (!(err instanceof ServiceError)) this.log(`apigateway: invoking ${fn.functionName} failed: ${(err as Error)?.message ?? String(err)}`);
-      // the request log says why: the client sees only "Internal server error", as on AWS
-      const note = throttled
-        ? `Lambda throttled the invocation: ${String(err.fields?.Reason ?? 'Rate Exceeded')}`
-        : `Lambda refused the invocation: ${err instanceof ServiceError ? err.code : 'internal error'}`;
-      return { ...internalServerError(throttled ? this.throttleStatus : 500, ids), logNote: note };
+      invoked = Promise.reject(err);
     }
+    return invoked.then(
+      (result) => this.answer(result, fn.functionName, ids),
+      (err) => this.refused(err, fn.functionName, ids),
+    );
+  }
+
+  private refused(err: unknown, functionName: string, ids: GatewayIds): WireResponse {
+    // Lambda refused the call: 500 (throttling may be configured to answer 502, as the workshop saw)
+    if (err instanceof ServiceError && err.code === 'RequestEntityTooLargeException') return requestTooLong(ids);
+    const throttled = err instanceof ServiceError && err.code === 'TooManyRequestsException';
+    if (!(err instanceof ServiceError)) this.log(`apigateway: invoking ${functionName} failed: ${(err as Error)?.message ?? String(err)}`);
+    // the request log says why: the client sees only "Internal server error", as on AWS
+    const note = throttled
+      ? `Lambda throttled the invocation: ${String(err.fields?.Reason ?? 'Rate Exceeded')}`
+      : `Lambda refused the invocation: ${err instanceof ServiceError ? err.code : 'internal error'}`;
+    return { ...internalServerError(throttled ? this.throttleStatus : 500, ids), logNote: note };
+  }
+
+  /** the function's answer, as the proxy integration maps it */
+  private answer(result: LambdaInvocationResult, functionName: string, ids: GatewayIds): WireResponse {
     if (result.functionError) return { ...internalServerError(502, ids), logNote: `the function failed (${failureOf(result.functionError, result.payload)})` };
     const mapped = mapProxyResult(result.payload);
     if (!mapped) {
-      this.log(`apigateway: ${fn.functionName}: Execution failed due to configuration error: Malformed Lambda proxy response`);
+      this.log(`apigateway: ${functionName}: Execution failed due to configuration error: Malformed Lambda proxy response`);
       return { ...internalServerError(502, ids), logNote: 'malformed Lambda proxy response' };
     }
 
@@ -149,7 +165,7 @@ export class ApiGateway {
       // (RFC 9110 5.3)
       else setOwn(headers, k, k.toLowerCase() === 'set-cookie' ? v : v.join(', '));
     }
-    headers['x-amzn-RequestId'] = requestId;
+    headers['x-amzn-RequestId'] = ids.requestId;
     headers['x-amz-apigw-id'] = ids.apigwId;
     return { status: mapped.status, headers, body: mapped.body };
   }

@@ -143,23 +143,28 @@ export class LambdaBackend {
 
   /**
    * RequestResponse → 200 with the result; Event → 202, queued; DryRun → 204 after validation.
-   * Everything up to the admission is synchronous (see concurrency.ts).
+   * Everything up to the admission is synchronous (see concurrency.ts). `answer` reshapes the
+   * output in the same continuation (an in-process caller's own shape, without a promise hop).
    */
-  invoke(input: InvokeInput & { requestId?: string; payloadIsJson?: boolean }): Promise<InvokeOutput> {
+  invoke(input: InvokeInput & { requestId?: string; payloadIsJson?: boolean }): Promise<InvokeOutput>;
+  invoke<T>(input: InvokeInput & { requestId?: string; payloadIsJson?: boolean }, answer: (out: InvokeOutput) => T): Promise<T>;
+  invoke<T>(input: InvokeInput & { requestId?: string; payloadIsJson?: boolean }, answer?: (out: InvokeOutput) => T): Promise<T | InvokeOutput> {
     try {
       const checked = checkInvokeInput(input, this.limits, input.payloadIsJson === true);
       const target = resolveTarget(this.core, input.FunctionName, input.Qualifier);
       const payload = checked.payload;
-      if (checked.type === 'DryRun') return Promise.resolve({ StatusCode: 204 });
+      const shape: (out: InvokeOutput) => T | InvokeOutput = answer ?? asIs;
+      if (checked.type === 'DryRun') return Promise.resolve(shape({ StatusCode: 204 }));
       if (checked.type === 'Event') {
         this.events.enqueue(target, payload, checked.clientContext);
-        return Promise.resolve({ StatusCode: 202 });
+        return Promise.resolve(shape({ StatusCode: 202 }));
       }
       return invokeSync(
         this.core,
         target,
         { requestId: input.requestId, payload, tail: checked.tail, clientContext: checked.clientContext },
         this.retryAfterSeconds,
+        shape,
       );
     } catch (err) {
       return Promise.reject(err);
@@ -251,3 +256,5 @@ export class LambdaBackend {
     return requireFunction(this.core, ref.name, shownQualifier);
   }
 }
+
+const asIs = <T>(out: T): T => out;

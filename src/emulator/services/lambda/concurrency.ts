@@ -21,9 +21,14 @@ export interface Permit {
 
 export type Admission = { ok: true; permit: Permit; inFlight: number } | { ok: false; reason: ThrottleReason };
 
+/** one function's executions: found once per admission, and its permit keeps it for the release */
+interface Executions {
+  inFlight: number;
+  peak: number;
+}
+
 export class ConcurrencyController {
-  private readonly inFlight = new Map<string, number>();
-  private readonly peaks = new Map<string, number>();
+  private readonly functions = new Map<string, Executions>();
   private unreservedInFlight = 0;
   private total = 0;
   private totalPeak = 0;
@@ -63,16 +68,18 @@ export class ConcurrencyController {
 
   admit(functionName: string): Admission {
     const reserved = this.reservations().get(functionName);
-    const current = this.inFlight.get(functionName) ?? 0;
+    let counts = this.functions.get(functionName);
+    const current = counts === undefined ? 0 : counts.inFlight;
     const pooled = reserved === undefined;
     if (!pooled) {
       if (current >= reserved) return { ok: false, reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' };
     } else if (this.unreservedInFlight >= this.unreservedLimit()) {
       return { ok: false, reason: 'ConcurrentInvocationLimitExceeded' };
     }
-    const now = current + 1;
-    this.inFlight.set(functionName, now);
-    if (now > (this.peaks.get(functionName) ?? 0)) this.peaks.set(functionName, now);
+    if (counts === undefined) this.functions.set(functionName, (counts = { inFlight: 0, peak: 0 }));
+    const mine = counts;
+    const now = ++mine.inFlight;
+    if (now > mine.peak) mine.peak = now;
     if (pooled) this.unreservedInFlight++;
     this.total++;
     if (this.total > this.totalPeak) this.totalPeak = this.total;
@@ -84,9 +91,7 @@ export class ConcurrencyController {
         release: () => {
           if (released) return;
           released = true;
-          const left = (this.inFlight.get(functionName) ?? 1) - 1;
-          if (left > 0) this.inFlight.set(functionName, left);
-          else this.inFlight.delete(functionName);
+          mine.inFlight--;
           // release from the pool it was taken from, even if the reservation changed meanwhile
           if (pooled) this.unreservedInFlight--;
           this.total--;
@@ -96,7 +101,7 @@ export class ConcurrencyController {
   }
 
   inFlightOf(functionName: string): number {
-    return this.inFlight.get(functionName) ?? 0;
+    return this.functions.get(functionName)?.inFlight ?? 0;
   }
 
   inFlightTotal(): number {
@@ -105,7 +110,7 @@ export class ConcurrencyController {
 
   /** the most executions of the function that ever ran at once (since start or the last reset) */
   peakOf(functionName: string): number {
-    return this.peaks.get(functionName) ?? 0;
+    return this.functions.get(functionName)?.peak ?? 0;
   }
 
   peakTotal(): number {
@@ -114,10 +119,11 @@ export class ConcurrencyController {
 
   resetPeaks(functionName?: string): void {
     if (functionName === undefined) {
-      this.peaks.clear();
+      for (const counts of this.functions.values()) counts.peak = 0;
       this.totalPeak = this.total;
     } else {
-      this.peaks.set(functionName, this.inFlightOf(functionName));
+      const counts = this.functions.get(functionName);
+      if (counts) counts.peak = counts.inFlight;
     }
   }
 }

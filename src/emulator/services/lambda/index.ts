@@ -1,6 +1,6 @@
 import type { ServiceDefinition } from '../../core/service.js';
 import { LambdaBackend, type LambdaDeps } from './backend.js';
-import type { InvocationType } from './invoke.js';
+import type { InvocationType, InvokeOutput } from './invoke.js';
 import { lambdaOperations } from './routes.js';
 import { serviceException } from './errors.js';
 import { ConcurrencyDoor } from './concurrency-door.js';
@@ -83,6 +83,14 @@ function toPayload(payload: InvokeFunctionRequest['payload']): Buffer | string {
 
 const EMPTY = Buffer.alloc(0);
 
+function invokeFunctionResult(out: InvokeOutput): InvokeFunctionResult {
+  const result: InvokeFunctionResult = { statusCode: out.StatusCode, payload: out.Payload ?? EMPTY };
+  if (out.FunctionError) result.functionError = out.FunctionError;
+  if (out.ExecutedVersion) result.executedVersion = out.ExecutedVersion;
+  if (out.LogResult) result.logResult = out.LogResult;
+  return result;
+}
+
 export function createLambdaService(deps: LambdaDeps): LambdaService {
   const backend = new LambdaBackend(deps);
   const definition: ServiceDefinition = {
@@ -93,10 +101,10 @@ export function createLambdaService(deps: LambdaDeps): LambdaService {
     // "ServiceException: The AWS Lambda service encountered an internal error." (500, every operation)
     storeFailure: (cause) => serviceException(`The AWS Lambda service encountered an internal error. ${cause.message}`),
   };
-  // no async wrapper: the caller awaits backend.invoke's own promise through one reaction
+  // no async wrapper and no reaction of its own: backend.invoke shapes the result in its continuation
   const invokeFunction: InvokeFunction = (request) =>
-    backend
-      .invoke({
+    backend.invoke(
+      {
         FunctionName: request.functionName,
         Qualifier: request.qualifier,
         InvocationType: request.invocationType,
@@ -105,14 +113,9 @@ export function createLambdaService(deps: LambdaDeps): LambdaService {
         Payload: toPayload(request.payload),
         requestId: request.requestId,
         payloadIsJson: request.payloadIsJson === true || isPlainPayload(request.payload),
-      })
-      .then((out) => {
-        const result: InvokeFunctionResult = { statusCode: out.StatusCode, payload: out.Payload ?? EMPTY };
-        if (out.FunctionError) result.functionError = out.FunctionError;
-        if (out.ExecutedVersion) result.executedVersion = out.ExecutedVersion;
-        if (out.LogResult) result.logResult = out.LogResult;
-        return result;
-      });
+      },
+      invokeFunctionResult,
+    );
   return {
     definition,
     backend,

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { getOwn } from '../../core/own-key.js';
 import { pickVersion } from './aliases.js';
-import { functionArn } from './arn.js';
+import { functionArn, parseFunctionRef, type FunctionRef } from './arn.js';
 import { invalidRequestContent, requestEntityTooLarge, serviceException, tooManyRequests } from './errors.js';
 import { noopMetricsSink, type FunctionConfiguration, type LambdaMetricDatum } from './model.js';
 import type { FunctionRunConfig, InvokeResult } from './runner/types.js';
-import { functionNotFound, functionRef, requireFunction, resolveConfig, type LambdaCore } from './state.js';
+import { functionNotFound, inRegion, requireFunction, resolveConfig, type LambdaCore } from './state.js';
 import { INVOKE_FUNCTION_REF, Violations } from './validation.js';
 
 /**
@@ -69,7 +69,7 @@ type InvocationDimensions = { FunctionName: string; Resource?: string; ExecutedV
 
 /** Synchronous: nothing here awaits, so admission right after it sees the same state. */
 export function resolveTarget(core: LambdaCore, functionName: string, qualifier?: string): InvokeTarget {
-  const ref = functionRef(core, functionName, qualifier, 'functionName', INVOKE_FUNCTION_REF);
+  const ref = inRegion(core, invokeRef(functionName, qualifier));
   const record = requireFunction(core, ref.name);
   const q = ref.qualifier;
   let config: FunctionConfiguration;
@@ -89,6 +89,30 @@ export function resolveTarget(core: LambdaCore, functionName: string, qualifier?
     resource: q ? `${ref.name}:${q}` : undefined,
     viaAlias,
   };
+}
+
+/**
+ * The references Invoke was called with, parsed and validated (qualifier → name or ARN → ref):
+ * callers name the same few functions over and over, and each parse tests Invoke's long ARN
+ * pattern. Parsing is pure (the Region check is not, and is made on every call), and only
+ * references that passed are kept; the maps are emptied when they grow past a bound, as callers
+ * choose the names.
+ */
+const parsedRefs = new Map<string | undefined, Map<string, FunctionRef>>();
+const PARSED_REFS_LIMIT = 1024;
+
+function invokeRef(functionName: string, qualifier: string | undefined): FunctionRef {
+  let byName = parsedRefs.get(qualifier);
+  let ref = byName?.get(functionName);
+  if (ref !== undefined) return ref;
+  ref = parseFunctionRef(functionName, qualifier, 'functionName', INVOKE_FUNCTION_REF);
+  if (byName === undefined) {
+    if (parsedRefs.size >= PARSED_REFS_LIMIT) parsedRefs.clear();
+    parsedRefs.set(qualifier, (byName = new Map()));
+  }
+  if (byName.size >= PARSED_REFS_LIMIT) byName.clear();
+  byName.set(functionName, ref);
+  return ref;
 }
 
 /**
@@ -208,16 +232,29 @@ function emitAccountConcurrency(core: LambdaCore, value: number, timestamp: numb
   }
 }
 
+type AdmittedRequest = { requestId: string; payload: Buffer | string; tail: boolean; clientContext?: unknown };
+
 /**
  * Admit (synchronously, no await before the count is taken), run, release. Throws the 429 when the
- * function's reserved concurrency or the unreserved pool is used up.
+ * function's reserved concurrency or the unreserved pool is used up. `answer` shapes the result in
+ * the same continuation that releases the permit and records the end's metrics (one promise hop
+ * between the runner and the caller, not one per layer).
  */
-export function runAdmitted(
+export function runAdmitted(core: LambdaCore, target: InvokeTarget, request: AdmittedRequest, retryAfterSeconds: number): Promise<InvokeResult>;
+export function runAdmitted<T>(
   core: LambdaCore,
   target: InvokeTarget,
-  request: { requestId: string; payload: Buffer | string; tail: boolean; clientContext?: unknown },
+  request: AdmittedRequest,
   retryAfterSeconds: number,
-): Promise<InvokeResult> {
+  answer: (result: InvokeResult) => T,
+): Promise<T>;
+export function runAdmitted<T>(
+  core: LambdaCore,
+  target: InvokeTarget,
+  request: AdmittedRequest,
+  retryAfterSeconds: number,
+  answer?: (result: InvokeResult) => T,
+): Promise<T | InvokeResult> {
   const admission = core.concurrency.admit(target.functionName);
   const invokedAt = core.clock.now();
   if (!admission.ok) {
@@ -227,36 +264,34 @@ export function runAdmitted(
   emit(core, target, 'ConcurrentExecutions', admission.inFlight, invokedAt);
   emitAccountConcurrency(core, core.concurrency.inFlightTotal(), invokedAt);
   emit(core, target, 'Invocations', 1, invokedAt);
-  return runAndRelease(core, target, request, admission.permit, invokedAt);
-}
-
-async function runAndRelease(
-  core: LambdaCore,
-  target: InvokeTarget,
-  request: { requestId: string; payload: Buffer | string; tail: boolean; clientContext?: unknown },
-  permit: { release(): void },
-  invokedAt: number,
-): Promise<InvokeResult> {
-  let result: InvokeResult;
+  const permit = admission.permit;
+  let running: Promise<InvokeResult>;
   try {
-    result = await core.runner.invoke(runConfigOf(core, target.config), {
+    running = core.runner.invoke(runConfigOf(core, target.config), {
       requestId: request.requestId,
       payload: request.payload.length ? request.payload : EMPTY_EVENT,
       invokedFunctionArn: target.invokedArn,
       clientContext: request.clientContext,
       tail: request.tail,
     });
-  } catch {
-    emit(core, target, 'Errors', 1, invokedAt);
-    throw serviceException('The AWS Lambda service encountered an internal error.');
-  } finally {
-    permit.release();
+  } catch (err) {
+    running = Promise.reject(err);
   }
-  emit(core, target, 'Duration', result.durationMs, invokedAt);
-  // Errors is published for every invocation that ran, 0 when it succeeded (its Sum counts the
-  // failures, its SampleCount the invocations), so an error alarm sees healthy minutes as such
-  emit(core, target, 'Errors', result.functionError ? 1 : 0, invokedAt);
-  return result;
+  return running.then(
+    (result) => {
+      permit.release();
+      emit(core, target, 'Duration', result.durationMs, invokedAt);
+      // Errors is published for every invocation that ran, 0 when it succeeded (its Sum counts the
+      // failures, its SampleCount the invocations), so an error alarm sees healthy minutes as such
+      emit(core, target, 'Errors', result.functionError ? 1 : 0, invokedAt);
+      return answer ? answer(result) : result;
+    },
+    () => {
+      permit.release();
+      emit(core, target, 'Errors', 1, invokedAt);
+      throw serviceException('The AWS Lambda service encountered an internal error.');
+    },
+  );
 }
 
 /**
@@ -268,13 +303,28 @@ function sizeAgainst(payload: Buffer | string, limit: number): number {
   return typeof payload === 'string' && payload.length * 3 > limit ? Buffer.byteLength(payload) : payload.length;
 }
 
-export async function invokeSync(
+/**
+ * RequestResponse, its output shaped by `answer`. Throws the 429 synchronously, as runAdmitted does
+ * (backend.invoke rejects with it).
+ */
+export function invokeSync<T>(
   core: LambdaCore,
   target: InvokeTarget,
   request: { requestId?: string; payload: Buffer | string; tail: boolean; clientContext?: unknown },
   retryAfterSeconds: number,
-): Promise<InvokeOutput> {
-  const result = await runAdmitted(core, target, { ...request, requestId: request.requestId ?? randomUUID() }, retryAfterSeconds);
+  answer: (out: InvokeOutput) => T,
+): Promise<T> {
+  const admitted: AdmittedRequest = {
+    requestId: request.requestId ?? randomUUID(),
+    payload: request.payload,
+    tail: request.tail,
+    clientContext: request.clientContext,
+  };
+  return runAdmitted(core, target, admitted, retryAfterSeconds, (result) => answer(syncOutput(target, request.tail, result)));
+}
+
+/** the RequestResponse answer to a finished invocation */
+function syncOutput(target: InvokeTarget, tail: boolean, result: InvokeResult): InvokeOutput {
   let payload = result.payload;
   let functionError = result.functionError;
   if (sizeAgainst(payload, RESPONSE_PAYLOAD_LIMIT) > RESPONSE_PAYLOAD_LIMIT) {
@@ -289,7 +339,7 @@ export async function invokeSync(
   }
   const out: InvokeOutput = { StatusCode: 200, Payload: payload, ExecutedVersion: target.config.Version };
   if (functionError) out.FunctionError = functionError;
-  if (request.tail && result.log !== undefined) {
+  if (tail && result.log !== undefined) {
     const log = Buffer.from(result.log, 'utf8');
     out.LogResult = log.subarray(Math.max(0, log.length - LOG_TAIL_BYTES)).toString('base64');
   }

@@ -118,7 +118,11 @@ export function requireFunction(core: LambdaCore, name: string, shownQualifier?:
  * AWS's text (test_get_function_wrong_region in LocalStack's AWS-validated snapshots).
  */
 export function functionRef(core: LambdaCore, ...args: Parameters<typeof parseFunctionRef>): FunctionRef {
-  const ref = parseFunctionRef(...args);
+  return inRegion(core, parseFunctionRef(...args));
+}
+
+/** a reference to a function of another Region is not found here */
+export function inRegion(core: LambdaCore, ref: FunctionRef): FunctionRef {
   if (ref.region !== undefined && ref.region !== core.scope.region) {
     throw resourceNotFound(`Functions from '${ref.region}' are not reachable in this region ('${core.scope.region}')`);
   }

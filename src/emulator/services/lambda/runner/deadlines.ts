@@ -2,10 +2,11 @@
  * Many deadlines, one timer. Every invocation has a timeout and every idle environment an expiry;
  * a Node timer for each would be created and cancelled once per invocation (two Timeout objects,
  * list insertions and removals, ref bookkeeping) although almost none of them ever fires.
- * Here a deadline is an entry in a set, and one timer is armed for the earliest one. Cancelling
- * only removes the entry: when the timer fires it runs what is due and re-arms for the earliest
- * entry left. The entries are the invocations in flight and the idle environments, so the scan on
- * a (rare) firing is short.
+ * Here a deadline is an entry in an array that knows its own slot (cancelling moves the last entry
+ * into it: no hashing, no rehash as the count swings), and one timer is armed for the earliest one.
+ * Cancelling only removes the entry: when the timer fires it runs what is due, earliest first, and
+ * re-arms for the earliest entry left. The entries are the invocations in flight, the environments
+ * initializing and the pool's one idle reaper, so the scan on a (rare) firing is short.
  *
  * A deadline never fires before its time. Node's timers count from the event loop's cached clock
  * (whole milliseconds, taken when the loop last woke), so a timer can fire up to a millisecond or
@@ -16,6 +17,8 @@ export interface Deadline {
   /** clock time (performance.now() by default) at which it is due */
   readonly at: number;
   readonly fire: () => void;
+  /** its index in the entries; -1 once fired or cancelled */
+  slot: number;
 }
 
 /** The clock and the one timer; tests pass a manual one. */
@@ -35,7 +38,7 @@ const nodeTimers: TimerHost = {
 };
 
 export class Deadlines {
-  private readonly entries = new Set<Deadline>();
+  private readonly entries: Deadline[] = [];
   private disarm: (() => void) | undefined;
   private armedAt = Infinity;
 
@@ -47,23 +50,36 @@ export class Deadlines {
 
   /** `fire` runs once, `ms` from now or later (never sooner), unless cancelled first */
   add(ms: number, fire: () => void): Deadline {
-    const d: Deadline = { at: this.timers.now() + ms, fire };
-    this.entries.add(d);
+    const d: Deadline = { at: this.timers.now() + ms, fire, slot: this.entries.length };
+    this.entries.push(d);
     if (d.at < this.armedAt) this.arm(d.at);
     return d;
   }
 
+  /** a deadline already fired or cancelled is left as it is */
   cancel(d: Deadline | undefined): void {
-    if (d) this.entries.delete(d);
+    if (d === undefined || d.slot < 0) return;
+    const last = this.entries.pop()!;
+    if (last !== d) {
+      this.entries[d.slot] = last;
+      last.slot = d.slot;
+    }
+    d.slot = -1;
+  }
+
+  /** the clock deadlines are counted on */
+  now(): number {
+    return this.timers.now();
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.entries.length;
   }
 
   /** forget every deadline and the timer (shutdown) */
   clear(): void {
-    this.entries.clear();
+    for (const d of this.entries) d.slot = -1;
+    this.entries.length = 0;
     this.disarm?.();
     this.disarm = undefined;
     this.armedAt = Infinity;
@@ -85,8 +101,9 @@ export class Deadlines {
       if (d.at <= now) due.push(d);
       else if (d.at < next) next = d.at;
     }
-    for (const d of due) this.entries.delete(d);
+    for (const d of due) this.cancel(d);
     if (next < Infinity) this.arm(next);
+    due.sort((a, b) => a.at - b.at);
     for (const d of due) d.fire();
   }
 }

@@ -30,6 +30,11 @@ export interface EnvironmentOptions extends EnvironmentSettings {
   deadlines?: Deadlines;
   /** called once when the worker has exited, whatever the reason */
   onExit: (env: ExecutionEnvironment) => void;
+  /**
+   * called when an invocation's result leaves the environment idle, before the invocation's promise
+   * settles: the pool takes it back in the same turn, so its caller needs no continuation of its own
+   */
+  onIdle?: (env: ExecutionEnvironment) => void;
   /** the code cache of the runtime's SDK, shared by the pool's environments */
   compileCache?: CompileCacheBoot;
 }
@@ -44,7 +49,7 @@ interface Pending {
   log: string[] | undefined;
   tail: boolean;
   initDurationMs: number | undefined;
-  resolve: (result: InvokeResult) => void;
+  resolve: (result: InvokeResult | PromiseLike<InvokeResult>) => void;
 }
 
 export class ExecutionEnvironment {
@@ -54,8 +59,8 @@ export class ExecutionEnvironment {
   state: 'init' | 'idle' | 'busy' | 'dead' = 'init';
   /** set by the pool: end after the current invocation instead of going back to idle */
   retired = false;
-  /** set by the pool while the environment is idle: when it is reaped */
-  idleDeadline: Deadline | undefined;
+  /** set by the pool when the environment goes idle (on the pool's deadline clock): it is reaped idleTimeoutMs later */
+  idleSince = 0;
   exited: Promise<void>;
 
   private pending: Pending | undefined;
@@ -70,6 +75,7 @@ export class ExecutionEnvironment {
   private initDeadline: Deadline | undefined;
   private readonly sink: ((text: string) => void) | undefined;
   private readonly deadlines: Deadlines;
+  private readonly onIdle: ((env: ExecutionEnvironment) => void) | undefined;
 
   constructor(
     readonly key: string,
@@ -78,6 +84,7 @@ export class ExecutionEnvironment {
   ) {
     this.logStreamName = newLogStreamName(config.version);
     this.deadlines = options.deadlines ?? new Deadlines();
+    this.onIdle = options.onIdle;
     const sink = options.logSink;
     this.sink = sink
       ? (text) => sink({ functionName: config.functionName, version: config.version, logStreamName: this.logStreamName, text })
@@ -135,7 +142,11 @@ export class ExecutionEnvironment {
     });
   }
 
-  /** Run one invocation; the environment must be idle (or just initialized). */
+  /**
+   * Run one invocation; the environment must be idle (or just initialized). When the invocation
+   * leaves the environment dead (timeout, crash, out of memory), its promise settles once the worker
+   * has exited: a dead environment is gone before its invocation answers.
+   */
   invoke(request: InvokeRequest, initDurationMs: number | undefined): Promise<InvokeResult> {
     const config = this.config;
     const collect = request.tail || this.sink !== undefined;
@@ -220,13 +231,18 @@ export class ExecutionEnvironment {
     this.pending = undefined;
     this.deadlines.cancel(p.deadline);
     this.maxMemoryUsedMB = heapUsedMB;
-    if (fatal) this.state = 'dead';
-    else {
-      this.state = 'idle';
-      this.worker.unref();
-    }
     const durationMs = performance.now() - p.started;
-    p.resolve(this.finishResult(p.log, p.requestId, p.tail, body, durationMs, p.initDurationMs, undefined, failed));
+    const result = this.finishResult(p.log, p.requestId, p.tail, body, durationMs, p.initDurationMs, undefined, failed);
+    if (fatal) {
+      // the worker ends itself (its runtime failed); answer once it has
+      this.state = 'dead';
+      p.resolve(this.exited.then(() => result));
+      return;
+    }
+    this.state = 'idle';
+    this.worker.unref();
+    this.onIdle?.(this);
+    p.resolve(result);
   }
 
   private onLog(text: string): void {
@@ -247,11 +263,10 @@ export class ExecutionEnvironment {
     const seconds = this.config.timeoutSeconds;
     const durationMs = performance.now() - p.started;
     if (p.log) this.onLogTo(p.log, platformLine(p.requestId, timeoutMessage(seconds)));
-    p.resolve(
-      this.finishResult(p.log, p.requestId, p.tail, errorBytes(timeoutError(p.requestId, seconds)), durationMs, p.initDurationMs, {
-        status: 'timeout',
-      }),
-    );
+    const result = this.finishResult(p.log, p.requestId, p.tail, errorBytes(timeoutError(p.requestId, seconds)), durationMs, p.initDurationMs, {
+      status: 'timeout',
+    });
+    p.resolve(this.exited.then(() => result));
   }
 
   private onExit(code: number): void {

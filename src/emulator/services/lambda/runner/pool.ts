@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { Deadlines } from './deadlines.js';
+import { Deadlines, type Deadline, type TimerHost } from './deadlines.js';
 import { INIT_TIMEOUT_SECONDS } from './lambda-errors.js';
 import { ExecutionEnvironment, type LogEntry } from './execution-environment.js';
 import { isSupportedRuntime, UnsupportedRuntimeError } from './runtimes.js';
@@ -34,6 +34,8 @@ export interface WorkerPoolOptions {
    * state dir; none: every environment compiles the SDK itself
    */
   compileCacheDir?: string;
+  /** the clock and timer of timeouts and idle expiry (default Node's; tests pass a manual one) */
+  timers?: TimerHost;
 }
 
 /**
@@ -55,14 +57,20 @@ export class WorkerPool implements ExecutionEnvironments {
   private readonly live = new Set<ExecutionEnvironment>();
   private readonly keys = new WeakMap<FunctionRunConfig, string>();
   private readonly idleTimeoutMs: number;
-  /** invocation timeouts and idle expiries of every environment: one timer for all */
-  private readonly deadlines = new Deadlines();
+  /** invocation timeouts, init limits and the idle reaper: one timer for all */
+  private readonly deadlines: Deadlines;
+  /**
+   * due when the least recently used idle environment expires. Environments are not given a
+   * deadline each: that would be one added and one cancelled per invocation, while expiry is rare
+   */
+  private reaper: Deadline | undefined;
   private closed = false;
   private readonly cores: number;
   private readonly compileCache: CompileCacheBoot | undefined;
 
   constructor(private readonly options: WorkerPoolOptions = {}) {
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.deadlines = new Deadlines(false, options.timers);
     this.cores = options.cores ?? availableParallelism();
     if (options.compileCacheDir !== undefined) {
       this.compileCache = {
@@ -79,27 +87,28 @@ export class WorkerPool implements ExecutionEnvironments {
     return this.live.size;
   }
 
-  async invoke(config: FunctionRunConfig, request: InvokeRequest): Promise<InvokeResult> {
-    if (this.closed) throw new Error('The Lambda execution environments are shut down');
-    if (!isSupportedRuntime(config.runtime)) throw new UnsupportedRuntimeError(config.runtime);
+  /**
+   * A warm invocation is the environment's own promise: the environment hands itself back
+   * (onIdle → release) when its result arrives, and settles only after its worker has exited when
+   * it died, so nothing here waits for it.
+   */
+  invoke(config: FunctionRunConfig, request: InvokeRequest): Promise<InvokeResult> {
+    if (this.closed) return Promise.reject(new Error('The Lambda execution environments are shut down'));
+    if (!isSupportedRuntime(config.runtime)) return Promise.reject(new UnsupportedRuntimeError(config.runtime));
     const key = this.keyOf(config);
-    let env = this.takeIdle(key);
-    let initDurationMs: number | undefined;
-    if (!env) {
-      env = this.start(key, config);
-      const init = await env.ready;
-      if (!init.ok) {
-        const result = env.initFailure(request, init);
-        await env.terminate(); // Lambda retries init on the next invocation, in a fresh environment
-        return result;
-      }
-      initDurationMs = init.initDurationMs;
+    const env = this.takeIdle(key);
+    return env ? env.invoke(request, undefined) : this.coldStart(key, config, request);
+  }
+
+  private async coldStart(key: string, config: FunctionRunConfig, request: InvokeRequest): Promise<InvokeResult> {
+    const env = this.start(key, config);
+    const init = await env.ready;
+    if (!init.ok) {
+      const result = env.initFailure(request, init);
+      await env.terminate(); // Lambda retries init on the next invocation, in a fresh environment
+      return result;
     }
-    const result = await env.invoke(request, initDurationMs);
-    // A timed-out or crashed environment is gone before its invocation answers.
-    if (env.state === 'dead') await env.terminate();
-    else this.release(env);
-    return result;
+    return env.invoke(request, init.initDurationMs);
   }
 
   async retire(functionName: string, version?: string): Promise<void> {
@@ -125,6 +134,8 @@ export class WorkerPool implements ExecutionEnvironments {
 
   async shutdown(): Promise<void> {
     this.closed = true;
+    this.deadlines.cancel(this.reaper);
+    this.reaper = undefined;
     await Promise.all([...this.live].map((env) => this.end(env)));
   }
 
@@ -155,6 +166,7 @@ export class WorkerPool implements ExecutionEnvironments {
       deadlines: this.deadlines,
       compileCache: this.compileCache,
       onExit: (e) => this.forget(e),
+      onIdle: (e) => this.release(e),
     });
     this.live.add(env);
     const limit = initLimitMs(this.initializing(), this.cores);
@@ -174,8 +186,6 @@ export class WorkerPool implements ExecutionEnvironments {
     const env = list?.pop();
     if (!env) return undefined;
     if (list!.length === 0) this.idle.delete(key);
-    this.deadlines.cancel(env.idleDeadline);
-    env.idleDeadline = undefined;
     return env;
   }
 
@@ -188,7 +198,26 @@ export class WorkerPool implements ExecutionEnvironments {
     let list = this.idle.get(env.key);
     if (!list) this.idle.set(env.key, (list = []));
     list.push(env);
-    env.idleDeadline = this.deadlines.add(this.idleTimeoutMs, () => void this.end(env));
+    env.idleSince = this.deadlines.now();
+    this.reaper ??= this.deadlines.add(this.idleTimeoutMs, () => this.reap());
+  }
+
+  /**
+   * End every environment idle for `idleTimeoutMs` or more, and wait for the next one to be. Each
+   * list is used last-in first-out, so its first environment is its least recently used one.
+   */
+  private reap(): void {
+    this.reaper = undefined;
+    const now = this.deadlines.now();
+    let next = Infinity;
+    for (const list of this.idle.values()) {
+      let i = 0;
+      while (i < list.length && list[i].idleSince + this.idleTimeoutMs <= now) i++;
+      // end() unlists each; copied first, as that changes the list
+      for (const env of list.slice(0, i)) void this.end(env);
+      if (list.length > 0) next = Math.min(next, list[0].idleSince + this.idleTimeoutMs);
+    }
+    if (next < Infinity) this.reaper = this.deadlines.add(next - now, () => this.reap());
   }
 
   private end(env: ExecutionEnvironment): Promise<void> {
@@ -202,8 +231,6 @@ export class WorkerPool implements ExecutionEnvironments {
   }
 
   private unlistIdle(env: ExecutionEnvironment): void {
-    this.deadlines.cancel(env.idleDeadline);
-    env.idleDeadline = undefined;
     const list = this.idle.get(env.key);
     if (!list) return;
     const i = list.indexOf(env);
