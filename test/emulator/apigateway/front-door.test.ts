@@ -355,15 +355,16 @@ describe('API Gateway front door on the cloud\'s clock', () => {
 });
 
 describe('x-amz-apigw-id', () => {
-  it('is the first 22 hex digits of the request id in base64, as Buffer would encode them', async () => {
-    const { apigwIdOf } = await import('../../../src/emulator/services/apigateway/gateway.js');
-    const { randomUUID } = await import('node:crypto');
-    const ids = ['00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff', 'ABCDEF01-2345-6789-abcd-ef0123456789'];
-    for (let i = 0; i < 200; i++) ids.push(randomUUID());
-    for (const id of ids) {
-      const hex = id.replace(/-/g, '').slice(0, 22);
-      assert.equal(apigwIdOf(id), Buffer.from(hex, 'hex').toString('base64'), id);
+  it('is 11 random bytes in base64, a new one for every request, also after its pool of bytes is refilled', async () => {
+    const { newApigwId } = await import('../../../src/emulator/services/apigateway/gateway.js');
+    const seen = new Set<string>();
+    // several times the pool (372 ids): every refill gives new ids
+    for (let i = 0; i < 2000; i++) {
+      const id = newApigwId();
+      assert.match(id, /^[A-Za-z0-9+/]{15}=$/);
+      assert.equal(Buffer.from(id, 'base64').length, 11);
+      seen.add(id);
     }
-    assert.match(apigwIdOf(randomUUID()), /^[A-Za-z0-9+/]{15}=$/);
+    assert.equal(seen.size, 2000);
   });
 });

@@ -25,8 +25,19 @@ interface Node {
   methods?: Map<string, RouteTarget>;
 }
 
+export interface RouteMatch {
+  target: RouteTarget;
+  pathParameters: Readonly<Record<string, string>> | null;
+}
+
 export interface CompiledDeployment {
-  match(parts: string[], verb: string): { target: RouteTarget; pathParameters: Record<string, string> | null } | undefined;
+  match(parts: string[], verb: string): RouteMatch | undefined;
+  /**
+   * The route of a request path as sent (`/items/7/`): the last path and verb asked are
+   * remembered with their answer (frozen: it is handed to every request of that path), as a
+   * client under load sends the same request again and again.
+   */
+  matchPath(path: string, verb: string): RouteMatch | undefined;
   binaryMediaTypes: string[];
 }
 
@@ -109,8 +120,16 @@ function compile(deployment: DeploymentRecord): CompiledDeployment {
     return undefined;
   }
 
-  return {
+  let last: { path: string; verb: string; found: RouteMatch | undefined } | undefined;
+  const compiled: CompiledDeployment = {
     binaryMediaTypes: deployment.snapshot.binaryMediaTypes,
+    matchPath(path, verb) {
+      if (last !== undefined && last.path === path && last.verb === verb) return last.found;
+      const found = compiled.match(splitRequestPath(path), verb);
+      if (found?.pathParameters) Object.freeze(found.pathParameters);
+      last = { path, verb, found: found && Object.freeze(found) };
+      return found;
+    },
     match(parts, verb) {
       const names: string[] = [];
       const values: string[] = [];
@@ -124,6 +143,7 @@ function compile(deployment: DeploymentRecord): CompiledDeployment {
       return { target, pathParameters };
     },
   };
+  return compiled;
 }
 
 /** `/a/b/` → ['a', 'b']; `/` → [] */
