@@ -140,9 +140,12 @@ async function child(args: string[], env: Record<string, string> = {}): Promise<
 }
 
 export const startBareServer = (): Promise<Child> => child(['-e', BARE]);
-/** the reference design for the Lambda path: one worker thread per request in flight, up to 50 (bench/fixtures) */
-export const startWorkerPerRequestServer = (): Promise<Child> =>
-  child([fileURLToPath(new URL('../../bench/fixtures/worker-per-request-server.mjs', import.meta.url))]);
+/**
+ * the reference design for the Lambda path: one worker thread per request in flight, up to 50
+ * (bench/fixtures); `event: 'rest'` hands over a full REST proxy event instead of its small one
+ */
+export const startWorkerPerRequestServer = (opts: { event?: 'rest' } = {}): Promise<Child> =>
+  child([fileURLToPath(new URL('../../bench/fixtures/worker-per-request-server.mjs', import.meta.url))], opts.event ? { REFERENCE_EVENT: opts.event } : {});
 export const startEmulator = (env: Record<string, string> = {}): Promise<Child> => child(['--input-type=module', '-e', EMULATOR], env);
 /** any ES module source as a child server: it prints its URL on the first line and exits on disconnect */
 export const startModuleChild = (source: string, env: Record<string, string> = {}): Promise<Child> => child(['--input-type=module', '-e', source], env);
