@@ -14,6 +14,7 @@ exports.handler = async (event) => {
   invocations++;
   switch (event.fault) {
     case 'throw': throw new RangeError('out of range');
+    case 'throw-bare': throw Object.create(null);
     case 'hang': return new Promise(() => { setInterval(() => {}, 1000); });
     case 'exit': process.exit(event.code ?? 1);
     case 'oom': { const keep = []; for (;;) keep.push(new Array(100000).fill(keep.length)); }
@@ -58,6 +59,18 @@ describe('lambda runner: faults', () => {
     assert.match(r.log!, /\tERROR\tInvoke Error \t\{"errorType":"RangeError","errorMessage":"out of range"/);
     const next = await pool.invoke(config, request(config));
     assert.deepEqual(json(next.payload), { invocations: 3 }, 'same warm environment');
+  });
+
+  it('a thrown value that cannot be made a string fails the invocation with its error, not with a timeout', async () => {
+    // String(Object.create(null)) throws; the runtime reports the value as a 'handled' error
+    // document (its toRapidResponse fallback) and the invocation ends there
+    const config = fnConfig(code, { timeoutSeconds: 3 });
+    await pool.invoke(config, request(config));
+    const r = await pool.invoke(config, request(config, { fault: 'throw-bare' }, { tail: true }));
+    assert.equal(r.functionError, 'Unhandled');
+    assert.equal(json(r.payload).errorType, 'handled', 'not Sandbox.Timedout');
+    const next = await pool.invoke(config, request(config));
+    assert.equal(next.functionError, undefined, 'the environment still serves');
   });
 
   it('a timeout answers Sandbox.Timedout and ends the environment', async () => {

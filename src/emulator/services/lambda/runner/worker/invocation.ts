@@ -161,9 +161,23 @@ class Run {
   }
 
   postError(err: unknown): void {
-    console.error('Invoke Error', formattedForLog(err instanceof Error ? err : new Error(String(err))));
+    console.error('Invoke Error', formattedForLog(asError(err)));
     this.reported = true;
     this.invoker.report(this, JSON.stringify(toErrorDocument(err)), true);
+  }
+}
+
+/**
+ * A thrown or rejected value as an Error for the log line. A value that cannot be made a string
+ * (`Object.create(null)`, a throwing toString) gets the message of the error document the runtime
+ * answers for it; the String() that threw here left the invocation unanswered until its timeout.
+ */
+function asError(err: unknown): Error {
+  if (err instanceof Error) return err;
+  try {
+    return new Error(String(err));
+  } catch {
+    return new Error(toErrorDocument(err).errorMessage);
   }
 }
 
