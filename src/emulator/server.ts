@@ -388,9 +388,9 @@ function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
 /**
  * The whole request body, handed to `use` before the promise settles (a `.then` on a promise of
  * the body would cost every request one more promise hop); no async iterator (its machinery costs
- * more than the read on small bodies). The listeners are left on the request, which is dropped once answered: removing four
- * listeners per request costs more than leaving them, and after the end a late `error` or `close`
- * settles nothing.
+ * more than the read on small bodies). The listeners are left on the request, which is dropped
+ * once answered: removing four listeners per request costs more than leaving them, and after the
+ * end a late `error` or `close` settles nothing.
  */
 function readAll(req: IncomingMessage, max: number, use: (body: Buffer) => void): Promise<undefined> {
   return new Promise((resolve, reject) => {

@@ -57,29 +57,18 @@ function split(path: string, from: number, userRequest: boolean): InvokeTarget |
 }
 
 export class ApiGatewayFrontDoor implements FrontDoor {
-  /**
-   * The request `matches` last said yes to, and the target it read from its URL: the server calls
-   * `handle` for that request right after, in the same turn, which then need not read it again.
-   */
-  private matchedRequest: WireRequest | undefined;
-  private matchedTarget: InvokeTarget | undefined;
-
   constructor(private readonly gateway: ApiGateway) {}
 
   matches(req: WireRequest): boolean {
     const p = req.path;
-    // the control plane's own paths start so too: only an invoke URL has the `_user_request_` part
-    if (p.startsWith('/restapis/') && !p.includes(`/${USER_REQUEST}`)) return false;
-    const target = parseInvokeUrl(p, req.headers.host);
-    if (target === undefined) return false;
-    this.matchedRequest = req;
-    this.matchedTarget = target;
-    return true;
+    if (p.startsWith('/execute-api/')) return true;
+    if (p.startsWith('/restapis/')) return p.includes(`/${USER_REQUEST}`) && parseInvokeUrl(p, undefined) !== undefined;
+    const host = req.headers.host;
+    return host !== undefined && HOST_FORM.test(host);
   }
 
   handle(req: WireRequest): WireResponse | Promise<WireResponse> {
-    const target = req === this.matchedRequest ? this.matchedTarget : parseInvokeUrl(req.path, req.headers.host);
-    this.matchedRequest = this.matchedTarget = undefined;
+    const target = parseInvokeUrl(req.path, req.headers.host);
     return this.gateway.invoke(target ?? { apiId: '', stage: '', path: '/' }, req);
   }
 }
