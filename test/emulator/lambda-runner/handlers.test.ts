@@ -83,6 +83,19 @@ describe('lambda runner: handlers', () => {
     assert.deepEqual(json(s.payload), { errorType: 'string', errorMessage: 'plain string', trace: [] });
   });
 
+  it('counts only the first answer of an async handler that succeeds and then rejects, and serves on', async () => {
+    // the runtime's .catch(fail) after the promise's reactions: the rejection counts for nothing,
+    // and it is not an unhandled rejection (that would end the environment: n would start again)
+    const config = fnConfig(
+      dirs.write({ 'index.js': 'let n = 0; exports.handler = async (e, ctx) => { n++; ctx.succeed({ n }); throw new Error("after"); };' }),
+    );
+    const first = await pool.invoke(config, request(config, {}));
+    assert.deepEqual(json(first.payload), { n: 1 });
+    assert.equal(first.functionError, undefined);
+    assert.ok(first.maxMemoryUsedMB > 0, 'the first invocation reads Max Memory Used');
+    assert.deepEqual(json((await pool.invoke(config, request(config, {}))).payload), { n: 2 });
+  });
+
   it('reports a missing export as Runtime.HandlerNotFound', async () => {
     const r = await run({ 'index.js': 'exports.other = async () => 1;' });
     assert.equal(r.functionError, 'Unhandled');

@@ -25,18 +25,13 @@ patchConsole(capture, (text) => post({ t: 'log', text }));
 let invoker: Invoker | undefined;
 const MB = 1024 * 1024;
 let maxHeapMB = 0;
-let sampledAt = -Infinity;
 /**
- * Max Memory Used (a high-water mark, shown in the REPORT line). Reading the heap statistics
- * walks every heap space of this isolate: about 7 µs of a cold worker's time per invocation at 50
- * busy environments, more than the rest of a no-op invocation. So it is read for every invocation
- * whose log is collected (the REPORT line is written then), and otherwise at most every 100 ms.
- * Date.now, not performance.now: a worker's global `performance` is a lazy getter, run on every read.
+ * Max Memory Used (a high-water mark, shown in the REPORT line), read from this isolate's heap
+ * statistics: a walk of every heap space, about 7 µs of a cold worker's time. The Invoker reads it
+ * for every invocation whose log is collected (the REPORT line is written then), otherwise only now
+ * and then.
  */
-function heapUsedMB(precise: boolean): number {
-  const now = Date.now();
-  if (!precise && now - sampledAt < 100) return maxHeapMB;
-  sampledAt = now;
+function heapUsedMB(): number {
   const h = getHeapStatistics();
   const mb = Math.ceil((h.total_heap_size + h.external_memory) / MB);
   if (mb > maxHeapMB) maxHeapMB = mb;
@@ -50,7 +45,7 @@ function fatal(error: unknown, label: string, exitCode: number): void {
   const current = invoker?.current;
   if (current) {
     invoker!.current = undefined;
-    post([current.requestId, JSON.stringify(toErrorDocument(error)), true, true, heapUsedMB(true)]);
+    post([current.requestId, JSON.stringify(toErrorDocument(error)), true, true, heapUsedMB()]);
   }
   process.exit(exitCode);
 }
