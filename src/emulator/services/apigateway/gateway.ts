@@ -157,13 +157,13 @@ export class ApiGateway {
       return { ...internalServerError(502, ids), logNote: 'malformed Lambda proxy response' };
     }
 
-    const headers: Record<string, string | string[]> = {};
-    for (const k in mapped.headers) {
-      const v = mapped.headers[k];
-      if (typeof v === 'string') setOwn(headers, k, v);
+    // the mapped headers are this answer's own: completed in place
+    const headers = mapped.headers;
+    for (const k in headers) {
+      const v = headers[k];
       // Set-Cookie values must stay separate header lines; other repeated headers may be joined
       // (RFC 9110 5.3)
-      else setOwn(headers, k, k.toLowerCase() === 'set-cookie' ? v : v.join(', '));
+      if (typeof v !== 'string' && k.toLowerCase() !== 'set-cookie') setOwn(headers, k, v.join(', '));
     }
     headers['x-amzn-RequestId'] = ids.requestId;
     headers['x-amz-apigw-id'] = ids.apigwId;
