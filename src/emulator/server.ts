@@ -423,21 +423,17 @@ function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
 }
 
 /**
- * The whole request body, handed to `use`; or the reason it cannot be, to `refuse` (once, and never
- * after `use`). Callbacks, not a promise of the body: that would cost every request a promise and
- * a hop; no async iterator (its machinery costs more than the read on small bodies). The listeners
- * are left on the request, which is dropped once answered: removing four listeners per request
- * costs more than leaving them, and after the end a late `error` or `close` settles nothing.
+ * The whole request body, handed to `use`; or, when it is larger than `max`, the 413 to `refuse`
+ * (once, and never after `use`). Callbacks, not a promise of the body: that would cost every
+ * request a promise and a hop; no async iterator (its machinery costs more than the read on small
+ * bodies). A client that goes away before its body ends is not answered (no one is there to read
+ * it) and is not a failure of the cloud: Node emits no `error` on a request that has no listener
+ * for it, and `end` never comes, so the exchange is dropped. The listeners are left on the request,
+ * which is dropped once answered: removing them per request costs more than leaving them.
  */
 function readAll(req: IncomingMessage, max: number, use: (body: Buffer) => void, refuse: (err: unknown) => void): void {
-  let settled = false;
-  const fail = (err: unknown) => {
-    if (settled) return;
-    settled = true;
-    refuse(err);
-  };
   const declared = Number(req.headers['content-length']);
-  if (declared > max) return fail(requestTooLarge(max));
+  if (declared > max) return refuse(requestTooLarge(max));
   const chunks: Buffer[] = [];
   let size = 0;
   req.on('data', (c: Buffer) => {
@@ -446,19 +442,14 @@ function readAll(req: IncomingMessage, max: number, use: (body: Buffer) => void,
       chunks.length = 0;
       req.removeAllListeners('data');
       req.resume();
-      fail(requestTooLarge(max));
+      refuse(requestTooLarge(max));
       return;
     }
     chunks.push(c);
   });
   req.on('end', () => {
-    if (settled) return; // refused above
-    settled = true;
+    if (size > max) return; // refused above
     use(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
-  });
-  req.on('error', fail);
-  req.on('close', () => {
-    if (!req.complete) fail(new Error('the client closed the connection before the request body was read'));
   });
 }
 
