@@ -317,11 +317,20 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
   function answer(x: Exchange, res: ServerResponse, response: WireResponse): void {
     try {
       write(res, response, x);
-      options.onRequest?.(logEntry(x, response.status, response));
     } catch (err) {
-      // only a failure to write the answer lands here (client went away)
-      if (!res.headersSent) res.writeHead(500).end();
-      else res.destroy(err as Error);
+      // the answer could not be written (the client went away, or a header Node refuses)
+      try {
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy(err as Error);
+      } catch {
+        res.destroy();
+      }
+      return;
+    }
+    try {
+      options.onRequest?.(logEntry(x, response.status, response));
+    } catch {
+      // a failing request log never fails the request it logs
     }
   }
 
