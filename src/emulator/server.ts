@@ -1,14 +1,14 @@
 /**
  * The embedded cloud's HTTP edge: one port, every service, the real AWS wire protocols.
  *
- * Each request goes through `pipeline`, an ordered list of small named steps (after LocalStack's
- * handler chain). A step either adds to the exchange or answers; the first answer wins. One error
- * step turns whatever was thrown into the protocol's error shape.
+ * Each request's body is read, then it goes through `pipeline`, an ordered list of small named
+ * steps (after LocalStack's handler chain). A step either adds to the exchange or answers; the
+ * first answer wins. One error step turns whatever was thrown into the protocol's error shape.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
+import { randomUuid } from './core/random-ids.js';
 import { ServiceError } from './core/service-error.js';
 import { StateWriteError } from './core/store.js';
 import type { CallContext, Protocol, ServiceDefinition } from './core/service.js';
@@ -91,7 +91,7 @@ class Exchange {
 
   /** made when first asked: a front door's answer carries its own (API Gateway's) request id */
   get requestId(): string {
-    return (this.id ??= randomUUID());
+    return (this.id ??= randomUuid());
   }
 }
 
@@ -124,17 +124,17 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
   let appReady: Promise<EmulatorApp> | undefined;
   let endpoint = '';
 
-  const readBody: Step = (x) => {
-    // The path as sent, still percent-encoded: WHATWG URL parsing would fold `..` segments, and an
-    // S3 key may hold them (`k/../x.txt` is a key, not a way up).
-    const raw = x.raw.url ?? '/';
-    const q = raw.indexOf('?');
-    const path = q === -1 ? raw : raw.slice(0, q);
-    const query = q === -1 ? NO_QUERY : new URLSearchParams(raw.slice(q + 1));
-    return readAll(x.raw, MAX_REQUEST_BYTES, (body) => {
-      // node's HTTP/1 parser names the method in upper case already (llhttp's method table)
-      x.wire = { method: x.raw.method ?? 'GET', path, query, headers: x.raw.headers, rawHeaders: x.raw.rawHeaders, body };
-    });
+  /**
+   * The request as the steps read it. The path as sent, still percent-encoded: WHATWG URL parsing
+   * would fold `..` segments, and an S3 key may hold them (`k/../x.txt` is a key, not a way up).
+   */
+  const wireRequest = (raw: IncomingMessage, body: Buffer): WireRequest => {
+    const url = raw.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const query = q === -1 ? NO_QUERY : new URLSearchParams(url.slice(q + 1));
+    // node's HTTP/1 parser names the method in upper case already (llhttp's method table)
+    return { method: raw.method ?? 'GET', path, query, headers: raw.headers, rawHeaders: raw.rawHeaders, body };
   };
 
   /**
@@ -222,7 +222,8 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
 
   const serialize: Step = (x) => x.codec!.serialize(x.call!, x.output, x.service!, x.requestId);
 
-  const pipeline: Step[] = [readBody, health, frontDoor, identifyService, decodeContentEncoding, parse, dispatch, serialize];
+  /** after the body is read (see handle) */
+  const pipeline: Step[] = [health, frontDoor, identifyService, decodeContentEncoding, parse, dispatch, serialize];
 
   /** the one error step: a ServiceError as the service said it, anything else as a logged 500 */
   function errorResponse(x: Exchange, err: unknown): WireResponse {
@@ -264,31 +265,76 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
     };
   }
 
-  async function handle(raw: IncomingMessage, res: ServerResponse): Promise<void> {
+  /**
+   * One request: its body, then the steps in order until one answers. Neither is a promise unless
+   * it has to be: the body arrives by callback, and a step's promise continues the pipeline from
+   * the next step in its own reaction (an async function would add a promise and a resumption per
+   * request, and one more for the body).
+   */
+  function handle(raw: IncomingMessage, res: ServerResponse): void {
     const x = new Exchange(raw, performance.now());
-    let response: WireResponse | undefined;
-    try {
-      // a step that answers synchronously costs no promise hop
-      for (const step of pipeline) {
-        const r = step(x);
-        response = isPromise(r) ? await r : r;
-        if (response) break;
-      }
-    } catch (err) {
-      response = errorResponse(x, err);
-    }
-    response ??= errorResponse(x, new Error('the pipeline gave no answer'));
-    write(res, response, x);
-    options.onRequest?.(logEntry(x, response.status, response));
+    readAll(
+      raw,
+      MAX_REQUEST_BYTES,
+      (body) => {
+        x.wire = wireRequest(raw, body);
+        runFrom(x, res, 0);
+      },
+      (err) => fail(x, res, err),
+    );
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err) => {
-      // only a failure to write the answer lands here (client went away)
-      if (!res.headersSent) res.writeHead(500).end();
-      else res.destroy(err as Error);
-    });
-  });
+  function runFrom(x: Exchange, res: ServerResponse, first: number): void {
+    try {
+      for (let i = first; i < pipeline.length; i++) {
+        const r = pipeline[i](x);
+        if (r === undefined) continue;
+        if (!isPromise(r)) return answer(x, res, r);
+        const next = i + 1;
+        r.then(
+          (response) => (response ? answer(x, res, response) : runFrom(x, res, next)),
+          (err) => fail(x, res, err),
+        );
+        return;
+      }
+    } catch (err) {
+      return fail(x, res, err);
+    }
+    fail(x, res, new Error('the pipeline gave no answer'));
+  }
+
+  function fail(x: Exchange, res: ServerResponse, err: unknown): void {
+    let response: WireResponse;
+    try {
+      response = errorResponse(x, err);
+    } catch {
+      response = { status: 500, headers: {}, body: '' };
+    }
+    answer(x, res, response);
+  }
+
+  /** never throws: it runs in promise reactions, where a throw would be an unhandled rejection */
+  function answer(x: Exchange, res: ServerResponse, response: WireResponse): void {
+    try {
+      write(res, response, x);
+    } catch (err) {
+      // the answer could not be written (the client went away, or a header Node refuses)
+      try {
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy(err as Error);
+      } catch {
+        res.destroy();
+      }
+      return;
+    }
+    try {
+      options.onRequest?.(logEntry(x, response.status, response));
+    } catch {
+      // a failing request log never fails the request it logs
+    }
+  }
+
+  const server = createServer(handle);
   // The SDK keeps connections alive; outlast its idle sockets so we are not the side that closes
   // one just as a request goes out on it. headersTimeout must exceed keepAliveTimeout.
   server.keepAliveTimeout = 65_000;
@@ -386,38 +432,33 @@ function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
 }
 
 /**
- * The whole request body, handed to `use` before the promise settles (a `.then` on a promise of
- * the body would cost every request one more promise hop); no async iterator (its machinery costs
- * more than the read on small bodies). The listeners are left on the request, which is dropped
- * once answered: removing four listeners per request costs more than leaving them, and after the
- * end a late `error` or `close` settles nothing.
+ * The whole request body, handed to `use`; or, when it is larger than `max`, the 413 to `refuse`
+ * (once, and never after `use`). Callbacks, not a promise of the body: that would cost every
+ * request a promise and a hop; no async iterator (its machinery costs more than the read on small
+ * bodies). A client that goes away before its body ends is not answered (no one is there to read
+ * it) and is not a failure of the cloud: Node emits no `error` on a request that has no listener
+ * for it, and `end` never comes, so the exchange is dropped. The listeners are left on the request,
+ * which is dropped once answered: removing them per request costs more than leaving them.
  */
-function readAll(req: IncomingMessage, max: number, use: (body: Buffer) => void): Promise<undefined> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (declared > max) return reject(requestTooLarge(max));
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > max) {
-        chunks.length = 0;
-        req.removeAllListeners('data');
-        req.resume();
-        reject(requestTooLarge(max));
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      if (size > max) return; // refused above
-      use(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
-      resolve(undefined);
-    });
-    req.on('error', reject);
-    req.on('close', () => {
-      if (!req.complete) reject(new Error('the client closed the connection before the request body was read'));
-    });
+function readAll(req: IncomingMessage, max: number, use: (body: Buffer) => void, refuse: (err: unknown) => void): void {
+  const declared = Number(req.headers['content-length']);
+  if (declared > max) return refuse(requestTooLarge(max));
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (c: Buffer) => {
+    size += c.length;
+    if (size > max) {
+      chunks.length = 0;
+      req.removeAllListeners('data');
+      req.resume();
+      refuse(requestTooLarge(max));
+      return;
+    }
+    chunks.push(c);
+  });
+  req.on('end', () => {
+    if (size > max) return; // refused above
+    use(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
   });
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { proxyEventText, type ProxyContext, type ProxyRequest } from '../../../src/emulator/services/apigateway/proxy-event.js';
+import { mapProxyResult, proxyEventText, type ProxyContext, type ProxyRequest } from '../../../src/emulator/services/apigateway/proxy-event.js';
 import type { RouteTarget } from '../../../src/emulator/services/apigateway/router.js';
 
 /**
@@ -259,5 +259,34 @@ describe('the Lambda proxy event, request after request', () => {
     const now = Date.UTC(2031, 6, 4, 12, 30, 15) + 0.5;
     const event = proxyEventText(request({}), route('/'), context({ now }));
     assert.ok(event.includes(`"requestTimeEpoch":${JSON.stringify(now)},`), event);
+  });
+});
+
+describe("the function's proxy result as an answer (mapProxyResult)", () => {
+  const map = (result: unknown) => mapProxyResult(JSON.stringify(result));
+
+  it('adds application/json only when no header of any case names a Content-Type', () => {
+    assert.deepEqual(map({ body: 'x' })?.headers, { 'Content-Type': 'application/json' });
+    assert.deepEqual(map({ headers: { 'CONTENT-TYPE': 'text/plain' } })?.headers, { 'CONTENT-TYPE': 'text/plain' });
+    assert.deepEqual(map({ multiValueHeaders: { 'content-type': ['text/csv'] } })?.headers, { 'content-type': 'text/csv' });
+    assert.deepEqual(map({ headers: { 'X-Content-Type': 'a' } })?.headers, { 'X-Content-Type': 'a', 'Content-Type': 'application/json' });
+  });
+
+  it('merges multiValueHeaders over headers of the same name in any case, keeping the later name', () => {
+    const mapped = map({ headers: { 'X-A': '1', 'X-B': 2 }, multiValueHeaders: { 'x-a': ['3', '4'], 'X-C': [true] } });
+    assert.deepEqual(mapped?.headers, { 'X-B': '2', 'x-a': ['3', '4'], 'X-C': 'true', 'Content-Type': 'application/json' });
+  });
+
+  it('keeps a header named __proto__ as a header', () => {
+    const mapped = mapProxyResult('{"headers":{"__proto__":"x","a":"b"}}');
+    assert.ok(mapped);
+    assert.deepEqual(Object.keys(mapped.headers), ['__proto__', 'a', 'Content-Type']);
+    assert.equal(Object.getOwnPropertyDescriptor(mapped.headers, '__proto__')?.value, 'x');
+  });
+
+  it('refuses what API Gateway refuses as a malformed proxy response', () => {
+    for (const bad of [[], 'text', { other: 1 }, { statusCode: 99 }, { headers: [] }, { headers: { a: {} } }, { multiValueHeaders: { a: 'b' } }, { body: 1 }]) {
+      assert.equal(map(bad), undefined, JSON.stringify(bad));
+    }
   });
 });

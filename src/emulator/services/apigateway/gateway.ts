@@ -13,9 +13,9 @@
  * templates or the 29 s integration timeout (504); multi-value request headers arrive as node
  * joins them; header names are lower-case (as HTTP/2 clients send them).
  */
-import { randomFillSync, randomUUID } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import { getOwn, setOwn } from '../../core/own-key.js';
+import { randomBase64, randomUuid } from '../../core/random-ids.js';
 import { ServiceError } from '../../core/service-error.js';
 import type { WireRequest, WireResponse } from '../../protocols/types.js';
 import type { ApiGatewayBackend } from './backend.js';
@@ -41,22 +41,9 @@ export interface ApiGatewayDataPlaneOptions {
 
 /**
  * `x-amz-apigw-id` (and the event's extendedRequestId) looks like `JJbxmplHYosFVYQ=`: 11 opaque
- * bytes in base64, a value of its own beside the request id. Taken from a block of random bytes
- * filled 4 KiB at a time: one base64 slice per request, no allocation of its own.
+ * bytes in base64, a value of its own beside the request id.
  */
-const ID_BYTES = 11;
-const idPool = Buffer.alloc(ID_BYTES * 372);
-let idOffset = idPool.length;
-
-export function newApigwId(): string {
-  if (idOffset === idPool.length) {
-    randomFillSync(idPool);
-    idOffset = 0;
-  }
-  const id = idPool.toString('base64', idOffset, idOffset + ID_BYTES);
-  idOffset += ID_BYTES;
-  return id;
-}
+export const newApigwId = (): string => randomBase64(11);
 
 export class ApiGateway {
   private readonly invoker: LambdaInvoker;
@@ -79,7 +66,7 @@ export class ApiGateway {
    * in the one continuation of Lambda's promise (the server awaits either without another hop).
    */
   invoke(target: InvokeTarget, req: WireRequest): WireResponse | Promise<WireResponse> {
-    const requestId = randomUUID();
+    const requestId = randomUuid();
     const ids: GatewayIds = { requestId, apigwId: newApigwId() };
 
     if (req.body.length > PAYLOAD_LIMIT) return contentLengthExceeded(ids);
@@ -170,13 +157,13 @@ export class ApiGateway {
       return { ...internalServerError(502, ids), logNote: 'malformed Lambda proxy response' };
     }
 
-    const headers: Record<string, string | string[]> = {};
-    for (const k in mapped.headers) {
-      const v = mapped.headers[k];
-      if (typeof v === 'string') setOwn(headers, k, v);
+    // the mapped headers are this answer's own: completed in place
+    const headers = mapped.headers;
+    for (const k in headers) {
+      const v = headers[k];
       // Set-Cookie values must stay separate header lines; other repeated headers may be joined
       // (RFC 9110 5.3)
-      else setOwn(headers, k, k.toLowerCase() === 'set-cookie' ? v : v.join(', '));
+      if (typeof v !== 'string' && k.toLowerCase() !== 'set-cookie') setOwn(headers, k, v.join(', '));
     }
     headers['x-amzn-RequestId'] = ids.requestId;
     headers['x-amz-apigw-id'] = ids.apigwId;

@@ -320,6 +320,10 @@ export interface ProxyResult {
 
 const RESULT_KEYS = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', 'isBase64Encoded']);
 
+function isContentType(name: string): boolean {
+  return name.length === 12 && name.toLowerCase() === 'content-type';
+}
+
 function headerValue(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (typeof v === 'boolean' || typeof v === 'number') return String(v);
@@ -351,18 +355,23 @@ export function mapProxyResult(payload: Buffer | Uint8Array | string): ProxyResu
   }
 
   const headers: Record<string, string | string[]> = {};
-  const lower = new Map<string, string>();
+  let hasContentType = false;
   if (r.headers !== undefined && r.headers !== null) {
     if (typeof r.headers !== 'object' || Array.isArray(r.headers)) return undefined;
-    for (const [k, v] of Object.entries(r.headers)) {
-      const s = headerValue(v);
+    const given = r.headers as Record<string, unknown>;
+    for (const k in given) {
+      if (!Object.hasOwn(given, k)) continue;
+      const s = headerValue(given[k]);
       if (s === undefined) return undefined;
       setOwn(headers, k, s);
-      lower.set(k.toLowerCase(), k);
+      if (!hasContentType && isContentType(k)) hasContentType = true;
     }
   }
   if (r.multiValueHeaders !== undefined && r.multiValueHeaders !== null) {
     if (typeof r.multiValueHeaders !== 'object' || Array.isArray(r.multiValueHeaders)) return undefined;
+    // the names as sent, by their lower-case form (made only when there is something to merge)
+    const lower = new Map<string, string>();
+    for (const k of Object.keys(headers)) lower.set(k.toLowerCase(), k);
     for (const [k, vs] of Object.entries(r.multiValueHeaders)) {
       if (!Array.isArray(vs)) return undefined;
       const values: string[] = [];
@@ -375,9 +384,10 @@ export function mapProxyResult(payload: Buffer | Uint8Array | string): ProxyResu
       if (existing !== undefined) deleteOwn(headers, existing);
       setOwn(headers, k, values.length === 1 ? values[0] : values);
       lower.set(k.toLowerCase(), k);
+      if (!hasContentType && isContentType(k)) hasContentType = true;
     }
   }
-  if (!lower.has('content-type')) headers['Content-Type'] = 'application/json';
+  if (!hasContentType) headers['Content-Type'] = 'application/json';
 
   let body: Buffer | string = '';
   if (r.body !== undefined && r.body !== null) {

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { getOwn } from '../../core/own-key.js';
+import { randomUuid } from '../../core/random-ids.js';
 import { pickVersion } from './aliases.js';
 import { functionArn, parseFunctionRef, type FunctionRef } from './arn.js';
 import { invalidRequestContent, requestEntityTooLarge, serviceException, tooManyRequests } from './errors.js';
@@ -315,7 +315,7 @@ export function invokeSync<T>(
   answer: (out: InvokeOutput) => T,
 ): Promise<T> {
   const admitted: AdmittedRequest = {
-    requestId: request.requestId ?? randomUUID(),
+    requestId: request.requestId ?? randomUuid(),
     payload: request.payload,
     tail: request.tail,
     clientContext: request.clientContext,

@@ -1,0 +1,140 @@
+/**
+ * The server's request path (server.ts): the body read by callback, the steps run without an async
+ * function. Whatever a step does — answer at once, answer later, throw, reject — the client gets an
+ * answer, the failure is reported once, and the server serves the next request.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { once } from 'node:events';
+import { createEmulatorServer, type EmulatorServer, type RequestLogEntry } from '../../src/emulator/server.js';
+import type { FrontDoor, WireRequest, WireResponse } from '../../src/emulator/protocols/types.js';
+
+const text = (body: string, status = 200): WireResponse => ({ status, headers: { 'Content-Type': 'text/plain' }, body });
+
+/** `/now` answers at once, `/later` from a promise, `/throw` throws, `/reject` rejects, `/echo` answers the body */
+const door: FrontDoor = {
+  name: 'test-door',
+  matches: (req: WireRequest) => ['/now', '/later', '/throw', '/reject', '/echo'].includes(req.path),
+  handle(req: WireRequest) {
+    switch (req.path) {
+      case '/now':
+        return text('now');
+      case '/later':
+        return new Promise((resolve) => setTimeout(() => resolve(text('later')), 5));
+      case '/throw':
+        throw new Error('the door broke');
+      case '/reject':
+        return Promise.reject(new Error('the door broke later'));
+      default:
+        return text(req.body.toString('utf8'));
+    }
+  },
+};
+
+async function withServer(
+  use: (server: EmulatorServer, seen: { requests: RequestLogEntry[]; errors: string[] }) => Promise<void>,
+  onRequest?: (entry: RequestLogEntry) => void,
+): Promise<void> {
+  const seen = { requests: [] as RequestLogEntry[], errors: [] as string[] };
+  const server = await createEmulatorServer({
+    port: 0,
+    app: { services: [], frontDoors: [door] },
+    onRequest: (entry) => {
+      seen.requests.push(entry);
+      onRequest?.(entry);
+    },
+    onError: (err) => seen.errors.push((err as Error).message),
+  });
+  try {
+    await use(server, seen);
+  } finally {
+    await server.close();
+  }
+}
+
+test('an answer at once, an answer later, and a body read in several chunks', async () => {
+  await withServer(async (server, seen) => {
+    assert.equal(await (await fetch(`${server.endpoint}/now`)).text(), 'now');
+    assert.equal(await (await fetch(`${server.endpoint}/later`)).text(), 'later');
+    // a streamed body arrives in several chunks
+    const chunks = ['{"a":', '1,', '"b":2}'];
+    const body = new ReadableStream({
+      async pull(controller) {
+        const next = chunks.shift();
+        if (next === undefined) return controller.close();
+        await new Promise((r) => setTimeout(r, 5));
+        controller.enqueue(new TextEncoder().encode(next));
+      },
+    });
+    const res = await fetch(`${server.endpoint}/echo`, { method: 'POST', body, duplex: 'half' } as RequestInit);
+    assert.equal(await res.text(), '{"a":1,"b":2}');
+    assert.deepEqual(
+      seen.requests.map((r) => [r.path, r.status, r.service]),
+      [
+        ['/now', 200, 'test-door'],
+        ['/later', 200, 'test-door'],
+        ['/echo', 200, 'test-door'],
+      ],
+    );
+    assert.deepEqual(seen.errors, []);
+  });
+});
+
+test('a step that throws or rejects answers 500 InternalFailure, reported once, and the server serves on', async () => {
+  await withServer(async (server, seen) => {
+    for (const path of ['/throw', '/reject']) {
+      const res = await fetch(`${server.endpoint}${path}`);
+      assert.equal(res.status, 500, path);
+      assert.equal(res.headers.get('x-amzn-errortype'), 'InternalFailure', path);
+      assert.match(await res.text(), /unknown error/, path);
+    }
+    assert.deepEqual(seen.errors, ['the door broke', 'the door broke later']);
+    assert.deepEqual(
+      seen.requests.map((r) => r.status),
+      [500, 500],
+    );
+    assert.equal(await (await fetch(`${server.endpoint}/now`)).text(), 'now');
+  });
+});
+
+test('a request nothing serves answers 404 in the caller\'s shape', async () => {
+  await withServer(async (server) => {
+    const res = await fetch(`${server.endpoint}/nothing-here`);
+    assert.equal(res.status, 404);
+    assert.match(await res.text(), /does not serve GET \/nothing-here/);
+  });
+});
+
+test('a client that goes away in the middle of its body is not answered, not reported as a failure, and the server serves on', async () => {
+  await withServer(async (server, seen) => {
+    const socket = connect(server.port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write('POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789');
+    // wait until the server has the request (its body half read), then go away
+    await new Promise((r) => setTimeout(r, 50));
+    socket.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await (await fetch(`${server.endpoint}/now`)).text(), 'now');
+    assert.deepEqual(seen.errors, []);
+    assert.deepEqual(
+      seen.requests.map((r) => r.path),
+      ['/now'],
+    );
+  });
+});
+
+test('a request log that throws does not take the answer or the server down', async () => {
+  let thrown = 0;
+  await withServer(
+    async (server) => {
+      assert.equal(await (await fetch(`${server.endpoint}/now`)).text(), 'now');
+      assert.equal(await (await fetch(`${server.endpoint}/later`)).text(), 'later');
+      assert.equal(thrown, 2);
+    },
+    () => {
+      thrown++;
+      throw new Error('the log broke');
+    },
+  );
+});
