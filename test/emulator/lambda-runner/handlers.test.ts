@@ -96,6 +96,30 @@ describe('lambda runner: handlers', () => {
     assert.deepEqual(json((await pool.invoke(config, request(config, {}))).payload), { n: 2 });
   });
 
+  it("settles an async handler's promise through the context's succeed and fail as the handler left them", async () => {
+    // the runtime reads them from the context once the handler has returned (Runtime.js), so a
+    // wrapper that replaces them is honoured
+    const wrapped = await run({
+      'index.js': 'exports.handler = async (e, ctx) => { const orig = ctx.succeed; ctx.succeed = (r) => orig({ wrapped: r }); return { a: 1 }; };',
+    });
+    assert.deepEqual(json(wrapped.payload), { wrapped: { a: 1 } });
+    const failed = await run({
+      'index.js': 'exports.handler = async (e, ctx) => { const orig = ctx.fail; ctx.fail = (err) => orig(new Error("wrapped: " + err.message)); throw new Error("inner"); };',
+    });
+    assert.equal(failed.functionError, 'Unhandled');
+    assert.equal(json(failed.payload).errorMessage, 'wrapped: inner');
+  });
+
+  it('ends a throw from a replaced succeed with fail, and serves on', async () => {
+    const config = fnConfig(
+      dirs.write({ 'index.js': 'let n = 0; exports.handler = async (e, ctx) => { n++; ctx.succeed = () => { throw new Error("succeed broke " + n); }; return 1; };' }),
+    );
+    const first = await pool.invoke(config, request(config, {}));
+    assert.equal(first.functionError, 'Unhandled');
+    assert.equal(json(first.payload).errorMessage, 'succeed broke 1');
+    assert.equal(json((await pool.invoke(config, request(config, {}))).payload).errorMessage, 'succeed broke 2');
+  });
+
   it('reports a missing export as Runtime.HandlerNotFound', async () => {
     const r = await run({ 'index.js': 'exports.other = async () => 1;' });
     assert.equal(r.functionError, 'Unhandled');

@@ -125,10 +125,10 @@ class Run {
   }
 
   /**
-   * succeed / fail / done, and an async handler's settled promise. Never throws: the runtime's
-   * `.catch(fail)` after the promise's reactions ends a throw from them with a second call of
-   * fail, which counts for nothing; here the promise has one reaction, so nothing may reject it
-   * (the only throw possible is from a console.error the function replaced).
+   * succeed / fail / done, and an async handler's settled promise. Never throws (the only throw
+   * possible is from a console.error the function replaced): the first call counts, and what it
+   * threw is dropped, as the runtime's `.catch(fail)` drops it with a second call that counts for
+   * nothing.
    */
   done(err: unknown, result?: unknown): void {
     if (this.finished) return;
@@ -270,10 +270,12 @@ export class Invoker {
       const result = this.handler(JSON.parse(msg[1]), context, (err?: unknown, result?: unknown) => run.callback(err, result)) as
         | { then?: unknown }
         | undefined;
-      // One reaction, where the runtime has `.then(succeed, fail).catch(fail)`: its catch only
-      // catches a throw from succeed or fail, and Run.done never throws (a second fail is ignored).
-      // The catch's promise and its extra microtask cost about 1–2 µs of a cold worker's time.
-      if (result && typeof result.then === 'function') (result as Promise<unknown>).then(succeed, fail);
+      // As the runtime does (Runtime.js): succeed and fail are read from the context once the
+      // handler has returned, so a handler (or a wrapper) that replaced them is honoured; the catch
+      // ends a throw from them with fail
+      if (result && typeof result.then === 'function') {
+        (result as Promise<unknown>).then(context.succeed, context.fail).catch(context.fail);
+      }
     } catch (err) {
       run.callback(err);
     }
