@@ -124,22 +124,13 @@ class Run {
     }
   }
 
-  /**
-   * succeed / fail / done, and an async handler's settled promise. Never throws (the only throw
-   * possible is from a console.error the function replaced): the first call counts, and what it
-   * threw is dropped, as the runtime's `.catch(fail)` drops it with a second call that counts for
-   * nothing.
-   */
+  /** succeed / fail / done */
   done(err: unknown, result?: unknown): void {
     if (this.finished) return;
     this.finished = true;
     this.onEmptyLoop = 'nothing';
-    try {
-      if (err !== undefined && err !== null) this.postError(err);
-      else this.complete(result);
-    } catch {
-      // the first call counted; what it threw is dropped, as the runtime's second fail drops it
-    }
+    if (err !== undefined && err !== null) this.postError(err);
+    else this.complete(result);
   }
 
   /** the event loop is empty (`beforeExit`) */
