@@ -11,12 +11,14 @@ import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js'
 export type FakeAnswer = LambdaInvocationResult | ServiceError | ((call: LambdaInvocation) => LambdaInvocationResult | Promise<LambdaInvocationResult>);
 
 export class FakeInvoker implements LambdaInvoker {
-  calls: (LambdaInvocation & { event: any })[] = [];
+  /** each call, its event built as the function's thread builds it (from a structured clone of its parts) */
+  calls: (Omit<LambdaInvocation, 'event'> & { event: any })[] = [];
   next: FakeAnswer[] = [];
   fallback: FakeAnswer = { payload: JSON.stringify({ statusCode: 200, body: 'ok' }), executedVersion: '1' };
 
   async invoke(call: LambdaInvocation): Promise<LambdaInvocationResult> {
-    this.calls.push({ ...call, event: JSON.parse(call.payload) });
+    const { buildEvent } = (await import(call.event.builder)) as { buildEvent: (parts: unknown) => unknown };
+    this.calls.push({ ...call, event: buildEvent(structuredClone(call.event.parts)) });
     const answer = this.next.shift() ?? this.fallback;
     if (answer instanceof ServiceError) throw answer;
     return typeof answer === 'function' ? answer(call) : answer;

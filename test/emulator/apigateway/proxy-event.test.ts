@@ -1,14 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mapProxyResult, proxyEventText, type ProxyContext, type ProxyRequest } from '../../../src/emulator/services/apigateway/proxy-event.js';
+import { buildEvent, type ProxyEventParts } from '../../../src/emulator/services/apigateway/proxy-event-builder.js';
+import { mapProxyResult, proxyEvent, type ProxyContext, type ProxyRequest } from '../../../src/emulator/services/apigateway/proxy-event.js';
 import type { RouteTarget } from '../../../src/emulator/services/apigateway/router.js';
 
 /**
- * The proxy event is written as text (proxyEventText); what a function receives must be exactly
- * the documented event, members in the documented order. Each case compares the text with
- * JSON.stringify of the event written out as an object, so a missing, extra, misplaced or
- * differently encoded member fails.
+ * The proxy event is handed to Lambda as its parts and built in the function's thread; what a
+ * function receives must be exactly the documented event, members in the documented order. Each
+ * case builds the event as the function's thread does (from a structured clone of the parts, as
+ * postMessage delivers them) and compares its JSON text with JSON.stringify of the event written
+ * out as an object, so a missing, extra, misplaced or differently encoded member fails.
  */
+function proxyEventText(req: ProxyRequest, target: RouteTarget, ctx: ProxyContext): string {
+  return JSON.stringify(buildEvent(structuredClone(proxyEvent(req, target, ctx).parts) as ProxyEventParts));
+}
 
 const route = (path: string) => ({ resource: { id: 'r3s0urce1d', path } }) as unknown as RouteTarget;
 
@@ -151,11 +156,52 @@ describe('the Lambda proxy event (text)', () => {
     assert.deepEqual(Object.keys(event.headers), ['__proto__']);
     assert.deepEqual(Object.getOwnPropertyDescriptor(event.multiValueHeaders, '__proto__')?.value, ['x']);
   });
+
+  it('a header, query name or path parameter named __proto__ is an own member of the built event, its repeats too', () => {
+    const { parts } = proxyEvent(
+      request({ raw: ['__proto__', 'x', '__PROTO__', 'y'], query: new URLSearchParams('__proto__=1&__proto__=2') }),
+      route('/'),
+      context({ pathParameters: JSON.parse('{"__proto__":"p"}') }),
+    );
+    const event = buildEvent(structuredClone(parts)) as Record<string, Record<string, unknown>>;
+    for (const name of ['headers', 'multiValueHeaders', 'queryStringParameters', 'multiValueQueryStringParameters', 'pathParameters']) {
+      assert.equal(Object.getPrototypeOf(event[name]), Object.prototype, name);
+      assert.deepEqual(Object.keys(event[name]), ['__proto__'], name);
+    }
+    const own = (map: object) => Object.getOwnPropertyDescriptor(map, '__proto__')?.value;
+    assert.deepEqual([own(event.headers), own(event.multiValueHeaders)], ['y', ['x', 'y']]);
+    assert.deepEqual([own(event.queryStringParameters), own(event.multiValueQueryStringParameters)], ['2', ['1', '2']]);
+  });
+});
+
+describe("the event's size against Invoke's payload limit (ProxyEvent.byteLength)", () => {
+  const cases: [string, ProxyRequest, Partial<ProxyContext>][] = [
+    ['no headers, no body', request({}), {}],
+    [
+      'headers, a query and a JSON body',
+      request({ method: 'POST', raw: ['Host', 'x.example.com', 'X-A', 'é', 'x-a', '2'], query: new URLSearchParams('q=1&r=ü'), body: Buffer.from('{"k":"v"}') }),
+      { pathParameters: { id: '42' }, stageVariables: { alias: 'live' } },
+    ],
+    // each control character is written \u00XX: six bytes for one UTF-16 unit
+    ['a body of control characters', request({ method: 'POST', raw: ['X-C', '\u0001'], body: Buffer.from('\u0001\u001f"\\'.repeat(500)) }), {}],
+    ['a binary body (base64)', request({ method: 'PUT', body: Buffer.from([0xff, 0xfe, 0x00, 0x01]) }), {}],
+  ];
+
+  for (const [name, req, over] of cases) {
+    it(`${name}: a bound within the limit, the exact size past it`, () => {
+      const event = proxyEvent(req, route('/items/{id}'), context(over));
+      const exact = Buffer.byteLength(proxyEventText(req, route('/items/{id}'), context(over)));
+      const roomy = event.byteLength(50_000_000);
+      assert.ok(roomy >= exact && roomy <= 50_000_000, `bound ${roomy} for ${exact} bytes`);
+      assert.equal(event.byteLength(exact - 1), exact);
+      assert.ok(event.byteLength(exact) <= exact);
+    });
+  }
 });
 
 /**
- * What proxyEventText writes once and keeps (a route's members for its stage, API and method; the
- * Host's domain members; a second's time) must never leak into a request it does not describe:
+ * What the builder keeps from one event to the next (the Host's domain members, a second's time)
+ * must never leak into a request it does not describe:
  * requests that differ in one of those, through the same route objects, each against the
  * documented event written out in full.
  */

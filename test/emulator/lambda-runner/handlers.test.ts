@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { WorkerPool } from '../../../src/emulator/services/lambda/runner/index.js';
 import { CodeDirs, fnConfig, json, request } from './fixtures.js';
@@ -151,5 +153,33 @@ describe('lambda runner: handlers', () => {
     const before = pool.stats().environments;
     await run({ 'index.js': 'exports.nope = 1;' });
     assert.equal(pool.stats().environments, before);
+  });
+
+  it('hands the handler an event built in its own thread from posted parts, its builder loaded once', async () => {
+    const dir = dirs.write({
+      'builder.mjs': 'let loads = (globalThis.builderLoads ?? 0) + 1; globalThis.builderLoads = loads;\nexport const buildEvent = (parts) => ({ sum: parts[0] + parts[1], nested: parts[2], loads });',
+      'index.js': 'exports.handler = async (event) => event;',
+    });
+    const config = fnConfig(dir);
+    const built = (parts: unknown[]) => ({ builder: pathToFileURL(join(dir, 'builder.mjs')).href, parts, byteLength: () => 0 });
+    const first = await pool.invoke(config, request(config, {}, { payload: built([1, 2, { a: ['x'] }]) }));
+    assert.deepEqual(json(first.payload), { sum: 3, nested: { a: ['x'] }, loads: 1 });
+    const second = await pool.invoke(config, request(config, {}, { payload: built([40, 2, null]) }));
+    assert.deepEqual(json(second.payload), { sum: 42, nested: null, loads: 1 }, 'the same environment, the builder not loaded again');
+    const text = await pool.invoke(config, request(config, { n: 7 }));
+    assert.deepEqual(json(text.payload), { n: 7 }, 'a JSON event still arrives parsed');
+  });
+
+  it('fails the invocation, not the environment, when an event builder cannot be loaded', async () => {
+    const dir = dirs.write({ 'index.js': 'exports.handler = async (event) => event;', 'empty.mjs': 'export const other = 1;' });
+    const config = fnConfig(dir);
+    const missing = await pool.invoke(config, request(config, {}, { payload: { builder: pathToFileURL(join(dir, 'nope.mjs')).href, parts: [], byteLength: () => 0 } }));
+    assert.equal(missing.functionError, 'Unhandled');
+    assert.match(json(missing.payload).errorMessage, /nope\.mjs/);
+    const noExport = await pool.invoke(config, request(config, {}, { payload: { builder: pathToFileURL(join(dir, 'empty.mjs')).href, parts: [], byteLength: () => 0 } }));
+    assert.match(json(noExport.payload).errorMessage, /has no buildEvent export/);
+    const next = await pool.invoke(config, request(config, { ok: true }));
+    assert.deepEqual(json(next.payload), { ok: true });
+    assert.equal(next.initDurationMs, undefined, 'the same warm environment served on');
   });
 });

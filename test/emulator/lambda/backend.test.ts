@@ -10,13 +10,15 @@ import { StateStore } from '../../../src/emulator/core/store.js';
 import { parseFunctionRef } from '../../../src/emulator/services/lambda/arn.js';
 import { ConcurrencyController } from '../../../src/emulator/services/lambda/concurrency.js';
 import { createLambdaService, pickVersion, type LambdaMetricDatum } from '../../../src/emulator/services/lambda/index.js';
-import type { ExecutionEnvironments, InvokeResult } from '../../../src/emulator/services/lambda/runner/types.js';
+import type { ExecutionEnvironments, InvokeRequest, InvokeResult } from '../../../src/emulator/services/lambda/runner/types.js';
 import { ROLE, zip } from './harness.js';
 
 /** a runner whose invocations finish when the test says so */
 class FakeRunner implements ExecutionEnvironments {
   pending: { resolve: (r: InvokeResult) => void; version: string }[] = [];
-  invoke(config: { version: string }) {
+  requests: InvokeRequest[] = [];
+  invoke(config: { version: string }, request: InvokeRequest) {
+    this.requests.push(request);
     return new Promise<InvokeResult>((resolve) => this.pending.push({ resolve, version: config.version }));
   }
   finishAll(functionError?: 'Unhandled') {
@@ -134,6 +136,24 @@ describe('Lambda backend', () => {
     assert.equal(tooLarge.code, 'RequestEntityTooLargeException', '62 characters but 122 bytes: within 100 only if counted in characters');
     const event = await rejection(svc.invokeFunction({ functionName: 't', payload: fits, invocationType: 'Event' }));
     assert.match(event.message, /^82 byte payload is too large for the Event invocation type/);
+  });
+
+  test('an event built in the function\'s thread is measured by its byteLength against the limit that applies, and handed to the runner as it is', async () => {
+    const { svc, runner, create } = setup({ payloadLimits: { sync: 100, async: 50 } });
+    await create('b');
+    const asked: number[] = [];
+    const built = (bytes: number) => ({ builder: 'file:///builder.mjs', parts: ['p'], byteLength: (limit: number) => (asked.push(limit), bytes) });
+    const fits = built(100);
+    const call = svc.invokeFunction({ functionName: 'b', event: fits });
+    assert.equal(runner.pending.length, 1);
+    assert.equal(runner.requests[0].payload, fits, 'the runner gets the built event itself');
+    runner.finishAll();
+    assert.equal((await call).statusCode, 200);
+    const tooLarge = await rejection(svc.invokeFunction({ functionName: 'b', event: built(101) }));
+    assert.equal(tooLarge.code, 'RequestEntityTooLargeException');
+    const event = await rejection(svc.invokeFunction({ functionName: 'b', event: built(51), invocationType: 'Event' }));
+    assert.match(event.message, /^51 byte payload is too large for the Event invocation type/);
+    assert.deepEqual(asked, [100, 100, 50], 'RequestResponse against the sync limit, Event against the smaller one');
   });
 
   test('Event invocations wait out throttling and run later (retried internally, as AWS does)', async () => {

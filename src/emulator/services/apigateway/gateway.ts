@@ -22,7 +22,7 @@ import type { ApiGatewayBackend } from './backend.js';
 import type { InvokeTarget } from './front-door.js';
 import { resolveLambdaTarget } from './integration-uri.js';
 import type { LambdaInvocationResult, LambdaInvoker } from './invoker.js';
-import { mapProxyResult, proxyEventText } from './proxy-event.js';
+import { mapProxyResult, proxyEvent } from './proxy-event.js';
 import { contentLengthExceeded, forbidden, internalServerError, missingAuthenticationToken, PAYLOAD_LIMIT, requestTooLong, type GatewayIds } from './responses.js';
 import { compiledDeployment } from './router.js';
 
@@ -108,7 +108,7 @@ export class ApiGateway {
       return internalServerError(500, ids);
     }
 
-    const event = proxyEventText(
+    const event = proxyEvent(
       { method: req.method, path: target.path, query: req.query, headers: req.headers, rawHeaders: req.rawHeaders, body: req.body },
       route,
       {
@@ -126,7 +126,7 @@ export class ApiGateway {
 
     let invoked: Promise<LambdaInvocationResult>;
     try {
-      invoked = this.invoker.invoke({ functionName: fn.functionName, qualifier: fn.qualifier, payload: event, payloadIsJson: true });
+      invoked = this.invoker.invoke({ functionName: fn.functionName, qualifier: fn.qualifier, event });
     } catch (err) {
       invoked = Promise.reject(err);
     }

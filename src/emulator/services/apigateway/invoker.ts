@@ -7,10 +7,12 @@ export interface LambdaInvocation {
   functionName: string;
   /** alias or version from the integration URI (after stage variables), if any */
   qualifier?: string;
-  /** the proxy event, JSON text */
-  payload: string;
-  /** the caller built `payload` with JSON.stringify: Lambda need not parse it to check it is JSON */
-  payloadIsJson?: boolean;
+  /**
+   * the proxy event, as the parts the function's thread builds it from (Lambda's BuiltEvent):
+   * `builder` names the module whose `buildEvent(parts)` makes it; `byteLength` measures it against
+   * Invoke's payload limit
+   */
+  event: { readonly builder: string; readonly parts: readonly unknown[]; byteLength(limit: number): number };
 }
 
 export interface LambdaInvocationResult {

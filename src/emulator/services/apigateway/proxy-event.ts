@@ -6,15 +6,16 @@
  *   path as the client sent it (REST APIs do not decode it), query values are decoded, the single
  *   value maps keep the last value; header names are as the client sent them (a REST API does not
  *   lower-case them: `event.headers['Content-Type']`), each repeat of a header one value of
- *   `multiValueHeaders`;
+ *   `multiValueHeaders`. Made here as its parts; the function's thread assembles the event
+ *   (proxy-event-builder.ts);
  * - the function's answer `{statusCode, headers, multiValueHeaders, body, isBase64Encoded}`
  *   ("Output format of a Lambda function for proxy integration"). Anything else is a malformed
  *   proxy response, which API Gateway answers with 502.
  */
 import { deleteOwn, setOwn } from '../../core/own-key.js';
 import { isUtf8 } from 'node:buffer';
-import { jsonChars, jsonNumber, jsonString, jsonStrings } from '../../core/json-text.js';
 import type { IncomingHttpHeaders } from 'node:http';
+import { buildEvent, type ProxyEventParts } from './proxy-event-builder.js';
 import type { RouteTarget } from './router.js';
 
 export interface ProxyRequest {
@@ -33,7 +34,6 @@ export interface ProxyContext {
   accountId: string;
   apiId: string;
   stage: string;
-  /** the gateway's ids (a UUID; base64), which need no JSON escape: written as they are */
   requestId: string;
   extendedRequestId: string;
   now: number;
@@ -46,39 +46,35 @@ export interface ProxyContext {
 const DROPPED_HEADERS = new Set(['connection', 'content-length', 'keep-alive', 'transfer-encoding']);
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-// '000' ... '999': a request time's milliseconds after its second's digits
-const MILLIS = Array.from({ length: 1000 }, (_, ms) => String(ms).padStart(3, '0'));
 
-/** what the event says of one second of time, written once per second */
-let second = { epoch: -1, requestTime: '', epochDigits: '' };
-
-function timeOf(epochMs: number): typeof second {
-  const s = Math.floor(epochMs / 1000);
-  if (s !== second.epoch) {
-    const d = new Date(s * 1000);
-    const p = (n: number) => (n < 10 ? `0${n}` : String(n));
-    second = {
-      epoch: s,
-      requestTime: `${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`,
-      epochDigits: String(s),
-    };
-  }
-  return second;
-}
+/** the last second's `requestTime`, made once per second */
+let second = -1;
+let secondText = '';
 
 /** `10/Mar/2020:00:03:59 +0000` */
 export function requestTime(epochMs: number): string {
-  return timeOf(epochMs).requestTime;
+  const s = Math.floor(epochMs / 1000);
+  if (s !== second) {
+    const d = new Date(s * 1000);
+    const p = (n: number) => (n < 10 ? `0${n}` : String(n));
+    secondText = `${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+    second = s;
+  }
+  return secondText;
 }
 
-/**
- * JSON.stringify(epochMs): the second's digits, written once per second, and the milliseconds'
- * (String() of a number this large costs about 0.2 µs)
- */
-function epochText(epochMs: number): string {
-  const time = timeOf(epochMs);
-  // a safe integer: the subtraction is exact and the second's digits are plain digits
-  return time.epoch > 0 && Number.isSafeInteger(epochMs) ? time.epochDigits + MILLIS[epochMs - time.epoch * 1000] : jsonNumber(epochMs);
+/** `domainName` and `domainPrefix` of the last Host seen (a client sends the same one every time) */
+let lastHost: string | undefined;
+let lastDomain = { name: '', prefix: '' };
+
+function domainOf(host: string): { name: string; prefix: string } {
+  if (host !== lastHost) {
+    const colon = host.lastIndexOf(':');
+    const name = colon > 0 && !host.endsWith(']') ? host.slice(0, colon) : host;
+    lastDomain = { name, prefix: name.split('.', 1)[0] };
+    lastHost = host;
+  }
+  return lastDomain;
 }
 
 /** Does `contentType` match one of the API's binaryMediaTypes (`image/png`, `image/*`, `*\/*`)? */
@@ -94,222 +90,146 @@ export function isBinaryType(contentType: string | undefined, binaryMediaTypes: 
   return false;
 }
 
-/**
- * The members that are the same for every request to one route of one deployment through one
- * stage, written once. A deployment is a frozen snapshot compiled once (router.ts), so its route
- * targets, their resource ids and paths never change; the stage, API, account and method are
- * compared on each use (one deployment can serve several stages, an ANY route several methods) and
- * the pieces written again when one differs.
- */
-interface RouteText {
-  stage: string;
-  apiId: string;
-  accountId: string;
-  method: string;
-  /** `{"resource":"/items/{id}","path":"` */
-  head: string;
-  /** `","httpMethod":"GET","headers":` */
-  httpMethod: string;
-  /** `,"requestContext":{"resourceId":"r3s0urce1d","resourcePath":"/items/{id}","httpMethod":"GET","extendedRequestId":"` */
-  requestContext: string;
-  /** `","path":"/prod` */
-  stagePath: string;
-  /** `","accountId":"000000000000","protocol":"HTTP/1.1","stage":"prod","domainPrefix":` */
-  accountAndStage: string;
-  /** `,"apiId":"a1b2c3d4e5"},"body":` */
-  tail: string;
-}
+/** the module that builds the event in the function's thread (Lambda loads it there once) */
+const BUILDER = new URL('./proxy-event-builder.js', import.meta.url).href;
 
-const routeTexts = new WeakMap<RouteTarget, RouteText>();
-
-function routeText(target: RouteTarget, ctx: ProxyContext, method: string): RouteText {
-  const known = routeTexts.get(target);
-  if (known !== undefined && known.stage === ctx.stage && known.method === method && known.apiId === ctx.apiId && known.accountId === ctx.accountId) {
-    return known;
-  }
-  const resource = jsonString(target.resource.path);
-  const verb = jsonString(method);
-  const text: RouteText = {
-    stage: ctx.stage,
-    apiId: ctx.apiId,
-    accountId: ctx.accountId,
-    method,
-    head: `{"resource":${resource},"path":"`,
-    httpMethod: `","httpMethod":${verb},"headers":`,
-    requestContext: `,"requestContext":{"resourceId":${jsonString(target.resource.id)},"resourcePath":${resource},"httpMethod":${verb},"extendedRequestId":"`,
-    stagePath: `","path":"/${jsonChars(ctx.stage)}`,
-    accountAndStage: `","accountId":${jsonString(ctx.accountId)},"protocol":"HTTP/1.1","stage":${jsonString(ctx.stage)},"domainPrefix":`,
-    tail: `,"apiId":${jsonString(ctx.apiId)}},"body":`,
-  };
-  routeTexts.set(target, text);
-  return text;
-}
-
-/** `domainPrefix` and `domainName` of the last Host seen (a client sends the same one every time) */
-let lastHost: string | undefined;
-let lastDomain = { prefix: '', name: '' };
-
-function domainText(host: string): { prefix: string; name: string } {
-  if (host !== lastHost) {
-    const colon = host.lastIndexOf(':');
-    const name = colon > 0 && !host.endsWith(']') ? host.slice(0, colon) : host;
-    lastDomain = { prefix: jsonString(name.split('.', 1)[0]), name: jsonString(name) };
-    lastHost = host;
-  }
-  return lastDomain;
-}
-
-const IDENTITY =
-  '","identity":{"cognitoIdentityPoolId":null,"accountId":null,"cognitoIdentityId":null,"caller":null,"sourceIp":';
-const IDENTITY2 =
-  ',"principalOrgId":null,"accessKey":null,"cognitoAuthenticationType":null,"cognitoAuthenticationProvider":null,"userArn":null,"userAgent":';
+// The JSON text of an event is at most this many bytes per UTF-16 unit of its strings (a control
+// character or a lone surrogate is written `\u001f`), each string counted twice (the path and the
+// method are in requestContext too), plus its punctuation per map entry and value, and the members'
+// names and numbers, which take about 800 bytes.
+const BYTES_PER_UNIT = 12;
+const BYTES_PER_ENTRY = 16;
+const BYTES_OF_NAMES = 2048;
 
 /**
- * The event as the JSON text Lambda receives, written directly: building the object and then
- * JSON.stringify-ing it took about four times as long (the stringifier walks ~60 properties and
- * looks each object up for toJSON), and the event only ever leaves here as text. Every value is
- * written as JSON.stringify writes it (core/json-text.ts), members in the same order, so the text
- * is exactly JSON.stringify(event) (test/emulator/apigateway/proxy-event.test.ts holds it to that).
- *
- * In few, large pieces: each `+` makes a V8 cons string that postMessage then copies into a flat
- * one, so what is the same for a route, a Host or a second is written once and kept (~30 pieces
- * where there were ~60; joining an array of them measured no cheaper than `+`).
+ * The proxy event as Lambda takes it from an in-process caller: the builder's module and the parts
+ * it builds the event from (posted to the function's thread as they are). Writing the event as
+ * JSON text here and parsing it there cost about as much as everything else the front door does
+ * for a request (bench/front-door: the reference handing over a full event as text).
  */
-export function proxyEventText(req: ProxyRequest, target: RouteTarget, ctx: ProxyContext): string {
-  const route = routeText(target, ctx, req.method);
-  const path = jsonChars(req.path);
+export class ProxyEvent {
+  readonly builder = BUILDER;
+  constructor(readonly parts: ProxyEventParts) {}
 
+  /** the event itself, as the function receives it */
+  build(): unknown {
+    return buildEvent(this.parts);
+  }
+
+  /**
+   * The event's size as UTF-8 JSON text in bytes, as far as a limit of `limit` bytes needs it: a
+   * bound computed from the parts' lengths while that bound is within the limit, else the exact
+   * size, measured on the text (only a body of hundreds of KB comes near Lambda's 6 MB).
+   */
+  byteLength(limit: number): number {
+    let units = 0;
+    let entries = 0;
+    for (const part of this.parts) {
+      if (typeof part === 'string') units += part.length;
+      else if (part !== null && typeof part === 'object') {
+        for (const name in part) {
+          const v = part[name];
+          units += name.length;
+          if (typeof v === 'string') {
+            units += v.length;
+            entries++;
+          } else {
+            for (const one of v) units += one.length;
+            entries += v.length;
+          }
+        }
+      }
+    }
+    const bound = units * BYTES_PER_UNIT + entries * BYTES_PER_ENTRY + BYTES_OF_NAMES;
+    return bound <= limit ? bound : Buffer.byteLength(JSON.stringify(this.build()));
+  }
+}
+
+/** The event for one request through `target`, as its parts. */
+export function proxyEvent(req: ProxyRequest, target: RouteTarget, ctx: ProxyContext): ProxyEvent {
   // Binary when the API declares the content type binary ("Working with binary media types");
   // a body that is not valid UTF-8 is base64-encoded too, so no byte is ever lost.
-  let body = 'null,"isBase64Encoded":false}';
+  let body: string | null = null;
+  let isBase64Encoded = false;
   if (req.body.length > 0) {
-    const ct = req.headers['content-type'];
-    if (isBinaryType(ct, ctx.binaryMediaTypes) || !isUtf8(req.body)) {
-      body = `${jsonString(req.body.toString('base64'))},"isBase64Encoded":true}`;
-    } else {
-      body = `${jsonString(req.body.toString('utf8'))},"isBase64Encoded":false}`;
-    }
+    isBase64Encoded = isBinaryType(req.headers['content-type'], ctx.binaryMediaTypes) || !isUtf8(req.body);
+    body = req.body.toString(isBase64Encoded ? 'base64' : 'utf8');
   }
-
-  const domain = domainText(req.headers.host ?? 'localhost');
-  const forwarded = headerText(req.headers['x-forwarded-for']);
-  const sourceIp = forwarded ? jsonString(forwarded.split(',', 1)[0].trim()) : '"127.0.0.1"';
-  const userAgent = req.headers['user-agent'];
-  const parameters =
-    ctx.pathParameters === null && ctx.stageVariables === null
-      ? NO_PARAMETERS
-      : `,"pathParameters":${jsonObjectOrNull(ctx.pathParameters)},"stageVariables":${jsonObjectOrNull(ctx.stageVariables)}`;
-  return (
-    `${route.head}${path}${route.httpMethod}${headersText(req)}${queryText(req.query)}${parameters}` +
-    `${route.requestContext}${ctx.extendedRequestId}","requestTime":"${requestTime(ctx.now)}${route.stagePath}${path}${route.accountAndStage}` +
-    `${domain.prefix},"requestTimeEpoch":${epochText(ctx.now)},"requestId":"${ctx.requestId}${IDENTITY}${sourceIp}` +
-    `${IDENTITY2}${userAgent === undefined ? 'null' : jsonString(userAgent)},"user":null},"domainName":${domain.name}${route.tail}${body}`
-  );
-}
-
-const NO_PARAMETERS = ',"pathParameters":null,"stageVariables":null';
-
-function jsonObjectOrNull(map: Record<string, string> | null): string {
-  return map === null ? 'null' : JSON.stringify(map);
-}
-
-/**
- * A single-value map (the last value of each name) and a multi-value map (every value), as JSON
- * text, names in the order of their first appearance; `null` for both when there are none.
- */
-class MultiValueMaps {
-  private readonly names: string[] = [];
-  private readonly values: string[][] = [];
-  private index: Map<string, number> | undefined;
-
-  /** `key` groups names that are the same (a header's lower-case name); the first one's name is kept */
-  add(key: string, name: string, value: string): void {
-    this.index ??= new Map();
-    const i = this.index.get(key);
-    if (i !== undefined) {
-      this.values[i].push(value);
-      return;
-    }
-    this.index.set(key, this.names.length);
-    this.names.push(name);
-    this.values.push([value]);
-  }
-
-  text(): { single: string; multi: string } {
-    if (this.names.length === 0) return NO_MAPS;
-    let single = '';
-    let multi = '';
-    for (let i = 0; i < this.names.length; i++) {
-      const name = jsonString(this.names[i]);
-      const values = this.values[i];
-      const sep = i === 0 ? '{' : ',';
-      single += `${sep}${name}:${jsonString(values[values.length - 1])}`;
-      multi += `${sep}${name}:${jsonStrings(values)}`;
-    }
-    return { single: `${single}}`, multi: `${multi}}` };
-  }
-}
-
-const NO_MAPS = { single: 'null', multi: 'null' } as const;
-
-/** `,"queryStringParameters":...,"multiValueQueryStringParameters":...` */
-function queryText(query: URLSearchParams): string {
-  if (query.size === 0) return NO_QUERY;
-  const maps = new MultiValueMaps();
-  for (const [k, v] of query) maps.add(k, k, v);
-  const { single, multi } = maps.text();
-  return `,"queryStringParameters":${single},"multiValueQueryStringParameters":${multi}`;
-}
-
-const NO_QUERY = ',"queryStringParameters":null,"multiValueQueryStringParameters":null';
-
-/** `headers` and `multiValueHeaders`: null when there are none, as API Gateway sends them */
-function headersText(req: ProxyRequest): string {
+  const headers = new MultiValueMaps();
   const raw = req.rawHeaders;
-  const distinct = raw === undefined ? undefined : distinctHeadersText(raw);
-  if (distinct !== undefined) return distinct;
-  const maps = new MultiValueMaps();
   if (raw) {
-    // one name per header whatever the case of its repeats: the first one's
+    // one member per header whatever the case of its repeats: the first one's name
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const lower = raw[i].toLowerCase();
-      if (!DROPPED_HEADERS.has(lower)) maps.add(lower, raw[i], raw[i + 1]);
+      if (!DROPPED_HEADERS.has(lower)) headers.add(lower, raw[i], raw[i + 1]);
     }
   } else {
     for (const name in req.headers) {
       const v = req.headers[name];
       if (DROPPED_HEADERS.has(name) || v === undefined) continue;
-      for (const one of Array.isArray(v) ? v : [v]) maps.add(name, name, one);
+      if (Array.isArray(v)) for (const one of v) headers.add(name, name, one);
+      else headers.add(name, name, v);
     }
   }
-  const { single, multi } = maps.text();
-  return `${single},"multiValueHeaders":${multi}`;
+  const query = new MultiValueMaps();
+  if (req.query.size > 0) for (const [k, v] of req.query) query.add(k, k, v);
+  const forwarded = req.headers['x-forwarded-for'];
+  const firstForwarded = Array.isArray(forwarded) ? forwarded[0] : forwarded;
+  const domain = domainOf(req.headers.host ?? 'localhost');
+  return new ProxyEvent([
+    target.resource.path,
+    target.resource.id,
+    req.method,
+    req.path,
+    headers.single,
+    headers.multi,
+    query.single,
+    query.multi,
+    ctx.pathParameters,
+    ctx.stageVariables,
+    ctx.stage,
+    ctx.accountId,
+    ctx.apiId,
+    ctx.requestId,
+    ctx.extendedRequestId,
+    requestTime(ctx.now),
+    ctx.now,
+    domain.name,
+    domain.prefix,
+    firstForwarded ? firstForwarded.split(',', 1)[0].trim() : '127.0.0.1',
+    req.headers['user-agent'] ?? null,
+    body,
+    isBase64Encoded,
+  ]);
 }
 
 /**
- * The common case: no header sent twice (in any case), so each is the one value of its name in
- * both maps, written without the general case's map of names. Undefined when one is repeated.
+ * A single-value map (the last value of each name) and a multi-value map (every value), names in
+ * the order of their first appearance; both null while there are none.
  */
-function distinctHeadersText(raw: string[]): string | undefined {
-  const lowerNames: string[] = [];
-  let single = '';
-  let multi = '';
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const lower = raw[i].toLowerCase();
-    if (DROPPED_HEADERS.has(lower)) continue;
-    if (lowerNames.includes(lower)) return undefined;
-    const sep = lowerNames.length === 0 ? '{"' : ',"';
-    lowerNames.push(lower);
-    const name = jsonChars(raw[i]);
-    const value = jsonChars(raw[i + 1]);
-    single += `${sep}${name}":"${value}"`;
-    multi += `${sep}${name}":["${value}"]`;
-  }
-  return single === '' ? 'null,"multiValueHeaders":null' : `${single}},"multiValueHeaders":${multi}}`;
-}
+class MultiValueMaps {
+  single: Record<string, string> | null = null;
+  multi: Record<string, string[]> | null = null;
+  /** each member's key and the name it is stored under (a scan: a request has a few headers) */
+  private readonly keys: string[] = [];
+  private readonly names: string[] = [];
 
-function headerText(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v.join(', ') : v;
+  /** `key` groups names that are the same (a header's lower-case name); the first one's name is kept */
+  add(key: string, name: string, value: string): void {
+    const seen = this.keys.indexOf(key);
+    if (seen >= 0) {
+      const stored = this.names[seen];
+      this.single![stored] = value;
+      this.multi![stored].push(value);
+      return;
+    }
+    this.single ??= {};
+    this.multi ??= {};
+    this.keys.push(key);
+    this.names.push(name);
+    setOwn(this.single, name, value);
+    setOwn(this.multi, name, [value]);
+  }
 }
 
 export interface ProxyResult {

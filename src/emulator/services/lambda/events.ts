@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ServiceError } from '../../core/service-error.js';
 import { runAdmitted, type InvokeTarget } from './invoke.js';
+import type { EventPayload } from './runner/types.js';
 import type { LambdaCore } from './state.js';
 
 /**
@@ -37,7 +38,7 @@ export class EventQueue {
 
   constructor(private readonly core: LambdaCore) {}
 
-  enqueue(target: InvokeTarget, payload: Buffer | string, clientContext?: unknown): void {
+  enqueue(target: InvokeTarget, payload: EventPayload, clientContext?: unknown): void {
     this.pendingCount++;
     const enqueuedAt = this.core.clock.now();
     const requestId = randomUUID();
@@ -55,7 +56,7 @@ export class EventQueue {
 
   private attempt(
     target: InvokeTarget,
-    payload: Buffer | string,
+    payload: EventPayload,
     clientContext: unknown,
     requestId: string,
     enqueuedAt: number,

@@ -6,6 +6,7 @@ import { serviceException } from './errors.js';
 import { ConcurrencyDoor } from './concurrency-door.js';
 import { CodeLocationDoor } from './code-location.js';
 import type { FrontDoor } from '../../protocols/types.js';
+import type { BuiltEvent } from './runner/types.js';
 
 export { LambdaBackend, type LambdaDeps } from './backend.js';
 export type { CodeSource, LambdaMetricDatum, LambdaMetricName, LambdaMetricsSink, FunctionConfiguration, AliasConfiguration } from './model.js';
@@ -21,6 +22,8 @@ export interface InvokeFunctionRequest {
   qualifier?: string;
   /** raw event bytes; a string is taken as UTF-8 JSON text; anything else is JSON-encoded */
   payload?: Buffer | Uint8Array | string | object;
+  /** an event the function's thread builds from its parts, in place of `payload` */
+  event?: BuiltEvent;
   /**
    * The caller made `payload` with JSON.stringify, so Invoke's "is the event JSON?" check (a full
    * parse, repeated by the runtime) is skipped. An object payload is JSON by construction too.
@@ -110,7 +113,7 @@ export function createLambdaService(deps: LambdaDeps): LambdaService {
         InvocationType: request.invocationType,
         LogType: request.logType,
         ClientContext: request.clientContext,
-        Payload: toPayload(request.payload),
+        Payload: request.event ?? toPayload(request.payload),
         requestId: request.requestId,
         payloadIsJson: request.payloadIsJson === true || isPlainPayload(request.payload),
       },

@@ -4,7 +4,7 @@ import { pickVersion } from './aliases.js';
 import { functionArn, parseFunctionRef, type FunctionRef } from './arn.js';
 import { invalidRequestContent, requestEntityTooLarge, serviceException, tooManyRequests } from './errors.js';
 import { noopMetricsSink, type FunctionConfiguration, type LambdaMetricDatum } from './model.js';
-import type { FunctionRunConfig, InvokeResult } from './runner/types.js';
+import type { EventPayload, FunctionRunConfig, InvokeResult } from './runner/types.js';
 import { functionNotFound, inRegion, requireFunction, resolveConfig, type LambdaCore } from './state.js';
 import { INVOKE_FUNCTION_REF, Violations } from './validation.js';
 
@@ -20,7 +20,6 @@ export const ASYNC_PAYLOAD_LIMIT = 1024 * 1024;
 /** the response limit AWS names in `Function.ResponseSizeTooLarge` */
 export const RESPONSE_PAYLOAD_LIMIT = 6_291_556;
 const LOG_TAIL_BYTES = 4096;
-const EMPTY_EVENT = '{}';
 const EMPTY_PAYLOAD = Buffer.alloc(0);
 const INVOCATION_TYPES: readonly string[] = ['Event', 'RequestResponse', 'DryRun'];
 const LOG_TYPES: readonly string[] = ['None', 'Tail'];
@@ -34,8 +33,8 @@ export interface InvokeInput {
   LogType?: string;
   /** base64 JSON (X-Amz-Client-Context) */
   ClientContext?: string;
-  /** the event's bytes, or its JSON text from an in-process caller */
-  Payload?: Buffer | string;
+  /** the event's bytes; from an in-process caller also its JSON text, or an event built in the function's thread */
+  Payload?: EventPayload;
 }
 
 export interface InvokeOutput {
@@ -116,14 +115,15 @@ function invokeRef(functionName: string, qualifier: string | undefined): Functio
 }
 
 /**
- * `payloadIsJson`: an in-process caller encoded the payload itself (JSON by construction).
- * Answers the event as text once it has been decoded to check it, so it is decoded only once.
+ * `payloadIsJson`: an in-process caller encoded the payload itself (JSON by construction; so is an
+ * event built in the function's thread). Answers the event as text once it has been decoded to
+ * check it, so it is decoded only once.
  */
 export function checkInvokeInput(
   input: InvokeInput,
   limits: PayloadLimits,
   payloadIsJson = false,
-): { type: InvocationType; tail: boolean; clientContext?: unknown; payload: Buffer | string } {
+): { type: InvocationType; tail: boolean; clientContext?: unknown; payload: EventPayload } {
   // the common case (both valid) builds no Violations
   if (
     (input.InvocationType !== undefined && !INVOCATION_TYPES.includes(input.InvocationType)) ||
@@ -136,14 +136,14 @@ export function checkInvokeInput(
   }
   const type = (input.InvocationType ?? 'RequestResponse') as InvocationType;
   let payload = input.Payload ?? EMPTY_PAYLOAD;
-  const size = sizeAgainst(payload, Math.min(limits.async, limits.sync));
+  const size = sizeAgainst(payload, type === 'Event' ? Math.min(limits.async, limits.sync) : limits.sync);
   if (type === 'Event' && size > limits.async) {
     throw requestEntityTooLarge(`${size} byte payload is too large for the Event invocation type (limit ${limits.async} bytes)`);
   }
   if (size > limits.sync) {
     throw requestEntityTooLarge(`Request must be smaller than ${limits.sync} bytes for the InvokeFunction operation`);
   }
-  if (payload.length && !payloadIsJson) {
+  if (!payloadIsJson && (typeof payload === 'string' || Buffer.isBuffer(payload)) && payload.length > 0) {
     try {
       if (typeof payload !== 'string') payload = payload.toString('utf8');
       JSON.parse(payload);
@@ -232,7 +232,7 @@ function emitAccountConcurrency(core: LambdaCore, value: number, timestamp: numb
   }
 }
 
-type AdmittedRequest = { requestId: string; payload: Buffer | string; tail: boolean; clientContext?: unknown };
+type AdmittedRequest = { requestId: string; payload: EventPayload; tail: boolean; clientContext?: unknown };
 
 /**
  * Admit (synchronously, no await before the count is taken), run, release. Throws the 429 when the
@@ -269,7 +269,7 @@ export function runAdmitted<T>(
   try {
     running = core.runner.invoke(runConfigOf(core, target.config), {
       requestId: request.requestId,
-      payload: request.payload.length ? request.payload : EMPTY_EVENT,
+      payload: request.payload,
       invokedFunctionArn: target.invokedArn,
       clientContext: request.clientContext,
       tail: request.tail,
@@ -297,10 +297,12 @@ export function runAdmitted<T>(
 /**
  * The payload's size in bytes as far as a limit of `limit` bytes or more needs it: bytes as they
  * are; a text in UTF-8 is at most 3 bytes per UTF-16 unit, so only one that could exceed `limit`
- * is measured (a shorter one's length, in units, is below any such limit all the same).
+ * is measured (a shorter one's length, in units, is below any such limit all the same); a built
+ * event measures itself the same way.
  */
-function sizeAgainst(payload: Buffer | string, limit: number): number {
-  return typeof payload === 'string' && payload.length * 3 > limit ? Buffer.byteLength(payload) : payload.length;
+function sizeAgainst(payload: EventPayload, limit: number): number {
+  if (typeof payload === 'string') return payload.length * 3 > limit ? Buffer.byteLength(payload) : payload.length;
+  return Buffer.isBuffer(payload) ? payload.length : payload.byteLength(limit);
 }
 
 /**
@@ -310,7 +312,7 @@ function sizeAgainst(payload: Buffer | string, limit: number): number {
 export function invokeSync<T>(
   core: LambdaCore,
   target: InvokeTarget,
-  request: { requestId?: string; payload: Buffer | string; tail: boolean; clientContext?: unknown },
+  request: { requestId?: string; payload: EventPayload; tail: boolean; clientContext?: unknown },
   retryAfterSeconds: number,
   answer: (out: InvokeOutput) => T,
 ): Promise<T> {

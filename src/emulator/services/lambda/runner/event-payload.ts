@@ -7,10 +7,17 @@
  * 'abc': was expecting ...`; the second half is the JSON parser's own words, so ours differs there.
  */
 
-/** The event text the handler receives: an empty payload is an empty object, as with `aws lambda invoke` without --payload. */
-export function eventText(payload: Buffer | string): string {
-  if (payload.length === 0) return '{}';
-  return typeof payload === 'string' ? payload : payload.toString('utf8');
+import type { EventOfMessage } from './messages.js';
+import type { EventPayload } from './types.js';
+
+/**
+ * The event as the function's thread takes it: its JSON text (an empty payload is an empty object,
+ * as with `aws lambda invoke` without --payload), or a built event's builder and parts.
+ */
+export function eventOfMessage(payload: EventPayload): EventOfMessage {
+  if (typeof payload === 'string') return payload.length === 0 ? '{}' : payload;
+  if (Buffer.isBuffer(payload)) return payload.length === 0 ? '{}' : payload.toString('utf8');
+  return [payload.builder, payload.parts];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { billedDuration, endLine, platformLine, reportLine, startLine } from './log-lines.js';
 import { errorBytes, exitError, INIT_TIMEOUT_SECONDS, outOfMemoryError, timeoutError, timeoutMessage } from './lambda-errors.js';
-import { eventText } from './event-payload.js';
+import { eventOfMessage } from './event-payload.js';
 import { functionEnvironment, heapLimits, newLogStreamName, type EnvironmentSettings } from './function-environment.js';
 import type { CompileCacheBoot, FromWorker, InvokeResultMessage, ToWorker, WorkerBoot } from './messages.js';
 import { Deadlines, type Deadline } from './deadlines.js';
@@ -175,7 +175,7 @@ export class ExecutionEnvironment {
       };
       const msg: ToWorker = [
         request.requestId,
-        eventText(request.payload),
+        eventOfMessage(request.payload),
         request.invokedFunctionArn,
         Date.now() + timeoutMs,
         request.clientContext === undefined ? undefined : JSON.stringify(request.clientContext),

@@ -25,14 +25,19 @@ export interface CompileCacheBoot {
 }
 
 /**
+ * The event: JSON text (already validated by the caller), or the URL of the module whose
+ * `buildEvent` export makes it and the parts it makes it from (types.ts: BuiltEvent).
+ */
+export type EventOfMessage = string | [builder: string, parts: readonly unknown[]];
+
+/**
  * One invocation, as a tuple: a structured clone of an object writes and reads every property
  * name (the reader looks each one up and walks the object's map transitions), an array of
  * primitives only its values.
  */
 export type ToWorker = [
   requestId: string,
-  /** the event as JSON text (already validated by the caller) */
-  event: string,
+  event: EventOfMessage,
   invokedFunctionArn: string,
   /** epoch ms at which the invocation times out, for getRemainingTimeInMillis() */
   deadlineMs: number,

@@ -26,10 +26,29 @@ export interface FunctionRunConfig {
   environment: Record<string, string>;
 }
 
+/**
+ * An event the function's thread builds itself, from parts an in-process caller posts to it: for
+ * an event that is large and made per request (API Gateway's proxy event), its JSON text is then
+ * never written on the cloud's thread nor parsed on the function's. `builder` is the URL of a
+ * module whose `buildEvent(parts)` export makes the event; an environment loads it once.
+ */
+export interface BuiltEvent {
+  readonly builder: string;
+  /** structured-cloneable: posted to the function's thread as they are */
+  readonly parts: readonly unknown[];
+  /**
+   * the event's size as UTF-8 JSON text in bytes, as far as a limit of `limit` bytes needs it:
+   * exact when it exceeds the limit, else any figure within it
+   */
+  byteLength(limit: number): number;
+}
+
+/** the event: raw bytes as the caller sent them, its JSON text when it was already text, or built in the function's thread */
+export type EventPayload = Buffer | string | BuiltEvent;
+
 export interface InvokeRequest {
   requestId: string;
-  /** the event: raw bytes as the caller sent them, or its JSON text when it was already text */
-  payload: Buffer | string;
+  payload: EventPayload;
   /** the ARN the caller used, with the alias or version qualifier when there was one */
   invokedFunctionArn: string;
   /** decoded X-Amz-Client-Context, if any */

@@ -1,5 +1,6 @@
 import type { InvokeResultMessage, ToWorker } from '../messages.js';
 import type { LogCapture } from './console-capture.js';
+import { eventBuilder, loadEventBuilder, type BuildEvent } from './event-builders.js';
 import { formattedForLog, toErrorDocument } from './errors.js';
 import type { HandlerFunction } from './load-handler.js';
 
@@ -236,6 +237,17 @@ export class Invoker {
   }
 
   run(msg: ToWorker): void {
+    const event = msg[1];
+    let build: BuildEvent | undefined;
+    if (typeof event !== 'string') {
+      build = eventBuilder(event[0]);
+      if (build === undefined) {
+        // the first event of this builder: it runs once the module is loaded (the port stays
+        // ref'd meanwhile, as between invocations)
+        void loadEventBuilder(event[0]).then(() => this.run(msg));
+        return;
+      }
+    }
     const run = new Run(this, msg[0]);
     const deadlineMs = msg[3];
     // The context's functions, and the callback, are made here, in one scope (one closure context
@@ -258,7 +270,7 @@ export class Invoker {
     this.current = run;
     this.port.unref();
     try {
-      const result = this.handler(JSON.parse(msg[1]), context, (err?: unknown, result?: unknown) => run.callback(err, result)) as
+      const result = this.handler(typeof event === 'string' ? JSON.parse(event) : build!(event[1]), context, (err?: unknown, result?: unknown) => run.callback(err, result)) as
         | { then?: unknown }
         | undefined;
       // As the runtime does (Runtime.js): succeed and fail are read from the context once the

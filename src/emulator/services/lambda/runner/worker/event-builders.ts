@@ -1,0 +1,31 @@
+/**
+ * The modules that build events in this thread (types.ts: BuiltEvent), each loaded once, on the
+ * first invocation that names it.
+ */
+
+export type BuildEvent = (parts: readonly unknown[]) => unknown;
+
+const builders = new Map<string, BuildEvent>();
+
+/** the builder of `url`, once loaded */
+export function eventBuilder(url: string): BuildEvent | undefined {
+  return builders.get(url);
+}
+
+/**
+ * Loads the `buildEvent` export of the module at `url`. A module that cannot be loaded, or has no
+ * such export, leaves a builder that throws why: the invocation fails with it, as any other.
+ */
+export function loadEventBuilder(url: string): Promise<void> {
+  const failing = (err: unknown): BuildEvent => () => {
+    throw err;
+  };
+  return import(url).then(
+    (m: { buildEvent?: unknown }) => {
+      builders.set(url, typeof m.buildEvent === 'function' ? (m.buildEvent as BuildEvent) : failing(new TypeError(`${url} has no buildEvent export`)));
+    },
+    (err: unknown) => {
+      builders.set(url, failing(err));
+    },
+  );
+}
