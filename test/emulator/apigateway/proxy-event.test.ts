@@ -185,6 +185,11 @@ describe("the event's size against Invoke's payload limit (ProxyEvent.byteLength
     // each control character is written \u00XX: six bytes for one UTF-16 unit
     ['a body of control characters', request({ method: 'POST', raw: ['X-C', '\u0001'], body: Buffer.from('\u0001\u001f"\\'.repeat(500)) }), {}],
     ['a binary body (base64)', request({ method: 'PUT', body: Buffer.from([0xff, 0xfe, 0x00, 0x01]) }), {}],
+    // the path and the stage are written twice (requestContext.path), each unit as \u00XX or \udXXX
+    ['a path and a stage of control characters and lone surrogates', request({ path: '/\u0001\ud800'.repeat(300) }), { stage: '\u001f\udc00'.repeat(50) }],
+    // UpdateStage stores a patch operation's value as the client sent it (`"value": 5`), and the
+    // event has always carried it as it is
+    ['stage variables that are not strings', request({}), { stageVariables: { n: 5, o: { a: [1] }, s: 'x' } as unknown as Record<string, string> }],
   ];
 
   for (const [name, req, over] of cases) {

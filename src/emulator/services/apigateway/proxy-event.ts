@@ -119,7 +119,9 @@ export class ProxyEvent {
   /**
    * The event's size as UTF-8 JSON text in bytes, as far as a limit of `limit` bytes needs it: a
    * bound computed from the parts' lengths while that bound is within the limit, else the exact
-   * size, measured on the text (only a body of hundreds of KB comes near Lambda's 6 MB).
+   * size, measured on the text (only a body of hundreds of KB comes near Lambda's 6 MB). A map
+   * value that is not a string or a list of strings is measured on the text too: UpdateStage keeps
+   * a stage variable's patch value as the client sent it (`"value": 5`).
    */
   byteLength(limit: number): number {
     let units = 0;
@@ -128,20 +130,27 @@ export class ProxyEvent {
       if (typeof part === 'string') units += part.length;
       else if (part !== null && typeof part === 'object') {
         for (const name in part) {
-          const v = part[name];
+          const v: unknown = part[name];
           units += name.length;
           if (typeof v === 'string') {
             units += v.length;
             entries++;
-          } else {
-            for (const one of v) units += one.length;
+          } else if (Array.isArray(v)) {
+            for (const one of v) {
+              if (typeof one !== 'string') return this.exactByteLength();
+              units += one.length;
+            }
             entries += v.length;
-          }
+          } else return this.exactByteLength();
         }
       }
     }
     const bound = units * BYTES_PER_UNIT + entries * BYTES_PER_ENTRY + BYTES_OF_NAMES;
-    return bound <= limit ? bound : Buffer.byteLength(JSON.stringify(this.build()));
+    return bound <= limit ? bound : this.exactByteLength();
+  }
+
+  private exactByteLength(): number {
+    return Buffer.byteLength(JSON.stringify(this.build()));
   }
 }
 
