@@ -55,3 +55,20 @@ describe('matchPath: the route of a path as sent, the last one remembered', () =
     assert.deepEqual(compiled.matchPath('/items/9', 'GET')!.pathParameters, { id: '9' });
   });
 });
+
+describe('path parameters named as Object.prototype members', () => {
+  // `{__proto__}` is a valid path part (CreateResource: [a-zA-Z0-9._-] in braces); assigning it
+  // would set the parameters' prototype and drop the value from the event
+  it('a {__proto__} or {__proto__+} parameter is an own member holding its value', () => {
+    const d = deployment();
+    d.snapshot.resources.push(resource('r4', '/p/{__proto__}', ['GET']), resource('r5', '/g/{constructor}/{__proto__+}', ['GET']));
+    const compiled = compiledDeployment(d);
+    const one = compiled.matchPath('/p/7', 'GET')!;
+    assert.equal(one.target.resource.id, 'r4');
+    assert.equal(Object.getPrototypeOf(one.pathParameters), Object.prototype);
+    assert.equal(JSON.stringify(one.pathParameters), '{"__proto__":"7"}');
+    const greedy = compiled.match(['g', 'c', 'a', 'b'], 'GET')!;
+    assert.equal(greedy.target.resource.id, 'r5');
+    assert.equal(JSON.stringify(greedy.pathParameters), '{"constructor":"c","__proto__":"a/b"}');
+  });
+});

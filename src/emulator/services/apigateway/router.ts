@@ -7,6 +7,7 @@
  * A deployment never changes, so each one is compiled once into a tree and cached on the
  * record itself (WeakMap): no per-request copies or regexes.
  */
+import { setOwn } from '../../core/own-key.js';
 import { parseLambdaUri, type LambdaUriTemplate } from './integration-uri.js';
 import type { DeploymentRecord, IntegrationRecord, MethodRecord, ResourceRecord } from './model.js';
 
@@ -138,7 +139,8 @@ function compile(deployment: DeploymentRecord): CompiledDeployment {
       let pathParameters: Record<string, string> | null = null;
       if (names.length > 0) {
         pathParameters = {};
-        for (let k = 0; k < names.length; k++) pathParameters[names[k]] = values[k];
+        // a `{__proto__}` path part is valid: stored as a member, not made the prototype
+        for (let k = 0; k < names.length; k++) setOwn(pathParameters, names[k], values[k]);
       }
       return { target, pathParameters };
     },
