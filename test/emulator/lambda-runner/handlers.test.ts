@@ -165,7 +165,10 @@ describe('lambda runner: handlers', () => {
     const first = await pool.invoke(config, request(config, {}, { payload: built([1, 2, { a: ['x'] }]) }));
     assert.deepEqual(json(first.payload), { sum: 3, nested: { a: ['x'] }, loads: 1 });
     const second = await pool.invoke(config, request(config, {}, { payload: built([40, 2, null]) }));
-    assert.deepEqual(json(second.payload), { sum: 42, nested: null, loads: 1 }, 'the same environment, the builder not loaded again');
+    // `loads` is 1 in any isolate (import() evaluates a module once), so the same warm environment
+    // is checked on its own: its builder, loaded by the first event, built the second one
+    assert.equal(second.initDurationMs, undefined, 'the same warm environment');
+    assert.deepEqual(json(second.payload), { sum: 42, nested: null, loads: 1 });
     const text = await pool.invoke(config, request(config, { n: 7 }));
     assert.deepEqual(json(text.payload), { n: 7 }, 'a JSON event still arrives parsed');
   });
