@@ -5,6 +5,8 @@ import { ServiceError } from '../../../src/emulator/core/service-error.js';
 import { frontDoorUrl } from '../../../src/emulator/services/apigateway/index.js';
 import type { ApiGatewayBackend } from '../../../src/emulator/services/apigateway/backend.js';
 import { ManualClock } from '../../../src/emulator/core/clock.js';
+import { buildEvent, type ProxyEventParts } from '../../../src/emulator/services/apigateway/proxy-event-builder.js';
+import type { LambdaInvocation } from '../../../src/emulator/services/apigateway/invoker.js';
 import { lambdaUri, startApiGateway, type ApiGatewayFixture } from './fixture.js';
 
 const FN = 'arn:aws:lambda:us-east-1:000000000000:function:app';
@@ -308,6 +310,36 @@ describe('API Gateway front door (fake Lambda)', () => {
     } finally {
       b.updateStage(apiId, 'prod', [{ op: 'remove', path: '/canarySettings' }]);
     }
+  });
+
+  it('hands the function the stage variables the request was routed with, whatever a later deployment sets', async () => {
+    // Lambda posts the event's parts when an environment is free (after a cold start's init):
+    // a deployment meanwhile must not change the event of a request already routed
+    const b = fx.service.backend;
+    const api = b.createRestApi({ name: 'held' });
+    const hello = b.createResource(api.id, api.rootResourceId, 'hello').id;
+    b.putMethod(api.id, hello, 'GET', { authorizationType: 'NONE' });
+    b.putIntegration(api.id, hello, 'GET', { type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri: lambdaUri(`${FN}:\${stageVariables.alias}`) });
+    b.createDeployment(api.id, { stageName: 'prod', variables: { alias: 'blue' } });
+    let held!: (call: LambdaInvocation) => void;
+    const call = new Promise<LambdaInvocation>((resolve) => (held = resolve));
+    let answer!: () => void;
+    fx.invoker.next.push((c) => {
+      held(c);
+      return new Promise((resolve) => (answer = () => resolve({ payload: JSON.stringify({ statusCode: 200, body: 'ok' }), executedVersion: '1' })));
+    });
+    const res = fetch(frontDoorUrl(fx.emu.endpoint, api.id, 'prod', '/hello'));
+    const routed = await call;
+    try {
+      b.createDeployment(api.id, { stageName: 'prod', variables: { alias: 'green' } });
+      assert.deepEqual(b.getStage(api.id, 'prod').variables, { alias: 'green' });
+      const event = buildEvent(structuredClone(routed.event.parts) as ProxyEventParts) as { stageVariables: unknown };
+      assert.equal(routed.qualifier, 'blue');
+      assert.deepEqual(event.stageVariables, { alias: 'blue' });
+    } finally {
+      answer();
+    }
+    assert.equal((await res).status, 200);
   });
 });
 

@@ -406,7 +406,9 @@ export class ApiGatewayBackend {
         existing.lastUpdatedDate = now;
       } else {
         existing.deploymentId = deployment.id;
-        if (input.variables) assignOwn(existing.variables, input.variables);
+        // replaced, not changed in place: a request already routed holds the stage's variables
+        // in its proxy event's parts until Lambda posts them (after a cold start's init)
+        if (input.variables) existing.variables = assignOwn(copyTable(existing.variables), input.variables);
         if (input.stageDescription !== undefined) existing.description = input.stageDescription;
         if (input.tracingEnabled !== undefined) existing.tracingEnabled = input.tracingEnabled;
         existing.lastUpdatedDate = now;

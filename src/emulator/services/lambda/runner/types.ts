@@ -34,7 +34,10 @@ export interface FunctionRunConfig {
  */
 export interface BuiltEvent {
   readonly builder: string;
-  /** structured-cloneable: posted to the function's thread as they are */
+  /**
+   * structured-cloneable: posted to the function's thread as they are, when an environment is free
+   * (after a cold start's init, or an Event's retries): what they reference must not change meanwhile
+   */
   readonly parts: readonly unknown[];
   /**
    * the event's size as UTF-8 JSON text in bytes, as far as a limit of `limit` bytes needs it:
