@@ -205,8 +205,8 @@ describe("the event's size against Invoke's payload limit (ProxyEvent.byteLength
 });
 
 /**
- * What the builder keeps from one event to the next (the Host's domain members, a second's time)
- * must never leak into a request it does not describe:
+ * What proxy-event.ts keeps from one event to the next (the Host's domain members, a second's
+ * time) must never leak into a request it does not describe:
  * requests that differ in one of those, through the same route objects, each against the
  * documented event written out in full.
  */

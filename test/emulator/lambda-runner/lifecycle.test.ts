@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import {
-  invalidEventPayloadMessage,
   isSupportedRuntime,
   UnsupportedRuntimeError,
   WorkerPool,
@@ -156,12 +155,6 @@ describe('lambda runner: environment lifecycle', () => {
       assert.match(err.message, /python3\.12 is not supported/);
       return true;
     });
-  });
-
-  it('checks that event payloads are JSON', () => {
-    assert.equal(invalidEventPayloadMessage(Buffer.from('{"a":1}')), undefined);
-    assert.equal(invalidEventPayloadMessage(Buffer.alloc(0)), undefined);
-    assert.match(invalidEventPayloadMessage(Buffer.from('not json'))!, /^Could not parse request body into json: /);
   });
 
   it('ends every worker thread on shutdown', async () => {
