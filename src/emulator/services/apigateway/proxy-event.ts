@@ -180,8 +180,7 @@ export function proxyEvent(req: ProxyRequest, target: RouteTarget, ctx: ProxyCon
       else headers.add(name, name, v);
     }
   }
-  const query = new MultiValueMaps();
-  if (req.query.size > 0) for (const [k, v] of req.query) query.add(k, k, v);
+  const query = req.query.size === 0 ? NO_MAPS : queryMaps(req.query);
   const forwarded = req.headers['x-forwarded-for'];
   const firstForwarded = Array.isArray(forwarded) ? forwarded[0] : forwarded;
   const domain = domainOf(req.headers.host ?? 'localhost');
@@ -210,6 +209,15 @@ export function proxyEvent(req: ProxyRequest, target: RouteTarget, ctx: ProxyCon
     body,
     isBase64Encoded,
   ]);
+}
+
+/** no query: both maps null */
+const NO_MAPS = { single: null, multi: null } as const;
+
+function queryMaps(query: URLSearchParams): MultiValueMaps {
+  const maps = new MultiValueMaps();
+  for (const [k, v] of query) maps.add(k, k, v);
+  return maps;
 }
 
 /**

@@ -7,9 +7,19 @@ export type BuildEvent = (parts: readonly unknown[]) => unknown;
 
 const builders = new Map<string, BuildEvent>();
 
+/** the last builder asked for: its URL arrives as a new string each time, which a Map would hash */
+let lastUrl = '';
+let lastBuild: BuildEvent | undefined;
+
 /** the builder of `url`, once loaded */
 export function eventBuilder(url: string): BuildEvent | undefined {
-  return builders.get(url);
+  if (url !== lastUrl) {
+    const build = builders.get(url);
+    if (build === undefined) return undefined;
+    lastUrl = url;
+    lastBuild = build;
+  }
+  return lastBuild;
 }
 
 /**
