@@ -17,7 +17,7 @@ import { createS3Service, s3CodeSource } from './services/s3/index.js';
 import { createLambdaService } from './services/lambda/index.js';
 import { WorkerPool } from './services/lambda/runner/index.js';
 import { createRekognitionService } from './services/rekognition/index.js';
-import { createApiGatewayService } from './services/apigateway/index.js';
+import { createApiGatewayService, PROXY_EVENT_BUILDER } from './services/apigateway/index.js';
 import { createCodeDeployService } from './services/codedeploy/index.js';
 import { cloudWatchAlarmReader, lambdaAliasRouter, lambdaHookInvoker } from './adapters/codedeploy.js';
 import { createCloudWatchService } from './services/cloudwatch/index.js';
@@ -97,7 +97,14 @@ export async function wireServices(options: WiringOptions): Promise<EmulatorApp>
   // Lambda (services/lambda/): functions, versions, aliases, concurrency; code packages from S3,
   // metrics to CloudWatch; function code runs in worker threads (runner/).
   // the runtime SDK's compiled code is kept in the state dir: later cold starts, this run or the next, reuse it
-  const lambdaRunner = new WorkerPool({ region: deps.region, endpointUrl: deps.endpoint, compileCacheDir: deps.store.blobPath('lambda/compile-cache') });
+  // API Gateway hands its proxy event over as parts, built in the function's thread: its builder
+  // loads in every environment's init
+  const lambdaRunner = new WorkerPool({
+    region: deps.region,
+    endpointUrl: deps.endpoint,
+    compileCacheDir: deps.store.blobPath('lambda/compile-cache'),
+    eventBuilders: [PROXY_EVENT_BUILDER],
+  });
   const lambda = createLambdaService({
     store: deps.store,
     runner: lambdaRunner,

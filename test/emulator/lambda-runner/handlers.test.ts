@@ -185,4 +185,27 @@ describe('lambda runner: handlers', () => {
     assert.deepEqual(json(next.payload), { ok: true });
     assert.equal(next.initDurationMs, undefined, 'the same warm environment served on');
   });
+
+  it('loads the event builders the pool names in the init phase; one that cannot be loaded fails only the events that name it', async () => {
+    const dir = dirs.write({
+      'builder.mjs': 'globalThis.builderLoaded = true;\nexport const buildEvent = (parts) => ({ built: parts[0] });',
+      'index.js': 'exports.handler = async (event) => ({ event, builderLoaded: globalThis.builderLoaded === true });',
+    });
+    const builder = pathToFileURL(join(dir, 'builder.mjs')).href;
+    const missing = pathToFileURL(join(dir, 'missing.mjs')).href;
+    const preloading = new WorkerPool({ eventBuilders: [builder, missing] });
+    try {
+      const config = fnConfig(dir);
+      const first = await preloading.invoke(config, request(config, { n: 1 }));
+      assert.deepEqual(json(first.payload), { event: { n: 1 }, builderLoaded: true }, 'loaded before any built event arrived');
+      assert.notEqual(first.initDurationMs, undefined);
+      const built = await preloading.invoke(config, request(config, {}, { payload: { builder, parts: ['x'], byteLength: () => 0 } }));
+      assert.deepEqual(json(built.payload), { event: { built: 'x' }, builderLoaded: true });
+      const failing = await preloading.invoke(config, request(config, {}, { payload: { builder: missing, parts: [], byteLength: () => 0 } }));
+      assert.equal(failing.functionError, 'Unhandled');
+      assert.match(json(failing.payload).errorMessage, /missing\.mjs/);
+    } finally {
+      await preloading.shutdown();
+    }
+  });
 });

@@ -19,6 +19,7 @@ import { operations } from './routes.js';
 
 export type { LambdaInvocation, LambdaInvocationResult, LambdaInvoker } from './invoker.js';
 export { frontDoorUrl } from '../../front-door-url.js';
+export { PROXY_EVENT_BUILDER } from './proxy-event.js';
 export { ApiGatewayBackend } from './backend.js';
 
 /** What API Gateway takes from the shared service deps (a subset of wiring's ServiceDeps). */

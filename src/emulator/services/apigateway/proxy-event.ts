@@ -91,7 +91,7 @@ export function isBinaryType(contentType: string | undefined, binaryMediaTypes: 
 }
 
 /** the module that builds the event in the function's thread (Lambda loads it there once) */
-const BUILDER = new URL('./proxy-event-builder.js', import.meta.url).href;
+export const PROXY_EVENT_BUILDER = new URL('./proxy-event-builder.js', import.meta.url).href;
 
 // The JSON text of an event is at most this many bytes per UTF-16 unit of its strings (a control
 // character or a lone surrogate is written `\u001f`), each string counted twice (the path and the
@@ -108,7 +108,7 @@ const BYTES_OF_NAMES = 2048;
  * for a request (bench/front-door: the reference handing over a full event as text).
  */
 export class ProxyEvent {
-  readonly builder = BUILDER;
+  readonly builder = PROXY_EVENT_BUILDER;
   constructor(readonly parts: ProxyEventParts) {}
 
   /** the event itself, as the function receives it */

@@ -37,6 +37,8 @@ export interface EnvironmentOptions extends EnvironmentSettings {
   onIdle?: (env: ExecutionEnvironment) => void;
   /** the code cache of the runtime's SDK, shared by the pool's environments */
   compileCache?: CompileCacheBoot;
+  /** event builders to load in the init phase (pool.ts: WorkerPoolOptions) */
+  eventBuilders?: readonly string[];
 }
 
 type InitOutcome = { ok: true; initDurationMs: number } | { ok: false; initDurationMs: number; error: Buffer };
@@ -95,6 +97,7 @@ export class ExecutionEnvironment {
       handler: config.handler,
       collectInitLogs: true,
       compileCache: options.compileCache,
+      eventBuilders: options.eventBuilders ?? [],
     };
     this.worker = new Worker(BOOTSTRAP, {
       env: functionEnvironment(config, this.logStreamName, options),

@@ -13,6 +13,8 @@ export interface WorkerBoot {
   collectInitLogs: boolean;
   /** the code cache of the runtime's SDK (worker/compile-cache.ts); none: compiled every time */
   compileCache?: CompileCacheBoot;
+  /** URLs of the event builders to load with the handler (types.ts: BuiltEvent) */
+  eventBuilders: readonly string[];
 }
 
 export interface CompileCacheBoot {

@@ -36,6 +36,12 @@ export interface WorkerPoolOptions {
   compileCacheDir?: string;
   /** the clock and timer of timeouts and idle expiry (default Node's; tests pass a manual one) */
   timers?: TimerHost;
+  /**
+   * modules every environment loads in its init phase: the builders of the events in-process
+   * callers hand over as parts (types.ts: BuiltEvent), so the first such event does not wait for
+   * its builder, and its Duration does not count the load; any other builder loads on first use
+   */
+  eventBuilders?: readonly string[];
 }
 
 /**
@@ -165,6 +171,7 @@ export class WorkerPool implements ExecutionEnvironments {
       logSink: this.options.logSink,
       deadlines: this.deadlines,
       compileCache: this.compileCache,
+      eventBuilders: this.options.eventBuilders,
       onExit: (e) => this.forget(e),
       onIdle: (e) => this.release(e),
     });

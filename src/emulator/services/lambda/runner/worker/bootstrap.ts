@@ -9,6 +9,7 @@ import type { FromWorker, ToWorker, WorkerBoot } from '../messages.js';
 import { CompileCache } from './compile-cache.js';
 import { patchConsole, type LogCapture } from './console-capture.js';
 import { RuntimeError, formattedForLog, toErrorDocument } from './errors.js';
+import { loadEventBuilder } from './event-builders.js';
 import { Invoker } from './invocation.js';
 import { loadHandler } from './load-handler.js';
 import { yieldToPlatform } from './priority.js';
@@ -59,7 +60,9 @@ const compileCache = boot.compileCache && new CompileCache(boot.compileCache);
 compileCache?.install();
 
 try {
-  const handler = await loadHandler(boot.codeDir, boot.handler);
+  // the event builders load beside the handler; one that cannot be loaded fails only the events
+  // that name it (event-builders.ts)
+  const [handler] = await Promise.all([loadHandler(boot.codeDir, boot.handler), ...boot.eventBuilders.map(loadEventBuilder)]);
   const env = process.env;
   invoker = new Invoker(
     handler,

@@ -1,6 +1,7 @@
 /**
- * The modules that build events in this thread (types.ts: BuiltEvent), each loaded once, on the
- * first invocation that names it.
+ * The modules that build events in this thread (types.ts: BuiltEvent), each loaded once: in the
+ * init phase when the pool names it (WorkerPoolOptions.eventBuilders), else on the first
+ * invocation that names it.
  */
 
 export type BuildEvent = (parts: readonly unknown[]) => unknown;
@@ -23,8 +24,9 @@ export function eventBuilder(url: string): BuildEvent | undefined {
 }
 
 /**
- * Loads the `buildEvent` export of the module at `url`. A module that cannot be loaded, or has no
- * such export, leaves a builder that throws why: the invocation fails with it, as any other.
+ * Loads the `buildEvent` export of the module at `url`; never rejects. A module that cannot be
+ * loaded, or has no such export, leaves a builder that throws why: every invocation whose event
+ * names it fails with that error in this environment (the environment itself serves on).
  */
 export function loadEventBuilder(url: string): Promise<void> {
   const failing = (err: unknown): BuildEvent => () => {
