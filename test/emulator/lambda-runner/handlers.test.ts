@@ -208,4 +208,16 @@ describe('lambda runner: handlers', () => {
       await preloading.shutdown();
     }
   });
+
+  it('rejects an invocation whose event cannot be handed over, and the environment serves on', async () => {
+    const dir = dirs.write({ 'index.js': 'exports.handler = async (event) => event;' });
+    const config = fnConfig(dir);
+    const warm = await pool.invoke(config, request(config, { n: 1 }));
+    assert.notEqual(warm.initDurationMs, undefined);
+    const uncloneable = { builder: 'file:///nowhere.mjs', parts: [() => 1], byteLength: () => 0 };
+    await assert.rejects(pool.invoke(config, request(config, {}, { payload: uncloneable })), { name: 'DataCloneError' });
+    const next = await pool.invoke(config, request(config, { n: 2 }));
+    assert.deepEqual(json(next.payload), { n: 2 });
+    assert.equal(next.initDurationMs, undefined, 'the same environment, idle again at once');
+  });
 });

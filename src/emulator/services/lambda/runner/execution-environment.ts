@@ -185,7 +185,19 @@ export class ExecutionEnvironment {
         request.identity === undefined ? undefined : JSON.stringify(request.identity),
         collect,
       ];
-      this.worker.postMessage(msg);
+      try {
+        this.worker.postMessage(msg);
+      } catch (err) {
+        // the event could not be handed over (a built event's part that cannot be cloned): nothing
+        // ran, so the environment is idle again, and the invocation fails as the platform's own
+        // failure (the promise rejects: Invoke answers ServiceException)
+        this.deadlines.cancel(this.pending.deadline);
+        this.pending = undefined;
+        this.state = 'idle';
+        this.worker.unref();
+        this.onIdle?.(this);
+        throw err;
+      }
     });
   }
 
