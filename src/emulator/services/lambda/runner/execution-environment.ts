@@ -193,9 +193,7 @@ export class ExecutionEnvironment {
         // failure (the promise rejects: Invoke answers ServiceException)
         this.deadlines.cancel(this.pending.deadline);
         this.pending = undefined;
-        this.state = 'idle';
-        this.worker.unref();
-        this.onIdle?.(this);
+        this.becomeIdle();
         throw err;
       }
     });
@@ -254,10 +252,15 @@ export class ExecutionEnvironment {
       p.resolve(this.exited.then(() => result));
       return;
     }
+    this.becomeIdle();
+    p.resolve(result);
+  }
+
+  /** an invocation is over and the worker lives on: it no longer keeps the process alive, and the pool takes it back */
+  private becomeIdle(): void {
     this.state = 'idle';
     this.worker.unref();
     this.onIdle?.(this);
-    p.resolve(result);
   }
 
   private onLog(text: string): void {
