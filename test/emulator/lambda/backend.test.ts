@@ -129,10 +129,10 @@ describe('Lambda backend', () => {
     const { svc, runner, create } = setup({ payloadLimits: { sync: 100, async: 50 } });
     await create('t');
     const fits = JSON.stringify('é'.repeat(40)); // 42 characters, 82 bytes
-    const call = svc.invokeFunction({ functionName: 't', payload: fits, payloadIsJson: true });
+    const call = svc.invokeFunction({ functionName: 't', payload: fits });
     runner.finishAll();
     assert.equal((await call).statusCode, 200);
-    const tooLarge = await rejection(svc.invokeFunction({ functionName: 't', payload: JSON.stringify('é'.repeat(60)), payloadIsJson: true }));
+    const tooLarge = await rejection(svc.invokeFunction({ functionName: 't', payload: JSON.stringify('é'.repeat(60)) }));
     assert.equal(tooLarge.code, 'RequestEntityTooLargeException', '62 characters but 122 bytes: within 100 only if counted in characters');
     const event = await rejection(svc.invokeFunction({ functionName: 't', payload: fits, invocationType: 'Event' }));
     assert.match(event.message, /^82 byte payload is too large for the Event invocation type/);

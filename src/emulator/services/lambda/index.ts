@@ -24,11 +24,6 @@ export interface InvokeFunctionRequest {
   payload?: Buffer | Uint8Array | string | object;
   /** an event the function's thread builds from its parts, in place of `payload` */
   event?: BuiltEvent;
-  /**
-   * The caller made `payload` with JSON.stringify, so Invoke's "is the event JSON?" check (a full
-   * parse, repeated by the runtime) is skipped. An object payload is JSON by construction too.
-   */
-  payloadIsJson?: boolean;
   /** default RequestResponse */
   invocationType?: InvocationType;
   logType?: 'None' | 'Tail';
@@ -115,7 +110,9 @@ export function createLambdaService(deps: LambdaDeps): LambdaService {
         ClientContext: request.clientContext,
         Payload: request.event ?? toPayload(request.payload),
         requestId: request.requestId,
-        payloadIsJson: request.payloadIsJson === true || isPlainPayload(request.payload),
+        // an object payload is JSON by construction: Invoke's "is the event JSON?" check (a full
+        // parse, repeated by the runtime) is skipped
+        payloadIsJson: isPlainPayload(request.payload),
       },
       invokeFunctionResult,
     );
