@@ -15,8 +15,8 @@ export const RECORD_FILE = 'emulator-process.json';
 export const LOG_FILE = 'emulator.log';
 export const START_LOCK_FILE = 'emulator-start.lock';
 
-/** the emulator process's entry, spawned by path (`node main.js '<json options>'`) by daemon.ts */
-export const MAIN_SCRIPT = new URL('./main.js', import.meta.url);
+/** the emulator process's entry, spawned by path (`node background.cjs '<json options>'`) by daemon.ts */
+export const MAIN_SCRIPT = new URL('./background.cjs', import.meta.url);
 
 /** How an emulator process runs; the background child gets it as JSON in argv[2]. */
 export interface EmulatorProcessOptions {

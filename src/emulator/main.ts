@@ -4,7 +4,6 @@
  * directly as the detached background child by daemon.ts (`node main.js '<json options>'`).
  */
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ExitCode, LabError } from '../errors.js';
 import { PersistedClock } from './core/clock.js';
 import { StateStore } from './core/store.js';
@@ -15,6 +14,7 @@ import { createEmulatorServer, type EmulatorServer, type RequestLogEntry } from 
 import { prepareStateDir, stateDirError } from './state-dir.js';
 import { labVersion } from './version.js';
 import { wireServices } from './wiring.js';
+import { yieldHelpersToPlatform } from './core/thread-priority.js';
 import type { EmulatorProcessOptions as ProcessOptions } from './config.js';
 
 /** config.ts's options, plus what only an in-process caller can pass */
@@ -175,27 +175,29 @@ export async function serveUntilSignal(
 }
 
 /**
- * The detached background child: options as JSON in argv[2], output to the log file daemon.ts
- * opened. It logs its lifecycle and the failed requests (5xx) only, so a load test of thousands of
- * requests does not grow the log by megabytes; `emulator start --log-requests` logs them all.
+ * The detached background child (background.cts is its entry): options as JSON in argv[2], output
+ * to the log file daemon.ts opened. It logs its lifecycle and the failed requests (5xx) only, so a
+ * load test of thousands of requests does not grow the log by megabytes; `emulator start
+ * --log-requests` logs them all. `helpers` are the threads Node started the process with, V8's
+ * background compiler and garbage collector among them: they run below the cloud's own thread
+ * (core/thread-priority.ts).
  */
-async function runAsBackgroundChild(json: string): Promise<void> {
-  const opts = JSON.parse(json) as EmulatorProcessOptions;
-  const line = (text: string) => process.stdout.write(`${new Date().toISOString()} ${text}\n`);
-  const everything = opts.logRequests === true;
-  await serveUntilSignal(
-    { ...opts, mode: 'background', log: line, onRequest: (e) => {
-        // the health checks of ensureEmulator/status would drown the log
-        if (e.service !== 'health' && (everything || e.status >= 500)) line(formatRequest(e));
-      } },
-    (emu) => line(`serverless-ops-lab emulator ${labVersion} listening on ${emu.server.endpoint} (pid ${process.pid}, state ${emu.record.stateDir}${everything ? '' : '; logs failed requests only'})`),
-  );
-  line('emulator stopped');
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  runAsBackgroundChild(process.argv[2] ?? '{}').catch((err) => {
+export async function runAsBackgroundChild(json: string, helpers: readonly number[]): Promise<void> {
+  yieldHelpersToPlatform(helpers);
+  try {
+    const opts = JSON.parse(json) as EmulatorProcessOptions;
+    const line = (text: string) => process.stdout.write(`${new Date().toISOString()} ${text}\n`);
+    const everything = opts.logRequests === true;
+    await serveUntilSignal(
+      { ...opts, mode: 'background', log: line, onRequest: (e) => {
+          // the health checks of ensureEmulator/status would drown the log
+          if (e.service !== 'health' && (everything || e.status >= 500)) line(formatRequest(e));
+        } },
+      (emu) => line(`serverless-ops-lab emulator ${labVersion} listening on ${emu.server.endpoint} (pid ${process.pid}, state ${emu.record.stateDir}${everything ? '' : '; logs failed requests only'})`),
+    );
+    line('emulator stopped');
+  } catch (err) {
     process.stderr.write(`error: ${(err as Error)?.message ?? String(err)}\n`);
     process.exitCode = err instanceof LabError ? err.exitCode : ExitCode.failed;
-  });
+  }
 }

@@ -18,8 +18,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import {
   CreateAliasCommand,
   CreateFunctionCommand,
@@ -49,11 +50,13 @@ import {
 import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient, CreateApplicationCommand, ListApplicationsCommand } from '@aws-sdk/client-codedeploy';
+import { MAIN_SCRIPT } from '../../src/emulator/config.js';
 import { CRASH_ENV, type CrashPhase } from '../../src/emulator/core/crash-point.js';
 import { clientConfig, startTestEmulator } from '../helpers/emulator.js';
 import { createInput, handlers, zip } from './lambda/harness.js';
 
-const MAIN = resolve('dist/src/emulator/main.js');
+// the background cloud's entry, as daemon.ts spawns it
+const MAIN = fileURLToPath(MAIN_SCRIPT);
 const PHASES: CrashPhase[] = ['before', 'written', 'after'];
 // zipped once: a zip holds its entries' times, and the expected states compare CodeSha256
 const VERSION_ZIP = zip({ 'index.js': handlers.version });

@@ -5,12 +5,13 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
+import { FUNCTION_NICE } from '../../src/emulator/core/thread-priority.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 const dirs: string[] = [];
@@ -376,4 +377,38 @@ test('prepareStateDir: makes nested folders; a file in the path or an unwritable
   assert.throws(() => prepareStateDir(join(base, 'file', 'state')), /cannot use state dir .*part of the path is a file \(ENOTDIR\)/);
   assert.throws(() => prepareStateDir(join(base, 'file')), /cannot use state dir .*\(EEXIST\)/);
   if (existsSync('/proc/self')) assert.throws(() => prepareStateDir('/proc/nope'), /cannot use state dir \/proc\/nope: /);
+});
+
+/** the nice value of each thread of a process (Linux /proc: field 19 of stat, after the name) */
+function threadNice(pid: number): Map<number, number> {
+  const nice = new Map<number, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      nice.set(Number(tid), Number(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]));
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return nice;
+}
+
+test('the background cloud runs V8 helper threads below its own thread; libuv pool threads are not lowered', { skip: process.platform !== 'linux' && 'Linux keeps a nice value per thread' }, async (t) => {
+  const { ensureEmulator, stopEmulator } = await import('../../src/emulator/daemon.js');
+  const stateDir = tempDir();
+  const emu = await ensureEmulator({ stateDir, port: 0 });
+  pids.add(emu.pid);
+  try {
+    const nice = threadNice(emu.pid);
+    const base = nice.get(emu.pid)!;
+    if (base >= FUNCTION_NICE) return t.skip(`the cloud already runs at nice ${base}`);
+    // the threads Node starts with (V8's background compiler and collector among them) are lowered,
+    // libuv's pool (started later, by the cloud's thread: its state dir reads) is not
+    const lowered = [...nice].filter(([tid, n]) => tid !== emu.pid && n === FUNCTION_NICE);
+    const unchanged = [...nice].filter(([tid, n]) => tid !== emu.pid && n === base);
+    assert.ok(lowered.length >= 4, `V8's helper threads at nice ${FUNCTION_NICE}: ${JSON.stringify([...nice])}`);
+    assert.ok(unchanged.length >= 1, `libuv's pool unchanged: ${JSON.stringify([...nice])}`);
+    assert.equal(lowered.length + unchanged.length, nice.size - 1);
+  } finally {
+    await stopEmulator(stateDir);
+  }
 });

@@ -12,7 +12,7 @@ import { RuntimeError, formattedForLog, toErrorDocument } from './errors.js';
 import { loadEventBuilder } from './event-builders.js';
 import { Invoker } from './invocation.js';
 import { loadHandler } from './load-handler.js';
-import { yieldToPlatform } from './priority.js';
+import { yieldToPlatform } from '../../../../core/thread-priority.js';
 
 yieldToPlatform();
 
