@@ -5,7 +5,8 @@
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { once } from 'node:events';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -19,6 +20,7 @@ import {
   PutIntegrationCommand,
   PutMethodCommand,
 } from '@aws-sdk/client-api-gateway';
+import { MAIN_SCRIPT, type EmulatorProcessOptions } from '../src/emulator/config.js';
 import { frontDoorUrl } from '../src/emulator/front-door-url.js';
 import { ratio } from './stats.js';
 
@@ -101,23 +103,6 @@ server.listen(0, '127.0.0.1', () => process.stdout.write('http://127.0.0.1:' + s
 process.on('disconnect', () => process.exit(0));
 `;
 
-const EMULATOR = `
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-const { createEmulatorServer } = await import(${JSON.stringify(dist('src/emulator/server.js'))});
-const { wireServices } = await import(${JSON.stringify(dist('src/emulator/wiring.js'))});
-const { StateStore } = await import(${JSON.stringify(dist('src/emulator/core/store.js'))});
-const { ScaledClock } = await import(${JSON.stringify(dist('src/emulator/core/clock.js'))});
-const dir = mkdtempSync(join(tmpdir(), 'sol-bench-'));
-const server = await createEmulatorServer({
-  port: 0,
-  app: (endpoint) => wireServices({ store: new StateStore(dir), clock: new ScaledClock(1), endpoint, speed: 1,
-    accountConcurrency: 1000, throttleStatus: Number(process.env.THROTTLE_STATUS ?? 500), log: () => {} }),
-});
-process.stdout.write(server.endpoint + '\\n');
-process.on('disconnect', async () => { await server.close(); rmSync(dir, { recursive: true, force: true }); process.exit(0); });
-`;
 
 async function child(args: string[], env: Record<string, string> = {}): Promise<Child> {
   const proc: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env: { ...process.env, ...env } });
@@ -146,7 +131,55 @@ export const startBareServer = (): Promise<Child> => child(['-e', BARE]);
  */
 export const startWorkerPerRequestServer = (opts: { event?: 'rest' } = {}): Promise<Child> =>
   child([fileURLToPath(new URL('../../bench/fixtures/worker-per-request-server.mjs', import.meta.url))], opts.event ? { REFERENCE_EVENT: opts.event } : {});
-export const startEmulator = (env: Record<string, string> = {}): Promise<Child> => child(['--input-type=module', '-e', EMULATOR], env);
+/**
+ * The cloud as `start` and `deploy` run it: the background child daemon.ts spawns (its entry by
+ * path, its options as JSON), on a state dir of its own that stop() removes; account concurrency
+ * 1000, so the load of a bench is never throttled.
+ */
+export async function startEmulator(opts: { throttleStatus?: 500 | 502 } = {}): Promise<Child> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'sol-bench-'));
+  const options: EmulatorProcessOptions = {
+    stateDir,
+    port: 0,
+    host: '127.0.0.1',
+    speed: 1,
+    throttleStatus: opts.throttleStatus ?? 500,
+    accountConcurrency: 1000,
+    mode: 'background',
+  };
+  const proc = spawn(process.execPath, [fileURLToPath(MAIN_SCRIPT), JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = once(proc, 'exit');
+  try {
+    // its log's first line says where it listens; the later ones (failed requests) are read and dropped
+    let log: string | undefined = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      proc.stdout!.on('data', (chunk: Buffer) => {
+        if (log === undefined) return;
+        log += chunk.toString();
+        const listening = / listening on (http:\/\/\S+)/.exec(log);
+        if (listening) {
+          log = undefined;
+          resolve(listening[1]);
+        }
+      });
+      void exited.then(([code]) => reject(new Error(`the cloud exited with ${code} before it listened: ${log?.trim() ?? ''}`)));
+    });
+    return {
+      url,
+      pid: proc.pid!,
+      async stop() {
+        if (proc.exitCode === null && proc.signalCode === null) {
+          proc.kill('SIGTERM');
+          await exited;
+        }
+        rmSync(stateDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    rmSync(stateDir, { recursive: true, force: true });
+    throw err;
+  }
+}
 /** any ES module source as a child server: it prints its URL on the first line and exits on disconnect */
 export const startModuleChild = (source: string, env: Record<string, string> = {}): Promise<Child> => child(['--input-type=module', '-e', source], env);
 /** a compiled module's URL, for a child's imports */

@@ -3,7 +3,7 @@
  * no change (the bundled app, its cloud already running) beside a bare commander hello-world, each
  * in a fresh node process, the commands interleaved round by round so a busy moment of the shared
  * machine falls on all of them alike. Then the cloud's own start: spawn of the background emulator
- * (`emulator/main.js`) until its health URL answers, as `deploy` waits for it.
+ * (`emulator/background.cjs`) until its health URL answers, as `deploy` waits for it.
  * Goals: --help within 1.5x of the bare program; status and deploy load only what they use.
  */
 import { spawnSync } from 'node:child_process';
