@@ -1,12 +1,14 @@
 /**
  * The emulator process: opens the state dir, builds the services, serves until told to stop, and
- * shuts down cleanly (workers ended, state flushed). Used in the foreground by `emulator`, and run
- * directly as the detached background child by daemon.ts (`node main.js '<json options>'`).
+ * shuts down cleanly (workers ended, state flushed). Used in the foreground by `emulator`, and as
+ * the detached background child daemon.ts spawns, through its entry background.cts
+ * (`node background.cjs '<json options>'`).
  */
 import { resolve } from 'node:path';
 import { ExitCode, LabError } from '../errors.js';
 import { PersistedClock } from './core/clock.js';
 import { StateStore } from './core/store.js';
+import { yieldHelpersToPlatform } from './core/thread-priority.js';
 import { exposureWarning } from './exposure.js';
 import { liveRecord, readLastPort, removeRecord, writeLastPort, writeRecord, type ProcessRecord } from './process-record.js';
 import { formatRequest } from './request-log.js';
@@ -14,7 +16,6 @@ import { createEmulatorServer, type EmulatorServer, type RequestLogEntry } from 
 import { prepareStateDir, stateDirError } from './state-dir.js';
 import { labVersion } from './version.js';
 import { wireServices } from './wiring.js';
-import { yieldHelpersToPlatform } from './core/thread-priority.js';
 import type { EmulatorProcessOptions as ProcessOptions } from './config.js';
 
 /** config.ts's options, plus what only an in-process caller can pass */
