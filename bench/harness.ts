@@ -284,10 +284,11 @@ export class Comparison {
   /**
    * `name`'s rate against `base`'s, run for run: the two ran one after the other in each round, so
    * a busy spell of the shared machine falls on both; the median of those ratios, and their range.
+   * `fromRound`: only the rounds from that one (0-based) on.
    */
-  ratio(name: string, base: string): { median: number; min: number; max: number } {
-    const a = this.runs.get(name)!;
-    const b = this.runs.get(base)!;
+  ratio(name: string, base: string, fromRound = 0): { median: number; min: number; max: number } {
+    const a = this.runs.get(name)!.slice(fromRound);
+    const b = this.runs.get(base)!.slice(fromRound);
     const ratios = a.map((f, i) => f.rps / b[i].rps).sort((x, y) => x - y);
     return { median: ratios[Math.floor(ratios.length / 2)], min: ratios[0], max: ratios[ratios.length - 1] };
   }
