@@ -19,7 +19,7 @@ import {
 } from './harness.js';
 
 const SECONDS = 3;
-const ROUNDS = 8;
+const ROUNDS = 9;
 /**
  * From this round on (0-based), most of the code the function threads run has been optimized by V8
  * in most of the 50 isolates (each tiers up on its own 1/50 of the traffic: the smallest functions
