@@ -252,10 +252,11 @@ export class Invoker {
     const deadlineMs = msg[3];
     // What V8 compiles in each environment's isolate (50 of them under a learner's load test, each
     // tiering up on its own share of the traffic) is what the first seconds of a load test pay for:
-    // - succeed, done and the callback are `run`'s methods bound to it, not arrow functions calling
-    //   them: an arrow is one more function for TurboFan, which compiles the method into it a
-    //   second time (done, complete and report, once more per isolate); a bound function is not
-    //   compiled at all;
+    // - `succeed`, which settles every async handler's invocation, is `run.done` bound to it: an
+    //   arrow calling done was one more function for TurboFan, with done, complete and report
+    //   compiled into it a second time, once more per isolate; a bound function is not compiled.
+    //   (Its name reads `bound done`; on Lambda succeed, fail and done are anonymous wrappers, as
+    //   done and the callback are here: those two run only for handlers that call them.)
     // - the event is built by `build.call(...)`, which V8 11 (Node 20) does not inline: the builder
     //   is compiled on its own anyway (it gets hot before `run` does), and compiled into `run` too
     //   it was 40 % of `run`'s compilation.
@@ -266,14 +267,21 @@ export class Invoker {
     // environment's old space.
     const succeed: (result?: unknown) => void = run.done.bind(run, null);
     const fail = (err?: unknown) => run.done(err === undefined || err === null ? 'handled' : err, null);
-    const context = new InvokeContext(this.env, msg, succeed, fail, run.done.bind(run), () => deadlineMs - Date.now());
+    const context = new InvokeContext(
+      this.env,
+      msg,
+      succeed,
+      fail,
+      (err?: unknown, result?: unknown) => run.done(err, result),
+      () => deadlineMs - Date.now(),
+    );
     run.context = context;
     this.log.requestId = msg[0];
     this.log.collect = msg[6];
     this.current = run;
     this.port.unref();
     try {
-      const result = this.handler(typeof event === 'string' ? JSON.parse(event) : build!.call(undefined, event[1]), context, run.callback.bind(run)) as
+      const result = this.handler(typeof event === 'string' ? JSON.parse(event) : build!.call(undefined, event[1]), context, (err?: unknown, result?: unknown) => run.callback(err, result)) as
         | { then?: unknown }
         | undefined;
       // As the runtime does (Runtime.js): succeed and fail are read from the context once the
