@@ -20,7 +20,7 @@ import {
   PutIntegrationCommand,
   PutMethodCommand,
 } from '@aws-sdk/client-api-gateway';
-import { MAIN_SCRIPT, type EmulatorProcessOptions } from '../src/emulator/config.js';
+import { ensureEmulator, stopEmulator } from '../src/emulator/daemon.js';
 import { frontDoorUrl } from '../src/emulator/front-door-url.js';
 import { ratio } from './stats.js';
 
@@ -103,7 +103,6 @@ server.listen(0, '127.0.0.1', () => process.stdout.write('http://127.0.0.1:' + s
 process.on('disconnect', () => process.exit(0));
 `;
 
-
 async function child(args: string[], env: Record<string, string> = {}): Promise<Child> {
   const proc: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env: { ...process.env, ...env } });
   // a child that exits before printing its URL (a missing file, a crash) fails the bench, not hangs it
@@ -132,46 +131,19 @@ export const startBareServer = (): Promise<Child> => child(['-e', BARE]);
 export const startWorkerPerRequestServer = (opts: { event?: 'rest' } = {}): Promise<Child> =>
   child([fileURLToPath(new URL('../../bench/fixtures/worker-per-request-server.mjs', import.meta.url))], opts.event ? { REFERENCE_EVENT: opts.event } : {});
 /**
- * The cloud as `start` and `deploy` run it: the background child daemon.ts spawns (its entry by
- * path, its options as JSON), on a state dir of its own that stop() removes; account concurrency
- * 1000, so the load of a bench is never throttled.
+ * The cloud as `start` and `deploy` run it: daemon.ts's own background child (its entry spawned by
+ * path, its options as JSON, answering its health URL), on a state dir of its own that stop()
+ * removes; account concurrency 1000, so the load of a bench is never throttled.
  */
-export async function startEmulator(opts: { throttleStatus?: 500 | 502 } = {}): Promise<Child> {
+export async function startEmulator(): Promise<Child> {
   const stateDir = mkdtempSync(join(tmpdir(), 'sol-bench-'));
-  const options: EmulatorProcessOptions = {
-    stateDir,
-    port: 0,
-    host: '127.0.0.1',
-    speed: 1,
-    throttleStatus: opts.throttleStatus ?? 500,
-    accountConcurrency: 1000,
-    mode: 'background',
-  };
-  const proc = spawn(process.execPath, [fileURLToPath(MAIN_SCRIPT), JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = once(proc, 'exit');
   try {
-    // its log's first line says where it listens; the later ones (failed requests) are read and dropped
-    let log: string | undefined = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      proc.stdout!.on('data', (chunk: Buffer) => {
-        if (log === undefined) return;
-        log += chunk.toString();
-        const listening = / listening on (http:\/\/\S+)/.exec(log);
-        if (listening) {
-          log = undefined;
-          resolve(listening[1]);
-        }
-      });
-      void exited.then(([code]) => reject(new Error(`the cloud exited with ${code} before it listened: ${log?.trim() ?? ''}`)));
-    });
+    const emu = await ensureEmulator({ stateDir, port: 0, accountConcurrency: 1000 });
     return {
-      url,
-      pid: proc.pid!,
+      url: emu.endpoint,
+      pid: emu.pid,
       async stop() {
-        if (proc.exitCode === null && proc.signalCode === null) {
-          proc.kill('SIGTERM');
-          await exited;
-        }
+        await stopEmulator(stateDir);
         rmSync(stateDir, { recursive: true, force: true });
       },
     };
