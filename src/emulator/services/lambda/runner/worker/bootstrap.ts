@@ -80,7 +80,10 @@ try {
     // holds the SDK functions a call runs too, not only those the import ran
     compileCache ? () => setImmediate(() => compileCache.write()) : undefined,
   );
-  port.on('message', (msg: ToWorker) => invoker!.run(msg));
+  // The listener is `run` bound to the invoker, not an arrow calling it: TurboFan compiled such an
+  // arrow on its own with all of `run` inlined into it (2.6 MB of its working memory, as much as
+  // `run` itself), in each environment's isolate; a bound function is never compiled.
+  port.on('message', invoker.run.bind(invoker) as (msg: ToWorker) => void);
   post({ t: 'ready' });
 } catch (err) {
   // Lambda logs the init error as an uncaught exception and reports it as the invocation's error.
