@@ -206,6 +206,73 @@ describe('API Gateway control plane (SDK against the emulator)', () => {
   });
 });
 
+describe("UpdateStage's patch operations as they come on the wire", () => {
+  let fx: ApiGatewayFixture;
+  let apigw: APIGatewayClient;
+  let restApiId: string;
+
+  before(async () => {
+    fx = await startApiGateway();
+    apigw = new APIGatewayClient(clientConfig(fx.emu.endpoint));
+    const api = await apigw.send(new CreateRestApiCommand({ name: 'patch' }));
+    restApiId = api.id!;
+    await apigw.send(new PutMethodCommand({ restApiId, resourceId: api.rootResourceId, httpMethod: 'GET', authorizationType: 'NONE' }));
+    await apigw.send(new PutIntegrationCommand({ restApiId, resourceId: api.rootResourceId, httpMethod: 'GET', type: 'MOCK' }));
+    await apigw.send(new CreateDeploymentCommand({ restApiId, stageName: 'prod', variables: { kept: 'yes' } }));
+  });
+  after(async () => {
+    apigw.destroy();
+    await fx.close();
+  });
+
+  /** a raw UpdateStage (the SDK would drop a null element), signed only by its credential scope */
+  async function patch(body: unknown) {
+    const res = await fetch(`${fx.emu.endpoint}/restapis/${restApiId}/stages/prod`, {
+      method: 'PATCH',
+      body: JSON.stringify(body),
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/apigateway/aws4_request, SignedHeaders=host, Signature=00',
+      },
+    });
+    return { status: res.status, type: res.headers.get('x-amzn-errortype'), body: (await res.json()) as { message?: string; variables?: Record<string, unknown> } };
+  }
+
+  it('refuses what is not a list of objects of strings with a 400, and changes nothing', async () => {
+    const refused: [unknown, RegExp][] = [
+      [{ patchOperations: [null] }, /^Invalid patch operation at patchOperations\.1: expected an object/],
+      [{ patchOperations: [{ op: 'replace', path: '/variables/a', value: 'x' }, 7] }, /^Invalid patch operation at patchOperations\.2:/],
+      [{ patchOperations: [{ op: 'replace', path: '/variables/o', value: { a: 1 } }] }, /^Invalid patchOperations\.1\.value: expected a string$/],
+      [{ patchOperations: [{ op: 'replace', path: ['/variables/o'], value: 'x' }] }, /^Invalid patchOperations\.1\.path: expected a string$/],
+      [{ patchOperations: 'replace' }, /^Invalid patchOperations: expected a list/],
+      [{ patchOperations: { op: 'replace', path: '/variables/a', value: 'x' } }, /^Invalid patchOperations: expected a list/],
+    ];
+    for (const [body, message] of refused) {
+      const r = await patch(body);
+      assert.equal(r.status, 400, JSON.stringify(body));
+      assert.equal(r.type, 'BadRequestException', JSON.stringify(body));
+      assert.match(r.body.message ?? '', message);
+    }
+    // a path that is a number is a path UpdateStage does not know (not a crash)
+    const numeric = await patch({ patchOperations: [{ op: 'replace', path: 5, value: 'x' }] });
+    assert.equal(numeric.status, 400);
+    assert.match(numeric.body.message ?? '', /^Invalid method setting path: 5\. Must be one of/);
+    const stage = await apigw.send(new GetStageCommand({ restApiId, stageName: 'prod' }));
+    assert.deepEqual(stage.variables, { kept: 'yes' });
+  });
+
+  it('takes a number or a boolean as its text, so a stage variable is always a string', async () => {
+    const r = await patch({
+      patchOperations: [
+        { op: 'replace', path: '/variables/n', value: 5 },
+        { op: 'replace', path: '/variables/b', value: false },
+      ],
+    });
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body.variables, { kept: 'yes', n: '5', b: 'false' });
+  });
+});
+
 describe('API Gateway state', () => {
   it('persists through the state store and a restart', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sol-apigw-'));

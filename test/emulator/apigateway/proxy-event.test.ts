@@ -187,8 +187,8 @@ describe("the event's size against Invoke's payload limit (ProxyEvent.byteLength
     ['a binary body (base64)', request({ method: 'PUT', body: Buffer.from([0xff, 0xfe, 0x00, 0x01]) }), {}],
     // the path and the stage are written twice (requestContext.path), each unit as \u00XX or \udXXX
     ['a path and a stage of control characters and lone surrogates', request({ path: '/\u0001\ud800'.repeat(300) }), { stage: '\u001f\udc00'.repeat(50) }],
-    // UpdateStage stores a patch operation's value as the client sent it (`"value": 5`), and the
-    // event has always carried it as it is
+    // a state dir written before UpdateStage checked its patch values (`"value": 5` was stored as
+    // it came) may hold them; the event carries them as they are
     ['stage variables that are not strings', request({}), { stageVariables: { n: 5, o: { a: [1] }, s: 'x' } as unknown as Record<string, string> }],
   ];
 

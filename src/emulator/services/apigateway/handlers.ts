@@ -55,6 +55,28 @@ const templateMap = (v: unknown): Record<string, string | null> | undefined =>
     : undefined;
 const num = (v: unknown): number | undefined => (v === undefined || v === null ? undefined : Number(v));
 
+/**
+ * UpdateStage's `patchOperations`: a list of objects whose members are strings (the API's
+ * PatchOperation: op, path, value, from). A number or boolean member is taken as its text, as `str`
+ * takes other inputs; an element that is not an object, or a member that is an object or a list, is
+ * refused before anything is applied (it would otherwise be stored as it came: a stage variable
+ * holding an object, which no function's event may carry).
+ */
+const patchOperations = (v: unknown): PatchOperation[] => {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw badRequest('Invalid patchOperations: expected a list of patch operations');
+  return v.map((o: unknown, i) => {
+    const at = `patchOperations.${i + 1}`;
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) throw badRequest(`Invalid patch operation at ${at}: expected an object with op, path, value and from`);
+    const member = (name: 'op' | 'path' | 'value' | 'from'): string | undefined => {
+      const m = (o as In)[name];
+      if (m !== null && typeof m === 'object') throw badRequest(`Invalid ${at}.${name}: expected a string`);
+      return str(m);
+    };
+    return { op: member('op'), path: member('path'), value: member('value'), from: member('from') };
+  });
+};
+
 // ---- output shapes ----
 
 export function restApiOut(api: RestApiRecord) {
@@ -290,8 +312,7 @@ export function makeHandlers(b: ApiGatewayBackend) {
     GetStage: (i: In) => stageOut(b.getStage(req(i.restApiId, 'restApiId'), req(i.stageName, 'stageName'))),
     GetStages: (i: In) => ({ item: b.getStages(req(i.restApiId, 'restApiId'), str(i.deploymentId)).map(stageOut) }),
     UpdateStage: (i: In) => {
-      const ops = Array.isArray(i.patchOperations) ? (i.patchOperations as PatchOperation[]) : [];
-      return stageOut(b.updateStage(req(i.restApiId, 'restApiId'), req(i.stageName, 'stageName'), ops));
+      return stageOut(b.updateStage(req(i.restApiId, 'restApiId'), req(i.stageName, 'stageName'), patchOperations(i.patchOperations)));
     },
     DeleteStage: (i: In) => {
       b.deleteStage(req(i.restApiId, 'restApiId'), req(i.stageName, 'stageName'));

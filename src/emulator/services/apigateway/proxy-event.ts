@@ -120,8 +120,9 @@ export class ProxyEvent {
    * The event's size as UTF-8 JSON text in bytes, as far as a limit of `limit` bytes needs it: a
    * bound computed from the parts' lengths while that bound is within the limit, else the exact
    * size, measured on the text (only a body of hundreds of KB comes near Lambda's 6 MB). A map
-   * value that is not a string or a list of strings is measured on the text too: UpdateStage keeps
-   * a stage variable's patch value as the client sent it (`"value": 5`).
+   * value that is not a string or a list of strings is measured on the text too: the control plane
+   * stores only strings, but a state dir written before UpdateStage checked its patch values (or
+   * edited by hand) may hold a stage variable that is a number or an object.
    */
   byteLength(limit: number): number {
     let units = 0;
