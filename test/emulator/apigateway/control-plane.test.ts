@@ -206,6 +206,61 @@ describe('API Gateway control plane (SDK against the emulator)', () => {
   });
 });
 
+/** a raw API Gateway request (what the SDK would not send), signed only by its credential scope */
+async function raw(endpoint: string, method: string, path: string, body: unknown) {
+  const res = await fetch(endpoint + path, {
+    method,
+    body: JSON.stringify(body),
+    headers: {
+      'content-type': 'application/json',
+      authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/apigateway/aws4_request, SignedHeaders=host, Signature=00',
+    },
+  });
+  return { status: res.status, type: res.headers.get('x-amzn-errortype'), body: (await res.json()) as { message?: string; [member: string]: unknown } };
+}
+
+describe('API Gateway input whose members are not of their type', () => {
+  let fx: ApiGatewayFixture;
+  before(async () => {
+    fx = await startApiGateway();
+  });
+  after(async () => {
+    await fx.close();
+  });
+
+  it('an object or a list where a string, a number or a map belongs: 400 naming the member, nothing created', async () => {
+    // an object whose toString is not a function made String() throw: a 500
+    const weird = { toString: 1 };
+    const refused: [unknown, string][] = [
+      [{ name: weird }, 'Invalid name: expected a string'],
+      [{ name: 'a', description: ['a', 'b'] }, 'Invalid description: expected a string'],
+      [{ name: 'a', tags: { k: { x: 1 } } }, 'Invalid tags.k: expected a string'],
+      [{ name: 'a', tags: 'k=v' }, 'Invalid tags: expected a map'],
+      [{ name: 'a', binaryMediaTypes: [weird] }, 'Invalid binaryMediaTypes.1: expected a string'],
+      [{ name: 'a', binaryMediaTypes: 'image/png' }, 'Invalid binaryMediaTypes: expected a list of strings'],
+      [{ name: 'a', minimumCompressionSize: weird }, 'Invalid minimumCompressionSize: expected an integer'],
+      [{ name: 'a', endpointConfiguration: { types: 'REGIONAL' } }, 'Invalid endpointConfiguration.types: expected a list of strings'],
+    ];
+    for (const [body, message] of refused) {
+      const r = await raw(fx.emu.endpoint, 'POST', '/restapis', body);
+      assert.deepEqual([r.status, r.type, r.body.message], [400, 'BadRequestException', message], JSON.stringify(body));
+    }
+    const apis = await raw(fx.emu.endpoint, 'GET', '/restapis', undefined);
+    assert.deepEqual(apis.body.item ?? [], []);
+
+    // a number is taken as its text, as before
+    const api = await raw(fx.emu.endpoint, 'POST', '/restapis', { name: 7, endpointConfiguration: { types: ['REGIONAL'] } });
+    assert.equal(api.status, 201);
+    assert.equal(api.body.name, '7');
+    const id = String(api.body.id);
+    const root = String(api.body.rootResourceId);
+    const method = await raw(fx.emu.endpoint, 'PUT', `/restapis/${id}/resources/${root}/methods/GET`, { authorizationType: 'NONE', requestParameters: 'x' });
+    assert.deepEqual([method.status, method.body.message], [400, 'Invalid requestParameters: expected a map']);
+    const deployment = await raw(fx.emu.endpoint, 'POST', `/restapis/${id}/deployments`, { stageName: 'prod', canarySettings: { percentTraffic: weird } });
+    assert.deepEqual([deployment.status, deployment.body.message], [400, 'Invalid canarySettings.percentTraffic: expected a number']);
+  });
+});
+
 describe("UpdateStage's patch operations as they come on the wire", () => {
   let fx: ApiGatewayFixture;
   let apigw: APIGatewayClient;
@@ -225,18 +280,8 @@ describe("UpdateStage's patch operations as they come on the wire", () => {
     await fx.close();
   });
 
-  /** a raw UpdateStage (the SDK would drop a null element), signed only by its credential scope */
-  async function patch(body: unknown) {
-    const res = await fetch(`${fx.emu.endpoint}/restapis/${restApiId}/stages/prod`, {
-      method: 'PATCH',
-      body: JSON.stringify(body),
-      headers: {
-        'content-type': 'application/json',
-        authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/apigateway/aws4_request, SignedHeaders=host, Signature=00',
-      },
-    });
-    return { status: res.status, type: res.headers.get('x-amzn-errortype'), body: (await res.json()) as { message?: string; variables?: Record<string, unknown> } };
-  }
+  /** a raw UpdateStage (the SDK would drop a null element) */
+  const patch = (body: unknown) => raw(fx.emu.endpoint, 'PATCH', `/restapis/${restApiId}/stages/prod`, body);
 
   it('refuses what is not a list of objects of strings with a 400, and changes nothing', async () => {
     const refused: [unknown, RegExp][] = [

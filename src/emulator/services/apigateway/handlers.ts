@@ -3,6 +3,7 @@
  * over), call the backend, and shape the answer as the API Gateway model names it. List answers
  * use the wire name `item` (model `items` with jsonName `item`, wire doc 6.5).
  */
+import { setOwn } from '../../core/own-key.js';
 import { badRequest } from './errors.js';
 import type {
   ApiGatewayBackend,
@@ -26,54 +27,100 @@ import type { PatchOperation } from './patch.js';
 
 type In = Record<string, unknown>;
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : v === undefined || v === null ? undefined : String(v));
+// ---- input: each member as the model types it ----
+// A member the model types as a string takes a number or a boolean as its text (as the other
+// inputs always have); an object or a list where a string, a number or a map belongs is refused
+// with a 400 naming the member, before anything is stored: String() of a parsed object is
+// "[object Object]", and throws for one whose `toString` member is not a function.
+
+const invalidMember = (name: string, expected: string) => badRequest(`Invalid ${name}: expected ${expected}`);
+
+const str = (v: unknown, name: string): string | undefined => {
+  if (typeof v === 'string') return v;
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  throw invalidMember(name, 'a string');
+};
 const req = (v: unknown, name: string): string => {
-  const s = str(v);
+  const s = str(v, name);
   if (!s) throw badRequest(`${name} must not be empty`);
   return s;
 };
 const int = (v: unknown, name: string): number | undefined => {
   if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v !== 'number' && typeof v !== 'string') throw invalidMember(name, 'an integer');
   const n = Number(v);
-  if (!Number.isInteger(n)) throw badRequest(`Invalid ${name}: ${String(v)}`);
+  if (!Number.isInteger(n)) throw badRequest(`Invalid ${name}: ${v}`);
   return n;
 };
+const num = (v: unknown, name: string): number | undefined => {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') return Number(v);
+  throw invalidMember(name, 'a number');
+};
 const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : undefined);
-const strMap = (v: unknown): Record<string, string> | undefined =>
-  v && typeof v === 'object' && !Array.isArray(v)
-    ? Object.fromEntries(Object.entries(v as In).map(([k, x]) => [k, String(x)]))
-    : undefined;
-const strList = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map(String) : undefined);
-const boolMap = (v: unknown): Record<string, boolean> | undefined =>
-  v && typeof v === 'object' && !Array.isArray(v)
-    ? Object.fromEntries(Object.entries(v as In).map(([k, x]) => [k, x === true || x === 'true']))
-    : undefined;
+/** a map member: its own entries, or undefined when absent */
+const entries = (v: unknown, name: string): [string, unknown][] | undefined => {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v)) throw invalidMember(name, 'a map');
+  return Object.entries(v as In);
+};
+/** a map of strings; an entry whose value is null is left out */
+const strMap = (v: unknown, name: string): Record<string, string> | undefined => {
+  const all = entries(v, name);
+  if (!all) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, x] of all) {
+    const s = str(x, `${name}.${k}`);
+    if (s !== undefined) setOwn(out, k, s);
+  }
+  return out;
+};
+const strList = (v: unknown, name: string): string[] | undefined => {
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v)) throw invalidMember(name, 'a list of strings');
+  return v.map((x, n) => str(x, `${name}.${n + 1}`) ?? ((): never => { throw invalidMember(`${name}.${n + 1}`, 'a string'); })());
+};
+const boolMap = (v: unknown, name: string): Record<string, boolean> | undefined => {
+  const all = entries(v, name);
+  if (!all) return undefined;
+  const out: Record<string, boolean> = {};
+  for (const [k, x] of all) {
+    if (x !== null && typeof x === 'object') throw invalidMember(`${name}.${k}`, 'a boolean');
+    setOwn(out, k, x === true || x === 'true');
+  }
+  return out;
+};
 /** response templates: a null or "" template stays null */
-const templateMap = (v: unknown): Record<string, string | null> | undefined =>
-  v && typeof v === 'object' && !Array.isArray(v)
-    ? Object.fromEntries(Object.entries(v as In).map(([k, x]) => [k, x === null || x === undefined ? null : String(x)]))
-    : undefined;
-const num = (v: unknown): number | undefined => (v === undefined || v === null ? undefined : Number(v));
+const templateMap = (v: unknown, name: string): Record<string, string | null> | undefined => {
+  const all = entries(v, name);
+  if (!all) return undefined;
+  const out: Record<string, string | null> = {};
+  for (const [k, x] of all) setOwn(out, k, x === null || x === undefined ? null : str(x, `${name}.${k}`)!);
+  return out;
+};
+/** endpointConfiguration: its `types` (EDGE, REGIONAL, PRIVATE) */
+const endpointConfigurationIn = (v: unknown): CreateRestApiInput['endpointConfiguration'] => {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v)) throw invalidMember('endpointConfiguration', 'a structure');
+  return { types: strList((v as In).types, 'endpointConfiguration.types') };
+};
 
 /**
- * UpdateStage's `patchOperations`: a list of objects whose members are strings (the API's
- * PatchOperation: op, path, value, from). A number or boolean member is taken as its text, as `str`
- * takes other inputs; an element that is not an object, or a member that is an object or a list, is
- * refused before anything is applied (it would otherwise be stored as it came: a stage variable
- * holding an object, which no function's event may carry).
+ * UpdateStage's `patchOperations`: a list of PatchOperation structures (op, path, value, from, all
+ * strings). An element that is not one is refused before anything is applied; otherwise a value
+ * that was an object would be stored as a stage variable holding an object, which no function's
+ * event may carry.
  */
 const patchOperations = (v: unknown): PatchOperation[] => {
   if (v === undefined || v === null) return [];
-  if (!Array.isArray(v)) throw badRequest('Invalid patchOperations: expected a list of patch operations');
-  return v.map((o: unknown, i) => {
-    const at = `patchOperations.${i + 1}`;
+  if (!Array.isArray(v)) throw invalidMember('patchOperations', 'a list of patch operations');
+  return v.map((o: unknown, n) => {
+    const at = `patchOperations.${n + 1}`;
     if (o === null || typeof o !== 'object' || Array.isArray(o)) throw badRequest(`Invalid patch operation at ${at}: expected an object with op, path, value and from`);
-    const member = (name: 'op' | 'path' | 'value' | 'from'): string | undefined => {
-      const m = (o as In)[name];
-      if (m !== null && typeof m === 'object') throw badRequest(`Invalid ${at}.${name}: expected a string`);
-      return str(m);
-    };
-    return { op: member('op'), path: member('path'), value: member('value'), from: member('from') };
+    const p = o as In;
+    return { op: str(p.op, `${at}.op`), path: str(p.path, `${at}.path`), value: str(p.value, `${at}.value`), from: str(p.from, `${at}.from`) };
   });
 };
 
@@ -148,12 +195,13 @@ function canaryOut(c: CanarySettingsRecord) {
 }
 
 function canaryIn(v: unknown): CanarySettingsInput | undefined {
-  if (!v || typeof v !== 'object') return undefined;
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v)) throw invalidMember('canarySettings', 'a structure');
   const c = v as In;
   return {
-    percentTraffic: num(c.percentTraffic),
-    deploymentId: str(c.deploymentId),
-    stageVariableOverrides: strMap(c.stageVariableOverrides),
+    percentTraffic: num(c.percentTraffic, 'canarySettings.percentTraffic'),
+    deploymentId: str(c.deploymentId, 'canarySettings.deploymentId'),
+    stageVariableOverrides: strMap(c.stageVariableOverrides, 'canarySettings.stageVariableOverrides'),
     useStageCache: bool(c.useStageCache),
   };
 }
@@ -165,20 +213,20 @@ export function makeHandlers(b: ApiGatewayBackend) {
     CreateRestApi: (i: In) => {
       const input: CreateRestApiInput = {
         name: req(i.name, 'name'),
-        description: str(i.description),
-        version: str(i.version),
-        binaryMediaTypes: strList(i.binaryMediaTypes),
+        description: str(i.description, 'description'),
+        version: str(i.version, 'version'),
+        binaryMediaTypes: strList(i.binaryMediaTypes, 'binaryMediaTypes'),
         minimumCompressionSize: int(i.minimumCompressionSize, 'minimumCompressionSize'),
-        apiKeySource: str(i.apiKeySource),
-        endpointConfiguration: i.endpointConfiguration as CreateRestApiInput['endpointConfiguration'],
+        apiKeySource: str(i.apiKeySource, 'apiKeySource'),
+        endpointConfiguration: endpointConfigurationIn(i.endpointConfiguration),
         disableExecuteApiEndpoint: bool(i.disableExecuteApiEndpoint),
-        tags: strMap(i.tags),
+        tags: strMap(i.tags, 'tags'),
       };
       return restApiOut(b.createRestApi(input));
     },
     GetRestApi: (i: In) => restApiOut(b.getRestApi(req(i.restApiId, 'restApiId'))),
     GetRestApis: (i: In) => {
-      const page = b.getRestApis(str(i.position), int(i.limit, 'limit'));
+      const page = b.getRestApis(str(i.position, 'position'), int(i.limit, 'limit'));
       return { item: page.items.map(restApiOut), position: page.position };
     },
     DeleteRestApi: (i: In) => {
@@ -187,12 +235,12 @@ export function makeHandlers(b: ApiGatewayBackend) {
     },
 
     GetResources: (i: In) => {
-      const page = b.getResources(req(i.restApiId, 'restApiId'), str(i.position), int(i.limit, 'limit'));
+      const page = b.getResources(req(i.restApiId, 'restApiId'), str(i.position, 'position'), int(i.limit, 'limit'));
       return { item: page.items.map(resourceOut), position: page.position };
     },
     GetResource: (i: In) => resourceOut(b.getResource(req(i.restApiId, 'restApiId'), req(i.resourceId, 'resourceId'))),
     CreateResource: (i: In) =>
-      resourceOut(b.createResource(req(i.restApiId, 'restApiId'), req(i.parentId, 'parentId'), str(i.pathPart) ?? '')),
+      resourceOut(b.createResource(req(i.restApiId, 'restApiId'), req(i.parentId, 'parentId'), str(i.pathPart, 'pathPart') ?? '')),
     DeleteResource: (i: In) => {
       b.deleteResource(req(i.restApiId, 'restApiId'), req(i.resourceId, 'resourceId'));
       return {};
@@ -201,13 +249,13 @@ export function makeHandlers(b: ApiGatewayBackend) {
     PutMethod: (i: In) => {
       const input: PutMethodInput = {
         authorizationType: req(i.authorizationType, 'authorizationType'),
-        authorizerId: str(i.authorizerId),
+        authorizerId: str(i.authorizerId, 'authorizerId'),
         apiKeyRequired: bool(i.apiKeyRequired),
-        operationName: str(i.operationName),
-        requestParameters: i.requestParameters as Record<string, boolean> | undefined,
-        requestModels: strMap(i.requestModels),
-        requestValidatorId: str(i.requestValidatorId),
-        authorizationScopes: strList(i.authorizationScopes),
+        operationName: str(i.operationName, 'operationName'),
+        requestParameters: boolMap(i.requestParameters, 'requestParameters'),
+        requestModels: strMap(i.requestModels, 'requestModels'),
+        requestValidatorId: str(i.requestValidatorId, 'requestValidatorId'),
+        authorizationScopes: strList(i.authorizationScopes, 'authorizationScopes'),
       };
       return methodOut(b.putMethod(req(i.restApiId, 'restApiId'), req(i.resourceId, 'resourceId'), req(i.httpMethod, 'httpMethod'), input));
     },
@@ -223,17 +271,17 @@ export function makeHandlers(b: ApiGatewayBackend) {
     PutIntegration: (i: In) => {
       const input: PutIntegrationInput = {
         type: req(i.type, 'type'),
-        integrationHttpMethod: str(i.httpMethod),
-        uri: str(i.uri),
-        connectionType: str(i.connectionType),
-        credentials: str(i.credentials),
-        requestParameters: strMap(i.requestParameters),
-        requestTemplates: strMap(i.requestTemplates),
-        passthroughBehavior: str(i.passthroughBehavior),
-        contentHandling: str(i.contentHandling),
+        integrationHttpMethod: str(i.httpMethod, 'httpMethod'),
+        uri: str(i.uri, 'uri'),
+        connectionType: str(i.connectionType, 'connectionType'),
+        credentials: str(i.credentials, 'credentials'),
+        requestParameters: strMap(i.requestParameters, 'requestParameters'),
+        requestTemplates: strMap(i.requestTemplates, 'requestTemplates'),
+        passthroughBehavior: str(i.passthroughBehavior, 'passthroughBehavior'),
+        contentHandling: str(i.contentHandling, 'contentHandling'),
         timeoutInMillis: int(i.timeoutInMillis, 'timeoutInMillis'),
-        cacheNamespace: str(i.cacheNamespace),
-        cacheKeyParameters: strList(i.cacheKeyParameters),
+        cacheNamespace: str(i.cacheNamespace, 'cacheNamespace'),
+        cacheKeyParameters: strList(i.cacheKeyParameters, 'cacheKeyParameters'),
       };
       return integrationOut(
         b.putIntegration(req(i.restApiId, 'restApiId'), req(i.resourceId, 'resourceId'), req(i.requestHttpMethod, 'httpMethod'), input),
@@ -248,38 +296,38 @@ export function makeHandlers(b: ApiGatewayBackend) {
 
     // The method's verb is the path label `httpMethod` here: these bodies have no httpMethod member.
     PutMethodResponse: (i: In) =>
-      b.putMethodResponse(req(i.restApiId, 'restApiId'), req(i.resourceId, 'resourceId'), req(i.httpMethod, 'httpMethod'), str(i.statusCode) ?? '', {
-        responseParameters: boolMap(i.responseParameters),
-        responseModels: strMap(i.responseModels),
+      b.putMethodResponse(req(i.restApiId, 'restApiId'), req(i.resourceId, 'resourceId'), req(i.httpMethod, 'httpMethod'), str(i.statusCode, 'statusCode') ?? '', {
+        responseParameters: boolMap(i.responseParameters, 'responseParameters'),
+        responseModels: strMap(i.responseModels, 'responseModels'),
       }),
     GetMethodResponse: (i: In) =>
-      b.getMethodResponse(req(i.restApiId, 'restApiId'), req(i.resourceId, 'resourceId'), req(i.httpMethod, 'httpMethod'), str(i.statusCode) ?? ''),
+      b.getMethodResponse(req(i.restApiId, 'restApiId'), req(i.resourceId, 'resourceId'), req(i.httpMethod, 'httpMethod'), str(i.statusCode, 'statusCode') ?? ''),
     DeleteMethodResponse: (i: In) => {
-      b.deleteMethodResponse(req(i.restApiId, 'restApiId'), req(i.resourceId, 'resourceId'), req(i.httpMethod, 'httpMethod'), str(i.statusCode) ?? '');
+      b.deleteMethodResponse(req(i.restApiId, 'restApiId'), req(i.resourceId, 'resourceId'), req(i.httpMethod, 'httpMethod'), str(i.statusCode, 'statusCode') ?? '');
       return {};
     },
     PutIntegrationResponse: (i: In) =>
-      b.putIntegrationResponse(req(i.restApiId, 'restApiId'), req(i.resourceId, 'resourceId'), req(i.httpMethod, 'httpMethod'), str(i.statusCode) ?? '', {
-        selectionPattern: str(i.selectionPattern),
-        responseParameters: strMap(i.responseParameters),
-        responseTemplates: templateMap(i.responseTemplates),
-        contentHandling: str(i.contentHandling),
+      b.putIntegrationResponse(req(i.restApiId, 'restApiId'), req(i.resourceId, 'resourceId'), req(i.httpMethod, 'httpMethod'), str(i.statusCode, 'statusCode') ?? '', {
+        selectionPattern: str(i.selectionPattern, 'selectionPattern'),
+        responseParameters: strMap(i.responseParameters, 'responseParameters'),
+        responseTemplates: templateMap(i.responseTemplates, 'responseTemplates'),
+        contentHandling: str(i.contentHandling, 'contentHandling'),
       }),
     GetIntegrationResponse: (i: In) =>
-      b.getIntegrationResponse(req(i.restApiId, 'restApiId'), req(i.resourceId, 'resourceId'), req(i.httpMethod, 'httpMethod'), str(i.statusCode) ?? ''),
+      b.getIntegrationResponse(req(i.restApiId, 'restApiId'), req(i.resourceId, 'resourceId'), req(i.httpMethod, 'httpMethod'), str(i.statusCode, 'statusCode') ?? ''),
     DeleteIntegrationResponse: (i: In) => {
-      b.deleteIntegrationResponse(req(i.restApiId, 'restApiId'), req(i.resourceId, 'resourceId'), req(i.httpMethod, 'httpMethod'), str(i.statusCode) ?? '');
+      b.deleteIntegrationResponse(req(i.restApiId, 'restApiId'), req(i.resourceId, 'resourceId'), req(i.httpMethod, 'httpMethod'), str(i.statusCode, 'statusCode') ?? '');
       return {};
     },
 
     CreateDeployment: (i: In) => {
       const input: CreateDeploymentInput = {
-        stageName: str(i.stageName),
-        stageDescription: str(i.stageDescription),
-        description: str(i.description),
+        stageName: str(i.stageName, 'stageName'),
+        stageDescription: str(i.stageDescription, 'stageDescription'),
+        description: str(i.description, 'description'),
         cacheClusterEnabled: bool(i.cacheClusterEnabled),
-        cacheClusterSize: str(i.cacheClusterSize),
-        variables: strMap(i.variables),
+        cacheClusterSize: str(i.cacheClusterSize, 'cacheClusterSize'),
+        variables: strMap(i.variables, 'variables'),
         canarySettings: canaryIn(i.canarySettings),
         tracingEnabled: bool(i.tracingEnabled),
       };
@@ -287,7 +335,7 @@ export function makeHandlers(b: ApiGatewayBackend) {
     },
     GetDeployment: (i: In) => deploymentOut(b.getDeployment(req(i.restApiId, 'restApiId'), req(i.deploymentId, 'deploymentId'))),
     GetDeployments: (i: In) => {
-      const page = b.getDeployments(req(i.restApiId, 'restApiId'), str(i.position), int(i.limit, 'limit'));
+      const page = b.getDeployments(req(i.restApiId, 'restApiId'), str(i.position, 'position'), int(i.limit, 'limit'));
       return { item: page.items.map(deploymentOut), position: page.position };
     },
     DeleteDeployment: (i: In) => {
@@ -299,18 +347,18 @@ export function makeHandlers(b: ApiGatewayBackend) {
       const input: CreateStageInput = {
         stageName: req(i.stageName, 'stageName'),
         deploymentId: req(i.deploymentId, 'deploymentId'),
-        description: str(i.description),
+        description: str(i.description, 'description'),
         cacheClusterEnabled: bool(i.cacheClusterEnabled),
-        cacheClusterSize: str(i.cacheClusterSize),
-        variables: strMap(i.variables),
+        cacheClusterSize: str(i.cacheClusterSize, 'cacheClusterSize'),
+        variables: strMap(i.variables, 'variables'),
         canarySettings: canaryIn(i.canarySettings),
         tracingEnabled: bool(i.tracingEnabled),
-        tags: strMap(i.tags),
+        tags: strMap(i.tags, 'tags'),
       };
       return stageOut(b.createStage(req(i.restApiId, 'restApiId'), input));
     },
     GetStage: (i: In) => stageOut(b.getStage(req(i.restApiId, 'restApiId'), req(i.stageName, 'stageName'))),
-    GetStages: (i: In) => ({ item: b.getStages(req(i.restApiId, 'restApiId'), str(i.deploymentId)).map(stageOut) }),
+    GetStages: (i: In) => ({ item: b.getStages(req(i.restApiId, 'restApiId'), str(i.deploymentId, 'deploymentId')).map(stageOut) }),
     UpdateStage: (i: In) => {
       return stageOut(b.updateStage(req(i.restApiId, 'restApiId'), req(i.stageName, 'stageName'), patchOperations(i.patchOperations)));
     },
