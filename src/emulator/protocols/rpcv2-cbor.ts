@@ -16,10 +16,22 @@ import type { ParsedCall, ProtocolCodec, WireRequest, WireResponse } from './typ
 const CBOR_PATH = /^(?:\/[^/]*)*?\/service\/([^/]+)\/operation\/([^/]+)$/;
 const HEADERS = { 'smithy-protocol': 'rpc-v2-cbor', 'Content-Type': 'application/cbor' } as const;
 
-/** the `<ServiceShape>` and `<Operation>` of an RPC v2 path */
+/**
+ * the `<ServiceShape>` and `<Operation>` of an RPC v2 path; a label that is not valid
+ * percent-encoding (`%ZZ`) is kept as sent, so it names no service or operation (404
+ * UnknownOperationException, as for any other unknown name)
+ */
 export function cborTarget(path: string): { service: string; operation: string } | undefined {
   const m = CBOR_PATH.exec(path);
-  return m ? { service: decodeURIComponent(m[1]), operation: decodeURIComponent(m[2]) } : undefined;
+  return m ? { service: decodeLabel(m[1]), operation: decodeLabel(m[2]) } : undefined;
+}
+
+function decodeLabel(label: string): string {
+  try {
+    return decodeURIComponent(label);
+  } catch {
+    return label;
+  }
 }
 
 /** A handler's output as CBOR wants it: Dates stay (tag 1), Buffers become byte strings, undefined is left out. */

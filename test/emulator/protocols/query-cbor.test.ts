@@ -65,5 +65,9 @@ test('cbor: operation from the path, tag-1 timestamps in and out, status 200 exa
   assert.equal(err.headers['x-amzn-query-error'], 'ResourceNotFound;Sender');
   assert.deepEqual(decode(err.body as Buffer), { __type: 'com.amazonaws.fake#NotThere', message: 'gone' });
   assert.throws(() => rpcv2CborCodec.parse(request({ path: '/service/Other/operation/DoThing', body }), service), { code: 'UnknownOperationException' });
+  // a label that is not valid percent-encoding names nothing (decodeURIComponent threw: a 500)
+  for (const path of ['/service/%ZZ/operation/DoThing', '/service/FakeService20200101/operation/Do%ZZ']) {
+    assert.throws(() => rpcv2CborCodec.parse(request({ path, body }), service), { code: 'UnknownOperationException' }, path);
+  }
   assert.throws(() => rpcv2CborCodec.parse(request({ path: '/service/FakeService20200101/operation/DoThing', body: Buffer.from([0xff]) }), service), { code: 'SerializationException' });
 });
