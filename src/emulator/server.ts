@@ -315,20 +315,27 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
 
   /** never throws: it runs in promise reactions, where a throw would be an unhandled rejection */
   function answer(x: Exchange, res: ServerResponse, response: WireResponse): void {
+    let status = response.status;
     try {
       write(res, response, x);
     } catch (err) {
-      // the answer could not be written (the client went away, or a header Node refuses)
+      // The answer could not be written: a header Node refuses (a service let a value through that
+      // HTTP cannot carry). The client gets an empty 500, and the log says why: it is our defect.
+      status = 500;
       try {
-        if (!res.headersSent) res.writeHead(500).end();
+        if (!res.headersSent) res.writeHead(500, 'Internal Server Error').end();
         else res.destroy(err as Error);
       } catch {
         res.destroy();
       }
-      return;
+      try {
+        (options.onError ?? defaultOnError)(err, logEntry(x, 500));
+      } catch {
+        // as below: logging never fails the exchange
+      }
     }
     try {
-      options.onRequest?.(logEntry(x, response.status, response));
+      options.onRequest?.(status === response.status ? logEntry(x, status, response) : logEntry(x, status));
     } catch {
       // a failing request log never fails the request it logs
     }

@@ -13,10 +13,13 @@ import type { FrontDoor, WireRequest, WireResponse } from '../../src/emulator/pr
 
 const text = (body: string, status = 200): WireResponse => ({ status, headers: { 'Content-Type': 'text/plain' }, body });
 
-/** `/now` answers at once, `/later` from a promise, `/throw` throws, `/reject` rejects, `/echo` answers the body */
+/**
+ * `/now` answers at once, `/later` from a promise, `/throw` throws, `/reject` rejects, `/echo`
+ * answers the body, `/bad-header` answers a header value HTTP cannot carry
+ */
 const door: FrontDoor = {
   name: 'test-door',
-  matches: (req: WireRequest) => ['/now', '/later', '/throw', '/reject', '/echo'].includes(req.path),
+  matches: (req: WireRequest) => ['/now', '/later', '/throw', '/reject', '/echo', '/bad-header'].includes(req.path),
   handle(req: WireRequest) {
     switch (req.path) {
       case '/now':
@@ -27,6 +30,8 @@ const door: FrontDoor = {
         throw new Error('the door broke');
       case '/reject':
         return Promise.reject(new Error('the door broke later'));
+      case '/bad-header':
+        return { status: 200, headers: { 'X-Split': 'a\r\nX-Injected: 1' }, body: 'never sent' };
       default:
         return text(req.body.toString('utf8'));
     }
@@ -94,6 +99,23 @@ test('a step that throws or rejects answers 500 InternalFailure, reported once, 
     assert.deepEqual(
       seen.requests.map((r) => r.status),
       [500, 500],
+    );
+    assert.equal(await (await fetch(`${server.endpoint}/now`)).text(), 'now');
+  });
+});
+
+test('an answer whose header HTTP cannot carry is an empty 500, reported and logged as such, and the server serves on', async () => {
+  await withServer(async (server, seen) => {
+    const res = await fetch(`${server.endpoint}/bad-header`);
+    assert.equal(res.status, 500);
+    assert.equal(res.statusText, 'Internal Server Error');
+    assert.equal(res.headers.get('x-injected'), null);
+    assert.equal(await res.text(), '');
+    assert.equal(seen.errors.length, 1);
+    assert.match(seen.errors[0]!, /Invalid character in header content \["X-Split"\]/);
+    assert.deepEqual(
+      seen.requests.map((r) => [r.path, r.status]),
+      [['/bad-header', 500]],
     );
     assert.equal(await (await fetch(`${server.endpoint}/now`)).text(), 'now');
   });
