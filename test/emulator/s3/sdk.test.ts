@@ -90,6 +90,17 @@ test('objects: put, get, head, range, delete; NoSuchKey', async () => {
   assert.equal(range.ContentRange, 'bytes 1-3/5');
   assert.equal(range.$metadata.httpStatusCode, 206);
 
+  // response-content-type overrides the stored type; one HTTP cannot carry as a header is refused
+  const typed = await s3.send(new GetObjectCommand({ Bucket: 'obj-bkt', Key: 'dir/a b+c.txt', ResponseContentType: 'text/csv; charset=utf-8' }));
+  assert.equal(typed.ContentType, 'text/csv; charset=utf-8');
+  await typed.Body!.transformToString();
+  const injected = await rejects(
+    s3.send(new GetObjectCommand({ Bucket: 'obj-bkt', Key: 'dir/a b+c.txt', ResponseContentType: 'text/plain\r\nX-Injected: 1' })),
+    'InvalidArgument',
+    400,
+  );
+  assert.equal((injected as unknown as { ArgumentName: string }).ArgumentName, 'response-content-type');
+
   const binary = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
   await s3.send(new PutObjectCommand({ Bucket: 'obj-bkt', Key: 'bin', Body: binary }));
   const bin = await s3.send(new GetObjectCommand({ Bucket: 'obj-bkt', Key: 'bin' }));

@@ -161,7 +161,7 @@ export function s3Handlers(backend: S3Backend) {
       const object = backend.getObject(input.Bucket, input.Key);
       const meta = backend.headObject(input.Bucket, input.Key);
       const range = input.Range === undefined ? undefined : parseRange(input.Range, object.size);
-      const out = { ...objectHeaders(meta), ContentType: input.ResponseContentType ?? meta.contentType };
+      const out = { ...objectHeaders(meta), ContentType: responseOverride(input.ResponseContentType, 'response-content-type') ?? meta.contentType };
       if (!range) return { ...out, ...checksumOut(meta, input.ChecksumMode), Body: object.body };
       return {
         ...out,
@@ -224,6 +224,19 @@ export function s3Handlers(backend: S3Backend) {
       };
     },
   };
+}
+
+/**
+ * A `response-*` query override of GetObject, which S3 sends back as a header: a value HTTP
+ * cannot carry as one (a line break, another control character, a character above U+00FF) is
+ * refused; it used to reach Node's writeHead and fail the answer. S3's exact text is not
+ * published; InvalidArgument names the argument [inf].
+ */
+function responseOverride(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  if (/[^\t\x20-\x7e\x80-\xff]/.test(text)) throw invalidArgument(`${name} must be a valid HTTP header value.`, name, text);
+  return text;
 }
 
 function objectHeaders(o: S3Object) {
