@@ -239,11 +239,30 @@ describe('API Gateway front door (fake Lambda)', () => {
       { payload: JSON.stringify({ statusCode: 200, body: 'x', extra: 1 }) },
       { payload: JSON.stringify({ statusCode: 'abc' }) },
       { payload: JSON.stringify({ statusCode: 200, headers: { a: { b: 1 } } }) },
+      // a header HTTP cannot carry: Node refused it, and the client got an empty 500
+      { payload: JSON.stringify({ statusCode: 200, headers: { a: 'b\r\nX-Injected: 1' }, body: 'x' }) },
+      { payload: JSON.stringify({ statusCode: 200, headers: { 'a b': 'c' }, body: 'x' }) },
     ];
     for (const answer of cases) {
       fx.invoker.next.push(answer);
       await expectGatewayError(502, INTERNAL, 'InternalServerErrorException');
     }
+  });
+
+  it("frames the answer itself: a function's Content-Length and Transfer-Encoding never reach the wire as given", async () => {
+    // passed through, Content-Length 999 left the client waiting for bytes that never came
+    fx.invoker.next.push({ payload: JSON.stringify({ statusCode: 200, headers: { 'Content-Length': '999', 'X-Ok': 'é Ā' }, body: 'hello' }) });
+    const res = await fetch(url('/getinfo'), { method: 'POST', body: '{}' });
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), 'hello');
+    assert.equal(res.headers.get('content-length'), '5');
+    assert.equal(res.headers.get('x-amzn-remapped-content-length'), '999');
+    // a value holding a character above U+00FF goes out as UTF-8 (fetch reads header bytes as Latin-1)
+    assert.equal(Buffer.from(res.headers.get('x-ok')!, 'latin1').toString('utf8'), 'é Ā');
+    fx.invoker.next.push({ payload: JSON.stringify({ statusCode: 200, multiValueHeaders: { 'Transfer-Encoding': ['chunked'] }, body: 'chunks?' }) });
+    const chunked = await fetch(url('/getinfo'), { method: 'POST', body: '{}' });
+    assert.equal(await chunked.text(), 'chunks?');
+    assert.equal(chunked.headers.get('content-length'), '7');
   });
 
   it('answers 403 Missing Authentication Token for an unknown route, 403 Forbidden for an unknown API or stage', async () => {

@@ -340,4 +340,37 @@ describe("the function's proxy result as an answer (mapProxyResult)", () => {
       assert.equal(map(bad), undefined, JSON.stringify(bad));
     }
   });
+
+  it('refuses a header no HTTP field may carry: a name that is no token, a value with a line break or a control character', () => {
+    for (const headers of [{ 'a b': 'c' }, { '': 'c' }, { 'x:y': 'c' }, { a: 'b\r\nX-Injected: 1' }, { a: 'b\u0000' }]) {
+      assert.equal(map({ headers }), undefined, JSON.stringify(headers));
+      const multiValueHeaders = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, ['ok', v]]));
+      assert.equal(map({ multiValueHeaders }), undefined, JSON.stringify(multiValueHeaders));
+    }
+  });
+
+  it('sends a character above U+00FF as its UTF-8 bytes, and Latin-1 as it is', () => {
+    assert.deepEqual(map({ headers: { 'X-Name': 'Ā€', 'X-Latin': 'é' } })?.headers, {
+      'X-Name': Buffer.from('Ā€', 'utf8').toString('latin1'),
+      'X-Latin': 'é',
+      'Content-Type': 'application/json',
+    });
+  });
+
+  it('remaps the headers API Gateway writes itself and drops the framing ones', () => {
+    const mapped = map({
+      headers: { 'Content-Length': '999', Date: 'd', Server: 'fn', 'WWW-Authenticate': 'Basic', 'x-amzn-RequestId': 'mine', 'X-Ok': '1' },
+      multiValueHeaders: { 'Transfer-Encoding': ['chunked'], Connection: ['close'], Upgrade: ['h2c'] },
+    });
+    assert.deepEqual(mapped?.headers, {
+      'x-amzn-Remapped-Content-Length': '999',
+      'x-amzn-Remapped-Date': 'd',
+      'x-amzn-Remapped-Server': 'fn',
+      'x-amzn-Remapped-WWW-Authenticate': 'Basic',
+      'x-amzn-Remapped-x-amzn-RequestId': 'mine',
+      'X-Ok': '1',
+      'x-amzn-Remapped-Connection': 'close',
+      'Content-Type': 'application/json',
+    });
+  });
 });

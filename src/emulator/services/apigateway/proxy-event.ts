@@ -269,7 +269,61 @@ function headerValue(v: unknown): string | undefined {
 }
 
 /**
- * The function's answer as an HTTP response, or undefined when it is not a valid proxy response.
+ * Response headers a REST API does not pass through from its integration as given ("Amazon API
+ * Gateway important notes", REST APIs: the headers API Gateway remaps or drops): a remapped one is
+ * sent as `x-amzn-Remapped-<name>` (API Gateway writes its own Content-Length, Date and Connection;
+ * a function's WWW-Authenticate reaches the client as x-amzn-Remapped-WWW-Authenticate); the
+ * framing and hop-by-hop ones are dropped. [inf] The list is the documented table as far as it
+ * could be checked here; Content-Length and Transfer-Encoding matter most: passed through, they
+ * framed the answer wrongly (a client waited for bytes that never came).
+ */
+const REMAPPED_HEADERS = new Set([
+  'authorization',
+  'connection',
+  'content-length',
+  'content-md5',
+  'date',
+  'max-forwards',
+  'server',
+  'user-agent',
+  'www-authenticate',
+  // API Gateway's own request id is the one the client gets
+  'x-amzn-requestid',
+]);
+const DROPPED_RESPONSE_HEADERS = new Set(['expect', 'host', 'keep-alive', 'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'via']);
+
+/** an HTTP field name (RFC 9110 5.1: a token) */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** a control character other than tab: no HTTP field value may hold one (RFC 9110 5.5) */
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
+/** a character above U+00FF, which HTTP/1.1 cannot carry as one byte */
+const WIDE = /[^\x00-\xff]/;
+
+/**
+ * The name a function's header is answered under: its own, the remapped one, or undefined when
+ * it is dropped; null when it is no HTTP field name (a malformed proxy response [inf]).
+ */
+function answeredName(name: string): string | undefined | null {
+  if (!HEADER_NAME.test(name)) return null;
+  const lower = name.toLowerCase();
+  if (REMAPPED_HEADERS.has(lower)) return `x-amzn-Remapped-${name}`;
+  return DROPPED_RESPONSE_HEADERS.has(lower) ? undefined : name;
+}
+
+/**
+ * A function's header value as it goes on the wire, or undefined when no HTTP field may hold it (a
+ * line break, another control character: a malformed proxy response [inf]). A character above
+ * U+00FF is sent as its UTF-8 bytes.
+ */
+function answeredValue(value: string): string | undefined {
+  if (CONTROL.test(value)) return undefined;
+  return WIDE.test(value) ? Buffer.from(value, 'utf8').toString('latin1') : value;
+}
+
+/**
+ * The function's answer as an HTTP response, or undefined when it is not a valid proxy response
+ * (also when a header's name or value is one no HTTP field may carry). Headers API Gateway remaps
+ * or drops are remapped or dropped (REMAPPED_HEADERS).
  * "If you specify values for both headers and multiValueHeaders, API Gateway merges them into a
  * single list. If the same key-value pair is specified in both, only the values from
  * multiValueHeaders will appear in the merged list." Without a Content-Type, API Gateway sends
@@ -299,10 +353,14 @@ export function mapProxyResult(payload: Buffer | Uint8Array | string): ProxyResu
     const given = r.headers as Record<string, unknown>;
     for (const k in given) {
       if (!Object.hasOwn(given, k)) continue;
-      const s = headerValue(given[k]);
+      const text = headerValue(given[k]);
+      const name = answeredName(k);
+      if (text === undefined || name === null) return undefined;
+      const s = answeredValue(text);
       if (s === undefined) return undefined;
-      setOwn(headers, k, s);
-      if (!hasContentType && isContentType(k)) hasContentType = true;
+      if (name === undefined) continue;
+      setOwn(headers, name, s);
+      if (!hasContentType && isContentType(name)) hasContentType = true;
     }
   }
   if (r.multiValueHeaders !== undefined && r.multiValueHeaders !== null) {
@@ -311,18 +369,21 @@ export function mapProxyResult(payload: Buffer | Uint8Array | string): ProxyResu
     const lower = new Map<string, string>();
     for (const k of Object.keys(headers)) lower.set(k.toLowerCase(), k);
     for (const [k, vs] of Object.entries(r.multiValueHeaders)) {
-      if (!Array.isArray(vs)) return undefined;
+      const name = answeredName(k);
+      if (!Array.isArray(vs) || name === null) return undefined;
       const values: string[] = [];
       for (const v of vs) {
-        const s = headerValue(v);
+        const text = headerValue(v);
+        const s = text === undefined ? undefined : answeredValue(text);
         if (s === undefined) return undefined;
         values.push(s);
       }
-      const existing = lower.get(k.toLowerCase());
+      if (name === undefined) continue;
+      const existing = lower.get(name.toLowerCase());
       if (existing !== undefined) deleteOwn(headers, existing);
-      setOwn(headers, k, values.length === 1 ? values[0] : values);
-      lower.set(k.toLowerCase(), k);
-      if (!hasContentType && isContentType(k)) hasContentType = true;
+      setOwn(headers, name, values.length === 1 ? values[0] : values);
+      lower.set(name.toLowerCase(), name);
+      if (!hasContentType && isContentType(name)) hasContentType = true;
     }
   }
   if (!hasContentType) headers['Content-Type'] = 'application/json';
