@@ -4,8 +4,10 @@
  * https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html
  * (wire-protocols.md §12.4 lists each one's trafficRoutingConfig).
  */
+import { shown } from '../../core/shown.js';
 import type { DeploymentConfigRecord, TrafficRoutingConfig } from './model.js';
 import { invalidTrafficRoutingConfiguration } from './errors.js';
+import { isAbsent, isStructure } from './input.js';
 
 export const PREDEFINED_PREFIX = 'CodeDeployDefault.';
 
@@ -63,27 +65,34 @@ export function isPredefinedName(name: string): boolean {
 }
 
 /**
+ * The largest interval: the model types canaryInterval and linearInterval as Integer, a 32-bit
+ * signed int (Java's Integer.MAX_VALUE); no smaller maximum is documented [inf].
+ */
+const MAX_INTERVAL = 2 ** 31 - 1;
+
+/**
  * A custom config's routing, checked as CreateDeploymentConfig does: percentages 1–99 (the
- * model: "The percentage of traffic to shift in the first increment"), intervals whole minutes ≥ 1.
- * The exact texts of InvalidTrafficRoutingConfigurationException are not published [inf].
+ * model: "The percentage of traffic to shift in the first increment"), intervals whole minutes
+ * from 1 to MAX_INTERVAL. The exact texts of InvalidTrafficRoutingConfigurationException are not
+ * published [inf].
  */
 export function checkTrafficRouting(value: unknown): TrafficRoutingConfig {
-  if (value === undefined || value === null) return { type: 'AllAtOnce' };
-  if (typeof value !== 'object') throw invalidTrafficRoutingConfiguration('The traffic routing configuration must be a structure.');
-  const v = value as Record<string, unknown>;
+  if (isAbsent(value)) return { type: 'AllAtOnce' };
+  if (!isStructure(value)) throw invalidTrafficRoutingConfiguration('The traffic routing configuration must be a structure.');
+  const v = value;
   const type = v.type ?? 'AllAtOnce';
   const part = (key: string, fields: [string, string]) => {
     const body = v[key];
-    if (!body || typeof body !== 'object') {
-      throw invalidTrafficRoutingConfiguration(`A ${String(type)} traffic routing configuration needs ${key}.`);
+    if (!isStructure(body)) {
+      throw invalidTrafficRoutingConfiguration(`A ${shown(type)} traffic routing configuration needs ${key}.`);
     }
-    const b = body as Record<string, unknown>;
+    const b = body;
     const [percentage, interval] = fields.map((f) => b[f]);
     if (typeof percentage !== 'number' || !Number.isInteger(percentage) || percentage < 1 || percentage > 99) {
       throw invalidTrafficRoutingConfiguration(`${key}.${fields[0]} must be a whole number from 1 to 99.`);
     }
-    if (typeof interval !== 'number' || !Number.isInteger(interval) || interval < 1) {
-      throw invalidTrafficRoutingConfiguration(`${key}.${fields[1]} must be a whole number of minutes, at least 1.`);
+    if (typeof interval !== 'number' || !Number.isInteger(interval) || interval < 1 || interval > MAX_INTERVAL) {
+      throw invalidTrafficRoutingConfiguration(`${key}.${fields[1]} must be a whole number of minutes from 1 to ${MAX_INTERVAL}.`);
     }
     return [percentage, interval] as const;
   };
@@ -100,7 +109,7 @@ export function checkTrafficRouting(value: unknown): TrafficRoutingConfig {
     }
     default:
       throw invalidTrafficRoutingConfiguration(
-        `Value '${String(type)}' at 'trafficRoutingConfig.type' failed to satisfy constraint: Member must satisfy enum value set: [AllAtOnce, TimeBasedCanary, TimeBasedLinear]`,
+        `Value '${shown(type)}' at 'trafficRoutingConfig.type' failed to satisfy constraint: Member must satisfy enum value set: [AllAtOnce, TimeBasedCanary, TimeBasedLinear]`,
       );
   }
 }

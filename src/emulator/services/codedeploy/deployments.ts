@@ -4,13 +4,15 @@
  * PutLifecycleEventHookExecutionStatus. The engine runs what they create.
  */
 import type { Clock } from '../../core/clock.js';
+import { shown } from '../../core/shown.js';
 import { appSpecText, parseLambdaAppSpec } from './appspec.js';
 import type { DeploymentEngine } from './engine.js';
 import { newLifecycleEvents } from './engine.js';
 import * as e from './errors.js';
 import { newDeploymentId } from './ids.js';
+import { isAbsent, isStructure } from './input.js';
 import { type DeploymentRecord, type DeploymentStatus, isActive } from './model.js';
-import type { Registry } from './registry.js';
+import { checkAutoRollback, type Registry } from './registry.js';
 import type { CodeDeployState } from './state.js';
 
 type Obj = Record<string, unknown>;
@@ -41,6 +43,8 @@ export class Deployments {
     const target = parseLambdaAppSpec(appSpecText(input.revision));
     const configName = input.deploymentConfigName ? this.registry.config(input.deploymentConfigName).deploymentConfigName : group.deploymentConfigName;
     const config = this.registry.config(configName);
+    // CreateDeployment's own autoRollbackConfiguration overrides the group's, checked as the group's is
+    const rollback = isAbsent(input.autoRollbackConfiguration) ? group.autoRollbackConfiguration : checkAutoRollback(input.autoRollbackConfiguration);
     // one deployment at a time per group
     const active = [...this.state.deployments.values()].find(
       (d) => isActive(d) && d.applicationName === app.applicationName && d.deploymentGroupName === group.deploymentGroupName,
@@ -62,7 +66,7 @@ export class Deployments {
       lifecycleEvents: newLifecycleEvents(target.hooks),
       createTime: now,
       lastUpdatedAt: now,
-      autoRollbackConfiguration: overrideRollback(input.autoRollbackConfiguration) ?? group.autoRollbackConfiguration,
+      autoRollbackConfiguration: rollback,
       alarmConfiguration: group.alarmConfiguration,
       deploymentStyle: group.deploymentStyle,
       serviceRoleArn: group.serviceRoleArn,
@@ -75,18 +79,19 @@ export class Deployments {
 
   get(idInput: unknown): DeploymentRecord {
     if (idInput === undefined || idInput === null || idInput === '') throw e.deploymentIdRequired();
-    if (typeof idInput !== 'string') throw e.invalidDeploymentId(String(idInput));
+    if (typeof idInput !== 'string') throw e.invalidDeploymentId(shown(idInput));
     const d = this.state.deployments.get(idInput);
     if (!d) throw e.deploymentDoesNotExist(idInput);
     return d;
   }
 
-  /** unknown ids are left out of the answer [inf] */
+  /** unknown ids are left out of the answer [inf]; an id that is not a string is no id */
   batchGet(ids: unknown): DeploymentRecord[] {
     if (!Array.isArray(ids) || ids.length === 0) throw e.deploymentIdRequired();
     if (ids.length > BATCH_LIMIT) throw e.batchLimitExceeded();
-    return ids.flatMap((id) => {
-      const d = typeof id === 'string' ? this.state.deployments.get(id) : undefined;
+    for (const id of ids) if (typeof id !== 'string') throw e.invalidDeploymentId(shown(id));
+    return ids.flatMap((id: string) => {
+      const d = this.state.deployments.get(id);
       return d ? [d] : [];
     });
   }
@@ -103,11 +108,13 @@ export class Deployments {
     } else if (input.deploymentGroupName !== undefined) {
       throw e.applicationNameRequired();
     }
-    const statuses = Array.isArray(input.includeOnlyStatuses) ? (input.includeOnlyStatuses as unknown[]) : [];
-    for (const s of statuses) if (!STATUSES.includes(s as DeploymentStatus)) throw e.invalidDeploymentStatus(String(s));
-    const range = input.createTimeRange as { start?: unknown; end?: unknown } | undefined;
-    const start = range?.start === undefined ? -Infinity : seconds(range.start) * 1000;
-    const end = range?.end === undefined ? Infinity : seconds(range.end) * 1000;
+    const statuses = isAbsent(input.includeOnlyStatuses) ? [] : input.includeOnlyStatuses;
+    if (!Array.isArray(statuses)) throw e.invalidDeploymentStatus(shown(statuses));
+    for (const s of statuses) if (!STATUSES.includes(s as DeploymentStatus)) throw e.invalidDeploymentStatus(shown(s));
+    const range = isAbsent(input.createTimeRange) ? {} : input.createTimeRange;
+    if (!isStructure(range)) throw e.invalidTimeRange();
+    const start = isAbsent(range.start) ? -Infinity : seconds(range.start) * 1000;
+    const end = isAbsent(range.end) ? Infinity : seconds(range.end) * 1000;
     const ids = [...this.state.deployments.values()]
       .filter(
         (d) =>
@@ -144,14 +151,14 @@ export class Deployments {
     const ids = input.targetIds;
     if (!Array.isArray(ids) || ids.length === 0) throw e.deploymentTargetIdRequired();
     if (ids.length > BATCH_LIMIT) throw e.deploymentTargetListSizeExceeded();
-    for (const id of ids) if (id !== targetIdOf(d)) throw e.deploymentTargetDoesNotExist(String(id));
+    for (const id of ids) if (id !== targetIdOf(d)) throw e.deploymentTargetDoesNotExist(shown(id));
     return d;
   }
 
   target(input: Obj): DeploymentRecord {
     const d = this.get(input.deploymentId);
     if (input.targetId === undefined || input.targetId === '') throw e.deploymentTargetIdRequired();
-    if (input.targetId !== targetIdOf(d)) throw e.deploymentTargetDoesNotExist(String(input.targetId));
+    if (input.targetId !== targetIdOf(d)) throw e.deploymentTargetDoesNotExist(shown(input.targetId));
     return d;
   }
 
@@ -160,8 +167,8 @@ export class Deployments {
     const d = this.get(input.deploymentId);
     const execId = input.lifecycleEventHookExecutionId;
     const status = input.status;
-    if (status !== 'Succeeded' && status !== 'Failed') throw e.invalidLifecycleEventHookExecutionStatus(String(status));
-    if (typeof execId !== 'string' || execId === '') throw e.invalidLifecycleEventHookExecutionId(String(execId));
+    if (status !== 'Succeeded' && status !== 'Failed') throw e.invalidLifecycleEventHookExecutionStatus(shown(status));
+    if (typeof execId !== 'string' || execId === '') throw e.invalidLifecycleEventHookExecutionId(shown(execId));
     const event = d.lifecycleEvents.find((ev) => ev.hookExecutionId === execId);
     if (!event) throw e.invalidLifecycleEventHookExecutionId(execId);
     if (event.hookStatus !== undefined || event.status !== 'InProgress' || !isActive(d)) throw e.lifecycleEventAlreadyCompleted(execId);
@@ -173,28 +180,26 @@ export class Deployments {
   }
 }
 
-/** CreateDeployment's own autoRollbackConfiguration overrides the group's */
-function overrideRollback(value: unknown): DeploymentRecord['autoRollbackConfiguration'] | undefined {
-  if (!value || typeof value !== 'object') return undefined;
-  const v = value as Obj;
-  return { enabled: v.enabled === true, events: Array.isArray(v.events) ? (v.events as DeploymentRecord['autoRollbackConfiguration']['events']) : [] };
-}
-
+/** a TimeRange's start or end, a Timestamp: epoch seconds as a number or a numeric string, or ISO-8601 text */
 function seconds(value: unknown): number {
-  const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isFinite(n)) {
-    const d = Date.parse(String(value));
-    if (Number.isNaN(d)) throw e.invalidTimeRange();
-    return d / 1000;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw e.invalidTimeRange();
+    return value;
   }
-  return n;
+  if (typeof value !== 'string' || value.trim() === '') throw e.invalidTimeRange();
+  const n = Number(value);
+  if (Number.isFinite(n)) return n;
+  const d = Date.parse(value);
+  if (Number.isNaN(d)) throw e.invalidTimeRange();
+  return d / 1000;
 }
 
 /** pages of names or ids; the token is the index of the next item */
 export function page(items: string[], token: unknown, size = PAGE_SIZE): { items: string[]; nextToken?: string } {
   let from = 0;
   if (token !== undefined && token !== null && token !== '') {
-    from = Number(Buffer.from(String(token), 'base64').toString('utf8'));
+    if (typeof token !== 'string') throw e.invalidNextToken();
+    from = Number(Buffer.from(token, 'base64').toString('utf8'));
     if (!Number.isInteger(from) || from < 0 || from > items.length) throw e.invalidNextToken();
   }
   const slice = items.slice(from, from + size);

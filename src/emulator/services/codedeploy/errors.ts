@@ -26,6 +26,11 @@ export const invalidRole = (arn: string) => err('InvalidRoleException', `The ser
 export const invalidAlarmConfig = (message: string) => err('InvalidAlarmConfigException', message);
 export const invalidAutoRollbackConfig = (message: string) => err('InvalidAutoRollbackConfigException', message);
 export const invalidDeploymentStyle = (message: string) => err('InvalidDeploymentStyleException', message);
+/** the model's text: "The trigger was specified in an invalid format." [inf], then what is wrong */
+export const invalidTriggerConfig = (message: string) => err('InvalidTriggerConfigException', `The trigger was specified in an invalid format. ${message}`);
+export const triggerTargetsLimitExceeded = (max: number) => err('TriggerTargetsLimitExceededException', `The maximum allowed number of triggers (${max}) was exceeded.`);
+/** the model's text: "The tag was specified in an invalid format." [inf], then what is wrong */
+export const invalidTag = (message: string) => err('InvalidTagException', `The tag was specified in an invalid format. ${message}`);
 
 export const deploymentConfigNameRequired = () => err('DeploymentConfigNameRequiredException', 'The deployment configuration name was not specified.');
 export const invalidDeploymentConfigName = (message: string) => err('InvalidDeploymentConfigNameException', message);

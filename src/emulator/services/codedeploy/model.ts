@@ -18,13 +18,38 @@ export interface DeploymentConfigRecord {
   createTime: number;
 }
 
+/** https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_Tag.html */
+export interface Tag {
+  Key: string;
+  Value?: string;
+}
+
+export type TriggerEventType =
+  | 'DeploymentStart'
+  | 'DeploymentSuccess'
+  | 'DeploymentFailure'
+  | 'DeploymentStop'
+  | 'DeploymentRollback'
+  | 'DeploymentReady'
+  | 'InstanceStart'
+  | 'InstanceSuccess'
+  | 'InstanceFailure'
+  | 'InstanceReady';
+
+/** https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_TriggerConfig.html */
+export interface TriggerConfig {
+  triggerName?: string;
+  triggerTargetArn?: string;
+  triggerEvents?: TriggerEventType[];
+}
+
 export interface ApplicationRecord {
   applicationId: string;
   applicationName: string;
   computePlatform: 'Lambda' | 'Server' | 'ECS';
   createTime: number;
   linkedToGitHub: boolean;
-  tags: { Key: string; Value?: string }[];
+  tags: Tag[];
 }
 
 export type AutoRollbackEvent = 'DEPLOYMENT_FAILURE' | 'DEPLOYMENT_STOP_ON_ALARM' | 'DEPLOYMENT_STOP_ON_REQUEST';
@@ -54,8 +79,8 @@ export interface DeploymentGroupRecord {
   alarmConfiguration: AlarmConfiguration;
   autoRollbackConfiguration: AutoRollbackConfiguration;
   deploymentStyle: DeploymentStyle;
-  triggerConfigurations: unknown[];
-  tags: { Key: string; Value?: string }[];
+  triggerConfigurations: TriggerConfig[];
+  tags: Tag[];
   /** the newest deployment that reached InProgress and its end (GetDeploymentGroup's lastAttemptedDeployment) */
   lastAttemptedDeployment?: { deploymentId: string; status: DeploymentStatus; endTime?: number; createTime: number };
   lastSuccessfulDeployment?: { deploymentId: string; status: DeploymentStatus; endTime?: number; createTime: number };
