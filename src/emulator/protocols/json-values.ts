@@ -6,6 +6,7 @@
  */
 import { setOwn } from '../core/own-key.js';
 import { ServiceError } from '../core/service-error.js';
+import { shown } from '../core/shown.js';
 
 /** A handler's output made JSON-safe: Date → epoch seconds, Buffer/Uint8Array → base64, undefined dropped. */
 export function toJsonValue(value: unknown): unknown {
@@ -27,9 +28,11 @@ export function toJsonValue(value: unknown): unknown {
 export function dateFrom(value: unknown): Date | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (value instanceof Date) return value;
+  // an object or a list is no timestamp (and String() of one may throw: `{"toString":1}`)
+  if (typeof value !== 'number' && typeof value !== 'string') throw new ServiceError('SerializationException', `Invalid timestamp: ${shown(value)}`);
   const n = typeof value === 'number' ? value : Number(value);
-  const d = Number.isFinite(n) ? new Date(n * 1000) : new Date(String(value));
-  if (Number.isNaN(d.getTime())) throw new ServiceError('SerializationException', `Invalid timestamp: ${String(value)}`);
+  const d = Number.isFinite(n) ? new Date(n * 1000) : new Date(value);
+  if (Number.isNaN(d.getTime())) throw new ServiceError('SerializationException', `Invalid timestamp: ${value}`);
   return d;
 }
 
@@ -38,7 +41,8 @@ export function blobFrom(value: unknown): Buffer | undefined {
   if (value === undefined || value === null) return undefined;
   if (Buffer.isBuffer(value)) return value;
   if (value instanceof Uint8Array) return Buffer.from(value);
-  return Buffer.from(String(value), 'base64');
+  if (typeof value !== 'string') throw new ServiceError('SerializationException', `Invalid blob: expected base64 text, not ${shown(value)}`);
+  return Buffer.from(value, 'base64');
 }
 
 /** An HTTP-date (RFC 7231), the restJson1 default for timestamps in headers. */
