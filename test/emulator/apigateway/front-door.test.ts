@@ -242,6 +242,8 @@ describe('API Gateway front door (fake Lambda)', () => {
       // a header HTTP cannot carry: Node refused it, and the client got an empty 500
       { payload: JSON.stringify({ statusCode: 200, headers: { a: 'b\r\nX-Injected: 1' }, body: 'x' }) },
       { payload: JSON.stringify({ statusCode: 200, headers: { 'a b': 'c' }, body: 'x' }) },
+      // a 1xx is no final answer: the client waited for one forever
+      { payload: JSON.stringify({ statusCode: 101, body: 'x' }) },
     ];
     for (const answer of cases) {
       fx.invoker.next.push(answer);

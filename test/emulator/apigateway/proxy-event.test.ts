@@ -336,7 +336,8 @@ describe("the function's proxy result as an answer (mapProxyResult)", () => {
   });
 
   it('refuses what API Gateway refuses as a malformed proxy response', () => {
-    for (const bad of [[], 'text', { other: 1 }, { statusCode: 99 }, { headers: [] }, { headers: { a: {} } }, { multiValueHeaders: { a: 'b' } }, { body: 1 }]) {
+    const informational = [{ statusCode: 100 }, { statusCode: '101' }, { statusCode: 199 }];
+    for (const bad of [[], 'text', { other: 1 }, { statusCode: 99 }, ...informational, { headers: [] }, { headers: { a: {} } }, { multiValueHeaders: { a: 'b' } }, { body: 1 }]) {
       assert.equal(map(bad), undefined, JSON.stringify(bad));
     }
   });

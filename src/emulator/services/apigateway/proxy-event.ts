@@ -343,7 +343,9 @@ export function mapProxyResult(payload: Buffer | Uint8Array | string): ProxyResu
   let status = 200;
   if (r.statusCode !== undefined && r.statusCode !== null) {
     status = typeof r.statusCode === 'number' ? r.statusCode : Number.parseInt(String(r.statusCode), 10);
-    if (!Number.isInteger(status) || status < 100 || status > 599) return undefined;
+    // a 1xx is informational in HTTP: sent as the answer's status, the client waits for the final
+    // one forever (and the connection with it); a malformed proxy response [inf]
+    if (!Number.isInteger(status) || status < 200 || status > 599) return undefined;
   }
 
   const headers: Record<string, string | string[]> = {};
