@@ -342,3 +342,31 @@ describe('a group\'s alarm configuration and deployment style must be structures
     });
   }
 });
+
+describe("CreateDeployment keeps the revision's model members only", () => {
+  test('a sha256 that is not a string → InvalidRevisionException, no deployment', async () => {
+    const revisions = [
+      { revisionType: 'AppSpecContent', appSpecContent: { content: APPSPEC, sha256: POISON } },
+      { revisionType: 'AppSpecContent', appSpecContent: { content: APPSPEC, sha256: 5 } },
+      { revisionType: 'String', string: { content: APPSPEC, sha256: [POISON] } },
+    ];
+    for (const revision of revisions) {
+      await refused('CreateDeployment', { applicationName: 'app', deploymentGroupName: 'dg', revision }, 'InvalidRevisionException');
+    }
+    assert.deepEqual((await ok('ListDeployments', { applicationName: 'app', deploymentGroupName: 'dg' })).deployments, [deploymentId]);
+  });
+
+  test('members outside the model are not stored; GetDeployment shows the revision as the model has it', async () => {
+    await ok('CreateDeploymentGroup', { applicationName: 'app', deploymentGroupName: 'revision-members', serviceRoleArn: ROLE });
+    const created = await ok('CreateDeployment', {
+      applicationName: 'app',
+      deploymentGroupName: 'revision-members',
+      description: null,
+      revision: { ...REVISION, appSpecContent: { content: APPSPEC, sha256: 'abc', extra: [1] }, s3Location: { bucket: POISON }, gitHubLocation: [1], string: 5, extra: { a: [1] } },
+    });
+    const got = await ok('GetDeployment', { deploymentId: created.deploymentId });
+    const info = got.deploymentInfo as Record<string, unknown>;
+    assert.deepEqual(info.revision, { revisionType: 'AppSpecContent', appSpecContent: { content: APPSPEC, sha256: 'abc' } });
+    assert.equal(info.description, undefined);
+  });
+});

@@ -7,6 +7,7 @@
  * One doc page writes `hooks:` in lower case, so keys match without regard to case (wire §12.4).
  */
 import { parse } from 'yaml';
+import { shown } from '../../core/shown.js';
 import { invalidRevision } from './errors.js';
 import type { LambdaAppSpecTarget } from './model.js';
 
@@ -29,19 +30,31 @@ function version(value: unknown, what: string): string {
   return text;
 }
 
-/** The revision's AppSpec text: `AppSpecContent.content` or the deprecated `String.content` (Lambda only). */
-export function appSpecText(revision: unknown): string {
+/**
+ * A Lambda revision (RevisionLocation): its AppSpec text, from `AppSpecContent.content` or the
+ * deprecated `String.content`, and the revision as it is kept and shown by GetDeployment, made of
+ * the model's members only (`revisionType`, and `appSpecContent` or `string` with `content` and
+ * `sha256`, both strings): a member of another type is refused, never stored as sent.
+ */
+export function lambdaRevision(revision: unknown): { content: string; stored: Record<string, unknown> } {
   if (!isObj(revision)) throw invalidRevision('The revision was not specified in a valid format.');
   const type = revision.revisionType;
-  const holder = type === 'AppSpecContent' ? revision.appSpecContent : type === 'String' ? revision.string : undefined;
   if (type !== 'AppSpecContent' && type !== 'String') {
     throw invalidRevision(
       `Local CodeDeploy reads a Lambda AppSpec from an AppSpecContent or String revision; got revisionType ${JSON.stringify(type ?? null)}.`,
     );
   }
+  const member = type === 'AppSpecContent' ? 'appSpecContent' : 'string';
+  const holder = revision[member];
   const content = isObj(holder) ? holder.content : undefined;
   if (typeof content !== 'string' || content.trim() === '') throw invalidRevision('The AppSpec content was not specified.');
-  return content;
+  const sha256 = (holder as Record<string, unknown>).sha256;
+  if (sha256 !== undefined && sha256 !== null && typeof sha256 !== 'string') {
+    throw invalidRevision(`The revision's ${member}.sha256 must be a string, not ${shown(sha256)}.`);
+  }
+  const kept: Record<string, string> = { content };
+  if (typeof sha256 === 'string') kept.sha256 = sha256;
+  return { content, stored: { revisionType: type, [member]: kept } };
 }
 
 export function parseLambdaAppSpec(text: string): LambdaAppSpecTarget {

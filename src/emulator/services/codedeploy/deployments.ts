@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../../core/clock.js';
 import { shown } from '../../core/shown.js';
-import { appSpecText, parseLambdaAppSpec } from './appspec.js';
+import { lambdaRevision, parseLambdaAppSpec } from './appspec.js';
 import type { DeploymentEngine } from './engine.js';
 import { newLifecycleEvents } from './engine.js';
 import * as e from './errors.js';
@@ -39,8 +39,9 @@ export class Deployments {
     if (app.computePlatform !== 'Lambda') {
       throw e.unsupportedActionForDeploymentType(`Local CodeDeploy deploys to the Lambda compute platform only; the application ${app.applicationName} is ${app.computePlatform}.`);
     }
-    if (input.description !== undefined && (typeof input.description !== 'string' || input.description.length > DESCRIPTION_MAX)) throw e.descriptionTooLong();
-    const target = parseLambdaAppSpec(appSpecText(input.revision));
+    if (!isAbsent(input.description) && (typeof input.description !== 'string' || input.description.length > DESCRIPTION_MAX)) throw e.descriptionTooLong();
+    const revision = lambdaRevision(input.revision);
+    const target = parseLambdaAppSpec(revision.content);
     const configName = input.deploymentConfigName ? this.registry.config(input.deploymentConfigName).deploymentConfigName : group.deploymentConfigName;
     const config = this.registry.config(configName);
     // CreateDeployment's own autoRollbackConfiguration overrides the group's, checked as the group's is
@@ -60,7 +61,7 @@ export class Deployments {
       status: 'Created',
       creator: 'user',
       ...(typeof input.description === 'string' ? { description: input.description } : {}),
-      revision: input.revision as Obj,
+      revision: revision.stored,
       target,
       targetVersionWeight: 0,
       lifecycleEvents: newLifecycleEvents(target.hooks),
