@@ -370,3 +370,38 @@ describe("CreateDeployment keeps the revision's model members only", () => {
     assert.equal(info.description, undefined);
   });
 });
+
+describe('an AppSpec value that holds itself (a YAML alias) is InvalidRevisionException', () => {
+  test('CurrentVersion: &a [*a] → 400, no deployment', async () => {
+    // JSON.stringify of the value in the error message threw on the cycle: a 500
+    const content = 'version: 0.0\nResources:\n  - fn:\n      Type: AWS::Lambda::Function\n      Properties:\n        Name: fn\n        Alias: live\n        CurrentVersion: &a [*a]\n        TargetVersion: 2\n';
+    const a = await refused('CreateDeployment', { applicationName: 'app', deploymentGroupName: 'dg', revision: { revisionType: 'AppSpecContent', appSpecContent: { content } } }, 'InvalidRevisionException');
+    assert.match(String(a.body.message), /CurrentVersion must be a valid positive integer/);
+    assert.deepEqual((await ok('ListDeployments', { applicationName: 'app', deploymentGroupName: 'dg' })).deployments, [deploymentId]);
+  });
+});
+
+describe('UpdateDeploymentGroup: a member sent as null is left as it is, as one left out', () => {
+  test('null serviceRoleArn, newDeploymentGroupName, deploymentConfigName, alarm, rollback and style change nothing', async () => {
+    await ok('CreateDeploymentGroup', {
+      applicationName: 'app',
+      deploymentGroupName: 'nulls',
+      serviceRoleArn: ROLE,
+      deploymentConfigName: 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute',
+      autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_FAILURE'] },
+    });
+    const before = (await ok('GetDeploymentGroup', { applicationName: 'app', deploymentGroupName: 'nulls' })).deploymentGroupInfo;
+    await ok('UpdateDeploymentGroup', {
+      applicationName: 'app',
+      currentDeploymentGroupName: 'nulls',
+      newDeploymentGroupName: null,
+      serviceRoleArn: null,
+      deploymentConfigName: null,
+      alarmConfiguration: null,
+      autoRollbackConfiguration: null,
+      deploymentStyle: null,
+    });
+    const after = (await ok('GetDeploymentGroup', { applicationName: 'app', deploymentGroupName: 'nulls' })).deploymentGroupInfo;
+    assert.deepEqual(after, before);
+  });
+});

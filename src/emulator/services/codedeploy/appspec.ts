@@ -25,7 +25,8 @@ function member(obj: Obj, name: string): unknown {
 function version(value: unknown, what: string): string {
   const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
   if (!/^[1-9][0-9]*$/.test(text)) {
-    throw invalidRevision(`The AppSpec file's ${what} must be a valid positive integer, got ${JSON.stringify(value ?? null)}.`);
+    // shown(): a YAML alias can make a value that holds itself, which JSON.stringify throws on
+    throw invalidRevision(`The AppSpec file's ${what} must be a valid positive integer, got ${shown(value ?? null)}.`);
   }
   return text;
 }
@@ -41,14 +42,15 @@ export function lambdaRevision(revision: unknown): { content: string; stored: Re
   const type = revision.revisionType;
   if (type !== 'AppSpecContent' && type !== 'String') {
     throw invalidRevision(
-      `Local CodeDeploy reads a Lambda AppSpec from an AppSpecContent or String revision; got revisionType ${JSON.stringify(type ?? null)}.`,
+      `Local CodeDeploy reads a Lambda AppSpec from an AppSpecContent or String revision; got revisionType ${shown(type ?? null)}.`,
     );
   }
   const member = type === 'AppSpecContent' ? 'appSpecContent' : 'string';
   const holder = revision[member];
-  const content = isObj(holder) ? holder.content : undefined;
+  if (!isObj(holder)) throw invalidRevision('The AppSpec content was not specified.');
+  const content = holder.content;
   if (typeof content !== 'string' || content.trim() === '') throw invalidRevision('The AppSpec content was not specified.');
-  const sha256 = (holder as Record<string, unknown>).sha256;
+  const sha256 = holder.sha256;
   if (sha256 !== undefined && sha256 !== null && typeof sha256 !== 'string') {
     throw invalidRevision(`The revision's ${member}.sha256 must be a string, not ${shown(sha256)}.`);
   }

@@ -102,11 +102,11 @@ export class Deployments {
     // "If applicationName is specified, then deploymentGroupName must be specified. If it is not
     // specified, then deploymentGroupName must not be specified." (API reference, ListDeployments)
     let groupFilter: { app: string; group: string } | undefined;
-    if (input.applicationName !== undefined) {
-      if (input.deploymentGroupName === undefined) throw e.deploymentGroupNameRequired();
+    if (!isAbsent(input.applicationName)) {
+      if (isAbsent(input.deploymentGroupName)) throw e.deploymentGroupNameRequired();
       const { app, group } = this.registry.group(input.applicationName, input.deploymentGroupName);
       groupFilter = { app: app.applicationName, group: group.deploymentGroupName };
-    } else if (input.deploymentGroupName !== undefined) {
+    } else if (!isAbsent(input.deploymentGroupName)) {
       throw e.applicationNameRequired();
     }
     const statuses = isAbsent(input.includeOnlyStatuses) ? [] : input.includeOnlyStatuses;
@@ -158,7 +158,7 @@ export class Deployments {
 
   target(input: Obj): DeploymentRecord {
     const d = this.get(input.deploymentId);
-    if (input.targetId === undefined || input.targetId === '') throw e.deploymentTargetIdRequired();
+    if (isAbsent(input.targetId) || input.targetId === '') throw e.deploymentTargetIdRequired();
     if (input.targetId !== targetIdOf(d)) throw e.deploymentTargetDoesNotExist(shown(input.targetId));
     return d;
   }

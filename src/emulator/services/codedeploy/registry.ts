@@ -136,16 +136,16 @@ export class Registry {
     const { app, group } = this.group(input.applicationName, input.currentDeploymentGroupName);
     const groups = this.state.groupsOf(app.applicationName);
     const next: DeploymentGroupRecord = { ...group };
-    if (input.newDeploymentGroupName !== undefined && input.newDeploymentGroupName !== group.deploymentGroupName) {
+    if (!isAbsent(input.newDeploymentGroupName) && input.newDeploymentGroupName !== group.deploymentGroupName) {
       const newName = checkName(input.newDeploymentGroupName, e.deploymentGroupNameRequired, e.invalidDeploymentGroupName);
       if (groups.has(newName)) throw e.deploymentGroupAlreadyExists(newName);
       next.deploymentGroupName = newName;
     }
-    if (input.deploymentConfigName !== undefined) next.deploymentConfigName = this.configNameFor(app, input.deploymentConfigName);
-    if (input.serviceRoleArn !== undefined) next.serviceRoleArn = checkRole(input.serviceRoleArn);
-    if (input.alarmConfiguration !== undefined) next.alarmConfiguration = checkAlarms(input.alarmConfiguration);
-    if (input.autoRollbackConfiguration !== undefined) next.autoRollbackConfiguration = checkAutoRollback(input.autoRollbackConfiguration);
-    if (input.deploymentStyle !== undefined) next.deploymentStyle = checkStyle(app, input.deploymentStyle);
+    if (!isAbsent(input.deploymentConfigName)) next.deploymentConfigName = this.configNameFor(app, input.deploymentConfigName);
+    if (!isAbsent(input.serviceRoleArn)) next.serviceRoleArn = checkRole(input.serviceRoleArn);
+    if (!isAbsent(input.alarmConfiguration)) next.alarmConfiguration = checkAlarms(input.alarmConfiguration);
+    if (!isAbsent(input.autoRollbackConfiguration)) next.autoRollbackConfiguration = checkAutoRollback(input.autoRollbackConfiguration);
+    if (!isAbsent(input.deploymentStyle)) next.deploymentStyle = checkStyle(app, input.deploymentStyle);
     if (!isAbsent(input.triggerConfigurations)) next.triggerConfigurations = checkTriggers(input.triggerConfigurations);
     groups.delete(group.deploymentGroupName);
     groups.set(next.deploymentGroupName, next);
