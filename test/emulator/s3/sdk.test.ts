@@ -100,6 +100,9 @@ test('objects: put, get, head, range, delete; NoSuchKey', async () => {
     400,
   );
   assert.equal((injected as unknown as { ArgumentName: string }).ArgumentName, 'response-content-type');
+  // a control character is shown escaped: the XML error stays well-formed, so the SDK can read it
+  const nul = await rejects(s3.send(new GetObjectCommand({ Bucket: 'obj-bkt', Key: 'dir/a b+c.txt', ResponseContentType: 'a\u0000b' })), 'InvalidArgument', 400);
+  assert.equal((nul as unknown as { ArgumentValue: string }).ArgumentValue, 'a\\u0000b');
 
   const binary = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
   await s3.send(new PutObjectCommand({ Bucket: 'obj-bkt', Key: 'bin', Body: binary }));
