@@ -246,6 +246,7 @@ describe('API Gateway input whose members are not of their type', () => {
       assert.deepEqual([r.status, r.type, r.body.message], [400, 'BadRequestException', message], JSON.stringify(body));
     }
     const apis = await raw(fx.emu.endpoint, 'GET', '/restapis', undefined);
+    assert.equal(apis.status, 200);
     assert.deepEqual(apis.body.item ?? [], []);
 
     // a number is taken as its text, as before

@@ -287,8 +287,9 @@ const REMAPPED_HEADERS = new Set([
   'server',
   'user-agent',
   'www-authenticate',
-  // API Gateway's own request id is the one the client gets
+  // API Gateway's own ids are the ones the client gets
   'x-amzn-requestid',
+  'x-amz-apigw-id',
 ]);
 const DROPPED_RESPONSE_HEADERS = new Set(['expect', 'host', 'keep-alive', 'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'via']);
 

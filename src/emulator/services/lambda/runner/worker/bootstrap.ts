@@ -5,7 +5,7 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { FromWorker, ToWorker, WorkerBoot } from '../messages.js';
+import type { FromWorker, WorkerBoot } from '../messages.js';
 import { CompileCache } from './compile-cache.js';
 import { patchConsole, type LogCapture } from './console-capture.js';
 import { RuntimeError, formattedForLog, toErrorDocument } from './errors.js';
@@ -83,7 +83,7 @@ try {
   // The listener is `run` bound to the invoker, not an arrow calling it: TurboFan compiled such an
   // arrow on its own with all of `run` inlined into it (2.6 MB of its working memory, as much as
   // `run` itself), in each environment's isolate; a bound function is never compiled.
-  port.on('message', invoker.run.bind(invoker) as (msg: ToWorker) => void);
+  port.on('message', invoker.run.bind(invoker));
   post({ t: 'ready' });
 } catch (err) {
   // Lambda logs the init error as an uncaught exception and reports it as the invocation's error.
