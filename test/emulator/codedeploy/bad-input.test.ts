@@ -405,3 +405,22 @@ describe('UpdateDeploymentGroup: a member sent as null is left as it is, as one 
     assert.deepEqual(after, before);
   });
 });
+
+describe('ListDeploymentTargets and BatchGetApplications: filters and lists of the wrong shape', () => {
+  test('targetFilters that is not a map of known names to lists of strings → InvalidTargetFilterNameException', async () => {
+    for (const targetFilters of ['x', ['TargetStatus'], { TargetStatus: 'Succeeded' }, { TargetStatus: [POISON] }, { Nonsense: ['x'] }]) {
+      await refused('ListDeploymentTargets', { deploymentId, targetFilters }, 'InvalidTargetFilterNameException');
+    }
+    // a known filter, as the SDK sends it
+    const listed = await ok('ListDeploymentTargets', { deploymentId, targetFilters: { TargetStatus: ['Succeeded'] } });
+    assert.ok(Array.isArray(listed.targetIds));
+  });
+
+  test('applicationNames that is not a list → ApplicationNameRequiredException', async () => {
+    for (const applicationNames of ['app', { app: 1 }, 5]) {
+      await refused('BatchGetApplications', { applicationNames }, 'ApplicationNameRequiredException');
+    }
+    const got = await ok('BatchGetApplications', { applicationNames: ['app'] });
+    assert.equal((got.applicationsInfo as unknown[]).length, 1);
+  });
+});

@@ -141,7 +141,15 @@ export class Deployments {
 
   targetIds(input: Obj): { targetIds: string[] } {
     const d = this.get(input.deploymentId);
-    const filters = (input.targetFilters ?? {}) as Record<string, unknown>;
+    // targetFilters: a map of TargetFilterName (TargetStatus, ServerInstanceLabel) to lists of strings
+    const filters = isAbsent(input.targetFilters) ? {} : input.targetFilters;
+    if (!isStructure(filters)) throw e.invalidTargetFilterName(`The target filters must be a map of filter names to lists, not ${shown(filters)}.`);
+    for (const [name, values] of Object.entries(filters)) {
+      if (name !== 'TargetStatus' && name !== 'ServerInstanceLabel') throw e.invalidTargetFilterName(`The target filter name ${name} is not valid.`);
+      if (!isAbsent(values) && (!Array.isArray(values) || values.some((v) => typeof v !== 'string'))) {
+        throw e.invalidTargetFilterName(`The target filter ${name} must be a list of strings, not ${shown(values)}.`);
+      }
+    }
     const wanted = Array.isArray(filters.TargetStatus) ? (filters.TargetStatus as string[]) : [];
     const id = targetIdOf(d);
     return { targetIds: wanted.length === 0 || wanted.includes(targetStatus(d)) ? [id] : [] };

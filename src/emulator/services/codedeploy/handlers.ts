@@ -5,6 +5,7 @@
 import type { CodeDeployBackend } from './backend.js';
 import { page } from './deployments.js';
 import * as e from './errors.js';
+import { isAbsent } from './input.js';
 import { applicationInfo, deploymentConfigInfo, deploymentGroupInfo, deploymentInfo, deploymentTarget } from './views.js';
 
 type In = Record<string, unknown>;
@@ -15,6 +16,7 @@ export function codeDeployHandlers(b: CodeDeployBackend) {
     CreateApplication: (i: In) => registry.createApplication(i),
     GetApplication: (i: In) => ({ application: applicationInfo(registry.application(i.applicationName)) }),
     BatchGetApplications(i: In) {
+      if (!isAbsent(i.applicationNames) && !Array.isArray(i.applicationNames)) throw e.applicationNameRequired();
       const names = Array.isArray(i.applicationNames) ? i.applicationNames : [];
       if (names.length > 100) throw e.batchLimitExceeded();
       return { applicationsInfo: names.map((n) => applicationInfo(registry.application(n))) };
