@@ -29,7 +29,7 @@ import {
 import { CreateAliasCommand, GetAliasCommand, GetFunctionCommand, InvokeCommand, LambdaClient, PublishVersionCommand } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client, CreateBucketCommand } from '@aws-sdk/client-s3';
 import { DetectLabelsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
-import { clientConfig, startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { clientConfig, scopeOnlyAuthorization, startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { createFn, handlers } from './lambda/harness.js';
 
 import { SDK_CLIENTS } from './fuzz/clients.js';
@@ -57,7 +57,7 @@ async function failure(p: Promise<unknown>): Promise<any> {
 
 /** a request that names its service only by its SigV4 credential scope, as every SDK request does */
 function signedHeaders(signingName: string): Record<string, string> {
-  return { authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/${signingName}/aws4_request, SignedHeaders=host, Signature=00` };
+  return { authorization: scopeOnlyAuthorization(signingName) };
 }
 
 describe('prototype names as ids', () => {

@@ -97,3 +97,11 @@ export function clientConfig(endpoint: string) {
     maxAttempts: 1,
   };
 }
+
+/**
+ * The Authorization header of a raw request (one the SDK would not send): a SigV4 header whose
+ * credential scope names the service, which is all the emulator reads of it (it checks no signature).
+ */
+export function scopeOnlyAuthorization(signingName: string): string {
+  return `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/${signingName}/aws4_request, SignedHeaders=host, Signature=00`;
+}

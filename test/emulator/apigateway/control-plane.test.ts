@@ -29,7 +29,7 @@ import {
 import { ManualClock } from '../../../src/emulator/core/clock.js';
 import { StateStore } from '../../../src/emulator/core/store.js';
 import { ApiGatewayBackend } from '../../../src/emulator/services/apigateway/backend.js';
-import { clientConfig } from '../../helpers/emulator.js';
+import { clientConfig, scopeOnlyAuthorization } from '../../helpers/emulator.js';
 import { lambdaUri, startApiGateway, type ApiGatewayFixture } from './fixture.js';
 
 const FN = 'arn:aws:lambda:us-east-1:000000000000:function:app';
@@ -213,7 +213,7 @@ async function raw(endpoint: string, method: string, path: string, body: unknown
     body: JSON.stringify(body),
     headers: {
       'content-type': 'application/json',
-      authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/apigateway/aws4_request, SignedHeaders=host, Signature=00',
+      authorization: scopeOnlyAuthorization('apigateway'),
     },
   });
   return { status: res.status, type: res.headers.get('x-amzn-errortype'), body: (await res.json()) as { message?: string; [member: string]: unknown } };

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManualClock } from '../../../src/emulator/core/clock.js';
-import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { scopeOnlyAuthorization, startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
 
 const TARGET_PREFIX = 'CodeDeploy_20141006';
 const ROLE = 'arn:aws:iam::000000000000:role/CodeDeployServiceRole';
@@ -37,7 +37,7 @@ async function call(operation: string, input: unknown): Promise<Answer> {
     headers: {
       'content-type': 'application/x-amz-json-1.1',
       'x-amz-target': `${TARGET_PREFIX}.${operation}`,
-      authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/codedeploy/aws4_request, SignedHeaders=host, Signature=00',
+      authorization: scopeOnlyAuthorization('codedeploy'),
     },
     body: JSON.stringify(input),
   });

@@ -16,7 +16,7 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { ServiceDefinition } from '../../../src/emulator/core/service.js';
-import { clientConfig, startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { clientConfig, scopeOnlyAuthorization, startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
 import { createInput, handlers } from '../lambda/harness.js';
 import { arbitraryFor, memberNames, nastyString, PROTOTYPE_KEYS } from './sdk-inputs.js';
 import { SDK_CLIENTS } from './clients.js';
@@ -163,8 +163,7 @@ function isS3NotImplemented(headers: Record<string, string | string[] | undefine
   return headers['x-amz-request-id'] !== undefined && (body.length === 0 || errorCode(headers, body) === 'NotImplemented');
 }
 
-const signed = (signingName: string) =>
-  `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/${signingName}/aws4_request, SignedHeaders=host, Signature=00`;
+const signed = scopeOnlyAuthorization;
 
 /** a path segment from a nasty string: percent-encoded, or raw when it is a known trick */
 const segment: fc.Arbitrary<string> = fc.oneof(

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetAliasCommand, GetFunctionCommand, InvokeCommand, LambdaClient, ListFunctionsCommand, PublishVersionCommand, CreateAliasCommand, PutFunctionConcurrencyCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { awsCli, skipWithoutAws } from '../../helpers/aws-cli.js';
-import { clientConfig, startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { clientConfig, scopeOnlyAuthorization, startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
 import { createFn, failure, handlers, text } from './harness.js';
 
 /** a raw request, signed only by its credential scope (what the server uses to pick the service) */
@@ -15,7 +15,7 @@ async function raw(endpoint: string, method: string, path: string, body?: string
     body,
     headers: {
       'content-type': 'application/json',
-      authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/lambda/aws4_request, SignedHeaders=host, Signature=00',
+      authorization: scopeOnlyAuthorization('lambda'),
     },
   });
   const text = await res.text();
