@@ -11,7 +11,7 @@ import { notYet, passed, type CheckOutcome, type LiveCheck } from '../lab/check.
 import type { LabContext } from '../lab/context.js';
 import type { Step } from '../lab/step.js';
 import { APP_ALIAS, appFunction, functionName, whenDeployed } from './shared/app.js';
-import { alarmTransitions, alreadyInAlarmHint, errorsAlarmName, forceAlarm, groupAlarmsClear, groupAlarmsInAlarm, setAlarmCommand } from './shared/alarms.js';
+import { alarmForcer, alarmTransitions, alreadyInAlarmHint, errorsAlarmName, groupAlarmsClear, groupAlarmsInAlarm, setAlarmCommand } from './shared/alarms.js';
 import { deploymentGroup, deployments, groupNames, lambdaTarget, TERMINAL } from './shared/codedeploy.js';
 import { followDeployment } from './shared/deployment-view.js';
 import { editSolve } from './shared/solve.js';
@@ -209,19 +209,12 @@ export const alarmRollbackStep: Step = {
       ctx.io.say('While traffic is moving, force the alarm from another terminal:');
       ctx.io.command(setAlarmCommand(ctx, alarm));
     }
-    let forced = false;
     const d = await followDeployment(ctx, {
       since: ctx.lastDeployAt,
       sample: true,
       appearWithinMs: 20_000,
       // --ci (and "do it for me") force the alarm once traffic has started to move
-      onPoll: async (_info, weight) => {
-        if (forced || !alarm || weight <= 0 || weight >= 1 || !ctx.assisting) return;
-        forced = true;
-        ctx.io.say('traffic is moving: the lab forces the alarm');
-        ctx.io.command(setAlarmCommand(ctx, alarm));
-        await forceAlarm(ctx, alarm);
-      },
+      onPoll: alarm && ctx.assisting ? alarmForcer(ctx, alarm) : undefined,
     });
     if (d) {
       ctx.figure('status', d.status);

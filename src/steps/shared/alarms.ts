@@ -71,6 +71,26 @@ export async function forceAlarm(ctx: LabContext, name: string): Promise<void> {
 }
 
 /**
+ * What the lab does at each look at a shifting deployment when it forces the alarm itself (--ci,
+ * "do it for me"): once traffic has started to move, it says so and forces the alarm, and forces it
+ * again at each look while the shift goes on. A forced state holds only until the alarm's next
+ * evaluation (each cloud minute), which can come before CodeDeploy's next look at the alarm, as it
+ * can on AWS, where a learner then runs the command again; the lab must not depend on that race.
+ */
+export function alarmForcer(ctx: LabContext, name: string): (info: { status?: string }, weight: number) => Promise<void> {
+  let said = false;
+  return async (info, weight) => {
+    if (weight <= 0 || weight >= 1 || info.status !== 'InProgress') return;
+    if (!said) {
+      said = true;
+      ctx.io.say('traffic is moving: the lab forces the alarm');
+      ctx.io.command(setAlarmCommand(ctx, name));
+    }
+    await forceAlarm(ctx, name);
+  };
+}
+
+/**
  * The alarm's changes to ALARM since `since` (cloud time), newest first, with their reasons: the
  * StateUpdate items of DescribeAlarmHistory, whose HistoryData holds the new state and its reason.
  */
