@@ -9,11 +9,10 @@
 import { parse } from 'yaml';
 import { shown } from '../../core/shown.js';
 import { invalidRevision } from './errors.js';
+import { isStructure } from './input.js';
 import type { LambdaAppSpecTarget } from './model.js';
 
 type Obj = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** the member whose key matches `name` in any case */
 function member(obj: Obj, name: string): unknown {
@@ -38,7 +37,7 @@ function version(value: unknown, what: string): string {
  * `sha256`, both strings): a member of another type is refused, never stored as sent.
  */
 export function lambdaRevision(revision: unknown): { content: string; stored: Record<string, unknown> } {
-  if (!isObj(revision)) throw invalidRevision('The revision was not specified in a valid format.');
+  if (!isStructure(revision)) throw invalidRevision('The revision was not specified in a valid format.');
   const type = revision.revisionType;
   if (type !== 'AppSpecContent' && type !== 'String') {
     throw invalidRevision(
@@ -47,7 +46,7 @@ export function lambdaRevision(revision: unknown): { content: string; stored: Re
   }
   const member = type === 'AppSpecContent' ? 'appSpecContent' : 'string';
   const holder = revision[member];
-  if (!isObj(holder)) throw invalidRevision('The AppSpec content was not specified.');
+  if (!isStructure(holder)) throw invalidRevision('The AppSpec content was not specified.');
   const content = holder.content;
   if (typeof content !== 'string' || content.trim() === '') throw invalidRevision('The AppSpec content was not specified.');
   const sha256 = holder.sha256;
@@ -66,18 +65,18 @@ export function parseLambdaAppSpec(text: string): LambdaAppSpecTarget {
   } catch (err) {
     throw invalidRevision(`The AppSpec file is not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`);
   }
-  if (!isObj(doc)) throw invalidRevision('The AppSpec file must be a YAML or JSON map.');
+  if (!isStructure(doc)) throw invalidRevision('The AppSpec file must be a YAML or JSON map.');
   const resources = member(doc, 'Resources');
-  if (!Array.isArray(resources) || resources.length !== 1 || !isObj(resources[0])) {
+  if (!Array.isArray(resources) || resources.length !== 1 || !isStructure(resources[0])) {
     throw invalidRevision('The AppSpec file of a Lambda deployment must list exactly one resource under Resources.');
   }
   const entries = Object.values(resources[0]);
   const resource = entries.length === 1 ? entries[0] : undefined;
-  if (!isObj(resource) || member(resource, 'Type') !== 'AWS::Lambda::Function') {
+  if (!isStructure(resource) || member(resource, 'Type') !== 'AWS::Lambda::Function') {
     throw invalidRevision('The AppSpec resource must have Type AWS::Lambda::Function.');
   }
   const props = member(resource, 'Properties');
-  if (!isObj(props)) throw invalidRevision('The AppSpec resource has no Properties.');
+  if (!isStructure(props)) throw invalidRevision('The AppSpec resource has no Properties.');
   const name = member(props, 'Name');
   const alias = member(props, 'Alias');
   if (typeof name !== 'string' || name === '') throw invalidRevision('The AppSpec resource must name the function (Properties.Name).');
@@ -93,7 +92,7 @@ export function parseLambdaAppSpec(text: string): LambdaAppSpecTarget {
   if (hooks !== undefined && hooks !== null) {
     if (!Array.isArray(hooks)) throw invalidRevision('Hooks in the AppSpec file must be a list.');
     for (const hook of hooks) {
-      if (!isObj(hook)) throw invalidRevision('Each entry of Hooks must be a map of a lifecycle event to a function name.');
+      if (!isStructure(hook)) throw invalidRevision('Each entry of Hooks must be a map of a lifecycle event to a function name.');
       for (const [event, fn] of Object.entries(hook)) {
         const known = (['BeforeAllowTraffic', 'AfterAllowTraffic'] as const).find((e) => e.toLowerCase() === event.toLowerCase());
         if (!known) {

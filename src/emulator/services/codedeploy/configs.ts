@@ -79,15 +79,13 @@ const MAX_INTERVAL = 2 ** 31 - 1;
 export function checkTrafficRouting(value: unknown): TrafficRoutingConfig {
   if (isAbsent(value)) return { type: 'AllAtOnce' };
   if (!isStructure(value)) throw invalidTrafficRoutingConfiguration('The traffic routing configuration must be a structure.');
-  const v = value;
-  const type = v.type ?? 'AllAtOnce';
+  const type = value.type ?? 'AllAtOnce';
   const part = (key: string, fields: [string, string]) => {
-    const body = v[key];
+    const body = value[key];
     if (!isStructure(body)) {
       throw invalidTrafficRoutingConfiguration(`A ${shown(type)} traffic routing configuration needs ${key}.`);
     }
-    const b = body;
-    const [percentage, interval] = fields.map((f) => b[f]);
+    const [percentage, interval] = fields.map((f) => body[f]);
     if (typeof percentage !== 'number' || !Number.isInteger(percentage) || percentage < 1 || percentage > 99) {
       throw invalidTrafficRoutingConfiguration(`${key}.${fields[0]} must be a whole number from 1 to 99.`);
     }
