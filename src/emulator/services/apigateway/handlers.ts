@@ -60,11 +60,16 @@ const num = (v: unknown, name: string): number | undefined => {
   throw invalidMember(name, 'a number');
 };
 const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : undefined);
+/** a structure or map member (a JSON object), or undefined when absent; `expected` names it in the 400 */
+const objectIn = (v: unknown, name: string, expected: 'a map' | 'a structure'): In | undefined => {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v)) throw invalidMember(name, expected);
+  return v as In;
+};
 /** a map member: its own entries, or undefined when absent */
 const entries = (v: unknown, name: string): [string, unknown][] | undefined => {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'object' || Array.isArray(v)) throw invalidMember(name, 'a map');
-  return Object.entries(v as In);
+  const map = objectIn(v, name, 'a map');
+  return map && Object.entries(map);
 };
 /** a map of strings; an entry whose value is null is left out */
 const strMap = (v: unknown, name: string): Record<string, string> | undefined => {
@@ -80,7 +85,11 @@ const strMap = (v: unknown, name: string): Record<string, string> | undefined =>
 const strList = (v: unknown, name: string): string[] | undefined => {
   if (v === undefined || v === null) return undefined;
   if (!Array.isArray(v)) throw invalidMember(name, 'a list of strings');
-  return v.map((x, n) => str(x, `${name}.${n + 1}`) ?? ((): never => { throw invalidMember(`${name}.${n + 1}`, 'a string'); })());
+  return v.map((x, n) => {
+    const s = str(x, `${name}.${n + 1}`);
+    if (s === undefined) throw invalidMember(`${name}.${n + 1}`, 'a string');
+    return s;
+  });
 };
 const boolMap = (v: unknown, name: string): Record<string, boolean> | undefined => {
   const all = entries(v, name);
@@ -102,9 +111,8 @@ const templateMap = (v: unknown, name: string): Record<string, string | null> | 
 };
 /** endpointConfiguration: its `types` (EDGE, REGIONAL, PRIVATE) */
 const endpointConfigurationIn = (v: unknown): CreateRestApiInput['endpointConfiguration'] => {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'object' || Array.isArray(v)) throw invalidMember('endpointConfiguration', 'a structure');
-  return { types: strList((v as In).types, 'endpointConfiguration.types') };
+  const c = objectIn(v, 'endpointConfiguration', 'a structure');
+  return c && { types: strList(c.types, 'endpointConfiguration.types') };
 };
 
 /**
@@ -195,9 +203,8 @@ function canaryOut(c: CanarySettingsRecord) {
 }
 
 function canaryIn(v: unknown): CanarySettingsInput | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'object' || Array.isArray(v)) throw invalidMember('canarySettings', 'a structure');
-  const c = v as In;
+  const c = objectIn(v, 'canarySettings', 'a structure');
+  if (!c) return undefined;
   return {
     percentTraffic: num(c.percentTraffic, 'canarySettings.percentTraffic'),
     deploymentId: str(c.deploymentId, 'canarySettings.deploymentId'),
