@@ -235,13 +235,14 @@ export function s3Handlers(backend: S3Backend) {
 function responseOverride(value: unknown, name: string): string | undefined {
   if (value === undefined) return undefined;
   const text = String(value);
-  if (/[^\t\x20-\x7e\x80-\xff]/.test(text)) {
-    // each refused character shown as \uXXXX: a control character has no place in the XML error either
-    const shownValue = text.replace(/[^\t\x20-\x7e\x80-\xff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    throw invalidArgument(`${name} must be a valid HTTP header value.`, name, shownValue);
-  }
+  // each refused character shown as \uXXXX: a control character has no place in the XML error either
+  const escaped = text.replace(NOT_IN_HEADER_VALUE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (escaped !== text) throw invalidArgument(`${name} must be a valid HTTP header value.`, name, escaped);
   return text;
 }
+
+/** a character Node refuses in a header value: not tab, printable ASCII or U+0080–U+00FF */
+const NOT_IN_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/g;
 
 function objectHeaders(o: S3Object) {
   return {
