@@ -315,13 +315,13 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
 
   /** never throws: it runs in promise reactions, where a throw would be an unhandled rejection */
   function answer(x: Exchange, res: ServerResponse, response: WireResponse): void {
-    let status = response.status;
+    let written = true;
     try {
       write(res, response, x);
     } catch (err) {
       // The answer could not be written: a header Node refuses (a service let a value through that
       // HTTP cannot carry). The client gets an empty 500, and the log says why: it is our defect.
-      status = 500;
+      written = false;
       try {
         if (!res.headersSent) res.writeHead(500, 'Internal Server Error').end();
         else res.destroy(err as Error);
@@ -335,7 +335,7 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
       }
     }
     try {
-      options.onRequest?.(status === response.status ? logEntry(x, status, response) : logEntry(x, status));
+      options.onRequest?.(written ? logEntry(x, response.status, response) : logEntry(x, 500));
     } catch {
       // a failing request log never fails the request it logs
     }
