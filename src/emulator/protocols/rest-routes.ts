@@ -94,7 +94,8 @@ function splitPath(path: string): string[] {
   return parts;
 }
 
-function decode(segment: string): string {
+/** a percent-encoded path segment decoded; one that is not valid percent-encoding (`%ZZ`) as sent */
+export function decodeSegment(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
@@ -156,7 +157,7 @@ export function matchRoute(service: ServiceDefinition, method: string, path: str
 
 function matchUncached(service: ServiceDefinition, method: string, path: string, query: URLSearchParams): MatchResult {
   const raw = splitPath(path);
-  const parts = raw.map((p) => (p.includes('%') ? decode(p) : p));
+  const parts = raw.map((p) => (p.includes('%') ? decodeSegment(p) : p));
   const upper = method.toUpperCase();
   let pathMatches = false;
   for (const route of candidates(service, parts.length)) {

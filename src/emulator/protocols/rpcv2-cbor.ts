@@ -11,6 +11,7 @@ import { decode, encode } from 'cbor2';
 import { ServiceError } from '../core/service-error.js';
 import type { Operation, ServiceDefinition } from '../core/service.js';
 import { queryCompatibleError } from './query-compatible.js';
+import { decodeSegment } from './rest-routes.js';
 import type { ParsedCall, ProtocolCodec, WireRequest, WireResponse } from './types.js';
 
 const CBOR_PATH = /^(?:\/[^/]*)*?\/service\/([^/]+)\/operation\/([^/]+)$/;
@@ -23,15 +24,7 @@ const HEADERS = { 'smithy-protocol': 'rpc-v2-cbor', 'Content-Type': 'application
  */
 export function cborTarget(path: string): { service: string; operation: string } | undefined {
   const m = CBOR_PATH.exec(path);
-  return m ? { service: decodeLabel(m[1]), operation: decodeLabel(m[2]) } : undefined;
-}
-
-function decodeLabel(label: string): string {
-  try {
-    return decodeURIComponent(label);
-  } catch {
-    return label;
-  }
+  return m ? { service: decodeSegment(m[1]), operation: decodeSegment(m[2]) } : undefined;
 }
 
 /** A handler's output as CBOR wants it: Dates stay (tag 1), Buffers become byte strings, undefined is left out. */
