@@ -39,9 +39,10 @@ export async function run(): Promise<void> {
     const r = await compareInterleaved(
       [
         { name: 'bare', pid: bare.pid, url: bare.url },
+        // ours between the two references it is read against: back to back with each, every round
         { name: 'reference', pid: reference.pid, url: reference.url },
-        { name: 'full event', pid: fullEvent.pid, url: fullEvent.url },
         { name: 'ours', pid: emu.pid, url },
+        { name: 'full event', pid: fullEvent.pid, url: fullEvent.url },
       ],
       { rounds: ROUNDS, seconds: SECONDS },
     );

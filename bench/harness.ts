@@ -273,13 +273,18 @@ export function pairedRatioText(r: { median: number; min: number; max: number },
 
 /**
  * Each target measured ROUNDS times, interleaved (a busy moment of the shared machine falls on all
- * of them alike), after a warm-up that starts their workers.
+ * of them alike), after a warm-up that starts their workers. The order is reversed every other
+ * round (A B C, C B A, A B C, ...): targets next to each other in the list run back to back in
+ * every round, and none of them always follows the same one (a target that leaves the machine
+ * busier, or its caches colder, would otherwise weigh on its successor's figures in every round).
+ * List the two a ratio is read from next to each other.
  */
 export async function compareInterleaved(targets: Target[], opts: { rounds: number; seconds: number }): Promise<Comparison> {
   for (const t of targets) await measure({ url: t.url, seconds: 2, body: t.body });
   const runs = new Map<string, Figures[]>(targets.map((t) => [t.name, []]));
   for (let round = 0; round < opts.rounds; round++) {
-    for (const t of targets) runs.get(t.name)!.push(await measure({ url: t.url, seconds: opts.seconds, body: t.body, pid: t.pid }));
+    const order = round % 2 === 0 ? targets : [...targets].reverse();
+    for (const t of order) runs.get(t.name)!.push(await measure({ url: t.url, seconds: opts.seconds, body: t.body, pid: t.pid }));
   }
   return new Comparison(runs);
 }
