@@ -65,6 +65,13 @@ export function s3Handlers(backend: S3Backend) {
       return {};
     },
 
+    // Versioning is not emulated: every bucket is one that never had it, which S3 answers with an
+    // empty VersioningConfiguration, no Status (GetBucketVersioning, S3 API reference).
+    GetBucketVersioning(input: In) {
+      backend.headBucket(input.Bucket);
+      return {};
+    },
+
     PutObject(input: In) {
       const body: Buffer = input.Body ?? Buffer.alloc(0);
       // S3 shows the digest it was sent in hex here and as sent (base64) for a part (test_s3_invalid_content_md5)

@@ -57,6 +57,7 @@ const bindings = {
     responseHeaders: { BucketRegion: 'x-amz-bucket-region', BucketArn: 'x-amz-bucket-arn', AccessPointAlias: 'x-amz-access-point-alias' },
   },
   DeleteBucket: { method: 'DELETE', path: '/{Bucket}', status: 204 },
+  GetBucketVersioning: { method: 'GET', path: '/{Bucket}', queryMatch: { versioning: '' }, responseXmlRoot: 'VersioningConfiguration' },
   ListObjectsV2: {
     method: 'GET',
     path: '/{Bucket}',
