@@ -1,62 +1,77 @@
 /**
  * `reset [STEP] [--yes]`. With a step: its files (and those of the steps after it) go back to the
- * step's starting point and their progress is forgotten. Without: the whole lab, after a
- * confirmation: local stops the workspace's cloud and wipes its state; aws deletes the lab's
- * stack. The learner's sam-app/ is never deleted: it is kept beside the fresh copy.
+ * step's starting point and their progress is forgotten. Without: the whole lab: local stops the
+ * workspace's cloud and wipes its state; aws empties the stack's buckets and deletes the stack.
+ * Both ask first on a terminal (`--yes` skips it; with no terminal to ask on, --yes is required).
+ * Nothing of the learner's is lost: `reset STEP` copies their own versions of the files it puts
+ * back to `<workspace>/backups/` (backups.ts); the whole reset keeps their sam-app/ beside a fresh
+ * copy. A workspace with no lab in it (a mistyped --workspace) is an error that creates nothing.
  */
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LabError, UsageError } from '../errors.js';
-import { createIoHost } from '../io/index.js';
+import { createIoHost, type IoHost } from '../io/index.js';
 import type { InterruptPolicy } from '../interrupt.js';
-import { progressPath, ProgressStore } from '../lab/progress.js';
+import { progressPath, ProgressStore, type LabProgress } from '../lab/progress.js';
 import { ReferenceBook } from '../lab/reference.js';
-import { scaffoldWorkspace, workspacePaths } from '../lab/workspace.js';
+import { readJsonFile, scaffoldWorkspace, workspacePaths, type Workspace } from '../lab/workspace.js';
 import { findStep, LAB_STEPS, REFERENCE_ORDER } from '../steps/index.js';
 import { readDeployRecord } from '../targets/deploy-record.js';
 
-export async function resetCommand(stepId: string | undefined, opts: Record<string, unknown>, interrupt: InterruptPolicy): Promise<void> {
+/** `io`: the I/O host to talk through (tests pass a recording one); by default the terminal's or the plain face */
+export async function resetCommand(stepId: string | undefined, opts: Record<string, unknown>, interrupt: InterruptPolicy, io?: IoHost): Promise<void> {
   const ws = workspacePaths((opts.workspace as string | undefined) ?? 'lab-workspace');
-  const io = await createIoHost({ onCtrlC: interrupt.press });
   const yes = opts.yes === true;
+  const step = stepId === undefined ? undefined : findStep(stepId);
+  if (stepId !== undefined && !step) throw new UsageError(`no step "${stepId}"`, `steps: ${LAB_STEPS.map((s) => s.id).join(', ')}`);
+  // as `status` does for a workspace with nothing deployed: say so and fail, so a mistyped
+  // --workspace is noticed, and make nothing there (no half app, no state dir)
+  if (!existsSync(ws.samApp) && !existsSync(ws.labDir)) {
+    throw new LabError(`nothing to reset: ${ws.root} holds no lab (no sam-app/, no .lab/)`, undefined, "name the lab's folder with --workspace DIR (the default is lab-workspace); nothing was changed");
+  }
+  io ??= await createIoHost({ onCtrlC: interrupt.press });
 
-  if (stepId !== undefined) {
-    const step = findStep(stepId);
-    if (!step) throw new UsageError(`no step "${stepId}"`, `steps: ${LAB_STEPS.map((s) => s.id).join(', ')}`);
+  if (step) {
     const from = LAB_STEPS.indexOf(step);
-    const affected = LAB_STEPS.slice(from);
-    const progress = ProgressStore.load(ws, 'local');
-    const book = new ReferenceBook(REFERENCE_ORDER);
-    const restored: string[] = [];
-    // the latest first, so each file ends at the starting point of `step`
-    for (const s of [...affected].reverse()) restored.push(...book.restore(s.id, ws));
-    progress.clear(affected.map((s) => s.id));
-    io.say(`${step.id} and the steps after it are pending again${restored.length ? `; restored ${[...new Set(restored)].map((f) => `sam-app/${f}`).join(', ')} to the step's starting point` : ''}`);
+    const affected = LAB_STEPS.slice(from).map((s) => s.id);
+    // read first: a broken progress file stops the reset before any file changes
+    const progress = existsSync(progressPath(ws)) ? ProgressStore.load(ws, 'local') : undefined;
+    const files = existsSync(ws.samApp) ? [...new Set(REFERENCE_ORDER.filter((e) => affected.includes(e.stepId)).flatMap((e) => e.files))] : [];
+    const what = `mark ${step.id} and the steps after it pending again${files.length ? ` and put ${files.map((f) => `sam-app/${f}`).join(', ')} back to the step's starting point` : ''}`;
+    if (!(await confirmed(io, what, files.length ? ` Your own versions of those files are copied to ${ws.backups}/ first.` : '', yes, interrupt))) return;
+    const restored = files.length ? new ReferenceBook(REFERENCE_ORDER).restore(affected, ws) : { files: [] };
+    progress?.clear(affected);
+    io.say(`${step.id} and the steps after it are pending again${restored.files.length ? `; restored ${restored.files.map((f) => `sam-app/${f}`).join(', ')} to the step's starting point` : ''}`);
+    if (restored.keptIn) io.say(`your versions of them are kept in ${restored.keptIn}`);
+    if (!existsSync(ws.samApp)) io.say(`there is no sam-app/ in ${ws.root}: deploy (or start) copies the lab's app`);
     io.say('the cloud keeps what it has: deploy (or start, which goes on from this step) to bring it in line');
     return;
   }
 
   const record = readDeployRecord(ws);
-  const target = (opts.target as string | undefined) ?? record?.target ?? 'local';
+  // no deploy record (the last deploy failed, or it was deleted): the lab's progress still says where it ran
+  const target = (opts.target as string | undefined) ?? record?.target ?? progressTarget(ws) ?? 'local';
   const what =
     target === 'aws'
-      ? `delete the CloudFormation stack ${record?.stackName ?? 'ServerlessOps-stack'} and forget the lab's progress in ${ws.root}`
+      ? `empty the S3 buckets of the CloudFormation stack ${record?.stackName ?? 'ServerlessOps-stack'} (the images in them are deleted), delete the stack and forget the lab's progress in ${ws.root}`
       : `stop the local cloud of ${ws.root}, wipe its state and forget the lab's progress`;
-  if (!yes) {
-    if (!io.asks) throw new UsageError(`reset would ${what}`, 'add --yes to confirm (there is no terminal to ask on)');
-    if (!(await io.confirm(`This will ${what}. Your sam-app/ is kept beside a fresh copy. Go on?`, false, interrupt.signal))) {
-      io.say('nothing changed');
-      return;
-    }
-  }
+  if (!(await confirmed(io, what, ' Your sam-app/ is kept beside a fresh copy.', yes, interrupt))) return;
   if (target === 'aws') {
-    const { CloudFormationClient, DeleteStackCommand, waitUntilStackDeleteComplete } = await import('@aws-sdk/client-cloudformation');
-    const { clientConfig } = await import('../targets/clients.js');
-    const cfn = new CloudFormationClient(clientConfig({ kind: 'aws', profile: (opts.profile as string | undefined) ?? record?.profile, region: (opts.region as string | undefined) ?? record?.region }));
+    const { TargetClients } = await import('../targets/clients.js');
+    const { emptyBucket, stackBuckets } = await import('../targets/stack-buckets.js');
+    const { waitUntilStackDeleteComplete, DeleteStackCommand } = await import('@aws-sdk/client-cloudformation');
+    const clients = new TargetClients({ kind: 'aws', profile: (opts.profile as string | undefined) ?? record?.profile, region: (opts.region as string | undefined) ?? record?.region });
+    const cfn = clients.cloudFormation;
     const stack = record?.stackName ?? 'ServerlessOps-stack';
     const p = io.progress(`deleting stack ${stack}`);
     try {
+      // CloudFormation cannot delete a bucket that holds objects (see stack-buckets.ts)
+      for (const bucket of await stackBuckets(cfn, stack, interrupt.signal)) {
+        p.update(`emptying bucket ${bucket}`);
+        await emptyBucket(clients.s3, bucket, interrupt.signal);
+      }
+      p.update(`deleting stack ${stack}`);
       await cfn.send(new DeleteStackCommand({ StackName: stack }));
       await waitUntilStackDeleteComplete({ client: cfn, maxWaitTime: 900, abortSignal: interrupt.signal }, { StackName: stack });
       p.succeed(`stack ${stack} deleted`);
@@ -64,7 +79,7 @@ export async function resetCommand(stepId: string | undefined, opts: Record<stri
       p.fail();
       throw new LabError(`could not delete stack ${stack}: ${(err as Error).message}`, undefined, 'see the stack in the CloudFormation console');
     } finally {
-      cfn.destroy();
+      clients.destroy();
     }
   } else {
     const { stopEmulator } = await import('../emulator/daemon.js');
@@ -80,4 +95,23 @@ export async function resetCommand(stepId: string | undefined, opts: Record<stri
     io.say(`your sam-app/ is kept as ${kept}; sam-app/ is a fresh copy of the lab's app`);
   }
   io.say('reset done: `serverless-ops-lab start` begins again');
+}
+
+/** asks on a terminal; --yes skips the question; with nobody to ask, --yes is required (exit 2) */
+async function confirmed(io: IoHost, what: string, more: string, yes: boolean, interrupt: InterruptPolicy): Promise<boolean> {
+  if (yes) return true;
+  if (!io.asks) throw new UsageError(`reset would ${what}`, 'add --yes to confirm (there is no terminal to ask on)');
+  if (await io.confirm(`This will ${what}.${more} Go on?`, false, interrupt.signal)) return true;
+  io.say('nothing changed');
+  return false;
+}
+
+/** the target progress.json recorded; undefined when there is none, or it cannot be read (reset is how a broken one is fixed) */
+function progressTarget(ws: Workspace): 'local' | 'aws' | undefined {
+  try {
+    const t = readJsonFile<Partial<LabProgress>>(progressPath(ws))?.target;
+    return t === 'aws' || t === 'local' ? t : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -6,13 +6,16 @@
  *
  * "Show me the change" is the diff from the learner's file to what "do it for me" would write;
  * "do it for me" applies the reference diff (before → after) to the learner's file, so their own
- * other edits stay; when it does not apply (they changed the same lines), the learner's file is
- * kept beside it as `<file>.mine` and the reference is written.
+ * other edits stay; when it does not apply (they changed the same lines), the reference is written.
+ * Whenever a file of the learner's own (any text the lab did not ship) is overwritten, by "do it
+ * for me" or by `reset STEP`, it is copied first to a new folder under `<workspace>/backups/`
+ * (backups.ts): outside sam-app/, so it is never deployed, and never over an earlier copy.
  */
 import { applyPatch, createTwoFilesPatch, structuredPatch } from 'diff';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { atomicWrite } from '../files.js';
+import { FileBackup } from './backups.js';
 import { bundledSamApp, packageRoot, type Workspace } from './workspace.js';
 
 /** lines of context around each change in a diff shown to the learner */
@@ -32,8 +35,15 @@ export interface AppliedFile {
   file: string;
   /** 'patched': the reference diff applied to the learner's file; 'replaced': it did not apply; 'unchanged' */
   how: 'patched' | 'replaced' | 'unchanged';
-  /** where the learner's own version was kept, when replaced */
+  /** where the learner's own version was copied, when it was theirs (not a text the lab ships) */
   kept?: string;
+}
+
+export interface RestoredFiles {
+  /** the files written or removed, relative to sam-app/ */
+  files: string[];
+  /** the folder mirroring sam-app/ that holds the learner's versions, when any was theirs */
+  keptIn?: string;
 }
 
 export class ReferenceBook {
@@ -95,36 +105,45 @@ export class ReferenceBook {
       .join('');
   }
 
-  /** "do it for me": writes the planned files (each atomically) */
-  apply(stepId: string, ws: Workspace): AppliedFile[] {
+  /** "do it for me": writes the planned files (each atomically), the learner's own versions copied first */
+  apply(stepId: string, ws: Workspace, backup: FileBackup = new FileBackup(ws, `before-${stepId}`)): AppliedFile[] {
     return this.planned(stepId, ws).map((p) => {
       if (p.how === 'unchanged') return { file: p.file, how: p.how };
       const path = join(ws.samApp, p.file);
-      let kept: string | undefined;
-      if (p.how === 'replaced' && p.current !== '') {
-        kept = `${path}.mine`;
-        atomicWrite(kept, p.current);
-      }
+      const kept = existsSync(path) && !this.#isLabText(p.file, p.current) ? backup.keep(p.file) : undefined;
       atomicWrite(path, p.next);
       return { file: p.file, how: p.how, kept };
     });
   }
 
-  /** brings the step's files back to its starting point (reset STEP) */
-  restore(stepId: string, ws: Workspace): string[] {
-    const entry = this.entry(stepId);
-    if (!entry) return [];
-    const changed: string[] = [];
-    for (const file of entry.files) {
+  /**
+   * `reset STEP`: brings the files of these steps back to the starting point of the earliest of
+   * them that touches each file, the learner's own versions copied first.
+   */
+  restore(stepIds: readonly string[], ws: Workspace, backup: FileBackup = new FileBackup(ws, `reset-${stepIds[0] ?? 'steps'}`)): RestoredFiles {
+    const targets = new Map<string, string | undefined>();
+    // lab order, so the first step touching a file sets the text it goes back to
+    for (const entry of this.#order.filter((e) => stepIds.includes(e.stepId))) {
+      for (const file of entry.files) if (!targets.has(file)) targets.set(file, this.before(entry.stepId, file));
+    }
+    const files: string[] = [];
+    for (const [file, before] of targets) {
       const path = join(ws.samApp, file);
-      const before = this.before(stepId, file);
       const current = existsSync(path) ? readText(path) : undefined;
       if (current === before) continue;
+      if (current !== undefined && !this.#isLabText(file, current)) backup.keep(file);
       if (before === undefined) rmSync(path, { force: true });
       else atomicWrite(path, before);
-      changed.push(file);
+      files.push(file);
     }
-    return changed;
+    return { files, keptIn: backup.dir };
+  }
+
+  /** a text the lab ships for this file (bundled, or some step's reference): losing it loses nothing of the learner's */
+  #isLabText(file: string, text: string): boolean {
+    const bundled = join(this.#bundled, file);
+    if (existsSync(bundled) && readText(bundled) === text) return true;
+    return this.#order.some((e) => e.files.includes(file) && this.after(e.stepId, file) === text);
   }
 }
 

@@ -1,8 +1,8 @@
 /**
  * Watches the workspace's sam-app/ while the learner edits (rustlings' watch mode): one event per
- * burst of saves (editors write a file in several steps), build output and the lab's own `.mine`
- * copies ignored. Watching fails on some mounts (NFS, WSL, some containers): then `onError`
- * hears it once and the learner re-checks with a key.
+ * burst of saves (editors write a file in several steps), build output and the `.mine` copies
+ * older versions of the lab made ignored. Watching fails on some mounts (NFS, WSL, some
+ * containers): then `onError` hears it once and the learner re-checks with a key.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, sep } from 'node:path';
@@ -13,7 +13,7 @@ const IGNORED = [`.aws-sam${sep}`, '.aws-sam', 'node_modules'];
  * Files editors write beside the one being edited, which are not the learner's change: vim's swap
  * files (.x.swp, .swo, .swx) and its write test file `4913`, emacs' lock and auto-save files
  * (.#x, #x#), JetBrains' safe-write copies (x___jb_tmp___, x___jb_old___), backups (x~), and the
- * lab's own `.mine` and `.tmp` copies.
+ * `.mine` copies older versions of the lab made (now kept in backups/) and `.tmp` ones.
  */
 export function isEditorScratch(file: string): boolean {
   const name = basename(file);

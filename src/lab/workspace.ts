@@ -6,6 +6,7 @@
  *     sam-app/             copied from the package on the first run, then the learner's
  *     .lab/state/          the embedded cloud's state dir
  *     .lab/deploy.json     the last successful deployment
+ *     backups/             the learner's files the lab overwrote, one folder per change (backups.ts)
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -24,6 +25,8 @@ export interface Workspace {
   deployRecord: string;
   /** physical names and ids allocated for the workspace (kept even when a deploy fails) */
   names: string;
+  /** copies of the learner's files that the lab overwrote, outside sam-app/ so they are never deployed */
+  backups: string;
 }
 
 /** A workspace is a folder (made when missing); naming a file is a usage error said plainly. */
@@ -39,6 +42,7 @@ export function workspacePaths(dir: string): Workspace {
     stateDir: join(labDir, 'state'),
     deployRecord: join(labDir, 'deploy.json'),
     names: join(labDir, 'names.json'),
+    backups: join(root, 'backups'),
   };
 }
 

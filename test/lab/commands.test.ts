@@ -9,6 +9,10 @@ import { labWorkspace } from './helpers.js';
 import { ProgressStore } from '../../src/lab/progress.js';
 import { workspacePaths } from '../../src/lab/workspace.js';
 import { LAB_STEPS } from '../../src/steps/index.js';
+import { resetCommand } from '../../src/commands/reset.js';
+import { InterruptPolicy } from '../../src/interrupt.js';
+import { RecordingIoHost } from '../../src/io/recording.js';
+import { templatesRoot } from '../../src/lab/reference.js';
 
 const made: string[] = [];
 after(() => {
@@ -44,13 +48,90 @@ test('reset STEP forgets that step and the ones after it, and keeps the earlier 
   made.push(dir);
   const progress = ProgressStore.load(workspacePaths(dir), 'local');
   for (const id of ['deploy', 'concurrency-baseline', 'concurrency-reserve']) progress.update(id, (s) => void (s.status = 'done'));
-  const r = await runCli(['reset', 'concurrency-baseline', '--workspace', dir]);
+  const refused = await runCli(['reset', 'concurrency-baseline', '--workspace', dir]);
+  assert.equal(refused.code, 2, 'no terminal to ask on: --yes is needed, as for the whole lab');
+  assert.match(refused.stderr, /add --yes to confirm/);
+  assert.equal(ProgressStore.load(workspacePaths(dir), 'local').step('concurrency-reserve').status, 'done', 'nothing changed');
+  const r = await runCli(['reset', 'concurrency-baseline', '--yes', '--workspace', dir]);
   assert.equal(r.code, 0, r.stderr);
   const after = ProgressStore.load(workspacePaths(dir), 'local');
   assert.deepEqual(['deploy', 'concurrency-baseline', 'concurrency-reserve'].map((id) => after.step(id).status), ['done', 'pending', 'pending']);
   const bad = await runCli(['reset', 'nope', '--workspace', dir]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /no step "nope"/);
+});
+
+test('reset STEP copies the learner\'s own files to backups/ (outside sam-app/, a new folder each time) before putting the starting point back', async () => {
+  const dir = await labWorkspace('sol-reset-keep-');
+  made.push(dir);
+  const ws = workspacePaths(dir);
+  const app = join(ws.samApp, 'src', 'app.mjs');
+  const mine = (n: number) => `${readFileSync(join(templatesRoot(), 'hooks-failing', 'src', 'app.mjs'), 'utf8')}\n// my edit ${n}\n`;
+  writeFileSync(app, mine(1));
+  const refused = await runCli(['reset', 'hooks-alarm', '--workspace', dir]);
+  assert.equal(refused.code, 2);
+  assert.equal(readFileSync(app, 'utf8'), mine(1), 'nothing changed without --yes');
+  const r = await runCli(['reset', 'hooks-alarm', '--yes', '--workspace', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  // the starting point of hooks-alarm: what hooks-failing left
+  assert.equal(readFileSync(app, 'utf8'), readFileSync(join(templatesRoot(), 'hooks-failing', 'src', 'app.mjs'), 'utf8'));
+  assert.equal(readFileSync(ws.template, 'utf8'), readFileSync(join(templatesRoot(), 'hooks-failing', 'template.yaml'), 'utf8'));
+  const first = readdirSync(ws.backups);
+  assert.equal(first.length, 1);
+  assert.match(first[0]!, /-reset-hooks-alarm$/);
+  const kept = join(ws.backups, first[0]!, 'sam-app');
+  assert.equal(readFileSync(join(kept, 'src', 'app.mjs'), 'utf8'), mine(1));
+  assert.ok(r.stdout.includes(`your versions of them are kept in ${kept}`), r.stdout);
+  // the bundled template was the lab's own text: nothing of the learner's to keep
+  assert.ok(!existsSync(join(kept, 'template.yaml')));
+  assert.deepEqual(readdirSync(join(ws.samApp, 'src')).filter((f) => f !== 'app.mjs'), [], 'no copy inside the function\'s code folder');
+  writeFileSync(app, mine(2));
+  assert.equal((await runCli(['reset', 'hooks-alarm', '--yes', '--workspace', dir])).code, 0);
+  const both = readdirSync(ws.backups).sort();
+  assert.equal(both.length, 2, 'a second reset gets its own folder, even within the same second');
+  assert.equal(readFileSync(join(kept, 'src', 'app.mjs'), 'utf8'), mine(1), 'the earlier copy is untouched');
+  assert.equal(readFileSync(join(ws.backups, both.find((b) => b !== first[0])!, 'sam-app', 'src', 'app.mjs'), 'utf8'), mine(2));
+});
+
+test('reset STEP on a terminal asks first: no changes nothing, yes resets', async () => {
+  const dir = await labWorkspace('sol-reset-ask-');
+  made.push(dir);
+  const ws = workspacePaths(dir);
+  writeFileSync(ws.template, `${readFileSync(ws.template, 'utf8')}\n# my edit\n`);
+  const no = new RecordingIoHost({ answers: [false] });
+  await resetCommand('blue-green', { workspace: dir }, new InterruptPolicy(), no);
+  assert.match(no.of('confirm')[0]!.text, /put sam-app\/template\.yaml.*back to the step's starting point/);
+  assert.match(no.text, /nothing changed/);
+  assert.match(readFileSync(ws.template, 'utf8'), /# my edit/);
+  assert.ok(!existsSync(ws.backups));
+  const yes = new RecordingIoHost({ answers: [true] });
+  await resetCommand('blue-green', { workspace: dir }, new InterruptPolicy(), yes);
+  assert.doesNotMatch(readFileSync(ws.template, 'utf8'), /# my edit/);
+  assert.match(yes.text, /kept in .*\/backups\//);
+});
+
+test('reset of a workspace with no lab in it says there is nothing to reset, fails, and creates nothing', async () => {
+  const parent = mkdtempSync(join(tmpdir(), 'sol-reset-none-'));
+  made.push(parent);
+  const missing = join(parent, 'never-existed');
+  for (const args of [['reset', 'deploy'], ['reset', '--yes'], ['reset', 'hooks-alarm', '--yes']]) {
+    const r = await runCli([...args, '--workspace', missing]);
+    assert.equal(r.code, 1, `${args.join(' ')}: ${r.stdout}`);
+    assert.match(r.stderr, /nothing to reset: .*never-existed holds no lab/);
+    assert.ok(!existsSync(missing), `${args.join(' ')} made nothing`);
+  }
+  const r = await runCli(['reset', 'deploy', '--yes', '--workspace', parent]);
+  assert.equal(r.code, 1);
+  assert.deepEqual(readdirSync(parent), [], 'an existing folder with no lab stays as it was');
+});
+
+test('reset of the whole lab with no deploy record follows the target progress.json recorded', async () => {
+  const dir = await labWorkspace('sol-reset-target-');
+  made.push(dir);
+  ProgressStore.load(workspacePaths(dir), 'aws').update('deploy', (s) => void (s.status = 'started'));
+  const r = await runCli(['reset', '--workspace', dir]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /reset would empty the S3 buckets of the CloudFormation stack ServerlessOps-stack .* delete the stack/);
 });
 
 test('reset of the whole lab without a terminal needs --yes; with it the cloud state and progress go, sam-app/ is kept aside', async () => {

@@ -1,10 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReferenceBook } from '../../src/lab/reference.js';
-import { workspacePaths } from '../../src/lab/workspace.js';
+import { scaffoldWorkspace, workspacePaths } from '../../src/lab/workspace.js';
+import { REFERENCE_ORDER } from '../../src/steps/index.js';
+import { editSolve } from '../../src/steps/shared/solve.js';
+import { fakeContext } from '../helpers/lab-context.js';
 
 function setup() {
   const root = mkdtempSync(join(tmpdir(), 'sol-ref-'));
@@ -42,23 +45,67 @@ test("do it for me applies the reference diff onto the learner's file and keeps 
   t.after(() => rmSync(s.root, { recursive: true, force: true }));
   writeFileSync(s.file, readFileSync(s.file, 'utf8').replace('a: 1', 'a: 1 # mine'));
   assert.match(s.book.diff('one', s.ws), /-g: 7\n\+g: 70/);
-  assert.deepEqual(s.book.apply('one', s.ws), [{ file: 't.yaml', how: 'patched', kept: undefined }]);
+  const applied = s.book.apply('one', s.ws);
+  assert.deepEqual(applied.map((f) => [f.file, f.how]), [['t.yaml', 'patched']]);
   assert.equal(readFileSync(s.file, 'utf8'), 'a: 1 # mine\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\ng: 70\n');
+  // their exact version is kept too, outside sam-app/
+  assert.ok(applied[0]!.kept!.startsWith(`${s.ws.backups}/`), applied[0]!.kept);
+  assert.equal(readFileSync(applied[0]!.kept!, 'utf8'), 'a: 1 # mine\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\ng: 7\n');
   assert.deepEqual(s.book.apply('one', s.ws).map((f) => f.how), ['unchanged'], 'applying twice changes nothing');
   assert.equal(s.book.diff('one', s.ws), '');
 });
 
-test('when the learner changed the same lines, the reference is written and their file kept as .mine; reset restores the starting point', (t) => {
+test('when the learner changed the same lines, the reference is written and their file kept under backups/; reset restores the starting point', (t) => {
   const s = setup();
   t.after(() => rmSync(s.root, { recursive: true, force: true }));
   writeFileSync(s.file, 'a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\ng: 8\n');
   const applied = s.book.apply('one', s.ws);
   assert.equal(applied[0]!.how, 'replaced');
-  assert.equal(readFileSync(`${s.file}.mine`, 'utf8'), 'a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\ng: 8\n');
+  assert.ok(!existsSync(`${s.file}.mine`), 'no copy inside sam-app/ (it would be deployed with the code)');
+  assert.match(applied[0]!.kept!, /\/backups\/[^/]+-before-one\/sam-app\/t\.yaml$/);
+  assert.equal(readFileSync(applied[0]!.kept!, 'utf8'), 'a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\ng: 8\n');
   assert.match(readFileSync(s.file, 'utf8'), /g: 70/);
   s.book.apply('two', s.ws);
   assert.ok(existsSync(join(s.ws.samApp, 'hook.mjs')));
-  assert.deepEqual(s.book.restore('two', s.ws).sort(), ['hook.mjs', 't.yaml']);
+  assert.deepEqual(s.book.restore(['two'], s.ws).files.sort(), ['hook.mjs', 't.yaml']);
   assert.ok(!existsSync(join(s.ws.samApp, 'hook.mjs')), 'a file the step added is removed');
   assert.match(readFileSync(s.file, 'utf8'), /^a: 1\n[\s\S]*g: 70\n$/);
+});
+
+test('every overwrite of a learner file keeps its own copy: a later one never replaces an earlier one', (t) => {
+  const s = setup();
+  t.after(() => rmSync(s.root, { recursive: true, force: true }));
+  writeFileSync(s.file, 'first\n');
+  const one = s.book.apply('one', s.ws)[0]!.kept!;
+  writeFileSync(s.file, 'second\n');
+  const two = s.book.apply('two', s.ws)[0]!.kept!;
+  writeFileSync(s.file, 'third\n');
+  const reset = s.book.restore(['one', 'two'], s.ws);
+  assert.notEqual(one, two);
+  assert.equal(readFileSync(one, 'utf8'), 'first\n');
+  assert.equal(readFileSync(two, 'utf8'), 'second\n');
+  assert.equal(readFileSync(join(reset.keptIn!, 't.yaml'), 'utf8'), 'third\n');
+  assert.equal(new Set([one, two, join(reset.keptIn!, 't.yaml')]).size, 3);
+  // back to the start of 'one' (the earliest step), the bundled file
+  assert.equal(readFileSync(s.file, 'utf8'), 'a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\ng: 7\n');
+  assert.ok(!existsSync(join(s.ws.samApp, 'hook.mjs')));
+  // a file the lab wrote itself (a reference text) is not copied: nothing of the learner's is in it
+  s.book.apply('one', s.ws);
+  assert.equal(s.book.restore(['one'], s.ws).keptIn, undefined);
+});
+
+test('"do it for me" on a real step says where the learner\'s version went: backups/, never sam-app/src/ (the function\'s CodeUri)', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'sol-ref-solve-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const ws = workspacePaths(root);
+  await scaffoldWorkspace(ws);
+  const app = join(ws.samApp, 'src', 'app.mjs');
+  writeFileSync(app, '// my own handler\nexport const handler = async () => ({ statusCode: 200 });\n');
+  const ctx = fakeContext({ ws, reference: new ReferenceBook(REFERENCE_ORDER) });
+  await editSolve('blue-green').apply(ctx);
+  assert.deepEqual(readdirSync(join(ws.samApp, 'src')), ['app.mjs'], 'nothing but the code in the code folder');
+  const line = ctx.io.of('say').map((e) => e.text).find((l) => l.startsWith('replaced sam-app/src/app.mjs'));
+  const kept = /kept as (\S+)\)$/.exec(line ?? '')?.[1];
+  assert.ok(kept?.startsWith(`${ws.backups}/`), line);
+  assert.match(readFileSync(kept!, 'utf8'), /my own handler/);
 });

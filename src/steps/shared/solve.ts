@@ -8,8 +8,9 @@ export function editSolve(stepId: string): Solve {
     show: async (ctx) => ({ diff: ctx.reference.diff(stepId, ctx.ws) }),
     apply: async (ctx) => {
       for (const f of ctx.reference.apply(stepId, ctx.ws)) {
-        if (f.how === 'patched') ctx.io.say(`changed sam-app/${f.file}`);
-        if (f.how === 'replaced') ctx.io.say(`replaced sam-app/${f.file} with the reference${f.kept ? ` (yours is kept as ${f.kept})` : ''}`);
+        const kept = f.kept ? ` (your version before it is kept as ${f.kept})` : '';
+        if (f.how === 'patched') ctx.io.say(`changed sam-app/${f.file}${kept}`);
+        if (f.how === 'replaced') ctx.io.say(`replaced sam-app/${f.file} with the reference${kept}`);
       }
     },
   };
