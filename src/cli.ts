@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { ExitCode, InterruptedError, LabError } from './errors.js';
 import { InterruptPolicy } from './interrupt.js';
+import { endOpenViews } from './io/open-views.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -185,8 +186,11 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return ExitCode.ok;
   } catch (err) {
+    // before the message: a spinner left turning would be redrawn under it, and hold the process open
+    endOpenViews();
     return report(err);
   } finally {
+    endOpenViews();
     uninstall();
   }
 }

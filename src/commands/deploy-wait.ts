@@ -2,16 +2,17 @@
  * `deploy --wait`: follows the CodeDeploy deployments a deploy started, as `sam deploy` waits on
  * CloudFormation: a progress line on a terminal (weights as they shift), and at the end either the
  * deployment's success or CloudFormation's failure reason `<id> failed. <message>` with the stack
- * rolled back (exit 1). Ctrl-C stops following; the deployment goes on in the cloud.
+ * rolled back (exit 1). Ctrl-C stops following at once and says how to look again; the deployment
+ * goes on in the cloud (exit 130).
  */
-import { LabError } from '../errors.js';
+import { InterruptedError, LabError } from '../errors.js';
 import type { InterruptPolicy } from '../interrupt.js';
 import { createIoHost } from '../io/index.js';
 import type { Workspace } from '../lab/workspace.js';
 import { TargetClients } from '../targets/clients.js';
 import { recordRollback } from '../targets/deploy-record.js';
 import type { DeployResult } from '../targets/deployers/types.js';
-import { failureReason, followDeployment, type DeploymentProgress } from '../targets/deployment-watch.js';
+import { failureReason, followDeployment, type DeploymentProgress, type FollowResult } from '../targets/deployment-watch.js';
 
 export function progressText(p: DeploymentProgress, alias: string, target: string): string {
   const extra = Object.entries(p.weights);
@@ -28,21 +29,33 @@ function pct(w: number): string {
 }
 
 export async function waitForDeployments(ws: Workspace, result: DeployResult, interrupt: InterruptPolicy): Promise<void> {
-  const host = await createIoHost({ ci: !(process.stderr.isTTY && process.stdin.isTTY), stdout: process.stderr, onCtrlC: interrupt.press });
+  const host = await createIoHost({ ci: !(process.stderr.isTTY && process.stdin.isTTY), stdout: process.stderr, onCtrlC: interrupt.press, signal: interrupt.signal });
   const clients = new TargetClients({ kind: 'local', endpoint: result.endpoint! });
-  interrupt.message = 'stopped following the deployment; it goes on in the cloud (`status` shows it)';
+  // Ctrl-C ends the follow at once (no request is waited for): it says so itself, below
+  interrupt.message = null;
   try {
     for (const d of result.deployments ?? []) {
       const progress = host.progress(`${d.deploymentId} following ${d.functionName}:${d.alias} to version ${d.to}`);
-      const r = await followDeployment({
-        codeDeploy: clients.codeDeploy,
-        lambda: clients.lambda,
-        deploymentId: d.deploymentId,
-        functionName: d.functionName,
-        alias: d.alias,
-        signal: interrupt.signal,
-        onProgress: (p) => progress.update(progressText(p, d.alias, d.to)),
-      });
+      let r: FollowResult;
+      try {
+        r = await followDeployment({
+          codeDeploy: clients.codeDeploy,
+          lambda: clients.lambda,
+          deploymentId: d.deploymentId,
+          functionName: d.functionName,
+          alias: d.alias,
+          signal: interrupt.signal,
+          onProgress: (p) => progress.update(progressText(p, d.alias, d.to)),
+        });
+      } catch (err) {
+        // the spinner ends on every way out: its timer would keep the process alive
+        progress.stop();
+        if (!interrupt.signal.aborted) throw err;
+        // what the lab's live deployment view says on Ctrl-C (steps/shared/deployment-view.ts)
+        host.say(`stopped following; deployment ${d.deploymentId} goes on in the cloud. Look again (or run serverless-ops-lab status --workspace ${ws.root}):`);
+        host.command(`aws deploy get-deployment --deployment-id ${d.deploymentId} --endpoint-url ${result.endpoint}`);
+        throw new InterruptedError();
+      }
       if (r.deployment.status === 'Succeeded') {
         progress.succeed(`${d.deploymentId} Succeeded: ${d.functionName}:${d.alias} on version ${r.aliasVersion}`);
         continue;

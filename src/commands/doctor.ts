@@ -33,7 +33,7 @@ export async function doctorCommand(opts: Record<string, unknown>, interrupt: In
   const target = (opts.target as string | undefined) ?? 'local';
   if (target !== 'local' && target !== 'aws') throw new UsageError(`unknown --target "${target}"`, 'use local or aws');
   const ws = workspacePaths((opts.workspace as string | undefined) ?? 'lab-workspace');
-  const io = await createIoHost({ ci: opts.report === true, onCtrlC: interrupt.press });
+  const io = await createIoHost({ ci: opts.report === true, onCtrlC: interrupt.press, signal: interrupt.signal });
   const found: Finding[] = [];
 
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);

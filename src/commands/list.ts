@@ -20,7 +20,7 @@ export async function listCommand(opts: Record<string, unknown>, interrupt: Inte
     process.stdout.write(`${JSON.stringify({ workspace: ws.root, steps: rows }, null, 2)}\n`);
     return;
   }
-  const io = await createIoHost({ ci: true, onCtrlC: interrupt.press, stdout: process.stdout });
+  const io = await createIoHost({ ci: true, onCtrlC: interrupt.press, signal: interrupt.signal, stdout: process.stdout });
   const mark = { done: '✓ done', assisted: '◐ assisted', started: '▶ started', pending: '· pending' } as const;
   const table = [['#', 'step', 'chapter', 'status'], ...rows.map((r) => [String(r.n), `${r.id} — ${r.title}`, `${r.chapter}${r.section ? ` (${r.section})` : ''}`, mark[r.status as keyof typeof mark]])];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));

@@ -30,7 +30,7 @@ export async function resetCommand(stepId: string | undefined, opts: Record<stri
   if (!existsSync(ws.samApp) && !existsSync(ws.labDir)) {
     throw new LabError(`nothing to reset: ${ws.root} holds no lab (no sam-app/, no .lab/)`, undefined, "name the lab's folder with --workspace DIR (the default is lab-workspace); nothing was changed");
   }
-  io ??= await createIoHost({ onCtrlC: interrupt.press });
+  io ??= await createIoHost({ onCtrlC: interrupt.press, signal: interrupt.signal });
 
   if (step) {
     const from = LAB_STEPS.indexOf(step);

@@ -18,6 +18,8 @@ export interface HostChoice {
   stderr?: NodeJS.WritableStream;
   env?: NodeJS.ProcessEnv;
   onCtrlC: () => void;
+  /** the CLI's interrupt (InterruptPolicy.signal): ends the interactive face's spinners at once */
+  signal: AbortSignal;
 }
 
 export async function createIoHost(opts: HostChoice): Promise<IoHost> {
@@ -28,7 +30,7 @@ export async function createIoHost(opts: HostChoice): Promise<IoHost> {
   if (!opts.ci && terminal && !opts.json) {
     // imported only here: a --ci run never loads inquirer or ora
     const { InteractiveIoHost } = await import('./interactive.js');
-    return new InteractiveIoHost({ stdin: stdin as ReadStream, stdout: stdout as WriteStream, env: opts.env, onCtrlC: opts.onCtrlC });
+    return new InteractiveIoHost({ stdin: stdin as ReadStream, stdout: stdout as WriteStream, env: opts.env, onCtrlC: opts.onCtrlC, signal: opts.signal });
   }
   const host = new PlainIoHost({ out: opts.json ? stderr : stdout, results: stdout });
   if (!opts.ci && !opts.json) host.say(`${stdin.isTTY ? 'stdout' : 'stdin'} is not a terminal: plain output, no prompts, the default answer everywhere (as with --ci)`);

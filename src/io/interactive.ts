@@ -24,6 +24,7 @@ import {
 } from './format.js';
 import wrapAnsi from 'wrap-ansi';
 import type { CheckView, ChoiceItem, Figure, FooterView, IoHost, KeyItem, LiveRegion, Progress } from './host.js';
+import { openView } from './open-views.js';
 import { colorEnabled, paint, type Paint } from './terminal.js';
 
 export interface InteractiveOptions {
@@ -32,6 +33,13 @@ export interface InteractiveOptions {
   env?: NodeJS.ProcessEnv;
   /** Ctrl-C pressed inside a prompt (raw mode: no SIGINT): the CLI's one interrupt policy */
   onCtrlC: () => void;
+  /**
+   * The CLI's interrupt (InterruptPolicy.signal): when it aborts, a spinner still turning ends at
+   * once. Its timer would otherwise keep the process alive after the command returned 130, and ora
+   * redraws it under every line written after it. (A live region has no timer; a line written
+   * below it ends its redrawing, and its last frame after Ctrl-C is what was measured.)
+   */
+  signal: AbortSignal;
 }
 
 export class InteractiveIoHost implements IoHost {
@@ -42,6 +50,7 @@ export class InteractiveIoHost implements IoHost {
   readonly #p: Paint;
   readonly #color: boolean;
   readonly #onCtrlC: () => void;
+  readonly #signal: AbortSignal;
   /** rows the active live region occupies, to redraw it in place */
   #liveRows = 0;
 
@@ -51,6 +60,7 @@ export class InteractiveIoHost implements IoHost {
     this.#color = colorEnabled(opts.stdout, opts.env);
     this.#p = paint(this.#color);
     this.#onCtrlC = opts.onCtrlC;
+    this.#signal = opts.signal;
   }
 
   get width(): number {
@@ -165,14 +175,43 @@ export class InteractiveIoHost implements IoHost {
 
   progress(text: string): Progress {
     this.#liveRows = 0;
+    // ora counts the rows to clear as text width / columns: a terminal that reports 0 columns (a
+    // pty with no size, e.g. `script` run with no terminal around it) makes that Infinity, and its
+    // next clear() writes cursor-up forever without yielding, deaf to SIGINT and SIGTERM. There, and
+    // after Ctrl-C, a spinner does not turn: it prints its first and its last line only.
+    const spinning = (this.#out.columns ?? 80) > 0 && !this.#signal.aborted;
     // discardStdin off: ora would put stdin in raw mode, where Ctrl-C is no SIGINT
-    const spinner = ora({ text, stream: this.#out, discardStdin: false, color: 'cyan', isEnabled: true, isSilent: false }).start();
+    const still = (t: string) => ora({ text: t, stream: this.#out, discardStdin: false, isEnabled: false, isSilent: false });
+    let spinner = spinning ? ora({ text, stream: this.#out, discardStdin: false, color: 'cyan', isEnabled: true, isSilent: false }) : still(text);
+    spinner.start();
+    const cut = () => {
+      // Ctrl-C, or the command ended with it turning: its last text stays, marked as cut short, and
+      // its timer ends; what the command still says of it (its ✔ / ✖) comes as a plain line
+      spinner.stopAndPersist({ symbol: this.#p.yellow('!') });
+      spinner = still(spinner.text);
+      closed();
+    };
+    const unregister = spinning ? openView(cut) : () => undefined;
+    if (spinning) this.#signal.addEventListener('abort', cut, { once: true });
+    const closed = () => {
+      this.#signal.removeEventListener('abort', cut);
+      unregister();
+    };
     return {
       update: (t) => void (spinner.text = t),
       // the line that stays is wrapped under its ✔ / ✖ (the spinner's own text is ora's to fit)
-      succeed: (t) => void spinner.succeed(hang(t ?? spinner.text, this.width - 2, '  ').join('\n')),
-      fail: (t) => void spinner.fail(hang(t ?? spinner.text, this.width - 2, '  ').join('\n')),
-      stop: () => void spinner.stop(),
+      succeed: (t) => {
+        closed();
+        spinner.succeed(hang(t ?? spinner.text, this.width - 2, '  ').join('\n'));
+      },
+      fail: (t) => {
+        closed();
+        spinner.fail(hang(t ?? spinner.text, this.width - 2, '  ').join('\n'));
+      },
+      stop: () => {
+        closed();
+        spinner.stop();
+      },
     };
   }
 

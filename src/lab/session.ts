@@ -75,7 +75,7 @@ export interface Session {
 
 /** `io`: a host of the caller's (the bench's scripted learner) instead of the terminal's */
 export async function openSession(flags: LabFlags, interrupt: InterruptPolicy, reference: readonly ReferenceEntry[], given?: { io?: IoHost }): Promise<Session> {
-  const io = given?.io ?? (await createIoHost({ ci: flags.ci, json: flags.json, onCtrlC: interrupt.press }));
+  const io = given?.io ?? (await createIoHost({ ci: flags.ci, json: flags.json, onCtrlC: interrupt.press, signal: interrupt.signal }));
   interrupt.say = (line) => {
     // on a terminal the ^C echo shares the line: start a fresh one
     if (io.face === 'interactive') io.say('');

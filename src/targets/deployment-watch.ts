@@ -54,9 +54,9 @@ async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 async function until(input: FollowInput, id: string): Promise<DeploymentInfo> {
   for (;;) {
     input.signal?.throwIfAborted();
-    const info = (await input.codeDeploy.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo!;
+    const info = (await input.codeDeploy.send(new GetDeploymentCommand({ deploymentId: id }), { abortSignal: input.signal })).deploymentInfo!;
     if (input.onProgress) {
-      const alias = await input.lambda.send(new GetAliasCommand({ FunctionName: input.functionName, Name: input.alias }));
+      const alias = await input.lambda.send(new GetAliasCommand({ FunctionName: input.functionName, Name: input.alias }), { abortSignal: input.signal });
       input.onProgress({ deploymentId: id, status: info.status ?? 'Unknown', aliasVersion: alias.FunctionVersion, weights: alias.RoutingConfig?.AdditionalVersionWeights ?? {} });
     }
     if (FINAL.has(info.status ?? '')) return info;
@@ -64,13 +64,16 @@ async function until(input: FollowInput, id: string): Promise<DeploymentInfo> {
   }
 }
 
-/** Polls until the deployment (and a rollback it triggered) ends. Aborting throws the signal's reason. */
+/**
+ * Polls until the deployment (and a rollback it triggered) ends. Aborting ends it at once, a request
+ * in flight too: it throws the signal's reason, or the SDK's AbortError.
+ */
 export async function followDeployment(input: FollowInput): Promise<FollowResult> {
   const deployment = await until(input, input.deploymentId);
   const out: FollowResult = { deployment };
   const rollbackId = deployment.rollbackInfo?.rollbackDeploymentId;
   if (deployment.status !== 'Succeeded' && rollbackId) out.rollback = await until(input, rollbackId);
-  out.aliasVersion = (await input.lambda.send(new GetAliasCommand({ FunctionName: input.functionName, Name: input.alias }))).FunctionVersion;
+  out.aliasVersion = (await input.lambda.send(new GetAliasCommand({ FunctionName: input.functionName, Name: input.alias }), { abortSignal: input.signal })).FunctionVersion;
   return out;
 }
 

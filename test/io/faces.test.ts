@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
 import { PlainIoHost } from '../../src/io/plain.js';
 import { RecordingIoHost, WAIT, CTRL_C } from '../../src/io/recording.js';
 import { createIoHost } from '../../src/io/index.js';
 import { formatCheck, formatFooter, wrap, colourDiff, checkSummaryLine, stripAnsi, commandLines, commandArgs } from '../../src/io/format.js';
 import { InteractiveIoHost } from '../../src/io/interactive.js';
+import { endOpenViews } from '../../src/io/open-views.js';
 import { execFileSync } from 'node:child_process';
 import type { ReadStream, WriteStream } from 'node:tty';
 import { paint } from '../../src/io/terminal.js';
@@ -106,11 +108,11 @@ test('without a terminal the host is plain and says so once; --ci says nothing',
   const stdout = Object.assign(new PassThrough(), { isTTY: false });
   let text = '';
   stdout.on('data', (c) => (text += c));
-  const io = await createIoHost({ stdin: Object.assign(new PassThrough(), { isTTY: true }), stdout, onCtrlC: () => undefined });
+  const io = await createIoHost({ stdin: Object.assign(new PassThrough(), { isTTY: true }), stdout, onCtrlC: () => undefined, signal: new AbortController().signal });
   assert.equal(io.face, 'plain');
   assert.match(text, /stdout is not a terminal: plain output, no prompts/);
   text = '';
-  const ci = await createIoHost({ ci: true, stdin: Object.assign(new PassThrough(), { isTTY: true }), stdout: Object.assign(stdout, { isTTY: true }), onCtrlC: () => undefined });
+  const ci = await createIoHost({ ci: true, stdin: Object.assign(new PassThrough(), { isTTY: true }), stdout: Object.assign(stdout, { isTTY: true }), onCtrlC: () => undefined, signal: new AbortController().signal });
   assert.equal(ci.face, 'plain');
   assert.equal(text, '');
 });
@@ -189,7 +191,7 @@ function terminal(columns: number, env: NodeJS.ProcessEnv = {}) {
   let text = '';
   const stdout = Object.assign(new PassThrough(), { isTTY: true, columns });
   stdout.on('data', (c: Buffer) => (text += c));
-  const io = new InteractiveIoHost({ stdin: new PassThrough() as unknown as ReadStream, stdout: stdout as unknown as WriteStream, env, onCtrlC: () => undefined });
+  const io = new InteractiveIoHost({ stdin: new PassThrough() as unknown as ReadStream, stdout: stdout as unknown as WriteStream, env, onCtrlC: () => undefined, signal: new AbortController().signal });
   return { io, lines: () => text.replace(/\n$/, '').split('\n') };
 }
 
@@ -248,7 +250,7 @@ test('a key prompt keeps room on its last line for the key it echoes, however it
     stdout.on('data', (c: Buffer) => (text += c));
     // a terminal's stdin: raw mode can be set, keys arrive as bytes
     const stdin = Object.assign(new PassThrough(), { isTTY: true, isRaw: false, setRawMode(raw: boolean) { stdin.isRaw = raw; return stdin; } });
-    const io = new InteractiveIoHost({ stdin: stdin as unknown as ReadStream, stdout: stdout as unknown as WriteStream, env: { NO_COLOR: '1' }, onCtrlC: () => undefined });
+    const io = new InteractiveIoHost({ stdin: stdin as unknown as ReadStream, stdout: stdout as unknown as WriteStream, env: { NO_COLOR: '1' }, onCtrlC: () => undefined, signal: new AbortController().signal });
     // a prompt that, with its " (Enter: next)", fills the width exactly (and one a column short, and over)
     const prompt = `done: ${'w'.repeat(columns - ' (Enter: next)'.length - 6 + (columns % 3) - 1)}`;
     const pressed = io.key(prompt, [{ key: 'n', label: 'next' }, { key: 'q', label: 'quit' }], 'n');
@@ -257,5 +259,64 @@ test('a key prompt keeps room on its last line for the key it echoes, however it
     const lines = text.replace(/\n$/, '').split('\n');
     assert.match(lines.at(-1)!, / q$/, `at ${columns} columns the key is echoed after the prompt:\n${text}`);
     for (const l of lines) assert.ok(l.length <= columns, `over ${columns} columns: ${l}`);
+  }
+});
+
+/** a fake terminal that ora can draw on: a TTY of `columns` columns with the cursor methods */
+function drawableTerminal(columns: number) {
+  let text = '';
+  const stdout = Object.assign(new PassThrough(), {
+    isTTY: true,
+    columns,
+    rows: 30,
+    cursorTo: (x: number) => stdout.write(`\u001B[${x + 1}G`),
+    moveCursor: (dx: number, dy: number) => stdout.write(dy < 0 ? `\u001B[${-dy}A` : ''),
+    clearLine: () => stdout.write('\u001B[0K'),
+  });
+  stdout.setEncoding('utf8');
+  stdout.on('data', (c: string) => (text += c));
+  return { stdout: stdout as unknown as WriteStream, text: () => stripVTControlCharacters(text) };
+}
+
+test('the interactive face: Ctrl-C ends a turning spinner at once, its last text kept; what follows is plain lines', async () => {
+  const t = drawableTerminal(100);
+  const interrupt = new AbortController();
+  const io = new InteractiveIoHost({ stdin: new PassThrough() as unknown as ReadStream, stdout: t.stdout, env: { NO_COLOR: '1' }, onCtrlC: () => undefined, signal: interrupt.signal });
+  const p = io.progress('d-ABC following fn:live to version 8');
+  try {
+    p.update('d-ABC InProgress (30% on version 8)');
+    interrupt.abort(new InterruptedError());
+    await new Promise((resolve) => setImmediate(resolve));
+    const shown = t.text();
+    assert.match(shown, /! d-ABC InProgress \(30% on version 8\)\n$/, 'the spinner ended on the interrupt');
+    // the command reaches its safe point later: its last word is a line, no spinner is drawn again
+    p.update('d-ABC InProgress (40% on version 8)');
+    p.fail('the deploy did not finish');
+    // a spinner asked for after the interrupt does not turn either
+    const late = io.progress('restoring');
+    late.succeed('restored');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(t.text().slice(shown.length), '✖ the deploy did not finish\n- restoring\n✔ restored\n');
+  } finally {
+    // the old face ignored the signal: its spinner's timer would keep this test's process alive
+    p.stop();
+  }
+});
+
+test('the interactive face: a spinner a command left turning is ended by the error boundary (endOpenViews)', async () => {
+  const t = drawableTerminal(100);
+  const io = new InteractiveIoHost({ stdin: new PassThrough() as unknown as ReadStream, stdout: t.stdout, env: { NO_COLOR: '1' }, onCtrlC: () => undefined, signal: new AbortController().signal });
+  const p = io.progress('deploying');
+  try {
+    endOpenViews();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.match(t.text(), /! deploying\n$/);
+    const shown = t.text();
+    // ended: nothing redraws it (a write below it would, while ora's hook on the stream lasts)
+    t.stdout.write('error: something\n');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(t.text().slice(shown.length), 'error: something\n');
+  } finally {
+    p.stop();
   }
 });
