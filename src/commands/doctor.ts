@@ -60,6 +60,16 @@ export async function doctorCommand(opts: Record<string, unknown>, interrupt: In
   }
 
   if (target === 'local') {
+    // a state file the cloud cannot load stops every start and deploy (core/state-file.ts)
+    const { damagedStateFiles } = await import('../emulator/core/state-file.js');
+    const damaged = damagedStateFiles(ws.stateDir);
+    found.push({
+      name: 'local cloud state',
+      ok: damaged.length === 0,
+      needed: true,
+      found: damaged.length ? damaged.map((d) => `${d.path}: ${d.why}`).join('; ') : existsSync(ws.stateDir) ? `the state files of ${ws.stateDir} load` : 'none yet',
+      fix: `move ${damaged.length === 1 ? 'that file' : 'those files'} away (the cloud then starts without what ${damaged.length === 1 ? 'it' : 'they'} held), or wipe the local cloud with serverless-ops-lab reset --yes --workspace ${ws.root} (your sam-app/ is kept)`,
+    });
     const { emulatorStatus } = await import('../emulator/daemon.js');
     const st = await emulatorStatus(ws.stateDir).catch(() => undefined);
     if (st?.running) {

@@ -57,6 +57,13 @@ export async function emulatorCommand(action: string | undefined, opts: Record<s
     case 'status': {
       const status = await emulatorStatus(flags.stateDir);
       if (!status.running) {
+        if (status.unresponsive !== undefined) {
+          throw new LabError(
+            `an emulator (pid ${status.unresponsive}) holds ${flags.stateDir} but does not answer`,
+            undefined,
+            `stop it with 'emulator stop' (or kill ${status.unresponsive})`,
+          );
+        }
         const why = status.stale ? ` (a stale record of pid ${status.stale.pid} was found)` : '';
         throw new LabError(`no emulator is running for ${flags.stateDir}${why}`, undefined, ELSEWHERE);
       }

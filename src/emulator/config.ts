@@ -14,6 +14,8 @@ export const DEFAULT_WORKSPACE = 'lab-workspace';
 export const RECORD_FILE = 'emulator-process.json';
 export const LOG_FILE = 'emulator.log';
 export const START_LOCK_FILE = 'emulator-start.lock';
+/** the port the state dir's cloud last listened on (process-record.ts says why it is kept) */
+export const LAST_PORT_FILE = 'emulator-port.json';
 
 /** the emulator process's entry, spawned by path (`node background.cjs '<json options>'`) by daemon.ts */
 export const MAIN_SCRIPT = new URL('./background.cjs', import.meta.url);

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LabError } from '../errors.js';
-import { DEFAULT_PORT, LOG_FILE, MAIN_SCRIPT, START_LOCK_FILE, type EmulatorProcessOptions } from './config.js';
+import { DEFAULT_PORT, LOG_FILE, MAIN_SCRIPT, RECORD_FILE, START_LOCK_FILE, type EmulatorProcessOptions } from './config.js';
 import { fetchHealth, liveRecord, pidAlive, readRecord, removeRecord, type ProcessRecord } from './process-record.js';
 import { prepareStateDir, stateDirError } from './state-dir.js';
 
@@ -38,7 +38,8 @@ export interface EnsuredEmulator {
 
 export type EmulatorStatus =
   | { running: true; endpoint: string; pid: number; port: number; record: ProcessRecord }
-  | { running: false; stale?: ProcessRecord };
+  /** `unresponsive`: the pid of an emulator that holds the state dir but does not answer */
+  | { running: false; stale?: ProcessRecord; unresponsive?: number };
 
 /** at a start, a log over this size becomes emulator.log.1 (replacing the previous one) */
 const MAX_LOG_BYTES = 2 * 1024 * 1024;
@@ -55,6 +56,13 @@ export async function ensureEmulator(opts: EnsureEmulatorOptions): Promise<Ensur
   try {
     const again = await liveRecord(stateDir);
     if (again.record) return reused(again.record);
+    if (again.owner) {
+      throw new LabError(
+        `an emulator (pid ${again.owner.pid}) holds ${stateDir} but does not answer`,
+        undefined,
+        `stop it with 'emulator stop' (or kill ${again.owner.pid}), then try again`,
+      );
+    }
     if (again.stale) removeRecord(stateDir, again.stale.pid);
     return await spawnEmulator(stateDir, opts);
   } finally {
@@ -114,11 +122,18 @@ async function spawnEmulator(stateDir: string, opts: EnsureEmulatorOptions): Pro
 /** Stop the emulator of `stateDir`: SIGTERM, a grace period, then SIGKILL. The record is removed. */
 export async function stopEmulator(stateDir: string): Promise<{ stopped: boolean; pid?: number; stale?: boolean }> {
   const dir = resolve(stateDir);
-  const { record, stale } = await liveRecord(dir);
+  const { record, stale, owner } = await liveRecord(dir);
   if (record) {
     await terminate(record.pid);
     removeRecord(dir, record.pid);
     return { stopped: true, pid: record.pid };
+  }
+  if (owner) {
+    // it holds the state dir's lock, which only an emulator of this dir does (state-lock.ts)
+    await terminate(owner.pid);
+    if (stale) removeRecord(dir, stale.pid);
+    removeDamagedRecord(dir);
+    return { stopped: true, pid: owner.pid };
   }
   if (stale) {
     // Alive but not answering: ours only if its command line says so (never kill a reused pid)
@@ -134,9 +149,15 @@ export async function stopEmulator(stateDir: string): Promise<{ stopped: boolean
 }
 
 export async function emulatorStatus(stateDir: string): Promise<EmulatorStatus> {
-  const { record, stale } = await liveRecord(resolve(stateDir));
+  const { record, stale, owner } = await liveRecord(resolve(stateDir));
   if (record) return { running: true, endpoint: record.endpoint, pid: record.pid, port: record.port, record };
+  if (owner) return { running: false, unresponsive: owner.pid };
   return stale ? { running: false, stale } : { running: false };
+}
+
+/** a record file that is not a record (emptied, cut short, hand-edited) names no emulator: it goes */
+function removeDamagedRecord(stateDir: string): void {
+  if (readRecord(stateDir) === undefined) rmSync(join(stateDir, RECORD_FILE), { force: true });
 }
 
 async function terminate(pid: number, graceMs = 5000): Promise<void> {

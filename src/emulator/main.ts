@@ -7,13 +7,14 @@
 import { resolve } from 'node:path';
 import { ExitCode, LabError } from '../errors.js';
 import { PersistedClock } from './core/clock.js';
-import { StateStore } from './core/store.js';
+import { StateReadError, StateStore } from './core/store.js';
 import { yieldHelpersToPlatform } from './core/thread-priority.js';
 import { exposureWarning } from './exposure.js';
-import { liveRecord, readLastPort, removeRecord, writeLastPort, writeRecord, type ProcessRecord } from './process-record.js';
+import { readLastPort, removeRecord, writeLastPort, writeRecord, type ProcessRecord } from './process-record.js';
 import { formatRequest } from './request-log.js';
 import { createEmulatorServer, type EmulatorServer, type RequestLogEntry } from './server.js';
 import { prepareStateDir, stateDirError } from './state-dir.js';
+import { takeStateLock, type StateLock } from './state-lock.js';
 import { labVersion } from './version.js';
 import { wireServices } from './wiring.js';
 import type { EmulatorProcessOptions as ProcessOptions } from './config.js';
@@ -34,10 +35,35 @@ export interface RunningEmulator {
 export async function startEmulatorProcess(opts: EmulatorProcessOptions): Promise<RunningEmulator> {
   const stateDir = resolve(opts.stateDir);
   const store = openStore(stateDir);
-  const { record: running } = await liveRecord(stateDir);
-  if (running && running.pid !== process.pid) {
-    throw new LabError(`an emulator for ${stateDir} is already running at ${running.endpoint} (pid ${running.pid})`);
+  // one emulator per state dir, whatever became of the record file (state-lock.ts); taken before
+  // the services read the state, and held until the server is closed
+  let record: ProcessRecord | undefined;
+  const lock = await takeStateLock(stateDir, () => ({ pid: process.pid, record }));
+  if ('heldBy' in lock) throw alreadyRunning(stateDir, lock.heldBy);
+  try {
+    return await serveState(stateDir, store, opts, lock, (r) => (record = r));
+  } catch (err) {
+    await lock.release();
+    // a damaged state file is the learner's to move away, not a bug: its message says how
+    throw err instanceof StateReadError ? new LabError(err.message) : err;
   }
+}
+
+function alreadyRunning(stateDir: string, owner: { pid: number; record?: unknown } | undefined): LabError {
+  const endpoint = (owner?.record as ProcessRecord | undefined)?.endpoint;
+  const who = owner ? `${typeof endpoint === 'string' ? ` at ${endpoint}` : ''} (pid ${owner.pid})` : ' by a process that does not answer';
+  return new LabError(
+    `an emulator for ${stateDir} is already running${who}; use it, or stop it first (\`emulator stop\`${owner ? `, or kill ${owner.pid}` : ''})`,
+  );
+}
+
+async function serveState(
+  stateDir: string,
+  store: StateStore,
+  opts: EmulatorProcessOptions,
+  lock: StateLock,
+  recorded: (record: ProcessRecord) => void,
+): Promise<RunningEmulator> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const listenOn = (port: number) =>
     createEmulatorServer({
@@ -101,12 +127,16 @@ export async function startEmulatorProcess(opts: EmulatorProcessOptions): Promis
     await server.close();
     throw stateDirError(stateDir, err);
   }
+  recorded(record);
   let stopping: Promise<void> | undefined;
   return {
     server,
     record,
     stop() {
-      stopping ??= server.close().finally(() => removeRecord(stateDir, process.pid));
+      stopping ??= server.close().finally(() => {
+        removeRecord(stateDir, process.pid);
+        return lock.release();
+      });
       return stopping;
     },
   };

@@ -6,7 +6,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { get as httpGet, type ClientRequest } from 'node:http';
 import { join } from 'node:path';
 import { atomicWrite } from '../files.js';
-import { RECORD_FILE } from './config.js';
+import { LAST_PORT_FILE, RECORD_FILE } from './config.js';
+import { ownerOf, type LockOwner } from './state-lock.js';
 
 export { LOG_FILE, RECORD_FILE } from './config.js';
 
@@ -29,7 +30,7 @@ export interface ProcessRecord {
  * every stop), so a cloud that had to take another port because 4566 was taken takes the same one
  * again at its next start, and the URLs printed earlier keep working.
  */
-export const LAST_PORT_FILE = 'emulator-port.json';
+export { LAST_PORT_FILE };
 
 export function readLastPort(stateDir: string, host: string): number | undefined {
   try {
@@ -50,8 +51,7 @@ export function recordPath(stateDir: string): string {
 
 export function readRecord(stateDir: string): ProcessRecord | undefined {
   try {
-    const rec = JSON.parse(readFileSync(recordPath(stateDir), 'utf8')) as ProcessRecord;
-    return Number.isInteger(rec.pid) && typeof rec.endpoint === 'string' ? rec : undefined;
+    return asRecord(JSON.parse(readFileSync(recordPath(stateDir), 'utf8')));
   } catch {
     return undefined;
   }
@@ -117,12 +117,31 @@ export function fetchHealth(endpoint: string, timeoutMs = 1500): Promise<Health 
 /**
  * The running emulator of this state dir, checked twice: its pid is alive and its health URL
  * answers with that pid (a pid reused by another program, or a port taken over, is a stale record).
+ * When the record is missing, damaged or stale, the process that holds the state dir's lock
+ * (state-lock.ts) is asked for its own record: a running emulator is found however its file fared,
+ * and its record file is written again. `owner`: a process holds the lock but gave no healthy
+ * record (starting, or stuck); it is an emulator of this state dir all the same.
  */
-export async function liveRecord(stateDir: string): Promise<{ record?: ProcessRecord; stale?: ProcessRecord }> {
+export async function liveRecord(stateDir: string): Promise<{ record?: ProcessRecord; stale?: ProcessRecord; owner?: LockOwner }> {
   const record = readRecord(stateDir);
-  if (!record) return {};
-  if (!pidAlive(record.pid)) return { stale: record };
-  const health = await fetchHealth(record.endpoint);
-  if (health?.pid !== record.pid) return { stale: record };
-  return { record };
+  if (record && pidAlive(record.pid) && (await fetchHealth(record.endpoint))?.pid === record.pid) return { record };
+  const owner = await ownerOf(stateDir);
+  if (owner) {
+    const held = asRecord(owner.record);
+    if (held?.pid === owner.pid && (await fetchHealth(held.endpoint))?.pid === held.pid) {
+      try {
+        writeRecord(stateDir, held);
+      } catch {
+        // a read-only state dir: the lock still finds it next time
+      }
+      return { record: held };
+    }
+    return record ? { stale: record, owner } : { owner };
+  }
+  return record ? { stale: record } : {};
+}
+
+function asRecord(value: unknown): ProcessRecord | undefined {
+  const rec = value as ProcessRecord | undefined;
+  return typeof rec === 'object' && rec !== null && Number.isInteger(rec.pid) && rec.pid > 0 && typeof rec.endpoint === 'string' ? rec : undefined;
 }

@@ -356,7 +356,10 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
 
   const port = await listen(server, options.port ?? 4566, host);
   endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  appReady = Promise.resolve(typeof options.app === 'function' ? options.app(endpoint) : options.app);
+  // through the executor, so an app that throws at once (an unreadable state file) is a rejection
+  // like any other and the server below is closed, not left listening with no app behind it
+  const makeApp = options.app;
+  appReady = new Promise<EmulatorApp>((r) => r(typeof makeApp === 'function' ? makeApp(endpoint) : makeApp));
   appReady.then((a) => (app = a)).catch(() => undefined);
   try {
     await appReady;

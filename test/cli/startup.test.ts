@@ -70,7 +70,7 @@ function summary(loaded: string[]): { clients: string[]; ours: string[] } {
 }
 
 /** emulator files the CLI side may load: constants, the record, the daemon that spawns the cloud's entry (background.cjs) by path */
-const CLI_SIDE_EMULATOR = new Set(['emulator/config.js', 'emulator/daemon.js', 'emulator/process-record.js', 'emulator/state-dir.js', 'emulator/front-door-url.js']);
+const CLI_SIDE_EMULATOR = new Set(['emulator/config.js', 'emulator/daemon.js', 'emulator/process-record.js', 'emulator/state-dir.js', 'emulator/state-lock.js', 'emulator/front-door-url.js']);
 
 describe('deploy and status load only what they use', () => {
   let ws: string;

@@ -5,7 +5,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -228,6 +228,91 @@ test('status sees through a stale record (dead pid); stop clears it', async () =
   assert.equal(stop.code, 0);
   assert.match(stop.stdout, /stale record/);
   assert.ok(!existsSync(join(stateDir, 'emulator-process.json')));
+});
+
+test('a damaged or missing record: start, deploy-style reuse, status and stop find the running emulator; never a second one', async () => {
+  const stateDir = tempDir();
+  const first = await run(['emulator', 'start', '--state-dir', stateDir, '--port', '0']);
+  assert.equal(first.code, 0, first.stderr);
+  const endpoint = endpointOf(first.stdout);
+  const recordFile = join(stateDir, 'emulator-process.json');
+  const { pid } = JSON.parse(readFileSync(recordFile, 'utf8')) as { pid: number };
+  pids.add(pid);
+  try {
+    for (const damage of ['', '{"pid":', '{"pid":"abc"}', '[]', 'null', undefined]) {
+      if (damage === undefined) rmSync(recordFile);
+      else writeFileSync(recordFile, damage);
+      const again = await run(['emulator', 'start', '--state-dir', stateDir]);
+      assert.equal(again.code, 0, again.stderr);
+      if (again.stderr.includes('started')) {
+        const other = JSON.parse(readFileSync(recordFile, 'utf8')) as { pid: number };
+        pids.add(other.pid);
+      }
+      assert.equal(endpointOf(again.stdout), endpoint, `record ${JSON.stringify(damage)}: ${again.stderr}`);
+      assert.match(again.stderr, new RegExp(`reused the running emulator \\(pid ${pid},`), `record ${JSON.stringify(damage)}`);
+      // and the record names it again
+      assert.equal((JSON.parse(readFileSync(recordFile, 'utf8')) as { pid: number }).pid, pid);
+
+      writeFileSync(recordFile, damage ?? '');
+      const status = await run(['emulator', 'status', '--state-dir', stateDir]);
+      assert.equal(status.code, 0, status.stderr);
+      assert.match(status.stdout, new RegExp(`${endpoint} pid ${pid}`));
+    }
+
+    rmSync(recordFile);
+    const foreground = await run(['emulator', '--port', '0', '--state-dir', stateDir]);
+    assert.equal(foreground.code, 1, foreground.stdout);
+    assert.match(foreground.stderr, new RegExp(`already running at ${endpoint} \\(pid ${pid}\\)`));
+
+    writeFileSync(recordFile, '{"pid":');
+    const stop = await run(['emulator', 'stop', '--state-dir', stateDir]);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.match(stop.stdout, new RegExp(`stopped the emulator \\(pid ${pid}\\)`));
+    assert.equal(alive(pid), false);
+    assert.ok(!existsSync(recordFile));
+  } finally {
+    if (alive(pid)) process.kill(pid, 'SIGKILL');
+  }
+});
+
+test('a state file that is not a JSON object: start names the file and the fix at once; doctor reports it', async () => {
+  const cases: [string, string, RegExp][] = [
+    ['lambda.json', '', /is not valid JSON \(Unexpected end of JSON input\)/],
+    ['s3.json', '{"buckets":', /is not valid JSON/],
+    ['apigateway.json', '[]', /holds an array, not a JSON object/],
+    ['codedeploy.json', '"str"', /holds a string, not a JSON object/],
+    ['cloudwatch-metrics.json', '7', /holds a number, not a JSON object/],
+    // the clock is read before the services, while the port is already bound: the child must end
+    // at once and say why, not leave the parent waiting for an answer that never comes
+    ['clock.json', '', /is not valid JSON/],
+  ];
+  for (const [file, text, why] of cases) {
+    const stateDir = tempDir();
+    writeFileSync(join(stateDir, file), text);
+    const r = await run(['emulator', 'start', '--state-dir', stateDir, '--port', '0']);
+    if (existsSync(join(stateDir, 'emulator-process.json'))) {
+      pids.add((JSON.parse(readFileSync(join(stateDir, 'emulator-process.json'), 'utf8')) as { pid: number }).pid);
+    }
+    assert.equal(r.code, 1, `${file}: ${r.stdout}`);
+    assert.match(r.stderr, new RegExp(`the emulator did not start: cannot load the local cloud's state file ${join(stateDir, file).replace(/[.]/g, '\\.')}`), file);
+    assert.match(r.stderr, why, file);
+    assert.match(r.stderr, /Move that file away .* 'reset --yes'/, file);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    // nothing of the learner's state is touched
+    assert.equal(readFileSync(join(stateDir, file), 'utf8'), text);
+  }
+
+  const workspace = tempDir();
+  const stateDir = join(workspace, '.lab', 'state');
+  const healthy = await run(['doctor', '--workspace', workspace]);
+  assert.equal(healthy.code, 0, healthy.stdout + healthy.stderr);
+  mkdirSync(stateDir, { recursive: true });
+  writeFileSync(join(stateDir, 'lambda.json'), '[]');
+  writeFileSync(join(stateDir, 'emulator-process.json'), ''); // bookkeeping, not a state document
+  const doctor = await run(['doctor', '--workspace', workspace]);
+  assert.equal(doctor.code, 1, doctor.stdout);
+  assert.match(doctor.stdout + doctor.stderr, new RegExp(`local cloud state: ${join(stateDir, 'lambda.json').replace(/[.]/g, '\\.')}: it holds an array`));
+  assert.doesNotMatch(doctor.stdout + doctor.stderr, /emulator-process\.json/);
 });
 
 test('--workspace puts the state in <workspace>/.lab/state', async () => {

@@ -2,6 +2,9 @@ import { readFileSync, readdirSync, accessSync, constants, rmSync } from 'node:f
 import { join, resolve, sep } from 'node:path';
 import { atomicWrite, makeDirs } from '../../files.js';
 import { crashPointFromEnv, type CrashPoint } from './crash-point.js';
+import { parseStateDocument } from './state-file.js';
+
+export { StateReadError } from './state-file.js';
 
 /**
  * A change could not be stored (read-only or full state dir, ...). Thrown by the store; the service
@@ -65,7 +68,7 @@ export class StateStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
     }
-    return JSON.parse(text) as T;
+    return parseStateDocument(this.pathOf(`${key}.json`), text) as T;
   }
 
   /** writes `<key>.json` atomically; throws StateWriteError when it cannot */
