@@ -139,3 +139,52 @@ test('sam-app/src/app.mjs: 400 for a bad body, Rekognition results, AWS error st
   assert.equal(missing.statusCode, 400);
   assert.equal(JSON.parse(missing.body).name, 'InvalidS3ObjectException');
 });
+
+/**
+ * The IAM actions of SAM policy templates used here, from the SAM policy template list:
+ * https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/serverless-policy-template-list.html
+ */
+const POLICY_TEMPLATE_ACTIONS: Record<string, string[]> = {
+  RekognitionDetectOnlyPolicy: ['rekognition:DetectFaces', 'rekognition:DetectLabels', 'rekognition:DetectModerationLabels', 'rekognition:DetectText'],
+};
+
+/** The Rekognition actions the app's function may call with `Resource: '*'`, from its Policies. */
+function rekognitionActionsAllowed(policies: unknown): Set<string> {
+  const allowed = new Set<string>();
+  for (const p of Array.isArray(policies) ? policies : [policies]) {
+    if (typeof p !== 'object' || p === null) continue;
+    for (const [name, actions] of Object.entries(POLICY_TEMPLATE_ACTIONS)) if (name in p) actions.forEach((a) => allowed.add(a));
+    for (const s of ((p as { Statement?: unknown[] }).Statement ?? []) as { Effect?: string; Action?: string | string[]; Resource?: unknown }[]) {
+      if (s.Effect !== 'Allow' || s.Resource !== '*') continue;
+      for (const a of [s.Action ?? []].flat()) allowed.add(a);
+    }
+  }
+  return allowed;
+}
+
+test('every template of the app lets its function call each Rekognition action the handlers call (IAM is checked on AWS only)', async () => {
+  const root = join(SAM_APP, '..');
+  const handlers = [join(SAM_APP, 'src', 'app.mjs')];
+  const templates = [TEMPLATE];
+  for (const dir of await readdir(join(root, 'templates'))) {
+    const files = await readdir(join(root, 'templates', dir));
+    if (files.includes('template.yaml')) templates.push(join(root, 'templates', dir, 'template.yaml'));
+    if (files.includes('src')) handlers.push(join(root, 'templates', dir, 'src', 'app.mjs'));
+  }
+  // RecognizeCelebritiesCommand → rekognition:RecognizeCelebrities
+  const called = new Set<string>();
+  for (const h of handlers) {
+    const code = await readFile(h, 'utf8');
+    for (const m of code.matchAll(/new (\w+)Command\(/g)) called.add(`rekognition:${m[1]}`);
+  }
+  assert.ok(called.has('rekognition:RecognizeCelebrities') && called.has('rekognition:DetectLabels'), [...called].join(', '));
+  assert.ok(templates.length >= 4, templates.join(', '));
+  for (const file of templates) {
+    const t = parseTemplate(await readFile(file, 'utf8'), file);
+    const fn = t.functions.find((f) => f.logicalId === 'GetInfoFunction')!;
+    const allowed = rekognitionActionsAllowed(fn.policies);
+    for (const action of called) assert.ok(allowed.has(action), `${file}: GetInfoFunction may not call ${action}`);
+    // and Rekognition reads the image with the function's credentials
+    assert.ok((fn.policies as object[]).some((p) => 'S3ReadPolicy' in p), `${file}: S3ReadPolicy`);
+  }
+});
