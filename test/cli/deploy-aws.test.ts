@@ -5,10 +5,13 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { runCli } from '../helpers/cli.js';
+import { clientConfig as emulatorClientConfig, startTestEmulator } from '../helpers/emulator.js';
+import { ACCOUNT, BUCKET, FUNCTION_NAME, OUTPUTS, REGION, RESOURCES, REST_API_ID, STACK_ID, STACK_NAME } from '../targets/sam-stack-fixture.js';
 
 let dir: string;
 let bin: string;
@@ -138,8 +141,86 @@ test('the whole aws flow with a stand-in sam and CloudFormation: sam build, sam 
     assert.equal(rec.target, 'aws');
     assert.equal(rec.region, 'eu-west-1');
     assert.equal(rec.functions[0].name, 'ServerlessOps-stack-GetInfoFunction-ABC');
+    // a stack without the ImagesBucket output: said, and the deploy still succeeds
+    assert.match(r.stderr, /the stack has no ImagesBucket output: the sample images were not uploaded/);
   } finally {
     rmSync(join(home, 'credentials'), { force: true });
     await new Promise((r) => server.close(r));
   }
+});
+
+/** A stand-in CloudFormation (Query protocol) answering DescribeStacks and DescribeStackResources from the fixture. */
+async function fakeCloudFormation(): Promise<{ url: string; close(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const ns = 'xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"';
+  const el = (name: string, v: unknown) => (v === undefined ? '' : `<${name}>${v instanceof Date ? v.toISOString() : String(v)}</${name}>`);
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const action = new URLSearchParams(body).get('Action');
+      res.setHeader('content-type', 'text/xml');
+      if (action === 'DescribeStacks') {
+        const outputs = OUTPUTS.map((o) => `<member>${el('OutputKey', o.OutputKey)}${el('OutputValue', o.OutputValue)}</member>`).join('');
+        res.end(`<DescribeStacksResponse ${ns}><DescribeStacksResult><Stacks><member>${el('StackName', STACK_NAME)}${el('StackId', STACK_ID)}<CreationTime>2026-12-01T00:00:00Z</CreationTime><StackStatus>UPDATE_COMPLETE</StackStatus><Outputs>${outputs}</Outputs></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DescribeStacksResponse>`);
+      } else if (action === 'DescribeStackResources') {
+        const members = RESOURCES.map((r) => `<member>${['StackName', 'StackId', 'LogicalResourceId', 'PhysicalResourceId', 'ResourceType', 'Timestamp', 'ResourceStatus'].map((k) => el(k, r[k as keyof typeof r])).join('')}</member>`).join('');
+        res.end(`<DescribeStackResourcesResponse ${ns}><DescribeStackResourcesResult><StackResources>${members}</StackResources></DescribeStackResourcesResult><ResponseMetadata><RequestId>2</RequestId></ResponseMetadata></DescribeStackResourcesResponse>`);
+      } else {
+        res.statusCode = 400;
+        res.end(`<ErrorResponse ${ns}><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>${action}</Message></Error></ErrorResponse>`);
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+test('after sam deploy: the record from the stack resources (API, function ARN, CodeDeploy, alarms) and the samples in the ImagesBucket output', async (t) => {
+  const fakeBin = join(dir, 'fakebin-ok');
+  mkdirSync(fakeBin, { recursive: true });
+  writeFileSync(join(fakeBin, 'sam'), '#!/bin/sh\nexit 0\n');
+  chmodSync(join(fakeBin, 'sam'), 0o755);
+  const cfn = await fakeCloudFormation();
+  t.after(() => cfn.close());
+  // S3 is the embedded cloud's: the upload is checked by listing what arrived
+  const emu = await startTestEmulator();
+  t.after(() => emu.close());
+  const s3 = new S3Client({ ...emulatorClientConfig(emu.endpoint), forcePathStyle: true });
+  t.after(() => s3.destroy());
+  const workspace = join(dir, 'aws-ws-samples');
+  const run = () =>
+    runCli(['deploy', '--target', 'aws', '--workspace', workspace, '--region', REGION], {
+      env: env({ PATH: fakeBin, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_ENDPOINT_URL_CLOUDFORMATION: cfn.url, AWS_ENDPOINT_URL_S3: emu.endpoint }),
+    });
+
+  // the bucket is not there: the stack is deployed (record written), the upload failure is said with its fix
+  const failed = await run();
+  assert.equal(failed.code, 1, failed.stderr);
+  assert.match(failed.stderr, new RegExp(`^error: the stack is deployed, but uploading the sample images to s3://${BUCKET} failed: NoSuchBucket`, 'm'));
+  assert.match(failed.stderr, new RegExp(`deploy again, or upload them yourself: aws s3 cp \\S+/sam-app/samples s3://${BUCKET}/ --recursive --region ${REGION}`));
+  assert.doesNotMatch(failed.stderr, /this is a bug/);
+  assert.ok(existsSync(join(workspace, '.lab', 'deploy.json')));
+
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  const r = await run();
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, new RegExp(`uploading the sample images to s3://${BUCKET}\\n8 of 8 sample files uploaded`));
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+  assert.deepEqual((listed.Contents ?? []).map((o) => o.Key).sort(), readdirSync(join(workspace, 'sam-app', 'samples')).filter((f) => /\.(jpg|json)$/.test(f)).sort());
+  assert.ok(listed.Contents?.some((o) => o.Key === 'someguy.jpg'));
+
+  const rec = JSON.parse(readFileSync(join(workspace, '.lab', 'deploy.json'), 'utf8'));
+  assert.deepEqual(rec.apis, [{ logicalId: 'ServerlessRestApi', restApiId: REST_API_ID, stage: 'Prod', shapeHash: '' }]);
+  const fn = rec.functions.find((f: { logicalId: string }) => f.logicalId === 'GetInfoFunction');
+  assert.equal(fn.arn, `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${FUNCTION_NAME}`);
+  assert.equal(fn.deploymentGroupName, 'ServerlessOps-stack-GetInfoFunctionDeploymentGroup-ZxCvBn987654');
+  assert.equal(rec.codeDeployApplication, 'ServerlessOps-stack-ServerlessDeploymentApplication-AsDfGh246810');
+  assert.equal(rec.alarms.length, 1);
+
+  // again: nothing to upload, said so
+  const again = await run();
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /the 8 sample files are already there/);
 });

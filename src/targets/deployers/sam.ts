@@ -1,15 +1,20 @@
 /**
  * The aws target's deployer: `sam build` then `sam deploy` in the workspace's sam-app/, their
- * output streamed, then the stack outputs read back with CloudFormation.
+ * output streamed, then the stack's outputs and resources read back with CloudFormation into the
+ * deploy record (sam-record.ts), and the sample images put into the stack's images bucket.
  */
-import { CloudFormationClient, DescribeStackResourcesCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { join } from 'node:path';
+import { DescribeStackResourcesCommand, DescribeStacksCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { execa } from 'execa';
 import { InterruptedError, LabError } from '../../errors.js';
 import { scaffoldWorkspace, type Workspace } from '../../lab/workspace.js';
 import { awsPreflight } from '../aws-preflight.js';
-import { clientConfig } from '../clients.js';
-import { writeDeployRecord, type DeployRecord } from '../deploy-record.js';
+import { TargetClients } from '../clients.js';
+import { writeDeployRecord } from '../deploy-record.js';
+import { uploadSamples } from '../samples.js';
 import { formatCommand, samBuildCommand, samDeployCommand, type SamCommand } from '../sam-commands.js';
+import { recordFromStack } from './sam-record.js';
 import type { DeployLog, DeployResult } from './types.js';
 
 export interface SamDeployInput {
@@ -34,40 +39,72 @@ export async function deployWithSam(input: SamDeployInput): Promise<DeployResult
   if (input.signal?.aborted) throw new InterruptedError('deploy interrupted after `sam build`, before anything in AWS changed: run deploy again');
   await runSam(samDeployCommand({ stackName: input.stackName, region: ctx.region, profile: ctx.profile }), ws.samApp, log, input.signal);
 
-  const cfn = new CloudFormationClient(clientConfig({ kind: 'aws', profile: ctx.profile, region: ctx.region }));
+  // Clients as every aws-target client is built: the same credential chain, profile and region.
+  const clients = new TargetClients({ kind: 'aws', profile: ctx.profile, region: ctx.region });
   try {
-    const stacks = await cfn.send(new DescribeStacksCommand({ StackName: input.stackName }));
-    const stack = stacks.Stacks?.[0];
-    if (!stack) throw new LabError(`stack ${input.stackName} not found after sam deploy`);
-    const outputs: Record<string, string> = {};
-    for (const o of stack.Outputs ?? []) if (o.OutputKey) outputs[o.OutputKey] = o.OutputValue ?? '';
-    const res = await cfn.send(new DescribeStackResourcesCommand({ StackName: input.stackName }));
-    const physicalIds: Record<string, string> = {};
-    const functions: DeployRecord['functions'] = [];
-    for (const r of res.StackResources ?? []) {
-      if (!r.LogicalResourceId || !r.PhysicalResourceId) continue;
-      physicalIds[r.LogicalResourceId] = r.PhysicalResourceId;
-      // status reads aliases, versions and concurrency of these live
-      if (r.ResourceType === 'AWS::Lambda::Function') functions.push({ logicalId: r.LogicalResourceId, name: r.PhysicalResourceId, arn: '', codeSha256: '' });
-    }
-
-    const record: DeployRecord = {
-      schema: 1,
-      target: 'aws',
-      region: ctx.region,
-      profile: ctx.profile,
-      stackName: input.stackName,
-      deployedAt: new Date().toISOString(),
-      outputs,
-      physicalIds,
-      functions,
-      apis: [],
-    };
-    await writeDeployRecord(ws, record);
-    return { target: 'aws', outputs, changes: [], warnings: [] };
+    return await afterSamDeploy({ cloudFormation: clients.cloudFormation, s3: clients.s3 }, { workspace: ws, stackName: input.stackName, region: ctx.region, profile: ctx.profile, log });
   } finally {
-    cfn.destroy();
+    clients.destroy();
   }
+}
+
+export interface AfterDeployInput {
+  workspace: Workspace;
+  stackName: string;
+  region: string;
+  profile?: string;
+  log: DeployLog;
+}
+
+/** The bucket the sample images go to: the stack's `ImagesBucket` output, as the README tells learners. */
+const SAMPLES_BUCKET = 'ImagesBucket';
+
+/**
+ * After a successful `sam deploy`: the deploy record from the stack's outputs and resources, then
+ * the sample images into the images bucket, which CloudFormation creates empty (without them,
+ * Rekognition answers InvalidS3ObjectException for the lab's requests).
+ */
+export async function afterSamDeploy(c: { cloudFormation: CloudFormationClient; s3: S3Client }, input: AfterDeployInput): Promise<DeployResult> {
+  const { workspace: ws, log } = input;
+  const stacks = await c.cloudFormation.send(new DescribeStacksCommand({ StackName: input.stackName }));
+  const stack = stacks.Stacks?.[0];
+  if (!stack) throw new LabError(`stack ${input.stackName} not found after sam deploy`);
+  // At most 100 resources (DescribeStackResources); the lab's stack has about twenty.
+  const res = await c.cloudFormation.send(new DescribeStackResourcesCommand({ StackName: input.stackName }));
+  const record = recordFromStack({
+    stackName: input.stackName,
+    stackId: stack.StackId,
+    region: input.region,
+    profile: input.profile,
+    outputs: stack.Outputs ?? [],
+    resources: res.StackResources ?? [],
+    deployedAt: new Date(),
+  });
+  // Written before the upload: the stack is deployed whatever happens to the samples.
+  await writeDeployRecord(ws, record);
+
+  const warnings: string[] = [];
+  const bucket = record.outputs[SAMPLES_BUCKET] || record.physicalIds[SAMPLES_BUCKET];
+  const samples = join(ws.samApp, 'samples');
+  if (!bucket) {
+    const w = `the stack has no ${SAMPLES_BUCKET} output: the sample images were not uploaded`;
+    log.warn(w);
+    warnings.push(w);
+  } else {
+    log.info(`uploading the sample images to s3://${bucket}`);
+    try {
+      const up = await uploadSamples(c.s3, bucket, samples);
+      log.info(up.uploaded.length ? `${up.uploaded.length} of ${up.total} sample files uploaded` : `the ${up.total} sample files are already there`);
+    } catch (err) {
+      const e = err as Error;
+      throw new LabError(
+        `the stack is deployed, but uploading the sample images to s3://${bucket} failed: ${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`,
+        undefined,
+        `deploy again, or upload them yourself: aws s3 cp ${samples} s3://${bucket}/ --recursive --region ${input.region}${input.profile ? ` --profile ${input.profile}` : ''}`,
+      );
+    }
+  }
+  return { target: 'aws', outputs: record.outputs, changes: [], warnings };
 }
 
 async function runSam(cmd: SamCommand, cwd: string, log: DeployLog, signal?: AbortSignal): Promise<void> {

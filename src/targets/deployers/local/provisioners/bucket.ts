@@ -5,7 +5,8 @@
  */
 import { join } from 'node:path';
 import { LOCAL_REGION } from '../../../clients.js';
-import { ensureBucket, uploadSamples } from '../bucket.js';
+import { uploadSamples } from '../../../samples.js';
+import { ensureBucket } from '../bucket.js';
 import { bucketPhysicalName } from '../names.js';
 import type { Provisioner } from '../context.js';
 
