@@ -34,8 +34,9 @@ export async function whenDeployed(run: () => Promise<CheckOutcome>): Promise<Ch
   try {
     return await run();
   } catch (err) {
-    if (err instanceof LabError) return notYet('the app deployed from this workspace', err.message);
+    // CanaryError is a LabError that knows the fix: tested first
     if (err instanceof CanaryError) return notYet('the bundled app as deployed', err.message, err.fix);
+    if (err instanceof LabError) return notYet('the app deployed from this workspace', err.message);
     throw err;
   }
 }

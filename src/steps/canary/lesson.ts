@@ -7,6 +7,7 @@
  */
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { LabError } from '../../errors.js';
 import type { DeployRecord } from '../../targets/deploy-record.js';
 import { createCanary, promoteCanary, readStage, rollBackCanary, type StageView } from './release.js';
 import { measureSplit, NO_VERSION, shareOf, type Split } from './split.js';
@@ -37,13 +38,17 @@ export interface CanaryTarget {
   url: string;
 }
 
-export class CanaryError extends Error {
-  override readonly name = 'CanaryError';
+/**
+ * What the lesson needs is not deployed: a LabError, so that outside a check (a step's `apply`, "do
+ * it for me") it reaches the learner as what is missing and what to do, never as a lab bug.
+ */
+export class CanaryError extends LabError {
+  override readonly name: string = 'CanaryError';
   constructor(
     message: string,
     readonly fix: string,
   ) {
-    super(message);
+    super(message, undefined, fix);
   }
 }
 
@@ -53,8 +58,17 @@ export async function findTarget(apigw: APIGatewayClient, record: DeployRecord, 
   const fn = record.functions.find((f) => f.logicalId === 'GetInfoFunction') ?? record.functions[0];
   const api = record.apis[0];
   const url = record.outputs.ApiUrl;
-  if (!fn || !api || !url) {
-    throw new CanaryError('the deployed stack has no function, API or ApiUrl output', 'deploy the bundled app first: serverless-ops-lab deploy');
+  const missing = [
+    ...(fn ? (fn.arn ? [] : [`ARN for function ${fn.name}`]) : ['Lambda function']),
+    ...(api ? [] : ['REST API']),
+    ...(url ? [] : ['ApiUrl output']),
+  ];
+  if (!fn || !fn.arn || !api || !url) {
+    // e.g. a record that an older version wrote on the aws target: no API, no function ARN
+    throw new CanaryError(
+      `the last deployment recorded in this workspace (target ${record.target}, stack ${record.stackName}) has no ${missing.join(', no ')}; the canary steps need the bundled app's function, its REST API and its ApiUrl output`,
+      `deploy the bundled app again (serverless-ops-lab deploy${record.target === 'aws' ? ' --target aws' : ''} --workspace <your workspace>), then run this step again`,
+    );
   }
   const route = await findRoute(apigw, { restApiId: api.restApiId, stageName: api.stage }, '/getinfo', 'POST', signal);
   if (!route) throw new CanaryError(`the API ${api.restApiId} has no /getinfo resource`, 'deploy the bundled app again: serverless-ops-lab deploy');
