@@ -1,7 +1,8 @@
 /**
  * The runner: walks the lab's steps from the first not done, teaching each (interactive) or
  * solving it (--ci), saving progress after every change. On resume it re-checks the last done
- * step against the cloud before trusting the progress file, and says when they disagree.
+ * step against the cloud while nothing after it has begun, and says when they disagree; only a
+ * cloud that lost the lab's app makes it do something again (the deploy).
  * Ctrl-C (the policy's signal) stops at the next safe point: progress is already saved, and the
  * report still holds what was measured.
  */
@@ -43,6 +44,14 @@ export async function runLab(o: RunLabOptions): Promise<LabReport> {
   const ids = steps.map((s) => s.id);
 
   let index = 0;
+  /** a step done again before `index`: the deploy, when the cloud lost the lab's app */
+  let redo: Step | undefined;
+  /**
+   * The lab's own reference change made the cloud's current state in this run (it solved the step
+   * before): the next step's checks must not already pass. Before that, the state is the
+   * learner's or an earlier run's, and a step whose checks pass is already done.
+   */
+  let labMade = false;
   if (o.from !== undefined) {
     index = ids.indexOf(o.from);
     if (index < 0) throw new LabError(`no step "${o.from}"`, 2, `steps: ${ids.join(', ')}`);
@@ -57,24 +66,26 @@ export async function runLab(o: RunLabOptions): Promise<LabReport> {
       for (const earlier of steps.slice(0, index)) {
         if (progress.step(earlier.id).status === 'done') continue;
         io.say(`catching up on ${earlier.id} (${earlier.title}): the lab applies its reference change, marked assisted`);
-        reports.push(await solveOne(earlier, o, { catchUp: true }));
+        reports.push(await solveOne(earlier, o, { catchUp: true, labMade }));
         if (reports.at(-1)!.outcome !== 'passed') return finish();
+        labMade = changedByLab(reports.at(-1)!);
       }
     } else if (index > 0) {
-      // resume: trust the cloud, not the file
-      const last = steps[index - 1]!;
-      if (!(await stillDone(last, o))) index -= 1;
+      // resume: the cloud, not the file, says whether the lab's app is still there
+      redo = await recheckOnResume(index, o);
     }
-    if (index >= ids.length) {
+    const chapter = steps[index]?.chapter.id;
+    const end = !o.only ? steps.length : o.onlyChapter ? steps.findLastIndex((s) => s.chapter.id === chapter) + 1 : index + 1;
+    const order = [...(redo ? [steps.indexOf(redo)] : []), ...ids.slice(index, end).map((_, k) => index + k)];
+    if (!order.length) {
       io.say(`every step is done. \`serverless-ops-lab list\` shows them; \`serverless-ops-lab reset\` starts over, \`serverless-ops-lab step <id>\` redoes one.`);
       return finish();
     }
-    const chapter = steps[index]!.chapter.id;
-    const end = !o.only ? steps.length : o.onlyChapter ? steps.findLastIndex((s) => s.chapter.id === chapter) + 1 : index + 1;
-    for (let i = index; i < end; i++) {
+    for (const i of order) {
       const step = steps[i]!;
-      const report = ctx.ci ? await solveOne(step, o, { catchUp: false }) : await teachStep(step, { ...o, index: i, total: steps.length });
+      const report = ctx.ci ? await solveOne(step, o, { catchUp: false, labMade }) : await teachStep(step, { ...o, index: i, total: steps.length });
       reports.push(report);
+      labMade = ctx.ci && changedByLab(report);
       if (report.quit) break;
       if (report.outcome === 'interrupted') {
         interrupted = true;
@@ -108,8 +119,17 @@ export async function runLab(o: RunLabOptions): Promise<LabReport> {
   }
 }
 
-/** the solver path for one step, with its heading, results and saved progress */
-async function solveOne(step: Step, o: RunLabOptions, how: { catchUp: boolean }): Promise<StepReport> {
+/** the solver passed a step by applying its reference change (not by finding it done) */
+function changedByLab(report: StepReport): boolean {
+  return report.outcome === 'passed' && report.preCheckFailedAsExpected === true;
+}
+
+/**
+ * The solver path for one step, with its heading, results and saved progress. `labMade`: the
+ * lab's reference change of the step before made the cloud's state in this run (see solveStep's
+ * mayBeDone).
+ */
+async function solveOne(step: Step, o: RunLabOptions, how: { catchUp: boolean; labMade: boolean }): Promise<StepReport> {
   const { ctx, progress } = o;
   const io = ctx.io;
   const at = o.steps.indexOf(step);
@@ -128,7 +148,7 @@ async function solveOne(step: Step, o: RunLabOptions, how: { catchUp: boolean })
   const started = performance.now();
   let result;
   try {
-    result = await solveStep(step, ctx, { resumed });
+    result = await solveStep(step, ctx, { mayBeDone: resumed || !how.labMade });
   } catch (err) {
     if (err instanceof InterruptedError || ctx.signal.aborted) {
       io.say(`interrupted in ${step.id}: progress is saved; run start again to go on`);
@@ -144,7 +164,7 @@ async function solveOne(step: Step, o: RunLabOptions, how: { catchUp: boolean })
     const failing = result.before.filter((r) => r.status !== 'passed').length;
     io.say(`before the change, ${failing} of ${result.before.length} checks did not pass, as expected`);
   } else {
-    io.say(result.alreadyDone ? 'checks of the change begun before the interruption:' : 'checks before the change (they should not all pass):');
+    io.say(!result.alreadyDone ? 'checks before the change (they should not all pass):' : resumed ? 'checks of the change begun before the interruption:' : 'every check passes before the lab changed anything: the change is in the cloud already');
     for (const r of result.before) io.check(r);
   }
   if (result.after.length && !result.alreadyDone) {
@@ -158,7 +178,8 @@ async function solveOne(step: Step, o: RunLabOptions, how: { catchUp: boolean })
       s.assisted ||= !result.alreadyDone;
       s.doneAt = new Date().toISOString();
     });
-    io.say(`✓ ${step.id} done${how.catchUp ? ' (caught up for you)' : result.alreadyDone ? ' (finished while the lab was stopped)' : ''}`);
+    const why = result.alreadyDone ? (resumed ? ' (finished while the lab was stopped)' : ' (already done in the cloud: recorded as done)') : how.catchUp ? ' (caught up for you)' : '';
+    io.say(`✓ ${step.id} done${why}`);
   } else {
     progress.update(step.id, (s) => {
       s.attempts += 1;
@@ -192,30 +213,62 @@ export function base(step: Step, progress: ProgressStore, startedMs: number): Om
 }
 
 /**
- * Resume: the last step marked done is re-checked against the cloud. When the cloud disagrees,
- * the learner hears what differs, and that step is done again.
+ * Resume: progress is a memory, the cloud is the truth, but a done step's checks describe the
+ * cloud as that step left it. So the last step marked done is re-checked only while it is the last
+ * step touched: once a later step has begun or is done, that step's change legitimately alters
+ * what the earlier checks see (a canary takes 10 % of the stage's traffic; a new release is no
+ * longer the one the hook refused), and nothing is re-checked. A re-check that disagrees while the
+ * lab's app still answers is a warning and nothing more: the learner most likely moved on outside
+ * the lab (deployed the next step's files), and the step stays done; nothing of sam-app/ is
+ * touched. Only when the app itself is gone from the cloud (a wiped local cloud, a deleted stack,
+ * another account or region) is something done again: the first step, which deploys sam-app/ as
+ * it is. Returns that step, or undefined.
  */
-async function stillDone(step: Step, o: RunLabOptions): Promise<boolean> {
-  const { ctx, progress } = o;
+async function recheckOnResume(index: number, o: RunLabOptions): Promise<Step | undefined> {
+  const { steps, ctx, progress } = o;
   const io = ctx.io;
-  io.say(`resuming after ${step.id}: checking that the cloud still agrees…`);
-  let results: CheckResult[];
+  const last = steps[index - 1]!;
+  if (steps.slice(index).some((s) => progress.step(s.id).status !== 'pending')) return undefined;
+  io.say(`resuming after ${last.id}: checking that the cloud still agrees…`);
+  const off = await checksOff(last, o);
+  if (!off.length) return undefined;
+  if (off.some((r) => r.status === 'could-not-check')) {
+    // the environment, not the progress: the next step meets it too, and says how to fix it
+    io.warn(`could not re-check ${last.id} against the cloud; going on from the progress file:`);
+    for (const r of off) io.check(r);
+    return undefined;
+  }
+  const app = steps[0]!;
+  const appOff = last === app ? off : await checksOff(app, o);
+  if (appOff.length && appOff.every((r) => r.status === 'not-yet')) {
+    io.warn(`progress says ${last.id} is done, but the cloud no longer holds the lab's app (a wiped local cloud, a deleted stack, another account or region?):`);
+    for (const r of appOff) io.check(r);
+    progress.update(app.id, (s) => {
+      s.status = 'started';
+    });
+    io.say(
+      last === app
+        ? `doing ${app.id} again`
+        : `doing ${app.id} again (it deploys your sam-app/ as it is); what the steps after it changed in the cloud alone is not redone: \`serverless-ops-lab reset\` starts over`,
+    );
+    return app;
+  }
+  io.warn(`progress says ${last.id} is done, but the cloud now shows otherwise:`);
+  for (const r of off) io.check(r);
+  io.say(`a later change does this (the next step's files deployed with \`serverless-ops-lab deploy\`, say): ${last.id} stays done; \`serverless-ops-lab step ${last.id}\` does it again`);
+  return undefined;
+}
+
+/** the step's live checks that do not pass now (a check run that threw: none) */
+async function checksOff(step: Step, o: RunLabOptions): Promise<CheckResult[]> {
+  const { ctx } = o;
   ctx.stepId = step.id;
   try {
-    results = await runLiveChecks(step.liveChecks, ctx);
+    return (await runLiveChecks(step.liveChecks, ctx)).filter((r) => r.status !== 'passed');
   } catch (err) {
     if (err instanceof InterruptedError || ctx.signal.aborted) throw err;
-    results = [];
+    return [];
   }
-  const off = results.filter((r) => r.status !== 'passed');
-  if (!off.length) return true;
-  io.warn(`progress says ${step.id} is done, but the cloud disagrees:`);
-  for (const r of off) io.check(r);
-  progress.update(step.id, (s) => {
-    s.status = 'started';
-  });
-  io.say(`doing ${step.id} again`);
-  return false;
 }
 
 export type { IoHost };

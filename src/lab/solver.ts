@@ -23,13 +23,29 @@ export interface SolverResult {
   instructorMessage?: string;
   /** for the learner */
   learnerMessage: string;
-  /** a step started before (an interrupted run) whose checks all pass now: its change was made then */
+  /**
+   * every check passed before the lab changed anything, and the cloud's state was not the lab's
+   * own making in this run (a step begun in a run that was interrupted, or done by the learner
+   * outside the lab, as `deploy` before `start`): its change is in place already
+   */
   alreadyDone?: boolean;
 }
 
 export const DEFAULT_SETTLE_MS = 30_000;
 
-export async function solveStep(step: Step, ctx: LabContext, opts: { pollMs?: number; resumed?: boolean } = {}): Promise<SolverResult> {
+export interface SolveOptions {
+  pollMs?: number;
+  /**
+   * The lab did not bring the cloud to this step's starting point in this run: the step was begun
+   * in an earlier run, or it is the first the run solves (the learner may have deployed or run the
+   * step's command outside the lab). A step whose checks all pass then is already done. Left unset,
+   * the lab's own reference change of the step before made the starting point, and checks that
+   * already pass there prove nothing: a lab defect (what a fresh `start --ci` proves of each step).
+   */
+  mayBeDone?: boolean;
+}
+
+export async function solveStep(step: Step, ctx: LabContext, opts: SolveOptions = {}): Promise<SolverResult> {
   const pollMs = opts.pollMs ?? 250;
   if (step.prepare) await step.prepare(ctx);
   const before = await runLiveChecks(step.liveChecks, ctx);
@@ -45,16 +61,17 @@ export async function solveStep(step: Step, ctx: LabContext, opts: { pollMs?: nu
     };
   }
   const preCheckFailedAsExpected = before.some((r) => r.status !== 'passed');
-  if (!preCheckFailedAsExpected && !step.readOnly && opts.resumed) {
+  if (!preCheckFailedAsExpected && !step.readOnly && opts.mayBeDone) {
     // The step was started in an earlier run that was interrupted (Ctrl-C while a deployment
-    // shifted, say) and the cloud finished what was begun: the checks prove the change is in place.
+    // shifted, say) and the cloud finished what was begun, or the learner made the change outside
+    // the lab (`deploy`, then `start --ci`): the checks prove the change is in place.
     return {
       outcome: 'passed',
       before,
       preCheckFailedAsExpected,
       after: before,
       alreadyDone: true,
-      learnerMessage: 'the change made before the interruption is in place: every check passes',
+      learnerMessage: 'the change is in the cloud already: every check passes',
     };
   }
   if (!preCheckFailedAsExpected && !step.readOnly) {

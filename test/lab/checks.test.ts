@@ -82,7 +82,7 @@ test('the solver path calls a check that passes before the change a lab defect',
 test('a step begun before an interruption whose checks pass now is done, with nothing applied again', async () => {
   // Ctrl-C while CodeDeploy shifted: the deployment finished in the cloud while the lab was stopped
   const ctx = fakeContext();
-  const r = await solveStep(step({ state: { done: true } }), ctx, { pollMs: 5, resumed: true });
+  const r = await solveStep(step({ state: { done: true } }), ctx, { pollMs: 5, mayBeDone: true });
   assert.equal(r.outcome, 'passed');
   assert.equal(r.alreadyDone, true);
   assert.equal(ctx.deploys, 0);

@@ -106,6 +106,8 @@ test('start --ci interrupted by SIGINT mid-lab exits 130 with progress saved; st
 
   const again = await runCli(['start', '--ci', '--workspace', ws], { timeoutMs: 600_000 });
   assert.equal(again.code, 0, again.stderr.slice(-3000));
-  assert.match(again.stdout, /resuming after deploy: checking that the cloud still agrees/);
+  // blue-green had begun: deploy stays done without a re-check, and blue-green goes on
+  assert.doesNotMatch(again.stdout, /resuming after deploy|cloud disagrees|doing deploy again/);
+  assert.match(again.stdout, /== Step 2 of/);
   assert.equal(readJson<LabProgress>(progressFile).steps['wrap-up']?.status, 'done');
 });

@@ -1,0 +1,129 @@
+/**
+ * The runner's resume and the solver path's "already done", with fake steps whose checks read a
+ * fake cloud: a done step stays done once a later step has begun (its change legitimately alters
+ * what the earlier checks see); a disagreeing re-check is a warning unless the lab's app is gone
+ * from the cloud; under --ci a step whose work is in the cloud before the run is recorded as done,
+ * while a step whose checks pass right after the lab's own change of the step before is still a
+ * lab defect.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { notYet, passed, type LiveCheck } from '../../src/lab/check.js';
+import type { RunnerContext } from '../../src/lab/context.js';
+import { ProgressStore } from '../../src/lab/progress.js';
+import { ReferenceBook } from '../../src/lab/reference.js';
+import { runLab } from '../../src/lab/runner.js';
+import type { Step } from '../../src/lab/step.js';
+import { workspacePaths } from '../../src/lab/workspace.js';
+import { fakeContext } from '../helpers/lab-context.js';
+
+/** the fake cloud: which steps' changes it holds, and what each step's solve was asked to do */
+type Cloud = Record<string, boolean>;
+
+function fakeStep(id: string, cloud: Cloud, applied: string[]): Step {
+  const check: LiveCheck = { name: `${id} holds`, aws: (c) => c.aws(`get ${id}`), run: async () => (cloud[id] ? passed('yes') : notYet('yes', 'no')) };
+  return {
+    id,
+    chapter: { id, title: id },
+    title: id,
+    explain: [id],
+    goal: id,
+    action: { kind: 'run', label: id },
+    staticChecks: [],
+    liveChecks: [check],
+    hints: [],
+    docs: [],
+    solve: {
+      show: async () => ({ command: id }),
+      apply: async () => {
+        applied.push(id);
+        cloud[id] = true;
+      },
+    },
+    settleMs: 0,
+  };
+}
+
+function setup(ids: readonly string[], status: Record<string, 'started' | 'done'>, cloud: Cloud) {
+  const root = mkdtempSync(join(tmpdir(), 'fix-resume-runner-'));
+  const ws = workspacePaths(root);
+  const progress = ProgressStore.load(ws, 'local');
+  for (const [id, st] of Object.entries(status)) progress.update(id, (s) => void (s.status = st));
+  const applied: string[] = [];
+  const steps = ids.map((id) => fakeStep(id, cloud, applied));
+  const ctx = Object.assign(fakeContext({ ws, ci: true }), { stepId: '', assisting: true }) as unknown as RunnerContext & { io: import('../../src/io/recording.js').RecordingIoHost };
+  const run = () => runLab({ steps, ctx, progress, reference: new ReferenceBook([]), assisted: false, version: 'test', workspace: root });
+  const lines = () => ctx.io.events.map((e) => e.text).join('\n');
+  return { progress, applied, run, lines, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+test('resume: a done step stays done, without a re-check, once the step after it has begun (its change alters what the earlier checks see)', async (t) => {
+  // Ctrl-C in canary-create: the 10 % canary makes canary-stage-variable's "all through live" fail
+  const cloud: Cloud = { app: true, variable: false, canary: true };
+  const s = setup(['app', 'variable', 'canary', 'rollback'], { app: 'done', variable: 'done', canary: 'started' }, cloud);
+  t.after(s.cleanup);
+  const report = await s.run();
+  assert.equal(report.outcome, 'passed');
+  assert.equal(s.progress.step('variable').status, 'done');
+  assert.doesNotMatch(s.lines(), /disagree|otherwise|doing variable again/);
+  assert.deepEqual(s.applied, ['rollback'], 'canary finished while the lab was stopped; nothing earlier is redone');
+  assert.match(s.lines(), /canary done \(finished while the lab was stopped\)/);
+});
+
+test('resume: a re-check that disagrees while the app still answers is a warning; the step stays done and is not redone', async (t) => {
+  // hooks-failing done, the learner deployed hooks-alarm's files with `deploy`: the latest release Succeeded
+  const cloud: Cloud = { app: true, failing: false };
+  const s = setup(['app', 'failing', 'alarm'], { app: 'done', failing: 'done' }, cloud);
+  t.after(s.cleanup);
+  const report = await s.run();
+  assert.equal(report.outcome, 'passed');
+  assert.equal(s.progress.step('failing').status, 'done');
+  assert.match(s.lines(), /warning: progress says failing is done, but the cloud now shows otherwise/);
+  assert.match(s.lines(), /failing stays done/);
+  assert.deepEqual(s.applied, ['alarm'], 'the done step is not solved (nor its files rewritten) again');
+  assert.deepEqual(report.steps.map((r) => r.id), ['alarm']);
+});
+
+test('resume: when the cloud lost the lab app, the first step (the deploy) is done again, then the lab goes on', async (t) => {
+  const s = setup(['app', 'failing', 'alarm'], { app: 'done', failing: 'done' }, {});
+  t.after(s.cleanup);
+  const report = await s.run();
+  assert.equal(report.outcome, 'passed');
+  assert.match(s.lines(), /the cloud no longer holds the lab's app/);
+  assert.deepEqual(s.applied, ['app', 'alarm'], 'the deploy again, then the next step; the done step in between is not redone');
+  assert.equal(s.progress.step('failing').status, 'done');
+  assert.equal(s.progress.step('app').status, 'done');
+});
+
+test('resume after the first step only: a wiped cloud means that step again (as before)', async (t) => {
+  const s = setup(['app', 'next'], { app: 'done' }, {});
+  t.after(s.cleanup);
+  await s.run();
+  assert.match(s.lines(), /doing app again/);
+  assert.deepEqual(s.applied, ['app', 'next']);
+});
+
+test('--ci: a step whose work is in the cloud before the run (`deploy`, then `start --ci`) is recorded as done, and the run goes on', async (t) => {
+  // no progress at all (or a deleted progress.json), the app deployed by the learner
+  const s = setup(['app', 'next'], {}, { app: true });
+  t.after(s.cleanup);
+  const report = await s.run();
+  assert.equal(report.outcome, 'passed', JSON.stringify(report.steps.map((r) => r.instructorMessage)));
+  assert.match(s.lines(), /✓ app done \(already done in the cloud: recorded as done\)/);
+  assert.doesNotMatch(s.lines(), /lab defect/);
+  assert.deepEqual(s.applied, ['next']);
+  assert.equal(s.progress.step('app').status, 'done');
+  assert.equal(s.progress.step('app').assisted, false, 'the learner did it');
+});
+
+test('--ci: a step whose checks pass right after the lab solved the step before is still a lab defect', async (t) => {
+  // "next" holds before its change, in the state the lab's own change of "app" made: its checks prove nothing
+  const s = setup(['app', 'next'], {}, { next: true });
+  t.after(s.cleanup);
+  const report = await s.run();
+  assert.equal(report.outcome, 'failed');
+  assert.match(report.steps.at(-1)!.instructorMessage!, /lab defect: every check of next passes before its change/);
+});
