@@ -38,6 +38,7 @@ import type {
   StageRecord,
 } from './model.js';
 import { applyStagePatch, type PatchOperation } from './patch.js';
+import { exportStage, type ExportType } from './export.js';
 import { parseLambdaUri } from './integration-uri.js';
 
 const STATE_KEY = 'apigateway';
@@ -459,6 +460,13 @@ export class ApiGatewayBackend {
     const stage = getOwn(this.getRestApi(restApiId).stages, stageName);
     if (!stage) throw stageNotFound();
     return stage;
+  }
+
+  /** the stage's deployed API (the snapshot it serves, not the draft) as an OpenAPI document */
+  getExport(restApiId: string, stageName: string, type: ExportType, extensions: readonly string[], host: string): Record<string, unknown> {
+    const api = this.getRestApi(restApiId);
+    const stage = this.getStage(restApiId, stageName);
+    return exportStage(api, stage, this.getDeployment(restApiId, stage.deploymentId), type, extensions, host);
   }
 
   getStages(restApiId: string, deploymentId?: string): StageRecord[] {

@@ -4,7 +4,9 @@
  * use the wire name `item` (model `items` with jsonName `item`, wire doc 6.5).
  */
 import { setOwn } from '../../core/own-key.js';
+import type { CallContext } from '../../core/service.js';
 import { badRequest } from './errors.js';
+import { exportTypeOf } from './export.js';
 import type {
   ApiGatewayBackend,
   CanarySettingsInput,
@@ -365,6 +367,16 @@ export function makeHandlers(b: ApiGatewayBackend) {
       return stageOut(b.createStage(req(i.restApiId, 'restApiId'), input));
     },
     GetStage: (i: In) => stageOut(b.getStage(req(i.restApiId, 'restApiId'), req(i.stageName, 'stageName'))),
+    // parameters arrive as plain query members (httpQueryParams): extensions=integrations,…
+    GetExport: (i: In, call: CallContext) => {
+      const restApiId = req(i.restApiId, 'restApiId');
+      const stageName = req(i.stageName, 'stageName');
+      const type = exportTypeOf(req(i.exportType, 'exportType'));
+      const extensions = (str(i.extensions, 'extensions') ?? '').split(',').map((e) => e.trim());
+      const host = `${restApiId}.execute-api.${call.region}.amazonaws.com`;
+      const doc = b.getExport(restApiId, stageName, type, extensions, host);
+      return { body: JSON.stringify(doc, null, 2), contentType: 'application/json', contentDisposition: `attachment; filename="${type}_${stageName}.json"` };
+    },
     GetStages: (i: In) => ({ item: b.getStages(req(i.restApiId, 'restApiId'), str(i.deploymentId, 'deploymentId')).map(stageOut) }),
     UpdateStage: (i: In) => {
       return stageOut(b.updateStage(req(i.restApiId, 'restApiId'), req(i.stageName, 'stageName'), patchOperations(i.patchOperations)));

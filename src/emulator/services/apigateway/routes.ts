@@ -44,6 +44,14 @@ export const routes: Record<keyof ApiGatewayHandlers, HttpBinding> = {
 
   CreateStage: { method: 'POST', path: `${API}/stages`, status: 201 },
   GetStage: { method: 'GET', path: `${API}/stages/{stageName}` },
+  GetExport: {
+    method: 'GET',
+    path: `${API}/stages/{stageName}/exports/{exportType}`,
+    query: { extensions: 'extensions' },
+    headers: { accept: 'accepts' },
+    responsePayload: 'body',
+    responseHeaders: { contentType: 'Content-Type', contentDisposition: 'Content-Disposition' },
+  },
   GetStages: { method: 'GET', path: `${API}/stages`, query: { deploymentId: 'deploymentId' } },
   UpdateStage: { method: 'PATCH', path: `${API}/stages/{stageName}` },
   DeleteStage: { method: 'DELETE', path: `${API}/stages/{stageName}`, status: 202 },
