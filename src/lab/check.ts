@@ -27,6 +27,11 @@ export interface LiveCheck {
   aws(ctx: LabContext): string;
   /** default DEFAULT_CHECK_TIMEOUT_MS */
   timeoutMs?: number;
+  /**
+   * It reads what the step's `follow` measured (a canary's split over real requests), not the
+   * cloud's settings: r and --ci run `follow` once the step's other checks pass, then this one.
+   */
+  measured?: boolean;
   run(ctx: LabContext, signal: AbortSignal): Promise<CheckOutcome>;
 }
 
@@ -114,7 +119,7 @@ export async function runStaticChecks(checks: readonly StaticCheck[], files: Wor
   return results;
 }
 
-function safeAws(c: LiveCheck, ctx: LabContext): string | undefined {
+export function safeAws(c: LiveCheck, ctx: LabContext): string | undefined {
   try {
     return c.aws(ctx);
   } catch {

@@ -5,7 +5,7 @@
  * `follow` runs, and the checks must pass after, polled for a bounded time while the cloud settles.
  */
 import { InterruptedError } from '../errors.js';
-import { runLiveChecks, type CheckResult } from './check.js';
+import { notYet, runLiveChecks, safeAws, toResult, type CheckResult, type LiveCheck } from './check.js';
 import type { LabContext } from './context.js';
 import type { Step } from './step.js';
 
@@ -90,9 +90,16 @@ export async function solveStep(step: Step, ctx: LabContext, opts: SolveOptions 
     await ctx.deploy();
   }
   if (ctx.signal.aborted) throw new InterruptedError();
-  if (step.follow) await step.follow(ctx);
   // a 'run' step measured what it measured: polling again changes nothing unless it says so
-  const after = await pollUntilPassed(step, ctx, step.settleMs ?? (step.action.kind === 'run' ? 0 : DEFAULT_SETTLE_MS), pollMs);
+  const settleMs = step.settleMs ?? (step.action.kind === 'run' ? 0 : DEFAULT_SETTLE_MS);
+  let after: CheckResult[];
+  if (measuredChecks(step).length) {
+    // as r does it for a learner: the settings polled until they hold, then one measurement
+    after = await checkAndMeasure(step, ctx, { settings: (checks) => pollChecks(checks, ctx, settleMs, pollMs) });
+  } else {
+    if (step.follow) await step.follow(ctx);
+    after = await pollUntilPassed(step, ctx, settleMs, pollMs);
+  }
   const failed = after.filter((r) => r.status !== 'passed');
   if (!failed.length) return { outcome: 'passed', before, preCheckFailedAsExpected, after, learnerMessage: 'done for you: every check passes' };
   const env = failed.some((r) => r.status === 'could-not-check');
@@ -141,13 +148,53 @@ export async function untilReadyToDeploy(step: Step, ctx: LabContext, pollMs = 5
 }
 
 /** the live checks, again and again until all pass or `settleMs` is over (bounded polling) */
-export async function pollUntilPassed(step: Step, ctx: LabContext, settleMs: number, pollMs: number): Promise<CheckResult[]> {
+export function pollUntilPassed(step: Step, ctx: LabContext, settleMs: number, pollMs: number): Promise<CheckResult[]> {
+  return pollChecks(step.liveChecks, ctx, settleMs, pollMs);
+}
+
+async function pollChecks(checks: readonly LiveCheck[], ctx: LabContext, settleMs: number, pollMs: number): Promise<CheckResult[]> {
   const deadline = performance.now() + settleMs;
   for (;;) {
-    const results = await runLiveChecks(step.liveChecks, ctx);
+    const results = await runLiveChecks(checks, ctx);
     if (results.every((r) => r.status === 'passed') || performance.now() >= deadline) return results;
     await sleep(pollMs, ctx.signal);
   }
+}
+
+/** a step's checks of what its `follow` measured (a canary's split); none for most steps */
+export function measuredChecks(step: Step): readonly LiveCheck[] {
+  return step.follow ? step.liveChecks.filter((c) => c.measured) : [];
+}
+
+/**
+ * A step's live checks, measuring on the way when some read a measurement (the canary's split):
+ * first its settings checks; when every one passes, `follow` measures and the measured checks
+ * read what it found; when not, they say "not measured" rather than read an older figure (a
+ * split measured on wrong settings measures nothing). This is how r verifies a learner who ran
+ * the commands themself, and --ci the reference change: the same measurement "do it for me" makes.
+ * Results in the step's order. `run` runs a list of checks (the runner's spinner around
+ * runLiveChecks); `settings` the settings checks (--ci polls them while the cloud settles).
+ */
+export async function checkAndMeasure(
+  step: Step,
+  ctx: LabContext,
+  opts: { run?: (checks: readonly LiveCheck[]) => Promise<CheckResult[]>; settings?: (checks: readonly LiveCheck[]) => Promise<CheckResult[]> } = {},
+): Promise<CheckResult[]> {
+  const run = opts.run ?? ((checks) => runLiveChecks(checks, ctx));
+  const measured = measuredChecks(step);
+  if (!measured.length) return run(step.liveChecks);
+  const settingsChecks = step.liveChecks.filter((c) => !measured.includes(c));
+  const settings = await (opts.settings ?? run)(settingsChecks);
+  let found: CheckResult[];
+  if (settings.every((r) => r.status === 'passed')) {
+    await step.follow!(ctx);
+    found = await run(measured);
+  } else {
+    found = measured.map((c) =>
+      toResult(c.name, safeAws(c, ctx), notYet('a measurement of the settings above', 'not measured: the checks above do not all pass yet', 'the lab measures once they do: fix what they say, then press r'), 0),
+    );
+  }
+  return step.liveChecks.map((c) => (measured.includes(c) ? found[measured.indexOf(c)]! : settings[settingsChecks.indexOf(c)]!));
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -9,13 +9,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InterruptedError, LabError } from '../errors.js';
 import type { KeyItem } from '../io/host.js';
-import { runLiveChecks, runStaticChecks, type CheckResult, type WorkspaceFiles } from './check.js';
+import { runLiveChecks, runStaticChecks, type CheckResult, type LiveCheck, type WorkspaceFiles } from './check.js';
 import type { RunnerContext } from './context.js';
 import type { ProgressStore } from './progress.js';
 import type { ReferenceBook } from './reference.js';
 import type { StepReport } from './report.js';
 import { base } from './runner.js';
-import { untilReadyToDeploy } from './solver.js';
+import { checkAndMeasure, untilReadyToDeploy } from './solver.js';
 import type { Step } from './step.js';
 import { watchSamApp } from './watcher.js';
 
@@ -87,15 +87,21 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
     return { ...base(step, progress, started), outcome: 'passed', after: last, learnerMessage: assisted ? 'done for you' : 'done', ...(next === 'q' ? { quit: true } : {}) };
   };
 
-  /** the step's live checks, under a spinner */
-  const runChecks = async (label: string): Promise<CheckResult[]> => {
+  /** the step's live checks (or some of them), under a spinner */
+  const runChecks = async (label: string, checks: readonly LiveCheck[] = step.liveChecks): Promise<CheckResult[]> => {
     const spinner = io.progress(label);
     try {
-      return await runLiveChecks(step.liveChecks, ctx);
+      return await runLiveChecks(checks, ctx);
     } finally {
       spinner.stop();
     }
   };
+  /**
+   * The checks after the learner's own change (r, a resumed step): a step that measures (the
+   * canary's split) measures once its settings checks pass, as "do it for me" would, so a learner
+   * who ran the commands can pass, and passes as themself. The spinner stops while it measures.
+   */
+  const checkMeasuring = (label: string): Promise<CheckResult[]> => checkAndMeasure(step, ctx, { run: (checks) => runChecks(label, checks) });
   /**
    * Each check with its `aws` equivalent, except a passed one under --assisted: there the lab made
    * the change, in a time-boxed room, and a passed check's name and finding say what holds; the
@@ -107,9 +113,10 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
     io.checkSummary(results);
   };
 
-  const verify = async (): Promise<boolean> => {
+  /** measure: the learner made the change (r), so nothing has measured it yet */
+  const verify = async (measure = false): Promise<boolean> => {
     // the heading above names the step: the spinner says only what runs
-    const results = await runChecks('running the checks');
+    const results = measure ? await checkMeasuring('running the checks') : await runChecks('running the checks');
     last = results;
     showChecks(results);
     const ok = results.every((r) => r.status === 'passed');
@@ -164,7 +171,7 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
   // A step begun before the lab stopped whose checks all pass now is done: its change finished
   // while the lab was away (their failing before any change is what --ci proves of every step).
   if (resumed && !step.readOnly && step.liveChecks.length) {
-    const results = await runChecks('checking the change you began before the lab stopped');
+    const results = await checkMeasuring('checking the change you began before the lab stopped');
     if (results.every((r) => r.status === 'passed')) {
       last = results;
       io.say('the change you began before the lab stopped has finished:');
@@ -235,7 +242,7 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
       switch (key) {
         case 'r':
           if (step.action.kind === 'edit' && !(await staticPass(step, o))) break;
-          if (await verify()) return done(false);
+          if (await verify(true)) return done(false);
           break;
         case 'd':
           if (!(await staticPass(step, o))) {
