@@ -13,9 +13,9 @@
  *                          stage's, canarySettings gone, 100 % on the new version
  */
 import { GetIntegrationCommand } from '@aws-sdk/client-api-gateway';
-import { couldNotCheck, notYet, passed, type CheckOutcome, type LiveCheck } from '../lab/check.js';
+import { couldNotCheck, notYet, passed, runLiveChecks, type CheckOutcome, type LiveCheck } from '../lab/check.js';
 import type { LabContext } from '../lab/context.js';
-import type { Step } from '../lab/step.js';
+import type { Hint, Step } from '../lab/step.js';
 import { CHAPTER, clientsOf, codeDir, DOCS, figureOf, liveVersion, measureLive, target, templateDiff, whenDeployed } from './canary/context.js';
 import {
   CANARY_PERCENT,
@@ -34,7 +34,7 @@ import {
 } from './canary/lesson.js';
 import { commands as release, type StageView } from './canary/release.js';
 import { NO_VERSION } from './canary/split.js';
-import { commands as wiring, sourceArn, STAGE_VARIABLE } from './canary/stage-variable.js';
+import { commands as wiring, deployedIntegrationUri, sourceArn, STAGE_VARIABLE } from './canary/stage-variable.js';
 
 /** requests sampled after a rollback or a promotion */
 const SAMPLE = 500;
@@ -133,6 +133,7 @@ const noCanary = stageCheck('the Prod stage has no canary (canarySettings gone)'
 /** a figure kept by a step's follow: the share of the canary's version in a sample */
 const sampled = (stepId: string, name: string, want: number): LiveCheck => ({
   name,
+  measured: true,
   aws: (ctx) => `curl -s -D - -o /dev/null -X POST '${orUrl(ctx)}' -H 'Content-Type: application/json' -d '{}' | grep -i x-function-version`,
   run: async (ctx) => {
     const share = figureOf(ctx, stepId, 'canaryShare');
@@ -160,6 +161,21 @@ function tooManyUnnamed(ctx: LabContext, stepId: string): CheckOutcome | undefin
   );
 }
 
+/**
+ * The hint for a step that measures, when the settings are right and the measurement is what is
+ * missing (or what failed): r measures. Undefined while a settings check does not pass.
+ */
+const measurementHint = (stepId: string, what: string): Hint => ({
+  async fromState(ctx) {
+    const step = canarySteps.find((s) => s.id === stepId)!;
+    const settings = await runLiveChecks(step.liveChecks.filter((c) => !c.measured), ctx);
+    if (!settings.every((r) => r.status === 'passed')) return undefined;
+    const share = figureOf(ctx, stepId, 'canaryShare');
+    if (typeof share !== 'number') return `the stage is set as this step wants; what is missing is the measurement: press r and the lab sends ${what} through the stage and counts them by the version that answered.`;
+    return `the stage is set as this step wants; the last measurement found ${share} % on version ${newVersionOf(ctx)} (${JSON.stringify(figureOf(ctx, stepId, 'byVersion') ?? {})}). Press r to measure again.`;
+  },
+});
+
 function orUrl(ctx: LabContext): string {
   try {
     return ctx.deployment().outputs.ApiUrl ?? '<ApiUrl>';
@@ -177,6 +193,7 @@ const variableStep: Step = {
   explain: [
     'An API Gateway canary works one layer above Lambda: the stage sends a share of its requests to another deployment of the API, with its own stage variables.',
     'So that a canary can name a new version, the integration reads it from a stage variable.',
+    'A stage serves a deployment: a snapshot of the API taken by create-deployment. put-integration changes only the draft, so requests keep calling the old integration until a new deployment of Prod is made (the third command).',
   ],
   goal: `POST /getinfo calls the function through \${stageVariables.${STAGE_VARIABLE}}, and Prod sets ${STAGE_VARIABLE}=live`,
   action: { kind: 'command', command: variableCommands },
@@ -200,6 +217,22 @@ const variableStep: Step = {
       s.variables[STAGE_VARIABLE] === 'live' ? passed(`${STAGE_VARIABLE}=live`) : notYet(`${STAGE_VARIABLE}=live`, JSON.stringify(s.variables)),
     ),
     {
+      name: 'the Prod stage serves the new integration (a deployment made after put-integration)',
+      aws: (ctx) => ctx.aws(wiring.exportStage(known(ctx)?.route ?? placeholder)),
+      run: (ctx, signal) =>
+        whenDeployed(async () => {
+          const t = await target(ctx, signal);
+          const s = await stage(clientsOf(ctx), t, signal);
+          const uri = await deployedIntegrationUri(ctx.clients.apiGateway, t.route, signal);
+          if (uri?.includes(`\${stageVariables.${STAGE_VARIABLE}}`)) return passed(`deployment ${s.deploymentId} calls …:\${stageVariables.${STAGE_VARIABLE}}`);
+          return notYet(
+            `a deployment of Prod that calls …:\${stageVariables.${STAGE_VARIABLE}}`,
+            `deployment ${s.deploymentId} calls ${uri ?? 'no integration'}`,
+            'run create-deployment (the third command) after put-integration: API Gateway serves a method change only once a new deployment of the stage holds it',
+          );
+        }),
+    },
+    {
       name: 'requests through the stage still reach the live alias',
       aws: (ctx) => `curl -s -D - -o /dev/null -X POST '${orUrl(ctx)}' -H 'Content-Type: application/json' -d '{}' | grep -i x-function-version`,
       run: (ctx, signal) =>
@@ -214,7 +247,7 @@ const variableStep: Step = {
     },
   ],
   hints: [
-    'Three commands, in order: set the stage variable, point the integration at it, deploy the stage. The first keeps every request answered while the others run.',
+    'Three commands, in order: set the stage variable, point the integration at it, deploy the stage. The first keeps every request answered while the others run; the last is what makes the stage serve the new integration.',
     `In a SAM template the same change is an explicit API whose integration URI ends in :\${stageVariables.${STAGE_VARIABLE}}/invocations, with Variables on its stage ("show me the change").`,
   ],
   docs: DOCS,
@@ -236,8 +269,10 @@ async function ensureNewVersion(ctx: LabContext, t: CanaryTarget): Promise<strin
     const live = await liveVersion(ctx, t);
     const version = await publishNewVersion(clientsOf(ctx), t, codeDir(), ctx.signal);
     progress.succeed(`version 3 of the app is Lambda version ${version}; "live" stays on version ${live}`);
-    ctx.io.say('the permission API Gateway needs to call it (SAM granted "live"):');
-    ctx.io.command(ctx.aws(wiring.addPermission(t.functionName, version, sourceArn(t.region, t.accountId, t.route))));
+    // done by the lab, said as done: running it again would answer ResourceConflictException
+    ctx.io.say(
+      `the lab added the permission API Gateway needs to call version ${version} (SAM granted one for "live" only); nothing to run, this is what it did: ${ctx.aws(wiring.addPermission(t.functionName, version, sourceArn(t.region, t.accountId, t.route)))}`,
+    );
     ctx.figure('version', version);
     ctx.figure('liveVersion', live);
     return version;
@@ -257,8 +292,8 @@ const createStep: Step = {
   chapter: CHAPTER,
   title: `send ${CANARY_PERCENT} % of the stage's requests to a canary`,
   explain: [
-    'The lab publishes version 3 of the app (it adds a Summary of the labels) as a new Lambda version.',
-    `Create a canary on Prod: ${CANARY_PERCENT} % of its requests go to a deployment whose ${STAGE_VARIABLE} names it; the lab then counts ${SPLIT_REQUESTS.toLocaleString('en-US')} answers by version.`,
+    'The lab publishes version 3 of the app (it adds a Summary of the labels) as a new Lambda version, and lets API Gateway call it.',
+    `Create a canary on Prod: ${CANARY_PERCENT} % of its requests go to a deployment whose ${STAGE_VARIABLE} names it. Then press r: once the stage shows the canary, the lab counts ${SPLIT_REQUESTS.toLocaleString('en-US')} answers by version.`,
   ],
   goal: `a ${CANARY_PERCENT} % canary on the new version, measured within ${TOLERANCE_POINTS} points`,
   action: { kind: 'command', command: createCommand },
@@ -284,6 +319,7 @@ const createStep: Step = {
     },
     {
       name: `the measured share is within ${TOLERANCE_POINTS} points of ${CANARY_PERCENT} %`,
+      measured: true,
       aws: (ctx) => `for i in $(seq 100); do curl -s -D - -o /dev/null -X POST '${orUrl(ctx)}' -d '{}' | grep -i x-function-version; done | sort | uniq -c`,
       run: async (ctx) => {
         const share = figureOf(ctx, IDS.create, 'canaryShare');
@@ -298,8 +334,10 @@ const createStep: Step = {
     },
   ],
   hints: [
+    measurementHint(IDS.create, `${SPLIT_REQUESTS.toLocaleString('en-US')} requests`),
     `create-deployment with --stage-name Prod and --canary-settings: percentTraffic=${CANARY_PERCENT} and stageVariableOverrides={${STAGE_VARIABLE}=<the new version>} (the number is printed above).`,
     'A canary deployment needs a stage that exists; the stage keeps its deploymentId, and GetStage shows the canary under canarySettings.',
+    `The split is measured, not read: r sends ${SPLIT_REQUESTS.toLocaleString('en-US')} requests through Prod once the checks of the stage pass, and counts the answers by the version that served them.`,
   ],
   docs: DOCS,
   async prepare(ctx) {
@@ -374,7 +412,11 @@ const rollbackStep: Step = {
     }),
     sampled(IDS.rollback, `0 % of ${SAMPLE} requests reach the new version`, 0),
   ],
-  hints: ['update-stage with one patch operation: op=remove,path=/canarySettings.'],
+  hints: [
+    measurementHint(IDS.rollback, `${SAMPLE} requests`),
+    'update-stage with one patch operation: op=remove,path=/canarySettings.',
+    `Then r: once the stage has no canary, the lab sends ${SAMPLE} requests through it and counts those the new version answered.`,
+  ],
   docs: DOCS,
   async prepare(ctx) {
     await ensureCanary(ctx, await found(ctx));
@@ -415,8 +457,10 @@ const promoteStep: Step = {
     sampled(IDS.promote, `100 % of ${SAMPLE} requests reach the new version`, 100),
   ],
   hints: [
+    measurementHint(IDS.promote, `${SAMPLE} requests`),
     'Promotion is two copy operations (from /canarySettings/deploymentId to /deploymentId, from /canarySettings/stageVariableOverrides to /variables) and percentTraffic 0.0; then remove /canarySettings.',
     'The copies only work while the canary exists: remove it last.',
+    `Then r: once the stage serves the canary's deployment, the lab sends ${SAMPLE} requests through it and counts those the new version answered.`,
   ],
   docs: DOCS,
   async prepare(ctx) {

@@ -12,6 +12,7 @@
  */
 import {
   CreateDeploymentCommand,
+  GetExportCommand,
   GetIntegrationCommand,
   GetResourcesCommand,
   PutIntegrationCommand,
@@ -50,6 +51,23 @@ export async function findRoute(apigw: APIGatewayClient, at: StageRef, path: str
 export async function integrationUri(apigw: APIGatewayClient, route: Route, signal?: AbortSignal): Promise<string | undefined> {
   const i = await apigw.send(new GetIntegrationCommand({ restApiId: route.restApiId, resourceId: route.resourceId, httpMethod: route.httpMethod }), { abortSignal: signal });
   return i.uri;
+}
+
+/**
+ * The integration URI the stage serves: the one in the deployment it points at, read from the
+ * stage's export (GetIntegration shows the draft, which requests meet only after a new deployment
+ * of the stage: "Export a REST API from API Gateway", developer guide). Undefined when the
+ * deployed API has no integration on the route.
+ */
+export async function deployedIntegrationUri(apigw: APIGatewayClient, route: Route, signal?: AbortSignal): Promise<string | undefined> {
+  const out = await apigw.send(
+    new GetExportCommand({ restApiId: route.restApiId, stageName: route.stageName, exportType: 'oas30', parameters: { extensions: 'integrations' }, accepts: 'application/json' }),
+    { abortSignal: signal },
+  );
+  const doc = JSON.parse(Buffer.from(out.body ?? new Uint8Array()).toString('utf8')) as { paths?: Record<string, Record<string, { 'x-amazon-apigateway-integration'?: { uri?: string } }>> };
+  const path = doc.paths && Object.hasOwn(doc.paths, route.path) ? doc.paths[route.path] : undefined;
+  const method = route.httpMethod.toLowerCase();
+  return path && Object.hasOwn(path, method) ? path[method]?.['x-amazon-apigateway-integration']?.uri : undefined;
 }
 
 /**
@@ -110,6 +128,8 @@ export const commands = {
     `apigateway put-integration --rest-api-id ${route.restApiId} --resource-id ${route.resourceId} --http-method ${route.httpMethod} --type AWS_PROXY --integration-http-method POST --uri '${stageVariableUri(region, functionArn)}'`,
   setVariable: (route: StageRef, value: string) =>
     `apigateway update-stage --rest-api-id ${route.restApiId} --stage-name ${route.stageName} --patch-operations op=replace,path=/variables/${STAGE_VARIABLE},value=${value}`,
+  exportStage: (route: StageRef) =>
+    `apigateway get-export --rest-api-id ${route.restApiId} --stage-name ${route.stageName} --export-type oas30 --parameters extensions=integrations /dev/stdout`,
   deploy: (route: StageRef) => `apigateway create-deployment --rest-api-id ${route.restApiId} --stage-name ${route.stageName}`,
   addPermission: (functionName: string, qualifier: string, arn: string) =>
     `lambda add-permission --function-name ${functionName} --qualifier ${qualifier} --statement-id lab-canary-apigateway-${qualifier} --action lambda:InvokeFunction --principal apigateway.amazonaws.com --source-arn ${arn}`,
