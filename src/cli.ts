@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { ExitCode, InterruptedError, LabError } from './errors.js';
 import { InterruptPolicy } from './interrupt.js';
 import { endOpenViews } from './io/open-views.js';
+import { cliCommand } from './invocation.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -167,18 +168,21 @@ program
     await statusCommand(opts);
   });
 
-program.addHelpText(
-  'after',
-  `
+// the examples as this shell runs them (src/invocation.ts): `npx serverless-ops-lab` from a clone
+program.addHelpText('after', () => {
+  const start = cliCommand(['start']);
+  const deploy = cliCommand(['deploy', '--workspace', 'lab-workspace']);
+  const column = Math.max(start.length, deploy.length) + 5;
+  return `
 Get started (the embedded cloud, no AWS account needed):
-  $ serverless-ops-lab start                                the guided lab, step by step (resumable)
-  $ serverless-ops-lab deploy --workspace lab-workspace     deploy the bundled app, print its ApiUrl
+  $ ${start.padEnd(column)}the guided lab, step by step (resumable)
+  $ ${deploy.padEnd(column)}deploy the bundled app, print its ApiUrl
   $ curl -X POST <ApiUrl> -d '{"bucket":"<ImagesBucket>","key":"someguy.jpg"}'
-  $ serverless-ops-lab loadtest -n 1000 -c 50 -m POST -d '{...}' <ApiUrl>
-  $ serverless-ops-lab emulator stop --workspace lab-workspace
+  $ ${cliCommand(['loadtest', '-n', '1000', '-c', '50', '-m', 'POST', '-d', '{...}'])} <ApiUrl>
+  $ ${cliCommand(['emulator', 'stop', '--workspace', 'lab-workspace'])}
 
-Exit codes: 0 ok, 1 a failed run or check, 2 a usage error, 3 the environment could not be checked, 130 interrupted.`,
-);
+Exit codes: 0 ok, 1 a failed run or check, 2 a usage error, 3 the environment could not be checked, 130 interrupted.`;
+});
 
 async function main(argv: string[]): Promise<number> {
   const uninstall = interrupt.install();

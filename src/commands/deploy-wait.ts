@@ -8,6 +8,7 @@
 import { InterruptedError, LabError } from '../errors.js';
 import type { InterruptPolicy } from '../interrupt.js';
 import { createIoHost } from '../io/index.js';
+import { cliCommand } from '../invocation.js';
 import type { Workspace } from '../lab/workspace.js';
 import { TargetClients } from '../targets/clients.js';
 import { recordRollback } from '../targets/deploy-record.js';
@@ -52,7 +53,7 @@ export async function waitForDeployments(ws: Workspace, result: DeployResult, in
         progress.stop();
         if (!interrupt.signal.aborted) throw err;
         // what the lab's live deployment view says on Ctrl-C (steps/shared/deployment-view.ts)
-        host.say(`stopped following; deployment ${d.deploymentId} goes on in the cloud. Look again (or run serverless-ops-lab status --workspace ${ws.root}):`);
+        host.say(`stopped following; deployment ${d.deploymentId} goes on in the cloud. Look again (or run ${cliCommand(['status', '--workspace', ws.root])}):`);
         host.command(`aws deploy get-deployment --deployment-id ${d.deploymentId} --endpoint-url ${result.endpoint}`);
         throw new InterruptedError();
       }

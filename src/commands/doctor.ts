@@ -17,6 +17,7 @@ import { labVersion } from '../emulator/version.js';
 import { awsCliConfig, LOCAL_AWS_ENV } from '../targets/aws-cli-config.js';
 import { findOnPath } from '../targets/aws-preflight.js';
 import { clientConfig } from '../targets/clients.js';
+import { cliCommand } from '../invocation.js';
 
 interface Finding {
   name: string;
@@ -68,7 +69,7 @@ export async function doctorCommand(opts: Record<string, unknown>, interrupt: In
       ok: damaged.length === 0,
       needed: true,
       found: damaged.length ? damaged.map((d) => `${d.path}: ${d.why}`).join('; ') : existsSync(ws.stateDir) ? `the state files of ${ws.stateDir} load` : 'none yet',
-      fix: `move ${damaged.length === 1 ? 'that file' : 'those files'} away (the cloud then starts without what ${damaged.length === 1 ? 'it' : 'they'} held), or wipe the local cloud with serverless-ops-lab reset --yes --workspace ${ws.root} (your sam-app/ is kept)`,
+      fix: `move ${damaged.length === 1 ? 'that file' : 'those files'} away (the cloud then starts without what ${damaged.length === 1 ? 'it' : 'they'} held), or wipe the local cloud with ${cliCommand(['reset', '--yes', '--workspace', ws.root])} (your sam-app/ is kept)`,
     });
     const { emulatorStatus } = await import('../emulator/daemon.js');
     const st = await emulatorStatus(ws.stateDir).catch(() => undefined);
@@ -82,7 +83,7 @@ export async function doctorCommand(opts: Record<string, unknown>, interrupt: In
       } catch (err) {
         health = (err as Error).message;
       }
-      found.push({ name: 'local cloud', ok, needed: true, found: health, fix: `serverless-ops-lab emulator stop --workspace ${ws.root}, then start again` });
+      found.push({ name: 'local cloud', ok, needed: true, found: health, fix: `${cliCommand(['emulator', 'stop', '--workspace', ws.root])}, then start again` });
     } else {
       found.push({ name: 'local cloud', ok: true, needed: false, found: 'not running (start and deploy start it)' });
     }

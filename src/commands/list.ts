@@ -7,6 +7,7 @@ import { workspacePaths } from '../lab/workspace.js';
 import { LAB_STEPS } from '../steps/index.js';
 import { createIoHost } from '../io/index.js';
 import type { InterruptPolicy } from '../interrupt.js';
+import { cliCommand } from '../invocation.js';
 
 export async function listCommand(opts: Record<string, unknown>, interrupt: InterruptPolicy): Promise<void> {
   const ws = workspacePaths((opts.workspace as string | undefined) ?? 'lab-workspace');
@@ -25,5 +26,5 @@ export async function listCommand(opts: Record<string, unknown>, interrupt: Inte
   const table = [['#', 'step', 'chapter', 'status'], ...rows.map((r) => [String(r.n), `${r.id} — ${r.title}`, `${r.chapter}${r.section ? ` (${r.section})` : ''}`, mark[r.status as keyof typeof mark]])];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
   const text = table.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
-  io.result(`${text}\n${progress.exists ? '' : `\nno progress yet in ${ws.root}: \`serverless-ops-lab start\` begins\n`}`);
+  io.result(`${text}\n${progress.exists ? '' : `\nno progress yet in ${ws.root}: \`${cliCommand(['start', '--workspace', ws.root])}\` begins\n`}`);
 }

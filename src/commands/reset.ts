@@ -18,6 +18,7 @@ import { ReferenceBook } from '../lab/reference.js';
 import { readJsonFile, scaffoldWorkspace, workspacePaths, type Workspace } from '../lab/workspace.js';
 import { findStep, LAB_STEPS, REFERENCE_ORDER } from '../steps/index.js';
 import { readDeployRecord } from '../targets/deploy-record.js';
+import { cliCommand } from '../invocation.js';
 
 /** `io`: the I/O host to talk through (tests pass a recording one); by default the terminal's or the plain face */
 export async function resetCommand(stepId: string | undefined, opts: Record<string, unknown>, interrupt: InterruptPolicy, io?: IoHost): Promise<void> {
@@ -94,7 +95,7 @@ export async function resetCommand(stepId: string | undefined, opts: Record<stri
     await scaffoldWorkspace(ws);
     io.say(`your sam-app/ is kept as ${kept}; sam-app/ is a fresh copy of the lab's app`);
   }
-  io.say('reset done: `serverless-ops-lab start` begins again');
+  io.say(`reset done: \`${cliCommand(['start', '--workspace', ws.root])}\` begins again`);
 }
 
 /** asks on a terminal; --yes skips the question; with nobody to ask, --yes is required (exit 2) */

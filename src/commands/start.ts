@@ -7,7 +7,8 @@ import { ExitCode, InterruptedError, LabError } from '../errors.js';
 import { atomicWrite } from '../files.js';
 import type { InterruptPolicy } from '../interrupt.js';
 import { runLab } from '../lab/runner.js';
-import { openSession, readLabFlags } from '../lab/session.js';
+import { openSession, readLabFlags, type LabFlags } from '../lab/session.js';
+import { cliCommand } from '../invocation.js';
 import type { LabReport } from '../lab/report.js';
 import type { IoHost } from '../io/host.js';
 import { labVersion } from '../emulator/version.js';
@@ -54,7 +55,13 @@ export async function startCommand(opts: Record<string, unknown>, interrupt: Int
   const cloudStaysUp = () => {
     if (!session.cloudEndpoint || session.flags.ci) return;
     io.say(`the local cloud keeps running at ${session.cloudEndpoint} for your own commands; this stops it:`);
-    io.command(`serverless-ops-lab emulator stop --workspace ${session.ws.root}`);
+    io.command(cliCommand(['emulator', 'stop', '--workspace', session.ws.root]));
+  };
+  // q and Ctrl-C say it the same way: the command through io.command, on a line of its own (whole,
+  // or broken at its arguments with ` \`, it still pastes as one command on a narrow terminal)
+  const resume = () => {
+    io.say('progress saved; this goes on from here:');
+    io.command(cliCommand(resumeArgs(flags, session.ws.root)));
   };
   const secs = (report.durationMs / 1000).toFixed(1);
   switch (report.outcome) {
@@ -63,18 +70,38 @@ export async function startCommand(opts: Record<string, unknown>, interrupt: Int
       return report;
     case 'stopped':
       cloudStaysUp();
-      io.say('progress saved; this goes on from here:');
-      io.command(`serverless-ops-lab start --workspace ${session.ws.root}`);
+      resume();
       return report;
     case 'interrupted':
       cloudStaysUp();
-      // the command on a line of its own: whole, it copies on a narrow terminal too
-      throw new InterruptedError(`interrupted after ${secs} s: progress is saved; this goes on from here:\n  serverless-ops-lab start --workspace ${session.ws.root}`);
+      resume();
+      throw new InterruptedError(`interrupted after ${secs} s`);
     case 'could-not-check':
-      throw new LabError('the lab could not check the cloud (the environment, not the steps)', ExitCode.environment, `serverless-ops-lab doctor --workspace ${session.ws.root}${flags.target === 'aws' ? ' --target aws' : ''}`);
+      throw new LabError(
+        'the lab could not check the cloud (the environment, not the steps)',
+        ExitCode.environment,
+        cliCommand(['doctor', '--workspace', session.ws.root, ...(flags.target === 'aws' ? ['--target', 'aws'] : [])]),
+      );
     default: {
       const failed = report.steps.find((s) => s.outcome !== 'passed');
       throw new LabError(`step ${failed?.id ?? '?'} did not pass`, ExitCode.failed, failed?.instructorMessage ?? failed?.learnerMessage);
     }
   }
+}
+
+/**
+ * `start` again, in this workspace, on this target and in this mode: a workspace deployed to AWS
+ * refuses a `start` without `--target aws` (src/lab/session.ts), and an unattended run goes on
+ * unattended.
+ */
+export function resumeArgs(flags: LabFlags, workspace: string): string[] {
+  const args = ['start'];
+  if (flags.ci) args.push('--ci');
+  if (flags.target === 'aws') {
+    args.push('--target', 'aws');
+    if (flags.profile) args.push('--profile', flags.profile);
+    if (flags.region) args.push('--region', flags.region);
+  }
+  args.push('--workspace', workspace);
+  return args;
 }

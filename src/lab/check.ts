@@ -10,6 +10,7 @@
  */
 import type { CheckView } from '../io/host.js';
 import type { LabContext } from './context.js';
+import { cliCommand } from '../invocation.js';
 
 export type CheckOutcome =
   | { status: 'passed'; found?: string }
@@ -139,10 +140,10 @@ export function explainFailure(err: unknown, ctx: Pick<LabContext, 'environmentF
     return couldNotCheck(`reach ${ctx.targetName} (${code ?? e?.name})`, ctx.environmentFix);
   }
   if (e?.name === 'CredentialsProviderError' || e?.name === 'ExpiredTokenException' || e?.name === 'UnrecognizedClientException') {
-    return couldNotCheck(`sign in to AWS: ${e.message ?? e.name}`, 'set credentials (aws configure, or --profile P) and run `serverless-ops-lab doctor --target aws`');
+    return couldNotCheck(`sign in to AWS: ${e.message ?? e.name}`, `set credentials (aws configure, or --profile P) and run \`${cliCommand(['doctor', '--target', 'aws'])}\``);
   }
   if (e?.name === 'AccessDeniedException' || e?.name === 'AccessDenied') {
     return couldNotCheck(`read it: access denied (${e.message ?? ''})`, 'use credentials allowed to read Lambda, CodeDeploy, CloudWatch and API Gateway');
   }
-  return couldNotCheck(`read the answer: ${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`, 'run `serverless-ops-lab doctor`; if it passes, this is a bug in the lab');
+  return couldNotCheck(`read the answer: ${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`, `run \`${cliCommand(['doctor'])}\`; if it passes, this is a bug in the lab`);
 }

@@ -11,6 +11,7 @@ import type { FigureValue, LabContext } from './context.js';
 import type { ProgressStore } from './progress.js';
 import type { ReferenceBook } from './reference.js';
 import type { Workspace } from './workspace.js';
+import { cliCommand } from '../invocation.js';
 
 export const STACK_NAME = 'ServerlessOps-stack';
 
@@ -64,10 +65,10 @@ export class LiveLabContext implements LabContext {
     if (o.target.kind === 'local') {
       this.endpoint = o.target.endpoint;
       this.targetName = `the local cloud at ${o.target.endpoint}`;
-      this.environmentFix = `start it again: serverless-ops-lab emulator start --workspace ${o.ws.root} (or run start again, which starts it)`;
+      this.environmentFix = `start it again: ${cliCommand(['emulator', 'start', '--workspace', o.ws.root])} (or run start again, which starts it)`;
     } else {
       this.targetName = `AWS${o.target.region ? ` (${o.target.region})` : ''}`;
-      this.environmentFix = `check your network and credentials: serverless-ops-lab doctor --target aws${o.target.profile ? ` --profile ${o.target.profile}` : ''}`;
+      this.environmentFix = `check your network and credentials: ${cliCommand(['doctor', '--target', 'aws', ...(o.target.profile ? ['--profile', o.target.profile] : [])])}`;
     }
   }
 

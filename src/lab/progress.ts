@@ -10,6 +10,7 @@ import { LabError } from '../errors.js';
 import { atomicWrite } from '../files.js';
 import type { FigureValue } from './context.js';
 import { readJsonFile, type Workspace } from './workspace.js';
+import { cliCommand } from '../invocation.js';
 
 export type StepStatus = 'pending' | 'started' | 'done';
 
@@ -62,7 +63,7 @@ export class ProgressStore {
     const path = progressPath(ws);
     const found = readJsonFile<LabProgress>(path);
     if (found !== undefined && (found === null || typeof found !== 'object' || found.schema !== 1 || typeof found.steps !== 'object' || found.steps === null)) {
-      throw new LabError(`${path} is not a progress file of this lab version`, undefined, `run \`serverless-ops-lab reset --workspace ${ws.root}\` to start over, or move it away`);
+      throw new LabError(`${path} is not a progress file of this lab version`, undefined, `run \`${cliCommand(['reset', '--workspace', ws.root])}\` to start over, or move it away`);
     }
     const stamp = now().toISOString();
     return new ProgressStore(path, found ?? { schema: 1, target, startedAt: stamp, updatedAt: stamp, steps: {} }, now);

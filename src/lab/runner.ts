@@ -16,6 +16,7 @@ import { overallOutcome, type LabReport, type StepReport } from './report.js';
 import { solveStep } from './solver.js';
 import type { Step } from './step.js';
 import { teachStep } from './teach.js';
+import { cliCommand } from '../invocation.js';
 
 export interface RunLabOptions {
   steps: readonly Step[];
@@ -78,7 +79,8 @@ export async function runLab(o: RunLabOptions): Promise<LabReport> {
     const end = !o.only ? steps.length : o.onlyChapter ? steps.findLastIndex((s) => s.chapter.id === chapter) + 1 : index + 1;
     const order = [...(redo ? [steps.indexOf(redo)] : []), ...ids.slice(index, end).map((_, k) => index + k)];
     if (!order.length) {
-      io.say(`every step is done. \`serverless-ops-lab list\` shows them; \`serverless-ops-lab reset\` starts over, \`serverless-ops-lab step <id>\` redoes one.`);
+      const ws = ['--workspace', o.workspace];
+      io.say(`every step is done. \`${cliCommand(['list', ...ws])}\` shows them; \`${cliCommand(['reset', ...ws])}\` starts over, \`${cliCommand(['step', ...ws])} <id>\` redoes one.`);
       return finish();
     }
     for (const i of order) {
@@ -249,13 +251,13 @@ async function recheckOnResume(index: number, o: RunLabOptions): Promise<Step | 
     io.say(
       last === app
         ? `doing ${app.id} again`
-        : `doing ${app.id} again (it deploys your sam-app/ as it is); what the steps after it changed in the cloud alone is not redone: \`serverless-ops-lab reset\` starts over`,
+        : `doing ${app.id} again (it deploys your sam-app/ as it is); what the steps after it changed in the cloud alone is not redone: \`${cliCommand(['reset', '--workspace', o.workspace])}\` starts over`,
     );
     return app;
   }
   io.warn(`progress says ${last.id} is done, but the cloud now shows otherwise:`);
   for (const r of off) io.check(r);
-  io.say(`a later change does this (the next step's files deployed with \`serverless-ops-lab deploy\`, say): ${last.id} stays done; \`serverless-ops-lab step ${last.id}\` does it again`);
+  io.say(`a later change does this (the next step's files deployed with \`${cliCommand(['deploy'])}\`, say): ${last.id} stays done; \`${cliCommand(['step', last.id, '--workspace', o.workspace])}\` does it again`);
   return undefined;
 }
 

@@ -34,6 +34,7 @@ import {
 } from './canary/lesson.js';
 import { commands as release, type StageView } from './canary/release.js';
 import { NO_VERSION } from './canary/split.js';
+import { cliCommand } from '../invocation.js';
 import { commands as wiring, deployedIntegrationUri, sourceArn, STAGE_VARIABLE } from './canary/stage-variable.js';
 
 /** requests sampled after a rollback or a promotion */
@@ -157,7 +158,7 @@ function tooManyUnnamed(ctx: LabContext, stepId: string): CheckOutcome | undefin
   if (requests === 0 || unnamed <= requests * (1 - MIN_NAMED)) return undefined;
   return couldNotCheck(
     `measure the split: ${unnamed} of ${requests} answers named no version (statuses ${JSON.stringify(figureOf(ctx, stepId, 'byStatus') ?? {})})`,
-    'the function timed out or was refused under load: look at the cloud\'s log (serverless-ops-lab emulator status), free the machine, and check again',
+    `the function timed out or was refused under load: look at the cloud's log (${cliCommand(['emulator', 'status', '--workspace', ctx.ws.root])}), free the machine, and check again`,
   );
 }
 

@@ -6,6 +6,7 @@ import { GetAliasCommand } from '@aws-sdk/client-lambda';
 import { notYet, passed, type LiveCheck } from '../lab/check.js';
 import type { Step } from '../lab/step.js';
 import { APP_ALIAS, appFunction, askApp, curlCommand, functionName, whenDeployed } from './shared/app.js';
+import { cliCommand } from '../invocation.js';
 
 export const deployChapter = { id: 'deploy', title: 'Deploy version 1' };
 
@@ -58,14 +59,14 @@ export const deployStep: Step = {
   endChecks: [answers],
   hints: [
     'The lab deploys for you in this step: press x. If it fails, the message names the file and line to fix.',
-    'Outside the lab the same deploy is `serverless-ops-lab deploy --workspace <workspace>` (locally) or `sam build && sam deploy` (on AWS).',
+    `Outside the lab the same deploy is \`${cliCommand(['deploy', '--workspace'])} <workspace>\` (locally) or \`sam build && sam deploy\` (on AWS).`,
   ],
   docs: [
     { title: 'Lambda aliases', url: 'https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html' },
     { title: 'SAM AutoPublishAlias', url: 'https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html#sam-function-autopublishalias' },
   ],
   solve: {
-    show: async (ctx) => ({ command: `serverless-ops-lab deploy --workspace ${ctx.ws.root}` }),
+    show: async (ctx) => ({ command: cliCommand(['deploy', '--workspace', ctx.ws.root]) }),
     apply: async (ctx) => {
       await ctx.deploy();
     },

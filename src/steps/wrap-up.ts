@@ -6,6 +6,7 @@
 import { notYet, passed, runLiveChecks, type LiveCheck } from '../lab/check.js';
 import type { FigureValue, LabContext } from '../lab/context.js';
 import type { Step } from '../lab/step.js';
+import { cliCommand } from '../invocation.js';
 
 export const wrapUpChapter = { id: 'wrap-up', title: 'Wrap-up' };
 
@@ -72,7 +73,7 @@ export function wrapUpStep(earlier: readonly Step[]): Step {
     liveChecks: [
       {
         name: 'the summary was written',
-        aws: () => 'serverless-ops-lab list',
+        aws: () => cliCommand(['list']),
         run: async (ctx) => (ctx.allFigures()['wrap-up']?.summarizedAt ? passed() : notYet('the summary', 'not yet: press x')),
       },
       ...endChecks,
@@ -84,7 +85,7 @@ export function wrapUpStep(earlier: readonly Step[]): Step {
       { title: 'Lambda concurrency', url: 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html' },
     ],
     solve: {
-      show: async () => ({ command: 'serverless-ops-lab list' }),
+      show: async () => ({ command: cliCommand(['list']) }),
       apply: async (ctx) => summary(ctx),
     },
     async follow(ctx) {
@@ -93,7 +94,7 @@ export function wrapUpStep(earlier: readonly Step[]): Step {
       ctx.figure('endChecks', { passed: results.length - broken.length, total: results.length });
       ctx.io.explain([
         'Next: CodeDeploy shifts ECS services too; API Gateway canaries suit changes of the API itself; provisioned concurrency removes cold starts.',
-        `Your workspace stays. \`serverless-ops-lab reset --workspace ${ctx.ws.root}\` starts over; \`serverless-ops-lab emulator stop --workspace ${ctx.ws.root}\` stops the local cloud.`,
+        `Your workspace stays. \`${cliCommand(['reset', '--workspace', ctx.ws.root])}\` starts over; \`${cliCommand(['emulator', 'stop', '--workspace', ctx.ws.root])}\` stops the local cloud.`,
       ]);
     },
   };

@@ -2,30 +2,12 @@
  * Before running `sam` against a real account: is `sam` installed, are there credentials, is
  * there a region? Each missing piece is one clear message with its fix, found fast.
  */
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { LabError } from '../errors.js';
 import { clientConfig } from './clients.js';
+import { findOnPath } from '../which.js';
 
-/** The path of an executable found on PATH (PATHEXT on Windows), or undefined. */
-export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string | undefined {
-  const dirs = (env.PATH ?? env.Path ?? '').split(platform === 'win32' ? ';' : delimiter).filter(Boolean);
-  const exts = platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';').filter(Boolean) : [''];
-  for (const d of dirs) {
-    for (const ext of exts) {
-      const p = join(d, name + ext);
-      try {
-        if (!statSync(p).isFile()) continue;
-        if (platform !== 'win32') accessSync(p, constants.X_OK);
-        return p;
-      } catch {
-        // not here
-      }
-    }
-  }
-  return undefined;
-}
+export { findOnPath };
 
 export function samNotFoundError(): LabError {
   return new LabError(

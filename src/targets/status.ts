@@ -9,6 +9,7 @@ import { TargetClients, type TargetSpec } from './clients.js';
 import { readDeployRecord } from './deploy-record.js';
 import { listVersions } from './deployers/local/function.js';
 import { readDeploymentStatus, readAlarms, type AlarmStatus, type DeploymentStatus } from './status-codedeploy.js';
+import { cliCommand } from '../invocation.js';
 
 export type { AlarmStatus, DeploymentStatus };
 
@@ -49,7 +50,7 @@ export interface WorkspaceStatus {
 }
 
 export function noDeploymentError(ws: Workspace): LabError {
-  return new LabError(`nothing deployed from ${ws.root} yet`, undefined, `run \`serverless-ops-lab deploy --workspace ${ws.root}\` first`);
+  return new LabError(`nothing deployed from ${ws.root} yet`, undefined, `run \`${cliCommand(['deploy', '--workspace', ws.root])}\` first`);
 }
 
 export async function workspaceStatus(ws: Workspace): Promise<WorkspaceStatus> {
@@ -73,7 +74,7 @@ export async function workspaceStatus(ws: Workspace): Promise<WorkspaceStatus> {
     const emu = await emulatorStatus(ws.stateDir);
     base.emulator = { running: emu.running, pid: emu.running ? emu.pid : null };
     if (!emu.running) {
-      base.note = `the embedded cloud is not running: \`serverless-ops-lab emulator start --workspace ${ws.root}\` (or deploy) starts it again with its state`;
+      base.note = `the embedded cloud is not running: \`${cliCommand(['emulator', 'start', '--workspace', ws.root])}\` (or deploy) starts it again with its state`;
       return base;
     }
     // A restarted cloud may listen on another port: the recorded URLs follow it.

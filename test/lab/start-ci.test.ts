@@ -78,7 +78,10 @@ test('start --ci interrupted by SIGINT mid-lab exits 130 with progress saved; st
   const ws = await labWorkspace('sol-lab-sigint-');
   made.push(ws);
   const progressFile = join(ws, '.lab', 'progress.json');
-  const child = spawn(process.execPath, [CLI, 'start', '--ci', '--workspace', ws], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // as `npm start -- --ci --workspace WS` in a clone runs it (npm's variables): the resume line must
+  // be one that runs there, where no `serverless-ops-lab` is on PATH
+  const env = { ...process.env, npm_lifecycle_event: 'start', npm_package_name: 'serverless-ops-lab' };
+  const child = spawn(process.execPath, [CLI, 'start', '--ci', '--workspace', ws], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let out = '';
   let err = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -97,7 +100,10 @@ test('start --ci interrupted by SIGINT mid-lab exits 130 with progress saved; st
   clearTimeout(killer);
   assert.equal(code, 130, `${out.slice(-2000)}\n${err}`);
   assert.match(out, /stopping at the next safe point/);
-  assert.match(err, /interrupted after .* progress is saved/);
+  assert.match(err, /interrupted after [\d.]+ s/);
+  // the resume line as q prints it: `$ ` and the command on a line of its own
+  const resume = /progress saved; this goes on from here:\n\S+ \$ npm start -- --ci --workspace (\S+)\n/.exec(out);
+  assert.equal(resume?.[1], ws, out.slice(-2000));
   assert.doesNotMatch(err, /    at /);
   assert.ok(existsSync(progressFile));
   const progress = readJson<LabProgress>(progressFile);

@@ -13,6 +13,7 @@ import { createCanary, promoteCanary, readStage, rollBackCanary, type StageView 
 import { measureSplit, NO_VERSION, shareOf, type Split } from './split.js';
 import { allowApiGateway, findRoute, integrationUri, sourceArn, STAGE_VARIABLE, useStageVariable, type Route } from './stage-variable.js';
 import { publishCodeAsVersion } from './version.js';
+import { cliCommand } from '../../invocation.js';
 
 export const CANARY_PERCENT = 10;
 /** the share measured over this many requests must be within TOLERANCE points of the setting */
@@ -67,11 +68,11 @@ export async function findTarget(apigw: APIGatewayClient, record: DeployRecord, 
     // e.g. a record that an older version wrote on the aws target: no API, no function ARN
     throw new CanaryError(
       `the last deployment recorded in this workspace (target ${record.target}, stack ${record.stackName}) has no ${missing.join(', no ')}; the canary steps need the bundled app's function, its REST API and its ApiUrl output`,
-      `deploy the bundled app again (serverless-ops-lab deploy${record.target === 'aws' ? ' --target aws' : ''} --workspace <your workspace>), then run this step again`,
+      `deploy the bundled app again (${cliCommand(['deploy', ...(record.target === 'aws' ? ['--target', 'aws'] : [])])} --workspace <your workspace>), then run this step again`,
     );
   }
   const route = await findRoute(apigw, { restApiId: api.restApiId, stageName: api.stage }, '/getinfo', 'POST', signal);
-  if (!route) throw new CanaryError(`the API ${api.restApiId} has no /getinfo resource`, 'deploy the bundled app again: serverless-ops-lab deploy');
+  if (!route) throw new CanaryError(`the API ${api.restApiId} has no /getinfo resource`, `deploy the bundled app again: ${cliCommand(['deploy'])}`);
   const functionArn = unqualified(fn.arn);
   return { route, functionName: fn.name, functionArn, region: functionArn.split(':')[3], accountId: functionArn.split(':')[4], url };
 }

@@ -11,6 +11,7 @@ import { bar } from '../../io/format.js';
 import type { LabContext } from '../../lab/context.js';
 import { APP_ALIAS, appFunction, askApp } from './app.js';
 import { deploymentGroup, deployments, lambdaTarget, shiftIntervalMinutes, TERMINAL } from './codedeploy.js';
+import { cliCommand } from '../../invocation.js';
 
 export interface FollowedDeployment {
   deploymentId: string;
@@ -157,7 +158,7 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
   } catch (err) {
     if (ctx.signal.aborted) {
       live.done();
-      io.say(`stopped watching; deployment ${id} goes on in the cloud. Look again (or run serverless-ops-lab status):`);
+      io.say(`stopped watching; deployment ${id} goes on in the cloud. Look again (or run ${cliCommand(['status'])}):`);
       io.command(ctx.aws(`deploy get-deployment --deployment-id ${id}`));
       throw new InterruptedError();
     }

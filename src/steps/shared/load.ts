@@ -6,6 +6,7 @@
 import { formatReport, runLoadTest, type LoadTestProgress, type LoadTestResult } from '../../loadtest/index.js';
 import type { LabContext } from '../../lab/context.js';
 import { bar } from '../../io/format.js';
+import { cliCommand } from '../../invocation.js';
 import { apiUrl, requestBody } from './app.js';
 import { readLocalConcurrency } from './concurrency.js';
 
@@ -33,7 +34,7 @@ export function heyCommand(ctx: LabContext, size: LoadSize = loadSize(ctx, 'base
   } catch {
     // shown before a deploy: placeholders
   }
-  return `serverless-ops-lab loadtest -n ${size.requests} -c ${size.concurrency} -m POST -H 'Content-Type: application/json' -d '${body}' '${url}'`;
+  return cliCommand(['loadtest', '-n', String(size.requests), '-c', String(size.concurrency), '-m', 'POST', '-H', 'Content-Type: application/json', '-d', body, url]);
 }
 
 export interface ChartedRun {

@@ -1,0 +1,135 @@
+/**
+ * How the learner runs this CLI again: every command line of our own that the lab prints (the
+ * resume line, `emulator stop`, the load test, `list`, `reset`, `doctor`…) is formatted here, so
+ * that what is printed runs in the learner's shell as it is.
+ *
+ * The bin name alone is not enough: from a clone, `npm start` runs `node dist/src/cli.js`, and no
+ * `serverless-ops-lab` is on the learner's PATH (`bash: serverless-ops-lab: command not found`).
+ * Under npm, the PATH this process sees is not the learner's either: `npm run` prepends
+ * `node_modules/.bin`, and `npx` prepends the bin folder of its cache
+ * (https://docs.npmjs.com/cli/commands/npm-run-script, https://docs.npmjs.com/cli/commands/npm-exec),
+ * so a bare name found there says nothing about the learner's shell.
+ *
+ * `npx serverless-ops-lab` works in the package's own folder too (checked with npm 11 in a fresh
+ * clone, offline): npm exec runs the bin of the project it stands in, by linking it into its cache.
+ */
+import { realpathSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findOnPath } from './which.js';
+
+export const BIN = 'serverless-ops-lab';
+
+/**
+ * `start` as package.json's start script runs it: `npm start` is that command, and `npm start --
+ * FLAGS` appends FLAGS to it (a later `--workspace` wins). A test keeps this equal to package.json.
+ */
+export const NPM_START_ARGS = ['start', '--workspace', 'lab-workspace'] as const;
+
+export type Invocation =
+  /** `npm start` / `npm run …` in the package's own folder (a clone): the resume line is `npm start` */
+  | { kind: 'npm-script' }
+  /** `npx serverless-ops-lab …`, or anywhere `npx` finds the bin (a project that depends on us) */
+  | { kind: 'npx' }
+  /** the bare name is on the learner's PATH and is this CLI (a global install) */
+  | { kind: 'bin' }
+  /** `node …/dist/src/cli.js` from outside the package: only the path runs it */
+  | { kind: 'node'; script: string };
+
+/** What `howInvoked` looks at; the defaults are this process's. */
+export interface ProcessFacts {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** the package's folder (the one with our package.json) */
+  packageRoot: string;
+  /** dist/src/cli.js of this package */
+  cliScript: string;
+  /** the real path of an executable `serverless-ops-lab` on PATH, if any */
+  binOnPath: () => string | undefined;
+}
+
+/** The one place that decides how our CLI is invoked, from how this process was started. */
+export function howInvoked(f: ProcessFacts): Invocation {
+  // npm sets npm_lifecycle_event for scripts (`start`, `deploy`, …) and `npx` for npm exec
+  const event = f.env.npm_lifecycle_event;
+  if (event) {
+    if (event !== 'npx' && f.env.npm_package_name === BIN) return { kind: 'npm-script' };
+    return { kind: 'npx' };
+  }
+  const bin = f.binOnPath();
+  if (bin !== undefined && bin === f.cliScript) return { kind: 'bin' };
+  if (inside(f.cwd, f.packageRoot)) return { kind: 'npx' };
+  return { kind: 'node', script: f.cliScript };
+}
+
+/**
+ * A command line of our CLI, to show and to paste: `args` unquoted (they are quoted here for a
+ * POSIX shell when they need it), e.g. `cliCommand(['emulator', 'stop', '--workspace', root])`.
+ */
+export function cliCommand(args: readonly string[], how: Invocation = thisProcess(), cwd = process.cwd()): string {
+  switch (how.kind) {
+    case 'npm-script':
+      if (args[0] === NPM_START_ARGS[0]) return npmStart(args.slice(1), cwd);
+      return line(['npx', BIN, ...args]);
+    case 'npx':
+      return line(['npx', BIN, ...args]);
+    case 'bin':
+      return line([BIN, ...args]);
+    case 'node':
+      return line(['node', how.script, ...args]);
+  }
+}
+
+/** `npm start`, with the flags that differ from the script's after `--` */
+function npmStart(flags: readonly string[], cwd: string): string {
+  const rest: string[] = [];
+  for (let i = 0; i < flags.length; i++) {
+    // the script's own workspace needs no repeating (npm runs the script in the package folder)
+    if (flags[i] === '--workspace' && i + 1 < flags.length && resolve(cwd, flags[i + 1]) === resolve(cwd, NPM_START_ARGS[2])) {
+      i++;
+      continue;
+    }
+    rest.push(flags[i]);
+  }
+  return rest.length ? `npm start -- ${line(rest)}` : 'npm start';
+}
+
+/** POSIX shell quoting, only where a word needs it: a plain path or flag stays as it is */
+export function shellWord(word: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+const line = (words: readonly string[]): string => words.map(shellWord).join(' ');
+
+function inside(dir: string, root: string): boolean {
+  const rel = relative(root, dir);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+let cached: Invocation | undefined;
+
+/** this process's invocation, decided once (the PATH is read once) */
+export function thisProcess(): Invocation {
+  if (cached) return cached;
+  const cliScript = fileURLToPath(new URL('./cli.js', import.meta.url));
+  cached = howInvoked({
+    env: process.env,
+    cwd: process.cwd(),
+    packageRoot: realpathOr(resolve(cliScript, '..', '..', '..')),
+    cliScript: realpathOr(cliScript),
+    binOnPath: () => {
+      const found = findOnPath(BIN);
+      return found === undefined ? undefined : realpathOr(found);
+    },
+  });
+  return cached;
+}
+
+function realpathOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
