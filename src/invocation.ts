@@ -10,8 +10,11 @@
  * (https://docs.npmjs.com/cli/commands/npm-run-script, https://docs.npmjs.com/cli/commands/npm-exec),
  * so a bare name found there says nothing about the learner's shell.
  *
- * `npx serverless-ops-lab` works in the package's own folder too (checked with npm 11 in a fresh
- * clone, offline): npm exec runs the bin of the project it stands in, by linking it into its cache.
+ * Under `npm start` in a clone the lab prints `node dist/src/cli.js …` (what the script itself
+ * runs), not `npx serverless-ops-lab …`. npx does run the clone's own bin, by linking the folder
+ * into its cache and making cli.js executable (tsc writes it 0644), but only the first time: once
+ * that link exists, a clone made again at the same path, or a `dist/` rebuilt from scratch, gives
+ * `sh: 1: serverless-ops-lab: Permission denied` (npm 11, tried). The path needs neither.
  */
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
@@ -27,13 +30,16 @@ export const BIN = 'serverless-ops-lab';
 export const NPM_START_ARGS = ['start', '--workspace', 'lab-workspace'] as const;
 
 export type Invocation =
-  /** `npm start` / `npm run …` in the package's own folder (a clone): the resume line is `npm start` */
-  | { kind: 'npm-script' }
+  /**
+   * `npm start` / `npm run …` in the package's own folder (a clone): the resume line is `npm
+   * start`, the rest `node <script>`, the path from where the learner typed npm (INIT_CWD)
+   */
+  | { kind: 'npm-script'; script: string }
   /** `npx serverless-ops-lab …`, or anywhere `npx` finds the bin (a project that depends on us) */
   | { kind: 'npx' }
   /** the bare name is on the learner's PATH and is this CLI (a global install) */
   | { kind: 'bin' }
-  /** `node …/dist/src/cli.js` from outside the package: only the path runs it */
+  /** `node dist/src/cli.js` in the package, `node /…/dist/src/cli.js` from elsewhere: the path runs this one */
   | { kind: 'node'; script: string };
 
 /** What `howInvoked` looks at; the defaults are this process's. */
@@ -44,6 +50,8 @@ export interface ProcessFacts {
   packageRoot: string;
   /** dist/src/cli.js of this package */
   cliScript: string;
+  /** the real path of the folder the learner ran npm in (npm's INIT_CWD), if any */
+  initCwd?: string;
   /** the real path of an executable `serverless-ops-lab` on PATH, if any */
   binOnPath: () => string | undefined;
 }
@@ -53,13 +61,13 @@ export function howInvoked(f: ProcessFacts): Invocation {
   // npm sets npm_lifecycle_event for scripts (`start`, `deploy`, …) and `npx` for npm exec
   const event = f.env.npm_lifecycle_event;
   if (event) {
-    if (event !== 'npx' && f.env.npm_package_name === BIN) return { kind: 'npm-script' };
+    if (event !== 'npx' && f.env.npm_package_name === BIN) return { kind: 'npm-script', script: relative(f.initCwd ?? f.cwd, f.cliScript) };
     return { kind: 'npx' };
   }
   const bin = f.binOnPath();
   if (bin !== undefined && bin === f.cliScript) return { kind: 'bin' };
-  if (inside(f.cwd, f.packageRoot)) return { kind: 'npx' };
-  return { kind: 'node', script: f.cliScript };
+  // `node dist/src/cli.js` in a clone: the same, from the same folder (npx: see the top)
+  return { kind: 'node', script: inside(f.cwd, f.packageRoot) ? relative(f.cwd, f.cliScript) : f.cliScript };
 }
 
 /**
@@ -70,7 +78,7 @@ export function cliCommand(args: readonly string[], how: Invocation = thisProces
   switch (how.kind) {
     case 'npm-script':
       if (args[0] === NPM_START_ARGS[0]) return npmStart(args.slice(1), cwd);
-      return line(['npx', BIN, ...args]);
+      return line(['node', how.script, ...args]);
     case 'npx':
       return line(['npx', BIN, ...args]);
     case 'bin':
@@ -116,6 +124,7 @@ export function thisProcess(): Invocation {
   cached = howInvoked({
     env: process.env,
     cwd: process.cwd(),
+    initCwd: process.env.INIT_CWD ? realpathOr(process.env.INIT_CWD) : undefined,
     packageRoot: realpathOr(resolve(cliScript, '..', '..', '..')),
     cliScript: realpathOr(cliScript),
     binOnPath: () => {

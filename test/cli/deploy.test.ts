@@ -39,7 +39,8 @@ test('status before any deploy: a clear message, exit 1', async () => {
   const r = await runCli(['status', '--workspace', ws]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /nothing deployed from .* yet/);
-  assert.match(r.stderr, /serverless-ops-lab deploy --workspace/);
+  // the command as this shell runs it (test/cli/invocation.test.ts): here `node dist/src/cli.js`
+  assert.match(r.stderr, /`node \S+cli\.js deploy --workspace /);
 });
 
 test('first deploy: prints the local ApiUrl, and the URL answers with the image labels', async () => {

@@ -1,7 +1,7 @@
 /**
  * The command lines of our CLI that the lab prints run as they are in the learner's shell: `npm
- * start` from a clone (where no `serverless-ops-lab` is on PATH), `npx serverless-ops-lab` under
- * npx, the bare name for a global install, the script's path from elsewhere.
+ * start` and `node dist/src/cli.js` from a clone (where no `serverless-ops-lab` is on PATH), `npx
+ * serverless-ops-lab` under npx, the bare name for a global install, the script's path elsewhere.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,17 +20,21 @@ function facts(over: Partial<ProcessFacts> & { env?: NodeJS.ProcessEnv }): Proce
 
 const NPM_START = { npm_lifecycle_event: 'start', npm_package_name: 'serverless-ops-lab', npm_command: 'start' };
 
-test('npm start in a clone: the resume line is npm start, other commands npx serverless-ops-lab', () => {
+test('npm start in a clone: the resume line is npm start, other commands node dist/src/cli.js', () => {
   // npm puts node_modules/.bin on the script's PATH; the name found there is not on the learner's
-  const how = howInvoked(facts({ env: NPM_START, binOnPath: () => SCRIPT }));
-  assert.deepEqual(how, { kind: 'npm-script' });
+  const how = howInvoked(facts({ env: NPM_START, initCwd: ROOT, binOnPath: () => SCRIPT }));
+  assert.deepEqual(how, { kind: 'npm-script', script: 'dist/src/cli.js' });
   assert.equal(cliCommand(['start', '--workspace', `${ROOT}/lab-workspace`], how, ROOT), 'npm start');
   assert.equal(cliCommand(['start', '--workspace', 'lab-workspace'], how, ROOT), 'npm start');
   assert.equal(cliCommand(['start', '--ci', '--workspace', '/tmp/other ws'], how, ROOT), "npm start -- --ci --workspace '/tmp/other ws'");
   assert.equal(cliCommand(['start', '--target', 'aws', '--workspace', `${ROOT}/lab-workspace`], how, ROOT), 'npm start -- --target aws');
-  assert.equal(cliCommand(['emulator', 'stop', '--workspace', `${ROOT}/lab-workspace`], how, ROOT), `npx serverless-ops-lab emulator stop --workspace ${ROOT}/lab-workspace`);
+  assert.equal(cliCommand(['emulator', 'stop', '--workspace', `${ROOT}/lab-workspace`], how, ROOT), `node dist/src/cli.js emulator stop --workspace ${ROOT}/lab-workspace`);
+  // npm start typed in a subfolder (npm runs the script in the package folder): the path from there
+  const fromSub = howInvoked(facts({ env: NPM_START, initCwd: `${ROOT}/sam-app` }));
+  assert.equal(cliCommand(['list'], fromSub, ROOT), 'node ../dist/src/cli.js list');
+  assert.equal(cliCommand(['start', '--workspace', `${ROOT}/lab-workspace`], fromSub, ROOT), 'npm start');
   // npm run deploy, npm test: the same folder, the same answers
-  assert.deepEqual(howInvoked(facts({ env: { npm_lifecycle_event: 'deploy', npm_package_name: 'serverless-ops-lab' } })), { kind: 'npm-script' });
+  assert.deepEqual(howInvoked(facts({ env: { npm_lifecycle_event: 'deploy', npm_package_name: 'serverless-ops-lab' } })), { kind: 'npm-script', script: 'dist/src/cli.js' });
 });
 
 test('npx, in the clone or from the registry, and a script of a project that depends on us: npx serverless-ops-lab', () => {
@@ -46,12 +50,12 @@ test('npx, in the clone or from the registry, and a script of a project that dep
   }
 });
 
-test('no npm: the bare name when it is this CLI on PATH; npx inside the package; else the script path', () => {
+test('no npm: the bare name when it is this CLI on PATH, else the script path (relative inside the package)', () => {
   assert.deepEqual(howInvoked(facts({ cwd: '/anywhere', binOnPath: () => SCRIPT })), { kind: 'bin' });
   assert.equal(cliCommand(['list'], { kind: 'bin' }), 'serverless-ops-lab list');
-  // `node dist/src/cli.js` in the clone
-  assert.deepEqual(howInvoked(facts({ cwd: `${ROOT}/sam-app` })), { kind: 'npx' });
-  assert.deepEqual(howInvoked(facts({ cwd: ROOT })), { kind: 'npx' });
+  // `node dist/src/cli.js` in the clone: not npx, whose link to a clone goes stale (src/invocation.ts)
+  assert.deepEqual(howInvoked(facts({ cwd: ROOT })), { kind: 'node', script: 'dist/src/cli.js' });
+  assert.deepEqual(howInvoked(facts({ cwd: `${ROOT}/sam-app` })), { kind: 'node', script: '../dist/src/cli.js' });
   // from elsewhere, with another copy on PATH or none: only the path is sure to run this one
   for (const bin of [undefined, '/usr/lib/node_modules/serverless-ops-lab/dist/src/cli.js']) {
     const how = howInvoked(facts({ cwd: '/home/me', binOnPath: () => bin }));
@@ -84,5 +88,5 @@ test('the resume line keeps the workspace, the mode and the target (a workspace 
   assert.deepEqual(resumeArgs(readLabFlags({ target: 'aws', profile: 'lab', region: 'eu-west-1' }), ws), [
     'start', '--target', 'aws', '--profile', 'lab', '--region', 'eu-west-1', '--workspace', ws,
   ]);
-  assert.equal(cliCommand(resumeArgs(readLabFlags({ target: 'aws' }), ws), { kind: 'npm-script' }, ROOT), 'npm start -- --target aws');
+  assert.equal(cliCommand(resumeArgs(readLabFlags({ target: 'aws' }), ws), { kind: 'npm-script', script: 'dist/src/cli.js' }, ROOT), 'npm start -- --target aws');
 });

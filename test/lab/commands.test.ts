@@ -26,7 +26,7 @@ test('list shows every step pending in a new workspace, and what progress says o
   assert.equal(empty.code, 0, empty.stderr);
   for (const s of LAB_STEPS) assert.match(empty.stdout, new RegExp(`${s.id} — `));
   assert.match(empty.stdout, /no progress yet/);
-  // the command it names runs where the learner is: from a clone's `npm run`, npx finds the bin
+  // the command it names runs where the learner is: from a clone's `npm run`, `npm start`
   const underNpm = await runCli(['list', '--workspace', dir], { env: { ...process.env, npm_lifecycle_event: 'deploy', npm_package_name: 'serverless-ops-lab' } });
   assert.ok(underNpm.stdout.includes(`no progress yet in ${dir}: \`npm start -- --workspace ${dir}\` begins`), underNpm.stdout);
   const progress = ProgressStore.load(workspacePaths(dir), 'local');
