@@ -38,6 +38,8 @@ const WITH_PREFERENCE = BUNDLED.replace(
         Type: Linear10PercentEvery1Minute`,
 );
 
+const TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url));
+
 function files(template: string): WorkspaceFiles {
   return { samApp: '/ws/sam-app', read: (rel) => (rel === 'template.yaml' ? template : undefined) };
 }
@@ -81,7 +83,10 @@ test('a hook without the CodeDeployHook_ prefix fails with the IAM reason and th
   const r = await one(hooksPrefixed, hooked);
   assert.equal(r.status, 'not-yet', JSON.stringify(r));
   assert.equal(r.found, 'FunctionName: preTrafficHook');
-  assert.match(r.hint!, /may only invoke functions named CodeDeployHook_\*; any other name fails the deployment with IAM_ROLE_PERMISSIONS\. Give the hook FunctionName: CodeDeployHook_PreTrafficHook/);
+  assert.match(r.hint!, /may only invoke functions named CodeDeployHook_\*; any other name fails the deployment with IAM_ROLE_PERMISSIONS\. Give the hook FunctionName: CodeDeployHook_preTrafficHook\./);
+  // the name the hint gives is the one the reference change ("show me the change") uses
+  const reference = readFileSync(join(TEMPLATES, 'hooks-failing', 'template.yaml'), 'utf8');
+  assert.match(reference, /FunctionName: CodeDeployHook_preTrafficHook\n/);
   const fixed = await one(hooksPrefixed, hooked.replace('FunctionName: preTrafficHook', 'FunctionName: CodeDeployHook_preTrafficHook'));
   assert.equal(fixed.status, 'passed');
 });
@@ -92,7 +97,6 @@ test('a template that does not parse says where', async () => {
   assert.match(r.found!, /template\.yaml:\d+:\d+/);
 });
 
-const TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url));
 
 /** a workspace with the bundled app, `edit` applied to its sam-app/, its own local cloud at `speed`, deployed */
 async function liveWorkspace(prefix: string, speed: number, edit: (samApp: string) => void = () => undefined) {

@@ -22,6 +22,15 @@ export const LAMBDA_DEPLOYMENT_TYPES = [
 /** the prefix CodeDeploy's service role allows invoking (AWSCodeDeployRoleForLambda: lambda:InvokeFunction on function:CodeDeployHook_*) */
 export const HOOK_PREFIX = 'CodeDeployHook_';
 
+/**
+ * The name the hint suggests for a hook function: the prefix and its logical id with a lower-case
+ * first letter, as the reference names it (PreTrafficHook → CodeDeployHook_preTrafficHook, in
+ * templates/hooks-failing/template.yaml), so the hint and "show me the change" agree.
+ */
+export function hookFunctionName(logicalId: string): string {
+  return `${HOOK_PREFIX}${logicalId.charAt(0).toLowerCase()}${logicalId.slice(1)}`;
+}
+
 type Parsed = { template: SamTemplate } | { error: string };
 
 const cache = new WeakMap<WorkspaceFiles, Parsed>();
@@ -108,7 +117,7 @@ export const hooksPrefixed: StaticCheck = {
           return notYet(
             `FunctionName: ${HOOK_PREFIX}…`,
             name ? `FunctionName: ${name}` : `no FunctionName on ${hook.logicalId}`,
-            `the role SAM creates for CodeDeploy may only invoke functions named ${HOOK_PREFIX}*; any other name fails the deployment with IAM_ROLE_PERMISSIONS. Give the hook FunctionName: ${HOOK_PREFIX}${hook.logicalId}.`,
+            `the role SAM creates for CodeDeploy may only invoke functions named ${HOOK_PREFIX}*; any other name fails the deployment with IAM_ROLE_PERMISSIONS. Give the hook FunctionName: ${hookFunctionName(hook.logicalId)}.`,
           );
         }
         names.push(name);
