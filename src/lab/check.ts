@@ -12,13 +12,19 @@ import type { CheckView } from '../io/host.js';
 import type { LabContext } from './context.js';
 import { cliCommand } from '../invocation.js';
 
+/**
+ * `aws`, on a passed or not-yet outcome: the command that shows what the check found (a deployment
+ * by the id it found), shown instead of the check's own, which could only name where to look.
+ */
 export type CheckOutcome =
-  | { status: 'passed'; found?: string }
-  | { status: 'not-yet'; expected: string; found: string; hint?: string }
+  | { status: 'passed'; found?: string; aws?: string }
+  | { status: 'not-yet'; expected: string; found: string; hint?: string; aws?: string }
   | { status: 'could-not-check'; what: string; fix: string };
 
 export const passed = (found?: string): CheckOutcome => ({ status: 'passed', found });
 export const notYet = (expected: string, found: string, hint?: string): CheckOutcome => ({ status: 'not-yet', expected, found, hint });
+/** `outcome`, shown with `aws` (the command that shows what it found) */
+export const showing = (outcome: CheckOutcome, aws: string): CheckOutcome => (outcome.status === 'could-not-check' ? outcome : { ...outcome, aws });
 export const couldNotCheck = (what: string, fix: string): CheckOutcome => ({ status: 'could-not-check', what, fix });
 
 /** A check of the live cloud through the SDK clients. */
@@ -62,9 +68,9 @@ export const DEFAULT_CHECK_TIMEOUT_MS = 15_000;
 export function toResult(name: string, aws: string | undefined, outcome: CheckOutcome, ms: number): CheckResult {
   switch (outcome.status) {
     case 'passed':
-      return { name, aws, status: 'passed', found: outcome.found, ms };
+      return { name, aws: outcome.aws ?? aws, status: 'passed', found: outcome.found, ms };
     case 'not-yet':
-      return { name, aws, status: 'not-yet', expected: outcome.expected, found: outcome.found, hint: outcome.hint, ms };
+      return { name, aws: outcome.aws ?? aws, status: 'not-yet', expected: outcome.expected, found: outcome.found, hint: outcome.hint, ms };
     default:
       return { name, aws, status: 'could-not-check', what: outcome.what, fix: outcome.fix, ms };
   }

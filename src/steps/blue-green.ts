@@ -4,11 +4,11 @@
  * CodeDeploy moves the alias to it 10 % at a time, while the live view shows who answers.
  */
 import { GetAliasCommand, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
-import { notYet, passed, type LiveCheck } from '../lab/check.js';
+import { notYet, passed, showing, type LiveCheck } from '../lab/check.js';
 import type { LabContext } from '../lab/context.js';
 import type { Step } from '../lab/step.js';
 import { APP_ALIAS, appFunction, askApp, curlCommand, functionName, whenDeployed } from './shared/app.js';
-import { deploymentGroup, deployments, groupNames } from './shared/codedeploy.js';
+import { deploymentGroup, deployments, getDeploymentCommand, groupNames } from './shared/codedeploy.js';
 import { followDeployment } from './shared/deployment-view.js';
 import { editSolve } from './shared/solve.js';
 import { knownDeploymentType, templateParses, timeoutAbove3 } from './shared/template-checks.js';
@@ -43,10 +43,10 @@ export const shiftSucceeded: LiveCheck = {
       const ok = list.find((d) => d.status === 'Succeeded' && d.deploymentConfigName === LINEAR && d.creator !== 'codeDeployRollback');
       if (ok) {
         ctx.figure('deploymentId', ok.deploymentId ?? null);
-        return passed(`${ok.deploymentId} Succeeded`);
+        return showing(passed(`${ok.deploymentId} Succeeded`), getDeploymentCommand(ctx, ok.deploymentId ?? ''));
       }
       const last = list[0]!;
-      return notYet(`Succeeded with ${LINEAR}`, `${last.deploymentId} ${last.status} with ${last.deploymentConfigName}${last.errorInformation ? ` (${last.errorInformation.code})` : ''}`, last.status === 'InProgress' ? 'it is still shifting: wait for it (the live view shows it)' : undefined);
+      return showing(notYet(`Succeeded with ${LINEAR}`, `${last.deploymentId} ${last.status} with ${last.deploymentConfigName}${last.errorInformation ? ` (${last.errorInformation.code})` : ''}`, last.status === 'InProgress' ? 'it is still shifting: wait for it (the live view shows it)' : undefined), getDeploymentCommand(ctx, last.deploymentId ?? ''));
     }),
 };
 

@@ -7,12 +7,12 @@
  */
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { GetAliasCommand } from '@aws-sdk/client-lambda';
-import { notYet, passed, type CheckOutcome, type LiveCheck } from '../lab/check.js';
+import { notYet, passed, showing, type CheckOutcome, type LiveCheck } from '../lab/check.js';
 import type { LabContext } from '../lab/context.js';
 import type { Step } from '../lab/step.js';
 import { APP_ALIAS, appFunction, functionName, whenDeployed } from './shared/app.js';
 import { alarmForcer, alarmTransitions, alreadyInAlarmHint, errorsAlarmName, groupAlarmsClear, groupAlarmsInAlarm, setAlarmCommand } from './shared/alarms.js';
-import { deploymentGroup, deployments, groupNames, lambdaTarget, TERMINAL } from './shared/codedeploy.js';
+import { deploymentGroup, deployments, getDeploymentCommand, groupNames, lambdaTarget, TERMINAL } from './shared/codedeploy.js';
 import { followDeployment } from './shared/deployment-view.js';
 import { editSolve } from './shared/solve.js';
 import { hooksPrefixed, knownDeploymentType, templateParses, timeoutAbove3 } from './shared/template-checks.js';
@@ -57,12 +57,14 @@ function releaseEnded(name: string, status: 'Failed' | 'Stopped', code: string, 
         if (earlier) return notYet(`a new release, ${status} with ${code}`, `the last release is still ${earlier} of ${earlierStep}`, DEPLOY_YOUR_CHANGE);
         if (!release) return notYet(`a deployment that ended ${status} (${code})`, 'no deployment yet');
         const found = `${release.deploymentId} ${release.status}${release.errorInformation?.code ? ` (${release.errorInformation.code})` : ''}`;
+        // list-deployments, the check's own command, gives only ids: this one shows what was found
+        const show = getDeploymentCommand(ctx, release.deploymentId ?? '');
         if (release.status === status && release.errorInformation?.code === code) {
           ctx.figure('deploymentId', release.deploymentId ?? null);
           ctx.figure('errorCode', code);
-          return passed(found);
+          return showing(passed(found), show);
         }
-        return notYet(`${status} with ${code}`, found, await hintFor(release, ctx, signal));
+        return showing(notYet(`${status} with ${code}`, found, await hintFor(release, ctx, signal)), show);
       }),
   };
 }
@@ -180,9 +182,10 @@ export const alarmRollbackStep: Step = {
           const rollback = all.find((d) => d.deploymentId === rollbackId);
           if (rollback?.status === 'Succeeded') {
             ctx.figure('rollbackDeploymentId', rollbackId ?? null);
-            return passed(`${rollbackId} (${rollback.creator}) Succeeded`);
+            return showing(passed(`${rollbackId} (${rollback.creator}) Succeeded`), getDeploymentCommand(ctx, rollbackId!));
           }
-          return notYet('a rollback deployment that Succeeded', rollbackId ? `${rollbackId} ${rollback?.status ?? '?'}` : 'none');
+          const outcome = notYet('a rollback deployment that Succeeded', rollbackId ? `${rollbackId} ${rollback?.status ?? '?'}` : 'none');
+          return rollbackId ? showing(outcome, getDeploymentCommand(ctx, rollbackId)) : outcome;
         }),
     },
     aliasBackOnGood('hooks-failing'),

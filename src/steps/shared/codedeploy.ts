@@ -77,3 +77,12 @@ export function shiftIntervalMinutes(config: string | undefined): number | undef
   const m = /(?:Linear10PercentEvery|Canary10Percent)(\d+)Minutes?$/.exec(config ?? '');
   return m ? Number(m[1]) : undefined;
 }
+
+/**
+ * The command that shows a deployment's status and why it ended so: `list-deployments` gives only
+ * ids; GetDeployment's `errorInformation` holds the code (HOOK_EXECUTION_FAILURE, ALARM_ACTIVE) and
+ * CodeDeploy's message.
+ */
+export function getDeploymentCommand(ctx: LabContext, deploymentId: string): string {
+  return ctx.aws(`deploy get-deployment --deployment-id ${deploymentId} --query 'deploymentInfo.[status,errorInformation]'`);
+}
