@@ -10,7 +10,7 @@ import { GetAliasCommand } from '@aws-sdk/client-lambda';
 import { notYet, passed, showing, type CheckOutcome, type LiveCheck } from '../lab/check.js';
 import type { LabContext } from '../lab/context.js';
 import type { Step } from '../lab/step.js';
-import { APP_ALIAS, appFunction, functionName, whenDeployed } from './shared/app.js';
+import { APP_ALIAS, appFunction, askApp, functionName, whenDeployed } from './shared/app.js';
 import { alarmForcer, alarmTransitions, alreadyInAlarmHint, errorsAlarmName, groupAlarmsClear, groupAlarmsInAlarm, setAlarmCommand } from './shared/alarms.js';
 import { deploymentGroup, deployments, getDeploymentCommand, groupNames, lambdaTarget, TERMINAL } from './shared/codedeploy.js';
 import { followDeployment } from './shared/deployment-view.js';
@@ -25,6 +25,9 @@ const DOCS = [
   { title: 'CodeDeploy and CloudWatch alarms', url: 'https://docs.aws.amazon.com/codedeploy/latest/userguide/monitoring-create-alarms.html' },
   { title: 'set-alarm-state', url: 'https://docs.aws.amazon.com/cli/latest/reference/cloudwatch/set-alarm-state.html' },
 ];
+
+/** what Lambda counts as Errors: only what the function throws, not the answers it returns */
+const METRICS_DOC = 'https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html';
 
 /** the newest deployment the learner started (not a rollback CodeDeploy made) */
 async function lastRelease(ctx: LabContext, signal: AbortSignal): Promise<{ release?: DeploymentInfo; all: DeploymentInfo[] }> {
@@ -77,8 +80,48 @@ async function releaseOfThisStep(ctx: LabContext, signal: AbortSignal, earlierSt
   return found;
 }
 
-/** the alias serves the last good version alone: the bad release never kept any traffic */
-function aliasBackOnGood(earlierStep: string): LiveCheck {
+/** the step's figure that keeps the version "live" served alone when the step began */
+export const LIVE_AT_START = 'liveVersionAtStart';
+
+/**
+ * A hook step's `prepare`: keeps the version "live" serves alone as the step begins, once (a
+ * resumed step keeps what it found first). A release of the step that goes through (a version
+ * that returns 500s is no error to the alarm) moves "live", and a later release that is refused
+ * rolls back to that one: the rollback target alone is no proof of a good version. Nothing is kept
+ * when "live" cannot be read or is mid-shift; the check then asks the app instead.
+ */
+function recordLiveVersion(stepId: string): (ctx: LabContext) => Promise<void> {
+  return async (ctx) => {
+    if (ctx.allFigures()[stepId]?.[LIVE_AT_START] !== undefined) return;
+    let version: string | undefined;
+    try {
+      const alias = await ctx.clients.lambda.send(new GetAliasCommand({ FunctionName: appFunction(ctx).name, Name: APP_ALIAS }), { abortSignal: ctx.signal });
+      if (!Object.keys(alias.RoutingConfig?.AdditionalVersionWeights ?? {}).length) version = alias.FunctionVersion;
+    } catch {
+      // nothing deployed yet, or the cloud not reachable: the checks say so themselves
+    }
+    if (version) ctx.figure(LIVE_AT_START, version);
+  };
+}
+
+/**
+ * "live" answers `status` from `version`, the rollback's target: a release of this step went
+ * through with a broken version, and the refused one went back to it. How to get back.
+ */
+function brokenRollbackHint(version: string, status: number, atStart: string | undefined): string {
+  return [
+    `"live" went back to version ${version}, and it answers HTTP ${status}: a release of this step went through with a broken version${atStart ? ` ("live" was on version ${atStart} when the step began)` : ''}, and the refused release rolled back to it.`,
+    status === 500 ? `A handler that returns statusCode 500 is no error to Lambda: its Errors metric counts only errors the function throws (unhandled), so the alarm let that release through (${METRICS_DOC}).` : '',
+    'To get "live" onto a good version: put src/app.mjs back to code that answers 200 (the previous step\'s) and deploy; wait until that release Succeeded, then deploy this step\'s change again.',
+  ].filter(Boolean).join(' ');
+}
+
+/**
+ * The alias serves the last good version alone: the bad release never kept any traffic. "Good":
+ * the version "live" served when the step began (recorded by `recordLiveVersion`), or else one
+ * that answers 200 through the API.
+ */
+function aliasBackOnGood(earlierStep: string, stepId: string): LiveCheck {
   return {
     name: `the alias "${APP_ALIAS}" is back on the last good version alone`,
     aws: (ctx) => ctx.aws(`lambda get-alias --function-name ${functionName(ctx)} --name ${APP_ALIAS}`),
@@ -95,7 +138,18 @@ function aliasBackOnGood(earlierStep: string): LiveCheck {
         const found = `version ${alias.FunctionVersion}${Object.keys(extra).length ? ` plus ${JSON.stringify(extra)}` : ''}`;
         // "back" once the release has ended: while it waits (a hook that has not reported) the alias has not moved yet
         if (!TERMINAL.has(release.status ?? '')) return notYet(`version ${good ?? '?'} alone, once ${release.deploymentId} has ended`, `${found}; ${release.deploymentId} ${release.status ?? '?'}`, 'the deployment is still running');
-        if (alias.FunctionVersion === good && !Object.keys(extra).length) return passed(`${found} (not ${bad})`);
+        if (good && alias.FunctionVersion === good && !Object.keys(extra).length) {
+          const atStart = ctx.allFigures()[stepId]?.[LIVE_AT_START];
+          if (good === atStart) return passed(`${found} (not ${bad})`);
+          // "live" moved during this step: the version a refused release went back to may be broken
+          const answer = await askApp(ctx, signal);
+          if (answer.status === 200) return passed(`${found} (not ${bad}), answering 200`);
+          return notYet(
+            `a version that answers 200${atStart !== undefined ? ` (version ${String(atStart)} served "live" when this step began)` : ''}`,
+            `${found}, which answers HTTP ${answer.status}`,
+            brokenRollbackHint(good, answer.status, atStart === undefined ? undefined : String(atStart)),
+          );
+        }
         return notYet(`version ${good ?? '?'} alone`, found, release.status === 'InProgress' ? 'the deployment is still running' : undefined);
       }),
   };
@@ -136,13 +190,14 @@ export const failingHookStep: Step = {
       d.status === 'Succeeded' ? 'it succeeded: does your hook report Failed (status: Failed in PutLifecycleEventHookExecutionStatus)? Is it under DeploymentPreference: Hooks: PreTraffic?' : waitingForHook(ctx, d, signal),
       'blue-green',
     ),
-    aliasBackOnGood('blue-green'),
+    aliasBackOnGood('blue-green', 'hooks-failing'),
   ],
   endChecks: [],
   settleMs: 60_000,
   hints: [stuckInBeforeAllowTraffic, 'Three changes: the hook function (a new resource), Hooks: PreTraffic: !Ref PreTrafficHook under DeploymentPreference, and a new version of src/app.mjs (only a new version starts a deployment).', 'The hook gets {DeploymentId, LifecycleEventHookExecutionId} and must pass both back with its status.'],
   docs: DOCS,
   solve: editSolve('hooks-failing'),
+  prepare: recordLiveVersion('hooks-failing'),
   async follow(ctx) {
     const d = await followDeployment(ctx, { since: ctx.lastDeployAt, sample: true, appearWithinMs: 20_000 });
     if (d) {
@@ -188,7 +243,7 @@ export const alarmRollbackStep: Step = {
           return rollbackId ? showing(outcome, getDeploymentCommand(ctx, rollbackId)) : outcome;
         }),
     },
-    aliasBackOnGood('hooks-failing'),
+    aliasBackOnGood('hooks-failing', 'hooks-alarm'),
   ],
   endChecks: [],
   settleMs: 60_000,
@@ -205,6 +260,7 @@ export const alarmRollbackStep: Step = {
   ],
   docs: DOCS,
   solve: editSolve('hooks-alarm'),
+  prepare: recordLiveVersion('hooks-alarm'),
   async follow(ctx) {
     const alarm = errorsAlarmName(ctx);
     // the learner forces it; "do it for me" (and --ci) has the lab force it below, and say so there
@@ -227,6 +283,24 @@ export const alarmRollbackStep: Step = {
   },
 };
 
+/**
+ * A release of hooks-errors that Succeeded. When "live" now answers an error that the function
+ * returned (API Gateway answers 502 for one it threw), Lambda counted no Errors, and the release
+ * that throws must not be made on top of it: its rollback would go back to this broken version.
+ */
+export async function badReleaseWentThrough(d: DeploymentInfo, ctx: LabContext, signal: AbortSignal): Promise<string | undefined> {
+  if (d.status !== 'Succeeded') return undefined;
+  const answer = await askApp(ctx, signal).catch(() => undefined);
+  if (answer && answer.status >= 400 && answer.status !== 502) {
+    return [
+      `it went through, and "live" now answers HTTP ${answer.status}${answer.functionVersion ? ` from version ${answer.functionVersion}` : ''}: the handler returns that answer rather than throwing.`,
+      `Lambda's Errors metric counts only errors the function throws (unhandled), not ${answer.status >= 500 ? '5xx' : 'error'} answers it returns (${METRICS_DOC}), so the alarm saw no error.`,
+      'First get "live" back onto a good version: put src/app.mjs back to code that answers 200 and deploy (that release should succeed). Then make the handler throw (throw new Error(…), as version 4 does) and deploy: released on top of a broken version, it would roll back to the broken one.',
+    ].join(' ');
+  }
+  return `it went through: did the new version get traffic while it shifted, and does it throw?${ctx.target === 'local' && ctx.speed >= 50 ? ` At ${ctx.speed}x a minute of the shift lasts ${(60 / ctx.speed).toFixed(1)} s: on a busy machine the new version's first errors (after its cold start) can reach CloudWatch after the shift ended; a lower --speed gives them time.` : ''}`;
+}
+
 export const errorsRollbackStep: Step = {
   id: 'hooks-errors',
   chapter: hooksChapter,
@@ -241,10 +315,7 @@ export const errorsRollbackStep: Step = {
   staticChecks: [templateParses, timeoutAbove3],
   deployChecks: [groupAlarmsClear],
   liveChecks: [
-    releaseEnded('the Errors alarm stopped the bad release', 'Stopped', 'ALARM_ACTIVE', (d, ctx) =>
-      d.status === 'Succeeded'
-        ? `it went through: did the new version get traffic while it shifted, and does it throw?${ctx.target === 'local' && ctx.speed >= 50 ? ` At ${ctx.speed}x a minute of the shift lasts ${(60 / ctx.speed).toFixed(1)} s: on a busy machine the new version's first errors (after its cold start) can reach CloudWatch after the shift ended; a lower --speed gives them time.` : ''}`
-        : undefined, 'hooks-alarm'),
+    releaseEnded('the Errors alarm stopped the bad release', 'Stopped', 'ALARM_ACTIVE', badReleaseWentThrough, 'hooks-alarm'),
     {
       name: 'real Errors raised the alarm during the release, not set-alarm-state',
       aws: (ctx) => ctx.aws(`cloudwatch describe-alarm-history --alarm-name ${errorsAlarmName(ctx) ?? 'ALARM_NAME'} --history-item-type StateUpdate`),
@@ -269,7 +340,7 @@ export const errorsRollbackStep: Step = {
           );
         }),
     },
-    aliasBackOnGood('hooks-alarm'),
+    aliasBackOnGood('hooks-alarm', 'hooks-errors'),
   ],
   endChecks: [],
   settleMs: 90_000,
@@ -277,7 +348,10 @@ export const errorsRollbackStep: Step = {
     {
       fromState: async (ctx, signal) => {
         const inAlarm = await groupAlarmsInAlarm(ctx, signal);
-        return inAlarm.length ? alreadyInAlarmHint(inAlarm) : undefined;
+        if (inAlarm.length) return alreadyInAlarmHint(inAlarm);
+        // a release of this step that went through: "live" may serve a version that returns 500s
+        const { release, earlier } = await releaseOfThisStep(ctx, signal, 'hooks-alarm');
+        return release && !earlier && release.status === 'Succeeded' ? badReleaseWentThrough(release, ctx, signal) : undefined;
       },
     },
     'Only src/app.mjs changes: version 4 throws an Error in the handler.',
@@ -285,6 +359,7 @@ export const errorsRollbackStep: Step = {
   ],
   docs: DOCS,
   solve: editSolve('hooks-errors'),
+  prepare: recordLiveVersion('hooks-errors'),
   async follow(ctx) {
     const d = await followDeployment(ctx, { since: ctx.lastDeployAt, sample: true, appearWithinMs: 20_000 });
     if (d) {

@@ -9,10 +9,10 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
+import { GetAliasCommand, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import { GetMetricStatisticsCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { fileURLToPath } from 'node:url';
-import { runLiveChecks, runStaticChecks, type StaticCheck, type WorkspaceFiles } from '../../src/lab/check.js';
+import { runLiveChecks, runStaticChecks, type CheckResult, type StaticCheck, type WorkspaceFiles } from '../../src/lab/check.js';
 import { LiveLabContext } from '../../src/lab/live-context.js';
 import { ProgressStore } from '../../src/lab/progress.js';
 import { ReferenceBook } from '../../src/lab/reference.js';
@@ -20,15 +20,16 @@ import { scaffoldWorkspace, workspacePaths, type Workspace } from '../../src/lab
 import { RecordingIoHost } from '../../src/io/recording.js';
 import { hooksPrefixed, knownDeploymentType, templateParses, timeoutAbove3 } from '../../src/steps/shared/template-checks.js';
 import { reserveStep, restoreStep } from '../../src/steps/concurrency.js';
-import { errorsRollbackStep, failingHookStep } from '../../src/steps/hooks-alarms.js';
+import { errorsRollbackStep, failingHookStep, LIVE_AT_START } from '../../src/steps/hooks-alarms.js';
 import { errorsAlarmName } from '../../src/steps/shared/alarms.js';
-import { deploymentGroup, deployments, lambdaTarget } from '../../src/steps/shared/codedeploy.js';
+import { deploymentGroup, deployments, getDeploymentCommand, lambdaTarget } from '../../src/steps/shared/codedeploy.js';
 import { followDeployment } from '../../src/steps/shared/deployment-view.js';
 import { teachStep } from '../../src/lab/teach.js';
 import { untilReadyToDeploy } from '../../src/lab/solver.js';
 import { LAB_STEPS } from '../../src/steps/index.js';
 import type { Hint } from '../../src/lab/step.js';
 import { removeWorkspace } from '../helpers/cli.js';
+import { runWithAwsEnv, skipWithoutAws } from '../helpers/aws-cli.js';
 
 const BUNDLED = readFileSync(new URL('../../../sam-app/template.yaml', import.meta.url), 'utf8');
 const WITH_PREFERENCE = BUNDLED.replace(
@@ -303,5 +304,112 @@ describe('an alarm left in ALARM, against a local cloud', () => {
     const ready = await untilReadyToDeploy(errorsRollbackStep, ctx, 10, 60_000);
     assert.equal(ready[0]!.status, 'passed');
     assert.equal(io.events.length, at, 'nothing to say when nothing is in ALARM');
+  });
+});
+
+/** version 4 with the plausible mistake: it returns a 500 answer instead of throwing */
+const RETURNS_500 = readFileSync(join(TEMPLATES, 'hooks-errors', 'src', 'app.mjs'), 'utf8').replace(
+  /  throw new Error\(`version \$\{APP_VERSION\} is broken: \$\{context\.functionVersion\}`\);\n/,
+  "  return respond(500, { message: 'version 4 is broken' }, context);\n",
+);
+
+describe('hooks-errors: a version that returns 500 went through first, against a local cloud', () => {
+  let dir: string;
+  let ws: Workspace;
+  let ctx: LiveLabContext;
+  before(async () => {
+    // AllAtOnce: a release that is let through ends at once, with no shift to wait for; a cloud
+    // clock 10,000 times slower: a forced ALARM holds (no evaluation ends it), so the release that
+    // throws is stopped by the alarm before it starts, as a state, never a race
+    ({ dir, ws, ctx } = await liveWorkspace('sol-mistakes-500-', 0.0001, (samApp) => {
+      const template = readFileSync(join(TEMPLATES, 'hooks-alarm', 'template.yaml'), 'utf8');
+      assert.ok(template.includes('Type: Linear10PercentEvery1Minute'));
+      writeFileSync(join(samApp, 'template.yaml'), template.replace('Type: Linear10PercentEvery1Minute', 'Type: AllAtOnce'));
+      mkdirSync(join(samApp, 'hooks'), { recursive: true });
+      copyFileSync(join(TEMPLATES, 'hooks-alarm', 'hooks', 'pre-traffic.mjs'), join(samApp, 'hooks', 'pre-traffic.mjs'));
+    }));
+  });
+  after(async () => {
+    ctx?.destroy();
+    if (dir) await removeWorkspace(dir);
+  });
+
+  /** deploys sam-app/ as it is now; the release it started, once it has ended */
+  async function release(app: string) {
+    writeFileSync(join(ws.samApp, 'src', 'app.mjs'), app);
+    await ctx.deploy();
+    const id = ctx.lastDeployments?.[0]?.deploymentId;
+    assert.ok(id, 'the deploy started a CodeDeploy deployment');
+    const [d] = await eventually(`${id} ended`, () => deployments(ctx, deploymentGroup(ctx), undefined, 5).then((all) => all.filter((x) => x.deploymentId === id)), (all) => ['Succeeded', 'Failed', 'Stopped'].includes(all[0]?.status ?? ''));
+    return d!;
+  }
+  const aliasVersion = async () => (await ctx.clients.lambda.send(new GetAliasCommand({ FunctionName: ctx.deployment().functions.find((f) => f.logicalId === 'GetInfoFunction')!.name, Name: 'live' }))).FunctionVersion;
+  const byName = (results: CheckResult[], start: string) => results.find((r) => r.name.startsWith(start))!;
+
+  test('the lab records where "live" was, says why the 500s went through, and will not call the broken version good', async () => {
+    const alarm = errorsAlarmName(ctx)!;
+    ctx.stepId = errorsRollbackStep.id;
+    await errorsRollbackStep.prepare!(ctx);
+    const start = await aliasVersion();
+    assert.equal(ctx.allFigures()['hooks-errors']?.[LIVE_AT_START], start, 'the step keeps the version "live" served when it began');
+
+    // the first attempt: a version that returns 500 is no error to Lambda, so the release goes through
+    const first = await release(RETURNS_500);
+    assert.equal(first.status, 'Succeeded');
+    const broken = await aliasVersion();
+    assert.notEqual(broken, start);
+    const [wentThrough] = await runLiveChecks(errorsRollbackStep.liveChecks, ctx);
+    assert.equal(wentThrough!.status, 'not-yet');
+    assert.equal(wentThrough!.found, `${first.deploymentId} Succeeded`);
+    assert.match(wentThrough!.hint!, new RegExp(`^it went through, and "live" now answers HTTP 500 from version ${broken}: the handler returns that answer rather than throwing\\.`));
+    assert.ok(wentThrough!.hint!.includes("Lambda's Errors metric counts only errors the function throws (unhandled), not 5xx answers it returns (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html)"), wentThrough!.hint);
+    assert.match(wentThrough!.hint!, /First get "live" back onto a good version: put src\/app\.mjs back to code that answers 200 and deploy/);
+    // the first rung of the ladder says the same
+    const hint = await fromState(errorsRollbackStep.hints[0]).fromState(ctx, new AbortController().signal);
+    assert.equal(hint, wentThrough!.hint);
+
+    // then it throws, and the alarm refuses it: the rollback goes back to the version that answers 500
+    await ctx.clients.cloudWatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'ALARM', StateReason: 'errors' }));
+    const second = await release(readFileSync(join(TEMPLATES, 'hooks-errors', 'src', 'app.mjs'), 'utf8'));
+    assert.equal(second.status, 'Stopped');
+    assert.equal(second.errorInformation?.code, 'ALARM_ACTIVE');
+    await eventually('the rollback ended', () => deployments(ctx, deploymentGroup(ctx), undefined, 10), (all) => all.some((d) => d.creator === 'codeDeployRollback' && d.status === 'Succeeded'));
+    assert.equal(await aliasVersion(), broken);
+    const results = await runLiveChecks(errorsRollbackStep.liveChecks, ctx);
+    const refused = byName(results, 'the Errors alarm stopped the bad release');
+    assert.equal(refused.status, 'passed');
+    assert.equal(refused.found, `${second.deploymentId} Stopped (ALARM_ACTIVE)`);
+    // the command beside it shows what it found, not a list of ids
+    assert.equal(refused.aws, `aws deploy get-deployment --deployment-id ${second.deploymentId} --query 'deploymentInfo.[status,errorInformation]' --endpoint-url ${ctx.endpoint}`);
+    const good = byName(results, 'the alias "live" is back on the last good version alone');
+    assert.equal(good.status, 'not-yet', JSON.stringify(good));
+    assert.equal(good.expected, `a version that answers 200 (version ${start} served "live" when this step began)`);
+    assert.equal(good.found, `version ${broken}, which answers HTTP 500`);
+    assert.match(good.hint!, new RegExp(`^"live" went back to version ${broken}, and it answers HTTP 500: a release of this step went through with a broken version \\("live" was on version ${start} when the step began\\)`));
+    assert.match(good.hint!, /its Errors metric counts only errors the function throws \(unhandled\)/);
+    assert.match(good.hint!, /To get "live" onto a good version: put src\/app\.mjs back to code that answers 200 \(the previous step's\) and deploy; wait until that release Succeeded, then deploy this step's change again\.$/);
+
+    // the way back: good code released (it goes through), then the version that throws again
+    await ctx.clients.cloudWatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'OK', StateReason: 'quiet' }));
+    const bundled = readFileSync(new URL('../../../sam-app/src/app.mjs', import.meta.url), 'utf8');
+    assert.equal((await release(`${bundled}// put back\n`)).status, 'Succeeded');
+    const repaired = await aliasVersion();
+    await ctx.clients.cloudWatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'ALARM', StateReason: 'errors' }));
+    assert.equal((await release(`${readFileSync(join(TEMPLATES, 'hooks-errors', 'src', 'app.mjs'), 'utf8')}// again\n`)).status, 'Stopped');
+    await eventually('the alias back', aliasVersion, (v) => v === repaired);
+    const after = byName(await runLiveChecks(errorsRollbackStep.liveChecks, ctx), 'the alias "live" is back on the last good version alone');
+    assert.equal(after.status, 'passed', JSON.stringify(after));
+    assert.match(after.found!, new RegExp(`^version ${repaired} \\(not \\d+\\), answering 200$`));
+  });
+
+  test('the printed get-deployment command runs with the aws CLI and shows the status and the error code', { skip: skipWithoutAws }, async () => {
+    const [latest] = await deployments(ctx, deploymentGroup(ctx), undefined, 10).then((all) => all.filter((d) => d.creator !== 'codeDeployRollback'));
+    assert.equal(latest?.status, 'Stopped');
+    const printed = getDeploymentCommand(ctx, latest.deploymentId!);
+    const r = await runWithAwsEnv('sh', ['-c', printed], { env: { AWS_PAGER: '' } });
+    assert.equal(r.code, 0, r.stderr);
+    const shown = JSON.parse(r.stdout) as [string, { code?: string; message?: string }];
+    assert.equal(shown[0], 'Stopped');
+    assert.equal(shown[1].code, 'ALARM_ACTIVE');
   });
 });
