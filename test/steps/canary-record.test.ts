@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LabError } from '../../src/errors.js';
+import { cliCommand } from '../../src/invocation.js';
 import { canarySteps } from '../../src/steps/canary.js';
 import { CanaryError, findTarget } from '../../src/steps/canary/lesson.js';
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
@@ -36,7 +37,8 @@ test('findTarget names what the record lacks, with the fix, as a LabError', asyn
       err.message,
       'the last deployment recorded in this workspace (target aws, stack ServerlessOps-stack) has no ARN for function ServerlessOps-stack-GetInfoFunction-AbC, no REST API; the canary steps need the bundled app\'s function, its REST API and its ApiUrl output',
     );
-    assert.equal(err.hint, 'deploy the bundled app again (serverless-ops-lab deploy --target aws --workspace <your workspace>), then run this step again');
+    // the deploy command as this process would print it (src/invocation.ts: npm, npx, the bare name or the script)
+    assert.equal(err.hint, `deploy the bundled app again (${cliCommand(['deploy', '--target', 'aws'])} --workspace <your workspace>), then run this step again`);
     assert.equal(err.fix, err.hint);
     return true;
   });
