@@ -2,6 +2,8 @@
  * The SAM CLI command lines the aws target runs, built as data so tests check them as built.
  * https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-cli-command-reference-sam-deploy.html
  */
+import { shellWord } from '../invocation.js';
+
 export interface SamCommand {
   file: string;
   args: string[];
@@ -36,5 +38,5 @@ export function samDeployCommand(o: SamDeployOptions): SamCommand {
 
 /** For messages: the command as a learner would type it. */
 export function formatCommand(c: SamCommand): string {
-  return [c.file, ...c.args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return [c.file, ...c.args].map(shellWord).join(' ');
 }
