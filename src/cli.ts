@@ -74,7 +74,7 @@ program
 
 program
   .command('reset')
-  .description("a step back to its starting point, or (no step) the whole lab: local wipes the workspace's cloud, aws deletes the stack")
+  .description("a step back to its starting point, or (no step) the whole lab: local wipes the workspace's cloud, aws empties the stack's buckets and deletes the stack; asks first (--yes skips)")
   .argument('[step]', 'the step to reset (and the steps after it)')
   .option('--workspace <dir>', 'the lab workspace', 'lab-workspace')
   .option('--yes', 'do not ask for confirmation')
