@@ -87,7 +87,7 @@ export async function solveStep(step: Step, ctx: LabContext, opts: SolveOptions 
   await step.solve.apply(ctx);
   if (step.action.kind === 'edit') {
     await untilReadyToDeploy(step, ctx, pollMs);
-    await ctx.deploy();
+    await deployChange(step, ctx);
   }
   if (ctx.signal.aborted) throw new InterruptedError();
   // a 'run' step measured what it measured: polling again changes nothing unless it says so
@@ -113,9 +113,52 @@ export async function solveStep(step: Step, ctx: LabContext, opts: SolveOptions 
       ? 'the lab could not read the cloud after the change'
       : step.action.kind === 'run'
         ? 'the run did not come out as this step expects: the checks above say what differs, and their hints why'
-        : 'the reference change did not pass its checks: a lab defect, please report it',
+        : opts.mayBeDone
+          ? // the starting point was the learner's files and cloud (or an earlier run's), not the lab's own
+            'the reference change, made on your files and cloud as they were, did not pass its checks: the checks above say what differs, and their hints what to do'
+          : 'the reference change did not pass its checks: a lab defect, please report it',
   };
 }
+
+/**
+ * The lab's deploy of an edit step's change ("do it for me", --ci, and d when `ask` is given). For
+ * a release step (Step.release), a deploy that started no new release while the newest one has
+ * ended means sam-app/ holds the version "live" already serves: that release went through before
+ * this deploy (the learner's own, from before the lab stopped). That is said as it is; the lab
+ * then (with `ask`, if the learner says yes) makes a new version of the function and deploys
+ * again, so that the step's release happens. A release still running was joined by the deploy:
+ * nothing more to do. Returns false when nothing was released because the learner said no.
+ */
+export async function deployChange(step: Step, ctx: LabContext, ask?: (question: string) => Promise<boolean>): Promise<boolean> {
+  const release = step.release;
+  const newest = async () => {
+    try {
+      return await release!.newest(ctx, ctx.signal);
+    } catch (err) {
+      if (err instanceof InterruptedError || ctx.signal.aborted) throw err;
+      // the cloud could not be read: the deploy (and the checks after it) meet it and say so
+      return undefined;
+    }
+  };
+  const before = release ? await newest() : undefined;
+  await ctx.deploy();
+  if (!release || !before || !TERMINAL_RELEASE.has(before.status)) return true;
+  const after = await newest();
+  if (after?.id !== before.id) return true;
+  const through = before.status === 'Succeeded' ? ' (that release went through before the lab deployed: made from your files before the lab stopped, most likely)' : '';
+  ctx.io.say(`the deploy started no new release: the newest, ${before.id}, ended ${before.status}, and sam-app/ holds the version it released${through}. Only a new version of the function starts a deployment.`);
+  if (ask && !(await ask('make a new version (the lab adds a comment line to your function\'s code) and deploy again?'))) {
+    ctx.io.say('nothing released: change the function\'s code and deploy (d) when you want to release again');
+    return false;
+  }
+  const file = release.renew(ctx);
+  ctx.io.say(`the lab added a line to ${file} (a comment: the code does what it did), so that the function has a new version; deploying again`);
+  await ctx.deploy();
+  return true;
+}
+
+/** a release that has ended: a deploy meeting one still running joins it instead */
+const TERMINAL_RELEASE = new Set(['Succeeded', 'Failed', 'Stopped']);
 
 /**
  * How long the lab, deploying for the learner, waits for a step's deploy checks: an alarm forced

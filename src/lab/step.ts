@@ -48,6 +48,19 @@ export interface Solve {
   apply(ctx: LabContext): Promise<void>;
 }
 
+/**
+ * A step whose change is a release of the app's function (a CodeDeploy deployment, which only a
+ * new version starts). When the lab deploys the step's change and no release starts (sam-app/
+ * already holds what "live" serves: the learner's own release of the change went through), it
+ * says so, `renew`s the function and deploys again, so that the step's release happens.
+ */
+export interface StepRelease {
+  /** the newest release started (not a rollback); undefined: none, or no deployment group */
+  newest(ctx: LabContext, signal: AbortSignal): Promise<{ id: string; status: string } | undefined>;
+  /** makes sam-app/ hold a new version of the function; returns the file it changed */
+  renew(ctx: LabContext): string;
+}
+
 export interface Step {
   id: string;
   chapter: Chapter;
@@ -82,6 +95,8 @@ export interface Step {
    * starting point when an earlier step left it elsewhere (e.g. an alarm still in ALARM).
    */
   prepare?(ctx: LabContext): Promise<void>;
+  /** the step's change is a release (see StepRelease) */
+  release?: StepRelease;
   /** --ci: the live checks are polled this long after `solve.apply` + `follow` before failing */
   settleMs?: number;
   /**

@@ -15,7 +15,7 @@ import type { ProgressStore } from './progress.js';
 import type { ReferenceBook } from './reference.js';
 import type { StepReport } from './report.js';
 import { base } from './runner.js';
-import { checkAndMeasure, untilReadyToDeploy } from './solver.js';
+import { checkAndMeasure, deployChange, untilReadyToDeploy } from './solver.js';
 import type { Step } from './step.js';
 import { watchSamApp } from './watcher.js';
 
@@ -145,13 +145,18 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
     ctx.assisting = true;
     await step.solve.apply(ctx);
     if (step.action.kind === 'edit') await untilReadyToDeploy(step, ctx);
-    await afterChange();
+    await afterChange(true);
   };
 
-  const afterChange = async (): Promise<void> => {
+  /**
+   * The deploy (an edit step) and what follows it. `forLearner`: "do it for me", where the lab
+   * makes a new version itself when its deploy released nothing; else (d) it offers to.
+   */
+  const afterChange = async (forLearner: boolean): Promise<void> => {
     if (step.action.kind === 'edit') {
       if (step.notes?.length) io.explain(step.notes);
-      await ctx.deploy();
+      const released = await deployChange(step, ctx, forLearner ? undefined : (question) => io.confirm(question, true, ctx.signal));
+      if (!released) return;
     }
     if (step.follow) await step.follow(ctx);
   };
@@ -253,7 +258,7 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
             io.say('not deployed: the checks above say why; press d again when they pass');
             break;
           }
-          await afterChange();
+          await afterChange(false);
           if (await verify()) return done(false);
           break;
         case 'x':

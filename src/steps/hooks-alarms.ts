@@ -14,6 +14,7 @@ import { APP_ALIAS, appFunction, askApp, functionName, whenDeployed } from './sh
 import { alarmForcer, alarmTransitions, alreadyInAlarmHint, errorsAlarmName, groupAlarmsClear, groupAlarmsInAlarm, setAlarmCommand } from './shared/alarms.js';
 import { deploymentGroup, deployments, getDeploymentCommand, groupNames, lambdaTarget, TERMINAL } from './shared/codedeploy.js';
 import { followDeployment } from './shared/deployment-view.js';
+import { appRelease, RELEASE_AGAIN } from './shared/release.js';
 import { editSolve } from './shared/solve.js';
 import { hooksPrefixed, knownDeploymentType, templateParses, timeoutAbove3 } from './shared/template-checks.js';
 
@@ -187,7 +188,7 @@ export const failingHookStep: Step = {
   staticChecks: [templateParses, knownDeploymentType, timeoutAbove3, hooksPrefixed],
   liveChecks: [
     releaseEnded('the hook refused the release', 'Failed', 'HOOK_EXECUTION_FAILURE', (d, ctx, signal) =>
-      d.status === 'Succeeded' ? 'it succeeded: does your hook report Failed (status: Failed in PutLifecycleEventHookExecutionStatus)? Is it under DeploymentPreference: Hooks: PreTraffic?' : waitingForHook(ctx, d, signal),
+      d.status === 'Succeeded' ? `it succeeded: does your hook report Failed (status: Failed in PutLifecycleEventHookExecutionStatus)? Is it under DeploymentPreference: Hooks: PreTraffic? ${RELEASE_AGAIN}` : waitingForHook(ctx, d, signal),
       'blue-green',
     ),
     aliasBackOnGood('blue-green', 'hooks-failing'),
@@ -197,6 +198,7 @@ export const failingHookStep: Step = {
   hints: [stuckInBeforeAllowTraffic, 'Three changes: the hook function (a new resource), Hooks: PreTraffic: !Ref PreTrafficHook under DeploymentPreference, and a new version of src/app.mjs (only a new version starts a deployment).', 'The hook gets {DeploymentId, LifecycleEventHookExecutionId} and must pass both back with its status.'],
   docs: DOCS,
   solve: editSolve('hooks-failing'),
+  release: appRelease,
   prepare: recordLiveVersion('hooks-failing'),
   async follow(ctx) {
     const d = await followDeployment(ctx, { since: ctx.lastDeployAt, sample: true, appearWithinMs: 20_000 });
@@ -223,7 +225,7 @@ export const alarmRollbackStep: Step = {
   deployChecks: [groupAlarmsClear],
   liveChecks: [
     releaseEnded('the alarm stopped the release', 'Stopped', 'ALARM_ACTIVE', (d) =>
-      d.status === 'Succeeded' ? 'it went through: force the alarm while the shift is in progress (weights between 0 and 100 %).' : d.status === 'Failed' ? 'the hook still reports Failed: let it report Succeeded (HOOK_STATUS: Succeeded in the reference).' : undefined,
+      d.status === 'Succeeded' ? `it went through: the alarm was not in ALARM while the shift was in progress (weights between 0 and 100 %). ${RELEASE_AGAIN} Then force the alarm while it shifts.` : d.status === 'Failed' ? 'the hook still reports Failed: let it report Succeeded (HOOK_STATUS: Succeeded in the reference).' : undefined,
       'hooks-failing',
     ),
     {
@@ -260,6 +262,7 @@ export const alarmRollbackStep: Step = {
   ],
   docs: DOCS,
   solve: editSolve('hooks-alarm'),
+  release: appRelease,
   prepare: recordLiveVersion('hooks-alarm'),
   async follow(ctx) {
     const alarm = errorsAlarmName(ctx);
@@ -298,7 +301,7 @@ export async function badReleaseWentThrough(d: DeploymentInfo, ctx: LabContext, 
       'First get "live" back onto a good version: put src/app.mjs back to code that answers 200 and deploy (that release should succeed). Then make the handler throw (throw new Error(…), as version 4 does) and deploy: released on top of a broken version, it would roll back to the broken one.',
     ].join(' ');
   }
-  return `it went through: did the new version get traffic while it shifted, and does it throw?${ctx.target === 'local' && ctx.speed >= 50 ? ` At ${ctx.speed}x a minute of the shift lasts ${(60 / ctx.speed).toFixed(1)} s: on a busy machine the new version's first errors (after its cold start) can reach CloudWatch after the shift ended; a lower --speed gives them time.` : ''}`;
+  return `it went through: did the new version get traffic while it shifted, and does it throw?${ctx.target === 'local' && ctx.speed >= 50 ? ` At ${ctx.speed}x a minute of the shift lasts ${(60 / ctx.speed).toFixed(1)} s: on a busy machine the new version's first errors (after its cold start) can reach CloudWatch after the shift ended; a lower --speed gives them time.` : ''} ${RELEASE_AGAIN}`;
 }
 
 export const errorsRollbackStep: Step = {
@@ -359,6 +362,7 @@ export const errorsRollbackStep: Step = {
   ],
   docs: DOCS,
   solve: editSolve('hooks-errors'),
+  release: appRelease,
   prepare: recordLiveVersion('hooks-errors'),
   async follow(ctx) {
     const d = await followDeployment(ctx, { since: ctx.lastDeployAt, sample: true, appearWithinMs: 20_000 });

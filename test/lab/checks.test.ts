@@ -96,6 +96,16 @@ test('the solver path: a reference change that does not pass is reported with ex
   assert.match(r.instructorMessage!, /it is so: expected so, found not so/);
 });
 
+test('the solver path: a reference change that does not pass from the learner\'s own starting point says what to do, and blames no one; from the lab\'s own, a lab defect', async () => {
+  const noop = { show: async () => ({}), apply: async () => undefined };
+  const theirs = await solveStep(step({ state: { done: false }, solve: noop }), fakeContext(), { pollMs: 5, mayBeDone: true });
+  assert.equal(theirs.outcome, 'failed');
+  assert.doesNotMatch(theirs.learnerMessage, /lab defect/);
+  assert.match(theirs.learnerMessage, /made on your files and cloud as they were, did not pass its checks: the checks above say what differs, and their hints what to do/);
+  const ours = await solveStep(step({ state: { done: false }, solve: noop }), fakeContext(), { pollMs: 5 });
+  assert.match(ours.learnerMessage, /a lab defect, please report it/);
+});
+
 test('the solver path: an unreachable cloud before the change is "could not check", and nothing is applied', async () => {
   const state = { done: false };
   const r = await solveStep(step({ state, liveChecks: [check('x', async () => couldNotCheck('reach it', 'start it'))] }), fakeContext(), { pollMs: 5 });

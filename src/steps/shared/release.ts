@@ -1,0 +1,53 @@
+/**
+ * A step whose change is a release of the app's function: CodeDeploy deploys only a new version.
+ * With SAM's AutoPublishAlias, a deploy publishes a version only when the function changed, and
+ * CloudFormation starts a CodeDeploy deployment only when the alias must move to another version
+ * ("Deploying serverless applications gradually", SAM developer guide:
+ * https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/automating-updates-to-serverless-apps.html;
+ * AutoPublishAlias: https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html#sam-function-autopublishalias).
+ * So when the learner's own release of a step's change already went through, deploying the same
+ * files again releases nothing: the lab makes a new version with one comment line in src/app.mjs.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { atomicWrite } from '../../files.js';
+import type { LabContext } from '../../lab/context.js';
+import type { StepRelease } from '../../lab/step.js';
+import { deploymentGroup, deployments } from './codedeploy.js';
+
+/** the file whose change makes a new version (the function's CodeUri is src/) */
+export const APP_CODE = 'src/app.mjs';
+
+/** the line the lab adds (and replaces on the next time) to make a new version */
+const MARK = /^\/\/ a new version made by the lab .*\n/m;
+
+/** The newest release the learner (or the lab) started, not a rollback CodeDeploy made. */
+async function newestRelease(ctx: LabContext, signal: AbortSignal): Promise<{ id: string; status: string } | undefined> {
+  let group;
+  try {
+    group = deploymentGroup(ctx);
+  } catch {
+    return undefined;
+  }
+  const release = (await deployments(ctx, group, signal, 10)).find((d) => d.creator !== 'codeDeployRollback');
+  return release?.deploymentId ? { id: release.deploymentId, status: release.status ?? '?' } : undefined;
+}
+
+/**
+ * Adds one comment line to src/app.mjs (or renews the one the lab added before): the function's
+ * code changes, nothing it does. Returns what was changed, for the learner.
+ */
+export function markNewVersion(ctx: LabContext): string {
+  const path = join(ctx.ws.samApp, APP_CODE);
+  const text = readFileSync(path, 'utf8');
+  const line = `// a new version made by the lab at ${new Date().toISOString()}, so that a deploy releases it (only a new version starts a CodeDeploy deployment)\n`;
+  const next = MARK.test(text) ? text.replace(MARK, line) : `${text}${text.endsWith('\n') || !text ? '' : '\n'}${line}`;
+  atomicWrite(path, next);
+  return `sam-app/${APP_CODE}`;
+}
+
+/** what the hooks steps (a release each) give the lab: see StepRelease */
+export const appRelease: StepRelease = { newest: newestRelease, renew: markNewVersion };
+
+/** said in a hint when a release went through that should not have: how to release again */
+export const RELEASE_AGAIN = `To try again you need a new release: deploying the same files starts none (only a new version of the function does). Change ${APP_CODE} (a comment will do) and deploy, or press d and the lab offers to make that change.`;

@@ -1,0 +1,159 @@
+/**
+ * Resume after the learner made hooks-alarm's change themselves and their release already went
+ * through (Succeeded: the alarm was not forced in time), against a local cloud. The lab's
+ * reference change then leaves sam-app/ as it is, and a deploy of it starts no CodeDeploy
+ * deployment: the lab must say what happened, make a new version and release it, never call the
+ * learner's state a lab defect.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
+import { RecordingIoHost } from '../../src/io/recording.js';
+import { LiveLabContext } from '../../src/lab/live-context.js';
+import { ProgressStore } from '../../src/lab/progress.js';
+import { ReferenceBook } from '../../src/lab/reference.js';
+import { runLab } from '../../src/lab/runner.js';
+import { teachStep } from '../../src/lab/teach.js';
+import { scaffoldWorkspace, workspacePaths, type Workspace } from '../../src/lab/workspace.js';
+import { REFERENCE_ORDER, LAB_STEPS } from '../../src/steps/index.js';
+import { deploymentGroup, deployments } from '../../src/steps/shared/codedeploy.js';
+import { LIVE_AT_START } from '../../src/steps/hooks-alarms.js';
+import { removeWorkspace } from '../helpers/cli.js';
+
+const TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url));
+/** a minute of a shift lasts 1 s: the learner's release of ten shifts ends in about 10 s */
+const SPEED = 60;
+
+let dir: string;
+let ws: Workspace;
+let endpoint: string;
+/** the learner's release of hooks-alarm, which went through */
+let learnerRelease: DeploymentInfo;
+
+/** polls `read` until `until` holds of its value (a state, not a time: the deadline only ends a broken run) */
+async function eventually<T>(what: string, read: () => Promise<T>, until: (v: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const v = await read();
+    if (until(v)) return v;
+    if (Date.now() > deadline) throw new Error(`never reached: ${what} (last: ${JSON.stringify(v)})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function copyFrom(step: string, file: string): void {
+  mkdirSync(join(ws.samApp, file, '..'), { recursive: true });
+  copyFileSync(join(TEMPLATES, step, file), join(ws.samApp, file));
+}
+
+function context(io: RecordingIoHost, progress: ProgressStore, ci: boolean): LiveLabContext {
+  return new LiveLabContext({ io, ws, target: { kind: 'local', endpoint }, progress, reference: new ReferenceBook(REFERENCE_ORDER), ci, speed: SPEED, signal: new AbortController().signal });
+}
+
+async function released(ctx: LiveLabContext): Promise<DeploymentInfo> {
+  await ctx.deploy();
+  const id = ctx.lastDeployments?.[0]?.deploymentId;
+  assert.ok(id, 'the deploy started a CodeDeploy deployment');
+  const [d] = await eventually(`${id} ended`, () => deployments(ctx, deploymentGroup(ctx), undefined, 10).then((all) => all.filter((x) => x.deploymentId === id)), (all) => ['Succeeded', 'Failed', 'Stopped'].includes(all[0]?.status ?? ''));
+  return d!;
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sol-resume-release-'));
+  ws = workspacePaths(dir);
+  await scaffoldWorkspace(ws);
+  const { ensureEmulator } = await import('../../src/emulator/daemon.js');
+  endpoint = (await ensureEmulator({ stateDir: ws.stateDir, speed: SPEED })).endpoint;
+  const progress = ProgressStore.load(ws, 'local');
+  const ctx = context(new RecordingIoHost(), progress, true);
+  try {
+    // the cloud as blue-green and hooks-failing leave it: the stack with its deployment group,
+    // then version 3 released and refused by its hook
+    copyFrom('hooks-failing', 'template.yaml');
+    copyFrom('hooks-failing', 'hooks/pre-traffic.mjs');
+    await ctx.deploy();
+    copyFrom('hooks-failing', 'src/app.mjs');
+    const refused = await released(ctx);
+    assert.equal(refused.status, 'Failed');
+    for (const id of ['deploy', 'blue-green', 'hooks-failing']) progress.update(id, (s) => void (s.status = 'done'));
+    progress.update('hooks-failing', (s) => void (s.figures.deploymentId = refused.deploymentId!));
+    // the learner makes hooks-alarm's change, deploys it and lets it go through; then quits
+    progress.update('hooks-alarm', (s) => {
+      s.status = 'started';
+      // what the step's prepare kept when the learner began it: "live" on version 1
+      s.figures[LIVE_AT_START] = '1';
+    });
+    copyFrom('hooks-alarm', 'template.yaml');
+    copyFrom('hooks-alarm', 'hooks/pre-traffic.mjs');
+    learnerRelease = await released(ctx);
+    assert.equal(learnerRelease.status, 'Succeeded');
+  } finally {
+    ctx.destroy();
+  }
+});
+
+after(async () => {
+  if (dir) await removeWorkspace(dir);
+});
+
+test('a learner resumed after their release of hooks-alarm went through presses d: the lab says why nothing is released, offers a new version, and releases it on yes', async () => {
+  const io = new RecordingIoHost({ answers: ['self', 'd', true, 'q'] });
+  const progress = ProgressStore.load(ws, 'local');
+  const ctx = context(io, progress, false);
+  const step = LAB_STEPS.find((s) => s.id === 'hooks-alarm')!;
+  let report;
+  try {
+    report = await teachStep(step, { steps: LAB_STEPS, ctx: Object.assign(ctx, { stepId: '', assisting: false }), progress, reference: new ReferenceBook(REFERENCE_ORDER), assisted: false, index: LAB_STEPS.indexOf(step), total: LAB_STEPS.length });
+  } finally {
+    ctx.destroy();
+  }
+  assert.equal(report.quit, true);
+  assert.equal(io.unanswered, 0);
+  assert.ok(io.text.includes(`the deploy started no new release: the newest, ${learnerRelease.deploymentId}, ended Succeeded`), io.text);
+  assert.equal(io.of('confirm').length, 1);
+  assert.match(io.of('confirm')[0]!.text, /make a new version .* and deploy again\?/);
+  // released: a new deployment, which the view followed (the learner, not the lab, forces the alarm)
+  const [newest] = await deployments(ctx, deploymentGroup(ctx), undefined, 1);
+  assert.notEqual(newest?.deploymentId, learnerRelease.deploymentId);
+  assert.ok(io.text.includes(`deployment ${newest!.deploymentId}`), io.text);
+  assert.ok(io.text.includes('force the alarm from another terminal'), io.text);
+  assert.doesNotMatch(io.text, /lab defect/);
+  // nobody forced the alarm: this release went through too, and the check says how to release again
+  const refused = io.checks.filter((c) => c.name === 'the alarm stopped the release').at(-1);
+  assert.equal(refused?.status, 'not-yet');
+  assert.ok(refused?.hint?.includes('deploying the same files starts none (only a new version of the function does)'), JSON.stringify(refused));
+  const [last] = await deployments(ctx, deploymentGroup(ctx), undefined, 1);
+  assert.equal(last?.status, 'Succeeded');
+  learnerRelease = last!;
+});
+
+test('--ci resumed after the learner\'s own release of hooks-alarm went through: the lab says so, releases a new version, and the step passes (no "lab defect")', async () => {
+  const io = new RecordingIoHost();
+  const progress = ProgressStore.load(ws, 'local');
+  const ctx = context(io, progress, true);
+  const app = () => readFileSync(join(ws.samApp, 'src', 'app.mjs'), 'utf8');
+  const before = app();
+  let report;
+  try {
+    report = await runLab({ steps: LAB_STEPS, ctx: Object.assign(ctx, { stepId: '', assisting: true }), progress, reference: new ReferenceBook(REFERENCE_ORDER), from: 'hooks-alarm', only: true, assisted: false, version: 'test', workspace: dir });
+  } finally {
+    ctx.destroy();
+  }
+  const step = report.steps.find((s) => s.id === 'hooks-alarm')!;
+  assert.doesNotMatch(io.text, /lab defect/);
+  assert.equal(step.outcome, 'passed', `${step.learnerMessage} / ${step.instructorMessage}\n${io.text}`);
+  // what happened, and what the lab does about it
+  assert.ok(io.text.includes(`the deploy started no new release: the newest, ${learnerRelease.deploymentId}, ended Succeeded`), io.text);
+  assert.match(io.text, /Only a new version of the function starts a deployment\.\n?.*the lab added a line to sam-app\/src\/app\.mjs \(a comment/s);
+  // the learner's code is kept: one comment line of the lab's, nothing else (renewed, not added twice)
+  const unmarked = (text: string) => text.replace(/^\/\/ a new version made by the lab .*\n/m, '');
+  assert.equal(unmarked(app()), unmarked(before));
+  assert.equal(app().match(/a new version made by the lab/g)?.length, 1);
+  assert.notEqual(app(), before);
+  assert.equal(progress.step('hooks-alarm').status, 'done');
+  assert.equal(progress.step('hooks-alarm').assisted, true);
+});
