@@ -1,10 +1,11 @@
 /**
  * A step whose change is a release of the app's function: CodeDeploy deploys only a new version.
- * With SAM's AutoPublishAlias, a deploy publishes a version only when the function changed, and
- * CloudFormation starts a CodeDeploy deployment only when the alias must move to another version
- * ("Deploying serverless applications gradually", SAM developer guide:
- * https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/automating-updates-to-serverless-apps.html;
- * AutoPublishAlias: https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html#sam-function-autopublishalias).
+ * With SAM's AutoPublishAlias, a version is published from the code of CodeUri, a new one when it
+ * changes, and the alias (through CodeDeploy) moves only to a new version ("Deploying serverless
+ * applications gradually", SAM developer guide:
+ * https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/automating-updates-to-serverless-apps.html);
+ * Lambda itself "doesn't publish a version if the function's configuration and code haven't
+ * changed since the last version" (https://docs.aws.amazon.com/lambda/latest/api/API_PublishVersion.html).
  * So when the learner's own release of a step's change already went through, deploying the same
  * files again releases nothing: the lab makes a new version with one comment line in src/app.mjs.
  */
