@@ -86,6 +86,13 @@ export function commandLines(cmd: string, width: number, prefix: string, indent:
       out.push(prefix + one);
       continue;
     }
+    // a shell comment (a note above a command) wraps as comments: a ` \` does not continue one,
+    // so pasted, a continuation line would run as a command
+    if (one.startsWith('#')) {
+      const [first = '', ...rest] = wrap(one.replace(/^#\s*/, ''), width - Math.max(prefix.length, indent.length) - 2).map((l) => `# ${l}`);
+      out.push(prefix + first, ...rest.map((l) => indent + l));
+      continue;
+    }
     let line = prefix;
     let empty = true;
     for (const unit of commandArgs(one)) {

@@ -10,7 +10,8 @@ import { sleep } from '../lab/solver.js';
 import type { LabContext } from '../lab/context.js';
 import type { Step } from '../lab/step.js';
 import { appFunction, functionName, whenDeployed } from './shared/app.js';
-import { cloudNow, cloudWatchPeak, cloudWatchPeakCommand, planReservation, reservedConcurrency, WORKSHOP_RESERVATION } from './shared/concurrency.js';
+import { cloudNow } from './shared/cloud-time.js';
+import { cloudWatchPeak, cloudWatchPeakCommand, planReservation, reservedConcurrency, WORKSHOP_RESERVATION } from './shared/concurrency.js';
 import { chartedLoadTest, heyCommand, loadSize } from './shared/load.js';
 import { commandSolve } from './shared/solve.js';
 
@@ -56,9 +57,9 @@ async function loadAndKeep(ctx: LabContext, phase: 'baseline' | 'throttled', tit
  * interactive speed, a minute on AWS (a learner reading the last step has usually let it pass).
  */
 async function freshMinuteAfter(ctx: LabContext, stepId: string): Promise<void> {
-  const window = ctx.allFigures()[stepId]?.window as [string, string] | undefined;
+  const window = loadWindow(ctx, stepId);
   if (!window) return;
-  const next = (Math.floor(new Date(window[1]).getTime() / 60_000) + 1) * 60_000;
+  const next = (Math.floor(window[1].getTime() / 60_000) + 1) * 60_000;
   let now = (await cloudNow(ctx)).getTime();
   if (now >= next) return;
   const wait = ctx.io.progress("waiting for CloudWatch's next minute (this run's own peak)");
@@ -70,6 +71,14 @@ async function freshMinuteAfter(ctx: LabContext, stepId: string): Promise<void> 
   } finally {
     wait.stop();
   }
+}
+
+/** when a step's load test ran, in cloud time (loadAndKeep keeps it so); undefined before a run */
+function loadWindow(ctx: LabContext, stepId: string): [Date, Date] | undefined {
+  const w = ctx.allFigures()[stepId]?.window;
+  if (!Array.isArray(w) || w.length !== 2) return undefined;
+  const [from, to] = w.map((t) => new Date(t));
+  return from && to && Number.isFinite(from.getTime()) && Number.isFinite(to.getTime()) ? [from, to] : undefined;
 }
 
 /** a run stopped by Ctrl-C proves nothing either way */
@@ -184,19 +193,19 @@ const throttledChecks: LiveCheck[] = [
   },
   {
     name: `never more executions at once than reserved (CloudWatch ConcurrentExecutions, Maximum)`,
-    aws: (ctx) => cloudWatchPeakCommand(ctx, functionName(ctx)),
+    aws: (ctx) => cloudWatchPeakCommand(ctx, functionName(ctx), loadWindow(ctx, 'concurrency-throttled')),
     timeoutMs: 20_000,
     run: (ctx, signal) =>
       whenDeployed(async () => {
         const figures = ctx.allFigures()['concurrency-throttled'] ?? {};
-        const window = figures.window as [string, string] | undefined;
+        const window = loadWindow(ctx, 'concurrency-throttled');
         if (!window) return notYet('a load test run with the reservation', 'none yet');
         const fn = appFunction(ctx).name;
         const limit = (ctx.allFigures()['concurrency-reserve']?.reserved as number | undefined) ?? WORKSHOP_RESERVATION;
         let peak: number | undefined;
         let source = 'CloudWatch';
         try {
-          peak = await cloudWatchPeak(ctx, fn, new Date(window[0]), new Date(window[1]), signal);
+          peak = await cloudWatchPeak(ctx, fn, window[0], window[1], signal);
         } catch (err) {
           if (ctx.target === 'aws') throw err;
         }

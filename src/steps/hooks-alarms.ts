@@ -11,7 +11,7 @@ import { notYet, passed, showing, type CheckOutcome, type LiveCheck } from '../l
 import type { LabContext } from '../lab/context.js';
 import type { Step } from '../lab/step.js';
 import { APP_ALIAS, appFunction, askApp, functionName, whenDeployed } from './shared/app.js';
-import { alarmForcer, alarmTransitions, alreadyInAlarmHint, errorsAlarmName, groupAlarmsClear, groupAlarmsInAlarm, setAlarmCommand } from './shared/alarms.js';
+import { alarmForcer, alarmHistoryCommand, alarmTransitions, alreadyInAlarmHint, errorsAlarmName, groupAlarmsClear, groupAlarmsInAlarm, setAlarmCommand } from './shared/alarms.js';
 import { deploymentGroup, deployments, getDeploymentCommand, groupNames, lambdaTarget, TERMINAL } from './shared/codedeploy.js';
 import { followDeployment } from './shared/deployment-view.js';
 import { appRelease, RELEASE_AGAIN } from './shared/release.js';
@@ -321,7 +321,7 @@ export const errorsRollbackStep: Step = {
     releaseEnded('the Errors alarm stopped the bad release', 'Stopped', 'ALARM_ACTIVE', badReleaseWentThrough, 'hooks-alarm'),
     {
       name: 'real Errors raised the alarm during the release, not set-alarm-state',
-      aws: (ctx) => ctx.aws(`cloudwatch describe-alarm-history --alarm-name ${errorsAlarmName(ctx) ?? 'ALARM_NAME'} --history-item-type StateUpdate`),
+      aws: (ctx) => alarmHistoryCommand(ctx, errorsAlarmName(ctx) ?? 'ALARM_NAME'),
       run: (ctx, signal) =>
         whenDeployed(async () => {
           const name = errorsAlarmName(ctx);
@@ -329,17 +329,22 @@ export const errorsRollbackStep: Step = {
           const { release } = await releaseOfThisStep(ctx, signal, 'hooks-alarm');
           if (!release?.createTime) return notYet('a new release that the alarm stopped', 'no new release yet');
           const toAlarm = await alarmTransitions(ctx, name, release.createTime, signal);
+          // the history from the release's start, a cloud time CodeDeploy gave: right at any --speed
+          const shown = alarmHistoryCommand(ctx, name, release.createTime);
           const byMetric = toAlarm.find((t) => /^Threshold Crossed/.test(t.reason));
           // the reason's first clause: "Threshold Crossed: 1 out of the last 3 datapoints […] was greater than the threshold (0.0)"
-          if (byMetric) return passed(byMetric.reason.split(' (minimum')[0]!.slice(0, 140));
+          if (byMetric) return showing(passed(byMetric.reason.split(' (minimum')[0]!.slice(0, 140)), shown);
           // stopped, yet no change to ALARM during it: the alarm was in ALARM before it began
           const leftInAlarm = !toAlarm.length && release.status === 'Stopped';
-          return notYet(
-            'a StateUpdate to ALARM with the reason "Threshold Crossed: …"',
-            toAlarm.length ? toAlarm.map((t) => t.reason).join('; ') : 'no change to ALARM since the release began',
-            leftInAlarm
-              ? `the alarm was already in ALARM when ${release.deploymentId} began, so CodeDeploy stopped it before version 4 met any traffic. Wait until the alarm is OK again, then change src/app.mjs (only a new version starts a deployment) and deploy.`
-              : undefined,
+          return showing(
+            notYet(
+              'a StateUpdate to ALARM with the reason "Threshold Crossed: …"',
+              toAlarm.length ? toAlarm.map((t) => t.reason).join('; ') : 'no change to ALARM since the release began',
+              leftInAlarm
+                ? `the alarm was already in ALARM when ${release.deploymentId} began, so CodeDeploy stopped it before version 4 met any traffic. Wait until the alarm is OK again, then change src/app.mjs (only a new version starts a deployment) and deploy.`
+                : undefined,
+            ),
+            shown,
           );
         }),
     },

@@ -186,6 +186,18 @@ test('a command too long for the width breaks at its arguments with ` \\` contin
   }
 });
 
+test('a note above a command (a shell comment) wraps as comments, never with a ` \\` that would run its rest', () => {
+  const noted = `# cloud time: the local cloud's clock runs 10x faster than yours\n${GET_DEPLOYMENT}`;
+  const lines = commandLines(noted, 40, '  $ ', '      ');
+  const note = lines.slice(0, lines.findIndex((l) => l.includes('aws ')));
+  assert.ok(note.length > 1, lines.join('\n'));
+  assert.ok(note.every((l) => /^ {2}\$ # |^ {6}# /.test(l) && !l.endsWith('\\')), note.join('\n'));
+  // pasted into bash (aws stands in for itself, printing its arguments): the same one command runs
+  const run = (text: string) => execFileSync('bash', ['-c', `aws() { printf '<%s>\\n' "$@"; }\n${text}`], { encoding: 'utf8' });
+  const pasted = lines.map((l) => l.replace(/^ {2}\$ /, '')).join('\n');
+  assert.equal(run(pasted), run(GET_DEPLOYMENT), `pasted, the note runs nothing:\n${pasted}`);
+});
+
 /** an interactive face writing to a fake terminal of `columns` columns */
 function terminal(columns: number, env: NodeJS.ProcessEnv = {}) {
   let text = '';

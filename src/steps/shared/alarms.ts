@@ -4,6 +4,7 @@ import { GetDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
 import { notYet, passed, type LiveCheck } from '../../lab/check.js';
 import type { LabContext } from '../../lab/context.js';
 import { deployment, NotDeployed } from './app.js';
+import { cliTime, cloudTimeNote } from './cloud-time.js';
 import { deploymentGroup } from './codedeploy.js';
 
 export const ERRORS_ALARM = 'AliasErrorMetricGreaterThanZeroAlarm';
@@ -90,13 +91,29 @@ export function alarmForcer(ctx: LabContext, name: string): (info: { status?: st
   };
 }
 
+/** where a read of the history since `since` begins: a second before it, to the whole second */
+const historyStart = (since: Date) => new Date(Math.floor((since.getTime() - 1000) / 1000) * 1000);
+
+/**
+ * `describe-alarm-history` of the alarm's state changes; with `since` (a cloud time the cloud
+ * gave, such as a deployment's createTime) only those from then on, as alarmTransitions reads them.
+ * No end date: the history has nothing after the cloud's present, whatever the learner's clock says.
+ */
+export function alarmHistoryCommand(ctx: LabContext, name: string, since?: Date): string {
+  const from = since ? ` --start-date ${cliTime(historyStart(since))}` : '';
+  return (since ? cloudTimeNote(ctx) : '') + ctx.aws(`cloudwatch describe-alarm-history --alarm-name ${name} --history-item-type StateUpdate${from}`);
+}
+
 /**
  * The alarm's changes to ALARM since `since` (cloud time), newest first, with their reasons: the
  * StateUpdate items of DescribeAlarmHistory, whose HistoryData holds the new state and its reason.
  */
 export async function alarmTransitions(ctx: LabContext, name: string, since: Date, signal?: AbortSignal): Promise<{ at: Date; reason: string }[]> {
   const r = await ctx.clients.cloudWatch.send(
-    new DescribeAlarmHistoryCommand({ AlarmName: name, HistoryItemType: 'StateUpdate', StartDate: new Date(since.getTime() - 1000), EndDate: new Date(Date.now() + 10 * 365 * 86_400_000), ScanBy: 'TimestampDescending' }),
+    // no EndDate: DescribeAlarmHistory's StartDate and EndDate are each optional
+    // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmHistory.html),
+    // and an end read from the learner's clock would lie in the fast local cloud's past
+    new DescribeAlarmHistoryCommand({ AlarmName: name, HistoryItemType: 'StateUpdate', StartDate: historyStart(since), ScanBy: 'TimestampDescending' }),
     { abortSignal: signal },
   );
   const out: { at: Date; reason: string }[] = [];

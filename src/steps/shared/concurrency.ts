@@ -7,6 +7,7 @@
 import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetAccountSettingsCommand, GetFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import type { LabContext } from '../../lab/context.js';
+import { cliTime, cloudTimeNote } from './cloud-time.js';
 
 /** the workshop reserves 25 */
 export const WORKSHOP_RESERVATION = 25;
@@ -71,14 +72,26 @@ export async function readLocalConcurrency(ctx: LabContext, fn: string): Promise
 }
 
 /**
- * The most executions at once in [from, to], from CloudWatch's AWS/Lambda ConcurrentExecutions
- * with the Maximum statistic, per function. Lambda sends metrics at 1-minute granularity
- * (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html); undefined when
- * CloudWatch has no data point yet.
+ * The GetMetricStatistics span [start, end) that covers the cloud times [from, to] with whole
+ * one-minute periods. CloudWatch rounds a start time of less than 15 days ago down to the minute and
+ * takes the end time as exclusive; it aggregates the points of each period from the start on
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html).
+ * Both ends are aligned here, so the query and the printed command ask for the same minutes on
+ * either target, and the last minute of the run is whole, not cut at its end. The times are cloud
+ * times: a span in the learner's time would lie in the fast cloud's past and hold none of its points.
+ */
+export function peakSpan(from: Date, to: Date): { start: Date; end: Date } {
+  return { start: new Date(Math.floor(from.getTime() / 60_000) * 60_000), end: new Date(Math.ceil((to.getTime() + 1) / 60_000) * 60_000) };
+}
+
+/**
+ * The most executions at once in [from, to] (cloud time), from CloudWatch's AWS/Lambda
+ * ConcurrentExecutions with the Maximum statistic, per function. Lambda sends metrics at 1-minute
+ * granularity (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html);
+ * undefined when CloudWatch has no data point yet.
  */
 export async function cloudWatchPeak(ctx: LabContext, fn: string, from: Date, to: Date, signal?: AbortSignal): Promise<number | undefined> {
-  const start = new Date(Math.floor(from.getTime() / 60_000) * 60_000);
-  const end = new Date(Math.ceil((to.getTime() + 1) / 60_000) * 60_000);
+  const { start, end } = peakSpan(from, to);
   const r = await ctx.clients.cloudWatch.send(
     new GetMetricStatisticsCommand({
       Namespace: 'AWS/Lambda',
@@ -95,24 +108,12 @@ export async function cloudWatchPeak(ctx: LabContext, fn: string, from: Date, to
   return points.length ? Math.max(...points) : undefined;
 }
 
-export function cloudWatchPeakCommand(ctx: LabContext, fn: string): string {
-  return ctx.aws(`cloudwatch get-metric-statistics --namespace AWS/Lambda --metric-name ConcurrentExecutions --dimensions Name=FunctionName,Value=${fn} --statistics Maximum --period 60 --start-time <start> --end-time <end>`);
-}
-
 /**
- * The cloud's time: metric timestamps are in it. The local cloud's clock runs --speed times faster
- * than the wall clock and says where it is at GET /_lab/clock; on AWS it is the wall clock.
+ * The aws command of cloudWatchPeak: for the window of a load test (cloud times, as loadAndKeep
+ * keeps them) the same span, runnable as printed; without one, placeholders.
  */
-export async function cloudNow(ctx: LabContext): Promise<Date> {
-  if (!ctx.endpoint) return new Date();
-  try {
-    const res = await fetch(`${ctx.endpoint}/_lab/clock`, { signal: AbortSignal.timeout(2000) });
-    if (res.ok) {
-      const body = (await res.json()) as { epochMillis?: number };
-      if (typeof body.epochMillis === 'number') return new Date(body.epochMillis);
-    }
-  } catch {
-    // an older local cloud without the clock path: its clock is the wall clock
-  }
-  return new Date();
+export function cloudWatchPeakCommand(ctx: LabContext, fn: string, window?: readonly [Date, Date]): string {
+  const span = window ? peakSpan(window[0], window[1]) : undefined;
+  const times = span ? `--start-time ${cliTime(span.start)} --end-time ${cliTime(span.end)}` : '--start-time <start> --end-time <end>';
+  return cloudTimeNote(ctx) + ctx.aws(`cloudwatch get-metric-statistics --namespace AWS/Lambda --metric-name ConcurrentExecutions --dimensions Name=FunctionName,Value=${fn} --statistics Maximum --period 60 ${times}`);
 }
