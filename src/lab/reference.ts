@@ -83,9 +83,16 @@ export class ReferenceBook {
     return entry.files.map((file) => {
       const path = join(ws.samApp, file);
       const current = existsSync(path) ? readText(path) : '';
-      const before = this.before(stepId, file) ?? '';
+      const start = this.before(stepId, file);
+      const before = start ?? '';
       const after = this.after(stepId, file);
       if (current === after) return { file, current, next: after, how: 'unchanged' as const };
+      // A file the step creates: the reference diff is one hunk that inserts every line, with no
+      // context to anchor it, and jsdiff's applyPatch puts it anywhere in a file of the learner's
+      // own (inside it, their lines kept around it): the comparison then set their lines against
+      // the wrong ones. Their whole file is their version of the reference: compared with it, and
+      // replaced by it (their copy kept).
+      if (!start && current !== '') return { file, current, next: after, how: 'replaced' as const };
       // the change is already in (the learner made it, or it was applied before): nothing to do
       if (current !== before && applyPatch(current, structuredPatch(file, file, after, before)) !== false) return { file, current, next: current, how: 'unchanged' as const };
       const patched = applyPatch(current, structuredPatch(file, file, before, after));

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ReferenceBook } from '../../src/lab/reference.js';
+import { createTwoFilesPatch } from 'diff';
+import { DIFF_CONTEXT, ReferenceBook } from '../../src/lab/reference.js';
 import { scaffoldWorkspace, workspacePaths } from '../../src/lab/workspace.js';
 import { REFERENCE_ORDER } from '../../src/steps/index.js';
 import { editSolve } from '../../src/steps/shared/solve.js';
@@ -108,4 +109,32 @@ test('"do it for me" on a real step says where the learner\'s version went: back
   const kept = /kept as (\S+)\)$/.exec(line ?? '')?.[1];
   assert.ok(kept?.startsWith(`${ws.backups}/`), line);
   assert.match(readFileSync(kept!, 'utf8'), /my own handler/);
+});
+
+test("a file the step creates, in the learner's own version: the comparison is the diff library's, line against line, and \"do it for me\" writes the reference", async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'sol-ref-new-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const ws = workspacePaths(root);
+  await scaffoldWorkspace(ws);
+  const book = new ReferenceBook(REFERENCE_ORDER);
+  const file = 'hooks/pre-traffic.mjs';
+  const reference = book.after('hooks-failing', file);
+  // their own hook: a line inserted just above the line they edited
+  const statusLine = "  const status = process.env.HOOK_STATUS === 'Succeeded' ? 'Succeeded' : 'Failed';";
+  assert.ok(reference.includes(statusLine));
+  const mine = reference.replace(statusLine, "  console.log(event);\n  const status = process.env.HOOK_STATUS ?? 'Failed';");
+  mkdirSync(join(ws.samApp, 'hooks'), { recursive: true });
+  writeFileSync(join(ws.samApp, file), mine);
+
+  const expected = createTwoFilesPatch(`sam-app/${file}`, `sam-app/${file}`, mine, reference, undefined, undefined, { context: DIFF_CONTEXT });
+  assert.match(expected, /\n-  console\.log\(event\);\n-  const status = process\.env\.HOOK_STATUS \?\? 'Failed';\n\+  const status = process\.env\.HOOK_STATUS === /);
+  const shown = book.diff('hooks-failing', ws);
+  assert.ok(shown.includes(expected), `the comparison shown:\n${shown}`);
+  // no copy of the reference inside their file: every line of the reference appears once in it
+  assert.equal(shown.split('\n').filter((l) => l === '+export const handler = async (event) => {').length, 0);
+
+  const applied = book.apply('hooks-failing', ws).find((f) => f.file === file)!;
+  assert.equal(applied.how, 'replaced');
+  assert.equal(readFileSync(join(ws.samApp, file), 'utf8'), reference);
+  assert.equal(readFileSync(applied.kept!, 'utf8'), mine);
 });
