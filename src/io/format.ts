@@ -148,20 +148,45 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
   return [p.bold(line(headers)), ...rows.map(line)];
 }
 
-/** A unified diff with + lines green, - lines red and hunk headers dim. */
+/**
+ * A unified diff with + lines green, - lines red and hunk headers dim, line for line as the diff
+ * library wrote it. A line is read by where it stands, as `patch` reads it: inside a hunk (the
+ * counts of its `@@ -a,n +b,m @@` header) by its first character, so a removed `-- x` or an added
+ * `++ x` is a change and not a file's header; `\ No newline at end of file` stays (dim), or a last
+ * line that differs only by its newline would read as the same line removed and added.
+ */
 export function colourDiff(patch: string, p: Paint): string[] {
-  return patch
-    .replace(/\n$/, '')
-    .split('\n')
-    // the file is named by the ---/+++ lines below an `Index:` line: it says it once more
-    .filter((l) => !l.startsWith('===') && !l.startsWith('Index: ') && l !== '\\ No newline at end of file')
-    .map((l) => {
-      if (l.startsWith('+++') || l.startsWith('---')) return p.bold(l);
-      if (l.startsWith('@@')) return p.dim(l);
-      if (l.startsWith('+')) return p.green(l);
-      if (l.startsWith('-')) return p.red(l);
-      return l;
-    });
+  const out: string[] = [];
+  let oldLeft = 0;
+  let newLeft = 0;
+  for (const l of patch.replace(/\n$/, '').split('\n')) {
+    if (oldLeft > 0 || newLeft > 0) {
+      if (l.startsWith('-')) {
+        oldLeft--;
+        out.push(p.red(l));
+      } else if (l.startsWith('+')) {
+        newLeft--;
+        out.push(p.green(l));
+      } else if (l.startsWith('\\')) out.push(p.dim(l));
+      else {
+        oldLeft--;
+        newLeft--;
+        out.push(l);
+      }
+      continue;
+    }
+    const hunk = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/.exec(l);
+    if (hunk) {
+      oldLeft = Number(hunk[1] ?? 1);
+      newLeft = Number(hunk[2] ?? 1);
+      out.push(p.dim(l));
+    } else if (l.startsWith('===') || l.startsWith('Index: ')) {
+      // createTwoFilesPatch's `Index:` and `===` lines name the file the ---/+++ lines name again
+    } else if (l.startsWith('---') || l.startsWith('+++')) out.push(p.bold(l));
+    else if (l.startsWith('\\')) out.push(p.dim(l));
+    else out.push(l);
+  }
+  return out;
 }
 
 export function formatFigures(title: string, figures: readonly Figure[], p: Paint): string[] {

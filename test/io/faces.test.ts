@@ -9,6 +9,7 @@ import { formatCheck, formatFooter, wrap, colourDiff, checkSummaryLine, stripAns
 import { InteractiveIoHost } from '../../src/io/interactive.js';
 import { endOpenViews } from '../../src/io/open-views.js';
 import { execFileSync } from 'node:child_process';
+import { createTwoFilesPatch } from 'diff';
 import type { ReadStream, WriteStream } from 'node:tty';
 import { paint } from '../../src/io/terminal.js';
 import { InterruptPolicy } from '../../src/interrupt.js';
@@ -61,6 +62,20 @@ test('the diff is coloured by line kind, and uncoloured without colour', () => {
   assert.equal(stripAnsi(coloured[4]!), '+Timeout: 10');
   // createTwoFilesPatch's `Index:` and `===` lines name the file the ---/+++ lines name: left out
   assert.deepEqual(colourDiff(`Index: a\n${'='.repeat(67)}\n${patch}`, P), ['--- a', '+++ b', '@@ -1 +1 @@', '-Timeout: 3', '+Timeout: 10']);
+});
+
+test("the diff is the library's, line for line: a removed `-- …` line is a removal, and `\\ No newline at end of file` stays", () => {
+  const before = 'Resources:\n-- the old note\n  Timeout: 3\n};';
+  const after = 'Resources:\n++ the new note\n  Timeout: 3\n};\n';
+  const patch = createTwoFilesPatch('sam-app/t.yaml', 'sam-app/t.yaml', before, after, undefined, undefined, { context: 1 });
+  const library = patch.split('\n').slice(2, -1);
+  assert.deepEqual(colourDiff(patch, P), library, 'every line the library wrote, but its Index: and === lines');
+  assert.ok(library.includes('\\ No newline at end of file'));
+  const c = paint(true);
+  const coloured = colourDiff(patch, c);
+  assert.equal(coloured[library.indexOf('--- the old note')], c.red('--- the old note'));
+  assert.equal(coloured[library.indexOf('+++ the new note')], c.green('+++ the new note'));
+  assert.equal(coloured[0], c.bold('--- sam-app/t.yaml'));
 });
 
 test('the plain face: timestamped lines, defaults instead of prompts (said), no colour', async () => {
