@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SecondRows } from '../../src/steps/shared/load.js';
+import { CHART_ROWS, SecondRows, chartedLoadTest } from '../../src/steps/shared/load.js';
+import { PlainIoHost } from '../../src/io/plain.js';
+import { fakeContext } from '../helpers/lab-context.js';
+import { startCountingServer } from '../loadtest/counting-server.js';
 
 /** progress every 100 ms, as the load test sends it: answers as [ms, 2xx, 5xx] until `endMs` */
 function run(total: number, answers: (ms: number) => [number, number], endMs: number, ticksAfter: number): SecondRows {
@@ -16,8 +19,8 @@ function run(total: number, answers: (ms: number) => [number, number], endMs: nu
   return rows;
 }
 
-const labels = (rows: SecondRows) => rows.last(100).map((r) => r.trim().split('s')[0]);
-const counts = (rows: SecondRows) => rows.last(100).map((r) => r.match(/2xx +(\d+).*5xx +(\d+)/)!.slice(1).map(Number));
+const labels = (rows: SecondRows, max = Infinity) => rows.view(max).map((r) => r.trim().split('s')[0]);
+const counts = (rows: SecondRows, max = Infinity) => rows.view(max).map((r) => r.match(/2xx +(\d+).*5xx +(\d+)/)!.slice(1).map(Number));
 
 test('one row per second and one for the last part-second, none after the last answer', () => {
   // 100 answers a second, 2xx; the last of 340 at 3.4 s; 15 more progress reports after it
@@ -43,4 +46,72 @@ test('a second with no answers is a row of zeros while the run goes; the sum of 
 test('a run that ends on a whole second adds no part-second row, and one under a second gets one row', () => {
   assert.deepEqual(labels(run(200, (ms) => [Math.floor(ms / 10), 0], 2000, 10)), ['1', '2']);
   assert.deepEqual(labels(run(30, (ms) => [Math.floor(ms / 10), 0], 300, 10)), ['1']);
+});
+
+test("a throttled run longer than the chart: the terminal's rows cover the whole run, so the first second's 5xx stay on screen", () => {
+  // reserved concurrency: 600 connections over the limit are answered 5xx in the first second,
+  // while the 25 executions answer 200s, about 28 a second, until the 950th answer at 12.3 s
+  const throttled = (ms: number): [number, number] => [Math.floor((ms * 350) / 12_300), Math.min(600, Math.floor(ms * 0.6))];
+  const rows = run(950, throttled, 12_300, 10);
+  // a log keeps a row a second
+  assert.equal(rows.view(Infinity).length, 13);
+  // the terminal: at most CHART_ROWS rows, 2 s each, from the start of the run to its end
+  const shown = rows.view(CHART_ROWS);
+  assert.equal(CHART_ROWS, 8);
+  assert.ok(shown.length <= CHART_ROWS, shown.join('\n'));
+  assert.deepEqual(labels(rows, CHART_ROWS), ['0-2', '2-4', '4-6', '6-8', '8-10', '10-12', '12-13']);
+  const c = counts(rows, CHART_ROWS);
+  assert.equal(c[0]![1], 600, 'the throttled answers are in the first row');
+  assert.equal(c.reduce((n, [ok]) => n + ok, 0), 350);
+  assert.equal(c.reduce((n, [, five]) => n + five, 0), 600);
+  // the busiest row draws a full bar: the 5xx of the first row
+  assert.match(shown[0]!, /5xx +600 █{12}$/);
+  for (const line of shown) assert.ok(line.length <= 79, `fits an 80-column terminal: ${line}`);
+});
+
+test('the chart keeps a row a second up to CHART_ROWS seconds, then 2, 4, 8 … seconds a row', () => {
+  const steady = (ms: number): [number, number] => [Math.floor(ms / 10), 0];
+  assert.deepEqual(labels(run(800, steady, 8000, 5), CHART_ROWS), ['1', '2', '3', '4', '5', '6', '7', '8']);
+  assert.deepEqual(labels(run(900, steady, 9000, 5), CHART_ROWS), ['0-2', '2-4', '4-6', '6-8', '8-9']);
+  const long = run(4000, steady, 40_000, 5);
+  assert.deepEqual(labels(long, CHART_ROWS), ['0-8', '8-16', '16-24', '24-32', '32-40']);
+  assert.deepEqual(counts(long, CHART_ROWS).map(([ok]) => ok), [800, 800, 800, 800, 800]);
+});
+
+test('without a terminal (the plain face) the log ends with the whole chart and the totals: the last state is printed even within the 2 s between prints', async (t) => {
+  // half the answers throttled (500 at once), half 200 after a few ms; 127.0.0.1 only, 120 requests
+  const server = await startCountingServer((nth) => (nth <= 60 ? { status: 500 } : { status: 200, delayMs: 3 }));
+  t.after(() => server.close());
+  let log = '';
+  // a clock that stands still: after its first print the log prints again only when the view is done
+  const io = new PlainIoHost({ out: { write: (c: string) => ((log += c), true) }, now: () => new Date(2026, 0, 1, 10, 0, 0) });
+  const ctx = fakeContext({
+    io: io as never,
+    endpoint: undefined,
+    deployment: () => ({ target: 'local', outputs: { ApiUrl: server.url, ImagesBucket: 'images' }, changes: [], warnings: [] }) as never,
+  });
+  const run = await chartedLoadTest(ctx, 'fn', { requests: 120, concurrency: 10 }, 'answers per second');
+  assert.equal(run.result.sent, 120);
+  assert.match(log, /120 of 120 answered: 60 2xx, 60 5xx, 0 errors\n/);
+  // the rows printed, over every print, add up to every answer
+  const rows = [...log.matchAll(/2xx +(\d+) \S+ +5xx +(\d+) /g)].map((m) => [Number(m[1]), Number(m[2])]);
+  assert.deepEqual(rows.reduce(([a, b], [ok, five]) => [a! + ok!, b! + five!], [0, 0]), [60, 60], log);
+});
+
+test("a log's rows never change once drawn (the plain face prints only new lines); the terminal's are scaled to the busiest row shown", () => {
+  // a ramp: 10 answers in the first second, 50 in the second, 100 in the third
+  const ramp = (ms: number): [number, number] => [ms <= 1000 ? Math.floor(ms / 100) : ms <= 2000 ? 10 + Math.floor((ms - 1000) / 20) : 60 + Math.floor((ms - 2000) / 10), 0];
+  const early = run(160, ramp, 1500, 0).log();
+  const late = run(160, ramp, 3000, 5);
+  assert.equal(early[0], late.log()[0]);
+  assert.deepEqual(late.log().map((r) => r.match(/2xx +(\d+) (\S+)/)!.slice(1)), [
+    ['10', '████████████'],
+    ['50', '████████████'],
+    ['100', '████████████'],
+  ]);
+  assert.deepEqual(late.view(CHART_ROWS).map((r) => r.match(/2xx +(\d+) (\S+)/)!.slice(1)), [
+    ['10', '█░░░░░░░░░░░'],
+    ['50', '██████░░░░░░'],
+    ['100', '████████████'],
+  ]);
 });

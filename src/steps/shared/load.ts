@@ -65,11 +65,14 @@ export async function chartedLoadTest(ctx: LabContext, functionName: string, siz
       await new Promise((r) => setTimeout(r, 250));
     }
   })();
+  let shown: string[] = [];
   const draw = (p: LoadTestProgress) => {
     rows.add(p);
     const ok = p.byClass[2] ?? 0;
     const fivexx = p.byClass[5] ?? 0;
-    live.update([...rows.last(8), `${p.done} of ${p.total ?? '?'} answered: ${ok} 2xx, ${fivexx} 5xx, ${p.errors} errors`, ...(inFlight ? [inFlight] : [])]);
+    // a terminal redraws the chart in place, at a fixed height; a log appends, and keeps every row
+    shown = [...(io.face === 'interactive' ? rows.view(CHART_ROWS) : rows.log()), `${p.done} of ${p.total ?? '?'} answered: ${ok} 2xx, ${fivexx} 5xx, ${p.errors} errors`, ...(inFlight ? [inFlight] : [])];
+    live.update(shown);
   };
   let result: LoadTestResult;
   try {
@@ -91,7 +94,8 @@ export async function chartedLoadTest(ctx: LabContext, functionName: string, siz
     polling = false;
     await poller;
   }
-  live.done();
+  // the last state, whole: a log prints only every 2 s, and the end came after the last print
+  live.done(shown);
   const local = ctx.endpoint ? await readLocalConcurrency(ctx, functionName).catch(() => undefined) : undefined;
   const statusCounts = Object.fromEntries(Object.entries(result.statusCounts).map(([k, v]) => [k, v]));
   // hey's summary and status lines, as progress (stdout may carry the --json report)
@@ -99,17 +103,31 @@ export async function chartedLoadTest(ctx: LabContext, functionName: string, siz
   return { result, statusCounts, localPeak: local?.peak };
 }
 
+/** the chart's height on a terminal: with its title, the totals and the in-flight line, 11 lines */
+export const CHART_ROWS = 8;
+
+interface Row {
+  /** seconds of the run: the row's answers came after `from` and by `to` */
+  from: number;
+  to: number;
+  ok: number;
+  fivexx: number;
+}
+
 /**
  * The chart's rows: answers per second by status, one row per whole second of the run (labelled
  * by the second it reached; a second with no answer is a row of zeros), and one for the part-second
  * of the last answers, labelled by the second it ends in. Progress keeps coming after the last
  * answer (the run closes its sockets): it adds no row.
+ *
+ * On a terminal the chart has CHART_ROWS rows and covers the whole run: a run longer than that
+ * shows 2, 4, 8 … seconds a row. Rows that scrolled away took the first second with them, and
+ * that is where a throttled run's 5xx answers come (every connection over the limit is answered at
+ * once): the split the lesson is about was gone by the end. A log (the plain face) keeps every row.
  */
 export class SecondRows {
-  readonly #rows: string[] = [];
+  readonly #rows: Row[] = [];
   #prev = { done: 0, ok: 0, fivexx: 0, second: 0 };
-  /** bars are scaled to the busiest second so far */
-  #peakRate = 0;
 
   add(p: LoadTestProgress): void {
     const ok = p.byClass[2] ?? 0;
@@ -122,16 +140,51 @@ export class SecondRows {
     } else if (whole > this.#prev.second) this.#push(whole, p.done, ok, fivexx);
   }
 
-  last(n: number): string[] {
-    return this.#rows.slice(-n);
+  /**
+   * The chart for a terminal, redrawn in place: the whole run in at most `maxRows` rows, one
+   * second a row while it fits, else the seconds in groups of 2, 4, 8 … (labelled `from-to s`).
+   * Bars are scaled to the busiest row shown.
+   */
+  view(maxRows: number): string[] {
+    let span = 1;
+    while (Math.ceil(this.#rows.length / span) > Math.max(1, maxRows)) span *= 2;
+    const rows: Row[] = [];
+    for (let i = 0; i < this.#rows.length; i += span) {
+      const group = this.#rows.slice(i, i + span);
+      rows.push({
+        from: group[0]!.from,
+        to: group[group.length - 1]!.to,
+        ok: group.reduce((n, r) => n + r.ok, 0),
+        fivexx: group.reduce((n, r) => n + r.fivexx, 0),
+      });
+    }
+    const label = (r: Row) => (span === 1 ? `${r.to}s` : `${r.from}-${r.to}s`);
+    const labelWidth = Math.max(4, ...rows.map((r) => label(r).length));
+    const countWidth = Math.max(4, ...rows.map((r) => String(Math.max(r.ok, r.fivexx)).length));
+    const scale = Math.max(1, ...rows.map(busiest));
+    return rows.map((r) => chartRow(label(r).padStart(labelWidth), r, countWidth, scale));
+  }
+
+  /**
+   * The chart for a log, which only appends: every second, each row as it was first drawn (bars
+   * scaled to the busiest second up to it), so a row printed once is never printed again.
+   */
+  log(): string[] {
+    let peak = 1;
+    return this.#rows.map((r) => {
+      peak = Math.max(peak, busiest(r));
+      return chartRow(`${String(r.to).padStart(3)}s`, r, 4, peak);
+    });
   }
 
   #push(second: number, done: number, ok: number, fivexx: number): void {
-    const dOk = ok - this.#prev.ok;
-    const d5 = fivexx - this.#prev.fivexx;
-    this.#peakRate = Math.max(this.#peakRate, dOk, d5);
-    const scale = Math.max(1, this.#peakRate);
-    this.#rows.push(`${String(second).padStart(3)}s  2xx ${String(dOk).padStart(4)} ${bar(dOk / scale, 12)}  5xx ${String(d5).padStart(4)} ${bar(d5 / scale, 12)}`);
+    this.#rows.push({ from: this.#prev.second, to: second, ok: ok - this.#prev.ok, fivexx: fivexx - this.#prev.fivexx });
     this.#prev = { done, ok, fivexx, second };
   }
+}
+
+const busiest = (r: Row): number => Math.max(r.ok, r.fivexx);
+
+function chartRow(label: string, r: Row, countWidth: number, scale: number): string {
+  return `${label}  2xx ${String(r.ok).padStart(countWidth)} ${bar(r.ok / scale, 12)}  5xx ${String(r.fivexx).padStart(countWidth)} ${bar(r.fivexx / scale, 12)}`;
 }
