@@ -1,0 +1,121 @@
+/**
+ * A lock that no crash can leave behind: a local socket that the holder listens on, named after
+ * what it locks. The operating system frees it when the process ends, however it ends (a crash,
+ * SIGKILL, a second Ctrl-C), so no stale lock file has to be guessed at; and whoever finds it taken
+ * can ask the holder who it is (its pid, its command).
+ *
+ * Linux: an abstract socket (no file at all). Windows: a named pipe (freed with the process, as on
+ * Linux). Elsewhere (macOS, the BSDs): a socket file in the temp dir, removed when the holder
+ * releases it or exits; one left by a killed process is found by nobody answering on it, removed
+ * and taken again (a pid file checked with `process.kill(pid, 0)` would instead trust a pid that
+ * the system may have given to another program since).
+ *
+ * Two users: the emulator's lock on its state dir (emulator/state-lock.ts) and the lab's lock on a
+ * workspace (lab/workspace-lock.ts).
+ */
+import { createHash } from 'node:crypto';
+import { realpathSync, rmSync } from 'node:fs';
+import { createConnection, createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+
+/** what the holder answers on its lock: at least its pid */
+export interface SocketLockOwner {
+  pid: number;
+  [key: string]: unknown;
+}
+
+export interface SocketLock {
+  release(): Promise<void>;
+}
+
+/**
+ * The lock's address for `dir` (one lock for a dir however it is named: symlinks, `..`, and a dir
+ * not made yet is named by its nearest existing parent's real path, so a lock taken before the
+ * dir exists is the one found after it is made).
+ */
+export function socketLockAddress(kind: string, dir: string): string {
+  const id = createHash('sha256').update(canonical(dir)).digest('hex').slice(0, 32);
+  if (process.platform === 'linux') return `\0serverless-ops-lab/${kind}/${id}`;
+  if (process.platform === 'win32') return `\\\\.\\pipe\\serverless-ops-lab-${kind}-${id}`;
+  // macOS limits a socket's path to 104 bytes: the temp dir and a short name fit
+  return join(tmpdir(), `sol-${kind}-${id}.sock`);
+}
+
+function canonical(dir: string): string {
+  const missing: string[] = [];
+  let at = resolve(dir);
+  for (;;) {
+    try {
+      return join(realpathSync(at), ...missing.reverse());
+    } catch {
+      const up = dirname(at);
+      if (up === at) return resolve(dir);
+      missing.push(basename(at));
+      at = up;
+    }
+  }
+}
+
+/** a file in the file system (not an abstract socket or a pipe): the holder removes it itself */
+const isFile = (address: string): boolean => !address.startsWith('\0') && !address.startsWith('\\\\');
+
+/**
+ * Take the lock at `address`, answering `describe()` to whoever asks; or, when another process
+ * holds it, `{ heldBy }` with what that process answered (undefined: it did not answer).
+ */
+export async function takeSocketLock<T extends SocketLockOwner>(address: string, describe: () => T): Promise<SocketLock | { heldBy: T | undefined }> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const server = createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.end(JSON.stringify(describe()));
+    });
+    // the lock must not keep a process alive that has nothing else to do
+    server.unref();
+    const err = await listen(server, address);
+    if (!err) {
+      // a socket file outlives a process.exit (the second Ctrl-C): removed on the way out
+      const onExit = () => rmSync(address, { force: true });
+      if (isFile(address)) process.once('exit', onExit);
+      return {
+        release: () =>
+          new Promise<void>((r) => {
+            process.off('exit', onExit);
+            server.close(() => r());
+          }),
+      };
+    }
+    if (err.code !== 'EADDRINUSE') throw err;
+    const owner = await askSocketLockOwner<T>(address);
+    if (owner || !isFile(address)) return { heldBy: owner };
+    // a socket file left by a process that ended without closing it (not Linux or Windows)
+    rmSync(address, { force: true });
+  }
+  return { heldBy: undefined };
+}
+
+function listen(server: Server, address: string): Promise<NodeJS.ErrnoException | undefined> {
+  return new Promise((done) => {
+    server.once('error', (err: NodeJS.ErrnoException) => done(err));
+    server.listen(address, () => done(undefined));
+  });
+}
+
+/** What the holder of `address` answers, or undefined when none does (or it does not answer in time). */
+export function askSocketLockOwner<T extends SocketLockOwner>(address: string, timeoutMs = 1500): Promise<T | undefined> {
+  return new Promise((done) => {
+    const socket = createConnection(address);
+    const chunks: Buffer[] = [];
+    socket.setTimeout(timeoutMs, () => socket.destroy());
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', () => done(undefined));
+    socket.on('close', () => {
+      try {
+        const v = JSON.parse(Buffer.concat(chunks).toString('utf8')) as T;
+        done(Number.isInteger(v?.pid) && v.pid > 0 ? v : undefined);
+      } catch {
+        done(undefined);
+      }
+    });
+  });
+}
