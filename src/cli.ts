@@ -181,7 +181,9 @@ Get started (the embedded cloud, no AWS account needed):
   $ ${cliCommand(['loadtest', '-n', '1000', '-c', '50', '-m', 'POST', '-d', '{...}'])} <ApiUrl>
   $ ${cliCommand(['emulator', 'stop', '--workspace', 'lab-workspace'])}
 
-Exit codes: 0 ok, 1 a failed run or check, 2 a usage error, 3 the environment could not be checked, 130 interrupted.`;
+One command at a time changes a workspace (start, step, deploy, reset): a second one exits 3 naming the first; status, list and doctor work meanwhile.
+
+Exit codes: 0 ok, 1 a failed run or check, 2 a usage error, 3 the environment could not be checked or the workspace is busy, 130 interrupted.`;
 });
 
 async function main(argv: string[]): Promise<number> {

@@ -8,7 +8,10 @@ export const ExitCode = {
   failed: 1,
   /** the command line was wrong */
   usage: 2,
-  /** the lab could not check: the environment (the cloud, credentials), not the learner's work */
+  /**
+   * the lab could not check: the environment (the cloud, credentials), not the learner's work; also
+   * a workspace that another command holds (lab/workspace-lock.ts): run again once it ends
+   */
   environment: 3,
   /** Ctrl-C */
   interrupted: 130,

@@ -8,7 +8,8 @@
  */
 import { UsageError } from '../errors.js';
 import { InterruptPolicy } from '../interrupt.js';
-import { workspacePaths } from '../lab/workspace.js';
+import { workspacePaths, type Workspace } from '../lab/workspace.js';
+import { lockWorkspace } from '../lab/workspace-lock.js';
 import { colorEnabled, paint, type Paint } from '../io/terminal.js';
 import type { DeployLog, DeployResult, ResourceChange } from '../targets/deployers/types.js';
 
@@ -43,6 +44,16 @@ export async function deployCommand(opts: DeployOptions, interrupt: InterruptPol
     warn: (l) => process.stderr.write(`${warnPaint.yellow('warning:')} ${l}\n`),
   };
 
+  // one command at a time changes a workspace (workspace-lock.ts), --wait included: it records a rollback at the end
+  const lock = await lockWorkspace(ws, ['deploy']);
+  try {
+    await deployLocked(ws, target, stackName, opts, log, interrupt);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function deployLocked(ws: Workspace, target: string, stackName: string, opts: DeployOptions, log: DeployLog, interrupt: InterruptPolicy): Promise<void> {
   // Ctrl-C: the policy says "stopping at the next safe point…"; the deployer throws there
   let result: DeployResult;
   if (target === 'local') {

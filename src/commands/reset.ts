@@ -16,6 +16,8 @@ import type { InterruptPolicy } from '../interrupt.js';
 import { progressPath, ProgressStore, type LabProgress } from '../lab/progress.js';
 import { ReferenceBook } from '../lab/reference.js';
 import { readJsonFile, scaffoldWorkspace, workspacePaths, type Workspace } from '../lab/workspace.js';
+import { lockWorkspace } from '../lab/workspace-lock.js';
+import type { Step } from '../lab/step.js';
 import { findStep, LAB_STEPS, REFERENCE_ORDER } from '../steps/index.js';
 import { readDeployRecord } from '../targets/deploy-record.js';
 import { cliCommand } from '../invocation.js';
@@ -31,8 +33,16 @@ export async function resetCommand(stepId: string | undefined, opts: Record<stri
   if (!existsSync(ws.samApp) && !existsSync(ws.labDir)) {
     throw new LabError(`nothing to reset: ${ws.root} holds no lab (no sam-app/, no .lab/)`, undefined, "name the lab's folder with --workspace DIR (the default is lab-workspace); nothing was changed");
   }
-  io ??= await createIoHost({ onCtrlC: interrupt.press, signal: interrupt.signal });
+  // one command at a time changes a workspace (workspace-lock.ts): taken before asking, so a busy workspace is said first
+  const lock = await lockWorkspace(ws, stepId === undefined ? ['reset'] : ['reset', stepId]);
+  try {
+    await resetLocked(ws, step, opts, yes, interrupt, io ?? (await createIoHost({ onCtrlC: interrupt.press, signal: interrupt.signal })));
+  } finally {
+    await lock.release();
+  }
+}
 
+async function resetLocked(ws: Workspace, step: Step | undefined, opts: Record<string, unknown>, yes: boolean, interrupt: InterruptPolicy, io: IoHost): Promise<void> {
   if (step) {
     const from = LAB_STEPS.indexOf(step);
     const affected = LAB_STEPS.slice(from).map((s) => s.id);

@@ -1,13 +1,16 @@
 /**
  * `start` (the guided lab, resumable) and `step <id>` (one step, after catching up on the
  * earlier ones). Exit 0 when every step run passed (or the learner stopped by choice), 1 when a
- * check failed, 3 when the environment could not be checked, 130 on Ctrl-C (progress saved).
+ * check failed, 3 when the environment could not be checked (or another command holds the
+ * workspace: lab/workspace-lock.ts), 130 on Ctrl-C (progress saved).
  */
 import { ExitCode, InterruptedError, LabError } from '../errors.js';
 import { atomicWrite } from '../files.js';
 import type { InterruptPolicy } from '../interrupt.js';
 import { runLab } from '../lab/runner.js';
 import { openSession, readLabFlags, type LabFlags } from '../lab/session.js';
+import { lockWorkspace } from '../lab/workspace-lock.js';
+import { workspacePaths } from '../lab/workspace.js';
 import { cliCommand } from '../invocation.js';
 import type { LabReport } from '../lab/report.js';
 import type { IoHost } from '../io/host.js';
@@ -22,6 +25,16 @@ export async function startCommand(opts: Record<string, unknown>, interrupt: Int
   if (from !== undefined && !findStep(from)) {
     throw new UsageError(`no step "${from}"`, `steps: ${LAB_STEPS.map((s) => s.id).join(', ')} (or a chapter: ${[...new Set(LAB_STEPS.map((s) => s.chapter.id))].join(', ')})`);
   }
+  // one command at a time changes a workspace (workspace-lock.ts): held until this one ends, however it ends
+  const lock = await lockWorkspace(workspacePaths(flags.workspace), only !== undefined ? ['step', only] : ['start']);
+  try {
+    return await startLocked(flags, interrupt, from, only, given);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: string | undefined, only: string | undefined, given: { io?: IoHost } | undefined): Promise<LabReport> {
   const session = await openSession(flags, interrupt, REFERENCE_ORDER, given);
   const { io, ctx } = session;
   let report: LabReport;

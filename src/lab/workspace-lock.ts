@@ -1,0 +1,68 @@
+/**
+ * One command at a time changes a workspace. `start`, `step`, `deploy` and `reset` write the
+ * learner's sam-app/, progress.json and the deploy record, and deploy to the workspace's cloud:
+ * two of them at once would interleave their writes and their deployments. Each takes this lock
+ * first and holds it until it ends; a second one exits 3 (ExitCode.environment: not the learner's
+ * work) with a message naming the holder (pid, command line) and what to do. Read-only commands
+ * (`status`, `list`, `doctor`) and the cloud's own commands (`emulator …`, which has its own lock
+ * on its state dir: emulator/state-lock.ts) do not take it.
+ *
+ * The lock is a local socket (src/socket-lock.ts): the operating system frees it when the process
+ * ends, however it ends, so a crash or a second Ctrl-C never leaves a stale lock; on macOS (a
+ * socket file in the temp dir) one that nobody answers on is taken again.
+ */
+import { ExitCode, LabError } from '../errors.js';
+import { shellWord } from '../invocation.js';
+import { askSocketLockOwner, socketLockAddress, takeSocketLock, type SocketLock } from '../socket-lock.js';
+import type { Workspace } from './workspace.js';
+
+/** what the holder answers */
+export interface WorkspaceLockOwner {
+  pid: number;
+  /** its command line, after the program's name: `start --ci --workspace lab` */
+  command: string;
+  /** ISO time it took the lock */
+  since: string;
+  [key: string]: unknown;
+}
+
+export type WorkspaceLock = SocketLock;
+
+export function workspaceLockAddress(ws: Pick<Workspace, 'root'>): string {
+  return socketLockAddress('workspace', ws.root);
+}
+
+/**
+ * Take the workspace's lock for `command` (its words, e.g. `['deploy']`: the process's own
+ * arguments are named instead when they begin with it), or throw a LabError naming its holder.
+ */
+export async function lockWorkspace(ws: Pick<Workspace, 'root'>, command: readonly string[]): Promise<WorkspaceLock> {
+  const args = process.argv.slice(2);
+  const me: WorkspaceLockOwner = {
+    pid: process.pid,
+    command: (args[0] === command[0] ? args : command).map(shellWord).join(' '),
+    since: new Date().toISOString(),
+  };
+  const lock = await takeSocketLock(workspaceLockAddress(ws), () => me);
+  if ('heldBy' in lock) throw workspaceBusy(ws.root, lock.heldBy);
+  return lock;
+}
+
+/** The command holding the workspace's lock, or undefined when none does (or it does not answer). */
+export function workspaceLockOwner(ws: Pick<Workspace, 'root'>, timeoutMs?: number): Promise<WorkspaceLockOwner | undefined> {
+  return askSocketLockOwner<WorkspaceLockOwner>(workspaceLockAddress(ws), timeoutMs);
+}
+
+function workspaceBusy(root: string, owner: WorkspaceLockOwner | undefined): LabError {
+  const meanwhile = 'status, list and doctor work meanwhile';
+  if (!owner) {
+    return new LabError(`workspace ${root} is in use by another serverless-ops-lab command (it did not say which)`, ExitCode.environment, `wait for it to end, then run this again; ${meanwhile}`);
+  }
+  const since = typeof owner.since === 'string' && !Number.isNaN(Date.parse(owner.since)) ? `, since ${new Date(owner.since).toLocaleTimeString()}` : '';
+  const lab = /^(start|step)\b/.test(String(owner.command));
+  return new LabError(
+    `workspace ${root} is in use by another serverless-ops-lab command: \`${String(owner.command)}\` (pid ${owner.pid}${since})`,
+    ExitCode.environment,
+    `one command at a time changes a workspace: wait for it to end, or end it in its terminal (${lab ? 'q, or Ctrl-C: progress is saved' : 'Ctrl-C'}) or with \`kill ${owner.pid}\`, then run this again; ${meanwhile}`,
+  );
+}
