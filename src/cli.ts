@@ -37,7 +37,7 @@ const labOptions = (cmd: Command): Command =>
     .option('--assisted', '"do it for me" is the default choice at every step (a time-boxed room)')
     .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
     .option('--report <file>', 'write the report (checks, figures, aws commands) as JSON to FILE')
-    .option('--speed <n>', "local: the cloud's timers N times faster (default 10, --ci 100)")
+    .option('--speed <n>', "local: the cloud's timers N times faster (default 10, --ci 100); a running cloud at another speed is restarted, but not while a CodeDeploy deployment is in flight: a terminal asks (Enter keeps the speed), --ci exits 3")
     .option('--workspace <dir>', 'the lab workspace: your sam-app/, progress and the local cloud', 'lab-workspace')
     .option('--profile <name>', 'aws: the credentials profile')
     .option('--region <region>', 'aws: the region');

@@ -3,7 +3,7 @@
  * progress, the target (the local cloud started or reused for the workspace, or AWS with the
  * learner's credentials), and the LabContext built from them.
  */
-import { LabError, UsageError } from '../errors.js';
+import { ExitCode, LabError, UsageError } from '../errors.js';
 import { createIoHost } from '../io/index.js';
 import type { IoHost } from '../io/host.js';
 import type { InterruptPolicy } from '../interrupt.js';
@@ -95,7 +95,7 @@ export async function openSession(flags: LabFlags, interrupt: InterruptPolicy, r
   let spec: TargetSpec;
   let speed = 1;
   if (flags.target === 'local') {
-    const started = await localCloud(ws, flags, ci, io);
+    const started = await localCloud(ws, flags, ci, io, interrupt.signal);
     spec = { kind: 'local', endpoint: started.endpoint };
     speed = started.speed;
     if (!ci) await sayHowToRunAwsCommands(io);
@@ -124,23 +124,62 @@ async function sayHowToRunAwsCommands(io: IoHost): Promise<void> {
 
 /**
  * The workspace's background cloud, started or reused. A running one keeps its speed unless
- * --speed asks for another: then it is restarted (a deployment in flight is rolled back, as after
- * any restart).
+ * --speed asks for another: then it is restarted, which rolls back a CodeDeploy deployment in
+ * flight (as after any restart). So with a deployment in flight it is not restarted silently: on a
+ * terminal the learner chooses (keeping the current speed is the default), and with nobody to ask
+ * (--ci, no terminal) the command stops (exit 3) and says to wait for the deployment or to run
+ * without --speed.
  */
-async function localCloud(ws: Workspace, flags: LabFlags, ci: boolean, io: IoHost): Promise<{ endpoint: string; speed: number }> {
+export async function localCloud(ws: Workspace, flags: LabFlags, ci: boolean, io: IoHost, signal?: AbortSignal): Promise<{ endpoint: string; speed: number }> {
   const { ensureEmulator, emulatorStatus, stopEmulator } = await import('../emulator/daemon.js');
   const want = flags.speed ?? (ci ? DEFAULT_SPEED.ci : DEFAULT_SPEED.interactive);
   const status = await emulatorStatus(ws.stateDir).catch(() => undefined);
   if (status?.running && status.record.speed !== want) {
-    if (flags.speed !== undefined) {
-      io.say(`restarting the local cloud at speed ${want}x (it ran at ${status.record.speed}x)`);
-      await stopEmulator(ws.stateDir);
-    } else {
-      io.say(`the local cloud runs at speed ${status.record.speed}x (--speed N restarts it at another)`);
-      return { endpoint: status.record.endpoint, speed: status.record.speed };
+    const running = { endpoint: status.record.endpoint, speed: status.record.speed };
+    if (flags.speed === undefined) {
+      io.say(`the local cloud runs at speed ${running.speed}x (--speed N restarts it at another)`);
+      return running;
     }
+    const inFlight = await localDeploymentsInFlight(running.endpoint, signal);
+    if (inFlight.length) {
+      const ids = inFlight.map((d) => d.deploymentId).join(', ');
+      const what = `CodeDeploy deployment ${ids} is in progress on the local cloud (${running.speed}x); restarting it at ${want}x would stop ${inFlight.length > 1 ? 'them' : 'it'} and roll ${inFlight.length > 1 ? 'them' : 'it'} back`;
+      if (ci) {
+        throw new LabError(what, ExitCode.environment, `wait for it to end (\`aws deploy get-deployment --deployment-id ${inFlight[0].deploymentId} --endpoint-url ${running.endpoint}\`), or run without --speed to go on at ${running.speed}x`);
+      }
+      const choice = await io.choose(
+        what,
+        [
+          { value: 'keep', label: `keep ${running.speed}x`, description: 'the deployment goes on; the lab runs at the current speed' },
+          { value: 'restart', label: `restart at ${want}x`, description: `${ids} stopped and rolled back` },
+        ],
+        'keep',
+        signal,
+      );
+      if (choice === 'keep') {
+        io.say(`the local cloud keeps speed ${running.speed}x`);
+        return running;
+      }
+    }
+    io.say(`restarting the local cloud at speed ${want}x (it ran at ${running.speed}x)`);
+    await stopEmulator(ws.stateDir);
   }
   const emu = await ensureEmulator({ stateDir: ws.stateDir, speed: want });
   io.say(`local cloud ${emu.reused ? 'running' : 'started'} at ${emu.endpoint}, timers ${emu.record.speed}x faster`);
   return { endpoint: emu.endpoint, speed: emu.record.speed };
+}
+
+/** the running cloud's deployments that have not ended; none when it cannot say (a cloud that does not answer is restarted) */
+async function localDeploymentsInFlight(endpoint: string, signal?: AbortSignal): Promise<{ deploymentId: string }[]> {
+  const { TargetClients } = await import('../targets/clients.js');
+  const { deploymentsInFlight } = await import('../targets/status-codedeploy.js');
+  const clients = new TargetClients({ kind: 'local', endpoint });
+  try {
+    return await deploymentsInFlight(clients.codeDeploy, signal);
+  } catch {
+    if (signal?.aborted) throw signal.reason;
+    return [];
+  } finally {
+    clients.destroy();
+  }
 }

@@ -87,3 +87,32 @@ export async function readAlarms(cw: CloudWatchClient, names: string[]): Promise
   }
   return names.map((n) => found.get(n) ?? { name: n, state: 'missing' });
 }
+
+export interface DeploymentInFlight {
+  deploymentId: string;
+  status: string;
+  applicationName?: string;
+  deploymentGroupName?: string;
+}
+
+/**
+ * Every deployment of the account that has not ended: ListDeployments with no application lists
+ * them all, and the statuses that are not Succeeded, Failed or Stopped are the ones still going
+ * (DeploymentStatus: Created | Queued | InProgress | Baking | Succeeded | Failed | Stopped | Ready;
+ * https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_ListDeployments.html).
+ */
+export async function deploymentsInFlight(cd: CodeDeployClient, signal?: AbortSignal): Promise<DeploymentInFlight[]> {
+  const ids: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await cd.send(new ListDeploymentsCommand({ includeOnlyStatuses: ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'], nextToken }), { abortSignal: signal });
+    ids.push(...(page.deployments ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken && ids.length < 1000);
+  const out: DeploymentInFlight[] = [];
+  for (let i = 0; i < ids.length; i += 25) {
+    const infos = (await cd.send(new BatchGetDeploymentsCommand({ deploymentIds: ids.slice(i, i + 25) }), { abortSignal: signal })).deploymentsInfo ?? [];
+    for (const d of infos) out.push({ deploymentId: d.deploymentId!, status: d.status ?? 'Unknown', applicationName: d.applicationName, deploymentGroupName: d.deploymentGroupName });
+  }
+  return out;
+}

@@ -5,6 +5,10 @@
  * `status` and `list` still answer. The lock goes with the holder however it ends: Ctrl-C (130)
  * and SIGKILL (a crash) both leave it free for the next command.
  *
+ * Then `start --speed N` against the running cloud at another speed, with that deployment still in
+ * flight: `--ci` refuses (exit 3) instead of restarting the cloud, which would roll it back; on a
+ * terminal the learner chooses, keeping the current speed by default.
+ *
  * The cloud runs at speed 1, so Linear10PercentEvery1Minute takes ten minutes: the deployment is
  * in flight for the whole file (a deploy run again joins it).
  */
@@ -14,13 +18,19 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import { emulatorStatus } from '../../src/emulator/daemon.js';
+import { DEFAULT, RecordingIoHost } from '../../src/io/recording.js';
+import { localCloud, readLabFlags } from '../../src/lab/session.js';
 import { scaffoldWorkspace, workspacePaths, type Workspace } from '../../src/lab/workspace.js';
 import { lockWorkspace } from '../../src/lab/workspace-lock.js';
 import { deployCommand } from '../../src/commands/deploy.js';
 import { InterruptPolicy } from '../../src/interrupt.js';
+import { TargetClients } from '../../src/targets/clients.js';
 import { CLI, removeWorkspace, runCli } from '../helpers/cli.js';
 
 let ws: Workspace;
+let endpoint: string;
 let deploymentId: string | undefined;
 const children: ChildProcess[] = [];
 
@@ -33,6 +43,7 @@ before(async () => {
   writeFileSync(ws.template, enabled);
   const started = await runCli(['emulator', 'start', '--workspace', ws.root, '--speed', '1']);
   assert.equal(started.code, 0, started.stderr);
+  endpoint = started.stdout.trim().split('\n')[0];
   const first = await runCli(['deploy', '--workspace', ws.root]);
   assert.equal(first.code, 0, first.stderr);
   // a code change: the next deploy publishes version 2 and starts a CodeDeploy deployment
@@ -141,4 +152,39 @@ test('a command that fails releases the lock in its own process (the error path)
   } finally {
     await removeWorkspace(broken.root);
   }
+});
+
+test('start --ci --speed N with a deployment in flight: exit 3, the cloud not restarted, the deployment goes on', async () => {
+  assert.ok(deploymentId, 'the earlier tests started a deployment');
+  const before = await emulatorStatus(ws.stateDir);
+  assert.ok(before.running);
+  const r = await runCli(['start', '--ci', '--speed', '100', '--workspace', ws.root], { timeoutMs: 120_000 });
+  assert.equal(r.code, 3, r.stdout + r.stderr);
+  assert.match(r.stderr, new RegExp(`error: CodeDeploy deployment ${deploymentId} is in progress on the local cloud \\(1x\\); restarting it at 100x would stop it and roll it back`));
+  assert.match(r.stderr, new RegExp(`wait for it to end \\(\`aws deploy get-deployment --deployment-id ${deploymentId} --endpoint-url ${escape(endpoint)}\`\\), or run without --speed to go on at 1x`));
+  const after = await emulatorStatus(ws.stateDir);
+  assert.ok(after.running);
+  assert.equal(after.pid, before.pid, 'the cloud was not restarted');
+  const c = new TargetClients({ kind: 'local', endpoint });
+  try {
+    const d = (await c.codeDeploy.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo!;
+    assert.equal(d.status, 'InProgress');
+  } finally {
+    c.destroy();
+  }
+});
+
+test('on a terminal the learner chooses: Enter keeps the current speed and the deployment', async () => {
+  const before = await emulatorStatus(ws.stateDir);
+  assert.ok(before.running);
+  const io = new RecordingIoHost({ answers: [DEFAULT] });
+  const got = await localCloud(ws, readLabFlags({ speed: '100', workspace: ws.root }), false, io);
+  assert.deepEqual(got, { endpoint, speed: 1 });
+  const asked = io.events.find((e) => e.kind === 'choose');
+  assert.ok(asked, 'the learner was asked');
+  assert.match(asked.text, new RegExp(`CodeDeploy deployment ${deploymentId} is in progress`));
+  assert.equal((asked.data as { def: string }).def, 'keep');
+  const after = await emulatorStatus(ws.stateDir);
+  assert.ok(after.running);
+  assert.equal(after.pid, before.pid, 'the cloud was not restarted');
 });
