@@ -367,15 +367,50 @@ const createStep: Step = {
 
 // ---- 3. rollback and 4. promotion ----
 
-/** A canary on the new version, as the create step leaves it (again, after a rollback). */
-async function ensureCanary(ctx: LabContext, t: CanaryTarget): Promise<void> {
+/**
+ * Where the rollback and the promotion start: a canary on the new version, as the create step
+ * leaves it. A stage without one gets one back (the promotion starts after the rollback removed
+ * it; `step canary-promote` on its own), unless it holds the step's own change: once the step has
+ * begun (its prepare kept the canary it started from, in progress), a stage with no canary that
+ * shows the rollback or the promotion is the learner's work, made before a q or a Ctrl-C, and a
+ * canary put back would undo it. Then the stage stays as it is and the step's checks find the
+ * change. `ownChange`: what the stage shows of the step's change, undefined when it does not.
+ * Says what the lab did, or left alone.
+ */
+async function ensureCanary(ctx: LabContext, t: CanaryTarget, stepId: string, ownChange: (s: StageView) => string | undefined): Promise<StageView> {
   let version = kept(ctx, 'version');
   if (typeof version !== 'string') version = await ensureNewVersion(ctx, t);
   const s = await stage(clientsOf(ctx), t, ctx.signal);
-  if (s.canary) return;
+  if (s.canary) return s;
+  const own = ownChange(s);
+  if (own) {
+    ctx.io.say(`${own} is in the cloud already, so the lab leaves the stage as it is (no canary put back) and the checks find it; to do the step again, ${again(ctx, stepId)}`);
+    return s;
+  }
   keepStage(ctx, s);
   const deployment = await startCanary(clientsOf(ctx), t, version as string, CANARY_PERCENT, ctx.signal);
-  ctx.io.say(`a canary at ${CANARY_PERCENT} % on version ${String(version)} is on the stage again (deployment ${deployment})`);
+  ctx.io.say(`the stage had no canary, and this step starts from one: the lab put a canary at ${CANARY_PERCENT} % on version ${String(version)} back on it (deployment ${deployment})`);
+  return stage(clientsOf(ctx), t, ctx.signal);
+}
+
+/** the rollback's change, once the step has begun: no canary, the stage as before the canary */
+function rolledBack(ctx: LabContext, s: StageView): string | undefined {
+  if (figureOf(ctx, IDS.rollback, 'canaryDeployment') === undefined) return undefined;
+  const vars = JSON.stringify(s.variables);
+  if (s.canary || kept(ctx, 'stageDeployment') !== s.deploymentId || kept(ctx, 'stageVariables') !== vars) return undefined;
+  return `the stage has no canary and serves deployment ${s.deploymentId} with ${vars}, as before the canary: this step's rollback`;
+}
+
+/** the promotion, once the step has begun: the canary's deployment and version on the stage, no canary */
+function promoted(ctx: LabContext, s: StageView): string | undefined {
+  const canary = figureOf(ctx, IDS.promote, 'canaryDeployment');
+  if (canary === undefined || s.canary || s.deploymentId !== canary || s.variables[STAGE_VARIABLE] !== newVersionOf(ctx)) return undefined;
+  return `the stage serves the canary's deployment ${s.deploymentId} with ${STAGE_VARIABLE}=${s.variables[STAGE_VARIABLE]} and has no canary: this step's promotion`;
+}
+
+/** a step whose change is in the cloud, forgotten (its figures too): its next start puts a canary back */
+function again(ctx: LabContext, id: string): string {
+  return `\`${cliCommand(['reset', id, '--workspace', ctx.ws.root])}\`, then start: it begins from a canary again`;
 }
 
 async function sample(ctx: LabContext, title: string): Promise<void> {
@@ -398,6 +433,7 @@ const rollbackStep: Step = {
   title: 'roll the canary back',
   explain: [
     'Suppose version 3 misbehaves. Rolling back is removing the canary: the stage kept its own deployment and variables all along.',
+    'The step starts from the canary of the step before: if the stage has none when the step begins, the lab puts one back, and says so. Once the step has begun, a stage without a canary is your rollback: the lab never puts a canary back over it (after a q or a Ctrl-C, say).',
   ],
   goal: 'no canary; the stage as before it; no request on the new version',
   action: { kind: 'command', command: rollbackCommand },
@@ -420,7 +456,9 @@ const rollbackStep: Step = {
   ],
   docs: DOCS,
   async prepare(ctx) {
-    await ensureCanary(ctx, await found(ctx));
+    const s = await ensureCanary(ctx, await found(ctx), IDS.rollback, (v) => rolledBack(ctx, v));
+    // begun: from now on a stage without a canary is this step's work, never undone
+    if (s.canary) ctx.figure('canaryDeployment', s.canary.deploymentId);
   },
   follow: (ctx) => sample(ctx, 'requests by the version that answered, after the rollback'),
   solve: {
@@ -442,6 +480,7 @@ const promoteStep: Step = {
   title: 'promote the canary',
   explain: [
     `This time the canary behaves: promote it. Promotion copies its deployment and variable overrides onto the stage, so ${STAGE_VARIABLE} names the new version for every request; then the canary goes.`,
+    'The rollback removed the canary, so the lab puts one back as the step begins (it says so), unless the stage already shows this step\'s promotion: then it leaves your work as it is.',
   ],
   goal: `Prod serves the canary's deployment and ${STAGE_VARIABLE}; no canary; 100 % on the new version`,
   action: { kind: 'command', command: promoteCommands },
@@ -465,9 +504,7 @@ const promoteStep: Step = {
   ],
   docs: DOCS,
   async prepare(ctx) {
-    const t = await found(ctx);
-    await ensureCanary(ctx, t);
-    const s = await stage(clientsOf(ctx), t, ctx.signal);
+    const s = await ensureCanary(ctx, await found(ctx), IDS.promote, (v) => promoted(ctx, v));
     if (s.canary) ctx.figure('canaryDeployment', s.canary.deploymentId);
   },
   follow: (ctx) => sample(ctx, 'requests by the version that answered, after the promotion'),
