@@ -433,7 +433,7 @@ const rollbackStep: Step = {
   title: 'roll the canary back',
   explain: [
     'Suppose version 3 misbehaves. Rolling back is removing the canary: the stage kept its own deployment and variables all along.',
-    'The step starts from the canary of the step before: if the stage has none when the step begins, the lab puts one back, and says so. Once the step has begun, a stage without a canary is your rollback: the lab never puts a canary back over it (after a q or a Ctrl-C, say).',
+    'The step starts from the canary of the step before: if the stage has none when the step begins, the lab puts one back, and says so. Once the step has begun, your rollback stays: the lab never puts a canary back over it (after a q or a Ctrl-C, say).',
   ],
   goal: 'no canary; the stage as before it; no request on the new version',
   action: { kind: 'command', command: rollbackCommand },
