@@ -6,12 +6,12 @@
  * An alias with a DeploymentPreference moves through CodeDeploy: deploy prints the deployment id
  * and returns, or with `--wait` follows it to its end (deploy-wait.ts).
  */
-import { UsageError } from '../errors.js';
+import { LabError, UsageError } from '../errors.js';
 import { InterruptPolicy } from '../interrupt.js';
 import { workspacePaths, type Workspace } from '../lab/workspace.js';
 import { lockWorkspace } from '../lab/workspace-lock.js';
 import { colorEnabled, paint, type Paint } from '../io/terminal.js';
-import type { DeployLog, DeployResult, ResourceChange } from '../targets/deployers/types.js';
+import type { DeployLog, DeployResult, ResourceChange, StackRollback } from '../targets/deployers/types.js';
 
 export interface DeployOptions {
   workspace?: string;
@@ -64,10 +64,23 @@ async function deployLocked(ws: Workspace, target: string, stackName: string, op
     result = await deployWithSam({ workspace: ws, stackName, profile: opts.profile, region: opts.region, log, signal: interrupt.signal });
   }
   process.stdout.write(formatDeployResult(result, { color: colorEnabled(process.stdout) }));
+  // aws: sam deploy waited for the CodeDeploy deployment, and CloudFormation rolled back after it,
+  // as `--wait` says it on the local target (deploy-wait.ts)
+  if (result.rolledBack) throw rolledBackError(result.rolledBack);
   if (opts.wait && result.deployments?.length && target === 'local') {
     const { waitForDeployments } = await import('./deploy-wait.js');
     await waitForDeployments(ws, result, interrupt);
   }
+}
+
+/** CloudFormation's reason, and what the rollback left: the release was refused, the template is fine. */
+export function rolledBackError(r: StackRollback): LabError {
+  const rollback = r.rollbackDeploymentId ? ` by rollback deployment ${r.rollbackDeploymentId}` : '';
+  return new LabError(
+    r.reason,
+    undefined,
+    `the stack rolled back (${r.stackStatus}): CodeDeploy ${r.status === 'Stopped' ? 'stopped' : 'failed'} deployment ${r.deploymentId}${r.errorCode ? ` (${r.errorCode})` : ''} and moved the alias back${rollback}; the new version stays published (DeletionPolicy: Retain)`,
+  );
 }
 
 export function formatDeployResult(r: DeployResult, opts: { color?: boolean } = {}): string {

@@ -36,6 +36,14 @@ export interface LabContext {
   deployment(): DeployRecord;
   /** deploy the workspace's sam-app/, as `serverless-ops-lab deploy` does, progress through io */
   deploy(): Promise<DeployResult>;
+  /**
+   * Waits for the rest of the last deploy(): on aws, deploy() returns once CloudFormation has
+   * started the CodeDeploy deployment of the update, while `sam deploy` waits for it to end; this
+   * waits for sam, says how the stack update ended (a rollback CodeDeploy asked for is the
+   * release's verdict, not an error), and rewrites the deploy record. At once when nothing runs
+   * (the local deployer returns as soon as its deployment started, like CloudFormation).
+   */
+  settleDeploy(): Promise<void>;
   /** when the last deploy() of this run began: a CodeDeploy deployment it started is not older */
   readonly lastDeployAt?: Date;
   /** CodeDeploy deployments the last deploy() started (the deployer says which) */

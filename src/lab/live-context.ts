@@ -26,6 +26,8 @@ export interface LiveContextOptions {
   signal: AbortSignal;
   /** why long waits matter: shown under the deploy's progress (set by the runner per step) */
   stackName?: string;
+  /** aws: real time between looks at the stack while sam deploy runs (tests make it short) */
+  samPollMs?: number;
 }
 
 export class LiveLabContext implements LabContext {
@@ -49,6 +51,13 @@ export class LiveLabContext implements LabContext {
   lastDeployments?: { deploymentId: string; functionName: string }[];
   readonly #spec: TargetSpec;
   readonly #progress: ProgressStore;
+  readonly #samPollMs?: number;
+  /** aws: the sam deploy still running after deploy() returned (CloudFormation waits on CodeDeploy) */
+  #pendingSam?: Promise<DeployResult>;
+  /** ends that sam deploy (by its PID) when the run ends first */
+  #samStop?: AbortController;
+  /** where the running deploy's progress lines go */
+  #deployLine: (line: string) => void = () => undefined;
 
   constructor(o: LiveContextOptions) {
     this.io = o.io;
@@ -61,6 +70,7 @@ export class LiveLabContext implements LabContext {
     this.speed = o.speed;
     this.signal = o.signal;
     this.stackName = o.stackName ?? STACK_NAME;
+    this.#samPollMs = o.samPollMs;
     this.clients = new TargetClients(o.target);
     if (o.target.kind === 'local') {
       this.endpoint = o.target.endpoint;
@@ -79,11 +89,14 @@ export class LiveLabContext implements LabContext {
   }
 
   async deploy(): Promise<DeployResult> {
+    // one stack update at a time: CloudFormation refuses a second while the first runs
+    await this.#previousSam();
     this.lastDeployAt = new Date();
     this.lastDeployments = undefined;
     const spinner = this.io.progress(`deploying sam-app/ to ${this.targetName}`);
+    this.#deployLine = (l) => spinner.update(l);
     const log: DeployLog = {
-      info: (l) => spinner.update(l),
+      info: (l) => this.#deployLine(l),
       warn: (l) => this.io.warn(l),
     };
     try {
@@ -93,16 +106,78 @@ export class LiveLabContext implements LabContext {
         result = await deployLocal({ workspace: this.ws, stackName: this.stackName, log, signal: this.signal, emulator: { speed: this.speed } });
       } else {
         const { deployWithSam } = await import('../targets/deployers/sam.js');
-        result = await deployWithSam({ workspace: this.ws, stackName: this.stackName, profile: this.#spec.profile, region: this.#spec.region, log, signal: this.signal });
+        let started!: (d: NonNullable<DeployResult['deployments']>[number]) => void;
+        const deploymentStarted = new Promise<NonNullable<DeployResult['deployments']>[number]>((r) => (started = r));
+        this.#samStop = new AbortController();
+        const signal = AbortSignal.any([this.signal, this.#samStop.signal]);
+        const run = deployWithSam({ workspace: this.ws, stackName: this.stackName, profile: this.#spec.profile, region: this.#spec.region, log, signal, pollMs: this.#samPollMs, onDeploymentStarted: (d) => started(d) });
+        // whoever waits for it (here, or settleDeploy) sees its error
+        run.catch(() => undefined);
+        const first = await Promise.race([run.then((r) => ({ done: r })), deploymentStarted.then((d) => ({ started: d }))]);
+        if ('started' in first) {
+          // CloudFormation waits for this deployment before sam returns: the steps follow it now
+          this.#pendingSam = run;
+          this.lastDeployments = [first.started];
+          spinner.succeed(`CodeDeploy deployment ${first.started.deploymentId} started; sam deploy goes on until it ends (CloudFormation waits for it)`);
+          this.#deployLine = () => undefined;
+          return { target: 'aws', outputs: {}, changes: [], warnings: [], deployments: [first.started] };
+        }
+        result = first.done;
       }
-      this.lastDeployments = (result as DeployResult & { deployments?: { deploymentId: string; functionName: string }[] }).deployments ?? [];
+      this.lastDeployments = result.deployments ?? [];
+      if (result.rolledBack) {
+        spinner.fail(`the stack update rolled back: ${result.rolledBack.reason}`);
+        this.#sayRollback(result);
+        return result;
+      }
       const changed = result.changes.filter((c) => c.change !== 'unchanged');
       spinner.succeed(`deployed: ${changed.length ? changed.map((c) => `${c.logicalId} ${c.change}${c.detail ? ` (${c.detail})` : ''}`).join('; ') : 'nothing changed'}`);
       return result;
     } catch (err) {
       spinner.fail('the deploy did not finish');
       throw err;
+    } finally {
+      if (!this.#pendingSam) this.#deployLine = () => undefined;
     }
+  }
+
+  async settleDeploy(): Promise<void> {
+    const run = this.#pendingSam;
+    if (!run) return;
+    const spinner = this.io.progress('sam deploy: CloudFormation finishes the stack update after the CodeDeploy deployment');
+    this.#deployLine = (l) => spinner.update(l);
+    try {
+      const result = await run;
+      if (result.rolledBack) {
+        spinner.fail(`the stack update rolled back: ${result.rolledBack.reason}`);
+        this.#sayRollback(result);
+      } else spinner.succeed('sam deploy finished: the stack update is complete');
+    } catch (err) {
+      spinner.fail('sam deploy did not finish');
+      throw err;
+    } finally {
+      this.#pendingSam = undefined;
+      this.#deployLine = () => undefined;
+    }
+  }
+
+  /** a sam deploy left running (its view stopped while a hook held the deployment): waited for, said why */
+  async #previousSam(): Promise<void> {
+    if (!this.#pendingSam) return;
+    this.io.say('the previous sam deploy still runs (CloudFormation waits for its CodeDeploy deployment): waiting for it first');
+    await this.settleDeploy().catch((err: unknown) => {
+      // its failure was that deploy's; this one goes on unless the run itself is stopping
+      if (err instanceof LabError && !this.signal.aborted) this.io.warn(err.message);
+      else throw err;
+    });
+  }
+
+  /** CodeDeploy refused the release and CloudFormation undid the update with it: said as such, not as an error */
+  #sayRollback(result: DeployResult): void {
+    const r = result.rolledBack!;
+    this.io.say(
+      `CodeDeploy ${r.status === 'Stopped' ? 'stopped' : 'failed'} deployment ${r.deploymentId}${r.errorCode ? ` (${r.errorCode})` : ''}, so CloudFormation rolled the stack update back (${r.stackStatus}): the alias is back on the version it served, and the rest of this update is undone with it. The template is fine; the release was refused.`,
+    );
   }
 
   aws(args: string): string {
@@ -132,6 +207,9 @@ export class LiveLabContext implements LabContext {
   }
 
   destroy(): void {
+    // a sam deploy still running ends with the run: the deployer sends it SIGINT by its PID
+    // (CloudFormation goes on with the update; `status` and the stack events show it)
+    if (this.#pendingSam) this.#samStop?.abort();
     this.clients.destroy();
   }
 }

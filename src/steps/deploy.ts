@@ -69,6 +69,8 @@ export const deployStep: Step = {
     show: async (ctx) => ({ command: cliCommand(['deploy', '--workspace', ctx.ws.root]) }),
     apply: async (ctx) => {
       await ctx.deploy();
+      // the whole deploy, a CodeDeploy shift included (aws: sam deploy waits for it)
+      await ctx.settleDeploy();
     },
   },
   async follow(ctx) {

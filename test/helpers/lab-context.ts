@@ -30,6 +30,7 @@ export function fakeContext(over: Partial<LabContext> & { io?: RecordingIoHost }
       ctx.deploys++;
       return { target: 'local' as const, outputs: {}, changes: [], warnings: [] };
     },
+    async settleDeploy() {},
     aws: (args: string) => `aws ${args} --endpoint-url http://127.0.0.1:1`,
     figure(key: string, value: FigureValue) {
       figuresOf.current![key] = value;

@@ -1,8 +1,10 @@
 /**
  * The live deployment view: while CodeDeploy shifts the alias, the status and lifecycle event, a
  * bar per version with its weight, the time to the next shift, and a sample of live requests
- * through the API counted by the version that answered. The same on both targets. Ctrl-C stops
- * the view, not the deployment, and says how to look again.
+ * through the API counted by the version that answered. The same on both targets: on aws the
+ * view runs while `sam deploy` waits for the deployment (CloudFormation's CodeDeployLambdaAliasUpdate),
+ * and waits for sam once the deployment ended. Ctrl-C stops the view, not the deployment, and says
+ * how to look again.
  */
 import { GetDeploymentCommand, type DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { GetAliasCommand } from '@aws-sdk/client-lambda';
@@ -81,6 +83,7 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
   const found = await findDeployment(ctx, opts.since, opts.appearWithinMs ?? 15_000);
   if (!found?.deploymentId) {
     io.say('no CodeDeploy deployment started (the alias already pointed at this version, or DeploymentPreference is not deployed)');
+    await ctx.settleDeploy();
     return undefined;
   }
   const id = found.deploymentId;
@@ -184,6 +187,8 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
   }
   // the view's last frame shows the status; the code says why (CodeDeploy's message for it is kept in the result)
   if (result.errorCode) io.say(`deployment ${id}: ${result.status} (${result.errorCode})`);
+  // aws: sam deploy ends after the deployment (CloudFormation waited for it), and a rollback with it
+  await ctx.settleDeploy();
   return result;
 }
 

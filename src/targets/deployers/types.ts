@@ -28,6 +28,25 @@ export interface DeployResult {
   warnings: string[];
   /** CodeDeploy deployments started to move aliases (CloudFormation's CodeDeployLambdaAliasUpdate) */
   deployments?: { deploymentId: string; functionName: string; alias: string; from: string; to: string; joined?: boolean }[];
+  /**
+   * aws: the stack update rolled back because CodeDeploy stopped or failed its deployment (an
+   * alarm, a hook): the release's verdict, not a template error. The record is the rolled-back stack's.
+   */
+  rolledBack?: StackRollback;
 }
+
+/** A stack update CloudFormation rolled back after its CodeDeploy deployment ended Stopped or Failed. */
+export interface StackRollback {
+  /** UPDATE_ROLLBACK_COMPLETE, as DescribeStacks says it */
+  stackStatus: string;
+  deploymentId: string;
+  /** Stopped | Failed */
+  status: string;
+  errorCode?: string;
+  /** CloudFormation's reason on the alias (`<id> failed. <message>`), else built the same way */
+  reason: string;
+  rollbackDeploymentId?: string;
+}
+
 
 export const silentLog: DeployLog = { info() {}, warn() {} };
