@@ -284,3 +284,19 @@ test('the lab ending (destroy) while sam deploy still runs ends sam by its PID',
     }
   });
 });
+
+test('`deploy --target aws`: a CodeDeploy rollback fails with CloudFormation\'s reason and says the stack rolled back, not "fix the template"', async () => {
+  const { deployWithSam } = await import('../../src/targets/deployers/sam.js');
+  const { rolledBackError } = await import('../../src/commands/deploy.js');
+  // a hook said Failed: no event names the deployment here, CodeDeploy's own verdict does
+  void until(() => existsSync(join(dir, 'sam.pid'))).then(() => {
+    cloud.deployments.set(DEPLOYMENT, { status: 'Failed', creator: 'user', createTime: new Date(), errorCode: 'HOOK_EXECUTION_FAILURE', message: 'The deployment failed because one or more of the lifecycle event validation functions failed.', rollbackId: ROLLBACK });
+    cloud.stackStatus = 'UPDATE_ROLLBACK_COMPLETE';
+    release(1);
+  });
+  const result = await deployWithSam({ workspace: ws, stackName: STACK_NAME, region: REGION, log: { info() {}, warn() {} }, pollMs: 50 });
+  assert.equal(result.rolledBack?.deploymentId, DEPLOYMENT);
+  const err = rolledBackError(result.rolledBack!);
+  assert.equal(err.message, `${DEPLOYMENT} failed. The deployment failed because one or more of the lifecycle event validation functions failed.`);
+  assert.match(err.hint ?? '', new RegExp(`^the stack rolled back \\(UPDATE_ROLLBACK_COMPLETE\\): CodeDeploy failed deployment ${DEPLOYMENT} \\(HOOK_EXECUTION_FAILURE\\) and moved the alias back by rollback deployment ${ROLLBACK}`));
+});

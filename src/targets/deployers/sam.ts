@@ -77,6 +77,8 @@ export async function deployWithSam(input: SamDeployInput): Promise<DeployResult
       return result;
     }
     if (input.signal?.aborted) throw sam.interrupted();
+    // a deployment that began and failed between two looks counts too
+    await watcher.poll(input.signal).catch(() => undefined);
     const rolledBack = await codeDeployRollback(c.cloudFormation, c.codeDeploy, input.stackName, startedAt, watcher.found, input.signal).catch(() => undefined);
     if (!rolledBack) throw sam.failed();
     // the record says what the stack holds after its rollback
