@@ -3,6 +3,8 @@
  * earlier ones). Exit 0 when every step run passed (or the learner stopped by choice), 1 when a
  * check failed, 3 when the environment could not be checked (or another command holds the
  * workspace: lab/workspace-lock.ts), 130 on Ctrl-C (progress saved).
+ * `--report FILE` is checked before any step runs (usage, 2); a report that still cannot be
+ * written at the end makes a run that would exit 0 exit 3 (the environment, not the steps).
  */
 import { ExitCode, InterruptedError, LabError } from '../errors.js';
 import { atomicWrite } from '../files.js';
@@ -12,7 +14,7 @@ import { openSession, readLabFlags, type LabFlags } from '../lab/session.js';
 import { lockWorkspace } from '../lab/workspace-lock.js';
 import { workspacePaths } from '../lab/workspace.js';
 import { cliCommand } from '../invocation.js';
-import type { LabReport } from '../lab/report.js';
+import { checkReportPath, type LabReport } from '../lab/report.js';
 import type { IoHost } from '../io/host.js';
 import { labVersion } from '../emulator/version.js';
 import { findStep, LAB_STEPS, REFERENCE_ORDER } from '../steps/index.js';
@@ -25,6 +27,7 @@ export async function startCommand(opts: Record<string, unknown>, interrupt: Int
   if (from !== undefined && !findStep(from)) {
     throw new UsageError(`no step "${from}"`, `steps: ${LAB_STEPS.map((s) => s.id).join(', ')} (or a chapter: ${[...new Set(LAB_STEPS.map((s) => s.chapter.id))].join(', ')})`);
   }
+  if (flags.report !== undefined) checkReportPath(flags.report);
   // one command at a time changes a workspace (workspace-lock.ts): held until this one ends, however it ends
   const lock = await lockWorkspace(workspacePaths(flags.workspace), only !== undefined ? ['step', only] : ['start']);
   try {
@@ -55,15 +58,23 @@ async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: st
   } finally {
     session.close();
   }
+  /** the report could not be written (the folder went away, the disk filled up): a run that would end 0 ends 3 */
+  let unwritten: LabError | undefined;
   if (flags.report) {
     try {
       atomicWrite(flags.report, `${JSON.stringify(report, null, 2)}\n`);
       io.say(`report written to ${flags.report}`);
     } catch (err) {
-      io.warn(`could not write the report to ${flags.report}: ${(err as Error).message}`);
+      unwritten = new LabError(
+        `the report was not written to ${flags.report}: ${(err as Error).message}`,
+        ExitCode.environment,
+        `the steps ran and their progress is saved (\`${cliCommand(['list', '--workspace', session.ws.root])}\` shows it); --json prints the report on stdout as well`,
+      );
     }
   }
   if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  // a run that ends non-zero anyway says it in a warning; one that would end 0 ends with it (exit 3)
+  if (unwritten && report.outcome !== 'passed' && report.outcome !== 'stopped') io.warn(unwritten.message);
   // the cloud stays up for the learner's own commands; say how to stop it (wrap-up says it at the end)
   const cloudStaysUp = () => {
     if (!session.cloudEndpoint || session.flags.ci) return;
@@ -80,10 +91,12 @@ async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: st
   switch (report.outcome) {
     case 'passed':
       io.say(`${report.steps.length ? `${report.steps.length} step(s) passed` : 'nothing to do'} in ${secs} s`);
+      if (unwritten) throw unwritten;
       return report;
     case 'stopped':
       cloudStaysUp();
       resume();
+      if (unwritten) throw unwritten;
       return report;
     case 'interrupted':
       cloudStaysUp();

@@ -3,6 +3,10 @@
  * expected/found and their `aws` equivalents, the figures measured, and a message for the
  * instructor apart from the learner's (Qwiklabs' message / student_message).
  */
+import { randomBytes } from 'node:crypto';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
 import type { CheckResult } from './check.js';
 import type { FigureValue } from './context.js';
 
@@ -52,4 +56,41 @@ export function overallOutcome(steps: readonly StepReport[], interrupted: boolea
   if (steps.some((s) => s.outcome === 'could-not-check')) return 'could-not-check';
   if (steps.some((s) => s.outcome === 'failed' || s.outcome === 'interrupted')) return 'failed';
   return 'passed';
+}
+
+/**
+ * `--report FILE`, checked before any step runs: an instructor testing a machine before class
+ * learns at once, not after the whole lab, that the report cannot be written. The folder must
+ * exist (a typo is not made into a new folder) and take a new file: a file is written there and
+ * removed, since access(2) says yes to root on folders that refuse every write (/proc, /sys, a
+ * read-only mount). FILE itself must not be a folder. A usage error (exit 2) otherwise.
+ */
+export function checkReportPath(path: string): void {
+  if (!path) throw new UsageError('--report needs a file name', 'for example --report report.json');
+  const file = resolve(path);
+  const dir = dirname(file);
+  const hint = 'name a file in a folder you can write to, for example --report ./report.json';
+  const at = statOrUndefined(file);
+  if (at?.isDirectory()) throw new UsageError(`--report ${path} is a folder, not a file`, `name a file in it, for example --report ${resolve(file, 'report.json')}`);
+  const parent = statOrUndefined(dir);
+  if (!parent) throw new UsageError(`--report ${path}: the folder ${dir} does not exist`, `make it first (mkdir -p ${dir}), or ${hint}`);
+  if (!parent.isDirectory()) throw new UsageError(`--report ${path}: ${dir} is not a folder`, hint);
+  const probe = resolve(dir, `.${process.pid}.${randomBytes(4).toString('hex')}.report-probe.tmp`);
+  try {
+    writeFileSync(probe, '', { flag: 'wx' });
+  } catch (err) {
+    throw new UsageError(`--report ${path}: cannot write in ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, hint);
+  } finally {
+    rmSync(probe, { force: true });
+  }
+}
+
+function statOrUndefined(path: string) {
+  try {
+    return statSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new UsageError(`--report: cannot look at ${path} (${code ?? (err as Error).message})`, 'name a file in a folder you can write to');
+  }
 }
