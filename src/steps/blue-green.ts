@@ -3,6 +3,7 @@
  * Linear10PercentEvery1Minute) and version 2 of the code: the next deploy publishes version 2 and
  * CodeDeploy moves the alias to it 10 % at a time, while the live view shows who answers.
  */
+import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { GetAliasCommand, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
 import { notYet, passed, showing, type LiveCheck } from '../lab/check.js';
 import type { LabContext } from '../lab/context.js';
@@ -40,9 +41,14 @@ export const shiftSucceeded: LiveCheck = {
     whenDeployed(async () => {
       const list = await deployments(ctx, deploymentGroup(ctx), signal, 50);
       if (!list.length) return notYet('a deployment in the group', 'none yet: deploy a new version');
-      const ok = list.find((d) => d.status === 'Succeeded' && d.deploymentConfigName === LINEAR && d.creator !== 'codeDeployRollback');
+      const shifted = (d: DeploymentInfo) => d.status === 'Succeeded' && d.deploymentConfigName === LINEAR && d.creator !== 'codeDeployRollback';
+      // the shift this step recorded (its follow, or this check when it first passed), while it
+      // still stands: a later step's release that went through (a learner's good version after a
+      // refused one) is newer, but it is not this step's, and the wrap-up re-checks this step
+      const recorded = ctx.allFigures()[blueGreenStep.id]?.deploymentId;
+      const ok = list.find((d) => recorded !== undefined && d.deploymentId === recorded && shifted(d)) ?? list.find(shifted);
       if (ok) {
-        ctx.figure('deploymentId', ok.deploymentId ?? null);
+        if (ok.deploymentId !== recorded) ctx.figure('deploymentId', ok.deploymentId ?? null);
         return showing(passed(`${ok.deploymentId} Succeeded`), getDeploymentCommand(ctx, ok.deploymentId ?? ''));
       }
       const last = list[0]!;

@@ -34,8 +34,27 @@ const HEADLINES: Record<string, readonly string[]> = {
   'concurrency-throttled': ['statusCounts', 'peakConcurrency'],
 };
 
+/**
+ * The context an end check runs in: everything of the wrap-up's but `figure`. An end check
+ * re-checks what a step left behind; what it finds is no measurement of the wrap-up (it went into
+ * the wrap-up's figures and the report as if the wrap-up had a deployment of its own), and a step's
+ * own figures are that step's to record.
+ */
+function withoutFigures(ctx: LabContext): LabContext {
+  return new Proxy(ctx, {
+    get(target, key) {
+      if (key === 'figure') return () => undefined;
+      const v: unknown = Reflect.get(target, key, target);
+      // bound to the context itself: its methods read private fields
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
 export function wrapUpStep(earlier: readonly Step[]): Step {
-  const endChecks = earlier.flatMap((s) => (s.endChecks ?? []).map((c): LiveCheck => ({ ...c, name: `${s.id}: ${c.name}` })));
+  const endChecks = earlier.flatMap((s) =>
+    (s.endChecks ?? []).map((c): LiveCheck => ({ ...c, name: `${s.id}: ${c.name}`, run: (ctx, signal) => c.run(withoutFigures(ctx), signal) })),
+  );
   const summary = (ctx: LabContext) => {
     const figures = ctx.allFigures();
     ctx.figure('summarizedAt', new Date().toISOString());

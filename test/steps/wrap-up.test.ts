@@ -1,0 +1,135 @@
+/**
+ * The wrap-up, on a fake CodeDeploy and a real progress file: the blue-green line names the
+ * blue-green step's own deployment, not a later release that went through, and the end checks
+ * record nothing (neither into the wrap-up's figures nor over a step's); the counts line counts
+ * every step done, in this session or an earlier one.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BatchGetDeploymentsCommand, ListDeploymentsCommand, type DeploymentInfo } from '@aws-sdk/client-codedeploy';
+import { runLiveChecks } from '../../src/lab/check.js';
+import type { FigureValue, RunnerContext } from '../../src/lab/context.js';
+import { progressPath, ProgressStore, type LabProgress } from '../../src/lab/progress.js';
+import { ReferenceBook } from '../../src/lab/reference.js';
+import { runLab } from '../../src/lab/runner.js';
+import type { Step } from '../../src/lab/step.js';
+import { workspacePaths } from '../../src/lab/workspace.js';
+import type { TargetClients } from '../../src/targets/clients.js';
+import type { DeployRecord } from '../../src/targets/deploy-record.js';
+import { blueGreenStep, shiftSucceeded } from '../../src/steps/blue-green.js';
+import { LAB_STEPS } from '../../src/steps/index.js';
+import { wrapUpStep } from '../../src/steps/wrap-up.js';
+import { fakeContext } from '../helpers/lab-context.js';
+
+const LINEAR = 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute';
+
+/** newest last: blue-green's shift, the refused hook release, a later good release that went through */
+const HISTORY: DeploymentInfo[] = [
+  { deploymentId: 'd-BLUEGREEN', status: 'Succeeded', deploymentConfigName: LINEAR, creator: 'user', createTime: new Date('2026-01-01T10:00:00Z') },
+  { deploymentId: 'd-HOOKFAILS', status: 'Failed', deploymentConfigName: LINEAR, creator: 'user', createTime: new Date('2026-01-01T10:10:00Z') },
+  { deploymentId: 'd-GOODAGAIN', status: 'Succeeded', deploymentConfigName: LINEAR, creator: 'user', createTime: new Date('2026-01-01T10:20:00Z') },
+];
+
+const RECORD = {
+  physicalIds: { ServerlessDeploymentApplication: 'app', GetInfoFunctionDeploymentGroup: 'group' },
+  functions: [{ logicalId: 'GetInfoFunction', name: 'fn', arn: 'arn:aws:lambda:us-east-1:000000000000:function:fn', codeSha256: '', alias: 'live' }],
+} as unknown as DeployRecord;
+
+/** CodeDeploy as the checks read it: list-deployments and batch-get-deployments over HISTORY */
+const codeDeploy = {
+  send: async (cmd: unknown) => {
+    if (cmd instanceof ListDeploymentsCommand) return { deployments: HISTORY.map((d) => d.deploymentId) };
+    if (cmd instanceof BatchGetDeploymentsCommand) return { deploymentsInfo: HISTORY.filter((d) => cmd.input.deploymentIds?.includes(d.deploymentId!)) };
+    throw new Error(`not faked: ${(cmd as object).constructor.name}`);
+  },
+};
+
+/** a context whose figures go to `figures[stepId]`, as the live context's go to progress */
+function contextAt(stepId: string, figures: Record<string, Record<string, FigureValue>>) {
+  const ctx: ReturnType<typeof fakeContext> & { stepId?: string } = fakeContext({
+    clients: { codeDeploy } as unknown as TargetClients,
+    deployment: () => RECORD,
+    allFigures: () => figures,
+    figure: (key: string, value: FigureValue) => void ((figures[ctx.stepId!] ??= {})[key] = value),
+  });
+  return Object.assign(ctx, { stepId });
+}
+
+test("the wrap-up's blue-green line names the blue-green step's deployment, not a later release that went through; the end checks record no figure", async () => {
+  const figures: Record<string, Record<string, FigureValue>> = { 'blue-green': { deploymentId: 'd-BLUEGREEN', status: 'Succeeded' } };
+  const wrapUp = wrapUpStep([blueGreenStep]);
+  const endChecks = wrapUp.liveChecks.filter((c) => c.name.startsWith('blue-green: '));
+  assert.equal(endChecks.length, 1);
+  const [line] = await runLiveChecks(endChecks, contextAt('wrap-up', figures));
+  assert.equal(line!.status, 'passed');
+  assert.match(line!.found ?? '', /^d-BLUEGREEN Succeeded$/);
+  assert.match(line!.aws ?? '', /--deployment-id d-BLUEGREEN /);
+  assert.equal(figures['blue-green']!.deploymentId, 'd-BLUEGREEN');
+  assert.deepEqual(Object.keys(figures['wrap-up'] ?? {}), [], 'a re-check is no figure of the wrap-up');
+});
+
+test("blue-green's check, re-run as that step (a resume), keeps the deployment it recorded while that one still stands", async () => {
+  const figures: Record<string, Record<string, FigureValue>> = { 'blue-green': { deploymentId: 'd-BLUEGREEN' } };
+  const [r] = await runLiveChecks([shiftSucceeded], contextAt('blue-green', figures));
+  assert.equal(r!.status, 'passed');
+  assert.equal(figures['blue-green']!.deploymentId, 'd-BLUEGREEN');
+  // nothing recorded yet (a progress file from before the figure was kept): the newest shift, as before
+  const none: Record<string, Record<string, FigureValue>> = {};
+  const [n] = await runLiveChecks([shiftSucceeded], contextAt('blue-green', none));
+  assert.match(n!.found ?? '', /^d-GOODAGAIN/);
+  assert.equal(none['blue-green']!.deploymentId, 'd-GOODAGAIN');
+});
+
+test('the counts line counts every step done, the ones of an earlier session too (1-6 yesterday, 7-13 today)', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'sol-wrapup-sessions-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const ws = workspacePaths(root);
+  const chapters = LAB_STEPS.filter((s) => s.id !== 'wrap-up');
+  // yesterday's progress.json: the first six done by the learner (one with two hints), as a session
+  // that ended there wrote it
+  const yesterday: LabProgress = { schema: 1, target: 'local', startedAt: '2026-01-01T09:00:00.000Z', updatedAt: '2026-01-01T10:00:00.000Z', steps: {} };
+  chapters.slice(0, 6).forEach((s, i) => {
+    yesterday.steps[s.id] = { status: 'done', assisted: false, attempts: 1, hintsShown: i === 1 ? 2 : 0, figures: {}, doneAt: '2026-01-01T10:00:00.000Z' };
+  });
+  mkdirSync(ws.labDir, { recursive: true });
+  writeFileSync(progressPath(ws), JSON.stringify(yesterday));
+  // today: the same lab, its steps 7-13 done in this session (checks that pass once applied), then the wrap-up
+  const done = new Set<string>();
+  const today: Step[] = chapters.map((s) => ({
+    ...s,
+    prepare: undefined,
+    follow: undefined,
+    endChecks: [],
+    staticChecks: [],
+    action: { kind: 'run' as const, label: s.id },
+    liveChecks: [{ name: `${s.id} holds`, aws: () => `aws ${s.id}`, run: async () => (done.has(s.id) ? { status: 'passed' as const } : { status: 'not-yet' as const, expected: 'done', found: 'no' }) }],
+    solve: { show: async () => ({ command: s.id }), apply: async () => void done.add(s.id) },
+    settleMs: 0,
+  }));
+  const steps = [...today, wrapUpStep(today)];
+  const progress = ProgressStore.load(ws, 'local');
+  const ctx = Object.assign(
+    fakeContext({
+      ws,
+      ci: true,
+      stepProgress: (id: string) => progress.step(id),
+      allFigures: () => progress.allFigures(),
+    }),
+    { stepId: '', assisting: true },
+  );
+  Object.assign(ctx, { figure: (key: string, value: FigureValue) => void progress.update(ctx.stepId, (p) => void (p.figures[key] = value)) });
+  // the six done yesterday are in the cloud still: the resume's re-check of the sixth passes
+  for (const s of chapters.slice(0, 6)) done.add(s.id);
+  const report = await runLab({ steps, ctx: ctx as unknown as RunnerContext, progress, reference: new ReferenceBook([]), assisted: false, version: 'test', workspace: root });
+  assert.equal(report.outcome, 'passed', JSON.stringify(report.steps.map((r) => [r.id, r.instructorMessage])));
+  assert.deepEqual(report.steps.map((r) => r.id), [...chapters.slice(6).map((s) => s.id), 'wrap-up'], 'this session ran 7-13 and the wrap-up');
+  const said = ctx.io.of('say').map((e) => e.text);
+  const ids = (from: number, to?: number) => chapters.slice(from, to).map((s) => s.id);
+  const byYou = ids(0, 6).map((id, i) => (i === 1 ? `${id} (2 hints)` : id));
+  assert.ok(said.includes(`done by you (6): ${byYou.join(', ')}`), said.join('\n'));
+  assert.ok(said.includes(`done for you (7): ${ids(6).join(', ')}`), said.join('\n'));
+  assert.ok(!said.some((l) => l.startsWith('not done')), said.join('\n'));
+});
