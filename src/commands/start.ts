@@ -90,7 +90,7 @@ async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: st
   const secs = (report.durationMs / 1000).toFixed(1);
   switch (report.outcome) {
     case 'passed':
-      io.say(`${report.steps.length ? `${report.steps.length} step(s) passed` : 'nothing to do'} in ${secs} s`);
+      io.say(passedLine(report, LAB_STEPS.filter((s) => session.progress.step(s.id).status === 'done').length, LAB_STEPS.length));
       if (unwritten) throw unwritten;
       return report;
     case 'stopped':
@@ -113,6 +113,18 @@ async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: st
       throw new LabError(`step ${failed?.id ?? '?'} did not pass`, ExitCode.failed, failed?.instructorMessage ?? failed?.learnerMessage);
     }
   }
+}
+
+/**
+ * The run's last line when it passed: the steps of this run, and (when earlier sessions did some)
+ * how many of the lab's are done in all, so a learner who did 1-6 yesterday and the rest today
+ * does not end on "8 step(s) passed" as if that were the lab.
+ */
+export function passedLine(report: Pick<LabReport, 'steps' | 'durationMs'>, doneInAll: number, total: number): string {
+  const ran = report.steps.length;
+  const line = `${ran ? `${ran} step(s) passed` : 'nothing to do'} in ${(report.durationMs / 1000).toFixed(1)} s`;
+  if (doneInAll <= ran) return line;
+  return `${line}; with earlier sessions, ${doneInAll === total ? `all ${total} steps of the lab are done` : `${doneInAll} of the lab's ${total} steps are done`}`;
 }
 
 /**

@@ -1,0 +1,17 @@
+/** start's last line when the run passed: this run's steps, and the lab's in all when earlier sessions did some. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { passedLine } from '../../src/commands/start.js';
+
+const run = (n: number) => ({ steps: Array.from({ length: n }, () => ({}) as never), durationMs: 12_345 });
+
+test('a run that did the whole lab: the run alone, as before', () => {
+  assert.equal(passedLine(run(14), 14, 14), '14 step(s) passed in 12.3 s');
+  assert.equal(passedLine(run(0), 0, 14), 'nothing to do in 12.3 s');
+});
+
+test('1-6 yesterday, 7-13 and the wrap-up today: the lab is done, not "8 step(s)" of it', () => {
+  assert.equal(passedLine(run(8), 14, 14), '8 step(s) passed in 12.3 s; with earlier sessions, all 14 steps of the lab are done');
+  // `step canary-create` in a lab half done
+  assert.equal(passedLine(run(1), 7, 14), "1 step(s) passed in 12.3 s; with earlier sessions, 7 of the lab's 14 steps are done");
+});
