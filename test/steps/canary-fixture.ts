@@ -8,7 +8,12 @@ import { strToU8, zipSync } from 'fflate';
 import { CreateAliasCommand, CreateFunctionCommand, PublishVersionCommand } from '@aws-sdk/client-lambda';
 import { CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, PutIntegrationCommand, PutMethodCommand } from '@aws-sdk/client-api-gateway';
 import { frontDoorUrl } from '../../src/emulator/front-door-url.js';
-import type { FigureValue, LabContext } from '../../src/lab/context.js';
+import type { FigureValue, LabContext, RunnerContext } from '../../src/lab/context.js';
+import { RecordingIoHost, type Answer } from '../../src/io/recording.js';
+import type { CheckView } from '../../src/io/host.js';
+import type { ProgressStore } from '../../src/lab/progress.js';
+import { teachStep } from '../../src/lab/teach.js';
+import { canarySteps } from '../../src/steps/canary.js';
 import { TargetClients } from '../../src/targets/clients.js';
 import type { DeployRecord } from '../../src/targets/deploy-record.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
@@ -100,4 +105,32 @@ export async function startCanaryCloud(): Promise<CanaryCloud> {
     await emu.close();
     throw err;
   }
+}
+
+/**
+ * Teaches canary step `id` as the runner does, to a learner answering `answers`, with `progress`
+ * kept across calls (a quit, then `start` again): what the lab said, checked and reported.
+ */
+export async function teachCanaryStep(cloud: CanaryCloud, progress: ProgressStore, id: string, answers: Answer[]) {
+  const io = new RecordingIoHost({ answers });
+  const base = fakeContext({
+    io,
+    clients: cloud.clients,
+    endpoint: cloud.emu.endpoint,
+    ci: false,
+    assisting: false,
+    deployment: () => cloud.record,
+    aws: (args: string) => `aws ${args} --endpoint-url ${cloud.emu.endpoint}`,
+    allFigures: () => cloud.figures,
+    stepProgress: (sid: string) => progress.step(sid),
+  });
+  const ctx = Object.assign(base, {
+    stepId: id,
+    notes: [] as string[],
+    figure: (key: string, value: FigureValue) => void ((cloud.figures[ctx.stepId] ??= {})[key] = value),
+  }) as unknown as RunnerContext;
+  const step = canarySteps.find((s) => s.id === id)!;
+  const report = await teachStep(step, { steps: canarySteps, ctx, progress, reference: ctx.reference, assisted: false, index: 0, total: canarySteps.length });
+  const checks = io.of('check').map((e) => e.data as CheckView);
+  return { io, ctx, report, checks };
 }

@@ -9,18 +9,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RecordingIoHost, type Answer } from '../../src/io/recording.js';
-import type { CheckView } from '../../src/io/host.js';
-import type { FigureValue, RunnerContext } from '../../src/lab/context.js';
+import type { Answer } from '../../src/io/recording.js';
 import { ProgressStore } from '../../src/lab/progress.js';
 import { solveStep } from '../../src/lab/solver.js';
-import { teachStep } from '../../src/lab/teach.js';
 import { workspacePaths } from '../../src/lab/workspace.js';
 import { canarySteps } from '../../src/steps/canary.js';
 import { promote, rollBack, stage, type CanaryTarget } from '../../src/steps/canary/lesson.js';
 import { target } from '../../src/steps/canary/context.js';
-import { fakeContext } from '../helpers/lab-context.js';
-import { startCanaryCloud, type CanaryCloud } from './canary-fixture.js';
+import { startCanaryCloud, teachCanaryStep, type CanaryCloud } from './canary-fixture.js';
 
 const step = (id: string) => canarySteps.find((s) => s.id === id)!;
 
@@ -50,28 +46,7 @@ describe('the canary chapter resumed after the learner made the change', () => {
   });
 
   /** teaches `id` as the runner does (progress kept across calls): a quit, then `start` again */
-  async function teach(id: string, answers: Answer[]) {
-    const io = new RecordingIoHost({ answers });
-    const base = fakeContext({
-      io,
-      clients: cloud.clients,
-      endpoint: cloud.emu.endpoint,
-      ci: false,
-      assisting: false,
-      deployment: () => cloud.record,
-      aws: (args: string) => `aws ${args} --endpoint-url ${cloud.emu.endpoint}`,
-      allFigures: () => cloud.figures,
-      stepProgress: (sid: string) => progress.step(sid),
-    });
-    const ctx = Object.assign(base, {
-      stepId: id,
-      notes: [] as string[],
-      figure: (key: string, value: FigureValue) => void ((cloud.figures[ctx.stepId] ??= {})[key] = value),
-    }) as unknown as RunnerContext;
-    const report = await teachStep(step(id), { steps: canarySteps, ctx, progress, reference: ctx.reference, assisted: false, index: 0, total: canarySteps.length });
-    const checks = io.of('check').map((e) => e.data as CheckView);
-    return { io, report, checks };
-  }
+  const teach = (id: string, answers: Answer[]) => teachCanaryStep(cloud, progress, id, answers);
 
   /** the resumed step: it should pass at once ("n" at next?); a step that asks "how" instead gets q */
   const resumeAnswers = (): Answer[] => [(q) => (q.kind === 'key' && q.text === 'next?' ? 'n' : q.kind === 'choose' ? 'self' : 'q'), 'q'];

@@ -9,20 +9,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateDeploymentCommand, PutIntegrationCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
-import { RecordingIoHost, type Answer } from '../../src/io/recording.js';
-import type { CheckView } from '../../src/io/host.js';
-import type { FigureValue, RunnerContext } from '../../src/lab/context.js';
+import type { Answer } from '../../src/io/recording.js';
 import { ProgressStore } from '../../src/lab/progress.js';
-import { teachStep } from '../../src/lab/teach.js';
 import { workspacePaths } from '../../src/lab/workspace.js';
-import { canarySteps } from '../../src/steps/canary.js';
 import { CANARY_PERCENT, promote, rollBack, startCanary, TOLERANCE_POINTS, type CanaryTarget } from '../../src/steps/canary/lesson.js';
 import { target } from '../../src/steps/canary/context.js';
 import { stageVariableUri } from '../../src/steps/canary/stage-variable.js';
-import { fakeContext } from '../helpers/lab-context.js';
-import { startCanaryCloud, type CanaryCloud } from './canary-fixture.js';
+import { startCanaryCloud, teachCanaryStep, type CanaryCloud } from './canary-fixture.js';
 
-const step = (id: string) => canarySteps.find((s) => s.id === id)!;
 
 describe('the canary chapter, done by the learner with r', () => {
   let cloud: CanaryCloud;
@@ -38,28 +32,8 @@ describe('the canary chapter, done by the learner with r', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  /** teaches `id` to a learner answering `answers`; what the lab said, checked and reported */
-  async function teach(id: string, answers: Answer[]) {
-    const io = new RecordingIoHost({ answers });
-    const base = fakeContext({
-      io,
-      clients: cloud.clients,
-      endpoint: cloud.emu.endpoint,
-      ci: false,
-      assisting: false,
-      deployment: () => cloud.record,
-      aws: (args: string) => `aws ${args} --endpoint-url ${cloud.emu.endpoint}`,
-      allFigures: () => cloud.figures,
-    });
-    const ctx = Object.assign(base, {
-      stepId: id,
-      notes: [] as string[],
-      figure: (key: string, value: FigureValue) => void ((cloud.figures[ctx.stepId] ??= {})[key] = value),
-    }) as unknown as RunnerContext;
-    const report = await teachStep(step(id), { steps: canarySteps, ctx, progress, reference: ctx.reference, assisted: false, index: 0, total: canarySteps.length });
-    const checks = io.of('check').map((e) => e.data as CheckView);
-    return { io, ctx, report, checks };
-  }
+  /** teaches `id` as the runner does (progress kept across calls): a quit, then `start` again */
+  const teach = (id: string, answers: Answer[]) => teachCanaryStep(cloud, progress, id, answers);
 
   let t: CanaryTarget;
 
