@@ -22,6 +22,8 @@ import type { EmulatorProcessOptions as ProcessOptions } from './config.js';
 /** config.ts's options, plus what only an in-process caller can pass */
 export interface EmulatorProcessOptions extends ProcessOptions {
   onRequest?: (entry: RequestLogEntry) => void;
+  /** which requests onRequest gets (server.ts: EmulatorServerOptions) */
+  logsRequest?: (status: number, service: string) => boolean;
   log?: (line: string) => void;
 }
 
@@ -70,6 +72,7 @@ async function serveState(
       port,
       host: opts.host,
       onRequest: opts.onRequest,
+      logsRequest: opts.logsRequest,
       app: (endpoint) =>
         wireServices({
           store,
@@ -220,10 +223,14 @@ export async function runAsBackgroundChild(json: string, helpers: readonly numbe
     const line = (text: string) => process.stdout.write(`${new Date().toISOString()} ${text}\n`);
     const everything = opts.logRequests === true;
     await serveUntilSignal(
-      { ...opts, mode: 'background', log: line, onRequest: (e) => {
-          // the health checks of ensureEmulator/status would drown the log
-          if (e.service !== 'health' && (everything || e.status >= 500)) line(formatRequest(e));
-        } },
+      {
+        ...opts,
+        mode: 'background',
+        log: line,
+        onRequest: (e) => line(formatRequest(e)),
+        // the health checks of ensureEmulator/status would drown the log
+        logsRequest: (status, service) => service !== 'health' && (everything || status >= 500),
+      },
       (emu) => line(`serverless-ops-lab emulator ${labVersion} listening on ${emu.server.endpoint} (pid ${process.pid}, state ${emu.record.stateDir}${everything ? '' : '; logs failed requests only'})`),
     );
     line('emulator stopped');

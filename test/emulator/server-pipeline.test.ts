@@ -178,3 +178,37 @@ test('a request log that throws takes neither the answer nor its connection down
     agent.destroy();
   }
 });
+
+test('logsRequest chooses the requests onRequest is given; the others build no entry', async () => {
+  const asked: Array<[number, string]> = [];
+  const logged: RequestLogEntry[] = [];
+  const server = await createEmulatorServer({
+    port: 0,
+    app: { services: [], frontDoors: [door] },
+    onRequest: (entry) => logged.push(entry),
+    logsRequest: (status, service) => {
+      asked.push([status, service]);
+      return status >= 500;
+    },
+    onError: () => undefined,
+  });
+  try {
+    assert.equal((await fetch(`${server.endpoint}/now`)).status, 200);
+    assert.equal((await fetch(`${server.endpoint}/throw`)).status, 500);
+    assert.equal((await fetch(`${server.endpoint}/bad-header`)).status, 500);
+    assert.deepEqual(asked, [
+      [200, 'test-door'],
+      [500, 'test-door'],
+      [500, 'test-door'],
+    ]);
+    assert.deepEqual(
+      logged.map((e) => [e.path, e.status]),
+      [
+        ['/throw', 500],
+        ['/bad-header', 500],
+      ],
+    );
+  } finally {
+    await server.close();
+  }
+});
