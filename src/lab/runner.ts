@@ -256,7 +256,9 @@ async function recheckOnResume(index: number, o: RunLabOptions): Promise<Step | 
     return app;
   }
   io.warn(`progress says ${last.id} is done, but the cloud now shows otherwise:`);
-  for (const r of off) io.check(r);
+  // what differs, without the step's hints: they say how to pass a step the learner is doing
+  // ("does your hook report Failed? … press d"), and this one stays done
+  for (const r of off) io.check(r.status === 'not-yet' ? { ...r, hint: undefined } : r);
   io.say(`a later change does this (the next step's files deployed with \`${cliCommand(['deploy'])}\`, say): ${last.id} stays done; \`${cliCommand(['step', last.id, '--workspace', o.workspace])}\` does it again`);
   return undefined;
 }

@@ -24,7 +24,7 @@ import { fakeContext } from '../helpers/lab-context.js';
 type Cloud = Record<string, boolean>;
 
 function fakeStep(id: string, cloud: Cloud, applied: string[]): Step {
-  const check: LiveCheck = { name: `${id} holds`, aws: (c) => c.aws(`get ${id}`), run: async () => (cloud[id] ? passed('yes') : notYet('yes', 'no')) };
+  const check: LiveCheck = { name: `${id} holds`, aws: (c) => c.aws(`get ${id}`), run: async () => (cloud[id] ? passed('yes') : notYet('yes', 'no', `press d to make ${id} hold`)) };
   return {
     id,
     chapter: { id, title: id },
@@ -57,7 +57,8 @@ function setup(ids: readonly string[], status: Record<string, 'started' | 'done'
   const ctx = Object.assign(fakeContext({ ws, ci: true }), { stepId: '', assisting: true }) as unknown as RunnerContext & { io: import('../../src/io/recording.js').RecordingIoHost };
   const run = () => runLab({ steps, ctx, progress, reference: new ReferenceBook([]), assisted: false, version: 'test', workspace: root });
   const lines = () => ctx.io.events.map((e) => e.text).join('\n');
-  return { progress, applied, run, lines, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  const events = () => ctx.io.events;
+  return { progress, applied, run, lines, events, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
 test('resume: a done step stays done, without a re-check, once the step after it has begun (its change alters what the earlier checks see)', async (t) => {
@@ -83,6 +84,9 @@ test('resume: a re-check that disagrees while the app still answers is a warning
   assert.equal(s.progress.step('failing').status, 'done');
   assert.match(s.lines(), /warning: progress says failing is done, but the cloud now shows otherwise/);
   assert.match(s.lines(), /failing stays done/);
+  // what differs, but not the step's hints: they tell how to pass a step the learner is doing
+  const shown = s.events().filter((e) => e.kind === 'check').map((e) => e.data as { name: string; hint?: string });
+  assert.deepEqual(shown.filter((c) => c.name === 'failing holds').map((c) => c.hint), [undefined]);
   assert.deepEqual(s.applied, ['alarm'], 'the done step is not solved (nor its files rewritten) again');
   assert.deepEqual(report.steps.map((r) => r.id), ['alarm']);
 });
