@@ -20,13 +20,19 @@ export function proseWidth(columns: number | undefined): number {
 /**
  * Word wrap to `width` columns (wrap-ansi: colours survive the break, each line closes and reopens
  * them). Words longer than the width (URLs, paths) stay whole on their own line. An infinite width
- * (the plain face) never wraps: a log line stays whole for grep.
+ * (the plain face) never wraps: a log line stays whole for grep. A line's own leading spaces (hey's
+ * indented summary, `  [200] 950 responses`) are kept, on each line it wraps to.
  */
 export function wrap(text: string, width: number, indent = ''): string[] {
   if (!Number.isFinite(width)) return text.split('\n').map((l) => indent + l);
-  const cols = Math.max(MIN_WRAP, width - indent.length);
-  return text.split('\n').flatMap((para) => wrapAnsi(para, cols, { hard: false, trim: true }).split('\n').map((l) => indent + l));
+  return text.split('\n').flatMap((para) => {
+    const lead = indent + LEADING_SPACES.exec(para)![0];
+    const cols = Math.max(MIN_WRAP, width - lead.length);
+    return wrapAnsi(para.trimStart(), cols, { hard: false, trim: true }).split('\n').map((l) => lead + l);
+  });
 }
+
+const LEADING_SPACES = /^ */;
 
 /** wrap with a hanging indent: the first line at the margin, the next ones under it by `indent` */
 export function hang(text: string, width: number, indent: string): string[] {

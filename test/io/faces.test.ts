@@ -27,6 +27,13 @@ test('wrap keeps long words (commands, URLs) whole and wraps the rest to the wid
   assert.deepEqual(wrap('see https://docs.aws.amazon.com/lambda/latest/dg/x.html now', 20), ['see', 'https://docs.aws.amazon.com/lambda/latest/dg/x.html', 'now']);
 });
 
+test("wrap keeps a line's own leading spaces (hey's indented summary), on each line it wraps to", () => {
+  assert.deepEqual(wrap('  [200] 950 responses', 80), ['  [200] 950 responses']);
+  assert.deepEqual(wrap('  Total: 61.0 secs and more words', 16), ['  Total: 61.0', '  secs and more', '  words']);
+  assert.deepEqual(wrap('  a b', 20, '> '), ['>   a b']);
+  assert.deepEqual(wrap('    x', Infinity), ['    x']);
+});
+
 test('a check line says expected and found, the hint and the aws command; could-not-check says what and the fix', () => {
   const notYet = formatCheck({ name: 'Timeout above 3 s', aws: 'aws lambda get-function-configuration', status: 'not-yet', expected: 'more than 3', found: '3', hint: 'version 2 waits 3 s' }, P, 80);
   assert.deepEqual(notYet, [
