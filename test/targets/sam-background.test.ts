@@ -41,6 +41,10 @@ const cloud = {
   resources: RESOURCES.filter((r) => r.LogicalResourceId !== 'ImagesBucket'),
   events: [] as { type: string; status: string; reason?: string; at: Date }[],
   deployments: new Map<string, Deployment>(),
+  /** ms ListDeployments takes (a slow look) */
+  listDelayMs: 0,
+  /** GetDeployment of this id fails once (an error the SDK does not retry) */
+  failGetOnce: undefined as string | undefined,
 };
 
 let dir: string;
@@ -61,6 +65,7 @@ before(async () => {
       `D='${dir}'`,
       '[ "$1" = build ] && exit 0',
       'echo $$ > "$D/sam.pid"',
+      '[ -f "$D/say" ] && cat "$D/say" >&2',
       `trap 'echo interrupted > "$D/sam.interrupted"; exit 130' INT`,
       'i=0',
       'while [ ! -f "$D/release" ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done',
@@ -102,8 +107,10 @@ after(async () => {
 });
 
 beforeEach(() => {
-  for (const f of ['release', 'sam.pid', 'sam.ended', 'sam.interrupted']) rmSync(join(dir, f), { force: true });
+  for (const f of ['release', 'sam.pid', 'sam.ended', 'sam.interrupted', 'say']) rmSync(join(dir, f), { force: true });
   cloud.stackStatus = 'UPDATE_IN_PROGRESS';
+  cloud.listDelayMs = 0;
+  cloud.failGetOnce = undefined;
   cloud.events = [];
   cloud.deployments.clear();
   ws = workspacePaths(mkdtempSync(join(dir, 'ws-')));
@@ -150,9 +157,19 @@ function codeDeploy(op: string, input: Record<string, unknown>, res: import('nod
   };
   if (op === 'ListDeployments') {
     assert.equal(input.deploymentGroupName, GROUP);
-    return res.end(JSON.stringify({ deployments: [...cloud.deployments.keys()] }));
+    const answer = () => res.end(JSON.stringify({ deployments: [...cloud.deployments.keys()] }));
+    if (cloud.listDelayMs) setTimeout(answer, cloud.listDelayMs);
+    else answer();
+    return;
   }
-  if (op === 'GetDeployment') return res.end(JSON.stringify({ deploymentInfo: info(String(input.deploymentId)) }));
+  if (op === 'GetDeployment') {
+    if (cloud.failGetOnce === input.deploymentId) {
+      cloud.failGetOnce = undefined;
+      res.statusCode = 400;
+      return res.end(JSON.stringify({ __type: 'InvalidDeploymentIdException', message: 'refused once' }));
+    }
+    return res.end(JSON.stringify({ deploymentInfo: info(String(input.deploymentId)) }));
+  }
   if (op === 'ListDeploymentTargets') return res.end(JSON.stringify({ targetIds: [`${FUNCTION_NAME}:live`] }));
   if (op === 'BatchGetDeploymentTargets') {
     return res.end(
@@ -299,4 +316,64 @@ test('`deploy --target aws`: a CodeDeploy rollback fails with CloudFormation\'s 
   const err = rolledBackError(result.rolledBack!);
   assert.equal(err.message, `${DEPLOYMENT} failed. The deployment failed because one or more of the lifecycle event validation functions failed.`);
   assert.match(err.hint ?? '', new RegExp(`^the stack rolled back \\(UPDATE_ROLLBACK_COMPLETE\\): CodeDeploy failed deployment ${DEPLOYMENT} \\(HOOK_EXECUTION_FAILURE\\) and moved the alias back by rollback deployment ${ROLLBACK}`));
+});
+
+test('an earlier update\'s rollback still on the stack (this update refused before it began) is sam\'s failure, quoted, not a rollback', async (t) => {
+  const io = new RecordingIoHost();
+  const ctx = labContext(io);
+  t.after(() => ctx.destroy());
+  // three minutes ago a hook refused the last release: the stack still shows that rollback
+  const earlier = new Date(Date.now() - 3 * 60_000);
+  const OLD = 'd-OLDREFUSE';
+  cloud.deployments.set(OLD, { status: 'Failed', creator: 'user', createTime: earlier, errorCode: 'HOOK_EXECUTION_FAILURE', message: 'a hook failed' });
+  cloud.events.push(
+    { type: 'AWS::Lambda::Alias', status: 'UPDATE_FAILED', at: earlier, reason: `${OLD} failed. a hook failed` },
+    { type: 'AWS::CloudFormation::Stack', status: 'UPDATE_ROLLBACK_COMPLETE', at: earlier },
+  );
+  cloud.stackStatus = 'UPDATE_ROLLBACK_COMPLETE';
+  // now a template error: the change set is refused, no event, no deployment
+  writeFileSync(join(dir, 'say'), 'Error: Failed to create changeset for the stack: ServerlessOps-stack, Unresolved resource dependencies [AliasErrorAlarm] in the Resources block of the template\n');
+  void until(() => existsSync(join(dir, 'sam.pid'))).then(() => release(1));
+  await assert.rejects(ctx.deploy(), (err: Error) => {
+    assert.ok(err instanceof LabError && !(err instanceof InterruptedError), String(err));
+    assert.match(err.message, /failed \(exit code 1\); its last lines:\n  Error: Failed to create changeset .*Unresolved resource dependencies/);
+    return true;
+  });
+  assert.doesNotMatch(io.text, /rolled back|d-OLDREFUSE/);
+});
+
+test('Ctrl-C while the lab reads the deployments before sam deploy: sam deploy never starts', async () => {
+  const io = new RecordingIoHost();
+  const ctrl = new AbortController();
+  const ctx = labContext(io, ctrl.signal);
+  cloud.listDelayMs = 400;
+  cloud.deployments.set('d-EARLIER01', { status: 'Succeeded', creator: 'user', createTime: new Date() });
+  setTimeout(() => ctrl.abort(), 150);
+  await assert.rejects(ctx.deploy(), (err: Error) => {
+    assert.ok(err instanceof InterruptedError, String(err));
+    assert.match(err.message, /before `sam deploy` started: nothing in AWS changed/);
+    return true;
+  });
+  ctx.destroy();
+  assert.equal(existsSync(join(dir, 'sam.pid')), false, 'sam deploy was started after Ctrl-C');
+});
+
+test('a look that fails after finding a deployment keeps it: the next look returns it', async () => {
+  const { StackDeploymentWatcher } = await import('../../src/targets/deployers/sam-codedeploy.js');
+  const { TargetClients } = await import('../../src/targets/clients.js');
+  const clients = new TargetClients({ kind: 'aws', region: REGION });
+  try {
+    const watcher = new StackDeploymentWatcher(clients.cloudFormation, clients.codeDeploy, STACK_NAME, new Date());
+    await watcher.baseline();
+    cloud.deployments.set('d-FIRST0001', { status: 'InProgress', creator: 'user', createTime: new Date() });
+    cloud.deployments.set('d-SECOND001', { status: 'InProgress', creator: 'user', createTime: new Date() });
+    cloud.failGetOnce = 'd-SECOND001';
+    await assert.rejects(watcher.poll());
+    const next = await watcher.poll();
+    assert.deepEqual(next.map((d) => d.deploymentId), ['d-FIRST0001', 'd-SECOND001']);
+    assert.deepEqual(await watcher.poll(), []);
+    assert.deepEqual(watcher.found.map((d) => d.deploymentId), ['d-FIRST0001', 'd-SECOND001']);
+  } finally {
+    clients.destroy();
+  }
 });

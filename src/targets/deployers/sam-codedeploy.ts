@@ -109,6 +109,8 @@ async function groupDeploymentIds(cd: CodeDeployClient, g: GroupOfFunction, sinc
  */
 export class StackDeploymentWatcher {
   readonly found: StartedDeployment[] = [];
+  /** the group's deployments that existed before this update (baseline): none of them is its own */
+  readonly preexisting = new Set<string>();
   #known = new Set<string>();
   readonly #since: Date;
 
@@ -123,27 +125,48 @@ export class StackDeploymentWatcher {
 
   async baseline(signal?: AbortSignal): Promise<void> {
     const { groups } = await stackGroups(this.cfn, this.stackName, signal);
-    for (const g of groups) for (const id of await groupDeploymentIds(this.cd, g, this.#since, signal)) this.#known.add(id);
-  }
-
-  /** the deployments the update has started since the last poll (CodeDeploy's own rollbacks left out) */
-  async poll(signal?: AbortSignal): Promise<StartedDeployment[]> {
-    const { groups } = await stackGroups(this.cfn, this.stackName, signal);
-    const fresh: StartedDeployment[] = [];
     for (const g of groups) {
       for (const id of await groupDeploymentIds(this.cd, g, this.#since, signal)) {
-        if (this.#known.has(id)) continue;
-        const info = (await this.cd.send(new GetDeploymentCommand({ deploymentId: id }), { abortSignal: signal })).deploymentInfo;
         this.#known.add(id);
-        if (info?.creator === 'codeDeployRollback') continue;
-        const versions = await targetVersions(this.cd, id, signal).catch(() => undefined);
-        const d: StartedDeployment = { deploymentId: id, functionName: g.functionName, alias: g.alias, from: versions?.from ?? '?', to: versions?.to ?? '?' };
-        fresh.push(d);
-        this.found.push(d);
+        this.preexisting.add(id);
       }
+    }
+  }
+
+  /**
+   * The deployments the update has started since the last poll (CodeDeploy's own rollbacks left
+   * out). What one look found is kept even when a later call of the same look fails: it is returned
+   * by the next poll, not lost (an id is known only once it has been returned).
+   */
+  async poll(signal?: AbortSignal): Promise<StartedDeployment[]> {
+    const fresh = this.#pending.splice(0);
+    try {
+      const { groups } = await stackGroups(this.cfn, this.stackName, signal);
+      for (const g of groups) {
+        for (const id of await groupDeploymentIds(this.cd, g, this.#since, signal)) {
+          if (this.#known.has(id) || fresh.some((d) => d.deploymentId === id)) continue;
+          const info = (await this.cd.send(new GetDeploymentCommand({ deploymentId: id }), { abortSignal: signal })).deploymentInfo;
+          if (info?.creator === 'codeDeployRollback') {
+            this.#known.add(id);
+            continue;
+          }
+          const versions = await targetVersions(this.cd, id, signal).catch(() => undefined);
+          fresh.push({ deploymentId: id, functionName: g.functionName, alias: g.alias, from: versions?.from ?? '?', to: versions?.to ?? '?' });
+        }
+      }
+    } catch (err) {
+      this.#pending.push(...fresh);
+      throw err;
+    }
+    for (const d of fresh) {
+      this.#known.add(d.deploymentId);
+      this.found.push(d);
     }
     return fresh;
   }
+
+  /** found by a look that then failed: returned by the next one */
+  #pending: StartedDeployment[] = [];
 }
 
 async function targetVersions(cd: CodeDeployClient, deploymentId: string, signal?: AbortSignal): Promise<{ from?: string; to?: string } | undefined> {
@@ -177,6 +200,8 @@ export async function codeDeployRollback(
   since: Date,
   started: readonly StartedDeployment[],
   signal?: AbortSignal,
+  /** the group's deployments from before this update (the watcher's baseline) */
+  preexisting: ReadonlySet<string> = new Set(),
 ): Promise<StackRollback | undefined> {
   const stack = (await cfn.send(new DescribeStacksCommand({ StackName: stackName }), { abortSignal: signal })).Stacks?.[0];
   const stackStatus = stack?.StackStatus ?? '';
@@ -194,8 +219,12 @@ export async function codeDeployRollback(
       if ((e.Timestamp?.getTime() ?? 0) < floor) break outer;
       const m = e.ResourceType === 'AWS::Lambda::Alias' && e.ResourceStatus === 'UPDATE_FAILED' ? ALIAS_REASON.exec(e.ResourceStatusReason ?? '') : null;
       if (m) {
-        id = m[1];
-        reason = e.ResourceStatusReason!;
+        // an earlier update's failure (the stack still shows its rollback when this update was
+        // refused before it began, a template error): not this update's verdict
+        if (!preexisting.has(m[1])) {
+          id = m[1];
+          reason = e.ResourceStatusReason!;
+        }
         break outer;
       }
     }
@@ -208,6 +237,10 @@ export async function codeDeployRollback(
   if (id) {
     d = await info(id);
     if (d?.status !== 'Stopped' && d?.status !== 'Failed') return undefined;
+    // this update's own deployment: one the watcher saw start, or one created after the deploy
+    // began (a minute of leeway for the local clock), not an earlier update's from before it
+    const own = started.some((s) => s.deploymentId === id) || (d.createTime?.getTime() ?? 0) >= since.getTime() - 60_000;
+    if (!own) return undefined;
   } else {
     for (const s of started) {
       const i = await info(s.deploymentId);

@@ -66,6 +66,8 @@ export async function deployWithSam(input: SamDeployInput): Promise<DeployResult
     const watcher = new StackDeploymentWatcher(c.cloudFormation, c.codeDeploy, input.stackName, startedAt);
     // the group's deployments before this update: none of them is this update's
     await watcher.baseline(input.signal).catch(() => undefined);
+    // stopped meanwhile: nothing in AWS has changed yet, and sam deploy must not start
+    if (input.signal?.aborted) throw new InterruptedError('deploy interrupted before `sam deploy` started: nothing in AWS changed; run deploy again');
     const cmd = samDeployCommand({ stackName: input.stackName, region: ctx.region, profile: ctx.profile });
     const sam = startSam(cmd, ws.samApp, log, input.signal);
     const ok = await watchWhileSamRuns(sam.exit, watcher, c, after, input);
@@ -79,7 +81,9 @@ export async function deployWithSam(input: SamDeployInput): Promise<DeployResult
     if (input.signal?.aborted) throw sam.interrupted();
     // a deployment that began and failed between two looks counts too
     await watcher.poll(input.signal).catch(() => undefined);
-    const rolledBack = await codeDeployRollback(c.cloudFormation, c.codeDeploy, input.stackName, startedAt, watcher.found, input.signal).catch(() => undefined);
+    const rolledBack = await codeDeployRollback(c.cloudFormation, c.codeDeploy, input.stackName, startedAt, watcher.found, input.signal, watcher.preexisting).catch(
+      () => undefined,
+    );
     if (!rolledBack) throw sam.failed();
     // the record says what the stack holds after its rollback
     const result = await afterSamDeploy(c, after);
@@ -113,8 +117,13 @@ async function watchWhileSamRuns(
     try {
       const fresh = await watcher.poll(input.signal);
       if (fresh.length && !recorded) {
-        recorded = true;
-        await writeRecordFromStack(c.cloudFormation, after);
+        try {
+          await writeRecordFromStack(c.cloudFormation, after);
+          recorded = true;
+        } catch {
+          // written at the next deployment's start, or from the stack once sam ends; the lab is
+          // told of this one now all the same
+        }
       }
       for (const d of fresh) {
         after.log.info(`CodeDeploy deployment started: ${d.deploymentId} (${d.functionName}:${d.alias}); CloudFormation waits for it, and sam deploy with it`);
@@ -134,11 +143,35 @@ interface SamRun {
   failed(): LabError;
 }
 
-/** `sam deploy` as a child process; Ctrl-C sends it SIGINT by its PID (CloudFormation goes on). */
+/** what a failed sam deploy's message quotes of its output */
+const SAM_TAIL_LINES = 15;
+
+/**
+ * `sam deploy` as a child process; Ctrl-C sends it SIGINT by its PID (CloudFormation goes on). Its
+ * output is read, not written to the terminal: it runs on while the lab draws the deployment's live
+ * view in place, which lines of its own would break. Each line goes to the deploy's progress (the
+ * spinner's line, when one shows), and the last lines into the message when it fails.
+ */
 function startSam(cmd: SamCommand, cwd: string, log: DeployLog, signal?: AbortSignal): SamRun {
   log.info(`$ ${formatCommand(cmd)}`);
-  // sam's own output goes to stderr, as progress; stdout is kept for the outputs we print.
-  const child = execa(cmd.file, cmd.args, { cwd, stdin: 'ignore', stdout: 2, stderr: 2, reject: false });
+  const child = execa(cmd.file, cmd.args, { cwd, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', reject: false, buffer: false });
+  const tail: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    let partial = '';
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop()!;
+      for (const raw of lines) {
+        // a line redrawn with carriage returns: its last state
+        const line = raw.split('\r').pop()!.trimEnd();
+        if (!line.trim()) continue;
+        tail.push(line);
+        if (tail.length > SAM_TAIL_LINES) tail.shift();
+        log.info(line.trim());
+      }
+    });
+  }
   const onAbort = () => child.kill('SIGINT');
   signal?.addEventListener('abort', onAbort, { once: true });
   let why = '';
@@ -151,7 +184,12 @@ function startSam(cmd: SamCommand, cwd: string, log: DeployLog, signal?: AbortSi
     exit,
     // CloudFormation goes on with a change set it already executes, and rolls back a failed one itself.
     interrupted: () => new InterruptedError(`deploy interrupted during \`${formatCommand(cmd)}\` (if sam had started the change set, CloudFormation finishes it: see the stack events): run deploy again`),
-    failed: () => new LabError(`\`${formatCommand(cmd)}\` failed (${why})`, undefined, 'read sam\'s output above; fix the template or the account, then deploy again'),
+    failed: () =>
+      new LabError(
+        `\`${formatCommand(cmd)}\` failed (${why})${tail.length ? `; its last lines:\n${tail.map((l) => `  ${l}`).join('\n')}` : ''}`,
+        undefined,
+        'fix the template or the account, then deploy again',
+      ),
   };
 }
 
