@@ -86,8 +86,10 @@ export async function takeSocketLock<T extends SocketLockOwner>(address: string,
       };
     }
     if (err.code !== 'EADDRINUSE') throw err;
-    const owner = await askSocketLockOwner<T>(address);
-    if (owner || !isFile(address)) return { heldBy: owner };
+    const { owner, nobody } = await probeSocketLock<T>(address);
+    // a socket file is taken over only when nobody listens on it: a holder that is slow to answer
+    // (stopped with Ctrl-Z, its event loop busy) still holds it
+    if (owner || !isFile(address) || !nobody) return { heldBy: owner };
     // a socket file left by a process that ended without closing it (not Linux or Windows)
     rmSync(address, { force: true });
   }
@@ -102,20 +104,31 @@ function listen(server: Server, address: string): Promise<NodeJS.ErrnoException 
 }
 
 /** What the holder of `address` answers, or undefined when none does (or it does not answer in time). */
-export function askSocketLockOwner<T extends SocketLockOwner>(address: string, timeoutMs = 1500): Promise<T | undefined> {
+export async function askSocketLockOwner<T extends SocketLockOwner>(address: string, timeoutMs = 1500): Promise<T | undefined> {
+  return (await probeSocketLock<T>(address, timeoutMs)).owner;
+}
+
+/** What the holder answered, and whether nobody listens at all (refused, or no such socket file). */
+function probeSocketLock<T extends SocketLockOwner>(address: string, timeoutMs = 1500): Promise<{ owner: T | undefined; nobody: boolean }> {
   return new Promise((done) => {
     const socket = createConnection(address);
     const chunks: Buffer[] = [];
+    let nobody = false;
     socket.setTimeout(timeoutMs, () => socket.destroy());
     socket.on('data', (c: Buffer) => chunks.push(c));
-    socket.on('error', () => done(undefined));
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      nobody = err.code === 'ECONNREFUSED' || err.code === 'ENOENT';
+    });
+    // 'close' follows an error, a timeout's destroy and the holder's end alike
     socket.on('close', () => {
+      let owner: T | undefined;
       try {
         const v = JSON.parse(Buffer.concat(chunks).toString('utf8')) as T;
-        done(Number.isInteger(v?.pid) && v.pid > 0 ? v : undefined);
+        owner = Number.isInteger(v?.pid) && v.pid > 0 ? v : undefined;
       } catch {
-        done(undefined);
+        owner = undefined;
       }
+      done({ owner, nobody });
     });
   });
 }
