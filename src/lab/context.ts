@@ -52,8 +52,11 @@ export interface LabContext {
   aws(args: string): string;
   /** keep a measured figure of the running step: in progress, the report and the wrap-up */
   figure(key: string, value: FigureValue): void;
-  /** a step's saved progress: done or not, and whether it was done for the learner */
-  stepProgress(stepId: string): { status: 'pending' | 'started' | 'done'; assisted: boolean; hintsShown: number };
+  /**
+   * a step's saved progress: done or not, whether it was done for the learner, and when it was
+   * last done (kept while the step is done again: the runner marks it started before its prepare)
+   */
+  stepProgress(stepId: string): { status: 'pending' | 'started' | 'done'; assisted: boolean; hintsShown: number; doneAt?: string };
   /** every step's figures so far (the wrap-up reads them) */
   allFigures(): Readonly<Record<string, Readonly<Record<string, FigureValue>>>>;
   /** a line for the instructor, in the report apart from what the learner reads */

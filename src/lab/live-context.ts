@@ -193,9 +193,9 @@ export class LiveLabContext implements LabContext {
     });
   }
 
-  stepProgress(stepId: string): { status: 'pending' | 'started' | 'done'; assisted: boolean; hintsShown: number } {
+  stepProgress(stepId: string): { status: 'pending' | 'started' | 'done'; assisted: boolean; hintsShown: number; doneAt?: string } {
     const p = this.#progress.step(stepId);
-    return { status: p.status, assisted: p.assisted, hintsShown: p.hintsShown };
+    return { status: p.status, assisted: p.assisted, hintsShown: p.hintsShown, doneAt: p.doneAt };
   }
 
   allFigures(): Readonly<Record<string, Readonly<Record<string, FigureValue>>>> {

@@ -371,9 +371,8 @@ const createStep: Step = {
  * Where the rollback and the promotion start: a canary on the new version, as the create step
  * leaves it. A stage without one gets one back (the promotion starts after the rollback removed
  * it; `step canary-promote` on its own), unless it holds the step's own change: once the step has
- * begun (its prepare kept the canary it started from, in progress), a stage with no canary that
- * shows the rollback or the promotion is the learner's work, made before a q or a Ctrl-C, and a
- * canary put back would undo it. Then the stage stays as it is and the step's checks find the
+ * begun (`begun`), a stage with no canary that shows the rollback or the promotion is the learner's
+ * work, made before a q or a Ctrl-C, and a canary put back would undo it. Then the stage stays as it is and the step's checks find the
  * change. `ownChange`: what the stage shows of the step's change, undefined when it does not.
  * Says what the lab did, or left alone.
  */
@@ -393,9 +392,30 @@ async function ensureCanary(ctx: LabContext, t: CanaryTarget, stepId: string, ow
   return stage(clientsOf(ctx), t, ctx.signal);
 }
 
+/**
+ * The step has begun and not been done since: its prepare kept the canary it started from after
+ * the step was last done. Neither the status nor the figures tell it alone: the runner marks a
+ * step started before its prepare both when it resumes (q or Ctrl-C, then start) and when a done
+ * step is done again (`step <id>`, `start --from`), and a done step's figures stay (only `reset`
+ * clears them). So the prepare keeps, with the canary, when the step was last done (`begunAfter`,
+ * null when it never was): a step done again starts fresh, from a canary, and a step resumed
+ * (before or after it was first done) keeps the learner's change.
+ */
+function begun(ctx: LabContext, stepId: string): boolean {
+  if (figureOf(ctx, stepId, 'canaryDeployment') === undefined) return false;
+  return (figureOf(ctx, stepId, 'begunAfter') ?? null) === (ctx.stepProgress(stepId).doneAt ?? null);
+}
+
+/** the prepare's mark that the step has begun (`begun`): the canary it starts from */
+function markBegun(ctx: LabContext, stepId: string, s: StageView): void {
+  if (!s.canary) return;
+  ctx.figure('canaryDeployment', s.canary.deploymentId);
+  ctx.figure('begunAfter', ctx.stepProgress(stepId).doneAt ?? null);
+}
+
 /** the rollback's change, once the step has begun: no canary, the stage as before the canary */
 function rolledBack(ctx: LabContext, s: StageView): string | undefined {
-  if (figureOf(ctx, IDS.rollback, 'canaryDeployment') === undefined) return undefined;
+  if (!begun(ctx, IDS.rollback)) return undefined;
   const vars = JSON.stringify(s.variables);
   if (s.canary || kept(ctx, 'stageDeployment') !== s.deploymentId || kept(ctx, 'stageVariables') !== vars) return undefined;
   return `the stage has no canary and serves deployment ${s.deploymentId} with ${vars}, as before the canary: this step's rollback`;
@@ -404,7 +424,7 @@ function rolledBack(ctx: LabContext, s: StageView): string | undefined {
 /** the promotion, once the step has begun: the canary's deployment and version on the stage, no canary */
 function promoted(ctx: LabContext, s: StageView): string | undefined {
   const canary = figureOf(ctx, IDS.promote, 'canaryDeployment');
-  if (canary === undefined || s.canary || s.deploymentId !== canary || s.variables[STAGE_VARIABLE] !== newVersionOf(ctx)) return undefined;
+  if (!begun(ctx, IDS.promote) || s.canary || s.deploymentId !== canary || s.variables[STAGE_VARIABLE] !== newVersionOf(ctx)) return undefined;
   return `the stage serves the canary's deployment ${s.deploymentId} with ${STAGE_VARIABLE}=${s.variables[STAGE_VARIABLE]} and has no canary: this step's promotion`;
 }
 
@@ -457,8 +477,8 @@ const rollbackStep: Step = {
   docs: DOCS,
   async prepare(ctx) {
     const s = await ensureCanary(ctx, await found(ctx), IDS.rollback, (v) => rolledBack(ctx, v));
-    // begun: from now on a stage without a canary is this step's work, never undone
-    if (s.canary) ctx.figure('canaryDeployment', s.canary.deploymentId);
+    // begun: from now on (until the step is done) a stage without a canary is this step's work, never undone
+    markBegun(ctx, IDS.rollback, s);
   },
   follow: (ctx) => sample(ctx, 'requests by the version that answered, after the rollback'),
   solve: {
@@ -505,7 +525,7 @@ const promoteStep: Step = {
   docs: DOCS,
   async prepare(ctx) {
     const s = await ensureCanary(ctx, await found(ctx), IDS.promote, (v) => promoted(ctx, v));
-    if (s.canary) ctx.figure('canaryDeployment', s.canary.deploymentId);
+    markBegun(ctx, IDS.promote, s);
   },
   follow: (ctx) => sample(ctx, 'requests by the version that answered, after the promotion'),
   solve: {

@@ -76,6 +76,34 @@ describe('the canary chapter resumed after the learner made the change', () => {
     assert.ok(!said.some((l) => /put a canary/.test(l)), said.join('\n'));
   });
 
+  it('canary-rollback done, then done again (`step canary-rollback`): it starts from a canary the lab puts back, and a q mid-step keeps the new rollback', async () => {
+    assert.equal(progress.step('canary-rollback').status, 'done');
+    // `step canary-rollback`: the runner skips the done steps before it and teaches this one, whose
+    // progress it marks started before the step's prepare, as it does for a resumed step
+    const redo = await teach('canary-rollback', [
+      'self',
+      async () => {
+        const s = await stage(cloud.clients, t);
+        assert.ok(s.canary, 'a canary to roll back, put back by the lab');
+        assert.equal(s.canary.deploymentId, cloud.figures['canary-rollback']!.canaryDeployment);
+        await rollBack(cloud.clients, t);
+        return 'q';
+      },
+    ]);
+    const said = redo.io.of('say').map((e) => e.text);
+    assert.ok(said.some((l) => /^the stage had no canary.*the lab put a canary at 10 % on version 2 back/.test(l)), said.join('\n'));
+    assert.ok(!said.some((l) => /leaves the stage as it is/.test(l)), said.join('\n'));
+    assert.equal(redo.report.quit, true);
+    assert.equal(progress.step('canary-rollback').status, 'started');
+
+    // the redo begun: its rollback is the learner's, kept on resume
+    const again = await teach('canary-rollback', resumeAnswers());
+    assert.equal((await stage(cloud.clients, t)).canary, undefined);
+    assert.equal(again.report.outcome, 'passed', JSON.stringify(again.checks.filter((c) => c.status !== 'passed')));
+    assert.ok(again.io.of('say').some((e) => /rollback is in the cloud already/.test(e.text)), again.io.of('say').map((e) => e.text).join('\n'));
+    assert.equal(progress.step('canary-rollback').status, 'done');
+  });
+
   it('canary-promote: not begun, it starts from a canary the lab puts back (and says so)', async () => {
     // the stage as the rollback left it: no canary
     const first = await teach('canary-promote', [
