@@ -161,10 +161,28 @@ export class LiveLabContext implements LabContext {
     }
   }
 
-  /** a sam deploy left running (its view stopped while a hook held the deployment): waited for, said why */
+  /**
+   * A sam deploy left running (its view stopped while a hook held the deployment): waited for,
+   * said why, with the deployment it waits on and how to end it. A hook that never reports holds
+   * the deployment until CodeDeploy fails it, an hour later ("The deployment is considered to have
+   * failed if CodeDeploy is not notified by the Lambda validation function within one hour",
+   * CodeDeploy User Guide, AppSpec 'hooks' section for Lambda); `aws deploy stop-deployment
+   * --auto-rollback-enabled` stops it now and rolls the alias back ("Indicates, when a deployment
+   * is stopped, whether instances that have been updated should be rolled back", CodeDeploy API
+   * Reference, StopDeployment), and CloudFormation then rolls the stack update back.
+   */
   async #previousSam(): Promise<void> {
     if (!this.#pendingSam) return;
-    this.io.say('the previous sam deploy still runs (CloudFormation waits for its CodeDeploy deployment): waiting for it first');
+    const ids = (this.lastDeployments ?? []).map((d) => d.deploymentId);
+    if (!ids.length) {
+      this.io.say('the previous sam deploy still runs (CloudFormation waits for its CodeDeploy deployment): waiting for it first; Ctrl-C stops waiting (progress is saved)');
+    } else {
+      this.io.say(
+        `the previous sam deploy still runs: CloudFormation waits for CodeDeploy deployment ${ids.join(', ')} (a hook that never reports holds it for up to an hour). Waiting for it first; this stops it now and moves the alias back:`,
+      );
+      for (const id of ids) this.io.command(this.aws(`deploy stop-deployment --deployment-id ${id} --auto-rollback-enabled`));
+      this.io.say('Ctrl-C stops waiting (progress is saved)');
+    }
     await this.settleDeploy().catch((err: unknown) => {
       // its failure was that deploy's; this one goes on unless the run itself is stopping
       if (err instanceof LabError && !this.signal.aborted) this.io.warn(err.message);

@@ -284,6 +284,30 @@ test('Ctrl-C while sam deploy waits on the deployment: sam is sent SIGINT by its
   assert.throws(() => process.kill(pid, 0), /ESRCH/);
 });
 
+test('a deploy while the previous sam deploy still waits on its deployment names that deployment, how to stop it, and that Ctrl-C stops waiting', async (t) => {
+  const io = new RecordingIoHost();
+  const ctrl = new AbortController();
+  const ctx = labContext(io, ctrl.signal);
+  t.after(() => ctx.destroy());
+  void until(() => existsSync(join(dir, 'sam.pid'))).then(startShift);
+  await ctx.deploy();
+  // a hook that never reports holds the deployment: the next deploy waits for the previous sam deploy
+  const next = ctx.deploy();
+  next.catch(() => undefined);
+  await until(() => /the previous sam deploy still runs/.test(io.text));
+  const said = io.of('say').map((e) => e.text).find((l) => /the previous sam deploy still runs/.test(l))!;
+  assert.match(said, new RegExp(`CodeDeploy deployment ${DEPLOYMENT}`));
+  assert.ok(
+    io.of('command').some((e) => e.data === `aws deploy stop-deployment --deployment-id ${DEPLOYMENT} --auto-rollback-enabled --region ${REGION}`),
+    io.text,
+  );
+  assert.match(io.text, /Ctrl-C stops waiting \(progress is saved\)/);
+  // Ctrl-C: the wait ends, sam with it
+  ctrl.abort();
+  await assert.rejects(next, (err: Error) => err instanceof InterruptedError);
+  assert.ok(existsSync(join(dir, 'sam.interrupted')), 'sam got SIGINT');
+});
+
 test('the lab ending (destroy) while sam deploy still runs ends sam by its PID', async () => {
   const io = new RecordingIoHost();
   const ctx = labContext(io);
