@@ -186,6 +186,17 @@ function labContext(io: RecordingIoHost, signal = new AbortController().signal):
   return new LiveLabContext({ io, ws, target: { kind: 'aws', region: REGION }, progress: ProgressStore.load(ws, 'aws'), reference: new ReferenceBook([]), ci: true, speed: 1, signal, samPollMs: 50 });
 }
 
+/** a lab whose deploy() has returned while sam deploy still waits on the shift; ended after the test */
+async function deployedWhileShifting(t: { after(fn: () => void): void }) {
+  const io = new RecordingIoHost();
+  const ctrl = new AbortController();
+  const ctx = labContext(io, ctrl.signal);
+  t.after(() => ctx.destroy());
+  void until(() => existsSync(join(dir, 'sam.pid'))).then(startShift);
+  await ctx.deploy();
+  return { io, ctrl, ctx };
+}
+
 /** the shift CloudFormation started: InProgress until the test ends it */
 function startShift() {
   cloud.deployments.set(DEPLOYMENT, { status: 'InProgress', creator: 'user', createTime: new Date() });
@@ -265,12 +276,7 @@ test('a stack update that failed for another reason is still sam\'s failure, wit
 });
 
 test('Ctrl-C while sam deploy waits on the deployment: sam is sent SIGINT by its PID and has ended when the wait rejects', async (t) => {
-  const io = new RecordingIoHost();
-  const ctrl = new AbortController();
-  const ctx = labContext(io, ctrl.signal);
-  t.after(() => ctx.destroy());
-  void until(() => existsSync(join(dir, 'sam.pid'))).then(startShift);
-  await ctx.deploy();
+  const { ctrl, ctx } = await deployedWhileShifting(t);
   assert.ok(samRunning());
   const settled = ctx.settleDeploy();
   ctrl.abort();
@@ -285,12 +291,7 @@ test('Ctrl-C while sam deploy waits on the deployment: sam is sent SIGINT by its
 });
 
 test('a deploy while the previous sam deploy still waits on its deployment names that deployment, how to stop it, and that Ctrl-C stops waiting', async (t) => {
-  const io = new RecordingIoHost();
-  const ctrl = new AbortController();
-  const ctx = labContext(io, ctrl.signal);
-  t.after(() => ctx.destroy());
-  void until(() => existsSync(join(dir, 'sam.pid'))).then(startShift);
-  await ctx.deploy();
+  const { io, ctrl, ctx } = await deployedWhileShifting(t);
   // a hook that never reports holds the deployment: the next deploy waits for the previous sam deploy
   const next = ctx.deploy();
   next.catch(() => undefined);
