@@ -13,7 +13,7 @@
  */
 import { ExitCode, LabError } from '../errors.js';
 import { shellWord } from '../invocation.js';
-import { askSocketLockOwner, socketLockAddress, takeSocketLock, type SocketLock } from '../socket-lock.js';
+import { socketLockAddress, takeSocketLock, type SocketLock } from '../socket-lock.js';
 import type { Workspace } from './workspace.js';
 
 /** what the holder answers */
@@ -28,7 +28,7 @@ export interface WorkspaceLockOwner {
 
 export type WorkspaceLock = SocketLock;
 
-export function workspaceLockAddress(ws: Pick<Workspace, 'root'>): string {
+function workspaceLockAddress(ws: Pick<Workspace, 'root'>): string {
   return socketLockAddress('workspace', ws.root);
 }
 
@@ -46,11 +46,6 @@ export async function lockWorkspace(ws: Pick<Workspace, 'root'>, command: readon
   const lock = await takeSocketLock(workspaceLockAddress(ws), () => me);
   if ('heldBy' in lock) throw workspaceBusy(ws.root, lock.heldBy);
   return lock;
-}
-
-/** The command holding the workspace's lock, or undefined when none does (or it does not answer). */
-export function workspaceLockOwner(ws: Pick<Workspace, 'root'>, timeoutMs?: number): Promise<WorkspaceLockOwner | undefined> {
-  return askSocketLockOwner<WorkspaceLockOwner>(workspaceLockAddress(ws), timeoutMs);
 }
 
 function workspaceBusy(root: string, owner: WorkspaceLockOwner | undefined): LabError {

@@ -48,5 +48,4 @@ export interface StackRollback {
   rollbackDeploymentId?: string;
 }
 
-
 export const silentLog: DeployLog = { info() {}, warn() {} };
