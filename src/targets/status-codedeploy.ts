@@ -5,13 +5,8 @@
  * https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_LambdaTarget.html
  */
 import { DescribeAlarmsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import {
-  BatchGetDeploymentsCommand,
-  BatchGetDeploymentTargetsCommand,
-  ListDeploymentsCommand,
-  ListDeploymentTargetsCommand,
-  type CodeDeployClient,
-} from '@aws-sdk/client-codedeploy';
+import { BatchGetDeploymentTargetsCommand, ListDeploymentTargetsCommand, type CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { batchGetDeployments, listDeploymentIds, UNFINISHED_DEPLOYMENT_STATUSES } from './codedeploy-lists.js';
 
 export interface DeploymentStatus {
   deploymentId: string;
@@ -41,19 +36,9 @@ export interface AlarmStatus {
 
 /** The newest deployment of the group, or undefined when it has none. */
 export async function readDeploymentStatus(cd: CodeDeployClient, applicationName: string, deploymentGroupName: string): Promise<DeploymentStatus | undefined> {
-  const ids: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await cd.send(new ListDeploymentsCommand({ applicationName, deploymentGroupName, nextToken }));
-    ids.push(...(page.deployments ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken && ids.length < 1000);
+  const ids = await listDeploymentIds(cd, { applicationName, deploymentGroupName }, 1000);
   if (ids.length === 0) return undefined;
-  const infos = [];
-  for (let i = 0; i < ids.length; i += 25) {
-    // BatchGetDeployments takes at most 25 ids
-    infos.push(...((await cd.send(new BatchGetDeploymentsCommand({ deploymentIds: ids.slice(i, i + 25) }))).deploymentsInfo ?? []));
-  }
+  const infos = await batchGetDeployments(cd, ids);
   infos.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0));
   const d = infos[0];
   const out: DeploymentStatus = {
@@ -97,22 +82,14 @@ export interface DeploymentInFlight {
 
 /**
  * Every deployment of the account that has not ended: ListDeployments with no application lists
- * them all, and the statuses that are not Succeeded, Failed or Stopped are the ones still going
- * (DeploymentStatus: Created | Queued | InProgress | Baking | Succeeded | Failed | Stopped | Ready;
- * https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_ListDeployments.html).
+ * them all (codedeploy-lists.ts: UNFINISHED_DEPLOYMENT_STATUSES).
  */
 export async function deploymentsInFlight(cd: CodeDeployClient, signal?: AbortSignal): Promise<DeploymentInFlight[]> {
-  const ids: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await cd.send(new ListDeploymentsCommand({ includeOnlyStatuses: ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'], nextToken }), { abortSignal: signal });
-    ids.push(...(page.deployments ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken && ids.length < 1000);
-  const out: DeploymentInFlight[] = [];
-  for (let i = 0; i < ids.length; i += 25) {
-    const infos = (await cd.send(new BatchGetDeploymentsCommand({ deploymentIds: ids.slice(i, i + 25) }), { abortSignal: signal })).deploymentsInfo ?? [];
-    for (const d of infos) out.push({ deploymentId: d.deploymentId!, status: d.status ?? 'Unknown', applicationName: d.applicationName, deploymentGroupName: d.deploymentGroupName });
-  }
-  return out;
+  const ids = await listDeploymentIds(cd, { includeOnlyStatuses: UNFINISHED_DEPLOYMENT_STATUSES }, 1000, signal);
+  return (await batchGetDeployments(cd, ids, signal)).map((d) => ({
+    deploymentId: d.deploymentId!,
+    status: d.status ?? 'Unknown',
+    applicationName: d.applicationName,
+    deploymentGroupName: d.deploymentGroupName,
+  }));
 }

@@ -3,14 +3,8 @@
  * the deployment's physical ids, as CloudFormation names them), its deployments newest first, and
  * the Lambda target of a deployment (lifecycle events, versions, the target version's weight).
  */
-import {
-  BatchGetDeploymentsCommand,
-  BatchGetDeploymentTargetsCommand,
-  ListDeploymentsCommand,
-  ListDeploymentTargetsCommand,
-  type DeploymentInfo,
-  type LambdaTarget,
-} from '@aws-sdk/client-codedeploy';
+import { BatchGetDeploymentTargetsCommand, ListDeploymentTargetsCommand, type DeploymentInfo, type LambdaTarget } from '@aws-sdk/client-codedeploy';
+import { batchGetDeployments, listDeploymentIds } from '../../targets/codedeploy-lists.js';
 import type { LabContext } from '../../lab/context.js';
 import { APP_FUNCTION, deployment, NotDeployed } from './app.js';
 
@@ -45,19 +39,9 @@ export function groupNames(ctx: LabContext): GroupRef {
 
 /** the group's deployments, newest first (at most `max`) */
 export async function deployments(ctx: LabContext, ref: GroupRef, signal?: AbortSignal, max = 25): Promise<DeploymentInfo[]> {
-  const ids: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await ctx.clients.codeDeploy.send(new ListDeploymentsCommand({ applicationName: ref.application, deploymentGroupName: ref.group, nextToken }), { abortSignal: signal });
-    ids.push(...(page.deployments ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken && ids.length < 500);
-  const infos: DeploymentInfo[] = [];
-  // BatchGetDeployments takes at most 25 ids
-  for (let i = 0; i < ids.length; i += 25) {
-    const r = await ctx.clients.codeDeploy.send(new BatchGetDeploymentsCommand({ deploymentIds: ids.slice(i, i + 25) }), { abortSignal: signal });
-    infos.push(...(r.deploymentsInfo ?? []));
-  }
+  const cd = ctx.clients.codeDeploy;
+  const ids = await listDeploymentIds(cd, { applicationName: ref.application, deploymentGroupName: ref.group }, 500, signal);
+  const infos = await batchGetDeployments(cd, ids, signal);
   return infos.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0)).slice(0, max);
 }
 

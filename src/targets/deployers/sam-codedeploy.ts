@@ -26,12 +26,12 @@ import {
 import {
   BatchGetDeploymentTargetsCommand,
   GetDeploymentCommand,
-  ListDeploymentsCommand,
   ListDeploymentTargetsCommand,
   type CodeDeployClient,
   type DeploymentInfo,
 } from '@aws-sdk/client-codedeploy';
 import { CODEDEPLOY_APPLICATION_ID } from '../../template/deployment-preference.js';
+import { listDeploymentIds } from '../codedeploy-lists.js';
 import type { StackRollback } from './types.js';
 
 export type { StackRollback };
@@ -87,18 +87,8 @@ async function stackGroups(cfn: CloudFormationClient, stackName: string, signal?
 }
 
 /** A deployment's ids in a group created since `since` (all of them without it), at most 500. */
-async function groupDeploymentIds(cd: CodeDeployClient, g: GroupOfFunction, since: Date | undefined, signal?: AbortSignal): Promise<string[]> {
-  const ids: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await cd.send(
-      new ListDeploymentsCommand({ applicationName: g.application, deploymentGroupName: g.group, nextToken, ...(since ? { createTimeRange: { start: since } } : {}) }),
-      { abortSignal: signal },
-    );
-    ids.push(...(page.deployments ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken && ids.length < 500);
-  return ids;
+function groupDeploymentIds(cd: CodeDeployClient, g: GroupOfFunction, since: Date | undefined, signal?: AbortSignal): Promise<string[]> {
+  return listDeploymentIds(cd, { applicationName: g.application, deploymentGroupName: g.group, ...(since ? { createTimeRange: { start: since } } : {}) }, 500, signal);
 }
 
 /**

@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { LabError } from '../../../errors.js';
 import { CreateAliasCommand, GetAliasCommand, UpdateAliasCommand, type AliasConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
+import { UNFINISHED_DEPLOYMENT_STATUSES } from '../../codedeploy-lists.js';
 import { isNotFound } from './not-found.js';
 import type { StartedDeployment } from './context.js';
 
@@ -104,7 +105,7 @@ export function codeDeployShift(codeDeploy: CodeDeployClient, u: CodeDeployLambd
 /** The group's deployment that has not ended yet, with the version it shifts to. */
 async function activeDeployment(cd: CodeDeployClient, u: CodeDeployLambdaAliasUpdate): Promise<{ id: string; targetVersion?: string } | undefined> {
   const list = await cd.send(
-    new ListDeploymentsCommand({ applicationName: u.applicationName, deploymentGroupName: u.deploymentGroupName, includeOnlyStatuses: ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'] }),
+    new ListDeploymentsCommand({ applicationName: u.applicationName, deploymentGroupName: u.deploymentGroupName, includeOnlyStatuses: UNFINISHED_DEPLOYMENT_STATUSES }),
   );
   const id = list.deployments?.[0];
   if (!id) return undefined;

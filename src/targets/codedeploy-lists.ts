@@ -1,0 +1,47 @@
+/**
+ * CodeDeploy's deployment lists, read whole: ListDeployments comes in pages (nextToken), and
+ * BatchGetDeployments takes at most 25 ids a call.
+ * https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_ListDeployments.html
+ * https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_BatchGetDeployments.html
+ */
+import {
+  BatchGetDeploymentsCommand,
+  ListDeploymentsCommand,
+  type CodeDeployClient,
+  type DeploymentInfo,
+  type DeploymentStatus,
+  type ListDeploymentsCommandInput,
+} from '@aws-sdk/client-codedeploy';
+
+/**
+ * The statuses of a deployment that has not ended: all but Succeeded, Failed and Stopped
+ * (DeploymentStatus: Created | Queued | InProgress | Baking | Succeeded | Failed | Stopped | Ready).
+ */
+export const UNFINISHED_DEPLOYMENT_STATUSES: DeploymentStatus[] = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
+
+/** The ids ListDeployments lists for `input`, page after page, until there are `max` or more. */
+export async function listDeploymentIds(
+  cd: CodeDeployClient,
+  input: Omit<ListDeploymentsCommandInput, 'nextToken'>,
+  max: number,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const ids: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await cd.send(new ListDeploymentsCommand({ ...input, nextToken }), { abortSignal: signal });
+    ids.push(...(page.deployments ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken && ids.length < max);
+  return ids;
+}
+
+/** The deployments of `ids`, 25 to a BatchGetDeployments call. */
+export async function batchGetDeployments(cd: CodeDeployClient, ids: readonly string[], signal?: AbortSignal): Promise<DeploymentInfo[]> {
+  const infos: DeploymentInfo[] = [];
+  for (let i = 0; i < ids.length; i += 25) {
+    const r = await cd.send(new BatchGetDeploymentsCommand({ deploymentIds: ids.slice(i, i + 25) }), { abortSignal: signal });
+    infos.push(...(r.deploymentsInfo ?? []));
+  }
+  return infos;
+}
