@@ -142,7 +142,7 @@ export async function deployChange(step: Step, ctx: LabContext, ask?: (question:
   };
   const before = release ? await newest() : undefined;
   await ctx.deploy();
-  if (!release || !before || !TERMINAL_RELEASE.has(before.status)) return true;
+  if (!release || !before?.ended) return true;
   const after = await newest();
   if (after?.id !== before.id) return true;
   const through = before.status === 'Succeeded' ? ' (that release went through before the lab deployed: made from your files before the lab stopped, most likely)' : '';
@@ -156,9 +156,6 @@ export async function deployChange(step: Step, ctx: LabContext, ask?: (question:
   await ctx.deploy();
   return true;
 }
-
-/** a release that has ended: a deploy meeting one still running joins it instead */
-const TERMINAL_RELEASE = new Set(['Succeeded', 'Failed', 'Stopped']);
 
 /**
  * How long the lab, deploying for the learner, waits for a step's deploy checks: an alarm forced

@@ -55,8 +55,11 @@ export interface Solve {
  * says so, `renew`s the function and deploys again, so that the step's release happens.
  */
 export interface StepRelease {
-  /** the newest release started (not a rollback); undefined: none, or no deployment group */
-  newest(ctx: LabContext, signal: AbortSignal): Promise<{ id: string; status: string } | undefined>;
+  /**
+   * the newest release started (not a rollback), and whether it has ended (a deploy meeting one
+   * still running joins it); undefined: none, or no deployment group
+   */
+  newest(ctx: LabContext, signal: AbortSignal): Promise<{ id: string; status: string; ended: boolean } | undefined>;
   /** makes sam-app/ hold a new version of the function; returns the file it changed */
   renew(ctx: LabContext): string;
 }

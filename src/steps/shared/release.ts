@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { atomicWrite } from '../../files.js';
 import type { LabContext } from '../../lab/context.js';
 import type { StepRelease } from '../../lab/step.js';
-import { deploymentGroup, deployments } from './codedeploy.js';
+import { deploymentGroup, deployments, TERMINAL } from './codedeploy.js';
 
 /** the file whose change makes a new version (the function's CodeUri is src/) */
 export const APP_CODE = 'src/app.mjs';
@@ -23,7 +23,7 @@ export const APP_CODE = 'src/app.mjs';
 const MARK = /^\/\/ a new version made by the lab .*\n/m;
 
 /** The newest release the learner (or the lab) started, not a rollback CodeDeploy made. */
-async function newestRelease(ctx: LabContext, signal: AbortSignal): Promise<{ id: string; status: string } | undefined> {
+async function newestRelease(ctx: LabContext, signal: AbortSignal): Promise<{ id: string; status: string; ended: boolean } | undefined> {
   let group;
   try {
     group = deploymentGroup(ctx);
@@ -31,7 +31,7 @@ async function newestRelease(ctx: LabContext, signal: AbortSignal): Promise<{ id
     return undefined;
   }
   const release = (await deployments(ctx, group, signal, 10)).find((d) => d.creator !== 'codeDeployRollback');
-  return release?.deploymentId ? { id: release.deploymentId, status: release.status ?? '?' } : undefined;
+  return release?.deploymentId ? { id: release.deploymentId, status: release.status ?? '?', ended: TERMINAL.has(release.status ?? '') } : undefined;
 }
 
 /**
