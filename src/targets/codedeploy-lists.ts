@@ -1,15 +1,20 @@
 /**
  * CodeDeploy's deployment lists, read whole: ListDeployments comes in pages (nextToken), and
- * BatchGetDeployments takes at most 25 ids a call.
+ * BatchGetDeployments and BatchGetDeploymentTargets take at most 25 ids a call; and the one Lambda
+ * target of a deployment.
  * https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_ListDeployments.html
  * https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_BatchGetDeployments.html
+ * https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_BatchGetDeploymentTargets.html
  */
 import {
   BatchGetDeploymentsCommand,
+  BatchGetDeploymentTargetsCommand,
   ListDeploymentsCommand,
+  ListDeploymentTargetsCommand,
   type CodeDeployClient,
   type DeploymentInfo,
   type DeploymentStatus,
+  type LambdaTarget,
   type ListDeploymentsCommandInput,
 } from '@aws-sdk/client-codedeploy';
 
@@ -44,4 +49,12 @@ export async function batchGetDeployments(cd: CodeDeployClient, ids: readonly st
     infos.push(...(r.deploymentsInfo ?? []));
   }
   return infos;
+}
+
+/** The Lambda target of a deployment (a Lambda deployment has one: its alias); undefined before CodeDeploy lists it. */
+export async function deploymentLambdaTarget(cd: CodeDeployClient, deploymentId: string, signal?: AbortSignal): Promise<LambdaTarget | undefined> {
+  const ids = (await cd.send(new ListDeploymentTargetsCommand({ deploymentId }), { abortSignal: signal })).targetIds ?? [];
+  if (!ids.length) return undefined;
+  const got = await cd.send(new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds: ids.slice(0, 25) }), { abortSignal: signal });
+  return got.deploymentTargets?.find((t) => t.lambdaTarget)?.lambdaTarget;
 }

@@ -5,8 +5,8 @@
  * https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_LambdaTarget.html
  */
 import { DescribeAlarmsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { BatchGetDeploymentTargetsCommand, ListDeploymentTargetsCommand, type CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import { batchGetDeployments, listDeploymentIds, UNFINISHED_DEPLOYMENT_STATUSES } from './codedeploy-lists.js';
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { batchGetDeployments, deploymentLambdaTarget, listDeploymentIds, UNFINISHED_DEPLOYMENT_STATUSES } from './codedeploy-lists.js';
 
 export interface DeploymentStatus {
   deploymentId: string;
@@ -52,14 +52,11 @@ export async function readDeploymentStatus(cd: CodeDeployClient, applicationName
   };
   if (d.errorInformation) out.error = { code: d.errorInformation.code, message: d.errorInformation.message };
   if (d.rollbackInfo && (d.rollbackInfo.rollbackDeploymentId || d.rollbackInfo.rollbackTriggeringDeploymentId)) out.rollback = { ...d.rollbackInfo };
-  const targets = (await cd.send(new ListDeploymentTargetsCommand({ deploymentId: d.deploymentId }))).targetIds ?? [];
-  if (targets.length) {
-    const t = (await cd.send(new BatchGetDeploymentTargetsCommand({ deploymentId: d.deploymentId, targetIds: targets.slice(0, 25) }))).deploymentTargets?.[0]?.lambdaTarget;
-    if (t) {
-      out.lifecycleEvents = (t.lifecycleEvents ?? []).map((e) => ({ name: e.lifecycleEventName ?? '?', status: e.status ?? 'Unknown' }));
-      const info = t.lambdaFunctionInfo;
-      if (info) Object.assign(out, { currentVersion: info.currentVersion, targetVersion: info.targetVersion, targetVersionWeight: info.targetVersionWeight });
-    }
+  const t = await deploymentLambdaTarget(cd, d.deploymentId!);
+  if (t) {
+    out.lifecycleEvents = (t.lifecycleEvents ?? []).map((e) => ({ name: e.lifecycleEventName ?? '?', status: e.status ?? 'Unknown' }));
+    const info = t.lambdaFunctionInfo;
+    if (info) Object.assign(out, { currentVersion: info.currentVersion, targetVersion: info.targetVersion, targetVersionWeight: info.targetVersionWeight });
   }
   return out;
 }

@@ -3,8 +3,8 @@
  * the deployment's physical ids, as CloudFormation names them), its deployments newest first, and
  * the Lambda target of a deployment (lifecycle events, versions, the target version's weight).
  */
-import { BatchGetDeploymentTargetsCommand, ListDeploymentTargetsCommand, type DeploymentInfo, type LambdaTarget } from '@aws-sdk/client-codedeploy';
-import { batchGetDeployments, listDeploymentIds } from '../../targets/codedeploy-lists.js';
+import type { DeploymentInfo, LambdaTarget } from '@aws-sdk/client-codedeploy';
+import { batchGetDeployments, deploymentLambdaTarget, listDeploymentIds } from '../../targets/codedeploy-lists.js';
 import type { LabContext } from '../../lab/context.js';
 import { APP_FUNCTION, deployment, NotDeployed } from './app.js';
 
@@ -46,12 +46,8 @@ export async function deployments(ctx: LabContext, ref: GroupRef, signal?: Abort
 }
 
 /** the one Lambda target of a deployment; undefined before CodeDeploy lists it */
-export async function lambdaTarget(ctx: LabContext, deploymentId: string, signal?: AbortSignal): Promise<LambdaTarget | undefined> {
-  const list = await ctx.clients.codeDeploy.send(new ListDeploymentTargetsCommand({ deploymentId }), { abortSignal: signal });
-  const ids = list.targetIds ?? [];
-  if (!ids.length) return undefined;
-  const got = await ctx.clients.codeDeploy.send(new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds: ids.slice(0, 25) }), { abortSignal: signal });
-  return got.deploymentTargets?.find((t) => t.lambdaTarget)?.lambdaTarget;
+export function lambdaTarget(ctx: LabContext, deploymentId: string, signal?: AbortSignal): Promise<LambdaTarget | undefined> {
+  return deploymentLambdaTarget(ctx.clients.codeDeploy, deploymentId, signal);
 }
 
 export const TERMINAL = new Set(['Succeeded', 'Failed', 'Stopped']);

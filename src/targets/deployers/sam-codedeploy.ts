@@ -24,14 +24,12 @@ import {
   type StackResource,
 } from '@aws-sdk/client-cloudformation';
 import {
-  BatchGetDeploymentTargetsCommand,
   GetDeploymentCommand,
-  ListDeploymentTargetsCommand,
   type CodeDeployClient,
   type DeploymentInfo,
 } from '@aws-sdk/client-codedeploy';
 import { CODEDEPLOY_APPLICATION_ID } from '../../template/deployment-preference.js';
-import { listDeploymentIds } from '../codedeploy-lists.js';
+import { deploymentLambdaTarget, listDeploymentIds } from '../codedeploy-lists.js';
 import type { StackRollback } from './types.js';
 
 export type { StackRollback };
@@ -160,10 +158,7 @@ export class StackDeploymentWatcher {
 }
 
 async function targetVersions(cd: CodeDeployClient, deploymentId: string, signal?: AbortSignal): Promise<{ from?: string; to?: string } | undefined> {
-  const ids = (await cd.send(new ListDeploymentTargetsCommand({ deploymentId }), { abortSignal: signal })).targetIds ?? [];
-  if (!ids.length) return undefined;
-  const got = await cd.send(new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds: ids.slice(0, 25) }), { abortSignal: signal });
-  const info = got.deploymentTargets?.find((t) => t.lambdaTarget)?.lambdaTarget?.lambdaFunctionInfo;
+  const info = (await deploymentLambdaTarget(cd, deploymentId, signal))?.lambdaFunctionInfo;
   return info ? { from: info.currentVersion, to: info.targetVersion } : undefined;
 }
 

@@ -8,15 +8,13 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  BatchGetDeploymentTargetsCommand,
   CreateDeploymentCommand,
   ListDeploymentsCommand,
-  ListDeploymentTargetsCommand,
   type CodeDeployClient,
 } from '@aws-sdk/client-codedeploy';
 import { LabError } from '../../../errors.js';
 import { CreateAliasCommand, GetAliasCommand, UpdateAliasCommand, type AliasConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
-import { UNFINISHED_DEPLOYMENT_STATUSES } from '../../codedeploy-lists.js';
+import { deploymentLambdaTarget, UNFINISHED_DEPLOYMENT_STATUSES } from '../../codedeploy-lists.js';
 import { isNotFound } from './not-found.js';
 import type { StartedDeployment } from './context.js';
 
@@ -109,10 +107,8 @@ async function activeDeployment(cd: CodeDeployClient, u: CodeDeployLambdaAliasUp
   );
   const id = list.deployments?.[0];
   if (!id) return undefined;
-  const targets = (await cd.send(new ListDeploymentTargetsCommand({ deploymentId: id }))).targetIds ?? [];
-  if (!targets.length) return { id };
-  const t = (await cd.send(new BatchGetDeploymentTargetsCommand({ deploymentId: id, targetIds: targets.slice(0, 1) }))).deploymentTargets?.[0];
-  return { id, targetVersion: t?.lambdaTarget?.lambdaFunctionInfo?.targetVersion };
+  const target = await deploymentLambdaTarget(cd, id);
+  return { id, targetVersion: target?.lambdaFunctionInfo?.targetVersion };
 }
 
 export async function getAlias(lambda: LambdaClient, functionName: string, alias: string): Promise<AliasConfiguration | undefined> {
