@@ -6,7 +6,7 @@ import { LabError } from '../errors.js';
 import type { IoHost } from '../io/host.js';
 import { TargetClients, type TargetSpec } from '../targets/clients.js';
 import { readDeployRecord, type DeployRecord } from '../targets/deploy-record.js';
-import type { DeployLog, DeployResult } from '../targets/deployers/types.js';
+import type { AliasDeployment, DeployLog, DeployResult } from '../targets/deployers/types.js';
 import type { FigureValue, LabContext } from './context.js';
 import type { ProgressStore } from './progress.js';
 import type { ReferenceBook } from './reference.js';
@@ -106,8 +106,8 @@ export class LiveLabContext implements LabContext {
         result = await deployLocal({ workspace: this.ws, stackName: this.stackName, log, signal: this.signal, emulator: { speed: this.speed } });
       } else {
         const { deployWithSam } = await import('../targets/deployers/sam.js');
-        let started!: (d: NonNullable<DeployResult['deployments']>[number]) => void;
-        const deploymentStarted = new Promise<NonNullable<DeployResult['deployments']>[number]>((r) => (started = r));
+        let started!: (d: AliasDeployment) => void;
+        const deploymentStarted = new Promise<AliasDeployment>((r) => (started = r));
         this.#samStop = new AbortController();
         const signal = AbortSignal.any([this.signal, this.#samStop.signal]);
         const run = deployWithSam({ workspace: this.ws, stackName: this.stackName, profile: this.#spec.profile, region: this.#spec.region, log, signal, pollMs: this.#samPollMs, onDeploymentStarted: (d) => started(d) });

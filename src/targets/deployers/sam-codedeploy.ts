@@ -23,26 +23,12 @@ import {
   type CloudFormationClient,
   type StackResource,
 } from '@aws-sdk/client-cloudformation';
-import {
-  GetDeploymentCommand,
-  type CodeDeployClient,
-  type DeploymentInfo,
-} from '@aws-sdk/client-codedeploy';
+import { GetDeploymentCommand, type CodeDeployClient, type DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { CODEDEPLOY_APPLICATION_ID } from '../../template/deployment-preference.js';
 import { deploymentLambdaTarget, listDeploymentIds } from '../codedeploy-lists.js';
-import type { StackRollback } from './types.js';
+import type { AliasDeployment, StackRollback } from './types.js';
 
 export type { StackRollback };
-
-export interface StartedDeployment {
-  deploymentId: string;
-  functionName: string;
-  alias: string;
-  /** the versions the Lambda target names, '?' before CodeDeploy lists it */
-  from: string;
-  to: string;
-}
-
 
 interface GroupOfFunction {
   application: string;
@@ -96,7 +82,7 @@ function groupDeploymentIds(cd: CodeDeployClient, g: GroupOfFunction, since: Dat
  * misses nothing, and the baseline keeps older deployments out.
  */
 export class StackDeploymentWatcher {
-  readonly found: StartedDeployment[] = [];
+  readonly found: AliasDeployment[] = [];
   /** the group's deployments that existed before this update (baseline): none of them is its own */
   readonly preexisting = new Set<string>();
   #known = new Set<string>();
@@ -126,7 +112,7 @@ export class StackDeploymentWatcher {
    * out). What one look found is kept even when a later call of the same look fails: it is returned
    * by the next poll, not lost (an id is known only once it has been returned).
    */
-  async poll(signal?: AbortSignal): Promise<StartedDeployment[]> {
+  async poll(signal?: AbortSignal): Promise<AliasDeployment[]> {
     const fresh = this.#pending.splice(0);
     try {
       const { groups } = await stackGroups(this.cfn, this.stackName, signal);
@@ -154,7 +140,7 @@ export class StackDeploymentWatcher {
   }
 
   /** found by a look that then failed: returned by the next one */
-  #pending: StartedDeployment[] = [];
+  #pending: AliasDeployment[] = [];
 }
 
 async function targetVersions(cd: CodeDeployClient, deploymentId: string, signal?: AbortSignal): Promise<{ from?: string; to?: string } | undefined> {
@@ -183,7 +169,7 @@ export async function codeDeployRollback(
   cd: CodeDeployClient,
   stackName: string,
   since: Date,
-  started: readonly StartedDeployment[],
+  started: readonly AliasDeployment[],
   signal?: AbortSignal,
   /** the group's deployments from before this update (the watcher's baseline) */
   preexisting: ReadonlySet<string> = new Set(),

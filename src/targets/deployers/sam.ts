@@ -22,9 +22,9 @@ import { TargetClients } from '../clients.js';
 import { writeDeployRecord } from '../deploy-record.js';
 import { uploadSamples } from '../samples.js';
 import { formatCommand, samBuildCommand, samDeployCommand, type SamCommand } from '../sam-commands.js';
-import { codeDeployRollback, StackDeploymentWatcher, type StartedDeployment } from './sam-codedeploy.js';
+import { codeDeployRollback, StackDeploymentWatcher } from './sam-codedeploy.js';
 import { recordFromStack } from './sam-record.js';
-import type { DeployLog, DeployResult } from './types.js';
+import type { AliasDeployment, DeployLog, DeployResult } from './types.js';
 
 export interface SamDeployInput {
   workspace: Workspace;
@@ -39,7 +39,7 @@ export interface SamDeployInput {
    * sam for CloudFormation): called while sam still runs, after the deploy record was rewritten
    * from the stack's resources at that point (the new deployment group and alarms are in it).
    */
-  onDeploymentStarted?(d: StartedDeployment): void;
+  onDeploymentStarted?(d: AliasDeployment): void;
   /** real time between looks at the stack while sam deploy runs */
   pollMs?: number;
 }

@@ -18,6 +18,18 @@ export interface ResourceChange {
   detail?: string;
 }
 
+/** A CodeDeploy deployment a deploy started to move a function's alias from one version to another. */
+export interface AliasDeployment {
+  deploymentId: string;
+  functionName: string;
+  alias: string;
+  /** the versions the Lambda target names ('?' before CodeDeploy lists it, on aws) */
+  from: string;
+  to: string;
+  /** local: started by an earlier deploy, still shifting to the same version */
+  joined?: boolean;
+}
+
 export interface DeployResult {
   target: 'local' | 'aws';
   /** local: the embedded cloud's URL, for `aws --endpoint-url` and SDK clients */
@@ -27,7 +39,7 @@ export interface DeployResult {
   /** warnings already reported through the log (unsupported resources…) */
   warnings: string[];
   /** CodeDeploy deployments started to move aliases (CloudFormation's CodeDeployLambdaAliasUpdate) */
-  deployments?: { deploymentId: string; functionName: string; alias: string; from: string; to: string; joined?: boolean }[];
+  deployments?: AliasDeployment[];
   /**
    * aws: the stack update rolled back because CodeDeploy stopped or failed its deployment (an
    * alarm, a hook): the release's verdict, not a template error. The record is the rolled-back stack's.

@@ -7,21 +7,15 @@ import type { SamTemplate, StackResource, TemplateValue } from '../../../templat
 import type { TargetClients } from '../../clients.js';
 import type { DeployRecord, FunctionRecord, ApiRecord } from '../../deploy-record.js';
 import type { CodePackage } from '../../zip.js';
-import type { ChangeKind, DeployLog, ResourceChange } from '../types.js';
+import type { AliasDeployment, ChangeKind, DeployLog, ResourceChange } from '../types.js';
 import type { AliasShifter } from './alias.js';
 import type { NameBook } from './names.js';
 import type { Provisioned, StackResolver } from './resolver.js';
 
-export interface StartedDeployment {
-  deploymentId: string;
+/** a deployment the local deployer started (or joined), with the group it belongs to */
+export interface StartedDeployment extends AliasDeployment {
   applicationName: string;
   deploymentGroupName: string;
-  functionName: string;
-  alias: string;
-  from: string;
-  to: string;
-  /** started by an earlier deploy, still shifting to the same version */
-  joined?: boolean;
 }
 
 /** Work done after every resource applied: moving aliases, so a failure keeps them on the last good version. */
