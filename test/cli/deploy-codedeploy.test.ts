@@ -8,16 +8,15 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateDeploymentConfigCommand, GetDeploymentCommand, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { GetAliasCommand } from '@aws-sdk/client-lambda';
-import { scaffoldWorkspace, workspacePaths, type Workspace } from '../../src/lab/workspace.js';
+import type { Workspace } from '../../src/lab/workspace.js';
 import { TargetClients } from '../../src/targets/clients.js';
 import { awsCli, awsOnPath } from '../helpers/aws-cli.js';
-import { removeWorkspace, runCli } from '../helpers/cli.js';
+import { codeDeployWorkspace, removeWorkspace, runCli } from '../helpers/cli.js';
 
 let ws: Workspace;
 let endpoint: string;
@@ -32,15 +31,7 @@ function editCode(mark: string): void {
 }
 
 before(async () => {
-  ws = workspacePaths(mkdtempSync(join(tmpdir(), 'sol-cd-')));
-  await scaffoldWorkspace(ws);
-  const text = readFileSync(ws.template, 'utf8');
-  const enabled = text.replace(/# (DeploymentPreference:\n\s+)# ( {2}Type: Linear10PercentEvery1Minute)/, '$1$2');
-  assert.notEqual(enabled, text, 'the bundled template has the commented DeploymentPreference');
-  writeFileSync(ws.template, enabled);
-  const started = await runCli(['emulator', 'start', '--workspace', ws.root, '--speed', '600']);
-  assert.equal(started.code, 0, started.stderr);
-  endpoint = started.stdout.trim().split('\n')[0];
+  ({ ws, endpoint } = await codeDeployWorkspace('cd', 600));
 });
 
 after(async () => {

@@ -12,12 +12,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { scaffoldWorkspace, workspacePaths, type Workspace } from '../../src/lab/workspace.js';
-import { CLI, removeWorkspace, runCli } from '../helpers/cli.js';
+import type { Workspace } from '../../src/lab/workspace.js';
+import { CLI, codeDeployWorkspace, removeWorkspace, runCli } from '../helpers/cli.js';
 
 /** util-linux `script` (`-c`, `-e`, `-f`): the pty these runs need; BSD's has other flags */
 const utilLinuxScript = (() => {
@@ -34,14 +33,7 @@ let deploymentId: string | undefined;
 
 before(async () => {
   if (skip) return;
-  ws = workspacePaths(mkdtempSync(join(tmpdir(), 'sol-wait-int-')));
-  await scaffoldWorkspace(ws);
-  const text = readFileSync(ws.template, 'utf8');
-  const enabled = text.replace(/# (DeploymentPreference:\n\s+)# ( {2}Type: Linear10PercentEvery1Minute)/, '$1$2');
-  assert.notEqual(enabled, text, 'the bundled template has the commented DeploymentPreference');
-  writeFileSync(ws.template, enabled);
-  const started = await runCli(['emulator', 'start', '--workspace', ws.root, '--speed', '1']);
-  assert.equal(started.code, 0, started.stderr);
+  ({ ws } = await codeDeployWorkspace('wait-int', 1));
   const first = await runCli(['deploy', '--workspace', ws.root]);
   assert.equal(first.code, 0, first.stderr);
   // a code change: the next deploy publishes version 2 and starts a CodeDeploy deployment

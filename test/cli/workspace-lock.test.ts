@@ -27,7 +27,7 @@ import { lockWorkspace } from '../../src/lab/workspace-lock.js';
 import { deployCommand } from '../../src/commands/deploy.js';
 import { InterruptPolicy } from '../../src/interrupt.js';
 import { TargetClients } from '../../src/targets/clients.js';
-import { CLI, removeWorkspace, runCli } from '../helpers/cli.js';
+import { CLI, codeDeployWorkspace, removeWorkspace, runCli } from '../helpers/cli.js';
 
 let ws: Workspace;
 let endpoint: string;
@@ -35,15 +35,7 @@ let deploymentId: string | undefined;
 const children: ChildProcess[] = [];
 
 before(async () => {
-  ws = workspacePaths(mkdtempSync(join(tmpdir(), 'sol-ws-lock-')));
-  await scaffoldWorkspace(ws);
-  const text = readFileSync(ws.template, 'utf8');
-  const enabled = text.replace(/# (DeploymentPreference:\n\s+)# ( {2}Type: Linear10PercentEvery1Minute)/, '$1$2');
-  assert.notEqual(enabled, text, 'the bundled template has the commented DeploymentPreference');
-  writeFileSync(ws.template, enabled);
-  const started = await runCli(['emulator', 'start', '--workspace', ws.root, '--speed', '1']);
-  assert.equal(started.code, 0, started.stderr);
-  endpoint = started.stdout.trim().split('\n')[0];
+  ({ ws, endpoint } = await codeDeployWorkspace('ws-lock', 1));
   const first = await runCli(['deploy', '--workspace', ws.root]);
   assert.equal(first.code, 0, first.stderr);
   // a code change: the next deploy publishes version 2 and starts a CodeDeploy deployment

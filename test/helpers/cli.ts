@@ -2,10 +2,13 @@
  * Runs the built CLI (`dist/src/cli.js`) as a learner would, and cleans up the background
  * emulator a workspace started.
  */
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { scaffoldWorkspace, workspacePaths, type Workspace } from '../../src/lab/workspace.js';
 
 export const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 
@@ -38,4 +41,21 @@ export async function removeWorkspace(dir: string): Promise<void> {
     }
   }
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * A new workspace (a temp dir named `sol-<prefix>-…`) whose template has the bundled
+ * DeploymentPreference (Linear10PercentEvery1Minute) switched on, and its cloud started at
+ * `speed`: a deploy of a new version then starts a CodeDeploy deployment. removeWorkspace ends it.
+ */
+export async function codeDeployWorkspace(prefix: string, speed: number): Promise<{ ws: Workspace; endpoint: string }> {
+  const ws = workspacePaths(mkdtempSync(join(tmpdir(), `sol-${prefix}-`)));
+  await scaffoldWorkspace(ws);
+  const text = readFileSync(ws.template, 'utf8');
+  const enabled = text.replace(/# (DeploymentPreference:\n\s+)# ( {2}Type: Linear10PercentEvery1Minute)/, '$1$2');
+  assert.notEqual(enabled, text, 'the bundled template has the commented DeploymentPreference');
+  writeFileSync(ws.template, enabled);
+  const started = await runCli(['emulator', 'start', '--workspace', ws.root, '--speed', String(speed)]);
+  assert.equal(started.code, 0, started.stderr);
+  return { ws, endpoint: started.stdout.trim().split('\n')[0]! };
 }
