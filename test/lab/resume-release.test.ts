@@ -23,6 +23,7 @@ import { REFERENCE_ORDER, LAB_STEPS } from '../../src/steps/index.js';
 import { deploymentGroup, deployments } from '../../src/steps/shared/codedeploy.js';
 import { LIVE_AT_START } from '../../src/steps/hooks-alarms.js';
 import { removeWorkspace } from '../helpers/cli.js';
+import { eventually } from '../helpers/eventually.js';
 
 const TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url));
 /** a minute of a shift lasts 1 s: the learner's release of ten shifts ends in about 10 s */
@@ -33,17 +34,6 @@ let ws: Workspace;
 let endpoint: string;
 /** the learner's release of hooks-alarm, which went through */
 let learnerRelease: DeploymentInfo;
-
-/** polls `read` until `until` holds of its value (a state, not a time: the deadline only ends a broken run) */
-async function eventually<T>(what: string, read: () => Promise<T>, until: (v: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const v = await read();
-    if (until(v)) return v;
-    if (Date.now() > deadline) throw new Error(`never reached: ${what} (last: ${JSON.stringify(v)})`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 function copyFrom(step: string, file: string): void {
   mkdirSync(join(ws.samApp, file, '..'), { recursive: true });

@@ -30,6 +30,7 @@ import { LAB_STEPS } from '../../src/steps/index.js';
 import type { Hint } from '../../src/lab/step.js';
 import { removeWorkspace } from '../helpers/cli.js';
 import { runWithAwsEnv, skipWithoutAws } from '../helpers/aws-cli.js';
+import { eventually } from '../helpers/eventually.js';
 
 const BUNDLED = readFileSync(new URL('../../../sam-app/template.yaml', import.meta.url), 'utf8');
 const WITH_PREFERENCE = BUNDLED.replace(
@@ -111,17 +112,6 @@ async function liveWorkspace(prefix: string, speed: number, edit: (samApp: strin
   const ctx = new LiveLabContext({ io, ws, target: { kind: 'local', endpoint: emu.endpoint }, progress: ProgressStore.load(ws, 'local'), reference: new ReferenceBook([]), ci: true, speed, signal: new AbortController().signal });
   await ctx.deploy();
   return { dir, ws, ctx, io };
-}
-
-/** polls `read` until `until` holds of its value (a state, not a time: the deadline only ends a broken run) */
-async function eventually<T>(what: string, read: () => Promise<T>, until: (v: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const v = await read();
-    if (until(v)) return v;
-    if (Date.now() > deadline) throw new Error(`never reached: ${what} (last: ${JSON.stringify(v)})`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 const fromState = (h: Hint | undefined) => {
