@@ -43,6 +43,8 @@ const cloud = {
   deployments: new Map<string, Deployment>(),
   /** ms ListDeployments takes (a slow look) */
   listDelayMs: 0,
+  /** called when a ListDeployments call arrives */
+  onList: undefined as (() => void) | undefined,
   /** GetDeployment of this id fails once (an error the SDK does not retry) */
   failGetOnce: undefined as string | undefined,
 };
@@ -110,6 +112,7 @@ beforeEach(() => {
   for (const f of ['release', 'sam.pid', 'sam.ended', 'sam.interrupted', 'say']) rmSync(join(dir, f), { force: true });
   cloud.stackStatus = 'UPDATE_IN_PROGRESS';
   cloud.listDelayMs = 0;
+  cloud.onList = undefined;
   cloud.failGetOnce = undefined;
   cloud.events = [];
   cloud.deployments.clear();
@@ -157,6 +160,7 @@ function codeDeploy(op: string, input: Record<string, unknown>, res: import('nod
   };
   if (op === 'ListDeployments') {
     assert.equal(input.deploymentGroupName, GROUP);
+    cloud.onList?.();
     const answer = () => res.end(JSON.stringify({ deployments: [...cloud.deployments.keys()] }));
     if (cloud.listDelayMs) setTimeout(answer, cloud.listDelayMs);
     else answer();
@@ -373,7 +377,8 @@ test('Ctrl-C while the lab reads the deployments before sam deploy: sam deploy n
   const ctx = labContext(io, ctrl.signal);
   cloud.listDelayMs = 400;
   cloud.deployments.set('d-EARLIER01', { status: 'Succeeded', creator: 'user', createTime: new Date() });
-  setTimeout(() => ctrl.abort(), 150);
+  // Ctrl-C while the look before sam deploy waits for its answer (the call's arrival, not a time)
+  cloud.onList = () => ctrl.abort();
   await assert.rejects(ctx.deploy(), (err: Error) => {
     assert.ok(err instanceof InterruptedError, String(err));
     assert.match(err.message, /before `sam deploy` started: nothing in AWS changed/);
