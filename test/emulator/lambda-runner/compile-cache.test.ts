@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { CompileCacheBoot } from '../../../src/emulator/services/lambda/runner/messages.js';
 import { WorkerPool } from '../../../src/emulator/services/lambda/runner/index.js';
+import { compileCacheFolder } from '../../../src/emulator/services/lambda/runner/compile-cache-folders.js';
 import { CodeDirs, fnConfig, json, request } from './fixtures.js';
 
 /** files of a folder and its subfolders (the cache keeps one folder per Node build) */
@@ -124,6 +125,46 @@ describe('lambda runner: the code cache of the runtime SDK', () => {
   });
 });
 
+describe('lambda runner: the code cache of the SDK stays bounded', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'lambda-compile-cache-bound-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('a module whose source changed (its package updated) is compiled afresh and its file written over: one file per module', async () => {
+    const modulesDir = path.join(root, 'node_modules');
+    const pkg = path.join(modulesDir, 'pkg');
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(path.join(pkg, 'index.js'), "exports.value = require('./dep').value;");
+    writeFileSync(path.join(pkg, 'dep.js'), 'exports.value = 1;');
+    const boot: CompileCacheBoot = { dir: path.join(root, 'cache'), modulesDir, claim: new SharedArrayBuffer(4) };
+    const from = path.join(root, 'index.js');
+    assert.deepEqual(await loadInWorker(boot, from, 'pkg', { write: true }), { hits: 0, exports: { value: 1 }, error: undefined });
+    for (const version of [2, 3]) {
+      writeFileSync(path.join(pkg, 'dep.js'), `exports.value = ${version};`);
+      // index.js is unchanged and comes from the cache; dep.js is new and is not
+      assert.deepEqual(await loadInWorker(boot, from, 'pkg', { write: true }), { hits: 1, exports: { value: version }, error: undefined });
+      assert.equal(filesIn(boot.dir).length, 2, `version ${version}: still one file per module`);
+      assert.equal((await loadInWorker(boot, from, 'pkg')).hits, 2);
+    }
+  });
+
+  it("a pool drops the caches of other Node builds and of the earlier format, and keeps its own and what is not a cache's", async () => {
+    const cacheDir = path.join(root, 'pool-cache');
+    const stale = [`node-v0.0.1-${process.arch}`, `node-${process.version}-${process.arch}`];
+    for (const name of [...stale, compileCacheFolder()]) {
+      mkdirSync(path.join(cacheDir, name), { recursive: true });
+      writeFileSync(path.join(cacheDir, name, 'a.bin'), 'code');
+    }
+    writeFileSync(path.join(cacheDir, 'other'), 'not a cache');
+    const pool = new WorkerPool({ compileCacheDir: cacheDir });
+    try {
+      assert.deepEqual(readdirSync(cacheDir).sort(), [compileCacheFolder(), 'other'].sort());
+      assert.deepEqual(readdirSync(path.join(cacheDir, compileCacheFolder())), ['a.bin']);
+    } finally {
+      await pool.shutdown();
+    }
+  });
+});
+
 describe('lambda runner: environments share the code cache of the SDK', () => {
   const dirs = new CodeDirs();
   const cacheDir = mkdtempSync(path.join(tmpdir(), 'lambda-compile-cache-pool-'));
@@ -163,7 +204,7 @@ describe('lambda runner: environments share the code cache of the SDK', () => {
         // written just after the first answer, by one environment
         for (let i = 0; i < 200 && filesIn(cacheDir).length === 0; i++) await sleep(25);
         assert.ok(filesIn(cacheDir).length > 0, `${round}: the code cache was written`);
-        assert.ok(filesIn(cacheDir).every((f) => path.basename(path.dirname(f)) === `node-${process.version}-${process.arch}`));
+        assert.ok(filesIn(cacheDir).every((f) => path.basename(path.dirname(f)) === compileCacheFolder()));
       } finally {
         await pool.shutdown();
       }

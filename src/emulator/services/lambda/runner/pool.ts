@@ -6,6 +6,7 @@ import { ExecutionEnvironment, type LogEntry } from './execution-environment.js'
 import { isSupportedRuntime, UnsupportedRuntimeError } from './runtimes.js';
 import type { CompileCacheBoot } from './messages.js';
 import { labModulesDir } from './runtime-modules.js';
+import { compileCacheFolder, pruneCompileCaches } from './compile-cache-folders.js';
 import type { ExecutionEnvironments, FunctionRunConfig, InvokeRequest, InvokeResult } from './types.js';
 
 /**
@@ -79,9 +80,11 @@ export class WorkerPool implements ExecutionEnvironments {
     this.deadlines = new Deadlines(false, options.timers);
     this.cores = options.cores ?? availableParallelism();
     if (options.compileCacheDir !== undefined) {
+      // the caches of Node builds this cloud no longer runs on would stay forever
+      pruneCompileCaches(options.compileCacheDir);
       this.compileCache = {
         // V8 refuses code from another V8 build; one folder per Node build keeps each one's own
-        dir: path.join(options.compileCacheDir, `node-${process.version}-${process.arch}`),
+        dir: path.join(options.compileCacheDir, compileCacheFolder()),
         modulesDir: labModulesDir(),
         claim: new SharedArrayBuffer(4),
       };

@@ -22,6 +22,12 @@ import type { CompileCacheBoot } from '../messages.js';
  * cached data, called with a `require` made as Node makes it), as the v8-compile-cache package
  * does. A cache V8 rejects (another Node build) is compiled afresh and written again; anything that
  * is not plain CommonJS (a syntax error, ESM in a .js file) goes to Node's own _compile.
+ *
+ * The cache is bounded: one file per module path (named by the path's hash), which starts with
+ * the hash of the source it was compiled from. A module whose source changed (the lab's
+ * dependencies updated) misses, and its file is written over: the folder never holds more files
+ * than the lab's node_modules has modules. The folders of other Node builds are dropped when a
+ * cloud starts (compile-cache-folders.ts).
  */
 
 type CompileFn = (this: NodeModule, content: string, filename: string, format?: string) => unknown;
@@ -36,10 +42,15 @@ interface ModuleInternals {
 
 interface Compiled {
   file: string;
+  /** the hash of the source, the first SOURCE_HASH_BYTES of the file */
+  sourceHash: Buffer;
   script: vm.Script;
-  /** its cache file exists but V8 refused it (another build of V8, a damaged file) */
+  /** its cache file exists but is of another source, or V8 refused it (another build, a damaged file) */
   refused: boolean;
 }
+
+/** a SHA-1 */
+const SOURCE_HASH_BYTES = 20;
 
 export class CompileCache {
   /** scripts compiled with no usable cache: what this environment can write */
@@ -74,9 +85,9 @@ export class CompileCache {
     const missed = this.missed.splice(0);
     if (missed.length === 0 || Atomics.compareExchange(this.claim, 0, 0, 1) !== 0) return;
     try {
-      for (const { file, script, refused } of missed) {
+      for (const { file, sourceHash, script, refused } of missed) {
         // another environment may have written it meanwhile
-        if (refused || !existsSync(file)) atomicWrite(file, script.createCachedData());
+        if (refused || !existsSync(file)) atomicWrite(file, Buffer.concat([sourceHash, script.createCachedData()]));
       }
     } catch {
       // best effort: a read-only or full state dir only means no cache
@@ -86,13 +97,17 @@ export class CompileCache {
   }
 
   private compile(content: string, filename: string): ((...args: unknown[]) => unknown) | undefined {
-    const file = path.join(this.boot.dir, `${createHash('sha1').update(filename).update('\0').update(content).digest('hex')}.bin`);
-    let cachedData: Buffer | undefined;
+    const file = path.join(this.boot.dir, `${createHash('sha1').update(filename).digest('hex')}.bin`);
+    const sourceHash = createHash('sha1').update(content).digest();
+    let stored: Buffer | undefined;
     try {
-      cachedData = readFileSync(file);
+      stored = readFileSync(file);
     } catch {
       // not cached yet
     }
+    // the code of another source of this module (an older version of the package) is no cache
+    const cachedData =
+      stored && stored.length > SOURCE_HASH_BYTES && sourceHash.equals(stored.subarray(0, SOURCE_HASH_BYTES)) ? stored.subarray(SOURCE_HASH_BYTES) : undefined;
     let script: vm.Script;
     try {
       script = new vm.Script(Module.wrap(content), {
@@ -104,7 +119,7 @@ export class CompileCache {
       return undefined; // Node's own compile reports it (or loads the file as ESM)
     }
     if (cachedData && !script.cachedDataRejected) this.hits++;
-    else this.missed.push({ file, script, refused: cachedData !== undefined });
+    else this.missed.push({ file, sourceHash, script, refused: stored !== undefined });
     return script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
   }
 }
