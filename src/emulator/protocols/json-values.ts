@@ -45,6 +45,27 @@ export function blobFrom(value: unknown): Buffer | undefined {
   return Buffer.from(value, 'base64');
 }
 
+/**
+ * A boolean member of a JSON protocol: JSON true or false; absent or null is undefined. A member of
+ * another JSON type fails the request's deserialization, before the operation runs: a 400
+ * SerializationException (wire-protocols §3.3: the awsJson error shape), with the text AWS's JSON
+ * services answer for it, as observed of DynamoDB (dynalite's tests, checked against the service:
+ * a string "Unexpected token received from parser", 23 "NUMBER_VALUE cannot be converted to
+ * Boolean", 34.56 "DECIMAL_VALUE …", [] "Unrecognized collection type class java.lang.Boolean", {}
+ * "Start of structure or map found where not expected"). [inf] that CodeDeploy, on the same
+ * framework, answers the same texts.
+ */
+export function booleanFrom(value: unknown): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'boolean') return value;
+  let message: string;
+  if (typeof value === 'number') message = `${Number.isInteger(value) ? 'NUMBER_VALUE' : 'DECIMAL_VALUE'} cannot be converted to Boolean`;
+  else if (Array.isArray(value)) message = 'Unrecognized collection type class java.lang.Boolean';
+  else if (typeof value === 'object') message = 'Start of structure or map found where not expected';
+  else message = 'Unexpected token received from parser';
+  throw new ServiceError('SerializationException', message, 400);
+}
+
 /** An HTTP-date (RFC 7231), the restJson1 default for timestamps in headers. */
 export function httpDate(value: Date): string {
   return value.toUTCString();

@@ -10,8 +10,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CodeDeployClient, GetDeploymentCommand, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { ManualClock } from '../../../src/emulator/core/clock.js';
-import { scopeOnlyAuthorization, startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { clientConfig, scopeOnlyAuthorization, startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
 
 const TARGET_PREFIX = 'CodeDeploy_20141006';
 const ROLE = 'arn:aws:iam::000000000000:role/CodeDeployServiceRole';
@@ -169,6 +170,42 @@ describe('a value whose toString is not a function is a 400, in every operation'
     assert.deepEqual((await ok('ListDeployments', {})).deployments, [deploymentId]);
     const group = (await ok('GetDeploymentGroup', { applicationName: 'app', deploymentGroupName: 'dg' })).deploymentGroupInfo as Record<string, unknown>;
     assert.equal(group.serviceRoleArn, ROLE);
+  });
+});
+
+describe('StopDeployment with an autoRollbackEnabled that is not a boolean', () => {
+  // the awsJson protocol refuses a member of the wrong JSON type before the operation runs
+  // (protocols/json-values.ts: booleanFrom), even before it looks the deployment up (this file's
+  // deployment has failed: its function does not exist)
+  const cases: [value: unknown, message: string][] = [
+    ['false', 'Unexpected token received from parser'],
+    [0, 'NUMBER_VALUE cannot be converted to Boolean'],
+    [0.5, 'DECIMAL_VALUE cannot be converted to Boolean'],
+    [[true], 'Unrecognized collection type class java.lang.Boolean'],
+    [{ enabled: true }, 'Start of structure or map found where not expected'],
+  ];
+
+  test('through the SDK: a SerializationException, and the deployment is as it was', async () => {
+    const cd = new CodeDeployClient(clientConfig(emu.endpoint));
+    try {
+      const before = (await cd.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo;
+      for (const [value, message] of cases) {
+        await assert.rejects(
+          cd.send(new StopDeploymentCommand({ deploymentId, autoRollbackEnabled: value as boolean })),
+          (err: Error & { $metadata?: { httpStatusCode?: number } }) => {
+            assert.deepEqual([err.name, err.message, err.$metadata?.httpStatusCode], ['SerializationException', message, 400], JSON.stringify(value));
+            return true;
+          },
+        );
+      }
+      assert.deepEqual((await cd.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo, before);
+    } finally {
+      cd.destroy();
+    }
+  });
+
+  test('the type is checked before the deployment is looked up', async () => {
+    await refused('StopDeployment', { deploymentId: 'd-NOSUCHONE', autoRollbackEnabled: 'true' }, 'SerializationException');
   });
 });
 

@@ -10,6 +10,7 @@ import type { DeploymentEngine } from './engine.js';
 import { newLifecycleEvents } from './engine.js';
 import * as e from './errors.js';
 import { newDeploymentId } from './ids.js';
+import { booleanFrom } from '../../protocols/json-values.js';
 import { isAbsent, isStructure } from './input.js';
 import { type DeploymentRecord, type DeploymentStatus, isActive } from './model.js';
 import { checkAutoRollback, type Registry } from './registry.js';
@@ -131,9 +132,10 @@ export class Deployments {
   }
 
   stop(input: Obj): { status: 'Succeeded'; statusMessage: string } {
+    // a member of the wrong JSON type fails the request's deserialization, before the lookup
+    const rollback = booleanFrom(input.autoRollbackEnabled);
     const d = this.get(input.deploymentId);
     if (!isActive(d)) throw e.deploymentAlreadyCompleted(d.deploymentId);
-    const rollback = typeof input.autoRollbackEnabled === 'boolean' ? input.autoRollbackEnabled : undefined;
     this.engine.stopByRequest(d, rollback);
     // the only published text is from an EC2 deployment (CLI examples, stop-deployment.rst) [src for EC2]
     return { status: 'Succeeded', statusMessage: 'No more commands will be scheduled for execution in the deployment instances' };
