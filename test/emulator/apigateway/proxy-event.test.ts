@@ -342,6 +342,40 @@ describe("the function's proxy result as an answer (mapProxyResult)", () => {
     }
   });
 
+  it('reads statusCode as REST APIs do: absent or null is 200, a whole number or its decimal text is itself, anything else is malformed', () => {
+    for (const [given, status] of [
+      [undefined, 200],
+      [null, 200],
+      [201, 201],
+      [201.0, 201],
+      ['201', 201],
+      ['0404', 404],
+      ['+204', 204],
+    ] as const) {
+      assert.equal(map({ statusCode: given, body: 'x' })?.status, status, JSON.stringify(given));
+    }
+    for (const given of ['201abc', '2.5e2', '201.0', ' 201', '201 ', '', 'test', '0x1F', true, [201], { code: 201 }, 200.5, '-200', '99999999999']) {
+      assert.equal(map({ statusCode: given }), undefined, JSON.stringify(given));
+    }
+  });
+
+  it('decodes a body marked isBase64Encoded only when it is base64, padded or not; anything else is malformed', () => {
+    for (const [body, bytes] of [
+      ['aGk=', 'hi'],
+      ['aGk', 'hi'],
+      ['aGVsbG8h', 'hello!'],
+      ['', ''],
+      ['+/8=', '\xfb\xff'],
+    ] as const) {
+      assert.deepEqual(map({ isBase64Encoded: true, body })?.body, Buffer.from(bytes, 'latin1'), body);
+    }
+    for (const body of ['not base64!', 'aGk=\n', 'aGVs\nbG8h', 'a', 'aG=', 'aGk==', 'aGk=aGk=', '-_8', 'aGk*']) {
+      assert.equal(map({ isBase64Encoded: true, body }), undefined, JSON.stringify(body));
+    }
+    // unmarked, the same text is the body as it is
+    assert.equal(map({ isBase64Encoded: false, body: 'not base64!' })?.body, 'not base64!');
+  });
+
   it('refuses a header no HTTP field may carry: a name that is no token, a value with a line break or a control character', () => {
     for (const headers of [{ 'a b': 'c' }, { '': 'c' }, { 'x:y': 'c' }, { a: 'b\r\nX-Injected: 1' }, { a: 'b\u0000' }]) {
       assert.equal(map({ headers }), undefined, JSON.stringify(headers));

@@ -37,6 +37,8 @@ const SOURCES: Record<string, string> = {
   throws: 'exports.handler = async () => { throw new Error("boom"); };',
   sleeps: 'exports.handler = async () => { await new Promise((r) => setTimeout(r, 5000)); return { statusCode: 200, body: "late" }; };',
   malformed: 'exports.handler = async () => "just a string";',
+  notBase64: 'exports.handler = async () => ({ statusCode: 200, isBase64Encoded: true, body: "<p>not base64</p>" });',
+  statusText: 'exports.handler = async () => ({ statusCode: "201 Created", body: "made" });',
 };
 
 async function deployFunctions(lambda: LambdaClient): Promise<void> {
@@ -116,6 +118,15 @@ for (const throttleStatus of [500, 502] as const) {
       assert.match(lines[0], /\/throws +502 InternalServerErrorException .* \(the function failed \(Unhandled: Error\)\)$/);
       assert.match(lines[1], /\(the function failed \(Unhandled: Sandbox\.Timedout\)\)$/);
       assert.match(lines[2], /\(malformed Lambda proxy response\)$/);
+    });
+
+    it('answers 502 for a body marked base64 that is not, and a statusCode that is no number', async () => {
+      for (const fn of ['notBase64', 'statusText']) {
+        const res = await post(fn);
+        assert.equal(res.status, 502, fn);
+        assert.equal(await res.text(), '{"message": "Internal server error"}');
+        assert.match(formatRequest(logged[logged.length - 1]!), new RegExp(`/${fn} +502 InternalServerErrorException .* \\(malformed Lambda proxy response\\)$`));
+      }
     });
 
     it(`answers ${throttleStatus} when reserved concurrency 0 throttles every call`, async () => {

@@ -322,6 +322,38 @@ function answeredValue(value: string): string | undefined {
 }
 
 /**
+ * The status a proxy response's statusCode names, or undefined when it names none. What REST APIs
+ * do, as LocalStack's test_aws_proxy_response_payload_format_validation (tests/aws/services/
+ * apigateway/test_apigateway_lambda.py, run against AWS) records it: no statusCode is 200 (a
+ * response of only headers answers 200; mapProxyResult), `"201"` is 201, `"test"` is a 502
+ * (Malformed Lambda proxy response). null is taken as no statusCode, as a null `headers` is (the
+ * same test) [inf]. A string must be a whole decimal number, as Java's Integer.parseInt reads one
+ * (API Gateway runs on the JVM) [inf]: `"201abc"`, `"2.5e2"`, `" 201"` or `""` name no status,
+ * where parseInt read the first two as 201 and 2. A number must be whole [inf]; a boolean, a list or
+ * an object names none (String([201]) is "201").
+ */
+function statusOf(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) ? value : undefined;
+  if (typeof value === 'string' && /^[+-]?[0-9]{1,10}$/.test(value)) return Number(value);
+  return undefined;
+}
+
+/**
+ * Whether a body the function marked isBase64Encoded is base64 as a strict decoder reads it
+ * (RFC 4648 section 4: the standard alphabet, no line breaks or other characters, padding
+ * optional but whole when given), as Java's java.util.Base64.getDecoder() does; API Gateway runs
+ * on the JVM [inf]. The docs name no other form ("Binary media types for REST APIs": "you must
+ * base64-encode your function's response"), and a body that is not base64 is a response in the
+ * wrong format, which API Gateway answers with 502 ("Handling Lambda errors with an API Gateway
+ * API": "returns a response in the wrong format"; wire-protocols §12.2). Node's own decoder skips
+ * what it cannot read: it made bytes of any text, and the client got them as the answer.
+ */
+function isBase64(text: string): boolean {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return false;
+  return text.endsWith('=') ? text.length % 4 === 0 : text.length % 4 !== 1;
+}
+
+/**
  * The function's answer as an HTTP response, or undefined when it is not a valid proxy response
  * (also when a header's name or value is one no HTTP field may carry). Headers API Gateway remaps
  * or drops are remapped or dropped (REMAPPED_HEADERS).
@@ -343,10 +375,11 @@ export function mapProxyResult(payload: Buffer | Uint8Array | string): ProxyResu
 
   let status = 200;
   if (r.statusCode !== undefined && r.statusCode !== null) {
-    status = typeof r.statusCode === 'number' ? r.statusCode : Number.parseInt(String(r.statusCode), 10);
+    const given = statusOf(r.statusCode);
     // a 1xx is informational in HTTP: sent as the answer's status, the client waits for the final
     // one forever (and the connection with it); a malformed proxy response [inf]
-    if (!Number.isInteger(status) || status < 200 || status > 599) return undefined;
+    if (given === undefined || given < 200 || given > 599) return undefined;
+    status = given;
   }
 
   const headers: Record<string, string | string[]> = {};
@@ -395,6 +428,7 @@ export function mapProxyResult(payload: Buffer | Uint8Array | string): ProxyResu
   if (r.body !== undefined && r.body !== null) {
     if (typeof r.body !== 'string') return undefined;
     if (r.isBase64Encoded !== undefined && typeof r.isBase64Encoded !== 'boolean') return undefined;
+    if (r.isBase64Encoded && !isBase64(r.body)) return undefined;
     body = r.isBase64Encoded ? Buffer.from(r.body, 'base64') : r.body;
   }
   return { status, headers, body };
