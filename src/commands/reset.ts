@@ -56,7 +56,8 @@ async function resetLocked(ws: Workspace, step: Step | undefined, opts: Record<s
     io.say(`${step.id} and the steps after it are pending again${restored.files.length ? `; restored ${restored.files.map((f) => `sam-app/${f}`).join(', ')} to the step's starting point` : ''}`);
     if (restored.keptIn) io.say(`your versions of them are kept in ${restored.keptIn}`);
     if (!existsSync(ws.samApp)) io.say(`there is no sam-app/ in ${ws.root}: deploy (or start) copies the lab's app`);
-    io.say('the cloud keeps what it has: deploy (or start, which goes on from this step) to bring it in line');
+    // reset changes files and progress, never the cloud: a step made by a command says what it leaves there
+    io.say(step.onReset ? `the cloud keeps what it has: ${step.onReset}` : 'the cloud keeps what it has: deploy (or start, which goes on from this step) to bring it in line');
     return;
   }
 

@@ -48,7 +48,10 @@ export interface SolveOptions {
 export async function solveStep(step: Step, ctx: LabContext, opts: SolveOptions = {}): Promise<SolverResult> {
   const pollMs = opts.pollMs ?? 250;
   if (step.prepare) await step.prepare(ctx);
-  const before = await runLiveChecks(step.liveChecks, ctx);
+  // A step that may be done already and measures (the canary's split): its change is found as r
+  // finds a learner's, measured once its settings hold; read alone, the measured checks would say
+  // "no sample yet" and the lab would make, and record as its own, a change the learner made
+  const before = opts.mayBeDone && measuredChecks(step).length ? await checkAndMeasure(step, ctx) : await runLiveChecks(step.liveChecks, ctx);
   const broken = before.filter((r) => r.status === 'could-not-check');
   if (broken.length) {
     return {

@@ -98,6 +98,12 @@ export interface Step {
    * starting point when an earlier step left it elsewhere (e.g. an alarm still in ALARM).
    */
   prepare?(ctx: LabContext): Promise<void>;
+  /**
+   * A step whose change is made in the cloud by a command, not in sam-app/ (a canary removed):
+   * what `reset <id>` leaves there and what puts it back to the step's starting point, since
+   * deploying sam-app/ does not. Without it, reset says to deploy.
+   */
+  onReset?: string;
   /** the step's change is a release (see StepRelease) */
   release?: StepRelease;
   /** --ci: the live checks are polled this long after `solve.apply` + `follow` before failing */

@@ -32,7 +32,7 @@ import {
   usesStageVariable,
   type CanaryTarget,
 } from './canary/lesson.js';
-import { commands as release, type StageView } from './canary/release.js';
+import { commands as release, restoreStage, type StageView } from './canary/release.js';
 import { NO_VERSION } from './canary/split.js';
 import { cliCommand } from '../invocation.js';
 import { commands as wiring, deployedIntegrationUri, sourceArn, STAGE_VARIABLE } from './canary/stage-variable.js';
@@ -95,9 +95,9 @@ function variableCommands(ctx: LabContext): string {
 }
 
 /**
- * A figure kept by whichever canary step set it last: the create step keeps the new version and
- * the stage before the canary; the rollback and promote steps keep them again when they had to
- * publish or create a canary themselves (`step canary-promote` on its own).
+ * A figure kept by whichever canary step set it last: the create step keeps the new version; the
+ * rollback and promote steps keep it again when they had to publish it themselves (`step
+ * canary-promote` on its own). The stage before a canary is each step's own (stageBeforeRollback).
  */
 function kept(ctx: LabContext, key: string): unknown {
   for (const id of [IDS.promote, IDS.rollback, IDS.create]) {
@@ -127,9 +127,24 @@ const stageCheck = (name: string, judge: (s: StageView, ctx: LabContext) => Retu
     }),
 });
 
-const noCanary = stageCheck('the Prod stage has no canary (canarySettings gone)', (s) =>
-  s.canary ? notYet('no canarySettings', `canarySettings at ${s.canary.percentTraffic} % on deployment ${s.canary.deploymentId}`) : passed('no canarySettings'),
-);
+/**
+ * No canary on the stage. A canary set to 0 % is not gone: "Update a canary release" (API Gateway
+ * developer guide) lets update-stage set percentTraffic anywhere from 0.0 to 100.0 and the canary,
+ * its deployment and overrides stay on the stage, while "Turn off a canary release" says that
+ * turning one off is setting canarySettings to null (`op=remove,path=/canarySettings`). So a 0 %
+ * canary is said as what it is, with the command that removes it (`remove`, the step's own).
+ */
+const noCanary = (remove: (ctx: LabContext) => string): LiveCheck =>
+  stageCheck('the Prod stage has no canary (canarySettings gone)', (s, ctx) => {
+    if (!s.canary) return passed('no canarySettings');
+    const found = `canarySettings at ${s.canary.percentTraffic} % on deployment ${s.canary.deploymentId}`;
+    if (s.canary.percentTraffic !== 0) return notYet('no canarySettings', found);
+    return notYet(
+      'no canarySettings',
+      `${found}: a canary that takes no requests, but still the stage's canary`,
+      `percentTraffic 0 keeps the canary (its deployment and overrides) on the stage; API Gateway turns a canary off only when canarySettings is removed: ${remove(ctx)}`,
+    );
+  });
 
 /** a figure kept by a step's follow: the share of the canary's version in a sample */
 const sampled = (stepId: string, name: string, want: number): LiveCheck => ({
@@ -197,6 +212,7 @@ const variableStep: Step = {
     'A stage serves a deployment: a snapshot of the API taken by create-deployment. put-integration changes only the draft, so requests keep calling the old integration until a new deployment of Prod is made (the third command).',
   ],
   goal: `POST /getinfo calls the function through \${stageVariables.${STAGE_VARIABLE}}, and Prod sets ${STAGE_VARIABLE}=live`,
+  onReset: `the integration and the Prod stage stay as you set them (\${stageVariables.${STAGE_VARIABLE}}, ${STAGE_VARIABLE}=live); when the step starts again its checks find them in place.`,
   action: { kind: 'command', command: variableCommands },
   staticChecks: [],
   liveChecks: [
@@ -297,6 +313,7 @@ const createStep: Step = {
     `Create a canary on Prod: ${CANARY_PERCENT} % of its requests go to a deployment whose ${STAGE_VARIABLE} names it. Then press r: once the stage shows the canary, the lab counts ${SPLIT_REQUESTS.toLocaleString('en-US')} answers by version.`,
   ],
   goal: `a ${CANARY_PERCENT} % canary on the new version, measured within ${TOLERANCE_POINTS} points`,
+  onReset: 'the API Gateway stage keeps its canary if you made one, and the new Lambda version stays published (deploying sam-app/ changes neither). When the step starts again its checks find such a canary in place; remove it first (update-stage with op=remove,path=/canarySettings) to create it again.',
   action: { kind: 'command', command: createCommand },
   staticChecks: [],
   liveChecks: [
@@ -374,17 +391,35 @@ const createStep: Step = {
  * begun (`begun`), a stage with no canary that shows the rollback or the promotion is the learner's
  * work, made before a q or a Ctrl-C, and a canary put back would undo it. Then the stage stays as it is and the step's checks find the
  * change. `ownChange`: what the stage shows of the step's change, undefined when it does not.
- * Says what the lab did, or left alone.
+ * `base`: the stage the step's canary goes on (the rollback's: the stage before the chapter's
+ * canary, put back when a later step moved it). Says what the lab did, or left alone.
  */
-async function ensureCanary(ctx: LabContext, t: CanaryTarget, stepId: string, ownChange: (s: StageView) => string | undefined): Promise<StageView> {
+async function ensureCanary(
+  ctx: LabContext,
+  t: CanaryTarget,
+  stepId: string,
+  ownChange: (s: StageView) => string | undefined,
+  base?: { deploymentId: string; variables: Record<string, string> },
+): Promise<StageView> {
   let version = kept(ctx, 'version');
   if (typeof version !== 'string') version = await ensureNewVersion(ctx, t);
-  const s = await stage(clientsOf(ctx), t, ctx.signal);
-  if (s.canary) return s;
+  let s = await stage(clientsOf(ctx), t, ctx.signal);
+  if (s.canary) {
+    // the step's own starting point: a canary leaves the stage's deployment and variables as they
+    // were, so they are the stage before it (kept once, as the step begins: a resumed step keeps
+    // the figures it began with)
+    if (!begun(ctx, stepId)) keepStage(ctx, s);
+    return s;
+  }
   const own = ownChange(s);
   if (own) {
     ctx.io.say(`${own} is in the cloud already, so the lab leaves the stage as it is (no canary put back) and the checks find it; to do the step again, ${again(ctx, stepId)}`);
     return s;
+  }
+  const restored = base && (await restoreStage(ctx.clients.apiGateway, t.route, s, base, ctx.signal));
+  if (restored) {
+    ctx.io.say(`the stage served deployment ${s.deploymentId} with ${JSON.stringify(s.variables)} (a later step's); this step starts from the stage before the canary: the lab put deployment ${restored.deploymentId} with ${JSON.stringify(restored.variables)} back on it`);
+    s = restored;
   }
   keepStage(ctx, s);
   const deployment = await startCanary(clientsOf(ctx), t, version as string, CANARY_PERCENT, ctx.signal);
@@ -413,11 +448,35 @@ function markBegun(ctx: LabContext, stepId: string, s: StageView): void {
   ctx.figure('begunAfter', ctx.stepProgress(stepId).doneAt ?? null);
 }
 
+/**
+ * The stage the rollback started from, before its canary: what its prepare kept, else (progress
+ * written before the rollback kept its own) the create step's. Never a later step's: a rollback
+ * done again after the promotion starts from the promoted stage, not the one the promotion began on.
+ */
+function stageBeforeRollback(ctx: LabContext, key: 'stageDeployment' | 'stageVariables'): unknown {
+  return figureOf(ctx, IDS.rollback, key) ?? figureOf(ctx, IDS.create, key);
+}
+
+/**
+ * The stage the canary chapter's canary was made on, as the create step kept it: where the
+ * rollback starts from (with a canary) when a later step moved the stage (the promotion).
+ */
+function stageBeforeCanary(ctx: LabContext): { deploymentId: string; variables: Record<string, string> } | undefined {
+  const deploymentId = figureOf(ctx, IDS.create, 'stageDeployment');
+  const variables = figureOf(ctx, IDS.create, 'stageVariables');
+  if (typeof deploymentId !== 'string' || typeof variables !== 'string') return undefined;
+  try {
+    return { deploymentId, variables: JSON.parse(variables) as Record<string, string> };
+  } catch {
+    return undefined;
+  }
+}
+
 /** the rollback's change, once the step has begun: no canary, the stage as before the canary */
 function rolledBack(ctx: LabContext, s: StageView): string | undefined {
   if (!begun(ctx, IDS.rollback)) return undefined;
   const vars = JSON.stringify(s.variables);
-  if (s.canary || kept(ctx, 'stageDeployment') !== s.deploymentId || kept(ctx, 'stageVariables') !== vars) return undefined;
+  if (s.canary || stageBeforeRollback(ctx, 'stageDeployment') !== s.deploymentId || stageBeforeRollback(ctx, 'stageVariables') !== vars) return undefined;
   return `the stage has no canary and serves deployment ${s.deploymentId} with ${vars}, as before the canary: this step's rollback`;
 }
 
@@ -428,9 +487,15 @@ function promoted(ctx: LabContext, s: StageView): string | undefined {
   return `the stage serves the canary's deployment ${s.deploymentId} with ${STAGE_VARIABLE}=${s.variables[STAGE_VARIABLE]} and has no canary: this step's promotion`;
 }
 
-/** a step whose change is in the cloud, forgotten (its figures too): its next start puts a canary back */
+/**
+ * How to do the step again from a canary, once its change is found in the cloud. A step done
+ * before (being done again: `step <id>`) is done again the same way once it passes, keeping the
+ * later steps' progress; one never done is forgotten (`reset`, its figures too), then started.
+ */
 function again(ctx: LabContext, id: string): string {
-  return `\`${cliCommand(['reset', id, '--workspace', ctx.ws.root])}\`, then start: it begins from a canary again`;
+  const ws = ['--workspace', ctx.ws.root];
+  if (ctx.stepProgress(id).doneAt !== undefined) return `\`${cliCommand(['step', id, ...ws])}\` once it passes: a step done again begins from a canary`;
+  return `\`${cliCommand(['reset', id, ...ws])}\`, then start: it begins from a canary again`;
 }
 
 async function sample(ctx: LabContext, title: string): Promise<void> {
@@ -456,13 +521,14 @@ const rollbackStep: Step = {
     'The step starts from the canary of the step before: if the stage has none when the step begins, the lab puts one back, and says so. Once the step has begun, your rollback stays: the lab never puts a canary back over it (after a q or a Ctrl-C, say).',
   ],
   goal: 'no canary; the stage as before it; no request on the new version',
+  onReset: 'the API Gateway stage stays as it is, without a canary if you rolled it back (deploying sam-app/ does not change it). When the step starts again it begins from its starting point: the lab puts a canary on the new version back on the stage, and says so.',
   action: { kind: 'command', command: rollbackCommand },
   staticChecks: [],
   liveChecks: [
-    noCanary,
+    noCanary(rollbackCommand),
     stageCheck("the stage's deployment and variables are as before the canary", (s, ctx) => {
-      const dep = kept(ctx, 'stageDeployment');
-      const vars = kept(ctx, 'stageVariables');
+      const dep = stageBeforeRollback(ctx, 'stageDeployment');
+      const vars = stageBeforeRollback(ctx, 'stageVariables');
       const now = JSON.stringify(s.variables);
       if (dep === s.deploymentId && vars === now) return passed(`deployment ${s.deploymentId}, ${now}`);
       return notYet(`deployment ${String(dep)}, ${String(vars)}`, `deployment ${s.deploymentId}, ${now}`);
@@ -476,7 +542,7 @@ const rollbackStep: Step = {
   ],
   docs: DOCS,
   async prepare(ctx) {
-    const s = await ensureCanary(ctx, await found(ctx), IDS.rollback, (v) => rolledBack(ctx, v));
+    const s = await ensureCanary(ctx, await found(ctx), IDS.rollback, (v) => rolledBack(ctx, v), stageBeforeCanary(ctx));
     // begun: from now on (until the step is done) a stage without a canary is this step's work, never undone
     markBegun(ctx, IDS.rollback, s);
   },
@@ -503,6 +569,7 @@ const promoteStep: Step = {
     'The rollback removed the canary, so the lab puts one back as the step begins (it says so), unless the stage already shows this step\'s promotion: then it leaves your work as it is.',
   ],
   goal: `Prod serves the canary's deployment and ${STAGE_VARIABLE}; no canary; 100 % on the new version`,
+  onReset: 'the API Gateway stage stays as it is, promoted if you promoted the canary (deploying sam-app/ does not change it). When the step starts again it begins from its starting point: the lab puts a canary on the new version back on the stage, and says so.',
   action: { kind: 'command', command: promoteCommands },
   staticChecks: [],
   liveChecks: [
@@ -513,7 +580,7 @@ const promoteStep: Step = {
     stageCheck(`the stage's ${STAGE_VARIABLE} names the new version`, (s, ctx) =>
       s.variables[STAGE_VARIABLE] === newVersionOf(ctx) ? passed(`${STAGE_VARIABLE}=${s.variables[STAGE_VARIABLE]}`) : notYet(`${STAGE_VARIABLE}=${newVersionOf(ctx)}`, `${STAGE_VARIABLE}=${s.variables[STAGE_VARIABLE] ?? '(unset)'}`),
     ),
-    noCanary,
+    noCanary((ctx) => ctx.aws(release.removeCanary(known(ctx)?.route ?? placeholder))),
     sampled(IDS.promote, `100 % of ${SAMPLE} requests reach the new version`, 100),
   ],
   hints: [

@@ -64,6 +64,19 @@ test('reset STEP forgets that step and the ones after it, and keeps the earlier 
   assert.match(bad.stderr, /no step "nope"/);
 });
 
+test('reset of a canary step says the API Gateway stage stays as it is and that the step puts its canary back as it starts, not to deploy', async () => {
+  const dir = await labWorkspace('sol-reset-canary-');
+  made.push(dir);
+  const progress = ProgressStore.load(workspacePaths(dir), 'local');
+  for (const id of ['deploy', 'canary-stage-variable', 'canary-create', 'canary-rollback']) progress.update(id, (s) => void (s.status = 'done'));
+  const r = await runCli(['reset', 'canary-rollback', '--yes', '--workspace', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(ProgressStore.load(workspacePaths(dir), 'local').step('canary-rollback').status, 'pending');
+  assert.match(r.stdout, /the cloud keeps what it has: the API Gateway stage stays as it is, without a canary if you rolled it back/);
+  assert.match(r.stdout, /the lab puts a canary on the new version back on the stage/);
+  assert.doesNotMatch(r.stdout, /deploy \(or start/, 'deploying sam-app/ does not put a canary back');
+});
+
 test('reset STEP copies the learner\'s own files to backups/ (outside sam-app/, a new folder each time) before putting the starting point back', async () => {
   const dir = await labWorkspace('sol-reset-keep-');
   made.push(dir);

@@ -91,6 +91,20 @@ export function rollBackCanary(apigw: APIGatewayClient, at: StageRef, signal?: A
   return patch(apigw, at, REMOVE_CANARY, signal);
 }
 
+/**
+ * The stage back on `base`'s deployment and variables (a rollback done again after the promotion
+ * starts from the stage before the canary): UpdateStage replace /deploymentId and
+ * /variables/{name}, remove /variables/{name} for one `base` did not have ("UpdateStage patch
+ * operations", API Gateway API reference). Undefined when the stage is on `base` already.
+ */
+export async function restoreStage(apigw: APIGatewayClient, at: StageRef, now: StageView, base: { deploymentId: string; variables: Record<string, string> }, signal?: AbortSignal): Promise<StageView | undefined> {
+  const ops: PatchOperation[] = [];
+  if (now.deploymentId !== base.deploymentId) ops.push({ op: 'replace', path: '/deploymentId', value: base.deploymentId });
+  for (const [k, v] of Object.entries(base.variables)) if (now.variables[k] !== v) ops.push({ op: 'replace', path: `/variables/${k}`, value: v });
+  for (const k of Object.keys(now.variables)) if (!Object.hasOwn(base.variables, k)) ops.push({ op: 'remove', path: `/variables/${k}` });
+  return ops.length ? patch(apigw, at, ops, signal) : undefined;
+}
+
 // ---- the same, as the learner types it ----
 
 const q = (s: string) => (/^[A-Za-z0-9_./:=,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
