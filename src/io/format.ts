@@ -257,10 +257,34 @@ export function visibleLength(s: string): number {
   return stripAnsi(s).length;
 }
 
-/** `10:05:59` in local time, for the plain face's lines */
+/** `10:05:59` in local time, for the plain face's lines (toTimeString's format is fixed, not the locale's) */
 export function clockTime(d: Date): string {
   return d.toTimeString().slice(0, 8);
 }
+
+/**
+ * When something began, in local time and as an age: `14:03:22, 5 min ago`; a day other than
+ * today in front (`2026-03-01 14:03:22, 2 d ago`). Never the machine's locale format ("1:28:22 PM"):
+ * the same as clockTime on the plain face's lines, and the same on every machine.
+ */
+export function sinceText(then: Date, now: Date): string {
+  const day = (d: Date) => `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+  const at = day(then) === day(now) ? clockTime(then) : `${day(then)} ${clockTime(then)}`;
+  return `${at}, ${age(now.getTime() - then.getTime())} ago`;
+}
+
+/** `40 s`, `5 min`, `2 h 5 min`, `3 d`: a clock set back (a negative age) reads as 0 s */
+function age(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const min = Math.floor(s / 60);
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  if (h < 24) return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
+  return `${Math.floor(h / 24)} d`;
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
 
 /** A horizontal bar of `width` cells filled to `share` (0..1), for weights and charts. */
 export function bar(share: number, width: number): string {

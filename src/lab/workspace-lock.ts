@@ -12,6 +12,7 @@
  * socket file in the temp dir) one that nobody answers on is taken again.
  */
 import { ExitCode, LabError } from '../errors.js';
+import { sinceText } from '../io/format.js';
 import { shellWord } from '../invocation.js';
 import { socketLockAddress, takeSocketLock, type SocketLock } from '../socket-lock.js';
 import type { Workspace } from './workspace.js';
@@ -53,7 +54,7 @@ function workspaceBusy(root: string, owner: WorkspaceLockOwner | undefined): Lab
   if (!owner) {
     return new LabError(`workspace ${root} is in use by another serverless-ops-lab command (it did not say which)`, ExitCode.environment, `wait for it to end, then run this again; ${meanwhile}`);
   }
-  const since = typeof owner.since === 'string' && !Number.isNaN(Date.parse(owner.since)) ? `, since ${new Date(owner.since).toLocaleTimeString()}` : '';
+  const since = typeof owner.since === 'string' && !Number.isNaN(Date.parse(owner.since)) ? `, since ${sinceText(new Date(owner.since), new Date())}` : '';
   const lab = /^(start|step)\b/.test(String(owner.command));
   return new LabError(
     `workspace ${root} is in use by another serverless-ops-lab command: \`${String(owner.command)}\` (pid ${owner.pid}${since})`,
