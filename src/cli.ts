@@ -93,7 +93,7 @@ program
   .option('--workspace <dir>', 'the lab workspace', 'lab-workspace')
   .option('--profile <name>', 'aws: the credentials profile')
   .option('--region <region>', 'aws: the region')
-  .option('--report', 'a paste-ready block for a help request (no secrets)')
+  .option('--report [file]', 'a paste-ready block for a help request (no secrets): on stdout instead of the checks, or with FILE written there after them (as start --report FILE writes its report)')
   .action(async (opts: Record<string, unknown>) => {
     const { doctorCommand } = await import('./commands/doctor.js');
     await doctorCommand(opts, interrupt);

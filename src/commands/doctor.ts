@@ -1,15 +1,19 @@
 /**
- * `doctor [--target local|aws] [--workspace DIR] [--report]`: what the lab needs, each failure with
- * its fix (exercism's troubleshoot). Local: Node, the workspace, the aws CLI and its region and
- * credentials (for the printed commands), the workspace's cloud. AWS: the SAM
+ * `doctor [--target local|aws] [--workspace DIR] [--report [FILE]]`: what the lab needs, each
+ * failure with its fix (exercism's troubleshoot). Local: Node, the workspace, the aws CLI and its
+ * region and credentials (for the printed commands), the workspace's cloud. AWS: the SAM
  * CLI, the region, credentials, the account and its concurrency quota. `--report` prints a
- * paste-ready block without secrets. Exit 1 when something needed is missing.
+ * paste-ready block without secrets instead of the checks; `--report FILE` writes it to FILE after
+ * the checks, as `start --report FILE` writes its report (FILE checked first: usage, 2). Exit 1 when
+ * something needed is missing (the report is written first: that is when it is wanted).
  */
 import { GetAccountSettingsCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { arch, platform, release } from 'node:os';
 import { dirname } from 'node:path';
-import { LabError, UsageError } from '../errors.js';
+import { ExitCode, LabError, UsageError } from '../errors.js';
+import { atomicWrite } from '../files.js';
+import { checkReportPath } from '../lab/report.js';
 import { createIoHost } from '../io/index.js';
 import type { InterruptPolicy } from '../interrupt.js';
 import { workspacePaths } from '../lab/workspace.js';
@@ -34,7 +38,11 @@ export async function doctorCommand(opts: Record<string, unknown>, interrupt: In
   const target = (opts.target as string | undefined) ?? 'local';
   if (target !== 'local' && target !== 'aws') throw new UsageError(`unknown --target "${target}"`, 'use local or aws');
   const ws = workspacePaths((opts.workspace as string | undefined) ?? 'lab-workspace');
-  const io = await createIoHost({ ci: opts.report === true, onCtrlC: interrupt.press, signal: interrupt.signal });
+  // --report alone: the block on stdout, instead of the checks; --report FILE: the checks, and the block in FILE
+  const reportFile = typeof opts.report === 'string' ? opts.report : undefined;
+  const blockOnly = opts.report === true;
+  if (reportFile !== undefined) checkReportPath(reportFile, 'doctor.md');
+  const io = await createIoHost({ ci: blockOnly, onCtrlC: interrupt.press, signal: interrupt.signal });
   const found: Finding[] = [];
 
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
@@ -127,22 +135,34 @@ export async function doctorCommand(opts: Record<string, unknown>, interrupt: In
     }
   }
 
-  if (opts.report === true) {
-    const lines = [
+  if (!blockOnly) {
+    for (const f of found) {
+      io.check({ name: `${f.name}: ${f.found}`, status: f.ok ? 'passed' : f.needed ? 'could-not-check' : 'not-yet', ...(f.ok ? {} : f.needed ? { what: `use ${f.name}`, fix: f.fix } : { expected: 'recommended', found: f.found, hint: f.fix }) });
+    }
+  }
+  if (blockOnly || reportFile !== undefined) {
+    const block = [
       '```',
       `serverless-ops-lab ${labVersion} doctor --target ${target}`,
       `node ${process.versions.node} · ${platform()} ${release()} ${arch()}`,
       ...found.map((f) => `${f.ok ? 'ok  ' : f.needed ? 'FAIL' : 'warn'} ${f.name}: ${f.found}`),
       '```',
-    ];
+    ].join('\n');
     // no keys, tokens or environment: names and versions only
-    io.result(lines.join('\n'));
-  } else {
-    for (const f of found) {
-      io.check({ name: `${f.name}: ${f.found}`, status: f.ok ? 'passed' : f.needed ? 'could-not-check' : 'not-yet', ...(f.ok ? {} : f.needed ? { what: `use ${f.name}`, fix: f.fix } : { expected: 'recommended', found: f.found, hint: f.fix }) });
-    }
+    if (blockOnly) io.result(block);
+    else reportTo(reportFile!, `${block}\n`, io, target, ws.root);
   }
   const missing = found.filter((f) => f.needed && !f.ok);
   if (missing.length) throw new LabError(`${missing.length} thing(s) the lab needs: ${missing.map((m) => m.name).join(', ')}`, undefined, missing[0]!.fix);
-  if (opts.report !== true) io.say('everything the lab needs is here');
+  if (!blockOnly) io.say('everything the lab needs is here');
+}
+
+function reportTo(file: string, text: string, io: { say(line: string): void }, target: string, workspace: string): void {
+  try {
+    atomicWrite(file, text);
+  } catch (err) {
+    const again = cliCommand(['doctor', ...(target === 'aws' ? ['--target', 'aws'] : []), '--workspace', workspace, '--report']);
+    throw new LabError(`the report was not written to ${file}: ${(err as Error).message}`, ExitCode.environment, `\`${again}\` prints it on stdout`);
+  }
+  io.say(`report written to ${file}`);
 }

@@ -63,15 +63,16 @@ export function overallOutcome(steps: readonly StepReport[], interrupted: boolea
  * learns at once, not after the whole lab, that the report cannot be written. The folder must
  * exist (a typo is not made into a new folder) and take a new file: a file is written there and
  * removed, since access(2) says yes to root on folders that refuse every write (/proc, /sys, a
- * read-only mount). FILE itself must not be a folder. A usage error (exit 2) otherwise.
+ * read-only mount). FILE itself must not be a folder. A usage error (exit 2) otherwise. `example`:
+ * the file name the hints suggest (start's report is JSON, doctor's a Markdown block).
  */
-export function checkReportPath(path: string): void {
-  if (!path) throw new UsageError('--report needs a file name', 'for example --report report.json');
+export function checkReportPath(path: string, example = 'report.json'): void {
+  if (!path) throw new UsageError('--report needs a file name', `for example --report ${example}`);
   const file = resolve(path);
   const dir = dirname(file);
-  const hint = 'name a file in a folder you can write to, for example --report ./report.json';
+  const hint = `name a file in a folder you can write to, for example --report ./${example}`;
   const at = statOrUndefined(file);
-  if (at?.isDirectory()) throw new UsageError(`--report ${path} is a folder, not a file`, `name a file in it, for example --report ${resolve(file, 'report.json')}`);
+  if (at?.isDirectory()) throw new UsageError(`--report ${path} is a folder, not a file`, `name a file in it, for example --report ${resolve(file, example)}`);
   const parent = statOrUndefined(dir);
   if (!parent) throw new UsageError(`--report ${path}: the folder ${dir} does not exist`, `make it first (mkdir -p ${dir}), or ${hint}`);
   if (!parent.isDirectory()) throw new UsageError(`--report ${path}: ${dir} is not a folder`, hint);

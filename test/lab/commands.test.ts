@@ -198,3 +198,23 @@ test('doctor (local) passes on this machine and says so; --report is a paste-rea
   assert.match(rep.stdout, /^```\nserverless-ops-lab \S+ doctor --target local\nnode /);
   assert.doesNotMatch(rep.stdout, /AWS_SECRET|aws_secret_access_key/i);
 });
+
+test('doctor --report FILE, as start --report FILE: the checks as usual, and the same block written to FILE; a FILE it cannot write is a usage error first', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sol-doctor-file-'));
+  made.push(dir);
+  const file = join(dir, 'doctor.md');
+  const r = await runCli(['doctor', '--workspace', dir, '--report', file]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Node\.js: \d+\.\d+\.\d+/);
+  assert.match(r.stdout, new RegExp(`report written to ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  assert.match(r.stdout, /everything the lab needs is here/);
+  assert.match(readFileSync(file, 'utf8'), /^```\nserverless-ops-lab \S+ doctor --target local\nnode [^\n]+\nok {3}Node\.js: [\s\S]*\n```\n$/);
+  // flags after it are flags, not its file
+  const before = await runCli(['doctor', '--report', '--workspace', dir]);
+  assert.equal(before.code, 0, before.stderr);
+  assert.match(before.stdout, /^```\n/);
+  const folder = await runCli(['doctor', '--workspace', dir, '--report', dir]);
+  assert.equal(folder.code, 2, folder.stderr);
+  assert.match(folder.stderr, /--report \S+ is a folder, not a file/);
+  assert.doesNotMatch(folder.stdout, /Node\.js/, 'checked before doctor looks at anything');
+});
