@@ -7,7 +7,10 @@ const run = (n: number) => ({ steps: Array.from({ length: n }, () => ({}) as nev
 
 test('a run that did the whole lab: the run alone, as before', () => {
   assert.equal(passedLine(run(14), 14, 14), '14 step(s) passed in 12.3 s');
-  assert.equal(passedLine(run(0), 0, 14), 'nothing to do in 12.3 s');
+});
+
+test('a run with nothing left to do adds no line: the runner has said "every step is done" and what next', () => {
+  assert.equal(passedLine(run(0), 14, 14), undefined);
 });
 
 test('1-6 yesterday, 7-13 and the wrap-up today: the lab is done, not "8 step(s)" of it', () => {
