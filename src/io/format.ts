@@ -81,22 +81,24 @@ export function commandArgs(cmd: string): string[] {
 /**
  * A command laid out to be copied and pasted whole: on one line when it fits, else broken at
  * argument boundaries with ` \` at the end of each line but the last and the next lines indented,
- * which a shell reads as one command. Never inside a quoted argument; an argument longer than the
+ * which a shell reads as one command. A `# …` line (a note above the command) is printed without
+ * the prompt: `prefix` ends in `$ `, and a comment is not something to run. Never inside a quoted argument; an argument longer than the
  * width stays whole. Several commands (one per line) are laid out one after the other. An
  * infinite width (the plain face) keeps each command on one line, as it was given.
  */
 export function commandLines(cmd: string, width: number, prefix: string, indent: string): string[] {
   const out: string[] = [];
+  // a shell comment (a note above a command) is not a command: no prompt, its # where the $ stands
+  const note = prefix.replace(/\$ $/, '');
   for (const one of cmd.split('\n').filter((l) => l.trim() !== '')) {
-    if (!Number.isFinite(width) || prefix.length + one.length <= width) {
-      out.push(prefix + one);
+    if (one.startsWith('#')) {
+      // wrapped as comments: a ` \` does not continue one, so pasted, a continuation would run as a command
+      const lines = Number.isFinite(width) && note.length + one.length > width ? wrap(one.replace(/^#\s*/, ''), width - note.length - 2).map((l) => `# ${l}`) : [one];
+      out.push(...lines.map((l) => note + l));
       continue;
     }
-    // a shell comment (a note above a command) wraps as comments: a ` \` does not continue one,
-    // so pasted, a continuation line would run as a command
-    if (one.startsWith('#')) {
-      const [first = '', ...rest] = wrap(one.replace(/^#\s*/, ''), width - Math.max(prefix.length, indent.length) - 2).map((l) => `# ${l}`);
-      out.push(prefix + first, ...rest.map((l) => indent + l));
+    if (!Number.isFinite(width) || prefix.length + one.length <= width) {
+      out.push(prefix + one);
       continue;
     }
     let line = prefix;

@@ -90,7 +90,8 @@ export class InteractiveIoHost implements IoHost {
   command(cmd: string): void {
     // broken only at arguments, with ` \` continuations: pasted, it is still one command
     const lines = commandLines(cmd, this.width, '  $ ', '      ');
-    this.#write(lines.map((l) => (l.startsWith('  $ ') ? `  ${this.#p.dim('$')} ${this.#p.bold(l.slice(4))}` : this.#p.bold(l))));
+    // a note above the command (`  # cloud time: …`) is dim, as a prompt is: only what runs is bold
+    this.#write(lines.map((l) => (l.startsWith('  $ ') ? `  ${this.#p.dim('$')} ${this.#p.bold(l.slice(4))}` : l.startsWith('  # ') ? this.#p.dim(l) : this.#p.bold(l))));
   }
   link(label: string, target: string): void {
     const shown = this.#color ? hyperlink(target, target.includes('://') ? target : `file://${target}`) : target;

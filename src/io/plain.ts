@@ -5,7 +5,7 @@
  * a pipe.
  */
 import type { CheckView, ChoiceItem, FooterView, IoHost, KeyItem, LiveRegion, Progress, Figure } from './host.js';
-import { checkSummaryLine, clockTime, colourDiff, formatCheck, formatFigures, formatTable, stripAnsi } from './format.js';
+import { checkSummaryLine, clockTime, colourDiff, commandLines, formatCheck, formatFigures, formatTable, stripAnsi } from './format.js';
 import { paint } from './terminal.js';
 
 export interface PlainOptions {
@@ -57,7 +57,8 @@ export class PlainIoHost implements IoHost {
     this.#line(`warning: ${line}`);
   }
   command(cmd: string): void {
-    this.#line(`$ ${cmd}`);
+    // each line on its own: a note above the command without the prompt, the command with it
+    this.#lines(commandLines(cmd, Infinity, '$ ', ''));
   }
   link(label: string, target: string): void {
     this.#line(`${label}: ${target}`);

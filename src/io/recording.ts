@@ -5,7 +5,7 @@
  * learner at work), then answer. With no script it behaves as the plain face does: defaults.
  */
 import { InterruptedError } from '../errors.js';
-import { checkSummaryLine, colourDiff, formatCheck, formatFigures, formatFooter, formatTable } from './format.js';
+import { checkSummaryLine, colourDiff, commandLines, formatCheck, formatFigures, formatFooter, formatTable } from './format.js';
 import type { CheckView, ChoiceItem, Figure, FooterView, IoHost, KeyItem, LiveRegion, Progress } from './host.js';
 import { paint } from './terminal.js';
 
@@ -114,7 +114,7 @@ export class RecordingIoHost implements IoHost {
     this.#rec('warn', `warning: ${line}`);
   }
   command(cmd: string): void {
-    this.#rec('command', `$ ${cmd}`, cmd);
+    this.#rec('command', commandLines(cmd, Infinity, '$ ', '').join('\n'), cmd);
   }
   link(label: string, target: string): void {
     this.#rec('link', `${label}: ${target}`, target);

@@ -213,11 +213,20 @@ test('a note above a command (a shell comment) wraps as comments, never with a `
   const lines = commandLines(noted, 40, '  $ ', '      ');
   const note = lines.slice(0, lines.findIndex((l) => l.includes('aws ')));
   assert.ok(note.length > 1, lines.join('\n'));
-  assert.ok(note.every((l) => /^ {2}\$ # |^ {6}# /.test(l) && !l.endsWith('\\')), note.join('\n'));
+  // no prompt in front of a comment: its # stands where the command's $ does, on every line of it
+  assert.ok(note.every((l) => /^ {2}# /.test(l) && !l.endsWith('\\')), note.join('\n'));
+  assert.match(lines[note.length]!, /^ {2}\$ aws /);
   // pasted into bash (aws stands in for itself, printing its arguments): the same one command runs
   const run = (text: string) => execFileSync('bash', ['-c', `aws() { printf '<%s>\\n' "$@"; }\n${text}`], { encoding: 'utf8' });
   const pasted = lines.map((l) => l.replace(/^ {2}\$ /, '')).join('\n');
   assert.equal(run(pasted), run(GET_DEPLOYMENT), `pasted, the note runs nothing:\n${pasted}`);
+  // a note that fits, on each face: never `$ # …`, and the command keeps its prompt
+  assert.deepEqual(commandLines(noted, 200, '  $ ', '      '), [`  # cloud time: the local cloud's clock runs 10x faster than yours`, `  $ ${GET_DEPLOYMENT}`]);
+  const out = sink();
+  new PlainIoHost({ out, now: () => new Date(2026, 0, 1, 10, 5, 59) }).command(noted);
+  assert.equal(out.text, `10:05:59 # cloud time: the local cloud's clock runs 10x faster than yours\n10:05:59 $ ${GET_DEPLOYMENT}\n`);
+  const check = formatCheck({ name: 'peak', status: 'passed', aws: noted }, P, 200);
+  assert.deepEqual(check.slice(1), [`    # cloud time: the local cloud's clock runs 10x faster than yours`, `    $ ${GET_DEPLOYMENT}`]);
 });
 
 /** an interactive face writing to a fake terminal of `columns` columns */
