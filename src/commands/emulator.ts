@@ -8,7 +8,7 @@ import { LabError, UsageError } from '../errors.js';
 import type { LogStyle } from '../emulator/request-log.js';
 import { colorEnabled } from '../io/terminal.js';
 import { checkNotAFile, workspacePaths } from '../lab/workspace.js';
-import { emulatorStatus, ensureEmulator, stopEmulator } from '../emulator/daemon.js';
+import { emulatorStatus, ensureEmulator, stopEmulator, unresponsiveEmulator } from '../emulator/daemon.js';
 import { DEFAULT_PORT, DEFAULT_WORKSPACE } from '../emulator/config.js';
 import { exposureWarning } from '../emulator/exposure.js';
 
@@ -57,13 +57,7 @@ export async function emulatorCommand(action: string | undefined, opts: Record<s
     case 'status': {
       const status = await emulatorStatus(flags.stateDir);
       if (!status.running) {
-        if (status.unresponsive !== undefined) {
-          throw new LabError(
-            `an emulator (pid ${status.unresponsive}) holds ${flags.stateDir} but does not answer`,
-            undefined,
-            `stop it with 'emulator stop' (or kill ${status.unresponsive})`,
-          );
-        }
+        if (status.unresponsive !== undefined) throw unresponsiveEmulator(flags.stateDir, status.unresponsive);
         const why = status.stale ? ` (a stale record of pid ${status.stale.pid} was found)` : '';
         throw new LabError(`no emulator is running for ${flags.stateDir}${why}`, undefined, ELSEWHERE);
       }

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LabError } from '../errors.js';
+import { cliCommand } from '../invocation.js';
 import { DEFAULT_PORT, LOG_FILE, MAIN_SCRIPT, RECORD_FILE, START_LOCK_FILE, type EmulatorProcessOptions } from './config.js';
 import { fetchHealth, liveRecord, pidAlive, readRecord, removeRecord, type ProcessRecord } from './process-record.js';
 import { prepareStateDir, stateDirError } from './state-dir.js';
@@ -56,13 +57,7 @@ export async function ensureEmulator(opts: EnsureEmulatorOptions): Promise<Ensur
   try {
     const again = await liveRecord(stateDir);
     if (again.record) return reused(again.record);
-    if (again.owner) {
-      throw new LabError(
-        `an emulator (pid ${again.owner.pid}) holds ${stateDir} but does not answer`,
-        undefined,
-        `stop it with 'emulator stop' (or kill ${again.owner.pid}), then try again`,
-      );
-    }
+    if (again.owner) throw unresponsiveEmulator(stateDir, again.owner.pid);
     if (again.stale) removeRecord(stateDir, again.stale.pid);
     return await spawnEmulator(stateDir, opts);
   } finally {
@@ -146,6 +141,18 @@ export async function stopEmulator(stateDir: string): Promise<{ stopped: boolean
     return { stopped: false, pid: stale.pid, stale: true };
   }
   return { stopped: false };
+}
+
+/**
+ * An emulator holds `stateDir`'s lock (state-lock.ts) but its health URL does not answer (stopped
+ * with Ctrl-Z, its loop stuck, its record gone): the one message for every command that finds it.
+ */
+export function unresponsiveEmulator(stateDir: string, pid: number): LabError {
+  return new LabError(
+    `an emulator (pid ${pid}) holds ${stateDir} but does not answer`,
+    undefined,
+    `stop it with \`${cliCommand(['emulator', 'stop', '--state-dir', stateDir])}\` (or \`kill ${pid}\`), then run this again`,
+  );
 }
 
 export async function emulatorStatus(stateDir: string): Promise<EmulatorStatus> {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { FUNCTION_NICE } from '../../src/emulator/core/thread-priority.js';
+import { takeStateLock } from '../../src/emulator/state-lock.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 const dirs: string[] = [];
@@ -212,6 +213,25 @@ test('background: start, reuse, status, a second emulator refused, stop', async 
     assert.match(after.stderr, /no emulator is running/);
   } finally {
     if (alive(record.pid)) process.kill(record.pid, 'SIGKILL');
+  }
+});
+
+test('an emulator that holds the state dir but does not answer: start and status say it in one message, with a stop command that runs', async () => {
+  const stateDir = tempDir();
+  // the holder is this process: its lock answers with its pid, and it serves no health URL
+  const lock = await takeStateLock(stateDir, () => ({ pid: process.pid }));
+  assert.ok(!('heldBy' in lock));
+  try {
+    const status = await run(['emulator', 'status', '--state-dir', stateDir]);
+    const start = await run(['emulator', 'start', '--state-dir', stateDir]);
+    assert.equal(status.code, 1, status.stderr);
+    assert.equal(start.code, 1, start.stderr);
+    const said = `error: an emulator (pid ${process.pid}) holds ${stateDir} but does not answer\n`;
+    assert.ok(status.stderr.startsWith(said), status.stderr);
+    assert.equal(start.stderr, status.stderr, 'one message, whichever command found it');
+    assert.match(status.stderr, new RegExp(`stop it with \`node \\S+cli\\.js emulator stop --state-dir ${stateDir}\` \\(or \`kill ${process.pid}\`\\), then run this again`));
+  } finally {
+    await lock.release();
   }
 });
 
