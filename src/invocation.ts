@@ -78,13 +78,13 @@ export function cliCommand(args: readonly string[], how: Invocation = thisProces
   switch (how.kind) {
     case 'npm-script':
       if (args[0] === NPM_START_ARGS[0]) return npmStart(args.slice(1), cwd);
-      return line(['node', how.script, ...args]);
+      return shellLine(['node', how.script, ...args]);
     case 'npx':
-      return line(['npx', BIN, ...args]);
+      return shellLine(['npx', BIN, ...args]);
     case 'bin':
-      return line([BIN, ...args]);
+      return shellLine([BIN, ...args]);
     case 'node':
-      return line(['node', how.script, ...args]);
+      return shellLine(['node', how.script, ...args]);
   }
 }
 
@@ -99,16 +99,21 @@ function npmStart(flags: readonly string[], cwd: string): string {
     }
     rest.push(flags[i]);
   }
-  return rest.length ? `npm start -- ${line(rest)}` : 'npm start';
+  return rest.length ? `npm start -- ${shellLine(rest)}` : 'npm start';
 }
 
-/** POSIX shell quoting, only where a word needs it: a plain path or flag stays as it is */
+/**
+ * POSIX shell quoting, only where a word needs it: a plain path or flag stays as it is. The one
+ * quoting of every command line the CLI prints (ours here, `aws …` in targets/aws-command.ts, sam's,
+ * the canary's API Gateway arguments).
+ */
 export function shellWord(word: string): string {
   if (/^[\w@%+=:,./-]+$/.test(word)) return word;
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-const line = (words: readonly string[]): string => words.map(shellWord).join(' ');
+/** words as one command line, each quoted where it needs it */
+export const shellLine = (words: readonly string[]): string => words.map(shellWord).join(' ');
 
 function inside(dir: string, root: string): boolean {
   const rel = relative(root, dir);

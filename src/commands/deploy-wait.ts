@@ -10,6 +10,7 @@ import type { InterruptPolicy } from '../interrupt.js';
 import { createIoHost } from '../io/index.js';
 import { cliCommand } from '../invocation.js';
 import type { Workspace } from '../lab/workspace.js';
+import { awsCommand } from '../targets/aws-command.js';
 import { TargetClients } from '../targets/clients.js';
 import { recordRollback } from '../targets/deploy-record.js';
 import type { DeployResult } from '../targets/deployers/types.js';
@@ -54,7 +55,7 @@ export async function waitForDeployments(ws: Workspace, result: DeployResult, in
         if (!interrupt.signal.aborted) throw err;
         // what the lab's live deployment view says on Ctrl-C (steps/shared/deployment-view.ts)
         host.say(`stopped following; deployment ${d.deploymentId} goes on in the cloud. Look again (or run ${cliCommand(['status', '--workspace', ws.root])}):`);
-        host.command(`aws deploy get-deployment --deployment-id ${d.deploymentId} --endpoint-url ${result.endpoint}`);
+        host.command(awsCommand(['deploy', 'get-deployment', '--deployment-id', d.deploymentId], { kind: 'local', endpoint: result.endpoint! }));
         throw new InterruptedError();
       }
       if (r.deployment.status === 'Succeeded') {

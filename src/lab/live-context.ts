@@ -4,6 +4,7 @@
  */
 import { LabError } from '../errors.js';
 import type { IoHost } from '../io/host.js';
+import { awsCommand } from '../targets/aws-command.js';
 import { TargetClients, type TargetSpec } from '../targets/clients.js';
 import { readDeployRecord, type DeployRecord } from '../targets/deploy-record.js';
 import type { AliasDeployment, DeployLog, DeployResult } from '../targets/deployers/types.js';
@@ -199,9 +200,7 @@ export class LiveLabContext implements LabContext {
   }
 
   aws(args: string): string {
-    if (this.#spec.kind === 'local') return `aws ${args} --endpoint-url ${this.#spec.endpoint}`;
-    const extra = [this.#spec.region ? `--region ${this.#spec.region}` : '', this.#spec.profile ? `--profile ${this.#spec.profile}` : ''].filter(Boolean);
-    return [`aws ${args}`, ...extra].join(' ');
+    return awsCommand(args, this.#spec);
   }
 
   figure(key: string, value: FigureValue): void {

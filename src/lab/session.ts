@@ -8,6 +8,7 @@ import { createIoHost } from '../io/index.js';
 import type { IoHost } from '../io/host.js';
 import type { InterruptPolicy } from '../interrupt.js';
 import { awsCliConfig, LOCAL_AWS_ENV } from '../targets/aws-cli-config.js';
+import { awsCommand } from '../targets/aws-command.js';
 import type { TargetSpec } from '../targets/clients.js';
 import { LiveLabContext } from './live-context.js';
 import { ProgressStore } from './progress.js';
@@ -145,7 +146,7 @@ export async function localCloud(ws: Workspace, flags: LabFlags, ci: boolean, io
       const ids = inFlight.map((d) => d.deploymentId).join(', ');
       const what = `CodeDeploy deployment ${ids} is in progress on the local cloud (${running.speed}x); restarting it at ${want}x would stop ${inFlight.length > 1 ? 'them' : 'it'} and roll ${inFlight.length > 1 ? 'them' : 'it'} back`;
       if (ci) {
-        throw new LabError(what, ExitCode.environment, `wait for it to end (\`aws deploy get-deployment --deployment-id ${inFlight[0].deploymentId} --endpoint-url ${running.endpoint}\`), or run without --speed to go on at ${running.speed}x`);
+        throw new LabError(what, ExitCode.environment, `wait for it to end (\`${awsCommand(['deploy', 'get-deployment', '--deployment-id', inFlight[0].deploymentId], { kind: 'local', endpoint: running.endpoint })}\`), or run without --speed to go on at ${running.speed}x`);
       }
       const choice = await io.choose(
         what,

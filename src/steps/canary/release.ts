@@ -20,6 +20,7 @@ import {
   type PatchOperation,
   type Stage,
 } from '@aws-sdk/client-api-gateway';
+import { shellWord } from '../../invocation.js';
 
 export interface StageRef {
   restApiId: string;
@@ -107,10 +108,8 @@ export async function restoreStage(apigw: APIGatewayClient, at: StageRef, now: S
 
 // ---- the same, as the learner types it ----
 
-const q = (s: string) => (/^[A-Za-z0-9_./:=,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-
 function patchArgs(ops: PatchOperation[]): string {
-  return ops.map((o) => q([`op=${o.op}`, o.from ? `from=${o.from}` : '', `path=${o.path}`, o.value !== undefined ? `value=${o.value}` : ''].filter(Boolean).join(','))).join(' ');
+  return ops.map((o) => shellWord([`op=${o.op}`, o.from ? `from=${o.from}` : '', `path=${o.path}`, o.value !== undefined ? `value=${o.value}` : ''].filter(Boolean).join(','))).join(' ');
 }
 
 /** `apigateway …` argument strings (the caller prefixes `aws` and the endpoint: ctx.aws()). */
@@ -119,7 +118,7 @@ export const commands = {
   createCanary: (at: StageRef, plan: CanaryPlan) => {
     const overrides = Object.entries(plan.stageVariableOverrides).map(([k, v]) => `${k}=${v}`).join(',');
     const settings = `percentTraffic=${plan.percentTraffic},useStageCache=false${overrides ? `,stageVariableOverrides={${overrides}}` : ''}`;
-    return `apigateway create-deployment --rest-api-id ${at.restApiId} --stage-name ${at.stageName} --canary-settings ${q(settings)}`;
+    return `apigateway create-deployment --rest-api-id ${at.restApiId} --stage-name ${at.stageName} --canary-settings ${shellWord(settings)}`;
   },
   promote: (at: StageRef) => `apigateway update-stage --rest-api-id ${at.restApiId} --stage-name ${at.stageName} --patch-operations ${patchArgs(PROMOTE_OPERATIONS)}`,
   removeCanary: (at: StageRef) => `apigateway update-stage --rest-api-id ${at.restApiId} --stage-name ${at.stageName} --patch-operations ${patchArgs(REMOVE_CANARY)}`,
