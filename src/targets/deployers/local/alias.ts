@@ -15,6 +15,8 @@ import {
 import { LabError } from '../../../errors.js';
 import { CreateAliasCommand, GetAliasCommand, UpdateAliasCommand, type AliasConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
 import { deploymentLambdaTarget, UNFINISHED_DEPLOYMENT_STATUSES } from '../../codedeploy-lists.js';
+import { awsCommand } from '../../aws-command.js';
+import type { TargetSpec } from '../../clients.js';
 import { isNotFound } from './not-found.js';
 import type { StartedDeployment } from './context.js';
 
@@ -66,7 +68,11 @@ export function lambdaAppSpec(u: CodeDeployLambdaAliasUpdate, s: AliasShift): st
   return JSON.stringify(spec);
 }
 
-export function codeDeployShift(codeDeploy: CodeDeployClient, u: CodeDeployLambdaAliasUpdate, started: (d: StartedDeployment) => void): AliasShifter {
+/**
+ * `target`: where the printed `aws deploy …` commands of a conflict must go (the local cloud's
+ * --endpoint-url): printed bare, they would ask the learner's real account.
+ */
+export function codeDeployShift(codeDeploy: CodeDeployClient, target: TargetSpec, u: CodeDeployLambdaAliasUpdate, started: (d: StartedDeployment) => void): AliasShifter {
   return {
     describe: () => 'starting a CodeDeploy deployment of',
     async shift(_lambda, s) {
@@ -82,7 +88,7 @@ export function codeDeployShift(codeDeploy: CodeDeployClient, u: CodeDeployLambd
         throw new LabError(
           `A conflicting deployment is in progress: ${active.id} in deployment group ${u.deploymentGroupName}`,
           undefined,
-          `wait for it (\`status\`, or \`aws deploy get-deployment --deployment-id ${active.id}\`) or stop it (\`aws deploy stop-deployment --deployment-id ${active.id}\`), then deploy again`,
+          `wait for it (\`status\`, or \`${awsCommand(['deploy', 'get-deployment', '--deployment-id', active.id], target)}\`) or stop it (\`${awsCommand(['deploy', 'stop-deployment', '--deployment-id', active.id], target)}\`), then deploy again`,
         );
       }
       const content = lambdaAppSpec(u, s);

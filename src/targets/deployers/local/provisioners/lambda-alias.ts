@@ -36,7 +36,7 @@ export const lambdaAlias: Provisioner = {
       if (ctx.shifter) shifter = ctx.shifter({ logicalId: fnId ?? r.logicalId, deploymentPreference: spec?.deploymentPreference });
       else if (policy !== undefined) {
         const u = ctx.resolver.evaluate(policy, r.position) as Record<string, string | undefined>;
-        shifter = codeDeployShift(ctx.clients.codeDeploy, {
+        shifter = codeDeployShift(ctx.clients.codeDeploy, ctx.clients.target, {
           applicationName: String(u.ApplicationName),
           deploymentGroupName: String(u.DeploymentGroupName),
           beforeAllowTrafficHook: u.BeforeAllowTrafficHook,
