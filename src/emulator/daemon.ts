@@ -8,7 +8,7 @@ import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeF
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LabError } from '../errors.js';
+import { ExitCode, LabError } from '../errors.js';
 import { cliCommand } from '../invocation.js';
 import { DEFAULT_PORT, LOG_FILE, MAIN_SCRIPT, RECORD_FILE, START_LOCK_FILE, type EmulatorProcessOptions } from './config.js';
 import { fetchHealth, liveRecord, pidAlive, readRecord, removeRecord, type ProcessRecord } from './process-record.js';
@@ -103,7 +103,7 @@ async function spawnEmulator(stateDir: string, opts: EnsureEmulatorOptions): Pro
 
   const deadline = Date.now() + (opts.startTimeoutMs ?? 20_000);
   while (Date.now() < deadline) {
-    if (exited) throw new LabError(`the emulator did not start: ${lastError(logPath, logStart) ?? `exit code ${exited.code ?? exited.signal}`}`);
+    if (exited) throw (await damagedStateError(stateDir)) ?? new LabError(`the emulator did not start: ${lastError(logPath, logStart) ?? `exit code ${exited.code ?? exited.signal}`}`);
     const record = readRecord(stateDir);
     if (record?.pid === pid && (await fetchHealth(record.endpoint, 1000))?.pid === pid) {
       return { endpoint: record.endpoint, pid, port: record.port, reused: false, record };
@@ -132,7 +132,7 @@ export async function stopEmulator(stateDir: string): Promise<{ stopped: boolean
   }
   if (stale) {
     // Alive but not answering: ours only if its command line says so (never kill a reused pid)
-    if (pidAlive(stale.pid) && isEmulatorProcess(stale.pid)) {
+    if (pidAlive(stale.pid) && isEmulatorProcess(stale.pid, dir)) {
       await terminate(stale.pid);
       removeRecord(dir, stale.pid);
       return { stopped: true, pid: stale.pid };
@@ -187,13 +187,54 @@ function signal(pid: number, sig: NodeJS.Signals): boolean {
   }
 }
 
-function isEmulatorProcess(pid: number): boolean {
+/**
+ * The background emulator of `stateDir`: its command line is main.js with its options as JSON,
+ * the state dir among them (spawnEmulator). "emulator" alone is no proof: pids wrap (pid_max is
+ * often 32768), and another workspace's emulator would match it.
+ */
+export function isEmulatorProcess(pid: number, stateDir: string): boolean {
   try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return cmdline.includes('emulator');
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return args.some((a) => a.endsWith(MAIN_SCRIPT_NAME)) && args.some((a) => a.includes(`"stateDir":${JSON.stringify(resolve(stateDir))}`));
   } catch {
     return false;
   }
+}
+
+const MAIN_SCRIPT_NAME = fileURLToPath(MAIN_SCRIPT);
+
+/**
+ * A state file the cloud cannot load (core/state-file.ts) keeps it from starting: the environment's
+ * (exit 3), said with the ways out as whole commands, `reset` for this workspace among them.
+ */
+export async function damagedStateError(stateDir: string): Promise<LabError | undefined> {
+  const { damagedStateFiles } = await import('./core/state-file.js');
+  const [first] = damagedStateFiles(stateDir);
+  if (!first) return undefined;
+  return new LabError(`the local cloud cannot start: its state file ${first.path} cannot be loaded: ${first.why}`, ExitCode.environment, damagedStateFix(stateDir, first.path));
+}
+
+export function damagedStateFix(stateDir: string, path: string): string {
+  const dir = resolve(stateDir);
+  const workspace = dir.endsWith(join('.lab', 'state')) ? resolve(dir, '..', '..') : undefined;
+  const wipe = workspace ? `wipe the whole local cloud with \`${cliCommand(['reset', '--yes', '--workspace', workspace])}\` (your sam-app/ is kept)` : `empty ${dir}`;
+  return `move ${path} away (the cloud then starts without what it held; keep the copy to mend it by hand) or ${wipe}, then start again`;
+}
+
+/**
+ * How a cloud that is not running ended: a record left behind means it did not stop cleanly (a
+ * stop removes it): killed, crashed, or the machine restarted.
+ */
+export function stoppedUnexpectedly(stateDir: string, stale: ProcessRecord): string {
+  const log = join(stateDir, LOG_FILE);
+  let logged = '';
+  try {
+    statSync(log);
+    logged = `; its log: ${log}`;
+  } catch {
+    // no log to point at
+  }
+  return `the local cloud of ${stateDir} stopped unexpectedly (pid ${stale.pid}, started ${stale.startedAt}: killed, crashed, or the machine restarted)${logged}`;
 }
 
 /** keep the log from growing without end across lab sessions; returns where this run's output starts */

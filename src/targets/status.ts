@@ -74,7 +74,10 @@ export async function workspaceStatus(ws: Workspace): Promise<WorkspaceStatus> {
     const emu = await emulatorStatus(ws.stateDir);
     base.emulator = { running: emu.running, pid: emu.running ? emu.pid : null };
     if (!emu.running) {
-      base.note = `the embedded cloud is not running: \`${cliCommand(['emulator', 'start', '--workspace', ws.root])}\` (or deploy) starts it again with its state`;
+      const damaged = await import('../emulator/daemon.js').then((d) => d.damagedStateError(ws.stateDir));
+      base.note = damaged
+        ? `the embedded cloud is not running, and cannot start as it is: ${damaged.message.replace(/^the local cloud cannot start: /, '')}; ${damaged.hint}`
+        : `the embedded cloud is not running: \`${cliCommand(['emulator', 'start', '--workspace', ws.root])}\` (or deploy) starts it again with its state`;
       return base;
     }
     // A restarted cloud may listen on another port: the recorded URLs follow it.
