@@ -2,11 +2,12 @@
 /**
  * The command line: declares commands and options, imports each command's module only when it
  * runs (so `--help` and `--version` load no AWS SDK and no emulator code), and is the one error
- * boundary: 0 ok, 1 a failed run or check, 2 usage, 130 Ctrl-C. Nothing else calls process.exit.
+ * boundary: 0 ok, 1 a failed run or check, 2 usage, 3 the environment, 130 Ctrl-C, 143 SIGTERM.
+ * Nothing else calls process.exit.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { ExitCode, InterruptedError, LabError } from './errors.js';
+import { connectionLost, ExitCode, InterruptedError, LabError } from './errors.js';
 import { InterruptPolicy } from './interrupt.js';
 import { endOpenViews } from './io/open-views.js';
 import { cliCommand } from './invocation.js';
@@ -183,7 +184,15 @@ Get started (the embedded cloud, no AWS account needed):
 
 One command at a time changes a workspace (start, step, deploy, reset): a second one exits 3 naming the first; status, list and doctor work meanwhile.
 
-Exit codes: 0 ok, 1 a failed run or check, 2 a usage error, 3 the environment could not be checked or the workspace is busy, 130 interrupted.`;
+Exit codes: 0 ok, 1 a failed run or check, 2 a usage error, 3 the environment could not be checked (the local cloud stopped, say) or the workspace is busy, 130 interrupted, 143 terminated (SIGTERM).`;
+});
+
+/** the workspace (or state dir) of the command that runs, for the boundary's hints */
+let where: string[] = ['--workspace', 'lab-workspace'];
+program.hook('preAction', (_program, action) => {
+  const o = action.opts() as { workspace?: unknown; stateDir?: unknown };
+  if (typeof o.stateDir === 'string') where = ['--state-dir', o.stateDir];
+  else if (typeof o.workspace === 'string') where = ['--workspace', o.workspace];
 });
 
 async function main(argv: string[]): Promise<number> {
@@ -211,13 +220,38 @@ function report(err: unknown): number {
     // Ctrl-C is the user's choice, not an error
     process.stderr.write(err instanceof InterruptedError ? `${err.message}\n` : `error: ${err.message}\n`);
     if (err.hint) process.stderr.write(`  ${err.hint}\n`);
-    return err.exitCode;
+    // SIGTERM stops as Ctrl-C does (interrupt.ts), with its own code
+    return err instanceof InterruptedError ? interrupt.exitCode : err.exitCode;
   }
   const e = err as Error;
+  const lost = connectionLost(err);
+  if (lost) {
+    // every path that talks to the cloud meets it when the cloud's process goes away (killed,
+    // crashed, `emulator stop`): the environment's, said as such, never "a bug"
+    const local = /\b(127\.\d+\.\d+\.\d+|localhost|\[?::1\]?)\b/.test(describe(err));
+    if (local) {
+      process.stderr.write(`error: the local cloud stopped while this command talked to it (${lost})\n`);
+      process.stderr.write(`  start it again with its saved state: ${cliCommand(['emulator', 'start', ...where])}, then run this again (\`${cliCommand(['emulator', 'status', ...where])}\` says whether it runs)\n`);
+    } else {
+      process.stderr.write(`error: the connection to the cloud was refused or cut (${lost}): ${e?.message ?? String(err)}\n`);
+      process.stderr.write('  check your network, then run this again\n');
+    }
+    return ExitCode.environment;
+  }
   process.stderr.write(`error: ${e?.message ?? String(err)}\n`);
   if (process.env.SOL_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
   else process.stderr.write('  (this is a bug in serverless-ops-lab; run again with SOL_DEBUG=1 for the stack trace)\n');
   return ExitCode.failed;
+}
+
+/** an error's message and its causes', where node names the address it could not reach */
+function describe(err: unknown): string {
+  const parts: string[] = [];
+  for (let e = err as { message?: unknown; cause?: unknown; address?: unknown } | undefined, i = 0; e && typeof e === 'object' && i < 5; e = e.cause as typeof e, i++) {
+    if (typeof e.message === 'string') parts.push(e.message);
+    if (typeof e.address === 'string') parts.push(e.address);
+  }
+  return parts.join(' ');
 }
 
 process.exitCode = await main(process.argv);

@@ -15,6 +15,8 @@ export const ExitCode = {
   environment: 3,
   /** Ctrl-C */
   interrupted: 130,
+  /** SIGTERM (128 + 15, as a shell reports a process the signal ended) */
+  terminated: 143,
 } as const;
 
 export class LabError extends Error {
@@ -37,10 +39,42 @@ export class UsageError extends LabError {
   }
 }
 
-/** The user pressed Ctrl-C. Exit code 130. */
+/** The user pressed Ctrl-C (exit code 130), or the process was sent SIGTERM (143). */
 export class InterruptedError extends LabError {
   override readonly name: string = 'InterruptedError';
-  constructor(message = 'Interrupted') {
-    super(message, ExitCode.interrupted);
+  constructor(message = 'Interrupted', exitCode: number = ExitCode.interrupted) {
+    super(message, exitCode);
   }
+}
+
+/**
+ * The local cloud went away (its process was killed, crashed or was stopped) while a command
+ * talked to it: the environment, not the learner's work, so exit code 3. `deploymentId`: a
+ * CodeDeploy deployment the command followed that had not ended (the cloud rolls it back when it
+ * starts again).
+ */
+export class CloudStoppedError extends LabError {
+  override readonly name: string = 'CloudStoppedError';
+  constructor(
+    message: string,
+    hint?: string,
+    readonly deploymentId?: string,
+  ) {
+    super(message, ExitCode.environment, hint);
+  }
+}
+
+const LOST = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+/**
+ * A refused, reset or cut connection (node's error codes, as the AWS SDK passes them on, in the
+ * error or its causes): the code, or undefined for any other error.
+ */
+export function connectionLost(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown; message?: unknown } | undefined, i = 0; e && typeof e === 'object' && i < 5; e = e.cause as typeof e, i++) {
+    if (typeof e.code === 'string' && LOST.has(e.code)) return e.code;
+    const m = typeof e.message === 'string' ? /\b(ECONNREFUSED|ECONNRESET)\b|socket hang up/.exec(e.message) : null;
+    if (m) return m[1] ?? 'ECONNRESET';
+  }
+  return undefined;
 }

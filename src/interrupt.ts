@@ -3,6 +3,9 @@
  * AbortSignal (work stops at its next safe point and still prints what it measured, then the
  * command throws InterruptedError: exit 130); the second quits at once with 130. A prompt in raw
  * mode sees Ctrl-C as a key, not a signal: the I/O host calls `press()` so both ways agree.
+ * SIGTERM (`kill PID`, a closing terminal's manager) is the same stop, ending with 143 instead of
+ * 130 (128 + the signal's number, as a shell reports it): the learner reads the same "progress
+ * saved / go on with" lines whichever way the lab was stopped.
  */
 import { ExitCode, InterruptedError } from './errors.js';
 
@@ -40,13 +43,25 @@ export class InterruptPolicy {
     return this.#controller.signal.aborted;
   }
 
+  /** the stop came from SIGTERM, not Ctrl-C */
+  get terminated(): boolean {
+    return this.#terminated;
+  }
+
+  /** the exit code of this stop: 143 after SIGTERM, else 130 */
+  get exitCode(): number {
+    return this.#terminated ? ExitCode.terminated : ExitCode.interrupted;
+  }
+
+  #terminated = false;
+
   /** Ctrl-C, from SIGINT or from a prompt. */
   readonly press = (): void => {
     if (this.#controller.signal.aborted) {
       const second = this.onSecond;
       this.onSecond = null;
       if (second) second();
-      else this.#exit(ExitCode.interrupted);
+      else this.#exit(this.exitCode);
       return;
     }
     if (this.message) {
@@ -54,12 +69,30 @@ export class InterruptPolicy {
       else this.#write(`${process.stderr.isTTY ? '\n' : ''}${this.message}\n`);
     }
     // the reason is what `throw signal.reason` raises at a safe point: exit 130 at the boundary
-    this.#controller.abort(new InterruptedError());
+    this.#controller.abort(new InterruptedError(this.#terminated ? 'Terminated' : undefined, this.exitCode));
   };
 
-  /** listens to SIGINT until `uninstall()` */
+  /** SIGTERM: the first stops as Ctrl-C does (exit 143), a second quits at once */
+  readonly terminate = (): void => {
+    if (!this.#controller.signal.aborted) this.#terminated = true;
+    this.press();
+  };
+
+  /** listens to SIGINT and SIGTERM until `uninstall()` */
   install(proc: NodeJS.Process = process): () => void {
     proc.on('SIGINT', this.press);
-    return () => void proc.off('SIGINT', this.press);
+    proc.on('SIGTERM', this.terminate);
+    this.#leaveSigterm = () => void proc.off('SIGTERM', this.terminate);
+    return () => {
+      proc.off('SIGINT', this.press);
+      this.#leaveSigterm();
+    };
+  }
+
+  #leaveSigterm: () => void = () => undefined;
+
+  /** a command that answers SIGTERM itself (the foreground emulator: a clean stop, exit 0) */
+  leaveSigterm(): void {
+    this.#leaveSigterm();
   }
 }

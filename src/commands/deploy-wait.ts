@@ -3,9 +3,13 @@
  * CloudFormation: a progress line on a terminal (weights as they shift), and at the end either the
  * deployment's success or CloudFormation's failure reason `<id> failed. <message>` with the stack
  * rolled back (exit 1). Ctrl-C stops following at once and says how to look again; the deployment
- * goes on in the cloud (exit 130).
+ * goes on in the cloud (exit 130). The local cloud going away while it follows (killed, crashed,
+ * `emulator stop`) is the environment's (exit 3): said with what becomes of the deployment and how
+ * to go on.
  */
-import { InterruptedError, LabError } from '../errors.js';
+import { join } from 'node:path';
+import { CloudStoppedError, connectionLost, InterruptedError, LabError } from '../errors.js';
+import { LOG_FILE } from '../emulator/config.js';
 import type { InterruptPolicy } from '../interrupt.js';
 import { createIoHost } from '../io/index.js';
 import { cliCommand } from '../invocation.js';
@@ -52,6 +56,14 @@ export async function waitForDeployments(ws: Workspace, result: DeployResult, in
       } catch (err) {
         // the spinner ends on every way out: its timer would keep the process alive
         progress.stop();
+        if (!interrupt.signal.aborted && connectionLost(err)) {
+          // a restarted cloud rolls back a deployment it finds in flight (DESIGN.md, the store)
+          throw new CloudStoppedError(
+            `the local cloud stopped while deploy --wait followed deployment ${d.deploymentId} (${d.functionName}:${d.alias} to version ${d.to}): the cloud rolls it back when it starts again, so ${d.alias} goes back to version ${d.from} (see its log: ${join(ws.stateDir, LOG_FILE)})`,
+            `run \`${cliCommand(['deploy', '--wait', '--workspace', ws.root])}\` again: it starts the cloud with its saved state and deploys again`,
+            d.deploymentId,
+          );
+        }
         if (!interrupt.signal.aborted) throw err;
         // what the lab's live deployment view says on Ctrl-C (steps/shared/deployment-view.ts)
         host.say(`stopped following; deployment ${d.deploymentId} goes on in the cloud. Look again (or run ${cliCommand(['status', '--workspace', ws.root])}):`);

@@ -8,7 +8,8 @@ import { LabError, UsageError } from '../errors.js';
 import type { LogStyle } from '../emulator/request-log.js';
 import { colorEnabled } from '../io/terminal.js';
 import { checkNotAFile, workspacePaths } from '../lab/workspace.js';
-import { emulatorStatus, ensureEmulator, stopEmulator, unresponsiveEmulator } from '../emulator/daemon.js';
+import { cliCommand } from '../invocation.js';
+import { damagedStateError, emulatorStatus, ensureEmulator, stopEmulator, stoppedUnexpectedly, unresponsiveEmulator } from '../emulator/daemon.js';
 import { DEFAULT_PORT, DEFAULT_WORKSPACE } from '../emulator/config.js';
 import { exposureWarning } from '../emulator/exposure.js';
 
@@ -21,6 +22,8 @@ interface EmulatorFlags {
   accountConcurrency: number;
   quiet: boolean;
   logRequests: boolean;
+  /** how the command named the state dir, for printed commands: --workspace W or --state-dir D */
+  where: string[];
 }
 
 export async function emulatorCommand(action: string | undefined, opts: Record<string, unknown>, interrupt?: InterruptPolicy): Promise<void> {
@@ -28,7 +31,10 @@ export async function emulatorCommand(action: string | undefined, opts: Record<s
   switch (action) {
     case undefined:
       // serveUntilSignal says and does what Ctrl-C means here: a clean stop, exit 0
-      if (interrupt) interrupt.message = null;
+      if (interrupt) {
+        interrupt.message = null;
+        interrupt.leaveSigterm();
+      }
       return foreground(flags);
     case 'start': {
       const emu = await ensureEmulator({
@@ -58,8 +64,11 @@ export async function emulatorCommand(action: string | undefined, opts: Record<s
       const status = await emulatorStatus(flags.stateDir);
       if (!status.running) {
         if (status.unresponsive !== undefined) throw unresponsiveEmulator(flags.stateDir, status.unresponsive);
-        const why = status.stale ? ` (a stale record of pid ${status.stale.pid} was found)` : '';
-        throw new LabError(`no emulator is running for ${flags.stateDir}${why}`, undefined, ELSEWHERE);
+        if (status.stale) {
+          const damaged = await damagedStateError(flags.stateDir);
+          throw new LabError(stoppedUnexpectedly(flags.stateDir, status.stale), undefined, damaged ? `it cannot start again as it is: ${damaged.message.replace(/^the local cloud cannot start: /, '')}; ${damaged.hint}` : `start it again with its saved state: ${cliCommand(['emulator', 'start', ...flags.where])}`);
+        }
+        throw new LabError(`no emulator is running for ${flags.stateDir}`, undefined, ELSEWHERE);
       }
       process.stdout.write(`${status.endpoint} pid ${status.pid} (${status.record.mode}, speed ${status.record.speed}, since ${status.record.startedAt})\n`);
       return;
@@ -182,6 +191,7 @@ function readFlags(opts: Record<string, unknown>): EmulatorFlags {
     accountConcurrency: numberFlag(NUMBERS.accountConcurrency, opts.accountConcurrency ?? '1000'),
     quiet: opts.quiet === true,
     logRequests: opts.logRequests === true,
+    where: opts.stateDir !== undefined ? ['--state-dir', stateDir] : ['--workspace', String(opts.workspace ?? DEFAULT_WORKSPACE)],
   };
 }
 

@@ -6,13 +6,15 @@
  * `--report FILE` is checked before any step runs (usage, 2); a report that still cannot be
  * written at the end makes a run that would exit 0 exit 3 (the environment, not the steps).
  */
-import { ExitCode, InterruptedError, LabError } from '../errors.js';
+import { join } from 'node:path';
+import { CloudStoppedError, connectionLost, ExitCode, InterruptedError, LabError } from '../errors.js';
+import { LOG_FILE } from '../emulator/config.js';
 import { atomicWrite } from '../files.js';
 import type { InterruptPolicy } from '../interrupt.js';
 import { runLab } from '../lab/runner.js';
 import { openSession, readLabFlags, type LabFlags } from '../lab/session.js';
 import { lockWorkspace } from '../lab/workspace-lock.js';
-import { workspacePaths } from '../lab/workspace.js';
+import { workspacePaths, type Workspace } from '../lab/workspace.js';
 import { cliCommand } from '../invocation.js';
 import { checkReportPath, type LabReport } from '../lab/report.js';
 import type { IoHost } from '../io/host.js';
@@ -40,6 +42,12 @@ export async function startCommand(opts: Record<string, unknown>, interrupt: Int
 async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: string | undefined, only: string | undefined, given: { io?: IoHost } | undefined): Promise<LabReport> {
   const session = await openSession(flags, interrupt, REFERENCE_ORDER, given);
   const { io, ctx } = session;
+  // q and Ctrl-C say it the same way: the command through io.command, on a line of its own (whole,
+  // or broken at its arguments with ` \`, it still pastes as one command on a narrow terminal)
+  const resume = () => {
+    io.say('progress saved; this goes on from here:');
+    io.command(cliCommand(resumeArgs(flags, session.ws.root)));
+  };
   let report: LabReport;
   try {
     report = await runLab({
@@ -55,6 +63,11 @@ async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: st
       version: labVersion,
       workspace: session.ws.root,
     });
+  } catch (err) {
+    const stopped = flags.target === 'local' ? cloudStopped(err, session.ws) : undefined;
+    if (!stopped) throw err;
+    resume();
+    throw stopped;
   } finally {
     session.close();
   }
@@ -81,12 +94,6 @@ async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: st
     io.say(`the local cloud keeps running at ${session.cloudEndpoint} for your own commands; this stops it:`);
     io.command(cliCommand(['emulator', 'stop', '--workspace', session.ws.root]));
   };
-  // q and Ctrl-C say it the same way: the command through io.command, on a line of its own (whole,
-  // or broken at its arguments with ` \`, it still pastes as one command on a narrow terminal)
-  const resume = () => {
-    io.say('progress saved; this goes on from here:');
-    io.command(cliCommand(resumeArgs(flags, session.ws.root)));
-  };
   const secs = (report.durationMs / 1000).toFixed(1);
   switch (report.outcome) {
     case 'passed': {
@@ -103,7 +110,7 @@ async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: st
     case 'interrupted':
       cloudStaysUp();
       resume();
-      throw new InterruptedError(`interrupted after ${secs} s`);
+      throw new InterruptedError(`${interrupt.terminated ? 'terminated' : 'interrupted'} after ${secs} s`, interrupt.exitCode);
     case 'could-not-check':
       throw new LabError(
         'the lab could not check the cloud (the environment, not the steps)',
@@ -115,6 +122,22 @@ async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: st
       throw new LabError(`step ${failed?.id ?? '?'} did not pass`, ExitCode.failed, failed?.instructorMessage ?? failed?.learnerMessage);
     }
   }
+}
+
+/**
+ * The local cloud went away under the lab (killed, crashed, `emulator stop`): the environment's
+ * (exit 3), said with where the cloud logs and, when the lab followed a deployment that had not
+ * ended, what becomes of it: a restarted cloud rolls back a deployment it found in flight
+ * (DESIGN.md, the store), so the alias goes back to the version it served.
+ */
+export function cloudStopped(err: unknown, ws: Workspace): CloudStoppedError | undefined {
+  const code = connectionLost(err);
+  if (!(err instanceof CloudStoppedError) && !code) return undefined;
+  const what = err instanceof CloudStoppedError ? err.message : `the local cloud stopped while the lab talked to it (${code})`;
+  const id = err instanceof CloudStoppedError ? err.deploymentId : undefined;
+  const deployment = id ? `: the cloud rolls ${id} back when it starts again (the alias goes back to the version it served), so the step deploys again` : '';
+  const log = join(ws.stateDir, LOG_FILE);
+  return new CloudStoppedError(`${what}${deployment}`, what.includes(log) ? undefined : `the cloud's log: ${log}`, id);
 }
 
 /**

@@ -102,7 +102,7 @@ export class InteractiveIoHost implements IoHost {
   async choose<T extends string>(message: string, choices: readonly ChoiceItem<T>[], def: T, signal?: AbortSignal): Promise<T> {
     this.#liveRows = 0;
     return this.#prompt(
-      () =>
+      (signal) =>
         select<T>(
           { message, default: def, choices: choices.map((c) => ({ value: c.value, name: c.label, description: c.description })) },
           { input: this.#in, output: this.#out, signal },
@@ -113,12 +113,17 @@ export class InteractiveIoHost implements IoHost {
 
   async confirm(message: string, def: boolean, signal?: AbortSignal): Promise<boolean> {
     this.#liveRows = 0;
-    return this.#prompt(() => confirmPrompt({ message, default: def }, { input: this.#in, output: this.#out, signal }), signal);
+    return this.#prompt((signal) => confirmPrompt({ message, default: def }, { input: this.#in, output: this.#out, signal }), signal);
   }
 
-  async #prompt<T>(run: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  /**
+   * A prompt ends on the caller's signal and on the CLI's interrupt: a SIGTERM (interrupt.ts) is
+   * no key the prompt sees, and a prompt that did not listen would hold the process until killed.
+   */
+  async #prompt<T>(run: (signal: AbortSignal) => Promise<T>, given?: AbortSignal): Promise<T> {
+    const signal = given ? AbortSignal.any([given, this.#signal]) : this.#signal;
     try {
-      return await run();
+      return await run(signal);
     } catch (err) {
       const name = (err as Error)?.name;
       if (name === 'ExitPromptError') {

@@ -61,6 +61,11 @@ export interface LabContext {
   allFigures(): Readonly<Record<string, Readonly<Record<string, FigureValue>>>>;
   /** a line for the instructor, in the report apart from what the learner reads */
   instructorNote(text: string): void;
+  /**
+   * the CodeDeploy deployment a live view follows (undefined: none), kept in progress so that a
+   * lab stopped under it (the local cloud killed) says on resume how it ended
+   */
+  following?(deploymentId: string | undefined): void;
 }
 
 /** What the runner adds: which step figures go to, and the instructor's notes. */

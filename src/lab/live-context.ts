@@ -223,6 +223,10 @@ export class LiveLabContext implements LabContext {
     this.notes.push(text);
   }
 
+  following(deploymentId: string | undefined): void {
+    this.#progress.setFollowing(deploymentId ? { deploymentId, stepId: this.stepId } : undefined);
+  }
+
   destroy(): void {
     // a sam deploy still running ends with the run: the deployer sends it SIGINT by its PID
     // (CloudFormation goes on with the update; `status` and the stack events show it)

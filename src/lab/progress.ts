@@ -32,6 +32,8 @@ export interface LabProgress {
   startedAt: string;
   updatedAt: string;
   steps: Record<string, StepProgress>;
+  /** the CodeDeploy deployment a live view followed and did not see end (lab/session.ts says its end on resume) */
+  following?: { deploymentId: string; stepId: string };
 }
 
 export function progressPath(ws: Workspace): string {
@@ -77,6 +79,20 @@ export class ProgressStore {
   }
   get startedAt(): string {
     return this.#data.startedAt;
+  }
+
+  get following(): { deploymentId: string; stepId: string } | undefined {
+    const f = this.#data.following;
+    return f && typeof f === 'object' && typeof f.deploymentId === 'string' && typeof f.stepId === 'string' ? f : undefined;
+  }
+
+  /** records (or with undefined, forgets) the deployment a live view follows */
+  setFollowing(f: { deploymentId: string; stepId: string } | undefined): void {
+    if (f?.deploymentId === this.following?.deploymentId) return;
+    const { following: _gone, ...rest } = this.#data;
+    const data: LabProgress = { ...rest, updatedAt: this.#now().toISOString(), ...(f ? { following: f } : {}) };
+    atomicWrite(this.path, `${JSON.stringify(data, null, 2)}\n`);
+    this.#data = data;
   }
 
   step(id: string): StepProgress {

@@ -6,7 +6,7 @@
  * Ctrl-C (the policy's signal) stops at the next safe point: progress is already saved, and the
  * report still holds what was measured.
  */
-import { InterruptedError, LabError } from '../errors.js';
+import { CloudStoppedError, InterruptedError, LabError } from '../errors.js';
 import type { IoHost } from '../io/host.js';
 import { runLiveChecks, type CheckResult } from './check.js';
 import type { RunnerContext } from './context.js';
@@ -156,7 +156,8 @@ async function solveOne(step: Step, o: RunLabOptions, how: { catchUp: boolean; l
       io.say(`interrupted in ${step.id}: progress is saved; run start again to go on`);
       return { ...base(step, progress, started), outcome: 'interrupted', after: [], learnerMessage: 'interrupted' };
     }
-    if (err instanceof LabError) {
+    // the local cloud gone is the environment's (exit 3, start says how to go on), not the step's failure
+    if (err instanceof LabError && !(err instanceof CloudStoppedError)) {
       io.warn(`${step.id}: ${err.message}${err.hint ? ` (${err.hint})` : ''}`);
       return { ...base(step, progress, started), outcome: 'failed', after: [], learnerMessage: err.message, instructorMessage: `${step.id} failed: ${err.message}` };
     }

@@ -106,8 +106,38 @@ export async function openSession(flags: LabFlags, interrupt: InterruptPolicy, r
     spec = { kind: 'aws', profile: aws.profile, region: aws.region };
   }
   const ctx = new LiveLabContext({ io, ws, target: spec, progress, reference: book, ci, speed, signal: interrupt.signal });
+  if (spec.kind === 'local') await sayHowFollowedEnded(ctx, progress, interrupt.signal);
   const cloudEndpoint = spec.kind === 'local' ? spec.endpoint : undefined;
   return { io, ws, ctx, progress, reference: book, flags: { ...flags, ci }, cloudEndpoint, close: () => ctx.destroy() };
+}
+
+/**
+ * The deployment a live view followed when the lab stopped under it (the local cloud killed, a
+ * terminal closed): how it ended, said once. A cloud killed mid-shift fails it and rolls it back
+ * when it starts again (emulator/services/codedeploy/engine.ts resume), which otherwise only
+ * `status` shows. One still in progress is kept for the next start; one the cloud no longer knows
+ * (a reset) is forgotten; a cloud that cannot say is the steps' to meet.
+ */
+async function sayHowFollowedEnded(ctx: LiveLabContext, progress: ProgressStore, signal: AbortSignal): Promise<void> {
+  const f = progress.following;
+  if (!f) return;
+  const { GetDeploymentCommand } = await import('@aws-sdk/client-codedeploy');
+  let info;
+  try {
+    info = (await ctx.clients.codeDeploy.send(new GetDeploymentCommand({ deploymentId: f.deploymentId }), { abortSignal: signal })).deploymentInfo;
+  } catch (err) {
+    if (signal.aborted) throw signal.reason;
+    if ((err as { name?: string }).name === 'DeploymentDoesNotExistException') progress.setFollowing(undefined);
+    return;
+  }
+  const status = info?.status ?? '';
+  if (!['Succeeded', 'Failed', 'Stopped'].includes(status)) return;
+  const why = info?.errorInformation?.message ? `: ${info.errorInformation.message}` : '';
+  const rolledBack = info?.rollbackInfo?.rollbackDeploymentId ? ` (rollback deployment ${info.rollbackInfo.rollbackDeploymentId})` : '';
+  const line = `CodeDeploy deployment ${f.deploymentId}, which the lab followed in ${f.stepId} when it stopped, ended ${status}${rolledBack}${why}`;
+  if (status === 'Succeeded') ctx.io.say(line);
+  else ctx.io.warn(line);
+  progress.setFollowing(undefined);
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InterruptedError, LabError } from '../errors.js';
+import { CloudStoppedError, InterruptedError, LabError } from '../errors.js';
 import type { KeyItem } from '../io/host.js';
 import { runLiveChecks, runStaticChecks, type CheckResult, type LiveCheck, type WorkspaceFiles } from './check.js';
 import type { RunnerContext } from './context.js';
@@ -166,9 +166,12 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
     if (step.follow) await step.follow(ctx);
   };
 
-  /** a failed deploy or command is the learner's to fix: says it (the step stays open); false for any other error */
+  /**
+   * a failed deploy or command is the learner's to fix: says it (the step stays open); false for any
+   * other error (the local cloud gone ends the run: every next key would meet it too)
+   */
   const warnLearnerError = (err: unknown): boolean => {
-    if (!(err instanceof LabError) || err instanceof InterruptedError) return false;
+    if (!(err instanceof LabError) || err instanceof InterruptedError || err instanceof CloudStoppedError) return false;
     io.warn(`${err.message}${err.hint ? `\n  ${err.hint}` : ''}`);
     return true;
   };

@@ -8,7 +8,7 @@
  */
 import { GetDeploymentCommand, type DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { GetAliasCommand } from '@aws-sdk/client-lambda';
-import { InterruptedError } from '../../errors.js';
+import { CloudStoppedError, connectionLost, InterruptedError } from '../../errors.js';
 import { bar } from '../../io/format.js';
 import type { LabContext } from '../../lab/context.js';
 import { APP_ALIAS, appFunction, askApp } from './app.js';
@@ -92,6 +92,7 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
   io.say('look yourself in another terminal:');
   io.command(ctx.aws(`deploy get-deployment --deployment-id ${id}`));
   // the view's title names the deployment and the local speed; its first line, the configuration
+  ctx.following?.(id);
   const live = io.live(`deployment ${id}${ctx.target === 'local' && ctx.speed !== 1 ? ` (${ctx.speed}x faster)` : ''}`, 3000);
   const started = performance.now();
   const weights: number[] = [];
@@ -165,9 +166,17 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
       io.command(ctx.aws(`deploy get-deployment --deployment-id ${id}`));
       throw new InterruptedError();
     }
+    if (ctx.target === 'local' && connectionLost(err)) {
+      // the cloud's process went away (killed, crashed, `emulator stop`): the view ends on what it saw last
+      live.done();
+      const open = !TERMINAL.has(info.status ?? '');
+      throw new CloudStoppedError(`the local cloud stopped while the lab followed CodeDeploy deployment ${id} (${info.status ?? '?'})`, undefined, open ? id : undefined);
+    }
     throw err;
   }
   live.done();
+  // seen to its end: nothing to say on resume (a view left early keeps it: the deployment goes on)
+  if (TERMINAL.has(info.status ?? '')) ctx.following?.(undefined);
   const result: FollowedDeployment = {
     deploymentId: id,
     status: info.status ?? '?',

@@ -9,7 +9,7 @@
  * takes effect between steps only, so it leaves the same state as a failure: a retry finishes.
  */
 import { join } from 'node:path';
-import { InterruptedError, LabError } from '../../errors.js';
+import { CloudStoppedError, connectionLost, InterruptedError, LabError } from '../../errors.js';
 import { scaffoldWorkspace, type Workspace } from '../../lab/workspace.js';
 import { assertHandlerFile, loadTemplate, TemplateError, toStackResources } from '../../template/index.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, TargetClients } from '../clients.js';
@@ -187,7 +187,7 @@ async function deployFailure(err: unknown, phase: string, aliasesKept: string[],
     const running = await emulatorStatus(ws.stateDir).then((s) => s.running, () => false);
     const log = join(ws.stateDir, LOG_FILE);
     const what = running ? 'the embedded cloud stopped answering' : 'the embedded cloud stopped';
-    return new LabError(`deploy failed while ${phase}: ${what} (see its log: ${log})`, undefined, `nothing was recorded:${kept} run deploy again: it starts the cloud with its saved state and picks up where it stopped`);
+    return new CloudStoppedError(`deploy failed while ${phase}: ${what} (see its log: ${log})`, `nothing was recorded:${kept} run deploy again: it starts the cloud with its saved state and picks up where it stopped`);
   }
   const e = err as Error & { name?: string };
   const why = err instanceof LabError ? e.message : `${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(err)}`;
@@ -195,12 +195,7 @@ async function deployFailure(err: unknown, phase: string, aliasesKept: string[],
   return new LabError(`deploy failed while ${phase}: ${why}`, undefined, `nothing was recorded:${kept} ${fix}`);
 }
 
-/** A refused, reset or cut connection to the cloud (node's error codes, as the SDK passes them on). */
+/** A refused, reset or cut connection to the cloud (errors.ts's connectionLost). */
 export function isConnectionLost(err: unknown): boolean {
-  const codes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
-  for (let e = err as { code?: string; cause?: unknown; message?: string } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {
-    if (e.code && codes.has(e.code)) return true;
-    if (typeof e.message === 'string' && /\b(ECONNREFUSED|ECONNRESET)\b|socket hang up/.test(e.message)) return true;
-  }
-  return false;
+  return connectionLost(err) !== undefined;
 }
