@@ -234,7 +234,7 @@ export function stoppedUnexpectedly(stateDir: string, stale: ProcessRecord): str
   } catch {
     // no log to point at
   }
-  return `the local cloud of ${stateDir} stopped unexpectedly (pid ${stale.pid}, started ${stale.startedAt}: killed, crashed, or the machine restarted)${logged}`;
+  return `the local cloud of ${stateDir} stopped unexpectedly (pid ${stale.pid}${typeof stale.startedAt === 'string' ? `, started ${stale.startedAt}` : ''}: killed, crashed, or the machine restarted)${logged}`;
 }
 
 /** keep the log from growing without end across lab sessions; returns where this run's output starts */
