@@ -47,12 +47,13 @@ export function lambdaHookInvoker(lambda: LambdaService): HookInvoker {
  * The group's alarms as CloudWatch holds them. A name CloudWatch does not know is left out, as
  * DescribeAlarms leaves it out, so it never stops a deployment.
  */
-export function cloudWatchAlarmReader(cloudwatch: Pick<CloudWatchBackend, 'alarmStates'>): AlarmReader {
+export function cloudWatchAlarmReader(cloudwatch: Pick<CloudWatchBackend, 'alarmStates' | 'enteredAlarmSince'>): AlarmReader {
   return {
     alarmStates(names) {
       const states = new Map<string, 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'>();
       for (const [name, state] of cloudwatch.alarmStates(names)) if (state) states.set(name, state);
       return states;
     },
+    enteredAlarmSince: (names, since) => cloudwatch.enteredAlarmSince(names, since),
   };
 }

@@ -104,6 +104,48 @@ test('an alarm in ALARM mid-shift: Stopped with ALARM_ACTIVE within one tick, ro
   }
 });
 
+test('an alarm forced into ALARM and back to OK between two looks still stops the deployment: CodeDeploy reads its history since the last look', async () => {
+  const h = harness();
+  try {
+    h.alarms.set('errors', 'OK');
+    setUp(h, 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute', {
+      autoRollbackConfiguration: ROLLBACK_ALL,
+      alarmConfiguration: { enabled: true, alarms: [{ name: 'errors' }] },
+    });
+    const id = deploy(h);
+    await h.advance(2 * MIN + 300);
+    assert.deepEqual(h.lambda.alias, { functionVersion: '1', additionalVersionWeights: { '2': 0.3 } });
+    // set-alarm-state ALARM, then the alarm's next evaluation put it back to OK, both within one tick:
+    // the state CodeDeploy reads at its next look is OK again
+    h.wentToAlarm.push({ name: 'errors', at: h.clock.now() });
+    await h.advance(1000);
+    const d = h.call.GetDeployment({ deploymentId: id }).deploymentInfo;
+    assert.equal(d.status, 'Stopped');
+    assert.equal(d.errorInformation?.code, 'ALARM_ACTIVE');
+    assert.match(d.errorInformation?.message ?? '', /Activated alarms: <errors>/);
+    assert.deepEqual(h.lambda.alias, { functionVersion: '1', additionalVersionWeights: {} });
+  } finally {
+    h.close();
+  }
+});
+
+test('an alarm that went into ALARM and back to OK before the deployment began does not stop it', async () => {
+  const h = harness();
+  try {
+    h.alarms.set('errors', 'OK');
+    setUp(h, 'CodeDeployDefault.LambdaAllAtOnce', {
+      autoRollbackConfiguration: ROLLBACK_ALL,
+      alarmConfiguration: { enabled: true, alarms: [{ name: 'errors' }] },
+    });
+    h.wentToAlarm.push({ name: 'errors', at: h.clock.now() - 1 });
+    const id = deploy(h);
+    await h.advance(5000);
+    assert.equal(h.call.GetDeployment({ deploymentId: id }).deploymentInfo.status, 'Succeeded');
+  } finally {
+    h.close();
+  }
+});
+
 test('an alarm already in ALARM stops a new deployment before any shift', async () => {
   const h = harness();
   try {

@@ -43,6 +43,8 @@ export interface Harness {
   clock: ManualClock;
   lambda: FakeLambda;
   alarms: Map<string, AlarmState>;
+  /** the alarms' changes to ALARM (their history's StateUpdate items), at cloud times */
+  wentToAlarm: { name: string; at: number }[];
   backend: CodeDeployBackend;
   call: ReturnType<typeof codeDeployHandlers>;
   stateDir: string;
@@ -59,6 +61,7 @@ export function harness(opts: { stateDir?: string; clock?: ManualClock; lambda?:
   const clock = opts.clock ?? new ManualClock();
   const lambda = opts.lambda ?? new FakeLambda();
   const alarms = opts.alarms ?? new Map<string, AlarmState>();
+  const wentToAlarm: { name: string; at: number }[] = [];
   const backend = new CodeDeployBackend({
     store: new StateStore(stateDir),
     clock,
@@ -66,7 +69,7 @@ export function harness(opts: { stateDir?: string; clock?: ManualClock; lambda?:
     accountId: '000000000000',
     aliases: lambda.router,
     hooks: lambda.hooks,
-    alarms: { alarmStates: () => alarms },
+    alarms: { alarmStates: () => alarms, enteredAlarmSince: (names, since) => names.filter((n) => wentToAlarm.some((w) => w.name === n && w.at >= since)) },
     log: () => {},
     tickMs: TICK,
   });
@@ -80,6 +83,7 @@ export function harness(opts: { stateDir?: string; clock?: ManualClock; lambda?:
     clock,
     lambda,
     alarms,
+    wentToAlarm,
     backend,
     call: codeDeployHandlers(backend),
     stateDir,

@@ -251,6 +251,19 @@ export class CloudWatchBackend {
     return new Map(names.map((n) => [n, this.alarms.get(n)?.StateValue]));
   }
 
+  /**
+   * For CodeDeploy's alarm reader: the named alarms with a StateUpdate to ALARM at or after `since`
+   * (their history, as DescribeAlarmHistory lists it), whatever their state now.
+   */
+  enteredAlarmSince(names: readonly string[], since: number): string[] {
+    const wanted = new Set(names);
+    const entered = new Set<string>();
+    for (const h of this.alarms.historyItems()) {
+      if (h.Timestamp >= since && h.HistoryItemType === 'StateUpdate' && wanted.has(h.AlarmName) && / to ALARM$/.test(h.HistorySummary)) entered.add(h.AlarmName);
+    }
+    return names.filter((n) => entered.has(n));
+  }
+
   /** https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmsForMetric.html */
   describeAlarmsForMetric(input: { MetricName?: string; Namespace?: string; Statistic?: string; ExtendedStatistic?: string; Dimensions?: Dimension[]; Period?: number; Unit?: string }) {
     const metricName = required(input.MetricName, 'metricName');

@@ -28,6 +28,22 @@ import type { CodeDeployState } from './state.js';
  */
 export const DEFAULT_TICK_MS = 1000;
 
+/**
+ * What CodeDeploy's monitor counts as an alarm that went off: one in ALARM when it looks, or one
+ * that went into ALARM since its last look (the alarm's history) and may be back to OK already.
+ * SetAlarmState holds only "until the next periodic alarm check", and the change is "typically
+ * only visible in the alarm's History tab ... or through DescribeAlarmHistory"
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_SetAlarmState.html).
+ * CodeDeploy documents that it stops a deployment "if any of the alarms ... is activated" during
+ * it (https://docs.aws.amazon.com/codedeploy/latest/userguide/monitoring-create-alarms.html) and
+ * publishes no poll interval: [inf] reading the history makes a forced ALARM stop the deployment
+ * however soon the alarm's next evaluation put it back, as a learner who forced it expects; looking
+ * at the state alone, a look a cloud second apart lost the race to an evaluation 42 real ms later.
+ */
+function activatedFrom(names: readonly string[], states: ReadonlyMap<string, string | undefined>, entered: readonly string[]): string[] {
+  return names.filter((n) => states.get(n) === 'ALARM' || entered.includes(n));
+}
+
 /** [obs] AWS's text on the failed deployment and on its rollback (LAB-SAM, LAB-ECS) */
 const rollbackMessages = (failed: string, rollback: string) => ({
   failed: `Deployment ${failed} terminated. Automatic rollback is triggered with a DeploymentId ${rollback}.`,
@@ -65,6 +81,8 @@ export class DeploymentEngine {
   private readonly busy = new Map<string, boolean>();
   private readonly tickMs: number;
   private closed = false;
+  /** per deployment, the cloud time of its last look at its alarms (their history is read from there) */
+  private readonly lastAlarmLook = new Map<string, number>();
 
   constructor(private readonly deps: EngineDeps) {
     this.tickMs = deps.tickMs ?? DEFAULT_TICK_MS;
@@ -130,7 +148,10 @@ export class DeploymentEngine {
     this.timers.delete(id);
     for (let steps = 0; steps < 100 && !this.closed; steps++) {
       const d = this.deps.state.deployments.get(id);
-      if (!d || !isActive(d)) return;
+      if (!d || !isActive(d)) {
+        this.lastAlarmLook.delete(id);
+        return;
+      }
       let decision: Decision;
       const alarms = await this.activatedAlarms(d);
       if (!isActive(d)) return; // stopped while the alarms were read
@@ -172,9 +193,14 @@ export class DeploymentEngine {
       return { activated: [] };
     }
     const names = config.alarms.map((a) => a.name);
+    // from the deployment's start on the first look: an ALARM before it began shows in the state
+    const since = this.lastAlarmLook.get(d.deploymentId) ?? d.startTime ?? d.createTime;
+    const now = this.deps.clock.now();
     try {
       const states = await this.deps.alarms.alarmStates(names);
-      return { activated: names.filter((n) => states.get(n) === 'ALARM') };
+      const entered = (await this.deps.alarms.enteredAlarmSince?.(names, since)) ?? [];
+      this.lastAlarmLook.set(d.deploymentId, now);
+      return { activated: activatedFrom(names, states, entered) };
     } catch (err) {
       // "The deployment stops if alarm status information can't be retrieved" unless ignorePollAlarmFailure (CD-UG)
       if (config.ignorePollAlarmFailure) return { activated: [] };
@@ -314,6 +340,7 @@ export class DeploymentEngine {
     diagnostic?: string,
   ): void {
     const now = this.deps.clock.now();
+    this.lastAlarmLook.delete(d.deploymentId);
     let failedOne = false;
     for (const event of d.lifecycleEvents) {
       if (event.status === 'Succeeded' || event.status === 'Skipped') continue;
