@@ -14,7 +14,7 @@ import { APP_ALIAS, appFunction, askApp, functionName, whenDeployed } from './sh
 import { alarmForcer, alarmHistoryCommand, alarmTransitions, alreadyInAlarmHint, errorsAlarmName, groupAlarmsClear, groupAlarmsInAlarm, setAlarmCommand } from './shared/alarms.js';
 import { deploymentGroup, deployments, getDeploymentCommand, groupNames, lambdaTarget, TERMINAL } from './shared/codedeploy.js';
 import { followDeployment } from './shared/deployment-view.js';
-import { appRelease, RELEASE_AGAIN } from './shared/release.js';
+import { appRelease, releaseAgain } from './shared/release.js';
 import { editSolve } from './shared/solve.js';
 import { hooksPrefixed, knownDeploymentType, templateParses, timeoutAbove3 } from './shared/template-checks.js';
 
@@ -188,7 +188,7 @@ export const failingHookStep: Step = {
   staticChecks: [templateParses, knownDeploymentType, timeoutAbove3, hooksPrefixed],
   liveChecks: [
     releaseEnded('the hook refused the release', 'Failed', 'HOOK_EXECUTION_FAILURE', (d, ctx, signal) =>
-      d.status === 'Succeeded' ? `it succeeded: does your hook report Failed (status: Failed in PutLifecycleEventHookExecutionStatus)? Is it under DeploymentPreference: Hooks: PreTraffic? ${RELEASE_AGAIN}` : waitingForHook(ctx, d, signal),
+      d.status === 'Succeeded' ? `it succeeded: does your hook report Failed (status: Failed in PutLifecycleEventHookExecutionStatus)? Is it under DeploymentPreference: Hooks: PreTraffic? ${releaseAgain(ctx, 'hooks-failing')}` : waitingForHook(ctx, d, signal),
       'blue-green',
     ),
     aliasBackOnGood('blue-green', 'hooks-failing'),
@@ -210,6 +210,27 @@ export const failingHookStep: Step = {
   },
 };
 
+/**
+ * hooks-alarm's release went through: what the alarm's history says of the release's time, not a
+ * guess. set-alarm-state holds only until the alarm's next evaluation ("Metric alarms returns to
+ * their actual state quickly, often within seconds ... typically only visible in the alarm's
+ * History tab ... or through DescribeAlarmHistory",
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_SetAlarmState.html), so an
+ * ALARM forced mid-shift may be over before CodeDeploy looks (the local cloud reads the history
+ * and does not miss it; AWS publishes no poll interval).
+ */
+export async function forcedAlarmMissed(d: DeploymentInfo, ctx: LabContext, signal: AbortSignal): Promise<string> {
+  const name = errorsAlarmName(ctx);
+  const again = ctx.ci ? releaseAgain(ctx, 'hooks-alarm') : `${releaseAgain(ctx, 'hooks-alarm')} Then force the alarm while it shifts.`;
+  if (!name || !d.createTime) return `it went through: the alarm did not stop it. ${again}`;
+  const end = d.completeTime?.getTime() ?? Infinity;
+  const during = (await alarmTransitions(ctx, name, d.createTime, signal).catch(() => undefined))?.filter((t) => t.at.getTime() <= end);
+  if (during === undefined) return `it went through: the alarm did not stop it (its history could not be read). ${again}`;
+  if (!during.length) return `it went through: the alarm's history shows no change to ALARM between the release's start and its end, so nothing forced it while traffic shifted (weights between 0 and 100 %). ${again}`;
+  const at = during.map((t) => t.at.toISOString().slice(11, 23)).join(', ');
+  return `it went through, though the alarm went into ALARM at ${at} (UTC, cloud time) while the release ran: set-alarm-state holds only until the alarm's next evaluation, which put it back before CodeDeploy looked at it. ${again}`;
+}
+
 export const alarmRollbackStep: Step = {
   id: 'hooks-alarm',
   chapter: hooksChapter,
@@ -224,8 +245,8 @@ export const alarmRollbackStep: Step = {
   staticChecks: [templateParses, knownDeploymentType, timeoutAbove3, hooksPrefixed],
   deployChecks: [groupAlarmsClear],
   liveChecks: [
-    releaseEnded('the alarm stopped the release', 'Stopped', 'ALARM_ACTIVE', (d) =>
-      d.status === 'Succeeded' ? `it went through: the alarm was not in ALARM while the shift was in progress (weights between 0 and 100 %). ${RELEASE_AGAIN} Then force the alarm while it shifts.` : d.status === 'Failed' ? 'the hook still reports Failed: let it report Succeeded (HOOK_STATUS: Succeeded in the reference).' : undefined,
+    releaseEnded('the alarm stopped the release', 'Stopped', 'ALARM_ACTIVE', (d, ctx, signal) =>
+      d.status === 'Succeeded' ? forcedAlarmMissed(d, ctx, signal) : d.status === 'Failed' ? 'the hook still reports Failed: let it report Succeeded (HOOK_STATUS: Succeeded in the reference).' : undefined,
       'hooks-failing',
     ),
     {
@@ -301,7 +322,7 @@ export async function badReleaseWentThrough(d: DeploymentInfo, ctx: LabContext, 
       'First get "live" back onto a good version: put src/app.mjs back to code that answers 200 and deploy (that release should succeed). Then make the handler throw (throw new Error(…), as version 4 does) and deploy: released on top of a broken version, it would roll back to the broken one.',
     ].join(' ');
   }
-  return `it went through: did the new version get traffic while it shifted, and does it throw?${ctx.target === 'local' && ctx.speed >= 50 ? ` At ${ctx.speed}x a minute of the shift lasts ${(60 / ctx.speed).toFixed(1)} s: on a busy machine the new version's first errors (after its cold start) can reach CloudWatch after the shift ended; a lower --speed gives them time.` : ''} ${RELEASE_AGAIN}`;
+  return `it went through: did the new version get traffic while it shifted, and does it throw?${ctx.target === 'local' && ctx.speed >= 50 ? ` At ${ctx.speed}x a minute of the shift lasts ${(60 / ctx.speed).toFixed(1)} s: on a busy machine the new version's first errors (after its cold start) can reach CloudWatch after the shift ended; a lower --speed gives them time.` : ''} ${releaseAgain(ctx, 'hooks-errors')}`;
 }
 
 export const errorsRollbackStep: Step = {

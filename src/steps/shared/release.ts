@@ -15,6 +15,7 @@ import { atomicWrite } from '../../files.js';
 import type { LabContext } from '../../lab/context.js';
 import type { StepRelease } from '../../lab/step.js';
 import { deploymentGroup, deployments, TERMINAL } from './codedeploy.js';
+import { cliCommand } from '../../invocation.js';
 
 /** the file whose change makes a new version (the function's CodeUri is src/) */
 export const APP_CODE = 'src/app.mjs';
@@ -52,3 +53,14 @@ export const appRelease: StepRelease = { newest: newestRelease, renew: markNewVe
 
 /** said in a hint when a release went through that should not have: how to release again */
 export const RELEASE_AGAIN = `To try again you need a new release: deploying the same files starts none (only a new version of the function does). Change ${APP_CODE} (a comment will do) and deploy, or press d and the lab offers to make that change.`;
+
+/**
+ * RELEASE_AGAIN as the run can act on it: under --ci there are no keys to press and nobody edits
+ * files, so it names the commands that do it again: `reset <step>` puts the step's files back to its
+ * start, and `start --ci` makes its release (a new version) again.
+ */
+export function releaseAgain(ctx: Pick<LabContext, 'ci' | 'ws'>, stepId: string): string {
+  if (!ctx.ci) return RELEASE_AGAIN;
+  const ws = ['--workspace', ctx.ws.root];
+  return `To try again: \`${cliCommand(['reset', stepId, ...ws])}\` puts the step back to its start, then \`${cliCommand(['start', '--ci', ...ws])}\` releases it again (a new version of the function).`;
+}

@@ -1,0 +1,60 @@
+/**
+ * The hooks chapter's hints say what the cloud shows and what the run can do: hooks-alarm's
+ * release that went through reads the alarm's history over the release (a forced ALARM that its
+ * next evaluation undid is said as such, not "the alarm was not in ALARM"); under --ci no hint
+ * asks for a key (d), it names the commands that do it again.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
+import type { TargetClients } from '../../src/targets/clients.js';
+import type { DeployRecord } from '../../src/targets/deploy-record.js';
+import { forcedAlarmMissed } from '../../src/steps/hooks-alarms.js';
+import { releaseAgain } from '../../src/steps/shared/release.js';
+import { fakeContext } from '../helpers/lab-context.js';
+
+const created = new Date('2026-01-01T10:00:00.000Z');
+const completed = new Date('2026-01-01T10:10:00.000Z');
+const release: DeploymentInfo = { deploymentId: 'd-AAAAAAAAA', status: 'Succeeded', createTime: created, completeTime: completed };
+
+/** a context whose alarm history holds StateUpdate items to ALARM at `toAlarmAt` */
+function withHistory(toAlarmAt: Date[], ci: boolean) {
+  const cloudWatch = {
+    send: async () => ({
+      AlarmHistoryItems: toAlarmAt.map((at) => ({
+        Timestamp: at,
+        HistoryItemType: 'StateUpdate',
+        HistoryData: JSON.stringify({ oldState: { stateValue: 'OK' }, newState: { stateValue: 'ALARM', stateReason: 'forced' } }),
+      })),
+    }),
+  };
+  return fakeContext({
+    ci,
+    clients: { cloudWatch } as unknown as TargetClients,
+    deployment: () => ({ physicalIds: { AliasErrorMetricGreaterThanZeroAlarm: 'errors-alarm' } }) as unknown as DeployRecord,
+  });
+}
+
+test('hooks-alarm, release went through: an ALARM during the release that its next evaluation undid is said, with when', async () => {
+  const hint = await forcedAlarmMissed(release, withHistory([new Date('2026-01-01T10:00:09.610Z')], false), new AbortController().signal);
+  assert.match(hint, /went into ALARM at 10:00:09\.610/);
+  assert.match(hint, /next evaluation/);
+  assert.doesNotMatch(hint, /was not in ALARM/);
+});
+
+test('hooks-alarm, release went through: no change to ALARM over the release is said from the history', async () => {
+  // one after the release ended does not count
+  const hint = await forcedAlarmMissed(release, withHistory([new Date('2026-01-01T10:11:00.000Z')], false), new AbortController().signal);
+  assert.match(hint, /history shows no change to ALARM/);
+  assert.match(hint, /press d/);
+});
+
+test('under --ci the hints name `reset <step>` and `start --ci` with the workspace, never a key', async () => {
+  const ctx = withHistory([], true);
+  const hint = await forcedAlarmMissed(release, ctx, new AbortController().signal);
+  assert.doesNotMatch(hint, /press d|\bpress\b/);
+  assert.match(hint, new RegExp(`reset hooks-alarm --workspace ${ctx.ws.root}`));
+  assert.match(hint, new RegExp(`start --ci --workspace ${ctx.ws.root}`));
+  assert.doesNotMatch(releaseAgain(ctx, 'hooks-errors'), /press/);
+  assert.match(releaseAgain(ctx, 'hooks-errors'), /reset hooks-errors --workspace/);
+});
