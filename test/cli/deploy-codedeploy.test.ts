@@ -74,16 +74,19 @@ test('a code change with --wait: a CodeDeploy deployment shifts live to version 
   assert.match(s.stdout, /lifecycle: BeforeAllowTraffic Succeeded, AllowTraffic Succeeded, AfterAllowTraffic Succeeded/);
 
   if (!awsOnPath) return;
-  const apps = await aws(['deploy', 'list-applications']);
+  // four reads of one finished deployment, independent of each other: the CLI's start-ups at once
+  const [apps, groups, deps, got] = await Promise.all([
+    aws(['deploy', 'list-applications']),
+    aws(['deploy', 'list-deployment-groups', '--application-name', record.codeDeployApplication]),
+    aws(['deploy', 'list-deployments', '--application-name', record.codeDeployApplication, '--deployment-group-name', fn.deploymentGroupName]),
+    aws(['deploy', 'get-deployment', '--deployment-id', id]),
+  ]);
   assert.equal(apps.code, 0, apps.stderr);
   assert.ok((JSON.parse(apps.stdout).applications as string[]).includes(record.codeDeployApplication), apps.stdout);
-  const groups = await aws(['deploy', 'list-deployment-groups', '--application-name', record.codeDeployApplication]);
   assert.equal(groups.code, 0, groups.stderr);
   assert.deepEqual(JSON.parse(groups.stdout).deploymentGroups, [fn.deploymentGroupName]);
-  const deps = await aws(['deploy', 'list-deployments', '--application-name', record.codeDeployApplication, '--deployment-group-name', fn.deploymentGroupName]);
   assert.equal(deps.code, 0, deps.stderr);
   assert.ok((JSON.parse(deps.stdout).deployments as string[]).includes(id), deps.stdout);
-  const got = await aws(['deploy', 'get-deployment', '--deployment-id', id]);
   assert.equal(got.code, 0, got.stderr);
   assert.equal(JSON.parse(got.stdout).deploymentInfo.status, 'Succeeded');
 });

@@ -95,11 +95,15 @@ test('while deploy --wait holds the workspace: start, step, deploy and reset exi
   const template = readFileSync(ws.template, 'utf8');
   const record = readFileSync(ws.deployRecord, 'utf8');
   try {
-    assertRefused(await runCli(['start', '--ci', '--workspace', ws.root]), pid, 'start');
-    assertRefused(await runCli(['step', 'deploy', '--ci', '--workspace', ws.root]), pid, 'step');
-    assertRefused(await runCli(['deploy', '--workspace', ws.root]), pid, 'deploy');
-    assertRefused(await runCli(['reset', '--yes', '--workspace', ws.root]), pid, 'reset');
-    assertRefused(await runCli(['reset', 'blue-green', '--yes', '--workspace', ws.root]), pid, 'reset a step');
+    // each refused on its own (the lock is the holder's, so none of them takes it from another): at once
+    const refused = await Promise.all([
+      runCli(['start', '--ci', '--workspace', ws.root]),
+      runCli(['step', 'deploy', '--ci', '--workspace', ws.root]),
+      runCli(['deploy', '--workspace', ws.root]),
+      runCli(['reset', '--yes', '--workspace', ws.root]),
+      runCli(['reset', 'blue-green', '--yes', '--workspace', ws.root]),
+    ]);
+    ['start', 'step', 'deploy', 'reset', 'reset a step'].forEach((what, i) => assertRefused(refused[i]!, pid, what));
     // nothing of theirs ran: no progress file, the template, the deploy record and the cloud's state as they were
     assert.equal(existsSync(join(ws.labDir, 'progress.json')), false, 'start wrote no progress');
     assert.equal(readFileSync(ws.template, 'utf8'), template);

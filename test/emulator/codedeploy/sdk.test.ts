@@ -289,18 +289,23 @@ test('the aws CLI v1 reads the same application, group, deployment and its targe
     await setUp(l, 'CodeDeployDefault.LambdaAllAtOnce');
     const id = await deploy(l);
     await follow(l, id, MIN);
-    const apps = await deployCli(l.emu.endpoint, ['list-applications']);
+    // five reads of one finished deployment, independent of each other: the CLI's start-ups at once
+    const [apps, gotRun, targets, missing, groupsRun] = await Promise.all([
+      deployCli(l.emu.endpoint, ['list-applications']),
+      deployCli(l.emu.endpoint, ['get-deployment', '--deployment-id', id]),
+      deployCli(l.emu.endpoint, ['batch-get-deployment-targets', '--deployment-id', id, '--target-ids', 'fn:live']),
+      deployCli(l.emu.endpoint, ['get-deployment', '--deployment-id', 'd-X']),
+      deployCli(l.emu.endpoint, ['list-deployment-groups', '--application-name', 'app']),
+    ]);
     assert.equal(apps.code, 0, apps.stderr);
     assert.deepEqual(JSON.parse(apps.stdout).applications, ['app']);
-    const got = JSON.parse((await deployCli(l.emu.endpoint, ['get-deployment', '--deployment-id', id])).stdout).deploymentInfo;
+    const got = JSON.parse(gotRun.stdout).deploymentInfo;
     assert.equal(got.status, 'Succeeded');
     assert.equal(typeof got.createTime, 'number');
-    const targets = await deployCli(l.emu.endpoint, ['batch-get-deployment-targets', '--deployment-id', id, '--target-ids', 'fn:live']);
     assert.equal(JSON.parse(targets.stdout).deploymentTargets[0].lambdaTarget.lambdaFunctionInfo.targetVersionWeight, 1);
-    const missing = await deployCli(l.emu.endpoint, ['get-deployment', '--deployment-id', 'd-X']);
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr, /An error occurred \(DeploymentDoesNotExistException\) when calling the GetDeployment operation: The deployment d-X could not be found/);
-    const groups = JSON.parse((await deployCli(l.emu.endpoint, ['list-deployment-groups', '--application-name', 'app'])).stdout);
+    const groups = JSON.parse(groupsRun.stdout);
     assert.deepEqual(groups.deploymentGroups, ['dg']);
   } finally {
     await l.close();
