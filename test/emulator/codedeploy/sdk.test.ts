@@ -31,6 +31,7 @@ import {
 import { ManualClock } from '../../../src/emulator/core/clock.js';
 import { awsCli, skipWithoutAws } from '../../helpers/aws-cli.js';
 import { clientConfig, startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { eventually } from '../../helpers/eventually.js';
 import { createFn, zip } from '../lambda/harness.js';
 
 const MIN = 60_000;
@@ -229,7 +230,7 @@ test('a PreTraffic hook reporting Failed: Failed, HOOK_EXECUTION_FAILURE, rolled
     const rollback = await info(l, d.rollbackInfo!.rollbackDeploymentId!);
     assert.equal(rollback.creator, 'codeDeployRollback');
     assert.equal(rollback.rollbackInfo?.rollbackTriggeringDeploymentId, id);
-    for (let i = 0; i < 100 && (await info(l, rollback.deploymentId!)).status !== 'Succeeded'; i++) await new Promise((r) => setTimeout(r, 20));
+    await eventually('the rollback deployment Succeeded', async () => (await info(l, rollback.deploymentId!)).status, (st) => st === 'Succeeded' || st === 'Failed' || st === 'Stopped');
     assert.equal((await info(l, rollback.deploymentId!)).status, 'Succeeded');
     const alias = await l.lambda.send(new GetAliasCommand({ FunctionName: 'fn', Name: 'live' }));
     assert.equal(alias.FunctionVersion, '1');

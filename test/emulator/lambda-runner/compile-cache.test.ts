@@ -6,12 +6,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { CompileCacheBoot } from '../../../src/emulator/services/lambda/runner/messages.js';
 import { WorkerPool } from '../../../src/emulator/services/lambda/runner/index.js';
 import { compileCacheFolder } from '../../../src/emulator/services/lambda/runner/compile-cache-folders.js';
 import { CodeDirs, fnConfig, json, request } from './fixtures.js';
+import { eventually } from '../../helpers/eventually.js';
 
 /** files of a folder and its subfolders (the cache keeps one folder per Node build) */
 function filesIn(dir: string): string[] {
@@ -202,8 +202,7 @@ describe('lambda runner: environments share the code cache of the SDK', () => {
           assert.deepEqual(json(r.payload), []);
         }
         // written just after the first answer, by one environment
-        for (let i = 0; i < 200 && filesIn(cacheDir).length === 0; i++) await sleep(25);
-        assert.ok(filesIn(cacheDir).length > 0, `${round}: the code cache was written`);
+        await eventually(`${round}: the code cache written`, async () => filesIn(cacheDir).length, (n) => n > 0);
         assert.ok(filesIn(cacheDir).every((f) => path.basename(path.dirname(f)) === compileCacheFolder()));
       } finally {
         await pool.shutdown();
