@@ -41,8 +41,13 @@ test('start --ci --target local passes every step; the report holds the checks b
   const fig = Object.fromEntries(report.steps.map((s) => [s.id, s.figures]));
   assert.ok((fig.deploy!.labels as string[]).includes('Person'));
   assert.match(String(fig.deploy!.apiUrl), /^http:\/\/127\.0\.0\.1:\d+\/execute-api\/[a-z0-9]+\/Prod\/getinfo$/);
-  // blue/green: every 10 % step seen, then the flip; the answers came from both versions
-  assert.deepEqual(fig['blue-green']!.weightsSeen, [10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+  // blue/green: 10 % steps seen on the way, then the flip; the answers came from both versions.
+  // The lab sees a step by reading the alias between two shifts (3 s apart at --speed 20): a
+  // machine that stalls the lab longer than that skips one in the view, so the test asks for
+  // steps of 10 in order, not for all nine of them (which failed by timing alone)
+  const weights = fig['blue-green']!.weightsSeen as number[];
+  assert.equal(weights.at(-1), 100, JSON.stringify(weights));
+  assert.ok(weights.length >= 2 && weights.every((w, i) => w % 10 === 0 && (i === 0 || w > weights[i - 1]!)), JSON.stringify(weights));
   assert.equal(fig['blue-green']!.status, 'Succeeded');
   assert.match(String(fig['blue-green']!.deploymentId), /^d-[0-9A-Z]{9}$/);
   // hooks and alarms: refused before any traffic moved; stopped by the forced alarm mid-shift; stopped by real errors
