@@ -5,17 +5,26 @@
  *   3. a version that throws is rolled back by its Errors alarm alone, from real metrics.
  * Each is checked by the deployment's status and error code, and by where the alias points.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { GetAliasCommand } from '@aws-sdk/client-lambda';
+import { createTwoFilesPatch } from 'diff';
+import { LabError } from '../errors.js';
+import { atomicWrite, makeDirs } from '../files.js';
+import { FileBackup } from '../lab/backups.js';
+import { deployChange, untilReadyToDeploy } from '../lab/solver.js';
+import { DIFF_CONTEXT } from '../lab/reference.js';
 import { notYet, passed, showing, type CheckOutcome, type LiveCheck } from '../lab/check.js';
 import type { LabContext } from '../lab/context.js';
-import type { Step } from '../lab/step.js';
+import type { Solve, Step } from '../lab/step.js';
 import { APP_ALIAS, appFunction, askApp, functionName, whenDeployed } from './shared/app.js';
 import { alarmForcer, alarmHistoryCommand, alarmTransitions, alreadyInAlarmHint, errorsAlarmName, groupAlarmsClear, groupAlarmsInAlarm, setAlarmCommand } from './shared/alarms.js';
 import { deploymentGroup, deployments, getDeploymentCommand, groupNames, lambdaTarget, TERMINAL } from './shared/codedeploy.js';
 import { followDeployment } from './shared/deployment-view.js';
-import { appRelease, releaseAgain } from './shared/release.js';
-import { editSolve } from './shared/solve.js';
+import { APP_CODE, appRelease, releaseAgain } from './shared/release.js';
+import { preTrafficHookCode, readsHookStatus, REFERENCE_HOOK, referenceHook } from './shared/hook-code.js';
+import { editSolve, type MoreFiles } from './shared/solve.js';
 import { hooksPrefixed, knownDeploymentType, templateParses, timeoutAbove3 } from './shared/template-checks.js';
 
 export const hooksChapter = { id: 'hooks-alarms', title: 'Hooks and alarms', section: '4.1.3' };
@@ -49,7 +58,7 @@ const DEPLOY_YOUR_CHANGE = 'deploy your change: only a new version of the functi
  * The release of this step (newer than `earlierStep`'s) ended `status` with `code`; a helpful word
  * when it is still running or ended otherwise.
  */
-function releaseEnded(name: string, status: 'Failed' | 'Stopped', code: string, hintFor: HintFor, earlierStep: string): LiveCheck {
+function releaseEnded(name: string, status: 'Failed' | 'Stopped', code: string, hintFor: HintFor, earlierStep: string, find: FindRelease = (ctx, signal) => releaseOfThisStep(ctx, signal, earlierStep)): LiveCheck {
   return {
     name,
     aws: listCommand,
@@ -57,7 +66,7 @@ function releaseEnded(name: string, status: 'Failed' | 'Stopped', code: string, 
     run: (ctx, signal) =>
       whenDeployed(async (): Promise<CheckOutcome> => {
         // a release of this step, not the one an earlier step left behind
-        const { release, earlier } = await releaseOfThisStep(ctx, signal, earlierStep);
+        const { release, earlier, fixedBy } = await find(ctx, signal);
         if (earlier) return notYet(`a new release, ${status} with ${code}`, `the last release is still ${earlier} of ${earlierStep}`, DEPLOY_YOUR_CHANGE);
         if (!release) return notYet(`a deployment that ended ${status} (${code})`, 'no deployment yet');
         const found = `${release.deploymentId} ${release.status}${release.errorInformation?.code ? ` (${release.errorInformation.code})` : ''}`;
@@ -66,15 +75,27 @@ function releaseEnded(name: string, status: 'Failed' | 'Stopped', code: string, 
         if (release.status === status && release.errorInformation?.code === code) {
           ctx.figure('deploymentId', release.deploymentId ?? null);
           ctx.figure('errorCode', code);
-          return showing(passed(found), show);
+          return showing(passed(fixedBy ? `${found}; then ${fixedBy.deploymentId} put "live" back on a good version` : found), show);
         }
         return showing(notYet(`${status} with ${code}`, found, await hintFor(release, ctx, signal)), show);
       }),
   };
 }
 
+interface FoundRelease {
+  release?: DeploymentInfo;
+  all: DeploymentInfo[];
+  earlier?: string;
+  /** the release after `release` that put "live" back on a good version (hooks-errors' way back) */
+  fixedBy?: DeploymentInfo;
+  /** the version it put "live" on, which answers 200 */
+  fixedOn?: string;
+}
+
+type FindRelease = (ctx: LabContext, signal: AbortSignal) => Promise<FoundRelease>;
+
 /** the newest release, unless it is the one `earlierStep` left behind (this step has not released yet) */
-async function releaseOfThisStep(ctx: LabContext, signal: AbortSignal, earlierStep: string): Promise<{ release?: DeploymentInfo; all: DeploymentInfo[]; earlier?: string }> {
+async function releaseOfThisStep(ctx: LabContext, signal: AbortSignal, earlierStep: string): Promise<FoundRelease> {
   const found = await lastRelease(ctx, signal);
   const earlier = ctx.allFigures()[earlierStep]?.deploymentId;
   if (earlier && found.release?.deploymentId === earlier) return { all: found.all, earlier: String(earlier) };
@@ -122,15 +143,17 @@ function brokenRollbackHint(version: string, status: number, atStart: string | u
  * the version "live" served when the step began (recorded by `recordLiveVersion`), or else one
  * that answers 200 through the API.
  */
-function aliasBackOnGood(earlierStep: string, stepId: string): LiveCheck {
+function aliasBackOnGood(earlierStep: string, stepId: string, find: FindRelease = (ctx, signal) => releaseOfThisStep(ctx, signal, earlierStep)): LiveCheck {
   return {
     name: `the alias "${APP_ALIAS}" is back on the last good version alone`,
     aws: (ctx) => ctx.aws(`lambda get-alias --function-name ${functionName(ctx)} --name ${APP_ALIAS}`),
     run: (ctx, signal) =>
       whenDeployed(async () => {
-        const { release, earlier } = await releaseOfThisStep(ctx, signal, earlierStep);
+        const { release, earlier, fixedBy, fixedOn } = await find(ctx, signal);
         if (earlier) return notYet('a new release, refused', `the last release is still ${earlier} of ${earlierStep}`, DEPLOY_YOUR_CHANGE);
         if (!release?.deploymentId) return notYet('a release that was refused', 'no deployment yet');
+        // the refused release went back to a broken version, and a later release put "live" on a good one (the finder asked it)
+        if (fixedBy) return passed(`version ${fixedOn} alone, answering 200: ${fixedBy.deploymentId} put it there after ${release.deploymentId} was rolled back`);
         const target = await lambdaTarget(ctx, release.deploymentId, signal);
         const good = target?.lambdaFunctionInfo?.currentVersion;
         const bad = target?.lambdaFunctionInfo?.targetVersion;
@@ -231,6 +254,51 @@ export async function forcedAlarmMissed(d: DeploymentInfo, ctx: LabContext, sign
   return `it went through, though the alarm went into ALARM at ${at} (UTC, cloud time) while the release ran: set-alarm-state holds only until the alarm's next evaluation, which put it back before CodeDeploy looked at it. ${again}`;
 }
 
+/**
+ * hooks-alarm's release Failed: the hook still reports Failed. When the learner's hook (their own
+ * from hooks-failing) does not read HOOK_STATUS, the template's HOOK_STATUS: Succeeded changes
+ * nothing: that is the cause to name, not the template.
+ */
+function hookStillFails(ctx: LabContext): string {
+  const plan = hookPlan(ctx);
+  if (plan?.current) {
+    return `your sam-app/${plan.file} reports Failed whatever HOOK_STATUS says: let it report process.env.HOOK_STATUS (as the reference hook, templates/hooks-alarm/${REFERENCE_HOOK}, does) or Succeeded, with HOOK_STATUS: Succeeded in template.yaml. ${releaseAgain(ctx, 'hooks-alarm')}`;
+  }
+  return 'the hook still reports Failed: let it report Succeeded (HOOK_STATUS: Succeeded in the reference).';
+}
+
+/**
+ * What hooks-alarm's reference change needs beyond its template: a hook that reports what
+ * HOOK_STATUS says. The learner's own hook (hooks-failing lets them write it) may hard-code
+ * `status: 'Failed'`; then the reference hook is put in its place (under the export their
+ * Handler names), theirs kept in backups/. Undefined when their hook reads HOOK_STATUS.
+ */
+function hookPlan(ctx: LabContext): { file: string; current: string; next: string } | undefined {
+  const hook = preTrafficHookCode(ctx.ws.samApp);
+  if (!hook || (hook.text !== undefined && readsHookStatus(hook.text))) return undefined;
+  return { file: hook.file, current: hook.text ?? '', next: referenceHook(ctx.reference.after('hooks-alarm', REFERENCE_HOOK), hook.exportName) };
+}
+
+const hookReadingStatus: MoreFiles = {
+  diff: (ctx) => {
+    const plan = hookPlan(ctx);
+    return plan ? createTwoFilesPatch(`sam-app/${plan.file}`, `sam-app/${plan.file}`, plan.current, plan.next, undefined, undefined, { context: DIFF_CONTEXT }) : '';
+  },
+  apply: (ctx, backup) => {
+    const plan = hookPlan(ctx);
+    if (!plan) return;
+    const path = join(ctx.ws.samApp, plan.file);
+    const kept = plan.current ? backup.keep(plan.file) : undefined;
+    makeDirs(dirname(path));
+    atomicWrite(path, plan.next);
+    ctx.io.say(
+      plan.current
+        ? `replaced sam-app/${plan.file} with the reference hook: yours reports Failed whatever HOOK_STATUS says, so HOOK_STATUS: Succeeded alone would not let the release through (your version is kept as ${kept})`
+        : `wrote the reference hook to sam-app/${plan.file}, which the template's hook function runs`,
+    );
+  },
+};
+
 export const alarmRollbackStep: Step = {
   id: 'hooks-alarm',
   chapter: hooksChapter,
@@ -246,7 +314,7 @@ export const alarmRollbackStep: Step = {
   deployChecks: [groupAlarmsClear],
   liveChecks: [
     releaseEnded('the alarm stopped the release', 'Stopped', 'ALARM_ACTIVE', (d, ctx, signal) =>
-      d.status === 'Succeeded' ? forcedAlarmMissed(d, ctx, signal) : d.status === 'Failed' ? 'the hook still reports Failed: let it report Succeeded (HOOK_STATUS: Succeeded in the reference).' : undefined,
+      d.status === 'Succeeded' ? forcedAlarmMissed(d, ctx, signal) : d.status === 'Failed' ? hookStillFails(ctx) : undefined,
       'hooks-failing',
     ),
     {
@@ -282,7 +350,7 @@ export const alarmRollbackStep: Step = {
     'The shift takes about a minute here; run set-alarm-state while the view shows both versions with traffic.',
   ],
   docs: DOCS,
-  solve: editSolve('hooks-alarm'),
+  solve: editSolve('hooks-alarm', hookReadingStatus),
   release: appRelease,
   prepare: recordLiveVersion('hooks-alarm'),
   async follow(ctx) {
@@ -322,7 +390,95 @@ export async function badReleaseWentThrough(d: DeploymentInfo, ctx: LabContext, 
       'First get "live" back onto a good version: put src/app.mjs back to code that answers 200 and deploy (that release should succeed). Then make the handler throw (throw new Error(…), as version 4 does) and deploy: released on top of a broken version, it would roll back to the broken one.',
     ].join(' ');
   }
+  if (answer?.status === 200 && (await releasesOfThisStep(ctx, signal)).length > 1) {
+    // an earlier release of this step: this one may be the fix the lab asked for (back to code that answers 200)
+    return `it went through, and "live" answers 200${answer.functionVersion ? ` from version ${answer.functionVersion}` : ''}: if this release put "live" back on a good version, as the lab asked, it did; now make the handler throw (throw new Error(…), as version 4 does) and deploy. If this release was the one meant to throw: did the new version get traffic while it shifted, and does it throw? ${releaseAgain(ctx, 'hooks-errors')}`;
+  }
   return `it went through: did the new version get traffic while it shifted, and does it throw?${ctx.target === 'local' && ctx.speed >= 50 ? ` At ${ctx.speed}x a minute of the shift lasts ${(60 / ctx.speed).toFixed(1)} s: on a busy machine the new version's first errors (after its cold start) can reach CloudWatch after the shift ended; a lower --speed gives them time.` : ''} ${releaseAgain(ctx, 'hooks-errors')}`;
+}
+
+/** the releases of hooks-errors, newest first (the group's ten newest deployments, up to hooks-alarm's release); none when hooks-alarm's is not known */
+async function releasesOfThisStep(ctx: LabContext, signal: AbortSignal, all?: DeploymentInfo[]): Promise<DeploymentInfo[]> {
+  const earlierId = ctx.allFigures()['hooks-alarm']?.deploymentId;
+  if (!earlierId) return [];
+  const list = all ?? (await deployments(ctx, deploymentGroup(ctx), signal, 10));
+  const at = list.findIndex((d) => d.deploymentId === earlierId);
+  return (at < 0 ? list : list.slice(0, at)).filter((d) => d.creator !== 'codeDeployRollback');
+}
+
+/** "live" now: its version when it serves one alone (not mid-shift), and what the app answers */
+async function liveNow(ctx: LabContext, signal: AbortSignal): Promise<{ version: string; status: number } | undefined> {
+  try {
+    const alias = await ctx.clients.lambda.send(new GetAliasCommand({ FunctionName: appFunction(ctx).name, Name: APP_ALIAS }), { abortSignal: signal });
+    if (Object.keys(alias.RoutingConfig?.AdditionalVersionWeights ?? {}).length || !alias.FunctionVersion) return undefined;
+    const answer = await askApp(ctx, signal);
+    return { version: alias.FunctionVersion, status: answer.status };
+  } catch (err) {
+    if (signal.aborted) throw err;
+    return undefined;
+  }
+}
+
+/**
+ * The release hooks-errors' checks read. The newest of this step, except after the way back the
+ * lab itself gives (brokenRollbackHint, badReleaseWentThrough): a version that returns 500 went
+ * through, the one that throws was stopped by the alarm and rolled back onto it, and the learner
+ * then released code that answers 200. That last release Succeeded and is no failure of the
+ * step: the state it teaches holds (a release that throws was refused by its alarm, and "live"
+ * serves a good version), so the checks read the refused release, with the one that fixed "live".
+ */
+async function errorsRelease(ctx: LabContext, signal: AbortSignal): Promise<FoundRelease> {
+  const found = await releaseOfThisStep(ctx, signal, 'hooks-alarm');
+  const newest = found.release;
+  if (found.earlier || newest?.status !== 'Succeeded') return found;
+  const refused = (await releasesOfThisStep(ctx, signal, found.all)).find((d) => d.status === 'Stopped' && d.errorInformation?.code === 'ALARM_ACTIVE');
+  if (!refused) return found;
+  const live = await liveNow(ctx, signal);
+  if (live?.status !== 200) return found;
+  return { ...found, release: refused, fixedBy: newest, fixedOn: live.version };
+}
+
+/**
+ * hooks-errors' "do it for me", from any state. When "live" answers an error (a version that
+ * returns 500 went through, and a refused release rolled back onto it), a release that throws
+ * would roll back onto that broken version again: the lab first puts src/app.mjs back as the
+ * previous step left it (code that answers 200), releases it and waits for it, and says so; then
+ * it makes the step's change, which the lab deploys as usual.
+ */
+const errorsReference = editSolve('hooks-errors');
+const errorsSolve: Solve = {
+  show: errorsReference.show,
+  apply: async (ctx) => {
+    const live = await liveNow(ctx, ctx.signal);
+    if (live && live.status !== 200) await putLiveBack(ctx, live);
+    await errorsReference.apply(ctx);
+  },
+};
+
+async function putLiveBack(ctx: LabContext, broken: { version: string; status: number }): Promise<void> {
+  const good = ctx.reference.before('hooks-errors', APP_CODE);
+  if (good === undefined) throw new LabError('the lab has no previous version of src/app.mjs to put back', undefined, 'reinstall the lab: its templates/ folder is incomplete');
+  ctx.io.say(
+    `first, "live" back on a good version: it serves version ${broken.version}, which answers HTTP ${broken.status}, and a release that throws would roll back onto it. The lab puts src/app.mjs back as the previous step left it (it answers 200) and releases that:`,
+  );
+  const path = join(ctx.ws.samApp, APP_CODE);
+  if (existsSync(path) && readFileSync(path, 'utf8') !== good) {
+    const kept = new FileBackup(ctx.ws, 'before-hooks-errors-way-back').keep(APP_CODE);
+    ctx.io.say(`your sam-app/${APP_CODE} is kept as ${kept}`);
+  }
+  atomicWrite(path, good);
+  await untilReadyToDeploy(errorsRollbackStep, ctx);
+  await deployChange(errorsRollbackStep, ctx);
+  const d = await followDeployment(ctx, { since: ctx.lastDeployAt, sample: true, appearWithinMs: 20_000 });
+  const now = await liveNow(ctx, ctx.signal);
+  if (now?.status !== 200) {
+    throw new LabError(
+      `the lab could not put "live" back on a good version: ${d ? `release ${d.deploymentId} ended ${d.status}${d.errorCode ? ` (${d.errorCode})` : ''}` : 'no release started'}, and "live" ${now ? `serves version ${now.version}, which answers HTTP ${now.status}` : 'could not be read'}`,
+      undefined,
+      'the checks and h say more; press a again once the alarm is OK',
+    );
+  }
+  ctx.io.say(`"live" is back on version ${now.version}, which answers 200${d ? ` (release ${d.deploymentId} ${d.status})` : ''}; now this step's change:`);
 }
 
 export const errorsRollbackStep: Step = {
@@ -339,7 +495,7 @@ export const errorsRollbackStep: Step = {
   staticChecks: [templateParses, timeoutAbove3],
   deployChecks: [groupAlarmsClear],
   liveChecks: [
-    releaseEnded('the Errors alarm stopped the bad release', 'Stopped', 'ALARM_ACTIVE', badReleaseWentThrough, 'hooks-alarm'),
+    releaseEnded('the Errors alarm stopped the bad release', 'Stopped', 'ALARM_ACTIVE', badReleaseWentThrough, 'hooks-alarm', errorsRelease),
     {
       name: 'real Errors raised the alarm during the release, not set-alarm-state',
       aws: (ctx) => alarmHistoryCommand(ctx, errorsAlarmName(ctx) ?? 'ALARM_NAME'),
@@ -347,7 +503,7 @@ export const errorsRollbackStep: Step = {
         whenDeployed(async () => {
           const name = errorsAlarmName(ctx);
           if (!name) return notYet('the Errors alarm deployed', 'no alarm in the deployment');
-          const { release } = await releaseOfThisStep(ctx, signal, 'hooks-alarm');
+          const { release } = await errorsRelease(ctx, signal);
           if (!release?.createTime) return notYet('a new release that the alarm stopped', 'no new release yet');
           const toAlarm = await alarmTransitions(ctx, name, release.createTime, signal);
           // the history from the release's start, a cloud time CodeDeploy gave: right at any --speed
@@ -369,7 +525,7 @@ export const errorsRollbackStep: Step = {
           );
         }),
     },
-    aliasBackOnGood('hooks-alarm', 'hooks-errors'),
+    aliasBackOnGood('hooks-alarm', 'hooks-errors', errorsRelease),
   ],
   endChecks: [],
   settleMs: 90_000,
@@ -379,7 +535,7 @@ export const errorsRollbackStep: Step = {
         const inAlarm = await groupAlarmsInAlarm(ctx, signal);
         if (inAlarm.length) return alreadyInAlarmHint(inAlarm);
         // a release of this step that went through: "live" may serve a version that returns 500s
-        const { release, earlier } = await releaseOfThisStep(ctx, signal, 'hooks-alarm');
+        const { release, earlier } = await errorsRelease(ctx, signal);
         return release && !earlier && release.status === 'Succeeded' ? badReleaseWentThrough(release, ctx, signal) : undefined;
       },
     },
@@ -387,7 +543,7 @@ export const errorsRollbackStep: Step = {
     'The alarm needs errors while the new version has traffic; the live view sends requests for you.',
   ],
   docs: DOCS,
-  solve: editSolve('hooks-errors'),
+  solve: errorsSolve,
   release: appRelease,
   prepare: recordLiveVersion('hooks-errors'),
   async follow(ctx) {
