@@ -121,11 +121,12 @@ const GLYPH = { passed: '✓', 'not-yet': '✗', 'could-not-check': '?' } as con
 /** One check: the verdict line, then expected/found or what/fix, the hint and the aws command. */
 export function formatCheck(v: CheckView, p: Paint, width: number): string[] {
   const colour = v.status === 'passed' ? p.green : v.status === 'not-yet' ? p.red : p.yellow;
-  const verdict = v.status === 'passed' ? 'passed' : v.status === 'not-yet' ? 'not yet' : 'could not check';
+  const verdict = v.status === 'passed' ? 'passed' : v.notRun ? 'not run' : v.status === 'not-yet' ? 'not yet' : 'could not check';
   const head = `${colour(GLYPH[v.status])} ${v.name}${v.status === 'passed' && v.found ? p.dim(` — ${v.found}`) : ''}`;
   const lines = hang(v.status === 'passed' ? head : `${head} ${colour(`(${verdict})`)}`, width, '  ');
   const sub = (label: string, text: string) => lines.push(...wrap(`${label} ${text}`, width, '    '));
-  if (v.status === 'not-yet') {
+  if (v.notRun) sub('because', v.notRun);
+  else if (v.status === 'not-yet') {
     if (v.expected !== undefined) sub('expected', v.expected);
     if (v.found !== undefined) sub('found', v.found);
   }

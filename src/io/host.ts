@@ -27,6 +27,11 @@ export interface CheckView {
   fix?: string;
   /** a hint computed from the live state, when there is one */
   hint?: string;
+  /**
+   * not-yet without running: what an earlier check of the same run already reported stops this
+   * one (a template that does not parse), shown once there and named here
+   */
+  notRun?: string;
 }
 
 export interface ChoiceItem<T extends string> {

@@ -8,6 +8,8 @@
  * Each has a name, the equivalent `aws` command and a timeout. All checks of a step run, so the
  * learner sees how many pass.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CheckView } from '../io/host.js';
 import type { LabContext } from './context.js';
 import { cliCommand } from '../invocation.js';
@@ -18,7 +20,18 @@ import { cliCommand } from '../invocation.js';
  */
 export type CheckOutcome =
   | { status: 'passed'; found?: string; aws?: string }
-  | { status: 'not-yet'; expected: string; found: string; hint?: string; aws?: string }
+  | {
+      status: 'not-yet';
+      expected: string;
+      found: string;
+      hint?: string;
+      aws?: string;
+      /**
+       * what stops this check, said the same way by every check it stops ("template.yaml does not
+       * parse"): runStaticChecks shows the first in full and marks the others not run because of it
+       */
+      blockedBy?: string;
+    }
   | { status: 'could-not-check'; what: string; fix: string };
 
 export const passed = (found?: string): CheckOutcome => ({ status: 'passed', found });
@@ -48,6 +61,16 @@ export interface WorkspaceFiles {
   samApp: string;
   /** a file of sam-app/ by relative path, undefined when absent */
   read(relPath: string): string | undefined;
+}
+
+export function workspaceFiles(samApp: string): WorkspaceFiles {
+  return {
+    samApp,
+    read: (rel) => {
+      const p = join(samApp, rel);
+      return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
+    },
+  };
 }
 
 /** A check of the learner's files, no cloud: run on every save, at once. */
@@ -111,8 +134,12 @@ export async function runLiveChecks(checks: readonly LiveCheck[], ctx: LabContex
   return results;
 }
 
+/** a not-yet that stops every check needing the same thing (see `blockedBy`) */
+export const blocked = (cause: string, expected: string, found: string, hint?: string): CheckOutcome => ({ status: 'not-yet', expected, found, hint, blockedBy: cause });
+
 export async function runStaticChecks(checks: readonly StaticCheck[], files: WorkspaceFiles): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
+  const reported = new Map<string, string>();
   for (const c of checks) {
     const started = performance.now();
     let outcome: CheckOutcome;
@@ -121,7 +148,16 @@ export async function runStaticChecks(checks: readonly StaticCheck[], files: Wor
     } catch (err) {
       outcome = couldNotCheck(`read sam-app/${c.file}: ${(err as Error)?.message ?? String(err)}`, 'check that the file exists and is readable');
     }
-    results.push({ ...toResult(c.name, undefined, outcome, Math.round(performance.now() - started)), file: `sam-app/${c.file}` });
+    const ms = Math.round(performance.now() - started);
+    const cause = outcome.status === 'not-yet' ? outcome.blockedBy : undefined;
+    const first = cause === undefined ? undefined : reported.get(cause);
+    if (cause !== undefined && first !== undefined) {
+      // the same error once, where it was first found: the others say what stopped them
+      results.push({ name: c.name, status: 'not-yet', notRun: `${cause} (see "${first}" above)`, file: `sam-app/${c.file}`, ms });
+      continue;
+    }
+    if (cause !== undefined) reported.set(cause, c.name);
+    results.push({ ...toResult(c.name, undefined, outcome, ms), file: `sam-app/${c.file}` });
   }
   return results;
 }

@@ -5,11 +5,10 @@
  * climbed by choice: hints (state-aware first), the docs, the change itself, "do it for me". A pass
  * never moves on by itself.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudStoppedError, InterruptedError, LabError } from '../errors.js';
 import type { KeyItem } from '../io/host.js';
-import { runLiveChecks, runStaticChecks, type CheckResult, type LiveCheck, type WorkspaceFiles } from './check.js';
+import { runLiveChecks, runStaticChecks, workspaceFiles, type CheckResult, type LiveCheck } from './check.js';
 import type { RunnerContext } from './context.js';
 import type { ProgressStore } from './progress.js';
 import type { ReferenceBook } from './reference.js';
@@ -33,16 +32,6 @@ type How = 'self' | 'show' | 'apply';
 
 /** after this many failed checks, the lab says once which keys help (githug) */
 const NUDGE_AFTER = 3;
-
-export function workspaceFiles(samApp: string): WorkspaceFiles {
-  return {
-    samApp,
-    read: (rel) => {
-      const p = join(samApp, rel);
-      return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
-    },
-  };
-}
 
 export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport> {
   const { ctx, progress } = o;

@@ -2,7 +2,7 @@
  * Static checks of the learner's template.yaml: no cloud, run on every save. Each names what it
  * expects and what it found, with a hint for the usual mistake.
  */
-import { passed, notYet, type CheckOutcome, type StaticCheck, type WorkspaceFiles } from '../../lab/check.js';
+import { blocked, passed, notYet, type CheckOutcome, type StaticCheck, type WorkspaceFiles } from '../../lab/check.js';
 import { parseTemplate, TemplateError, type SamFunction, type SamTemplate, type TemplateValue } from '../../template/index.js';
 import { APP_FUNCTION } from './app.js';
 
@@ -52,9 +52,13 @@ export function parsedTemplate(files: WorkspaceFiles): Parsed {
   return result;
 }
 
+/** what stops every check of the template when it does not parse: shown once (runStaticChecks) */
+const TEMPLATE_BROKEN = 'template.yaml does not parse';
+const PARSE_HINT = 'the message names the line and column; YAML indentation is the usual cause';
+
 function withFunction(files: WorkspaceFiles, run: (fn: SamFunction, t: SamTemplate) => CheckOutcome): CheckOutcome {
   const p = parsedTemplate(files);
-  if ('error' in p) return notYet('a template that parses', p.error);
+  if ('error' in p) return blocked(TEMPLATE_BROKEN, 'a template that parses', p.error, PARSE_HINT);
   const fn = p.template.functions.find((f) => f.logicalId === APP_FUNCTION);
   if (!fn) return notYet(`the function ${APP_FUNCTION}`, `no such function in template.yaml`, 'the lab follows the function GetInfoFunction; keep its logical id');
   return run(fn, p.template);
@@ -65,7 +69,7 @@ export const templateParses: StaticCheck = {
   file: 'template.yaml',
   run: (files) => {
     const p = parsedTemplate(files);
-    return 'error' in p ? notYet('a valid SAM template', p.error, 'the message names the line and column; YAML indentation is the usual cause') : passed();
+    return 'error' in p ? blocked(TEMPLATE_BROKEN, 'a valid SAM template', p.error, PARSE_HINT) : passed();
   },
 };
 
