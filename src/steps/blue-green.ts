@@ -12,6 +12,7 @@ import { APP_ALIAS, appFunction, askApp, curlCommand, functionName, whenDeployed
 import { deploymentGroup, deployments, getDeploymentCommand, groupNames } from './shared/codedeploy.js';
 import { followDeployment } from './shared/deployment-view.js';
 import { editSolve } from './shared/solve.js';
+import { whyTheApiFailed } from './shared/function-failure.js';
 import { knownDeploymentType, templateParses, timeoutAbove3 } from './shared/template-checks.js';
 
 export const blueGreenChapter = { id: 'blue-green', title: 'Blue/green deployments', section: '4.1' };
@@ -77,7 +78,7 @@ export const answersFromV2: LiveCheck = {
   run: (ctx, signal) =>
     whenDeployed(async () => {
       const a = await askApp(ctx, signal);
-      if (a.status !== 200) return notYet('HTTP 200 from version 2', `HTTP ${a.status}`, a.status === 502 ? 'a 502 after about 3 s is a function timeout: is Timeout above 3?' : undefined);
+      if (a.status !== 200) return notYet('HTTP 200 from version 2', `HTTP ${a.status} after ${(a.ms / 1000).toFixed(1)} s`, await whyTheApiFailed(ctx, signal, a.status, a.ms));
       return a.appVersion === 2 ? passed(`app version 2, Lambda version ${a.functionVersion}, ${a.ms} ms`) : notYet('app version 2', `app version ${a.appVersion ?? '?'}`, 'did you replace src/app.mjs with version 2 and deploy?');
     }),
 };

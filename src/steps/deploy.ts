@@ -7,6 +7,7 @@ import { notYet, passed, type LiveCheck } from '../lab/check.js';
 import type { Step } from '../lab/step.js';
 import { APP_ALIAS, appFunction, askApp, curlCommand, functionName, whenDeployed } from './shared/app.js';
 import { cliCommand } from '../invocation.js';
+import { whyTheApiFailed } from './shared/function-failure.js';
 
 export const deployChapter = { id: 'deploy', title: 'Deploy version 1' };
 
@@ -34,7 +35,7 @@ const answers: LiveCheck = {
   run: (ctx, signal) =>
     whenDeployed(async () => {
       const a = await askApp(ctx, signal);
-      if (a.status !== 200) return notYet('HTTP 200', `HTTP ${a.status}: ${JSON.stringify(a.body).slice(0, 200)}`);
+      if (a.status !== 200) return notYet('HTTP 200', `HTTP ${a.status}: ${JSON.stringify(a.body).slice(0, 200)}`, await whyTheApiFailed(ctx, signal, a.status, a.ms));
       if (!a.labels.length) return notYet('a list of labels', 'no labels in the answer');
       ctx.figure('firstAnswer', { status: a.status, ms: a.ms });
       ctx.figure('labels', a.labels.slice(0, 5));
@@ -58,7 +59,7 @@ export const deployStep: Step = {
   liveChecks: [aliasExists, answers],
   endChecks: [answers],
   hints: [
-    'The lab deploys for you in this step: press x. If it fails, the message names the file and line to fix.',
+    'The lab deploys for you in this step: press x. If the deploy or the request fails, the check names the error and the file and line to fix.',
     `Outside the lab the same deploy is \`${cliCommand(['deploy', '--workspace'])} <workspace>\` (locally) or \`sam build && sam deploy\` (on AWS).`,
   ],
   docs: [
