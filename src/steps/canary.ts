@@ -35,7 +35,8 @@ import {
 import { commands as release, restoreStage, type StageView } from './canary/release.js';
 import { NO_VERSION } from './canary/split.js';
 import { cliCommand } from '../invocation.js';
-import { commands as wiring, deployedIntegrationUri, sourceArn, STAGE_VARIABLE } from './canary/stage-variable.js';
+import { whyTheApiFailed } from './shared/function-failure.js';
+import { commands as wiring, deployedIntegrationUri, integrationUri, sourceArn, STAGE_VARIABLE, unsetStageVariable, uriStageVariables } from './canary/stage-variable.js';
 
 /** requests sampled after a rollback or a promotion */
 const SAMPLE = 500;
@@ -227,7 +228,17 @@ const variableStep: Step = {
           const t = await target(ctx, signal);
           if (await usesStageVariable(ctx.clients.apiGateway, t, signal)) return passed(`…function:${t.functionName}:\${stageVariables.${STAGE_VARIABLE}}/invocations`);
           const i = await ctx.clients.apiGateway.send(new GetIntegrationCommand({ restApiId: t.route.restApiId, resourceId: t.route.resourceId, httpMethod: 'POST' }), { abortSignal: signal });
-          return notYet(`a URI ending in :\${stageVariables.${STAGE_VARIABLE}}/invocations`, i.uri ?? 'no integration', 'put-integration with the printed --uri (mind the single quotes: the shell must not expand ${…})');
+          // a variable by another name (a typo): named with what the stage sets
+          const other = uriStageVariables(i.uri).find((v) => v !== STAGE_VARIABLE);
+          const set = other === undefined ? [] : Object.keys((await stage(clientsOf(ctx), t, signal)).variables);
+          const typo = other === undefined ? undefined : `the integration names stageVariables.${other}, the stage sets ${set.length ? set.join(', ') : 'no variables'} (the lab uses ${STAGE_VARIABLE})`;
+          return notYet(
+            `a URI ending in :\${stageVariables.${STAGE_VARIABLE}}/invocations`,
+            i.uri ?? 'no integration',
+            typo
+              ? `${typo}: put-integration again with the printed --uri, then create-deployment`
+              : 'put-integration with the printed --uri (mind the single quotes: the shell must not expand ${…})',
+          );
         }),
     },
     stageCheck(`the Prod stage sets ${STAGE_VARIABLE}=live`, (s) =>
@@ -242,11 +253,7 @@ const variableStep: Step = {
           const s = await stage(clientsOf(ctx), t, signal);
           const uri = await deployedIntegrationUri(ctx.clients.apiGateway, t.route, signal);
           if (uri?.includes(`\${stageVariables.${STAGE_VARIABLE}}`)) return passed(`deployment ${s.deploymentId} calls …:\${stageVariables.${STAGE_VARIABLE}}`);
-          return notYet(
-            `a deployment of Prod that calls …:\${stageVariables.${STAGE_VARIABLE}}`,
-            `deployment ${s.deploymentId} calls ${uri ?? 'no integration'}`,
-            'run create-deployment (the third command) after put-integration: API Gateway serves a method change only once a new deployment of the stage holds it',
-          );
+          return notYet(`a deployment of Prod that calls …:\${stageVariables.${STAGE_VARIABLE}}`, `deployment ${s.deploymentId} calls ${uri ?? 'no integration'}`, await servedIntegrationHint(ctx, t, uri, s.variables, signal));
         }),
     },
     {
@@ -259,7 +266,7 @@ const variableStep: Step = {
           const m = await measure(t, live, 20, { signal, concurrency: 2 });
           const fives = Object.entries(m.split.byStatus).filter(([k]) => k.startsWith('5'));
           if (m.share === 100 && fives.length === 0) return passed(`20 of 20 answered by version ${live} (live)`);
-          return notYet(`every answer from version ${live}`, `${JSON.stringify(m.split.byVersion)}, statuses ${JSON.stringify(m.split.byStatus)}`, 'a 500 "Internal server error" here usually means the stage variable is not set on the deployed stage');
+          return notYet(`every answer from version ${live}`, `${JSON.stringify(m.split.byVersion)}, statuses ${JSON.stringify(m.split.byStatus)}`, fives.length ? await failedAnswersHint(ctx, t, signal) : undefined);
         }),
     },
   ],
@@ -276,6 +283,29 @@ const variableStep: Step = {
     apply: async (ctx) => reachThroughStageVariable(clientsOf(ctx), await found(ctx), ctx.signal),
   },
 };
+
+/**
+ * Why the stage does not serve the stage-variable integration: a deployed URI that names a
+ * variable the stage does not set (a typo, which a new deployment only copies), a draft that is
+ * right but not deployed yet, or a draft that is wrong too.
+ */
+async function servedIntegrationHint(ctx: LabContext, t: CanaryTarget, deployed: string | undefined, variables: Record<string, string>, signal: AbortSignal): Promise<string> {
+  const typo = unsetStageVariable(deployed, variables, 'the deployed integration');
+  if (typo) return `${typo}: put-integration again with the printed --uri (\${stageVariables.${STAGE_VARIABLE}}), then create-deployment`;
+  const draft = await integrationUri(ctx.clients.apiGateway, t.route, signal);
+  if (draft?.includes(`\${stageVariables.${STAGE_VARIABLE}}`)) {
+    return 'run create-deployment (the third command) after put-integration: API Gateway serves a method change only once a new deployment of the stage holds it';
+  }
+  return `the integration itself (put-integration) does not call …:\${stageVariables.${STAGE_VARIABLE}} yet: the first check says what it calls`;
+}
+
+/** 5xx answers through the stage: the variable the deployed integration reads, else the function's own error */
+async function failedAnswersHint(ctx: LabContext, t: CanaryTarget, signal: AbortSignal): Promise<string | undefined> {
+  const [deployed, s] = await Promise.all([deployedIntegrationUri(ctx.clients.apiGateway, t.route, signal), stage(clientsOf(ctx), t, signal)]);
+  const typo = unsetStageVariable(deployed, s.variables, 'the deployed integration');
+  if (typo) return `${typo}: API Gateway cannot build a function ARN from a variable the stage does not set (500)`;
+  return whyTheApiFailed(ctx, signal, 502, 0);
+}
 
 // ---- 2. the canary ----
 

@@ -35,6 +35,25 @@ export function stageVariableUri(region: string, functionArn: string): string {
   return `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${functionArn}:\${stageVariables.${STAGE_VARIABLE}}/invocations`;
 }
 
+/** The stage variables an integration URI reads (`${stageVariables.NAME}`), in order. */
+export function uriStageVariables(uri: string | undefined): string[] {
+  return [...(uri ?? '').matchAll(/\$\{stageVariables\.([^}]*)\}/g)].map((m) => m[1]!);
+}
+
+/**
+ * A variable the integration reads that the stage does not set, said with what the stage does set
+ * ("the integration names stageVariables.lambdaAlia, the stage sets lambdaAlias"): API Gateway
+ * substitutes an unset variable with nothing, and the function ARN it builds is not one Lambda can
+ * invoke ("Use stage variables for a REST API in API Gateway", developer guide). Undefined when
+ * every variable the URI reads is set.
+ */
+export function unsetStageVariable(uri: string | undefined, variables: Readonly<Record<string, string>>, which = 'the integration'): string | undefined {
+  const missing = uriStageVariables(uri).find((v) => !Object.hasOwn(variables, v));
+  if (missing === undefined) return undefined;
+  const set = Object.keys(variables);
+  return `${which} names stageVariables.${missing}, the stage sets ${set.length ? set.join(', ') : 'no variables'}`;
+}
+
 /** The resource id of `path` on the API, or undefined. */
 export async function findRoute(apigw: APIGatewayClient, at: StageRef, path: string, httpMethod: string, signal?: AbortSignal): Promise<Route | undefined> {
   let position: string | undefined;
