@@ -61,6 +61,23 @@ export function renderSummary(s: LoadTestSummary, { color }: FormatOptions): str
 }
 
 /**
+ * The report's head and tail for a lab step's progress lines: Summary (Total, Requests/sec), the
+ * status codes under "Status code distribution:" and the errors apart under "Error
+ * distribution:", as hey prints them. A filter on the full report's `[n]` lines took the errors'
+ * counts (`[88] request timed out…`) for status codes.
+ */
+export function briefLines(s: LoadTestSummary): string[] {
+  const out = ['Summary:', `  Total:\t${secs(s.totalMs)} secs`, `  Requests/sec:\t${s.requestsPerSec.toFixed(4)}`, 'Status code distribution:'];
+  for (const { code, count } of s.statusCodes) out.push(`  [${code}]\t${count} responses`);
+  if (s.statusCodes.length === 0) out.push('  (no responses)');
+  if (s.errorDistribution.length > 0) {
+    out.push('Error distribution:');
+    for (const { message, count } of s.errorDistribution) out.push(`  [${count}]\t${message}`);
+  }
+  return out;
+}
+
+/**
  * The whole result but the per-request samples (those are -o csv), as one JSON document. Times are
  * rounded to the microsecond (3 decimals of ms) and rates to 2 decimals, here only: the measurement
  * goes no finer, and the programmatic result and summary stay exact.

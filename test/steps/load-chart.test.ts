@@ -115,3 +115,47 @@ test("a log's rows never change once drawn (the plain face prints only new lines
     ['100', '████████████'],
   ]);
 });
+
+test("the step's report lines: status codes under the status distribution, errors apart under Error distribution with their counts", async (t) => {
+  // 6 connections reset before an answer (errors), the rest 200
+  const server = await startCountingServer((nth) => (nth <= 6 ? 'reset' : { status: 200 }));
+  t.after(() => server.close());
+  let log = '';
+  const io = new PlainIoHost({ out: { write: (c: string) => ((log += c), true) }, now: () => new Date(2026, 0, 1, 10, 0, 0) });
+  const ctx = fakeContext({
+    io: io as never,
+    endpoint: undefined,
+    deployment: () => ({ target: 'local', outputs: { ApiUrl: server.url, ImagesBucket: 'images' }, changes: [], warnings: [] }) as never,
+  });
+  const run = await chartedLoadTest(ctx, 'fn', { requests: 30, concurrency: 3 }, 'answers per second');
+  assert.ok(run.result.errors > 0, log);
+  const tail = log.slice(log.indexOf('Status code distribution:'));
+  const [status, errors] = tail.split('Error distribution:');
+  assert.ok(errors, `the errors are under their own heading:\n${tail}`);
+  assert.deepEqual([...status!.matchAll(/\[(\d+)\]/g)].map((m) => m[1]), ['200'], `only status codes under the status distribution:\n${tail}`);
+  assert.match(errors!, new RegExp(`\\[${run.result.errors}\\]\\t\\S`));
+});
+
+test('Ctrl-C during the load test cancels the requests in flight at once and says so; what was measured is kept', async (t) => {
+  // the first 5 answer, the rest never do: on the old code each waited out the 20 s timeout
+  const server = await startCountingServer((nth) => (nth <= 5 ? { status: 200 } : 'hang'));
+  t.after(() => server.close());
+  let log = '';
+  const io = new PlainIoHost({ out: { write: (c: string) => ((log += c), true) }, now: () => new Date(2026, 0, 1, 10, 0, 0) });
+  const stop = new AbortController();
+  const ctx = fakeContext({
+    io: io as never,
+    endpoint: undefined,
+    signal: stop.signal,
+    deployment: () => ({ target: 'local', outputs: { ApiUrl: server.url, ImagesBucket: 'images' }, changes: [], warnings: [] }) as never,
+  });
+  const running = chartedLoadTest(ctx, 'fn', { requests: 50, concurrency: 4 }, 'answers per second');
+  // once 4 requests hang (every connection holds one), Ctrl-C
+  while (server.hung < 4) await new Promise((r) => setTimeout(r, 20));
+  stop.abort();
+  const run = await running;
+  assert.equal(run.result.interrupted, true);
+  assert.equal(run.statusCounts['200'], 5);
+  assert.match(log, /stopping: the 4 requests in flight are cancelled \(counted as errors\); what was measured follows/);
+  assert.equal(run.result.errors, 4);
+});

@@ -3,9 +3,11 @@
  * compatible load test, run in the CLI's process against the API), with a live chart of answers
  * per second by status and, on the local target, executions in flight against the limit.
  */
-import { formatReport, runLoadTest, type LoadTestProgress, type LoadTestResult } from '../../loadtest/index.js';
+import { runLoadTest, type LoadTestProgress, type LoadTestResult } from '../../loadtest/index.js';
 import type { LabContext } from '../../lab/context.js';
 import { bar } from '../../io/format.js';
+import { briefLines } from '../../loadtest/format.js';
+import { summarize } from '../../loadtest/summarize.js';
 import { cliCommand } from '../../invocation.js';
 import { apiUrl, requestBody } from './app.js';
 import { readLocalConcurrency } from './concurrency.js';
@@ -46,8 +48,9 @@ export interface ChartedRun {
 }
 
 /**
- * Runs the load test with the live chart. Ctrl-C stops sending; what was measured is still
- * returned (result.interrupted) so the step can print and keep it.
+ * Runs the load test with the live chart. Ctrl-C stops sending and cancels the requests in
+ * flight at once; what was measured is still returned (result.interrupted) so the step can print
+ * and keep it.
  */
 export async function chartedLoadTest(ctx: LabContext, functionName: string, size: LoadSize, title: string): Promise<ChartedRun> {
   const io = ctx.io;
@@ -87,8 +90,17 @@ export async function chartedLoadTest(ctx: LabContext, functionName: string, siz
         headers: { 'Content-Type': 'application/json' },
         keepAlive: true,
         signal: ctx.signal,
+        // Ctrl-C stops the lab: the requests in flight are cancelled at once (each could take
+        // the 20 s timeout), counted as errors, and what was measured is still printed
+        abandon: ctx.signal,
       },
-      { progress: draw, end: draw },
+      {
+        progress: draw,
+        end: draw,
+        stopping: (inFlight) => {
+          if (inFlight > 0) io.warn(`stopping: the ${inFlight} request${inFlight === 1 ? '' : 's'} in flight ${inFlight === 1 ? 'is' : 'are'} cancelled (counted as errors); what was measured follows`);
+        },
+      },
     );
   } finally {
     polling = false;
@@ -99,7 +111,7 @@ export async function chartedLoadTest(ctx: LabContext, functionName: string, siz
   const local = ctx.endpoint ? await readLocalConcurrency(ctx, functionName).catch(() => undefined) : undefined;
   const statusCounts = Object.fromEntries(Object.entries(result.statusCounts).map(([k, v]) => [k, v]));
   // hey's summary and status lines, as progress (stdout may carry the --json report)
-  for (const l of formatReport(result, { color: false }).split('\n').filter((x) => /Status code distribution|^\s+\[\d+\]|Summary|Total:|Requests\/sec/.test(x))) io.say(l);
+  for (const l of briefLines(summarize(result))) io.say(l);
   return { result, statusCounts, localPeak: local?.peak };
 }
 
