@@ -30,6 +30,8 @@ interface Finding {
   needed: boolean;
   found: string;
   fix?: string;
+  /** a command the fix runs, printed as a command (broken only between its words, pasteable) */
+  fixCommand?: string;
 }
 
 const MIN_NODE = [20, 12];
@@ -65,7 +67,7 @@ export async function doctorCommand(opts: Record<string, unknown>, interrupt: In
     const cli = await awsCliConfig();
     const ok = cli.credentials && cli.region;
     const has = [cli.credentials ? 'credentials' : 'no credentials', cli.region ? 'a region' : 'no region'].join(', ');
-    found.push({ name: 'aws CLI configuration (region and any credentials)', ok, needed: false, found: has, fix: `in the terminal where you run the lab's aws commands: ${LOCAL_AWS_ENV}` });
+    found.push({ name: 'aws CLI configuration (region and any credentials)', ok, needed: false, found: has, fix: "in the terminal where you run the lab's aws commands:", fixCommand: LOCAL_AWS_ENV });
   }
 
   if (target === 'local') {
@@ -137,7 +139,11 @@ export async function doctorCommand(opts: Record<string, unknown>, interrupt: In
 
   if (!blockOnly) {
     for (const f of found) {
-      io.check({ name: `${f.name}: ${f.found}`, status: f.ok ? 'passed' : f.needed ? 'could-not-check' : 'not-yet', ...(f.ok ? {} : f.needed ? { what: `use ${f.name}`, fix: f.fix } : { expected: 'recommended', found: f.found, hint: f.fix }) });
+      if (!f.ok && !f.needed) {
+        // a recommendation is not a failure: a warning (its own mark), with its fix
+        io.warn(`${f.name}: ${f.found} — recommended${f.fix ? `: ${f.fix}` : ''}`);
+      } else io.check({ name: `${f.name}: ${f.found}`, status: f.ok ? 'passed' : 'could-not-check', ...(f.ok ? {} : { what: `use ${f.name}`, fix: f.fix }) });
+      if (!f.ok && f.fixCommand) io.command(f.fixCommand);
     }
   }
   if (blockOnly || reportFile !== undefined) {
@@ -153,8 +159,9 @@ export async function doctorCommand(opts: Record<string, unknown>, interrupt: In
     else reportTo(reportFile!, `${block}\n`, io, target, ws.root);
   }
   const missing = found.filter((f) => f.needed && !f.ok);
-  if (missing.length) throw new LabError(`${missing.length} thing(s) the lab needs: ${missing.map((m) => m.name).join(', ')}`, undefined, missing[0]!.fix);
-  if (!blockOnly) io.say('everything the lab needs is here');
+  if (missing.length) throw new LabError(`${missing.length} thing(s) the lab needs: ${missing.map((m) => m.name).join(', ')}`, undefined, [missing[0]!.fix, missing[0]!.fixCommand].filter(Boolean).join(' '));
+  const recommended = found.filter((f) => !f.needed && !f.ok).length;
+  if (!blockOnly) io.say(`everything the lab needs is here${recommended ? `; ${recommended} recommendation${recommended === 1 ? '' : 's'}` : ''}`);
 }
 
 function reportTo(file: string, text: string, io: { say(line: string): void }, target: string, workspace: string): void {

@@ -199,6 +199,17 @@ test('doctor (local) passes on this machine and says so; --report is a paste-rea
   assert.doesNotMatch(rep.stdout, /AWS_SECRET|aws_secret_access_key/i);
 });
 
+test('doctor: a recommendation (no aws CLI on PATH) is a warning with its own mark, not a failed check, and the summary counts it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sol-doctor-rec-'));
+  made.push(dir);
+  // node is run by its path: a PATH without the aws CLI
+  const r = await runCli(['doctor', '--workspace', dir], { env: { ...process.env, PATH: '/nonexistent' } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^(\S+ )?warning: aws CLI \(to run the printed commands yourself\): not on PATH — recommended: optional: /m);
+  assert.doesNotMatch(r.stdout, /✗|not yet|expected recommended/);
+  assert.match(r.stdout, /everything the lab needs is here; 1 recommendation$/m);
+});
+
 test('doctor --report FILE, as start --report FILE: the checks as usual, and the same block written to FILE; a FILE it cannot write is a usage error first', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sol-doctor-file-'));
   made.push(dir);
