@@ -55,6 +55,10 @@ export async function emulatorCommand(action: string | undefined, opts: Record<s
       if (emu.reused && flags.port !== undefined && flags.port !== 0 && flags.port !== emu.port) {
         process.stderr.write(`note: it listens on port ${emu.port}, not ${flags.port}; run 'emulator stop' first to move it\n`);
       }
+      if (flags.port === undefined && emu.port !== DEFAULT_PORT) {
+        const { otherPortNote, portHolder } = await import('../port-holder.js');
+        process.stderr.write(`note: ${otherPortNote(emu, DEFAULT_PORT, await portHolder(DEFAULT_PORT))}\n`);
+      }
       if (emu.reused && emu.record.speed !== flags.speed) {
         process.stderr.write(`note: it runs at speed ${emu.record.speed}, not ${flags.speed}; run 'emulator stop' first to change it\n`);
       }

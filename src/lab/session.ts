@@ -169,6 +169,7 @@ export async function localCloud(ws: Workspace, flags: LabFlags, ci: boolean, io
     const running = { endpoint: status.record.endpoint, speed: status.record.speed };
     if (flags.speed === undefined) {
       io.say(`the local cloud runs at speed ${running.speed}x (--speed N restarts it at another)`);
+      await sayOtherPort(io, { port: status.record.port, endpoint: running.endpoint });
       return running;
     }
     const inFlight = await localDeploymentsInFlight(running.endpoint, signal);
@@ -189,6 +190,7 @@ export async function localCloud(ws: Workspace, flags: LabFlags, ci: boolean, io
       );
       if (choice === 'keep') {
         io.say(`the local cloud keeps speed ${running.speed}x`);
+        await sayOtherPort(io, { port: status.record.port, endpoint: running.endpoint });
         return running;
       }
     }
@@ -197,7 +199,16 @@ export async function localCloud(ws: Workspace, flags: LabFlags, ci: boolean, io
   }
   const emu = await ensureEmulator({ stateDir: ws.stateDir, speed: want });
   io.say(`local cloud ${emu.reused ? 'running' : 'started'} at ${emu.endpoint}, timers ${emu.record.speed}x faster`);
+  await sayOtherPort(io, emu);
   return { endpoint: emu.endpoint, speed: emu.record.speed };
+}
+
+/** the README's and the workshop's `--endpoint-url http://127.0.0.1:4566` would reach another server, or none */
+async function sayOtherPort(io: IoHost, cloud: { port: number; endpoint: string }): Promise<void> {
+  const { DEFAULT_PORT } = await import('../emulator/config.js');
+  if (cloud.port === DEFAULT_PORT) return;
+  const { otherPortNote, portHolder } = await import('../port-holder.js');
+  io.warn(otherPortNote(cloud, DEFAULT_PORT, await portHolder(DEFAULT_PORT)));
 }
 
 /** the running cloud's deployments that have not ended; none when it cannot say (a cloud that does not answer is restarted) */

@@ -10,6 +10,10 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { removeWorkspace, runCli } from '../helpers/cli.js';
+import { startCommand } from '../../src/commands/start.js';
+import { InterruptPolicy } from '../../src/interrupt.js';
+import { RecordingIoHost } from '../../src/io/recording.js';
+import { listenerPid, portHolder } from '../../src/port-holder.js';
 
 let ws: string;
 let blocker: Server | undefined;
@@ -49,8 +53,11 @@ after(async () => {
 test('deploy with 4566 busy: says which port the cloud took, and prints Endpoint with the outputs; status too', async () => {
   const r = await deployWith4566Busy();
   assert.equal(r.code, 0, r.stderr);
-  const m = /^warning: port 4566 is in use; the embedded cloud listens on (\d+): use --endpoint-url (http:\/\/127\.0\.0\.1:\d+)$/m.exec(r.stderr);
+  const m = /^warning: port 4566 is in use( \(by pid (\d+)\))?; the cloud listens on (\d+): use the endpoint printed here, (http:\/\/127\.0\.0\.1:\d+), where the workshop says http:\/\/127\.0\.0\.1:4566$/m.exec(r.stderr);
   assert.ok(m, r.stderr);
+  // this test holds 4566 (unless something else did already): it is named
+  if (blocker) assert.equal(m[2], String(process.pid), r.stderr);
+  m.splice(1, 2);
   assert.notEqual(m[1], '4566');
   assert.equal(m[2], `http://127.0.0.1:${m[1]}`);
   assert.match(r.stdout, new RegExp(`^Endpoint: http://127\\.0\\.0\\.1:${m[1]}$`, 'm'));
@@ -66,10 +73,28 @@ test('deploy with 4566 busy: says which port the cloud took, and prints Endpoint
   assert.match(s.stdout, new RegExp(`^Endpoint: http://127\\.0\\.0\\.1:${m[1]}$`, 'm'));
   assert.match(s.stdout, /^ {2}reserved concurrency: none \(uses the unreserved pool\)$/m);
 
+  // start says it too, where the lab begins: the workshop's commands name 4566
+  const io = new RecordingIoHost({ otherwise: () => 'q' });
+  await startCommand({ workspace: ws }, new InterruptPolicy({ write: () => undefined, exit: () => undefined }), undefined, { io });
+  assert.match(io.text, new RegExp(`port 4566 is in use${blocker ? ` \\(by pid ${process.pid}\\)` : '.*'}; the cloud listens on ${m[1]}: use the endpoint printed here`), io.text.slice(0, 2000));
+
   // stopped and started again: the same port while it is free, so the printed URLs keep working
   const stop = await runCli(['emulator', 'stop', '--workspace', ws]);
   assert.equal(stop.code, 0, stop.stderr);
   const restarted = await runCli(['deploy', '--workspace', ws]);
   assert.equal(restarted.code, 0, restarted.stderr);
   assert.match(restarted.stdout, new RegExp(`^ApiUrl: http://127\\.0\\.0\\.1:${m[1]}/`, 'm'));
+});
+
+test('portHolder: a port something listens on is in use, by this process; a closed one is free', async () => {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  try {
+    assert.deepEqual(await portHolder(port), { inUse: true, pid: process.pid });
+    assert.equal(listenerPid(port), process.pid);
+  } finally {
+    await new Promise((r) => s.close(r));
+  }
+  assert.deepEqual(await portHolder(port), { inUse: false });
 });

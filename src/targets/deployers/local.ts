@@ -84,7 +84,10 @@ export async function deployLocal(input: LocalDeployInput): Promise<LocalDeployR
   log.info(`embedded cloud ${emu.reused ? 'running' : 'started'} at ${emu.endpoint} (pid ${emu.pid})`);
   // A learner following `--endpoint-url http://127.0.0.1:4566` must hear that it is elsewhere.
   if (input.emulator?.port === undefined && emu.port !== DEFAULT_PORT) {
-    if (!emu.reused) warn(`port ${DEFAULT_PORT} is in use; the embedded cloud listens on ${emu.port}: use --endpoint-url ${emu.endpoint}`);
+    if (!emu.reused) {
+      const { otherPortNote, portHolder } = await import('../../port-holder.js');
+      warn(otherPortNote(emu, DEFAULT_PORT, await portHolder(DEFAULT_PORT)));
+    }
     else log.info(`(the embedded cloud is on port ${emu.port}, not ${DEFAULT_PORT}: use --endpoint-url ${emu.endpoint})`);
   }
 
