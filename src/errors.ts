@@ -78,3 +78,15 @@ export function connectionLost(err: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The learner pressed q where the lab was not asking (a live view): the step stops as q at a
+ * prompt stops it (progress saved, the command that goes on from here). Outside the lab it ends
+ * the command with exit 0: stopping to watch is a choice, not an error.
+ */
+export class LearnerQuit extends LabError {
+  override readonly name: string = 'LearnerQuit';
+  constructor(message = 'stopped by the learner') {
+    super(message, ExitCode.ok);
+  }
+}

@@ -28,6 +28,11 @@ export class InterruptPolicy {
    * redrawn in place does not write over it.
    */
   say: ((line: string) => void) | null = null;
+  /**
+   * What the second Ctrl-C says before it quits (the lab: progress saved, the command that goes
+   * on from here), as a lab stopped by the first one says it; it quits with 130 all the same.
+   */
+  lastWords: (() => void) | null = null;
 
   constructor(opts: { write?: (text: string) => void; exit?: (code: number) => void } = {}) {
     this.#write = opts.write ?? ((t) => void process.stderr.write(t));
@@ -61,7 +66,15 @@ export class InterruptPolicy {
       const second = this.onSecond;
       this.onSecond = null;
       if (second) second();
-      else this.#exit(this.exitCode);
+      else {
+        const words = this.lastWords;
+        this.lastWords = null;
+        try {
+          words?.();
+        } finally {
+          this.#exit(this.exitCode);
+        }
+      }
       return;
     }
     if (this.message) {

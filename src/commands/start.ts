@@ -42,11 +42,22 @@ export async function startCommand(opts: Record<string, unknown>, interrupt: Int
 async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: string | undefined, only: string | undefined, given: { io?: IoHost } | undefined): Promise<LabReport> {
   const session = await openSession(flags, interrupt, REFERENCE_ORDER, given);
   const { io, ctx } = session;
+  // the cloud stays up for the learner's own commands; say how to stop it (wrap-up says it at the end)
+  const cloudStaysUp = () => {
+    if (!session.cloudEndpoint || session.flags.ci) return;
+    io.say(`the local cloud keeps running at ${session.cloudEndpoint} for your own commands; this stops it:`);
+    io.command(cliCommand(['emulator', 'stop', '--workspace', session.ws.root]));
+  };
   // q and Ctrl-C say it the same way: the command through io.command, on a line of its own (whole,
   // or broken at its arguments with ` \`, it still pastes as one command on a narrow terminal)
   const resume = () => {
     io.say('progress saved; this goes on from here:');
     io.command(cliCommand(resumeArgs(flags, session.ws.root)));
+  };
+  // the second Ctrl-C quits at once (interrupt.ts), and says what the first one would have
+  interrupt.lastWords = () => {
+    cloudStaysUp();
+    resume();
   };
   let report: LabReport;
   try {
@@ -69,6 +80,7 @@ async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: st
     resume();
     throw stopped;
   } finally {
+    interrupt.lastWords = null;
     session.close();
   }
   /** the report could not be written (the folder went away, the disk filled up): a run that would end 0 ends 3 */
@@ -88,12 +100,6 @@ async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: st
   if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   // a run that ends non-zero anyway says it in a warning; one that would end 0 ends with it (exit 3)
   if (unwritten && report.outcome !== 'passed' && report.outcome !== 'stopped') io.warn(unwritten.message);
-  // the cloud stays up for the learner's own commands; say how to stop it (wrap-up says it at the end)
-  const cloudStaysUp = () => {
-    if (!session.cloudEndpoint || session.flags.ci) return;
-    io.say(`the local cloud keeps running at ${session.cloudEndpoint} for your own commands; this stops it:`);
-    io.command(cliCommand(['emulator', 'stop', '--workspace', session.ws.root]));
-  };
   const secs = (report.durationMs / 1000).toFixed(1);
   switch (report.outcome) {
     case 'passed': {

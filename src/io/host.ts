@@ -39,6 +39,8 @@ export interface ChoiceItem<T extends string> {
   label: string;
   /** one line under the choice */
   description?: string;
+  /** one lower-case key that picks this choice at once (a terminal; the menu names it) */
+  key?: string;
 }
 
 export interface KeyItem {
@@ -74,6 +76,16 @@ export interface LiveRegion {
   update(lines: string[]): void;
   /** the last state stays on screen */
   done(lines?: string[]): void;
+  /**
+   * Aborted when the learner pressed q in a view that offers it (LiveOptions.quit): the owner
+   * stops and throws LearnerQuit. Never aborted on a face that does not ask.
+   */
+  readonly quit: AbortSignal;
+}
+
+export interface LiveOptions {
+  /** what q does in this view ("stop following"), said under its title; q then aborts LiveRegion.quit */
+  quit?: string;
 }
 
 export type Figure = [label: string, value: string | number];
@@ -110,7 +122,11 @@ export interface IoHost {
   key(prompt: string, keys: readonly KeyItem[], def: string, signal?: AbortSignal): Promise<string | undefined>;
 
   progress(text: string): Progress;
-  live(title: string, minIntervalMs?: number): LiveRegion;
+  /**
+   * On a terminal, keys pressed while the view shows are the view's (q when it offers it, Ctrl-C),
+   * never kept for a later prompt.
+   */
+  live(title: string, minIntervalMs?: number, opts?: LiveOptions): LiveRegion;
 
   /** one check's line, with expected/found, the aws command and the hint */
   check(result: CheckView): void;

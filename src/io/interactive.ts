@@ -23,7 +23,7 @@ import {
   wrap,
 } from './format.js';
 import wrapAnsi from 'wrap-ansi';
-import type { CheckView, ChoiceItem, Figure, FooterView, IoHost, KeyItem, LiveRegion, Progress } from './host.js';
+import type { CheckView, ChoiceItem, Figure, FooterView, IoHost, KeyItem, LiveOptions, LiveRegion, Progress } from './host.js';
 import { openView } from './open-views.js';
 import { colorEnabled, paint, type Paint } from './terminal.js';
 
@@ -53,6 +53,8 @@ export class InteractiveIoHost implements IoHost {
   readonly #signal: AbortSignal;
   /** rows the active live region occupies, to redraw it in place */
   #liveRows = 0;
+  /** ends the open live region's hold on the keyboard (raw mode, its key listener) */
+  #releaseKeys: (() => void) | undefined;
 
   constructor(opts: InteractiveOptions) {
     this.#in = opts.stdin;
@@ -101,18 +103,46 @@ export class InteractiveIoHost implements IoHost {
 
   async choose<T extends string>(message: string, choices: readonly ChoiceItem<T>[], def: T, signal?: AbortSignal): Promise<T> {
     this.#liveRows = 0;
-    return this.#prompt(
-      (signal) =>
-        select<T>(
-          { message, default: def, choices: choices.map((c) => ({ value: c.value, name: c.label, description: c.description })) },
-          { input: this.#in, output: this.#out, signal },
-        ),
-      signal,
-    );
+    this.#releaseKeys?.();
+    // a choice with a key of its own is picked by that key at once (q: quit), as at the one-key prompts
+    const keyed = choices.filter((c) => c.key);
+    const picked = new AbortController();
+    let pick: T | undefined;
+    const onKey = (str: string | undefined, k: { ctrl?: boolean } | undefined) => {
+      const c = k?.ctrl ? undefined : keyed.find((x) => x.key === (str ?? '').toLowerCase());
+      if (!c || pick !== undefined) return;
+      pick = c.value;
+      picked.abort();
+    };
+    if (keyed.length) this.#in.on('keypress', onKey);
+    const keysSaid = keyed.length ? ` ${this.#p.dim(`(${keyed.map((c) => `${c.key}: ${c.label}`).join(', ')})`)}` : '';
+    try {
+      return await this.#prompt(
+        (sig) =>
+          select<T>(
+            {
+              message: `${message}${keysSaid}`,
+              default: def,
+              choices: choices.map((c) => ({ value: c.value, name: c.key ? `${c.label} (${c.key})` : c.label, description: c.description })),
+            },
+            { input: this.#in, output: this.#out, signal: AbortSignal.any([sig, picked.signal]) },
+          ),
+        signal,
+      );
+    } catch (err) {
+      if (pick !== undefined && !signal?.aborted) {
+        this.#out.write(`${this.#p.dim('→')} ${keyed.find((c) => c.value === pick)!.label}\n`);
+        return pick;
+      }
+      throw err;
+    } finally {
+      this.#in.off('keypress', onKey);
+    }
   }
 
   async confirm(message: string, def: boolean, signal?: AbortSignal): Promise<boolean> {
     this.#liveRows = 0;
+    this.#releaseKeys?.();
     return this.#prompt((signal) => confirmPrompt({ message, default: def }, { input: this.#in, output: this.#out, signal }), signal);
   }
 
@@ -138,6 +168,7 @@ export class InteractiveIoHost implements IoHost {
 
   key(prompt: string, keys: readonly KeyItem[], def: string, signal?: AbortSignal): Promise<string | undefined> {
     this.#liveRows = 0;
+    this.#releaseKeys?.();
     if (signal?.aborted) return Promise.resolve(undefined);
     const input = this.#in;
     // the keys are in the footer just above; the prompt names only what Enter does
@@ -221,8 +252,10 @@ export class InteractiveIoHost implements IoHost {
     };
   }
 
-  live(title: string): LiveRegion {
-    this.#write([this.#p.bold(title)]);
+  live(title: string, _minIntervalMs?: number, opts: LiveOptions = {}): LiveRegion {
+    this.#write([`${this.#p.bold(title)}${opts.quit ? this.#p.dim(`  (q: ${opts.quit}; Ctrl-C: stop the lab)`) : ''}`]);
+    const quit = new AbortController();
+    this.#holdKeys(quit, opts.quit !== undefined);
     const draw = (lines: string[]) => {
       // wrapped here rather than by the terminal, so the rows to redraw are known exactly
       const cols = Math.max(20, (this.#out.columns || 80) - 1);
@@ -232,12 +265,47 @@ export class InteractiveIoHost implements IoHost {
       this.#liveRows = rows.length;
     };
     return {
+      quit: quit.signal,
       update: draw,
       done: (lines) => {
         if (lines) draw(lines);
         this.#liveRows = 0;
+        this.#releaseKeys?.();
       },
     };
+  }
+
+  /**
+   * While a live view shows, its keys are read here, in raw mode: q (when the view offers it)
+   * aborts `quit`, Ctrl-C is the CLI's interrupt, and every other key is dropped. Left to the
+   * terminal's line buffer, a key pressed during the view (q) came out at the next prompt and
+   * answered it (quitting the lab at "next?").
+   */
+  #holdKeys(quit: AbortController, offersQuit: boolean): void {
+    this.#releaseKeys?.();
+    const input = this.#in;
+    if (!input.isTTY || typeof input.setRawMode !== 'function') return;
+    emitKeypressEvents(input);
+    const wasRaw = input.isRaw;
+    input.setRawMode(true);
+    input.resume();
+    const onKey = (str: string | undefined, k: { name?: string; ctrl?: boolean } | undefined) => {
+      if (k?.ctrl && k.name === 'c') this.#onCtrlC();
+      else if (offersQuit && (str ?? '').toLowerCase() === 'q') quit.abort();
+    };
+    input.on('keypress', onKey);
+    let unregister = (): void => undefined;
+    const release = () => {
+      if (this.#releaseKeys !== release) return;
+      this.#releaseKeys = undefined;
+      input.off('keypress', onKey);
+      input.setRawMode(wasRaw);
+      input.pause();
+      unregister();
+    };
+    this.#releaseKeys = release;
+    // a view its owner left open when it threw: the error boundary ends it (open-views.ts)
+    unregister = openView(release);
   }
 
   check(result: CheckView): void {

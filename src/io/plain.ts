@@ -106,7 +106,8 @@ export class PlainIoHost implements IoHost {
       titled = true;
       this.#lines(fresh);
     };
-    return { update: (lines) => print(lines, false), done: (lines) => lines && print(lines, true) };
+    // a log asks nothing: no key stops a view
+    return { update: (lines) => print(lines, false), done: (lines) => lines && print(lines, true), quit: new AbortController().signal };
   }
 
   check(result: CheckView): void {

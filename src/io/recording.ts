@@ -6,7 +6,7 @@
  */
 import { InterruptedError } from '../errors.js';
 import { checkSummaryLine, colourDiff, commandLines, formatCheck, formatFigures, formatFooter, formatTable } from './format.js';
-import type { CheckView, ChoiceItem, Figure, FooterView, IoHost, KeyItem, LiveRegion, Progress } from './host.js';
+import type { CheckView, ChoiceItem, Figure, FooterView, IoHost, KeyItem, LiveOptions, LiveRegion, Progress } from './host.js';
 import { paint } from './terminal.js';
 
 export type RecordedKind =
@@ -41,6 +41,8 @@ export interface RecordingOptions {
    * host ask, as `answers` does.
    */
   otherwise?: (question: RecordedEvent) => ScriptedAnswer | Promise<ScriptedAnswer>;
+  /** presses q in a live view that offers it (LiveOptions.quit), at its first frame */
+  quitLive?: (title: string) => boolean;
   onCtrlC?: () => void;
   width?: number;
 }
@@ -55,11 +57,13 @@ export class RecordingIoHost implements IoHost {
   readonly #answers: Answer[];
   readonly #onCtrlC: () => void;
   readonly #otherwise: RecordingOptions['otherwise'];
+  readonly #quitLive: RecordingOptions['quitLive'];
 
   constructor(opts: RecordingOptions = {}) {
     this.asks = opts.answers !== undefined || opts.otherwise !== undefined;
     this.#answers = [...(opts.answers ?? [])];
     this.#otherwise = opts.otherwise;
+    this.#quitLive = opts.quitLive;
     this.width = opts.width ?? 80;
     this.#onCtrlC = opts.onCtrlC ?? (() => undefined);
   }
@@ -159,9 +163,15 @@ export class RecordingIoHost implements IoHost {
     };
   }
 
-  live(title: string): LiveRegion {
+  live(title: string, _minIntervalMs?: number, opts: LiveOptions = {}): LiveRegion {
+    const quit = new AbortController();
     return {
-      update: (lines) => void this.#rec('live', `${title}\n${lines.join('\n')}`, { title, lines, final: false }),
+      quit: quit.signal,
+      update: (lines) => {
+        this.#rec('live', `${title}\n${lines.join('\n')}`, { title, lines, final: false });
+        // a scripted learner who presses q in a view that offers it, at its first frame
+        if (opts.quit && this.#quitLive?.(title)) quit.abort();
+      },
       done: (lines) => void (lines && this.#rec('live', `${title}\n${lines.join('\n')}`, { title, lines, final: true })),
     };
   }

@@ -6,7 +6,7 @@
  * never moves on by itself.
  */
 import { join } from 'node:path';
-import { CloudStoppedError, InterruptedError, LabError } from '../errors.js';
+import { CloudStoppedError, InterruptedError, LabError, LearnerQuit } from '../errors.js';
 import type { KeyItem } from '../io/host.js';
 import { runLiveChecks, runStaticChecks, workspaceFiles, type CheckResult, type LiveCheck } from './check.js';
 import type { RunnerContext } from './context.js';
@@ -28,12 +28,26 @@ export interface TeachOptions {
   total: number;
 }
 
-type How = 'self' | 'show' | 'apply';
+type How = 'self' | 'show' | 'apply' | 'quit';
 
 /** after this many failed checks, the lab says once which keys help (githug) */
 const NUDGE_AFTER = 3;
 
+/**
+ * One step, taught. q in a live view (the deployment view: LearnerQuit) stops the step as q at a
+ * prompt does: the lab ends, progress saved, and says the command that goes on from here.
+ */
 export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport> {
+  const started = performance.now();
+  try {
+    return await teachStepUntilQuit(step, o);
+  } catch (err) {
+    if (!(err instanceof LearnerQuit)) throw err;
+    return { ...base(step, o.progress, started), outcome: 'interrupted', after: [], learnerMessage: 'stopped by the learner', quit: true };
+  }
+}
+
+async function teachStepUntilQuit(step: Step, o: TeachOptions): Promise<StepReport> {
   const { ctx, progress } = o;
   const io = ctx.io;
   const started = performance.now();
@@ -160,7 +174,7 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
    * other error (the local cloud gone ends the run: every next key would meet it too)
    */
   const warnLearnerError = (err: unknown): boolean => {
-    if (!(err instanceof LabError) || err instanceof InterruptedError || err instanceof CloudStoppedError) return false;
+    if (!(err instanceof LabError) || err instanceof InterruptedError || err instanceof CloudStoppedError || err instanceof LearnerQuit) return false;
     io.warn(`${err.message}${err.hint ? `\n  ${err.hint}` : ''}`);
     return true;
   };
@@ -185,9 +199,11 @@ export async function teachStep(step: Step, o: TeachOptions): Promise<StepReport
         { value: 'self', label: "I'll do it", description: step.action.kind === 'edit' ? 'in your editor; the lab watches the file' : 'in another terminal; the lab checks the result' },
         { value: 'show', label: 'show me the change', description: 'then you make it' },
         { value: 'apply', label: 'do it for me', description: 'recorded as assisted' },
+        { value: 'quit', label: 'quit', description: 'progress is saved', key: 'q' },
       ],
       o.assisted ? 'apply' : 'self',
     );
+    if (how === 'quit') return { ...base(step, progress, started), outcome: 'interrupted', after: last, learnerMessage: 'stopped by the learner', quit: true };
     if (how === 'show') await showChange(step, o);
     if (how === 'apply') {
       await applyForLearner();

@@ -363,3 +363,53 @@ test('the interactive face: a spinner a command left turning is ended by the err
     p.stop();
   }
 });
+
+test('the second Ctrl-C says its last words (the lab: progress saved, the command that goes on) before it exits 130', () => {
+  const exits: number[] = [];
+  const said: string[] = [];
+  const policy = new InterruptPolicy({ write: () => undefined, exit: (c) => void exits.push(c) });
+  policy.lastWords = () => void said.push(`progress saved; this goes on from here (exits so far: ${exits.length})`);
+  policy.press();
+  assert.deepEqual(said, [], 'the first Ctrl-C stops at a safe point, which says it itself');
+  policy.press();
+  assert.deepEqual(said, ['progress saved; this goes on from here (exits so far: 0)']);
+  assert.deepEqual(exits, [130]);
+});
+
+/** a terminal's stdin: raw mode can be set, keys arrive as bytes */
+function keyboard() {
+  const stdin = Object.assign(new PassThrough(), { isTTY: true, isRaw: false, setRawMode(raw: boolean) { stdin.isRaw = raw; return stdin; } });
+  return stdin;
+}
+
+test('a live view holds the keyboard: q stops a view that offers it, and a key pressed during a view never answers a later prompt', async () => {
+  const stdout = Object.assign(new PassThrough(), { isTTY: true, columns: 80 });
+  let text = '';
+  stdout.on('data', (c: Buffer) => (text += c));
+  const stdin = keyboard();
+  let ctrlC = 0;
+  const io = new InteractiveIoHost({ stdin: stdin as unknown as ReadStream, stdout: stdout as unknown as WriteStream, env: { NO_COLOR: '1' }, onCtrlC: () => void ctrlC++, signal: new AbortController().signal });
+
+  const following = io.live('deployment d-1', 0, { quit: 'stop following' });
+  following.update(['InProgress']);
+  assert.equal(stdin.isRaw, true, 'raw: a key is read at once, not kept in the line buffer');
+  stdin.write('x');
+  stdin.write('q');
+  await new Promise((r) => setImmediate(r));
+  assert.equal(following.quit.aborted, true);
+  following.done();
+  assert.equal(stdin.isRaw, false);
+  assert.match(text, /deployment d-1 {2}\(q: stop following; Ctrl-C: stop the lab\)/);
+
+  // a view that offers no q: the q is dropped, Ctrl-C is still the interrupt
+  const chart = io.live('answers per second');
+  stdin.write('q');
+  stdin.write('\u0003');
+  await new Promise((r) => setImmediate(r));
+  assert.equal(chart.quit.aborted, false);
+  assert.equal(ctrlC, 1);
+  chart.done(['done']);
+  const next = io.key('next?', [{ key: 'n', label: 'next step' }, { key: 'q', label: 'quit' }], 'n');
+  stdin.write('n');
+  assert.equal(await next, 'n', 'the q pressed during the view did not answer "next?"');
+});

@@ -16,13 +16,13 @@ import { ReferenceBook } from '../../src/lab/reference.js';
 import type { Step } from '../../src/lab/step.js';
 import { teachStep } from '../../src/lab/teach.js';
 import { workspacePaths } from '../../src/lab/workspace.js';
-import { InterruptedError } from '../../src/errors.js';
+import { InterruptedError, LearnerQuit } from '../../src/errors.js';
 import { editSolve } from '../../src/steps/shared/solve.js';
 import { fakeContext } from '../helpers/lab-context.js';
 
 const V1 = 'Globals:\n  Function:\n    Timeout: 10\nResources: {}\n';
 
-function setup(answers: Answer[]) {
+function setup(answers: Answer[], ioOpts: { quitLive?: (title: string) => boolean } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'sol-teach-'));
   const bundled = join(root, 'bundled');
   const templates = join(root, 'templates');
@@ -33,7 +33,7 @@ function setup(answers: Answer[]) {
   const ws = workspacePaths(join(root, 'ws'));
   mkdirSync(ws.samApp, { recursive: true });
   writeFileSync(ws.template, V1);
-  const io = new RecordingIoHost({ answers });
+  const io = new RecordingIoHost({ answers, ...ioOpts });
   const progress = ProgressStore.load(ws, 'local');
   const reference = new ReferenceBook([{ stepId: 'demo', files: ['template.yaml'] }], { templates, bundled });
   // the fake cloud holds what was deployed last
@@ -225,4 +225,38 @@ test('q quits by choice: the step report says so and nothing is lost', async (t)
   const report = await teachStep(s.step, s.opts);
   assert.equal(report.quit, true);
   assert.equal(s.progress.step('demo').status, 'started');
+});
+
+test('q at "How do you want to make this change?" quits the lab as q at any prompt: the step stops, progress kept', async (t) => {
+  const s = setup(['quit']);
+  t.after(s.cleanup);
+  const report = await teachStep(s.step, s.opts);
+  assert.equal(report.outcome, 'interrupted');
+  assert.equal(report.quit, true);
+  assert.equal(s.ctx.deploys, 0);
+  assert.equal(s.progress.step('demo').status, 'started');
+  const menu = s.io.of('choose')[0]!;
+  assert.match(JSON.stringify(menu.data), /"key":"q"/, 'the menu names q');
+});
+
+test('q in a live view that offers it (the deployment view: LearnerQuit) stops the step as q at a prompt does, not as a failure', async (t) => {
+  const s = setup([], { quitLive: (title) => title.startsWith('deployment') });
+  t.after(s.cleanup);
+  s.step.action = { kind: 'run', label: 'deploy' } as never;
+  s.step.solve = {
+    show: async () => ({}),
+    apply: async (ctx: { io: RecordingIoHost }) => {
+      const live = ctx.io.live('deployment d-TEST', 0, { quit: 'stop following' });
+      live.update(['InProgress']);
+      if (live.quit.aborted) {
+        live.done();
+        throw new LearnerQuit();
+      }
+      live.done();
+    },
+  } as never;
+  const report = await teachStep(s.step, { ...s.opts, assisted: true });
+  assert.equal(report.outcome, 'interrupted');
+  assert.equal(report.quit, true);
+  assert.doesNotMatch(s.io.text, /stopped by the learner/, 'not warned as the learner\'s error');
 });

@@ -8,7 +8,7 @@
  */
 import { GetDeploymentCommand, type DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { GetAliasCommand } from '@aws-sdk/client-lambda';
-import { CloudStoppedError, connectionLost, InterruptedError } from '../../errors.js';
+import { CloudStoppedError, connectionLost, InterruptedError, LearnerQuit } from '../../errors.js';
 import { bar } from '../../io/format.js';
 import type { LabContext } from '../../lab/context.js';
 import { APP_ALIAS, appFunction, askApp } from './app.js';
@@ -93,7 +93,9 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
   io.command(ctx.aws(`deploy get-deployment --deployment-id ${id}`));
   // the view's title names the deployment and the local speed; its first line, the configuration
   ctx.following?.(id);
-  const live = io.live(`deployment ${id}${ctx.target === 'local' && ctx.speed !== 1 ? ` (${ctx.speed}x faster)` : ''}`, 3000);
+  const live = io.live(`deployment ${id}${ctx.target === 'local' && ctx.speed !== 1 ? ` (${ctx.speed}x faster)` : ''}`, 3000, { quit: 'stop following' });
+  // q stops following (the deployment goes on in the cloud), as Ctrl-C does, and quits the lab as q at a prompt
+  const watching = AbortSignal.any([ctx.signal, live.quit]);
   const started = performance.now();
   const weights: number[] = [];
   const answers: Record<string, number> = {};
@@ -120,10 +122,11 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
   };
   try {
     for (;;) {
-      const d = await ctx.clients.codeDeploy.send(new GetDeploymentCommand({ deploymentId: id }), { abortSignal: ctx.signal });
+      if (live.quit.aborted) throw live.quit.reason;
+      const d = await ctx.clients.codeDeploy.send(new GetDeploymentCommand({ deploymentId: id }), { abortSignal: watching });
       info = d.deploymentInfo ?? info;
-      const target = await lambdaTarget(ctx, id, ctx.signal).catch(() => undefined);
-      const alias = await ctx.clients.lambda.send(new GetAliasCommand({ FunctionName: fn, Name: APP_ALIAS }), { abortSignal: ctx.signal });
+      const target = await lambdaTarget(ctx, id, watching).catch(() => undefined);
+      const alias = await ctx.clients.lambda.send(new GetAliasCommand({ FunctionName: fn, Name: APP_ALIAS }), { abortSignal: watching });
       const from = target?.lambdaFunctionInfo?.currentVersion ?? alias.FunctionVersion ?? '?';
       const to = target?.lambdaFunctionInfo?.targetVersion ?? '?';
       const extra = alias.RoutingConfig?.AdditionalVersionWeights ?? {};
@@ -157,14 +160,14 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
         break;
       }
       if (opts.maxMs !== undefined && performance.now() - started > opts.maxMs) break;
-      await pause(POLL_MS, ctx.signal);
+      await pause(POLL_MS, watching);
     }
   } catch (err) {
-    if (ctx.signal.aborted) {
+    if (ctx.signal.aborted || live.quit.aborted) {
       live.done();
       io.say(`stopped watching; deployment ${id} goes on in the cloud. Look again (or run ${cliCommand(['status'])}):`);
       io.command(ctx.aws(`deploy get-deployment --deployment-id ${id}`));
-      throw new InterruptedError();
+      throw ctx.signal.aborted ? new InterruptedError() : new LearnerQuit();
     }
     if (ctx.target === 'local' && connectionLost(err)) {
       // the cloud's process went away (killed, crashed, `emulator stop`): the view ends on what it saw last
@@ -172,6 +175,7 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
       const open = !TERMINAL.has(info.status ?? '');
       throw new CloudStoppedError(`the local cloud stopped while the lab followed CodeDeploy deployment ${id} (${info.status ?? '?'})`, undefined, open ? id : undefined);
     }
+    live.done();
     throw err;
   }
   live.done();
