@@ -7,9 +7,10 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { connectionLost, ExitCode, InterruptedError, LabError } from './errors.js';
+import { connectionLost, ExitCode, InterruptedError, LabError, LearnerQuit } from './errors.js';
 import { InterruptPolicy } from './interrupt.js';
 import { endOpenViews } from './io/open-views.js';
+import { helpEpilogue } from './help-text.js';
 import { cliCommand } from './invocation.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -170,22 +171,8 @@ program
   });
 
 // the examples as this shell runs them (src/invocation.ts): `npx serverless-ops-lab` from a clone
-program.addHelpText('after', () => {
-  const start = cliCommand(['start']);
-  const deploy = cliCommand(['deploy', '--workspace', 'lab-workspace']);
-  const column = Math.max(start.length, deploy.length) + 5;
-  return `
-Get started (the embedded cloud, no AWS account needed):
-  $ ${start.padEnd(column)}the guided lab, step by step (resumable)
-  $ ${deploy.padEnd(column)}deploy the bundled app, print its ApiUrl
-  $ curl -X POST <ApiUrl> -d '{"bucket":"<ImagesBucket>","key":"someguy.jpg"}'
-  $ ${cliCommand(['loadtest', '-n', '1000', '-c', '50', '-m', 'POST', '-d', '{...}'])} <ApiUrl>
-  $ ${cliCommand(['emulator', 'stop', '--workspace', 'lab-workspace'])}
-
-One command at a time changes a workspace (start, step, deploy, reset): a second one exits 3 naming the first; status, list and doctor work meanwhile.
-
-Exit codes: 0 ok, 1 a failed run or check, 2 a usage error, 3 the environment could not be checked (the local cloud stopped, say) or the workspace is busy, 130 interrupted, 143 terminated (SIGTERM).`;
-});
+// laid out for the terminal, as commander wraps the options above it (80 columns into a pipe)
+program.addHelpText('after', () => helpEpilogue(process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : 80));
 
 /** the workspace (or state dir) of the command that runs, for the boundary's hints */
 let where: string[] = ['--workspace', 'lab-workspace'];
@@ -218,7 +205,7 @@ function report(err: unknown): number {
   }
   if (err instanceof LabError) {
     // Ctrl-C is the user's choice, not an error
-    process.stderr.write(err instanceof InterruptedError ? `${err.message}\n` : `error: ${err.message}\n`);
+    process.stderr.write(err instanceof InterruptedError || err instanceof LearnerQuit ? `${err.message}\n` : `error: ${err.message}\n`);
     if (err.hint) process.stderr.write(`  ${err.hint}\n`);
     // SIGTERM stops as Ctrl-C does (interrupt.ts), with its own code
     return err instanceof InterruptedError ? interrupt.exitCode : err.exitCode;

@@ -103,7 +103,13 @@ export function commandLines(cmd: string, width: number, prefix: string, indent:
     }
     let line = prefix;
     let empty = true;
-    for (const unit of commandArgs(one)) {
+    // a flag and its value that do not fit on a line of their own go on two: the break between
+    // them is a break between words, and the terminal would otherwise cut the value mid-word
+    const units = commandArgs(one).flatMap((u) => {
+      const pair = indent.length + u.length + 2 > width ? /^(--?[A-Za-z][^ ]*) (.+)$/.exec(u) : null;
+      return pair ? [pair[1]!, pair[2]!] : [u];
+    });
+    for (const unit of units) {
       // room for the unit and the ` \` that would end this line
       if (!empty && line.length + 1 + unit.length + 2 > width) {
         out.push(`${line} \\`);

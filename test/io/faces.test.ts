@@ -252,7 +252,12 @@ test('on a 60-column terminal the interactive face word-wraps prose, checks and 
   const plain = lines.map(stripAnsi);
   // no word is cut: every word of the prose is on some line whole
   for (const w of ['PreTraffic', 'CodeDeployHook_*;', 'PutLifecycleEventHookExecutionStatus?', 'HOOK_EXECUTION_FAILURE']) assert.ok(plain.some((l) => l.split(' ').includes(w)), w);
-  const cmd = plain.filter((l) => l.startsWith('  $ aws cloudwatch') || l.startsWith('      --'));
+  // the command's lines: from its prompt through the last ` \` continuation (a flag's value too long
+  // to share a line with it is on a line of its own)
+  const first = plain.findIndex((l) => l.startsWith('  $ aws cloudwatch'));
+  let last = first;
+  while (plain[last]!.endsWith(' \\')) last++;
+  const cmd = plain.slice(first, last + 1);
   assert.ok(cmd.length > 1);
   assert.equal(shellArgs(cmd.map((l) => l.replace(/^ {2}\$ /, '')).join('\n')), shellArgs(SET_ALARM));
   const checkCmd = plain.slice(plain.findIndex((l) => l.startsWith('    $ aws deploy')));

@@ -1,0 +1,34 @@
+/**
+ * The end of `--help`: how to get started and the rules every command keeps, laid out for the
+ * terminal's width. Prose wraps between words; a command is never wrapped as prose: it stays on one
+ * line when it fits, else breaks between its arguments with ` \` continuations (io/format.ts's
+ * commandLines), so pasted it is still one command. A command whose description no longer fits
+ * beside it gets that description as a `#` note above it.
+ */
+import { commandLines, wrap } from './io/format.js';
+import { cliCommand } from './invocation.js';
+
+export function helpEpilogue(width: number): string {
+  const entries: [command: string, what?: string][] = [
+    [cliCommand(['start']), 'the guided lab, step by step (resumable)'],
+    [cliCommand(['deploy', '--workspace', 'lab-workspace']), 'deploy the bundled app, print its ApiUrl'],
+    [`curl -X POST <ApiUrl> -d '{"bucket":"<ImagesBucket>","key":"someguy.jpg"}'`],
+    [`${cliCommand(['loadtest', '-n', '1000', '-c', '50', '-m', 'POST', '-d', '{...}'])} <ApiUrl>`],
+    [cliCommand(['emulator', 'stop', '--workspace', 'lab-workspace'])],
+  ];
+  const described = entries.filter(([, what]) => what !== undefined);
+  const column = Math.max(...described.map(([cmd]) => cmd.length)) + 5;
+  const besideFits = described.every(([, what]) => 4 + column + what!.length <= width);
+  const lines = [...wrap('Get started (the embedded cloud, no AWS account needed):', width)];
+  for (const [cmd, what] of entries) {
+    if (what !== undefined && besideFits) lines.push(`  $ ${cmd.padEnd(column)}${what}`);
+    else lines.push(...commandLines(what !== undefined ? `# ${what}\n${cmd}` : cmd, width, '  $ ', '      '));
+  }
+  lines.push(
+    '',
+    ...wrap('One command at a time changes a workspace (start, step, deploy, reset): a second one exits 3 naming the first; status, list and doctor work meanwhile.', width),
+    '',
+    ...wrap('Exit codes: 0 ok, 1 a failed run or check, 2 a usage error, 3 the environment could not be checked (the local cloud stopped, say) or the workspace is busy, 130 interrupted, 143 terminated (SIGTERM).', width),
+  );
+  return `\n${lines.join('\n')}`;
+}
