@@ -230,9 +230,11 @@ export class InteractiveIoHost implements IoHost {
     };
     const unregister = spinning ? openView(cut) : () => undefined;
     if (spinning) this.#signal.addEventListener('abort', cut, { once: true });
+    const releaseKeys = spinning ? this.#holdKeys(new AbortController(), false) : () => undefined;
     const closed = () => {
       this.#signal.removeEventListener('abort', cut);
       unregister();
+      releaseKeys();
     };
     return {
       update: (t) => void (spinner.text = t),
@@ -279,12 +281,13 @@ export class InteractiveIoHost implements IoHost {
    * While a live view shows, its keys are read here, in raw mode: q (when the view offers it)
    * aborts `quit`, Ctrl-C is the CLI's interrupt, and every other key is dropped. Left to the
    * terminal's line buffer, a key pressed during the view (q) came out at the next prompt and
-   * answered it (quitting the lab at "next?").
+   * answered it (quitting the lab at "next?"). A turning spinner holds them the same way (the
+   * checks that run between a view and the next prompt).
    */
-  #holdKeys(quit: AbortController, offersQuit: boolean): void {
+  #holdKeys(quit: AbortController, offersQuit: boolean): () => void {
     this.#releaseKeys?.();
     const input = this.#in;
-    if (!input.isTTY || typeof input.setRawMode !== 'function') return;
+    if (!input.isTTY || typeof input.setRawMode !== 'function') return () => undefined;
     emitKeypressEvents(input);
     const wasRaw = input.isRaw;
     input.setRawMode(true);
@@ -306,6 +309,7 @@ export class InteractiveIoHost implements IoHost {
     this.#releaseKeys = release;
     // a view its owner left open when it threw: the error boundary ends it (open-views.ts)
     unregister = openView(release);
+    return release;
   }
 
   check(result: CheckView): void {

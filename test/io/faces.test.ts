@@ -418,3 +418,20 @@ test('a live view holds the keyboard: q stops a view that offers it, and a key p
   stdin.write('n');
   assert.equal(await next, 'n', 'the q pressed during the view did not answer "next?"');
 });
+
+test('a turning spinner holds the keyboard too: a key pressed while the checks run does not answer the prompt after them', async () => {
+  const t = drawableTerminal(80);
+  const stdin = keyboard();
+  let ctrlC = 0;
+  const io = new InteractiveIoHost({ stdin: stdin as unknown as ReadStream, stdout: t.stdout, env: { NO_COLOR: '1' }, onCtrlC: () => void ctrlC++, signal: new AbortController().signal });
+  const spinner = io.progress('running the checks');
+  assert.equal(stdin.isRaw, true);
+  stdin.write('q');
+  await new Promise((r) => setImmediate(r));
+  spinner.stop();
+  assert.equal(stdin.isRaw, false);
+  const next = io.key('next?', [{ key: 'n', label: 'next step' }, { key: 'q', label: 'quit' }], 'n');
+  stdin.write('n');
+  assert.equal(await next, 'n');
+  assert.equal(ctrlC, 0);
+});
