@@ -230,11 +230,10 @@ export class InteractiveIoHost implements IoHost {
     };
     const unregister = spinning ? openView(cut) : () => undefined;
     if (spinning) this.#signal.addEventListener('abort', cut, { once: true });
-    const releaseKeys = spinning ? this.#holdKeys(new AbortController(), false) : () => undefined;
+    if (spinning) this.#holdKeys(new AbortController(), false);
     const closed = () => {
       this.#signal.removeEventListener('abort', cut);
       unregister();
-      releaseKeys();
     };
     return {
       update: (t) => void (spinner.text = t),
@@ -272,7 +271,6 @@ export class InteractiveIoHost implements IoHost {
       done: (lines) => {
         if (lines) draw(lines);
         this.#liveRows = 0;
-        this.#releaseKeys?.();
       },
     };
   }
@@ -281,8 +279,10 @@ export class InteractiveIoHost implements IoHost {
    * While a live view shows, its keys are read here, in raw mode: q (when the view offers it)
    * aborts `quit`, Ctrl-C is the CLI's interrupt, and every other key is dropped. Left to the
    * terminal's line buffer, a key pressed during the view (q) came out at the next prompt and
-   * answered it (quitting the lab at "next?"). A turning spinner holds them the same way (the
-   * checks that run between a view and the next prompt).
+   * answered it (quitting the lab at "next?"). A turning spinner holds them the same way. The hold
+   * lasts until the next prompt (or the end of the command: open-views.ts), not only while the view
+   * shows: the waits between a view and the prompt after it (the checks, a rollback the step waits
+   * for) would otherwise keep keys for that prompt.
    */
   #holdKeys(quit: AbortController, offersQuit: boolean): () => void {
     this.#releaseKeys?.();

@@ -403,7 +403,7 @@ test('a live view holds the keyboard: q stops a view that offers it, and a key p
   await new Promise((r) => setImmediate(r));
   assert.equal(following.quit.aborted, true);
   following.done();
-  assert.equal(stdin.isRaw, false);
+  assert.equal(stdin.isRaw, true, 'held until the next prompt: the wait after a view keeps no key either');
   assert.match(text, /deployment d-1 {2}\(q: stop following; Ctrl-C: stop the lab\)/);
 
   // a view that offers no q: the q is dropped, Ctrl-C is still the interrupt
@@ -419,7 +419,7 @@ test('a live view holds the keyboard: q stops a view that offers it, and a key p
   assert.equal(await next, 'n', 'the q pressed during the view did not answer "next?"');
 });
 
-test('a turning spinner holds the keyboard too: a key pressed while the checks run does not answer the prompt after them', async () => {
+test('a turning spinner holds the keyboard too, until the next prompt: a key pressed while the checks run, or after them, does not answer that prompt', async () => {
   const t = drawableTerminal(80);
   const stdin = keyboard();
   let ctrlC = 0;
@@ -429,9 +429,11 @@ test('a turning spinner holds the keyboard too: a key pressed while the checks r
   stdin.write('q');
   await new Promise((r) => setImmediate(r));
   spinner.stop();
-  assert.equal(stdin.isRaw, false);
+  stdin.write('q');
+  await new Promise((r) => setImmediate(r));
   const next = io.key('next?', [{ key: 'n', label: 'next step' }, { key: 'q', label: 'quit' }], 'n');
   stdin.write('n');
   assert.equal(await next, 'n');
+  assert.equal(stdin.isRaw, false, 'the prompt gave the keyboard back');
   assert.equal(ctrlC, 0);
 });
