@@ -252,14 +252,17 @@ export class CloudWatchBackend {
   }
 
   /**
-   * For CodeDeploy's alarm reader: the named alarms with a StateUpdate to ALARM at or after `since`
-   * (their history, as DescribeAlarmHistory lists it), whatever their state now.
+   * For CodeDeploy's alarm reader: the named alarms with a StateUpdate to ALARM after `since`
+   * (their history, as DescribeAlarmHistory lists it), whatever their state now. Strictly after: on
+   * a cloud clock slowed to a standstill (tests run at --speed 0.0001) the deployment's start and an
+   * alarm set back to OK just before it share a millisecond, and that earlier ALARM stopped it; an
+   * ALARM in the same millisecond as a look and over by the next is the only one missed.
    */
   enteredAlarmSince(names: readonly string[], since: number): string[] {
     const wanted = new Set(names);
     const entered = new Set<string>();
     for (const h of this.alarms.historyItems()) {
-      if (h.Timestamp >= since && h.HistoryItemType === 'StateUpdate' && wanted.has(h.AlarmName) && / to ALARM$/.test(h.HistorySummary)) entered.add(h.AlarmName);
+      if (h.Timestamp > since && h.HistoryItemType === 'StateUpdate' && wanted.has(h.AlarmName) && / to ALARM$/.test(h.HistorySummary)) entered.add(h.AlarmName);
     }
     return names.filter((n) => entered.has(n));
   }

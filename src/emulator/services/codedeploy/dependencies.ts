@@ -41,7 +41,7 @@ export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 export interface AlarmReader {
   alarmStates(names: readonly string[]): ReadonlyMap<string, AlarmState | undefined> | Promise<ReadonlyMap<string, AlarmState | undefined>>;
   /**
-   * The named alarms that went into ALARM at or after `since` (cloud time), whatever their state
+   * The named alarms that went into ALARM after `since` (cloud time), whatever their state
    * now: their history's StateUpdate items (cloudwatch:DescribeAlarmHistory). An alarm forced with
    * SetAlarmState "returns to [its] actual state quickly, often within seconds", and the change
    * "is typically only visible in the alarm's History tab ... or through DescribeAlarmHistory"
