@@ -2,12 +2,12 @@
 /**
  * The command line: declares commands and options, imports each command's module only when it
  * runs (so `--help` and `--version` load no AWS SDK and no emulator code), and is the one error
- * boundary: 0 ok, 1 a failed run or check, 2 usage, 3 the environment, 130 Ctrl-C, 143 SIGTERM.
+ * boundary: 0 ok, 1 a failed run or check, 2 usage, 3 the environment (a file system error among them), 130 Ctrl-C, 143 SIGTERM.
  * Nothing else calls process.exit.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { connectionLost, ExitCode, InterruptedError, LabError, LearnerQuit } from './errors.js';
+import { asFileSystemError, connectionLost, ExitCode, InterruptedError, LabError, LearnerQuit } from './errors.js';
 import { InterruptPolicy } from './interrupt.js';
 import { endOpenViews } from './io/open-views.js';
 import { helpEpilogue } from './help-text.js';
@@ -197,7 +197,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function report(err: unknown): number {
+function report(thrown: unknown): number {
+  // a full disk, a read-only file, a path too long: the machine's to fix, said as such (exit 3), not a bug of the lab
+  const err = asFileSystemError(thrown);
   if (err instanceof CommanderError) {
     // --help and --version end here too, with exit code 0
     if (err.exitCode === 0) return ExitCode.ok;

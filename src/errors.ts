@@ -2,6 +2,9 @@
  * Errors that cross the CLI's one error boundary (src/cli.ts).
  * Logic throws these; only the boundary turns them into an exit code and a message.
  */
+import { dirname } from 'node:path';
+import { shellWord } from './invocation.js';
+
 export const ExitCode = {
   ok: 0,
   /** a run or a check failed */
@@ -10,7 +13,8 @@ export const ExitCode = {
   usage: 2,
   /**
    * the lab could not check: the environment (the cloud, credentials), not the learner's work; also
-   * a workspace that another command holds (lab/workspace-lock.ts): run again once it ends
+   * a workspace that another command holds (lab/workspace-lock.ts): run again once it ends; a
+   * damaged workspace file, and the file system's refusals (FileSystemError below)
    */
   environment: 3,
   /** Ctrl-C */
@@ -90,3 +94,68 @@ export class LearnerQuit extends LabError {
     super(message, ExitCode.ok);
   }
 }
+
+/**
+ * The errno codes that are the machine's, not the lab's: a full disk, a read-only or immutable
+ * file, a path too long, too many open files, a failing disk. Each in words, with what to do.
+ * ENOENT is not among them: a file the lab expected and did not find is the lab's to explain.
+ */
+const SYSTEM_SAID: Record<string, { words: string; fix: (file: string) => string }> = {
+  EACCES: { words: 'permission denied', fix: (f) => `check who may read and write it (ls -ld ${shellWord(f)} ${shellWord(dirname(f))}), give yourself access, then run the command again` },
+  EPERM: { words: 'operation not permitted', fix: (f) => `the file or its folder refuses changes (ls -ld ${shellWord(f)}; on Linux, lsattr shows an immutable 'i' flag that chattr -i removes), then run the command again` },
+  ENOSPC: { words: 'no space left on the device', fix: (f) => `free some space on that disk (df -h ${shellWord(dirname(f))}), then run the command again: the file keeps what it held before` },
+  EDQUOT: { words: 'disk quota exceeded', fix: (f) => `free some space within your quota on that disk (df -h ${shellWord(dirname(f))}), then run the command again: the file keeps what it held before` },
+  EROFS: { words: 'the file system is read-only', fix: () => 'use a --workspace on a disk you can write to' },
+  ENAMETOOLONG: { words: 'the path is longer than the file system allows', fix: () => 'use a --workspace with a shorter path' },
+  EMFILE: { words: 'too many files are open in this process', fix: () => 'raise the limit (ulimit -n 4096) or close other programs, then run the command again' },
+  ENFILE: { words: 'too many files are open on this machine', fix: () => 'close other programs, then run the command again' },
+  EIO: { words: 'the disk reported an input/output error', fix: () => 'check the disk (dmesg says more), and copy your workspace to a healthy one' },
+  ENOTDIR: { words: 'part of the path is a file, not a folder', fix: () => 'pick another --workspace, or move that file away' },
+  EISDIR: { words: 'it is a folder, not a file', fix: () => 'move that folder away, then run the command again' },
+  ELOOP: { words: 'too many symbolic links on the path', fix: () => 'check the symbolic links on that path (ls -l)' },
+  EBUSY: { words: 'the file is busy', fix: () => 'close the program that holds it, then run the command again' },
+  ETXTBSY: { words: 'the file is busy', fix: () => 'close the program that holds it, then run the command again' },
+  EFBIG: { words: 'the file is too large for the file system', fix: () => 'use a --workspace on another disk' },
+};
+
+/** the calls of node:fs whose errors are about a file (a socket's EACCES or a kill's EPERM are not) */
+const FILE_CALLS = new Set(['open', 'read', 'write', 'close', 'rename', 'mkdir', 'rmdir', 'unlink', 'stat', 'lstat', 'fstat', 'statfs', 'scandir', 'opendir', 'readdir', 'copyfile', 'cp', 'access', 'chmod', 'fsync', 'ftruncate', 'utime', 'symlink', 'readlink', 'realpath', 'rm']);
+
+/** true for an error of the file system that the machine, not the lab, has to fix */
+export function isFileSystemFault(err: unknown): err is NodeJS.ErrnoException {
+  const e = err as NodeJS.ErrnoException | undefined;
+  return typeof e?.code === 'string' && Object.hasOwn(SYSTEM_SAID, e.code) && (typeof e.path === 'string' || FILE_CALLS.has(e.syscall ?? ''));
+}
+
+/**
+ * A file the machine would not let the lab read or write: which file, what the system said in
+ * words, what to do. Exit 3 (environment): nothing is wrong with the learner's work or the lab.
+ */
+export class FileSystemError extends LabError {
+  override readonly name: string = 'FileSystemError';
+  readonly code: string;
+  constructor(
+    readonly file: string | undefined,
+    err: NodeJS.ErrnoException,
+    doing: 'read' | 'write' | 'use' = 'use',
+  ) {
+    const said = SYSTEM_SAID[err.code!]!;
+    super(`cannot ${doing} ${file ?? 'a file'}: ${said.words} (${err.code})`, ExitCode.environment, file ? said.fix(file) : 'free space and check permissions, then run the command again');
+    this.code = err.code!;
+    this.cause = err;
+  }
+}
+
+/**
+ * `err` as a FileSystemError when it is one of the machine's (see isFileSystemFault), naming
+ * `file` when the caller knows which (a write's ENOSPC carries no path), else the error's own path.
+ * Anything else is returned as it is.
+ */
+export function asFileSystemError(err: unknown, file?: string, doing?: 'read' | 'write' | 'use'): unknown {
+  if (err instanceof LabError || !isFileSystemFault(err)) return err;
+  // a rename's path is the lab's temp file; the file it was replacing is the one to name
+  const own = err.syscall === 'rename' ? ((err as { dest?: string }).dest ?? err.path) : err.path;
+  const how = doing ?? (['write', 'rename', 'mkdir', 'unlink', 'rmdir', 'copyfile', 'ftruncate', 'fsync'].includes(err.syscall ?? '') ? 'write' : ['read', 'scandir', 'readdir'].includes(err.syscall ?? '') ? 'read' : 'use');
+  return new FileSystemError(file ?? own, err, how);
+}
+

@@ -1,6 +1,7 @@
 /**
  * `doctor [--target local|aws] [--workspace DIR] [--report [FILE]]`: what the lab needs, each
- * failure with its fix (exercism's troubleshoot). Local: Node, the workspace, the aws CLI and its
+ * failure with its fix (exercism's troubleshoot). Both: Node, the workspace, its .lab files (they
+ * parse), its sam-app/template.yaml (readable) and its disk's free space. Local: the aws CLI and its
  * region and credentials (for the printed commands), the workspace's cloud. AWS: the SAM
  * CLI, the region, credentials, the account and its concurrency quota. `--report` prints a
  * paste-ready block without secrets instead of the checks; `--report FILE` writes it to FILE after
@@ -8,22 +9,23 @@
  * something needed is missing (the report is written first: that is when it is wanted).
  */
 import { GetAccountSettingsCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statfsSync } from 'node:fs';
 import { arch, platform, release } from 'node:os';
-import { dirname } from 'node:path';
-import { ExitCode, LabError, UsageError } from '../errors.js';
+import { basename, dirname } from 'node:path';
+import { asFileSystemError, ExitCode, LabError, UsageError } from '../errors.js';
 import { atomicWrite } from '../files.js';
 import { checkReportPath } from '../lab/report.js';
 import { createIoHost } from '../io/index.js';
 import type { InterruptPolicy } from '../interrupt.js';
-import { workspacePaths } from '../lab/workspace.js';
+import { progressPath } from '../lab/progress.js';
+import { readJsonFile, workspacePaths, type Workspace } from '../lab/workspace.js';
 import { labVersion } from '../emulator/version.js';
 import { awsCliConfig, LOCAL_AWS_ENV } from '../targets/aws-cli-config.js';
 import { findOnPath } from '../targets/aws-preflight.js';
 import { clientConfig } from '../targets/clients.js';
 import { cliCommand } from '../invocation.js';
 
-interface Finding {
+export interface Finding {
   name: string;
   ok: boolean;
   /** needed (a failure fails doctor) or good to have */
@@ -59,6 +61,8 @@ export async function doctorCommand(opts: Record<string, unknown>, interrupt: In
     writable = false;
   }
   found.push({ name: 'workspace', ok: writable, needed: true, found: `${ws.root}${existsSync(ws.samApp) ? ' (sam-app/ present)' : ' (not created yet)'}`, fix: 'pick a folder you can write to with --workspace DIR' });
+
+  found.push(labFilesFinding(ws), templateFinding(ws), freeSpaceFinding(ws.root));
 
   const awsCli = findOnPath('aws');
   found.push({ name: 'aws CLI (to run the printed commands yourself)', ok: !!awsCli, needed: false, found: awsCli ?? 'not on PATH', fix: 'optional: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html (the lab can run each command for you)' });
@@ -162,6 +166,58 @@ export async function doctorCommand(opts: Record<string, unknown>, interrupt: In
   if (missing.length) throw new LabError(`${missing.length} thing(s) the lab needs: ${missing.map((m) => m.name).join(', ')}`, undefined, [missing[0]!.fix, missing[0]!.fixCommand].filter(Boolean).join(' '));
   const recommended = found.filter((f) => !f.needed && !f.ok).length;
   if (!blockOnly) io.say(`everything the lab needs is here${recommended ? `; ${recommended} recommendation${recommended === 1 ? '' : 's'}` : ''}`);
+}
+
+/** the workspace's .lab files parse: a damaged one stops start, deploy, list and status (workspace.ts readJsonFile) */
+export function labFilesFinding(ws: Workspace): Finding {
+  const files = [progressPath(ws), ws.names, ws.deployRecord];
+  const present = files.filter((f) => existsSync(f));
+  for (const file of present) {
+    try {
+      readJsonFile(file);
+    } catch (err) {
+      if (!(err instanceof LabError)) throw err;
+      return { name: 'workspace files', ok: false, needed: true, found: err.message, fix: err.hint };
+    }
+  }
+  return { name: 'workspace files', ok: true, needed: true, found: present.length ? `${present.map((f) => basename(f)).join(', ')} read` : 'none yet' };
+}
+
+/** sam-app/template.yaml can be read: deploy, the checks and "do it for me" all read it */
+export function templateFinding(ws: Workspace): Finding {
+  if (!existsSync(ws.template)) return { name: 'sam-app/template.yaml', ok: true, needed: true, found: 'not created yet (start and deploy copy the lab\'s app)' };
+  try {
+    readFileSync(ws.template);
+  } catch (err) {
+    const e = asFileSystemError(err, ws.template, 'read');
+    return { name: 'sam-app/template.yaml', ok: false, needed: true, found: (e as Error).message, fix: e instanceof LabError ? e.hint : 'check that file' };
+  }
+  return { name: 'sam-app/template.yaml', ok: true, needed: true, found: 'readable' };
+}
+
+/** below this, progress, the cloud's state and the deploy packages may not fit (a full disk cuts writes short) */
+export const MIN_FREE_BYTES = 50 * 1024 * 1024;
+
+/** free space on the workspace's disk (statfs of the workspace, or the folder it will be made in) */
+export function freeSpaceFinding(root: string, statfs: typeof statfsSync = statfsSync): Finding {
+  let at = root;
+  while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+  const name = 'free space';
+  let free: number;
+  try {
+    const st = statfs(at);
+    free = Number(st.bavail) * Number(st.bsize);
+  } catch (err) {
+    return { name, ok: false, needed: true, found: `cannot tell: ${(err as Error).message}`, fix: `check the disk of ${at} (df -h)` };
+  }
+  const mb = Math.floor(free / (1024 * 1024));
+  return {
+    name,
+    ok: free >= MIN_FREE_BYTES,
+    needed: true,
+    found: `${mb} MB free on the disk of ${at}`,
+    fix: `free at least ${MIN_FREE_BYTES / (1024 * 1024)} MB on that disk (df -h ${at}): the lab writes its progress, the local cloud's state and the deploy packages there`,
+  };
 }
 
 function reportTo(file: string, text: string, io: { say(line: string): void }, target: string, workspace: string): void {

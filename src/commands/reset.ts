@@ -15,7 +15,7 @@ import { createIoHost, type IoHost } from '../io/index.js';
 import type { InterruptPolicy } from '../interrupt.js';
 import { progressPath, ProgressStore, type LabProgress } from '../lab/progress.js';
 import { ReferenceBook } from '../lab/reference.js';
-import { readJsonFile, scaffoldWorkspace, workspacePaths, type Workspace } from '../lab/workspace.js';
+import { backupOf, goodBackup, readJsonFile, scaffoldWorkspace, workspacePaths, type Workspace } from '../lab/workspace.js';
 import { lockWorkspace } from '../lab/workspace-lock.js';
 import type { Step } from '../lab/step.js';
 import { findStep, LAB_STEPS, REFERENCE_ORDER } from '../steps/index.js';
@@ -61,7 +61,7 @@ async function resetLocked(ws: Workspace, step: Step | undefined, opts: Record<s
     return;
   }
 
-  const record = readDeployRecord(ws);
+  const record = deployRecordForReset(ws);
   // no deploy record (the last deploy failed, or it was deleted): the lab's progress still says where it ran
   const target = (opts.target as string | undefined) ?? record?.target ?? progressTarget(ws) ?? 'local';
   const what =
@@ -99,7 +99,10 @@ async function resetLocked(ws: Workspace, step: Step | undefined, opts: Record<s
     await rm(ws.stateDir, { recursive: true, force: true });
     io.say(`stopped the local cloud and wiped ${ws.stateDir}`);
   }
-  for (const f of [ws.deployRecord, ws.names, progressPath(ws)]) await rm(f, { force: true });
+  for (const f of [ws.deployRecord, ws.names, progressPath(ws)]) {
+    await rm(f, { force: true });
+    await rm(backupOf(f), { force: true });
+  }
   if (existsSync(ws.samApp)) {
     const kept = join(ws.root, `sam-app.before-reset-${new Date().toISOString().replace(/[:.]/g, '-')}`);
     await rename(ws.samApp, kept);
@@ -116,6 +119,24 @@ async function confirmed(io: IoHost, what: string, more: string, yes: boolean, i
   if (await io.confirm(`This will ${what}.${more} Go on?`, false, interrupt.signal)) return true;
   io.say('nothing changed');
   return false;
+}
+
+/**
+ * The deploy record, or its last good copy when it is damaged: the whole reset is what the
+ * damaged-file messages offer (workspace.ts damagedLabFileHint), so a broken record must not stop it.
+ */
+function deployRecordForReset(ws: Workspace): ReturnType<typeof readDeployRecord> {
+  try {
+    return readDeployRecord(ws);
+  } catch (err) {
+    if (!(err instanceof LabError)) throw err;
+    const bak = goodBackup(ws.deployRecord);
+    try {
+      return bak ? readDeployRecord({ ...ws, deployRecord: bak }) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
 }
 
 /** the target progress.json recorded; undefined when there is none, or it cannot be read (reset is how a broken one is fixed) */

@@ -10,6 +10,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { asFileSystemError } from '../errors.js';
 import type { CheckView } from '../io/host.js';
 import type { LabContext } from './context.js';
 import { cliCommand } from '../invocation.js';
@@ -68,7 +69,11 @@ export function workspaceFiles(samApp: string): WorkspaceFiles {
     samApp,
     read: (rel) => {
       const p = join(samApp, rel);
-      return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
+      try {
+        return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
+      } catch (err) {
+        throw asFileSystemError(err, p, 'read');
+      }
     },
   };
 }

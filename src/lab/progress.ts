@@ -2,14 +2,15 @@
  * `<workspace>/.lab/progress.json`: per step its status, whether it was done for the learner
  * (assisted), attempts, hints shown and the figures measured. Rewritten atomically after every
  * change (rustlings' state file, githug's attempts and hint index), so Ctrl-C or a crash anywhere
- * leaves the last consistent state. It is a memory, not the truth: on resume the runner re-checks
+ * leaves the last consistent state; progress.json.bak holds the same (workspace.ts writeLabFile),
+ * for a file that something else damaged. It is a memory, not the truth: on resume the runner re-checks
  * the cloud before trusting a "done".
  */
 import { join } from 'node:path';
-import { LabError } from '../errors.js';
-import { atomicWrite } from '../files.js';
+import { ExitCode, LabError } from '../errors.js';
 import type { FigureValue } from './context.js';
-import { readJsonFile, type Workspace } from './workspace.js';
+import { goodBackup, readJsonFile, writeLabFile, type Workspace } from './workspace.js';
+import { shellLine } from '../invocation.js';
 import { cliCommand } from '../invocation.js';
 
 export type StepStatus = 'pending' | 'started' | 'done';
@@ -65,7 +66,9 @@ export class ProgressStore {
     const path = progressPath(ws);
     const found = readJsonFile<LabProgress>(path);
     if (found !== undefined && (found === null || typeof found !== 'object' || found.schema !== 1 || typeof found.steps !== 'object' || found.steps === null)) {
-      throw new LabError(`${path} is not a progress file of this lab version`, undefined, `run \`${cliCommand(['reset', '--workspace', ws.root])}\` to start over, or move it away`);
+      const bak = goodBackup(path);
+      const restore = bak ? `\`${shellLine(['cp', bak, path])}\` puts back the lab's copy of its last good write, or ` : '';
+      throw new LabError(`${path} is not a progress file of this lab version`, ExitCode.environment, `${restore}run \`${cliCommand(['reset', '--workspace', ws.root])}\` to start over, or move it away`);
     }
     const stamp = now().toISOString();
     return new ProgressStore(path, found ?? { schema: 1, target, startedAt: stamp, updatedAt: stamp, steps: {} }, now);
@@ -91,7 +94,7 @@ export class ProgressStore {
     if (f?.deploymentId === this.following?.deploymentId) return;
     const { following: _gone, ...rest } = this.#data;
     const data: LabProgress = { ...rest, updatedAt: this.#now().toISOString(), ...(f ? { following: f } : {}) };
-    atomicWrite(this.path, `${JSON.stringify(data, null, 2)}\n`);
+    writeLabFile(this.path, `${JSON.stringify(data, null, 2)}\n`);
     this.#data = data;
   }
 
@@ -107,7 +110,7 @@ export class ProgressStore {
     const steps = new Map(this.#steps);
     steps.set(id, next);
     const data: LabProgress = { ...this.#data, updatedAt: this.#now().toISOString(), steps: Object.fromEntries(steps) };
-    atomicWrite(this.path, `${JSON.stringify(data, null, 2)}\n`);
+    writeLabFile(this.path, `${JSON.stringify(data, null, 2)}\n`);
     this.#data = data;
     this.#steps = steps;
     return next;
@@ -118,7 +121,7 @@ export class ProgressStore {
     const steps = new Map(ids ? this.#steps : []);
     for (const id of ids ?? []) steps.delete(id);
     const data: LabProgress = { ...this.#data, updatedAt: this.#now().toISOString(), steps: Object.fromEntries(steps) };
-    atomicWrite(this.path, `${JSON.stringify(data, null, 2)}\n`);
+    writeLabFile(this.path, `${JSON.stringify(data, null, 2)}\n`);
     this.#data = data;
     this.#steps = steps;
   }

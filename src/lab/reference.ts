@@ -15,6 +15,7 @@ import { applyPatch, createTwoFilesPatch, structuredPatch } from 'diff';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { atomicWrite } from '../files.js';
+import { asFileSystemError } from '../errors.js';
 import { FileBackup } from './backups.js';
 import { bundledSamApp, packageRoot, type Workspace } from './workspace.js';
 
@@ -118,7 +119,7 @@ export class ReferenceBook {
       if (p.how === 'unchanged') return { file: p.file, how: p.how };
       const path = join(ws.samApp, p.file);
       const kept = existsSync(path) && !this.#isLabText(p.file, p.current) ? backup.keep(p.file) : undefined;
-      atomicWrite(path, p.next);
+      writeText(path, p.next);
       return { file: p.file, how: p.how, kept };
     });
   }
@@ -140,7 +141,7 @@ export class ReferenceBook {
       if (current === before) continue;
       if (current !== undefined && !this.#isLabText(file, current)) backup.keep(file);
       if (before === undefined) rmSync(path, { force: true });
-      else atomicWrite(path, before);
+      else writeText(path, before);
       files.push(file);
     }
     return { files, keptIn: backup.dir };
@@ -154,6 +155,19 @@ export class ReferenceBook {
   }
 }
 
+/** the learner's files and the lab's own: an unreadable one is the machine's to fix (exit 3), named */
 function readText(path: string): string {
-  return readFileSync(path, 'utf8');
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw asFileSystemError(err, path, 'read');
+  }
+}
+
+function writeText(path: string, text: string): void {
+  try {
+    atomicWrite(path, text);
+  } catch (err) {
+    throw asFileSystemError(err, path, 'write');
+  }
 }

@@ -6,7 +6,7 @@
  * Ctrl-C (the policy's signal) stops at the next safe point: progress is already saved, and the
  * report still holds what was measured.
  */
-import { CloudStoppedError, InterruptedError, LabError } from '../errors.js';
+import { CloudStoppedError, FileSystemError, InterruptedError, LabError } from '../errors.js';
 import type { IoHost } from '../io/host.js';
 import { runLiveChecks, type CheckResult } from './check.js';
 import type { RunnerContext } from './context.js';
@@ -156,6 +156,8 @@ async function solveOne(step: Step, o: RunLabOptions, how: { catchUp: boolean; l
       io.say(`interrupted in ${step.id}: progress is saved; run start again to go on`);
       return { ...base(step, progress, started), outcome: 'interrupted', after: [], learnerMessage: 'interrupted' };
     }
+    // a full disk or a read-only file stops the lab (exit 3): it is no failure of the step
+    if (err instanceof FileSystemError) throw err;
     // the local cloud gone is the environment's (exit 3, start says how to go on), not the step's failure
     if (err instanceof LabError && !(err instanceof CloudStoppedError)) {
       io.warn(`${step.id}: ${err.message}${err.hint ? ` (${err.hint})` : ''}`);

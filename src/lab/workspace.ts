@@ -6,6 +6,9 @@
  *     sam-app/             copied from the package on the first run, then the learner's
  *     .lab/state/          the embedded cloud's state dir
  *     .lab/deploy.json     the last successful deployment
+ *     .lab/names.json      the names the local cloud gave the template's resources
+ *     .lab/progress.json   the learner's steps (progress.ts)
+ *     .lab/*.json.bak      a copy of each of those three as last written whole (see writeJsonAtomic)
  *     backups/             the learner's files the lab overwrote, one folder per change (backups.ts)
  */
 import { randomBytes } from 'node:crypto';
@@ -13,7 +16,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { cp, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LabError, UsageError } from '../errors.js';
+import { asFileSystemError, ExitCode, FileSystemError, isFileSystemFault, LabError, UsageError } from '../errors.js';
+import { cliCommand, shellLine } from '../invocation.js';
 import { atomicWrite, makeDirs } from '../files.js';
 
 export interface Workspace {
@@ -31,6 +35,8 @@ export interface Workspace {
 
 /** A workspace is a folder (made when missing); naming a file is a usage error said plainly. */
 export function workspacePaths(dir: string): Workspace {
+  // resolve('') is the current folder: a --workspace "" (an unset shell variable) would make the lab there
+  if (dir.trim() === '') throw new UsageError('--workspace needs a folder, got nothing', 'e.g. --workspace lab-workspace (the default when the flag is left out)');
   const root = resolve(dir);
   checkNotAFile(root);
   const labDir = join(root, '.lab');
@@ -51,8 +57,10 @@ export function checkNotAFile(root: string): void {
   let isFile = false;
   try {
     isFile = !statSync(root).isDirectory();
-  } catch {
-    return; // missing (it will be made) or unreadable (the real error comes with the first use)
+  } catch (err) {
+    // a path too long, a folder on the way that may not be entered: said now, naming the workspace
+    if (isFileSystemFault(err) && err.code !== 'ENOTDIR') throw new FileSystemError(root, err, 'use');
+    return; // missing: it will be made (ENOTDIR: part of the path is a file, said when it is made)
   }
   if (isFile) throw new UsageError(`--workspace ${root} is a file, not a folder`, 'name a folder (it is made if missing), e.g. --workspace lab-workspace');
 }
@@ -114,23 +122,79 @@ export async function scaffoldWorkspace(ws: Workspace, source: string = bundledS
   return { copied: true };
 }
 
-/** the deploy record and the names file: small JSON, written atomically (see files.ts) */
+/** the copy of `path` as it was last written whole (writeJsonAtomic) */
+export const backupOf = (path: string): string => `${path}.bak`;
+
+/**
+ * The deploy record, the names file and the progress file: small JSON, written atomically (see
+ * files.ts), each followed by the same text in `<file>.bak`. Atomic writes never leave half a file,
+ * but an editor, a copy or a failing disk can; then the .bak holds the last good write, and
+ * readJsonFile's message says how to put it back. A failure names the file and what the system
+ * said (FileSystemError, exit 3).
+ */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  atomicWrite(path, `${JSON.stringify(value, null, 2)}\n`);
+  writeLabFile(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** undefined when the file does not exist; a LabError naming the file when it is not JSON. */
+export function writeLabFile(path: string, text: string): void {
+  for (const file of [path, backupOf(path)]) {
+    try {
+      atomicWrite(file, text);
+    } catch (err) {
+      throw asFileSystemError(err, file, 'write');
+    }
+  }
+}
+
+/**
+ * undefined when the file does not exist. A file that cannot be read or is not JSON is the
+ * environment's (exit 3), said with what to do for that file: never "delete it" where the file
+ * is the only memory of something (see damagedLabFileHint).
+ */
 export function readJsonFile<T>(path: string): T | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
+    throw asFileSystemError(err, path, 'read');
   }
   try {
     return JSON.parse(text) as T;
   } catch {
-    throw new LabError(`${path} is not valid JSON`, undefined, 'delete it and deploy again');
+    throw new LabError(`${path} is not valid JSON${text.trim() === '' ? ' (it is empty)' : ' (cut short or edited?)'}`, ExitCode.environment, damagedLabFileHint(path));
+  }
+}
+
+/** the good backup of `path`, if its .bak is there and is JSON */
+export function goodBackup(path: string): string | undefined {
+  const bak = backupOf(path);
+  try {
+    JSON.parse(readFileSync(bak, 'utf8'));
+    return bak;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What to do about a damaged `.lab` file: put back its backup when there is a good one; else what
+ * that file is for decides. names.json is the only map from the template's logical ids to what
+ * the local cloud holds: without it the next deploy makes a second copy of every resource.
+ */
+export function damagedLabFileHint(path: string): string {
+  const bak = goodBackup(path);
+  if (bak) return `the lab keeps a copy of its last good write: \`${shellLine(['cp', bak, path])}\` puts it back, then run the command again`;
+  const root = dirname(dirname(path));
+  const moveAway = shellLine(['mv', path, `${path}.broken`]);
+  switch (basename(path)) {
+    case 'progress.json':
+      return `no good copy is left (${basename(backupOf(path))}): mend it by hand, or \`${moveAway}\` and the lab keeps a new record from the first step (your sam-app/ and the cloud are kept; the steps' record is not)`;
+    case 'names.json':
+      return `do not delete it: it maps the template's resources to the names the local cloud gave them, and a deploy without it makes a second copy of each. No good copy is left (${basename(backupOf(path))}): mend it by hand, or start the whole lab over with \`${cliCommand(['reset', '--workspace', root])}\` (your sam-app/ is kept)`;
+    case 'deploy.json':
+      return `no good copy is left (${basename(backupOf(path))}): \`${moveAway}\`, then \`${cliCommand(['deploy', '--workspace', root])}\` writes a new record (what is deployed is found again, not made twice)`;
+    default:
+      return `move it away (\`${moveAway}\`), then run the command again`;
   }
 }

@@ -4,7 +4,7 @@
  * the outputs and the physical ids.
  */
 import { readJsonFile, writeJsonAtomic, type Workspace } from '../lab/workspace.js';
-import { LabError } from '../errors.js';
+import { ExitCode, LabError } from '../errors.js';
 
 export interface FunctionRecord {
   logicalId: string;
@@ -60,7 +60,7 @@ export interface DeployRecord {
 export function readDeployRecord(ws: Workspace): DeployRecord | undefined {
   const rec = readJsonFile<DeployRecord>(ws.deployRecord);
   if (rec && rec.schema !== 1) {
-    throw new LabError(`${ws.deployRecord} was written by another version of serverless-ops-lab`, undefined, 'deploy again to rewrite it');
+    throw new LabError(`${ws.deployRecord} was written by another version of serverless-ops-lab`, ExitCode.environment, 'deploy again to rewrite it');
   }
   return rec;
 }

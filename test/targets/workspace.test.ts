@@ -91,14 +91,14 @@ test('workspace layout: .lab/state and .lab/deploy.json', () => {
   assert.equal(ws.template, '/tmp/x/sam-app/template.yaml');
 });
 
-test('atomic JSON writes leave no temp files', async () => {
+test('atomic JSON writes leave no temp files, only the file and its .bak', async () => {
   const dir = tempDir();
   try {
     const f = join(dir, '.lab', 'deploy.json');
     await writeJsonAtomic(f, { a: 1 });
     await writeJsonAtomic(f, { a: 2 });
     assert.deepEqual(JSON.parse(readFileSync(f, 'utf8')), { a: 2 });
-    assert.deepEqual(readdirSync(join(dir, '.lab')), ['deploy.json']);
+    assert.deepEqual(readdirSync(join(dir, '.lab')).sort(), ['deploy.json', 'deploy.json.bak']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
