@@ -9,7 +9,7 @@
  * emulator creates for the user (workspace, state dir) goes through this.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /**
@@ -59,5 +59,38 @@ function statOrUndefined(path: string) {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
+  }
+}
+
+/** the topmost folder on `path` that does not exist yet (the first one makeDirs would make), or undefined */
+export function firstMissing(path: string): string | undefined {
+  let missing: string | undefined;
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    try {
+      if (statOrUndefined(dir)) return missing;
+    } catch {
+      return missing; // cannot be looked at: nothing above it is ours to remove
+    }
+    missing = dir;
+    if (dirname(dir) === dir) return missing;
+  }
+}
+
+/**
+ * Undoes makeDirs(deepest) for a command that failed before it made anything worth keeping: the
+ * named `files` in `deepest` go, then each folder from `deepest` up to `top` while it is empty
+ * (rmdir, never a recursive rm: whatever someone else put there in between stays, with its folders).
+ */
+export function unmakeDirs(top: string, deepest: string, files: readonly string[] = []): void {
+  const root = resolve(top);
+  const from = resolve(deepest);
+  for (const f of files) rmSync(`${from}/${f}`, { force: true });
+  for (let dir = from; ; dir = dirname(dir)) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      return;
+    }
+    if (dir === root || dirname(dir) === dir) return;
   }
 }

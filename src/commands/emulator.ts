@@ -10,7 +10,8 @@ import { colorEnabled } from '../io/terminal.js';
 import { checkNotAFile, workspacePaths } from '../lab/workspace.js';
 import { cliCommand } from '../invocation.js';
 import { damagedStateError, emulatorStatus, ensureEmulator, stopEmulator, stoppedUnexpectedly, unresponsiveEmulator } from '../emulator/daemon.js';
-import { DEFAULT_PORT, DEFAULT_WORKSPACE } from '../emulator/config.js';
+import { DEFAULT_PORT, DEFAULT_WORKSPACE, LOG_FILE, START_LOCK_FILE } from '../emulator/config.js';
+import { firstMissing, unmakeDirs } from '../files.js';
 import { exposureWarning } from '../emulator/exposure.js';
 
 interface EmulatorFlags {
@@ -28,6 +29,22 @@ interface EmulatorFlags {
 
 export async function emulatorCommand(action: string | undefined, opts: Record<string, unknown>, interrupt?: InterruptPolicy): Promise<void> {
   const flags = readFlags(opts);
+  if (action !== undefined && action !== 'start') return run(action, flags, interrupt);
+  // a cloud that fails to start (no such local address, a port in use) leaves no workspace or
+  // state dir behind that this command made: a typo in --host must not create the lab's folders
+  const made = firstMissing(flags.stateDir);
+  try {
+    await run(action, flags, interrupt);
+  } catch (err) {
+    // kept when the message points into the state dir (e.g. the log of a cloud that did not answer)
+    if (made !== undefined && !(err instanceof Error && err.message.includes(flags.stateDir))) {
+      unmakeDirs(made, flags.stateDir, [LOG_FILE, START_LOCK_FILE]);
+    }
+    throw err;
+  }
+}
+
+async function run(action: string | undefined, flags: EmulatorFlags, interrupt?: InterruptPolicy): Promise<void> {
   switch (action) {
     case undefined:
       // serveUntilSignal says and does what Ctrl-C means here: a clean stop, exit 0

@@ -2,23 +2,41 @@
  * `list`: the lab's steps and where the learner stands: ✓ done, ◐ done for them (assisted),
  * ▶ started, · pending. Reads the progress file only (`start` re-checks the cloud).
  */
-import { ProgressStore } from '../lab/progress.js';
+import { statSync } from 'node:fs';
+import { asFileSystemError } from '../errors.js';
+import { emptyStep, ProgressStore } from '../lab/progress.js';
 import { workspacePaths } from '../lab/workspace.js';
 import { LAB_STEPS } from '../steps/index.js';
 import { createIoHost } from '../io/index.js';
 import type { InterruptPolicy } from '../interrupt.js';
 import { cliCommand } from '../invocation.js';
 
+/** undefined when the workspace folder is there; else why not (ENOENT; ENOTDIR: a file on the way) */
+function workspaceMissing(root: string): 'ENOENT' | 'ENOTDIR' | undefined {
+  try {
+    statSync(root);
+    return undefined; // a file is refused by workspacePaths
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return code;
+    throw asFileSystemError(err, root, 'use');
+  }
+}
+
 export async function listCommand(opts: Record<string, unknown>, interrupt: InterruptPolicy): Promise<void> {
   const ws = workspacePaths((opts.workspace as string | undefined) ?? 'lab-workspace');
-  const progress = ProgressStore.load(ws, 'local');
+  // a mistyped --workspace is said as such, whatever the path looks like (one under /proc, one
+  // through a file): the steps are still listed, as the outline of the lab
+  const missing = workspaceMissing(ws.root);
+  const exists = missing === undefined;
+  const progress = exists ? ProgressStore.load(ws, 'local') : undefined;
   const rows = LAB_STEPS.map((s, i) => {
-    const p = progress.step(s.id);
+    const p = progress?.step(s.id) ?? emptyStep();
     const status = p.status === 'done' ? (p.assisted ? 'assisted' : 'done') : p.status === 'started' ? 'started' : 'pending';
     return { n: i + 1, id: s.id, chapter: s.chapter.id, section: s.chapter.section ?? null, title: s.title, status, attempts: p.attempts, hintsShown: p.hintsShown };
   });
   if (opts.json === true) {
-    process.stdout.write(`${JSON.stringify({ workspace: ws.root, steps: rows }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ workspace: ws.root, workspaceExists: exists, steps: rows }, null, 2)}\n`);
     return;
   }
   const io = await createIoHost({ ci: true, onCtrlC: interrupt.press, signal: interrupt.signal, stdout: process.stdout });
@@ -26,5 +44,12 @@ export async function listCommand(opts: Record<string, unknown>, interrupt: Inte
   const table = [['#', 'step', 'chapter', 'status'], ...rows.map((r) => [String(r.n), `${r.id} — ${r.title}`, `${r.chapter}${r.section ? ` (${r.section})` : ''}`, mark[r.status as keyof typeof mark]])];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
   const text = table.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
-  io.result(`${text}\n${progress.exists ? '' : `\nno progress yet in ${ws.root}: \`${cliCommand(['start', '--workspace', ws.root])}\` begins\n`}`);
+  const begin = `\`${cliCommand(['start', '--workspace', ws.root])}\``;
+  const note =
+    missing === 'ENOTDIR'
+      ? `\nno workspace at ${ws.root}: part of that path is a file, not a folder (a typo?)\n`
+      : missing === 'ENOENT'
+        ? `\nno workspace at ${ws.root} (a typo?): ${begin} makes one and begins\n`
+        : progress?.exists ? '' : `\nno progress yet in ${ws.root}: ${begin} begins\n`;
+  io.result(`${text}\n${note}`);
 }
