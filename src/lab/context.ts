@@ -66,6 +66,12 @@ export interface LabContext {
    * lab stopped under it (the local cloud killed) says on resume how it ended
    */
   following?(deploymentId: string | undefined): void;
+  /**
+   * local: puts back what the last deploy left and the cloud lost (a function, an alias), from the
+   * workspace's deploy record; `repaired` says what was gone and what is back, `cannot` why it
+   * could not be (nothing changed then). Undefined: nothing was lost (or aws, which never says).
+   */
+  repairCloud?(): Promise<{ repaired: string } | { cannot: string } | undefined>;
 }
 
 /** What the runner adds: which step figures go to, and the instructor's notes. */

@@ -199,6 +199,18 @@ export class LiveLabContext implements LabContext {
     );
   }
 
+  async repairCloud(): Promise<{ repaired: string } | { cannot: string } | undefined> {
+    if (this.#spec.kind !== 'local') return undefined;
+    const { CannotRestore, describeDrift, repairDrift } = await import('../targets/deployers/local/restore.js');
+    try {
+      const r = await repairDrift(this.clients.lambda, this.ws, this.signal);
+      return r && { repaired: r.said };
+    } catch (err) {
+      if (err instanceof CannotRestore) return { cannot: `the cloud no longer holds what the last deploy left (${err.drift.map(describeDrift).join('; ')}), and ${err.message}` };
+      throw err;
+    }
+  }
+
   aws(args: string): string {
     return awsCommand(args, this.#spec);
   }

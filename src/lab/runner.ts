@@ -62,6 +62,7 @@ export async function runLab(o: RunLabOptions): Promise<LabReport> {
   }
 
   try {
+    await repairOnStart(index, o);
     // catch up: earlier steps not done are brought to their end state for the learner (assisted)
     if (o.from !== undefined) {
       for (const earlier of steps.slice(0, index)) {
@@ -215,6 +216,43 @@ export function base(step: Step, progress: ProgressStore, startedMs: number): Om
     durationMs: Math.round(performance.now() - startedMs),
     figures: p.figures,
   };
+}
+
+/**
+ * Before any step: the cloud against the workspace's deploy record (LabContext.repairCloud). What
+ * the last deploy left and the cloud lost (a damaged state file moved away, a function deleted by
+ * hand) is put back as it was, and the step goes on from there: a deploy of the learner's change
+ * then releases it from the old version, as the step means. When it cannot be put back (an older
+ * workspace kept no copy of its code) and a step has begun, going on would deploy the learner's
+ * edited files as a new function's first version, with no release to follow; the run stops and
+ * names the way out instead: that step reset, and start again, which deploys its starting files.
+ */
+async function repairOnStart(index: number, o: RunLabOptions): Promise<void> {
+  const { steps, ctx, progress } = o;
+  const r = await ctx.repairCloud?.();
+  if (!r) return;
+  const step = steps[index];
+  if ('repaired' in r) {
+    ctx.io.warn(r.repaired);
+    ctx.io.say(
+      step
+        ? `nothing of your sam-app/ changed: ${step.id} goes on from the state your last deploy left, and a deploy of your change releases it from there`
+        : 'nothing of your sam-app/ changed: the cloud is back as your last deploy left it',
+    );
+    return;
+  }
+  const begun = steps.slice(index).some((s) => progress.step(s.id).status !== 'pending');
+  if (!step || index === 0 || !begun) {
+    // nothing begun: the resume's re-check finds the app gone and deploys sam-app/ again
+    ctx.io.warn(`${r.cannot}: the deploy step creates it again from your sam-app/ as it is`);
+    return;
+  }
+  const ws = ['--workspace', o.workspace];
+  throw new LabError(
+    r.cannot,
+    undefined,
+    `\`${cliCommand(['reset', step.id, ...ws])}\` puts ${step.id}'s files back as the step starts (yours are copied to backups/), then \`${cliCommand(['start', ...ws])}\` deploys them again and ${step.id} starts from there; \`${cliCommand(['reset', ...ws])}\` starts the whole lab over`,
+  );
 }
 
 /**

@@ -26,6 +26,23 @@ export interface FunctionRecord {
   deploymentId?: string;
   /** the deployment group that shifts this function's alias (SAM DeploymentPreference) */
   deploymentGroupName?: string;
+  /**
+   * local: $LATEST's configuration as deployed, with the package kept in `.lab/deployed/`, so a
+   * function the cloud lost is re-created as it was (deployers/local/restore.ts); absent in
+   * records of older versions and for the aws target
+   */
+  configuration?: RecordedConfiguration;
+}
+
+export interface RecordedConfiguration {
+  role: string;
+  runtime: string;
+  handler: string;
+  timeout: number;
+  memorySize: number;
+  description: string;
+  environment: Record<string, string>;
+  architectures: string[];
 }
 
 export interface ApiRecord {

@@ -21,6 +21,7 @@ import { ChangeReport, RecordBuilder, type DeferredMove, type ProvisionContext, 
 import { provisioningOrder } from './local/graph.js';
 import { NameBook } from './local/names.js';
 import { PROVISIONERS } from './local/provisioners/index.js';
+import { CannotRestore, describeDrift, keepPackages, prunePackages, repairDrift } from './local/restore.js';
 import { StackResolver } from './local/resolver.js';
 import type { DeployLog, DeployResult } from './types.js';
 
@@ -75,7 +76,6 @@ export async function deployLocal(input: LocalDeployInput): Promise<LocalDeployR
   const packages = new Map<string, CodePackage>();
   for (const fn of template.functions) packages.set(fn.logicalId, await zipCodeDir(fn.codeDir));
 
-  const previous = readDeployRecord(ws);
   unchanged('while packaging the code');
   const { ensureEmulator } = await import('../../emulator/daemon.js');
   const { DEFAULT_PORT } = await import('../../emulator/config.js');
@@ -92,6 +92,22 @@ export async function deployLocal(input: LocalDeployInput): Promise<LocalDeployR
   }
 
   const clients = new TargetClients({ kind: 'local', endpoint: emu.endpoint });
+  // 1b. What the last deploy left and the cloud lost is put back first (restore.ts), so this
+  // deploy updates it as it would have: a new version is released from the old one.
+  try {
+    const repair = await repairDrift(clients.lambda, ws, input.signal);
+    if (repair) warn(repair.said);
+  } catch (err) {
+    if (!(err instanceof CannotRestore)) {
+      clients.destroy();
+      throw await deployFailure(err, 'comparing the cloud with the last deploy', [], ws);
+    }
+    warn(
+      `the cloud no longer holds what the last deploy left (${err.drift.map(describeDrift).join('; ')}), and ${err.message}: ` +
+        `this deploy creates it from sam-app/ as it is now, as a new function (version 1, the alias straight on it, no CodeDeploy shift)`,
+    );
+  }
+  const previous = readDeployRecord(ws);
   const names = new NameBook(ws.names);
   const resolver = new StackResolver(template, new Map(template.unsupported.map((u) => [u.logicalId, u.type])));
   let phase = 'naming resources';
@@ -163,7 +179,9 @@ export async function deployLocal(input: LocalDeployInput): Promise<LocalDeployR
       ...(record.alarms.length ? { alarms: record.alarms } : {}),
     };
     phase = `writing ${ws.deployRecord}`;
+    keepPackages(ws, packages.values());
     await writeDeployRecord(ws, rec);
+    await prunePackages(ws, rec).catch(() => undefined);
     return { target: 'local', endpoint: emu.endpoint, outputs, changes: report.rows(), warnings, record: rec, deployments };
   } catch (err) {
     throw await deployFailure(err, phase, moves.map((m) => m.kept), ws);

@@ -21,20 +21,17 @@ export const lambdaFunction: Provisioner = {
     const environment: Record<string, string> = {};
     for (const [k, v] of Object.entries(spec.environment)) environment[k] = ctx.resolver.string(v, r.position);
     const role = ctx.resolver.string(p.Role, r.position);
-    const applied = await ctx.step(`deploying function ${name}`, () =>
-      applyFunction(ctx.clients.lambda, {
-        name,
-        role,
-        runtime: spec.runtime,
-        handler: spec.handler,
-        timeout: spec.timeout,
-        memorySize: spec.memorySize,
-        description: spec.description ?? '',
-        environment,
-        architectures: spec.architectures,
-        code,
-      }),
-    );
+    const configuration = {
+      role,
+      runtime: spec.runtime,
+      handler: spec.handler,
+      timeout: spec.timeout,
+      memorySize: spec.memorySize,
+      description: spec.description ?? '',
+      environment,
+      architectures: spec.architectures,
+    };
+    const applied = await ctx.step(`deploying function ${name}`, () => applyFunction(ctx.clients.lambda, { name, ...configuration, code }));
     const declared = spec.reservedConcurrentExecutions;
     const before = ctx.previous?.functions.find((f) => f.logicalId === r.logicalId && f.name === name)?.declaredReservedConcurrency;
     const rc = await ctx.step(`setting reserved concurrency of ${name}`, () =>
@@ -46,7 +43,7 @@ export const lambdaFunction: Provisioner = {
       [0, applied.details.length ? `${applied.details.join(' and ')} changed` : ''],
       [2, rc.detail ?? ''],
     ]);
-    ctx.record.functions.set(r.logicalId, { logicalId: r.logicalId, name, arn: applied.arn, codeSha256: code.sha256, declaredReservedConcurrency: declared ?? null });
+    ctx.record.functions.set(r.logicalId, { logicalId: r.logicalId, name, arn: applied.arn, codeSha256: code.sha256, declaredReservedConcurrency: declared ?? null, configuration });
     return { type: r.type, physicalId: name, attributes: { Arn: applied.arn } };
   },
 };
