@@ -103,6 +103,7 @@ async function resetLocked(ws: Workspace, step: Step | undefined, opts: Record<s
     await rm(f, { force: true });
     await rm(backupOf(f), { force: true });
   }
+  await rm(ws.deployed, { recursive: true, force: true });
   if (existsSync(ws.samApp)) {
     const kept = join(ws.root, `sam-app.before-reset-${new Date().toISOString().replace(/[:.]/g, '-')}`);
     await rename(ws.samApp, kept);

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ExitCode, LabError } from '../errors.js';
@@ -211,14 +211,15 @@ export async function damagedStateError(stateDir: string): Promise<LabError | un
   const { damagedStateFiles } = await import('./core/state-file.js');
   const [first] = damagedStateFiles(stateDir);
   if (!first) return undefined;
-  return new LabError(`the local cloud cannot start: its state file ${first.path} cannot be loaded: ${first.why}`, ExitCode.environment, damagedStateFix(stateDir, first.path));
+  return new LabError(`the local cloud cannot start: its state file ${first.path} cannot be loaded: ${first.why}`, ExitCode.environment, await damagedStateFix(stateDir, first.path));
 }
 
-export function damagedStateFix(stateDir: string, path: string): string {
+export async function damagedStateFix(stateDir: string, path: string): Promise<string> {
+  const { afterMovingAway } = await import('./core/state-file.js');
   const dir = resolve(stateDir);
   const workspace = dir.endsWith(join('.lab', 'state')) ? resolve(dir, '..', '..') : undefined;
   const wipe = workspace ? `wipe the whole local cloud with \`${cliCommand(['reset', '--yes', '--workspace', workspace])}\` (your sam-app/ is kept)` : `empty ${dir}`;
-  return `move ${path} away (the cloud then starts without what it held; keep the copy to mend it by hand) or ${wipe}, then start again`;
+  return `move ${path} away (keep the copy to mend it by hand): ${afterMovingAway(basename(path))}; or ${wipe}, then start again`;
 }
 
 /**

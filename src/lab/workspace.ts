@@ -6,6 +6,7 @@
  *     sam-app/             copied from the package on the first run, then the learner's
  *     .lab/state/          the embedded cloud's state dir
  *     .lab/deploy.json     the last successful deployment
+ *     .lab/deployed/       its code packages, to re-create a function the cloud lost (deployers/local/restore.ts)
  *     .lab/names.json      the names the local cloud gave the template's resources
  *     .lab/progress.json   the learner's steps (progress.ts)
  *     .lab/*.json.bak      a copy of each of those three as last written whole (see writeJsonAtomic)
@@ -27,6 +28,8 @@ export interface Workspace {
   labDir: string;
   stateDir: string;
   deployRecord: string;
+  /** the code packages of the last successful deployment (local), by hash */
+  deployed: string;
   /** physical names and ids allocated for the workspace (kept even when a deploy fails) */
   names: string;
   /** copies of the learner's files that the lab overwrote, outside sam-app/ so they are never deployed */
@@ -47,6 +50,7 @@ export function workspacePaths(dir: string): Workspace {
     labDir,
     stateDir: join(labDir, 'state'),
     deployRecord: join(labDir, 'deploy.json'),
+    deployed: join(labDir, 'deployed'),
     names: join(labDir, 'names.json'),
     backups: join(root, 'backups'),
   };

@@ -296,17 +296,18 @@ test('a damaged or missing record: start, deploy-style reuse, status and stop fi
 });
 
 test('a state file that is not a JSON object: start names the file and the fix at once; doctor reports it', async () => {
-  const cases: [string, string, RegExp][] = [
-    ['lambda.json', '', /is not valid JSON \(Unexpected end of JSON input\)/],
-    ['s3.json', '{"buckets":', /is not valid JSON/],
-    ['apigateway.json', '[]', /holds an array, not a JSON object/],
-    ['codedeploy.json', '"str"', /holds a string, not a JSON object/],
-    ['cloudwatch-metrics.json', '7', /holds a number, not a JSON object/],
+  // [file, its text, why it is refused, what moving it away loses and what the lab does again]
+  const cases: [string, string, RegExp, RegExp][] = [
+    ['lambda.json', '', /is not valid JSON \(Unexpected end of JSON input\)/, /without its Lambda functions, versions and aliases; the lab's next start or deploy re-creates the ones your last deploy left, with the code and configuration deployed then/],
+    ['s3.json', '{"buckets":', /is not valid JSON/, /without its buckets and objects; the next deploy creates the app's bucket again/],
+    ['apigateway.json', '[]', /holds an array, not a JSON object/, /the next deploy creates the app's API again, under a new id: the API URL changes/],
+    ['codedeploy.json', '"str"', /holds a string, not a JSON object/, /the next deploy creates the application and group again; the deployments made so far are forgotten/],
+    ['cloudwatch-metrics.json', '7', /holds a number, not a JSON object/, /the next deploy creates again what sam-app\/template\.yaml declares/],
     // the clock is read before the services, while the port is already bound: the child must end
     // at once and say why, not leave the parent waiting for an answer that never comes
-    ['clock.json', '', /is not valid JSON/],
+    ['clock.json', '', /is not valid JSON/, /the cloud's clock starts again from the time now/],
   ];
-  for (const [file, text, why] of cases) {
+  for (const [file, text, why, next] of cases) {
     const stateDir = tempDir();
     writeFileSync(join(stateDir, file), text);
     const r = await run(['emulator', 'start', '--state-dir', stateDir, '--port', '0']);
@@ -319,6 +320,7 @@ test('a state file that is not a JSON object: start names the file and the fix a
     assert.match(r.stderr, why, file);
     assert.match(r.stderr, /\n {2}move \S+ away .* or empty \S+, then start again\n$/, file);
     assert.doesNotMatch(r.stderr, /'reset --yes'/, file);
+    assert.match(r.stderr, next, file);
     // nothing of the learner's state is touched
     assert.equal(readFileSync(join(stateDir, file), 'utf8'), text);
   }

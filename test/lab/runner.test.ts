@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LabError } from '../../src/errors.js';
 import { notYet, passed, type LiveCheck } from '../../src/lab/check.js';
 import type { RunnerContext } from '../../src/lab/context.js';
 import { ProgressStore } from '../../src/lab/progress.js';
@@ -47,14 +48,14 @@ function fakeStep(id: string, cloud: Cloud, applied: string[]): Step {
   };
 }
 
-function setup(ids: readonly string[], status: Record<string, 'started' | 'done'>, cloud: Cloud) {
+function setup(ids: readonly string[], status: Record<string, 'started' | 'done'>, cloud: Cloud, repairCloud?: RunnerContext['repairCloud']) {
   const root = mkdtempSync(join(tmpdir(), 'fix-resume-runner-'));
   const ws = workspacePaths(root);
   const progress = ProgressStore.load(ws, 'local');
   for (const [id, st] of Object.entries(status)) progress.update(id, (s) => void (s.status = st));
   const applied: string[] = [];
   const steps = ids.map((id) => fakeStep(id, cloud, applied));
-  const ctx = Object.assign(fakeContext({ ws, ci: true }), { stepId: '', assisting: true }) as unknown as RunnerContext & { io: import('../../src/io/recording.js').RecordingIoHost };
+  const ctx = Object.assign(fakeContext({ ws, ci: true, ...(repairCloud ? { repairCloud } : {}) }), { stepId: '', assisting: true }) as unknown as RunnerContext & { io: import('../../src/io/recording.js').RecordingIoHost };
   const run = () => runLab({ steps, ctx, progress, reference: new ReferenceBook([]), assisted: false, version: 'test', workspace: root });
   const lines = () => ctx.io.events.map((e) => e.text).join('\n');
   const events = () => ctx.io.events;
@@ -100,6 +101,40 @@ test('resume: when the cloud lost the lab app, the first step (the deploy) is do
   assert.deepEqual(s.applied, ['app', 'alarm'], 'the deploy again, then the next step; the done step in between is not redone');
   assert.equal(s.progress.step('failing').status, 'done');
   assert.equal(s.progress.step('app').status, 'done');
+});
+
+test('start: what the cloud lost of the last deploy and the lab put back is said before any step; the begun step goes on', async (t) => {
+  // lambda.json moved away in blue-green, before its deploy: the function is back as the deploy step left it
+  const s = setup(['app', 'green', 'next'], { app: 'done', green: 'started' }, { app: true }, async () => ({ repaired: 'the cloud no longer holds what the last deploy left: fn: no such function. Re-created …' }));
+  t.after(s.cleanup);
+  const report = await s.run();
+  assert.equal(report.outcome, 'passed');
+  assert.match(s.lines(), /warning: the cloud no longer holds what the last deploy left: fn: no such function/);
+  assert.match(s.lines(), /nothing of your sam-app\/ changed: green goes on from the state your last deploy left/);
+  assert.deepEqual(s.applied, ['green', 'next'], 'nothing earlier is redone');
+});
+
+test('start: what the cloud lost cannot be put back while a step has begun: the run stops at once with the reset that gets out', async (t) => {
+  // going on would deploy the learner's edited files as a new function's version 1, with nothing to shift from
+  const s = setup(['app', 'green', 'next'], { app: 'done', green: 'started' }, {}, async () => ({ cannot: 'the cloud no longer holds what the last deploy left (fn: no such function), and no copy was kept' }));
+  t.after(s.cleanup);
+  await assert.rejects(s.run(), (err: LabError) => {
+    assert.match(err.message, /^the cloud no longer holds what the last deploy left \(fn: no such function\)/);
+    assert.match(err.hint ?? '', /`[^`]*cli\.js reset green --workspace \S+fix-resume-runner-\S+` puts green's files back as the step starts .* then `[^`]*cli\.js start --workspace \S+` deploys them again/);
+    return true;
+  });
+  assert.deepEqual(s.applied, [], 'nothing deployed');
+  assert.equal(s.progress.step('green').status, 'started');
+  assert.equal(s.progress.step('app').status, 'done');
+});
+
+test('start: what the cloud lost cannot be put back, no step begun: said, and the resume deploys sam-app/ again', async (t) => {
+  const s = setup(['app', 'next'], { app: 'done' }, {}, async () => ({ cannot: 'the cloud no longer holds what the last deploy left (fn: no such function), and no copy was kept' }));
+  t.after(s.cleanup);
+  const report = await s.run();
+  assert.equal(report.outcome, 'passed');
+  assert.match(s.lines(), /no copy was kept: the deploy step creates it again from your sam-app\/ as it is/);
+  assert.deepEqual(s.applied, ['app', 'next']);
 });
 
 test('resume after the first step only: a wiped cloud means that step again (as before)', async (t) => {

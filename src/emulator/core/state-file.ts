@@ -19,8 +19,8 @@ export class StateReadError extends Error {
     readonly why: string,
   ) {
     super(
-      `cannot load the local cloud's state file ${path}: ${why}. Move that file away (keep the copy to mend it by hand) and start again: ` +
-        `${afterMovingAway(basename(path))} Or wipe the whole local cloud with 'reset --yes' (your sam-app/ is kept), then start again`,
+      `cannot load the local cloud's state file ${path}: ${why}. Move that file away (the cloud then starts without what it held; ` +
+        `keep the copy to mend it by hand) or wipe the whole local cloud with 'reset --yes' (your sam-app/ is kept), then start again`,
     );
   }
 }
@@ -31,21 +31,21 @@ export class StateReadError extends Error {
  * what the last deploy left (targets/deployers/local/restore.ts for functions; the other
  * provisioners create what they find missing).
  */
-function afterMovingAway(file: string): string {
+export function afterMovingAway(file: string): string {
   const deployAgain = "the lab's next start or deploy";
   switch (file) {
     case 'lambda.json':
-      return `the cloud starts without its Lambda functions, versions and aliases; ${deployAgain} re-creates the ones your last deploy left, with the code and configuration deployed then, from the workspace's deploy record (their versions numbered from 1 again), and the step you are on goes on from there; what you changed in them with aws commands alone (reserved concurrency put by hand) is lost.`;
+      return `the cloud starts without its Lambda functions, versions and aliases; ${deployAgain} re-creates the ones your last deploy left, with the code and configuration deployed then, from the workspace's deploy record (their versions numbered from 1 again), and the step you are on goes on from there; what you changed in them with aws commands alone (reserved concurrency put by hand) is lost`;
     case 'codedeploy.json':
-      return `the cloud starts without its CodeDeploy applications, groups and deployment history; the next deploy creates the application and group again; the deployments made so far are forgotten.`;
+      return `the cloud starts without its CodeDeploy applications, groups and deployment history; the next deploy creates the application and group again; the deployments made so far are forgotten`;
     case 'apigateway.json':
-      return `the cloud starts without its REST APIs; the next deploy creates the app's API again, under a new id: the API URL changes, and canary settings made with aws commands are lost.`;
+      return `the cloud starts without its REST APIs; the next deploy creates the app's API again, under a new id: the API URL changes, and canary settings made with aws commands are lost`;
     case 's3.json':
-      return `the cloud starts without its buckets and objects; the next deploy creates the app's bucket again with its sample images, and objects you uploaded yourself are lost.`;
+      return `the cloud starts without its buckets and objects; the next deploy creates the app's bucket again with its sample images, and objects you uploaded yourself are lost`;
     case 'clock.json':
-      return `the cloud's clock starts again from the time now.`;
+      return `the cloud's clock starts again from the time now`;
     default:
-      return `the cloud starts without what that file held; the next deploy creates again what sam-app/template.yaml declares, and the rest (metrics, alarm history, changes made with aws commands) is lost.`;
+      return `the cloud starts without what that file held; the next deploy creates again what sam-app/template.yaml declares, and the rest (metrics, alarm history, changes made with aws commands) is lost`;
   }
 }
 

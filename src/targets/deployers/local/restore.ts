@@ -40,7 +40,7 @@ import { isNotFound } from './not-found.js';
 
 /** where the packages of the last deploy are kept */
 export function deployedCodeDir(ws: Workspace): string {
-  return join(ws.labDir, 'deployed');
+  return ws.deployed;
 }
 
 /** CodeSha256 is base64 (it may hold `/`): the file is named by its hex form */
