@@ -94,9 +94,14 @@ export async function deployLocal(input: LocalDeployInput): Promise<LocalDeployR
   const clients = new TargetClients({ kind: 'local', endpoint: emu.endpoint });
   // 1b. What the last deploy left and the cloud lost is put back first (restore.ts), so this
   // deploy updates it as it would have: a new version is released from the old one.
+  const restored = new Set<string>();
   try {
     const repair = await repairDrift(clients.lambda, ws, input.signal);
     if (repair) warn(repair.said);
+    for (const r of repair?.restored ?? []) {
+      if (r.fn.alias) restored.add(`${r.fn.name}:${r.fn.alias}`);
+      if (repair!.drift.some((d) => d.fn === r.fn && d.missing === 'function')) restored.add(r.fn.name);
+    }
   } catch (err) {
     if (!(err instanceof CannotRestore)) {
       clients.destroy();
@@ -128,6 +133,7 @@ export async function deployLocal(input: LocalDeployInput): Promise<LocalDeployR
     report,
     record,
     deployments,
+    restored,
     shifter: input.shifter,
     defer: (m) => moves.push(m),
     step: async (what, fn) => {

@@ -44,6 +44,11 @@ export interface ProvisionContext {
   /** tests replace how an alias moves */
   shifter?: (fn: { logicalId: string; deploymentPreference?: unknown }) => AliasShifter;
   deployments: StartedDeployment[];
+  /**
+   * what this deploy re-created from the record before applying (restore.ts): function names, and
+   * `name:alias` for aliases; their rows say created
+   */
+  restored: ReadonlySet<string>;
 }
 
 export interface Provisioner {

@@ -56,7 +56,8 @@ export const lambdaAlias: Provisioner = {
         },
       });
     } else {
-      ctx.report.add({ logicalId: r.logicalId, type: r.type, physicalId: aliasArn, change: 'unchanged', detail: `on version ${version}` });
+      const recreated = ctx.restored.has(`${fnName}:${alias}`);
+      ctx.report.add({ logicalId: r.logicalId, type: r.type, physicalId: aliasArn, change: recreated ? 'created' : 'unchanged', detail: `${recreated ? 're-created ' : ''}on version ${version}` });
     }
     return { type: r.type, physicalId: aliasArn, attributes: { AliasArn: aliasArn } };
   },

@@ -37,9 +37,11 @@ export const lambdaFunction: Provisioner = {
     const rc = await ctx.step(`setting reserved concurrency of ${name}`, () =>
       applyReservedConcurrency(ctx.clients.lambda, name, { declared, declaredBefore: before, created: applied.change === 'created' }),
     );
-    const change = applied.change === 'unchanged' && rc.change !== 'unchanged' ? 'updated' : applied.change;
+    const recreated = ctx.restored.has(name);
+    const change = recreated ? 'created' : applied.change === 'unchanged' && rc.change !== 'unchanged' ? 'updated' : applied.change;
     // slots: 0 what changed, 1 the version (added by the Version), 2 reserved concurrency
     ctx.report.add({ logicalId: r.logicalId, type: r.type, physicalId: name, change }, [
+      [0, recreated ? 're-created as the last deploy left it' : ''],
       [0, applied.details.length ? `${applied.details.join(' and ')} changed` : ''],
       [2, rc.detail ?? ''],
     ]);
