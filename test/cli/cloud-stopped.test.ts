@@ -104,7 +104,8 @@ test('start: the cloud killed while the lab follows a deployment, exit 3; the ne
   assert.equal(r.code, 3, r.out);
   assert.doesNotMatch(r.out, /this is a bug|ECONNREFUSED 127/);
   assert.match(r.out, new RegExp(`local cloud stopped while the lab followed CodeDeploy deployment ${id}.*rolls ${id} back when it starts again`));
-  assert.match(r.out, /progress saved; this goes on from here:\n.*start --ci --workspace /);
+  // the command as this shell runs it (invocation.ts): `npm start -- --ci …` under npm test, `… start --ci …` under node --test
+  assert.match(r.out, /progress saved; this goes on from here:\n.*start (-- )?--ci --workspace /);
 
   const again = await runUntil(args, (out) => out.includes(`deployment ${id}, which the lab followed`), (child) => child.kill('SIGTERM'));
   assert.equal(again.code, 143, again.out);
