@@ -120,7 +120,7 @@ test('start: what the cloud lost cannot be put back while a step has begun: the 
   t.after(s.cleanup);
   await assert.rejects(s.run(), (err: LabError) => {
     assert.match(err.message, /^the cloud no longer holds what the last deploy left \(fn: no such function\)/);
-    assert.match(err.hint ?? '', /`[^`]*cli\.js reset green --workspace \S+fix-resume-runner-\S+` puts green's files back as the step starts .* then `[^`]*cli\.js start --workspace \S+` deploys them again/);
+    assert.match(err.hint ?? '', /`[^`]*cli\.js reset green --workspace \S+fix-resume-runner-\S+` puts green's files back as the step starts .* then `[^`]*(cli\.js start|npm start --) --workspace \S+` deploys them again/);
     return true;
   });
   assert.deepEqual(s.applied, [], 'nothing deployed');
