@@ -54,7 +54,7 @@ test('under --ci the hints name `reset <step>` and `start --ci` with the workspa
   const hint = await forcedAlarmMissed(release, ctx, new AbortController().signal);
   assert.doesNotMatch(hint, /press d|\bpress\b/);
   assert.match(hint, new RegExp(`reset hooks-alarm --workspace ${ctx.ws.root}`));
-  assert.match(hint, new RegExp(`start --ci --workspace ${ctx.ws.root}`));
+  assert.match(hint, new RegExp(`start (-- )?--ci --workspace ${ctx.ws.root}`));
   assert.doesNotMatch(releaseAgain(ctx, 'hooks-errors'), /press/);
   assert.match(releaseAgain(ctx, 'hooks-errors'), /reset hooks-errors --workspace/);
 });
