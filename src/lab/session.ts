@@ -131,7 +131,12 @@ async function sayHowFollowedEnded(ctx: LiveLabContext, progress: ProgressStore,
     return;
   }
   const status = info?.status ?? '';
-  if (!['Succeeded', 'Failed', 'Stopped'].includes(status)) return;
+  if (!['Succeeded', 'Failed', 'Stopped'].includes(status)) {
+    // still shifting (the learner quit the view, or the lab, while it ran): said, so the step's
+    // question that follows is not read as "start over"; kept for the next start until it ends
+    ctx.io.say(`CodeDeploy deployment ${f.deploymentId}, which the lab followed in ${f.stepId} when it stopped, is still ${status || 'in progress'}: it goes on in the cloud. Deploying the same change follows it again (the deploy joins it), and the checks read it once it has ended.`);
+    return;
+  }
   const why = info?.errorInformation?.message ? `: ${info.errorInformation.message}` : '';
   const rolledBack = info?.rollbackInfo?.rollbackDeploymentId ? ` (rollback deployment ${info.rollbackInfo.rollbackDeploymentId})` : '';
   const line = `CodeDeploy deployment ${f.deploymentId}, which the lab followed in ${f.stepId} when it stopped, ended ${status}${rolledBack}${why}`;

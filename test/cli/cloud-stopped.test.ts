@@ -114,6 +114,21 @@ test('start: the cloud killed while the lab follows a deployment, exit 3; the ne
   assert.equal(JSON.parse(readFileSync(join(root, '.lab', 'progress.json'), 'utf8')).following, undefined);
 });
 
+test('start: a deployment the lab followed when it was stopped, still shifting on the next start, is said as such (not silently asked for again)', { skip: process.platform !== 'linux' }, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'sol-still-shifting-'));
+  dirs.push(root);
+  // speed 1: the shift takes ten real minutes, so it is still in progress whatever the machine's load
+  const args = ['start', '--ci', '--speed', '1', '--workspace', root];
+  const first = await runUntil(args, (out) => /get-deployment --deployment-id d-\w+/.test(out), (child) => child.kill('SIGTERM'));
+  const id = /get-deployment --deployment-id (d-\w+)/.exec(first.out)?.[1];
+  assert.equal(first.code, 143, first.out);
+  assert.ok(id, first.out);
+  const again = await runUntil(args, (out) => out.includes(`deployment ${id}, which the lab followed`), (child) => child.kill('SIGTERM'));
+  assert.match(again.out, new RegExp(`CodeDeploy deployment ${id}, which the lab followed in blue-green when it stopped, is still InProgress: it goes on in the cloud`));
+  assert.equal(JSON.parse(readFileSync(join(root, '.lab', 'progress.json'), 'utf8')).following?.deploymentId, id, 'kept until it ends');
+  assert.equal((await runCli(['emulator', 'stop', '--workspace', root])).code, 0);
+});
+
 test('emulator stop never kills a stale record\'s pid whose command line is not this state dir\'s emulator', { skip: process.platform !== 'linux' }, async () => {
   const root = mkdtempSync(join(tmpdir(), 'sol-gone-pid-'));
   dirs.push(root);
