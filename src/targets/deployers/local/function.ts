@@ -21,20 +21,14 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { LabError } from '../../../errors.js';
+import type { RecordedConfiguration } from '../../deploy-record.js';
 import type { CodePackage } from '../../zip.js';
 import type { ChangeKind } from '../types.js';
 import { isNotFound } from './not-found.js';
 
-export interface DesiredFunction {
+/** a function as the template wants it: the configuration a deploy records (deploy-record.ts), its name and code */
+export interface DesiredFunction extends RecordedConfiguration {
   name: string;
-  role: string;
-  runtime: string;
-  handler: string;
-  timeout: number;
-  memorySize: number;
-  description: string;
-  environment: Record<string, string>;
-  architectures: string[];
   code: CodePackage;
 }
 
@@ -53,17 +47,17 @@ function configOf(c: FunctionConfiguration | DesiredFunction): Record<string, un
   };
 }
 
-/** the configuration members CreateFunction and UpdateFunctionConfiguration share */
-function apiConfiguration(d: DesiredFunction) {
+/** the configuration members CreateFunction and UpdateFunctionConfiguration share (a deploy's, and restore.ts's from the record) */
+export function apiConfiguration(name: string, c: RecordedConfiguration) {
   return {
-    FunctionName: d.name,
-    Role: d.role,
-    Runtime: d.runtime as never,
-    Handler: d.handler,
-    Timeout: d.timeout,
-    MemorySize: d.memorySize,
-    Description: d.description,
-    Environment: { Variables: d.environment },
+    FunctionName: name,
+    Role: c.role,
+    Runtime: c.runtime as never,
+    Handler: c.handler,
+    Timeout: c.timeout,
+    MemorySize: c.memorySize,
+    Description: c.description,
+    Environment: { Variables: c.environment },
   };
 }
 
@@ -94,7 +88,7 @@ export async function applyFunction(lambda: LambdaClient, d: DesiredFunction): P
   if (!current) {
     await lambda.send(
       new CreateFunctionCommand({
-        ...apiConfiguration(d),
+        ...apiConfiguration(d.name, d),
         Architectures: d.architectures as never,
         Code: { ZipFile: d.code.zip },
         Publish: false,
@@ -109,7 +103,7 @@ export async function applyFunction(lambda: LambdaClient, d: DesiredFunction): P
       change = 'updated';
     }
     if (!same(configOf(current), configOf(d))) {
-      await lambda.send(new UpdateFunctionConfigurationCommand(apiConfiguration(d)));
+      await lambda.send(new UpdateFunctionConfigurationCommand(apiConfiguration(d.name, d)));
       details.push('configuration');
       change = 'updated';
     }

@@ -35,7 +35,7 @@ import type { Workspace } from '../../../lab/workspace.js';
 import { readDeployRecord, writeDeployRecord, type DeployRecord, type FunctionRecord } from '../../deploy-record.js';
 import type { CodePackage } from '../../zip.js';
 import { createAlias } from './alias.js';
-import { listVersions, publishIfChanged, waitUntilUpdated } from './function.js';
+import { apiConfiguration, listVersions, publishIfChanged, waitUntilUpdated } from './function.js';
 import { isNotFound } from './not-found.js';
 
 /** where the packages of the last deploy are kept */
@@ -149,16 +149,7 @@ export async function restoreDrift(lambda: LambdaClient, ws: Workspace, drift: D
     const f = d.fn;
     const c = f.configuration!;
     const zip = zips.get(f.logicalId)!;
-    const config = {
-      FunctionName: f.name,
-      Role: c.role,
-      Runtime: c.runtime as never,
-      Handler: c.handler,
-      Timeout: c.timeout,
-      MemorySize: c.memorySize,
-      Description: c.description,
-      Environment: { Variables: c.environment },
-    };
+    const config = apiConfiguration(f.name, c);
     let version: string | undefined;
     if (d.missing === 'function') {
       await lambda.send(new CreateFunctionCommand({ ...config, Architectures: c.architectures as never, Code: { ZipFile: zip }, Publish: false }));
