@@ -78,8 +78,10 @@ export class InterruptPolicy {
       return;
     }
     if (this.message) {
-      if (this.say) this.say(this.message);
-      else this.#write(`${process.stderr.isTTY ? '\n' : ''}${this.message}\n`);
+      // a SIGTERM came from another process, not from a key: say what a second stop does in its words
+      const line = this.#terminated ? this.message.replace('(Ctrl-C again to quit at once)', '(terminated: a second SIGTERM, or Ctrl-C, quits at once)') : this.message;
+      if (this.say) this.say(line);
+      else this.#write(`${process.stderr.isTTY ? '\n' : ''}${line}\n`);
     }
     // the reason is what `throw signal.reason` raises at a safe point: exit 130 at the boundary
     this.#controller.abort(new InterruptedError(this.#terminated ? 'Terminated' : undefined, this.exitCode));

@@ -160,6 +160,18 @@ test('the recording face answers from its script (functions may act first), WAIT
   assert.equal(io.of('key').length, 4);
 });
 
+test('the interrupt policy: a SIGTERM says what a second stop does in its own words (no Ctrl-C it did not press), and the second one exits 143', () => {
+  let said = '';
+  const exits: number[] = [];
+  const policy = new InterruptPolicy({ write: (t) => (said += t), exit: (c) => void exits.push(c) });
+  policy.terminate();
+  assert.ok(policy.signal.aborted);
+  assert.match(said, /stopping at the next safe point… \(terminated: a second SIGTERM, or Ctrl-C, quits at once\)/);
+  assert.doesNotMatch(said, /Ctrl-C again/);
+  policy.terminate();
+  assert.deepEqual(exits, [143]);
+});
+
 test('the recording face refuses a scripted answer that is not a choice', async () => {
   const io = new RecordingIoHost({ answers: ['nope'] });
   await assert.rejects(io.choose('How?', [{ value: 'a', label: 'a' }], 'a'), /not one of a/);
