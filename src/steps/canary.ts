@@ -159,7 +159,9 @@ const sampled = (stepId: string, name: string, want: number): LiveCheck => ({
     const unnamed = tooManyUnnamed(ctx, stepId);
     if (unnamed) return unnamed;
     // the name says the share and the sample; what was found, the version counted
-    return share === want ? passed(`version ${newVersionOf(ctx)}`) : notYet(`${want} %`, `${share.toFixed(1)} % of ${requests} requests`);
+    // found says the measurement with the version it counted ("version 11" alone read as if the
+    // requests had reached it, under a name saying 0 % did)
+    return share === want ? passed(`${share.toFixed(1)} % of ${requests} requests on version ${newVersionOf(ctx)}, the new one`) : notYet(`${want} %`, `${share.toFixed(1)} % of ${requests} requests`);
   },
 });
 

@@ -22,6 +22,10 @@ describe('the canary chapter on the solver path', () => {
       const result = await solveStep(step, ctx, { pollMs: 50 });
       assert.equal(result.outcome, 'passed', `${result.instructorMessage ?? ''} ${JSON.stringify(result.after.filter((r) => r.status !== 'passed'))}`);
       assert.ok(result.preCheckFailedAsExpected);
+      // a measured share says what it measured beside the version it counted, not the version alone
+      const measured = result.after.find((r) => / requests reach the new version$/.test(r.name));
+      if (measured) assert.match(measured.found ?? '', /^(0|100)\.0 % of \d+ requests on version \d+, the new one$/, JSON.stringify(measured));
+      if (step.id === 'canary-rollback' || step.id === 'canary-promote') assert.ok(measured, `${step.id} measures the split`);
       // every command the step prints names real ids once prepared
       const shown = await step.solve.show(ctx);
       assert.doesNotMatch(shown.command ?? '', /REST_API_ID|RESOURCE_ID|FUNCTION_ARN|VERSION\b/);
