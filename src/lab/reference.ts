@@ -22,6 +22,11 @@ import { bundledSamApp, packageRoot, type Workspace } from './workspace.js';
 /** lines of context around each change in a diff shown to the learner */
 export const DIFF_CONTEXT = 1;
 
+/** one sam-app/ file's change as the learner is shown it (DIFF_CONTEXT lines around each change) */
+export function samAppPatch(file: string, current: string, next: string): string {
+  return createTwoFilesPatch(`sam-app/${file}`, `sam-app/${file}`, current, next, undefined, undefined, { context: DIFF_CONTEXT });
+}
+
 export function templatesRoot(): string {
   return join(packageRoot(), 'templates');
 }
@@ -109,7 +114,7 @@ export class ReferenceBook {
   diff(stepId: string, ws: Workspace): string {
     return this.planned(stepId, ws)
       .filter((p) => p.how !== 'unchanged')
-      .map((p) => createTwoFilesPatch(`sam-app/${p.file}`, `sam-app/${p.file}`, p.current, p.next, undefined, undefined, { context: DIFF_CONTEXT }))
+      .map((p) => samAppPatch(p.file, p.current, p.next))
       .join('');
   }
 

@@ -9,12 +9,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { GetAliasCommand } from '@aws-sdk/client-lambda';
-import { createTwoFilesPatch } from 'diff';
 import { LabError } from '../errors.js';
 import { atomicWrite, makeDirs } from '../files.js';
 import { FileBackup } from '../lab/backups.js';
 import { deployChange, untilReadyToDeploy } from '../lab/solver.js';
-import { DIFF_CONTEXT } from '../lab/reference.js';
+import { samAppPatch } from '../lab/reference.js';
 import { notYet, passed, showing, type CheckOutcome, type LiveCheck } from '../lab/check.js';
 import type { LabContext } from '../lab/context.js';
 import type { Solve, Step } from '../lab/step.js';
@@ -282,7 +281,7 @@ function hookPlan(ctx: LabContext): { file: string; current: string; next: strin
 const hookReadingStatus: MoreFiles = {
   diff: (ctx) => {
     const plan = hookPlan(ctx);
-    return plan ? createTwoFilesPatch(`sam-app/${plan.file}`, `sam-app/${plan.file}`, plan.current, plan.next, undefined, undefined, { context: DIFF_CONTEXT }) : '';
+    return plan ? samAppPatch(plan.file, plan.current, plan.next) : '';
   },
   apply: (ctx, backup) => {
     const plan = hookPlan(ctx);
