@@ -5,8 +5,8 @@
  * hook that hard-codes its status (`status: 'Failed'`) ignores HOOK_STATUS, so hooks-alarm's
  * template change (HOOK_STATUS: Succeeded) cannot make it report Succeeded.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
+import { workspaceFiles } from '../../lab/check.js';
 import type { TemplateValue } from '../../template/index.js';
 import { APP_FUNCTION } from './app.js';
 import { parsedTemplate } from './template-checks.js';
@@ -34,11 +34,8 @@ function refName(v: TemplateValue | undefined): string | undefined {
  * parse or names no PreTraffic hook function of its own.
  */
 export function preTrafficHookCode(samApp: string): HookCode | undefined {
-  const read = (rel: string) => {
-    const p = join(samApp, rel);
-    return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
-  };
-  const p = parsedTemplate({ samApp, read });
+  const files = workspaceFiles(samApp);
+  const p = parsedTemplate(files);
   if ('error' in p) return undefined;
   const app = p.template.functions.find((f) => f.logicalId === APP_FUNCTION);
   const id = refName(app?.deploymentPreference?.hooks?.preTraffic);
@@ -47,14 +44,14 @@ export function preTrafficHookCode(samApp: string): HookCode | undefined {
   if (!hook || typeof hook.codeUri !== 'string' || !hook.codeUri || dot <= 0) return undefined;
   const module = hook.handler.slice(0, dot);
   const exportName = hook.handler.slice(dot + 1);
-  const files = ['.mjs', '.js', '.cjs'].map((ext) => posix.normalize(posix.join(hook.codeUri, `${module}${ext}`)));
+  const candidates = ['.mjs', '.js', '.cjs'].map((ext) => posix.normalize(posix.join(hook.codeUri, `${module}${ext}`)));
   // outside sam-app/ (CodeUri: ../x) is not the lab's to touch
-  if (files[0]!.startsWith('..')) return undefined;
-  for (const file of files) {
-    const text = read(file);
+  if (candidates[0]!.startsWith('..')) return undefined;
+  for (const file of candidates) {
+    const text = files.read(file);
     if (text !== undefined) return { file, exportName, text };
   }
-  return { file: files[0]!, exportName };
+  return { file: candidates[0]!, exportName };
 }
 
 /** the hook passes on what HOOK_STATUS says (the reference's process.env.HOOK_STATUS), rather than a status of its own */
