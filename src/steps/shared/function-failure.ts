@@ -149,9 +149,9 @@ export async function describeFailure(f: FunctionFailure, samApp: string, signal
     case 'Runtime.ImportModuleError':
     case 'Runtime.MalformedHandlerName': {
       const text = workspaceFiles(samApp).read('template.yaml');
-      const handler = /^(\S+) is (?:undefined or not exported|not a function)/.exec(msg)?.[1] ?? handlerModule(samApp)?.handler;
-      const line = text && handler ? handlerLine(text, handler) : undefined;
       const mod = handlerModule(samApp);
+      const handler = /^(\S+) is (?:undefined or not exported|not a function)/.exec(msg)?.[1] ?? mod?.handler;
+      const line = text && handler ? handlerLine(text, handler) : undefined;
       const names = mod ? exportedNames(readFileSync(mod.abs, 'utf8')) : [];
       const exported = mod && names.length ? `; ${mod.rel} exports ${names.join(', ')}` : '';
       const at = line ? ` (Handler: ${handler} in template.yaml line ${line}${exported})` : exported ? ` (${exported.slice(2)})` : '';
