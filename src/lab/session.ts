@@ -122,6 +122,7 @@ async function sayHowFollowedEnded(ctx: LiveLabContext, progress: ProgressStore,
   const f = progress.following;
   if (!f) return;
   const { GetDeploymentCommand } = await import('@aws-sdk/client-codedeploy');
+  const { ENDED_DEPLOYMENT_STATUSES } = await import('../targets/codedeploy-lists.js');
   let info;
   try {
     info = (await ctx.clients.codeDeploy.send(new GetDeploymentCommand({ deploymentId: f.deploymentId }), { abortSignal: signal })).deploymentInfo;
@@ -131,15 +132,16 @@ async function sayHowFollowedEnded(ctx: LiveLabContext, progress: ProgressStore,
     return;
   }
   const status = info?.status ?? '';
-  if (!['Succeeded', 'Failed', 'Stopped'].includes(status)) {
+  const which = `CodeDeploy deployment ${f.deploymentId}, which the lab followed in ${f.stepId} when it stopped,`;
+  if (!ENDED_DEPLOYMENT_STATUSES.has(status)) {
     // still shifting (the learner quit the view, or the lab, while it ran): said, so the step's
     // question that follows is not read as "start over"; kept for the next start until it ends
-    ctx.io.say(`CodeDeploy deployment ${f.deploymentId}, which the lab followed in ${f.stepId} when it stopped, is still ${status || 'in progress'}: it goes on in the cloud. Deploying the same change follows it again (the deploy joins it), and the checks read it once it has ended.`);
+    ctx.io.say(`${which} is still ${status || 'in progress'}: it goes on in the cloud. Deploying the same change follows it again (the deploy joins it), and the checks read it once it has ended.`);
     return;
   }
   const why = info?.errorInformation?.message ? `: ${info.errorInformation.message}` : '';
   const rolledBack = info?.rollbackInfo?.rollbackDeploymentId ? ` (rollback deployment ${info.rollbackInfo.rollbackDeploymentId})` : '';
-  const line = `CodeDeploy deployment ${f.deploymentId}, which the lab followed in ${f.stepId} when it stopped, ended ${status}${rolledBack}${why}`;
+  const line = `${which} ended ${status}${rolledBack}${why}`;
   if (status === 'Succeeded') ctx.io.say(line);
   else ctx.io.warn(line);
   progress.setFollowing(undefined);

@@ -24,6 +24,9 @@ import {
  */
 export const UNFINISHED_DEPLOYMENT_STATUSES: DeploymentStatus[] = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
 
+/** the statuses of a deployment that has ended */
+export const ENDED_DEPLOYMENT_STATUSES: ReadonlySet<string> = new Set<DeploymentStatus>(['Succeeded', 'Failed', 'Stopped']);
+
 /** The ids ListDeployments lists for `input`, page after page, until there are `max` or more. */
 export async function listDeploymentIds(
   cd: CodeDeployClient,

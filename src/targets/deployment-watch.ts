@@ -7,9 +7,9 @@
  */
 import { GetDeploymentCommand, type CodeDeployClient, type DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { GetAliasCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { ENDED_DEPLOYMENT_STATUSES } from './codedeploy-lists.js';
 
 /** CodeDeploy's final statuses (DeploymentStatus in the API model) */
-const FINAL = new Set(['Succeeded', 'Failed', 'Stopped']);
 
 export interface DeploymentProgress {
   deploymentId: string;
@@ -59,7 +59,7 @@ async function until(input: FollowInput, id: string): Promise<DeploymentInfo> {
       const alias = await input.lambda.send(new GetAliasCommand({ FunctionName: input.functionName, Name: input.alias }), { abortSignal: input.signal });
       input.onProgress({ deploymentId: id, status: info.status ?? 'Unknown', aliasVersion: alias.FunctionVersion, weights: alias.RoutingConfig?.AdditionalVersionWeights ?? {} });
     }
-    if (FINAL.has(info.status ?? '')) return info;
+    if (ENDED_DEPLOYMENT_STATUSES.has(info.status ?? '')) return info;
     await sleep(input.pollMs ?? 500, input.signal);
   }
 }

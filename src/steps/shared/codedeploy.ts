@@ -4,7 +4,7 @@
  * the Lambda target of a deployment (lifecycle events, versions, the target version's weight).
  */
 import type { DeploymentInfo, LambdaTarget } from '@aws-sdk/client-codedeploy';
-import { batchGetDeployments, deploymentLambdaTarget, listDeploymentIds } from '../../targets/codedeploy-lists.js';
+import { batchGetDeployments, deploymentLambdaTarget, ENDED_DEPLOYMENT_STATUSES, listDeploymentIds } from '../../targets/codedeploy-lists.js';
 import type { LabContext } from '../../lab/context.js';
 import { APP_FUNCTION, deployment, NotDeployed } from './app.js';
 
@@ -50,7 +50,7 @@ export function lambdaTarget(ctx: LabContext, deploymentId: string, signal?: Abo
   return deploymentLambdaTarget(ctx.clients.codeDeploy, deploymentId, signal);
 }
 
-export const TERMINAL = new Set(['Succeeded', 'Failed', 'Stopped']);
+export const TERMINAL = ENDED_DEPLOYMENT_STATUSES;
 
 /** `CodeDeployDefault.LambdaLinear10PercentEvery1Minute` → its shift interval in minutes (undefined for AllAtOnce) */
 export function shiftIntervalMinutes(config: string | undefined): number | undefined {
