@@ -7,7 +7,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { asFileSystemError, connectionLost, ExitCode, InterruptedError, LabError, LearnerQuit } from './errors.js';
+import { asFileSystemError, causes, connectionLost, ExitCode, InterruptedError, LabError, LearnerQuit } from './errors.js';
 import { InterruptPolicy } from './interrupt.js';
 import { endOpenViews } from './io/open-views.js';
 import { helpEpilogue } from './help-text.js';
@@ -236,7 +236,7 @@ function report(thrown: unknown): number {
 /** an error's message and its causes', where node names the address it could not reach */
 function describe(err: unknown): string {
   const parts: string[] = [];
-  for (let e = err as { message?: unknown; cause?: unknown; address?: unknown } | undefined, i = 0; e && typeof e === 'object' && i < 5; e = e.cause as typeof e, i++) {
+  for (const e of causes(err)) {
     if (typeof e.message === 'string') parts.push(e.message);
     if (typeof e.address === 'string') parts.push(e.address);
   }

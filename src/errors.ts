@@ -68,6 +68,13 @@ export class CloudStoppedError extends LabError {
   }
 }
 
+/** an error and its causes (`err.cause`, as the AWS SDK and node chain them), at most five deep */
+type ErrorLike = { code?: unknown; message?: unknown; address?: unknown; cause?: unknown };
+
+export function* causes(err: unknown): Generator<ErrorLike> {
+  for (let e = err as ErrorLike | undefined, i = 0; e && typeof e === 'object' && i < 5; e = e.cause as ErrorLike | undefined, i++) yield e;
+}
+
 const LOST = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 /**
@@ -75,7 +82,7 @@ const LOST = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
  * error or its causes): the code, or undefined for any other error.
  */
 export function connectionLost(err: unknown): string | undefined {
-  for (let e = err as { code?: unknown; cause?: unknown; message?: unknown } | undefined, i = 0; e && typeof e === 'object' && i < 5; e = e.cause as typeof e, i++) {
+  for (const e of causes(err)) {
     if (typeof e.code === 'string' && LOST.has(e.code)) return e.code;
     const m = typeof e.message === 'string' ? /\b(ECONNREFUSED|ECONNRESET)\b|socket hang up/.exec(e.message) : null;
     if (m) return m[1] ?? 'ECONNRESET';
