@@ -173,6 +173,39 @@ describe('lambda runner: handlers', () => {
     assert.deepEqual(json(text.payload), { n: 7 }, 'a JSON event still arrives parsed');
   });
 
+  it('sends an environment only what its last built event did not have, and every event arrives whole', async () => {
+    const dir = dirs.write({
+      'parts.mjs': 'export const buildEvent = (parts) => ({ parts });',
+      'other.mjs': 'export const buildEvent = (parts) => ({ other: parts });',
+      'index.js': 'exports.handler = async (event, context) => ({ event, arn: context.invokedFunctionArn });',
+    });
+    const config = fnConfig(dir);
+    const builder = (name: string) => pathToFileURL(join(dir, name)).href;
+    const call = async (name: string, parts: unknown[], arn = config.functionArn) => {
+      const r = await pool.invoke(config, request(config, {}, { payload: { builder: builder(name), parts, byteLength: () => 0 }, invokedFunctionArn: arn }));
+      cold += r.initDurationMs === undefined ? 0 : 1;
+      return json(r.payload);
+    };
+    let cold = 0;
+    assert.deepEqual(await call('parts.mjs', ['stage', 'api', { h: 'x' }, 'a']), { event: { parts: ['stage', 'api', { h: 'x' }, 'a'] }, arn: config.functionArn });
+    // the same strings at the same places, others changed, a string where an object was and back,
+    // fewer and more parts, another ARN and back
+    assert.deepEqual((await call('parts.mjs', ['stage', 'API', 'h', 'a'])).event, { parts: ['stage', 'API', 'h', 'a'] });
+    assert.deepEqual((await call('parts.mjs', ['stage', 'API', { h: 'y' }, null])).event, { parts: ['stage', 'API', { h: 'y' }, null] });
+    assert.deepEqual((await call('parts.mjs', ['stage'], `${config.functionArn}:live`)), { event: { parts: ['stage'] }, arn: `${config.functionArn}:live` });
+    assert.deepEqual((await call('parts.mjs', ['stage', 'API', 'h', 'a', 'e'])), { event: { parts: ['stage', 'API', 'h', 'a', 'e'] }, arn: config.functionArn });
+    // a JSON event between two built ones, then another builder with the same strings
+    assert.deepEqual(json((await pool.invoke(config, request(config, { n: 1 }))).payload).event, { n: 1 });
+    assert.deepEqual((await call('parts.mjs', ['stage', 'API', 'h', 'a', 'e'])).event, { parts: ['stage', 'API', 'h', 'a', 'e'] });
+    assert.deepEqual((await call('other.mjs', ['stage', 'API', 'h'])).event, { other: ['stage', 'API', 'h'] });
+    assert.deepEqual((await call('parts.mjs', ['stage', 'API', 'h'])).event, { parts: ['stage', 'API', 'h'] });
+    // an event that could not be posted leaves the worker with the last one it got
+    const uncloneable = { builder: builder('parts.mjs'), parts: ['x', 'API', () => 1], byteLength: () => 0 };
+    await assert.rejects(pool.invoke(config, request(config, {}, { payload: uncloneable })), { name: 'DataCloneError' });
+    assert.deepEqual((await call('parts.mjs', ['x', 'API', 'h'])).event, { parts: ['x', 'API', 'h'] });
+    assert.equal(cold, 1, 'one environment served them all');
+  });
+
   it('fails the invocation, not the environment, when an event builder cannot be loaded', async () => {
     const dir = dirs.write({ 'index.js': 'exports.handler = async (event) => event;', 'empty.mjs': 'export const other = 1;' });
     const config = fnConfig(dir);

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { billedDuration, endLine, platformLine, reportLine, startLine } from './log-lines.js';
 import { errorBytes, exitError, INIT_TIMEOUT_SECONDS, outOfMemoryError, timeoutError, timeoutMessage } from './lambda-errors.js';
-import { eventOfMessage } from './event-payload.js';
+import { eventOfMessage, type SentEvent } from './event-payload.js';
 import { functionEnvironment, heapLimits, newLogStreamName, type EnvironmentSettings } from './function-environment.js';
 import type { CompileCacheBoot, FromWorker, InvokeResultMessage, ToWorker, WorkerBoot } from './messages.js';
 import { Deadlines, type Deadline } from './deadlines.js';
@@ -78,6 +78,9 @@ export class ExecutionEnvironment {
   private readonly sink: ((text: string) => void) | undefined;
   private readonly deadlines: Deadlines;
   private readonly onIdle: ((env: ExecutionEnvironment) => void) | undefined;
+  /** the last built event and ARN the worker was sent: it keeps them, and what is the same is not sent again */
+  private sentEvent: SentEvent | undefined;
+  private sentArn: string | undefined;
 
   constructor(
     readonly key: string,
@@ -176,10 +179,12 @@ export class ExecutionEnvironment {
         initDurationMs,
         resolve,
       };
+      const payload = request.payload;
+      const arn = request.invokedFunctionArn;
       const msg: ToWorker = [
         request.requestId,
-        eventOfMessage(request.payload),
-        request.invokedFunctionArn,
+        eventOfMessage(payload, this.sentEvent),
+        arn === this.sentArn ? undefined : arn,
         Date.now() + timeoutMs,
         request.clientContext === undefined ? undefined : JSON.stringify(request.clientContext),
         request.identity === undefined ? undefined : JSON.stringify(request.identity),
@@ -196,6 +201,9 @@ export class ExecutionEnvironment {
         this.becomeIdle();
         throw err;
       }
+      // what the worker keeps now; a message that could not be posted left it with the last ones
+      this.sentArn = arn;
+      if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) this.sentEvent = payload;
     });
   }
 

@@ -29,8 +29,11 @@ export interface CompileCacheBoot {
 /**
  * The event: JSON text (already validated by the caller), or the URL of the module whose
  * `buildEvent` export makes it and the parts it makes it from (types.ts: BuiltEvent).
+ * What the worker was sent with its last built event is not sent again (event-payload.ts):
+ * `builder` undefined is the last one's; bit i of `same` set, part i is the string the last one
+ * had at i (the part travels as null).
  */
-export type EventOfMessage = string | [builder: string, parts: readonly unknown[]];
+export type EventOfMessage = string | [builder: string | undefined, parts: unknown[], same: number];
 
 /**
  * One invocation, as a tuple: a structured clone of an object writes and reads every property
@@ -40,7 +43,8 @@ export type EventOfMessage = string | [builder: string, parts: readonly unknown[
 export type ToWorker = [
   requestId: string,
   event: EventOfMessage,
-  invokedFunctionArn: string,
+  /** undefined: the same as the last invocation's */
+  invokedFunctionArn: string | undefined,
   /** epoch ms at which the invocation times out, for getRemainingTimeInMillis() */
   deadlineMs: number,
   /** JSON text of the decoded client context, or undefined */

@@ -65,7 +65,7 @@ class InvokeContext {
     this.memoryLimitInMB = env.memoryLimitInMB;
     this.logGroupName = env.logGroupName;
     this.logStreamName = env.logStreamName;
-    this.invokedFunctionArn = msg[2];
+    this.invokedFunctionArn = msg[2]!;
     this.awsRequestId = msg[0];
     this.clientContext = msg[4] === undefined ? undefined : JSON.parse(msg[4]);
     this.identity = msg[5] === undefined ? undefined : JSON.parse(msg[5]);
@@ -202,6 +202,13 @@ export class Invoker {
   private heapMB = 0;
   /** invocations until the next reading while no log is collected (the first one reads it) */
   private heapSampleIn = 1;
+  /**
+   * The last built event's builder and parts, and the last ARN: the environment does not send
+   * again what is the same (event-payload.ts: eventOfMessage)
+   */
+  private keptBuilder = '';
+  private keptParts: unknown[] = [];
+  private keptArn = '';
 
   constructor(
     private readonly handler: HandlerFunction,
@@ -236,15 +243,30 @@ export class Invoker {
     }
   }
 
+  /** a built event's builder and parts whole again, from what was kept of the last one; kept in turn */
+  private restore(event: Exclude<ToWorker[1], string>): void {
+    if (event[0] === undefined) {
+      event[0] = this.keptBuilder;
+      const parts = event[1];
+      const kept = this.keptParts;
+      for (let i = 0, same = event[2]; same !== 0; i++, same >>>= 1) if ((same & 1) !== 0) parts[i] = kept[i];
+    }
+    this.keptBuilder = event[0];
+    this.keptParts = event[1];
+  }
+
   run(msg: ToWorker): void {
     const event = msg[1];
     let build: BuildEvent | undefined;
+    if (msg[2] === undefined) msg[2] = this.keptArn;
+    else this.keptArn = msg[2];
     if (typeof event !== 'string') {
-      build = eventBuilder(event[0]);
+      this.restore(event);
+      build = eventBuilder(event[0]!);
       if (build === undefined) {
         // the first event of this builder: it runs once the module is loaded (the port stays
         // ref'd meanwhile, as between invocations)
-        void loadEventBuilder(event[0]).then(() => this.run(msg));
+        void loadEventBuilder(event[0]!).then(() => this.run(msg));
         return;
       }
     }
