@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { TemplateError } from './errors.js';
 import { intrinsicName, isObject } from './intrinsics.js';
-import { API_EVENT_PROPERTIES, DEPLOYMENT_PREFERENCE_KEYS } from './schema.js';
+import { API_EVENT_PROPERTIES, DEPLOYMENT_PREFERENCE_KEYS, closestName } from './schema.js';
 import type { SourceMap } from './yaml.js';
 import type {
   ApiEventSpec,
@@ -110,10 +110,13 @@ export class Props {
     if (!isObject(v) || intrinsicName(v)) this.fail(key, `${key} must be a mapping`);
     return v as Obj;
   }
-  /** Unknown keys are errors that name the key. */
+  /** Unknown keys are errors that name the key, and the known one it is a typo of if there is one. */
   only(allowed: Set<string>, what = 'property'): void {
     for (const key of Object.keys(this.props)) {
-      if (!allowed.has(key)) this.fail(key, `unknown ${what} ${key}`, `known: ${[...allowed].join(', ')}`);
+      if (allowed.has(key)) continue;
+      const meant = closestName(key, allowed);
+      if (meant) this.fail(key, `unknown ${what} ${key}: did you mean ${meant}?`, `names are spelt exactly, case included: write ${meant}`);
+      this.fail(key, `unknown ${what} ${key}`, `known: ${[...allowed].join(', ')}`);
     }
   }
   child(key: string, what: string): Props | undefined {

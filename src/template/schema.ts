@@ -124,6 +124,15 @@ export function unknownType(type: string): { reason: string; suggestion?: string
   return undefined;
 }
 
+/**
+ * The known name a misspelt one most likely meant (DeploymentPrefrence → DeploymentPreference,
+ * timeout → Timeout): within two edits, or an eighth of its length, case aside; undefined if none.
+ */
+export function closestName(name: string, known: Iterable<string>): string | undefined {
+  const best = [...known].map((k) => [k, distance(k.toLowerCase(), name.toLowerCase())] as const).sort((a, b) => a[1] - b[1])[0];
+  return best && best[1] <= Math.max(2, Math.floor(name.length / 8)) ? best[0] : undefined;
+}
+
 /** Levenshtein distance, for "did you mean". */
 function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);

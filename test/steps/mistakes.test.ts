@@ -99,6 +99,17 @@ test('a template that does not parse says where', async () => {
   assert.match(r.found!, /template\.yaml:\d+:\d+/);
 });
 
+test('a misspelt property is named with the spelling it meant, not blamed on indentation', async () => {
+  const r = await one(templateParses, WITH_PREFERENCE.replace('      DeploymentPreference:', '      DeploymentPrefrence:'));
+  assert.equal(r.status, 'not-yet');
+  assert.match(r.found!, /unknown property DeploymentPrefrence: did you mean DeploymentPreference\?/);
+  assert.equal(r.hint, 'names are spelt exactly, case included: write DeploymentPreference');
+  // Hooks at the function's depth, not under DeploymentPreference, is no typo: the indentation hint stays
+  const nested = await one(templateParses, WITH_PREFERENCE.replace('        Type: Linear10PercentEvery1Minute', '        Type: Linear10PercentEvery1Minute\n      Hooks:\n        PreTraffic: !Ref GetInfoFunction'));
+  assert.equal(nested.status, 'not-yet');
+  assert.match(nested.hint!, /YAML indentation is the usual cause/);
+});
+
 
 /** a workspace with the bundled app, `edit` applied to its sam-app/, its own local cloud at `speed`, deployed */
 async function liveWorkspace(prefix: string, speed: number, edit: (samApp: string) => void = () => undefined) {

@@ -222,6 +222,10 @@ test('unknown properties of known types are errors naming the property and the r
   throwsAt(() => load(sam('  A:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n      Treshold: 1\n')), 7, 7, /A \(AWS::CloudWatch::Alarm\): unknown property Treshold/);
   throwsAt(() => load(sam('  A:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: Prod\n      Stage: x\n')), 8, 7, /A \(AWS::Serverless::Api\): unknown property Stage/);
   throwsAt(() => load(sam('  B:\n    Type: AWS::S3::Bucket\n    Propertes: {}\n')), 6, 5, /resource B: unknown attribute Propertes/);
+  // a typo names the property it meant (case aside), and the fix is the hint
+  const typo = throwsAt(() => load(sam('  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n      timeout: 10\n', GLOBALS)),
+    24, 7, /Fn \(AWS::Serverless::Function\): unknown property timeout: did you mean Timeout\?/);
+  assert.equal(typo.hint, 'names are spelt exactly, case included: write Timeout');
   throwsAt(() => load(sam('  B:\n    Type: AWS::S3::Bucket\n', 'Globals:\n  Function:\n    Policies: []\n')), 4, 5, /Globals.Function: unknown Globals property Policies/);
   throwsAt(() => load(sam(`  Fn:
     Type: AWS::Serverless::Function

@@ -31,7 +31,8 @@ export function hookFunctionName(logicalId: string): string {
   return `${HOOK_PREFIX}${logicalId.charAt(0).toLowerCase()}${logicalId.slice(1)}`;
 }
 
-type Parsed = { template: SamTemplate } | { error: string };
+/** a template that does not parse: the parser's message, and its hint when it names a typo's fix */
+type Parsed = { template: SamTemplate } | { error: string; hint?: string };
 
 const cache = new WeakMap<WorkspaceFiles, Parsed>();
 
@@ -45,7 +46,10 @@ export function parsedTemplate(files: WorkspaceFiles): Parsed {
     try {
       result = { template: parseTemplate(text, `${files.samApp}/template.yaml`, { region: 'us-east-1', accountId: '000000000000', stackName: 'ServerlessOps-stack' }) };
     } catch (err) {
-      result = { error: err instanceof TemplateError ? err.message : (err as Error).message };
+      // a typo's hint (the name it meant) is the fix; a list of every known name is not, and for a
+      // property nested at the wrong depth the indentation hint is the better one
+      const typo = err instanceof TemplateError && /did you mean /.test(`${err.message} ${err.hint ?? ''}`);
+      result = typo ? { error: err.message, hint: err.hint } : { error: (err as Error).message };
     }
   }
   cache.set(files, result);
@@ -56,9 +60,14 @@ export function parsedTemplate(files: WorkspaceFiles): Parsed {
 const TEMPLATE_BROKEN = 'template.yaml does not parse';
 const PARSE_HINT = 'the message names the line and column; YAML indentation is the usual cause';
 
+/** the parser's own hint (a misspelt property's right name) before the general one, which blamed indentation for a typo */
+function parseHint(p: { hint?: string }): string {
+  return p.hint ?? PARSE_HINT;
+}
+
 function withFunction(files: WorkspaceFiles, run: (fn: SamFunction, t: SamTemplate) => CheckOutcome): CheckOutcome {
   const p = parsedTemplate(files);
-  if ('error' in p) return blocked(TEMPLATE_BROKEN, 'a template that parses', p.error, PARSE_HINT);
+  if ('error' in p) return blocked(TEMPLATE_BROKEN, 'a template that parses', p.error, parseHint(p));
   const fn = p.template.functions.find((f) => f.logicalId === APP_FUNCTION);
   if (!fn) return notYet(`the function ${APP_FUNCTION}`, `no such function in template.yaml`, 'the lab follows the function GetInfoFunction; keep its logical id');
   return run(fn, p.template);
@@ -69,7 +78,7 @@ export const templateParses: StaticCheck = {
   file: 'template.yaml',
   run: (files) => {
     const p = parsedTemplate(files);
-    return 'error' in p ? blocked(TEMPLATE_BROKEN, 'a valid SAM template', p.error, PARSE_HINT) : passed();
+    return 'error' in p ? blocked(TEMPLATE_BROKEN, 'a valid SAM template', p.error, parseHint(p)) : passed();
   },
 };
 
