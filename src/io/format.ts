@@ -82,7 +82,7 @@ export function commandArgs(cmd: string): string[] {
  * A command laid out to be copied and pasted whole: on one line when it fits, else broken at
  * argument boundaries with ` \` at the end of each line but the last and the next lines indented,
  * which a shell reads as one command. A `# …` line (a note above the command) is printed without
- * the prompt: `prefix` ends in `$ `, and a comment is not something to run. Never inside a quoted argument; an argument longer than the
+ * the prompt: `prefix` ends in `$ `, and a comment is not something to run. Never inside a quoted argument but a JSON body, between its members (jsonPieces); any other argument longer than the
  * width stays whole. Several commands (one per line) are laid out one after the other. An
  * infinite width (the plain face) keeps each command on one line, as it was given.
  */
@@ -105,11 +105,23 @@ export function commandLines(cmd: string, width: number, prefix: string, indent:
     let empty = true;
     // a flag and its value that do not fit on a line of their own go on two: the break between
     // them is a break between words, and the terminal would otherwise cut the value mid-word
-    const units = commandArgs(one).flatMap((u) => {
-      const pair = indent.length + u.length + 2 > width ? /^(--?[A-Za-z][^ ]*) (.+)$/.exec(u) : null;
-      return pair ? [pair[1]!, pair[2]!] : [u];
+    const units: { text: string; inQuote?: boolean }[] = commandArgs(one).flatMap((u) => {
+      if (indent.length + u.length + 2 <= width) return [{ text: u }];
+      const json = jsonPieces(u);
+      if (json) return json.map((text, i) => ({ text, inQuote: i > 0 }));
+      const pair = /^(--?[A-Za-z][^ ]*) (.+)$/.exec(u);
+      return pair ? [{ text: pair[1]! }, { text: pair[2]! }] : [{ text: u }];
     });
-    for (const unit of units) {
+    for (const { text: unit, inQuote } of units) {
+      // a JSON body's next member: inside its quotes a ` \` would be sent as it is, so the break is
+      // a plain newline, which JSON reads as the white space between members
+      if (inQuote) {
+        if (line.length + unit.length > width) {
+          out.push(line);
+          line = indent + unit;
+        } else line += unit;
+        continue;
+      }
       // room for the unit and the ` \` that would end this line
       if (!empty && line.length + 1 + unit.length + 2 > width) {
         out.push(`${line} \\`);
@@ -120,6 +132,42 @@ export function commandLines(cmd: string, width: number, prefix: string, indent:
     out.push(line);
   }
   return out;
+}
+
+/**
+ * A single-quoted JSON argument (`-d '{"bucket":"…","key":"…"}'`, its flag before it or not) cut
+ * after each comma between members or items, where a line break is white space to JSON: the
+ * terminal would otherwise cut it mid-word, and a name or a value never breaks. Undefined when it is
+ * not JSON or has a single member.
+ */
+function jsonPieces(unit: string): string[] | undefined {
+  const m = /^((?:--?[A-Za-z][^ ]* )?)'([{[][^']*)'$/.exec(unit);
+  if (!m) return undefined;
+  const body = m[2]!;
+  try {
+    JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const pieces: string[] = [];
+  let start = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === ',') {
+      pieces.push(body.slice(start, i + 1));
+      start = i + 1;
+    }
+  }
+  pieces.push(body.slice(start));
+  if (pieces.length < 2) return undefined;
+  pieces[0] = `${m[1]}'${pieces[0]}`;
+  pieces[pieces.length - 1] += "'";
+  return pieces;
 }
 
 const GLYPH = { passed: '✓', 'not-yet': '✗', 'could-not-check': '?' } as const;

@@ -209,15 +209,48 @@ test('a command too long for the width breaks at its arguments with ` \\` contin
     const lines = commandLines(cmd, 60, '  $ ', '      ');
     assert.ok(lines.length > 1, cmd);
     lines.forEach((l, i) => {
-      if (i < lines.length - 1) assert.match(l, / \\$/, 'each line but the last continues');
+      // a line that ends inside a JSON body's quotes goes on with a plain newline (below)
+      if (i < lines.length - 1 && !/,$/.test(l)) assert.match(l, / \\$/, 'each line but the last continues');
       // an argument longer than the width stays whole (the URL in the loadtest command); nothing else overflows
       if (l.length > 60) assert.equal(commandArgs(l.replace(/^ {2}\$ /, '').replace(/ \\$/, '')).length, 1, l);
     });
     assert.ok(lines.slice(1).every((l) => l.startsWith('      ')), 'continuation lines are indented');
     assert.ok(!lines.some((l) => /--endpoint-url \\$|--state-value \\$/.test(l)), 'a flag stays with its value');
     const pasted = lines.map((l) => l.replace(/^ {2}\$ /, '')).join('\n');
-    assert.equal(shellArgs(pasted), shellArgs(cmd), `pasted, it is the same command:\n${pasted}`);
+    assert.deepEqual(sameJson(shellArgs(pasted)), sameJson(shellArgs(cmd)), `pasted, it is the same command:\n${pasted}`);
   }
+});
+
+/** bash's arguments, one a line, with a JSON body's white space (a break between its members) taken out */
+function sameJson(args: string): string[] {
+  return args.split(/^</m).map((a) => {
+    const body = a.replace(/>\n$/, '');
+    try {
+      return JSON.stringify(JSON.parse(body));
+    } catch {
+      return body;
+    }
+  });
+}
+
+test('a JSON body too long for the width breaks after a comma between its members, inside its quotes, and the terminal never cuts it mid-word', () => {
+  const curl = `curl -X POST 'http://127.0.0.1:4566/execute-api/iwra7xyoy4/Prod/getinfo' -H 'Content-Type: application/json' -d '{"bucket":"serverlessops-stack-imagesbucket-hq0kufdduh4f","key":"someguy.jpg"}'`;
+  const lines = commandLines(curl, 80, '    $ ', '        ');
+  assert.deepEqual(lines, [
+    `    $ curl -X POST 'http://127.0.0.1:4566/execute-api/iwra7xyoy4/Prod/getinfo' \\`,
+    `        -H 'Content-Type: application/json' \\`,
+    `        -d '{"bucket":"serverlessops-stack-imagesbucket-hq0kufdduh4f",`,
+    `        "key":"someguy.jpg"}'`,
+  ]);
+  const pasted = lines.map((l) => l.replace(/^ {4}\$ /, '')).join('\n');
+  assert.deepEqual(sameJson(shellArgs(pasted)), sameJson(shellArgs(curl)), pasted);
+  const body = shellArgs(pasted).split(/^</m).at(-1)!.replace(/>\n$/, '');
+  assert.deepEqual(JSON.parse(body), { bucket: 'serverlessops-stack-imagesbucket-hq0kufdduh4f', key: 'someguy.jpg' });
+  // a quoted argument that is not JSON, or a JSON one with a single member, stays whole
+  const text = `aws x --state-reason '${'a,'.repeat(50)}'`;
+  assert.ok(commandLines(text, 40, '$ ', '    ').some((l) => l.includes(`'${'a,'.repeat(50)}'`)));
+  const single = `curl -d '{"bucket":"${'b'.repeat(80)}"}'`;
+  assert.ok(commandLines(single, 40, '$ ', '    ').some((l) => l.includes(`'{"bucket":"${'b'.repeat(80)}"}'`)));
 });
 
 test('a note above a command (a shell comment) wraps as comments, never with a ` \\` that would run its rest', () => {
