@@ -22,7 +22,7 @@ export async function loadtestCommand(url: string, opts: Record<string, unknown>
   interrupt.message = null;
   const stop = interrupt;
   const abandon = new AbortController();
-  interrupt.onSecond = () => abandon.abort();
+  interrupt.onSecond = () => abandon.abort('second Ctrl-C');
   const progress = progressEnabled(process.stderr, output === 'json');
   const listeners: LoadTestListeners = {
     ...(progress ? progressListeners(process.stderr, { color: colorEnabled(process.stderr) }) : {}),

@@ -16,8 +16,10 @@
  *   A -q connection waiting for its next rate tick (up to 1 s) has nothing in flight: it ends at
  *   once, and one that reaches its quota ends then, not at its next tick (see endAtQuota), so
  *   `-z 5s -q 5` lasts 5 s as in hey.
- * - `abandon` (a second Ctrl-C): every connection ends at once; its unanswered requests are counted
- *   as errors, so the report still adds up.
+ * - `abandon` (the command's second Ctrl-C, the lab's first): every connection ends at once; its
+ *   unanswered requests are counted as errors, so the report still adds up. Their label names
+ *   why only when the signal's reason is a string (`abandon.abort('second Ctrl-C')`): the lab
+ *   abandons on the first Ctrl-C, and its report said "(second Ctrl-C)" to one who pressed it once.
  * - --disable-keepalive: autocannon's `reconnectRate` drops the response it reconnects on, so the
  *   connection is replaced before each request instead; the same when the server closes it
  *   (see reconnectBeforeRequest).
@@ -65,7 +67,7 @@ const UNBOUNDED = 1e12;
 const NO_HISTOGRAM = { __custom: true, recordValue() {}, recordValueWithExpectedInterval() {}, reset() {}, destroy() {} };
 
 export const LOST_RESPONSE = 'connection closed before the response';
-export const ABANDONED = 'in flight when the run was stopped at once (second Ctrl-C)';
+export const ABANDONED = 'in flight when the run was stopped at once';
 
 export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestListeners = {}): Promise<LoadTestResult> {
   checkOptions(options);
@@ -78,6 +80,8 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
   const clients: AutocannonClient[] = [];
   const inflightOf: Array<() => number> = [];
   const abandonOf: Array<() => void> = [];
+  // the label of the requests `abandon` cancels, with its reason when that is a string
+  let abandonedAs = ABANDONED;
   let clientsDone = 0;
   let stopped = false;
   let aborted = false;
@@ -98,7 +102,7 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
     inflightOf.push(() => inflight);
     abandonOf.push(() => {
       if (client.destroyed) return;
-      if (inflight > 0) rec.error(ABANDONED, inflight);
+      if (inflight > 0) rec.error(abandonedAs, inflight);
       inflight = 0;
       client.destroy();
     });
@@ -155,6 +159,8 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
   }
 
   function abandon(): void {
+    const why: unknown = options.abandon?.reason;
+    if (typeof why === 'string') abandonedAs = `${ABANDONED} (${why})`;
     if (!stopped) aborted = true;
     stopped = true;
     for (const end of abandonOf) end();

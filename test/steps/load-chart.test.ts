@@ -92,7 +92,7 @@ test('without a terminal (the plain face) the log ends with the whole chart and 
   });
   const run = await chartedLoadTest(ctx, 'fn', { requests: 120, concurrency: 10 }, 'answers per second');
   assert.equal(run.result.sent, 120);
-  assert.match(log, /120 of 120 answered: 60 2xx, 60 5xx, 0 errors\n/);
+  assert.match(log, /120 of 120 answered: 60 2xx, 60 5xx; 0 without an answer\n/);
   // the rows printed, over every print, add up to every answer
   const rows = [...log.matchAll(/2xx +(\d+) \S+ +5xx +(\d+) /g)].map((m) => [Number(m[1]), Number(m[2])]);
   assert.deepEqual(rows.reduce(([a, b], [ok, five]) => [a! + ok!, b! + five!], [0, 0]), [60, 60], log);
@@ -158,4 +158,8 @@ test('Ctrl-C during the load test cancels the requests in flight at once and say
   assert.equal(run.statusCounts['200'], 5);
   assert.match(log, /stopping: the 4 requests in flight are cancelled \(counted as errors\); what was measured follows/);
   assert.equal(run.result.errors, 4);
+  // one Ctrl-C was pressed: the cancelled requests are not said to be a second's, nor answered
+  assert.deepEqual({ ...run.result.errorCounts }, { 'in flight when the run was stopped at once': 4 });
+  assert.doesNotMatch(log, /second Ctrl-C/);
+  assert.match(log, /\b5 of 50 answered: 5 2xx, 0 5xx; 4 without an answer\n/);
 });

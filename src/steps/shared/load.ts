@@ -74,7 +74,7 @@ export async function chartedLoadTest(ctx: LabContext, functionName: string, siz
     const ok = p.byClass[2] ?? 0;
     const fivexx = p.byClass[5] ?? 0;
     // a terminal redraws the chart in place, at a fixed height; a log appends, and keeps every row
-    shown = [...(io.face === 'interactive' ? rows.view(CHART_ROWS) : rows.log()), `${p.done} of ${p.total ?? '?'} answered: ${ok} 2xx, ${fivexx} 5xx, ${p.errors} errors`, ...(inFlight ? [inFlight] : [])];
+    shown = [...(io.face === 'interactive' ? rows.view(CHART_ROWS) : rows.log()), `${p.done - p.errors} of ${p.total ?? '?'} answered: ${ok} 2xx, ${fivexx} 5xx; ${p.errors} without an answer`, ...(inFlight ? [inFlight] : [])];
     live.update(shown);
   };
   let result: LoadTestResult;
