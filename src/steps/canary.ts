@@ -5,7 +5,7 @@
  *
  *   canary-stage-variable  the integration calls GetInfoFunction:${stageVariables.lambdaAlias};
  *                          the Prod stage sets lambdaAlias=live (nothing changes for requests)
- *   canary-create          version 3 of the app published as a new Lambda version (live stays);
+ *   canary-create          version 5 of the app published as a new Lambda version (live stays);
  *                          a canary deployment sends 10 % of Prod's requests to it; the split is
  *                          measured over 5,000 requests, counted by the version that answered
  *   canary-rollback        the canary removed: 0 % on it, the stage as it was
@@ -18,6 +18,7 @@ import type { LabContext } from '../lab/context.js';
 import type { Hint, Step } from '../lab/step.js';
 import { CHAPTER, clientsOf, codeDir, DOCS, figureOf, liveVersion, measureLive, target, templateDiff, whenDeployed } from './canary/context.js';
 import {
+  CANARY_APP_VERSION,
   CANARY_PERCENT,
   MIN_NAMED,
   measure,
@@ -311,13 +312,13 @@ async function failedAnswersHint(ctx: LabContext, t: CanaryTarget, signal: Abort
 
 // ---- 2. the canary ----
 
-/** Publishes version 3 once (PublishVersion answers the same version when nothing changed). */
+/** Publishes the canary's app version once (PublishVersion answers the same version when nothing changed). */
 async function ensureNewVersion(ctx: LabContext, t: CanaryTarget): Promise<string> {
-  const progress = ctx.io.progress('publishing version 3 of the app as a new Lambda version');
+  const progress = ctx.io.progress(`publishing version ${CANARY_APP_VERSION} of the app as a new Lambda version`);
   try {
     const live = await liveVersion(ctx, t);
     const version = await publishNewVersion(clientsOf(ctx), t, codeDir(), ctx.signal);
-    progress.succeed(`version 3 of the app is Lambda version ${version}; "live" stays on version ${live}`);
+    progress.succeed(`version ${CANARY_APP_VERSION} of the app is Lambda version ${version}; "live" stays on version ${live}`);
     // done by the lab, said as done: running it again would answer ResourceConflictException
     ctx.io.say(
       `the lab added the permission API Gateway needs to call version ${version} (SAM granted one for "live" only); nothing to run, this is what it did: ${ctx.aws(wiring.addPermission(t.functionName, version, sourceArn(t.region, t.accountId, t.route)))}`,
@@ -341,7 +342,7 @@ const createStep: Step = {
   chapter: CHAPTER,
   title: `send ${CANARY_PERCENT} % of the stage's requests to a canary`,
   explain: [
-    'The lab publishes version 3 of the app (it adds a Summary of the labels) as a new Lambda version, and lets API Gateway call it.',
+    `The lab publishes version ${CANARY_APP_VERSION} of the app (version 2 plus a Summary of the labels) as a new Lambda version, and lets API Gateway call it.`,
     `Create a canary on Prod: ${CANARY_PERCENT} % of its requests go to a deployment whose ${STAGE_VARIABLE} names it. Then press r: once the stage shows the canary, the lab counts ${SPLIT_REQUESTS.toLocaleString('en-US')} answers by version.`,
   ],
   goal: `a ${CANARY_PERCENT} % canary on the new version, measured within ${TOLERANCE_POINTS} points`,
@@ -549,7 +550,7 @@ const rollbackStep: Step = {
   chapter: CHAPTER,
   title: 'roll the canary back',
   explain: [
-    'Suppose version 3 misbehaves. Rolling back is removing the canary: the stage kept its own deployment and variables all along.',
+    'Suppose the canary\'s version misbehaves. Rolling back is removing the canary: the stage kept its own deployment and variables all along.',
     'The step starts from the canary of the step before: if the stage has none when the step begins, the lab puts one back, and says so. Once the step has begun, your rollback stays: the lab never puts a canary back over it (after a q or a Ctrl-C, say).',
   ],
   goal: 'no canary; the stage as before it; no request on the new version',

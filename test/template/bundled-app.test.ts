@@ -188,3 +188,22 @@ test('every template of the app lets its function call each Rekognition action t
     assert.ok((fn.policies as object[]).some((p) => 'S3ReadPolicy' in p), `${file}: S3ReadPolicy`);
   }
 });
+
+test("each template's app names a version of its own, and the canary's is the one the canary step says", async () => {
+  // the canary's code was app version 3, as hooks-failing's: the lab published "version 3 of the
+  // app" as Lambda version 5, after hooks-alarm had rolled back Lambda version 3
+  const { CANARY_APP_VERSION } = await import('../../src/steps/canary/lesson.js');
+  const templates = fileURLToPath(new URL('../../../templates/', import.meta.url));
+  const versions = new Map<number, string>([[1, 'sam-app']]);
+  const appVersion = async (file: string) => Number(/^const APP_VERSION = (\d+);$/m.exec(await readFile(file, 'utf8'))?.[1]);
+  assert.equal(await appVersion(join(SAM_APP, 'src', 'app.mjs')), 1);
+  for (const dir of (await readdir(templates, { withFileTypes: true })).filter((d) => d.isDirectory())) {
+    const file = join(templates, dir.name, 'src', 'app.mjs');
+    const v = await appVersion(file).catch(() => undefined);
+    if (v === undefined) continue;
+    assert.ok(Number.isInteger(v), `${dir.name}: APP_VERSION`);
+    assert.equal(versions.get(v), undefined, `${dir.name} and ${versions.get(v)} are both app version ${v}`);
+    versions.set(v, dir.name);
+  }
+  assert.equal(versions.get(CANARY_APP_VERSION), 'canary');
+});

@@ -16,6 +16,12 @@ import { publishCodeAsVersion } from './version.js';
 import { cliCommand } from '../../invocation.js';
 
 export const CANARY_PERCENT = 10;
+/**
+ * The app version of the canary's code (templates/canary/src/app.mjs): the fifth a learner
+ * releases, after hooks-errors' 4. It was 3, hooks-failing's number, and the lab said "version 3"
+ * of a canary it had just shown as Lambda version 5, while hooks-alarm had rolled back "version 3".
+ */
+export const CANARY_APP_VERSION = 5;
 /** the share measured over this many requests must be within TOLERANCE points of the setting */
 export const SPLIT_REQUESTS = 5000;
 export const TOLERANCE_POINTS = 2;
@@ -92,7 +98,7 @@ export async function reachThroughStageVariable(c: CanaryClients, t: CanaryTarge
  * version; the local cloud stores it as AWS does, without enforcing it).
  */
 export async function publishNewVersion(c: CanaryClients, t: CanaryTarget, codeDir: string, signal?: AbortSignal): Promise<string> {
-  const version = await publishCodeAsVersion(c.lambda, t.functionName, codeDir, 'app version 3, released as an API Gateway canary', signal);
+  const version = await publishCodeAsVersion(c.lambda, t.functionName, codeDir, `app version ${CANARY_APP_VERSION}, released as an API Gateway canary`, signal);
   await allowApiGateway(c.lambda, t.functionName, version, sourceArn(t.region, t.accountId, t.route), signal);
   return version;
 }

@@ -1,11 +1,11 @@
 // POST /getinfo {"bucket": "...", "key": "..."} → the celebrities and labels Rekognition finds
-// in that S3 image. Version 3 of the app, released as an API Gateway canary (step canary): as
+// in that S3 image. Version 5 of the app, released as an API Gateway canary (step canary): as
 // version 2 it waits 3 s before it asks Rekognition; new, it adds a Summary of the three labels
 // it is surest of.
 import { RekognitionClient, RecognizeCelebritiesCommand, DetectLabelsCommand } from '@aws-sdk/client-rekognition';
 
 // Which code answered: the lab counts live answers per version while CodeDeploy shifts traffic.
-const APP_VERSION = 3;
+const APP_VERSION = 5;
 
 /** the workshop's version 2 waits 3 s: the function's Timeout must be well above 3 s */
 const WAIT_MS = 3000;
