@@ -131,6 +131,14 @@ const reservationIs = (want: (ctx: LabContext) => Promise<number>): LiveCheck =>
       if (expected <= 0) return couldNotCheck('reserve any concurrency in this account', 'ask AWS Support for a higher "Concurrent executions" quota');
       const r = await reservedConcurrency(ctx, fn, signal);
       if (r === expected) return passed(`${r} reserved`);
+      const elsewhere = r === null ? await reservedElsewhere(ctx, fn, signal) : undefined;
+      if (elsewhere) {
+        return notYet(
+          `${expected} reserved`,
+          `no reservation on ${fn}; ${elsewhere.reserved} on ${elsewhere.name}`,
+          `the reservation went to ${elsewhere.name}, not the app's function: give it back (${ctx.aws(`lambda delete-function-concurrency --function-name ${elsewhere.name}`)}) and reserve on ${fn}.`,
+        );
+      }
       const hint =
         r !== null && r > expected
           ? `${r} is more than the lab's ${expected}: the load test would never be throttled, and a reservation takes executions away from every other function in the account (it must leave ${100} unreserved).`
@@ -140,6 +148,20 @@ const reservationIs = (want: (ctx: LabContext) => Promise<number>): LiveCheck =>
       return notYet(`${expected} reserved`, r === null ? 'no reservation' : `${r} reserved`, hint);
     }),
 });
+
+/**
+ * Another function of the stack with a reservation, when the app's has none: a learner who ran
+ * put-function-concurrency on the hook (list-functions shows it first) was told only to run
+ * put-function-concurrency, and the hook's reservation stayed taken from the account's pool.
+ */
+async function reservedElsewhere(ctx: LabContext, fn: string, signal?: AbortSignal): Promise<{ name: string; reserved: number } | undefined> {
+  for (const other of ctx.deployment().functions) {
+    if (other.name === fn) continue;
+    const reserved = await reservedConcurrency(ctx, other.name, signal).catch(() => null);
+    if (reserved !== null) return { name: other.name, reserved };
+  }
+  return undefined;
+}
 
 const reserveAmount = async (ctx: LabContext) => (await planReservation(ctx, appFunction(ctx).name)).amount;
 

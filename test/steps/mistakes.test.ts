@@ -162,6 +162,32 @@ describe('reserved concurrency against a local cloud', () => {
   });
 });
 
+describe('reserved concurrency on the wrong function', () => {
+  let dir: string;
+  let ctx: LiveLabContext;
+  before(async () => {
+    ({ dir, ctx } = await liveWorkspace('sol-mistakes-hookres-', 1, (samApp) => {
+      copyFileSync(join(TEMPLATES, 'hooks-failing', 'template.yaml'), join(samApp, 'template.yaml'));
+      mkdirSync(join(samApp, 'hooks'), { recursive: true });
+      copyFileSync(join(TEMPLATES, 'hooks-failing', 'hooks', 'pre-traffic.mjs'), join(samApp, 'hooks', 'pre-traffic.mjs'));
+    }));
+  });
+  after(async () => {
+    ctx?.destroy();
+    if (dir) await removeWorkspace(dir);
+  });
+
+  test("25 reserved on the hook, not the app: the check names the hook and how to give its reservation back", async () => {
+    const hook = ctx.deployment().functions.find((f) => f.name.startsWith('CodeDeployHook_'))!;
+    assert.ok(hook, 'the template has a hook function');
+    await ctx.clients.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: hook.name, ReservedConcurrentExecutions: 25 }));
+    const [r] = await runLiveChecks(reserveStep.liveChecks, ctx);
+    assert.equal(r!.status, 'not-yet');
+    assert.match(r!.found!, new RegExp(`; 25 on ${hook.name}$`));
+    assert.match(r!.hint!, new RegExp(`went to ${hook.name}, not the app's function: give it back \\(aws lambda delete-function-concurrency --function-name ${hook.name} `));
+  });
+});
+
 /** the hooks-failing reference change, with a hook that forgets to report */
 const NEVER_REPORTS = `// checks the new version... and returns without PutLifecycleEventHookExecutionStatus
 export const handler = async (event) => {
