@@ -24,7 +24,7 @@ import { followDeployment } from './shared/deployment-view.js';
 import { APP_CODE, appRelease, releaseAgain } from './shared/release.js';
 import { preTrafficHookCode, readsHookStatus, REFERENCE_HOOK, referenceHook } from './shared/hook-code.js';
 import { editSolve, type MoreFiles } from './shared/solve.js';
-import { hooksPrefixed, knownDeploymentType, templateParses, timeoutAbove3 } from './shared/template-checks.js';
+import { hookMayReport, hooksPrefixed, knownDeploymentType, templateParses, timeoutAbove3 } from './shared/template-checks.js';
 
 export const hooksChapter = { id: 'hooks-alarms', title: 'Hooks and alarms', section: '4.1.3' };
 
@@ -207,7 +207,7 @@ export const failingHookStep: Step = {
   goal: 'the release Failed (HOOK_EXECUTION_FAILURE); "live" still on the last good version',
   action: { kind: 'edit', file: 'template.yaml' },
   notes: ['Teams run smoke tests in a hook: the cheapest safety net.'],
-  staticChecks: [templateParses, knownDeploymentType, timeoutAbove3, hooksPrefixed],
+  staticChecks: [templateParses, knownDeploymentType, timeoutAbove3, hooksPrefixed, hookMayReport],
   liveChecks: [
     releaseEnded('the hook refused the release', 'Failed', 'HOOK_EXECUTION_FAILURE', (d, ctx, signal) =>
       d.status === 'Succeeded' ? `it succeeded: does your hook report Failed (status: Failed in PutLifecycleEventHookExecutionStatus)? Is it under DeploymentPreference: Hooks: PreTraffic? ${releaseAgain(ctx, 'hooks-failing')}` : waitingForHook(ctx, d, signal),
@@ -309,7 +309,7 @@ export const alarmRollbackStep: Step = {
   goal: 'the release Stopped (ALARM_ACTIVE) and rolled back',
   action: { kind: 'edit', file: 'template.yaml' },
   notes: ["On AWS, set-alarm-state holds only until the alarm's next evaluation (about a minute): it tests the wiring, not the alarm."],
-  staticChecks: [templateParses, knownDeploymentType, timeoutAbove3, hooksPrefixed],
+  staticChecks: [templateParses, knownDeploymentType, timeoutAbove3, hooksPrefixed, hookMayReport],
   deployChecks: [groupAlarmsClear],
   liveChecks: [
     releaseEnded('the alarm stopped the release', 'Stopped', 'ALARM_ACTIVE', (d, ctx, signal) =>

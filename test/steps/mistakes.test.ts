@@ -18,7 +18,7 @@ import { ProgressStore } from '../../src/lab/progress.js';
 import { ReferenceBook } from '../../src/lab/reference.js';
 import { scaffoldWorkspace, workspacePaths, type Workspace } from '../../src/lab/workspace.js';
 import { RecordingIoHost } from '../../src/io/recording.js';
-import { hooksPrefixed, knownDeploymentType, templateParses, timeoutAbove3 } from '../../src/steps/shared/template-checks.js';
+import { hookMayReport, hooksPrefixed, knownDeploymentType, templateParses, timeoutAbove3 } from '../../src/steps/shared/template-checks.js';
 import { reserveStep, restoreStep } from '../../src/steps/concurrency.js';
 import { errorsRollbackStep, failingHookStep, LIVE_AT_START } from '../../src/steps/hooks-alarms.js';
 import { errorsAlarmName } from '../../src/steps/shared/alarms.js';
@@ -26,7 +26,7 @@ import { deploymentGroup, deployments, getDeploymentCommand, lambdaTarget } from
 import { followDeployment } from '../../src/steps/shared/deployment-view.js';
 import { teachStep } from '../../src/lab/teach.js';
 import { untilReadyToDeploy } from '../../src/lab/solver.js';
-import { LAB_STEPS } from '../../src/steps/index.js';
+import { LAB_STEPS, REFERENCE_ORDER } from '../../src/steps/index.js';
 import type { Hint } from '../../src/lab/step.js';
 import { removeWorkspace } from '../helpers/cli.js';
 import { runWithAwsEnv, skipWithoutAws } from '../helpers/aws-cli.js';
@@ -91,6 +91,74 @@ test('a hook without the CodeDeployHook_ prefix fails with the IAM reason and th
   assert.match(reference, /FunctionName: CodeDeployHook_preTrafficHook\n/);
   const fixed = await one(hooksPrefixed, hooked.replace('FunctionName: preTrafficHook', 'FunctionName: CodeDeployHook_preTrafficHook'));
   assert.equal(fixed.status, 'passed');
+});
+
+/** the reference hook (templates/hooks-failing) with its Policies replaced by `policies` (YAML at the property's indentation, or '' for none) */
+function hookWithPolicies(policies: string): string {
+  const reference = readFileSync(join(TEMPLATES, 'hooks-failing', 'template.yaml'), 'utf8');
+  const block = /      Policies:\n        - Version: '2012-10-17'\n          Statement:\n            - Effect: Allow\n              Action: codedeploy:PutLifecycleEventHookExecutionStatus\n              Resource: [^\n]+\n/;
+  assert.match(reference, block, 'the fixture replaces the reference hook\'s Policies');
+  return reference.replace(block, policies);
+}
+
+test('a hook whose Policies do not allow PutLifecycleEventHookExecutionStatus fails, though the local cloud would let it report', async () => {
+  for (const [what, policies] of [
+    ['no Policies', ''],
+    ['another action', "      Policies:\n        - Version: '2012-10-17'\n          Statement:\n            - Effect: Allow\n              Action: codedeploy:GetDeployment\n              Resource: '*'\n"],
+    ['Effect: Deny', "      Policies:\n        - Statement:\n            - Effect: Deny\n              Action: codedeploy:*\n              Resource: '*'\n"],
+    ['a managed policy that does not grant it', '      Policies:\n        - AWSLambdaBasicExecutionRole\n'],
+  ] as const) {
+    const r = await one(hookMayReport, hookWithPolicies(policies));
+    assert.equal(r.status, 'not-yet', `${what}: ${JSON.stringify(r)}`);
+    assert.equal(r.expected, 'Policies on PreTrafficHook allowing codedeploy:PutLifecycleEventHookExecutionStatus', what);
+    assert.equal(r.found, policies ? 'Policies on PreTrafficHook without codedeploy:PutLifecycleEventHookExecutionStatus' : 'no Policies on PreTrafficHook', what);
+    assert.match(r.hint!, /The local cloud does not enforce IAM and would let it pass, but on AWS the call is denied and the deployment waits for the hook's timeout \(an hour\)/, what);
+  }
+  // the step itself does not pass such a template (its other checks do)
+  const results = await runStaticChecks(failingHookStep.staticChecks, files(hookWithPolicies('')));
+  assert.deepEqual(results.filter((r) => r.status !== 'passed').map((r) => r.name), ['hook functions may call PutLifecycleEventHookExecutionStatus']);
+});
+
+test('the forms a learner writes for the hook\'s permission pass', async () => {
+  const statement = (action: string, resource = "'*'") => `      Policies:\n        - Version: '2012-10-17'\n          Statement:\n            - Effect: Allow\n              Action: ${action}\n              Resource: ${resource}\n`;
+  for (const [what, policies] of [
+    ['the action as a string', statement('codedeploy:PutLifecycleEventHookExecutionStatus')],
+    ['in a list, with another', statement('\n                - lambda:InvokeFunction\n                - codedeploy:PutLifecycleEventHookExecutionStatus')],
+    ['codedeploy:*', statement("'codedeploy:*'")],
+    ['a wildcard, other case', statement("'CodeDeploy:Put*'")],
+    ['a resource ARN with !Sub', statement('codedeploy:PutLifecycleEventHookExecutionStatus', "!Sub 'arn:aws:codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentgroup:*'")],
+    ['Statement as one mapping', "      Policies:\n        - Statement:\n            Effect: Allow\n            Action: codedeploy:PutLifecycleEventHookExecutionStatus\n            Resource: '*'\n"],
+    ['a single policy document, not a list', "      Policies:\n        Statement:\n          - Effect: Allow\n            Action: codedeploy:PutLifecycleEventHookExecutionStatus\n            Resource: '*'\n"],
+    ['the managed policy by name', '      Policies:\n        - AWSLambdaBasicExecutionRole\n        - AWSCodeDeployFullAccess\n'],
+    ['the managed policy by ARN', '      Policies:\n        - arn:aws:iam::aws:policy/AWSCodeDeployFullAccess\n'],
+    ['a Role of its own', "      Role: arn:aws:iam::123456789012:role/hook-role\n"],
+  ] as const) {
+    const r = await one(hookMayReport, hookWithPolicies(policies));
+    assert.equal(r.status, 'passed', `${what}: ${JSON.stringify(r)}`);
+  }
+});
+
+test('with no hook yet, the permission check is not run: the hook-name check says what is missing, once', async () => {
+  const results = await runStaticChecks([hooksPrefixed, hookMayReport], files(WITH_PREFERENCE));
+  assert.equal(results[0]!.status, 'not-yet');
+  assert.equal(results[0]!.found, 'no hooks in DeploymentPreference');
+  assert.equal(results[1]!.notRun, 'no hooks in DeploymentPreference (see "hook functions are named CodeDeployHook_…" above)');
+});
+
+test('each step\'s static checks pass on the template its reference solution leaves', async () => {
+  const book = new ReferenceBook(REFERENCE_ORDER);
+  let checked = 0;
+  for (const step of LAB_STEPS) {
+    if (!step.staticChecks.length) continue;
+    const template = book.entry(step.id)?.files.includes('template.yaml') ? book.after(step.id, 'template.yaml') : book.before(step.id, 'template.yaml');
+    assert.ok(template, step.id);
+    const results = await runStaticChecks(step.staticChecks, files(template));
+    for (const r of results) assert.equal(r.status, 'passed', `${step.id}: ${r.name}: ${JSON.stringify(r)}`);
+    checked++;
+  }
+  // blue-green, hooks-failing, hooks-alarm, hooks-errors
+  assert.ok(checked >= 4, `${checked} steps with static checks`);
+  assert.ok(failingHookStep.staticChecks.includes(hookMayReport), 'hooks-failing checks the hook\'s permission');
 });
 
 test('a template that does not parse says where', async () => {

@@ -112,19 +112,38 @@ function refName(v: TemplateValue | undefined): string | undefined {
   return undefined;
 }
 
+/** what stops every check of the hooks when DeploymentPreference names none: shown once (runStaticChecks) */
+const NO_HOOKS = 'no hooks in DeploymentPreference';
+const NO_HOOK_FUNCTION = 'a hook that is not a function of this template';
+
+/**
+ * The hook functions the app's DeploymentPreference names (`!Ref` to functions of this template),
+ * or, when there is none to check, the outcome that says so; `blocked` so that the second check of
+ * the hooks says "not run" rather than the same thing again.
+ */
+function withHooks(files: WorkspaceFiles, run: (hooks: SamFunction[]) => CheckOutcome): CheckOutcome {
+  return withFunction(files, (fn, t) => {
+    const hooks = fn.deploymentPreference?.hooks ?? {};
+    const refs = [hooks.preTraffic, hooks.postTraffic].filter((h) => h !== undefined);
+    if (!refs.length) return blocked(NO_HOOKS, 'Hooks: PreTraffic: !Ref <hook function>', NO_HOOKS);
+    const found: SamFunction[] = [];
+    for (const r of refs) {
+      const id = refName(r);
+      const hook = id ? t.functions.find((f) => f.logicalId === id) : undefined;
+      if (!hook) return blocked(NO_HOOK_FUNCTION, 'a hook that is a function of this template (!Ref)', JSON.stringify(r));
+      found.push(hook);
+    }
+    return run(found);
+  });
+}
+
 export const hooksPrefixed: StaticCheck = {
   name: `hook functions are named ${HOOK_PREFIX}…`,
   file: 'template.yaml',
   run: (files) =>
-    withFunction(files, (fn, t) => {
-      const hooks = fn.deploymentPreference?.hooks ?? {};
-      const refs = [hooks.preTraffic, hooks.postTraffic].filter((h) => h !== undefined);
-      if (!refs.length) return notYet('Hooks: PreTraffic: !Ref <hook function>', 'no hooks in DeploymentPreference');
+    withHooks(files, (hooks) => {
       const names: string[] = [];
-      for (const r of refs) {
-        const id = refName(r);
-        const hook = id ? t.functions.find((f) => f.logicalId === id) : undefined;
-        if (!hook) return notYet('a hook that is a function of this template (!Ref)', JSON.stringify(r));
+      for (const hook of hooks) {
         const name = typeof hook.functionName === 'string' ? hook.functionName : undefined;
         if (!name || !name.startsWith(HOOK_PREFIX)) {
           return notYet(
@@ -136,5 +155,82 @@ export const hooksPrefixed: StaticCheck = {
         names.push(name);
       }
       return passed(names.join(', '));
+    }),
+};
+
+/** the IAM action a hook calls to report its result */
+export const HOOK_STATUS_ACTION = 'codedeploy:PutLifecycleEventHookExecutionStatus';
+
+/**
+ * Managed policies (a Policies item given by name or ARN) that obviously allow the action:
+ * AWSCodeDeployFullAccess allows "codedeploy:*" on "*"
+ * (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSCodeDeployFullAccess.html),
+ * AdministratorAccess "*". No SAM policy template grants a CodeDeploy action.
+ */
+const GRANTING_MANAGED_POLICIES = ['AWSCodeDeployFullAccess', 'AdministratorAccess'];
+
+/** an IAM action pattern (`*` and `?` wildcards, case-insensitive, as IAM matches actions) that covers `action` */
+function actionMatches(pattern: string, action: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return re.test(action);
+}
+
+function asList(v: TemplateValue | undefined): TemplateValue[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+const isMap = (v: TemplateValue | undefined): v is Record<string, TemplateValue> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Whether one item of a function's Policies allows `action`. Accepted: a policy document whose
+ * Statement (one or a list) has Effect: Allow and an Action (a string or a list) that covers it
+ * (`codedeploy:PutLifecycleEventHookExecutionStatus`, `codedeploy:*`, `codedeploy:Put*`, `*`),
+ * any Resource; a managed policy of GRANTING_MANAGED_POLICIES by name or ARN (plain or `!Sub`).
+ * Not read: NotAction, Conditions, a Deny elsewhere, and SAM policy templates (none grants it).
+ */
+function policyAllows(policy: TemplateValue, action: string): boolean {
+  const name = typeof policy === 'string' ? policy : isMap(policy) && typeof policy['Fn::Sub'] === 'string' ? policy['Fn::Sub'] : undefined;
+  if (name !== undefined) return GRANTING_MANAGED_POLICIES.some((m) => name === m || name.endsWith(`:policy/${m}`));
+  if (!isMap(policy)) return false;
+  return asList(policy.Statement).some(
+    (s) => isMap(s) && s.Effect === 'Allow' && asList(s.Action).some((a) => typeof a === 'string' && actionMatches(a, action)),
+  );
+}
+
+/**
+ * The hook reports its result with PutLifecycleEventHookExecutionStatus, under its own execution
+ * role, which allows only what its Policies say: SAM's hook tutorials give the hook a statement
+ * allowing codedeploy:PutLifecycleEventHookExecutionStatus (CodeDeploy User Guide, "Create your
+ * AWS SAM template": https://docs.aws.amazon.com/codedeploy/latest/userguide/tutorial-lambda-sam-template.html;
+ * the action: https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_PutLifecycleEventHookExecutionStatus.html;
+ * SAM's Hooks: https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-hooks.html).
+ * Without it the call is denied on AWS, the hook never reports, and "The deployment is considered
+ * to have failed if CodeDeploy is not notified by the Lambda validation function within one hour"
+ * (AppSpec 'hooks' section for Lambda:
+ * https://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file-structure-hooks.html#appspec-hooks-lambda).
+ * The local cloud does not enforce IAM, so only this check catches it. A hook with a Role of its
+ * own passes: SAM then creates no role from Policies, and the role's policies are not read here.
+ */
+export const hookMayReport: StaticCheck = {
+  name: `hook functions may call ${HOOK_STATUS_ACTION.split(':')[1]}`,
+  file: 'template.yaml',
+  run: (files) =>
+    withHooks(files, (hooks) => {
+      const found: string[] = [];
+      for (const hook of hooks) {
+        if (hook.role !== undefined) {
+          found.push(`${hook.logicalId}: its own Role (not read here)`);
+          continue;
+        }
+        if (!asList(hook.policies).some((p) => policyAllows(p, HOOK_STATUS_ACTION))) {
+          return notYet(
+            `Policies on ${hook.logicalId} allowing ${HOOK_STATUS_ACTION}`,
+            hook.policies === undefined ? `no Policies on ${hook.logicalId}` : `Policies on ${hook.logicalId} without ${HOOK_STATUS_ACTION}`,
+            `the hook reports Succeeded or Failed with this call, under its own role, which allows only what its Policies say. The local cloud does not enforce IAM and would let it pass, but on AWS the call is denied and the deployment waits for the hook's timeout (an hour) before it fails. Give ${hook.logicalId} Policies with a statement Effect: Allow, Action: ${HOOK_STATUS_ACTION}, Resource: '*' (or the deployment group's ARN, as the reference does).`,
+          );
+        }
+        found.push(`${hook.logicalId}: ${HOOK_STATUS_ACTION}`);
+      }
+      return passed(found.join(', '));
     }),
 };
