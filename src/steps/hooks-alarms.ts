@@ -217,7 +217,12 @@ export const failingHookStep: Step = {
   ],
   endChecks: [],
   settleMs: 60_000,
-  hints: [stuckInBeforeAllowTraffic, 'Three changes: the hook function (a new resource), Hooks: PreTraffic: !Ref PreTrafficHook under DeploymentPreference, and a new version of src/app.mjs (only a new version starts a deployment).', 'The hook gets {DeploymentId, LifecycleEventHookExecutionId} and must pass both back with its status.'],
+  hints: [
+    stuckInBeforeAllowTraffic,
+    'Three changes: the hook function (a new resource), Hooks: PreTraffic: !Ref PreTrafficHook under DeploymentPreference, and a new version of src/app.mjs (only a new version starts a deployment).',
+    "The hook's code goes in sam-app/hooks/pre-traffic.mjs, a folder of its own: give the hook function CodeUri: hooks/ and Handler: pre-traffic.handler.",
+    'The hook gets {DeploymentId, LifecycleEventHookExecutionId} and must pass both back with its status; its Policies must allow codedeploy:PutLifecycleEventHookExecutionStatus.',
+  ],
   docs: DOCS,
   solve: editSolve('hooks-failing'),
   release: appRelease,

@@ -9,7 +9,10 @@ import assert from 'node:assert/strict';
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import type { TargetClients } from '../../src/targets/clients.js';
 import type { DeployRecord } from '../../src/targets/deploy-record.js';
-import { forcedAlarmMissed } from '../../src/steps/hooks-alarms.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { failingHookStep, forcedAlarmMissed } from '../../src/steps/hooks-alarms.js';
 import { releaseAgain } from '../../src/steps/shared/release.js';
 import { fakeContext } from '../helpers/lab-context.js';
 
@@ -57,4 +60,17 @@ test('under --ci the hints name `reset <step>` and `start --ci` with the workspa
   assert.match(hint, new RegExp(`start (-- )?--ci --workspace ${ctx.ws.root}`));
   assert.doesNotMatch(releaseAgain(ctx, 'hooks-errors'), /press/);
   assert.match(releaseAgain(ctx, 'hooks-errors'), /reset hooks-errors --workspace/);
+});
+
+test('hooks-failing\'s hints say where the hook\'s code goes, as the reference has it', () => {
+  const texts = failingHookStep.hints.filter((h): h is string => typeof h === 'string');
+  const where = texts.find((h) => h.includes('sam-app/hooks/pre-traffic.mjs'));
+  assert.ok(where, `a hint names sam-app/hooks/pre-traffic.mjs: ${JSON.stringify(texts)}`);
+  assert.match(where, /CodeUri: hooks\//);
+  assert.match(where, /Handler: pre-traffic\.handler/);
+  // the names the hint gives are the reference's ("show me the change")
+  const reference = fileURLToPath(new URL('../../../templates/hooks-failing/', import.meta.url));
+  assert.ok(existsSync(join(reference, 'hooks', 'pre-traffic.mjs')));
+  const template = readFileSync(join(reference, 'template.yaml'), 'utf8');
+  assert.match(template, /  PreTrafficHook:\n(?:      .*\n|    .*\n)*?      CodeUri: hooks\/\n      Handler: pre-traffic\.handler\n/);
 });
