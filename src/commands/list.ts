@@ -3,7 +3,7 @@
  * ▶ started, · pending. Reads the progress file only (`start` re-checks the cloud).
  */
 import { statSync } from 'node:fs';
-import { asFileSystemError } from '../errors.js';
+import { asFileSystemError, LabError } from '../errors.js';
 import { emptyStep, ProgressStore } from '../lab/progress.js';
 import { workspacePaths } from '../lab/workspace.js';
 import { LAB_STEPS } from '../steps/index.js';
@@ -35,8 +35,19 @@ export async function listCommand(opts: Record<string, unknown>, interrupt: Inte
     const status = p.status === 'done' ? (p.assisted ? 'assisted' : 'done') : p.status === 'started' ? 'started' : 'pending';
     return { n: i + 1, id: s.id, chapter: s.chapter.id, section: s.chapter.section ?? null, title: s.title, status, attempts: p.attempts, hintsShown: p.hintsShown };
   });
+  // a workspace that is not there is a failed look (exit 1), as `status` and `reset` answer it and
+  // `git status` outside a repository does: a script's `list --workspace $TYPO && …` stops; the
+  // steps are still printed, as the lab's outline
+  const begin = `\`${cliCommand(['start', '--workspace', ws.root])}\``;
+  const notThere =
+    missing === 'ENOTDIR'
+      ? new LabError(`no workspace at ${ws.root}: part of that path is a file, not a folder (a typo?)`)
+      : missing === 'ENOENT'
+        ? new LabError(`no workspace at ${ws.root} (a typo?)`, undefined, `${begin} makes one and begins`)
+        : undefined;
   if (opts.json === true) {
     process.stdout.write(`${JSON.stringify({ workspace: ws.root, workspaceExists: exists, steps: rows }, null, 2)}\n`);
+    if (notThere) throw notThere;
     return;
   }
   const io = await createIoHost({ ci: true, onCtrlC: interrupt.press, signal: interrupt.signal, stdout: process.stdout });
@@ -44,12 +55,7 @@ export async function listCommand(opts: Record<string, unknown>, interrupt: Inte
   const table = [['#', 'step', 'chapter', 'status'], ...rows.map((r) => [String(r.n), `${r.id} — ${r.title}`, `${r.chapter}${r.section ? ` (${r.section})` : ''}`, mark[r.status as keyof typeof mark]])];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
   const text = table.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
-  const begin = `\`${cliCommand(['start', '--workspace', ws.root])}\``;
-  const note =
-    missing === 'ENOTDIR'
-      ? `\nno workspace at ${ws.root}: part of that path is a file, not a folder (a typo?)\n`
-      : missing === 'ENOENT'
-        ? `\nno workspace at ${ws.root} (a typo?): ${begin} makes one and begins\n`
-        : progress?.exists ? '' : `\nno progress yet in ${ws.root}: ${begin} begins\n`;
+  const note = notThere || progress?.exists ? '' : `\nno progress yet in ${ws.root}: ${begin} begins\n`;
   io.result(`${text}\n${note}`);
+  if (notThere) throw notThere;
 }

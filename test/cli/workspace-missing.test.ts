@@ -33,18 +33,23 @@ test('emulator --host <no local address> --workspace NEW: fails and makes nothin
   }
 });
 
-test('list: an empty --workspace is a usage error; a workspace that is not there is said so for every form of path', async () => {
+test('list: an empty --workspace is a usage error; a workspace that is not there is said so, exit 1, for every form of path', async () => {
   const empty = await runCli(['list', '--workspace', '']);
   assert.equal(empty.code, 2, empty.stderr);
   assert.match(empty.stderr, /^error: --workspace needs a folder, got nothing\n/);
   const dir = tempDir('sol-fsf-list-');
   writeFileSync(join(dir, 'file'), '');
   for (const path of [join(dir, 'typo'), '/proc/1/nonexist', join(dir, 'file', 'x')]) {
+    // exit 1, as status and reset answer a workspace that is not there: a script's `list && …` stops;
+    // the steps are still listed on stdout, the lab's outline
     const r = await runCli(['list', '--workspace', path]);
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, new RegExp(`\nno workspace at ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ :]`));
-    assert.doesNotMatch(r.stdout, /no progress yet/);
-    const json = JSON.parse((await runCli(['list', '--workspace', path, '--json'])).stdout) as { workspaceExists: boolean };
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /wrap-up — /);
+    assert.match(r.stderr, new RegExp(`^error: no workspace at ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ :]`));
+    assert.doesNotMatch(r.stdout + r.stderr, /no progress yet/);
+    const asJson = await runCli(['list', '--workspace', path, '--json']);
+    assert.equal(asJson.code, 1, asJson.stderr);
+    const json = JSON.parse(asJson.stdout) as { workspaceExists: boolean };
     assert.equal(json.workspaceExists, false);
   }
 });
