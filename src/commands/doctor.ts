@@ -60,7 +60,7 @@ export async function doctorCommand(opts: Record<string, unknown>, interrupt: In
   } catch {
     writable = false;
   }
-  found.push({ name: 'workspace', ok: writable, needed: true, found: `${ws.root}${existsSync(ws.samApp) ? ' (sam-app/ present)' : ' (not created yet)'}`, fix: 'pick a folder you can write to with --workspace DIR' });
+  found.push({ name: 'workspace', ok: writable, needed: true, found: `${ws.root}${existsSync(ws.samApp) ? ' (sam-app/ present)' : existsSync(ws.root) ? ' (no sam-app/ yet)' : ' (not created yet)'}`, fix: 'pick a folder you can write to with --workspace DIR' });
 
   found.push(labFilesFinding(ws), templateFinding(ws), freeSpaceFinding(ws.root));
 

@@ -193,6 +193,10 @@ test('doctor (local) passes on this machine and says so; --report is a paste-rea
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Node\.js: \d+\.\d+\.\d+/);
   assert.match(r.stdout, /everything the lab needs is here/);
+  // the folder is there (as after `emulator start --workspace DIR`), only sam-app/ is not
+  assert.match(r.stdout, new RegExp(`✓ workspace: ${dir} \\(no sam-app/ yet\\)$`, 'm'));
+  const missing = await runCli(['doctor', '--workspace', join(dir, 'new')]);
+  assert.match(missing.stdout, new RegExp(`✓ workspace: ${join(dir, 'new')} \\(not created yet\\)$`, 'm'));
   const rep = await runCli(['doctor', '--workspace', dir, '--report']);
   assert.equal(rep.code, 0, rep.stderr);
   assert.match(rep.stdout, /^```\nserverless-ops-lab \S+ doctor --target local\nnode /);
