@@ -15,7 +15,7 @@ import { createIoHost, type IoHost } from '../io/index.js';
 import type { InterruptPolicy } from '../interrupt.js';
 import { progressPath, ProgressStore, type LabProgress } from '../lab/progress.js';
 import { ReferenceBook } from '../lab/reference.js';
-import { backupOf, goodBackup, readJsonFile, scaffoldWorkspace, workspacePaths, type Workspace } from '../lab/workspace.js';
+import { backupOf, goodBackup, readJsonFile, sameAsBundled, scaffoldWorkspace, workspacePaths, type Workspace } from '../lab/workspace.js';
 import { lockWorkspace } from '../lab/workspace-lock.js';
 import type { Step } from '../lab/step.js';
 import { findStep, LAB_STEPS, REFERENCE_ORDER } from '../steps/index.js';
@@ -95,16 +95,23 @@ async function resetLocked(ws: Workspace, step: Step | undefined, opts: Record<s
     }
   } else {
     const { stopEmulator } = await import('../emulator/daemon.js');
-    await stopEmulator(ws.stateDir).catch(() => undefined);
+    const stop = await stopEmulator(ws.stateDir).catch(() => undefined);
+    const hadState = existsSync(ws.stateDir);
     await rm(ws.stateDir, { recursive: true, force: true });
-    io.say(`stopped the local cloud and wiped ${ws.stateDir}`);
+    // what was done, not what a reset does: a second reset finds no cloud and no state
+    const stopped = stop?.stopped ? `stopped the local cloud (pid ${stop.pid})` : undefined;
+    const wiped = hadState ? `wiped ${ws.stateDir}` : undefined;
+    io.say(stopped && wiped ? `${stopped} and ${wiped}` : (stopped ?? (wiped ? `${wiped} (no local cloud was running)` : `no local cloud to stop or wipe in ${ws.stateDir}`)));
   }
   for (const f of [ws.deployRecord, ws.names, progressPath(ws)]) {
     await rm(f, { force: true });
     await rm(backupOf(f), { force: true });
   }
   await rm(ws.deployed, { recursive: true, force: true });
-  if (existsSync(ws.samApp)) {
+  if (existsSync(ws.samApp) && sameAsBundled(ws.samApp)) {
+    // the lab's app as it was copied (a second reset, or nothing edited): no copy of it to keep
+    io.say(`sam-app/ is the lab's app as it was copied, unchanged: nothing of yours to keep`);
+  } else if (existsSync(ws.samApp)) {
     const kept = join(ws.root, `sam-app.before-reset-${new Date().toISOString().replace(/[:.]/g, '-')}`);
     await rename(ws.samApp, kept);
     await scaffoldWorkspace(ws);

@@ -13,7 +13,7 @@
  *     backups/             the learner's files the lab overwrote, one folder per change (backups.ts)
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { cp, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +93,29 @@ export function bundledSamApp(): string {
 
 /** Build output of `sam build` and OS litter: never part of what a learner edits. */
 const NOT_COPIED = new Set(['.aws-sam', '.DS_Store', 'Thumbs.db']);
+
+/**
+ * true when `dir` holds the bundled app as scaffoldWorkspace copies it, file for file and byte for
+ * byte (what is never copied aside): nothing of the learner's is in it, so a whole reset need not
+ * keep it. Anything it cannot read counts as different, so in doubt it is kept.
+ */
+export function sameAsBundled(dir: string, source: string = bundledSamApp()): boolean {
+  const entries = (d: string): string[] => readdirSync(d).filter((n) => !NOT_COPIED.has(n)).sort();
+  const same = (a: string, b: string): boolean => {
+    const sa = statSync(a);
+    const sb = statSync(b);
+    if (sa.isDirectory() !== sb.isDirectory()) return false;
+    if (!sa.isDirectory()) return sa.size === sb.size && readFileSync(a).equals(readFileSync(b));
+    const na = entries(a);
+    const nb = entries(b);
+    return na.length === nb.length && na.every((n, i) => n === nb[i] && same(join(a, n), join(b, n)));
+  };
+  try {
+    return same(dir, source);
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Copies the bundled `sam-app/` into the workspace on the first run. Later runs leave the

@@ -167,6 +167,24 @@ test('reset of the whole lab without a terminal needs --yes; with it the cloud s
   assert.ok(kept, 'the learner\'s sam-app/ is kept');
   assert.match(readFileSync(join(dir, kept!, 'template.yaml'), 'utf8'), /# my edit/);
   assert.doesNotMatch(readFileSync(ws.template, 'utf8'), /# my edit/);
+  // no cloud ran in this workspace: the reset says what it did, not that it stopped one
+  assert.doesNotMatch(r.stdout, /stopped the local cloud/);
+  assert.match(r.stdout, /no local cloud to stop or wipe in /);
+});
+
+test('a second whole reset keeps no copy of the fresh app the first one made (nothing of the learner\'s in it), and says so', async () => {
+  const dir = await labWorkspace('sol-reset-twice-');
+  made.push(dir);
+  writeFileSync(workspacePaths(dir).template, `${readFileSync(workspacePaths(dir).template, 'utf8')}\n# my edit\n`);
+  for (const _ of [1, 2, 3]) {
+    const r = await runCli(['reset', '--yes', '--workspace', dir]);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const again = await runCli(['reset', '--yes', '--workspace', dir]);
+  assert.match(again.stdout, /sam-app\/ is the lab's app as it was copied, unchanged: nothing of yours to keep/);
+  const kept = readdirSync(dir).filter((f) => f.startsWith('sam-app.before-reset-'));
+  assert.equal(kept.length, 1, `one copy, the edited one: ${kept.join(', ')}`);
+  assert.match(readFileSync(join(dir, kept[0]!, 'template.yaml'), 'utf8'), /# my edit/);
 });
 
 test('start: bad flags are usage errors (exit 2) with the fix, before anything starts', async () => {
