@@ -66,7 +66,7 @@ labOptions(
 
 program
   .command('list')
-  .description('the steps of the lab: done, assisted or pending')
+  .description('the steps of the lab: done, assisted, started or pending; a workspace that is not there exits 1 after them')
   .option('--workspace <dir>', 'the lab workspace', 'lab-workspace')
   .option('--json', 'print as JSON')
   .action(async (opts: Record<string, unknown>) => {
@@ -76,7 +76,7 @@ program
 
 program
   .command('reset')
-  .description("a step back to its starting point, or (no step) the whole lab: local wipes the workspace's cloud, aws empties the stack's buckets and deletes the stack; asks first (--yes skips)")
+  .description("a step back to its starting point, or (no step) the whole lab: local wipes the workspace's cloud, aws empties the stack's buckets and deletes the stack; asks first (--yes skips; with no terminal, --yes is required); your edited files are kept aside")
   .argument('[step]', 'the step to reset (and the steps after it)')
   .option('--workspace <dir>', 'the lab workspace', 'lab-workspace')
   .option('--yes', 'do not ask for confirmation')

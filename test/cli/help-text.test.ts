@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { helpEpilogue } from '../../src/help-text.js';
 import { commandLines } from '../../src/io/format.js';
+import { runCli } from '../helpers/cli.js';
 
 /** the lines of a pasted command joined as a shell joins `\`-newline */
 const pasted = (lines: string[]): string => lines.map((l) => l.replace(/ \\$/, '')).join(' ').replace(/\s+/g, ' ').trim();
@@ -36,4 +37,14 @@ test('a flag and its value too long for a line of their own break between them, 
   assert.ok(lines.includes('      --patch-operations \\'), lines.join('\n'));
   assert.ok(lines.some((l) => l.trim().startsWith('op=replace,path=/canarySettings/percentTraffic,value=0.0')), lines.join('\n'));
   assert.equal(pasted(lines), `$ ${cmd}`);
+});
+
+test('each command\'s --help says what README.md says of it: list\'s four states and its exit 1, reset\'s --yes with no terminal', async () => {
+  const flat = async (cmd: string): Promise<string> => {
+    const r = await runCli([cmd, '--help']);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout.replace(/\s+/g, ' ');
+  };
+  assert.match(await flat('list'), /done, assisted, started or pending; a workspace that is not there exits 1/);
+  assert.match(await flat('reset'), /with no terminal, --yes is required/);
 });
