@@ -150,8 +150,18 @@ async function solveOne(step: Step, o: RunLabOptions, how: { catchUp: boolean; l
   });
   const started = performance.now();
   let result;
+  // the checks before the change, said before the change is made (solver.ts onBefore)
+  const sayBefore = (before: CheckResult[], alreadyDone: boolean): void => {
+    if (brief && !alreadyDone && before.some((r) => r.status !== 'passed')) {
+      const failing = before.filter((r) => r.status !== 'passed').length;
+      io.say(`before the change, ${failing} of ${before.length} checks did not pass, as expected`);
+    } else {
+      io.say(!alreadyDone ? 'checks before the change (they should not all pass):' : resumed ? 'checks of the change begun before the interruption:' : 'every check passes before the lab changed anything: the change is in the cloud already');
+      for (const r of before) io.check(r);
+    }
+  };
   try {
-    result = await solveStep(step, ctx, { mayBeDone: resumed || !how.labMade });
+    result = await solveStep(step, ctx, { mayBeDone: resumed || !how.labMade, onBefore: sayBefore });
   } catch (err) {
     if (err instanceof InterruptedError || ctx.signal.aborted) {
       io.say(`interrupted in ${step.id}: progress is saved; run start again to go on`);
@@ -165,13 +175,6 @@ async function solveOne(step: Step, o: RunLabOptions, how: { catchUp: boolean; l
       return { ...base(step, progress, started), outcome: 'failed', after: [], learnerMessage: err.message, instructorMessage: `${step.id} failed: ${err.message}` };
     }
     throw err;
-  }
-  if (brief && !result.alreadyDone && result.before.some((r) => r.status !== 'passed')) {
-    const failing = result.before.filter((r) => r.status !== 'passed').length;
-    io.say(`before the change, ${failing} of ${result.before.length} checks did not pass, as expected`);
-  } else {
-    io.say(!result.alreadyDone ? 'checks before the change (they should not all pass):' : resumed ? 'checks of the change begun before the interruption:' : 'every check passes before the lab changed anything: the change is in the cloud already');
-    for (const r of result.before) io.check(r);
   }
   if (result.after.length && !result.alreadyDone) {
     io.say('checks after the change:');

@@ -43,6 +43,12 @@ export interface SolveOptions {
    * already pass there prove nothing: a lab defect (what a fresh `start --ci` proves of each step).
    */
   mayBeDone?: boolean;
+  /**
+   * Told the checks before the change as soon as they are read, before the change is made, with
+   * whether they show it done already: the runner prints them then, so a log reads in the order
+   * things happened (the checks, then the change and its deploy), not the checks after the deploy.
+   */
+  onBefore?: (before: CheckResult[], alreadyDone: boolean) => void;
 }
 
 export async function solveStep(step: Step, ctx: LabContext, opts: SolveOptions = {}): Promise<SolverResult> {
@@ -53,6 +59,7 @@ export async function solveStep(step: Step, ctx: LabContext, opts: SolveOptions 
   // "no sample yet" and the lab would make, and record as its own, a change the learner made
   const before = opts.mayBeDone && measuredChecks(step).length ? await checkAndMeasure(step, ctx) : await runLiveChecks(step.liveChecks, ctx);
   const broken = before.filter((r) => r.status === 'could-not-check');
+  opts.onBefore?.(before, !broken.length && !before.some((r) => r.status !== 'passed') && !step.readOnly && opts.mayBeDone === true);
   if (broken.length) {
     return {
       outcome: 'could-not-check',

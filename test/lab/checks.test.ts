@@ -72,6 +72,24 @@ test('the solver path: checks fail before, the change is applied and deployed, c
   assert.equal(ctx.deploys, 1);
 });
 
+test('the solver path tells the checks before the change before it makes the change (a log in the order things happened)', async () => {
+  const ctx = fakeContext();
+  const state = { done: false };
+  const said: string[] = [];
+  const opts: Parameters<typeof solveStep>[2] & { onBefore?: unknown } = {
+    pollMs: 5,
+    onBefore: (before: { status: string }[], alreadyDone: boolean) => said.push(`before: ${before.map((r) => r.status).join(',')} alreadyDone=${alreadyDone} deploys=${ctx.deploys}`),
+  };
+  const solve = { show: async () => ({}), apply: async () => void (said.push('apply'), (state.done = true)) };
+  const r = await solveStep(step({ state, solve }), ctx, opts);
+  assert.equal(r.outcome, 'passed');
+  assert.deepEqual(said, ['before: not-yet alreadyDone=false deploys=0', 'apply']);
+  // done already (a step begun before an interruption): said as such, nothing applied
+  const again: string[] = [];
+  await solveStep(step({ state: { done: true } }), fakeContext(), { pollMs: 5, mayBeDone: true, onBefore: (_b: unknown, done: boolean) => again.push(`alreadyDone=${done}`) } as Parameters<typeof solveStep>[2]);
+  assert.deepEqual(again, ['alreadyDone=true']);
+});
+
 test('the solver path calls a check that passes before the change a lab defect', async () => {
   const r = await solveStep(step({ state: { done: true } }), fakeContext(), { pollMs: 5 });
   assert.equal(r.outcome, 'failed');
