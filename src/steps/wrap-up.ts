@@ -92,7 +92,7 @@ export function wrapUpStep(earlier: readonly Step[]): Step {
     liveChecks: [
       {
         name: 'the summary was written',
-        aws: () => cliCommand(['list']),
+        aws: (ctx) => cliCommand(['list', '--workspace', ctx.ws.root]),
         run: async (ctx) => (ctx.allFigures()['wrap-up']?.summarizedAt ? passed() : notYet('the summary', 'not yet: press x')),
       },
       ...endChecks,
@@ -104,7 +104,7 @@ export function wrapUpStep(earlier: readonly Step[]): Step {
       { title: 'Lambda concurrency', url: 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html' },
     ],
     solve: {
-      show: async () => ({ command: cliCommand(['list']) }),
+      show: async (ctx) => ({ command: cliCommand(['list', '--workspace', ctx.ws.root]) }),
       apply: async (ctx) => summary(ctx),
     },
     async follow(ctx) {

@@ -133,3 +133,14 @@ test('the counts line counts every step done, the ones of an earlier session too
   assert.ok(said.includes(`done for you (7): ${ids(6).join(', ')}`), said.join('\n'));
   assert.ok(!said.some((l) => l.startsWith('not done')), said.join('\n'));
 });
+
+test("the wrap-up's command names the workspace, as every command the lab prints does (list without it reads ./lab-workspace)", async () => {
+  const ws = workspacePaths('/tmp/some where/ws');
+  const ctx = fakeContext({ ws });
+  const step = wrapUpStep(LAB_STEPS);
+  const check = step.liveChecks.find((c) => c.name === 'the summary was written')!;
+  const shown = await step.solve!.show!(ctx);
+  for (const command of [check.aws!(ctx), shown.command!]) {
+    assert.match(command, /\blist --workspace '\/tmp\/some where\/ws'$/, command);
+  }
+});
