@@ -1,15 +1,18 @@
-// POST /getinfo {"bucket": "...", "key": "..."} → the celebrities and labels Rekognition finds
-// in that S3 image.
+// POST /getinfo {"bucket": "...", "key": "..."} → the
+// celebrities and labels Rekognition finds in that S3 image.
 import { RekognitionClient, RecognizeCelebritiesCommand, DetectLabelsCommand } from '@aws-sdk/client-rekognition';
 
-// Which code answered: the lab counts live answers per version while CodeDeploy shifts traffic.
+// Which code answered: the lab counts live answers
+// per version while CodeDeploy shifts traffic.
 const APP_VERSION = 1;
 
-// Created once per execution environment and reused by every invocation it serves.
+// Created once per execution environment
+// and reused by every invocation it serves.
 const rekognition = new RekognitionClient({});
 
-// Every answer names the app version and the Lambda version that served it (in the body and in
-// headers), so a weighted alias's split can be seen from outside with curl.
+// Every answer names the app version and the Lambda version
+// that served it (in the body and in headers), so a weighted
+// alias's split can be seen from outside with curl.
 const respond = (statusCode, body, context) => ({
   statusCode,
   headers: {
@@ -21,7 +24,10 @@ const respond = (statusCode, body, context) => ({
   body: JSON.stringify({ ...body, ServedBy: { AppVersion: APP_VERSION, FunctionVersion: context.functionVersion } }),
 });
 
-/** The image named by the request body, or a message saying what is wrong with it. */
+/**
+ * The image named by the request body, or
+ * a message saying what is wrong with it.
+ */
 function readRequest(event) {
   let body;
   try {
@@ -33,7 +39,8 @@ function readRequest(event) {
   if (typeof body?.bucket !== 'string' || body.bucket === '' || typeof body?.key !== 'string' || body.key === '') {
     return { error: 'The request body needs "bucket" and "key" (strings): {"bucket": "<bucket>", "key": "<image key>"}' };
   }
-  // Keys may arrive URL-encoded, with + for spaces, as S3 event notifications write them.
+  // Keys may arrive URL-encoded, with + for
+  // spaces, as S3 event notifications write them.
   const key = decodeURIComponent(body.key.replace(/\+/g, ' '));
   return { image: { S3Object: { Bucket: body.bucket, Name: key } } };
 }
@@ -50,7 +57,8 @@ export const handler = async (event, context) => {
       Labels: labels.Labels ?? [],
     }, context);
   } catch (err) {
-    // As the workshop does: pass AWS's status through (e.g. 400 for a missing S3 object).
+    // As the workshop does: pass AWS's status
+    // through (e.g. 400 for a missing S3 object).
     const status = err?.$metadata?.httpStatusCode ?? 500;
     return respond(status, { name: err?.name ?? 'Error', message: err?.message ?? String(err) }, context);
   }

@@ -207,3 +207,59 @@ test("each template's app names a version of its own, and the canary's is the on
   }
   assert.equal(versions.get(CANARY_APP_VERSION), 'canary');
 });
+
+/**
+ * The files the lab ships and shows the learner as diffs ("show me the change", "where your files
+ * differ from the reference"): the bundled app and every step's reference under templates/.
+ */
+async function shippedFiles(): Promise<string[]> {
+  const root = join(SAM_APP, '..');
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (e.name !== 'samples' && e.name !== 'node_modules') await walk(p);
+      } else if (/\.(mjs|yaml)$/.test(e.name)) out.push(p);
+    }
+  };
+  await walk(SAM_APP);
+  await walk(join(root, 'templates'));
+  return out;
+}
+
+/** the prose lines of a shipped file: comments, and a YAML block scalar's text (Description: >) */
+function proseLines(file: string, text: string): { n: number; line: string }[] {
+  const lines = text.split('\n');
+  const out: { n: number; line: string }[] = [];
+  let blockIndent = -1;
+  lines.forEach((line, i) => {
+    const indent = /^ */.exec(line)![0].length;
+    if (blockIndent >= 0 && (line.trim() === '' || indent > blockIndent)) {
+      out.push({ n: i + 1, line });
+      return;
+    }
+    blockIndent = -1;
+    if (file.endsWith('.yaml')) {
+      if (/^\s*#/.test(line)) out.push({ n: i + 1, line });
+      if (/:\s*[>|][-+]?\s*$/.test(line)) blockIndent = indent;
+    } else if (/^\s*(\/\/|\/\*|\*)/.test(line)) out.push({ n: i + 1, line });
+  });
+  return out;
+}
+
+test('every comment of the files the lab shows as diffs fits 80 columns with the diff\'s "+ "', async () => {
+  // a diff line is the file's line after "+ " or "- ": at more than 78 columns, about 150 lines of
+  // "show me the change" wrapped in an 80-column terminal. Code and YAML values are left as they
+  // are (the lab's checks and the reference diffs read them); a comment that is one URL cannot break.
+  const files = await shippedFiles();
+  assert.ok(files.length >= 12, files.join(', '));
+  const long: string[] = [];
+  for (const file of files) {
+    for (const { n, line } of proseLines(file, await readFile(file, 'utf8'))) {
+      if ([...line].length <= 78 || /^\s*(#|\/\/|\*)\s*https?:\/\/\S+$/.test(line)) continue;
+      long.push(`${file.slice(SAM_APP.length - 'sam-app/'.length)}:${n} (${[...line].length}): ${line.trim()}`);
+    }
+  }
+  assert.deepEqual(long, []);
+});

@@ -1,4 +1,5 @@
-// A PreTraffic hook: a real one tests the new version first; this one reports HOOK_STATUS.
+// A PreTraffic hook: a real one tests the new
+// version first; this one reports HOOK_STATUS.
 // https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_PutLifecycleEventHookExecutionStatus.html
 import { CodeDeployClient, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
 
