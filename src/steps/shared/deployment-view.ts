@@ -7,7 +7,7 @@
  * how to look again.
  */
 import { GetDeploymentCommand, type DeploymentInfo } from '@aws-sdk/client-codedeploy';
-import { GetAliasCommand } from '@aws-sdk/client-lambda';
+import { GetAliasCommand, GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { CloudStoppedError, connectionLost, InterruptedError, LearnerQuit } from '../../errors.js';
 import { bar } from '../../io/format.js';
 import type { LabContext } from '../../lab/context.js';
@@ -78,11 +78,42 @@ export async function findDeployment(ctx: LabContext, since: Date | undefined, a
   }
 }
 
+/**
+ * The version the alias stays at when a deploy with DeploymentPreference deployed started no
+ * deployment because the code did not change: its CodeSha256 is $LATEST's. SAM's AutoPublishAlias
+ * publishes a new version only when the function's code (CodeUri) changes ("automatically publish
+ * a new Lambda Version every time you push new code", AutoPublishAlias in the SAM Developer Guide,
+ * https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html#sam-function-autopublishalias;
+ * "Lambda doesn't publish a version if the function's configuration and code haven't changed
+ * since the last version", https://docs.aws.amazon.com/lambda/latest/api/API_PublishVersion.html),
+ * and CodeDeploy shifts the alias only to a new version. Without a deployment group (no
+ * DeploymentPreference deployed) the alias moves at once, to a version with $LATEST's code too:
+ * undefined then, as when the codes differ.
+ */
+async function unchangedCodeVersion(ctx: LabContext): Promise<string | undefined> {
+  deploymentGroup(ctx);
+  const fn = appFunction(ctx).name;
+  const lambda = ctx.clients.lambda;
+  const alias = await lambda.send(new GetAliasCommand({ FunctionName: fn, Name: APP_ALIAS }), { abortSignal: ctx.signal });
+  const at = alias.FunctionVersion;
+  if (!at || at === '$LATEST') return undefined;
+  const [kept, latest] = await Promise.all([
+    lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn, Qualifier: at }), { abortSignal: ctx.signal }),
+    lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn }), { abortSignal: ctx.signal }),
+  ]);
+  return kept.CodeSha256 && kept.CodeSha256 === latest.CodeSha256 ? at : undefined;
+}
+
 export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}): Promise<FollowedDeployment | undefined> {
   const io = ctx.io;
   const found = await findDeployment(ctx, opts.since, opts.appearWithinMs ?? 15_000);
   if (!found?.deploymentId) {
-    io.say('no CodeDeploy deployment started (the alias already pointed at this version, or DeploymentPreference is not deployed)');
+    const kept = await unchangedCodeVersion(ctx).catch(() => undefined);
+    if (kept !== undefined) {
+      io.say(
+        `no CodeDeploy deployment started: src/app.mjs did not change, so this deploy published no new Lambda version and the alias "${APP_ALIAS}" stays at version ${kept}, which has the same code; only a new version starts a deployment: change src/app.mjs and deploy again`,
+      );
+    } else io.say('no CodeDeploy deployment started (the alias already pointed at this version, or DeploymentPreference is not deployed)');
     await ctx.settleDeploy();
     return undefined;
   }

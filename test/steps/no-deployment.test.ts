@@ -1,0 +1,53 @@
+/**
+ * A deploy that starts no CodeDeploy deployment: when DeploymentPreference is deployed and
+ * src/app.mjs did not change (no new version published, the alias stays), the lab says that first;
+ * otherwise it keeps its wording of both causes.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RecordingIoHost } from '../../src/io/recording.js';
+import { LiveLabContext } from '../../src/lab/live-context.js';
+import { ProgressStore } from '../../src/lab/progress.js';
+import { ReferenceBook } from '../../src/lab/reference.js';
+import { scaffoldWorkspace, workspacePaths } from '../../src/lab/workspace.js';
+import { REFERENCE_ORDER } from '../../src/steps/index.js';
+import { followDeployment } from '../../src/steps/shared/deployment-view.js';
+import { removeWorkspace } from '../helpers/cli.js';
+
+const TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url));
+let dir: string | undefined;
+let ctx: LiveLabContext | undefined;
+after(async () => {
+  ctx?.destroy();
+  if (dir) await removeWorkspace(dir);
+});
+
+test('the template of blue-green deployed with src/app.mjs unchanged: the lab says no new version was published, naming src/app.mjs', async () => {
+  dir = mkdtempSync(join(tmpdir(), 'no-deployment-'));
+  const ws = workspacePaths(dir);
+  await scaffoldWorkspace(ws);
+  const { ensureEmulator } = await import('../../src/emulator/daemon.js');
+  const emu = await ensureEmulator({ stateDir: ws.stateDir, speed: 0.0001 });
+  const io = new RecordingIoHost();
+  const progress = ProgressStore.load(ws, 'local');
+  ctx = new LiveLabContext({ io, ws, target: { kind: 'local', endpoint: emu.endpoint }, progress, reference: new ReferenceBook(REFERENCE_ORDER), ci: true, speed: 0.0001, signal: new AbortController().signal });
+  const said = () => io.of('say').map((e) => e.text).filter((t) => t.startsWith('no CodeDeploy deployment started'));
+
+  // the bundled app, no DeploymentPreference: the other case keeps its wording
+  await ctx.deploy();
+  assert.equal(await followDeployment(ctx, { since: ctx.lastDeployAt, appearWithinMs: 1000 }), undefined);
+  assert.deepEqual(said(), ['no CodeDeploy deployment started (the alias already pointed at this version, or DeploymentPreference is not deployed)']);
+
+  // the step's template change alone (DeploymentPreference uncommented), the code as it was
+  const template = readFileSync(join(TEMPLATES, 'blue-green', 'template.yaml'), 'utf8').replace('Type: Linear10PercentEvery1Minute', 'Type: AllAtOnce');
+  writeFileSync(ws.template, template);
+  await ctx.deploy();
+  assert.equal(await followDeployment(ctx, { since: ctx.lastDeployAt, appearWithinMs: 1000 }), undefined);
+  const last = said().at(-1)!;
+  assert.match(last, /^no CodeDeploy deployment started: src\/app\.mjs did not change, so this deploy published no new Lambda version and the alias "live" stays at version 1/);
+  assert.match(last, /only a new version starts a deployment/);
+});
