@@ -20,7 +20,9 @@ function run(total: number, answers: (ms: number) => [number, number], endMs: nu
 }
 
 const labels = (rows: SecondRows, max = Infinity) => rows.view(max).map((r) => r.trim().split('s')[0]);
-const counts = (rows: SecondRows, max = Infinity) => rows.view(max).map((r) => r.match(/2xx +(\d+).*5xx +(\d+)/)!.slice(1).map(Number));
+const counts = (rows: SecondRows, max = Infinity) => rows.view(max).map((r) => r.match(/2xx +(\d+) .*5xx +(\d+) /)!.slice(1).map(Number));
+/** a terminal row of several seconds: its answers per second (`2xx 19/s`) */
+const rates = (rows: SecondRows, max = Infinity) => rows.view(max).map((r) => r.match(/2xx +([\d.]+)\/s .*5xx +([\d.]+)\/s /)!.slice(1).map(Number));
 
 test('one row per second and one for the last part-second, none after the last answer', () => {
   // 100 answers a second, 2xx; the last of 340 at 3.4 s; 15 more progress reports after it
@@ -60,12 +62,15 @@ test("a throttled run longer than the chart: the terminal's rows cover the whole
   assert.equal(CHART_ROWS, 8);
   assert.ok(shown.length <= CHART_ROWS, shown.join('\n'));
   assert.deepEqual(labels(rows, CHART_ROWS), ['0-2', '2-4', '4-6', '6-8', '8-10', '10-12', '12-13']);
-  const c = counts(rows, CHART_ROWS);
-  assert.equal(c[0]![1], 600, 'the throttled answers are in the first row');
-  assert.equal(c.reduce((n, [ok]) => n + ok, 0), 350);
-  assert.equal(c.reduce((n, [, five]) => n + five, 0), 600);
+  // each row at its answers per second: the first row's 600 throttled answers came in its 2 s
+  const c = rates(rows, CHART_ROWS);
+  assert.equal(c[0]![1], 300, 'the throttled answers are in the first row, 600 in 2 s');
+  const secs = [2, 2, 2, 2, 2, 2, 1];
+  // the 25 executions' 200s, about 28.5 a second in every whole row (rounded)
+  assert.ok(c.slice(0, 6).every(([ok]) => ok === 28 || ok === 29), JSON.stringify(c));
+  assert.equal(c.reduce((n, [, five], i) => n + five * secs[i]!, 0), 600);
   // the busiest row draws a full bar: the 5xx of the first row
-  assert.match(shown[0]!, /5xx +600 █{12}$/);
+  assert.match(shown[0]!, /5xx +300\/s █{12}$/);
   for (const line of shown) assert.ok(line.length <= 79, `fits an 80-column terminal: ${line}`);
 });
 
@@ -75,7 +80,19 @@ test('the chart keeps a row a second up to CHART_ROWS seconds, then 2, 4, 8 … 
   assert.deepEqual(labels(run(900, steady, 9000, 5), CHART_ROWS), ['0-2', '2-4', '4-6', '6-8', '8-9']);
   const long = run(4000, steady, 40_000, 5);
   assert.deepEqual(labels(long, CHART_ROWS), ['0-8', '8-16', '16-24', '24-32', '32-40']);
-  assert.deepEqual(counts(long, CHART_ROWS).map(([ok]) => ok), [800, 800, 800, 800, 800]);
+  assert.deepEqual(rates(long, CHART_ROWS).map(([ok]) => ok), [100, 100, 100, 100, 100]);
+});
+
+test("a terminal row of several seconds shows answers per second, as the chart's title says, not the row's total", () => {
+  // 100 answers a second for 40 s: a row of 8 s holds 800 answers; on the old code it read
+  // "24-32s  2xx  800", under the title "answers per second"
+  const shown = run(4000, (ms) => [Math.floor(ms / 10), 0], 40_000, 5).view(CHART_ROWS);
+  assert.match(shown[3]!, /^24-32s +2xx +100\/s █{12} +5xx +0\/s ░{12}$/, shown.join('\n'));
+  assert.ok(shown.every((l) => !/\b800\b/.test(l)), shown.join('\n'));
+  // a slow run: 1 answer in 8 s is 0.1 a second, not 0
+  const slow = run(5, (ms) => [Math.floor(ms / 8000), 0], 40_000, 5).view(CHART_ROWS);
+  assert.match(slow[0]!, /^ +0-8s +2xx +0\.1\/s /, slow.join('\n'));
+  for (const line of shown) assert.ok(line.length <= 79, `fits an 80-column terminal: ${line}`);
 });
 
 test('without a terminal (the plain face) the log ends with the whole chart and the totals: the last state is printed even within the 2 s between prints', async (t) => {

@@ -133,7 +133,7 @@ interface Row {
  * answer (the run closes its sockets): it adds no row.
  *
  * On a terminal the chart has CHART_ROWS rows and covers the whole run: a run longer than that
- * shows 2, 4, 8 … seconds a row. Rows that scrolled away took the first second with them, and
+ * shows 2, 4, 8 … seconds a row, each at its answers per second. Rows that scrolled away took the first second with them, and
  * that is where a throttled run's 5xx answers come (every connection over the limit is answered at
  * once): the split the lesson is about was gone by the end. A log (the plain face) keeps every row.
  */
@@ -155,7 +155,11 @@ export class SecondRows {
   /**
    * The chart for a terminal, redrawn in place: the whole run in at most `maxRows` rows, one
    * second a row while it fits, else the seconds in groups of 2, 4, 8 … (labelled `from-to s`).
-   * Bars are scaled to the busiest row shown.
+   * The chart is titled answers per second, and a row of several seconds still says answers per
+   * second: its answers divided by its seconds (`19/s`), where the row's total ("24-32s 2xx 150")
+   * read as 150 a second, and rows of 8 s (the baseline) could not be set beside rows of 16 s (the
+   * longer throttled run). A row of one second shows its count, which is its rate. Bars are scaled
+   * to the busiest row shown.
    */
   view(maxRows: number): string[] {
     let span = 1;
@@ -170,11 +174,22 @@ export class SecondRows {
         fivexx: group.reduce((n, r) => n + r.fivexx, 0),
       });
     }
-    const label = (r: Row) => (span === 1 ? `${r.to}s` : `${r.from}-${r.to}s`);
-    const labelWidth = Math.max(4, ...rows.map((r) => label(r).length));
-    const countWidth = Math.max(4, ...rows.map((r) => String(Math.max(r.ok, r.fivexx)).length));
-    const scale = Math.max(1, ...rows.map(busiest));
-    return rows.map((r) => chartRow(label(r).padStart(labelWidth), r, countWidth, scale));
+    if (span === 1) {
+      const countWidth = Math.max(4, ...rows.map((r) => String(Math.max(r.ok, r.fivexx)).length));
+      const labelWidth = Math.max(4, ...rows.map((r) => `${r.to}s`.length));
+      const scale = Math.max(1, ...rows.map(busiest));
+      return rows.map((r) => chartRow(`${r.to}s`.padStart(labelWidth), r, countWidth, scale));
+    }
+    const rates = rows.map((r) => {
+      const secs = Math.max(1, r.to - r.from);
+      return { label: `${r.from}-${r.to}s`, ok: r.ok / secs, fivexx: r.fivexx / secs };
+    });
+    const labelWidth = Math.max(4, ...rates.map((r) => r.label.length));
+    const countWidth = Math.max(4, ...rates.map((r) => Math.max(perSecond(r.ok).length, perSecond(r.fivexx).length)));
+    const scale = Math.max(1e-9, ...rates.map((r) => Math.max(r.ok, r.fivexx)));
+    return rates.map(
+      (r) => `${r.label.padStart(labelWidth)}  2xx ${perSecond(r.ok).padStart(countWidth)} ${bar(r.ok / scale, 12)}  5xx ${perSecond(r.fivexx).padStart(countWidth)} ${bar(r.fivexx / scale, 12)}`,
+    );
   }
 
   /**
@@ -196,6 +211,12 @@ export class SecondRows {
 }
 
 const busiest = (r: Row): number => Math.max(r.ok, r.fivexx);
+
+/** a rate a row of several seconds shows: `19/s`, `2.5/s` under ten, `0/s` */
+function perSecond(rate: number): string {
+  if (rate === 0) return '0/s';
+  return `${rate >= 10 ? Math.round(rate) : Math.max(0.1, Math.round(rate * 10) / 10)}/s`;
+}
 
 function chartRow(label: string, r: Row, countWidth: number, scale: number): string {
   return `${label}  2xx ${String(r.ok).padStart(countWidth)} ${bar(r.ok / scale, 12)}  5xx ${String(r.fivexx).padStart(countWidth)} ${bar(r.fivexx / scale, 12)}`;
