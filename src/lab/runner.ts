@@ -86,7 +86,9 @@ export async function runLab(o: RunLabOptions): Promise<LabReport> {
     }
     for (const i of order) {
       const step = steps[i]!;
-      const report = ctx.ci ? await solveOne(step, o, { catchUp: false, labMade }) : await teachStep(step, { ...o, index: i, total: steps.length });
+      const report = ctx.ci
+        ? await solveOne(step, o, { catchUp: false, labMade })
+        : await teachStep(step, { ...o, index: i, total: steps.length, ...(i === order.at(-1) ? { last: { next: nextAfter(steps[i + 1]) } } : {}) });
       reports.push(report);
       labMade = ctx.ci && changedByLab(report);
       if (report.quit) break;
@@ -101,6 +103,13 @@ export async function runLab(o: RunLabOptions): Promise<LabReport> {
     interrupted = true;
   }
   return finish();
+
+  /** the step after the run's last, with the commands that go on to it (`step <id>` ends before it) */
+  function nextAfter(step: Step | undefined): { id: string; step: string; start: string } | undefined {
+    if (!step) return undefined;
+    const ws = ['--workspace', o.workspace, ...(ctx.target === 'aws' ? ['--target', 'aws'] : [])];
+    return { id: step.id, step: cliCommand(['step', step.id, ...ws]), start: cliCommand(['start', ...ws]) };
+  }
 
   function finish(): LabReport {
     const finished = new Date();

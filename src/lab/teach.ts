@@ -26,6 +26,12 @@ export interface TeachOptions {
   assisted: boolean;
   index: number;
   total: number;
+  /**
+   * The last step this run teaches (`step <id>`, the end of `step <chapter>`, wrap-up): Enter ends
+   * the run, so its prompt does not offer a next step; `next` is the lab's step after it, if any,
+   * with the commands that go on to it.
+   */
+  last?: { next?: { id: string; step: string; start: string } };
 }
 
 type How = 'self' | 'show' | 'apply' | 'quit';
@@ -78,7 +84,14 @@ async function teachStepUntilQuit(step: Step, o: TeachOptions): Promise<StepRepo
       s.assisted ||= assisted;
       s.doneAt = new Date().toISOString();
     });
-    io.say('step done ✓ — look around (the commands above work as they are); Enter for the next step, q to stop');
+    // `step <id>` runs that step on its own (README, --help): Enter ends it, and the prompt says so
+    // rather than offer a next step it does not take
+    const ending = o.last;
+    io.say(
+      ending
+        ? `step done ✓ — look around (the commands above work as they are); Enter to end here${ending.next ? `. The next step, ${ending.next.id}: \`${ending.next.step}\`, or \`${ending.next.start}\` to go on from it` : ''}`
+        : 'step done ✓ — look around (the commands above work as they are); Enter for the next step, q to stop',
+    );
     if (!assisted && step.action.kind === 'edit') {
       const diff = o.reference.diff(step.id, ctx.ws);
       if (diff) {
@@ -86,7 +99,9 @@ async function teachStepUntilQuit(step: Step, o: TeachOptions): Promise<StepRepo
         io.diff(diff);
       }
     }
-    const next = await io.key('next?', [{ key: 'n', label: 'next step' }, { key: 'q', label: 'quit (progress is saved)' }], 'n');
+    const next = ending
+      ? await io.key('end?', [{ key: 'n', label: 'end here (progress is saved)' }, { key: 'q', label: 'quit (progress is saved)' }], 'n')
+      : await io.key('next?', [{ key: 'n', label: 'next step' }, { key: 'q', label: 'quit (progress is saved)' }], 'n');
     return { ...base(step, progress, started), outcome: 'passed', after: last, learnerMessage: assisted ? 'done for you' : 'done', ...(next === 'q' ? { quit: true } : {}) };
   };
 

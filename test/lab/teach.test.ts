@@ -15,6 +15,7 @@ import { ProgressStore } from '../../src/lab/progress.js';
 import { ReferenceBook } from '../../src/lab/reference.js';
 import type { Step } from '../../src/lab/step.js';
 import { teachStep } from '../../src/lab/teach.js';
+import { runLab } from '../../src/lab/runner.js';
 import { workspacePaths } from '../../src/lab/workspace.js';
 import { InterruptedError, LearnerQuit } from '../../src/errors.js';
 import { editSolve } from '../../src/steps/shared/solve.js';
@@ -259,4 +260,45 @@ test('q in a live view that offers it (the deployment view: LearnerQuit) stops t
   assert.equal(report.outcome, 'interrupted');
   assert.equal(report.quit, true);
   assert.doesNotMatch(s.io.text, /stopped by the learner/, 'not warned as the learner\'s error');
+});
+
+test('`step <id>` runs that step on its own: its prompt offers no next step, Enter ends the run and names how to go on; under `start` Enter goes on', async (t) => {
+  const s = setup([]);
+  t.after(s.cleanup);
+  const ran: string[] = [];
+  const runStep = (id: string): Step => ({
+    ...s.step,
+    id,
+    title: `run ${id}`,
+    action: { kind: 'run', label: `run ${id}` },
+    staticChecks: [],
+    liveChecks: [{ name: `${id} ran`, aws: () => 'serverless-ops-lab loadtest', run: async () => (ran.includes(id) ? passed('ran') : notYet('a run', 'none')) }],
+    solve: { show: async () => ({ command: id }), apply: async () => void ran.push(id) },
+  });
+  const steps = [runStep('first'), runStep('second')];
+  const lab = (io: RecordingIoHost, only: boolean) =>
+    runLab({ steps, ctx: Object.assign(s.ctx, { io }), progress: s.progress, reference: s.opts.reference, assisted: false, version: 'test', workspace: s.ws.root, from: 'first', only });
+
+  // `step first`: x, then Enter (the default) at the prompt after the pass
+  const one = new RecordingIoHost({ answers: ['x', 'n'] });
+  const report = await lab(one, true);
+  assert.deepEqual(report.steps.map((r) => [r.id, r.outcome, r.quit]), [['first', 'passed', undefined]]);
+  assert.deepEqual(ran, ['first'], 'Enter ended the run: the second step was not taught');
+  const keys = one.of('key');
+  assert.deepEqual(keys.map((k) => k.text), ['press x', 'end?'], one.text);
+  assert.ok(!JSON.stringify(keys).includes('next step'), 'the prompt does not offer a next step');
+  assert.ok(!one.text.includes('Enter for the next step'), one.text);
+  assert.match(one.text, /Enter to end here\. The next step, second: `[^`]*step second --workspace [^`]*`, or `[^`]*start --workspace [^`]*` to go on from it/);
+  assert.equal(one.unanswered, 0);
+
+  // `start` from the first: Enter at "next?" goes on to the second, whose prompt (the run's last) ends it
+  ran.length = 0;
+  s.progress.update('first', (p) => void (p.status = 'pending'));
+  const all = new RecordingIoHost({ answers: ['x', 'n', 'x', 'n'] });
+  const whole = await runLab({ steps, ctx: Object.assign(s.ctx, { io: all }), progress: s.progress, reference: s.opts.reference, assisted: false, version: 'test', workspace: s.ws.root });
+  assert.deepEqual(whole.steps.map((r) => r.outcome), ['passed', 'passed']);
+  assert.deepEqual(ran, ['first', 'second']);
+  assert.deepEqual(all.of('key').map((k) => k.text), ['press x', 'next?', 'press x', 'end?']);
+  assert.ok(!all.text.includes('The next step,'), 'the lab\'s last step has no step after it');
+  assert.equal(all.unanswered, 0);
 });
