@@ -533,7 +533,9 @@ function again(ctx: LabContext, id: string): string {
 
 async function sample(ctx: LabContext, title: string): Promise<void> {
   const t = await found(ctx);
-  const m = await measureLive(ctx, t, newVersionOf(ctx), SAMPLE, title);
+  // after a rollback or a promotion the stage has no canary: the new version, if it answers, is
+  // the stage's own deployment's (the promotion made the canary's deployment the stage's)
+  const m = await measureLive(ctx, t, newVersionOf(ctx), SAMPLE, title, { canaryOnStage: false });
   ctx.figure('requests', m.split.sent);
   ctx.figure('noVersionNamed', m.split.byVersion[NO_VERSION] ?? 0);
   ctx.figure('byVersion', m.split.byVersion);

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { solveStep } from '../../src/lab/solver.js';
 import { canarySteps } from '../../src/steps/canary.js';
 import { startCanaryCloud, type CanaryCloud } from './canary-fixture.js';
+import type { RecordingIoHost } from '../../src/io/recording.js';
 
 describe('the canary chapter on the solver path', () => {
   let cloud: CanaryCloud;
@@ -26,6 +27,15 @@ describe('the canary chapter on the solver path', () => {
       const measured = result.after.find((r) => / requests reach the new version$/.test(r.name));
       if (measured) assert.match(measured.found ?? '', /^(0|100)\.0 % of \d+ requests on version \d+, the new one$/, JSON.stringify(measured));
       if (step.id === 'canary-rollback' || step.id === 'canary-promote') assert.ok(measured, `${step.id} measures the split`);
+      // the split view's rows: a version is the canary's only while the stage has one; after the
+      // promotion the new version is the stage's own deployment (the old code said "canary … 100.0 %")
+      const rows = (ctx.io as RecordingIoHost).of('live').filter((e) => (e.data as { final: boolean }).final).flatMap((e) => (e.data as { lines: string[] }).lines).filter((l) => l.startsWith('version '));
+      if (step.id === 'canary-create') assert.ok(rows.some((l) => /^version \d+ +canary /.test(l)), rows.join('\n'));
+      if (step.id === 'canary-promote' || step.id === 'canary-rollback') {
+        assert.ok(rows.length > 0, `${step.id} shows the split`);
+        assert.ok(rows.every((l) => /^version \d+ +stage /.test(l) && !l.includes('canary')), rows.join('\n'));
+      }
+      if (step.id === 'canary-promote') assert.ok(rows.some((l) => / 100\.0 %$/.test(l)), rows.join('\n'));
       // every command the step prints names real ids once prepared
       const shown = await step.solve.show(ctx);
       assert.doesNotMatch(shown.command ?? '', /REST_API_ID|RESOURCE_ID|FUNCTION_ARN|VERSION\b/);

@@ -66,24 +66,35 @@ export function templateDiff(): string {
 
 const BAR = 30;
 
-/** Lines of the split view: one bar per version, its count and share. */
-export function splitLines(split: Split, canaryVersion: string, total: number): string[] {
+/**
+ * Lines of the split view: one bar per version, its count and share, labelled by what serves it:
+ * the canary, or the stage (its own deployment: API Gateway's production release). `canary` is
+ * the version the stage's canary serves, undefined once the stage has none (after a rollback or a
+ * promotion, which makes the canary's deployment the stage's own: "Promote a canary release", API
+ * Gateway developer guide); there every version is the stage's.
+ */
+export function splitLines(split: Split, canary: string | undefined, total: number): string[] {
   const answered = Object.entries(split.byVersion).reduce((a, [v, n]) => (v === NO_VERSION ? a : a + n), 0);
   const rows = Object.entries(split.byVersion).sort(([a], [b]) => (a < b ? -1 : 1));
   const lines = rows.map(([v, n]) => {
     const pct = answered ? (100 * n) / answered : 0;
     const bar = '█'.repeat(Math.round((pct / 100) * BAR)).padEnd(BAR, '·');
     if (v === NO_VERSION) return `no version named (${Object.keys(split.byStatus).filter((s) => !s.startsWith('2') && !s.startsWith('4')).join(', ') || 'error'}): ${n}`;
-    return `version ${v.padEnd(3)} ${v === canaryVersion ? 'canary' : 'stage '}  ${bar} ${String(n).padStart(5)}  ${pct.toFixed(1).padStart(5)} %`;
+    return `version ${v.padEnd(3)} ${v === canary ? 'canary' : 'stage '}  ${bar} ${String(n).padStart(5)}  ${pct.toFixed(1).padStart(5)} %`;
   });
   lines.push(`${split.sent} of ${total} requests sent${split.errors ? `, ${split.errors} without an answer` : ''}`);
   return lines;
 }
 
-/** Sends `requests` probe requests through the stage with the split shown live; keeps the figures under `prefix`. */
-export async function measureLive(ctx: LabContext, t: CanaryTarget, canaryVersion: string, requests: number, title: string, concurrency?: number): Promise<Measured> {
+/**
+ * Sends `requests` probe requests through the stage with the split shown live; `share` is the
+ * share of `newVersion`. `canaryOnStage` false: the stage has no canary (a rollback, a promotion),
+ * so no row of the view is labelled canary.
+ */
+export async function measureLive(ctx: LabContext, t: CanaryTarget, newVersion: string, requests: number, title: string, opts: { concurrency?: number; canaryOnStage?: boolean } = {}): Promise<Measured> {
   const view = ctx.io.live(title, 250);
-  const m = await measure(t, canaryVersion, requests, { concurrency, signal: ctx.signal, onProgress: (s) => view.update(splitLines(s, canaryVersion, requests)) });
-  view.done(splitLines(m.split, canaryVersion, requests));
+  const canary = opts.canaryOnStage === false ? undefined : newVersion;
+  const m = await measure(t, newVersion, requests, { concurrency: opts.concurrency, signal: ctx.signal, onProgress: (s) => view.update(splitLines(s, canary, requests)) });
+  view.done(splitLines(m.split, canary, requests));
   return m;
 }
