@@ -198,6 +198,7 @@ async function solveOne(step: Step, o: RunLabOptions, how: { catchUp: boolean; l
     });
     const why = result.alreadyDone ? (resumed ? ' (finished while the lab was stopped)' : ' (already done in the cloud: recorded as done)') : how.catchUp ? ' (caught up for you)' : '';
     io.say(`✓ ${step.id} done${why}`);
+    if (step.afterPass) await step.afterPass(ctx);
   } else {
     progress.update(step.id, (s) => {
       s.attempts += 1;

@@ -99,6 +99,12 @@ export interface Step {
    */
   prepare?(ctx: LabContext): Promise<void>;
   /**
+   * Once the step has passed (taught, --ci, caught up, or found done), and only then: what the
+   * lab puts right in sam-app/ for the steps after it, and says (hooks-errors: a rollback moved
+   * the alias back, not the source). Files only: it deploys nothing.
+   */
+  afterPass?(ctx: LabContext): Promise<void>;
+  /**
    * A step whose change is made in the cloud by a command, not in sam-app/ (a canary removed):
    * what `reset <id>` leaves there and what puts it back to the step's starting point, since
    * deploying sam-app/ does not. Without it, reset says to deploy.

@@ -99,6 +99,8 @@ async function teachStepUntilQuit(step: Step, o: TeachOptions): Promise<StepRepo
         io.diff(diff);
       }
     }
+    // after the comparison above, which reads the files as the learner left them
+    if (step.afterPass) await step.afterPass(ctx);
     const next = ending
       ? await io.key('end?', [{ key: 'n', label: 'end here (progress is saved)' }, { key: 'q', label: 'quit (progress is saved)' }], 'n')
       : await io.key('next?', [{ key: 'n', label: 'next step' }, { key: 'q', label: 'quit (progress is saved)' }], 'n');

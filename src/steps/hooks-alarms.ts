@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { GetAliasCommand } from '@aws-sdk/client-lambda';
-import { LabError } from '../errors.js';
+import { asFileSystemError, LabError } from '../errors.js';
 import { atomicWrite, makeDirs } from '../files.js';
 import { FileBackup } from '../lab/backups.js';
 import { deployChange, untilReadyToDeploy } from '../lab/solver.js';
@@ -485,6 +485,71 @@ async function putLiveBack(ctx: LabContext, broken: { version: string; status: n
   ctx.io.say(`"live" is back on version ${now.version}, which answers 200${d ? ` (release ${d.deploymentId} ${d.status})` : ''}; now this step's change:`);
 }
 
+/** the code's text, without comment-only lines and trailing blanks: a comment added (by the lab or the learner) changes no version */
+const codeOnly = (text: string): string =>
+  text
+    .split('\n')
+    .filter((l) => !/^\s*\/\//.test(l))
+    .map((l) => l.trimEnd())
+    .filter(Boolean)
+    .join('\n');
+
+/**
+ * hooks-errors passed: CodeDeploy rolled "live" back, not sam-app/. src/app.mjs still holds version
+ * 4, and the next deploy would publish it again; with no traffic during that shift no Errors are
+ * counted, the alarm stays OK and the release goes through. A rollback redeploys "a previously
+ * deployed revision of an application as a new deployment" (the alias, here), never the source:
+ * https://docs.aws.amazon.com/codedeploy/latest/userguide/deployments-rollback-and-redeploy.html.
+ * As a developer reverts the commit, the lab puts the file back as the previous step left it (the
+ * code that answers 200), the learner's version 4 kept in backups/, and says so. A file that is
+ * neither (the learner changed it some other way) is theirs: kept, and only said. Files only:
+ * nothing is deployed.
+ */
+export async function revertSource(ctx: LabContext): Promise<void> {
+  const previous = ctx.reference.before('hooks-errors', APP_CODE);
+  const path = join(ctx.ws.samApp, APP_CODE);
+  if (previous === undefined || !existsSync(path)) return;
+  let current: string;
+  try {
+    current = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw asFileSystemError(err, path, 'read');
+  }
+  if (codeOnly(current) === codeOnly(previous)) return;
+  const live = await liveVersionAlone(ctx);
+  const rolledBack = `CodeDeploy rolled the alias "${APP_ALIAS}" back${live ? ` (it serves version ${live})` : ''}, not your source`;
+  if (codeOnly(current) !== codeOnly(ctx.reference.after('hooks-errors', APP_CODE))) {
+    ctx.io.say(
+      `${rolledBack}: sam-app/${APP_CODE} is neither version 4 nor the previous step's, so the lab leaves it as it is. If it still throws, put it back to code that answers 200 before you deploy again: a release with no traffic during its shift meets no errors, and the alarm lets it through.`,
+    );
+    return;
+  }
+  const kept = new FileBackup(ctx.ws, 'after-hooks-errors').keep(APP_CODE);
+  writeSource(path, previous);
+  ctx.io.say(
+    `${rolledBack}: sam-app/${APP_CODE} still held version 4, which throws, and the next deploy would release it again (with no traffic during the shift, no errors, and the alarm would let it through). As a developer reverts the commit, the lab put sam-app/${APP_CODE} back as the previous step left it (code that answers 200); your version 4 is kept as ${kept}. Nothing was deployed.`,
+  );
+}
+
+/** the version "live" serves alone now, for what the lab says; undefined when mid-shift or not readable */
+async function liveVersionAlone(ctx: LabContext): Promise<string | undefined> {
+  try {
+    const alias = await ctx.clients.lambda.send(new GetAliasCommand({ FunctionName: appFunction(ctx).name, Name: APP_ALIAS }), { abortSignal: ctx.signal });
+    return Object.keys(alias.RoutingConfig?.AdditionalVersionWeights ?? {}).length ? undefined : alias.FunctionVersion;
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    return undefined;
+  }
+}
+
+function writeSource(path: string, text: string): void {
+  try {
+    atomicWrite(path, text);
+  } catch (err) {
+    throw asFileSystemError(err, path, 'write');
+  }
+}
+
 export const errorsRollbackStep: Step = {
   id: 'hooks-errors',
   chapter: hooksChapter,
@@ -550,6 +615,7 @@ export const errorsRollbackStep: Step = {
   solve: errorsSolve,
   release: appRelease,
   prepare: recordLiveVersion('hooks-errors'),
+  afterPass: revertSource,
   async follow(ctx) {
     const d = await followDeployment(ctx, { since: ctx.lastDeployAt, sample: true, appearWithinMs: 20_000 });
     if (d) {

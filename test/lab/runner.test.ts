@@ -59,7 +59,7 @@ function setup(ids: readonly string[], status: Record<string, 'started' | 'done'
   const run = () => runLab({ steps, ctx, progress, reference: new ReferenceBook([]), assisted: false, version: 'test', workspace: root });
   const lines = () => ctx.io.events.map((e) => e.text).join('\n');
   const events = () => ctx.io.events;
-  return { progress, applied, run, lines, events, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  return { progress, applied, steps, run, lines, events, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
 test('resume: a done step stays done, without a re-check, once the step after it has begun (its change alters what the earlier checks see)', async (t) => {
@@ -165,4 +165,16 @@ test('--ci: a step whose checks pass right after the lab solved the step before 
   const report = await s.run();
   assert.equal(report.outcome, 'failed');
   assert.match(report.steps.at(-1)!.instructorMessage!, /lab defect: every check of next passes before its change/);
+});
+
+test('--ci: a step\'s afterPass runs once it has passed (found done, or solved), never when it failed', async (t) => {
+  const after: string[] = [];
+  const s = setup(['app', 'next', 'last'], {}, { app: true, last: true });
+  t.after(s.cleanup);
+  const withAfter = s.steps.map((step) => Object.assign(step, { afterPass: async () => void after.push(step.id) }));
+  const report = await s.run();
+  // app: done in the cloud already; next: solved by the lab; last: passes after the lab's change of next, a lab defect
+  assert.equal(report.outcome, 'failed');
+  assert.equal(withAfter.length, 3);
+  assert.deepEqual(after, ['app', 'next']);
 });

@@ -302,3 +302,18 @@ test('`step <id>` runs that step on its own: its prompt offers no next step, Ent
   assert.ok(!all.text.includes('The next step,'), 'the lab\'s last step has no step after it');
   assert.equal(all.unanswered, 0);
 });
+
+test('a step\'s afterPass runs once it has passed, after the comparison with the reference (which reads the learner\'s files as they were), and not while it does not pass', async (t) => {
+  const s = setup(['self', 'r', 'a', 'n']);
+  t.after(s.cleanup);
+  const order: string[] = [];
+  s.step.afterPass = async (ctx) => {
+    order.push(`afterPass ${s.progress.step('demo').status}`);
+    ctx.io.say('after the pass');
+  };
+  const report = await teachStep(s.step, s.opts);
+  assert.equal(report.outcome, 'passed');
+  assert.deepEqual(order, ['afterPass done'], 'once, after the pass; the failed r before it ran nothing');
+  const said = s.io.of('say').map((e) => e.text);
+  assert.ok(said.indexOf('after the pass') > said.findIndex((l) => l.startsWith('step done ✓')));
+});

@@ -1,0 +1,78 @@
+/**
+ * hooks-errors' after-pass: CodeDeploy rolled "live" back, not sam-app/src/app.mjs, which still
+ * holds version 4 (it throws); a plain deploy afterwards would release it, and with no traffic
+ * during the shift the alarm lets it through. Once the step has passed, the lab puts the file back
+ * as the previous step left it, the learner's version 4 kept in backups/, and says so; a file the
+ * learner changed some other way is theirs: kept, and only said. Files only, no cloud: nothing is
+ * deployed.
+ */
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ReferenceBook } from '../../src/lab/reference.js';
+import { scaffoldWorkspace, workspacePaths, type Workspace } from '../../src/lab/workspace.js';
+import { errorsRollbackStep, revertSource } from '../../src/steps/hooks-alarms.js';
+import { REFERENCE_ORDER } from '../../src/steps/index.js';
+import { fakeContext } from '../helpers/lab-context.js';
+
+const TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url));
+const V4 = readFileSync(join(TEMPLATES, 'hooks-errors', 'src', 'app.mjs'), 'utf8');
+const PREVIOUS = readFileSync(join(TEMPLATES, 'hooks-failing', 'src', 'app.mjs'), 'utf8');
+
+describe('hooks-errors passed: sam-app/src/app.mjs back to the code that answers 200', () => {
+  let dir: string;
+  let ws: Workspace;
+  const app = () => join(ws.samApp, 'src', 'app.mjs');
+  const context = () => fakeContext({ ws, reference: new ReferenceBook(REFERENCE_ORDER) });
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sol-source-back-'));
+    ws = workspacePaths(dir);
+    await scaffoldWorkspace(ws);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('the step puts the source back once it has passed (afterPass), not in follow, which runs before its checks', () => {
+    assert.equal(errorsRollbackStep.afterPass, revertSource);
+  });
+
+  test('version 4 (as shipped, or with the comment line the lab adds for a new version): put back to the previous step\'s, version 4 kept in backups/, said; nothing deployed', async () => {
+    for (const v4 of [V4, `${V4}// a new version made by the lab at 2026-01-01T00:00:00.000Z, so that a deploy releases it\n`]) {
+      rmSync(ws.backups, { recursive: true, force: true });
+      writeFileSync(app(), v4);
+      const ctx = context();
+      await revertSource(ctx);
+      assert.equal(readFileSync(app(), 'utf8'), PREVIOUS);
+      const folders = readdirSync(ws.backups);
+      assert.equal(folders.length, 1);
+      assert.ok(folders[0]!.endsWith('-after-hooks-errors'), folders[0]);
+      const kept = join(ws.backups, folders[0]!, 'sam-app', 'src', 'app.mjs');
+      assert.equal(readFileSync(kept, 'utf8'), v4);
+      assert.match(ctx.io.text, /CodeDeploy rolled the alias "live" back, not your source: sam-app\/src\/app\.mjs still held version 4, which throws, and the next deploy would release it again/);
+      assert.ok(ctx.io.text.includes(`the lab put sam-app/src/app.mjs back as the previous step left it (code that answers 200); your version 4 is kept as ${kept}. Nothing was deployed.`), ctx.io.text);
+      assert.equal(ctx.deploys, 0);
+    }
+  });
+
+  test('the file is the previous step\'s already (the learner reverted it, or a second pass): left alone, nothing said, no backup', async () => {
+    writeFileSync(app(), PREVIOUS);
+    const ctx = context();
+    await revertSource(ctx);
+    assert.equal(readFileSync(app(), 'utf8'), PREVIOUS);
+    assert.equal(existsSync(ws.backups) ? readdirSync(ws.backups).length : 0, 0);
+    assert.equal(ctx.io.text, '');
+  });
+
+  test('the learner changed it some other way: their file is kept as it is, and the lab only says what a rollback leaves', async () => {
+    const mine = PREVIOUS.replace('const APP_VERSION = 3;', 'const APP_VERSION = 4;\nif (process.env.BREAK) throw new Error("mine");');
+    writeFileSync(app(), mine);
+    const ctx = context();
+    await revertSource(ctx);
+    assert.equal(readFileSync(app(), 'utf8'), mine);
+    assert.equal(existsSync(ws.backups) ? readdirSync(ws.backups).length : 0, 0);
+    assert.match(ctx.io.text, /CodeDeploy rolled the alias "live" back, not your source: sam-app\/src\/app\.mjs is neither version 4 nor the previous step's, so the lab leaves it as it is\. If it still throws, put it back to code that answers 200 before you deploy again/);
+    assert.equal(ctx.deploys, 0);
+  });
+});
