@@ -288,7 +288,7 @@ test('`step <id>` runs that step on its own: its prompt offers no next step, Ent
   assert.deepEqual(keys.map((k) => k.text), ['press x', 'end?'], one.text);
   assert.ok(!JSON.stringify(keys).includes('next step'), 'the prompt does not offer a next step');
   assert.ok(!one.text.includes('Enter for the next step'), one.text);
-  assert.match(one.text, /Enter to end here\. The next step, second: `[^`]*step second --workspace [^`]*`, or `[^`]*start --workspace [^`]*` to go on from it/);
+  assert.match(one.text, /Enter to end here\. The next step, second: `[^`]*step second --workspace [^`]*`, or `[^`]*start (?:-- )?--workspace [^`]*` to go on from it/);
   assert.equal(one.unanswered, 0);
 
   // `start` from the first: Enter at "next?" goes on to the second, whose prompt (the run's last) ends it
