@@ -42,6 +42,15 @@ const WITH_PREFERENCE = BUNDLED.replace(
 
 const TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url));
 
+/** sam-app/ as a step's reference leaves it: its template and its pre-traffic hook */
+function seedStep(stepId: string): (samApp: string) => void {
+  return (samApp) => {
+    copyFileSync(join(TEMPLATES, stepId, 'template.yaml'), join(samApp, 'template.yaml'));
+    mkdirSync(join(samApp, 'hooks'), { recursive: true });
+    copyFileSync(join(TEMPLATES, stepId, 'hooks', 'pre-traffic.mjs'), join(samApp, 'hooks', 'pre-traffic.mjs'));
+  };
+}
+
 function files(template: string): WorkspaceFiles {
   return { samApp: '/ws/sam-app', read: (rel) => (rel === 'template.yaml' ? template : undefined) };
 }
@@ -234,11 +243,7 @@ describe('reserved concurrency on the wrong function', () => {
   let dir: string;
   let ctx: LiveLabContext;
   before(async () => {
-    ({ dir, ctx } = await liveWorkspace('sol-mistakes-hookres-', 1, (samApp) => {
-      copyFileSync(join(TEMPLATES, 'hooks-failing', 'template.yaml'), join(samApp, 'template.yaml'));
-      mkdirSync(join(samApp, 'hooks'), { recursive: true });
-      copyFileSync(join(TEMPLATES, 'hooks-failing', 'hooks', 'pre-traffic.mjs'), join(samApp, 'hooks', 'pre-traffic.mjs'));
-    }));
+    ({ dir, ctx } = await liveWorkspace('sol-mistakes-hookres-', 1, seedStep('hooks-failing')));
   });
   after(async () => {
     ctx?.destroy();
@@ -326,11 +331,7 @@ describe('an alarm left in ALARM, against a local cloud', () => {
   before(async () => {
     // a cloud clock 10,000 times slower than real time: the alarm's next evaluation (which would
     // end a set-alarm-state) is minutes of cloud time, weeks of real time, away
-    ({ dir, ws, ctx } = await liveWorkspace('sol-mistakes-alarm-', 0.0001, (samApp) => {
-      copyFileSync(join(TEMPLATES, 'hooks-alarm', 'template.yaml'), join(samApp, 'template.yaml'));
-      mkdirSync(join(samApp, 'hooks'), { recursive: true });
-      copyFileSync(join(TEMPLATES, 'hooks-alarm', 'hooks', 'pre-traffic.mjs'), join(samApp, 'hooks', 'pre-traffic.mjs'));
-    }));
+    ({ dir, ws, ctx } = await liveWorkspace('sol-mistakes-alarm-', 0.0001, seedStep('hooks-alarm')));
   });
   after(async () => {
     ctx?.destroy();
