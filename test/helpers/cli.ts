@@ -48,6 +48,25 @@ export async function removeWorkspace(dir: string): Promise<void> {
 }
 
 /**
+ * SIGKILL, then wait (bounded) until the kernel has torn the process down: gone or a zombie.
+ * Linux only (/proc); a cloud killed so leaves its record behind, as after a crash.
+ */
+export function killAndWait(pid: number): void {
+  process.kill(pid, 'SIGKILL');
+  const until = Date.now() + 20_000;
+  while (Date.now() < until) {
+    let state: string;
+    try {
+      state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] ?? 'X';
+    } catch {
+      return;
+    }
+    if (state === 'Z' || state === 'X') return;
+  }
+  throw new Error(`pid ${pid} still alive`);
+}
+
+/**
  * A new workspace (a temp dir named `sol-<prefix>-…`) whose template has the bundled
  * DeploymentPreference (Linear10PercentEvery1Minute) switched on, and its cloud started at
  * `speed`: a deploy of a new version then starts a CodeDeploy deployment. removeWorkspace ends it.

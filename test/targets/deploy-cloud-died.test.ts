@@ -4,14 +4,14 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LabError } from '../../src/errors.js';
 import { workspacePaths, type Workspace } from '../../src/lab/workspace.js';
 import { deployLocal } from '../../src/targets/deployers/local.js';
 import { silentLog, type DeployLog } from '../../src/targets/deployers/types.js';
-import { removeWorkspace } from '../helpers/cli.js';
+import { killAndWait, removeWorkspace } from '../helpers/cli.js';
 
 let ws: Workspace;
 before(() => {
@@ -20,22 +20,6 @@ before(() => {
 after(async () => {
   await removeWorkspace(ws.root);
 });
-
-/** SIGKILL, then wait (bounded) until the kernel has torn the process down: gone or a zombie. */
-function killAndWait(pid: number): void {
-  process.kill(pid, 'SIGKILL');
-  const until = Date.now() + 20_000;
-  while (Date.now() < until) {
-    let state: string;
-    try {
-      state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] ?? 'X';
-    } catch {
-      return;
-    }
-    if (state === 'Z' || state === 'X') return;
-  }
-  throw new Error(`pid ${pid} still alive`);
-}
 
 test('the cloud killed after it started: "the embedded cloud stopped", its log named; a retry finishes', { skip: process.platform !== 'linux' }, async () => {
   const log: DeployLog = {
