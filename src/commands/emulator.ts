@@ -9,7 +9,7 @@ import type { LogStyle } from '../emulator/request-log.js';
 import { colorEnabled } from '../io/terminal.js';
 import { checkNotAFile, workspacePaths } from '../lab/workspace.js';
 import { cliCommand } from '../invocation.js';
-import { damagedStateError, emulatorStatus, ensureEmulator, stopEmulator, stoppedUnexpectedly, unresponsiveEmulator } from '../emulator/daemon.js';
+import { damagedStateError, emulatorStatus, ensureEmulator, startingAgain, stopEmulator, stoppedUnexpectedly, unresponsiveEmulator } from '../emulator/daemon.js';
 import { DEFAULT_PORT, DEFAULT_WORKSPACE, LOG_FILE, START_LOCK_FILE } from '../emulator/config.js';
 import { firstMissing, unmakeDirs } from '../files.js';
 import { exposureWarning } from '../emulator/exposure.js';
@@ -62,6 +62,7 @@ async function run(action: string | undefined, flags: EmulatorFlags, interrupt?:
         throttleStatus: flags.throttleStatus,
         accountConcurrency: flags.accountConcurrency,
         logRequests: flags.logRequests,
+        onStoppedUnexpectedly: (stale) => process.stderr.write(`note: ${startingAgain(flags.stateDir, stale)}\n`),
       });
       const how = emu.reused ? 'reused the running emulator' : 'started the emulator';
       process.stdout.write(`${emu.endpoint}\n`);

@@ -5,10 +5,16 @@
 import { paint, type Paint } from '../io/terminal.js';
 import type { AlarmStatus, DeploymentStatus, WorkspaceStatus } from '../targets/status.js';
 
-export function formatStatus(s: WorkspaceStatus, opts: { color?: boolean } = {}): string {
+/**
+ * `stoppedUnexpectedly`: how the cloud ended when `s.emulator.stoppedUnexpectedly` says it did not
+ * stop cleanly, as the daemon's stoppedUnexpectedly words it for `emulator status` (the caller
+ * reads the record and the log; this stays pure).
+ */
+export function formatStatus(s: WorkspaceStatus, opts: { color?: boolean; stoppedUnexpectedly?: string } = {}): string {
   const p = paint(opts.color ?? false);
   const lines = [`target: ${s.target}${s.endpoint ? ` (${s.endpoint})` : ''}`, `stack: ${s.stackName} in ${s.region}, deployed ${s.deployedAt}`];
   if (s.emulator) lines.push(`embedded cloud: ${s.emulator.running ? `running (pid ${s.emulator.pid})` : p.yellow('not running')}`);
+  if (s.emulator && !s.emulator.running && opts.stoppedUnexpectedly) lines.push(`  ${p.yellow(opts.stoppedUnexpectedly)}`);
   lines.push('', 'Outputs:');
   for (const [k, v] of Object.entries(s.outputs)) lines.push(`${k}: ${v}`);
   // as deploy prints it: where `aws --endpoint-url` reaches the cloud (not 4566 when that was taken)

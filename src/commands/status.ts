@@ -7,6 +7,14 @@ export async function statusCommand(opts: { workspace?: string; json?: boolean }
   if (!opts.workspace) throw new UsageError('--workspace needs a folder');
   const { workspaceStatus } = await import('../targets/status.js');
   const { formatStatus } = await import('./status-format.js');
-  const s = await workspaceStatus(workspacePaths(opts.workspace));
-  process.stdout.write(opts.json ? `${JSON.stringify(s, null, 2)}\n` : formatStatus(s, { color: colorEnabled(process.stdout) }));
+  const ws = workspacePaths(opts.workspace);
+  const s = await workspaceStatus(ws);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+    return;
+  }
+  // a cloud killed, crashed or lost to a restart is a fact of the report, not a failure: exit 0
+  const stale = s.emulator?.stoppedUnexpectedly;
+  const unexpected = stale ? (await import('../emulator/daemon.js')).stoppedUnexpectedly(ws.stateDir, stale) : undefined;
+  process.stdout.write(formatStatus(s, { color: colorEnabled(process.stdout), stoppedUnexpectedly: unexpected }));
 }

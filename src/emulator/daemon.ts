@@ -26,6 +26,12 @@ export interface EnsureEmulatorOptions {
   startTimeoutMs?: number;
   /** log every request to emulator.log, not only the failed ones */
   logRequests?: boolean;
+  /**
+   * Called before a new cloud is started when the last one of this state dir left its record
+   * behind, so did not stop cleanly (killed, crashed, the machine restarted): the fact, for the
+   * command to say (`startingAgain` words it). Never called when a running cloud is reused.
+   */
+  onStoppedUnexpectedly?: (stale: ProcessRecord) => void;
 }
 
 export interface EnsuredEmulator {
@@ -58,7 +64,10 @@ export async function ensureEmulator(opts: EnsureEmulatorOptions): Promise<Ensur
     const again = await liveRecord(stateDir);
     if (again.record) return reused(again.record);
     if (again.owner) throw unresponsiveEmulator(stateDir, again.owner.pid);
-    if (again.stale) removeRecord(stateDir, again.stale.pid);
+    if (again.stale) {
+      opts.onStoppedUnexpectedly?.(again.stale);
+      removeRecord(stateDir, again.stale.pid);
+    }
     return await spawnEmulator(stateDir, opts);
   } finally {
     release();
@@ -226,7 +235,7 @@ export async function damagedStateFix(stateDir: string, path: string): Promise<s
  * How a cloud that is not running ended: a record left behind means it did not stop cleanly (a
  * stop removes it): killed, crashed, or the machine restarted.
  */
-export function stoppedUnexpectedly(stateDir: string, stale: ProcessRecord): string {
+export function stoppedUnexpectedly(stateDir: string, stale: { pid: number; startedAt?: string | null }): string {
   const log = join(stateDir, LOG_FILE);
   let logged = '';
   try {
@@ -236,6 +245,11 @@ export function stoppedUnexpectedly(stateDir: string, stale: ProcessRecord): str
     // no log to point at
   }
   return `the local cloud of ${stateDir} stopped unexpectedly (pid ${stale.pid}${typeof stale.startedAt === 'string' ? `, started ${stale.startedAt}` : ''}: killed, crashed, or the machine restarted)${logged}`;
+}
+
+/** what `start`, `deploy` and `emulator start` say before they start such a cloud again */
+export function startingAgain(stateDir: string, stale: ProcessRecord): string {
+  return `${stoppedUnexpectedly(stateDir, stale)}; starting it again with its saved state`;
 }
 
 /** keep the log from growing without end across lab sessions; returns where this run's output starts */

@@ -169,7 +169,7 @@ async function sayHowToRunAwsCommands(io: IoHost): Promise<void> {
  * without --speed.
  */
 export async function localCloud(ws: Workspace, flags: LabFlags, ci: boolean, io: IoHost, signal?: AbortSignal): Promise<{ endpoint: string; speed: number }> {
-  const { ensureEmulator, emulatorStatus, stopEmulator } = await import('../emulator/daemon.js');
+  const { ensureEmulator, emulatorStatus, startingAgain, stopEmulator } = await import('../emulator/daemon.js');
   const want = flags.speed ?? (ci ? DEFAULT_SPEED.ci : DEFAULT_SPEED.interactive);
   const status = await emulatorStatus(ws.stateDir).catch(() => undefined);
   if (status?.running && status.record.speed !== want) {
@@ -204,7 +204,7 @@ export async function localCloud(ws: Workspace, flags: LabFlags, ci: boolean, io
     io.say(`restarting the local cloud at speed ${want}x (it ran at ${running.speed}x)`);
     await stopEmulator(ws.stateDir);
   }
-  const emu = await ensureEmulator({ stateDir: ws.stateDir, speed: want });
+  const emu = await ensureEmulator({ stateDir: ws.stateDir, speed: want, onStoppedUnexpectedly: (stale) => io.warn(startingAgain(ws.stateDir, stale)) });
   io.say(`local cloud ${emu.reused ? 'running' : 'started'} at ${emu.endpoint}, timers ${emu.record.speed}x faster`);
   await sayOtherPort(io, emu);
   return { endpoint: emu.endpoint, speed: emu.record.speed };

@@ -3,6 +3,9 @@
  * and reserved concurrency read from the target through the Lambda API.
  */
 import { GetFunctionConcurrencyCommand, ListAliasesCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { LOG_FILE } from '../emulator/config.js';
 import { LabError } from '../errors.js';
 import type { Workspace } from '../lab/workspace.js';
 import { TargetClients, type TargetSpec } from './clients.js';
@@ -44,7 +47,15 @@ export interface WorkspaceStatus {
   /** false when aliases, versions and concurrency could not be read from the target (see note) */
   live: boolean;
   /** local only */
-  emulator?: { running: boolean; pid: number | null };
+  emulator?: {
+    running: boolean;
+    pid: number | null;
+    /**
+     * Not running, and its process record was left behind (a stop removes it): it was killed,
+     * crashed, or the machine restarted. The pid and start time the record names, and its log.
+     */
+    stoppedUnexpectedly: { pid: number; startedAt: string | null; log: string | null } | null;
+  };
   /** why live data is missing, when it is */
   note?: string;
 }
@@ -70,11 +81,16 @@ export async function workspaceStatus(ws: Workspace): Promise<WorkspaceStatus> {
 
   let target: TargetSpec;
   if (rec.target === 'local') {
-    const { emulatorStatus } = await import('../emulator/daemon.js');
+    const { damagedStateError, emulatorStatus } = await import('../emulator/daemon.js');
     const emu = await emulatorStatus(ws.stateDir);
-    base.emulator = { running: emu.running, pid: emu.running ? emu.pid : null };
+    const stale = emu.running ? undefined : emu.stale;
+    base.emulator = {
+      running: emu.running,
+      pid: emu.running ? emu.pid : null,
+      stoppedUnexpectedly: stale ? { pid: stale.pid, startedAt: typeof stale.startedAt === 'string' ? stale.startedAt : null, log: existingLog(ws.stateDir) } : null,
+    };
     if (!emu.running) {
-      const damaged = await import('../emulator/daemon.js').then((d) => d.damagedStateError(ws.stateDir));
+      const damaged = await damagedStateError(ws.stateDir);
       base.note = damaged
         ? `the embedded cloud is not running, and cannot start as it is: ${damaged.message.replace(/^the local cloud cannot start: /, '')}; ${damaged.hint}`
         : `the embedded cloud is not running: \`${cliCommand(['emulator', 'start', '--workspace', ws.root])}\` (or deploy) starts it again with its state`;
@@ -113,6 +129,11 @@ export async function workspaceStatus(ws: Workspace): Promise<WorkspaceStatus> {
     clients.destroy();
   }
   return base;
+}
+
+function existingLog(stateDir: string): string | null {
+  const log = join(stateDir, LOG_FILE);
+  return existsSync(log) ? log : null;
 }
 
 async function liveFunction(lambda: LambdaClient, logicalId: string, name: string): Promise<FunctionStatus> {

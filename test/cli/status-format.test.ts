@@ -15,7 +15,7 @@ function status(fns: Partial<FunctionStatus>[], over: Partial<WorkspaceStatus> =
     functions: fns.map((f, i) => ({ logicalId: `Fn${i}`, name: `fn-${i}`, aliases: [], reservedConcurrency: null, versions: ['1'], ...f })),
     alarms: [],
     live: true,
-    emulator: { running: true, pid: 42 },
+    emulator: { running: true, pid: 42, stoppedUnexpectedly: null },
     ...over,
   };
 }
@@ -30,9 +30,17 @@ test('reserved concurrency: none, 0 throttles everything, N is shared by all ver
 test('the endpoint is printed with the outputs while the cloud runs', () => {
   const out = formatStatus(status([{}]));
   assert.match(out, /^Outputs:\nApiUrl: \S+\nEndpoint: http:\/\/127\.0\.0\.1:40689$/m);
-  const stopped = formatStatus(status([{}], { emulator: { running: false, pid: null }, live: false }));
+  const stopped = formatStatus(status([{}], { emulator: { running: false, pid: null, stoppedUnexpectedly: null }, live: false }));
   assert.doesNotMatch(stopped, /^Endpoint:/m);
   assert.match(stopped, /embedded cloud: not running/);
+});
+
+test('a cloud that stopped unexpectedly: the line under the cloud line, in yellow on a terminal', () => {
+  const s = status([{}], { emulator: { running: false, pid: null, stoppedUnexpectedly: { pid: 7, startedAt: null, log: null } }, live: false });
+  const line = 'the local cloud of /w/.lab/state stopped unexpectedly (pid 7: killed, crashed, or the machine restarted)';
+  assert.match(formatStatus(s, { stoppedUnexpectedly: line }), /^embedded cloud: not running\n {2}the local cloud of \/w\/\.lab\/state stopped unexpectedly \(pid 7: killed, crashed, or the machine restarted\)\n\nOutputs:/m);
+  assert.ok(formatStatus(s, { stoppedUnexpectedly: line, color: true }).includes(`\n  \x1b[33m${line}\x1b[39m\n`));
+  assert.doesNotMatch(formatStatus(s), /stopped unexpectedly/);
 });
 
 test('colour only when asked for', () => {

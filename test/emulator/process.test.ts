@@ -250,6 +250,34 @@ test('status sees through a stale record (dead pid); stop clears it', async () =
   assert.ok(!existsSync(join(stateDir, 'emulator-process.json')));
 });
 
+test('emulator start over a stale record (dead pid) says first that it stopped unexpectedly; after a clean stop it says nothing of the kind', async () => {
+  const stateDir = tempDir();
+  const dead = spawn(process.execPath, ['-e', '0']);
+  await once(dead, 'exit');
+  writeFileSync(join(stateDir, 'emulator-process.json'), JSON.stringify({ pid: dead.pid, endpoint: 'http://127.0.0.1:9', port: 9, startedAt: '2026-01-02T03:04:05.000Z' }));
+  const start = await run(['emulator', 'start', '--state-dir', stateDir, '--port', '0']);
+  const recordFile = join(stateDir, 'emulator-process.json');
+  const { pid } = JSON.parse(readFileSync(recordFile, 'utf8')) as { pid: number };
+  pids.add(pid);
+  try {
+    assert.equal(start.code, 0, start.stderr);
+    assert.notEqual(pid, dead.pid);
+    // said before the start: no log of this state dir yet to name
+    assert.ok(
+      start.stderr.startsWith(`note: the local cloud of ${stateDir} stopped unexpectedly (pid ${dead.pid}, started 2026-01-02T03:04:05.000Z: killed, crashed, or the machine restarted); starting it again with its saved state\nstarted the emulator (pid ${pid},`),
+      start.stderr,
+    );
+    assert.equal((await run(['emulator', 'stop', '--state-dir', stateDir])).code, 0);
+    const again = await run(['emulator', 'start', '--state-dir', stateDir, '--port', '0']);
+    pids.add((JSON.parse(readFileSync(recordFile, 'utf8')) as { pid: number }).pid);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /^started the emulator/);
+    assert.doesNotMatch(again.stderr, /stopped unexpectedly/);
+  } finally {
+    await run(['emulator', 'stop', '--state-dir', stateDir]);
+  }
+});
+
 test('a damaged or missing record: start, deploy-style reuse, status and stop find the running emulator; never a second one', async () => {
   const stateDir = tempDir();
   const first = await run(['emulator', 'start', '--state-dir', stateDir, '--port', '0']);
