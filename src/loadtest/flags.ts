@@ -61,9 +61,7 @@ export function parseFlags(url: string, flags: LoadTestFlags): ParsedFlags {
       `-c defaults to ${DEFAULT_CONCURRENCY}; add -c ${requests} to run ${requests} request${requests === 1 ? '' : 's'}`,
     );
   }
-  // hey: -q 0 (its default) is no rate limit
-  const rate = flags.q === undefined ? 0 : wholeNumber('-q', flags.q, 0);
-  const ratePerWorker = rate === 0 ? undefined : rate;
+  const ratePerWorker = flags.q === undefined ? undefined : parseRate(flags.q);
   const timeoutSec = wholeNumber('-t', flags.t ?? '20', 0);
   const method = (flags.m ?? 'GET').toUpperCase();
   if (!(METHODS as readonly string[]).includes(method)) {
@@ -109,8 +107,8 @@ export function checkOptions(o: LoadTestOptions): void {
   for (const [flag, v, min] of [['-n', o.requests, 1], ['-c', o.concurrency, 1], ['-t', o.timeoutSec, 0]] as const) {
     if (!Number.isSafeInteger(v) || v < min) throw new UsageError(`${flag} must be a whole number of at least ${min} (got ${v})`);
   }
-  if (o.ratePerWorker !== undefined && !(Number.isSafeInteger(o.ratePerWorker) && o.ratePerWorker >= 1)) {
-    throw new UsageError(`-q must be a whole number of at least 1 (got ${o.ratePerWorker})`);
+  if (o.ratePerWorker !== undefined && !(o.ratePerWorker >= MIN_RATE && o.ratePerWorker <= MAX_RATE)) {
+    throw new UsageError(`-q must be from ${MIN_RATE} to ${MAX_RATE} requests per second per worker (got ${o.ratePerWorker})`);
   }
   if (o.durationMs !== undefined && !(o.durationMs > 0 && Number.isFinite(o.durationMs))) {
     throw new UsageError(`-z must be a positive duration (got ${o.durationMs} ms)`);
@@ -147,6 +145,35 @@ function wholeNumber(flag: string, value: string, min: number): number {
     throw new UsageError(`${flag} cannot be smaller than ${min} (got ${value})`);
   }
   return n;
+}
+
+/**
+ * -q bounds: each worker's ticker is a Node timer (run.ts, pace), which waits at least 1 ms, so
+ * at most 1000 a second; the slowest rate is one request every 1000 s (Node's longest wait is
+ * 24.8 days; a load test slower than that is no load test).
+ */
+export const MIN_RATE = 0.001;
+export const MAX_RATE = 1000;
+
+/**
+ * hey's -q is a float64 (hey.go: `flag.Float64("q", 0, "")`): "Rate limit, in queries per second
+ * (QPS) per worker". 0, its default, is no limit; 0.5 is one request every 2 s per worker.
+ */
+function parseRate(value: string): number | undefined {
+  const v = value.trim();
+  if (!/^-?(\d+(\.\d*)?|\.\d+)$/.test(v)) {
+    throw new UsageError(`-q: "${value}" is not a number; give requests per second per worker, such as 5 or 0.5`);
+  }
+  const q = Number(v);
+  if (q < 0) throw new UsageError(`-q cannot be smaller than 0 (got ${value})`);
+  if (q === 0) return undefined;
+  if (q < MIN_RATE) {
+    throw new UsageError(`-q must be 0 (no limit) or at least ${MIN_RATE}, one request every ${1 / MIN_RATE} s per worker (got ${value})`);
+  }
+  if (q > MAX_RATE) {
+    throw new UsageError(`-q must be at most ${MAX_RATE} requests per second per worker (got ${value})`, 'the rate is per worker: for more, add workers (-c)');
+  }
+  return q;
 }
 
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };

@@ -11,11 +11,16 @@
  * - Errors are counted per request here: refused/reset connections ('connError'), timeouts
  *   ('timeout'), and requests that a connection closed under without answering (autocannon
  *   reconnects silently for those) are found at the end as requests sent but never answered.
+ * - -q: not autocannon's `connectionRate`, which sends a burst of q requests at the start of each
+ *   second; with -z its burst at the deadline raced the deadline, and a worker sent one or more
+ *   requests past hey's count. Each connection is paced as hey paces a worker instead, one request
+ *   per tick of its own ticker (see pace), which also takes fractional rates (-q 0.5).
  * - -z: rather than autocannon's `duration` (which destroys connections with requests in flight),
  *   each connection's quota is cut to what it has sent, so requests in flight complete, as in hey.
- *   A -q connection waiting for its next rate tick (up to 1 s) has nothing in flight: it ends at
- *   once, and one that reaches its quota ends then, not at its next tick (see endAtQuota), so
- *   `-z 5s -q 5` lasts 5 s as in hey.
+ *   A -q connection waiting for its next tick has nothing in flight: it ends at once. With -q,
+ *   each connection's quota is hey's count for the duration (ceil(z·q), see perConnectionQuota):
+ *   one that reaches it ends then, not at its next tick (see endAtQuota), and the run ends at the
+ *   deadline, so `-z 5s -q 5` lasts 5 s as in hey.
  * - `abandon` (the command's second Ctrl-C, the lab's first): every connection ends at once; its
  *   unanswered requests are counted as errors, so the report still adds up. Their label names
  *   why only when the signal's reason is a string (`abandon.abort('second Ctrl-C')`): the lab
@@ -25,7 +30,7 @@
  *   (see reconnectBeforeRequest).
  * - Its per-response work we don't need is skipped: the latency histogram and result aggregation
  *   (options `histograms`, `skipAggregateResult`) and the body-to-string copy (pipelinedRequests).
- * The client fields used (reqsMade, responseMax, destroyed, paused, destroy, _connect,
+ * The client fields used (reqsMade, responseMax, destroyed, destroy, _connect,
  * _doRequest, _destroyConnection, pipelinedRequests) are autocannon 9.0.0's lib/httpClient.js; package.json
  * pins that version.
  */
@@ -42,8 +47,6 @@ interface AutocannonClient extends EventEmitter {
   reqsMade: number;
   responseMax: number;
   destroyed: boolean;
-  /** -q: it reached its quota for this second and waits for the next rate tick (1 s) */
-  paused?: boolean;
   destroy(): void;
   _connect(): void;
   _doRequest(): void;
@@ -60,7 +63,7 @@ interface ParsedHeaders {
 const PROGRESS_EVERY_MS = 100;
 /** -t 0 means no timeout; autocannon needs one, so: the longest a Node timer can wait */
 const NO_TIMEOUT_SEC = Math.floor((2 ** 31 - 1) / 1000);
-/** a -z run's quota per connection: never reached, the deadline cuts it */
+/** a -z run's quota per connection without -q: never reached, the deadline cuts it */
 const UNBOUNDED = 1e12;
 
 /** autocannon's histUtil takes a custom histogram; `__custom` makes it skip encoding it */
@@ -79,15 +82,26 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
 
   const clients: AutocannonClient[] = [];
   const inflightOf: Array<() => number> = [];
+  // -q: the connection waits for its next tick, with nothing in flight
+  const waitingOf: Array<() => boolean> = [];
   const abandonOf: Array<() => void> = [];
   // the label of the requests `abandon` cancels, with its reason when that is a string
   let abandonedAs = ABANDONED;
   let clientsDone = 0;
+  const pacedToDeadline = options.durationMs !== undefined && options.ratePerWorker !== undefined;
   let stopped = false;
   let aborted = false;
   let endAt = 0;
   let markEnd: () => void = () => {};
   const ended = new Promise<void>((resolve) => (markEnd = resolve));
+  let finishing = false;
+  function finish(): void {
+    if (finishing) return;
+    finishing = true;
+    endAt = performance.now();
+    // 'timeout' may follow 'done' in the same tick
+    setImmediate(markEnd);
+  }
 
   function setupClient(raw: unknown): void {
     const client = raw as AutocannonClient;
@@ -100,6 +114,8 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
     let contentLength = 0;
     const connection = { used: false, closing: false };
     inflightOf.push(() => inflight);
+    // -q: waits for its next tick, with nothing sent since (set below, with the pacing)
+    let waiting: () => boolean = () => false;
     abandonOf.push(() => {
       if (client.destroyed) return;
       if (inflight > 0) rec.error(abandonedAs, inflight);
@@ -129,19 +145,25 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
     });
     client.on('timeout', () => {
       // emitted after autocannon has already sent the next request on a new connection, unless
-      // the quota was reached (then the client is destroyed); only an unanswered request counts
-      if (inflight > (client.destroyed ? 0 : 1)) {
+      // the quota was reached (then the client is destroyed) or -q holds it until the next tick;
+      // only an unanswered request counts
+      if (inflight > (client.destroyed || waiting() ? 0 : 1)) {
         inflight--;
         rec.error(timeoutMessage);
       }
     });
     client.on('done', () => {
       if (++clientsDone === concurrency) {
-        endAt = performance.now();
-        // 'timeout' may follow 'done' in the same tick
-        setImmediate(markEnd);
+        // -z with -q: every worker sent its count before the deadline; the run lasts until then,
+        // as hey's, whose last request goes at the deadline's tick (stop() ends it)
+        if (pacedToDeadline && !stopped) return;
+        finish();
       }
     });
+    // innermost first: the pacing decides when a request is written, after the quota and the
+    // reconnect have had their say
+    if (options.ratePerWorker !== undefined) waiting = pace(client, 1000 / options.ratePerWorker);
+    waitingOf.push(() => waiting());
     reconnectBeforeRequest(client, connection, !options.keepAlive);
     endAtQuota(client);
   }
@@ -149,12 +171,13 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
   function stop(): void {
     if (stopped) return;
     stopped = true;
-    // each connection ends after the request it has in flight; one waiting for its -q rate tick
-    // has none and ends now
+    if (clientsDone === concurrency) return finish();
+    // each connection ends after the request it has in flight; one waiting for its -q tick has
+    // none and ends now
     clients.forEach((c, i) => {
       if (c.destroyed) return;
       c.responseMax = Math.max(1, c.reqsMade);
-      if (c.paused && inflightOf[i]() === 0) c.destroy();
+      if (waitingOf[i]() && inflightOf[i]() === 0) c.destroy();
     });
   }
 
@@ -162,8 +185,11 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
     const why: unknown = options.abandon?.reason;
     if (typeof why === 'string') abandonedAs = `${ABANDONED} (${why})`;
     if (!stopped) aborted = true;
+    const done = clientsDone === concurrency;
     stopped = true;
     for (const end of abandonOf) end();
+    // all connections had ended: a -z -q run waiting for its deadline
+    if (done) finish();
   }
 
   const startedAt = new Date();
@@ -174,8 +200,7 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
     headers: { ...options.headers },
     body: options.body,
     connections: concurrency,
-    amount: total ?? concurrency * UNBOUNDED,
-    connectionRate: options.ratePerWorker,
+    amount: total ?? concurrency * perConnectionQuota(options),
     timeout: timeoutSec,
     // the result comes on the first sample tick after the end; keep that wait short
     sampleInt: 50,
@@ -242,10 +267,58 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
 }
 
 /**
+ * A -z run's quota per connection. With -q, hey's count: hey's worker sends one request per tick,
+ * the first at the first tick, 1/q s in, and goes on until it finds the stop signal at the top of
+ * its loop; at the deadline it is waiting for a tick, so it sends that one too: the ticks up to the
+ * first one at or after the deadline, ceil(z·q) (-z 2s -q 5: 10; -z 1s -q 0.5: 1, at 2 s). Here
+ * the first request goes at once, so the same count is sent before the deadline; the quota makes
+ * it exact whichever of a tick and the deadline comes first when they are due together.
+ */
+function perConnectionQuota(o: LoadTestOptions): number {
+  if (o.ratePerWorker === undefined || o.durationMs === undefined) return UNBOUNDED;
+  // z·q is 10 for 2000 ms at 5/s; the float product of other values may land a hair above a whole number
+  return Math.max(1, Math.ceil((o.durationMs / 1000) * o.ratePerWorker - 1e-9));
+}
+
+/**
+ * -q as hey paces a worker (requester.go, runWorker): `throttle = time.Tick(1e6/QPS µs)`, then
+ * for each request `<-throttle` and makeRequest, one request per tick, the next after the answer.
+ * A tick that comes while the answer is awaited is kept and a request goes as soon as the answer
+ * is in (a Go ticker's channel holds one tick); the ticks after it are dropped, so a slow server
+ * gets fewer requests, never more. The same here with one setInterval per connection, but for the
+ * first request, which goes at once where hey's waits for the first tick (see perConnectionQuota).
+ * A Node timer waits at least 1 ms: flags.ts keeps -q at most 1000. Returns whether the
+ * connection waits for a tick now.
+ */
+function pace(client: AutocannonClient, intervalMs: number): () => boolean {
+  const doRequest = client._doRequest;
+  let tickKept = true;
+  let waiting = false;
+  const ticker = setInterval(() => {
+    tickKept = true;
+    if (!waiting) return;
+    waiting = false;
+    // the whole chain again: the quota may have been cut (stop) and the connection may need replacing
+    client._doRequest();
+  }, intervalMs);
+  // destroy() emits 'done' once: at the quota, at the deadline, on abandon
+  client.once('done', () => clearInterval(ticker));
+  client._doRequest = function (this: AutocannonClient) {
+    if (!tickKept) {
+      waiting = true;
+      return;
+    }
+    tickKept = false;
+    doRequest.call(this);
+  };
+  return () => waiting;
+}
+
+/**
  * Replace the connection before the next request when --disable-keepalive asks for it, or when
  * the server said it closes this one (`Connection: close`, HTTP/1.0): autocannon would write the
  * next request into the closing socket, and that request would be lost. Only when a request was
- * really written on the connection: a -q pause calls _doRequest without sending.
+ * really written on the connection.
  */
 function reconnectBeforeRequest(client: AutocannonClient, connection: { used: boolean; closing: boolean }, always: boolean): void {
   const connect = client._connect;
@@ -269,9 +342,9 @@ function reconnectBeforeRequest(client: AutocannonClient, connection: { used: bo
 }
 
 /**
- * autocannon checks the rate before the quota (_doRequest), so a -q connection that has sent its
- * last request waits for its next rate tick, up to a second, before it ends: end it as soon as
- * the quota is reached. Called after a response or a reconnect, so nothing is in flight then.
+ * End a connection as soon as its quota is reached, before the -q pacing is asked: a connection
+ * that has sent its last request would otherwise wait for its next tick before it ends. Called
+ * after a response or a reconnect, so nothing is in flight then.
  */
 function endAtQuota(client: AutocannonClient): void {
   const doRequest = client._doRequest;

@@ -13,7 +13,7 @@ export interface LoadTestOptions {
   readonly concurrency: number;
   /** -z: send for this long instead of -n requests; requests in flight at the end complete */
   readonly durationMs?: number;
-  /** -q: at most this many requests per second per worker */
+  /** -q: requests per second per worker, one every 1/q s (a fraction too: 0.5 is one every 2 s) */
   readonly ratePerWorker?: number;
   /** -t: seconds before a request counts as timed out; 0 = no timeout */
   readonly timeoutSec: number;

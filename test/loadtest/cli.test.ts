@@ -43,6 +43,8 @@ const badInput: Array<[string, string[], number, RegExp]> = [
   ['a non-numeric -n', ['-n', 'lots', 'http://127.0.0.1:9/'], 2, /^error: -n: "lots" is not a whole number$/m],
   ['a negative -t', ['-t', '-1', 'http://127.0.0.1:9/'], 2, /^error: -t cannot be smaller than 0 \(got -1\)$/m],
   ['a negative -q', ['-q', '-2', 'http://127.0.0.1:9/'], 2, /^error: -q cannot be smaller than 0 \(got -2\)$/m],
+  ['a -q that is not a number', ['-q', 'fast', 'http://127.0.0.1:9/'], 2, /^error: -q: "fast" is not a number; give requests per second per worker, such as 5 or 0.5$/m],
+  ['a -q too small for a timer', ['-q', '0.00001', 'http://127.0.0.1:9/'], 2, /^error: -q must be 0 \(no limit\) or at least 0.001/m],
   ['a -z without unit', ['-z', '10', 'http://127.0.0.1:9/'], 2, /^error: -z: "10" is not a duration/m],
   ['an unknown -o', ['-o', 'xml', 'http://127.0.0.1:9/'], 2, /^error: -o: unknown output "xml"; the only one is csv$/m],
   ['HEAD', ['-m', 'HEAD', 'http://127.0.0.1:9/'], 2, /^error: -m: unsupported method "HEAD"/m],
@@ -211,6 +213,18 @@ test('-h is help, as for every other command; -q 0 is no limit', async () => {
     const q0 = await loadtest('-q', '0', '-n', '4', '-c', '2', server.url);
     assert.equal(q0.code, 0, q0.stderr);
     assert.equal(server.received, 4);
+  } finally {
+    await server.close();
+  }
+});
+
+test('-q 0.5: a fraction is a rate, as in hey (one request every 2 s per worker): -z 1s sends one per worker', async () => {
+  const server = await startCountingServer(() => ({ status: 200 }));
+  try {
+    const r = await loadtest('--json', '-q', '0.5', '-z', '1s', '-c', '2', server.url);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(server.received, 2);
+    assert.equal((JSON.parse(r.stdout) as { sent: number }).sent, 2);
   } finally {
     await server.close();
   }

@@ -99,6 +99,19 @@ test('a request with no answer within -t counts as a timeout error', async () =>
   }
 });
 
+test('-q slower than -t: a request with no answer still counts as a timeout, not as a lost response', async () => {
+  // the timeout (1 s) comes before the next tick (2 s): the reconnect sends nothing
+  const server = await startCountingServer((nth) => (nth === 1 ? 'hang' : { status: 200 }));
+  try {
+    const r = await runLoadTest(options(server.url, 2, 1, { timeoutSec: 1, ratePerWorker: 0.5 }));
+    assert.equal(r.sent, 2);
+    assert.equal(r.responses, 1);
+    assert.deepEqual({ ...r.errorCounts }, { 'request timed out after 1 s (-t)': 1 });
+  } finally {
+    await server.close();
+  }
+});
+
 test('-z: requests in flight at the deadline complete; the count is what the server answered', async () => {
   const server = await startCountingServer();
   try {
@@ -138,6 +151,54 @@ test('-q: rate-limited workers still send exactly -n requests', async () => {
     await server.close();
   }
 });
+
+/**
+ * hey's -q: each worker sends one request per tick of its own 1/q-second ticker, so a -z run sends
+ * at most ceil(z·q) per worker (-c 2 -q 5 -z 2s: 20). Only bounds from above are asserted (a slow
+ * machine sends fewer, never more), and from below only the first request each worker sends at once.
+ */
+for (const [c, q, ms, most] of [[2, 5, 2000, 20], [2, 5, 1100, 12], [1, 2.5, 1000, 3], [2, 0.5, 3000, 4]] as const) {
+  test(`-z with -q: -c ${c} -q ${q} -z ${ms}ms sends at most ${most} requests, as hey`, async () => {
+    const server = await startCountingServer(() => ({ status: 200 }));
+    try {
+      const r = await runLoadTest(options(server.url, 1, c, { durationMs: ms, ratePerWorker: q }));
+      assert.ok(server.received <= most, `${server.received} requests sent, more than ${most}`);
+      assert.ok(server.received >= c, `${server.received} requests sent, fewer than one per worker`);
+      assert.equal(r.sent, server.received);
+      assert.equal(r.responses, server.received);
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+// -q 0.02: a tick every 50 s; each worker's count is 1 for 40 s (sent at once: it has ended and the
+// run waits for the deadline) and 2 for 60 s (it waits for its next tick)
+for (const [durationMs, state] of [[40_000, 'sent its count'], [60_000, 'waits for its next tick']] as const) {
+  for (const how of ['Ctrl-C', 'abandon'] as const) {
+    test(`-z with -q: a run lasts until the deadline while each worker ${state}; ${how} ends it at once`, async () => {
+      const server = await startCountingServer(() => ({ status: 200 }));
+      try {
+        const stop = new AbortController();
+        const abandon = new AbortController();
+        const run = runLoadTest(options(server.url, 1, 2, { durationMs, ratePerWorker: 0.02, signal: stop.signal, abandon: abandon.signal }));
+        let resolved = false;
+        void run.then(() => (resolved = true));
+        while ((server.statusCounts[200] ?? 0) < 2) await new Promise((r) => setTimeout(r, 10));
+        await new Promise((r) => setTimeout(r, 100));
+        assert.equal(resolved, false);
+        (how === 'Ctrl-C' ? stop : abandon).abort();
+        const r = await run;
+        assert.equal(r.sent, 2);
+        assert.equal(r.responses, 2);
+        assert.equal(r.errors, 0);
+        assert.equal(r.interrupted, true);
+      } finally {
+        await server.close();
+      }
+    });
+  }
+}
 
 test('every request refused: all of them are errors, none dropped', async () => {
   const r = await runLoadTest(options(await refusedUrl(), 25, 4));
@@ -210,13 +271,14 @@ test('an abort says at once how many requests are still in flight', async () => 
 });
 
 /**
- * autocannon's -q waits for a 1 s rate tick (setInterval(…, 1000), lib/httpClient.js). Those ticks
- * are held back here (they never fire), so a run that waited for one at its deadline would never
- * end: the test proves the -z deadline ends waiting connections itself, which is what makes
- * `-z 5s -q 5` last 5 s and not 6, without measuring any time.
+ * -q paces each connection with its own ticker, setInterval(…, 1000/q) (run.ts, pace). Those ticks
+ * are held back here (they never fire), as on a machine too busy to fire them in time, so a run
+ * that waited for one at its deadline would never end: the test proves the -z deadline ends
+ * waiting connections itself, which is what makes `-z 5s -q 5` last 5 s and not longer, without
+ * measuring any time.
  */
 // the timeout only turns the old defect (a run waiting forever for a held tick) into a failure
-test('-z with -q: connections waiting for their next rate tick end at the deadline, not at the tick', { timeout: 60_000 }, async (t) => {
+test('-z with -q: connections waiting for their next tick end at the deadline, not at the tick', { timeout: 60_000 }, async (t) => {
   const realSetInterval = globalThis.setInterval;
   const heldTicks: NodeJS.Timeout[] = [];
   const release = (): void => {
@@ -224,31 +286,33 @@ test('-z with -q: connections waiting for their next rate tick end at the deadli
     for (const h of heldTicks) clearInterval(h);
   };
   t.after(release);
+  // -q 4: a tick every 250 ms
   globalThis.setInterval = ((fn: (...args: unknown[]) => void, ms?: number, ...rest: unknown[]) => {
-    if (ms !== 1000) return realSetInterval(fn, ms, ...(rest as []));
+    if (ms !== 250) return realSetInterval(fn, ms, ...(rest as []));
     const held = realSetInterval(() => {}, 2 ** 31 - 1);
     heldTicks.push(held);
     return held;
   }) as typeof setInterval;
 
-  // waiting at the deadline: each worker sent its first second's quota (2) and waits for a tick
+  // waiting at the deadline: each worker sent its first request at once and waits for a tick (its
+  // quota for 600 ms at 4/s is 3)
   const instant = await startCountingServer(() => ({ status: 200 }));
   try {
-    const r = await runLoadTest(options(instant.url, 1, 3, { durationMs: 100, ratePerWorker: 2 }));
-    // each rate-limited worker's tick, and autocannon's own once-a-second progress tick
-    assert.equal(heldTicks.length, 3 + 1);
-    assert.equal(r.sent, 6);
-    assert.equal(instant.received, 6);
-    assert.equal(r.responses, 6);
+    const r = await runLoadTest(options(instant.url, 1, 3, { durationMs: 600, ratePerWorker: 4 }));
+    // one ticker per worker
+    assert.equal(heldTicks.length, 3);
+    assert.equal(r.sent, 3);
+    assert.equal(instant.received, 3);
+    assert.equal(r.responses, 3);
     assert.equal(r.interrupted, false);
   } finally {
     await instant.close();
   }
 
   // in flight at the deadline: the answer comes after it, and the worker ends then, not at its tick
-  const slow = await startCountingServer(() => ({ status: 200, delayMs: 300 }));
+  const slow = await startCountingServer(() => ({ status: 200, delayMs: 800 }));
   try {
-    const r = await runLoadTest(options(slow.url, 1, 2, { durationMs: 50, ratePerWorker: 1 }));
+    const r = await runLoadTest(options(slow.url, 1, 2, { durationMs: 600, ratePerWorker: 4 }));
     assert.equal(r.sent, 2);
     assert.equal(r.responses, 2);
   } finally {

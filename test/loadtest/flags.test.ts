@@ -72,3 +72,25 @@ test("-q 0 is no rate limit, as hey's default; a negative -q is refused", () => 
   assert.equal(parseFlags('http://h/', { q: '5' }).options.ratePerWorker, 5);
   assert.throws(() => parseFlags('http://h/', { q: '-1' }), /-q cannot be smaller than 0 \(got -1\)/);
 });
+
+test("-q takes a fraction, as hey's float64 -q does: 0.5 is one request every 2 s per worker", () => {
+  for (const [given, rate] of [['0.5', 0.5], ['.25', 0.25], ['2.5', 2.5], ['10.', 10], ['0.001', 0.001], ['1000', 1000]] as const) {
+    assert.equal(parseFlags('http://h/', { q: given }).options.ratePerWorker, rate, given);
+  }
+  assert.throws(() => parseFlags('http://h/', { q: '-0.5' }), /^UsageError: -q cannot be smaller than 0 \(got -0.5\)$/);
+  for (const bad of ['fast', '1/2', '0.5qps', '1e3', '', 'NaN', 'Infinity']) {
+    assert.throws(
+      () => parseFlags('http://h/', { q: bad }),
+      (e: UsageError) => e instanceof UsageError && e.message === `-q: "${bad}" is not a number; give requests per second per worker, such as 5 or 0.5`,
+      bad,
+    );
+  }
+  assert.throws(() => parseFlags('http://h/', { q: '0.0001' }), /^UsageError: -q must be 0 \(no limit\) or at least 0.001, one request every 1000 s per worker \(got 0.0001\)$/);
+  assert.throws(
+    () => parseFlags('http://h/', { q: '5000' }),
+    (e: UsageError) => e.message === '-q must be at most 1000 requests per second per worker (got 5000)' && e.hint === 'the rate is per worker: for more, add workers (-c)',
+  );
+  // a programmatic caller gets the same bounds
+  assert.throws(() => checkOptions({ ...parseFlags('http://h/', {}).options, ratePerWorker: 0 }), /-q must be from 0.001 to 1000 requests per second per worker \(got 0\)/);
+  assert.doesNotThrow(() => checkOptions({ ...parseFlags('http://h/', {}).options, ratePerWorker: 0.5 }));
+});
