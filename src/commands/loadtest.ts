@@ -7,7 +7,7 @@
  */
 import { InterruptedError, LabError } from '../errors.js';
 import { InterruptPolicy } from '../interrupt.js';
-import { formatCsv, formatJson, formatReport } from '../loadtest/format.js';
+import { formatCsv, formatJson, formatReport, maxRequestsNote } from '../loadtest/format.js';
 import { parseFlags, type LoadTestFlags } from '../loadtest/flags.js';
 import { CLEAR_LINE, progressListeners, stoppingLine } from '../loadtest/progress.js';
 import { runLoadTest } from '../loadtest/run.js';
@@ -40,6 +40,8 @@ export async function loadtestCommand(url: string, opts: Record<string, unknown>
   if (output === 'json') process.stdout.write(formatJson(result));
   else if (output === 'csv') process.stdout.write(formatCsv(result));
   else process.stdout.write(formatReport(result, { color: colorEnabled(process.stdout) }));
+  // the report says it; --json and -o csv only in a field or not at all
+  if (result.maxRequestsReached !== null && output !== 'summary') process.stderr.write(`note: ${maxRequestsNote(result.maxRequestsReached)}\n`);
 
   if (stop.signal.aborted) throw new InterruptedError(`interrupted after ${result.sent} requests`);
   if (result.responses === 0) {

@@ -113,6 +113,9 @@ export function checkOptions(o: LoadTestOptions): void {
   if (o.durationMs !== undefined && !(o.durationMs > 0 && Number.isFinite(o.durationMs))) {
     throw new UsageError(`-z must be a positive duration (got ${o.durationMs} ms)`);
   }
+  if (o.durationMaxRequests !== undefined && !(Number.isSafeInteger(o.durationMaxRequests) && o.durationMaxRequests >= 1)) {
+    throw new UsageError(`the most requests of a -z run must be a whole number of at least 1 (got ${o.durationMaxRequests})`);
+  }
   // hey: "-n cannot be less than -c." (it would leave workers with nothing to send)
   if (o.durationMs === undefined && o.requests < o.concurrency) {
     throw new UsageError(`-n cannot be less than -c (-n ${o.requests}, -c ${o.concurrency})`);

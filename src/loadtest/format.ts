@@ -35,6 +35,7 @@ export function renderSummary(s: LoadTestSummary, { color }: FormatOptions): str
     const sent = s.requested === null ? `${s.sent} requests sent` : `${s.sent} of ${s.requested} requests sent`;
     out.push('', c.yellow(`Note:  stopped early: ${sent}.`));
   }
+  if (s.maxRequestsReached !== null) out.push('', c.yellow(`Note:  ${maxRequestsNote(s.maxRequestsReached)}`));
   if (s.sampled < s.responses) out.push('', `Note:  Distributions are for first ${s.sampled} results.`);
 
   if (s.histogram.length > 0) {
@@ -58,6 +59,11 @@ export function renderSummary(s: LoadTestSummary, { color }: FormatOptions): str
     for (const { message, count } of s.errorDistribution) out.push(`  ${c.red(`[${count}]`)}\t${message}`);
   }
   return out.join('\n') + '\n\n';
+}
+
+/** why a -z run ended before its duration */
+export function maxRequestsNote(count: number): string {
+  return `stopped at ${count} requests, before the end of -z: a -z run sends at most ${count}; for more, give the count with -n.`;
 }
 
 /**

@@ -63,8 +63,18 @@ interface ParsedHeaders {
 const PROGRESS_EVERY_MS = 100;
 /** -t 0 means no timeout; autocannon needs one, so: the longest a Node timer can wait */
 const NO_TIMEOUT_SEC = Math.floor((2 ** 31 - 1) / 1000);
-/** a -z run's quota per connection without -q: never reached, the deadline cuts it */
+/** a -z run's quota per connection without -q: never reached (the deadline or the bound cuts it) */
 const UNBOUNDED = 1e12;
+/**
+ * The most requests a -z run sends (LoadTestOptions.durationMaxRequests): load goes to 127.0.0.1
+ * bounded in count as well as in time, and -z without -q sends as fast as the server answers
+ * (a learner's `-z 1s` sent about 10,000 to 127.0.0.1; README's benchmark answers 80,000 a
+ * second), so a long -z would send millions. 100,000 is 100 times the workshop's load tests
+ * (-n 1000 -c 50) and above what its -z runs send at their -q (-z 1m -q 10 -c 50: 30,000); it
+ * keeps a -z run below hey's 1M samples, so its distributions cover every response. -n sends any
+ * count.
+ */
+export const DURATION_MAX_REQUESTS = 100_000;
 
 /** autocannon's histUtil takes a custom histogram; `__custom` makes it skip encoding it */
 const NO_HISTOGRAM = { __custom: true, recordValue() {}, recordValueWithExpectedInterval() {}, reset() {}, destroy() {} };
@@ -88,7 +98,14 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
   // the label of the requests `abandon` cancels, with its reason when that is a string
   let abandonedAs = ABANDONED;
   let clientsDone = 0;
-  const pacedToDeadline = options.durationMs !== undefined && options.ratePerWorker !== undefined;
+  // a -z run's requests in all: -q's count for the duration, or the bound when that is fewer
+  const maxRequests = options.durationMaxRequests ?? DURATION_MAX_REQUESTS;
+  const pacedCount = concurrency * perConnectionQuota(options);
+  const bounded = total === null && maxRequests < pacedCount;
+  // autocannon gives every connection a quota of at least 1
+  const amount = total ?? (bounded ? Math.max(concurrency, maxRequests) : pacedCount);
+  const pacedToDeadline = options.durationMs !== undefined && options.ratePerWorker !== undefined && !bounded;
+  let boundReached = false;
   let stopped = false;
   let aborted = false;
   let endAt = 0;
@@ -157,6 +174,8 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
         // -z with -q: every worker sent its count before the deadline; the run lasts until then,
         // as hey's, whose last request goes at the deadline's tick (stop() ends it)
         if (pacedToDeadline && !stopped) return;
+        // every connection sent its quota before the deadline: the bound's share
+        if (bounded && !stopped) boundReached = true;
         finish();
       }
     });
@@ -200,7 +219,7 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
     headers: { ...options.headers },
     body: options.body,
     connections: concurrency,
-    amount: total ?? concurrency * perConnectionQuota(options),
+    amount,
     timeout: timeoutSec,
     // the result comes on the first sample tick after the end; keep that wait short
     sampleInt: 50,
@@ -263,6 +282,7 @@ export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestL
     latencySumMs: rec.latencySumMs,
     samples: rec.samples(),
     interrupted: aborted,
+    maxRequestsReached: boundReached ? maxRequests : null,
   };
 }
 

@@ -43,6 +43,8 @@ export interface LoadTestSummary {
   /** the distributions cover only this many responses (hey's 1M cap) */
   readonly sampled: number;
   readonly interrupted: boolean;
+  /** a -z run that ended at its most requests, before its duration: that count; else null */
+  readonly maxRequestsReached: number | null;
 }
 
 export function summarize(r: LoadTestResult): LoadTestSummary {
@@ -77,6 +79,7 @@ export function summarize(r: LoadTestResult): LoadTestSummary {
       .sort((a, b) => b.count - a.count || a.message.localeCompare(b.message)),
     sampled: n,
     interrupted: r.interrupted,
+    maxRequestsReached: r.maxRequestsReached,
   };
 }
 

@@ -13,6 +13,9 @@ export interface LoadTestOptions {
   readonly concurrency: number;
   /** -z: send for this long instead of -n requests; requests in flight at the end complete */
   readonly durationMs?: number;
+  /** -z: end the run when this many requests have been sent in all, if the duration has not ended
+   * first (default DURATION_MAX_REQUESTS, run.ts); -n is a count of its own */
+  readonly durationMaxRequests?: number;
   /** -q: requests per second per worker, one every 1/q s (a fraction too: 0.5 is one every 2 s) */
   readonly ratePerWorker?: number;
   /** -t: seconds before a request counts as timed out; 0 = no timeout */
@@ -66,6 +69,8 @@ export interface LoadTestResult {
   readonly samples: LoadTestSamples;
   /** the run was stopped early by `signal` or `abandon` (not by the -z deadline) */
   readonly interrupted: boolean;
+  /** a -z run that ended at its durationMaxRequests, before its duration: that count; else null */
+  readonly maxRequestsReached: number | null;
 }
 
 /** Running totals, for a progress display. */

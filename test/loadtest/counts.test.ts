@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ABANDONED, LOST_RESPONSE, runLoadTest } from '../../src/loadtest/run.js';
+import { ABANDONED, DURATION_MAX_REQUESTS, LOST_RESPONSE, runLoadTest } from '../../src/loadtest/run.js';
 import type { LoadTestOptions } from '../../src/loadtest/types.js';
 import { refusedUrl, startCountingServer } from './counting-server.js';
 
@@ -126,6 +126,39 @@ test('-z: requests in flight at the deadline complete; the count is what the ser
   }
 });
 
+/**
+ * A -z run is bounded in count too (DURATION_MAX_REQUESTS; a smaller bound here, so the test sends
+ * few): without -q it sends as fast as the server answers, and the bound ends it before -z does.
+ * -z is long enough that a run which ignored the bound would send far more before its end.
+ */
+test('-z without -q: the run ends at the most requests a -z run sends, and says so', async () => {
+  assert.equal(DURATION_MAX_REQUESTS, 100_000);
+  const server = await startCountingServer(() => ({ status: 200 }));
+  try {
+    const r = await runLoadTest(options(server.url, 1, 4, { durationMs: 3000, durationMaxRequests: 50 }));
+    assert.equal(server.received, 50);
+    assert.equal(r.sent, 50);
+    assert.equal(r.responses, 50);
+    assert.equal(r.maxRequestsReached, 50);
+    assert.equal(r.interrupted, false);
+  } finally {
+    await server.close();
+  }
+});
+
+test('-z with -q whose count is above the bound: the bound ends the run', async () => {
+  const server = await startCountingServer(() => ({ status: 200 }));
+  try {
+    // -q 1000 for 3 s: 3000 per worker; the bound, 30 in all, comes first
+    const r = await runLoadTest(options(server.url, 1, 3, { durationMs: 3000, ratePerWorker: 1000, durationMaxRequests: 30 }));
+    assert.equal(server.received, 30);
+    assert.equal(r.sent, 30);
+    assert.equal(r.maxRequestsReached, 30);
+  } finally {
+    await server.close();
+  }
+});
+
 test('an abort stops sending; what was sent is still reported', async () => {
   const server = await startCountingServer(() => ({ status: 200, delayMs: 5 }));
   try {
@@ -166,6 +199,8 @@ for (const [c, q, ms, most] of [[2, 5, 2000, 20], [2, 5, 1100, 12], [1, 2.5, 100
       assert.ok(server.received >= c, `${server.received} requests sent, fewer than one per worker`);
       assert.equal(r.sent, server.received);
       assert.equal(r.responses, server.received);
+      // -q's count binds, not the -z bound
+      assert.equal(r.maxRequestsReached, null);
     } finally {
       await server.close();
     }

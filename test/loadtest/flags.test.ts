@@ -94,3 +94,10 @@ test("-q takes a fraction, as hey's float64 -q does: 0.5 is one request every 2 
   assert.throws(() => checkOptions({ ...parseFlags('http://h/', {}).options, ratePerWorker: 0 }), /-q must be from 0.001 to 1000 requests per second per worker \(got 0\)/);
   assert.doesNotThrow(() => checkOptions({ ...parseFlags('http://h/', {}).options, ratePerWorker: 0.5 }));
 });
+
+test("a -z run's most requests is a whole number of at least 1", () => {
+  const base = parseFlags('http://h/', { z: '1s' }).options;
+  assert.equal(base.durationMaxRequests, undefined);
+  for (const bad of [0, -1, 1.5, NaN]) assert.throws(() => checkOptions({ ...base, durationMaxRequests: bad }), /the most requests of a -z run must be a whole number of at least 1/);
+  assert.doesNotThrow(() => checkOptions({ ...base, durationMaxRequests: 50 }));
+});

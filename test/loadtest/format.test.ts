@@ -38,6 +38,7 @@ function fixture(): LoadTestResult {
     latencySumMs: latencyMs.reduce((a, b) => a + b, 0),
     samples: { count: 10, latencyMs, status, offsetMs },
     interrupted: false,
+    maxRequestsReached: null,
   };
 }
 
@@ -105,6 +106,13 @@ test('--json rounds times to the microsecond and rates to 2 decimals; the summar
 test('an interrupted -z run says how many were sent, without a total', () => {
   const text = formatReport({ ...fixture(), requested: null, interrupted: true }, { color: false });
   assert.match(text, /Note: {2}stopped early: 12 requests sent\./);
+});
+
+test('a -z run that reached its most requests says so, in the report and in --json', () => {
+  const r = { ...fixture(), requested: null, maxRequestsReached: 100_000 };
+  assert.match(formatReport(r, { color: false }), /\n\nNote: {2}stopped at 100000 requests, before the end of -z: a -z run sends at most 100000; for more, give the count with -n\.\n/);
+  assert.equal((JSON.parse(formatJson(r)) as { maxRequestsReached: number }).maxRequestsReached, 100_000);
+  assert.doesNotMatch(formatReport(fixture(), { color: false }), /stopped at/);
 });
 
 test('an interrupted run says so; the distributions say when they are sampled', () => {
