@@ -14,7 +14,7 @@ import { atomicWrite, makeDirs } from '../files.js';
 import { FileBackup } from '../lab/backups.js';
 import { deployChange, untilReadyToDeploy } from '../lab/solver.js';
 import { samAppPatch } from '../lab/reference.js';
-import { notYet, passed, showing, type CheckOutcome, type LiveCheck } from '../lab/check.js';
+import { notYet, passed, showing, workspaceFiles, type CheckOutcome, type LiveCheck } from '../lab/check.js';
 import type { LabContext } from '../lab/context.js';
 import type { Solve, Step } from '../lab/step.js';
 import { APP_ALIAS, appFunction, askApp, functionName, whenDeployed } from './shared/app.js';
@@ -24,7 +24,7 @@ import { followDeployment } from './shared/deployment-view.js';
 import { APP_CODE, appRelease, releaseAgain } from './shared/release.js';
 import { preTrafficHookCode, readsHookStatus, REFERENCE_HOOK, referenceHook } from './shared/hook-code.js';
 import { editSolve, type MoreFiles } from './shared/solve.js';
-import { hookMayReport, hooksPrefixed, knownDeploymentType, templateParses, timeoutAbove3 } from './shared/template-checks.js';
+import { HOOK_STATUS_ACTION, hookMayReport, hookReportPermissions, hooksPrefixed, knownDeploymentType, templateParses, timeoutAbove3 } from './shared/template-checks.js';
 
 export const hooksChapter = { id: 'hooks-alarms', title: 'Hooks and alarms', section: '4.1.3' };
 
@@ -178,13 +178,39 @@ function aliasBackOnGood(earlierStep: string, stepId: string, find: FindRelease 
   };
 }
 
-/** a release waiting for its PreTraffic hook: the hook never reported (or has not yet) */
+/**
+ * A release waiting for its PreTraffic hook: the hook never reported (or has not yet). On AWS the
+ * usual cause is a hook whose role may not call codedeploy:PutLifecycleEventHookExecutionStatus
+ * (https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_PutLifecycleEventHookExecutionStatus.html):
+ * its call is denied, it never reports, and "the deployment is considered to have failed if
+ * CodeDeploy is not notified by the Lambda validation function within one hour" (AppSpec 'hooks'
+ * section for an AWS Lambda deployment,
+ * https://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file-structure-hooks.html#appspec-hooks-lambda).
+ * The hint says so, and says which way the workspace's template.yaml goes when hookMayReport can
+ * read it (the template as it is now; the local cloud enforces no IAM, so there it is not the cause).
+ */
 async function waitingForHook(ctx: LabContext, release: DeploymentInfo, signal: AbortSignal): Promise<string | undefined> {
   if (release.status !== 'InProgress' || !release.deploymentId) return undefined;
   const target = await lambdaTarget(ctx, release.deploymentId, signal);
   const before = target?.lifecycleEvents?.find((e) => e.lifecycleEventName === 'BeforeAllowTraffic');
   if (before?.status !== 'InProgress') return undefined;
-  return `deployment ${release.deploymentId} has waited in BeforeAllowTraffic since ${before.startTime?.toISOString() ?? '?'}: does your hook call PutLifecycleEventHookExecutionStatus with the DeploymentId and LifecycleEventHookExecutionId it was given? A hook that never reports holds the deployment until CodeDeploy gives up (an hour on AWS).`;
+  const waited = `deployment ${release.deploymentId} has waited in BeforeAllowTraffic since ${before.startTime?.toISOString() ?? '?'}`;
+  const calls = 'does your hook call PutLifecycleEventHookExecutionStatus with the DeploymentId and LifecycleEventHookExecutionId it was given? A hook that never reports holds the deployment until CodeDeploy gives up (an hour on AWS).';
+  let read: ReturnType<typeof hookReportPermissions>;
+  try {
+    read = hookReportPermissions(workspaceFiles(ctx.ws.samApp));
+  } catch {
+    read = undefined;
+  }
+  const missing = read?.find((h) => h.allowed === false);
+  const add = (id: string) => `give ${id} Policies with a statement Effect: Allow, Action: ${HOOK_STATUS_ACTION}, Resource: '*'`;
+  if (missing && ctx.target === 'aws')
+    return `${waited}: your hook may not report. In sam-app/template.yaml there are ${missing.found}, so its call to PutLifecycleEventHookExecutionStatus is denied and the deployment waits for the hook's one-hour timeout before it fails. Stop it (${ctx.aws(`deploy stop-deployment --deployment-id ${release.deploymentId} --auto-rollback-enabled`)}), ${add(missing.logicalId)} and deploy again; the hook must also pass back the DeploymentId and LifecycleEventHookExecutionId it was given.`;
+  if (missing)
+    return `${waited}: ${calls} (On AWS the hook must also be allowed to make that call, and sam-app/template.yaml has ${missing.found}: the local cloud enforces no IAM, so that is not why it waits here, but on AWS the call would be denied and the deployment would wait an hour; ${add(missing.logicalId)}.)`;
+  if (read?.length && read.every((h) => h.allowed === true))
+    return `${waited}: ${calls} Its Policies in sam-app/template.yaml allow ${HOOK_STATUS_ACTION}, so, deployed as they are, the call is not denied: look at what the hook does before it calls.`;
+  return `${waited}: ${calls} On AWS the most common cause is a hook that is not allowed to make that call: its role must allow ${HOOK_STATUS_ACTION}, or the call is denied and the deployment waits for the hook's one-hour timeout.`;
 }
 
 const stuckInBeforeAllowTraffic: Step['hints'][number] = {

@@ -9,12 +9,14 @@ import assert from 'node:assert/strict';
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import type { TargetClients } from '../../src/targets/clients.js';
 import type { DeployRecord } from '../../src/targets/deploy-record.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { failingHookStep, forcedAlarmMissed } from '../../src/steps/hooks-alarms.js';
 import { releaseAgain } from '../../src/steps/shared/release.js';
 import { fakeContext } from '../helpers/lab-context.js';
+import { workspacePaths } from '../../src/lab/workspace.js';
 
 const created = new Date('2026-01-01T10:00:00.000Z');
 const completed = new Date('2026-01-01T10:10:00.000Z');
@@ -73,4 +75,68 @@ test('hooks-failing\'s hints say where the hook\'s code goes, as the reference h
   assert.ok(existsSync(join(reference, 'hooks', 'pre-traffic.mjs')));
   const template = readFileSync(join(reference, 'template.yaml'), 'utf8');
   assert.match(template, /  PreTrafficHook:\n(?:      .*\n|    .*\n)*?      CodeUri: hooks\/\n      Handler: pre-traffic\.handler\n/);
+});
+
+/**
+ * hooks-failing's first hint for a release that waits in BeforeAllowTraffic, against a workspace
+ * whose template.yaml is the reference's, with or without the hook's permission to report
+ */
+async function waitingHint(target: 'local' | 'aws', policies: boolean, t: { after(fn: () => void): void }): Promise<string | undefined> {
+  const dir = mkdtempSync(join(tmpdir(), 'hooks-hint-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const ws = workspacePaths(dir);
+  const reference = readFileSync(fileURLToPath(new URL('../../../templates/hooks-failing/template.yaml', import.meta.url)), 'utf8');
+  const template = policies ? reference : reference.replace(/(      Handler: pre-traffic\.handler\n      Timeout: 10\n)      Policies:\n(?:        .*\n)+/, '$1');
+  if (!policies) assert.doesNotMatch(template, /PutLifecycleEventHookExecutionStatus/);
+  mkdirSync(ws.samApp, { recursive: true });
+  writeFileSync(join(ws.samApp, 'template.yaml'), template);
+  const waiting: DeploymentInfo = { deploymentId: 'd-WAITING01', status: 'InProgress', createTime: created, creator: 'user' };
+  const codeDeploy = {
+    send: async (cmd: { constructor: { name: string } }) => {
+      switch (cmd.constructor.name) {
+        case 'ListDeploymentsCommand':
+          return { deployments: [waiting.deploymentId] };
+        case 'BatchGetDeploymentsCommand':
+          return { deploymentsInfo: [waiting] };
+        case 'ListDeploymentTargetsCommand':
+          return { targetIds: ['fn:live'] };
+        case 'BatchGetDeploymentTargetsCommand':
+          return { deploymentTargets: [{ lambdaTarget: { lifecycleEvents: [{ lifecycleEventName: 'BeforeAllowTraffic', status: 'InProgress', startTime: created }] } }] };
+        default:
+          throw new Error(`unexpected ${cmd.constructor.name}`);
+      }
+    },
+  };
+  const ctx = fakeContext({
+    ws,
+    target,
+    clients: { codeDeploy } as unknown as TargetClients,
+    deployment: () => ({ physicalIds: { ServerlessDeploymentApplication: 'app', GetInfoFunctionDeploymentGroup: 'group' }, functions: [] }) as unknown as DeployRecord,
+  });
+  const hint = failingHookStep.hints[0];
+  assert.ok(hint && typeof hint !== 'string' && 'fromState' in hint);
+  return hint.fromState(ctx, new AbortController().signal);
+}
+
+test("hooks-failing, a release waiting in BeforeAllowTraffic on AWS with a hook whose Policies do not allow it to report: the hint says that is why, and what to add", async (t) => {
+  const hint = (await waitingHint('aws', false, t)) ?? '';
+  assert.match(hint, /^deployment d-WAITING01 has waited in BeforeAllowTraffic since 2026-01-01T10:00:00\.000Z: your hook may not report/);
+  assert.match(hint, /no Policies on PreTrafficHook/);
+  assert.match(hint, /codedeploy:PutLifecycleEventHookExecutionStatus/);
+  assert.match(hint, /one-hour timeout/);
+  assert.match(hint, /deploy stop-deployment --deployment-id d-WAITING01 --auto-rollback-enabled/);
+});
+
+test('hooks-failing, a release waiting in BeforeAllowTraffic on the local cloud: the hint asks whether the hook reports, and names the permission AWS would need, which the template lacks', async (t) => {
+  const hint = (await waitingHint('local', false, t)) ?? '';
+  assert.match(hint, /: does your hook call PutLifecycleEventHookExecutionStatus with the DeploymentId and LifecycleEventHookExecutionId it was given\?/);
+  assert.match(hint, /sam-app\/template\.yaml has no Policies on PreTrafficHook/);
+  assert.match(hint, /the local cloud enforces no IAM, so that is not why it waits here/);
+});
+
+test('hooks-failing, a release waiting in BeforeAllowTraffic with the permission in the template: the hint says the call is allowed, so it is not denied', async (t) => {
+  const hint = (await waitingHint('aws', true, t)) ?? '';
+  assert.match(hint, /does your hook call PutLifecycleEventHookExecutionStatus/);
+  assert.match(hint, /Its Policies in sam-app\/template\.yaml allow codedeploy:PutLifecycleEventHookExecutionStatus/);
+  assert.doesNotMatch(hint, /may not report/);
 });

@@ -217,15 +217,15 @@ export const hookMayReport: StaticCheck = {
   run: (files) =>
     withHooks(files, (hooks) => {
       const found: string[] = [];
-      for (const hook of hooks) {
-        if (hook.role !== undefined) {
+      for (const hook of hooks.map(reportPermission)) {
+        if (hook.allowed === undefined) {
           found.push(`${hook.logicalId}: its own Role (not read here)`);
           continue;
         }
-        if (!asList(hook.policies).some((p) => policyAllows(p, HOOK_STATUS_ACTION))) {
+        if (hook.allowed === false) {
           return notYet(
             `Policies on ${hook.logicalId} allowing ${HOOK_STATUS_ACTION}`,
-            hook.policies === undefined ? `no Policies on ${hook.logicalId}` : `Policies on ${hook.logicalId} without ${HOOK_STATUS_ACTION}`,
+            hook.found,
             `the hook reports Succeeded or Failed with this call, under its own role, which allows only what its Policies say. The local cloud does not enforce IAM and would let it pass, but on AWS the call is denied and the deployment waits for the hook's timeout (an hour) before it fails. Give ${hook.logicalId} Policies with a statement Effect: Allow, Action: ${HOOK_STATUS_ACTION}, Resource: '*' (or the deployment group's ARN, as the reference does).`,
           );
         }
@@ -234,3 +234,30 @@ export const hookMayReport: StaticCheck = {
       return passed(found.join(', '));
     }),
 };
+
+/** What hookMayReport reads of one hook function: whether its Policies allow HOOK_STATUS_ACTION. */
+export type HookReportPermission =
+  /** allowed undefined: the hook has a Role of its own, whose policies are not read here */
+  | { logicalId: string; allowed: true | undefined }
+  /** found: what the static check found instead ("no Policies on PreTrafficHook") */
+  | { logicalId: string; allowed: false; found: string };
+
+function reportPermission(hook: SamFunction): HookReportPermission {
+  if (hook.role !== undefined) return { logicalId: hook.logicalId, allowed: undefined };
+  if (asList(hook.policies).some((p) => policyAllows(p, HOOK_STATUS_ACTION))) return { logicalId: hook.logicalId, allowed: true };
+  return { logicalId: hook.logicalId, allowed: false, found: hook.policies === undefined ? `no Policies on ${hook.logicalId}` : `Policies on ${hook.logicalId} without ${HOOK_STATUS_ACTION}` };
+}
+
+/**
+ * hookMayReport's reading of the template, for the hint on a deployment that waits for its hook:
+ * one entry per hook function; undefined when the template does not parse or names no hook
+ * function of its own (the static checks say why).
+ */
+export function hookReportPermissions(files: WorkspaceFiles): HookReportPermission[] | undefined {
+  let read: HookReportPermission[] | undefined;
+  withHooks(files, (hooks) => {
+    read = hooks.map(reportPermission);
+    return passed();
+  });
+  return read;
+}
