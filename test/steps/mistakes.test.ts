@@ -308,6 +308,10 @@ describe('a hook that never reports, against a local cloud', () => {
     assert.equal(followed?.status, 'InProgress');
     assert.equal(followed?.leftWaitingIn, 'BeforeAllowTraffic');
     assert.ok(io.text.includes(`deployment ${id} is still waiting in BeforeAllowTraffic for its hook to report`), io.text);
+    // the view sent no requests: it shows no count of answers, not a dash where a figure belongs
+    const frames = io.of('live').map((e) => (e.data as { lines: string[] }).lines);
+    assert.ok(frames.length, 'the view drew a frame');
+    for (const lines of frames) assert.ok(!lines.some((l) => /answers|—/.test(l)), lines.join('\n'));
 
     const [refused, alias] = await runLiveChecks(failingHookStep.liveChecks, ctx);
     assert.equal(refused!.status, 'not-yet', JSON.stringify(refused));

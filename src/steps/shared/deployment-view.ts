@@ -135,6 +135,8 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
   let lastShiftAt = performance.now();
   let info: DeploymentInfo = found;
   let inFlight = 0;
+  let sent = 0;
+  let unanswered = 0;
   // the hook event waited on, and since when (real time)
   let hook: { event: string; since: number } | undefined;
   let leftWaitingIn: string | undefined;
@@ -143,12 +145,13 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
     // within a shift whose minutes last 60/speed seconds
     if (!opts.sample || inFlight >= 8) return;
     inFlight++;
+    sent++;
     askApp(ctx, AbortSignal.any([ctx.signal, AbortSignal.timeout(15_000)]))
       .then((a) => {
         if (a.status === 200) answers[a.functionVersion ?? '?'] = (answers[a.functionVersion ?? '?'] ?? 0) + 1;
         else failed[a.status] = (failed[a.status] ?? 0) + 1;
       })
-      .catch(() => undefined)
+      .catch(() => void unanswered++)
       .finally(() => inFlight--);
   };
   try {
@@ -181,7 +184,7 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
         `${info.status ?? '?'}${event ? ` · ${event}` : ''} · ${info.deploymentConfigName ?? ''}`,
         `version ${from.padEnd(3)} ${bar(1 - toWeight, width)} ${String(100 - pct).padStart(3)} %`,
         `version ${to.padEnd(3)} ${bar(toWeight, width)} ${String(pct).padStart(3)} %`,
-        `${next !== undefined ? `next shift in ~${Math.ceil(next / 1000)} s · ` : ''}answers ${Object.entries(answers).map(([v, n]) => `v${v}: ${n}`).join(', ') || '—'}${Object.keys(failed).length ? ` · failed ${Object.entries(failed).map(([s, n]) => `[${s}] ${n}`).join(', ')}` : ''}`,
+        ...[[next !== undefined ? `next shift in ~${Math.ceil(next / 1000)} s` : '', sampledAnswers({ answers, failed, versions: [from, to], sent: opts.sample ? sent : undefined, unanswered })].filter(Boolean).join(' · ')].filter(Boolean),
       ]);
       if (TERMINAL.has(info.status ?? '')) break;
       const waiting = target?.lifecycleEvents?.find((e) => e.status === 'InProgress' && /^(Before|After)AllowTraffic$/.test(e.lifecycleEventName ?? ''))?.lifecycleEventName;
@@ -234,6 +237,23 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
   // aws: sam deploy ends after the deployment (CloudFormation waited for it), and a rollback with it
   await ctx.settleDeploy();
   return result;
+}
+
+/**
+ * The view's count of sampled answers: the 200s by the version that served them, the two versions
+ * of the shift always named (`v1: 14, v2: 0` while the new one has 0 %: none of its answers, not a
+ * figure missing), then the other statuses and the requests that got no answer. Before the first
+ * answer comes back (version 2 and later wait 3 s) it says so, with how many were sent. Empty when
+ * the view sends no requests (`sent` undefined).
+ */
+export function sampledAnswers(s: { answers: Record<string, number>; failed: Record<string, number>; versions: readonly string[]; sent: number | undefined; unanswered: number }): string {
+  if (s.sent === undefined) return '';
+  const failed = Object.entries(s.failed);
+  const lost = s.unanswered ? ` · no answer ${s.unanswered}` : '';
+  if (!Object.keys(s.answers).length && !failed.length && !s.unanswered) return `answers none back yet (${s.sent} sent)`;
+  const versions = [...new Set([...s.versions.filter((v) => v !== '?'), ...Object.keys(s.answers)])];
+  const ok = versions.map((v) => `v${v}: ${s.answers[v] ?? 0}`).join(', ') || 'no 200';
+  return `answers ${ok}${failed.length ? ` · failed ${failed.map(([code, n]) => `[${code}] ${n}`).join(', ')}` : ''}${lost}`;
 }
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {
