@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CHART_ROWS, SecondRows, chartedLoadTest } from '../../src/steps/shared/load.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CHART_ROWS, SecondRows, chartedLoadTest, executionsLine } from '../../src/steps/shared/load.js';
 import { PlainIoHost } from '../../src/io/plain.js';
+import { RecordingIoHost } from '../../src/io/recording.js';
 import { fakeContext } from '../helpers/lab-context.js';
 import { startCountingServer } from '../loadtest/counting-server.js';
 
@@ -179,4 +182,43 @@ test('Ctrl-C during the load test cancels the requests in flight at once and say
   assert.deepEqual({ ...run.result.errorCounts }, { 'in flight when the run was stopped at once': 4 });
   assert.doesNotMatch(log, /second Ctrl-C/);
   assert.match(log, /\b5 of 50 answered: 5 2xx, 0 5xx; 4 without an answer\n/);
+});
+
+test("the executions line: while the run goes, how many run now and the most so far; once it ended, the most at once; beside it which limit, the account's or the reservation", () => {
+  const account = { inFlight: 16, peak: 50, reserved: null, limit: 1000, accountLimit: 1000 };
+  assert.equal(executionsLine(account, 'running'), 'executions at once:  16 now, at most  50 so far (the account allows 1000)');
+  assert.equal(executionsLine(account, 'ended'), 'at most 50 executions at once (the account allows 1000)');
+  const reserved = { inFlight: 3, peak: 25, reserved: 25, limit: 25, accountLimit: 1000 };
+  assert.equal(executionsLine(reserved, 'running'), 'executions at once:   3 now, at most  25 so far (reserved concurrency: 25)');
+  assert.equal(executionsLine(reserved, 'ended'), 'at most 25 executions at once (reserved concurrency: 25)');
+  // another function reserves some: this one draws from what the account leaves unreserved
+  assert.equal(executionsLine({ inFlight: 0, peak: 40, reserved: null, limit: 975, accountLimit: 1000 }, 'ended'), 'at most 40 executions at once (975 unreserved of 1000)');
+  for (const c of [account, reserved, { inFlight: 1000, peak: 1000, reserved: null, limit: 975, accountLimit: 1000 }]) {
+    for (const phase of ['running', 'ended'] as const) assert.ok(executionsLine(c, phase).length <= 79, executionsLine(c, phase));
+  }
+});
+
+test('the load test\'s last frame gives the most executions at once, not what was "in flight" at the last sample', async (t) => {
+  const server = await startCountingServer(() => ({ status: 200 }));
+  t.after(() => server.close());
+  // the local cloud's count, as GET /_lab/lambda/concurrency answers it: 16 running at the last sample, 50 at most
+  const cloud = createServer((_req, res) => {
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ accountLimit: 1000, unreservedLimit: 1000, inFlight: 16, peak: 50, functions: [{ functionName: 'fn', reservedConcurrentExecutions: null, inFlight: 16, peak: 50 }] }));
+  });
+  await new Promise<void>((r) => cloud.listen(0, '127.0.0.1', r));
+  t.after(() => new Promise<void>((r) => cloud.close(() => r())));
+  const io = new RecordingIoHost();
+  const ctx = fakeContext({
+    io,
+    endpoint: `http://127.0.0.1:${(cloud.address() as AddressInfo).port}`,
+    deployment: () => ({ target: 'local', outputs: { ApiUrl: server.url, ImagesBucket: 'images' }, changes: [], warnings: [] }) as never,
+  });
+  const run = await chartedLoadTest(ctx, 'fn', { requests: 20, concurrency: 2 }, 'answers per second');
+  assert.equal(run.localPeak, 50);
+  const frames = io.of('live').map((e) => e.data as { lines: string[]; final: boolean });
+  const last = frames.at(-1)!;
+  assert.ok(last.final, 'the view ended with its final frame');
+  assert.equal(last.lines.at(-1), 'at most 50 executions at once (the account allows 1000)');
+  assert.doesNotMatch(last.lines.join('\n'), /in flight/);
 });

@@ -58,6 +58,8 @@ export interface LocalConcurrency {
   reserved: number | null;
   /** the function's limit: its reservation, else the unreserved pool */
   limit: number | null;
+  /** the account's concurrency limit (GetAccountSettings' ConcurrentExecutions) */
+  accountLimit: number | null;
 }
 
 /** the local cloud's own count (GET /_lab/lambda/concurrency); undefined on aws */
@@ -65,10 +67,10 @@ export async function readLocalConcurrency(ctx: LabContext, fn: string): Promise
   if (!ctx.endpoint) return undefined;
   const res = await fetch(`${ctx.endpoint}/_lab/lambda/concurrency`, { signal: AbortSignal.timeout(2000) });
   if (!res.ok) return undefined;
-  const body = (await res.json()) as { unreservedLimit?: number; functions?: { functionName: string; inFlight: number; peak: number; reservedConcurrentExecutions: number | null }[] };
+  const body = (await res.json()) as { accountLimit?: number; unreservedLimit?: number; functions?: { functionName: string; inFlight: number; peak: number; reservedConcurrentExecutions: number | null }[] };
   const f = body.functions?.find((x) => x.functionName === fn);
   if (!f) return undefined;
-  return { inFlight: f.inFlight, peak: f.peak, reserved: f.reservedConcurrentExecutions, limit: f.reservedConcurrentExecutions ?? body.unreservedLimit ?? null };
+  return { inFlight: f.inFlight, peak: f.peak, reserved: f.reservedConcurrentExecutions, limit: f.reservedConcurrentExecutions ?? body.unreservedLimit ?? null, accountLimit: body.accountLimit ?? null };
 }
 
 /**

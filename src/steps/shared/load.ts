@@ -1,7 +1,7 @@
 /**
  * The concurrency steps' load test: the workshop's `hey -n 1000 -c 50 -m POST …` (our hey-
  * compatible load test, run in the CLI's process against the API), with a live chart of answers
- * per second by status and, on the local target, executions in flight against the limit.
+ * per second by status and, on the local target, the function's executions at once beside its limit.
  */
 import { runLoadTest, type LoadTestProgress, type LoadTestResult } from '../../loadtest/index.js';
 import type { LabContext } from '../../lab/context.js';
@@ -10,7 +10,7 @@ import { briefLines } from '../../loadtest/format.js';
 import { summarize } from '../../loadtest/summarize.js';
 import { cliCommand } from '../../invocation.js';
 import { apiUrl, requestBody } from './app.js';
-import { readLocalConcurrency } from './concurrency.js';
+import { readLocalConcurrency, type LocalConcurrency } from './concurrency.js';
 
 export interface LoadSize {
   requests: number;
@@ -59,23 +59,23 @@ export async function chartedLoadTest(ctx: LabContext, functionName: string, siz
   io.command(heyCommand(ctx, size));
   const live = io.live(title, 2000);
   const rows = new SecondRows();
-  let inFlight = '';
+  let concurrency: LocalConcurrency | undefined;
   let polling = true;
   const poller = (async () => {
     while (polling && ctx.endpoint) {
-      const c = await readLocalConcurrency(ctx, functionName).catch(() => undefined);
-      if (c) inFlight = `executions in flight ${String(c.inFlight).padStart(3)} of ${c.limit ?? 'the account'}${c.reserved !== null ? ' (reserved)' : ''} · peak ${c.peak}`;
+      concurrency = (await readLocalConcurrency(ctx, functionName).catch(() => undefined)) ?? concurrency;
       await new Promise((r) => setTimeout(r, 250));
     }
   })();
-  let shown: string[] = [];
+  // the chart and its totals, without the executions line
+  let chart: string[] = [];
   const draw = (p: LoadTestProgress) => {
     rows.add(p);
     const ok = p.byClass[2] ?? 0;
     const fivexx = p.byClass[5] ?? 0;
     // a terminal redraws the chart in place, at a fixed height; a log appends, and keeps every row
-    shown = [...(io.face === 'interactive' ? rows.view(CHART_ROWS) : rows.log()), `${p.done - p.errors} of ${p.total ?? '?'} answered: ${ok} 2xx, ${fivexx} 5xx; ${p.errors} without an answer`, ...(inFlight ? [inFlight] : [])];
-    live.update(shown);
+    chart = [...(io.face === 'interactive' ? rows.view(CHART_ROWS) : rows.log()), `${p.done - p.errors} of ${p.total ?? '?'} answered: ${ok} 2xx, ${fivexx} 5xx; ${p.errors} without an answer`];
+    live.update([...chart, ...(concurrency ? [executionsLine(concurrency, 'running')] : [])]);
   };
   let result: LoadTestResult;
   try {
@@ -106,16 +106,41 @@ export async function chartedLoadTest(ctx: LabContext, functionName: string, siz
     polling = false;
     await poller;
   }
-  // the last state, whole: a log prints only every 2 s, and the end came after the last print
-  live.done(shown);
+  // the last state, whole: a log prints only every 2 s, and the end came after the last print; the
+  // executions line gives the run's figure, the most at once, read after its end
   const local = ctx.endpoint ? await readLocalConcurrency(ctx, functionName).catch(() => undefined) : undefined;
+  const last = local ?? concurrency;
+  live.done([...chart, ...(last ? [executionsLine(last, 'ended')] : [])]);
   const statusCounts = Object.fromEntries(Object.entries(result.statusCounts).map(([k, v]) => [k, v]));
   // hey's summary and status lines, as progress (stdout may carry the --json report)
   for (const l of briefLines(summarize(result))) io.say(l);
   return { result, statusCounts, localPeak: local?.peak };
 }
 
-/** the chart's height on a terminal: with its title, the totals and the in-flight line, 11 lines */
+/**
+ * The local cloud's count of the function's executions, under the chart. While the run goes: how
+ * many run now and the most at once so far; once it ended, only the most at once (what ran "now"
+ * at the last sample is no figure of the run). Beside it the limit the function draws from: its
+ * reserved concurrency, else the account's (Lambda's default quota, 1000 concurrent executions in
+ * a Region, as the workshop says), or what the account leaves unreserved when other functions
+ * reserve some ("Managing Lambda reserved concurrency",
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html; PutFunctionConcurrency,
+ * https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionConcurrency.html).
+ */
+export function executionsLine(c: LocalConcurrency, phase: 'running' | 'ended'): string {
+  const limit =
+    c.reserved !== null
+      ? `reserved concurrency: ${c.reserved}`
+      : c.limit === null
+        ? ''
+        : c.accountLimit === null || c.limit === c.accountLimit
+          ? `the account allows ${c.limit}`
+          : `${c.limit} unreserved of ${c.accountLimit}`;
+  const counts = phase === 'running' ? `executions at once: ${String(c.inFlight).padStart(3)} now, at most ${String(c.peak).padStart(3)} so far` : `at most ${c.peak} executions at once`;
+  return limit ? `${counts} (${limit})` : counts;
+}
+
+/** the chart's height on a terminal: with its title, the totals and the executions line, 11 lines */
 export const CHART_ROWS = 8;
 
 interface Row {
