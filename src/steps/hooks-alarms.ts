@@ -209,7 +209,7 @@ async function waitingForHook(ctx: LabContext, release: DeploymentInfo, signal: 
   if (missing)
     return `${waited}: ${calls} (On AWS the hook must also be allowed to make that call, and sam-app/template.yaml has ${missing.found}: the local cloud enforces no IAM, so that is not why it waits here, but on AWS the call would be denied and the deployment would wait an hour; ${add(missing.logicalId)}.)`;
   if (read?.length && read.every((h) => h.allowed === true))
-    return `${waited}: ${calls} Its Policies in sam-app/template.yaml allow ${HOOK_STATUS_ACTION}, so, deployed as they are, the call is not denied: look at what the hook does before it calls.`;
+    return `${waited}: ${calls} Its Policies in sam-app/template.yaml allow ${HOOK_STATUS_ACTION}, so, deployed as they are, the call is not denied: the hook does not make it, or fails before it does.`;
   return `${waited}: ${calls} On AWS the most common cause is a hook that is not allowed to make that call: its role must allow ${HOOK_STATUS_ACTION}, or the call is denied and the deployment waits for the hook's one-hour timeout.`;
 }
 
