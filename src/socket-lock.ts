@@ -108,12 +108,27 @@ export async function askSocketLockOwner<T extends SocketLockOwner>(address: str
   return (await probeSocketLock<T>(address, timeoutMs)).owner;
 }
 
-/** What the holder answered, and whether nobody listens at all (refused, or no such socket file). */
-function probeSocketLock<T extends SocketLockOwner>(address: string, timeoutMs = 1500): Promise<{ owner: T | undefined; nobody: boolean }> {
+/**
+ * Whether a process holds `address`, and what it answered: `held` without an `owner` is a holder
+ * that took the connection but did not answer in time (stopped with Ctrl-Z or SIGSTOP, its event
+ * loop stuck).
+ */
+export async function socketLockHolder<T extends SocketLockOwner>(address: string, timeoutMs = 1500): Promise<{ owner: T | undefined; held: boolean }> {
+  const { owner, connected } = await probeSocketLock<T>(address, timeoutMs);
+  return { owner, held: owner !== undefined || connected };
+}
+
+/**
+ * What the holder answered, whether nobody listens at all (refused, or no such socket file), and
+ * whether the connection was made (someone listens, answering or not).
+ */
+function probeSocketLock<T extends SocketLockOwner>(address: string, timeoutMs = 1500): Promise<{ owner: T | undefined; nobody: boolean; connected: boolean }> {
   return new Promise((done) => {
     const socket = createConnection(address);
     const chunks: Buffer[] = [];
     let nobody = false;
+    let connected = false;
+    socket.on('connect', () => (connected = true));
     socket.setTimeout(timeoutMs, () => socket.destroy());
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('error', (err: NodeJS.ErrnoException) => {
@@ -128,7 +143,7 @@ function probeSocketLock<T extends SocketLockOwner>(address: string, timeoutMs =
       } catch {
         owner = undefined;
       }
-      done({ owner, nobody });
+      done({ owner, nobody, connected });
     });
   });
 }

@@ -13,8 +13,11 @@ import type { AlarmStatus, DeploymentStatus, WorkspaceStatus } from '../targets/
 export function formatStatus(s: WorkspaceStatus, opts: { color?: boolean; stoppedUnexpectedly?: string } = {}): string {
   const p = paint(opts.color ?? false);
   const lines = [`target: ${s.target}${s.endpoint ? ` (${s.endpoint})` : ''}`, `stack: ${s.stackName} in ${s.region}, deployed ${s.deployedAt}`];
-  if (s.emulator) lines.push(`embedded cloud: ${s.emulator.running ? `running (pid ${s.emulator.pid})` : p.yellow('not running')}`);
+  const unresponsive = s.emulator?.unresponsive;
+  if (s.emulator) lines.push(`embedded cloud: ${s.emulator.running ? `running (pid ${s.emulator.pid})` : p.yellow(unresponsive ? `not answering (pid ${unresponsive.pid})` : 'not running')}`);
   if (s.emulator && !s.emulator.running && opts.stoppedUnexpectedly) lines.push(`  ${p.yellow(opts.stoppedUnexpectedly)}`);
+  // the note is then emulator status's message and what to do: said here, under the cloud line, once
+  if (unresponsive && s.note) lines.push(`  ${p.yellow(s.note)}`);
   lines.push('', 'Outputs:');
   for (const [k, v] of Object.entries(s.outputs)) lines.push(`${k}: ${v}`);
   // as deploy prints it: where `aws --endpoint-url` reaches the cloud (not 4566 when that was taken)
@@ -35,7 +38,7 @@ export function formatStatus(s: WorkspaceStatus, opts: { color?: boolean; stoppe
     lines.push('', 'Alarms:');
     for (const a of s.alarms) lines.push(`  ${formatAlarm(a, p)}`);
   }
-  if (s.note) lines.push('', `note: ${s.note}`);
+  if (s.note && !unresponsive) lines.push('', `note: ${s.note}`);
   return `${lines.join('\n')}\n`;
 }
 

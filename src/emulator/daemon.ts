@@ -178,6 +178,9 @@ function removeDamagedRecord(stateDir: string): void {
 
 async function terminate(pid: number, graceMs = 5000): Promise<void> {
   if (!signal(pid, 'SIGTERM')) return;
+  // one stopped with Ctrl-Z or SIGSTOP gets its SIGTERM only once it runs again: it then stops
+  // cleanly (state flushed), not by SIGKILL after the grace period
+  signal(pid, 'SIGCONT');
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
     if (!pidAlive(pid)) return;

@@ -7,7 +7,7 @@ import { get as httpGet, type ClientRequest } from 'node:http';
 import { join } from 'node:path';
 import { atomicWrite } from '../files.js';
 import { LAST_PORT_FILE, RECORD_FILE } from './config.js';
-import { ownerOf, type LockOwner } from './state-lock.js';
+import { holderOf, type LockOwner } from './state-lock.js';
 
 export { LOG_FILE, RECORD_FILE } from './config.js';
 
@@ -120,12 +120,15 @@ export function fetchHealth(endpoint: string, timeoutMs = 1500): Promise<Health 
  * When the record is missing, damaged or stale, the process that holds the state dir's lock
  * (state-lock.ts) is asked for its own record: a running emulator is found however its file fared,
  * and its record file is written again. `owner`: a process holds the lock but gave no healthy
- * record (starting, or stuck); it is an emulator of this state dir all the same.
+ * record (starting, or stuck); it is an emulator of this state dir all the same. A holder that
+ * answers nothing at all (stopped with Ctrl-Z or SIGSTOP, its event loop stuck) while the record's
+ * process lives is that process: the owner, not a cloud that stopped unexpectedly.
  */
 export async function liveRecord(stateDir: string): Promise<{ record?: ProcessRecord; stale?: ProcessRecord; owner?: LockOwner }> {
   const record = readRecord(stateDir);
   if (record && pidAlive(record.pid) && (await fetchHealth(record.endpoint))?.pid === record.pid) return { record };
-  const owner = await ownerOf(stateDir);
+  const { owner, held } = await holderOf(stateDir);
+  if (!owner && held && record && pidAlive(record.pid)) return { stale: record, owner: { pid: record.pid } };
   if (owner) {
     const held = asRecord(owner.record);
     if (held?.pid === owner.pid && (await fetchHealth(held.endpoint))?.pid === held.pid) {

@@ -6,7 +6,7 @@
  * taken), and any command can ask the owner for its record there (`ownerOf`), to reuse, report or
  * stop it.
  */
-import { askSocketLockOwner, socketLockAddress, takeSocketLock, type SocketLock } from '../socket-lock.js';
+import { askSocketLockOwner, socketLockAddress, socketLockHolder, takeSocketLock, type SocketLock } from '../socket-lock.js';
 
 /** what the owner answers on its lock: its pid, and its process record once it is listening */
 export interface LockOwner {
@@ -32,4 +32,12 @@ export function takeStateLock(stateDir: string, describe: () => LockOwner): Prom
 /** The process holding `stateDir`'s lock, or undefined when none does (or it does not answer). */
 export function ownerOf(stateDir: string, timeoutMs = 1500): Promise<LockOwner | undefined> {
   return askSocketLockOwner<LockOwner>(lockAddress(stateDir), timeoutMs);
+}
+
+/**
+ * Whether a process holds `stateDir`'s lock, and what it answered (`owner`); `held` without an
+ * owner: it holds the lock but does not answer (stopped with Ctrl-Z or SIGSTOP, or stuck).
+ */
+export function holderOf(stateDir: string, timeoutMs = 1500): Promise<{ owner: LockOwner | undefined; held: boolean }> {
+  return socketLockHolder<LockOwner>(lockAddress(stateDir), timeoutMs);
 }

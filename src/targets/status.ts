@@ -55,6 +55,12 @@ export interface WorkspaceStatus {
      * crashed, or the machine restarted. The pid and start time the record names, and its log.
      */
     stoppedUnexpectedly: { pid: number; startedAt: string | null; log: string | null } | null;
+    /**
+     * Not running as far as the lab can tell, yet alive: a cloud (its pid) holds the workspace's
+     * state dir but does not answer (stopped with Ctrl-Z or SIGSTOP, or stuck). `note` says what
+     * to do, in the words of `emulator status`.
+     */
+    unresponsive: { pid: number } | null;
   };
   /** why live data is missing, when it is */
   note?: string;
@@ -81,14 +87,22 @@ export async function workspaceStatus(ws: Workspace): Promise<WorkspaceStatus> {
 
   let target: TargetSpec;
   if (rec.target === 'local') {
-    const { damagedStateError, emulatorStatus } = await import('../emulator/daemon.js');
+    const { damagedStateError, emulatorStatus, unresponsiveEmulator } = await import('../emulator/daemon.js');
     const emu = await emulatorStatus(ws.stateDir);
     const stale = emu.running ? undefined : emu.stale;
+    const unresponsive = emu.running ? undefined : emu.unresponsive;
     base.emulator = {
       running: emu.running,
       pid: emu.running ? emu.pid : null,
       stoppedUnexpectedly: stale ? { pid: stale.pid, startedAt: typeof stale.startedAt === 'string' ? stale.startedAt : null, log: existingLog(ws.stateDir) } : null,
+      unresponsive: unresponsive !== undefined ? { pid: unresponsive } : null,
     };
+    if (unresponsive !== undefined) {
+      // alive, so not 'start it again': the one message every command gives for it
+      const err = unresponsiveEmulator(ws.stateDir, unresponsive);
+      base.note = `${err.message}; ${err.hint}`;
+      return base;
+    }
     if (!emu.running) {
       const damaged = await damagedStateError(ws.stateDir);
       base.note = damaged

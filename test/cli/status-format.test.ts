@@ -15,7 +15,7 @@ function status(fns: Partial<FunctionStatus>[], over: Partial<WorkspaceStatus> =
     functions: fns.map((f, i) => ({ logicalId: `Fn${i}`, name: `fn-${i}`, aliases: [], reservedConcurrency: null, versions: ['1'], ...f })),
     alarms: [],
     live: true,
-    emulator: { running: true, pid: 42, stoppedUnexpectedly: null },
+    emulator: { running: true, pid: 42, stoppedUnexpectedly: null, unresponsive: null },
     ...over,
   };
 }
@@ -30,17 +30,28 @@ test('reserved concurrency: none, 0 throttles everything, N is shared by all ver
 test('the endpoint is printed with the outputs while the cloud runs', () => {
   const out = formatStatus(status([{}]));
   assert.match(out, /^Outputs:\nApiUrl: \S+\nEndpoint: http:\/\/127\.0\.0\.1:40689$/m);
-  const stopped = formatStatus(status([{}], { emulator: { running: false, pid: null, stoppedUnexpectedly: null }, live: false }));
+  const stopped = formatStatus(status([{}], { emulator: { running: false, pid: null, stoppedUnexpectedly: null, unresponsive: null }, live: false }));
   assert.doesNotMatch(stopped, /^Endpoint:/m);
   assert.match(stopped, /embedded cloud: not running/);
 });
 
 test('a cloud that stopped unexpectedly: the line under the cloud line, in yellow on a terminal', () => {
-  const s = status([{}], { emulator: { running: false, pid: null, stoppedUnexpectedly: { pid: 7, startedAt: null, log: null } }, live: false });
+  const s = status([{}], { emulator: { running: false, pid: null, stoppedUnexpectedly: { pid: 7, startedAt: null, log: null }, unresponsive: null }, live: false });
   const line = 'the local cloud of /w/.lab/state stopped unexpectedly (pid 7: killed, crashed, or the machine restarted)';
   assert.match(formatStatus(s, { stoppedUnexpectedly: line }), /^embedded cloud: not running\n {2}the local cloud of \/w\/\.lab\/state stopped unexpectedly \(pid 7: killed, crashed, or the machine restarted\)\n\nOutputs:/m);
   assert.ok(formatStatus(s, { stoppedUnexpectedly: line, color: true }).includes(`\n  \x1b[33m${line}\x1b[39m\n`));
   assert.doesNotMatch(formatStatus(s), /stopped unexpectedly/);
+});
+
+test('a cloud that holds the state dir but does not answer: not answering (pid), and what to do under it, once', () => {
+  const note = 'an emulator (pid 9) holds /w/.lab/state but does not answer; stop it with `serverless-ops-lab emulator stop --state-dir /w/.lab/state` (or `kill 9`), then run this again';
+  const s = status([{}], { emulator: { running: false, pid: null, stoppedUnexpectedly: null, unresponsive: { pid: 9 } }, live: false, note });
+  const out = formatStatus(s);
+  assert.ok(out.includes(`\nembedded cloud: not answering (pid 9)\n  ${note}\n\nOutputs:`), out);
+  assert.doesNotMatch(out, /not running/);
+  assert.doesNotMatch(out, /^note:/m);
+  assert.equal(out.split(note).length, 2, 'said once');
+  assert.ok(formatStatus(s, { color: true }).includes(`\n  \x1b[33m${note}\x1b[39m\n`));
 });
 
 test('colour only when asked for', () => {

@@ -1,0 +1,71 @@
+/**
+ * A local cloud that holds its workspace but does not answer (stopped with Ctrl-Z or SIGSTOP, or
+ * stuck) is alive: `status` says so, in the words of `emulator status` (daemon.ts
+ * unresponsiveEmulator), not 'not running' nor 'stopped unexpectedly'; exit 0 (a report), and
+ * `emulator.unresponsive` in --json. `emulator stop` ends it cleanly.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pidAlive, readRecord } from '../../src/emulator/process-record.js';
+import { workspacePaths } from '../../src/lab/workspace.js';
+import { killAndWait, removeWorkspace, runCli } from '../helpers/cli.js';
+
+const dirs: string[] = [];
+after(async () => {
+  for (const d of dirs) await removeWorkspace(d);
+});
+
+test('status of a workspace whose cloud is stopped (SIGSTOP): not answering (pid), what to do, exit 0, emulator.unresponsive in --json; emulator stop ends it cleanly', { skip: process.platform === 'win32' }, async () => {
+  const ws = workspacePaths(mkdtempSync(join(tmpdir(), 'sol-unresponsive-')));
+  dirs.push(ws.root);
+  const first = await runCli(['deploy', '--workspace', ws.root]);
+  assert.equal(first.code, 0, first.stderr);
+  const rec = readRecord(ws.stateDir);
+  assert.ok(rec, 'the cloud runs');
+  const { pid } = rec;
+  process.kill(pid, 'SIGSTOP');
+  try {
+    const said = `an emulator (pid ${pid}) holds ${ws.stateDir} but does not answer`;
+    const status = await runCli(['status', '--workspace', ws.root]);
+    assert.equal(status.code, 0, status.stderr);
+    const lines = status.stdout.split('\n');
+    const cloud = lines.indexOf(`embedded cloud: not answering (pid ${pid})`);
+    assert.ok(cloud > 0, status.stdout);
+    // just under the cloud line: emulator status's message and its way out, said once
+    assert.match(lines[cloud + 1]!, new RegExp(`^ {2}${escape(said)}; stop it with \`.*emulator stop --state-dir ${escape(ws.stateDir)}\` \\(or \`kill ${pid}\`\\), then run this again$`));
+    assert.equal(status.stdout.split(said).length, 2, status.stdout);
+    assert.doesNotMatch(status.stdout, /not running|stopped unexpectedly/);
+
+    const json = await runCli(['status', '--workspace', ws.root, '--json']);
+    assert.equal(json.code, 0, json.stderr);
+    const s = JSON.parse(json.stdout) as { emulator: { running: boolean; stoppedUnexpectedly: unknown; unresponsive: { pid: number } | null }; note: string };
+    assert.equal(s.emulator.running, false);
+    assert.deepEqual(s.emulator.unresponsive, { pid });
+    assert.equal(s.emulator.stoppedUnexpectedly, null);
+    assert.ok(s.note.startsWith(`${said}; stop it with`), s.note);
+
+    // emulator status gives the same message (it said 'stopped unexpectedly' of a live process)
+    const emu = await runCli(['emulator', 'status', '--workspace', ws.root]);
+    assert.equal(emu.code, 1, emu.stderr);
+    assert.ok(emu.stderr.startsWith(`error: ${said}\n`), emu.stderr);
+
+    // the stop its hint names: continued, it gets its SIGTERM and stops cleanly (not SIGKILL)
+    const stop = await runCli(['emulator', 'stop', '--workspace', ws.root]);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.equal(stop.stdout, `stopped the emulator (pid ${pid})\n`);
+    assert.match(readFileSync(join(ws.stateDir, 'emulator.log'), 'utf8'), /emulator stopped\n$/);
+  } finally {
+    // never leave a stopped process behind
+    if (pidAlive(pid)) {
+      process.kill(pid, 'SIGCONT');
+      killAndWait(pid);
+    }
+  }
+});
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
