@@ -103,6 +103,25 @@ describe('hooks-alarm after the learner wrote their own hook, which reports Fail
     await alarmRollbackStep.solve.apply(ctx);
     assert.equal(readFileSync(join(ws.samApp, 'hooks', 'pre-traffic.mjs'), 'utf8'), mine);
   });
+
+  test('a hook that names HOOK_STATUS only in a comment, and hard-codes Failed, is replaced all the same', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'sol-own-hook-comment-'));
+    try {
+      const ws = workspacePaths(own);
+      await scaffoldWorkspace(ws);
+      writeFileSync(join(ws.samApp, 'template.yaml'), template('hooks-failing'));
+      mkdirSync(join(ws.samApp, 'hooks'), { recursive: true });
+      const hook = OWN_HOOK.replace('export const handler', '// TODO: read HOOK_STATUS (https://docs.aws.amazon.com/codedeploy/)\nexport const handler');
+      writeFileSync(join(ws.samApp, 'hooks', 'pre-traffic.mjs'), hook);
+      const ctx = fakeContext({ ws, reference: new ReferenceBook(REFERENCE_ORDER) });
+      assert.match((await alarmRollbackStep.solve.show(ctx)).diff!, /\+\+\+ sam-app\/hooks\/pre-traffic\.mjs/);
+      await alarmRollbackStep.solve.apply(ctx);
+      assert.equal(readFileSync(join(ws.samApp, 'hooks', 'pre-traffic.mjs'), 'utf8'), readFileSync(join(TEMPLATES, 'hooks-alarm', 'hooks', 'pre-traffic.mjs'), 'utf8'));
+      assert.match(ctx.io.text, /replaced sam-app\/hooks\/pre-traffic\.mjs with the reference hook: yours reports Failed whatever HOOK_STATUS says/);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
 });
 
 /** version 4 with the plausible mistake: it returns a 500 answer instead of throwing */
