@@ -5,12 +5,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sampledAnswers } from '../../src/steps/shared/deployment-view.js';
+import { sampledAnswers, statusLines } from '../../src/steps/shared/deployment-view.js';
 
 const none = { answers: {}, failed: {}, unanswered: 0 };
 
 test('before the first sampled answer comes back: none back yet, with how many were sent', () => {
   assert.equal(sampledAnswers({ ...none, versions: ['2', '3'], sent: 4 }), 'answers none back yet (4 sent)');
+});
+
+test('a view that ended before the first answer came back says none came back before its end, not yet', () => {
+  assert.equal(sampledAnswers({ ...none, versions: ['2', '3'], sent: 2, ended: true }), 'answers none back before the view ended (2 sent)');
+  // once answers came back, the last frame counts them as any other
+  assert.equal(sampledAnswers({ ...none, answers: { '2': 3 }, versions: ['2', '3'], sent: 4, ended: true }), 'answers v2: 3, v3: 0');
 });
 
 test('at 0 % (a hook holds the release): the old version answers, the new one is named with 0', () => {
@@ -29,4 +35,20 @@ test('only failures, and requests that got no answer: said as such, the 200s sti
 
 test('a view that sends no requests shows no count at all', () => {
   assert.equal(sampledAnswers({ ...none, versions: ['2', '3'], sent: undefined }), '');
+});
+
+const LINEAR = 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute';
+
+test('the first line fits an 80-column terminal: the configuration on its own line, by its full name, whatever the event', () => {
+  for (const event of ['BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic', 'BeforeAllowTraffic failed', undefined]) {
+    const lines = statusLines('InProgress', event, LINEAR, 80);
+    assert.deepEqual(lines, [`InProgress${event ? ` · ${event}` : ''}`, LINEAR]);
+    for (const l of lines) assert.ok(l.length < 80, l);
+  }
+});
+
+test('where the widest status and event fit beside the configuration: one line, as before', () => {
+  assert.deepEqual(statusLines('InProgress', 'BeforeAllowTraffic', LINEAR, 100), [`InProgress · BeforeAllowTraffic · ${LINEAR}`]);
+  assert.deepEqual(statusLines('Succeeded', 'AfterAllowTraffic', 'CodeDeployDefault.LambdaAllAtOnce', 80), ['Succeeded · AfterAllowTraffic · CodeDeployDefault.LambdaAllAtOnce']);
+  assert.deepEqual(statusLines('Created', undefined, undefined, 80), ['Created']);
 });

@@ -326,6 +326,21 @@ describe('a hook that never reports, against a local cloud', () => {
     const hint = await fromState(failingHookStep.hints[0]).fromState(ctx, new AbortController().signal);
     assert.equal(hint, refused!.hint);
   });
+
+  test('a view that ends before its first sampled answer says none came back before it ended, and its lines fit 80 columns', async () => {
+    // the deployment still waits for the hook (the test above); the view sends one request and stops at once
+    const before = io.of('live').length;
+    const followed = await followDeployment(ctx, { sample: true, hookPatienceMs: 0 });
+    assert.equal(followed?.leftWaitingIn, 'BeforeAllowTraffic');
+    const frames = io.of('live').slice(before).map((e) => e.data as { lines: string[]; final: boolean });
+    const last = frames.at(-1)!;
+    assert.ok(last.final, 'the view ended on a last frame');
+    assert.ok(last.lines.includes('answers none back before the view ended (1 sent)'), last.lines.join('\n'));
+    assert.ok(!last.lines.some((l) => l.includes('yet')), last.lines.join('\n'));
+    // the recording face is 80 columns wide: the configuration has a line of its own
+    for (const { lines } of frames) for (const l of lines) assert.ok(l.length < 80, l);
+    assert.deepEqual(last.lines.slice(0, 2), ['InProgress · BeforeAllowTraffic', 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute']);
+  });
 });
 
 describe('an alarm left in ALARM, against a local cloud', () => {

@@ -140,6 +140,9 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
   // the hook event waited on, and since when (real time)
   let hook: { event: string; since: number } | undefined;
   let leftWaitingIn: string | undefined;
+  // the view's lines as last drawn, with the answers as they stand; ended: the view's last frame
+  let frame: ((ended: boolean) => string[]) | undefined;
+  const end = () => live.done(frame?.(true));
   const sample = () => {
     // up to 8 in flight: versions 2 and 3 answer after 3 s, and a new version must meet traffic
     // within a shift whose minutes last 60/speed seconds
@@ -180,12 +183,15 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
       const event = current?.lifecycleEventName && `${current.lifecycleEventName}${current.status === 'Failed' ? ' failed' : ''}`;
       const next = interval && info.status === 'InProgress' && pct > 0 && pct < 100 ? Math.max(0, (interval * 60_000) / ctx.speed - (performance.now() - lastShiftAt)) : undefined;
       const width = Math.max(10, Math.min(40, io.width - 30));
-      live.update([
-        `${info.status ?? '?'}${event ? ` · ${event}` : ''} · ${info.deploymentConfigName ?? ''}`,
+      const status = info.status ?? '?';
+      // the answers are read when the frame is drawn: the last frame, drawn once the view ended, says so
+      frame = (ended) => [
+        ...statusLines(status, event, info.deploymentConfigName, io.width),
         `version ${from.padEnd(3)} ${bar(1 - toWeight, width)} ${String(100 - pct).padStart(3)} %`,
         `version ${to.padEnd(3)} ${bar(toWeight, width)} ${String(pct).padStart(3)} %`,
-        ...[[next !== undefined ? `next shift in ~${Math.ceil(next / 1000)} s` : '', sampledAnswers({ answers, failed, versions: [from, to], sent: opts.sample ? sent : undefined, unanswered })].filter(Boolean).join(' · ')].filter(Boolean),
-      ]);
+        ...[[next !== undefined ? `next shift in ~${Math.ceil(next / 1000)} s` : '', sampledAnswers({ answers, failed, versions: [from, to], sent: opts.sample ? sent : undefined, unanswered, ended })].filter(Boolean).join(' · ')].filter(Boolean),
+      ];
+      live.update(frame(false));
       if (TERMINAL.has(info.status ?? '')) break;
       const waiting = target?.lifecycleEvents?.find((e) => e.status === 'InProgress' && /^(Before|After)AllowTraffic$/.test(e.lifecycleEventName ?? ''))?.lifecycleEventName;
       if (waiting !== hook?.event) hook = waiting ? { event: waiting, since: performance.now() } : undefined;
@@ -198,21 +204,21 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
     }
   } catch (err) {
     if (ctx.signal.aborted || live.quit.aborted) {
-      live.done();
+      end();
       io.say(`stopped watching; deployment ${id} goes on in the cloud. Look again (or run ${cliCommand(['status'])}):`);
       io.command(ctx.aws(`deploy get-deployment --deployment-id ${id}`));
       throw ctx.signal.aborted ? new InterruptedError() : new LearnerQuit();
     }
     if (ctx.target === 'local' && connectionLost(err)) {
       // the cloud's process went away (killed, crashed, `emulator stop`): the view ends on what it saw last
-      live.done();
+      end();
       const open = !TERMINAL.has(info.status ?? '');
       throw new CloudStoppedError(`the local cloud stopped while the lab followed CodeDeploy deployment ${id} (${info.status ?? '?'})`, undefined, open ? id : undefined);
     }
-    live.done();
+    end();
     throw err;
   }
-  live.done();
+  end();
   // seen to its end: nothing to say on resume (a view left early keeps it: the deployment goes on)
   if (TERMINAL.has(info.status ?? '')) ctx.following?.(undefined);
   const result: FollowedDeployment = {
@@ -239,18 +245,38 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
   return result;
 }
 
+/** the widest status and event the first line can show (CodeDeploy's DeploymentStatus, a failed lifecycle event) */
+const WIDEST_STATUS = 'InProgress · BeforeAllowTraffic failed';
+
+/**
+ * The view's first line: the deployment's status, its lifecycle event and its configuration, by
+ * the names `aws deploy get-deployment` shows (status, deploymentConfigName). Where the three do
+ * not fit the terminal (at 80 columns `InProgress · BeforeAllowTraffic ·
+ * CodeDeployDefault.LambdaLinear10PercentEvery1Minute` is 85 wide) the configuration takes a line
+ * of its own, for the whole view: decided on the widest status and event, not on the one shown,
+ * so the view does not grow a line when the hook's event comes and shrink when AllowTraffic does.
+ * The live region leaves a terminal's last column free (a character there wraps the cursor).
+ */
+export function statusLines(status: string, event: string | undefined, config: string | undefined, width: number): string[] {
+  const head = `${status}${event ? ` · ${event}` : ''}`;
+  if (!config) return [head];
+  return `${WIDEST_STATUS} · ${config}`.length <= width - 1 ? [`${head} · ${config}`] : [head, config];
+}
+
 /**
  * The view's count of sampled answers: the 200s by the version that served them, the two versions
  * of the shift always named (`v1: 14, v2: 0` while the new one has 0 %: none of its answers, not a
  * figure missing), then the other statuses and the requests that got no answer. Before the first
- * answer comes back (version 2 and later wait 3 s) it says so, with how many were sent. Empty when
- * the view sends no requests (`sent` undefined).
+ * answer comes back (version 2 and later wait 3 s) it says so, with how many were sent; in the
+ * view's last frame (`ended`: a hook refused the release within seconds, or the view was stopped)
+ * that none came back before the end, not "yet" of a view that is over. Empty when the view sends
+ * no requests (`sent` undefined).
  */
-export function sampledAnswers(s: { answers: Record<string, number>; failed: Record<string, number>; versions: readonly string[]; sent: number | undefined; unanswered: number }): string {
+export function sampledAnswers(s: { answers: Record<string, number>; failed: Record<string, number>; versions: readonly string[]; sent: number | undefined; unanswered: number; ended?: boolean }): string {
   if (s.sent === undefined) return '';
   const failed = Object.entries(s.failed);
   const lost = s.unanswered ? ` · no answer ${s.unanswered}` : '';
-  if (!Object.keys(s.answers).length && !failed.length && !s.unanswered) return `answers none back yet (${s.sent} sent)`;
+  if (!Object.keys(s.answers).length && !failed.length && !s.unanswered) return `answers none back ${s.ended ? 'before the view ended' : 'yet'} (${s.sent} sent)`;
   const versions = [...new Set([...s.versions.filter((v) => v !== '?'), ...Object.keys(s.answers)])];
   const ok = versions.map((v) => `v${v}: ${s.answers[v] ?? 0}`).join(', ') || 'no 200';
   return `answers ${ok}${failed.length ? ` · failed ${failed.map(([code, n]) => `[${code}] ${n}`).join(', ')}` : ''}${lost}`;
