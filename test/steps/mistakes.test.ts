@@ -341,6 +341,21 @@ describe('a hook that never reports, against a local cloud', () => {
     for (const { lines } of frames) for (const l of lines) assert.ok(l.length < 80, l);
     assert.deepEqual(last.lines.slice(0, 2), ['InProgress · BeforeAllowTraffic', 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute']);
   });
+
+  test('q in the view: the status command it names to look again reads this workspace (--workspace), not ./lab-workspace', async () => {
+    // a learner who presses q at the view's first frame, on the same workspace and cloud
+    const quitter = new RecordingIoHost({ quitLive: (title) => title.startsWith('deployment') });
+    const endpoint = ctx.endpoint!;
+    const viewer = new LiveLabContext({ io: quitter, ws, target: { kind: 'local', endpoint }, progress: ProgressStore.load(ws, 'local'), reference: new ReferenceBook([]), ci: true, speed: 1, signal: new AbortController().signal });
+    try {
+      await assert.rejects(followDeployment(viewer, {}), { name: 'LearnerQuit' });
+      const said = quitter.text.split('\n').find((l) => l.startsWith('stopped watching'));
+      assert.ok(said, quitter.text);
+      assert.ok(said.includes(`status --workspace ${ws.root})`), said);
+    } finally {
+      viewer.destroy();
+    }
+  });
 });
 
 describe('an alarm left in ALARM, against a local cloud', () => {

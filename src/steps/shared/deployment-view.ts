@@ -205,7 +205,7 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
   } catch (err) {
     if (ctx.signal.aborted || live.quit.aborted) {
       end();
-      io.say(`stopped watching; deployment ${id} goes on in the cloud. Look again (or run ${cliCommand(['status'])}):`);
+      io.say(`stopped watching; deployment ${id} goes on in the cloud. Look again (or run ${cliCommand(['status', '--workspace', ctx.ws.root])}):`);
       io.command(ctx.aws(`deploy get-deployment --deployment-id ${id}`));
       throw ctx.signal.aborted ? new InterruptedError() : new LearnerQuit();
     }
