@@ -160,11 +160,14 @@ export const MAX_RATE = 1000;
 
 /**
  * hey's -q is a float64 (hey.go: `flag.Float64("q", 0, "")`): "Rate limit, in queries per second
- * (QPS) per worker". 0, its default, is no limit; 0.5 is one request every 2 s per worker.
+ * (QPS) per worker". 0, its default, is no limit; 0.5 is one request every 2 s per worker. Go's
+ * flag package reads it with strconv.ParseFloat, which takes a sign and an exponent (`1e3`, `5e-1`,
+ * `+5`), so they are numbers here too: `-q 1e9` is too fast, not "not a number". (ParseFloat's
+ * hexadecimal floats, Inf and NaN are no rate a learner means; they stay refused.)
  */
 function parseRate(value: string): number | undefined {
   const v = value.trim();
-  if (!/^-?(\d+(\.\d*)?|\.\d+)$/.test(v)) {
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(v)) {
     throw new UsageError(`-q: "${value}" is not a number; give requests per second per worker, such as 5 or 0.5`);
   }
   const q = Number(v);

@@ -74,11 +74,12 @@ test("-q 0 is no rate limit, as hey's default; a negative -q is refused", () => 
 });
 
 test("-q takes a fraction, as hey's float64 -q does: 0.5 is one request every 2 s per worker", () => {
-  for (const [given, rate] of [['0.5', 0.5], ['.25', 0.25], ['2.5', 2.5], ['10.', 10], ['0.001', 0.001], ['1000', 1000]] as const) {
+  // and, as Go's strconv.ParseFloat reads hey's -q, a sign and an exponent
+  for (const [given, rate] of [['0.5', 0.5], ['.25', 0.25], ['2.5', 2.5], ['10.', 10], ['0.001', 0.001], ['1000', 1000], ['1e3', 1000], ['5e-1', 0.5], ['1E2', 100], ['+5', 5]] as const) {
     assert.equal(parseFlags('http://h/', { q: given }).options.ratePerWorker, rate, given);
   }
   assert.throws(() => parseFlags('http://h/', { q: '-0.5' }), /^UsageError: -q cannot be smaller than 0 \(got -0.5\)$/);
-  for (const bad of ['fast', '1/2', '0.5qps', '1e3', '', 'NaN', 'Infinity']) {
+  for (const bad of ['fast', '1/2', '0.5qps', '1e', 'e3', '0x10', '', 'NaN', 'Infinity']) {
     assert.throws(
       () => parseFlags('http://h/', { q: bad }),
       (e: UsageError) => e instanceof UsageError && e.message === `-q: "${bad}" is not a number; give requests per second per worker, such as 5 or 0.5`,
@@ -90,6 +91,9 @@ test("-q takes a fraction, as hey's float64 -q does: 0.5 is one request every 2 
     () => parseFlags('http://h/', { q: '5000' }),
     (e: UsageError) => e.message === '-q must be at most 1000 requests per second per worker (got 5000)' && e.hint === 'the rate is per worker: for more, add workers (-c)',
   );
+  // a number in exponent form out of bounds is said to be out of bounds, not "not a number"
+  assert.throws(() => parseFlags('http://h/', { q: '1e9' }), /^UsageError: -q must be at most 1000 requests per second per worker \(got 1e9\)$/);
+  assert.throws(() => parseFlags('http://h/', { q: '1e-5' }), /^UsageError: -q must be 0 \(no limit\) or at least 0.001/);
   // a programmatic caller gets the same bounds
   assert.throws(() => checkOptions({ ...parseFlags('http://h/', {}).options, ratePerWorker: 0 }), /-q must be from 0.001 to 1000 requests per second per worker \(got 0\)/);
   assert.doesNotThrow(() => checkOptions({ ...parseFlags('http://h/', {}).options, ratePerWorker: 0.5 }));
