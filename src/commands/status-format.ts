@@ -2,6 +2,7 @@
  * `status` as text: pure, on a WorkspaceStatus read by targets/status.ts; colour decided by the
  * caller through io/terminal's paint.
  */
+import { hang } from '../io/format.js';
 import { paint, type Paint } from '../io/terminal.js';
 import type { AlarmStatus, DeploymentStatus, WorkspaceStatus } from '../targets/status.js';
 
@@ -10,7 +11,7 @@ import type { AlarmStatus, DeploymentStatus, WorkspaceStatus } from '../targets/
  * stop cleanly, as the daemon's stoppedUnexpectedly words it for `emulator status` (the caller
  * reads the record and the log; this stays pure).
  */
-export function formatStatus(s: WorkspaceStatus, opts: { color?: boolean; stoppedUnexpectedly?: string } = {}): string {
+export function formatStatus(s: WorkspaceStatus, opts: { color?: boolean; stoppedUnexpectedly?: string; width?: number } = {}): string {
   const p = paint(opts.color ?? false);
   const lines = [`target: ${s.target}${s.endpoint ? ` (${s.endpoint})` : ''}`, `stack: ${s.stackName} in ${s.region}, deployed ${s.deployedAt}`];
   const unresponsive = s.emulator?.unresponsive;
@@ -39,7 +40,18 @@ export function formatStatus(s: WorkspaceStatus, opts: { color?: boolean; stoppe
     for (const a of s.alarms) lines.push(`  ${formatAlarm(a, p)}`);
   }
   if (s.note && !unresponsive) lines.push('', `note: ${s.note}`);
-  return `${lines.join('\n')}\n`;
+  return `${lines.flatMap((l) => fit(l, opts.width ?? Infinity)).join('\n')}\n`;
+}
+
+/**
+ * A line of the report within a terminal's width (`width`; Infinity when stdout is a pipe or a
+ * file: a line stays whole for grep): wrapped at words, under its own indent and two more, so a
+ * continuation does not read as the next entry. Left to the terminal, the stopped-unexpectedly
+ * line and the note broke inside words at 80 columns (`st` / `arted`, `--` / `workspace`).
+ */
+function fit(line: string, width: number): string[] {
+  const lead = /^ */.exec(line)![0];
+  return hang(line.slice(lead.length), width - lead.length, '  ').map((l) => lead + l);
 }
 
 const STATUS_COLOR: Record<string, keyof Paint> = { Succeeded: 'green', Failed: 'red', Stopped: 'red', InProgress: 'yellow', Created: 'yellow', Queued: 'yellow', Ready: 'yellow', Baking: 'yellow', Skipped: 'dim', Pending: 'dim' };

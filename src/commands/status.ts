@@ -2,6 +2,7 @@
 import { UsageError } from '../errors.js';
 import { workspacePaths } from '../lab/workspace.js';
 import { colorEnabled } from '../io/terminal.js';
+import { proseWidth } from '../io/format.js';
 
 export async function statusCommand(opts: { workspace?: string; json?: boolean }): Promise<void> {
   if (!opts.workspace) throw new UsageError('--workspace needs a folder');
@@ -16,5 +17,7 @@ export async function statusCommand(opts: { workspace?: string; json?: boolean }
   // a cloud killed, crashed or lost to a restart is a fact of the report, not a failure: exit 0
   const stale = s.emulator?.stoppedUnexpectedly;
   const unexpected = stale ? (await import('../emulator/daemon.js')).stoppedUnexpectedly(ws.stateDir, stale) : undefined;
-  process.stdout.write(formatStatus(s, { color: colorEnabled(process.stdout), stoppedUnexpectedly: unexpected }));
+  // a terminal's width, as the lab's prose; piped or to a file, lines stay whole
+  const width = process.stdout.isTTY ? proseWidth(process.stdout.columns) : Infinity;
+  process.stdout.write(formatStatus(s, { color: colorEnabled(process.stdout), stoppedUnexpectedly: unexpected, width }));
 }

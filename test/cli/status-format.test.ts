@@ -91,3 +91,21 @@ test('the latest deployment: status, weights, lifecycle events, AWS\'s error and
   assert.match(out, /^Alarms:\n {2}errors: ALARM — Threshold Crossed\n {2}latency: OK$/m);
   assert.doesNotMatch(out, /\x1b\[/);
 });
+
+test('on an 80-column terminal every line fits, wrapped at words under its own indent and two more; piped, lines stay whole', () => {
+  const line =
+    'the local cloud of /tmp/s15e-ws/.lab/state stopped unexpectedly (pid 24517, started 2026-12-03T03:29:06.817Z: killed, crashed, or the machine restarted); its log: /tmp/s15e-ws/.lab/state/emulator.log';
+  const note = 'the embedded cloud is not running: `node dist/src/cli.js emulator start --workspace /tmp/s15e-ws` (or deploy) starts it again with its state';
+  const s = status([{}], { emulator: { running: false, pid: null, stoppedUnexpectedly: { pid: 24517, startedAt: null, log: null }, unresponsive: null }, live: false, note });
+  for (const color of [false, true]) {
+    const out = formatStatus(s, { stoppedUnexpectedly: line, color, width: 80 });
+    const plain = out.replace(/\x1b\[\d+m/g, '');
+    for (const l of plain.split('\n')) assert.ok(l.length <= 80, `${l.length}: ${l}`);
+    // the yellow line: its words whole, its continuations under it by two
+    assert.match(plain, /^ {2}the local cloud of \/tmp\/s15e-ws\/\.lab\/state stopped unexpectedly \(pid 24517,\n {4}started 2026-12-03T03:29:06\.817Z: killed, crashed, or the machine\n {4}restarted\); its log: \/tmp\/s15e-ws\/\.lab\/state\/emulator\.log$/m);
+    assert.match(plain, /^note: the embedded cloud is not running: `node dist\/src\/cli\.js emulator start\n {2}--workspace \/tmp\/s15e-ws` \(or deploy\) starts it again with its state$/m);
+  }
+  // no width (stdout is a pipe or a file): one line each, for grep
+  assert.ok(formatStatus(s, { stoppedUnexpectedly: line }).includes(`\n  ${line}\n`));
+  assert.ok(formatStatus(s, { stoppedUnexpectedly: line }).includes(`\nnote: ${note}\n`));
+});
