@@ -55,7 +55,8 @@ test('the canary steps: the checks say "not yet" with the fix, "do it for me" th
       // (a check of a figure another step measured says it is not measured yet)
       if (!/has no ARN for function .*, no REST API/.test(`${r.found ?? ''}`)) continue;
       named++;
-      assert.match(`${r.hint ?? ''}`, /deploy the bundled app again/, `${step.id} / ${check.name}`);
+      // the deploy command as it runs pasted: for this workspace, not ./lab-workspace
+      assert.ok(`${r.hint ?? ''}`.includes(`deploy the bundled app again (${cliCommand(['deploy', '--target', 'aws', '--workspace', ctx.ws.root])})`), `${step.id} / ${check.name}: ${r.hint}`);
     }
     assert.ok(named > 0, step.id);
     await assert.rejects(step.solve.apply(ctx), (err: unknown) => err instanceof LabError && /no REST API/.test(err.message), step.id);

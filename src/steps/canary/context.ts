@@ -26,7 +26,7 @@ export const DOCS = [
 export const clientsOf = (ctx: LabContext): CanaryClients => ({ apiGateway: ctx.clients.apiGateway, lambda: ctx.clients.lambda });
 
 export function target(ctx: LabContext, signal: AbortSignal = ctx.signal): Promise<CanaryTarget> {
-  return findTarget(ctx.clients.apiGateway, ctx.deployment(), signal);
+  return findTarget(ctx.clients.apiGateway, ctx.deployment(), signal, ctx.ws.root);
 }
 
 /** A check that needs the deployed app says "not yet" without it, rather than "could not check". */

@@ -61,7 +61,12 @@ export class CanaryError extends LabError {
 
 const unqualified = (arn: string) => arn.split(':').slice(0, 7).join(':');
 
-export async function findTarget(apigw: APIGatewayClient, record: DeployRecord, signal?: AbortSignal): Promise<CanaryTarget> {
+/**
+ * `workspace`: the folder the lab runs in, for the deploy command its fixes print (as the lab
+ * prints every command of ours: one that runs as pasted, not on ./lab-workspace).
+ */
+export async function findTarget(apigw: APIGatewayClient, record: DeployRecord, signal?: AbortSignal, workspace?: string): Promise<CanaryTarget> {
+  const deploy = cliCommand(['deploy', ...(record.target === 'aws' ? ['--target', 'aws'] : []), ...(workspace === undefined ? [] : ['--workspace', workspace])]);
   const fn = record.functions.find((f) => f.logicalId === 'GetInfoFunction') ?? record.functions[0];
   const api = record.apis[0];
   const url = record.outputs.ApiUrl;
@@ -74,11 +79,11 @@ export async function findTarget(apigw: APIGatewayClient, record: DeployRecord, 
     // e.g. a record that an older version wrote on the aws target: no API, no function ARN
     throw new CanaryError(
       `the last deployment recorded in this workspace (target ${record.target}, stack ${record.stackName}) has no ${missing.join(', no ')}; the canary steps need the bundled app's function, its REST API and its ApiUrl output`,
-      `deploy the bundled app again (${cliCommand(['deploy', ...(record.target === 'aws' ? ['--target', 'aws'] : [])])} --workspace <your workspace>), then run this step again`,
+      `deploy the bundled app again (${workspace === undefined ? `${deploy} --workspace <your workspace>` : deploy}), then run this step again`,
     );
   }
   const route = await findRoute(apigw, { restApiId: api.restApiId, stageName: api.stage }, '/getinfo', 'POST', signal);
-  if (!route) throw new CanaryError(`the API ${api.restApiId} has no /getinfo resource`, `deploy the bundled app again: ${cliCommand(['deploy'])}`);
+  if (!route) throw new CanaryError(`the API ${api.restApiId} has no /getinfo resource`, `deploy the bundled app again: ${workspace === undefined ? `${deploy} --workspace <your workspace>` : deploy}`);
   const functionArn = unqualified(fn.arn);
   return { route, functionName: fn.name, functionArn, region: functionArn.split(':')[3], accountId: functionArn.split(':')[4], url };
 }
