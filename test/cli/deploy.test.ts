@@ -137,7 +137,7 @@ test('emulator stop --workspace ends the cloud that deploy started', async () =>
   const r = await runCli(['emulator', 'stop', '--workspace', ws]);
   assert.equal(r.code, 0, r.stderr);
   const s = await status();
-  assert.deepEqual(s.emulator, { running: false, pid: null, stoppedUnexpectedly: null });
+  assert.deepEqual(s.emulator, { running: false, pid: null, stoppedUnexpectedly: null, unresponsive: null });
   assert.equal(s.live, false);
   const human = await runCli(['status', '--workspace', ws]);
   assert.match(human.stdout, /embedded cloud: not running/);
