@@ -19,7 +19,11 @@ import { backupOf, goodBackup, readJsonFile, sameAsBundled, scaffoldWorkspace, w
 import { lockWorkspace } from '../lab/workspace-lock.js';
 import type { Step } from '../lab/step.js';
 import { findStep, LAB_STEPS, REFERENCE_ORDER } from '../steps/index.js';
-import { readDeployRecord } from '../targets/deploy-record.js';
+import { readDeployRecord, type DeployRecord } from '../targets/deploy-record.js';
+import { awsCommand } from '../targets/aws-command.js';
+import type { TargetSpec } from '../targets/clients.js';
+import { CHAPTER as CANARY_CHAPTER } from '../steps/canary/context.js';
+import type { StageUndo } from '../steps/canary/lesson.js';
 import { cliCommand } from '../invocation.js';
 
 /** `io`: the I/O host to talk through (tests pass a recording one); by default the terminal's or the plain face */
@@ -49,15 +53,20 @@ async function resetLocked(ws: Workspace, step: Step | undefined, opts: Record<s
     // read first: a broken progress file stops the reset before any file changes
     const progress = existsSync(progressPath(ws)) ? ProgressStore.load(ws, 'local') : undefined;
     const files = existsSync(ws.samApp) ? [...new Set(REFERENCE_ORDER.filter((e) => affected.includes(e.stepId)).flatMap((e) => e.files))] : [];
-    const what = `mark ${step.id} and the steps after it pending again${files.length ? ` and put ${files.map((f) => `sam-app/${f}`).join(', ')} back to the step's starting point` : ''}`;
+    // back before the canary chapter: the API's stage goes back to what the last deploy made, which a deploy does not do (putStageBack)
+    const record = from < LAB_STEPS.findIndex((s) => s.chapter.id === CANARY_CHAPTER.id) ? deployRecordForReset(ws) : undefined;
+    const stageToo = record?.apis[0] ? `; put the ${record.apis[0].stage} stage of the REST API back to the last deploy's if the canary chapter changed it` : '';
+    const what = `mark ${step.id} and the steps after it pending again${files.length ? ` and put ${files.map((f) => `sam-app/${f}`).join(', ')} back to the step's starting point` : ''}${stageToo}`;
     if (!(await confirmed(io, what, files.length ? ` Your own versions of those files are copied to ${ws.backups}/ first.` : '', yes, interrupt))) return;
     const restored = files.length ? new ReferenceBook(REFERENCE_ORDER).restore(affected, ws) : { files: [] };
     progress?.clear(affected);
     io.say(`${step.id} and the steps after it are pending again${restored.files.length ? `; restored ${restored.files.map((f) => `sam-app/${f}`).join(', ')} to the step's starting point` : ''}`);
     if (restored.keptIn) io.say(`your versions of them are kept in ${restored.keptIn}`);
     if (!existsSync(ws.samApp)) io.say(`there is no sam-app/ in ${ws.root}: deploy (or start) copies the lab's app`);
+    const stageBack = record?.apis[0] ? await putStageBack(ws, record, io, interrupt.signal) : false;
     // reset changes files and progress, never the cloud: a step made by a command says what it leaves there
-    io.say(step.onReset ? `the cloud keeps what it has: ${step.onReset}` : 'the cloud keeps what it has: deploy (or start, which goes on from this step) to bring it in line');
+    const keeps = stageBack ? 'the rest of the cloud keeps what it has' : 'the cloud keeps what it has';
+    io.say(step.onReset ? `${keeps}: ${step.onReset}` : `${keeps}: deploy (or start, which goes on from this step) to bring it in line`);
     return;
   }
 
@@ -118,6 +127,57 @@ async function resetLocked(ws: Workspace, step: Step | undefined, opts: Record<s
     io.say(`your sam-app/ is kept as ${kept}; sam-app/ is a fresh copy of the lab's app`);
   }
   io.say(`reset done: \`${cliCommand(['start', '--workspace', ws.root])}\` begins again`);
+}
+
+/**
+ * After the canary chapter the stage serves what its steps made by hand (a canary, the promoted
+ * version through ${stageVariables.lambdaAlias}), and a deploy of an API that did not change makes
+ * no new deployment of it (stageUndo says why): the stage goes back on the last deploy's deployment,
+ * with the chapter's own calls (stageUndo), on both targets. What it did is said; what it could not
+ * do is said with the commands that do it. The learner's files are not touched here.
+ */
+/** true when it put the stage back */
+async function putStageBack(ws: Workspace, record: DeployRecord, io: IoHost, signal: AbortSignal): Promise<boolean> {
+  const api = record.apis[0]!;
+  const spec = (endpoint: string | undefined): TargetSpec =>
+    record.target === 'local' ? { kind: 'local', endpoint: endpoint ?? record.endpoint ?? 'http://127.0.0.1:4566' } : { kind: 'aws', profile: record.profile, region: record.region };
+  const getStage = (endpoint?: string) => awsCommand(`apigateway get-stage --rest-api-id ${api.restApiId} --stage-name ${api.stage}`, spec(endpoint));
+  if (!api.deploymentId) {
+    io.say(`the ${api.stage} stage keeps what the canary chapter left on it, if anything: the deploy record names no deployment of the API to put it back on (deploy again, then reset again; \`${getStage()}\` shows the stage)`);
+    return false;
+  }
+  let endpoint: string | undefined;
+  if (record.target === 'local') {
+    const { ensureEmulator, startingAgain } = await import('../emulator/daemon.js');
+    if (!existsSync(ws.stateDir)) return false; // no local cloud state: no stage to put back
+    const emu = await ensureEmulator({ stateDir: ws.stateDir, onStoppedUnexpectedly: (stale) => io.warn(startingAgain(ws.stateDir, stale)) });
+    endpoint = emu.endpoint;
+    if (!emu.reused) io.say(`local cloud started at ${emu.endpoint}, to look at the ${api.stage} stage`);
+  }
+  const { TargetClients } = await import('../targets/clients.js');
+  const { findTarget, stageUndo } = await import('../steps/canary/lesson.js');
+  const clients = new TargetClients(spec(endpoint));
+  let left: StageUndo[] = [];
+  try {
+    const c = { apiGateway: clients.apiGateway, lambda: clients.lambda };
+    const t = await findTarget(c.apiGateway, record, signal, ws.root);
+    left = await stageUndo(c, t, api.deploymentId, signal);
+    if (!left.length) return false;
+    while (left.length) {
+      const changed = await left[0]!.run(signal);
+      const done = left.shift()!;
+      if (changed !== false) io.say(done.said);
+    }
+    io.say(`the ${api.stage} stage serves deployment ${api.deploymentId} again, as the last deploy made it (the canary's Lambda version stays published; nothing calls it)`);
+    return true;
+  } catch (err) {
+    if (signal.aborted) throw err;
+    const rest = left.length ? `; to put it back yourself: ${left.map((u) => `\`${awsCommand(u.command, spec(endpoint))}\``).join(', then ')}` : '';
+    io.warn(`could not put the ${api.stage} stage back on deployment ${api.deploymentId}, the last deploy's: ${(err as Error).message}${rest}; \`${getStage(endpoint)}\` shows the stage`);
+    return false;
+  } finally {
+    clients.destroy();
+  }
 }
 
 /** asks on a terminal; --yes skips the question; with nobody to ask, --yes is required (exit 2) */

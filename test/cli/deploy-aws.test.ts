@@ -212,7 +212,7 @@ test('after sam deploy: the record from the stack resources (API, function ARN, 
   assert.ok(listed.Contents?.some((o) => o.Key === 'someguy.jpg'));
 
   const rec = JSON.parse(readFileSync(join(workspace, '.lab', 'deploy.json'), 'utf8'));
-  assert.deepEqual(rec.apis, [{ logicalId: 'ServerlessRestApi', restApiId: REST_API_ID, stage: 'Prod', shapeHash: '' }]);
+  assert.deepEqual(rec.apis, [{ logicalId: 'ServerlessRestApi', restApiId: REST_API_ID, stage: 'Prod', shapeHash: '', deploymentId: 'x9y8z7' }]);
   const fn = rec.functions.find((f: { logicalId: string }) => f.logicalId === 'GetInfoFunction');
   assert.equal(fn.arn, `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${FUNCTION_NAME}`);
   assert.equal(fn.deploymentGroupName, 'ServerlessOps-stack-GetInfoFunctionDeploymentGroup-ZxCvBn987654');

@@ -35,8 +35,9 @@ export interface CanaryCloud {
   close(): Promise<void>;
 }
 
-export async function startCanaryCloud(): Promise<CanaryCloud> {
-  const emu = await startTestEmulator();
+/** `start`: the cloud to build it in (default: an emulator in the test process), closed by close() */
+export async function startCanaryCloud(start: () => Promise<TestEmulator> = () => startTestEmulator()): Promise<CanaryCloud> {
+  const emu = await start();
   const clients = new TargetClients({ kind: 'local', endpoint: emu.endpoint });
   try {
     const fn = await clients.lambda.send(

@@ -33,7 +33,7 @@ test('the record names the function with its ARN, version and alias, the API and
       },
       { logicalId: 'PreTrafficHook', name: 'CodeDeployHook_preTrafficHook', arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:CodeDeployHook_preTrafficHook`, codeSha256: '' },
     ],
-    apis: [{ logicalId: 'ServerlessRestApi', restApiId: REST_API_ID, stage: 'Prod', shapeHash: '' }],
+    apis: [{ logicalId: 'ServerlessRestApi', restApiId: REST_API_ID, stage: 'Prod', shapeHash: '', deploymentId: 'x9y8z7' }],
     codeDeployApplication: 'ServerlessOps-stack-ServerlessDeploymentApplication-AsDfGh246810',
     alarms: ['ServerlessOps-stack-AliasErrorMetricGreaterThanZeroAlarm-9XyZ8WvU7TsR'],
   });
@@ -48,7 +48,7 @@ test('the bundled app before blue/green: no CodeDeploy, no alarms; the account c
   assert.deepEqual(rec.functions.map((f) => [f.name, f.arn, f.version, f.alias, f.deploymentGroupName]), [
     [FUNCTION_NAME, `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${FUNCTION_NAME}`, '4', 'live', undefined],
   ]);
-  assert.deepEqual(rec.apis, [{ logicalId: 'ServerlessRestApi', restApiId: REST_API_ID, stage: 'Prod', shapeHash: '' }]);
+  assert.deepEqual(rec.apis, [{ logicalId: 'ServerlessRestApi', restApiId: REST_API_ID, stage: 'Prod', shapeHash: '', deploymentId: 'x9y8z7' }]);
 });
 
 test('an explicit API with its own stage name; another partition; resources without a physical id yet are left out', () => {

@@ -9,9 +9,10 @@ import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { LabError } from '../../errors.js';
 import type { DeployRecord } from '../../targets/deploy-record.js';
-import { createCanary, promoteCanary, readStage, rollBackCanary, type StageView } from './release.js';
+import { PutIntegrationCommand } from '@aws-sdk/client-api-gateway';
+import { commands as release, createCanary, promoteCanary, readStage, restoreOperations, restoreStage, rollBackCanary, type StageView } from './release.js';
 import { measureSplit, NO_VERSION, shareOf, type Split } from './split.js';
-import { allowApiGateway, findRoute, integrationUri, sourceArn, STAGE_VARIABLE, useStageVariable, type Route } from './stage-variable.js';
+import { allowApiGateway, deployedIntegrationUri, findRoute, integrationUri, sourceArn, STAGE_VARIABLE, uriStageVariables, useStageVariable, type Route } from './stage-variable.js';
 import { publishCodeAsVersion } from './version.js';
 import { cliCommand } from '../../invocation.js';
 
@@ -160,3 +161,82 @@ export function sameStage(a: StageView, b: StageView): boolean {
   const vars = (v: Record<string, string>) => JSON.stringify(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : 1)));
   return a.deploymentId === b.deploymentId && vars(a.variables) === vars(b.variables);
 }
+
+/** One change that puts the stage back: what it does, the `apigateway …` command that does the same, and the call. */
+export interface StageUndo {
+  said: string;
+  command: string;
+  /** false when it found nothing to change after all */
+  run: (signal?: AbortSignal) => Promise<unknown>;
+}
+
+/**
+ * What puts the stage and the route back to what the last deploy made (`deploymentId`, its
+ * deployment), undoing the canary chapter: the canary removed (its rollback, rollBackCanary), the
+ * stage on that deployment again without the chapter's ${STAGE_VARIABLE} (restoreStage, as a
+ * rollback done again does), then the draft integration as that deployment calls it. Empty when
+ * the stage and the route are as the deploy left them.
+ *
+ * A deploy does not do it: CloudFormation makes a new deployment of the API only when SAM's
+ * Deployment resource changes, and SAM names it <api>Deployment<sha>, the hash of the API's
+ * definition ("CloudFormation resources generated when AWS::Serverless::Api is specified", SAM
+ * developer guide); an unchanged API keeps its Deployment, and a stage moved by UpdateStage or
+ * CreateDeployment stays where it was moved (AWS::ApiGateway::Deployment: "deploys a RestApi to a
+ * stage"; a deployment is an immutable snapshot, a new one is needed for a change to be served).
+ * The calls are the ones the chapter teaches, so they run the same on both targets.
+ */
+export async function stageUndo(c: CanaryClients, t: CanaryTarget, deploymentId: string, signal?: AbortSignal): Promise<StageUndo[]> {
+  const apigw = c.apiGateway;
+  const at = t.route;
+  const now = await stage(c, t, signal);
+  const out: StageUndo[] = [];
+  if (now.canary) {
+    out.push({
+      said: `removed the stage's canary (${now.canary.percentTraffic} % on deployment ${now.canary.deploymentId}${Object.keys(now.canary.stageVariableOverrides).length ? ` with ${JSON.stringify(now.canary.stageVariableOverrides)}` : ''})`,
+      command: release.removeCanary(at),
+      run: (sig) => rollBackCanary(apigw, at, sig),
+    });
+  }
+  // the variable goes only if the deployment the stage returns to does not read it
+  const base = { deploymentId, variables: { ...now.variables } };
+  if (Object.hasOwn(base.variables, STAGE_VARIABLE)) delete base.variables[STAGE_VARIABLE];
+  const afterDeployment = { ...now, deploymentId };
+  const moved = now.deploymentId !== deploymentId;
+  const ops = restoreOperations(now, base);
+  if (ops.length) {
+    const was = [moved ? `deployment ${now.deploymentId}` : '', Object.hasOwn(now.variables, STAGE_VARIABLE) ? `${STAGE_VARIABLE}=${now.variables[STAGE_VARIABLE]}` : ''].filter(Boolean).join(', ');
+    out.push({
+      said: `put the ${at.stageName} stage back on deployment ${deploymentId}, the last deploy's, without the stage variable ${STAGE_VARIABLE} (it had ${was})`,
+      command: release.restore(at, ops),
+      run: async (sig) => {
+        const served = await restoreStage(apigw, at, await stage(c, t, sig), base, sig);
+        // the deployment reads the variable after all (a template with it): it stays as it was
+        const uri = await deployedIntegrationUri(apigw, at, sig);
+        if (uriStageVariables(uri).includes(STAGE_VARIABLE) && Object.hasOwn(now.variables, STAGE_VARIABLE)) {
+          await restoreStage(apigw, at, served ?? afterDeployment, { deploymentId, variables: now.variables }, sig);
+        }
+      },
+    });
+  }
+  // the draft: what the deployment calls (read once the stage is on it), set again where the chapter changed it
+  const draft = await integrationUri(apigw, at, signal);
+  if (draft?.includes(`\${stageVariables.${STAGE_VARIABLE}}`)) {
+    out.push({
+      said: `set the integration of ${at.httpMethod} ${at.path} back to what deployment ${deploymentId} calls (it called …:\${stageVariables.${STAGE_VARIABLE}})`,
+      // the bundled app's events call the alias "live" (AutoPublishAlias); the call itself reads the deployment's URI
+      command: `apigateway put-integration --rest-api-id ${at.restApiId} --resource-id ${at.resourceId} --http-method ${at.httpMethod} --type AWS_PROXY --integration-http-method POST --uri arn:aws:apigateway:${t.region}:lambda:path/2015-03-31/functions/${t.functionArn}:live/invocations`,
+      run: async (sig) => {
+        const uri = await deployedIntegrationUri(apigw, at, sig);
+        if (!uri || uri === draft) return false;
+        await apigw.send(
+          // Lambda proxy integrations always call Lambda with POST
+          new PutIntegrationCommand({ restApiId: at.restApiId, resourceId: at.resourceId, httpMethod: at.httpMethod, type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri }),
+          { abortSignal: sig },
+        );
+        return true;
+      },
+    });
+  }
+  return out;
+}
+

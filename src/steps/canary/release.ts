@@ -98,12 +98,20 @@ export function rollBackCanary(apigw: APIGatewayClient, at: StageRef, signal?: A
  * /variables/{name}, remove /variables/{name} for one `base` did not have ("UpdateStage patch
  * operations", API Gateway API reference). Undefined when the stage is on `base` already.
  */
-export async function restoreStage(apigw: APIGatewayClient, at: StageRef, now: StageView, base: { deploymentId: string; variables: Record<string, string> }, signal?: AbortSignal): Promise<StageView | undefined> {
+export async function restoreStage(apigw: APIGatewayClient, at: StageRef, now: StageView, base: StageBase, signal?: AbortSignal): Promise<StageView | undefined> {
+  const ops = restoreOperations(now, base);
+  return ops.length ? patch(apigw, at, ops, signal) : undefined;
+}
+
+export type StageBase = { deploymentId: string; variables: Record<string, string> };
+
+/** the UpdateStage patch operations that restoreStage sends; none when the stage is on `base` */
+export function restoreOperations(now: StageView, base: StageBase): PatchOperation[] {
   const ops: PatchOperation[] = [];
   if (now.deploymentId !== base.deploymentId) ops.push({ op: 'replace', path: '/deploymentId', value: base.deploymentId });
   for (const [k, v] of Object.entries(base.variables)) if (now.variables[k] !== v) ops.push({ op: 'replace', path: `/variables/${k}`, value: v });
   for (const k of Object.keys(now.variables)) if (!Object.hasOwn(base.variables, k)) ops.push({ op: 'remove', path: `/variables/${k}` });
-  return ops.length ? patch(apigw, at, ops, signal) : undefined;
+  return ops;
 }
 
 // ---- the same, as the learner types it ----
@@ -122,4 +130,5 @@ export const commands = {
   },
   promote: (at: StageRef) => `apigateway update-stage --rest-api-id ${at.restApiId} --stage-name ${at.stageName} --patch-operations ${patchArgs(PROMOTE_OPERATIONS)}`,
   removeCanary: (at: StageRef) => `apigateway update-stage --rest-api-id ${at.restApiId} --stage-name ${at.stageName} --patch-operations ${patchArgs(REMOVE_CANARY)}`,
+  restore: (at: StageRef, ops: PatchOperation[]) => `apigateway update-stage --rest-api-id ${at.restApiId} --stage-name ${at.stageName} --patch-operations ${patchArgs(ops)}`,
 };

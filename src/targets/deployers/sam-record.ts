@@ -74,8 +74,11 @@ export function recordFromStack(s: StackDescription): DeployRecord {
     const stage =
       stages.find((st) => st.LogicalResourceId === stageLogicalId(r.LogicalResourceId, st.PhysicalResourceId))?.PhysicalResourceId ??
       (r.LogicalResourceId === IMPLICIT_API_ID ? IMPLICIT_API_STAGE : stages.find((st) => st.LogicalResourceId.startsWith(r.LogicalResourceId))?.PhysicalResourceId);
+    // SAM's deployment of the API: <api-LogicalId>Deployment<sha> ("CloudFormation resources generated
+    // when AWS::Serverless::Api is specified", SAM developer guide); its physical id is the deployment id
+    const deployment = ofType('AWS::ApiGateway::Deployment').find((d) => new RegExp(`^${r.LogicalResourceId}Deployment[0-9a-f]*$`).test(d.LogicalResourceId))?.PhysicalResourceId;
     // shapeHash is the local deployer's own bookkeeping; CloudFormation decides redeployments here
-    return { logicalId: r.LogicalResourceId, restApiId: r.PhysicalResourceId, stage: stage ?? IMPLICIT_API_STAGE, shapeHash: '' };
+    return { logicalId: r.LogicalResourceId, restApiId: r.PhysicalResourceId, stage: stage ?? IMPLICIT_API_STAGE, shapeHash: '', ...(deployment ? { deploymentId: deployment } : {}) };
   });
 
   const applications = ofType('AWS::CodeDeploy::Application');
