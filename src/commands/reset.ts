@@ -134,9 +134,9 @@ async function resetLocked(ws: Workspace, step: Step | undefined, opts: Record<s
  * version through ${stageVariables.lambdaAlias}), and a deploy of an API that did not change makes
  * no new deployment of it (stageUndo says why): the stage goes back on the last deploy's deployment,
  * with the chapter's own calls (stageUndo), on both targets. What it did is said; what it could not
- * do is said with the commands that do it. The learner's files are not touched here.
+ * do is said with the commands that do it. The learner's files are not touched here. True when
+ * it put the stage back.
  */
-/** true when it put the stage back */
 async function putStageBack(ws: Workspace, record: DeployRecord, io: IoHost, signal: AbortSignal): Promise<boolean> {
   const api = record.apis[0]!;
   const spec = (endpoint: string | undefined): TargetSpec =>
