@@ -112,7 +112,7 @@ export function commandLines(cmd: string, width: number, prefix: string, indent:
       const pair = /^(--?[A-Za-z][^ ]*) (.+)$/.exec(u);
       return pair ? [{ text: pair[1]! }, { text: pair[2]! }] : [{ text: u }];
     });
-    for (const { text: unit, inQuote } of units) {
+    for (const [i, { text: unit, inQuote }] of units.entries()) {
       // a JSON body's next member: inside its quotes a ` \` would be sent as it is, so the break is
       // a plain newline, which JSON reads as the white space between members
       if (inQuote) {
@@ -125,13 +125,34 @@ export function commandLines(cmd: string, width: number, prefix: string, indent:
       // room for the unit and the ` \` that would end this line
       if (!empty && line.length + 1 + unit.length + 2 > width) {
         out.push(`${line} \\`);
-        line = indent + unit;
+        const continued = i < units.length - 1 && !units[i + 1]!.inQuote;
+        line = continuationPad(indent.length, unit.length, continued, width) + unit;
       } else line += empty ? unit : ` ${unit}`;
       empty = false;
     }
     out.push(line);
   }
   return out;
+}
+
+/**
+ * The spaces before an argument (`word` columns) that starts a continuation line, and is
+ * `continued` by a ` \` at its end: the indent, unless the line is wider than the width and the
+ * terminal would break it where its ` \` makes a row of its own, that is, where the argument ends
+ * at the end of a row or one short of it (its space at the end of the row). At 80 columns the peak
+ * query's `        Name=FunctionName,Value=<a 48-character name> \` was 82 wide and its second row
+ * ` \` alone. Then the indent moves by a column or two, to fewer where they can (that line fits
+ * at 6 spaces). Any spaces do: a shell reads them only as the break between two arguments.
+ */
+function continuationPad(indent: number, word: number, continued: boolean, width: number): string {
+  if (!continued || indent + word + 2 <= width) return ' '.repeat(indent);
+  // the column the argument ends in, on its terminal row
+  const lone = (pad: number) => {
+    const end = (pad + word) % width;
+    return end === 0 || end === width - 1;
+  };
+  for (const pad of [indent, indent - 1, indent - 2, indent + 1, indent + 2]) if (pad >= 0 && !lone(pad)) return ' '.repeat(pad);
+  return ' '.repeat(indent);
 }
 
 /**

@@ -482,3 +482,38 @@ test('a turning spinner holds the keyboard too, until the next prompt: a key pre
   assert.equal(stdin.isRaw, false, 'the prompt gave the keyboard back');
   assert.equal(ctrlC, 0);
 });
+
+test("an argument too wide for its line is never left with its ` \\` on a terminal row alone, and pasted the command is the same", () => {
+  // concurrency-throttled's peak query, with the local cloud's function name (48 characters): at 80
+  // columns `Name=FunctionName,Value=…` at the check's indent was 80 wide, and its ` \` a row alone
+  const fn = 'ServerlessOps-stack-GetInfoFunction-7W6KX9WZ1NUO';
+  const peak = `aws cloudwatch get-metric-statistics --namespace AWS/Lambda --metric-name ConcurrentExecutions --dimensions Name=FunctionName,Value=${fn} --statistics Maximum --period 60 --start-time 2026-12-03T04:42:00Z --end-time 2026-12-03T05:01:00Z --endpoint-url ${ENDPOINT}`;
+  const run = (text: string) => execFileSync('bash', ['-c', `aws() { printf '<%s>\\n' "$@"; }\n${text}`], { encoding: 'utf8' });
+  // a terminal `width` columns wide shows each line in rows of `width`
+  const rows = (line: string, width: number) => Array.from({ length: Math.ceil(line.length / width) }, (_, i) => line.slice(i * width, (i + 1) * width));
+  // names from short to wider than the width: each argument fits its line, or is whole on one of its own
+  for (const name of [fn, `${fn}-extra`, `${fn}${'X'.repeat(30)}`, `${fn}${'Y'.repeat(60)}`]) {
+    const cmd = peak.replace(fn, name);
+    // every layout, pasted one after the other into one bash
+    const pastes: string[] = [];
+    for (let width = 40; width <= 100; width++) {
+      for (const [lines, prompt] of [
+        [formatCheck({ name: 'peak', status: 'passed', aws: cmd }, P, width).slice(1), /^ {4}\$ /],
+        [commandLines(cmd, width, '  $ ', '      '), /^ {2}\$ /],
+      ] as const) {
+        for (const l of lines) {
+          for (const r of rows(l, width)) assert.notEqual(r.trim(), '\\', `at ${width} columns a row is a lone \\:\n${lines.join('\n')}`);
+          // a line wider than the width holds one argument only, and its ` \`
+          if (l.length > width) assert.equal(commandArgs(l.replace(prompt, '').replace(/ \\$/, '')).length, 1, `at ${width}: ${l}`);
+        }
+        pastes.push(lines.map((l) => l.replace(prompt, '')).join('\n'));
+      }
+    }
+    const expected = run(cmd);
+    assert.deepEqual(run(pastes.join('\necho ==\n')).split('==\n'), pastes.map(() => expected), `pasted, each is the same command:\n${pastes.join('\n\n')}`);
+  }
+  // at 80 columns the dimension is whole on a line of its own, its ` \` on it
+  const at80 = formatCheck({ name: 'peak', status: 'passed', aws: peak }, P, 80);
+  const dim = at80.find((l) => l.includes('Name=FunctionName'))!;
+  assert.ok(dim.length <= 80 && dim.endsWith(`Value=${fn} \\`), at80.join('\n'));
+});
