@@ -222,3 +222,71 @@ test('the load test\'s last frame gives the most executions at once, not what wa
   assert.equal(last.lines.at(-1), 'at most 50 executions at once (the account allows 1000)');
   assert.doesNotMatch(last.lines.join('\n'), /in flight/);
 });
+
+test("the executions line waits for a count read after the first answers: a count of none read before them is not shown beside throttled answers", async (t) => {
+  // the local cloud: its first read, taken as the run starts, counts no execution; later ones, 25
+  // running and 25 at most once the API has answered, and slowly (400 ms), so the frames after the
+  // first answers are drawn while the poller waits for them
+  let reads = 0;
+  let answeredAny = false;
+  let firstRead!: () => void;
+  const firstReadDone = new Promise<void>((r) => (firstRead = r));
+  const timers = new Set<NodeJS.Timeout>();
+  const cloud = createServer((_req, res) => {
+    const nth = ++reads;
+    const n = nth === 1 || !answeredAny ? 0 : 25;
+    const body = JSON.stringify({ accountLimit: 1000, unreservedLimit: 975, functions: [{ functionName: 'fn', reservedConcurrentExecutions: 25, inFlight: n, peak: n }] });
+    const send = () => {
+      res.setHeader('Content-Type', 'application/json');
+      res.end(body);
+      if (nth === 1) firstRead();
+    };
+    if (nth === 1) send();
+    else {
+      const timer = setTimeout(() => (timers.delete(timer), send()), 400);
+      timers.add(timer);
+    }
+  });
+  // the API: nothing answers before the cloud's first read; then 5 throttled at once (500) and the
+  // rest 200 after 1500 ms, as the executions under a reservation of 25
+  let requests = 0;
+  const api = createServer((req, res) => {
+    const nth = ++requests;
+    req.resume();
+    void firstReadDone.then(() => {
+      const answer = () => {
+        answeredAny = true;
+        res.statusCode = nth <= 5 ? 500 : 200;
+        res.end('{}');
+      };
+      if (nth <= 5) answer();
+      else {
+        const timer = setTimeout(() => (timers.delete(timer), answer()), 1500);
+        timers.add(timer);
+      }
+    });
+  });
+  for (const s of [cloud, api]) await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  t.after(async () => {
+    for (const timer of timers) clearTimeout(timer);
+    for (const s of [cloud, api]) {
+      s.closeAllConnections();
+      await new Promise<void>((r) => s.close(() => r()));
+    }
+  });
+  const io = new RecordingIoHost();
+  const ctx = fakeContext({
+    io,
+    endpoint: `http://127.0.0.1:${(cloud.address() as AddressInfo).port}`,
+    deployment: () => ({ target: 'local', outputs: { ApiUrl: `http://127.0.0.1:${(api.address() as AddressInfo).port}/Prod/getinfo`, ImagesBucket: 'images' }, changes: [], warnings: [] }) as never,
+  });
+  const run = await chartedLoadTest(ctx, 'fn', { requests: 10, concurrency: 10 }, 'answers per second (reserved 25)');
+  assert.deepEqual(run.statusCounts, { '200': 5, '500': 5 });
+  const frames = io.of('live').map((e) => (e.data as { lines: string[] }).lines);
+  const throttledShown = frames.filter((lines) => lines.some((l) => / [1-9]\d* 5xx;/.test(l)));
+  assert.ok(throttledShown.length > 1, `frames drawn beside throttled answers:\n${frames.map((f) => f.join('\n')).join('\n--\n')}`);
+  for (const lines of frames) assert.ok(!lines.some((l) => /at most +0 so far/.test(l)), `a count of none read before the first answers:\n${lines.join('\n')}`);
+  // a count read after them shows, and the last frame gives the run's most at once
+  assert.ok(frames.some((lines) => lines.some((l) => /executions at once: +25 now, at most +25 so far \(reserved concurrency: 25\)/.test(l))), frames.map((f) => f.join('\n')).join('\n--\n'));
+  assert.equal(frames.at(-1)!.at(-1), 'at most 25 executions at once (reserved concurrency: 25)');
+});

@@ -61,9 +61,16 @@ export async function chartedLoadTest(ctx: LabContext, functionName: string, siz
   const rows = new SecondRows();
   let concurrency: LocalConcurrency | undefined;
   let polling = true;
+  // whether the chart has drawn an answer yet
+  let answered = false;
   const poller = (async () => {
     while (polling && ctx.endpoint) {
-      concurrency = (await readLocalConcurrency(ctx, functionName).catch(() => undefined)) ?? concurrency;
+      const askedAfterAnswers = answered;
+      const read = await readLocalConcurrency(ctx, functionName).catch(() => undefined);
+      // a count of none, read before the first answers, is no figure of the run: the throttled
+      // answers come at once, and its first frame said `at most 0 so far` beside 15 of them. The
+      // line shows once a read after the first answers came back, or one that saw an execution
+      if (read && (askedAfterAnswers || read.peak > 0)) concurrency = read;
       await new Promise((r) => setTimeout(r, 250));
     }
   })();
@@ -71,6 +78,7 @@ export async function chartedLoadTest(ctx: LabContext, functionName: string, siz
   let chart: string[] = [];
   const draw = (p: LoadTestProgress) => {
     rows.add(p);
+    if (p.done > 0) answered = true;
     const ok = p.byClass[2] ?? 0;
     const fivexx = p.byClass[5] ?? 0;
     // a terminal redraws the chart in place, at a fixed height; a log appends, and keeps every row
