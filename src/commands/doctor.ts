@@ -85,7 +85,7 @@ export async function doctorCommand(opts: Record<string, unknown>, interrupt: In
       found: damaged.length ? damaged.map((d) => `${d.path}: ${d.why}`).join('; ') : existsSync(ws.stateDir) ? `the state files of ${ws.stateDir} load` : 'none yet',
       fix: `move ${damaged.length === 1 ? 'that file' : 'those files'} away (the cloud then starts without what ${damaged.length === 1 ? 'it' : 'they'} held), or wipe the local cloud with ${cliCommand(['reset', '--yes', '--workspace', ws.root])} (your sam-app/ is kept)`,
     });
-    const { emulatorStatus } = await import('../emulator/daemon.js');
+    const { emulatorStatus, stoppedUnexpectedly, unresponsiveEmulator } = await import('../emulator/daemon.js');
     const st = await emulatorStatus(ws.stateDir).catch(() => undefined);
     if (st?.running) {
       let health = 'no answer';
@@ -98,6 +98,14 @@ export async function doctorCommand(opts: Record<string, unknown>, interrupt: In
         health = (err as Error).message;
       }
       found.push({ name: 'local cloud', ok, needed: true, found: health, fix: `${cliCommand(['emulator', 'stop', '--workspace', ws.root])}, then start again` });
+    } else if (st?.unresponsive !== undefined) {
+      // alive and holding the workspace, so start and deploy cannot start another: a failure, in
+      // the words every command gives for it (emulator status, status)
+      const err = unresponsiveEmulator(ws.stateDir, st.unresponsive);
+      found.push({ name: 'local cloud', ok: false, needed: true, found: err.message, fix: err.hint });
+    } else if (st?.stale) {
+      // killed, crashed or lost to a restart: a fact, not a failure (start and deploy start it again)
+      found.push({ name: 'local cloud', ok: true, needed: false, found: `${stoppedUnexpectedly(ws.stateDir, st.stale)}; start and deploy start it again with its saved state` });
     } else {
       found.push({ name: 'local cloud', ok: true, needed: false, found: 'not running (start and deploy start it)' });
     }

@@ -4,7 +4,7 @@
  */
 import { hang } from '../io/format.js';
 import { paint, type Paint } from '../io/terminal.js';
-import type { AlarmStatus, DeploymentStatus, WorkspaceStatus } from '../targets/status.js';
+import { NOT_RUNNING_NOTE, type AlarmStatus, type DeploymentStatus, type WorkspaceStatus } from '../targets/status.js';
 
 /**
  * `stoppedUnexpectedly`: how the cloud ended when `s.emulator.stoppedUnexpectedly` says it did not
@@ -15,8 +15,9 @@ export function formatStatus(s: WorkspaceStatus, opts: { color?: boolean; stoppe
   const p = paint(opts.color ?? false);
   const lines = [`target: ${s.target}${s.endpoint ? ` (${s.endpoint})` : ''}`, `stack: ${s.stackName} in ${s.region}, deployed ${s.deployedAt}`];
   const unresponsive = s.emulator?.unresponsive;
+  const stale = !!(s.emulator && !s.emulator.running && opts.stoppedUnexpectedly);
   if (s.emulator) lines.push(`embedded cloud: ${s.emulator.running ? `running (pid ${s.emulator.pid})` : p.yellow(unresponsive ? `not answering (pid ${unresponsive.pid})` : 'not running')}`);
-  if (s.emulator && !s.emulator.running && opts.stoppedUnexpectedly) lines.push(`  ${p.yellow(opts.stoppedUnexpectedly)}`);
+  if (stale) lines.push(`  ${p.yellow(opts.stoppedUnexpectedly!)}`);
   // the note is then emulator status's message and what to do: said here, under the cloud line, once
   if (unresponsive && s.note) lines.push(`  ${p.yellow(s.note)}`);
   lines.push('', 'Outputs:');
@@ -39,8 +40,19 @@ export function formatStatus(s: WorkspaceStatus, opts: { color?: boolean; stoppe
     lines.push('', 'Alarms:');
     for (const a of s.alarms) lines.push(`  ${formatAlarm(a, p)}`);
   }
-  if (s.note && !unresponsive) lines.push('', `note: ${s.note}`);
+  if (s.note && !unresponsive) lines.push('', `note: ${stale ? afterStopped(s.note) : s.note}`);
   return `${lines.flatMap((l) => fit(l, opts.width ?? Infinity)).join('\n')}\n`;
+}
+
+/**
+ * The note under a cloud said 'not running' and 'stopped unexpectedly' above: only what to do (how
+ * to start it again, or why it cannot), not 'not running' a third time. --json keeps the whole
+ * sentence (targets/status.ts).
+ */
+function afterStopped(note: string): string {
+  if (note.startsWith(`${NOT_RUNNING_NOTE}: `)) return note.slice(NOT_RUNNING_NOTE.length + 2);
+  if (note.startsWith(`${NOT_RUNNING_NOTE}, and `)) return `it ${note.slice(NOT_RUNNING_NOTE.length + 6)}`;
+  return note;
 }
 
 /**

@@ -16,6 +16,13 @@ import { cliCommand } from '../invocation.js';
 
 export type { AlarmStatus, DeploymentStatus };
 
+/**
+ * How `note` starts for a local cloud that is not running (not one that does not answer): the
+ * sentence stands alone in --json; the text report, whose cloud line already says it, drops it
+ * (status-format.ts).
+ */
+export const NOT_RUNNING_NOTE = 'the embedded cloud is not running';
+
 export interface AliasStatus {
   name: string;
   version: string;
@@ -106,8 +113,8 @@ export async function workspaceStatus(ws: Workspace): Promise<WorkspaceStatus> {
     if (!emu.running) {
       const damaged = await damagedStateError(ws.stateDir);
       base.note = damaged
-        ? `the embedded cloud is not running, and cannot start as it is: ${damaged.message.replace(/^the local cloud cannot start: /, '')}; ${damaged.hint}`
-        : `the embedded cloud is not running: \`${cliCommand(['emulator', 'start', '--workspace', ws.root])}\` (or deploy) starts it again with its state`;
+        ? `${NOT_RUNNING_NOTE}, and cannot start as it is: ${damaged.message.replace(/^the local cloud cannot start: /, '')}; ${damaged.hint}`
+        : `${NOT_RUNNING_NOTE}: \`${cliCommand(['emulator', 'start', '--workspace', ws.root])}\` (or deploy) starts it again with its state`;
       return base;
     }
     // A restarted cloud may listen on another port: the recorded URLs follow it.

@@ -2,7 +2,8 @@
  * A local cloud that holds its workspace but does not answer (stopped with Ctrl-Z or SIGSTOP, or
  * stuck) is alive: `status` says so, in the words of `emulator status` (daemon.ts
  * unresponsiveEmulator), not 'not running' nor 'stopped unexpectedly'; exit 0 (a report), and
- * `emulator.unresponsive` in --json. `emulator stop` ends it cleanly.
+ * `emulator.unresponsive` in --json; `doctor` fails on it (exit 1), in the same words. `emulator
+ * stop` ends it cleanly.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,7 +19,7 @@ after(async () => {
   for (const d of dirs) await removeWorkspace(d);
 });
 
-test('status of a workspace whose cloud is stopped (SIGSTOP): not answering (pid), what to do, exit 0, emulator.unresponsive in --json; emulator stop ends it cleanly', { skip: process.platform === 'win32' }, async () => {
+test('status of a workspace whose cloud is stopped (SIGSTOP): not answering (pid), what to do, exit 0, emulator.unresponsive in --json; doctor fails on it; emulator stop ends it cleanly', { skip: process.platform === 'win32' }, async () => {
   const ws = workspacePaths(mkdtempSync(join(tmpdir(), 'sol-unresponsive-')));
   dirs.push(ws.root);
   const first = await runCli(['deploy', '--workspace', ws.root]);
@@ -46,6 +47,15 @@ test('status of a workspace whose cloud is stopped (SIGSTOP): not answering (pid
     assert.deepEqual(s.emulator.unresponsive, { pid });
     assert.equal(s.emulator.stoppedUnexpectedly, null);
     assert.ok(s.note.startsWith(`${said}; stop it with`), s.note);
+
+    // doctor: the same words, a failure of a thing the lab needs (exit 1) with its way out; it said
+    // 'not running (start and deploy start it)', passed
+    const doctor = await runCli(['doctor', '--workspace', ws.root]);
+    assert.equal(doctor.code, 1, doctor.stdout + doctor.stderr);
+    assert.ok(doctor.stdout.includes(`local cloud: ${said}`), doctor.stdout);
+    assert.doesNotMatch(doctor.stdout + doctor.stderr, /not running/);
+    assert.match(doctor.stderr, /^error: 1 thing\(s\) the lab needs: local cloud\n/);
+    assert.ok(doctor.stderr.includes(`(or \`kill ${pid}\`), then run this again`), doctor.stderr);
 
     // emulator status gives the same message (it said 'stopped unexpectedly' of a live process)
     const emu = await runCli(['emulator', 'status', '--workspace', ws.root]);

@@ -103,9 +103,27 @@ test('on an 80-column terminal every line fits, wrapped at words under its own i
     for (const l of plain.split('\n')) assert.ok(l.length <= 80, `${l.length}: ${l}`);
     // the yellow line: its words whole, its continuations under it by two
     assert.match(plain, /^ {2}the local cloud of \/tmp\/s15e-ws\/\.lab\/state stopped unexpectedly \(pid 24517,\n {4}started 2026-12-03T03:29:06\.817Z: killed, crashed, or the machine\n {4}restarted\); its log: \/tmp\/s15e-ws\/\.lab\/state\/emulator\.log$/m);
-    assert.match(plain, /^note: the embedded cloud is not running: `node dist\/src\/cli\.js emulator start\n {2}--workspace \/tmp\/s15e-ws` \(or deploy\) starts it again with its state$/m);
+    assert.match(plain, /^note: `node dist\/src\/cli\.js emulator start --workspace \/tmp\/s15e-ws` \(or\n {2}deploy\) starts it again with its state$/m);
   }
   // no width (stdout is a pipe or a file): one line each, for grep
   assert.ok(formatStatus(s, { stoppedUnexpectedly: line }).includes(`\n  ${line}\n`));
-  assert.ok(formatStatus(s, { stoppedUnexpectedly: line }).includes(`\nnote: ${note}\n`));
+  assert.ok(formatStatus(s, { stoppedUnexpectedly: line }).includes('\nnote: `node dist/src/cli.js emulator start --workspace /tmp/s15e-ws` (or deploy) starts it again with its state\n'));
+});
+
+test('a cloud said not running and stopped unexpectedly: the note says only what to do (start it again, or why it cannot), not "not running" a third time', () => {
+  const line = 'the local cloud of /w/.lab/state stopped unexpectedly (pid 7: killed, crashed, or the machine restarted)';
+  const start = '`serverless-ops-lab emulator start --workspace /w` (or deploy) starts it again with its state';
+  const emulator = { running: false as const, pid: null, stoppedUnexpectedly: { pid: 7, startedAt: null, log: null }, unresponsive: null };
+  const out = formatStatus(status([{}], { emulator, live: false, note: `the embedded cloud is not running: ${start}` }), { stoppedUnexpectedly: line });
+  assert.equal(out.match(/not running/g)?.length, 1, out);
+  assert.match(out, /^embedded cloud: not running\n {2}the local cloud of \/w\/\.lab\/state stopped unexpectedly/m);
+  assert.ok(out.endsWith(`\nnote: ${start}\n`), out);
+  // a damaged state file: why it cannot start, and the way out
+  const why = 'its state file /w/.lab/state/lambda.json cannot be loaded: not JSON; move it away';
+  const damaged = formatStatus(status([{}], { emulator, live: false, note: `the embedded cloud is not running, and cannot start as it is: ${why}` }), { stoppedUnexpectedly: line });
+  assert.equal(damaged.match(/not running/g)?.length, 1, damaged);
+  assert.ok(damaged.endsWith(`\nnote: it cannot start as it is: ${why}\n`), damaged);
+  // stopped with `emulator stop` (no stopped-unexpectedly line): the note stays whole
+  const clean = formatStatus(status([{}], { emulator: { ...emulator, stoppedUnexpectedly: null }, live: false, note: `the embedded cloud is not running: ${start}` }));
+  assert.ok(clean.endsWith(`\nnote: the embedded cloud is not running: ${start}\n`), clean);
 });

@@ -62,6 +62,16 @@ test('status after kill -9 names it and its log (exit 0, a field in --json); dep
   assert.equal(emulator.stoppedUnexpectedly?.log, log);
   assert.equal(emulator.stoppedUnexpectedly?.startedAt, startedAt);
 
+  // status's note: how to start it again, not 'not running' a third time; --json keeps the sentence
+  assert.equal(count(status.stdout, /not running/), 1, status.stdout);
+  assert.match(status.stdout, /\nnote: `.*emulator start --workspace \S+` \(or deploy\) starts it again with its state\n$/);
+  assert.match((JSON.parse(json.stdout) as { note: string }).note, /^the embedded cloud is not running: `.*emulator start --workspace /);
+
+  // doctor says it as a fact, in the same words, not a failure: start and deploy start it again
+  const doctor = await runCli(['doctor', '--workspace', ws.root]);
+  assert.equal(doctor.code, 0, doctor.stdout + doctor.stderr);
+  assert.ok(doctor.stdout.includes(`local cloud: the local cloud of ${ws.stateDir} stopped unexpectedly (pid ${pid}, started ${startedAt}: killed, crashed, or the machine restarted); its log: ${log}; start and deploy start it again with its saved state`), doctor.stdout);
+
   const again = await runCli(['deploy', '--workspace', ws.root]);
   assert.equal(again.code, 0, again.stderr);
   assert.equal(count(again.stderr, DIED), 1, again.stderr);
