@@ -239,15 +239,20 @@ export async function damagedStateFix(stateDir: string, path: string): Promise<s
  * stop removes it): killed, crashed, or the machine restarted.
  */
 export function stoppedUnexpectedly(stateDir: string, stale: { pid: number; startedAt?: string | null }): string {
+  const log = existingLog(stateDir);
+  const logged = log === null ? '' : `; its log: ${log}`;
+  return `the local cloud of ${stateDir} stopped unexpectedly (pid ${stale.pid}${typeof stale.startedAt === 'string' ? `, started ${stale.startedAt}` : ''}: killed, crashed, or the machine restarted)${logged}`;
+}
+
+/** the cloud's log file of `stateDir`, or null when there is none to point at */
+export function existingLog(stateDir: string): string | null {
   const log = join(stateDir, LOG_FILE);
-  let logged = '';
   try {
     statSync(log);
-    logged = `; its log: ${log}`;
+    return log;
   } catch {
-    // no log to point at
+    return null;
   }
-  return `the local cloud of ${stateDir} stopped unexpectedly (pid ${stale.pid}${typeof stale.startedAt === 'string' ? `, started ${stale.startedAt}` : ''}: killed, crashed, or the machine restarted)${logged}`;
 }
 
 /** what `start`, `deploy` and `emulator start` say before they start such a cloud again */

@@ -35,10 +35,9 @@ function lastRun(ctx: LabContext, stepId: string): { statusCounts?: Counts; requ
  * shown beside `loadtest -n 90 -c 30`, a command that did not make its figures.
  */
 function measuredSize(ctx: LabContext, stepId: string, phase: 'baseline' | 'throttled'): LoadSize {
-  const f = ctx.allFigures()[stepId] ?? {};
-  const { requests, concurrency } = f as { requests?: unknown; concurrency?: unknown };
+  const { statusCounts, requests, concurrency } = (ctx.allFigures()[stepId] ?? {}) as { statusCounts?: unknown; requests?: unknown; concurrency?: unknown };
   const whole = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n > 0;
-  if (f.statusCounts === undefined || f.stoppedEarly === true || !whole(requests) || !whole(concurrency)) return loadSize(ctx, phase);
+  if (statusCounts === undefined || stoppedEarly(ctx, stepId) || !whole(requests) || !whole(concurrency)) return loadSize(ctx, phase);
   return { requests, concurrency };
 }
 

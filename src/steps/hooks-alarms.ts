@@ -24,7 +24,7 @@ import { followDeployment } from './shared/deployment-view.js';
 import { APP_CODE, appRelease, releaseAgain } from './shared/release.js';
 import { preTrafficHookCode, readsHookStatus, REFERENCE_HOOK, referenceHook } from './shared/hook-code.js';
 import { editSolve, type MoreFiles } from './shared/solve.js';
-import { HOOK_STATUS_ACTION, hookMayReport, hookReportPermissions, hooksPrefixed, knownDeploymentType, templateParses, timeoutAbove3 } from './shared/template-checks.js';
+import { grantReporting, HOOK_STATUS_ACTION, hookMayReport, hookReportPermissions, hooksPrefixed, knownDeploymentType, templateParses, timeoutAbove3 } from './shared/template-checks.js';
 
 export const hooksChapter = { id: 'hooks-alarms', title: 'Hooks and alarms', section: '4.1.3' };
 
@@ -203,7 +203,7 @@ async function waitingForHook(ctx: LabContext, release: DeploymentInfo, signal: 
     read = undefined;
   }
   const missing = read?.find((h) => h.allowed === false);
-  const add = (id: string) => `give ${id} Policies with a statement Effect: Allow, Action: ${HOOK_STATUS_ACTION}, Resource: '*'`;
+  const add = (id: string) => `give ${grantReporting(id)}`;
   if (missing && ctx.target === 'aws')
     return `${waited}: your hook may not report. In sam-app/template.yaml there are ${missing.found}, so its call to PutLifecycleEventHookExecutionStatus is denied and the deployment waits for the hook's one-hour timeout before it fails. Stop it (${ctx.aws(`deploy stop-deployment --deployment-id ${release.deploymentId} --auto-rollback-enabled`)}), ${add(missing.logicalId)} and deploy again; the hook must also pass back the DeploymentId and LifecycleEventHookExecutionId it was given.`;
   if (missing)

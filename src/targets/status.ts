@@ -3,9 +3,6 @@
  * and reserved concurrency read from the target through the Lambda API.
  */
 import { GetFunctionConcurrencyCommand, ListAliasesCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { LOG_FILE } from '../emulator/config.js';
 import { LabError } from '../errors.js';
 import type { Workspace } from '../lab/workspace.js';
 import { TargetClients, type TargetSpec } from './clients.js';
@@ -94,7 +91,7 @@ export async function workspaceStatus(ws: Workspace): Promise<WorkspaceStatus> {
 
   let target: TargetSpec;
   if (rec.target === 'local') {
-    const { damagedStateError, emulatorStatus, unresponsiveEmulator } = await import('../emulator/daemon.js');
+    const { damagedStateError, emulatorStatus, existingLog, unresponsiveEmulator } = await import('../emulator/daemon.js');
     const emu = await emulatorStatus(ws.stateDir);
     const stale = emu.running ? undefined : emu.stale;
     const unresponsive = emu.running ? undefined : emu.unresponsive;
@@ -150,11 +147,6 @@ export async function workspaceStatus(ws: Workspace): Promise<WorkspaceStatus> {
     clients.destroy();
   }
   return base;
-}
-
-function existingLog(stateDir: string): string | null {
-  const log = join(stateDir, LOG_FILE);
-  return existsSync(log) ? log : null;
 }
 
 async function liveFunction(lambda: LambdaClient, logicalId: string, name: string): Promise<FunctionStatus> {

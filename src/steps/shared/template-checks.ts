@@ -226,7 +226,7 @@ export const hookMayReport: StaticCheck = {
           return notYet(
             `Policies on ${hook.logicalId} allowing ${HOOK_STATUS_ACTION}`,
             hook.found,
-            `the hook reports Succeeded or Failed with this call, under its own role, which allows only what its Policies say. The local cloud does not enforce IAM and would let it pass, but on AWS the call is denied and the deployment waits for the hook's timeout (an hour) before it fails. Give ${hook.logicalId} Policies with a statement Effect: Allow, Action: ${HOOK_STATUS_ACTION}, Resource: '*' (or the deployment group's ARN, as the reference does).`,
+            `the hook reports Succeeded or Failed with this call, under its own role, which allows only what its Policies say. The local cloud does not enforce IAM and would let it pass, but on AWS the call is denied and the deployment waits for the hook's timeout (an hour) before it fails. Give ${grantReporting(hook.logicalId)} (or the deployment group's ARN, as the reference does).`,
           );
         }
         found.push(`${hook.logicalId}: ${HOOK_STATUS_ACTION}`);
@@ -234,6 +234,9 @@ export const hookMayReport: StaticCheck = {
       return passed(found.join(', '));
     }),
 };
+
+/** what a hook function needs to report: `${logicalId} Policies with a statement …` (after "give") */
+export const grantReporting = (logicalId: string): string => `${logicalId} Policies with a statement Effect: Allow, Action: ${HOOK_STATUS_ACTION}, Resource: '*'`;
 
 /** What hookMayReport reads of one hook function: whether its Policies allow HOOK_STATUS_ACTION. */
 export type HookReportPermission =
