@@ -53,8 +53,9 @@ async function resetLocked(ws: Workspace, step: Step | undefined, opts: Record<s
     // read first: a broken progress file stops the reset before any file changes
     const progress = existsSync(progressPath(ws)) ? ProgressStore.load(ws, 'local') : undefined;
     const files = existsSync(ws.samApp) ? [...new Set(REFERENCE_ORDER.filter((e) => affected.includes(e.stepId)).flatMap((e) => e.files))] : [];
-    // back before the canary chapter: the API's stage goes back to what the last deploy made, which a deploy does not do (putStageBack)
-    const record = from < LAB_STEPS.findIndex((s) => s.chapter.id === CANARY_CHAPTER.id) ? deployRecordForReset(ws) : undefined;
+    // back to the canary chapter's start or before it: the API's stage goes back to what the last
+    // deploy made, the chapter's starting point, which a deploy does not do (putStageBack)
+    const record = from <= LAB_STEPS.findIndex((s) => s.chapter.id === CANARY_CHAPTER.id) ? deployRecordForReset(ws) : undefined;
     const stageToo = record?.apis[0] ? `; put the ${record.apis[0].stage} stage of the REST API back to the last deploy's if the canary chapter changed it` : '';
     const what = `mark ${step.id} and the steps after it pending again${files.length ? ` and put ${files.map((f) => `sam-app/${f}`).join(', ')} back to the step's starting point` : ''}${stageToo}`;
     if (!(await confirmed(io, what, files.length ? ` Your own versions of those files are copied to ${ws.backups}/ first.` : '', yes, interrupt))) return;
@@ -162,12 +163,15 @@ async function putStageBack(ws: Workspace, record: DeployRecord, io: IoHost, sig
     const c = { apiGateway: clients.apiGateway, lambda: clients.lambda };
     const t = await findTarget(c.apiGateway, record, signal, ws.root);
     left = await stageUndo(c, t, api.deploymentId, signal);
-    if (!left.length) return false;
+    let changedAny = false;
     while (left.length) {
       const changed = await left[0]!.run(signal);
       const done = left.shift()!;
-      if (changed !== false) io.say(done.said);
+      if (changed === false) continue;
+      changedAny = true;
+      io.say(typeof changed === 'string' ? changed : done.said);
     }
+    if (!changedAny) return false;
     io.say(`the ${api.stage} stage serves deployment ${api.deploymentId} again, as the last deploy made it (the canary's Lambda version stays published; nothing calls it)`);
     return true;
   } catch (err) {

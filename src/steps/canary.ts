@@ -74,6 +74,7 @@ function known(ctx: LabContext): CanaryTarget | undefined {
       route: { restApiId: api.restApiId, stageName: api.stage, resourceId: lookup, path: '/getinfo', httpMethod: 'POST' },
       functionName: fn.name,
       functionArn,
+      alias: fn.alias,
       region: functionArn.split(':')[3],
       accountId: functionArn.split(':')[4],
       url: rec.outputs.ApiUrl ?? '',
@@ -216,7 +217,7 @@ const variableStep: Step = {
     'A stage serves a deployment: a snapshot of the API taken by create-deployment. put-integration changes only the draft, so requests keep calling the old integration until a new deployment of Prod is made (the third command).',
   ],
   goal: `POST /getinfo calls the function through \${stageVariables.${STAGE_VARIABLE}}, and Prod sets ${STAGE_VARIABLE}=live`,
-  onReset: `the integration and the Prod stage stay as you set them (\${stageVariables.${STAGE_VARIABLE}}, ${STAGE_VARIABLE}=live); when the step starts again its checks find them in place.`,
+  // no onReset: reset to this step puts the stage and the integration back as the last deploy made them (reset.ts putStageBack), the step's starting point
   action: { kind: 'command', command: variableCommands },
   staticChecks: [],
   liveChecks: [

@@ -35,8 +35,20 @@ export interface CanaryCloud {
   close(): Promise<void>;
 }
 
+/**
+ * How the deploy made the API. `alias`: the function's alias, the one the integration calls (the
+ * bundled app's `live` by default). `readsVariable`: the deployed integration calls the function
+ * through ${stageVariables.lambdaAlias} and the stage sets it to the alias, as a learner's template
+ * made after templates/canary/template-after.yaml deploys it.
+ */
+export interface CanaryCloudShape {
+  alias?: string;
+  readsVariable?: boolean;
+}
+
 /** `start`: the cloud to build it in (default: an emulator in the test process), closed by close() */
-export async function startCanaryCloud(start: () => Promise<TestEmulator> = () => startTestEmulator()): Promise<CanaryCloud> {
+export async function startCanaryCloud(start: () => Promise<TestEmulator> = () => startTestEmulator(), shape: CanaryCloudShape = {}): Promise<CanaryCloud> {
+  const alias = shape.alias ?? 'live';
   const emu = await start();
   const clients = new TargetClients({ kind: 'local', endpoint: emu.endpoint });
   try {
@@ -51,7 +63,7 @@ export async function startCanaryCloud(start: () => Promise<TestEmulator> = () =
       }),
     );
     const v = await clients.lambda.send(new PublishVersionCommand({ FunctionName: 'lab-GetInfoFunction' }));
-    await clients.lambda.send(new CreateAliasCommand({ FunctionName: 'lab-GetInfoFunction', Name: 'live', FunctionVersion: v.Version }));
+    await clients.lambda.send(new CreateAliasCommand({ FunctionName: 'lab-GetInfoFunction', Name: alias, FunctionVersion: v.Version }));
     const apigw = clients.apiGateway;
     const api = await apigw.send(new CreateRestApiCommand({ name: 'lab' }));
     const res = await apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: 'getinfo' }));
@@ -63,10 +75,10 @@ export async function startCanaryCloud(start: () => Promise<TestEmulator> = () =
         httpMethod: 'POST',
         type: 'AWS_PROXY',
         integrationHttpMethod: 'POST',
-        uri: `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${fn.FunctionArn}:live/invocations`,
+        uri: `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${fn.FunctionArn}:${shape.readsVariable ? '${stageVariables.lambdaAlias}' : alias}/invocations`,
       }),
     );
-    await apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'Prod' }));
+    await apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'Prod', variables: shape.readsVariable ? { lambdaAlias: alias } : undefined }));
     const record: DeployRecord = {
       schema: 1,
       target: 'local',
@@ -76,7 +88,7 @@ export async function startCanaryCloud(start: () => Promise<TestEmulator> = () =
       deployedAt: new Date().toISOString(),
       outputs: { ApiUrl: frontDoorUrl(emu.endpoint, api.id!, 'Prod', '/getinfo') },
       physicalIds: {},
-      functions: [{ logicalId: 'GetInfoFunction', name: 'lab-GetInfoFunction', arn: fn.FunctionArn!, codeSha256: '', version: v.Version, alias: 'live' }],
+      functions: [{ logicalId: 'GetInfoFunction', name: 'lab-GetInfoFunction', arn: fn.FunctionArn!, codeSha256: '', version: v.Version, alias }],
       apis: [{ logicalId: 'ServerlessRestApi', restApiId: api.id!, stage: 'Prod', shapeHash: '' }],
     };
     const figures: Record<string, Record<string, FigureValue>> = {};

@@ -12,7 +12,7 @@ import type { DeployRecord } from '../../targets/deploy-record.js';
 import { PutIntegrationCommand } from '@aws-sdk/client-api-gateway';
 import { commands as release, createCanary, promoteCanary, readStage, restoreOperations, restoreStage, rollBackCanary, type StageView } from './release.js';
 import { measureSplit, NO_VERSION, shareOf, type Split } from './split.js';
-import { allowApiGateway, deployedIntegrationUri, findRoute, integrationUri, sourceArn, STAGE_VARIABLE, uriStageVariables, useStageVariable, type Route } from './stage-variable.js';
+import { allowApiGateway, commands as wiring, deployedIntegrationUri, findRoute, functionUri, integrationUri, sourceArn, STAGE_VARIABLE, uriStageVariables, useStageVariable, type Route } from './stage-variable.js';
 import { publishCodeAsVersion } from './version.js';
 import { cliCommand } from '../../invocation.js';
 
@@ -40,6 +40,11 @@ export interface CanaryTarget {
   functionName: string;
   /** unqualified */
   functionArn: string;
+  /**
+   * the function's alias in the last deploy (the deploy record's: SAM's AutoPublishAlias, `live`
+   * in the bundled app); undefined when the function has none and the API calls it unqualified
+   */
+  alias?: string;
   region: string;
   accountId: string;
   /** the invoke URL of POST /getinfo on the stage */
@@ -86,7 +91,7 @@ export async function findTarget(apigw: APIGatewayClient, record: DeployRecord, 
   const route = await findRoute(apigw, { restApiId: api.restApiId, stageName: api.stage }, '/getinfo', 'POST', signal);
   if (!route) throw new CanaryError(`the API ${api.restApiId} has no /getinfo resource`, `deploy the bundled app again: ${workspace === undefined ? `${deploy} --workspace <your workspace>` : deploy}`);
   const functionArn = unqualified(fn.arn);
-  return { route, functionName: fn.name, functionArn, region: functionArn.split(':')[3], accountId: functionArn.split(':')[4], url };
+  return { route, functionName: fn.name, functionArn, alias: fn.alias, region: functionArn.split(':')[3], accountId: functionArn.split(':')[4], url };
 }
 
 /** True when the route's integration already calls the function through the stage variable. */
@@ -165,9 +170,10 @@ export function sameStage(a: StageView, b: StageView): boolean {
 /** One change that puts the stage back: what it does, the `apigateway …` command that does the same, and the call. */
 export interface StageUndo {
   said: string;
+  /** what is left of the change, as the learner types it (a run that did part of it before a call failed says the rest) */
   command: string;
-  /** false when it found nothing to change after all */
-  run: (signal?: AbortSignal) => Promise<unknown>;
+  /** false when it found nothing to change after all; a sentence when what it did is not `said` */
+  run: (signal?: AbortSignal) => Promise<string | false | void>;
 }
 
 /**
@@ -176,6 +182,12 @@ export interface StageUndo {
  * stage on that deployment again without the chapter's ${STAGE_VARIABLE} (restoreStage, as a
  * rollback done again does), then the draft integration as that deployment calls it. Empty when
  * the stage and the route are as the deploy left them.
+ *
+ * A deployment that reads ${STAGE_VARIABLE} itself (the learner's template made the API with it,
+ * as templates/canary/template-after.yaml does) keeps the variable: API Gateway cannot build a
+ * function ARN from a variable the stage does not set ("Use stage variables for a REST API in API
+ * Gateway", developer guide). It is set to the function's alias in the deploy record (`t.alias`),
+ * which is what the stage called before the chapter, and the reset says so.
  *
  * A deploy does not do it: CloudFormation makes a new deployment of the API only when SAM's
  * Deployment resource changes, and SAM names it <api>Deployment<sha>, the hash of the API's
@@ -194,48 +206,59 @@ export async function stageUndo(c: CanaryClients, t: CanaryTarget, deploymentId:
     out.push({
       said: `removed the stage's canary (${now.canary.percentTraffic} % on deployment ${now.canary.deploymentId}${Object.keys(now.canary.stageVariableOverrides).length ? ` with ${JSON.stringify(now.canary.stageVariableOverrides)}` : ''})`,
       command: release.removeCanary(at),
-      run: (sig) => rollBackCanary(apigw, at, sig),
+      run: async (sig) => void (await rollBackCanary(apigw, at, sig)),
     });
   }
   // the variable goes only if the deployment the stage returns to does not read it
   const base = { deploymentId, variables: { ...now.variables } };
   if (Object.hasOwn(base.variables, STAGE_VARIABLE)) delete base.variables[STAGE_VARIABLE];
-  const afterDeployment = { ...now, deploymentId };
   const moved = now.deploymentId !== deploymentId;
   const ops = restoreOperations(now, base);
   if (ops.length) {
-    const was = [moved ? `deployment ${now.deploymentId}` : '', Object.hasOwn(now.variables, STAGE_VARIABLE) ? `${STAGE_VARIABLE}=${now.variables[STAGE_VARIABLE]}` : ''].filter(Boolean).join(', ');
-    out.push({
+    const had = Object.hasOwn(now.variables, STAGE_VARIABLE) ? `${STAGE_VARIABLE}=${now.variables[STAGE_VARIABLE]}` : '';
+    const was = [moved ? `deployment ${now.deploymentId}` : '', had].filter(Boolean).join(', ');
+    const undo: StageUndo = {
       said: `put the ${at.stageName} stage back on deployment ${deploymentId}, the last deploy's, without the stage variable ${STAGE_VARIABLE} (it had ${was})`,
       command: release.restore(at, ops),
       run: async (sig) => {
-        const served = await restoreStage(apigw, at, await stage(c, t, sig), base, sig);
-        // the deployment reads the variable after all (a template with it): it stays as it was
-        const uri = await deployedIntegrationUri(apigw, at, sig);
-        if (uriStageVariables(uri).includes(STAGE_VARIABLE) && Object.hasOwn(now.variables, STAGE_VARIABLE)) {
-          await restoreStage(apigw, at, served ?? afterDeployment, { deploymentId, variables: now.variables }, sig);
-        }
+        // the deployment first, the variables as they are, so no request meets a variable that deployment reads unset
+        const cur = await stage(c, t, sig);
+        const onIt = await restoreStage(apigw, at, cur, { deploymentId, variables: cur.variables }, sig);
+        const reads = uriStageVariables(await deployedIntegrationUri(apigw, at, sig)).includes(STAGE_VARIABLE);
+        const value = reads ? (t.alias ?? cur.variables[STAGE_VARIABLE]) : undefined;
+        const want = value === undefined ? base : { deploymentId, variables: { ...base.variables, [STAGE_VARIABLE]: value } };
+        const after = onIt ?? { ...cur, deploymentId };
+        undo.command = release.restore(at, restoreOperations(after, want));
+        const set = await restoreStage(apigw, at, after, want, sig);
+        if (!onIt && !set) return false;
+        if (value === undefined) return undefined;
+        const why = t.alias ? `the alias ${t.alias} of ${t.functionName}, as the last deploy made it` : `as it was: the deploy record names no alias of ${t.functionName} to set it to`;
+        return `put the ${at.stageName} stage back on deployment ${deploymentId}, the last deploy's, and kept its stage variable ${STAGE_VARIABLE}=${value} (${why}; it had ${was}): that deployment's integration reads \${stageVariables.${STAGE_VARIABLE}}, as your template made it, and API Gateway cannot call the function through a variable the stage does not set`;
       },
-    });
+    };
+    out.push(undo);
   }
   // the draft: what the deployment calls (read once the stage is on it), set again where the chapter changed it
   const draft = await integrationUri(apigw, at, signal);
   if (draft?.includes(`\${stageVariables.${STAGE_VARIABLE}}`)) {
-    out.push({
+    const undo: StageUndo = {
       said: `set the integration of ${at.httpMethod} ${at.path} back to what deployment ${deploymentId} calls (it called …:\${stageVariables.${STAGE_VARIABLE}})`,
-      // the bundled app's events call the alias "live" (AutoPublishAlias); the call itself reads the deployment's URI
-      command: `apigateway put-integration --rest-api-id ${at.restApiId} --resource-id ${at.resourceId} --http-method ${at.httpMethod} --type AWS_PROXY --integration-http-method POST --uri arn:aws:apigateway:${t.region}:lambda:path/2015-03-31/functions/${t.functionArn}:live/invocations`,
+      // what the chapter started from: the function's alias in the deploy record (SAM's events call
+      // the AutoPublishAlias); the call itself puts back the URI the deployment holds
+      command: wiring.putIntegrationTo(at, functionUri(t.region, t.functionArn, t.alias)),
       run: async (sig) => {
         const uri = await deployedIntegrationUri(apigw, at, sig);
         if (!uri || uri === draft) return false;
+        undo.command = wiring.putIntegrationTo(at, uri);
         await apigw.send(
           // Lambda proxy integrations always call Lambda with POST
           new PutIntegrationCommand({ restApiId: at.restApiId, resourceId: at.resourceId, httpMethod: at.httpMethod, type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri }),
           { abortSignal: sig },
         );
-        return true;
+        return undefined;
       },
-    });
+    };
+    out.push(undo);
   }
   return out;
 }

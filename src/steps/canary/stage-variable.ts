@@ -21,6 +21,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { AddPermissionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { StageRef } from './release.js';
+import { shellWord } from '../../invocation.js';
 
 export const STAGE_VARIABLE = 'lambdaAlias';
 
@@ -33,6 +34,14 @@ export interface Route extends StageRef {
 /** The integration URI of a function (ARN without qualifier) through the stage variable. */
 export function stageVariableUri(region: string, functionArn: string): string {
   return `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${functionArn}:\${stageVariables.${STAGE_VARIABLE}}/invocations`;
+}
+
+/**
+ * The integration URI of a function called through `alias` (SAM's AutoPublishAlias: the events of
+ * a function with one call the alias), or unqualified without one.
+ */
+export function functionUri(region: string, functionArn: string, alias?: string): string {
+  return `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${functionArn}${alias ? `:${alias}` : ''}/invocations`;
 }
 
 /** The stage variables an integration URI reads (`${stageVariables.NAME}`), in order. */
@@ -142,9 +151,14 @@ export async function allowApiGateway(lambda: LambdaClient, functionName: string
   }
 }
 
+/** put-integration of a Lambda proxy integration that calls `uri` (quoted where the shell would expand it) */
+function putIntegrationTo(route: Route, uri: string): string {
+  return `apigateway put-integration --rest-api-id ${route.restApiId} --resource-id ${route.resourceId} --http-method ${route.httpMethod} --type AWS_PROXY --integration-http-method POST --uri ${shellWord(uri)}`;
+}
+
 export const commands = {
-  putIntegration: (route: Route, region: string, functionArn: string) =>
-    `apigateway put-integration --rest-api-id ${route.restApiId} --resource-id ${route.resourceId} --http-method ${route.httpMethod} --type AWS_PROXY --integration-http-method POST --uri '${stageVariableUri(region, functionArn)}'`,
+  putIntegration: (route: Route, region: string, functionArn: string) => putIntegrationTo(route, stageVariableUri(region, functionArn)),
+  putIntegrationTo,
   setVariable: (route: StageRef, value: string) =>
     `apigateway update-stage --rest-api-id ${route.restApiId} --stage-name ${route.stageName} --patch-operations op=replace,path=/variables/${STAGE_VARIABLE},value=${value}`,
   exportStage: (route: StageRef) =>
