@@ -1,14 +1,14 @@
 /**
  * Whether the learner's PreTraffic hook passes on HOOK_STATUS (hook-code.ts readsHookStatus): a
- * mention in a comment is no read, so hooks-alarm's "do it for me" still puts the reference hook
- * in place of one that hard-codes its status. Comments are told from strings, template literals
- * and regular expressions, where `//` and `/*` start none.
+ * mention in a comment or inside a longer string is no read, so hooks-alarm's "do it for me" still
+ * puts the reference hook in place of one that hard-codes its status. Comments are told from
+ * strings, template literals and regular expressions, where `//` and `/*` start none.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { readsHookStatus, withoutComments } from '../../src/steps/shared/hook-code.js';
+import { readsHookStatus } from '../../src/steps/shared/hook-code.js';
 
 const REFERENCE = readFileSync(fileURLToPath(new URL('../../../templates/hooks-alarm/hooks/pre-traffic.mjs', import.meta.url)), 'utf8');
 
@@ -62,15 +62,47 @@ test('HOOK_STATUS in code is a read, whatever `//` or `/*` stands before it on i
   }
 });
 
-test('withoutComments blanks comments and keeps every other character and every line break', () => {
-  const text = "const a = 'x//y'; // gone\n/* gone\n   too */ const b = `/*${c /* gone */}*/`;\nconst d = /[/]\\//g; // gone";
-  const out = withoutComments(text);
-  assert.equal(out.length, text.length);
-  assert.equal(out.split('\n').length, text.split('\n').length);
-  assert.doesNotMatch(out, /gone|too/);
-  assert.equal(out.replace(/ +/g, ' '), "const a = 'x//y'; \n \n const b = `/*${c }*/`;\nconst d = /[/]\\//g; ");
-  // an unfinished comment, string or template ends the text as it is, no error
-  assert.equal(withoutComments('a /* b'), 'a     ');
-  assert.equal(withoutComments("a = 'b // c"), "a = 'b // c");
-  assert.equal(withoutComments('a = `b ${c // d'), 'a = `b ${c     ');
+test('HOOK_STATUS only inside a longer string, template or regular expression is no read', () => {
+  for (const hook of [
+    failed("console.log('HOOK_STATUS is not read yet');"),
+    failed('console.log(`set HOOK_STATUS to ${"Succeeded"} one day`);'),
+    failed("const note = 'process.env.HOOK_STATUS';"),
+    failed('const looksLike = /HOOK_STATUS/;'),
+    failed('const env = { HOOK_STATUS_OLD: 1, MY_HOOK_STATUS: 2 };'),
+  ]) {
+    assert.equal(readsHookStatus(hook), false, hook);
+  }
+  // the name as a whole string is the variable's name: process.env's key, read
+  for (const hook of [
+    failed('', "process.env['HOOK_STATUS']"),
+    failed('', 'process.env["HOOK_STATUS"]'),
+    failed('', 'process.env[`HOOK_STATUS`]'),
+    failed("const key = 'HOOK_STATUS';", 'process.env[key]'),
+    failed('const { HOOK_STATUS } = process.env;', 'HOOK_STATUS'),
+  ]) {
+    assert.equal(readsHookStatus(hook), true, hook);
+  }
+});
+
+test('a regular expression after if (…) is one: its `/*` opens no comment', () => {
+  // the hand-written scanner took a `/` after `)` for a division, and the `/*` in its class for
+  // a comment that ran to the `*/` at the line's end
+  assert.equal(readsHookStatus(failed('if (true) /[/*]/.test("x"); const s = process.env.HOOK_STATUS; // */')), true);
+  assert.equal(readsHookStatus(failed('if (true) /\\/\\//.test(process.env.HOOK_STATUS);')), true);
+});
+
+test('broken or unfinished code is read as far as it goes, never an error', () => {
+  // an unclosed comment runs to the end of the text
+  assert.equal(readsHookStatus('a /* HOOK_STATUS'), false);
+  assert.equal(readsHookStatus('process.env.HOOK_STATUS /* b'), true);
+  // an unclosed string ends at its line break; the code on the next line is code
+  assert.equal(readsHookStatus("a = 'b // HOOK_STATUS"), false);
+  assert.equal(readsHookStatus("a = 'b // c\nprocess.env.HOOK_STATUS"), true);
+  assert.equal(readsHookStatus("process.env['HOOK_STATUS"), false);
+  // an unclosed template runs to the end; a comment in its ${…} is one
+  assert.equal(readsHookStatus('a = `b ${c // HOOK_STATUS'), false);
+  assert.equal(readsHookStatus('a = `b ${process.env.HOOK_STATUS'), true);
+  for (const text of ['', '/', '`', '${', '}`', '/*/', "'\\", '#!/usr/bin/env node HOOK_STATUS', ')]}/[', '\\u{', '@#%^', '\uD800']) {
+    assert.equal(readsHookStatus(text), false, text);
+  }
 });

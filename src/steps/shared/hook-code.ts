@@ -6,6 +6,7 @@
  * template change (HOOK_STATUS: Succeeded) cannot make it report Succeeded.
  */
 import { posix } from 'node:path';
+import jsTokens from 'js-tokens';
 import { workspaceFiles } from '../../lab/check.js';
 import type { TemplateValue } from '../../template/index.js';
 import { APP_FUNCTION } from './app.js';
@@ -56,128 +57,23 @@ export function preTrafficHookCode(samApp: string): HookCode | undefined {
 
 /**
  * the hook passes on what HOOK_STATUS says (the reference's process.env.HOOK_STATUS), rather than a
- * status of its own: HOOK_STATUS in its code, not only in a comment (`// TODO: read HOOK_STATUS`
- * above a hard-coded `status: 'Failed'` reads nothing)
+ * status of its own: HOOK_STATUS in its code as a name (`process.env.HOOK_STATUS`,
+ * `const { HOOK_STATUS } = process.env`) or as a whole string (`process.env['HOOK_STATUS']`).
+ * Not in a comment (`// TODO: read HOOK_STATUS` above a hard-coded `status: 'Failed'` reads
+ * nothing), nor inside a longer string (`console.log('HOOK_STATUS is ignored')`).
+ *
+ * js-tokens tells comments from strings, template literals (and the code in their `${…}`) and
+ * regular expression literals, so the `//` of 'https://…' or of /a\/\/b/ opens no comment. It
+ * tokenizes any text, broken or unfinished, without throwing: a string ends at its line break, an
+ * unclosed comment or template at the end of the text.
  */
 export function readsHookStatus(text: string): boolean {
-  return /\bHOOK_STATUS\b/.test(withoutComments(text));
+  for (const token of jsTokens(text)) {
+    if (token.type === 'IdentifierName' && token.value === 'HOOK_STATUS') return true;
+    if ((token.type === 'StringLiteral' || token.type === 'NoSubstitutionTemplate') && token.closed && token.value.slice(1, -1) === 'HOOK_STATUS') return true;
+  }
+  return false;
 }
-
-/**
- * JavaScript `text` with its comments blanked (each comment's characters become spaces, its line
- * breaks kept), and everything else as it is: strings, template literals (and the code in their
- * `${…}`) and regular expression literals are read as such, so the `//` of 'https://…' or of
- * /a\/\/b/ starts no comment, nor does a `/*` inside a string. A `/` is a regular expression where
- * a value may start (after `(`, `=`, `return`, …), a division elsewhere (after a name, a number,
- * `)` or `]`), as the grammar decides it:
- * https://tc39.es/ecma262/#sec-ecmascript-language-lexical-grammar
- * A file that is not valid JavaScript comes out changed no more than one line at a time.
- */
-export function withoutComments(text: string): string {
-  const out: string[] = [];
-  let i = 0;
-  /** the last token of code before `i` ended a value: a `/` after it is a division */
-  let valueEnded = false;
-
-  /** code, up to the `}` that closes a template's `${` (depth 0) when `inTemplate` */
-  function code(inTemplate: boolean): void {
-    let depth = 0;
-    while (i < text.length) {
-      const c = text[i]!;
-      const next = text[i + 1];
-      if (c === '/' && next === '/') {
-        const end = text.indexOf('\n', i);
-        blank(end === -1 ? text.length : end);
-      } else if (c === '/' && next === '*') {
-        const end = text.indexOf('*/', i + 2);
-        blank(end === -1 ? text.length : end + 2);
-      } else if (c === "'" || c === '"') {
-        keep(quoted(c));
-        valueEnded = true;
-      } else if (c === '`') {
-        keep(i + 1);
-        template();
-        valueEnded = true;
-      } else if (c === '/' && !valueEnded) {
-        keep(regexp());
-        valueEnded = true;
-      } else if (/\s/.test(c)) {
-        keep(i + 1);
-      } else if (/[\w$]/.test(c)) {
-        let end = i;
-        while (end < text.length && /[\w$]/.test(text[end]!)) end++;
-        const word = text.slice(i, end);
-        keep(end);
-        valueEnded = !BEFORE_VALUE.has(word);
-      } else {
-        if (c === '{') depth++;
-        if (c === '}') {
-          if (inTemplate && depth === 0) return; // the template's `}`, left to template()
-          depth--;
-        }
-        keep(i + 1);
-        valueEnded = c === ')' || c === ']' || c === '}';
-      }
-    }
-  }
-
-  /** a template literal's text from after its opening backtick, through its closing one */
-  function template(): void {
-    while (i < text.length) {
-      const c = text[i]!;
-      if (c === '\\') keep(i + 2);
-      else if (c === '`') return keep(i + 1);
-      else if (c === '$' && text[i + 1] === '{') {
-        keep(i + 2);
-        valueEnded = false;
-        code(true);
-        if (i < text.length) keep(i + 1); // its `}`
-      } else keep(i + 1);
-    }
-  }
-
-  /** where the string opened by `quote` at `i` ends (a line break ends a broken one) */
-  function quoted(quote: string): number {
-    let j = i + 1;
-    while (j < text.length && text[j] !== quote && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
-    return Math.min(j + 1, text.length);
-  }
-
-  /** where the regular expression literal at `i` ends: its closing `/` (not in a [class]) and flags */
-  function regexp(): number {
-    let j = i + 1;
-    let inClass = false;
-    while (j < text.length && text[j] !== '\n') {
-      const c = text[j];
-      if (c === '\\') j++;
-      else if (c === '[') inClass = true;
-      else if (c === ']') inClass = false;
-      else if (c === '/' && !inClass) {
-        j++;
-        while (j < text.length && /[a-z]/i.test(text[j]!)) j++;
-        return j;
-      }
-      j++;
-    }
-    return j;
-  }
-
-  function keep(end: number): void {
-    out.push(text.slice(i, end));
-    i = Math.min(end, text.length);
-  }
-
-  function blank(end: number): void {
-    out.push(text.slice(i, end).replace(/[^\n]/g, ' '));
-    i = end;
-  }
-
-  code(false);
-  return out.join('');
-}
-
-/** words after which a `/` starts a regular expression, not a division */
-const BEFORE_VALUE = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await']);
 
 /** the reference hook (`stepId`'s), exporting `exportName` */
 export function referenceHook(text: string, exportName: string): string {
