@@ -120,14 +120,14 @@ test("a file the step creates, in the learner's own version: the comparison is t
   const file = 'hooks/pre-traffic.mjs';
   const reference = book.after('hooks-failing', file);
   // their own hook: a line inserted just above the line they edited
-  const statusLine = "  const status = process.env.HOOK_STATUS === 'Succeeded' ? 'Succeeded' : 'Failed';";
+  const statusLine = "  const status =\n    process.env.HOOK_STATUS === 'Succeeded' ? 'Succeeded' : 'Failed';";
   assert.ok(reference.includes(statusLine));
   const mine = reference.replace(statusLine, "  console.log(event);\n  const status = process.env.HOOK_STATUS ?? 'Failed';");
   mkdirSync(join(ws.samApp, 'hooks'), { recursive: true });
   writeFileSync(join(ws.samApp, file), mine);
 
   const expected = createTwoFilesPatch(`sam-app/${file}`, `sam-app/${file}`, mine, reference, undefined, undefined, { context: DIFF_CONTEXT });
-  assert.match(expected, /\n-  console\.log\(event\);\n-  const status = process\.env\.HOOK_STATUS \?\? 'Failed';\n\+  const status = process\.env\.HOOK_STATUS === /);
+  assert.match(expected, /\n-  console\.log\(event\);\n-  const status = process\.env\.HOOK_STATUS \?\? 'Failed';\n\+  const status =\n\+    process\.env\.HOOK_STATUS === /);
   const shown = book.diff('hooks-failing', ws);
   assert.ok(shown.includes(expected), `the comparison shown:\n${shown}`);
   // no copy of the reference inside their file: every line of the reference appears once in it

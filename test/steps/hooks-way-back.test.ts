@@ -126,7 +126,9 @@ describe('hooks-alarm after the learner wrote their own hook, which reports Fail
 
 /** version 4 with the plausible mistake: it returns a 500 answer instead of throwing */
 const THROWS = readFileSync(join(TEMPLATES, 'hooks-errors', 'src', 'app.mjs'), 'utf8');
-const RETURNS_500 = THROWS.replace(/  throw new Error\(`version \$\{APP_VERSION\} is broken: \$\{context\.functionVersion\}`\);\n/, "  return respond(500, { message: 'version 4 is broken' }, context);\n");
+const RETURNS_500 = THROWS.replace(/  throw new Error\(\n    `version \$\{APP_VERSION\} is broken: \$\{context\.functionVersion\}`,\n  \);\n/, "  return respond(500, { message: 'version 4 is broken' }, context);\n");
+// the replace must have found version 4's throw (a reformatted template would leave it)
+assert.ok(!RETURNS_500.includes('throw new Error('), 'RETURNS_500 still throws');
 
 describe('hooks-errors after a version that returns 500 went through, and the one that throws rolled back onto it', () => {
   let dir: string;

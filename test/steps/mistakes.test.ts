@@ -439,9 +439,11 @@ describe('an alarm left in ALARM, against a local cloud', () => {
 
 /** version 4 with the plausible mistake: it returns a 500 answer instead of throwing */
 const RETURNS_500 = readFileSync(join(TEMPLATES, 'hooks-errors', 'src', 'app.mjs'), 'utf8').replace(
-  /  throw new Error\(`version \$\{APP_VERSION\} is broken: \$\{context\.functionVersion\}`\);\n/,
+  /  throw new Error\(\n    `version \$\{APP_VERSION\} is broken: \$\{context\.functionVersion\}`,\n  \);\n/,
   "  return respond(500, { message: 'version 4 is broken' }, context);\n",
 );
+// the replace must have found version 4's throw (a reformatted template would leave it)
+assert.ok(!RETURNS_500.includes('throw new Error('), 'RETURNS_500 still throws');
 
 describe('hooks-errors: a version that returns 500 went through first, against a local cloud', () => {
   let dir: string;

@@ -263,3 +263,20 @@ test('every comment of the files the lab shows as diffs fits 80 columns with the
   }
   assert.deepEqual(long, []);
 });
+
+test("the app's code and templates fit an 80-column editor or terminal: no line over 78 columns but a URL or an ARN", async () => {
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const files = ['sam-app/src/app.mjs', 'sam-app/template.yaml'];
+  for (const entry of await readdir(join(root, 'templates'), { recursive: true })) {
+    if (/\.(mjs|yaml)$/.test(entry)) files.push(join('templates', entry));
+  }
+  assert.ok(files.length > 8, files.join(' '));
+  const long: string[] = [];
+  for (const file of files) {
+    (await readFile(join(root, file), 'utf8')).split('\n').forEach((line, i) => {
+      // a URL or one !Sub'd ARN cannot be broken without breaking what it says
+      if ([...line].length > 78 && !/https:\/\/|!Sub '(arn:|\$\{)/.test(line)) long.push(`${file}:${i + 1}: ${line.trim()}`);
+    });
+  }
+  assert.deepEqual(long, []);
+});

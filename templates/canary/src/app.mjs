@@ -1,8 +1,13 @@
-// POST /getinfo {"bucket": "...", "key": "..."} → the celebrities and labels
-// Rekognition finds in that S3 image. Version 5 of the app, released as an
-// API Gateway canary (step canary): as version 2 it waits 3 s before it asks
-// Rekognition; new, it adds a Summary of the three labels it is surest of.
-import { RekognitionClient, RecognizeCelebritiesCommand, DetectLabelsCommand } from '@aws-sdk/client-rekognition';
+// POST /getinfo {"bucket": "...", "key": "..."} → the celebrities and
+// labels Rekognition finds in that S3 image. Version 5 of the app, released
+// as an API Gateway canary (step canary): as version 2 it waits 3 s before
+// it asks Rekognition; new, it adds a Summary of the three labels it is
+// surest of.
+import {
+  RekognitionClient,
+  RecognizeCelebritiesCommand,
+  DetectLabelsCommand,
+} from '@aws-sdk/client-rekognition';
 
 // Which code answered: the lab counts live answers
 // per version while CodeDeploy shifts traffic.
@@ -29,8 +34,17 @@ const respond = (statusCode, body, context) => ({
     'X-App-Version': String(APP_VERSION),
     'X-Function-Version': context.functionVersion,
   },
-  body: JSON.stringify({ ...body, ServedBy: { AppVersion: APP_VERSION, FunctionVersion: context.functionVersion } }),
+  body: JSON.stringify({
+    ...body,
+    ServedBy: {
+      AppVersion: APP_VERSION,
+      FunctionVersion: context.functionVersion,
+    },
+  }),
 });
+
+// What a request body looks like, as the 400 answers say it.
+const BODY_SHAPE = '{"bucket": "<bucket>", "key": "<image key>"}';
 
 /**
  * The image named by the request body, or
@@ -39,13 +53,19 @@ const respond = (statusCode, body, context) => ({
 function readRequest(event) {
   let body;
   try {
-    const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body;
+    const text = event.isBase64Encoded
+      ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+      : event.body;
     body = JSON.parse(text ?? '');
   } catch {
-    return { error: 'The request body must be JSON: {"bucket": "<bucket>", "key": "<image key>"}' };
+    return { error: `The request body must be JSON: ${BODY_SHAPE}` };
   }
-  if (typeof body?.bucket !== 'string' || body.bucket === '' || typeof body?.key !== 'string' || body.key === '') {
-    return { error: 'The request body needs "bucket" and "key" (strings): {"bucket": "<bucket>", "key": "<image key>"}' };
+  if (
+    typeof body?.bucket !== 'string' || body.bucket === '' ||
+    typeof body?.key !== 'string' || body.key === ''
+  ) {
+    const needs = 'The request body needs "bucket" and "key" (strings)';
+    return { error: `${needs}: ${BODY_SHAPE}` };
   }
   // Keys may arrive URL-encoded, with + for
   // spaces, as S3 event notifications write them.
@@ -68,8 +88,12 @@ export const handler = async (event, context) => {
   if (request.error) return respond(400, { message: request.error }, context);
   await new Promise((resolve) => setTimeout(resolve, WAIT_MS));
   try {
-    const result = await rekognition.send(new RecognizeCelebritiesCommand({ Image: request.image }));
-    const labels = await rekognition.send(new DetectLabelsCommand({ Image: request.image }));
+    const result = await rekognition.send(
+      new RecognizeCelebritiesCommand({ Image: request.image }),
+    );
+    const labels = await rekognition.send(
+      new DetectLabelsCommand({ Image: request.image }),
+    );
     return respond(200, {
       CelebrityFaces: result.CelebrityFaces ?? [],
       UnrecognizedFaces: result.UnrecognizedFaces ?? [],
@@ -80,6 +104,10 @@ export const handler = async (event, context) => {
     // As the workshop does: pass AWS's status
     // through (e.g. 400 for a missing S3 object).
     const status = err?.$metadata?.httpStatusCode ?? 500;
-    return respond(status, { name: err?.name ?? 'Error', message: err?.message ?? String(err) }, context);
+    return respond(
+      status,
+      { name: err?.name ?? 'Error', message: err?.message ?? String(err) },
+      context,
+    );
   }
 };
