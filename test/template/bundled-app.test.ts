@@ -121,12 +121,18 @@ test('sam-app/src/app.mjs: 400 for a bad body, Rekognition results, AWS error st
 
   // what the runtime passes; the answer names both versions
   const context = { functionVersion: '3' };
-  for (const body of ['not json', '{"bucket":"b"}', '{"key":"k"}', null]) {
+  // the 400 answers word for word, as the workshop's app said them
+  const notJson = 'The request body must be JSON: {"bucket": "<bucket>", "key": "<image key>"}';
+  const lacks = 'The request body needs "bucket" and "key" (strings): {"bucket": "<bucket>", "key": "<image key>"}';
+  for (const [body, message] of [['not json', notJson], [null, notJson], ['{"bucket":"b"}', lacks], ['{"key":"k"}', lacks], ['{"bucket":"","key":"k"}', lacks]] as const) {
     const r = await handler({ body }, context);
     assert.equal(r.statusCode, 400, String(body));
     assert.equal(r.headers['Access-Control-Allow-Origin'], '*');
-    assert.match(JSON.parse(r.body).message, /"bucket".*"key"/);
+    assert.equal(JSON.parse(r.body).message, message, String(body));
   }
+  // a base64 body (API Gateway's isBase64Encoded) is read as its JSON
+  const lacksKey = await handler({ body: Buffer.from('{"bucket":"b"}').toString('base64'), isBase64Encoded: true }, context);
+  assert.equal(JSON.parse(lacksKey.body).message, lacks);
   const ok = await handler({ body: JSON.stringify({ bucket: 'images', key: 'some+guy%2Ejpg' }) }, context);
   assert.equal(ok.statusCode, 200);
   assert.equal(ok.headers['Access-Control-Allow-Origin'], '*');
