@@ -9,8 +9,7 @@
 import { join } from 'node:path';
 import { ExitCode, LabError } from '../errors.js';
 import type { FigureValue } from './context.js';
-import { goodBackup, readJsonFile, writeLabFile, type Workspace } from './workspace.js';
-import { shellLine } from '../invocation.js';
+import { lastGoodWriteHint, readJsonFile, writeLabFile, type Workspace } from './workspace.js';
 import { cliCommand } from '../invocation.js';
 
 export type StepStatus = 'pending' | 'started' | 'done';
@@ -66,8 +65,8 @@ export class ProgressStore {
     const path = progressPath(ws);
     const found = readJsonFile<LabProgress>(path);
     if (found !== undefined && (found === null || typeof found !== 'object' || found.schema !== 1 || typeof found.steps !== 'object' || found.steps === null)) {
-      const bak = goodBackup(path);
-      const restore = bak ? `\`${shellLine(['cp', bak, path])}\` puts back the lab's copy of its last good write, or ` : '';
+      const putBack = lastGoodWriteHint(path);
+      const restore = putBack ? `${putBack}, or ` : '';
       throw new LabError(`${path} is not a progress file of this lab version`, ExitCode.environment, `${restore}run \`${cliCommand(['reset', '--workspace', ws.root])}\` to start over, or move it away`);
     }
     const stamp = now().toISOString();

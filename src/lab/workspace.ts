@@ -205,13 +205,22 @@ export function goodBackup(path: string): string | undefined {
 }
 
 /**
+ * The `cp` that puts back the lab's last good write of `path` from its .bak, when that copy is
+ * good; said the same way for a file that does not parse and one of another lab version.
+ */
+export function lastGoodWriteHint(path: string): string | undefined {
+  const bak = goodBackup(path);
+  return bak && `the lab keeps a copy of its last good write: \`${shellLine(['cp', bak, path])}\` puts it back`;
+}
+
+/**
  * What to do about a damaged `.lab` file: put back its backup when there is a good one; else what
  * that file is for decides. names.json is the only map from the template's logical ids to what
  * the local cloud holds: without it the next deploy makes a second copy of every resource.
  */
 export function damagedLabFileHint(path: string): string {
-  const bak = goodBackup(path);
-  if (bak) return `the lab keeps a copy of its last good write: \`${shellLine(['cp', bak, path])}\` puts it back, then run the command again`;
+  const putBack = lastGoodWriteHint(path);
+  if (putBack) return `${putBack}, then run the command again`;
   const root = dirname(dirname(path));
   const moveAway = shellLine(['mv', path, `${path}.broken`]);
   switch (basename(path)) {

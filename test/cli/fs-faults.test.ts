@@ -160,6 +160,26 @@ test('a cut-short progress.json with a good .bak: exit 3, the cp that puts the b
   assert.equal(ProgressStore.load(ws, 'local').step('deploy').status, 'done');
 });
 
+test("a progress.json of another lab version with a good .bak: the cp that puts the backup back, in the cut-short file's words", () => {
+  const ws = workspacePaths(tempDir('sol-fsf-schema-'));
+  mkdirSync(ws.labDir, { recursive: true });
+  ProgressStore.load(ws, 'local').update('deploy', (s) => void (s.status = 'done'));
+  const file = progressPath(ws);
+  writeFileSync(file, '{"schema": 2, "steps": {}}');
+  const err = (() => {
+    try {
+      ProgressStore.load(ws, 'local');
+    } catch (e) {
+      return e;
+    }
+  })();
+  assert.ok(err instanceof LabError && err.exitCode === ExitCode.environment, String(err));
+  assert.equal(err.message, `${file} is not a progress file of this lab version`);
+  // one sentence for the .bak, said by damagedLabFileHint too (the test above)
+  assert.ok(err.hint?.startsWith(`the lab keeps a copy of its last good write: \`cp ${file}.bak ${file}\` puts it back, or run \``), err.hint);
+  assert.match(err.hint!, /reset --workspace .* to start over, or move it away$/);
+});
+
 test('a cut-short names.json with no backup: "do not delete it", and reset (not a redeploy) as the way out, exit 3', () => {
   const ws = workspacePaths(tempDir('sol-fsf-names-'));
   mkdirSync(ws.labDir, { recursive: true });
