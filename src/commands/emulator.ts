@@ -62,7 +62,7 @@ async function run(action: string | undefined, flags: EmulatorFlags, interrupt?:
         throttleStatus: flags.throttleStatus,
         accountConcurrency: flags.accountConcurrency,
         logRequests: flags.logRequests,
-        onStoppedUnexpectedly: (stale) => process.stderr.write(`note: ${startingAgain(flags.stateDir, stale)}\n`),
+        onStoppedUnexpectedly: (stale, log) => process.stderr.write(`note: ${startingAgain(flags.stateDir, stale, log)}\n`),
       });
       const how = emu.reused ? 'reused the running emulator' : 'started the emulator';
       process.stdout.write(`${emu.endpoint}\n`);

@@ -151,7 +151,7 @@ async function putStageBack(ws: Workspace, record: DeployRecord, io: IoHost, sig
   if (record.target === 'local') {
     const { ensureEmulator, startingAgain } = await import('../emulator/daemon.js');
     if (!existsSync(ws.stateDir)) return false; // no local cloud state: no stage to put back
-    const emu = await ensureEmulator({ stateDir: ws.stateDir, onStoppedUnexpectedly: (stale) => io.warn(startingAgain(ws.stateDir, stale)) });
+    const emu = await ensureEmulator({ stateDir: ws.stateDir, onStoppedUnexpectedly: (stale, log) => io.warn(startingAgain(ws.stateDir, stale, log)) });
     endpoint = emu.endpoint;
     if (!emu.reused) io.say(`local cloud started at ${emu.endpoint}, to look at the ${api.stage} stage`);
   }

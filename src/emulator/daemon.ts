@@ -29,9 +29,10 @@ export interface EnsureEmulatorOptions {
   /**
    * Called before a new cloud is started when the last one of this state dir left its record
    * behind, so did not stop cleanly (killed, crashed, the machine restarted): the fact, for the
-   * command to say (`startingAgain` words it). Never called when a running cloud is reused.
+   * command to say (`startingAgain` words it), with the log that holds its last lines (null: none),
+   * emulator.log.1 when this start rotated it. Never called when a running cloud is reused.
    */
-  onStoppedUnexpectedly?: (stale: ProcessRecord) => void;
+  onStoppedUnexpectedly?: (stale: ProcessRecord, log: string | null) => void;
 }
 
 export interface EnsuredEmulator {
@@ -64,11 +65,14 @@ export async function ensureEmulator(opts: EnsureEmulatorOptions): Promise<Ensur
     const again = await liveRecord(stateDir);
     if (again.record) return reused(again.record);
     if (again.owner) throw unresponsiveEmulator(stateDir, again.owner.pid);
+    // rotated before the dead cloud is said, so that the log named is the one holding its last lines
+    const logPath = join(stateDir, LOG_FILE);
+    const logStart = rotateLog(logPath);
     if (again.stale) {
-      opts.onStoppedUnexpectedly?.(again.stale);
+      opts.onStoppedUnexpectedly?.(again.stale, logStart.rotated ?? existingLog(stateDir));
       removeRecord(stateDir, again.stale.pid);
     }
-    return await spawnEmulator(stateDir, opts);
+    return await spawnEmulator(stateDir, opts, logPath, logStart.from);
   } finally {
     release();
   }
@@ -78,7 +82,7 @@ function reused(record: ProcessRecord): EnsuredEmulator {
   return { endpoint: record.endpoint, pid: record.pid, port: record.port, reused: true, record };
 }
 
-async function spawnEmulator(stateDir: string, opts: EnsureEmulatorOptions): Promise<EnsuredEmulator> {
+async function spawnEmulator(stateDir: string, opts: EnsureEmulatorOptions, logPath: string, logStart: number): Promise<EnsuredEmulator> {
   const childOptions: EmulatorProcessOptions = {
     stateDir,
     port: opts.port ?? DEFAULT_PORT,
@@ -90,8 +94,6 @@ async function spawnEmulator(stateDir: string, opts: EnsureEmulatorOptions): Pro
     mode: 'background',
     logRequests: opts.logRequests === true,
   };
-  const logPath = join(stateDir, LOG_FILE);
-  const logStart = rotateLog(logPath);
   const logFd = openSync(logPath, 'a');
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   let child;
@@ -238,8 +240,7 @@ export async function damagedStateFix(stateDir: string, path: string): Promise<s
  * How a cloud that is not running ended: a record left behind means it did not stop cleanly (a
  * stop removes it): killed, crashed, or the machine restarted.
  */
-export function stoppedUnexpectedly(stateDir: string, stale: { pid: number; startedAt?: string | null }): string {
-  const log = existingLog(stateDir);
+export function stoppedUnexpectedly(stateDir: string, stale: { pid: number; startedAt?: string | null }, log: string | null = existingLog(stateDir)): string {
   const logged = log === null ? '' : `; its log: ${log}`;
   return `the local cloud of ${stateDir} stopped unexpectedly (pid ${stale.pid}${typeof stale.startedAt === 'string' ? `, started ${stale.startedAt}` : ''}: killed, crashed, or the machine restarted)${logged}`;
 }
@@ -255,21 +256,28 @@ export function existingLog(stateDir: string): string | null {
   }
 }
 
-/** what `start`, `deploy` and `emulator start` say before they start such a cloud again */
-export function startingAgain(stateDir: string, stale: ProcessRecord): string {
-  return `${stoppedUnexpectedly(stateDir, stale)}; starting it again with its saved state`;
+/**
+ * what `start`, `deploy` and `emulator start` say before they start such a cloud again; `log`: the
+ * one ensureEmulator's onStoppedUnexpectedly names (emulator.log.1 once rotated)
+ */
+export function startingAgain(stateDir: string, stale: ProcessRecord, log: string | null): string {
+  return `${stoppedUnexpectedly(stateDir, stale, log)}; starting it again with its saved state`;
 }
 
-/** keep the log from growing without end across lab sessions; returns where this run's output starts */
-function rotateLog(path: string): number {
+/**
+ * keep the log from growing without end across lab sessions: where this run's output starts, and
+ * where the last run's lines went when the log was rotated
+ */
+function rotateLog(path: string): { from: number; rotated?: string } {
   try {
     const size = statSync(path).size;
-    if (size <= MAX_LOG_BYTES) return size;
+    if (size <= MAX_LOG_BYTES) return { from: size };
     renameSync(path, `${path}.1`);
+    return { from: 0, rotated: `${path}.1` };
   } catch {
     // no log yet
   }
-  return 0;
+  return { from: 0 };
 }
 
 /** the child's own error line, e.g. `error: port 4566 ... is already in use` */

@@ -204,7 +204,7 @@ export async function localCloud(ws: Workspace, flags: LabFlags, ci: boolean, io
     io.say(`restarting the local cloud at speed ${want}x (it ran at ${running.speed}x)`);
     await stopEmulator(ws.stateDir);
   }
-  const emu = await ensureEmulator({ stateDir: ws.stateDir, speed: want, onStoppedUnexpectedly: (stale) => io.warn(startingAgain(ws.stateDir, stale)) });
+  const emu = await ensureEmulator({ stateDir: ws.stateDir, speed: want, onStoppedUnexpectedly: (stale, log) => io.warn(startingAgain(ws.stateDir, stale, log)) });
   io.say(`local cloud ${emu.reused ? 'running' : 'started'} at ${emu.endpoint}, timers ${emu.record.speed}x faster`);
   await sayOtherPort(io, emu);
   return { endpoint: emu.endpoint, speed: emu.record.speed };

@@ -278,6 +278,28 @@ test('emulator start over a stale record (dead pid) says first that it stopped u
   }
 });
 
+test('emulator start over a stale record whose log is over 2 MB names the rotated log, which holds the dead cloud\'s last lines', async () => {
+  const stateDir = tempDir();
+  const dead = spawn(process.execPath, ['-e', '0']);
+  await once(dead, 'exit');
+  writeFileSync(join(stateDir, 'emulator-process.json'), JSON.stringify({ pid: dead.pid, endpoint: 'http://127.0.0.1:9', port: 9 }));
+  const last = 'the dead cloud\'s last line\n';
+  writeFileSync(join(stateDir, 'emulator.log'), `${'x'.repeat(2 * 1024 * 1024)}\n${last}`);
+  const start = await run(['emulator', 'start', '--state-dir', stateDir, '--port', '0']);
+  const { pid } = JSON.parse(readFileSync(join(stateDir, 'emulator-process.json'), 'utf8')) as { pid: number };
+  pids.add(pid);
+  try {
+    assert.equal(start.code, 0, start.stderr);
+    // it named emulator.log, by then the new run's log
+    const rotated = join(stateDir, 'emulator.log.1');
+    assert.match(start.stderr, new RegExp(`^note: the local cloud of ${stateDir} stopped unexpectedly \\(pid ${dead.pid}: [^)]*\\); its log: ${rotated}; starting it again`));
+    assert.ok(readFileSync(rotated, 'utf8').endsWith(last));
+    assert.doesNotMatch(readFileSync(join(stateDir, 'emulator.log'), 'utf8'), /last line/);
+  } finally {
+    await run(['emulator', 'stop', '--state-dir', stateDir]);
+  }
+});
+
 test('a damaged or missing record: start, deploy-style reuse, status and stop find the running emulator; never a second one', async () => {
   const stateDir = tempDir();
   const first = await run(['emulator', 'start', '--state-dir', stateDir, '--port', '0']);

@@ -80,7 +80,7 @@ export async function deployLocal(input: LocalDeployInput): Promise<LocalDeployR
   const { ensureEmulator, startingAgain } = await import('../../emulator/daemon.js');
   const { DEFAULT_PORT } = await import('../../emulator/config.js');
   // While the emulator starts, Ctrl-C waits: ensureEmulator then releases its start lock itself.
-  const emu = await ensureEmulator({ stateDir: ws.stateDir, ...input.emulator, onStoppedUnexpectedly: (stale) => warn(startingAgain(ws.stateDir, stale)) });
+  const emu = await ensureEmulator({ stateDir: ws.stateDir, ...input.emulator, onStoppedUnexpectedly: (stale, log) => warn(startingAgain(ws.stateDir, stale, log)) });
   log.info(`embedded cloud ${emu.reused ? 'running' : 'started'} at ${emu.endpoint} (pid ${emu.pid})`);
   // A learner following `--endpoint-url http://127.0.0.1:4566` must hear that it is elsewhere.
   if (input.emulator?.port === undefined && emu.port !== DEFAULT_PORT) {
