@@ -157,13 +157,29 @@ export async function stopEmulator(stateDir: string): Promise<{ stopped: boolean
 /**
  * An emulator holds `stateDir`'s lock (state-lock.ts) but its health URL does not answer (stopped
  * with Ctrl-Z, its loop stuck, its record gone): the one message for every command that finds it.
+ * The way out is the lab's own stop (it continues a stopped process so that its SIGTERM lands), or
+ * by hand `kill -CONT` before `kill`: a process stopped with Ctrl-Z or SIGSTOP does not act on a
+ * SIGTERM until it is continued.
  */
 export function unresponsiveEmulator(stateDir: string, pid: number): LabError {
+  const stop = cliCommand(['emulator', 'stop', ...stateDirFlag(stateDir)]);
   return new LabError(
     `an emulator (pid ${pid}) holds ${stateDir} but does not answer`,
     undefined,
-    `stop it with \`${cliCommand(['emulator', 'stop', '--state-dir', stateDir])}\` (or \`kill ${pid}\`), then run this again`,
+    `stop it with \`${stop}\` (or \`kill -CONT ${pid}; kill ${pid}\`), then run this again`,
   );
+}
+
+/** the lab's own flag for a state dir: --workspace W for a workspace's (W/.lab/state), else --state-dir */
+function stateDirFlag(stateDir: string): string[] {
+  const workspace = workspaceOf(stateDir);
+  return workspace ? ['--workspace', workspace] : ['--state-dir', resolve(stateDir)];
+}
+
+/** the workspace whose state dir `stateDir` is (W/.lab/state), if it is one */
+function workspaceOf(stateDir: string): string | undefined {
+  const dir = resolve(stateDir);
+  return dir.endsWith(join('.lab', 'state')) ? resolve(dir, '..', '..') : undefined;
 }
 
 export async function emulatorStatus(stateDir: string): Promise<EmulatorStatus> {
@@ -231,7 +247,7 @@ export async function damagedStateError(stateDir: string): Promise<LabError | un
 export async function damagedStateFix(stateDir: string, path: string): Promise<string> {
   const { afterMovingAway } = await import('./core/state-file.js');
   const dir = resolve(stateDir);
-  const workspace = dir.endsWith(join('.lab', 'state')) ? resolve(dir, '..', '..') : undefined;
+  const workspace = workspaceOf(dir);
   const wipe = workspace ? `wipe the whole local cloud with \`${cliCommand(['reset', '--yes', '--workspace', workspace])}\` (your sam-app/ is kept)` : `empty ${dir}`;
   return `move ${path} away (keep the copy to mend it by hand): ${afterMovingAway(basename(path))}; or ${wipe}, then start again`;
 }

@@ -36,7 +36,9 @@ test('status of a workspace whose cloud is stopped (SIGSTOP): not answering (pid
     const cloud = lines.indexOf(`embedded cloud: not answering (pid ${pid})`);
     assert.ok(cloud > 0, status.stdout);
     // just under the cloud line: emulator status's message and its way out, said once
-    assert.match(lines[cloud + 1]!, new RegExp(`^ {2}${escape(said)}; stop it with \`.*emulator stop --state-dir ${escape(ws.stateDir)}\` \\(or \`kill ${pid}\`\\), then run this again$`));
+    // the lab's stop names the workspace, as the learner named it; by hand, a stopped process acts
+    // on its SIGTERM only once continued (it said `kill N`, which left it stopped)
+    assert.match(lines[cloud + 1]!, new RegExp(`^ {2}${escape(said)}; stop it with \`.*emulator stop --workspace ${escape(ws.root)}\` \\(or \`kill -CONT ${pid}; kill ${pid}\`\\), then run this again$`));
     assert.equal(status.stdout.split(said).length, 2, status.stdout);
     assert.doesNotMatch(status.stdout, /not running|stopped unexpectedly/);
 
@@ -55,12 +57,17 @@ test('status of a workspace whose cloud is stopped (SIGSTOP): not answering (pid
     assert.ok(doctor.stdout.includes(`local cloud: ${said}`), doctor.stdout);
     assert.doesNotMatch(doctor.stdout + doctor.stderr, /not running/);
     assert.match(doctor.stderr, /^error: 1 thing\(s\) the lab needs: local cloud\n/);
-    assert.ok(doctor.stderr.includes(`(or \`kill ${pid}\`), then run this again`), doctor.stderr);
+    assert.ok(doctor.stderr.includes(`emulator stop --workspace ${ws.root}\` (or \`kill -CONT ${pid}; kill ${pid}\`), then run this again`), doctor.stderr);
 
-    // emulator status gives the same message (it said 'stopped unexpectedly' of a live process)
+    // emulator status gives the same message (it said 'stopped unexpectedly' of a live process), and
+    // deploy the same, before it would start a second cloud
     const emu = await runCli(['emulator', 'status', '--workspace', ws.root]);
     assert.equal(emu.code, 1, emu.stderr);
     assert.ok(emu.stderr.startsWith(`error: ${said}\n`), emu.stderr);
+    const deploy = await runCli(['deploy', '--workspace', ws.root]);
+    assert.equal(deploy.code, 1, deploy.stderr);
+    assert.ok(deploy.stderr.includes(`${said}\n`), deploy.stderr);
+    assert.ok(deploy.stderr.includes(`(or \`kill -CONT ${pid}; kill ${pid}\`), then run this again`), deploy.stderr);
 
     // the stop its hint names: continued, it gets its SIGTERM and stops cleanly (not SIGKILL)
     const stop = await runCli(['emulator', 'stop', '--workspace', ws.root]);
@@ -74,6 +81,14 @@ test('status of a workspace whose cloud is stopped (SIGSTOP): not answering (pid
       killAndWait(pid);
     }
   }
+});
+
+test('the not-answering message: the lab\'s stop by the workspace (or the state dir), kill -CONT before kill', async () => {
+  const { unresponsiveEmulator } = await import('../../src/emulator/daemon.js');
+  const inWorkspace = unresponsiveEmulator('/w/.lab/state', 9);
+  assert.equal(inWorkspace.message, 'an emulator (pid 9) holds /w/.lab/state but does not answer');
+  assert.match(inWorkspace.hint!, /^stop it with `.* emulator stop --workspace \/w` \(or `kill -CONT 9; kill 9`\), then run this again$/);
+  assert.match(unresponsiveEmulator('/x/state', 9).hint!, /emulator stop --state-dir \/x\/state` \(or `kill -CONT 9; kill 9`\)/);
 });
 
 function escape(s: string): string {

@@ -44,7 +44,7 @@ test('a cloud that stopped unexpectedly: the line under the cloud line, in yello
 });
 
 test('a cloud that holds the state dir but does not answer: not answering (pid), and what to do under it, once', () => {
-  const note = 'an emulator (pid 9) holds /w/.lab/state but does not answer; stop it with `serverless-ops-lab emulator stop --state-dir /w/.lab/state` (or `kill 9`), then run this again';
+  const note = 'an emulator (pid 9) holds /w/.lab/state but does not answer; stop it with `serverless-ops-lab emulator stop --workspace /w` (or `kill -CONT 9; kill 9`), then run this again';
   const s = status([{}], { emulator: { running: false, pid: null, stoppedUnexpectedly: null, unresponsive: { pid: 9 } }, live: false, note });
   const out = formatStatus(s);
   assert.ok(out.includes(`\nembedded cloud: not answering (pid 9)\n  ${note}\n\nOutputs:`), out);

@@ -229,7 +229,7 @@ test('an emulator that holds the state dir but does not answer: start and status
     const said = `error: an emulator (pid ${process.pid}) holds ${stateDir} but does not answer\n`;
     assert.ok(status.stderr.startsWith(said), status.stderr);
     assert.equal(start.stderr, status.stderr, 'one message, whichever command found it');
-    assert.match(status.stderr, new RegExp(`stop it with \`node \\S+cli\\.js emulator stop --state-dir ${stateDir}\` \\(or \`kill ${process.pid}\`\\), then run this again`));
+    assert.match(status.stderr, new RegExp(`stop it with \`node \\S+cli\\.js emulator stop --state-dir ${stateDir}\` \\(or \`kill -CONT ${process.pid}; kill ${process.pid}\`\\), then run this again`));
   } finally {
     await lock.release();
   }
