@@ -14,7 +14,7 @@
  * workspace (lab/workspace-lock.ts).
  */
 import { createHash } from 'node:crypto';
-import { realpathSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -146,4 +146,61 @@ function probeSocketLock<T extends SocketLockOwner>(address: string, timeoutMs =
       done({ owner, nobody, connected });
     });
   });
+}
+
+/**
+ * The pid of the process listening on `address`, for a holder that does not answer (stopped with
+ * Ctrl-Z or SIGSTOP before it wrote its record): Linux only, as `ss -xlp` finds it: the listening
+ * socket's inode in /proc/net/unix, then the process with that inode among its open files. Only
+ * processes of this user can be read; undefined when none is found (or elsewhere than Linux).
+ */
+export function socketLockHolderPid(address: string): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  // an abstract address is listed with '@' for its leading NUL; a socket file by its path
+  const listed = address.startsWith('\0') ? `@${address.slice(1)}` : address;
+  const inodes = new Set<string>();
+  try {
+    for (const line of readFileSync('/proc/net/unix', 'utf8').split('\n').slice(1)) {
+      // Num RefCount Protocol Flags Type St Inode Path; Flags 00010000: listening (__SO_ACCEPTCON)
+      // Node binds an abstract name padded with NULs to the whole sun_path: listed as trailing '@'s
+      const f = line.trim().split(/\s+/);
+      const path = f.slice(7).join(' ');
+      const named = path === listed || (address.startsWith('\0') && path.startsWith(listed) && /^@*$/.test(path.slice(listed.length)));
+      if (f.length >= 8 && named && (Number.parseInt(f[3]!, 16) & 0x10000) !== 0) inodes.add(`socket:[${f[6]}]`);
+    }
+  } catch {
+    return undefined;
+  }
+  if (inodes.size === 0) return undefined;
+  for (const entry of safeList('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    for (const fd of safeList(`/proc/${entry}/fd`)) {
+      let target: string;
+      try {
+        target = readlinkSync(`/proc/${entry}/fd/${fd}`);
+      } catch {
+        continue;
+      }
+      if (inodes.has(target)) return Number(entry);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A command that lists the process holding `address`, where the lab could not name it itself: on
+ * Linux that is another user's process, which only root may see (`ss -p` as `socketLockHolderPid`).
+ */
+export function findSocketLockHolder(address: string): string | undefined {
+  if (process.platform === 'linux') return `sudo ss -xlp | grep ${address.startsWith('\0') ? address.slice(1) : address}`;
+  if (process.platform === 'win32') return undefined;
+  return `lsof ${address}`;
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }

@@ -16,7 +16,7 @@ export function formatStatus(s: WorkspaceStatus, opts: { color?: boolean; stoppe
   const lines = [`target: ${s.target}${s.endpoint ? ` (${s.endpoint})` : ''}`, `stack: ${s.stackName} in ${s.region}, deployed ${s.deployedAt}`];
   const unresponsive = s.emulator?.unresponsive;
   const stale = !!(s.emulator && !s.emulator.running && opts.stoppedUnexpectedly);
-  if (s.emulator) lines.push(`embedded cloud: ${s.emulator.running ? `running (pid ${s.emulator.pid})` : p.yellow(unresponsive ? `not answering (pid ${unresponsive.pid})` : 'not running')}`);
+  if (s.emulator) lines.push(`embedded cloud: ${s.emulator.running ? `running (pid ${s.emulator.pid})` : p.yellow(unresponsive ? `not answering (${unresponsive.pid === null ? 'pid unknown' : `pid ${unresponsive.pid}`})` : 'not running')}`);
   if (stale) lines.push(`  ${p.yellow(opts.stoppedUnexpectedly!)}`);
   // the note is then emulator status's message and what to do: said here, under the cloud line, once
   if (unresponsive && s.note) lines.push(`  ${p.yellow(s.note)}`);

@@ -13,6 +13,7 @@ import { cliCommand } from '../invocation.js';
 import { DEFAULT_PORT, LOG_FILE, MAIN_SCRIPT, RECORD_FILE, START_LOCK_FILE, type EmulatorProcessOptions } from './config.js';
 import { fetchHealth, liveRecord, pidAlive, readRecord, removeRecord, type ProcessRecord } from './process-record.js';
 import { prepareStateDir, stateDirError } from './state-dir.js';
+import { findHolderCommand } from './state-lock.js';
 
 export interface EnsureEmulatorOptions {
   stateDir: string;
@@ -46,8 +47,11 @@ export interface EnsuredEmulator {
 
 export type EmulatorStatus =
   | { running: true; endpoint: string; pid: number; port: number; record: ProcessRecord }
-  /** `unresponsive`: the pid of an emulator that holds the state dir but does not answer */
-  | { running: false; stale?: ProcessRecord; unresponsive?: number };
+  /**
+   * `unresponsive`: the pid of an emulator that holds the state dir but does not answer; null when
+   * something holds it and neither a record nor the system names its pid
+   */
+  | { running: false; stale?: ProcessRecord; unresponsive?: number | null };
 
 /** at a start, a log over this size becomes emulator.log.1 (replacing the previous one) */
 const MAX_LOG_BYTES = 2 * 1024 * 1024;
@@ -65,6 +69,7 @@ export async function ensureEmulator(opts: EnsureEmulatorOptions): Promise<Ensur
     const again = await liveRecord(stateDir);
     if (again.record) return reused(again.record);
     if (again.owner) throw unresponsiveEmulator(stateDir, again.owner.pid);
+    if (again.heldSilently) throw unresponsiveEmulator(stateDir, null);
     // rotated before the dead cloud is said, so that the log named is the one holding its last lines
     const logPath = join(stateDir, LOG_FILE);
     const logStart = rotateLog(logPath);
@@ -128,7 +133,9 @@ async function spawnEmulator(stateDir: string, opts: EnsureEmulatorOptions, logP
 /** Stop the emulator of `stateDir`: SIGTERM, a grace period, then SIGKILL. The record is removed. */
 export async function stopEmulator(stateDir: string): Promise<{ stopped: boolean; pid?: number; stale?: boolean }> {
   const dir = resolve(stateDir);
-  const { record, stale, owner } = await liveRecord(dir);
+  const { record, stale, owner, heldSilently } = await liveRecord(dir);
+  // no pid to stop: said with how to find it, not 'no emulator is running'
+  if (heldSilently) throw unresponsiveEmulator(dir, null);
   if (record) {
     await terminate(record.pid);
     removeRecord(dir, record.pid);
@@ -159,10 +166,19 @@ export async function stopEmulator(stateDir: string): Promise<{ stopped: boolean
  * with Ctrl-Z, its loop stuck, its record gone): the one message for every command that finds it.
  * The way out is the lab's own stop (it continues a stopped process so that its SIGTERM lands), or
  * by hand `kill -CONT` before `kill`: a process stopped with Ctrl-Z or SIGSTOP does not act on a
- * SIGTERM until it is continued.
+ * SIGTERM until it is continued. `pid` null: something holds the lock and no record nor the
+ * system (another user's process, not Linux) names it: the command that finds it.
  */
-export function unresponsiveEmulator(stateDir: string, pid: number): LabError {
+export function unresponsiveEmulator(stateDir: string, pid: number | null): LabError {
   const stop = cliCommand(['emulator', 'stop', ...stateDirFlag(stateDir)]);
+  if (pid === null) {
+    const find = findHolderCommand(stateDir);
+    return new LabError(
+      `a process holds the lock of ${stateDir} but does not answer, and no record names its pid`,
+      undefined,
+      `${find ? `find it with \`${find}\` (pid=N), then` : 'find the process (an emulator of this state dir, stopped or stuck) and'} end it with \`kill -CONT N; kill N\`, then run this again`,
+    );
+  }
   return new LabError(
     `an emulator (pid ${pid}) holds ${stateDir} but does not answer`,
     undefined,
@@ -183,9 +199,10 @@ function workspaceOf(stateDir: string): string | undefined {
 }
 
 export async function emulatorStatus(stateDir: string): Promise<EmulatorStatus> {
-  const { record, stale, owner } = await liveRecord(resolve(stateDir));
+  const { record, stale, owner, heldSilently } = await liveRecord(resolve(stateDir));
   if (record) return { running: true, endpoint: record.endpoint, pid: record.pid, port: record.port, record };
   if (owner) return { running: false, unresponsive: owner.pid };
+  if (heldSilently) return { running: false, unresponsive: null };
   return stale ? { running: false, stale } : { running: false };
 }
 

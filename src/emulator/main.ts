@@ -14,7 +14,7 @@ import { readLastPort, removeRecord, writeLastPort, writeRecord, type ProcessRec
 import { formatRequest } from './request-log.js';
 import { createEmulatorServer, type EmulatorServer, type RequestLogEntry } from './server.js';
 import { prepareStateDir, stateDirError } from './state-dir.js';
-import { takeStateLock, type StateLock } from './state-lock.js';
+import { silentHolderPid, takeStateLock, type StateLock } from './state-lock.js';
 import { labVersion } from './version.js';
 import { wireServices } from './wiring.js';
 import type { EmulatorProcessOptions as ProcessOptions } from './config.js';
@@ -41,7 +41,7 @@ export async function startEmulatorProcess(opts: EmulatorProcessOptions): Promis
   // the services read the state, and held until the server is closed
   let record: ProcessRecord | undefined;
   const lock = await takeStateLock(stateDir, () => ({ pid: process.pid, record }));
-  if ('heldBy' in lock) throw alreadyRunning(stateDir, lock.heldBy);
+  if ('heldBy' in lock) throw lock.heldBy ? alreadyRunning(stateDir, lock.heldBy) : await heldSilently(stateDir);
   try {
     return await serveState(stateDir, store, opts, lock, (r) => (record = r));
   } catch (err) {
@@ -51,12 +51,21 @@ export async function startEmulatorProcess(opts: EmulatorProcessOptions): Promis
   }
 }
 
-function alreadyRunning(stateDir: string, owner: { pid: number; record?: unknown } | undefined): LabError {
-  const endpoint = (owner?.record as ProcessRecord | undefined)?.endpoint;
-  const who = owner ? `${typeof endpoint === 'string' ? ` at ${endpoint}` : ''} (pid ${owner.pid})` : ' by a process that does not answer';
+function alreadyRunning(stateDir: string, owner: { pid: number; record?: unknown }): LabError {
+  const endpoint = (owner.record as ProcessRecord | undefined)?.endpoint;
   return new LabError(
-    `an emulator for ${stateDir} is already running${who}; use it, or stop it first (\`emulator stop\`${owner ? `, or kill ${owner.pid}` : ''})`,
+    `an emulator for ${stateDir} is already running${typeof endpoint === 'string' ? ` at ${endpoint}` : ''} (pid ${owner.pid}); use it, or stop it first (\`emulator stop\`, or kill ${owner.pid})`,
   );
+}
+
+/**
+ * The lock's holder took the connection but answered nothing (stopped with Ctrl-Z or SIGSTOP, or
+ * stuck): the words every lab command gives for it, with its pid when the system names it, and a
+ * stop that works on a stopped process.
+ */
+async function heldSilently(stateDir: string): Promise<LabError> {
+  const { unresponsiveEmulator } = await import('./daemon.js');
+  return unresponsiveEmulator(stateDir, silentHolderPid(stateDir) ?? null);
 }
 
 async function serveState(

@@ -7,7 +7,7 @@ import { get as httpGet, type ClientRequest } from 'node:http';
 import { join } from 'node:path';
 import { atomicWrite } from '../files.js';
 import { LAST_PORT_FILE, RECORD_FILE } from './config.js';
-import { holderOf, type LockOwner } from './state-lock.js';
+import { holderOf, silentHolderPid, type LockOwner } from './state-lock.js';
 
 export { LOG_FILE, RECORD_FILE } from './config.js';
 
@@ -122,13 +122,21 @@ export function fetchHealth(endpoint: string, timeoutMs = 1500): Promise<Health 
  * and its record file is written again. `owner`: a process holds the lock but gave no healthy
  * record (starting, or stuck); it is an emulator of this state dir all the same. A holder that
  * answers nothing at all (stopped with Ctrl-Z or SIGSTOP, its event loop stuck) while the record's
- * process lives is that process: the owner, not a cloud that stopped unexpectedly.
+ * process lives is that process: the owner, not a cloud that stopped unexpectedly. With no live
+ * record to name it, the owner is the process the system says listens on the lock (Linux), and
+ * `heldSilently` when the system does not say: something holds the lock, pid unknown.
  */
-export async function liveRecord(stateDir: string): Promise<{ record?: ProcessRecord; stale?: ProcessRecord; owner?: LockOwner }> {
+export async function liveRecord(stateDir: string): Promise<{ record?: ProcessRecord; stale?: ProcessRecord; owner?: LockOwner; heldSilently?: true }> {
   const record = readRecord(stateDir);
   if (record && pidAlive(record.pid) && (await fetchHealth(record.endpoint))?.pid === record.pid) return { record };
   const { owner, held } = await holderOf(stateDir);
   if (!owner && held && record && pidAlive(record.pid)) return { stale: record, owner: { pid: record.pid } };
+  if (!owner && held) {
+    // no record names it (stopped before it wrote one, or the file went): the system may
+    const pid = silentHolderPid(stateDir);
+    if (pid !== undefined) return record ? { stale: record, owner: { pid } } : { owner: { pid } };
+    return record ? { stale: record, heldSilently: true } : { heldSilently: true };
+  }
   if (owner) {
     const held = asRecord(owner.record);
     if (held?.pid === owner.pid && (await fetchHealth(held.endpoint))?.pid === held.pid) {

@@ -6,7 +6,7 @@
  * taken), and any command can ask the owner for its record there (`ownerOf`), to reuse, report or
  * stop it.
  */
-import { askSocketLockOwner, socketLockAddress, socketLockHolder, takeSocketLock, type SocketLock } from '../socket-lock.js';
+import { askSocketLockOwner, findSocketLockHolder, socketLockAddress, socketLockHolder, socketLockHolderPid, takeSocketLock, type SocketLock } from '../socket-lock.js';
 
 /** what the owner answers on its lock: its pid, and its process record once it is listening */
 export interface LockOwner {
@@ -40,4 +40,17 @@ export function ownerOf(stateDir: string, timeoutMs = 1500): Promise<LockOwner |
  */
 export function holderOf(stateDir: string, timeoutMs = 1500): Promise<{ owner: LockOwner | undefined; held: boolean }> {
   return socketLockHolder<LockOwner>(lockAddress(stateDir), timeoutMs);
+}
+
+/**
+ * The pid of a process that holds `stateDir`'s lock without answering on it (see holderOf), found
+ * through the system (Linux); undefined when the system does not say.
+ */
+export function silentHolderPid(stateDir: string): number | undefined {
+  return socketLockHolderPid(lockAddress(stateDir));
+}
+
+/** the command that lists the process holding `stateDir`'s lock (`ss -xlp | grep …`, `lsof …`) */
+export function findHolderCommand(stateDir: string): string | undefined {
+  return findSocketLockHolder(lockAddress(stateDir));
 }

@@ -62,9 +62,10 @@ export interface WorkspaceStatus {
     /**
      * Not running as far as the lab can tell, yet alive: a cloud (its pid) holds the workspace's
      * state dir but does not answer (stopped with Ctrl-Z or SIGSTOP, or stuck). `note` says what
-     * to do, in the words of `emulator status`.
+     * to do, in the words of `emulator status`. `pid` null: something holds the state dir's lock,
+     * and neither a record nor the system names it; `note` says how to find it.
      */
-    unresponsive: { pid: number } | null;
+    unresponsive: { pid: number | null } | null;
   };
   /** why live data is missing, when it is */
   note?: string;

@@ -7,7 +7,9 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pidAlive, readRecord } from '../../src/emulator/process-record.js';
@@ -83,13 +85,72 @@ test('status of a workspace whose cloud is stopped (SIGSTOP): not answering (pid
   }
 });
 
-test('the not-answering message: the lab\'s stop by the workspace (or the state dir), kill -CONT before kill', async () => {
+test('a stopped cloud whose record is gone: status names it by the pid the system gives (not \'not running\'), deploy refuses, and the hint\'s kill ends it', { skip: process.platform !== 'linux' }, async () => {
+  const ws = workspacePaths(mkdtempSync(join(tmpdir(), 'sol-unresponsive-')));
+  dirs.push(ws.root);
+  const first = await runCli(['deploy', '--workspace', ws.root]);
+  assert.equal(first.code, 0, first.stderr);
+  const rec = readRecord(ws.stateDir);
+  assert.ok(rec, 'the cloud runs');
+  const { pid } = rec;
+  process.kill(pid, 'SIGSTOP');
+  // as a cloud stopped before it wrote its record: only its lock says it is there
+  rmSync(join(ws.stateDir, 'emulator-process.json'));
+  try {
+    const said = `an emulator (pid ${pid}) holds ${ws.stateDir} but does not answer`;
+    const status = await runCli(['status', '--workspace', ws.root]);
+    assert.equal(status.code, 0, status.stderr);
+    assert.ok(status.stdout.includes(`embedded cloud: not answering (pid ${pid})\n  ${said}; stop it with`), status.stdout);
+    assert.doesNotMatch(status.stdout, /not running/);
+    const json = JSON.parse((await runCli(['status', '--workspace', ws.root, '--json'])).stdout) as { emulator: { unresponsive: unknown } };
+    assert.deepEqual(json.emulator.unresponsive, { pid });
+
+    // deploy does not start a second cloud over it: one message, the same as status's
+    const deploy = await runCli(['deploy', '--workspace', ws.root]);
+    assert.equal(deploy.code, 1, deploy.stderr);
+    assert.ok(deploy.stderr.includes(`error: ${said}\n`), deploy.stderr);
+    // the foreground cloud finds the lock taken: the same words, not a bare `emulator stop`
+    const foreground = await runCli(['emulator', '--workspace', ws.root, '--port', '0']);
+    assert.equal(foreground.code, 1, foreground.stdout + foreground.stderr);
+    assert.ok(foreground.stderr.startsWith(`error: ${said}\n`), foreground.stderr);
+
+    // the hint's command by hand, as a learner pastes it into a shell: the cloud ends, cleanly
+    const byHand = /\(or `([^`]+)`\)/.exec(deploy.stderr)?.[1];
+    assert.equal(byHand, `kill -CONT ${pid}; kill ${pid}`);
+    const sh = spawnSync('sh', ['-c', byHand!]);
+    assert.equal(sh.status, 0, String(sh.stderr));
+    for (let i = 0; i < 200 && !ended(pid); i++) await sleep(50);
+    assert.ok(ended(pid), 'the hint ends the stopped cloud');
+    assert.match(readFileSync(join(ws.stateDir, 'emulator.log'), 'utf8'), /emulator stopped\n$/);
+  } finally {
+    if (pidAlive(pid)) {
+      process.kill(pid, 'SIGCONT');
+      killAndWait(pid);
+    }
+  }
+});
+
+test('the not-answering message: the lab\'s stop by the workspace (or the state dir), kill -CONT before kill; with no pid, the command that finds the holder', async () => {
   const { unresponsiveEmulator } = await import('../../src/emulator/daemon.js');
   const inWorkspace = unresponsiveEmulator('/w/.lab/state', 9);
   assert.equal(inWorkspace.message, 'an emulator (pid 9) holds /w/.lab/state but does not answer');
   assert.match(inWorkspace.hint!, /^stop it with `.* emulator stop --workspace \/w` \(or `kill -CONT 9; kill 9`\), then run this again$/);
   assert.match(unresponsiveEmulator('/x/state', 9).hint!, /emulator stop --state-dir \/x\/state` \(or `kill -CONT 9; kill 9`\)/);
+  const unknown = unresponsiveEmulator('/w/.lab/state', null);
+  assert.equal(unknown.message, 'a process holds the lock of /w/.lab/state but does not answer, and no record names its pid');
+  const find = process.platform === 'linux' ? /^find it with `sudo ss -xlp \| grep serverless-ops-lab\/emulator\/[0-9a-f]{32}` \(pid=N\), then end it/ : /end it/;
+  assert.match(unknown.hint!, find);
+  assert.match(unknown.hint!, /`kill -CONT N; kill N`, then run this again$/);
 });
+
+/** gone, or a zombie (ended, not yet reaped by whoever adopted it) */
+function ended(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] === 'Z';
+  } catch {
+    return true;
+  }
+}
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -54,6 +54,14 @@ test('a cloud that holds the state dir but does not answer: not answering (pid),
   assert.ok(formatStatus(s, { color: true }).includes(`\n  \x1b[33m${note}\x1b[39m\n`));
 });
 
+test('a lock held by a process no record nor the system names: not answering (pid unknown), and how to find it under it', () => {
+  const note = 'a process holds the lock of /w/.lab/state but does not answer, and no record names its pid; find it with `sudo ss -xlp | grep serverless-ops-lab/emulator/0a` (pid=N), then end it with `kill -CONT N; kill N`, then run this again';
+  const s = status([{}], { emulator: { running: false, pid: null, stoppedUnexpectedly: null, unresponsive: { pid: null } }, live: false, note });
+  const out = formatStatus(s);
+  assert.ok(out.includes(`\nembedded cloud: not answering (pid unknown)\n  ${note}\n\nOutputs:`), out);
+  assert.doesNotMatch(out, /not running|pid null/);
+});
+
 test('colour only when asked for', () => {
   const s = status([{ reservedConcurrency: 0 }]);
   assert.doesNotMatch(formatStatus(s), /\x1b\[/);
