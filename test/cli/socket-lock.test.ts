@@ -51,22 +51,27 @@ test('a socket file nobody listens on (its holder ended without closing it) is t
 test('the pid of a lock\'s holder, from the system (Linux): an abstract address and a socket file; none for a lock nobody holds', { skip: process.platform !== 'linux' }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sol-lockpid-'));
   // another process holds them, as a stopped cloud would: the pid is read, not asked for
-  const holder = spawn(process.execPath, ['-e', `
-    const net = require('node:net');
-    const a = net.createServer().listen('\\0' + process.argv[1]);
-    const b = net.createServer().listen(process.argv[2]);
-    let n = 0;
-    const up = () => { if (++n === 2) process.stdout.write('up'); };
-    a.on('listening', up); b.on('listening', up);
-  `, socketLockAddress('test', dir).slice(1), join(dir, 'l.sock')]);
+  let holder: ReturnType<typeof spawn> | undefined;
   try {
-    await once(holder.stdout!, 'data');
+    holder = spawn(process.execPath, ['-e', `
+      const net = require('node:net');
+      const a = net.createServer().listen('\\0' + process.argv[1]);
+      const b = net.createServer().listen(process.argv[2]);
+      let n = 0;
+      const up = () => { if (++n === 2) process.stdout.write('up'); };
+      a.on('listening', up); b.on('listening', up);
+    `, socketLockAddress('test', dir).slice(1), join(dir, 'l.sock')]);
+    const ended = once(holder, 'exit').then(() => Promise.reject(new Error('the holder ended before it listened')));
+    await Promise.race([once(holder.stdout!, 'data'), ended]);
+    ended.catch(() => undefined);
     assert.equal(socketLockHolderPid(socketLockAddress('test', dir)), holder.pid);
     assert.equal(socketLockHolderPid(join(dir, 'l.sock')), holder.pid);
     assert.equal(socketLockHolderPid(socketLockAddress('test', join(dir, 'other'))), undefined);
   } finally {
-    holder.kill('SIGKILL');
-    await once(holder, 'exit');
+    if (holder && holder.exitCode === null && holder.signalCode === null) {
+      holder.kill('SIGKILL');
+      await once(holder, 'exit');
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 });
