@@ -187,7 +187,7 @@ export function unresponsiveEmulator(stateDir: string, pid: number | null): LabE
 }
 
 /** the lab's own flag for a state dir: --workspace W for a workspace's (W/.lab/state), else --state-dir */
-function stateDirFlag(stateDir: string): string[] {
+export function stateDirFlag(stateDir: string): string[] {
   const workspace = workspaceOf(stateDir);
   return workspace ? ['--workspace', workspace] : ['--state-dir', resolve(stateDir)];
 }

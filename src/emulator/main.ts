@@ -41,7 +41,7 @@ export async function startEmulatorProcess(opts: EmulatorProcessOptions): Promis
   // the services read the state, and held until the server is closed
   let record: ProcessRecord | undefined;
   const lock = await takeStateLock(stateDir, () => ({ pid: process.pid, record }));
-  if ('heldBy' in lock) throw lock.heldBy ? alreadyRunning(stateDir, lock.heldBy) : await heldSilently(stateDir);
+  if ('heldBy' in lock) throw lock.heldBy ? await alreadyRunning(stateDir, lock.heldBy) : await heldSilently(stateDir);
   try {
     return await serveState(stateDir, store, opts, lock, (r) => (record = r));
   } catch (err) {
@@ -51,10 +51,14 @@ export async function startEmulatorProcess(opts: EmulatorProcessOptions): Promis
   }
 }
 
-function alreadyRunning(stateDir: string, owner: { pid: number; record?: unknown }): LabError {
+/** another emulator answers for this state dir: the stop that names it (--workspace W, as the learner would) */
+async function alreadyRunning(stateDir: string, owner: { pid: number; record?: unknown }): Promise<LabError> {
+  const { stateDirFlag } = await import('./daemon.js');
+  const { cliCommand } = await import('../invocation.js');
   const endpoint = (owner.record as ProcessRecord | undefined)?.endpoint;
+  const stop = cliCommand(['emulator', 'stop', ...stateDirFlag(stateDir)]);
   return new LabError(
-    `an emulator for ${stateDir} is already running${typeof endpoint === 'string' ? ` at ${endpoint}` : ''} (pid ${owner.pid}); use it, or stop it first (\`emulator stop\`, or kill ${owner.pid})`,
+    `an emulator for ${stateDir} is already running${typeof endpoint === 'string' ? ` at ${endpoint}` : ''} (pid ${owner.pid}); use it, or stop it first (\`${stop}\`, or \`kill ${owner.pid}\`)`,
   );
 }
 

@@ -333,6 +333,8 @@ test('a damaged or missing record: start, deploy-style reuse, status and stop fi
     const foreground = await run(['emulator', '--port', '0', '--state-dir', stateDir]);
     assert.equal(foreground.code, 1, foreground.stdout);
     assert.match(foreground.stderr, new RegExp(`already running at ${endpoint} \\(pid ${pid}\\)`));
+    // the stop it names is one that works pasted: the lab's own, with this state dir
+    assert.ok(foreground.stderr.includes(`emulator stop --state-dir ${stateDir}`), foreground.stderr);
 
     writeFileSync(recordFile, '{"pid":');
     const stop = await run(['emulator', 'stop', '--state-dir', stateDir]);
