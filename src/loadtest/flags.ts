@@ -45,6 +45,21 @@ export const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH'] as c
 export const DEFAULT_REQUESTS = 200;
 export const DEFAULT_CONCURRENCY = 50;
 
+/**
+ * The most requests a run sends, -n or -z alike (a -z run ends there: run.ts,
+ * DURATION_MAX_REQUESTS): load goes bounded in count as well as in time. 100 times the workshop's
+ * load tests (-n 1000 -c 50), about a second of the fastest server README's benchmark measured
+ * (80,000 a second), and below hey's 1M samples, so the distributions cover every response. hey
+ * has no bound.
+ */
+export const MAX_REQUESTS = 100_000;
+/**
+ * The most workers (-c), each one connection: the account allows 1000 executions at once (the
+ * local cloud's default, and AWS's default quota), so more workers than that only add throttled
+ * answers; the workshop runs 50. hey has no bound.
+ */
+export const MAX_CONCURRENCY = 1000;
+
 const USER_AGENT = 'serverless-ops-lab-loadtest';
 /** hey's header syntax: `^([\w-]+):\s*(.+)` */
 const HEADER = /^([\w-]+):\s*(.+)$/;
@@ -52,8 +67,8 @@ const HEADER = /^([\w-]+):\s*(.+)$/;
 export function parseFlags(url: string, flags: LoadTestFlags): ParsedFlags {
   const target = parseUrl(url);
   const durationMs = flags.z === undefined ? undefined : parseDuration(flags.z);
-  const requests = wholeNumber('-n', flags.n ?? String(DEFAULT_REQUESTS), 1);
-  const concurrency = wholeNumber('-c', flags.c ?? String(DEFAULT_CONCURRENCY), 1);
+  const requests = wholeNumber('-n', flags.n ?? String(DEFAULT_REQUESTS), 1, MAX_REQUESTS);
+  const concurrency = wholeNumber('-c', flags.c ?? String(DEFAULT_CONCURRENCY), 1, MAX_CONCURRENCY);
   if (durationMs === undefined && flags.c === undefined && requests < concurrency) {
     // hey's rule stays; the hidden default is what the user did not see
     throw new UsageError(
@@ -107,6 +122,8 @@ export function checkOptions(o: LoadTestOptions): void {
   for (const [flag, v, min] of [['-n', o.requests, 1], ['-c', o.concurrency, 1], ['-t', o.timeoutSec, 0]] as const) {
     if (!Number.isSafeInteger(v) || v < min) throw new UsageError(`${flag} must be a whole number of at least ${min} (got ${v})`);
   }
+  if (o.requests > MAX_REQUESTS) throw tooMany('-n', String(o.requests));
+  if (o.concurrency > MAX_CONCURRENCY) throw tooMany('-c', String(o.concurrency));
   if (o.ratePerWorker !== undefined && !(o.ratePerWorker >= MIN_RATE && o.ratePerWorker <= MAX_RATE)) {
     throw new UsageError(`-q must be from ${MIN_RATE} to ${MAX_RATE} requests per second per worker (got ${o.ratePerWorker})`);
   }
@@ -137,10 +154,12 @@ function parseUrl(url: string): URL {
   return u;
 }
 
-function wholeNumber(flag: string, value: string, min: number): number {
+function wholeNumber(flag: '-n' | '-c' | '-t', value: string, min: number, max?: number): number {
   const v = value.trim();
   if (!/^-?\d+$/.test(v)) throw new UsageError(`${flag}: "${value}" is not a whole number`);
   const n = Number(v);
+  // before the safe-integer check: -n 1e30 written out is over the bound, not "too large"
+  if (max !== undefined && n > max) throw tooMany(flag as '-n' | '-c', v);
   if (!Number.isSafeInteger(n)) throw new UsageError(`${flag}: ${value} is too large`);
   if (n < min) {
     // hey's wording for -n and -c
@@ -148,6 +167,20 @@ function wholeNumber(flag: string, value: string, min: number): number {
     throw new UsageError(`${flag} cannot be smaller than ${min} (got ${value})`);
   }
   return n;
+}
+
+/** -n over MAX_REQUESTS, -c over MAX_CONCURRENCY: what the bound is, and what to do instead */
+function tooMany(flag: '-n' | '-c', value: string): UsageError {
+  if (flag === '-n') {
+    return new UsageError(
+      `-n must be at most ${MAX_REQUESTS} requests (got ${value})`,
+      `a load test sends at most ${MAX_REQUESTS} requests (a -z run stops there too), so load stays bounded; for more, run it again`,
+    );
+  }
+  return new UsageError(
+    `-c must be at most ${MAX_CONCURRENCY} workers (got ${value})`,
+    `each worker is one connection, and the account allows ${MAX_CONCURRENCY} executions at once: more workers only add throttled answers`,
+  );
 }
 
 /**

@@ -63,7 +63,8 @@ export function renderSummary(s: LoadTestSummary, { color }: FormatOptions): str
 
 /** why a -z run ended before its duration */
 export function maxRequestsNote(count: number): string {
-  return `stopped at ${count} requests, before the end of -z: a -z run sends at most ${count}; for more, give the count with -n.`;
+  // -n has the same bound (flags.ts, MAX_REQUESTS), so a rate is what makes the run fill its -z
+  return `stopped at ${count} requests, before the end of -z: a load test sends at most ${count}; to spread them over the whole duration, give a rate with -q.`;
 }
 
 /**

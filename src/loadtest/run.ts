@@ -38,7 +38,7 @@ import autocannon from 'autocannon';
 import type { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { LabError } from '../errors.js';
-import { checkOptions } from './flags.js';
+import { checkOptions, MAX_REQUESTS } from './flags.js';
 import { Recorder } from './recorder.js';
 import type { LoadTestListeners, LoadTestOptions, LoadTestResult } from './types.js';
 
@@ -66,15 +66,13 @@ const NO_TIMEOUT_SEC = Math.floor((2 ** 31 - 1) / 1000);
 /** a -z run's quota per connection without -q: never reached (the deadline or the bound cuts it) */
 const UNBOUNDED = 1e12;
 /**
- * The most requests a -z run sends (LoadTestOptions.durationMaxRequests): load goes to 127.0.0.1
- * bounded in count as well as in time, and -z without -q sends as fast as the server answers
- * (a learner's `-z 1s` sent about 10,000 to 127.0.0.1; README's benchmark answers 80,000 a
- * second), so a long -z would send millions. 100,000 is 100 times the workshop's load tests
- * (-n 1000 -c 50) and above what its -z runs send at their -q (-z 1m -q 10 -c 50: 30,000); it
- * keeps a -z run below hey's 1M samples, so its distributions cover every response. -n sends any
- * count.
+ * The most requests a -z run sends (LoadTestOptions.durationMaxRequests), the bound -n has too
+ * (flags.ts, MAX_REQUESTS): load goes to 127.0.0.1 bounded in count as well as in time, and -z
+ * without -q sends as fast as the server answers (a learner's `-z 1s` sent about 10,000 to
+ * 127.0.0.1), so a long -z would send millions. It is above what the workshop's -z runs send at
+ * their -q (-z 1m -q 10 -c 50: 30,000).
  */
-export const DURATION_MAX_REQUESTS = 100_000;
+export const DURATION_MAX_REQUESTS = MAX_REQUESTS;
 
 /** autocannon's histUtil takes a custom histogram; `__custom` makes it skip encoding it */
 const NO_HISTOGRAM = { __custom: true, recordValue() {}, recordValueWithExpectedInterval() {}, reset() {}, destroy() {} };

@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { refusedUrl, startCountingServer } from './counting-server.js';
+import { MAX_CONCURRENCY, MAX_REQUESTS } from '../../src/loadtest/flags.js';
+import { DURATION_MAX_REQUESTS } from '../../src/loadtest/run.js';
 
 const cli = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 
@@ -40,6 +42,8 @@ const badInput: Array<[string, string[], number, RegExp]> = [
   ['a missing -D file', ['-D', '/nonexistent/body.json', 'http://127.0.0.1:9/'], 2, /^error: -D: cannot read the body file "\/nonexistent\/body.json": no such file$/m],
   ['a negative -n', ['-n', '-5', 'http://127.0.0.1:9/'], 2, /^error: -n and -c cannot be smaller than 1 \(got -n -5\)$/m],
   ['a zero -c', ['-c', '0', 'http://127.0.0.1:9/'], 2, /^error: -n and -c cannot be smaller than 1 \(got -c 0\)$/m],
+  ['-n over the bound', ['-n', '1000000', 'http://127.0.0.1:9/'], 2, /^error: -n must be at most 100000 requests \(got 1000000\)\n {2}a load test sends at most 100000 requests \(a -z run stops there too\), so load stays bounded; for more, run it again\n$/],
+  ['-c over the bound', ['-c', '2000', '-z', '1s', 'http://127.0.0.1:9/'], 2, /^error: -c must be at most 1000 workers \(got 2000\)\n {2}each worker is one connection/],
   ['a non-numeric -n', ['-n', 'lots', 'http://127.0.0.1:9/'], 2, /^error: -n: "lots" is not a whole number$/m],
   ['a negative -t', ['-t', '-1', 'http://127.0.0.1:9/'], 2, /^error: -t cannot be smaller than 0 \(got -1\)$/m],
   ['a negative -q', ['-q', '-2', 'http://127.0.0.1:9/'], 2, /^error: -q cannot be smaller than 0 \(got -2\)$/m],
@@ -135,7 +139,7 @@ test('-o csv: a header and one row per response', async () => {
 test('Ctrl-C stops sending, prints the report of what was sent, exit 130', async () => {
   const server = await startCountingServer(() => ({ status: 200, delayMs: 5 }));
   try {
-    const child = spawn(process.execPath, [cli, 'loadtest', '-n', '1000000', '-c', '2', server.url]);
+    const child = spawn(process.execPath, [cli, 'loadtest', '-n', '100000', '-c', '2', server.url]);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -144,7 +148,7 @@ test('Ctrl-C stops sending, prints the report of what was sent, exit 130', async
     child.kill('SIGINT');
     const [code] = (await once(child, 'exit')) as [number];
     assert.equal(code, 130);
-    assert.match(stdout, /Note: {2}stopped early: \d+ of 1000000 requests sent\./);
+    assert.match(stdout, /Note: {2}stopped early: \d+ of 100000 requests sent\./);
     const [, count] = /\[200\]\t(\d+) responses/.exec(stdout) ?? [];
     assert.equal(Number(count), server.received);
     assert.match(stderr, /^stopping: waiting for [0-2] requests? in flight \(Ctrl-C again to stop now\)\ninterrupted after \d+ requests\n$/);
@@ -246,8 +250,12 @@ test("--json's Total covers the server's span from the first request to the last
 test('--help shows the defaults plainly', async () => {
   const r = await loadtest('--help');
   assert.equal(r.code, 0);
-  assert.match(r.stdout, /-n <requests> +number of requests to run \(default: 200\)\n/);
-  assert.match(r.stdout, /-c <concurrency> +number of workers to run concurrently \(default: 50\)\n/);
+  assert.match(r.stdout, /-n <requests> +number of requests to run, at most 100000 \(default: 200\)\n/);
+  // commander wraps this one at 80 columns
+  assert.match(r.stdout.replace(/\n\s+/g, ' '), /-c <concurrency> +number of workers to run concurrently, at most 1000 \(default: 50\) /);
+  // cli.ts writes the bounds out (--help loads no loadtest code); they are flags.ts' bounds
+  assert.deepEqual([MAX_REQUESTS, MAX_CONCURRENCY, DURATION_MAX_REQUESTS], [100_000, 1000, 100_000]);
+  assert.match(r.stdout.replace(/\n\s+/g, ' '), /overrides -n; stops at 100000 requests/);
   assert.match(r.stdout, /-t <seconds> +timeout of each request in seconds, 0: none \(default: 20\)\n/);
   assert.doesNotMatch(r.stdout, /\(default: "\d+"\)|\) \(default/);
 });

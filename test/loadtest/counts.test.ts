@@ -164,9 +164,9 @@ test('an abort stops sending; what was sent is still reported', async () => {
   try {
     const stop = new AbortController();
     setTimeout(() => stop.abort(), 50);
-    const r = await runLoadTest(options(server.url, 1_000_000, 4, { signal: stop.signal }));
+    const r = await runLoadTest(options(server.url, 100_000, 4, { signal: stop.signal }));
     assert.equal(r.interrupted, true);
-    assert.ok(r.sent < 1_000_000);
+    assert.ok(r.sent < 100_000);
     assert.equal(r.sent, server.received);
     assert.equal(r.responses, server.statusCounts[200]);
   } finally {

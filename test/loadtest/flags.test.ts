@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageError } from '../../src/errors.js';
-import { checkOptions, parseDuration, parseFlags } from '../../src/loadtest/flags.js';
+import { checkOptions, MAX_CONCURRENCY, MAX_REQUESTS, parseDuration, parseFlags } from '../../src/loadtest/flags.js';
+import { DURATION_MAX_REQUESTS } from '../../src/loadtest/run.js';
 
 test("hey's defaults: -n 200 -c 50 -t 20 -m GET, Content-Type text/html, keep-alive", () => {
   const { options, output } = parseFlags('http://127.0.0.1:3000/x', {});
@@ -97,6 +98,39 @@ test("-q takes a fraction, as hey's float64 -q does: 0.5 is one request every 2 
   // a programmatic caller gets the same bounds
   assert.throws(() => checkOptions({ ...parseFlags('http://h/', {}).options, ratePerWorker: 0 }), /-q must be from 0.001 to 1000 requests per second per worker \(got 0\)/);
   assert.doesNotThrow(() => checkOptions({ ...parseFlags('http://h/', {}).options, ratePerWorker: 0.5 }));
+});
+
+test('-n is bounded in count as a -z run is (100000), and -c at 1000 workers; bigger is a usage error with the bound', () => {
+  assert.equal(MAX_REQUESTS, 100_000);
+  assert.equal(DURATION_MAX_REQUESTS, MAX_REQUESTS);
+  assert.equal(MAX_CONCURRENCY, 1000);
+  assert.equal(parseFlags('http://h/', { n: '100000' }).options.requests, 100_000);
+  assert.equal(parseFlags('http://h/', { n: '1000', c: '1000' }).options.concurrency, 1000);
+  for (const n of ['100001', '1000000', '1' + '0'.repeat(30)]) {
+    assert.throws(
+      () => parseFlags('http://h/', { n }),
+      (e: UsageError) =>
+        e instanceof UsageError &&
+        e.message === `-n must be at most 100000 requests (got ${n})` &&
+        e.hint === 'a load test sends at most 100000 requests (a -z run stops there too), so load stays bounded; for more, run it again',
+      n,
+    );
+  }
+  // with -z too: -n is ignored there, but a count over the bound is still no count to give
+  assert.throws(() => parseFlags('http://h/', { n: '200000', z: '1s' }), /^UsageError: -n must be at most 100000 requests \(got 200000\)$/);
+  for (const args of [{ n: '5000', c: '1001' }, { c: '5000', z: '1s' }]) {
+    assert.throws(
+      () => parseFlags('http://h/', args),
+      (e: UsageError) =>
+        e instanceof UsageError &&
+        e.message === `-c must be at most 1000 workers (got ${args.c})` &&
+        e.hint === 'each worker is one connection, and the account allows 1000 executions at once: more workers only add throttled answers',
+    );
+  }
+  // a programmatic caller gets the same bounds
+  const ok = parseFlags('http://h/', {}).options;
+  assert.throws(() => checkOptions({ ...ok, requests: 100_001 }), /^UsageError: -n must be at most 100000 requests \(got 100001\)$/);
+  assert.throws(() => checkOptions({ ...ok, requests: 2000, concurrency: 1001 }), /^UsageError: -c must be at most 1000 workers \(got 1001\)$/);
 });
 
 test("a -z run's most requests is a whole number of at least 1", () => {

@@ -110,7 +110,7 @@ test('an interrupted -z run says how many were sent, without a total', () => {
 
 test('a -z run that reached its most requests says so, in the report and in --json', () => {
   const r = { ...fixture(), requested: null, maxRequestsReached: 100_000 };
-  assert.match(formatReport(r, { color: false }), /\n\nNote: {2}stopped at 100000 requests, before the end of -z: a -z run sends at most 100000; for more, give the count with -n\.\n/);
+  assert.match(formatReport(r, { color: false }), /\n\nNote: {2}stopped at 100000 requests, before the end of -z: a load test sends at most 100000; to spread them over the whole duration, give a rate with -q\.\n/);
   assert.equal((JSON.parse(formatJson(r)) as { maxRequestsReached: number }).maxRequestsReached, 100_000);
   assert.doesNotMatch(formatReport(fixture(), { color: false }), /stopped at/);
 });
