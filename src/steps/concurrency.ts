@@ -5,7 +5,7 @@
  */
 import { DeleteFunctionConcurrencyCommand, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import { InterruptedError } from '../errors.js';
-import { couldNotCheck, notYet, passed, type LiveCheck } from '../lab/check.js';
+import { couldNotCheck, notYet, passed, showing, type LiveCheck } from '../lab/check.js';
 import { sleep } from '../lab/solver.js';
 import type { LabContext } from '../lab/context.js';
 import type { Step } from '../lab/step.js';
@@ -29,17 +29,27 @@ function lastRun(ctx: LabContext, stepId: string): { statusCounts?: Counts; requ
 }
 
 /**
- * The size of the load test whose figures a check reads: the one the step's last whole run had
- * (`requests` and `concurrency`, as loadAndKeep keeps them), else the one the lab would run now.
- * A run kept from a run of the workshop's size (1000 × 50) and checked under --ci (90 × 30) was
- * shown beside `loadtest -n 90 -c 30`, a command that did not make its figures.
+ * The load-test checks show one of two commands beside what they say:
+ * - passed: the load test whose figures they read, the size the step's last whole run had
+ *   (`requests` and `concurrency`, as loadAndKeep keeps them). A run kept from a run of the
+ *   workshop's size (1000 × 50) and checked under --ci (90 × 30) was shown beside
+ *   `loadtest -n 90 -c 30`, a command that did not make its figures.
+ * - not yet (and the check's own command, before a run): the load test x runs, loadSize, the
+ *   chapter's 50 connections when interactive. A not-yet asks for a run ("press x to run it
+ *   again"): a --ci run's figures, read interactively, were shown beside `loadtest -n 40 -c 20`
+ *   and x ran -n 1000 -c 50. (x running the quoted size instead would have given an interactive
+ *   learner --ci's short run, not the workshop's, and --ci the workshop's size.)
  */
 function measuredSize(ctx: LabContext, stepId: string, phase: 'baseline' | 'throttled'): LoadSize {
-  const { statusCounts, requests, concurrency } = (ctx.allFigures()[stepId] ?? {}) as { statusCounts?: unknown; requests?: unknown; concurrency?: unknown };
+  const { requests, concurrency } = (ctx.allFigures()[stepId] ?? {}) as { requests?: unknown; concurrency?: unknown };
   const whole = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n > 0;
-  if (statusCounts === undefined || stoppedEarly(ctx, stepId) || !whole(requests) || !whole(concurrency)) return loadSize(ctx, phase);
+  if (!whole(requests) || !whole(concurrency)) return loadSize(ctx, phase);
   return { requests, concurrency };
 }
+
+/** a check's pass, beside the load test that made its figures */
+const passedRun = (ctx: LabContext, stepId: string, phase: 'baseline' | 'throttled', found: string) =>
+  showing(passed(found), heyCommand(ctx, measuredSize(ctx, stepId, phase)));
 
 const sum = (c: Counts, pred: (status: number) => boolean) => Object.entries(c).reduce((n, [k, v]) => n + (pred(Number(k)) ? v : 0), 0);
 
@@ -102,7 +112,7 @@ function stoppedEarly(ctx: LabContext, stepId: string): boolean {
 const baselineChecks: LiveCheck[] = [
   {
     name: 'the load test with no limit: every answer 200',
-    aws: (ctx) => heyCommand(ctx, measuredSize(ctx, 'concurrency-baseline', 'baseline')),
+    aws: (ctx) => heyCommand(ctx, loadSize(ctx, 'baseline')),
     run: async (ctx) => {
       const c = lastRun(ctx, 'concurrency-baseline').statusCounts;
       if (!c) return notYet('a load test run', 'none yet');
@@ -110,7 +120,7 @@ const baselineChecks: LiveCheck[] = [
       const ok = sum(c, (s) => s === 200);
       // requests that got no answer at all (timed out, refused) count against it too
       const all = Math.max(sum(c, () => true), lastRun(ctx, 'concurrency-baseline').requests ?? 0);
-      if (ok === all && all > 0) return passed(`${ok} of ${all} answered 200`);
+      if (ok === all && all > 0) return passedRun(ctx, 'concurrency-baseline', 'baseline', `${ok} of ${all} answered 200`);
       const hint = sum(c, (s) => s === 502) > 0 ? '502 is a function that failed or timed out, not a throttle: look at the function\'s Timeout, and at the cloud\'s log for the cause; then run the load test again (x).' : undefined;
       const lost = all - sum(c, () => true);
       return notYet(`all ${all} answers 200`, `${JSON.stringify(c)}${lost ? ` and ${lost} without an answer` : ''}`, hint ?? (lost ? 'requests without an answer timed out (20 s): the machine or the function is too slow; run the load test again (x).' : undefined));
@@ -215,14 +225,14 @@ export const reserveStep: Step = {
 const throttledChecks: LiveCheck[] = [
   {
     name: 'the load test was split between 200s and throttled 5xx answers',
-    aws: (ctx) => heyCommand(ctx, measuredSize(ctx, 'concurrency-throttled', 'throttled')),
+    aws: (ctx) => heyCommand(ctx, loadSize(ctx, 'throttled')),
     run: async (ctx) => {
       const c = lastRun(ctx, 'concurrency-throttled').statusCounts;
       if (!c) return notYet('a load test run with the reservation', 'none yet');
       if (stoppedEarly(ctx, 'concurrency-throttled')) return notYet('a whole load test run', 'the last one was stopped early: press x to run it again');
       const ok = sum(c, (s) => s === 200);
       const throttled = sum(c, (s) => s === 500 || s === 502 || s === 429);
-      if (ok > 0 && throttled > 0) return passed(`${ok} × 200, ${throttled} throttled (${Object.entries(c).map(([k, v]) => `[${k}] ${v}`).join(', ')})`);
+      if (ok > 0 && throttled > 0) return passedRun(ctx, 'concurrency-throttled', 'throttled', `${ok} × 200, ${throttled} throttled (${Object.entries(c).map(([k, v]) => `[${k}] ${v}`).join(', ')})`);
       return notYet('some 200s and some throttled answers', JSON.stringify(c), throttled === 0 ? 'no answer was throttled: is the reservation still in place (the previous step)?' : undefined);
     },
   },

@@ -1,16 +1,26 @@
 /**
- * The load-test checks of the concurrency chapter quote the load test whose figures they read: a
- * run kept from the workshop's size (-n 1000 -c 50), checked under --ci, is not shown beside the
- * --ci size (-n 90 -c 30), a command that did not make its figures.
+ * The load-test checks of the concurrency chapter: a pass quotes the load test whose figures it
+ * read (a run kept from the workshop's size, -n 1000 -c 50, checked under --ci, is not shown beside
+ * the --ci size, -n 90 -c 30, a command that did not make its figures); a not-yet, which asks the
+ * learner to run it again, quotes the load test that x runs.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { baselineStep, throttledStep } from '../../src/steps/concurrency.js';
 import { fakeContext } from '../helpers/lab-context.js';
+import { toResult, type LiveCheck } from '../../src/lab/check.js';
+import type { LabContext } from '../../src/lab/context.js';
+import type { Step } from '../../src/lab/step.js';
 
 const splitCheck = throttledStep.liveChecks.find((c) => /split between 200s and throttled/.test(c.name))!;
 const allOkCheck = baselineStep.liveChecks.find((c) => /every answer 200/.test(c.name))!;
 const size = (cmd: string) => /loadtest -n (\d+) -c (\d+) /.exec(cmd)?.slice(1).map(Number);
+/** the command shown beside the check's result, as runLiveChecks builds it */
+async function shown(check: LiveCheck, ctx: LabContext): Promise<{ status: string; aws?: string }> {
+  return toResult(check.name, check.aws(ctx), await check.run(ctx, new AbortController().signal), 0);
+}
+/** the load test x runs: the step's action, shown before it runs as solve.show */
+const xRuns = async (step: Step, ctx: LabContext) => size((await step.solve.show(ctx)).command ?? '');
 
 test('a throttled run of the workshop\'s size found done under --ci: its check shows -n 1000 -c 50 beside its figures, not --ci\'s -n 90 -c 30', async () => {
   const ctx = fakeContext({ ci: true });
@@ -18,12 +28,33 @@ test('a throttled run of the workshop\'s size found done under --ci: its check s
   const outcome = await splitCheck.run(ctx, new AbortController().signal);
   assert.equal(outcome.status, 'passed');
   assert.match(outcome.status === 'passed' ? outcome.found ?? '' : '', /380 × 200, 620 throttled/);
-  assert.deepEqual(size(splitCheck.aws(ctx)), [1000, 50], splitCheck.aws(ctx));
+  assert.deepEqual(size((await shown(splitCheck, ctx)).aws ?? ''), [1000, 50]);
   // the baseline's the same way: a --ci run of 40 × 20 checked without --ci
   const workshop = fakeContext({ ci: false });
   workshop.figuresOf['concurrency-baseline'] = { requests: 40, concurrency: 20, statusCounts: { '200': 40 }, stoppedEarly: false };
-  assert.equal((await allOkCheck.run(workshop, new AbortController().signal)).status, 'passed');
-  assert.deepEqual(size(allOkCheck.aws(workshop)), [40, 20], allOkCheck.aws(workshop));
+  const r = await shown(allOkCheck, workshop);
+  assert.equal(r.status, 'passed');
+  assert.deepEqual(size(r.aws ?? ''), [40, 20], r.aws);
+});
+
+test('a not-yet asks for another run: it quotes the load test x runs, not the size of the run it read', async () => {
+  // a --ci run's figures (40 × 20, with failed answers), read in an interactive session: the
+  // hint says to run it again (x), and x runs the workshop's -n 1000 -c 50
+  const workshop = fakeContext({ ci: false });
+  workshop.figuresOf['concurrency-baseline'] = { requests: 40, concurrency: 20, statusCounts: { '200': 30, '502': 10 }, stoppedEarly: false };
+  const r = await shown(allOkCheck, workshop);
+  assert.equal(r.status, 'not-yet');
+  assert.match(JSON.stringify(r), /run the load test again \(x\)/);
+  assert.deepEqual(await xRuns(baselineStep, workshop), [1000, 50]);
+  assert.deepEqual(size(r.aws ?? ''), [1000, 50], r.aws);
+  // an interactive throttled run that was never throttled, checked under --ci: the run the solver
+  // makes next is --ci's, and that is the one shown
+  const ci = fakeContext({ ci: true });
+  ci.figuresOf['concurrency-throttled'] = { requests: 1000, concurrency: 50, statusCounts: { '200': 1000 }, stoppedEarly: false };
+  const t = await shown(splitCheck, ci);
+  assert.equal(t.status, 'not-yet');
+  assert.deepEqual(await xRuns(throttledStep, ci), [90, 30]);
+  assert.deepEqual(size(t.aws ?? ''), [90, 30], t.aws);
 });
 
 test('before a run, or after one stopped early, the check shows the load test the lab would run', () => {
