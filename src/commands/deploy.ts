@@ -12,6 +12,9 @@ import { workspacePaths, type Workspace } from '../lab/workspace.js';
 import { lockWorkspace } from '../lab/workspace-lock.js';
 import { colorEnabled, paint, type Paint } from '../io/terminal.js';
 import type { DeployLog, DeployResult, ResourceChange, StackRollback } from '../targets/deployers/types.js';
+import { readDeployRecord } from '../targets/deploy-record.js';
+import type { TargetSpec } from '../targets/clients.js';
+import { movedAlias, stageBesideAlias } from './deploy-stage.js';
 
 export interface DeployOptions {
   workspace?: string;
@@ -67,6 +70,14 @@ async function deployLocked(ws: Workspace, target: string, stackName: string, op
   // aws: sam deploy waited for the CodeDeploy deployment, and CloudFormation rolled back after it,
   // as `--wait` says it on the local target (deploy-wait.ts)
   if (result.rolledBack) throw rolledBackError(result.rolledBack);
+  // a release the API's stage does not call (after the canary chapter): said before --wait follows it
+  const moved = movedAlias(result);
+  const record = moved ? readDeployRecord(ws) : undefined;
+  if (moved && record) {
+    const spec: TargetSpec = result.endpoint ? { kind: 'local', endpoint: result.endpoint } : { kind: 'aws', profile: opts.profile, region: record.region };
+    const beside = await stageBesideAlias(record, spec, moved, interrupt.signal);
+    if (beside) log.warn(beside);
+  }
   if (opts.wait && result.deployments?.length && target === 'local') {
     const { waitForDeployments } = await import('./deploy-wait.js');
     await waitForDeployments(ws, result, interrupt);

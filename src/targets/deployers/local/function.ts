@@ -115,17 +115,25 @@ export async function applyFunction(lambda: LambdaClient, d: DesiredFunction): P
 /**
  * Publishes only when $LATEST differs from the newest version: unchanged code and configuration
  * publish nothing, and a deploy that failed after updating $LATEST publishes on the retry.
+ * Lambda compares with the newest version only ("Lambda doesn't publish a version if the
+ * function's configuration and code haven't changed since the last version", PublishVersion,
+ * https://docs.aws.amazon.com/lambda/latest/api/API_PublishVersion.html): code put back as an
+ * older version had it is published again, as a new version. `sameAs` names that older version,
+ * for the deploy to say (after the lab, the code put back after hooks-errors is version 3's).
  */
-export async function publishIfChanged(lambda: LambdaClient, name: string): Promise<{ version: string; published: boolean; arn: string }> {
+export async function publishIfChanged(lambda: LambdaClient, name: string): Promise<{ version: string; published: boolean; arn: string; sameAs?: string }> {
   const latest = await waitUntilUpdated(lambda, name);
-  const newest = await newestVersion(lambda, name);
+  const versions = await numberedVersions(lambda, name);
+  const newest = versions[0];
   // (A version's Description may be overridden at publish time, so it is not compared.)
   const runtimeConfig = (c: FunctionConfiguration) => ({ ...configOf(c), description: undefined });
-  if (newest && newest.CodeSha256 === latest.CodeSha256 && same(runtimeConfig(newest), runtimeConfig(latest))) {
+  const sameAsLatest = (v: FunctionConfiguration) => v.CodeSha256 === latest.CodeSha256 && same(runtimeConfig(v), runtimeConfig(latest));
+  if (newest && sameAsLatest(newest)) {
     return { version: newest.Version!, published: false, arn: newest.FunctionArn ?? `${latest.FunctionArn}:${newest.Version}` };
   }
   const v = await lambda.send(new PublishVersionCommand({ FunctionName: name, CodeSha256: latest.CodeSha256 }));
-  return { version: v.Version!, published: true, arn: v.FunctionArn ?? `${latest.FunctionArn}:${v.Version}` };
+  const sameAs = versions.find(sameAsLatest)?.Version;
+  return { version: v.Version!, published: true, arn: v.FunctionArn ?? `${latest.FunctionArn}:${v.Version}`, ...(sameAs ? { sameAs } : {}) };
 }
 
 /** Waits out `State: Pending` / `LastUpdateStatus: InProgress` (real Lambda applies updates asynchronously). */
@@ -155,10 +163,10 @@ export async function listVersions(lambda: LambdaClient, name: string): Promise<
   return out;
 }
 
-async function newestVersion(lambda: LambdaClient, name: string): Promise<FunctionConfiguration | undefined> {
+/** the published versions, newest first */
+async function numberedVersions(lambda: LambdaClient, name: string): Promise<FunctionConfiguration[]> {
   const published = (await listVersions(lambda, name)).filter((v) => v.Version && /^\d+$/.test(v.Version));
-  published.sort((a, b) => Number(b.Version) - Number(a.Version));
-  return published[0];
+  return published.sort((a, b) => Number(b.Version) - Number(a.Version));
 }
 
 export interface ReservedConcurrencyInput {
