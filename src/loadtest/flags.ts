@@ -174,12 +174,12 @@ function tooMany(flag: '-n' | '-c', value: string): UsageError {
   if (flag === '-n') {
     return new UsageError(
       `-n must be at most ${MAX_REQUESTS} requests (got ${value})`,
-      `a load test sends at most ${MAX_REQUESTS} requests (a -z run stops there too), so load stays bounded; for more, run it again`,
+      `a -z run stops at ${MAX_REQUESTS} too: load stays bounded; for more, run it again`,
     );
   }
   return new UsageError(
     `-c must be at most ${MAX_CONCURRENCY} workers (got ${value})`,
-    `each worker is one connection, and the account allows ${MAX_CONCURRENCY} executions at once: more workers only add throttled answers`,
+    `a worker is a connection; the account runs ${MAX_CONCURRENCY} at once, more are throttled`,
   );
 }
 

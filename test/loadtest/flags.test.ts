@@ -112,7 +112,7 @@ test('-n is bounded in count as a -z run is (100000), and -c at 1000 workers; bi
       (e: UsageError) =>
         e instanceof UsageError &&
         e.message === `-n must be at most 100000 requests (got ${n})` &&
-        e.hint === 'a load test sends at most 100000 requests (a -z run stops there too), so load stays bounded; for more, run it again',
+        e.hint === 'a -z run stops at 100000 too: load stays bounded; for more, run it again',
       n,
     );
   }
@@ -124,7 +124,7 @@ test('-n is bounded in count as a -z run is (100000), and -c at 1000 workers; bi
       (e: UsageError) =>
         e instanceof UsageError &&
         e.message === `-c must be at most 1000 workers (got ${args.c})` &&
-        e.hint === 'each worker is one connection, and the account allows 1000 executions at once: more workers only add throttled answers',
+        e.hint === 'a worker is a connection; the account runs 1000 at once, more are throttled',
     );
   }
   // a programmatic caller gets the same bounds
