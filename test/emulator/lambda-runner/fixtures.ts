@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { TimerHost } from '../../../src/emulator/services/lambda/runner/deadlines.js';
+import type { TimerHost } from '../../../src/emulator/core/deadlines.js';
 import type { FunctionRunConfig, InvokeRequest } from '../../../src/emulator/services/lambda/runner/types.js';
 import { provideRuntimeModules } from '../../../src/emulator/services/lambda/runner/index.js';
 

@@ -4,7 +4,7 @@ import { errorBytes, exitError, INIT_TIMEOUT_SECONDS, outOfMemoryError, timeoutE
 import { eventOfMessage, type SentEvent } from './event-payload.js';
 import { functionEnvironment, heapLimits, newLogStreamName, type EnvironmentSettings } from './function-environment.js';
 import type { CompileCacheBoot, FromWorker, InvokeResultMessage, ToWorker, WorkerBoot } from './messages.js';
-import { Deadlines, type Deadline } from './deadlines.js';
+import { Deadlines, type Deadline } from '../../../core/deadlines.js';
 import type { FunctionRunConfig, InvokeRequest, InvokeResult } from './types.js';
 
 /**
@@ -41,7 +41,11 @@ export interface EnvironmentOptions extends EnvironmentSettings {
   eventBuilders?: readonly string[];
 }
 
-type InitOutcome = { ok: true; initDurationMs: number } | { ok: false; initDurationMs: number; error: Buffer };
+/**
+ * `stillInitializing`: the init phase ran out of time and the function's init goes on inside the
+ * invoke phase (see onInitLimit); the invocation waits for it under the function's own timeout.
+ */
+type InitOutcome = { ok: true; initDurationMs: number; stillInitializing?: true } | { ok: false; initDurationMs: number; error: Buffer };
 
 interface Pending {
   requestId: string;
@@ -68,13 +72,16 @@ export class ExecutionEnvironment {
   private pending: Pending | undefined;
   private maxMemoryUsedMB = 0;
   private outOfMemory = false;
-  private timedOut = false;
   private initLog: string[] = [];
   private settleInit!: (outcome: InitOutcome) => void;
   /** when the worker was created: the init phase (runtime start and the function's init) counts from here */
   private readonly started = performance.now();
+  /** the same moment on the deadlines' clock, which the init limit counts on */
+  private readonly startedOnClock: number;
   private initLimitMs = 0;
   private initDeadline: Deadline | undefined;
+  /** the first invocation's message, held until an init that outran its limit is done */
+  private held: { msg: ToWorker; payload: InvokeRequest['payload']; arn: string } | undefined;
   private readonly sink: ((text: string) => void) | undefined;
   private readonly deadlines: Deadlines;
   private readonly onIdle: ((env: ExecutionEnvironment) => void) | undefined;
@@ -89,6 +96,7 @@ export class ExecutionEnvironment {
   ) {
     this.logStreamName = newLogStreamName(config.version);
     this.deadlines = options.deadlines ?? new Deadlines();
+    this.startedOnClock = this.deadlines.now();
     this.onIdle = options.onIdle;
     const sink = options.logSink;
     this.sink = sink
@@ -137,15 +145,29 @@ export class ExecutionEnvironment {
    * the pool extends it (never shortens it) while many environments share the cores (see initLimitMs).
    */
   extendInitLimit(limitMs: number): void {
-    if (this.state !== 'init' || limitMs <= this.initLimitMs) return;
+    if (this.state !== 'init' || this.held || limitMs <= this.initLimitMs) return;
     this.initLimitMs = limitMs;
     this.deadlines.cancel(this.initDeadline);
-    this.initDeadline = this.deadlines.add(this.started + limitMs - performance.now(), () => {
-      if (this.state !== 'init') return;
-      this.onLog(platformLine('undefined', timeoutMessage(INIT_TIMEOUT_SECONDS)));
-      this.timedOut = true;
-      void this.worker.terminate();
-    });
+    this.initDeadline = this.deadlines.add(this.startedOnClock + limitMs - this.deadlines.now(), () => this.onInitLimit());
+  }
+
+  /**
+   * "The Init phase is limited to 10 seconds. If all three tasks do not complete within 10 seconds,
+   * Lambda retries the Init phase at the time of the first function invocation with the configured
+   * function timeout." (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html,
+   * "Init phase"). So an init that outlives its limit does not fail the invocation waiting for it:
+   * the invoke phase starts now, under the function's Timeout, and its Duration counts the rest of
+   * the init. Lambda starts that init again; here the worker's init goes on (same code, same
+   * environment, and no CPU thrown away on a busy host). A cold invocation so answers within the
+   * init limit plus the function's Timeout; before, it waited for the init however long the
+   * (scaled) limit had grown, and failed with a Duration of the whole init (160 s against 10 s).
+   */
+  private onInitLimit(): void {
+    if (this.state !== 'init') return;
+    // the pool's cold start awaits `ready` and calls invoke() in the microtask this settles, before
+    // any message of the worker ('ready', 'init-error') is read: invoke() finds the state 'init'
+    this.onLog(platformLine('undefined', timeoutMessage(INIT_TIMEOUT_SECONDS)));
+    this.settleInit({ ok: true, initDurationMs: performance.now() - this.started, stillInitializing: true });
   }
 
   /**
@@ -156,6 +178,8 @@ export class ExecutionEnvironment {
   invoke(request: InvokeRequest, initDurationMs: number | undefined): Promise<InvokeResult> {
     const config = this.config;
     const collect = request.tail || this.sink !== undefined;
+    // the init outran its limit (onInitLimit): the event waits for it, under the invocation's timeout
+    const initializing = this.state === 'init';
     this.state = 'busy';
     this.worker.ref();
     return new Promise<InvokeResult>((resolve) => {
@@ -190,21 +214,52 @@ export class ExecutionEnvironment {
         request.identity === undefined ? undefined : JSON.stringify(request.identity),
         collect,
       ];
-      try {
-        this.worker.postMessage(msg);
-      } catch (err) {
-        // the event could not be handed over (a built event's part that cannot be cloned): nothing
-        // ran, so the environment is idle again, and the invocation fails as the platform's own
-        // failure (the promise rejects: Invoke answers ServiceException)
-        this.deadlines.cancel(this.pending.deadline);
-        this.pending = undefined;
-        this.becomeIdle();
-        throw err;
-      }
-      // what the worker keeps now; a message that could not be posted left it with the last ones
-      this.sentArn = arn;
-      if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) this.sentEvent = payload;
+      if (initializing) this.held = { msg, payload, arn };
+      else this.post(msg, payload, arn);
     });
+  }
+
+  /**
+   * Hand an invocation's event to the worker. When it cannot be handed over (a built event's part
+   * that cannot be cloned), nothing ran, so the environment is idle again, and the invocation fails
+   * as the platform's own failure (the promise rejects: Invoke answers ServiceException).
+   */
+  private post(msg: ToWorker, payload: InvokeRequest['payload'], arn: string): void {
+    try {
+      this.worker.postMessage(msg);
+    } catch (err) {
+      this.deadlines.cancel(this.pending!.deadline);
+      this.pending = undefined;
+      this.becomeIdle();
+      throw err;
+    }
+    // what the worker keeps now; a message that could not be posted left it with the last ones
+    this.sentArn = arn;
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) this.sentEvent = payload;
+  }
+
+  /** an init that outran its limit is over: the held invocation runs now, or fails with the init's error */
+  private initDoneLate(error: Buffer | undefined): void {
+    const held = this.held!;
+    this.held = undefined;
+    const p = this.pending;
+    if (!p) return; // the invocation timed out meanwhile (the worker is ending)
+    if (error === undefined) {
+      try {
+        this.post(held.msg, held.payload, held.arn);
+      } catch (err) {
+        p.resolve(Promise.reject(err));
+      }
+      return;
+    }
+    // as a failed init does: this invocation fails with its error, and the environment ends
+    this.pending = undefined;
+    this.deadlines.cancel(p.deadline);
+    this.state = 'dead';
+    void this.worker.terminate();
+    const errorType = (JSON.parse(error.toString('utf8')) as { errorType?: string }).errorType;
+    const result = this.finishResult(p.log, p.requestId, p.tail, error, performance.now() - p.started, p.initDurationMs, { status: 'error', errorType });
+    p.resolve(this.exited.then(() => result));
   }
 
   /** The invocation that fails because init failed: its result carries the init error. */
@@ -236,11 +291,13 @@ export class ExecutionEnvironment {
       // Init Duration as Lambda reports it: the runtime's start (here the worker thread's) and the
       // function's init, in wall time, since the environment was created
       case 'ready':
+        if (this.held) return this.initDoneLate(undefined);
         this.state = 'idle';
         this.settleInit({ ok: true, initDurationMs: performance.now() - this.started });
         return;
       case 'init-error':
         this.onLog(msg.log);
+        if (this.held) return this.initDoneLate(Buffer.from(msg.error));
         this.settleInit({ ok: false, initDurationMs: performance.now() - this.started, error: Buffer.from(msg.error) });
         return;
     }
@@ -283,7 +340,6 @@ export class ExecutionEnvironment {
     const p = this.pending;
     if (!p) return;
     this.pending = undefined;
-    this.timedOut = true;
     this.state = 'dead';
     void this.worker.terminate();
     const seconds = this.config.timeoutSeconds;
@@ -302,7 +358,7 @@ export class ExecutionEnvironment {
     this.pending = undefined;
     if (wasInit) {
       const requestId = 'undefined';
-      const doc = this.outOfMemory ? outOfMemoryError(requestId) : this.timedOut ? timeoutError(requestId, INIT_TIMEOUT_SECONDS) : exitError(requestId, code);
+      const doc = this.outOfMemory ? outOfMemoryError(requestId) : exitError(requestId, code);
       this.settleInit({ ok: false, initDurationMs: performance.now() - this.started, error: errorBytes(doc) });
     }
     if (!p) return;

@@ -50,8 +50,8 @@ export function outOfMemoryError(requestId: string): LambdaErrorDocument {
 
 /**
  * The init phase may not take longer than 10 s ("Lambda execution environment lifecycle", Init
- * phase). Lambda then retries init inside the invoke; the emulator fails the invocation with the
- * timeout document instead (a known simplification).
+ * phase). Lambda then retries init inside the invoke, under the function's timeout; the emulator
+ * lets the init go on there (execution-environment.ts, onInitLimit).
  */
 export const INIT_TIMEOUT_SECONDS = 10;
 

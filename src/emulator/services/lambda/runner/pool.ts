@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { Deadlines, type Deadline, type TimerHost } from './deadlines.js';
+import { Deadlines, type Deadline, type TimerHost } from '../../../core/deadlines.js';
 import { INIT_TIMEOUT_SECONDS } from './lambda-errors.js';
 import { ExecutionEnvironment, type LogEntry } from './execution-environment.js';
 import { isSupportedRuntime, UnsupportedRuntimeError } from './runtimes.js';
@@ -52,10 +52,25 @@ export interface WorkerPoolOptions {
  * time says little about what the init takes alone. So the limit is scaled, not measured in CPU
  * time (Node 20 cannot read one thread's CPU time portably): 10 s times the environments
  * initializing at once per core, never less than 10 s. Init Duration stays the wall time it took.
+ *
+ * It is at most INIT_LIMIT_MAX_MS. Each cold start extends the limit of every environment still
+ * initializing, so without a bound a backlog fed itself: on a loaded host a load test whose client
+ * gave up after 20 s sent a new request for each one abandoned, each a new environment (the old
+ * ones still ran, as on Lambda), which stretched every limit further (138 initializing on 2 cores:
+ * 690 s) and slowed them all. An init that reaches the limit does not fail: its invocation goes on
+ * under the function's Timeout (execution-environment.ts, onInitLimit), so a cold invocation ends
+ * within this bound plus its Timeout, however many environments start.
  */
 export function initLimitMs(initializing: number, cores: number): number {
-  return INIT_TIMEOUT_SECONDS * 1000 * Math.max(1, initializing / Math.max(1, cores));
+  return Math.min(INIT_LIMIT_MAX_MS, INIT_TIMEOUT_SECONDS * 1000 * Math.max(1, initializing / Math.max(1, cores)));
 }
+
+/**
+ * 60 s: about twice API Gateway's 29 s integration timeout, so a burst of cold starts on a slow host
+ * (the lab's 50 at once on 2 cores) still finishes its init in the cloud after its clients stopped
+ * waiting, while a backlog no longer keeps environments initializing for minutes.
+ */
+export const INIT_LIMIT_MAX_MS = 60_000;
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Deadlines } from '../../../src/emulator/services/lambda/runner/deadlines.js';
-import { ManualTimers } from './fixtures.js';
+import { Deadlines } from '../../src/emulator/core/deadlines.js';
+import { ManualTimers } from './lambda-runner/fixtures.js';
 
-describe('lambda runner: deadlines', () => {
+describe('deadlines (the Lambda runner and the API Gateway front door)', () => {
   it('a timer that wakes before the deadline does not fire it, and re-arms for the rest', () => {
     const timers = new ManualTimers();
     const deadlines = new Deadlines(false, timers);
