@@ -3,6 +3,7 @@
  * gets and answers with whatever the test queued (or a default 200).
  */
 import { ScaledClock, type Clock } from '../../../src/emulator/core/clock.js';
+import type { TimerHost } from '../../../src/emulator/core/deadlines.js';
 import { ServiceError } from '../../../src/emulator/core/service-error.js';
 import { createApiGatewayService, type ApiGatewayService } from '../../../src/emulator/services/apigateway/index.js';
 import type { LambdaInvocation, LambdaInvocationResult, LambdaInvoker } from '../../../src/emulator/services/apigateway/invoker.js';
@@ -36,11 +37,13 @@ export interface ApiGatewayFixture {
   close(): Promise<void>;
 }
 
-export async function startApiGateway(opts: { throttleStatus?: 500 | 502; random?: () => number; clock?: Clock } = {}): Promise<ApiGatewayFixture> {
+export async function startApiGateway(
+  opts: { throttleStatus?: 500 | 502; random?: () => number; clock?: Clock; timers?: TimerHost } = {},
+): Promise<ApiGatewayFixture> {
   const invoker = new FakeInvoker();
   const service = createApiGatewayService(
     { clock: opts.clock ?? new ScaledClock(1), region: 'us-east-1', accountId: '000000000000', throttleStatus: opts.throttleStatus },
-    { invoker, random: opts.random },
+    { invoker, random: opts.random, timers: opts.timers },
   );
   const emu = await startTestEmulator({ services: [service.definition], frontDoor: service.frontDoor });
   return { emu, service, invoker, close: () => emu.close() };

@@ -40,6 +40,7 @@ import type {
 import { applyStagePatch, type PatchOperation } from './patch.js';
 import { exportStage, type ExportType } from './export.js';
 import { parseLambdaUri } from './integration-uri.js';
+import { INTEGRATION_TIMEOUT_MS } from './responses.js';
 
 const STATE_KEY = 'apigateway';
 /** in the order API Gateway lists them when it refuses another (test_put_method_validation wrong-method) */
@@ -307,7 +308,7 @@ export class ApiGatewayBackend {
     if (input.type === 'AWS_PROXY' && !parseLambdaUri(input.uri!)) {
       throw badRequest("Integrations of type 'AWS_PROXY' currently only supports Lambda function and Firehose stream invocations.");
     }
-    const timeout = input.timeoutInMillis ?? 29000;
+    const timeout = input.timeoutInMillis ?? INTEGRATION_TIMEOUT_MS;
     if (!Number.isInteger(timeout) || timeout < 50) throw badRequest('Timeout should be at least 50 ms');
     const integration: IntegrationRecord = {
       type: input.type,

@@ -9,11 +9,20 @@
  * - AWS_PROXY to Lambda only (plus MOCK answering an empty 200). "API Gateway does not retry any
  *   Lambda invocations" (services-apigateway-errors.html): one invoke per request.
  *
- * Known limits: no authorizers, API keys, usage plans, request validation, caching, mapping
- * templates or the 29 s integration timeout (504); multi-value request headers arrive as node
- * joins them; header names are lower-case (as HTTP/2 clients send them).
+ * - The integration timeout: an integration that has not answered within the method's
+ *   `timeoutInMillis` (29 s unless set; "50 milliseconds - 29 seconds for all integration types",
+ *   https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html) is answered with
+ *   504 and `{"message": "Endpoint request timed out"}` (the INTEGRATION_TIMEOUT gateway response,
+ *   https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html).
+ *   The invocation goes on in Lambda, as on AWS; its answer is dropped. The limit counts real
+ *   time, as the function's own Timeout does (function code runs in real time, not at --speed).
+ *
+ * Known limits: no authorizers, API keys, usage plans, request validation, caching or mapping
+ * templates; multi-value request headers arrive as node joins them; header names are lower-case
+ * (as HTTP/2 clients send them).
  */
 import type { Clock } from '../../core/clock.js';
+import { Deadlines, type TimerHost } from '../../core/deadlines.js';
 import { getOwn, setOwn } from '../../core/own-key.js';
 import { randomBase64, randomUuid } from '../../core/random-ids.js';
 import { ServiceError } from '../../core/service-error.js';
@@ -23,7 +32,17 @@ import type { InvokeTarget } from './front-door.js';
 import { resolveLambdaTarget } from './integration-uri.js';
 import type { LambdaInvocationResult, LambdaInvoker } from './invoker.js';
 import { mapProxyResult, proxyEvent } from './proxy-event.js';
-import { contentLengthExceeded, forbidden, internalServerError, missingAuthenticationToken, PAYLOAD_LIMIT, requestTooLong, type GatewayIds } from './responses.js';
+import {
+  contentLengthExceeded,
+  endpointRequestTimedOut,
+  forbidden,
+  internalServerError,
+  INTEGRATION_TIMEOUT_MS,
+  missingAuthenticationToken,
+  PAYLOAD_LIMIT,
+  requestTooLong,
+  type GatewayIds,
+} from './responses.js';
 import { compiledDeployment } from './router.js';
 
 export interface ApiGatewayDataPlaneOptions {
@@ -37,6 +56,8 @@ export interface ApiGatewayDataPlaneOptions {
   /** [0, 1), for the canary split; default Math.random */
   random?: () => number;
   log?: (line: string) => void;
+  /** the clock and timer of integration timeouts (default Node's, real time; tests pass a manual one) */
+  timers?: TimerHost;
 }
 
 /**
@@ -50,6 +71,8 @@ export class ApiGateway {
   private readonly random: () => number;
   private readonly throttleStatus: 500 | 502;
   private readonly log: (line: string) => void;
+  /** every request's integration timeout, on one timer */
+  private readonly deadlines: Deadlines;
 
   constructor(
     private readonly backend: ApiGatewayBackend,
@@ -59,6 +82,7 @@ export class ApiGateway {
     this.random = opts.random ?? Math.random;
     this.throttleStatus = opts.throttleStatus ?? 500;
     this.log = opts.log ?? (() => undefined);
+    this.deadlines = new Deadlines(false, opts.timers);
   }
 
   /**
@@ -130,10 +154,27 @@ export class ApiGateway {
     } catch (err) {
       invoked = Promise.reject(err);
     }
-    return invoked.then(
-      (result) => this.answer(result, fn.functionName, ids),
-      (err) => this.refused(err, fn.functionName, ids),
-    );
+    const limitMs = route.integration?.timeoutInMillis ?? INTEGRATION_TIMEOUT_MS;
+    // the first to settle answers: the function's answer (or Lambda's refusal), or the timeout
+    return new Promise<WireResponse>((resolve, reject) => {
+      const deadline = this.deadlines.add(limitMs, () =>
+        resolve({ ...endpointRequestTimedOut(ids), logNote: `the integration did not answer within ${limitMs} ms (Lambda goes on running it)` }),
+      );
+      invoked.then(
+        (result) => {
+          this.deadlines.cancel(deadline);
+          try {
+            resolve(this.answer(result, fn.functionName, ids));
+          } catch (err) {
+            reject(err);
+          }
+        },
+        (err) => {
+          this.deadlines.cancel(deadline);
+          resolve(this.refused(err, fn.functionName, ids));
+        },
+      );
+    });
   }
 
   private refused(err: unknown, functionName: string, ids: GatewayIds): WireResponse {

@@ -7,6 +7,7 @@
  */
 import { serviceUnavailable } from './errors.js';
 import type { Clock } from '../../core/clock.js';
+import type { TimerHost } from '../../core/deadlines.js';
 import type { ServiceDefinition } from '../../core/service.js';
 import type { StateStore } from '../../core/store.js';
 import type { FrontDoor } from '../../protocols/types.js';
@@ -38,6 +39,8 @@ export interface ApiGatewayLinks {
   invoker: LambdaInvoker;
   /** [0, 1) source for the canary split; default Math.random */
   random?: () => number;
+  /** the timer of integration timeouts (tests pass a manual one) */
+  timers?: TimerHost;
 }
 
 export interface ApiGatewayService {
@@ -55,6 +58,7 @@ export function createApiGatewayService(deps: ApiGatewayDeps, links: ApiGatewayL
     throttleStatus: deps.throttleStatus,
     random: links.random,
     log: deps.log,
+    timers: links.timers,
   });
   const definition: ServiceDefinition = {
     id: 'apigateway',

@@ -13,6 +13,9 @@
  *   koki-develop/lgtm-generator#10); and 413 `{"message": "Request Too Long"}` (REQUEST_TOO_LARGE)
  *   when the proxy event is over Lambda's 6 MB invoke quota.
  *   https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
+ * - 504 `{"message": "Endpoint request timed out"}` (INTEGRATION_TIMEOUT, a DEFAULT_5XX response
+ *   whose message is $context.error.message) when the integration outlives its timeout; sent with
+ *   no x-amzn-ErrorType, as none is documented for it.
  */
 import type { WireResponse } from '../../protocols/types.js';
 
@@ -41,6 +44,18 @@ export const forbidden = (ids: GatewayIds) => gatewayError(403, 'ForbiddenExcept
 
 export const internalServerError = (status: 500 | 502, ids: GatewayIds) =>
   gatewayError(status, 'InternalServerErrorException', '{"message": "Internal server error"}', ids);
+
+/**
+ * "Integration timeout": 50 ms - 29 s for REST APIs, the default of a method's timeoutInMillis
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html)
+ */
+export const INTEGRATION_TIMEOUT_MS = 29_000;
+
+export const endpointRequestTimedOut = (ids: GatewayIds): WireResponse => ({
+  status: 504,
+  headers: { 'Content-Type': 'application/json', 'x-amzn-RequestId': ids.requestId, 'x-amz-apigw-id': ids.apigwId },
+  body: '{"message": "Endpoint request timed out"}',
+});
 
 /** "Payload size" quota of REST APIs: 10 MB, not adjustable */
 export const PAYLOAD_LIMIT = 10 * 1024 * 1024;
