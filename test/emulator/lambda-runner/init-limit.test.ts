@@ -87,6 +87,23 @@ export const handler = async () => 'answered';
     await until(() => pool.liveWorkers === 0);
   });
 
+  it('a backlog of cold starts stretches no init past 60 s: each invocation then runs under its Timeout', async () => {
+    const timers = new ManualTimers();
+    const pool = new WorkerPool({ timers, cores: 1 });
+    pools.push(pool);
+    const gate = path.join(dirs.root, `gate-${++gates}`);
+    const config = fnConfig(code, { timeoutSeconds: 3, environment: { INIT_GATE: gate, INIT_END: 'return' } });
+    const t0 = timers.time;
+    // 7 initializing on 1 core: 70 s each, extended as each started, before the bound
+    const answers = Array.from({ length: 7 }, () => pool.invoke(config, request(config)));
+    assert.equal(pool.stats().environments, 7);
+    timers.fireAt(t0 + 60_000);
+    await new Promise(setImmediate);
+    assert.equal(timers.armed?.ms, 3000, 'every invocation is in its invoke phase, under its 3 s timeout');
+    writeFileSync(gate, '');
+    for (const result of await Promise.all(answers)) assert.equal(json(result.payload), 'answered');
+  });
+
   it('an init that fails after the limit fails its invocation with its own error', async () => {
     const { timers, pool, config, open } = setup('throw');
     const t0 = timers.time;
