@@ -145,7 +145,7 @@ export class ExecutionEnvironment {
    * the pool extends it (never shortens it) while many environments share the cores (see initLimitMs).
    */
   extendInitLimit(limitMs: number): void {
-    if (this.state !== 'init' || this.held || limitMs <= this.initLimitMs) return;
+    if (this.state !== 'init' || limitMs <= this.initLimitMs) return;
     this.initLimitMs = limitMs;
     this.deadlines.cancel(this.initDeadline);
     this.initDeadline = this.deadlines.add(this.startedOnClock + limitMs - this.deadlines.now(), () => this.onInitLimit());
@@ -164,6 +164,7 @@ export class ExecutionEnvironment {
    */
   private onInitLimit(): void {
     if (this.state !== 'init') return;
+    this.initLimitMs = Infinity; // passed: nothing extends it again
     // the pool's cold start awaits `ready` and calls invoke() in the microtask this settles, before
     // any message of the worker ('ready', 'init-error') is read: invoke() finds the state 'init'
     this.onLog(platformLine('undefined', timeoutMessage(INIT_TIMEOUT_SECONDS)));
