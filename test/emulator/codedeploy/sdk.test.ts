@@ -117,21 +117,34 @@ async function info(l: Lab, id: string): Promise<DeploymentInfo> {
   return (await l.cd.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo!;
 }
 
-/** the alias as GetAlias shows it, and the target as BatchGetDeploymentTargets shows it */
-async function observe(l: Lab, id: string, targetIds: string[]) {
+/** the alias as GetAlias shows it */
+async function aliasNow(l: Lab): Promise<string> {
   const alias = await l.lambda.send(new GetAliasCommand({ FunctionName: 'fn', Name: 'live' }));
+  return `${alias.FunctionVersion} ${JSON.stringify(alias.RoutingConfig?.AdditionalVersionWeights ?? null)}`;
+}
+
+/** the target as BatchGetDeploymentTargets shows it */
+async function targetNow(l: Lab, id: string, targetIds: string[]) {
   const target = (await l.cd.send(new BatchGetDeploymentTargetsCommand({ deploymentId: id, targetIds }))).deploymentTargets![0]!.lambdaTarget!;
   return {
-    alias: `${alias.FunctionVersion} ${JSON.stringify(alias.RoutingConfig?.AdditionalVersionWeights ?? null)}`,
     weight: target.lambdaFunctionInfo!.targetVersionWeight!,
     status: target.status!,
     events: target.lifecycleEvents!.map((e) => `${e.lifecycleEventName}:${e.status}`),
   };
 }
 
+/** the alias, and the target as BatchGetDeploymentTargets shows it */
+async function observe(l: Lab, id: string, targetIds: string[]) {
+  return { alias: await aliasNow(l), ...(await targetNow(l, id, targetIds)) };
+}
+
 /**
  * Move the cloud clock a second at a time until the deployment ends, recording each new state of
  * the alias and the cloud time (since the deployment was created) at which it was first seen.
+ * The alias is read every second; the target (its weight, and its status: the end) once the
+ * alias moved, and every 30 s of cloud time. A shift moves the alias, and so does the end of
+ * every deployment followed here; the 30 s read bounds the wait for one that would end without
+ * moving it. (Reading both every second cost 1,440 calls for a 12-minute shift.)
  */
 async function follow(l: Lab, id: string, maxMs: number) {
   const t0 = l.clock.now();
@@ -140,9 +153,14 @@ async function follow(l: Lab, id: string, maxMs: number) {
   const seen: { at: number; alias: string; weight: number }[] = [];
   for (let t = 0; t <= maxMs; t += 1000) {
     for (let i = 0; i < 3; i++) await turn();
-    const o = await observe(l, id, targetIds);
-    if (seen.at(-1)?.alias !== o.alias) seen.push({ at: l.clock.now() - t0, alias: o.alias, weight: o.weight });
-    if (o.status === 'Succeeded' || o.status === 'Failed') return { seen, status: (await info(l, id)).status };
+    const alias = await aliasNow(l);
+    const moved = seen.at(-1)?.alias !== alias;
+    if (moved || t % 30_000 === 0) {
+      // read after the alias, as observe() did: a weight of this tick or a later one, never an earlier
+      const o = await targetNow(l, id, targetIds);
+      if (moved) seen.push({ at: l.clock.now() - t0, alias, weight: o.weight });
+      if (o.status === 'Succeeded' || o.status === 'Failed') return { seen, status: (await info(l, id)).status };
+    }
     l.clock.advance(1000);
   }
   return { seen, status: (await info(l, id)).status };
