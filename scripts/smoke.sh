@@ -13,9 +13,11 @@ WS=$(mktemp -d "${TMPDIR:-/tmp}/sol-smoke-XXXXXX")
 OUT="$WS.out"
 say() { echo "smoke node $VERSION: $*"; }
 cleanup() {
+  # both clouds at once: a stop waits for its cloud to close (about 3 s)
   for ws in "$WS/lab" "$WS/lab-ci"; do
-    [ -d "$ws" ] && "$NODE" "$CLI" emulator stop --workspace "$ws" >/dev/null 2>&1 || true
+    [ -d "$ws" ] && { "$NODE" "$CLI" emulator stop --workspace "$ws" >/dev/null 2>&1 || true; } &
   done
+  wait
   rm -rf "$WS" "$OUT"
 }
 trap cleanup EXIT
