@@ -24,6 +24,22 @@ function newWorkspace(prefix: string): Workspace {
   return ws;
 }
 
+/**
+ * A workspace deployed, its cloud running: the one a test that passed handed on (each test ends
+ * so), or a new one deployed here when run alone or after a failure. A fresh deploy costs seconds
+ * of CPU (the CLI, a new cloud, the whole app), and what these tests ask of it is only that.
+ */
+let handed: Workspace | undefined;
+async function deployedWorkspace(prefix: string): Promise<Workspace> {
+  const ws = handed;
+  handed = undefined;
+  if (ws && readRecord(ws.stateDir)) return ws;
+  const fresh = newWorkspace(prefix);
+  const first = await runCli(['deploy', '--workspace', fresh.root]);
+  assert.equal(first.code, 0, first.stderr);
+  return fresh;
+}
+
 /** kill -9 of the workspace's cloud: its record stays, as after a crash; the pid and start it had */
 function killCloud(ws: Workspace): { pid: number; startedAt: string } {
   const rec = readRecord(ws.stateDir);
@@ -86,12 +102,11 @@ test('status after kill -9 names it and its log (exit 0, a field in --json); dep
   const third = await runCli(['deploy', '--workspace', ws.root]);
   assert.equal(third.code, 0, third.stderr);
   assert.doesNotMatch(third.stderr, DIED);
+  handed = ws;
 });
 
 test('step after kill -9 says so once, then goes on', { skip: process.platform !== 'linux' }, async () => {
-  const ws = newWorkspace('killed-step');
-  const first = await runCli(['deploy', '--workspace', ws.root]);
-  assert.equal(first.code, 0, first.stderr);
+  const ws = await deployedWorkspace('killed-step');
   const { pid } = killCloud(ws);
   const step = await runCli(['step', 'deploy', '--ci', '--workspace', ws.root]);
   const out = step.stdout + step.stderr;
@@ -101,12 +116,11 @@ test('step after kill -9 says so once, then goes on', { skip: process.platform !
   assert.ok(out.includes(`the local cloud of ${ws.stateDir} stopped unexpectedly (pid ${pid}`), out);
   // the plain face (--ci) writes its lines to stdout, in order
   assert.match(step.stdout, /starting it again with its saved state\n.*local cloud started at /);
+  handed = ws;
 });
 
 test('emulator stop, then status, deploy and step: nothing stopped unexpectedly', async () => {
-  const ws = newWorkspace('stopped');
-  const first = await runCli(['deploy', '--workspace', ws.root]);
-  assert.equal(first.code, 0, first.stderr);
+  const ws = await deployedWorkspace('stopped');
   const stop = await runCli(['emulator', 'stop', '--workspace', ws.root]);
   assert.equal(stop.code, 0, stop.stderr);
 
