@@ -33,9 +33,10 @@ import {
   usesStageVariable,
   type CanaryTarget,
 } from './canary/lesson.js';
-import { commands as release, restoreStage, type StageView } from './canary/release.js';
+import { canaryOperations, commands as release, patchStage, restoreStage, type StageView } from './canary/release.js';
 import { NO_VERSION } from './canary/split.js';
 import { cliCommand } from '../invocation.js';
+import { LabError } from '../errors.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
 import { commands as wiring, deployedIntegrationUri, integrationUri, sourceArn, STAGE_VARIABLE, unsetStageVariable, uriStageVariables } from './canary/stage-variable.js';
 
@@ -137,10 +138,13 @@ const stageCheck = (name: string, judge: (s: StageView, ctx: LabContext) => Retu
  * turning one off is setting canarySettings to null (`op=remove,path=/canarySettings`). So a 0 %
  * canary is said as what it is, with the command that removes it (`remove`, the step's own).
  */
-const noCanary = (remove: (ctx: LabContext) => string): LiveCheck =>
+const noCanary = (remove: (ctx: LabContext) => string, instead?: (s: StageView, ctx: LabContext) => string | undefined): LiveCheck =>
   stageCheck('the Prod stage has no canary (canarySettings gone)', (s, ctx) => {
     if (!s.canary) return passed('no canarySettings');
     const found = `canarySettings at ${s.canary.percentTraffic} % on deployment ${s.canary.deploymentId}`;
+    // a step whose way out is not the removal (the promotion, once its canary is lost) says its own
+    const other = instead?.(s, ctx);
+    if (other) return notYet('no canarySettings', found, other);
     if (s.canary.percentTraffic !== 0) return notYet('no canarySettings', found);
     return notYet(
       'no canarySettings',
@@ -596,6 +600,58 @@ function promoteCommands(ctx: LabContext): string {
   return [release.promote(r), release.removeCanary(r)].map((c) => ctx.aws(c)).join('\n');
 }
 
+/**
+ * The promotion's dead end: the step began on its canary (its deployment, ${STAGE_VARIABLE}=the
+ * new version) and the stage now shows neither that canary nor its promotion. Run in the other
+ * order, the second printed command removes the canary, and the first then finds none to copy
+ * from: its replace of /canarySettings/percentTraffic makes a new canary of the stage's own
+ * deployment at 0 % ("Create a canary release deployment": a canary can be added with stage:update),
+ * whose promotion copies the stage onto itself. Its removal (the noCanary check's usual way out)
+ * leads back to the same state. What the stage shows, or undefined when the step's canary or its
+ * promotion is there (or the step has not begun on one).
+ */
+function strayedFromCanary(ctx: LabContext, s: StageView): string | undefined {
+  const dep = figureOf(ctx, IDS.promote, 'canaryDeployment');
+  if (typeof dep !== 'string') return undefined;
+  const version = newVersionOf(ctx);
+  if (s.canary?.deploymentId === dep && s.canary.stageVariableOverrides[STAGE_VARIABLE] === version) return undefined;
+  if (isPromoted(ctx, s)) return undefined;
+  const c = s.canary;
+  if (!c) return `no canary (the stage on deployment ${s.deploymentId} with ${JSON.stringify(s.variables)})`;
+  return `a canary at ${c.percentTraffic} % on deployment ${c.deploymentId}${c.deploymentId === s.deploymentId ? " (the stage's own)" : ''} with ${JSON.stringify(c.stageVariableOverrides)}`;
+}
+
+/** the promotion's result, whatever canary is left: the step's canary deployment and version on the stage */
+function isPromoted(ctx: LabContext, s: StageView): boolean {
+  return s.deploymentId === figureOf(ctx, IDS.promote, 'canaryDeployment') && s.variables[STAGE_VARIABLE] === newVersionOf(ctx);
+}
+
+/** the update-stage operations that put the step's canary back as it began (no new deployment) */
+function stepCanaryOperations(ctx: LabContext) {
+  return canaryOperations(String(figureOf(ctx, IDS.promote, 'canaryDeployment')), STAGE_VARIABLE, newVersionOf(ctx), CANARY_PERCENT);
+}
+
+/** The way out of the dead end (strayedFromCanary), said with the commands; undefined when the stage is not in it. */
+function promoteWayOut(ctx: LabContext, s: StageView): string | undefined {
+  const found = strayedFromCanary(ctx, s);
+  if (!found) return undefined;
+  const r = known(ctx)?.route ?? placeholder;
+  return [
+    `the stage shows ${found}, not the canary this step began with (deployment ${String(figureOf(ctx, IDS.promote, 'canaryDeployment'))}, ${STAGE_VARIABLE}=${newVersionOf(ctx)}).`,
+    'Promotion copies from the canary, so once it is removed there is nothing to promote, and update-stage on /canarySettings/… of a stage without a canary makes a new one on the stage\'s own deployment at 0 %: removing that one leads back here.',
+    `The way out: put the step's canary back (${ctx.aws(release.restore(r, stepCanaryOperations(ctx)))}), then run the two printed commands in order.`,
+    `Or press a (the lab runs the three), or start the step over: ${cliCommand(['reset', IDS.promote, '--workspace', ctx.ws.root])}, then start.`,
+  ].join(' ');
+}
+
+/** The promotion from the stage as it is (solve): the step's canary back when it is lost, the copies, the removal. */
+async function promoteFromHere(ctx: LabContext, t: CanaryTarget, s: StageView): Promise<string[]> {
+  const r = t.route;
+  if (isPromoted(ctx, s)) return s.canary ? [release.removeCanary(r)] : [];
+  const back = strayedFromCanary(ctx, s) ? [release.restore(r, stepCanaryOperations(ctx))] : [];
+  return [...back, release.promote(r), release.removeCanary(r)];
+}
+
 const promoteStep: Step = {
   id: IDS.promote,
   chapter: CHAPTER,
@@ -611,15 +667,26 @@ const promoteStep: Step = {
   liveChecks: [
     stageCheck("the stage serves the canary's deployment", (s, ctx) => {
       const want = figureOf(ctx, IDS.promote, 'canaryDeployment');
-      return s.deploymentId === want ? passed(`deployment ${s.deploymentId}`) : notYet(`deployment ${String(want)}`, `deployment ${s.deploymentId}`);
+      return s.deploymentId === want ? passed(`deployment ${s.deploymentId}`) : notYet(`deployment ${String(want)}`, `deployment ${s.deploymentId}`, promoteWayOut(ctx, s));
     }),
     stageCheck(`the stage's ${STAGE_VARIABLE} names the new version`, (s, ctx) =>
       s.variables[STAGE_VARIABLE] === newVersionOf(ctx) ? passed(`${STAGE_VARIABLE}=${s.variables[STAGE_VARIABLE]}`) : notYet(`${STAGE_VARIABLE}=${newVersionOf(ctx)}`, `${STAGE_VARIABLE}=${s.variables[STAGE_VARIABLE] ?? '(unset)'}`),
     ),
-    noCanary((ctx) => ctx.aws(release.removeCanary(known(ctx)?.route ?? placeholder))),
+    noCanary((ctx) => ctx.aws(release.removeCanary(known(ctx)?.route ?? placeholder)), (s, ctx) => promoteWayOut(ctx, s)),
     sampled(IDS.promote, `100 % of ${SAMPLE} requests reach the new version`, 100),
   ],
   hints: [
+    {
+      // the dead end first: the numbered hints (remove the canary last) do not get out of it
+      async fromState(ctx, signal) {
+        try {
+          return promoteWayOut(ctx, await stage(clientsOf(ctx), await target(ctx, signal), signal));
+        } catch (err) {
+          if (err instanceof LabError) return undefined;
+          throw err;
+        }
+      },
+    },
     measurementHint(IDS.promote, `${SAMPLE} requests`),
     'Promotion is two copy operations (from /canarySettings/deploymentId to /deploymentId, from /canarySettings/stageVariableOverrides to /variables) and percentTraffic 0.0; then remove /canarySettings.',
     'The copies only work while the canary exists: remove it last.',
@@ -632,9 +699,23 @@ const promoteStep: Step = {
   },
   follow: (ctx) => sample(ctx, 'requests by the version that answered, after the promotion'),
   solve: {
-    show: async (ctx) => ({ command: promoteCommands(ctx) }),
+    show: async (ctx) => {
+      const t = await orPlaceholder(() => found(ctx), undefined);
+      const s = t && (await orPlaceholder(() => stage(clientsOf(ctx), t, ctx.signal), undefined));
+      if (!t || !s) return { command: promoteCommands(ctx) };
+      const cmds = await promoteFromHere(ctx, t, s);
+      return { command: cmds.length ? cmds.map((c) => ctx.aws(c)).join('\n') : promoteCommands(ctx) };
+    },
     apply: async (ctx) => {
-      await promote(clientsOf(ctx), await found(ctx), ctx.signal);
+      // from the stage as the learner left it: the step's canary put back first when it was lost
+      const t = await found(ctx);
+      const s = await stage(clientsOf(ctx), t, ctx.signal);
+      if (isPromoted(ctx, s)) {
+        if (s.canary) await rollBack(clientsOf(ctx), t, ctx.signal);
+        return;
+      }
+      if (strayedFromCanary(ctx, s)) await patchStage(ctx.clients.apiGateway, t.route, stepCanaryOperations(ctx), ctx.signal);
+      await promote(clientsOf(ctx), t, ctx.signal);
     },
   },
 };

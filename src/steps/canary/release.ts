@@ -103,6 +103,27 @@ export async function restoreStage(apigw: APIGatewayClient, at: StageRef, now: S
   return ops.length ? patch(apigw, at, ops, signal) : undefined;
 }
 
+/**
+ * A canary put on the stage with UpdateStage: its deployment, its override of `variable` and its
+ * share. "Create a canary release deployment" (API Gateway developer guide): a canary can be made
+ * "from an existing non-canary deployment by making a stage:update request to add the canary
+ * settings on the stage"; replacing /canarySettings/deploymentId, /canarySettings/percentTraffic and
+ * /canarySettings/stageVariableOverrides/{name} is "Update a canary release". So the canary of an
+ * existing deployment comes back without a new deployment, over a canary of another or none.
+ */
+export function canaryOperations(deploymentId: string, variable: string, value: string, percentTraffic: number): PatchOperation[] {
+  return [
+    { op: 'replace', path: '/canarySettings/deploymentId', value: deploymentId },
+    { op: 'replace', path: `/canarySettings/stageVariableOverrides/${variable}`, value },
+    { op: 'replace', path: '/canarySettings/percentTraffic', value: String(percentTraffic) },
+  ];
+}
+
+/** sends `ops` (canaryOperations, restoreOperations) to the stage: the stage after them */
+export function patchStage(apigw: APIGatewayClient, at: StageRef, ops: PatchOperation[], signal?: AbortSignal): Promise<StageView> {
+  return patch(apigw, at, ops, signal);
+}
+
 export type StageBase = { deploymentId: string; variables: Record<string, string> };
 
 /** the UpdateStage patch operations that restoreStage sends; none when the stage is on `base` */

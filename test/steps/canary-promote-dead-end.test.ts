@@ -1,0 +1,92 @@
+/**
+ * The promotion's dead end, as a learner met it: the second printed command (the removal) run
+ * first, then the first (the promotion), which on a stage without a canary makes a new 0 % canary
+ * of the stage's own deployment. The hint says that state and the way out (the step's canary put
+ * back, or `reset canary-promote`), and "do it for me" reaches the step's goal from it.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UpdateStageCommand } from '@aws-sdk/client-api-gateway';
+import type { LabContext } from '../../src/lab/context.js';
+import { ProgressStore } from '../../src/lab/progress.js';
+import { solveStep } from '../../src/lab/solver.js';
+import { workspacePaths } from '../../src/lab/workspace.js';
+import { canarySteps } from '../../src/steps/canary.js';
+import { PROMOTE_OPERATIONS } from '../../src/steps/canary/release.js';
+import { rollBack, stage, type CanaryTarget } from '../../src/steps/canary/lesson.js';
+import { target } from '../../src/steps/canary/context.js';
+import { startCanaryCloud, teachCanaryStep, type CanaryCloud } from './canary-fixture.js';
+
+const step = (id: string) => canarySteps.find((s) => s.id === id)!;
+
+describe('canary-promote: the removal run before the promotion', () => {
+  let cloud: CanaryCloud;
+  let root: string;
+  let progress: ProgressStore;
+  let t: CanaryTarget;
+  const contextFor = (id: string): LabContext => Object.assign(cloud.contextFor(id), { stepProgress: (sid: string) => progress.step(sid) });
+
+  before(async () => {
+    cloud = await startCanaryCloud();
+    root = mkdtempSync(join(tmpdir(), 'sol-canary-dead-end-'));
+    progress = ProgressStore.load(workspacePaths(root), 'local');
+    for (const id of ['canary-stage-variable', 'canary-create', 'canary-rollback']) {
+      const r = await solveStep(step(id), contextFor(id), { pollMs: 50 });
+      assert.equal(r.outcome, 'passed', r.instructorMessage);
+      progress.update(id, (s) => {
+        s.status = 'done';
+        s.doneAt = new Date().toISOString();
+      });
+    }
+    t = await target(contextFor('canary-create'));
+  });
+  after(async () => {
+    try {
+      await cloud?.close();
+    } finally {
+      if (root) rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('the hint names the state and the way out, and a (do it for me) promotes the step\'s canary', async () => {
+    const promoteCmd = new UpdateStageCommand({ restApiId: t.route.restApiId, stageName: t.route.stageName, patchOperations: PROMOTE_OPERATIONS });
+    const run = await teachCanaryStep(cloud, progress, 'canary-promote', [
+      'self',
+      async () => {
+        await rollBack(cloud.clients, t);
+        return 'r';
+      },
+      async () => {
+        // the printed promote command on a stage without a canary: exit 0, a 0 % canary on the stage's own deployment
+        await cloud.clients.apiGateway.send(promoteCmd);
+        const s = await stage(cloud.clients, t);
+        assert.equal(s.canary?.percentTraffic, 0);
+        assert.equal(s.canary?.deploymentId, s.deploymentId);
+        return 'r';
+      },
+      'h',
+      'a',
+      'n',
+    ]);
+    const canaryDeployment = String(cloud.figures['canary-promote']!.canaryDeployment);
+    const said = run.io.of('say').map((e) => e.text);
+    const hint = said.find((l) => l.startsWith('hint (from what the cloud shows now)'));
+    assert.ok(hint, said.join('\n'));
+    assert.match(hint, /a canary at 0 % on deployment \w+ \(the stage's own\)/);
+    assert.ok(hint.includes(`not the canary this step began with (deployment ${canaryDeployment}, lambdaAlias=`), hint);
+    assert.ok(hint.includes(`op=replace,path=/canarySettings/deploymentId,value=${canaryDeployment}`), hint);
+    assert.match(hint, /reset canary-promote --workspace/);
+    // the check that used to say "remove /canarySettings" (back into the same state) says the way out
+    const [zero] = run.checks.filter((c) => c.name.startsWith('the Prod stage has no canary') && c.status === 'not-yet');
+    assert.match(String(zero?.hint), /The way out: put the step's canary back/);
+    assert.equal(run.report.outcome, 'passed', JSON.stringify(run.checks.filter((c) => c.status !== 'passed').slice(-4)));
+    const s = await stage(cloud.clients, t);
+    assert.equal(s.canary, undefined);
+    assert.equal(s.deploymentId, canaryDeployment);
+    assert.equal(s.variables.lambdaAlias, String(cloud.figures['canary-create']!.version));
+    assert.equal(cloud.figures['canary-promote']!.canaryShare, 100);
+  });
+});
