@@ -34,11 +34,11 @@ import {
   type CanaryTarget,
 } from './canary/lesson.js';
 import { canaryOperations, commands as release, patchStage, restoreStage, type StageView } from './canary/release.js';
-import { NO_VERSION } from './canary/split.js';
+import { NO_VERSION, splitInWords } from './canary/split.js';
 import { cliCommand } from '../invocation.js';
 import { LabError } from '../errors.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
-import { commands as wiring, deployedIntegrationUri, integrationUri, sourceArn, STAGE_VARIABLE, unsetStageVariable, uriStageVariables } from './canary/stage-variable.js';
+import { commands as wiring, deployedIntegrationUri, integrationUri, missingQualifier, sourceArn, STAGE_VARIABLE, unsetStageVariable, uriStageVariables } from './canary/stage-variable.js';
 
 /** requests sampled after a rollback or a promotion */
 const SAMPLE = 500;
@@ -201,6 +201,13 @@ const measurementHint = (stepId: string, what: string): Hint => ({
   },
 });
 
+/** the stage's ${STAGE_VARIABLE} as found: `lambdaAlias=lve`, or unset with what the stage sets */
+function variablesInWords(v: Record<string, string>): string {
+  if (Object.hasOwn(v, STAGE_VARIABLE)) return `${STAGE_VARIABLE}=${v[STAGE_VARIABLE]}`;
+  const set = Object.entries(v).map(([k, x]) => `${k}=${x}`);
+  return `${STAGE_VARIABLE} unset (the stage sets ${set.length ? set.join(', ') : 'no variables'})`;
+}
+
 function orUrl(ctx: LabContext): string {
   try {
     return ctx.deployment().outputs.ApiUrl ?? '<ApiUrl>';
@@ -250,7 +257,7 @@ const variableStep: Step = {
         }),
     },
     stageCheck(`the Prod stage sets ${STAGE_VARIABLE}=live`, (s) =>
-      s.variables[STAGE_VARIABLE] === 'live' ? passed(`${STAGE_VARIABLE}=live`) : notYet(`${STAGE_VARIABLE}=live`, JSON.stringify(s.variables)),
+      s.variables[STAGE_VARIABLE] === 'live' ? passed(`${STAGE_VARIABLE}=live`) : notYet(`${STAGE_VARIABLE}=live`, variablesInWords(s.variables)),
     ),
     {
       name: 'the Prod stage serves the new integration (a deployment made after put-integration)',
@@ -274,7 +281,7 @@ const variableStep: Step = {
           const m = await measure(t, live, 20, { signal, concurrency: 2 });
           const fives = Object.entries(m.split.byStatus).filter(([k]) => k.startsWith('5'));
           if (m.share === 100 && fives.length === 0) return passed(`20 of 20 answered by version ${live} (live)`);
-          return notYet(`every answer from version ${live}`, `${JSON.stringify(m.split.byVersion)}, statuses ${JSON.stringify(m.split.byStatus)}`, fives.length ? await failedAnswersHint(ctx, t, signal) : undefined);
+          return notYet(`every answer from version ${live}`, splitInWords(m.split), fives.length ? await failedAnswersHint(ctx, t, signal, Number(fives[0]![0])) : undefined);
         }),
     },
   ],
@@ -307,12 +314,20 @@ async function servedIntegrationHint(ctx: LabContext, t: CanaryTarget, deployed:
   return `the integration itself (put-integration) does not call …:\${stageVariables.${STAGE_VARIABLE}} yet: the first check says what it calls`;
 }
 
-/** 5xx answers through the stage: the variable the deployed integration reads, else the function's own error */
-async function failedAnswersHint(ctx: LabContext, t: CanaryTarget, signal: AbortSignal): Promise<string | undefined> {
+/**
+ * 5xx answers through the stage: the variable the deployed integration reads (unset, or naming no
+ * alias or version of the function), else the function's own error. `status`: the first 5xx seen.
+ */
+async function failedAnswersHint(ctx: LabContext, t: CanaryTarget, signal: AbortSignal, status: number): Promise<string | undefined> {
   const [deployed, s] = await Promise.all([deployedIntegrationUri(ctx.clients.apiGateway, t.route, signal), stage(clientsOf(ctx), t, signal)]);
   const typo = unsetStageVariable(deployed, s.variables, 'the deployed integration');
   if (typo) return `${typo}: API Gateway cannot build a function ARN from a variable the stage does not set (500)`;
-  return whyTheApiFailed(ctx, signal, 502, 0);
+  const value = uriStageVariables(deployed).includes(STAGE_VARIABLE) ? s.variables[STAGE_VARIABLE] : undefined;
+  const aliases = value === undefined ? undefined : await missingQualifier(ctx.clients.lambda, t.functionName, value, signal);
+  if (aliases) {
+    return `the stage sets ${STAGE_VARIABLE}=${value}, and ${t.functionName} has no alias or version named ${value} (its aliases: ${aliases.length ? aliases.join(', ') : 'none'}), so API Gateway's call to ${t.functionName}:${value} finds no function (${status}): set it to live with ${ctx.aws(wiring.setVariable(t.route, 'live'))}`;
+  }
+  return whyTheApiFailed(ctx, signal, status, 0);
 }
 
 // ---- 2. the canary ----

@@ -19,7 +19,7 @@ import {
   UpdateStageCommand,
   type APIGatewayClient,
 } from '@aws-sdk/client-api-gateway';
-import { AddPermissionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand, GetFunctionConfigurationCommand, ListAliasesCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { StageRef } from './release.js';
 import { shellWord } from '../../invocation.js';
 
@@ -61,6 +61,30 @@ export function unsetStageVariable(uri: string | undefined, variables: Readonly<
   if (missing === undefined) return undefined;
   const set = Object.keys(variables);
   return `${which} names stageVariables.${missing}, the stage sets ${set.length ? set.join(', ') : 'no variables'}`;
+}
+
+/**
+ * The function's aliases when it has neither an alias nor a version named `qualifier` (the value a
+ * stage variable gives the integration's …:${stageVariables.NAME}), else undefined. Lambda answers
+ * ResourceNotFoundException for a qualifier it does not have ("GetFunctionConfiguration", Lambda
+ * API reference: Qualifier is "a version number or alias name"), so API Gateway's call through it
+ * fails and the stage answers 500 with no version named.
+ */
+export async function missingQualifier(lambda: LambdaClient, functionName: string, qualifier: string, signal?: AbortSignal): Promise<string[] | undefined> {
+  try {
+    await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: qualifier }), { abortSignal: signal });
+    return undefined;
+  } catch (err) {
+    if ((err as { name?: string }).name !== 'ResourceNotFoundException') throw err;
+  }
+  const aliases: string[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await lambda.send(new ListAliasesCommand({ FunctionName: functionName, Marker: marker }), { abortSignal: signal });
+    for (const a of page.Aliases ?? []) if (a.Name) aliases.push(`${a.Name} (version ${a.FunctionVersion ?? '?'})`);
+    marker = page.NextMarker;
+  } while (marker);
+  return aliases;
 }
 
 /** The resource id of `path` on the API, or undefined. */

@@ -1,0 +1,51 @@
+/**
+ * canary-stage-variable with the variable set to a value the function does not have
+ * (`value=lve`): the requests check says its finding in words, not JSON, and its hint names the
+ * missing alias with the function's aliases, not a 502 the answers never were.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { runLiveChecks } from '../../src/lab/check.js';
+import { canarySteps } from '../../src/steps/canary.js';
+import { target } from '../../src/steps/canary/context.js';
+import { splitInWords } from '../../src/steps/canary/split.js';
+import { useStageVariable } from '../../src/steps/canary/stage-variable.js';
+import { startCanaryCloud, type CanaryCloud } from './canary-fixture.js';
+
+describe('splitInWords', () => {
+  it('says the answers by version, then by status', () => {
+    assert.equal(splitInWords({ byVersion: { '?': 20 }, byStatus: { '500': 20 }, errors: 0, sent: 20 }), '20 requests: 20 named no version; status 500 for 20');
+    assert.equal(
+      splitInWords({ byVersion: { '?': 2, '10': 3, '9': 15 }, byStatus: { '400': 18, '502': 2 }, errors: 1, sent: 21 }),
+      '21 requests: 15 from version 9, 3 from version 10, 2 named no version, 1 without an answer; status 400 for 18, 502 for 2',
+    );
+  });
+});
+
+describe('canary-stage-variable: lambdaAlias names no alias of the function', () => {
+  let cloud: CanaryCloud;
+  before(async () => {
+    cloud = await startCanaryCloud();
+  });
+  after(async () => {
+    await cloud?.close();
+  });
+
+  it('says the 500s in words and that the function has no alias lve, with its aliases', async () => {
+    const ctx = cloud.contextFor('canary-stage-variable');
+    const t = await target(ctx);
+    await useStageVariable(cloud.clients.apiGateway, t.route, t.region, t.functionArn, 'lve');
+    const step = canarySteps.find((s) => s.id === 'canary-stage-variable')!;
+    const results = await runLiveChecks(step.liveChecks, ctx);
+    const variable = results.find((r) => r.name.startsWith('the Prod stage sets'))!;
+    assert.equal(variable.status, 'not-yet');
+    assert.equal(variable.found, 'lambdaAlias=lve');
+    const reach = results.find((r) => r.name.startsWith('requests through the stage'))!;
+    assert.equal(reach.status, 'not-yet');
+    assert.equal(reach.found, '20 requests: 20 named no version; status 500 for 20');
+    assert.ok(reach.hint?.startsWith('the stage sets lambdaAlias=lve, and lab-GetInfoFunction has no alias or version named lve (its aliases: live (version 1))'), reach.hint);
+    assert.ok(reach.hint?.includes('(500)'), reach.hint);
+    assert.ok(reach.hint?.includes('op=replace,path=/variables/lambdaAlias,value=live'), reach.hint);
+    assert.doesNotMatch(String(reach.hint), /502/);
+  });
+});
