@@ -110,6 +110,14 @@ export interface Step {
    * deploying sam-app/ does not. Without it, reset says to deploy.
    */
   onReset?: string;
+  /**
+   * What this step's prepare puts back of the step before it when the cloud lacks it (the canary
+   * rollback starts from the create step's canary, put back if gone): the names of that step's
+   * live checks that look for it. A resume right after that step leaves them out of its re-check:
+   * the lab is about to restore what they look for, and a warning that it is missing would be a
+   * false alarm followed by the lab's own fix.
+   */
+  restoresFromPrevious?: readonly string[];
   /** the step's change is a release (see StepRelease) */
   release?: StepRelease;
   /** --ci: the live checks are polled this long after `solve.apply` + `follow` before failing */

@@ -357,6 +357,9 @@ function keepStage(ctx: LabContext, s: StageView): void {
   ctx.figure('stageVariables', JSON.stringify(s.variables));
 }
 
+/** the create step's checks of the canary on the stage: what the rollback's prepare puts back when it is gone */
+const CANARY_CHECKS = { percent: `the Prod stage has a canary at ${CANARY_PERCENT} %`, override: `the canary's ${STAGE_VARIABLE} names the new version` } as const;
+
 const createStep: Step = {
   id: IDS.create,
   chapter: CHAPTER,
@@ -370,10 +373,10 @@ const createStep: Step = {
   action: { kind: 'command', command: createCommand },
   staticChecks: [],
   liveChecks: [
-    stageCheck(`the Prod stage has a canary at ${CANARY_PERCENT} %`, (s) =>
+    stageCheck(CANARY_CHECKS.percent, (s) =>
       s.canary?.percentTraffic === CANARY_PERCENT ? passed(`${CANARY_PERCENT} % on deployment ${s.canary.deploymentId}`) : notYet(`percentTraffic ${CANARY_PERCENT}`, s.canary ? `${s.canary.percentTraffic} %` : 'no canary'),
     ),
-    stageCheck(`the canary's ${STAGE_VARIABLE} names the new version`, (s, ctx) => {
+    stageCheck(CANARY_CHECKS.override, (s, ctx) => {
       const want = newVersionOf(ctx);
       const got = s.canary?.stageVariableOverrides[STAGE_VARIABLE];
       return got === want ? passed(`${STAGE_VARIABLE}=${got}`) : notYet(`${STAGE_VARIABLE}=${want}`, s.canary ? JSON.stringify(s.canary.stageVariableOverrides) : 'no canary');
@@ -576,6 +579,8 @@ const rollbackStep: Step = {
     'The step starts from the canary of the step before: if the stage has none when the step begins, the lab puts one back, and says so. Once the step has begun, your rollback stays: the lab never puts a canary back over it (after a q or a Ctrl-C, say).',
   ],
   goal: 'no canary; the stage as before it; no request on the new version',
+  // ensureCanary: a stage without a canary gets the create step's back as the step begins
+  restoresFromPrevious: [CANARY_CHECKS.percent, CANARY_CHECKS.override],
   onReset: 'the API Gateway stage stays as it is, without a canary if you rolled it back (deploying sam-app/ does not change it). When the step starts again it begins from its starting point: the lab puts a canary on the new version back on the stage, and says so.',
   action: { kind: 'command', command: rollbackCommand },
   staticChecks: [],

@@ -92,6 +92,20 @@ test('resume: a re-check that disagrees while the app still answers is a warning
   assert.deepEqual(report.steps.map((r) => r.id), ['alarm']);
 });
 
+test('resume: what the next step puts back as it begins is left out of the re-check: no false alarm before the lab restores it', async (t) => {
+  // reset canary-rollback, then start: the create step's canary is gone, and the rollback's prepare puts it back
+  const cloud: Cloud = { app: true, canary: false };
+  const s = setup(['app', 'canary', 'rollback'], { app: 'done', canary: 'done' }, cloud);
+  t.after(s.cleanup);
+  const rollback = s.steps[2]!;
+  s.steps[2] = { ...rollback, restoresFromPrevious: ['canary holds'], prepare: async () => void (cloud.canary = true) };
+  const report = await s.run();
+  assert.equal(report.outcome, 'passed');
+  assert.match(s.lines(), /resuming after canary: checking that the cloud still agrees/);
+  assert.doesNotMatch(s.lines(), /otherwise|canary stays done/);
+  assert.deepEqual(s.applied, ['rollback']);
+});
+
 test('resume: when the cloud lost the lab app, the first step (the deploy) is done again, then the lab goes on', async (t) => {
   const s = setup(['app', 'failing', 'alarm'], { app: 'done', failing: 'done' }, {});
   t.after(s.cleanup);

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UpdateStageCommand } from '@aws-sdk/client-api-gateway';
+import { runLiveChecks } from '../../src/lab/check.js';
 import type { LabContext } from '../../src/lab/context.js';
 import { ProgressStore } from '../../src/lab/progress.js';
 import { solveStep } from '../../src/lab/solver.js';
@@ -49,6 +50,14 @@ describe('canary-promote: the removal run before the promotion', () => {
     } finally {
       if (root) rmSync(root, { recursive: true, force: true });
     }
+  });
+
+  it('a resume after canary-create with the canary gone (reset canary-rollback) finds off only what the rollback puts back', async () => {
+    // the runner leaves restoresFromPrevious out of its re-check; every other create check still holds
+    const results = await runLiveChecks(step('canary-create').liveChecks, contextFor('canary-create'));
+    const off = results.filter((r) => r.status !== 'passed').map((r) => r.name);
+    assert.deepEqual(off, [...(step('canary-rollback').restoresFromPrevious ?? [])]);
+    assert.equal(off.length, 2);
   });
 
   it('the hint names the state and the way out, and a (do it for me) promotes the step\'s canary', async () => {
