@@ -4,7 +4,7 @@
  */
 import { hang } from '../io/format.js';
 import { paint, type Paint } from '../io/terminal.js';
-import { NOT_RUNNING_NOTE, type AlarmStatus, type DeploymentStatus, type WorkspaceStatus } from '../targets/status.js';
+import { NOT_RUNNING_NOTE, type AlarmStatus, type ApiStageStatus, type DeploymentStatus, type FunctionStatus, type WorkspaceStatus } from '../targets/status.js';
 
 /**
  * `stoppedUnexpectedly`: how the cloud ended when `s.emulator.stoppedUnexpectedly` says it did not
@@ -36,6 +36,8 @@ export function formatStatus(s: WorkspaceStatus, opts: { color?: boolean; stoppe
     lines.push(`  reserved concurrency: ${reservedConcurrency(f.reservedConcurrency, p)}`);
     if (f.deployment) lines.push(...formatDeployment(f.deployment, p));
   }
+  // the stage's own calls once the canary chapter moved them away from the alias (a promoted canary: every request on lambdaAlias=8)
+  for (const a of s.apis) if (a.changed) lines.push('', ...formatApi(a, s.functions, p));
   if (s.alarms.length) {
     lines.push('', 'Alarms:');
     for (const a of s.alarms) lines.push(`  ${formatAlarm(a, p)}`);
@@ -64,6 +66,48 @@ function afterStopped(note: string): string {
 function fit(line: string, width: number): string[] {
   const lead = /^ */.exec(line)![0];
   return hang(line.slice(lead.length), width - lead.length, '  ').map((l) => lead + l);
+}
+
+/**
+ * An API's stage as it calls the functions: its deployment (and the last deploy's, when another),
+ * each Lambda route with the qualifier after the stage variables and what it resolves to, the
+ * canary's share with its own. Shown once the stage differs from what the last deploy made.
+ */
+export function formatApi(a: ApiStageStatus, fns: readonly FunctionStatus[], p: Paint = paint(false)): string[] {
+  const moved = a.deployedDeploymentId !== null && a.deployedDeploymentId !== a.deploymentId ? ` (the last deploy put ${a.deployedDeploymentId} on it)` : '';
+  const out = [`API ${a.logicalId}: stage ${a.stage} serves deployment ${a.deploymentId}${moved}`];
+  const share = a.canary ? a.canary.percentTraffic / 100 : 0;
+  for (const c of a.calls) {
+    const via = c.uriQualifier !== null && c.uriQualifier !== c.qualifier;
+    const target = `${c.functionName}${c.uriQualifier === null ? '' : `:${c.uriQualifier}`}`;
+    const lead = `  ${c.method} ${c.path} calls ${target}`;
+    const stageSide = `${via ? ` with ${usedVariables(c.uriQualifier, a.variables)}` : ''} → ${resolve(c.functionName, c.qualifier, fns, p)}`;
+    out.push(`${lead}${stageSide}${a.canary ? ` (${pct(1 - share)})` : ''}`);
+    if (a.canary && c.canaryQualifier !== undefined) {
+      const vars = { ...a.variables, ...a.canary.stageVariableOverrides };
+      const canaryVia = c.uriQualifier !== null && c.uriQualifier !== c.canaryQualifier;
+      out.push(`    canary (${pct(share)}, deployment ${a.canary.deploymentId})${canaryVia ? ` with ${usedVariables(c.uriQualifier, vars)}` : ''} → ${resolve(c.functionName, c.canaryQualifier, fns, p)}`);
+    }
+  }
+  if (!a.calls.length && a.canary) out.push(`  canary: ${pct(share)} on deployment ${a.canary.deploymentId}`);
+  return out;
+}
+
+/** `lambdaAlias=8` for each variable the URI's qualifier reads (`(unset)` for one the stage does not set) */
+function usedVariables(q: string | null, vars: Record<string, string>): string {
+  const names = [...(q ?? '').matchAll(/\$\{stageVariables\.([^}]*)\}/g)].map((m) => m[1]!);
+  return names.map((n) => `${n}=${Object.hasOwn(vars, n) ? vars[n] : '(unset)'}`).join(', ');
+}
+
+/** what a qualifier names: a version, an alias and its version(s), or nothing Lambda has */
+function resolve(fn: string, q: string | null | undefined, fns: readonly FunctionStatus[], p: Paint): string {
+  if (q === null || q === undefined || q === '$LATEST') return '$LATEST';
+  const f = fns.find((x) => x.name === fn);
+  if (/^\d+$/.test(q)) return !f || f.versions.includes(q) ? `version ${q}` : p.yellow(`version ${q}, which ${fn} does not have`);
+  const alias = f?.aliases.find((x) => x.name === q);
+  if (alias) return `alias ${alias.name} → version ${alias.version}${Object.keys(alias.weights).map((v) => ` and ${v}`).join('')}`;
+  if (q === '') return p.yellow('no qualifier (a stage variable unset)');
+  return f ? p.yellow(`${q}, no alias or version of ${fn}`) : q;
 }
 
 const STATUS_COLOR: Record<string, keyof Paint> = { Succeeded: 'green', Failed: 'red', Stopped: 'red', InProgress: 'yellow', Created: 'yellow', Queued: 'yellow', Ready: 'yellow', Baking: 'yellow', Skipped: 'dim', Pending: 'dim' };

@@ -10,8 +10,13 @@ import { readDeployRecord } from './deploy-record.js';
 import { listVersions } from './deployers/local/function.js';
 import { readDeploymentStatus, readAlarms, type AlarmStatus, type DeploymentStatus } from './status-codedeploy.js';
 import { cliCommand } from '../invocation.js';
+import { readApiStage, type ApiStageStatus } from './status-api.js';
+import { ProgressStore } from '../lab/progress.js';
 
-export type { AlarmStatus, DeploymentStatus };
+/** the canary chapter's steps (steps/canary.ts), which move the API's stage by hand */
+const CANARY_STEPS = ['canary-stage-variable', 'canary-create', 'canary-rollback', 'canary-promote'];
+
+export type { AlarmStatus, ApiStageStatus, DeploymentStatus };
 
 /**
  * How `note` starts for a local cloud that is not running (not one that does not answer): the
@@ -48,6 +53,12 @@ export interface WorkspaceStatus {
   functions: FunctionStatus[];
   /** the stack's CloudWatch alarms and their states */
   alarms: AlarmStatus[];
+  /**
+   * each REST API's stage: its deployment, variables, canary and what it calls; read (live) only
+   * once a step of the canary chapter has begun, the chapter that moves the stage by hand, so a
+   * status before it loads no API Gateway client (empty then)
+   */
+  apis: ApiStageStatus[];
   /** false when aliases, versions and concurrency could not be read from the target (see note) */
   live: boolean;
   /** local only */
@@ -87,6 +98,7 @@ export async function workspaceStatus(ws: Workspace): Promise<WorkspaceStatus> {
     outputs: rec.outputs,
     functions: rec.functions.map((f) => ({ logicalId: f.logicalId, name: f.name, aliases: [], reservedConcurrency: null, versions: [] })),
     alarms: (rec.alarms ?? []).map((name) => ({ name, state: 'unknown' })),
+    apis: [],
     live: false,
   };
 
@@ -144,10 +156,26 @@ export async function workspaceStatus(ws: Workspace): Promise<WorkspaceStatus> {
     if (base.live && rec.alarms?.length) base.alarms = await readAlarms(clients.cloudWatch, rec.alarms);
   } catch (err) {
     base.note = `could not read deployments or alarms from the target: ${(err as Error).message}`;
+  }
+  try {
+    // what the API's stage calls: the canary chapter moves it by hand, away from the alias above
+    if (base.live && canaryBegun(ws, rec.target)) base.apis = await Promise.all(rec.apis.map((a) => readApiStage(clients.apiGateway, a)));
+  } catch (err) {
+    base.note = `could not read the API's stage from the target: ${(err as Error).message}`;
   } finally {
     clients.destroy();
   }
   return base;
+}
+
+/** a step of the canary chapter is not pending (a progress file that cannot be read: as if one were) */
+function canaryBegun(ws: Workspace, target: 'local' | 'aws'): boolean {
+  try {
+    const progress = ProgressStore.load(ws, target);
+    return CANARY_STEPS.some((id) => progress.step(id).status !== 'pending');
+  } catch {
+    return true;
+  }
 }
 
 async function liveFunction(lambda: LambdaClient, logicalId: string, name: string): Promise<FunctionStatus> {

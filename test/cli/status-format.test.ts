@@ -14,6 +14,7 @@ function status(fns: Partial<FunctionStatus>[], over: Partial<WorkspaceStatus> =
     outputs: { ApiUrl: 'http://127.0.0.1:40689/execute-api/abc/Prod/getinfo' },
     functions: fns.map((f, i) => ({ logicalId: `Fn${i}`, name: `fn-${i}`, aliases: [], reservedConcurrency: null, versions: ['1'], ...f })),
     alarms: [],
+    apis: [],
     live: true,
     emulator: { running: true, pid: 42, stoppedUnexpectedly: null, unresponsive: null },
     ...over,
@@ -134,4 +135,23 @@ test('a cloud said not running and stopped unexpectedly: the note says only what
   // stopped with `emulator stop` (no stopped-unexpectedly line): the note stays whole
   const clean = formatStatus(status([{}], { emulator: { ...emulator, stoppedUnexpectedly: null }, live: false, note: `the embedded cloud is not running: ${start}` }));
   assert.ok(clean.endsWith(`\nnote: the embedded cloud is not running: ${start}\n`), clean);
+});
+
+test('the API stage: shown only when changed; a value that names no alias or version of the function is said so', () => {
+  const fn: Partial<FunctionStatus> = { name: 'lab-GetInfoFunction', versions: ['1', '5'], aliases: [{ name: 'live', version: '1', weights: {} }] };
+  const api = {
+    logicalId: 'ServerlessRestApi',
+    restApiId: 'abc',
+    stage: 'Prod',
+    deploymentId: 'd1',
+    deployedDeploymentId: 'd1',
+    variables: { lambdaAlias: 'lve' },
+    canary: null,
+    calls: [{ method: 'POST', path: '/getinfo', functionName: 'lab-GetInfoFunction', uriQualifier: '${stageVariables.lambdaAlias}', qualifier: 'lve' }],
+    changed: true,
+  };
+  const out = formatStatus(status([fn], { apis: [api] }));
+  assert.match(out, /^API ServerlessRestApi: stage Prod serves deployment d1$/m);
+  assert.match(out, /^ {2}POST \/getinfo calls lab-GetInfoFunction:\$\{stageVariables\.lambdaAlias\} with lambdaAlias=lve → lve, no alias or version of lab-GetInfoFunction$/m);
+  assert.doesNotMatch(formatStatus(status([fn], { apis: [{ ...api, changed: false }] })), /^API /m);
 });
