@@ -692,7 +692,11 @@ const promoteStep: Step = {
     stageCheck(`the stage's ${STAGE_VARIABLE} names the new version`, (s, ctx) =>
       s.variables[STAGE_VARIABLE] === newVersionOf(ctx) ? passed(`${STAGE_VARIABLE}=${s.variables[STAGE_VARIABLE]}`) : notYet(`${STAGE_VARIABLE}=${newVersionOf(ctx)}`, `${STAGE_VARIABLE}=${s.variables[STAGE_VARIABLE] ?? '(unset)'}`),
     ),
-    noCanary((ctx) => ctx.aws(release.removeCanary(known(ctx)?.route ?? placeholder)), (s, ctx) => promoteWayOut(ctx, s)),
+    noCanary(
+      (ctx) => ctx.aws(release.removeCanary(known(ctx)?.route ?? placeholder)),
+      // the way out in full is the first check's hint: said once in a list of checks
+      (s, ctx) => (strayedFromCanary(ctx, s) ? "this canary is not the step's: removing it leaves a stage with nothing to promote; the first check's hint says the way out" : undefined),
+    ),
     sampled(IDS.promote, `100 % of ${SAMPLE} requests reach the new version`, 100),
   ],
   hints: [

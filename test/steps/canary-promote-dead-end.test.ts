@@ -90,7 +90,9 @@ describe('canary-promote: the removal run before the promotion', () => {
     assert.match(hint, /reset canary-promote --workspace/);
     // the check that used to say "remove /canarySettings" (back into the same state) says the way out
     const [zero] = run.checks.filter((c) => c.name.startsWith('the Prod stage has no canary') && c.status === 'not-yet');
-    assert.match(String(zero?.hint), /The way out: put the step's canary back/);
+    assert.match(String(zero?.hint), /this canary is not the step's: removing it leaves a stage with nothing to promote/);
+    const [dep] = run.checks.filter((c) => c.name === "the stage serves the canary's deployment" && c.status === 'not-yet');
+    assert.match(String(dep?.hint), /The way out: put the step's canary back/);
     assert.equal(run.report.outcome, 'passed', JSON.stringify(run.checks.filter((c) => c.status !== 'passed').slice(-4)));
     const s = await stage(cloud.clients, t);
     assert.equal(s.canary, undefined);
