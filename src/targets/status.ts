@@ -10,7 +10,7 @@ import { readDeployRecord } from './deploy-record.js';
 import { listVersions } from './deployers/local/function.js';
 import { readDeploymentStatus, readAlarms, type AlarmStatus, type DeploymentStatus } from './status-codedeploy.js';
 import { cliCommand } from '../invocation.js';
-import { readApiStage, type ApiStageStatus } from './status-api.js';
+import type { ApiStageStatus } from './status-api.js';
 import { ProgressStore } from '../lab/progress.js';
 
 /** the canary chapter's steps (steps/canary.ts), which move the API's stage by hand */
@@ -159,7 +159,11 @@ export async function workspaceStatus(ws: Workspace): Promise<WorkspaceStatus> {
   }
   try {
     // what the API's stage calls: the canary chapter moves it by hand, away from the alias above
-    if (base.live && canaryBegun(ws, rec.target)) base.apis = await Promise.all(rec.apis.map((a) => readApiStage(clients.apiGateway, a)));
+    if (base.live && canaryBegun(ws, rec.target)) {
+      // loaded here: a status before the chapter loads no API Gateway client (cli/startup)
+      const { readApiStage } = await import('./status-api.js');
+      base.apis = await Promise.all(rec.apis.map((a) => readApiStage(clients.apiGateway, a)));
+    }
   } catch (err) {
     base.note = `could not read the API's stage from the target: ${(err as Error).message}`;
   } finally {
