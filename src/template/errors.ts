@@ -28,3 +28,20 @@ export class TemplateError extends LabError {
 export function formatPosition(p: SourcePosition): string {
   return `${p.file}:${p.line}:${p.column}`;
 }
+
+/**
+ * A Ref or Fn::GetAtt to a name the template does not define. The YAML is fine: the hint names the
+ * template's close names instead of pointing at indentation.
+ */
+export class UnknownReferenceError extends TemplateError {
+  override readonly name: string = 'UnknownReferenceError';
+  constructor(
+    reason: string,
+    /** the name referred to */
+    readonly missing: string,
+    position?: SourcePosition,
+    hint?: string,
+  ) {
+    super(reason, position, hint);
+  }
+}

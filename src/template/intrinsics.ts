@@ -6,7 +6,8 @@
  * - at deploy time, with a `ResourceResolver`: everything left is resolved.
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html
  */
-import { TemplateError } from './errors.js';
+import { TemplateError, UnknownReferenceError } from './errors.js';
+import { unknownNameHint } from './schema.js';
 import type { SourceMap } from './yaml.js';
 import type { ResourceResolver, TemplateValue } from './types.js';
 
@@ -32,6 +33,8 @@ export interface EvalScope {
   aliases: Map<string, string>;
   /** function logical ids, for `Fn.Version` */
   functions: Set<string>;
+  /** the names under Outputs: a Ref to one is a common slip, and the hint says what they are */
+  outputs?: ReadonlySet<string>;
   positions?: SourceMap;
 }
 
@@ -84,6 +87,13 @@ export class Evaluator {
 
   private fail(message: string, at: object | undefined, key?: string | number): never {
     throw new TemplateError(message, this.scope.positions?.at(at, key));
+  }
+
+  /** a Ref or GetAtt to a name the template does not define: no YAML problem, so the hint names the names it has */
+  private unknownName(message: string, name: string, at: object, key: string, refs: boolean): never {
+    const names = [...(refs ? Object.keys(this.scope.parameters) : []), ...this.scope.resources];
+    const hint = unknownNameHint(name, names, refs, this.scope.outputs?.has(name));
+    throw new UnknownReferenceError(message, name, this.scope.positions?.at(at, key), hint);
   }
 
   eval(v: TemplateValue): TemplateValue {
@@ -160,9 +170,9 @@ export class Evaluator {
       const member = arg.slice(dot + 1);
       if (this.scope.functions.has(fnId) && member === 'Alias' && this.scope.aliases.has(fnId)) target = this.scope.aliases.get(fnId)!;
       else if (this.scope.functions.has(fnId) && member === 'Version') target = `${fnId}Version`;
-      else this.fail(`Ref to "${arg}": no parameter or resource has that name`, at, 'Ref');
+      else this.unknownName(`Ref to "${arg}": no parameter or resource has that name`, arg, at, 'Ref', true);
     } else if (!this.scope.resources.has(arg)) {
-      this.fail(`Ref to "${arg}": no parameter or resource has that name`, at, 'Ref');
+      this.unknownName(`Ref to "${arg}": no parameter or resource has that name`, arg, at, 'Ref', true);
     }
     if (!this.resolver) return target === arg ? at : this.keep('Ref', target, at);
     return this.resolver.ref(target);
@@ -198,7 +208,7 @@ export class Evaluator {
       this.fail('Fn::GetAtt expects [LogicalId, Attribute]', at, 'Fn::GetAtt');
     }
     let [id, attr] = args as [string, TemplateValue];
-    if (!this.scope.resources.has(id)) this.fail(`Fn::GetAtt of "${id}": no resource has that name`, at, 'Fn::GetAtt');
+    if (!this.scope.resources.has(id)) this.unknownName(`Fn::GetAtt of "${id}": no resource has that name`, id, at, 'Fn::GetAtt', false);
     if (typeof attr !== 'string') {
       if (!this.resolver) return this.keep('Fn::GetAtt', [id, attr], at);
       this.fail('Fn::GetAtt: the attribute name must be a string', at, 'Fn::GetAtt');

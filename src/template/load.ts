@@ -75,6 +75,7 @@ export function parseTemplate(text: string, file: string, options: LoadOptions =
     resources: new Set(Object.keys(resources)),
     aliases: new Map(),
     functions: new Set(),
+    outputs: new Set(isObject(root.Outputs) ? Object.keys(root.Outputs) : []),
     positions,
   };
   const load = new Evaluator(scope);

@@ -133,6 +133,32 @@ export function closestName(name: string, known: Iterable<string>): string | und
   return best && best[1] <= Math.max(2, Math.floor(name.length / 8)) ? best[0] : undefined;
 }
 
+/** the words of a logical id, lower case and singular: AliasErrorMetricGreaterThanZeroAlarm → alias, error, metric, … */
+function words(name: string): Set<string> {
+  return new Set((name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+/g) ?? []).map((w) => w.toLowerCase().replace(/(?<=...)s$/, '')));
+}
+
+/**
+ * The hint for a Ref or GetAtt to `name`, which the template does not define (`names`: what it
+ * does define). A misspelling gets its right name, as a misspelt property does; otherwise the names
+ * that share a word with it (ErrorsAlarm → AliasErrorMetricGreaterThanZeroAlarm), at most three.
+ */
+export function unknownNameHint(name: string, names: readonly string[], refs: boolean, isOutput = false): string {
+  const what = refs ? 'no parameter or resource' : 'no resource';
+  const meant = closestName(name, names);
+  if (meant) return `${what} is named ${name}, so this is not a YAML problem: did you mean ${meant}? Names are spelt exactly, case included.`;
+  const mine = words(name);
+  const close = names
+    .map((n) => [n, [...words(n)].filter((w) => mine.has(w)).length] as const)
+    .filter(([, shared]) => shared > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([n]) => n);
+  const closeNames = close.length ? ` (close: ${close.join(', ')})` : '';
+  if (isOutput) return `${name} is an output's name (under Outputs), not a resource's, so this is not a YAML problem: name the resource the output shows${closeNames}.`;
+  return `${what} is named ${name}, so this is not a YAML problem: refer to a name the template defines${closeNames}, or add a resource named ${name} under Resources.`;
+}
+
 /** Levenshtein distance, for "did you mean". */
 function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);

@@ -187,6 +187,25 @@ test('a misspelt property is named with the spelling it meant, not blamed on ind
   assert.match(nested.hint!, /YAML indentation is the usual cause/);
 });
 
+test('a Ref to a name the template lacks is not blamed on YAML: the hint names the close names (and says when the name is an output\'s)', async () => {
+  const alarm = readFileSync(join(TEMPLATES, 'hooks-alarm', 'template.yaml'), 'utf8');
+  // ErrorsAlarm is the name of the output that shows the alarm, not of the alarm
+  const r = await one(templateParses, alarm.replace('          - !Ref AliasErrorMetricGreaterThanZeroAlarm', '          - !Ref ErrorsAlarm'));
+  assert.equal(r.status, 'not-yet');
+  assert.match(r.found!, /Ref to "ErrorsAlarm": no parameter or resource has that name/);
+  assert.doesNotMatch(r.hint!, /indentation/);
+  assert.equal(
+    r.hint,
+    'ErrorsAlarm is an output\'s name (under Outputs), not a resource\'s, so this is not a YAML problem: name the resource the output shows (close: AliasErrorMetricGreaterThanZeroAlarm).',
+  );
+  // a name the template does not have at all: the names that share a word with it
+  const other = await one(templateParses, alarm.replace('          - !Ref AliasErrorMetricGreaterThanZeroAlarm', '          - !Ref MyErrorAlarm'));
+  assert.equal(other.hint, 'no parameter or resource is named MyErrorAlarm, so this is not a YAML problem: refer to a name the template defines (close: AliasErrorMetricGreaterThanZeroAlarm), or add a resource named MyErrorAlarm under Resources.');
+  // a misspelt one gets its right name
+  const typo = await one(templateParses, alarm.replace('          - !Ref AliasErrorMetricGreaterThanZeroAlarm', '          - !Ref AliasErrorMetricGreaterThanZeroAlrm'));
+  assert.equal(typo.hint, 'no parameter or resource is named AliasErrorMetricGreaterThanZeroAlrm, so this is not a YAML problem: did you mean AliasErrorMetricGreaterThanZeroAlarm? Names are spelt exactly, case included.');
+});
+
 
 /** a workspace with the bundled app, `edit` applied to its sam-app/, its own local cloud at `speed`, deployed */
 async function liveWorkspace(prefix: string, speed: number, edit: (samApp: string) => void = () => undefined) {

@@ -3,7 +3,7 @@
  * expects and what it found, with a hint for the usual mistake.
  */
 import { blocked, passed, notYet, type CheckOutcome, type StaticCheck, type WorkspaceFiles } from '../../lab/check.js';
-import { parseTemplate, TemplateError, type SamFunction, type SamTemplate, type TemplateValue } from '../../template/index.js';
+import { parseTemplate, TemplateError, UnknownReferenceError, type SamFunction, type SamTemplate, type TemplateValue } from '../../template/index.js';
 import { APP_FUNCTION } from './app.js';
 
 /** The predefined Lambda deployment configurations, as SAM's Type names them (SAM A.1). */
@@ -47,9 +47,10 @@ export function parsedTemplate(files: WorkspaceFiles): Parsed {
       result = { template: parseTemplate(text, `${files.samApp}/template.yaml`, { region: 'us-east-1', accountId: '000000000000', stackName: 'ServerlessOps-stack' }) };
     } catch (err) {
       // a typo's hint (the name it meant) is the fix; a list of every known name is not, and for a
-      // property nested at the wrong depth the indentation hint is the better one
+      // property nested at the wrong depth the indentation hint is the better one. A Ref to a name
+      // the template lacks is no YAML problem: its hint names the close names the template has.
       const typo = err instanceof TemplateError && /did you mean /.test(`${err.message} ${err.hint ?? ''}`);
-      result = typo ? { error: err.message, hint: err.hint } : { error: (err as Error).message };
+      result = typo || err instanceof UnknownReferenceError ? { error: err.message, hint: err.hint } : { error: (err as Error).message };
     }
   }
   cache.set(files, result);
