@@ -5,12 +5,16 @@
  */
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { GetAliasCommand, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
-import { notYet, passed, showing, type LiveCheck } from '../lab/check.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { notYet, passed, showing, type LiveCheck, type StaticCheck } from '../lab/check.js';
+import { bundledSamApp } from '../lab/workspace.js';
 import type { LabContext } from '../lab/context.js';
 import type { Step } from '../lab/step.js';
 import { APP_ALIAS, appFunction, askApp, curlCommand, functionName, whenDeployed } from './shared/app.js';
 import { deploymentGroup, deployments, getDeploymentCommand, groupNames } from './shared/codedeploy.js';
 import { followDeployment } from './shared/deployment-view.js';
+import { APP_CODE } from './shared/release.js';
 import { editSolve } from './shared/solve.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
 import { knownDeploymentType, templateParses, timeoutAbove3 } from './shared/template-checks.js';
@@ -83,6 +87,37 @@ export const answersFromV2: LiveCheck = {
     }),
 };
 
+/** `const APP_VERSION = 2;`: the app's own version number, which its answers carry (ServedBy.AppVersion) */
+const APP_VERSION_LINE = /^\s*(?:export\s+)?(?:const|let|var)\s+APP_VERSION\s*=\s*(\d+)/m;
+
+/**
+ * The step's release needs new code: with SAM's AutoPublishAlias a deploy publishes a new Lambda
+ * version only when the code changed, and CodeDeploy shifts the alias only to a new version (see
+ * shared/release.ts, which cites both). A src/app.mjs left as the previous step had it deploys and
+ * starts no deployment; said here, before the deploy, rather than by the live checks after it.
+ */
+export const appCodeIsV2: StaticCheck = {
+  name: 'src/app.mjs is app version 2',
+  file: APP_CODE,
+  run: (files) => {
+    const text = files.read(APP_CODE);
+    const expected = 'const APP_VERSION = 2 (version 2 of the app, which waits 3 s)';
+    const replace = 'replace src/app.mjs with app version 2 (s shows the change): only new code makes the deploy publish a new Lambda version, and only a new version starts the CodeDeploy deployment that shifts "live" to it';
+    if (text === undefined) return notYet(expected, 'no src/app.mjs', replace);
+    const declared = APP_VERSION_LINE.exec(text)?.[1];
+    if (declared === '2') return passed('APP_VERSION = 2');
+    if (declared === undefined) return notYet(expected, 'no APP_VERSION in src/app.mjs', `the app names its version in const APP_VERSION = …, and its answers carry it: ${replace}`);
+    let previous: string | undefined;
+    try {
+      previous = readFileSync(join(bundledSamApp(), APP_CODE), 'utf8');
+    } catch {
+      // the lab's own copy unreadable: the check says what it found without comparing
+    }
+    if (text === previous) return notYet(expected, `APP_VERSION = ${declared}: src/app.mjs is as the previous step left it`, `${replace}; as it is, a deploy would publish no new version, and nothing would shift`);
+    return notYet(expected, `APP_VERSION = ${declared}`, replace);
+  },
+};
+
 export const blueGreenStep: Step = {
   id: 'blue-green',
   chapter: blueGreenChapter,
@@ -96,7 +131,7 @@ export const blueGreenStep: Step = {
   notes: [
     'While it shifts, both versions serve real users: a bad release reaches only a share of them, and an alarm can send it back (next step).',
   ],
-  staticChecks: [templateParses, knownDeploymentType, timeoutAbove3],
+  staticChecks: [templateParses, knownDeploymentType, timeoutAbove3, appCodeIsV2],
   liveChecks: [shiftSucceeded, aliasOnNewest, answersFromV2],
   endChecks: [shiftSucceeded],
   settleMs: 60_000,

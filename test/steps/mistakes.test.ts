@@ -21,6 +21,7 @@ import { RecordingIoHost } from '../../src/io/recording.js';
 import { hookMayReport, hooksPrefixed, knownDeploymentType, templateParses, timeoutAbove3 } from '../../src/steps/shared/template-checks.js';
 import { reserveStep, restoreStep } from '../../src/steps/concurrency.js';
 import { errorsRollbackStep, failingHookStep, LIVE_AT_START } from '../../src/steps/hooks-alarms.js';
+import { blueGreenStep } from '../../src/steps/blue-green.js';
 import { errorsAlarmName } from '../../src/steps/shared/alarms.js';
 import { deploymentGroup, deployments, getDeploymentCommand, lambdaTarget } from '../../src/steps/shared/codedeploy.js';
 import { followDeployment } from '../../src/steps/shared/deployment-view.js';
@@ -161,13 +162,34 @@ test('each step\'s static checks pass on the template its reference solution lea
     if (!step.staticChecks.length) continue;
     const template = book.entry(step.id)?.files.includes('template.yaml') ? book.after(step.id, 'template.yaml') : book.before(step.id, 'template.yaml');
     assert.ok(template, step.id);
-    const results = await runStaticChecks(step.staticChecks, files(template));
+    const app = book.entry(step.id)?.files.includes('src/app.mjs') ? book.after(step.id, 'src/app.mjs') : book.before(step.id, 'src/app.mjs');
+    const results = await runStaticChecks(step.staticChecks, { samApp: '/ws/sam-app', read: (rel) => (rel === 'template.yaml' ? template : rel === 'src/app.mjs' ? app : undefined) });
     for (const r of results) assert.equal(r.status, 'passed', `${step.id}: ${r.name}: ${JSON.stringify(r)}`);
     checked++;
   }
   // blue-green, hooks-failing, hooks-alarm, hooks-errors
   assert.ok(checked >= 4, `${checked} steps with static checks`);
   assert.ok(failingHookStep.staticChecks.includes(hookMayReport), 'hooks-failing checks the hook\'s permission');
+});
+
+test('blue-green with src/app.mjs as the previous step left it: the static check says so before the deploy, with what to change', async () => {
+  const bundledApp = readFileSync(new URL('../../../sam-app/src/app.mjs', import.meta.url), 'utf8');
+  const v2 = readFileSync(join(TEMPLATES, 'blue-green', 'src', 'app.mjs'), 'utf8');
+  const withApp = (app: string | undefined): WorkspaceFiles => ({ samApp: '/ws/sam-app', read: (rel) => (rel === 'template.yaml' ? WITH_PREFERENCE : rel === 'src/app.mjs' ? app : undefined) });
+  const check = async (app: string | undefined) => (await runStaticChecks(blueGreenStep.staticChecks, withApp(app))).find((r) => r.name === 'src/app.mjs is app version 2');
+  const unchanged = await check(bundledApp);
+  assert.ok(unchanged, 'blue-green checks src/app.mjs');
+  assert.equal(unchanged.status, 'not-yet');
+  assert.equal(unchanged.expected, 'const APP_VERSION = 2 (version 2 of the app, which waits 3 s)');
+  assert.equal(unchanged.found, 'APP_VERSION = 1: src/app.mjs is as the previous step left it');
+  assert.match(unchanged.hint!, /^replace src\/app\.mjs with app version 2 \(s shows the change\): only new code makes the deploy publish a new Lambda version, and only a new version starts the CodeDeploy deployment/);
+  assert.match(unchanged.hint!, /as it is, a deploy would publish no new version, and nothing would shift$/);
+  // a comment makes a new version, but not version 2 of the app
+  const commented = await check(`${bundledApp}// changed\n`);
+  assert.equal(commented!.status, 'not-yet');
+  assert.equal(commented!.found, 'APP_VERSION = 1');
+  assert.equal((await check(v2))!.status, 'passed');
+  assert.equal((await check(undefined))!.found, 'no src/app.mjs');
 });
 
 test('a template that does not parse says where', async () => {
