@@ -17,7 +17,7 @@ import { samAppPatch } from '../lab/reference.js';
 import { notYet, passed, showing, workspaceFiles, type CheckOutcome, type LiveCheck } from '../lab/check.js';
 import type { LabContext } from '../lab/context.js';
 import type { Solve, Step } from '../lab/step.js';
-import { APP_ALIAS, appFunction, askApp, functionName, whenDeployed } from './shared/app.js';
+import { APP_ALIAS, appFunction, askApp, functionName, servedBy, whenDeployed } from './shared/app.js';
 import { alarmForcer, alarmHistoryCommand, alarmTransitions, alreadyInAlarmHint, errorsAlarmName, groupAlarmsClear, groupAlarmsInAlarm, setAlarmCommand } from './shared/alarms.js';
 import { deploymentGroup, deployments, getDeploymentCommand, groupNames, lambdaTarget, TERMINAL } from './shared/codedeploy.js';
 import { followDeployment } from './shared/deployment-view.js';
@@ -131,7 +131,7 @@ function recordLiveVersion(stepId: string): (ctx: LabContext) => Promise<void> {
  */
 function brokenRollbackHint(version: string, status: number, atStart: string | undefined): string {
   return [
-    `"live" went back to version ${version}, and it answers HTTP ${status}: a release of this step went through with a broken version${atStart ? ` ("live" was on version ${atStart} when the step began)` : ''}, and the refused release rolled back to it.`,
+    `"live" went back to Lambda version ${version}, and it answers HTTP ${status}: a release of this step went through with a broken version${atStart ? ` ("live" was on Lambda version ${atStart} when the step began)` : ''}, and the refused release rolled back to it.`,
     status === 500 ? `A handler that returns statusCode 500 is no error to Lambda: its Errors metric counts only errors the function throws (unhandled), so the alarm let that release through (${METRICS_DOC}).` : '',
     'To get "live" onto a good version: put src/app.mjs back to code that answers 200 (the previous step\'s) and deploy; wait until that release Succeeded, then deploy this step\'s change again.',
   ].filter(Boolean).join(' ');
@@ -152,15 +152,18 @@ function aliasBackOnGood(earlierStep: string, stepId: string, find: FindRelease 
         if (earlier) return notYet('a new release, refused', `the last release is still ${earlier} of ${earlierStep}`, DEPLOY_YOUR_CHANGE);
         if (!release?.deploymentId) return notYet('a release that was refused', 'no deployment yet');
         // the refused release went back to a broken version, and a later release put "live" on a good one (the finder asked it)
-        if (fixedBy) return passed(`version ${fixedOn} alone, answering 200: ${fixedBy.deploymentId} put it there after ${release.deploymentId} was rolled back`);
+        if (fixedBy) return passed(`Lambda version ${fixedOn} alone, answering 200: ${fixedBy.deploymentId} put it there after ${release.deploymentId} was rolled back`);
         const target = await lambdaTarget(ctx, release.deploymentId, signal);
         const good = target?.lambdaFunctionInfo?.currentVersion;
         const bad = target?.lambdaFunctionInfo?.targetVersion;
         const alias = await ctx.clients.lambda.send(new GetAliasCommand({ FunctionName: appFunction(ctx).name, Name: APP_ALIAS }), { abortSignal: signal });
         const extra = alias.RoutingConfig?.AdditionalVersionWeights ?? {};
-        const found = `version ${alias.FunctionVersion}${Object.keys(extra).length ? ` plus ${JSON.stringify(extra)}` : ''}`;
+        const found = `Lambda version ${alias.FunctionVersion}${Object.keys(extra).length ? ` plus ${JSON.stringify(extra)}` : ' alone'}`;
         // "back" once the release has ended: while it waits (a hook that has not reported) the alias has not moved yet
-        if (!TERMINAL.has(release.status ?? '')) return notYet(`version ${good ?? '?'} alone, once ${release.deploymentId} has ended`, `${found}; ${release.deploymentId} ${release.status ?? '?'}`, 'the deployment is still running');
+        if (!TERMINAL.has(release.status ?? '')) return notYet(`Lambda version ${good ?? '?'} alone, once ${release.deploymentId} has ended`, `${found}; ${release.deploymentId} ${release.status ?? '?'}`, 'the deployment is still running');
+        // it went through: nothing was rolled back, and the version it moved "live" from (currentVersion)
+        // is no good one to go back to; the last that passed is the one it released, when that answers 200
+        if (release.status === 'Succeeded') return wentThrough(ctx, signal, release, found, alias.FunctionVersion);
         if (good && alias.FunctionVersion === good && !Object.keys(extra).length) {
           const atStart = ctx.allFigures()[stepId]?.[LIVE_AT_START];
           if (good === atStart) return passed(`${found} (not ${bad})`);
@@ -168,14 +171,29 @@ function aliasBackOnGood(earlierStep: string, stepId: string, find: FindRelease 
           const answer = await askApp(ctx, signal);
           if (answer.status === 200) return passed(`${found} (not ${bad}), answering 200`);
           return notYet(
-            `a version that answers 200${atStart !== undefined ? ` (version ${String(atStart)} served "live" when this step began)` : ''}`,
+            `a version that answers 200${atStart !== undefined ? ` (Lambda version ${String(atStart)} served "live" when this step began)` : ''}`,
             `${found}, which answers HTTP ${answer.status}`,
             brokenRollbackHint(good, answer.status, atStart === undefined ? undefined : String(atStart)),
           );
         }
-        return notYet(`version ${good ?? '?'} alone`, found, release.status === 'InProgress' ? 'the deployment is still running' : undefined);
+        return notYet(`Lambda version ${good ?? '?'} alone`, found, release.status === 'InProgress' ? 'the deployment is still running' : undefined);
       }),
   };
+}
+
+/**
+ * aliasBackOnGood when the newest release Succeeded: no rollback happened, so there is nothing to be
+ * "back" on yet. The last good version is the one that release put on "live" if it answers 200 (a
+ * refused release will roll back to it); otherwise none is known, and the check says what it needs.
+ */
+async function wentThrough(ctx: LabContext, signal: AbortSignal, release: DeploymentInfo, found: string, live: string | undefined): Promise<CheckOutcome> {
+  const answer = await askApp(ctx, signal).catch((err) => {
+    if (signal.aborted) throw err;
+    return undefined;
+  });
+  const nothingBack = `${release.deploymentId} Succeeded and put it on "live": nothing was rolled back`;
+  if (answer?.status === 200) return notYet(`a refused release, "live" staying on Lambda version ${live} (the last that passed, answering 200)`, `${found}, answering 200; ${nothingBack}`);
+  return notYet('a refused release, "live" on a version that answers 200', `${found}, answering ${answer ? `HTTP ${answer.status}` : '?'}; ${nothingBack}`);
 }
 
 /**
@@ -228,7 +246,7 @@ export const failingHookStep: Step = {
   title: 'a PreTraffic hook that says no',
   explain: [
     'A PreTraffic hook is a function CodeDeploy invokes before any traffic moves; it reports Succeeded or Failed, and on Failed the deployment stops.',
-    "Add one that reports Failed, named CodeDeployHook_… (SAM's CodeDeploy role invokes no other), under DeploymentPreference: Hooks: PreTraffic, and release version 3 of src/app.mjs.",
+    "Add one that reports Failed, named CodeDeployHook_… (SAM's CodeDeploy role invokes no other), under DeploymentPreference: Hooks: PreTraffic, and release app version 3 of src/app.mjs.",
   ],
   goal: 'the release Failed (HOOK_EXECUTION_FAILURE); "live" still on the last good version',
   action: { kind: 'edit', file: 'template.yaml' },
@@ -415,14 +433,14 @@ export async function badReleaseWentThrough(d: DeploymentInfo, ctx: LabContext, 
   const answer = await askApp(ctx, signal).catch(() => undefined);
   if (answer && answer.status >= 400 && answer.status !== 502) {
     return [
-      `it went through, and "live" now answers HTTP ${answer.status}${answer.functionVersion ? ` from version ${answer.functionVersion}` : ''}: the handler returns that answer rather than throwing.`,
+      `it went through, and "live" now answers HTTP ${answer.status}${answer.functionVersion ? ` from ${servedBy(answer)}` : ''}: the handler returns that answer rather than throwing.`,
       `Lambda's Errors metric counts only errors the function throws (unhandled), not ${answer.status >= 500 ? '5xx' : 'error'} answers it returns (${METRICS_DOC}), so the alarm saw no error.`,
-      'First get "live" back onto a good version: put src/app.mjs back to code that answers 200 and deploy (that release should succeed). Then make the handler throw (throw new Error(…), as version 4 does) and deploy: released on top of a broken version, it would roll back to the broken one.',
+      'First get "live" back onto a good version: put src/app.mjs back to code that answers 200 and deploy (that release should succeed). Then make the handler throw (throw new Error(…), as app version 4 does) and deploy: released on top of a broken version, it would roll back to the broken one.',
     ].join(' ');
   }
   if (answer?.status === 200 && (await releasesOfThisStep(ctx, signal)).length > 1) {
     // an earlier release of this step: this one may be the fix the lab asked for (back to code that answers 200)
-    return `it went through, and "live" answers 200${answer.functionVersion ? ` from version ${answer.functionVersion}` : ''}: if this release put "live" back on a good version, as the lab asked, it did; now make the handler throw (throw new Error(…), as version 4 does) and deploy. If this release was the one meant to throw: did the new version get traffic while it shifted, and does it throw? ${releaseAgain(ctx, 'hooks-errors')}`;
+    return `it went through, and "live" answers 200${answer.functionVersion ? ` from ${servedBy(answer)}` : ''}: if this release put "live" back on a good version, as the lab asked, it did; now make the handler throw (throw new Error(…), as app version 4 does) and deploy. If this release was the one meant to throw: did the new version get traffic while it shifted, and does it throw? ${releaseAgain(ctx, 'hooks-errors')}`;
   }
   return `it went through: did the new version get traffic while it shifted, and does it throw?${ctx.target === 'local' && ctx.speed >= 50 ? ` At ${ctx.speed}x a minute of the shift lasts ${(60 / ctx.speed).toFixed(1)} s: on a busy machine the new version's first errors (after its cold start) can reach CloudWatch after the shift ended; a lower --speed gives them time.` : ''} ${releaseAgain(ctx, 'hooks-errors')}`;
 }
@@ -489,7 +507,7 @@ async function putLiveBack(ctx: LabContext, broken: { version: string; status: n
   const good = ctx.reference.before('hooks-errors', APP_CODE);
   if (good === undefined) throw new LabError('the lab has no previous version of src/app.mjs to put back', undefined, 'reinstall the lab: its templates/ folder is incomplete');
   ctx.io.say(
-    `first, "live" back on a good version: it serves version ${broken.version}, which answers HTTP ${broken.status}, and a release that throws would roll back onto it. The lab puts src/app.mjs back as the previous step left it (it answers 200) and releases that:`,
+    `first, "live" back on a good version: it serves Lambda version ${broken.version}, which answers HTTP ${broken.status}, and a release that throws would roll back onto it. The lab puts src/app.mjs back as the previous step left it (it answers 200) and releases that:`,
   );
   const path = join(ctx.ws.samApp, APP_CODE);
   if (existsSync(path) && readFileSync(path, 'utf8') !== good) {
@@ -503,12 +521,12 @@ async function putLiveBack(ctx: LabContext, broken: { version: string; status: n
   const now = await liveNow(ctx, ctx.signal);
   if (now?.status !== 200) {
     throw new LabError(
-      `the lab could not put "live" back on a good version: ${d ? `release ${d.deploymentId} ended ${d.status}${d.errorCode ? ` (${d.errorCode})` : ''}` : 'no release started'}, and "live" ${now ? `serves version ${now.version}, which answers HTTP ${now.status}` : 'could not be read'}`,
+      `the lab could not put "live" back on a good version: ${d ? `release ${d.deploymentId} ended ${d.status}${d.errorCode ? ` (${d.errorCode})` : ''}` : 'no release started'}, and "live" ${now ? `serves Lambda version ${now.version}, which answers HTTP ${now.status}` : 'could not be read'}`,
       undefined,
       'the checks and h say more; press a again once the alarm is OK',
     );
   }
-  ctx.io.say(`"live" is back on version ${now.version}, which answers 200${d ? ` (release ${d.deploymentId} ${d.status})` : ''}; now this step's change:`);
+  ctx.io.say(`"live" is back on Lambda version ${now.version}, which answers 200${d ? ` (release ${d.deploymentId} ${d.status})` : ''}; now this step's change:`);
 }
 
 /** the code's text, without comment-only lines and trailing blanks: a comment added (by the lab or the learner) changes no version */
@@ -543,17 +561,17 @@ export async function revertSource(ctx: LabContext): Promise<void> {
   }
   if (codeOnly(current) === codeOnly(previous)) return;
   const live = await liveVersionAlone(ctx);
-  const rolledBack = `CodeDeploy rolled the alias "${APP_ALIAS}" back${live ? ` (it serves version ${live})` : ''}, not your source`;
+  const rolledBack = `CodeDeploy rolled the alias "${APP_ALIAS}" back${live ? ` (it serves Lambda version ${live})` : ''}, not your source`;
   if (codeOnly(current) !== codeOnly(ctx.reference.after('hooks-errors', APP_CODE))) {
     ctx.io.say(
-      `${rolledBack}: sam-app/${APP_CODE} is neither version 4 nor the previous step's, so the lab leaves it as it is. If it still throws, put it back to code that answers 200 before you deploy again: a release with no traffic during its shift meets no errors, and the alarm lets it through.`,
+      `${rolledBack}: sam-app/${APP_CODE} is neither app version 4 nor the previous step's, so the lab leaves it as it is. If it still throws, put it back to code that answers 200 before you deploy again: a release with no traffic during its shift meets no errors, and the alarm lets it through.`,
     );
     return;
   }
   const kept = new FileBackup(ctx.ws, 'after-hooks-errors').keep(APP_CODE);
   writeSource(path, previous);
   ctx.io.say(
-    `${rolledBack}: sam-app/${APP_CODE} still held version 4, which throws, and the next deploy would release it again (with no traffic during the shift, no errors, and the alarm would let it through). As a developer reverts the commit, the lab put sam-app/${APP_CODE} back as the previous step left it (code that answers 200); your version 4 is kept as ${kept}. Nothing was deployed.`,
+    `${rolledBack}: sam-app/${APP_CODE} still held app version 4, which throws, and the next deploy would release it again (with no traffic during the shift, no errors, and the alarm would let it through). As a developer reverts the commit, the lab put sam-app/${APP_CODE} back as the previous step left it (code that answers 200); your app version 4 is kept as ${kept}. Nothing was deployed.`,
   );
 }
 
@@ -581,8 +599,8 @@ export const errorsRollbackStep: Step = {
   chapter: hooksChapter,
   title: 'a version that throws rolls itself back',
   explain: [
-    'Last, a bad release: version 4 throws on every request. Nobody forces the alarm: its share of the traffic fails, Lambda counts Errors, the alarm goes off, CodeDeploy rolls back.',
-    'Replace src/app.mjs with version 4 and deploy.',
+    'Last, a bad release: app version 4 throws on every request. Nobody forces the alarm: its share of the traffic fails, Lambda counts Errors, the alarm goes off, CodeDeploy rolls back.',
+    'Replace src/app.mjs with app version 4 and deploy.',
   ],
   goal: 'the release Stopped (ALARM_ACTIVE), the alarm raised by real Errors',
   action: { kind: 'edit', file: 'src/app.mjs' },
@@ -613,7 +631,7 @@ export const errorsRollbackStep: Step = {
               'a StateUpdate to ALARM with the reason "Threshold Crossed: …"',
               toAlarm.length ? toAlarm.map((t) => t.reason).join('; ') : 'no change to ALARM since the release began',
               leftInAlarm
-                ? `the alarm was already in ALARM when ${release.deploymentId} began, so CodeDeploy stopped it before version 4 met any traffic. Wait until the alarm is OK again, then change src/app.mjs (only a new version starts a deployment) and deploy.`
+                ? `the alarm was already in ALARM when ${release.deploymentId} began, so CodeDeploy stopped it before app version 4 met any traffic. Wait until the alarm is OK again, then change src/app.mjs (only a new version starts a deployment) and deploy.`
                 : undefined,
             ),
             shown,
@@ -634,7 +652,7 @@ export const errorsRollbackStep: Step = {
         return release && !earlier && release.status === 'Succeeded' ? badReleaseWentThrough(release, ctx, signal) : undefined;
       },
     },
-    'Only src/app.mjs changes: version 4 throws an Error in the handler.',
+    'Only src/app.mjs changes: app version 4 throws an Error in the handler.',
     'The alarm needs errors while the new version has traffic; the live view sends requests for you.',
   ],
   docs: DOCS,

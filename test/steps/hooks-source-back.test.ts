@@ -50,8 +50,8 @@ describe('hooks-errors passed: sam-app/src/app.mjs back to the code that answers
       assert.ok(folders[0]!.endsWith('-after-hooks-errors'), folders[0]);
       const kept = join(ws.backups, folders[0]!, 'sam-app', 'src', 'app.mjs');
       assert.equal(readFileSync(kept, 'utf8'), v4);
-      assert.match(ctx.io.text, /CodeDeploy rolled the alias "live" back, not your source: sam-app\/src\/app\.mjs still held version 4, which throws, and the next deploy would release it again/);
-      assert.ok(ctx.io.text.includes(`the lab put sam-app/src/app.mjs back as the previous step left it (code that answers 200); your version 4 is kept as ${kept}. Nothing was deployed.`), ctx.io.text);
+      assert.match(ctx.io.text, /CodeDeploy rolled the alias "live" back, not your source: sam-app\/src\/app\.mjs still held app version 4, which throws, and the next deploy would release it again/);
+      assert.ok(ctx.io.text.includes(`the lab put sam-app/src/app.mjs back as the previous step left it (code that answers 200); your app version 4 is kept as ${kept}. Nothing was deployed.`), ctx.io.text);
       assert.equal(ctx.deploys, 0);
     }
   });
@@ -72,7 +72,7 @@ describe('hooks-errors passed: sam-app/src/app.mjs back to the code that answers
     await revertSource(ctx);
     assert.equal(readFileSync(app(), 'utf8'), mine);
     assert.equal(existsSync(ws.backups) ? readdirSync(ws.backups).length : 0, 0);
-    assert.match(ctx.io.text, /CodeDeploy rolled the alias "live" back, not your source: sam-app\/src\/app\.mjs is neither version 4 nor the previous step's, so the lab leaves it as it is\. If it still throws, put it back to code that answers 200 before you deploy again/);
+    assert.match(ctx.io.text, /CodeDeploy rolled the alias "live" back, not your source: sam-app\/src\/app\.mjs is neither app version 4 nor the previous step's, so the lab leaves it as it is\. If it still throws, put it back to code that answers 200 before you deploy again/);
     assert.equal(ctx.deploys, 0);
   });
 });

@@ -175,6 +175,20 @@ describe('hooks-errors after a version that returns 500 went through, and the on
     if (dir) await removeWorkspace(dir);
   });
 
+  test('500s went through, then code that answers 200 (as the hint says): the alias check names the version that answers 200, not the broken one the release moved "live" from', async () => {
+    await setAlarm('OK');
+    assert.equal((await release(`${RETURNS_500}// went through\n`)).status, 'Succeeded');
+    const broken = await aliasVersion();
+    const fix = await release(`${readFileSync(join(TEMPLATES, 'hooks-failing', 'src', 'app.mjs'), 'utf8')}// answers 200\n`);
+    assert.equal(fix.status, 'Succeeded');
+    const fixed = await aliasVersion();
+    assert.notEqual(fixed, broken);
+    const good = byName(await runLiveChecks(errorsRollbackStep.liveChecks, ctx), 'the alias "live" is back on the last good version alone');
+    assert.equal(good.status, 'not-yet', JSON.stringify(good));
+    assert.equal(good.expected, `a refused release, "live" staying on Lambda version ${fixed} (the last that passed, answering 200)`);
+    assert.equal(good.found, `Lambda version ${fixed} alone, answering 200; ${fix.deploymentId} Succeeded and put it on "live": nothing was rolled back`);
+  });
+
   test('the learner follows the lab\'s way back (code that answers 200, deployed): the checks accept it, not "expected the broken version" nor "did it throw?"', async () => {
     const { refused } = await breakLive('first');
     const fix = await release(`${readFileSync(join(TEMPLATES, 'hooks-failing', 'src', 'app.mjs'), 'utf8')}// put back\n`);
@@ -186,7 +200,7 @@ describe('hooks-errors after a version that returns 500 went through, and the on
     assert.equal(stopped.found, `${refused.deploymentId} Stopped (ALARM_ACTIVE); then ${fix.deploymentId} put "live" back on a good version`);
     const good = byName(results, 'the alias "live" is back on the last good version alone');
     assert.equal(good.status, 'passed', JSON.stringify(good));
-    assert.equal(good.found, `version ${fixed} alone, answering 200: ${fix.deploymentId} put it there after ${refused.deploymentId} was rolled back`);
+    assert.equal(good.found, `Lambda version ${fixed} alone, answering 200: ${fix.deploymentId} put it there after ${refused.deploymentId} was rolled back`);
   });
 
   test('a while "live" is broken: the lab first releases code that answers 200, says so, then makes the step\'s change, and the checks pass', async () => {
@@ -194,8 +208,8 @@ describe('hooks-errors after a version that returns 500 went through, and the on
     const at = io.events.length;
     await errorsRollbackStep.solve.apply(ctx);
     const said = io.text;
-    assert.match(said, new RegExp(`first, "live" back on a good version: it serves version ${broken}, which answers HTTP 500`));
-    assert.match(said, /"live" is back on version \d+, which answers 200 \(release d-\w+ Succeeded\); now this step's change:/);
+    assert.match(said, new RegExp(`first, "live" back on a good version: it serves Lambda version ${broken}, which answers HTTP 500`));
+    assert.match(said, /"live" is back on Lambda version \d+, which answers 200 \(release d-\w+ Succeeded\); now this step's change:/);
     assert.ok(io.events.length > at);
     const good = await aliasVersion();
     assert.notEqual(good, broken);

@@ -74,7 +74,7 @@ test('Timeout: 3 fails with version 2\'s 3 s wait as the reason', async () => {
   assert.equal(r.status, 'not-yet');
   assert.equal(r.expected, 'more than 3 (seconds)');
   assert.equal(r.found, '3');
-  assert.match(r.hint!, /version 2 waits 3 s before it answers: with Timeout 3 every call times out/);
+  assert.match(r.hint!, /^app version 2 waits 3 s before it answers: with Timeout 3 every call times out/);
 });
 
 test('a DeploymentPreference Type with the CodeDeployDefault prefix is named, with the fix', async () => {
@@ -534,7 +534,7 @@ describe('hooks-errors: a version that returns 500 went through first, against a
     const [wentThrough] = await runLiveChecks(errorsRollbackStep.liveChecks, ctx);
     assert.equal(wentThrough!.status, 'not-yet');
     assert.equal(wentThrough!.found, `${first.deploymentId} Succeeded`);
-    assert.match(wentThrough!.hint!, new RegExp(`^it went through, and "live" now answers HTTP 500 from version ${broken}: the handler returns that answer rather than throwing\\.`));
+    assert.match(wentThrough!.hint!, new RegExp(`^it went through, and "live" now answers HTTP 500 from Lambda version ${broken} \\(app version 4\\): the handler returns that answer rather than throwing\\.`));
     assert.ok(wentThrough!.hint!.includes("Lambda's Errors metric counts only errors the function throws (unhandled), not 5xx answers it returns (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html)"), wentThrough!.hint);
     assert.match(wentThrough!.hint!, /First get "live" back onto a good version: put src\/app\.mjs back to code that answers 200 and deploy/);
     // the first rung of the ladder says the same
@@ -556,9 +556,9 @@ describe('hooks-errors: a version that returns 500 went through first, against a
     assert.equal(refused.aws, `aws deploy get-deployment --deployment-id ${second.deploymentId} --query 'deploymentInfo.[status,errorInformation]' --endpoint-url ${ctx.endpoint}`);
     const good = byName(results, 'the alias "live" is back on the last good version alone');
     assert.equal(good.status, 'not-yet', JSON.stringify(good));
-    assert.equal(good.expected, `a version that answers 200 (version ${start} served "live" when this step began)`);
-    assert.equal(good.found, `version ${broken}, which answers HTTP 500`);
-    assert.match(good.hint!, new RegExp(`^"live" went back to version ${broken}, and it answers HTTP 500: a release of this step went through with a broken version \\("live" was on version ${start} when the step began\\)`));
+    assert.equal(good.expected, `a version that answers 200 (Lambda version ${start} served "live" when this step began)`);
+    assert.equal(good.found, `Lambda version ${broken} alone, which answers HTTP 500`);
+    assert.match(good.hint!, new RegExp(`^"live" went back to Lambda version ${broken}, and it answers HTTP 500: a release of this step went through with a broken version \\("live" was on Lambda version ${start} when the step began\\)`));
     assert.match(good.hint!, /its Errors metric counts only errors the function throws \(unhandled\)/);
     assert.match(good.hint!, /To get "live" onto a good version: put src\/app\.mjs back to code that answers 200 \(the previous step's\) and deploy; wait until that release Succeeded, then deploy this step's change again\.$/);
 
@@ -572,7 +572,7 @@ describe('hooks-errors: a version that returns 500 went through first, against a
     await eventually('the alias back', aliasVersion, (v) => v === repaired);
     const after = byName(await runLiveChecks(errorsRollbackStep.liveChecks, ctx), 'the alias "live" is back on the last good version alone');
     assert.equal(after.status, 'passed', JSON.stringify(after));
-    assert.match(after.found!, new RegExp(`^version ${repaired} \\(not \\d+\\), answering 200$`));
+    assert.match(after.found!, new RegExp(`^Lambda version ${repaired} alone \\(not \\d+\\), answering 200$`));
   });
 
   test('the printed get-deployment command runs with the aws CLI and shows the status and the error code', { skip: skipWithoutAws }, async () => {

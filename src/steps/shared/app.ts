@@ -64,6 +64,14 @@ export interface AppAnswer {
   body: unknown;
 }
 
+/**
+ * Which versions served an answer: "Lambda version 6 (app version 4)". They differ as soon as a
+ * deploy publishes a new Lambda version of the same app (a fix, a comment), so texts name both.
+ */
+export function servedBy(a: Pick<AppAnswer, 'functionVersion' | 'appVersion'>): string {
+  return `Lambda version ${a.functionVersion ?? '?'}${a.appVersion !== undefined ? ` (app version ${a.appVersion})` : ''}`;
+}
+
 export function apiUrl(ctx: LabContext): string {
   const url = deployment(ctx).outputs.ApiUrl;
   if (!url) throw new NotDeployed('the stack has no ApiUrl output');

@@ -90,7 +90,7 @@ export const timeoutAbove3: StaticCheck = {
     withFunction(files, (fn) =>
       fn.timeout > 3
         ? passed(`${fn.timeout} s`)
-        : notYet('more than 3 (seconds)', String(fn.timeout), 'version 2 waits 3 s before it answers: with Timeout 3 every call times out and API Gateway answers 502. SAM\'s default is 3; the lab uses 10.'),
+        : notYet('more than 3 (seconds)', String(fn.timeout), 'app version 2 waits 3 s before it answers: with Timeout 3 every call times out and API Gateway answers 502. SAM\'s default is 3; the lab uses 10.'),
     ),
 };
 
