@@ -69,9 +69,9 @@ export const aliasOnNewest: LiveCheck = {
       const fn = appFunction(ctx).name;
       const [alias, newest] = await Promise.all([ctx.clients.lambda.send(new GetAliasCommand({ FunctionName: fn, Name: APP_ALIAS }), { abortSignal: signal }), latestVersion(ctx, fn, signal)]);
       const extra = alias.RoutingConfig?.AdditionalVersionWeights ?? {};
-      const found = `version ${alias.FunctionVersion}${Object.keys(extra).length ? ` plus ${JSON.stringify(extra)}` : ''}`;
+      const found = `Lambda version ${alias.FunctionVersion}${Object.keys(extra).length ? ` plus ${JSON.stringify(extra)}` : ''}`;
       if (alias.FunctionVersion === newest && !Object.keys(extra).length) return passed(found);
-      return notYet(`version ${newest} alone`, found);
+      return notYet(`Lambda version ${newest} alone`, found);
     }),
 };
 
@@ -82,8 +82,8 @@ export const answersFromV2: LiveCheck = {
   run: (ctx, signal) =>
     whenDeployed(async () => {
       const a = await askApp(ctx, signal);
-      if (a.status !== 200) return notYet('HTTP 200 from version 2', `HTTP ${a.status} after ${(a.ms / 1000).toFixed(1)} s`, await whyTheApiFailed(ctx, signal, a.status, a.ms));
-      return a.appVersion === 2 ? passed(`app version 2, Lambda version ${a.functionVersion}, ${a.ms} ms`) : notYet('app version 2', `app version ${a.appVersion ?? '?'}`, 'did you replace src/app.mjs with version 2 and deploy?');
+      if (a.status !== 200) return notYet('HTTP 200 from app version 2', `HTTP ${a.status} after ${(a.ms / 1000).toFixed(1)} s`, await whyTheApiFailed(ctx, signal, a.status, a.ms));
+      return a.appVersion === 2 ? passed(`app version 2, Lambda version ${a.functionVersion}, ${a.ms} ms`) : notYet('app version 2', `app version ${a.appVersion ?? '?'}`, 'did you replace src/app.mjs with app version 2 and deploy?');
     }),
 };
 
@@ -121,12 +121,12 @@ export const appCodeIsV2: StaticCheck = {
 export const blueGreenStep: Step = {
   id: 'blue-green',
   chapter: blueGreenChapter,
-  title: 'shift traffic to version 2, 10 % a minute',
+  title: 'shift traffic to app version 2, 10 % a minute',
   explain: [
     'A release that reaches every user at once fails for every user at once. A DeploymentPreference has CodeDeploy shift the alias "live" to the new version gradually, 10 % more every minute.',
-    'Uncomment it in template.yaml, replace src/app.mjs with version 2 (it waits 3 s; "show me the change" has it), and deploy.',
+    'Uncomment it in template.yaml, replace src/app.mjs with app version 2 (it waits 3 s; "show me the change" has it), and deploy.',
   ],
-  goal: 'a Linear10PercentEvery1Minute deployment Succeeded; version 2 answers',
+  goal: 'a Linear10PercentEvery1Minute deployment Succeeded; app version 2 answers',
   action: { kind: 'edit', file: 'template.yaml' },
   notes: [
     'While it shifts, both versions serve real users: a bad release reaches only a share of them, and an alarm can send it back (next step).',
@@ -150,7 +150,7 @@ export const blueGreenStep: Step = {
     },
     'Two lines: `DeploymentPreference:` under `AutoPublishAlias: live`, and `Type: Linear10PercentEvery1Minute` indented under it.',
     'Only a new version makes CodeDeploy shift: the code must change too. Version 2 of src/app.mjs is in the diff (s).',
-    'Keep Timeout above 3: version 2 waits 3 s.',
+    'Keep Timeout above 3: app version 2 waits 3 s.',
   ],
   docs: [
     { title: 'SAM: deploying serverless applications gradually', url: 'https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/automating-updates-to-serverless-apps.html' },

@@ -161,13 +161,13 @@ const sampled = (stepId: string, name: string, want: number): LiveCheck => ({
   run: async (ctx) => {
     const share = figureOf(ctx, stepId, 'canaryShare');
     const requests = figureOf(ctx, stepId, 'requests');
-    if (typeof share !== 'number') return notYet(`${want} % of a sample on version ${newVersionOf(ctx)}`, 'no sample yet');
+    if (typeof share !== 'number') return notYet(`${want} % of a sample on Lambda version ${newVersionOf(ctx)}`, 'no sample yet');
     const unnamed = tooManyUnnamed(ctx, stepId);
     if (unnamed) return unnamed;
     // the name says the share and the sample; what was found, the version counted
     // found says the measurement with the version it counted ("version 11" alone read as if the
     // requests had reached it, under a name saying 0 % did)
-    return share === want ? passed(`${share.toFixed(1)} % of ${requests} requests on version ${newVersionOf(ctx)}, the new one`) : notYet(`${want} %`, `${share.toFixed(1)} % of ${requests} requests`);
+    return share === want ? passed(`${share.toFixed(1)} % of ${requests} requests on Lambda version ${newVersionOf(ctx)}, the new one`) : notYet(`${want} %`, `${share.toFixed(1)} % of ${requests} requests`);
   },
 });
 
@@ -197,7 +197,7 @@ const measurementHint = (stepId: string, what: string): Hint => ({
     if (!settings.every((r) => r.status === 'passed')) return undefined;
     const share = figureOf(ctx, stepId, 'canaryShare');
     if (typeof share !== 'number') return `the stage is set as this step wants; what is missing is the measurement: press r and the lab sends ${what} through the stage and counts them by the version that answered.`;
-    return `the stage is set as this step wants; the last measurement found ${share} % on version ${newVersionOf(ctx)} (${JSON.stringify(figureOf(ctx, stepId, 'byVersion') ?? {})}). Press r to measure again.`;
+    return `the stage is set as this step wants; the last measurement found ${share} % on Lambda version ${newVersionOf(ctx)} (${JSON.stringify(figureOf(ctx, stepId, 'byVersion') ?? {})}). Press r to measure again.`;
   },
 });
 
@@ -280,8 +280,8 @@ const variableStep: Step = {
           const live = await liveVersion(ctx, t, signal);
           const m = await measure(t, live, 20, { signal, concurrency: 2 });
           const fives = Object.entries(m.split.byStatus).filter(([k]) => k.startsWith('5'));
-          if (m.share === 100 && fives.length === 0) return passed(`20 of 20 answered by version ${live} (live)`);
-          return notYet(`every answer from version ${live}`, splitInWords(m.split), fives.length ? await failedAnswersHint(ctx, t, signal, Number(fives[0]![0])) : undefined);
+          if (m.share === 100 && fives.length === 0) return passed(`20 of 20 answered by Lambda version ${live} (live)`);
+          return notYet(`every answer from Lambda version ${live}`, splitInWords(m.split), fives.length ? await failedAnswersHint(ctx, t, signal, Number(fives[0]![0])) : undefined);
         }),
     },
   ],
@@ -338,10 +338,10 @@ async function ensureNewVersion(ctx: LabContext, t: CanaryTarget): Promise<strin
   try {
     const live = await liveVersion(ctx, t);
     const version = await publishNewVersion(clientsOf(ctx), t, codeDir(), ctx.signal);
-    progress.succeed(`version ${CANARY_APP_VERSION} of the app is Lambda version ${version}; "live" stays on version ${live}`);
+    progress.succeed(`version ${CANARY_APP_VERSION} of the app is Lambda version ${version}; "live" stays on Lambda version ${live}`);
     // done by the lab, said as done: running it again would answer ResourceConflictException
     ctx.io.say(
-      `the lab added the permission API Gateway needs to call version ${version} (SAM granted one for "live" only); nothing to run, this is what it did: ${ctx.aws(wiring.addPermission(t.functionName, version, sourceArn(t.region, t.accountId, t.route)))}`,
+      `the lab added the permission API Gateway needs to call Lambda version ${version} (SAM granted one for "live" only); nothing to run, this is what it did: ${ctx.aws(wiring.addPermission(t.functionName, version, sourceArn(t.region, t.accountId, t.route)))}`,
     );
     ctx.figure('version', version);
     ctx.figure('liveVersion', live);
@@ -365,7 +365,7 @@ const createStep: Step = {
   chapter: CHAPTER,
   title: `send ${CANARY_PERCENT} % of the stage's requests to a canary`,
   explain: [
-    `The lab publishes version ${CANARY_APP_VERSION} of the app (version 2 plus a Summary of the labels) as a new Lambda version, and lets API Gateway call it.`,
+    `The lab publishes version ${CANARY_APP_VERSION} of the app (app version 2 plus a Summary of the labels) as a new Lambda version, and lets API Gateway call it.`,
     `Create a canary on Prod: ${CANARY_PERCENT} % of its requests go to a deployment whose ${STAGE_VARIABLE} names it. Then press r: once the stage shows the canary, the lab counts ${SPLIT_REQUESTS.toLocaleString('en-US')} answers by version.`,
   ],
   goal: `a ${CANARY_PERCENT} % canary on the new version, measured within ${TOLERANCE_POINTS} points`,
@@ -388,7 +388,7 @@ const createStep: Step = {
         whenDeployed(async () => {
           const was = String(figureOf(ctx, IDS.create, 'liveVersion') ?? '');
           const now = await liveVersion(ctx, await target(ctx, signal), signal);
-          return !was || now === was ? passed(`live on version ${now}`) : notYet(`live on version ${was}`, `live on version ${now}`);
+          return !was || now === was ? passed(`live on Lambda version ${now}`) : notYet(`live on Lambda version ${was}`, `live on Lambda version ${now}`);
         }),
     },
     {
@@ -423,7 +423,7 @@ const createStep: Step = {
   async follow(ctx) {
     const t = await found(ctx);
     const version = newVersionOf(ctx);
-    const m = await measureLive(ctx, t, version, SPLIT_REQUESTS, `requests by the version that answered (canary: version ${version})`);
+    const m = await measureLive(ctx, t, version, SPLIT_REQUESTS, `requests by the version that answered (canary: Lambda version ${version})`);
     ctx.figure('requests', m.split.sent);
     ctx.figure('noVersionNamed', m.split.byVersion[NO_VERSION] ?? 0);
     ctx.figure('byVersion', m.split.byVersion);
@@ -479,7 +479,7 @@ async function ensureCanary(
   }
   keepStage(ctx, s);
   const deployment = await startCanary(clientsOf(ctx), t, version as string, CANARY_PERCENT, ctx.signal);
-  ctx.io.say(`the stage had no canary, and this step starts from one: the lab put a canary at ${CANARY_PERCENT} % on version ${String(version)} back on it (deployment ${deployment})`);
+  ctx.io.say(`the stage had no canary, and this step starts from one: the lab put a canary at ${CANARY_PERCENT} % on Lambda version ${String(version)} back on it (deployment ${deployment})`);
   return stage(clientsOf(ctx), t, ctx.signal);
 }
 

@@ -133,7 +133,7 @@ export const baselineStep: Step = {
   chapter: concurrencyChapter,
   title: 'load test with no limit',
   explain: [
-    'Since version 2 the app waits 3 s per request, so under load many executions run at once, drawn from the account\'s pool (1000 by default). First, no limit: 50 connections, as the workshop\'s hey.',
+    'Since its version 2 the app waits 3 s per request, so under load many executions run at once, drawn from the account\'s pool (1000 by default). First, no limit: 50 connections, as the workshop\'s hey.',
   ],
   goal: 'a load test in which every answer is 200',
   action: { kind: 'run', label: 'run the load test' },

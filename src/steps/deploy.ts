@@ -9,7 +9,7 @@ import { APP_ALIAS, appFunction, askApp, curlCommand, functionName, whenDeployed
 import { cliCommand } from '../invocation.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
 
-export const deployChapter = { id: 'deploy', title: 'Deploy version 1' };
+export const deployChapter = { id: 'deploy', title: 'Deploy app version 1' };
 
 const aliasExists: LiveCheck = {
   name: `the alias "${APP_ALIAS}" points at a published version`,
@@ -21,7 +21,7 @@ const aliasExists: LiveCheck = {
         const a = await ctx.clients.lambda.send(new GetAliasCommand({ FunctionName: fn.name, Name: APP_ALIAS }), { abortSignal: signal });
         if (!a.FunctionVersion || a.FunctionVersion === '$LATEST') return notYet('a published version (1, 2, …)', String(a.FunctionVersion));
         ctx.figure('aliasVersion', a.FunctionVersion);
-        return passed(`version ${a.FunctionVersion}`);
+        return passed(`Lambda version ${a.FunctionVersion}`);
       } catch (err) {
         if ((err as Error).name === 'ResourceNotFoundException') return notYet(`alias ${APP_ALIAS} of ${fn.name}`, 'no such alias or function');
         throw err;
@@ -50,7 +50,7 @@ export const deployStep: Step = {
   title: 'deploy the app and call it',
   explain: [
     "The app: API Gateway's POST /getinfo calls a Lambda function that asks Rekognition what an S3 image shows; its code is in sam-app/.",
-    'The deploy publishes version 1 behind the alias "live", which the API calls: a release moves the alias, and the URL stays.',
+    'The deploy publishes app version 1 (src/app.mjs) as a Lambda version behind the alias "live", which the API calls: a release moves the alias, and the URL stays.',
   ],
   goal: 'the app is deployed and answers a real request',
   action: { kind: 'run', label: 'deploy sam-app/ and send one request' },

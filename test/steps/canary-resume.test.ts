@@ -97,7 +97,7 @@ describe('the canary chapter resumed after the learner made the change', () => {
       },
     ]);
     const said = redo.io.of('say').map((e) => e.text);
-    assert.ok(said.some((l) => /^the stage had no canary.*the lab put a canary at 10 % on version 2 back/.test(l)), said.join('\n'));
+    assert.ok(said.some((l) => /^the stage had no canary.*the lab put a canary at 10 % on Lambda version 2 back/.test(l)), said.join('\n'));
     assert.ok(!said.some((l) => /leaves the stage as it is/.test(l)), said.join('\n'));
     assert.equal(redo.report.quit, true);
     assert.equal(progress.step('canary-rollback').status, 'started');
@@ -127,7 +127,7 @@ describe('the canary chapter resumed after the learner made the change', () => {
         return 'q';
       },
     ]);
-    assert.ok(first.io.of('say').some((e) => /^the stage had no canary.*the lab put a canary at 10 % on version 2 back/.test(e.text)), first.io.of('say').map((e) => e.text).join('\n'));
+    assert.ok(first.io.of('say').some((e) => /^the stage had no canary.*the lab put a canary at 10 % on Lambda version 2 back/.test(e.text)), first.io.of('say').map((e) => e.text).join('\n'));
     assert.equal(progress.step('canary-promote').status, 'started');
   });
 

@@ -25,7 +25,7 @@ describe('the canary chapter on the solver path', () => {
       assert.ok(result.preCheckFailedAsExpected);
       // a measured share says what it measured beside the version it counted, not the version alone
       const measured = result.after.find((r) => / requests reach the new version$/.test(r.name));
-      if (measured) assert.match(measured.found ?? '', /^(0|100)\.0 % of \d+ requests on version \d+, the new one$/, JSON.stringify(measured));
+      if (measured) assert.match(measured.found ?? '', /^(0|100)\.0 % of \d+ requests on Lambda version \d+, the new one$/, JSON.stringify(measured));
       if (step.id === 'canary-rollback' || step.id === 'canary-promote') assert.ok(measured, `${step.id} measures the split`);
       // the split view's rows: a version is the canary's only while the stage has one; after the
       // promotion the new version is the stage's own deployment (the old code said "canary … 100.0 %")

@@ -48,6 +48,6 @@ test('the template of blue-green deployed with src/app.mjs unchanged: the lab sa
   await ctx.deploy();
   assert.equal(await followDeployment(ctx, { since: ctx.lastDeployAt, appearWithinMs: 1000 }), undefined);
   const last = said().at(-1)!;
-  assert.match(last, /^no CodeDeploy deployment started: src\/app\.mjs did not change, so this deploy published no new Lambda version and the alias "live" stays at version 1/);
+  assert.match(last, /^no CodeDeploy deployment started: src\/app\.mjs did not change, so this deploy published no new Lambda version and the alias "live" stays at Lambda version 1/);
   assert.match(last, /only a new version starts a deployment/);
 });

@@ -111,7 +111,7 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
     const kept = await unchangedCodeVersion(ctx).catch(() => undefined);
     if (kept !== undefined) {
       io.say(
-        `no CodeDeploy deployment started: src/app.mjs did not change, so this deploy published no new Lambda version and the alias "${APP_ALIAS}" stays at version ${kept}, which has the same code; only a new version starts a deployment: change src/app.mjs and deploy again`,
+        `no CodeDeploy deployment started: src/app.mjs did not change, so this deploy published no new Lambda version and the alias "${APP_ALIAS}" stays at Lambda version ${kept}, which has the same code; only a new version starts a deployment: change src/app.mjs and deploy again`,
       );
     } else io.say('no CodeDeploy deployment started (the alias already pointed at this version, or DeploymentPreference is not deployed)');
     await ctx.settleDeploy();
@@ -182,13 +182,14 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
       const current = events.find((e) => e.status === 'InProgress') ?? events.find((e) => e.status === 'Failed') ?? events.filter((e) => e.status === 'Succeeded').at(-1);
       const event = current?.lifecycleEventName && `${current.lifecycleEventName}${current.status === 'Failed' ? ' failed' : ''}`;
       const next = interval && info.status === 'InProgress' && pct > 0 && pct < 100 ? Math.max(0, (interval * 60_000) / ctx.speed - (performance.now() - lastShiftAt)) : undefined;
-      const width = Math.max(10, Math.min(40, io.width - 30));
+      // rows of Lambda versions (the app's own number may differ): `Lambda version 12  ███… 100 %`
+      const width = Math.max(10, Math.min(40, io.width - 37));
       const status = info.status ?? '?';
       // the answers are read when the frame is drawn: the last frame, drawn once the view ended, says so
       frame = (ended) => [
         ...statusLines(status, event, info.deploymentConfigName, io.width),
-        `version ${from.padEnd(3)} ${bar(1 - toWeight, width)} ${String(100 - pct).padStart(3)} %`,
-        `version ${to.padEnd(3)} ${bar(toWeight, width)} ${String(pct).padStart(3)} %`,
+        `Lambda version ${from.padEnd(3)} ${bar(1 - toWeight, width)} ${String(100 - pct).padStart(3)} %`,
+        `Lambda version ${to.padEnd(3)} ${bar(toWeight, width)} ${String(pct).padStart(3)} %`,
         ...[[next !== undefined ? `next shift in ~${Math.ceil(next / 1000)} s` : '', sampledAnswers({ answers, failed, versions: [from, to], sent: opts.sample ? sent : undefined, unanswered, ended })].filter(Boolean).join(' · ')].filter(Boolean),
       ];
       live.update(frame(false));

@@ -158,9 +158,9 @@ export async function describeFailure(f: FunctionFailure, samApp: string, signal
       return `the function fails at init: ${f.errorType.replace(/^Runtime\./, '')}: ${msg.split('\n')[0]}${at}. Handler is <file without extension>.<exported function>: fix it and deploy.`;
     }
     case 'Sandbox.Timedout':
-      return `the function timed out (${msg}): is Timeout above 3? Version 2 waits 3 s.`;
+      return `the function timed out (${msg}): is Timeout above 3? App version 2 waits 3 s.`;
     default:
-      return `version ${f.version} of the function fails: ${f.errorType}${msg ? `: ${msg.split('\n')[0]}` : ''} (aws lambda invoke shows the same; the function's log has the stack).`;
+      return `Lambda version ${f.version} of the function fails: ${f.errorType}${msg ? `: ${msg.split('\n')[0]}` : ''} (aws lambda invoke shows the same; the function's log has the stack).`;
   }
 }
 
