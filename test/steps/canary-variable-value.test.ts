@@ -17,7 +17,7 @@ describe('splitInWords', () => {
     assert.equal(splitInWords({ byVersion: { '?': 20 }, byStatus: { '500': 20 }, errors: 0, sent: 20 }), '20 requests: 20 named no version; status 500 for 20');
     assert.equal(
       splitInWords({ byVersion: { '?': 2, '10': 3, '9': 15 }, byStatus: { '400': 18, '502': 2 }, errors: 1, sent: 21 }),
-      '21 requests: 15 from version 9, 3 from version 10, 2 named no version, 1 without an answer; status 400 for 18, 502 for 2',
+      '21 requests: 15 from Lambda version 9, 3 from Lambda version 10, 2 named no version, 1 without an answer; status 400 for 18, 502 for 2',
     );
   });
 });

@@ -148,7 +148,7 @@ export async function measureSplit(opts: SplitOptions): Promise<Split> {
 export function splitInWords(split: Split): string {
   const versions = Object.entries(split.byVersion)
     .sort(([a], [b]) => (a === NO_VERSION ? 1 : b === NO_VERSION ? -1 : Number(a) - Number(b) || (a < b ? -1 : 1)))
-    .map(([v, n]) => (v === NO_VERSION ? `${n} named no version` : `${n} from version ${v}`));
+    .map(([v, n]) => (v === NO_VERSION ? `${n} named no version` : `${n} from Lambda version ${v}`));
   const statuses = Object.entries(split.byStatus).map(([s, n]) => `${s} for ${n}`);
   const lost = split.errors ? `, ${split.errors} without an answer` : '';
   return `${split.sent} requests: ${versions.length ? versions.join(', ') : 'no answer'}${lost}${statuses.length ? `; status ${statuses.join(', ')}` : ''}`;
