@@ -28,16 +28,34 @@ export function wrap(text: string, width: number, indent = ''): string[] {
   return text.split('\n').flatMap((para) => {
     const lead = indent + LEADING_SPACES.exec(para)![0];
     const cols = Math.max(MIN_WRAP, width - lead.length);
-    return wrapAnsi(para.trimStart(), cols, { hard: false, trim: true }).split('\n').map((l) => lead + l);
+    return wrapWords(para.trimStart(), cols).map((l) => lead + l);
   });
 }
+
+/**
+ * wrap-ansi at words, where a `code span` (a backquoted command) is one word: pasted, a command
+ * broken across two lines runs as two (`reset --workspace` with no value, then the path). A span
+ * that does not fit on the line goes whole to the next; one wider than the line overflows on a line
+ * of its own, as a long URL does. Its spaces are held as no-break spaces while wrap-ansi breaks at
+ * plain ones, then given back.
+ */
+function wrapWords(text: string, cols: number): string[] {
+  const held = text.replace(CODE_SPAN, (span) => span.replaceAll(' ', HELD_SPACE));
+  return wrapAnsi(held, cols, { hard: false, trim: true })
+    .split('\n')
+    .map((l) => l.replaceAll(HELD_SPACE, ' '));
+}
+
+const CODE_SPAN = /`[^`\n]+`/g;
+/** a no-break space: one column wide, as the space it stands for, and no break for wrap-ansi */
+const HELD_SPACE = '\u00A0';
 
 const LEADING_SPACES = /^ */;
 
 /** wrap with a hanging indent: the first line at the margin, the next ones under it by `indent` */
 export function hang(text: string, width: number, indent: string): string[] {
   if (!Number.isFinite(width)) return [text];
-  const [first = '', ...rest] = wrapAnsi(text, Math.max(MIN_WRAP, width - indent.length), { hard: false, trim: true }).split('\n');
+  const [first = '', ...rest] = wrapWords(text, Math.max(MIN_WRAP, width - indent.length));
   return [first, ...rest.map((l) => indent + l)];
 }
 

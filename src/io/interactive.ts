@@ -194,10 +194,13 @@ export class InteractiveIoHost implements IoHost {
           reject(new InterruptedError());
           return;
         }
-        const pressed = k?.name === 'return' || k?.name === 'enter' ? def : (str ?? '').toLowerCase();
+        const enterPressed = k?.name === 'return' || k?.name === 'enter';
+        const pressed = enterPressed ? def : (str ?? '').toLowerCase();
         if (!keys.some((x) => x.key === pressed)) return;
         finish();
-        this.#out.write(`${pressed}\n`);
+        // a key is echoed as typed; Enter is not the default's letter (`next? (Enter: next step) n`
+        // read as a "no"): the prompt already says what Enter does, so it echoes nothing
+        this.#out.write(`${enterPressed ? '' : pressed}\n`);
         resolve(pressed);
       };
       const onAbort = () => {

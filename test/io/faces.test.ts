@@ -517,3 +517,31 @@ test("an argument too wide for its line is never left with its ` \\` on a termin
   const dim = at80.find((l) => l.includes('Name=FunctionName'))!;
   assert.ok(dim.length <= 80 && dim.endsWith(`Value=${fn} \\`), at80.join('\n'));
 });
+
+test('Enter at a key prompt echoes nothing, not the letter of the key it stands for (`next? (Enter: next step) n` read as a no); a key pressed is echoed', async () => {
+  for (const [input, echo, answer] of [['\r', '', 'n'], ['q', 'q', 'q']] as const) {
+    let text = '';
+    const stdout = Object.assign(new PassThrough(), { isTTY: true, columns: 80 });
+    stdout.on('data', (c: Buffer) => (text += c));
+    const stdin = Object.assign(new PassThrough(), { isTTY: true, isRaw: false, setRawMode(raw: boolean) { stdin.isRaw = raw; return stdin; } });
+    const io = new InteractiveIoHost({ stdin: stdin as unknown as ReadStream, stdout: stdout as unknown as WriteStream, env: { NO_COLOR: '1' }, onCtrlC: () => undefined, signal: new AbortController().signal });
+    const pressed = io.key('next?', [{ key: 'n', label: 'next step' }, { key: 'q', label: 'quit' }], 'n');
+    stdin.write(input);
+    assert.equal(await pressed, answer);
+    assert.equal(text, `next? (Enter: next step) ${echo}\n`);
+  }
+});
+
+test('prose never breaks inside a `code span`: the span goes whole to the next line, and one wider than the line stands alone, so a pasted command is whole', () => {
+  const reset = '`node dist/src/cli.js reset --workspace /tmp/sol-walk-x1/lab`';
+  const text = `Your workspace stays. ${reset} starts over.`;
+  assert.deepEqual(wrap(text, 80), ['Your workspace stays.', `${reset} starts over.`]);
+  assert.deepEqual(wrap(text, 50), ['Your workspace stays.', reset, 'starts over.']);
+  // a hint under a check: the same, under its indent
+  const hint = 'hint: remove it: `aws apigateway update-stage --rest-api-id abc123 --stage-name Prod --patch-operations op=remove,path=/canarySettings`';
+  const lines = formatCheck({ name: 'no canary', status: 'not-yet', expected: 'none', found: 'one', hint: hint.slice(6) }, P, 80);
+  assert.ok(lines.some((l) => l.includes('`aws apigateway update-stage --rest-api-id abc123 --stage-name Prod --patch-operations op=remove,path=/canarySettings`')), lines.join('\n'));
+  // prose outside spans still wraps at words, and the plain face (no width) leaves it whole
+  assert.deepEqual(wrap('one `two three` four', 9), ['one', '`two three`', 'four']);
+  assert.deepEqual(wrap(text, Infinity), [text]);
+});
