@@ -8,6 +8,8 @@ import { emptyStep, ProgressStore } from '../lab/progress.js';
 import { workspacePaths } from '../lab/workspace.js';
 import { LAB_STEPS } from '../steps/index.js';
 import { createIoHost } from '../io/index.js';
+import { formatTable } from '../io/format.js';
+import { paint } from '../io/terminal.js';
 import type { InterruptPolicy } from '../interrupt.js';
 import { cliCommand } from '../invocation.js';
 
@@ -52,9 +54,11 @@ export async function listCommand(opts: Record<string, unknown>, interrupt: Inte
   }
   const io = await createIoHost({ ci: true, onCtrlC: interrupt.press, signal: interrupt.signal, stdout: process.stdout });
   const mark = { done: '✓ done', assisted: '◐ assisted', started: '▶ started', pending: '· pending' } as const;
-  const table = [['#', 'step', 'chapter', 'status'], ...rows.map((r) => [String(r.n), `${r.id} — ${r.title}`, `${r.chapter}${r.section ? ` (${r.section})` : ''}`, mark[r.status as keyof typeof mark]])];
-  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
-  const text = table.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
+  // on a terminal narrower than a line a step (up to 103 wide), each title goes under its step;
+  // piped, a line a step, `id — title`, for grep. A table is no prose: the terminal's own width
+  const width = process.stdout.isTTY ? process.stdout.columns || 80 : Infinity;
+  const cells = rows.map((r) => [String(r.n), r.id, r.title, `${r.chapter}${r.section ? ` (${r.section})` : ''}`, mark[r.status as keyof typeof mark]]);
+  const text = formatTable(['#', 'step', 'what', 'chapter', 'status'], cells, paint(false), { column: 2, join: ' — ', width }).join('\n');
   const note = notThere || progress?.exists ? '' : `\nno progress yet in ${ws.root}: ${begin} begins\n`;
   io.result(`${text}\n${note}`);
   if (notThere) throw notThere;

@@ -241,8 +241,32 @@ export function checkSummaryLine(results: readonly CheckView[]): string {
   return broken ? `${base}; ${broken} could not be checked (the environment, not your change)` : base;
 }
 
+/**
+ * A column that may go on a line of its own: `column`'s cell, when a line a row would be wider than
+ * `width`, is printed under its row, indented past the first column; else it stays in the row, as
+ * a column of its own or, with `join`, after the cell before it (`deploy — deploy the app`, its
+ * header dropped). The lab's step lists (`list`, the lab's l) fold their titles: at 80 columns they
+ * were 94 and 82 wide, and the terminal broke them mid-word (`blue-gre` / `en`, `· pend` / `ing`).
+ * An infinite width (piped, the plain face) keeps a line a row, for grep.
+ */
+export interface TableFold {
+  column: number;
+  width: number;
+  join?: string;
+}
+
 /** Columns padded to their widest cell; the last column is not padded. */
-export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[], p: Paint): string[] {
+export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[], p: Paint, fold?: TableFold): string[] {
+  if (fold) {
+    const c = fold.column;
+    const without = <T>(r: readonly T[]) => [...r.slice(0, c), ...r.slice(c + 1)];
+    const joined = (r: readonly string[]) => [...r.slice(0, c - 1), `${r[c - 1]}${fold.join}${r[c]}`, ...r.slice(c + 1)];
+    const one = fold.join !== undefined && c > 0 ? formatTable(without(headers), rows.map(joined), p) : formatTable(headers, rows, p);
+    if (!Number.isFinite(fold.width) || one.every((l) => visibleLength(l) <= fold.width)) return one;
+    const [head = '', ...lines] = formatTable(without(headers), rows.map(without), p);
+    const indent = ' '.repeat(Math.max(0, ...rows.map((r) => visibleLength(r[0] ?? ''))) + 4);
+    return [head, ...lines.flatMap((l, i) => [l, ...wrap(p.dim(rows[i]![c] ?? ''), fold.width, indent)])];
+  }
   const all = [headers, ...rows];
   const widths = headers.map((_, i) => Math.max(...all.map((r) => visibleLength(r[i] ?? ''))));
   const line = (r: readonly string[]) =>

@@ -5,6 +5,7 @@
  * lines, defaults instead of prompts) and recording (tests: scripted answers, every call kept).
  * Only this folder imports @inquirer/prompts, ora and chalk.
  */
+import type { TableFold } from './format.js';
 
 /** How a check came out. Three outcomes: a broken environment is never shown as the learner's mistake. */
 export type CheckStatus = 'passed' | 'not-yet' | 'could-not-check';
@@ -132,7 +133,8 @@ export interface IoHost {
   check(result: CheckView): void;
   /** "3 of 4 checks pass" */
   checkSummary(results: readonly CheckView[]): void;
-  table(headers: readonly string[], rows: readonly (readonly string[])[]): void;
+  /** a table; `fold`: a column that goes under its row where a row would not fit the width (format.ts) */
+  table(headers: readonly string[], rows: readonly (readonly string[])[], fold?: Omit<TableFold, 'width'>): void;
   /** a unified diff (from the `diff` package), coloured where colour is on */
   diff(patch: string): void;
   figures(title: string, figures: readonly Figure[]): void;

@@ -17,6 +17,7 @@ import {
   formatFigures,
   formatFooter,
   formatTable,
+  type TableFold,
   hang,
   hyperlink,
   proseWidth,
@@ -322,8 +323,8 @@ export class InteractiveIoHost implements IoHost {
     const all = results.every((r) => r.status === 'passed');
     this.#write([(all ? this.#p.green : this.#p.bold)(checkSummaryLine(results))]);
   }
-  table(headers: readonly string[], rows: readonly (readonly string[])[]): void {
-    this.#write(formatTable(headers, rows, this.#p));
+  table(headers: readonly string[], rows: readonly (readonly string[])[], fold?: Omit<TableFold, 'width'>): void {
+    this.#write(formatTable(headers, rows, this.#p, fold && { ...fold, width: this.width }));
   }
   diff(patch: string): void {
     this.#write(colourDiff(patch, this.#p));

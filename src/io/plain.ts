@@ -5,7 +5,7 @@
  * a pipe.
  */
 import type { CheckView, ChoiceItem, FooterView, IoHost, KeyItem, LiveRegion, Progress, Figure } from './host.js';
-import { checkSummaryLine, clockTime, colourDiff, commandLines, formatCheck, formatFigures, formatTable, stripAnsi } from './format.js';
+import { checkSummaryLine, clockTime, colourDiff, commandLines, formatCheck, formatFigures, formatTable, stripAnsi, type TableFold } from './format.js';
 import { paint } from './terminal.js';
 
 export interface PlainOptions {
@@ -116,8 +116,8 @@ export class PlainIoHost implements IoHost {
   checkSummary(results: readonly CheckView[]): void {
     this.#line(checkSummaryLine(results));
   }
-  table(headers: readonly string[], rows: readonly (readonly string[])[]): void {
-    this.#lines(formatTable(headers, rows, NO_PAINT));
+  table(headers: readonly string[], rows: readonly (readonly string[])[], fold?: Omit<TableFold, 'width'>): void {
+    this.#lines(formatTable(headers, rows, NO_PAINT, fold && { ...fold, width: Infinity }));
   }
   diff(patch: string): void {
     this.#lines(colourDiff(patch, NO_PAINT));

@@ -5,7 +5,7 @@
  * learner at work), then answer. With no script it behaves as the plain face does: defaults.
  */
 import { InterruptedError } from '../errors.js';
-import { checkSummaryLine, colourDiff, commandLines, formatCheck, formatFigures, formatFooter, formatTable } from './format.js';
+import { checkSummaryLine, colourDiff, commandLines, formatCheck, formatFigures, formatFooter, formatTable, type TableFold } from './format.js';
 import type { CheckView, ChoiceItem, Figure, FooterView, IoHost, KeyItem, LiveOptions, LiveRegion, Progress } from './host.js';
 import { paint } from './terminal.js';
 
@@ -182,8 +182,8 @@ export class RecordingIoHost implements IoHost {
   checkSummary(results: readonly CheckView[]): void {
     this.#rec('checkSummary', checkSummaryLine(results), results);
   }
-  table(headers: readonly string[], rows: readonly (readonly string[])[]): void {
-    this.#rec('table', formatTable(headers, rows, P).join('\n'), { headers, rows });
+  table(headers: readonly string[], rows: readonly (readonly string[])[], fold?: Omit<TableFold, 'width'>): void {
+    this.#rec('table', formatTable(headers, rows, P, fold && { ...fold, width: Infinity }).join('\n'), { headers, rows });
   }
   diff(patch: string): void {
     this.#rec('diff', colourDiff(patch, P).join('\n'), patch);

@@ -399,5 +399,6 @@ function listSteps(o: TeachOptions): void {
     const mark = p.status === 'done' ? (p.assisted ? '◐ assisted' : '✓ done') : i === o.index ? '▶ now' : '· pending';
     return [String(i + 1), s.id, s.title, mark];
   });
-  o.ctx.io.table(['#', 'step', 'what', 'status'], rows);
+  // each title under its step where a line a step would not fit the terminal (82 wide at 80 columns)
+  o.ctx.io.table(['#', 'step', 'what', 'status'], rows, { column: 2 });
 }

@@ -5,7 +5,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { PlainIoHost } from '../../src/io/plain.js';
 import { RecordingIoHost, WAIT, CTRL_C } from '../../src/io/recording.js';
 import { createIoHost } from '../../src/io/index.js';
-import { formatCheck, formatFooter, wrap, colourDiff, checkSummaryLine, stripAnsi, commandLines, commandArgs } from '../../src/io/format.js';
+import { formatCheck, formatFooter, formatTable, wrap, colourDiff, checkSummaryLine, stripAnsi, commandLines, commandArgs } from '../../src/io/format.js';
 import { InteractiveIoHost } from '../../src/io/interactive.js';
 import { endOpenViews } from '../../src/io/open-views.js';
 import { execFileSync } from 'node:child_process';
@@ -544,4 +544,26 @@ test('prose never breaks inside a `code span`: the span goes whole to the next l
   // prose outside spans still wraps at words, and the plain face (no width) leaves it whole
   assert.deepEqual(wrap('one `two three` four', 9), ['one', '`two three`', 'four']);
   assert.deepEqual(wrap(text, Infinity), [text]);
+});
+
+test("the steps' tables (`list`, the lab's l) fit 80 columns, each title under its step, and piped keep a line a step", async () => {
+  const { LAB_STEPS } = await import('../../src/steps/index.js');
+  const rows = LAB_STEPS.map((s, i) => [String(i + 1), s.id, s.title, `${s.chapter.id}${s.chapter.section ? ` (${s.chapter.section})` : ''}`, '· pending']);
+  const inLab = LAB_STEPS.map((s, i) => [String(i + 1), s.id, s.title, i === 1 ? '◐ assisted' : '· pending']);
+  for (const [headers, r, join] of [[['#', 'step', 'what', 'chapter', 'status'], rows, ' — '], [['#', 'step', 'what', 'status'], inLab, undefined]] as const) {
+    const narrow = formatTable(headers, r, P, { column: 2, join, width: 80 });
+    for (const l of narrow) assert.ok(l.length <= 80, `over 80 columns: ${l}`);
+    for (const [i, row] of r.entries()) {
+      // the row whole (its step id and status never cut), its title on the line under it
+      const at = narrow.findIndex((l) => l.startsWith(`${row[0]} `) && l.includes(` ${row[1]} `) && l.endsWith(row.at(-1)!));
+      assert.ok(at > 0, `row ${i + 1}:\n${narrow.join('\n')}`);
+      assert.equal(narrow[at + 1]!.trim(), row[2]);
+    }
+    // piped: a line a row, the title in it
+    const piped = formatTable(headers, r, P, { column: 2, join, width: Infinity });
+    assert.equal(piped.length, r.length + 1);
+    if (join) assert.match(piped[2]!, /^2 +blue-green — shift traffic/);
+    // wide enough: a line a row on a terminal too
+    assert.equal(formatTable(headers, r, P, { column: 2, join, width: 110 }).length, r.length + 1);
+  }
 });
