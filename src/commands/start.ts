@@ -149,14 +149,14 @@ export function cloudStopped(err: unknown, ws: Workspace): CloudStoppedError | u
 /**
  * The run's last line when it passed: the steps of this run, and (when earlier sessions did some)
  * how many of the lab's are done in all, so a learner who did 1-6 yesterday and the rest today
- * does not end on "8 step(s) passed" as if that were the lab. None when no step ran: the runner
+ * does not end on "8 steps passed" as if that were the lab. None when no step ran: the runner
  * has just said "every step is done" and what to do next, and a "nothing to do; all N steps of the
  * lab are done" under it would say it again.
  */
 export function passedLine(report: Pick<LabReport, 'steps' | 'durationMs'>, doneInAll: number, total: number): string | undefined {
   const ran = report.steps.length;
   if (!ran) return undefined;
-  const line = `${ran} step(s) passed in ${(report.durationMs / 1000).toFixed(1)} s`;
+  const line = `${ran} ${ran === 1 ? 'step' : 'steps'} passed in ${(report.durationMs / 1000).toFixed(1)} s`;
   if (doneInAll <= ran) return line;
   return `${line}; with earlier sessions, ${doneInAll === total ? `all ${total} steps of the lab are done` : `${doneInAll} of the lab's ${total} steps are done`}`;
 }

@@ -1,5 +1,5 @@
 /**
- * The last step: re-checks what every step left behind (its end checks, against the cloud, not
+ * The last step: re-checks what the steps with end checks left behind (against the cloud, not
  * the progress file), lists what was done and which steps were done for the learner, the figures
  * measured, and where to go next.
  */
@@ -17,22 +17,55 @@ function show(v: FigureValue): string {
   return String(v);
 }
 
+/** a figure said in words: its label, and its value as a learner reads it */
+interface Headline {
+  key: string;
+  label: string;
+  value?: (v: FigureValue) => string;
+}
+
+const percent = (v: FigureValue) => (typeof v === 'number' ? `${v} %` : show(v));
+const weights = (v: FigureValue) => (Array.isArray(v) ? `${v.join(', ')} %` : show(v));
+/** `{ "1": 30, "2": 9 }`: `version 1: 30, version 2: 9` */
+const byVersion = (v: FigureValue) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.entries(v).map(([k, n]) => `version ${k}: ${n}`).join(', ') : show(v));
+/** `{ "200": 950, "502": 50 }`: `950 × 200, 50 × 502` */
+const byStatus = (v: FigureValue) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.entries(v).map(([k, n]) => `${n} × ${k}`).join(', ') : show(v));
+const errorCode: Headline = { key: 'errorCode', label: "CodeDeploy's error code" };
+
 /**
- * The figures a learner is shown at the end, per step: what each lesson came to. Every figure is
- * in the report (--report, --json) and in --ci's output; a learner reads these few.
+ * The figures a learner is shown at the end, per step: what each lesson came to, in words (the
+ * raw keys, `canaryShare 10.28`, are the report's). Every figure is in the report (--report,
+ * --json) and in --ci's output, under its key; a learner reads these few.
  */
-const HEADLINES: Record<string, readonly string[]> = {
-  deploy: ['apiUrl', 'labels'],
-  'blue-green': ['weightsSeen', 'answersByVersion'],
-  'hooks-failing': ['errorCode'],
-  'hooks-alarm': ['errorCode', 'rollbackDeploymentId'],
-  'hooks-errors': ['errorCode', 'failedAnswers'],
-  'canary-create': ['requests', 'canaryShare'],
-  'canary-rollback': ['canaryShare'],
-  'canary-promote': ['canaryShare'],
-  'concurrency-baseline': ['statusCounts'],
-  'concurrency-throttled': ['statusCounts', 'peakConcurrency'],
+const HEADLINES: Record<string, readonly Headline[]> = {
+  deploy: [
+    { key: 'apiUrl', label: "the API's URL" },
+    { key: 'labels', label: 'labels of the sample image' },
+  ],
+  'blue-green': [
+    { key: 'weightsSeen', label: "the new version's weights seen", value: weights },
+    { key: 'answersByVersion', label: 'answers by version', value: byVersion },
+  ],
+  'hooks-failing': [errorCode],
+  'hooks-alarm': [errorCode, { key: 'rollbackDeploymentId', label: 'the rollback deployment' }],
+  'hooks-errors': [errorCode, { key: 'failedAnswers', label: 'failed answers by status', value: byStatus }],
+  'canary-create': [
+    { key: 'requests', label: 'requests sent' },
+    { key: 'canaryShare', label: "the canary's share", value: percent },
+  ],
+  'canary-rollback': [{ key: 'canaryShare', label: "the canary's share", value: percent }],
+  'canary-promote': [{ key: 'canaryShare', label: "the canary's share", value: percent }],
+  'concurrency-baseline': [{ key: 'statusCounts', label: 'answers by status', value: byStatus }],
+  'concurrency-throttled': [
+    { key: 'statusCounts', label: 'answers by status', value: byStatus },
+    { key: 'peakConcurrency', label: 'most executions at once' },
+  ],
 };
+
+/** the steps whose result the wrap-up checks once more, said by id: `deploy and blue-green` */
+function listed(ids: readonly string[]): string {
+  return ids.length <= 1 ? (ids[0] ?? '') : `${ids.slice(0, -1).join(', ')} and ${ids.at(-1)}`;
+}
 
 /**
  * The context an end check runs in: everything of the wrap-up's but `figure`. An end check
@@ -52,6 +85,7 @@ function withoutFigures(ctx: LabContext): LabContext {
 }
 
 export function wrapUpStep(earlier: readonly Step[]): Step {
+  const rechecked = earlier.filter((s) => s.endChecks?.length).map((s) => s.id);
   const endChecks = earlier.flatMap((s) =>
     (s.endChecks ?? []).map((c): LiveCheck => ({ ...c, name: `${s.id}: ${c.name}`, run: (ctx, signal) => c.run(withoutFigures(ctx), signal) })),
   );
@@ -73,9 +107,12 @@ export function wrapUpStep(earlier: readonly Step[]): Step {
     }
     if (earlier.every((s) => how(s.id) === 'done by you')) ctx.io.say(`every one of the ${earlier.length} steps done by you ✓`);
     for (const s of earlier) {
-      const headlines = ctx.ci ? undefined : (HEADLINES[s.id] ?? []);
-      const f = Object.entries(figures[s.id] ?? {}).filter(([k]) => k !== 'window' && (!headlines || headlines.includes(k)));
-      if (f.length) ctx.io.figures(s.id, f.map(([k, v]) => [k, show(v)]));
+      const mine = figures[s.id] ?? {};
+      // --ci: every figure, under its key, as the report has it
+      const f: [string, string][] = ctx.ci
+        ? Object.entries(mine).filter(([k]) => k !== 'window').map(([k, v]) => [k, show(v)])
+        : (HEADLINES[s.id] ?? []).filter((h) => h.key in mine).map((h) => [h.label, (h.value ?? show)(mine[h.key]!)]);
+      if (f.length) ctx.io.figures(s.id, f);
     }
   };
   return {
@@ -83,10 +120,10 @@ export function wrapUpStep(earlier: readonly Step[]): Step {
     chapter: wrapUpChapter,
     title: 'what you built, and what next',
     explain: [
-      "Every step's result is checked once more against the cloud. You practised how releases reach users safely: gradual shifts, hooks, alarms that roll back, canaries, and limits that keep one function from starving the rest.",
+      `The lab sums up what you did and checks once more, against the cloud, what ${listed(rechecked)} left behind. You practised how releases reach users safely: gradual shifts, hooks, alarms that roll back, canaries, and limits that keep one function from starving the rest.`,
     ],
-    goal: "every step's result still holds",
-    action: { kind: 'run', label: 'sum up the lab' },
+    goal: `the summary, and what ${listed(rechecked)} left behind still holds`,
+    action: { kind: 'run', label: 'sum up what you did' },
     staticChecks: [],
     readOnly: true,
     liveChecks: [
@@ -97,7 +134,7 @@ export function wrapUpStep(earlier: readonly Step[]): Step {
       },
       ...endChecks,
     ],
-    hints: ['Press x: the lab re-checks every step and prints the summary.'],
+    hints: [`Press x: the lab prints the summary and checks once more what ${listed(rechecked)} left behind.`],
     docs: [
       { title: 'Safe deployments with SAM', url: 'https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/automating-updates-to-serverless-apps.html' },
       { title: 'CodeDeploy for Lambda', url: 'https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-steps-lambda.html' },
@@ -111,8 +148,16 @@ export function wrapUpStep(earlier: readonly Step[]): Step {
       const results = await runLiveChecks(endChecks, ctx);
       const broken = results.filter((r) => r.status !== 'passed');
       ctx.figure('endChecks', { passed: results.length - broken.length, total: results.length });
+      // after the canary chapter the stage calls the version its stage variable names: a later
+      // deploy moves the alias live, not the stage, and says so (commands/deploy-stage.ts)
+      const canaryDone = earlier.some((s) => s.chapter.id === 'canary' && ctx.stepProgress(s.id).status === 'done');
       ctx.io.explain([
         'Next: CodeDeploy shifts ECS services too; API Gateway canaries suit changes of the API itself; provisioned concurrency removes cold starts.',
+        ...(canaryDone
+          ? [
+              "Since the canary chapter, the API's Prod stage calls the Lambda version its stage variable lambdaAlias names, not the alias live. A later deploy moves live, not the stage: it warns that requests to the API do not reach the release, and prints the update-stage command that points the stage at live again.",
+            ]
+          : []),
         `Your workspace stays. \`${cliCommand(['reset', '--workspace', ctx.ws.root])}\` starts over; \`${cliCommand(['emulator', 'stop', '--workspace', ctx.ws.root])}\` stops the local cloud.`,
       ]);
     },

@@ -6,15 +6,15 @@ import { passedLine } from '../../src/commands/start.js';
 const run = (n: number) => ({ steps: Array.from({ length: n }, () => ({}) as never), durationMs: 12_345 });
 
 test('a run that did the whole lab: the run alone, as before', () => {
-  assert.equal(passedLine(run(14), 14, 14), '14 step(s) passed in 12.3 s');
+  assert.equal(passedLine(run(14), 14, 14), '14 steps passed in 12.3 s');
 });
 
 test('a run with nothing left to do adds no line: the runner has said "every step is done" and what next', () => {
   assert.equal(passedLine(run(0), 14, 14), undefined);
 });
 
-test('1-6 yesterday, 7-13 and the wrap-up today: the lab is done, not "8 step(s)" of it', () => {
-  assert.equal(passedLine(run(8), 14, 14), '8 step(s) passed in 12.3 s; with earlier sessions, all 14 steps of the lab are done');
+test('1-6 yesterday, 7-13 and the wrap-up today: the lab is done, not "8 steps" of it', () => {
+  assert.equal(passedLine(run(8), 14, 14), '8 steps passed in 12.3 s; with earlier sessions, all 14 steps of the lab are done');
   // `step canary-create` in a lab half done
-  assert.equal(passedLine(run(1), 7, 14), "1 step(s) passed in 12.3 s; with earlier sessions, 7 of the lab's 14 steps are done");
+  assert.equal(passedLine(run(1), 7, 14), "1 step passed in 12.3 s; with earlier sessions, 7 of the lab's 14 steps are done");
 });

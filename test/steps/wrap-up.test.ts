@@ -144,3 +144,33 @@ test("the wrap-up's command names the workspace, as every command the lab prints
     assert.match(command, /\blist --workspace '\/tmp\/some where\/ws'$/, command);
   }
 });
+
+test('the wrap-up says its figures in words (no raw keys, the share with its %), checks what it says it checks, and names the stage variable after the canary chapter', async () => {
+  const figures: Record<string, Record<string, FigureValue>> = {
+    deploy: { apiUrl: 'http://127.0.0.1:4566/restapis/abc/Prod/_user_request_/getinfo', labels: ['Cat', 'Pet'] },
+    'hooks-alarm': { errorCode: 'ALARM_ACTIVE', rollbackDeploymentId: 'd-ROLLBACK' },
+    'canary-create': { requests: 200, canaryShare: 10.28 },
+    'concurrency-throttled': { statusCounts: { '200': 950, '502': 50 }, peakConcurrency: 25 },
+  };
+  const step = wrapUpStep(LAB_STEPS.filter((s) => s.id !== 'wrap-up'));
+  const checked = step.liveChecks.filter((c) => c.name !== 'the summary was written').map((c) => c.name.split(':')[0]);
+  // it names the steps it re-checks, and only those (it said "every step's result is checked once more")
+  const rechecked = [...new Set(checked)];
+  assert.ok(rechecked.length > 1 && rechecked.length < 13, rechecked.join(', '));
+  const said = [...step.explain, step.goal, ...step.hints.filter((h): h is string => typeof h === 'string')].join('\n');
+  assert.doesNotMatch(said, /every step/i);
+  for (const id of rechecked) assert.match(step.explain[0]!, new RegExp(`\\b${id}\\b`));
+  const ctx = fakeContext({ ci: false, allFigures: () => figures, stepProgress: (id: string) => ({ status: 'done' as const, assisted: false, hintsShown: 0 }), figure: () => undefined });
+  await step.solve.apply(ctx);
+  const shown = ctx.io.of('figures').map((e) => e.text).join('\n');
+  for (const raw of ['apiUrl', 'errorCode', 'rollbackDeploymentId', 'canaryShare', 'statusCounts', 'peakConcurrency']) assert.doesNotMatch(shown, new RegExp(raw), shown);
+  assert.match(shown, /the canary's share +10\.28 %/, shown);
+  assert.match(shown, /answers by status +950 × 200, 50 × 502/, shown);
+  assert.match(shown, /the rollback deployment +d-ROLLBACK/, shown);
+  // the canary chapter done: the closing words say the stage calls lambdaAlias's version, and a deploy moves live only
+  await step.follow!(ctx);
+  const closing = ctx.io.of('explain').map((e) => e.text).join('\n');
+  assert.match(closing, /stage variable lambdaAlias/);
+  assert.match(closing, /moves live, not the stage/);
+  assert.equal(step.action.kind === 'run' && step.action.label, 'sum up what you did');
+});
