@@ -9,7 +9,7 @@ import type { LogStyle } from '../emulator/request-log.js';
 import { colorEnabled } from '../io/terminal.js';
 import { checkNotAFile, workspacePaths } from '../lab/workspace.js';
 import { cliCommand } from '../invocation.js';
-import { damagedStateError, emulatorStatus, ensureEmulator, startingAgain, stopEmulator, stoppedUnexpectedly, unresponsiveEmulator } from '../emulator/daemon.js';
+import { damagedStateError, emulatorStateDirOf, emulatorStatus, ensureEmulator, startingAgain, stateDirFlag, stopEmulator, stoppedUnexpectedly, unresponsiveEmulator } from '../emulator/daemon.js';
 import { DEFAULT_PORT, DEFAULT_WORKSPACE, LOG_FILE, START_LOCK_FILE } from '../emulator/config.js';
 import { firstMissing, unmakeDirs } from '../files.js';
 import { exposureWarning } from '../emulator/exposure.js';
@@ -80,6 +80,10 @@ async function run(action: string | undefined, flags: EmulatorFlags, interrupt?:
       if (emu.reused && emu.record.speed !== flags.speed) {
         process.stderr.write(`note: it runs at speed ${emu.record.speed}, not ${flags.speed}; run 'emulator stop' first to change it\n`);
       }
+      // a running cloud keeps how it answers a throttled invocation; it was taken silently
+      if (emu.reused && (emu.record.throttleStatus ?? 500) !== flags.throttleStatus) {
+        process.stderr.write(`note: it answers a throttled invocation with ${emu.record.throttleStatus ?? 500}, not ${flags.throttleStatus}; run \`${cliCommand(['emulator', 'stop', ...flags.where])}\` first to change it\n`);
+      }
       return;
     }
     case 'status': {
@@ -124,10 +128,11 @@ async function foreground(flags: EmulatorFlags): Promise<void> {
   const tty = process.stdout.isTTY === true;
   const style: LogStyle = { colour: colorEnabled(process.stdout), time: tty };
   const out = stdoutLines();
+  const port = flags.port ?? DEFAULT_PORT;
   const signal = await serveUntilSignal(
     {
       stateDir: flags.stateDir,
-      port: flags.port ?? DEFAULT_PORT,
+      port,
       host: flags.host,
       speed: flags.speed,
       throttleStatus: flags.throttleStatus,
@@ -139,9 +144,42 @@ async function foreground(flags: EmulatorFlags): Promise<void> {
       out(formatLine(`serverless-ops-lab emulator ${labVersion} listening on ${emu.server.endpoint}`, style));
       out(formatLine(`state ${emu.record.stateDir}, speed ${flags.speed}x; Ctrl-C to stop`, style));
     },
-  );
+  ).catch(async (err: unknown) => {
+    throw (await portHeldByALabCloud(err, port, flags)) ?? err;
+  });
   // on a terminal, write over the `^C` it echoed
   out(`${tty && signal === 'SIGINT' ? '\r' : ''}${formatLine('emulator stopped', style)}`);
+}
+
+/**
+ * A port in use, held by a cloud of the lab (`emulator --throttle-status 502` run while the lab's
+ * cloud listens on 4566): said whose, with the way that works, where the bare error said only
+ * `port 4566 … is already in use` and left a learner to guess that the lab's own cloud held it.
+ * Undefined for any other error or holder.
+ */
+async function portHeldByALabCloud(err: unknown, port: number, flags: EmulatorFlags): Promise<LabError | undefined> {
+  if (!(err instanceof LabError) || !/^port \d+ on .* is already in use/.test(err.message) || port === 0) return undefined;
+  const { portHolder } = await import('../port-holder.js');
+  const holder = await portHolder(port, flags.host === '0.0.0.0' || flags.host === '::' ? '127.0.0.1' : flags.host);
+  const stateDir = holder.pid !== undefined ? emulatorStateDirOf(holder.pid) : undefined;
+  if (holder.pid === undefined || stateDir === undefined) return undefined;
+  const where = stateDirFlag(stateDir);
+  const restart = `\`${cliCommand(['emulator', 'stop', ...where])}\`, then \`${cliCommand(['emulator', 'start', ...where, '--port', String(port), ...restartFlags(flags)])}\``;
+  const own = resolve(stateDir) === resolve(flags.stateDir);
+  const whose = own ? "this workspace's own cloud" : `the lab's cloud of ${where[0] === '--workspace' ? `workspace ${where[1]}` : `state dir ${where[1]}`}`;
+  return new LabError(
+    `port ${port} is in use by ${whose} (pid ${holder.pid}), which the lab talks to`,
+    undefined,
+    `to run that cloud with these settings, restart it in the background with them (its state stays): ${restart}; or choose another port with --port`,
+  );
+}
+
+/** the settings given on this command line that a restart of the lab's cloud should keep */
+function restartFlags(flags: EmulatorFlags): string[] {
+  const out = ['--speed', String(flags.speed)];
+  if (flags.throttleStatus !== 500) out.push('--throttle-status', String(flags.throttleStatus));
+  if (flags.accountConcurrency !== 1000) out.push('--account-concurrency', String(flags.accountConcurrency));
+  return out;
 }
 
 /**

@@ -251,6 +251,23 @@ export function isEmulatorProcess(pid: number, stateDir: string): boolean {
 const MAIN_SCRIPT_NAME = fileURLToPath(MAIN_SCRIPT);
 
 /**
+ * The state dir of a background cloud of the lab, read from its command line (its options are the
+ * argument after the main script, spawnEmulator's JSON); undefined for any other process, or where
+ * /proc is not there to read.
+ */
+export function emulatorStateDirOf(pid: number): string | undefined {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const at = args.findIndex((a) => a === MAIN_SCRIPT_NAME);
+    if (at < 0) return undefined;
+    const stateDir = (JSON.parse(args[at + 1] ?? '') as { stateDir?: unknown }).stateDir;
+    return typeof stateDir === 'string' ? stateDir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * A state file the cloud cannot load (core/state-file.ts) keeps it from starting: the environment's
  * (exit 3), said with the ways out as whole commands, `reset` for this workspace among them.
  */

@@ -7,6 +7,7 @@ import { DeleteFunctionConcurrencyCommand, PutFunctionConcurrencyCommand } from 
 import { InterruptedError } from '../errors.js';
 import { couldNotCheck, notYet, passed, showing, type LiveCheck } from '../lab/check.js';
 import { sleep } from '../lab/solver.js';
+import { cliCommand } from '../invocation.js';
 import type { LabContext } from '../lab/context.js';
 import type { Step } from '../lab/step.js';
 import { appFunction, functionName, whenDeployed } from './shared/app.js';
@@ -273,7 +274,7 @@ export const throttledStep: Step = {
   title: 'the same load test, now throttled',
   explain: [
     `The same 50 connections now meet a limit of ${WORKSHOP_RESERVATION}. Lambda refuses each invocation beyond it (429, ReservedFunctionConcurrentInvocationLimitExceeded); API Gateway answers those 500.`,
-    'The workshop recorded 502, which AWS now documents for a failed function (`emulator --throttle-status 502` gives the workshop\'s).',
+    "The workshop recorded 502, which AWS now documents for a failed function. The local cloud answers a throttle as it was started to: the lab's answers 500 (below: how to restart it with the workshop's 502).",
   ],
   goal: 'answers split between 200 and throttled 5xx; never more than 25 at once',
   action: { kind: 'run', label: 'run the load test again' },
@@ -286,8 +287,26 @@ export const throttledStep: Step = {
     'The peak comes from CloudWatch, which publishes Lambda metrics every minute: a fresh run can take a minute to show.',
   ],
   docs: DOCS,
+  async prepare(ctx) {
+    // a bare `emulator --throttle-status 502` starts a second cloud, which finds 4566 held by the
+    // lab's: the lab's own cloud is restarted with it, its state (the reservation) kept
+    const restart = workshopThrottleCommands(ctx);
+    if (restart && !ctx.ci) ctx.io.say(`For the workshop's 502, restart the lab's cloud with it in another terminal before you press x (its state stays, and the lab goes on with it): ${restart}`);
+  },
   solve: { show: async (ctx) => ({ command: heyCommand(ctx, loadSize(ctx, 'throttled')) }), apply: (ctx) => loadAndKeep(ctx, 'throttled', `answers per second (reserved ${WORKSHOP_RESERVATION})`) },
 };
+
+/**
+ * The lab's own cloud restarted to answer a throttled invocation with the workshop's 502: stopped,
+ * then started on the workspace, the port and the speed the lab talks to (a cloud on another port
+ * or speed would leave the lab's clients and timers behind). Undefined off the local cloud.
+ */
+export function workshopThrottleCommands(ctx: LabContext): string | undefined {
+  if (ctx.target !== 'local' || !ctx.endpoint) return undefined;
+  const port = new URL(ctx.endpoint).port;
+  const ws = ['--workspace', ctx.ws.root];
+  return `\`${cliCommand(['emulator', 'stop', ...ws])}\`, then \`${cliCommand(['emulator', 'start', ...ws, '--port', port, '--speed', String(ctx.speed), '--throttle-status', '502'])}\``;
+}
 
 export const restoreStep: Step = {
   id: 'concurrency-restore',

@@ -572,3 +572,27 @@ test('the background cloud runs V8 helper threads below its own thread; libuv po
     await stopEmulator(stateDir);
   }
 });
+
+test("a port held by the lab's own cloud is said so, with the restart that works; a running cloud asked for another throttle status says it keeps its own", async () => {
+  const labWs = tempDir();
+  const otherWs = tempDir();
+  const first = await run(['emulator', 'start', '--workspace', labWs, '--port', '0']);
+  assert.equal(first.code, 0, first.stderr);
+  const port = new URL(first.stdout.trim()).port;
+  const pid = Number(/pid (\d+)/.exec(first.stderr)![1]);
+  pids.add(pid);
+  try {
+    // `emulator --throttle-status 502` from another workspace (the bare command's ./lab-workspace)
+    const clash = await run(['emulator', '--workspace', otherWs, '--port', port, '--throttle-status', '502']);
+    assert.equal(clash.code, 1);
+    assert.match(clash.stderr, new RegExp(`port ${port} is in use by the lab's cloud of workspace ${labWs} \\(pid ${pid}\\)`), clash.stderr);
+    assert.match(clash.stderr, new RegExp(`emulator stop --workspace ${labWs}\`, then \`.*emulator start --workspace ${labWs} --port ${port} --speed 1 --throttle-status 502\``), clash.stderr);
+    assert.doesNotMatch(clash.stderr, /at .*\.js:\d+/, 'no stack trace');
+    // the same workspace's cloud reused: its 500 is said, not taken silently
+    const again = await run(['emulator', 'start', '--workspace', labWs, '--throttle-status', '502']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, new RegExp(`note: it answers a throttled invocation with 500, not 502; run \`.*emulator stop --workspace ${labWs}\` first to change it`), again.stderr);
+  } finally {
+    await run(['emulator', 'stop', '--workspace', labWs]);
+  }
+});

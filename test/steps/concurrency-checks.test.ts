@@ -67,3 +67,16 @@ test('before a run, or after one stopped early, the check shows the load test th
   const workshop = fakeContext({ ci: false });
   assert.deepEqual(size(splitCheck.aws(workshop)), [1000, 50]);
 });
+
+test("concurrency-throttled gives the workshop's 502 as a restart of the lab's own cloud (its workspace, port and speed), not a bare `emulator --throttle-status 502` that starts a second cloud on a taken port", async () => {
+  const { workspacePaths } = await import('../../src/lab/workspace.js');
+  assert.doesNotMatch(throttledStep.explain.join('\n'), /`emulator --throttle-status 502`/);
+  const ctx = fakeContext({ ci: false, target: 'local', endpoint: 'http://127.0.0.1:4599', speed: 10, ws: workspacePaths('/tmp/my lab') });
+  await throttledStep.prepare!(ctx);
+  const said = ctx.io.of('say').map((e) => e.text).join('\n');
+  assert.match(said, /`node \S+ emulator stop --workspace '\/tmp\/my lab'`, then `node \S+ emulator start --workspace '\/tmp\/my lab' --port 4599 --speed 10 --throttle-status 502`/, said);
+  // --ci says nothing of it; on AWS there is no cloud of the lab's to restart
+  const ci = fakeContext({ ci: true, target: 'local', endpoint: 'http://127.0.0.1:4599' });
+  await throttledStep.prepare!(ci);
+  assert.equal(ci.io.of('say').length, 0);
+});
