@@ -46,6 +46,40 @@ function wrapWords(text: string, cols: number): string[] {
     .map((l) => l.replaceAll(HELD_SPACE, ' '));
 }
 
+/**
+ * A finding's words wider than `cols` columns (`…function:NAME:${stageVariables.lambdaAlias}/invocations`,
+ * 98 wide) cut after a `:`, `/` or `,` into pieces that fit, each on a line of its own: left whole,
+ * the terminal cut it anywhere (`${stageVariables.la` / `mbdaAlias}`), without the hanging indent.
+ * A piece with no such place to cut is cut at the width. Code spans stay whole (they are pasted),
+ * and so does prose's: wrap keeps a long URL whole, to be clicked.
+ */
+export function breakLongWords(text: string, cols: number): string {
+  if (!Number.isFinite(cols)) return text;
+  const held = text.replace(CODE_SPAN, (span) => span.replaceAll(' ', HELD_SPACE));
+  const broken = held.replace(/\S+/g, (word) => {
+    if (word.length <= cols || word.startsWith('`')) return word;
+    const lines: string[] = [];
+    let line = '';
+    for (const piece of word.split(/(?<=[:/,])/)) {
+      for (let rest = piece; rest; ) {
+        if (line.length + rest.length <= cols) {
+          line += rest;
+          rest = '';
+        } else if (line) {
+          lines.push(line);
+          line = '';
+        } else {
+          lines.push(rest.slice(0, cols));
+          rest = rest.slice(cols);
+        }
+      }
+    }
+    if (line) lines.push(line);
+    return lines.join('\n');
+  });
+  return broken.replaceAll(HELD_SPACE, ' ');
+}
+
 const CODE_SPAN = /`[^`\n]+`/g;
 /** a no-break space: one column wide, as the space it stands for, and no break for wrap-ansi */
 const HELD_SPACE = '\u00A0';
@@ -130,13 +164,17 @@ export function commandLines(cmd: string, width: number, prefix: string, indent:
       const pair = /^(--?[A-Za-z][^ ]*) (.+)$/.exec(u);
       return pair ? [{ text: pair[1]! }, { text: pair[2]! }] : [{ text: u }];
     });
+    // one indent for every continuation of the command: where an argument fits only a column or two
+    // left of it, all of them move there, rather than that line alone (the peak query's
+    // `Name=FunctionName,Value=…` stood at 6 under `--dimensions \` at 8)
+    const pad = ' '.repeat(uniformIndent(indent.length, units, width));
     for (const [i, { text: unit, inQuote }] of units.entries()) {
       // a JSON body's next member: inside its quotes a ` \` would be sent as it is, so the break is
       // a plain newline, which JSON reads as the white space between members
       if (inQuote) {
         if (line.length + unit.length > width) {
           out.push(line);
-          line = indent + unit;
+          line = pad + unit;
         } else line += unit;
         continue;
       }
@@ -144,13 +182,34 @@ export function commandLines(cmd: string, width: number, prefix: string, indent:
       if (!empty && line.length + 1 + unit.length + 2 > width) {
         out.push(`${line} \\`);
         const continued = i < units.length - 1 && !units[i + 1]!.inQuote;
-        line = continuationPad(indent.length, unit.length, continued, width) + unit;
+        line = continuationPad(pad.length, unit.length, continued, width) + unit;
       } else line += empty ? unit : ` ${unit}`;
       empty = false;
     }
     out.push(line);
   }
   return out;
+}
+
+/**
+ * The indent of a command's continuation lines: `indent`, or a column or two less where an
+ * argument (with its ` \`, unless it is the last) fits on a line only there. One that fits at
+ * none of them keeps `indent` (continuationPad places it).
+ */
+function uniformIndent(indent: number, units: readonly { text: string; inQuote?: boolean }[], width: number): number {
+  let pad = indent;
+  for (const [i, u] of units.entries()) {
+    if (u.inQuote || i === 0) continue;
+    const tail = i < units.length - 1 ? 2 : 0;
+    if (indent + u.text.length + tail <= width) continue;
+    for (let p = indent - 1; p >= Math.max(0, indent - 2); p--) {
+      if (p + u.text.length + tail <= width) {
+        pad = Math.min(pad, p);
+        break;
+      }
+    }
+  }
+  return pad;
 }
 
 /**
@@ -215,13 +274,14 @@ const GLYPH = { passed: '✓', 'not-yet': '✗', 'could-not-check': '?' } as con
 export function formatCheck(v: CheckView, p: Paint, width: number): string[] {
   const colour = v.status === 'passed' ? p.green : v.status === 'not-yet' ? p.red : p.yellow;
   const verdict = v.status === 'passed' ? 'passed' : v.notRun ? 'not run' : v.status === 'not-yet' ? 'not yet' : 'could not check';
-  const head = `${colour(GLYPH[v.status])} ${v.name}${v.status === 'passed' && v.found ? p.dim(` — ${v.found}`) : ''}`;
+  // a finding's long words (a URI) are cut where they may be, under the indent, not by the terminal
+  const head = `${colour(GLYPH[v.status])} ${v.name}${v.status === 'passed' && v.found ? p.dim(` — ${breakLongWords(v.found, width - 2)}`) : ''}`;
   const lines = hang(v.status === 'passed' ? head : `${head} ${colour(`(${verdict})`)}`, width, '  ');
   const sub = (label: string, text: string) => lines.push(...wrap(`${label} ${text}`, width, '    '));
   if (v.notRun) sub('because', v.notRun);
   else if (v.status === 'not-yet') {
-    if (v.expected !== undefined) sub('expected', v.expected);
-    if (v.found !== undefined) sub('found', v.found);
+    if (v.expected !== undefined) sub('expected', breakLongWords(v.expected, width - 4));
+    if (v.found !== undefined) sub('found', breakLongWords(v.found, width - 4));
   }
   if (v.status === 'could-not-check') {
     if (v.what) sub('could not', v.what);

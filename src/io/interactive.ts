@@ -122,7 +122,7 @@ export class InteractiveIoHost implements IoHost {
         (sig) =>
           select<T>(
             {
-              message: `${message}${keysSaid}`,
+              message: this.#question(`${message}${keysSaid}`, 0),
               default: def,
               choices: choices.map((c) => ({ value: c.value, name: c.key ? `${c.label} (${c.key})` : c.label, description: c.description })),
             },
@@ -144,7 +144,17 @@ export class InteractiveIoHost implements IoHost {
   async confirm(message: string, def: boolean, signal?: AbortSignal): Promise<boolean> {
     this.#liveRows = 0;
     this.#releaseKeys?.();
-    return this.#prompt((signal) => confirmPrompt({ message, default: def }, { input: this.#in, output: this.#out, signal }), signal);
+    return this.#prompt((signal) => confirmPrompt({ message: this.#question(message, ' (y/N) yes'.length), default: def }, { input: this.#in, output: this.#out, signal }), signal);
+  }
+
+  /**
+   * A question for @inquirer/prompts, wrapped here at words under its `? `: the prompt breaks a long
+   * one at the terminal's width with no trim, so a line began with the space it broke at
+   * (` REST API back…`, reset's question at 80 columns). `after` columns stay free on the last line
+   * for what the prompt adds (` (y/N)` and the answer).
+   */
+  #question(message: string, after: number): string {
+    return hang(message, this.width - 2 - after, '  ').join('\n');
   }
 
   /**

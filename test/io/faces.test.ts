@@ -567,3 +567,50 @@ test("the steps' tables (`list`, the lab's l) fit 80 columns, each title under i
     assert.equal(formatTable(headers, r, P, { column: 2, join, width: 110 }).length, r.length + 1);
   }
 });
+
+test("a finding's word wider than the line (an integration URI) is cut after a : or /, under the check's indent, never by the terminal mid-word", () => {
+  const uri = '…function:ServerlessOps-stack-GetInfoFunction-9VI9UAS0JPL7:${stageVariables.lambdaAlias}/invocations';
+  const passed = formatCheck({ name: 'the integration calls GetInfoFunction:${stageVariables.lambdaAlias}', status: 'passed', found: uri }, P, 80);
+  for (const l of passed) assert.ok(l.length <= 80, `over 80 columns: ${l}`);
+  assert.deepEqual(passed.slice(1), ['  …function:ServerlessOps-stack-GetInfoFunction-9VI9UAS0JPL7:', '  ${stageVariables.lambdaAlias}/invocations']);
+  const long = `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:${'F'.repeat(90)}:live/invocations`;
+  const failed = formatCheck({ name: 'x', status: 'not-yet', expected: 'y', found: `deployment d1 calls ${long}` }, P, 80);
+  for (const l of failed) assert.ok(l.length <= 80, `over 80 columns: ${l}`);
+  // the pieces, put together, are the URI
+  assert.equal(failed.slice(3).map((l) => l.trim()).join(''), long);
+  // the plain face keeps it whole, for grep
+  assert.ok(formatCheck({ name: 'x', status: 'passed', found: uri }, P, Infinity)[0]!.endsWith(uri));
+});
+
+test("a question too long for the line is wrapped at words under its `? `, so no line of it starts with the space it broke at", async () => {
+  let text = '';
+  const stdout = Object.assign(new PassThrough(), { isTTY: true, columns: 80, rows: 30 });
+  stdout.on('data', (c: Buffer) => (text += c));
+  const stdin = Object.assign(new PassThrough(), { isTTY: true, isRaw: false, setRawMode(raw: boolean) { stdin.isRaw = raw; return stdin; } });
+  const io = new InteractiveIoHost({ stdin: stdin as unknown as ReadStream, stdout: stdout as unknown as WriteStream, env: { NO_COLOR: '1' }, onCtrlC: () => undefined, signal: new AbortController().signal });
+  // at 80 columns the prompt's own wrap broke this one after 'stage', its next line ' of the REST API …'
+  const asked = io.confirm("This will forget reset hooks-errors and the steps after it; put the Prod stage of the REST API back to the last deploy's if the canary chapter changed it. Your own versions of those files are copied to /tmp/x/.lab/backups/ first. Go on?", false);
+  await new Promise((r) => setTimeout(r, 50));
+  stdin.write('n\r');
+  assert.equal(await asked, false);
+  // the first rendering, up to its (y/N): the prompt draws it again as it is answered
+  const shown = stripVTControlCharacters(text);
+  const lines = shown.slice(0, shown.indexOf('(y/N)') + '(y/N)'.length).split(/\r?\n/).filter((l) => l.trim());
+  assert.ok(lines.length > 2, text);
+  for (const l of lines) {
+    assert.ok(l.length <= 80, `over 80 columns: ${l}`);
+    assert.doesNotMatch(l, /^ \S/, `a line starts with the space it broke at: ${JSON.stringify(l)}`);
+  }
+});
+
+test("a command's continuation lines share one indent: an argument that fits only a column or two left of it moves them all", () => {
+  const cmd = 'aws --endpoint-url http://127.0.0.1:4566 cloudwatch get-metric-statistics --namespace AWS/Lambda --metric-name ConcurrentExecutions --dimensions Name=FunctionName,Value=ServerlessOps-stack-GetInfoFunction-9VI9UAS0JPL7 --statistics Maximum --period 60 --start-time 2026-12-03T07:00:00Z --end-time 2026-12-03T07:05:00Z';
+  const lines = commandLines(cmd, 80, '    $ ', '        ');
+  for (const l of lines) assert.ok(l.length <= 80, `over 80 columns: ${l}`);
+  const indents = new Set(lines.slice(1).map((l) => /^ */.exec(l)![0].length));
+  assert.deepEqual([...indents], [6], lines.join('\n'));
+  assert.ok(lines.includes('      Name=FunctionName,Value=ServerlessOps-stack-GetInfoFunction-9VI9UAS0JPL7 \\'), lines.join('\n'));
+  // pasted, the same argv
+  const argv = (s: string) => execFileSync('bash', ['-c', `printf '%s\\n' ${s.replace(/^\s*\$ /, '')}`], { encoding: 'utf8' });
+  assert.equal(argv(lines.join('\n')), argv(cmd));
+});
