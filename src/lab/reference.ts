@@ -4,7 +4,8 @@
  * of a file before a step (the step's starting point) is the bundled app's file overlaid by every
  * earlier step's reference, in lab order.
  *
- * "Show me the change" is the diff from the learner's file to what "do it for me" would write;
+ * "Show me the change" is the diff from the learner's file to what "do it for me" would write
+ * (or, where their file is the step's start but for comments, the step's own change);
  * "do it for me" applies the reference diff (before → after) to the learner's file, so their own
  * other edits stay; when it does not apply (they changed the same lines), the reference is written.
  * Whenever a file of the learner's own (any text the lab did not ship) is overwritten, by "do it
@@ -22,9 +23,35 @@ import { bundledSamApp, packageRoot, type Workspace } from './workspace.js';
 /** lines of context around each change in a diff shown to the learner */
 export const DIFF_CONTEXT = 1;
 
-/** one sam-app/ file's change as the learner is shown it (DIFF_CONTEXT lines around each change) */
-export function samAppPatch(file: string, current: string, next: string): string {
-  return createTwoFilesPatch(`sam-app/${file}`, `sam-app/${file}`, current, next, undefined, undefined, { context: DIFF_CONTEXT });
+/**
+ * What each side of a diff shown to the learner is: both sides are the same file, so its name alone
+ * (`--- sam-app/template.yaml` / `+++ sam-app/template.yaml`) did not say which was theirs.
+ */
+export interface DiffSides {
+  old: string;
+  new: string;
+}
+
+/** "show me the change", "do it for me": the learner's file, and it with the step's change */
+export const CHANGE_SIDES: DiffSides = { old: 'yours', new: 'with the change' };
+/** after a pass, "for comparison": the learner's file, and the lab's reference */
+export const COMPARISON_SIDES: DiffSides = { old: 'yours', new: "the lab's" };
+
+/** one sam-app/ file's change as the learner is shown it (DIFF_CONTEXT lines around each change), each side named */
+export function samAppPatch(file: string, current: string, next: string, sides: DiffSides = CHANGE_SIDES): string {
+  return createTwoFilesPatch(`sam-app/${file} (${sides.old})`, `sam-app/${file} (${sides.new})`, current, next, undefined, undefined, { context: DIFF_CONTEXT });
+}
+
+/**
+ * Two texts of a sam-app/ file that differ only in whole-line comments (`# …` in YAML, `// …` in
+ * JavaScript): the lab's comments a learner kept or reworded (`# Uncomment in the blue/green
+ * step…` left above the lines they uncommented), which deploy nothing.
+ */
+export function sameButComments(a: string, b: string): boolean {
+  const code = (t: string) => t.split('\n').filter((l) => !/^\s*(#|\/\/)/.test(l) && l.trim() !== '');
+  const x = code(a);
+  const y = code(b);
+  return x.length === y.length && x.every((l, i) => l.trimEnd() === y[i]!.trimEnd());
 }
 
 export function templatesRoot(): string {
@@ -83,7 +110,7 @@ export class ReferenceBook {
   }
 
   /** what "do it for me" would write for each file of the step, from the learner's current files */
-  planned(stepId: string, ws: Workspace): { file: string; current: string; next: string; how: AppliedFile['how'] }[] {
+  planned(stepId: string, ws: Workspace): { file: string; current: string; next: string; how: AppliedFile['how']; before?: string }[] {
     const entry = this.entry(stepId);
     if (!entry) return [];
     return entry.files.map((file) => {
@@ -101,8 +128,15 @@ export class ReferenceBook {
       if (!start && current !== '') return { file, current, next: after, how: 'replaced' as const };
       // the change is already in (the learner made it, or it was applied before): nothing to do
       if (current !== before && applyPatch(current, structuredPatch(file, file, after, before)) !== false) return { file, current, next: current, how: 'unchanged' as const };
+      // the same, where the learner's file differs from the reference only in the lab's comments
+      // (unless the step's change is itself in comments)
+      const inCode = !sameButComments(before, after);
+      if (inCode && sameButComments(current, after)) return { file, current, next: current, how: 'unchanged' as const };
       const patched = applyPatch(current, structuredPatch(file, file, before, after));
-      return patched === false ? { file, current, next: after, how: 'replaced' as const } : { file, current, next: patched, how: 'patched' as const };
+      if (patched !== false) return { file, current, next: patched, how: 'patched' as const };
+      // the step's start but for comments (the lab's, kept or reworded): the change shown is the
+      // step's own, not every comment of theirs the reference words otherwise
+      return { file, current, next: after, how: 'replaced' as const, ...(start !== undefined && inCode && sameButComments(current, start) ? { before: start } : {}) };
     });
   }
 
@@ -111,10 +145,10 @@ export class ReferenceBook {
    * line of context around each change (not diff's usual three): the hunk header gives the line
    * and the learner reads the change, not the file around it.
    */
-  diff(stepId: string, ws: Workspace): string {
+  diff(stepId: string, ws: Workspace, sides: DiffSides = CHANGE_SIDES): string {
     return this.planned(stepId, ws)
       .filter((p) => p.how !== 'unchanged')
-      .map((p) => samAppPatch(p.file, p.current, p.next))
+      .map((p) => (p.before !== undefined ? samAppPatch(p.file, p.before, p.next, { old: `${sides.old}, but for comments`, new: sides.new }) : samAppPatch(p.file, p.current, p.next, sides)))
       .join('');
   }
 

@@ -11,7 +11,7 @@ import type { KeyItem } from '../io/host.js';
 import { runLiveChecks, runStaticChecks, workspaceFiles, type CheckResult, type LiveCheck } from './check.js';
 import type { RunnerContext } from './context.js';
 import type { ProgressStore } from './progress.js';
-import type { ReferenceBook } from './reference.js';
+import { COMPARISON_SIDES, type ReferenceBook } from './reference.js';
 import type { StepReport } from './report.js';
 import { base } from './runner.js';
 import { checkAndMeasure, deployChange, untilReadyToDeploy } from './solver.js';
@@ -93,7 +93,7 @@ async function teachStepUntilQuit(step: Step, o: TeachOptions): Promise<StepRepo
         : 'step done ✓ — look around (the commands above work as they are); Enter for the next step, q to stop',
     );
     if (!assisted && step.action.kind === 'edit') {
-      const diff = o.reference.diff(step.id, ctx.ws);
+      const diff = o.reference.diff(step.id, ctx.ws, COMPARISON_SIDES);
       if (diff) {
         io.say('for comparison, where your files differ from the reference change:');
         io.diff(diff);

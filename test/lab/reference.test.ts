@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { DIFF_CONTEXT, ReferenceBook } from '../../src/lab/reference.js';
+import { COMPARISON_SIDES, DIFF_CONTEXT, ReferenceBook } from '../../src/lab/reference.js';
 import { scaffoldWorkspace, workspacePaths } from '../../src/lab/workspace.js';
 import { REFERENCE_ORDER } from '../../src/steps/index.js';
 import { editSolve } from '../../src/steps/shared/solve.js';
@@ -126,7 +126,7 @@ test("a file the step creates, in the learner's own version: the comparison is t
   mkdirSync(join(ws.samApp, 'hooks'), { recursive: true });
   writeFileSync(join(ws.samApp, file), mine);
 
-  const expected = createTwoFilesPatch(`sam-app/${file}`, `sam-app/${file}`, mine, reference, undefined, undefined, { context: DIFF_CONTEXT });
+  const expected = createTwoFilesPatch(`sam-app/${file} (yours)`, `sam-app/${file} (with the change)`, mine, reference, undefined, undefined, { context: DIFF_CONTEXT });
   assert.match(expected, /\n-  console\.log\(event\);\n-  const status = process\.env\.HOOK_STATUS \?\? 'Failed';\n\+  const status =\n\+    process\.env\.HOOK_STATUS === /);
   const shown = book.diff('hooks-failing', ws);
   assert.ok(shown.includes(expected), `the comparison shown:\n${shown}`);
@@ -137,4 +137,30 @@ test("a file the step creates, in the learner's own version: the comparison is t
   assert.equal(applied.how, 'replaced');
   assert.equal(readFileSync(join(ws.samApp, file), 'utf8'), reference);
   assert.equal(readFileSync(applied.kept!, 'utf8'), mine);
+});
+
+test("after step 2 made by the learner with the lab's old comment kept, a later step's change is the step's own (no comment rewording), each side named; the comparison after a pass says yours and the lab's", async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'sol-ref-comments-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const ws = workspacePaths(root);
+  await scaffoldWorkspace(ws);
+  const book = new ReferenceBook(REFERENCE_ORDER);
+  // step 2 as a learner makes it: the two lines uncommented, the lab's comment above them kept
+  const start = readFileSync(ws.template, 'utf8');
+  const mine = start.replace('      # DeploymentPreference:\n      #   Type: Linear10PercentEvery1Minute', '      DeploymentPreference:\n        Type: Linear10PercentEvery1Minute');
+  assert.notEqual(mine, start);
+  writeFileSync(ws.template, mine);
+  // blue-green's comparison: theirs and the reference differ only in comments: nothing to compare
+  assert.equal(book.diff('blue-green', ws, COMPARISON_SIDES).includes('template.yaml'), false);
+  // hooks-failing's change: the step's own, not the blue-green comment rewording
+  const shown = book.diff('hooks-failing', ws);
+  assert.doesNotMatch(shown, /Uncomment in the blue\/green step/, shown);
+  assert.match(shown, /^--- sam-app\/template\.yaml \(yours, but for comments\)$/m);
+  assert.match(shown, /^\+\+\+ sam-app\/template\.yaml \(with the change\)$/m);
+  assert.match(shown, /^\+ {8}Hooks:$/m);
+  // the comparison after a pass names whose each side is
+  writeFileSync(ws.template, book.after('hooks-failing', 'template.yaml').replace('HOOK_STATUS: Failed', 'HOOK_STATUS: Failed # mine'));
+  const compared = book.diff('hooks-failing', ws, COMPARISON_SIDES);
+  assert.match(compared, /^--- sam-app\/template\.yaml \(yours\)$/m, compared);
+  assert.match(compared, /^\+\+\+ sam-app\/template\.yaml \(the lab's\)$/m, compared);
 });
