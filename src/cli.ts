@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { asFileSystemError, causes, connectionLost, ExitCode, InterruptedError, LabError, LearnerQuit } from './errors.js';
 import { InterruptPolicy } from './interrupt.js';
 import { endOpenViews } from './io/open-views.js';
+import { errorLines, proseWidth } from './io/format.js';
 import { helpEpilogue } from './help-text.js';
 import { cliCommand } from './invocation.js';
 
@@ -207,8 +208,10 @@ function report(thrown: unknown): number {
   }
   if (err instanceof LabError) {
     // Ctrl-C is the user's choice, not an error
-    process.stderr.write(err instanceof InterruptedError || err instanceof LearnerQuit ? `${err.message}\n` : `error: ${err.message}\n`);
-    if (err.hint) process.stderr.write(`  ${err.hint}\n`);
+    const head = err instanceof InterruptedError || err instanceof LearnerQuit ? err.message : `error: ${err.message}`;
+    // wrapped at words on a terminal; piped, a line each, as before
+    const width = process.stderr.isTTY ? proseWidth(process.stderr.columns) : Infinity;
+    process.stderr.write(`${errorLines(head, err.hint, width).join('\n')}\n`);
     // SIGTERM stops as Ctrl-C does (interrupt.ts), with its own code
     return err instanceof InterruptedError ? interrupt.exitCode : err.exitCode;
   }

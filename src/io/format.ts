@@ -93,6 +93,17 @@ export function hang(text: string, width: number, indent: string): string[] {
   return [first, ...rest.map((l) => indent + l)];
 }
 
+/**
+ * An error as the CLI's boundary says it: `error: what`, its hint under it indented by two. On a
+ * terminal (a finite width) both wrap at words, continuations under the indent, and a `command`
+ * stays whole: at 80 columns the terminal broke `list`'s hint mid-word (`begi` / `ns`). Piped, each
+ * stays one line, for grep and the tests that read it.
+ */
+export function errorLines(head: string, hint: string | undefined, width: number): string[] {
+  if (!Number.isFinite(width)) return [head, ...(hint ? [`  ${hint}`] : [])];
+  return [...head.split('\n').flatMap((l) => hang(l, width, '  ')), ...(hint ? wrap(hint, width, '  ') : [])];
+}
+
 /** below this, a line holds a word or two whatever the width */
 const MIN_WRAP = 8;
 

@@ -614,3 +614,12 @@ test("a command's continuation lines share one indent: an argument that fits onl
   const argv = (s: string) => execFileSync('bash', ['-c', `printf '%s\\n' ${s.replace(/^\s*\$ /, '')}`], { encoding: 'utf8' });
   assert.equal(argv(lines.join('\n')), argv(cmd));
 });
+
+test("an error on a terminal wraps at words under its indent, its command whole (list's hint broke mid-word at 80 columns); piped, a line each as before", async () => {
+  const { errorLines } = await import('../../src/io/format.js');
+  const hint = '`node dist/src/cli.js start --workspace /tmp/nonexist-s16j` makes one and begins';
+  const lines = errorLines('error: no workspace at /tmp/nonexist-s16j (a typo?)', hint, 80);
+  for (const l of lines) assert.ok(l.length <= 80, `over 80 columns: ${l}`);
+  assert.deepEqual(lines.slice(1), ['  `node dist/src/cli.js start --workspace /tmp/nonexist-s16j` makes one and', '  begins']);
+  assert.deepEqual(errorLines('error: x', 'a\nb', Infinity), ['error: x', '  a\nb']);
+});
