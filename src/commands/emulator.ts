@@ -164,7 +164,10 @@ async function portHeldByALabCloud(err: unknown, port: number, flags: EmulatorFl
   const stateDir = holder.pid !== undefined ? emulatorStateDirOf(holder.pid) : undefined;
   if (holder.pid === undefined || stateDir === undefined) return undefined;
   const where = stateDirFlag(stateDir);
-  const restart = `\`${cliCommand(['emulator', 'stop', ...where])}\`, then \`${cliCommand(['emulator', 'start', ...where, '--port', String(port), ...restartFlags(flags)])}\``;
+  // at the speed it runs at (the lab's runs at 10): a bare command's --speed is 1
+  const running = await emulatorStatus(stateDir).catch(() => undefined);
+  const speed = running?.running ? running.record.speed : flags.speed;
+  const restart = `\`${cliCommand(['emulator', 'stop', ...where])}\`, then \`${cliCommand(['emulator', 'start', ...where, '--port', String(port), ...restartFlags(flags, speed)])}\``;
   const own = resolve(stateDir) === resolve(flags.stateDir);
   const whose = own ? "this workspace's own cloud" : `the lab's cloud of ${where[0] === '--workspace' ? `workspace ${where[1]}` : `state dir ${where[1]}`}`;
   return new LabError(
@@ -175,8 +178,8 @@ async function portHeldByALabCloud(err: unknown, port: number, flags: EmulatorFl
 }
 
 /** the settings given on this command line that a restart of the lab's cloud should keep */
-function restartFlags(flags: EmulatorFlags): string[] {
-  const out = ['--speed', String(flags.speed)];
+function restartFlags(flags: EmulatorFlags, speed: number): string[] {
+  const out = speed === 1 ? [] : ['--speed', String(speed)];
   if (flags.throttleStatus !== 500) out.push('--throttle-status', String(flags.throttleStatus));
   if (flags.accountConcurrency !== 1000) out.push('--account-concurrency', String(flags.accountConcurrency));
   return out;

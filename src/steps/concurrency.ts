@@ -291,7 +291,9 @@ export const throttledStep: Step = {
     // a bare `emulator --throttle-status 502` starts a second cloud, which finds 4566 held by the
     // lab's: the lab's own cloud is restarted with it, its state (the reservation) kept
     const restart = workshopThrottleCommands(ctx);
-    if (restart && !ctx.ci) ctx.io.say(`For the workshop's 502, restart the lab's cloud with it in another terminal before you press x (its state stays, and the lab goes on with it): ${restart}`);
+    if (!restart || ctx.ci) return;
+    ctx.io.say("For the workshop's 502, restart the lab's cloud with it in another terminal before you press x (its state stays, and the lab goes on with it):");
+    ctx.io.command(restart.join('\n'));
   },
   solve: { show: async (ctx) => ({ command: heyCommand(ctx, loadSize(ctx, 'throttled')) }), apply: (ctx) => loadAndKeep(ctx, 'throttled', `answers per second (reserved ${WORKSHOP_RESERVATION})`) },
 };
@@ -301,11 +303,11 @@ export const throttledStep: Step = {
  * then started on the workspace, the port and the speed the lab talks to (a cloud on another port
  * or speed would leave the lab's clients and timers behind). Undefined off the local cloud.
  */
-export function workshopThrottleCommands(ctx: LabContext): string | undefined {
+export function workshopThrottleCommands(ctx: LabContext): string[] | undefined {
   if (ctx.target !== 'local' || !ctx.endpoint) return undefined;
   const port = new URL(ctx.endpoint).port;
   const ws = ['--workspace', ctx.ws.root];
-  return `\`${cliCommand(['emulator', 'stop', ...ws])}\`, then \`${cliCommand(['emulator', 'start', ...ws, '--port', port, '--speed', String(ctx.speed), '--throttle-status', '502'])}\``;
+  return [cliCommand(['emulator', 'stop', ...ws]), cliCommand(['emulator', 'start', ...ws, '--port', port, '--speed', String(ctx.speed), '--throttle-status', '502'])];
 }
 
 export const restoreStep: Step = {

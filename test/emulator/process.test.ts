@@ -586,7 +586,7 @@ test("a port held by the lab's own cloud is said so, with the restart that works
     const clash = await run(['emulator', '--workspace', otherWs, '--port', port, '--throttle-status', '502']);
     assert.equal(clash.code, 1);
     assert.match(clash.stderr, new RegExp(`port ${port} is in use by the lab's cloud of workspace ${labWs} \\(pid ${pid}\\)`), clash.stderr);
-    assert.match(clash.stderr, new RegExp(`emulator stop --workspace ${labWs}\`, then \`.*emulator start --workspace ${labWs} --port ${port} --speed 1 --throttle-status 502\``), clash.stderr);
+    assert.match(clash.stderr, new RegExp(`emulator stop --workspace ${labWs}\`, then \`.*emulator start --workspace ${labWs} --port ${port} --throttle-status 502\``), clash.stderr);
     assert.doesNotMatch(clash.stderr, /at .*\.js:\d+/, 'no stack trace');
     // the same workspace's cloud reused: its 500 is said, not taken silently
     const again = await run(['emulator', 'start', '--workspace', labWs, '--throttle-status', '502']);
