@@ -39,8 +39,8 @@ const errorCode: Headline = { key: 'errorCode', label: "CodeDeploy's error code"
  */
 const HEADLINES: Record<string, readonly Headline[]> = {
   deploy: [
-    { key: 'apiUrl', label: "the API's URL" },
-    { key: 'labels', label: 'labels of the sample image' },
+    { key: 'apiUrl', label: 'the URL' },
+    { key: 'labels', label: 'labels seen' },
   ],
   'blue-green': [
     { key: 'weightsSeen', label: "the new version's weights seen", value: weights },
