@@ -149,7 +149,7 @@ const noCanary = (remove: (ctx: LabContext) => string, instead?: (s: StageView, 
     return notYet(
       'no canarySettings',
       `${found}: a canary that takes no requests, but still the stage's canary`,
-      `percentTraffic 0 keeps the canary (its deployment and overrides) on the stage; API Gateway turns a canary off only when canarySettings is removed: ${remove(ctx)}`,
+      `percentTraffic 0 keeps the canary (its deployment and overrides) on the stage; API Gateway turns a canary off only when canarySettings is removed: \`${remove(ctx)}\``,
     );
   });
 
@@ -693,7 +693,7 @@ const promoteStep: Step = {
       s.variables[STAGE_VARIABLE] === newVersionOf(ctx) ? passed(`${STAGE_VARIABLE}=${s.variables[STAGE_VARIABLE]}`) : notYet(`${STAGE_VARIABLE}=${newVersionOf(ctx)}`, `${STAGE_VARIABLE}=${s.variables[STAGE_VARIABLE] ?? '(unset)'}`),
     ),
     noCanary(
-      (ctx) => ctx.aws(release.removeCanary(known(ctx)?.route ?? placeholder)),
+      rollbackCommand,
       // the way out in full is the first check's hint: said once in a list of checks
       (s, ctx) => (strayedFromCanary(ctx, s) ? "this canary is not the step's: removing it leaves a stage with nothing to promote; the first check's hint says the way out" : undefined),
     ),
