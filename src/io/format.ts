@@ -37,10 +37,11 @@ export function wrap(text: string, width: number, indent = ''): string[] {
  * broken across two lines runs as two (`reset --workspace` with no value, then the path). A span
  * that does not fit on the line goes whole to the next; one wider than the line overflows on a line
  * of its own, as a long URL does. Its spaces are held as no-break spaces while wrap-ansi breaks at
- * plain ones, then given back.
+ * plain ones, then given back. So is the space of a share (`10 %`): step 2's title broke as
+ * `…version 2, 10` / `% a minute`.
  */
 function wrapWords(text: string, cols: number): string[] {
-  const held = text.replace(CODE_SPAN, (span) => span.replaceAll(' ', HELD_SPACE));
+  const held = text.replace(CODE_SPAN, (span) => span.replaceAll(' ', HELD_SPACE)).replace(PERCENT, `$1${HELD_SPACE}%`);
   return wrapAnsi(held, cols, { hard: false, trim: true })
     .split('\n')
     .map((l) => l.replaceAll(HELD_SPACE, ' '));
@@ -83,6 +84,8 @@ export function breakLongWords(text: string, cols: number): string {
 const CODE_SPAN = /`[^`\n]+`/g;
 /** a no-break space: one column wide, as the space it stands for, and no break for wrap-ansi */
 const HELD_SPACE = '\u00A0';
+/** a figure and its percent sign (`10 %`): one word to the wrapper */
+const PERCENT = /(\d) %/g;
 
 const LEADING_SPACES = /^ */;
 

@@ -546,6 +546,12 @@ test('prose never breaks inside a `code span`: the span goes whole to the next l
   assert.deepEqual(wrap(text, Infinity), [text]);
 });
 
+test('a share and its percent sign stay on one line (`10 %`), and come out with their plain space', () => {
+  const title = 'Step 2 of 14 · Blue/green deployments (4.1): shift traffic to app version 2, 10 % a minute';
+  assert.deepEqual(wrap(title, 80), ['Step 2 of 14 · Blue/green deployments (4.1): shift traffic to app version 2,', '10 % a minute']);
+  assert.ok(!wrap(title, 80).join('').includes('\u00A0'));
+});
+
 test("the steps' tables (`list`, the lab's l) fit 80 columns, each title under its step, and piped keep a line a step", async () => {
   const { LAB_STEPS } = await import('../../src/steps/index.js');
   const rows = LAB_STEPS.map((s, i) => [String(i + 1), s.id, s.title, `${s.chapter.id}${s.chapter.section ? ` (${s.chapter.section})` : ''}`, '· pending']);
