@@ -240,12 +240,7 @@ function signal(pid: number, sig: NodeJS.Signals): boolean {
  * often 32768), and another workspace's emulator would match it.
  */
 export function isEmulatorProcess(pid: number, stateDir: string): boolean {
-  try {
-    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return args.some((a) => a.endsWith(MAIN_SCRIPT_NAME)) && args.some((a) => a.includes(`"stateDir":${JSON.stringify(resolve(stateDir))}`));
-  } catch {
-    return false;
-  }
+  return emulatorStateDirOf(pid) === resolve(stateDir);
 }
 
 const MAIN_SCRIPT_NAME = fileURLToPath(MAIN_SCRIPT);
