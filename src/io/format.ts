@@ -41,7 +41,7 @@ export function wrap(text: string, width: number, indent = ''): string[] {
  * `…version 2, 10` / `% a minute`.
  */
 function wrapWords(text: string, cols: number): string[] {
-  const held = text.replace(CODE_SPAN, (span) => span.replaceAll(' ', HELD_SPACE)).replace(PERCENT, `$1${HELD_SPACE}%`);
+  const held = holdSpans(text).replace(PERCENT, `$1${HELD_SPACE}%`);
   return wrapAnsi(held, cols, { hard: false, trim: true })
     .split('\n')
     .map((l) => l.replaceAll(HELD_SPACE, ' '));
@@ -56,7 +56,7 @@ function wrapWords(text: string, cols: number): string[] {
  */
 export function breakLongWords(text: string, cols: number): string {
   if (!Number.isFinite(cols)) return text;
-  const held = text.replace(CODE_SPAN, (span) => span.replaceAll(' ', HELD_SPACE));
+  const held = holdSpans(text);
   const broken = held.replace(/\S+/g, (word) => {
     if (word.length <= cols || word.startsWith('`')) return word;
     const lines: string[] = [];
@@ -82,6 +82,10 @@ export function breakLongWords(text: string, cols: number): string {
 }
 
 const CODE_SPAN = /`[^`\n]+`/g;
+/** each `code span`'s spaces held (HELD_SPACE), so that no wrapping breaks inside it */
+function holdSpans(text: string): string {
+  return text.replace(CODE_SPAN, (span) => span.replaceAll(' ', HELD_SPACE));
+}
 /** a no-break space: one column wide, as the space it stands for, and no break for wrap-ansi */
 const HELD_SPACE = '\u00A0';
 /** a figure and its percent sign (`10 %`): one word to the wrapper */
