@@ -15,6 +15,7 @@
 import type { DeployResult } from '../targets/deployers/types.js';
 import type { DeployRecord } from '../targets/deploy-record.js';
 import { awsCommand } from '../targets/aws-command.js';
+import { lambdaTarget, withStageVariables } from '../targets/lambda-uri.js';
 import type { TargetSpec } from '../targets/clients.js';
 
 /** the alias a deploy moved (a CodeDeploy deployment started, or the alias put on a new version): function name and alias */
@@ -34,12 +35,8 @@ export function movedAlias(result: DeployResult): { functionName: string; alias:
  * function ARN's qualifier (an alias or a version) after its name; none is $LATEST.
  */
 export function calledFunction(uri: string, variables: Readonly<Record<string, string>>): { functionName: string; qualifier: string } | undefined {
-  const arn = /\/functions\/(.+)\/invocations$/.exec(uri)?.[1];
-  if (!arn) return undefined;
-  const resolved = arn.replace(/\$\{stageVariables\.([^}]*)\}/g, (_, name: string) => (Object.hasOwn(variables, name) ? variables[name]! : ''));
-  const parts = resolved.split(':');
-  if (parts.length < 7) return undefined;
-  return { functionName: parts[6]!, qualifier: parts[7] || '$LATEST' };
+  const fn = lambdaTarget(withStageVariables(uri, variables));
+  return fn && { functionName: fn.functionName, qualifier: fn.qualifier ?? '$LATEST' };
 }
 
 /**

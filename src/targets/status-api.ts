@@ -11,6 +11,7 @@
  */
 import { GetExportCommand, GetStageCommand, type APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { ApiRecord } from './deploy-record.js';
+import { lambdaTarget, withStageVariables } from './lambda-uri.js';
 
 export interface ApiCall {
   method: string;
@@ -42,20 +43,8 @@ export interface ApiStageStatus {
   changed: boolean;
 }
 
-const VARIABLE = /\$\{stageVariables\.([^}]*)\}/g;
-
-/** `arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations` → function name and qualifier */
-export function lambdaTarget(uri: string): { functionName: string; qualifier: string | null } | undefined {
-  const m = /:lambda:path\/[^/]+\/functions\/([^/]+)\/invocations$/.exec(uri);
-  if (!m) return undefined;
-  const parts = m[1]!.split(':');
-  // arn:aws:lambda:{region}:{account}:function:{name}[:{qualifier}], or a bare name
-  const [name, qualifier] = parts[0] === 'arn' ? [parts[6], parts.slice(7).join(':')] : [parts[0], parts.slice(1).join(':')];
-  return name ? { functionName: name, qualifier: qualifier || null } : undefined;
-}
-
 function substitute(q: string | null, vars: Record<string, string>): string | null {
-  return q === null ? null : q.replace(VARIABLE, (_, k: string) => (Object.hasOwn(vars, k) ? vars[k]! : ''));
+  return q === null ? null : withStageVariables(q, vars);
 }
 
 export async function readApiStage(apigw: APIGatewayClient, api: ApiRecord): Promise<ApiStageStatus> {
