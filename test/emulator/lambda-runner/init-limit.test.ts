@@ -59,7 +59,7 @@ export const handler = async () => 'answered';
   it('an init done after the 10 s limit, within the Timeout, answers the invocation', async () => {
     const { timers, pool, config, open } = setup();
     const t0 = timers.time;
-    const answer = pool.invoke(config, request(config));
+    const answer = pool.invoke(config, request(config, {}, { tail: true }));
     timers.fireAt(t0 + 10_000); // the init limit: the invoke phase begins, its 3 s timeout armed
     await new Promise(setImmediate); // the pool's cold start goes on in the microtasks this settled
     assert.equal(timers.armed?.ms, 3000, 'the invocation has its 3 s timeout');
@@ -69,12 +69,16 @@ export const handler = async () => 'answered';
     assert.equal(json(result.payload), 'answered');
     assert.ok(result.initDurationMs !== undefined, 'a cold start');
     assert.equal(pool.stats().idle, 1, 'the environment serves the next invocation');
+    // Lambda's line for an init phase that timed out, with the time the init had at the limit
+    assert.match(result.log!, /^INIT_REPORT Init Duration: 10000\.00 ms\tPhase: init\tStatus: timeout\n/m);
+    assert.doesNotMatch(result.log!, /Task timed out/, 'the invocation answered: nothing timed out but the init phase');
+    assert.doesNotMatch(result.log!, /Phase: invoke/, 'the init retried in the invoke phase succeeded: no INIT_REPORT for it');
   });
 
   it("an init still running at the limit plus the Timeout fails with the function's own timeout", async () => {
     const { timers, pool, config } = setup();
     const t0 = timers.time;
-    const answer = pool.invoke(config, request(config));
+    const answer = pool.invoke(config, request(config, {}, { tail: true }));
     timers.fireAt(t0 + 10_000);
     await new Promise(setImmediate);
     assert.equal(timers.armed?.ms, 3000, 'the invocation has its 3 s timeout');
@@ -84,6 +88,12 @@ export const handler = async () => 'answered';
     const error = json(result.payload);
     assert.equal(error.errorType, 'Sandbox.Timedout');
     assert.match(error.errorMessage, /Task timed out after 3\.00 seconds$/);
+    const lines = result.log!.split('\n');
+    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    assert.ok(at(/^INIT_REPORT Init Duration: 10000\.00 ms\tPhase: init\tStatus: timeout$/) >= 0, result.log);
+    assert.ok(at(/^INIT_REPORT Init Duration: \d+\.\d{2} ms\tPhase: invoke\tStatus: timeout$/) > at(/^START /), result.log);
+    assert.equal(lines.filter((l) => /Task timed out after/.test(l)).length, 1, 'one invocation timed out, after its 3 s');
+    assert.match(result.log!, /Task timed out after 3\.00 seconds\n/);
     await until(() => pool.liveWorkers === 0);
   });
 
@@ -95,25 +105,32 @@ export const handler = async () => 'answered';
     const config = fnConfig(code, { timeoutSeconds: 3, environment: { INIT_GATE: gate, INIT_END: 'return' } });
     const t0 = timers.time;
     // 7 initializing on 1 core: 70 s each, extended as each started, before the bound
-    const answers = Array.from({ length: 7 }, () => pool.invoke(config, request(config)));
+    const answers = Array.from({ length: 7 }, () => pool.invoke(config, request(config, {}, { tail: true })));
     assert.equal(pool.stats().environments, 7);
     timers.fireAt(t0 + 60_000);
     await new Promise(setImmediate);
     assert.equal(timers.armed?.ms, 3000, 'every invocation is in its invoke phase, under its 3 s timeout');
     writeFileSync(gate, '');
-    for (const result of await Promise.all(answers)) assert.equal(json(result.payload), 'answered');
+    for (const result of await Promise.all(answers)) {
+      assert.equal(json(result.payload), 'answered');
+      // the limit that applied was the scaled one, 60 s, not Lambda's 10 s
+      assert.match(result.log!, /^INIT_REPORT Init Duration: 60000\.00 ms\tPhase: init\tStatus: timeout\n/m);
+      assert.doesNotMatch(result.log!, /Task timed out/);
+    }
   });
 
   it('an init that fails after the limit fails its invocation with its own error', async () => {
     const { timers, pool, config, open } = setup('throw');
     const t0 = timers.time;
-    const answer = pool.invoke(config, request(config));
+    const answer = pool.invoke(config, request(config, {}, { tail: true }));
     timers.fireAt(t0 + 10_000);
     await new Promise(setImmediate);
     open();
     const result = await answer;
     assert.equal(result.functionError, 'Unhandled');
     assert.equal(json(result.payload).errorMessage, 'init failed late');
+    assert.match(result.log!, /^INIT_REPORT Init Duration: 10000\.00 ms\tPhase: init\tStatus: timeout\n/m);
+    assert.match(result.log!, /^INIT_REPORT Init Duration: \d+\.\d{2} ms\tPhase: invoke\tStatus: error\tError Type: Error\n/m);
     await until(() => pool.liveWorkers === 0);
   });
 });

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { billedDuration, endLine, platformLine, reportLine, startLine } from './log-lines.js';
+import { billedDuration, endLine, initReportLine, platformLine, reportLine, startLine } from './log-lines.js';
 import { errorBytes, exitError, INIT_TIMEOUT_SECONDS, outOfMemoryError, timeoutError, timeoutMessage } from './lambda-errors.js';
 import { eventOfMessage, type SentEvent } from './event-payload.js';
 import { functionEnvironment, heapLimits, newLogStreamName, type EnvironmentSettings } from './function-environment.js';
@@ -161,13 +161,19 @@ export class ExecutionEnvironment {
    * environment, and no CPU thrown away on a busy host). A cold invocation so answers within the
    * init limit plus the function's Timeout; before, it waited for the init however long the
    * (scaled) limit had grown, and failed with a Duration of the whole init (160 s against 10 s).
+   *
+   * The log says so as Lambda does, `INIT_REPORT Init Duration: 10000.00 ms  Phase: init  Status:
+   * timeout` (log-lines.ts, initReportLine), with the time the init had when the limit that applied
+   * here ended it: 10 s, or the scaled limit (up to 60 s). It said `Task timed out after 10.00
+   * seconds` before, the invocation timeout's text, even when the invocation then answered.
    */
   private onInitLimit(): void {
     if (this.state !== 'init') return;
+    const initMs = this.deadlines.now() - this.startedOnClock;
     this.initLimitMs = Infinity; // passed: nothing extends it again
     // the pool's cold start awaits `ready` and calls invoke() in the microtask this settles, before
     // any message of the worker ('ready', 'init-error') is read: invoke() finds the state 'init'
-    this.onLog(platformLine('undefined', timeoutMessage(INIT_TIMEOUT_SECONDS)));
+    this.onLog(initReportLine({ durationMs: initMs, phase: 'init', status: 'timeout' }));
     this.settleInit({ ok: true, initDurationMs: performance.now() - this.started, stillInitializing: true });
   }
 
@@ -259,6 +265,8 @@ export class ExecutionEnvironment {
     this.state = 'dead';
     void this.worker.terminate();
     const errorType = (JSON.parse(error.toString('utf8')) as { errorType?: string }).errorType;
+    // the init retried in the invoke phase failed: Lambda's INIT_REPORT for it (log-lines.ts)
+    if (p.log) this.onLogTo(p.log, initReportLine({ durationMs: performance.now() - p.started, phase: 'invoke', status: 'error', errorType }));
     const result = this.finishResult(p.log, p.requestId, p.tail, error, performance.now() - p.started, p.initDurationMs, { status: 'error', errorType });
     p.resolve(this.exited.then(() => result));
   }
@@ -345,6 +353,8 @@ export class ExecutionEnvironment {
     void this.worker.terminate();
     const seconds = this.config.timeoutSeconds;
     const durationMs = performance.now() - p.started;
+    // the init retried in the invoke phase (onInitLimit) was still running: it timed out too
+    if (p.log && this.held) this.onLogTo(p.log, initReportLine({ durationMs, phase: 'invoke', status: 'timeout' }));
     if (p.log) this.onLogTo(p.log, platformLine(p.requestId, timeoutMessage(seconds)));
     const result = this.finishResult(p.log, p.requestId, p.tail, errorBytes(timeoutError(p.requestId, seconds)), durationMs, p.initDurationMs, {
       status: 'timeout',

@@ -42,6 +42,24 @@ export function billedDuration(durationMs: number): number {
   return Math.max(1, Math.ceil(durationMs));
 }
 
+/**
+ * The line Lambda writes when an init fails or times out. "If a function crashes or times out
+ * during the Init phase, Lambda emits error information in the INIT_REPORT log", e.g.
+ * `INIT_REPORT Init Duration: 1236.04 ms  Phase: init  Status: timeout` ("Failures in the Init
+ * phase", https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html); a
+ * successful init writes none (its time is the REPORT line's Init Duration). `phase` is `invoke`
+ * for the init Lambda retries inside the first invocation: the Telemetry API's platform.initReport
+ * carries the same phase (`init` or `invoke`), status and errorType
+ * (https://docs.aws.amazon.com/lambda/latest/dg/telemetry-schema-reference.html), and function
+ * logs show it as `INIT_REPORT Init Duration: 4.87 ms  Phase: invoke  Status: error  Error Type: Runtime.ExitError`.
+ * The fields are tab-separated, as in the REPORT line.
+ */
+export function initReportLine(r: { durationMs: number; phase: 'init' | 'invoke'; status: 'timeout' | 'error'; errorType?: string }): string {
+  let line = `INIT_REPORT Init Duration: ${r.durationMs.toFixed(2)} ms\tPhase: ${r.phase}\tStatus: ${r.status}`;
+  if (r.errorType) line += `\tError Type: ${r.errorType}`;
+  return line + '\n';
+}
+
 /** A line the platform writes with the invocation's request id, e.g. the timeout notice. */
 export function platformLine(requestId: string, message: string, now = new Date()): string {
   return `${now.toISOString()} ${requestId} ${message}\n`;
