@@ -130,7 +130,7 @@ program
   .addOption(new Option('-n <requests>', 'number of requests to run, at most 100000').default('200', '200'))
   .addOption(new Option('-c <concurrency>', 'number of workers to run concurrently, at most 1000').default('50', '50'))
   .option('-z <duration>', 'duration to send requests for (e.g. 10s, 3m); overrides -n; stops at 100000 requests')
-  .option('-q <rate>', 'rate limit, in queries per second per worker (0.5: one every 2 s; 0: none)')
+  .option('-q <rate>', 'rate limit, in queries per second per worker (0.5: one every 2 s; 0: none); a -n run at a rate may take at most 1 h')
   .addOption(new Option('-t <seconds>', 'timeout of each request in seconds, 0: none').default('20', '20'))
   .option('-m <method>', 'HTTP method', 'GET')
   .option('-d <body>', 'HTTP request body')

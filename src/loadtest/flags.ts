@@ -60,6 +60,15 @@ export const MAX_REQUESTS = 100_000;
  */
 export const MAX_CONCURRENCY = 1000;
 
+/**
+ * The longest a -n run at a rate (-q) may take: each worker sends its share of -n one tick (1/q s)
+ * apart, so `-n 100000 -q 0.1` (50 workers, 2000 requests each, 10 s apart) would run for 5.5 h,
+ * and -n at -q 0.001 for weeks, with nothing to stop it but Ctrl-C. A -z run is bounded by the time
+ * it gives; a -n run at a rate is bounded by this: an hour, 60 times the workshop's longest run
+ * (-z 1m), and a run that means to go longer says so with -z. hey has no bound.
+ */
+export const MAX_PACED_SECONDS = 3600;
+
 const USER_AGENT = 'serverless-ops-lab-loadtest';
 /** hey's header syntax: `^([\w-]+):\s*(.+)` */
 const HEADER = /^([\w-]+):\s*(.+)$/;
@@ -137,6 +146,7 @@ export function checkOptions(o: LoadTestOptions): void {
   if (o.durationMs === undefined && o.requests < o.concurrency) {
     throw new UsageError(`-n cannot be less than -c (-n ${o.requests}, -c ${o.concurrency})`);
   }
+  if (o.durationMs === undefined && o.ratePerWorker !== undefined) checkPacedLength(o.requests, o.concurrency, o.ratePerWorker);
   if (!(METHODS as readonly string[]).includes(o.method)) throw new UsageError(`unsupported method "${o.method}"`);
 }
 
@@ -167,6 +177,32 @@ function wholeNumber(flag: '-n' | '-c' | '-t', value: string, min: number, max?:
     throw new UsageError(`${flag} cannot be smaller than ${min} (got ${value})`);
   }
   return n;
+}
+
+/**
+ * -n at a rate: the busiest worker sends ceil(n/c) requests (run.ts shares -n exactly among the
+ * workers), its first at once and each next one 1/q s later, so the run takes at least
+ * (ceil(n/c) − 1)/q s however fast the server answers. Over MAX_PACED_SECONDS it is refused.
+ */
+function checkPacedLength(requests: number, concurrency: number, rate: number): void {
+  const perWorker = Math.ceil(requests / concurrency);
+  const seconds = (perWorker - 1) / rate;
+  if (seconds <= MAX_PACED_SECONDS) return;
+  const apart = Number((1 / rate).toPrecision(3));
+  throw new UsageError(
+    `-n ${requests} at -q ${rate} with -c ${concurrency} takes at least ${spokenDuration(seconds)}: ${perWorker} requests per worker, ` +
+      `${apart} s apart; a run at a rate may take at most ${spokenDuration(MAX_PACED_SECONDS)}`,
+    'give fewer requests (-n), more workers (-c) or a higher rate (-q), or use -z',
+  );
+}
+
+/** 19990 → "5 h 33 min", 150 → "2 min 30 s", 3600 → "1 h" (whole seconds, rounded down) */
+function spokenDuration(seconds: number): string {
+  const s = Math.floor(seconds);
+  const [h, m, rest] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
+  if (h > 0) return m > 0 ? `${h} h ${m} min` : `${h} h`;
+  if (m > 0) return rest > 0 ? `${m} min ${rest} s` : `${m} min`;
+  return `${rest} s`;
 }
 
 /** -n over MAX_REQUESTS, -c over MAX_CONCURRENCY: what the bound is, and what to do instead */

@@ -23,10 +23,22 @@ interface Run {
 }
 
 function loadtest(...args: string[]): Promise<Run> {
+  return run(args, 0);
+}
+
+/**
+ * Bad input is refused before any request is sent; a command that runs instead (a bound it lacks:
+ * `-n 100000 -q 0.1` ran for 5.5 h) is ended after a minute, and fails its test rather than hang it.
+ */
+function refused(...args: string[]): Promise<Run> {
+  return run(args, 60_000);
+}
+
+function run(args: string[], timeout: number): Promise<Run> {
   return new Promise((resolve) => {
     const env = { ...process.env };
     delete env.SOL_DEBUG;
-    execFile(process.execPath, [cli, 'loadtest', ...args], { env }, (err, stdout, stderr) => {
+    execFile(process.execPath, [cli, 'loadtest', ...args], { env, timeout }, (err, stdout, stderr) => {
       const code = err ? ((err as { code?: number }).code ?? 1) : 0;
       resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
     });
@@ -44,6 +56,7 @@ const badInput: Array<[string, string[], number, RegExp]> = [
   ['a zero -c', ['-c', '0', 'http://127.0.0.1:9/'], 2, /^error: -n and -c cannot be smaller than 1 \(got -c 0\)$/m],
   ['-n over the bound', ['-n', '1000000', 'http://127.0.0.1:9/'], 2, /^error: -n must be at most 100000 requests \(got 1000000\)\n {2}a -z run stops at 100000 too: load stays bounded; for more, run it again\n$/],
   ['-c over the bound', ['-c', '2000', '-z', '1s', 'http://127.0.0.1:9/'], 2, /^error: -c must be at most 1000 workers \(got 2000\)\n {2}a worker is a connection; the account runs 1000 at once, more are throttled\n$/],
+  ['-n at a rate that would run for hours', ['-n', '100000', '-q', '0.1', 'http://127.0.0.1:9/'], 2, /^error: -n 100000 at -q 0.1 with -c 50 takes at least 5 h 33 min: 2000 requests per worker, 10 s apart; a run at a rate may take at most 1 h\n {2}give fewer requests \(-n\), more workers \(-c\) or a higher rate \(-q\), or use -z\n$/],
   ['a non-numeric -n', ['-n', 'lots', 'http://127.0.0.1:9/'], 2, /^error: -n: "lots" is not a whole number$/m],
   ['a negative -t', ['-t', '-1', 'http://127.0.0.1:9/'], 2, /^error: -t cannot be smaller than 0 \(got -1\)$/m],
   ['a negative -q', ['-q', '-2', 'http://127.0.0.1:9/'], 2, /^error: -q cannot be smaller than 0 \(got -2\)$/m],
@@ -57,7 +70,7 @@ const badInput: Array<[string, string[], number, RegExp]> = [
 
 for (const [what, args, code, message] of badInput) {
   test(`bad input, ${what}: one clear line, exit ${code}, no stack trace`, async () => {
-    const r = await loadtest(...args);
+    const r = await refused(...args);
     assert.equal(r.code, code);
     assert.match(r.stderr, message);
     assert.doesNotMatch(r.stderr, /^\s+at /m);

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageError } from '../../src/errors.js';
-import { checkOptions, MAX_CONCURRENCY, MAX_REQUESTS, parseDuration, parseFlags } from '../../src/loadtest/flags.js';
+import { checkOptions, MAX_CONCURRENCY, MAX_PACED_SECONDS, MAX_REQUESTS, parseDuration, parseFlags } from '../../src/loadtest/flags.js';
 import { DURATION_MAX_REQUESTS } from '../../src/loadtest/run.js';
 
 test("hey's defaults: -n 200 -c 50 -t 20 -m GET, Content-Type text/html, keep-alive", () => {
@@ -131,6 +131,30 @@ test('-n is bounded in count as a -z run is (100000), and -c at 1000 workers; bi
   const ok = parseFlags('http://h/', {}).options;
   assert.throws(() => checkOptions({ ...ok, requests: 100_001 }), /^UsageError: -n must be at most 100000 requests \(got 100001\)$/);
   assert.throws(() => checkOptions({ ...ok, requests: 2000, concurrency: 1001 }), /^UsageError: -c must be at most 1000 workers \(got 1001\)$/);
+});
+
+test('-n at a rate (-q) is bounded in time: a run that would take over an hour is a usage error with its length', () => {
+  assert.equal(MAX_PACED_SECONDS, 3600);
+  // 50 workers, 2000 requests each, 10 s apart: (2000 - 1) × 10 s, more than 5 hours
+  assert.throws(
+    () => parseFlags('http://h/', { n: '100000', q: '0.1' }),
+    (e: UsageError) =>
+      e instanceof UsageError &&
+      e.message === '-n 100000 at -q 0.1 with -c 50 takes at least 5 h 33 min: 2000 requests per worker, 10 s apart; a run at a rate may take at most 1 h' &&
+      e.hint === 'give fewer requests (-n), more workers (-c) or a higher rate (-q), or use -z',
+  );
+  assert.throws(() => parseFlags('http://h/', { n: '5', c: '1', q: '0.001' }), /^UsageError: -n 5 at -q 0.001 with -c 1 takes at least 1 h 6 min: 5 requests per worker, 1000 s apart;/);
+  // at the bound, and under it, it runs: 3601 requests from one worker at 1/s take 3600 s
+  assert.doesNotThrow(() => parseFlags('http://h/', { n: '3601', c: '1', q: '1' }));
+  assert.throws(() => parseFlags('http://h/', { n: '3602', c: '1', q: '1' }), /takes at least 1 h: 3602 requests per worker, 1 s apart/);
+  // the workshop's sizes at a rate, and a slow rate over few requests per worker, are far from it
+  assert.doesNotThrow(() => parseFlags('http://h/', { n: '1000', c: '50', q: '1' }));
+  assert.doesNotThrow(() => parseFlags('http://h/', { n: '50', q: '0.001' }), 'one request per worker goes at once');
+  // a -z run is bounded by its own duration: -n does not count there
+  assert.doesNotThrow(() => parseFlags('http://h/', { n: '100000', q: '0.1', z: '10s' }));
+  // a programmatic caller gets the same bound
+  const ok = parseFlags('http://h/', {}).options;
+  assert.throws(() => checkOptions({ ...ok, requests: 100_000, ratePerWorker: 0.1 }), /^UsageError: -n 100000 at -q 0.1 with -c 50 takes at least 5 h 33 min/);
 });
 
 test("a -z run's most requests is a whole number of at least 1", () => {
