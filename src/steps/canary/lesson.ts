@@ -13,7 +13,7 @@ import { PutIntegrationCommand } from '@aws-sdk/client-api-gateway';
 import { commands as release, createCanary, promoteCanary, readStage, restoreOperations, restoreStage, rollBackCanary, type StageView } from './release.js';
 import { measureSplit, NO_VERSION, shareOf, type Split } from './split.js';
 import { allowApiGateway, commands as wiring, deployedIntegrationUri, findRoute, functionUri, integrationUri, sourceArn, STAGE_VARIABLE, uriStageVariables, useStageVariable, type Route } from './stage-variable.js';
-import { publishCodeAsVersion } from './version.js';
+import { CANARY_DESCRIPTION_TAIL, publishCodeAsVersion } from './version.js';
 import { cliCommand } from '../../invocation.js';
 
 export const CANARY_PERCENT = 10;
@@ -109,7 +109,7 @@ export async function reachThroughStageVariable(c: CanaryClients, t: CanaryTarge
  * version; the local cloud stores it as AWS does, without enforcing it).
  */
 export async function publishNewVersion(c: CanaryClients, t: CanaryTarget, codeDir: string, signal?: AbortSignal): Promise<string> {
-  const version = await publishCodeAsVersion(c.lambda, t.functionName, codeDir, `app version ${CANARY_APP_VERSION}, released as an API Gateway canary`, signal);
+  const version = await publishCodeAsVersion(c.lambda, t.functionName, codeDir, `app version ${CANARY_APP_VERSION}, ${CANARY_DESCRIPTION_TAIL}`, signal);
   await allowApiGateway(c.lambda, t.functionName, version, sourceArn(t.region, t.accountId, t.route), signal);
   return version;
 }

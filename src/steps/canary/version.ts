@@ -9,6 +9,14 @@
 import { GetFunctionConfigurationCommand, PublishVersionCommand, UpdateFunctionCodeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { zipCodeDir } from '../../targets/zip.js';
 
+/**
+ * How the Description of the canary's version ends. The version is the lab's own, published by the
+ * canary chapter outside any deploy, and it stays published after a reset to a step before the
+ * chapter (a version is immutable and stays until deleted, on AWS too): checks that look for the
+ * newest version a deploy released leave it out by this (blue-green.ts, newestReleased).
+ */
+export const CANARY_DESCRIPTION_TAIL = 'released as an API Gateway canary';
+
 /** Waits until an update of $LATEST has finished (Lambda answers LastUpdateStatus InProgress first). */
 async function updated(lambda: LambdaClient, functionName: string, signal?: AbortSignal, timeoutMs = 120_000): Promise<void> {
   const until = Date.now() + timeoutMs;
