@@ -3,7 +3,7 @@
  * the progress file), lists what was done and which steps were done for the learner, the figures
  * measured, and where to go next.
  */
-import { notYet, passed, runLiveChecks, type LiveCheck } from '../lab/check.js';
+import { notYet, passed, runLiveChecks, type CheckOutcome, type LiveCheck } from '../lab/check.js';
 import type { FigureValue, LabContext } from '../lab/context.js';
 import type { Step } from '../lab/step.js';
 import { cliCommand } from '../invocation.js';
@@ -89,6 +89,28 @@ export function wrapUpStep(earlier: readonly Step[]): Step {
   const endChecks = earlier.flatMap((s) =>
     (s.endChecks ?? []).map((c): LiveCheck => ({ ...c, name: `${s.id}: ${c.name}`, run: (ctx, signal) => c.run(withoutFigures(ctx), signal) })),
   );
+  // What the follow found, by check name, each taken once by the live check that comes right after
+  // it (x and --ci run the live checks once the follow is done): an end check runs once a pass,
+  // where it ran in the follow (for its count) and again in the verify. A later r, a resume's
+  // re-check or --ci's polling finds none left and asks the cloud again.
+  let fresh = new Map<string, CheckOutcome>();
+  const recording = endChecks.map((c): LiveCheck => ({
+    ...c,
+    run: async (ctx, signal) => {
+      const outcome = await c.run(ctx, signal);
+      fresh.set(c.name, outcome);
+      return outcome;
+    },
+  }));
+  const verified = endChecks.map((c): LiveCheck => ({
+    ...c,
+    run: (ctx, signal) => {
+      const outcome = fresh.get(c.name);
+      if (!outcome) return c.run(ctx, signal);
+      fresh.delete(c.name);
+      return Promise.resolve(outcome);
+    },
+  }));
   const summary = (ctx: LabContext) => {
     const figures = ctx.allFigures();
     ctx.figure('summarizedAt', new Date().toISOString());
@@ -132,7 +154,7 @@ export function wrapUpStep(earlier: readonly Step[]): Step {
         aws: (ctx) => cliCommand(['list', '--workspace', ctx.ws.root]),
         run: async (ctx) => (ctx.allFigures()['wrap-up']?.summarizedAt ? passed() : notYet('the summary', 'not yet: press x')),
       },
-      ...endChecks,
+      ...verified,
     ],
     hints: [`Press x: the lab prints the summary and checks once more what ${listed(rechecked)} left behind.`],
     docs: [
@@ -145,7 +167,8 @@ export function wrapUpStep(earlier: readonly Step[]): Step {
       apply: async (ctx) => summary(ctx),
     },
     async follow(ctx) {
-      const results = await runLiveChecks(endChecks, ctx);
+      fresh = new Map();
+      const results = await runLiveChecks(recording, ctx);
       const broken = results.filter((r) => r.status !== 'passed');
       ctx.figure('endChecks', { passed: results.length - broken.length, total: results.length });
       // after the canary chapter the stage calls the version its stage variable names: a later

@@ -174,3 +174,29 @@ test('the wrap-up says its figures in words (no raw keys, the share with its %),
   assert.match(closing, /moves live, not the stage/);
   assert.equal(step.action.kind === 'run' && step.action.label, 'sum up what you did');
 });
+
+test("x on the wrap-up runs each end check once: the follow's finding is the verify's, its count still recorded; a later re-check asks the cloud again", async () => {
+  let calls = 0;
+  const earlier: Step = {
+    ...blueGreenStep,
+    id: 'earlier',
+    endChecks: [{ name: 'still there', aws: () => 'aws still-there', run: async () => (calls++, { status: 'passed' as const, found: `call ${calls}` }) }],
+  };
+  const figures: Record<string, Record<string, FigureValue>> = { 'wrap-up': { summarizedAt: '2026-01-01T10:00:00.000Z' } };
+  const step = wrapUpStep([earlier]);
+  const ctx = contextAt('wrap-up', figures);
+  // as x does it (teach.ts runAction, then the checks; --ci's solver the same): follow, then the live checks
+  await step.follow!(ctx);
+  const results = await runLiveChecks(step.liveChecks, ctx);
+  assert.equal(calls, 1, 'the end check ran in the follow and again in the verify');
+  assert.deepEqual(figures['wrap-up']!.endChecks, { passed: 1, total: 1 });
+  const line = results.find((r) => r.name === 'earlier: still there')!;
+  assert.equal(line.status, 'passed');
+  assert.equal(line.found, 'call 1', "the verify shows what the follow found");
+  assert.equal(line.aws, 'aws still-there');
+  assert.ok(ctx.io.of('explain').some((e) => /reset --workspace/.test(e.text)), 'the closing words are still said');
+  // r, a resume's re-check, --ci's polling: nothing kept from the follow, the cloud is asked again
+  const again = await runLiveChecks(step.liveChecks, ctx);
+  assert.equal(calls, 2);
+  assert.equal(again.find((r) => r.name === 'earlier: still there')!.found, 'call 2');
+});
