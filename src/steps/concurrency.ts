@@ -13,7 +13,7 @@ import type { Step } from '../lab/step.js';
 import { appFunction, functionName, whenDeployed } from './shared/app.js';
 import { cloudNow } from './shared/cloud-time.js';
 import { cloudWatchPeak, cloudWatchPeakCommand, planReservation, reservedConcurrency, WORKSHOP_RESERVATION } from './shared/concurrency.js';
-import { chartedLoadTest, heyCommand, loadSize, type LoadSize } from './shared/load.js';
+import { API_INTEGRATION_TIMEOUT_S, chartedLoadTest, heyCommand, LOAD_TEST_TIMEOUT_S, loadSize, type LoadSize } from './shared/load.js';
 import { commandSolve } from './shared/solve.js';
 
 export const concurrencyChapter = { id: 'concurrency', title: 'Reserved concurrency', section: '4.3' };
@@ -122,9 +122,16 @@ const baselineChecks: LiveCheck[] = [
       // requests that got no answer at all (timed out, refused) count against it too
       const all = Math.max(sum(c, () => true), lastRun(ctx, 'concurrency-baseline').requests ?? 0);
       if (ok === all && all > 0) return passedRun(ctx, 'concurrency-baseline', 'baseline', `${ok} of ${all} answered 200`);
-      const hint = sum(c, (s) => s === 502) > 0 ? '502 is a function that failed or timed out, not a throttle: look at the function\'s Timeout, and at the cloud\'s log for the cause; then run the load test again (x).' : undefined;
       const lost = all - sum(c, () => true);
-      return notYet(`all ${all} answers 200`, `${JSON.stringify(c)}${lost ? ` and ${lost} without an answer` : ''}`, hint ?? (lost ? 'requests without an answer timed out (20 s): the machine or the function is too slow; run the load test again (x).' : undefined));
+      const hint =
+        sum(c, (s) => s === 502) > 0
+          ? '502 is a function that failed or timed out, not a throttle: look at the function\'s Timeout, and at the cloud\'s log for the cause; then run the load test again (x).'
+          : sum(c, (s) => s === 504) > 0
+            ? `504 is API Gateway's integration timeout (${API_INTEGRATION_TIMEOUT_S} s), not a throttle: the function did not answer in time, most often the first burst's cold starts${ctx.target === 'local' ? ", which on the local cloud share this machine's cores" : ''}; run the load test again (x), on environments now warm.`
+            : lost
+              ? `requests without an answer timed out (${LOAD_TEST_TIMEOUT_S} s, longer than the API's own ${API_INTEGRATION_TIMEOUT_S} s): the API did not answer at all; look at the cloud's log, then run the load test again (x).`
+              : undefined;
+      return notYet(`all ${all} answers 200`, `${JSON.stringify(c)}${lost ? ` and ${lost} without an answer` : ''}`, hint);
     },
   },
 ];

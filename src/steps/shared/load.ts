@@ -3,7 +3,7 @@
  * compatible load test, run in the CLI's process against the API), with a live chart of answers
  * per second by status and, on the local target, the function's executions at once beside its limit.
  */
-import { runLoadTest, type LoadTestProgress, type LoadTestResult } from '../../loadtest/index.js';
+import { runLoadTest, type LoadTestOptions, type LoadTestProgress, type LoadTestResult } from '../../loadtest/index.js';
 import type { LabContext } from '../../lab/context.js';
 import { bar } from '../../io/format.js';
 import { briefLines } from '../../loadtest/format.js';
@@ -27,6 +27,27 @@ export function loadSize(ctx: LabContext, phase: 'baseline' | 'throttled'): Load
   return phase === 'baseline' ? { requests: 40, concurrency: 20 } : { requests: 90, concurrency: 30 };
 }
 
+/**
+ * API Gateway's integration timeout for REST APIs: 29 s, the default of a method's timeoutInMillis
+ * ("Amazon API Gateway quotas", https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html).
+ * The local cloud's front door keeps it too: past it, `504 Endpoint request timed out`.
+ */
+export const API_INTEGRATION_TIMEOUT_S = 29;
+
+/**
+ * The lab's load tests wait longer for an answer than the API itself does, so every request ends
+ * with the API's own answer (a 200, a throttle, a 504 when the integration timed out) and none is
+ * given up by the lab's client. The first burst pays a cold start per connection (50 inits on AWS
+ * too), and on the local cloud those 50 environments share this machine's cores: on a busy 2-core
+ * host they took more than hey's default 20 s (`-t`), the client gave up on requests the cloud
+ * then answered 200, and the baseline failed on requests "without an answer" the lab had cut off
+ * itself. The emulator bounds a cold invocation by its scaled init limit (at most 60 s) plus the
+ * function's Timeout, but the front door answers within the integration timeout whatever Lambda
+ * takes; so that, not the init limit, is what the client has to outwait. It is printed as `-t` in
+ * the command, so the learner's own run waits as long.
+ */
+export const LOAD_TEST_TIMEOUT_S = API_INTEGRATION_TIMEOUT_S + 1;
+
 export function heyCommand(ctx: LabContext, size: LoadSize = loadSize(ctx, 'baseline')): string {
   let url = '<ApiUrl>';
   let body = '{"bucket":"<ImagesBucket>","key":"someguy.jpg"}';
@@ -36,7 +57,27 @@ export function heyCommand(ctx: LabContext, size: LoadSize = loadSize(ctx, 'base
   } catch {
     // shown before a deploy: placeholders
   }
-  return cliCommand(['loadtest', '-n', String(size.requests), '-c', String(size.concurrency), '-m', 'POST', '-H', 'Content-Type: application/json', '-d', body, url]);
+  return cliCommand(['loadtest', '-n', String(size.requests), '-c', String(size.concurrency), '-t', String(LOAD_TEST_TIMEOUT_S), '-m', 'POST', '-H', 'Content-Type: application/json', '-d', body, url]);
+}
+
+/**
+ * What the lab's load test sends: the command heyCommand prints, with its -t. Ctrl-C stops the lab:
+ * the requests in flight are cancelled at once (each could take the whole timeout), counted as
+ * errors, and what was measured is still printed.
+ */
+export function loadTestOptions(ctx: LabContext, size: LoadSize): LoadTestOptions {
+  return {
+    url: apiUrl(ctx),
+    requests: size.requests,
+    concurrency: size.concurrency,
+    timeoutSec: LOAD_TEST_TIMEOUT_S,
+    method: 'POST',
+    body: Buffer.from(requestBody(ctx)),
+    headers: { 'Content-Type': 'application/json' },
+    keepAlive: true,
+    signal: ctx.signal,
+    abandon: ctx.signal,
+  };
 }
 
 export interface ChartedRun {
@@ -54,7 +95,7 @@ export interface ChartedRun {
  */
 export async function chartedLoadTest(ctx: LabContext, functionName: string, size: LoadSize, title: string): Promise<ChartedRun> {
   const io = ctx.io;
-  const url = apiUrl(ctx);
+  const options = loadTestOptions(ctx, size);
   if (ctx.endpoint) await fetch(`${ctx.endpoint}/_lab/lambda/concurrency/reset`, { method: 'POST', signal: ctx.signal }).catch(() => undefined);
   io.command(heyCommand(ctx, size));
   const live = io.live(title, 2000);
@@ -88,20 +129,7 @@ export async function chartedLoadTest(ctx: LabContext, functionName: string, siz
   let result: LoadTestResult;
   try {
     result = await runLoadTest(
-      {
-        url,
-        requests: size.requests,
-        concurrency: size.concurrency,
-        timeoutSec: 20,
-        method: 'POST',
-        body: Buffer.from(requestBody(ctx)),
-        headers: { 'Content-Type': 'application/json' },
-        keepAlive: true,
-        signal: ctx.signal,
-        // Ctrl-C stops the lab: the requests in flight are cancelled at once (each could take
-        // the 20 s timeout), counted as errors, and what was measured is still printed
-        abandon: ctx.signal,
-      },
+      options,
       {
         progress: draw,
         end: draw,

@@ -1,0 +1,45 @@
+/**
+ * The lab's load test waits longer than the API does: every request ends with the API's own
+ * answer (200, a throttle, a 504 past the integration timeout), none given up by the lab's client
+ * while a burst of cold starts shares the host's cores. The printed command waits as long as the
+ * run, and a 504 in the baseline is explained as the API's timeout, not the lab's.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { INTEGRATION_TIMEOUT_MS } from '../../src/emulator/services/apigateway/responses.js';
+import { parseFlags } from '../../src/loadtest/index.js';
+import { baselineStep } from '../../src/steps/concurrency.js';
+import { API_INTEGRATION_TIMEOUT_S, heyCommand, loadSize, loadTestOptions, LOAD_TEST_TIMEOUT_S } from '../../src/steps/shared/load.js';
+import { fakeContext } from '../helpers/lab-context.js';
+
+const deployed = () => ({ target: 'local', outputs: { ApiUrl: 'http://127.0.0.1:4566/restapis/abc/Prod/_user_request_/getinfo', ImagesBucket: 'images' }, changes: [], warnings: [] }) as never;
+
+test("the load test's client timeout is derived from API Gateway's integration timeout, the one the local cloud's front door keeps, and outlasts it", () => {
+  assert.equal(API_INTEGRATION_TIMEOUT_S * 1000, INTEGRATION_TIMEOUT_MS, "the steps' figure is the emulator's");
+  assert.ok(LOAD_TEST_TIMEOUT_S > API_INTEGRATION_TIMEOUT_S, `the client (${LOAD_TEST_TIMEOUT_S} s) gives up before the API answers (${API_INTEGRATION_TIMEOUT_S} s)`);
+  for (const ci of [false, true]) {
+    const ctx = fakeContext({ ci, deployment: deployed });
+    const size = loadSize(ctx, 'baseline');
+    const sent = loadTestOptions(ctx, size);
+    assert.equal(sent.timeoutSec, LOAD_TEST_TIMEOUT_S, 'the run uses hey\'s 20 s default, shorter than the API\'s own timeout');
+    assert.deepEqual([sent.requests, sent.concurrency], [size.requests, size.concurrency]);
+    // the printed command, run by the learner, waits as long: its -t, as loadtest parses it
+    const printed = heyCommand(ctx, size);
+    const t = /\s-t (\d+)\s/.exec(printed);
+    assert.ok(t, printed);
+    const parsed = parseFlags(sent.url, { t: t[1], n: String(size.requests), c: String(size.concurrency) });
+    assert.equal(parsed.options.timeoutSec, sent.timeoutSec, printed);
+  }
+});
+
+test('a baseline with 504s says it is the API\'s integration timeout after cold starts, not a throttle, and to run it again', async () => {
+  const check = baselineStep.liveChecks.find((c) => /every answer 200/.test(c.name))!;
+  const ctx = fakeContext({ ci: false, deployment: deployed });
+  ctx.figuresOf['concurrency-baseline'] = { requests: 1000, concurrency: 50, statusCounts: { '200': 980, '504': 20 }, stoppedEarly: false };
+  const outcome = await check.run(ctx, new AbortController().signal);
+  assert.equal(outcome.status, 'not-yet');
+  const hint = outcome.status === 'not-yet' ? outcome.hint ?? '' : '';
+  assert.match(hint, /^504 is API Gateway's integration timeout \(29 s\), not a throttle/);
+  assert.match(hint, /cold starts, which on the local cloud share this machine's cores/);
+  assert.match(hint, /run the load test again \(x\)/);
+});
