@@ -379,7 +379,7 @@ const createStep: Step = {
     stageCheck(CANARY_CHECKS.override, (s, ctx) => {
       const want = newVersionOf(ctx);
       const got = s.canary?.stageVariableOverrides[STAGE_VARIABLE];
-      return got === want ? passed(`${STAGE_VARIABLE}=${got}`) : notYet(`${STAGE_VARIABLE}=${want}`, s.canary ? JSON.stringify(s.canary.stageVariableOverrides) : 'no canary');
+      return got === want ? passed(`${STAGE_VARIABLE}=${got}`) : notYet(`${STAGE_VARIABLE}=${want}`, s.canary ? overridesInWords(s.canary.stageVariableOverrides) : 'no canary');
     }),
     {
       name: 'the live alias did not move',
@@ -474,7 +474,7 @@ async function ensureCanary(
   }
   const restored = base && (await restoreStage(ctx.clients.apiGateway, t.route, s, base, ctx.signal));
   if (restored) {
-    ctx.io.say(`the stage served deployment ${s.deploymentId} with ${JSON.stringify(s.variables)} (a later step's); this step starts from the stage before the canary: the lab put deployment ${restored.deploymentId} with ${JSON.stringify(restored.variables)} back on it`);
+    ctx.io.say(`the stage served deployment ${s.deploymentId} with ${allVariablesInWords(s.variables)} (a later step's); this step starts from the stage before the canary: the lab put deployment ${restored.deploymentId} with ${allVariablesInWords(restored.variables)} back on it`);
     s = restored;
   }
   keepStage(ctx, s);
@@ -517,6 +517,31 @@ function stageBeforeRollback(ctx: LabContext, key: 'stageDeployment' | 'stageVar
  * The stage the canary chapter's canary was made on, as the create step kept it: where the
  * rollback starts from (with a canary) when a later step moved the stage (the promotion).
  */
+/**
+ * A stage's variables as a finding says them: `lambdaAlias=5`, `no stage variables`; the stage's
+ * JSON (`{"lambdaAlias":"5"}`) stays the figure the checks compare.
+ */
+/** a canary's overrides in words: `lambdaAlias=5`, `no stage variable overrides` */
+function overridesInWords(v: Record<string, string>): string {
+  return Object.keys(v).length ? allVariablesInWords(v) : 'no stage variable overrides';
+}
+
+function allVariablesInWords(v: Record<string, string>): string {
+  const set = Object.entries(v).sort(([x], [y]) => (x < y ? -1 : 1));
+  return set.length ? set.map(([k, x]) => `${k}=${x}`).join(', ') : 'no stage variables';
+}
+
+/** allVariablesInWords of a figure kept as the stage's JSON; the figure as it is when it is no such JSON */
+function keptVariablesInWords(json: unknown): string {
+  try {
+    const v: unknown = typeof json === 'string' ? JSON.parse(json) : undefined;
+    if (v && typeof v === 'object' && !Array.isArray(v)) return allVariablesInWords(v as Record<string, string>);
+  } catch {
+    // not JSON: said as it is
+  }
+  return String(json);
+}
+
 function stageBeforeCanary(ctx: LabContext): { deploymentId: string; variables: Record<string, string> } | undefined {
   const deploymentId = figureOf(ctx, IDS.create, 'stageDeployment');
   const variables = figureOf(ctx, IDS.create, 'stageVariables');
@@ -533,7 +558,7 @@ function rolledBack(ctx: LabContext, s: StageView): string | undefined {
   if (!begun(ctx, IDS.rollback)) return undefined;
   const vars = JSON.stringify(s.variables);
   if (s.canary || stageBeforeRollback(ctx, 'stageDeployment') !== s.deploymentId || stageBeforeRollback(ctx, 'stageVariables') !== vars) return undefined;
-  return `the stage has no canary and serves deployment ${s.deploymentId} with ${vars}, as before the canary: this step's rollback`;
+  return `the stage has no canary and serves deployment ${s.deploymentId} with ${allVariablesInWords(s.variables)}, as before the canary: this step's rollback`;
 }
 
 /** the promotion, once the step has begun: the canary's deployment and version on the stage, no canary */
@@ -590,8 +615,9 @@ const rollbackStep: Step = {
       const dep = stageBeforeRollback(ctx, 'stageDeployment');
       const vars = stageBeforeRollback(ctx, 'stageVariables');
       const now = JSON.stringify(s.variables);
-      if (dep === s.deploymentId && vars === now) return passed(`deployment ${s.deploymentId}, ${now}`);
-      return notYet(`deployment ${String(dep)}, ${String(vars)}`, `deployment ${s.deploymentId}, ${now}`);
+      const words = allVariablesInWords(s.variables);
+      if (dep === s.deploymentId && vars === now) return passed(`deployment ${s.deploymentId}, ${words}`);
+      return notYet(`deployment ${String(dep)}, ${keptVariablesInWords(vars)}`, `deployment ${s.deploymentId}, ${words}`);
     }),
     sampled(IDS.rollback, `0 % of ${SAMPLE} requests reach the new version`, 0),
   ],
@@ -637,8 +663,8 @@ function strayedFromCanary(ctx: LabContext, s: StageView): string | undefined {
   if (s.canary?.deploymentId === dep && s.canary.stageVariableOverrides[STAGE_VARIABLE] === version) return undefined;
   if (isPromoted(ctx, s)) return undefined;
   const c = s.canary;
-  if (!c) return `no canary (the stage on deployment ${s.deploymentId} with ${JSON.stringify(s.variables)})`;
-  return `a canary at ${c.percentTraffic} % on deployment ${c.deploymentId}${c.deploymentId === s.deploymentId ? " (the stage's own)" : ''} with ${JSON.stringify(c.stageVariableOverrides)}`;
+  if (!c) return `no canary (the stage on deployment ${s.deploymentId} with ${allVariablesInWords(s.variables)})`;
+  return `a canary at ${c.percentTraffic} % on deployment ${c.deploymentId}${c.deploymentId === s.deploymentId ? " (the stage's own)" : ''} with ${overridesInWords(c.stageVariableOverrides)}`;
 }
 
 /** the promotion's result, whatever canary is left: the step's canary deployment and version on the stage */

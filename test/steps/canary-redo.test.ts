@@ -122,6 +122,6 @@ describe('the canary rollback resumed, made at 0 %, and done again after the pro
     assert.equal(JSON.stringify(s.variables), before.stageVariables);
     assert.equal(cloud.figures['canary-rollback']!.canaryShare, 0);
     const said = (ctx.io as RecordingIoHost).of('say').map((e) => e.text);
-    assert.ok(said.some((l) => l.includes(`the stage served deployment ${promoted.deploymentId}`) && l.includes(`the lab put deployment ${String(before.stageDeployment)} with {"lambdaAlias":"live"} back on it`)), said.join('\n'));
+    assert.ok(said.some((l) => l.includes(`the stage served deployment ${promoted.deploymentId}`) && l.includes(`the lab put deployment ${String(before.stageDeployment)} with lambdaAlias=live back on it`)), said.join('\n'));
   });
 });

@@ -5,6 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { runLiveChecks } from '../../src/lab/check.js';
 import { solveStep } from '../../src/lab/solver.js';
 import { canarySteps } from '../../src/steps/canary.js';
 import { startCanaryCloud, type CanaryCloud } from './canary-fixture.js';
@@ -36,11 +37,23 @@ describe('the canary chapter on the solver path', () => {
         assert.ok(rows.every((l) => /^version \d+ +stage /.test(l) && !l.includes('canary')), rows.join('\n'));
       }
       if (step.id === 'canary-promote') assert.ok(rows.some((l) => / 100\.0 %$/.test(l)), rows.join('\n'));
+      // the stage's variables in words, as the other findings say them (it said {"lambdaAlias":"live"})
+      const asBefore = result.after.find((r) => r.name === "the stage's deployment and variables are as before the canary");
+      if (step.id === 'canary-rollback') assert.match(asBefore?.found ?? '', /^deployment \w+, lambdaAlias=live$/, JSON.stringify(asBefore));
       // every command the step prints names real ids once prepared
       const shown = await step.solve.show(ctx);
       assert.doesNotMatch(shown.command ?? '', /REST_API_ID|RESOURCE_ID|FUNCTION_ARN|VERSION\b/);
     });
   }
+
+  it("the rollback's stage check, after the promotion, says both stages in words", async () => {
+    const rollback = canarySteps.find((s) => s.id === 'canary-rollback')!;
+    const check = rollback.liveChecks.find((c) => c.name === "the stage's deployment and variables are as before the canary")!;
+    const [r] = await runLiveChecks([check], cloud.contextFor('canary-rollback'));
+    assert.equal(r!.status, 'not-yet');
+    assert.match(r!.expected ?? '', /^deployment \w+, lambdaAlias=live$/, JSON.stringify(r));
+    assert.match(r!.found ?? '', /^deployment \w+, lambdaAlias=\d+$/, JSON.stringify(r));
+  });
 
   it('keeps the figures the report needs: the share over 5,000 requests, the rollback and the promotion', () => {
     const f = cloud.figures;
