@@ -26,8 +26,8 @@ interface Headline {
 
 const percent = (v: FigureValue) => (typeof v === 'number' ? `${v} %` : show(v));
 const weights = (v: FigureValue) => (Array.isArray(v) ? `${v.join(', ')} %` : show(v));
-/** `{ "1": 30, "2": 9 }`: `version 1: 30, version 2: 9` */
-const byVersion = (v: FigureValue) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.entries(v).map(([k, n]) => `version ${k}: ${n}`).join(', ') : show(v));
+/** `{ "1": 30, "2": 9 }`: `Lambda version 1: 30, Lambda version 2: 9` (the view counts Lambda's versions, not the app's) */
+const byVersion = (v: FigureValue) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.entries(v).map(([k, n]) => `Lambda version ${k}: ${n}`).join(', ') : show(v));
 /** `{ "200": 950, "502": 50 }`: `950 × 200, 50 × 502` */
 const byStatus = (v: FigureValue) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.entries(v).map(([k, n]) => `${n} × ${k}`).join(', ') : show(v));
 const errorCode: Headline = { key: 'errorCode', label: "CodeDeploy's error code" };

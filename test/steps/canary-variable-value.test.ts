@@ -43,7 +43,7 @@ describe('canary-stage-variable: lambdaAlias names no alias of the function', ()
     const reach = results.find((r) => r.name.startsWith('requests through the stage'))!;
     assert.equal(reach.status, 'not-yet');
     assert.equal(reach.found, '20 requests: 20 named no version; status 500 for 20');
-    assert.ok(reach.hint?.startsWith('the stage sets lambdaAlias=lve, and lab-GetInfoFunction has no alias or version named lve (its aliases: live (version 1))'), reach.hint);
+    assert.ok(reach.hint?.startsWith('the stage sets lambdaAlias=lve, and lab-GetInfoFunction has no alias or version named lve (its aliases: live (Lambda version 1))'), reach.hint);
     assert.ok(reach.hint?.includes('(500)'), reach.hint);
     assert.ok(reach.hint?.includes('op=replace,path=/variables/lambdaAlias,value=live'), reach.hint);
     assert.doesNotMatch(String(reach.hint), /502/);

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sampledAnswers, statusLines } from '../../src/steps/shared/deployment-view.js';
+import { footLines, sampledAnswers, statusLines } from '../../src/steps/shared/deployment-view.js';
 
 const none = { answers: {}, failed: {}, unanswered: 0 };
 
@@ -16,20 +16,20 @@ test('before the first sampled answer comes back: none back yet, with how many w
 test('a view that ended before the first answer came back says none came back before its end, not yet', () => {
   assert.equal(sampledAnswers({ ...none, versions: ['2', '3'], sent: 2, ended: true }), 'answers none back before the view ended (2 sent)');
   // once answers came back, the last frame counts them as any other
-  assert.equal(sampledAnswers({ ...none, answers: { '2': 3 }, versions: ['2', '3'], sent: 4, ended: true }), 'answers v2: 3, v3: 0');
+  assert.equal(sampledAnswers({ ...none, answers: { '2': 3 }, versions: ['2', '3'], sent: 4, ended: true }), 'answers from Lambda v2: 3, v3: 0');
 });
 
 test('at 0 % (a hook holds the release): the old version answers, the new one is named with 0', () => {
-  assert.equal(sampledAnswers({ ...none, answers: { '2': 14 }, versions: ['2', '3'], sent: 20 }), 'answers v2: 14, v3: 0');
+  assert.equal(sampledAnswers({ ...none, answers: { '2': 14 }, versions: ['2', '3'], sent: 20 }), 'answers from Lambda v2: 14, v3: 0');
 });
 
 test('mid-shift and after: both versions with their counts, a version outside the shift after them', () => {
-  assert.equal(sampledAnswers({ ...none, answers: { '3': 5, '2': 9 }, versions: ['2', '3'], sent: 16 }), 'answers v2: 9, v3: 5');
-  assert.equal(sampledAnswers({ ...none, answers: { '1': 1, '3': 2 }, versions: ['2', '3'], sent: 3 }), 'answers v2: 0, v3: 2, v1: 1');
+  assert.equal(sampledAnswers({ ...none, answers: { '3': 5, '2': 9 }, versions: ['2', '3'], sent: 16 }), 'answers from Lambda v2: 9, v3: 5');
+  assert.equal(sampledAnswers({ ...none, answers: { '1': 1, '3': 2 }, versions: ['2', '3'], sent: 3 }), 'answers from Lambda v2: 0, v3: 2, v1: 1');
 });
 
 test('only failures, and requests that got no answer: said as such, the 200s still counted per version', () => {
-  assert.equal(sampledAnswers({ answers: {}, failed: { '502': 3 }, unanswered: 0, versions: ['3', '4'], sent: 3 }), 'answers v3: 0, v4: 0 · failed [502] 3');
+  assert.equal(sampledAnswers({ answers: {}, failed: { '502': 3 }, unanswered: 0, versions: ['3', '4'], sent: 3 }), 'answers from Lambda v3: 0, v4: 0 · failed [502] 3');
   assert.equal(sampledAnswers({ answers: {}, failed: {}, unanswered: 2, versions: ['?', '?'], sent: 2 }), 'answers no 200 · no answer 2');
 });
 
@@ -51,4 +51,15 @@ test('where the widest status and event fit beside the configuration: one line, 
   assert.deepEqual(statusLines('InProgress', 'BeforeAllowTraffic', LINEAR, 100), [`InProgress · BeforeAllowTraffic · ${LINEAR}`]);
   assert.deepEqual(statusLines('Succeeded', 'AfterAllowTraffic', 'CodeDeployDefault.LambdaAllAtOnce', 80), ['Succeeded · AfterAllowTraffic · CodeDeployDefault.LambdaAllAtOnce']);
   assert.deepEqual(statusLines('Created', undefined, undefined, 80), ['Created']);
+});
+
+test("the answers name Lambda's versions, as the rows above them do, and share the next shift's line only where both fit", () => {
+  const answers = sampledAnswers({ answers: { '12': 53, '13': 4 }, failed: { '502': 3 }, unanswered: 1, versions: ['12', '13'], sent: 61 });
+  assert.equal(answers, 'answers from Lambda v12: 53, v13: 4 · failed [502] 3 · no answer 1');
+  // 80 columns: 'next shift in ~6 s · ' beside it would be 88 wide
+  assert.deepEqual(footLines('next shift in ~6 s', answers, 80), ['next shift in ~6 s', answers]);
+  assert.deepEqual(footLines('next shift in ~6 s', answers, 120), [`next shift in ~6 s · ${answers}`]);
+  assert.deepEqual(footLines('next shift in ~6 s', 'answers from Lambda v1: 3, v2: 0', 80), ['next shift in ~6 s · answers from Lambda v1: 3, v2: 0']);
+  assert.deepEqual(footLines('', answers, 80), [answers]);
+  assert.deepEqual(footLines('', '', 80), []);
 });

@@ -148,6 +148,7 @@ test("the wrap-up's command names the workspace, as every command the lab prints
 test('the wrap-up says its figures in words (no raw keys, the share with its %), checks what it says it checks, and names the stage variable after the canary chapter', async () => {
   const figures: Record<string, Record<string, FigureValue>> = {
     deploy: { apiUrl: 'http://127.0.0.1:4566/restapis/abc/Prod/_user_request_/getinfo', labels: ['Cat', 'Pet'] },
+    'blue-green': { answersByVersion: { '1': 30, '2': 9 } },
     'hooks-alarm': { errorCode: 'ALARM_ACTIVE', rollbackDeploymentId: 'd-ROLLBACK' },
     'canary-create': { requests: 200, canaryShare: 10.28 },
     'concurrency-throttled': { statusCounts: { '200': 950, '502': 50 }, peakConcurrency: 25 },
@@ -167,6 +168,7 @@ test('the wrap-up says its figures in words (no raw keys, the share with its %),
   assert.match(shown, /the canary's share +10\.28 %/, shown);
   assert.match(shown, /answers by status +950 × 200, 50 × 502/, shown);
   assert.match(shown, /the rollback deployment +d-ROLLBACK/, shown);
+  assert.match(shown, /answers by version +Lambda version 1: 30, Lambda version 2: 9/, shown);
   // the canary chapter done: the closing words say the stage calls lambdaAlias's version, and a deploy moves live only
   await step.follow!(ctx);
   const closing = ctx.io.of('explain').map((e) => e.text).join('\n');

@@ -81,7 +81,7 @@ export async function missingQualifier(lambda: LambdaClient, functionName: strin
   let marker: string | undefined;
   do {
     const page = await lambda.send(new ListAliasesCommand({ FunctionName: functionName, Marker: marker }), { abortSignal: signal });
-    for (const a of page.Aliases ?? []) if (a.Name) aliases.push(`${a.Name} (version ${a.FunctionVersion ?? '?'})`);
+    for (const a of page.Aliases ?? []) if (a.Name) aliases.push(`${a.Name} (Lambda version ${a.FunctionVersion ?? '?'})`);
     marker = page.NextMarker;
   } while (marker);
   return aliases;

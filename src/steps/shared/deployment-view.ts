@@ -190,7 +190,7 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
         ...statusLines(status, event, info.deploymentConfigName, io.width),
         `Lambda version ${from.padEnd(3)} ${bar(1 - toWeight, width)} ${String(100 - pct).padStart(3)} %`,
         `Lambda version ${to.padEnd(3)} ${bar(toWeight, width)} ${String(pct).padStart(3)} %`,
-        ...[[next !== undefined ? `next shift in ~${Math.ceil(next / 1000)} s` : '', sampledAnswers({ answers, failed, versions: [from, to], sent: opts.sample ? sent : undefined, unanswered, ended })].filter(Boolean).join(' · ')].filter(Boolean),
+        ...footLines(next !== undefined ? `next shift in ~${Math.ceil(next / 1000)} s` : '', sampledAnswers({ answers, failed, versions: [from, to], sent: opts.sample ? sent : undefined, unanswered, ended }), io.width),
       ];
       live.update(frame(false));
       if (TERMINAL.has(info.status ?? '')) break;
@@ -265,8 +265,9 @@ export function statusLines(status: string, event: string | undefined, config: s
 }
 
 /**
- * The view's count of sampled answers: the 200s by the version that served them, the two versions
- * of the shift always named (`v1: 14, v2: 0` while the new one has 0 %: none of its answers, not a
+ * The view's count of sampled answers: the 200s by the Lambda version that served them (`from
+ * Lambda v1: 14, v2: 0`, the rows' Lambda versions, not the app's), the two versions of the shift
+ * always named (`v1: 14, v2: 0` while the new one has 0 %: none of its answers, not a
  * figure missing), then the other statuses and the requests that got no answer. Before the first
  * answer comes back (version 2 and later wait 3 s) it says so, with how many were sent; in the
  * view's last frame (`ended`: a hook refused the release within seconds, or the view was stopped)
@@ -279,8 +280,18 @@ export function sampledAnswers(s: { answers: Record<string, number>; failed: Rec
   const lost = s.unanswered ? ` · no answer ${s.unanswered}` : '';
   if (!Object.keys(s.answers).length && !failed.length && !s.unanswered) return `answers none back ${s.ended ? 'before the view ended' : 'yet'} (${s.sent} sent)`;
   const versions = [...new Set([...s.versions.filter((v) => v !== '?'), ...Object.keys(s.answers)])];
-  const ok = versions.map((v) => `v${v}: ${s.answers[v] ?? 0}`).join(', ') || 'no 200';
+  const ok = versions.length ? `from Lambda ${versions.map((v) => `v${v}: ${s.answers[v] ?? 0}`).join(', ')}` : 'no 200';
   return `answers ${ok}${failed.length ? ` · failed ${failed.map(([code, n]) => `[${code}] ${n}`).join(', ')}` : ''}${lost}`;
+}
+
+/**
+ * The view's last line: the next shift and the answers, side by side where they fit the terminal
+ * (`width`), else each on a line of its own, so the answers do not break mid-count at 80 columns.
+ */
+export function footLines(next: string, answers: string, width: number): string[] {
+  const parts = [next, answers].filter(Boolean);
+  const joined = parts.join(' · ');
+  return joined.length <= width - 1 || parts.length < 2 ? (joined ? [joined] : []) : parts;
 }
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {
