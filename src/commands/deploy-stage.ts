@@ -58,7 +58,7 @@ export async function stageBesideAlias(record: DeployRecord, spec: TargetSpec, m
     const stage = await readStage(clients.apiGateway, t.route, signal);
     const called = uri === undefined ? undefined : calledFunction(uri, stage.variables);
     if (!called || called.functionName !== moved.functionName || called.qualifier === moved.alias) return undefined;
-    const what = called.qualifier === '$LATEST' ? '$LATEST' : /^\d+$/.test(called.qualifier) ? `version ${called.qualifier}` : `the alias ${called.qualifier}`;
+    const what = called.qualifier === '$LATEST' ? '$LATEST' : /^\d+$/.test(called.qualifier) ? `Lambda version ${called.qualifier}` : `the alias ${called.qualifier}`;
     const throughVariable = uri!.includes(`\${stageVariables.${STAGE_VARIABLE}}`) && Object.hasOwn(stage.variables, STAGE_VARIABLE);
     const why = throughVariable ? ` (its stage variable ${STAGE_VARIABLE}=${stage.variables[STAGE_VARIABLE]}, as the canary chapter's promotion left it; a deploy of an API that did not change leaves its stage as it is)` : '';
     const fix = throughVariable

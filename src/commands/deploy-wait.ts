@@ -25,9 +25,9 @@ export function progressText(p: DeploymentProgress, alias: string, target: strin
   const newShare = extra.find(([v]) => v === target)?.[1];
   const routing =
     extra.length === 0
-      ? `${alias} on version ${p.aliasVersion}`
-      : `${alias}: version ${p.aliasVersion} ${pct(1 - extra.reduce((n, [, w]) => n + w, 0))}, ${extra.map(([v, w]) => `version ${v} ${pct(w)}`).join(', ')}`;
-  return `${p.deploymentId} ${p.status}${newShare !== undefined ? ` (${pct(newShare)} on version ${target})` : ''} — ${routing}`;
+      ? `${alias} on Lambda version ${p.aliasVersion}`
+      : `${alias}: Lambda version ${p.aliasVersion} ${pct(1 - extra.reduce((n, [, w]) => n + w, 0))}, ${extra.map(([v, w]) => `Lambda version ${v} ${pct(w)}`).join(', ')}`;
+  return `${p.deploymentId} ${p.status}${newShare !== undefined ? ` (${pct(newShare)} on Lambda version ${target})` : ''} — ${routing}`;
 }
 
 function pct(w: number): string {
@@ -41,7 +41,7 @@ export async function waitForDeployments(ws: Workspace, result: DeployResult, in
   interrupt.message = null;
   try {
     for (const d of result.deployments ?? []) {
-      const progress = host.progress(`${d.deploymentId} following ${d.functionName}:${d.alias} to version ${d.to}`);
+      const progress = host.progress(`${d.deploymentId} following ${d.functionName}:${d.alias} to Lambda version ${d.to}`);
       let r: FollowResult;
       try {
         r = await followDeployment({
@@ -59,7 +59,7 @@ export async function waitForDeployments(ws: Workspace, result: DeployResult, in
         if (!interrupt.signal.aborted && connectionLost(err)) {
           // a restarted cloud rolls back a deployment it finds in flight (DESIGN.md, the store)
           throw new CloudStoppedError(
-            `the local cloud stopped while deploy --wait followed deployment ${d.deploymentId} (${d.functionName}:${d.alias} to version ${d.to}): the cloud rolls it back when it starts again, so ${d.alias} goes back to version ${d.from} (see its log: ${join(ws.stateDir, LOG_FILE)})`,
+            `the local cloud stopped while deploy --wait followed deployment ${d.deploymentId} (${d.functionName}:${d.alias} to Lambda version ${d.to}): the cloud rolls it back when it starts again, so ${d.alias} goes back to Lambda version ${d.from} (see its log: ${join(ws.stateDir, LOG_FILE)})`,
             `run \`${cliCommand(['deploy', '--wait', '--workspace', ws.root])}\` again: it starts the cloud with its saved state and deploys again`,
             d.deploymentId,
           );
@@ -71,7 +71,7 @@ export async function waitForDeployments(ws: Workspace, result: DeployResult, in
         throw new InterruptedError();
       }
       if (r.deployment.status === 'Succeeded') {
-        progress.succeed(`${d.deploymentId} Succeeded: ${d.functionName}:${d.alias} on version ${r.aliasVersion}`);
+        progress.succeed(`${d.deploymentId} Succeeded: ${d.functionName}:${d.alias} on Lambda version ${r.aliasVersion}`);
         continue;
       }
       progress.fail(`${d.deploymentId} ${r.deployment.status}`);
@@ -80,7 +80,7 @@ export async function waitForDeployments(ws: Workspace, result: DeployResult, in
       throw new LabError(
         failureReason(r.deployment),
         undefined,
-        `the stack rolled back (UPDATE_ROLLBACK_COMPLETE): ${d.functionName}:${d.alias} is on version ${r.aliasVersion ?? d.from}${rollback}; version ${d.to} stays published (DeletionPolicy: Retain)`,
+        `the stack rolled back (UPDATE_ROLLBACK_COMPLETE): ${d.functionName}:${d.alias} is on Lambda version ${r.aliasVersion ?? d.from}${rollback}; Lambda version ${d.to} stays published (DeletionPolicy: Retain)`,
       );
     }
   } finally {

@@ -90,7 +90,7 @@ export function rolledBackError(r: StackRollback): LabError {
   return new LabError(
     r.reason,
     undefined,
-    `the stack rolled back (${r.stackStatus}): CodeDeploy ${r.status === 'Stopped' ? 'stopped' : 'failed'} deployment ${r.deploymentId}${r.errorCode ? ` (${r.errorCode})` : ''} and moved the alias back${rollback}; the new version stays published (DeletionPolicy: Retain)`,
+    `the stack rolled back (${r.stackStatus}): CodeDeploy ${r.status === 'Stopped' ? 'stopped' : 'failed'} deployment ${r.deploymentId}${r.errorCode ? ` (${r.errorCode})` : ''} and moved the alias back${rollback}; the new Lambda version stays published (DeletionPolicy: Retain)`,
   );
 }
 
@@ -108,7 +108,7 @@ export function formatDeployResult(r: DeployResult, opts: { color?: boolean } = 
   // not a stack output: where `aws --endpoint-url` and SDK clients reach the embedded cloud
   if (r.endpoint) lines.push(`Endpoint: ${r.endpoint}`);
   // as CloudFormation's event on the alias says it (codedeploy-cloudwatch-sam.md §B.1)
-  for (const d of r.deployments ?? []) lines.push(`CodeDeploy deployment ${d.joined ? 'in progress' : 'started'}: ${d.deploymentId} (${d.functionName}:${d.alias}, version ${d.from} → ${d.to})`);
+  for (const d of r.deployments ?? []) lines.push(`CodeDeploy deployment ${d.joined ? 'in progress' : 'started'}: ${d.deploymentId} (${d.functionName}:${d.alias}, Lambda version ${d.from} → ${d.to})`);
   return `${lines.join('\n')}\n`;
 }
 

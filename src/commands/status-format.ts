@@ -27,11 +27,11 @@ export function formatStatus(s: WorkspaceStatus, opts: { color?: boolean; stoppe
   for (const f of s.functions) {
     lines.push('', `Function ${f.logicalId}: ${f.name}`);
     if (!s.live) continue;
-    lines.push(`  versions: ${f.versions.length ? f.versions.join(', ') : '(none)'}`);
+    lines.push(`  Lambda versions: ${f.versions.length ? f.versions.join(', ') : '(none)'}`);
     for (const a of f.aliases) {
       const extra = Object.entries(a.weights);
       const main = extra.length ? `${a.version} (${pct(1 - extra.reduce((n, [, w]) => n + w, 0))})` : a.version;
-      lines.push(`  alias ${a.name} → version ${main}${extra.map(([v, w]) => `, version ${v} (${pct(w)})`).join('')}`);
+      lines.push(`  alias ${a.name} → Lambda version ${main}${extra.map(([v, w]) => `, Lambda version ${v} (${pct(w)})`).join('')}`);
     }
     lines.push(`  reserved concurrency: ${reservedConcurrency(f.reservedConcurrency, p)}`);
     if (f.deployment) lines.push(...formatDeployment(f.deployment, p));
@@ -103,9 +103,9 @@ function usedVariables(q: string | null, vars: Record<string, string>): string {
 function resolve(fn: string, q: string | null | undefined, fns: readonly FunctionStatus[], p: Paint): string {
   if (q === null || q === undefined || q === '$LATEST') return '$LATEST';
   const f = fns.find((x) => x.name === fn);
-  if (/^\d+$/.test(q)) return !f || f.versions.includes(q) ? `version ${q}` : p.yellow(`version ${q}, which ${fn} does not have`);
+  if (/^\d+$/.test(q)) return !f || f.versions.includes(q) ? `Lambda version ${q}` : p.yellow(`Lambda version ${q}, which ${fn} does not have`);
   const alias = f?.aliases.find((x) => x.name === q);
-  if (alias) return `alias ${alias.name} → version ${alias.version}${Object.keys(alias.weights).map((v) => ` and ${v}`).join('')}`;
+  if (alias) return `alias ${alias.name} → Lambda version ${alias.version}${Object.keys(alias.weights).map((v) => ` and ${v}`).join('')}`;
   if (q === '') return p.yellow('no qualifier (a stage variable unset)');
   return f ? p.yellow(`${q}, no alias or version of ${fn}`) : q;
 }
@@ -123,7 +123,7 @@ export function formatDeployment(d: DeploymentStatus, p: Paint = paint(false)): 
   const out = [`  latest deployment ${d.deploymentId}: ${colored(p, d.status)} (${d.deploymentConfigName ?? 'unknown configuration'}${by})`];
   if (d.currentVersion && d.targetVersion) {
     const w = d.targetVersionWeight ?? 0;
-    out.push(`    version ${d.currentVersion} → ${d.targetVersion}: ${pct(1 - w)} on ${d.currentVersion}, ${pct(w)} on ${d.targetVersion}`);
+    out.push(`    Lambda version ${d.currentVersion} → ${d.targetVersion}: ${pct(1 - w)} on ${d.currentVersion}, ${pct(w)} on ${d.targetVersion}`);
   }
   if (d.lifecycleEvents.length) out.push(`    lifecycle: ${d.lifecycleEvents.map((e) => `${e.name} ${colored(p, e.status)}`).join(', ')}`);
   if (d.error?.message) out.push(`    ${p.red(`${d.error.code ?? 'error'}:`)} ${d.error.message}`);

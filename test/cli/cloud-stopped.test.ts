@@ -56,7 +56,7 @@ test('a conflict, the cloud killed under deploy --wait, then emulator status', {
   assert.equal((await runCli(['deploy', '--workspace', ws.root])).code, 0);
   writeFileSync(app, `${v1}\n// v2\n`);
   // version 2 with --wait: at speed 1 the deployment shifts for ten minutes; the cloud is killed meanwhile
-  const r = await runUntil(['deploy', '--wait', '--workspace', ws.root], (out) => / following \S+:live to version 2/.test(out), () => killCloud(ws.stateDir));
+  const r = await runUntil(['deploy', '--wait', '--workspace', ws.root], (out) => / following \S+:live to Lambda version 2/.test(out), () => killCloud(ws.stateDir));
   assert.equal(r.code, 3, r.out);
   assert.doesNotMatch(r.out, /this is a bug|ECONNREFUSED 127/);
   assert.match(r.out, /local cloud stopped while deploy --wait followed deployment d-\w+ .*rolls it back when it starts again/);

@@ -43,7 +43,7 @@ test('first deploy: application and deployment group created, the alias straight
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /created\s+AWS::CodeDeploy::Application\s+ServerlessDeploymentApplication ServerlessOps-stack-ServerlessDeploymentApplication-\w+/);
   assert.match(r.stdout, /created\s+AWS::CodeDeploy::DeploymentGroup\s+GetInfoFunctionDeploymentGroup ServerlessOps-stack-GetInfoFunctionDeploymentGroup-\w+ — CodeDeployDefault\.LambdaLinear10PercentEvery1Minute/);
-  assert.match(r.stdout, /created\s+AWS::Lambda::Alias .* on version 1/);
+  assert.match(r.stdout, /created\s+AWS::Lambda::Alias .* on Lambda version 1/);
   assert.doesNotMatch(r.stdout, /CodeDeploy deployment started/);
   record = JSON.parse(readFileSync(ws.deployRecord, 'utf8'));
   assert.match(record.codeDeployApplication, /^ServerlessOps-stack-ServerlessDeploymentApplication-/);
@@ -53,10 +53,10 @@ test('a code change with --wait: a CodeDeploy deployment shifts live to version 
   editCode('v2');
   const r = await runCli(['deploy', '--workspace', ws.root, '--wait'], { timeoutMs: 180_000 });
   assert.equal(r.code, 0, r.stderr);
-  const id = /^CodeDeploy deployment started: (d-[A-Z0-9]{9}) \(\S+:live, version 1 → 2\)$/m.exec(r.stdout)?.[1];
+  const id = /^CodeDeploy deployment started: (d-[A-Z0-9]{9}) \(\S+:live, Lambda version 1 → 2\)$/m.exec(r.stdout)?.[1];
   assert.ok(id, r.stdout);
-  assert.match(r.stdout, new RegExp(`updated\\s+AWS::Lambda::Alias .* CodeDeploy deployment ${id} started from version 1 to 2`));
-  assert.match(r.stderr, new RegExp(`${id} Succeeded: \\S+:live on version 2`));
+  assert.match(r.stdout, new RegExp(`updated\\s+AWS::Lambda::Alias .* CodeDeploy deployment ${id} started from Lambda version 1 to 2`));
+  assert.match(r.stderr, new RegExp(`${id} Succeeded: \\S+:live on Lambda version 2`));
 
   const fn = record.functions[0];
   const c = new TargetClients({ kind: 'local', endpoint });
@@ -121,9 +121,9 @@ test('a deployment stopped mid-shift: deploy --wait exits 1 with "<id> failed. <
     await c.codeDeploy.send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true }));
     const r = await running;
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.match(r.stdout, new RegExp(`^CodeDeploy deployment started: ${id} \\(\\S+:live, version 2 → 3\\)$`, 'm'));
+    assert.match(r.stdout, new RegExp(`^CodeDeploy deployment started: ${id} \\(\\S+:live, Lambda version 2 → 3\\)$`, 'm'));
     assert.match(r.stderr, new RegExp(`^error: ${id} failed\\. \\S.*$`, 'm'));
-    assert.match(r.stderr, /the stack rolled back \(UPDATE_ROLLBACK_COMPLETE\): \S+:live is on version 2 by rollback deployment d-[A-Z0-9]{9}; version 3 stays published/);
+    assert.match(r.stderr, /the stack rolled back \(UPDATE_ROLLBACK_COMPLETE\): \S+:live is on Lambda version 2 by rollback deployment d-[A-Z0-9]{9}; Lambda version 3 stays published/);
     const alias = await c.lambda.send(new GetAliasCommand({ FunctionName: record.functions[0].name, Name: 'live' }));
     assert.equal(alias.FunctionVersion, '2');
     assert.equal(JSON.parse(readFileSync(ws.deployRecord, 'utf8')).functions[0].version, '2');
@@ -193,7 +193,7 @@ test('an alarm of the group in ALARM: deploy --wait exits 1, "<id> failed. <mess
   const id = /^CodeDeploy deployment started: (d-[A-Z0-9]{9})/m.exec(r.stdout)?.[1];
   assert.ok(id, r.stdout);
   assert.match(r.stderr, new RegExp(`^error: ${id} failed\\. One or more alarms have been activated`, 'm'));
-  assert.match(r.stderr, /the stack rolled back \(UPDATE_ROLLBACK_COMPLETE\): \S+:live is on version 2/);
+  assert.match(r.stderr, /the stack rolled back \(UPDATE_ROLLBACK_COMPLETE\): \S+:live is on Lambda version 2/);
   const s = await runCli(['status', '--workspace', ws.root, '--json']);
   const st = JSON.parse(s.stdout) as { functions: { aliases: { version: string }[] }[]; alarms: { state: string }[] };
   assert.equal(st.functions[0].aliases[0].version, '2');

@@ -53,10 +53,10 @@ test('lambda.json moved away with the cloud stopped: the next deploy re-creates 
 
   const r = await runCli(['deploy', '--workspace', ws.root]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, new RegExp(`the cloud no longer holds what the last deploy left: GetInfoFunction \\(${before.name}\\): no such function\\. Re-created from the workspace's deploy record, with the code and configuration deployed then: GetInfoFunction \\(live on version 1\\)`));
+  assert.match(r.stderr, new RegExp(`the cloud no longer holds what the last deploy left: GetInfoFunction \\(${before.name}\\): no such function\\. Re-created from the workspace's deploy record, with the code and configuration deployed then: GetInfoFunction \\(live on Lambda version 1\\)`));
   // created anew from the edited code it would be version 1 with the alias straight on it: no release
-  assert.match(r.stdout, /created\s+AWS::Lambda::Function .* re-created as the last deploy left it; code changed; published version 2/);
-  const id = /^CodeDeploy deployment started: (d-[A-Z0-9]{9}) \(\S+:live, version 1 → 2\)$/m.exec(r.stdout)?.[1];
+  assert.match(r.stdout, /created\s+AWS::Lambda::Function .* re-created as the last deploy left it; code changed; published Lambda version 2/);
+  const id = /^CodeDeploy deployment started: (d-[A-Z0-9]{9}) \(\S+:live, Lambda version 1 → 2\)$/m.exec(r.stdout)?.[1];
   assert.ok(id, r.stdout);
 
   const clients = new TargetClients({ kind: 'local', endpoint });
@@ -81,9 +81,9 @@ test('the alias deleted by hand: the next deploy puts it back on the version hol
     await clients.lambda.send(new DeleteAliasCommand({ FunctionName: fn.name, Name: 'live' }));
     const r = await runCli(['deploy', '--workspace', ws.root]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /GetInfoFunction's alias live \(\S+:live\): no such alias\. Re-created .*: GetInfoFunction \(live on version 2\)/);
+    assert.match(r.stderr, /GetInfoFunction's alias live \(\S+:live\): no such alias\. Re-created .*: GetInfoFunction \(live on Lambda version 2\)/);
     assert.match(r.stdout, /unchanged\s+AWS::Lambda::Function .* version 2 \(no new version\)/);
-    assert.match(r.stdout, /created\s+AWS::Lambda::Alias .* re-created on version 2/);
+    assert.match(r.stdout, /created\s+AWS::Lambda::Alias .* re-created on Lambda version 2/);
     assert.equal((await clients.lambda.send(new GetAliasCommand({ FunctionName: fn.name, Name: 'live' }))).FunctionVersion, '2');
   } finally {
     clients.destroy();

@@ -33,3 +33,8 @@ test('colour only when asked for, and the columns stay aligned', () => {
   // eslint-disable-next-line no-control-regex
   assert.equal(coloured.replace(/\x1b\[\d+m/g, ''), formatDeployResult(result));
 });
+
+test("the CodeDeploy line names Lambda's versions as such (app version 2 can be Lambda version 3), as the lab's texts do", () => {
+  const out = formatDeployResult({ ...result, deployments: [{ deploymentId: 'd-ABCDEFGHI', functionName: 'fn', alias: 'live', from: '2', to: '3' }] });
+  assert.match(out, /^CodeDeploy deployment started: d-ABCDEFGHI \(fn:live, Lambda version 2 → 3\)$/m);
+});

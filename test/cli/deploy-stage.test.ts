@@ -59,10 +59,10 @@ test('the stage calls a version through its stage variable: a release of live is
   edit('a change after the lab');
   const r = await runCli(['deploy', '--workspace', ws]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /updated\s+AWS::Lambda::Alias .* moved from version 1 to 2/);
+  assert.match(r.stdout, /updated\s+AWS::Lambda::Alias .* moved from Lambda version 1 to 2/);
   const api = record.apis[0]!;
   const warning = new RegExp(
-    `^warning: requests to ApiUrl do not reach this release: the API's Prod stage calls version 1 of ${t.functionName} \\(its stage variable lambdaAlias=1, as the canary chapter's promotion left it; a deploy of an API that did not change leaves its stage as it is\\), not the alias live\\. To send them to live: \`aws apigateway update-stage --rest-api-id ${api.restApiId} --stage-name Prod --patch-operations op=replace,path=/variables/lambdaAlias,value=live --endpoint-url ${record.endpoint}\`$`,
+    `^warning: requests to ApiUrl do not reach this release: the API's Prod stage calls Lambda version 1 of ${t.functionName} \\(its stage variable lambdaAlias=1, as the canary chapter's promotion left it; a deploy of an API that did not change leaves its stage as it is\\), not the alias live\\. To send them to live: \`aws apigateway update-stage --rest-api-id ${api.restApiId} --stage-name Prod --patch-operations op=replace,path=/variables/lambdaAlias,value=live --endpoint-url ${record.endpoint}\`$`,
     'm',
   );
   assert.match(r.stderr, warning);
@@ -75,7 +75,7 @@ test('the stage calls a version through its stage variable: a release of live is
   edit('another change');
   const again = await runCli(['deploy', '--workspace', ws]);
   assert.equal(again.code, 0, again.stderr);
-  assert.match(again.stdout, /moved from version 2 to 3/);
+  assert.match(again.stdout, /moved from Lambda version 2 to 3/);
   assert.doesNotMatch(again.stderr, /warning/);
   assert.equal(await servedBy(), '3');
 });
@@ -84,7 +84,7 @@ test('code put back as version 1 had it: published as a new version, which the d
   writeFileSync(app, firstCode);
   const r = await runCli(['deploy', '--workspace', ws]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /updated\s+AWS::Lambda::Function .* code changed; published version 4 \(the same as version 1: Lambda compares with its newest version only\)/);
+  assert.match(r.stdout, /updated\s+AWS::Lambda::Function .* code changed; published Lambda version 4 \(the same as Lambda version 1: Lambda compares with its newest version only\)/);
   // and no change publishes nothing, and says nothing of version 1
   const none = await runCli(['deploy', '--workspace', ws]);
   assert.match(none.stdout, /version 4 \(no new version\)/);

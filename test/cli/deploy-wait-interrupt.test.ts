@@ -77,7 +77,7 @@ async function deployWaitInPty(opts: { columns?: number }, press: (pid: number, 
   child.stdout.on('data', (d: string) => {
     // the old spin wrote megabytes a second: keep the tail only
     raw = (raw + d).slice(-200_000);
-    if (!pressed && / following \S+:live to version 2/.test(raw)) {
+    if (!pressed && / following \S+:live to Lambda version 2/.test(raw)) {
       pressed = true;
       press(cliPid(), (s) => child.stdin.write(s));
     }

@@ -51,7 +51,7 @@ test('first deploy: prints the local ApiUrl, and the URL answers with the image 
   apiUrl = m[1];
   bucket = /^ImagesBucket: (\S+)$/m.exec(r.stdout)![1];
   assert.match(r.stdout, /^FunctionName: ServerlessOps-stack-GetInfoFunction-[A-Z0-9]{12}$/m);
-  assert.match(r.stdout, /created\s+AWS::Lambda::Function .* published version 1/);
+  assert.match(r.stdout, /created\s+AWS::Lambda::Function .* published Lambda version 1/);
   assert.match(r.stdout, new RegExp(`^Endpoint: ${new URL(apiUrl).origin.replace(/[.]/g, '\\.')}$`, 'm'));
 
   const res = await getInfo('someguy.jpg');
@@ -63,7 +63,7 @@ test('second deploy with no change publishes no version', async () => {
   const r = await runCli(['deploy', '--workspace', ws]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /unchanged\s+AWS::Lambda::Function .* version 1 \(no new version\)/);
-  assert.doesNotMatch(r.stdout, /published version/);
+  assert.doesNotMatch(r.stdout, /published Lambda version/);
   assert.match(r.stdout, new RegExp(`^ApiUrl: ${apiUrl.replace(/[.?]/g, '\\$&')}$`, 'm'));
   const s = await status();
   assert.deepEqual(s.functions[0].versions, ['1']);
@@ -76,8 +76,8 @@ test('an edit to src/app.mjs: a new version, the alias on it, the new behaviour 
   writeFileSync(app, code.replace('Labels: labels.Labels ?? [],', "Labels: labels.Labels ?? [], Edited: 'yes',"));
   const r = await runCli(['deploy', '--workspace', ws]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /updated\s+AWS::Lambda::Function .* code changed; published version 2/);
-  assert.match(r.stdout, /updated\s+AWS::Lambda::Alias .* moved from version 1 to 2/);
+  assert.match(r.stdout, /updated\s+AWS::Lambda::Function .* code changed; published Lambda version 2/);
+  assert.match(r.stdout, /updated\s+AWS::Lambda::Alias .* moved from Lambda version 1 to 2/);
   const res = await getInfo('someguy.jpg');
   assert.equal(res.status, 200);
   assert.equal(res.body.Edited, 'yes');
@@ -98,7 +98,7 @@ test('status --json: target, endpoint, outputs, aliases and versions, emulator',
 
   const human = await runCli(['status', '--workspace', ws]);
   assert.equal(human.code, 0);
-  assert.match(human.stdout, /alias live → version 2/);
+  assert.match(human.stdout, /alias live → Lambda version 2/);
   assert.match(human.stdout, /^ApiUrl: /m);
 });
 

@@ -51,8 +51,8 @@ test('status: the stage as deployed shows no API; with a canary both shares; pro
     const v = String(cloud.figures['canary-create']!.version);
     const canary = await workspaceStatus(ws);
     const withCanary = formatApi(canary.apis[0]!, canary.functions).join('\n');
-    assert.match(withCanary, /^ {2}POST \/getinfo calls lab-GetInfoFunction:\$\{stageVariables\.lambdaAlias\} with lambdaAlias=live → alias live → version 1 \(90%\)$/m, withCanary);
-    assert.match(withCanary, new RegExp(`^ {4}canary \\(10%, deployment \\w+\\) with lambdaAlias=${v} → version ${v}$`, 'm'), withCanary);
+    assert.match(withCanary, /^ {2}POST \/getinfo calls lab-GetInfoFunction:\$\{stageVariables\.lambdaAlias\} with lambdaAlias=live → alias live → Lambda version 1 \(90%\)$/m, withCanary);
+    assert.match(withCanary, new RegExp(`^ {4}canary \\(10%, deployment \\w+\\) with lambdaAlias=${v} → Lambda version ${v}$`, 'm'), withCanary);
 
     await solve('canary-rollback');
     await solve('canary-promote');
@@ -62,9 +62,9 @@ test('status: the stage as deployed shows no API; with a canary both shares; pro
     assert.equal(a.canary, null);
     assert.deepEqual(a.calls.map((c) => [c.method, c.path, c.qualifier]), [['POST', '/getinfo', v]]);
     const text = formatStatus(s);
-    assert.match(text, /^ {2}alias live → version 1$/m);
+    assert.match(text, /^ {2}alias live → Lambda version 1$/m);
     assert.match(text, new RegExp(`^API ServerlessRestApi: stage Prod serves deployment (\\w+) \\(the last deploy put ${deployed} on it\\)$`, 'm'), text);
-    assert.match(text, new RegExp(`^ {2}POST /getinfo calls lab-GetInfoFunction:\\$\\{stageVariables\\.lambdaAlias\\} with lambdaAlias=${v} → version ${v}$`, 'm'), text);
+    assert.match(text, new RegExp(`^ {2}POST /getinfo calls lab-GetInfoFunction:\\$\\{stageVariables\\.lambdaAlias\\} with lambdaAlias=${v} → Lambda version ${v}$`, 'm'), text);
     // --json is the same object, serialised
     assert.equal((JSON.parse(JSON.stringify(s)) as typeof s).apis[0]!.variables.lambdaAlias, v);
   } finally {

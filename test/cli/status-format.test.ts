@@ -93,7 +93,7 @@ test('the latest deployment: status, weights, lifecycle events, AWS\'s error and
     ], { alarms: [{ name: 'errors', state: 'ALARM', reason: 'Threshold Crossed' }, { name: 'latency', state: 'OK' }] }),
   );
   assert.match(out, /^ {2}latest deployment d-ABCDEFGHI: Stopped \(CodeDeployDefault\.LambdaLinear10PercentEvery1Minute\)$/m);
-  assert.match(out, /^ {4}version 1 → 2: 70% on 1, 30% on 2$/m);
+  assert.match(out, /^ {4}Lambda version 1 → 2: 70% on 1, 30% on 2$/m);
   assert.match(out, /^ {4}lifecycle: BeforeAllowTraffic Succeeded, AllowTraffic Failed, AfterAllowTraffic Skipped$/m);
   assert.match(out, /^ {4}ALARM_ACTIVE: One or more alarms have been activated/m);
   assert.match(out, /^ {4}rolled back by d-ROLLBACK1$/m);
@@ -154,4 +154,39 @@ test('the API stage: shown only when changed; a value that names no alias or ver
   assert.match(out, /^API ServerlessRestApi: stage Prod serves deployment d1$/m);
   assert.match(out, /^ {2}POST \/getinfo calls lab-GetInfoFunction:\$\{stageVariables\.lambdaAlias\} with lambdaAlias=lve → lve, no alias or version of lab-GetInfoFunction$/m);
   assert.doesNotMatch(formatStatus(status([fn], { apis: [{ ...api, changed: false }] })), /^API /m);
+});
+
+test("every version status names is Lambda's, said so (app version 2 can be Lambda version 3): the versions, the alias and its weights, a deployment's shift, what the stage calls", () => {
+  const out = formatStatus(
+    status(
+      [
+        {
+          name: 'lab-GetInfoFunction',
+          versions: ['1', '2', '3'],
+          aliases: [{ name: 'live', version: '2', weights: { '3': 0.1 } }],
+          deployment: { deploymentId: 'd-ABCDEFGHI', status: 'InProgress', creator: 'user', deploymentConfigName: 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute', currentVersion: '2', targetVersion: '3', targetVersionWeight: 0.1, lifecycleEvents: [] },
+        },
+      ],
+      {
+        apis: [
+          {
+            logicalId: 'ServerlessRestApi',
+            restApiId: 'abc',
+            stage: 'Prod',
+            deploymentId: 'dep2',
+            deployedDeploymentId: 'dep1',
+            variables: { lambdaAlias: '3' },
+            canary: null,
+            changed: true,
+            calls: [{ method: 'POST', path: '/getinfo', functionName: 'lab-GetInfoFunction', uriQualifier: '${stageVariables.lambdaAlias}', qualifier: '3' }],
+          },
+        ],
+      },
+    ),
+  );
+  assert.match(out, /^ {2}Lambda versions: 1, 2, 3$/m);
+  assert.match(out, /^ {2}alias live → Lambda version 2 \(90%\), Lambda version 3 \(10%\)$/m);
+  assert.match(out, /^ {4}Lambda version 2 → 3: 90% on 2, 10% on 3$/m);
+  assert.match(out, /with lambdaAlias=3 → Lambda version 3$/m);
+  assert.doesNotMatch(out, /(?<!Lambda )\bversions? \d/, out);
 });

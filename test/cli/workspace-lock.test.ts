@@ -65,7 +65,7 @@ async function holdWithDeployWait(): Promise<Holder> {
   const following = await Promise.race([
     new Promise<boolean>((resolve) => {
       const look = () => {
-        if (/ following \S+:live to version 2/.test(err)) resolve(true);
+        if (/ following \S+:live to Lambda version 2/.test(err)) resolve(true);
       };
       child.stderr!.on('data', look);
       look();

@@ -21,6 +21,6 @@ test("CloudFormation's failure reason on the alias: `<id> failed. <message>`", (
 });
 
 test('the progress line: status, the new version share, the alias routing', () => {
-  assert.equal(progressText({ deploymentId: 'd-A', status: 'InProgress', aliasVersion: '1', weights: { '2': 0.3 } }, 'live', '2'), 'd-A InProgress (30% on version 2) — live: version 1 70%, version 2 30%');
-  assert.equal(progressText({ deploymentId: 'd-A', status: 'Succeeded', aliasVersion: '2', weights: {} }, 'live', '2'), 'd-A Succeeded — live on version 2');
+  assert.equal(progressText({ deploymentId: 'd-A', status: 'InProgress', aliasVersion: '1', weights: { '2': 0.3 } }, 'live', '2'), 'd-A InProgress (30% on Lambda version 2) — live: Lambda version 1 70%, Lambda version 2 30%');
+  assert.equal(progressText({ deploymentId: 'd-A', status: 'Succeeded', aliasVersion: '2', weights: {} }, 'live', '2'), 'd-A Succeeded — live on Lambda version 2');
 });

@@ -73,7 +73,7 @@ test('Ctrl-C after a new version is published: the alias stays on the last good 
   };
   await assert.rejects(deployLocal({ workspace: ws, stackName: 'lab', log: { info() {}, warn() {} }, shifter, signal: ctrl.signal }), (err: Error) => {
     assert.ok(err instanceof InterruptedError, String(err));
-    assert.match(err.message, /^deploy interrupted before deploying REST API \S+ to stage Prod: run deploy again to finish \(nothing is left half-changed; \S+:live still on version 1\)$/);
+    assert.match(err.message, /^deploy interrupted before deploying REST API \S+ to stage Prod: run deploy again to finish \(nothing is left half-changed; \S+:live still on Lambda version 1\)$/);
     return true;
   });
   assert.equal(readFileSync(ws.deployRecord, 'utf8'), record);
@@ -81,6 +81,6 @@ test('Ctrl-C after a new version is published: the alias stays on the last good 
   assert.equal(await alias(), '1');
 
   const retry = await deployLocal({ workspace: ws, stackName: 'lab', log: { info() {}, warn() {} } });
-  assert.ok(retry.changes.some((c) => c.type === 'AWS::Lambda::Alias' && c.detail === 'moved from version 1 to 2'), JSON.stringify(retry.changes));
+  assert.ok(retry.changes.some((c) => c.type === 'AWS::Lambda::Alias' && c.detail === 'moved from Lambda version 1 to 2'), JSON.stringify(retry.changes));
   assert.equal(await alias(), '2');
 });

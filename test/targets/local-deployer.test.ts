@@ -49,8 +49,8 @@ test('a failure while moving the alias: alias stays on the last good version, no
   });
   await assert.rejects(deployLocal({ workspace: ws, stackName: 'lab', log: silentLog, shifter: failing }), (err: LabError) => {
     assert.ok(err instanceof LabError);
-    assert.match(err.message, /^deploy failed while moving alias .*:live to version 2: CodeDeploy said no$/);
-    assert.match(err.hint ?? '', /live still on version 1/);
+    assert.match(err.message, /^deploy failed while moving alias .*:live to Lambda version 2: CodeDeploy said no$/);
+    assert.match(err.hint ?? '', /live still on Lambda version 1/);
     return true;
   });
   assert.equal(await aliasVersion(first.endpoint, fn), '1');
@@ -59,8 +59,8 @@ test('a failure while moving the alias: alias stays on the last good version, no
   // The retry finds version 2 already published: it publishes nothing more and moves the alias.
   const retry = await deployLocal({ workspace: ws, stackName: 'lab', log: silentLog });
   const fnChange = retry.changes.find((c) => c.type === 'AWS::Lambda::Function')!;
-  assert.equal(fnChange.detail, 'version 2 (no new version)');
-  assert.ok(retry.changes.some((c) => c.type === 'AWS::Lambda::Alias' && c.detail === 'moved from version 1 to 2'));
+  assert.equal(fnChange.detail, 'Lambda version 2 (no new version)');
+  assert.ok(retry.changes.some((c) => c.type === 'AWS::Lambda::Alias' && c.detail === 'moved from Lambda version 1 to 2'));
   assert.equal(await aliasVersion(retry.endpoint, fn), '2');
   assert.equal(retry.record.functions[0].version, '2');
 });

@@ -67,7 +67,7 @@ test('a template without ReservedConcurrentExecutions keeps the value set by han
   const rows = fnRow(r);
   assert.equal(rows.length, 1, JSON.stringify(r.changes));
   assert.equal(rows[0].type, 'AWS::Lambda::Function');
-  assert.match(rows[0].detail ?? '', /published version 2; reserved concurrency 25 kept \(set outside the template\)$/);
+  assert.match(rows[0].detail ?? '', /published Lambda version 2; reserved concurrency 25 kept \(set outside the template\)$/);
   assert.ok(!r.changes.some((c) => c.type === 'ReservedConcurrentExecutions'));
 });
 

@@ -190,7 +190,7 @@ export async function repairDrift(lambda: LambdaClient, ws: Workspace, signal?: 
   const drift = await findDrift(lambda, rec, signal);
   if (!rec || !drift.length) return undefined;
   const restored = await restoreDrift(lambda, ws, drift);
-  const back = restored.map((r) => `${r.fn.logicalId}${r.version ? ` (${r.fn.alias} on version ${r.version}${r.fn.version && r.fn.version !== r.version ? `, which was version ${r.fn.version}` : ''})` : ''}`);
+  const back = restored.map((r) => `${r.fn.logicalId}${r.version ? ` (${r.fn.alias} on Lambda version ${r.version}${r.fn.version && r.fn.version !== r.version ? `, which was Lambda version ${r.fn.version}` : ''})` : ''}`);
   for (const r of restored) if (r.version) r.fn.version = r.version;
   await writeDeployRecord(ws, rec);
   const said =

@@ -27,7 +27,7 @@ export const lambdaAlias: Provisioner = {
     if (!existing) {
       // UpdatePolicy applies to updates only: a created alias points at its version directly (§A.4).
       await ctx.step(`creating alias ${fnName}:${alias}`, () => createAlias(ctx.clients.lambda, fnName, alias, version));
-      ctx.report.add({ logicalId: r.logicalId, type: r.type, physicalId: aliasArn, change: 'created', detail: `on version ${version}` });
+      ctx.report.add({ logicalId: r.logicalId, type: r.type, physicalId: aliasArn, change: 'created', detail: `on Lambda version ${version}` });
     } else if (existing.FunctionVersion !== version) {
       const from = existing.FunctionVersion!;
       const spec = ctx.template.functions.find((f) => f.logicalId === fnId);
@@ -48,16 +48,16 @@ export const lambdaAlias: Provisioner = {
       }
       const s = { functionName: fnName, alias, from, to: version };
       ctx.defer({
-        what: `${shifter.describe?.(s) ?? 'moving alias'} ${fnName}:${alias} to version ${version}`,
-        kept: `${fnName}:${alias} still on version ${from}`,
+        what: `${shifter.describe?.(s) ?? 'moving alias'} ${fnName}:${alias} to Lambda version ${version}`,
+        kept: `${fnName}:${alias} still on Lambda version ${from}`,
         run: async () => {
           const how = await shifter.shift(ctx.clients.lambda, s);
-          ctx.report.add({ logicalId: r.logicalId, type: r.type, physicalId: `${fnName}:${alias}`, change: 'updated', detail: `${how} from version ${from} to ${version}` });
+          ctx.report.add({ logicalId: r.logicalId, type: r.type, physicalId: `${fnName}:${alias}`, change: 'updated', detail: `${how} from Lambda version ${from} to ${version}` });
         },
       });
     } else {
       const recreated = ctx.restored.has(`${fnName}:${alias}`);
-      ctx.report.add({ logicalId: r.logicalId, type: r.type, physicalId: aliasArn, change: recreated ? 'created' : 'unchanged', detail: `${recreated ? 're-created ' : ''}on version ${version}` });
+      ctx.report.add({ logicalId: r.logicalId, type: r.type, physicalId: aliasArn, change: recreated ? 'created' : 'unchanged', detail: `${recreated ? 're-created ' : ''}on Lambda version ${version}` });
     }
     return { type: r.type, physicalId: aliasArn, attributes: { AliasArn: aliasArn } };
   },

@@ -16,7 +16,7 @@ export const lambdaVersion: Provisioner = {
     const rec = fnId ? ctx.record.functions.get(fnId) : undefined;
     if (rec) rec.version = v.version;
     // the same code as an older version is still a new version (publishIfChanged says why)
-    const detail = v.published ? `published version ${v.version}${v.sameAs ? ` (the same as version ${v.sameAs}: Lambda compares with its newest version only)` : ''}` : `version ${v.version} (no new version)`;
+    const detail = v.published ? `published Lambda version ${v.version}${v.sameAs ? ` (the same as Lambda version ${v.sameAs}: Lambda compares with its newest version only)` : ''}` : `Lambda version ${v.version} (no new version)`;
     // read as part of the function's row
     ctx.report.amend(fnId ?? r.logicalId, undefined, [[1, detail]], { logicalId: r.logicalId, type: r.type, physicalId: v.arn });
     return { type: r.type, physicalId: v.arn, attributes: { Version: v.version } };
