@@ -20,14 +20,20 @@ import { recordRollback } from '../targets/deploy-record.js';
 import type { DeployResult } from '../targets/deployers/types.js';
 import { failureReason, followDeployment, type DeploymentProgress, type FollowResult } from '../targets/deployment-watch.js';
 
-export function progressText(p: DeploymentProgress, alias: string, target: string): string {
+/**
+ * The spinner's line, within 80 columns: the status and the alias's routing in status's words
+ * (`live: Lambda version 2 70%, Lambda version 3 30%`); the new version's share is its weight there.
+ * It said the share twice (`(30% on version 3) — live: version 2 70%, version 3 30%`), and with
+ * each version named as Lambda's it passed 80 columns, where a spinner's line that wraps is drawn
+ * again below itself.
+ */
+export function progressText(p: DeploymentProgress, alias: string): string {
   const extra = Object.entries(p.weights);
-  const newShare = extra.find(([v]) => v === target)?.[1];
   const routing =
     extra.length === 0
       ? `${alias} on Lambda version ${p.aliasVersion}`
       : `${alias}: Lambda version ${p.aliasVersion} ${pct(1 - extra.reduce((n, [, w]) => n + w, 0))}, ${extra.map(([v, w]) => `Lambda version ${v} ${pct(w)}`).join(', ')}`;
-  return `${p.deploymentId} ${p.status}${newShare !== undefined ? ` (${pct(newShare)} on Lambda version ${target})` : ''} — ${routing}`;
+  return `${p.deploymentId} ${p.status} — ${routing}`;
 }
 
 function pct(w: number): string {
@@ -51,7 +57,7 @@ export async function waitForDeployments(ws: Workspace, result: DeployResult, in
           functionName: d.functionName,
           alias: d.alias,
           signal: interrupt.signal,
-          onProgress: (p) => progress.update(progressText(p, d.alias, d.to)),
+          onProgress: (p) => progress.update(progressText(p, d.alias)),
         });
       } catch (err) {
         // the spinner ends on every way out: its timer would keep the process alive

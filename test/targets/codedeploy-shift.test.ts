@@ -20,7 +20,10 @@ test("CloudFormation's failure reason on the alias: `<id> failed. <message>`", (
   assert.equal(failureReason({ deploymentId: 'd-82EELWTXI', status: 'Failed', errorInformation: { code: 'HOOK_EXECUTION_FAILURE', message: msg } }), `d-82EELWTXI failed. ${msg}`);
 });
 
-test('the progress line: status, the new version share, the alias routing', () => {
-  assert.equal(progressText({ deploymentId: 'd-A', status: 'InProgress', aliasVersion: '1', weights: { '2': 0.3 } }, 'live', '2'), 'd-A InProgress (30% on Lambda version 2) — live: Lambda version 1 70%, Lambda version 2 30%');
-  assert.equal(progressText({ deploymentId: 'd-A', status: 'Succeeded', aliasVersion: '2', weights: {} }, 'live', '2'), 'd-A Succeeded — live on Lambda version 2');
+test("the progress line: status and the alias routing, Lambda's versions said so, within 80 columns beside its spinner", () => {
+  assert.equal(progressText({ deploymentId: 'd-A', status: 'InProgress', aliasVersion: '1', weights: { '2': 0.3 } }, 'live'), 'd-A InProgress — live: Lambda version 1 70%, Lambda version 2 30%');
+  assert.equal(progressText({ deploymentId: 'd-A', status: 'Succeeded', aliasVersion: '2', weights: {} }, 'live'), 'd-A Succeeded — live on Lambda version 2');
+  // a CodeDeploy id, two-digit versions and a spinner's two columns: under 80
+  const widest = progressText({ deploymentId: 'd-DYCG23I35', status: 'InProgress', aliasVersion: '12', weights: { '13': 0.3 } }, 'live');
+  assert.ok(widest.length + 2 < 80, widest);
 });
