@@ -34,7 +34,7 @@
  * _doRequest, _destroyConnection, pipelinedRequests) are autocannon 9.0.0's lib/httpClient.js; package.json
  * pins that version.
  */
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import type { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { LabError } from '../errors.js';
@@ -80,8 +80,17 @@ const NO_HISTOGRAM = { __custom: true, recordValue() {}, recordValueWithExpected
 export const LOST_RESPONSE = 'connection closed before the response';
 export const ABANDONED = 'in flight when the run was stopped at once';
 
+/**
+ * autocannon (with hdr-histogram-js, pako and the rest, about 0.3 s of CPU) is loaded by the first
+ * run, not by whoever imports this module: `list`, `reset`, the lab's steps and a refused -n load
+ * it and never send a request
+ */
+let loadedAutocannon: Promise<typeof autocannon> | undefined;
+const loadAutocannon = (): Promise<typeof autocannon> => (loadedAutocannon ??= import('autocannon').then((m) => m.default));
+
 export async function runLoadTest(options: LoadTestOptions, listeners: LoadTestListeners = {}): Promise<LoadTestResult> {
   checkOptions(options);
+  const autocannon = await loadAutocannon();
   const { concurrency } = options;
   const total = options.durationMs === undefined ? options.requests : null;
   const rec = new Recorder(total ?? 64 * 1024);

@@ -13,7 +13,8 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const cli = join(root, 'dist/src/cli.js');
 const tracer = join(root, 'test/fixtures/trace-loads.mjs');
 
-async function loadsOf(args: string[]): Promise<{ stdout: string; stderr: string; loaded: string[] }> {
+/** `exitCode`: the run must end with it (default 0) */
+async function loadsOf(args: string[], exitCode = 0): Promise<{ stdout: string; stderr: string; loaded: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'sol-startup-'));
   const file = join(dir, 'loads.txt');
   try {
@@ -21,7 +22,13 @@ async function loadsOf(args: string[]): Promise<{ stdout: string; stderr: string
       // as a learner's shell has it: without npm test's switch for the SDK's Node-version notice
       env: { ...process.env, TRACE_LOADS_FILE: file, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined },
       timeout: 120_000,
-    });
+    }).then(
+      (r) => (exitCode === 0 ? r : assert.fail(`${args.join(' ')}: exit 0, not ${exitCode}`)),
+      (err: { code?: number; stdout: string; stderr: string }) => {
+        if (err.code !== exitCode || exitCode === 0) throw err;
+        return err;
+      },
+    );
     return { stdout, stderr, loaded: readFileSync(file, 'utf8').split('\n').filter(Boolean) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -57,6 +64,24 @@ test('an unknown command or flag prints usage and exits 2, with no stack trace',
 });
 
 /** the SDK clients and our own files among what a command loaded */
+// autocannon (and its hdr-histogram-js, pako…) is loaded by a run that sends requests only: list,
+// reset and start load the lab's steps, which import the load test, and a refused -n sends nothing
+test('list and a refused loadtest load no autocannon', async () => {
+  const ws = mkdtempSync(join(tmpdir(), 'sol-startup-list-'));
+  try {
+    const list = await loadsOf(['list', '--workspace', ws]);
+    assert.match(list.stdout, /no progress yet/);
+    const refused = await loadsOf(['loadtest', '-n', '5', 'http://127.0.0.1:9/'], 2);
+    assert.match(refused.stderr, /^error: -n cannot be less than -c/);
+    for (const [what, loaded] of [['list', list.loaded], ['loadtest -n 5', refused.loaded]] as const) {
+      assert.ok(loaded.some((u) => u.endsWith('/dist/src/loadtest/run.js')), `${what} loads the load test's module`);
+      assert.deepEqual(loaded.filter((u) => /node_modules\/(autocannon|hdr-histogram-js)\//.test(u)), [], what);
+    }
+  } finally {
+    rmSync(ws, { recursive: true, force: true });
+  }
+});
+
 function summary(loaded: string[]): { clients: string[]; ours: string[] } {
   const clients = new Set<string>();
   const ours = new Set<string>();
