@@ -6,7 +6,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { awsCli, skipWithoutAws } from '../../helpers/aws-cli.js';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { awsCli, awsCliPath, skipWithoutAws } from '../../helpers/aws-cli.js';
 import { lambdaUri, startApiGateway } from './fixture.js';
 
 /** `aws --output json apigateway …args` */
@@ -71,5 +74,32 @@ test('aws apigateway: a canary created, tuned, promoted and turned off', { skip:
     assert.equal(stage.deploymentId, d2.id);
   } finally {
     await fx.close();
+  }
+});
+
+test("the tests' aws: behind pyenv's shim, the aws the shim runs, found once; any other aws as PATH has it", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sol-aws-shim-'));
+  try {
+    const shims = join(dir, 'shims');
+    const real = join(dir, 'versions', '3.11.7', 'bin');
+    const plain = join(dir, 'plain');
+    for (const d of [shims, real, plain]) mkdirSync(d, { recursive: true });
+    const script = (path: string, body: string) => {
+      writeFileSync(path, `#!/usr/bin/env bash\n${body}\n`);
+      chmodSync(path, 0o755);
+    };
+    // as pyenv writes its shims, and a pyenv that names the real one
+    script(join(shims, 'aws'), `program="\${0##*/}"\nexec "${dir}/libexec/pyenv" exec "$program" "$@"`);
+    script(join(shims, 'pyenv'), `[ "$1 $2" = "which aws" ] && echo ${join(real, 'aws')}`);
+    script(join(real, 'aws'), 'echo real');
+    script(join(plain, 'aws'), 'echo plain');
+    const path = `${shims}${delimiter}${process.env.PATH}`;
+    assert.equal(awsCliPath(path, join(shims, 'aws')), `${real}${delimiter}${path}`);
+    assert.equal(awsCliPath(`${plain}${delimiter}${process.env.PATH}`, join(plain, 'aws')), `${plain}${delimiter}${process.env.PATH}`);
+    // a pyenv that fails, or names nothing: PATH as it is
+    script(join(shims, 'pyenv'), 'exit 127');
+    assert.equal(awsCliPath(path, join(shims, 'aws')), path);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
