@@ -97,7 +97,8 @@ async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: st
       );
     }
   }
-  if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  // the I/O host's result: stdout (with --json the plain face says its lines on stderr)
+  if (flags.json) io.result(`${JSON.stringify(report, null, 2)}\n`);
   // a run that ends non-zero anyway says it in a warning; one that would end 0 ends with it (exit 3)
   if (unwritten && report.outcome !== 'passed' && report.outcome !== 'stopped') io.warn(unwritten.message);
   const secs = (report.durationMs / 1000).toFixed(1);

@@ -80,3 +80,15 @@ test('a report that cannot be written at the end: the run that would end 0 (q) e
   assert.match(err.message, /the report was not written to .*out\/report\.json/);
   assert.match(io.text, /progress saved; this goes on from here/, 'the stop itself is said as always');
 });
+
+test('start --json: the report is the I/O host\'s result (the plain face writes it to stdout), not a write around it', async () => {
+  const dir = tempDir('sol-report-json-');
+  const ws = join(dir, 'ws');
+  made.push(ws);
+  const io = new RecordingIoHost({ otherwise: () => 'q' });
+  const report = await startCommand({ workspace: ws, json: true }, new InterruptPolicy({ write: () => {}, exit: () => {} }), undefined, { io });
+  assert.equal(report.outcome, 'stopped');
+  const results = io.of('result');
+  assert.equal(results.length, 1, `one result: ${io.text.slice(-500)}`);
+  assert.deepEqual(JSON.parse(results[0].text), JSON.parse(JSON.stringify(report)));
+});
