@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { shown } from '../../core/shown.js';
 import { invalidRevision } from './errors.js';
 import { isStructure } from './input.js';
-import type { LambdaAppSpecTarget } from './model.js';
+import { HOOK_EVENTS, type LambdaAppSpecTarget } from './model.js';
 
 type Obj = Record<string, unknown>;
 
@@ -94,9 +94,9 @@ export function parseLambdaAppSpec(text: string): LambdaAppSpecTarget {
     for (const hook of hooks) {
       if (!isStructure(hook)) throw invalidRevision('Each entry of Hooks must be a map of a lifecycle event to a function name.');
       for (const [event, fn] of Object.entries(hook)) {
-        const known = (['BeforeAllowTraffic', 'AfterAllowTraffic'] as const).find((e) => e.toLowerCase() === event.toLowerCase());
+        const known = HOOK_EVENTS.find((e) => e.toLowerCase() === event.toLowerCase());
         if (!known) {
-          throw invalidRevision(`${event} is not a lifecycle event of a Lambda deployment; its hooks are BeforeAllowTraffic and AfterAllowTraffic.`);
+          throw invalidRevision(`${event} is not a lifecycle event of a Lambda deployment; its hooks are ${HOOK_EVENTS.join(' and ')}.`);
         }
         if (typeof fn !== 'string' || fn === '') throw invalidRevision(`The ${known} hook must name a Lambda function.`);
         target.hooks[known] = fn;

@@ -92,7 +92,9 @@ export type LifecycleEventName = 'BeforeAllowTraffic' | 'AllowTraffic' | 'AfterA
 export type DeploymentCreator = 'user' | 'codeDeployRollback';
 
 export const LIFECYCLE_EVENTS: readonly LifecycleEventName[] = ['BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic'];
-export const HOOK_EVENTS: readonly LifecycleEventName[] = ['BeforeAllowTraffic', 'AfterAllowTraffic'];
+/** the lifecycle events of a Lambda deployment that an AppSpec may hook (its Hooks section) */
+export type HookEventName = Exclude<LifecycleEventName, 'AllowTraffic'>;
+export const HOOK_EVENTS: readonly HookEventName[] = ['BeforeAllowTraffic', 'AfterAllowTraffic'];
 
 export interface LifecycleEventRecord {
   lifecycleEventName: LifecycleEventName;
@@ -117,7 +119,7 @@ export interface LambdaAppSpecTarget {
   alias: string;
   currentVersion: string;
   targetVersion: string;
-  hooks: Partial<Record<'BeforeAllowTraffic' | 'AfterAllowTraffic', string>>;
+  hooks: Partial<Record<HookEventName, string>>;
 }
 
 export interface ErrorInformation {
