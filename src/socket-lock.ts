@@ -103,11 +103,6 @@ function listen(server: Server, address: string): Promise<NodeJS.ErrnoException 
   });
 }
 
-/** What the holder of `address` answers, or undefined when none does (or it does not answer in time). */
-export async function askSocketLockOwner<T extends SocketLockOwner>(address: string, timeoutMs = 1500): Promise<T | undefined> {
-  return (await probeSocketLock<T>(address, timeoutMs)).owner;
-}
-
 /**
  * Whether a process holds `address`, and what it answered: `held` without an `owner` is a holder
  * that took the connection but did not answer in time (stopped with Ctrl-Z or SIGSTOP, its event

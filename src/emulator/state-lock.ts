@@ -3,10 +3,10 @@
  * state dir (src/socket-lock.ts: the operating system frees it when the process ends, however it
  * ends). No file in the state dir can damage it: a deleted or garbled `emulator-process.json` can
  * no longer lead to a second emulator on the same state dir (the second one finds the socket
- * taken), and any command can ask the owner for its record there (`ownerOf`), to reuse, report or
+ * taken), and any command can ask the owner for its record there (`holderOf`), to reuse, report or
  * stop it.
  */
-import { askSocketLockOwner, findSocketLockHolder, socketLockAddress, socketLockHolder, socketLockHolderPid, takeSocketLock, type SocketLock } from '../socket-lock.js';
+import { findSocketLockHolder, socketLockAddress, socketLockHolder, socketLockHolderPid, takeSocketLock, type SocketLock } from '../socket-lock.js';
 
 /** what the owner answers on its lock: its pid, and its process record once it is listening */
 export interface LockOwner {
@@ -27,11 +27,6 @@ export function lockAddress(stateDir: string): string {
  */
 export function takeStateLock(stateDir: string, describe: () => LockOwner): Promise<StateLock | { heldBy: LockOwner | undefined }> {
   return takeSocketLock(lockAddress(stateDir), describe);
-}
-
-/** The process holding `stateDir`'s lock, or undefined when none does (or it does not answer). */
-export function ownerOf(stateDir: string, timeoutMs = 1500): Promise<LockOwner | undefined> {
-  return askSocketLockOwner<LockOwner>(lockAddress(stateDir), timeoutMs);
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { relative, isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CheckView, Figure, FooterView, KeyItem } from './host.js';
+import type { CheckView, Figure, FooterView } from './host.js';
 import type { Paint } from './terminal.js';
 import wrapAnsi from 'wrap-ansi';
 
@@ -396,11 +396,6 @@ export function colourDiff(patch: string, p: Paint): string[] {
 export function formatFigures(title: string, figures: readonly Figure[], p: Paint): string[] {
   const w = Math.max(0, ...figures.map(([k]) => k.length));
   return [p.bold(title), ...figures.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`)];
-}
-
-/** `h hint · r re-check · q quit` */
-export function formatKeys(keys: readonly KeyItem[], p: Paint): string {
-  return keys.map((k) => `${p.bold(k.key)} ${k.label}`).join(p.dim(' · '));
 }
 
 /**

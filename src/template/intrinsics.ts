@@ -45,7 +45,6 @@ export interface Resolver extends ResourceResolver {
 
 /** Stands for `AWS::NoValue` until the enclosing map or list drops it. */
 const NO_VALUE: { [k: string]: TemplateValue } = Object.freeze({}) as { [k: string]: TemplateValue };
-export const isNoValue = (v: unknown): boolean => v === NO_VALUE;
 
 const INTRINSIC_KEYS = new Set([
   'Ref', 'Fn::GetAtt', 'Fn::Sub', 'Fn::Join', 'Fn::Select', 'Fn::Split', 'Fn::If', 'Fn::Equals', 'Fn::Not',

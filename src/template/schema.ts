@@ -81,7 +81,6 @@ export const FUNCTION_TYPE = 'AWS::Serverless::Function';
 export const API_TYPE = 'AWS::Serverless::Api';
 export const ALARM_TYPE = 'AWS::CloudWatch::Alarm';
 export const BUCKET_TYPE = 'AWS::S3::Bucket';
-export const EMULATED_TYPES = new Set([FUNCTION_TYPE, API_TYPE, ALARM_TYPE, BUCKET_TYPE]);
 
 /**
  * CloudFormation types the local deployer applies as written in a template (beside the SAM

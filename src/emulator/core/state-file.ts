@@ -3,7 +3,7 @@
  * config.ts) so that `doctor` can check a workspace's state files without loading the emulator.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { LAST_PORT_FILE, RECORD_FILE } from '../config.js';
 
 /**

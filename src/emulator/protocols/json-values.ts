@@ -1,8 +1,8 @@
 /**
  * Values as the JSON protocols put them on the wire (wire doc section 9): a timestamp is epoch
  * seconds as a JSON number (an ISO string makes the SDK throw), a blob is base64.
- * Codecs carry no shapes, so input members stay as the client sent them; handlers turn them into
- * Dates and Buffers with `dateFrom` / `blobFrom`.
+ * Codecs carry no shapes, so input members stay as the client sent them; handlers turn timestamps
+ * into Dates with `dateFrom` (blobs each service reads itself, with its own error: lambda/input.ts).
  */
 import { setOwn } from '../core/own-key.js';
 import { ServiceError } from '../core/service-error.js';
@@ -34,15 +34,6 @@ export function dateFrom(value: unknown): Date | undefined {
   const d = Number.isFinite(n) ? new Date(n * 1000) : new Date(value);
   if (Number.isNaN(d.getTime())) throw new ServiceError('SerializationException', `Invalid timestamp: ${value}`);
   return d;
-}
-
-/** A blob member: base64 inside JSON, or already raw bytes (a payload member). */
-export function blobFrom(value: unknown): Buffer | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (Buffer.isBuffer(value)) return value;
-  if (value instanceof Uint8Array) return Buffer.from(value);
-  if (typeof value !== 'string') throw new ServiceError('SerializationException', `Invalid blob: expected base64 text, not ${shown(value)}`);
-  return Buffer.from(value, 'base64');
 }
 
 /**

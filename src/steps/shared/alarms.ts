@@ -1,5 +1,5 @@
 /** CloudWatch alarms as the steps read and force them. */
-import { DescribeAlarmHistoryCommand, DescribeAlarmsCommand, SetAlarmStateCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmHistoryCommand, DescribeAlarmsCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { GetDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
 import { notYet, passed, type LiveCheck } from '../../lab/check.js';
 import type { LabContext } from '../../lab/context.js';
@@ -57,11 +57,6 @@ export const groupAlarmsClear: LiveCheck = {
     return notYet('no alarm of the group in ALARM before you deploy', `${inAlarm.join(', ')} in ALARM`, alreadyInAlarmHint(inAlarm));
   },
 };
-
-export async function describeAlarm(ctx: LabContext, name: string, signal?: AbortSignal): Promise<MetricAlarm | undefined> {
-  const r = await ctx.clients.cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: [name] }), { abortSignal: signal });
-  return r.MetricAlarms?.[0];
-}
 
 export function setAlarmCommand(ctx: LabContext, name = errorsAlarmName(ctx) ?? 'ALARM_NAME'): string {
   return ctx.aws(`cloudwatch set-alarm-state --alarm-name ${name} --state-value ALARM --state-reason "testing the rollback"`);

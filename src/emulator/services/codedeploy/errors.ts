@@ -61,7 +61,6 @@ export const deploymentTargetListSizeExceeded = () =>
   err('DeploymentTargetListSizeExceededException', 'The maximum number of targets that can be associated with an Amazon ECS or Lambda deployment was exceeded. The target list of both types of deployments must have exactly one item.');
 /** ListDeploymentTargets: "The target filter name is invalid." (API reference) [inf for the detail after it] */
 export const invalidTargetFilterName = (detail: string) => err('InvalidTargetFilterNameException', `The target filter name is invalid. ${detail}`);
-export const invalidDeploymentTargetId = (id: string) => err('InvalidDeploymentTargetIdException', `The target ID ${id} provided was not valid.`);
 
 export const invalidLifecycleEventHookExecutionId = (id: string) =>
   err('InvalidLifecycleEventHookExecutionIdException', `A lifecycle event hook with execution ID ${id} is invalid or not found for the deployment.`);

@@ -56,10 +56,8 @@ export const tooManyRequests = (reason: ThrottleReason, retryAfterSeconds = 1) =
  * The invoke payload limits are enforced by Lambda's front door, which answers 413
  * `RequestEntityTooLargeException` (observed: `Request must be smaller than 6291456 bytes for the
  * InvokeFunction operation`; for Event: `473086 byte payload is too large for the Event invocation
- * type (limit 131072 bytes)` when the async limit was 128 KB). The model's own
- * `RequestTooLargeException` (413) is kept for callers that want the modelled shape.
+ * type (limit 131072 bytes)` when the async limit was 128 KB), not the model's own
+ * `RequestTooLargeException`.
  * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
  */
 export const requestEntityTooLarge = (message: string) => new ServiceError('RequestEntityTooLargeException', message, 413, user);
-
-export const requestTooLarge = (message: string) => new ServiceError('RequestTooLargeException', message, 413, user);

@@ -21,11 +21,6 @@ export type HandlerFunction = (event: unknown, context: unknown, callback: unkno
 
 const requireFromHere = createRequire(import.meta.url);
 
-export interface LoadedModule {
-  exports: unknown;
-  esm: boolean;
-}
-
 function packageTypeIsModule(folder: string): boolean {
   for (let dir = folder; ; dir = path.dirname(dir)) {
     if (dir.endsWith(`${path.sep}node_modules`)) return false;
