@@ -210,7 +210,7 @@ async function deployFailure(err: unknown, phase: string, aliasesKept: string[],
     // The cloud is a child process: when it dies mid-deploy the SDK only sees a refused or cut
     // connection. Say what happened and where the cloud wrote why.
     const { emulatorStatus } = await import('../../emulator/daemon.js');
-    const { LOG_FILE } = await import('../../emulator/process-record.js');
+    const { LOG_FILE } = await import('../../emulator/config.js');
     const running = await emulatorStatus(ws.stateDir).then((s) => s.running, () => false);
     const log = join(ws.stateDir, LOG_FILE);
     const what = running ? 'the embedded cloud stopped answering' : 'the embedded cloud stopped';
