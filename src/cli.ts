@@ -6,15 +6,13 @@
  * Nothing else calls process.exit.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
 import { asFileSystemError, causes, connectionLost, ExitCode, InterruptedError, LabError, LearnerQuit } from './errors.js';
 import { InterruptPolicy } from './interrupt.js';
 import { endOpenViews } from './io/open-views.js';
 import { errorLines, proseWidth } from './io/format.js';
 import { helpEpilogue } from './help-text.js';
 import { cliCommand } from './invocation.js';
-
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+import { labVersion } from './version.js';
 
 /** one AbortController and one Ctrl-C policy for every command (src/interrupt.ts) */
 const interrupt = new InterruptPolicy();
@@ -28,7 +26,7 @@ for (const stream of [process.stdout, process.stderr]) {
 
 const program = new Command('serverless-ops-lab')
   .description('A guided lab for AWS serverless operations, on an embedded cloud or a real AWS account.')
-  .version(pkg.version, '-v, --version')
+  .version(labVersion, '-v, --version')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text) });

@@ -19,7 +19,7 @@ import { createIoHost } from '../io/index.js';
 import type { InterruptPolicy } from '../interrupt.js';
 import { progressPath } from '../lab/progress.js';
 import { readJsonFile, workspacePaths, type Workspace } from '../lab/workspace.js';
-import { labVersion } from '../emulator/version.js';
+import { labVersion } from '../version.js';
 import { awsCliConfig, LOCAL_AWS_ENV } from '../targets/aws-cli-config.js';
 import { findOnPath } from '../targets/aws-preflight.js';
 import { clientConfig } from '../targets/clients.js';

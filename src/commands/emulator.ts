@@ -123,7 +123,7 @@ async function foreground(flags: EmulatorFlags): Promise<void> {
   const [{ serveUntilSignal }, { formatLine, formatRequest }, { labVersion }] = await Promise.all([
     import('../emulator/main.js'),
     import('../emulator/request-log.js'),
-    import('../emulator/version.js'),
+    import('../version.js'),
   ]);
   const tty = process.stdout.isTTY === true;
   const style: LogStyle = { colour: colorEnabled(process.stdout), time: tty };

@@ -18,7 +18,7 @@ import { workspacePaths, type Workspace } from '../lab/workspace.js';
 import { cliCommand } from '../invocation.js';
 import { checkReportPath, type LabReport } from '../lab/report.js';
 import type { IoHost } from '../io/host.js';
-import { labVersion } from '../emulator/version.js';
+import { labVersion } from '../version.js';
 import { findStep, LAB_STEPS, REFERENCE_ORDER } from '../steps/index.js';
 import { UsageError } from '../errors.js';
 

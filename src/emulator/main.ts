@@ -15,7 +15,7 @@ import { formatRequest } from './request-log.js';
 import { createEmulatorServer, type EmulatorServer, type RequestLogEntry } from './server.js';
 import { prepareStateDir, stateDirError } from './state-dir.js';
 import { silentHolderPid, takeStateLock, type StateLock } from './state-lock.js';
-import { labVersion } from './version.js';
+import { labVersion } from '../version.js';
 import { wireServices } from './wiring.js';
 import type { EmulatorProcessOptions as ProcessOptions } from './config.js';
 

@@ -17,7 +17,7 @@ import { detectService, signingScope } from './protocols/detect.js';
 import { restJsonCodec } from './protocols/rest-json.js';
 import type { FrontDoor, ParsedCall, ProtocolCodec, WireRequest, WireResponse } from './protocols/types.js';
 import { resourceOf } from './request-log.js';
-import { labVersion } from './version.js';
+import { labVersion } from '../version.js';
 
 /** What the server serves. Built once the endpoint is known, so port 0 works (see wiring.ts). */
 export interface EmulatorApp {
