@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { asFileSystemError, ExitCode, FileSystemError, isFileSystemFault, LabError, UsageError } from '../errors.js';
 import { cliCommand, shellLine } from '../invocation.js';
 import { atomicWrite, makeDirs } from '../files.js';
+import { findPackageRoot } from '../package-root.js';
 
 export interface Workspace {
   root: string;
@@ -71,20 +72,9 @@ export function checkNotAFile(root: string): void {
 
 /** The folder holding the package's package.json, wherever the CLI runs from (src via dist, or npx). */
 export function packageRoot(from: string = fileURLToPath(import.meta.url)): string {
-  let dir = dirname(from);
-  for (;;) {
-    const pj = join(dir, 'package.json');
-    if (existsSync(pj)) {
-      try {
-        if ((JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'serverless-ops-lab') return dir;
-      } catch {
-        // a broken package.json on the way up is not ours; keep looking
-      }
-    }
-    const up = dirname(dir);
-    if (up === dir) throw new LabError('cannot find the serverless-ops-lab package folder', undefined, 'reinstall the package');
-    dir = up;
-  }
+  const root = findPackageRoot(from);
+  if (root === undefined) throw new LabError('cannot find the serverless-ops-lab package folder', undefined, 'reinstall the package');
+  return root;
 }
 
 export function bundledSamApp(): string {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findPackageRoot } from '../../../package-root.js';
 import { invalidParameter } from './errors.js';
 
 /**
@@ -118,18 +119,6 @@ export class SampleCatalog {
 
 /** `<package root>/sam-app/samples`, found from this file's place, not from the cwd. */
 export function bundledSamplesDir(from: string = fileURLToPath(import.meta.url)): string | undefined {
-  let dir = dirname(from);
-  for (;;) {
-    const pj = join(dir, 'package.json');
-    if (existsSync(pj)) {
-      try {
-        if ((JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'serverless-ops-lab') return join(dir, 'sam-app', 'samples');
-      } catch {
-        // not our package.json; keep looking
-      }
-    }
-    const up = dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
+  const root = findPackageRoot(from);
+  return root === undefined ? undefined : join(root, 'sam-app', 'samples');
 }
