@@ -11,6 +11,7 @@ import { GetAliasCommand, GetFunctionConfigurationCommand } from '@aws-sdk/clien
 import { CloudStoppedError, connectionLost, InterruptedError, LearnerQuit } from '../../errors.js';
 import { bar } from '../../io/format.js';
 import type { LabContext } from '../../lab/context.js';
+import { sleep } from '../../lab/solver.js';
 import { APP_ALIAS, appFunction, askApp } from './app.js';
 import { deploymentGroup, deployments, lambdaTarget, shiftIntervalMinutes, TERMINAL } from './codedeploy.js';
 import { cliCommand } from '../../invocation.js';
@@ -74,7 +75,7 @@ export async function findDeployment(ctx: LabContext, since: Date | undefined, a
     const [latest] = await deployments(ctx, ref, ctx.signal, 1);
     if (latest && (!since || (latest.createTime?.getTime() ?? 0) >= since.getTime() - 2000)) return latest;
     if (performance.now() >= deadline) return undefined;
-    await pause(POLL_MS, ctx.signal);
+    await sleep(POLL_MS, ctx.signal);
   }
 }
 
@@ -201,7 +202,7 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
         break;
       }
       if (opts.maxMs !== undefined && performance.now() - started > opts.maxMs) break;
-      await pause(POLL_MS, watching);
+      await sleep(POLL_MS, watching);
     }
   } catch (err) {
     if (ctx.signal.aborted || live.quit.aborted) {
@@ -292,19 +293,4 @@ export function footLines(next: string, answers: string, width: number): string[
   const parts = [next, answers].filter(Boolean);
   const joined = parts.join(' · ');
   return joined.length <= width - 1 || parts.length < 2 ? (joined ? [joined] : []) : parts;
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
