@@ -7,20 +7,13 @@
  * on AWS the cloud's clock is the wall clock.
  */
 import type { LabContext } from '../../lab/context.js';
+import { cloudClockMillis } from '../../targets/lab-paths.js';
 
 /** the cloud's time now: GET /_lab/clock on the local target, the wall clock on AWS */
 export async function cloudNow(ctx: LabContext): Promise<Date> {
-  if (!ctx.endpoint) return new Date();
-  try {
-    const res = await fetch(`${ctx.endpoint}/_lab/clock`, { signal: AbortSignal.timeout(2000) });
-    if (res.ok) {
-      const body = (await res.json()) as { epochMillis?: number };
-      if (typeof body.epochMillis === 'number') return new Date(body.epochMillis);
-    }
-  } catch {
-    // an older local cloud without the clock path: its clock is the wall clock
-  }
-  return new Date();
+  // an older local cloud without the clock path: its clock is the wall clock
+  const ms = ctx.endpoint ? await cloudClockMillis(ctx.endpoint) : undefined;
+  return ms === undefined ? new Date() : new Date(ms);
 }
 
 /** a time as the aws CLI takes it: ISO 8601 UTC, to the second (2026-12-02T12:05:00Z) */

@@ -7,6 +7,7 @@
 import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetAccountSettingsCommand, GetFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import type { LabContext } from '../../lab/context.js';
+import { concurrencySnapshot } from '../../targets/lab-paths.js';
 import { cliTime, cloudTimeNote } from './cloud-time.js';
 
 /** the workshop reserves 25 */
@@ -65,9 +66,8 @@ export interface LocalConcurrency {
 /** the local cloud's own count (GET /_lab/lambda/concurrency); undefined on aws */
 export async function readLocalConcurrency(ctx: LabContext, fn: string): Promise<LocalConcurrency | undefined> {
   if (!ctx.endpoint) return undefined;
-  const res = await fetch(`${ctx.endpoint}/_lab/lambda/concurrency`, { signal: AbortSignal.timeout(2000) });
-  if (!res.ok) return undefined;
-  const body = (await res.json()) as { accountLimit?: number; unreservedLimit?: number; functions?: { functionName: string; inFlight: number; peak: number; reservedConcurrentExecutions: number | null }[] };
+  const body = await concurrencySnapshot(ctx.endpoint);
+  if (!body) return undefined;
   const f = body.functions?.find((x) => x.functionName === fn);
   if (!f) return undefined;
   return { inFlight: f.inFlight, peak: f.peak, reserved: f.reservedConcurrentExecutions, limit: f.reservedConcurrentExecutions ?? body.unreservedLimit ?? null, accountLimit: body.accountLimit ?? null };

@@ -11,6 +11,7 @@ import { summarize } from '../../loadtest/summarize.js';
 import { cliCommand } from '../../invocation.js';
 import { apiUrl, requestBody } from './app.js';
 import { readLocalConcurrency, type LocalConcurrency } from './concurrency.js';
+import { resetConcurrencyPeaks } from '../../targets/lab-paths.js';
 
 export interface LoadSize {
   requests: number;
@@ -96,7 +97,7 @@ export interface ChartedRun {
 export async function chartedLoadTest(ctx: LabContext, functionName: string, size: LoadSize, title: string): Promise<ChartedRun> {
   const io = ctx.io;
   const options = loadTestOptions(ctx, size);
-  if (ctx.endpoint) await fetch(`${ctx.endpoint}/_lab/lambda/concurrency/reset`, { method: 'POST', signal: ctx.signal }).catch(() => undefined);
+  if (ctx.endpoint) await resetConcurrencyPeaks(ctx.endpoint, ctx.signal);
   io.command(heyCommand(ctx, size));
   const live = io.live(title, 2000);
   const rows = new SecondRows();
