@@ -46,7 +46,7 @@ export async function doctorCommand(opts: Record<string, unknown>, interrupt: In
   const reportFile = typeof opts.report === 'string' ? opts.report : undefined;
   const blockOnly = opts.report === true;
   if (reportFile !== undefined) checkReportPath(reportFile, 'doctor.md');
-  const io = await createIoHost({ ci: blockOnly, onCtrlC: interrupt.press, signal: interrupt.signal });
+  const io = await createIoHost({ ci: blockOnly, prompts: false, onCtrlC: interrupt.press, signal: interrupt.signal });
   const found: Finding[] = [];
 
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);

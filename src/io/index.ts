@@ -1,6 +1,7 @@
 /**
  * Picks the face of the I/O host: interactive on a terminal; plain with `--ci`, or when stdin or
- * stdout is not a terminal (said once, so a learner piping the output knows why nothing asks).
+ * stdout is not a terminal (said once, so a learner piping the output knows why nothing asks; only
+ * by a command that would ask).
  * create-vite's rule: interactive = flag ?? isTTY.
  */
 import type { ReadStream, WriteStream } from 'node:tty';
@@ -20,6 +21,11 @@ export interface HostChoice {
   onCtrlC: () => void;
   /** the CLI's interrupt (InterruptPolicy.signal): ends the interactive face's spinners at once */
   signal: AbortSignal;
+  /**
+   * false for a command that never asks (doctor): without a terminal it is plain as usual, but
+   * says nothing about prompts and default answers, which it does not have
+   */
+  prompts?: boolean;
 }
 
 export async function createIoHost(opts: HostChoice): Promise<IoHost> {
@@ -33,6 +39,6 @@ export async function createIoHost(opts: HostChoice): Promise<IoHost> {
     return new InteractiveIoHost({ stdin: stdin as ReadStream, stdout: stdout as WriteStream, env: opts.env, onCtrlC: opts.onCtrlC, signal: opts.signal });
   }
   const host = new PlainIoHost({ out: opts.json ? stderr : stdout, results: stdout });
-  if (!opts.ci && !opts.json) host.say(`${stdin.isTTY ? 'stdout' : 'stdin'} is not a terminal: plain output, no prompts, the default answer everywhere (as with --ci)`);
+  if (!opts.ci && !opts.json && opts.prompts !== false) host.say(`${stdin.isTTY ? 'stdout' : 'stdin'} is not a terminal: plain output, no prompts, the default answer everywhere (as with --ci)`);
   return host;
 }

@@ -126,7 +126,7 @@ test('the plain face prints a live view only when it changed, at most every inte
   assert.deepEqual(shown, ['-- deployment', '1s 10 %', 'status InProgress', '2s 20 %', '3s 100 %', 'status Succeeded']);
 });
 
-test('without a terminal the host is plain and says so once; --ci says nothing', async () => {
+test('without a terminal the host is plain and says so once; --ci, and a command that never asks, say nothing', async () => {
   const stdout = Object.assign(new PassThrough(), { isTTY: false });
   let text = '';
   stdout.on('data', (c) => (text += c));
@@ -136,6 +136,10 @@ test('without a terminal the host is plain and says so once; --ci says nothing',
   text = '';
   const ci = await createIoHost({ ci: true, stdin: Object.assign(new PassThrough(), { isTTY: true }), stdout: Object.assign(stdout, { isTTY: true }), onCtrlC: () => undefined, signal: new AbortController().signal });
   assert.equal(ci.face, 'plain');
+  assert.equal(text, '');
+  // a command that never asks (doctor) has no prompts to speak of
+  const quiet = await createIoHost({ prompts: false, stdin: Object.assign(new PassThrough(), { isTTY: false }), stdout: Object.assign(stdout, { isTTY: false }), onCtrlC: () => undefined, signal: new AbortController().signal });
+  assert.equal(quiet.face, 'plain');
   assert.equal(text, '');
 });
 
