@@ -18,20 +18,20 @@ import { ReferenceBook } from '../lab/reference.js';
 import { backupOf, goodBackup, readJsonFile, sameAsBundled, scaffoldWorkspace, workspacePaths, type Workspace } from '../lab/workspace.js';
 import { lockWorkspace } from '../lab/workspace-lock.js';
 import type { Step } from '../lab/step.js';
-import { findStep, LAB_STEPS, REFERENCE_ORDER } from '../steps/index.js';
+import { LAB_STEPS, REFERENCE_ORDER } from '../steps/index.js';
 import { readDeployRecord, type DeployRecord } from '../targets/deploy-record.js';
 import { awsCommand } from '../targets/aws-command.js';
 import type { TargetSpec } from '../targets/clients.js';
 import { CHAPTER as CANARY_CHAPTER } from '../steps/canary/context.js';
 import type { StageUndo } from '../steps/canary/lesson.js';
 import { cliCommand } from '../invocation.js';
+import { namedStep } from './step-arg.js';
 
 /** `io`: the I/O host to talk through (tests pass a recording one); by default the terminal's or the plain face */
 export async function resetCommand(stepId: string | undefined, opts: Record<string, unknown>, interrupt: InterruptPolicy, io?: IoHost): Promise<void> {
   const ws = workspacePaths((opts.workspace as string | undefined) ?? 'lab-workspace');
   const yes = opts.yes === true;
-  const step = stepId === undefined ? undefined : findStep(stepId);
-  if (stepId !== undefined && !step) throw new UsageError(`no step "${stepId}"`, `steps: ${LAB_STEPS.map((s) => s.id).join(', ')}`);
+  const step = stepId === undefined ? undefined : namedStep(stepId);
   // as `status` does for a workspace with nothing deployed: say so and fail, so a mistyped
   // --workspace is noticed, and make nothing there (no half app, no state dir)
   if (!existsSync(ws.samApp) && !existsSync(ws.labDir)) {

@@ -20,15 +20,13 @@ import { checkReportPath, type LabReport } from '../lab/report.js';
 import type { IoHost } from '../io/host.js';
 import { labVersion } from '../version.js';
 import { findStep, LAB_STEPS, REFERENCE_ORDER } from '../steps/index.js';
-import { UsageError } from '../errors.js';
+import { namedStep } from './step-arg.js';
 
 /** `io`: a host of the caller's (the bench's scripted learner); the report is returned for it */
 export async function startCommand(opts: Record<string, unknown>, interrupt: InterruptPolicy, only?: string, given?: { io?: IoHost }): Promise<LabReport> {
   const flags = readLabFlags(opts);
   const from = only ?? flags.from;
-  if (from !== undefined && !findStep(from)) {
-    throw new UsageError(`no step "${from}"`, `steps: ${LAB_STEPS.map((s) => s.id).join(', ')} (or a chapter: ${[...new Set(LAB_STEPS.map((s) => s.chapter.id))].join(', ')})`);
-  }
+  if (from !== undefined) namedStep(from);
   if (flags.report !== undefined) checkReportPath(flags.report);
   // one command at a time changes a workspace (workspace-lock.ts): held until this one ends, however it ends
   const lock = await lockWorkspace(workspacePaths(flags.workspace), only !== undefined ? ['step', only] : ['start']);

@@ -62,6 +62,13 @@ test('reset STEP forgets that step and the ones after it, and keeps the earlier 
   const bad = await runCli(['reset', 'nope', '--workspace', dir]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /no step "nope"/);
+  // the same words and list as start --from: the steps and the chapters (reset canary resets the chapter)
+  const chapters = [...new Set(LAB_STEPS.map((s) => s.chapter.id))];
+  const list = `steps: ${LAB_STEPS.map((s) => s.id).join(', ')} (or a chapter: ${chapters.join(', ')})`;
+  assert.ok(bad.stderr.replace(/\s+/g, ' ').includes(list), bad.stderr);
+  const badFrom = await runCli(['start', '--ci', '--from', 'nope', '--workspace', dir]);
+  assert.equal(badFrom.code, 2);
+  assert.equal(badFrom.stderr, bad.stderr);
 });
 
 test('reset of a canary step says the API Gateway stage stays as it is and that the step puts its canary back as it starts, not to deploy', async () => {
@@ -211,6 +218,8 @@ test('doctor (local) passes on this machine and says so; --report is a paste-rea
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Node\.js: \d+\.\d+\.\d+/);
   assert.match(r.stdout, /everything the lab needs is here/);
+  // stdin and stdout are pipes here, but doctor never asks: no word about prompts or default answers
+  assert.doesNotMatch(r.stdout, /not a terminal|no prompts|default answer/);
   // the folder is there (as after `emulator start --workspace DIR`), only sam-app/ is not
   assert.match(r.stdout, new RegExp(`✓ workspace: ${dir} \\(no sam-app/ yet\\)$`, 'm'));
   const missing = await runCli(['doctor', '--workspace', join(dir, 'new')]);
