@@ -25,10 +25,13 @@ interface EmulatorFlags {
   logRequests: boolean;
   /** how the command named the state dir, for printed commands: --workspace W or --state-dir D */
   where: string[];
+  /** start: the endpoint, port, pid and state dir as one JSON object on stdout, for scripts */
+  json: boolean;
 }
 
 export async function emulatorCommand(action: string | undefined, opts: Record<string, unknown>, interrupt?: InterruptPolicy): Promise<void> {
   const flags = readFlags(opts);
+  if (flags.json && action !== 'start') throw new UsageError('--json is for `emulator start`', '`emulator status` prints the endpoint first on its line');
   if (action !== undefined && action !== 'start') return run(action, flags, interrupt);
   // a cloud that fails to start (no such local address, a port in use) leaves no workspace or
   // state dir behind that this command made: a typo in --host must not create the lab's folders
@@ -64,12 +67,18 @@ async function run(action: string | undefined, flags: EmulatorFlags, interrupt?:
         logRequests: flags.logRequests,
         onStoppedUnexpectedly: (stale, log) => process.stderr.write(`note: ${startingAgain(flags.stateDir, stale, log)}\n`),
       });
-      const how = emu.reused ? 'reused the running emulator' : 'started the emulator';
-      process.stdout.write(`${emu.endpoint}\n`);
+      // one line says it all; a script reads the endpoint from --json (it was a bare URL line on
+      // stdout, then this sentence on stderr, which read as two answers)
+      const log = `${emu.record.stateDir}/${LOG_FILE}`;
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify({ endpoint: emu.endpoint, port: emu.port, pid: emu.pid, reused: emu.reused, stateDir: emu.record.stateDir, log })}\n`);
+      } else {
+        const how = emu.reused ? 'reused the running emulator' : 'started the emulator';
+        process.stdout.write(`${how} at ${emu.endpoint} (pid ${emu.pid}, state ${emu.record.stateDir}, log ${log})\n`);
+      }
       // the background cloud writes it to its log; the user who asked reads it here
       const exposed = exposureWarning(emu.record.host, emu.endpoint);
       if (exposed) process.stderr.write(`${exposed}\n`);
-      process.stderr.write(`${how} (pid ${emu.pid}, state ${emu.record.stateDir}, log ${emu.record.stateDir}/emulator.log)\n`);
       if (emu.reused && flags.port !== undefined && flags.port !== 0 && flags.port !== emu.port) {
         process.stderr.write(`note: it listens on port ${emu.port}, not ${flags.port}; run 'emulator stop' first to move it\n`);
       }
@@ -255,6 +264,7 @@ function readFlags(opts: Record<string, unknown>): EmulatorFlags {
     quiet: opts.quiet === true,
     logRequests: opts.logRequests === true,
     where: opts.stateDir !== undefined ? ['--state-dir', stateDir] : ['--workspace', String(opts.workspace ?? DEFAULT_WORKSPACE)],
+    json: opts.json === true,
   };
 }
 

@@ -45,9 +45,9 @@ test('lambda.json moved away with the cloud stopped: the next deploy re-creates 
   assert.equal(stopped.code, 0, stopped.stderr);
   renameSync(join(ws.stateDir, 'lambda.json'), join(ws.root, 'lambda.json.damaged'));
   // started again at the test's speed (a deploy would start it at the default, a shift of minutes)
-  const started = await runCli(['emulator', 'start', '--workspace', ws.root, '--speed', '600']);
+  const started = await runCli(['emulator', 'start', '--workspace', ws.root, '--speed', '600', '--json']);
   assert.equal(started.code, 0, started.stderr);
-  endpoint = started.stdout.trim().split('\n')[0]!;
+  endpoint = (JSON.parse(started.stdout) as { endpoint: string }).endpoint;
   const app = join(ws.samApp, 'src', 'app.mjs');
   writeFileSync(app, `${readFileSync(app, 'utf8')}\n// version 2\n`);
 

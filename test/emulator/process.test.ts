@@ -183,7 +183,9 @@ test('background: start, reuse, status, a second emulator refused, stop', async 
   const endpoint = endpointOf(first.stdout);
   const record = JSON.parse(readFileSync(join(stateDir, 'emulator-process.json'), 'utf8')) as { pid: number };
   pids.add(record.pid);
-  assert.match(first.stderr, /started/);
+  // one message on stdout, the endpoint in it; --json (below) is the script's way to the endpoint
+  assert.equal(first.stdout, `started the emulator at ${endpoint} (pid ${record.pid}, state ${stateDir}, log ${stateDir}/emulator.log)\n`);
+  assert.doesNotMatch(first.stderr, /started|http:/);
   try {
     const health = (await (await fetch(`${endpoint}/_lab/health`)).json()) as { pid: number };
     assert.equal(health.pid, record.pid);
@@ -191,7 +193,12 @@ test('background: start, reuse, status, a second emulator refused, stop', async 
     const second = await run(['emulator', 'start', '--state-dir', stateDir]);
     assert.equal(second.code, 0, second.stderr);
     assert.equal(endpointOf(second.stdout), endpoint);
-    assert.match(second.stderr, /reused/);
+    assert.match(second.stdout, /^reused the running emulator at /);
+    const json = await run(['emulator', 'start', '--state-dir', stateDir, '--json']);
+    assert.deepEqual(JSON.parse(json.stdout), { endpoint, port: Number(new URL(endpoint).port), pid: record.pid, reused: true, stateDir, log: join(stateDir, 'emulator.log') });
+    const jsonStatus = await run(['emulator', 'status', '--state-dir', stateDir, '--json']);
+    assert.equal(jsonStatus.code, 2);
+    assert.match(jsonStatus.stderr, /--json is for `emulator start`/);
 
     const status = await run(['emulator', 'status', '--state-dir', stateDir]);
     assert.equal(status.code, 0);
@@ -264,14 +271,15 @@ test('emulator start over a stale record (dead pid) says first that it stopped u
     assert.notEqual(pid, dead.pid);
     // said before the start: no log of this state dir yet to name
     assert.ok(
-      start.stderr.startsWith(`note: the local cloud of ${stateDir} stopped unexpectedly (pid ${dead.pid}, started 2026-01-02T03:04:05.000Z: killed, crashed, or the machine restarted); starting it again with its saved state\nstarted the emulator (pid ${pid},`),
+      start.stderr.startsWith(`note: the local cloud of ${stateDir} stopped unexpectedly (pid ${dead.pid}, started 2026-01-02T03:04:05.000Z: killed, crashed, or the machine restarted); starting it again with its saved state\n`),
       start.stderr,
     );
+    assert.match(start.stdout, new RegExp(`^started the emulator at \\S+ \\(pid ${pid},`));
     assert.equal((await run(['emulator', 'stop', '--state-dir', stateDir])).code, 0);
     const again = await run(['emulator', 'start', '--state-dir', stateDir, '--port', '0']);
     pids.add((JSON.parse(readFileSync(recordFile, 'utf8')) as { pid: number }).pid);
     assert.equal(again.code, 0, again.stderr);
-    assert.match(again.stderr, /^started the emulator/);
+    assert.match(again.stdout, /^started the emulator/);
     assert.doesNotMatch(again.stderr, /stopped unexpectedly/);
   } finally {
     await run(['emulator', 'stop', '--state-dir', stateDir]);
@@ -314,12 +322,12 @@ test('a damaged or missing record: start, deploy-style reuse, status and stop fi
       else writeFileSync(recordFile, damage);
       const again = await run(['emulator', 'start', '--state-dir', stateDir]);
       assert.equal(again.code, 0, again.stderr);
-      if (again.stderr.includes('started')) {
+      if (again.stdout.includes('started')) {
         const other = JSON.parse(readFileSync(recordFile, 'utf8')) as { pid: number };
         pids.add(other.pid);
       }
       assert.equal(endpointOf(again.stdout), endpoint, `record ${JSON.stringify(damage)}: ${again.stderr}`);
-      assert.match(again.stderr, new RegExp(`reused the running emulator \\(pid ${pid},`), `record ${JSON.stringify(damage)}`);
+      assert.match(again.stdout, new RegExp(`reused the running emulator at \\S+ \\(pid ${pid},`), `record ${JSON.stringify(damage)}`);
       // and the record names it again
       assert.equal((JSON.parse(readFileSync(recordFile, 'utf8')) as { pid: number }).pid, pid);
 
@@ -578,8 +586,8 @@ test("a port held by the lab's own cloud is said so, with the restart that works
   const otherWs = tempDir();
   const first = await run(['emulator', 'start', '--workspace', labWs, '--port', '0']);
   assert.equal(first.code, 0, first.stderr);
-  const port = new URL(first.stdout.trim()).port;
-  const pid = Number(/pid (\d+)/.exec(first.stderr)![1]);
+  const port = new URL(endpointOf(first.stdout)).port;
+  const pid = Number(/pid (\d+)/.exec(first.stdout)![1]);
   pids.add(pid);
   try {
     // `emulator --throttle-status 502` from another workspace (the bare command's ./lab-workspace)

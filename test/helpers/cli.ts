@@ -78,7 +78,7 @@ export async function codeDeployWorkspace(prefix: string, speed: number): Promis
   const enabled = text.replace(/# (DeploymentPreference:\n\s+)# ( {2}Type: Linear10PercentEvery1Minute)/, '$1$2');
   assert.notEqual(enabled, text, 'the bundled template has the commented DeploymentPreference');
   writeFileSync(ws.template, enabled);
-  const started = await runCli(['emulator', 'start', '--workspace', ws.root, '--speed', String(speed)]);
+  const started = await runCli(['emulator', 'start', '--workspace', ws.root, '--speed', String(speed), '--json']);
   assert.equal(started.code, 0, started.stderr);
-  return { ws, endpoint: started.stdout.trim().split('\n')[0]! };
+  return { ws, endpoint: (JSON.parse(started.stdout) as { endpoint: string }).endpoint };
 }
