@@ -6,17 +6,14 @@
  * https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_BatchGetDeployments.html
  * https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_BatchGetDeploymentTargets.html
  */
-import {
-  BatchGetDeploymentsCommand,
-  BatchGetDeploymentTargetsCommand,
-  ListDeploymentsCommand,
-  ListDeploymentTargetsCommand,
-  type CodeDeployClient,
-  type DeploymentInfo,
-  type DeploymentStatus,
-  type LambdaTarget,
-  type ListDeploymentsCommandInput,
+import type {
+  CodeDeployClient,
+  DeploymentInfo,
+  DeploymentStatus,
+  LambdaTarget,
+  ListDeploymentsCommandInput,
 } from '@aws-sdk/client-codedeploy';
+import { codeDeploySdk } from './clients.js';
 
 /**
  * The statuses of a deployment that has not ended: all but Succeeded, Failed and Stopped
@@ -37,7 +34,7 @@ export async function listDeploymentIds(
   const ids: string[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await cd.send(new ListDeploymentsCommand({ ...input, nextToken }), { abortSignal: signal });
+    const page = await cd.send(new (codeDeploySdk().ListDeploymentsCommand)({ ...input, nextToken }), { abortSignal: signal });
     ids.push(...(page.deployments ?? []));
     nextToken = page.nextToken;
   } while (nextToken && ids.length < max);
@@ -48,7 +45,7 @@ export async function listDeploymentIds(
 export async function batchGetDeployments(cd: CodeDeployClient, ids: readonly string[], signal?: AbortSignal): Promise<DeploymentInfo[]> {
   const infos: DeploymentInfo[] = [];
   for (let i = 0; i < ids.length; i += 25) {
-    const r = await cd.send(new BatchGetDeploymentsCommand({ deploymentIds: ids.slice(i, i + 25) }), { abortSignal: signal });
+    const r = await cd.send(new (codeDeploySdk().BatchGetDeploymentsCommand)({ deploymentIds: ids.slice(i, i + 25) }), { abortSignal: signal });
     infos.push(...(r.deploymentsInfo ?? []));
   }
   return infos;
@@ -56,8 +53,8 @@ export async function batchGetDeployments(cd: CodeDeployClient, ids: readonly st
 
 /** The Lambda target of a deployment (a Lambda deployment has one: its alias); undefined before CodeDeploy lists it. */
 export async function deploymentLambdaTarget(cd: CodeDeployClient, deploymentId: string, signal?: AbortSignal): Promise<LambdaTarget | undefined> {
-  const ids = (await cd.send(new ListDeploymentTargetsCommand({ deploymentId }), { abortSignal: signal })).targetIds ?? [];
+  const ids = (await cd.send(new (codeDeploySdk().ListDeploymentTargetsCommand)({ deploymentId }), { abortSignal: signal })).targetIds ?? [];
   if (!ids.length) return undefined;
-  const got = await cd.send(new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds: ids.slice(0, 25) }), { abortSignal: signal });
+  const got = await cd.send(new (codeDeploySdk().BatchGetDeploymentTargetsCommand)({ deploymentId, targetIds: ids.slice(0, 25) }), { abortSignal: signal });
   return got.deploymentTargets?.find((t) => t.lambdaTarget)?.lambdaTarget;
 }

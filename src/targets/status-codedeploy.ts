@@ -4,8 +4,9 @@
  * with their states. Read through the API as the console shows them.
  * https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_LambdaTarget.html
  */
-import { DescribeAlarmsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { cloudWatchSdk } from './clients.js';
 import { batchGetDeployments, deploymentLambdaTarget, listDeploymentIds, UNFINISHED_DEPLOYMENT_STATUSES } from './codedeploy-lists.js';
 
 export interface DeploymentStatus {
@@ -64,6 +65,7 @@ export async function readDeploymentStatus(cd: CodeDeployClient, applicationName
 export async function readAlarms(cw: CloudWatchClient, names: string[]): Promise<AlarmStatus[]> {
   const found = new Map<string, AlarmStatus>();
   for (let i = 0; i < names.length; i += 100) {
+    const { DescribeAlarmsCommand } = cloudWatchSdk();
     const page = await cw.send(new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100) }));
     for (const a of page.MetricAlarms ?? []) found.set(a.AlarmName!, { name: a.AlarmName!, state: a.StateValue ?? 'unknown', reason: a.StateReason, metric: a.MetricName });
   }

@@ -2,10 +2,10 @@
  * What is deployed in a workspace: the last deployment record, plus live alias routing, versions
  * and reserved concurrency read from the target through the Lambda API.
  */
-import { GetFunctionConcurrencyCommand, ListAliasesCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { LabError } from '../errors.js';
 import type { Workspace } from '../lab/workspace.js';
-import { TargetClients, type TargetSpec } from './clients.js';
+import { lambdaSdk, TargetClients, type TargetSpec } from './clients.js';
 import { readDeployRecord } from './deploy-record.js';
 import { listVersions } from './deployers/local/function.js';
 import { readDeploymentStatus, readAlarms, type AlarmStatus, type DeploymentStatus } from './status-codedeploy.js';
@@ -183,6 +183,7 @@ function canaryBegun(ws: Workspace, target: 'local' | 'aws'): boolean {
 }
 
 async function liveFunction(lambda: LambdaClient, logicalId: string, name: string): Promise<FunctionStatus> {
+  const { GetFunctionConcurrencyCommand, ListAliasesCommand } = lambdaSdk();
   const [aliases, versions, concurrency] = await Promise.all([
     lambda.send(new ListAliasesCommand({ FunctionName: name })),
     listVersions(lambda, name),

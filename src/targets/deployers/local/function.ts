@@ -6,20 +6,8 @@
  * concurrency put or deleted. Publishing is the Version's (`publishIfChanged`), moving the alias
  * an AliasShifter's (see alias.ts).
  */
-import {
-  CreateFunctionCommand,
-  DeleteFunctionConcurrencyCommand,
-  GetFunctionCommand,
-  GetFunctionConcurrencyCommand,
-  GetFunctionConfigurationCommand,
-  ListVersionsByFunctionCommand,
-  PublishVersionCommand,
-  PutFunctionConcurrencyCommand,
-  UpdateFunctionCodeCommand,
-  UpdateFunctionConfigurationCommand,
-  type FunctionConfiguration,
-  type LambdaClient,
-} from '@aws-sdk/client-lambda';
+import type { FunctionConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
+import { lambdaSdk } from '../../clients.js';
 import { LabError } from '../../../errors.js';
 import type { RecordedConfiguration } from '../../deploy-record.js';
 import type { CodePackage } from '../../zip.js';
@@ -78,7 +66,7 @@ export interface FunctionApplied {
 export async function applyFunction(lambda: LambdaClient, d: DesiredFunction): Promise<FunctionApplied> {
   let current: FunctionConfiguration | undefined;
   try {
-    current = (await lambda.send(new GetFunctionCommand({ FunctionName: d.name }))).Configuration;
+    current = (await lambda.send(new (lambdaSdk().GetFunctionCommand)({ FunctionName: d.name }))).Configuration;
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
@@ -87,7 +75,7 @@ export async function applyFunction(lambda: LambdaClient, d: DesiredFunction): P
   let change: ChangeKind = 'unchanged';
   if (!current) {
     await lambda.send(
-      new CreateFunctionCommand({
+      new (lambdaSdk().CreateFunctionCommand)({
         ...apiConfiguration(d.name, d),
         Architectures: d.architectures as never,
         Code: { ZipFile: d.code.zip },
@@ -97,13 +85,13 @@ export async function applyFunction(lambda: LambdaClient, d: DesiredFunction): P
     change = 'created';
   } else {
     if (current.CodeSha256 !== d.code.sha256) {
-      await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: d.name, ZipFile: d.code.zip, Publish: false }));
+      await lambda.send(new (lambdaSdk().UpdateFunctionCodeCommand)({ FunctionName: d.name, ZipFile: d.code.zip, Publish: false }));
       await waitUntilUpdated(lambda, d.name);
       details.push('code');
       change = 'updated';
     }
     if (!same(configOf(current), configOf(d))) {
-      await lambda.send(new UpdateFunctionConfigurationCommand(apiConfiguration(d.name, d)));
+      await lambda.send(new (lambdaSdk().UpdateFunctionConfigurationCommand)(apiConfiguration(d.name, d)));
       details.push('configuration');
       change = 'updated';
     }
@@ -131,7 +119,7 @@ export async function publishIfChanged(lambda: LambdaClient, name: string): Prom
   if (newest && sameAsLatest(newest)) {
     return { version: newest.Version!, published: false, arn: newest.FunctionArn ?? `${latest.FunctionArn}:${newest.Version}` };
   }
-  const v = await lambda.send(new PublishVersionCommand({ FunctionName: name, CodeSha256: latest.CodeSha256 }));
+  const v = await lambda.send(new (lambdaSdk().PublishVersionCommand)({ FunctionName: name, CodeSha256: latest.CodeSha256 }));
   const sameAs = versions.find(sameAsLatest)?.Version;
   return { version: v.Version!, published: true, arn: v.FunctionArn ?? `${latest.FunctionArn}:${v.Version}`, ...(sameAs ? { sameAs } : {}) };
 }
@@ -141,7 +129,7 @@ export async function waitUntilUpdated(lambda: LambdaClient, name: string, timeo
   const until = Date.now() + timeoutMs;
   let delay = 50;
   for (;;) {
-    const c = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+    const c = await lambda.send(new (lambdaSdk().GetFunctionConfigurationCommand)({ FunctionName: name }));
     if (c.State === 'Failed' || c.LastUpdateStatus === 'Failed') {
       throw new LabError(`function ${name} failed to update: ${c.StateReason ?? c.LastUpdateStatusReason ?? 'no reason given'}`);
     }
@@ -156,7 +144,7 @@ export async function listVersions(lambda: LambdaClient, name: string): Promise<
   const out: FunctionConfiguration[] = [];
   let marker: string | undefined;
   do {
-    const page = await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: name, Marker: marker }));
+    const page = await lambda.send(new (lambdaSdk().ListVersionsByFunctionCommand)({ FunctionName: name, Marker: marker }));
     out.push(...(page.Versions ?? []));
     marker = page.NextMarker;
   } while (marker);
@@ -195,19 +183,19 @@ export interface ReservedConcurrencyApplied {
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-function.html#cfn-lambda-function-reservedconcurrentexecutions
  */
 export async function applyReservedConcurrency(lambda: LambdaClient, name: string, rc: ReservedConcurrencyInput): Promise<ReservedConcurrencyApplied> {
-  const cur = (await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: name }))).ReservedConcurrentExecutions;
+  const cur = (await lambda.send(new (lambdaSdk().GetFunctionConcurrencyCommand)({ FunctionName: name }))).ReservedConcurrentExecutions;
   const shown = (n: number | undefined) => (n === undefined ? 'none' : String(n));
   if (rc.declared !== undefined) {
     if (cur === rc.declared) return { change: 'unchanged' };
     if (rc.created || rc.declared !== rc.declaredBefore) {
-      await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: rc.declared }));
+      await lambda.send(new (lambdaSdk().PutFunctionConcurrencyCommand)({ FunctionName: name, ReservedConcurrentExecutions: rc.declared }));
       return { change: 'updated', detail: `reserved concurrency ${shown(cur)} → ${rc.declared}` };
     }
     return { change: 'unchanged', detail: `reserved concurrency ${shown(cur)} kept (the template's ${rc.declared} did not change)` };
   }
   if (cur === undefined) return { change: 'unchanged' };
   if (typeof rc.declaredBefore === 'number') {
-    await lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: name }));
+    await lambda.send(new (lambdaSdk().DeleteFunctionConcurrencyCommand)({ FunctionName: name }));
     return { change: 'updated', detail: `reserved concurrency ${cur} → removed` };
   }
   return { change: 'unchanged', detail: `reserved concurrency ${cur} kept (set outside the template)` };
