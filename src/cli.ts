@@ -167,7 +167,7 @@ program
   .option('--json', 'print as JSON')
   .action(async (opts: Record<string, unknown>) => {
     const { statusCommand } = await import('./commands/status.js');
-    await statusCommand(opts);
+    await statusCommand(opts, interrupt.signal);
   });
 
 // the examples as this shell runs them (src/invocation.ts): `npx serverless-ops-lab` from a clone

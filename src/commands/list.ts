@@ -6,12 +6,12 @@ import { statSync } from 'node:fs';
 import { asFileSystemError, LabError } from '../errors.js';
 import { emptyStep, ProgressStore } from '../lab/progress.js';
 import { workspacePaths } from '../lab/workspace.js';
-import { LAB_STEPS } from '../steps/index.js';
 import { createIoHost } from '../io/index.js';
 import { formatTable } from '../io/format.js';
 import { paint } from '../io/terminal.js';
 import type { InterruptPolicy } from '../interrupt.js';
 import { cliCommand } from '../invocation.js';
+import { waitSpinner } from '../io/wait.js';
 
 /** undefined when the workspace folder is there; else why not (ENOENT; ENOTDIR: a file on the way) */
 function workspaceMissing(root: string): 'ENOENT' | 'ENOTDIR' | undefined {
@@ -32,6 +32,15 @@ export async function listCommand(opts: Record<string, unknown>, interrupt: Inte
   const missing = workspaceMissing(ws.root);
   const exists = missing === undefined;
   const progress = exists ? ProgressStore.load(ws, 'local') : undefined;
+  // the steps' modules load all of the lab's code (the SDK's clients among it): seconds on a
+  // loaded host, with nothing said, so a spinner turns meanwhile on a terminal (io/wait.ts)
+  const waiting = await waitSpinner("reading the lab's steps", { signal: interrupt.signal });
+  let LAB_STEPS: typeof import('../steps/index.js').LAB_STEPS;
+  try {
+    ({ LAB_STEPS } = await import('../steps/index.js'));
+  } finally {
+    waiting.stop();
+  }
   const rows = LAB_STEPS.map((s, i) => {
     const p = progress?.step(s.id) ?? emptyStep();
     const status = p.status === 'done' ? (p.assisted ? 'assisted' : 'done') : p.status === 'started' ? 'started' : 'pending';

@@ -3,13 +3,23 @@ import { UsageError } from '../errors.js';
 import { workspacePaths } from '../lab/workspace.js';
 import { colorEnabled } from '../io/terminal.js';
 import { proseWidth } from '../io/format.js';
+import { waitSpinner } from '../io/wait.js';
 
-export async function statusCommand(opts: { workspace?: string; json?: boolean }): Promise<void> {
+/** `signal`: the CLI's interrupt, which ends the spinner at once */
+export async function statusCommand(opts: { workspace?: string; json?: boolean }, signal?: AbortSignal): Promise<void> {
   if (!opts.workspace) throw new UsageError('--workspace needs a folder');
-  const { workspaceStatus } = await import('../targets/status.js');
-  const { formatStatus } = await import('./status-format.js');
   const ws = workspacePaths(opts.workspace);
-  const s = await workspaceStatus(ws);
+  // loading the SDK and asking the cloud: seconds on a loaded host, with nothing said (io/wait.ts)
+  const waiting = await waitSpinner(`reading what is deployed from ${ws.root}`, { signal });
+  let s: Awaited<ReturnType<typeof import('../targets/status.js').workspaceStatus>>;
+  let formatStatus: typeof import('./status-format.js').formatStatus;
+  try {
+    const { workspaceStatus } = await import('../targets/status.js');
+    ({ formatStatus } = await import('./status-format.js'));
+    s = await workspaceStatus(ws);
+  } finally {
+    waiting.stop();
+  }
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
     return;

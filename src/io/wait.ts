@@ -1,0 +1,35 @@
+/**
+ * A spinner for a command that says nothing until its answer (`list`, `status`): on a loaded host
+ * they took 6–8 s with an empty line under the prompt. On a terminal only (stdout and stderr both:
+ * piped or redirected output stays byte for byte what it was); it turns on stderr and is cleared
+ * before the answer is written. ora is loaded only then, never for a pipe.
+ * A terminal that reports 0 columns gets none (ora's row count would be Infinity: interactive.ts).
+ */
+import type { WriteStream } from 'node:tty';
+import { openView } from './open-views.js';
+
+export interface Waiting {
+  /** clears the spinner's line; safe to call twice */
+  stop(): void;
+}
+
+type Stream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+
+export async function waitSpinner(text: string, opts: { stdout?: Stream; stderr?: Stream; signal?: AbortSignal } = {}): Promise<Waiting> {
+  const stdout = opts.stdout ?? process.stdout;
+  const stderr = opts.stderr ?? process.stderr;
+  if (!stdout.isTTY || !stderr.isTTY || !(stderr.columns ?? 0) || opts.signal?.aborted) return { stop: () => undefined };
+  const { default: ora } = await import('ora');
+  // discardStdin off: ora would put stdin in raw mode, where Ctrl-C is no SIGINT
+  const spinner = ora({ text, stream: stderr as WriteStream, discardStdin: false, color: 'cyan', isEnabled: true, isSilent: false }).start();
+  let unregister = (): void => undefined;
+  const stop = (): void => {
+    unregister();
+    opts.signal?.removeEventListener('abort', stop);
+    if (spinner.isSpinning) spinner.stop();
+  };
+  // Ctrl-C, or an error the CLI's boundary catches: the timer ends and the line is cleared
+  unregister = openView(stop);
+  opts.signal?.addEventListener('abort', stop, { once: true });
+  return { stop };
+}
