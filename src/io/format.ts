@@ -111,6 +111,21 @@ export function errorLines(head: string, hint: string | undefined, width: number
   return [...head.split('\n').flatMap((l) => hang(l, width, '  ')), ...(hint ? wrap(hint, width, '  ') : [])];
 }
 
+/**
+ * Prose with commands to paste in it (a hint's way out): each line of `text` that starts with `$ `
+ * (lab/check.ts hintCommand) is a command, to be laid out as every printed command is
+ * (commandLines: broken at arguments with ` \`, pasted whole); the other lines are prose, to be
+ * wrapped at words. Embedded in a sentence, a command was wrapped as prose: at 80 columns step 6's
+ * update-stage went over four lines with no ` \`, and pasted, ran as four. Empty lines are dropped.
+ */
+export function proseParts(text: string): { prose?: string; command?: string }[] {
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => (l.startsWith(COMMAND_MARK) ? { command: l.slice(COMMAND_MARK.length) } : { prose: l }));
+}
+export const COMMAND_MARK = '$ ';
+
 /** below this, a line holds a word or two whatever the width */
 const MIN_WRAP = 8;
 
@@ -305,7 +320,12 @@ export function formatCheck(v: CheckView, p: Paint, width: number): string[] {
     if (v.what) sub('could not', v.what);
     if (v.fix) sub('fix:', v.fix);
   }
-  if (v.hint && v.status !== 'passed') lines.push(...wrap(`hint: ${v.hint}`, width, '    ').map((l) => p.yellow(l)));
+  if (v.hint && v.status !== 'passed') {
+    // a command in the hint on lines of its own, under the hint's words, to be pasted whole
+    const parts = proseParts(`hint: ${v.hint}`);
+    const hint = parts.flatMap((part) => (part.command !== undefined ? commandLines(part.command, width, '      $ ', '          ') : wrap(part.prose!, width, '    ')));
+    lines.push(...hint.map((l) => p.yellow(l)));
+  }
   if (v.aws) lines.push(...commandLines(v.aws, width, '    $ ', '        ').map((l) => p.dim(l)));
   // a file check on a pass needs no pointer: the file is named in the footer
   else if (v.file && v.status !== 'passed') lines.push(p.dim(`    in ${v.file}`));

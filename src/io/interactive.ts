@@ -13,6 +13,7 @@ import {
   checkSummaryLine,
   colourDiff,
   commandLines,
+  proseParts,
   formatCheck,
   formatFigures,
   formatFooter,
@@ -85,16 +86,20 @@ export class InteractiveIoHost implements IoHost {
     this.#write(out);
   }
   say(line: string): void {
-    this.#write(wrap(line, this.width));
+    // a command in what is said (a hint's way out) is laid out as command() lays it out, to paste whole
+    this.#write(proseParts(line).flatMap((part) => (part.command !== undefined ? this.#commandLines(part.command) : wrap(part.prose!, this.width))));
   }
   warn(line: string): void {
     this.#write(wrap(`${this.#p.yellow('!')} ${line}`, this.width));
   }
   command(cmd: string): void {
+    this.#write(this.#commandLines(cmd));
+  }
+  #commandLines(cmd: string): string[] {
     // broken only at arguments, with ` \` continuations: pasted, it is still one command
     const lines = commandLines(cmd, this.width, '  $ ', '      ');
     // a note above the command (`  # cloud time: …`) is dim, as a prompt is: only what runs is bold
-    this.#write(lines.map((l) => (l.startsWith('  $ ') ? `  ${this.#p.dim('$')} ${this.#p.bold(l.slice(4))}` : l.startsWith('  # ') ? this.#p.dim(l) : this.#p.bold(l))));
+    return lines.map((l) => (l.startsWith('  $ ') ? `  ${this.#p.dim('$')} ${this.#p.bold(l.slice(4))}` : l.startsWith('  # ') ? this.#p.dim(l) : this.#p.bold(l)));
   }
   link(label: string, target: string): void {
     const shown = this.#color ? hyperlink(target, target.includes('://') ? target : `file://${target}`) : target;

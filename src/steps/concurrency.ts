@@ -5,7 +5,7 @@
  */
 import { DeleteFunctionConcurrencyCommand, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import { InterruptedError } from '../errors.js';
-import { couldNotCheck, notYet, passed, showing, type LiveCheck } from '../lab/check.js';
+import { couldNotCheck, hintCommand, notYet, passed, showing, type LiveCheck } from '../lab/check.js';
 import { sleep } from '../lab/solver.js';
 import { cliCommand } from '../invocation.js';
 import type { LabContext } from '../lab/context.js';
@@ -167,7 +167,7 @@ const reservationIs = (want: (ctx: LabContext) => Promise<number>): LiveCheck =>
         return notYet(
           `${expected} reserved`,
           `no reservation on ${fn}; ${elsewhere.reserved} on ${elsewhere.name}`,
-          `the reservation went to ${elsewhere.name}, not the app's function: give it back (${ctx.aws(`lambda delete-function-concurrency --function-name ${elsewhere.name}`)}) and reserve on ${fn}.`,
+          `the reservation went to ${elsewhere.name}, not the app's function: give it back, then reserve on ${fn}:${hintCommand(ctx.aws(`lambda delete-function-concurrency --function-name ${elsewhere.name}`))}`,
         );
       }
       const hint =

@@ -14,7 +14,7 @@ import { atomicWrite, makeDirs } from '../files.js';
 import { FileBackup } from '../lab/backups.js';
 import { deployChange, untilReadyToDeploy } from '../lab/solver.js';
 import { samAppPatch } from '../lab/reference.js';
-import { notYet, passed, showing, workspaceFiles, type CheckOutcome, type LiveCheck } from '../lab/check.js';
+import { hintCommand, notYet, passed, showing, workspaceFiles, type CheckOutcome, type LiveCheck } from '../lab/check.js';
 import type { LabContext } from '../lab/context.js';
 import type { Solve, Step } from '../lab/step.js';
 import { APP_ALIAS, appFunction, askApp, functionName, servedBy, whenDeployed } from './shared/app.js';
@@ -223,7 +223,7 @@ async function waitingForHook(ctx: LabContext, release: DeploymentInfo, signal: 
   const missing = read?.find((h) => h.allowed === false);
   const add = (id: string) => `give ${grantReporting(id)}`;
   if (missing && ctx.target === 'aws')
-    return `${waited}: your hook may not report. In sam-app/template.yaml there are ${missing.found}, so its call to PutLifecycleEventHookExecutionStatus is denied and the deployment waits for the hook's one-hour timeout before it fails. Stop it (${ctx.aws(`deploy stop-deployment --deployment-id ${release.deploymentId} --auto-rollback-enabled`)}), ${add(missing.logicalId)} and deploy again; the hook must also pass back the DeploymentId and LifecycleEventHookExecutionId it was given.`;
+    return `${waited}: your hook may not report. In sam-app/template.yaml there are ${missing.found}, so its call to PutLifecycleEventHookExecutionStatus is denied and the deployment waits for the hook's one-hour timeout before it fails. Stop it, ${add(missing.logicalId)} and deploy again; the hook must also pass back the DeploymentId and LifecycleEventHookExecutionId it was given. To stop it:${hintCommand(ctx.aws(`deploy stop-deployment --deployment-id ${release.deploymentId} --auto-rollback-enabled`))}`;
   if (missing)
     return `${waited}: ${calls} (On AWS the hook must also be allowed to make that call, and sam-app/template.yaml has ${missing.found}: the local cloud enforces no IAM, so that is not why it waits here, but on AWS the call would be denied and the deployment would wait an hour; ${add(missing.logicalId)}.)`;
   if (read?.length && read.every((h) => h.allowed === true))

@@ -6,6 +6,7 @@ import { PlainIoHost } from '../../src/io/plain.js';
 import { RecordingIoHost, WAIT, CTRL_C } from '../../src/io/recording.js';
 import { createIoHost } from '../../src/io/index.js';
 import { formatCheck, formatFooter, formatTable, wrap, colourDiff, checkSummaryLine, stripAnsi, commandLines, commandArgs } from '../../src/io/format.js';
+import { hintCommand } from '../../src/lab/check.js';
 import { InteractiveIoHost } from '../../src/io/interactive.js';
 import { endOpenViews } from '../../src/io/open-views.js';
 import { execFileSync } from 'node:child_process';
@@ -632,4 +633,38 @@ test("an error on a terminal wraps at words under its indent, its command whole 
   for (const l of lines) assert.ok(l.length <= 80, `over 80 columns: ${l}`);
   assert.deepEqual(lines.slice(1), ['  `node dist/src/cli.js start --workspace /tmp/nonexist-s16j` makes one and', '  begins']);
   assert.deepEqual(errorLines('error: x', 'a\nb', Infinity), ['error: x', '  a\nb']);
+});
+
+test("a hint's command (a `$ ` line, hintCommand) is laid out as a printed command at 80 columns, in a check and in what is said: ` \\` continuations, pasted whole", () => {
+  const UPDATE_STAGE = `aws apigateway update-stage --rest-api-id a1b2c3d4e5 --stage-name Prod --patch-operations op=replace,path=/variables/lambdaAlias,value=live --endpoint-url ${ENDPOINT}`;
+  const hint = `the stage sets lambdaAlias=Live, and lab-GetInfoFunction has no alias or version named Live (its aliases: live), so API Gateway's call to lab-GetInfoFunction:Live finds no function (500): set it to live, then press r:${hintCommand(UPDATE_STAGE)}`;
+  assert.equal(hint.split('\n').at(-1), `$ ${UPDATE_STAGE}`);
+  /** the command's lines (from its `$` through the last continuation), pasted */
+  const pasted = (lines: string[]) => {
+    const from = lines.findIndex((l) => /^ *\$ aws apigateway update-stage/.test(l));
+    assert.ok(from >= 0, lines.join('\n'));
+    const cmd: string[] = [];
+    for (let i = from; i < lines.length; i++) {
+      cmd.push(lines[i]!.replace(/^ *\$ /, ''));
+      if (!lines[i]!.endsWith(' \\')) break;
+    }
+    assert.ok(cmd.length > 1, 'broken at its arguments');
+    return cmd.join('\n');
+  };
+  const t = terminal(80);
+  t.io.check({ name: 'requests through the stage still reach the live alias', status: 'not-yet', expected: 'every answer from Lambda version 1', found: '20 requests: 20 named no version; status 500 for 20', hint });
+  t.io.say(`hint (from what the cloud shows now): ${hint}`);
+  const lines = t.lines().map(stripAnsi);
+  for (const l of lines) assert.ok(l.length <= 80, `over 80 columns: ${l}`);
+  const check = lines.slice(0, lines.findIndex((l) => l.startsWith('hint (from')));
+  const said = lines.slice(check.length);
+  for (const part of [check, said]) assert.equal(shellArgs(pasted(part)), shellArgs(UPDATE_STAGE), `pasted, it is the command:\n${part.join('\n')}`);
+  // the words before it wrap as prose, and end where the command begins
+  assert.match(check.join('\n'), /r:\n {6}\$ aws apigateway update-stage/);
+  assert.match(said.join('\n'), /r:\n {2}\$ aws apigateway update-stage/);
+  // the plain face: the command on a line of its own, whole
+  const out = sink();
+  const plain = new PlainIoHost({ out, now: () => new Date(0) });
+  plain.say(`hint: ${hint}`);
+  assert.ok(out.text.split('\n').some((l) => l.endsWith(` $ ${UPDATE_STAGE}`)), out.text);
 });

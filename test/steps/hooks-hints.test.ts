@@ -124,7 +124,8 @@ test("hooks-failing, a release waiting in BeforeAllowTraffic on AWS with a hook 
   assert.match(hint, /no Policies on PreTrafficHook/);
   assert.match(hint, /codedeploy:PutLifecycleEventHookExecutionStatus/);
   assert.match(hint, /one-hour timeout/);
-  assert.match(hint, /deploy stop-deployment --deployment-id d-WAITING01 --auto-rollback-enabled/);
+  // on a line of its own, to be pasted whole (it was in parentheses inside the sentence)
+  assert.match(hint, /To stop it:\n\$ aws deploy stop-deployment --deployment-id d-WAITING01 --auto-rollback-enabled/);
 });
 
 test('hooks-failing, a release waiting in BeforeAllowTraffic on the local cloud: the hint asks whether the hook reports, and names the permission AWS would need, which the template lacks', async (t) => {

@@ -298,7 +298,8 @@ describe('reserved concurrency on the wrong function', () => {
     const [r] = await runLiveChecks(reserveStep.liveChecks, ctx);
     assert.equal(r!.status, 'not-yet');
     assert.match(r!.found!, new RegExp(`; 25 on ${hook.name}$`));
-    assert.match(r!.hint!, new RegExp(`went to ${hook.name}, not the app's function: give it back \\(aws lambda delete-function-concurrency --function-name ${hook.name} `));
+    // the command on a line of its own, to be pasted whole (it was in parentheses inside the sentence)
+    assert.match(r!.hint!, new RegExp(`went to ${hook.name}, not the app's function: give it back, then reserve on .*:\\n\\$ aws lambda delete-function-concurrency --function-name ${hook.name} `));
   });
 });
 
