@@ -23,7 +23,8 @@ import { readDeployRecord, type DeployRecord } from '../targets/deploy-record.js
 import { awsCommand } from '../targets/aws-command.js';
 import type { TargetSpec } from '../targets/clients.js';
 import { CHAPTER as CANARY_CHAPTER } from '../steps/canary/context.js';
-import type { StageUndo } from '../steps/canary/lesson.js';
+import type { StageUndo, StepStart } from '../steps/canary/lesson.js';
+import { stepStartForReset } from '../steps/canary.js';
 import { cliCommand } from '../invocation.js';
 import { namedStep } from './step-arg.js';
 
@@ -55,8 +56,17 @@ async function resetLocked(ws: Workspace, step: Step | undefined, opts: Record<s
     const files = existsSync(ws.samApp) ? [...new Set(REFERENCE_ORDER.filter((e) => affected.includes(e.stepId)).flatMap((e) => e.files))] : [];
     // back to the canary chapter's start or before it: the API's stage goes back to what the last
     // deploy made, the chapter's starting point, which a deploy does not do (putStageBack)
-    const record = from <= LAB_STEPS.findIndex((s) => s.chapter.id === CANARY_CHAPTER.id) ? deployRecordForReset(ws) : undefined;
-    const stageToo = record?.apis[0] ? `; put the ${record.apis[0].stage} stage of the REST API back to the last deploy's if the canary chapter changed it` : '';
+    // to a later step of the chapter: the stage goes where that step starts (stepStartForReset),
+    // from the figures progress holds now, before the reset forgets them
+    const chapterStart = LAB_STEPS.findIndex((s) => s.chapter.id === CANARY_CHAPTER.id);
+    const start = from > chapterStart ? stepStartForReset(step.id, progress?.allFigures() ?? {}) : undefined;
+    const record = from <= chapterStart || start ? deployRecordForReset(ws) : undefined;
+    const stage = record?.apis[0]?.stage;
+    const stageToo = !stage
+      ? ''
+      : start
+        ? `; put the ${stage} stage of the REST API where ${step.id} starts (${start.where}) if a later step changed it`
+        : `; put the ${stage} stage of the REST API back to the last deploy's if the canary chapter changed it`;
     const what = `mark ${step.id} and the steps after it pending again${files.length ? ` and put ${files.map((f) => `sam-app/${f}`).join(', ')} back to the step's starting point` : ''}${stageToo}`;
     if (!(await confirmed(io, what, files.length ? ` Your own versions of those files are copied to ${ws.backups}/ first.` : '', yes, interrupt))) return;
     const restored = files.length ? new ReferenceBook(REFERENCE_ORDER).restore(affected, ws) : { files: [] };
@@ -64,7 +74,7 @@ async function resetLocked(ws: Workspace, step: Step | undefined, opts: Record<s
     io.say(`${step.id} and the steps after it are pending again${restored.files.length ? `; restored ${restored.files.map((f) => `sam-app/${f}`).join(', ')} to the step's starting point` : ''}`);
     if (restored.keptIn) io.say(`your versions of them are kept in ${restored.keptIn}`);
     if (!existsSync(ws.samApp)) io.say(`there is no sam-app/ in ${ws.root}: deploy (or start) copies the lab's app`);
-    const stageBack = record?.apis[0] ? await putStageBack(ws, record, io, interrupt.signal) : false;
+    const stageBack = record?.apis[0] ? await putStageBack(ws, record, io, interrupt.signal, start) : false;
     // reset changes files and progress, never the cloud: a step made by a command says what it leaves there
     const keeps = stageBack ? 'the rest of the cloud keeps what it has' : 'the cloud keeps what it has';
     io.say(step.onReset ? `${keeps}: ${step.onReset}` : `${keeps}: deploy (or start, which goes on from this step) to bring it in line`);
@@ -136,14 +146,15 @@ async function resetLocked(ws: Workspace, step: Step | undefined, opts: Record<s
  * no new deployment of it (stageUndo says why): the stage goes back on the last deploy's deployment,
  * with the chapter's own calls (stageUndo), on both targets. What it did is said; what it could not
  * do is said with the commands that do it. The learner's files are not touched here. True when
- * it put the stage back.
+ * it put the stage back. `start`: a reset to a later step of the chapter, where the stage goes
+ * where that step starts instead (stageUndoTo: its canary or none, ${stageVariables.lambdaAlias}=live).
  */
-async function putStageBack(ws: Workspace, record: DeployRecord, io: IoHost, signal: AbortSignal): Promise<boolean> {
+async function putStageBack(ws: Workspace, record: DeployRecord, io: IoHost, signal: AbortSignal, start?: StepStart): Promise<boolean> {
   const api = record.apis[0]!;
   const spec = (endpoint: string | undefined): TargetSpec =>
     record.target === 'local' ? { kind: 'local', endpoint: endpoint ?? record.endpoint ?? 'http://127.0.0.1:4566' } : { kind: 'aws', profile: record.profile, region: record.region };
   const getStage = (endpoint?: string) => awsCommand(`apigateway get-stage --rest-api-id ${api.restApiId} --stage-name ${api.stage}`, spec(endpoint));
-  if (!api.deploymentId) {
+  if (!start && !api.deploymentId) {
     io.say(`the ${api.stage} stage keeps what the canary chapter left on it, if anything: the deploy record names no deployment of the API to put it back on (deploy again, then reset again; \`${getStage()}\` shows the stage)`);
     return false;
   }
@@ -156,13 +167,13 @@ async function putStageBack(ws: Workspace, record: DeployRecord, io: IoHost, sig
     if (!emu.reused) io.say(`local cloud started at ${emu.endpoint}, to look at the ${api.stage} stage`);
   }
   const { TargetClients } = await import('../targets/clients.js');
-  const { findTarget, stageUndo } = await import('../steps/canary/lesson.js');
+  const { findTarget, stageUndo, stageUndoTo } = await import('../steps/canary/lesson.js');
   const clients = new TargetClients(spec(endpoint));
   let left: StageUndo[] = [];
   try {
     const c = { apiGateway: clients.apiGateway, lambda: clients.lambda };
     const t = await findTarget(c.apiGateway, record, signal, ws.root);
-    left = await stageUndo(c, t, api.deploymentId, signal);
+    left = start ? await stageUndoTo(c, t, start, signal) : await stageUndo(c, t, api.deploymentId!, signal);
     let changedAny = false;
     while (left.length) {
       const changed = await left[0]!.run(signal);
@@ -172,12 +183,14 @@ async function putStageBack(ws: Workspace, record: DeployRecord, io: IoHost, sig
       io.say(typeof changed === 'string' ? changed : done.said);
     }
     if (!changedAny) return false;
+    if (start) return true;
     io.say(`the ${api.stage} stage serves deployment ${api.deploymentId} again, as the last deploy made it (the canary's Lambda version stays published; nothing calls it)`);
     return true;
   } catch (err) {
     if (signal.aborted) throw err;
     const rest = left.length ? `; to put it back yourself: ${left.map((u) => `\`${awsCommand(u.command, spec(endpoint))}\``).join(', then ')}` : '';
-    io.warn(`could not put the ${api.stage} stage back on deployment ${api.deploymentId}, the last deploy's: ${(err as Error).message}${rest}; \`${getStage(endpoint)}\` shows the stage`);
+    const where = start ? `where ${start.stepId} starts` : `back on deployment ${api.deploymentId}, the last deploy's`;
+    io.warn(`could not put the ${api.stage} stage ${where}: ${(err as Error).message}${rest}; \`${getStage(endpoint)}\` shows the stage`);
     return false;
   } finally {
     clients.destroy();

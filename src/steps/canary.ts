@@ -13,8 +13,8 @@
  *                          stage's, canarySettings gone, 100 % on the new version
  */
 import { GetIntegrationCommand } from '@aws-sdk/client-api-gateway';
-import { couldNotCheck, notYet, passed, runLiveChecks, type CheckOutcome, type LiveCheck } from '../lab/check.js';
-import type { LabContext } from '../lab/context.js';
+import { couldNotCheck, hintCommand, notYet, passed, runLiveChecks, type CheckOutcome, type LiveCheck } from '../lab/check.js';
+import type { FigureValue, LabContext } from '../lab/context.js';
 import type { Hint, Step } from '../lab/step.js';
 import { CHAPTER, clientsOf, codeDir, DOCS, figureOf, liveVersion, measureLive, target, templateDiff, whenDeployed } from './canary/context.js';
 import {
@@ -32,9 +32,10 @@ import {
   TOLERANCE_POINTS,
   usesStageVariable,
   type CanaryTarget,
+  type StepStart,
 } from './canary/lesson.js';
 import { canaryOperations, commands as release, patchStage, restoreStage, type StageView } from './canary/release.js';
-import { NO_VERSION, splitInWords } from './canary/split.js';
+import { NO_VERSION, splitInWords, versionsInWords } from './canary/split.js';
 import { cliCommand } from '../invocation.js';
 import { LabError } from '../errors.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
@@ -149,7 +150,7 @@ const noCanary = (remove: (ctx: LabContext) => string, instead?: (s: StageView, 
     return notYet(
       'no canarySettings',
       `${found}: a canary that takes no requests, but still the stage's canary`,
-      `percentTraffic 0 keeps the canary (its deployment and overrides) on the stage; API Gateway turns a canary off only when canarySettings is removed: \`${remove(ctx)}\``,
+      `percentTraffic 0 keeps the canary (its deployment and overrides) on the stage; API Gateway turns a canary off only when canarySettings is removed:${hintCommand(remove(ctx))}`,
     );
   });
 
@@ -197,7 +198,9 @@ const measurementHint = (stepId: string, what: string): Hint => ({
     if (!settings.every((r) => r.status === 'passed')) return undefined;
     const share = figureOf(ctx, stepId, 'canaryShare');
     if (typeof share !== 'number') return `the stage is set as this step wants; what is missing is the measurement: press r and the lab sends ${what} through the stage and counts them by the version that answered.`;
-    return `the stage is set as this step wants; the last measurement found ${share} % on Lambda version ${newVersionOf(ctx)} (${JSON.stringify(figureOf(ctx, stepId, 'byVersion') ?? {})}). Press r to measure again.`;
+    const byVersion = figureOf(ctx, stepId, 'byVersion');
+    const answers = byVersion && typeof byVersion === 'object' && !Array.isArray(byVersion) ? versionsInWords(byVersion as Record<string, number>) : [];
+    return `the stage is set as this step wants; the last measurement found ${share} % on Lambda version ${newVersionOf(ctx)}${answers.length ? ` (answers: ${answers.join(', ')})` : ''}. Press r to measure again.`;
   },
 });
 
@@ -325,7 +328,7 @@ async function failedAnswersHint(ctx: LabContext, t: CanaryTarget, signal: Abort
   const value = uriStageVariables(deployed).includes(STAGE_VARIABLE) ? s.variables[STAGE_VARIABLE] : undefined;
   const aliases = value === undefined ? undefined : await missingQualifier(ctx.clients.lambda, t.functionName, value, signal);
   if (aliases) {
-    return `the stage sets ${STAGE_VARIABLE}=${value}, and ${t.functionName} has no alias or version named ${value} (its aliases: ${aliases.length ? aliases.join(', ') : 'none'}), so API Gateway's call to ${t.functionName}:${value} finds no function (${status}): set it to live with ${ctx.aws(wiring.setVariable(t.route, 'live'))}`;
+    return `the stage sets ${STAGE_VARIABLE}=${value}, and ${t.functionName} has no alias or version named ${value} (its aliases: ${aliases.length ? aliases.join(', ') : 'none'}), so API Gateway's call to ${t.functionName}:${value} finds no function (${status}): set it to live, then press r:${hintCommand(ctx.aws(wiring.setVariable(t.route, 'live')))}`;
   }
   return whyTheApiFailed(ctx, signal, status, 0);
 }
@@ -357,6 +360,22 @@ function keepStage(ctx: LabContext, s: StageView): void {
   ctx.figure('stageVariables', JSON.stringify(s.variables));
 }
 
+/** the create step's check of what the stage's own share calls (the requests the canary does not take) */
+const OWN_SHARE = `the stage's own ${STAGE_VARIABLE} is still live (its other ${100 - CANARY_PERCENT} % stay on the alias)`;
+
+/**
+ * The stage's own ${STAGE_VARIABLE} is not live: a canary's stageVariableOverrides "override
+ * existing stage variables or add new stage variables for the canary release deployment"
+ * (DeploymentCanarySettings, API Gateway API reference), so the stage's own share keeps the stage's
+ * variables; with the new version there too every request reaches it and the split measures 100 %.
+ * The way out: the variable back to live; undefined when it is live.
+ */
+function ownShareHint(ctx: LabContext, s: StageView): string | undefined {
+  if (s.variables[STAGE_VARIABLE] === 'live') return undefined;
+  const r = known(ctx)?.route ?? placeholder;
+  return `the stage's own variables serve the ${100 - CANARY_PERCENT} % the canary does not take, and its override changes only its own ${CANARY_PERCENT} %; set the stage's ${STAGE_VARIABLE} back to live, then press r:${hintCommand(ctx.aws(wiring.setVariable(r, 'live')))}`;
+}
+
 /** the create step's checks of the canary on the stage: what the rollback's prepare puts back when it is gone */
 const CANARY_CHECKS = { percent: `the Prod stage has a canary at ${CANARY_PERCENT} %`, override: `the canary's ${STAGE_VARIABLE} names the new version` } as const;
 
@@ -369,7 +388,8 @@ const createStep: Step = {
     `Create a canary on Prod: ${CANARY_PERCENT} % of its requests go to a deployment whose ${STAGE_VARIABLE} names it. Then press r: once the stage shows the canary, the lab counts ${SPLIT_REQUESTS.toLocaleString('en-US')} answers by version.`,
   ],
   goal: `a ${CANARY_PERCENT} % canary on the new version, measured within ${TOLERANCE_POINTS} points`,
-  onReset: 'the API Gateway stage keeps its canary if you made one, and the new Lambda version stays published (deploying sam-app/ changes neither). When the step starts again its checks find such a canary in place; remove it first (update-stage with op=remove,path=/canarySettings) to create it again.',
+  // the stage itself reset puts where this step starts (stepStartForReset): no canary, lambdaAlias=live
+  onReset: `the new Lambda version stays published, and so does the integration through \${stageVariables.${STAGE_VARIABLE}} (deploying sam-app/ changes neither). The step starts again from a stage with no canary and ${STAGE_VARIABLE}=live: create the canary with the printed command.`,
   action: { kind: 'command', command: createCommand },
   staticChecks: [],
   liveChecks: [
@@ -381,6 +401,11 @@ const createStep: Step = {
       const got = s.canary?.stageVariableOverrides[STAGE_VARIABLE];
       return got === want ? passed(`${STAGE_VARIABLE}=${got}`) : notYet(`${STAGE_VARIABLE}=${want}`, s.canary ? overridesInWords(s.canary.stageVariableOverrides) : 'no canary');
     }),
+    stageCheck(OWN_SHARE, (s, ctx) =>
+      s.variables[STAGE_VARIABLE] === 'live'
+        ? passed(`${STAGE_VARIABLE}=live`)
+        : notYet(`${STAGE_VARIABLE}=live`, `${variablesInWords(s.variables)}${s.variables[STAGE_VARIABLE] === newVersionOf(ctx) ? ', the new version: the stage\'s own requests reach it too' : ''}`, ownShareHint(ctx, s)),
+    ),
     {
       name: 'the live alias did not move',
       aws: (ctx) => ctx.aws(`lambda get-alias --function-name ${known(ctx)?.functionName ?? 'FUNCTION_NAME'} --name live`),
@@ -408,6 +433,17 @@ const createStep: Step = {
     },
   ],
   hints: [
+    {
+      // the stage's own share on the new version too (a reset from a promoted stage, an update-stage): the split cannot be 10 %
+      async fromState(ctx, signal) {
+        try {
+          return ownShareHint(ctx, await stage(clientsOf(ctx), await target(ctx, signal), signal));
+        } catch (err) {
+          if (err instanceof LabError) return undefined;
+          throw err;
+        }
+      },
+    },
     measurementHint(IDS.create, `${SPLIT_REQUESTS.toLocaleString('en-US')} requests`),
     `create-deployment with --stage-name Prod and --canary-settings: percentTraffic=${CANARY_PERCENT} and stageVariableOverrides={${STAGE_VARIABLE}=<the new version>} (the number is printed above).`,
     'A canary deployment needs a stage that exists; the stage keeps its deploymentId, and GetStage shows the canary under canarySettings.',
@@ -422,6 +458,11 @@ const createStep: Step = {
   },
   async follow(ctx) {
     const t = await found(ctx);
+    // the stage under the canary, as the checks of the stage passed it (a canary leaves the stage's
+    // own deployment and variables as they were): where the rollback returns to. The prepare's
+    // copy may be older: a stage the learner set right after the step began (lambdaAlias back to live)
+    const s = await stage(clientsOf(ctx), t, ctx.signal);
+    if (s.canary) keepStage(ctx, s);
     const version = newVersionOf(ctx);
     const m = await measureLive(ctx, t, version, SPLIT_REQUESTS, `requests by the version that answered (canary: Lambda version ${version})`);
     ctx.figure('requests', m.split.sent);
@@ -431,9 +472,18 @@ const createStep: Step = {
     ctx.figure('canaryShare', Math.round(m.share * 100) / 100);
   },
   solve: {
-    show: async (ctx) => ({ command: createCommand(ctx) }),
+    show: async (ctx) => {
+      // from the stage as the learner left it: its own lambdaAlias back to live first when it is not
+      const t = await orPlaceholder(() => found(ctx), undefined);
+      const s = t && (await orPlaceholder(() => stage(clientsOf(ctx), t, ctx.signal), undefined));
+      const own = s && s.variables[STAGE_VARIABLE] !== 'live' ? [ctx.aws(wiring.setVariable(t.route, 'live'))] : [];
+      return { command: [...own, createCommand(ctx)].join('\n') };
+    },
     apply: async (ctx) => {
-      await startCanary(clientsOf(ctx), await found(ctx), newVersionOf(ctx), CANARY_PERCENT, ctx.signal);
+      const t = await found(ctx);
+      const s = await stage(clientsOf(ctx), t, ctx.signal);
+      if (s.variables[STAGE_VARIABLE] !== 'live') await patchStage(ctx.clients.apiGateway, t.route, [{ op: 'replace', path: `/variables/${STAGE_VARIABLE}`, value: 'live' }], ctx.signal);
+      await startCanary(clientsOf(ctx), t, newVersionOf(ctx), CANARY_PERCENT, ctx.signal);
     },
   },
 };
@@ -553,6 +603,42 @@ function stageBeforeCanary(ctx: LabContext): { deploymentId: string; variables: 
   }
 }
 
+/**
+ * Where a reset to canary step `stepId` puts the stage (reset.ts, stageUndoTo), from the figures
+ * progress holds before the reset forgets them: on the stage the create step's canary went on, as
+ * that step kept it (else the stage's own deployment), with ${STAGE_VARIABLE}=live, the variable
+ * step's goal, so the stage's own share calls the live alias. canary-create starts with no canary;
+ * the rollback and the promotion start from the create step's canary (${CANARY_PERCENT} % on the
+ * new version), which stays when it is there and which their prepare puts back when it is not.
+ * Undefined for any other step: a reset to the chapter's first step, or before it, goes back to
+ * the deploy's stage (stageUndo). A reset to canary-create after the promotion left the promoted
+ * version in the stage's own ${STAGE_VARIABLE}, and the canary made again then split nothing.
+ */
+export function stepStartForReset(stepId: string, figures: Readonly<Record<string, Readonly<Record<string, FigureValue>>>>): StepStart | undefined {
+  if (stepId !== IDS.create && stepId !== IDS.rollback && stepId !== IDS.promote) return undefined;
+  const create = figures[IDS.create] ?? {};
+  const deploymentId = create.stageDeployment;
+  const variables = parsedVariables(create.stageVariables);
+  const version = [IDS.promote, IDS.rollback, IDS.create].map((id) => figures[id]?.version).find((v) => v !== undefined);
+  return {
+    stepId,
+    where: stepId === IDS.create ? `no canary, ${STAGE_VARIABLE}=live` : `${STAGE_VARIABLE}=live, under ${IDS.create}'s canary or none`,
+    base: (now) => ({ deploymentId: typeof deploymentId === 'string' ? deploymentId : now.deploymentId, variables: { ...(variables ?? now.variables), [STAGE_VARIABLE]: 'live' } }),
+    keep: (c) => stepId !== IDS.create && version !== undefined && c.percentTraffic === CANARY_PERCENT && c.stageVariableOverrides[STAGE_VARIABLE] === String(version),
+  };
+}
+
+/** a stage's variables as keepStage kept them (JSON), undefined when not kept or not variables */
+function parsedVariables(kept: unknown): Record<string, string> | undefined {
+  if (typeof kept !== 'string') return undefined;
+  try {
+    const v: unknown = JSON.parse(kept);
+    return v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string') ? (v as Record<string, string>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** the rollback's change, once the step has begun: no canary, the stage as before the canary */
 function rolledBack(ctx: LabContext, s: StageView): string | undefined {
   if (!begun(ctx, IDS.rollback)) return undefined;
@@ -606,7 +692,7 @@ const rollbackStep: Step = {
   goal: 'no canary; the stage as before it; no request on the new version',
   // ensureCanary: a stage without a canary gets the create step's back as the step begins
   restoresFromPrevious: [CANARY_CHECKS.percent, CANARY_CHECKS.override],
-  onReset: 'the API Gateway stage stays as it is, without a canary if you rolled it back (deploying sam-app/ does not change it). When the step starts again it begins from its starting point: the lab puts a canary on the new version back on the stage, and says so.',
+  onReset: `the new Lambda version stays published (deploying sam-app/ does not change it). When the step starts again it begins from its starting point: the lab puts a canary on the new version back on the stage if it has none, and says so.`,
   action: { kind: 'command', command: rollbackCommand },
   staticChecks: [],
   liveChecks: [
@@ -682,12 +768,13 @@ function promoteWayOut(ctx: LabContext, s: StageView): string | undefined {
   const found = strayedFromCanary(ctx, s);
   if (!found) return undefined;
   const r = known(ctx)?.route ?? placeholder;
-  return [
+  const said = [
     `the stage shows ${found}, not the canary this step began with (deployment ${String(figureOf(ctx, IDS.promote, 'canaryDeployment'))}, ${STAGE_VARIABLE}=${newVersionOf(ctx)}).`,
     'Promotion copies from the canary, so once it is removed there is nothing to promote, and update-stage on /canarySettings/… of a stage without a canary makes a new one on the stage\'s own deployment at 0 %: removing that one leads back here.',
-    `The way out: put the step's canary back (${ctx.aws(release.restore(r, stepCanaryOperations(ctx)))}), then run the two printed commands in order.`,
-    `Or press a (the lab runs the three), or start the step over: ${cliCommand(['reset', IDS.promote, '--workspace', ctx.ws.root])}, then start.`,
+    "The way out: put the step's canary back, then run the two printed commands in order:",
   ].join(' ');
+  // each command on a line of its own, to be pasted whole
+  return `${said}${hintCommand(ctx.aws(release.restore(r, stepCanaryOperations(ctx))))}\nOr press a (the lab runs the three), or start the step over with this, then start:${hintCommand(cliCommand(['reset', IDS.promote, '--workspace', ctx.ws.root]))}`;
 }
 
 /** The promotion from the stage as it is (solve): the step's canary back when it is lost, the copies, the removal. */
@@ -707,7 +794,7 @@ const promoteStep: Step = {
     'The rollback removed the canary, so the lab puts one back as the step begins (it says so), unless the stage already shows this step\'s promotion: then it leaves your work as it is.',
   ],
   goal: `Prod serves the canary's deployment and ${STAGE_VARIABLE}; no canary; 100 % on the new version`,
-  onReset: 'the API Gateway stage stays as it is, promoted if you promoted the canary (deploying sam-app/ does not change it). When the step starts again it begins from its starting point: the lab puts a canary on the new version back on the stage, and says so.',
+  onReset: `the new Lambda version stays published (deploying sam-app/ does not change it). When the step starts again it begins from its starting point: the lab puts a canary on the new version back on the stage if it has none, and says so.`,
   action: { kind: 'command', command: promoteCommands },
   staticChecks: [],
   liveChecks: [

@@ -71,7 +71,7 @@ test('reset STEP forgets that step and the ones after it, and keeps the earlier 
   assert.equal(badFrom.stderr, bad.stderr);
 });
 
-test('reset of a canary step says the API Gateway stage stays as it is and that the step puts its canary back as it starts, not to deploy', async () => {
+test('reset of a canary step says what stays in the cloud and that the step puts its canary back as it starts, not to deploy', async () => {
   const dir = await labWorkspace('sol-reset-canary-');
   made.push(dir);
   const progress = ProgressStore.load(workspacePaths(dir), 'local');
@@ -79,7 +79,7 @@ test('reset of a canary step says the API Gateway stage stays as it is and that 
   const r = await runCli(['reset', 'canary-rollback', '--yes', '--workspace', dir]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(ProgressStore.load(workspacePaths(dir), 'local').step('canary-rollback').status, 'pending');
-  assert.match(r.stdout, /the cloud keeps what it has: the API Gateway stage stays as it is, without a canary if you rolled it back/);
+  assert.match(r.stdout, /the cloud keeps what it has: the new Lambda version stays published/);
   assert.match(r.stdout, /the lab puts a canary on the new version back on the stage/);
   assert.doesNotMatch(r.stdout, /deploy \(or start/, 'deploying sam-app/ does not put a canary back');
 });

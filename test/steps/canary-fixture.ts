@@ -6,7 +6,7 @@
  */
 import { strToU8, zipSync } from 'fflate';
 import { CreateAliasCommand, CreateFunctionCommand, PublishVersionCommand } from '@aws-sdk/client-lambda';
-import { CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, PutIntegrationCommand, PutMethodCommand } from '@aws-sdk/client-api-gateway';
+import { CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, GetStageCommand, PutIntegrationCommand, PutMethodCommand } from '@aws-sdk/client-api-gateway';
 import { frontDoorUrl } from '../../src/emulator/front-door-url.js';
 import type { FigureValue, LabContext, RunnerContext } from '../../src/lab/context.js';
 import { RecordingIoHost, type Answer } from '../../src/io/recording.js';
@@ -18,6 +18,9 @@ import { TargetClients } from '../../src/targets/clients.js';
 import type { DeployRecord } from '../../src/targets/deploy-record.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { fakeContext } from '../helpers/lab-context.js';
+import { ensureEmulator, stopEmulator } from '../../src/emulator/daemon.js';
+import { workspacePaths } from '../../src/lab/workspace.js';
+import { writeDeployRecord } from '../../src/targets/deploy-record.js';
 
 const V2 = `exports.handler = async (event, context) => ({
   statusCode: 400,
@@ -147,3 +150,23 @@ export async function teachCanaryStep(cloud: CanaryCloud, progress: ProgressStor
   const checks = io.of('check').map((e) => e.data as CheckView);
   return { io, ctx, report, checks };
 }
+
+/** the workspace's own cloud (a daemon, as deploy starts it, which reset finds by the workspace) with the deploy record naming the stage's deployment */
+export async function workspaceCanaryCloud(dir: string, shape: CanaryCloudShape = {}) {
+  const ws = workspacePaths(dir);
+  const cloud = await startCanaryCloud(async () => {
+    const emu = await ensureEmulator({ stateDir: ws.stateDir });
+    return { endpoint: emu.endpoint, port: emu.port, stateDir: ws.stateDir, services: [], close: async () => void (await stopEmulator(ws.stateDir)) };
+  }, shape);
+  try {
+    const api = cloud.record.apis[0]!;
+    const deployed = (await cloud.clients.apiGateway.send(new GetStageCommand({ restApiId: api.restApiId, stageName: api.stage }))).deploymentId!;
+    const record = { ...cloud.record, apis: [{ ...api, deploymentId: deployed }] };
+    await writeDeployRecord(ws, record);
+    return { cloud, api, deployed, record };
+  } catch (err) {
+    await cloud.close();
+    throw err;
+  }
+}
+

@@ -96,7 +96,7 @@ describe('the canary rollback resumed, made at 0 %, and done again after the pro
     assert.equal(atZero?.status, 'not-yet');
     assert.match(String(atZero?.found), /canarySettings at 0 % on deployment \w+: a canary that takes no requests, but still the stage's canary/);
     assert.match(String(atZero?.hint), /percentTraffic 0 keeps the canary/);
-    assert.ok(String(atZero?.hint).includes(`aws apigateway update-stage --rest-api-id ${t.route.restApiId} --stage-name Prod --patch-operations op=remove,path=/canarySettings`), atZero?.hint);
+    assert.ok(String(atZero?.hint).includes(`removed:\n$ aws apigateway update-stage --rest-api-id ${t.route.restApiId} --stage-name Prod --patch-operations op=remove,path=/canarySettings`), atZero?.hint);
     assert.equal(redo.report.outcome, 'passed');
     markDone('canary-rollback', false);
   });

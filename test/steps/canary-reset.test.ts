@@ -18,26 +18,7 @@ import { findTarget, measure, stageUndo, usesStageVariable } from '../../src/ste
 import { ProgressStore } from '../../src/lab/progress.js';
 import { writeDeployRecord } from '../../src/targets/deploy-record.js';
 import { labWorkspace } from '../lab/helpers.js';
-import { startCanaryCloud, type CanaryCloud, type CanaryCloudShape } from './canary-fixture.js';
-
-/** the workspace's own cloud (a daemon, as deploy starts it, which reset finds by the workspace) with the deploy record naming the stage's deployment */
-async function workspaceCloud(dir: string, shape: CanaryCloudShape = {}) {
-  const ws = workspacePaths(dir);
-  const cloud = await startCanaryCloud(async () => {
-    const emu = await ensureEmulator({ stateDir: ws.stateDir });
-    return { endpoint: emu.endpoint, port: emu.port, stateDir: ws.stateDir, services: [], close: async () => void (await stopEmulator(ws.stateDir)) };
-  }, shape);
-  try {
-    const api = cloud.record.apis[0]!;
-    const deployed = (await cloud.clients.apiGateway.send(new GetStageCommand({ restApiId: api.restApiId, stageName: api.stage }))).deploymentId!;
-    const record = { ...cloud.record, apis: [{ ...api, deploymentId: deployed }] };
-    await writeDeployRecord(ws, record);
-    return { cloud, api, deployed, record };
-  } catch (err) {
-    await cloud.close();
-    throw err;
-  }
-}
+import { startCanaryCloud, workspaceCanaryCloud as workspaceCloud, type CanaryCloud } from './canary-fixture.js';
 
 const solve = async (cloud: CanaryCloud, ids: string[]) => {
   for (const id of ids) await canarySteps.find((s) => s.id === id)!.solve.apply(cloud.contextFor(id));

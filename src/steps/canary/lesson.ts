@@ -10,7 +10,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { LabError } from '../../errors.js';
 import type { DeployRecord } from '../../targets/deploy-record.js';
 import { PutIntegrationCommand } from '@aws-sdk/client-api-gateway';
-import { commands as release, createCanary, promoteCanary, readStage, restoreOperations, restoreStage, rollBackCanary, type StageView } from './release.js';
+import { commands as release, createCanary, promoteCanary, readStage, restoreOperations, restoreStage, rollBackCanary, type StageBase, type StageView } from './release.js';
 import { measureSplit, NO_VERSION, shareOf, type Split } from './split.js';
 import { allowApiGateway, commands as wiring, deployedIntegrationUri, findRoute, functionUri, integrationUri, sourceArn, STAGE_VARIABLE, uriStageVariables, useStageVariable, type Route } from './stage-variable.js';
 import { CANARY_DESCRIPTION_TAIL, publishCodeAsVersion } from './version.js';
@@ -263,3 +263,54 @@ export async function stageUndo(c: CanaryClients, t: CanaryTarget, deploymentId:
   return out;
 }
 
+
+/**
+ * Where a canary step after the first starts, as a reset to it puts the stage: on `base` (the
+ * stage the create step's canary went on: the variable step's deployment, ${STAGE_VARIABLE}=live),
+ * and with no canary unless `keep` accepts the one there (the rollback and the promotion start from
+ * the create step's canary; their prepare puts it back when it is gone).
+ */
+export interface StepStart {
+  /** the step it is: said with what the reset did */
+  stepId: string;
+  /** the start in words, for reset's question: `no canary, lambdaAlias=live` */
+  where: string;
+  /** the stage the step starts on, given the stage as it is */
+  base(now: StageView): StageBase;
+  keep(canary: NonNullable<StageView['canary']>): boolean;
+}
+
+/**
+ * What puts the stage where `start` says (a reset to a canary step after the first), with the
+ * chapter's own calls: the canary removed (rollBackCanary), then the stage on the base's
+ * deployment and variables (restoreStage). A deploy does not do it (stageUndo says why); a reset
+ * to the chapter's first step does the same from the deploy's deployment (stageUndo). Without
+ * it, a reset to canary-create after the promotion left ${STAGE_VARIABLE} on the new version, and
+ * the canary made again sent every request there (the stage's own 90 % too). Empty when the stage
+ * is where the step starts.
+ */
+export async function stageUndoTo(c: CanaryClients, t: CanaryTarget, start: StepStart, signal?: AbortSignal): Promise<StageUndo[]> {
+  const apigw = c.apiGateway;
+  const at = t.route;
+  const now = await stage(c, t, signal);
+  const out: StageUndo[] = [];
+  if (now.canary && !start.keep(now.canary)) {
+    const overrides = Object.entries(now.canary.stageVariableOverrides).map(([k, v]) => `${k}=${v}`);
+    out.push({
+      said: `removed the stage's canary (${now.canary.percentTraffic} % on deployment ${now.canary.deploymentId}${overrides.length ? ` with ${overrides.join(', ')}` : ''})`,
+      command: release.removeCanary(at),
+      run: async (sig) => void (await rollBackCanary(apigw, at, sig)),
+    });
+  }
+  const base = start.base(now);
+  const ops = restoreOperations(now, base);
+  if (ops.length) {
+    const words = (s: StageBase) => [`deployment ${s.deploymentId}`, ...Object.entries(s.variables).map(([k, v]) => `${k}=${v}`)].join(', ');
+    out.push({
+      said: `put the ${at.stageName} stage back on ${words(base)}, where ${start.stepId} starts (it had ${words(now)})`,
+      command: release.restore(at, ops),
+      run: async (sig) => ((await restoreStage(apigw, at, await stage(c, t, sig), base, sig)) ? undefined : false),
+    });
+  }
+  return out;
+}
