@@ -92,6 +92,13 @@ export async function runLab(o: RunLabOptions): Promise<LabReport> {
       reports.push(report);
       labMade = ctx.ci && changedByLab(report);
       if (report.quit) break;
+      // Ctrl-C while the step's last checks ran (a measurement stops at its safe point, and the
+      // step may still pass on what it measured): stop here, the step saved, whatever the mode;
+      // the next step's intro and prompt would only be a wait for a stop already asked for
+      if (ctx.signal.aborted) {
+        interrupted = true;
+        break;
+      }
       if (report.outcome === 'interrupted') {
         interrupted = true;
         break;

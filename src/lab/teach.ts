@@ -84,6 +84,14 @@ async function teachStepUntilQuit(step: Step, o: TeachOptions): Promise<StepRepo
       s.assisted ||= assisted;
       s.doneAt = new Date().toISOString();
     });
+    // a Ctrl-C asked for while the checks ran (a measurement stopped at its safe point): the step
+    // is done and saved, and the lab stops here, as Ctrl-C means; no prompt, no next step's intro
+    // (the runner stops on the aborted signal: teach and --ci alike)
+    if (ctx.signal.aborted) {
+      io.say('step done ✓ (saved); stopping, as Ctrl-C asked');
+      if (step.afterPass) await step.afterPass(ctx);
+      return { ...base(step, progress, started), outcome: 'passed', after: last, learnerMessage: assisted ? 'done for you' : 'done' };
+    }
     // `step <id>` runs that step on its own (README, --help): Enter ends it, and the prompt says so
     // rather than offer a next step it does not take
     const ending = o.last;

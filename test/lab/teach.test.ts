@@ -317,3 +317,37 @@ test('a step\'s afterPass runs once it has passed, after the comparison with the
   const said = s.io.of('say').map((e) => e.text);
   assert.ok(said.indexOf('after the pass') > said.findIndex((l) => l.startsWith('step done ✓')));
 });
+
+test('Ctrl-C while a step measures (the checks still pass on what it measured): the step is saved as done and the lab stops there, with no "next?" and no next step\'s intro; --ci stops there too', async (t) => {
+  for (const ci of [false, true]) {
+    const s = setup([]);
+    t.after(s.cleanup);
+    const ctrlC = new AbortController();
+    const measureStep = (id: string, onRun: () => void): Step => ({
+      ...s.step,
+      id,
+      title: `measure ${id}`,
+      action: { kind: 'run', label: `measure ${id}` },
+      staticChecks: [],
+      liveChecks: [{ name: `${id} measured`, aws: () => 'serverless-ops-lab loadtest', run: async () => (ran.includes(id) ? passed('measured') : notYet('a measurement', 'none')) }],
+      solve: { show: async () => ({ command: id }), apply: async () => void (ran.push(id), onRun()) },
+    });
+    const ran: string[] = [];
+    // the learner's Ctrl-C lands while the first step's run measures; the run stops at its safe point with what it has
+    const steps = [measureStep('canary', () => ctrlC.abort(new InterruptedError())), measureStep('next', () => undefined)];
+    const io = new RecordingIoHost({ answers: ci ? [] : ['x'] });
+    const ctx = Object.assign(s.ctx, { io, signal: ctrlC.signal, ci });
+    const report = await runLab({ steps, ctx, progress: s.progress, reference: s.opts.reference, assisted: false, version: 'test', workspace: s.ws.root });
+    assert.equal(report.outcome, 'interrupted', io.text);
+    // taught, the checks after the run pass and the pass is saved; --ci's solver stops before its checks (resume measures again)
+    assert.deepEqual(report.steps.map((r) => [r.id, r.outcome]), [['canary', ci ? 'interrupted' : 'passed']]);
+    assert.equal(ProgressStore.load(s.ws, 'local').step('canary').status, ci ? 'started' : 'done', 'progress saved');
+    assert.equal(ProgressStore.load(s.ws, 'local').step('next').status, 'pending');
+    assert.deepEqual(ran, ['canary']);
+    assert.ok(!io.of('heading').some((h) => h.text.includes('measure next')), `no intro of the next step (ci ${ci}):\n${io.text}`);
+    if (!ci) {
+      assert.deepEqual(io.of('key').map((k) => k.text), ['press x'], 'no "next?" after the Ctrl-C');
+      assert.match(io.text, /step done ✓ \(saved\); stopping, as Ctrl-C asked/);
+    }
+  }
+});
