@@ -116,13 +116,24 @@ async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: st
       cloudStaysUp();
       resume();
       throw new InterruptedError(`${interrupt.terminated ? 'terminated' : 'interrupted'} after ${secs} s`, interrupt.exitCode);
-    case 'could-not-check':
+    case 'could-not-check': {
+      const gone = await cloudGoneUnder(session, report);
+      if (gone) {
+        resume();
+        throw gone;
+      }
       throw new LabError(
         'the lab could not check the cloud (the environment, not the steps)',
         ExitCode.environment,
         cliCommand(['doctor', '--workspace', session.ws.root, ...(flags.target === 'aws' ? ['--target', 'aws'] : [])]),
       );
+    }
     default: {
+      const gone = await cloudGoneUnder(session, report);
+      if (gone) {
+        resume();
+        throw gone;
+      }
       const failed = report.steps.find((s) => s.outcome !== 'passed');
       throw new LabError(`step ${failed?.id ?? '?'} did not pass`, ExitCode.failed, failed?.instructorMessage ?? failed?.learnerMessage);
     }
@@ -143,6 +154,26 @@ export function cloudStopped(err: unknown, ws: Workspace): CloudStoppedError | u
   const deployment = id ? `: the cloud rolls ${id} back when it starts again (the alias goes back to the version it served), so the step deploys again` : '';
   const log = join(ws.stateDir, LOG_FILE);
   return new CloudStoppedError(`${what}${deployment}`, what.includes(log) ? undefined : `the cloud's log: ${log}`, id);
+}
+
+/**
+ * A step that failed, or could not check, while the local cloud stopped under it (`emulator stop`
+ * from another terminal, a crash): what the step read was a cloud going away (its answers, the
+ * function's calls to it refused), not the learner's work nor the lab's, so it is said as the cloud
+ * stopped (exit 3), not as the step's failure (1). A cloud that still runs, or one that holds the
+ * workspace without answering (stopped with Ctrl-Z: the step's own message says it), changes nothing.
+ */
+export async function cloudGoneUnder(session: { flags: LabFlags; ws: Workspace; cloudEndpoint?: string }, report: LabReport): Promise<CloudStoppedError | undefined> {
+  if (session.flags.target !== 'local' || !session.cloudEndpoint) return undefined;
+  const { emulatorStatus, unresponsiveEmulator } = await import('../emulator/daemon.js');
+  const st = await emulatorStatus(session.ws.stateDir);
+  if (st.running) return undefined;
+  if (st.unresponsive !== undefined) {
+    const stopping = unresponsiveEmulator(session.ws.stateDir, st.unresponsive);
+    return stopping instanceof CloudStoppedError ? cloudStopped(stopping, session.ws) : undefined;
+  }
+  const step = report.steps.find((s) => s.outcome !== 'passed');
+  return cloudStopped(new CloudStoppedError(`the local cloud stopped while the lab ran ${step?.id ?? 'a step'}: what the step saw was the cloud going away, not a result of the step`), session.ws);
 }
 
 /**

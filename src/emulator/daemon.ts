@@ -8,7 +8,7 @@ import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeF
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ExitCode, LabError } from '../errors.js';
+import { CloudStoppedError, ExitCode, LabError } from '../errors.js';
 import { cliCommand } from '../invocation.js';
 import { DEFAULT_PORT, LOG_FILE, MAIN_SCRIPT, RECORD_FILE, START_LOCK_FILE, type EmulatorProcessOptions } from './config.js';
 import { fetchHealth, liveRecord, pidAlive, readRecord, removeRecord, type ProcessRecord } from './process-record.js';
@@ -171,6 +171,15 @@ export async function stopEmulator(stateDir: string): Promise<{ stopped: boolean
  */
 export function unresponsiveEmulator(stateDir: string, pid: number | null): LabError {
   const stop = cliCommand(['emulator', 'stop', ...stateDirFlag(stateDir)]);
+  // it is stopping (its record says since when): no hang, and the command it stopped under is the
+  // environment's (exit 3), as for a cloud that stopped under a command
+  const record = readRecord(stateDir);
+  if (pid !== null && record?.pid === pid && record.stoppingSince) {
+    return new CloudStoppedError(
+      `the local cloud (pid ${pid}) is stopping (since ${record.stoppingSince.slice(11, 19)} UTC: \`${stop}\`, or a signal)`,
+      `once it has stopped, run this again: it starts the cloud again; its log: ${join(stateDir, LOG_FILE)}`,
+    );
+  }
   if (pid === null) {
     const find = findHolderCommand(stateDir);
     return new LabError(

@@ -149,6 +149,16 @@ async function serveState(
     server,
     record,
     stop() {
+      if (!stopping) {
+        // said first: a lab command that meets this cloud while it ends its workers reads it as stopping
+        const said = { ...record, stoppingSince: new Date().toISOString() };
+        recorded(said);
+        try {
+          writeRecord(stateDir, said);
+        } catch {
+          // the stop goes on; a command that finds it meanwhile says it does not answer
+        }
+      }
       stopping ??= server.close().finally(() => {
         removeRecord(stateDir, process.pid);
         return lock.release();

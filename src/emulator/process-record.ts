@@ -23,6 +23,13 @@ export interface ProcessRecord {
   mode: 'foreground' | 'background';
   version: string;
   startedAt: string;
+  /**
+   * When the cloud began to stop (SIGTERM from `emulator stop`, Ctrl-C in the foreground): written
+   * before it stops listening, so a command that finds it holding its state dir while its workers
+   * end and its state is flushed says that it is stopping, not that it hangs (daemon.ts
+   * unresponsiveEmulator). Absent while it runs.
+   */
+  stoppingSince?: string;
 }
 
 /**

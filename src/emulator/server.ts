@@ -277,6 +277,9 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
    * the next step in its own reaction (an async function would add a promise and a resumption per
    * request, and one more for the body).
    */
+  /** close() has begun: see whileStopping */
+  let stopping = false;
+
   function handle(raw: IncomingMessage, res: ServerResponse): void {
     const x = new Exchange(raw, performance.now());
     readAll(
@@ -319,8 +322,30 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
     answer(x, res, response);
   }
 
+  /**
+   * A server error answered once the cloud is stopping (close() has begun) is the stop's, not the
+   * service's or the function's: the cloud stopped listening, so a function still running in it
+   * meets ECONNREFUSED on its own calls to the cloud and (the lab's app passes the status through)
+   * answers 500, which a client reads as the function's fault (a bad release). It is answered as an
+   * AWS service that is unavailable answers: 503 ServiceUnavailable, which the SDKs retry and
+   * the lab reads as the cloud going away
+   * (https://docs.aws.amazon.com/general/latest/gr/api-retries.html: ServiceUnavailable, 503).
+   * The request log keeps what it would have been.
+   */
+  function whileStopping(x: Exchange, response: WireResponse): WireResponse {
+    if (!stopping || response.status < 500 || response.status === 503) return response;
+    let unavailable: WireResponse;
+    try {
+      unavailable = errorResponse(x, new ServiceError('ServiceUnavailable', 'The local cloud is stopping; it answers again once it is started.', 503));
+    } catch {
+      unavailable = { status: 503, headers: {}, body: '' };
+    }
+    return { ...unavailable, logNote: `the cloud is stopping: would have answered ${response.status}${response.logNote ? ` (${response.logNote})` : ''}` };
+  }
+
   /** never throws: it runs in promise reactions, where a throw would be an unhandled rejection */
   function answer(x: Exchange, res: ServerResponse, response: WireResponse): void {
+    response = whileStopping(x, response);
     let written = true;
     try {
       write(res, response, x);
@@ -384,6 +409,7 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
     server,
     close() {
       closing ??= (async () => {
+        stopping = true;
         const closed = new Promise<void>((r) => server.close(() => r()));
         server.closeIdleConnections();
         // give in-flight answers a moment, then end whatever is left

@@ -212,3 +212,34 @@ test('logsRequest chooses the requests onRequest is given; the others build no e
     await server.close();
   }
 });
+
+test('a server error answered while the cloud stops is 503 ServiceUnavailable (the stop\'s, not the function\'s 500); an answer that is not an error goes out as it is', async () => {
+  const answers: Record<string, (r: WireResponse) => void> = {};
+  const slow: FrontDoor = {
+    name: 'front-door',
+    matches: (req: WireRequest) => req.path === '/fails' || req.path === '/ok',
+    // answered only when the test says: after close() has begun, as a function meeting the stopped cloud does
+    handle: (req: WireRequest) => new Promise<WireResponse>((resolve) => (answers[req.path] = resolve)),
+  };
+  const logged: RequestLogEntry[] = [];
+  const server = await createEmulatorServer({ port: 0, app: { services: [], frontDoors: [slow] }, onRequest: (e) => logged.push(e), onError: () => undefined });
+  let closed: Promise<void> | undefined;
+  try {
+    const failing = fetch(`${server.endpoint}/fails`, { method: 'POST' });
+    const fine = fetch(`${server.endpoint}/ok`, { method: 'POST' });
+    while (!answers['/fails'] || !answers['/ok']) await new Promise((r) => setTimeout(r, 5));
+    closed = server.close();
+    answers['/fails']({ status: 500, headers: { 'Content-Type': 'application/json' }, body: '{"name":"Error","message":"connect ECONNREFUSED"}' });
+    answers['/ok']({ status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"ok":true}' });
+    const [a, b] = await Promise.all([failing, fine]);
+    assert.equal(a.status, 503);
+    assert.match(await a.text(), /stopping/);
+    assert.equal(b.status, 200);
+    assert.equal(await b.text(), '{"ok":true}');
+    const entry = logged.find((e) => e.path === '/fails')!;
+    assert.equal(entry.status, 503);
+    assert.match(entry.note ?? '', /would have answered 500/);
+  } finally {
+    await (closed ?? server.close());
+  }
+});
