@@ -14,7 +14,7 @@ import type { ProgressStore } from './progress.js';
 import type { ReferenceBook } from './reference.js';
 import { overallOutcome, type LabReport, type StepReport } from './report.js';
 import { solveStep } from './solver.js';
-import type { Step } from './step.js';
+import { explainOf, type Step } from './step.js';
 import { teachStep } from './teach.js';
 import { cliCommand } from '../invocation.js';
 
@@ -158,7 +158,7 @@ async function solveOne(step: Step, o: RunLabOptions, how: { catchUp: boolean; l
   // a learner catching up (start --from, step <id>) came for a later step: the proof that each
   // check fails before the change is the instructor's (--ci), not theirs
   const brief = how.catchUp && !ctx.ci;
-  if (!brief) io.explain(step.explain);
+  if (!brief) io.explain(explainOf(step, ctx));
   const resumed = progress.step(step.id).status === 'started';
   progress.update(step.id, (s) => {
     s.status = 'started';

@@ -68,8 +68,11 @@ export interface Step {
   id: string;
   chapter: Chapter;
   title: string;
-  /** a few short lines: what the learner is about to do and why it matters in production */
-  explain: readonly string[];
+  /**
+   * a few short lines: what the learner is about to do and why it matters in production; a
+   * function when they name what runs, which differs between modes (the load test's size under --ci)
+   */
+  explain: readonly string[] | ((ctx: LabContext) => readonly string[]);
   /** one line: what is true when the step is done */
   goal: string;
   action: StepAction;
@@ -135,3 +138,8 @@ export interface Step {
 }
 
 export type { CheckOutcome, LiveCheck, StaticCheck };
+
+/** a step's explanation as this run says it (Step.explain) */
+export function explainOf(step: Pick<Step, 'explain'>, ctx: LabContext): readonly string[] {
+  return typeof step.explain === 'function' ? step.explain(ctx) : step.explain;
+}

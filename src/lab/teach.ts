@@ -15,7 +15,7 @@ import { COMPARISON_SIDES, type ReferenceBook } from './reference.js';
 import type { StepReport } from './report.js';
 import { base } from './runner.js';
 import { checkAndMeasure, deployChange, untilReadyToDeploy } from './solver.js';
-import type { Step } from './step.js';
+import { explainOf, type Step } from './step.js';
 import { watchSamApp } from './watcher.js';
 
 export interface TeachOptions {
@@ -67,7 +67,7 @@ async function teachStepUntilQuit(step: Step, o: TeachOptions): Promise<StepRepo
   });
 
   io.heading(`Step ${o.index + 1} of ${o.total} · ${step.chapter.title}${step.chapter.section ? ` (${step.chapter.section})` : ''}: ${step.title}`);
-  io.explain(step.explain);
+  io.explain(explainOf(step, ctx));
   io.say(`Goal: ${step.goal}`);
   // prepare first: a command may name what it sets up (the canary's new version)
   if (step.prepare) await step.prepare(ctx);

@@ -140,9 +140,12 @@ export const baselineStep: Step = {
   id: 'concurrency-baseline',
   chapter: concurrencyChapter,
   title: 'load test with no limit',
-  explain: [
-    'Since its version 2 the app waits 3 s per request, so under load many executions run at once, drawn from the account\'s pool (1000 by default). First, no limit: 50 connections, as the workshop\'s hey.',
-  ],
+  // the size said is the size x (or --ci) runs: --ci's is shorter than the workshop's (loadSize)
+  explain: (ctx) => {
+    const { requests, concurrency } = loadSize(ctx, 'baseline');
+    const size = ctx.ci ? `${concurrency} connections, ${requests} requests (--ci's short run; the workshop's hey: 50 connections, 1000 requests)` : `${concurrency} connections, as the workshop's hey`;
+    return [`Since its version 2 the app waits 3 s per request, so under load many executions run at once, drawn from the account's pool (1000 by default). First, no limit: ${size}.`];
+  },
   goal: 'a load test in which every answer is 200',
   action: { kind: 'run', label: 'run the load test' },
   staticChecks: [],
@@ -279,10 +282,14 @@ export const throttledStep: Step = {
   id: 'concurrency-throttled',
   chapter: concurrencyChapter,
   title: 'the same load test, now throttled',
-  explain: [
-    `The same 50 connections now meet a limit of ${WORKSHOP_RESERVATION}. Lambda refuses each invocation beyond it (429, ReservedFunctionConcurrentInvocationLimitExceeded); API Gateway answers those 500.`,
-    "The workshop recorded 502, which AWS now documents for a failed function. The local cloud answers a throttle as it was started to: the lab's answers 500 (below: how to restart it with the workshop's 502).",
-  ],
+  explain: (ctx) => {
+    const { requests, concurrency } = loadSize(ctx, 'throttled');
+    const load = ctx.ci ? `Now ${concurrency} connections, ${requests} requests (--ci's short run; the workshop's hey: the same 50 connections again) meet` : `The same ${concurrency} connections now meet`;
+    return [
+      `${load} a limit of ${WORKSHOP_RESERVATION}. Lambda refuses each invocation beyond it (429, ReservedFunctionConcurrentInvocationLimitExceeded); API Gateway answers those 500.`,
+      "The workshop recorded 502, which AWS now documents for a failed function. The local cloud answers a throttle as it was started to: the lab's answers 500 (below: how to restart it with the workshop's 502).",
+    ];
+  },
   goal: 'answers split between 200 and throttled 5xx; never more than 25 at once',
   action: { kind: 'run', label: 'run the load test again' },
   notes: ['Throttled requests are cheap for Lambda and expensive for the caller: a client that retries at once makes it worse. Clients should back off, or the front door should queue.'],

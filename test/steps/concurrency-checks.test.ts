@@ -8,9 +8,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { baselineStep, throttledStep } from '../../src/steps/concurrency.js';
 import { fakeContext } from '../helpers/lab-context.js';
+import { loadSize } from '../../src/steps/shared/load.js';
 import { toResult, type LiveCheck } from '../../src/lab/check.js';
 import type { LabContext } from '../../src/lab/context.js';
-import type { Step } from '../../src/lab/step.js';
+import { explainOf, type Step } from '../../src/lab/step.js';
 
 const splitCheck = throttledStep.liveChecks.find((c) => /split between 200s and throttled/.test(c.name))!;
 const allOkCheck = baselineStep.liveChecks.find((c) => /every answer 200/.test(c.name))!;
@@ -70,7 +71,7 @@ test('before a run, or after one stopped early, the check shows the load test th
 
 test("concurrency-throttled gives the workshop's 502 as a restart of the lab's own cloud (its workspace, port and speed), not a bare `emulator --throttle-status 502` that starts a second cloud on a taken port", async () => {
   const { workspacePaths } = await import('../../src/lab/workspace.js');
-  assert.doesNotMatch(throttledStep.explain.join('\n'), /`emulator --throttle-status 502`/);
+  assert.doesNotMatch(explainOf(throttledStep, fakeContext({ ci: false })).join('\n'), /`emulator --throttle-status 502`/);
   const ctx = fakeContext({ ci: false, target: 'local', endpoint: 'http://127.0.0.1:4599', speed: 10, ws: workspacePaths('/tmp/my lab') });
   await throttledStep.prepare!(ctx);
   assert.match(ctx.io.of('say').map((e) => e.text).join('\n'), /restart the lab's cloud/);
@@ -80,4 +81,23 @@ test("concurrency-throttled gives the workshop's 502 as a restart of the lab's o
   const ci = fakeContext({ ci: true, target: 'local', endpoint: 'http://127.0.0.1:4599' });
   await throttledStep.prepare!(ci);
   assert.equal(ci.io.of('say').length + ci.io.of('command').length, 0);
+});
+
+test('the chapter says the load test that runs: the workshop\'s 50 connections when taught, --ci\'s own smaller runs under --ci (it said "50 connections" while --ci ran -c 20 and -c 30)', () => {
+  for (const ci of [false, true]) {
+    const ctx = fakeContext({ ci });
+    const [base, throttled] = [baselineStep, throttledStep].map((s) => explainOf(s, ctx).join('\n'));
+    const b = loadSize(ctx, 'baseline');
+    const t = loadSize(ctx, 'throttled');
+    assert.match(base!, new RegExp(`no limit: ${b.concurrency} connections`));
+    assert.match(throttled!, new RegExp(`${t.concurrency} connections(, ${t.requests} requests)?.* meet a limit of 25`));
+    if (ci) {
+      assert.deepEqual([b.concurrency, t.concurrency], [20, 30]);
+      assert.doesNotMatch(throttled!, /The same \d+ connections/, 'the --ci runs differ in size');
+      assert.match(base!, /the workshop's hey: 50 connections/);
+    } else {
+      assert.match(base!, /no limit: 50 connections, as the workshop's hey/);
+      assert.match(throttled!, /The same 50 connections now meet/);
+    }
+  }
 });
