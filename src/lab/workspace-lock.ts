@@ -38,7 +38,7 @@ function workspaceLockAddress(ws: Pick<Workspace, 'root'>): string {
  * arguments are named instead when they begin with it), or throw a LabError naming its holder.
  */
 export async function lockWorkspace(ws: Pick<Workspace, 'root'>, command: readonly string[]): Promise<WorkspaceLock> {
-  const args = process.argv.slice(2);
+  const args = withAbsoluteWorkspace(process.argv.slice(2), ws.root);
   const me: WorkspaceLockOwner = {
     pid: process.pid,
     command: (args[0] === command[0] ? args : command).map(shellWord).join(' '),
@@ -47,6 +47,15 @@ export async function lockWorkspace(ws: Pick<Workspace, 'root'>, command: readon
   const lock = await takeSocketLock(workspaceLockAddress(ws), () => me);
   if ('heldBy' in lock) throw workspaceBusy(ws.root, lock.heldBy);
   return lock;
+}
+
+/**
+ * The command line as another directory reads it: a refused command may run anywhere, and its
+ * `start --workspace ws` named some other folder's ws; the workspace is given as the absolute path
+ * this command resolved (`--workspace DIR` and `--workspace=DIR`).
+ */
+function withAbsoluteWorkspace(args: readonly string[], root: string): string[] {
+  return args.map((a, i) => (args[i - 1] === '--workspace' ? root : a.startsWith('--workspace=') ? `--workspace=${root}` : a));
 }
 
 function workspaceBusy(root: string, owner: WorkspaceLockOwner | undefined): LabError {

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { sinceText } from '../../src/io/format.js';
 import { lockWorkspace } from '../../src/lab/workspace-lock.js';
 import { workspacePaths } from '../../src/lab/workspace.js';
@@ -34,6 +34,28 @@ test('a refused deploy names the holder since HH:MM:SS and how long ago, not in 
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, new RegExp(`\\(pid ${process.pid}, since \\d\\d:\\d\\d:\\d\\d, \\d+ s ago\\)`), r.stderr);
     assert.doesNotMatch(r.stderr, /\b[AP]M\b/, r.stderr);
+  } finally {
+    await lock.release();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the holder is named with its workspace as an absolute path: `start --workspace ws` read from another folder named some other ws', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sol-ws-lock-rel-'));
+  const ws = workspacePaths(dir);
+  const argv = process.argv;
+  // the holder was started as `… start --workspace <relative>` from this folder
+  process.argv = [argv[0]!, argv[1]!, 'start', '--workspace', relative(process.cwd(), dir)];
+  let lock;
+  try {
+    lock = await lockWorkspace(ws, ['start']);
+  } finally {
+    process.argv = argv;
+  }
+  try {
+    const r = await runCli(['deploy', '--workspace', ws.root], { env: { ...process.env, NO_COLOR: '1' } });
+    assert.equal(r.code, 3, r.stderr);
+    assert.ok(r.stderr.includes(`\`start --workspace ${ws.root}\` (pid ${process.pid}`), r.stderr);
   } finally {
     await lock.release();
     rmSync(dir, { recursive: true, force: true });
