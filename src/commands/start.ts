@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import { CloudStoppedError, connectionLost, ExitCode, InterruptedError, LabError } from '../errors.js';
 import { LOG_FILE } from '../emulator/config.js';
+import { readRecord } from '../emulator/process-record.js';
 import { atomicWrite } from '../files.js';
 import type { InterruptPolicy } from '../interrupt.js';
 import { runLab } from '../lab/runner.js';
@@ -40,10 +41,16 @@ export async function startCommand(opts: Record<string, unknown>, interrupt: Int
 async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: string | undefined, only: string | undefined, given: { io?: IoHost } | undefined): Promise<LabReport> {
   const session = await openSession(flags, interrupt, REFERENCE_ORDER, given);
   const { io, ctx } = session;
-  // the cloud stays up for the learner's own commands; say how to stop it (wrap-up says it at the end)
+  // the cloud stays up for the learner's own commands; say how to stop it (wrap-up says it at the
+  // end). An instructor (--ci) is told it too, with its port and pid: a machine checked before
+  // class keeps a cloud running, and a Ctrl-C'd run (130) left one as well
   const cloudStaysUp = () => {
-    if (!session.cloudEndpoint || session.flags.ci) return;
-    io.say(`the local cloud keeps running at ${session.cloudEndpoint} for your own commands; this stops it:`);
+    if (!session.cloudEndpoint) return;
+    if (session.flags.ci) {
+      const rec = readRecord(session.ws.stateDir);
+      const where = rec ? ` (port ${rec.port}, pid ${rec.pid})` : '';
+      io.say(`the local cloud keeps running at ${session.cloudEndpoint}${where}; this stops it:`);
+    } else io.say(`the local cloud keeps running at ${session.cloudEndpoint} for your own commands; this stops it:`);
     io.command(cliCommand(['emulator', 'stop', '--workspace', session.ws.root]));
   };
   // q and Ctrl-C say it the same way: the command through io.command, on a line of its own (whole,
@@ -102,8 +109,14 @@ async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: st
   const secs = (report.durationMs / 1000).toFixed(1);
   switch (report.outcome) {
     case 'passed': {
-      const last = passedLine(report, LAB_STEPS.filter((s) => session.progress.step(s.id).status === 'done').length, LAB_STEPS.length);
+      const doneInAll = LAB_STEPS.filter((s) => session.progress.step(s.id).status === 'done').length;
+      const last = passedLine(report, doneInAll, LAB_STEPS.length);
       if (last) io.say(last);
+      if (session.flags.ci) {
+        const ready = readyLine(doneInAll, LAB_STEPS.length, flags.target);
+        if (ready) io.say(ready);
+        cloudStaysUp();
+      }
       if (unwritten) throw unwritten;
       return report;
     }
@@ -189,6 +202,15 @@ export function passedLine(report: Pick<LabReport, 'steps' | 'durationMs'>, done
   const line = `${ran} ${ran === 1 ? 'step' : 'steps'} passed in ${(report.durationMs / 1000).toFixed(1)} s`;
   if (doneInAll <= ran) return line;
   return `${line}; with earlier sessions, ${doneInAll === total ? `all ${total} steps of the lab are done` : `${doneInAll} of the lab's ${total} steps are done`}`;
+}
+
+/**
+ * --ci's verdict for an instructor, once every step of the lab is done (this run and earlier ones):
+ * the machine can hold the class. A run of some steps (`step canary --ci`) proves only those.
+ */
+export function readyLine(doneInAll: number, total: number, target: 'local' | 'aws'): string | undefined {
+  if (doneInAll < total) return undefined;
+  return `ready for the class: all ${total} steps of the lab pass on this machine${target === 'aws' ? ' against this AWS account' : ''}`;
 }
 
 /**

@@ -86,8 +86,15 @@ export async function openSession(flags: LabFlags, interrupt: InterruptPolicy, r
   // someone, a terminal or a scripted learner, is the interactive path)
   const ci = flags.ci || !io.asks;
   const ws = workspacePaths(flags.workspace);
+  // the tools and the account first: a machine that cannot run the lab gets no workspace made or copied into
+  let aws: Awaited<ReturnType<typeof import('../targets/aws-preflight.js').awsPreflight>> | undefined;
+  if (flags.target === 'aws') {
+    const { awsPreflight } = await import('../targets/aws-preflight.js');
+    aws = await awsPreflight({ profile: flags.profile, region: flags.region });
+  }
   const { copied } = await scaffoldWorkspace(ws);
-  if (copied) io.say(`copied the lab's app into ${ws.samApp}: this is your copy to edit`);
+  // the learner's copy to edit; under --ci the lab edits it (the instructor edits nothing)
+  if (copied) io.say(ci ? `copied the lab's app into ${ws.samApp} (the lab's changes go there)` : `copied the lab's app into ${ws.samApp}: this is your copy to edit`);
   const progress = ProgressStore.load(ws, flags.target);
   if (progress.exists && progress.target !== flags.target) {
     throw new LabError(`${ws.root} holds a lab on the ${progress.target} target`, undefined, `pass --target ${progress.target}, or another --workspace for the ${flags.target} target`);
@@ -101,9 +108,7 @@ export async function openSession(flags: LabFlags, interrupt: InterruptPolicy, r
     speed = started.speed;
     if (!ci) await sayHowToRunAwsCommands(io);
   } else {
-    const { awsPreflight } = await import('../targets/aws-preflight.js');
-    const aws = await awsPreflight({ profile: flags.profile, region: flags.region });
-    spec = { kind: 'aws', profile: aws.profile, region: aws.region };
+    spec = { kind: 'aws', profile: aws!.profile, region: aws!.region };
   }
   const ctx = new LiveLabContext({ io, ws, target: spec, progress, reference: book, ci, speed, signal: interrupt.signal });
   if (spec.kind === 'local') await sayHowFollowedEnded(ctx, progress, interrupt.signal);

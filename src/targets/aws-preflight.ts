@@ -1,9 +1,10 @@
 /**
  * Before running `sam` against a real account: is `sam` installed, are there credentials, is
- * there a region? Each missing piece is one clear message with its fix, found fast.
+ * there a region? Each missing piece is one clear message with its fix, found fast, and exits 3:
+ * the environment, not the learner's work (README's exit codes), as doctor's checks of the same.
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { LabError } from '../errors.js';
+import { ExitCode, LabError } from '../errors.js';
 import { clientConfig } from './clients.js';
 import { findOnPath } from '../which.js';
 
@@ -12,7 +13,7 @@ export { findOnPath };
 export function samNotFoundError(): LabError {
   return new LabError(
     'the AWS SAM CLI (`sam`) is not on PATH',
-    undefined,
+    ExitCode.environment,
     'install it: https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/install-sam-cli.html (or deploy to the embedded cloud with --target local)',
   );
 }
@@ -21,7 +22,7 @@ export function noCredentialsError(profile: string | undefined, cause: string): 
   const where = profile ? `for profile "${profile}"` : 'in the standard chain (environment, ~/.aws/credentials, ~/.aws/config, SSO, instance role)';
   return new LabError(
     `no AWS credentials found ${where}: ${cause}`,
-    undefined,
+    ExitCode.environment,
     profile
       ? `run \`aws configure --profile ${profile}\` (or \`aws sso login --profile ${profile}\`), or pick another --profile`
       : 'run `aws configure`, set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass --profile NAME',
@@ -31,7 +32,7 @@ export function noCredentialsError(profile: string | undefined, cause: string): 
 export function noRegionError(profile: string | undefined): LabError {
   return new LabError(
     'no AWS region is set',
-    undefined,
+    ExitCode.environment,
     `pass --region (e.g. --region us-east-1), set AWS_REGION, or add \`region = ...\` to ${profile ? `profile "${profile}"` : 'the default profile'} in ~/.aws/config`,
   );
 }

@@ -45,24 +45,24 @@ function env(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 const ws = () => join(dir, 'ws');
 
-test('no sam on PATH: one message with how to install it, exit 1, workspace untouched', async () => {
+test('no sam on PATH: one message with how to install it, exit 3 (the environment), workspace untouched', async () => {
   const r = await runCli(['deploy', '--target', 'aws', '--workspace', ws(), '--region', 'us-east-1'], { env: env({ PATH: join(dir, 'empty') }) });
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 3);
   assert.match(r.stderr, /^error: the AWS SAM CLI \(`sam`\) is not on PATH$/m);
   assert.match(r.stderr, /install-sam-cli/);
   assert.ok(!existsSync(ws()));
 });
 
-test('no region: one message with how to set one, exit 1', async () => {
+test('no region: one message with how to set one, exit 3', async () => {
   const r = await runCli(['deploy', '--target', 'aws', '--workspace', ws()], { env: env({ PATH: bin }) });
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 3);
   assert.match(r.stderr, /^error: no AWS region is set$/m);
   assert.match(r.stderr, /--region/);
 });
 
-test('no credentials: one message with how to configure them, exit 1', async () => {
+test('no credentials: one message with how to configure them, exit 3', async () => {
   const r = await runCli(['deploy', '--target', 'aws', '--workspace', ws(), '--region', 'eu-west-1'], { env: env({ PATH: bin }) });
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 3);
   assert.match(r.stderr, /^error: no AWS credentials found/m);
   assert.match(r.stderr, /aws configure/);
   assert.doesNotMatch(r.stderr, /sam must not run/);
@@ -70,9 +70,22 @@ test('no credentials: one message with how to configure them, exit 1', async () 
 
 test('an unknown profile is named in the message', async () => {
   const r = await runCli(['deploy', '--target', 'aws', '--workspace', ws(), '--region', 'eu-west-1', '--profile', 'workshop'], { env: env({ PATH: bin }) });
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 3);
   assert.match(r.stderr, /profile "workshop"/);
   assert.match(r.stderr, /aws configure --profile workshop/);
+});
+
+test('start --target aws (and --ci) with no sam, or no credentials: the tools are checked first, exit 3, and nothing is made: no workspace, no copy of the app', async () => {
+  for (const [path, said] of [[join(dir, 'empty'), /^(\S+ )?error: the AWS SAM CLI \(`sam`\) is not on PATH$/m], [bin, /^(\S+ )?error: no AWS credentials found/m]] as const) {
+    for (const ci of [[], ['--ci']]) {
+      const w = join(dir, 'start-ws');
+      const r = await runCli(['start', ...ci, '--target', 'aws', '--workspace', w, '--region', 'us-east-1'], { env: env({ PATH: path }) });
+      assert.equal(r.code, 3, r.stdout + r.stderr);
+      assert.match(r.stderr, said);
+      assert.doesNotMatch(r.stdout + r.stderr, /copied the lab's app/);
+      assert.ok(!existsSync(w), 'no workspace made');
+    }
+  }
 });
 
 test('option checks: --profile/--region are for aws, stack names as CloudFormation allows (exit 2)', async () => {

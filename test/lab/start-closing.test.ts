@@ -1,7 +1,7 @@
 /** start's last line when the run passed: this run's steps, and the lab's in all when earlier sessions did some. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { passedLine } from '../../src/commands/start.js';
+import { passedLine, readyLine } from '../../src/commands/start.js';
 
 const run = (n: number) => ({ steps: Array.from({ length: n }, () => ({}) as never), durationMs: 12_345 });
 
@@ -17,4 +17,11 @@ test('1-6 yesterday, 7-13 and the wrap-up today: the lab is done, not "8 steps" 
   assert.equal(passedLine(run(8), 14, 14), '8 steps passed in 12.3 s; with earlier sessions, all 14 steps of the lab are done');
   // `step canary-create` in a lab half done
   assert.equal(passedLine(run(1), 7, 14), "1 step passed in 12.3 s; with earlier sessions, 7 of the lab's 14 steps are done");
+});
+
+test('--ci says the machine is ready for the class once every step of the lab passes, and not after some of them', () => {
+  assert.equal(readyLine(14, 14, 'local'), 'ready for the class: all 14 steps of the lab pass on this machine');
+  assert.equal(readyLine(14, 14, 'aws'), 'ready for the class: all 14 steps of the lab pass on this machine against this AWS account');
+  // `step canary --ci` in a fresh workspace proves its steps only
+  assert.equal(readyLine(7, 14, 'local'), undefined);
 });
