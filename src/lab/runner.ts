@@ -69,6 +69,12 @@ export async function runLab(o: RunLabOptions): Promise<LabReport> {
         if (progress.step(earlier.id).status === 'done') continue;
         io.say(`catching up on ${earlier.id} (${earlier.title}): the lab applies its reference change, marked assisted`);
         reports.push(await solveOne(earlier, o, { catchUp: true, labMade }));
+        // Ctrl-C while catching up is a stop (130, progress saved), as in any step; it ended 'step
+        // X did not pass' (1)
+        if (reports.at(-1)!.outcome === 'interrupted' || ctx.signal.aborted) {
+          interrupted = true;
+          return finish();
+        }
         if (reports.at(-1)!.outcome !== 'passed') return finish();
         labMade = changedByLab(reports.at(-1)!);
       }

@@ -351,3 +351,26 @@ test('Ctrl-C while a step measures (the checks still pass on what it measured): 
     }
   }
 });
+
+test('Ctrl-C while the lab catches up on an earlier step (start --from) stops the lab: interrupted (130), not "step X did not pass" (1)', async (t) => {
+  const s = setup([]);
+  t.after(s.cleanup);
+  const ctrlC = new AbortController();
+  const ran: string[] = [];
+  const runStep = (id: string, onRun: () => void): Step => ({
+    ...s.step,
+    id,
+    title: `run ${id}`,
+    action: { kind: 'run', label: `run ${id}` },
+    staticChecks: [],
+    liveChecks: [{ name: `${id} ran`, aws: () => 'serverless-ops-lab loadtest', run: async () => (ran.includes(id) ? passed('ran') : notYet('a run', 'none')) }],
+    solve: { show: async () => ({ command: id }), apply: async () => void (ran.push(id), onRun()) },
+  });
+  const steps = [runStep('earlier', () => ctrlC.abort(new InterruptedError())), runStep('chosen', () => undefined)];
+  const io = new RecordingIoHost({ answers: [] });
+  const ctx = Object.assign(s.ctx, { io, signal: ctrlC.signal });
+  const report = await runLab({ steps, ctx, progress: s.progress, reference: s.opts.reference, assisted: false, version: 'test', workspace: s.ws.root, from: 'chosen' });
+  assert.equal(report.outcome, 'interrupted', io.text);
+  assert.deepEqual(ran, ['earlier']);
+  assert.equal(s.progress.step('earlier').status, 'started', 'progress saved: the step goes on at the next start');
+});
