@@ -12,7 +12,7 @@
  * for me" or by `reset STEP`, it is copied first to a new folder under `<workspace>/backups/`
  * (backups.ts): outside sam-app/, so it is never deployed, and never over an earlier copy.
  */
-import { applyPatch, createTwoFilesPatch, structuredPatch } from 'diff';
+import { applyPatch, createTwoFilesPatch, formatPatch, structuredPatch } from 'diff';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { atomicWrite } from '../files.js';
@@ -40,6 +40,22 @@ export const COMPARISON_SIDES: DiffSides = { old: 'yours', new: "the lab's" };
 /** one sam-app/ file's change as the learner is shown it (DIFF_CONTEXT lines around each change), each side named */
 export function samAppPatch(file: string, current: string, next: string, sides: DiffSides = CHANGE_SIDES): string {
   return createTwoFilesPatch(`sam-app/${file} (${sides.old})`, `sam-app/${file} (${sides.new})`, current, next, undefined, undefined, { context: DIFF_CONTEXT });
+}
+
+/** a whole-line comment (`# …` in YAML, `// …` in JavaScript) or a blank line: deploys nothing */
+const commentOrBlank = (line: string): boolean => /^\s*(#|\/\/|$)/.test(line);
+
+/**
+ * samAppPatch without the hunks whose changed lines are all whole-line comments or blank: after a
+ * pass, "for comparison" shows where the learner's code differs from the lab's. A file that also
+ * differs in code listed every comment of the lab's the learner had kept or reworded too (`#
+ * Uncomment in the blue/green step…` above the lines uncommented in step 2); a file that differs
+ * only in comments is not compared at all (ReferenceBook.planned). Empty when no hunk is left.
+ */
+export function samAppCodePatch(file: string, current: string, next: string, sides: DiffSides): string {
+  const patch = structuredPatch(`sam-app/${file} (${sides.old})`, `sam-app/${file} (${sides.new})`, current, next, undefined, undefined, { context: DIFF_CONTEXT });
+  const hunks = patch.hunks.filter((h) => h.lines.some((l) => (l.startsWith('+') || l.startsWith('-')) && !commentOrBlank(l.slice(1))));
+  return hunks.length ? formatPatch({ ...patch, hunks }) : '';
 }
 
 /**
@@ -146,9 +162,11 @@ export class ReferenceBook {
    * and the learner reads the change, not the file around it.
    */
   diff(stepId: string, ws: Workspace, sides: DiffSides = CHANGE_SIDES): string {
+    // the comparison after a pass: where the code differs; "show me the change" shows all that "do it for me" writes
+    const patch = sides === COMPARISON_SIDES ? samAppCodePatch : samAppPatch;
     return this.planned(stepId, ws)
       .filter((p) => p.how !== 'unchanged')
-      .map((p) => (p.before !== undefined ? samAppPatch(p.file, p.before, p.next, { old: `${sides.old}, but for comments`, new: sides.new }) : samAppPatch(p.file, p.current, p.next, sides)))
+      .map((p) => (p.before !== undefined ? patch(p.file, p.before, p.next, { old: `${sides.old}, but for comments`, new: sides.new }) : patch(p.file, p.current, p.next, sides)))
       .join('');
   }
 

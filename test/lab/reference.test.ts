@@ -164,3 +164,26 @@ test("after step 2 made by the learner with the lab's old comment kept, a later 
   assert.match(compared, /^--- sam-app\/template\.yaml \(yours\)$/m, compared);
   assert.match(compared, /^\+\+\+ sam-app\/template\.yaml \(the lab's\)$/m, compared);
 });
+
+test("the comparison after a pass leaves out the hunks that change only comments when the file differs in code too: the lab's comment kept above the uncommented lines is not listed, the code that differs is", async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'sol-ref-comment-hunks-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const ws = workspacePaths(root);
+  await scaffoldWorkspace(ws);
+  const book = new ReferenceBook(REFERENCE_ORDER);
+  // step 2 made with the lab's comment kept, and a Timeout of the learner's own (far from it: a hunk of its own)
+  const start = readFileSync(ws.template, 'utf8');
+  const mine = start
+    .replace('      # DeploymentPreference:\n      #   Type: Linear10PercentEvery1Minute', '      DeploymentPreference:\n        Type: Linear10PercentEvery1Minute')
+    .replace('    Timeout: 10\n', '    Timeout: 12\n');
+  assert.notEqual(mine, start);
+  assert.ok(mine.includes('Timeout: 12'));
+  writeFileSync(ws.template, mine);
+  const compared = book.diff('blue-green', ws, COMPARISON_SIDES);
+  assert.match(compared, /^-    Timeout: 12$/m, compared);
+  assert.match(compared, /^\+    Timeout: 10$/m, compared);
+  assert.doesNotMatch(compared, /Uncomment in the blue\/green step/, compared);
+  assert.doesNotMatch(compared, /CodeDeploy shifts "live" to each new/, compared);
+  // "show me the change" still shows all that "do it for me" would write
+  assert.match(book.diff('blue-green', ws), /Uncomment in the blue\/green step/);
+});
