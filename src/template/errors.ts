@@ -45,3 +45,20 @@ export class UnknownReferenceError extends TemplateError {
     super(reason, position, hint);
   }
 }
+
+/**
+ * A mapping key indented unlike the other keys of its mapping, at the key itself: the yaml
+ * library reports it where it noticed (the comment lines above it, or the value before it).
+ */
+export class IndentationError extends TemplateError {
+  override readonly name: string = 'IndentationError';
+  constructor(
+    reason: string,
+    position: SourcePosition,
+    hint: string,
+    /** the key and the indentation its mapping's keys have */
+    readonly misindented: { key: string; indent: number; expected: number },
+  ) {
+    super(reason, position, hint);
+  }
+}

@@ -23,7 +23,7 @@ export type {
   TemplateValue,
   UnsupportedResource,
 } from './types.js';
-export { TemplateError, UnknownReferenceError, formatPosition } from './errors.js';
+export { IndentationError, TemplateError, UnknownReferenceError, formatPosition } from './errors.js';
 export { loadTemplate, parseTemplate } from './load.js';
 export { evaluate } from './intrinsics.js';
 export { findHandlerFile, assertHandlerFile, handlerCandidates } from './handler.js';

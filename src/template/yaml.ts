@@ -18,7 +18,7 @@ import {
   type ScalarTag,
   type CollectionTag,
 } from 'yaml';
-import { TemplateError } from './errors.js';
+import { IndentationError, TemplateError } from './errors.js';
 import type { SourcePosition, TemplateValue } from './types.js';
 
 type Shape = 'scalar' | 'seq' | 'map';
@@ -90,7 +90,11 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
     return { file, line, column: col };
   };
   const first = doc.errors[0];
-  if (first) throw new TemplateError(`invalid template: ${first.message}`, pos(first.pos[0]));
+  if (first) {
+    const off = INDENT_CODES.has(first.code) ? misindented(text, lineCounter.linePos(first.pos[0]).line) : undefined;
+    if (off) throw indentationError(off, file);
+    throw new TemplateError(`invalid template: ${first.message}`, pos(first.pos[0]));
+  }
   const positions = new SourceMap(file);
   const walker = new Walker(doc, text, positions, pos);
   const value = walker.toValue(doc.contents as YamlNode | null);
@@ -185,4 +189,101 @@ class Walker {
     }
     throw new TemplateError('unsupported YAML node', this.pos((node as YamlNode).range?.[0]));
   }
+}
+
+/**
+ * The yaml library's errors of a mis-indented key, which it reports where it noticed them rather
+ * than at the key: BAD_INDENT ("All mapping items must start at the same column") at the start of
+ * the comment lines above a key indented 7 spaces among keys at 6, and BLOCK_AS_IMPLICIT_KEY /
+ * MULTILINE_IMPLICIT_KEY at the value of the line before a key indented deeper than it (the key
+ * read as that value's continuation).
+ */
+const INDENT_CODES = new Set(['BAD_INDENT', 'BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY']);
+
+export interface Misindented {
+  /** 1-based line of the key */
+  line: number;
+  key: string;
+  /** spaces before it */
+  indent: number;
+  /** spaces before the other keys of its mapping */
+  expected: number;
+  /** a key of that mapping, to show the column by */
+  sibling: { line: number; key: string };
+}
+
+interface TextLine {
+  line: number;
+  indent: number;
+  /** the text after the indentation, without a trailing comment's spaces */
+  body: string;
+}
+
+/**
+ * The first mis-indented mapping key at or after `fromLine` (1-based; the library's error line),
+ * among the next few lines that hold more than a comment, with the indentation its mapping's
+ * other keys have. Undefined when none is found: the library's message is kept.
+ *
+ * A key K indented `i` spaces belongs with the nearest line P above it indented less. When P opens
+ * a block (`Properties:`), the block's keys start where its first line does; when P holds a value
+ * (`AutoPublishAlias: live`), K cannot be its child, and belongs at P's column. Block scalars (`|`,
+ * `>`) and flow collections are left to the library's message.
+ */
+export function misindented(text: string, fromLine: number): Misindented | undefined {
+  const lines: TextLine[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const l = raw.replace(/\r$/, '');
+    const body = l.trimStart();
+    if (body === '' || body.startsWith('#') || /^(---|\.\.\.)(\s|$)/.test(body)) return;
+    lines.push({ line: i + 1, indent: l.length - body.length, body: body.trimEnd() });
+  });
+  const keyOf = (b: string): string | undefined => /^([A-Za-z0-9_.\-/]+|"[^"]*"|'[^']*'):(\s|$)/.exec(b)?.[1];
+  // the column a line's mapping keys start at: after a `- ` of a list item
+  const keyColumn = (l: TextLine): number => l.indent + (/^(-\s+)+/.exec(l.body)?.[0].length ?? 0);
+  const opens = (b: string): boolean => /:\s*(#.*)?$/.test(b);
+  const start = lines.findIndex((l) => l.line >= fromLine);
+  if (start < 0) return undefined;
+  for (let k = start; k < Math.min(start + 3, lines.length); k++) {
+    const cand = lines[k]!;
+    const key = keyOf(cand.body);
+    if (key === undefined || k === 0) continue;
+    let p = k - 1;
+    while (p >= 0 && keyColumn(lines[p]!) >= cand.indent) p--;
+    if (p < 0) continue;
+    const parent = lines[p]!;
+    if (/[|>][-+0-9]*\s*(#.*)?$/.test(parent.body) || /[[{,]\s*(#.*)?$/.test(parent.body)) return undefined;
+    let expected: number;
+    let sibling: TextLine;
+    if (opens(parent.body)) {
+      // the block's first line sets its column; that line is the candidate itself: it is where the block is
+      sibling = lines[p + 1]!;
+      if (sibling === cand) continue;
+      expected = sibling.indent;
+    } else {
+      if (keyOf(parent.body.replace(/^(-\s+)+/, '')) === undefined) continue;
+      sibling = parent;
+      expected = keyColumn(parent);
+    }
+    if (expected === cand.indent) continue;
+    // the nearest key of the mapping above it names the column best
+    for (let q = k - 1; q > p; q--) {
+      if (lines[q]!.indent === expected && keyOf(lines[q]!.body) !== undefined) {
+        sibling = lines[q]!;
+        break;
+      }
+    }
+    const siblingKey = keyOf(sibling.body.replace(/^(-\s+)+/, '')) ?? sibling.body.slice(0, 30);
+    return { line: cand.line, key, indent: cand.indent, expected, sibling: { line: sibling.line, key: siblingKey } };
+  }
+  return undefined;
+}
+
+function indentationError(m: Misindented, file: string): IndentationError {
+  const spaces = (n: number) => `${n} space${n === 1 ? '' : 's'}`;
+  return new IndentationError(
+    `invalid template: ${m.key}: is indented ${spaces(m.indent)}; the other keys of its mapping are indented ${spaces(m.expected)} (${m.sibling.key}: on line ${m.sibling.line})`,
+    { file, line: m.line, column: m.indent + 1 },
+    `indent ${m.key}: ${spaces(m.expected)}, as ${m.sibling.key}: on line ${m.sibling.line} (the lines under it move ${spaces(Math.abs(m.expected - m.indent))} ${m.expected > m.indent ? 'right' : 'left'} with it): YAML nests by indentation, and every key of a mapping starts at the same column`,
+    m,
+  );
 }

@@ -62,7 +62,8 @@ test('conditions: unknown or self-referring conditions are errors; outputs with 
 });
 
 test('malformed YAML and a bad template shape point at line and column', () => {
-  throwsAt(() => load('Resources:\n  B:\n    Type: AWS::S3::Bucket\n   Properties: {}\n'), 4, 1, /invalid template: All mapping items/);
+  // at the mis-indented key itself, with the indentation its mapping has (test/template/indentation)
+  throwsAt(() => load('Resources:\n  B:\n    Type: AWS::S3::Bucket\n   Properties: {}\n'), 4, 4, /invalid template: Properties: is indented 3 spaces; the other keys of its mapping are indented 4 spaces \(Type: on line 3\)/);
   throwsAt(() => load('Resources:\n  B: { Type: AWS::S3::Bucket\n'), 3, 1, /invalid template/);
   throwsAt(() => load('Resources:\n  B:\n    Type: AWS::S3::Bucket\n  B:\n    Type: AWS::S3::Bucket\n'), 4, 3, /invalid template: Map keys must be unique/);
   throwsAt(() => load('Resource:\n  B:\n    Type: AWS::S3::Bucket\n'), 1, 1, /unknown template section Resource/);

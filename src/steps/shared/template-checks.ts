@@ -3,7 +3,7 @@
  * expects and what it found, with a hint for the usual mistake.
  */
 import { blocked, passed, notYet, type CheckOutcome, type StaticCheck, type WorkspaceFiles } from '../../lab/check.js';
-import { parseTemplate, TemplateError, UnknownReferenceError, type SamFunction, type SamTemplate, type TemplateValue } from '../../template/index.js';
+import { parseTemplate, TemplateError, UnknownReferenceError, IndentationError, type SamFunction, type SamTemplate, type TemplateValue } from '../../template/index.js';
 import { APP_FUNCTION } from './app.js';
 
 /** The predefined Lambda deployment configurations, as SAM's Type names them (SAM A.1). */
@@ -50,7 +50,8 @@ export function parsedTemplate(files: WorkspaceFiles): Parsed {
       // property nested at the wrong depth the indentation hint is the better one. A Ref to a name
       // the template lacks is no YAML problem: its hint names the close names the template has.
       const typo = err instanceof TemplateError && /did you mean /.test(`${err.message} ${err.hint ?? ''}`);
-      result = typo || err instanceof UnknownReferenceError ? { error: err.message, hint: err.hint } : { error: (err as Error).message };
+      // a mis-indented key's hint says the indentation its mapping has
+      result = typo || err instanceof UnknownReferenceError || err instanceof IndentationError ? { error: err.message, hint: err.hint } : { error: (err as Error).message };
     }
   }
   cache.set(files, result);
