@@ -16,6 +16,7 @@ import { CANARY_DESCRIPTION_TAIL } from './canary/version.js';
 import { deploymentGroup, deployments, getDeploymentCommand, groupNames } from './shared/codedeploy.js';
 import { followDeployment } from './shared/deployment-view.js';
 import { APP_CODE } from './shared/release.js';
+import { hasTimer } from './shared/app-code.js';
 import { editSolve } from './shared/solve.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
 import { knownDeploymentType, templateParses, timeoutAbove3 } from './shared/template-checks.js';
@@ -83,6 +84,13 @@ export const aliasOnNewest: LiveCheck = {
     }),
 };
 
+/**
+ * An answer of app version 2 takes its 3 s wait at least (setTimeout waits in real time at any
+ * --speed: the local cloud scales its clock for CodeDeploy and CloudWatch, not the function's
+ * timers). A little under 3 s, as Node's timers may fire a millisecond early.
+ */
+const WAIT_SEEN_MS = 2_900;
+
 export const answersFromV2: LiveCheck = {
   name: 'the API answers from app version 2 (it waits 3 s)',
   aws: (ctx) => curlCommand(ctx),
@@ -91,9 +99,16 @@ export const answersFromV2: LiveCheck = {
     whenDeployed(async () => {
       const a = await askApp(ctx, signal);
       if (a.status !== 200) return notYet('HTTP 200 from app version 2', `HTTP ${a.status} after ${(a.ms / 1000).toFixed(1)} s`, await whyTheApiFailed(ctx, signal, a.status, a.ms));
-      return a.appVersion === 2 ? passed(`app version 2, Lambda version ${a.functionVersion}, ${a.ms} ms`) : notYet('app version 2', `app version ${a.appVersion ?? '?'}`, 'did you replace src/app.mjs with app version 2 and deploy?');
+      if (a.appVersion !== 2) return notYet('app version 2', `app version ${a.appVersion ?? '?'}`, 'did you replace src/app.mjs with app version 2 and deploy?');
+      // the wait is app version 2's change: an answer sooner than it came from code that does not wait
+      if (a.ms < WAIT_SEEN_MS) return notYet(`app version 2, answering after its 3 s wait`, `app version 2, Lambda version ${a.functionVersion}, answering in ${a.ms} ms`, `the deployed code does not wait: ${WAIT_HINT}. Then deploy again (d).`);
+      return passed(`app version 2, Lambda version ${a.functionVersion}, ${a.ms} ms`);
     }),
 };
+
+/** what app version 2 adds besides its number, and why the step needs it */
+const WAIT_HINT =
+  'app version 2 waits 3 s before it asks Rekognition: `await new Promise((resolve) => setTimeout(resolve, WAIT_MS));` in the handler, with `const WAIT_MS = 3000;` (s shows the change). The wait is what this release changes for its users: the live view shows the answers slow down as the shift moves traffic to it, and the next steps\' loads pile up on it';
 
 /** `const APP_VERSION = 2;`: the app's own version number, which its answers carry (ServedBy.AppVersion) */
 const APP_VERSION_LINE = /^\s*(?:export\s+)?(?:const|let|var)\s+APP_VERSION\s*=\s*(\d+)/m;
@@ -113,7 +128,9 @@ export const appCodeIsV2: StaticCheck = {
     const replace = 'replace src/app.mjs with app version 2 (s shows the change): only new code makes the deploy publish a new Lambda version, and only a new version starts the CodeDeploy deployment that shifts "live" to it';
     if (text === undefined) return notYet(expected, 'no src/app.mjs', replace);
     const declared = APP_VERSION_LINE.exec(text)?.[1];
-    if (declared === '2') return passed('APP_VERSION = 2');
+    if (declared === '2' && hasTimer(text)) return passed('APP_VERSION = 2, with a timer');
+    // the number alone makes no app version 2: the live check would see an answer without the wait
+    if (declared === '2') return notYet(expected, 'APP_VERSION = 2, but no wait: the code never calls setTimeout', WAIT_HINT);
     if (declared === undefined) return notYet(expected, 'no APP_VERSION in src/app.mjs', `the app names its version in const APP_VERSION = …, and its answers carry it: ${replace}`);
     let previous: string | undefined;
     try {

@@ -107,6 +107,20 @@ describe('a failed request names why, against a local cloud', () => {
     assert.match(r.hint!, /^the function timed out .*Timeout is 3 s\): is Timeout above 3\?/);
   });
 
+  test('app version 2 without its wait: the check does not claim the wait it did not see, and says what to add', async () => {
+    const noWait = V2.replace('  await new Promise((resolve) => setTimeout(resolve, WAIT_MS));\n', '');
+    assert.notEqual(noWait, V2);
+    await deployWith(BUNDLED, noWait);
+    const r = await answerCheck(answersFromV2);
+    assert.equal(r.status, 'not-yet');
+    assert.equal(r.expected, 'app version 2, answering after its 3 s wait');
+    assert.match(r.found!, /^app version 2, Lambda version \d+, answering in \d+ ms$/);
+    assert.match(r.hint!, /^the deployed code does not wait: app version 2 waits 3 s before it asks Rekognition/);
+    // with the wait, it passes
+    await deployWith(BUNDLED, V2);
+    assert.equal((await answerCheck(answersFromV2)).status, 'passed');
+  });
+
   test('canary-stage-variable: a typo in the integration\'s stage variable is named, deployed or not', async () => {
     await deployWith(BUNDLED, V2);
     const step = canarySteps.find((s) => s.id === 'canary-stage-variable')!;

@@ -192,6 +192,23 @@ test('blue-green with src/app.mjs as the previous step left it: the static check
   assert.equal((await check(undefined))!.found, 'no src/app.mjs');
 });
 
+test('blue-green with APP_VERSION = 2 and no wait: the static check says so before the deploy, with the wait to add', async () => {
+  const bundledApp = readFileSync(new URL('../../../sam-app/src/app.mjs', import.meta.url), 'utf8');
+  const v2 = readFileSync(join(TEMPLATES, 'blue-green', 'src', 'app.mjs'), 'utf8');
+  const withApp = (app: string): WorkspaceFiles => ({ samApp: '/ws/sam-app', read: (rel) => (rel === 'template.yaml' ? WITH_PREFERENCE : rel === 'src/app.mjs' ? app : undefined) });
+  const check = async (app: string) => (await runStaticChecks(blueGreenStep.staticChecks, withApp(app))).find((r) => r.name === 'src/app.mjs is app version 2')!;
+  // the walk's change: only the number
+  const numberOnly = await check(bundledApp.replace('const APP_VERSION = 1;', 'const APP_VERSION = 2;'));
+  assert.equal(numberOnly.status, 'not-yet');
+  assert.equal(numberOnly.found, 'APP_VERSION = 2, but no wait: the code never calls setTimeout');
+  assert.match(numberOnly.hint!, /^app version 2 waits 3 s before it asks Rekognition: `await new Promise\(\(resolve\) => setTimeout\(resolve, WAIT_MS\)\);` in the handler, with `const WAIT_MS = 3000;` \(s shows the change\)/);
+  // a setTimeout in a comment waits for nothing
+  assert.equal((await check(bundledApp.replace('const APP_VERSION = 1;', 'const APP_VERSION = 2;\n// setTimeout(resolve, 3000)'))).status, 'not-yet');
+  const passed = await check(v2);
+  assert.equal(passed.status, 'passed');
+  assert.equal(passed.found, 'APP_VERSION = 2, with a timer');
+});
+
 test('a template that does not parse says where', async () => {
   const r = await one(templateParses, BUNDLED.replace('Resources:', 'Resources:\n  - broken: [1'));
   assert.equal(r.status, 'not-yet');
