@@ -13,8 +13,8 @@ import { asFileSystemError, LabError } from '../errors.js';
 import { atomicWrite, makeDirs } from '../files.js';
 import { FileBackup } from '../lab/backups.js';
 import { deployChange, untilReadyToDeploy } from '../lab/solver.js';
-import { samAppPatch } from '../lab/reference.js';
-import { hintCommand, notYet, passed, showing, workspaceFiles, type CheckOutcome, type LiveCheck } from '../lab/check.js';
+import { samAppPatch, templatesRoot } from '../lab/reference.js';
+import { hintCommand, notYet, passed, showing, workspaceFiles, type CheckOutcome, type LiveCheck, type StaticCheck } from '../lab/check.js';
 import type { LabContext } from '../lab/context.js';
 import type { Solve, Step } from '../lab/step.js';
 import { APP_ALIAS, appFunction, askApp, functionName, servedBy, whenDeployed } from './shared/app.js';
@@ -24,6 +24,8 @@ import { followDeployment } from './shared/deployment-view.js';
 import { APP_CODE, appRelease, releaseAgain } from './shared/release.js';
 import { preTrafficHookCode, readsHookStatus, REFERENCE_HOOK, referenceHook } from './shared/hook-code.js';
 import { editSolve, type MoreFiles } from './shared/solve.js';
+import { whyTheApiFailed } from './shared/function-failure.js';
+import { throwCount } from './shared/app-code.js';
 import { grantReporting, HOOK_STATUS_ACTION, hookMayReport, hookReportPermissions, hooksPrefixed, knownDeploymentType, templateParses, timeoutAbove3 } from './shared/template-checks.js';
 
 export const hooksChapter = { id: 'hooks-alarms', title: 'Hooks and alarms', section: '4.1.3' };
@@ -101,6 +103,12 @@ async function releaseOfThisStep(ctx: LabContext, signal: AbortSignal, earlierSt
   return found;
 }
 
+/**
+ * In the lab, d releases only a version that throws (appCodeThrows holds it back otherwise), so the
+ * way back's first release, code that answers 200, is "do it for me"'s (errorsSolve) or a shell's.
+ */
+const WAY_BACK_BY_A = 'In the lab, d deploys only a version that throws: press a, and the lab does both (it releases the previous step\'s code first), or deploy that first release with the lab\'s `deploy` command from a shell.';
+
 /** the step's figure that keeps the version "live" served alone when the step began */
 export const LIVE_AT_START = 'liveVersionAtStart';
 
@@ -134,6 +142,7 @@ function brokenRollbackHint(version: string, status: number, atStart: string | u
     `"live" went back to Lambda version ${version}, and it answers HTTP ${status}: a release of this step went through with a broken version${atStart ? ` ("live" was on Lambda version ${atStart} when the step began)` : ''}, and the refused release rolled back to it.`,
     status === 500 ? `A handler that returns statusCode 500 is no error to Lambda: its Errors metric counts only errors the function throws (unhandled), so the alarm let that release through (${METRICS_DOC}).` : '',
     'To get "live" onto a good version: put src/app.mjs back to code that answers 200 (the previous step\'s) and deploy; wait until that release Succeeded, then deploy this step\'s change again.',
+    WAY_BACK_BY_A,
   ].filter(Boolean).join(' ');
 }
 
@@ -163,17 +172,19 @@ function aliasBackOnGood(earlierStep: string, stepId: string, find: FindRelease 
         if (!TERMINAL.has(release.status ?? '')) return notYet(`Lambda version ${good ?? '?'} alone, once ${release.deploymentId} has ended`, `${found}; ${release.deploymentId} ${release.status ?? '?'}`, 'the deployment is still running');
         // it went through: nothing was rolled back, and the version it moved "live" from (currentVersion)
         // is no good one to go back to; the last that passed is the one it released, when that answers 200
-        if (release.status === 'Succeeded') return wentThrough(ctx, signal, release, found, alias.FunctionVersion);
+        if (release.status === 'Succeeded') return wentThrough(ctx, signal, release, found);
         if (good && alias.FunctionVersion === good && !Object.keys(extra).length) {
           const atStart = ctx.allFigures()[stepId]?.[LIVE_AT_START];
-          if (good === atStart) return passed(`${found} (not ${bad})`);
-          // "live" moved during this step: the version a refused release went back to may be broken
+          // "good": it answers 200 (asked, not assumed): a release of this step that went through
+          // may have moved "live" onto a version that does not throw, or one that returns 500s
           const answer = await askApp(ctx, signal);
-          if (answer.status === 200) return passed(`${found} (not ${bad}), answering 200`);
+          if (answer.status === 200) return passed(`${answer.functionVersion === good ? servedBy(answer) : `Lambda version ${good}`} alone, answering 200 (not Lambda version ${bad}, the refused one)`);
           return notYet(
-            `a version that answers 200${atStart !== undefined ? ` (Lambda version ${String(atStart)} served "live" when this step began)` : ''}`,
+            `a version that answers 200${atStart !== undefined && good !== atStart ? ` (Lambda version ${String(atStart)} served "live" when this step began)` : ''}`,
             `${found}, which answers HTTP ${answer.status}`,
-            brokenRollbackHint(good, answer.status, atStart === undefined ? undefined : String(atStart)),
+            good === atStart
+              ? `"live" is back on Lambda version ${good}, where it was when this step began, and it answers HTTP ${answer.status}. ${(await whyTheApiFailed(ctx, signal, answer.status, answer.ms)) ?? ''}`.trim()
+              : brokenRollbackHint(good, answer.status, atStart === undefined ? undefined : String(atStart)),
           );
         }
         return notYet(`Lambda version ${good ?? '?'} alone`, found, release.status === 'InProgress' ? 'the deployment is still running' : undefined);
@@ -183,17 +194,18 @@ function aliasBackOnGood(earlierStep: string, stepId: string, find: FindRelease 
 
 /**
  * aliasBackOnGood when the newest release Succeeded: no rollback happened, so there is nothing to be
- * "back" on yet. The last good version is the one that release put on "live" if it answers 200 (a
- * refused release will roll back to it); otherwise none is known, and the check says what it needs.
+ * "back" on yet, and the check says what it needs (it named the version that release put on
+ * "live" as the one a refused release would stay on: "refused" and "staying on" the version just
+ * released read as one contradiction).
  */
-async function wentThrough(ctx: LabContext, signal: AbortSignal, release: DeploymentInfo, found: string, live: string | undefined): Promise<CheckOutcome> {
+async function wentThrough(ctx: LabContext, signal: AbortSignal, release: DeploymentInfo, found: string): Promise<CheckOutcome> {
   const answer = await askApp(ctx, signal).catch((err) => {
     if (signal.aborted) throw err;
     return undefined;
   });
   const nothingBack = `${release.deploymentId} Succeeded and put it on "live": nothing was rolled back`;
-  if (answer?.status === 200) return notYet(`a refused release, "live" staying on Lambda version ${live} (the last that passed, answering 200)`, `${found}, answering 200; ${nothingBack}`);
-  return notYet('a refused release, "live" on a version that answers 200', `${found}, answering ${answer ? `HTTP ${answer.status}` : '?'}; ${nothingBack}`);
+  // "live" is on the version that release put there, not back on one: nothing to call good yet
+  return notYet('a release refused by its alarm, and "live" back on a version that answers 200', `${found}, answering ${answer ? (answer.status === 200 ? '200' : `HTTP ${answer.status}`) : '?'}; ${nothingBack}`);
 }
 
 /**
@@ -436,14 +448,52 @@ export async function badReleaseWentThrough(d: DeploymentInfo, ctx: LabContext, 
       `it went through, and "live" now answers HTTP ${answer.status}${answer.functionVersion ? ` from ${servedBy(answer)}` : ''}: the handler returns that answer rather than throwing.`,
       `Lambda's Errors metric counts only errors the function throws (unhandled), not ${answer.status >= 500 ? '5xx' : 'error'} answers it returns (${METRICS_DOC}), so the alarm saw no error.`,
       'First get "live" back onto a good version: put src/app.mjs back to code that answers 200 and deploy (that release should succeed). Then make the handler throw (throw new Error(…), as app version 4 does) and deploy: released on top of a broken version, it would roll back to the broken one.',
+      WAY_BACK_BY_A,
     ].join(' ');
   }
   if (answer?.status === 200 && (await releasesOfThisStep(ctx, signal)).length > 1) {
     // an earlier release of this step: this one may be the fix the lab asked for (back to code that answers 200)
     return `it went through, and "live" answers 200${answer.functionVersion ? ` from ${servedBy(answer)}` : ''}: if this release put "live" back on a good version, as the lab asked, it did; now make the handler throw (throw new Error(…), as app version 4 does) and deploy. If this release was the one meant to throw: did the new version get traffic while it shifted, and does it throw? ${releaseAgain(ctx, 'hooks-errors')}`;
   }
+  const released = answer?.status === 200 ? (await lambdaTarget(ctx, d.deploymentId ?? '', signal).catch(() => undefined))?.lambdaFunctionInfo?.targetVersion : undefined;
+  if (answer?.status === 200 && released !== undefined && answer.functionVersion === released) {
+    // the version it released answers 200 on "live" now: it does not throw (at least not on this request)
+    return `it went through, and "live" now serves ${servedBy(answer)}, the version it released, which answers 200: it does not throw, so Lambda counted no Errors and the alarm had nothing to go off on. ${THROW_HINT} ${releaseAgain(ctx, 'hooks-errors')}`;
+  }
   return `it went through: did the new version get traffic while it shifted, and does it throw?${ctx.target === 'local' && ctx.speed >= 50 ? ` At ${ctx.speed}x a minute of the shift lasts ${(60 / ctx.speed).toFixed(1)} s: on a busy machine the new version's first errors (after its cold start) can reach CloudWatch after the shift ended; a lower --speed gives them time.` : ''} ${releaseAgain(ctx, 'hooks-errors')}`;
 }
+
+/** how app version 4 throws, and why throwing is what the alarm needs */
+const THROW_HINT = `App version 4 throws on every request: \`throw new Error(…)\` at the top of the handler, before its try (s shows the change; a throw inside the try is caught and returned as an answer). Lambda's Errors metric counts only what the function throws (unhandled), not the answers it returns (${METRICS_DOC}), and the alarm reads Errors.`;
+
+/**
+ * hooks-errors' change is a version that throws: more `throw` statements in src/app.mjs than the
+ * previous step's code has (none). Said before the deploy: `APP_VERSION = 4` alone, or a handler
+ * that returns a 500, releases a version Lambda counts no Errors for; the release goes through,
+ * and the step's lesson (the alarm rolls it back) cannot happen. Its first word was the live
+ * checks' "did the new version get traffic, and does it throw?" after a release that answered 200.
+ */
+export const appCodeThrows: StaticCheck = {
+  name: 'src/app.mjs throws (app version 4)',
+  file: APP_CODE,
+  run: (files) => {
+    const text = files.read(APP_CODE);
+    const expected = 'a `throw` in the handler (app version 4 throws on every request)';
+    if (text === undefined) return notYet(expected, 'no src/app.mjs', THROW_HINT);
+    let before: string | undefined;
+    try {
+      before = readFileSync(join(templatesRoot(), 'hooks-failing', APP_CODE), 'utf8');
+    } catch {
+      // the lab's own copy unreadable: the previous step's code throws nowhere
+    }
+    const previous = before === undefined ? 0 : throwCount(before);
+    const throws = throwCount(text);
+    if (throws > previous) return passed(`${throws} throw${throws === 1 ? '' : 's'}`);
+    const version = /^\s*(?:export\s+)?(?:const|let|var)\s+APP_VERSION\s*=\s*(\d+)/m.exec(text)?.[1];
+    const none = previous ? `no throw beyond the ${previous} of the previous step's code` : 'no throw in the code';
+    return notYet(expected, `${version !== undefined ? `APP_VERSION = ${version}, but ` : ''}${none}`, THROW_HINT);
+  },
+};
 
 /** the releases of hooks-errors, newest first (the group's ten newest deployments, up to hooks-alarm's release); none when hooks-alarm's is not known */
 async function releasesOfThisStep(ctx: LabContext, signal: AbortSignal, all?: DeploymentInfo[]): Promise<DeploymentInfo[]> {
@@ -545,9 +595,10 @@ const codeOnly = (text: string): string =>
  * deployed revision of an application as a new deployment" (the alias, here), never the source:
  * https://docs.aws.amazon.com/codedeploy/latest/userguide/deployments-rollback-and-redeploy.html.
  * As a developer reverts the commit, the lab puts the file back as the previous step left it (the
- * code that answers 200), the learner's version 4 kept in backups/, and says so. A file that is
- * neither (the learner changed it some other way) is theirs: kept, and only said. Files only:
- * nothing is deployed.
+ * code that answers 200), the learner's version 4 kept in backups/, and says so; so too a version
+ * of the learner's own that throws (a `throw` the previous step's code lacks), the one the alarm
+ * refused. A file that is neither (changed some other way, with no throw added) is theirs: kept,
+ * and only said. Files only: nothing is deployed.
  */
 export async function revertSource(ctx: LabContext): Promise<void> {
   const previous = ctx.reference.before('hooks-errors', APP_CODE);
@@ -562,16 +613,19 @@ export async function revertSource(ctx: LabContext): Promise<void> {
   if (codeOnly(current) === codeOnly(previous)) return;
   const live = await liveVersionAlone(ctx);
   const rolledBack = `CodeDeploy rolled the alias "${APP_ALIAS}" back${live ? ` (it serves Lambda version ${live})` : ''}, not your source`;
-  if (codeOnly(current) !== codeOnly(ctx.reference.after('hooks-errors', APP_CODE))) {
+  const reference = codeOnly(current) === codeOnly(ctx.reference.after('hooks-errors', APP_CODE));
+  // a version of the learner's own that throws (a throw the previous step's code lacks) is the one the alarm refused, as app version 4 is
+  if (!reference && throwCount(current) <= throwCount(previous)) {
     ctx.io.say(
-      `${rolledBack}: sam-app/${APP_CODE} is neither app version 4 nor the previous step's, so the lab leaves it as it is. If it still throws, put it back to code that answers 200 before you deploy again: a release with no traffic during its shift meets no errors, and the alarm lets it through.`,
+      `${rolledBack}: sam-app/${APP_CODE} is neither app version 4 nor the previous step's, and adds no throw, so the lab leaves it as it is. If it still fails, put it back to code that answers 200 before you deploy again: a release with no traffic during its shift meets no errors, and the alarm lets it through.`,
     );
     return;
   }
+  const what = reference ? 'app version 4' : 'your version that throws';
   const kept = new FileBackup(ctx.ws, 'after-hooks-errors').keep(APP_CODE);
   writeSource(path, previous);
   ctx.io.say(
-    `${rolledBack}: sam-app/${APP_CODE} still held app version 4, which throws, and the next deploy would release it again (with no traffic during the shift, no errors, and the alarm would let it through). As a developer reverts the commit, the lab put sam-app/${APP_CODE} back as the previous step left it (code that answers 200); your app version 4 is kept as ${kept}. Nothing was deployed.`,
+    `${rolledBack}: sam-app/${APP_CODE} still held ${what}${reference ? ', which throws' : ''}, and the next deploy would release it again (with no traffic during the shift, no errors, and the alarm would let it through). As a developer reverts the commit, the lab put sam-app/${APP_CODE} back as the previous step left it (code that answers 200); ${reference ? 'your app version 4' : 'your version'} is kept as ${kept}. Nothing was deployed.`,
   );
 }
 
@@ -605,7 +659,7 @@ export const errorsRollbackStep: Step = {
   goal: 'the release Stopped (ALARM_ACTIVE), the alarm raised by real Errors',
   action: { kind: 'edit', file: 'src/app.mjs' },
   notes: ['The point of the chapter: a bad release undoes itself, and few users meet it.'],
-  staticChecks: [templateParses, timeoutAbove3],
+  staticChecks: [templateParses, timeoutAbove3, appCodeThrows],
   deployChecks: [groupAlarmsClear],
   liveChecks: [
     releaseEnded('the Errors alarm stopped the bad release', 'Stopped', 'ALARM_ACTIVE', badReleaseWentThrough, 'hooks-alarm', errorsRelease),

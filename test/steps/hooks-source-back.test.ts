@@ -65,14 +65,30 @@ describe('hooks-errors passed: sam-app/src/app.mjs back to the code that answers
     assert.equal(ctx.io.text, '');
   });
 
-  test('the learner changed it some other way: their file is kept as it is, and the lab only says what a rollback leaves', async () => {
-    const mine = PREVIOUS.replace('const APP_VERSION = 3;', 'const APP_VERSION = 4;\nif (process.env.BREAK) throw new Error("mine");');
+  test('a version of the learner\'s own that throws (not app version 4 as shipped): put back too, theirs kept in backups/, said', async () => {
+    const mine = PREVIOUS.replace('const APP_VERSION = 3;', 'const APP_VERSION = 5;\nif (process.env.BREAK) throw new Error("mine");');
+    writeFileSync(app(), mine);
+    const ctx = context();
+    await revertSource(ctx);
+    assert.equal(readFileSync(app(), 'utf8'), PREVIOUS);
+    const folders = readdirSync(ws.backups);
+    assert.equal(folders.length, 1);
+    const kept = join(ws.backups, folders[0]!, 'sam-app', 'src', 'app.mjs');
+    assert.equal(readFileSync(kept, 'utf8'), mine);
+    assert.doesNotMatch(ctx.io.text, /neither app version 4 nor the previous step's/);
+    assert.ok(ctx.io.text.includes(`sam-app/src/app.mjs still held your version that throws, and the next deploy would release it again`), ctx.io.text);
+    assert.ok(ctx.io.text.includes(`the lab put sam-app/src/app.mjs back as the previous step left it (code that answers 200); your version is kept as ${kept}. Nothing was deployed.`), ctx.io.text);
+    assert.equal(ctx.deploys, 0);
+  });
+
+  test('the learner changed it some other way, with no throw added: their file is kept as it is, and the lab only says what a rollback leaves', async () => {
+    const mine = PREVIOUS.replace('const APP_VERSION = 3;', 'const APP_VERSION = 4;\nconsole.log("mine");');
     writeFileSync(app(), mine);
     const ctx = context();
     await revertSource(ctx);
     assert.equal(readFileSync(app(), 'utf8'), mine);
     assert.equal(existsSync(ws.backups) ? readdirSync(ws.backups).length : 0, 0);
-    assert.match(ctx.io.text, /CodeDeploy rolled the alias "live" back, not your source: sam-app\/src\/app\.mjs is neither app version 4 nor the previous step's, so the lab leaves it as it is\. If it still throws, put it back to code that answers 200 before you deploy again/);
+    assert.match(ctx.io.text, /CodeDeploy rolled the alias "live" back, not your source: sam-app\/src\/app\.mjs is neither app version 4 nor the previous step's, and adds no throw, so the lab leaves it as it is\. If it still fails, put it back to code that answers 200 before you deploy again/);
     assert.equal(ctx.deploys, 0);
   });
 });

@@ -185,7 +185,7 @@ describe('hooks-errors after a version that returns 500 went through, and the on
     assert.notEqual(fixed, broken);
     const good = byName(await runLiveChecks(errorsRollbackStep.liveChecks, ctx), 'the alias "live" is back on the last good version alone');
     assert.equal(good.status, 'not-yet', JSON.stringify(good));
-    assert.equal(good.expected, `a refused release, "live" staying on Lambda version ${fixed} (the last that passed, answering 200)`);
+    assert.equal(good.expected, 'a release refused by its alarm, and "live" back on a version that answers 200');
     assert.equal(good.found, `Lambda version ${fixed} alone, answering 200; ${fix.deploymentId} Succeeded and put it on "live": nothing was rolled back`);
   });
 

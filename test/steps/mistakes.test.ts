@@ -209,6 +209,24 @@ test('blue-green with APP_VERSION = 2 and no wait: the static check says so befo
   assert.equal(passed.found, 'APP_VERSION = 2, with a timer');
 });
 
+test('hooks-errors with APP_VERSION = 4 that does not throw: the static check says so before the deploy; app version 4 passes', async () => {
+  const previous = readFileSync(join(TEMPLATES, 'hooks-failing', 'src', 'app.mjs'), 'utf8');
+  const v4 = readFileSync(join(TEMPLATES, 'hooks-errors', 'src', 'app.mjs'), 'utf8');
+  const template = readFileSync(join(TEMPLATES, 'hooks-alarm', 'template.yaml'), 'utf8');
+  const withApp = (app: string): WorkspaceFiles => ({ samApp: '/ws/sam-app', read: (rel) => (rel === 'template.yaml' ? template : rel === 'src/app.mjs' ? app : undefined) });
+  const check = async (app: string) => (await runStaticChecks(errorsRollbackStep.staticChecks, withApp(app))).find((r) => r.name === 'src/app.mjs throws (app version 4)')!;
+  assert.ok(await check(v4), 'hooks-errors checks src/app.mjs');
+  const numberOnly = await check(previous.replace('const APP_VERSION = 3;', 'const APP_VERSION = 4;'));
+  assert.equal(numberOnly.status, 'not-yet');
+  assert.equal(numberOnly.found, 'APP_VERSION = 4, but no throw in the code');
+  assert.match(numberOnly.hint!, /^App version 4 throws on every request: `throw new Error\(…\)` at the top of the handler, before its try/);
+  assert.match(numberOnly.hint!, /Lambda's Errors metric counts only what the function throws \(unhandled\), not the answers it returns/);
+  // a 500 answer instead of a throw, and a throw in a comment or a string, are no throw
+  assert.equal((await check(RETURNS_500)).status, 'not-yet');
+  assert.equal((await check(previous.replace('const APP_VERSION = 3;', "const APP_VERSION = 4;\n// throw new Error('x')\nconst s = 'throw';"))).status, 'not-yet');
+  assert.equal((await check(v4)).status, 'passed');
+});
+
 test('a template that does not parse says where', async () => {
   const r = await one(templateParses, BUNDLED.replace('Resources:', 'Resources:\n  - broken: [1'));
   assert.equal(r.status, 'not-yet');
@@ -578,7 +596,7 @@ describe('hooks-errors: a version that returns 500 went through first, against a
     assert.equal(good.found, `Lambda version ${broken} alone, which answers HTTP 500`);
     assert.match(good.hint!, new RegExp(`^"live" went back to Lambda version ${broken}, and it answers HTTP 500: a release of this step went through with a broken version \\("live" was on Lambda version ${start} when the step began\\)`));
     assert.match(good.hint!, /its Errors metric counts only errors the function throws \(unhandled\)/);
-    assert.match(good.hint!, /To get "live" onto a good version: put src\/app\.mjs back to code that answers 200 \(the previous step's\) and deploy; wait until that release Succeeded, then deploy this step's change again\.$/);
+    assert.match(good.hint!, /To get "live" onto a good version: put src\/app\.mjs back to code that answers 200 \(the previous step's\) and deploy; wait until that release Succeeded, then deploy this step's change again\. In the lab, d deploys only a version that throws: press a/);
 
     // the way back: good code released (it goes through), then the version that throws again
     await ctx.clients.cloudWatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'OK', StateReason: 'quiet' }));
@@ -590,7 +608,8 @@ describe('hooks-errors: a version that returns 500 went through first, against a
     await eventually('the alias back', aliasVersion, (v) => v === repaired);
     const after = byName(await runLiveChecks(errorsRollbackStep.liveChecks, ctx), 'the alias "live" is back on the last good version alone');
     assert.equal(after.status, 'passed', JSON.stringify(after));
-    assert.match(after.found!, new RegExp(`^Lambda version ${repaired} alone \\(not \\d+\\), answering 200$`));
+    // "good": it answers 200, named with the app version that answered
+    assert.match(after.found!, new RegExp(`^Lambda version ${repaired} \\(app version 1\\) alone, answering 200 \\(not Lambda version \\d+, the refused one\\)$`));
   });
 
   test('the printed get-deployment command runs with the aws CLI and shows the status and the error code', { skip: skipWithoutAws }, async () => {
@@ -602,5 +621,24 @@ describe('hooks-errors: a version that returns 500 went through first, against a
     const shown = JSON.parse(r.stdout) as [string, { code?: string; message?: string }];
     assert.equal(shown[0], 'Stopped');
     assert.equal(shown[1].code, 'ALARM_ACTIVE');
+  });
+
+  test('a version 4 that does not throw went through: the hint says the version it released answered 200, and the alias check does not call it the version a refused release stays on', async () => {
+    const alarm = errorsAlarmName(ctx)!;
+    ctx.stepId = errorsRollbackStep.id;
+    await ctx.clients.cloudWatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'OK', StateReason: 'quiet' }));
+    const previous = readFileSync(join(TEMPLATES, 'hooks-failing', 'src', 'app.mjs'), 'utf8');
+    const d = await release(`${previous.replace('const APP_VERSION = 3;', 'const APP_VERSION = 4;')}// no throw\n`);
+    assert.equal(d.status, 'Succeeded');
+    const released = await aliasVersion();
+    const results = await runLiveChecks(errorsRollbackStep.liveChecks, ctx);
+    const stopped = byName(results, 'the Errors alarm stopped the bad release');
+    assert.equal(stopped.status, 'not-yet');
+    assert.match(stopped.hint!, new RegExp(`^it went through, and "live" now serves Lambda version ${released} \\(app version 4\\), the version it released, which answers 200: it does not throw, so Lambda counted no Errors and the alarm had nothing to go off on\\. App version 4 throws on every request`));
+    assert.doesNotMatch(stopped.hint!, /does it throw\?/);
+    const good = byName(results, 'the alias "live" is back on the last good version alone');
+    assert.equal(good.status, 'not-yet');
+    assert.equal(good.expected, 'a release refused by its alarm, and "live" back on a version that answers 200');
+    assert.equal(good.found, `Lambda version ${released} alone, answering 200; ${d.deploymentId} Succeeded and put it on "live": nothing was rolled back`);
   });
 });
