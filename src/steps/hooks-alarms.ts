@@ -17,7 +17,7 @@ import { samAppPatch, templatesRoot } from '../lab/reference.js';
 import { hintCommand, notYet, passed, showing, workspaceFiles, type CheckOutcome, type LiveCheck, type StaticCheck } from '../lab/check.js';
 import type { LabContext } from '../lab/context.js';
 import type { Solve, Step } from '../lab/step.js';
-import { APP_ALIAS, appFunction, askApp, functionName, servedBy, whenDeployed } from './shared/app.js';
+import { APP_ALIAS, APP_FUNCTION as appFunctionId, appFunction, askApp, functionName, servedBy, whenDeployed } from './shared/app.js';
 import { alarmForcer, alarmHistoryCommand, alarmTransitions, alreadyInAlarmHint, errorsAlarmName, groupAlarmsClear, groupAlarmsInAlarm, setAlarmCommand } from './shared/alarms.js';
 import { deploymentGroup, deployments, getDeploymentCommand, groupNames, lambdaTarget, TERMINAL } from './shared/codedeploy.js';
 import { followDeployment } from './shared/deployment-view.js';
@@ -26,7 +26,7 @@ import { preTrafficHookCode, readsHookStatus, REFERENCE_HOOK, referenceHook } fr
 import { editSolve, type MoreFiles } from './shared/solve.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
 import { throwCount } from './shared/app-code.js';
-import { grantReporting, HOOK_STATUS_ACTION, hookMayReport, hookReportPermissions, hooksPrefixed, knownDeploymentType, templateParses, timeoutAbove3 } from './shared/template-checks.js';
+import { grantReporting, HOOK_STATUS_ACTION, hookMayReport, hookReportPermissions, hooksPrefixed, knownDeploymentType, parsedTemplate, templateParses, timeoutAbove3 } from './shared/template-checks.js';
 
 export const hooksChapter = { id: 'hooks-alarms', title: 'Hooks and alarms', section: '4.1.3' };
 
@@ -359,13 +359,36 @@ const hookReadingStatus: MoreFiles = {
   },
 };
 
+/**
+ * How long the learner has to force the alarm: the time traffic shifts under the template's
+ * DeploymentPreference Type, in real time (the local cloud runs CodeDeploy's clock --speed times
+ * faster). Linear types add their share every interval from the first at once, so Linear10Percent
+ * Every1Minute shifts for 9 minutes; canaries hold their share for one interval ("Linear: Traffic
+ * is shifted in equal increments with an equal number of minutes between each increment",
+ * https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html#deployment-configuration-lambda).
+ * Undefined for AllAtOnce or a template the lab cannot read.
+ */
+export function shiftWindow(ctx: Pick<LabContext, 'ws' | 'speed' | 'target'>): string | undefined {
+  const p = parsedTemplate(workspaceFiles(ctx.ws.samApp));
+  if ('error' in p) return undefined;
+  const type = p.template.functions.find((f) => f.logicalId === appFunctionId)?.deploymentPreference?.type ?? '';
+  const linear = /^Linear(\d+)PercentEvery(\d+)Minutes?$/.exec(type);
+  const canary = /^Canary(\d+)Percent(\d+)Minutes$/.exec(type);
+  const minutes = linear ? (Math.ceil(100 / Number(linear[1])) - 1) * Number(linear[2]) : canary ? Number(canary[2]) : 0;
+  if (!minutes) return undefined;
+  const cloud = `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  if (ctx.target !== 'local' || ctx.speed === 1) return `about ${cloud}`;
+  const seconds = Math.round((minutes * 60) / ctx.speed);
+  return `about ${seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} minutes`} here (${cloud} of cloud time at ${ctx.speed}x)`;
+}
+
 export const alarmRollbackStep: Step = {
   id: 'hooks-alarm',
   chapter: hooksChapter,
   title: 'an alarm mid-shift rolls back',
   explain: [
     'Now the hook reports Succeeded, and an alarm on the Errors behind "live" guards the shift: in ALARM, it has CodeDeploy stop and roll the alias back.',
-    'Deploy, and while traffic moves, force the alarm with `aws cloudwatch set-alarm-state` (printed below).',
+    'Deploy, and while traffic moves, force the alarm with `aws cloudwatch set-alarm-state`: the deploy makes the alarm, and the lab then prints the command, with how long the shift gives you.',
   ],
   goal: 'the release Stopped (ALARM_ACTIVE) and rolled back',
   action: { kind: 'edit', file: 'template.yaml' },
@@ -417,7 +440,8 @@ export const alarmRollbackStep: Step = {
     const alarm = errorsAlarmName(ctx);
     // the learner forces it; "do it for me" (and --ci) has the lab force it below, and say so there
     if (alarm && !ctx.ci && !ctx.assisting) {
-      ctx.io.say('While traffic is moving, force the alarm from another terminal:');
+      const window = shiftWindow(ctx);
+      ctx.io.say(`The alarm exists now. While traffic is moving, force it from another terminal${window ? `: traffic shifts for ${window} once the hook has reported, and after that the alarm stops nothing` : ''}:`);
       ctx.io.command(setAlarmCommand(ctx, alarm));
     }
     const d = await followDeployment(ctx, {
