@@ -488,7 +488,7 @@ export async function badReleaseWentThrough(d: DeploymentInfo, ctx: LabContext, 
 }
 
 /** how app version 4 throws, and why throwing is what the alarm needs */
-const THROW_HINT = `App version 4 throws on every request: \`throw new Error(…)\` at the top of the handler, before its try (s shows the change; a throw inside the try is caught and returned as an answer). Lambda's Errors metric counts only what the function throws (unhandled), not the answers it returns (${METRICS_DOC}), and the alarm reads Errors.`;
+const THROW_HINT = `App version 4 throws on every request: \`throw new Error(…)\` at the top of the handler, before its try (s shows the change; a throw inside the try is caught and returned as an answer). The alarm reads Lambda's Errors metric, which counts only what the function throws (unhandled), not the answers it returns: ${METRICS_DOC}`;
 
 /**
  * hooks-errors' change is a version that throws: more `throw` statements in src/app.mjs than the

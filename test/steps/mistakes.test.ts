@@ -220,7 +220,7 @@ test('hooks-errors with APP_VERSION = 4 that does not throw: the static check sa
   assert.equal(numberOnly.status, 'not-yet');
   assert.equal(numberOnly.found, 'APP_VERSION = 4, but no throw in the code');
   assert.match(numberOnly.hint!, /^App version 4 throws on every request: `throw new Error\(…\)` at the top of the handler, before its try/);
-  assert.match(numberOnly.hint!, /Lambda's Errors metric counts only what the function throws \(unhandled\), not the answers it returns/);
+  assert.match(numberOnly.hint!, /The alarm reads Lambda's Errors metric, which counts only what the function throws \(unhandled\), not the answers it returns: https:/);
   // a 500 answer instead of a throw, and a throw in a comment or a string, are no throw
   assert.equal((await check(RETURNS_500)).status, 'not-yet');
   assert.equal((await check(previous.replace('const APP_VERSION = 3;', "const APP_VERSION = 4;\n// throw new Error('x')\nconst s = 'throw';"))).status, 'not-yet');
