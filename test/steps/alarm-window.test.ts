@@ -23,8 +23,9 @@ test('hooks-alarm: the intro does not promise a command "below" that comes only 
   const ws = workspacePaths(dir);
   mkdirSync(ws.samApp, { recursive: true });
   copyFileSync(join(TEMPLATES, 'hooks-alarm', 'template.yaml'), ws.template);
-  assert.doesNotMatch(alarmRollbackStep.explain.join(' '), /printed below/);
-  assert.match(alarmRollbackStep.explain.join(' '), /the deploy makes the alarm, and the lab then prints the command, with how long the shift gives you/);
+  const intro = (alarmRollbackStep.explain as readonly string[]).join(' ');
+  assert.doesNotMatch(intro, /printed below/);
+  assert.match(intro, /the deploy makes the alarm, and the lab then prints the command, with how long the shift gives you/);
 
   const record = { functions: [{ logicalId: 'GetInfoFunction', name: 'fn', alias: 'live' }], physicalIds: { [ERRORS_ALARM]: 'stack-Errors-ABC' }, outputs: {}, apis: [] };
   // no deployment to follow (lastDeployments names none): the follow says so and ends
