@@ -6,6 +6,22 @@
  * first used, runs `--speed` times faster than real time while the emulator runs, and never goes
  * back: a restart resumes from the later of the persisted cloud time and the real time. At speed 1
  * on a fresh state dir it is the wall clock. Function code runs in real time.
+ *
+ * Faster than real time, the clock may run ahead of work that runs in real time: at speed 100 a
+ * cloud minute is 0.6 real seconds, and on a busy host the lab's sample requests during a
+ * CodeDeploy shift (real time) fall so far behind that a Linear10PercentEvery1Minute shift ends
+ * before a version that throws met any traffic, and its Errors alarm never goes off. On AWS the
+ * same view sends some hundred requests in each minute of the shift. So a client may pace the
+ * clock (`pace`, POST /_lab/clock): cloud time then does not pass a point a little ahead of the
+ * client's last word, until it speaks again, releases the pace, or stays silent for a lease of
+ * real time. Every cloud timer waits alike (CodeDeploy's shifts, CloudWatch's evaluations), so a
+ * starved host slows the cloud instead of skipping what its traffic would have shown. What AWS
+ * does is unchanged, only how fast it goes: a linear config still shifts "in equal increments,
+ * with an equal number of minutes between each increment"
+ * (https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_TimeBasedLinear.html), an alarm
+ * with a Period of a minute or more is still "evaluated every minute"
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html), and
+ * both count cloud minutes, in which the traffic now falls as it would on AWS.
  */
 import { atomicWrite } from '../../files.js';
 import type { StateStore } from './store.js';
@@ -16,6 +32,12 @@ export interface Clock {
   /** run `fn` after `ms` of cloud time */
   setTimeout(fn: () => void, ms: number): { cancel(): void };
   readonly speed: number;
+  /**
+   * Cloud time may not pass `aheadMs` of cloud time from now until this is called again, with
+   * `undefined` (released), or `leaseRealMs` of real time passes without a call. Only clocks
+   * that run faster than real time pace; others ignore it.
+   */
+  pace?(aheadMs: number | undefined, leaseRealMs: number): void;
 }
 
 /** Node's setTimeout takes at most 2^31 - 1 ms; longer waits are chained. */
@@ -33,16 +55,42 @@ export function checkSpeed(speed: number): number {
  */
 export class ScaledClock implements Clock {
   readonly speed: number;
-  private readonly originCloud: number;
-  private readonly originReal = performance.now();
+  private originCloud: number;
+  private originReal: number;
+  /** the pace: cloud time stops at `at` until the real time `leaseEnd` (see `pace`) */
+  private paced: { at: number; leaseEnd: number } | undefined;
 
-  constructor(speed = 1, origin = Date.now()) {
+  /** `realNow`: the monotonic real clock in ms (tests give a fake one) */
+  constructor(
+    speed = 1,
+    origin = Date.now(),
+    private readonly realNow: () => number = () => performance.now(),
+  ) {
     this.speed = checkSpeed(speed);
     this.originCloud = origin;
+    this.originReal = realNow();
   }
 
   now(): number {
-    return Math.floor(this.originCloud + (performance.now() - this.originReal) * this.speed);
+    const real = this.realNow();
+    const p = this.paced;
+    if (p) {
+      // the real time at which cloud time reached the pace; from there it stood still
+      const reached = this.originReal + (p.at - this.originCloud) / this.speed;
+      if (real >= reached) {
+        // rebased on the pace: time goes on from it (no jump) once the pace moves or lapses
+        this.originCloud = p.at;
+        this.originReal = Math.min(real, Math.max(reached, p.leaseEnd));
+        if (real >= p.leaseEnd) this.paced = undefined;
+      } else if (real >= p.leaseEnd) this.paced = undefined;
+    }
+    return Math.floor(this.originCloud + (real - this.originReal) * this.speed);
+  }
+
+  pace(aheadMs: number | undefined, leaseRealMs: number): void {
+    if (this.speed <= 1) return;
+    const now = this.now();
+    this.paced = aheadMs === undefined ? undefined : { at: now + Math.max(0, aheadMs), leaseEnd: this.realNow() + Math.max(0, leaseRealMs) };
   }
 
   setTimeout(fn: () => void, ms: number): { cancel(): void } {
