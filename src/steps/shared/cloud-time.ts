@@ -29,3 +29,47 @@ export function cloudTimeNote(ctx: LabContext): string {
   if (ctx.target !== 'local' || ctx.speed === 1) return '';
   return `# cloud time: the local cloud's clock runs ${ctx.speed}x faster than yours\n`;
 }
+
+/**
+ * How far the local cloud's clock may run ahead of the lab's last sampled answer while the lab
+ * sends traffic through a shift: 10 cloud seconds, so every minute of a shift (and every minute
+ * CloudWatch evaluates, the alarm's Period) holds at least six answers whatever the host's load.
+ * On AWS the live view sends some hundred a minute (one a poll), and at --speed 100 a cloud minute
+ * is 0.6 real seconds: without the pace a busy host sent one or none, and a version that throws
+ * could meet no traffic before its shift ended (README, "The cloud's clock").
+ */
+export const PACE_AHEAD_MS = 10_000;
+
+/** Paces the local cloud's clock by the lab's traffic (POST /_lab/clock, emulator/clock-door.ts). */
+export interface TrafficPace {
+  /** an answer came back (or failed): cloud time may go PACE_AHEAD_MS past now */
+  answered(): void;
+  /** the traffic ended: the clock runs freely again */
+  release(): Promise<void>;
+}
+
+/**
+ * A pace on the local cloud's clock for as long as the lab sends sample traffic, begun now;
+ * undefined on AWS and at speed 1 or less (cloud time is real time there, as the traffic's).
+ * `post` is the request (tests give their own).
+ */
+export async function paceClock(ctx: LabContext, post: (aheadMs: number | null) => Promise<void> = (ms) => postPace(ctx, ms)): Promise<TrafficPace | undefined> {
+  if (ctx.target !== 'local' || !ctx.endpoint || !(ctx.speed > 1)) return undefined;
+  let last: Promise<void> = Promise.resolve();
+  let released = false;
+  // in order, one at a time: a late extension must not land after the release
+  const send = (ms: number | null) => (last = last.then(() => post(ms)).catch(() => undefined));
+  await send(PACE_AHEAD_MS);
+  return {
+    answered: () => void (released || send(PACE_AHEAD_MS)),
+    release: async () => {
+      released = true;
+      await send(null);
+    },
+  };
+}
+
+async function postPace(ctx: LabContext, aheadMs: number | null): Promise<void> {
+  // an older cloud without the POST answers 404: it is not paced, as before
+  await fetch(`${ctx.endpoint}/_lab/clock`, { method: 'POST', body: JSON.stringify({ paceAheadMs: aheadMs }), signal: AbortSignal.timeout(5000) }).then((r) => r.arrayBuffer());
+}

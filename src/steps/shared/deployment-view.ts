@@ -15,6 +15,7 @@ import { sleep } from '../../lab/solver.js';
 import { APP_ALIAS, appFunction, askApp } from './app.js';
 import { deploymentGroup, deployments, lambdaTarget, shiftIntervalMinutes, TERMINAL } from './codedeploy.js';
 import { cliCommand } from '../../invocation.js';
+import { paceClock } from './cloud-time.js';
 
 export interface FollowedDeployment {
   deploymentId: string;
@@ -144,19 +145,34 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
   // the view's lines as last drawn, with the answers as they stand; ended: the view's last frame
   let frame: ((ended: boolean) => string[]) | undefined;
   const end = () => live.done(frame?.(true));
+  // the local cloud's clock, faster than real time, waits for the sampled answers (cloud-time.ts)
+  const pace = opts.sample ? await paceClock(ctx) : undefined;
+  let sampling = true;
   const sample = () => {
     // up to 8 in flight: versions 2 and 3 answer after 3 s, and a new version must meet traffic
     // within a shift whose minutes last 60/speed seconds
-    if (!opts.sample || inFlight >= 8) return;
+    if (!opts.sample || !sampling || inFlight >= 8) return;
     inFlight++;
     sent++;
     askApp(ctx, AbortSignal.any([ctx.signal, AbortSignal.timeout(15_000)]))
       .then((a) => {
         if (a.status === 200) answers[a.functionVersion ?? '?'] = (answers[a.functionVersion ?? '?'] ?? 0) + 1;
         else failed[a.status] = (failed[a.status] ?? 0) + 1;
+        return true;
       })
-      .catch(() => void unanswered++)
-      .finally(() => inFlight--);
+      .catch(() => {
+        unanswered++;
+        return false;
+      })
+      .then((answered) => {
+        inFlight--;
+        if (!pace || !sampling) return;
+        // paced: the clock goes on as answers come back (a failed request too, or it would stand
+        // still), and the next request goes out at once after an answer (after a failure, at the
+        // next poll: a cloud that went away refuses at once)
+        pace.answered();
+        if (answered) sample();
+      });
   };
   try {
     for (;;) {
@@ -177,6 +193,8 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
         weights.push(pct);
       }
       sample();
+      // paced, the lab keeps 8 in flight: the cloud's clock runs at the pace of their answers
+      while (pace && inFlight < 8) sample();
       await opts.onPoll?.(info, toWeight);
       // the event in progress; once it ended, the one that failed (a stopped shift ends in AllowTraffic), else the last that succeeded
       const events = target?.lifecycleEvents ?? [];
@@ -219,6 +237,9 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
     }
     end();
     throw err;
+  } finally {
+    sampling = false;
+    await pace?.release();
   }
   end();
   // seen to its end: nothing to say on resume (a view left early keeps it: the deployment goes on)
