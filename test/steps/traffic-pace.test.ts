@@ -11,7 +11,7 @@ import { PACE_AHEAD_MS, paceClock } from '../../src/steps/shared/cloud-time.js';
 import { startTestEmulator } from '../helpers/emulator.js';
 import { fakeContext } from '../helpers/lab-context.js';
 
-test('paced faster than real time: a pace at once, one per answer, then the release, in that order even when a request is slow', async () => {
+test('paced faster than real time: a pace at once, then one per answer, then the release, in order; while one is slow to land only the newest word waits', async () => {
   const said: (number | null)[] = [];
   let slow: (() => void) | undefined;
   const post = async (ms: number | null) => {
@@ -30,7 +30,17 @@ test('paced faster than real time: a pace at once, one per answer, then the rele
   assert.deepEqual(said, [PACE_AHEAD_MS]);
   slow!();
   await released;
-  assert.deepEqual(said, [PACE_AHEAD_MS, PACE_AHEAD_MS, PACE_AHEAD_MS, null]);
+  // the second answer's word was overtaken by the release: one request, not one per answer
+  assert.deepEqual(said, [PACE_AHEAD_MS, PACE_AHEAD_MS, null]);
+  // each answer its word when the cloud keeps up
+  const quick: (number | null)[] = [];
+  const again = (await paceClock(fakeContext({ speed: 100 }), async (ms) => void quick.push(ms)))!;
+  for (let i = 0; i < 3; i++) {
+    again.answered();
+    await new Promise((r) => setImmediate(r));
+  }
+  await again.release();
+  assert.deepEqual(quick, [PACE_AHEAD_MS, PACE_AHEAD_MS, PACE_AHEAD_MS, PACE_AHEAD_MS, null]);
 });
 
 test('no pace on AWS, at speed 1 or slower: cloud time is real time there, as the traffic\'s', async () => {

@@ -55,10 +55,25 @@ export interface TrafficPace {
  */
 export async function paceClock(ctx: LabContext, post: (aheadMs: number | null) => Promise<void> = (ms) => postPace(ctx, ms)): Promise<TrafficPace | undefined> {
   if (ctx.target !== 'local' || !ctx.endpoint || !(ctx.speed > 1)) return undefined;
-  let last: Promise<void> = Promise.resolve();
+  // one word at a time, in order, and only the newest waits: a late extension must not land after
+  // the release, and a cloud slow to answer (or hung) gets one more word, not one per answer
+  let next: number | null | undefined;
+  let busy: Promise<void> | undefined;
   let released = false;
-  // in order, one at a time: a late extension must not land after the release
-  const send = (ms: number | null) => (last = last.then(() => post(ms)).catch(() => undefined));
+  const pump = async () => {
+    while (next !== undefined) {
+      const ms = next;
+      next = undefined;
+      await Promise.resolve()
+        .then(() => post(ms))
+        .catch(() => undefined);
+    }
+    busy = undefined;
+  };
+  const send = (ms: number | null): Promise<void> => {
+    next = ms;
+    return (busy ??= pump());
+  };
   await send(PACE_AHEAD_MS);
   return {
     answered: () => void (released || send(PACE_AHEAD_MS)),
@@ -71,5 +86,5 @@ export async function paceClock(ctx: LabContext, post: (aheadMs: number | null) 
 
 async function postPace(ctx: LabContext, aheadMs: number | null): Promise<void> {
   // an older cloud without the POST answers 404: it is not paced, as before
-  await fetch(`${ctx.endpoint}/_lab/clock`, { method: 'POST', body: JSON.stringify({ paceAheadMs: aheadMs }), signal: AbortSignal.timeout(5000) }).then((r) => r.arrayBuffer());
+  await fetch(`${ctx.endpoint}/_lab/clock`, { method: 'POST', body: JSON.stringify({ paceAheadMs: aheadMs }), signal: AbortSignal.timeout(2000) }).then((r) => r.arrayBuffer());
 }

@@ -194,7 +194,7 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
       }
       sample();
       // paced, the lab keeps 8 in flight: the cloud's clock runs at the pace of their answers
-      while (pace && inFlight < 8) sample();
+      while (pace && sampling && inFlight < 8) sample();
       await opts.onPoll?.(info, toWeight);
       // the event in progress; once it ended, the one that failed (a stopped shift ends in AllowTraffic), else the last that succeeded
       const events = target?.lifecycleEvents ?? [];
