@@ -17,6 +17,16 @@ export async function cloudClockMillis(endpoint: string): Promise<number | undef
   }
 }
 
+/**
+ * POST /_lab/clock: cloud time may not pass `aheadMs` cloud ms from now until the next call, or
+ * runs freely again with null (emulator/clock-door.ts). A cloud without the POST (an older one)
+ * answers 404 and is not paced, as before; a network error throws.
+ */
+export async function paceCloudClock(endpoint: string, aheadMs: number | null): Promise<void> {
+  const res = await fetch(`${endpoint}/_lab/clock`, { method: 'POST', body: JSON.stringify({ paceAheadMs: aheadMs }), signal: AbortSignal.timeout(2000) });
+  await res.arrayBuffer();
+}
+
 /** GET /_lab/lambda/concurrency (emulator/services/lambda/concurrency-door.ts) */
 export interface ConcurrencySnapshot {
   accountLimit?: number;

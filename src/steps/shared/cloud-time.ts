@@ -7,7 +7,7 @@
  * on AWS the cloud's clock is the wall clock.
  */
 import type { LabContext } from '../../lab/context.js';
-import { cloudClockMillis } from '../../targets/lab-paths.js';
+import { cloudClockMillis, paceCloudClock } from '../../targets/lab-paths.js';
 
 /** the cloud's time now: GET /_lab/clock on the local target, the wall clock on AWS */
 export async function cloudNow(ctx: LabContext): Promise<Date> {
@@ -53,7 +53,7 @@ export interface TrafficPace {
  * undefined on AWS and at speed 1 or less (cloud time is real time there, as the traffic's).
  * `post` is the request (tests give their own).
  */
-export async function paceClock(ctx: LabContext, post: (aheadMs: number | null) => Promise<void> = (ms) => postPace(ctx, ms)): Promise<TrafficPace | undefined> {
+export async function paceClock(ctx: LabContext, post: (aheadMs: number | null) => Promise<void> = (ms) => paceCloudClock(ctx.endpoint!, ms)): Promise<TrafficPace | undefined> {
   if (ctx.target !== 'local' || !ctx.endpoint || !(ctx.speed > 1)) return undefined;
   // one word at a time, in order, and only the newest waits: a late extension must not land after
   // the release, and a cloud slow to answer (or hung) gets one more word, not one per answer
@@ -82,9 +82,4 @@ export async function paceClock(ctx: LabContext, post: (aheadMs: number | null) 
       await send(null);
     },
   };
-}
-
-async function postPace(ctx: LabContext, aheadMs: number | null): Promise<void> {
-  // an older cloud without the POST answers 404: it is not paced, as before
-  await fetch(`${ctx.endpoint}/_lab/clock`, { method: 'POST', body: JSON.stringify({ paceAheadMs: aheadMs }), signal: AbortSignal.timeout(2000) }).then((r) => r.arrayBuffer());
 }
