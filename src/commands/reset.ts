@@ -17,14 +17,11 @@ import { progressPath, ProgressStore, type LabProgress } from '../lab/progress.j
 import { ReferenceBook } from '../lab/reference.js';
 import { backupOf, goodBackup, readJsonFile, sameAsBundled, scaffoldWorkspace, workspacePaths, type Workspace } from '../lab/workspace.js';
 import { lockWorkspace } from '../lab/workspace-lock.js';
-import type { Step } from '../lab/step.js';
-import { LAB_STEPS, REFERENCE_ORDER } from '../steps/index.js';
+import { CANARY_CHAPTER, LAB_OUTLINE, REFERENCE_ORDER, type StepOutline } from '../steps/outline.js';
 import { readDeployRecord, type DeployRecord } from '../targets/deploy-record.js';
 import { awsCommand } from '../targets/aws-command.js';
 import type { TargetSpec } from '../targets/clients.js';
-import { CHAPTER as CANARY_CHAPTER } from '../steps/canary/context.js';
 import type { StageUndo, StepStart } from '../steps/canary/lesson.js';
-import { stepStartForReset } from '../steps/canary.js';
 import { cliCommand } from '../invocation.js';
 import { namedStep } from './step-arg.js';
 
@@ -47,19 +44,20 @@ export async function resetCommand(stepId: string | undefined, opts: Record<stri
   }
 }
 
-async function resetLocked(ws: Workspace, step: Step | undefined, opts: Record<string, unknown>, yes: boolean, interrupt: InterruptPolicy, io: IoHost): Promise<void> {
+async function resetLocked(ws: Workspace, step: StepOutline | undefined, opts: Record<string, unknown>, yes: boolean, interrupt: InterruptPolicy, io: IoHost): Promise<void> {
   if (step) {
-    const from = LAB_STEPS.indexOf(step);
-    const affected = LAB_STEPS.slice(from).map((s) => s.id);
+    const from = LAB_OUTLINE.indexOf(step);
+    const affected = LAB_OUTLINE.slice(from).map((s) => s.id);
     // read first: a broken progress file stops the reset before any file changes
     const progress = existsSync(progressPath(ws)) ? ProgressStore.load(ws, 'local') : undefined;
     const files = existsSync(ws.samApp) ? [...new Set(REFERENCE_ORDER.filter((e) => affected.includes(e.stepId)).flatMap((e) => e.files))] : [];
     // back to the canary chapter's start or before it: the API's stage goes back to what the last
     // deploy made, the chapter's starting point, which a deploy does not do (putStageBack)
     // to a later step of the chapter: the stage goes where that step starts (stepStartForReset),
-    // from the figures progress holds now, before the reset forgets them
-    const chapterStart = LAB_STEPS.findIndex((s) => s.chapter.id === CANARY_CHAPTER.id);
-    const start = from > chapterStart ? stepStartForReset(step.id, progress?.allFigures() ?? {}) : undefined;
+    // from the figures progress holds now, before the reset forgets them; the canary's code is
+    // loaded only then (outline.ts: reset loads no step's code before it must)
+    const chapterStart = LAB_OUTLINE.findIndex((s) => s.chapter.id === CANARY_CHAPTER.id);
+    const start = from > chapterStart ? (await import('../steps/canary.js')).stepStartForReset(step.id, progress?.allFigures() ?? {}) : undefined;
     const record = from <= chapterStart || start ? deployRecordForReset(ws) : undefined;
     const stage = record?.apis[0]?.stage;
     const stageToo = !stage
@@ -77,7 +75,9 @@ async function resetLocked(ws: Workspace, step: Step | undefined, opts: Record<s
     const stageBack = record?.apis[0] ? await putStageBack(ws, record, io, interrupt.signal, start) : false;
     // reset changes files and progress, never the cloud: a step made by a command says what it leaves there
     const keeps = stageBack ? 'the rest of the cloud keeps what it has' : 'the cloud keeps what it has';
-    io.say(step.onReset ? `${keeps}: ${step.onReset}` : `${keeps}: deploy (or start, which goes on from this step) to bring it in line`);
+    // the step's own words: its code is loaded only now, once the id is known to be a step's (outline.ts)
+    const { onReset } = (await import('../steps/index.js')).LAB_STEPS.find((s) => s.id === step.id)!;
+    io.say(onReset ? `${keeps}: ${onReset}` : `${keeps}: deploy (or start, which goes on from this step) to bring it in line`);
     return;
   }
 

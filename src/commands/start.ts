@@ -20,7 +20,7 @@ import { cliCommand } from '../invocation.js';
 import { checkReportPath, type LabReport } from '../lab/report.js';
 import type { IoHost } from '../io/host.js';
 import { labVersion } from '../version.js';
-import { findStep, LAB_STEPS, REFERENCE_ORDER } from '../steps/index.js';
+import { REFERENCE_ORDER } from '../steps/outline.js';
 import { namedStep } from './step-arg.js';
 
 /** `io`: a host of the caller's (the bench's scripted learner); the report is returned for it */
@@ -39,6 +39,8 @@ export async function startCommand(opts: Record<string, unknown>, interrupt: Int
 }
 
 async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: string | undefined, only: string | undefined, given: { io?: IoHost } | undefined): Promise<LabReport> {
+  // the steps' code (the SDK's clients in it) once the named step is known to be one (outline.ts)
+  const { LAB_STEPS: steps } = await import('../steps/index.js');
   const session = await openSession(flags, interrupt, REFERENCE_ORDER, given);
   const { io, ctx } = session;
   // the cloud stays up for the learner's own commands; say how to stop it (wrap-up says it at the
@@ -67,14 +69,14 @@ async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: st
   let report: LabReport;
   try {
     report = await runLab({
-      steps: LAB_STEPS,
+      steps,
       ctx,
       progress: session.progress,
       reference: session.reference,
-      from: from !== undefined ? findStep(from)!.id : undefined,
+      from: from !== undefined ? namedStep(from).id : undefined,
       only: only !== undefined,
       // `step canary` names a chapter: all of its steps
-      onlyChapter: only !== undefined && findStep(only)!.id !== only,
+      onlyChapter: only !== undefined && namedStep(only).id !== only,
       assisted: flags.assisted,
       version: labVersion,
       workspace: session.ws.root,
@@ -109,11 +111,11 @@ async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: st
   const secs = (report.durationMs / 1000).toFixed(1);
   switch (report.outcome) {
     case 'passed': {
-      const doneInAll = LAB_STEPS.filter((s) => session.progress.step(s.id).status === 'done').length;
-      const last = passedLine(report, doneInAll, LAB_STEPS.length);
+      const doneInAll = steps.filter((s) => session.progress.step(s.id).status === 'done').length;
+      const last = passedLine(report, doneInAll, steps.length);
       if (last) io.say(last);
       if (session.flags.ci) {
-        const ready = readyLine(doneInAll, LAB_STEPS.length, flags.target);
+        const ready = readyLine(doneInAll, steps.length, flags.target);
         if (ready) io.say(ready);
         cloudStaysUp();
       }

@@ -4,12 +4,15 @@
  * with the same words and the same list of both kinds of id.
  */
 import { UsageError } from '../errors.js';
-import type { Step } from '../lab/step.js';
-import { findStep, LAB_STEPS } from '../steps/index.js';
+import { findInOutline, LAB_OUTLINE, type StepOutline } from '../steps/outline.js';
 
-export function namedStep(id: string): Step {
-  const step = findStep(id);
+/**
+ * The step (a chapter's id: its first step), from the lab's outline: a mistyped id is refused
+ * before the steps' code (and the SDK's clients in it) is loaded.
+ */
+export function namedStep(id: string): StepOutline {
+  const step = findInOutline(id);
   if (step) return step;
-  const chapters = [...new Set(LAB_STEPS.map((s) => s.chapter.id))];
-  throw new UsageError(`no step "${id}"`, `steps: ${LAB_STEPS.map((s) => s.id).join(', ')} (or a chapter: ${chapters.join(', ')})`);
+  const chapters = [...new Set(LAB_OUTLINE.map((s) => s.chapter.id))];
+  throw new UsageError(`no step "${id}"`, `steps: ${LAB_OUTLINE.map((s) => s.id).join(', ')} (or a chapter: ${chapters.join(', ')})`);
 }

@@ -1,8 +1,8 @@
 /**
  * The lab, in order: one module per chapter of the workshop, each a list of uniform steps
- * (src/lab/step.ts). The reference changes of edit steps are in templates/<step id>/.
+ * (src/lab/step.ts). The reference changes of edit steps are in templates/<step id>/. Their
+ * ids, titles and chapters are also in ./outline.ts, which loads none of this.
  */
-import type { ReferenceEntry } from '../lab/reference.js';
 import type { Step } from '../lab/step.js';
 import { canarySteps } from './canary.js';
 import { concurrencySteps } from './concurrency.js';
@@ -16,13 +16,8 @@ const chapters: Step[] = [deployStep, blueGreenStep, ...hooksSteps, ...canarySte
 
 export const LAB_STEPS: readonly Step[] = [...chapters, wrapUpStep(chapters)];
 
-/** which sam-app/ files each edit step's reference change touches, in lab order */
-export const REFERENCE_ORDER: readonly ReferenceEntry[] = [
-  { stepId: 'blue-green', files: ['template.yaml', 'src/app.mjs'] },
-  { stepId: 'hooks-failing', files: ['template.yaml', 'src/app.mjs', 'hooks/pre-traffic.mjs'] },
-  { stepId: 'hooks-alarm', files: ['template.yaml'] },
-  { stepId: 'hooks-errors', files: ['src/app.mjs'] },
-];
+// the ids, titles and chapters without the steps' code (list, a step named on the command line)
+export { REFERENCE_ORDER } from './outline.js';
 
 export function findStep(id: string): Step | undefined {
   return LAB_STEPS.find((s) => s.id === id || s.chapter.id === id);

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -63,17 +63,17 @@ test('an unknown command or flag prints usage and exits 2, with no stack trace',
   }
 });
 
-/** the SDK clients and our own files among what a command loaded */
-// autocannon (and its hdr-histogram-js, pako…) is loaded by a run that sends requests only: list,
+// autocannon (and its hdr-histogram-js, pako…) is loaded by a run that sends requests only: a step
 // reset and start load the lab's steps, which import the load test, and a refused -n sends nothing
-test('list and a refused loadtest load no autocannon', async () => {
-  const ws = mkdtempSync(join(tmpdir(), 'sol-startup-list-'));
+test('a step reset and a refused loadtest load no autocannon', async () => {
+  const ws = mkdtempSync(join(tmpdir(), 'sol-startup-reset-'));
   try {
-    const list = await loadsOf(['list', '--workspace', ws]);
-    assert.match(list.stdout, /no progress yet/);
+    mkdirSync(join(ws, '.lab')); // a lab's workspace, with nothing deployed
+    const reset = await loadsOf(['reset', 'deploy', '--yes', '--workspace', ws]);
+    assert.match(`${reset.stdout}${reset.stderr}`, /deploy and the steps after it are pending again/);
     const refused = await loadsOf(['loadtest', '-n', '5', 'http://127.0.0.1:9/'], 2);
     assert.match(refused.stderr, /^error: -n cannot be less than -c/);
-    for (const [what, loaded] of [['list', list.loaded], ['loadtest -n 5', refused.loaded]] as const) {
+    for (const [what, loaded] of [['reset deploy', reset.loaded], ['loadtest -n 5', refused.loaded]] as const) {
       assert.ok(loaded.some((u) => u.endsWith('/dist/src/loadtest/run.js')), `${what} loads the load test's module`);
       assert.deepEqual(loaded.filter((u) => /node_modules\/(autocannon|hdr-histogram-js)\//.test(u)), [], what);
     }
@@ -82,6 +82,32 @@ test('list and a refused loadtest load no autocannon', async () => {
   }
 });
 
+// list and a step named on the command line answer from the lab's outline (steps/outline.ts): the
+// steps' modules load all of the lab's code and the SDK's clients, 0.9 s of CPU before list printed
+test('list and a mistyped step (reset, step, start --from) load no step code and no SDK client', async () => {
+  const ws = mkdtempSync(join(tmpdir(), 'sol-startup-list-'));
+  try {
+    const list = await loadsOf(['list', '--workspace', ws]);
+    assert.match(list.stdout, /^14 +wrap-up\b/m);
+    assert.match(list.stdout, /no progress yet/);
+    const runs: [string, string[]][] = [['list', list.loaded]];
+    for (const args of [['reset', 'nosuch'], ['step', 'nosuch', '--workspace', ws], ['start', '--from', 'nosuch', '--workspace', ws]]) {
+      const r = await loadsOf(args, 2);
+      assert.match(r.stderr, /^error: no step "nosuch"\n {2}steps: deploy, blue-green, .* \(or a chapter: deploy, blue-green, hooks-alarms, canary, concurrency, wrap-up\)$/m);
+      runs.push([args.join(' '), r.loaded]);
+    }
+    for (const [what, loaded] of runs) {
+      const s = summary(loaded);
+      assert.deepEqual(s.ours.filter((f) => f.startsWith('steps/') && f !== 'steps/outline.js'), [], `${what} loads no step's code`);
+      assert.deepEqual(s.clients, [], `${what} loads no SDK client`);
+      assert.ok(s.ours.includes('steps/outline.js'), `${what}: the tracer saw the outline`);
+    }
+  } finally {
+    rmSync(ws, { recursive: true, force: true });
+  }
+});
+
+/** the SDK clients and our own files among what a command loaded */
 function summary(loaded: string[]): { clients: string[]; ours: string[] } {
   const clients = new Set<string>();
   const ours = new Set<string>();
