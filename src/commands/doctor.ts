@@ -8,7 +8,6 @@
  * the checks, as `start --report FILE` writes its report (FILE checked first: usage, 2). Exit 1 when
  * something needed is missing (the report is written first: that is when it is wanted).
  */
-import { GetAccountSettingsCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { accessSync, constants, existsSync, readFileSync, statfsSync } from 'node:fs';
 import { arch, platform, release } from 'node:os';
 import { basename, dirname } from 'node:path';
@@ -22,7 +21,7 @@ import { readJsonFile, workspacePaths, type Workspace } from '../lab/workspace.j
 import { labVersion } from '../version.js';
 import { awsCliConfig, LOCAL_AWS_ENV } from '../targets/aws-cli-config.js';
 import { findOnPath } from '../targets/aws-preflight.js';
-import { clientConfig } from '../targets/clients.js';
+import { clientConfig, lambdaSdk } from '../targets/clients.js';
 import { cliCommand } from '../invocation.js';
 
 export interface Finding {
@@ -113,6 +112,8 @@ export async function doctorCommand(opts: Record<string, unknown>, interrupt: In
     const sam = findOnPath('sam');
     found.push({ name: 'SAM CLI', ok: !!sam, needed: true, found: sam ?? 'not on PATH', fix: 'install it: https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/install-sam-cli.html' });
     const profile = opts.profile as string | undefined;
+    // required here, on the aws target only (targets/clients.ts: not by import, which lexes the whole bundle)
+    const { GetAccountSettingsCommand, LambdaClient } = lambdaSdk();
     const lambda = new LambdaClient(clientConfig({ kind: 'aws', profile, region: opts.region as string | undefined }));
     try {
       let region = '';

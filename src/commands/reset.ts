@@ -90,9 +90,9 @@ async function resetLocked(ws: Workspace, step: StepOutline | undefined, opts: R
       : `stop the local cloud of ${ws.root}, wipe its state and forget the lab's progress`;
   if (!(await confirmed(io, what, ' Your sam-app/ is kept beside a fresh copy.', yes, interrupt))) return;
   if (target === 'aws') {
-    const { TargetClients } = await import('../targets/clients.js');
+    const { cloudFormationSdk, TargetClients } = await import('../targets/clients.js');
     const { emptyBucket, stackBuckets } = await import('../targets/stack-buckets.js');
-    const { waitUntilStackDeleteComplete, DeleteStackCommand } = await import('@aws-sdk/client-cloudformation');
+    const { waitUntilStackDeleteComplete, DeleteStackCommand } = cloudFormationSdk();
     const clients = new TargetClients({ kind: 'aws', profile: (opts.profile as string | undefined) ?? record?.profile, region: (opts.region as string | undefined) ?? record?.region });
     const cfn = clients.cloudFormation;
     const stack = record?.stackName ?? 'ServerlessOps-stack';

@@ -126,7 +126,7 @@ export async function openSession(flags: LabFlags, interrupt: InterruptPolicy, r
 async function sayHowFollowedEnded(ctx: LiveLabContext, progress: ProgressStore, signal: AbortSignal): Promise<void> {
   const f = progress.following;
   if (!f) return;
-  const { GetDeploymentCommand } = await import('@aws-sdk/client-codedeploy');
+  const { GetDeploymentCommand } = (await import('../targets/clients.js')).codeDeploySdk();
   const { ENDED_DEPLOYMENT_STATUSES } = await import('../targets/codedeploy-lists.js');
   let info;
   try {

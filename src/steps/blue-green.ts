@@ -4,7 +4,6 @@
  * CodeDeploy moves the alias to it 10 % at a time, while the live view shows who answers.
  */
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
-import { GetAliasCommand, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { notYet, passed, showing, type LiveCheck, type StaticCheck } from '../lab/check.js';
@@ -20,6 +19,9 @@ import { hasTimer } from './shared/app-code.js';
 import { editSolve } from './shared/solve.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
 import { knownDeploymentType, templateParses, timeoutAbove3 } from './shared/template-checks.js';
+import { lambdaSdk } from '../targets/clients.js';
+
+const { GetAliasCommand, ListVersionsByFunctionCommand } = lambdaSdk();
 
 export const blueGreenChapter = { id: 'blue-green', title: 'Blue/green deployments', section: '4.1' };
 

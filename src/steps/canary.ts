@@ -12,7 +12,6 @@
  *   canary-promote         a canary again, promoted: its deployment and variables become the
  *                          stage's, canarySettings gone, 100 % on the new version
  */
-import { GetIntegrationCommand } from '@aws-sdk/client-api-gateway';
 import { couldNotCheck, hintCommand, notYet, passed, runLiveChecks, type CheckOutcome, type LiveCheck } from '../lab/check.js';
 import type { FigureValue, LabContext } from '../lab/context.js';
 import type { Hint, Step } from '../lab/step.js';
@@ -40,6 +39,9 @@ import { cliCommand } from '../invocation.js';
 import { LabError } from '../errors.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
 import { commands as wiring, deployedIntegrationUri, integrationUri, missingQualifier, sourceArn, STAGE_VARIABLE, unsetStageVariable, uriStageVariables } from './canary/stage-variable.js';
+import { apiGatewaySdk } from '../targets/clients.js';
+
+const { GetIntegrationCommand } = apiGatewaySdk();
 
 /** requests sampled after a rollback or a promotion */
 const SAMPLE = 500;

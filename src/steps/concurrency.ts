@@ -3,7 +3,6 @@
  * executions for the function; the same load test again, now split between 200s and throttled
  * answers, with never more than 25 executions at once; then give the reservation back.
  */
-import { DeleteFunctionConcurrencyCommand, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import { InterruptedError } from '../errors.js';
 import { couldNotCheck, hintCommand, notYet, passed, showing, type LiveCheck } from '../lab/check.js';
 import { sleep } from '../lab/solver.js';
@@ -15,6 +14,9 @@ import { cloudNow } from './shared/cloud-time.js';
 import { cloudWatchPeak, cloudWatchPeakCommand, planReservation, reservedConcurrency, WORKSHOP_RESERVATION } from './shared/concurrency.js';
 import { API_INTEGRATION_TIMEOUT_S, chartedLoadTest, heyCommand, LOAD_TEST_TIMEOUT_S, loadSize, type LoadSize } from './shared/load.js';
 import { commandSolve } from './shared/solve.js';
+import { lambdaSdk } from '../targets/clients.js';
+
+const { DeleteFunctionConcurrencyCommand, PutFunctionConcurrencyCommand } = lambdaSdk();
 
 export const concurrencyChapter = { id: 'concurrency', title: 'Reserved concurrency', section: '4.3' };
 

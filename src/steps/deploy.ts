@@ -2,12 +2,14 @@
  * Step 1 · deploy: the learner's copy of the app goes to the cloud as version 1, behind an API.
  * Every later step changes how a new version reaches that same URL.
  */
-import { GetAliasCommand } from '@aws-sdk/client-lambda';
 import { notYet, passed, type LiveCheck } from '../lab/check.js';
 import type { Step } from '../lab/step.js';
 import { APP_ALIAS, appFunction, askApp, curlCommand, functionName, whenDeployed } from './shared/app.js';
 import { cliCommand } from '../invocation.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
+import { lambdaSdk } from '../targets/clients.js';
+
+const { GetAliasCommand } = lambdaSdk();
 
 export const deployChapter = { id: 'deploy', title: 'Deploy app version 1' };
 

@@ -8,7 +8,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
-import { GetAliasCommand } from '@aws-sdk/client-lambda';
 import { asFileSystemError, LabError } from '../errors.js';
 import { atomicWrite, makeDirs } from '../files.js';
 import { FileBackup } from '../lab/backups.js';
@@ -27,6 +26,9 @@ import { editSolve, type MoreFiles } from './shared/solve.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
 import { throwCount } from './shared/app-code.js';
 import { grantReporting, HOOK_STATUS_ACTION, hookMayReport, hookReportPermissions, hooksPrefixed, knownDeploymentType, parsedTemplate, templateParses, timeoutAbove3 } from './shared/template-checks.js';
+import { lambdaSdk } from '../targets/clients.js';
+
+const { GetAliasCommand } = lambdaSdk();
 
 export const hooksChapter = { id: 'hooks-alarms', title: 'Hooks and alarms', section: '4.1.3' };
 

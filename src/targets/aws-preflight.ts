@@ -3,9 +3,8 @@
  * there a region? Each missing piece is one clear message with its fix, found fast, and exits 3:
  * the environment, not the learner's work (README's exit codes), as doctor's checks of the same.
  */
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { ExitCode, LabError } from '../errors.js';
-import { clientConfig } from './clients.js';
+import { clientConfig, cloudFormationSdk } from './clients.js';
 import { findOnPath } from '../which.js';
 
 export { findOnPath };
@@ -50,7 +49,7 @@ export async function awsPreflight(o: { profile?: string; region?: string; env?:
   const samPath = findOnPath('sam', o.env ?? process.env);
   if (!samPath) throw samNotFoundError();
   // A client resolves region and credentials exactly as the deploy will: the same chain and profile.
-  const cfn = new CloudFormationClient(clientConfig({ kind: 'aws', profile: o.profile, region: o.region }));
+  const cfn = new (cloudFormationSdk().CloudFormationClient)(clientConfig({ kind: 'aws', profile: o.profile, region: o.region }));
   try {
     let region: string;
     try {

@@ -26,10 +26,16 @@ const sdk = createRequire(import.meta.url);
  * CommonJS packages makes Node's ESM loader first lex the whole dist-cjs bundle for its named
  * exports (cjs-module-lexer) and detect its format: `status` paid 0.29 s of its 0.83 s of CPU for
  * that (Lambda, CodeDeploy and CloudWatch; 6 runs each way at load 24) before it asked anything.
+ * Every module of the CLI side gets the SDK's commands and clients through these, never by
+ * `import` (test/cli/startup.test.ts checks it); types are `import type`, which emits nothing.
  */
 export const lambdaSdk = (): typeof import('@aws-sdk/client-lambda') => sdk('@aws-sdk/client-lambda');
 export const codeDeploySdk = (): typeof import('@aws-sdk/client-codedeploy') => sdk('@aws-sdk/client-codedeploy');
 export const cloudWatchSdk = (): typeof import('@aws-sdk/client-cloudwatch') => sdk('@aws-sdk/client-cloudwatch');
+export const apiGatewaySdk = (): typeof import('@aws-sdk/client-api-gateway') => sdk('@aws-sdk/client-api-gateway');
+export const s3Sdk = (): typeof import('@aws-sdk/client-s3') => sdk('@aws-sdk/client-s3');
+export const cloudFormationSdk = (): typeof import('@aws-sdk/client-cloudformation') => sdk('@aws-sdk/client-cloudformation');
+export const rekognitionSdk = (): typeof import('@aws-sdk/client-rekognition') => sdk('@aws-sdk/client-rekognition');
 
 // The package supports Node >= 20.12 (package.json engines); the SDK's notice about its own future
 // Node requirement is noise in a learner's terminal. A value the user set wins.
@@ -89,28 +95,28 @@ export class TargetClients {
   }
 
   get lambda(): LambdaClient {
-    return this.#get('lambda', (c) => new (sdk('@aws-sdk/client-lambda') as typeof import('@aws-sdk/client-lambda')).LambdaClient(c));
+    return this.#get('lambda', (c) => new (lambdaSdk().LambdaClient)(c));
   }
   get s3(): S3Client {
     return this.#get('s3', (c) => {
-      const { S3Client } = sdk('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+      const { S3Client } = s3Sdk();
       return new S3Client({ ...c, forcePathStyle: this.target.kind === 'local' });
     });
   }
   get apiGateway(): APIGatewayClient {
-    return this.#get('apigw', (c) => new (sdk('@aws-sdk/client-api-gateway') as typeof import('@aws-sdk/client-api-gateway')).APIGatewayClient(c));
+    return this.#get('apigw', (c) => new (apiGatewaySdk().APIGatewayClient)(c));
   }
   get rekognition(): RekognitionClient {
-    return this.#get('rek', (c) => new (sdk('@aws-sdk/client-rekognition') as typeof import('@aws-sdk/client-rekognition')).RekognitionClient(c));
+    return this.#get('rek', (c) => new (rekognitionSdk().RekognitionClient)(c));
   }
   get cloudWatch(): CloudWatchClient {
-    return this.#get('cw', (c) => new (sdk('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch')).CloudWatchClient(c));
+    return this.#get('cw', (c) => new (cloudWatchSdk().CloudWatchClient)(c));
   }
   get codeDeploy(): CodeDeployClient {
-    return this.#get('cd', (c) => new (sdk('@aws-sdk/client-codedeploy') as typeof import('@aws-sdk/client-codedeploy')).CodeDeployClient(c));
+    return this.#get('cd', (c) => new (codeDeploySdk().CodeDeployClient)(c));
   }
   get cloudFormation(): CloudFormationClient {
-    return this.#get('cfn', (c) => new (sdk('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation')).CloudFormationClient(c));
+    return this.#get('cfn', (c) => new (cloudFormationSdk().CloudFormationClient)(c));
   }
 
   destroy(): void {

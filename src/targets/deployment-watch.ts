@@ -5,9 +5,13 @@
  * `<id> failed. <errorInformation.message>` and the stack rolls back (UPDATE_ROLLBACK_COMPLETE),
  * after CodeDeploy's own rollback deployment put the alias back.
  */
-import { GetDeploymentCommand, type CodeDeployClient, type DeploymentInfo } from '@aws-sdk/client-codedeploy';
-import { GetAliasCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { CodeDeployClient, DeploymentInfo } from '@aws-sdk/client-codedeploy';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { ENDED_DEPLOYMENT_STATUSES } from './codedeploy-lists.js';
+import { codeDeploySdk, lambdaSdk } from './clients.js';
+
+const { GetDeploymentCommand } = codeDeploySdk();
+const { GetAliasCommand } = lambdaSdk();
 
 /** CodeDeploy's final statuses (DeploymentStatus in the API model) */
 

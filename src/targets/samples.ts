@@ -9,8 +9,11 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { isNotFound } from './deployers/local/not-found.js';
+import { s3Sdk } from './clients.js';
+
+const { HeadObjectCommand, PutObjectCommand } = s3Sdk();
 
 const CONTENT_TYPES: Record<string, string> = {
   '.jpg': 'image/jpeg',

@@ -6,8 +6,12 @@
  * learner's uploads still billed. "All objects (including all object versions and delete markers)
  * in the bucket must be deleted before the bucket itself can be deleted." (DeleteBucket, S3 API).
  */
-import { ListStackResourcesCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { DeleteObjectCommand, GetBucketVersioningCommand, ListObjectsV2Command, ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { cloudFormationSdk, s3Sdk } from './clients.js';
+
+const { ListStackResourcesCommand } = cloudFormationSdk();
+const { DeleteObjectCommand, GetBucketVersioningCommand, ListObjectsV2Command, ListObjectVersionsCommand } = s3Sdk();
 
 /** the physical names of the stack's AWS::S3::Bucket resources; none when the stack does not exist */
 export async function stackBuckets(cfn: Pick<CloudFormationClient, 'send'>, stackName: string, signal?: AbortSignal): Promise<string[]> {

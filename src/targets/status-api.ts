@@ -9,9 +9,12 @@
  * Known limit: the canary's calls are read from the stage's deployment with the canary's
  * overrides; a canary deployment whose integrations differ from the stage's is not exported.
  */
-import { GetExportCommand, GetStageCommand, type APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { ApiRecord } from './deploy-record.js';
 import { lambdaTarget, withStageVariables } from './lambda-uri.js';
+import { apiGatewaySdk } from './clients.js';
+
+const { GetExportCommand, GetStageCommand } = apiGatewaySdk();
 
 export interface ApiCall {
   method: string;

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -64,13 +64,20 @@ test('an unknown command or flag prints usage and exits 2, with no stack trace',
 });
 
 // autocannon (and its hdr-histogram-js, pako…) is loaded by a run that sends requests only: a step
-// reset and start load the lab's steps, which import the load test, and a refused -n sends nothing
-test('a step reset and a refused loadtest load no autocannon', async () => {
+// reset and start load the lab's steps, which import the load test, and a refused -n sends nothing.
+// The steps' SDK clients are required through targets/clients.ts, not imported: an ESM import of a
+// CommonJS bundle first lexes the whole file for its named exports (0.43 s of CPU for three clients
+// against 0.2 s by require)
+test('a step reset loads the steps with their SDK clients required, not imported; it and a refused loadtest load no autocannon', async () => {
   const ws = mkdtempSync(join(tmpdir(), 'sol-startup-reset-'));
   try {
     mkdirSync(join(ws, '.lab')); // a lab's workspace, with nothing deployed
     const reset = await loadsOf(['reset', 'deploy', '--yes', '--workspace', ws]);
     assert.match(`${reset.stdout}${reset.stderr}`, /deploy and the steps after it are pending again/);
+    const steps = summary(reset.loaded);
+    assert.ok(steps.ours.includes('steps/canary.js') && steps.ours.includes('steps/shared/alarms.js'), 'reset deploy loads the steps (for their reset words)');
+    for (const client of ['client-lambda', 'client-codedeploy', 'client-cloudwatch', 'client-api-gateway']) assert.ok(steps.clients.includes(client), `the tracer saw ${client}`);
+    assert.deepEqual(importedClients(reset.loaded), [], 'the steps import no SDK client through the ESM loader');
     const refused = await loadsOf(['loadtest', '-n', '5', 'http://127.0.0.1:9/'], 2);
     assert.match(refused.stderr, /^error: -n cannot be less than -c/);
     for (const [what, loaded] of [['reset deploy', reset.loaded], ['loadtest -n 5', refused.loaded]] as const) {
@@ -105,6 +112,31 @@ test('list and a mistyped step (reset, step, start --from) load no step code and
   } finally {
     rmSync(ws, { recursive: true, force: true });
   }
+});
+
+/** the SDK client files the ESM loader loaded (an `import`), not require */
+function importedClients(loaded: readonly string[]): string[] {
+  return loaded.filter((u) => u.startsWith('file:') && /node_modules\/@aws-sdk\/client-/.test(u));
+}
+
+// what the traces above do not run (the aws target's deployers, doctor's account check, reset's
+// stack delete) is held to it by reading the built code: tsc emits an import on one line
+test('no module imports an SDK client: every one goes through targets/clients.ts', () => {
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) walk(path);
+      else if (e.name.endsWith('.js')) {
+        for (const line of readFileSync(path, 'utf8').split('\n')) {
+          if (/^import .*from '@aws-sdk\/client-|\bimport\('@aws-sdk\/client-/.test(line)) found.push(`${path.slice(root.length)}: ${line.trim()}`);
+        }
+      }
+    }
+  };
+  walk(join(root, 'dist/src'));
+  assert.ok(readFileSync(join(root, 'dist/src/targets/clients.js'), 'utf8').includes("sdk('@aws-sdk/client-lambda')"), 'the scan reads the built code');
+  assert.deepEqual(found, []);
 });
 
 /** the SDK clients and our own files among what a command loaded */
@@ -153,11 +185,10 @@ describe('deploy and status load only what they use', () => {
       for (const unused of ['client-rekognition', 'client-cloudformation']) assert.ok(!s.clients.includes(unused), `${unused} loaded`);
       if (name === 'status') {
         for (const unused of ['client-s3', 'client-api-gateway']) assert.ok(!s.clients.includes(unused), `status loaded ${unused}`);
-        // the clients are required (targets/clients.ts), not imported: an ESM import of a CommonJS
-        // bundle first lexes the whole file for its named exports: 0.29 s of status's 0.83 s of CPU
-        const imported = loaded.filter((u) => u.startsWith('file:') && /node_modules\/@aws-sdk\/client-/.test(u));
-        assert.deepEqual(imported, [], 'status imports no SDK client through the ESM loader');
       }
+      // the clients are required (targets/clients.ts), not imported: an ESM import of a CommonJS
+      // bundle first lexes the whole file for its named exports: 0.29 s of status's 0.83 s of CPU
+      assert.deepEqual(importedClients(loaded), [], `${name} imports no SDK client through the ESM loader`);
       if (clients) {
         const extra = s.clients.filter((c) => !(clients as readonly string[]).includes(c));
         assert.deepEqual(extra, [], `${name} loads only the clients it calls`);

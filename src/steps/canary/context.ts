@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { GetAliasCommand } from '@aws-sdk/client-lambda';
 import { LabError } from '../../errors.js';
 import { notYet, type CheckOutcome } from '../../lab/check.js';
 import type { LabContext } from '../../lab/context.js';
@@ -14,6 +13,9 @@ import { DIFF_CONTEXT } from '../../lab/reference.js';
 import { packageRoot } from '../../lab/workspace.js';
 import { CanaryError, findTarget, measure, type CanaryClients, type CanaryTarget, type Measured } from './lesson.js';
 import { NO_VERSION, type Split } from './split.js';
+import { lambdaSdk } from '../../targets/clients.js';
+
+const { GetAliasCommand } = lambdaSdk();
 
 export const CHAPTER = { id: 'canary', title: 'API Gateway canary release', section: '4.2' };
 

@@ -9,12 +9,14 @@ import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { LabError } from '../../errors.js';
 import type { DeployRecord } from '../../targets/deploy-record.js';
-import { PutIntegrationCommand } from '@aws-sdk/client-api-gateway';
 import { commands as release, createCanary, promoteCanary, readStage, restoreOperations, restoreStage, rollBackCanary, type StageBase, type StageView } from './release.js';
 import { measureSplit, NO_VERSION, shareOf, type Split } from './split.js';
 import { allowApiGateway, commands as wiring, deployedIntegrationUri, findRoute, functionUri, integrationUri, sourceArn, STAGE_VARIABLE, uriStageVariables, useStageVariable, type Route } from './stage-variable.js';
 import { CANARY_DESCRIPTION_TAIL, publishCodeAsVersion } from './version.js';
 import { cliCommand } from '../../invocation.js';
+import { apiGatewaySdk } from '../../targets/clients.js';
+
+const { PutIntegrationCommand } = apiGatewaySdk();
 
 export const CANARY_PERCENT = 10;
 /**

@@ -12,15 +12,11 @@
  *
  * Each operation also has the `aws apigateway …` command that does the same, for the learner.
  */
-import {
-  CreateDeploymentCommand,
-  GetStageCommand,
-  UpdateStageCommand,
-  type APIGatewayClient,
-  type PatchOperation,
-  type Stage,
-} from '@aws-sdk/client-api-gateway';
+import type { APIGatewayClient, PatchOperation, Stage } from '@aws-sdk/client-api-gateway';
 import { shellWord } from '../../invocation.js';
+import { apiGatewaySdk } from '../../targets/clients.js';
+
+const { CreateDeploymentCommand, GetStageCommand, UpdateStageCommand } = apiGatewaySdk();
 
 export interface StageRef {
   restApiId: string;

@@ -10,18 +10,14 @@
  * SAM grants it for the alias its events use (`live`); a version a canary names needs its own
  * (`aws lambda add-permission --qualifier N`).
  */
-import {
-  CreateDeploymentCommand,
-  GetExportCommand,
-  GetIntegrationCommand,
-  GetResourcesCommand,
-  PutIntegrationCommand,
-  UpdateStageCommand,
-  type APIGatewayClient,
-} from '@aws-sdk/client-api-gateway';
-import { AddPermissionCommand, GetFunctionConfigurationCommand, ListAliasesCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { StageRef } from './release.js';
 import { shellWord } from '../../invocation.js';
+import { apiGatewaySdk, lambdaSdk } from '../../targets/clients.js';
+
+const { CreateDeploymentCommand, GetExportCommand, GetIntegrationCommand, GetResourcesCommand, PutIntegrationCommand, UpdateStageCommand } = apiGatewaySdk();
+const { AddPermissionCommand, GetFunctionConfigurationCommand, ListAliasesCommand } = lambdaSdk();
 
 export const STAGE_VARIABLE = 'lambdaAlias';
 

@@ -6,8 +6,11 @@
  * answers the latest version instead, so running this twice gives the same version).
  * https://docs.aws.amazon.com/lambda/latest/api/API_PublishVersion.html
  */
-import { GetFunctionConfigurationCommand, PublishVersionCommand, UpdateFunctionCodeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { zipCodeDir } from '../../targets/zip.js';
+import { lambdaSdk } from '../../targets/clients.js';
+
+const { GetFunctionConfigurationCommand, PublishVersionCommand, UpdateFunctionCodeCommand } = lambdaSdk();
 
 /**
  * How the Description of the canary's version ends. The version is the lab's own, published by the

@@ -1,11 +1,13 @@
 /** CloudWatch alarms as the steps read and force them. */
-import { DescribeAlarmHistoryCommand, DescribeAlarmsCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { GetDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
 import { notYet, passed, type LiveCheck } from '../../lab/check.js';
 import type { LabContext } from '../../lab/context.js';
 import { deployment, NotDeployed } from './app.js';
 import { cliTime, cloudTimeNote } from './cloud-time.js';
 import { deploymentGroup } from './codedeploy.js';
+import { cloudWatchSdk, codeDeploySdk } from '../../targets/clients.js';
+
+const { DescribeAlarmHistoryCommand, DescribeAlarmsCommand, SetAlarmStateCommand } = cloudWatchSdk();
+const { GetDeploymentGroupCommand } = codeDeploySdk();
 
 export const ERRORS_ALARM = 'AliasErrorMetricGreaterThanZeroAlarm';
 

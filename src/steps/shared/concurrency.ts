@@ -4,11 +4,13 @@
  * ConcurrentExecutions (Maximum), and on the local target the cloud's own live count at
  * GET /_lab/lambda/concurrency, as a cross-check.
  */
-import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
-import { GetAccountSettingsCommand, GetFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import type { LabContext } from '../../lab/context.js';
 import { concurrencySnapshot } from '../../targets/lab-paths.js';
 import { cliTime, cloudTimeNote } from './cloud-time.js';
+import { cloudWatchSdk, lambdaSdk } from '../../targets/clients.js';
+
+const { GetMetricStatisticsCommand } = cloudWatchSdk();
+const { GetAccountSettingsCommand, GetFunctionConcurrencyCommand } = lambdaSdk();
 
 /** the workshop reserves 25 */
 export const WORKSHOP_RESERVATION = 25;

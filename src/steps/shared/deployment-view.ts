@@ -6,8 +6,7 @@
  * and waits for sam once the deployment ended. Ctrl-C stops the view, not the deployment, and says
  * how to look again.
  */
-import { GetDeploymentCommand, type DeploymentInfo } from '@aws-sdk/client-codedeploy';
-import { GetAliasCommand, GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { CloudStoppedError, connectionLost, InterruptedError, LearnerQuit } from '../../errors.js';
 import { bar } from '../../io/format.js';
 import type { LabContext } from '../../lab/context.js';
@@ -16,6 +15,10 @@ import { APP_ALIAS, appFunction, askApp } from './app.js';
 import { deploymentGroup, deployments, lambdaTarget, shiftIntervalMinutes, TERMINAL } from './codedeploy.js';
 import { cliCommand } from '../../invocation.js';
 import { paceClock } from './cloud-time.js';
+import { codeDeploySdk, lambdaSdk } from '../../targets/clients.js';
+
+const { GetDeploymentCommand } = codeDeploySdk();
+const { GetAliasCommand, GetFunctionConfigurationCommand } = lambdaSdk();
 
 export interface FollowedDeployment {
   deploymentId: string;

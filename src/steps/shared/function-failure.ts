@@ -16,11 +16,13 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { GetAliasCommand, GetFunctionConfigurationCommand, InvokeCommand } from '@aws-sdk/client-lambda';
 import { workspaceFiles } from '../../lab/check.js';
 import type { LabContext } from '../../lab/context.js';
 import { APP_ALIAS, APP_FUNCTION, appFunction, requestBody } from './app.js';
 import { parsedTemplate } from './template-checks.js';
+import { lambdaSdk } from '../../targets/clients.js';
+
+const { GetAliasCommand, GetFunctionConfigurationCommand, InvokeCommand } = lambdaSdk();
 
 export interface FunctionFailure {
   version: string;

@@ -16,17 +16,15 @@
  * UPDATE_ROLLBACK_COMPLETE (§B.1, LAB-SAM and LAB-NDN): that is CodeDeploy's verdict on the
  * release, not a template error.
  */
-import {
-  DescribeStackEventsCommand,
-  DescribeStackResourcesCommand,
-  DescribeStacksCommand,
-  type CloudFormationClient,
-  type StackResource,
-} from '@aws-sdk/client-cloudformation';
-import { GetDeploymentCommand, type CodeDeployClient, type DeploymentInfo } from '@aws-sdk/client-codedeploy';
+import type { CloudFormationClient, StackResource } from '@aws-sdk/client-cloudformation';
+import type { CodeDeployClient, DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { CODEDEPLOY_APPLICATION_ID } from '../../template/deployment-preference.js';
 import { deploymentLambdaTarget, listDeploymentIds } from '../codedeploy-lists.js';
 import type { AliasDeployment, StackRollback } from './types.js';
+import { cloudFormationSdk, codeDeploySdk } from '../clients.js';
+
+const { DescribeStackEventsCommand, DescribeStackResourcesCommand, DescribeStacksCommand } = cloudFormationSdk();
+const { GetDeploymentCommand } = codeDeploySdk();
 
 export type { StackRollback };
 

@@ -11,20 +11,22 @@
  * error: it is the release's verdict, and the template is fine.
  */
 import { join } from 'node:path';
-import { DescribeStackResourcesCommand, DescribeStacksCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { execa } from 'execa';
 import { InterruptedError, LabError } from '../../errors.js';
 import { scaffoldWorkspace, type Workspace } from '../../lab/workspace.js';
 import { awsPreflight } from '../aws-preflight.js';
-import { TargetClients } from '../clients.js';
+import { cloudFormationSdk, TargetClients } from '../clients.js';
 import { writeDeployRecord } from '../deploy-record.js';
 import { uploadSamples } from '../samples.js';
 import { formatCommand, samBuildCommand, samDeployCommand, type SamCommand } from '../sam-commands.js';
 import { codeDeployRollback, StackDeploymentWatcher } from './sam-codedeploy.js';
 import { recordFromStack } from './sam-record.js';
 import type { AliasDeployment, DeployLog, DeployResult } from './types.js';
+
+const { DescribeStackResourcesCommand, DescribeStacksCommand } = cloudFormationSdk();
 
 export interface SamDeployInput {
   workspace: Workspace;

@@ -7,18 +7,17 @@
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-updatepolicy.html#cfn-attributes-updatepolicy-codedeploylambdaaliasupdate
  */
 import { createHash } from 'node:crypto';
-import {
-  CreateDeploymentCommand,
-  ListDeploymentsCommand,
-  type CodeDeployClient,
-} from '@aws-sdk/client-codedeploy';
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LabError } from '../../../errors.js';
-import { CreateAliasCommand, GetAliasCommand, UpdateAliasCommand, type AliasConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { AliasConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
 import { deploymentLambdaTarget, UNFINISHED_DEPLOYMENT_STATUSES } from '../../codedeploy-lists.js';
 import { awsCommand } from '../../aws-command.js';
-import type { TargetSpec } from '../../clients.js';
+import { codeDeploySdk, lambdaSdk, type TargetSpec } from '../../clients.js';
 import { isNotFound } from './not-found.js';
 import type { StartedDeployment } from './context.js';
+
+const { CreateDeploymentCommand, ListDeploymentsCommand } = codeDeploySdk();
+const { CreateAliasCommand, GetAliasCommand, UpdateAliasCommand } = lambdaSdk();
 
 export interface AliasShift {
   functionName: string;

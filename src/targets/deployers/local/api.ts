@@ -6,21 +6,12 @@
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html
  */
 import { createHash } from 'node:crypto';
-import {
-  CreateDeploymentCommand,
-  CreateResourceCommand,
-  CreateRestApiCommand,
-  DeleteMethodCommand,
-  GetResourcesCommand,
-  GetRestApiCommand,
-  GetStageCommand,
-  PutIntegrationCommand,
-  PutMethodCommand,
-  type APIGatewayClient,
-  type Resource,
-} from '@aws-sdk/client-api-gateway';
+import type { APIGatewayClient, Resource } from '@aws-sdk/client-api-gateway';
 import type { ChangeKind } from '../types.js';
 import { isNotFound } from './not-found.js';
+import { apiGatewaySdk } from '../../clients.js';
+
+const { CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, DeleteMethodCommand, GetResourcesCommand, GetRestApiCommand, GetStageCommand, PutIntegrationCommand, PutMethodCommand } = apiGatewaySdk();
 
 export interface DesiredRoute {
   path: string;

@@ -2,9 +2,12 @@
  * The lab bucket: created when absent. The sample images that go into it are uploaded by
  * ../../samples.ts, which the sam deployer shares.
  */
-import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { ChangeKind } from '../types.js';
 import { isNotFound } from './not-found.js';
+import { s3Sdk } from '../../clients.js';
+
+const { CreateBucketCommand, HeadBucketCommand } = s3Sdk();
 
 export { isNotFound } from './not-found.js';
 

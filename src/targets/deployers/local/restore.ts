@@ -21,15 +21,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  CreateFunctionCommand,
-  GetAliasCommand,
-  GetFunctionConfigurationCommand,
-  PutFunctionConcurrencyCommand,
-  UpdateFunctionCodeCommand,
-  UpdateFunctionConfigurationCommand,
-  type LambdaClient,
-} from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { atomicWrite, makeDirs } from '../../../files.js';
 import type { Workspace } from '../../../lab/workspace.js';
 import { readDeployRecord, writeDeployRecord, type DeployRecord, type FunctionRecord } from '../../deploy-record.js';
@@ -37,6 +29,9 @@ import type { CodePackage } from '../../zip.js';
 import { createAlias } from './alias.js';
 import { apiConfiguration, listVersions, publishIfChanged, waitUntilUpdated } from './function.js';
 import { isNotFound } from './not-found.js';
+import { lambdaSdk } from '../../clients.js';
+
+const { CreateFunctionCommand, GetAliasCommand, GetFunctionConfigurationCommand, PutFunctionConcurrencyCommand, UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand } = lambdaSdk();
 
 /** where the packages of the last deploy are kept */
 export function deployedCodeDir(ws: Workspace): string {

@@ -5,11 +5,13 @@
  * Ref → the alarm name; GetAtt Arn.
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html
  */
-import { DescribeAlarmsCommand, PutMetricAlarmCommand, type MetricAlarm, type PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
+import type { MetricAlarm, PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
 import { TemplateError } from '../../../../template/index.js';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../clients.js';
+import { cloudWatchSdk, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../clients.js';
 import { physicalName, randomSuffix } from '../names.js';
 import type { Provisioner } from '../context.js';
+
+const { DescribeAlarmsCommand, PutMetricAlarmCommand } = cloudWatchSdk();
 
 type Props = Record<string, unknown>;
 

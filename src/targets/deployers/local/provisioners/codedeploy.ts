@@ -5,17 +5,13 @@
  * updated when its configuration, alarms or rollback settings differ. Ref → the name.
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html
  */
-import {
-  CreateApplicationCommand,
-  CreateDeploymentGroupCommand,
-  GetApplicationCommand,
-  GetDeploymentGroupCommand,
-  UpdateDeploymentGroupCommand,
-  type DeploymentGroupInfo,
-} from '@aws-sdk/client-codedeploy';
+import type { DeploymentGroupInfo } from '@aws-sdk/client-codedeploy';
 import { isNotFound } from '../bucket.js';
 import { physicalName, randomSuffix } from '../names.js';
 import type { Provisioner } from '../context.js';
+import { codeDeploySdk } from '../../../clients.js';
+
+const { CreateApplicationCommand, CreateDeploymentGroupCommand, GetApplicationCommand, GetDeploymentGroupCommand, UpdateDeploymentGroupCommand } = codeDeploySdk();
 
 type Props = Record<string, unknown>;
 
