@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { FUNCTION_NICE } from '../../src/emulator/core/thread-priority.js';
 import { takeStateLock } from '../../src/emulator/state-lock.js';
+import { killProcessesUnder } from '../helpers/cli.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 const dirs: string[] = [];
@@ -35,6 +36,9 @@ function alive(pid: number): boolean {
 
 after(() => {
   for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  // the background clouds are grandchildren, not in pids: a test that failed before its stop
+  // left one running (seen after a run on a loaded host), found here by its state dir
+  for (const dir of dirs) killProcessesUnder(dir);
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -31,6 +31,36 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
   });
 }
 
+/**
+ * SIGKILLs every process whose command line names a path under `dir` (a background cloud's JSON
+ * options carry its state dir), and answers their pids. For a test's last clean-up: a cloud a test
+ * started and lost track of (it failed before its stop, or its record is gone) is found by the dir
+ * it was given, not by a record. Linux only (/proc); elsewhere none.
+ */
+export function killProcessesUnder(dir: string): number[] {
+  if (process.platform !== 'linux') return [];
+  const killed: number[] = [];
+  const needle = dir.endsWith('/') ? dir : `${dir}/`;
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue; // gone meanwhile, or not ours to read
+    }
+    if (!cmdline.split('\0').some((arg) => arg === dir || arg.includes(needle) || arg.includes(`"${dir}"`))) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+      killed.push(pid);
+    } catch {
+      // already gone
+    }
+  }
+  return killed;
+}
+
 /** Stops the workspace's background emulator (by the PID in its record), then removes the folder. */
 export async function removeWorkspace(dir: string): Promise<void> {
   const { stopEmulator, emulatorStatus } = await import('../../src/emulator/daemon.js');
@@ -44,6 +74,7 @@ export async function removeWorkspace(dir: string): Promise<void> {
       // already gone, as it should be
     }
   }
+  killProcessesUnder(dir); // one the record no longer names
   rmSync(dir, { recursive: true, force: true });
 }
 
