@@ -1,8 +1,8 @@
 /**
  * A spinner for a command that says nothing until its answer (`status`): on a loaded host it
- * took 6–8 s with an empty line under the prompt (`list` no longer needs one: steps/outline.ts). On a terminal only (stdout and stderr both:
- * piped or redirected output stays byte for byte what it was); it turns on stderr and is cleared
- * before the answer is written. ora is loaded only then, never for a pipe.
+ * took 6–8 s with an empty line under the prompt (`list` no longer needs one: steps/outline.ts).
+ * On a terminal only (stdout and stderr both: piped or redirected output stays byte for byte what
+ * it was); it turns on stderr and is cleared before the answer is written. ora is loaded only then, never for a pipe.
  * A terminal that reports 0 columns gets none (ora's row count would be Infinity: interactive.ts).
  */
 import type { WriteStream } from 'node:tty';

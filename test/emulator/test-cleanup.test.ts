@@ -6,31 +6,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { killProcessesUnder, runCli } from '../helpers/cli.js';
+import { killProcessesUnder, processGone, runCli } from '../helpers/cli.js';
 
 const linux = process.platform === 'linux';
-
-/** ended: no such process, or a zombie no one has reaped yet (a detached cloud's parent is gone) */
-function gone(pid: number): boolean {
-  try {
-    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
-    return state === 'Z' || state === 'X';
-  } catch {
-    return true;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('a cloud started under a temp dir and left running is found by that dir and ended; another dir\'s process is not', { skip: !linux && 'Linux only (/proc)' }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'sol-cleanup-'));
@@ -38,21 +19,21 @@ test('a cloud started under a temp dir and left running is found by that dir and
   // a process that names the other dir (and this dir's name as a prefix of it: no false match)
   const bystander = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', JSON.stringify({ stateDir: join(other, 'state') }), `${dir}-not-it`], { stdio: 'ignore' });
   t.after(() => {
-    if (alive(bystander.pid!)) bystander.kill('SIGKILL');
+    if (!processGone(bystander.pid!)) bystander.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
     rmSync(other, { recursive: true, force: true });
   });
   const started = await runCli(['emulator', 'start', '--state-dir', join(dir, 'state'), '--port', '0', '--json']);
   assert.equal(started.code, 0, started.stderr);
   const { pid } = JSON.parse(started.stdout) as { pid: number };
-  assert.ok(alive(pid), 'the cloud runs');
+  assert.ok(!processGone(pid), 'the cloud runs');
 
   const killed = killProcessesUnder(dir);
   assert.deepEqual(killed, [pid]);
   const until = Date.now() + 10_000;
-  while (!gone(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(gone(pid), 'the cloud is gone');
-  assert.ok(alive(bystander.pid!), 'the process of the other dir runs on');
+  while (!processGone(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(processGone(pid), 'the cloud is gone');
+  assert.ok(!processGone(bystander.pid!), 'the process of the other dir runs on');
   bystander.kill('SIGKILL');
   await once(bystander, 'exit');
 });

@@ -85,16 +85,21 @@ export async function removeWorkspace(dir: string): Promise<void> {
 export function killAndWait(pid: number): void {
   process.kill(pid, 'SIGKILL');
   const until = Date.now() + 20_000;
-  while (Date.now() < until) {
-    let state: string;
-    try {
-      state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] ?? 'X';
-    } catch {
-      return;
-    }
-    if (state === 'Z' || state === 'X') return;
-  }
+  while (Date.now() < until) if (processGone(pid)) return;
   throw new Error(`pid ${pid} still alive`);
+}
+
+/**
+ * The process has ended: no such process, or a zombie no one has reaped yet (a detached cloud's
+ * parent is gone, and a container's init may not reap it). Linux only (/proc).
+ */
+export function processGone(pid: number): boolean {
+  try {
+    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] ?? 'X';
+    return state === 'Z' || state === 'X';
+  } catch {
+    return true;
+  }
 }
 
 /**
