@@ -34,7 +34,8 @@ import {
   type StepStart,
 } from './canary/lesson.js';
 import { canaryOperations, commands as release, patchStage, restoreStage, type StageView } from './canary/release.js';
-import { NO_VERSION, splitInWords, versionsInWords } from './canary/split.js';
+import { splitInWords, versionsInWords } from './canary/split.js';
+import { NO_VERSION } from '../targets/version-split.js';
 import { cliCommand } from '../invocation.js';
 import { LabError } from '../errors.js';
 import { whyTheApiFailed } from './shared/function-failure.js';

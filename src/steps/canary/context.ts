@@ -12,7 +12,7 @@ import type { LabContext } from '../../lab/context.js';
 import { DIFF_CONTEXT } from '../../lab/reference.js';
 import { packageRoot } from '../../lab/workspace.js';
 import { CanaryError, findTarget, measure, type CanaryClients, type CanaryTarget, type Measured } from './lesson.js';
-import { NO_VERSION, type Split } from './split.js';
+import { namedAnswers, NO_VERSION, type Split } from '../../targets/version-split.js';
 import { lambdaSdk } from '../../targets/clients.js';
 
 const { GetAliasCommand } = lambdaSdk();
@@ -76,7 +76,7 @@ const BAR = 30;
  * Gateway developer guide); there every version is the stage's.
  */
 export function splitLines(split: Split, canary: string | undefined, total: number): string[] {
-  const answered = Object.entries(split.byVersion).reduce((a, [v, n]) => (v === NO_VERSION ? a : a + n), 0);
+  const answered = namedAnswers(split);
   const rows = Object.entries(split.byVersion).sort(([a], [b]) => (a < b ? -1 : 1));
   const lines = rows.map(([v, n]) => {
     const pct = answered ? (100 * n) / answered : 0;

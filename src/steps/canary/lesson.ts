@@ -10,10 +10,10 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { LabError } from '../../errors.js';
 import type { DeployRecord } from '../../targets/deploy-record.js';
 import { commands as release, createCanary, promoteCanary, readStage, restoreOperations, restoreStage, rollBackCanary, type StageBase, type StageView } from './release.js';
-import { measureSplit, NO_VERSION, shareOf, type Split } from './split.js';
 import { allowApiGateway, commands as wiring, deployedIntegrationUri, findRoute, functionUri, integrationUri, sourceArn, STAGE_VARIABLE, uriStageVariables, useStageVariable, type Route } from './stage-variable.js';
 import { CANARY_DESCRIPTION_TAIL, publishCodeAsVersion } from './version.js';
 import { cliCommand } from '../../invocation.js';
+import { measureSplit, namedAnswers, shareOf, type Split } from '../../targets/version-split.js';
 import { apiGatewaySdk } from '../../targets/clients.js';
 
 const { PutIntegrationCommand } = apiGatewaySdk();
@@ -147,8 +147,7 @@ export async function measure(t: CanaryTarget, version: string, requests: number
     signal: opts.signal,
     onProgress: opts.onProgress,
   });
-  const named = Object.entries(split.byVersion).reduce((a, [v, n]) => (v === NO_VERSION ? a : a + n), 0);
-  return { split, share: shareOf(split, [version]), named };
+  return { split, share: shareOf(split, [version]), named: namedAnswers(split) };
 }
 
 export async function rollBack(c: CanaryClients, t: CanaryTarget, signal?: AbortSignal): Promise<StageView> {

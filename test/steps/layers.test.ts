@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measureSplit, namedAnswers, shareOf } from '../../src/targets/version-split.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** the built modules below dist/src/<dir>, with the lines that import `what` */
+function importsOf(dir: string, what: RegExp): string[] {
+  const found: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, e.name);
+      if (e.isDirectory()) walk(path);
+      else if (e.name.endsWith('.js')) {
+        for (const line of readFileSync(path, 'utf8').split('\n')) if (/^import\b/.test(line) && what.test(line)) found.push(`${path.slice(root.length)}: ${line.trim()}`);
+      }
+    }
+  };
+  walk(join(root, 'dist/src', dir));
+  return found;
+}
+
+// DESIGN.md, Layers: steps reach the cloud through targets/ (SDK clients, and the lab's HTTP
+// measurements beside them), so a step reads like the lab's script
+test('no step module is an HTTP client of its own: the canary split is measured in targets/', () => {
+  assert.ok(readFileSync(join(root, 'dist/src/targets/version-split.js'), 'utf8').includes("from 'node:http'"), 'the scan reads the built code');
+  assert.deepEqual(importsOf('steps', /from 'node:(http|https|net)'/), []);
+});
+
+test('measureSplit counts the answers by the version they name, header or body, and the share among those that named one', async () => {
+  let n = 0;
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      n++;
+      if (n % 10 === 0) return res.writeHead(502).end('{"message": "Internal server error"}');
+      if (n % 2 === 0) return res.writeHead(400, { 'X-Function-Version': '7' }).end('{}');
+      res.writeHead(400).end(JSON.stringify({ ServedBy: { FunctionVersion: 6 } }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const port = (server.address() as { port: number }).port;
+    const split = await measureSplit({ url: `http://127.0.0.1:${port}/prod/getinfo`, requests: 40, concurrency: 1, body: '{}' });
+    assert.deepEqual(split, { byVersion: { '6': 20, '7': 16, '?': 4 }, byStatus: { '400': 36, '502': 4 }, errors: 0, sent: 40 });
+    assert.equal(namedAnswers(split), 36);
+    assert.equal(shareOf(split, ['7']), (100 * 16) / 36);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+});
