@@ -181,6 +181,7 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
       const door = doors[i];
       if (!door.matches(x.wire!)) continue;
       x.logService = door.name ?? 'front-door';
+      if (door.errorProtocol !== undefined) x.codec = codecFor(door.errorProtocol);
       return door.handle(x.wire!);
     }
     return undefined;

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ServiceError } from '../core/service-error.js';
-import type { Operation, ServiceDefinition } from '../core/service.js';
+import type { Operation, Protocol, ServiceDefinition } from '../core/service.js';
 
 /** An HTTP request as the codecs see it: the body already read (and gunzipped / de-chunked). */
 export interface WireRequest {
@@ -49,6 +49,12 @@ export interface ProtocolCodec {
 export interface FrontDoor {
   /** how the request log names what answered (default `front-door`) */
   readonly name?: string;
+  /**
+   * The protocol of its error answers: a ServiceError that `handle` throws is answered by that
+   * protocol's codec, as a service's is (Lambda's code downloads answer as S3 does, in restXml).
+   * Without it, a door writes its own answers (API Gateway's front door: its own JSON errors).
+   */
+  readonly errorProtocol?: Protocol;
   matches(req: WireRequest): boolean;
   /** a synchronous answer costs the server no promise hop */
   handle(req: WireRequest): WireResponse | Promise<WireResponse>;

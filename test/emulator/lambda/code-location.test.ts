@@ -27,12 +27,22 @@ test("GetFunction's Code.Location serves the deployment package, only while a fu
     assert.equal(head.status, 200);
     assert.equal(head.headers.get('content-length'), String(pkg.length));
 
+    // S3's error answer, written by the restXml codec as S3's own are: with its request id and
+    // the key (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html)
     const unknown = await fetch(`${emu.endpoint}/_lab/lambda/code/${'0'.repeat(64)}.zip`);
     assert.equal(unknown.status, 404);
-    assert.match(await unknown.text(), /<Code>NoSuchKey<\/Code>/);
+    assert.equal(unknown.headers.get('content-type'), 'application/xml');
+    const xml = await unknown.text();
+    assert.match(xml, /<Code>NoSuchKey<\/Code>/);
+    assert.match(xml, new RegExp(`<Key>${'0'.repeat(64)}\\.zip</Key>`));
+    assert.ok(unknown.headers.get('x-amz-request-id') && xml.includes(`<RequestId>${unknown.headers.get('x-amz-request-id')}</RequestId>`), xml);
+    assert.equal(served.at(-1)?.errorCode, 'NoSuchKey');
     const malformed = await fetch(`${emu.endpoint}/_lab/lambda/code/..%2F..%2Fstate.json`);
     assert.equal(malformed.status, 404);
-    await malformed.arrayBuffer();
+    assert.match(await malformed.text(), /<Key>\.\.\/\.\.\/state\.json<\/Key>/);
+    const post = await fetch(location!, { method: 'POST', body: 'x' });
+    assert.equal(post.status, 405);
+    assert.match(await post.text(), /<Code>MethodNotAllowed<\/Code>.*<Method>POST<\/Method>/s);
 
     await client.send(new DeleteFunctionCommand({ FunctionName: 'fn-code' }));
     const gone = await fetch(location!);

@@ -1,4 +1,6 @@
+import { ServiceError } from '../../core/service-error.js';
 import type { FrontDoor, WireRequest, WireResponse } from '../../protocols/types.js';
+import { noSuchKey } from '../s3/errors.js';
 import type { LambdaCore } from './state.js';
 
 /**
@@ -6,7 +8,8 @@ import type { LambdaCore } from './state.js';
  * deployment package can be downloaded (https://docs.aws.amazon.com/lambda/latest/api/API_FunctionCodeLocation.html).
  * Here `<endpoint>/_lab/lambda/code/<hex sha-256>.zip` on the emulator's own port (functions.ts
  * builds it). Only packages that a function or version still refers to are served; anything else
- * answers as S3 does for a missing key (404 NoSuchKey, XML).
+ * answers as S3 does for a missing key (404 NoSuchKey): S3's own error, which the server writes
+ * with the restXml codec, as S3's answers are (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
  */
 export const CODE_LOCATION_PREFIX = '/_lab/lambda/code/';
 const CODE_FILE = /^([0-9a-f]{64})\.zip$/;
@@ -17,6 +20,7 @@ export function codeLocationPath(codeSha256: string): string {
 
 export class CodeLocationDoor implements FrontDoor {
   readonly name = 'lambda-code';
+  readonly errorProtocol = 'restXml';
 
   constructor(private readonly core: LambdaCore) {}
 
@@ -26,26 +30,29 @@ export class CodeLocationDoor implements FrontDoor {
 
   async handle(req: WireRequest): Promise<WireResponse> {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return s3Error(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
+      // as S3 refuses a method on an object (the restXml codec's own refusal)
+      throw new ServiceError('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405, { Method: req.method, ResourceType: 'OBJECT' });
     }
-    const hex = CODE_FILE.exec(req.path.slice(CODE_LOCATION_PREFIX.length))?.[1];
+    const key = decodedKey(req.path.slice(CODE_LOCATION_PREFIX.length));
+    const hex = CODE_FILE.exec(key)?.[1];
     const sha = hex === undefined ? undefined : Buffer.from(hex, 'hex').toString('base64');
-    if (sha === undefined || !this.core.state.referencedCode().has(sha)) {
-      return s3Error(404, 'NoSuchKey', 'The specified key does not exist.');
-    }
+    if (sha === undefined || !this.core.state.referencedCode().has(sha)) throw noSuchKey(key);
     let zip: Buffer;
     try {
       zip = this.core.code.zipOf(sha);
     } catch {
-      return s3Error(404, 'NoSuchKey', 'The specified key does not exist.');
+      throw noSuchKey(key);
     }
     const headers = { 'Content-Type': 'application/zip', 'Content-Length': String(zip.length) };
     return { status: 200, headers, body: req.method === 'HEAD' ? Buffer.alloc(0) : zip };
   }
 }
 
-/** the shape of an S3 error answer (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html) */
-function s3Error(status: number, code: string, message: string): WireResponse {
-  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
-  return { status, headers: { 'Content-Type': 'application/xml' }, body };
+/** the key as S3 names it in an error, decoded (the path is still percent-encoded); as sent when it does not decode */
+function decodedKey(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
