@@ -13,12 +13,10 @@
  * (backups.ts): outside sam-app/, so it is never deployed, and never over an earlier copy.
  */
 import { applyPatch, createTwoFilesPatch, formatPatch, structuredPatch } from 'diff';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { atomicWrite } from '../files.js';
-import { asFileSystemError } from '../errors.js';
 import { FileBackup } from './backups.js';
-import { bundledSamApp, packageRoot, type Workspace } from './workspace.js';
+import { bundledSamApp, packageRoot, readTextFile, writeTextFile, type Workspace } from './workspace.js';
 
 /** lines of context around each change in a diff shown to the learner */
 export const DIFF_CONTEXT = 1;
@@ -112,7 +110,7 @@ export class ReferenceBook {
 
   /** the file after `stepId`'s change */
   after(stepId: string, file: string): string {
-    return readText(join(this.#templates, stepId, file));
+    return readTextFile(join(this.#templates, stepId, file));
   }
 
   /** the file at the starting point of `stepId` (the bundled app plus every earlier reference change); undefined: no such file yet */
@@ -122,7 +120,7 @@ export class ReferenceBook {
       if (this.#order[i]!.files.includes(file)) return this.after(this.#order[i]!.stepId, file);
     }
     const bundled = join(this.#bundled, file);
-    return existsSync(bundled) ? readText(bundled) : undefined;
+    return existsSync(bundled) ? readTextFile(bundled) : undefined;
   }
 
   /** what "do it for me" would write for each file of the step, from the learner's current files */
@@ -131,7 +129,7 @@ export class ReferenceBook {
     if (!entry) return [];
     return entry.files.map((file) => {
       const path = join(ws.samApp, file);
-      const current = existsSync(path) ? readText(path) : '';
+      const current = existsSync(path) ? readTextFile(path) : '';
       const start = this.before(stepId, file);
       const before = start ?? '';
       const after = this.after(stepId, file);
@@ -176,7 +174,7 @@ export class ReferenceBook {
       if (p.how === 'unchanged') return { file: p.file, how: p.how };
       const path = join(ws.samApp, p.file);
       const kept = existsSync(path) && !this.#isLabText(p.file, p.current) ? backup.keep(p.file) : undefined;
-      writeText(path, p.next);
+      writeTextFile(path, p.next);
       return { file: p.file, how: p.how, kept };
     });
   }
@@ -194,11 +192,11 @@ export class ReferenceBook {
     const files: string[] = [];
     for (const [file, before] of targets) {
       const path = join(ws.samApp, file);
-      const current = existsSync(path) ? readText(path) : undefined;
+      const current = existsSync(path) ? readTextFile(path) : undefined;
       if (current === before) continue;
       if (current !== undefined && !this.#isLabText(file, current)) backup.keep(file);
       if (before === undefined) rmSync(path, { force: true });
-      else writeText(path, before);
+      else writeTextFile(path, before);
       files.push(file);
     }
     return { files, keptIn: backup.dir };
@@ -207,24 +205,7 @@ export class ReferenceBook {
   /** a text the lab ships for this file (bundled, or some step's reference): losing it loses nothing of the learner's */
   #isLabText(file: string, text: string): boolean {
     const bundled = join(this.#bundled, file);
-    if (existsSync(bundled) && readText(bundled) === text) return true;
+    if (existsSync(bundled) && readTextFile(bundled) === text) return true;
     return this.#order.some((e) => e.files.includes(file) && this.after(e.stepId, file) === text);
-  }
-}
-
-/** the learner's files and the lab's own: an unreadable one is the machine's to fix (exit 3), named */
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    throw asFileSystemError(err, path, 'read');
-  }
-}
-
-function writeText(path: string, text: string): void {
-  try {
-    atomicWrite(path, text);
-  } catch (err) {
-    throw asFileSystemError(err, path, 'write');
   }
 }

@@ -139,6 +139,27 @@ export async function scaffoldWorkspace(ws: Workspace, source: string = bundledS
   return { copied: true };
 }
 
+/**
+ * A text file of the learner's or the lab's (sam-app/'s files, the lab's templates): one that
+ * cannot be read is the machine's to fix, named with what the system said (FileSystemError, exit 3).
+ */
+export function readTextFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw asFileSystemError(err, path, 'read');
+  }
+}
+
+/** written whole or not at all (atomicWrite); a failure is the machine's to fix, named (exit 3) */
+export function writeTextFile(path: string, text: string): void {
+  try {
+    atomicWrite(path, text);
+  } catch (err) {
+    throw asFileSystemError(err, path, 'write');
+  }
+}
+
 /** the copy of `path` as it was last written whole (writeJsonAtomic) */
 export const backupOf = (path: string): string => `${path}.bak`;
 
@@ -154,13 +175,7 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
 }
 
 export function writeLabFile(path: string, text: string): void {
-  for (const file of [path, backupOf(path)]) {
-    try {
-      atomicWrite(file, text);
-    } catch (err) {
-      throw asFileSystemError(err, file, 'write');
-    }
-  }
+  for (const file of [path, backupOf(path)]) writeTextFile(file, text);
 }
 
 /**

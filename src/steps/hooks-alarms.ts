@@ -6,11 +6,11 @@
  * Each is checked by the deployment's status and error code, and by where the alias points.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
-import { asFileSystemError, LabError } from '../errors.js';
-import { atomicWrite, makeDirs } from '../files.js';
+import { LabError } from '../errors.js';
 import { FileBackup } from '../lab/backups.js';
+import { readTextFile, writeTextFile } from '../lab/workspace.js';
 import { deployChange, untilReadyToDeploy } from '../lab/solver.js';
 import { samAppPatch, templatesRoot } from '../lab/reference.js';
 import { hintCommand, notYet, passed, showing, workspaceFiles, type CheckOutcome, type LiveCheck, type StaticCheck } from '../lab/check.js';
@@ -351,8 +351,7 @@ const hookReadingStatus: MoreFiles = {
     if (!plan) return;
     const path = join(ctx.ws.samApp, plan.file);
     const kept = plan.current ? backup.keep(plan.file) : undefined;
-    makeDirs(dirname(path));
-    atomicWrite(path, plan.next);
+    writeTextFile(path, plan.next);
     ctx.io.say(
       plan.current
         ? `replaced sam-app/${plan.file} with the reference hook: yours reports Failed whatever HOOK_STATUS says, so HOOK_STATUS: Succeeded alone would not let the release through (your version is kept as ${kept})`
@@ -588,11 +587,11 @@ async function putLiveBack(ctx: LabContext, broken: { version: string; status: n
     `first, "live" back on a good version: it serves Lambda version ${broken.version}, which answers HTTP ${broken.status}, and a release that throws would roll back onto it. The lab puts src/app.mjs back as the previous step left it (it answers 200) and releases that:`,
   );
   const path = join(ctx.ws.samApp, APP_CODE);
-  if (existsSync(path) && readFileSync(path, 'utf8') !== good) {
+  if (existsSync(path) && readTextFile(path) !== good) {
     const kept = new FileBackup(ctx.ws, 'before-hooks-errors-way-back').keep(APP_CODE);
     ctx.io.say(`your sam-app/${APP_CODE} is kept as ${kept}`);
   }
-  atomicWrite(path, good);
+  writeTextFile(path, good);
   await untilReadyToDeploy(errorsRollbackStep, ctx);
   await deployChange(errorsRollbackStep, ctx);
   const d = await followDeployment(ctx, { since: ctx.lastDeployAt, sample: true, appearWithinMs: 20_000 });
@@ -632,12 +631,7 @@ export async function revertSource(ctx: LabContext): Promise<void> {
   const previous = ctx.reference.before('hooks-errors', APP_CODE);
   const path = join(ctx.ws.samApp, APP_CODE);
   if (previous === undefined || !existsSync(path)) return;
-  let current: string;
-  try {
-    current = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw asFileSystemError(err, path, 'read');
-  }
+  const current = readTextFile(path);
   if (codeOnly(current) === codeOnly(previous)) return;
   const live = await liveVersionAlone(ctx);
   const rolledBack = `CodeDeploy rolled the alias "${APP_ALIAS}" back${live ? ` (it serves Lambda version ${live})` : ''}, not your source`;
@@ -651,7 +645,7 @@ export async function revertSource(ctx: LabContext): Promise<void> {
   }
   const what = reference ? 'app version 4' : 'your version that throws';
   const kept = new FileBackup(ctx.ws, 'after-hooks-errors').keep(APP_CODE);
-  writeSource(path, previous);
+  writeTextFile(path, previous);
   ctx.io.say(
     `${rolledBack}: sam-app/${APP_CODE} still held ${what}${reference ? ', which throws' : ''}, and the next deploy would release it again (with no traffic during the shift, no errors, and the alarm would let it through). As a developer reverts the commit, the lab put sam-app/${APP_CODE} back as the previous step left it (code that answers 200); ${reference ? 'your app version 4' : 'your version'} is kept as ${kept}. Nothing was deployed.`,
   );
@@ -665,14 +659,6 @@ async function liveVersionAlone(ctx: LabContext): Promise<string | undefined> {
   } catch (err) {
     if (ctx.signal.aborted) throw err;
     return undefined;
-  }
-}
-
-function writeSource(path: string, text: string): void {
-  try {
-    atomicWrite(path, text);
-  } catch (err) {
-    throw asFileSystemError(err, path, 'write');
   }
 }
 

@@ -23,6 +23,8 @@ import { NameBook } from '../../src/targets/deployers/local/names.js';
 import { ReferenceBook } from '../../src/lab/reference.js';
 import { REFERENCE_ORDER } from '../../src/steps/index.js';
 import { freeSpaceFinding, labFilesFinding, templateFinding } from '../../src/commands/doctor.js';
+import { markNewVersion } from '../../src/steps/shared/release.js';
+import type { LabContext } from '../../src/lab/context.js';
 
 const made: string[] = [];
 after(() => {
@@ -131,6 +133,21 @@ test('"do it for me" and "show me" with a template.yaml that cannot be read: Fil
   for (const use of [() => book.diff(step, ws), () => book.apply(step, ws)]) {
     assert.throws(use, (e: unknown) => e instanceof FileSystemError && e.exitCode === 3 && e.message === `cannot read ${ws.template}: it is a folder, not a file (EISDIR)`);
   }
+});
+
+test("the lab's new version of src/app.mjs (a release again) with a file that cannot be read or written: FileSystemError naming it", async () => {
+  const ws = workspacePaths(await labWorkspace('sol-fsf-appcode-'));
+  made.push(ws.root);
+  const app = join(ws.samApp, 'src', 'app.mjs');
+  rmSync(app);
+  mkdirSync(app);
+  const ctx = { ws } as unknown as LabContext;
+  assert.throws(() => markNewVersion(ctx), (e: unknown) => e instanceof FileSystemError && e.message === `cannot read ${app}: it is a folder, not a file (EISDIR)`);
+  rmSync(app, { recursive: true });
+  writeFileSync(app, 'export const handler = async () => ({ statusCode: 200 });\n');
+  failNext('writeFileSync', 'ENOSPC', { syscall: 'write' });
+  assert.throws(() => markNewVersion(ctx), (e: unknown) => e instanceof FileSystemError && e.exitCode === 3 && e.message.startsWith(`cannot write ${app}: `));
+  assert.equal(readFileSync(app, 'utf8'), 'export const handler = async () => ({ statusCode: 200 });\n', 'the file keeps what it held');
 });
 
 test('each .lab JSON file is written with a .bak of the same text', async () => {

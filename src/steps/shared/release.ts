@@ -9,9 +9,8 @@
  * So when the learner's own release of a step's change already went through, deploying the same
  * files again releases nothing: the lab makes a new version with one comment line in src/app.mjs.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { atomicWrite } from '../../files.js';
+import { readTextFile, writeTextFile } from '../../lab/workspace.js';
 import type { LabContext } from '../../lab/context.js';
 import type { StepRelease } from '../../lab/step.js';
 import { deploymentGroup, deployments, TERMINAL } from './codedeploy.js';
@@ -41,10 +40,10 @@ async function newestRelease(ctx: LabContext, signal: AbortSignal): Promise<{ id
  */
 export function markNewVersion(ctx: LabContext): string {
   const path = join(ctx.ws.samApp, APP_CODE);
-  const text = readFileSync(path, 'utf8');
+  const text = readTextFile(path);
   const line = `// a new version made by the lab at ${new Date().toISOString()}, so that a deploy releases it (only a new version starts a CodeDeploy deployment)\n`;
   const next = MARK.test(text) ? text.replace(MARK, line) : `${text}${text.endsWith('\n') || !text ? '' : '\n'}${line}`;
-  atomicWrite(path, next);
+  writeTextFile(path, next);
   return `sam-app/${APP_CODE}`;
 }
 
