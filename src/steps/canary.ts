@@ -207,6 +207,21 @@ const measurementHint = (stepId: string, what: string): Hint => ({
   },
 });
 
+/**
+ * A hint read from the stage as it is now; none when there is no stage to read (nothing deployed,
+ * no API, no stage: a LabError, which the step's checks say in their own words).
+ */
+const stageHint = (say: (ctx: LabContext, s: StageView) => string | undefined): Hint => ({
+  async fromState(ctx, signal) {
+    try {
+      return say(ctx, await stage(clientsOf(ctx), await target(ctx, signal), signal));
+    } catch (err) {
+      if (err instanceof LabError) return undefined;
+      throw err;
+    }
+  },
+});
+
 /** the stage's ${STAGE_VARIABLE} as found: `lambdaAlias=lve`, or unset with what the stage sets */
 function variablesInWords(v: Record<string, string>): string {
   if (Object.hasOwn(v, STAGE_VARIABLE)) return `${STAGE_VARIABLE}=${v[STAGE_VARIABLE]}`;
@@ -436,17 +451,8 @@ const createStep: Step = {
     },
   ],
   hints: [
-    {
-      // the stage's own share on the new version too (a reset from a promoted stage, an update-stage): the split cannot be 10 %
-      async fromState(ctx, signal) {
-        try {
-          return ownShareHint(ctx, await stage(clientsOf(ctx), await target(ctx, signal), signal));
-        } catch (err) {
-          if (err instanceof LabError) return undefined;
-          throw err;
-        }
-      },
-    },
+    // the stage's own share on the new version too (a reset from a promoted stage, an update-stage): the split cannot be 10 %
+    stageHint(ownShareHint),
     measurementHint(IDS.create, `${SPLIT_REQUESTS.toLocaleString('en-US')} requests`),
     `create-deployment with --stage-name Prod and --canary-settings: percentTraffic=${CANARY_PERCENT} and stageVariableOverrides={${STAGE_VARIABLE}=<the new version>} (the number is printed above).`,
     'A canary deployment needs a stage that exists; the stage keeps its deploymentId, and GetStage shows the canary under canarySettings.',
@@ -816,17 +822,8 @@ const promoteStep: Step = {
     sampled(IDS.promote, `100 % of ${SAMPLE} requests reach the new version`, 100),
   ],
   hints: [
-    {
-      // the dead end first: the numbered hints (remove the canary last) do not get out of it
-      async fromState(ctx, signal) {
-        try {
-          return promoteWayOut(ctx, await stage(clientsOf(ctx), await target(ctx, signal), signal));
-        } catch (err) {
-          if (err instanceof LabError) return undefined;
-          throw err;
-        }
-      },
-    },
+    // the dead end first: the numbered hints (remove the canary last) do not get out of it
+    stageHint(promoteWayOut),
     measurementHint(IDS.promote, `${SAMPLE} requests`),
     'Promotion is two copy operations (from /canarySettings/deploymentId to /deploymentId, from /canarySettings/stageVariableOverrides to /variables) and percentTraffic 0.0; then remove /canarySettings.',
     'The copies only work while the canary exists: remove it last.',
