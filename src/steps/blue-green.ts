@@ -15,7 +15,7 @@ import { CANARY_DESCRIPTION_TAIL } from './canary/version.js';
 import { deploymentGroup, deployments, getDeploymentCommand, groupNames } from './shared/codedeploy.js';
 import { followDeployment } from './shared/deployment-view.js';
 import { APP_CODE } from './shared/release.js';
-import { hasTimer } from './shared/app-code.js';
+import { hasTimer, timerWaits } from './shared/app-code.js';
 import { editSolve } from './shared/solve.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
 import { knownDeploymentType, templateParses, timeoutAbove3 } from './shared/template-checks.js';
@@ -130,7 +130,13 @@ export const appCodeIsV2: StaticCheck = {
     const replace = 'replace src/app.mjs with app version 2 (s shows the change): only new code makes the deploy publish a new Lambda version, and only a new version starts the CodeDeploy deployment that shifts "live" to it';
     if (text === undefined) return notYet(expected, 'no src/app.mjs', replace);
     const declared = APP_VERSION_LINE.exec(text)?.[1];
-    if (declared === '2' && hasTimer(text)) return passed('APP_VERSION = 2, with a timer');
+    if (declared === '2' && hasTimer(text)) {
+      // a timer shorter than the wait the live check looks for is said now, not after a deploy
+      const waits = timerWaits(text);
+      const longest = waits?.length ? Math.max(...waits) : undefined;
+      if (longest !== undefined && longest < WAIT_SEEN_MS) return notYet(expected, `APP_VERSION = 2, but its timer waits ${longest} ms, not 3 s`, WAIT_HINT);
+      return passed(`APP_VERSION = 2, with a timer${longest !== undefined ? ` of ${longest} ms` : ''}`);
+    }
     // the number alone makes no app version 2: the live check would see an answer without the wait
     if (declared === '2') return notYet(expected, 'APP_VERSION = 2, but no wait: the code never calls setTimeout', WAIT_HINT);
     if (declared === undefined) return notYet(expected, 'no APP_VERSION in src/app.mjs', `the app names its version in const APP_VERSION = …, and its answers carry it: ${replace}`);

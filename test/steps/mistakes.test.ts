@@ -206,7 +206,28 @@ test('blue-green with APP_VERSION = 2 and no wait: the static check says so befo
   assert.equal((await check(bundledApp.replace('const APP_VERSION = 1;', 'const APP_VERSION = 2;\n// setTimeout(resolve, 3000)'))).status, 'not-yet');
   const passed = await check(v2);
   assert.equal(passed.status, 'passed');
-  assert.equal(passed.found, 'APP_VERSION = 2, with a timer');
+  assert.equal(passed.found, 'APP_VERSION = 2, with a timer of 3000 ms');
+});
+
+test('blue-green with a timer shorter than the 3 s wait: the static check names its wait before the deploy; a wait it cannot read is left to the live check', async () => {
+  const v2 = readFileSync(join(TEMPLATES, 'blue-green', 'src', 'app.mjs'), 'utf8');
+  assert.match(v2, /const WAIT_MS = 3000;/);
+  const withApp = (app: string): WorkspaceFiles => ({ samApp: '/ws/sam-app', read: (rel) => (rel === 'template.yaml' ? WITH_PREFERENCE : rel === 'src/app.mjs' ? app : undefined) });
+  const check = async (app: string) => (await runStaticChecks(blueGreenStep.staticChecks, withApp(app))).find((r) => r.name === 'src/app.mjs is app version 2')!;
+  const short = await check(v2.replace('const WAIT_MS = 3000;', 'const WAIT_MS = 10;'));
+  assert.equal(short.status, 'not-yet');
+  assert.equal(short.found, 'APP_VERSION = 2, but its timer waits 10 ms, not 3 s');
+  assert.match(short.hint!, /^app version 2 waits 3 s before it asks Rekognition/);
+  assert.equal((await check(v2.replace('setTimeout(resolve, WAIT_MS)', 'setTimeout(resolve, 300)'))).found, 'APP_VERSION = 2, but its timer waits 300 ms, not 3 s');
+  assert.equal((await check(v2.replace('setTimeout(resolve, WAIT_MS)', 'setTimeout(resolve)'))).found, 'APP_VERSION = 2, but its timer waits 0 ms, not 3 s');
+  // written otherwise, a wait of 3 s passes; one the code computes is the live check's to time
+  assert.equal((await check(v2.replace('const WAIT_MS = 3000;', 'const WAIT_MS = 3_000;'))).status, 'passed');
+  const promises = v2.replace('await new Promise((resolve) => setTimeout(resolve, WAIT_MS));', 'await setTimeout(WAIT_MS);').replace('const APP_VERSION = 2;', "import { setTimeout } from 'node:timers/promises';\nconst APP_VERSION = 2;");
+  assert.equal((await check(promises)).found, 'APP_VERSION = 2, with a timer of 3000 ms');
+  assert.equal((await check(promises.replace('await setTimeout(WAIT_MS);', 'await setTimeout(5);'))).status, 'not-yet');
+  const computed = await check(v2.replace('const WAIT_MS = 3000;', 'const WAIT_MS = Number(process.env.WAIT_MS ?? 3000);'));
+  assert.equal(computed.status, 'passed');
+  assert.equal(computed.found, 'APP_VERSION = 2, with a timer');
 });
 
 test('hooks-errors with APP_VERSION = 4 that does not throw: the static check says so before the deploy; app version 4 passes', async () => {

@@ -25,3 +25,55 @@ export function hasTimer(text: string): boolean {
 export function throwCount(text: string): number {
   return names(text).filter((n) => n === 'throw').length;
 }
+
+/** a number as JS writes it (`3000`, `3_000`, `3e3`); undefined for anything else */
+function numberOf(token: string): number | undefined {
+  const n = Number(token.replace(/_/g, ''));
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * How long the code's timers wait, in ms, where the code says it plainly: `setTimeout(resolve,
+ * 3000)`, or a name declared as a number (`const WAIT_MS = 3000;`), or none (`setTimeout(resolve)`,
+ * which waits 0). node:timers/promises' `setTimeout(3000)` takes the delay first. Undefined when a
+ * timer's delay is anything else (an expression, a value from the environment): the live check,
+ * which times an answer, decides then.
+ */
+export function timerWaits(text: string): number[] | undefined {
+  const tokens = [...jsTokens(text)].filter((t) => t.type !== 'WhiteSpace' && t.type !== 'LineTerminatorSequence' && t.type !== 'MultiLineComment' && t.type !== 'SingleLineComment');
+  const declared = new Map<string, number | undefined>();
+  for (let i = 0; i + 3 < tokens.length; i++) {
+    if (!['const', 'let', 'var'].includes(tokens[i].value) || tokens[i + 1].type !== 'IdentifierName' || tokens[i + 2].value !== '=') continue;
+    const after = tokens[i + 4]?.value;
+    const plain = tokens[i + 3].type === 'NumericLiteral' && (after === undefined || after === ';' || after === ',' || tokens[i + 4].type === 'IdentifierName');
+    declared.set(tokens[i + 1].value, plain ? numberOf(tokens[i + 3].value) : undefined);
+  }
+  const promises = tokens.some((t) => t.type === 'StringLiteral' && /^['"](node:)?timers\/promises['"]$/.test(t.value));
+  const waits: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i].type !== 'IdentifierName' || tokens[i].value !== 'setTimeout' || tokens[i + 1]?.value !== '(') continue;
+    // the call's arguments, split at its own commas
+    const args: (typeof tokens)[] = [[]];
+    let depth = 0;
+    let j = i + 2;
+    for (; j < tokens.length; j++) {
+      const v = tokens[j].value;
+      if (v === '(' || v === '[' || v === '{') depth++;
+      else if (v === ')' || v === ']' || v === '}') {
+        if (depth === 0) break;
+        depth--;
+      } else if (v === ',' && depth === 0) {
+        args.push([]);
+        continue;
+      }
+      args[args.length - 1].push(tokens[j]);
+    }
+    const delay = args[promises ? 0 : 1];
+    if (delay === undefined || delay.length === 0) waits.push(0);
+    else if (delay.length === 1 && delay[0].type === 'NumericLiteral') waits.push(numberOf(delay[0].value) ?? NaN);
+    else if (delay.length === 1 && delay[0].type === 'IdentifierName' && declared.get(delay[0].value) !== undefined) waits.push(declared.get(delay[0].value)!);
+    else return undefined;
+    if (Number.isNaN(waits[waits.length - 1])) return undefined;
+  }
+  return waits;
+}
