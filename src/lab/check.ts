@@ -97,7 +97,11 @@ export interface StaticCheck {
   name: string;
   /** the file it reads, relative to sam-app/ (shown as where to look) */
   file: string;
-  run(files: WorkspaceFiles): CheckOutcome | Promise<CheckOutcome>;
+  /**
+   * `ctx`, where the lab runs the check (not in a unit test): what earlier steps kept (figures),
+   * for a check that compares with the learner's own previous version. Still no cloud.
+   */
+  run(files: WorkspaceFiles, ctx?: LabContext): CheckOutcome | Promise<CheckOutcome>;
 }
 
 export interface CheckResult extends CheckView {
@@ -156,14 +160,14 @@ export async function runLiveChecks(checks: readonly LiveCheck[], ctx: LabContex
 /** a not-yet that stops every check needing the same thing (see `blockedBy`) */
 export const blocked = (cause: string, expected: string, found: string, hint?: string): CheckOutcome => ({ status: 'not-yet', expected, found, hint, blockedBy: cause });
 
-export async function runStaticChecks(checks: readonly StaticCheck[], files: WorkspaceFiles): Promise<CheckResult[]> {
+export async function runStaticChecks(checks: readonly StaticCheck[], files: WorkspaceFiles, ctx?: LabContext): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   const reported = new Map<string, string>();
   for (const c of checks) {
     const started = performance.now();
     let outcome: CheckOutcome;
     try {
-      outcome = await c.run(files);
+      outcome = await c.run(files, ctx);
     } catch (err) {
       outcome = couldNotCheck(`read sam-app/${c.file}: ${(err as Error)?.message ?? String(err)}`, 'check that the file exists and is readable');
     }

@@ -356,7 +356,7 @@ function promptFor(step: Step): string {
 
 async function staticPass(step: Step, o: TeachOptions): Promise<boolean> {
   if (!step.staticChecks.length) return true;
-  const results = await runStaticChecks(step.staticChecks, workspaceFiles(o.ctx.ws.samApp));
+  const results = await runStaticChecks(step.staticChecks, workspaceFiles(o.ctx.ws.samApp), o.ctx);
   for (const r of results) o.ctx.io.check(r);
   return results.every((r) => r.status === 'passed');
 }

@@ -24,7 +24,7 @@ import { APP_CODE, appRelease, releaseAgain } from './shared/release.js';
 import { preTrafficHookCode, readsHookStatus, REFERENCE_HOOK, referenceHook } from './shared/hook-code.js';
 import { editSolve, type MoreFiles } from './shared/solve.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
-import { throwCount } from './shared/app-code.js';
+import { addedThrows, throwCount, throwStatements } from './shared/app-code.js';
 import { grantReporting, HOOK_STATUS_ACTION, hookMayReport, hookReportPermissions, hooksPrefixed, knownDeploymentType, parsedTemplate, templateParses, timeoutAbove3 } from './shared/template-checks.js';
 import { lambdaSdk } from '../targets/clients.js';
 
@@ -437,6 +437,7 @@ export const alarmRollbackStep: Step = {
   solve: editSolve('hooks-alarm', hookReadingStatus),
   release: appRelease,
   prepare: recordLiveVersion('hooks-alarm'),
+  afterPass: keepOwnThrows,
   async follow(ctx) {
     const alarm = errorsAlarmName(ctx);
     // the learner forces it; "do it for me" (and --ci) has the lab force it below, and say so there
@@ -493,31 +494,60 @@ export async function badReleaseWentThrough(d: DeploymentInfo, ctx: LabContext, 
 /** how app version 4 throws, and why throwing is what the alarm needs */
 const THROW_HINT = `App version 4 throws on every request: \`throw new Error(…)\` at the top of the handler, before its try (s shows the change; a throw inside the try is caught and returned as an answer). The alarm reads Lambda's Errors metric, which counts only what the function throws (unhandled), not the answers it returns: ${METRICS_DOC}`;
 
+/** hooks-alarm's figure: the throw statements of the learner's src/app.mjs when that step passed */
+export const OWN_THROWS = 'appThrowsAtPass';
+
 /**
- * hooks-errors' change is a version that throws: more `throw` statements in src/app.mjs than the
- * previous step's code has (none). Said before the deploy: `APP_VERSION = 4` alone, or a handler
- * that returns a 500, releases a version Lambda counts no Errors for; the release goes through,
- * and the step's lesson (the alarm rolls it back) cannot happen. Its first word was the live
- * checks' "did the new version get traffic, and does it throw?" after a release that answered 200.
+ * hooks-alarm passed: keeps the throw statements of the learner's src/app.mjs as it was released
+ * for it (hooks-alarm changes only the template and the hook), their own previous version of the
+ * code that hooks-errors makes throw. Kept at the pass, not when hooks-errors begins: a learner who
+ * reads ahead and edits app.mjs before the next step starts has already made its change.
+ */
+async function keepOwnThrows(ctx: LabContext): Promise<void> {
+  const path = join(ctx.ws.samApp, APP_CODE);
+  if (existsSync(path)) ctx.figure(OWN_THROWS, throwStatements(readTextFile(path)));
+}
+
+/**
+ * The throws `text` adds: throw statements beyond those of the previous step's code (none) and of
+ * the learner's own previous version (hooks-alarm's OWN_THROWS, when kept). A throw of their own
+ * that the code had before (one a try catches, say) is no change: `APP_VERSION = 4` beside it
+ * releases a version that throws no more than the last one did. Reading the learner's own version
+ * as well as the lab's: comparing with the lab's alone passed such a file.
+ */
+function throwsAdded(text: string, ctx: LabContext | undefined): { added: number; own?: number } {
+  let before: string | undefined;
+  try {
+    before = readFileSync(join(templatesRoot(), 'hooks-failing', APP_CODE), 'utf8');
+  } catch {
+    // the lab's own copy unreadable: the previous step's code throws nowhere
+  }
+  const kept = ctx?.allFigures()['hooks-alarm']?.[OWN_THROWS];
+  const own = Array.isArray(kept) ? kept.map(String) : undefined;
+  const added = addedThrows(text, [throwStatements(before ?? ''), ...(own ? [own] : [])]);
+  return { added, own: own?.length };
+}
+
+/**
+ * hooks-errors' change is a version that throws: a `throw` statement in src/app.mjs that neither
+ * the previous step's code (none) nor the learner's own previous version has (throwsAdded). Said
+ * before the deploy: `APP_VERSION = 4` alone, or a handler that returns a 500, releases a version
+ * Lambda counts no Errors for; the release goes through, and the step's lesson (the alarm rolls
+ * it back) cannot happen. Its first word was the live checks' "did the new version get traffic,
+ * and does it throw?" after a release that answered 200.
  */
 export const appCodeThrows: StaticCheck = {
   name: 'src/app.mjs throws (app version 4)',
   file: APP_CODE,
-  run: (files) => {
+  run: (files, ctx) => {
     const text = files.read(APP_CODE);
     const expected = 'a `throw` in the handler (app version 4 throws on every request)';
     if (text === undefined) return notYet(expected, 'no src/app.mjs', THROW_HINT);
-    let before: string | undefined;
-    try {
-      before = readFileSync(join(templatesRoot(), 'hooks-failing', APP_CODE), 'utf8');
-    } catch {
-      // the lab's own copy unreadable: the previous step's code throws nowhere
-    }
-    const previous = before === undefined ? 0 : throwCount(before);
     const throws = throwCount(text);
-    if (throws > previous) return passed(`${throws} throw${throws === 1 ? '' : 's'}`);
+    const { added, own } = throwsAdded(text, ctx);
+    if (added > 0) return passed(`${throws} throw${throws === 1 ? '' : 's'}`);
     const version = /^\s*(?:export\s+)?(?:const|let|var)\s+APP_VERSION\s*=\s*(\d+)/m.exec(text)?.[1];
-    const none = previous ? `no throw beyond the ${previous} of the previous step's code` : 'no throw in the code';
+    const none = !throws ? 'no throw in the code' : own ? `no throw beyond the ${own} your src/app.mjs had when hooks-alarm passed` : "no throw beyond those of the previous step's code";
     return notYet(expected, `${version !== undefined ? `APP_VERSION = ${version}, but ` : ''}${none}`, THROW_HINT);
   },
 };
@@ -636,8 +666,8 @@ export async function revertSource(ctx: LabContext): Promise<void> {
   const live = await liveVersionAlone(ctx);
   const rolledBack = `CodeDeploy rolled the alias "${APP_ALIAS}" back${live ? ` (it serves Lambda version ${live})` : ''}, not your source`;
   const reference = codeOnly(current) === codeOnly(ctx.reference.after('hooks-errors', APP_CODE));
-  // a version of the learner's own that throws (a throw the previous step's code lacks) is the one the alarm refused, as app version 4 is
-  if (!reference && throwCount(current) <= throwCount(previous)) {
+  // a version of the learner's own that throws (a throw neither the previous step's code nor their own previous version has) is the one the alarm refused, as app version 4 is
+  if (!reference && throwsAdded(current, ctx).added === 0) {
     ctx.io.say(
       `${rolledBack}: sam-app/${APP_CODE} is neither app version 4 nor the previous step's, and adds no throw, so the lab leaves it as it is. If it still fails, put it back to code that answers 200 before you deploy again: a release with no traffic during its shift meets no errors, and the alarm lets it through.`,
     );

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ReferenceBook } from '../../src/lab/reference.js';
 import { scaffoldWorkspace, workspacePaths, type Workspace } from '../../src/lab/workspace.js';
-import { errorsRollbackStep, revertSource } from '../../src/steps/hooks-alarms.js';
+import { alarmRollbackStep, errorsRollbackStep, OWN_THROWS, revertSource } from '../../src/steps/hooks-alarms.js';
 import { REFERENCE_ORDER } from '../../src/steps/index.js';
 import { fakeContext } from '../helpers/lab-context.js';
 
@@ -90,5 +90,19 @@ describe('hooks-errors passed: sam-app/src/app.mjs back to the code that answers
     assert.equal(existsSync(ws.backups) ? readdirSync(ws.backups).length : 0, 0);
     assert.match(ctx.io.text, /CodeDeploy rolled the alias "live" back, not your source: sam-app\/src\/app\.mjs is neither app version 4 nor the previous step's, and adds no throw, so the lab leaves it as it is\. If it still fails, put it back to code that answers 200 before you deploy again/);
     assert.equal(ctx.deploys, 0);
+  });
+
+  test("a throw of the learner's own that their previous version had (kept when hooks-alarm passed) is no throw added: their file is left as it is", async () => {
+    const own = PREVIOUS.replace('const rekognition = new RekognitionClient({});', "const rekognition = new RekognitionClient({});\nconst must = (x) => { if (!x) throw new TypeError('no image'); return x; };");
+    writeFileSync(app(), own);
+    const ctx = context();
+    await alarmRollbackStep.afterPass!(ctx);
+    assert.deepEqual(ctx.figuresOf.current![OWN_THROWS], ["throw new TypeError ( 'no image' ) ;"]);
+    ctx.figuresOf['hooks-alarm'] = ctx.figuresOf.current!;
+    const mine = own.replace('const APP_VERSION = 3;', 'const APP_VERSION = 4;');
+    writeFileSync(app(), mine);
+    await revertSource(ctx);
+    assert.equal(readFileSync(app(), 'utf8'), mine);
+    assert.match(ctx.io.text, /is neither app version 4 nor the previous step's, and adds no throw, so the lab leaves it as it is/);
   });
 });

@@ -20,7 +20,9 @@ import { scaffoldWorkspace, workspacePaths, type Workspace } from '../../src/lab
 import { RecordingIoHost } from '../../src/io/recording.js';
 import { hookMayReport, hooksPrefixed, knownDeploymentType, templateParses, timeoutAbove3 } from '../../src/steps/shared/template-checks.js';
 import { reserveStep, restoreStep } from '../../src/steps/concurrency.js';
-import { errorsRollbackStep, failingHookStep, LIVE_AT_START } from '../../src/steps/hooks-alarms.js';
+import { errorsRollbackStep, failingHookStep, LIVE_AT_START, OWN_THROWS } from '../../src/steps/hooks-alarms.js';
+import { throwStatements } from '../../src/steps/shared/app-code.js';
+import type { LabContext } from '../../src/lab/context.js';
 import { blueGreenStep } from '../../src/steps/blue-green.js';
 import { errorsAlarmName } from '../../src/steps/shared/alarms.js';
 import { deploymentGroup, deployments, getDeploymentCommand, lambdaTarget } from '../../src/steps/shared/codedeploy.js';
@@ -246,6 +248,36 @@ test('hooks-errors with APP_VERSION = 4 that does not throw: the static check sa
   assert.equal((await check(RETURNS_500)).status, 'not-yet');
   assert.equal((await check(previous.replace('const APP_VERSION = 3;', "const APP_VERSION = 4;\n// throw new Error('x')\nconst s = 'throw';"))).status, 'not-yet');
   assert.equal((await check(v4)).status, 'passed');
+});
+
+test("hooks-errors compares with the learner's own previous version: a throw of theirs kept as it was is no change; one added passes, also after a reset", async () => {
+  const previous = readFileSync(join(TEMPLATES, 'hooks-failing', 'src', 'app.mjs'), 'utf8');
+  const v4 = readFileSync(join(TEMPLATES, 'hooks-errors', 'src', 'app.mjs'), 'utf8');
+  const template = readFileSync(join(TEMPLATES, 'hooks-alarm', 'template.yaml'), 'utf8');
+  // the learner's own version of the previous step: a throw of theirs, which the handler's try catches
+  const ownCheck = "const rekognition = new RekognitionClient({});\nfunction mustHave(x) {\n  if (!x) throw new TypeError('no image');\n  return x;\n}";
+  const own = previous.replace('const rekognition = new RekognitionClient({});', ownCheck);
+  assert.notEqual(own, previous);
+  assert.deepEqual(throwStatements(own), ["throw new TypeError ( 'no image' ) ;"]);
+  const ctx = { allFigures: () => ({ 'hooks-alarm': { [OWN_THROWS]: throwStatements(own) } }) } as unknown as LabContext;
+  const withApp = (app: string): WorkspaceFiles => ({ samApp: '/ws/sam-app', read: (rel) => (rel === 'template.yaml' ? template : rel === 'src/app.mjs' ? app : undefined) });
+  const check = async (app: string, c: LabContext = ctx) => (await runStaticChecks(errorsRollbackStep.staticChecks, withApp(app), c)).find((r) => r.name === 'src/app.mjs throws (app version 4)')!;
+  // the number alone beside their own throw: it throws no more than the version before it
+  const numberOnly = await check(own.replace('const APP_VERSION = 3;', 'const APP_VERSION = 4;'));
+  assert.equal(numberOnly.status, 'not-yet');
+  assert.equal(numberOnly.found, 'APP_VERSION = 4, but no throw beyond the 1 your src/app.mjs had when hooks-alarm passed');
+  // app version 4's throw added to their own code
+  const v4Throw = "export const handler = async (event, context) => {\n  throw new Error(`version ${APP_VERSION} is broken`);";
+  const ownV4 = own.replace('const APP_VERSION = 3;', 'const APP_VERSION = 4;').replace('export const handler = async (event, context) => {', v4Throw);
+  assert.equal((await check(ownV4)).status, 'passed');
+  // after reset hooks-errors the file is the lab's again (their throw gone): the throw added still counts
+  assert.equal((await check(previous.replace('export const handler = async (event, context) => {', v4Throw))).status, 'passed');
+  assert.equal((await check(v4)).status, 'passed');
+  // the same throw statement twice where their version had it once is one added
+  assert.equal((await check(own.replace("  return x;\n}", "  if (x === '') throw new TypeError('no image');\n  return x;\n}"))).status, 'passed');
+  // no figure kept (a workspace of an older lab, a unit test): the previous step's code is the measure, as before
+  const noFigure = { allFigures: () => ({}) } as unknown as LabContext;
+  assert.equal((await check(own.replace('const APP_VERSION = 3;', 'const APP_VERSION = 4;'), noFigure)).status, 'passed');
 });
 
 test('a template that does not parse says where', async () => {

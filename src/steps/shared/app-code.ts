@@ -77,3 +77,48 @@ export function timerWaits(text: string): number[] | undefined {
   }
   return waits;
 }
+
+/**
+ * The code's `throw` statements, each as its tokens up to the statement's end (comments and white
+ * space left out): `throw new Error ( 'x' ) ;`. What a change added is what one text has more of
+ * than another (addedThrows): a throw the learner's code had already, kept as it was, is not one.
+ */
+export function throwStatements(text: string): string[] {
+  const tokens = [...jsTokens(text)].filter((t) => t.type !== 'WhiteSpace' && t.type !== 'MultiLineComment' && t.type !== 'SingleLineComment');
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i].type !== 'IdentifierName' || tokens[i].value !== 'throw') continue;
+    const parts = ['throw'];
+    let depth = 0;
+    for (let j = i + 1; j < tokens.length; j++) {
+      const t = tokens[j];
+      if (t.type === 'LineTerminatorSequence') {
+        // a statement may go on over lines inside brackets, or after an operator; a line end at depth 0 ends it
+        if (depth === 0 && parts.length > 1) break;
+        continue;
+      }
+      if (depth === 0 && (t.value === ';' || t.value === '}')) {
+        if (t.value === ';') parts.push(';');
+        break;
+      }
+      if (t.value === '(' || t.value === '[' || t.value === '{') depth++;
+      else if (t.value === ')' || t.value === ']' || t.value === '}') depth--;
+      parts.push(t.value);
+    }
+    out.push(parts.join(' '));
+  }
+  return out;
+}
+
+/**
+ * How many of `text`'s throw statements are beyond what each earlier version had: a statement
+ * counts where the text has more of it than any of `before` (the previous step's code, the
+ * learner's own previous version).
+ */
+export function addedThrows(text: string, before: readonly (readonly string[])[]): number {
+  const count = (list: readonly string[]) => list.reduce((m, s) => m.set(s, (m.get(s) ?? 0) + 1), new Map<string, number>());
+  const earlier = before.map(count);
+  let added = 0;
+  for (const [statement, n] of count(throwStatements(text))) added += Math.max(0, n - Math.max(0, ...earlier.map((m) => m.get(statement) ?? 0)));
+  return added;
+}
