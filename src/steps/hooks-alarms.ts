@@ -500,10 +500,13 @@ export const OWN_THROWS = 'appThrowsAtPass';
 /**
  * hooks-alarm passed: keeps the throw statements of the learner's src/app.mjs as it was released
  * for it (hooks-alarm changes only the template and the hook), their own previous version of the
- * code that hooks-errors makes throw. Kept at the pass, not when hooks-errors begins: a learner who
- * reads ahead and edits app.mjs before the next step starts has already made its change.
+ * code that hooks-errors makes throw. Kept at the first pass, not when hooks-errors begins: a
+ * learner who reads ahead and edits app.mjs before the next step starts has made its change already.
+ * `reset hooks-alarm` forgets it with the step's other figures.
  */
 async function keepOwnThrows(ctx: LabContext): Promise<void> {
+  // once: a pass found again on a resume may find the file edited for hooks-errors already
+  if (ctx.allFigures()['hooks-alarm']?.[OWN_THROWS] !== undefined) return;
   const path = join(ctx.ws.samApp, APP_CODE);
   if (existsSync(path)) ctx.figure(OWN_THROWS, throwStatements(readTextFile(path)));
 }

@@ -99,6 +99,10 @@ describe('hooks-errors passed: sam-app/src/app.mjs back to the code that answers
     await alarmRollbackStep.afterPass!(ctx);
     assert.deepEqual(ctx.figuresOf.current![OWN_THROWS], ["throw new TypeError ( 'no image' ) ;"]);
     ctx.figuresOf['hooks-alarm'] = ctx.figuresOf.current!;
+    // found passed again on a resume, with the file edited since: what it kept first stays
+    writeFileSync(app(), V4);
+    await alarmRollbackStep.afterPass!(ctx);
+    assert.deepEqual(ctx.figuresOf['hooks-alarm'][OWN_THROWS], ["throw new TypeError ( 'no image' ) ;"]);
     const mine = own.replace('const APP_VERSION = 3;', 'const APP_VERSION = 4;');
     writeFileSync(app(), mine);
     await revertSource(ctx);
