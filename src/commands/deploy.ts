@@ -11,6 +11,7 @@ import { InterruptPolicy } from '../interrupt.js';
 import { workspacePaths, type Workspace } from '../lab/workspace.js';
 import { lockWorkspace } from '../lab/workspace-lock.js';
 import { colorEnabled, paint, type Paint } from '../io/terminal.js';
+import { reportHost } from '../io/index.js';
 import type { DeployLog, DeployResult, ResourceChange, StackRollback } from '../targets/deployers/types.js';
 import { readDeployRecord } from '../targets/deploy-record.js';
 import type { TargetSpec } from '../targets/clients.js';
@@ -66,7 +67,7 @@ async function deployLocked(ws: Workspace, target: string, stackName: string, op
     const { deployWithSam } = await import('../targets/deployers/sam.js');
     result = await deployWithSam({ workspace: ws, stackName, profile: opts.profile, region: opts.region, log, signal: interrupt.signal });
   }
-  process.stdout.write(formatDeployResult(result, { color: colorEnabled(process.stdout) }));
+  reportHost().result(formatDeployResult(result, { color: colorEnabled(process.stdout) }));
   // aws: sam deploy waited for the CodeDeploy deployment, and CloudFormation rolled back after it,
   // as `--wait` says it on the local target (deploy-wait.ts)
   if (result.rolledBack) throw rolledBackError(result.rolledBack);

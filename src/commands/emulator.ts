@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { LabError, UsageError } from '../errors.js';
 import type { LogStyle } from '../emulator/request-log.js';
 import { colorEnabled } from '../io/terminal.js';
+import { reportHost } from '../io/index.js';
 import { checkNotAFile, workspacePaths } from '../lab/workspace.js';
 import { cliCommand } from '../invocation.js';
 import { damagedStateError, emulatorStateDirOf, emulatorStatus, ensureEmulator, startingAgain, stateDirFlag, stopEmulator, stoppedUnexpectedly, unresponsiveEmulator } from '../emulator/daemon.js';
@@ -71,10 +72,10 @@ async function run(action: string | undefined, flags: EmulatorFlags, interrupt?:
       // stdout, then this sentence on stderr, which read as two answers)
       const log = `${emu.record.stateDir}/${LOG_FILE}`;
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ endpoint: emu.endpoint, port: emu.port, pid: emu.pid, reused: emu.reused, stateDir: emu.record.stateDir, log })}\n`);
+        reportHost().result(`${JSON.stringify({ endpoint: emu.endpoint, port: emu.port, pid: emu.pid, reused: emu.reused, stateDir: emu.record.stateDir, log })}\n`);
       } else {
         const how = emu.reused ? 'reused the running emulator' : 'started the emulator';
-        process.stdout.write(`${how} at ${emu.endpoint} (pid ${emu.pid}, state ${emu.record.stateDir}, log ${log})\n`);
+        reportHost().result(`${how} at ${emu.endpoint} (pid ${emu.pid}, state ${emu.record.stateDir}, log ${log})\n`);
       }
       // the background cloud writes it to its log; the user who asked reads it here
       const exposed = exposureWarning(emu.record.host, emu.endpoint);
@@ -105,14 +106,15 @@ async function run(action: string | undefined, flags: EmulatorFlags, interrupt?:
         }
         throw new LabError(`no emulator is running for ${flags.stateDir}`, undefined, ELSEWHERE);
       }
-      process.stdout.write(`${status.endpoint} pid ${status.pid} (${status.record.mode}, speed ${status.record.speed}, since ${status.record.startedAt})\n`);
+      reportHost().result(`${status.endpoint} pid ${status.pid} (${status.record.mode}, speed ${status.record.speed}, since ${status.record.startedAt})\n`);
       return;
     }
     case 'stop': {
       const result = await stopEmulator(flags.stateDir);
-      if (result.stopped) process.stdout.write(`stopped the emulator (pid ${result.pid})\n`);
-      else if (result.stale) process.stdout.write(`no emulator was running for ${flags.stateDir}; removed a stale record (pid ${result.pid})\n`);
-      else process.stdout.write(`no emulator is running for ${flags.stateDir} (${ELSEWHERE})\n`);
+      const io = reportHost();
+      if (result.stopped) io.result(`stopped the emulator (pid ${result.pid})\n`);
+      else if (result.stale) io.result(`no emulator was running for ${flags.stateDir}; removed a stale record (pid ${result.pid})\n`);
+      else io.result(`no emulator is running for ${flags.stateDir} (${ELSEWHERE})\n`);
       return;
     }
     default:

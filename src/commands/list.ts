@@ -49,12 +49,12 @@ export async function listCommand(opts: Record<string, unknown>, interrupt: Inte
       : missing === 'ENOENT'
         ? new LabError(`no workspace at ${ws.root} (a typo?)`, undefined, `${begin} makes one and begins`)
         : undefined;
+  const io = await createIoHost({ ci: true, onCtrlC: interrupt.press, signal: interrupt.signal, stdout: process.stdout });
   if (opts.json === true) {
-    process.stdout.write(`${JSON.stringify({ workspace: ws.root, workspaceExists: exists, steps: rows }, null, 2)}\n`);
+    io.result(`${JSON.stringify({ workspace: ws.root, workspaceExists: exists, steps: rows }, null, 2)}\n`);
     if (notThere) throw notThere;
     return;
   }
-  const io = await createIoHost({ ci: true, onCtrlC: interrupt.press, signal: interrupt.signal, stdout: process.stdout });
   const mark = { done: '✓ done', assisted: '◐ assisted', started: '▶ started', pending: '· pending' } as const;
   // on a terminal narrower than a line a step (up to 103 wide), each title goes under its step;
   // piped, a line a step, `id — title`, for grep. A table is no prose: the terminal's own width

@@ -12,6 +12,7 @@ import { parseFlags, type LoadTestFlags } from '../loadtest/flags.js';
 import { CLEAR_LINE, progressListeners, stoppingLine } from '../loadtest/progress.js';
 import { runLoadTest } from '../loadtest/run.js';
 import { colorEnabled, progressEnabled } from '../io/terminal.js';
+import { reportHost } from '../io/index.js';
 import type { LoadTestListeners } from '../loadtest/types.js';
 
 export async function loadtestCommand(url: string, opts: Record<string, unknown>, interrupt: InterruptPolicy = new InterruptPolicy()): Promise<void> {
@@ -37,9 +38,7 @@ export async function loadtestCommand(url: string, opts: Record<string, unknown>
     interrupt.onSecond = null;
   }
 
-  if (output === 'json') process.stdout.write(formatJson(result));
-  else if (output === 'csv') process.stdout.write(formatCsv(result));
-  else process.stdout.write(formatReport(result, { color: colorEnabled(process.stdout) }));
+  reportHost().result(output === 'json' ? formatJson(result) : output === 'csv' ? formatCsv(result) : formatReport(result, { color: colorEnabled(process.stdout) }));
   // the report says it; --json and -o csv only in a field or not at all
   if (result.maxRequestsReached !== null && output !== 'summary') process.stderr.write(`note: ${maxRequestsNote(result.maxRequestsReached)}\n`);
 

@@ -4,6 +4,7 @@ import { workspacePaths } from '../lab/workspace.js';
 import { colorEnabled } from '../io/terminal.js';
 import { proseWidth } from '../io/format.js';
 import { waitSpinner } from '../io/wait.js';
+import { reportHost } from '../io/index.js';
 
 /** `signal`: the CLI's interrupt, which ends the spinner at once */
 export async function statusCommand(opts: { workspace?: string; json?: boolean }, signal?: AbortSignal): Promise<void> {
@@ -20,8 +21,9 @@ export async function statusCommand(opts: { workspace?: string; json?: boolean }
   } finally {
     waiting.stop();
   }
+  const io = reportHost();
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+    io.result(`${JSON.stringify(s, null, 2)}\n`);
     return;
   }
   // a cloud killed, crashed or lost to a restart is a fact of the report, not a failure: exit 0
@@ -29,5 +31,5 @@ export async function statusCommand(opts: { workspace?: string; json?: boolean }
   const unexpected = stale ? (await import('../emulator/daemon.js')).stoppedUnexpectedly(ws.stateDir, stale) : undefined;
   // a terminal's width, as the lab's prose; piped or to a file, lines stay whole
   const width = process.stdout.isTTY ? proseWidth(process.stdout.columns) : Infinity;
-  process.stdout.write(formatStatus(s, { color: colorEnabled(process.stdout), stoppedUnexpectedly: unexpected, width }));
+  io.result(formatStatus(s, { color: colorEnabled(process.stdout), stoppedUnexpectedly: unexpected, width }));
 }

@@ -42,3 +42,12 @@ export async function createIoHost(opts: HostChoice): Promise<IoHost> {
   if (!opts.ci && !opts.json && opts.prompts !== false) host.say(`${stdin.isTTY ? 'stdout' : 'stdin'} is not a terminal: plain output, no prompts, the default answer everywhere (as with --ci)`);
   return host;
 }
+
+/**
+ * The host of a command that asks nothing and ends with a report on stdout (deploy, status, list,
+ * loadtest, emulator start/status/stop): plain, its lines on stderr, its result on stdout as is
+ * (a pipe or a file gets the same bytes as a terminal). No interactive face: nothing to ask.
+ */
+export function reportHost(stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): IoHost {
+  return new PlainIoHost({ out: stderr, results: stdout });
+}

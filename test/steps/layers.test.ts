@@ -54,3 +54,20 @@ test('measureSplit counts the answers by the version they name, header or body, 
     await new Promise((r) => server.close(r));
   }
 });
+
+/** the lines of the built modules below dist/src/<dir> that match `what` */
+function linesOf(dir: string, what: RegExp): string[] {
+  const found: string[] = [];
+  for (const e of readdirSync(join(root, 'dist/src', dir), { withFileTypes: true, recursive: true })) {
+    if (!e.isFile() || !e.name.endsWith('.js')) continue;
+    const path = join(e.parentPath, e.name);
+    for (const line of readFileSync(path, 'utf8').split('\n')) if (what.test(line)) found.push(`${path.slice(root.length)}: ${line.trim()}`);
+  }
+  return found;
+}
+
+// DESIGN.md, Layers: commands talk to the I/O host in io/, which alone writes to the terminal. A
+// command's report goes out as the host's result (io/index.ts reportHost for those that ask nothing)
+test("no command writes its report to stdout beside the I/O host; what is left is the foreground cloud's request log, a stream", () => {
+  assert.deepEqual(linesOf('commands', /process\.stdout\.write\(/), ['dist/src/commands/emulator.js: process.stdout.write(`${line}\\n`);']);
+});
