@@ -1,12 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { removeWorkspace } from '../helpers/cli.js';
+import { builtLines } from '../helpers/built.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -122,21 +123,8 @@ function importedClients(loaded: readonly string[]): string[] {
 // what the traces above do not run (the aws target's deployers, doctor's account check, reset's
 // stack delete) is held to it by reading the built code: tsc emits an import on one line
 test('no module imports an SDK client: every one goes through targets/clients.ts', () => {
-  const found: string[] = [];
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, e.name);
-      if (e.isDirectory()) walk(path);
-      else if (e.name.endsWith('.js')) {
-        for (const line of readFileSync(path, 'utf8').split('\n')) {
-          if (/^import .*from '@aws-sdk\/client-|\bimport\('@aws-sdk\/client-/.test(line)) found.push(`${path.slice(root.length)}: ${line.trim()}`);
-        }
-      }
-    }
-  };
-  walk(join(root, 'dist/src'));
   assert.ok(readFileSync(join(root, 'dist/src/targets/clients.js'), 'utf8').includes("sdk('@aws-sdk/client-lambda')"), 'the scan reads the built code');
-  assert.deepEqual(found, []);
+  assert.deepEqual(builtLines('', /^import .*from '@aws-sdk\/client-|\bimport\('@aws-sdk\/client-/), []);
 });
 
 /** the SDK clients and our own files among what a command loaded */

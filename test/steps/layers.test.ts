@@ -1,34 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { measureSplit, namedAnswers, shareOf } from '../../src/targets/version-split.js';
-
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** the built modules below dist/src/<dir>, with the lines that import `what` */
-function importsOf(dir: string, what: RegExp): string[] {
-  const found: string[] = [];
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const path = join(d, e.name);
-      if (e.isDirectory()) walk(path);
-      else if (e.name.endsWith('.js')) {
-        for (const line of readFileSync(path, 'utf8').split('\n')) if (/^import\b/.test(line) && what.test(line)) found.push(`${path.slice(root.length)}: ${line.trim()}`);
-      }
-    }
-  };
-  walk(join(root, 'dist/src', dir));
-  return found;
-}
+import { builtLines, packageRoot } from '../helpers/built.js';
 
 // DESIGN.md, Layers: steps reach the cloud through targets/ (SDK clients, and the lab's HTTP
 // measurements beside them), so a step reads like the lab's script
 test('no step module is an HTTP client of its own: the canary split is measured in targets/', () => {
-  assert.ok(readFileSync(join(root, 'dist/src/targets/version-split.js'), 'utf8').includes("from 'node:http'"), 'the scan reads the built code');
-  assert.deepEqual(importsOf('steps', /from 'node:(http|https|net)'/), []);
+  assert.ok(readFileSync(join(packageRoot, 'dist/src/targets/version-split.js'), 'utf8').includes("from 'node:http'"), 'the scan reads the built code');
+  assert.deepEqual(builtLines('steps', /^import .*from 'node:(http|https|net)'/), []);
 });
 
 test('measureSplit counts the answers by the version they name, header or body, and the share among those that named one', async () => {
@@ -55,19 +37,8 @@ test('measureSplit counts the answers by the version they name, header or body, 
   }
 });
 
-/** the lines of the built modules below dist/src/<dir> that match `what` */
-function linesOf(dir: string, what: RegExp): string[] {
-  const found: string[] = [];
-  for (const e of readdirSync(join(root, 'dist/src', dir), { withFileTypes: true, recursive: true })) {
-    if (!e.isFile() || !e.name.endsWith('.js')) continue;
-    const path = join(e.parentPath, e.name);
-    for (const line of readFileSync(path, 'utf8').split('\n')) if (what.test(line)) found.push(`${path.slice(root.length)}: ${line.trim()}`);
-  }
-  return found;
-}
-
 // DESIGN.md, Layers: commands talk to the I/O host in io/, which alone writes to the terminal. A
 // command's report goes out as the host's result (io/index.ts reportHost for those that ask nothing)
 test("no command writes its report to stdout beside the I/O host; what is left is the foreground cloud's request log, a stream", () => {
-  assert.deepEqual(linesOf('commands', /process\.stdout\.write\(/), ['dist/src/commands/emulator.js: process.stdout.write(`${line}\\n`);']);
+  assert.deepEqual(builtLines('commands', /process\.stdout\.write\(/), ['dist/src/commands/emulator.js: process.stdout.write(`${line}\\n`);']);
 });
