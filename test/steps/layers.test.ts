@@ -8,9 +8,9 @@ import { builtLines, packageRoot } from '../helpers/built.js';
 
 // DESIGN.md, Layers: steps reach the cloud through targets/ (SDK clients, and the lab's HTTP
 // measurements beside them), so a step reads like the lab's script
-test('no step module is an HTTP client of its own: the canary split is measured in targets/', () => {
+test('no step module is an HTTP client of its own: the canary split and the app request are sent from targets/', () => {
   assert.ok(readFileSync(join(packageRoot, 'dist/src/targets/version-split.js'), 'utf8').includes("from 'node:http'"), 'the scan reads the built code');
-  assert.deepEqual(builtLines('steps', /^import .*from 'node:(http|https|net)'/), []);
+  assert.deepEqual(builtLines('steps', /^import .*from 'node:(http|https|net)'|\bfetch\(/), []);
 });
 
 test('measureSplit counts the answers by the version they name, header or body, and the share among those that named one', async () => {

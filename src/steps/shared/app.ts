@@ -8,6 +8,7 @@ import type { CheckOutcome } from '../../lab/check.js';
 import { notYet } from '../../lab/check.js';
 import type { LabContext } from '../../lab/context.js';
 import type { DeployRecord, FunctionRecord } from '../../targets/deploy-record.js';
+import { postJson } from '../../targets/api-request.js';
 
 /** the template's function (sam-app/template.yaml) */
 export const APP_FUNCTION = 'GetInfoFunction';
@@ -84,11 +85,7 @@ export function requestBody(ctx: LabContext, key = SAMPLE_KEY): string {
 
 /** one POST /getinfo through API Gateway, as curl would send it */
 export async function askApp(ctx: LabContext, signal: AbortSignal, key = SAMPLE_KEY): Promise<AppAnswer> {
-  const url = apiUrl(ctx);
-  const started = performance.now();
-  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: requestBody(ctx, key), signal });
-  const text = await res.text();
-  const ms = Math.round(performance.now() - started);
+  const { status, text, ms, functionVersion } = await postJson(apiUrl(ctx), requestBody(ctx, key), signal);
   let body: unknown = text;
   try {
     body = JSON.parse(text);
@@ -97,9 +94,9 @@ export async function askApp(ctx: LabContext, signal: AbortSignal, key = SAMPLE_
   }
   const b = (typeof body === 'object' && body !== null ? body : {}) as { ServedBy?: { AppVersion?: number; FunctionVersion?: string }; Labels?: { Name?: string }[] };
   return {
-    status: res.status,
+    status,
     appVersion: b.ServedBy?.AppVersion,
-    functionVersion: b.ServedBy?.FunctionVersion ?? res.headers.get('x-function-version') ?? undefined,
+    functionVersion: b.ServedBy?.FunctionVersion ?? functionVersion,
     labels: (b.Labels ?? []).map((l) => l.Name ?? '').filter(Boolean),
     ms,
     body,
