@@ -68,6 +68,23 @@ export class CloudStoppedError extends LabError {
   }
 }
 
+/**
+ * The port of this workspace's cloud answered for another workspace's cloud (emulator/
+ * cloud-identity.ts): this one stopped and the other took its port. Exit code 3, as a cloud that
+ * stopped; `other` names the cloud that answered.
+ */
+export class WrongCloudError extends CloudStoppedError {
+  override readonly name: string = 'WrongCloudError';
+  constructor(
+    message: string,
+    hint: string,
+    /** `stop`: the command that stops it */
+    readonly other: { stateDir: string; pid: number; port: string; stop: string },
+  ) {
+    super(message, hint);
+  }
+}
+
 /** an error and its causes (`err.cause`, as the AWS SDK and node chain them), at most five deep */
 type ErrorLike = { code?: unknown; message?: unknown; address?: unknown; cause?: unknown };
 

@@ -42,7 +42,8 @@ export function socketLockAddress(kind: string, dir: string): string {
   return join(tmpdir(), `sol-${kind}-${id}.sock`);
 }
 
-function canonical(dir: string): string {
+/** `dir` with its existing part's links resolved: one name for one directory (the lock's key, and the cloud's identity: emulator/cloud-identity.ts) */
+export function canonical(dir: string): string {
   const missing: string[] = [];
   let at = resolve(dir);
   for (;;) {

@@ -42,7 +42,7 @@ function pct(w: number): string {
 
 export async function waitForDeployments(ws: Workspace, result: DeployResult, interrupt: InterruptPolicy): Promise<void> {
   const host = await createIoHost({ ci: !(process.stderr.isTTY && process.stdin.isTTY), stdout: process.stderr, onCtrlC: interrupt.press, signal: interrupt.signal });
-  const clients = new TargetClients({ kind: 'local', endpoint: result.endpoint! });
+  const clients = new TargetClients({ kind: 'local', endpoint: result.endpoint!, stateDir: ws.stateDir });
   // Ctrl-C ends the follow at once (no request is waited for): it says so itself, below
   interrupt.message = null;
   try {

@@ -75,7 +75,7 @@ async function deployLocked(ws: Workspace, target: string, stackName: string, op
   const moved = movedAlias(result);
   const record = moved ? readDeployRecord(ws) : undefined;
   if (moved && record) {
-    const spec: TargetSpec = result.endpoint ? { kind: 'local', endpoint: result.endpoint } : { kind: 'aws', profile: opts.profile, region: record.region };
+    const spec: TargetSpec = result.endpoint ? { kind: 'local', endpoint: result.endpoint, stateDir: ws.stateDir } : { kind: 'aws', profile: opts.profile, region: record.region };
     const beside = await stageBesideAlias(record, spec, moved, interrupt.signal);
     if (beside) log.warn(beside);
   }

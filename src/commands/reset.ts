@@ -152,7 +152,7 @@ async function resetLocked(ws: Workspace, step: StepOutline | undefined, opts: R
 async function putStageBack(ws: Workspace, record: DeployRecord, io: IoHost, signal: AbortSignal, start?: StepStart): Promise<boolean> {
   const api = record.apis[0]!;
   const spec = (endpoint: string | undefined): TargetSpec =>
-    record.target === 'local' ? { kind: 'local', endpoint: endpoint ?? record.endpoint ?? 'http://127.0.0.1:4566' } : { kind: 'aws', profile: record.profile, region: record.region };
+    record.target === 'local' ? { kind: 'local', endpoint: endpoint ?? record.endpoint ?? 'http://127.0.0.1:4566', stateDir: ws.stateDir } : { kind: 'aws', profile: record.profile, region: record.region };
   const getStage = (endpoint?: string) => awsCommand(`apigateway get-stage --rest-api-id ${api.restApiId} --stage-name ${api.stage}`, spec(endpoint));
   if (!start && !api.deploymentId) {
     io.say(`the ${api.stage} stage keeps what the canary chapter left on it, if anything: the deploy record names no deployment of the API to put it back on (deploy again, then reset again; \`${getStage()}\` shows the stage)`);

@@ -84,6 +84,7 @@ async function serveState(
     createEmulatorServer({
       port,
       host: opts.host,
+      stateDir,
       onRequest: opts.onRequest,
       logsRequest: opts.logsRequest,
       app: (endpoint) =>

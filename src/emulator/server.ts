@@ -12,6 +12,7 @@ import { randomUuid } from './core/random-ids.js';
 import { ServiceError } from './core/service-error.js';
 import { StateWriteError } from './core/store.js';
 import type { CallContext, Protocol, ServiceDefinition } from './core/service.js';
+import { CLOUD_HEADER, cloudKey, misdirected } from './cloud-identity.js';
 import { codecFor } from './protocols/codecs.js';
 import { detectService, signingScope } from './protocols/detect.js';
 import { restJsonCodec } from './protocols/rest-json.js';
@@ -63,6 +64,11 @@ export interface EmulatorServerOptions {
    * request (with a request id made for it) was work on the front door's thread for nothing.
    */
   logsRequest?: (status: number, service: string) => boolean;
+  /**
+   * the state dir this cloud serves: a lab client's call meant for another one's cloud is refused
+   * (cloud-identity.ts)
+   */
+  stateDir?: string;
   /** an unexpected exception while serving (the request got a 500); default: written to stderr */
   onError?: (err: unknown, entry: RequestLogEntry) => void;
 }
@@ -187,6 +193,18 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
     return undefined;
   };
 
+  /**
+   * A call of the lab's own clients names the state dir whose cloud it is for (cloud-identity.ts):
+   * another one's is refused. After the front door, which such calls never reach, so that its
+   * traffic does not pay for the look.
+   */
+  const ownKey = options.stateDir === undefined ? undefined : cloudKey(options.stateDir);
+  const ownCloud: Step = (x) => {
+    const meant = x.wire!.headers[CLOUD_HEADER];
+    if (meant === undefined || ownKey === undefined || meant === ownKey) return undefined;
+    return misdirected(ownKey);
+  };
+
   const identifyService: Step = (x) => withApp((a) => identify(x, a.services));
 
   const identify = (x: Exchange, services: ServiceDefinition[]): undefined => {
@@ -230,7 +248,7 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
   const serialize: Step = (x) => x.codec!.serialize(x.call!, x.output, x.service!, x.requestId);
 
   /** after the body is read (see handle) */
-  const pipeline: Step[] = [health, frontDoor, identifyService, decodeContentEncoding, parse, dispatch, serialize];
+  const pipeline: Step[] = [health, frontDoor, ownCloud, identifyService, decodeContentEncoding, parse, dispatch, serialize];
 
   /** the one error step: a ServiceError as the service said it, anything else as a logged 500 */
   function errorResponse(x: Exchange, err: unknown): WireResponse {

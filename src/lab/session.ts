@@ -104,7 +104,7 @@ export async function openSession(flags: LabFlags, interrupt: InterruptPolicy, r
   let speed = 1;
   if (flags.target === 'local') {
     const started = await localCloud(ws, flags, ci, io, interrupt.signal);
-    spec = { kind: 'local', endpoint: started.endpoint };
+    spec = { kind: 'local', endpoint: started.endpoint, stateDir: ws.stateDir };
     speed = started.speed;
     if (!ci) await sayHowToRunAwsCommands(io);
   } else {

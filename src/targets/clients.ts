@@ -51,7 +51,11 @@ export const LOCAL_ACCOUNT_ID = '000000000000';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
 
 export type TargetSpec =
-  | { kind: 'local'; endpoint: string; region?: string }
+  /**
+   * `stateDir`: the state dir whose cloud this is; each call names it, and a cloud of another one
+   * that took the port refuses it (emulator/cloud-identity.ts), which throws a WrongCloudError
+   */
+  | { kind: 'local'; endpoint: string; region?: string; stateDir?: string }
   | { kind: 'aws'; profile?: string; region?: string };
 
 export interface ClientOptions {
@@ -88,6 +92,7 @@ export class TargetClients {
     let c = this.#cache.get(key) as T | undefined;
     if (!c) {
       c = make(clientConfig(this.target, this.options));
+      if (this.target.kind === 'local' && this.target.stateDir !== undefined) ownCloudOnly(c as unknown as WithMiddleware, this.target.stateDir, this.target.endpoint);
       this.#cache.set(key, c);
       this.#made.push(c);
     }
@@ -124,4 +129,38 @@ export class TargetClients {
     this.#made = [];
     this.#cache.clear();
   }
+}
+
+interface WithMiddleware {
+  middlewareStack: {
+    add(mw: (next: (args: { request: unknown }) => Promise<{ response: unknown }>) => (args: { request: unknown }) => Promise<{ response: unknown }>, opts: { step: 'deserialize'; priority: 'low'; name: string }): void;
+  };
+}
+
+/**
+ * Each call names the state dir whose cloud it is for; a cloud of another state dir that answers
+ * on the port (this one stopped, the other took its port) refuses it with 421, and the call throws
+ * a WrongCloudError instead of reading or changing the other workspace's cloud. In the deserialize
+ * step, below the SDK's deserializer (priority low), so the raw answer is seen before it is parsed,
+ * and below the retries, which do not retry it.
+ */
+function ownCloudOnly(client: WithMiddleware, stateDir: string, endpoint: string): void {
+  let key: Promise<typeof import('../emulator/cloud-identity.js') & { key: string }> | undefined;
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      key ??= import('../emulator/cloud-identity.js').then((m) => ({ ...m, key: m.cloudKey(stateDir) }));
+      const id = await key;
+      const request = args.request as { headers?: Record<string, string> };
+      if (request.headers) request.headers[id.CLOUD_HEADER] = id.key;
+      const out = await next(args);
+      const response = out.response as { statusCode?: number; headers?: Record<string, string | undefined>; body?: { resume?: () => void } };
+      const theirs = response.headers?.[id.CLOUD_HEADER];
+      if (response.statusCode === id.MISDIRECTED && theirs !== undefined && theirs !== id.key) {
+        response.body?.resume?.(); // read to its end, so the connection can serve the next call
+        throw await id.wrongCloudError(stateDir, endpoint, decodeURIComponent(theirs), Number(response.headers?.[id.CLOUD_PID_HEADER]));
+      }
+      return out;
+    },
+    { step: 'deserialize', priority: 'low', name: 'labOwnCloudOnly' },
+  );
 }

@@ -132,7 +132,7 @@ export async function workspaceStatus(ws: Workspace): Promise<WorkspaceStatus> {
       base.outputs = Object.fromEntries(Object.entries(rec.outputs).map(([k, v]) => [k, v.split(rec.endpoint!).join(emu.endpoint)]));
     }
     base.endpoint = emu.endpoint;
-    target = { kind: 'local', endpoint: emu.endpoint, region: rec.region };
+    target = { kind: 'local', endpoint: emu.endpoint, region: rec.region, stateDir: ws.stateDir };
   } else {
     target = { kind: 'aws', profile: rec.profile, region: rec.region };
   }

@@ -140,8 +140,11 @@ function summary(loaded: string[]): { clients: string[]; ours: string[] } {
   return { clients: [...clients].sort(), ours: [...ours].sort() };
 }
 
-/** emulator files the CLI side may load: constants, the record, the daemon that spawns the cloud's entry (background.cjs) by path */
-const CLI_SIDE_EMULATOR = new Set(['emulator/config.js', 'emulator/daemon.js', 'emulator/process-record.js', 'emulator/state-dir.js', 'emulator/state-lock.js', 'emulator/front-door-url.js']);
+/**
+ * emulator files the CLI side may load: constants, the record, the daemon that spawns the cloud's
+ * entry (background.cjs) by path, and the header by which a call names its cloud (cloud-identity)
+ */
+const CLI_SIDE_EMULATOR = new Set(['emulator/config.js', 'emulator/daemon.js', 'emulator/process-record.js', 'emulator/state-dir.js', 'emulator/state-lock.js', 'emulator/front-door-url.js', 'emulator/cloud-identity.js']);
 
 describe('deploy and status load only what they use', () => {
   let ws: string;

@@ -9,7 +9,7 @@
  * takes effect between steps only, so it leaves the same state as a failure: a retry finishes.
  */
 import { join } from 'node:path';
-import { CloudStoppedError, connectionLost, InterruptedError, LabError } from '../../errors.js';
+import { causes, CloudStoppedError, connectionLost, InterruptedError, LabError, WrongCloudError } from '../../errors.js';
 import { scaffoldWorkspace, type Workspace } from '../../lab/workspace.js';
 import { assertHandlerFile, loadTemplate, TemplateError, toStackResources } from '../../template/index.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, TargetClients } from '../clients.js';
@@ -91,7 +91,7 @@ export async function deployLocal(input: LocalDeployInput): Promise<LocalDeployR
     else log.info(`(the embedded cloud is on port ${emu.port}, not ${DEFAULT_PORT}: use --endpoint-url ${emu.endpoint})`);
   }
 
-  const clients = new TargetClients({ kind: 'local', endpoint: emu.endpoint });
+  const clients = new TargetClients({ kind: 'local', endpoint: emu.endpoint, stateDir: ws.stateDir });
   // 1b. What the last deploy left and the cloud lost is put back first (restore.ts), so this
   // deploy updates it as it would have: a new version is released from the old one.
   const restored = new Set<string>();
@@ -206,6 +206,17 @@ async function deployFailure(err: unknown, phase: string, aliasesKept: string[],
     return new InterruptedError(`deploy interrupted before ${phase}: run deploy again to finish (nothing is left half-changed${kept})`);
   }
   const kept = aliasesKept.length ? ` ${aliasesKept.join(', ')};` : '';
+  // this workspace's cloud stopped and another workspace's took its port (cloud-identity.ts): said
+  // as the cloud stopping, with the cloud that answers there now and the two ways on
+  const other = [...causes(err)].find((e): e is WrongCloudError => e instanceof WrongCloudError);
+  if (other) {
+    const log = join(ws.stateDir, (await import('../../emulator/config.js')).LOG_FILE);
+    return new CloudStoppedError(`deploy failed while ${phase}: the embedded cloud stopped (see its log: ${log})`, [
+      `nothing was recorded:${kept} ${other.message};`,
+      `run deploy again: it starts the cloud with its saved state (on another port while ${other.other.port} is taken) and picks up where it stopped;`,
+      `or stop the other one first with \`${other.other.stop}\``,
+    ].join(' '));
+  }
   if (isConnectionLost(err)) {
     // The cloud is a child process: when it dies mid-deploy the SDK only sees a refused or cut
     // connection. Say what happened and where the cloud wrote why.
