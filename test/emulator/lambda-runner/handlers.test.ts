@@ -149,6 +149,25 @@ describe('lambda runner: handlers', () => {
     assert.equal(json(r.payload).errorType, 'Runtime.UserCodeSyntaxError');
   });
 
+  it("an init that fails writes Lambda's INIT_REPORT (Phase: init, Status: error, the error's type) once, after the init's own lines and before START", async () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ 'index.mjs': "console.log('loading');\nthrow new Error('boom at load');\nexport const handler = async () => 1;" }, 'Error'],
+      [{ 'index.js': "console.log('loading');\nprocess.exit(3);" }, 'Runtime.ExitError'],
+    ];
+    for (const [files, errorType] of cases) {
+      const config = fnConfig(dirs.write(files));
+      const r = await pool.invoke(config, request(config, {}, { tail: true }));
+      assert.equal(r.functionError, 'Unhandled');
+      const lines = r.log!.split('\n');
+      const report = lines.filter((l) => l.startsWith('INIT_REPORT'));
+      assert.equal(report.length, 1, r.log);
+      assert.match(report[0]!, new RegExp(`^INIT_REPORT Init Duration: \\d+\\.\\d{2} ms\\tPhase: init\\tStatus: error\\tError Type: ${errorType.replace('.', '\\.')}$`));
+      const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+      assert.ok(at(/loading/) < at(/^INIT_REPORT/) && at(/^INIT_REPORT/) < at(/^START /), r.log);
+      assert.match(r.log!, new RegExp(`Status: error\\tError Type: ${errorType.replace('.', '\\.')}\\t\\n$`), 'the REPORT line names the same type');
+    }
+  });
+
   it('ends environments whose init failed', async () => {
     const before = pool.stats().environments;
     await run({ 'index.js': 'exports.nope = 1;' });

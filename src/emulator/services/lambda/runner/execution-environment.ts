@@ -74,6 +74,8 @@ export class ExecutionEnvironment {
   private outOfMemory = false;
   private initLog: string[] = [];
   private settleInit!: (outcome: InitOutcome) => void;
+  /** the init phase has ended: ready, past its limit, or failed (settleInit was called) */
+  private initEnded = false;
   /** when the worker was created: the init phase (runtime start and the function's init) counts from here */
   private readonly started = performance.now();
   /** the same moment on the deadlines' clock, which the init limit counts on */
@@ -102,7 +104,10 @@ export class ExecutionEnvironment {
     this.sink = sink
       ? (text) => sink({ functionName: config.functionName, version: config.version, logStreamName: this.logStreamName, text })
       : undefined;
-    this.ready = new Promise((resolve) => (this.settleInit = resolve));
+    this.ready = new Promise((resolve) => (this.settleInit = (o) => {
+      this.initEnded = true;
+      resolve(o);
+    }));
     const boot: WorkerBoot = {
       codeDir: config.codeDir,
       handler: config.handler,
@@ -307,7 +312,7 @@ export class ExecutionEnvironment {
       case 'init-error':
         this.onLog(msg.log);
         if (this.held) return this.initDoneLate(Buffer.from(msg.error));
-        this.settleInit({ ok: false, initDurationMs: performance.now() - this.started, error: Buffer.from(msg.error) });
+        this.initFailed(Buffer.from(msg.error));
         return;
     }
   }
@@ -335,6 +340,33 @@ export class ExecutionEnvironment {
     this.state = 'idle';
     this.worker.unref();
     this.onIdle?.(this);
+  }
+
+  /**
+   * The init phase failed (the handler's module threw, could not be loaded, or its process ended):
+   * Lambda's INIT_REPORT for it ends the init's log, `INIT_REPORT Init Duration: 12.34 ms  Phase:
+   * init  Status: error  Error Type: Runtime.ExitError` (log-lines.ts initReportLine: "If a function
+   * crashes or times out during the Init phase, Lambda emits error information in the INIT_REPORT
+   * log", https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html, "Failures
+   * in the Init phase"; the Telemetry API's platform.initReport carries the same phase, status and
+   * errorType, https://docs.aws.amazon.com/lambda/latest/dg/telemetry-schema-reference.html). The
+   * error type is the init error's own, as this invocation's REPORT line and the late init's
+   * INIT_REPORT (initDoneLate) name it. Once: an init already ended (ready, past its limit, or this
+   * error, then the worker's exit) writes none.
+   */
+  private initFailed(error: Buffer): void {
+    if (this.initEnded) return;
+    const initDurationMs = performance.now() - this.started;
+    let errorType: string | undefined;
+    try {
+      errorType = (JSON.parse(error.toString('utf8')) as { errorType?: string }).errorType;
+    } catch {
+      // an error document that is not JSON: the line without its type
+    }
+    const line = initReportLine({ durationMs: initDurationMs, phase: 'init', status: 'error', errorType });
+    this.initLog.push(line);
+    this.sink?.(line);
+    this.settleInit({ ok: false, initDurationMs, error });
   }
 
   private onLog(text: string): void {
@@ -370,7 +402,7 @@ export class ExecutionEnvironment {
     if (wasInit) {
       const requestId = 'undefined';
       const doc = this.outOfMemory ? outOfMemoryError(requestId) : exitError(requestId, code);
-      this.settleInit({ ok: false, initDurationMs: performance.now() - this.started, error: errorBytes(doc) });
+      this.initFailed(errorBytes(doc));
     }
     if (!p) return;
     this.deadlines.cancel(p.deadline);
