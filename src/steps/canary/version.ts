@@ -12,13 +12,8 @@ import { lambdaSdk } from '../../targets/clients.js';
 
 const { GetFunctionConfigurationCommand, PublishVersionCommand, UpdateFunctionCodeCommand } = lambdaSdk();
 
-/**
- * How the Description of the canary's version ends. The version is the lab's own, published by the
- * canary chapter outside any deploy, and it stays published after a reset to a step before the
- * chapter (a version is immutable and stays until deleted, on AWS too): checks that look for the
- * newest version a deploy released leave it out by this (blue-green.ts, newestReleased).
- */
-export const CANARY_DESCRIPTION_TAIL = 'released as an API Gateway canary';
+/** How the Description of the canary's version ends (the deployer's publishIfChanged and blue-green.ts leave that version out) */
+export { CANARY_DESCRIPTION_TAIL } from '../../targets/deployers/local/function.js';
 
 /** Waits until an update of $LATEST has finished (Lambda answers LastUpdateStatus InProgress first). */
 async function updated(lambda: LambdaClient, functionName: string, signal?: AbortSignal, timeoutMs = 120_000): Promise<void> {

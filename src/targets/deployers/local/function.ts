@@ -101,6 +101,14 @@ export async function applyFunction(lambda: LambdaClient, d: DesiredFunction): P
 }
 
 /**
+ * How the Description of the canary chapter's version ends (steps/canary/lesson.ts publishes it):
+ * a version published outside any deploy, which stays after a reset (a version is immutable and
+ * stays until deleted, on AWS too). The deploy (publishIfChanged) and blue-green's newest released
+ * version leave it out by this.
+ */
+export const CANARY_DESCRIPTION_TAIL = 'released as an API Gateway canary';
+
+/**
  * Publishes only when $LATEST differs from the newest version: unchanged code and configuration
  * publish nothing, and a deploy that failed after updating $LATEST publishes on the retry.
  * Lambda compares with the newest version only ("Lambda doesn't publish a version if the
@@ -108,11 +116,18 @@ export async function applyFunction(lambda: LambdaClient, d: DesiredFunction): P
  * https://docs.aws.amazon.com/lambda/latest/api/API_PublishVersion.html): code put back as an
  * older version had it is published again, as a new version. `sameAs` names that older version,
  * for the deploy to say (after the lab, the code put back after hooks-errors is version 3's).
+ *
+ * The canary chapter's version (its Description ends with CANARY_DESCRIPTION_TAIL) is published
+ * outside any deploy, and is not what a deploy compares with: SAM publishes a version when the
+ * function's code or configuration changed since the stack's last one, and CloudFormation never
+ * sees a version published by hand. Compared with it, a deploy that changed nothing after the
+ * chapter (or after a reset into it) published the last deploy's code again as a new version and
+ * started a CodeDeploy deployment of the same code (10 cloud minutes with Linear10PercentEvery1Minute).
  */
 export async function publishIfChanged(lambda: LambdaClient, name: string): Promise<{ version: string; published: boolean; arn: string; sameAs?: string }> {
   const latest = await waitUntilUpdated(lambda, name);
   const versions = await numberedVersions(lambda, name);
-  const newest = versions[0];
+  const newest = versions.find((v) => !v.Description?.endsWith(CANARY_DESCRIPTION_TAIL));
   // (A version's Description may be overridden at publish time, so it is not compared.)
   const runtimeConfig = (c: FunctionConfiguration) => ({ ...configOf(c), description: undefined });
   const sameAsLatest = (v: FunctionConfiguration) => v.CodeSha256 === latest.CodeSha256 && same(runtimeConfig(v), runtimeConfig(latest));
@@ -120,6 +135,8 @@ export async function publishIfChanged(lambda: LambdaClient, name: string): Prom
     return { version: newest.Version!, published: false, arn: newest.FunctionArn ?? `${latest.FunctionArn}:${newest.Version}` };
   }
   const v = await lambda.send(new (lambdaSdk().PublishVersionCommand)({ FunctionName: name, CodeSha256: latest.CodeSha256 }));
+  // Lambda answers its newest version when nothing changed since it: the canary's, when $LATEST is its code
+  if (v.Version === versions[0]?.Version) return { version: v.Version!, published: false, arn: v.FunctionArn ?? `${latest.FunctionArn}:${v.Version}` };
   const sameAs = versions.find(sameAsLatest)?.Version;
   return { version: v.Version!, published: true, arn: v.FunctionArn ?? `${latest.FunctionArn}:${v.Version}`, ...(sameAs ? { sameAs } : {}) };
 }

@@ -38,14 +38,27 @@ export const lambdaFunction: Provisioner = {
       applyReservedConcurrency(ctx.clients.lambda, name, { declared, declaredBefore: before, created: applied.change === 'created' }),
     );
     const recreated = ctx.restored.has(name);
+    const previousSha = ctx.previous?.functions.find((f) => f.logicalId === r.logicalId && f.name === name)?.codeSha256;
     const change = recreated ? 'created' : applied.change === 'unchanged' && rc.change !== 'unchanged' ? 'updated' : applied.change;
     // slots: 0 what changed, 1 the version (added by the Version), 2 reserved concurrency
     ctx.report.add({ logicalId: r.logicalId, type: r.type, physicalId: name, change }, [
       [0, recreated ? 're-created as the last deploy left it' : ''],
-      [0, applied.details.length ? `${applied.details.join(' and ')} changed` : ''],
+      [0, changedWhat(applied.details, previousSha === code.sha256)],
       [2, rc.detail ?? ''],
     ]);
     ctx.record.functions.set(r.logicalId, { logicalId: r.logicalId, name, arn: applied.arn, codeSha256: code.sha256, declaredReservedConcurrency: declared ?? null, configuration });
     return { type: r.type, physicalId: name, attributes: { Arn: applied.arn } };
   },
 };
+
+/**
+ * What the deploy changed in the function, in the report's words. Code the last deploy released
+ * that $LATEST no longer held (the canary chapter updates $LATEST outside any deploy) was put back,
+ * not changed by the learner: said so, not "code changed".
+ */
+function changedWhat(details: string[], sameCodeAsLastDeploy: boolean): string {
+  if (!details.length) return '';
+  if (!sameCodeAsLastDeploy || !details.includes('code')) return `${details.join(' and ')} changed`;
+  const rest = details.filter((d) => d !== 'code');
+  return `$LATEST put back on the last deploy's code${rest.length ? `; ${rest.join(' and ')} changed` : ''}`;
+}
