@@ -15,7 +15,7 @@
 import { couldNotCheck, hintCommand, notYet, passed, runLiveChecks, type CheckOutcome, type LiveCheck } from '../lab/check.js';
 import type { FigureValue, LabContext } from '../lab/context.js';
 import type { Hint, Step } from '../lab/step.js';
-import { CHAPTER, clientsOf, codeDir, DOCS, figureOf, liveVersion, measureLive, target, templateDiff, whenDeployed } from './canary/context.js';
+import { CHAPTER, clientsOf, codeDir, deployedTo, deployedVersion, DOCS, figureOf, liveAlias, liveVersion, measureLive, target, templateDiff, whenDeployed } from './canary/context.js';
 import {
   CANARY_APP_VERSION,
   CANARY_PERCENT,
@@ -40,9 +40,10 @@ import { cliCommand } from '../invocation.js';
 import { LabError } from '../errors.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
 import { commands as wiring, deployedIntegrationUri, integrationUri, missingQualifier, sourceArn, STAGE_VARIABLE, unsetStageVariable, uriStageVariables } from './canary/stage-variable.js';
-import { apiGatewaySdk } from '../targets/clients.js';
+import { apiGatewaySdk, lambdaSdk } from '../targets/clients.js';
 
 const { GetIntegrationCommand } = apiGatewaySdk();
+const { UpdateAliasCommand } = lambdaSdk();
 
 /** requests sampled after a rollback or a promotion */
 const SAMPLE = 500;
@@ -357,9 +358,13 @@ async function failedAnswersHint(ctx: LabContext, t: CanaryTarget, signal: Abort
 async function ensureNewVersion(ctx: LabContext, t: CanaryTarget): Promise<string> {
   const progress = ctx.io.progress(`publishing version ${CANARY_APP_VERSION} of the app as a new Lambda version`);
   try {
-    const live = await liveVersion(ctx, t);
+    const alias = await liveAlias(ctx, t);
+    const live = alias.version;
     const version = await publishNewVersion(clientsOf(ctx), t, codeDir(), ctx.signal);
-    progress.succeed(`version ${CANARY_APP_VERSION} of the app is Lambda version ${version}; "live" stays on Lambda version ${live}`);
+    // a shift under way (a deploy run since the last step) is said as one: "live" does not stay
+    const where = alias.shiftingTo ? `"live" is on Lambda version ${live}, shifting to ${alias.shiftingTo}` : `"live" stays on Lambda version ${live}`;
+    progress.succeed(`version ${CANARY_APP_VERSION} of the app is Lambda version ${version}; ${where}`);
+    if (alias.shiftingTo) ctx.io.say(shiftNote(ctx, t, live, alias.shiftingTo));
     // done by the lab, said as done: running it again would answer ResourceConflictException
     ctx.io.say(
       `the lab added the permission API Gateway needs to call Lambda version ${version} (SAM granted one for "live" only); nothing to run, this is what it did: ${ctx.aws(wiring.addPermission(t.functionName, version, sourceArn(t.region, t.accountId, t.route)))}`,
@@ -371,6 +376,33 @@ async function ensureNewVersion(ctx: LabContext, t: CanaryTarget): Promise<strin
     progress.fail('publishing the new version failed');
     throw err;
   }
+}
+
+/**
+ * `live` moving from `from` to `to` under a CodeDeploy shift: the learner's deploy when the deploy
+ * record says it published `to` (`deploy` after app.mjs changed), else someone else's. Not the
+ * canary's doing either way: a canary is API Gateway's, and the stage's own share keeps calling
+ * whatever version `live` names.
+ */
+function shiftNote(ctx: LabContext, t: CanaryTarget, from: string, to: string): string {
+  const mine = deployedTo(ctx, t, to);
+  const by = mine ? `your deploy's CodeDeploy deployment${mine.deploymentId ? ` ${mine.deploymentId}` : ''}` : 'a CodeDeploy deployment';
+  return `${by} is shifting "live" from Lambda version ${from} to ${to} (Linear10: 10 % more every cloud minute). That is Lambda's routing, not the canary's: the stage's own ${100 - CANARY_PERCENT} % follow "live" to ${to} as it moves, and the check of the live alias accepts ${to} once the shift ends`;
+}
+
+/** `a`: live back where the step found it, when something other than the learner's deploy moved it (the check of the live alias) */
+async function putLiveBack(ctx: LabContext, t: CanaryTarget): Promise<void> {
+  const was = String(figureOf(ctx, IDS.create, 'liveVersion') ?? '');
+  const { version, shiftingTo } = await liveAlias(ctx, t);
+  const moved = shiftingTo ?? version;
+  if (!was || moved === was || deployedTo(ctx, t, moved)) return;
+  await ctx.clients.lambda.send(new UpdateAliasCommand({ FunctionName: t.functionName, Name: 'live', FunctionVersion: liveWayBack(ctx, t, was), RoutingConfig: { AdditionalVersionWeights: {} } }), { abortSignal: ctx.signal });
+}
+
+/** where live belongs: where the step found it, or where the learner's last deploy (a CodeDeploy one) sent it since */
+function liveWayBack(ctx: LabContext, t: CanaryTarget, was: string): string {
+  const d = deployedVersion(ctx, t);
+  return d?.deploymentId && d.version !== was ? d.version : was;
 }
 
 function keepStage(ctx: LabContext, s: StageView): void {
@@ -425,13 +457,30 @@ const createStep: Step = {
         : notYet(`${STAGE_VARIABLE}=live`, `${variablesInWords(s.variables)}${s.variables[STAGE_VARIABLE] === newVersionOf(ctx) ? ', the new version: the stage\'s own requests reach it too' : ''}`, ownShareHint(ctx, s)),
     ),
     {
-      name: 'the live alias did not move',
+      name: 'the canary left the live alias alone',
       aws: (ctx) => ctx.aws(`lambda get-alias --function-name ${known(ctx)?.functionName ?? 'FUNCTION_NAME'} --name live`),
       run: (ctx, signal) =>
         whenDeployed(async () => {
           const was = String(figureOf(ctx, IDS.create, 'liveVersion') ?? '');
-          const now = await liveVersion(ctx, await target(ctx, signal), signal);
-          return !was || now === was ? passed(`live on Lambda version ${now}`) : notYet(`live on Lambda version ${was}`, `live on Lambda version ${now}`);
+          const t = await target(ctx, signal);
+          const { version: now, shiftingTo } = await liveAlias(ctx, t, signal);
+          // the learner's own deploy moving live (app.mjs deployed since the last step): Lambda's
+          // routing, which a canary never touches, so it does not count against the canary; said
+          // as what happened. Anything else that moved it is not the step's and is named with the way back.
+          const moved = shiftingTo ?? now;
+          if (was && moved !== was) {
+            const mine = deployedTo(ctx, t, moved);
+            if (mine) {
+              const by = `your deploy (CodeDeploy deployment ${mine.deploymentId ?? 'of live'}), not by the canary, which changes no alias`;
+              return passed(shiftingTo ? `live shifting from Lambda version ${now} to ${shiftingTo}, moved by ${by}` : `live on Lambda version ${now}, moved from ${was} by ${by}`);
+            }
+            return notYet(
+              `live on Lambda version ${was}`,
+              `live on Lambda version ${now}${shiftingTo ? `, shifting to ${shiftingTo}` : ''}`,
+              `live moved from Lambda version ${was} after this step began, and not by your last deploy: an API Gateway canary never moves an alias, so put it back (a does it too):${hintCommand(ctx.aws(`lambda update-alias --function-name ${t.functionName} --name live --function-version ${liveWayBack(ctx, t, was)} --routing-config AdditionalVersionWeights={}`))}`,
+            );
+          }
+          return passed(shiftingTo ? `live on Lambda version ${now}, shifting to ${shiftingTo}` : `live on Lambda version ${now}`);
         }),
     },
     {
@@ -492,6 +541,7 @@ const createStep: Step = {
       const t = await found(ctx);
       const s = await stage(clientsOf(ctx), t, ctx.signal);
       if (s.variables[STAGE_VARIABLE] !== 'live') await patchStage(ctx.clients.apiGateway, t.route, [{ op: 'replace', path: `/variables/${STAGE_VARIABLE}`, value: 'live' }], ctx.signal);
+      await putLiveBack(ctx, t);
       await startCanary(clientsOf(ctx), t, newVersionOf(ctx), CANARY_PERCENT, ctx.signal);
     },
   },

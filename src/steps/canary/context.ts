@@ -50,8 +50,39 @@ export function figureOf(ctx: LabContext, stepId: string, key: string): unknown 
 
 /** The version the `live` alias points at. */
 export async function liveVersion(ctx: LabContext, t: CanaryTarget, signal: AbortSignal = ctx.signal): Promise<string> {
+  return (await liveAlias(ctx, t, signal)).version;
+}
+
+/**
+ * The `live` alias: its version, and the version a CodeDeploy shift is moving it to, when one is
+ * under way. CodeDeploy shifts a Lambda alias by its routing configuration: the alias keeps
+ * FunctionVersion on the original version and sends AdditionalVersionWeights' share to the target
+ * ("Implement Lambda canary deployments using a weighted alias", Lambda developer guide:
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuring-alias-routing.html).
+ */
+export async function liveAlias(ctx: LabContext, t: CanaryTarget, signal: AbortSignal = ctx.signal): Promise<{ version: string; shiftingTo?: string }> {
   const a = await ctx.clients.lambda.send(new GetAliasCommand({ FunctionName: t.functionName, Name: 'live' }), { abortSignal: signal });
-  return a.FunctionVersion ?? '';
+  const shiftingTo = Object.keys(a.RoutingConfig?.AdditionalVersionWeights ?? {})[0];
+  return { version: a.FunctionVersion ?? '', ...(shiftingTo ? { shiftingTo } : {}) };
+}
+
+/**
+ * The learner's own last deploy of sam-app/, when it is what moves (or moved) `live` to
+ * `version`: the deploy record names the Lambda version it published for the alias, and the
+ * CodeDeploy deployment that shifts it. Undefined when the record says another version.
+ */
+export function deployedVersion(ctx: LabContext, t: CanaryTarget): { version: string; deploymentId?: string } | undefined {
+  try {
+    const fn = ctx.deployment().functions.find((f) => f.name === t.functionName);
+    return fn?.version ? { version: fn.version, ...(fn.deploymentId ? { deploymentId: fn.deploymentId } : {}) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function deployedTo(ctx: LabContext, t: CanaryTarget, version: string): { deploymentId?: string } | undefined {
+  const d = deployedVersion(ctx, t);
+  return d && d.version === version ? d : undefined;
 }
 
 export function codeDir(): string {
