@@ -115,7 +115,7 @@ async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: st
       const last = passedLine(report, doneInAll, steps.length);
       if (last) io.say(last);
       if (session.flags.ci) {
-        const ready = readyLine(doneInAll, steps.length, flags.target);
+        const ready = readyLine(report.steps.filter((r) => r.outcome === 'passed').map((r) => r.id), steps.map((s) => s.id), flags.target, only === undefined ? session.ws.root : undefined);
         if (ready) io.say(ready);
         cloudStaysUp();
       }
@@ -207,12 +207,33 @@ export function passedLine(report: Pick<LabReport, 'steps' | 'durationMs'>, done
 }
 
 /**
- * --ci's verdict for an instructor, once every step of the lab is done (this run and earlier ones):
- * the machine can hold the class. A run of some steps (`step canary --ci`) proves only those.
+ * --ci's verdict for an instructor: the machine can hold the class once every step of the lab
+ * passed in this run. Steps an earlier session did (a learner's workspace, a run stopped half way)
+ * were not run again, so a run that went on from step N proves steps N.. only and says which it
+ * did not run, with the way to check the whole lab (a fresh workspace); it said "ready … all 14
+ * steps" after running 10-14. `workspace`: the run is `start` (not `step <id>`, which proves its
+ * steps only and says nothing more); `ran`: the ids of the steps that passed in this run.
  */
-export function readyLine(doneInAll: number, total: number, target: 'local' | 'aws'): string | undefined {
-  if (doneInAll < total) return undefined;
-  return `ready for the class: all ${total} steps of the lab pass on this machine${target === 'aws' ? ' against this AWS account' : ''}`;
+export function readyLine(ran: readonly string[], ids: readonly string[], target: 'local' | 'aws', workspace?: string): string | undefined {
+  const onAws = target === 'aws' ? ' against this AWS account' : '';
+  if (ids.every((id) => ran.includes(id))) return `ready for the class: all ${ids.length} steps of the lab pass on this machine${onAws}`;
+  if (workspace === undefined) return undefined;
+  const numbers = (keep: (id: string) => boolean) => stepRanges(ids.flatMap((id, i) => (keep(id) ? [i + 1] : [])));
+  const fresh = cliCommand(['start', '--ci', ...(target === 'aws' ? ['--target', 'aws'] : []), '--workspace', '<a new folder>']);
+  if (!ran.length) return `not a check of this machine: no step ran in this run (all ${ids.length} were done before it, progress.json). To check every step: ${fresh}`;
+  return `not a check of the whole lab: steps ${numbers((id) => ran.includes(id))} pass on this machine${onAws} in this run; steps ${numbers((id) => !ran.includes(id))} were done before it (progress.json) and not run in it. To check every step: ${fresh}`;
+}
+
+/** step numbers as ranges: 1-9, 14 */
+function stepRanges(ns: number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < ns.length; ) {
+    let j = i;
+    while (j + 1 < ns.length && ns[j + 1] === ns[j]! + 1) j++;
+    out.push(j > i ? `${ns[i]}–${ns[j]}` : `${ns[i]}`);
+    i = j + 1;
+  }
+  return out.join(', ');
 }
 
 /**

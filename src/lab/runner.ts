@@ -59,6 +59,14 @@ export async function runLab(o: RunLabOptions): Promise<LabReport> {
   } else {
     const first = progress.firstPending(ids);
     index = first === undefined ? ids.length : ids.indexOf(first);
+    // --ci in a workspace with progress (a learner's, a run stopped half way) goes on from there:
+    // said first, so an instructor does not take this run for a check of the whole lab (start.ts
+    // readyLine says at the end what it did check)
+    if (ctx.ci && !o.only && index > 0 && index < ids.length) {
+      io.say(
+        `this workspace has progress: --ci goes on from step ${index + 1} (${ids[index]}); ${index === 1 ? 'step 1 was' : `steps 1–${index} were`} done before and ${index === 1 ? 'is' : 'are'} not run in this run. To check the whole lab, use a fresh workspace: ${cliCommand(['start', '--ci', ...(ctx.target === 'aws' ? ['--target', 'aws'] : []), '--workspace', '<a new folder>'])}`,
+      );
+    }
   }
 
   try {

@@ -20,6 +20,7 @@ import { runLab } from '../../src/lab/runner.js';
 import type { Step } from '../../src/lab/step.js';
 import { workspacePaths } from '../../src/lab/workspace.js';
 import { fakeContext } from '../helpers/lab-context.js';
+import { readyLine } from '../../src/commands/start.js';
 
 /** the fake cloud: which steps' changes it holds, and what each step's solve was asked to do */
 type Cloud = Record<string, boolean>;
@@ -191,4 +192,31 @@ test('--ci: a step\'s afterPass runs once it has passed (found done, or solved),
   assert.equal(report.outcome, 'failed');
   assert.equal(withAfter.length, 3);
   assert.deepEqual(after, ['app', 'next']);
+});
+
+test('--ci in a workspace with progress says it goes on from step N and does not run 1..N-1; the closing line says what it checked, not "ready"', async (t) => {
+  // an instructor's `start --ci` in a learner's workspace stopped at step 3: it ran 3-4 and said
+  // "ready for the class: all 4 steps of the lab pass on this machine", with no word of 1-2
+  const cloud: Cloud = { app: true, variable: true, canary: false, rollback: false };
+  const s = setup(['app', 'variable', 'canary', 'rollback'], { app: 'done', variable: 'done' }, cloud);
+  t.after(s.cleanup);
+  const report = await s.run();
+  assert.equal(report.outcome, 'passed');
+  assert.deepEqual(s.applied, ['canary', 'rollback']);
+  assert.match(s.lines(), /this workspace has progress: --ci goes on from step 3 \(canary\); steps 1–2 were done before and are not run in this run\. To check the whole lab, use a fresh workspace: .* start --ci --workspace '?<a new folder>'?/);
+  const ids = ['app', 'variable', 'canary', 'rollback'];
+  const ran = report.steps.filter((r) => r.outcome === 'passed').map((r) => r.id);
+  const closing = readyLine(ran, ids, 'local', '/ws');
+  assert.doesNotMatch(closing ?? '', /ready for the class/);
+  assert.match(closing ?? '', /^not a check of the whole lab: steps 3–4 pass on this machine in this run; steps 1–2 were done before it \(progress\.json\) and not run in it\. To check every step: .* start --ci --workspace/);
+});
+
+test('--ci from a fresh workspace says nothing of progress', async (t) => {
+  const cloud: Cloud = { app: false, variable: false };
+  const s = setup(['app', 'variable'], {}, cloud);
+  t.after(s.cleanup);
+  const report = await s.run();
+  assert.equal(report.outcome, 'passed');
+  assert.doesNotMatch(s.lines(), /has progress/);
+  assert.equal(readyLine(report.steps.map((r) => r.id), ['app', 'variable'], 'local', '/ws'), 'ready for the class: all 2 steps of the lab pass on this machine');
 });

@@ -19,9 +19,20 @@ test('1-6 yesterday, 7-13 and the wrap-up today: the lab is done, not "8 steps" 
   assert.equal(passedLine(run(1), 7, 14), "1 step passed in 12.3 s; with earlier sessions, 7 of the lab's 14 steps are done");
 });
 
-test('--ci says the machine is ready for the class once every step of the lab passes, and not after some of them', () => {
-  assert.equal(readyLine(14, 14, 'local'), 'ready for the class: all 14 steps of the lab pass on this machine');
-  assert.equal(readyLine(14, 14, 'aws'), 'ready for the class: all 14 steps of the lab pass on this machine against this AWS account');
-  // `step canary --ci` in a fresh workspace proves its steps only
-  assert.equal(readyLine(7, 14, 'local'), undefined);
+const IDS = Array.from({ length: 14 }, (_, i) => `s${i + 1}`);
+
+test('--ci says the machine is ready for the class once every step of the lab passed in this run, and not after some of them', () => {
+  assert.equal(readyLine(IDS, IDS, 'local', '/ws'), 'ready for the class: all 14 steps of the lab pass on this machine');
+  assert.equal(readyLine(IDS, IDS, 'aws', '/ws'), 'ready for the class: all 14 steps of the lab pass on this machine against this AWS account');
+  // `step canary --ci` in a fresh workspace proves its steps only, and says no more than its passed line
+  assert.equal(readyLine(IDS.slice(7, 14), IDS, 'local'), undefined);
+});
+
+test('--ci that went on from step 10 of a learner\'s workspace is not "ready": it says what it checked and what it did not run', () => {
+  // all 14 were done after it, and the old verdict counted them: "ready for the class: all 14 steps"
+  const line = readyLine(IDS.slice(9), IDS, 'local', '/ws') ?? '';
+  assert.doesNotMatch(line, /ready for the class/);
+  assert.match(line, /^not a check of the whole lab: steps 10–14 pass on this machine in this run; steps 1–9 were done before it \(progress\.json\) and not run in it\. To check every step: .* start --ci --workspace '?<a new folder>'?$/);
+  // every step done before: nothing ran, nothing checked
+  assert.match(readyLine([], IDS, 'aws', '/ws') ?? '', /^not a check of this machine: no step ran in this run \(all 14 were done before it, progress\.json\)\. To check every step: .* start --ci --target aws --workspace/);
 });
