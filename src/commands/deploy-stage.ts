@@ -12,7 +12,7 @@
  * It only reads, and says nothing when it cannot read (the deploy itself went through). The stage
  * is not changed: the learner decides, as with every change to the cloud the lab prints.
  */
-import type { DeployResult } from '../targets/deployers/types.js';
+import type { AliasDeployment, DeployResult } from '../targets/deployers/types.js';
 import type { DeployRecord } from '../targets/deploy-record.js';
 import { awsCommand } from '../targets/aws-command.js';
 import { lambdaTarget, withStageVariables } from '../targets/lambda-uri.js';
@@ -71,4 +71,23 @@ export async function stageBesideAlias(record: DeployRecord, spec: TargetSpec, m
   } finally {
     clients.destroy();
   }
+}
+
+/** the canary chapter's steps, in order (steps/outline.ts) */
+const CANARY_STEPS = ['canary-stage-variable', 'canary-create', 'canary-rollback', 'canary-promote'];
+
+/**
+ * A deploy that starts a CodeDeploy shift while the learner is in the canary chapter (begun, not
+ * done): the shift moves `live`, which the canary's stage share calls, so the split the chapter
+ * measures shows the two versions of the shift beside the canary's until it ends. It said nothing
+ * of it, and canary-create then said "live stays on Lambda version 2" as the alias moved (a learner
+ * walk: app.mjs put back to app version 3 after hooks-errors, deployed between the stage-variable
+ * step and the canary). Undefined outside the chapter. `steps`: progress.json's steps.
+ */
+export function canaryChapterShift(steps: Readonly<Record<string, { status?: string } | undefined>> | undefined, d: AliasDeployment): string | undefined {
+  const status = (id: string) => steps?.[id]?.status ?? 'pending';
+  const begun = CANARY_STEPS.some((id) => status(id) !== 'pending');
+  if (!begun || status('canary-promote') === 'done') return undefined;
+  const next = CANARY_STEPS.find((id) => status(id) !== 'done')!;
+  return `the lab is in the canary chapter (${next} next), and this deploy starts a CodeDeploy shift of ${d.alias} from Lambda version ${d.from} to ${d.to}, 10 % more every cloud minute: that is Lambda's routing, not API Gateway's canary. The stage's own share calls ${d.alias}, so until the shift ends its answers come from both versions; the canary steps take ${d.alias} where your deploy moves it`;
 }

@@ -15,7 +15,9 @@ import { reportHost } from '../io/index.js';
 import type { DeployLog, DeployResult, ResourceChange, StackRollback } from '../targets/deployers/types.js';
 import { readDeployRecord } from '../targets/deploy-record.js';
 import type { TargetSpec } from '../targets/clients.js';
-import { movedAlias, stageBesideAlias } from './deploy-stage.js';
+import { canaryChapterShift, movedAlias, stageBesideAlias } from './deploy-stage.js';
+import { progressPath, type LabProgress } from '../lab/progress.js';
+import { readJsonFile } from '../lab/workspace.js';
 
 export interface DeployOptions {
   workspace?: string;
@@ -79,9 +81,25 @@ async function deployLocked(ws: Workspace, target: string, stackName: string, op
     const beside = await stageBesideAlias(record, spec, moved, interrupt.signal);
     if (beside) log.warn(beside);
   }
+  // a shift started while the learner is in the canary chapter: said, since the chapter's stage calls live
+  const shift = result.deployments?.find((d) => !d.joined);
+  if (shift) {
+    const progress = readProgress(ws);
+    const said = canaryChapterShift(progress?.steps, shift);
+    if (said) log.warn(said);
+  }
   if (opts.wait && result.deployments?.length && target === 'local') {
     const { waitForDeployments } = await import('./deploy-wait.js');
     await waitForDeployments(ws, result, interrupt);
+  }
+}
+
+/** progress.json as the lab left it, or undefined: a deploy goes on whatever it holds */
+function readProgress(ws: Workspace): LabProgress | undefined {
+  try {
+    return readJsonFile<LabProgress>(progressPath(ws));
+  } catch {
+    return undefined;
   }
 }
 
