@@ -393,9 +393,11 @@ function shiftNote(ctx: LabContext, t: CanaryTarget, from: string, to: string): 
 /** `a`: live back where the step found it, when something other than the learner's deploy moved it (the check of the live alias) */
 async function putLiveBack(ctx: LabContext, t: CanaryTarget): Promise<void> {
   const was = String(figureOf(ctx, IDS.create, 'liveVersion') ?? '');
+  // nothing to compare with: the step's prepare, which keeps where live was, did not run
+  if (!was) return;
   const { version, shiftingTo } = await liveAlias(ctx, t);
   const moved = shiftingTo ?? version;
-  if (!was || moved === was || deployedTo(ctx, t, moved)) return;
+  if (moved === was || deployedTo(ctx, t, moved)) return;
   await ctx.clients.lambda.send(new UpdateAliasCommand({ FunctionName: t.functionName, Name: 'live', FunctionVersion: liveWayBack(ctx, t, was), RoutingConfig: { AdditionalVersionWeights: {} } }), { abortSignal: ctx.signal });
 }
 
