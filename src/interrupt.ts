@@ -8,6 +8,7 @@
  * saved / go on with" lines whichever way the lab was stopped.
  */
 import { ExitCode, InterruptedError } from './errors.js';
+import { endSpinners } from './io/open-views.js';
 
 export class InterruptPolicy {
   readonly #controller = new AbortController();
@@ -77,6 +78,9 @@ export class InterruptPolicy {
       }
       return;
     }
+    // a spinner still turning ends first: these words written under it left its last frame on the
+    // screen above them, a spinner that no longer turned (io/spinner.ts)
+    endSpinners();
     if (this.message) {
       // a SIGTERM came from another process, not from a key: say what a second stop does in its words
       const line = this.#terminated ? this.message.replace('(Ctrl-C again to quit at once)', '(terminated: a second SIGTERM, or Ctrl-C, quits at once)') : this.message;

@@ -5,7 +5,6 @@
  * Colour follows io/terminal.ts (a terminal, and no NO_COLOR).
  */
 import { confirm as confirmPrompt, select } from '@inquirer/prompts';
-import ora from 'ora';
 import { emitKeypressEvents } from 'node:readline';
 import type { ReadStream, WriteStream } from 'node:tty';
 import { InterruptedError } from '../errors.js';
@@ -27,6 +26,7 @@ import {
 import wrapAnsi from 'wrap-ansi';
 import type { CheckView, ChoiceItem, Figure, FooterView, IoHost, KeyItem, LiveOptions, LiveRegion, Progress } from './host.js';
 import { openView } from './open-views.js';
+import { stillSpinner, turningSpinner } from './spinner.js';
 import { colorEnabled, paint, type Paint } from './terminal.js';
 
 export interface InteractiveOptions {
@@ -236,23 +236,20 @@ export class InteractiveIoHost implements IoHost {
     // next clear() writes cursor-up forever without yielding, deaf to SIGINT and SIGTERM. There, and
     // after Ctrl-C, a spinner does not turn: it prints its first and its last line only.
     const spinning = (this.#out.columns ?? 80) > 0 && !this.#signal.aborted;
-    // discardStdin off: ora would put stdin in raw mode, where Ctrl-C is no SIGINT
-    const still = (t: string) => ora({ text: t, stream: this.#out, discardStdin: false, isEnabled: false, isSilent: false });
-    let spinner = spinning ? ora({ text, stream: this.#out, discardStdin: false, color: 'cyan', isEnabled: true, isSilent: false }) : still(text);
-    spinner.start();
     const cut = () => {
       // Ctrl-C, or the command ended with it turning: its last text stays, marked as cut short, and
       // its timer ends; what the command still says of it (its ✔ / ✖) comes as a plain line
-      spinner.stopAndPersist({ symbol: this.#p.yellow('!') });
-      spinner = still(spinner.text);
+      if (spinner.isSpinning) spinner.stopAndPersist({ symbol: this.#p.yellow('!') });
+      spinner = stillSpinner(spinner.text, this.#out);
       closed();
     };
-    const unregister = spinning ? openView(cut) : () => undefined;
+    const turning = spinning ? turningSpinner(text, this.#out, cut) : undefined;
+    let spinner = turning?.spinner ?? stillSpinner(text, this.#out).start();
     if (spinning) this.#signal.addEventListener('abort', cut, { once: true });
     if (spinning) this.#holdKeys(new AbortController(), false);
     const closed = () => {
       this.#signal.removeEventListener('abort', cut);
-      unregister();
+      turning?.release();
     };
     return {
       update: (t) => void (spinner.text = t),

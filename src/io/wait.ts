@@ -6,7 +6,6 @@
  * A terminal that reports 0 columns gets none (ora's row count would be Infinity: interactive.ts).
  */
 import type { WriteStream } from 'node:tty';
-import { openView } from './open-views.js';
 
 export interface Waiting {
   /** clears the spinner's line; safe to call twice */
@@ -19,17 +18,15 @@ export async function waitSpinner(text: string, opts: { stdout?: Stream; stderr?
   const stdout = opts.stdout ?? process.stdout;
   const stderr = opts.stderr ?? process.stderr;
   if (!stdout.isTTY || !stderr.isTTY || !(stderr.columns ?? 0) || opts.signal?.aborted) return { stop: () => undefined };
-  const { default: ora } = await import('ora');
-  // discardStdin off: ora would put stdin in raw mode, where Ctrl-C is no SIGINT
-  const spinner = ora({ text, stream: stderr as WriteStream, discardStdin: false, color: 'cyan', isEnabled: true, isSilent: false }).start();
-  let unregister = (): void => undefined;
+  // ora (through spinner.ts) is loaded only here, never for a pipe
+  const { turningSpinner } = await import('./spinner.js');
+  const turning = turningSpinner(text, stderr as WriteStream, (spinner) => spinner.stop());
   const stop = (): void => {
-    unregister();
+    turning.release();
     opts.signal?.removeEventListener('abort', stop);
-    if (spinner.isSpinning) spinner.stop();
+    if (turning.spinner.isSpinning) turning.spinner.stop();
   };
-  // Ctrl-C, or an error the CLI's boundary catches: the timer ends and the line is cleared
-  unregister = openView(stop);
+  // Ctrl-C (before its words: spinner.ts), or an error the CLI's boundary catches: the timer ends and the line is cleared
   opts.signal?.addEventListener('abort', stop, { once: true });
   return { stop };
 }
