@@ -33,7 +33,13 @@ export type CheckOutcome =
        */
       blockedBy?: string;
     }
-  | { status: 'could-not-check'; what: string; fix: string };
+  | {
+      status: 'could-not-check';
+      what: string;
+      fix: string;
+      /** the cloud's port refused the connection (ECONNREFUSED): nothing listens there */
+      refused?: boolean;
+    };
 
 export const passed = (found?: string): CheckOutcome => ({ status: 'passed', found });
 /**
@@ -107,6 +113,8 @@ export interface StaticCheck {
 export interface CheckResult extends CheckView {
   /** how long the check took, ms */
   ms: number;
+  /** could-not-check: the cloud's port refused the connection (explainFailure) */
+  refused?: boolean;
 }
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 15_000;
@@ -118,7 +126,7 @@ export function toResult(name: string, aws: string | undefined, outcome: CheckOu
     case 'not-yet':
       return { name, aws: outcome.aws ?? aws, status: 'not-yet', expected: outcome.expected, found: outcome.found, hint: outcome.hint, ms };
     default:
-      return { name, aws, status: 'could-not-check', what: outcome.what, fix: outcome.fix, ms };
+      return { name, aws, status: 'could-not-check', what: outcome.what, fix: outcome.fix, ms, ...(outcome.refused ? { refused: true } : {}) };
   }
 }
 
@@ -202,7 +210,8 @@ export function explainFailure(err: unknown, ctx: Pick<LabContext, 'environmentF
   const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string } };
   const code = e?.code ?? e?.cause?.code;
   if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || e?.name === 'TimeoutError') {
-    return couldNotCheck(`reach ${ctx.targetName} (${code ?? e?.name})`, ctx.environmentFix);
+    const what = `reach ${ctx.targetName} (${code ?? e?.name})`;
+    return code === 'ECONNREFUSED' ? { status: 'could-not-check', what, fix: ctx.environmentFix, refused: true } : couldNotCheck(what, ctx.environmentFix);
   }
   if (e?.name === 'CredentialsProviderError' || e?.name === 'ExpiredTokenException' || e?.name === 'UnrecognizedClientException') {
     return couldNotCheck(`sign in to AWS: ${e.message ?? e.name}`, `set credentials (aws configure, or --profile P) and run \`${cliCommand(['doctor', '--target', 'aws'])}\``);

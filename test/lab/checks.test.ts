@@ -130,3 +130,28 @@ test('the solver path: an unreachable cloud before the change is "could not chec
   assert.equal(r.outcome, 'could-not-check');
   assert.equal(state.done, false);
 });
+
+test('the solver path: a local cloud that refuses connections after the change ends the polling at once (could not check), rather than polling it for settleMs', async () => {
+  // the cloud was there for the checks before the change, and stopped under the deploy (`emulator stop`)
+  const state = { done: false, after: 0 };
+  const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+  const gone = check('it is so', async () => {
+    if (!state.done) return notYet('so', 'not so');
+    state.after++;
+    throw refused();
+  });
+  const r = await solveStep(step({ state, liveChecks: [gone], settleMs: 60_000 }), fakeContext(), { pollMs: 5 });
+  assert.equal(r.outcome, 'could-not-check');
+  assert.match(r.after[0]!.what!, /ECONNREFUSED/);
+  assert.equal(state.after, 1, 'asked once, not again and again for 60 s');
+  // on AWS a refused connection is the network's: polled as before (here until a short settleMs)
+  const aws = { done: false, after: 0 };
+  const polled = check('it is so', async () => {
+    if (!aws.done) return notYet('so', 'not so');
+    aws.after++;
+    throw refused();
+  });
+  const r2 = await solveStep(step({ state: aws, liveChecks: [polled], settleMs: 100 }), fakeContext({ target: 'aws' }), { pollMs: 5 });
+  assert.equal(r2.outcome, 'could-not-check');
+  assert.ok(aws.after > 1, `polled ${aws.after} times`);
+});
