@@ -167,7 +167,7 @@ export function commandArgs(cmd: string): string[] {
  * A command laid out to be copied and pasted whole: on one line when it fits, else broken at
  * argument boundaries with ` \` at the end of each line but the last and the next lines indented,
  * which a shell reads as one command. A `# …` line (a note above the command) is printed without
- * the prompt: `prefix` ends in `$ `, and a comment is not something to run. Never inside a quoted argument but a JSON body, between its members (jsonPieces); any other argument longer than the
+ * the prompt: `prefix` ends in `$ `, and a comment is not something to run. Never inside a quoted argument but a JSON body, between its members (jsonPieces), or aws shorthand, between its keys (shorthandPieces); any other argument longer than the
  * width stays whole. Several commands (one per line) are laid out one after the other. An
  * infinite width (the plain face) keeps each command on one line, as it was given.
  */
@@ -192,8 +192,8 @@ export function commandLines(cmd: string, width: number, prefix: string, indent:
     // them is a break between words, and the terminal would otherwise cut the value mid-word
     const units: { text: string; inQuote?: boolean }[] = commandArgs(one).flatMap((u) => {
       if (indent.length + u.length + 2 <= width) return [{ text: u }];
-      const json = jsonPieces(u);
-      if (json) return json.map((text, i) => ({ text, inQuote: i > 0 }));
+      const quoted = jsonPieces(u) ?? shorthandPieces(u);
+      if (quoted) return quoted.map((text, i) => ({ text, inQuote: i > 0 }));
       const pair = /^(--?[A-Za-z][^ ]*) (.+)$/.exec(u);
       return pair ? [{ text: pair[1]! }, { text: pair[2]! }] : [{ text: u }];
     });
@@ -295,6 +295,24 @@ function jsonPieces(unit: string): string[] | undefined {
     }
   }
   pieces.push(body.slice(start));
+  if (pieces.length < 2) return undefined;
+  pieces[0] = `${m[1]}'${pieces[0]}`;
+  pieces[pieces.length - 1] += "'";
+  return pieces;
+}
+
+/**
+ * A single-quoted argument in the aws CLI's shorthand syntax (`--canary-settings
+ * 'percentTraffic=10,useStageCache=false,stageVariableOverrides={lambdaAlias=5}'`, 78 columns with
+ * its quotes) cut after each comma that ends a `key=value`, where the CLI's shorthand parser skips
+ * white space, a newline too (awscli/shorthand.py: `_expect(',', consume_whitespace=True)`; tried
+ * with aws-cli 1.45 against the local cloud). A comma inside a value (`key=a,b`, a list) is not
+ * cut. Undefined when it is not shorthand or has a single key.
+ */
+function shorthandPieces(unit: string): string[] | undefined {
+  const m = /^((?:--?[A-Za-z][^ ]* )?)'([\w.#/:-]+@?=[^']*)'$/.exec(unit);
+  if (!m) return undefined;
+  const pieces = m[2]!.split(/(?<=,)(?=[\w.#/:-]+@?=)/);
   if (pieces.length < 2) return undefined;
   pieces[0] = `${m[1]}'${pieces[0]}`;
   pieces[pieces.length - 1] += "'";

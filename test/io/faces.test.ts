@@ -668,3 +668,23 @@ test("a hint's command (a `$ ` line, hintCommand) is laid out as a printed comma
   plain.say(`hint: ${hint}`);
   assert.ok(out.text.split('\n').some((l) => l.endsWith(` $ ${UPDATE_STAGE}`)), out.text);
 });
+
+test("an aws shorthand argument too long for the width (the canary's --canary-settings) breaks after a comma between its keys, inside its quotes, so it fits 80 columns and pastes", () => {
+  const settings = `'percentTraffic=10,useStageCache=false,stageVariableOverrides={lambdaAlias=5}'`;
+  const cmd = `aws apigateway create-deployment --rest-api-id 3k0vuqq517 --stage-name Prod --canary-settings ${settings} --endpoint-url http://127.0.0.1:46047`;
+  for (const [prefix, indent] of [['  $ ', '      '], ['      $ ', '          ']] as const) {
+    const lines = commandLines(cmd, 80, prefix, indent);
+    for (const l of lines) assert.ok(l.length <= 80, `over 80 columns: ${l}\n${lines.join('\n')}`);
+    const pasted = lines.map((l) => l.replace(/^ *\$ /, '')).join('\n');
+    const args = shellArgs(pasted).split(/^</m).map((a) => a.replace(/>\n$/, ''));
+    const given = shellArgs(cmd).split(/^</m).map((a) => a.replace(/>\n$/, ''));
+    assert.equal(args.length, given.length, pasted);
+    // the shorthand parser skips white space after a comma (awscli/shorthand.py): the same settings
+    const at = given.indexOf('--canary-settings') + 1;
+    assert.match(args[at]!, /,\n/, `broken inside its quotes:\n${pasted}`);
+    assert.equal(args[at]!.replace(/,\s+/g, ','), given[at], pasted);
+    assert.deepEqual(args.filter((_, i) => i !== at), given.filter((_, i) => i !== at), pasted);
+  }
+  // a comma inside a value (a list) is not cut; a shorthand of one key stays whole
+  assert.ok(commandLines(`aws x --tags 'Values=${'a,'.repeat(40)}b'`, 40, '$ ', '    ').some((l) => l.includes(`'Values=${'a,'.repeat(40)}b'`)));
+});
