@@ -11,6 +11,7 @@ import { bundledSamApp } from '../lab/workspace.js';
 import type { LabContext } from '../lab/context.js';
 import type { Step } from '../lab/step.js';
 import { APP_ALIAS, appFunction, askApp, curlCommand, functionName, whenDeployed } from './shared/app.js';
+import { weightsInWords } from './shared/words.js';
 import { CANARY_DESCRIPTION_TAIL } from './canary/version.js';
 import { deploymentGroup, deployments, getDeploymentCommand, groupNames } from './shared/codedeploy.js';
 import { followDeployment } from './shared/deployment-view.js';
@@ -80,7 +81,7 @@ export const aliasOnNewest: LiveCheck = {
       const fn = appFunction(ctx).name;
       const [alias, newest] = await Promise.all([ctx.clients.lambda.send(new GetAliasCommand({ FunctionName: fn, Name: APP_ALIAS }), { abortSignal: signal }), newestReleased(ctx, fn, signal)]);
       const extra = alias.RoutingConfig?.AdditionalVersionWeights ?? {};
-      const found = `Lambda version ${alias.FunctionVersion}${Object.keys(extra).length ? ` plus ${JSON.stringify(extra)}` : ''}`;
+      const found = `Lambda version ${alias.FunctionVersion}${Object.keys(extra).length ? ` plus ${weightsInWords(extra)}` : ''}`;
       if (alias.FunctionVersion === newest && !Object.keys(extra).length) return passed(found);
       return notYet(`Lambda version ${newest} alone`, found);
     }),

@@ -39,6 +39,7 @@ import { NO_VERSION } from '../targets/version-split.js';
 import { cliCommand } from '../invocation.js';
 import { LabError } from '../errors.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
+import { answersInWords } from './shared/words.js';
 import { commands as wiring, deployedIntegrationUri, integrationUri, missingQualifier, sourceArn, STAGE_VARIABLE, unsetStageVariable, uriStageVariables } from './canary/stage-variable.js';
 import { apiGatewaySdk, lambdaSdk } from '../targets/clients.js';
 
@@ -186,7 +187,7 @@ function tooManyUnnamed(ctx: LabContext, stepId: string): CheckOutcome | undefin
   const unnamed = Number(figureOf(ctx, stepId, 'noVersionNamed') ?? 0);
   if (requests === 0 || unnamed <= requests * (1 - MIN_NAMED)) return undefined;
   return couldNotCheck(
-    `measure the split: ${unnamed} of ${requests} answers named no version (statuses ${JSON.stringify(figureOf(ctx, stepId, 'byStatus') ?? {})})`,
+    `measure the split: ${unnamed} of ${requests} answers named no version (${answersInWords((figureOf(ctx, stepId, 'byStatus') ?? {}) as Record<string, number>)})`,
     `the function timed out or was refused under load: look at the cloud's log (${cliCommand(['emulator', 'status', '--workspace', ctx.ws.root])}), free the machine, and check again`,
   );
 }
@@ -524,7 +525,7 @@ const createStep: Step = {
     const s = await stage(clientsOf(ctx), t, ctx.signal);
     if (s.canary) keepStage(ctx, s);
     const version = newVersionOf(ctx);
-    const m = await measureLive(ctx, t, version, SPLIT_REQUESTS, `requests by the version that answered (canary: Lambda version ${version})`);
+    const m = await measureLive(ctx, t, version, SPLIT_REQUESTS, `requests through ${t.route.stageName}, by the Lambda version that answered`, s);
     ctx.figure('requests', m.split.sent);
     ctx.figure('noVersionNamed', m.split.byVersion[NO_VERSION] ?? 0);
     ctx.figure('byVersion', m.split.byVersion);
@@ -729,8 +730,9 @@ function again(ctx: LabContext, id: string): string {
 async function sample(ctx: LabContext, title: string): Promise<void> {
   const t = await found(ctx);
   // after a rollback or a promotion the stage has no canary: the new version, if it answers, is
-  // the stage's own deployment's (the promotion made the canary's deployment the stage's)
-  const m = await measureLive(ctx, t, newVersionOf(ctx), SAMPLE, title, { canaryOnStage: false });
+  // the stage's own deployment's (the promotion made the canary's deployment the stage's); the rows
+  // are named from the stage as it is, a canary left on it (percentTraffic 0) included
+  const m = await measureLive(ctx, t, newVersionOf(ctx), SAMPLE, title, await stage(clientsOf(ctx), t, ctx.signal));
   ctx.figure('requests', m.split.sent);
   ctx.figure('noVersionNamed', m.split.byVersion[NO_VERSION] ?? 0);
   ctx.figure('byVersion', m.split.byVersion);

@@ -13,6 +13,7 @@ import { appFunction, functionName, whenDeployed } from './shared/app.js';
 import { cloudNow } from './shared/cloud-time.js';
 import { cloudWatchPeak, cloudWatchPeakCommand, planReservation, reservedConcurrency, WORKSHOP_RESERVATION } from './shared/concurrency.js';
 import { API_INTEGRATION_TIMEOUT_S, chartedLoadTest, heyCommand, LOAD_TEST_TIMEOUT_S, loadSize, type LoadSize } from './shared/load.js';
+import { answersInWords } from './shared/words.js';
 import { commandSolve } from './shared/solve.js';
 import { lambdaSdk } from '../targets/clients.js';
 
@@ -133,7 +134,7 @@ const baselineChecks: LiveCheck[] = [
             : lost
               ? `requests without an answer timed out (${LOAD_TEST_TIMEOUT_S} s, longer than the API's own ${API_INTEGRATION_TIMEOUT_S} s): the API did not answer at all; look at the cloud's log, then run the load test again (x).`
               : undefined;
-      return notYet(`all ${all} answers 200`, `${JSON.stringify(c)}${lost ? ` and ${lost} without an answer` : ''}`, hint);
+      return notYet(`all ${all} answers 200`, `${answersInWords(c)}${lost ? `, and ${lost} without an answer` : ''}`, hint);
     },
   },
 ];
@@ -246,7 +247,7 @@ const throttledChecks: LiveCheck[] = [
       const ok = sum(c, (s) => s === 200);
       const throttled = sum(c, (s) => s === 500 || s === 502 || s === 429);
       if (ok > 0 && throttled > 0) return passedRun(ctx, 'concurrency-throttled', 'throttled', `${ok} × 200, ${throttled} throttled (${Object.entries(c).map(([k, v]) => `[${k}] ${v}`).join(', ')})`);
-      return notYet('some 200s and some throttled answers', JSON.stringify(c), throttled === 0 ? 'no answer was throttled: is the reservation still in place (the previous step)?' : undefined);
+      return notYet('some 200s and some throttled answers', answersInWords(c), throttled === 0 ? 'no answer was throttled: is the reservation still in place (the previous step)?' : undefined);
     },
   },
   {

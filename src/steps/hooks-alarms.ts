@@ -17,6 +17,7 @@ import { hintCommand, notYet, passed, showing, workspaceFiles, type CheckOutcome
 import type { LabContext } from '../lab/context.js';
 import type { Solve, Step } from '../lab/step.js';
 import { APP_ALIAS, APP_FUNCTION as appFunctionId, appFunction, askApp, functionName, servedBy, whenDeployed } from './shared/app.js';
+import { weightsInWords } from './shared/words.js';
 import { alarmForcer, alarmHistoryCommand, alarmTransitions, alreadyInAlarmHint, errorsAlarmName, groupAlarmsClear, groupAlarmsInAlarm, setAlarmCommand } from './shared/alarms.js';
 import { deploymentGroup, deployments, getDeploymentCommand, groupNames, lambdaTarget, TERMINAL } from './shared/codedeploy.js';
 import { followDeployment } from './shared/deployment-view.js';
@@ -169,7 +170,7 @@ function aliasBackOnGood(earlierStep: string, stepId: string, find: FindRelease 
         const bad = target?.lambdaFunctionInfo?.targetVersion;
         const alias = await ctx.clients.lambda.send(new GetAliasCommand({ FunctionName: appFunction(ctx).name, Name: APP_ALIAS }), { abortSignal: signal });
         const extra = alias.RoutingConfig?.AdditionalVersionWeights ?? {};
-        const found = `Lambda version ${alias.FunctionVersion}${Object.keys(extra).length ? ` plus ${JSON.stringify(extra)}` : ' alone'}`;
+        const found = `Lambda version ${alias.FunctionVersion}${Object.keys(extra).length ? ` plus ${weightsInWords(extra)}` : ' alone'}`;
         // "back" once the release has ended: while it waits (a hook that has not reported) the alias has not moved yet
         if (!TERMINAL.has(release.status ?? '')) return notYet(`Lambda version ${good ?? '?'} alone, once ${release.deploymentId} has ended`, `${found}; ${release.deploymentId} ${release.status ?? '?'}`, 'the deployment is still running');
         // it went through: nothing was rolled back, and the version it moved "live" from (currentVersion)

@@ -30,11 +30,15 @@ describe('the canary chapter on the solver path', () => {
       if (step.id === 'canary-rollback' || step.id === 'canary-promote') assert.ok(measured, `${step.id} measures the split`);
       // the split view's rows: a version is the canary's only while the stage has one; after the
       // promotion the new version is the stage's own deployment (the old code said "canary … 100.0 %")
-      const rows = (ctx.io as RecordingIoHost).of('live').filter((e) => (e.data as { final: boolean }).final).flatMap((e) => (e.data as { lines: string[] }).lines).filter((l) => l.startsWith('version '));
-      if (step.id === 'canary-create') assert.ok(rows.some((l) => /^version \d+ +canary /.test(l)), rows.join('\n'));
+      const rows = (ctx.io as RecordingIoHost).of('live').filter((e) => (e.data as { final: boolean }).final).flatMap((e) => (e.data as { lines: string[] }).lines).filter((l) => / → Lambda v\d+ /.test(l));
+      // each row in words: the way its requests went (the canary at its share, the stage through its alias) and the version
+      if (step.id === 'canary-create') {
+        assert.ok(rows.some((l) => /^canary at 10 % → Lambda v\d+ /.test(l)), rows.join('\n'));
+        assert.ok(rows.some((l) => /^stage via alias live → Lambda v\d+ /.test(l)), rows.join('\n'));
+      }
       if (step.id === 'canary-promote' || step.id === 'canary-rollback') {
         assert.ok(rows.length > 0, `${step.id} shows the split`);
-        assert.ok(rows.every((l) => /^version \d+ +stage /.test(l) && !l.includes('canary')), rows.join('\n'));
+        assert.ok(rows.every((l) => /^stage /.test(l) && !l.includes('canary')), rows.join('\n'));
       }
       if (step.id === 'canary-promote') assert.ok(rows.some((l) => / 100\.0 %$/.test(l)), rows.join('\n'));
       // the stage's variables in words, as the other findings say them (it said {"lambdaAlias":"live"})

@@ -101,3 +101,14 @@ test('the chapter says the load test that runs: the workshop\'s 50 connections w
     }
   }
 });
+
+test('a load test that did not come out as the step wants is found in words (`980 answered 200, 20 answered 504`), not as its counts\' JSON', async () => {
+  const ctx = fakeContext({ ci: false });
+  ctx.figuresOf['concurrency-baseline'] = { requests: 1000, concurrency: 50, statusCounts: { '200': 980, '504': 20 }, stoppedEarly: false };
+  const base = await allOkCheck.run(ctx, new AbortController().signal);
+  assert.equal(base.status, 'not-yet');
+  assert.equal(base.status === 'not-yet' ? base.found : '', '980 answered 200, 20 answered 504');
+  ctx.figuresOf['concurrency-throttled'] = { requests: 1000, concurrency: 50, statusCounts: { '200': 1000 }, stoppedEarly: false };
+  const throttled = await splitCheck.run(ctx, new AbortController().signal);
+  assert.equal(throttled.status === 'not-yet' ? throttled.found : '', '1000 answered 200');
+});

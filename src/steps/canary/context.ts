@@ -13,6 +13,8 @@ import { DIFF_CONTEXT } from '../../lab/reference.js';
 import { packageRoot } from '../../lab/workspace.js';
 import { CanaryError, findTarget, measure, type CanaryClients, type CanaryTarget, type Measured } from './lesson.js';
 import { namedAnswers, NO_VERSION, type Split } from '../../targets/version-split.js';
+import type { StageView } from './release.js';
+import { STAGE_VARIABLE } from './stage-variable.js';
 import { lambdaSdk } from '../../targets/clients.js';
 
 const { GetAliasCommand } = lambdaSdk();
@@ -97,23 +99,38 @@ export function templateDiff(): string {
   return createTwoFilesPatch('sam-app/template.yaml', 'sam-app/template.yaml', before, after, 'Resources (excerpt)', 'Resources (excerpt)', { context: DIFF_CONTEXT });
 }
 
-const BAR = 30;
+const BAR = 24;
+
+/** What the stage calls, to name each row of the split view by the way its requests went. */
+export interface SplitRoutes {
+  /** the Lambda version the stage's canary calls; undefined once the stage has none */
+  canary?: string;
+  /** the canary's share of the stage's requests, as the stage sets it (percentTraffic) */
+  canaryPercent?: number;
+  /** what the stage's own lambdaAlias names: an alias (live), or a version after a promotion */
+  stageCalls?: string;
+}
 
 /**
- * Lines of the split view: one bar per version, its count and share, labelled by what serves it:
- * the canary, or the stage (its own deployment: API Gateway's production release). `canary` is
- * the version the stage's canary serves, undefined once the stage has none (after a rollback or a
+ * Lines of the split view: one bar per Lambda version that answered, its count and share, labelled
+ * in words by the way the requests came to it: the stage's canary at its share, or the stage's own
+ * deployment (API Gateway's production release) through the alias its lambdaAlias names
+ * (`canary at 10 % → Lambda v5`, `stage via alias live → Lambda v2`). They said `version 5  canary`,
+ * which named neither the alias nor the share. Once the stage has no canary (after a rollback or a
  * promotion, which makes the canary's deployment the stage's own: "Promote a canary release", API
- * Gateway developer guide); there every version is the stage's.
+ * Gateway developer guide) every version is the stage's.
  */
-export function splitLines(split: Split, canary: string | undefined, total: number): string[] {
+export function splitLines(split: Split, routes: SplitRoutes, total: number): string[] {
   const answered = namedAnswers(split);
   const rows = Object.entries(split.byVersion).sort(([a], [b]) => (a < b ? -1 : 1));
+  const via = routes.stageCalls && !/^\d+$/.test(routes.stageCalls) ? ` via alias ${routes.stageCalls}` : '';
+  const label = (v: string) => (v === routes.canary ? `canary${routes.canaryPercent === undefined ? '' : ` at ${routes.canaryPercent} %`}` : `stage${via}`) + ` → Lambda v${v}`;
+  const width = Math.max(0, ...rows.filter(([v]) => v !== NO_VERSION).map(([v]) => label(v).length));
   const lines = rows.map(([v, n]) => {
     const pct = answered ? (100 * n) / answered : 0;
     const bar = '█'.repeat(Math.round((pct / 100) * BAR)).padEnd(BAR, '·');
     if (v === NO_VERSION) return `no version named (${Object.keys(split.byStatus).filter((s) => !s.startsWith('2') && !s.startsWith('4')).join(', ') || 'error'}): ${n}`;
-    return `version ${v.padEnd(3)} ${v === canary ? 'canary' : 'stage '}  ${bar} ${String(n).padStart(5)}  ${pct.toFixed(1).padStart(5)} %`;
+    return `${label(v).padEnd(width)}  ${bar} ${String(n).padStart(5)}  ${pct.toFixed(1).padStart(5)} %`;
   });
   lines.push(`${split.sent} of ${total} requests sent${split.errors ? `, ${split.errors} without an answer` : ''}`);
   return lines;
@@ -121,13 +138,15 @@ export function splitLines(split: Split, canary: string | undefined, total: numb
 
 /**
  * Sends `requests` probe requests through the stage with the split shown live; `share` is the
- * share of `newVersion`. `canaryOnStage` false: the stage has no canary (a rollback, a promotion),
- * so no row of the view is labelled canary.
+ * share of `newVersion`. `stage`: the stage as the requests find it, to name each row by the way
+ * they went (splitLines); with no canary on it (a rollback, a promotion) no row is the canary's.
  */
-export async function measureLive(ctx: LabContext, t: CanaryTarget, newVersion: string, requests: number, title: string, opts: { concurrency?: number; canaryOnStage?: boolean } = {}): Promise<Measured> {
+export async function measureLive(ctx: LabContext, t: CanaryTarget, newVersion: string, requests: number, title: string, stage: StageView, opts: { concurrency?: number } = {}): Promise<Measured> {
   const view = ctx.io.live(title, 250);
-  const canary = opts.canaryOnStage === false ? undefined : newVersion;
-  const m = await measure(t, newVersion, requests, { concurrency: opts.concurrency, signal: ctx.signal, onProgress: (s) => view.update(splitLines(s, canary, requests)) });
-  view.done(splitLines(m.split, canary, requests));
+  const routes: SplitRoutes = stage.canary
+    ? { canary: stage.canary.stageVariableOverrides[STAGE_VARIABLE] ?? newVersion, canaryPercent: stage.canary.percentTraffic, stageCalls: stage.variables[STAGE_VARIABLE] }
+    : { stageCalls: stage.variables[STAGE_VARIABLE] };
+  const m = await measure(t, newVersion, requests, { concurrency: opts.concurrency, signal: ctx.signal, onProgress: (s) => view.update(splitLines(s, routes, requests)) });
+  view.done(splitLines(m.split, routes, requests));
   return m;
 }

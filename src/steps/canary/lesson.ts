@@ -162,6 +162,15 @@ export function stage(c: CanaryClients, t: CanaryTarget, signal?: AbortSignal): 
   return readStage(c.apiGateway, t.route, signal);
 }
 
+/**
+ * A canary's stage variable overrides in words, for what a reset did: ` with lambdaAlias set to 5
+ * for its share`; none, nothing (it said `with {"lambdaAlias":"5"}`).
+ */
+export function overridesInWords(overrides: Readonly<Record<string, string>>): string {
+  const said = Object.entries(overrides).map(([k, v]) => `${k} set to ${v}`);
+  return said.length ? ` with ${said.join(' and ')} for its share` : '';
+}
+
 /** "stage deploymentId and variables equal": what a rollback must leave as it found it */
 export function sameStage(a: StageView, b: StageView): boolean {
   const vars = (v: Record<string, string>) => JSON.stringify(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : 1)));
@@ -205,7 +214,7 @@ export async function stageUndo(c: CanaryClients, t: CanaryTarget, deploymentId:
   const out: StageUndo[] = [];
   if (now.canary) {
     out.push({
-      said: `removed the stage's canary (${now.canary.percentTraffic} % on deployment ${now.canary.deploymentId}${Object.keys(now.canary.stageVariableOverrides).length ? ` with ${JSON.stringify(now.canary.stageVariableOverrides)}` : ''})`,
+      said: `removed the stage's canary (${now.canary.percentTraffic} % on deployment ${now.canary.deploymentId}${overridesInWords(now.canary.stageVariableOverrides)})`,
       command: release.removeCanary(at),
       run: async (sig) => void (await rollBackCanary(apigw, at, sig)),
     });
@@ -296,9 +305,8 @@ export async function stageUndoTo(c: CanaryClients, t: CanaryTarget, start: Step
   const now = await stage(c, t, signal);
   const out: StageUndo[] = [];
   if (now.canary && !start.keep(now.canary)) {
-    const overrides = Object.entries(now.canary.stageVariableOverrides).map(([k, v]) => `${k}=${v}`);
     out.push({
-      said: `removed the stage's canary (${now.canary.percentTraffic} % on deployment ${now.canary.deploymentId}${overrides.length ? ` with ${overrides.join(', ')}` : ''})`,
+      said: `removed the stage's canary (${now.canary.percentTraffic} % on deployment ${now.canary.deploymentId}${overridesInWords(now.canary.stageVariableOverrides)})`,
       command: release.removeCanary(at),
       run: async (sig) => void (await rollBackCanary(apigw, at, sig)),
     });
