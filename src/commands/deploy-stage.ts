@@ -15,6 +15,7 @@
 import type { AliasDeployment, DeployResult } from '../targets/deployers/types.js';
 import type { DeployRecord } from '../targets/deploy-record.js';
 import { awsCommand } from '../targets/aws-command.js';
+import { hintCommand } from '../lab/check.js';
 import { lambdaTarget, withStageVariables } from '../targets/lambda-uri.js';
 import type { TargetSpec } from '../targets/clients.js';
 
@@ -62,7 +63,7 @@ export async function stageBesideAlias(record: DeployRecord, spec: TargetSpec, m
     const throughVariable = uri!.includes(`\${stageVariables.${STAGE_VARIABLE}}`) && Object.hasOwn(stage.variables, STAGE_VARIABLE);
     const why = throughVariable ? ` (its stage variable ${STAGE_VARIABLE}=${stage.variables[STAGE_VARIABLE]}, as the canary chapter's promotion left it; a deploy of an API that did not change leaves its stage as it is)` : '';
     const fix = throughVariable
-      ? `. To send them to ${moved.alias}: \`${awsCommand(`apigateway update-stage --rest-api-id ${api.restApiId} --stage-name ${api.stage} --patch-operations op=replace,path=/variables/${STAGE_VARIABLE},value=${moved.alias}`, spec)}\``
+      ? `. To send them to ${moved.alias}:${hintCommand(awsCommand(`apigateway update-stage --rest-api-id ${api.restApiId} --stage-name ${api.stage} --patch-operations op=replace,path=/variables/${STAGE_VARIABLE},value=${moved.alias}`, spec))}`
       : '';
     return `requests to ApiUrl do not reach this release: the API's ${api.stage} stage calls ${what} of ${moved.functionName}${why}, not the alias ${moved.alias}${fix}`;
   } catch (err) {

@@ -12,6 +12,7 @@ import { workspacePaths, type Workspace } from '../lab/workspace.js';
 import { lockWorkspace } from '../lab/workspace-lock.js';
 import { colorEnabled, paint, type Paint } from '../io/terminal.js';
 import { reportHost } from '../io/index.js';
+import { proseLines, proseWidth } from '../io/format.js';
 import type { DeployLog, DeployResult, ResourceChange, StackRollback } from '../targets/deployers/types.js';
 import { readDeployRecord } from '../targets/deploy-record.js';
 import type { TargetSpec } from '../targets/clients.js';
@@ -47,7 +48,8 @@ export async function deployCommand(opts: DeployOptions, interrupt: InterruptPol
   const warnPaint = paint(colorEnabled(process.stderr));
   const log: DeployLog = {
     info: (l) => process.stderr.write(`${l}\n`),
-    warn: (l) => process.stderr.write(`${warnPaint.yellow('warning:')} ${l}\n`),
+    // wrapped at words on a terminal, a command on lines of its own to paste (the stage's update-stage)
+    warn: (l) => process.stderr.write(`${proseLines(`${warnPaint.yellow('warning:')} ${l}`, process.stderr.isTTY ? proseWidth(process.stderr.columns) : Infinity).join('\n')}\n`),
   };
 
   // one command at a time changes a workspace (workspace-lock.ts), --wait included: it records a rollback at the end

@@ -7,7 +7,8 @@ import { asFileSystemError, LabError } from '../errors.js';
 import { emptyStep, ProgressStore } from '../lab/progress.js';
 import { workspacePaths } from '../lab/workspace.js';
 import { createIoHost } from '../io/index.js';
-import { formatTable } from '../io/format.js';
+import { formatTable, proseLines } from '../io/format.js';
+import { hintCommand } from '../lab/check.js';
 import { paint } from '../io/terminal.js';
 import type { InterruptPolicy } from '../interrupt.js';
 import { cliCommand } from '../invocation.js';
@@ -42,13 +43,18 @@ export async function listCommand(opts: Record<string, unknown>, interrupt: Inte
   // a workspace that is not there is a failed look (exit 1), as `status` and `reset` answer it and
   // `git status` outside a repository does: a script's `list --workspace $TYPO && …` stops; the
   // steps are still printed, as the lab's outline
-  const begin = `\`${cliCommand(['start', '--workspace', ws.root])}\``;
+  // the command on a line of its own (hintCommand), laid out to paste: in the sentence, at 80
+  // columns the terminal broke it mid-word (`…/a-rather-long-work` / `space-folder…`)
+  const begin = hintCommand(cliCommand(['start', '--workspace', ws.root]));
   const notThere =
     missing === 'ENOTDIR'
       ? new LabError(`no workspace at ${ws.root}: part of that path is a file, not a folder (a typo?)`)
       : missing === 'ENOENT'
-        ? new LabError(`no workspace at ${ws.root} (a typo?)`, undefined, `${begin} makes one and begins`)
+        ? new LabError(`no workspace at ${ws.root} (a typo?)`, undefined, `this makes one and begins:${begin}`)
         : undefined;
+  // Ctrl-C while it loaded and read (a busy host, a slow disk): it stops there, as every command
+  // does (exit 130), rather than print the list after "stopping at the next safe point…"
+  if (interrupt.signal.aborted) throw interrupt.signal.reason;
   const io = await createIoHost({ ci: true, onCtrlC: interrupt.press, signal: interrupt.signal, stdout: process.stdout });
   if (opts.json === true) {
     io.result(`${JSON.stringify({ workspace: ws.root, workspaceExists: exists, steps: rows }, null, 2)}\n`);
@@ -61,7 +67,7 @@ export async function listCommand(opts: Record<string, unknown>, interrupt: Inte
   const width = process.stdout.isTTY ? process.stdout.columns || 80 : Infinity;
   const cells = rows.map((r) => [String(r.n), r.id, r.title, `${r.chapter}${r.section ? ` (${r.section})` : ''}`, mark[r.status as keyof typeof mark]]);
   const text = formatTable(['#', 'step', 'what', 'chapter', 'status'], cells, paint(false), { column: 2, join: ' — ', width }).join('\n');
-  const note = notThere || progress?.exists ? '' : `\nno progress yet in ${ws.root}: ${begin} begins\n`;
-  io.result(`${text}\n${note}`);
+  const note = notThere || progress?.exists ? [] : ['', ...proseLines(`no progress yet in ${ws.root}; this begins:${begin}`, width)];
+  io.result(`${[text, ...note].join('\n')}\n`);
   if (notThere) throw notThere;
 }

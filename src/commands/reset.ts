@@ -24,6 +24,8 @@ import type { TargetSpec } from '../targets/clients.js';
 import type { StageUndo, StepStart } from '../steps/canary/lesson.js';
 import { cliCommand } from '../invocation.js';
 import { namedStep } from './step-arg.js';
+import { hintCommand } from '../lab/check.js';
+import { displayPath } from '../io/format.js';
 
 /** `io`: the I/O host to talk through (tests pass a recording one); by default the terminal's or the plain face */
 export async function resetCommand(stepId: string | undefined, opts: Record<string, unknown>, interrupt: InterruptPolicy, io?: IoHost): Promise<void> {
@@ -66,11 +68,13 @@ async function resetLocked(ws: Workspace, step: StepOutline | undefined, opts: R
         ? `; put the ${stage} stage of the REST API where ${step.id} starts (${start.where}) if a later step changed it`
         : `; put the ${stage} stage of the REST API back to the last deploy's if the canary chapter changed it`;
     const what = `mark ${step.id} and the steps after it pending again${files.length ? ` and put ${files.map((f) => `sam-app/${f}`).join(', ')} back to the step's starting point` : ''}${stageToo}`;
-    if (!(await confirmed(io, what, files.length ? ` Your own versions of those files are copied to ${ws.backups}/ first.` : '', yes, interrupt))) return;
+    if (!(await confirmed(io, what, files.length ? ` Your own versions of those files are copied to ${displayPath(ws.backups)}/ first.` : '', yes, interrupt))) return;
     const restored = files.length ? new ReferenceBook(REFERENCE_ORDER).restore(affected, ws) : { files: [] };
     progress?.clear(affected);
     io.say(`${step.id} and the steps after it are pending again${restored.files.length ? `; restored ${restored.files.map((f) => `sam-app/${f}`).join(', ')} to the step's starting point` : ''}`);
-    if (restored.keptIn) io.say(`your versions of them are kept in ${restored.keptIn}`);
+    // from where the learner runs the lab (the workspace's folder, or its parent): the absolute path
+    // of a workspace under a home folder was wider than 80 columns, and the terminal broke it mid-word
+    if (restored.keptIn) io.say(`your versions of them are kept in ${displayPath(restored.keptIn)}`);
     if (!existsSync(ws.samApp)) io.say(`there is no sam-app/ in ${ws.root}: deploy (or start) copies the lab's app`);
     const stageBack = record?.apis[0] ? await putStageBack(ws, record, io, interrupt.signal, start) : false;
     // reset changes files and progress, never the cloud: a step made by a command says what it leaves there
@@ -135,7 +139,7 @@ async function resetLocked(ws: Workspace, step: StepOutline | undefined, opts: R
     const kept = join(ws.root, `sam-app.before-reset-${new Date().toISOString().replace(/[:.]/g, '-')}`);
     await rename(ws.samApp, kept);
     await scaffoldWorkspace(ws);
-    io.say(`your sam-app/ is kept as ${kept}; sam-app/ is a fresh copy of the lab's app`);
+    io.say(`your sam-app/ is kept as ${displayPath(kept)}; sam-app/ is a fresh copy of the lab's app`);
   }
   io.say(`reset done: \`${cliCommand(['start', '--workspace', ws.root])}\` begins again`);
 }
@@ -188,9 +192,11 @@ async function putStageBack(ws: Workspace, record: DeployRecord, io: IoHost, sig
     return true;
   } catch (err) {
     if (signal.aborted) throw err;
-    const rest = left.length ? `; to put it back yourself: ${left.map((u) => `\`${awsCommand(u.command, spec(endpoint))}\``).join(', then ')}` : '';
+    // the commands on lines of their own, to paste whole (hintCommand): in the sentence, at 80
+    // columns they broke over lines as prose, and pasted ran as pieces
+    const rest = left.length ? `. To put it back yourself, ${left.length > 1 ? 'in this order' : 'run'}:${left.map((u) => hintCommand(awsCommand(u.command, spec(endpoint)))).join('')}\nThis shows the stage:` : '. This shows the stage:';
     const where = start ? `where ${start.stepId} starts` : `back on deployment ${api.deploymentId}, the last deploy's`;
-    io.warn(`could not put the ${api.stage} stage ${where}: ${(err as Error).message}${rest}; \`${getStage(endpoint)}\` shows the stage`);
+    io.warn(`could not put the ${api.stage} stage ${where}: ${(err as Error).message}${rest}${hintCommand(getStage(endpoint))}`);
     return false;
   } finally {
     clients.destroy();

@@ -103,12 +103,13 @@ export function hang(text: string, width: number, indent: string): string[] {
 /**
  * An error as the CLI's boundary says it: `error: what`, its hint under it indented by two. On a
  * terminal (a finite width) both wrap at words, continuations under the indent, and a `command`
- * stays whole: at 80 columns the terminal broke `list`'s hint mid-word (`begi` / `ns`). Piped, each
- * stays one line, for grep and the tests that read it.
+ * stays whole: at 80 columns the terminal broke `list`'s hint mid-word (`begi` / `ns`). A command
+ * on a line of its own in the hint (`$ …`, lab/check.ts hintCommand) is laid out to paste
+ * (proseLines). Piped, each stays one line, for grep and the tests that read it.
  */
 export function errorLines(head: string, hint: string | undefined, width: number): string[] {
-  if (!Number.isFinite(width)) return [head, ...(hint ? [`  ${hint}`] : [])];
-  return [...head.split('\n').flatMap((l) => hang(l, width, '  ')), ...(hint ? wrap(hint, width, '  ') : [])];
+  if (!Number.isFinite(width)) return [head, ...(hint ? (hint.includes(`\n${COMMAND_MARK}`) ? proseLines(hint, width, '  ') : [`  ${hint}`]) : [])];
+  return [...head.split('\n').flatMap((l) => hang(l, width, '  ')), ...(hint ? proseLines(hint, width, '  ') : [])];
 }
 
 /**
@@ -125,6 +126,15 @@ export function proseParts(text: string): { prose?: string; command?: string }[]
     .map((l) => (l.startsWith(COMMAND_MARK) ? { command: l.slice(COMMAND_MARK.length) } : { prose: l }));
 }
 export const COMMAND_MARK = '$ ';
+
+/**
+ * Prose with commands to paste (proseParts) laid out for the terminal: the prose wrapped at words
+ * under `indent`, each command on lines of its own as every printed command is (`  $ ` under the
+ * indent, broken at arguments with ` \`). An infinite width keeps a line a line, each command on one.
+ */
+export function proseLines(text: string, width: number, indent = ''): string[] {
+  return proseParts(text).flatMap((part) => (part.command !== undefined ? commandLines(part.command, width, `${indent}  $ `, `${indent}      `) : wrap(part.prose!, width, indent)));
+}
 
 /** below this, a line holds a word or two whatever the width */
 const MIN_WRAP = 8;

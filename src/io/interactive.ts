@@ -90,7 +90,9 @@ export class InteractiveIoHost implements IoHost {
     this.#write(proseParts(line).flatMap((part) => (part.command !== undefined ? this.#commandLines(part.command) : wrap(part.prose!, this.width))));
   }
   warn(line: string): void {
-    this.#write(wrap(`${this.#p.yellow('!')} ${line}`, this.width));
+    // the same, the warning's mark before its first words (reset's stage it could not put back)
+    const parts = proseParts(line);
+    this.#write(parts.flatMap((part, i) => (part.command !== undefined ? this.#commandLines(part.command) : wrap(i === 0 ? `${this.#p.yellow('!')} ${part.prose}` : part.prose!, this.width))));
   }
   command(cmd: string): void {
     this.#write(this.#commandLines(cmd));

@@ -25,6 +25,7 @@ import { APP_CODE, appRelease, releaseAgain } from './shared/release.js';
 import { preTrafficHookCode, readsHookStatus, REFERENCE_HOOK, referenceHook } from './shared/hook-code.js';
 import { editSolve, type MoreFiles } from './shared/solve.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
+import { displayPath } from '../io/format.js';
 import { addedThrows, throwCount, throwStatements } from './shared/app-code.js';
 import { grantReporting, HOOK_STATUS_ACTION, hookMayReport, hookReportPermissions, hooksPrefixed, knownDeploymentType, parsedTemplate, templateParses, timeoutAbove3 } from './shared/template-checks.js';
 import { lambdaSdk } from '../targets/clients.js';
@@ -355,7 +356,7 @@ const hookReadingStatus: MoreFiles = {
     writeTextFile(path, plan.next);
     ctx.io.say(
       plan.current
-        ? `replaced sam-app/${plan.file} with the reference hook: yours reports Failed whatever HOOK_STATUS says, so HOOK_STATUS: Succeeded alone would not let the release through (your version is kept as ${kept})`
+        ? `replaced sam-app/${plan.file} with the reference hook: yours reports Failed whatever HOOK_STATUS says, so HOOK_STATUS: Succeeded alone would not let the release through (your version is kept as ${displayPath(kept!)})`
         : `wrote the reference hook to sam-app/${plan.file}, which the template's hook function runs`,
     );
   },
@@ -623,7 +624,7 @@ async function putLiveBack(ctx: LabContext, broken: { version: string; status: n
   const path = join(ctx.ws.samApp, APP_CODE);
   if (existsSync(path) && readTextFile(path) !== good) {
     const kept = new FileBackup(ctx.ws, 'before-hooks-errors-way-back').keep(APP_CODE);
-    ctx.io.say(`your sam-app/${APP_CODE} is kept as ${kept}`);
+    ctx.io.say(`your sam-app/${APP_CODE} is kept as ${displayPath(kept)}`);
   }
   writeTextFile(path, good);
   await untilReadyToDeploy(errorsRollbackStep, ctx);
@@ -681,7 +682,7 @@ export async function revertSource(ctx: LabContext): Promise<void> {
   const kept = new FileBackup(ctx.ws, 'after-hooks-errors').keep(APP_CODE);
   writeTextFile(path, previous);
   ctx.io.say(
-    `${rolledBack}: sam-app/${APP_CODE} still held ${what}${reference ? ', which throws' : ''}, and the next deploy would release it again (with no traffic during the shift, no errors, and the alarm would let it through). As a developer reverts the commit, the lab put sam-app/${APP_CODE} back as the previous step left it (code that answers 200); ${reference ? 'your app version 4' : 'your version'} is kept as ${kept}. Nothing was deployed.`,
+    `${rolledBack}: sam-app/${APP_CODE} still held ${what}${reference ? ', which throws' : ''}, and the next deploy would release it again (with no traffic during the shift, no errors, and the alarm would let it through). As a developer reverts the commit, the lab put sam-app/${APP_CODE} back as the previous step left it (code that answers 200); ${reference ? 'your app version 4' : 'your version'} is kept as ${displayPath(kept)}. Nothing was deployed.`,
   );
 }
 

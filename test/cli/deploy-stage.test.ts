@@ -62,7 +62,7 @@ test('the stage calls a version through its stage variable: a release of live is
   assert.match(r.stdout, /updated\s+AWS::Lambda::Alias .* moved from Lambda version 1 to 2/);
   const api = record.apis[0]!;
   const warning = new RegExp(
-    `^warning: requests to ApiUrl do not reach this release: the API's Prod stage calls Lambda version 1 of ${t.functionName} \\(its stage variable lambdaAlias=1, as the canary chapter's promotion left it; a deploy of an API that did not change leaves its stage as it is\\), not the alias live\\. To send them to live: \`aws apigateway update-stage --rest-api-id ${api.restApiId} --stage-name Prod --patch-operations op=replace,path=/variables/lambdaAlias,value=live --endpoint-url ${record.endpoint}\`$`,
+    `^warning: requests to ApiUrl do not reach this release: the API's Prod stage calls Lambda version 1 of ${t.functionName} \\(its stage variable lambdaAlias=1, as the canary chapter's promotion left it; a deploy of an API that did not change leaves its stage as it is\\), not the alias live\\. To send them to live:\n {2}\\$ aws apigateway update-stage --rest-api-id ${api.restApiId} --stage-name Prod --patch-operations op=replace,path=/variables/lambdaAlias,value=live --endpoint-url ${record.endpoint}$`,
     'm',
   );
   assert.match(r.stderr, warning);

@@ -688,3 +688,34 @@ test("an aws shorthand argument too long for the width (the canary's --canary-se
   // a comma inside a value (a list) is not cut; a shorthand of one key stays whole
   assert.ok(commandLines(`aws x --tags 'Values=${'a,'.repeat(40)}b'`, 40, '$ ', '    ').some((l) => l.includes(`'Values=${'a,'.repeat(40)}b'`)));
 });
+
+test("a command in an error's hint or a warning's words (list's start, reset's and deploy's update-stage) goes on lines of its own at 80 columns, laid out to paste, never cut mid-word", async () => {
+  const { errorLines, proseLines } = await import('../../src/io/format.js');
+  const ws = '/tmp/s18d/a-rather-long-workspace-folder-name/lab-workspace-for-testing';
+  const start = `node /work/wt/s18d/dist/src/cli.js start --workspace ${ws}`;
+  const lines = errorLines(`error: no workspace at ${ws} (a typo?)`, `this makes one and begins:${hintCommand(start)}`, 80);
+  for (const l of lines) assert.ok(l.length <= 80, `over 80 columns: ${l}\n${lines.join('\n')}`);
+  assert.ok(lines.includes('  this makes one and begins:'), lines.join('\n'));
+  const cmd = lines.slice(lines.indexOf('  this makes one and begins:') + 1);
+  assert.match(cmd[0]!, /^ {4}\$ node /);
+  assert.deepEqual(commandArgs(cmd.map((l) => l.replace(/^ {4}\$ /, '').replace(/ \\$/, '')).join(' ')), commandArgs(start));
+  // piped: a line each, the command on its own
+  assert.deepEqual(errorLines('error: x', `this begins:${hintCommand(start)}`, Infinity), ['error: x', '  this begins:', `    $ ${start}`]);
+  // a warning with two commands, as reset says it
+  const getStage = `aws apigateway get-stage --rest-api-id a1b2c3d4e5 --stage-name Prod --endpoint-url ${ENDPOINT}`;
+  const warning = proseLines(`warning: could not put the Prod stage back: boom. This shows the stage:${hintCommand(getStage)}`, 80);
+  for (const l of warning) assert.ok(l.length <= 80, l);
+  assert.ok(warning.some((l) => l.startsWith('  $ aws apigateway get-stage ')), warning.join('\n'));
+});
+
+test("the interactive face's warning lays out a command in it as it does in what is said: on lines of its own, to paste", () => {
+  const out = sink();
+  const io = new InteractiveIoHost({ stdin: new PassThrough() as unknown as ReadStream, stdout: Object.assign(out, { columns: 80, isTTY: true }) as unknown as WriteStream, env: { NO_COLOR: '1' }, onCtrlC: () => undefined, signal: new AbortController().signal });
+  const getStage = `aws apigateway get-stage --rest-api-id a1b2c3d4e5 --stage-name Prod --endpoint-url ${ENDPOINT}`;
+  io.warn(`could not put the Prod stage back on deployment abc, the last deploy's: boom. This shows the stage:${hintCommand(getStage)}`);
+  const lines = out.text.replace(/\n$/, '').split('\n');
+  for (const l of lines) assert.ok(l.length <= 80, l);
+  assert.match(lines[0]!, /^! could not put/);
+  assert.ok(lines.some((l) => l.startsWith('  $ aws apigateway get-stage')), out.text);
+  assert.doesNotMatch(out.text, /`/);
+});

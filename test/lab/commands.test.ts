@@ -3,7 +3,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { labWorkspace } from './helpers.js';
 import { ProgressStore } from '../../src/lab/progress.js';
@@ -28,7 +28,7 @@ test('list shows every step pending in a new workspace, and what progress says o
   assert.match(empty.stdout, /no progress yet/);
   // the command it names runs where the learner is: from a clone's `npm run`, `npm start`
   const underNpm = await runCli(['list', '--workspace', dir], { env: { ...process.env, npm_lifecycle_event: 'deploy', npm_package_name: 'serverless-ops-lab' } });
-  assert.ok(underNpm.stdout.includes(`no progress yet in ${dir}: \`npm start -- --workspace ${dir}\` begins`), underNpm.stdout);
+  assert.ok(underNpm.stdout.includes(`no progress yet in ${dir}; this begins:\n  $ npm start -- --workspace ${dir}\n`), underNpm.stdout);
   const progress = ProgressStore.load(workspacePaths(dir), 'local');
   progress.update('deploy', (s) => {
     s.status = 'done';
@@ -114,6 +114,12 @@ test('reset STEP copies the learner\'s own files to backups/ (outside sam-app/, 
   assert.equal(both.length, 2, 'a second reset gets its own folder, even within the same second');
   assert.equal(readFileSync(join(kept, 'src', 'app.mjs'), 'utf8'), mine(1), 'the earlier copy is untouched');
   assert.equal(readFileSync(join(ws.backups, both.find((b) => b !== first[0])!, 'sam-app', 'src', 'app.mjs'), 'utf8'), mine(2));
+  // run from the workspace's parent, as a learner does, the copy is named from there: an absolute
+  // path under a home folder was wider than 80 columns, and the terminal broke it mid-word
+  writeFileSync(app, mine(3));
+  const fromParent = await runCli(['reset', 'hooks-alarm', '--yes', '--workspace', dir], { cwd: dirname(dir) });
+  assert.equal(fromParent.code, 0, fromParent.stderr);
+  assert.match(fromParent.stdout, new RegExp(`your versions of them are kept in ${basename(dir)}/backups/[^/\\s]+-reset-hooks-alarm-?\\d*/sam-app\n`), fromParent.stdout);
 });
 
 test('reset STEP on a terminal asks first: no changes nothing, yes resets', async () => {
@@ -259,4 +265,16 @@ test('doctor --report FILE, as start --report FILE: the checks as usual, and the
   assert.equal(folder.code, 2, folder.stderr);
   assert.match(folder.stderr, /--report \S+ is a folder, not a file/);
   assert.doesNotMatch(folder.stdout, /Node\.js/, 'checked before doctor looks at anything');
+});
+
+test('list stops on Ctrl-C (exit 130 at the boundary), rather than print the list after "stopping at the next safe point…"', async () => {
+  const dir = await labWorkspace('sol-list-ctrl-c-');
+  made.push(dir);
+  const { listCommand } = await import('../../src/commands/list.js');
+  const { InterruptPolicy } = await import('../../src/interrupt.js');
+  const { InterruptedError } = await import('../../src/errors.js');
+  const policy = new InterruptPolicy({ write: () => undefined, exit: () => undefined });
+  policy.press();
+  await assert.rejects(listCommand({ workspace: dir }, policy), InterruptedError);
+  await assert.rejects(listCommand({ workspace: dir, json: true }, policy), InterruptedError);
 });

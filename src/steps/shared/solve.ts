@@ -1,5 +1,6 @@
 /** The two kinds of reference change a step has: an edit of sam-app/ files, or one command. */
 import { FileBackup } from '../../lab/backups.js';
+import { displayPath } from '../../io/format.js';
 import type { LabContext } from '../../lab/context.js';
 import type { Solve } from '../../lab/step.js';
 
@@ -21,7 +22,8 @@ export function editSolve(stepId: string, more?: MoreFiles): Solve {
     apply: async (ctx) => {
       const backup = new FileBackup(ctx.ws, `before-${stepId}`);
       for (const f of ctx.reference.apply(stepId, ctx.ws, backup)) {
-        const kept = f.kept ? ` (your version before it is kept as ${f.kept})` : '';
+        // from where the learner runs the lab: an absolute path under a home folder was wider than 80 columns
+        const kept = f.kept ? ` (your version before it is kept as ${displayPath(f.kept)})` : '';
         if (f.how === 'patched') ctx.io.say(`changed sam-app/${f.file}${kept}`);
         if (f.how === 'replaced') ctx.io.say(`replaced sam-app/${f.file} with the reference${kept}`);
       }
