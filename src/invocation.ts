@@ -147,3 +147,17 @@ function realpathOr(path: string): string {
     return path;
   }
 }
+
+/**
+ * A command in a hint's text (a check's, or a step's from the cloud's state): on a line of its
+ * own, marked `$ ` (io/format.ts COMMAND_MARK), which the faces lay out as every printed command (io/format.ts proseParts):
+ * broken at arguments with ` \`, pasted whole. Text after it goes on a line of its own too
+ * (`${hintCommand(cmd)}\nthen r`).
+ */
+export function hintCommand(cmd: string): string {
+  return cmd
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => `\n$ ${l}`)
+    .join('');
+}

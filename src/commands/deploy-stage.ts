@@ -12,10 +12,10 @@
  * It only reads, and says nothing when it cannot read (the deploy itself went through). The stage
  * is not changed: the learner decides, as with every change to the cloud the lab prints.
  */
+import { hintCommand } from '../invocation.js';
 import type { AliasDeployment, DeployResult } from '../targets/deployers/types.js';
 import type { DeployRecord } from '../targets/deploy-record.js';
 import { awsCommand } from '../targets/aws-command.js';
-import { hintCommand } from '../lab/check.js';
 import { lambdaTarget, withStageVariables } from '../targets/lambda-uri.js';
 import type { TargetSpec } from '../targets/clients.js';
 

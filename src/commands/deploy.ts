@@ -12,7 +12,7 @@ import { workspacePaths, type Workspace } from '../lab/workspace.js';
 import { lockWorkspace } from '../lab/workspace-lock.js';
 import { colorEnabled, paint, type Paint } from '../io/terminal.js';
 import { reportHost } from '../io/index.js';
-import { proseLines, proseWidth } from '../io/format.js';
+import { hang, proseLines, proseWidth } from '../io/format.js';
 import type { DeployLog, DeployResult, ResourceChange, StackRollback } from '../targets/deployers/types.js';
 import { readDeployRecord } from '../targets/deploy-record.js';
 import type { TargetSpec } from '../targets/clients.js';
@@ -47,7 +47,7 @@ export async function deployCommand(opts: DeployOptions, interrupt: InterruptPol
   if (target !== 'local' && target !== 'aws') throw new UsageError(`unknown --target "${target}"`, 'use local or aws');
   const warnPaint = paint(colorEnabled(process.stderr));
   const log: DeployLog = {
-    info: (l) => process.stderr.write(`${l}\n`),
+    info: (l) => process.stderr.write(`${proseLines(l, process.stderr.isTTY ? proseWidth(process.stderr.columns) : Infinity).join('\n')}\n`),
     // wrapped at words on a terminal, a command on lines of its own to paste (the stage's update-stage)
     warn: (l) => process.stderr.write(`${proseLines(`${warnPaint.yellow('warning:')} ${l}`, process.stderr.isTTY ? proseWidth(process.stderr.columns) : Infinity).join('\n')}\n`),
   };
@@ -71,7 +71,8 @@ async function deployLocked(ws: Workspace, target: string, stackName: string, op
     const { deployWithSam } = await import('../targets/deployers/sam.js');
     result = await deployWithSam({ workspace: ws, stackName, profile: opts.profile, region: opts.region, log, signal: interrupt.signal });
   }
-  reportHost().result(formatDeployResult(result, { color: colorEnabled(process.stdout) }));
+  // a terminal's width (a table is no prose: its own, not proseWidth's 100 at most); piped, a line a row
+  reportHost().result(formatDeployResult(result, { color: colorEnabled(process.stdout), width: process.stdout.isTTY ? process.stdout.columns || 80 : Infinity }));
   // aws: sam deploy waited for the CodeDeploy deployment, and CloudFormation rolled back after it,
   // as `--wait` says it on the local target (deploy-wait.ts)
   if (result.rolledBack) throw rolledBackError(result.rolledBack);
@@ -115,21 +116,32 @@ export function rolledBackError(r: StackRollback): LabError {
   );
 }
 
-export function formatDeployResult(r: DeployResult, opts: { color?: boolean } = {}): string {
+/**
+ * `width`: a terminal's columns. A line wider than them goes on at words, under an indent (a change
+ * row's names and detail under its type, an output's value under its name): at 80 columns the
+ * terminal cut the physical ids and the outputs mid-word (`serverlessops-stack-im` / `agesbucket-…`).
+ * A word wider than the line stays whole on a line of its own. Infinite (piped): a line a row, for grep.
+ */
+export function formatDeployResult(r: DeployResult, opts: { color?: boolean; width?: number } = {}): string {
   const p = paint(opts.color ?? false);
+  const width = opts.width ?? Infinity;
   const lines: string[] = [];
+  const fit = (line: string, indent: string) => {
+    const lead = /^ */.exec(line)![0];
+    lines.push(...hang(line.slice(lead.length), width - lead.length, indent).map((l) => lead + l));
+  };
   if (r.changes.length) {
     lines.push('Changes:');
-    const width = Math.max(TYPE_WIDTH, ...r.changes.map((c) => c.type.length));
-    for (const c of r.changes) lines.push(`  ${formatChange(c, p, width)}`);
+    const typeWidth = Math.max(TYPE_WIDTH, ...r.changes.map((c) => c.type.length));
+    for (const c of r.changes) fit(`  ${formatChange(c, p, typeWidth)}`, '    ');
     lines.push('');
   }
   lines.push('Outputs:');
-  for (const [k, v] of Object.entries(r.outputs)) lines.push(`${k}: ${v}`);
+  for (const [k, v] of Object.entries(r.outputs)) fit(`${k}: ${v}`, '  ');
   // not a stack output: where `aws --endpoint-url` and SDK clients reach the embedded cloud
-  if (r.endpoint) lines.push(`Endpoint: ${r.endpoint}`);
+  if (r.endpoint) fit(`Endpoint: ${r.endpoint}`, '  ');
   // as CloudFormation's event on the alias says it (codedeploy-cloudwatch-sam.md §B.1)
-  for (const d of r.deployments ?? []) lines.push(`CodeDeploy deployment ${d.joined ? 'in progress' : 'started'}: ${d.deploymentId} (${d.functionName}:${d.alias}, Lambda version ${d.from} → ${d.to})`);
+  for (const d of r.deployments ?? []) fit(`CodeDeploy deployment ${d.joined ? 'in progress' : 'started'}: ${d.deploymentId} (${d.functionName}:${d.alias}, Lambda version ${d.from} → ${d.to})`, '  ');
   return `${lines.join('\n')}\n`;
 }
 

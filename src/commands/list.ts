@@ -8,10 +8,9 @@ import { emptyStep, ProgressStore } from '../lab/progress.js';
 import { workspacePaths } from '../lab/workspace.js';
 import { createIoHost } from '../io/index.js';
 import { formatTable, proseLines } from '../io/format.js';
-import { hintCommand } from '../lab/check.js';
 import { paint } from '../io/terminal.js';
 import type { InterruptPolicy } from '../interrupt.js';
-import { cliCommand } from '../invocation.js';
+import { cliCommand, hintCommand } from '../invocation.js';
 import { LAB_OUTLINE } from '../steps/outline.js';
 
 /** undefined when the workspace folder is there; else why not (ENOENT; ENOTDIR: a file on the way) */

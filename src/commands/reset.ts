@@ -22,9 +22,8 @@ import { readDeployRecord, type DeployRecord } from '../targets/deploy-record.js
 import { awsCommand } from '../targets/aws-command.js';
 import type { TargetSpec } from '../targets/clients.js';
 import type { StageUndo, StepStart } from '../steps/canary/lesson.js';
-import { cliCommand } from '../invocation.js';
+import { cliCommand, hintCommand } from '../invocation.js';
 import { namedStep } from './step-arg.js';
-import { hintCommand } from '../lab/check.js';
 import { displayPath } from '../io/format.js';
 
 /** `io`: the I/O host to talk through (tests pass a recording one); by default the terminal's or the plain face */

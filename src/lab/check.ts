@@ -42,19 +42,7 @@ export type CheckOutcome =
     };
 
 export const passed = (found?: string): CheckOutcome => ({ status: 'passed', found });
-/**
- * A command in a hint's text (a check's, or a step's from the cloud's state): on a line of its
- * own, marked `$ `, which the faces lay out as every printed command (io/format.ts proseParts):
- * broken at arguments with ` \`, pasted whole. Text after it goes on a line of its own too
- * (`${hintCommand(cmd)}\nthen r`).
- */
-export function hintCommand(cmd: string): string {
-  return cmd
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => `\n$ ${l}`)
-    .join('');
-}
+export { hintCommand } from '../invocation.js';
 
 export const notYet = (expected: string, found: string, hint?: string): CheckOutcome => ({ status: 'not-yet', expected, found, hint });
 /** `outcome`, shown with `aws` (the command that shows what it found) */

@@ -82,6 +82,8 @@ test('a conflict, the cloud killed under deploy --wait, then emulator status', {
   const at = readRecord(ws.stateDir)!.endpoint;
   assert.ok(fourth.stderr.includes(`aws deploy get-deployment --deployment-id ${id} --endpoint-url ${at}`), fourth.stderr);
   assert.ok(fourth.stderr.includes(`aws deploy stop-deployment --deployment-id ${id} --endpoint-url ${at}`), fourth.stderr);
+  // each on a line of its own, to paste (not a code span in the sentence, which the terminal cut mid-word)
+  assert.ok(fourth.stderr.includes(`\n    $ aws deploy stop-deployment --deployment-id ${id} --endpoint-url ${at}\n`), fourth.stderr);
   assert.equal((await runCli(['emulator', 'stop', '--workspace', ws.root])).code, 0);
 
   // a damaged state file: the cloud cannot start, exit 3, the whole reset command

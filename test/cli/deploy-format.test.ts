@@ -38,3 +38,33 @@ test("the CodeDeploy line names Lambda's versions as such (app version 2 can be 
   const out = formatDeployResult({ ...result, deployments: [{ deploymentId: 'd-ABCDEFGHI', functionName: 'fn', alias: 'live', from: '2', to: '3' }] });
   assert.match(out, /^CodeDeploy deployment started: d-ABCDEFGHI \(fn:live, Lambda version 2 → 3\)$/m);
 });
+
+test("on an 80-column terminal the change table's rows and the outputs go on at words under an indent, a physical id never cut mid-word; piped, a line a row", () => {
+  const wide: DeployResult = {
+    ...result,
+    outputs: { ErrorsAlarm: 'ServerlessOps-stack-AliasErrorMetricGreaterThanZeroAlarm-L2198G9TA4HK', FunctionName: 'ServerlessOps-stack-GetInfoFunction-XH8ZYUB1RYM4' },
+    changes: [
+      { logicalId: 'ImagesBucket', type: 'AWS::S3::Bucket', physicalId: 'serverlessops-stack-imagesbucket-hyl29e7idf54', change: 'unchanged' },
+      {
+        logicalId: 'GetInfoFunctionDeploymentGroup',
+        type: 'AWS::CodeDeploy::DeploymentGroup',
+        physicalId: 'ServerlessOps-stack-GetInfoFunctionDeploymentGroup-KCXZYXXVT11O',
+        change: 'unchanged',
+        detail: 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute; alarms ServerlessOps-stack-AliasErrorMetricGreaterThanZeroAlarm-L2198G9TA4HK',
+      },
+    ],
+    deployments: [{ deploymentId: 'd-WHVNQ7NGN', functionName: 'ServerlessOps-stack-GetInfoFunction-XH8ZYUB1RYM4', alias: 'live', from: '2', to: '6' }],
+  };
+  const piped = formatDeployResult(wide);
+  for (const colour of [false, true]) {
+    const out = formatDeployResult(wide, { width: 80, color: colour }).replace(/\x1b\[\d+m/g, '');
+    const lines = out.replace(/\n$/, '').split('\n');
+    for (const l of lines) assert.ok(l.length <= 80, `over 80 columns: ${l}\n${out}`);
+    // every word of the piped text is there, whole: only the breaks between words moved
+    assert.deepEqual(out.split(/\s+/).filter(Boolean), piped.split(/\s+/).filter(Boolean));
+    assert.ok(lines.includes('  unchanged AWS::S3::Bucket                  ImagesBucket'), out);
+    assert.ok(lines.includes('      serverlessops-stack-imagesbucket-hyl29e7idf54'), out);
+    assert.ok(lines.includes('ErrorsAlarm:') && lines.includes('  ServerlessOps-stack-AliasErrorMetricGreaterThanZeroAlarm-L2198G9TA4HK'), out);
+  }
+  assert.match(piped, /^ {2}unchanged AWS::S3::Bucket {18}ImagesBucket serverlessops-stack-imagesbucket-hyl29e7idf54$/m);
+});

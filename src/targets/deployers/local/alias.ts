@@ -12,6 +12,7 @@ import { LabError } from '../../../errors.js';
 import type { AliasConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
 import { deploymentLambdaTarget, UNFINISHED_DEPLOYMENT_STATUSES } from '../../codedeploy-lists.js';
 import { awsCommand } from '../../aws-command.js';
+import { hintCommand } from '../../../invocation.js';
 import { codeDeploySdk, lambdaSdk, type TargetSpec } from '../../clients.js';
 import { isNotFound } from './not-found.js';
 import type { StartedDeployment } from './context.js';
@@ -87,7 +88,8 @@ export function codeDeployShift(codeDeploy: CodeDeployClient, target: TargetSpec
         throw new LabError(
           `A conflicting deployment is in progress: ${active.id} in deployment group ${u.deploymentGroupName}`,
           undefined,
-          `wait for it (\`status\`, or \`${awsCommand(['deploy', 'get-deployment', '--deployment-id', active.id], target)}\`) or stop it (\`${awsCommand(['deploy', 'stop-deployment', '--deployment-id', active.id], target)}\`), then deploy again`,
+          // the commands on lines of their own, to paste (hintCommand): code spans in the sentence were cut mid-word at 80 columns
+          `wait for it to end (status shows it, and so does this), or stop it, then deploy again:${hintCommand(awsCommand(['deploy', 'get-deployment', '--deployment-id', active.id], target))}${hintCommand(awsCommand(['deploy', 'stop-deployment', '--deployment-id', active.id], target))}`,
         );
       }
       const content = lambdaAppSpec(u, s);
