@@ -18,9 +18,16 @@ export async function statusCommand(opts: { workspace?: string; json?: boolean }
     const { workspaceStatus } = await import('../targets/status.js');
     ({ formatStatus } = await import('./status-format.js'));
     s = await workspaceStatus(ws);
+  } catch (err) {
+    // Ctrl-C while it read: said as the interrupt (exit 130), whatever the reading then met
+    if (signal?.aborted) throw signal.reason;
+    throw err;
   } finally {
     waiting.stop();
   }
+  // Ctrl-C while it read (seconds on a loaded host): it stops, as every command does, rather than
+  // print the whole report after "stopping at the next safe point…" and exit 0
+  if (signal?.aborted) throw signal.reason;
   const io = reportHost();
   if (opts.json) {
     io.result(`${JSON.stringify(s, null, 2)}\n`);

@@ -278,3 +278,15 @@ test('list stops on Ctrl-C (exit 130 at the boundary), rather than print the lis
   await assert.rejects(listCommand({ workspace: dir }, policy), InterruptedError);
   await assert.rejects(listCommand({ workspace: dir, json: true }, policy), InterruptedError);
 });
+
+test('status stops on Ctrl-C too (exit 130 at the boundary), rather than print its report after "stopping at the next safe point…"', async () => {
+  const dir = await labWorkspace('sol-status-ctrl-c-');
+  made.push(dir);
+  const { statusCommand } = await import('../../src/commands/status.js');
+  const { InterruptPolicy } = await import('../../src/interrupt.js');
+  const { InterruptedError } = await import('../../src/errors.js');
+  const policy = new InterruptPolicy({ write: () => undefined, exit: () => undefined });
+  policy.press();
+  await assert.rejects(statusCommand({ workspace: dir }, policy.signal), InterruptedError);
+  await assert.rejects(statusCommand({ workspace: dir, json: true }, policy.signal), InterruptedError);
+});
