@@ -9,7 +9,7 @@ import { lambdaSdk, TargetClients, type TargetSpec } from './clients.js';
 import { readDeployRecord } from './deploy-record.js';
 import { listVersions } from './deployers/local/function.js';
 import { readDeploymentStatus, readAlarms, type AlarmStatus, type DeploymentStatus } from './status-codedeploy.js';
-import { cliCommand } from '../invocation.js';
+import { cliCommand, hintCommand } from '../invocation.js';
 import type { ApiStageStatus } from './status-api.js';
 import { ProgressStore } from '../lab/progress.js';
 
@@ -124,7 +124,8 @@ export async function workspaceStatus(ws: Workspace): Promise<WorkspaceStatus> {
       const damaged = await damagedStateError(ws.stateDir);
       base.note = damaged
         ? `${NOT_RUNNING_NOTE}, and cannot start as it is: ${damaged.message.replace(/^the local cloud cannot start: /, '')}; ${damaged.hint}`
-        : `${NOT_RUNNING_NOTE}: \`${cliCommand(['emulator', 'start', '--workspace', ws.root])}\` (or deploy) starts it again with its state`;
+        : // the command on a line of its own, to paste (hintCommand): a code span in the sentence was cut mid-word at 80 columns
+          `${NOT_RUNNING_NOTE}: this (or deploy) starts it again with its state:${hintCommand(cliCommand(['emulator', 'start', '--workspace', ws.root]))}`;
       return base;
     }
     // A restarted cloud may listen on another port: the recorded URLs follow it.

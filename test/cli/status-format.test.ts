@@ -104,7 +104,7 @@ test('the latest deployment: status, weights, lifecycle events, AWS\'s error and
 test('on an 80-column terminal every line fits, wrapped at words under its own indent and two more; piped, lines stay whole', () => {
   const line =
     'the local cloud of /tmp/s15e-ws/.lab/state stopped unexpectedly (pid 24517, started 2026-12-03T03:29:06.817Z: killed, crashed, or the machine restarted); its log: /tmp/s15e-ws/.lab/state/emulator.log';
-  const note = 'the embedded cloud is not running: `node dist/src/cli.js emulator start --workspace /tmp/s15e-ws` (or deploy) starts it again with its state';
+  const note = 'the embedded cloud is not running: this (or deploy) starts it again with its state:\n$ node dist/src/cli.js emulator start --workspace /tmp/s15e-ws-with-a-much-longer-name-than-a-line-holds';
   const s = status([{}], { emulator: { running: false, pid: null, stoppedUnexpectedly: { pid: 24517, startedAt: null, log: null }, unresponsive: null }, live: false, note });
   for (const color of [false, true]) {
     const out = formatStatus(s, { stoppedUnexpectedly: line, color, width: 80 });
@@ -112,21 +112,22 @@ test('on an 80-column terminal every line fits, wrapped at words under its own i
     for (const l of plain.split('\n')) assert.ok(l.length <= 80, `${l.length}: ${l}`);
     // the yellow line: its words whole, its continuations under it by two
     assert.match(plain, /^ {2}the local cloud of \/tmp\/s15e-ws\/\.lab\/state stopped unexpectedly \(pid 24517,\n {4}started 2026-12-03T03:29:06\.817Z: killed, crashed, or the machine\n {4}restarted\); its log: \/tmp\/s15e-ws\/\.lab\/state\/emulator\.log$/m);
-    assert.match(plain, /^note: `node dist\/src\/cli\.js emulator start --workspace \/tmp\/s15e-ws` \(or\n {2}deploy\) starts it again with its state$/m);
+    // the note's command on lines of its own, broken at an argument with ` \\`, to paste (a code span in the sentence was cut mid-word)
+    assert.match(plain, /^note: this \(or deploy\) starts it again with its state:\n {2}\$ node dist\/src\/cli\.js emulator start \\\n {6}--workspace \/tmp\/s15e-ws-with-a-much-longer-name-than-a-line-holds$/m);
   }
   // no width (stdout is a pipe or a file): one line each, for grep
   assert.ok(formatStatus(s, { stoppedUnexpectedly: line }).includes(`\n  ${line}\n`));
-  assert.ok(formatStatus(s, { stoppedUnexpectedly: line }).includes('\nnote: `node dist/src/cli.js emulator start --workspace /tmp/s15e-ws` (or deploy) starts it again with its state\n'));
+  assert.ok(formatStatus(s, { stoppedUnexpectedly: line }).includes('\nnote: this (or deploy) starts it again with its state:\n  $ node dist/src/cli.js emulator start --workspace /tmp/s15e-ws-with-a-much-longer-name-than-a-line-holds\n'));
 });
 
 test('a cloud said not running and stopped unexpectedly: the note says only what to do (start it again, or why it cannot), not "not running" a third time', () => {
   const line = 'the local cloud of /w/.lab/state stopped unexpectedly (pid 7: killed, crashed, or the machine restarted)';
-  const start = '`serverless-ops-lab emulator start --workspace /w` (or deploy) starts it again with its state';
+  const start = 'this (or deploy) starts it again with its state:\n$ serverless-ops-lab emulator start --workspace /w';
   const emulator = { running: false as const, pid: null, stoppedUnexpectedly: { pid: 7, startedAt: null, log: null }, unresponsive: null };
   const out = formatStatus(status([{}], { emulator, live: false, note: `the embedded cloud is not running: ${start}` }), { stoppedUnexpectedly: line });
   assert.equal(out.match(/not running/g)?.length, 1, out);
   assert.match(out, /^embedded cloud: not running\n {2}the local cloud of \/w\/\.lab\/state stopped unexpectedly/m);
-  assert.ok(out.endsWith(`\nnote: ${start}\n`), out);
+  assert.ok(out.endsWith(`\nnote: this (or deploy) starts it again with its state:\n  $ serverless-ops-lab emulator start --workspace /w\n`), out);
   // a damaged state file: why it cannot start, and the way out
   const why = 'its state file /w/.lab/state/lambda.json cannot be loaded: not JSON; move it away';
   const damaged = formatStatus(status([{}], { emulator, live: false, note: `the embedded cloud is not running, and cannot start as it is: ${why}` }), { stoppedUnexpectedly: line });
@@ -134,7 +135,7 @@ test('a cloud said not running and stopped unexpectedly: the note says only what
   assert.ok(damaged.endsWith(`\nnote: it cannot start as it is: ${why}\n`), damaged);
   // stopped with `emulator stop` (no stopped-unexpectedly line): the note stays whole
   const clean = formatStatus(status([{}], { emulator: { ...emulator, stoppedUnexpectedly: null }, live: false, note: `the embedded cloud is not running: ${start}` }));
-  assert.ok(clean.endsWith(`\nnote: the embedded cloud is not running: ${start}\n`), clean);
+  assert.ok(clean.endsWith(`\nnote: the embedded cloud is not running: this (or deploy) starts it again with its state:\n  $ serverless-ops-lab emulator start --workspace /w\n`), clean);
 });
 
 test('the API stage: shown only when changed; a value that names no alias or version of the function is said so', () => {

@@ -80,8 +80,8 @@ test('status after kill -9 names it and its log (exit 0, a field in --json); dep
 
   // status's note: how to start it again, not 'not running' a third time; --json keeps the sentence
   assert.equal(count(status.stdout, /not running/), 1, status.stdout);
-  assert.match(status.stdout, /\nnote: `.*emulator start --workspace \S+` \(or deploy\) starts it again with its state\n$/);
-  assert.match((JSON.parse(json.stdout) as { note: string }).note, /^the embedded cloud is not running: `.*emulator start --workspace /);
+  assert.match(status.stdout, /\nnote: this \(or deploy\) starts it again with its state:\n {2}\$ .*emulator start --workspace \S+\n$/);
+  assert.match((JSON.parse(json.stdout) as { note: string }).note, /^the embedded cloud is not running: this \(or deploy\) starts it again with its state:\n\$ .*emulator start --workspace /);
 
   // doctor says it as a fact, in the same words, not a failure: start and deploy start it again
   const doctor = await runCli(['doctor', '--workspace', ws.root]);
