@@ -32,6 +32,11 @@ export type CheckOutcome =
        * parse"): runStaticChecks shows the first in full and marks the others not run because of it
        */
       blockedBy?: string;
+      /**
+       * the lab's app answered with this HTTP 5xx: it is in the cloud and fails (a throttle, a
+       * function error), which the resume tells apart from an app gone from the cloud
+       */
+      serverError?: number;
     }
   | {
       status: 'could-not-check';
@@ -103,6 +108,8 @@ export interface CheckResult extends CheckView {
   ms: number;
   /** could-not-check: the cloud's port refused the connection (explainFailure) */
   refused?: boolean;
+  /** not-yet: the app's 5xx answer (CheckOutcome's serverError) */
+  serverError?: number;
 }
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 15_000;
@@ -112,7 +119,7 @@ export function toResult(name: string, aws: string | undefined, outcome: CheckOu
     case 'passed':
       return { name, aws: outcome.aws ?? aws, status: 'passed', found: outcome.found, ms };
     case 'not-yet':
-      return { name, aws: outcome.aws ?? aws, status: 'not-yet', expected: outcome.expected, found: outcome.found, hint: outcome.hint, ms };
+      return { name, aws: outcome.aws ?? aws, status: 'not-yet', expected: outcome.expected, found: outcome.found, hint: outcome.hint, ms, ...(outcome.serverError ? { serverError: outcome.serverError } : {}) };
     default:
       return { name, aws, status: 'could-not-check', what: outcome.what, fix: outcome.fix, ms, ...(outcome.refused ? { refused: true } : {}) };
   }

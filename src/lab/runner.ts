@@ -299,7 +299,10 @@ async function repairOnStart(index: number, o: RunLabOptions): Promise<void> {
  * the lab (deployed the next step's files), and the step stays done; nothing of sam-app/ is
  * touched. Only when the app itself is gone from the cloud (a wiped local cloud, a deleted stack,
  * another account or region) is something done again: the first step, which deploys sam-app/ as
- * it is. Returns that step, or undefined.
+ * it is. An app that is there and answers a 5xx (a reservation of 0 throttles every call) is not
+ * gone: a deploy would not mend it, and the first step could never pass; the warning says what is
+ * wrong and the command that mends it, and the learner stays at their step. Returns the step to
+ * do again, or undefined.
  */
 async function recheckOnResume(index: number, o: RunLabOptions): Promise<Step | undefined> {
   const { steps, ctx, progress } = o;
@@ -319,6 +322,18 @@ async function recheckOnResume(index: number, o: RunLabOptions): Promise<Step | 
   }
   const app = steps[0]!;
   const appOff = last === app ? off : await checksOff(app, o);
+  const failing = appOff.filter((r) => r.serverError !== undefined);
+  if (failing.length && appOff.every((r) => r.serverError !== undefined)) {
+    // the app is there and answers a 5xx (a reservation of 0 throttles every call, a function
+    // error): deploying it again would not change that, and its step could never pass; the
+    // learner stays where they are, told what is wrong and how to put it right
+    io.warn(`progress says ${last.id} is done, and the lab's app is in the cloud, but it fails:`);
+    for (const r of failing) io.check(r);
+    for (const r of off.filter((r) => !appOff.some((a) => a.name === r.name))) io.check(r.status === 'not-yet' ? { ...r, hint: undefined } : r);
+    const next = steps[index];
+    io.say(`${last.id} stays done and the lab goes on${next ? ` with ${next.id}` : ''}; do what is said above to make the app answer 200 again (a deploy would not change it, so the lab deploys nothing)`);
+    return undefined;
+  }
   if (appOff.length && appOff.every((r) => r.status === 'not-yet')) {
     io.warn(`progress says ${last.id} is done, but the cloud no longer holds the lab's app (a wiped local cloud, a deleted stack, another account or region?):`);
     for (const r of appOff) io.check(r);

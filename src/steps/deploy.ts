@@ -37,7 +37,11 @@ const answers: LiveCheck = {
   run: (ctx, signal) =>
     whenDeployed(async () => {
       const a = await askApp(ctx, signal);
-      if (a.status !== 200) return notYet('HTTP 200', `HTTP ${a.status}: ${JSON.stringify(a.body).slice(0, 200)}`, await whyTheApiFailed(ctx, signal, a.status, a.ms));
+      if (a.status !== 200) {
+        const off = notYet('HTTP 200', `HTTP ${a.status}: ${JSON.stringify(a.body).slice(0, 200)}`, await whyTheApiFailed(ctx, signal, a.status, a.ms));
+        // a 5xx: the API and the function are there, and fail (the resume does not deploy again for it)
+        return a.status >= 500 && off.status === 'not-yet' ? { ...off, serverError: a.status } : off;
+      }
       if (!a.labels.length) return notYet('a list of labels', 'no labels in the answer');
       ctx.figure('firstAnswer', { status: a.status, ms: a.ms });
       ctx.figure('labels', a.labels.slice(0, 5));

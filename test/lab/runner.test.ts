@@ -118,6 +118,31 @@ test('resume: when the cloud lost the lab app, the first step (the deploy) is do
   assert.equal(s.progress.step('app').status, 'done');
 });
 
+test('resume: an app that is there but answers 5xx (a reservation of 0) is not "gone": no deploy again, what is wrong is said with its fix, and the learner stays at their step', async (t) => {
+  // reset concurrency-throttled, put-function-concurrency … 0, start: it said "the cloud no longer
+  // holds the lab's app" and did the deploy step again, whose check could never pass
+  const cloud: Cloud = { app: true, reserve: false, throttled: false };
+  const s = setup(['app', 'reserve', 'throttled'], { app: 'done', reserve: 'done' }, cloud);
+  t.after(s.cleanup);
+  const zero = 'the function\'s reserved concurrency is 0, so Lambda throttles every call to it';
+  s.steps[0] = {
+    ...s.steps[0]!,
+    liveChecks: [
+      { name: 'app exists', aws: (c) => c.aws('get app'), run: async () => passed('Lambda version 1') },
+      { name: 'app answers', aws: (c) => c.aws('post app'), run: async () => ({ ...notYet('HTTP 200', 'HTTP 500', zero), serverError: 500 }) },
+    ],
+  };
+  const report = await s.run();
+  assert.equal(report.outcome, 'passed');
+  assert.doesNotMatch(s.lines(), /no longer holds the lab's app|doing app again/);
+  assert.match(s.lines(), /warning: progress says reserve is done, and the lab's app is in the cloud, but it fails/);
+  assert.match(s.lines(), /reserve stays done and the lab goes on with throttled/);
+  const shown = s.events().filter((e) => e.kind === 'check').map((e) => e.data as { name: string; hint?: string });
+  assert.deepEqual(shown.find((c) => c.name === 'app answers')?.hint, zero, 'the cause and its command, shown');
+  assert.deepEqual(s.applied, ['throttled'], 'the deploy step is not done again');
+  assert.equal(s.progress.step('app').status, 'done');
+});
+
 test('start: what the cloud lost of the last deploy and the lab put back is said before any step; the begun step goes on', async (t) => {
   // lambda.json moved away in blue-green, before its deploy: the function is back as the deploy step left it
   const s = setup(['app', 'green', 'next'], { app: 'done', green: 'started' }, { app: true }, async () => ({ repaired: 'the cloud no longer holds what the last deploy left: fn: no such function. Re-created …' }));

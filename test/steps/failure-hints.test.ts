@@ -23,6 +23,8 @@ import { deployStep } from '../../src/steps/deploy.js';
 import { canarySteps } from '../../src/steps/canary.js';
 import { findRoute } from '../../src/steps/canary/stage-variable.js';
 import { removeWorkspace } from '../helpers/cli.js';
+import { DeleteFunctionConcurrencyCommand, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
+import { appFunction } from '../../src/steps/shared/app.js';
 
 const BUNDLED = readFileSync(new URL('../../../sam-app/template.yaml', import.meta.url), 'utf8');
 const V2 = readFileSync(new URL('../../../templates/blue-green/src/app.mjs', import.meta.url), 'utf8');
@@ -52,6 +54,7 @@ describe('a failed request names why, against a local cloud', () => {
   let dir: string;
   let ws: Workspace;
   let ctx: LiveLabContext;
+  let progress: ProgressStore;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sol-failure-hints-'));
     ws = workspacePaths(dir);
@@ -59,7 +62,8 @@ describe('a failed request names why, against a local cloud', () => {
     const { ensureEmulator } = await import('../../src/emulator/daemon.js');
     const emu = await ensureEmulator({ stateDir: ws.stateDir, speed: 1 });
     const io = new RecordingIoHost();
-    ctx = new LiveLabContext({ io, ws, target: { kind: 'local', endpoint: emu.endpoint }, progress: ProgressStore.load(ws, 'local'), reference: new ReferenceBook([]), ci: true, speed: 1, signal: new AbortController().signal });
+    progress = ProgressStore.load(ws, 'local');
+    ctx = new LiveLabContext({ io, ws, target: { kind: 'local', endpoint: emu.endpoint }, progress, reference: new ReferenceBook([]), ci: true, speed: 1, signal: new AbortController().signal });
   });
   after(async () => {
     ctx?.destroy();
@@ -119,6 +123,27 @@ describe('a failed request names why, against a local cloud', () => {
     // with the wait, it passes
     await deployWith(BUNDLED, V2);
     assert.equal((await answerCheck(answersFromV2)).status, 'passed');
+  });
+
+  test('a reservation of 0 throttles every call: the deploy check says so with the command that ends it, and marks the 500 as the app failing, not gone', async () => {
+    await deployWith(BUNDLED);
+    const fn = appFunction(ctx).name;
+    await ctx.clients.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: fn, ReservedConcurrentExecutions: 0 }));
+    try {
+      const r = await answerCheck();
+      assert.equal(r.status, 'not-yet');
+      assert.equal(r.serverError, 500);
+      // it said "the function answers when Lambda invokes it directly", or nothing
+      assert.match(r.hint!, /^the function's reserved concurrency is 0, so Lambda throttles every call to it \(ReservedFunctionConcurrentInvocationLimitExceeded\) and the API answers HTTP 500\. Remove the reservation \(delete, not 0\):\n\$ aws lambda delete-function-concurrency --function-name \S+ --endpoint-url/);
+      // in the concurrency chapter, before the throttled load test has passed: the lab's 25 back
+      progress.update('concurrency-reserve', (s) => void (s.status = 'done'));
+      const chapter = await answerCheck();
+      assert.match(chapter.hint!, /The throttled load test starts from 25 reserved; put them back:\n\$ aws lambda put-function-concurrency --function-name \S+ --reserved-concurrent-executions 25 /);
+    } finally {
+      progress.clear(['concurrency-reserve']);
+      await ctx.clients.lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: fn }));
+    }
+    assert.equal((await answerCheck()).status, 'passed');
   });
 
   test('canary-stage-variable: a typo in the integration\'s stage variable is named, deployed or not', async () => {

@@ -4,6 +4,7 @@
  * ConcurrentExecutions (Maximum), and on the local target the cloud's own live count at
  * GET /_lab/lambda/concurrency, as a cross-check.
  */
+import { hintCommand } from '../../lab/check.js';
 import type { LabContext } from '../../lab/context.js';
 import { concurrencySnapshot } from '../../targets/lab-paths.js';
 import { cliTime, cloudTimeNote } from './cloud-time.js';
@@ -20,6 +21,28 @@ export const MIN_UNRESERVED = 100;
 export async function reservedConcurrency(ctx: LabContext, fn: string, signal?: AbortSignal): Promise<number | null> {
   const r = await ctx.clients.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: fn }), { abortSignal: signal });
   return r.ReservedConcurrentExecutions ?? null;
+}
+
+/**
+ * A reservation of 0 stops the function: "To throttle a function, set the reserved concurrency to
+ * zero. This stops any events from being processed until you remove the limit"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html). Every call through
+ * the API is then throttled, and the API answers it `status`, a 5xx that says nothing of why. The
+ * words for it, with the command that ends it: inside the concurrency chapter, from its reserve
+ * step until the throttled load test has passed, the steps start from the lab's reservation, so the
+ * command sets that back; anywhere else, the reservation is removed. Undefined when the function's
+ * reservation is not 0 (or cannot be read).
+ */
+export async function zeroReservationHint(ctx: LabContext, fn: string, status: number, signal?: AbortSignal): Promise<string | undefined> {
+  const reserved = await reservedConcurrency(ctx, fn, signal).catch(() => undefined);
+  if (reserved !== 0) return undefined;
+  const said = `the function's reserved concurrency is 0, so Lambda throttles every call to it (ReservedFunctionConcurrentInvocationLimitExceeded) and the API answers HTTP ${status}`;
+  const reserving = ctx.stepProgress('concurrency-reserve').status === 'done' && ctx.stepProgress('concurrency-throttled').status !== 'done';
+  if (reserving) {
+    const amount = Number(ctx.allFigures()['concurrency-reserve']?.reserved) || WORKSHOP_RESERVATION;
+    return `${said}. The throttled load test starts from ${amount} reserved; put them back:${hintCommand(ctx.aws(`lambda put-function-concurrency --function-name ${fn} --reserved-concurrent-executions ${amount}`))}`;
+  }
+  return `${said}. Remove the reservation (delete, not 0):${hintCommand(ctx.aws(`lambda delete-function-concurrency --function-name ${fn}`))}`;
 }
 
 export interface Reservation {

@@ -20,6 +20,7 @@ import { workspaceFiles } from '../../lab/check.js';
 import type { LabContext } from '../../lab/context.js';
 import { APP_ALIAS, APP_FUNCTION, appFunction, requestBody } from './app.js';
 import { parsedTemplate } from './template-checks.js';
+import { zeroReservationHint } from './concurrency.js';
 import { lambdaSdk } from '../../targets/clients.js';
 
 const { GetAliasCommand, GetFunctionConfigurationCommand, InvokeCommand } = lambdaSdk();
@@ -167,11 +168,15 @@ export async function describeFailure(f: FunctionFailure, samApp: string, signal
 }
 
 /**
- * A hint for a 5xx answer of the API: what the function's own error says, or, when every version
- * answers Invoke, that the failure is between the API and the function.
+ * A hint for a 5xx answer of the API: a reservation of 0 that throttles every call, what the
+ * function's own error says, or, when every version answers Invoke, that the failure is between
+ * the API and the function.
  */
 export async function whyTheApiFailed(ctx: LabContext, signal: AbortSignal, status: number, ms: number): Promise<string | undefined> {
   if (status < 500) return undefined;
+  // a reservation of 0 throttles every call: Invoke would be throttled too, and say nothing more
+  const zero = await zeroReservationHint(ctx, appFunction(ctx).name, status, signal).catch(() => undefined);
+  if (zero) return zero;
   const f = await functionFailure(ctx, signal, ms);
   if (f) return describeFailure(f, ctx.ws.samApp, signal);
   return status === 502 ? 'the function answers when Lambda invokes it directly: a 502 from the API is then a malformed answer (statusCode, body) or an integration that does not reach it' : undefined;
