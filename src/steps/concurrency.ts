@@ -9,9 +9,9 @@ import { sleep } from '../lab/solver.js';
 import { cliCommand } from '../invocation.js';
 import type { LabContext } from '../lab/context.js';
 import type { Step } from '../lab/step.js';
-import { appFunction, functionName, whenDeployed } from './shared/app.js';
+import { appFunction, functionName, NotDeployed, whenDeployed } from './shared/app.js';
 import { cloudNow } from './shared/cloud-time.js';
-import { cloudWatchPeak, cloudWatchPeakCommand, planReservation, reservedConcurrency, WORKSHOP_RESERVATION } from './shared/concurrency.js';
+import { cloudWatchPeak, cloudWatchPeakCommand, cloudWatchThrottles, planReservation, reservedConcurrency, WORKSHOP_RESERVATION } from './shared/concurrency.js';
 import { API_INTEGRATION_TIMEOUT_S, chartedLoadTest, heyCommand, LOAD_TEST_TIMEOUT_S, loadSize, type LoadSize } from './shared/load.js';
 import { answersInWords } from './shared/words.js';
 import { commandSolve } from './shared/solve.js';
@@ -30,6 +30,27 @@ type Counts = Record<string, number>;
 
 function lastRun(ctx: LabContext, stepId: string): { statusCounts?: Counts; requests?: number } {
   return (ctx.allFigures()[stepId] ?? {}) as { statusCounts?: Counts; requests?: number };
+}
+
+/** the reservation the throttled load test starts from: what the reserve step reserved (25, or less on a small account) */
+function labReservation(ctx: LabContext): number {
+  const v = ctx.allFigures()['concurrency-reserve']?.reserved;
+  return typeof v === 'number' && v > 0 ? v : WORKSHOP_RESERVATION;
+}
+
+/** the put-function-concurrency that sets the lab's reservation */
+const putReservation = (ctx: LabContext, fn: string) => ctx.aws(`lambda put-function-concurrency --function-name ${fn} --reserved-concurrent-executions ${labReservation(ctx)}`);
+
+/**
+ * When the function's reservation is not the one the throttled load test starts from: what it is,
+ * and the command that puts the lab's back. Undefined when it is, or cannot be read.
+ */
+async function reservationOff(ctx: LabContext, fn: string, signal?: AbortSignal): Promise<string | undefined> {
+  const want = labReservation(ctx);
+  const r = await reservedConcurrency(ctx, fn, signal).catch(() => undefined);
+  if (r === undefined || r === want) return undefined;
+  const has = r === null ? 'the function has no reservation now' : `the function has ${r} reserved now`;
+  return `${has}, and this step's load test wants ${want}: put ${want} back:${hintCommand(putReservation(ctx, fn))}\nthen run the load test again (x)`;
 }
 
 /**
@@ -240,15 +261,28 @@ const throttledChecks: LiveCheck[] = [
   {
     name: 'the load test was split between 200s and throttled 5xx answers',
     aws: (ctx) => heyCommand(ctx, loadSize(ctx, 'throttled')),
-    run: async (ctx) => {
-      const c = lastRun(ctx, 'concurrency-throttled').statusCounts;
-      if (!c) return notYet('a load test run with the reservation', 'none yet');
-      if (stoppedEarly(ctx, 'concurrency-throttled')) return notYet('a whole load test run', 'the last one was stopped early: press x to run it again');
-      const ok = sum(c, (s) => s === 200);
-      const throttled = sum(c, (s) => s === 500 || s === 502 || s === 429);
-      if (ok > 0 && throttled > 0) return passedRun(ctx, 'concurrency-throttled', 'throttled', `${ok} × 200, ${throttled} throttled (${Object.entries(c).map(([k, v]) => `[${k}] ${v}`).join(', ')})`);
-      return notYet('some 200s and some throttled answers', answersInWords(c), throttled === 0 ? 'no answer was throttled: is the reservation still in place (the previous step)?' : undefined);
-    },
+    timeoutMs: 20_000,
+    run: (ctx, signal) =>
+      whenDeployed(async () => {
+        const c = lastRun(ctx, 'concurrency-throttled').statusCounts;
+        if (!c) return notYet('a load test run with the reservation', 'none yet');
+        if (stoppedEarly(ctx, 'concurrency-throttled')) return notYet('a whole load test run', 'the last one was stopped early: press x to run it again');
+        const window = loadWindow(ctx, 'concurrency-throttled');
+        if (!window) return notYet('a load test run with the reservation', 'none yet');
+        const fn = appFunction(ctx).name;
+        const ok = sum(c, (s) => s === 200);
+        // a throttle is what Lambda counted as one (Throttles), not any 5xx: a 502 or 504 of a
+        // function that failed or timed out on a busy host passed this check with no reservation
+        const throttled = await cloudWatchThrottles(ctx, fn, window[0], window[1], signal);
+        if (throttled === undefined) return notYet("Lambda's Throttles for the run", 'no data point yet (CloudWatch publishes every minute)');
+        const answers = answersInWords(c);
+        const fivexx = sum(c, (s) => s >= 500);
+        const other = fivexx > throttled ? `; ${fivexx - throttled} other 5xx were no throttle (a function that failed or timed out)` : '';
+        const found = `${ok} × 200, ${throttled} throttled by Lambda (CloudWatch Throttles); in all ${answers}${other}`;
+        if (ok > 0 && throttled > 0) return passedRun(ctx, 'concurrency-throttled', 'throttled', found);
+        const hint = throttled === 0 ? ((await reservationOff(ctx, fn, signal)) ?? 'Lambda throttled nothing: the reservation is in place, so more connections than it at once are needed; run the load test again (x)') : undefined;
+        return notYet('some 200s and some invocations throttled by Lambda', found, hint);
+      }),
   },
   {
     name: `never more executions at once than reserved (CloudWatch ConcurrentExecutions, Maximum)`,
@@ -276,7 +310,8 @@ const throttledChecks: LiveCheck[] = [
         if (peak === undefined) return notYet('a ConcurrentExecutions data point', 'none yet (CloudWatch publishes every minute)');
         ctx.figure('peakConcurrency', peak);
         if (local !== undefined) ctx.figure('localPeak', local);
-        return peak <= limit ? passed(`peak ${peak} of ${limit}, from ${source}${local !== undefined && source === 'CloudWatch' ? `; the local cloud counted ${local}` : ''}`) : notYet(`at most ${limit}`, `${peak}`);
+        if (peak <= limit) return passed(`peak ${peak} of ${limit}, from ${source}${local !== undefined && source === 'CloudWatch' ? `; the local cloud counted ${local}` : ''}`);
+        return notYet(`at most ${limit}`, `${peak}`, await reservationOff(ctx, fn, signal));
       }),
   },
 ];
@@ -299,12 +334,16 @@ export const throttledStep: Step = {
   staticChecks: [],
   liveChecks: throttledChecks,
   settleMs: 90_000,
+  // the reservation: put back by prepare (reservationBack) when it is gone
+  restoresFromPrevious: ['the function has reserved concurrency'],
+  onReset: `the function keeps the reservation it has now (reset changes no setting in the cloud), and deploying sam-app/ does not change it. When the step starts again the lab puts the reservation it starts from back (${WORKSHOP_RESERVATION}, or what concurrency-reserve reserved), and says so.`,
   hints: [
-    'Press x to run the load test. If every answer is 200, the reservation is gone: check the previous step.',
+    'Press x to run the load test. If every answer is 200, the reservation is gone: the step says so, with the command that puts it back.',
     'The peak comes from CloudWatch, which publishes Lambda metrics every minute: a fresh run can take a minute to show.',
   ],
   docs: DOCS,
   async prepare(ctx) {
+    await reservationBack(ctx);
     // a bare `emulator --throttle-status 502` starts a second cloud, which finds 4566 held by the
     // lab's: the lab's own cloud is restarted with it, its state (the reservation) kept
     const restart = workshopThrottleCommands(ctx);
@@ -312,8 +351,37 @@ export const throttledStep: Step = {
     ctx.io.say("For the workshop's 502, restart the lab's cloud with it in another terminal before you press x (its state stays, and the lab goes on with it):");
     ctx.io.command(restart.join('\n'));
   },
-  solve: { show: async (ctx) => ({ command: heyCommand(ctx, loadSize(ctx, 'throttled')) }), apply: (ctx) => loadAndKeep(ctx, 'throttled', `answers per second (reserved ${WORKSHOP_RESERVATION})`) },
+  solve: {
+    show: async (ctx) => ({ command: heyCommand(ctx, loadSize(ctx, 'throttled')) }),
+    // the chart's title says the reservation the function has, read as the run starts: it said
+    // "reserved 25" over a run with none
+    apply: async (ctx) => {
+      const r = await reservedConcurrency(ctx, appFunction(ctx).name, ctx.signal).catch(() => undefined);
+      return loadAndKeep(ctx, 'throttled', `answers per second (${r === undefined ? 'reservation unknown' : r === null ? 'no reservation' : `reserved ${r}`})`);
+    },
+  },
 };
+
+/**
+ * The throttled load test starts from the reserve step's reservation. After the chapter (the
+ * restore step deleted it) a `reset concurrency-throttled` left none, and the step's run was never
+ * throttled; a reservation of 0 throttles every call. Either way it is put back here, as the canary
+ * steps put their stage where they start, and said.
+ */
+async function reservationBack(ctx: LabContext): Promise<void> {
+  let fn: string;
+  try {
+    fn = appFunction(ctx).name;
+  } catch (err) {
+    if (err instanceof NotDeployed) return; // nothing deployed: the step's checks say so
+    throw err;
+  }
+  const want = labReservation(ctx);
+  const r = await reservedConcurrency(ctx, fn, ctx.signal);
+  if (r === want) return;
+  await ctx.clients.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: fn, ReservedConcurrentExecutions: want }), { abortSignal: ctx.signal });
+  ctx.io.say(`this step starts from ${want} reserved executions, and the function had ${r === null ? 'none' : r}: the lab reserved ${want} again (put-function-concurrency)`);
+}
 
 /**
  * The lab's own cloud restarted to answer a throttled invocation with the workshop's 502: stopped,

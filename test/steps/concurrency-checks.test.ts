@@ -20,15 +20,45 @@ const size = (cmd: string) => /loadtest -n (\d+) -c (\d+) /.exec(cmd)?.slice(1).
 async function shown(check: LiveCheck, ctx: LabContext): Promise<{ status: string; aws?: string }> {
   return toResult(check.name, check.aws(ctx), await check.run(ctx, new AbortController().signal), 0);
 }
+const WINDOW = ['2026-01-01T10:00:05.000Z', '2026-01-01T10:00:40.000Z'];
+
+/**
+ * A cloud for the checks: the app's function deployed, CloudWatch's Throttles and Invocations sums
+ * for the run (none: no data point), the function's reservation; what was sent to Lambda is kept.
+ */
+function cloudOf(over: Parameters<typeof fakeContext>[0], cloud: { throttles?: number; invocations?: number; reserved: number | null }) {
+  const sent: { name: string; input: Record<string, unknown> }[] = [];
+  const ctx = fakeContext({
+    ...over,
+    deployment: () => ({ target: 'local', outputs: {}, functions: [{ logicalId: 'GetInfoFunction', name: 'lab-fn', alias: 'live' }], apis: [] }) as never,
+    clients: {
+      cloudWatch: {
+        send: async (cmd: { input: { MetricName?: string } }) => {
+          const v = cmd.input.MetricName === 'Throttles' ? cloud.throttles : cmd.input.MetricName === 'Invocations' ? cloud.invocations : undefined;
+          return { Datapoints: v === undefined ? [] : [{ Sum: v }] };
+        },
+      },
+      lambda: {
+        send: async (cmd: { constructor: { name: string }; input: Record<string, unknown> }) => {
+          sent.push({ name: cmd.constructor.name, input: cmd.input });
+          if (cmd.constructor.name === 'PutFunctionConcurrencyCommand') cloud.reserved = cmd.input.ReservedConcurrentExecutions as number;
+          return cloud.reserved === null ? {} : { ReservedConcurrentExecutions: cloud.reserved };
+        },
+      },
+    } as never,
+  });
+  return { ctx, sent, cloud };
+}
+
 /** the load test x runs: the step's action, shown before it runs as solve.show */
 const xRuns = async (step: Step, ctx: LabContext) => size((await step.solve.show(ctx)).command ?? '');
 
 test('a throttled run of the workshop\'s size found done under --ci: its check shows -n 1000 -c 50 beside its figures, not --ci\'s -n 90 -c 30', async () => {
-  const ctx = fakeContext({ ci: true });
-  ctx.figuresOf['concurrency-throttled'] = { requests: 1000, concurrency: 50, statusCounts: { '200': 380, '500': 620 }, stoppedEarly: false };
+  const { ctx } = cloudOf({ ci: true }, { throttles: 620, invocations: 380, reserved: 25 });
+  ctx.figuresOf['concurrency-throttled'] = { requests: 1000, concurrency: 50, statusCounts: { '200': 380, '500': 620 }, stoppedEarly: false, window: WINDOW };
   const outcome = await splitCheck.run(ctx, new AbortController().signal);
   assert.equal(outcome.status, 'passed');
-  assert.match(outcome.status === 'passed' ? outcome.found ?? '' : '', /380 × 200, 620 throttled/);
+  assert.match(outcome.status === 'passed' ? outcome.found ?? '' : '', /380 × 200, 620 throttled by Lambda/);
   assert.deepEqual(size((await shown(splitCheck, ctx)).aws ?? ''), [1000, 50]);
   // the baseline's the same way: a --ci run of 40 × 20 checked without --ci
   const workshop = fakeContext({ ci: false });
@@ -50,8 +80,8 @@ test('a not-yet asks for another run: it quotes the load test x runs, not the si
   assert.deepEqual(size(r.aws ?? ''), [1000, 50], r.aws);
   // an interactive throttled run that was never throttled, checked under --ci: the run the solver
   // makes next is --ci's, and that is the one shown
-  const ci = fakeContext({ ci: true });
-  ci.figuresOf['concurrency-throttled'] = { requests: 1000, concurrency: 50, statusCounts: { '200': 1000 }, stoppedEarly: false };
+  const { ctx: ci } = cloudOf({ ci: true }, { invocations: 1000, reserved: 25 });
+  ci.figuresOf['concurrency-throttled'] = { requests: 1000, concurrency: 50, statusCounts: { '200': 1000 }, stoppedEarly: false, window: WINDOW };
   const t = await shown(splitCheck, ci);
   assert.equal(t.status, 'not-yet');
   assert.deepEqual(await xRuns(throttledStep, ci), [90, 30]);
@@ -72,13 +102,13 @@ test('before a run, or after one stopped early, the check shows the load test th
 test("concurrency-throttled gives the workshop's 502 as a restart of the lab's own cloud (its workspace, port and speed), not a bare `emulator --throttle-status 502` that starts a second cloud on a taken port", async () => {
   const { workspacePaths } = await import('../../src/lab/workspace.js');
   assert.doesNotMatch(explainOf(throttledStep, fakeContext({ ci: false })).join('\n'), /`emulator --throttle-status 502`/);
-  const ctx = fakeContext({ ci: false, target: 'local', endpoint: 'http://127.0.0.1:4599', speed: 10, ws: workspacePaths('/tmp/my lab') });
+  const { ctx } = cloudOf({ ci: false, target: 'local', endpoint: 'http://127.0.0.1:4599', speed: 10, ws: workspacePaths('/tmp/my lab') }, { reserved: 25 });
   await throttledStep.prepare!(ctx);
   assert.match(ctx.io.of('say').map((e) => e.text).join('\n'), /restart the lab's cloud/);
   const commands = ctx.io.of('command').map((e) => e.text).join('\n');
   assert.match(commands, /^\$ node \S+ emulator stop --workspace '\/tmp\/my lab'\n\$ node \S+ emulator start --workspace '\/tmp\/my lab' --port 4599 --speed 10 --throttle-status 502$/, commands);
   // --ci says nothing of it; on AWS there is no cloud of the lab's to restart
-  const ci = fakeContext({ ci: true, target: 'local', endpoint: 'http://127.0.0.1:4599' });
+  const { ctx: ci } = cloudOf({ ci: true, target: 'local', endpoint: 'http://127.0.0.1:4599' }, { reserved: 25 });
   await throttledStep.prepare!(ci);
   assert.equal(ci.io.of('say').length + ci.io.of('command').length, 0);
 });
@@ -108,7 +138,41 @@ test('a load test that did not come out as the step wants is found in words (`98
   const base = await allOkCheck.run(ctx, new AbortController().signal);
   assert.equal(base.status, 'not-yet');
   assert.equal(base.status === 'not-yet' ? base.found : '', '980 answered 200, 20 answered 504');
-  ctx.figuresOf['concurrency-throttled'] = { requests: 1000, concurrency: 50, statusCounts: { '200': 1000 }, stoppedEarly: false };
-  const throttled = await splitCheck.run(ctx, new AbortController().signal);
-  assert.equal(throttled.status === 'not-yet' ? throttled.found : '', '1000 answered 200');
+});
+
+test('a throttle is what Lambda counted as one, not any 5xx: 502s and 504s of a busy host with no reservation are no pass, and the step says the reservation is missing with the command', async () => {
+  // reset concurrency-throttled after the chapter: no reservation, and the old check passed on
+  // "957 × 200, 2 throttled ([200] 957, [502] 2, [504] 22)" on a cloud that throttles with 500
+  const { ctx } = cloudOf({ ci: false }, { invocations: 981, reserved: null });
+  ctx.figuresOf['concurrency-reserve'] = { reserved: 25 };
+  ctx.figuresOf['concurrency-throttled'] = { requests: 1000, concurrency: 50, statusCounts: { '200': 957, '502': 2, '504': 22 }, stoppedEarly: false, window: WINDOW };
+  const r = await shown(splitCheck, ctx);
+  assert.equal(r.status, 'not-yet');
+  const v = r as { found?: string; hint?: string };
+  assert.match(v.found!, /^957 × 200, 0 throttled by Lambda \(CloudWatch Throttles\); in all 957 answered 200, 22 answered 504, 2 answered 502; 24 other 5xx were no throttle/);
+  assert.match(v.hint!, /^the function has no reservation now, and this step's load test wants 25: put 25 back:\n\$ aws lambda put-function-concurrency --function-name lab-fn --reserved-concurrent-executions 25 --endpoint-url \S+\nthen run the load test again \(x\)$/);
+  // with the reservation, Lambda's own count: 500s that were throttles, beside a 502 that was not
+  const { ctx: throttledCtx } = cloudOf({ ci: false }, { throttles: 600, invocations: 400, reserved: 25 });
+  throttledCtx.figuresOf['concurrency-throttled'] = { requests: 1000, concurrency: 50, statusCounts: { '200': 399, '500': 600, '502': 1 }, stoppedEarly: false, window: WINDOW };
+  const ok = await splitCheck.run(throttledCtx, new AbortController().signal);
+  assert.equal(ok.status, 'passed');
+  assert.match(ok.status === 'passed' ? ok.found ?? '' : '', /^399 × 200, 600 throttled by Lambda .*; 1 other 5xx were no throttle/);
+});
+
+test('concurrency-throttled starts from the reserve step\'s reservation: gone (reset after the chapter) or 0, the lab puts it back and says so', async () => {
+  for (const had of [null, 0]) {
+    const { ctx, sent, cloud } = cloudOf({ ci: true }, { reserved: had });
+    ctx.figuresOf['concurrency-reserve'] = { reserved: 25 };
+    await throttledStep.prepare!(ctx);
+    assert.equal(cloud.reserved, 25);
+    assert.deepEqual(sent.filter((c) => c.name === 'PutFunctionConcurrencyCommand').map((c) => c.input), [{ FunctionName: 'lab-fn', ReservedConcurrentExecutions: 25 }]);
+    assert.match(ctx.io.of('say').map((e) => e.text).join('\n'), new RegExp(`this step starts from 25 reserved executions, and the function had ${had === null ? 'none' : 0}: the lab reserved 25 again`));
+  }
+  // in place: nothing sent, nothing said
+  const { ctx, sent } = cloudOf({ ci: true }, { reserved: 25 });
+  await throttledStep.prepare!(ctx);
+  assert.equal(sent.filter((c) => c.name === 'PutFunctionConcurrencyCommand').length, 0);
+  assert.equal(ctx.io.of('say').length, 0);
+  // the resume leaves the reserve step's check out: the lab puts it back as the step begins
+  assert.deepEqual(throttledStep.restoresFromPrevious, ['the function has reserved concurrency']);
 });

@@ -136,6 +136,30 @@ export async function cloudWatchPeak(ctx: LabContext, fn: string, from: Date, to
 }
 
 /**
+ * How many invocations of the function Lambda throttled in [from, to] (cloud time): the Sum of
+ * CloudWatch's AWS/Lambda Throttles ("the number of invocation requests that are throttled",
+ * https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html), over the same whole
+ * minutes as cloudWatchPeak. This, not the API's status codes, says what was a throttle: the API
+ * answers a throttle 500 (or the 502 a local cloud can be started with) and a function that failed
+ * or timed out 502 or 504, so a 5xx alone does not tell them apart. 0 when the function has
+ * Invocations but no Throttles in the span; undefined when CloudWatch has neither yet.
+ */
+export async function cloudWatchThrottles(ctx: LabContext, fn: string, from: Date, to: Date, signal?: AbortSignal): Promise<number | undefined> {
+  const { start, end } = peakSpan(from, to);
+  const sumOf = async (metric: string) => {
+    const r = await ctx.clients.cloudWatch.send(
+      new GetMetricStatisticsCommand({ Namespace: 'AWS/Lambda', MetricName: metric, Dimensions: [{ Name: 'FunctionName', Value: fn }], StartTime: start, EndTime: end, Period: 60, Statistics: ['Sum'] }),
+      { abortSignal: signal },
+    );
+    const points = r.Datapoints ?? [];
+    return points.length ? points.reduce((n, d) => n + (d.Sum ?? 0), 0) : undefined;
+  };
+  const throttles = await sumOf('Throttles');
+  if (throttles !== undefined) return throttles;
+  return (await sumOf('Invocations')) !== undefined ? 0 : undefined;
+}
+
+/**
  * The aws command of cloudWatchPeak: for the window of a load test (cloud times, as loadAndKeep
  * keeps them) the same span, runnable as printed; without one, placeholders.
  */
