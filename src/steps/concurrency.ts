@@ -336,7 +336,7 @@ export const throttledStep: Step = {
   settleMs: 90_000,
   // the reservation: put back by prepare (reservationBack) when it is gone
   restoresFromPrevious: ['the function has reserved concurrency'],
-  onReset: `the function keeps the reservation it has now (reset changes no setting in the cloud), and deploying sam-app/ does not change it. When the step starts again the lab puts the reservation it starts from back (${WORKSHOP_RESERVATION}, or what concurrency-reserve reserved), and says so.`,
+  onReset: `the function's reservation stays as it is (deploying sam-app/ does not change it). When the step starts again, the lab reserves the ${WORKSHOP_RESERVATION} it starts from (or what concurrency-reserve reserved) if the function has another, and says so.`,
   hints: [
     'Press x to run the load test. If every answer is 200, the reservation is gone: the step says so, with the command that puts it back.',
     'The peak comes from CloudWatch, which publishes Lambda metrics every minute: a fresh run can take a minute to show.',
