@@ -39,6 +39,15 @@ const SOURCES: Record<string, string> = {
   malformed: 'exports.handler = async () => "just a string";',
   notBase64: 'exports.handler = async () => ({ statusCode: 200, isBase64Encoded: true, body: "<p>not base64</p>" });',
   statusText: 'exports.handler = async () => ({ statusCode: "201 Created", body: "made" });',
+  // answers the maps as it got them, then changes them (a handler may: the event is its own)
+  mutates: `exports.handler = async (event) => {
+    const seen = JSON.stringify([event.headers, event.multiValueHeaders, event.stageVariables]);
+    event.headers['X-Changed'] = 'yes';
+    delete event.headers['content-type'];
+    event.multiValueHeaders['content-type'].push('more');
+    event.stageVariables.alias = 'changed';
+    return { statusCode: 200, body: seen };
+  };`,
 };
 
 async function deployFunctions(lambda: LambdaClient): Promise<void> {
@@ -105,6 +114,19 @@ for (const throttleStatus of [500, 502] as const) {
       assert.equal(event.body, '{"bucket":"b"}');
       assert.deepEqual(event.stageVariables, { alias: 'live' });
       assert.equal(event.requestContext.requestId, res.headers.get('x-amzn-requestid'));
+    });
+
+    it('gives each invocation maps of its own: what a handler changed is not in the next event of the same headers', async () => {
+      // the same headers each time: the cloud posts the maps to the environment once, and the
+      // environment copies what it kept for the next invocation (event-payload.ts, invocation.ts)
+      const first = (await (await post('mutates')).json()) as unknown[];
+      const second = (await (await post('mutates')).json()) as unknown[];
+      const third = (await (await post('mutates')).json()) as unknown[];
+      assert.deepEqual((first[0] as Record<string, string>)['content-type'], 'application/json');
+      assert.deepEqual(first[1] && (first[1] as Record<string, string[]>)['content-type'], ['application/json']);
+      assert.deepEqual(first[2], { alias: 'live' });
+      assert.deepEqual(second, first);
+      assert.deepEqual(third, first);
     });
 
     it('answers 502 for a function that throws, times out or returns a malformed result', async () => {

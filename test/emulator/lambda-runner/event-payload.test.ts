@@ -28,6 +28,14 @@ describe('eventOfMessage: what an environment is posted of an event', () => {
     assert.deepEqual(parts, ['prod', 'API', { h: 'x' }, null, 'ua', 7, 'more'], "the caller's parts are untouched");
   });
 
+  it('leaves out a map that is the same object as the last one (the same headers again), not one that is only equal', () => {
+    const headers = { Host: 'h' };
+    const last = built('file:///b.mjs', ['prod', headers, { v: '1' }, null]);
+    const [, posted, same] = eventOfMessage(built('file:///b.mjs', ['prod', headers, { v: '1' }, null]), last) as [unknown, unknown[], number];
+    assert.equal(same, 0b011);
+    assert.deepEqual(posted, [null, null, { v: '1' }, null]);
+  });
+
   it('marks no part beyond the 31st (one bit each of an Int32)', () => {
     const many = Array.from({ length: 40 }, (_, i) => `p${i}`);
     const [, posted, same] = eventOfMessage(built('file:///b.mjs', many), built('file:///b.mjs', [...many])) as [unknown, unknown[], number];

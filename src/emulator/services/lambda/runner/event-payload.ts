@@ -38,7 +38,9 @@ export function eventOfMessage(payload: EventPayload, sent: SentEvent | undefine
   let same = 0;
   for (let i = 0; i < n; i++) {
     const part = parts[i];
-    if (typeof part === 'string' && part === before[i]) {
+    // a map the same object as the last one (proxy-event.ts: headerMapsOf) is unchanged: no one
+    // changes a built event's parts once made (types.ts: BuiltEvent)
+    if (part === before[i] && (typeof part === 'string' || (typeof part === 'object' && part !== null))) {
       // the caller's parts are its own (types.ts: BuiltEvent): a copy is posted
       (posted ??= parts.slice())[i] = null;
       same |= 1 << i;

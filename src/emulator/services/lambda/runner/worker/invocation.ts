@@ -243,16 +243,31 @@ export class Invoker {
     }
   }
 
-  /** a built event's builder and parts whole again, from what was kept of the last one; kept in turn */
+  /**
+   * A built event's builder and parts whole again, from what was kept of the last one; kept in turn.
+   * A map (headers, query, stage variables) is the handler's own to change: what is kept of one is a
+   * copy, and each invocation that is sent no map of its own gets a copy of the kept one.
+   */
   private restore(event: Exclude<ToWorker[1], string>): void {
+    const parts = event[1];
+    let same = 0;
     if (event[0] === undefined) {
       event[0] = this.keptBuilder;
-      const parts = event[1];
-      const kept = this.keptParts;
-      for (let i = 0, same = event[2]; same !== 0; i++, same >>>= 1) if ((same & 1) !== 0) parts[i] = kept[i];
+      same = event[2];
+    } else {
+      this.keptBuilder = event[0];
+      this.keptParts = new Array<unknown>(parts.length);
     }
-    this.keptBuilder = event[0];
-    this.keptParts = event[1];
+    const kept = this.keptParts;
+    for (let i = 0; i < parts.length; i++) {
+      if (i < 31 && ((same >>> i) & 1) !== 0) {
+        const part = kept[i];
+        parts[i] = typeof part === 'object' && part !== null ? copyMap(part as Record<string, unknown>) : part;
+      } else {
+        const part = parts[i];
+        kept[i] = typeof part === 'object' && part !== null ? copyMap(part as Record<string, unknown>) : part;
+      }
+    }
   }
 
   run(msg: ToWorker): void {
@@ -316,4 +331,15 @@ export class Invoker {
       run.callback(err);
     }
   }
+}
+
+/** a map of strings or lists of strings, and its lists, copied (a spread defines `__proto__` as an own key) */
+function copyMap(map: Record<string, unknown>): Record<string, unknown> {
+  const copy = { ...map };
+  const names = Object.keys(copy);
+  for (let i = 0; i < names.length; i++) {
+    const value = copy[names[i]];
+    if (Array.isArray(value)) copy[names[i]] = value.slice();
+  }
+  return copy;
 }
