@@ -652,7 +652,7 @@ test("a hint's command (a `$ ` line, hintCommand) is laid out as a printed comma
     return cmd.join('\n');
   };
   const t = terminal(80);
-  t.io.check({ name: 'requests through the stage still reach the live alias', status: 'not-yet', expected: 'every answer from Lambda version 1', found: '20 requests: 20 named no version; status 500 for 20', hint });
+  t.io.check({ name: 'requests through the stage still reach the live alias', status: 'not-yet', expected: 'every answer from Lambda version 1', found: '20 requests: 20 named no version; 20 answered 500', hint });
   t.io.say(`hint (from what the cloud shows now): ${hint}`);
   const lines = t.lines().map(stripAnsi);
   for (const l of lines) assert.ok(l.length <= 80, `over 80 columns: ${l}`);

@@ -13,12 +13,13 @@ import { useStageVariable } from '../../src/steps/canary/stage-variable.js';
 import { startCanaryCloud, type CanaryCloud } from './canary-fixture.js';
 
 describe('splitInWords', () => {
-  it('says the answers by version, then by status', () => {
-    assert.equal(splitInWords({ byVersion: { '?': 20 }, byStatus: { '500': 20 }, errors: 0, sent: 20 }), '20 requests: 20 named no version; status 500 for 20');
+  it('says the answers by version, then by status in words, a 400 as the answer to the check\'s own body {} (a resume\'s re-check said "status 400 for 20")', () => {
+    assert.equal(splitInWords({ byVersion: { '?': 20 }, byStatus: { '500': 20 }, errors: 0, sent: 20 }), '20 requests: 20 named no version; 20 answered 500');
     assert.equal(
-      splitInWords({ byVersion: { '?': 2, '10': 3, '9': 15 }, byStatus: { '400': 18, '502': 2 }, errors: 1, sent: 21 }),
-      '21 requests: 15 from Lambda version 9, 3 from Lambda version 10, 2 named no version, 1 without an answer; status 400 for 18, 502 for 2',
+      splitInWords({ byVersion: { '?': 2, '10': 3, '9': 15 }, byStatus: { '502': 2, '400': 18 }, errors: 1, sent: 21 }),
+      "21 requests: 15 from Lambda version 9, 3 from Lambda version 10, 2 named no version, 1 without an answer; 18 answered 400 (the app's answer to the check's body {}, which has no bucket and key; it still names the version that answered), 2 answered 502",
     );
+    assert.doesNotMatch(splitInWords({ byVersion: { '6': 20 }, byStatus: { '400': 20 }, errors: 0, sent: 20 }), /status 400 for 20/);
   });
 });
 
@@ -42,7 +43,7 @@ describe('canary-stage-variable: lambdaAlias names no alias of the function', ()
     assert.equal(variable.found, 'lambdaAlias=lve');
     const reach = results.find((r) => r.name.startsWith('requests through the stage'))!;
     assert.equal(reach.status, 'not-yet');
-    assert.equal(reach.found, '20 requests: 20 named no version; status 500 for 20');
+    assert.equal(reach.found, '20 requests: 20 named no version; 20 answered 500');
     assert.ok(reach.hint?.startsWith('the stage sets lambdaAlias=lve, and lab-GetInfoFunction has no alias or version named lve (its aliases: live (Lambda version 1))'), reach.hint);
     assert.ok(reach.hint?.includes('(500)'), reach.hint);
     // the command on a line of its own, which the faces lay out to paste whole (it ended the sentence, wrapped as prose)
