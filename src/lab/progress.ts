@@ -34,6 +34,13 @@ export interface LabProgress {
   steps: Record<string, StepProgress>;
   /** the CodeDeploy deployment a live view followed and did not see end (lab/session.ts says its end on resume) */
   following?: { deploymentId: string; stepId: string };
+  /**
+   * The steps a `reset STEP` made pending again after they had begun, and when. A reset changes
+   * files and progress, never the cloud: what those steps deployed is still there, newest, and an
+   * earlier step's checks see it (hooks-failing's "the hook refused the release" finds hooks-errors'
+   * release). The resume's re-check (runner.ts) does not take that for a change of the learner's.
+   */
+  undone?: { at: string; steps: string[] };
 }
 
 export function progressPath(ws: Workspace): string {
@@ -115,11 +122,21 @@ export class ProgressStore {
     return next;
   }
 
-  /** forgets one step (reset STEP) or all of them */
+  /** what resets made pending after it had begun (LabProgress.undone); undefined when nothing was */
+  get undone(): { at: string; steps: readonly string[] } | undefined {
+    const u = this.#data.undone;
+    return u && typeof u === 'object' && typeof u.at === 'string' && Array.isArray(u.steps) ? u : undefined;
+  }
+
+  /** forgets one step (reset STEP), remembering those that had begun (`undone`), or all of them */
   clear(ids?: readonly string[]): void {
     const steps = new Map(ids ? this.#steps : []);
     for (const id of ids ?? []) steps.delete(id);
-    const data: LabProgress = { ...this.#data, updatedAt: this.#now().toISOString(), steps: Object.fromEntries(steps) };
+    const stamp = this.#now().toISOString();
+    const begun = (ids ?? []).filter((id) => (this.#steps.get(id)?.status ?? 'pending') !== 'pending');
+    const { undone: before, ...rest } = this.#data;
+    const undone = !ids ? undefined : begun.length ? { at: stamp, steps: [...new Set([...(this.undone?.steps ?? []), ...begun])] } : before;
+    const data: LabProgress = { ...rest, updatedAt: stamp, steps: Object.fromEntries(steps), ...(undone ? { undone } : {}) };
     writeLabFile(this.path, `${JSON.stringify(data, null, 2)}\n`);
     this.#data = data;
     this.#steps = steps;

@@ -301,8 +301,10 @@ async function repairOnStart(index: number, o: RunLabOptions): Promise<void> {
  * another account or region) is something done again: the first step, which deploys sam-app/ as
  * it is. An app that is there and answers a 5xx (a reservation of 0 throttles every call) is not
  * gone: a deploy would not mend it, and the first step could never pass; the warning says what is
- * wrong and the command that mends it, and the learner stays at their step. Returns the step to
- * do again, or undefined.
+ * wrong and the command that mends it, and the learner stays at their step. Steps after it that
+ * ran before a `reset` made them pending again left their deployments in the cloud: a re-check
+ * that sees them is said as that, not as a change of the learner's. Returns the step to do again,
+ * or undefined.
  */
 async function recheckOnResume(index: number, o: RunLabOptions): Promise<Step | undefined> {
   const { steps, ctx, progress } = o;
@@ -346,6 +348,21 @@ async function recheckOnResume(index: number, o: RunLabOptions): Promise<Step | 
         : `doing ${app.id} again (it deploys your sam-app/ as it is); what the steps after it changed in the cloud alone is not redone: \`${cliCommand(['reset', '--workspace', o.workspace])}\` starts over`,
     );
     return app;
+  }
+  // steps after this one that ran before a reset made them pending again: their deployments are
+  // the cloud's newest, and this step's checks see them (a reset changes files and progress, never
+  // the cloud); said as such, not as a change of the learner's (LabProgress.undone)
+  const undone = progress.undone;
+  const doneAt = progress.step(last.id).doneAt;
+  const ranBefore = undone && (!doneAt || doneAt <= undone.at) ? steps.slice(index).filter((s) => undone.steps.includes(s.id)).map((s) => s.id) : [];
+  if (ranBefore.length) {
+    // a reset early in the lab undoes a dozen: the first named, the rest counted
+    const names = ranBefore.length <= 2 ? ranBefore.join(' and ') : `${ranBefore[0]} and the ${ranBefore.length - 1} steps after it`;
+    const seen = off.map((r) => r.found).filter((f): f is string => !!f);
+    io.say(
+      `${last.id}'s checks now see what ${names} left in the cloud before the reset made ${ranBefore.length === 1 ? 'it' : 'them'} pending again${seen.length ? ` (${seen.join('; ')})` : ''}: a reset puts back files and progress, not the cloud, so nothing is wrong; ${last.id} stays done`,
+    );
+    return undefined;
   }
   io.warn(`progress says ${last.id} is done, but the cloud now shows otherwise:`);
   // what differs, without the step's hints: they say how to pass a step the learner is doing

@@ -93,6 +93,34 @@ test('resume: a re-check that disagrees while the app still answers is a warning
   assert.deepEqual(report.steps.map((r) => r.id), ['alarm']);
 });
 
+test('resume after `reset STEP`: what the reset steps left in the cloud is said as theirs, not as a change of the learner\'s; a step done again after the reset is re-checked as before', async (t) => {
+  // reset hooks-alarm after hooks-errors: hooks-errors' release, stopped by its alarm, is the newest
+  // deployment, and hooks-failing's "the hook refused the release" sees it
+  const cloud: Cloud = { app: true, failing: false, alarm: true, errors: true };
+  const s = setup(['app', 'failing', 'alarm', 'errors'], { app: 'done', failing: 'done', alarm: 'done', errors: 'started' }, cloud);
+  t.after(s.cleanup);
+  s.progress.clear(['alarm', 'errors']);
+  assert.deepEqual(s.progress.undone?.steps, ['alarm', 'errors']);
+  const report = await s.run();
+  assert.equal(report.outcome, 'passed');
+  assert.equal(s.progress.step('failing').status, 'done');
+  assert.doesNotMatch(s.lines(), /cloud now shows otherwise|warning/);
+  assert.match(s.lines(), /failing's checks now see what alarm and errors left in the cloud before the reset made them pending again \(no\)/);
+  assert.match(s.lines(), /nothing is wrong; failing stays done/);
+  assert.deepEqual(report.steps.map((r) => r.id), ['alarm', 'errors']);
+  // more than two undone: the first named, the rest counted (a reset of hooks-alarm undoes eleven)
+  const many = setup(['app', 'failing', 'a', 'b', 'c'], { app: 'done', failing: 'done', a: 'done', b: 'done', c: 'done' }, { app: true, failing: false, a: true, b: true, c: true });
+  t.after(many.cleanup);
+  many.progress.clear(['a', 'b', 'c']);
+  await many.run();
+  assert.match(many.lines(), /failing's checks now see what a and the 2 steps after it left in the cloud before the reset made them pending again/);
+  // failing done again after that reset: its re-check is its own again, and disagrees as before
+  s.progress.clear(['alarm', 'errors']);
+  s.progress.update('failing', (p) => void (p.doneAt = new Date(Date.now() + 60_000).toISOString()));
+  await s.run();
+  assert.match(s.lines(), /warning: progress says failing is done, but the cloud now shows otherwise/);
+});
+
 test('resume: what the next step puts back as it begins is left out of the re-check: no false alarm before the lab restores it', async (t) => {
   // reset canary-rollback, then start: the create step's canary is gone, and the rollback's prepare puts it back
   const cloud: Cloud = { app: true, canary: false };
