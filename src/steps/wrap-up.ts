@@ -7,6 +7,9 @@ import { notYet, passed, runLiveChecks, type CheckOutcome, type LiveCheck } from
 import type { FigureValue, LabContext } from '../lab/context.js';
 import type { Step } from '../lab/step.js';
 import { cliCommand } from '../invocation.js';
+import { NO_VERSION } from '../targets/version-split.js';
+import { probeNote } from './canary/split.js';
+import { LIVE_AT_START, OWN_THROWS } from './hooks-alarms.js';
 
 export const wrapUpChapter = { id: 'wrap-up', title: 'Wrap-up' };
 
@@ -18,49 +21,116 @@ function show(v: FigureValue): string {
 }
 
 /** a figure said in words: its label, and its value as a learner reads it */
-interface Headline {
-  key: string;
+interface Words {
   label: string;
   value?: (v: FigureValue) => string;
 }
 
+const isCounts = (v: FigureValue): v is Readonly<Record<string, number>> => !!v && typeof v === 'object' && !Array.isArray(v);
 const percent = (v: FigureValue) => (typeof v === 'number' ? `${v} %` : show(v));
 const weights = (v: FigureValue) => (Array.isArray(v) ? `${v.join(', ')} %` : show(v));
+const lambdaVersion = (v: FigureValue) => (typeof v === 'string' || typeof v === 'number' ? `Lambda version ${v}` : show(v));
+const seconds = (v: FigureValue) => (typeof v === 'number' ? `${(v / 1000).toFixed(1)} s` : show(v));
+const yesNo = (v: FigureValue) => (typeof v === 'boolean' ? (v ? 'yes' : 'no') : show(v));
+const orNone = (v: FigureValue) => (Array.isArray(v) && v.length === 0 ? 'none' : show(v));
 /** `{ "1": 30, "2": 9 }`: `Lambda version 1: 30, Lambda version 2: 9` (the view counts Lambda's versions, not the app's) */
-const byVersion = (v: FigureValue) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.entries(v).map(([k, n]) => `Lambda version ${k}: ${n}`).join(', ') : show(v));
+const byVersion = (v: FigureValue) => (isCounts(v) ? Object.entries(v).map(([k, n]) => (k === NO_VERSION ? `no version named: ${n}` : `Lambda version ${k}: ${n}`)).join(', ') : show(v));
 /** `{ "200": 950, "502": 50 }`: `950 × 200, 50 × 502` */
-const byStatus = (v: FigureValue) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.entries(v).map(([k, n]) => `${n} × ${k}`).join(', ') : show(v));
-const errorCode: Headline = { key: 'errorCode', label: "CodeDeploy's error code" };
+const byStatus = (v: FigureValue) => (isCounts(v) ? Object.entries(v).map(([k, n]) => `${n} × ${k}`).join(', ') : show(v));
+/** a canary measurement's: its 400s are the app's answer to the measurement's own body {} (canary/split.ts) */
+const probeStatus = (v: FigureValue) => (isCounts(v) ? Object.entries(v).map(([k, n]) => `${n} × ${k}${probeNote(k)}`).join(', ') : show(v));
+/** deploy's `{ status: 200, ms: 803 }`: `200 in 803 ms` */
+const answer = (v: FigureValue) => (isCounts(v) && typeof v.status === 'number' ? `${v.status}${typeof v.ms === 'number' ? ` in ${v.ms} ms` : ''}` : show(v));
+/** the stage's variables, kept as JSON: `lambdaAlias = live` */
+const variables = (v: FigureValue) => {
+  if (typeof v !== 'string') return show(v);
+  try {
+    const vars = JSON.parse(v) as Record<string, unknown>;
+    const said = Object.entries(vars).map(([k, x]) => `${k} = ${String(x)}`);
+    return said.length ? said.join(', ') : 'none';
+  } catch {
+    return v;
+  }
+};
 
 /**
- * The figures a learner is shown at the end, per step: what each lesson came to, in words (the
- * raw keys, `canaryShare 10.28`, are the report's). Every figure is in the report (--report,
- * --json) and in --ci's output, under its key; a learner reads these few.
+ * Every figure the steps keep, in words (the raw keys, `canaryShare 10.28`, are the report's:
+ * --report, --json). The interactive wrap-up shows a step's HEADLINES; --ci shows every figure a
+ * step kept, in the same words (it said `firstAnswer [status] 200, [ms] 803`). A figure kept as the
+ * step began says "at start": the canary steps keep the stage as they found it, and
+ * canary-promote's `stageVariables {"lambdaAlias":"live"}` read as if its promotion had not happened.
  */
-const HEADLINES: Record<string, readonly Headline[]> = {
-  deploy: [
-    { key: 'apiUrl', label: 'the URL' },
-    { key: 'labels', label: 'labels seen' },
-  ],
-  'blue-green': [
-    { key: 'weightsSeen', label: "the new version's weights seen", value: weights },
-    { key: 'answersByVersion', label: 'answers by version', value: byVersion },
-  ],
-  'hooks-failing': [errorCode],
-  'hooks-alarm': [errorCode, { key: 'rollbackDeploymentId', label: 'the rollback deployment' }],
-  'hooks-errors': [errorCode, { key: 'failedAnswers', label: 'failed answers by status', value: byStatus }],
-  'canary-create': [
-    { key: 'requests', label: 'requests sent' },
-    { key: 'canaryShare', label: "the canary's share", value: percent },
-  ],
-  'canary-rollback': [{ key: 'canaryShare', label: "the canary's share", value: percent }],
-  'canary-promote': [{ key: 'canaryShare', label: "the canary's share", value: percent }],
-  'concurrency-baseline': [{ key: 'statusCounts', label: 'answers by status', value: byStatus }],
-  'concurrency-throttled': [
-    { key: 'statusCounts', label: 'answers by status', value: byStatus },
-    { key: 'peakConcurrency', label: 'most executions at once' },
-  ],
+export const FIGURE_WORDS: Readonly<Record<string, Words>> = {
+  // deploy
+  apiUrl: { label: 'the URL' },
+  aliasVersion: { label: 'the alias "live"', value: lambdaVersion },
+  firstAnswer: { label: 'the first answer', value: answer },
+  labels: { label: 'labels seen' },
+  appVersion: { label: 'app version' },
+  // blue-green and the hooks
+  deploymentId: { label: 'the deployment' },
+  status: { label: "the deployment's status" },
+  weightsSeen: { label: "the new version's weights seen", value: weights },
+  answersByVersion: { label: 'answers by version', value: byVersion },
+  shiftMs: { label: 'the shift took', value: seconds },
+  [LIVE_AT_START]: { label: '"live" at start', value: lambdaVersion },
+  errorCode: { label: "CodeDeploy's error code" },
+  rollbackDeploymentId: { label: 'the rollback deployment' },
+  [OWN_THROWS]: { label: 'throws in your app.mjs as it passed', value: orNone },
+  failedAnswers: { label: 'failed answers by status', value: byStatus },
+  // the canary
+  stageDeployment: { label: 'stage deployment at start' },
+  stageVariables: { label: 'stage variables at start', value: variables },
+  canaryDeployment: { label: 'the canary it began with' },
+  version: { label: 'the canary', value: lambdaVersion },
+  liveVersion: { label: '"live" as the canary was made', value: lambdaVersion },
+  requests: { label: 'requests sent' },
+  noVersionNamed: { label: 'answers naming no version' },
+  byVersion: { label: 'answers by version', value: byVersion },
+  byStatus: { label: 'answers by status', value: probeStatus },
+  canaryShare: { label: "the canary's share", value: percent },
+  // concurrency
+  concurrency: { label: 'connections at once' },
+  statusCounts: { label: 'answers by status', value: byStatus },
+  durationMs: { label: 'the load test took', value: seconds },
+  stoppedEarly: { label: 'stopped early', value: yesNo },
+  localPeak: { label: 'most at once, local count' },
+  reserved: { label: 'reserved concurrency' },
+  peakConcurrency: { label: 'most executions at once' },
 };
+
+/**
+ * A step's figures that are marks for its own checks, not measurements, which --ci leaves out as
+ * well: the measurement window (concurrency's, for CloudWatch) and the canary steps' "begun since
+ * it was done" mark. They stay in the report.
+ */
+export const UNSAID_FIGURES: ReadonlySet<string> = new Set(['window', 'begunAfter']);
+
+/** The figures a learner is shown at the end, per step: what each lesson came to, a few keys of FIGURE_WORDS. */
+const HEADLINES: Record<string, readonly string[]> = {
+  deploy: ['apiUrl', 'labels'],
+  'blue-green': ['weightsSeen', 'answersByVersion'],
+  'hooks-failing': ['errorCode'],
+  'hooks-alarm': ['errorCode', 'rollbackDeploymentId'],
+  'hooks-errors': ['errorCode', 'failedAnswers'],
+  'canary-create': ['requests', 'canaryShare'],
+  'canary-rollback': ['canaryShare'],
+  'canary-promote': ['canaryShare'],
+  'concurrency-baseline': ['statusCounts'],
+  'concurrency-throttled': ['statusCounts', 'peakConcurrency'],
+};
+
+/**
+ * A step's figures in words: its headlines, or under --ci every figure it kept (a figure without
+ * words, a new one, under its key, as before).
+ */
+export function figuresInWords(stepId: string, mine: Readonly<Record<string, FigureValue>>, every: boolean): [string, string][] {
+  const keys = every ? Object.keys(mine).filter((k) => !UNSAID_FIGURES.has(k)) : (HEADLINES[stepId] ?? []).filter((k) => k in mine);
+  return keys.map((k) => {
+    const w = FIGURE_WORDS[k];
+    return w ? [w.label, (w.value ?? show)(mine[k]!)] : [k, show(mine[k]!)];
+  });
+}
 
 /** the steps whose result the wrap-up checks once more, said by id: `deploy and blue-green` */
 function listed(ids: readonly string[]): string {
@@ -129,11 +199,8 @@ export function wrapUpStep(earlier: readonly Step[]): Step {
     }
     if (earlier.every((s) => how(s.id) === 'done by you')) ctx.io.say(`every one of the ${earlier.length} steps done by you ✓`);
     for (const s of earlier) {
-      const mine = figures[s.id] ?? {};
-      // --ci: every figure, under its key, as the report has it
-      const f: [string, string][] = ctx.ci
-        ? Object.entries(mine).filter(([k]) => k !== 'window').map(([k, v]) => [k, show(v)])
-        : (HEADLINES[s.id] ?? []).filter((h) => h.key in mine).map((h) => [h.label, (h.value ?? show)(mine[h.key]!)]);
+      // --ci: every figure the step kept, in the same words
+      const f = figuresInWords(s.id, figures[s.id] ?? {}, ctx.ci);
       if (f.length) ctx.io.figures(s.id, f);
     }
   };

@@ -17,7 +17,7 @@ describe('splitInWords', () => {
     assert.equal(splitInWords({ byVersion: { '?': 20 }, byStatus: { '500': 20 }, errors: 0, sent: 20 }), '20 requests: 20 named no version; 20 answered 500');
     assert.equal(
       splitInWords({ byVersion: { '?': 2, '10': 3, '9': 15 }, byStatus: { '502': 2, '400': 18 }, errors: 1, sent: 21 }),
-      "21 requests: 15 from Lambda version 9, 3 from Lambda version 10, 2 named no version, 1 without an answer; 18 answered 400 (the app's answer to the check's body {}, which has no bucket and key; it still names the version that answered), 2 answered 502",
+      "21 requests: 15 from Lambda version 9, 3 from Lambda version 10, 2 named no version, 1 without an answer; 18 answered 400 (the app refusing the check's body {}, as expected), 2 answered 502",
     );
     assert.doesNotMatch(splitInWords({ byVersion: { '6': 20 }, byStatus: { '400': 20 }, errors: 0, sent: 20 }), /status 400 for 20/);
   });

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchGetDeploymentsCommand, ListDeploymentsCommand, type DeploymentInfo } from '@aws-sdk/client-codedeploy';
@@ -21,7 +21,9 @@ import type { TargetClients } from '../../src/targets/clients.js';
 import type { DeployRecord } from '../../src/targets/deploy-record.js';
 import { blueGreenStep, shiftSucceeded } from '../../src/steps/blue-green.js';
 import { LAB_STEPS } from '../../src/steps/index.js';
-import { wrapUpStep } from '../../src/steps/wrap-up.js';
+import { FIGURE_WORDS, UNSAID_FIGURES, wrapUpStep } from '../../src/steps/wrap-up.js';
+import { LIVE_AT_START, OWN_THROWS } from '../../src/steps/hooks-alarms.js';
+import { findPackageRoot } from '../../src/package-root.js';
 import { fakeContext } from '../helpers/lab-context.js';
 
 const LINEAR = 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute';
@@ -202,4 +204,49 @@ test("x on the wrap-up runs each end check once: the follow's finding is the ver
   const again = await runLiveChecks(step.liveChecks, ctx);
   assert.equal(calls, 2);
   assert.equal(again.find((r) => r.name === 'earlier: still there')!.found, 'call 2');
+});
+
+/** the figures of a real `start --ci` (session 18's walk), as progress kept them */
+const CI_FIGURES: Record<string, Record<string, FigureValue>> = {
+  deploy: { apiUrl: 'http://127.0.0.1:42957/execute-api/fs7gkb8bgo/Prod/getinfo', aliasVersion: '1', firstAnswer: { status: 200, ms: 803 }, labels: ['Person', 'Face'], appVersion: 1 },
+  'blue-green': { deploymentId: 'd-K6JNOCME6', status: 'Succeeded', weightsSeen: [10, 20, 100], answersByVersion: { '1': 54, '2': 48 }, shiftMs: 22963 },
+  'hooks-alarm': { liveVersionAtStart: '2', status: 'Stopped', weightsSeen: [0, 10, 0], errorCode: 'ALARM_ACTIVE', deploymentId: 'd-DPZ1A7NM4', rollbackDeploymentId: 'd-X2YP0VHEK', appThrowsAtPass: [] },
+  'hooks-errors': { errorCode: 'ALARM_ACTIVE', failedAnswers: { '502': 7 } },
+  'canary-promote': { stageDeployment: 'rtt7nud9po', stageVariables: '{"lambdaAlias":"live"}', canaryDeployment: '3qrxuny151', begunAfter: null, requests: 500, noVersionNamed: 0, byVersion: { '5': 500 }, byStatus: { '400': 500 }, canaryShare: 100 },
+  'canary-create': { version: '5', liveVersion: '2' },
+  'concurrency-throttled': { requests: 90, concurrency: 30, statusCounts: { '200': 75, '500': 15 }, durationMs: 10992, stoppedEarly: false, localPeak: 25, peakConcurrency: 25, window: ['2026-01-01T10:00:00.000Z', '2026-01-01T10:00:11.000Z'] },
+  'concurrency-reserve': { reserved: 25 },
+};
+
+test("--ci's wrap-up says every figure in words, as the interactive one does (it said `firstAnswer [status] 200, [ms] 803`, `stageVariables {\"lambdaAlias\":\"live\"}`, `byStatus [400] 5000`)", async () => {
+  const step = wrapUpStep(LAB_STEPS.filter((s) => s.id !== 'wrap-up'));
+  const ctx = fakeContext({ ci: true, allFigures: () => CI_FIGURES, stepProgress: () => ({ status: 'done' as const, assisted: true, hintsShown: 0 }), figure: () => undefined });
+  await step.solve.apply(ctx);
+  const shown = ctx.io.of('figures').map((e) => e.text).join('\n');
+  // no key of the report (the camelCase ones: labels, status, version are words too), no JSON, no [key] value
+  for (const key of Object.values(CI_FIGURES).flatMap((f) => Object.keys(f)).filter((k) => /[A-Z]/.test(k) || k === 'window')) assert.doesNotMatch(shown, new RegExp(`\\b${key}\\b`), `${key}:\n${shown}`);
+  assert.doesNotMatch(shown.replaceAll("the check's body {}", ''), /[[{]/, shown);
+  assert.match(shown, /the first answer +200 in 803 ms/, shown);
+  assert.match(shown, /the shift took +23\.0 s/, shown);
+  assert.match(shown, /stage variables at start +lambdaAlias = live/, shown);
+  assert.match(shown, /answers by status +500 × 400 \(the app refusing the check's body/, shown);
+  assert.match(shown, /answers by status +75 × 200, 15 × 500/, shown);
+  assert.match(shown, /throws in your app\.mjs as it passed +none/, shown);
+  assert.match(shown, /stopped early +no/, shown);
+  assert.match(shown, /the load test took +11\.0 s/, shown);
+  // what the interactive wrap-up shows, said the same way in --ci
+  assert.match(shown, /the canary's share +100 %/, shown);
+  assert.match(shown, /answers by version +Lambda version 1: 54, Lambda version 2: 48/, shown);
+});
+
+test('every figure a step keeps has its words in the wrap-up (a new one would reach --ci under its raw key)', () => {
+  const root = findPackageRoot()!;
+  const dir = join(root, 'src', 'steps');
+  const sources = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join(dir, f), 'utf8'));
+  const keys = new Set(sources.flatMap((src) => [...src.matchAll(/\.figure\('(\w+)'/g)].map((m) => m[1]!)));
+  keys.add(LIVE_AT_START).add(OWN_THROWS);
+  assert.ok(keys.size > 20, [...keys].join(', '));
+  // the wrap-up's own (summarizedAt, endChecks) are not shown: it is no earlier step
+  const missing = [...keys].filter((k) => !(k in FIGURE_WORDS) && !UNSAID_FIGURES.has(k) && !['summarizedAt', 'endChecks'].includes(k));
+  assert.deepEqual(missing, []);
 });

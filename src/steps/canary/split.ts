@@ -7,9 +7,9 @@ import { NO_VERSION, type Split } from '../../targets/version-split.js';
 /**
  * What a 400 means in a measured split: the measurement posts the body `{}` (lesson.ts PROBE_BODY),
  * which the lab's app refuses at once, before any wait or Rekognition call, in an answer that
- * still names the Lambda version. A learner read "status 400 for 20" as the app failing.
+ * still names the Lambda version (the measurement counts that). A learner read "status 400 for 20" as the app failing.
  */
-export const PROBE_REFUSED = "the app's answer to the check's body {}, which has no bucket and key; it still names the version that answered";
+export const PROBE_REFUSED = "the app refusing the check's body {}, as expected";
 
 /** what follows a status in words: the probe's 400 said as such (PROBE_REFUSED), nothing for another */
 export function probeNote(status: string): string {
@@ -18,7 +18,7 @@ export function probeNote(status: string): string {
 
 /**
  * A split in words, for a check's "found": the answers by the version that served them, then by
- * status ("20 requests: 20 from Lambda version 6; 20 answered 400 (the app's answer to …)"),
+ * status ("20 requests: 20 from Lambda version 6; 20 answered 400 (the app refusing …)"),
  * never the raw counts' JSON.
  */
 export function splitInWords(split: Split): string {
