@@ -360,7 +360,7 @@ async function recheckOnResume(index: number, o: RunLabOptions): Promise<Step | 
     const names = ranBefore.length <= 2 ? ranBefore.join(' and ') : `${ranBefore[0]} and the ${ranBefore.length - 1} steps after it`;
     const seen = off.map((r) => r.found).filter((f): f is string => !!f);
     io.say(
-      `${last.id}'s checks now see what ${names} left in the cloud before the reset made ${ranBefore.length === 1 ? 'it' : 'them'} pending again${seen.length ? ` (${seen.join('; ')})` : ''}: a reset puts back files and progress, not the cloud, so nothing is wrong; ${last.id} stays done`,
+      `${last.id}'s checks now see what ${names} left in the cloud before the reset made ${ranBefore.length === 1 ? 'it' : 'them'} pending again${seen.length ? ` (${seen.join('; ')})` : ''}: a reset puts back files and progress, not the cloud; ${last.id} stays done`,
     );
     return undefined;
   }

@@ -106,7 +106,7 @@ test('resume after `reset STEP`: what the reset steps left in the cloud is said 
   assert.equal(s.progress.step('failing').status, 'done');
   assert.doesNotMatch(s.lines(), /cloud now shows otherwise|warning/);
   assert.match(s.lines(), /failing's checks now see what alarm and errors left in the cloud before the reset made them pending again \(no\)/);
-  assert.match(s.lines(), /nothing is wrong; failing stays done/);
+  assert.match(s.lines(), /a reset puts back files and progress, not the cloud; failing stays done/);
   assert.deepEqual(report.steps.map((r) => r.id), ['alarm', 'errors']);
   // more than two undone: the first named, the rest counted (a reset of hooks-alarm undoes eleven)
   const many = setup(['app', 'failing', 'a', 'b', 'c'], { app: 'done', failing: 'done', a: 'done', b: 'done', c: 'done' }, { app: true, failing: false, a: true, b: true, c: true });
