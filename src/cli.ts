@@ -24,7 +24,26 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const program = new Command('serverless-ops-lab')
+/**
+ * commander, with one message of its own: a flag that takes no value given one (`--ci=yes`).
+ * commander reads `--name=value` as a value only for an option that takes one, and otherwise says
+ * `unknown option '--ci=yes'`, of a flag --help lists. Its subcommands are made by createCommand,
+ * so each of them says it too. Exit 2 as every usage error (report, below).
+ */
+class LabCommand extends Command {
+  override createCommand(name?: string): Command {
+    return new LabCommand(name);
+  }
+  // commander's own (command.js), not in its typings: called with each flag it does not know
+  unknownOption(flag: string): void {
+    const given = /^(--[^=]+)=/.exec(flag);
+    const known = given && this.options.find((o) => o.long === given[1]);
+    if (known && !known.required && !known.optional) this.error(`error: ${given[1]} takes no value: give ${given[1]} alone, not ${flag}`, { code: 'commander.unknownOption' });
+    (Command.prototype as unknown as { unknownOption(flag: string): void }).unknownOption.call(this, flag);
+  }
+}
+
+const program = new LabCommand('serverless-ops-lab')
   .description('A guided lab for AWS serverless operations, on an embedded cloud or a real AWS account.')
   .version(labVersion, '-v, --version')
   .showHelpAfterError('(run with --help for usage)')

@@ -48,3 +48,24 @@ test('each command\'s --help says what README.md says of it: list\'s four states
   assert.match(await flat('list'), /done, assisted, started or pending; a workspace that is not there exits 1/);
   assert.match(await flat('reset'), /with no terminal, --yes is required/);
 });
+
+test('a flag that takes no value given one (--ci=yes) is said as such, exit 2, for every command\'s flags; an unknown flag still as commander says it', async () => {
+  for (const [args, flag] of [
+    [['start', '--ci=yes'], '--ci'],
+    [['status', '--json=1'], '--json'],
+    [['reset', 'deploy', '--yes=no'], '--yes'],
+    [['emulator', '--quiet=1'], '--quiet'],
+  ] as const) {
+    const r = await runCli([...args]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`^error: ${flag} takes no value: give ${flag} alone, not ${flag}=`), r.stderr);
+    assert.doesNotMatch(r.stderr, /unknown option/);
+  }
+  const unknown = await runCli(['start', '--nosuch=1']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown option '--nosuch=1'/);
+  // a flag that takes a value still takes it after =
+  const from = await runCli(['start', '--from=nope', '--ci']);
+  assert.equal(from.code, 2);
+  assert.match(from.stderr, /no step "nope"/);
+});
