@@ -79,8 +79,10 @@ async function resetLocked(ws: Workspace, step: StepOutline | undefined, opts: R
     // reset changes files and progress, never the cloud: a step made by a command says what it leaves there
     const keeps = stageBack ? 'the rest of the cloud keeps what it has' : 'the cloud keeps what it has';
     // the step's own words: its code is loaded only now, once the id is known to be a step's (outline.ts)
-    const { onReset } = (await import('../steps/index.js')).LAB_STEPS.find((s) => s.id === step.id)!;
-    io.say(onReset ? `${keeps}: ${onReset}` : `${keeps}: deploy (or start, which goes on from this step) to bring it in line`);
+    const { onReset, readOnly } = (await import('../steps/index.js')).LAB_STEPS.find((s) => s.id === step.id)!;
+    // a step that only reads (the wrap-up) left nothing in the cloud to bring in line, and there is no step after it to deploy for
+    if (readOnly) io.say(`${step.id} only reads the cloud, so nothing there changes: start runs it again`);
+    else io.say(onReset ? `${keeps}: ${onReset}` : `${keeps}: deploy (or start, which goes on from this step) to bring it in line`);
     return;
   }
 

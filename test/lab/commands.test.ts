@@ -84,6 +84,19 @@ test('reset of a canary step says what stays in the cloud and that the step puts
   assert.doesNotMatch(r.stdout, /deploy \(or start/, 'deploying sam-app/ does not put a canary back');
 });
 
+test('reset wrap-up says the wrap-up only reads the cloud and start runs it again, not to deploy to bring it in line', async () => {
+  const dir = await labWorkspace('sol-reset-wrap-');
+  made.push(dir);
+  const progress = ProgressStore.load(workspacePaths(dir), 'local');
+  for (const s of LAB_STEPS) progress.update(s.id, (p) => void (p.status = 'done'));
+  const r = await runCli(['reset', 'wrap-up', '--yes', '--workspace', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(ProgressStore.load(workspacePaths(dir), 'local').step('wrap-up').status, 'pending');
+  assert.equal(ProgressStore.load(workspacePaths(dir), 'local').step('concurrency-restore').status, 'done', 'the steps before it stay done');
+  assert.match(r.stdout, /wrap-up only reads the cloud, so nothing there changes: start runs it again/);
+  assert.doesNotMatch(r.stdout, /bring it in line/);
+});
+
 test('reset STEP copies the learner\'s own files to backups/ (outside sam-app/, a new folder each time) before putting the starting point back', async () => {
   const dir = await labWorkspace('sol-reset-keep-');
   made.push(dir);
