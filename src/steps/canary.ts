@@ -5,7 +5,7 @@
  *
  *   canary-stage-variable  the integration calls GetInfoFunction:${stageVariables.lambdaAlias};
  *                          the Prod stage sets lambdaAlias=live (nothing changes for requests)
- *   canary-create          version 5 of the app published as a new Lambda version (live stays);
+ *   canary-create          app version 5 published as a new Lambda version (live stays);
  *                          a canary deployment sends 10 % of Prod's requests to it; the split is
  *                          measured over 5,000 requests, counted by the version that answered
  *   canary-rollback        the canary removed: 0 % on it, the stage as it was
@@ -357,14 +357,16 @@ async function failedAnswersHint(ctx: LabContext, t: CanaryTarget, signal: Abort
 
 /** Publishes the canary's app version once (PublishVersion answers the same version when nothing changed). */
 async function ensureNewVersion(ctx: LabContext, t: CanaryTarget): Promise<string> {
-  const progress = ctx.io.progress(`publishing version ${CANARY_APP_VERSION} of the app as a new Lambda version`);
+  const progress = ctx.io.progress(`publishing app version ${CANARY_APP_VERSION} as a new Lambda version`);
   try {
     const alias = await liveAlias(ctx, t);
     const live = alias.version;
     const version = await publishNewVersion(clientsOf(ctx), t, codeDir(), ctx.signal);
     // a shift under way (a deploy run since the last step) is said as one: "live" does not stay
-    const where = alias.shiftingTo ? `"live" is on Lambda version ${live}, shifting to ${alias.shiftingTo}` : `"live" stays on Lambda version ${live}`;
-    progress.succeed(`version ${CANARY_APP_VERSION} of the app is Lambda version ${version}; ${where}`);
+    const where = alias.shiftingTo ? `the alias "live" is on Lambda version ${live}, shifting to Lambda version ${alias.shiftingTo}` : `the alias "live" stays on Lambda version ${live}`;
+    // two numberings side by side, each always named with its kind and where it lives: "version 5
+    // of the app is Lambda version 6; live stays on Lambda version 5" read as one numbering
+    progress.succeed(`app version ${CANARY_APP_VERSION} (APP_VERSION in the code) is Lambda version ${version} (the number the cloud gave this publish); ${where}`);
     if (alias.shiftingTo) ctx.io.say(shiftNote(ctx, t, live, alias.shiftingTo));
     // done by the lab, said as done: running it again would answer ResourceConflictException
     ctx.io.say(
@@ -437,7 +439,7 @@ const createStep: Step = {
   chapter: CHAPTER,
   title: `send ${CANARY_PERCENT} % of the stage's requests to a canary`,
   explain: [
-    `The lab publishes version ${CANARY_APP_VERSION} of the app (app version 2 plus a Summary of the labels) as a new Lambda version, and lets API Gateway call it.`,
+    `The lab publishes app version ${CANARY_APP_VERSION} (app version 2 plus a Summary of the labels) as a new Lambda version, and lets API Gateway call it. Two numberings meet here: the app version is APP_VERSION in the code; the Lambda version is the number the cloud gives each publish.`,
     `Create a canary on Prod: ${CANARY_PERCENT} % of its requests go to a deployment whose ${STAGE_VARIABLE} names it. Then press r: once the stage shows the canary, the lab counts ${SPLIT_REQUESTS.toLocaleString('en-US')} answers by version.`,
   ],
   goal: `a ${CANARY_PERCENT} % canary on the new version, measured within ${TOLERANCE_POINTS} points`,

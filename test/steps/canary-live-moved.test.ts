@@ -41,7 +41,10 @@ describe('canary-create after a deploy moved live', () => {
     await create.prepare!(ctx);
     const said = (ctx.io as RecordingIoHost).text;
     assert.doesNotMatch(said, /stays on Lambda version/, said);
-    assert.match(said, /"live" is on Lambda version 1, shifting to 2/, said);
+    assert.match(said, /the alias "live" is on Lambda version 1, shifting to Lambda version 2/, said);
+    // the two numberings, each named with its kind: "version 5 of the app is Lambda version 3" read as one
+    assert.match(said, /app version 5 \(APP_VERSION in the code\) is Lambda version 3 \(the number the cloud gave this publish\)/, said);
+    assert.doesNotMatch(said, /version 5 of the app/, said);
     assert.match(said, /your deploy's CodeDeploy deployment d-LEARNER1 is shifting "live" from Lambda version 1 to 2/, said);
     assert.equal(cloud.figures['canary-create']!.version, '3');
   });
