@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { LabError, UsageError } from '../errors.js';
 import type { LogStyle } from '../emulator/request-log.js';
 import { colorEnabled } from '../io/terminal.js';
+import { fitted, proseWidth } from '../io/format.js';
 import { reportHost } from '../io/index.js';
 import { checkNotAFile, workspacePaths } from '../lab/workspace.js';
 import { cliCommand } from '../invocation.js';
@@ -75,7 +76,7 @@ async function run(action: string | undefined, flags: EmulatorFlags, interrupt?:
         reportHost().result(`${JSON.stringify({ endpoint: emu.endpoint, port: emu.port, pid: emu.pid, reused: emu.reused, stateDir: emu.record.stateDir, log })}\n`);
       } else {
         const how = emu.reused ? 'reused the running emulator' : 'started the emulator';
-        reportHost().result(`${how} at ${emu.endpoint} (pid ${emu.pid}, state ${emu.record.stateDir}, log ${log})\n`);
+        reportHost().result(`${startedLines(`${how} at ${emu.endpoint} (pid ${emu.pid}, state ${emu.record.stateDir}, log ${log})`, process.stdout.isTTY ? proseWidth(process.stdout.columns) : Infinity)}\n`);
       }
       // the background cloud writes it to its log; the user who asked reads it here
       const exposed = exposureWarning(emu.record.host, emu.endpoint);
@@ -274,4 +275,13 @@ function throttle(raw: unknown): 500 | 502 {
   const s = String(raw);
   if (s === '500' || s === '502') return Number(s) as 500 | 502;
   throw new UsageError(`--throttle-status must be 500 or 502, got ${s}`);
+}
+
+/**
+ * emulator start's line at a terminal's width: wrapped at words under an indent of two, a path wider
+ * than a line cut after a `/`; the terminal cut the state dir mid-word (`ws1.lC` / `tZ/…`). Piped
+ * (an infinite width), one line, as scripts and the tests read it.
+ */
+export function startedLines(line: string, width: number): string {
+  return fitted(line, width, '  ').join('\n');
 }

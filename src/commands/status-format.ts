@@ -2,7 +2,7 @@
  * `status` as text: pure, on a WorkspaceStatus read by targets/status.ts; colour decided by the
  * caller through io/terminal's paint.
  */
-import { commandLines, hang, proseParts } from '../io/format.js';
+import { commandLines, fitted, proseParts } from '../io/format.js';
 import { paint, type Paint } from '../io/terminal.js';
 import { NOT_RUNNING_NOTE, type AlarmStatus, type ApiStageStatus, type DeploymentStatus, type FunctionStatus, type WorkspaceStatus } from '../targets/status.js';
 
@@ -65,10 +65,10 @@ function afterStopped(note: string): string {
  */
 function fit(line: string, width: number): string[] {
   const lead = /^ */.exec(line)![0];
-  if (!line.includes('\n')) return hang(line.slice(lead.length), width - lead.length, '  ').map((l) => lead + l);
+  if (!line.includes('\n')) return fitted(line.slice(lead.length), width - lead.length, '  ').map((l) => lead + l);
   // a command in it (the note's emulator start) on lines of its own, laid out to paste
   return proseParts(line.slice(lead.length)).flatMap((part) =>
-    part.command !== undefined ? commandLines(part.command, width, `${lead}  $ `, `${lead}      `) : hang(part.prose!, width - lead.length, '  ').map((l) => lead + l),
+    part.command !== undefined ? commandLines(part.command, width, `${lead}  $ `, `${lead}      `) : fitted(part.prose!, width - lead.length, '  ').map((l) => lead + l),
   );
 }
 

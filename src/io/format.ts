@@ -101,6 +101,17 @@ export function hang(text: string, width: number, indent: string): string[] {
 }
 
 /**
+ * A line of a report at a terminal's width: wrapped at words with a hanging indent (hang), and a word
+ * wider than a line (a state dir under a temp folder, `FUNCTION:${stageVariables.lambdaAlias}`) cut
+ * after a `:`, `/` or `,` (breakLongWords) under that indent: left whole, the terminal cut it
+ * anywhere (`ws1.lC` / `tZ/…`, `lambdaAlia` / `s}`). An infinite width keeps the line whole.
+ */
+export function fitted(text: string, width: number, indent: string): string[] {
+  if (!Number.isFinite(width)) return [text];
+  return hang(breakLongWords(text, Math.max(MIN_WRAP, width - indent.length)), width, indent);
+}
+
+/**
  * An error as the CLI's boundary says it: `error: what`, its hint under it indented by two. On a
  * terminal (a finite width) both wrap at words, continuations under the indent, and a `command`
  * stays whole: at 80 columns the terminal broke `list`'s hint mid-word (`begi` / `ns`). A command

@@ -1,0 +1,75 @@
+/**
+ * Lines of a report at 80 columns (io/format fitted): wrapped at words, and a word wider than a
+ * line cut after a `:` or `/` under the indent, never mid-word by the terminal. From a learner
+ * walk: status cut `${stageVariables.lambdaAlia` / `s}`, emulator start its state dir (`ws1.lC` / `tZ/…`).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fitted } from '../../src/io/format.js';
+import { formatStatus } from '../../src/commands/status-format.js';
+import { startedLines } from '../../src/commands/emulator.js';
+import type { WorkspaceStatus } from '../../src/targets/status.js';
+
+/** every word of `text` is in `lines`, whole (joined at the breaks fitted makes) */
+const words = (text: string): string[] => text.split(/\s+/).filter(Boolean);
+
+test('fitted: at words within the width, a word wider than the line cut after : or /, its pieces under the indent; piped, one line', () => {
+  const text = `a word wider than a line: ${'/tmp/sol-workspace-with-a-long-name.AbCdEf/'.repeat(3)}.lab/state and more`;
+  const lines = fitted(text, 80, '  ');
+  for (const l of lines) assert.ok(l.length <= 80, `${l.length}: ${l}`);
+  for (const l of lines.slice(1)) assert.match(l, /^ {2}\S/);
+  // cut only after a /: each line of the path ends at one, or is its end
+  assert.equal(lines.map((l) => l.trim()).join(' ').replace(/\/ /g, '/'), text);
+  assert.deepEqual(fitted(text, Infinity, '  '), [text]);
+});
+
+test("status at 80 columns: the stage's call through ${stageVariables.lambdaAlias} of a stack's function name is cut after its ':', not inside the variable", () => {
+  const fn = 'ServerlessOps-stack-GetInfoFunction-PY5BM29B7HYT';
+  const s: WorkspaceStatus = {
+    target: 'local',
+    endpoint: 'http://127.0.0.1:4566',
+    stackName: 'ServerlessOps-stack',
+    region: 'us-east-1',
+    deployedAt: '2026-12-03T00:00:00.000Z',
+    outputs: {},
+    functions: [{ logicalId: 'GetInfoFunction', name: fn, aliases: [{ name: 'live', version: '5', weights: {} }], reservedConcurrency: null, versions: ['1', '5', '6'] }],
+    alarms: [],
+    apis: [
+      {
+        logicalId: 'ServerlessRestApi',
+        restApiId: 'abc',
+        stage: 'Prod',
+        deploymentId: 'abc123',
+        deployedDeploymentId: 'abc123',
+        variables: { lambdaAlias: 'live' },
+        changed: true,
+        canary: { percentTraffic: 10, deploymentId: 'def456', stageVariableOverrides: { lambdaAlias: '6' } },
+        calls: [{ method: 'POST', path: '/getinfo', functionName: fn, uriQualifier: '${stageVariables.lambdaAlias}', qualifier: 'live', canaryQualifier: '6' }],
+      },
+    ],
+    live: true,
+    emulator: { running: true, pid: 42, stoppedUnexpectedly: null, unresponsive: null },
+  } as WorkspaceStatus;
+  for (const color of [false, true]) {
+    const out = formatStatus(s, { width: 80, color }).replace(/\x1b\[\d+m/g, '');
+    for (const l of out.split('\n')) assert.ok(l.length <= 80, `${l.length}: ${l}`);
+    assert.ok(out.split('\n').some((l) => l.trim() === '${stageVariables.lambdaAlias}' || l.includes(`${fn}:\${stageVariables.lambdaAlias}`) || /^\s+\$\{stageVariables\.lambdaAlias\}( |$)/.test(l)), out);
+    assert.doesNotMatch(out, /lambdaAlia\n/, out);
+  }
+  // piped: the call on one line, for grep
+  assert.match(formatStatus(s), new RegExp(`calls ${fn}:\\$\\{stageVariables\\.lambdaAlias\\} with lambdaAlias=live`));
+});
+
+test("emulator start's line at 80 columns: the state dir of a temp workspace wrapped at words, cut after a '/' when wider than a line; piped, one line", () => {
+  const state = '/tmp/s18a/ws1.lCtZ9qRx/.lab/state';
+  const line = `started the emulator at http://127.0.0.1:4566 (pid 123456, state ${state}, log ${state}/emulator.log)`;
+  const out = startedLines(line, 80).split('\n');
+  for (const l of out) assert.ok(l.length <= 80, `${l.length}: ${l}`);
+  // each word whole on a line: no path cut by the terminal
+  assert.deepEqual(words(out.join(' ')), words(line));
+  assert.equal(startedLines(line, Infinity), line);
+  const deep = `/home/learner/projects/${'a-workshop-folder-with-a-long-name/'.repeat(3)}lab-workspace/.lab/state`;
+  const wide = startedLines(`started the emulator at http://127.0.0.1:4566 (pid 1, state ${deep}, log ${deep}/emulator.log)`, 80).split('\n');
+  for (const l of wide) assert.ok(l.length <= 80, `${l.length}: ${l}`);
+  for (const l of wide.slice(1)) assert.match(l, /^ {2}\S/);
+});
