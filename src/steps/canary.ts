@@ -370,7 +370,7 @@ async function ensureNewVersion(ctx: LabContext, t: CanaryTarget): Promise<strin
     if (alias.shiftingTo) ctx.io.say(shiftNote(ctx, t, live, alias.shiftingTo));
     // done by the lab, said as done: running it again would answer ResourceConflictException
     ctx.io.say(
-      `the lab added the permission API Gateway needs to call Lambda version ${version} (SAM granted one for "live" only); nothing to run, this is what it did: ${ctx.aws(wiring.addPermission(t.functionName, version, sourceArn(t.region, t.accountId, t.route)))}`,
+      `the lab added the permission API Gateway needs to call Lambda version ${version} (SAM granted one for "live" only). It ran this; nothing for you to run (run again, it would answer ResourceConflictException):${hintCommand(ctx.aws(wiring.addPermission(t.functionName, version, sourceArn(t.region, t.accountId, t.route))))}`,
     );
     ctx.figure('version', version);
     ctx.figure('liveVersion', live);

@@ -45,6 +45,9 @@ describe('canary-create after a deploy moved live', () => {
     // the two numberings, each named with its kind: "version 5 of the app is Lambda version 3" read as one
     assert.match(said, /app version 5 \(APP_VERSION in the code\) is Lambda version 3 \(the number the cloud gave this publish\)/, said);
     assert.doesNotMatch(said, /version 5 of the app/, said);
+    // the add-permission the lab ran is a command on a line of its own ($ …), laid out as every command
+    // is; in a sentence, the terminal cut it mid-flag at 80 columns
+    assert.match(said, /nothing for you to run \(run again, it would answer ResourceConflictException\):\n\$ aws lambda add-permission /, said);
     assert.match(said, /your deploy's CodeDeploy deployment d-LEARNER1 is shifting "live" from Lambda version 1 to 2/, said);
     assert.equal(cloud.figures['canary-create']!.version, '3');
   });
