@@ -215,8 +215,18 @@ export function commandLines(cmd: string, width: number, prefix: string, indent:
       if (indent.length + u.length + 2 <= width) return [{ text: u }];
       const quoted = jsonPieces(u) ?? shorthandPieces(u);
       if (quoted) return quoted.map((text, i) => ({ text, inQuote: i > 0 }));
+      // a bare shorthand value wider than a line of its own (at the indent, or the two columns less
+      // uniformIndent may move it to) is quoted to be cut at its commas
+      // and only where each piece then fits, with the ` \` after the last: else it stays whole
+      const bare = (v: string) => {
+        if (indent.length - 2 + v.length + 2 <= width) return undefined;
+        const pieces = shorthandPieces(quotedShorthand(v));
+        return pieces?.every((piece) => indent.length + piece.length + 2 <= width) ? pieces : undefined;
+      };
       const pair = /^(--?[A-Za-z][^ ]*) (.+)$/.exec(u);
-      return pair ? [{ text: pair[1]! }, { text: pair[2]! }] : [{ text: u }];
+      const pieces = bare(pair ? pair[2]! : u);
+      const value = pieces ? pieces.map((text, i) => ({ text, inQuote: i > 0 })) : [{ text: pair ? pair[2]! : u }];
+      return pair ? [{ text: pair[1]! }, ...value] : value;
     });
     // one indent for every continuation of the command: where an argument fits only a column or two
     // left of it, all of them move there, rather than that line alone (the peak query's
@@ -226,7 +236,9 @@ export function commandLines(cmd: string, width: number, prefix: string, indent:
       // a JSON body's next member: inside its quotes a ` \` would be sent as it is, so the break is
       // a plain newline, which JSON reads as the white space between members
       if (inQuote) {
-        if (line.length + unit.length > width) {
+        // the quote's last piece, with more after it, keeps room for the ` \` that ends its line
+        const tail = i < units.length - 1 && !units[i + 1]!.inQuote ? 2 : 0;
+        if (line.length + unit.length + tail > width) {
           out.push(line);
           line = pad + unit;
         } else line += unit;
@@ -338,6 +350,18 @@ function shorthandPieces(unit: string): string[] | undefined {
   pieces[0] = `${m[1]}'${pieces[0]}`;
   pieces[pieces.length - 1] += "'";
   return pieces;
+}
+
+/**
+ * A bare (unquoted) shorthand argument (`op=replace,path=/canarySettings/stageVariableOverrides/lambdaAlias,value=6`,
+ * an update-stage patch operation, 74 columns), single-quoted, so that shorthandPieces can cut it
+ * after a comma inside the quotes: unquoted, a break there would make two arguments, two patch
+ * operations. Quoting changes nothing for the shell: a word with nothing it expands is the same
+ * word in quotes. '' when the unit is no such word.
+ */
+function quotedShorthand(unit: string): string {
+  const m = /^((?:--?[A-Za-z][^ ]* )?)([\w.#/:-]+@?=[^\s'"\\$`!*?~]*)$/.exec(unit);
+  return m ? `${m[1]}'${m[2]}'` : '';
 }
 
 const GLYPH = { passed: '✓', 'not-yet': '✗', 'could-not-check': '?' } as const;

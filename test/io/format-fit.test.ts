@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitted } from '../../src/io/format.js';
+import { commandLines, fitted } from '../../src/io/format.js';
 import { formatStatus } from '../../src/commands/status-format.js';
 import { startedLines } from '../../src/commands/emulator.js';
 import type { WorkspaceStatus } from '../../src/targets/status.js';
@@ -72,4 +72,20 @@ test("emulator start's line at 80 columns: the state dir of a temp workspace wra
   const wide = startedLines(`started the emulator at http://127.0.0.1:4566 (pid 1, state ${deep}, log ${deep}/emulator.log)`, 80).split('\n');
   for (const l of wide) assert.ok(l.length <= 80, `${l.length}: ${l}`);
   for (const l of wide.slice(1)) assert.match(l, /^ {2}\S/);
+});
+
+test("a bare patch operation wider than a line is quoted and cut after a comma inside the quotes, where the aws CLI's shorthand skips white space; one that fits stays bare", () => {
+  const op = 'op=replace,path=/canarySettings/stageVariableOverrides/lambdaAlias,value=6';
+  const cmd = `aws apigateway update-stage --rest-api-id q41oulni7c --stage-name Prod --patch-operations op=replace,path=/canarySettings/deploymentId,value=k2v8q1 ${op} --endpoint-url http://127.0.0.1:4566`;
+  // a hint's command under a check (formatCheck: proseLines under 4): the walk's 81-column line (`…lambdaAlias,val` / `ue=6 \`)
+  const lines = commandLines(cmd, 80, '      $ ', '          ');
+  for (const l of lines) assert.ok(l.length <= 80, `${l.length}: ${l}`);
+  assert.ok(lines.some((l) => l.trimStart().startsWith(`'op=replace,path=/canarySettings/stageVariableOverrides/lambdaAlias,`)), lines.join('\n'));
+  // pasted: the shell joins ` \`-newlines; inside the quotes the newline and indent follow a comma, which the shorthand skips
+  const shell = lines.map((l) => l.replace(/^ *\$ /, '')).join('\n').replace(/ \\\n\s*/g, ' ');
+  assert.equal(shell.replace(/,\n\s*/g, ',').replace(`'${op}'`, op).trim(), cmd);
+  // at the lab's own indent (6, or 4 where uniformIndent moves it) it fits bare, as before
+  const top = commandLines(cmd, 80, '  $ ', '      ');
+  for (const l of top) assert.ok(l.length <= 80, `${l.length}: ${l}`);
+  assert.ok(top.some((l) => l.trim() === `${op} \\`), top.join('\n'));
 });
