@@ -211,7 +211,7 @@ export function commandLines(cmd: string, width: number, prefix: string, indent:
     let empty = true;
     // a flag and its value that do not fit on a line of their own go on two: the break between
     // them is a break between words, and the terminal would otherwise cut the value mid-word
-    const units: { text: string; inQuote?: boolean }[] = commandArgs(one).flatMap((u) => {
+    const units: { text: string; inQuote?: boolean; glued?: boolean }[] = commandArgs(one).flatMap((u) => {
       if (indent.length + u.length + 2 <= width) return [{ text: u }];
       const quoted = jsonPieces(u) ?? shorthandPieces(u);
       if (quoted) return quoted.map((text, i) => ({ text, inQuote: i > 0 }));
@@ -224,15 +224,25 @@ export function commandLines(cmd: string, width: number, prefix: string, indent:
         return pieces?.every((piece) => indent.length + piece.length + 2 <= width) ? pieces : undefined;
       };
       const pair = /^(--?[A-Za-z][^ ]*) (.+)$/.exec(u);
-      const pieces = bare(pair ? pair[2]! : u);
-      const value = pieces ? pieces.map((text, i) => ({ text, inQuote: i > 0 })) : [{ text: pair ? pair[2]! : u }];
+      const v = pair ? pair[2]! : u;
+      const pieces = bare(v);
+      const glued = pieces || indent.length - 2 + v.length + 2 <= width ? undefined : gluedPieces(v, width - indent.length - 3, width - 4);
+      const value = pieces ? pieces.map((text, i) => ({ text, inQuote: i > 0 })) : glued ? glued.map((text, i) => ({ text, glued: i > 0 })) : [{ text: v }];
       return pair ? [{ text: pair[1]! }, ...value] : value;
     });
     // one indent for every continuation of the command: where an argument fits only a column or two
     // left of it, all of them move there, rather than that line alone (the peak query's
     // `Name=FunctionName,Value=…` stood at 6 under `--dimensions \` at 8)
     const pad = ' '.repeat(uniformIndent(indent.length, units, width));
-    for (const [i, { text: unit, inQuote }] of units.entries()) {
+    for (const [i, { text: unit, inQuote, glued }] of units.entries()) {
+      // the next piece of a single-quoted argument (gluedPieces): its quote closed, `\` and a newline,
+      // which the shell removes, and the next piece quoted from the first column, so the shell joins
+      // them into one word; any indent would be a space between two words
+      if (glued) {
+        out.push(`${line}'\\`);
+        line = `'${unit}`;
+        continue;
+      }
       // a JSON body's next member: inside its quotes a ` \` would be sent as it is, so the break is
       // a plain newline, which JSON reads as the white space between members
       if (inQuote) {
@@ -262,10 +272,10 @@ export function commandLines(cmd: string, width: number, prefix: string, indent:
  * argument (with its ` \`, unless it is the last) fits on a line only there. One that fits at
  * none of them keeps `indent` (continuationPad places it).
  */
-function uniformIndent(indent: number, units: readonly { text: string; inQuote?: boolean }[], width: number): number {
+function uniformIndent(indent: number, units: readonly { text: string; inQuote?: boolean; glued?: boolean }[], width: number): number {
   let pad = indent;
   for (const [i, u] of units.entries()) {
-    if (u.inQuote || i === 0) continue;
+    if (u.inQuote || u.glued || i === 0) continue;
     const tail = i < units.length - 1 ? 2 : 0;
     if (indent + u.text.length + tail <= width) continue;
     for (let p = indent - 1; p >= Math.max(0, indent - 2); p--) {
@@ -348,6 +358,43 @@ function shorthandPieces(unit: string): string[] | undefined {
   const pieces = m[2]!.split(/(?<=,)(?=[\w.#/:-]+@?=)/);
   if (pieces.length < 2) return undefined;
   pieces[0] = `${m[1]}'${pieces[0]}`;
+  pieces[pieces.length - 1] += "'";
+  return pieces;
+}
+
+/**
+ * A single-quoted ARN wider than any line (step 6's put-integration
+ * `--uri 'arn:aws:apigateway:…:function:NAME:${stageVariables.lambdaAlias}/invocations'`, about 200
+ * columns), cut after a `:` or `/` into pieces that commandLines prints each in its own quotes,
+ * joined by `\` and a newline with no indent (`'…/'\` then `'…'`): the shell removes the
+ * backslash-newline and reads adjacent quoted strings as one word, so pasted it is the same argument,
+ * where the terminal had cut it anywhere. The first piece fits in `first` columns, the others in
+ * `rest`, between their quotes. Undefined when the unit is no such argument.
+ */
+function gluedPieces(unit: string, first: number, rest: number): string[] | undefined {
+  // an ARN only: a URL stays whole, to be clicked, and other text whole as before
+  const m = /^'(arn:[^']+)'$/.exec(unit);
+  if (!m || first < MIN_WRAP || rest < MIN_WRAP) return undefined;
+  const pieces: string[] = [];
+  let line = '';
+  for (const segment of m[1]!.split(/(?<=[:/])/)) {
+    for (let left = segment; left; ) {
+      const room = pieces.length ? rest : first;
+      if (line.length + left.length <= room) {
+        line += left;
+        left = '';
+      } else if (line) {
+        pieces.push(line);
+        line = '';
+      } else {
+        pieces.push(left.slice(0, room));
+        left = left.slice(room);
+      }
+    }
+  }
+  if (line) pieces.push(line);
+  if (pieces.length < 2) return undefined;
+  pieces[0] = `'${pieces[0]}`;
   pieces[pieces.length - 1] += "'";
   return pieces;
 }

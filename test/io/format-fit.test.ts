@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { commandLines, fitted } from '../../src/io/format.js';
 import { formatStatus } from '../../src/commands/status-format.js';
 import { startedLines } from '../../src/commands/emulator.js';
@@ -88,4 +89,19 @@ test("a bare patch operation wider than a line is quoted and cut after a comma i
   const top = commandLines(cmd, 80, '  $ ', '      ');
   for (const l of top) assert.ok(l.length <= 80, `${l.length}: ${l}`);
   assert.ok(top.some((l) => l.trim() === `${op} \\`), top.join('\n'));
+});
+
+test("step 6's put-integration --uri, about 200 columns, is cut after a ':' or '/' into quoted pieces joined by \\ and a newline: each line fits 80 columns, and bash reads the same arguments", () => {
+  const uri = 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:ServerlessOps-stack-GetInfoFunction-PY5BM29B7HYT:${stageVariables.lambdaAlias}/invocations';
+  const cmd = `aws apigateway put-integration --rest-api-id q41oulni7c --resource-id abc123 --http-method POST --type AWS_PROXY --integration-http-method POST --uri '${uri}' --endpoint-url http://127.0.0.1:4566`;
+  const run = (text: string) => execFileSync('bash', ['-c', `aws() { printf '<%s>\\n' "$@"; }\n${text}`], { encoding: 'utf8' });
+  for (const [prefix, indent] of [['  $ ', '      '], ['      $ ', '          ']] as const) {
+    const lines = commandLines(cmd, 80, prefix, indent);
+    for (const l of lines) assert.ok(l.length <= 80, `${l.length}: ${l}`);
+    // a piece ends at a : or /, the variable whole
+    assert.ok(lines.some((l) => l.startsWith("'${stageVariables.lambdaAlias}/invocations'")), lines.join('\n'));
+    assert.equal(run(lines.map((l) => l.replace(/^ *\$ /, '')).join('\n')), run(cmd));
+  }
+  // piped: one line, as given
+  assert.deepEqual(commandLines(cmd, Infinity, '$ ', ''), [`$ ${cmd}`]);
 });
