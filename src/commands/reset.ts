@@ -66,11 +66,13 @@ async function resetLocked(ws: Workspace, step: StepOutline | undefined, opts: R
       : start
         ? `; put the ${stage} stage of the REST API where ${step.id} starts (${start.where}) if a later step changed it`
         : `; put the ${stage} stage of the REST API back to the last deploy's if the canary chapter changed it`;
-    const what = `mark ${step.id} and the steps after it pending again${files.length ? ` and put ${files.map((f) => `sam-app/${f}`).join(', ')} back to the step's starting point` : ''}${stageToo}`;
+    // the last step has none after it
+    const andAfter = affected.length > 1 ? ' and the steps after it' : '';
+    const what = `mark ${step.id}${andAfter} pending again${files.length ? ` and put ${files.map((f) => `sam-app/${f}`).join(', ')} back to the step's starting point` : ''}${stageToo}`;
     if (!(await confirmed(io, what, files.length ? ` Your own versions of those files are copied to ${displayPath(ws.backups)}/ first.` : '', yes, interrupt))) return;
     const restored = files.length ? new ReferenceBook(REFERENCE_ORDER).restore(affected, ws) : { files: [] };
     progress?.clear(affected);
-    io.say(`${step.id} and the steps after it are pending again${restored.files.length ? `; restored ${restored.files.map((f) => `sam-app/${f}`).join(', ')} to the step's starting point` : ''}`);
+    io.say(`${step.id}${andAfter} ${affected.length > 1 ? 'are' : 'is'} pending again${restored.files.length ? `; restored ${restored.files.map((f) => `sam-app/${f}`).join(', ')} to the step's starting point` : ''}`);
     // from where the learner runs the lab (the workspace's folder, or its parent): the absolute path
     // of a workspace under a home folder was wider than 80 columns, and the terminal broke it mid-word
     if (restored.keptIn) io.say(`your versions of them are kept in ${displayPath(restored.keptIn)}`);

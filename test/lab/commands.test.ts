@@ -95,6 +95,9 @@ test('reset wrap-up says the wrap-up only reads the cloud and start runs it agai
   assert.equal(ProgressStore.load(workspacePaths(dir), 'local').step('concurrency-restore').status, 'done', 'the steps before it stay done');
   assert.match(r.stdout, /wrap-up only reads the cloud, so nothing there changes: start runs it again/);
   assert.doesNotMatch(r.stdout, /bring it in line/);
+  // the last step: none after it
+  assert.match(r.stdout, / wrap-up is pending again$/m);
+  assert.doesNotMatch(r.stdout, /steps after it/);
 });
 
 test('reset STEP copies the learner\'s own files to backups/ (outside sam-app/, a new folder each time) before putting the starting point back', async () => {
