@@ -256,12 +256,12 @@ test('--ci in a workspace with progress says it goes on from step N and does not
   const report = await s.run();
   assert.equal(report.outcome, 'passed');
   assert.deepEqual(s.applied, ['canary', 'rollback']);
-  assert.match(s.lines(), /this workspace has progress: --ci goes on from step 3 \(canary\); steps 1–2 were done before and are not run in this run\. To check the whole lab, use a fresh workspace: .* start --ci --workspace '?<a new folder>'?/);
+  assert.match(s.lines(), /this workspace has progress: --ci goes on from step 3 \(canary\); steps 1–2 were done before and are not run in this run\. To check the whole lab, use a fresh workspace: .* start (-- )?--ci --workspace '?<a new folder>'?/);
   const ids = ['app', 'variable', 'canary', 'rollback'];
   const ran = report.steps.filter((r) => r.outcome === 'passed').map((r) => r.id);
   const closing = readyLine(ran, ids, 'local', '/ws');
   assert.doesNotMatch(closing ?? '', /ready for the class/);
-  assert.match(closing ?? '', /^not a check of the whole lab: steps 3–4 pass on this machine in this run; steps 1–2 were done before it \(progress\.json\) and not run in it\. To check every step: .* start --ci --workspace/);
+  assert.match(closing ?? '', /^not a check of the whole lab: steps 3–4 pass on this machine in this run; steps 1–2 were done before it \(progress\.json\) and not run in it\. To check every step: .* start (-- )?--ci --workspace/);
 });
 
 test('--ci from a fresh workspace says nothing of progress', async (t) => {

@@ -32,7 +32,7 @@ test('--ci that went on from step 10 of a learner\'s workspace is not "ready": i
   // all 14 were done after it, and the old verdict counted them: "ready for the class: all 14 steps"
   const line = readyLine(IDS.slice(9), IDS, 'local', '/ws') ?? '';
   assert.doesNotMatch(line, /ready for the class/);
-  assert.match(line, /^not a check of the whole lab: steps 10–14 pass on this machine in this run; steps 1–9 were done before it \(progress\.json\) and not run in it\. To check every step: .* start --ci --workspace '?<a new folder>'?$/);
+  assert.match(line, /^not a check of the whole lab: steps 10–14 pass on this machine in this run; steps 1–9 were done before it \(progress\.json\) and not run in it\. To check every step: .* start (-- )?--ci --workspace '?<a new folder>'?$/);
   // every step done before: nothing ran, nothing checked
-  assert.match(readyLine([], IDS, 'aws', '/ws') ?? '', /^not a check of this machine: no step ran in this run \(all 14 were done before it, progress\.json\)\. To check every step: .* start --ci --target aws --workspace/);
+  assert.match(readyLine([], IDS, 'aws', '/ws') ?? '', /^not a check of this machine: no step ran in this run \(all 14 were done before it, progress\.json\)\. To check every step: .* start (-- )?--ci --target aws --workspace/);
 });
