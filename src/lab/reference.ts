@@ -123,6 +123,22 @@ export class ReferenceBook {
     return existsSync(bundled) ? readTextFile(bundled) : undefined;
   }
 
+  /**
+   * The step's files that are at its starting point (as `reset` leaves them): the text before its
+   * change, or that text but for comments, where the change is in code. Its change is then not in
+   * the files, whatever the cloud says: a reset does not undo the cloud.
+   */
+  atStart(stepId: string, ws: Workspace): string[] {
+    return (this.entry(stepId)?.files ?? []).filter((file) => {
+      const start = this.before(stepId, file);
+      const path = join(ws.samApp, file);
+      const current = existsSync(path) ? readTextFile(path) : undefined;
+      if (start === undefined) return current === undefined;
+      const after = this.after(stepId, file);
+      return current !== undefined && current !== after && (current === start || (!sameButComments(start, after) && sameButComments(current, start)));
+    });
+  }
+
   /** what "do it for me" would write for each file of the step, from the learner's current files */
   planned(stepId: string, ws: Workspace): { file: string; current: string; next: string; how: AppliedFile['how']; before?: string }[] {
     const entry = this.entry(stepId);

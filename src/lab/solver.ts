@@ -5,7 +5,7 @@
  * `follow` runs, and the checks must pass after, polled for a bounded time while the cloud settles.
  */
 import { InterruptedError } from '../errors.js';
-import { notYet, runLiveChecks, safeAws, toResult, type CheckResult, type LiveCheck } from './check.js';
+import { notYet, runLiveChecks, runStaticChecks, safeAws, toResult, workspaceFiles, type CheckResult, type LiveCheck } from './check.js';
 import type { LabContext } from './context.js';
 import type { Step } from './step.js';
 
@@ -48,7 +48,24 @@ export interface SolveOptions {
    * whether they show it done already: the runner prints them then, so a log reads in the order
    * things happened (the checks, then the change and its deploy), not the checks after the deploy.
    */
-  onBefore?: (before: CheckResult[], alreadyDone: boolean) => void;
+  onBefore?: (before: CheckResult[], alreadyDone: boolean, notInFiles?: string) => void;
+}
+
+/**
+ * Why an edit step whose live checks all pass is not done for all that: its files are back at the
+ * step's start (as `reset` leaves them), or they fail its static checks. Undefined: the files may
+ * hold the change (the reference's, or the learner's own), and the cloud says it is in place.
+ */
+export async function changeNotInFiles(step: Step, ctx: LabContext): Promise<string | undefined> {
+  if (step.action.kind !== 'edit') return undefined;
+  const atStart = ctx.reference.atStart(step.id, ctx.ws);
+  if (atStart.length) {
+    const files = atStart.map((f) => `sam-app/${f}`).join(' and ');
+    return `${files} ${atStart.length === 1 ? 'is' : 'are'} back at this step's start (as reset left ${atStart.length === 1 ? 'it' : 'them'})`;
+  }
+  if (!step.staticChecks.length) return undefined;
+  const failing = (await runStaticChecks(step.staticChecks, workspaceFiles(ctx.ws.samApp), ctx)).filter((r) => r.status !== 'passed');
+  return failing.length ? `sam-app/ fails ${failing.length === 1 ? 'a check' : `${failing.length} checks`} of this step: ${failing.map((r) => r.name).join('; ')}` : undefined;
 }
 
 export async function solveStep(step: Step, ctx: LabContext, opts: SolveOptions = {}): Promise<SolverResult> {
@@ -59,7 +76,12 @@ export async function solveStep(step: Step, ctx: LabContext, opts: SolveOptions 
   // "no sample yet" and the lab would make, and record as its own, a change the learner made
   const before = opts.mayBeDone && measuredChecks(step).length ? await checkAndMeasure(step, ctx) : await runLiveChecks(step.liveChecks, ctx);
   const broken = before.filter((r) => r.status === 'could-not-check');
-  opts.onBefore?.(before, !broken.length && !before.some((r) => r.status !== 'passed') && !step.readOnly && opts.mayBeDone === true);
+  const cloudDone = !broken.length && !before.some((r) => r.status !== 'passed') && !step.readOnly;
+  // the cloud alone does not make a step done: `reset` puts the files back, not the cloud, and the
+  // steps after this one deploy these files (hooks-errors, deployed on hooks-alarm's start, met
+  // the failing hook again and no alarm)
+  const notInFiles = cloudDone && opts.mayBeDone ? await changeNotInFiles(step, ctx) : undefined;
+  opts.onBefore?.(before, cloudDone && opts.mayBeDone === true && !notInFiles, notInFiles);
   if (broken.length) {
     return {
       outcome: 'could-not-check',
@@ -71,7 +93,7 @@ export async function solveStep(step: Step, ctx: LabContext, opts: SolveOptions 
     };
   }
   const preCheckFailedAsExpected = before.some((r) => r.status !== 'passed');
-  if (!preCheckFailedAsExpected && !step.readOnly && opts.mayBeDone) {
+  if (!preCheckFailedAsExpected && !step.readOnly && opts.mayBeDone && !notInFiles) {
     // The step was started in an earlier run that was interrupted (Ctrl-C while a deployment
     // shifted, say) and the cloud finished what was begun, or the learner made the change outside
     // the lab (`deploy`, then `start --ci`): the checks prove the change is in place.
@@ -84,7 +106,7 @@ export async function solveStep(step: Step, ctx: LabContext, opts: SolveOptions 
       learnerMessage: 'the change is in the cloud already: every check passes',
     };
   }
-  if (!preCheckFailedAsExpected && !step.readOnly) {
+  if (!preCheckFailedAsExpected && !step.readOnly && !notInFiles) {
     return {
       outcome: 'failed',
       before,

@@ -8,7 +8,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LabError } from '../../src/errors.js';
@@ -60,7 +60,7 @@ function setup(ids: readonly string[], status: Record<string, 'started' | 'done'
   const run = () => runLab({ steps, ctx, progress, reference: new ReferenceBook([]), assisted: false, version: 'test', workspace: root });
   const lines = () => ctx.io.events.map((e) => e.text).join('\n');
   const events = () => ctx.io.events;
-  return { progress, applied, steps, run, lines, events, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  return { progress, applied, steps, run, lines, events, ctx, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
 test('resume: a done step stays done, without a re-check, once the step after it has begun (its change alters what the earlier checks see)', async (t) => {
@@ -272,4 +272,47 @@ test('--ci from a fresh workspace says nothing of progress', async (t) => {
   assert.equal(report.outcome, 'passed');
   assert.doesNotMatch(s.lines(), /has progress/);
   assert.equal(readyLine(report.steps.map((r) => r.id), ['app', 'variable'], 'local', '/ws'), 'ready for the class: all 2 steps of the lab pass on this machine');
+});
+
+test('--ci after `reset STEP`: an edit step whose files are back at its start is made again, though the cloud still passes its checks; with the change in its files it is recorded as done', async (t) => {
+  // reset hooks-alarm, then start --ci: the cloud kept the alarm's release (stopped, rolled back),
+  // but template.yaml was back to the failing hook with no alarm, and hooks-errors deployed that
+  const root = mkdtempSync(join(tmpdir(), 'fix-reset-files-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const START = 'Hook: Failed\n';
+  const AFTER = 'Hook: Succeeded\nAlarms: [Errors]\n';
+  for (const [dir, text] of [['bundled', START], [join('templates', 'alarm'), AFTER]] as const) {
+    mkdirSync(join(root, dir), { recursive: true });
+    writeFileSync(join(root, dir, 'template.yaml'), text);
+  }
+  const book = new ReferenceBook([{ stepId: 'alarm', files: ['template.yaml'] }], { templates: join(root, 'templates'), bundled: join(root, 'bundled') });
+  const runWith = async (files: string) => {
+    const s = setup(['app', 'alarm', 'errors'], { app: 'done' }, { app: true, alarm: true });
+    t.after(s.cleanup);
+    const ctx = Object.assign(s.ctx, { reference: book });
+    const alarm = s.steps[1]!;
+    Object.assign(alarm, {
+      action: { kind: 'edit', file: 'template.yaml' },
+      solve: { show: async () => ({}), apply: async () => void (s.applied.push('alarm'), writeFileSync(join(ctx.ws.samApp, 'template.yaml'), AFTER)) },
+    });
+    mkdirSync(ctx.ws.samApp, { recursive: true });
+    writeFileSync(join(ctx.ws.samApp, 'template.yaml'), files);
+    const report = await s.run();
+    return { s, report, ctx };
+  };
+
+  const reset = await runWith(START);
+  assert.equal(reset.report.outcome, 'passed', JSON.stringify(reset.report.steps.map((r) => r.instructorMessage)));
+  assert.deepEqual(reset.s.applied, ['alarm', 'errors'], 'the change is made again, then the step after it');
+  assert.match(reset.s.lines(), /every check of the cloud passes, but sam-app\/template\.yaml is back at this step's start \(as reset left it\): the lab makes the change again/);
+  assert.doesNotMatch(reset.s.lines(), /already done in the cloud|lab defect/);
+  assert.equal((reset.ctx as unknown as { deploys: number }).deploys, 1);
+  assert.equal(readFileSync(join(reset.ctx.ws.samApp, 'template.yaml'), 'utf8'), AFTER);
+  assert.equal(reset.s.progress.step('alarm').assisted, true);
+
+  // the learner's files hold the change (deployed outside the lab): done from the cloud, as before
+  const done = await runWith(AFTER);
+  assert.deepEqual(done.s.applied, ['errors']);
+  assert.match(done.s.lines(), /✓ alarm done \(already done in the cloud: recorded as done\)/);
+  assert.equal((done.ctx as unknown as { deploys: number }).deploys, 0);
 });
