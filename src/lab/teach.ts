@@ -14,7 +14,7 @@ import type { ProgressStore } from './progress.js';
 import { COMPARISON_SIDES, type ReferenceBook } from './reference.js';
 import type { StepReport } from './report.js';
 import { base } from './runner.js';
-import { checkAndMeasure, deployChange, untilReadyToDeploy } from './solver.js';
+import { changeNotInFiles, checkAndMeasure, deployChange, untilReadyToDeploy } from './solver.js';
 import { explainOf, type Step } from './step.js';
 import { watchSamApp } from './watcher.js';
 
@@ -278,10 +278,16 @@ async function teachStepUntilQuit(step: Step, o: TeachOptions): Promise<StepRepo
         continue;
       }
       switch (key) {
-        case 'r':
+        case 'r': {
           if (step.action.kind === 'edit' && !(await staticPass(step, o))) break;
-          if (await verify(true)) return done(false);
+          if (!(await verify(true))) break;
+          // the cloud from before a `reset STEP` passes, but the files the steps after this one
+          // deploy are back at its start: not done (solver.ts changeNotInFiles, as --ci does it)
+          const notInFiles = await changeNotInFiles(step, ctx);
+          if (!notInFiles) return done(false);
+          io.say(`the cloud passes these checks from before, but ${notInFiles}: the steps after this one deploy these files, so make the change and press d (s shows it, a does it for you)`);
           break;
+        }
         case 'd':
           if (!(await staticPass(step, o))) {
             io.say('fix what the checks above say, save, then press d again (r re-checks without deploying)');

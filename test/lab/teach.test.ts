@@ -144,6 +144,20 @@ test('a step begun before the lab stopped whose change has finished since is don
   assert.equal(s.io.unanswered, 0);
 });
 
+test('after `reset STEP`, r on a step whose file is back at its start does not pass on the cloud from before the reset: it says so, and a makes the change again', async (t) => {
+  const s = setup(['self', 'r', 'a', 'n']);
+  t.after(s.cleanup);
+  // the cloud still holds the step's change; reset put template.yaml back to the step's start
+  s.cloud.deployed = V1.replace('Resources: {}', 'Resources: {}\n# DeploymentPreference: Linear10PercentEvery1Minute');
+  const report = await teachStep(s.step, s.opts);
+  assert.equal(report.outcome, 'passed');
+  assert.ok(s.io.text.includes("the cloud passes these checks from before, but sam-app/template.yaml is back at this step's start (as reset left it): the steps after this one deploy these files, so make the change and press d"), s.io.text);
+  assert.equal(report.assisted, true, 'done by a, not by r');
+  assert.equal(s.ctx.deploys, 1);
+  assert.match(readFileSync(s.ws.template, 'utf8'), /# DeploymentPreference/);
+  assert.equal(s.io.unanswered, 0);
+});
+
 test('a step begun before the lab stopped whose checks do not pass yet is taught as usual', async (t) => {
   const s = setup(['apply', 'n']);
   t.after(s.cleanup);
