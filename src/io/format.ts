@@ -59,24 +59,7 @@ export function breakLongWords(text: string, cols: number): string {
   const held = holdSpans(text);
   const broken = held.replace(/\S+/g, (word) => {
     if (word.length <= cols || word.startsWith('`')) return word;
-    const lines: string[] = [];
-    let line = '';
-    for (const piece of word.split(/(?<=[:/,])/)) {
-      for (let rest = piece; rest; ) {
-        if (line.length + rest.length <= cols) {
-          line += rest;
-          rest = '';
-        } else if (line) {
-          lines.push(line);
-          line = '';
-        } else {
-          lines.push(rest.slice(0, cols));
-          rest = rest.slice(cols);
-        }
-      }
-    }
-    if (line) lines.push(line);
-    return lines.join('\n');
+    return packed(word.split(/(?<=[:/,])/), cols, cols).join('\n');
   });
   return broken.replaceAll(HELD_SPACE, ' ');
 }
@@ -375,24 +358,7 @@ function gluedPieces(unit: string, first: number, rest: number): string[] | unde
   // an ARN only: a URL stays whole, to be clicked, and other text whole as before
   const m = /^'(arn:[^']+)'$/.exec(unit);
   if (!m || first < MIN_WRAP || rest < MIN_WRAP) return undefined;
-  const pieces: string[] = [];
-  let line = '';
-  for (const segment of m[1]!.split(/(?<=[:/])/)) {
-    for (let left = segment; left; ) {
-      const room = pieces.length ? rest : first;
-      if (line.length + left.length <= room) {
-        line += left;
-        left = '';
-      } else if (line) {
-        pieces.push(line);
-        line = '';
-      } else {
-        pieces.push(left.slice(0, room));
-        left = left.slice(room);
-      }
-    }
-  }
-  if (line) pieces.push(line);
+  const pieces = packed(m[1]!.split(/(?<=[:/])/), first, rest);
   if (pieces.length < 2) return undefined;
   pieces[0] = `'${pieces[0]}`;
   pieces[pieces.length - 1] += "'";
@@ -613,4 +579,30 @@ const two = (n: number) => String(n).padStart(2, '0');
 export function bar(share: number, width: number): string {
   const n = Math.max(0, Math.min(width, Math.round(share * width)));
   return '█'.repeat(n) + '░'.repeat(width - n);
+}
+
+/**
+ * Segments packed into lines: as many whole ones on a line as fit (`first` columns on the first
+ * line, `rest` on the others); a segment wider than a line is cut at its width.
+ */
+function packed(segments: string[], first: number, rest: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const segment of segments) {
+    for (let left = segment; left; ) {
+      const room = lines.length ? rest : first;
+      if (line.length + left.length <= room) {
+        line += left;
+        left = '';
+      } else if (line) {
+        lines.push(line);
+        line = '';
+      } else {
+        lines.push(left.slice(0, room));
+        left = left.slice(room);
+      }
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
 }
