@@ -11,22 +11,14 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { Workspace } from '../../src/lab/workspace.js';
-import { CLI, codeDeployWorkspace, removeWorkspace, runCli } from '../helpers/cli.js';
+import { CLI, codeDeployWorkspace, ptySkip, removeWorkspace, runCli } from '../helpers/cli.js';
 
-/** util-linux `script` (`-c`, `-e`, `-f`): the pty these runs need; BSD's has other flags */
-const utilLinuxScript = (() => {
-  try {
-    return /util-linux/.test(execFileSync('script', ['--version'], { encoding: 'utf8' }));
-  } catch {
-    return false;
-  }
-})();
-const skip = utilLinuxScript ? false : 'needs util-linux script(1) for a pseudo-terminal';
+const skip = ptySkip();
 
 let ws: Workspace;
 let deploymentId: string | undefined;

@@ -8,21 +8,14 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { CLI, runCli } from '../helpers/cli.js';
+import { CLI, ptySkip, runCli } from '../helpers/cli.js';
 
-const utilLinuxScript = (() => {
-  try {
-    return /util-linux/.test(execFileSync('script', ['--version'], { encoding: 'utf8' }));
-  } catch {
-    return false;
-  }
-})();
-const skip = utilLinuxScript ? false : 'needs util-linux script(1) for a pseudo-terminal';
+const skip = ptySkip();
 
 const dir = mkdtempSync(join(tmpdir(), 'sol-wait-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

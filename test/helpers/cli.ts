@@ -3,7 +3,7 @@
  * emulator a workspace started.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,24 @@ import { join } from 'node:path';
 import { scaffoldWorkspace, workspacePaths, type Workspace } from '../../src/lab/workspace.js';
 
 export const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+
+/**
+ * Why a test that needs a pseudo-terminal is skipped, or false when it can run: util-linux
+ * `script` (`-c`, `-e`, `-f`) makes the pty; BSD's has other flags. Asked once, when a test asks.
+ */
+let ptyReason: string | false | undefined;
+export function ptySkip(): string | false {
+  if (ptyReason === undefined) {
+    let utilLinux = false;
+    try {
+      utilLinux = /util-linux/.test(execFileSync('script', ['--version'], { encoding: 'utf8' }));
+    } catch {
+      // no script(1) at all
+    }
+    ptyReason = utilLinux ? false : 'needs util-linux script(1) for a pseudo-terminal';
+  }
+  return ptyReason;
+}
 
 export interface CliRun {
   code: number;

@@ -332,21 +332,30 @@ test('a step\'s afterPass runs once it has passed, after the comparison with the
   assert.ok(said.indexOf('after the pass') > said.findIndex((l) => l.startsWith('step done ✓')));
 });
 
+/**
+ * A step whose action runs once (its id goes into `ran`, then `onRun`), whose one live check passes
+ * once it has run; `words`: its verb, the verb's past (the check's name and finding) and what the
+ * check expects, e.g. ['measure', 'measured', 'a measurement']
+ */
+function runOnceStep(base: Step, ran: string[], id: string, onRun: () => void, [verb, done, expected]: [string, string, string]): Step {
+  return {
+    ...base,
+    id,
+    title: `${verb} ${id}`,
+    action: { kind: 'run', label: `${verb} ${id}` },
+    staticChecks: [],
+    liveChecks: [{ name: `${id} ${done}`, aws: () => 'serverless-ops-lab loadtest', run: async () => (ran.includes(id) ? passed(done) : notYet(expected, 'none')) }],
+    solve: { show: async () => ({ command: id }), apply: async () => void (ran.push(id), onRun()) },
+  };
+}
+
 test('Ctrl-C while a step measures (the checks still pass on what it measured): the step is saved as done and the lab stops there, with no "next?" and no next step\'s intro; --ci stops there too', async (t) => {
   for (const ci of [false, true]) {
     const s = setup([]);
     t.after(s.cleanup);
     const ctrlC = new AbortController();
-    const measureStep = (id: string, onRun: () => void): Step => ({
-      ...s.step,
-      id,
-      title: `measure ${id}`,
-      action: { kind: 'run', label: `measure ${id}` },
-      staticChecks: [],
-      liveChecks: [{ name: `${id} measured`, aws: () => 'serverless-ops-lab loadtest', run: async () => (ran.includes(id) ? passed('measured') : notYet('a measurement', 'none')) }],
-      solve: { show: async () => ({ command: id }), apply: async () => void (ran.push(id), onRun()) },
-    });
     const ran: string[] = [];
+    const measureStep = (id: string, onRun: () => void) => runOnceStep(s.step, ran, id, onRun, ['measure', 'measured', 'a measurement']);
     // the learner's Ctrl-C lands while the first step's run measures; the run stops at its safe point with what it has
     const steps = [measureStep('canary', () => ctrlC.abort(new InterruptedError())), measureStep('next', () => undefined)];
     const io = new RecordingIoHost({ answers: ci ? [] : ['x'] });
@@ -371,15 +380,7 @@ test('Ctrl-C while the lab catches up on an earlier step (start --from) stops th
   t.after(s.cleanup);
   const ctrlC = new AbortController();
   const ran: string[] = [];
-  const runStep = (id: string, onRun: () => void): Step => ({
-    ...s.step,
-    id,
-    title: `run ${id}`,
-    action: { kind: 'run', label: `run ${id}` },
-    staticChecks: [],
-    liveChecks: [{ name: `${id} ran`, aws: () => 'serverless-ops-lab loadtest', run: async () => (ran.includes(id) ? passed('ran') : notYet('a run', 'none')) }],
-    solve: { show: async () => ({ command: id }), apply: async () => void (ran.push(id), onRun()) },
-  });
+  const runStep = (id: string, onRun: () => void) => runOnceStep(s.step, ran, id, onRun, ['run', 'ran', 'a run']);
   const steps = [runStep('earlier', () => ctrlC.abort(new InterruptedError())), runStep('chosen', () => undefined)];
   const io = new RecordingIoHost({ answers: [] });
   const ctx = Object.assign(s.ctx, { io, signal: ctrlC.signal });
