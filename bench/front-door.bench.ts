@@ -46,7 +46,7 @@ export async function run(): Promise<void> {
       ],
       { rounds: ROUNDS, seconds: SECONDS },
     );
-    console.log(`${CONNECTIONS} connections, POST, keep-alive, median of ${ROUNDS} interleaved runs of ${SECONDS} s (servers in child processes)`);
+    console.log(`${CONNECTIONS} connections, POST, keep-alive, median of ${ROUNDS} interleaved runs of ${SECONDS} s (servers in child processes, each in a session of its own)`);
     console.log(line('bare http server + handler', r.get('bare')!));
     console.log(line('reference: worker per request', r.get('reference')!, r.get('bare')));
     console.log(line('front door → no-op Lambda', r.get('ours')!, r.get('bare')));

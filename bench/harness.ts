@@ -1,6 +1,6 @@
 /**
  * What the benchmarks share: servers in child processes (so the load generator never shares an
- * event loop with what it measures), an autocannon measurement, a line of figures, and deploying a
+ * event loop with what it measures), each in a session of its own (see child()), an autocannon measurement, a line of figures, and deploying a
  * no-op function to an emulator with the real SDK.
  */
 import autocannon from 'autocannon';
@@ -103,8 +103,18 @@ server.listen(0, '127.0.0.1', () => process.stdout.write('http://127.0.0.1:' + s
 process.on('disconnect', () => process.exit(0));
 `;
 
+/**
+ * Each server a process in a session of its own (`detached`: setsid), as the cloud's daemon is
+ * (daemon.ts spawns it detached, and the bench starts it that way): Linux's autogroup scheduler
+ * (sched_autogroup_enabled, on here and on most desktop distributions) shares the CPU between
+ * sessions first and between threads within one. A reference left in the bench's own session
+ * shared autocannon's group while the cloud had a group of its own, a handicap to the cloud that
+ * was not the design's: the same cloud measured 9.8–14.3k req/s started detached and 12.9–16.3k
+ * not, in one sitting, and the front door's ratio moved from 0.77x to 0.84–0.89x (nineteenth
+ * session). Every server measured now meets the load generator on the same terms.
+ */
 async function child(args: string[], env: Record<string, string> = {}): Promise<Child> {
-  const proc: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env: { ...process.env, ...env } });
+  const proc: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env: { ...process.env, ...env }, detached: true });
   // a child that exits before printing its URL (a missing file, a crash) fails the bench, not hangs it
   const exited = once(proc, 'exit').then(([code]) => {
     throw new Error(`${args.includes('-e') ? 'a bench server' : args[0]} exited with ${code} before it listened`);

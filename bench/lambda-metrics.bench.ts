@@ -79,7 +79,7 @@ export async function run(): Promise<void> {
     await createFunction(withMetrics.url, 'noop', NOOP_HANDLER);
     await measure({ url: urls.without, seconds: 2, body: '{}' }); // warm: environments, JIT
     await measure({ url: urls.with, seconds: 2, body: '{}' });
-    console.log(`${CONNECTIONS} concurrent clients, ${SECONDS} s per run, alternated three times (servers in child processes)`);
+    console.log(`${CONNECTIONS} concurrent clients, ${SECONDS} s per run, alternated three times (servers in child processes, each in a session of its own)`);
     const runs: { without: Figures[]; with: Figures[] } = { without: [], with: [] };
     for (let i = 0; i < 3; i++) {
       runs.without.push(await measure({ url: urls.without, seconds: SECONDS, body: '{}' }));
