@@ -51,6 +51,8 @@ function measureProcess(pid: number): ProcessFigures {
 async function reference(): Promise<{ readyMs: number; cpuMs: number } & ProcessFigures & { stop(): Promise<void> }> {
   const child = spawn(process.execPath, [join(root, 'bench/fixtures/reference-environments.mjs'), String(N)], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    // in a session of its own, as the cloud is (harness.ts, child(): Linux's autogroup scheduling)
+    detached: true,
   });
   const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
   const { readyMs } = JSON.parse(chunk.toString()) as { readyMs: number };
