@@ -9,9 +9,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { asFileSystemError, causes, connectionLost, ExitCode, InterruptedError, LabError, LearnerQuit } from './errors.js';
 import { InterruptPolicy } from './interrupt.js';
 import { endOpenViews } from './io/open-views.js';
-import { errorLines, proseWidth } from './io/format.js';
+import { reportHost } from './io/index.js';
 import { helpEpilogue } from './help-text.js';
-import { cliCommand } from './invocation.js';
+import { cliCommand, hintCommand } from './invocation.js';
 import { labVersion } from './version.js';
 
 /** one AbortController and one Ctrl-C policy for every command (src/interrupt.ts) */
@@ -224,12 +224,12 @@ function report(thrown: unknown): number {
     if (err.exitCode === 0) return ExitCode.ok;
     return ExitCode.usage;
   }
+  // on stderr through the I/O host: wrapped at words on a terminal, coloured there unless NO_COLOR;
+  // piped, a line each, as before
+  const io = reportHost();
   if (err instanceof LabError) {
     // Ctrl-C is the user's choice, not an error
-    const head = err instanceof InterruptedError || err instanceof LearnerQuit ? err.message : `error: ${err.message}`;
-    // wrapped at words on a terminal; piped, a line each, as before
-    const width = process.stderr.isTTY ? proseWidth(process.stderr.columns) : Infinity;
-    process.stderr.write(`${errorLines(head, err.hint, width).join('\n')}\n`);
+    io.error(err.message, err.hint, { stopped: err instanceof InterruptedError || err instanceof LearnerQuit });
     // SIGTERM stops as Ctrl-C does (interrupt.ts), with its own code
     return err instanceof InterruptedError ? interrupt.exitCode : err.exitCode;
   }
@@ -240,17 +240,20 @@ function report(thrown: unknown): number {
     // crashed, `emulator stop`): the environment's, said as such, never "a bug"
     const local = /\b(127\.\d+\.\d+\.\d+|localhost|\[?::1\]?)\b/.test(describe(err));
     if (local) {
-      process.stderr.write(`error: the local cloud stopped while this command talked to it (${lost})\n`);
-      process.stderr.write(`  start it again with its saved state: ${cliCommand(['emulator', 'start', ...where])}, then run this again (\`${cliCommand(['emulator', 'status', ...where])}\` says whether it runs)\n`);
+      // each command to paste on lines of its own: in the sentence, a terminal's width broke them
+      io.error(
+        `the local cloud stopped while this command talked to it (${lost})`,
+        `start it again with its saved state, then run this again:${hintCommand(cliCommand(['emulator', 'start', ...where]))}\nthis says whether it runs:${hintCommand(cliCommand(['emulator', 'status', ...where]))}`,
+      );
     } else {
-      process.stderr.write(`error: the connection to the cloud was refused or cut (${lost}): ${e?.message ?? String(err)}\n`);
-      process.stderr.write('  check your network, then run this again\n');
+      io.error(`the connection to the cloud was refused or cut (${lost}): ${e?.message ?? String(err)}`, 'check your network, then run this again');
     }
     return ExitCode.environment;
   }
-  process.stderr.write(`error: ${e?.message ?? String(err)}\n`);
-  if (process.env.SOL_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
-  else process.stderr.write('  (this is a bug in serverless-ops-lab; run again with SOL_DEBUG=1 for the stack trace)\n');
+  if (process.env.SOL_DEBUG) {
+    io.error(e?.message ?? String(err));
+    io.say(e?.stack ?? '');
+  } else io.error(e?.message ?? String(err), '(this is a bug in serverless-ops-lab; run again with SOL_DEBUG=1 for the stack trace)');
   return ExitCode.failed;
 }
 

@@ -9,10 +9,11 @@
  */
 import { ExitCode, InterruptedError } from './errors.js';
 import { endSpinners } from './io/open-views.js';
+import { reportHost } from './io/index.js';
 
 export class InterruptPolicy {
   readonly #controller = new AbortController();
-  readonly #write: (text: string) => void;
+  readonly #said: (line: string) => void;
   readonly #exit: (code: number) => void;
   /**
    * What the first Ctrl-C prints; a command replaces it with what it waits for, or with null
@@ -25,8 +26,8 @@ export class InterruptPolicy {
    */
   onSecond: (() => void) | null = null;
   /**
-   * Where the message goes: stderr by default; the lab's I/O host takes it, so a live view
-   * redrawn in place does not write over it.
+   * Where the message goes: the report host's stderr by default (the constructor's `say`); the
+   * lab's I/O host takes it, so a live view redrawn in place does not write over it.
    */
   say: ((line: string) => void) | null = null;
   /**
@@ -35,8 +36,10 @@ export class InterruptPolicy {
    */
   lastWords: (() => void) | null = null;
 
+  /** `write`: for tests, where the message goes (the line and its newline) when no host took it; by default stderr, through the I/O host */
   constructor(opts: { write?: (text: string) => void; exit?: (code: number) => void } = {}) {
-    this.#write = opts.write ?? ((t) => void process.stderr.write(t));
+    const write = opts.write;
+    this.#said = write ? (line) => write(`${line}\n`) : sayOnStderr;
     // the one process.exit outside cli.ts's return: the user insists, nothing is waited for
     this.#exit = opts.exit ?? ((code) => process.exit(code));
   }
@@ -84,8 +87,7 @@ export class InterruptPolicy {
     if (this.message) {
       // a SIGTERM came from another process, not from a key: say what a second stop does in its words
       const line = this.#terminated ? this.message.replace('(Ctrl-C again to quit at once)', '(terminated: a second SIGTERM, or Ctrl-C, quits at once)') : this.message;
-      if (this.say) this.say(line);
-      else this.#write(`${process.stderr.isTTY ? '\n' : ''}${line}\n`);
+      (this.say ?? this.#said)(line);
     }
     // the reason is what `throw signal.reason` raises at a safe point: exit 130 at the boundary
     this.#controller.abort(new InterruptedError(this.#terminated ? 'Terminated' : undefined, this.exitCode));
@@ -114,4 +116,11 @@ export class InterruptPolicy {
   leaveSigterm(): void {
     this.#leaveSigterm();
   }
+}
+
+/** the words of a command whose host did not take them: on a terminal, past the `^C` it echoed on the line */
+function sayOnStderr(line: string): void {
+  const io = reportHost();
+  if (io.terminal) io.say('');
+  io.say(line);
 }

@@ -11,8 +11,8 @@ import { InterruptPolicy } from '../interrupt.js';
 import { workspacePaths, type Workspace } from '../lab/workspace.js';
 import { lockWorkspace } from '../lab/workspace-lock.js';
 import { colorEnabled, paint, type Paint } from '../io/terminal.js';
-import { reportHost } from '../io/index.js';
-import { hang, proseLines, proseWidth } from '../io/format.js';
+import { reportHost, type ReportIoHost } from '../io/index.js';
+import { hang } from '../io/format.js';
 import type { DeployLog, DeployResult, ResourceChange, StackRollback } from '../targets/deployers/types.js';
 import { readDeployRecord } from '../targets/deploy-record.js';
 import type { TargetSpec } from '../targets/clients.js';
@@ -45,23 +45,20 @@ export async function deployCommand(opts: DeployOptions, interrupt: InterruptPol
   }
   const ws = workspacePaths(opts.workspace);
   if (target !== 'local' && target !== 'aws') throw new UsageError(`unknown --target "${target}"`, 'use local or aws');
-  const warnPaint = paint(colorEnabled(process.stderr));
-  const log: DeployLog = {
-    info: (l) => process.stderr.write(`${proseLines(l, process.stderr.isTTY ? proseWidth(process.stderr.columns) : Infinity).join('\n')}\n`),
-    // wrapped at words on a terminal, a command on lines of its own to paste (the stage's update-stage)
-    warn: (l) => process.stderr.write(`${proseLines(`${warnPaint.yellow('warning:')} ${l}`, process.stderr.isTTY ? proseWidth(process.stderr.columns) : Infinity).join('\n')}\n`),
-  };
+  const io = reportHost();
+  // on stderr, wrapped at words on a terminal, a command on lines of its own to paste (the stage's update-stage)
+  const log: DeployLog = { info: (l) => io.say(l), warn: (l) => io.warn(l) };
 
   // one command at a time changes a workspace (workspace-lock.ts), --wait included: it records a rollback at the end
   const lock = await lockWorkspace(ws, ['deploy']);
   try {
-    await deployLocked(ws, target, stackName, opts, log, interrupt);
+    await deployLocked(ws, target, stackName, opts, log, interrupt, io);
   } finally {
     await lock.release();
   }
 }
 
-async function deployLocked(ws: Workspace, target: string, stackName: string, opts: DeployOptions, log: DeployLog, interrupt: InterruptPolicy): Promise<void> {
+async function deployLocked(ws: Workspace, target: string, stackName: string, opts: DeployOptions, log: DeployLog, interrupt: InterruptPolicy, io: ReportIoHost): Promise<void> {
   // Ctrl-C: the policy says "stopping at the next safe point…"; the deployer throws there
   let result: DeployResult;
   if (target === 'local') {
@@ -72,7 +69,7 @@ async function deployLocked(ws: Workspace, target: string, stackName: string, op
     result = await deployWithSam({ workspace: ws, stackName, profile: opts.profile, region: opts.region, log, signal: interrupt.signal });
   }
   // a terminal's width (a table is no prose: its own, not proseWidth's 100 at most); piped, a line a row
-  reportHost().result(formatDeployResult(result, { color: colorEnabled(process.stdout), width: process.stdout.isTTY ? process.stdout.columns || 80 : Infinity }));
+  io.result(formatDeployResult(result, { color: colorEnabled(process.stdout), width: process.stdout.isTTY ? process.stdout.columns || 80 : Infinity }));
   // aws: sam deploy waited for the CodeDeploy deployment, and CloudFormation rolled back after it,
   // as `--wait` says it on the local target (deploy-wait.ts)
   if (result.rolledBack) throw rolledBackError(result.rolledBack);

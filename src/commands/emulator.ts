@@ -10,11 +10,11 @@ import { colorEnabled } from '../io/terminal.js';
 import { fitted, proseWidth } from '../io/format.js';
 import { reportHost } from '../io/index.js';
 import { checkNotAFile, workspacePaths } from '../lab/workspace.js';
-import { cliCommand } from '../invocation.js';
+import { cliCommand, hintCommand } from '../invocation.js';
 import { damagedStateError, emulatorStateDirOf, emulatorStatus, ensureEmulator, startingAgain, stateDirFlag, stopEmulator, stoppedUnexpectedly, unresponsiveEmulator } from '../emulator/daemon.js';
 import { DEFAULT_PORT, DEFAULT_WORKSPACE, LOG_FILE, START_LOCK_FILE } from '../emulator/config.js';
 import { firstMissing, unmakeDirs } from '../files.js';
-import { exposureWarning } from '../emulator/exposure.js';
+import { exposureRisk } from '../emulator/exposure.js';
 
 interface EmulatorFlags {
   port?: number;
@@ -59,6 +59,7 @@ async function run(action: string | undefined, flags: EmulatorFlags, interrupt?:
       }
       return foreground(flags);
     case 'start': {
+      const io = reportHost();
       const emu = await ensureEmulator({
         stateDir: flags.stateDir,
         port: flags.port,
@@ -67,33 +68,36 @@ async function run(action: string | undefined, flags: EmulatorFlags, interrupt?:
         throttleStatus: flags.throttleStatus,
         accountConcurrency: flags.accountConcurrency,
         logRequests: flags.logRequests,
-        onStoppedUnexpectedly: (stale, log) => process.stderr.write(`note: ${startingAgain(flags.stateDir, stale, log)}\n`),
+        onStoppedUnexpectedly: (stale, log) => io.note(startingAgain(flags.stateDir, stale, log)),
       });
       // one line says it all; a script reads the endpoint from --json (it was a bare URL line on
       // stdout, then this sentence on stderr, which read as two answers)
       const log = `${emu.record.stateDir}/${LOG_FILE}`;
       if (flags.json) {
-        reportHost().result(`${JSON.stringify({ endpoint: emu.endpoint, port: emu.port, pid: emu.pid, reused: emu.reused, stateDir: emu.record.stateDir, log })}\n`);
+        io.result(`${JSON.stringify({ endpoint: emu.endpoint, port: emu.port, pid: emu.pid, reused: emu.reused, stateDir: emu.record.stateDir, log })}\n`);
       } else {
         const how = emu.reused ? 'reused the running emulator' : 'started the emulator';
-        reportHost().result(`${startedLines(`${how} at ${emu.endpoint} (pid ${emu.pid}, state ${emu.record.stateDir}, log ${log})`, process.stdout.isTTY ? proseWidth(process.stdout.columns) : Infinity)}\n`);
+        io.result(`${startedLines(`${how} at ${emu.endpoint} (pid ${emu.pid}, state ${emu.record.stateDir}, log ${log})`, process.stdout.isTTY ? proseWidth(process.stdout.columns) : Infinity)}\n`);
       }
       // the background cloud writes it to its log; the user who asked reads it here
-      const exposed = exposureWarning(emu.record.host, emu.endpoint);
-      if (exposed) process.stderr.write(`${exposed}\n`);
+      const exposed = exposureRisk(emu.record.host, emu.endpoint);
+      if (exposed) io.warn(exposed);
+      // a setting the running cloud keeps: the command that stops it, with this workspace's flags,
+      // on a line of its own to paste (it said a bare 'emulator stop', which runs nowhere)
+      const stopFirst = (to: string) => `run this first to ${to} it:${hintCommand(cliCommand(['emulator', 'stop', ...flags.where]))}`;
       if (emu.reused && flags.port !== undefined && flags.port !== 0 && flags.port !== emu.port) {
-        process.stderr.write(`note: it listens on port ${emu.port}, not ${flags.port}; run 'emulator stop' first to move it\n`);
+        io.note(`it listens on port ${emu.port}, not ${flags.port}; ${stopFirst('move')}`);
       }
       if (flags.port === undefined && emu.port !== DEFAULT_PORT) {
         const { otherPortNote, portHolder } = await import('../port-holder.js');
-        process.stderr.write(`note: ${otherPortNote(emu, DEFAULT_PORT, await portHolder(DEFAULT_PORT))}\n`);
+        io.note(otherPortNote(emu, DEFAULT_PORT, await portHolder(DEFAULT_PORT)));
       }
       if (emu.reused && emu.record.speed !== flags.speed) {
-        process.stderr.write(`note: it runs at speed ${emu.record.speed}, not ${flags.speed}; run 'emulator stop' first to change it\n`);
+        io.note(`it runs at speed ${emu.record.speed}, not ${flags.speed}; ${stopFirst('change')}`);
       }
       // a running cloud keeps how it answers a throttled invocation; it was taken silently
       if (emu.reused && (emu.record.throttleStatus ?? 500) !== flags.throttleStatus) {
-        process.stderr.write(`note: it answers a throttled invocation with ${emu.record.throttleStatus ?? 500}, not ${flags.throttleStatus}; run \`${cliCommand(['emulator', 'stop', ...flags.where])}\` first to change it\n`);
+        io.note(`it answers a throttled invocation with ${emu.record.throttleStatus ?? 500}, not ${flags.throttleStatus}; ${stopFirst('change')}`);
       }
       return;
     }
@@ -139,7 +143,8 @@ async function foreground(flags: EmulatorFlags): Promise<void> {
   ]);
   const tty = process.stdout.isTTY === true;
   const style: LogStyle = { colour: colorEnabled(process.stdout), time: tty };
-  const out = stdoutLines();
+  // on stdout, in order; its reader going away (`| head`) stops the log, never the emulator or its exit code
+  const out = reportHost().logLines('emulator: the request log');
   const port = flags.port ?? DEFAULT_PORT;
   const signal = await serveUntilSignal(
     {
@@ -195,21 +200,6 @@ function restartFlags(flags: EmulatorFlags, speed: number): string[] {
   if (flags.throttleStatus !== 500) out.push('--throttle-status', String(flags.throttleStatus));
   if (flags.accountConcurrency !== 1000) out.push('--account-concurrency', String(flags.accountConcurrency));
   return out;
-}
-
-/**
- * Lines to stdout that survive its reader going away (`| head`, a `| tee` ended by the same
- * Ctrl-C): EPIPE stops the log, never the emulator or its exit code.
- */
-function stdoutLines(): (line: string) => void {
-  let open = true;
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    open = false;
-    if (err.code !== 'EPIPE') process.stderr.write(`emulator: the request log stopped: ${err.message}\n`);
-  });
-  return (line) => {
-    if (open) process.stdout.write(`${line}\n`);
-  };
 }
 
 /** every numeric flag, its range and the reason for it; the help texts in src/cli.ts state the same */

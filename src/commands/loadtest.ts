@@ -9,7 +9,7 @@ import { InterruptedError, LabError } from '../errors.js';
 import { InterruptPolicy } from '../interrupt.js';
 import { formatCsv, formatJson, formatReport, maxRequestsNote } from '../loadtest/format.js';
 import { parseFlags, type LoadTestFlags } from '../loadtest/flags.js';
-import { CLEAR_LINE, progressListeners, stoppingLine } from '../loadtest/progress.js';
+import { progressListeners, stoppingLine } from '../loadtest/progress.js';
 import { runLoadTest } from '../loadtest/run.js';
 import { colorEnabled, progressEnabled } from '../io/terminal.js';
 import { reportHost } from '../io/index.js';
@@ -24,11 +24,18 @@ export async function loadtestCommand(url: string, opts: Record<string, unknown>
   const stop = interrupt;
   const abandon = new AbortController();
   interrupt.onSecond = () => abandon.abort('second Ctrl-C');
-  const progress = progressEnabled(process.stderr, output === 'json');
+  const io = reportHost();
+  // the live progress line (loadtest/progress.ts), drawn on stderr on a terminal only
+  const bar = progressEnabled(process.stderr, output === 'json') ? progressListeners(process.stderr, { color: colorEnabled(process.stderr) }) : undefined;
   const listeners: LoadTestListeners = {
-    ...(progress ? progressListeners(process.stderr, { color: colorEnabled(process.stderr) }) : {}),
-    // said at once, terminal or not: the requests in flight may take as long as -t
-    stopping: (inFlight) => void process.stderr.write(`${progress ? CLEAR_LINE : ''}${stoppingLine(inFlight)}\n`),
+    progress: bar?.progress,
+    end: bar?.end,
+    // said at once, terminal or not: the requests in flight may take as long as -t; the progress
+    // line is erased first, so the words stand on a line of their own
+    stopping: (inFlight) => {
+      bar?.clear();
+      io.say(stoppingLine(inFlight));
+    },
   };
 
   let result;
@@ -38,9 +45,9 @@ export async function loadtestCommand(url: string, opts: Record<string, unknown>
     interrupt.onSecond = null;
   }
 
-  reportHost().result(output === 'json' ? formatJson(result) : output === 'csv' ? formatCsv(result) : formatReport(result, { color: colorEnabled(process.stdout) }));
+  io.result(output === 'json' ? formatJson(result) : output === 'csv' ? formatCsv(result) : formatReport(result, { color: colorEnabled(process.stdout) }));
   // the report says it; --json and -o csv only in a field or not at all
-  if (result.maxRequestsReached !== null && output !== 'summary') process.stderr.write(`note: ${maxRequestsNote(result.maxRequestsReached)}\n`);
+  if (result.maxRequestsReached !== null && output !== 'summary') io.note(maxRequestsNote(result.maxRequestsReached));
 
   if (stop.signal.aborted) throw new InterruptedError(`interrupted after ${result.sent} requests`);
   if (result.responses === 0) {

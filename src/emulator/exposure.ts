@@ -12,10 +12,16 @@ export function isLoopback(host: string): boolean {
 
 /** the warning for a bind address other than loopback, or undefined for loopback */
 export function exposureWarning(host: string, endpoint: string): string | undefined {
+  const risk = exposureRisk(host, endpoint);
+  return risk && `warning: ${risk}`;
+}
+
+/** the same without its `warning:` mark, for the CLI's I/O host, which puts its own */
+export function exposureRisk(host: string, endpoint: string): string | undefined {
   if (isLoopback(host)) return undefined;
   const where = host === '0.0.0.0' || host === '::' ? 'every network interface of this machine' : host;
   return (
-    `warning: the embedded cloud listens on ${where} (${endpoint}): anyone who can reach that address can run code in it, ` +
+    `the embedded cloud listens on ${where} (${endpoint}): anyone who can reach that address can run code in it, ` +
     'with your user\'s rights on this machine, and read or change everything it holds; it checks no credentials. ' +
     'Use --host 127.0.0.1 (the default) unless that is what you want.'
   );

@@ -130,6 +130,27 @@ export function proseLines(text: string, width: number, indent = ''): string[] {
   return proseParts(text).flatMap((part) => (part.command !== undefined ? commandLines(part.command, width, `${indent}  $ `, `${indent}      `) : wrap(part.prose!, width, indent)));
 }
 
+/**
+ * A command to paste as a terminal face prints it: laid out by commandLines (`  $ ` under
+ * `indent`, broken at arguments with ` \`), the prompt dim and what runs bold, a note above it
+ * (`  # cloud time: …`) dim, as a prompt is.
+ */
+export function paintedCommand(cmd: string, width: number, p: Paint, indent = ''): string[] {
+  const prompt = `${indent}  $ `;
+  return commandLines(cmd, width, prompt, `${indent}      `).map((l) =>
+    l.startsWith(prompt) ? `${indent}  ${p.dim('$')} ${p.bold(l.slice(prompt.length))}` : l.startsWith(`${indent}  # `) ? p.dim(l) : p.bold(l),
+  );
+}
+
+/**
+ * Prose with commands to paste (proseParts) as a terminal face prints it: the prose wrapped at
+ * words, each command painted on lines of its own (paintedCommand). An infinite width keeps a line
+ * a line, each command on one: what proseLines gives, with colour where `p` has it.
+ */
+export function paintedProse(text: string, width: number, p: Paint): string[] {
+  return proseParts(text).flatMap((part) => (part.command !== undefined ? paintedCommand(part.command, width, p) : wrap(part.prose!, width)));
+}
+
 /** below this, a line holds a word or two whatever the width */
 const MIN_WRAP = 8;
 

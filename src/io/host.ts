@@ -107,6 +107,14 @@ export interface IoHost {
   say(line: string): void;
   /** something to pay attention to; work goes on */
   warn(line: string): void;
+  /** a note beside what a command reports (`note: …`): a setting it kept, a limit it met */
+  note(line: string): void;
+  /**
+   * The CLI's last words on a command that failed (src/cli.ts, its one error boundary): `error:
+   * what`, the hint under it indented by two. `stopped`: the learner stopped it (Ctrl-C, q), no
+   * error: the words without the mark, laid out the same.
+   */
+  error(what: string, hint?: string, opts?: { stopped?: boolean }): void;
   /** an exact command to run in another terminal */
   command(cmd: string): void;
   /** a path or URL to open, with a label */

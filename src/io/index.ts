@@ -7,7 +7,9 @@
 import type { ReadStream, WriteStream } from 'node:tty';
 import type { IoHost } from './host.js';
 import { PlainIoHost } from './plain.js';
+import { ReportIoHost } from './report.js';
 
+export type { ReportIoHost } from './report.js';
 export type { IoHost, CheckView, CheckStatus, ChoiceItem, KeyItem, FooterView, Progress, LiveRegion, Figure } from './host.js';
 
 export interface HostChoice {
@@ -45,9 +47,14 @@ export async function createIoHost(opts: HostChoice): Promise<IoHost> {
 
 /**
  * The host of a command that asks nothing and ends with a report on stdout (deploy, status, list,
- * loadtest, emulator start/status/stop): plain, its lines on stderr, its result on stdout as is
+ * loadtest, emulator start/status/stop), and of the CLI's error boundary: the report face
+ * (io/report.ts), its words on stderr at a terminal's width and colour, its result on stdout as is
  * (a pipe or a file gets the same bytes as a terminal). No interactive face: nothing to ask.
  */
-export function reportHost(stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): IoHost {
-  return new PlainIoHost({ out: stderr, results: stdout });
+export function reportHost(
+  stdout: NodeJS.WritableStream = process.stdout,
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number } = process.stderr,
+  env: NodeJS.ProcessEnv = process.env,
+): ReportIoHost {
+  return new ReportIoHost({ out: stderr, results: stdout, env });
 }

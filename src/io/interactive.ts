@@ -11,7 +11,9 @@ import { InterruptedError } from '../errors.js';
 import {
   checkSummaryLine,
   colourDiff,
-  commandLines,
+  errorLines,
+  paintedCommand,
+  paintedProse,
   proseParts,
   formatCheck,
   formatFigures,
@@ -87,21 +89,25 @@ export class InteractiveIoHost implements IoHost {
   }
   say(line: string): void {
     // a command in what is said (a hint's way out) is laid out as command() lays it out, to paste whole
-    this.#write(proseParts(line).flatMap((part) => (part.command !== undefined ? this.#commandLines(part.command) : wrap(part.prose!, this.width))));
+    this.#write(paintedProse(line, this.width, this.#p));
   }
   warn(line: string): void {
     // the same, the warning's mark before its first words (reset's stage it could not put back)
     const parts = proseParts(line);
     this.#write(parts.flatMap((part, i) => (part.command !== undefined ? this.#commandLines(part.command) : wrap(i === 0 ? `${this.#p.yellow('!')} ${part.prose}` : part.prose!, this.width))));
   }
+  note(line: string): void {
+    this.say(`note: ${line}`);
+  }
+  error(what: string, hint?: string, opts: { stopped?: boolean } = {}): void {
+    this.#write(errorLines(opts.stopped ? what : `${this.#p.red('error:')} ${what}`, hint, this.width));
+  }
   command(cmd: string): void {
     this.#write(this.#commandLines(cmd));
   }
   #commandLines(cmd: string): string[] {
     // broken only at arguments, with ` \` continuations: pasted, it is still one command
-    const lines = commandLines(cmd, this.width, '  $ ', '      ');
-    // a note above the command (`  # cloud time: …`) is dim, as a prompt is: only what runs is bold
-    return lines.map((l) => (l.startsWith('  $ ') ? `  ${this.#p.dim('$')} ${this.#p.bold(l.slice(4))}` : l.startsWith('  # ') ? this.#p.dim(l) : this.#p.bold(l)));
+    return paintedCommand(cmd, this.width, this.#p);
   }
   link(label: string, target: string): void {
     const shown = this.#color ? hyperlink(target, target.includes('://') ? target : `file://${target}`) : target;

@@ -5,7 +5,7 @@
  * a pipe.
  */
 import type { CheckView, ChoiceItem, FooterView, IoHost, KeyItem, LiveRegion, Progress, Figure } from './host.js';
-import { checkSummaryLine, clockTime, colourDiff, commandLines, formatCheck, formatFigures, formatTable, stripAnsi, type TableFold } from './format.js';
+import { checkSummaryLine, clockTime, colourDiff, commandLines, errorLines, formatCheck, formatFigures, formatTable, stripAnsi, type TableFold } from './format.js';
 import { paint } from './terminal.js';
 
 export interface PlainOptions {
@@ -14,6 +14,8 @@ export interface PlainOptions {
   /** where result() goes */
   results?: { write(chunk: string): unknown };
   width?: number;
+  /** false: no time before each line (the report face, io/report.ts: a command's words, not a log) */
+  stamp?: boolean;
   /** for tests: a fixed clock */
   now?: () => Date;
 }
@@ -27,17 +29,19 @@ export class PlainIoHost implements IoHost {
   readonly #out: PlainOptions['out'];
   readonly #results: PlainOptions['results'];
   readonly #now: () => Date;
+  readonly #stamp: boolean;
 
   constructor(opts: PlainOptions) {
     this.#out = opts.out;
     this.#results = opts.results ?? opts.out;
     this.width = opts.width ?? 100;
     this.#now = opts.now ?? (() => new Date());
+    this.#stamp = opts.stamp ?? true;
   }
 
   #line(text: string): void {
-    const stamp = clockTime(this.#now());
-    for (const l of stripAnsi(text).split('\n')) this.#out.write(`${stamp} ${l}\n`);
+    const stamp = this.#stamp ? `${clockTime(this.#now())} ` : '';
+    for (const l of stripAnsi(text).split('\n')) this.#out.write(`${stamp}${l}\n`);
   }
   #lines(lines: readonly string[]): void {
     for (const l of lines) this.#line(l);
@@ -55,6 +59,12 @@ export class PlainIoHost implements IoHost {
   }
   warn(line: string): void {
     this.#line(`warning: ${line}`);
+  }
+  note(line: string): void {
+    this.#line(`note: ${line}`);
+  }
+  error(what: string, hint?: string, opts: { stopped?: boolean } = {}): void {
+    this.#lines(errorLines(opts.stopped ? what : `error: ${what}`, hint, Infinity));
   }
   command(cmd: string): void {
     // each line on its own: a note above the command without the prompt, the command with it

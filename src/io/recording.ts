@@ -5,12 +5,12 @@
  * learner at work), then answer. With no script it behaves as the plain face does: defaults.
  */
 import { InterruptedError } from '../errors.js';
-import { checkSummaryLine, colourDiff, commandLines, formatCheck, formatFigures, formatFooter, formatTable, type TableFold } from './format.js';
+import { checkSummaryLine, colourDiff, commandLines, errorLines, formatCheck, formatFigures, formatFooter, formatTable, type TableFold } from './format.js';
 import type { CheckView, ChoiceItem, Figure, FooterView, IoHost, KeyItem, LiveOptions, LiveRegion, Progress } from './host.js';
 import { paint } from './terminal.js';
 
 export type RecordedKind =
-  | 'heading' | 'explain' | 'say' | 'warn' | 'command' | 'link'
+  | 'heading' | 'explain' | 'say' | 'warn' | 'note' | 'error' | 'command' | 'link'
   | 'choose' | 'confirm' | 'key'
   | 'progress' | 'live' | 'check' | 'checkSummary' | 'table' | 'diff' | 'figures' | 'footer' | 'result';
 
@@ -116,6 +116,12 @@ export class RecordingIoHost implements IoHost {
   }
   warn(line: string): void {
     this.#rec('warn', `warning: ${line}`);
+  }
+  note(line: string): void {
+    this.#rec('note', `note: ${line}`);
+  }
+  error(what: string, hint?: string, opts: { stopped?: boolean } = {}): void {
+    this.#rec('error', errorLines(opts.stopped ? what : `error: ${what}`, hint, Infinity).join('\n'), { what, hint, stopped: opts.stopped === true });
   }
   command(cmd: string): void {
     this.#rec('command', commandLines(cmd, Infinity, '$ ', '').join('\n'), cmd);

@@ -28,9 +28,12 @@ export function stoppingLine(inFlight: number): string {
   return `stopping: waiting for ${inFlight} request${inFlight === 1 ? '' : 's'} in flight (Ctrl-C again to stop now)`;
 }
 
-export function progressListeners(stream: ProgressStream, opts: { color: boolean }): LoadTestListeners {
+/** `clear()`: erases the line now (words written under it start on a line of their own) */
+export function progressListeners(stream: ProgressStream, opts: { color: boolean }): LoadTestListeners & { clear(): void } {
+  const clear = () => void stream.write(CLEAR_LINE);
   return {
     progress: (p) => void stream.write(CLEAR_LINE + progressLine(p, opts)),
-    end: () => void stream.write(CLEAR_LINE),
+    end: clear,
+    clear,
   };
 }

@@ -37,8 +37,38 @@ test('measureSplit counts the answers by the version they name, header or body, 
   }
 });
 
-// DESIGN.md, Layers: commands talk to the I/O host in io/, which alone writes to the terminal. A
-// command's report goes out as the host's result (io/index.ts reportHost for those that ask nothing)
-test("no command writes its report to stdout beside the I/O host; what is left is the foreground cloud's request log, a stream", () => {
-  assert.deepEqual(builtLines('commands', /process\.stdout\.write\(/), ['dist/src/commands/emulator.js: process.stdout.write(`${line}\\n`);']);
+// DESIGN.md, Layers: commands and steps reach the terminal only through the I/O host in io/, so
+// that fitting a terminal's width, NO_COLOR and the recording face of the tests apply to all they
+// say. A command's report goes out as the host's result, its words as its say/warn/note, the CLI's
+// last words as its error (io/index.ts reportHost for those that ask nothing).
+const SCANNED = /^dist\/src\/((commands|steps|lab)\/|(cli|interrupt)\.js: )/;
+/** the code lines (no comment) of the scanned modules that match `what` */
+function codeLines(what: RegExp): string[] {
+  return builtLines('', new RegExp(`^(?!\\s*(\\*|//|/\\*)).*(${what.source})`)).filter((l) => SCANNED.test(l));
+}
+
+test('no command, step, lab module, cli.ts or interrupt.ts writes to stdout, stderr or the console itself: the I/O host does', () => {
+  assert.ok(builtLines('io', /\.write\(/).length > 0 && codeLines(/process\.stderr\.isTTY/).length > 0, 'the scan reads the built code');
+  assert.deepEqual(codeLines(/\bprocess\.(stdout|stderr)\.(write|end)\b|\bconsole\.\w+/), []);
+});
+
+test('they read whether stdout and stderr are terminals, and hand the streams to io/ alone, with two exceptions named here', () => {
+  const handed = codeLines(/\bprocess\.(stdout|stderr)\b/).filter((l) =>
+    /\bprocess\.(stdout|stderr)\b/.test(
+      l
+        .replace(/\bprocess\.(stdout|stderr)\.(isTTY|columns)\b/g, '')
+        // io/terminal.ts decides about colour and live progress; createIoHost takes the streams
+        .replace(/\b(colorEnabled|progressEnabled)\(process\.(stdout|stderr)\b/g, '')
+        .replace(/createIoHost\(\{.*\bstdout: process\.(stdout|stderr)\b/g, ''),
+    ),
+  );
+  const EXCEPTIONS: [file: string, line: RegExp, why: string][] = [
+    ['dist/src/cli.js', /^for \(const stream of \[process\.stdout, process\.stderr\]\) \{$/, "the EPIPE guard: listens for a reader that stopped early, writes nothing"],
+    ['dist/src/commands/loadtest.js', /progressListeners\(process\.stderr, /, "loadtest's live progress line, drawn on a terminal by loadtest/progress.ts (cleared before the host's words)"],
+  ];
+  assert.deepEqual(
+    handed.filter((l) => !EXCEPTIONS.some(([file, line]) => l.startsWith(`${file}: `) && line.test(l.slice(file.length + 2)))),
+    [],
+  );
+  assert.deepEqual(EXCEPTIONS.map(([file, line]) => handed.some((l) => l.startsWith(`${file}: `) && line.test(l.slice(file.length + 2)))), [true, true], 'each exception is still there (or goes from this list)');
 });
