@@ -82,8 +82,9 @@ export interface WorkspaceStatus {
   note?: string;
 }
 
+/** the deploy on a line of its own, to paste: in the sentence, a temp workspace's went past 80 columns */
 export function noDeploymentError(ws: Workspace): LabError {
-  return new LabError(`nothing deployed from ${ws.root} yet`, undefined, `run \`${cliCommand(['deploy', '--workspace', ws.root])}\` first`);
+  return new LabError(`nothing deployed from ${ws.root} yet`, undefined, `run this first:${hintCommand(cliCommand(['deploy', '--workspace', ws.root]))}`);
 }
 
 export async function workspaceStatus(ws: Workspace): Promise<WorkspaceStatus> {

@@ -40,7 +40,7 @@ test('status before any deploy: a clear message, exit 1', async () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /nothing deployed from .* yet/);
   // the command as this shell runs it (test/cli/invocation.test.ts): here `node dist/src/cli.js`
-  assert.match(r.stderr, /`node \S+cli\.js deploy --workspace /);
+  assert.match(r.stderr, /\n {4}\$ node \S+cli\.js deploy --workspace /);
 });
 
 test('first deploy: prints the local ApiUrl, and the URL answers with the image labels', async () => {

@@ -600,10 +600,16 @@ test("a port held by the lab's own cloud is said so, with the restart that works
     assert.match(clash.stderr, new RegExp(`port ${port} is in use by the lab's cloud of workspace ${labWs} \\(pid ${pid}\\)`), clash.stderr);
     assert.match(clash.stderr, new RegExp(`emulator stop --workspace ${labWs}\`, then \`.*emulator start --workspace ${labWs} --port ${port} --throttle-status 502\``), clash.stderr);
     assert.doesNotMatch(clash.stderr, /at .*\.js:\d+/, 'no stack trace');
-    // the same workspace's cloud reused: its 500 is said, not taken silently
-    const again = await run(['emulator', 'start', '--workspace', labWs, '--throttle-status', '502']);
+    // the same workspace's cloud reused: its 500 is said, not taken silently; so are its port and
+    // speed, each with the command that stops it to paste (they said a bare 'emulator stop')
+    const other = String(Number(port) === 65535 ? 1024 : Number(port) + 1);
+    const again = await run(['emulator', 'start', '--workspace', labWs, '--throttle-status', '502', '--port', other, '--speed', '5']);
     assert.equal(again.code, 0, again.stderr);
-    assert.match(again.stderr, new RegExp(`note: it answers a throttled invocation with 500, not 502; run \`.*emulator stop --workspace ${labWs}\` first to change it`), again.stderr);
+    const stop = `\n {2}\\$ .*emulator stop --workspace ${labWs}\n`;
+    assert.match(again.stderr, new RegExp(`^note: it listens on port ${port}, not ${other}; run this first to move it:${stop}`, 'm'), again.stderr);
+    assert.match(again.stderr, new RegExp(`^note: it runs at speed 1, not 5; run this first to change it:${stop}`, 'm'), again.stderr);
+    assert.match(again.stderr, new RegExp(`^note: it answers a throttled invocation with 500, not 502; run this first to change it:${stop}`, 'm'), again.stderr);
+    assert.doesNotMatch(again.stderr, /'emulator stop'/);
   } finally {
     await run(['emulator', 'stop', '--workspace', labWs]);
   }
