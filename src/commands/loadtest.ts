@@ -12,10 +12,11 @@ import { parseFlags, type LoadTestFlags } from '../loadtest/flags.js';
 import { progressListeners, stoppingLine } from '../loadtest/progress.js';
 import { runLoadTest } from '../loadtest/run.js';
 import { colorEnabled, progressEnabled } from '../io/terminal.js';
-import { reportHost } from '../io/index.js';
+import { reportHost, type IoHost } from '../io/index.js';
 import type { LoadTestListeners } from '../loadtest/types.js';
 
-export async function loadtestCommand(url: string, opts: Record<string, unknown>, interrupt: InterruptPolicy = new InterruptPolicy()): Promise<void> {
+/** `io`: where its words and report go (a test's recording host); by default stderr and stdout */
+export async function loadtestCommand(url: string, opts: Record<string, unknown>, interrupt: InterruptPolicy = new InterruptPolicy(), io: IoHost = reportHost()): Promise<void> {
   const { options, output } = parseFlags(url, opts as LoadTestFlags);
 
   // the first Ctrl-C stops sending (the line below says what it waits for); the second ends the
@@ -24,7 +25,6 @@ export async function loadtestCommand(url: string, opts: Record<string, unknown>
   const stop = interrupt;
   const abandon = new AbortController();
   interrupt.onSecond = () => abandon.abort('second Ctrl-C');
-  const io = reportHost();
   // the live progress line (loadtest/progress.ts), drawn on stderr on a terminal only
   const bar = progressEnabled(process.stderr, output === 'json') ? progressListeners(process.stderr, { color: colorEnabled(process.stderr) }) : undefined;
   const listeners: LoadTestListeners = {

@@ -285,3 +285,25 @@ test('the Ctrl-C policy: a command that still reports takes the second Ctrl-C; a
   policy.press();
   assert.deepEqual([seconds, exits], [1, [130]]);
 });
+
+test("the first Ctrl-C's words and the report go through the command's I/O host (here the recording face): the stopping line, then hey's report, then exit 130", async () => {
+  const { InterruptPolicy } = await import('../../src/interrupt.js');
+  const { RecordingIoHost } = await import('../../src/io/recording.js');
+  const { loadtestCommand } = await import('../../src/commands/loadtest.js');
+  const { InterruptedError } = await import('../../src/errors.js');
+  const policy = new InterruptPolicy({ write: () => {}, exit: () => {} });
+  const io = new RecordingIoHost();
+  // Ctrl-C when the first request arrives: no clock decides when
+  const server = await startCountingServer((nth) => {
+    if (nth === 1) policy.press();
+    return { status: 200 };
+  });
+  try {
+    await assert.rejects(loadtestCommand(server.url, { z: '30s', c: '2' }, policy, io), (err: unknown) => err instanceof InterruptedError && /^interrupted after \d+ requests$/.test(err.message));
+    assert.deepEqual(io.events.map((e) => e.kind), ['say', 'result']);
+    assert.match(io.of('say')[0].text, /^stopping: waiting for \d+ requests? in flight \(Ctrl-C again to stop now\)$/);
+    assert.match(io.of('result')[0].text, /^\nSummary:\n/);
+  } finally {
+    await server.close();
+  }
+});
