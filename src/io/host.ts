@@ -1,8 +1,10 @@
 /**
  * The I/O host: everything a lab step or a command says to the learner, and everything it asks,
- * goes through this interface (CDK's IIoHost, Astro's clack-prompt). Three faces implement it:
+ * goes through this interface (CDK's IIoHost, Astro's clack-prompt). Four faces implement it:
  * interactive (a terminal: prompts, spinners, colour), plain (`--ci`, or no terminal: timestamped
- * lines, defaults instead of prompts) and recording (tests: scripted answers, every call kept).
+ * lines, defaults instead of prompts), report (a command that asks nothing, and the CLI's error
+ * boundary: its words on stderr at a terminal's width, report.ts) and recording (tests: scripted
+ * answers, every call kept).
  * Only this folder imports @inquirer/prompts, ora and chalk.
  */
 import type { TableFold } from './format.js';
