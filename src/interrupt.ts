@@ -26,8 +26,9 @@ export class InterruptPolicy {
    */
   onSecond: (() => void) | null = null;
   /**
-   * Where the message goes: the report host's stderr by default (the constructor's `say`); the
-   * lab's I/O host takes it, so a live view redrawn in place does not write over it.
+   * Where the message goes: stderr through the report host by default (a test's `write`, given to
+   * the constructor); the lab's I/O host takes it, so a live view redrawn in place does not write
+   * over it.
    */
   say: ((line: string) => void) | null = null;
   /**
