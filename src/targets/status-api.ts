@@ -50,10 +50,11 @@ function substitute(q: string | null, vars: Record<string, string>): string | nu
   return q === null ? null : withStageVariables(q, vars);
 }
 
-export async function readApiStage(apigw: APIGatewayClient, api: ApiRecord): Promise<ApiStageStatus> {
-  const st = await apigw.send(new GetStageCommand({ restApiId: api.restApiId, stageName: api.stage }));
+export async function readApiStage(apigw: APIGatewayClient, api: ApiRecord, signal?: AbortSignal): Promise<ApiStageStatus> {
+  const st = await apigw.send(new GetStageCommand({ restApiId: api.restApiId, stageName: api.stage }), { abortSignal: signal });
   const out = await apigw.send(
     new GetExportCommand({ restApiId: api.restApiId, stageName: api.stage, exportType: 'oas30', parameters: { extensions: 'integrations' }, accepts: 'application/json' }),
+    { abortSignal: signal },
   );
   const doc = JSON.parse(Buffer.from(out.body ?? new Uint8Array()).toString('utf8')) as { paths?: Record<string, Record<string, { 'x-amazon-apigateway-integration'?: { uri?: unknown } }>> };
   const variables = { ...(st.variables ?? {}) };

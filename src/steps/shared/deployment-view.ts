@@ -15,6 +15,7 @@ import { APP_ALIAS, appFunction, askApp } from './app.js';
 import { deploymentGroup, deployments, lambdaTarget, shiftIntervalMinutes, TERMINAL } from './codedeploy.js';
 import { cliCommand } from '../../invocation.js';
 import { paceClock } from './cloud-time.js';
+import { stageElsewhere } from './stage-calls.js';
 import { codeDeploySdk, lambdaSdk } from '../../targets/clients.js';
 
 const { GetDeploymentCommand } = codeDeploySdk();
@@ -125,6 +126,10 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
   const id = found.deploymentId;
   const fn = appFunction(ctx).name;
   const interval = shiftIntervalMinutes(found.deploymentConfigName);
+  // the samples go through the API's stage: one that does not call "live" (the canary chapter's
+  // promotion leaves lambdaAlias=N on it) answers from what it calls, and the view says so
+  const elsewhere = opts.sample ? await stageElsewhere(ctx, ctx.signal) : undefined;
+  if (elsewhere) io.say(elsewhere.said);
   io.say('look yourself in another terminal:');
   io.command(ctx.aws(`deploy get-deployment --deployment-id ${id}`));
   // the view's title names the deployment and the local speed; its first line, the configuration
@@ -212,7 +217,7 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
         ...statusLines(status, event, info.deploymentConfigName, io.width),
         `Lambda version ${from.padEnd(3)} ${bar(1 - toWeight, width)} ${String(100 - pct).padStart(3)} %`,
         `Lambda version ${to.padEnd(3)} ${bar(toWeight, width)} ${String(pct).padStart(3)} %`,
-        ...footLines(next !== undefined ? `next shift in ~${Math.ceil(next / 1000)} s` : '', sampledAnswers({ answers, failed, versions: [from, to], sent: opts.sample ? sent : undefined, unanswered, ended }), io.width),
+        ...footLines(next !== undefined ? `next shift in ~${Math.ceil(next / 1000)} s` : '', sampledAnswers({ answers, failed, versions: [from, to], sent: opts.sample ? sent : undefined, unanswered, ended, stageCalls: elsewhere?.calls }), io.width),
       ];
       live.update(frame(false));
       if (TERMINAL.has(info.status ?? '')) break;
@@ -299,14 +304,26 @@ export function statusLines(status: string, event: string | undefined, config: s
  * that none came back before the end, not "yet" of a view that is over. Empty when the view sends
  * no requests (`sent` undefined).
  */
-export function sampledAnswers(s: { answers: Record<string, number>; failed: Record<string, number>; versions: readonly string[]; sent: number | undefined; unanswered: number; ended?: boolean }): string {
+export function sampledAnswers(s: {
+  answers: Record<string, number>;
+  failed: Record<string, number>;
+  versions: readonly string[];
+  sent: number | undefined;
+  unanswered: number;
+  ended?: boolean;
+  /** what the stage calls when it is not the alias the shift moves (`v6`): the count names only what answered, and says what the stage calls */
+  stageCalls?: string;
+}): string {
   if (s.sent === undefined) return '';
   const failed = Object.entries(s.failed);
   const lost = s.unanswered ? ` · no answer ${s.unanswered}` : '';
-  if (!Object.keys(s.answers).length && !failed.length && !s.unanswered) return `answers none back ${s.ended ? 'before the view ended' : 'yet'} (${s.sent} sent)`;
-  const versions = [...new Set([...s.versions.filter((v) => v !== '?'), ...Object.keys(s.answers)])];
+  const via = s.stageCalls ? ` (the stage calls ${s.stageCalls})` : '';
+  if (!Object.keys(s.answers).length && !failed.length && !s.unanswered) return `answers none back ${s.ended ? 'before the view ended' : 'yet'} (${s.sent} sent)${via}`;
+  // the shift's two versions at 0 are a figure only while the samples can reach them (the stage calls the alias)
+  const shift = s.stageCalls ? [] : s.versions.filter((v) => v !== '?');
+  const versions = [...new Set([...shift, ...Object.keys(s.answers)])];
   const ok = versions.length ? `from Lambda ${versions.map((v) => `v${v}: ${s.answers[v] ?? 0}`).join(', ')}` : 'no 200';
-  return `answers ${ok}${failed.length ? ` · failed ${failed.map(([code, n]) => `[${code}] ${n}`).join(', ')}` : ''}${lost}`;
+  return `answers ${ok}${via}${failed.length ? ` · failed ${failed.map(([code, n]) => `[${code}] ${n}`).join(', ')}` : ''}${lost}`;
 }
 
 /**
