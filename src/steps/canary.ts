@@ -309,6 +309,7 @@ const variableStep: Step = {
     },
   ],
   hints: [
+    { fromState: (ctx, signal) => nextVariableCommand(ctx, signal) },
     'Three commands, in order: set the stage variable, point the integration at it, deploy the stage. The first keeps every request answered while the others run; the last is what makes the stage serve the new integration.',
     `In a SAM template the same change is an explicit API whose integration URI ends in :\${stageVariables.${STAGE_VARIABLE}}/invocations, with Variables on its stage ("show me the change").`,
   ],
@@ -321,6 +322,35 @@ const variableStep: Step = {
     apply: async (ctx) => reachThroughStageVariable(clientsOf(ctx), await found(ctx), ctx.signal),
   },
 };
+
+/**
+ * The first of the step's three commands the cloud does not show done yet, as the learner pastes
+ * it (the API's own ids): a stuck learner was told "three commands, in order" and had to find
+ * which. In their order, since each needs the one before: the variable (so no request meets it
+ * unset), the integration, the deployment that serves it. Undefined when all three are done (the
+ * checks then say what is left) or when there is no API to read.
+ */
+async function nextVariableCommand(ctx: LabContext, signal: AbortSignal): Promise<string | undefined> {
+  let t: CanaryTarget;
+  try {
+    t = await target(ctx, signal);
+  } catch (err) {
+    if (err instanceof LabError) return undefined;
+    throw err;
+  }
+  const s = await stage(clientsOf(ctx), t, signal);
+  if (s.variables[STAGE_VARIABLE] !== 'live') {
+    return `the ${t.route.stageName} stage has ${variablesInWords(s.variables)}; the first command sets it to live:${hintCommand(ctx.aws(wiring.setVariable(t.route, 'live')))}`;
+  }
+  if (!(await usesStageVariable(ctx.clients.apiGateway, t, signal))) {
+    return `the stage sets ${STAGE_VARIABLE}=live; next, point the integration at it (the single quotes keep the shell off \${…}):${hintCommand(ctx.aws(wiring.putIntegration(t.route, t.region, t.functionArn)))}`;
+  }
+  const deployed = await deployedIntegrationUri(ctx.clients.apiGateway, t.route, signal);
+  if (!deployed?.includes(`\${stageVariables.${STAGE_VARIABLE}}`)) {
+    return `the variable and the integration are set; the ${t.route.stageName} stage still serves deployment ${s.deploymentId}, made before put-integration. Deploy the stage:${hintCommand(ctx.aws(wiring.deploy(t.route)))}`;
+  }
+  return undefined;
+}
 
 /**
  * Why the stage does not serve the stage-variable integration: a deployed URI that names a
