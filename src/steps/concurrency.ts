@@ -11,7 +11,7 @@ import type { LabContext } from '../lab/context.js';
 import type { Step } from '../lab/step.js';
 import { appFunction, functionName, NotDeployed, whenDeployed } from './shared/app.js';
 import { cloudNow } from './shared/cloud-time.js';
-import { cloudWatchPeak, cloudWatchPeakCommand, cloudWatchThrottles, planReservation, reservedConcurrency, WORKSHOP_RESERVATION } from './shared/concurrency.js';
+import { cloudWatchPeak, cloudWatchPeakCommand, cloudWatchThrottles, cloudWatchThrottlesCommand, planReservation, reservedConcurrency, WORKSHOP_RESERVATION } from './shared/concurrency.js';
 import { API_INTEGRATION_TIMEOUT_S, chartedLoadTest, heyCommand, LOAD_TEST_TIMEOUT_S, loadSize, type LoadSize } from './shared/load.js';
 import { answersInWords } from './shared/words.js';
 import { commandSolve } from './shared/solve.js';
@@ -73,8 +73,11 @@ function measuredSize(ctx: LabContext, stepId: string, phase: 'baseline' | 'thro
 }
 
 /** a check's pass, beside the load test that made its figures */
-const passedRun = (ctx: LabContext, stepId: string, phase: 'baseline' | 'throttled', found: string) =>
-  showing(passed(found), heyCommand(ctx, measuredSize(ctx, stepId, phase)));
+const passedRun = (ctx: LabContext, stepId: string, phase: 'baseline' | 'throttled', found: string, also?: string) =>
+  showing(passed(found), heyCommand(ctx, measuredSize(ctx, stepId, phase)) + (also ? `\n${also}` : ''));
+
+/** the throttles of the throttled run as CloudWatch counts them, to paste: the figure the split check reports */
+const throttlesCommand = (ctx: LabContext) => cloudWatchThrottlesCommand(ctx, functionName(ctx), loadWindow(ctx, 'concurrency-throttled'));
 
 const sum = (c: Counts, pred: (status: number) => boolean) => Object.entries(c).reduce((n, [k, v]) => n + (pred(Number(k)) ? v : 0), 0);
 
@@ -198,14 +201,26 @@ const reservationIs = (want: (ctx: LabContext) => Promise<number>): LiveCheck =>
         );
       }
       const hint =
-        r !== null && r > expected
-          ? `${r} is more than the lab's ${expected}: the load test would never be throttled, and a reservation takes executions away from every other function in the account (it must leave ${100} unreserved).`
-          : r === null
-            ? 'run put-function-concurrency with --reserved-concurrent-executions (the Lambda console calls it "Reserve concurrency").'
-            : undefined;
-      return notYet(`${expected} reserved`, r === null ? 'no reservation' : `${r} reserved`, hint);
+        r === 0
+          ? zeroReserved(ctx, fn, expected)
+          : r !== null && r > expected
+            ? `${r} is more than the lab's ${expected}: the load test would never be throttled, and a reservation takes executions away from every other function in the account (it must leave ${100} unreserved).`
+            : r === null
+              ? 'run put-function-concurrency with --reserved-concurrent-executions (the Lambda console calls it "Reserve concurrency").'
+              : undefined;
+      return notYet(`${expected} reserved`, r === null ? 'no reservation' : r === 0 ? '0 reserved: every call is throttled' : `${r} reserved`, hint);
     }),
 });
+
+/**
+ * A reservation of 0 stops the function: "To throttle a function, set the reserved concurrency to
+ * zero. This stops any events from being processed until you remove the limit"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html). The reserve step
+ * said nothing then: neither more than the lab's nor none.
+ */
+function zeroReserved(ctx: LabContext, fn: string, expected: number): string {
+  return `a reservation of 0 stops the function: Lambda throttles every call to it (ReservedFunctionConcurrentInvocationLimitExceeded), and the API answers each with a 5xx. Reserve ${expected} in its place:${hintCommand(ctx.aws(`lambda put-function-concurrency --function-name ${fn} --reserved-concurrent-executions ${expected}`))}`;
+}
 
 /**
  * Another function of the stack with a reservation, when the app's has none: a learner who ran
@@ -235,6 +250,14 @@ export const reserveStep: Step = {
   staticChecks: [],
   liveChecks: [reservationIs(reserveAmount)],
   hints: [
+    {
+      // the h key, as the check's own hint: a reservation of 0 is the one that stops every call
+      fromState: async (ctx, signal) => {
+        const fn = appFunction(ctx).name;
+        if ((await reservedConcurrency(ctx, fn, signal)) !== 0) return undefined;
+        return zeroReserved(ctx, fn, await reserveAmount(ctx));
+      },
+    },
     'The command is printed above; on the console it is Configuration → Concurrency → Edit → Reserve concurrency.',
     'In a template, the same setting is the function property ReservedConcurrentExecutions.',
   ],
@@ -260,7 +283,8 @@ export const reserveStep: Step = {
 const throttledChecks: LiveCheck[] = [
   {
     name: 'the load test was split between 200s and throttled 5xx answers',
-    aws: (ctx) => heyCommand(ctx, loadSize(ctx, 'throttled')),
+    // the load test, then the Throttles it reads (once a run gave it a window)
+    aws: (ctx) => heyCommand(ctx, loadSize(ctx, 'throttled')) + (loadWindow(ctx, 'concurrency-throttled') ? `\n${throttlesCommand(ctx)}` : ''),
     timeoutMs: 20_000,
     run: (ctx, signal) =>
       whenDeployed(async () => {
@@ -279,7 +303,7 @@ const throttledChecks: LiveCheck[] = [
         const fivexx = sum(c, (s) => s >= 500);
         const other = fivexx > throttled ? `; ${fivexx - throttled} other 5xx were no throttle (a function that failed or timed out)` : '';
         const found = `${ok} × 200, ${throttled} throttled by Lambda (CloudWatch Throttles); in all ${answers}${other}`;
-        if (ok > 0 && throttled > 0) return passedRun(ctx, 'concurrency-throttled', 'throttled', found);
+        if (ok > 0 && throttled > 0) return passedRun(ctx, 'concurrency-throttled', 'throttled', found, throttlesCommand(ctx));
         const hint = throttled === 0 ? ((await reservationOff(ctx, fn, signal)) ?? 'Lambda throttled nothing: the reservation is in place, so more connections than it at once are needed; run the load test again (x)') : undefined;
         return notYet('some 200s and some invocations throttled by Lambda', found, hint);
       }),
