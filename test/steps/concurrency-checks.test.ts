@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { baselineStep, throttledStep } from '../../src/steps/concurrency.js';
+import { baselineStep, reserveStep, throttledStep } from '../../src/steps/concurrency.js';
 import { fakeContext } from '../helpers/lab-context.js';
 import { loadSize } from '../../src/steps/shared/load.js';
 import { toResult, type LiveCheck } from '../../src/lab/check.js';
@@ -175,4 +175,38 @@ test('concurrency-throttled starts from the reserve step\'s reservation: gone (r
   assert.equal(ctx.io.of('say').length, 0);
   // the resume leaves the reserve step's check out: the lab puts it back as the step begins
   assert.deepEqual(throttledStep.restoresFromPrevious, ['the function has reserved concurrency']);
+});
+
+test("concurrency-reserve with 0 reserved (every call throttled) says so, with the command that reserves the lab's 25 in its place, in the check and in the h key's hint", async () => {
+  const { ctx } = cloudOf({ ci: false }, { reserved: 0 });
+  const check = reserveStep.liveChecks[0]!;
+  const r = (await check.run(ctx, new AbortController().signal)) as { status: string; found?: string; hint?: string };
+  assert.equal(r.status, 'not-yet');
+  assert.equal(r.found, '0 reserved: every call is throttled');
+  const put = /\n\$ aws lambda put-function-concurrency --function-name lab-fn --reserved-concurrent-executions 25 --endpoint-url \S+$/;
+  assert.match(r.hint ?? '', /^a reservation of 0 stops the function: Lambda throttles every call to it/);
+  assert.match(r.hint ?? '', put);
+  const fromState = reserveStep.hints.find((h) => typeof h !== 'string') as { fromState: (c: LabContext, s: AbortSignal) => Promise<string | undefined> };
+  assert.match((await fromState.fromState(ctx, new AbortController().signal)) ?? '', put);
+  // any other reservation: no word of 0 from the cloud
+  const { ctx: none } = cloudOf({ ci: false }, { reserved: null });
+  assert.equal(await fromState.fromState(none, new AbortController().signal), undefined);
+});
+
+test("the throttles the split check reports come with the get-metric-statistics that shows them: Lambda's Throttles over the run's minutes", async () => {
+  const { ctx } = cloudOf({ ci: false, speed: 10 }, { throttles: 620, invocations: 380, reserved: 25 });
+  ctx.figuresOf['concurrency-throttled'] = { requests: 1000, concurrency: 50, statusCounts: { '200': 380, '500': 620 }, stoppedEarly: false, window: WINDOW };
+  const r = await shown(splitCheck, ctx);
+  assert.equal(r.status, 'passed');
+  const lines = (r.aws ?? '').split('\n');
+  assert.deepEqual(size(lines[0]!), [1000, 50]);
+  assert.equal(lines[1], "# cloud time: the local cloud's clock runs 10x faster than yours");
+  assert.equal(
+    lines[2],
+    'aws cloudwatch get-metric-statistics --namespace AWS/Lambda --metric-name Throttles --dimensions Name=FunctionName,Value=lab-fn --statistics Sum --period 60 --start-time 2026-01-01T10:00:00Z --end-time 2026-01-01T10:01:00Z --endpoint-url http://127.0.0.1:1',
+  );
+  // not yet (no Throttles counted): the check's own command carries it too, once a run has a window
+  const { ctx: zero } = cloudOf({ ci: false }, { invocations: 1000, throttles: 0, reserved: 25 });
+  zero.figuresOf['concurrency-throttled'] = { requests: 1000, concurrency: 50, statusCounts: { '200': 1000 }, stoppedEarly: false, window: WINDOW };
+  assert.match((await shown(splitCheck, zero)).aws ?? '', /--metric-name Throttles .*--statistics Sum/);
 });

@@ -168,3 +168,14 @@ export function cloudWatchPeakCommand(ctx: LabContext, fn: string, window?: read
   const times = span ? `--start-time ${cliTime(span.start)} --end-time ${cliTime(span.end)}` : '--start-time <start> --end-time <end>';
   return cloudTimeNote(ctx) + ctx.aws(`cloudwatch get-metric-statistics --namespace AWS/Lambda --metric-name ConcurrentExecutions --dimensions Name=FunctionName,Value=${fn} --statistics Maximum --period 60 ${times}`);
 }
+
+/**
+ * The aws command of cloudWatchThrottles: Lambda's Throttles for the function, summed per minute
+ * over the load test's window (the span cloudWatchPeakCommand asks for), to see the throttles
+ * themselves rather than the API's 5xx; without a window, placeholders.
+ */
+export function cloudWatchThrottlesCommand(ctx: LabContext, fn: string, window?: readonly [Date, Date]): string {
+  const span = window ? peakSpan(window[0], window[1]) : undefined;
+  const times = span ? `--start-time ${cliTime(span.start)} --end-time ${cliTime(span.end)}` : '--start-time <start> --end-time <end>';
+  return cloudTimeNote(ctx) + ctx.aws(`cloudwatch get-metric-statistics --namespace AWS/Lambda --metric-name Throttles --dimensions Name=FunctionName,Value=${fn} --statistics Sum --period 60 ${times}`);
+}
