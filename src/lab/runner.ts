@@ -197,7 +197,10 @@ async function solveOne(step: Step, o: RunLabOptions, how: { catchUp: boolean; l
     result = await solveStep(step, ctx, { mayBeDone: resumed || !how.labMade, onBefore: sayBefore });
   } catch (err) {
     if (err instanceof InterruptedError || ctx.signal.aborted) {
-      io.say(`interrupted in ${step.id}: progress is saved; run start again to go on`);
+      // the step where it stopped, only: the command ends with the one word of how to go on
+      // (start.ts: "progress saved; this goes on from here" and its command). This line said it
+      // too, "run start again", so a Ctrl-C in a catch-up's load test printed two of them
+      io.say(`stopped in ${step.id}, as Ctrl-C asked`);
       return { ...base(step, progress, started), outcome: 'interrupted', after: [], learnerMessage: 'interrupted' };
     }
     // a full disk or a read-only file stops the lab (exit 3): it is no failure of the step

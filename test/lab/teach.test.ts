@@ -389,3 +389,25 @@ test('Ctrl-C while the lab catches up on an earlier step (start --from) stops th
   assert.deepEqual(ran, ['earlier']);
   assert.equal(s.progress.step('earlier').status, 'started', 'progress saved: the step goes on at the next start');
 });
+
+test('Ctrl-C in a catch-up whose run stops with InterruptedError (a load test) says where it stopped, and leaves how to go on to the command: one resume message, not two', async (t) => {
+  const s = setup([]);
+  t.after(s.cleanup);
+  const ctrlC = new AbortController();
+  const ran: string[] = [];
+  const runStep = (id: string, onRun: () => void) => runOnceStep(s.step, ran, id, onRun, ['run', 'ran', 'a run']);
+  const steps = [
+    runStep('earlier', () => {
+      ctrlC.abort(new InterruptedError());
+      throw new InterruptedError('load test stopped after 183 requests');
+    }),
+    runStep('chosen', () => undefined),
+  ];
+  const io = new RecordingIoHost({ answers: [] });
+  const ctx = Object.assign(s.ctx, { io, signal: ctrlC.signal, ci: false });
+  const report = await runLab({ steps, ctx, progress: s.progress, reference: s.opts.reference, assisted: false, version: 'test', workspace: s.ws.root, from: 'chosen' });
+  assert.equal(report.outcome, 'interrupted', io.text);
+  assert.match(io.text, /stopped in earlier, as Ctrl-C asked/);
+  // start.ts says "progress saved; this goes on from here" with the command: the runner says no other
+  assert.doesNotMatch(io.text, /progress is saved|run start again/);
+});
