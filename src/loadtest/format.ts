@@ -6,6 +6,7 @@
 import { chalkFor, type ChalkInstance } from '../io/terminal.js';
 import { summarize, type LoadTestSummary } from './summarize.js';
 import type { LoadTestResult } from './types.js';
+import { ABANDONED } from './run.js';
 
 export interface FormatOptions {
   readonly color: boolean;
@@ -79,9 +80,20 @@ export function briefLines(s: LoadTestSummary): string[] {
   if (s.statusCodes.length === 0) out.push('  (no responses)');
   if (s.errorDistribution.length > 0) {
     out.push('Error distribution:');
-    for (const { message, count } of s.errorDistribution) out.push(`  [${count}]\t${message}`);
+    for (const { message, count } of s.errorDistribution) out.push(`  ${errorInWords(count, message)}`);
   }
   return out;
+}
+
+/**
+ * One line of the lab's error distribution, in words: `50 requests were in flight when the run
+ * was stopped at once (cancelled)`, `3 requests: request timed out after 30 s (-t)`. hey's `[50]`
+ * beside a message read as a status code after a Ctrl-C; the loadtest command keeps hey's layout.
+ */
+export function errorInWords(count: number, message: string): string {
+  const requests = `${count} request${count === 1 ? '' : 's'}`;
+  if (message.startsWith(ABANDONED)) return `${requests} ${count === 1 ? 'was' : 'were'} ${message.replace(ABANDONED, 'in flight when the run was stopped, and cancelled')}`;
+  return `${requests}: ${message}`;
 }
 
 /**

@@ -153,7 +153,8 @@ test("the step's report lines: status codes under the status distribution, error
   const [status, errors] = tail.split('Error distribution:');
   assert.ok(errors, `the errors are under their own heading:\n${tail}`);
   assert.deepEqual([...status!.matchAll(/\[(\d+)\]/g)].map((m) => m[1]), ['200'], `only status codes under the status distribution:\n${tail}`);
-  assert.match(errors!, new RegExp(`\\[${run.result.errors}\\]\\t\\S`));
+  // in words, with their counts (hey's `[6]` beside a message read as a status code)
+  assert.match(errors!, new RegExp(`^\\n\\S+   ${run.result.errors} requests: \\S`));
 });
 
 test('Ctrl-C during the load test cancels the requests in flight at once and says so; what was measured is kept', async (t) => {
@@ -182,6 +183,9 @@ test('Ctrl-C during the load test cancels the requests in flight at once and say
   assert.deepEqual({ ...run.result.errorCounts }, { 'in flight when the run was stopped at once': 4 });
   assert.doesNotMatch(log, /second Ctrl-C/);
   assert.match(log, /\b5 of 50 answered: 5 2xx, 0 5xx; 4 without an answer\n/);
+  // the report's error line says it in words: it said `[4]\tin flight when the run was stopped at once`
+  assert.match(log, /Error distribution:\n.*  4 requests were in flight when the run was stopped, and cancelled\n/);
+  assert.doesNotMatch(log, /\[4\]/);
 });
 
 test("the executions line: while the run goes, how many run now and the most so far; once it ended, the most at once; beside it which limit, the account's or the reservation", () => {
