@@ -57,6 +57,13 @@ export class InteractiveIoHost implements IoHost {
   readonly #signal: AbortSignal;
   /** rows the active live region occupies, to redraw it in place */
   #liveRows = 0;
+  /**
+   * The open live region's rows as last drawn, until its done(): a line said meanwhile (the stop
+   * message of a Ctrl-C) goes above them and they are drawn again under it, once. Written below
+   * them, it left the rows as they were above it, and the region's next frame drew them a second
+   * time under it (canary-create's split after "stopping at the next safe point…").
+   */
+  #liveFrame: string[] | undefined;
   /** ends the open live region's hold on the keyboard (raw mode, its key listener) */
   #releaseKeys: (() => void) | undefined;
 
@@ -74,9 +81,19 @@ export class InteractiveIoHost implements IoHost {
   }
 
   #write(lines: readonly string[]): void {
+    if (this.#liveFrame && this.#liveRows > 0) {
+      // a region still open: the line goes above its rows, which follow it (one copy of them)
+      this.#out.write(`\u001B[${this.#liveRows}F\u001B[J${lines.join('\n')}\n${this.#liveFrame.join('\n')}\n`);
+      return;
+    }
     // anything written below a live region ends its redrawing: the next update starts fresh
-    this.#liveRows = 0;
+    this.#endLive();
     this.#out.write(`${lines.join('\n')}\n`);
+  }
+
+  #endLive(): void {
+    this.#liveRows = 0;
+    this.#liveFrame = undefined;
   }
 
   heading(text: string): void {
@@ -116,7 +133,7 @@ export class InteractiveIoHost implements IoHost {
   }
 
   async choose<T extends string>(message: string, choices: readonly ChoiceItem<T>[], def: T, signal?: AbortSignal): Promise<T> {
-    this.#liveRows = 0;
+    this.#endLive();
     this.#releaseKeys?.();
     // a choice with a key of its own is picked by that key at once (q: quit), as at the one-key prompts
     const keyed = choices.filter((c) => c.key);
@@ -155,7 +172,7 @@ export class InteractiveIoHost implements IoHost {
   }
 
   async confirm(message: string, def: boolean, signal?: AbortSignal): Promise<boolean> {
-    this.#liveRows = 0;
+    this.#endLive();
     this.#releaseKeys?.();
     return this.#prompt((signal) => confirmPrompt({ message: this.#question(message, ' (y/N) yes'.length), default: def }, { input: this.#in, output: this.#out, signal }), signal);
   }
@@ -191,7 +208,7 @@ export class InteractiveIoHost implements IoHost {
   }
 
   key(prompt: string, keys: readonly KeyItem[], def: string, signal?: AbortSignal): Promise<string | undefined> {
-    this.#liveRows = 0;
+    this.#endLive();
     this.#releaseKeys?.();
     if (signal?.aborted) return Promise.resolve(undefined);
     const input = this.#in;
@@ -238,7 +255,7 @@ export class InteractiveIoHost implements IoHost {
   }
 
   progress(text: string): Progress {
-    this.#liveRows = 0;
+    this.#endLive();
     // ora counts the rows to clear as text width / columns: a terminal that reports 0 columns (a
     // pty with no size, e.g. `script` run with no terminal around it) makes that Infinity, and its
     // next clear() writes cursor-up forever without yielding, deaf to SIGINT and SIGTERM. There, and
@@ -278,6 +295,8 @@ export class InteractiveIoHost implements IoHost {
   }
 
   live(title: string, _minIntervalMs?: number, opts: LiveOptions = {}): LiveRegion {
+    // a region left open before this one stays as it was drawn, above
+    this.#endLive();
     this.#write([`${this.#p.bold(title)}${opts.quit ? this.#p.dim(`  (q: ${opts.quit}; Ctrl-C: stop the lab)`) : ''}`]);
     const quit = new AbortController();
     this.#holdKeys(quit, opts.quit !== undefined);
@@ -288,13 +307,18 @@ export class InteractiveIoHost implements IoHost {
       if (this.#liveRows > 0) this.#out.write(`\u001B[${this.#liveRows}F\u001B[J`);
       this.#out.write(`${rows.join('\n')}\n`);
       this.#liveRows = rows.length;
+      this.#liveFrame = rows;
     };
+    let open = true;
     return {
       quit: quit.signal,
-      update: draw,
+      // a frame that comes after done() (a late progress event) would draw a stray copy
+      update: (lines) => void (open && draw(lines)),
       done: (lines) => {
+        if (!open) return;
+        open = false;
         if (lines) draw(lines);
-        this.#liveRows = 0;
+        this.#endLive();
       },
     };
   }

@@ -721,3 +721,49 @@ test("the interactive face's warning lays out a command in it as it does in what
   assert.ok(lines.some((l) => l.startsWith('  $ aws apigateway get-stage')), out.text);
   assert.doesNotMatch(out.text, /`/);
 });
+
+/** the screen a terminal shows after `text`: lines, with `ESC[nF` (n lines up, first column) and `ESC[J` (clear below) applied */
+function screenOf(text: string): string[] {
+  const screen: string[] = [];
+  let row = 0;
+  for (const part of text.split(/(\u001B\[\d*[FJ])/)) {
+    const esc = /^\u001B\[(\d*)([FJ])$/.exec(part);
+    if (esc?.[2] === 'F') row = Math.max(0, row - Number(esc[1] || 1));
+    else if (esc?.[2] === 'J') screen.length = row;
+    else {
+      const lines = part.split('\n');
+      lines.forEach((l, i) => {
+        if (i > 0) row++;
+        screen[row] = (screen[row] ?? '') + l;
+      });
+    }
+  }
+  return screen.slice(0, row).map((l) => l ?? '');
+}
+
+test("a line said while a live view is open (Ctrl-C's stop message) goes above its rows, which are drawn once, under it: not the rows, the message, then the rows again", () => {
+  const stdout = Object.assign(new PassThrough(), { isTTY: true, columns: 80 });
+  let text = '';
+  stdout.on('data', (c: Buffer) => (text += c));
+  const io = new InteractiveIoHost({ stdin: keyboard() as unknown as ReadStream, stdout: stdout as unknown as WriteStream, env: { NO_COLOR: '1' }, onCtrlC: () => undefined, signal: new AbortController().signal });
+  const view = io.live('requests through Prod, by the Lambda version that answered');
+  view.update(['stage via alias live → Lambda v11    89', 'canary at 10 % → Lambda v12          11', '104 of 5000 requests sent']);
+  io.say('');
+  io.warn('stopping at the next safe point… (Ctrl-C again to quit at once)');
+  view.update(['stage via alias live → Lambda v11   104', 'canary at 10 % → Lambda v12          14', '118 of 5000 requests sent']);
+  view.done(['stage via alias live → Lambda v11   104', 'canary at 10 % → Lambda v12          14', '118 of 5000 requests sent']);
+  // a late frame after done() draws nothing
+  view.update(['stray']);
+  io.say('- running the checks');
+  // the cursor moves kept, the colours and the rest dropped
+  const moves = stripVTControlCharacters(text.replace(/\u001B\[(\d*)([FJ])/g, '<<$1$2>>')).replace(/<<(\d*)([FJ])>>/g, '\u001B[$1$2');
+  assert.deepEqual(screenOf(moves), [
+    'requests through Prod, by the Lambda version that answered',
+    '',
+    '! stopping at the next safe point… (Ctrl-C again to quit at once)',
+    'stage via alias live → Lambda v11   104',
+    'canary at 10 % → Lambda v12          14',
+    '118 of 5000 requests sent',
+    '- running the checks',
+  ]);
+});

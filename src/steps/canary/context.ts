@@ -146,7 +146,14 @@ export async function measureLive(ctx: LabContext, t: CanaryTarget, newVersion: 
   const routes: SplitRoutes = stage.canary
     ? { canary: stage.canary.stageVariableOverrides[STAGE_VARIABLE] ?? newVersion, canaryPercent: stage.canary.percentTraffic, stageCalls: stage.variables[STAGE_VARIABLE] }
     : { stageCalls: stage.variables[STAGE_VARIABLE] };
-  const m = await measure(t, newVersion, requests, { concurrency: opts.concurrency, signal: ctx.signal, onProgress: (s) => view.update(splitLines(s, routes, requests)) });
+  let m: Measured;
+  try {
+    m = await measure(t, newVersion, requests, { concurrency: opts.concurrency, signal: ctx.signal, onProgress: (s) => view.update(splitLines(s, routes, requests)) });
+  } catch (err) {
+    // the view ends as it was last drawn: what is said next goes under it
+    view.done();
+    throw err;
+  }
   view.done(splitLines(m.split, routes, requests));
   return m;
 }

@@ -139,6 +139,10 @@ export async function chartedLoadTest(ctx: LabContext, functionName: string, siz
         },
       },
     );
+  } catch (err) {
+    // the chart ends as it was last drawn: what is said next goes under it
+    live.done();
+    throw err;
   } finally {
     polling = false;
     await poller;
