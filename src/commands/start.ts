@@ -90,6 +90,10 @@ async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: st
     interrupt.lastWords = null;
     session.close();
   }
+  // --ci that restarted a learner's cloud at its --speed: the cloud runs as it ran before again
+  if (session.restoreCloud) {
+    await session.restoreCloud().catch((err: unknown) => io.warn(`the local cloud was not put back at its speed from before this run: ${(err as Error).message}`));
+  }
   /** the report could not be written (the folder went away, the disk filled up): a run that would end 0 ends 3 */
   let unwritten: LabError | undefined;
   if (flags.report) {

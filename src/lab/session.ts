@@ -7,6 +7,8 @@ import { ExitCode, LabError, UsageError } from '../errors.js';
 import { createIoHost } from '../io/index.js';
 import type { IoHost } from '../io/host.js';
 import type { InterruptPolicy } from '../interrupt.js';
+import type { EnsuredEmulator } from '../emulator/daemon.js';
+import { cliCommand } from '../invocation.js';
 import { awsCliConfig, LOCAL_AWS_ENV } from '../targets/aws-cli-config.js';
 import { awsCommand } from '../targets/aws-command.js';
 import type { TargetSpec } from '../targets/clients.js';
@@ -14,6 +16,9 @@ import { LiveLabContext } from './live-context.js';
 import { ProgressStore } from './progress.js';
 import { ReferenceBook, type ReferenceEntry } from './reference.js';
 import { scaffoldWorkspace, workspacePaths, type Workspace } from './workspace.js';
+
+/** a running cloud's process record: its speed, port, throttle status, account concurrency */
+type CloudRecord = EnsuredEmulator['record'];
 
 export interface LabFlags {
   target: 'local' | 'aws';
@@ -71,6 +76,11 @@ export interface Session {
   flags: LabFlags;
   /** local: the workspace's cloud, which keeps running after the lab ends */
   cloudEndpoint?: string;
+  /**
+   * --ci that restarted a running cloud at its --speed: restarts it as it ran before, once the run
+   * ended (a learner's cloud at 10x was left at the instructor's speed). Undefined otherwise.
+   */
+  restoreCloud?: () => Promise<void>;
   close(): void;
 }
 
@@ -102,10 +112,13 @@ export async function openSession(flags: LabFlags, interrupt: InterruptPolicy, r
   const book = new ReferenceBook(reference);
   let spec: TargetSpec;
   let speed = 1;
+  let restoreCloud: Session['restoreCloud'];
   if (flags.target === 'local') {
     const started = await localCloud(ws, flags, ci, io, interrupt.signal);
     spec = { kind: 'local', endpoint: started.endpoint, stateDir: ws.stateDir };
     speed = started.speed;
+    const before = started.before;
+    if (ci && before) restoreCloud = () => putCloudBack(ws, io, started.speed, before);
     if (!ci) await sayHowToRunAwsCommands(io);
   } else {
     spec = { kind: 'aws', profile: aws!.profile, region: aws!.region };
@@ -113,7 +126,31 @@ export async function openSession(flags: LabFlags, interrupt: InterruptPolicy, r
   const ctx = new LiveLabContext({ io, ws, target: spec, progress, reference: book, ci, speed, signal: interrupt.signal });
   if (spec.kind === 'local') await sayHowFollowedEnded(ctx, progress, interrupt.signal);
   const cloudEndpoint = spec.kind === 'local' ? spec.endpoint : undefined;
-  return { io, ws, ctx, progress, reference: book, flags: { ...flags, ci }, cloudEndpoint, close: () => ctx.destroy() };
+  return { io, ws, ctx, progress, reference: book, flags: { ...flags, ci }, cloudEndpoint, restoreCloud, close: () => ctx.destroy() };
+}
+
+/**
+ * The workspace's cloud, which a --ci run restarted at speed `now`, started again as it ran before
+ * the run (`before`: its speed, port, throttle status and account concurrency), and said. Not when
+ * someone else changed it meanwhile (it no longer runs at `now`), nor under a CodeDeploy
+ * deployment in flight (a restart rolls it back): then said, with the commands that do it.
+ */
+async function putCloudBack(ws: Workspace, io: IoHost, now: number, before: CloudRecord): Promise<void> {
+  const { ensureEmulator, emulatorStatus, stopEmulator } = await import('../emulator/daemon.js');
+  const status = await emulatorStatus(ws.stateDir).catch(() => undefined);
+  if (!status?.running || status.record.speed !== now || before.speed === now) return;
+  const inFlight = await localDeploymentsInFlight(status.record.endpoint);
+  if (inFlight.length) {
+    const wsFlag = ['--workspace', ws.root];
+    io.say(
+      `the local cloud stays at speed ${now}x: CodeDeploy deployment ${inFlight.map((d) => d.deploymentId).join(', ')} is in progress, and a restart would roll it back. It ran at ${before.speed}x before this run; once it ends, this puts it back:`,
+    );
+    io.command([cliCommand(['emulator', 'stop', ...wsFlag]), cliCommand(['emulator', 'start', ...wsFlag, '--port', String(before.port), '--speed', String(before.speed)])].join('\n'));
+    return;
+  }
+  await stopEmulator(ws.stateDir);
+  const emu = await ensureEmulator({ stateDir: ws.stateDir, port: before.port, host: before.host, speed: before.speed, throttleStatus: before.throttleStatus, accountConcurrency: before.accountConcurrency });
+  io.say(`the local cloud runs at speed ${emu.record.speed}x again, as before this run (restarted at ${emu.endpoint}, pid ${emu.pid})`);
 }
 
 /**
@@ -173,10 +210,12 @@ async function sayHowToRunAwsCommands(io: IoHost): Promise<void> {
  * (--ci, no terminal) the command stops (exit 3) and says to wait for the deployment or to run
  * without --speed.
  */
-export async function localCloud(ws: Workspace, flags: LabFlags, ci: boolean, io: IoHost, signal?: AbortSignal): Promise<{ endpoint: string; speed: number }> {
+export async function localCloud(ws: Workspace, flags: LabFlags, ci: boolean, io: IoHost, signal?: AbortSignal): Promise<{ endpoint: string; speed: number; before?: CloudRecord }> {
   const { ensureEmulator, emulatorStatus, startingAgain, stopEmulator } = await import('../emulator/daemon.js');
   const want = flags.speed ?? (ci ? DEFAULT_SPEED.ci : DEFAULT_SPEED.interactive);
   const status = await emulatorStatus(ws.stateDir).catch(() => undefined);
+  // the cloud as it ran before a restart at another speed
+  let before: CloudRecord | undefined;
   if (status?.running && status.record.speed !== want) {
     const running = { endpoint: status.record.endpoint, speed: status.record.speed };
     if (flags.speed === undefined) {
@@ -206,13 +245,14 @@ export async function localCloud(ws: Workspace, flags: LabFlags, ci: boolean, io
         return running;
       }
     }
-    io.say(`restarting the local cloud at speed ${want}x (it ran at ${running.speed}x)`);
+    io.say(`restarting the local cloud at speed ${want}x (it ran at ${running.speed}x)${ci ? `; it runs at ${running.speed}x again once this run ends` : ''}`);
     await stopEmulator(ws.stateDir);
+    before = status.record;
   }
   const emu = await ensureEmulator({ stateDir: ws.stateDir, speed: want, onStoppedUnexpectedly: (stale, log) => io.warn(startingAgain(ws.stateDir, stale, log)) });
   io.say(`local cloud ${emu.reused ? 'running' : 'started'} at ${emu.endpoint}, timers ${emu.record.speed}x faster`);
   await sayOtherPort(io, emu);
-  return { endpoint: emu.endpoint, speed: emu.record.speed };
+  return { endpoint: emu.endpoint, speed: emu.record.speed, ...(before ? { before } : {}) };
 }
 
 /** the README's and the workshop's `--endpoint-url http://127.0.0.1:4566` would reach another server, or none */
