@@ -15,6 +15,7 @@ import { weightsInWords } from './shared/words.js';
 import { CANARY_DESCRIPTION_TAIL } from './canary/version.js';
 import { deploymentGroup, deployments, getDeploymentCommand, groupNames } from './shared/codedeploy.js';
 import { followDeployment } from './shared/deployment-view.js';
+import { stageElsewhere } from './shared/stage-calls.js';
 import { APP_CODE } from './shared/release.js';
 import { hasTimer, timerWaits } from './shared/app-code.js';
 import { editSolve } from './shared/solve.js';
@@ -102,7 +103,11 @@ export const answersFromV2: LiveCheck = {
     whenDeployed(async () => {
       const a = await askApp(ctx, signal);
       if (a.status !== 200) return notYet('HTTP 200 from app version 2', `HTTP ${a.status} after ${(a.ms / 1000).toFixed(1)} s`, await whyTheApiFailed(ctx, signal, a.status, a.ms));
-      if (a.appVersion !== 2) return notYet('app version 2', `app version ${a.appVersion ?? '?'}`, 'did you replace src/app.mjs with app version 2 and deploy?');
+      if (a.appVersion !== 2) {
+        // a stage the canary chapter left on a version of its own answers from it, whatever the deploy did
+        const away = (await stageElsewhere(ctx, signal))?.hint;
+        return notYet('app version 2', `app version ${a.appVersion ?? '?'}, Lambda version ${a.functionVersion ?? '?'}`, away ?? 'did you replace src/app.mjs with app version 2 and deploy?');
+      }
       // the wait is app version 2's change: an answer sooner than it came from code that does not wait
       if (a.ms < WAIT_SEEN_MS) return notYet(`app version 2, answering after its 3 s wait`, `app version 2, Lambda version ${a.functionVersion}, answering in ${a.ms} ms`, `the deployed code does not wait: ${WAIT_HINT}. Then deploy again (d).`);
       return passed(`app version 2, Lambda version ${a.functionVersion}, ${a.ms} ms`);

@@ -27,6 +27,11 @@ describe('the view of a shift whose stage does not call the alias', () => {
     assert.equal(w?.calls, 'v6');
     assert.match(w!.said, /^the Prod stage calls Lambda version 6 \(its stage variable lambdaAlias=6\), not the alias "live" that this deployment shifts: the answers counted below come from Lambda version 6, whatever the alias's weights/);
     assert.match(w!.said, /\n\$ aws apigateway update-stage … value=live # lambdaAlias$/);
+    // the blue-green check of the API's answer ("found app version 5") says why, with the same way back
+    assert.equal(
+      w?.hint,
+      'the Prod stage calls Lambda version 6 (its stage variable lambdaAlias=6), not the alias "live" that a deploy moves, so the API answers from Lambda version 6: point the stage at "live" again, then re-check:\n$ aws apigateway update-stage … value=live # lambdaAlias',
+    );
     // on the alias: nothing to say
     assert.equal(stageElsewhereInWords({ stage: 'Prod', variables: { lambdaAlias: 'live' }, canary: null }, { ...viaVariable, qualifier: 'live' }, 'live'), undefined);
   });
@@ -38,6 +43,7 @@ describe('the view of a shift whose stage does not call the alias', () => {
       'live',
     );
     assert.equal(w?.calls, undefined);
+    assert.equal(w?.hint, undefined, "the stage's own share follows the shift: the API's answer is the alias's");
     assert.equal(w?.said, 'the Prod stage calls the alias "live", but 10 % of its requests go to its canary, which calls Lambda version 5: those answers do not follow the shift');
   });
 });

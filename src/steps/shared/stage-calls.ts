@@ -18,6 +18,8 @@ export interface StageElsewhere {
   said: string;
   /** what the stage's own share calls, short, for the view's count of answers (`v6`, `alias beta`); undefined when it calls the alias */
   calls?: string;
+  /** for a check of the API's answers: why they do not come from the alias, and the way back (undefined when the stage's own share calls the alias) */
+  hint?: string;
 }
 
 /** `${stageVariables.lambdaAlias}` → lambdaAlias; undefined for a fixed qualifier */
@@ -55,7 +57,10 @@ export function stageElsewhereInWords(
     ? `: the answers counted below come from ${canary ? 'what the stage calls' : callee.long}, whatever the alias's weights`
     : ': those answers do not follow the shift';
   const back = own && variable && command ? `. To watch the shift through the API, point the stage at "${alias}" again:${hintCommand(command(variable))}` : '';
-  return { said: `${head}${canary}${counts}${back}`, ...(own ? { calls: callee.short } : {}) };
+  const hint = own
+    ? `the ${s.stage} stage calls ${callee.long}${through}, not the alias "${alias}" that a deploy moves, so the API answers from ${callee.long}${variable && command ? `: point the stage at "${alias}" again, then re-check:${hintCommand(command(variable))}` : ''}`
+    : undefined;
+  return { said: `${head}${canary}${counts}${back}`, ...(own ? { calls: callee.short, hint } : {}) };
 }
 
 /**
