@@ -7,6 +7,7 @@ import { notYet, passed, runLiveChecks, type CheckOutcome, type LiveCheck } from
 import type { FigureValue, LabContext } from '../lab/context.js';
 import type { Step } from '../lab/step.js';
 import { cliCommand } from '../invocation.js';
+import { fitted } from '../io/format.js';
 import { NO_VERSION } from '../targets/version-split.js';
 import { probeNote } from './canary/split.js';
 import { LIVE_AT_START, OWN_THROWS } from './hooks-alarms.js';
@@ -154,6 +155,9 @@ function withoutFigures(ctx: LabContext): LabContext {
   });
 }
 
+/** the summary's lines, at most this wide on any face (a terminal's narrower width wins) */
+const SUMMARY_WIDTH = 80;
+
 export function wrapUpStep(earlier: readonly Step[]): Step {
   const rechecked = earlier.filter((s) => s.endChecks?.length).map((s) => s.id);
   const endChecks = earlier.flatMap((s) =>
@@ -195,7 +199,9 @@ export function wrapUpStep(earlier: readonly Step[]): Step {
         const hints = ctx.stepProgress(s.id).hintsShown;
         return hints ? `${s.id} (${hints} hint${hints > 1 ? 's' : ''})` : s.id;
       });
-      if (ids.length) ctx.io.say(`${status} (${ids.length}): ${ids.join(', ')}`);
+      // fitted at 80 columns whatever the face: the plain one (--ci) wraps nothing, and thirteen
+      // ids made one line of 237; a continuation under a two-column indent
+      if (ids.length) for (const l of fitted(`${status} (${ids.length}): ${ids.join(', ')}`, Math.min(ctx.io.width, SUMMARY_WIDTH), '  ')) ctx.io.say(l);
     }
     if (earlier.every((s) => how(s.id) === 'done by you')) ctx.io.say(`every one of the ${earlier.length} steps done by you ✓`);
     for (const s of earlier) {

@@ -129,10 +129,16 @@ test('the counts line counts every step done, the ones of an earlier session too
   assert.equal(report.outcome, 'passed', JSON.stringify(report.steps.map((r) => [r.id, r.instructorMessage])));
   assert.deepEqual(report.steps.map((r) => r.id), [...chapters.slice(6).map((s) => s.id), 'wrap-up'], 'this session ran 7-13 and the wrap-up');
   const said = ctx.io.of('say').map((e) => e.text);
+  // every summary line fits 80 columns, under --ci too (the plain face wraps nothing): a line per way
+  // a step was done, its continuations under two spaces
+  const summary = said.filter((l, i) => /^(done by you|done for you|not done) \(/.test(l) || (l.startsWith('  ') && /^(done by you|done for you|not done) \(/.test(said.slice(0, i).filter((x) => !x.startsWith('  ')).at(-1) ?? '')));
+  for (const l of summary) assert.ok(l.length <= 80, `${l.length}: ${l}`);
+  const whole = summary.reduce<string[]>((out, l) => (l.startsWith('  ') ? [...out.slice(0, -1), `${out.at(-1)} ${l.trim()}`] : [...out, l]), []);
   const ids = (from: number, to?: number) => chapters.slice(from, to).map((s) => s.id);
   const byYou = ids(0, 6).map((id, i) => (i === 1 ? `${id} (2 hints)` : id));
-  assert.ok(said.includes(`done by you (6): ${byYou.join(', ')}`), said.join('\n'));
-  assert.ok(said.includes(`done for you (7): ${ids(6).join(', ')}`), said.join('\n'));
+  assert.ok(whole.includes(`done by you (6): ${byYou.join(', ')}`), said.join('\n'));
+  assert.ok(whole.includes(`done for you (7): ${ids(6).join(', ')}`), said.join('\n'));
+  assert.ok(summary.length > whole.length, `the 7 ids of "done for you" take more than a line at 80 columns:\n${summary.join('\n')}`);
   assert.ok(!said.some((l) => l.startsWith('not done')), said.join('\n'));
 });
 
