@@ -7,7 +7,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +67,14 @@ before(async () => {
     copyFrom('hooks-failing', 'hooks/pre-traffic.mjs');
     await ctx.deploy();
     copyFrom('hooks-failing', 'src/app.mjs');
+    // the learner's app answers after 300 ms, not the lab's 3 s: the live view's sample traffic
+    // paces the cloud's clock by its answers (cloud-time.ts, 8 in flight), and at 3 s an answer the
+    // first test's view followed a ten-minute shift for about 37 s rather than its 10 s at speed 60.
+    // Nothing here is about the wait (hooks-alarm's checks read the template and the cloud)
+    const app = join(ws.samApp, 'src', 'app.mjs');
+    const lab = readFileSync(app, 'utf8');
+    assert.match(lab, /^const WAIT_MS = 3000;$/m);
+    writeFileSync(app, lab.replace(/^const WAIT_MS = 3000;$/m, 'const WAIT_MS = 300;'));
     const refused = await released(ctx);
     assert.equal(refused.status, 'Failed');
     for (const id of ['deploy', 'blue-green', 'hooks-failing']) progress.update(id, (s) => void (s.status = 'done'));
