@@ -129,6 +129,13 @@ const THROWS = readFileSync(join(TEMPLATES, 'hooks-errors', 'src', 'app.mjs'), '
 const RETURNS_500 = THROWS.replace(/  throw new Error\(\n    `version \$\{APP_VERSION\} is broken: \$\{context\.functionVersion\}`,\n  \);\n/, "  return respond(500, { message: 'version 4 is broken' }, context);\n");
 // the replace must have found version 4's throw (a reformatted template would leave it)
 assert.ok(!RETURNS_500.includes('throw new Error('), 'RETURNS_500 still throws');
+/**
+ * The learner's own code that answers 200 (app version 3), waiting 300 ms rather than the lab's 3 s:
+ * the step's checks ask the app and wait for its answers (about 3 s each, most of these tests'
+ * time), and none of them is about the wait
+ */
+const ANSWERS_200 = readFileSync(join(TEMPLATES, 'hooks-failing', 'src', 'app.mjs'), 'utf8').replace(/^const WAIT_MS = 3000;$/m, 'const WAIT_MS = 300;');
+assert.match(ANSWERS_200, /^const WAIT_MS = 300;$/m);
 
 describe('hooks-errors after a version that returns 500 went through, and the one that throws rolled back onto it', () => {
   let dir: string;
@@ -179,7 +186,7 @@ describe('hooks-errors after a version that returns 500 went through, and the on
     await setAlarm('OK');
     assert.equal((await release(`${RETURNS_500}// went through\n`)).status, 'Succeeded');
     const broken = await aliasVersion();
-    const fix = await release(`${readFileSync(join(TEMPLATES, 'hooks-failing', 'src', 'app.mjs'), 'utf8')}// answers 200\n`);
+    const fix = await release(`${ANSWERS_200}// answers 200\n`);
     assert.equal(fix.status, 'Succeeded');
     const fixed = await aliasVersion();
     assert.notEqual(fixed, broken);
@@ -191,7 +198,7 @@ describe('hooks-errors after a version that returns 500 went through, and the on
 
   test('the learner follows the lab\'s way back (code that answers 200, deployed): the checks accept it, not "expected the broken version" nor "did it throw?"', async () => {
     const { refused } = await breakLive('first');
-    const fix = await release(`${readFileSync(join(TEMPLATES, 'hooks-failing', 'src', 'app.mjs'), 'utf8')}// put back\n`);
+    const fix = await release(`${ANSWERS_200}// put back\n`);
     assert.equal(fix.status, 'Succeeded');
     const fixed = await aliasVersion();
     const results = await runLiveChecks(errorsRollbackStep.liveChecks, ctx);
