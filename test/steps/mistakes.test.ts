@@ -681,7 +681,11 @@ describe('hooks-errors: a version that returns 500 went through first, against a
     ctx.stepId = errorsRollbackStep.id;
     await ctx.clients.cloudWatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'OK', StateReason: 'quiet' }));
     const previous = readFileSync(join(TEMPLATES, 'hooks-failing', 'src', 'app.mjs'), 'utf8');
-    const d = await release(`${previous.replace('const APP_VERSION = 3;', 'const APP_VERSION = 4;')}// no throw\n`);
+    // its wait 300 ms, not the lab's 3 s: the checks ask the app and wait for its answers, and
+    // none of them is about the wait
+    const noThrow = previous.replace('const APP_VERSION = 3;', 'const APP_VERSION = 4;').replace('const WAIT_MS = 3000;', 'const WAIT_MS = 300;');
+    assert.match(noThrow, /^const APP_VERSION = 4;$[\s\S]*^const WAIT_MS = 300;$/m);
+    const d = await release(`${noThrow}// no throw\n`);
     assert.equal(d.status, 'Succeeded');
     const released = await aliasVersion();
     const results = await runLiveChecks(errorsRollbackStep.liveChecks, ctx);
