@@ -51,12 +51,16 @@ test('start --ci --target local, interrupted by SIGINT mid-lab, exits 130 with p
   const progressFile = join(ws, '.lab', 'progress.json');
   const firstReport = join(ws, 'report-1.json');
   const reportFile = join(ws, 'report.json');
-  // --speed 20, not --ci's 100: a minute of a shift lasts 3 s, so a loaded CI machine still sees
-  // every 10 % step and version 4's first errors (after its cold start) within the shift.
+  // --speed 100, --ci's own (and scripts/smoke.sh's). It was 20 (a minute of a shift 3 s) so that a
+  // loaded CI machine still saw every 10 % step and version 4's first errors (after its cold start)
+  // within the shift; since then the live view paces the cloud's clock by its sampled answers
+  // (steps/shared/cloud-time.ts: at most 10 cloud s past the last answer), which holds a shift's
+  // minute until answers come back however loaded the machine: at 100 blue-green's shift takes
+  // about 27 s (paced by version 2's 3 s answers) rather than 39 s.
   // As `npm start -- --ci --workspace WS` in a clone runs it (npm's variables): the resume line must
   // be one that runs there, where no `serverless-ops-lab` is on PATH
   const env = { ...process.env, npm_lifecycle_event: 'start', npm_package_name: 'serverless-ops-lab' };
-  const first = await startInterrupted(['--target', 'local', '--speed', '20', '--workspace', ws, '--report', firstReport], env);
+  const first = await startInterrupted(['--target', 'local', '--speed', '100', '--workspace', ws, '--report', firstReport], env);
   const { out, err } = first;
   assert.equal(first.code, 130, `${out.slice(-2000)}\n${err}`);
   assert.match(out, /stopping at the next safe point/);
@@ -75,7 +79,7 @@ test('start --ci --target local, interrupted by SIGINT mid-lab, exits 130 with p
   assert.equal(interrupted.steps[0]?.id, 'deploy');
 
   // the rest of the lab: deploy stays done without a re-check, and blue-green goes on
-  const r = await runCli(['start', '--ci', '--target', 'local', '--speed', '20', '--workspace', ws, '--report', reportFile, '--json'], { timeoutMs: 600_000 });
+  const r = await runCli(['start', '--ci', '--target', 'local', '--speed', '100', '--workspace', ws, '--report', reportFile, '--json'], { timeoutMs: 600_000 });
   assert.equal(r.code, 0, r.stderr.slice(-3000));
   assert.doesNotMatch(r.stderr, /resuming after deploy|cloud disagrees|doing deploy again/);
   assert.match(r.stderr, /== Step 2 of/);
@@ -98,7 +102,7 @@ test('start --ci --target local, interrupted by SIGINT mid-lab, exits 130 with p
   assert.ok((fig.deploy!.labels as string[]).includes('Person'));
   assert.match(String(fig.deploy!.apiUrl), /^http:\/\/127\.0\.0\.1:\d+\/execute-api\/[a-z0-9]+\/Prod\/getinfo$/);
   // blue/green: 10 % steps seen on the way, then the flip; the answers came from both versions.
-  // The lab sees a step by reading the alias between two shifts (3 s apart at --speed 20): a
+  // The lab sees a step by reading the alias between two shifts (2-3 s apart, paced): a
   // machine that stalls the lab longer than that skips one in the view, so the test asks for
   // steps of 10 in order, not for all nine of them (which failed by timing alone)
   const weights = fig['blue-green']!.weightsSeen as number[];
