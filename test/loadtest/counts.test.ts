@@ -2,7 +2,7 @@
  * The load test's counts are the server's counts, exactly: -n requests sent, no more, no fewer,
  * for -c dividing -n or not, with errors, timeouts and resets counted, never dropped.
  */
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ABANDONED, DURATION_MAX_REQUESTS, LOST_RESPONSE, runLoadTest } from '../../src/loadtest/run.js';
 import type { LoadTestOptions } from '../../src/loadtest/types.js';
@@ -190,22 +190,26 @@ test('-q: rate-limited workers still send exactly -n requests', async () => {
  * at most ceil(z·q) per worker (-c 2 -q 5 -z 2s: 20). Only bounds from above are asserted (a slow
  * machine sends fewer, never more), and from below only the first request each worker sends at once.
  */
-for (const [c, q, ms, most] of [[2, 5, 2000, 20], [2, 5, 1100, 12], [1, 2.5, 1000, 3], [2, 0.5, 3000, 4]] as const) {
-  test(`-z with -q: -c ${c} -q ${q} -z ${ms}ms sends at most ${most} requests, as hey`, async () => {
-    const server = await startCountingServer(() => ({ status: 200 }));
-    try {
-      const r = await runLoadTest(options(server.url, 1, c, { durationMs: ms, ratePerWorker: q }));
-      assert.ok(server.received <= most, `${server.received} requests sent, more than ${most}`);
-      assert.ok(server.received >= c, `${server.received} requests sent, fewer than one per worker`);
-      assert.equal(r.sent, server.received);
-      assert.equal(r.responses, server.received);
-      // -q's count binds, not the -z bound
-      assert.equal(r.maxRequestsReached, null);
-    } finally {
-      await server.close();
-    }
-  });
-}
+// the four at once, a server each: each lasts its -z (7 s one after the other) and asserts only
+// bounds that a busy machine keeps (fewer requests, never more)
+describe('-z with -q, as hey', { concurrency: true }, () => {
+  for (const [c, q, ms, most] of [[2, 5, 2000, 20], [2, 5, 1100, 12], [1, 2.5, 1000, 3], [2, 0.5, 3000, 4]] as const) {
+    test(`-z with -q: -c ${c} -q ${q} -z ${ms}ms sends at most ${most} requests, as hey`, async () => {
+      const server = await startCountingServer(() => ({ status: 200 }));
+      try {
+        const r = await runLoadTest(options(server.url, 1, c, { durationMs: ms, ratePerWorker: q }));
+        assert.ok(server.received <= most, `${server.received} requests sent, more than ${most}`);
+        assert.ok(server.received >= c, `${server.received} requests sent, fewer than one per worker`);
+        assert.equal(r.sent, server.received);
+        assert.equal(r.responses, server.received);
+        // -q's count binds, not the -z bound
+        assert.equal(r.maxRequestsReached, null);
+      } finally {
+        await server.close();
+      }
+    });
+  }
+});
 
 // -q 0.02: a tick every 50 s; each worker's count is 1 for 40 s (sent at once: it has ended and the
 // run waits for the deadline) and 2 for 60 s (it waits for its next tick)
