@@ -26,8 +26,8 @@ import { removeWorkspace } from '../helpers/cli.js';
 import { eventually } from '../helpers/eventually.js';
 
 const TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url));
-/** a minute of a shift lasts 1 s: the learner's release of ten shifts ends in about 10 s */
-const SPEED = 60;
+/** --ci's own speed: a minute of a shift lasts 0.6 s, the learner's release of ten shifts about 6 s */
+const SPEED = 100;
 
 let dir: string;
 let ws: Workspace;
