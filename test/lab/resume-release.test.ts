@@ -69,7 +69,7 @@ before(async () => {
     copyFrom('hooks-failing', 'src/app.mjs');
     // the learner's app answers after 300 ms, not the lab's 3 s: the live view's sample traffic
     // paces the cloud's clock by its answers (cloud-time.ts, 8 in flight), and at 3 s an answer the
-    // first test's view followed a ten-minute shift for about 37 s rather than its 10 s at speed 60.
+    // first test's view followed a ten-minute shift for about 37 s, which lasts 10 s at speed 60.
     // Nothing here is about the wait (hooks-alarm's checks read the template and the cloud)
     const app = join(ws.samApp, 'src', 'app.mjs');
     const lab = readFileSync(app, 'utf8');
