@@ -9,7 +9,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { asFileSystemError, causes, connectionLost, ExitCode, InterruptedError, LabError, LearnerQuit } from './errors.js';
 import { InterruptPolicy } from './interrupt.js';
 import { endOpenViews } from './io/open-views.js';
-import { reportHost } from './io/index.js';
+import { loadIo } from './io/lazy.js';
 import { helpEpilogue } from './help-text.js';
 import { cliCommand, hintCommand } from './invocation.js';
 import { labVersion } from './version.js';
@@ -195,10 +195,12 @@ program.addHelpText('after', () => helpEpilogue(process.stdout.isTTY && process.
 
 /** the workspace (or state dir) of the command that runs, for the boundary's hints */
 let where: string[] = ['--workspace', 'lab-workspace'];
-program.hook('preAction', (_program, action) => {
+program.hook('preAction', async (_program, action) => {
   const o = action.opts() as { workspace?: unknown; stateDir?: unknown };
   if (typeof o.stateDir === 'string') where = ['--state-dir', o.stateDir];
   else if (typeof o.workspace === 'string') where = ['--workspace', o.workspace];
+  // the I/O layer once a command runs (io/lazy.ts): a Ctrl-C's words need it at once
+  await loadIo();
 });
 
 async function main(argv: string[]): Promise<number> {
@@ -209,14 +211,14 @@ async function main(argv: string[]): Promise<number> {
   } catch (err) {
     // before the message: a spinner left turning would be redrawn under it, and hold the process open
     endOpenViews();
-    return report(err);
+    return await report(err);
   } finally {
     endOpenViews();
     uninstall();
   }
 }
 
-function report(thrown: unknown): number {
+async function report(thrown: unknown): Promise<number> {
   // a full disk, a read-only file, a path too long: the machine's to fix, said as such (exit 3), not a bug of the lab
   const err = asFileSystemError(thrown);
   if (err instanceof CommanderError) {
@@ -226,7 +228,7 @@ function report(thrown: unknown): number {
   }
   // on stderr through the I/O host: wrapped at words on a terminal, coloured there unless NO_COLOR;
   // piped, a line each, as before
-  const io = reportHost();
+  const io = (await loadIo()).reportHost();
   if (err instanceof LabError) {
     // Ctrl-C is the user's choice, not an error
     io.error(err.message, err.hint, { stopped: err instanceof InterruptedError || err instanceof LearnerQuit });

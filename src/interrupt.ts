@@ -9,7 +9,7 @@
  */
 import { ExitCode, InterruptedError } from './errors.js';
 import { endSpinners } from './io/open-views.js';
-import { reportHost } from './io/index.js';
+import { loadedIo, loadIo } from './io/lazy.js';
 
 export class InterruptPolicy {
   readonly #controller = new AbortController();
@@ -121,7 +121,13 @@ export class InterruptPolicy {
 
 /** the words of a command whose host did not take them: on a terminal, past the `^C` it echoed on the line */
 function sayOnStderr(line: string): void {
-  const io = reportHost();
-  if (io.terminal) io.say('');
-  io.say(line);
+  const say = (m: NonNullable<ReturnType<typeof loadedIo>>) => {
+    const io = m.reportHost();
+    if (io.terminal) io.say('');
+    io.say(line);
+  };
+  // loaded before every command's action (cli.ts); a Ctrl-C in the first milliseconds waits for it
+  const loaded = loadedIo();
+  if (loaded) say(loaded);
+  else void loadIo().then(say);
 }
