@@ -33,6 +33,20 @@ test('only failures, and requests that got no answer: said as such, the 200s sti
   assert.equal(sampledAnswers({ answers: {}, failed: {}, unanswered: 2, versions: ['?', '?'], sent: 2 }), 'answers no 200 · no answer 2');
 });
 
+test('a failed answer that names its version counts under that version: a version that answered only 500s got traffic', () => {
+  // the learner's version 4 returns statusCode 500 (X-Function-Version: 4): not "v4: 0"
+  const failedFrom = { '4': { '500': 96 } };
+  assert.equal(sampledAnswers({ answers: { '2': 152 }, failed: { '500': 96 }, failedFrom, unanswered: 0, versions: ['2', '4'], sent: 248 }), 'answers from Lambda v2: 152, v4: 96 failed [500]');
+  // beside 200s of its own, and beside failures that name no version (API Gateway's 502 for a throw)
+  const mixed = { '4': { '500': 9, '400': 1 } };
+  assert.equal(
+    sampledAnswers({ answers: { '2': 20, '4': 3 }, failed: { '500': 9, '400': 1, '502': 2 }, failedFrom: mixed, unanswered: 0, versions: ['2', '4'], sent: 35 }),
+    'answers from Lambda v2: 20, v4: 3 + 1 failed [400] + 9 failed [500] · failed [502] 2',
+  );
+  // before any 200: the version that failed is named, not "none back yet"
+  assert.equal(sampledAnswers({ answers: {}, failed: { '500': 2 }, failedFrom: { '4': { '500': 2 } }, unanswered: 0, versions: ['3', '4'], sent: 2 }), 'answers from Lambda v3: 0, v4: 2 failed [500]');
+});
+
 test('a view that sends no requests shows no count at all', () => {
   assert.equal(sampledAnswers({ ...none, versions: ['2', '3'], sent: undefined }), '');
 });

@@ -141,6 +141,8 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
   const weights: number[] = [];
   const answers: Record<string, number> = {};
   const failed: Record<string, number> = {};
+  // the failed answers that name the Lambda version that gave them (the app's own 500s), by version
+  const failedFrom: Record<string, Record<string, number>> = {};
   let lastWeight = -1;
   let lastShiftAt = performance.now();
   let info: DeploymentInfo = found;
@@ -165,7 +167,13 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
     askApp(ctx, AbortSignal.any([ctx.signal, AbortSignal.timeout(15_000)]))
       .then((a) => {
         if (a.status === 200) answers[a.functionVersion ?? '?'] = (answers[a.functionVersion ?? '?'] ?? 0) + 1;
-        else failed[a.status] = (failed[a.status] ?? 0) + 1;
+        else {
+          failed[a.status] = (failed[a.status] ?? 0) + 1;
+          if (a.functionVersion) {
+            const by = (failedFrom[a.functionVersion] ??= {});
+            by[a.status] = (by[a.status] ?? 0) + 1;
+          }
+        }
         return true;
       })
       .catch(() => {
@@ -217,7 +225,7 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
         ...statusLines(status, event, info.deploymentConfigName, io.width),
         `Lambda version ${from.padEnd(3)} ${bar(1 - toWeight, width)} ${String(100 - pct).padStart(3)} %`,
         `Lambda version ${to.padEnd(3)} ${bar(toWeight, width)} ${String(pct).padStart(3)} %`,
-        ...footLines(next !== undefined ? `next shift in ~${Math.ceil(next / 1000)} s` : '', sampledAnswers({ answers, failed, versions: [from, to], sent: opts.sample ? sent : undefined, unanswered, ended, stageCalls: elsewhere?.calls }), io.width),
+        ...footLines(next !== undefined ? `next shift in ~${Math.ceil(next / 1000)} s` : '', sampledAnswers({ answers, failed, failedFrom, versions: [from, to], sent: opts.sample ? sent : undefined, unanswered, ended, stageCalls: elsewhere?.calls }), io.width),
       ];
       live.update(frame(false));
       if (TERMINAL.has(info.status ?? '')) break;
@@ -298,7 +306,11 @@ export function statusLines(status: string, event: string | undefined, config: s
  * The view's count of sampled answers: the 200s by the Lambda version that served them (`from
  * Lambda v1: 14, v2: 0`, the rows' Lambda versions, not the app's), the two versions of the shift
  * always named (`v1: 14, v2: 0` while the new one has 0 %: none of its answers, not a
- * figure missing), then the other statuses and the requests that got no answer. Before the first
+ * figure missing). A failed answer that names the version that gave it (the app's own 500, with
+ * its X-Function-Version) is counted under that version (`v4: 96 failed [500]`, `v4: 3 + 96 failed
+ * [500]` beside 200s), so a version that answered only failures does not read as one that got no
+ * traffic; then the failures that name no version (API Gateway's own 502 for a function that
+ * threw), and the requests that got no answer. Before the first
  * answer comes back (version 2 and later wait 3 s) it says so, with how many were sent; in the
  * view's last frame (`ended`: a hook refused the release within seconds, or the view was stopped)
  * that none came back before the end, not "yet" of a view that is over. Empty when the view sends
@@ -306,7 +318,10 @@ export function statusLines(status: string, event: string | undefined, config: s
  */
 export function sampledAnswers(s: {
   answers: Record<string, number>;
+  /** every answer that was not 200, by status (those of failedFrom included) */
   failed: Record<string, number>;
+  /** the failed answers that named the Lambda version that gave them: version → status → count */
+  failedFrom?: Record<string, Record<string, number>>;
   versions: readonly string[];
   sent: number | undefined;
   unanswered: number;
@@ -315,14 +330,23 @@ export function sampledAnswers(s: {
   stageCalls?: string;
 }): string {
   if (s.sent === undefined) return '';
-  const failed = Object.entries(s.failed);
+  const from = s.failedFrom ?? {};
+  // the failures no version claims: the total by status less those counted under a version
+  const failed = Object.entries(s.failed)
+    .map(([code, n]): [string, number] => [code, n - Object.values(from).reduce((sum, by) => sum + (by[code] ?? 0), 0)])
+    .filter(([, n]) => n > 0);
   const lost = s.unanswered ? ` · no answer ${s.unanswered}` : '';
   const via = s.stageCalls ? ` (the stage calls ${s.stageCalls})` : '';
-  if (!Object.keys(s.answers).length && !failed.length && !s.unanswered) return `answers none back ${s.ended ? 'before the view ended' : 'yet'} (${s.sent} sent)${via}`;
+  if (!Object.keys(s.answers).length && !Object.keys(from).length && !failed.length && !s.unanswered) return `answers none back ${s.ended ? 'before the view ended' : 'yet'} (${s.sent} sent)${via}`;
   // the shift's two versions at 0 are a figure only while the samples can reach them (the stage calls the alias)
   const shift = s.stageCalls ? [] : s.versions.filter((v) => v !== '?');
-  const versions = [...new Set([...shift, ...Object.keys(s.answers)])];
-  const ok = versions.length ? `from Lambda ${versions.map((v) => `v${v}: ${s.answers[v] ?? 0}`).join(', ')}` : 'no 200';
+  const versions = [...new Set([...shift, ...Object.keys(s.answers), ...Object.keys(from)])];
+  const count = (v: string) => {
+    const fails = Object.entries(from[v] ?? {}).map(([code, n]) => `${n} failed [${code}]`);
+    const ok = s.answers[v] ?? 0;
+    return [...(ok || !fails.length ? [String(ok)] : []), ...fails].join(' + ');
+  };
+  const ok = versions.length ? `from Lambda ${versions.map((v) => `v${v}: ${count(v)}`).join(', ')}` : 'no 200';
   return `answers ${ok}${via}${failed.length ? ` · failed ${failed.map(([code, n]) => `[${code}] ${n}`).join(', ')}` : ''}${lost}`;
 }
 
