@@ -12,7 +12,7 @@
  * for me" or by `reset STEP`, it is copied first to a new folder under `<workspace>/backups/`
  * (backups.ts): outside sam-app/, so it is never deployed, and never over an earlier copy.
  */
-import { applyPatch, createTwoFilesPatch, formatPatch, structuredPatch } from 'diff';
+import { applyPatch, createTwoFilesPatch, diffLines, formatPatch, structuredPatch } from 'diff';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileBackup } from './backups.js';
@@ -66,6 +66,41 @@ export function sameButComments(a: string, b: string): boolean {
   const x = code(a);
   const y = code(b);
   return x.length === y.length && x.every((l, i) => l.trimEnd() === y[i]!.trimEnd());
+}
+
+/**
+ * The learner's file with what is not the step's change taken as the reference has it, so that a
+ * diff from it to the reference shows the step's change alone: where the step's reference diff does
+ * not apply to their file ("do it for me" writes the reference), the whole diff from their file
+ * listed every comment of theirs the lab words otherwise and every earlier step's choice of theirs
+ * the lab made otherwise (a hook's `Resource: '*'` against the lab's ARN). A difference is the
+ * step's when a line of it is one the step's change (`before` → `after`) adds or removes; of the
+ * others, those in comments alone and those where both sides have lines (their equivalent of the
+ * lab's lines) are taken as the reference's; a line the reference has and theirs lacks, or the
+ * reverse, stays shown. `left`: whether anything was taken.
+ */
+export function stepOwnBase(current: string, before: string, after: string): { base: string; left: boolean } {
+  const changed = new Set<string>();
+  for (const c of diffLines(before, after)) if (c.added || c.removed) for (const l of c.value.split('\n')) if (l.trim()) changed.add(l.trim());
+  const parts = diffLines(current, after);
+  let base = '';
+  let left = false;
+  for (let i = 0; i < parts.length; i++) {
+    const c = parts[i]!;
+    if (!c.added && !c.removed) {
+      base += c.value;
+      continue;
+    }
+    // one difference: their lines (removed), then the reference's (added), either side possibly empty
+    const theirs = c.removed ? c.value : '';
+    const next = c.removed && parts[i + 1]?.added ? parts[++i]!.value : c.added ? c.value : '';
+    const lines = `${theirs}${next}`.split('\n').filter((l) => l.trim());
+    const stepOwn = lines.some((l) => changed.has(l.trim()));
+    const equivalent = !stepOwn && (lines.every(commentOrBlank) || (theirs !== '' && next !== ''));
+    if (equivalent) left = true;
+    base += equivalent ? next : theirs;
+  }
+  return { base, left };
 }
 
 export function templatesRoot(): string {
@@ -140,7 +175,7 @@ export class ReferenceBook {
   }
 
   /** what "do it for me" would write for each file of the step, from the learner's current files */
-  planned(stepId: string, ws: Workspace): { file: string; current: string; next: string; how: AppliedFile['how']; before?: string }[] {
+  planned(stepId: string, ws: Workspace): { file: string; current: string; next: string; how: AppliedFile['how']; before?: string; shownFrom?: string }[] {
     const entry = this.entry(stepId);
     if (!entry) return [];
     return entry.files.map((file) => {
@@ -166,7 +201,11 @@ export class ReferenceBook {
       if (patched !== false) return { file, current, next: patched, how: 'patched' as const };
       // the step's start but for comments (the lab's, kept or reworded): the change shown is the
       // step's own, not every comment of theirs the reference words otherwise
-      return { file, current, next: after, how: 'replaced' as const, ...(start !== undefined && inCode && sameButComments(current, start) ? { before: start } : {}) };
+      if (start !== undefined && inCode && sameButComments(current, start)) return { file, current, next: after, how: 'replaced' as const, before: start };
+      // their file differs from the step's start in more than comments (earlier steps made their
+      // way): shown from it with what is not this step's change taken as the lab's (stepOwnBase)
+      const own = start !== undefined && inCode ? stepOwnBase(current, start, after) : undefined;
+      return { file, current, next: after, how: 'replaced' as const, ...(own?.left ? { shownFrom: own.base } : {}) };
     });
   }
 
@@ -180,7 +219,13 @@ export class ReferenceBook {
     const patch = sides === COMPARISON_SIDES ? samAppCodePatch : samAppPatch;
     return this.planned(stepId, ws)
       .filter((p) => p.how !== 'unchanged')
-      .map((p) => (p.before !== undefined ? patch(p.file, p.before, p.next, { old: `${sides.old}, but for comments`, new: sides.new }) : patch(p.file, p.current, p.next, sides)))
+      .map((p) =>
+        p.before !== undefined
+          ? patch(p.file, p.before, p.next, { old: `${sides.old}, but for comments`, new: sides.new })
+          : p.shownFrom !== undefined && sides === CHANGE_SIDES
+            ? patch(p.file, p.shownFrom, p.next, { old: `${sides.old}, but for comments and earlier steps`, new: sides.new })
+            : patch(p.file, p.current, p.next, sides),
+      )
       .join('');
   }
 

@@ -187,3 +187,32 @@ test("the comparison after a pass leaves out the hunks that change only comments
   // "show me the change" still shows all that "do it for me" would write
   assert.match(book.diff('blue-green', ws), /Uncomment in the blue\/green step/);
 });
+
+test("hooks-alarm's change over a learner's hooks-failing made their way (their hook's Resource: '*', a comment reworded): only the step's own change, not the earlier step's choice nor the comment", async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'sol-ref-own-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const ws = workspacePaths(root);
+  await scaffoldWorkspace(ws);
+  const book = new ReferenceBook(REFERENCE_ORDER);
+  const lab = book.after('hooks-failing', 'template.yaml');
+  const arn = /Resource: !Sub 'arn:\$\{AWS::Partition\}:codedeploy[^\n]*/;
+  assert.match(lab, arn);
+  const comment = "# SAM's role for CodeDeploy may invoke only functions named CodeDeployHook_*";
+  assert.ok(lab.includes(comment));
+  const mine = lab.replace(arn, "Resource: '*'").replace(comment, '# my hook: its name starts CodeDeployHook_');
+  writeFileSync(ws.template, mine);
+  const shown = book.diff('hooks-alarm', ws);
+  assert.match(shown, /^--- sam-app\/template\.yaml \(yours, but for comments and earlier steps\)$/m, shown);
+  assert.doesNotMatch(shown, /Resource: '\*'/, shown);
+  assert.doesNotMatch(shown, /^[-+].*(my hook|SAM's role)/m, shown);
+  // the step's own change is all there
+  assert.match(shown, /^\+ {8}Alarms:$/m);
+  assert.match(shown, /^- {10}HOOK_STATUS: Failed\n\+ {10}HOOK_STATUS: Succeeded$/m);
+  assert.match(shown, /^\+ {2}AliasErrorMetricGreaterThanZeroAlarm:$/m);
+  for (const l of shown.split('\n')) assert.ok(l.length <= 80, l);
+  // "do it for me" writes what the diff's new side shows, their file kept
+  const [applied] = book.apply('hooks-alarm', ws);
+  assert.equal(applied!.how, 'replaced');
+  assert.equal(readFileSync(ws.template, 'utf8'), book.after('hooks-alarm', 'template.yaml'));
+  assert.equal(readFileSync(applied!.kept!, 'utf8'), mine);
+});
