@@ -21,7 +21,7 @@ import { weightsInWords } from './shared/words.js';
 import { alarmForcer, alarmHistoryCommand, alarmTransitions, alreadyInAlarmHint, errorsAlarmName, groupAlarmsClear, groupAlarmsInAlarm, setAlarmCommand } from './shared/alarms.js';
 import { deploymentGroup, deployments, getDeploymentCommand, groupNames, lambdaTarget, TERMINAL } from './shared/codedeploy.js';
 import { followDeployment } from './shared/deployment-view.js';
-import { APP_CODE, appRelease, releaseAgain } from './shared/release.js';
+import { APP_CODE, appRelease, releaseAgain, withoutNewVersionMark } from './shared/release.js';
 import { preTrafficHookCode, readsHookStatus, REFERENCE_HOOK, referenceHook } from './shared/hook-code.js';
 import { editSolve, type MoreFiles } from './shared/solve.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
@@ -679,10 +679,12 @@ export async function revertSource(ctx: LabContext): Promise<void> {
     return;
   }
   const what = reference ? 'app version 4' : 'your version that throws';
+  // the lab's own text (a, --ci, a catch-up), with at most the line it adds for a new version: not the learner's
+  const labs = withoutNewVersionMark(current) === ctx.reference.after('hooks-errors', APP_CODE);
   const kept = new FileBackup(ctx.ws, 'after-hooks-errors').keep(APP_CODE);
   writeTextFile(path, previous);
   ctx.io.say(
-    `${rolledBack}: sam-app/${APP_CODE} still held ${what}${reference ? ', which throws' : ''}, and the next deploy would release it again (with no traffic during the shift, no errors, and the alarm would let it through). As a developer reverts the commit, the lab put sam-app/${APP_CODE} back as the previous step left it (code that answers 200); ${reference ? 'your app version 4' : 'your version'} is kept as ${displayPath(kept)}. Nothing was deployed.`,
+    `${rolledBack}: sam-app/${APP_CODE} still held ${what}${reference ? ', which throws' : ''}, and the next deploy would release it again (with no traffic during the shift, no errors, and the alarm would let it through). As a developer reverts the commit, the lab put sam-app/${APP_CODE} back as the previous step left it (code that answers 200); ${labs ? 'app version 4, which the lab wrote (not you),' : reference ? 'your app version 4' : 'your version'} is kept as ${displayPath(kept)}. Nothing was deployed.`,
   );
 }
 

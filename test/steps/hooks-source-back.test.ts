@@ -51,9 +51,24 @@ describe('hooks-errors passed: sam-app/src/app.mjs back to the code that answers
       const kept = join(ws.backups, folders[0]!, 'sam-app', 'src', 'app.mjs');
       assert.equal(readFileSync(kept, 'utf8'), v4);
       assert.match(ctx.io.text, /CodeDeploy rolled the alias "live" back, not your source: sam-app\/src\/app\.mjs still held app version 4, which throws, and the next deploy would release it again/);
-      assert.ok(ctx.io.text.includes(`the lab put sam-app/src/app.mjs back as the previous step left it (code that answers 200); your app version 4 is kept as ${kept}. Nothing was deployed.`), ctx.io.text);
+      // the lab wrote this file (a, --ci), not the learner: said so
+      assert.ok(ctx.io.text.includes(`the lab put sam-app/src/app.mjs back as the previous step left it (code that answers 200); app version 4, which the lab wrote (not you), is kept as ${kept}. Nothing was deployed.`), ctx.io.text);
+      assert.doesNotMatch(ctx.io.text, /your app version 4/);
       assert.equal(ctx.deploys, 0);
     }
+  });
+
+  test('version 4 as the learner wrote it (its code, with a comment of theirs): "your app version 4" is kept', async () => {
+    const mine = V4.replace('export const handler', '// my version 4\nexport const handler');
+    assert.notEqual(mine, V4);
+    writeFileSync(app(), mine);
+    const ctx = context();
+    await revertSource(ctx);
+    assert.equal(readFileSync(app(), 'utf8'), PREVIOUS);
+    const folders = readdirSync(ws.backups);
+    const kept = join(ws.backups, folders[0]!, 'sam-app', 'src', 'app.mjs');
+    assert.equal(readFileSync(kept, 'utf8'), mine);
+    assert.ok(ctx.io.text.includes(`; your app version 4 is kept as ${kept}. Nothing was deployed.`), ctx.io.text);
   });
 
   test('the file is the previous step\'s already (the learner reverted it, or a second pass): left alone, nothing said, no backup', async () => {

@@ -47,6 +47,11 @@ export function markNewVersion(ctx: LabContext): string {
   return `sam-app/${APP_CODE}`;
 }
 
+/** the text without the line markNewVersion adds: the file as the lab or the learner wrote it */
+export function withoutNewVersionMark(text: string): string {
+  return text.replace(MARK, '');
+}
+
 /** what the hooks steps (a release each) give the lab: see StepRelease */
 export const appRelease: StepRelease = { newest: newestRelease, renew: markNewVersion };
 
