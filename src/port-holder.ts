@@ -6,18 +6,39 @@
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { connect } from 'node:net';
+import { basename, dirname } from 'node:path';
+import { emulatorStateDirOf, workspaceOf } from './emulator/daemon.js';
+import { nearlySameName } from './nearest.js';
 
 export interface PortHolder {
   inUse: boolean;
   /** when it can be found */
   pid?: number;
+  /** the state dir of the lab's own cloud when that is what holds the port (another workspace's) */
+  labStateDir?: string;
 }
 
 export async function portHolder(port: number, host = '127.0.0.1'): Promise<PortHolder> {
   const inUse = await answers(port, host);
   if (!inUse) return { inUse };
   const pid = listenerPid(port);
-  return pid === undefined ? { inUse } : { inUse, pid };
+  if (pid === undefined) return { inUse };
+  const labStateDir = emulatorStateDirOf(pid);
+  return labStateDir === undefined ? { inUse, pid } : { inUse, pid, labStateDir };
+}
+
+/**
+ * Who holds the port, in words: a pid, or the lab's own cloud of another workspace, named, with
+ * "(a typo?)" when that workspace's name is a slip from this one's (`ownStateDir`'s): a mistyped
+ * --workspace starts a second lab, and a second cloud beside the first.
+ */
+export function holderWords(holder: PortHolder, ownStateDir?: string): string {
+  if (holder.pid === undefined) return '';
+  if (holder.labStateDir === undefined) return ` (by pid ${holder.pid})`;
+  const theirs = workspaceOf(holder.labStateDir);
+  const own = ownStateDir === undefined ? undefined : workspaceOf(ownStateDir);
+  const typo = theirs && own && dirname(theirs) === dirname(own) && nearlySameName(basename(own), basename(theirs)) ? ' (a typo?)' : '';
+  return theirs ? ` by the lab's cloud of workspace ${theirs}${typo} (pid ${holder.pid})` : ` by the lab's cloud of state dir ${holder.labStateDir} (pid ${holder.pid})`;
 }
 
 function answers(port: number, host: string): Promise<boolean> {
@@ -80,8 +101,8 @@ export function listenerPid(port: number): number | undefined {
  * The line a learner needs when the cloud is not on the default port: the workshop's
  * `--endpoint-url http://127.0.0.1:4566` would reach another server (or none).
  */
-export function otherPortNote(cloud: { port: number; endpoint: string }, defaultPort: number, holder: PortHolder): string {
+export function otherPortNote(cloud: { port: number; endpoint: string; stateDir?: string; record?: { stateDir: string } }, defaultPort: number, holder: PortHolder): string {
   const use = `use the endpoint printed here, ${cloud.endpoint}, where the workshop says http://127.0.0.1:${defaultPort}`;
-  if (holder.inUse) return `port ${defaultPort} is in use${holder.pid !== undefined ? ` (by pid ${holder.pid})` : ''}; the cloud listens on ${cloud.port}: ${use}`;
+  if (holder.inUse) return `port ${defaultPort} is in use${holderWords(holder, cloud.stateDir ?? cloud.record?.stateDir)}; the cloud listens on ${cloud.port}: ${use}`;
   return `the cloud listens on ${cloud.port}, the port it took when ${defaultPort} was in use (the URLs it printed keep working): ${use}`;
 }

@@ -202,7 +202,7 @@ export function stateDirFlag(stateDir: string): string[] {
 }
 
 /** the workspace whose state dir `stateDir` is (W/.lab/state), if it is one */
-function workspaceOf(stateDir: string): string | undefined {
+export function workspaceOf(stateDir: string): string | undefined {
   const dir = resolve(stateDir);
   return dir.endsWith(join('.lab', 'state')) ? resolve(dir, '..', '..') : undefined;
 }

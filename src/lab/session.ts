@@ -15,7 +15,7 @@ import type { TargetSpec } from '../targets/clients.js';
 import { LiveLabContext } from './live-context.js';
 import { ProgressStore } from './progress.js';
 import { ReferenceBook, type ReferenceEntry } from './reference.js';
-import { scaffoldWorkspace, workspacePaths, type Workspace } from './workspace.js';
+import { scaffoldWorkspace, workspacePaths, workspaceTwin, type Workspace } from './workspace.js';
 
 /** a running cloud's process record: its speed, port, throttle status, account concurrency */
 type CloudRecord = EnsuredEmulator['record'];
@@ -105,6 +105,12 @@ export async function openSession(flags: LabFlags, interrupt: InterruptPolicy, r
   const { copied } = await scaffoldWorkspace(ws);
   // the learner's copy to edit; under --ci the lab edits it (the instructor edits nothing)
   if (copied) io.say(ci ? `copied the lab's app into ${ws.samApp} (the lab's changes go there)` : `copied the lab's app into ${ws.samApp}: this is your copy to edit`);
+  // a mistyped --workspace begins a second lab at step 1, with a second cloud: said where it begins
+  const twin = copied ? workspaceTwin(ws.root) : undefined;
+  if (twin) {
+    io.warn(`${ws.root} is a new workspace, at step 1; ${twin} is a workspace with a near-identical name (a typo?). To go on there${ci ? ' instead' : ', quit (q) and run'}:`);
+    io.command(cliCommand(['start', ...(flags.ci ? ['--ci'] : []), '--workspace', twin]));
+  }
   const progress = ProgressStore.load(ws, flags.target);
   if (progress.exists && progress.target !== flags.target) {
     throw new LabError(`${ws.root} holds a lab on the ${progress.target} target`, undefined, `pass --target ${progress.target}, or another --workspace for the ${flags.target} target`);
@@ -220,7 +226,7 @@ export async function localCloud(ws: Workspace, flags: LabFlags, ci: boolean, io
     const running = { endpoint: status.record.endpoint, speed: status.record.speed };
     if (flags.speed === undefined) {
       io.say(`the local cloud runs at speed ${running.speed}x (--speed N restarts it at another)`);
-      await sayOtherPort(io, { port: status.record.port, endpoint: running.endpoint });
+      await sayOtherPort(io, { port: status.record.port, endpoint: running.endpoint, stateDir: ws.stateDir });
       return running;
     }
     const inFlight = await localDeploymentsInFlight(running.endpoint, signal);
@@ -241,7 +247,7 @@ export async function localCloud(ws: Workspace, flags: LabFlags, ci: boolean, io
       );
       if (choice === 'keep') {
         io.say(`the local cloud keeps speed ${running.speed}x`);
-        await sayOtherPort(io, { port: status.record.port, endpoint: running.endpoint });
+        await sayOtherPort(io, { port: status.record.port, endpoint: running.endpoint, stateDir: ws.stateDir });
         return running;
       }
     }
@@ -256,7 +262,7 @@ export async function localCloud(ws: Workspace, flags: LabFlags, ci: boolean, io
 }
 
 /** the README's and the workshop's `--endpoint-url http://127.0.0.1:4566` would reach another server, or none */
-async function sayOtherPort(io: IoHost, cloud: { port: number; endpoint: string }): Promise<void> {
+async function sayOtherPort(io: IoHost, cloud: { port: number; endpoint: string; stateDir?: string; record?: { stateDir: string } }): Promise<void> {
   const { DEFAULT_PORT } = await import('../emulator/config.js');
   if (cloud.port === DEFAULT_PORT) return;
   const { otherPortNote, portHolder } = await import('../port-holder.js');

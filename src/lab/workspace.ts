@@ -21,6 +21,7 @@ import { asFileSystemError, ExitCode, FileSystemError, isFileSystemFault, LabErr
 import { cliCommand, shellLine } from '../invocation.js';
 import { atomicWrite, makeDirs } from '../files.js';
 import { findPackageRoot } from '../package-root.js';
+import { nearlySameName } from '../nearest.js';
 
 export interface Workspace {
   root: string;
@@ -105,6 +106,24 @@ export function sameAsBundled(dir: string, source: string = bundledSamApp()): bo
   } catch {
     return false;
   }
+}
+
+/**
+ * A workspace beside `root` whose folder name is a slip from root's (`ws` for `ws-typo`, `lab-worksapce`
+ * for `lab-workspace`): a new workspace made there may be a mistyped --workspace, a second lab begun
+ * at step 1 beside the learner's. A workspace is a folder with the lab's `.lab/` and `sam-app/`.
+ */
+export function workspaceTwin(root: string): string | undefined {
+  const parent = dirname(root);
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return undefined;
+  }
+  const own = basename(root);
+  const twin = names.find((n) => nearlySameName(own, n) && existsSync(join(parent, n, '.lab')) && existsSync(join(parent, n, 'sam-app')));
+  return twin === undefined ? undefined : join(parent, twin);
 }
 
 /**

@@ -2,6 +2,7 @@
  * Which sections, resource attributes and properties the loader knows. A property outside these
  * lists is an error that names it; a resource type outside them is reported as not emulated.
  */
+import { editDistance as distance } from '../nearest.js';
 
 /** https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html (+ SAM's Globals) */
 export const TOP_LEVEL_SECTIONS = new Set([
@@ -158,13 +159,3 @@ export function unknownNameHint(name: string, names: readonly string[], refs: bo
   return `${what} is named ${name}, so this is not a YAML problem: refer to a name the template defines${closeNames}, or add a resource named ${name} under Resources.`;
 }
 
-/** Levenshtein distance, for "did you mean". */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
-}
