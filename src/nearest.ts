@@ -23,7 +23,7 @@ export function nearest(word: string, candidates: Iterable<string>): string | un
   let best: { name: string; d: number } | undefined;
   for (const c of candidates) {
     const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d > 0 && d <= limit && (!best || d < best.d)) best = { name: c, d };
+    if (c !== word && d <= limit && (!best || d < best.d)) best = { name: c, d };
   }
   return best?.name;
 }
