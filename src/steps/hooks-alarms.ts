@@ -141,12 +141,13 @@ function recordLiveVersion(stepId: string): (ctx: LabContext) => Promise<void> {
  * "live" answers `status` from `version`, the rollback's target: a release of this step went
  * through with a broken version, and the refused one went back to it. How to get back.
  */
-function brokenRollbackHint(version: string, status: number, atStart: string | undefined): string {
+export function brokenRollbackHint(version: string, status: number, atStart: string | undefined): string {
   return [
     `"live" went back to Lambda version ${version}, and it answers HTTP ${status}: a release of this step went through with a broken version${atStart ? ` ("live" was on Lambda version ${atStart} when the step began)` : ''}, and the refused release rolled back to it.`,
-    status === 500 ? `A handler that returns statusCode 500 is no error to Lambda: its Errors metric counts only errors the function throws (unhandled), so the alarm let that release through (${METRICS_DOC}).` : '',
     'To get "live" onto a good version: put src/app.mjs back to code that answers 200 (the previous step\'s) and deploy; wait until that release Succeeded, then deploy this step\'s change again.',
     WAY_BACK_BY_A,
+    // the page last, after a colon, nothing glued to it: `(URL).` was 81 wide in a check's hint
+    status === 500 ? `A handler that returns statusCode 500 is no error to Lambda: its Errors metric counts only errors the function throws (unhandled), so the alarm let that release through: ${METRICS_DOC}` : '',
   ].filter(Boolean).join(' ');
 }
 
@@ -472,12 +473,7 @@ export async function badReleaseWentThrough(d: DeploymentInfo, ctx: LabContext, 
   if (d.status !== 'Succeeded') return undefined;
   const answer = await askApp(ctx, signal).catch(() => undefined);
   if (answer && answer.status >= 400 && answer.status !== 502) {
-    return [
-      `it went through, and "live" now answers HTTP ${answer.status}${answer.functionVersion ? ` from ${servedBy(answer)}` : ''}: the handler returns that answer rather than throwing.`,
-      `Lambda's Errors metric counts only errors the function throws (unhandled), not ${answer.status >= 500 ? '5xx' : 'error'} answers it returns (${METRICS_DOC}), so the alarm saw no error.`,
-      'First get "live" back onto a good version: put src/app.mjs back to code that answers 200 and deploy (that release should succeed). Then make the handler throw (throw new Error(…), as app version 4 does) and deploy: released on top of a broken version, it would roll back to the broken one.',
-      WAY_BACK_BY_A,
-    ].join(' ');
+    return returnedErrorHint(answer.status, answer.functionVersion ? servedBy(answer) : undefined);
   }
   if (answer?.status === 200 && (await releasesOfThisStep(ctx, signal)).length > 1) {
     // an earlier release of this step: this one may be the fix the lab asked for (back to code that answers 200)
@@ -491,6 +487,21 @@ export async function badReleaseWentThrough(d: DeploymentInfo, ctx: LabContext, 
   // no word on --speed: the lab's view paces the local cloud's clock by its answers (cloud-time.ts),
   // so a busy machine slows the shift rather than ending it before the errors reach CloudWatch
   return `it went through: did the new version get traffic while it shifted, and does it throw? ${releaseAgain(ctx, 'hooks-errors')}`;
+}
+
+/**
+ * badReleaseWentThrough's words when "live" answers an error the handler returned (`from`: the
+ * version that served it). Lambda's page on its metrics is named last, after a colon, with nothing
+ * glued to it: in a check's hint (four columns in) `(URL),` was 81 wide, and at 80 columns the
+ * terminal put its comma on a line alone.
+ */
+export function returnedErrorHint(status: number, from: string | undefined): string {
+  return [
+    `it went through, and "live" now answers HTTP ${status}${from ? ` from ${from}` : ''}: the handler returns that answer rather than throwing.`,
+    'First get "live" back onto a good version: put src/app.mjs back to code that answers 200 and deploy (that release should succeed). Then make the handler throw (throw new Error(…), as app version 4 does) and deploy: released on top of a broken version, it would roll back to the broken one.',
+    WAY_BACK_BY_A,
+    `Lambda's Errors metric counts only errors the function throws (unhandled), not ${status >= 500 ? '5xx' : 'error'} answers it returns, so the alarm saw no error: ${METRICS_DOC}`,
+  ].join(' ');
 }
 
 /** how app version 4 throws, and why throwing is what the alarm needs */

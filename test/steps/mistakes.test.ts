@@ -624,7 +624,7 @@ describe('hooks-errors: a version that returns 500 went through first, against a
     assert.equal(wentThrough!.status, 'not-yet');
     assert.equal(wentThrough!.found, `${first.deploymentId} Succeeded`);
     assert.match(wentThrough!.hint!, new RegExp(`^it went through, and "live" now answers HTTP 500 from Lambda version ${broken} \\(app version 4\\): the handler returns that answer rather than throwing\\.`));
-    assert.ok(wentThrough!.hint!.includes("Lambda's Errors metric counts only errors the function throws (unhandled), not 5xx answers it returns (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html)"), wentThrough!.hint);
+    assert.ok(wentThrough!.hint!.includes("Lambda's Errors metric counts only errors the function throws (unhandled), not 5xx answers it returns, so the alarm saw no error: https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html"), wentThrough!.hint);
     assert.match(wentThrough!.hint!, /First get "live" back onto a good version: put src\/app\.mjs back to code that answers 200 and deploy/);
     // the first rung of the ladder says the same
     const hint = await fromState(errorsRollbackStep.hints[0]).fromState(ctx, new AbortController().signal);
