@@ -19,7 +19,9 @@ export function proseWidth(columns: number | undefined): number {
 
 /**
  * Word wrap to `width` columns (wrap-ansi: colours survive the break, each line closes and reopens
- * them). Words longer than the width (URLs, paths) stay whole on their own line. An infinite width
+ * them). Words longer than the width stay whole on their own line (a URL, to be clicked), but for
+ * a path, which is cut after a `/` as `fitted` cuts it: left whole, the terminal cut a backup's path
+ * of 86 columns mid-name (`…/sam-app/templ` / `ate.yaml)`). An infinite width
  * (the plain face) never wraps: a log line stays whole for grep. A line's own leading spaces (hey's
  * indented summary, `  [200] 950 responses`) are kept, on each line it wraps to.
  */
@@ -41,7 +43,7 @@ export function wrap(text: string, width: number, indent = ''): string[] {
  * `…version 2, 10` / `% a minute`.
  */
 function wrapWords(text: string, cols: number): string[] {
-  const held = holdSpans(text).replace(PERCENT, `$1${HELD_SPACE}%`);
+  const held = holdSpans(breakLongWords(text, cols, isPath)).replace(PERCENT, `$1${HELD_SPACE}%`);
   return wrapAnsi(held, cols, { hard: false, trim: true })
     .split('\n')
     .map((l) => l.replaceAll(HELD_SPACE, ' '));
@@ -54,15 +56,18 @@ function wrapWords(text: string, cols: number): string[] {
  * A piece with no such place to cut is cut at the width. Code spans stay whole (they are pasted),
  * and so does prose's: wrap keeps a long URL whole, to be clicked.
  */
-export function breakLongWords(text: string, cols: number): string {
+export function breakLongWords(text: string, cols: number, only: (word: string) => boolean = () => true): string {
   if (!Number.isFinite(cols)) return text;
   const held = holdSpans(text);
   const broken = held.replace(/\S+/g, (word) => {
-    if (word.length <= cols || word.startsWith('`')) return word;
+    if (word.length <= cols || word.startsWith('`') || !only(word)) return word;
     return packed(word.split(/(?<=[:/,])/), cols, cols).join('\n');
   });
   return broken.replaceAll(HELD_SPACE, ' ');
 }
+
+/** a file's path (`/tmp/ws/backups/…/template.yaml)`), not a URL (`https://…`), which stays whole to be clicked */
+const isPath = (word: string): boolean => word.includes('/') && !word.includes('://');
 
 const CODE_SPAN = /`[^`\n]+`/g;
 /** each `code span`'s spaces held (HELD_SPACE), so that no wrapping breaks inside it */

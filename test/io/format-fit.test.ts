@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { commandLines, fitted } from '../../src/io/format.js';
+import { commandLines, fitted, wrap } from '../../src/io/format.js';
 import { formatStatus } from '../../src/commands/status-format.js';
 import { startedLines } from '../../src/commands/emulator.js';
 import type { WorkspaceStatus } from '../../src/targets/status.js';
@@ -104,4 +104,19 @@ test("step 6's put-integration --uri, about 200 columns, is cut after a ':' or '
   }
   // piped: one line, as given
   assert.deepEqual(commandLines(cmd, Infinity, '$ ', ''), [`$ ${cmd}`]);
+});
+
+test("a backup's path wider than a line is cut after a '/' where prose wraps, as fitted cuts it; a URL stays whole", () => {
+  const kept = '/tmp/s19walk/lab-workspace-for-walk/backups/2026-12-03T15-21-07-before-hooks-alarm/sam-app/template.yaml';
+  const line = `replaced sam-app/template.yaml with the reference (your version before it is kept as ${kept})`;
+  const out = wrap(line, 80);
+  for (const l of out) assert.ok(l.length <= 80, `${l.length}: ${l}`);
+  // cut only after a '/', nothing lost
+  assert.equal(out.join(' ').replace(/\/ /g, '/'), line);
+  assert.ok(out.some((l) => l.endsWith('/backups/')), out.join('\n'));
+  // piped (no width): one line
+  assert.deepEqual(wrap(line, Infinity), [line]);
+  // a URL wider than the line is left whole, to be clicked
+  const url = `https://docs.aws.amazon.com/codedeploy/latest/userguide/${'x'.repeat(40)}.html`;
+  assert.deepEqual(wrap(`see ${url}`, 60), ['see', url]);
 });
