@@ -19,6 +19,10 @@ test("the canary's split view names each row by the way its requests went (the c
   // after a promotion the stage calls the version itself, and has no canary: every row is the stage's
   const promoted = splitLines(split({ 5: 100 }), { stageCalls: '5' }, 100);
   assert.match(promoted[0]!, /^stage → Lambda v5 +█+ +100 +100\.0 %$/);
+  // in the --ci log each line has the clock before it (9 columns): a row with it fits 80, double-digit versions too
+  const later = splitLines(split({ 10: 4493, 11: 507 }), { canary: '11', canaryPercent: 10, stageCalls: 'live' }, 5000);
+  for (const l of [...lines, ...later]) assert.ok(`16:01:02 ${l}`.length <= 80, `${`16:01:02 ${l}`.length}: ${l}`);
+  assert.match(later[0]!, /^stage via alias live → Lambda v10 +█+·+ +4493 +89\.9 %$/);
   // answers that named no version keep their own line
   assert.match(splitLines(split({ 2: 10, [NO_VERSION]: 3 }, { 200: 10, 502: 3 }), { stageCalls: 'live' }, 13).join('\n'), /no version named \(502\): 3/);
 });

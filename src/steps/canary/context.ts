@@ -100,6 +100,12 @@ export function templateDiff(): string {
 }
 
 const BAR = 24;
+/**
+ * The widest a row of the split view may be: 80 columns less the 9 of the clock the --ci log puts
+ * before every line (`16:01:02 `). At 24 bar cells a row was 73-74 wide, 82-83 in the log, and at
+ * 80 columns each row's ` %` went to a line alone; the bar gives up the cells the labels need.
+ */
+const ROW = 80 - 'HH:MM:SS '.length;
 
 /** What the stage calls, to name each row of the split view by the way its requests went. */
 export interface SplitRoutes {
@@ -126,9 +132,11 @@ export function splitLines(split: Split, routes: SplitRoutes, total: number): st
   const via = routes.stageCalls && !/^\d+$/.test(routes.stageCalls) ? ` via alias ${routes.stageCalls}` : '';
   const label = (v: string) => (v === routes.canary ? `canary${routes.canaryPercent === undefined ? '' : ` at ${routes.canaryPercent} %`}` : `stage${via}`) + ` → Lambda v${v}`;
   const width = Math.max(0, ...rows.filter(([v]) => v !== NO_VERSION).map(([v]) => label(v).length));
+  // `label  bar nnnnn  ppp.p %`: what the label and the figures leave of ROW, at most BAR cells
+  const cells = Math.max(10, Math.min(BAR, ROW - width - '  '.length - ' 00000  100.0 %'.length));
   const lines = rows.map(([v, n]) => {
     const pct = answered ? (100 * n) / answered : 0;
-    const bar = '█'.repeat(Math.round((pct / 100) * BAR)).padEnd(BAR, '·');
+    const bar = '█'.repeat(Math.round((pct / 100) * cells)).padEnd(cells, '·');
     if (v === NO_VERSION) return `no version named (${Object.keys(split.byStatus).filter((s) => !s.startsWith('2') && !s.startsWith('4')).join(', ') || 'error'}): ${n}`;
     return `${label(v).padEnd(width)}  ${bar} ${String(n).padStart(5)}  ${pct.toFixed(1).padStart(5)} %`;
   });
