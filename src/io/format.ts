@@ -224,11 +224,12 @@ export function commandLines(cmd: string, width: number, prefix: string, indent:
       if (indent.length + u.length + 2 <= width) return [{ text: u }];
       const quoted = jsonPieces(u) ?? shorthandPieces(u);
       if (quoted) return quoted.map((text, i) => ({ text, inQuote: i > 0 }));
-      // a bare shorthand value wider than a line of its own (at the indent, or the two columns less
-      // uniformIndent may move it to) is quoted to be cut at its commas
-      // and only where each piece then fits, with the ` \` after the last: else it stays whole
+      // a bare shorthand value wider than a line of its own at the indent (with its ` \`) is quoted
+      // to be cut at its commas, and only where each piece then fits, with the ` \` after the last:
+      // else it stays whole. Not moved to fit a column or two left (uniformIndent moved every
+      // continuation with it: the Throttles and peak queries at 6 where every other command has 8)
       const bare = (v: string) => {
-        if (indent.length - 2 + v.length + 2 <= width) return undefined;
+        if (indent.length + v.length + 2 <= width) return undefined;
         const pieces = shorthandPieces(quotedShorthand(v));
         return pieces?.every((piece) => indent.length + piece.length + 2 <= width) ? pieces : undefined;
       };
@@ -239,9 +240,8 @@ export function commandLines(cmd: string, width: number, prefix: string, indent:
       const value = pieces ? pieces.map((text, i) => ({ text, inQuote: i > 0 })) : glued ? glued.map((text, i) => ({ text, glued: i > 0 })) : [{ text: v }];
       return pair ? [{ text: pair[1]! }, ...value] : value;
     });
-    // one indent for every continuation of the command: where an argument fits only a column or two
-    // left of it, all of them move there, rather than that line alone (the peak query's
-    // `Name=FunctionName,Value=…` stood at 6 under `--dimensions \` at 8)
+    // one indent for every continuation of the command: where an argument that cannot be cut fits
+    // only a column or two left of it, all of them move there, rather than that line alone
     const pad = ' '.repeat(uniformIndent(indent.length, units, width));
     for (const [i, { text: unit, inQuote, glued }] of units.entries()) {
       // the next piece of a single-quoted argument (gluedPieces): its quote closed, `\` and a newline,

@@ -519,10 +519,12 @@ test("an argument too wide for its line is never left with its ` \\` on a termin
     const expected = run(cmd);
     assert.deepEqual(run(pastes.join('\necho ==\n')).split('==\n'), pastes.map(() => expected), `pasted, each is the same command:\n${pastes.join('\n\n')}`);
   }
-  // at 80 columns the dimension is whole on a line of its own, its ` \` on it
+  // at 80 columns the dimension, 72 wide, does not fit at the indent with its ` \`: quoted and cut
+  // after its comma, every continuation at the indent (it moved them all to 6, where other commands have 8)
   const at80 = formatCheck({ name: 'peak', status: 'passed', aws: peak }, P, 80);
-  const dim = at80.find((l) => l.includes('Name=FunctionName'))!;
-  assert.ok(dim.length <= 80 && dim.endsWith(`Value=${fn} \\`), at80.join('\n'));
+  assert.ok(at80.includes("        --metric-name ConcurrentExecutions --dimensions 'Name=FunctionName,"), at80.join('\n'));
+  assert.ok(at80.includes(`        Value=${fn}' \\`), at80.join('\n'));
+  for (const l of at80.slice(2)) assert.match(l, /^ {8}\S/, at80.join('\n'));
 });
 
 test('Enter at a key prompt echoes nothing, not the letter of the key it stands for (`next? (Enter: next step) n` read as a no); a key pressed is echoed', async () => {
@@ -616,15 +618,15 @@ test("a question too long for the line is wrapped at words under its `? `, so no
   }
 });
 
-test("a command's continuation lines share one indent: an argument that fits only a column or two left of it moves them all", () => {
+test("a command's continuation lines keep the one indent every command has: a shorthand argument that fits only a column or two left of it is quoted and cut at its comma, not all of them moved to 6", () => {
   const cmd = 'aws --endpoint-url http://127.0.0.1:4566 cloudwatch get-metric-statistics --namespace AWS/Lambda --metric-name ConcurrentExecutions --dimensions Name=FunctionName,Value=ServerlessOps-stack-GetInfoFunction-9VI9UAS0JPL7 --statistics Maximum --period 60 --start-time 2026-12-03T07:00:00Z --end-time 2026-12-03T07:05:00Z';
   const lines = commandLines(cmd, 80, '    $ ', '        ');
   for (const l of lines) assert.ok(l.length <= 80, `over 80 columns: ${l}`);
   const indents = new Set(lines.slice(1).map((l) => /^ */.exec(l)![0].length));
-  assert.deepEqual([...indents], [6], lines.join('\n'));
-  assert.ok(lines.includes('      Name=FunctionName,Value=ServerlessOps-stack-GetInfoFunction-9VI9UAS0JPL7 \\'), lines.join('\n'));
-  // pasted, the same argv
-  const argv = (s: string) => execFileSync('bash', ['-c', `printf '%s\\n' ${s.replace(/^\s*\$ /, '')}`], { encoding: 'utf8' });
+  assert.deepEqual([...indents], [8], lines.join('\n'));
+  assert.ok(lines.includes("        Value=ServerlessOps-stack-GetInfoFunction-9VI9UAS0JPL7' \\"), lines.join('\n'));
+  // pasted, the same argv to the aws CLI, whose shorthand parser skips the white space after a comma
+  const argv = (s: string) => execFileSync('bash', ['-c', `printf '%s\\n' ${s.replace(/^\s*\$ /, '')}`], { encoding: 'utf8' }).replace(/,\n\s*/g, ',');
   assert.equal(argv(lines.join('\n')), argv(cmd));
 });
 
