@@ -26,7 +26,7 @@ import { preTrafficHookCode, readsHookStatus, REFERENCE_HOOK, referenceHook } fr
 import { editSolve, type MoreFiles } from './shared/solve.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
 import { displayPath } from '../io/format.js';
-import { addedThrows, throwCount, throwStatements } from './shared/app-code.js';
+import { addedThrows, throwCount, throwsOf, throwStatements } from './shared/app-code.js';
 import { grantReporting, HOOK_STATUS_ACTION, hookMayReport, hookReportPermissions, hooksPrefixed, knownDeploymentType, parsedTemplate, templateParses, timeoutAbove3 } from './shared/template-checks.js';
 import { lambdaSdk } from '../targets/clients.js';
 
@@ -507,6 +507,9 @@ export function returnedErrorHint(status: number, from: string | undefined): str
 /** how app version 4 throws, and why throwing is what the alarm needs */
 const THROW_HINT = `App version 4 throws on every request: \`throw new Error(…)\` at the top of the handler, before its try (s shows the change; a throw inside the try is caught and returned as an answer). The alarm reads Lambda's Errors metric, which counts only what the function throws (unhandled), not the answers it returns: ${METRICS_DOC}`;
 
+/** a throw the handler's try catches: why it does nothing for the alarm, and where it goes */
+const CAUGHT_HINT = `A throw inside a try is caught: the handler's catch turns it into an answer (HTTP 500), so the function does not fail, Lambda counts no Errors, and the alarm never goes off; the release would go through. Move the throw above the handler's \`try {\`, to the top of the handler (s shows app version 4's change). Lambda's Errors metric: ${METRICS_DOC}`;
+
 /** hooks-alarm's figure: the throw statements of the learner's src/app.mjs when that step passed */
 export const OWN_THROWS = 'appThrowsAtPass';
 
@@ -531,7 +534,7 @@ async function keepOwnThrows(ctx: LabContext): Promise<void> {
  * releases a version that throws no more than the last one did. Reading the learner's own version
  * as well as the lab's: comparing with the lab's alone passed such a file.
  */
-function throwsAdded(text: string, ctx: LabContext | undefined): { added: number; own?: number } {
+function throwsAdded(text: string, ctx: LabContext | undefined): { added: number; escaping: number; caughtLine?: number; own?: number } {
   let before: string | undefined;
   try {
     before = readFileSync(join(templatesRoot(), 'hooks-failing', APP_CODE), 'utf8');
@@ -540,8 +543,14 @@ function throwsAdded(text: string, ctx: LabContext | undefined): { added: number
   }
   const kept = ctx?.allFigures()['hooks-alarm']?.[OWN_THROWS];
   const own = Array.isArray(kept) ? kept.map(String) : undefined;
-  const added = addedThrows(text, [throwStatements(before ?? ''), ...(own ? [own] : [])]);
-  return { added, own: own?.length };
+  const earlier = [throwStatements(before ?? ''), ...(own ? [own] : [])];
+  const throws = throwsOf(text);
+  // only a throw the handler's try does not catch makes the function fail: a caught one becomes an answer
+  const escaping = throws.filter((t) => !t.caught);
+  const added = addedThrows(escaping.map((t) => t.statement), earlier);
+  // a throw added inside a try: said by its line, where the learner put it
+  const caught = added === 0 && addedThrows(throws.map((t) => t.statement), earlier) > 0 ? throws.find((t) => t.caught && !earlier.some((list) => list.includes(t.statement))) ?? throws.find((t) => t.caught) : undefined;
+  return { added, escaping: escaping.length, caughtLine: caught?.line, own: own?.length };
 }
 
 /**
@@ -560,9 +569,10 @@ export const appCodeThrows: StaticCheck = {
     const expected = 'a `throw` in the handler (app version 4 throws on every request)';
     if (text === undefined) return notYet(expected, 'no src/app.mjs', THROW_HINT);
     const throws = throwCount(text);
-    const { added, own } = throwsAdded(text, ctx);
-    if (added > 0) return passed(`${throws} throw${throws === 1 ? '' : 's'}`);
+    const { added, escaping, caughtLine, own } = throwsAdded(text, ctx);
+    if (added > 0) return passed(`${escaping} throw${escaping === 1 ? '' : 's'}`);
     const version = /^\s*(?:export\s+)?(?:const|let|var)\s+APP_VERSION\s*=\s*(\d+)/m.exec(text)?.[1];
+    if (caughtLine !== undefined) return notYet(expected, `${version !== undefined ? `APP_VERSION = ${version}, but ` : ''}the throw on line ${caughtLine} is inside a try, whose catch takes it`, CAUGHT_HINT);
     const none = !throws ? 'no throw in the code' : own ? `no throw beyond the ${own} your src/app.mjs had when hooks-alarm passed` : "no throw beyond those of the previous step's code";
     return notYet(expected, `${version !== undefined ? `APP_VERSION = ${version}, but ` : ''}${none}`, THROW_HINT);
   },

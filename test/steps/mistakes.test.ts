@@ -250,6 +250,31 @@ test('hooks-errors with APP_VERSION = 4 that does not throw: the static check sa
   assert.equal((await check(v4)).status, 'passed');
 });
 
+test('hooks-errors: a throw inside the handler\'s try is caught (it becomes an answer): the static check says so and where; one above the try, or in the catch, passes', async () => {
+  const previous = readFileSync(join(TEMPLATES, 'hooks-failing', 'src', 'app.mjs'), 'utf8');
+  const template = readFileSync(join(TEMPLATES, 'hooks-alarm', 'template.yaml'), 'utf8');
+  const withApp = (app: string): WorkspaceFiles => ({ samApp: '/ws/sam-app', read: (rel) => (rel === 'template.yaml' ? template : rel === 'src/app.mjs' ? app : undefined) });
+  const check = async (app: string) => (await runStaticChecks(errorsRollbackStep.staticChecks, withApp(app))).find((r) => r.name === 'src/app.mjs throws (app version 4)')!;
+  const v4 = previous.replace('const APP_VERSION = 3;', 'const APP_VERSION = 4;');
+  // the learner's walk: the first line inside the handler's try
+  const inTry = v4.replace('  try {\n    const result', "  try {\n    throw new Error('app version 4 is broken');\n    const result");
+  assert.notEqual(inTry, v4);
+  const line = inTry.split('\n').findIndex((l) => l.includes("throw new Error('app version 4 is broken')")) + 1;
+  const caught = await check(inTry);
+  assert.equal(caught.status, 'not-yet');
+  assert.equal(caught.found, `APP_VERSION = 4, but the throw on line ${line} is inside a try, whose catch takes it`);
+  assert.match(caught.hint!, /^A throw inside a try is caught: the handler's catch turns it into an answer \(HTTP 500\), so the function does not fail, Lambda counts no Errors, and the alarm never goes off/);
+  assert.match(caught.hint!, /Move the throw above the handler's `try \{`/);
+  // the same throw above the try escapes the handler
+  const above = v4.replace('  try {\n    const result', "  throw new Error('app version 4 is broken');\n  try {\n    const result");
+  const passes = await check(above);
+  assert.equal(passes.status, 'passed');
+  assert.equal(passes.found, '1 throw');
+  // a rethrow in the catch escapes too; a try with no catch catches nothing
+  assert.equal((await check(v4.replace('    const status = err?.$metadata', '    throw err;\n    const status = err?.$metadata'))).status, 'passed');
+  assert.equal((await check(v4.replace('export const handler = async (event, context) => {', "export const handler = async (event, context) => {\n  try { throw new Error('x'); } finally { console.log('done'); }"))).status, 'passed');
+});
+
 test("hooks-errors compares with the learner's own previous version: a throw of theirs kept as it was is no change; one added passes, also after a reset", async () => {
   const previous = readFileSync(join(TEMPLATES, 'hooks-failing', 'src', 'app.mjs'), 'utf8');
   const v4 = readFileSync(join(TEMPLATES, 'hooks-errors', 'src', 'app.mjs'), 'utf8');

@@ -78,13 +78,61 @@ export function timerWaits(text: string): number[] | undefined {
   return waits;
 }
 
+/** a `throw` statement of the code: its tokens, its line (from 1), and whether a try catches it */
+export interface ThrowStatement {
+  statement: string;
+  line: number;
+  caught: boolean;
+}
+
+/**
+ * The code's `throw` statements (throwStatements), each with its line and whether it is caught:
+ * written inside the block of a `try` that has a `catch`, where the catch takes what it throws and
+ * the function goes on (the handler's catch turns it into an answer). Read from the code as it is
+ * written: a throw in a `catch` or `finally` block, or in a `try` with no catch, is not caught by
+ * that try; one in a function the try calls is counted as written (outside it).
+ */
+export function throwsOf(text: string): ThrowStatement[] {
+  const all = [...jsTokens(text)];
+  let line = 1;
+  const tokens: { type: string; value: string; line: number }[] = [];
+  for (const t of all) {
+    if (t.type !== 'WhiteSpace' && t.type !== 'MultiLineComment' && t.type !== 'SingleLineComment') tokens.push({ type: t.type, value: t.value, line });
+    line += (t.value.match(/\r\n|[\n\r\u2028\u2029]/g) ?? []).length;
+  }
+  const code = tokens.filter((t) => t.type !== 'LineTerminatorSequence');
+  // the spans (token indexes in `code`) of the blocks of a try that has a catch
+  const caughtSpans: [number, number][] = [];
+  for (let i = 0; i < code.length; i++) {
+    if (code[i].type !== 'IdentifierName' || code[i].value !== 'try' || code[i + 1]?.value !== '{') continue;
+    let depth = 0;
+    let j = i + 1;
+    for (; j < code.length; j++) {
+      if (code[j].value === '{') depth++;
+      else if (code[j].value === '}' && --depth === 0) break;
+    }
+    if (code[j + 1]?.value === 'catch') caughtSpans.push([i + 1, j]);
+  }
+  const out: ThrowStatement[] = [];
+  const statements = statementsOf(tokens);
+  let n = 0;
+  for (let i = 0; i < code.length; i++) {
+    if (code[i].type !== 'IdentifierName' || code[i].value !== 'throw') continue;
+    out.push({ statement: statements[n++], line: code[i].line, caught: caughtSpans.some(([a, b]) => a < i && i < b) });
+  }
+  return out;
+}
+
 /**
  * The code's `throw` statements, each as its tokens up to the statement's end (comments and white
  * space left out): `throw new Error ( 'x' ) ;`. What a change added is what one text has more of
  * than another (addedThrows): a throw the learner's code had already, kept as it was, is not one.
  */
 export function throwStatements(text: string): string[] {
-  const tokens = [...jsTokens(text)].filter((t) => t.type !== 'WhiteSpace' && t.type !== 'MultiLineComment' && t.type !== 'SingleLineComment');
+  return statementsOf([...jsTokens(text)].filter((t) => t.type !== 'WhiteSpace' && t.type !== 'MultiLineComment' && t.type !== 'SingleLineComment'));
+}
+
+function statementsOf(tokens: readonly { type: string; value: string }[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i].type !== 'IdentifierName' || tokens[i].value !== 'throw') continue;
@@ -111,14 +159,14 @@ export function throwStatements(text: string): string[] {
 }
 
 /**
- * How many of `text`'s throw statements are beyond what each earlier version had: a statement
- * counts where the text has more of it than any of `before` (the previous step's code, the
- * learner's own previous version).
+ * How many of `statements` (throw statements of a text: all of them, or those no try catches) are
+ * beyond what each earlier version had: a statement counts where the list has more of it than any
+ * of `before` (the previous step's code, the learner's own previous version).
  */
-export function addedThrows(text: string, before: readonly (readonly string[])[]): number {
+export function addedThrows(statements: readonly string[], before: readonly (readonly string[])[]): number {
   const count = (list: readonly string[]) => list.reduce((m, s) => m.set(s, (m.get(s) ?? 0) + 1), new Map<string, number>());
   const earlier = before.map(count);
   let added = 0;
-  for (const [statement, n] of count(throwStatements(text))) added += Math.max(0, n - Math.max(0, ...earlier.map((m) => m.get(statement) ?? 0)));
+  for (const [statement, n] of count(statements)) added += Math.max(0, n - Math.max(0, ...earlier.map((m) => m.get(statement) ?? 0)));
   return added;
 }
