@@ -26,6 +26,7 @@ import { preTrafficHookCode, readsHookStatus, REFERENCE_HOOK, referenceHook } fr
 import { editSolve, type MoreFiles } from './shared/solve.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
 import { displayPath } from '../io/format.js';
+import { afterQuitting } from '../lab/outside.js';
 import { addedThrows, throwCount, throwsOf, throwStatements } from './shared/app-code.js';
 import { grantReporting, HOOK_STATUS_ACTION, hookMayReport, hookReportPermissions, hooksPrefixed, knownDeploymentType, parsedTemplate, templateParses, timeoutAbove3 } from './shared/template-checks.js';
 import { lambdaSdk } from '../targets/clients.js';
@@ -109,9 +110,12 @@ async function releaseOfThisStep(ctx: LabContext, signal: AbortSignal, earlierSt
 
 /**
  * In the lab, d releases only a version that throws (appCodeThrows holds it back otherwise), so the
- * way back's first release, code that answers 200, is "do it for me"'s (errorsSolve) or a shell's.
+ * way back's first release, code that answers 200, is "do it for me"'s (errorsSolve) or a shell's:
+ * the lab's `deploy`, which runs only once the lab is quit (start holds the workspace).
  */
-const WAY_BACK_BY_A = 'In the lab, d deploys only a version that throws: press a, and the lab does both (it releases the previous step\'s code first), or deploy that first release with the lab\'s `deploy` command from a shell.';
+function wayBackByA(ctx: LabContext): string {
+  return `In the lab, d deploys only a version that throws: press a, and the lab does both (it releases the previous step's code first); or, to deploy that first release yourself, ${afterQuitting(ctx.ws.root, [['deploy']])}.`;
+}
 
 /** the step's figure that keeps the version "live" served alone when the step began */
 export const LIVE_AT_START = 'liveVersionAtStart';
@@ -141,11 +145,11 @@ function recordLiveVersion(stepId: string): (ctx: LabContext) => Promise<void> {
  * "live" answers `status` from `version`, the rollback's target: a release of this step went
  * through with a broken version, and the refused one went back to it. How to get back.
  */
-export function brokenRollbackHint(version: string, status: number, atStart: string | undefined): string {
+export function brokenRollbackHint(wayBack: string, version: string, status: number, atStart: string | undefined): string {
   return [
     `"live" went back to Lambda version ${version}, and it answers HTTP ${status}: a release of this step went through with a broken version${atStart ? ` ("live" was on Lambda version ${atStart} when the step began)` : ''}, and the refused release rolled back to it.`,
     'To get "live" onto a good version: put src/app.mjs back to code that answers 200 (the previous step\'s) and deploy; wait until that release Succeeded, then deploy this step\'s change again.',
-    WAY_BACK_BY_A,
+    wayBack,
     // the page last, after a colon, nothing glued to it: `(URL).` was 81 wide in a check's hint
     status === 500 ? `A handler that returns statusCode 500 is no error to Lambda: its Errors metric counts only errors the function throws (unhandled), so the alarm let that release through: ${METRICS_DOC}` : '',
   ].filter(Boolean).join(' ');
@@ -189,7 +193,7 @@ function aliasBackOnGood(earlierStep: string, stepId: string, find: FindRelease 
             `${found}, which answers HTTP ${answer.status}`,
             good === atStart
               ? `"live" is back on Lambda version ${good}, where it was when this step began, and it answers HTTP ${answer.status}. ${(await whyTheApiFailed(ctx, signal, answer.status, answer.ms)) ?? ''}`.trim()
-              : brokenRollbackHint(good, answer.status, atStart === undefined ? undefined : String(atStart)),
+              : brokenRollbackHint(wayBackByA(ctx), good, answer.status, atStart === undefined ? undefined : String(atStart)),
           );
         }
         return notYet(`Lambda version ${good ?? '?'} alone`, found, release.status === 'InProgress' ? 'the deployment is still running' : undefined);
@@ -473,7 +477,7 @@ export async function badReleaseWentThrough(d: DeploymentInfo, ctx: LabContext, 
   if (d.status !== 'Succeeded') return undefined;
   const answer = await askApp(ctx, signal).catch(() => undefined);
   if (answer && answer.status >= 400 && answer.status !== 502) {
-    return returnedErrorHint(answer.status, answer.functionVersion ? servedBy(answer) : undefined);
+    return returnedErrorHint(wayBackByA(ctx), answer.status, answer.functionVersion ? servedBy(answer) : undefined);
   }
   if (answer?.status === 200 && (await releasesOfThisStep(ctx, signal)).length > 1) {
     // an earlier release of this step: this one may be the fix the lab asked for (back to code that answers 200)
@@ -495,11 +499,11 @@ export async function badReleaseWentThrough(d: DeploymentInfo, ctx: LabContext, 
  * glued to it: in a check's hint (four columns in) `(URL),` was 81 wide, and at 80 columns the
  * terminal put its comma on a line alone.
  */
-export function returnedErrorHint(status: number, from: string | undefined): string {
+export function returnedErrorHint(wayBack: string, status: number, from: string | undefined): string {
   return [
     `it went through, and "live" now answers HTTP ${status}${from ? ` from ${from}` : ''}: the handler returns that answer rather than throwing.`,
     'First get "live" back onto a good version: put src/app.mjs back to code that answers 200 and deploy (that release should succeed). Then make the handler throw (throw new Error(…), as app version 4 does) and deploy: released on top of a broken version, it would roll back to the broken one.',
-    WAY_BACK_BY_A,
+    wayBack,
     `Lambda's Errors metric counts only errors the function throws (unhandled), not ${status >= 500 ? '5xx' : 'error'} answers it returns, so the alarm saw no error: ${METRICS_DOC}`,
   ].join(' ');
 }

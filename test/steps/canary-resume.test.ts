@@ -79,7 +79,7 @@ describe('the canary chapter resumed after the learner made the change', () => {
     assert.ok(said.some((l) => /rollback is in the cloud already/.test(l) && /leaves the stage as it is/.test(l)), said.join('\n'));
     assert.ok(!said.some((l) => /put a canary/.test(l)), said.join('\n'));
     // never done: doing it again from a canary means forgetting it first
-    assert.ok(said.some((l) => /leaves the stage as it is.*`[^`]*reset canary-rollback --workspace \S+`, then start/.test(l)), said.join('\n'));
+    assert.ok(said.some((l) => /leaves the stage as it is.*quit the lab \(q\), then run `[^`]*reset canary-rollback --workspace \S+`, then `[^`]*start --workspace \S+`/.test(l)), said.join('\n'));
   });
 
   it('canary-rollback done, then done again (`step canary-rollback`): it starts from a canary the lab puts back, and a q mid-step keeps the new rollback', async () => {
@@ -110,7 +110,7 @@ describe('the canary chapter resumed after the learner made the change', () => {
     assert.ok(resumed.some((l) => /rollback is in the cloud already/.test(l)), resumed.join('\n'));
     // done before: once it passes, `step` does it again (a reset would forget the steps after it too)
     const left = resumed.find((l) => /leaves the stage as it is/.test(l)) ?? '';
-    assert.match(left, /`[^`]*step canary-rollback --workspace \S+` once it passes: a step done again begins from a canary/);
+    assert.match(left, /once it passes, quit the lab \(q\), then run `[^`]*step canary-rollback --workspace \S+`: a step done again begins from a canary/);
     assert.doesNotMatch(left, /reset/);
     assert.equal(progress.step('canary-rollback').status, 'done');
   });
