@@ -173,12 +173,16 @@ export async function deployChange(step: Step, ctx: LabContext, ask?: (question:
     }
   };
   const before = release ? await newest() : undefined;
+  const lastStarted = ctx.lastDeployments?.map((d) => d.deploymentId);
   await ctx.deploy();
   if (!release || !before?.ended) return true;
   const after = await newest();
   if (after?.id !== before.id) return true;
-  const through = before.status === 'Succeeded' ? ' (that release went through before the lab deployed: made from your files before the lab stopped, most likely)' : '';
-  ctx.io.say(`the deploy started no new release: the newest, ${before.id}, ended ${before.status}, and sam-app/ holds the version it released${through}. Only a new version of the function starts a deployment.`);
+  // the lab's own deploy earlier in this run made it (the last deploy() started it), or one before the lab ran
+  const ours = lastStarted?.includes(before.id) ?? false;
+  const why = ours && before.status === 'Succeeded' ? await release.wentThrough?.(ctx, before.id, ctx.signal).catch(() => undefined) : undefined;
+  const through = before.status !== 'Succeeded' ? '' : ours ? ' (the lab deployed it earlier in this run)' : ' (that release went through before the lab deployed: made from your files before the lab stopped, most likely)';
+  ctx.io.say(`the deploy started no new release: the newest, ${before.id}, ended ${before.status}, and sam-app/ holds the version it released${through}. Only a new version of the function starts a deployment.${why ? ` ${why}` : ''}`);
   if (ask && !(await ask('make a new version (the lab adds a comment line to your function\'s code) and deploy again?'))) {
     ctx.io.say('nothing released: change the function\'s code and deploy (d) when you want to release again');
     return false;

@@ -62,6 +62,11 @@ export interface StepRelease {
   newest(ctx: LabContext, signal: AbortSignal): Promise<{ id: string; status: string; ended: boolean } | undefined>;
   /** makes sam-app/ hold a new version of the function; returns the file it changed */
   renew(ctx: LabContext): string;
+  /**
+   * why release `id`, which the lab's own deploy started earlier in this run, went through, and
+   * what to do for the step's release (a step whose release is meant to be stopped says it)
+   */
+  wentThrough?(ctx: LabContext, id: string, signal: AbortSignal): Promise<string | undefined>;
 }
 
 export interface Step {

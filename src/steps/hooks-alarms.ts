@@ -15,7 +15,7 @@ import { deployChange, untilReadyToDeploy } from '../lab/solver.js';
 import { samAppPatch, templatesRoot } from '../lab/reference.js';
 import { hintCommand, notYet, passed, showing, workspaceFiles, type CheckOutcome, type LiveCheck, type StaticCheck } from '../lab/check.js';
 import type { LabContext } from '../lab/context.js';
-import type { Solve, Step } from '../lab/step.js';
+import type { Solve, Step, StepRelease } from '../lab/step.js';
 import { APP_ALIAS, APP_FUNCTION as appFunctionId, appFunction, askApp, functionName, servedBy, whenDeployed } from './shared/app.js';
 import { weightsInWords } from './shared/words.js';
 import { alarmForcer, alarmHistoryCommand, alarmTransitions, alreadyInAlarmHint, errorsAlarmName, groupAlarmsClear, groupAlarmsInAlarm, setAlarmCommand } from './shared/alarms.js';
@@ -312,16 +312,34 @@ export const failingHookStep: Step = {
  * and does not miss it; AWS publishes no poll interval).
  */
 export async function forcedAlarmMissed(d: DeploymentInfo, ctx: LabContext, signal: AbortSignal): Promise<string> {
-  const name = errorsAlarmName(ctx);
   const again = ctx.ci ? releaseAgain(ctx, 'hooks-alarm') : `${releaseAgain(ctx, 'hooks-alarm')} Then force the alarm while it shifts.`;
-  if (!name || !d.createTime) return `it went through: the alarm did not stop it. ${again}`;
+  return `it went through${await whyNotStopped(d, ctx, signal)} ${again}`;
+}
+
+/** why the alarm did not stop release `d`, from its history: `: the alarm did not stop it.` and the like */
+async function whyNotStopped(d: DeploymentInfo, ctx: LabContext, signal: AbortSignal): Promise<string> {
+  const name = errorsAlarmName(ctx);
+  if (!name || !d.createTime) return ': the alarm did not stop it.';
   const end = d.completeTime?.getTime() ?? Infinity;
   const during = (await alarmTransitions(ctx, name, d.createTime, signal).catch(() => undefined))?.filter((t) => t.at.getTime() <= end);
-  if (during === undefined) return `it went through: the alarm did not stop it (its history could not be read). ${again}`;
-  if (!during.length) return `it went through: the alarm's history shows no change to ALARM between the release's start and its end, so nothing forced it while traffic shifted (weights between 0 and 100 %). ${again}`;
+  if (during === undefined) return ': the alarm did not stop it (its history could not be read).';
+  if (!during.length) return ": the alarm's history shows no change to ALARM between the release's start and its end, so nothing forced it while traffic shifted (weights between 0 and 100 %).";
   const at = during.map((t) => t.at.toISOString().slice(11, 23)).join(', ');
-  return `it went through, though the alarm went into ALARM at ${at} (UTC, cloud time) while the release ran: set-alarm-state holds only until the alarm's next evaluation, which put it back before CodeDeploy looked at it. ${again}`;
+  return `, though the alarm went into ALARM at ${at} (UTC, cloud time) while the release ran: set-alarm-state holds only until the alarm's next evaluation, which put it back before CodeDeploy looked at it.`;
 }
+
+/**
+ * hooks-alarm's release, as d meets it: a release the lab's own deploy made earlier in the run
+ * that went through is explained from the alarm's history (the deploy after it starts none).
+ */
+const alarmRelease: StepRelease = {
+  ...appRelease,
+  async wentThrough(ctx, id, signal) {
+    const d = (await deployments(ctx, deploymentGroup(ctx), signal, 10)).find((x) => x.deploymentId === id);
+    if (!d) return undefined;
+    return `It went through${await whyNotStopped(d, ctx, signal)} To see the rollback, release a new version and, while its traffic shifts, force the alarm with the set-alarm-state command the lab prints.`;
+  },
+};
 
 /**
  * hooks-alarm's release Failed: the hook still reports Failed. When the learner's hook (their own
@@ -442,7 +460,7 @@ export const alarmRollbackStep: Step = {
   ],
   docs: DOCS,
   solve: editSolve('hooks-alarm', hookReadingStatus),
-  release: appRelease,
+  release: alarmRelease,
   prepare: recordLiveVersion('hooks-alarm'),
   afterPass: keepOwnThrows,
   async follow(ctx) {
