@@ -184,7 +184,7 @@ async function sayHowFollowedEnded(ctx: LiveLabContext, progress: ProgressStore,
   if (!ENDED_DEPLOYMENT_STATUSES.has(status)) {
     // still shifting (the learner quit the view, or the lab, while it ran): said, so the step's
     // question that follows is not read as "start over"; kept for the next start until it ends
-    ctx.io.say(`${which} is still ${status || 'in progress'}: it goes on in the cloud. Deploying the same change follows it again (the deploy joins it), and the checks read it once it has ended.`);
+    ctx.io.say(`${which} is still ${status || 'in progress'}: it goes on in the cloud. While it runs, deploying the same change follows it again (the deploy joins it); once it has ended, the checks read it, with no change to make.`);
     return;
   }
   const why = info?.errorInformation?.message ? `: ${info.errorInformation.message}` : '';

@@ -16,14 +16,20 @@ import { ReferenceBook } from '../../src/lab/reference.js';
 import { scaffoldWorkspace, workspacePaths } from '../../src/lab/workspace.js';
 import { REFERENCE_ORDER } from '../../src/steps/index.js';
 import { followDeployment } from '../../src/steps/shared/deployment-view.js';
+import { deploymentGroup, deployments } from '../../src/steps/shared/codedeploy.js';
+import { eventually } from '../helpers/eventually.js';
 import { removeWorkspace } from '../helpers/cli.js';
 
 const TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url));
 let dir: string | undefined;
 let ctx: LiveLabContext | undefined;
+let dir2: string | undefined;
+let ctx2: LiveLabContext | undefined;
 after(async () => {
   ctx?.destroy();
+  ctx2?.destroy();
   if (dir) await removeWorkspace(dir);
+  if (dir2) await removeWorkspace(dir2);
 });
 
 test('the template of blue-green deployed with src/app.mjs unchanged: the lab says no new version was published, naming src/app.mjs', async () => {
@@ -50,4 +56,30 @@ test('the template of blue-green deployed with src/app.mjs unchanged: the lab sa
   const last = said().at(-1)!;
   assert.match(last, /^no CodeDeploy deployment started: src\/app\.mjs did not change, so this deploy published no new Lambda version and the alias "live" stays at Lambda version 1/);
   assert.match(last, /only a new version starts a deployment/);
+});
+
+test('the release of this code ended (followed, then the lab stopped under it): a deploy of the same code names that release, and asks for no change', async () => {
+  dir2 = mkdtempSync(join(tmpdir(), 'no-deployment-'));
+  const ws = workspacePaths(dir2);
+  await scaffoldWorkspace(ws);
+  const { ensureEmulator } = await import('../../src/emulator/daemon.js');
+  const emu = await ensureEmulator({ stateDir: ws.stateDir, speed: 60 });
+  const io = new RecordingIoHost();
+  const progress = ProgressStore.load(ws, 'local');
+  ctx2 = new LiveLabContext({ io, ws, target: { kind: 'local', endpoint: emu.endpoint }, progress, reference: new ReferenceBook(REFERENCE_ORDER), ci: true, speed: 60, signal: new AbortController().signal });
+  const said = () => io.of('say').map((e) => e.text).filter((t) => t.startsWith('no CodeDeploy deployment started'));
+  // version 1 deployed, then blue-green's change (app version 2), released; nobody follows it to its end
+  await ctx2.deploy();
+  writeFileSync(ws.template, readFileSync(join(TEMPLATES, 'blue-green', 'template.yaml'), 'utf8').replace('Type: Linear10PercentEvery1Minute', 'Type: AllAtOnce'));
+  writeFileSync(join(ws.samApp, 'src', 'app.mjs'), readFileSync(join(TEMPLATES, 'blue-green', 'src', 'app.mjs'), 'utf8'));
+  await ctx2.deploy();
+  const id = ctx2.lastDeployments?.[0]?.deploymentId;
+  assert.ok(id, 'the change started a deployment');
+  await eventually(`${id} ended`, () => deployments(ctx2!, deploymentGroup(ctx2!), undefined, 1), (all) => all[0]?.deploymentId === id && all[0]?.status === 'Succeeded');
+  // the learner, back, presses d with the same files: no deployment, and nothing to change
+  await ctx2.deploy();
+  assert.equal(await followDeployment(ctx2, { since: ctx2.lastDeployAt, appearWithinMs: 1000 }), undefined);
+  const last = said().at(-1)!;
+  assert.match(last, new RegExp(`^no CodeDeploy deployment started: src/app\\.mjs did not change since deployment ${id}, which released it \\(Lambda version \\d+\\) and ended Succeeded; the alias "live" serves it, and the checks read that release$`));
+  assert.doesNotMatch(last, /change src\/app\.mjs/);
 });

@@ -110,12 +110,30 @@ async function unchangedCodeVersion(ctx: LabContext): Promise<string | undefined
   return kept.CodeSha256 && kept.CodeSha256 === latest.CodeSha256 ? at : undefined;
 }
 
+/**
+ * The group's newest deployment when it ended Succeeded releasing Lambda version `version` (the
+ * one the alias stays at): a deploy of the same code after it starts none, and there is nothing to
+ * change. Undefined otherwise (none, still running, refused, or another version's).
+ */
+async function releaseOf(ctx: LabContext, version: string): Promise<string | undefined> {
+  const [newest] = await deployments(ctx, deploymentGroup(ctx), ctx.signal, 1);
+  if (!newest?.deploymentId || newest.status !== 'Succeeded') return undefined;
+  const target = await lambdaTarget(ctx, newest.deploymentId, ctx.signal);
+  return target?.lambdaFunctionInfo?.targetVersion === version ? newest.deploymentId : undefined;
+}
+
 export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}): Promise<FollowedDeployment | undefined> {
   const io = ctx.io;
   const found = await findDeployment(ctx, opts.since, opts.appearWithinMs ?? 15_000);
   if (!found?.deploymentId) {
     const kept = await unchangedCodeVersion(ctx).catch(() => undefined);
-    if (kept !== undefined) {
+    const released = kept === undefined ? undefined : await releaseOf(ctx, kept).catch(() => undefined);
+    if (released) {
+      // the release of this very code has ended (followed, then left when the lab stopped, say): it is what the checks read
+      io.say(
+        `no CodeDeploy deployment started: src/app.mjs did not change since deployment ${released}, which released it (Lambda version ${kept}) and ended Succeeded; the alias "${APP_ALIAS}" serves it, and the checks read that release`,
+      );
+    } else if (kept !== undefined) {
       io.say(
         `no CodeDeploy deployment started: src/app.mjs did not change, so this deploy published no new Lambda version and the alias "${APP_ALIAS}" stays at Lambda version ${kept}, which has the same code; only a new version starts a deployment: change src/app.mjs and deploy again`,
       );
