@@ -132,6 +132,13 @@ function loadWindow(ctx: LabContext, stepId: string): [Date, Date] | undefined {
   return from && to && Number.isFinite(from.getTime()) && Number.isFinite(to.getTime()) ? [from, to] : undefined;
 }
 
+/**
+ * Said with a not-yet that asks for a run: the command beside it is the load test x runs, shown to
+ * read, not to paste. The checks read the figures the lab kept of its own run (statusCounts, the
+ * run's window for CloudWatch); a run from a shell leaves none of them, so it is not counted.
+ */
+const X_RUNS_IT = 'press x: the lab runs the load test shown below and counts its answers. A run of your own (that command pasted in a shell) is not counted: the lab sees only the runs it makes.';
+
 /** a run stopped by Ctrl-C proves nothing either way */
 function stoppedEarly(ctx: LabContext, stepId: string): boolean {
   return ctx.allFigures()[stepId]?.stoppedEarly === true;
@@ -143,8 +150,8 @@ const baselineChecks: LiveCheck[] = [
     aws: (ctx) => heyCommand(ctx, loadSize(ctx, 'baseline')),
     run: async (ctx) => {
       const c = lastRun(ctx, 'concurrency-baseline').statusCounts;
-      if (!c) return notYet('a load test run', 'none yet');
-      if (stoppedEarly(ctx, 'concurrency-baseline')) return notYet('a whole load test run', 'the last one was stopped early: press x to run it again');
+      if (!c) return notYet('a load test run', 'none yet', X_RUNS_IT);
+      if (stoppedEarly(ctx, 'concurrency-baseline')) return notYet('a whole load test run', 'the last one was stopped early: press x to run it again', X_RUNS_IT);
       const ok = sum(c, (s) => s === 200);
       // requests that got no answer at all (timed out, refused) count against it too
       const all = Math.max(sum(c, () => true), lastRun(ctx, 'concurrency-baseline').requests ?? 0);
@@ -289,8 +296,8 @@ const throttledChecks: LiveCheck[] = [
     run: (ctx, signal) =>
       whenDeployed(async () => {
         const c = lastRun(ctx, 'concurrency-throttled').statusCounts;
-        if (!c) return notYet('a load test run with the reservation', 'none yet');
-        if (stoppedEarly(ctx, 'concurrency-throttled')) return notYet('a whole load test run', 'the last one was stopped early: press x to run it again');
+        if (!c) return notYet('a load test run with the reservation', 'none yet', X_RUNS_IT);
+        if (stoppedEarly(ctx, 'concurrency-throttled')) return notYet('a whole load test run', 'the last one was stopped early: press x to run it again', X_RUNS_IT);
         const window = loadWindow(ctx, 'concurrency-throttled');
         if (!window) return notYet('a load test run with the reservation', 'none yet');
         const fn = appFunction(ctx).name;

@@ -210,3 +210,17 @@ test("the throttles the split check reports come with the get-metric-statistics 
   zero.figuresOf['concurrency-throttled'] = { requests: 1000, concurrency: 50, statusCounts: { '200': 1000 }, stoppedEarly: false, window: WINDOW };
   assert.match((await shown(splitCheck, zero)).aws ?? '', /--metric-name Throttles .*--statistics Sum/);
 });
+
+test('a not-yet that asks for a run says x runs the load test shown, and that a run of the learner\'s own (that command pasted) is not counted', async () => {
+  for (const [check, stepId] of [[allOkCheck, 'concurrency-baseline'], [splitCheck, 'concurrency-throttled']] as const) {
+    const { ctx } = cloudOf({ ci: false }, { reserved: 25 });
+    const none = await check.run(ctx, new AbortController().signal);
+    assert.equal(none.status, 'not-yet');
+    ctx.figuresOf[stepId] = { requests: 312, concurrency: 50, statusCounts: { '200': 300 }, stoppedEarly: true, window: WINDOW };
+    const early = await check.run(ctx, new AbortController().signal);
+    assert.equal(early.status, 'not-yet');
+    for (const o of [none, early]) {
+      assert.equal(o.status === 'not-yet' && o.hint, 'press x: the lab runs the load test shown below and counts its answers. A run of your own (that command pasted in a shell) is not counted: the lab sees only the runs it makes.', check.name);
+    }
+  }
+});
