@@ -794,7 +794,7 @@ export const errorsRollbackStep: Step = {
     {
       fromState: async (ctx, signal) => {
         const inAlarm = await groupAlarmsInAlarm(ctx, signal);
-        if (inAlarm.length) return alreadyInAlarmHint(inAlarm);
+        if (inAlarm.length) return alreadyInAlarmHint(inAlarm, ctx);
         // a release of this step that went through: "live" may serve a version that returns 500s
         const { release, earlier } = await errorsRelease(ctx, signal);
         return release && !earlier && release.status === 'Succeeded' ? badReleaseWentThrough(release, ctx, signal) : undefined;

@@ -102,3 +102,24 @@ test('on AWS (and at speed 1) the same commands carry the times with no note; be
   assert.match(alarmHistoryCommand(local10, 'errors', new Date('2026-12-02T12:05:42.500Z')), /^# .*10x faster.*\naws cloudwatch describe-alarm-history .*--start-date 2026-12-02T12:05:41Z/);
   assert.ok(!alarmHistoryCommand(local10, 'errors').includes('#'), 'without a date, no note');
 });
+
+test('an alarm already in ALARM: its next evaluation is said in cloud time, about 6 s at --speed 10 (it said "(a minute)"), a minute on AWS', async () => {
+  const { groupAlarmsClear } = await import('../../src/steps/shared/alarms.js');
+  const { deploymentGroup } = await import('../../src/steps/shared/codedeploy.js');
+  const rec = { functions: [{ logicalId: 'GetInfoFunction', name: FN, alias: 'live', deploymentGroupName: 'app-group' }], physicalIds: { ServerlessDeploymentApplication: 'app' }, outputs: {}, apis: [] } as unknown as DeployRecord;
+  const clients = {
+    codeDeploy: { send: async () => ({ deploymentGroupInfo: { alarmConfiguration: { enabled: true, alarms: [{ name: 'app-Errors' }] } } }) },
+    cloudWatch: { send: async () => ({ MetricAlarms: [{ AlarmName: 'app-Errors', StateValue: 'ALARM' }] }) },
+  } as unknown as TargetClients;
+  const hint = async (over: Parameters<typeof fakeContext>[0]) => {
+    const ctx = fakeContext({ clients, deployment: () => rec, ...over });
+    assert.deepEqual(deploymentGroup(ctx), { application: 'app', group: 'app-group' });
+    const o = await groupAlarmsClear.run(ctx, new AbortController().signal);
+    assert.equal(o.status, 'not-yet');
+    return o.status === 'not-yet' ? o.hint ?? '' : '';
+  };
+  const local = await hint({ target: 'local', speed: 10 });
+  assert.match(local, /returns to its computed state at its next evaluation, about 6 s here \(a minute of cloud time at 10x\); one raised by real errors/);
+  assert.doesNotMatch(local, /\(a minute\)/);
+  assert.match(await hint({ target: 'aws', speed: 1 }), /at its next evaluation, about a minute; one raised/);
+});

@@ -2,7 +2,7 @@
 import { notYet, passed, type LiveCheck } from '../../lab/check.js';
 import type { LabContext } from '../../lab/context.js';
 import { deployment, NotDeployed } from './app.js';
-import { cliTime, cloudTimeNote } from './cloud-time.js';
+import { cliTime, cloudSpan, cloudTimeNote } from './cloud-time.js';
 import { deploymentGroup } from './codedeploy.js';
 import { cloudWatchSdk, codeDeploySdk } from '../../targets/clients.js';
 
@@ -42,8 +42,8 @@ export async function groupAlarmsInAlarm(ctx: LabContext, signal?: AbortSignal):
   return (r.MetricAlarms ?? []).filter((a) => a.StateValue === 'ALARM').map((a) => a.AlarmName ?? '?');
 }
 
-export function alreadyInAlarmHint(names: readonly string[]): string {
-  return `${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} already in ALARM: a new deployment would stop at once (CodeDeploy checks the alarms before it starts). An alarm forced with set-alarm-state returns to its computed state at its next evaluation (a minute); one raised by real errors, once the errors have left its evaluation period. Wait for it, then deploy.`;
+export function alreadyInAlarmHint(names: readonly string[], ctx: Pick<LabContext, 'target' | 'speed'>): string {
+  return `${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} already in ALARM: a new deployment would stop at once (CodeDeploy checks the alarms before it starts). An alarm forced with set-alarm-state returns to its computed state at its next evaluation, ${cloudSpan(ctx, 1)}; one raised by real errors, once the errors have left its evaluation period. Wait for it, then deploy.`;
 }
 
 /**
@@ -56,7 +56,7 @@ export const groupAlarmsClear: LiveCheck = {
   run: async (ctx, signal) => {
     const inAlarm = await groupAlarmsInAlarm(ctx, signal);
     if (!inAlarm.length) return passed('none in ALARM');
-    return notYet('no alarm of the group in ALARM before you deploy', `${inAlarm.join(', ')} in ALARM`, alreadyInAlarmHint(inAlarm));
+    return notYet('no alarm of the group in ALARM before you deploy', `${inAlarm.join(', ')} in ALARM`, alreadyInAlarmHint(inAlarm, ctx));
   },
 };
 

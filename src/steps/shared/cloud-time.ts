@@ -31,6 +31,18 @@ export function cloudTimeNote(ctx: LabContext): string {
 }
 
 /**
+ * `minutes` of cloud time as the learner waits them: `about a minute` on AWS (and at speed 1),
+ * `about 6 s here (a minute of cloud time at 10x)` on a local cloud that runs faster, as the
+ * shift's length is said (hooks-alarms.ts shiftWindow).
+ */
+export function cloudSpan(ctx: Pick<LabContext, 'target' | 'speed'>, minutes: number): string {
+  const cloud = minutes === 1 ? 'a minute' : `${minutes} minutes`;
+  if (ctx.target !== 'local' || ctx.speed === 1) return `about ${cloud}`;
+  const seconds = Math.round((minutes * 60) / ctx.speed);
+  return `about ${seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} minutes`} here (${cloud} of cloud time at ${ctx.speed}x)`;
+}
+
+/**
  * How far the local cloud's clock may run ahead of the lab's last sampled answer while the lab
  * sends traffic through a shift: 10 cloud seconds, so every minute of a shift (and every minute
  * CloudWatch evaluates, the alarm's Period) holds at least six answers whatever the host's load.
