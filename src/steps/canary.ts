@@ -485,7 +485,12 @@ const createStep: Step = {
     stageCheck(CANARY_CHECKS.override, (s, ctx) => {
       const want = newVersionOf(ctx);
       const got = s.canary?.stageVariableOverrides[STAGE_VARIABLE];
-      return got === want ? passed(`${STAGE_VARIABLE}=${got}`) : notYet(`${STAGE_VARIABLE}=${want}`, s.canary ? overridesInWords(s.canary.stageVariableOverrides) : 'no canary');
+      if (got === want) return passed(`${STAGE_VARIABLE}=${got}`);
+      if (!s.canary) return notYet(`${STAGE_VARIABLE}=${want}`, 'no canary');
+      // the canary is there with another value: "Update a canary release" replaces its override in place (canaryOperations)
+      const set = ctx.aws(release.restore(known(ctx)?.route ?? placeholder, [{ op: 'replace', path: `/canarySettings/stageVariableOverrides/${STAGE_VARIABLE}`, value: want }]));
+      const why = got === undefined ? `the canary overrides no ${STAGE_VARIABLE}, so its requests keep the stage's` : `the canary's ${STAGE_VARIABLE}=${got} sends its ${CANARY_PERCENT} % to ${got}, not to the new Lambda version ${want}`;
+      return notYet(`${STAGE_VARIABLE}=${want}`, overridesInWords(s.canary.stageVariableOverrides), `${why}; set it on the canary, then press r:${hintCommand(set)}`);
     }),
     stageCheck(OWN_SHARE, (s, ctx) =>
       s.variables[STAGE_VARIABLE] === 'live'
