@@ -8,11 +8,12 @@ import { cliCommand } from '../invocation.js';
 /**
  * `quit the lab (q), then run \`reset canary-promote --workspace W\`, then \`start --workspace W\``:
  * each of `commands` (the lab's own words, without --workspace) run in the workspace, then start
- * (not after a `step`, which runs the lab itself).
+ * (not after a `step`, which runs the lab itself). On AWS, `start`, `step` and `deploy` take
+ * `--target aws` (a workspace of the aws target refuses them without it; `reset` reads it).
  */
-export function afterQuitting(workspace: string, commands: readonly (readonly string[])[]): string {
-  const ws = ['--workspace', workspace];
-  const run = commands.map((c) => `\`${cliCommand([...c, ...ws])}\``).join(', then ');
-  const start = commands.at(-1)?.[0] === 'step' ? '' : `, then \`${cliCommand(['start', ...ws])}\``;
+export function afterQuitting(where: { workspace: string; target: 'local' | 'aws' }, commands: readonly (readonly string[])[]): string {
+  const words = (c: readonly string[]) => [...c, ...(where.target === 'aws' && ['start', 'step', 'deploy'].includes(c[0] ?? '') ? ['--target', 'aws'] : []), '--workspace', where.workspace];
+  const run = commands.map((c) => `\`${cliCommand(words(c))}\``).join(', then ');
+  const start = commands.at(-1)?.[0] === 'step' ? '' : `, then \`${cliCommand(words(['start']))}\``;
   return `quit the lab (q), then run ${run}${start}`;
 }

@@ -352,7 +352,7 @@ async function recheckOnResume(index: number, o: RunLabOptions): Promise<Step | 
     io.say(
       last === app
         ? `doing ${app.id} again`
-        : `doing ${app.id} again (it deploys your sam-app/ as it is); what the steps after it changed in the cloud alone is not redone; to start over, ${afterQuitting(o.workspace, [['reset']])}`,
+        : `doing ${app.id} again (it deploys your sam-app/ as it is); what the steps after it changed in the cloud alone is not redone; to start over, ${afterQuitting({ workspace: o.workspace, target: o.ctx.target }, [['reset']])}`,
     );
     return app;
   }
@@ -375,7 +375,7 @@ async function recheckOnResume(index: number, o: RunLabOptions): Promise<Step | 
   // what differs, without the step's hints: they say how to pass a step the learner is doing
   // ("does your hook report Failed? … press d"), and this one stays done
   for (const r of off) io.check(r.status === 'not-yet' ? { ...r, hint: undefined } : r);
-  io.say(`a later change does this (the next step's files deployed with \`${cliCommand(['deploy'])}\`, say): ${last.id} stays done; to do it again, ${afterQuitting(o.workspace, [['step', last.id]])}`);
+  io.say(`a later change does this (the next step's files deployed with \`${cliCommand(['deploy'])}\`, say): ${last.id} stays done; to do it again, ${afterQuitting({ workspace: o.workspace, target: o.ctx.target }, [['step', last.id]])}`);
   return undefined;
 }
 

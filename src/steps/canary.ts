@@ -760,8 +760,8 @@ function promoted(ctx: LabContext, s: StageView): string | undefined {
  * later steps' progress; one never done is forgotten (`reset`, its figures too), then started.
  */
 function again(ctx: LabContext, id: string): string {
-  if (ctx.stepProgress(id).doneAt !== undefined) return `once it passes, ${afterQuitting(ctx.ws.root, [['step', id]])}: a step done again begins from a canary`;
-  return `${afterQuitting(ctx.ws.root, [['reset', id]])}: it begins from a canary again`;
+  if (ctx.stepProgress(id).doneAt !== undefined) return `once it passes, ${afterQuitting({ workspace: ctx.ws.root, target: ctx.target }, [['step', id]])}: a step done again begins from a canary`;
+  return `${afterQuitting({ workspace: ctx.ws.root, target: ctx.target }, [['reset', id]])}: it begins from a canary again`;
 }
 
 async function sample(ctx: LabContext, title: string): Promise<void> {
@@ -874,7 +874,7 @@ function promoteWayOut(ctx: LabContext, s: StageView): string | undefined {
     "The way out: put the step's canary back, then run the two printed commands in order:",
   ].join(' ');
   // each command on a line of its own, to be pasted whole
-  return `${said}${hintCommand(ctx.aws(release.restore(r, stepCanaryOperations(ctx))))}\nOr press a (the lab runs the three), or start the step over: quit the lab (q), then run these two:${hintCommand(cliCommand(['reset', IDS.promote, '--workspace', ctx.ws.root]))}${hintCommand(cliCommand(['start', '--workspace', ctx.ws.root]))}`;
+  return `${said}${hintCommand(ctx.aws(release.restore(r, stepCanaryOperations(ctx))))}\nOr press a (the lab runs the three), or start the step over: quit the lab (q), then run these two:${hintCommand(cliCommand(['reset', IDS.promote, '--workspace', ctx.ws.root]))}${hintCommand(cliCommand(['start', ...(ctx.target === 'aws' ? ['--target', 'aws'] : []), '--workspace', ctx.ws.root]))}`;
 }
 
 /** The promotion from the stage as it is (solve): the step's canary back when it is lost, the copies, the removal. */

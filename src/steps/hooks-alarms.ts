@@ -114,7 +114,7 @@ async function releaseOfThisStep(ctx: LabContext, signal: AbortSignal, earlierSt
  * the lab's `deploy`, which runs only once the lab is quit (start holds the workspace).
  */
 function wayBackByA(ctx: LabContext): string {
-  return `In the lab, d deploys only a version that throws: press a, and the lab does both (it releases the previous step's code first); or, to deploy that first release yourself, ${afterQuitting(ctx.ws.root, [['deploy']])}.`;
+  return `In the lab, d deploys only a version that throws: press a, and the lab does both (it releases the previous step's code first); or, to deploy that first release yourself, ${afterQuitting({ workspace: ctx.ws.root, target: ctx.target }, [['deploy']])}.`;
 }
 
 /** the step's figure that keeps the version "live" served alone when the step began */

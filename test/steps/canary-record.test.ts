@@ -62,3 +62,12 @@ test('the canary steps: the checks say "not yet" with the fix, "do it for me" th
     await assert.rejects(step.solve.apply(ctx), (err: unknown) => err instanceof LabError && /no REST API/.test(err.message), step.id);
   }
 });
+
+test('inside a running lab (not --ci) the fix says to quit first: deploy stops with exit 3 while start holds the workspace', async () => {
+  const ctx = fakeContext({ ci: false, target: 'aws', clients: { apiGateway: noCalls } as unknown as TargetClients, deployment: () => oldAwsRecord });
+  const [check] = canarySteps[0]!.liveChecks;
+  const r = await check!.run(ctx, ctx.signal);
+  assert.equal(r.status, 'not-yet');
+  const ws = ctx.ws.root;
+  assert.equal(r.status === 'not-yet' && r.hint, `deploy the bundled app again: quit the lab (q), then run \`${cliCommand(['deploy', '--target', 'aws', '--workspace', ws])}\`, then \`${cliCommand(['start', '--target', 'aws', '--workspace', ws])}\``);
+});

@@ -30,7 +30,8 @@ export const DOCS = [
 export const clientsOf = (ctx: LabContext): CanaryClients => ({ apiGateway: ctx.clients.apiGateway, lambda: ctx.clients.lambda });
 
 export function target(ctx: LabContext, signal: AbortSignal = ctx.signal): Promise<CanaryTarget> {
-  return findTarget(ctx.clients.apiGateway, ctx.deployment(), signal, ctx.ws.root);
+  // said inside a running lab (not --ci, which ends on it): deploy waits until the lab is quit
+  return findTarget(ctx.clients.apiGateway, ctx.deployment(), signal, ctx.ws.root, !ctx.ci);
 }
 
 /** A check that needs the deployed app says "not yet" without it, rather than "could not check". */

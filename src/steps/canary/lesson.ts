@@ -13,6 +13,7 @@ import { commands as release, createCanary, promoteCanary, readStage, restoreOpe
 import { allowApiGateway, commands as wiring, deployedIntegrationUri, findRoute, functionUri, integrationUri, sourceArn, STAGE_VARIABLE, uriStageVariables, useStageVariable, type Route } from './stage-variable.js';
 import { CANARY_DESCRIPTION_TAIL, publishCodeAsVersion } from './version.js';
 import { cliCommand } from '../../invocation.js';
+import { afterQuitting } from '../../lab/outside.js';
 import { measureSplit, namedAnswers, shareOf, type Split } from '../../targets/version-split.js';
 import { apiGatewaySdk } from '../../targets/clients.js';
 
@@ -71,10 +72,12 @@ const unqualified = (arn: string) => arn.split(':').slice(0, 7).join(':');
 
 /**
  * `workspace`: the folder the lab runs in, for the deploy command its fixes print (as the lab
- * prints every command of ours: one that runs as pasted, not on ./lab-workspace).
+ * prints every command of ours: one that runs as pasted, not on ./lab-workspace). `inLab`: said by
+ * a running lab, whose workspace `deploy` cannot take until the lab is quit (afterQuitting).
  */
-export async function findTarget(apigw: APIGatewayClient, record: DeployRecord, signal?: AbortSignal, workspace?: string): Promise<CanaryTarget> {
-  const deploy = cliCommand(['deploy', ...(record.target === 'aws' ? ['--target', 'aws'] : []), ...(workspace === undefined ? [] : ['--workspace', workspace])]);
+export async function findTarget(apigw: APIGatewayClient, record: DeployRecord, signal?: AbortSignal, workspace?: string, inLab = false): Promise<CanaryTarget> {
+  const command = cliCommand(['deploy', ...(record.target === 'aws' ? ['--target', 'aws'] : []), ...(workspace === undefined ? [] : ['--workspace', workspace])]);
+  const deploy = inLab && workspace !== undefined ? afterQuitting({ workspace, target: record.target }, [['deploy']]) : command;
   const fn = record.functions.find((f) => f.logicalId === 'GetInfoFunction') ?? record.functions[0];
   const api = record.apis[0];
   const url = record.outputs.ApiUrl;
@@ -87,7 +90,7 @@ export async function findTarget(apigw: APIGatewayClient, record: DeployRecord, 
     // e.g. a record that an older version wrote on the aws target: no API, no function ARN
     throw new CanaryError(
       `the last deployment recorded in this workspace (target ${record.target}, stack ${record.stackName}) has no ${missing.join(', no ')}; the canary steps need the bundled app's function, its REST API and its ApiUrl output`,
-      `deploy the bundled app again (${workspace === undefined ? `${deploy} --workspace <your workspace>` : deploy}), then run this step again`,
+      inLab && workspace !== undefined ? `deploy the bundled app again: ${deploy}` : `deploy the bundled app again (${workspace === undefined ? `${deploy} --workspace <your workspace>` : deploy}), then run this step again`,
     );
   }
   const route = await findRoute(apigw, { restApiId: api.restApiId, stageName: api.stage }, '/getinfo', 'POST', signal);
