@@ -48,6 +48,8 @@ export interface LabContext {
   readonly lastDeployAt?: Date;
   /** CodeDeploy deployments the last deploy() started (the deployer says which) */
   readonly lastDeployments?: readonly { deploymentId: string; functionName: string }[];
+  /** the ids of the CodeDeploy deployments every deploy() of this run started, oldest first */
+  readonly deploymentsThisRun?: readonly string[];
   /** `aws <args>` as the learner would type it for this target (--endpoint-url on local) */
   aws(args: string): string;
   /** keep a measured figure of the running step: in progress, the report and the wrap-up */

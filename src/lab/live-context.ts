@@ -50,6 +50,7 @@ export class LiveLabContext implements LabContext {
   assisting = false;
   lastDeployAt?: Date;
   lastDeployments?: { deploymentId: string; functionName: string }[];
+  readonly deploymentsThisRun: string[] = [];
   readonly #spec: TargetSpec;
   readonly #progress: ProgressStore;
   readonly #samPollMs?: number;
@@ -119,6 +120,7 @@ export class LiveLabContext implements LabContext {
           // CloudFormation waits for this deployment before sam returns: the steps follow it now
           this.#pendingSam = run;
           this.lastDeployments = [first.started];
+          this.deploymentsThisRun.push(first.started.deploymentId);
           spinner.succeed(`CodeDeploy deployment ${first.started.deploymentId} started; sam deploy goes on until it ends (CloudFormation waits for it)`);
           this.#deployLine = () => undefined;
           return { target: 'aws', outputs: {}, changes: [], warnings: [], deployments: [first.started] };
@@ -126,6 +128,7 @@ export class LiveLabContext implements LabContext {
         result = first.done;
       }
       this.lastDeployments = result.deployments ?? [];
+      this.deploymentsThisRun.push(...this.lastDeployments.map((d) => d.deploymentId));
       if (result.rolledBack) {
         spinner.fail(`the stack update rolled back: ${result.rolledBack.reason}`);
         this.#sayRollback(result);

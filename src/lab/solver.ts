@@ -156,7 +156,8 @@ export async function solveStep(step: Step, ctx: LabContext, opts: SolveOptions 
  * The lab's deploy of an edit step's change ("do it for me", --ci, and d when `ask` is given). For
  * a release step (Step.release), a deploy that started no new release while the newest one has
  * ended means sam-app/ holds the version "live" already serves: that release went through before
- * this deploy (the learner's own, from before the lab stopped). That is said as it is; the lab
+ * this deploy: one a deploy of this run started (the step's release says why it went through,
+ * StepRelease.wentThrough), or one from before the lab ran. That is said as it is; the lab
  * then (with `ask`, if the learner says yes) makes a new version of the function and deploys
  * again, so that the step's release happens. A release still running was joined by the deploy:
  * nothing more to do. Returns false when nothing was released because the learner said no.
@@ -173,13 +174,14 @@ export async function deployChange(step: Step, ctx: LabContext, ask?: (question:
     }
   };
   const before = release ? await newest() : undefined;
-  const lastStarted = ctx.lastDeployments?.map((d) => d.deploymentId);
+  // the releases this run's deploys started (the last deploy's, when the context keeps no more)
+  const startedThisRun = ctx.deploymentsThisRun ?? ctx.lastDeployments?.map((d) => d.deploymentId);
   await ctx.deploy();
   if (!release || !before?.ended) return true;
   const after = await newest();
   if (after?.id !== before.id) return true;
-  // the lab's own deploy earlier in this run made it (the last deploy() started it), or one before the lab ran
-  const ours = lastStarted?.includes(before.id) ?? false;
+  // the lab's own deploy earlier in this run made it, or one before the lab ran
+  const ours = startedThisRun?.includes(before.id) ?? false;
   const why = ours && before.status === 'Succeeded' ? await release.wentThrough?.(ctx, before.id, ctx.signal).catch(() => undefined) : undefined;
   const through = before.status !== 'Succeeded' ? '' : ours ? ' (the lab deployed it earlier in this run)' : ' (that release went through before the lab deployed: made from your files before the lab stopped, most likely)';
   ctx.io.say(`the deploy started no new release: the newest, ${before.id}, ended ${before.status}, and sam-app/ holds the version it released${through}. Only a new version of the function starts a deployment.${why ? ` ${why}` : ''}`);

@@ -99,8 +99,8 @@ after(async () => {
 });
 
 test('a learner resumed after their release of hooks-alarm went through presses d: the lab says why nothing is released, offers a new version, and releases it on yes', async () => {
-  // d, yes (a new version), and once that release went through too, d again, no
-  const io = new RecordingIoHost({ answers: ['self', 'd', true, 'd', false, 'q'] });
+  // d, yes (a new version), and once that release went through too, d again, no, and d once more, no
+  const io = new RecordingIoHost({ answers: ['self', 'd', true, 'd', false, 'd', false, 'q'] });
   const progress = ProgressStore.load(ws, 'local');
   const ctx = context(io, progress, false);
   const step = LAB_STEPS.find((s) => s.id === 'hooks-alarm')!;
@@ -113,7 +113,7 @@ test('a learner resumed after their release of hooks-alarm went through presses 
   assert.equal(report.quit, true);
   assert.equal(io.unanswered, 0);
   assert.ok(io.text.includes(`the deploy started no new release: the newest, ${learnerRelease.deploymentId}, ended Succeeded, and sam-app/ holds the version it released (that release went through before the lab deployed: made from your files before the lab stopped, most likely)`), io.text);
-  assert.equal(io.of('confirm').length, 2);
+  assert.equal(io.of('confirm').length, 3);
   assert.match(io.of('confirm')[0]!.text, /make a new version .* and deploy again\?/);
   // released: a new deployment, which the view followed (the learner, not the lab, forces the alarm)
   const [newest] = await deployments(ctx, deploymentGroup(ctx), undefined, 1);
@@ -132,6 +132,10 @@ test('a learner resumed after their release of hooks-alarm went through presses 
   assert.ok(again.startsWith(`the deploy started no new release: the newest, ${last!.deploymentId}, ended Succeeded, and sam-app/ holds the version it released (the lab deployed it earlier in this run). Only a new version of the function starts a deployment. It went through: the alarm's history shows no change to ALARM between the release's start and its end, so nothing forced it while traffic shifted`), again);
   assert.match(again, /To see the rollback, release a new version and, while its traffic shifts, force the alarm with the set-alarm-state command the lab prints\./);
   assert.doesNotMatch(again, /before the lab stopped/);
+  // the d between them deployed and started nothing: the release is still the lab's own, said so both times
+  const lab = io.text.split('the deploy started no new release').slice(1);
+  assert.equal(lab.length, 3, io.text);
+  for (const said of lab.slice(1)) assert.ok(said.startsWith(`: the newest, ${last!.deploymentId}, ended Succeeded, and sam-app/ holds the version it released (the lab deployed it earlier in this run)`), said);
   learnerRelease = last!;
 });
 
