@@ -84,5 +84,5 @@ test('start in a new workspace beside a near-identical one says so where it make
   const io = new RecordingIoHost({ otherwise: () => 'q' });
   await startCommand({ workspace: typo }, new InterruptPolicy({ write: () => undefined, exit: () => undefined }), undefined, { io });
   assert.ok(io.text.includes(`${typo} is a new workspace, at step 1; ${join(root, 'ws')} is a workspace with a near-identical name (a typo?). To go on there, quit (q) and run:`), io.text.slice(0, 2000));
-  assert.match(io.text, new RegExp(`start --workspace ${join(root, 'ws')}\\n`));
+  assert.match(io.text, new RegExp(`start (-- )?--workspace ${join(root, 'ws')}\\n`));
 });

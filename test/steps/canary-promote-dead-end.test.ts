@@ -89,7 +89,7 @@ describe('canary-promote: the removal run before the promotion', () => {
     assert.ok(hint.includes(`op=replace,path=/canarySettings/deploymentId,value=${canaryDeployment}`), hint);
     assert.match(hint, /reset canary-promote --workspace/);
     // reset is blocked while the lab runs (the workspace is in use): quit first, then reset, then start
-    assert.match(hint, /or start the step over: quit the lab \(q\), then run these two:\n\$ [^\n]*reset canary-promote --workspace \S+\n\$ [^\n]*start --workspace \S+$/);
+    assert.match(hint, /or start the step over: quit the lab \(q\), then run these two:\n\$ [^\n]*reset canary-promote --workspace \S+\n\$ [^\n]*start (-- )?--workspace \S+$/);
     // the check that used to say "remove /canarySettings" (back into the same state) says the way out
     const [zero] = run.checks.filter((c) => c.name.startsWith('the Prod stage has no canary') && c.status === 'not-yet');
     assert.match(String(zero?.hint), /this canary is not the step's: removing it leaves a stage with nothing to promote/);

@@ -676,7 +676,7 @@ describe('hooks-errors: a version that returns 500 went through first, against a
     assert.match(good.hint!, /its Errors metric counts only errors the function throws \(unhandled\)/);
     assert.match(good.hint!, /To get "live" onto a good version: put src\/app\.mjs back to code that answers 200 \(the previous step's\) and deploy; wait until that release Succeeded, then deploy this step's change again\. In the lab, d deploys only a version that throws: press a/);
     // the lab's deploy is blocked while the lab runs (the workspace is in use): quit first, then deploy, then start
-    assert.match(good.hint!, /or, to deploy that first release yourself, quit the lab \(q\), then run `[^`]*deploy --workspace \S+`, then `[^`]*start --workspace \S+`\.$/);
+    assert.match(good.hint!, /or, to deploy that first release yourself, quit the lab \(q\), then run `[^`]*deploy --workspace \S+`, then `[^`]*start (-- )?--workspace \S+`\./);
 
     // the way back: good code released (it goes through), then the version that throws again
     await ctx.clients.cloudWatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'OK', StateReason: 'quiet' }));
