@@ -21,17 +21,22 @@ after(async () => {
   for (const d of dirs) await removeWorkspace(d);
 });
 
+/** a deployed workspace whose cloud is then stopped (SIGSTOP): it holds its state dir and answers nothing */
+async function stoppedCloud(): Promise<{ ws: ReturnType<typeof workspacePaths>; pid: number }> {
+  const ws = workspacePaths(mkdtempSync(join(tmpdir(), 'sol-unresponsive-')));
+  dirs.push(ws.root);
+  const first = await runCli(['deploy', '--workspace', ws.root]);
+  assert.equal(first.code, 0, first.stderr);
+  const rec = readRecord(ws.stateDir);
+  assert.ok(rec, 'the cloud runs');
+  process.kill(rec.pid, 'SIGSTOP');
+  return { ws, pid: rec.pid };
+}
+
 // the two stopped clouds at once (a workspace each): their commands mostly wait out probes
 describe('a stopped cloud', { concurrency: true }, () => {
   test('status of a workspace whose cloud is stopped (SIGSTOP): not answering (pid), what to do, exit 0, emulator.unresponsive in --json; doctor fails on it; emulator stop ends it cleanly', { skip: process.platform === 'win32' }, async () => {
-    const ws = workspacePaths(mkdtempSync(join(tmpdir(), 'sol-unresponsive-')));
-    dirs.push(ws.root);
-    const first = await runCli(['deploy', '--workspace', ws.root]);
-    assert.equal(first.code, 0, first.stderr);
-    const rec = readRecord(ws.stateDir);
-    assert.ok(rec, 'the cloud runs');
-    const { pid } = rec;
-    process.kill(pid, 'SIGSTOP');
+    const { ws, pid } = await stoppedCloud();
     try {
       const said = `an emulator (pid ${pid}) holds ${ws.stateDir} but does not answer`;
       // at once: each waits out its probes of the stopped cloud (its health URL, then its lock),
@@ -94,14 +99,7 @@ describe('a stopped cloud', { concurrency: true }, () => {
   });
 
   test('a stopped cloud whose record is gone: status names it by the pid the system gives (not \'not running\'), deploy refuses, and the hint\'s kill ends it', { skip: process.platform !== 'linux' }, async () => {
-    const ws = workspacePaths(mkdtempSync(join(tmpdir(), 'sol-unresponsive-')));
-    dirs.push(ws.root);
-    const first = await runCli(['deploy', '--workspace', ws.root]);
-    assert.equal(first.code, 0, first.stderr);
-    const rec = readRecord(ws.stateDir);
-    assert.ok(rec, 'the cloud runs');
-    const { pid } = rec;
-    process.kill(pid, 'SIGSTOP');
+    const { ws, pid } = await stoppedCloud();
     // as a cloud stopped before it wrote its record: only its lock says it is there
     rmSync(join(ws.stateDir, 'emulator-process.json'));
     try {
