@@ -29,7 +29,7 @@ test('mid-shift and after: both versions with their counts, a version outside th
 });
 
 test('only failures, and requests that got no answer: said as such, the 200s still counted per version', () => {
-  assert.equal(sampledAnswers({ answers: {}, failed: { '502': 3 }, unanswered: 0, versions: ['3', '4'], sent: 3 }), 'answers from Lambda v3: 0, v4: 0 · failed [502] 3');
+  assert.equal(sampledAnswers({ answers: {}, failed: { '502': 3 }, unanswered: 0, versions: ['3', '4'], sent: 3 }), "answers from Lambda v3: 0, v4: 0 · failed [502] 3 (the function's errors: no version named)");
   assert.equal(sampledAnswers({ answers: {}, failed: {}, unanswered: 2, versions: ['?', '?'], sent: 2 }), 'answers no 200 · no answer 2');
 });
 
@@ -41,10 +41,20 @@ test('a failed answer that names its version counts under that version: a versio
   const mixed = { '4': { '500': 9, '400': 1 } };
   assert.equal(
     sampledAnswers({ answers: { '2': 20, '4': 3 }, failed: { '500': 9, '400': 1, '502': 2 }, failedFrom: mixed, unanswered: 0, versions: ['2', '4'], sent: 35 }),
-    'answers from Lambda v2: 20, v4: 3 + 1 failed [400] + 9 failed [500] · failed [502] 2',
+    "answers from Lambda v2: 20, v4: 3 + 1 failed [400] + 9 failed [500] · failed [502] 2 (the function's errors: no version named)",
   );
   // before any 200: the version that failed is named, not "none back yet"
   assert.equal(sampledAnswers({ answers: {}, failed: { '500': 2 }, failedFrom: { '4': { '500': 2 } }, unanswered: 0, versions: ['3', '4'], sent: 2 }), 'answers from Lambda v3: 0, v4: 2 failed [500]');
+});
+
+test("API Gateway's 502 (a function that threw) names no version, and the count says so: the new version at 0 beside it got traffic all the same", () => {
+  // hooks-alarm's version 4 throws on every request: API Gateway answers 502 with no X-Function-Version
+  assert.equal(
+    sampledAnswers({ answers: { '2': 152 }, failed: { '502': 96 }, unanswered: 0, versions: ['2', '4'], sent: 248 }),
+    "answers from Lambda v2: 152, v4: 0 · failed [502] 96 (the function's errors: no version named)",
+  );
+  // another status that names no version is counted as before
+  assert.equal(sampledAnswers({ answers: { '2': 5 }, failed: { '504': 1 }, unanswered: 0, versions: ['2', '4'], sent: 6 }), 'answers from Lambda v2: 5, v4: 0 · failed [504] 1');
 });
 
 test('a view that sends no requests shows no count at all', () => {
@@ -69,10 +79,10 @@ test('where the widest status and event fit beside the configuration: one line, 
 
 test("the answers name Lambda's versions, as the rows above them do, and share the next shift's line only where both fit", () => {
   const answers = sampledAnswers({ answers: { '12': 53, '13': 4 }, failed: { '502': 3 }, unanswered: 1, versions: ['12', '13'], sent: 61 });
-  assert.equal(answers, 'answers from Lambda v12: 53, v13: 4 · failed [502] 3 · no answer 1');
+  assert.equal(answers, "answers from Lambda v12: 53, v13: 4 · failed [502] 3 (the function's errors: no version named) · no answer 1");
   // 80 columns: 'next shift in ~6 s · ' beside it would be 88 wide
   assert.deepEqual(footLines('next shift in ~6 s', answers, 80), ['next shift in ~6 s', answers]);
-  assert.deepEqual(footLines('next shift in ~6 s', answers, 120), [`next shift in ~6 s · ${answers}`]);
+  assert.deepEqual(footLines('next shift in ~6 s', answers, 160), [`next shift in ~6 s · ${answers}`]);
   assert.deepEqual(footLines('next shift in ~6 s', 'answers from Lambda v1: 3, v2: 0', 80), ['next shift in ~6 s · answers from Lambda v1: 3, v2: 0']);
   assert.deepEqual(footLines('', answers, 80), [answers]);
   assert.deepEqual(footLines('', '', 80), []);

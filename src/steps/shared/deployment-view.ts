@@ -321,6 +321,13 @@ export function statusLines(status: string, event: string | undefined, config: s
 }
 
 /**
+ * After API Gateway's own 502 (a function that threw, crashed or timed out: "Handling Lambda errors
+ * with an API Gateway API", wire-protocols §12.2), which names no version: said so, so a version at
+ * 0 beside it is not read as one that got no traffic (the alarm's lesson: the new version throws).
+ */
+const UNNAMED_502 = " (the function's errors: no version named)";
+
+/**
  * The view's count of sampled answers: the 200s by the Lambda version that served them (`from
  * Lambda v1: 14, v2: 0`, the rows' Lambda versions, not the app's), the two versions of the shift
  * always named (`v1: 14, v2: 0` while the new one has 0 %: none of its answers, not a
@@ -365,7 +372,7 @@ export function sampledAnswers(s: {
     return [...(ok || !fails.length ? [String(ok)] : []), ...fails].join(' + ');
   };
   const ok = versions.length ? `from Lambda ${versions.map((v) => `v${v}: ${count(v)}`).join(', ')}` : 'no 200';
-  return `answers ${ok}${via}${failed.length ? ` · failed ${failed.map(([code, n]) => `[${code}] ${n}`).join(', ')}` : ''}${lost}`;
+  return `answers ${ok}${via}${failed.length ? ` · failed ${failed.map(([code, n]) => `[${code}] ${n}${code === '502' ? UNNAMED_502 : ''}`).join(', ')}` : ''}${lost}`;
 }
 
 /**
