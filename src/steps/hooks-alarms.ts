@@ -21,6 +21,7 @@ import { weightsInWords } from './shared/words.js';
 import { alarmForcer, alarmHistoryCommand, alarmTransitions, alreadyInAlarmHint, errorsAlarmName, groupAlarmsClear, groupAlarmsInAlarm, setAlarmCommand } from './shared/alarms.js';
 import { deploymentGroup, deployments, getDeploymentCommand, groupNames, lambdaTarget, TERMINAL } from './shared/codedeploy.js';
 import { followDeployment } from './shared/deployment-view.js';
+import { cloudSpan } from './shared/cloud-time.js';
 import { APP_CODE, appRelease, releaseAgain, withoutNewVersionMark } from './shared/release.js';
 import { preTrafficHookCode, readsHookStatus, REFERENCE_HOOK, referenceHook } from './shared/hook-code.js';
 import { editSolve, type MoreFiles } from './shared/solve.js';
@@ -401,11 +402,7 @@ export function shiftWindow(ctx: Pick<LabContext, 'ws' | 'speed' | 'target'>): s
   const linear = /^Linear(\d+)PercentEvery(\d+)Minutes?$/.exec(type);
   const canary = /^Canary(\d+)Percent(\d+)Minutes$/.exec(type);
   const minutes = linear ? (Math.ceil(100 / Number(linear[1])) - 1) * Number(linear[2]) : canary ? Number(canary[2]) : 0;
-  if (!minutes) return undefined;
-  const cloud = `${minutes} minute${minutes === 1 ? '' : 's'}`;
-  if (ctx.target !== 'local' || ctx.speed === 1) return `about ${cloud}`;
-  const seconds = Math.round((minutes * 60) / ctx.speed);
-  return `about ${seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} minutes`} here (${cloud} of cloud time at ${ctx.speed}x)`;
+  return minutes ? cloudSpan(ctx, minutes) : undefined;
 }
 
 export const alarmRollbackStep: Step = {

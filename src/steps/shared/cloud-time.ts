@@ -32,8 +32,8 @@ export function cloudTimeNote(ctx: LabContext): string {
 
 /**
  * `minutes` of cloud time as the learner waits them: `about a minute` on AWS (and at speed 1),
- * `about 6 s here (a minute of cloud time at 10x)` on a local cloud that runs faster, as the
- * shift's length is said (hooks-alarms.ts shiftWindow).
+ * `about 6 s here (a minute of cloud time at 10x)` on a local cloud that runs faster: an alarm's
+ * next evaluation, a shift's length (hooks-alarms.ts shiftWindow).
  */
 export function cloudSpan(ctx: Pick<LabContext, 'target' | 'speed'>, minutes: number): string {
   const cloud = minutes === 1 ? 'a minute' : `${minutes} minutes`;
