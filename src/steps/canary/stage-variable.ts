@@ -179,8 +179,9 @@ function putIntegrationTo(route: Route, uri: string): string {
 export const commands = {
   putIntegration: (route: Route, region: string, functionArn: string) => putIntegrationTo(route, stageVariableUri(region, functionArn)),
   putIntegrationTo,
-  setVariable: (route: StageRef, value: string) =>
-    `apigateway update-stage --rest-api-id ${route.restApiId} --stage-name ${route.stageName} --patch-operations op=replace,path=/variables/${STAGE_VARIABLE},value=${value}`,
+  /** the stage's variable (the lab's lambdaAlias unless named) set to `value` */
+  setVariable: (route: StageRef, value: string, variable = STAGE_VARIABLE) =>
+    `apigateway update-stage --rest-api-id ${route.restApiId} --stage-name ${route.stageName} --patch-operations op=replace,path=/variables/${variable},value=${value}`,
   exportStage: (route: StageRef) =>
     `apigateway get-export --rest-api-id ${route.restApiId} --stage-name ${route.stageName} --export-type oas30 --parameters extensions=integrations /dev/stdout`,
   deploy: (route: StageRef) => `apigateway create-deployment --rest-api-id ${route.restApiId} --stage-name ${route.stageName}`,

@@ -12,6 +12,7 @@ import type { LabContext } from '../../lab/context.js';
 import { hintCommand } from '../../lab/check.js';
 import { readApiStage, type ApiCall, type ApiStageStatus } from '../../targets/status-api.js';
 import { APP_ALIAS, appFunction } from './app.js';
+import { commands as wiring } from '../canary/stage-variable.js';
 
 export interface StageElsewhere {
   /** the sentence said before the view, with the command that points the stage at the alias again when a stage variable is what moved it */
@@ -77,7 +78,7 @@ export async function stageElsewhere(ctx: LabContext, signal: AbortSignal): Prom
     const call = s.calls.find((c) => c.functionName === fn && c.method === 'POST') ?? s.calls.find((c) => c.functionName === fn);
     if (!call) return undefined;
     return stageElsewhereInWords(s, call, APP_ALIAS, (variable) =>
-      ctx.aws(`apigateway update-stage --rest-api-id ${api.restApiId} --stage-name ${api.stage} --patch-operations op=replace,path=/variables/${variable},value=${APP_ALIAS}`),
+      ctx.aws(wiring.setVariable({ restApiId: api.restApiId, stageName: api.stage }, APP_ALIAS, variable)),
     );
   } catch {
     if (signal.aborted) throw signal.reason;
