@@ -10,11 +10,11 @@ import { footLines, sampledAnswers, statusLines } from '../../src/steps/shared/d
 const none = { answers: {}, failed: {}, unanswered: 0 };
 
 test('before the first sampled answer comes back: none back yet, with how many were sent', () => {
-  assert.equal(sampledAnswers({ ...none, versions: ['2', '3'], sent: 4 }), 'answers none back yet (4 sent)');
+  assert.equal(sampledAnswers({ ...none, versions: ['2', '3'], sent: 4 }), 'no answer back yet (4 sent)');
 });
 
 test('a view that ended before the first answer came back says none came back before its end, not yet', () => {
-  assert.equal(sampledAnswers({ ...none, versions: ['2', '3'], sent: 2, ended: true }), 'answers none back before the view ended (2 sent)');
+  assert.equal(sampledAnswers({ ...none, versions: ['2', '3'], sent: 2, ended: true }), 'no answer back before the view ended (2 sent)');
   // once answers came back, the last frame counts them as any other
   assert.equal(sampledAnswers({ ...none, answers: { '2': 3 }, versions: ['2', '3'], sent: 4, ended: true }), 'answers from Lambda v2: 3, v3: 0');
 });

@@ -17,7 +17,7 @@ describe('the view of a shift whose stage does not call the alias', () => {
   it('names what answered, and what the stage calls, never the shift\'s versions at 0', () => {
     const line = sampledAnswers({ answers: { '6': 184 }, failed: {}, unanswered: 0, versions: ['7', '8'], sent: 184, stageCalls: 'v6' });
     assert.equal(line, 'answers from Lambda v6: 184 (the stage calls v6)');
-    assert.equal(sampledAnswers({ answers: {}, failed: {}, unanswered: 0, versions: ['7', '8'], sent: 8, stageCalls: 'v6' }), 'answers none back yet (8 sent) (the stage calls v6)');
+    assert.equal(sampledAnswers({ answers: {}, failed: {}, unanswered: 0, versions: ['7', '8'], sent: 8, stageCalls: 'v6' }), 'no answer back yet (8 sent) (the stage calls v6)');
     // a stage on the alias: as before
     assert.equal(sampledAnswers({ answers: { '7': 3 }, failed: {}, unanswered: 0, versions: ['7', '8'], sent: 3 }), 'answers from Lambda v7: 3, v8: 0');
   });
