@@ -28,7 +28,7 @@ export function helpEpilogue(width: number): string {
     '',
     ...wrap('One command at a time changes a workspace (start, step, deploy, reset): a second one exits 3 naming the first; status, list and doctor work meanwhile.', width),
     '',
-    ...wrap('Exit codes: 0 ok, 1 a failed run or check, 2 a usage error, 3 the environment (the cloud could not be checked or stopped, the workspace is busy or damaged, the disk is full or refuses a file), 130 interrupted, 143 terminated (SIGTERM).', width),
+    ...wrap('Exit codes: 0 ok, 1 a failed run or check, 2 a usage error (also start --ci where every step is already done: nothing would be checked), 3 the environment (the cloud could not be checked or stopped, the workspace is busy or damaged, the disk is full or refuses a file), 130 interrupted, 143 terminated (SIGTERM).', width),
   );
   return `\n${lines.join('\n')}`;
 }

@@ -1,6 +1,7 @@
 /**
  * `start` (the guided lab, resumable) and `step <id>` (one step, after catching up on the
- * earlier ones). Exit 0 when every step run passed (or the learner stopped by choice), 1 when a
+ * earlier ones). Exit 0 when every step run passed (or the learner stopped by choice), 2 for --ci
+ * where every step was done before (nothing to check: session.ts nothingToCheck), 1 when a
  * check failed, 3 when the environment could not be checked (or another command holds the
  * workspace: lab/workspace-lock.ts), 130 on Ctrl-C (progress saved).
  * `--report FILE` is checked before any step runs (usage, 2); a report that still cannot be
@@ -41,7 +42,7 @@ export async function startCommand(opts: Record<string, unknown>, interrupt: Int
 async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: string | undefined, only: string | undefined, given: { io?: IoHost } | undefined): Promise<LabReport> {
   // the steps' code (the SDK's clients in it) once the named step is known to be one (outline.ts)
   const { LAB_STEPS: steps } = await import('../steps/index.js');
-  const session = await openSession(flags, interrupt, REFERENCE_ORDER, given);
+  const session = await openSession(flags, interrupt, REFERENCE_ORDER, { ...given, whole: from === undefined ? steps.map((s) => s.id) : undefined });
   const { io, ctx } = session;
   // the cloud stays up for the learner's own commands; say how to stop it (wrap-up says it at the
   // end). An instructor (--ci) is told it too, with its port and pid: a machine checked before

@@ -8,7 +8,7 @@ import { createIoHost } from '../io/index.js';
 import type { IoHost } from '../io/host.js';
 import type { InterruptPolicy } from '../interrupt.js';
 import type { EnsuredEmulator } from '../emulator/daemon.js';
-import { cliCommand } from '../invocation.js';
+import { cliCommand, hintCommand } from '../invocation.js';
 import { awsCliConfig, LOCAL_AWS_ENV } from '../targets/aws-cli-config.js';
 import { awsCommand } from '../targets/aws-command.js';
 import type { TargetSpec } from '../targets/clients.js';
@@ -84,8 +84,12 @@ export interface Session {
   close(): void;
 }
 
-/** `io`: a host of the caller's (the bench's scripted learner) instead of the terminal's */
-export async function openSession(flags: LabFlags, interrupt: InterruptPolicy, reference: readonly ReferenceEntry[], given?: { io?: IoHost }): Promise<Session> {
+/**
+ * `io`: a host of the caller's (the bench's scripted learner) instead of the terminal's.
+ * `whole`: the lab's step ids when the run is `start` with no --from (the whole lab from its first
+ * step not done): the solver path refuses a workspace where every one is done (nothingToCheck).
+ */
+export async function openSession(flags: LabFlags, interrupt: InterruptPolicy, reference: readonly ReferenceEntry[], given?: { io?: IoHost; whole?: readonly string[] }): Promise<Session> {
   const io = given?.io ?? (await createIoHost({ ci: flags.ci, json: flags.json, onCtrlC: interrupt.press, signal: interrupt.signal }));
   interrupt.say = (line) => {
     // on a terminal the ^C echo shares the line: start a fresh one
@@ -115,6 +119,7 @@ export async function openSession(flags: LabFlags, interrupt: InterruptPolicy, r
   if (progress.exists && progress.target !== flags.target) {
     throw new LabError(`${ws.root} holds a lab on the ${progress.target} target`, undefined, `pass --target ${progress.target}, or another --workspace for the ${flags.target} target`);
   }
+  if (ci && given?.whole && progress.exists && progress.firstPending(given.whole) === undefined) throw nothingToCheck(ws, flags);
   const book = new ReferenceBook(reference);
   let spec: TargetSpec;
   let speed = 1;
@@ -133,6 +138,25 @@ export async function openSession(flags: LabFlags, interrupt: InterruptPolicy, r
   if (spec.kind === 'local') await sayHowFollowedEnded(ctx, progress, interrupt.signal);
   const cloudEndpoint = spec.kind === 'local' ? spec.endpoint : undefined;
   return { io, ws, ctx, progress, reference: book, flags: { ...flags, ci }, cloudEndpoint, restoreCloud, close: () => ctx.destroy() };
+}
+
+/**
+ * `start --ci` (or with no terminal) in a workspace whose steps were all done before: the solver
+ * path checks only the steps it runs, so it would check nothing, and it ended 0 ("no step ran in
+ * this run"), which a script reading the exit code took for a machine that passed. Refused before
+ * the cloud starts (a usage error, 2, as a --report it cannot write: the command cannot do what it
+ * is for here), with the commands that do check. Not by checking the done steps again against the
+ * cloud: a step's checks read the state it leaves (blue-green's deployment of version 2, the
+ * canary's stage), which the steps after it changed.
+ */
+function nothingToCheck(ws: Workspace, flags: LabFlags): UsageError {
+  const onAws = flags.target === 'aws' ? ['--target', 'aws'] : [];
+  const fresh = cliCommand(['start', '--ci', ...onAws, '--workspace', '<a new folder>']);
+  const over = [cliCommand(['reset', '--workspace', ws.root]), cliCommand(['start', '--ci', ...onAws, '--workspace', ws.root])];
+  return new UsageError(
+    `nothing to check: every step of ${ws.root} was done before this run (progress.json), and --ci checks only the steps it runs`,
+    `to check every step, use a new workspace:${hintCommand(fresh)}\nor start this one over (the whole lab: ${flags.target === 'aws' ? 'its stack is deleted' : 'its local cloud is wiped'}; your sam-app/ is kept):${hintCommand(over.join('\n'))}`,
+  );
 }
 
 /**

@@ -19,7 +19,7 @@ test('--help at 80 columns: no line over 80, the prose wrapped between words, ea
     // the prose: every word of it still there, none cut ("st/ep")
     const prose = lines.filter((l) => !/^ {2}[$#]| {6}\S/.test(l)).join(' ').replace(/\s+/g, ' ');
     assert.match(prose, /One command at a time changes a workspace \(start, step, deploy, reset\): a second one exits 3 naming the first; status, list and doctor work meanwhile\./);
-    assert.match(prose, /Exit codes: 0 ok, 1 a failed run or check, 2 a usage error, 3 the environment \(the cloud could not be checked or stopped, the workspace is busy or damaged, the disk is full or refuses a file\), 130 interrupted, 143 terminated \(SIGTERM\)\./);
+    assert.match(prose, /Exit codes: 0 ok, 1 a failed run or check, 2 a usage error \(also start --ci where every step is already done: nothing would be checked\), 3 the environment \(the cloud could not be checked or stopped, the workspace is busy or damaged, the disk is full or refuses a file\), 130 interrupted, 143 terminated \(SIGTERM\)\./);
     // the curl command, broken or not, pastes back as itself
     const at = lines.findIndex((l) => l.startsWith('  $ curl'));
     let end = at;

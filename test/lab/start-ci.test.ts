@@ -128,12 +128,10 @@ test('start --ci --target local, interrupted by SIGINT mid-lab, exits 130 with p
   assert.ok((fig['concurrency-throttled']!.localPeak as number) <= 25);
   assert.ok(report.instructorNotes.some((n) => /--ci runs -n \d+ -c \d+ instead of the workshop's -n 1000 -c 50/.test(n)));
 
-  // everything done: a third run re-checks the last step and has nothing to do
+  // everything done: a third --ci run would check nothing, and is refused (start-ci-all-done.test.ts)
   const again = await runCli(['start', '--ci', '--workspace', ws], { timeoutMs: 120_000 });
-  assert.equal(again.code, 0, again.stderr);
-  assert.match(again.stdout, /every step is done/);
-  // said once: no "nothing to do; … all N steps of the lab are done" under it
-  assert.doesNotMatch(again.stdout, /nothing to do|steps of the lab are done/);
+  assert.equal(again.code, 2, again.stderr);
+  assert.match(again.stderr, /nothing to check: every step of/);
   const list = await runCli(['list', '--workspace', ws, '--json']);
   assert.ok((JSON.parse(list.stdout) as { steps: { status: string }[] }).steps.every((s) => s.status === 'assisted'));
 });
