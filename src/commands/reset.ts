@@ -22,7 +22,8 @@ import { readDeployRecord, type DeployRecord } from '../targets/deploy-record.js
 import { awsCommand } from '../targets/aws-command.js';
 import type { TargetSpec } from '../targets/clients.js';
 import type { StageUndo, StepStart } from '../steps/canary/lesson.js';
-import { cliCommand, hintCommand } from '../invocation.js';
+import { hintCommand } from '../invocation.js';
+import { labCommand } from '../lab/outside.js';
 import { namedStep } from './step-arg.js';
 import { displayPath } from '../io/format.js';
 
@@ -144,7 +145,7 @@ async function resetLocked(ws: Workspace, step: StepOutline | undefined, opts: R
     await scaffoldWorkspace(ws);
     io.say(`your sam-app/ is kept as ${displayPath(kept)}; sam-app/ is a fresh copy of the lab's app`);
   }
-  io.say(`reset done: \`${cliCommand(['start', '--workspace', ws.root])}\` begins again`);
+  io.say(`reset done: \`${labCommand(['start'], { workspace: ws.root, target: target === 'aws' ? 'aws' : 'local', profile: opts.profile as string | undefined, region: opts.region as string | undefined })}\` begins again`);
 }
 
 /**

@@ -18,6 +18,7 @@ import { openSession, readLabFlags, type LabFlags } from '../lab/session.js';
 import { lockWorkspace } from '../lab/workspace-lock.js';
 import { workspacePaths, type Workspace } from '../lab/workspace.js';
 import { cliCommand } from '../invocation.js';
+import { labArgs, labCommand } from '../lab/outside.js';
 import { checkReportPath, type LabReport } from '../lab/report.js';
 import type { IoHost } from '../io/host.js';
 import { labVersion } from '../version.js';
@@ -60,7 +61,7 @@ async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: st
   // or broken at its arguments with ` \`, it still pastes as one command on a narrow terminal)
   const resume = () => {
     io.say('progress saved; this goes on from here:');
-    io.command(cliCommand(resumeArgs(flags, session.ws.root)));
+    io.command(cliCommand(resumeArgs(flags, session.ws.root, only)));
   };
   // the second Ctrl-C quits at once (interrupt.ts), and says what the first one would have
   interrupt.lastWords = () => {
@@ -145,7 +146,7 @@ async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: st
       throw new LabError(
         'the lab could not check the cloud (the environment, not the steps)',
         ExitCode.environment,
-        cliCommand(['doctor', '--workspace', session.ws.root, ...(flags.target === 'aws' ? ['--target', 'aws'] : [])]),
+        labCommand(['doctor'], { workspace: session.ws.root, target: flags.target }),
       );
     }
     default: {
@@ -224,7 +225,7 @@ export function readyLine(ran: readonly string[], ids: readonly string[], target
   if (ids.every((id) => ran.includes(id))) return `ready for the class: all ${ids.length} steps of the lab pass on this machine${onAws}`;
   if (workspace === undefined) return undefined;
   const numbers = (keep: (id: string) => boolean) => stepRanges(ids.flatMap((id, i) => (keep(id) ? [i + 1] : [])));
-  const fresh = cliCommand(['start', '--ci', ...(target === 'aws' ? ['--target', 'aws'] : []), '--workspace', '<a new folder>']);
+  const fresh = labCommand(['start', '--ci'], { workspace: '<a new folder>', target });
   if (!ran.length) return `not a check of this machine: no step ran in this run (all ${ids.length} were done before it, progress.json). To check every step: ${fresh}`;
   return `not a check of the whole lab: steps ${numbers((id) => ran.includes(id))} pass on this machine${onAws} in this run; steps ${numbers((id) => !ran.includes(id))} were done before it (progress.json) and not run in it. To check every step: ${fresh}`;
 }
@@ -242,18 +243,13 @@ function stepRanges(ns: number[]): string {
 }
 
 /**
- * `start` again, in this workspace, on this target and in this mode: a workspace deployed to AWS
- * refuses a `start` without `--target aws` (src/lab/session.ts), and an unattended run goes on
- * unattended.
+ * The command that was running, again: `start`, or `step <id>` for a step run on its own (`start`
+ * went on to the steps after it, which the learner had not asked for), in this workspace, on this
+ * target and in this mode: a workspace deployed to AWS refuses either without `--target aws`
+ * (src/lab/session.ts, outside.ts), and an unattended run goes on unattended.
  */
-export function resumeArgs(flags: LabFlags, workspace: string): string[] {
-  const args = ['start'];
+export function resumeArgs(flags: LabFlags, workspace: string, only?: string): string[] {
+  const args = only === undefined ? ['start'] : ['step', only];
   if (flags.ci) args.push('--ci');
-  if (flags.target === 'aws') {
-    args.push('--target', 'aws');
-    if (flags.profile) args.push('--profile', flags.profile);
-    if (flags.region) args.push('--region', flags.region);
-  }
-  args.push('--workspace', workspace);
-  return args;
+  return labArgs(args, { workspace, target: flags.target, profile: flags.profile, region: flags.region });
 }

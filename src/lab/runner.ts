@@ -16,8 +16,7 @@ import { overallOutcome, type LabReport, type StepReport } from './report.js';
 import { solveStep } from './solver.js';
 import { explainOf, type Step } from './step.js';
 import { teachStep } from './teach.js';
-import { cliCommand } from '../invocation.js';
-import { afterQuitting } from './outside.js';
+import { afterQuitting, labCommand } from './outside.js';
 
 export interface RunLabOptions {
   steps: readonly Step[];
@@ -65,7 +64,7 @@ export async function runLab(o: RunLabOptions): Promise<LabReport> {
     // readyLine says at the end what it did check)
     if (ctx.ci && !o.only && index > 0 && index < ids.length) {
       io.say(
-        `this workspace has progress: --ci goes on from step ${index + 1} (${ids[index]}); ${index === 1 ? 'step 1 was' : `steps 1–${index} were`} done before and ${index === 1 ? 'is' : 'are'} not run in this run. To check the whole lab, use a fresh workspace: ${cliCommand(['start', '--ci', ...(ctx.target === 'aws' ? ['--target', 'aws'] : []), '--workspace', '<a new folder>'])}`,
+        `this workspace has progress: --ci goes on from step ${index + 1} (${ids[index]}); ${index === 1 ? 'step 1 was' : `steps 1–${index} were`} done before and ${index === 1 ? 'is' : 'are'} not run in this run. To check the whole lab, use a fresh workspace: ${labCommand(['start', '--ci'], { workspace: '<a new folder>', target: ctx.target })}`,
       );
     }
   }
@@ -95,8 +94,8 @@ export async function runLab(o: RunLabOptions): Promise<LabReport> {
     const end = !o.only ? steps.length : o.onlyChapter ? steps.findLastIndex((s) => s.chapter.id === chapter) + 1 : index + 1;
     const order = [...(redo ? [steps.indexOf(redo)] : []), ...ids.slice(index, end).map((_, k) => index + k)];
     if (!order.length) {
-      const ws = ['--workspace', o.workspace];
-      io.say(`every step is done. \`${cliCommand(['list', ...ws])}\` shows them; \`${cliCommand(['reset', ...ws])}\` starts over, \`${cliCommand(['step', ...ws])} <id>\` redoes one.`);
+      const where = { workspace: o.workspace, target: ctx.target };
+      io.say(`every step is done. \`${labCommand(['list'], where)}\` shows them; \`${labCommand(['reset'], where)}\` starts over, \`${labCommand(['step'], where)} <id>\` redoes one.`);
       return finish();
     }
     for (const i of order) {
@@ -129,8 +128,8 @@ export async function runLab(o: RunLabOptions): Promise<LabReport> {
   /** the step after the run's last, with the commands that go on to it (`step <id>` ends before it) */
   function nextAfter(step: Step | undefined): { id: string; step: string; start: string } | undefined {
     if (!step) return undefined;
-    const ws = ['--workspace', o.workspace, ...(ctx.target === 'aws' ? ['--target', 'aws'] : [])];
-    return { id: step.id, step: cliCommand(['step', step.id, ...ws]), start: cliCommand(['start', ...ws]) };
+    const where = { workspace: o.workspace, target: ctx.target };
+    return { id: step.id, step: labCommand(['step', step.id], where), start: labCommand(['start'], where) };
   }
 
   function finish(): LabReport {
@@ -288,11 +287,11 @@ async function repairOnStart(index: number, o: RunLabOptions): Promise<void> {
     ctx.io.warn(`${r.cannot}: the deploy step creates it again from your sam-app/ as it is`);
     return;
   }
-  const ws = ['--workspace', o.workspace];
+  const where = { workspace: o.workspace, target: o.ctx.target };
   throw new LabError(
     r.cannot,
     undefined,
-    `\`${cliCommand(['reset', step.id, ...ws])}\` puts ${step.id}'s files back as the step starts (yours are copied to backups/), then \`${cliCommand(['start', ...ws])}\` deploys them again and ${step.id} starts from there; \`${cliCommand(['reset', ...ws])}\` starts the whole lab over`,
+    `\`${labCommand(['reset', step.id], where)}\` puts ${step.id}'s files back as the step starts (yours are copied to backups/), then \`${labCommand(['start'], where)}\` deploys them again and ${step.id} starts from there; \`${labCommand(['reset'], where)}\` starts the whole lab over`,
   );
 }
 
@@ -375,7 +374,7 @@ async function recheckOnResume(index: number, o: RunLabOptions): Promise<Step | 
   // what differs, without the step's hints: they say how to pass a step the learner is doing
   // ("does your hook report Failed? … press d"), and this one stays done
   for (const r of off) io.check(r.status === 'not-yet' ? { ...r, hint: undefined } : r);
-  io.say(`a later change does this (the next step's files deployed with \`${cliCommand(['deploy'])}\`, say): ${last.id} stays done; to do it again, ${afterQuitting({ workspace: o.workspace, target: o.ctx.target }, [['step', last.id]])}`);
+  io.say(`a later change does this (the next step's files deployed with \`${labCommand(['deploy'], { target: o.ctx.target })}\`, say): ${last.id} stays done; to do it again, ${afterQuitting({ workspace: o.workspace, target: o.ctx.target }, [['step', last.id]])}`);
   return undefined;
 }
 

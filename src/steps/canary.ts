@@ -37,7 +37,7 @@ import { canaryOperations, commands as release, patchStage, restoreStage, type S
 import { splitInWords, versionsInWords } from './canary/split.js';
 import { NO_VERSION } from '../targets/version-split.js';
 import { cliCommand } from '../invocation.js';
-import { afterQuitting } from '../lab/outside.js';
+import { afterQuitting, labCommand } from '../lab/outside.js';
 import { LabError } from '../errors.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
 import { answersInWords } from './shared/words.js';
@@ -874,7 +874,7 @@ function promoteWayOut(ctx: LabContext, s: StageView): string | undefined {
     "The way out: put the step's canary back, then run the two printed commands in order:",
   ].join(' ');
   // each command on a line of its own, to be pasted whole
-  return `${said}${hintCommand(ctx.aws(release.restore(r, stepCanaryOperations(ctx))))}\nOr press a (the lab runs the three), or start the step over: quit the lab (q), then run these two:${hintCommand(cliCommand(['reset', IDS.promote, '--workspace', ctx.ws.root]))}${hintCommand(cliCommand(['start', ...(ctx.target === 'aws' ? ['--target', 'aws'] : []), '--workspace', ctx.ws.root]))}`;
+  return `${said}${hintCommand(ctx.aws(release.restore(r, stepCanaryOperations(ctx))))}\nOr press a (the lab runs the three), or start the step over: quit the lab (q), then run these two:${hintCommand(labCommand(['reset', IDS.promote], { workspace: ctx.ws.root, target: ctx.target }))}${hintCommand(labCommand(['start'], { workspace: ctx.ws.root, target: ctx.target }))}`;
 }
 
 /** The promotion from the stage as it is (solve): the step's canary back when it is lost, the copies, the removal. */

@@ -6,6 +6,7 @@ import { notYet, passed, type LiveCheck } from '../lab/check.js';
 import type { Step } from '../lab/step.js';
 import { APP_ALIAS, appFunction, askApp, curlCommand, functionName, whenDeployed } from './shared/app.js';
 import { cliCommand } from '../invocation.js';
+import { labCommand } from '../lab/outside.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
 import { lambdaSdk } from '../targets/clients.js';
 
@@ -73,7 +74,7 @@ export const deployStep: Step = {
     { title: 'SAM AutoPublishAlias', url: 'https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html#sam-function-autopublishalias' },
   ],
   solve: {
-    show: async (ctx) => ({ command: cliCommand(['deploy', '--workspace', ctx.ws.root]) }),
+    show: async (ctx) => ({ command: labCommand(['deploy'], { workspace: ctx.ws.root, target: ctx.target }) }),
     apply: async (ctx) => {
       await ctx.deploy();
       // the whole deploy, a CodeDeploy shift included (aws: sam deploy waits for it)

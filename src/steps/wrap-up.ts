@@ -7,6 +7,7 @@ import { notYet, passed, runLiveChecks, type CheckOutcome, type LiveCheck } from
 import type { FigureValue, LabContext } from '../lab/context.js';
 import type { Step } from '../lab/step.js';
 import { cliCommand } from '../invocation.js';
+import { labCommand } from '../lab/outside.js';
 import { fitted } from '../io/format.js';
 import { NO_VERSION } from '../targets/version-split.js';
 import { probeNote } from './canary/split.js';
@@ -254,7 +255,7 @@ export function wrapUpStep(earlier: readonly Step[]): Step {
               "Since the canary chapter, the API's Prod stage calls the Lambda version its stage variable lambdaAlias names, not the alias live. A later deploy moves live, not the stage: it warns that requests to the API do not reach the release, and prints the update-stage command that points the stage at live again.",
             ]
           : []),
-        `Your workspace stays. \`${cliCommand(['reset', '--workspace', ctx.ws.root])}\` starts over; \`${cliCommand(['emulator', 'stop', '--workspace', ctx.ws.root])}\` stops the local cloud.`,
+        `Your workspace stays. \`${labCommand(['reset'], { workspace: ctx.ws.root, target: ctx.target })}\` starts over; \`${cliCommand(['emulator', 'stop', '--workspace', ctx.ws.root])}\` stops the local cloud.`,
       ]);
     },
   };

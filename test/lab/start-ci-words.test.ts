@@ -47,3 +47,26 @@ test('start --ci: the copy is the lab\'s to change, not "your copy to edit"; Ctr
   assert.ok(io.text.includes(`the local cloud keeps running at ${rec.endpoint} (port ${rec.port}, pid ${rec.pid}); this stops it:`), io.text.slice(-1500));
   assert.match(io.text, /emulator stop --workspace \S+ws\n.*progress saved; this goes on from here:/s);
 });
+
+test('Ctrl-C in `step deploy --ci`: the line that goes on is `step deploy` again, the command that was running, not `start` (which goes on past it)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sol-step-resume-'));
+  made.push(dir);
+  const ws = join(dir, 'ws');
+  made.push(ws);
+  const policy = new InterruptPolicy({ write: () => {}, exit: () => {} });
+  class CtrlCAtTheStep extends RecordingIoHost {
+    override heading(text: string): void {
+      super.heading(text);
+      if (/^Step \d+ of/.test(text)) policy.press();
+    }
+  }
+  const io = new CtrlCAtTheStep();
+  const err = await startCommand({ workspace: ws, ci: true }, policy, 'deploy', { io }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof InterruptedError, `${String(err)}\n${io.text.slice(-1500)}`);
+  const resume = /progress saved; this goes on from here:\n(.*)/.exec(io.text);
+  assert.ok(resume, io.text.slice(-1500));
+  assert.match(resume[1]!, /^\$ .* step deploy --ci --workspace \S+ws$/, io.text.slice(-1500));
+});

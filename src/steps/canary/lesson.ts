@@ -12,8 +12,7 @@ import type { DeployRecord } from '../../targets/deploy-record.js';
 import { commands as release, createCanary, promoteCanary, readStage, restoreOperations, restoreStage, rollBackCanary, type StageBase, type StageView } from './release.js';
 import { allowApiGateway, commands as wiring, deployedIntegrationUri, findRoute, functionUri, integrationUri, sourceArn, STAGE_VARIABLE, uriStageVariables, useStageVariable, type Route } from './stage-variable.js';
 import { CANARY_DESCRIPTION_TAIL, publishCodeAsVersion } from './version.js';
-import { cliCommand } from '../../invocation.js';
-import { afterQuitting } from '../../lab/outside.js';
+import { afterQuitting, labCommand } from '../../lab/outside.js';
 import { measureSplit, namedAnswers, shareOf, type Split } from '../../targets/version-split.js';
 import { apiGatewaySdk } from '../../targets/clients.js';
 
@@ -76,7 +75,7 @@ const unqualified = (arn: string) => arn.split(':').slice(0, 7).join(':');
  * a running lab, whose workspace `deploy` cannot take until the lab is quit (afterQuitting).
  */
 export async function findTarget(apigw: APIGatewayClient, record: DeployRecord, signal?: AbortSignal, workspace?: string, inLab = false): Promise<CanaryTarget> {
-  const command = cliCommand(['deploy', ...(record.target === 'aws' ? ['--target', 'aws'] : []), ...(workspace === undefined ? [] : ['--workspace', workspace])]);
+  const command = labCommand(['deploy'], { workspace, target: record.target });
   const deploy = inLab && workspace !== undefined ? afterQuitting({ workspace, target: record.target }, [['deploy']]) : command;
   const fn = record.functions.find((f) => f.logicalId === 'GetInfoFunction') ?? record.functions[0];
   const api = record.apis[0];

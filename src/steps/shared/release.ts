@@ -14,7 +14,7 @@ import { readTextFile, writeTextFile } from '../../lab/workspace.js';
 import type { LabContext } from '../../lab/context.js';
 import type { StepRelease } from '../../lab/step.js';
 import { deploymentGroup, deployments, TERMINAL } from './codedeploy.js';
-import { cliCommand } from '../../invocation.js';
+import { labCommand } from '../../lab/outside.js';
 
 /** the file whose change makes a new version (the function's CodeUri is src/) */
 export const APP_CODE = 'src/app.mjs';
@@ -63,8 +63,8 @@ export const RELEASE_AGAIN = `To try again you need a new release: deploying the
  * files, so it names the commands that do it again: `reset <step>` puts the step's files back to its
  * start, and `start --ci` makes its release (a new version) again.
  */
-export function releaseAgain(ctx: Pick<LabContext, 'ci' | 'ws'>, stepId: string): string {
+export function releaseAgain(ctx: Pick<LabContext, 'ci' | 'ws' | 'target'>, stepId: string): string {
   if (!ctx.ci) return RELEASE_AGAIN;
-  const ws = ['--workspace', ctx.ws.root];
-  return `To try again: \`${cliCommand(['reset', stepId, ...ws])}\` puts the step back to its start, then \`${cliCommand(['start', '--ci', ...ws])}\` releases it again (a new version of the function).`;
+  const where = { workspace: ctx.ws.root, target: ctx.target };
+  return `To try again: \`${labCommand(['reset', stepId], where)}\` puts the step back to its start, then \`${labCommand(['start', '--ci'], where)}\` releases it again (a new version of the function).`;
 }
