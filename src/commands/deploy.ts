@@ -12,7 +12,7 @@ import { workspacePaths, type Workspace } from '../lab/workspace.js';
 import { lockWorkspace } from '../lab/workspace-lock.js';
 import { colorEnabled, paint, type Paint } from '../io/terminal.js';
 import { reportHost, type ReportIoHost } from '../io/index.js';
-import { hang } from '../io/format.js';
+import { breakLongWords, hang } from '../io/format.js';
 import type { DeployLog, DeployResult, ResourceChange, StackRollback } from '../targets/deployers/types.js';
 import { readDeployRecord } from '../targets/deploy-record.js';
 import type { TargetSpec } from '../targets/clients.js';
@@ -125,7 +125,11 @@ export function formatDeployResult(r: DeployResult, opts: { color?: boolean; wid
   const lines: string[] = [];
   const fit = (line: string, indent: string) => {
     const lead = /^ */.exec(line)![0];
-    lines.push(...hang(line.slice(lead.length), width - lead.length, indent).map((l) => lead + l));
+    // a word wider than the line (the alias's ARN, 86 columns) cut after a `:` or `/`, as
+    // io/format.ts fitted cuts one, under the indent: the terminal cut it mid-word
+    // (`…:function:ServerlessOps-stack-GetInfo` / `Function-…:live`). A URL stays whole, to be clicked.
+    const cut = breakLongWords(line.slice(lead.length), width - lead.length - indent.length, (w) => !w.includes('://'));
+    lines.push(...hang(cut, width - lead.length, indent).map((l) => lead + l));
   };
   if (r.changes.length) {
     lines.push('Changes:');

@@ -68,3 +68,23 @@ test("on an 80-column terminal the change table's rows and the outputs go on at 
   }
   assert.match(piped, /^ {2}unchanged AWS::S3::Bucket {18}ImagesBucket serverlessops-stack-imagesbucket-hyl29e7idf54$/m);
 });
+
+test("on an 80-column terminal the alias's ARN (86 columns) is cut after a `:`, never mid-word; a URL wider than the line stays whole", () => {
+  const arn = 'arn:aws:lambda:us-east-1:000000000000:function:ServerlessOps-stack-GetInfoFunction-IUEPQGFOX6DP:live';
+  const url = `https://${'x'.repeat(60)}.execute-api.eu-west-1.amazonaws.com/Prod/getinfo`;
+  const r: DeployResult = {
+    ...result,
+    outputs: { ApiUrl: url },
+    changes: [{ logicalId: 'GetInfoFunctionAliaslive', type: 'AWS::Lambda::Alias', physicalId: arn, change: 'created', detail: 'on Lambda version 1' }],
+  };
+  const out = formatDeployResult(r, { width: 80 });
+  const lines = out.replace(/\n$/, '').split('\n');
+  for (const l of lines) if (!l.includes(url)) assert.ok(l.length <= 80, `over 80 columns: ${l}\n${out}`);
+  const at = lines.findIndex((l) => l.trim().startsWith('arn:'));
+  assert.ok(at > 0, out);
+  // its pieces, each ending at a `:` but the last, under the row's indent, make the ARN again
+  const pieces = [lines[at]!.trim(), lines[at + 1]!.trim().split(' ')[0]!];
+  assert.ok(pieces[0]!.endsWith(':'), out);
+  assert.equal(pieces.join(''), arn, out);
+  assert.ok(lines.includes(`  ${url}`), `the URL whole on a line of its own:\n${out}`);
+});
