@@ -88,6 +88,12 @@ async function run(action: string | undefined, flags: EmulatorFlags, interrupt?:
       if (emu.reused && flags.port !== undefined && flags.port !== 0 && flags.port !== emu.port) {
         io.note(`it listens on port ${emu.port}, not ${flags.port}; ${stopFirst('move')}`);
       }
+      // the address too (it was taken silently: `--host 0.0.0.0` on a loopback cloud kept 127.0.0.1,
+      // which no other machine reaches): a host is a restart, said with the commands that make it
+      if (emu.reused && emu.record.host !== flags.host) {
+        const restart = [cliCommand(['emulator', 'stop', ...flags.where]), cliCommand(['emulator', 'start', ...flags.where, '--host', flags.host])];
+        io.note(`it listens on ${emu.record.host}, not ${flags.host}; this restarts it on ${flags.host}:${hintCommand(restart.join('\n'))}`);
+      }
       if (flags.port === undefined && emu.port !== DEFAULT_PORT) {
         const { otherPortNote, portHolder } = await import('../port-holder.js');
         io.note(otherPortNote(emu, DEFAULT_PORT, await portHolder(DEFAULT_PORT)));

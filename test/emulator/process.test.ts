@@ -603,12 +603,14 @@ test("a port held by the lab's own cloud is said so, with the restart that works
     // the same workspace's cloud reused: its 500 is said, not taken silently; so are its port and
     // speed, each with the command that stops it to paste (they said a bare 'emulator stop')
     const other = String(Number(port) === 65535 ? 1024 : Number(port) + 1);
-    const again = await run(['emulator', 'start', '--workspace', labWs, '--throttle-status', '502', '--port', other, '--speed', '5']);
+    const again = await run(['emulator', 'start', '--workspace', labWs, '--throttle-status', '502', '--port', other, '--speed', '5', '--host', '0.0.0.0']);
     assert.equal(again.code, 0, again.stderr);
     const stop = `\n {2}\\$ .*emulator stop --workspace ${labWs}\n`;
     assert.match(again.stderr, new RegExp(`^note: it listens on port ${port}, not ${other}; run this first to move it:${stop}`, 'm'), again.stderr);
     assert.match(again.stderr, new RegExp(`^note: it runs at speed 1, not 5; run this first to change it:${stop}`, 'm'), again.stderr);
     assert.match(again.stderr, new RegExp(`^note: it answers a throttled invocation with 500, not 502; run this first to change it:${stop}`, 'm'), again.stderr);
+    // its address too (it kept 127.0.0.1 with no word), with the two commands that restart it there
+    assert.match(again.stderr, new RegExp(`^note: it listens on 127\\.0\\.0\\.1, not 0\\.0\\.0\\.0; this restarts it on 0\\.0\\.0\\.0:${stop} {2}\\$ .*emulator start --workspace ${labWs} --host 0\\.0\\.0\\.0\n`, 'm'), again.stderr);
     assert.doesNotMatch(again.stderr, /'emulator stop'/);
   } finally {
     await run(['emulator', 'stop', '--workspace', labWs]);
