@@ -278,13 +278,15 @@ export function commandLines(cmd: string, width: number, prefix: string, indent:
 
 /**
  * The indent of a command's continuation lines: `indent`, or a column or two less where an
- * argument (with its ` \`, unless it is the last) fits on a line only there. One that fits at
- * none of them keeps `indent` (continuationPad places it).
+ * argument with a comma (with its ` \`, unless it is the last) fits on a line only there. One that
+ * fits at none of them keeps `indent` (continuationPad places it), and so does one with no comma
+ * (a log group's path, a long name): it moved every continuation of the command to 6 or 7, where
+ * every other command has 8, for one line that continuationPad places by itself.
  */
 function uniformIndent(indent: number, units: readonly { text: string; inQuote?: boolean; glued?: boolean }[], width: number): number {
   let pad = indent;
   for (const [i, u] of units.entries()) {
-    if (u.inQuote || u.glued || i === 0) continue;
+    if (u.inQuote || u.glued || i === 0 || !u.text.includes(',')) continue;
     const tail = i < units.length - 1 ? 2 : 0;
     if (indent + u.text.length + tail <= width) continue;
     for (let p = indent - 1; p >= Math.max(0, indent - 2); p--) {

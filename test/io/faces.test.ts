@@ -630,6 +630,21 @@ test("a command's continuation lines keep the one indent every command has: a sh
   assert.equal(argv(lines.join('\n')), argv(cmd));
 });
 
+test("an argument with no comma to cut at that fits only a column or two left of the indent moves its own line, not every continuation of the command", () => {
+  for (const n of [71, 72]) {
+    const group = `/aws/lambda/${'F'.repeat(n - 12)}`;
+    const cmd = `aws --endpoint-url http://127.0.0.1:4566 logs tail ${group} --since 5m --follow`;
+    const lines = commandLines(cmd, 80, '    $ ', '        ');
+    for (const l of lines) assert.ok(l.length <= 80, `over 80 columns: ${l}`);
+    const rest = lines.slice(1).filter((l) => !l.includes(group));
+    assert.ok(rest.length > 0, lines.join('\n'));
+    // every other continuation at the indent every command has (they all moved to 6 or 7)
+    for (const l of rest) assert.equal(/^ */.exec(l)![0].length, 8, lines.join('\n'));
+    const argv = (s: string) => execFileSync('bash', ['-c', `printf '%s\\n' ${s.replace(/^\s*\$ /, '')}`], { encoding: 'utf8' });
+    assert.equal(argv(lines.join('\n')), argv(cmd));
+  }
+});
+
 test("an error on a terminal wraps at words under its indent, its command whole (list's hint broke mid-word at 80 columns); piped, a line each as before", async () => {
   const { errorLines } = await import('../../src/io/format.js');
   const hint = '`node dist/src/cli.js start --workspace /tmp/nonexist-s16j` makes one and begins';
