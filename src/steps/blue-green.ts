@@ -20,6 +20,7 @@ import { APP_CODE } from './shared/release.js';
 import { hasTimer, timerWaits } from './shared/app-code.js';
 import { editSolve } from './shared/solve.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
+import { stageBeforeCanary } from './shared/stage-before-canary.js';
 import { knownDeploymentType, templateParses, timeoutAbove3 } from './shared/template-checks.js';
 import { lambdaSdk } from '../targets/clients.js';
 
@@ -159,6 +160,8 @@ export const appCodeIsV2: StaticCheck = {
 
 export const blueGreenStep: Step = {
   id: 'blue-green',
+  // done again after the canary chapter: the stage calls "live" again first (stage-before-canary.ts)
+  prepare: (ctx) => stageBeforeCanary(ctx, 'blue-green'),
   chapter: blueGreenChapter,
   title: 'shift traffic to app version 2, 10 % a minute',
   explain: [

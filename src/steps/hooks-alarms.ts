@@ -26,6 +26,7 @@ import { APP_CODE, appRelease, releaseAgain, withoutNewVersionMark } from './sha
 import { preTrafficHookCode, readsHookStatus, REFERENCE_HOOK, referenceHook } from './shared/hook-code.js';
 import { editSolve, type MoreFiles } from './shared/solve.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
+import { stageBeforeCanary } from './shared/stage-before-canary.js';
 import { displayPath } from '../io/format.js';
 import { afterQuitting } from '../lab/outside.js';
 import { addedThrows, throwCount, throwsOf, throwStatements } from './shared/app-code.js';
@@ -130,6 +131,8 @@ export const LIVE_AT_START = 'liveVersionAtStart';
  */
 function recordLiveVersion(stepId: string): (ctx: LabContext) => Promise<void> {
   return async (ctx) => {
+    // done again after the canary chapter: the stage calls "live" again first (stage-before-canary.ts)
+    await stageBeforeCanary(ctx, stepId);
     if (ctx.allFigures()[stepId]?.[LIVE_AT_START] !== undefined) return;
     let version: string | undefined;
     try {
