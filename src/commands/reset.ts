@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { LabError, UsageError } from '../errors.js';
 import { createIoHost, type IoHost } from '../io/index.js';
 import type { InterruptPolicy } from '../interrupt.js';
-import { progressPath, ProgressStore, type LabProgress } from '../lab/progress.js';
+import { progressPath, ProgressStore } from '../lab/progress.js';
 import { ReferenceBook } from '../lab/reference.js';
-import { backupOf, goodBackup, readJsonFile, sameAsBundled, scaffoldWorkspace, workspacePaths, type Workspace } from '../lab/workspace.js';
+import { backupOf, goodBackup, recordedTarget, sameAsBundled, scaffoldWorkspace, workspacePaths, type Workspace } from '../lab/workspace.js';
 import { lockWorkspace } from '../lab/workspace-lock.js';
 import { CANARY_CHAPTER, LAB_OUTLINE, REFERENCE_ORDER, type StepOutline } from '../steps/outline.js';
 import { readDeployRecord, type DeployRecord } from '../targets/deploy-record.js';
@@ -91,7 +91,7 @@ async function resetLocked(ws: Workspace, step: StepOutline | undefined, opts: R
 
   const record = deployRecordForReset(ws);
   // no deploy record (the last deploy failed, or it was deleted): the lab's progress still says where it ran
-  const target = (opts.target as string | undefined) ?? record?.target ?? progressTarget(ws) ?? 'local';
+  const target = (opts.target as string | undefined) ?? record?.target ?? recordedTarget(ws.labDir) ?? 'local';
   const what =
     target === 'aws'
       ? `empty the S3 buckets of the CloudFormation stack ${record?.stackName ?? 'ServerlessOps-stack'} (the images in them are deleted), delete the stack and forget the lab's progress in ${ws.root}`
@@ -231,15 +231,5 @@ function deployRecordForReset(ws: Workspace): ReturnType<typeof readDeployRecord
     } catch {
       return undefined;
     }
-  }
-}
-
-/** the target progress.json recorded; undefined when there is none, or it cannot be read (reset is how a broken one is fixed) */
-function progressTarget(ws: Workspace): 'local' | 'aws' | undefined {
-  try {
-    const t = readJsonFile<Partial<LabProgress>>(progressPath(ws))?.target;
-    return t === 'aws' || t === 'local' ? t : undefined;
-  } catch {
-    return undefined;
   }
 }

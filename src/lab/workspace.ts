@@ -18,7 +18,8 @@ import { cp, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { asFileSystemError, ExitCode, FileSystemError, isFileSystemFault, LabError, UsageError } from '../errors.js';
-import { cliCommand, shellLine } from '../invocation.js';
+import { shellLine } from '../invocation.js';
+import { labCommand } from './outside.js';
 import { atomicWrite, makeDirs } from '../files.js';
 import { findPackageRoot } from '../package-root.js';
 import { nearlySameName } from '../nearest.js';
@@ -238,6 +239,19 @@ export function lastGoodWriteHint(path: string): string | undefined {
 }
 
 /**
+ * The target progress.json in `labDir` records (where the lab runs); undefined when there is none,
+ * or it cannot be read (a damaged one is the reason a command asks).
+ */
+export function recordedTarget(labDir: string): 'local' | 'aws' | undefined {
+  try {
+    const t = (JSON.parse(readFileSync(join(labDir, 'progress.json'), 'utf8')) as { target?: unknown } | null)?.target;
+    return t === 'aws' || t === 'local' ? t : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * What to do about a damaged `.lab` file: put back its backup when there is a good one; else what
  * that file is for decides. names.json is the only map from the template's logical ids to what
  * the local cloud holds: without it the next deploy makes a second copy of every resource.
@@ -246,14 +260,16 @@ export function damagedLabFileHint(path: string): string {
   const putBack = lastGoodWriteHint(path);
   if (putBack) return `${putBack}, then run the command again`;
   const root = dirname(dirname(path));
+  // a workspace on AWS: the commands carry --target aws (outside.ts), where progress.json says so
+  const where = { workspace: root, target: recordedTarget(dirname(path)) ?? 'local' };
   const moveAway = shellLine(['mv', path, `${path}.broken`]);
   switch (basename(path)) {
     case 'progress.json':
       return `no good copy is left (${basename(backupOf(path))}): mend it by hand, or \`${moveAway}\` and the lab keeps a new record from the first step (your sam-app/ and the cloud are kept; the steps' record is not)`;
     case 'names.json':
-      return `do not delete it: it maps the template's resources to the names the local cloud gave them, and a deploy without it makes a second copy of each. No good copy is left (${basename(backupOf(path))}): mend it by hand, or start the whole lab over with \`${cliCommand(['reset', '--workspace', root])}\` (your sam-app/ is kept)`;
+      return `do not delete it: it maps the template's resources to the names the local cloud gave them, and a deploy without it makes a second copy of each. No good copy is left (${basename(backupOf(path))}): mend it by hand, or start the whole lab over with \`${labCommand(['reset'], where)}\` (your sam-app/ is kept)`;
     case 'deploy.json':
-      return `no good copy is left (${basename(backupOf(path))}): \`${moveAway}\`, then \`${cliCommand(['deploy', '--workspace', root])}\` writes a new record (what is deployed is found again, not made twice)`;
+      return `no good copy is left (${basename(backupOf(path))}): \`${moveAway}\`, then \`${labCommand(['deploy'], where)}\` writes a new record (what is deployed is found again, not made twice)`;
     default:
       return `move it away (\`${moveAway}\`), then run the command again`;
   }

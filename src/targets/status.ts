@@ -4,7 +4,8 @@
  */
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { LabError } from '../errors.js';
-import type { Workspace } from '../lab/workspace.js';
+import { recordedTarget, type Workspace } from '../lab/workspace.js';
+import { labCommand } from '../lab/outside.js';
 import { lambdaSdk, TargetClients, type TargetSpec } from './clients.js';
 import { readDeployRecord } from './deploy-record.js';
 import { listVersions } from './deployers/local/function.js';
@@ -84,7 +85,9 @@ export interface WorkspaceStatus {
 
 /** the deploy on a line of its own, to paste: in the sentence, a temp workspace's went past 80 columns */
 export function noDeploymentError(ws: Workspace): LabError {
-  return new LabError(`nothing deployed from ${ws.root} yet`, undefined, `run this first:${hintCommand(cliCommand(['deploy', '--workspace', ws.root]))}`);
+  // a lab begun on AWS whose first deploy failed: `deploy` alone would deploy to the local cloud
+  const where = { workspace: ws.root, target: recordedTarget(ws.labDir) ?? 'local' };
+  return new LabError(`nothing deployed from ${ws.root} yet`, undefined, `run this first:${hintCommand(labCommand(['deploy'], where))}`);
 }
 
 export async function workspaceStatus(ws: Workspace): Promise<WorkspaceStatus> {

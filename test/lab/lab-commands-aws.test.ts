@@ -74,3 +74,19 @@ test('aws: the --ci way to release a hooks step again, and the deploy step\'s co
   const shown = await deploy.solve.show(ctx);
   assert.match(shown.command ?? '', / deploy --target aws --workspace \/ws$/);
 });
+
+test('aws, nothing deployed yet or a damaged deploy record: status\'s and the damaged file\'s deploy carry --target aws (deploy alone deploys to the local cloud)', async (t) => {
+  const { noDeploymentError } = await import('../../src/targets/status.js');
+  const { damagedLabFileHint } = await import('../../src/lab/workspace.js');
+  const root = mkdtempSync(join(tmpdir(), 'sol-aws-undeployed-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const ws = workspacePaths(root);
+  // `start --target aws` whose first deploy failed: progress on aws, no deploy record
+  ProgressStore.load(ws, 'aws').update('deploy', (p) => void (p.status = 'started'));
+  assert.match(noDeploymentError(ws).hint ?? '', new RegExp(` deploy --target aws --workspace ${root}$`));
+  assert.ok(damagedLabFileHint(join(ws.labDir, 'deploy.json')).includes(` deploy --target aws --workspace ${root}\` writes a new record`));
+  // a local workspace: as before
+  const local = mkdtempSync(join(tmpdir(), 'sol-local-undeployed-'));
+  t.after(() => rmSync(local, { recursive: true, force: true }));
+  assert.match(noDeploymentError(workspacePaths(local)).hint ?? '', new RegExp(` deploy --workspace ${local}$`));
+});
