@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { asFileSystemError } from '../errors.js';
 import type { CheckView } from '../io/host.js';
 import type { LabContext } from './context.js';
-import { cliCommand } from '../invocation.js';
+import { labCommand } from './outside.js';
 
 /**
  * `aws`, on a passed or not-yet outcome: the command that shows what the check found (a deployment
@@ -201,7 +201,7 @@ export function safeAws(c: LiveCheck, ctx: LabContext): string | undefined {
  * A failure of the environment, in the learner's words: the cloud not answering, missing
  * credentials, a denied call. Anything else names the error and points at `doctor`.
  */
-export function explainFailure(err: unknown, ctx: Pick<LabContext, 'environmentFix' | 'targetName'>): CheckOutcome {
+export function explainFailure(err: unknown, ctx: Pick<LabContext, 'environmentFix' | 'targetName' | 'target' | 'ws'>): CheckOutcome {
   const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string } };
   const code = e?.code ?? e?.cause?.code;
   if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || e?.name === 'TimeoutError') {
@@ -209,10 +209,10 @@ export function explainFailure(err: unknown, ctx: Pick<LabContext, 'environmentF
     return code === 'ECONNREFUSED' ? { status: 'could-not-check', what, fix: ctx.environmentFix, refused: true } : couldNotCheck(what, ctx.environmentFix);
   }
   if (e?.name === 'CredentialsProviderError' || e?.name === 'ExpiredTokenException' || e?.name === 'UnrecognizedClientException') {
-    return couldNotCheck(`sign in to AWS: ${e.message ?? e.name}`, `set credentials (aws configure, or --profile P) and run \`${cliCommand(['doctor', '--target', 'aws'])}\``);
+    return couldNotCheck(`sign in to AWS: ${e.message ?? e.name}`, `set credentials (aws configure, or --profile P) and run \`${labCommand(['doctor'], { workspace: ctx.ws.root, target: 'aws' })}\``);
   }
   if (e?.name === 'AccessDeniedException' || e?.name === 'AccessDenied') {
     return couldNotCheck(`read it: access denied (${e.message ?? ''})`, 'use credentials allowed to read Lambda, CodeDeploy, CloudWatch and API Gateway');
   }
-  return couldNotCheck(`read the answer: ${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`, `run \`${cliCommand(['doctor'])}\`; if it passes, this is a bug in the lab`);
+  return couldNotCheck(`read the answer: ${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`, `run \`${labCommand(['doctor'], { workspace: ctx.ws.root, target: ctx.target })}\`; if it passes, this is a bug in the lab`);
 }

@@ -90,3 +90,12 @@ test('aws, nothing deployed yet or a damaged deploy record: status\'s and the da
   t.after(() => rmSync(local, { recursive: true, force: true }));
   assert.match(noDeploymentError(workspacePaths(local)).hint ?? '', new RegExp(` deploy --workspace ${local}$`));
 });
+
+test('aws: a check that could not read its answer names doctor for the aws target and this workspace (it named `doctor`, which checks the local cloud)', async () => {
+  const { explainFailure } = await import('../../src/lab/check.js');
+  const ctx = fakeContext({ target: 'aws', ws: workspacePaths('/ws') });
+  const odd = explainFailure(Object.assign(new Error('no idea'), { name: 'WeirdException' }), ctx);
+  assert.match(odd.status === 'could-not-check' ? (odd.fix ?? '') : '', / doctor --target aws --workspace \/ws`; if it passes/);
+  const signIn = explainFailure(Object.assign(new Error('expired'), { name: 'ExpiredTokenException' }), ctx);
+  assert.match(signIn.status === 'could-not-check' ? (signIn.fix ?? '') : '', / doctor --target aws --workspace \/ws`$/);
+});
