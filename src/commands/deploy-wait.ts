@@ -13,6 +13,7 @@ import { LOG_FILE } from '../emulator/config.js';
 import type { InterruptPolicy } from '../interrupt.js';
 import { createIoHost } from '../io/index.js';
 import { cliCommand } from '../invocation.js';
+import { labCommand } from '../lab/outside.js';
 import type { Workspace } from '../lab/workspace.js';
 import { awsCommand } from '../targets/aws-command.js';
 import { TargetClients } from '../targets/clients.js';
@@ -66,7 +67,7 @@ export async function waitForDeployments(ws: Workspace, result: DeployResult, in
           // a restarted cloud rolls back a deployment it finds in flight (DESIGN.md, the store)
           throw new CloudStoppedError(
             `the local cloud stopped while deploy --wait followed deployment ${d.deploymentId} (${d.functionName}:${d.alias} to Lambda version ${d.to}): the cloud rolls it back when it starts again, so ${d.alias} goes back to Lambda version ${d.from} (see its log: ${join(ws.stateDir, LOG_FILE)})`,
-            `run \`${cliCommand(['deploy', '--wait', '--workspace', ws.root])}\` again: it starts the cloud with its saved state and deploys again`,
+            `run \`${labCommand(['deploy', '--wait'], { workspace: ws.root, target: 'local' })}\` again: it starts the cloud with its saved state and deploys again`,
             d.deploymentId,
           );
         }

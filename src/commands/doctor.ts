@@ -23,6 +23,7 @@ import { awsCliConfig, LOCAL_AWS_ENV } from '../targets/aws-cli-config.js';
 import { findOnPath } from '../targets/aws-preflight.js';
 import { clientConfig, lambdaSdk } from '../targets/clients.js';
 import { cliCommand } from '../invocation.js';
+import { labCommand } from '../lab/outside.js';
 
 export interface Finding {
   name: string;
@@ -82,7 +83,7 @@ export async function doctorCommand(opts: Record<string, unknown>, interrupt: In
       ok: damaged.length === 0,
       needed: true,
       found: damaged.length ? damaged.map((d) => `${d.path}: ${d.why}`).join('; ') : existsSync(ws.stateDir) ? `the state files of ${ws.stateDir} load` : 'none yet',
-      fix: `move ${damaged.length === 1 ? 'that file' : 'those files'} away (the cloud then starts without what ${damaged.length === 1 ? 'it' : 'they'} held), or wipe the local cloud with ${cliCommand(['reset', '--yes', '--workspace', ws.root])} (your sam-app/ is kept)`,
+      fix: `move ${damaged.length === 1 ? 'that file' : 'those files'} away (the cloud then starts without what ${damaged.length === 1 ? 'it' : 'they'} held), or wipe the local cloud with ${labCommand(['reset', '--yes'], { workspace: ws.root, target: 'local' })} (your sam-app/ is kept)`,
     });
     const { emulatorStatus, stoppedUnexpectedly, unresponsiveEmulator } = await import('../emulator/daemon.js');
     const st = await emulatorStatus(ws.stateDir).catch(() => undefined);

@@ -10,7 +10,8 @@ import { createIoHost } from '../io/index.js';
 import { formatTable, proseLines } from '../io/format.js';
 import { paint } from '../io/terminal.js';
 import type { InterruptPolicy } from '../interrupt.js';
-import { cliCommand, hintCommand } from '../invocation.js';
+import { hintCommand } from '../invocation.js';
+import { labCommand } from '../lab/outside.js';
 import { LAB_OUTLINE } from '../steps/outline.js';
 
 /** undefined when the workspace folder is there; else why not (ENOENT; ENOTDIR: a file on the way) */
@@ -44,7 +45,7 @@ export async function listCommand(opts: Record<string, unknown>, interrupt: Inte
   // steps are still printed, as the lab's outline
   // the command on a line of its own (hintCommand), laid out to paste: in the sentence, at 80
   // columns the terminal broke it mid-word (`…/a-rather-long-work` / `space-folder…`)
-  const begin = hintCommand(cliCommand(['start', '--workspace', ws.root]));
+  const begin = hintCommand(labCommand(['start'], { workspace: ws.root, target: 'local' }));
   const notThere =
     missing === 'ENOTDIR'
       ? new LabError(`no workspace at ${ws.root}: part of that path is a file, not a folder (a typo?)`)

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { ExitCode, LabError } from '../errors.js';
 import type { FigureValue } from './context.js';
 import { lastGoodWriteHint, readJsonFile, writeLabFile, type Workspace } from './workspace.js';
-import { cliCommand } from '../invocation.js';
+import { labCommand } from './outside.js';
 
 export type StepStatus = 'pending' | 'started' | 'done';
 
@@ -74,7 +74,7 @@ export class ProgressStore {
     if (found !== undefined && (found === null || typeof found !== 'object' || found.schema !== 1 || typeof found.steps !== 'object' || found.steps === null)) {
       const putBack = lastGoodWriteHint(path);
       const restore = putBack ? `${putBack}, or ` : '';
-      throw new LabError(`${path} is not a progress file of this lab version`, ExitCode.environment, `${restore}run \`${cliCommand(['reset', '--workspace', ws.root])}\` to start over, or move it away`);
+      throw new LabError(`${path} is not a progress file of this lab version`, ExitCode.environment, `${restore}run \`${labCommand(['reset'], { workspace: ws.root, target })}\` to start over, or move it away`);
     }
     const stamp = now().toISOString();
     return new ProgressStore(path, found ?? { schema: 1, target, startedAt: stamp, updatedAt: stamp, steps: {} }, now);
