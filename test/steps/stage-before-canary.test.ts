@@ -43,7 +43,7 @@ test('blue-green done again after the promotion: its prepare puts the stage back
     assert.match(integration.uri!, /:live\/invocations$/);
     assert.match(io.text, new RegExp(`put the Prod stage back on deployment ${deployed}, the last deploy's, without the stage variable lambdaAlias`));
     assert.match(io.text, /blue-green starts from the stage as the last deploy made it, calling the alias "live"/);
-    assert.match(io.text, /reset canary --workspace \S+`, then `.*start (-- )?--workspace/);
+    assert.match(io.text, /to do them again, quit the lab \(q\), then run `.*reset canary --workspace \S+`, then `.*start (-- )?--workspace \S+`\./);
     assert.doesNotMatch(io.text, /could not put/);
 
     // done again once more: nothing left to put back, nothing said

@@ -10,10 +10,11 @@
  * puts it there (commands/reset.ts putStageBack, as it restores the template), and so does the
  * step's prepare when it is done again without a reset, with the chapter's own calls (stageUndo)
  * and the same words. The canary chapter's steps stay done in progress; `reset canary`, then
- * `start`, does them again. Nothing is read from the cloud while no step of the chapter has begun.
+ * `start` (once the lab is quit: it holds the workspace), does them again. Nothing is read from
+ * the cloud while no step of the chapter has begun.
  */
 import type { LabContext } from '../../lab/context.js';
-import { labCommand } from '../../lab/outside.js';
+import { afterQuitting } from '../../lab/outside.js';
 import { CANARY_CHAPTER, LAB_OUTLINE } from '../outline.js';
 import { findTarget, stageUndo } from '../canary/lesson.js';
 
@@ -43,6 +44,6 @@ export async function stageBeforeCanary(ctx: LabContext, stepId: string): Promis
   }
   if (!changed) return;
   ctx.io.say(
-    `${stepId} starts from the stage as the last deploy made it, calling the alias "live" that its release shifts (the canary chapter had left it on a Lambda version). The canary chapter's steps stay done; \`${labCommand(['reset', CANARY_CHAPTER.id], { workspace: ctx.ws.root, target: ctx.target })}\`, then \`${labCommand(['start'], { workspace: ctx.ws.root, target: ctx.target })}\`, does them again.`,
+    `${stepId} starts from the stage as the last deploy made it, calling the alias "live" that its release shifts (the canary chapter had left it on a Lambda version). The canary chapter's steps stay done; to do them again, ${afterQuitting({ workspace: ctx.ws.root, target: ctx.target }, [['reset', CANARY_CHAPTER.id]])}.`,
   );
 }
