@@ -11,17 +11,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { passed, type LiveCheck } from '../../src/lab/check.js';
 import type { RunnerContext } from '../../src/lab/context.js';
 import { afterQuitting, labCommand } from '../../src/lab/outside.js';
 import { ProgressStore } from '../../src/lab/progress.js';
 import { ReferenceBook } from '../../src/lab/reference.js';
 import { runLab } from '../../src/lab/runner.js';
-import type { Step } from '../../src/lab/step.js';
 import { workspacePaths } from '../../src/lab/workspace.js';
 import { releaseAgain } from '../../src/steps/shared/release.js';
 import { LAB_STEPS } from '../../src/steps/index.js';
 import { fakeContext } from '../helpers/lab-context.js';
+import { fakeStep } from '../helpers/fake-step.js';
 
 test('labCommand: on aws, start, step, deploy, reset and doctor take --target aws (and the run\'s profile and region) before --workspace; list and local take none', () => {
   const aws = { workspace: '/ws', target: 'aws' as const };
@@ -39,23 +38,7 @@ test('an aws workspace where every step is done: the runner\'s "step <id> redoes
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const ws = workspacePaths(root);
   const progress = ProgressStore.load(ws, 'aws');
-  const check: LiveCheck = { name: 'holds', aws: (c) => c.aws('get'), run: async () => passed('yes') };
-  const steps = ['app', 'last'].map(
-    (id): Step => ({
-      id,
-      chapter: { id, title: id },
-      title: id,
-      explain: [id],
-      goal: id,
-      action: { kind: 'run', label: id },
-      staticChecks: [],
-      liveChecks: [check],
-      hints: [],
-      docs: [],
-      solve: { show: async () => ({ command: id }), apply: async () => undefined },
-      settleMs: 0,
-    }),
-  );
+  const steps = ['app', 'last'].map((id) => fakeStep(id, { app: true, last: true }));
   for (const s of steps) progress.update(s.id, (p) => void (p.status = 'done'));
   const ctx = Object.assign(fakeContext({ ws, ci: false, target: 'aws' }), { stepId: '', assisting: false }) as unknown as RunnerContext & { io: import('../../src/io/recording.js').RecordingIoHost };
   await runLab({ steps, ctx, progress, reference: new ReferenceBook([]), assisted: false, version: 'test', workspace: root });

@@ -12,42 +12,17 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LabError } from '../../src/errors.js';
-import { notYet, passed, type LiveCheck } from '../../src/lab/check.js';
+import { notYet, passed } from '../../src/lab/check.js';
 import type { RunnerContext } from '../../src/lab/context.js';
 import { ProgressStore } from '../../src/lab/progress.js';
 import { ReferenceBook } from '../../src/lab/reference.js';
 import { runLab } from '../../src/lab/runner.js';
-import type { Step } from '../../src/lab/step.js';
 import { workspacePaths } from '../../src/lab/workspace.js';
 import { fakeContext } from '../helpers/lab-context.js';
+import { fakeStep, type FakeCloud } from '../helpers/fake-step.js';
 import { readyLine } from '../../src/commands/start.js';
 
-/** the fake cloud: which steps' changes it holds, and what each step's solve was asked to do */
-type Cloud = Record<string, boolean>;
-
-function fakeStep(id: string, cloud: Cloud, applied: string[]): Step {
-  const check: LiveCheck = { name: `${id} holds`, aws: (c) => c.aws(`get ${id}`), run: async () => (cloud[id] ? passed('yes') : notYet('yes', 'no', `press d to make ${id} hold`)) };
-  return {
-    id,
-    chapter: { id, title: id },
-    title: id,
-    explain: [id],
-    goal: id,
-    action: { kind: 'run', label: id },
-    staticChecks: [],
-    liveChecks: [check],
-    hints: [],
-    docs: [],
-    solve: {
-      show: async () => ({ command: id }),
-      apply: async () => {
-        applied.push(id);
-        cloud[id] = true;
-      },
-    },
-    settleMs: 0,
-  };
-}
+type Cloud = FakeCloud;
 
 function setup(ids: readonly string[], status: Record<string, 'started' | 'done'>, cloud: Cloud, repairCloud?: RunnerContext['repairCloud']) {
   const root = mkdtempSync(join(tmpdir(), 'fix-resume-runner-'));
