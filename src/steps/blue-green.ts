@@ -22,9 +22,9 @@ import { editSolve } from './shared/solve.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
 import { stageBeforeCanary } from './shared/stage-before-canary.js';
 import { knownDeploymentType, templateParses, timeoutAbove3 } from './shared/template-checks.js';
-import { lambdaSdk } from '../targets/clients.js';
+import { lambdaCommands } from '../targets/clients.js';
 
-const { GetAliasCommand, ListVersionsByFunctionCommand } = lambdaSdk();
+const { GetAliasCommand, ListVersionsByFunctionCommand } = lambdaCommands;
 
 export const blueGreenChapter = { id: 'blue-green', title: 'Blue/green deployments', section: '4.1' };
 

@@ -42,10 +42,10 @@ import { LabError } from '../errors.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
 import { answersInWords } from './shared/words.js';
 import { commands as wiring, deployedIntegrationUri, integrationUri, missingQualifier, sourceArn, STAGE_VARIABLE, unsetStageVariable, uriStageVariables } from './canary/stage-variable.js';
-import { apiGatewaySdk, lambdaSdk } from '../targets/clients.js';
+import { apiGatewayCommands, lambdaCommands } from '../targets/clients.js';
 
-const { GetIntegrationCommand } = apiGatewaySdk();
-const { UpdateAliasCommand } = lambdaSdk();
+const { GetIntegrationCommand } = apiGatewayCommands;
+const { UpdateAliasCommand } = lambdaCommands;
 
 /** requests sampled after a rollback or a promotion */
 const SAMPLE = 500;

@@ -15,9 +15,9 @@ import { cloudWatchPeak, cloudWatchPeakCommand, cloudWatchThrottles, cloudWatchT
 import { API_INTEGRATION_TIMEOUT_S, chartedLoadTest, heyCommand, LOAD_TEST_TIMEOUT_S, loadSize, type LoadSize } from './shared/load.js';
 import { answersInWords } from './shared/words.js';
 import { commandSolve } from './shared/solve.js';
-import { lambdaSdk } from '../targets/clients.js';
+import { lambdaCommands } from '../targets/clients.js';
 
-const { DeleteFunctionConcurrencyCommand, PutFunctionConcurrencyCommand } = lambdaSdk();
+const { DeleteFunctionConcurrencyCommand, PutFunctionConcurrencyCommand } = lambdaCommands;
 
 export const concurrencyChapter = { id: 'concurrency', title: 'Reserved concurrency', section: '4.3' };
 

@@ -8,9 +8,9 @@ import { APP_ALIAS, appFunction, askApp, curlCommand, functionName, whenDeployed
 import { cliCommand } from '../invocation.js';
 import { labCommand } from '../lab/outside.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
-import { lambdaSdk } from '../targets/clients.js';
+import { lambdaCommands } from '../targets/clients.js';
 
-const { GetAliasCommand } = lambdaSdk();
+const { GetAliasCommand } = lambdaCommands;
 
 export const deployChapter = { id: 'deploy', title: 'Deploy app version 1' };
 

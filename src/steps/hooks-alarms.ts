@@ -31,9 +31,9 @@ import { displayPath } from '../io/format.js';
 import { afterQuitting } from '../lab/outside.js';
 import { addedThrows, throwCount, throwsOf, throwStatements } from './shared/app-code.js';
 import { grantReporting, HOOK_STATUS_ACTION, hookMayReport, hookReportPermissions, hooksPrefixed, knownDeploymentType, parsedTemplate, templateParses, timeoutAbove3 } from './shared/template-checks.js';
-import { lambdaSdk } from '../targets/clients.js';
+import { lambdaCommands } from '../targets/clients.js';
 
-const { GetAliasCommand } = lambdaSdk();
+const { GetAliasCommand } = lambdaCommands;
 
 export const hooksChapter = { id: 'hooks-alarms', title: 'Hooks and alarms', section: '4.1.3' };
 

@@ -37,6 +37,31 @@ export const s3Sdk = (): typeof import('@aws-sdk/client-s3') => sdk('@aws-sdk/cl
 export const cloudFormationSdk = (): typeof import('@aws-sdk/client-cloudformation') => sdk('@aws-sdk/client-cloudformation');
 export const rekognitionSdk = (): typeof import('@aws-sdk/client-rekognition') => sdk('@aws-sdk/client-rekognition');
 
+/**
+ * An SDK package's commands for a module's top (`const { GetAliasCommand } = lambdaCommands`),
+ * the package required when a command is first made (`new GetAliasCommand(…)`), not when the
+ * module is loaded: the steps' modules named theirs with `= lambdaSdk()` at their top, so every
+ * process that loaded the steps (reset's words, the lab's outline of checks, each test file that
+ * imports a step) required four SDK packages, 0.18 s of CPU, before it asked AWS anything. Each
+ * name is a constructor that makes the package's own command (`new` returns what it returns), so
+ * what `send` gets is the SDK's command itself.
+ */
+function lazyCommands<T extends object>(load: () => T): T {
+  return new Proxy({} as T, {
+    get: (_, name) =>
+      function command(...args: unknown[]): object {
+        const Command = (load() as Record<string | symbol, new (...a: unknown[]) => object>)[name];
+        return new Command(...args);
+      },
+  });
+}
+export const lambdaCommands = lazyCommands(lambdaSdk);
+export const codeDeployCommands = lazyCommands(codeDeploySdk);
+export const cloudWatchCommands = lazyCommands(cloudWatchSdk);
+export const apiGatewayCommands = lazyCommands(apiGatewaySdk);
+export const s3Commands = lazyCommands(s3Sdk);
+export const cloudFormationCommands = lazyCommands(cloudFormationSdk);
+
 // The package supports Node >= 20.12 (package.json engines); the SDK's notice about its own future
 // Node requirement is noise in a learner's terminal. A value the user set wins.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

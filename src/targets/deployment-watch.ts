@@ -8,10 +8,10 @@
 import type { CodeDeployClient, DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { ENDED_DEPLOYMENT_STATUSES } from './codedeploy-lists.js';
-import { codeDeploySdk, lambdaSdk } from './clients.js';
+import { codeDeployCommands, lambdaCommands } from './clients.js';
 
-const { GetDeploymentCommand } = codeDeploySdk();
-const { GetAliasCommand } = lambdaSdk();
+const { GetDeploymentCommand } = codeDeployCommands;
+const { GetAliasCommand } = lambdaCommands;
 
 /** CodeDeploy's final statuses (DeploymentStatus in the API model) */
 

@@ -11,9 +11,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { isNotFound } from './deployers/local/not-found.js';
-import { s3Sdk } from './clients.js';
+import { s3Commands } from './clients.js';
 
-const { HeadObjectCommand, PutObjectCommand } = s3Sdk();
+const { HeadObjectCommand, PutObjectCommand } = s3Commands;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.jpg': 'image/jpeg',

@@ -8,10 +8,10 @@
  */
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { cloudFormationSdk, s3Sdk } from './clients.js';
+import { cloudFormationCommands, s3Commands } from './clients.js';
 
-const { ListStackResourcesCommand } = cloudFormationSdk();
-const { DeleteObjectCommand, GetBucketVersioningCommand, ListObjectsV2Command, ListObjectVersionsCommand } = s3Sdk();
+const { ListStackResourcesCommand } = cloudFormationCommands;
+const { DeleteObjectCommand, GetBucketVersioningCommand, ListObjectsV2Command, ListObjectVersionsCommand } = s3Commands;
 
 /** the physical names of the stack's AWS::S3::Bucket resources; none when the stack does not exist */
 export async function stackBuckets(cfn: Pick<CloudFormationClient, 'send'>, stackName: string, signal?: AbortSignal): Promise<string[]> {

@@ -12,9 +12,9 @@
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { ApiRecord } from './deploy-record.js';
 import { lambdaTarget, withStageVariables } from './lambda-uri.js';
-import { apiGatewaySdk } from './clients.js';
+import { apiGatewayCommands } from './clients.js';
 
-const { GetExportCommand, GetStageCommand } = apiGatewaySdk();
+const { GetExportCommand, GetStageCommand } = apiGatewayCommands;
 
 export interface ApiCall {
   method: string;

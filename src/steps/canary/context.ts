@@ -15,9 +15,9 @@ import { CanaryError, findTarget, measure, type CanaryClients, type CanaryTarget
 import { namedAnswers, NO_VERSION, type Split } from '../../targets/version-split.js';
 import type { StageView } from './release.js';
 import { STAGE_VARIABLE } from './stage-variable.js';
-import { lambdaSdk } from '../../targets/clients.js';
+import { lambdaCommands } from '../../targets/clients.js';
 
-const { GetAliasCommand } = lambdaSdk();
+const { GetAliasCommand } = lambdaCommands;
 
 export const CHAPTER = { id: 'canary', title: 'API Gateway canary release', section: '4.2' };
 

@@ -14,9 +14,9 @@ import { allowApiGateway, commands as wiring, deployedIntegrationUri, findRoute,
 import { CANARY_DESCRIPTION_TAIL, publishCodeAsVersion } from './version.js';
 import { afterQuitting, labCommand } from '../../lab/outside.js';
 import { measureSplit, namedAnswers, shareOf, type Split } from '../../targets/version-split.js';
-import { apiGatewaySdk } from '../../targets/clients.js';
+import { apiGatewayCommands } from '../../targets/clients.js';
 
-const { PutIntegrationCommand } = apiGatewaySdk();
+const { PutIntegrationCommand } = apiGatewayCommands;
 
 export const CANARY_PERCENT = 10;
 /**

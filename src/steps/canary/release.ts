@@ -14,9 +14,9 @@
  */
 import type { APIGatewayClient, PatchOperation, Stage } from '@aws-sdk/client-api-gateway';
 import { shellWord } from '../../invocation.js';
-import { apiGatewaySdk } from '../../targets/clients.js';
+import { apiGatewayCommands } from '../../targets/clients.js';
 
-const { CreateDeploymentCommand, GetStageCommand, UpdateStageCommand } = apiGatewaySdk();
+const { CreateDeploymentCommand, GetStageCommand, UpdateStageCommand } = apiGatewayCommands;
 
 export interface StageRef {
   restApiId: string;

@@ -14,10 +14,10 @@ import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { StageRef } from './release.js';
 import { shellWord } from '../../invocation.js';
-import { apiGatewaySdk, lambdaSdk } from '../../targets/clients.js';
+import { apiGatewayCommands, lambdaCommands } from '../../targets/clients.js';
 
-const { CreateDeploymentCommand, GetExportCommand, GetIntegrationCommand, GetResourcesCommand, PutIntegrationCommand, UpdateStageCommand } = apiGatewaySdk();
-const { AddPermissionCommand, GetFunctionConfigurationCommand, ListAliasesCommand } = lambdaSdk();
+const { CreateDeploymentCommand, GetExportCommand, GetIntegrationCommand, GetResourcesCommand, PutIntegrationCommand, UpdateStageCommand } = apiGatewayCommands;
+const { AddPermissionCommand, GetFunctionConfigurationCommand, ListAliasesCommand } = lambdaCommands;
 
 export const STAGE_VARIABLE = 'lambdaAlias';
 

@@ -8,9 +8,9 @@
  */
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { zipCodeDir } from '../../targets/zip.js';
-import { lambdaSdk } from '../../targets/clients.js';
+import { lambdaCommands } from '../../targets/clients.js';
 
-const { GetFunctionConfigurationCommand, PublishVersionCommand, UpdateFunctionCodeCommand } = lambdaSdk();
+const { GetFunctionConfigurationCommand, PublishVersionCommand, UpdateFunctionCodeCommand } = lambdaCommands;
 
 /** How the Description of the canary's version ends (the deployer's publishIfChanged and blue-green.ts leave that version out) */
 export { CANARY_DESCRIPTION_TAIL } from '../../targets/deployers/local/function.js';

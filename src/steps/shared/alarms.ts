@@ -4,10 +4,10 @@ import type { LabContext } from '../../lab/context.js';
 import { deployment, NotDeployed } from './app.js';
 import { cliTime, cloudSpan, cloudTimeNote } from './cloud-time.js';
 import { deploymentGroup } from './codedeploy.js';
-import { cloudWatchSdk, codeDeploySdk } from '../../targets/clients.js';
+import { cloudWatchCommands, codeDeployCommands } from '../../targets/clients.js';
 
-const { DescribeAlarmHistoryCommand, DescribeAlarmsCommand, SetAlarmStateCommand } = cloudWatchSdk();
-const { GetDeploymentGroupCommand } = codeDeploySdk();
+const { DescribeAlarmHistoryCommand, DescribeAlarmsCommand, SetAlarmStateCommand } = cloudWatchCommands;
+const { GetDeploymentGroupCommand } = codeDeployCommands;
 
 export const ERRORS_ALARM = 'AliasErrorMetricGreaterThanZeroAlarm';
 

@@ -8,10 +8,10 @@ import { hintCommand } from '../../lab/check.js';
 import type { LabContext } from '../../lab/context.js';
 import { concurrencySnapshot } from '../../targets/lab-paths.js';
 import { cliTime, cloudTimeNote } from './cloud-time.js';
-import { cloudWatchSdk, lambdaSdk } from '../../targets/clients.js';
+import { cloudWatchCommands, lambdaCommands } from '../../targets/clients.js';
 
-const { GetMetricStatisticsCommand } = cloudWatchSdk();
-const { GetAccountSettingsCommand, GetFunctionConcurrencyCommand } = lambdaSdk();
+const { GetMetricStatisticsCommand } = cloudWatchCommands;
+const { GetAccountSettingsCommand, GetFunctionConcurrencyCommand } = lambdaCommands;
 
 /** the workshop reserves 25 */
 export const WORKSHOP_RESERVATION = 25;

@@ -16,10 +16,10 @@ import { deploymentGroup, deployments, lambdaTarget, shiftIntervalMinutes, TERMI
 import { cliCommand } from '../../invocation.js';
 import { paceClock } from './cloud-time.js';
 import { stageElsewhere } from './stage-calls.js';
-import { codeDeploySdk, lambdaSdk } from '../../targets/clients.js';
+import { codeDeployCommands, lambdaCommands } from '../../targets/clients.js';
 
-const { GetDeploymentCommand } = codeDeploySdk();
-const { GetAliasCommand, GetFunctionConfigurationCommand } = lambdaSdk();
+const { GetDeploymentCommand } = codeDeployCommands;
+const { GetAliasCommand, GetFunctionConfigurationCommand } = lambdaCommands;
 
 export interface FollowedDeployment {
   deploymentId: string;

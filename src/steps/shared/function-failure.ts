@@ -21,9 +21,9 @@ import type { LabContext } from '../../lab/context.js';
 import { APP_ALIAS, APP_FUNCTION, appFunction, requestBody } from './app.js';
 import { parsedTemplate } from './template-checks.js';
 import { zeroReservationHint } from './concurrency.js';
-import { lambdaSdk } from '../../targets/clients.js';
+import { lambdaCommands } from '../../targets/clients.js';
 
-const { GetAliasCommand, GetFunctionConfigurationCommand, InvokeCommand } = lambdaSdk();
+const { GetAliasCommand, GetFunctionConfigurationCommand, InvokeCommand } = lambdaCommands;
 
 export interface FunctionFailure {
   version: string;

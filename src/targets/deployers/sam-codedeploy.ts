@@ -21,10 +21,10 @@ import type { CodeDeployClient, DeploymentInfo } from '@aws-sdk/client-codedeplo
 import { CODEDEPLOY_APPLICATION_ID } from '../../template/deployment-preference.js';
 import { deploymentLambdaTarget, listDeploymentIds } from '../codedeploy-lists.js';
 import type { AliasDeployment, StackRollback } from './types.js';
-import { cloudFormationSdk, codeDeploySdk } from '../clients.js';
+import { cloudFormationCommands, codeDeployCommands } from '../clients.js';
 
-const { DescribeStackEventsCommand, DescribeStackResourcesCommand, DescribeStacksCommand } = cloudFormationSdk();
-const { GetDeploymentCommand } = codeDeploySdk();
+const { DescribeStackEventsCommand, DescribeStackResourcesCommand, DescribeStacksCommand } = cloudFormationCommands;
+const { GetDeploymentCommand } = codeDeployCommands;
 
 export type { StackRollback };
 

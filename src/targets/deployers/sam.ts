@@ -18,7 +18,7 @@ import { execa } from 'execa';
 import { InterruptedError, LabError } from '../../errors.js';
 import { scaffoldWorkspace, type Workspace } from '../../lab/workspace.js';
 import { awsPreflight } from '../aws-preflight.js';
-import { cloudFormationSdk, TargetClients } from '../clients.js';
+import { cloudFormationCommands, TargetClients } from '../clients.js';
 import { writeDeployRecord } from '../deploy-record.js';
 import { uploadSamples } from '../samples.js';
 import { formatCommand, samBuildCommand, samDeployCommand, type SamCommand } from '../sam-commands.js';
@@ -26,7 +26,7 @@ import { codeDeployRollback, StackDeploymentWatcher } from './sam-codedeploy.js'
 import { recordFromStack } from './sam-record.js';
 import type { AliasDeployment, DeployLog, DeployResult } from './types.js';
 
-const { DescribeStackResourcesCommand, DescribeStacksCommand } = cloudFormationSdk();
+const { DescribeStackResourcesCommand, DescribeStacksCommand } = cloudFormationCommands;
 
 export interface SamDeployInput {
   workspace: Workspace;

@@ -13,12 +13,12 @@ import type { AliasConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
 import { deploymentLambdaTarget, UNFINISHED_DEPLOYMENT_STATUSES } from '../../codedeploy-lists.js';
 import { awsCommand } from '../../aws-command.js';
 import { hintCommand } from '../../../invocation.js';
-import { codeDeploySdk, lambdaSdk, type TargetSpec } from '../../clients.js';
+import { codeDeployCommands, lambdaCommands, type TargetSpec } from '../../clients.js';
 import { isNotFound } from './not-found.js';
 import type { StartedDeployment } from './context.js';
 
-const { CreateDeploymentCommand, ListDeploymentsCommand } = codeDeploySdk();
-const { CreateAliasCommand, GetAliasCommand, UpdateAliasCommand } = lambdaSdk();
+const { CreateDeploymentCommand, ListDeploymentsCommand } = codeDeployCommands;
+const { CreateAliasCommand, GetAliasCommand, UpdateAliasCommand } = lambdaCommands;
 
 export interface AliasShift {
   functionName: string;

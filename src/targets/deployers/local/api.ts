@@ -9,9 +9,9 @@ import { createHash } from 'node:crypto';
 import type { APIGatewayClient, Resource } from '@aws-sdk/client-api-gateway';
 import type { ChangeKind } from '../types.js';
 import { isNotFound } from './not-found.js';
-import { apiGatewaySdk } from '../../clients.js';
+import { apiGatewayCommands } from '../../clients.js';
 
-const { CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, DeleteMethodCommand, GetResourcesCommand, GetRestApiCommand, GetStageCommand, PutIntegrationCommand, PutMethodCommand } = apiGatewaySdk();
+const { CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, DeleteMethodCommand, GetResourcesCommand, GetRestApiCommand, GetStageCommand, PutIntegrationCommand, PutMethodCommand } = apiGatewayCommands;
 
 export interface DesiredRoute {
   path: string;

@@ -5,9 +5,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ChangeKind } from '../types.js';
 import { isNotFound } from './not-found.js';
-import { s3Sdk } from '../../clients.js';
+import { s3Commands } from '../../clients.js';
 
-const { CreateBucketCommand, HeadBucketCommand } = s3Sdk();
+const { CreateBucketCommand, HeadBucketCommand } = s3Commands;
 
 export { isNotFound } from './not-found.js';
 

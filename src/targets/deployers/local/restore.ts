@@ -29,9 +29,9 @@ import type { CodePackage } from '../../zip.js';
 import { createAlias } from './alias.js';
 import { apiConfiguration, listVersions, publishIfChanged, waitUntilUpdated } from './function.js';
 import { isNotFound } from './not-found.js';
-import { lambdaSdk } from '../../clients.js';
+import { lambdaCommands } from '../../clients.js';
 
-const { CreateFunctionCommand, GetAliasCommand, GetFunctionConfigurationCommand, PutFunctionConcurrencyCommand, UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand } = lambdaSdk();
+const { CreateFunctionCommand, GetAliasCommand, GetFunctionConfigurationCommand, PutFunctionConcurrencyCommand, UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand } = lambdaCommands;
 
 /** where the packages of the last deploy are kept */
 export function deployedCodeDir(ws: Workspace): string {

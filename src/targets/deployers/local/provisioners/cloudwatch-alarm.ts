@@ -7,11 +7,11 @@
  */
 import type { MetricAlarm, PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
 import { TemplateError } from '../../../../template/index.js';
-import { cloudWatchSdk, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../clients.js';
+import { cloudWatchCommands, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../clients.js';
 import { physicalName, randomSuffix } from '../names.js';
 import type { Provisioner } from '../context.js';
 
-const { DescribeAlarmsCommand, PutMetricAlarmCommand } = cloudWatchSdk();
+const { DescribeAlarmsCommand, PutMetricAlarmCommand } = cloudWatchCommands;
 
 type Props = Record<string, unknown>;
 

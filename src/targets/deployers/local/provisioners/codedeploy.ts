@@ -9,9 +9,9 @@ import type { DeploymentGroupInfo } from '@aws-sdk/client-codedeploy';
 import { isNotFound } from '../bucket.js';
 import { physicalName, randomSuffix } from '../names.js';
 import type { Provisioner } from '../context.js';
-import { codeDeploySdk } from '../../../clients.js';
+import { codeDeployCommands } from '../../../clients.js';
 
-const { CreateApplicationCommand, CreateDeploymentGroupCommand, GetApplicationCommand, GetDeploymentGroupCommand, UpdateDeploymentGroupCommand } = codeDeploySdk();
+const { CreateApplicationCommand, CreateDeploymentGroupCommand, GetApplicationCommand, GetDeploymentGroupCommand, UpdateDeploymentGroupCommand } = codeDeployCommands;
 
 type Props = Record<string, unknown>;
 
