@@ -227,6 +227,9 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
     return undefined;
   };
 
+  /** a codec that loads its encoding library on first use (types.ts ProtocolCodec.ready) */
+  const codecReady: Step = (x) => x.codec!.ready?.();
+
   const parse: Step = (x) => {
     x.call = x.codec!.parse(x.wire!, x.service!);
     return undefined;
@@ -248,7 +251,7 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
   const serialize: Step = (x) => x.codec!.serialize(x.call!, x.output, x.service!, x.requestId);
 
   /** after the body is read (see handle) */
-  const pipeline: Step[] = [health, frontDoor, ownCloud, identifyService, decodeContentEncoding, parse, dispatch, serialize];
+  const pipeline: Step[] = [health, frontDoor, ownCloud, identifyService, codecReady, decodeContentEncoding, parse, dispatch, serialize];
 
   /** the one error step: a ServiceError as the service said it, anything else as a logged 500 */
   function errorResponse(x: Exchange, err: unknown): WireResponse {

@@ -193,8 +193,9 @@ describe('deploy and status load only what they use', () => {
 
 // the cloud itself (the background entry deploy spawns): the yaml package reads a CodeDeploy AppSpec
 // only, so it is required when one is first read, not at every cloud's start (0.08 s of its 0.5 s
-// of CPU); test/emulator/codedeploy reads AppSpecs, YAML and JSON
-test('the cloud starts without the yaml package: it is required when an AppSpec is first read', async () => {
+// of CPU), and cbor2 is loaded at the first RPC v2 CBOR call (0.07 s); test/emulator/codedeploy
+// reads AppSpecs, YAML and JSON, and test/emulator/cloudwatch/protocols calls in CBOR
+test('the cloud starts without the yaml and cbor2 packages: each is loaded when first needed', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sol-startup-cloud-'));
   const file = join(dir, 'loads.txt');
   try {
@@ -217,7 +218,8 @@ test('the cloud starts without the yaml package: it is required when an AppSpec 
     await exited;
     const loaded = readFileSync(file, 'utf8').split('\n').filter(Boolean);
     assert.ok(loaded.some((u) => u.endsWith('/dist/src/emulator/services/codedeploy/appspec.js')), 'the tracer saw the AppSpec module');
-    assert.deepEqual(loaded.filter((u) => /node_modules\/yaml\//.test(u)), []);
+    assert.ok(loaded.some((u) => u.endsWith('/dist/src/emulator/protocols/rpcv2-cbor.js')), 'the tracer saw the CBOR codec');
+    assert.deepEqual(loaded.filter((u) => /node_modules\/(yaml|cbor2)\//.test(u)), []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -7,7 +7,7 @@
  * `x-amzn-query-error: <code>;<Sender|Receiver>` header the SDK reads first (wire doc section 4).
  * CBOR itself is the `cbor2` package's.
  */
-import { decode, encode } from 'cbor2';
+import type * as Cbor from 'cbor2';
 import { ServiceError } from '../core/service-error.js';
 import type { Operation, ServiceDefinition } from '../core/service.js';
 import { queryCompatibleError } from './query-compatible.js';
@@ -16,6 +16,20 @@ import type { ParsedCall, ProtocolCodec, WireRequest, WireResponse } from './typ
 
 const CBOR_PATH = /^(?:\/[^/]*)*?\/service\/([^/]+)\/operation\/([^/]+)$/;
 const HEADERS = { 'smithy-protocol': 'rpc-v2-cbor', 'Content-Type': 'application/cbor' } as const;
+
+/**
+ * cbor2, loaded when the cloud first meets an RPC v2 CBOR call (the server awaits the codec's
+ * ready() before it parses), not when it starts: CloudWatch's SDK speaks it, most clouds (each
+ * test's, a learner's until the alarm chapter) are asked nothing by it, and cbor2 cost 0.07 s of
+ * the cloud's CPU to start. An ES module only, so import(), which is asynchronous.
+ */
+let cbor: typeof Cbor | undefined;
+let loading: Promise<undefined> | undefined;
+
+function cborLib(): typeof Cbor {
+  if (cbor === undefined) throw new Error('the RPC v2 CBOR codec was used before its ready() resolved');
+  return cbor;
+}
 
 /**
  * the `<ServiceShape>` and `<Operation>` of an RPC v2 path; a label that is not valid
@@ -46,7 +60,7 @@ function parseCborBody(body: Buffer): Record<string, unknown> {
   if (body.length === 0) return {};
   let parsed: unknown;
   try {
-    parsed = decode(new Uint8Array(body.buffer, body.byteOffset, body.length));
+    parsed = cborLib().decode(new Uint8Array(body.buffer, body.byteOffset, body.length));
   } catch {
     throw new ServiceError('SerializationException', 'Could not parse the request body as CBOR.', 400);
   }
@@ -57,6 +71,14 @@ function parseCborBody(body: Buffer): Record<string, unknown> {
 }
 
 export const rpcv2CborCodec: ProtocolCodec = {
+  ready() {
+    if (cbor !== undefined) return undefined;
+    return (loading ??= import('cbor2').then((m) => {
+      cbor = m;
+      return undefined;
+    }));
+  },
+
   parse(req: WireRequest, service: ServiceDefinition): ParsedCall {
     const target = cborTarget(req.path);
     const operation = target && target.service === service.targetPrefix ? service.operations.find((op) => op.name === target.operation) : undefined;
@@ -67,7 +89,7 @@ export const rpcv2CborCodec: ProtocolCodec = {
   },
 
   serialize(_call: ParsedCall, output: unknown, _service: ServiceDefinition, requestId: string): WireResponse {
-    return { status: 200, headers: { ...HEADERS, 'x-amzn-RequestId': requestId }, body: Buffer.from(encode(toCborValue(output ?? {}))) };
+    return { status: 200, headers: { ...HEADERS, 'x-amzn-RequestId': requestId }, body: Buffer.from(cborLib().encode(toCborValue(output ?? {}))) };
   },
 
   serializeError(err: ServiceError, service: ServiceDefinition, requestId: string, _operation?: Operation): WireResponse {
@@ -77,7 +99,7 @@ export const rpcv2CborCodec: ProtocolCodec = {
     return {
       status,
       headers: { ...HEADERS, 'x-amzn-RequestId': requestId, ...err.headers, ...headers },
-      body: Buffer.from(encode(toCborValue(body))),
+      body: Buffer.from(cborLib().encode(toCborValue(body))),
     };
   },
 };

@@ -34,6 +34,11 @@ export interface ParsedCall {
 
 /** One AWS protocol. Knows no service: it reads the service's operation table. */
 export interface ProtocolCodec {
+  /**
+   * a codec whose encoding library is loaded on first use (RPC v2 CBOR's cbor2): a promise until
+   * it is, which the server awaits before parse, serialize or serializeError; undefined once loaded
+   */
+  ready?(): Promise<undefined> | undefined;
   /** find the operation and decode its input; throws ServiceError for malformed input or unknown operations */
   parse(req: WireRequest, service: ServiceDefinition): ParsedCall;
   serialize(call: ParsedCall, output: unknown, service: ServiceDefinition, requestId: string): WireResponse;
