@@ -12,11 +12,18 @@
  * for me" or by `reset STEP`, it is copied first to a new folder under `<workspace>/backups/`
  * (backups.ts): outside sam-app/, so it is never deployed, and never over an earlier copy.
  */
-import { applyPatch, createTwoFilesPatch, diffLines, formatPatch, structuredPatch } from 'diff';
 import { existsSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { FileBackup } from './backups.js';
 import { bundledSamApp, packageRoot, readTextFile, writeTextFile, type Workspace } from './workspace.js';
+
+/**
+ * jsdiff, required when a diff is first made or applied, not when this module is loaded: the lab's
+ * steps load it, and most processes that load them (reset, a test of a step's words) make no diff.
+ * Its CommonJS build (the package's `require` export).
+ */
+export const jsdiff = (): typeof import('diff') => createRequire(import.meta.url)('diff');
 
 /** lines of context around each change in a diff shown to the learner */
 export const DIFF_CONTEXT = 1;
@@ -37,7 +44,7 @@ export const COMPARISON_SIDES: DiffSides = { old: 'yours', new: "the lab's" };
 
 /** one sam-app/ file's change as the learner is shown it (DIFF_CONTEXT lines around each change), each side named */
 export function samAppPatch(file: string, current: string, next: string, sides: DiffSides = CHANGE_SIDES): string {
-  return createTwoFilesPatch(`sam-app/${file} (${sides.old})`, `sam-app/${file} (${sides.new})`, current, next, undefined, undefined, { context: DIFF_CONTEXT });
+  return jsdiff().createTwoFilesPatch(`sam-app/${file} (${sides.old})`, `sam-app/${file} (${sides.new})`, current, next, undefined, undefined, { context: DIFF_CONTEXT });
 }
 
 /** a whole-line comment (`# …` in YAML, `// …` in JavaScript) or a blank line: deploys nothing */
@@ -51,9 +58,9 @@ const commentOrBlank = (line: string): boolean => /^\s*(#|\/\/|$)/.test(line);
  * only in comments is not compared at all (ReferenceBook.planned). Empty when no hunk is left.
  */
 export function samAppCodePatch(file: string, current: string, next: string, sides: DiffSides): string {
-  const patch = structuredPatch(`sam-app/${file} (${sides.old})`, `sam-app/${file} (${sides.new})`, current, next, undefined, undefined, { context: DIFF_CONTEXT });
+  const patch = jsdiff().structuredPatch(`sam-app/${file} (${sides.old})`, `sam-app/${file} (${sides.new})`, current, next, undefined, undefined, { context: DIFF_CONTEXT });
   const hunks = patch.hunks.filter((h) => h.lines.some((l) => (l.startsWith('+') || l.startsWith('-')) && !commentOrBlank(l.slice(1))));
-  return hunks.length ? formatPatch({ ...patch, hunks }) : '';
+  return hunks.length ? jsdiff().formatPatch({ ...patch, hunks }) : '';
 }
 
 /**
@@ -81,8 +88,8 @@ export function sameButComments(a: string, b: string): boolean {
  */
 export function stepOwnBase(current: string, before: string, after: string): { base: string; left: boolean } {
   const changed = new Set<string>();
-  for (const c of diffLines(before, after)) if (c.added || c.removed) for (const l of c.value.split('\n')) if (l.trim()) changed.add(l.trim());
-  const parts = diffLines(current, after);
+  for (const c of jsdiff().diffLines(before, after)) if (c.added || c.removed) for (const l of c.value.split('\n')) if (l.trim()) changed.add(l.trim());
+  const parts = jsdiff().diffLines(current, after);
   let base = '';
   let left = false;
   for (let i = 0; i < parts.length; i++) {
@@ -192,12 +199,12 @@ export class ReferenceBook {
       // replaced by it (their copy kept).
       if (!start && current !== '') return { file, current, next: after, how: 'replaced' as const };
       // the change is already in (the learner made it, or it was applied before): nothing to do
-      if (current !== before && applyPatch(current, structuredPatch(file, file, after, before)) !== false) return { file, current, next: current, how: 'unchanged' as const };
+      if (current !== before && jsdiff().applyPatch(current, jsdiff().structuredPatch(file, file, after, before)) !== false) return { file, current, next: current, how: 'unchanged' as const };
       // the same, where the learner's file differs from the reference only in the lab's comments
       // (unless the step's change is itself in comments)
       const inCode = !sameButComments(before, after);
       if (inCode && sameButComments(current, after)) return { file, current, next: current, how: 'unchanged' as const };
-      const patched = applyPatch(current, structuredPatch(file, file, before, after));
+      const patched = jsdiff().applyPatch(current, jsdiff().structuredPatch(file, file, before, after));
       if (patched !== false) return { file, current, next: patched, how: 'patched' as const };
       // the step's start but for comments (the lab's, kept or reworded): the change shown is the
       // step's own, not every comment of theirs the reference words otherwise

@@ -6,20 +6,18 @@
  * JSON templates go through the same parser: JSON is YAML 1.2.
  * Short forms: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html
  */
-import {
-  LineCounter,
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  parseDocument,
-  type Document,
-  type Node as YamlNode,
-  type ScalarTag,
-  type CollectionTag,
-} from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, Node as YamlNode, ScalarTag, CollectionTag } from 'yaml';
 import { IndentationError, TemplateError } from './errors.js';
 import type { SourcePosition, TemplateValue } from './types.js';
+
+/**
+ * The yaml package, required when a template is first parsed, not when this module is loaded:
+ * the lab's steps load the template code, and most processes that load the steps (reset, a test
+ * of a step's words) parse no template; yaml cost 0.08 s of CPU to load. It is CommonJS for Node
+ * (its `node` export), so require yields the module an import would.
+ */
+const yaml = (): typeof import('yaml') => createRequire(import.meta.url)('yaml');
 
 type Shape = 'scalar' | 'seq' | 'map';
 
@@ -83,6 +81,7 @@ export interface ParsedTemplate {
 
 /** Parses YAML or JSON template text. `file` is only used in messages. */
 export function parseTemplateText(text: string, file: string): ParsedTemplate {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { customTags: CUSTOM_TAGS, lineCounter, prettyErrors: false, uniqueKeys: true });
   const pos = (offset: number | undefined): SourcePosition => {
@@ -102,6 +101,8 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
 }
 
 class Walker {
+  private readonly y = yaml();
+
   constructor(
     private readonly doc: Document,
     private readonly text: string,
@@ -120,7 +121,7 @@ class Walker {
   toValue(node: YamlNode | null, depth = 0): TemplateValue {
     if (node === null || node === undefined) return null;
     if (depth > 200) throw new TemplateError('template nests too deeply', this.pos(node.range?.[0]));
-    if (isAlias(node)) {
+    if (this.y.isAlias(node)) {
       const target = node.resolve(this.doc);
       if (!target) throw new TemplateError(`unknown YAML alias *${node.source}`, this.pos(node.range?.[0]));
       return this.toValue(target as YamlNode, depth + 1);
@@ -136,7 +137,7 @@ class Walker {
     }
     const inner = this.plain(node, depth);
     if (!short) return inner;
-    const shape: Shape = isMap(node) ? 'map' : isSeq(node) ? 'seq' : 'scalar';
+    const shape: Shape = this.y.isMap(node) ? 'map' : this.y.isSeq(node) ? 'seq' : 'scalar';
     if (!short.shapes.includes(shape)) {
       const expected = short.shapes.map((s) => (s === 'seq' ? 'a list' : s === 'map' ? 'a mapping' : 'a string')).join(' or ');
       throw new TemplateError(`${tag} expects ${expected}, not ${shape === 'seq' ? 'a list' : shape === 'map' ? 'a mapping' : 'a string'}`, this.pos(this.tagOffset(node)));
@@ -159,26 +160,26 @@ class Walker {
   }
 
   private plain(node: YamlNode, depth: number): TemplateValue {
-    if (isScalar(node)) {
+    if (this.y.isScalar(node)) {
       const v = node.value;
       if (v === null || v === undefined) return null;
       if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
       if (typeof v === 'bigint') return Number(v);
       return String(v);
     }
-    if (isMap(node)) {
+    if (this.y.isMap(node)) {
       const out: { [k: string]: TemplateValue } = {};
       this.positions.setStart(out, this.pos(node.range?.[0]));
       for (const pair of node.items) {
         const keyNode = pair.key as YamlNode | null;
-        const key = isScalar(keyNode) ? String(keyNode.value) : null;
+        const key = this.y.isScalar(keyNode) ? String(keyNode.value) : null;
         if (key === null) throw new TemplateError('map keys must be plain strings', this.pos(keyNode?.range?.[0] ?? node.range?.[0]));
         this.positions.setKey(out, key, this.pos(keyNode?.range?.[0]));
         out[key] = this.toValue(pair.value as YamlNode | null, depth + 1);
       }
       return out;
     }
-    if (isSeq(node)) {
+    if (this.y.isSeq(node)) {
       const out: TemplateValue[] = [];
       this.positions.setStart(out, this.pos(node.range?.[0]));
       node.items.forEach((item, i) => {

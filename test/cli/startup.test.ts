@@ -72,7 +72,7 @@ test('an unknown command or flag prints usage and exits 2, with no stack trace',
 // imported: an ESM import of a CommonJS bundle first lexes the whole file for its named exports
 // (0.43 s of CPU for three clients against 0.2 s by require), and a reset of a workspace with
 // nothing deployed asks AWS nothing, so it required four packages (0.18 s of CPU) for nothing
-test('a step reset loads the steps and no SDK client (nothing deployed: it calls none); it and a refused loadtest load no autocannon', async () => {
+test('a step reset loads the steps and no SDK client (nothing deployed: it calls none), no yaml, no diff; it and a refused loadtest load no autocannon', async () => {
   const ws = mkdtempSync(join(tmpdir(), 'sol-startup-reset-'));
   try {
     mkdirSync(join(ws, '.lab')); // a lab's workspace, with nothing deployed
@@ -82,6 +82,9 @@ test('a step reset loads the steps and no SDK client (nothing deployed: it calls
     assert.ok(steps.ours.includes('steps/canary.js') && steps.ours.includes('steps/shared/alarms.js'), 'reset deploy loads the steps (for their reset words)');
     assert.deepEqual(steps.clients, [], 'loading the steps requires no SDK client: each is required when a command is first made');
     assert.deepEqual(importedClients(reset.loaded), [], 'the steps import no SDK client through the ESM loader');
+    // nor the template's yaml or jsdiff: each is required when a template is parsed or a diff made
+    assert.ok(steps.ours.includes('template/yaml.js') && steps.ours.includes('lab/reference.js'), 'the tracer saw the modules that use them');
+    assert.deepEqual(reset.loaded.filter((u) => /node_modules\/(yaml|diff)\//.test(u)), [], 'reset deploy loads no yaml and no diff');
     const refused = await loadsOf(['loadtest', '-n', '5', 'http://127.0.0.1:9/'], 2);
     assert.match(refused.stderr, /^error: -n cannot be less than -c/);
     for (const [what, loaded] of [['reset deploy', reset.loaded], ['loadtest -n 5', refused.loaded]] as const) {

@@ -5,11 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import { LabError } from '../../errors.js';
 import { notYet, type CheckOutcome } from '../../lab/check.js';
 import type { LabContext } from '../../lab/context.js';
-import { DIFF_CONTEXT } from '../../lab/reference.js';
+import { DIFF_CONTEXT, jsdiff } from '../../lab/reference.js';
 import { packageRoot } from '../../lab/workspace.js';
 import { CanaryError, findTarget, measure, type CanaryClients, type CanaryTarget, type Measured } from './lesson.js';
 import { namedAnswers, NO_VERSION, type Split } from '../../targets/version-split.js';
@@ -97,7 +96,7 @@ export function templateDiff(): string {
   const dir = join(packageRoot(), 'templates', 'canary');
   const before = readFileSync(join(dir, 'template-before.yaml'), 'utf8');
   const after = readFileSync(join(dir, 'template-after.yaml'), 'utf8');
-  return createTwoFilesPatch('sam-app/template.yaml', 'sam-app/template.yaml', before, after, 'Resources (excerpt)', 'Resources (excerpt)', { context: DIFF_CONTEXT });
+  return jsdiff().createTwoFilesPatch('sam-app/template.yaml', 'sam-app/template.yaml', before, after, 'Resources (excerpt)', 'Resources (excerpt)', { context: DIFF_CONTEXT });
 }
 
 const BAR = 24;
