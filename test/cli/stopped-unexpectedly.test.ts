@@ -62,7 +62,12 @@ test('status after kill -9 names it and its log (exit 0, a field in --json); dep
   const { pid, startedAt } = killCloud(ws);
   const log = join(ws.stateDir, 'emulator.log');
 
-  const status = await runCli(['status', '--workspace', ws.root]);
+  // status, status --json and doctor read the workspace and take no lock: the three at once
+  const [status, json, doctor] = await Promise.all([
+    runCli(['status', '--workspace', ws.root]),
+    runCli(['status', '--workspace', ws.root, '--json']),
+    runCli(['doctor', '--workspace', ws.root]),
+  ]);
   assert.equal(status.code, 0, status.stderr);
   const lines = status.stdout.split('\n');
   const cloud = lines.indexOf('embedded cloud: not running');
@@ -70,7 +75,6 @@ test('status after kill -9 names it and its log (exit 0, a field in --json); dep
   // just under the cloud line, in the words of `emulator status`
   assert.equal(lines[cloud + 1], `  the local cloud of ${ws.stateDir} stopped unexpectedly (pid ${pid}, started ${startedAt}: killed, crashed, or the machine restarted); its log: ${log}`);
 
-  const json = await runCli(['status', '--workspace', ws.root, '--json']);
   assert.equal(json.code, 0, json.stderr);
   const emulator = (JSON.parse(json.stdout) as { emulator: { running: boolean; stoppedUnexpectedly: { pid: number; startedAt: string | null; log: string | null } | null } }).emulator;
   assert.equal(emulator.running, false);
@@ -84,7 +88,6 @@ test('status after kill -9 names it and its log (exit 0, a field in --json); dep
   assert.match((JSON.parse(json.stdout) as { note: string }).note, /^the embedded cloud is not running: this \(or deploy\) starts it again with its state:\n\$ .*emulator start --workspace /);
 
   // doctor says it as a fact, in the same words, not a failure: start and deploy start it again
-  const doctor = await runCli(['doctor', '--workspace', ws.root]);
   assert.equal(doctor.code, 0, doctor.stdout + doctor.stderr);
   assert.ok(doctor.stdout.includes(`local cloud: the local cloud of ${ws.stateDir} stopped unexpectedly (pid ${pid}, started ${startedAt}: killed, crashed, or the machine restarted); its log: ${log}; start and deploy start it again with its saved state`), doctor.stdout);
 
@@ -124,11 +127,10 @@ test('emulator stop, then status, deploy and step: nothing stopped unexpectedly'
   const stop = await runCli(['emulator', 'stop', '--workspace', ws.root]);
   assert.equal(stop.code, 0, stop.stderr);
 
-  const status = await runCli(['status', '--workspace', ws.root]);
+  const [status, json] = await Promise.all([runCli(['status', '--workspace', ws.root]), runCli(['status', '--workspace', ws.root, '--json'])]);
   assert.equal(status.code, 0, status.stderr);
   assert.match(status.stdout, /^embedded cloud: not running$/m);
   assert.doesNotMatch(status.stdout, DIED);
-  const json = await runCli(['status', '--workspace', ws.root, '--json']);
   assert.equal((JSON.parse(json.stdout) as { emulator: { stoppedUnexpectedly: unknown } }).emulator.stoppedUnexpectedly, null);
 
   const again = await runCli(['deploy', '--workspace', ws.root]);
