@@ -154,12 +154,14 @@ test('bad numbers and actions are usage errors (exit 2) naming the flag and its 
     [['restart'], /^error: unknown emulator action/],
     [['start', '--account-concurrency', '99'], /^error: --account-concurrency/],
   ];
-  for (const [args, message] of cases) {
-    const r = await run(['emulator', ...args, '--state-dir', tempDir()]);
+  // each a CLI that refuses its arguments, in a state dir of its own: all at once
+  const results = await Promise.all(cases.map(([args]) => run(['emulator', ...args, '--state-dir', tempDir()])));
+  cases.forEach(([args, message], i) => {
+    const r = results[i]!;
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message);
     assert.doesNotMatch(r.stderr, /this is a bug/);
-  }
+  });
 });
 
 test('--account-concurrency below 100: the exact usage error, exit 2', async () => {
@@ -371,10 +373,16 @@ test('a state file that is not a JSON object: start names the file and the fix a
     // at once and say why, not leave the parent waiting for an answer that never comes
     ['clock.json', '', /is not valid JSON/, /the cloud's clock starts again from the time now/],
   ];
-  for (const [file, text, why, next] of cases) {
+  // each start in a state dir of its own, refused as the cloud loads its state: all at once
+  const stateDirs = cases.map(([file, text]) => {
     const stateDir = tempDir();
     writeFileSync(join(stateDir, file), text);
-    const r = await run(['emulator', 'start', '--state-dir', stateDir, '--port', '0']);
+    return stateDir;
+  });
+  const results = await Promise.all(stateDirs.map((stateDir) => run(['emulator', 'start', '--state-dir', stateDir, '--port', '0'])));
+  for (const [i, [file, text, why, next]] of cases.entries()) {
+    const stateDir = stateDirs[i]!;
+    const r = results[i]!;
     if (existsSync(join(stateDir, 'emulator-process.json'))) {
       pids.add((JSON.parse(readFileSync(join(stateDir, 'emulator-process.json'), 'utf8')) as { pid: number }).pid);
     }
