@@ -31,9 +31,12 @@ test('aws apigateway: a canary created, tuned, promoted and turned off', { skip:
     await run('put-integration', ...at, '--type', 'AWS_PROXY', '--integration-http-method', 'POST', '--uri', lambdaUri('arn:aws:lambda:us-east-1:000000000000:function:app:${stageVariables.lambdaAlias}'));
     const mr = await run('put-method-response', ...at, '--status-code', '200');
     assert.equal(mr.statusCode, '200');
-    const ir = await run('put-integration-response', ...at, '--status-code', '200', '--selection-pattern', '');
+    // the method response exists: the integration response and the refused second one at once
+    const [ir, conflict] = await Promise.all([
+      run('put-integration-response', ...at, '--status-code', '200', '--selection-pattern', ''),
+      aws(fx.emu.endpoint, ['put-method-response', ...at, '--status-code', '200']),
+    ]);
     assert.equal(ir.statusCode, '200');
-    const conflict = await aws(fx.emu.endpoint, ['put-method-response', ...at, '--status-code', '200']);
     assert.notEqual(conflict.code, 0);
     assert.match(conflict.stderr, /\(ConflictException\) when calling the PutMethodResponse operation: Response already exists for this resource/);
 
@@ -52,10 +55,13 @@ test('aws apigateway: a canary created, tuned, promoted and turned off', { skip:
     assert.equal(stage.canarySettings.percentTraffic, 25.5);
     assert.deepEqual(stage.canarySettings.stageVariableOverrides, { lambdaAlias: 'canary2' });
 
-    const refused = await aws(fx.emu.endpoint, ['update-stage', ...id, '--stage-name', 'Prod', '--patch-operations', `op=add,path=/canarySettings/deploymentId,value=${d1.id}`]);
+    // two calls API Gateway refuses, changing nothing: at once
+    const [refused, noStage] = await Promise.all([
+      aws(fx.emu.endpoint, ['update-stage', ...id, '--stage-name', 'Prod', '--patch-operations', `op=add,path=/canarySettings/deploymentId,value=${d1.id}`]),
+      aws(fx.emu.endpoint, ['create-deployment', ...id, '--stage-name', 'Beta', '--canary-settings', 'percentTraffic=10']),
+    ]);
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, /\(BadRequestException\) when calling the UpdateStage operation: Invalid add operation with path: \/canarySettings\/deploymentId/);
-    const noStage = await aws(fx.emu.endpoint, ['create-deployment', ...id, '--stage-name', 'Beta', '--canary-settings', 'percentTraffic=10']);
     assert.match(noStage.stderr, /Stage Beta must already be created before making a canary release deployment/);
 
     stage = await run(
