@@ -170,13 +170,13 @@ test('--account-concurrency below 100: the exact usage error, exit 2', async () 
   assert.equal(r.stderr, 'error: --account-concurrency must be a whole number of at least 100 (Lambda keeps 100 unreserved), got 50\n');
 });
 
-// /proc/nope: a folder that exists (/proc) but cannot hold a new one; Node 20's recursive mkdir spins on it
+// /proc/nope: a folder that exists (/proc) but cannot hold a new one; Node 20's recursive mkdir spins on
+// it. A hang is ended by run() (SIGKILL after 30 s) and fails on its exit code; no timed assertion
+// beside it (it said under 10 s), which a loaded CI machine could fail by slowness alone
 test('a state dir under /proc: one line, exit 1, no hang (foreground and start)', { skip: !existsSync('/proc/self') }, async () => {
   for (const args of [['emulator', '--port', '0'], ['emulator', 'start', '--port', '0']]) {
-    const started = Date.now();
     const r = await run([...args, '--state-dir', '/proc/nope']);
     assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
-    assert.ok(Date.now() - started < 10_000, 'ends promptly');
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.match(r.stderr, /^error: cannot use state dir \/proc\/nope: /);
   }
