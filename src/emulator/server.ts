@@ -210,9 +210,13 @@ export async function createEmulatorServer(options: EmulatorServerOptions): Prom
   const identify = (x: Exchange, services: ServiceDefinition[]): undefined => {
     const detected = detectService(x.wire!, services);
     if (!detected) {
-      // answer in the shape the client reads: `__type` for JSON-RPC callers (the aws CLI needs it)
+      // answer in the shape the client reads: `__type` for JSON-RPC callers (the aws CLI needs it);
+      // awsQuery's XML `<ErrorResponse><Error><Code>` for a form-encoded `Action=` call (STS,
+      // CloudFormation), which the CLI and the SDK parse as XML whatever the status (wire doc 2.2, 5;
+      // https://smithy.io/2.0/aws/protocols/aws-query-protocol.html#operation-error-serialization)
       const target = x.wire!.headers['x-amz-target'];
       if (target !== undefined) x.codec = codecFor(String(x.wire!.headers['content-type']).includes('1.0') ? 'awsJson1_0' : 'awsJson1_1');
+      else if (isQueryCall(x.wire!)) x.codec = codecFor('awsQuery');
       const scope = signingScope(x.wire!);
       const what = scope ? `the '${scope.service}' service` : target !== undefined ? String(target) : `${x.wire!.method} ${x.wire!.path}`;
       throw new ServiceError('UnknownOperationException', `The emulator does not serve ${what}.`, 404);
@@ -487,6 +491,13 @@ const NON_ASCII = /[^\x00-\x7f]/;
 
 function isAscii(text: string): boolean {
   return !NON_ASCII.test(text);
+}
+
+/** an awsQuery call (wire doc 2.2): `POST` of a form whose fields name the `Action` */
+function isQueryCall(req: WireRequest): boolean {
+  if (req.method !== 'POST') return false;
+  if (!String(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) return false;
+  return new URLSearchParams(req.body.toString('utf8')).has('Action');
 }
 
 function errorTypeOf(response: WireResponse | undefined): string | undefined {

@@ -294,6 +294,34 @@ test('a gzip request body is gunzipped before the codec sees it', async () => {
   assert.equal(seen.metricCount, 1);
 });
 
+test('an awsQuery call for a service the emulator does not serve: the error in awsQuery\'s XML, which the client parses', async () => {
+  // CloudFormation speaks awsQuery (a form POST with Action=): before, the answer was JSON, and the
+  // aws CLI exited 255 with "Unable to parse response (not well-formed ...)"
+  const { CloudFormationClient, DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
+  const client = new CloudFormationClient(clientConfig(emu.endpoint));
+  await assert.rejects(client.send(new DescribeStacksCommand({ StackName: 'X' })), (err: any) => {
+    assert.equal(err.name, 'UnknownOperationException');
+    assert.equal(err.message, "The emulator does not serve the 'cloudformation' service.");
+    assert.equal(err.$metadata.httpStatusCode, 404);
+    return true;
+  });
+  // as the aws CLI sends it (sts get-caller-identity, had the cloud no STS): the same XML shape
+  const res = await fetch(emu.endpoint, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8',
+      Authorization: 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261203/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0',
+    },
+    body: 'Action=ListUsers&Version=2010-05-08',
+  });
+  assert.equal(res.status, 404);
+  assert.equal(res.headers.get('content-type'), 'text/xml');
+  assert.match(
+    await res.text(),
+    /^<ErrorResponse><Error><Type>Sender<\/Type><Code>UnknownOperationException<\/Code><Message>The emulator does not serve the &apos;iam&apos; service.<\/Message><\/Error><RequestId>[0-9a-f-]{36}<\/RequestId><\/ErrorResponse>$/,
+  );
+});
+
 test('a service the emulator does not serve: UnknownOperationException, never another service answering', async () => {
   const { RekognitionClient, DetectLabelsCommand } = await import('@aws-sdk/client-rekognition');
   const client = new RekognitionClient(clientConfig(emu.endpoint));
