@@ -2,7 +2,7 @@
  * The one place where the emulated services are built and introduced to each other
  * (STYLE 4: a service declares the small interface it needs; this file hands it an implementation).
  *
- * Services are built in dependency order (S3, Rekognition, CloudWatch → Lambda → CodeDeploy → API
+ * Services are built in dependency order (S3, STS, Rekognition, CloudWatch → Lambda → CodeDeploy → API
  * Gateway); each gets what it needs from those built before it as required constructor arguments:
  * no setters, no defaults. To add a service: build it after what it needs, before what needs it.
  */
@@ -21,6 +21,7 @@ import { createApiGatewayService, PROXY_EVENT_BUILDER } from './services/apigate
 import { createCodeDeployService } from './services/codedeploy/index.js';
 import { cloudWatchAlarmReader, lambdaAliasRouter, lambdaHookInvoker } from './adapters/codedeploy.js';
 import { createCloudWatchService } from './services/cloudwatch/index.js';
+import { createStsService } from './services/sts/index.js';
 import { ClockDoor } from './clock-door.js';
 
 export interface WiringOptions {
@@ -77,6 +78,9 @@ export async function wireServices(options: WiringOptions): Promise<EmulatorApp>
   registerCodec('restXml', restXmlCodec);
   const s3 = createS3Service({ store: deps.store, now: () => deps.clock.now() });
   services.push(s3);
+
+  // STS (services/sts/): GetCallerIdentity, the account's root user; needs no other service.
+  services.push(createStsService());
 
   // Rekognition (services/rekognition/): answers from label files, reads images from S3.
   services.push(createRekognitionService({ images: s3.backend }));
