@@ -117,6 +117,22 @@ describe('API Gateway control plane (SDK against the emulator)', () => {
     assert.deepEqual(after.items?.map((r) => r.path).sort(), ['/', '/getinfo', '/{proxy+}']);
   });
 
+  it('GetResources and GetResource name each method with an empty object unless embed=methods asks for it whole', async () => {
+    // https://docs.aws.amazon.com/apigateway/latest/api/API_GetResources.html (embed)
+    const { api, res } = await apiWithProxy();
+    const plain = await apigw.send(new GetResourcesCommand({ restApiId: api.id }));
+    assert.deepEqual(plain.items?.find((r) => r.path === '/getinfo')?.resourceMethods, { POST: {} });
+    assert.deepEqual((await apigw.send(new GetResourceCommand({ restApiId: api.id, resourceId: res.id }))).resourceMethods, { POST: {} });
+
+    const embedded = await apigw.send(new GetResourcesCommand({ restApiId: api.id, embed: ['methods'] }));
+    const post = embedded.items?.find((r) => r.path === '/getinfo')?.resourceMethods?.POST;
+    assert.equal(post?.httpMethod, 'POST');
+    assert.equal(post?.authorizationType, 'NONE');
+    assert.equal(post?.methodIntegration?.type, 'AWS_PROXY');
+    const one = await apigw.send(new GetResourceCommand({ restApiId: api.id, resourceId: res.id, embed: ['methods'] }));
+    assert.equal(one.resourceMethods?.POST?.methodIntegration?.uri, lambdaUri(`${FN}:live`));
+  });
+
   it('refuses an AWS_PROXY integration that is not a Lambda URI, and a deployment with a method lacking one', async () => {
     const api = await apigw.send(new CreateRestApiCommand({ name: 'bad' }));
     await rejects(apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'prod' })), 'BadRequestException', "The REST API doesn't contain any methods");

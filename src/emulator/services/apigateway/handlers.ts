@@ -161,15 +161,28 @@ export function methodOut(m: MethodRecord) {
   return { ...m, methodIntegration: m.methodIntegration ? integrationOut(m.methodIntegration) : undefined };
 }
 
-export function resourceOut(r: ResourceRecord) {
+/**
+ * A resource as GetResource(s) answer it: each method whole only when the call asks for
+ * `embed=methods`; otherwise the method's name with an empty object (`"POST": {}`), as AWS does
+ * ("Currently, the request supports only retrieval of the embedded Method resources this way":
+ * https://docs.aws.amazon.com/apigateway/latest/api/API_GetResources.html,
+ * https://docs.aws.amazon.com/apigateway/latest/api/API_GetResource.html).
+ */
+export function resourceOut(r: ResourceRecord, embedMethods = false) {
   const methods = Object.entries(r.resourceMethods);
   return {
     id: r.id,
     parentId: r.parentId,
     pathPart: r.pathPart,
     path: r.path,
-    resourceMethods: methods.length ? Object.fromEntries(methods.map(([k, m]) => [k, methodOut(m)])) : undefined,
+    resourceMethods: methods.length ? Object.fromEntries(methods.map(([k, m]) => [k, embedMethods ? methodOut(m) : {}])) : undefined,
   };
+}
+
+/** `embed`: a comma-separated list (sent once, or repeated by a client that sends a list that way) naming `methods` */
+function embedsMethods(embed: unknown): boolean {
+  const values = Array.isArray(embed) ? embed : [embed];
+  return values.some((v) => typeof v === 'string' && v.split(',').some((part) => part.trim() === 'methods'));
 }
 
 export function deploymentOut(d: DeploymentRecord) {
@@ -245,9 +258,10 @@ export function makeHandlers(b: ApiGatewayBackend) {
 
     GetResources: (i: In) => {
       const page = b.getResources(req(i.restApiId, 'restApiId'), str(i.position, 'position'), int(i.limit, 'limit'));
-      return { item: page.items.map(resourceOut), position: page.position };
+      const embed = embedsMethods(i.embed);
+      return { item: page.items.map((r) => resourceOut(r, embed)), position: page.position };
     },
-    GetResource: (i: In) => resourceOut(b.getResource(req(i.restApiId, 'restApiId'), req(i.resourceId, 'resourceId'))),
+    GetResource: (i: In) => resourceOut(b.getResource(req(i.restApiId, 'restApiId'), req(i.resourceId, 'resourceId')), embedsMethods(i.embed)),
     CreateResource: (i: In) =>
       resourceOut(b.createResource(req(i.restApiId, 'restApiId'), req(i.parentId, 'parentId'), str(i.pathPart, 'pathPart') ?? '')),
     DeleteResource: (i: In) => {
