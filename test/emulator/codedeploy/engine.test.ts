@@ -262,3 +262,30 @@ test("SAM's CodeDeployServiceRole invokes only CodeDeployHook_* hooks: another n
     h.close();
   }
 });
+
+test('an AppSpec naming a function that does not exist fails saying so, not that a version of it is missing', async () => {
+  const h = harness();
+  try {
+    setUp(h, 'CodeDeployDefault.LambdaAllAtOnce');
+    const spec = JSON.parse(appSpec('1', '5'));
+    spec.Resources[0].fn.Properties.Name = 'nofn';
+    const id = deploy(h, JSON.stringify(spec));
+    await h.advance(2000);
+    const d = h.call.GetDeployment({ deploymentId: id }).deploymentInfo;
+    assert.equal(d.status, 'Failed');
+    assert.deepEqual(d.errorInformation, {
+      code: 'INVALID_LAMBDA_FUNCTION',
+      message: 'The deployment failed because either the target Lambda function nofn does not exist or the specified function version or alias cannot be found',
+    });
+    // the function and alias exist, the version does not: that is what it says
+    const missingVersion = deploy(h, appSpec('1', '5'));
+    await h.advance(2000);
+    assert.deepEqual(h.call.GetDeployment({ deploymentId: missingVersion }).deploymentInfo.errorInformation, {
+      code: 'INVALID_LAMBDA_FUNCTION',
+      message: 'The deployment failed because version 5 of the Lambda function fn does not exist.',
+    });
+    assert.deepEqual(h.lambda.history, []);
+  } finally {
+    h.close();
+  }
+});

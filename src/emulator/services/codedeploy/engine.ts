@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import { StateWriteError } from '../../core/store.js';
 import { ROLLBACK_CONFIG_NAME } from './configs.js';
-import type { AlarmReader, AliasRouter, HookInvoker } from './dependencies.js';
+import type { AlarmReader, AliasRouter, AliasRouting, HookInvoker } from './dependencies.js';
 import { newDeploymentId } from './ids.js';
 import {
   type AutoRollbackEvent,
@@ -53,6 +53,13 @@ const rollbackMessages = (failed: string, rollback: string) => ({
 /** [obs] SAM#291: the alias was moved after the AppSpec was written */
 const ALIAS_MISMATCH =
   'The deployment failed because the AppSpec file that specifies the AWS Lambda deployment configuration is missing or has an invalid configuration. The Lambda function alias version does not match the current version in AppSpec file.';
+
+/**
+ * [obs] the AppSpec's function, or its alias, does not exist (see checkAlias): AWS says so in one
+ * sentence for both, naming the function
+ */
+const FUNCTION_OR_ALIAS_MISSING = (fn: string) =>
+  `The deployment failed because either the target Lambda function ${fn} does not exist or the specified function version or alias cannot be found`;
 
 /**
  * A split alias (left by a stop without rollback) makes the next deployment fail (CD-UG
@@ -310,20 +317,32 @@ export class DeploymentEngine {
     }
   }
 
-  /** The alias must route wholly to the AppSpec's CurrentVersion, and the target version must exist. */
+  /**
+   * The function and its alias must exist, then the target version, and the alias must route
+   * wholly to the AppSpec's CurrentVersion. The function and alias come first: a deployment whose
+   * AppSpec names a function that does not exist fails saying so, not that a version of it is missing.
+   */
   private async checkAlias(d: DeploymentRecord): Promise<{ code: string; message: string } | undefined> {
     const t = d.target;
+    let routing: AliasRouting;
+    try {
+      routing = await this.deps.aliases.getAliasRouting(t.functionName, t.alias);
+    } catch {
+      // [obs] AWS's text for an AppSpec whose function or alias cannot be found (a deployment of a
+      // function 'foo' with no such alias, recorded at https://zenn.dev/shunsuke_suzuki/scraps/64bf029c5eeb7b);
+      // its code: INVALID_LAMBDA_FUNCTION (ErrorInformation's codes,
+      // https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_ErrorInformation.html)
+      return { code: 'INVALID_LAMBDA_FUNCTION', message: FUNCTION_OR_ALIAS_MISSING(t.functionName) };
+    }
     try {
       if (!(await this.deps.aliases.versionExists(t.functionName, t.targetVersion))) {
         return { code: 'INVALID_LAMBDA_FUNCTION', message: `The deployment failed because version ${t.targetVersion} of the Lambda function ${t.functionName} does not exist.` };
       }
-      const routing = await this.deps.aliases.getAliasRouting(t.functionName, t.alias);
-      if (Object.keys(routing.additionalVersionWeights).length > 0) return { code: 'INVALID_LAMBDA_CONFIGURATION', message: ALIAS_SPLIT(t.functionName, t.alias) };
-      if (routing.functionVersion !== t.currentVersion) return { code: 'INVALID_LAMBDA_CONFIGURATION', message: ALIAS_MISMATCH };
-    } catch (err) {
-      // [inf] AWS's text for a function or alias that cannot be found
-      return { code: 'INVALID_LAMBDA_FUNCTION', message: `The deployment failed because the Lambda function ${t.functionName} or its alias ${t.alias} could not be found: ${(err as Error)?.message}` };
+    } catch {
+      return { code: 'INVALID_LAMBDA_FUNCTION', message: FUNCTION_OR_ALIAS_MISSING(t.functionName) };
     }
+    if (Object.keys(routing.additionalVersionWeights).length > 0) return { code: 'INVALID_LAMBDA_CONFIGURATION', message: ALIAS_SPLIT(t.functionName, t.alias) };
+    if (routing.functionVersion !== t.currentVersion) return { code: 'INVALID_LAMBDA_CONFIGURATION', message: ALIAS_MISMATCH };
     return undefined;
   }
 
