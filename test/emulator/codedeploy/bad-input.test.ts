@@ -461,3 +461,32 @@ describe('ListDeploymentTargets and BatchGetApplications: filters and lists of t
     assert.equal((got.applicationsInfo as unknown[]).length, 1);
   });
 });
+
+describe('a deployment id not in the deployment id format is InvalidDeploymentIdException; a well-formed unknown one DeploymentDoesNotExistException', () => {
+  // every operation that takes a deployment id lists both errors
+  // (https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_GetDeployment.html#API_GetDeployment_Errors)
+  const withId: [operation: string, input: (id: string) => Record<string, unknown>][] = [
+    ['GetDeployment', (id) => ({ deploymentId: id })],
+    ['StopDeployment', (id) => ({ deploymentId: id })],
+    ['ListDeploymentTargets', (id) => ({ deploymentId: id })],
+    ['BatchGetDeploymentTargets', (id) => ({ deploymentId: id, targetIds: ['fn:live'] })],
+    ['GetDeploymentTarget', (id) => ({ deploymentId: id, targetId: 'fn:live' })],
+    ['PutLifecycleEventHookExecutionStatus', (id) => ({ deploymentId: id, lifecycleEventHookExecutionId: 'x', status: 'Succeeded' })],
+  ];
+  for (const [operation, input] of withId) {
+    test(`${operation}: 'bad', 'd-abcdefghi' and 'd-ABCDEFGH' are not ids; 'd-NOPE12345' is one that does not exist`, async () => {
+      for (const bad of ['bad', 'd-abcdefghi', 'd-ABCDEFGH', 'd-ABCDEFGHIJ']) {
+        const a = await refused(operation, input(bad), 'InvalidDeploymentIdException');
+        assert.equal(a.body.message, `The deployment ID ${bad} was specified in an invalid format.`);
+      }
+      const a = await refused(operation, input('d-NOPE12345'), 'DeploymentDoesNotExistException');
+      assert.equal(a.body.message, 'The deployment d-NOPE12345 could not be found');
+    });
+  }
+
+  test('BatchGetDeployments: a malformed id is refused; a well-formed unknown one is left out of the answer', async () => {
+    await refused('BatchGetDeployments', { deploymentIds: [deploymentId, 'bad'] }, 'InvalidDeploymentIdException');
+    const got = await ok('BatchGetDeployments', { deploymentIds: [deploymentId, 'd-NOPE12345'] });
+    assert.deepEqual((got.deploymentsInfo as { deploymentId: string }[]).map((d) => d.deploymentId), [deploymentId]);
+  });
+});

@@ -313,7 +313,7 @@ test('the aws CLI v1 reads the same application, group, deployment and its targe
       deployCli(l.emu.endpoint, ['list-applications']),
       deployCli(l.emu.endpoint, ['get-deployment', '--deployment-id', id]),
       deployCli(l.emu.endpoint, ['batch-get-deployment-targets', '--deployment-id', id, '--target-ids', 'fn:live']),
-      deployCli(l.emu.endpoint, ['get-deployment', '--deployment-id', 'd-X']),
+      deployCli(l.emu.endpoint, ['get-deployment', '--deployment-id', 'd-NOPE12345']),
       deployCli(l.emu.endpoint, ['list-deployment-groups', '--application-name', 'app']),
     ]);
     assert.equal(apps.code, 0, apps.stderr);
@@ -323,7 +323,7 @@ test('the aws CLI v1 reads the same application, group, deployment and its targe
     assert.equal(typeof got.createTime, 'number');
     assert.equal(JSON.parse(targets.stdout).deploymentTargets[0].lambdaTarget.lambdaFunctionInfo.targetVersionWeight, 1);
     assert.notEqual(missing.code, 0);
-    assert.match(missing.stderr, /An error occurred \(DeploymentDoesNotExistException\) when calling the GetDeployment operation: The deployment d-X could not be found/);
+    assert.match(missing.stderr, /An error occurred \(DeploymentDoesNotExistException\) when calling the GetDeployment operation: The deployment d-NOPE12345 could not be found/);
     const groups = JSON.parse(groupsRun.stdout);
     assert.deepEqual(groups.deploymentGroups, ['dg']);
   } finally {

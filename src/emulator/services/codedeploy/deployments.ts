@@ -9,7 +9,7 @@ import { lambdaRevision, parseLambdaAppSpec } from './appspec.js';
 import type { DeploymentEngine } from './engine.js';
 import { newLifecycleEvents } from './engine.js';
 import * as e from './errors.js';
-import { newDeploymentId } from './ids.js';
+import { isDeploymentId, newDeploymentId } from './ids.js';
 import { booleanFrom } from '../../protocols/json-values.js';
 import { isAbsent, isStructure } from './input.js';
 import { type DeploymentRecord, type DeploymentStatus, isActive } from './model.js';
@@ -81,17 +81,17 @@ export class Deployments {
 
   get(idInput: unknown): DeploymentRecord {
     if (idInput === undefined || idInput === null || idInput === '') throw e.deploymentIdRequired();
-    if (typeof idInput !== 'string') throw e.invalidDeploymentId(shown(idInput));
+    if (typeof idInput !== 'string' || !isDeploymentId(idInput)) throw e.invalidDeploymentId(shown(idInput));
     const d = this.state.deployments.get(idInput);
     if (!d) throw e.deploymentDoesNotExist(idInput);
     return d;
   }
 
-  /** unknown ids are left out of the answer [inf]; an id that is not a string is no id */
+  /** unknown ids are left out of the answer [inf]; one not in a deployment id's shape is refused */
   batchGet(ids: unknown): DeploymentRecord[] {
     if (!Array.isArray(ids) || ids.length === 0) throw e.deploymentIdRequired();
     if (ids.length > BATCH_LIMIT) throw e.batchLimitExceeded();
-    for (const id of ids) if (typeof id !== 'string') throw e.invalidDeploymentId(shown(id));
+    for (const id of ids) if (typeof id !== 'string' || !isDeploymentId(id)) throw e.invalidDeploymentId(shown(id));
     return ids.flatMap((id: string) => {
       const d = this.state.deployments.get(id);
       return d ? [d] : [];

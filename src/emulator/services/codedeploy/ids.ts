@@ -10,3 +10,16 @@ export function newDeploymentId(taken: { has(id: string): boolean }): string {
     if (!taken.has(id)) return id;
   }
 }
+
+const DEPLOYMENT_ID = /^d-[0-9A-Z]{9}$/;
+
+/**
+ * Whether `id` has a deployment id's shape. CodeDeploy tells an id it could not have made
+ * (InvalidDeploymentIdException, "At least one of the deployment IDs was specified in an invalid
+ * format") from a well-formed one it does not know (DeploymentDoesNotExistException): both are
+ * among the errors of every operation that takes a deployment id
+ * (https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_GetDeployment.html#API_GetDeployment_Errors).
+ */
+export function isDeploymentId(id: string): boolean {
+  return DEPLOYMENT_ID.test(id);
+}
