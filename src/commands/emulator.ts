@@ -15,6 +15,7 @@ import { damagedStateError, emulatorStateDirOf, emulatorStatus, ensureEmulator, 
 import { DEFAULT_PORT, DEFAULT_WORKSPACE, LOG_FILE, START_LOCK_FILE } from '../emulator/config.js';
 import { firstMissing, unmakeDirs } from '../files.js';
 import { exposureRisk } from '../emulator/exposure.js';
+import type { ProcessRecord } from '../emulator/process-record.js';
 
 interface EmulatorFlags {
   port?: number;
@@ -117,7 +118,7 @@ async function run(action: string | undefined, flags: EmulatorFlags, interrupt?:
         }
         throw new LabError(`no emulator is running for ${flags.stateDir}`, undefined, ELSEWHERE);
       }
-      reportHost().result(`${status.endpoint} pid ${status.pid} (${status.record.mode}, speed ${status.record.speed}, since ${status.record.startedAt})\n`);
+      reportHost().result(`${startedLines(statusLine(status.record), process.stdout.isTTY ? proseWidth(process.stdout.columns) : Infinity)}\n`);
       return;
     }
     case 'stop': {
@@ -278,6 +279,16 @@ function throttle(raw: unknown): 500 | 502 {
  * than a line cut after a `/`; the terminal cut the state dir mid-word (`ws1.lC` / `tZ/…`). Piped
  * (an infinite width), one line, as scripts and the tests read it.
  */
+/**
+ * `emulator status`'s answer: where the cloud listens and the settings it runs with. How it answers
+ * a throttled invocation is shown beside its speed only when it is not the default (500), so a
+ * learner who restarted it with `--throttle-status 502` can check that it took.
+ */
+export function statusLine(record: Pick<ProcessRecord, 'endpoint' | 'pid' | 'mode' | 'speed' | 'throttleStatus' | 'startedAt'>): string {
+  const throttle = (record.throttleStatus ?? 500) === 500 ? '' : `, throttle status ${record.throttleStatus}`;
+  return `${record.endpoint} pid ${record.pid} (${record.mode}, speed ${record.speed}${throttle}, since ${record.startedAt})`;
+}
+
 export function startedLines(line: string, width: number): string {
   return fitted(line, width, '  ').join('\n');
 }
