@@ -49,6 +49,14 @@ export const API_INTEGRATION_TIMEOUT_S = 29;
  */
 export const LOAD_TEST_TIMEOUT_S = API_INTEGRATION_TIMEOUT_S + 1;
 
+/**
+ * The line beside the load test the lab shows, for a learner who runs the workshop's own `hey -n
+ * 1000 -c 50 …` instead: hey gives up on a request after 20 s (its `-t` default), shorter than the
+ * first burst's cold starts can take (a reviewer's hey on a fresh cloud, busy 2-core host: 31 of
+ * 1000 timed out), so it needs the -t the lab's command has.
+ */
+export const HEY_TIMEOUT_LINE = `with the workshop's own hey, add -t ${LOAD_TEST_TIMEOUT_S} as here: hey gives up after 20 s`;
+
 export function heyCommand(ctx: LabContext, size: LoadSize = loadSize(ctx, 'baseline')): string {
   let url = '<ApiUrl>';
   let body = '{"bucket":"<ImagesBucket>","key":"someguy.jpg"}';
@@ -99,6 +107,7 @@ export async function chartedLoadTest(ctx: LabContext, functionName: string, siz
   const options = loadTestOptions(ctx, size);
   if (ctx.endpoint) await resetConcurrencyPeaks(ctx.endpoint, ctx.signal);
   io.command(heyCommand(ctx, size));
+  io.say(HEY_TIMEOUT_LINE);
   const live = io.live(title, 2000);
   const rows = new SecondRows();
   let concurrency: LocalConcurrency | undefined;
