@@ -275,20 +275,20 @@ function throttle(raw: unknown): 500 | 502 {
 }
 
 /**
- * emulator start's line at a terminal's width: wrapped at words under an indent of two, a path wider
- * than a line cut after a `/`; the terminal cut the state dir mid-word (`ws1.lC` / `tZ/…`). Piped
- * (an infinite width), one line, as scripts and the tests read it.
- */
-/**
  * `emulator status`'s answer: where the cloud listens and the settings it runs with. How it answers
  * a throttled invocation is shown beside its speed only when it is not the default (500), so a
  * learner who restarted it with `--throttle-status 502` can check that it took.
  */
 export function statusLine(record: Pick<ProcessRecord, 'endpoint' | 'pid' | 'mode' | 'speed' | 'throttleStatus' | 'startedAt'>): string {
-  const throttle = (record.throttleStatus ?? 500) === 500 ? '' : `, throttle status ${record.throttleStatus}`;
-  return `${record.endpoint} pid ${record.pid} (${record.mode}, speed ${record.speed}${throttle}, since ${record.startedAt})`;
+  const throttled = (record.throttleStatus ?? 500) === 500 ? '' : `, throttle status ${record.throttleStatus}`;
+  return `${record.endpoint} pid ${record.pid} (${record.mode}, speed ${record.speed}${throttled}, since ${record.startedAt})`;
 }
 
+/**
+ * emulator start's line at a terminal's width: wrapped at words under an indent of two, a path wider
+ * than a line cut after a `/`; the terminal cut the state dir mid-word (`ws1.lC` / `tZ/…`). Piped
+ * (an infinite width), one line, as scripts and the tests read it.
+ */
 export function startedLines(line: string, width: number): string {
   return fitted(line, width, '  ').join('\n');
 }

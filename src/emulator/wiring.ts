@@ -2,9 +2,10 @@
  * The one place where the emulated services are built and introduced to each other
  * (STYLE 4: a service declares the small interface it needs; this file hands it an implementation).
  *
- * Services are built in dependency order (S3, STS, Rekognition, CloudWatch → Lambda → CodeDeploy → API
- * Gateway); each gets what it needs from those built before it as required constructor arguments:
- * no setters, no defaults. To add a service: build it after what it needs, before what needs it.
+ * Services are built in dependency order (S3, STS, Rekognition, CloudWatch → Lambda → CodeDeploy →
+ * API Gateway); each gets what it needs from those built before it as required constructor
+ * arguments: no setters, no defaults. To add a service: build it after what it needs, before what
+ * needs it.
  */
 import type { Clock } from './core/clock.js';
 import type { ServiceDefinition } from './core/service.js';
