@@ -361,9 +361,7 @@ async function acquireStartLock(stateDir: string): Promise<() => void> {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw stateDirError(stateDir, err);
     }
-    const holder = Number(safeRead(lockPath));
-    // pid 0 or below would address a process group, never a holder
-    if (!Number.isInteger(holder) || holder <= 0 || !pidAlive(holder) || Date.now() > deadline) {
+    if (startLockHolder(safeRead(lockPath)) === undefined || Date.now() > deadline) {
       try {
         rmSync(lockPath, { force: true });
       } catch (err) {
@@ -374,6 +372,16 @@ async function acquireStartLock(stateDir: string): Promise<() => void> {
     await sleep(100);
   }
   throw new LabError(`cannot take the start lock ${lockPath}; remove it if no lab command is running`);
+}
+
+/**
+ * The live process that holds a start lock, from the lock file's text: undefined when the text is
+ * no pid (empty, garbage, 0 or below, which would address a process group) or names a process
+ * that is gone; such a lock is taken over at once, a live holder's is waited for.
+ */
+export function startLockHolder(text: string, alive: (pid: number) => boolean = pidAlive): number | undefined {
+  const holder = Number(text);
+  return Number.isInteger(holder) && holder > 0 && alive(holder) ? holder : undefined;
 }
 
 function safeRead(path: string): string {

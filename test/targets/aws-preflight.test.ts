@@ -74,16 +74,16 @@ test('no region anywhere: says so, with the three ways to set one', async () => 
   }
 });
 
-test('no credentials: says so fast, with aws configure', async () => {
+// no timed assertion: the credential chain's own wait is bounded by the preflight (5 s), and a
+// loaded CI machine could fail a bound on the test's time by slowness alone
+test('no credentials: says so, with aws configure', async () => {
   const env = isolated(true);
   try {
-    const t0 = Date.now();
     await assert.rejects(awsPreflight({ region: 'us-east-1' }), (err: LabError) => {
       assert.match(err.message, /^no AWS credentials found/);
       assert.match(err.hint ?? '', /aws configure/);
       return true;
     });
-    assert.ok(Date.now() - t0 < 10_000);
   } finally {
     env.restore();
   }
