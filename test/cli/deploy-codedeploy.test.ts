@@ -15,8 +15,11 @@ import { CreateDeploymentConfigCommand, GetDeploymentCommand, StopDeploymentComm
 import { GetAliasCommand } from '@aws-sdk/client-lambda';
 import type { Workspace } from '../../src/lab/workspace.js';
 import { TargetClients } from '../../src/targets/clients.js';
-import { awsCli, awsOnPath } from '../helpers/aws-cli.js';
+import { awsCli, awsOnPath, stopAwsCli } from '../helpers/aws-cli.js';
 import { codeDeployWorkspace, removeWorkspace, runCli } from '../helpers/cli.js';
+
+// the aws CLI driver this file's calls started (see test/helpers/aws-cli.ts), ended by its PID
+after(stopAwsCli);
 
 let ws: Workspace;
 let endpoint: string;

@@ -4,13 +4,16 @@
  * (percentTraffic, a stage variable override, promotion by copy, removing canarySettings), and the
  * method/integration responses every console or CloudFormation setup creates.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { awsCli, awsCliPath, skipWithoutAws } from '../../helpers/aws-cli.js';
+import { awsCli, awsCliPath, skipWithoutAws, stopAwsCli } from '../../helpers/aws-cli.js';
 import { lambdaUri, startApiGateway } from './fixture.js';
+
+// the aws CLI driver this file's calls started (see test/helpers/aws-cli.ts), ended by its PID
+after(stopAwsCli);
 
 /** `aws --output json apigateway …args` */
 const aws = (endpoint: string, args: string[]) => awsCli(endpoint, ['--output', 'json', 'apigateway', ...args]);

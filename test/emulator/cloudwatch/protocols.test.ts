@@ -11,9 +11,12 @@ import * as current from '@aws-sdk/client-cloudwatch';
 import * as legacy from 'cloudwatch-query-sdk';
 import { AwsSmithyRpcV2CborProtocol } from '@aws-sdk/core/protocols';
 import { ManualClock } from '../../../src/emulator/core/clock.js';
-import { awsCli } from '../../helpers/aws-cli.js';
+import { awsCli, stopAwsCli } from '../../helpers/aws-cli.js';
 import { clientConfig } from '../../helpers/emulator.js';
 import { alarmOf, startCloudWatch, type CloudWatchFixture } from './fixture.js';
+
+// the aws CLI driver this file's calls started (see test/helpers/aws-cli.ts), ended by its PID
+after(stopAwsCli);
 
 const START = Date.UTC(2026, 7, 9, 1, 30, 20);
 

@@ -2,7 +2,7 @@
  * The real clients against an emulator on port 0 whose cloud clock is a ManualClock: the test moves
  * time in one-second ticks and reads what the clients read (GetAlias, BatchGetDeploymentTargets).
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BatchGetDeploymentTargetsCommand,
@@ -29,10 +29,13 @@ import {
   UpdateFunctionCodeCommand,
 } from '@aws-sdk/client-lambda';
 import { ManualClock } from '../../../src/emulator/core/clock.js';
-import { awsCli, skipWithoutAws } from '../../helpers/aws-cli.js';
+import { awsCli, skipWithoutAws, stopAwsCli } from '../../helpers/aws-cli.js';
 import { clientConfig, startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
 import { eventually } from '../../helpers/eventually.js';
 import { createFn, zip } from '../lambda/harness.js';
+
+// the aws CLI driver this file's calls started (see test/helpers/aws-cli.ts), ended by its PID
+after(stopAwsCli);
 
 const MIN = 60_000;
 const ROLE = 'arn:aws:iam::000000000000:role/CodeDeployServiceRole';

@@ -4,9 +4,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetAliasCommand, GetFunctionCommand, InvokeCommand, LambdaClient, ListFunctionsCommand, PublishVersionCommand, CreateAliasCommand, PutFunctionConcurrencyCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { awsCli, skipWithoutAws } from '../../helpers/aws-cli.js';
+import { awsCli, skipWithoutAws, stopAwsCli } from '../../helpers/aws-cli.js';
 import { clientConfig, scopeOnlyAuthorization, startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
 import { createFn, failure, handlers, text } from './harness.js';
+
+// the aws CLI driver this file's calls started (see test/helpers/aws-cli.ts), ended by its PID
+after(stopAwsCli);
 
 /** a raw request, signed only by its credential scope (what the server uses to pick the service) */
 async function raw(endpoint: string, method: string, path: string, body?: string) {

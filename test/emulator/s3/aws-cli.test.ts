@@ -1,10 +1,13 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { awsCli, skipWithoutAws } from '../../helpers/aws-cli.js';
+import { awsCli, skipWithoutAws, stopAwsCli } from '../../helpers/aws-cli.js';
 import { startTestEmulator } from '../../helpers/emulator.js';
+
+// the aws CLI driver this file's calls started (see test/helpers/aws-cli.ts), ended by its PID
+after(stopAwsCli);
 
 /** The aws CLI (v1, botocore: rest-xml, path style, Expect: 100-continue) against the emulator. */
 

@@ -25,8 +25,11 @@ import {
   S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { awsCli, skipWithoutAws } from '../../helpers/aws-cli.js';
+import { awsCli, skipWithoutAws, stopAwsCli } from '../../helpers/aws-cli.js';
 import { clientConfig, startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
+
+// the aws CLI driver this file's calls started (see test/helpers/aws-cli.ts), ended by its PID
+after(stopAwsCli);
 
 let emu: TestEmulator;
 let s3: S3Client;
