@@ -273,6 +273,9 @@ export function awsCli(endpoint: string, args: readonly string[], opts: CliOptio
   return logged(argv, opts, run);
 }
 
+/** the PID of this file's aws CLI driver while it runs */
+export const awsCliDriverPid = (): number | undefined => driver?.child.pid;
+
 /** ends this file's aws CLI driver, if it started one (by its PID), and waits for it to be gone */
 export async function stopAwsCli(): Promise<void> {
   const d = driver;

@@ -7,9 +7,10 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { awsCli, awsCliPath, skipWithoutAws, stopAwsCli } from '../../helpers/aws-cli.js';
+import { awsCli, awsCliDriverPid, awsCliPath, skipWithoutAws, stopAwsCli } from '../../helpers/aws-cli.js';
 import { lambdaUri, startApiGateway } from './fixture.js';
 
 // the aws CLI driver this file's calls started (see test/helpers/aws-cli.ts), ended by its PID
@@ -110,5 +111,47 @@ test("the tests' aws: behind pyenv's shim, the aws the shim runs, found once; an
     assert.equal(awsCliPath(path, join(shims, 'aws')), path);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the tests' aws CLI driver answers as the aws program does: output, errors, exit codes, each call's own variables, a timeout", { skip: skipWithoutAws }, async () => {
+  // the answers the aws program gives (SOL_AWS_CLI=process passes this test too); every call of
+  // the suite's awsCli compared both ways with SOL_AWS_CLI_LOG. A server that takes connections
+  // and never answers: a call to it runs into its timeout
+  const held: Socket[] = [];
+  const silent = createServer((s) => void held.push(s));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const port = (silent.address() as { port: number }).port;
+  const nowhere = 'http://127.0.0.1:1';
+  const once = { AWS_MAX_ATTEMPTS: '1' };
+  try {
+    const [version, usage, noKeys, keys, query, timedOut, behind] = await Promise.all([
+      awsCli(nowhere, ['--version']),
+      awsCli(nowhere, ['lambda', 'no-such-operation']),
+      // a call's own variables are its own: no keys for this one (credentials are resolved per
+      // call), the next has AWS_CLI_ENV's again
+      awsCli(nowhere, ['lambda', 'list-functions'], { env: { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' } }),
+      awsCli(nowhere, ['lambda', 'list-functions'], { env: once }),
+      awsCli(nowhere, ['lambda', 'list-functions', '--query', 'Functions['], { env: once }),
+      // killed at its timeout: exit code 1 and no output, as execFile says it; the call behind it still answers
+      awsCli(`http://127.0.0.1:${port}`, ['sts', 'get-caller-identity'], { env: once, timeoutMs: 3000 }),
+      awsCli(nowhere, ['sts', 'get-caller-identity'], { env: once }),
+    ]);
+    assert.equal(version.code, 0, version.stderr);
+    assert.match(version.stdout, /^aws-cli\/\S+ Python\/\S+ \S+ botocore\/\S+\n$/);
+    assert.equal(version.stderr, '');
+    assert.equal(usage.code, 2);
+    assert.equal(usage.stdout, '');
+    assert.match(usage.stderr, /^aws: error: argument operation: Invalid choice, valid choices are:$/m);
+    assert.deepEqual(noKeys, { code: 255, stdout: '', stderr: 'Unable to locate credentials. You can configure credentials by running "aws configure".\n' });
+    assert.deepEqual(keys, { code: 255, stdout: '', stderr: `\nCould not connect to the endpoint URL: "${nowhere}/2015-03-31/functions"\n` });
+    assert.equal(query.code, 255);
+    assert.match(query.stderr, /^\nBad value for --query Functions\[: Invalid jmespath expression: Incomplete expression:\n/);
+    assert.deepEqual(timedOut, { code: 1, stdout: '', stderr: '' });
+    assert.deepEqual(behind, { code: 255, stdout: '', stderr: `\nCould not connect to the endpoint URL: "${nowhere}/"\n` });
+    if (process.env.SOL_AWS_CLI !== 'process') assert.ok(awsCliDriverPid() !== undefined, 'the calls went to a driver');
+  } finally {
+    for (const s of held) s.destroy();
+    silent.close();
   }
 });
