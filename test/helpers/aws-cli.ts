@@ -3,7 +3,7 @@
  * region, and neither the machine's shared files nor instance metadata, so a developer's own AWS
  * set-up never leaks in. A test that needs it skips when `aws` is not on PATH. awsCli's calls run
  * in one Python process per test file (see `mode` below: an `aws` start costs a Python start-up
- * that imports botocore, over a hundred times in the suite); the file ends it in its `after`.
+ * that imports botocore, for each of the suite's 50-odd calls); the file ends it in its `after`.
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
@@ -78,7 +78,7 @@ export function runWithAwsEnv(file: string, args: readonly string[], opts: CliOp
 
 /**
  * How awsCli runs the aws CLI. Each `aws` start is a Python start-up that imports botocore, about
- * 0.8 s of CPU, and the suite makes over a hundred aws CLI calls; so by default a test file's calls
+ * 0.8 s of CPU, and awsCli is called some fifty times in the suite; so by default a test file's calls
  * go to one Python process of its own (started at its first call, ended by `stopAwsCli` in the
  * file's `after`, by its PID) that imports awscli once and, for each call, runs awscli's own entry
  * point in-process with a fresh driver (`create_clidriver().main(argv)`: a new botocore session,
