@@ -2,6 +2,7 @@
 import type { LabContext, FigureValue } from '../../src/lab/context.js';
 import { workspacePaths } from '../../src/lab/workspace.js';
 import { RecordingIoHost } from '../../src/io/recording.js';
+import { PlainIoHost } from '../../src/io/plain.js';
 import { LabError } from '../../src/errors.js';
 import type { TargetClients } from '../../src/targets/clients.js';
 import { ReferenceBook } from '../../src/lab/reference.js';
@@ -43,4 +44,21 @@ export function fakeContext(over: Partial<LabContext> & { io?: RecordingIoHost }
     ...over,
   };
   return ctx as never;
+}
+
+/**
+ * A lab context for a load test against a test's own server (`apiUrl`, the deployment's ApiUrl):
+ * its terminal is the plain face (a learner's piped run) writing into `out.text`, with a clock
+ * that stands still (after its first print the log prints again only when a view is done).
+ */
+export function plainLoadContext(apiUrl: string, over: Partial<Omit<LabContext, 'io'>> = {}): { ctx: ReturnType<typeof fakeContext>; out: { text: string } } {
+  const out = { text: '' };
+  const io = new PlainIoHost({ out: { write: (c: string) => ((out.text += c), true) }, now: () => new Date(2026, 0, 1, 10, 0, 0) });
+  const ctx = fakeContext({
+    io: io as never,
+    endpoint: undefined,
+    deployment: () => ({ target: 'local', outputs: { ApiUrl: apiUrl, ImagesBucket: 'images' }, changes: [], warnings: [] }) as never,
+    ...over,
+  });
+  return { ctx, out };
 }

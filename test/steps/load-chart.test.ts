@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CHART_ROWS, SecondRows, chartedLoadTest, executionsLine } from '../../src/steps/shared/load.js';
-import { PlainIoHost } from '../../src/io/plain.js';
 import { RecordingIoHost } from '../../src/io/recording.js';
-import { fakeContext } from '../helpers/lab-context.js';
+import { fakeContext, plainLoadContext } from '../helpers/lab-context.js';
 import { startCountingServer } from '../loadtest/counting-server.js';
 
 /** progress every 100 ms, as the load test sends it: answers as [ms, 2xx, 5xx] until `endMs` */
@@ -98,24 +97,17 @@ test("a terminal row of several seconds shows answers per second, as the chart's
   for (const line of shown) assert.ok(line.length <= 79, `fits an 80-column terminal: ${line}`);
 });
 
-test('without a terminal (the plain face) the log ends with the whole chart and the totals: the last state is printed even within the 2 s between prints', async (t) => {
+test('without a terminal (the plain face) the out.text ends with the whole chart and the totals: the last state is printed even within the 2 s between prints', async (t) => {
   // half the answers throttled (500 at once), half 200 after a few ms; 127.0.0.1 only, 120 requests
   const server = await startCountingServer((nth) => (nth <= 60 ? { status: 500 } : { status: 200, delayMs: 3 }));
   t.after(() => server.close());
-  let log = '';
-  // a clock that stands still: after its first print the log prints again only when the view is done
-  const io = new PlainIoHost({ out: { write: (c: string) => ((log += c), true) }, now: () => new Date(2026, 0, 1, 10, 0, 0) });
-  const ctx = fakeContext({
-    io: io as never,
-    endpoint: undefined,
-    deployment: () => ({ target: 'local', outputs: { ApiUrl: server.url, ImagesBucket: 'images' }, changes: [], warnings: [] }) as never,
-  });
+  const { ctx, out } = plainLoadContext(server.url);
   const run = await chartedLoadTest(ctx, 'fn', { requests: 120, concurrency: 10 }, 'answers per second');
   assert.equal(run.result.sent, 120);
-  assert.match(log, /120 of 120 answered: 60 2xx, 60 5xx; 0 without an answer\n/);
+  assert.match(out.text, /120 of 120 answered: 60 2xx, 60 5xx; 0 without an answer\n/);
   // the rows printed, over every print, add up to every answer
-  const rows = [...log.matchAll(/2xx +(\d+) \S+ +5xx +(\d+) /g)].map((m) => [Number(m[1]), Number(m[2])]);
-  assert.deepEqual(rows.reduce(([a, b], [ok, five]) => [a! + ok!, b! + five!], [0, 0]), [60, 60], log);
+  const rows = [...out.text.matchAll(/2xx +(\d+) \S+ +5xx +(\d+) /g)].map((m) => [Number(m[1]), Number(m[2])]);
+  assert.deepEqual(rows.reduce(([a, b], [ok, five]) => [a! + ok!, b! + five!], [0, 0]), [60, 60], out.text);
 });
 
 test("a log's rows never change once drawn (the plain face prints only new lines); the terminal's are scaled to the busiest row shown", () => {
@@ -140,16 +132,10 @@ test("the step's report lines: status codes under the status distribution, error
   // 6 connections reset before an answer (errors), the rest 200
   const server = await startCountingServer((nth) => (nth <= 6 ? 'reset' : { status: 200 }));
   t.after(() => server.close());
-  let log = '';
-  const io = new PlainIoHost({ out: { write: (c: string) => ((log += c), true) }, now: () => new Date(2026, 0, 1, 10, 0, 0) });
-  const ctx = fakeContext({
-    io: io as never,
-    endpoint: undefined,
-    deployment: () => ({ target: 'local', outputs: { ApiUrl: server.url, ImagesBucket: 'images' }, changes: [], warnings: [] }) as never,
-  });
+  const { ctx, out } = plainLoadContext(server.url);
   const run = await chartedLoadTest(ctx, 'fn', { requests: 30, concurrency: 3 }, 'answers per second');
-  assert.ok(run.result.errors > 0, log);
-  const tail = log.slice(log.indexOf('Status code distribution:'));
+  assert.ok(run.result.errors > 0, out.text);
+  const tail = out.text.slice(out.text.indexOf('Status code distribution:'));
   const [status, errors] = tail.split('Error distribution:');
   assert.ok(errors, `the errors are under their own heading:\n${tail}`);
   assert.deepEqual([...status!.matchAll(/\[(\d+)\]/g)].map((m) => m[1]), ['200'], `only status codes under the status distribution:\n${tail}`);
@@ -161,15 +147,8 @@ test('Ctrl-C during the load test cancels the requests in flight at once and say
   // the first 5 answer, the rest never do: on the old code each waited out the 20 s timeout
   const server = await startCountingServer((nth) => (nth <= 5 ? { status: 200 } : 'hang'));
   t.after(() => server.close());
-  let log = '';
-  const io = new PlainIoHost({ out: { write: (c: string) => ((log += c), true) }, now: () => new Date(2026, 0, 1, 10, 0, 0) });
   const stop = new AbortController();
-  const ctx = fakeContext({
-    io: io as never,
-    endpoint: undefined,
-    signal: stop.signal,
-    deployment: () => ({ target: 'local', outputs: { ApiUrl: server.url, ImagesBucket: 'images' }, changes: [], warnings: [] }) as never,
-  });
+  const { ctx, out } = plainLoadContext(server.url, { signal: stop.signal });
   const running = chartedLoadTest(ctx, 'fn', { requests: 50, concurrency: 4 }, 'answers per second');
   // once 4 requests hang (every connection holds one), Ctrl-C
   while (server.hung < 4) await new Promise((r) => setTimeout(r, 20));
@@ -177,15 +156,15 @@ test('Ctrl-C during the load test cancels the requests in flight at once and say
   const run = await running;
   assert.equal(run.result.interrupted, true);
   assert.equal(run.statusCounts['200'], 5);
-  assert.match(log, /stopping: the 4 requests in flight are cancelled \(counted as errors\); what was measured follows/);
+  assert.match(out.text, /stopping: the 4 requests in flight are cancelled \(counted as errors\); what was measured follows/);
   assert.equal(run.result.errors, 4);
   // one Ctrl-C was pressed: the cancelled requests are not said to be a second's, nor answered
   assert.deepEqual({ ...run.result.errorCounts }, { 'in flight when the run was stopped at once': 4 });
-  assert.doesNotMatch(log, /second Ctrl-C/);
-  assert.match(log, /\b5 of 50 answered: 5 2xx, 0 5xx; 4 without an answer\n/);
+  assert.doesNotMatch(out.text, /second Ctrl-C/);
+  assert.match(out.text, /\b5 of 50 answered: 5 2xx, 0 5xx; 4 without an answer\n/);
   // the report's error line says it in words: it said `[4]\tin flight when the run was stopped at once`
-  assert.match(log, /Error distribution:\n.*  4 requests were in flight when the run was stopped, and cancelled\n/);
-  assert.doesNotMatch(log, /\[4\]/);
+  assert.match(out.text, /Error distribution:\n.*  4 requests were in flight when the run was stopped, and cancelled\n/);
+  assert.doesNotMatch(out.text, /\[4\]/);
 });
 
 test("the executions line: while the run goes, how many run now and the most so far; once it ended, the most at once; beside it which limit, the account's or the reservation", () => {

@@ -5,13 +5,12 @@
  * run, and a 504 in the baseline is explained as the API's timeout, not the lab's.
  */
 import { test } from 'node:test';
-import { PlainIoHost } from '../../src/io/plain.js';
 import assert from 'node:assert/strict';
 import { INTEGRATION_TIMEOUT_MS } from '../../src/emulator/services/apigateway/responses.js';
 import { parseFlags } from '../../src/loadtest/index.js';
 import { baselineStep } from '../../src/steps/concurrency.js';
 import { API_INTEGRATION_TIMEOUT_S, chartedLoadTest, heyCommand, loadSize, loadTestOptions, LOAD_TEST_TIMEOUT_S } from '../../src/steps/shared/load.js';
-import { fakeContext } from '../helpers/lab-context.js';
+import { fakeContext, plainLoadContext } from '../helpers/lab-context.js';
 import { startCountingServer } from '../loadtest/counting-server.js';
 
 const deployed = () => ({ target: 'local', outputs: { ApiUrl: 'http://127.0.0.1:4566/restapis/abc/Prod/_user_request_/getinfo', ImagesBucket: 'images' }, changes: [], warnings: [] }) as never;
@@ -50,18 +49,12 @@ test("the load test shown says, on the line under it, that the workshop's own he
   // the workshop's `hey -n 1000 -c 50` on a fresh cloud, busy host: 31 of 1000 given up at hey's 20 s
   const server = await startCountingServer(() => ({ status: 200 }));
   t.after(() => server.close());
-  let log = '';
-  const io = new PlainIoHost({ out: { write: (c: string) => ((log += c), true) }, now: () => new Date(2026, 0, 1, 10, 0, 0) });
-  const ctx = fakeContext({
-    io: io as never,
-    endpoint: undefined,
-    deployment: () => ({ target: 'local', outputs: { ApiUrl: server.url, ImagesBucket: 'images' }, changes: [], warnings: [] }) as never,
-  });
+  const { ctx, out } = plainLoadContext(server.url);
   await chartedLoadTest(ctx, 'fn', { requests: 4, concurrency: 2 }, 'answers per second');
-  const lines = log.split('\n');
+  const lines = out.text.split('\n');
   const at = lines.findIndex((l) => /loadtest -n 4 -c 2 -t 30 /.test(l));
-  assert.ok(at >= 0, log);
-  assert.match(lines[at + 1]!, /with the workshop's own hey, add -t 30 as here: hey gives up after 20 s$/, log);
+  assert.ok(at >= 0, out.text);
+  assert.match(lines[at + 1]!, /with the workshop's own hey, add -t 30 as here: hey gives up after 20 s$/, out.text);
   assert.ok(lines[at + 1]!.length <= 80, lines[at + 1]);
   // and the hint that names hey says it too
   assert.ok(baselineStep.hints.some((h) => typeof h === 'string' && /the workshop's hey works too, with -t 30 \(hey gives up after 20 s/.test(h)), String(baselineStep.hints));
