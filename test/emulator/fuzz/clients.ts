@@ -6,7 +6,6 @@ export const SDK_CLIENTS: Record<string, { module: string; client: string; confi
   rekognition: { module: '@aws-sdk/client-rekognition', client: 'RekognitionClient' },
   monitoring: { module: '@aws-sdk/client-cloudwatch', client: 'CloudWatchClient' },
   codedeploy: { module: '@aws-sdk/client-codedeploy', client: 'CodeDeployClient' },
-  // the SDK's own STS client (the credential providers' AssumeRole): it has no GetCallerIdentity,
-  // so the walks skip that operation through the SDK and the raw walk sends it as the aws CLI does
-  sts: { module: '@aws-sdk/nested-clients/sts', client: 'STSClient' },
+  // a dev dependency, for the tests only (the lab itself calls no STS)
+  sts: { module: '@aws-sdk/client-sts', client: 'STSClient' },
 };

@@ -2,11 +2,13 @@
  * STS GetCallerIdentity as the aws CLI sends it (`aws sts get-caller-identity`: awsQuery, a form
  * POST signed for `sts`), against the wired cloud: the root user of account 000000000000, in the
  * XML of https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html.
- * (No STS client is installed; the request is the CLI's, with a dummy signature: the cloud checks none.)
+ * The raw requests are the CLI's, with a dummy signature (the cloud checks none); the SDK's STS
+ * client (a dev dependency, for the tests only) reads the same answer.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { clientConfig, startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
 
 let emu: TestEmulator;
 before(async () => {
@@ -42,4 +44,15 @@ test('another STS action: awsQuery\'s InvalidAction, in XML', async () => {
   assert.equal(res.status, 400);
   const xml = await res.text();
   assert.match(xml, /<Code>InvalidAction<\/Code><Message>The action AssumeRole is not valid for this web service\.<\/Message>/);
+});
+
+test('GetCallerIdentity through the SDK\'s STS client (awsQuery, as it and the aws CLI send it): the same identity', async () => {
+  const sts = new STSClient(clientConfig(emu.endpoint));
+  try {
+    const out = await sts.send(new GetCallerIdentityCommand({}));
+    assert.deepEqual({ Account: out.Account, Arn: out.Arn, UserId: out.UserId }, { Account: '000000000000', Arn: 'arn:aws:iam::000000000000:root', UserId: '000000000000' });
+    assert.match(out.$metadata.requestId ?? '', /^[0-9a-f-]{36}$/);
+  } finally {
+    sts.destroy();
+  }
 });
