@@ -251,5 +251,5 @@ function stepRanges(ns: number[]): string {
 export function resumeArgs(flags: LabFlags, workspace: string, only?: string): string[] {
   const args = only === undefined ? ['start'] : ['step', only];
   if (flags.ci) args.push('--ci');
-  return labArgs(args, { workspace, target: flags.target, profile: flags.profile, region: flags.region });
+  return labArgs(args, { ...flags, workspace });
 }

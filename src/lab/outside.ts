@@ -13,7 +13,10 @@
  */
 import { cliCommand } from '../invocation.js';
 
-/** where a lab command runs: the workspace (none: a generic example), its target, and on AWS the credentials the run was given */
+/**
+ * where a lab command runs: the workspace (none: a generic example), its target, and on AWS the
+ * credentials the run was given (a run's LabFlags are one: `{ ...flags, workspace }`)
+ */
 export interface LabWhere {
   workspace?: string;
   target: 'local' | 'aws';

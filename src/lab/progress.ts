@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { ExitCode, LabError } from '../errors.js';
 import type { FigureValue } from './context.js';
-import { lastGoodWriteHint, readJsonFile, writeLabFile, type Workspace } from './workspace.js';
+import { lastGoodWriteHint, PROGRESS_FILE, readJsonFile, writeLabFile, type Workspace } from './workspace.js';
 import { labCommand } from './outside.js';
 
 export type StepStatus = 'pending' | 'started' | 'done';
@@ -44,7 +44,7 @@ export interface LabProgress {
 }
 
 export function progressPath(ws: Workspace): string {
-  return join(ws.labDir, 'progress.json');
+  return join(ws.labDir, PROGRESS_FILE);
 }
 
 export function emptyStep(): StepProgress {

@@ -114,7 +114,7 @@ export async function openSession(flags: LabFlags, interrupt: InterruptPolicy, r
   const twin = copied ? workspaceTwin(ws.root) : undefined;
   if (twin) {
     io.warn(`${ws.root} is a new workspace, at step 1; ${twin} is a workspace with a near-identical name (a typo?). To go on there${ci ? ' instead' : ', quit (q) and run'}:`);
-    io.command(labCommand(['start', ...(flags.ci ? ['--ci'] : [])], { workspace: twin, target: flags.target, profile: flags.profile, region: flags.region }));
+    io.command(labCommand(['start', ...(flags.ci ? ['--ci'] : [])], { ...flags, workspace: twin }));
   }
   const progress = ProgressStore.load(ws, flags.target);
   if (progress.exists && progress.target !== flags.target) {
@@ -151,9 +151,8 @@ export async function openSession(flags: LabFlags, interrupt: InterruptPolicy, r
  * canary's stage), which the steps after it changed.
  */
 function nothingToCheck(ws: Workspace, flags: LabFlags): UsageError {
-  const where = { target: flags.target, profile: flags.profile, region: flags.region };
-  const fresh = labCommand(['start', '--ci'], { ...where, workspace: '<a new folder>' });
-  const over = [labCommand(['reset'], { ...where, workspace: ws.root }), labCommand(['start', '--ci'], { ...where, workspace: ws.root })];
+  const fresh = labCommand(['start', '--ci'], { ...flags, workspace: '<a new folder>' });
+  const over = [labCommand(['reset'], { ...flags, workspace: ws.root }), labCommand(['start', '--ci'], { ...flags, workspace: ws.root })];
   return new UsageError(
     `nothing to check: every step of ${ws.root} was done before this run (progress.json), and --ci checks only the steps it runs`,
     `to check every step, use a new workspace:${hintCommand(fresh)}\nor start this one over (the whole lab: ${flags.target === 'aws' ? 'its stack is deleted' : 'its local cloud is wiped'}; your sam-app/ is kept):${hintCommand(over.join('\n'))}`,

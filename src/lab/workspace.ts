@@ -238,13 +238,17 @@ export function lastGoodWriteHint(path: string): string | undefined {
   return bak && `the lab keeps a copy of its last good write: \`${shellLine(['cp', bak, path])}\` puts it back`;
 }
 
+/** the lab's progress in a workspace's `.lab` folder (progress.ts reads and writes it) */
+export const PROGRESS_FILE = 'progress.json';
+
 /**
  * The target progress.json in `labDir` records (where the lab runs); undefined when there is none,
- * or it cannot be read (a damaged one is the reason a command asks).
+ * or it cannot be read (a damaged one is the reason a command asks). Read here without
+ * readJsonFile, whose message for a damaged file asks this function.
  */
 export function recordedTarget(labDir: string): 'local' | 'aws' | undefined {
   try {
-    const t = (JSON.parse(readFileSync(join(labDir, 'progress.json'), 'utf8')) as { target?: unknown } | null)?.target;
+    const t = (JSON.parse(readFileSync(join(labDir, PROGRESS_FILE), 'utf8')) as { target?: unknown } | null)?.target;
     return t === 'aws' || t === 'local' ? t : undefined;
   } catch {
     return undefined;
@@ -264,7 +268,7 @@ export function damagedLabFileHint(path: string): string {
   const where = { workspace: root, target: recordedTarget(dirname(path)) ?? 'local' };
   const moveAway = shellLine(['mv', path, `${path}.broken`]);
   switch (basename(path)) {
-    case 'progress.json':
+    case PROGRESS_FILE:
       return `no good copy is left (${basename(backupOf(path))}): mend it by hand, or \`${moveAway}\` and the lab keeps a new record from the first step (your sam-app/ and the cloud are kept; the steps' record is not)`;
     case 'names.json':
       return `do not delete it: it maps the template's resources to the names the local cloud gave them, and a deploy without it makes a second copy of each. No good copy is left (${basename(backupOf(path))}): mend it by hand, or start the whole lab over with \`${labCommand(['reset'], where)}\` (your sam-app/ is kept)`;
