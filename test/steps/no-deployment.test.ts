@@ -21,27 +21,31 @@ import { eventually } from '../helpers/eventually.js';
 import { removeWorkspace } from '../helpers/cli.js';
 
 const TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url));
-let dir: string | undefined;
-let ctx: LiveLabContext | undefined;
-let dir2: string | undefined;
-let ctx2: LiveLabContext | undefined;
+const made: { dir: string; ctx?: LiveLabContext }[] = [];
 after(async () => {
-  ctx?.destroy();
-  ctx2?.destroy();
-  if (dir) await removeWorkspace(dir);
-  if (dir2) await removeWorkspace(dir2);
+  for (const m of made) {
+    m.ctx?.destroy();
+    await removeWorkspace(m.dir);
+  }
 });
 
-test('the template of blue-green deployed with src/app.mjs unchanged: the lab says no new version was published, naming src/app.mjs', async () => {
-  dir = mkdtempSync(join(tmpdir(), 'no-deployment-'));
-  const ws = workspacePaths(dir);
+/** a new workspace and its local cloud at `speed`, the lab's context on it (--ci), and what it said of a deploy that started no deployment */
+async function labAt(speed: number) {
+  const m: (typeof made)[number] = { dir: mkdtempSync(join(tmpdir(), 'no-deployment-')) };
+  made.push(m);
+  const ws = workspacePaths(m.dir);
   await scaffoldWorkspace(ws);
   const { ensureEmulator } = await import('../../src/emulator/daemon.js');
-  const emu = await ensureEmulator({ stateDir: ws.stateDir, speed: 0.0001 });
+  const emu = await ensureEmulator({ stateDir: ws.stateDir, speed });
   const io = new RecordingIoHost();
   const progress = ProgressStore.load(ws, 'local');
-  ctx = new LiveLabContext({ io, ws, target: { kind: 'local', endpoint: emu.endpoint }, progress, reference: new ReferenceBook(REFERENCE_ORDER), ci: true, speed: 0.0001, signal: new AbortController().signal });
+  const ctx = (m.ctx = new LiveLabContext({ io, ws, target: { kind: 'local', endpoint: emu.endpoint }, progress, reference: new ReferenceBook(REFERENCE_ORDER), ci: true, speed, signal: new AbortController().signal }));
   const said = () => io.of('say').map((e) => e.text).filter((t) => t.startsWith('no CodeDeploy deployment started'));
+  return { ws, ctx, said };
+}
+
+test('the template of blue-green deployed with src/app.mjs unchanged: the lab says no new version was published, naming src/app.mjs', async () => {
+  const { ws, ctx, said } = await labAt(0.0001);
 
   // the bundled app, no DeploymentPreference: the other case keeps its wording
   await ctx.deploy();
@@ -59,15 +63,7 @@ test('the template of blue-green deployed with src/app.mjs unchanged: the lab sa
 });
 
 test('the release of this code ended (followed, then the lab stopped under it): a deploy of the same code names that release, and asks for no change', async () => {
-  dir2 = mkdtempSync(join(tmpdir(), 'no-deployment-'));
-  const ws = workspacePaths(dir2);
-  await scaffoldWorkspace(ws);
-  const { ensureEmulator } = await import('../../src/emulator/daemon.js');
-  const emu = await ensureEmulator({ stateDir: ws.stateDir, speed: 60 });
-  const io = new RecordingIoHost();
-  const progress = ProgressStore.load(ws, 'local');
-  ctx2 = new LiveLabContext({ io, ws, target: { kind: 'local', endpoint: emu.endpoint }, progress, reference: new ReferenceBook(REFERENCE_ORDER), ci: true, speed: 60, signal: new AbortController().signal });
-  const said = () => io.of('say').map((e) => e.text).filter((t) => t.startsWith('no CodeDeploy deployment started'));
+  const { ws, ctx: ctx2, said } = await labAt(60);
   // version 1 deployed, then blue-green's change (app version 2), released; nobody follows it to its end
   await ctx2.deploy();
   writeFileSync(ws.template, readFileSync(join(TEMPLATES, 'blue-green', 'template.yaml'), 'utf8').replace('Type: Linear10PercentEvery1Minute', 'Type: AllAtOnce'));
@@ -75,7 +71,7 @@ test('the release of this code ended (followed, then the lab stopped under it): 
   await ctx2.deploy();
   const id = ctx2.lastDeployments?.[0]?.deploymentId;
   assert.ok(id, 'the change started a deployment');
-  await eventually(`${id} ended`, () => deployments(ctx2!, deploymentGroup(ctx2!), undefined, 1), (all) => all[0]?.deploymentId === id && all[0]?.status === 'Succeeded');
+  await eventually(`${id} ended`, () => deployments(ctx2, deploymentGroup(ctx2), undefined, 1), (all) => all[0]?.deploymentId === id && all[0]?.status === 'Succeeded');
   // the learner, back, presses d with the same files: no deployment, and nothing to change
   await ctx2.deploy();
   assert.equal(await followDeployment(ctx2, { since: ctx2.lastDeployAt, appearWithinMs: 1000 }), undefined);
