@@ -1,12 +1,23 @@
 /**
  * The end of `--help`: how to get started and the rules every command keeps, laid out for the
- * terminal's width. Prose wraps between words; a command is never wrapped as prose: it stays on one
- * line when it fits, else breaks between its arguments with ` \` continuations (io/format.ts's
- * commandLines), so pasted it is still one command. A command whose description no longer fits
- * beside it gets that description as a `#` note above it.
+ * terminal's width. Prose wraps between words, as commander wraps the option descriptions above it
+ * (its Help.boxWrap: the text is plain, with no colour and no wide characters, so the I/O layer's
+ * wrap, with wrap-ansi and its width tables, would give the same lines for 50 ms more of CPU). A
+ * command is never wrapped as prose: it stays on one line when it fits, else breaks between its
+ * arguments with ` \` continuations (io/command-lines.ts), so pasted it is still one command. A
+ * command whose description no longer fits beside it gets that description as a `#` note above it.
  */
-import { commandLines, wrap } from './io/format.js';
+import { Help } from 'commander';
+import { commandLayout } from './io/command-lines.js';
 import { cliCommand } from './invocation.js';
+
+/** plain text at words, each line within `width` (a word wider than that alone on its line) */
+function wrap(text: string, width: number): string[] {
+  const help = new Help();
+  // commander leaves text unwrapped below 40 columns; a narrow terminal still gets it wrapped
+  help.minWidthToWrap = 1;
+  return help.boxWrap(text, width).split('\n');
+}
 
 export function helpEpilogue(width: number): string {
   const entries: [command: string, what?: string][] = [
@@ -22,7 +33,11 @@ export function helpEpilogue(width: number): string {
   const lines = [...wrap('Get started (the embedded cloud, no AWS account needed):', width)];
   for (const [cmd, what] of entries) {
     if (what !== undefined && besideFits) lines.push(`  $ ${cmd.padEnd(column)}${what}`);
-    else lines.push(...commandLines(what !== undefined ? `# ${what}\n${cmd}` : cmd, width, '  $ ', '      '));
+    else {
+      // a note as a shell comment under the prompt's indent (`  # …`), each line a comment of its own
+      if (what !== undefined) lines.push(...wrap(what, width - 4).map((l) => `  # ${l}`));
+      lines.push(...commandLayout(cmd, width, '  $ ', '      '));
+    }
   }
   lines.push(
     '',
