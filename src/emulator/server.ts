@@ -14,7 +14,7 @@ import { StateWriteError } from './core/store.js';
 import type { CallContext, Protocol, ServiceDefinition } from './core/service.js';
 import { CLOUD_HEADER, cloudKey, misdirected } from './cloud-identity.js';
 import { codecFor } from './protocols/codecs.js';
-import { detectService, signingScope } from './protocols/detect.js';
+import { detectService, isFormPost, signingScope } from './protocols/detect.js';
 import { restJsonCodec } from './protocols/rest-json.js';
 import type { FrontDoor, ParsedCall, ProtocolCodec, WireRequest, WireResponse } from './protocols/types.js';
 import { resourceOf } from './request-log.js';
@@ -495,9 +495,7 @@ function isAscii(text: string): boolean {
 
 /** an awsQuery call (wire doc 2.2): `POST` of a form whose fields name the `Action` */
 function isQueryCall(req: WireRequest): boolean {
-  if (req.method !== 'POST') return false;
-  if (!String(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) return false;
-  return new URLSearchParams(req.body.toString('utf8')).has('Action');
+  return isFormPost(req) && new URLSearchParams(req.body.toString('utf8')).has('Action');
 }
 
 function errorTypeOf(response: WireResponse | undefined): string | undefined {

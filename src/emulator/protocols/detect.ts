@@ -78,12 +78,14 @@ function protocolFor(req: WireRequest, service: ServiceDefinition): Protocol {
     const json = spoken.find((p) => p === 'awsJson1_0' || p === 'awsJson1_1');
     if (json) return json;
   }
-  if (
-    spoken.includes('awsQuery') &&
-    req.method === 'POST' &&
-    String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
-  ) {
-    return 'awsQuery';
-  }
+  if (spoken.includes('awsQuery') && isFormPost(req)) return 'awsQuery';
   return spoken[0];
+}
+
+/**
+ * A `POST` of a form, as awsQuery calls are sent (wire doc 2.2). A media type's type and subtype
+ * are case-insensitive (RFC 9110 8.3.1), so `Application/X-WWW-Form-Urlencoded` is a form too.
+ */
+export function isFormPost(req: WireRequest): boolean {
+  return req.method === 'POST' && String(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
 }

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { decode, encode } from 'cbor2';
 import { ServiceError } from '../../../src/emulator/core/service-error.js';
 import type { ServiceDefinition } from '../../../src/emulator/core/service.js';
+import { detectService } from '../../../src/emulator/protocols/detect.js';
 import { parseQueryForm, queryCodec } from '../../../src/emulator/protocols/query.js';
 import { rpcv2CborCodec } from '../../../src/emulator/protocols/rpcv2-cbor.js';
 import type { WireRequest } from '../../../src/emulator/protocols/types.js';
@@ -73,4 +74,14 @@ test('cbor: operation from the path, tag-1 timestamps in and out, status 200 exa
     assert.throws(() => rpcv2CborCodec.parse(request({ path, body }), service), { code: 'UnknownOperationException' }, path);
   }
   assert.throws(() => rpcv2CborCodec.parse(request({ path: '/service/FakeService20200101/operation/DoThing', body: Buffer.from([0xff]) }), service), { code: 'SerializationException' });
+});
+
+test('query: a form is a form whatever the case of its media type (RFC 9110 8.3.1), and only a POST', () => {
+  const signed = { authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/fake/aws4_request, SignedHeaders=host, Signature=x' };
+  const body = Buffer.from('Action=DoThing&Version=2020-01-01');
+  for (const type of ['application/x-www-form-urlencoded; charset=utf-8', 'Application/X-WWW-Form-Urlencoded']) {
+    assert.equal(detectService(request({ headers: { ...signed, 'content-type': type }, body }), [service])?.protocol, 'awsQuery', type);
+  }
+  // a form that is not a POST is not awsQuery: the service's first protocol
+  assert.equal(detectService(request({ method: 'GET', headers: { ...signed, 'content-type': 'application/x-www-form-urlencoded' }, body }), [service])?.protocol, 'awsJson1_0');
 });
