@@ -12,7 +12,7 @@ import { CloudStoppedError, connectionLost, InterruptedError, LabError } from '.
 import { LOG_FILE } from '../emulator/config.js';
 import type { InterruptPolicy } from '../interrupt.js';
 import { createIoHost } from '../io/index.js';
-import { cliCommand } from '../invocation.js';
+import { cliCommand, hintCommand } from '../invocation.js';
 import { labCommand } from '../lab/outside.js';
 import type { Workspace } from '../lab/workspace.js';
 import { awsCommand } from '../targets/aws-command.js';
@@ -73,7 +73,7 @@ export async function waitForDeployments(ws: Workspace, result: DeployResult, in
         }
         if (!interrupt.signal.aborted) throw err;
         // what the lab's live deployment view says on Ctrl-C (steps/shared/deployment-view.ts)
-        host.say(`stopped following; deployment ${d.deploymentId} goes on in the cloud. Look again (or run ${cliCommand(['status', '--workspace', ws.root])}):`);
+        host.say(`stopped following; deployment ${d.deploymentId} goes on in the cloud. Look again:${hintCommand(cliCommand(['status', '--workspace', ws.root]))}\nor with the aws CLI:`);
         host.command(awsCommand(['deploy', 'get-deployment', '--deployment-id', d.deploymentId], { kind: 'local', endpoint: result.endpoint! }));
         throw new InterruptedError();
       }

@@ -49,7 +49,22 @@ function wrapWords(text: string, cols: number): string[] {
   const held = holdSpans(breakLongWords(text, cols, isPath)).replace(PERCENT, `$1${HELD_SPACE}%`);
   return wrapAnsi(held, cols, { hard: false, trim: true })
     .split('\n')
-    .map((l) => l.replaceAll(HELD_SPACE, ' '));
+    .flatMap((l) => overflowingCommand(l, cols) ?? [l.replaceAll(HELD_SPACE, ' ')]);
+}
+
+/**
+ * A line that is a `command span` wider than the line (wrap-ansi puts such a word alone on a line):
+ * the terminal cut it anywhere (`…--workspace /tmp/…/lab-worksp` / `ace`). The command goes on
+ * lines of its own as every printed command does (`  $ `, broken between its arguments with ` \`:
+ * commandLayout), which pasted is still one command, without its backquotes (a shell runs
+ * backquotes as a command substitution) nor the punctuation glued to them (`(`, `),`, `;`). A span
+ * with no space (a long path) is no command: it stays as it is.
+ */
+function overflowingCommand(line: string, cols: number): string[] | undefined {
+  if (visibleLength(line) <= cols) return undefined;
+  const m = /^([(\[]*)`([^`\n]*\u00A0[^`\n]*)`([)\].,;:]*)$/.exec(line);
+  if (!m) return undefined;
+  return commandLayout(m[2]!.replaceAll(HELD_SPACE, ' '), cols, '  $ ', '      ');
 }
 
 /**

@@ -255,7 +255,8 @@ export function wrapUpStep(earlier: readonly Step[]): Step {
               "Since the canary chapter, the API's Prod stage calls the Lambda version its stage variable lambdaAlias names, not the alias live. A later deploy moves live, not the stage: it warns that requests to the API do not reach the release, and prints the update-stage command that points the stage at live again.",
             ]
           : []),
-        `Your workspace stays. \`${labCommand(['reset'], { workspace: ctx.ws.root, target: ctx.target })}\` starts over; \`${cliCommand(['emulator', 'stop', '--workspace', ctx.ws.root])}\` stops the local cloud.`,
+        // the local cloud only on the local target: on AWS there is none to stop
+        `Your workspace stays. \`${labCommand(['reset'], { workspace: ctx.ws.root, target: ctx.target })}\` starts over${ctx.target === 'local' ? `; \`${cliCommand(['emulator', 'stop', '--workspace', ctx.ws.root])}\` stops the local cloud` : ''}.`,
       ]);
     },
   };

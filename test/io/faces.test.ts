@@ -541,17 +541,26 @@ test('Enter at a key prompt echoes nothing, not the letter of the key it stands 
   }
 });
 
-test('prose never breaks inside a `code span`: the span goes whole to the next line, and one wider than the line stands alone, so a pasted command is whole', () => {
+test('prose never breaks inside a `code span`: the span goes whole to the next line, and a command wider than the line goes on lines of its own, broken between its arguments with ` \\`, so a pasted command is whole', () => {
   const reset = '`node dist/src/cli.js reset --workspace /tmp/sol-walk-x1/lab`';
   const text = `Your workspace stays. ${reset} starts over.`;
   assert.deepEqual(wrap(text, 80), ['Your workspace stays.', `${reset} starts over.`]);
-  assert.deepEqual(wrap(text, 50), ['Your workspace stays.', reset, 'starts over.']);
-  // a hint under a check: the same, under its indent
+  // wider than the line: as every printed command, without the backquotes (a shell would run them)
+  // and the punctuation glued to them; the terminal cut it mid-path (`/tmp/sol-walk-x1/l` / `ab`)
+  assert.deepEqual(wrap(text, 50), ['Your workspace stays.', '  $ node dist/src/cli.js reset \\', '      --workspace /tmp/sol-walk-x1/lab', 'starts over.']);
+  assert.deepEqual(wrap(`then run ${reset}, then go on`, 50), ['then run', '  $ node dist/src/cli.js reset \\', '      --workspace /tmp/sol-walk-x1/lab', 'then go on']);
+  // a long span with no space is no command (a path): it stays whole
+  assert.deepEqual(wrap('see `/tmp/a-very-long-folder-name/and-another-one/template.yaml` now', 40), ['see', '`/tmp/a-very-long-folder-name/and-another-one/template.yaml`', 'now']);
+  // a hint under a check: the same, under its indent, each line within the width
   const hint = 'hint: remove it: `aws apigateway update-stage --rest-api-id abc123 --stage-name Prod --patch-operations op=remove,path=/canarySettings`';
   const lines = formatCheck({ name: 'no canary', status: 'not-yet', expected: 'none', found: 'one', hint: hint.slice(6) }, P, 80);
-  assert.ok(lines.some((l) => l.includes('`aws apigateway update-stage --rest-api-id abc123 --stage-name Prod --patch-operations op=remove,path=/canarySettings`')), lines.join('\n'));
+  for (const l of lines) assert.ok(l.length <= 80, `over 80: ${l}`);
+  const at = lines.findIndex((l) => l.includes('$ aws apigateway update-stage'));
+  assert.ok(at >= 0, lines.join('\n'));
+  const pasted = lines.slice(at, at + 3).map((l) => l.replace(/ \\$/, '').trim()).join(' ').replace(/^\$ /, '');
+  assert.equal(pasted, 'aws apigateway update-stage --rest-api-id abc123 --stage-name Prod --patch-operations op=remove,path=/canarySettings');
   // prose outside spans still wraps at words, and the plain face (no width) leaves it whole
-  assert.deepEqual(wrap('one `two three` four', 9), ['one', '`two three`', 'four']);
+  assert.deepEqual(wrap('one `two three` four', 11), ['one', '`two three`', 'four']);
   assert.deepEqual(wrap(text, Infinity), [text]);
 });
 

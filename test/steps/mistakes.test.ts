@@ -504,9 +504,11 @@ describe('a hook that never reports, against a local cloud', () => {
     const viewer = new LiveLabContext({ io: quitter, ws, target: { kind: 'local', endpoint }, progress: ProgressStore.load(ws, 'local'), reference: new ReferenceBook([]), ci: true, speed: 1, signal: new AbortController().signal });
     try {
       await assert.rejects(followDeployment(viewer, {}), { name: 'LearnerQuit' });
-      const said = quitter.text.split('\n').find((l) => l.startsWith('stopped watching'));
-      assert.ok(said, quitter.text);
-      assert.ok(said.includes(`status --workspace ${ws.root})`), said);
+      const lines = quitter.text.split('\n');
+      const at = lines.findIndex((l) => l.startsWith('stopped watching'));
+      assert.ok(at >= 0, quitter.text);
+      // the command on a line of its own, to paste whole: in the sentence, a terminal's width broke it
+      assert.ok(lines[at + 1]?.endsWith(` status --workspace ${ws.root}`) && lines[at + 1]!.startsWith('$ '), quitter.text);
     } finally {
       viewer.destroy();
     }

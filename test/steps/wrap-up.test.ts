@@ -183,7 +183,14 @@ test('the wrap-up says its figures in words (no raw keys, the share with its %),
   const closing = ctx.io.of('explain').map((e) => e.text).join('\n');
   assert.match(closing, /stage variable lambdaAlias/);
   assert.match(closing, /moves live, not the stage/);
+  assert.match(closing, /reset --workspace \S+` starts over; `.* emulator stop --workspace \S+` stops the local cloud\.$/);
   assert.equal(step.action.kind === 'run' && step.action.label, 'sum up what you did');
+  // on AWS there is no local cloud to stop: its closing names reset alone, with --target aws
+  const onAws = fakeContext({ ci: false, target: 'aws', allFigures: () => figures, stepProgress: () => ({ status: 'done' as const, assisted: false, hintsShown: 0 }), figure: () => undefined });
+  await step.follow!(onAws);
+  const awsClosing = onAws.io.of('explain').map((e) => e.text).join('\n');
+  assert.match(awsClosing, /reset --target aws --workspace \S+` starts over\.$/);
+  assert.doesNotMatch(awsClosing, /emulator/);
 });
 
 test("x on the wrap-up runs each end check once: the follow's finding is the verify's, its count still recorded; a later re-check asks the cloud again", async () => {

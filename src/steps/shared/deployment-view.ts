@@ -13,7 +13,7 @@ import type { LabContext } from '../../lab/context.js';
 import { sleep } from '../../lab/solver.js';
 import { APP_ALIAS, appFunction, askApp } from './app.js';
 import { deploymentGroup, deployments, lambdaTarget, shiftIntervalMinutes, TERMINAL } from './codedeploy.js';
-import { cliCommand } from '../../invocation.js';
+import { cliCommand, hintCommand } from '../../invocation.js';
 import { paceClock } from './cloud-time.js';
 import { stageElsewhere } from './stage-calls.js';
 import { codeDeployCommands, lambdaCommands } from '../../targets/clients.js';
@@ -259,7 +259,7 @@ export async function followDeployment(ctx: LabContext, opts: FollowOptions = {}
   } catch (err) {
     if (ctx.signal.aborted || live.quit.aborted) {
       end();
-      io.say(`stopped watching; deployment ${id} goes on in the cloud. Look again (or run ${cliCommand(['status', '--workspace', ctx.ws.root])}):`);
+      io.say(`stopped watching; deployment ${id} goes on in the cloud. Look again:${hintCommand(cliCommand(['status', '--workspace', ctx.ws.root]))}\nor with the aws CLI:`);
       io.command(ctx.aws(`deploy get-deployment --deployment-id ${id}`));
       throw ctx.signal.aborted ? new InterruptedError() : new LearnerQuit();
     }
