@@ -14,7 +14,7 @@ test('before the first sampled answer comes back: none back yet, with how many w
 });
 
 test('a view that ended before the first answer came back says none came back before its end, not yet', () => {
-  assert.equal(sampledAnswers({ ...none, versions: ['2', '3'], sent: 2, ended: true }), 'no answer back before the view ended (2 sent)');
+  assert.equal(sampledAnswers({ ...none, versions: ['2', '3'], sent: 2, ended: true }), 'the view ended before any of its 2 sample requests answered');
   // once answers came back, the last frame counts them as any other
   assert.equal(sampledAnswers({ ...none, answers: { '2': 3 }, versions: ['2', '3'], sent: 4, ended: true }), 'answers from Lambda v2: 3, v3: 0');
 });

@@ -490,7 +490,7 @@ describe('a hook that never reports, against a local cloud', () => {
     const frames = io.of('live').slice(before).map((e) => e.data as { lines: string[]; final: boolean });
     const last = frames.at(-1)!;
     assert.ok(last.final, 'the view ended on a last frame');
-    assert.ok(last.lines.includes('no answer back before the view ended (1 sent)'), last.lines.join('\n'));
+    assert.ok(last.lines.includes('the view ended before any of its 1 sample request answered'), last.lines.join('\n'));
     assert.ok(!last.lines.some((l) => l.includes('yet')), last.lines.join('\n'));
     // the recording face is 80 columns wide: the configuration has a line of its own
     for (const { lines } of frames) for (const l of lines) assert.ok(l.length < 80, l);

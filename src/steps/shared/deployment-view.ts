@@ -362,7 +362,11 @@ export function sampledAnswers(s: {
     .filter(([, n]) => n > 0);
   const lost = s.unanswered ? ` · no answer ${s.unanswered}` : '';
   const via = s.stageCalls ? ` (the stage calls ${s.stageCalls})` : '';
-  if (!Object.keys(s.answers).length && !Object.keys(from).length && !failed.length && !s.unanswered) return `no answer back ${s.ended ? 'before the view ended' : 'yet'} (${s.sent} sent)${via}`;
+  if (!Object.keys(s.answers).length && !Object.keys(from).length && !failed.length && !s.unanswered) {
+    // ended: said as the view's end, not as requests that failed (`no answer back before the view
+    // ended` read to a reviewer as 8 failing requests after an all-at-once release)
+    return s.ended ? `the view ended before any of its ${s.sent} sample request${s.sent === 1 ? '' : 's'} answered${via}` : `no answer back yet (${s.sent} sent)${via}`;
+  }
   // the shift's two versions at 0 are a figure only while the samples can reach them (the stage calls the alias)
   const shift = s.stageCalls ? [] : s.versions.filter((v) => v !== '?');
   const versions = [...new Set([...shift, ...Object.keys(s.answers), ...Object.keys(from)])];
