@@ -189,7 +189,7 @@ function tooManyUnnamed(ctx: LabContext, stepId: string): CheckOutcome | undefin
   if (requests === 0 || unnamed <= requests * (1 - MIN_NAMED)) return undefined;
   return couldNotCheck(
     `measure the split: ${unnamed} of ${requests} answers named no version (${answersInWords((figureOf(ctx, stepId, 'byStatus') ?? {}) as Record<string, number>)})`,
-    `the function timed out or was refused under load: look at the cloud's log (${cliCommand(['emulator', 'status', '--workspace', ctx.ws.root])}), free the machine, and check again`,
+    `the function timed out or was refused under load: look at the cloud's log (\`${cliCommand(['emulator', 'status', '--workspace', ctx.ws.root])}\`), free the machine, and check again`,
   );
 }
 
