@@ -227,8 +227,13 @@ interface TextLine {
  *
  * A key K indented `i` spaces belongs with the nearest line P above it indented less. When P opens
  * a block (`Properties:`), the block's keys start where its first line does; when P holds a value
- * (`AutoPublishAlias: live`), K cannot be its child, and belongs at P's column. Block scalars (`|`,
- * `>`) and flow collections are left to the library's message.
+ * (`AutoPublishAlias: live`), K cannot be its child, and belongs at P's column. That is where the
+ * library stops reading, not always the line the learner moved: as a reader would, the key blamed
+ * is the one whose column fewer of its neighbours share. `Handler:` dedented to P's column among
+ * keys at 6 spaces is read as a key of the mapping above, and the library trips over the next
+ * key; the keys around it (those before it and those after) have 6 spaces, so `Handler:` is the
+ * odd one. Ties keep K. Block scalars (`|`, `>`) and flow collections are left to the library's
+ * message.
  */
 export function misindented(text: string, fromLine: number): Misindented | undefined {
   const lines: TextLine[] = [];
@@ -242,8 +247,49 @@ export function misindented(text: string, fromLine: number): Misindented | undef
   // the column a line's mapping keys start at: after a `- ` of a list item
   const keyColumn = (l: TextLine): number => l.indent + (/^(-\s+)+/.exec(l.body)?.[0].length ?? 0);
   const opens = (b: string): boolean => /:\s*(#.*)?$/.test(b);
+  const isKey = (l: TextLine): boolean => keyOf(l.body.replace(/^(-\s+)+/, '')) !== undefined;
+  /**
+   * The keys at `column` met walking from line `from` in direction `dir` (+1 down, -1 up), stepping
+   * over deeper lines, up to a line indented less: the keys one mapping at that column would hold.
+   * `stop` is the line walked up to (undefined at either end of the text).
+   */
+  const keysAt = (column: number, from: number, dir: 1 | -1): { keys: TextLine[]; stop?: TextLine } => {
+    const keys: TextLine[] = [];
+    for (let q = from; q >= 0 && q < lines.length; q += dir) {
+      const l = lines[q]!;
+      if (l.indent > column) continue;
+      if (l.indent === column && isKey(l) && !l.body.startsWith('-')) {
+        keys.push(l);
+        continue;
+      }
+      if (l.indent < column && keyColumn(l) === column && isKey(l)) {
+        // `- Version: ...`: the list item's mapping starts here
+        keys.push(l);
+        return { keys, stop: dir === -1 ? l : undefined };
+      }
+      return { keys, stop: l };
+    }
+    return { keys };
+  };
+  /**
+   * Read with `moved` at `column`, among keys of a mapping there: how many of them already are,
+   * when the line above those keys can hold them (a line that opens a block, indented less);
+   * undefined when it cannot.
+   */
+  const shareIfMoved = (moved: number, column: number): { above: TextLine[]; count: number } | undefined => {
+    const up = keysAt(column, moved - 1, -1);
+    if (!up.stop || keyColumn(up.stop) > column) return undefined;
+    if (keyColumn(up.stop) < column && !opens(up.stop.body)) return undefined;
+    if (keyColumn(up.stop) === column && up.keys.at(-1) !== up.stop) return undefined;
+    return { above: up.keys, count: up.keys.length };
+  };
   const start = lines.findIndex((l) => l.line >= fromLine);
   if (start < 0) return undefined;
+  const result = (odd: TextLine, expected: number, sibling: TextLine): Misindented => {
+    const oddKey = keyOf(odd.body.replace(/^(-\s+)+/, ''))!;
+    const siblingKey = keyOf(sibling.body.replace(/^(-\s+)+/, '')) ?? sibling.body.slice(0, 30);
+    return { line: odd.line, key: oddKey, indent: odd.indent, expected, sibling: { line: sibling.line, key: siblingKey } };
+  };
   for (let k = start; k < Math.min(start + 3, lines.length); k++) {
     const cand = lines[k]!;
     const key = keyOf(cand.body);
@@ -255,17 +301,42 @@ export function misindented(text: string, fromLine: number): Misindented | undef
     if (/[|>][-+0-9]*\s*(#.*)?$/.test(parent.body) || /[[{,]\s*(#.*)?$/.test(parent.body)) return undefined;
     let expected: number;
     let sibling: TextLine;
+    // the keys at the candidate's column from it on: the keys that share its column
+    const after = keysAt(cand.indent, k, 1).keys;
+    // the parent, moved to the candidate's column, as a key among the keys around it
+    const parentPlain = keyColumn(parent) === parent.indent && isKey(parent);
+    // a candidate that opens a block with nothing deeper under it: its block is at its own column,
+    // it was moved there alone (`Properties:` indented as its keys are)
+    const next = lines[k + 1];
+    const movedAlone = opens(cand.body) && next !== undefined && next.indent <= cand.indent;
+    const parentMoved = parentPlain && !movedAlone ? shareIfMoved(p, cand.indent) : undefined;
     if (opens(parent.body)) {
       // the block's first line sets its column; that line is the candidate itself: it is where the block is
       sibling = lines[p + 1]!;
       if (sibling === cand) continue;
       expected = sibling.indent;
+      if (expected === cand.indent) continue;
+      const block = [...keysAt(expected, p + 1, 1).keys, ...keysAt(expected, k + 1, 1).keys];
+      const first = lines[p + 1]!;
+      if (parentMoved && parentMoved.count + after.length > block.length && parentMoved.count + after.length > after.length) {
+        // `Environment:` dedented among keys at 6 spaces: the block under it is deeper still
+        return result(parent, cand.indent, parentMoved.above[0] ?? cand);
+      }
+      if (after.length > block.length && isKey(first) && !first.body.startsWith('-')) {
+        // the block's first line indented unlike the keys after it
+        return result(first, cand.indent, cand);
+      }
     } else {
-      if (keyOf(parent.body.replace(/^(-\s+)+/, '')) === undefined) continue;
+      if (!isKey(parent)) continue;
       sibling = parent;
       expected = keyColumn(parent);
+      if (expected === cand.indent) continue;
+      const mapping = [...keysAt(expected, p, -1).keys, ...keysAt(expected, k + 1, 1).keys];
+      if (parentMoved && parentMoved.count + after.length > mapping.length) {
+        // `Handler:` dedented among keys at 6 spaces: the key after it is where the library stops
+        return result(parent, cand.indent, parentMoved.above[0] ?? cand);
+      }
     }
-    if (expected === cand.indent) continue;
     // the nearest key of the mapping above it names the column best
     for (let q = k - 1; q > p; q--) {
       if (lines[q]!.indent === expected && keyOf(lines[q]!.body) !== undefined) {
@@ -273,8 +344,7 @@ export function misindented(text: string, fromLine: number): Misindented | undef
         break;
       }
     }
-    const siblingKey = keyOf(sibling.body.replace(/^(-\s+)+/, '')) ?? sibling.body.slice(0, 30);
-    return { line: cand.line, key, indent: cand.indent, expected, sibling: { line: sibling.line, key: siblingKey } };
+    return result(cand, expected, sibling);
   }
   return undefined;
 }

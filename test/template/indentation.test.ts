@@ -57,6 +57,41 @@ test('a key indented deeper than the key-and-value above it (Handler: at 7 space
   assert.match(e.message, /Handler: is indented 7 spaces; the other keys of its mapping are indented 6 spaces \(CodeUri: on line \d+\)$/);
 });
 
+test('a key dedented to the column of the mapping above (Handler: at 4 spaces among keys at 6): Handler: is the odd one, not the key after it', () => {
+  const text = BUNDLED.replace('      Handler: app.handler', '    Handler: app.handler');
+  const line = lineOf(text, '    Handler:');
+  const e = parseError(text);
+  // the library stops at AutoPublishAlias: (Handler: at 4 spaces reads as a key of GetInfoFunction)
+  assert.equal(`${e.line}:${e.column}`, `${line}:5`);
+  assert.equal(e.message, `template.yaml:${line}:5: invalid template: Handler: is indented 4 spaces; the other keys of its mapping are indented 6 spaces (CodeUri: on line ${line - 1})`);
+  assert.match(e.hint!, /^indent Handler: 6 spaces, as CodeUri: on line \d+ /);
+  // the advice, followed, mends the template
+  assert.doesNotThrow(() => parseTemplateText(text.replace('    Handler:', '      Handler:'), 'template.yaml'));
+});
+
+test('a block key dedented among keys at 6 spaces (Environment: at 4): the key itself, though the library stops at the key after its block', () => {
+  const text = BUNDLED.replace('      Environment:', '    Environment:');
+  const line = lineOf(text, '    Environment:');
+  const e = parseError(text);
+  assert.equal(`${e.line}:${e.column}`, `${line}:5`);
+  assert.match(e.message, /Environment: is indented 4 spaces; the other keys of its mapping are indented 6 spaces \(AutoPublishAlias: on line \d+\)$/);
+});
+
+test('the first key of a block indented unlike the keys after it (Description: at 7 spaces): the first key, not the second', () => {
+  const text = BUNDLED.replace('      Description:', '       Description:');
+  const line = lineOf(text, '       Description:');
+  const e = parseError(text);
+  assert.equal(`${e.line}:${e.column}`, `${line}:8`);
+  assert.match(e.message, /Description: is indented 7 spaces; the other keys of its mapping are indented 6 spaces \(CodeUri: on line \d+\)$/);
+});
+
+test('a block key moved alone onto its keys\' column (Properties: at 6 spaces) is the odd one, not the key above it', () => {
+  const text = BUNDLED.replace('    Properties:', '      Properties:');
+  const e = parseError(text);
+  assert.equal(e.line, lineOf(text, '      Properties:'));
+  assert.match(e.message, /Properties: is indented 6 spaces; the other keys of its mapping are indented 4 spaces \(Type: on line \d+\)$/);
+});
+
 test('a YAML error that is no indentation keeps the library\'s message and position', () => {
   assert.throws(() => parseTemplateText(BUNDLED.replace('Resources:', 'Resources:\n  - broken: [1'), 'template.yaml'), (err: Error) => !(err instanceof IndentationError) && /^template\.yaml:\d+:\d+: invalid template: /.test(err.message));
 });
