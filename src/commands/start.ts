@@ -23,13 +23,15 @@ import { checkReportPath, type LabReport } from '../lab/report.js';
 import type { IoHost } from '../io/host.js';
 import { labVersion } from '../version.js';
 import { REFERENCE_ORDER } from '../steps/outline.js';
-import { namedStep } from './step-arg.js';
+import { namedStep, stepName } from './step-arg.js';
 
 /** `io`: a host of the caller's (the bench's scripted learner); the report is returned for it */
-export async function startCommand(opts: Record<string, unknown>, interrupt: InterruptPolicy, only?: string, given?: { io?: IoHost }): Promise<LabReport> {
+export async function startCommand(opts: Record<string, unknown>, interrupt: InterruptPolicy, named?: string, given?: { io?: IoHost }): Promise<LabReport> {
   const flags = readLabFlags(opts);
+  // a step's number (`step 2`, `--from 2`) as its id, from here on: resume commands, the workspace's lock
+  const only = named === undefined ? undefined : stepName(named);
+  if (flags.from !== undefined) flags.from = stepName(flags.from);
   const from = only ?? flags.from;
-  if (from !== undefined) namedStep(from);
   if (flags.report !== undefined) checkReportPath(flags.report);
   // one command at a time changes a workspace (workspace-lock.ts): held until this one ends, however it ends
   const lock = await lockWorkspace(workspacePaths(flags.workspace), only !== undefined ? ['step', only] : ['start']);

@@ -122,10 +122,11 @@ export function fitted(text: string, width: number, indent: string): string[] {
  * terminal (a finite width) both wrap at words, continuations under the indent, and a `command`
  * stays whole: at 80 columns the terminal broke `list`'s hint mid-word (`begi` / `ns`). A command
  * on a line of its own in the hint (`$ …`, lab/check.ts hintCommand) is laid out to paste
- * (proseLines). Piped, each stays one line, for grep and the tests that read it.
+ * (proseLines). Piped, each line stays one line, for grep and the tests that read it; a hint of
+ * several lines (a list laid out to fit 80 columns) keeps its lines, each under the indent.
  */
 export function errorLines(head: string, hint: string | undefined, width: number): string[] {
-  if (!Number.isFinite(width)) return [head, ...(hint ? (hint.includes(`\n${COMMAND_MARK}`) ? proseLines(hint, width, '  ') : [`  ${hint}`]) : [])];
+  if (!Number.isFinite(width)) return [head, ...(hint ? (hint.includes('\n') ? proseLines(hint, width, '  ') : [`  ${hint}`]) : [])];
   return [...head.split('\n').flatMap((l) => hang(l, width, '  ')), ...(hint ? proseLines(hint, width, '  ') : [])];
 }
 

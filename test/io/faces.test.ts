@@ -660,7 +660,8 @@ test("an error on a terminal wraps at words under its indent, its command whole 
   const lines = errorLines('error: no workspace at /tmp/nonexist-s16j (a typo?)', hint, 80);
   for (const l of lines) assert.ok(l.length <= 80, `over 80 columns: ${l}`);
   assert.deepEqual(lines.slice(1), ['  `node dist/src/cli.js start --workspace /tmp/nonexist-s16j` makes one and', '  begins']);
-  assert.deepEqual(errorLines('error: x', 'a\nb', Infinity), ['error: x', '  a\nb']);
+  // piped, a hint of several lines keeps its lines, each under the indent (the refused step's list, laid out to fit 80 columns)
+  assert.deepEqual(errorLines('error: x', 'a\nb', Infinity), ['error: x', '  a', '  b']);
 });
 
 test("a hint's command (a `$ ` line, hintCommand) is laid out as a printed command at 80 columns, in a check and in what is said: ` \\` continuations, pasted whole", () => {

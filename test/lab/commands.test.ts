@@ -55,6 +55,11 @@ test('reset STEP forgets that step and the ones after it, and keeps the earlier 
   assert.equal(refused.code, 2, 'no terminal to ask on: --yes is needed, as for the whole lab');
   assert.match(refused.stderr, /add --yes to confirm/);
   assert.equal(ProgressStore.load(workspacePaths(dir), 'local').step('concurrency-reserve').status, 'done', 'nothing changed');
+  // a step by its number, as list numbers them: 11 is concurrency-reserve
+  const byNumber = await runCli(['reset', String(LAB_STEPS.findIndex((s) => s.id === 'concurrency-reserve') + 1), '--yes', '--workspace', dir]);
+  assert.equal(byNumber.code, 0, byNumber.stderr);
+  const reserveOnly = ProgressStore.load(workspacePaths(dir), 'local');
+  assert.deepEqual(['concurrency-baseline', 'concurrency-reserve'].map((id) => reserveOnly.step(id).status), ['done', 'pending']);
   const r = await runCli(['reset', 'concurrency-baseline', '--yes', '--workspace', dir]);
   assert.equal(r.code, 0, r.stderr);
   const after = ProgressStore.load(workspacePaths(dir), 'local');
@@ -64,7 +69,7 @@ test('reset STEP forgets that step and the ones after it, and keeps the earlier 
   assert.match(bad.stderr, /no step "nope"/);
   // the same words and list as start --from: the steps and the chapters (reset canary resets the chapter)
   const chapters = [...new Set(LAB_STEPS.map((s) => s.chapter.id))];
-  const list = `steps: ${LAB_STEPS.map((s) => s.id).join(', ')} (or a chapter: ${chapters.join(', ')})`;
+  const list = `${LAB_STEPS.map((s, i) => `${i + 1} ${s.id}`).join(', ')} or a chapter: ${chapters.join(', ')}`;
   assert.ok(bad.stderr.replace(/\s+/g, ' ').includes(list), bad.stderr);
   const badFrom = await runCli(['start', '--ci', '--from', 'nope', '--workspace', dir]);
   assert.equal(badFrom.code, 2);
