@@ -1,5 +1,5 @@
 /**
- * Errors that cross the CLI's one error boundary (src/cli.ts).
+ * Errors that cross the CLI's one error boundary (src/cli-main.ts).
  * Logic throws these; only the boundary turns them into an exit code and a message.
  */
 import { dirname } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * The one Ctrl-C policy of every command, owned by cli.ts: the first Ctrl-C aborts one
+ * The one Ctrl-C policy of every command, owned by cli-main.ts: the first Ctrl-C aborts one
  * AbortSignal (work stops at its next safe point and still prints what it measured, then the
  * command throws InterruptedError: exit 130); the second quits at once with 130. A prompt in raw
  * mode sees Ctrl-C as a key, not a signal: the I/O host calls `press()` so both ways agree.
@@ -41,7 +41,7 @@ export class InterruptPolicy {
   constructor(opts: { write?: (text: string) => void; exit?: (code: number) => void } = {}) {
     const write = opts.write;
     this.#said = write ? (line) => write(`${line}\n`) : sayOnStderr;
-    // the one process.exit outside cli.ts's return: the user insists, nothing is waited for
+    // the one process.exit outside cli-main.ts's return: the user insists, nothing is waited for
     this.#exit = opts.exit ?? ((code) => process.exit(code));
   }
 
@@ -126,7 +126,7 @@ function sayOnStderr(line: string): void {
     if (io.terminal) io.say('');
     io.say(line);
   };
-  // loaded before every command's action (cli.ts); a Ctrl-C in the first milliseconds waits for it
+  // loaded before every command's action (cli-main.ts); a Ctrl-C in the first milliseconds waits for it
   const loaded = loadedIo();
   if (loaded) say(loaded);
   else void loadIo().then(say);

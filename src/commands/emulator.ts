@@ -209,7 +209,7 @@ function restartFlags(flags: EmulatorFlags, speed: number): string[] {
   return out;
 }
 
-/** every numeric flag, its range and the reason for it; the help texts in src/cli.ts state the same */
+/** every numeric flag, its range and the reason for it; the help texts in src/cli-main.ts state the same */
 const NUMBERS = {
   port: { flag: '--port', whole: true, min: 0, max: 65535, range: 'a whole number from 0 to 65535 (0: any free port)' },
   speed: { flag: '--speed', whole: false, min: 0, minExclusive: true, max: 10_000, range: 'a number above 0 and at most 10000' },

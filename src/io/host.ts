@@ -112,7 +112,7 @@ export interface IoHost {
   /** a note beside what a command reports (`note: …`): a setting it kept, a limit it met */
   note(line: string): void;
   /**
-   * The CLI's last words on a command that failed (src/cli.ts, its one error boundary): `error:
+   * The CLI's last words on a command that failed (src/cli-main.ts, its one error boundary): `error:
    * what`, the hint under it indented by two. `stopped`: the learner stopped it (Ctrl-C, q), no
    * error: the words without the mark, laid out the same.
    */

@@ -1,7 +1,7 @@
 /**
  * The I/O layer, loaded once a command runs rather than at the CLI's start: `--help` and
  * `--version` print through commander and need none of it (chalk and the faces are some 12 ms of
- * a 180 ms start here). cli.ts loads it before a command's action (and at its error boundary);
+ * a 180 ms start here). cli-main.ts loads it before a command's action (and at its error boundary);
  * the interrupt policy takes it from here when a Ctrl-C comes.
  */
 type IoModule = typeof import('./index.js');

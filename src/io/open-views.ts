@@ -1,7 +1,7 @@
 /**
  * The spinners still turning, process-wide, so the CLI's error boundary can end the ones a command
  * left open when it threw: a spinner's timer keeps the process alive, and ora redraws it under
- * every line written after it (the error message too). No imports: cli.ts loads this without ora.
+ * every line written after it (the error message too). No imports: cli-main.ts loads this without ora.
  */
 const open = new Set<() => void>();
 

@@ -41,7 +41,7 @@ export interface ParsedFlags {
  */
 export const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH'] as const;
 
-/** hey's -n and -c defaults (src/cli.ts shows them in --help) */
+/** hey's -n and -c defaults (src/cli-main.ts shows them in --help) */
 export const DEFAULT_REQUESTS = 200;
 export const DEFAULT_CONCURRENCY = 50;
 
