@@ -211,6 +211,8 @@ export interface Misindented {
   expected: number;
   /** a key of that mapping, to show the column by */
   sibling: { line: number; key: string };
+  /** whether lines under it (its block) move with it: none under `Handler: app.handler` */
+  nested: boolean;
 }
 
 interface TextLine {
@@ -288,7 +290,9 @@ export function misindented(text: string, fromLine: number): Misindented | undef
   const result = (odd: TextLine, expected: number, sibling: TextLine): Misindented => {
     const oddKey = keyOf(odd.body.replace(/^(-\s+)+/, ''))!;
     const siblingKey = keyOf(sibling.body.replace(/^(-\s+)+/, '')) ?? sibling.body.slice(0, 30);
-    return { line: odd.line, key: oddKey, indent: odd.indent, expected, sibling: { line: sibling.line, key: siblingKey } };
+    const under = lines[lines.indexOf(odd) + 1];
+    const nested = (opens(odd.body) || /[|>][-+0-9]*\s*(#.*)?$/.test(odd.body)) && under !== undefined && under.indent > odd.indent;
+    return { line: odd.line, key: oddKey, indent: odd.indent, expected, sibling: { line: sibling.line, key: siblingKey }, nested };
   };
   for (let k = start; k < Math.min(start + 3, lines.length); k++) {
     const cand = lines[k]!;
@@ -354,7 +358,7 @@ function indentationError(m: Misindented, file: string): IndentationError {
   return new IndentationError(
     `invalid template: ${m.key}: is indented ${spaces(m.indent)}; the other keys of its mapping are indented ${spaces(m.expected)} (${m.sibling.key}: on line ${m.sibling.line})`,
     { file, line: m.line, column: m.indent + 1 },
-    `indent ${m.key}: ${spaces(m.expected)}, as ${m.sibling.key}: on line ${m.sibling.line} (the lines under it move ${spaces(Math.abs(m.expected - m.indent))} ${m.expected > m.indent ? 'right' : 'left'} with it): YAML nests by indentation, and every key of a mapping starts at the same column`,
+    `indent ${m.key}: ${spaces(m.expected)}, as ${m.sibling.key}: on line ${m.sibling.line}${m.nested ? ` (the lines under it move ${spaces(Math.abs(m.expected - m.indent))} ${m.expected > m.indent ? 'right' : 'left'} with it)` : ''}: YAML nests by indentation, and every key of a mapping starts at the same column`,
     m,
   );
 }

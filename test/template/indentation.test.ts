@@ -46,7 +46,8 @@ test('a key indented less than its mapping (Handler: at 5 spaces): its own colum
   const e = parseError(text);
   assert.equal(`${e.line}:${e.column}`, `${line}:6`);
   assert.equal(e.message, `template.yaml:${line}:6: invalid template: Handler: is indented 5 spaces; the other keys of its mapping are indented 6 spaces (CodeUri: on line ${line - 1})`);
-  assert.match(e.hint!, /move 1 space right with it/);
+  // nothing is under Handler: app.handler: no lines to move with it (the line after it stays where it is)
+  assert.match(e.hint!, /^indent Handler: 6 spaces, as CodeUri: on line \d+: YAML nests by indentation/);
 });
 
 test('a key indented deeper than the key-and-value above it (Handler: at 7 spaces): at the key, not at the value of the line before', () => {
@@ -64,7 +65,7 @@ test('a key dedented to the column of the mapping above (Handler: at 4 spaces am
   // the library stops at AutoPublishAlias: (Handler: at 4 spaces reads as a key of GetInfoFunction)
   assert.equal(`${e.line}:${e.column}`, `${line}:5`);
   assert.equal(e.message, `template.yaml:${line}:5: invalid template: Handler: is indented 4 spaces; the other keys of its mapping are indented 6 spaces (CodeUri: on line ${line - 1})`);
-  assert.match(e.hint!, /^indent Handler: 6 spaces, as CodeUri: on line \d+ /);
+  assert.match(e.hint!, /^indent Handler: 6 spaces, as CodeUri: on line \d+: /);
   // the advice, followed, mends the template
   assert.doesNotThrow(() => parseTemplateText(text.replace('    Handler:', '      Handler:'), 'template.yaml'));
 });
@@ -75,6 +76,7 @@ test('a block key dedented among keys at 6 spaces (Environment: at 4): the key i
   const e = parseError(text);
   assert.equal(`${e.line}:${e.column}`, `${line}:5`);
   assert.match(e.message, /Environment: is indented 4 spaces; the other keys of its mapping are indented 6 spaces \(AutoPublishAlias: on line \d+\)$/);
+  assert.match(e.hint!, /^indent Environment: 6 spaces, as AutoPublishAlias: on line \d+ \(the lines under it move 2 spaces right with it\)/);
 });
 
 test('the first key of a block indented unlike the keys after it (Description: at 7 spaces): the first key, not the second', () => {
