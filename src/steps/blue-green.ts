@@ -21,7 +21,7 @@ import { hasTimer, timerWaits } from './shared/app-code.js';
 import { editSolve } from './shared/solve.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
 import { stageBeforeCanary } from './shared/stage-before-canary.js';
-import { knownDeploymentType, templateParses, timeoutAbove3 } from './shared/template-checks.js';
+import { deploymentTypeIsStep, templateParses, timeoutAbove3 } from './shared/template-checks.js';
 import { lambdaCommands } from '../targets/clients.js';
 
 const { GetAliasCommand, ListVersionsByFunctionCommand } = lambdaCommands;
@@ -173,7 +173,7 @@ export const blueGreenStep: Step = {
   notes: [
     'While it shifts, both versions serve real users: a bad release reaches only a share of them, and an alarm can send it back (next step).',
   ],
-  staticChecks: [templateParses, knownDeploymentType, timeoutAbove3, appCodeIsV2],
+  staticChecks: [templateParses, deploymentTypeIsStep, timeoutAbove3, appCodeIsV2],
   liveChecks: [shiftSucceeded, aliasOnNewest, answersFromV2],
   endChecks: [shiftSucceeded],
   settleMs: 60_000,

@@ -30,7 +30,7 @@ import { stageBeforeCanary } from './shared/stage-before-canary.js';
 import { displayPath } from '../io/format.js';
 import { afterQuitting } from '../lab/outside.js';
 import { addedThrows, throwCount, throwsOf, throwStatements } from './shared/app-code.js';
-import { grantReporting, HOOK_STATUS_ACTION, hookMayReport, hookReportPermissions, hooksPrefixed, knownDeploymentType, parsedTemplate, templateParses, timeoutAbove3 } from './shared/template-checks.js';
+import { grantReporting, HOOK_STATUS_ACTION, hookMayReport, hookReportPermissions, hooksPrefixed, deploymentTypeIsStep, parsedTemplate, templateParses, timeoutAbove3 } from './shared/template-checks.js';
 import { lambdaCommands } from '../targets/clients.js';
 
 const { GetAliasCommand } = lambdaCommands;
@@ -276,7 +276,7 @@ export const failingHookStep: Step = {
   goal: 'the release Failed (HOOK_EXECUTION_FAILURE); "live" still on the last good version',
   action: { kind: 'edit', file: 'template.yaml' },
   notes: ['Teams run smoke tests in a hook: the cheapest safety net.'],
-  staticChecks: [templateParses, knownDeploymentType, timeoutAbove3, hooksPrefixed, hookMayReport],
+  staticChecks: [templateParses, deploymentTypeIsStep, timeoutAbove3, hooksPrefixed, hookMayReport],
   liveChecks: [
     releaseEnded('the hook refused the release', 'Failed', 'HOOK_EXECUTION_FAILURE', (d, ctx, signal) =>
       d.status === 'Succeeded' ? `it succeeded: does your hook report Failed (status: Failed in PutLifecycleEventHookExecutionStatus)? Is it under DeploymentPreference: Hooks: PreTraffic? ${releaseAgain(ctx, 'hooks-failing')}` : waitingForHook(ctx, d, signal),
@@ -419,7 +419,7 @@ export const alarmRollbackStep: Step = {
   goal: 'the release Stopped (ALARM_ACTIVE) and rolled back',
   action: { kind: 'edit', file: 'template.yaml' },
   notes: ["On AWS, set-alarm-state holds only until the alarm's next evaluation (about a minute): it tests the wiring, not the alarm."],
-  staticChecks: [templateParses, knownDeploymentType, timeoutAbove3, hooksPrefixed, hookMayReport],
+  staticChecks: [templateParses, deploymentTypeIsStep, timeoutAbove3, hooksPrefixed, hookMayReport],
   deployChecks: [groupAlarmsClear],
   liveChecks: [
     releaseEnded('the alarm stopped the release', 'Stopped', 'ALARM_ACTIVE', (d, ctx, signal) =>

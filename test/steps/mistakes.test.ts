@@ -18,7 +18,7 @@ import { ProgressStore } from '../../src/lab/progress.js';
 import { ReferenceBook } from '../../src/lab/reference.js';
 import { scaffoldWorkspace, workspacePaths, type Workspace } from '../../src/lab/workspace.js';
 import { RecordingIoHost } from '../../src/io/recording.js';
-import { hookMayReport, hooksPrefixed, knownDeploymentType, templateParses, timeoutAbove3 } from '../../src/steps/shared/template-checks.js';
+import { hookMayReport, hooksPrefixed, deploymentTypeIsStep, templateParses, timeoutAbove3 } from '../../src/steps/shared/template-checks.js';
 import { reserveStep, restoreStep } from '../../src/steps/concurrency.js';
 import { errorsRollbackStep, failingHookStep, LIVE_AT_START, OWN_THROWS } from '../../src/steps/hooks-alarms.js';
 import { throwStatements } from '../../src/steps/shared/app-code.js';
@@ -67,8 +67,8 @@ test('the bundled template passes the template checks it should, and is not yet 
   assert.equal((await one(templateParses, BUNDLED)).status, 'passed');
   assert.equal((await one(timeoutAbove3, BUNDLED)).status, 'passed');
   assert.notEqual(WITH_PREFERENCE, BUNDLED, 'the fixture edits the bundled template');
-  assert.equal((await one(knownDeploymentType, BUNDLED)).status, 'not-yet');
-  assert.equal((await one(knownDeploymentType, WITH_PREFERENCE)).status, 'passed');
+  assert.equal((await one(deploymentTypeIsStep, BUNDLED)).status, 'not-yet');
+  assert.equal((await one(deploymentTypeIsStep, WITH_PREFERENCE)).status, 'passed');
 });
 
 test('Timeout: 3 fails with version 2\'s 3 s wait as the reason', async () => {
@@ -80,10 +80,28 @@ test('Timeout: 3 fails with version 2\'s 3 s wait as the reason', async () => {
 });
 
 test('a DeploymentPreference Type with the CodeDeployDefault prefix is named, with the fix', async () => {
-  const r = await one(knownDeploymentType, WITH_PREFERENCE.replace('Type: Linear10PercentEvery1Minute', 'Type: CodeDeployDefault.LambdaLinear10PercentEvery1Minute'));
+  const r = await one(deploymentTypeIsStep, WITH_PREFERENCE.replace('Type: Linear10PercentEvery1Minute', 'Type: CodeDeployDefault.LambdaLinear10PercentEvery1Minute'));
   assert.equal(r.status, 'not-yet');
   assert.equal(r.found, 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute');
   assert.match(r.hint!, /SAM adds the CodeDeployDefault.Lambda prefix itself/);
+});
+
+test('a known DeploymentPreference Type other than the step\'s fails before the deploy, with the fix', async () => {
+  // AllAtOnce deployed and released at once: the step's check then failed, and the code, released, made no new version
+  for (const type of ['AllAtOnce', 'Canary10Percent5Minutes', 'Linear10PercentEvery10Minutes']) {
+    const r = await one(deploymentTypeIsStep, WITH_PREFERENCE.replace('Type: Linear10PercentEvery1Minute', `Type: ${type}`));
+    assert.equal(r.status, 'not-yet', type);
+    assert.equal(r.expected, 'Type: Linear10PercentEvery1Minute', type);
+    assert.equal(r.found, type);
+    assert.match(r.hint!, /This lab shifts 10 % more every minute, .*: write Type: Linear10PercentEvery1Minute$/, type);
+  }
+  assert.match((await one(deploymentTypeIsStep, WITH_PREFERENCE.replace('Type: Linear10PercentEvery1Minute', 'Type: AllAtOnce'))).hint!, /^AllAtOnce moves all the traffic to the new version at once\./);
+  const typo = await one(deploymentTypeIsStep, WITH_PREFERENCE.replace('Type: Linear10PercentEvery1Minute', 'Type: Linear10PercentEvery1Minutes'));
+  assert.equal(typo.status, 'not-yet');
+  assert.match(typo.hint!, /^did you mean Linear10PercentEvery1Minute\? not a Lambda deployment Type/);
+  // blue-green's file check holds the deploy back ("the files look right: d deploys them" was said)
+  const results = await runStaticChecks(blueGreenStep.staticChecks, files(WITH_PREFERENCE.replace('Type: Linear10PercentEvery1Minute', 'Type: AllAtOnce')));
+  assert.deepEqual(results.filter((r) => r.status !== 'passed').map((r) => `${r.name}: ${r.found}`), ['DeploymentPreference Type is Linear10PercentEvery1Minute: AllAtOnce', 'src/app.mjs is app version 2: no src/app.mjs']);
 });
 
 test('a hook without the CodeDeployHook_ prefix fails with the IAM reason and the name to use', async () => {

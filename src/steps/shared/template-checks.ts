@@ -5,6 +5,7 @@
 import { blocked, passed, notYet, type CheckOutcome, type StaticCheck, type WorkspaceFiles } from '../../lab/check.js';
 import { parseTemplate, TemplateError, UnknownReferenceError, IndentationError, type SamFunction, type SamTemplate, type TemplateValue } from '../../template/index.js';
 import { APP_FUNCTION } from './app.js';
+import { nearest } from '../../nearest.js';
 
 /** The predefined Lambda deployment configurations, as SAM's Type names them (SAM A.1). */
 export const LAMBDA_DEPLOYMENT_TYPES = [
@@ -95,17 +96,46 @@ export const timeoutAbove3: StaticCheck = {
     ),
 };
 
-export const knownDeploymentType: StaticCheck = {
-  name: 'DeploymentPreference has a known Type',
+/**
+ * The Type every release of the lab shifts with (each step's templates/STEP/template.yaml): 10 % a
+ * minute, so that the live view shows both versions serving while it shifts, and an alarm has the
+ * time to stop it.
+ */
+export const STEP_DEPLOYMENT_TYPE = 'Linear10PercentEvery1Minute';
+
+/** how a known Type other than the step's moves traffic, for the hint */
+function howTypeShifts(type: string): string {
+  if (type === 'AllAtOnce') return 'AllAtOnce moves all the traffic to the new version at once';
+  if (type.startsWith('Canary')) return `${type} moves 10 % of the traffic, then the rest at once`;
+  return `${type} shifts 10 % at a slower pace than this lab's`;
+}
+
+/**
+ * DeploymentPreference's Type is the step's: a known Type that is not (AllAtOnce, say) deploys,
+ * and CodeDeploy releases with it; the live checks, which read a Linear10PercentEvery1Minute
+ * release, then fail after the release is out, and the code that needs a new version has none.
+ * Said here, before d deploys it.
+ */
+export const deploymentTypeIsStep: StaticCheck = {
+  name: `DeploymentPreference Type is ${STEP_DEPLOYMENT_TYPE}`,
   file: 'template.yaml',
   run: (files) =>
     withFunction(files, (fn) => {
       const dp = fn.deploymentPreference;
-      if (!dp || !dp.enabled) return notYet('DeploymentPreference with Type: Linear10PercentEvery1Minute', 'no DeploymentPreference', 'uncomment the two lines under AutoPublishAlias, keeping their indentation');
-      if (!(LAMBDA_DEPLOYMENT_TYPES as readonly string[]).includes(dp.type)) {
-        return notYet(`one of ${LAMBDA_DEPLOYMENT_TYPES.join(', ')}`, dp.type, dp.type.startsWith('CodeDeployDefault.') ? 'SAM adds the CodeDeployDefault.Lambda prefix itself: write Linear10PercentEvery1Minute' : undefined);
+      const expected = `Type: ${STEP_DEPLOYMENT_TYPE}`;
+      if (!dp || !dp.enabled) return notYet(`DeploymentPreference with ${expected}`, 'no DeploymentPreference', 'uncomment the two lines under AutoPublishAlias, keeping their indentation');
+      if (dp.type === STEP_DEPLOYMENT_TYPE) return passed(dp.type);
+      const found = dp.type;
+      if (dp.type.startsWith('CodeDeployDefault.')) return notYet(expected, found, `SAM adds the CodeDeployDefault.Lambda prefix itself: write ${expected}`);
+      if ((LAMBDA_DEPLOYMENT_TYPES as readonly string[]).includes(dp.type)) {
+        return notYet(
+          expected,
+          found,
+          `${howTypeShifts(dp.type)}. This lab shifts 10 % more every minute, so that you see both versions serve while it shifts and an alarm has time to stop a bad release: write ${expected}`,
+        );
       }
-      return passed(dp.type);
+      const near = nearest(dp.type, LAMBDA_DEPLOYMENT_TYPES);
+      return notYet(expected, found, `${near ? `did you mean ${near}? ` : ''}not a Lambda deployment Type (SAM knows ${LAMBDA_DEPLOYMENT_TYPES.join(', ')}); this lab's is ${STEP_DEPLOYMENT_TYPE}`);
     }),
 };
 
