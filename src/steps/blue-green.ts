@@ -9,19 +9,19 @@ import { join } from 'node:path';
 import { notYet, passed, showing, type LiveCheck, type StaticCheck } from '../lab/check.js';
 import { bundledSamApp } from '../lab/workspace.js';
 import type { LabContext } from '../lab/context.js';
-import type { Step } from '../lab/step.js';
+import type { Step, StepRelease } from '../lab/step.js';
 import { APP_ALIAS, appFunction, askApp, curlCommand, functionName, whenDeployed } from './shared/app.js';
 import { weightsInWords } from './shared/words.js';
 import { CANARY_DESCRIPTION_TAIL } from './canary/version.js';
 import { deploymentGroup, deployments, getDeploymentCommand, groupNames } from './shared/codedeploy.js';
 import { followDeployment } from './shared/deployment-view.js';
 import { stageElsewhere } from './shared/stage-calls.js';
-import { APP_CODE } from './shared/release.js';
+import { APP_CODE, appRelease, releaseAgain } from './shared/release.js';
 import { hasTimer, timerWaits } from './shared/app-code.js';
 import { editSolve } from './shared/solve.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
 import { stageBeforeCanary } from './shared/stage-before-canary.js';
-import { deploymentTypeIsStep, templateParses, timeoutAbove3 } from './shared/template-checks.js';
+import { deploymentTypeIsStep, STEP_DEPLOYMENT_TYPE, templateParses, timeoutAbove3 } from './shared/template-checks.js';
 import { lambdaCommands } from '../targets/clients.js';
 
 const { GetAliasCommand, ListVersionsByFunctionCommand } = lambdaCommands;
@@ -71,8 +71,33 @@ export const shiftSucceeded: LiveCheck = {
         return showing(passed(`${ok.deploymentId} Succeeded`), getDeploymentCommand(ctx, ok.deploymentId ?? ''));
       }
       const last = list[0]!;
-      return showing(notYet(`Succeeded with ${LINEAR}`, `${last.deploymentId} ${last.status} with ${last.deploymentConfigName}${last.errorInformation ? ` (${last.errorInformation.code})` : ''}`, last.status === 'InProgress' ? 'it is still shifting: wait for it (the live view shows it)' : undefined), getDeploymentCommand(ctx, last.deploymentId ?? ''));
+      const hint = last.status === 'InProgress' ? 'it is still shifting: wait for it (the live view shows it)' : otherTypeWentOut(ctx, last);
+      return showing(notYet(`Succeeded with ${LINEAR}`, `${last.deploymentId} ${last.status} with ${last.deploymentConfigName}${last.errorInformation ? ` (${last.errorInformation.code})` : ''}`, hint), getDeploymentCommand(ctx, last.deploymentId ?? ''));
     }),
+};
+
+/**
+ * A release of this step that went out with another configuration (Type: AllAtOnce, say): its code
+ * is out, so deploying the same code again starts no deployment; what to do, for the hint.
+ */
+function otherTypeWentOut(ctx: LabContext, d: DeploymentInfo): string | undefined {
+  if (d.status !== 'Succeeded' || d.deploymentConfigName === LINEAR || d.creator === 'codeDeployRollback') return undefined;
+  return `${d.deploymentId} released app version 2 with ${d.deploymentConfigName}, not 10 % a minute: set Type: ${STEP_DEPLOYMENT_TYPE} under DeploymentPreference in template.yaml, then release again. ${releaseAgain(ctx, blueGreenStep.id)}`;
+}
+
+/**
+ * The step's change is a release (shared/release.ts): when a deploy starts none because the code
+ * went out already (released with another Type, then the Type fixed; or after `reset blue-green`,
+ * which puts the files back and not the cloud), the lab offers to make a new version and deploys
+ * again, as it does for the hooks steps.
+ */
+const blueGreenRelease: StepRelease = {
+  ...appRelease,
+  async wentThrough(ctx, id, signal) {
+    const d = (await deployments(ctx, deploymentGroup(ctx), signal, 10)).find((x) => x.deploymentId === id);
+    if (!d || d.deploymentConfigName === LINEAR) return undefined;
+    return `It went out with ${d.deploymentConfigName}: this step's release shifts with ${LINEAR}, and needs a new version to do it.`;
+  },
 };
 
 export const aliasOnNewest: LiveCheck = {
@@ -184,7 +209,7 @@ export const blueGreenStep: Step = {
           const [last] = await deployments(ctx, deploymentGroup(ctx), signal, 1);
           if (!last) return 'the deployment group exists but no deployment ran: a deployment starts only when the code changes (a new version). Did you change src/app.mjs?';
           if (last.status === 'InProgress') return `deployment ${last.deploymentId} is still shifting; the live view shows it.`;
-          return undefined;
+          return otherTypeWentOut(ctx, last);
         } catch {
           return 'no CodeDeploy deployment group yet: DeploymentPreference is not deployed. Uncomment it, save, and deploy (d).';
         }
@@ -199,6 +224,7 @@ export const blueGreenStep: Step = {
     { title: 'CodeDeploy deployment configurations (Lambda)', url: 'https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html' },
   ],
   solve: editSolve('blue-green'),
+  release: blueGreenRelease,
   async follow(ctx) {
     const d = await followDeployment(ctx, { since: ctx.lastDeployAt, sample: true, appearWithinMs: ctx.ci ? 20_000 : 10_000 });
     if (!d) return;
