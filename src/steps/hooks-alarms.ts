@@ -18,7 +18,7 @@ import type { LabContext } from '../lab/context.js';
 import type { Solve, Step, StepRelease } from '../lab/step.js';
 import { APP_ALIAS, APP_FUNCTION as appFunctionId, appFunction, askApp, functionName, servedBy, whenDeployed } from './shared/app.js';
 import { weightsInWords } from './shared/words.js';
-import { alarmForcer, alarmHistoryCommand, alarmTransitions, alreadyInAlarmHint, errorsAlarmName, groupAlarmsClear, groupAlarmsInAlarm, setAlarmCommand } from './shared/alarms.js';
+import { alarmForcer, alarmHistoryCommand, alarmMetric, alarmTransitions, alreadyInAlarmHint, errorsAlarmName, groupAlarmsClear, groupAlarmsInAlarm, setAlarmCommand } from './shared/alarms.js';
 import { deploymentGroup, deployments, getDeploymentCommand, groupNames, lambdaTarget, TERMINAL } from './shared/codedeploy.js';
 import { followDeployment } from './shared/deployment-view.js';
 import { cloudSpan } from './shared/cloud-time.js';
@@ -30,7 +30,7 @@ import { stageBeforeCanary } from './shared/stage-before-canary.js';
 import { displayPath } from '../io/format.js';
 import { afterQuitting } from '../lab/outside.js';
 import { addedThrows, throwCount, throwsOf, throwStatements } from './shared/app-code.js';
-import { grantReporting, HOOK_STATUS_ACTION, hookMayReport, hookReportPermissions, hooksPrefixed, deploymentTypeIsStep, parsedTemplate, templateParses, timeoutAbove3 } from './shared/template-checks.js';
+import { alarmsWatchErrors, ERRORS_METRIC, grantReporting, HOOK_STATUS_ACTION, hookMayReport, hookReportPermissions, hooksPrefixed, deploymentTypeIsStep, parsedTemplate, templateParses, timeoutAbove3 } from './shared/template-checks.js';
 import { lambdaCommands } from '../targets/clients.js';
 
 const { GetAliasCommand } = lambdaCommands;
@@ -419,7 +419,7 @@ export const alarmRollbackStep: Step = {
   goal: 'the release Stopped (ALARM_ACTIVE) and rolled back',
   action: { kind: 'edit', file: 'template.yaml' },
   notes: ["On AWS, set-alarm-state holds only until the alarm's next evaluation (about a minute): it tests the wiring, not the alarm."],
-  staticChecks: [templateParses, deploymentTypeIsStep, timeoutAbove3, hooksPrefixed, hookMayReport],
+  staticChecks: [templateParses, deploymentTypeIsStep, timeoutAbove3, hooksPrefixed, hookMayReport, alarmsWatchErrors],
   deployChecks: [groupAlarmsClear],
   liveChecks: [
     releaseEnded('the alarm stopped the release', 'Stopped', 'ALARM_ACTIVE', (d, ctx, signal) =>
@@ -742,6 +742,25 @@ async function liveVersionAlone(ctx: LabContext): Promise<string | undefined> {
   }
 }
 
+/**
+ * The deployed alarm watches the function's Errors (AWS/Lambda, FunctionName the app's function):
+ * undefined when it does, or when it is metric math (not read); else what it watches, as a notYet.
+ * The template check (alarmsWatchErrors) says it before a deploy; this reads the alarm the cloud
+ * holds, which an older deploy, or one outside the lab, made.
+ */
+async function notOnErrors(ctx: LabContext, name: string, signal: AbortSignal): Promise<CheckOutcome | undefined> {
+  const m = await alarmMetric(ctx, name, signal);
+  if (!m || m.math) return undefined;
+  const fn = appFunction(ctx).name;
+  if (m.namespace === ERRORS_METRIC.namespace && m.metricName === ERRORS_METRIC.metricName && m.dimensions.FunctionName === fn) return undefined;
+  const dims = Object.entries(m.dimensions).map(([k, v]) => `${k}=${v}`).join(', ');
+  return notYet(
+    `${name} on ${ERRORS_METRIC.namespace} ${ERRORS_METRIC.metricName} of ${fn}`,
+    `${name} on ${m.namespace ?? '?'} ${m.metricName ?? '?'}${dims ? ` (${dims})` : ''}`,
+    `the alarm's "Threshold Crossed" counts what it watches: ${m.metricName === ERRORS_METRIC.metricName ? "another function's Errors" : `${m.metricName ?? 'another metric'}, not errors`}, so it says nothing of the version that throws. Put the alarm in template.yaml on MetricName: ${ERRORS_METRIC.metricName}, Namespace: ${ERRORS_METRIC.namespace}, with Dimensions FunctionName: !Ref ${appFunctionId} and Resource: !Sub '\${${appFunctionId}}:${APP_ALIAS}' (the template check says what it reads), deploy, and release the version that throws again. ${releaseAgain(ctx, 'hooks-errors')}`,
+  );
+}
+
 export const errorsRollbackStep: Step = {
   id: 'hooks-errors',
   chapter: hooksChapter,
@@ -753,7 +772,7 @@ export const errorsRollbackStep: Step = {
   goal: 'the release Stopped (ALARM_ACTIVE), the alarm raised by real Errors',
   action: { kind: 'edit', file: 'src/app.mjs' },
   notes: ['The point of the chapter: a bad release undoes itself, and few users meet it.'],
-  staticChecks: [templateParses, timeoutAbove3, appCodeThrows],
+  staticChecks: [templateParses, timeoutAbove3, alarmsWatchErrors, appCodeThrows],
   deployChecks: [groupAlarmsClear],
   liveChecks: [
     releaseEnded('the Errors alarm stopped the bad release', 'Stopped', 'ALARM_ACTIVE', badReleaseWentThrough, 'hooks-alarm', errorsRelease),
@@ -764,6 +783,9 @@ export const errorsRollbackStep: Step = {
         whenDeployed(async () => {
           const name = errorsAlarmName(ctx);
           if (!name) return notYet('the Errors alarm deployed', 'no alarm in the deployment');
+          // the reason's figures are of the alarm's metric: "Threshold Crossed" on Invocations is a count of calls, not of errors
+          const watched = await notOnErrors(ctx, name, signal);
+          if (watched) return showing(watched, ctx.aws(`cloudwatch describe-alarms --alarm-names ${name}`));
           const { release } = await errorsRelease(ctx, signal);
           if (!release?.createTime) return notYet('a new release that the alarm stopped', 'no new release yet');
           const toAlarm = await alarmTransitions(ctx, name, release.createTime, signal);

@@ -18,13 +18,14 @@ import { ProgressStore } from '../../src/lab/progress.js';
 import { ReferenceBook } from '../../src/lab/reference.js';
 import { scaffoldWorkspace, workspacePaths, type Workspace } from '../../src/lab/workspace.js';
 import { RecordingIoHost } from '../../src/io/recording.js';
-import { hookMayReport, hooksPrefixed, deploymentTypeIsStep, templateParses, timeoutAbove3 } from '../../src/steps/shared/template-checks.js';
+import { alarmsWatchErrors, hookMayReport, hooksPrefixed, deploymentTypeIsStep, templateParses, timeoutAbove3 } from '../../src/steps/shared/template-checks.js';
 import { reserveStep, restoreStep } from '../../src/steps/concurrency.js';
-import { errorsRollbackStep, failingHookStep, LIVE_AT_START, OWN_THROWS } from '../../src/steps/hooks-alarms.js';
+import { alarmRollbackStep, errorsRollbackStep, failingHookStep, LIVE_AT_START, OWN_THROWS } from '../../src/steps/hooks-alarms.js';
 import { throwStatements } from '../../src/steps/shared/app-code.js';
 import type { LabContext } from '../../src/lab/context.js';
 import { blueGreenStep } from '../../src/steps/blue-green.js';
 import { errorsAlarmName } from '../../src/steps/shared/alarms.js';
+import { appFunction } from '../../src/steps/shared/app.js';
 import { deploymentGroup, deployments, getDeploymentCommand, lambdaTarget } from '../../src/steps/shared/codedeploy.js';
 import { followDeployment } from '../../src/steps/shared/deployment-view.js';
 import { teachStep } from '../../src/lab/teach.js';
@@ -190,6 +191,62 @@ test('each step\'s static checks pass on the template its reference solution lea
   // blue-green, hooks-failing, hooks-alarm, hooks-errors
   assert.ok(checked >= 4, `${checked} steps with static checks`);
   assert.ok(failingHookStep.staticChecks.includes(hookMayReport), 'hooks-failing checks the hook\'s permission');
+});
+
+/** hooks-alarm's reference template, its alarm changed by `edit` */
+function alarmTemplate(edit: (t: string) => string = (t) => t): string {
+  return edit(readFileSync(join(TEMPLATES, 'hooks-alarm', 'template.yaml'), 'utf8'));
+}
+
+test('an alarm on Invocations, not Errors, fails the template check of hooks-alarm and hooks-errors before the deploy, with the metric to write', async () => {
+  const reference = alarmTemplate();
+  assert.match(reference, /      MetricName: Errors\n/);
+  const invocations = alarmTemplate((t) => t.replace('      MetricName: Errors\n', '      MetricName: Invocations\n'));
+  for (const step of [alarmRollbackStep, errorsRollbackStep]) {
+    assert.ok(step.staticChecks.includes(alarmsWatchErrors), step.id);
+    const results = await runStaticChecks(step.staticChecks, files(invocations));
+    const r = results.find((x) => x.name === alarmsWatchErrors.name)!;
+    assert.equal(r.status, 'not-yet', step.id);
+    assert.equal(r.expected, 'AliasErrorMetricGreaterThanZeroAlarm on AWS/Lambda Errors of GetInfoFunction');
+    assert.equal(r.found, 'AliasErrorMetricGreaterThanZeroAlarm on AWS/Lambda Invocations');
+    assert.match(r.hint!, /^Invocations counts every request, good or bad: it goes off on ordinary traffic and rolls back any release, a good one too\. /);
+    assert.match(r.hint!, /write Namespace: AWS\/Lambda and MetricName: Errors, with Dimensions FunctionName: !Ref GetInfoFunction and Resource: !Sub '\$\{GetInfoFunction\}:live'\.$/);
+  }
+  const passedOn = await one(alarmsWatchErrors, reference);
+  assert.equal(passedOn.status, 'passed', JSON.stringify(passedOn));
+  assert.equal(passedOn.found, 'AliasErrorMetricGreaterThanZeroAlarm: AWS/Lambda Errors (Resource=${GetInfoFunction}:live, FunctionName=${GetInfoFunction})');
+});
+
+test('the alarm forms the workshop writes pass; dimensions Lambda publishes no Errors under, or no alarm at all, fail', async () => {
+  const dims = /        - Name: Resource\n          Value: !Sub '\$\{GetInfoFunction\}:live'\n        - Name: FunctionName\n          Value: !Ref GetInfoFunction\n/;
+  assert.match(alarmTemplate(), dims);
+  const withDims = (yaml: string) => alarmTemplate((t) => t.replace(dims, yaml));
+  // the workshop's LatestVersionErrorMetricGreaterThanZeroAlarm: the version behind the alias, too
+  const latest = `        - Name: Resource\n          Value: !Sub '\${GetInfoFunction}:live'\n        - Name: FunctionName\n          Value: !Ref GetInfoFunction\n        - Name: ExecutedVersion\n          Value: !GetAtt GetInfoFunction.Version.Version\n`;
+  for (const [what, yaml] of [
+    ['the workshop\'s latest-version alarm', latest],
+    ['the function as a whole', '        - Name: FunctionName\n          Value: !Ref GetInfoFunction\n'],
+    ['the alias joined', "        - Name: FunctionName\n          Value: !Ref GetInfoFunction\n        - Name: Resource\n          Value: !Join [':', [!Ref GetInfoFunction, live]]\n"],
+  ] as const) {
+    const r = await one(alarmsWatchErrors, withDims(yaml));
+    assert.equal(r.status, 'passed', `${what}: ${JSON.stringify(r)}`);
+  }
+  for (const [what, yaml, found] of [
+    ['the logical id as the name', '        - Name: FunctionName\n          Value: GetInfoFunction\n', 'FunctionName=GetInfoFunction'],
+    ['the alias alone', "        - Name: Resource\n          Value: !Sub '${GetInfoFunction}:live'\n", 'Resource=${GetInfoFunction}:live'],
+    ['another alias', "        - Name: Resource\n          Value: !Sub '${GetInfoFunction}:prod'\n        - Name: FunctionName\n          Value: !Ref GetInfoFunction\n", 'Resource=${GetInfoFunction}:prod, FunctionName=${GetInfoFunction}'],
+  ] as const) {
+    const r = await one(alarmsWatchErrors, withDims(yaml));
+    assert.equal(r.status, 'not-yet', what);
+    assert.equal(r.found, `AliasErrorMetricGreaterThanZeroAlarm on AWS/Lambda Errors with ${found}`, what);
+    assert.match(r.hint!, /watches a metric with no data, and never goes off\. Give it Dimensions FunctionName: !Ref GetInfoFunction and Resource: !Sub '\$\{GetInfoFunction\}:live'\.$/, what);
+  }
+  const none = await one(alarmsWatchErrors, alarmTemplate((t) => t.replace('        Alarms:\n          - !Ref AliasErrorMetricGreaterThanZeroAlarm\n', '')));
+  assert.equal(none.status, 'not-yet');
+  assert.equal(none.found, 'no Alarms under DeploymentPreference');
+  const plain = await one(alarmsWatchErrors, alarmTemplate((t) => t.replace('          - !Ref AliasErrorMetricGreaterThanZeroAlarm\n', '          - AliasErrorMetricGreaterThanZeroAlarm\n')));
+  assert.equal(plain.status, 'not-yet');
+  assert.equal(plain.expected, '- !Ref AliasErrorMetricGreaterThanZeroAlarm');
 });
 
 test('blue-green with src/app.mjs as the previous step left it: the static check says so before the deploy, with what to change', async () => {
@@ -530,6 +587,42 @@ describe('a hook that never reports, against a local cloud', () => {
     } finally {
       viewer.destroy();
     }
+  });
+});
+
+describe('an alarm deployed on Invocations, against a local cloud', () => {
+  let dir: string;
+  let ws: Workspace;
+  let ctx: LiveLabContext;
+  const seedInvocations = (samApp: string) => {
+    seedStep('hooks-alarm')(samApp);
+    const path = join(samApp, 'template.yaml');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('      MetricName: Errors\n', '      MetricName: Invocations\n'));
+  };
+  before(async () => {
+    ({ dir, ws, ctx } = await liveWorkspace('sol-mistakes-invocations-', 1, seedInvocations));
+  });
+  after(async () => {
+    ctx?.destroy();
+    if (dir) await removeWorkspace(dir);
+  });
+
+  test('hooks-errors\' "real Errors" check reads the alarm\'s metric, not only its reason: an alarm on Invocations is said, with the fix; on Errors it goes on to the release', async () => {
+    const alarm = errorsAlarmName(ctx);
+    assert.ok(alarm, 'the alarm is deployed');
+    const check = errorsRollbackStep.liveChecks.find((c) => c.name === 'real Errors raised the alarm during the release, not set-alarm-state')!;
+    const [r] = await runLiveChecks([check], ctx);
+    assert.equal(r!.status, 'not-yet', JSON.stringify(r));
+    const fn = appFunction(ctx).name;
+    assert.equal(r!.expected, `${alarm} on AWS/Lambda Errors of ${fn}`);
+    assert.equal(r!.found, `${alarm} on AWS/Lambda Invocations (Resource=${fn}:live, FunctionName=${fn})`);
+    assert.match(r!.hint!, /^the alarm's "Threshold Crossed" counts what it watches: Invocations, not errors, so it says nothing of the version that throws\. Put the alarm in template\.yaml on MetricName: Errors/);
+    // the alarm on Errors: the check reads on, to the release (none yet in this workspace)
+    seedStep('hooks-alarm')(ws.samApp);
+    await ctx.deploy();
+    const [again] = await runLiveChecks([check], ctx);
+    assert.equal(again!.status, 'not-yet');
+    assert.equal(again!.found, 'no new release yet');
   });
 });
 

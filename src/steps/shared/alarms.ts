@@ -88,6 +88,16 @@ export function alarmForcer(ctx: LabContext, name: string): (info: { status?: st
   };
 }
 
+/** the metric an alarm watches, as DescribeAlarms gives it; undefined when the alarm is not found */
+export async function alarmMetric(ctx: LabContext, name: string, signal?: AbortSignal): Promise<{ namespace?: string; metricName?: string; dimensions: Record<string, string>; math: boolean } | undefined> {
+  const r = await ctx.clients.cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: [name] }), { abortSignal: signal });
+  const a = r.MetricAlarms?.[0];
+  if (!a) return undefined;
+  const dimensions: Record<string, string> = {};
+  for (const d of a.Dimensions ?? []) if (d.Name) dimensions[d.Name] = d.Value ?? '';
+  return { namespace: a.Namespace, metricName: a.MetricName, dimensions, math: !!a.Metrics?.length };
+}
+
 /** where a read of the history since `since` begins: a second before it, to the whole second */
 const historyStart = (since: Date) => new Date(Math.floor((since.getTime() - 1000) / 1000) * 1000);
 

@@ -144,6 +144,112 @@ function refName(v: TemplateValue | undefined): string | undefined {
   return undefined;
 }
 
+/** the metric an alarm of the release must watch: what Lambda counts when the function throws */
+export const ERRORS_METRIC = { namespace: 'AWS/Lambda', metricName: 'Errors' } as const;
+
+/** what another of Lambda's metrics counts, for the hint when an alarm watches it */
+const OTHER_LAMBDA_METRICS: Record<string, string> = {
+  Invocations: 'Invocations counts every request, good or bad: it goes off on ordinary traffic and rolls back any release, a good one too',
+  Duration: "Duration measures how long calls take, and app version 2 waits 3 s in every call: it goes off on the release's ordinary traffic",
+  Throttles: 'Throttles counts requests refused for want of concurrency, not errors',
+  ConcurrentExecutions: 'ConcurrentExecutions counts calls running at once, not errors',
+};
+
+/**
+ * One alarm of DeploymentPreference's Alarms, as the template defines it: the metric it watches is
+ * Lambda's Errors of the app's function, with the dimensions Lambda publishes it under ("Using
+ * CloudWatch metrics with Lambda": FunctionName; FunctionName and Resource, the alias as
+ * `function:live`; and with ExecutedVersion, the version behind the alias; the workshop's
+ * AliasErrorMetricGreaterThanZeroAlarm and LatestVersionErrorMetricGreaterThanZeroAlarm), or
+ * undefined when it does; else what is wrong, as a notYet. A metric-math alarm (Metrics) is not read.
+ */
+function alarmWatchesErrors(id: string, props: Record<string, TemplateValue>, fn: SamFunction, t: SamTemplate): { outcome?: CheckOutcome; read: string } {
+  if (props.Metrics !== undefined) return { read: `${id}: Metrics (metric math, not read here)` };
+  const expected = `${id} on ${ERRORS_METRIC.namespace} ${ERRORS_METRIC.metricName} of ${fn.logicalId}`;
+  const ns = typeof props.Namespace === 'string' ? props.Namespace : undefined;
+  const metric = typeof props.MetricName === 'string' ? props.MetricName : undefined;
+  const alias = fn.autoPublishAlias ?? 'live';
+  const dims = `Dimensions FunctionName: !Ref ${fn.logicalId} and Resource: !Sub '\${${fn.logicalId}}:${alias}'`;
+  if (ns !== ERRORS_METRIC.namespace || metric !== ERRORS_METRIC.metricName) {
+    const found = `${id} on ${ns ?? 'no Namespace'} ${metric ?? '(no MetricName)'}`;
+    const what = ns === ERRORS_METRIC.namespace && metric && OTHER_LAMBDA_METRICS[metric] ? `${OTHER_LAMBDA_METRICS[metric]}. ` : '';
+    return {
+      outcome: notYet(expected, found, `${what}The alarm must go off when the new version fails, and Lambda counts that in ${ERRORS_METRIC.metricName} (what the function throws): write Namespace: ${ERRORS_METRIC.namespace} and MetricName: ${ERRORS_METRIC.metricName}, with ${dims}.`),
+      read: found,
+    };
+  }
+  // the dimensions, with the function's references resolved to names the check can compare
+  const token = (s: string) => `{${s}}`;
+  const resolver = { ref: (ref: string) => token(ref), getAtt: (ref: string, attribute: string) => token(`${ref}.${attribute}`) };
+  const dimensions = new Map<string, string>();
+  for (const d of asList(props.Dimensions)) {
+    if (!isMap(d) || typeof d.Name !== 'string') continue;
+    let value: TemplateValue;
+    try {
+      value = t.evaluate(d.Value ?? '', resolver);
+    } catch {
+      value = JSON.stringify(d.Value);
+    }
+    dimensions.set(d.Name, typeof value === 'string' ? value : JSON.stringify(value));
+  }
+  const fnName = token(fn.logicalId);
+  const written = typeof fn.functionName === 'string' ? fn.functionName : undefined;
+  const isFunction = (v: string | undefined) => v === fnName || (written !== undefined && v === written);
+  const resource = dimensions.get('Resource');
+  const version = dimensions.get('ExecutedVersion');
+  const shown = [...dimensions].map(([k, v]) => `${k}=${v.replace(/\{([^}]+)\}/g, '${$1}')}`).join(', ') || 'no Dimensions';
+  const ok =
+    isFunction(dimensions.get('FunctionName')) &&
+    [...dimensions.keys()].every((k) => ['FunctionName', 'Resource', 'ExecutedVersion'].includes(k)) &&
+    (resource === undefined || resource === `${fnName}:${alias}` || (written !== undefined && resource === `${written}:${alias}`)) &&
+    (version === undefined ? true : resource !== undefined && version === token(`${fn.versionLogicalId}.Version`));
+  if (!ok) {
+    const found = `${id} on ${ns} ${metric} with ${shown}`;
+    return {
+      outcome: notYet(
+        `${expected}: ${dims}`,
+        found,
+        `Lambda publishes ${fn.logicalId}'s Errors under FunctionName (its name, !Ref ${fn.logicalId}), and with Resource the alias ${alias} (!Sub '\${${fn.logicalId}}:${alias}'); an alarm whose dimensions match none of them watches a metric with no data, and never goes off. Give it ${dims}.`,
+      ),
+      read: found,
+    };
+  }
+  return { read: `${id}: ${ns} ${metric} (${shown})` };
+}
+
+/**
+ * The release's alarms watch the function's Errors: DeploymentPreference names them (Alarms: !Ref
+ * each), and each is an AWS::CloudWatch::Alarm of the template on Lambda's Errors. An alarm on
+ * Invocations went off on ordinary traffic: hooks-alarm's release was stopped with no
+ * set-alarm-state, and hooks-errors passed on a count of calls read as "real Errors". Said before
+ * the deploy. An alarm named by a string (one outside this template) is not read.
+ */
+export const alarmsWatchErrors: StaticCheck = {
+  name: "the release's alarm watches the function's Errors",
+  file: 'template.yaml',
+  run: (files) =>
+    withFunction(files, (fn, t) => {
+      const alarms = fn.deploymentPreference?.enabled ? fn.deploymentPreference.alarms : [];
+      const add = `Alarms: [!Ref <an alarm on ${fn.logicalId}'s Errors>] under DeploymentPreference`;
+      if (!alarms.length) return notYet(add, 'no Alarms under DeploymentPreference', `CodeDeploy stops a release and rolls it back only on an alarm that DeploymentPreference names: add Alarms with - !Ref to an AWS::CloudWatch::Alarm on ${ERRORS_METRIC.namespace} ${ERRORS_METRIC.metricName} of ${fn.logicalId}`);
+      const read: string[] = [];
+      for (const a of alarms) {
+        const id = refName(a);
+        const spec = id ? t.alarms.find((x) => x.logicalId === id) : undefined;
+        if (typeof a === 'string') {
+          if (t.alarms.some((x) => x.logicalId === a)) return notYet(`- !Ref ${a}`, `- ${a}`, `${a} is the alarm's logical id; CodeDeploy needs its name, which !Ref ${a} gives: write - !Ref ${a}`);
+          read.push(`${a} (not in this template, not read)`);
+          continue;
+        }
+        if (!id || !spec) return notYet(`- !Ref <an AWS::CloudWatch::Alarm of this template>`, JSON.stringify(a), `name each alarm with !Ref to an AWS::CloudWatch::Alarm resource of template.yaml${t.alarms.length ? ` (it has ${t.alarms.map((x) => x.logicalId).join(', ')})` : ''}`);
+        const r = alarmWatchesErrors(id, spec.properties, fn, t);
+        if (r.outcome) return r.outcome;
+        read.push(r.read);
+      }
+      return passed(read.join('; '));
+    }),
+};
+
 /** what stops every check of the hooks when DeploymentPreference names none: shown once (runStaticChecks) */
 const NO_HOOKS = 'no hooks in DeploymentPreference';
 const NO_HOOK_FUNCTION = 'a hook that is not a function of this template';
