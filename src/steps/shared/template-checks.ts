@@ -150,18 +150,20 @@ export const ERRORS_METRIC = { namespace: 'AWS/Lambda', metricName: 'Errors' } a
 /** what another of Lambda's metrics counts, for the hint when an alarm watches it */
 const OTHER_LAMBDA_METRICS: Record<string, string> = {
   Invocations: 'Invocations counts every request, good or bad: it goes off on ordinary traffic and rolls back any release, a good one too',
-  Duration: "Duration measures how long calls take, and app version 2 waits 3 s in every call: it goes off on the release's ordinary traffic",
+  Duration: 'Duration measures how long calls take (app version 2 waits 3 s in every one), not whether they fail',
   Throttles: 'Throttles counts requests refused for want of concurrency, not errors',
   ConcurrentExecutions: 'ConcurrentExecutions counts calls running at once, not errors',
 };
 
 /**
- * One alarm of DeploymentPreference's Alarms, as the template defines it: the metric it watches is
- * Lambda's Errors of the app's function, with the dimensions Lambda publishes it under ("Using
- * CloudWatch metrics with Lambda": FunctionName; FunctionName and Resource, the alias as
- * `function:live`; and with ExecutedVersion, the version behind the alias; the workshop's
- * AliasErrorMetricGreaterThanZeroAlarm and LatestVersionErrorMetricGreaterThanZeroAlarm), or
- * undefined when it does; else what is wrong, as a notYet. A metric-math alarm (Metrics) is not read.
+ * One alarm of DeploymentPreference's Alarms, as the template defines it, against what it must
+ * watch: Lambda's Errors of the app's function, under a dimension set Lambda publishes it with
+ * (FunctionName; FunctionName and Resource, the alias as `function:live`; those and
+ * ExecutedVersion, the version behind the alias: the workshop's AliasErrorMetricGreaterThanZeroAlarm
+ * and LatestVersionErrorMetricGreaterThanZeroAlarm;
+ * https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html). `outcome` is set
+ * when it does not (a notYet saying what it watches); `read` is what the check read, for its
+ * finding. A metric-math alarm (Metrics) is not read.
  */
 function alarmWatchesErrors(id: string, props: Record<string, TemplateValue>, fn: SamFunction, t: SamTemplate): { outcome?: CheckOutcome; read: string } {
   if (props.Metrics !== undefined) return { read: `${id}: Metrics (metric math, not read here)` };
