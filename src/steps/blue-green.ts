@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { notYet, passed, showing, type LiveCheck, type StaticCheck } from '../lab/check.js';
 import { bundledSamApp } from '../lab/workspace.js';
 import type { LabContext } from '../lab/context.js';
-import type { Step, StepRelease } from '../lab/step.js';
+import type { Step } from '../lab/step.js';
 import { APP_ALIAS, appFunction, askApp, curlCommand, functionName, whenDeployed } from './shared/app.js';
 import { weightsInWords } from './shared/words.js';
 import { CANARY_DESCRIPTION_TAIL } from './canary/version.js';
@@ -84,21 +84,6 @@ function otherTypeWentOut(ctx: LabContext, d: DeploymentInfo): string | undefine
   if (d.status !== 'Succeeded' || d.deploymentConfigName === LINEAR || d.creator === 'codeDeployRollback') return undefined;
   return `${d.deploymentId} released app version 2 with ${d.deploymentConfigName}, not 10 % a minute: set Type: ${STEP_DEPLOYMENT_TYPE} under DeploymentPreference in template.yaml, then release again. ${releaseAgain(ctx, blueGreenStep.id)}`;
 }
-
-/**
- * The step's change is a release (shared/release.ts): when a deploy starts none because the code
- * went out already (released with another Type, then the Type fixed; or after `reset blue-green`,
- * which puts the files back and not the cloud), the lab offers to make a new version and deploys
- * again, as it does for the hooks steps.
- */
-const blueGreenRelease: StepRelease = {
-  ...appRelease,
-  async wentThrough(ctx, id, signal) {
-    const d = (await deployments(ctx, deploymentGroup(ctx), signal, 10)).find((x) => x.deploymentId === id);
-    if (!d || d.deploymentConfigName === LINEAR) return undefined;
-    return `It went out with ${d.deploymentConfigName}: this step's release shifts with ${LINEAR}, and needs a new version to do it.`;
-  },
-};
 
 export const aliasOnNewest: LiveCheck = {
   name: `the alias "${APP_ALIAS}" points at the newest version, with no traffic elsewhere`,
@@ -224,7 +209,11 @@ export const blueGreenStep: Step = {
     { title: 'CodeDeploy deployment configurations (Lambda)', url: 'https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html' },
   ],
   solve: editSolve('blue-green'),
-  release: blueGreenRelease,
+  // its change is a release (shared/release.ts): when a deploy starts none because the code went
+  // out already (released with another Type, then the Type fixed; or after `reset blue-green`,
+  // which puts the files back and not the cloud), the lab offers (d) or makes (a, --ci) a new
+  // version and deploys again, as it does for the hooks steps
+  release: appRelease,
   async follow(ctx) {
     const d = await followDeployment(ctx, { since: ctx.lastDeployAt, sample: true, appearWithinMs: ctx.ci ? 20_000 : 10_000 });
     if (!d) return;
