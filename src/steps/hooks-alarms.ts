@@ -30,7 +30,7 @@ import { stageBeforeCanary } from './shared/stage-before-canary.js';
 import { displayPath } from '../io/format.js';
 import { afterQuitting } from '../lab/outside.js';
 import { addedThrows, throwCount, throwsOf, throwStatements } from './shared/app-code.js';
-import { alarmsWatchErrors, ERRORS_METRIC, grantReporting, HOOK_STATUS_ACTION, hookMayReport, hookReportPermissions, hooksPrefixed, deploymentTypeIsStep, parsedTemplate, templateParses, timeoutAbove3 } from './shared/template-checks.js';
+import { alarmsWatchErrors, ERRORS_METRIC, grantReporting, metricCounts, HOOK_STATUS_ACTION, hookMayReport, hookReportPermissions, hooksPrefixed, deploymentTypeIsStep, parsedTemplate, templateParses, timeoutAbove3 } from './shared/template-checks.js';
 import { lambdaCommands } from '../targets/clients.js';
 
 const { GetAliasCommand } = lambdaCommands;
@@ -66,7 +66,16 @@ const DEPLOY_YOUR_CHANGE = 'deploy your change: only a new version of the functi
  * The release of this step (newer than `earlierStep`'s) ended `status` with `code`; a helpful word
  * when it is still running or ended otherwise.
  */
-function releaseEnded(name: string, status: 'Failed' | 'Stopped', code: string, hintFor: HintFor, earlierStep: string, find: FindRelease = (ctx, signal) => releaseOfThisStep(ctx, signal, earlierStep)): LiveCheck {
+function releaseEnded(
+  name: string,
+  status: 'Failed' | 'Stopped',
+  code: string,
+  hintFor: HintFor,
+  earlierStep: string,
+  find: FindRelease = (ctx, signal) => releaseOfThisStep(ctx, signal, earlierStep),
+  /** read when the release ended as the step wants: a notYet when what ended it was not the lesson's */
+  endedBy?: (ctx: LabContext, signal: AbortSignal) => Promise<CheckOutcome | undefined>,
+): LiveCheck {
   return {
     name,
     aws: listCommand,
@@ -81,6 +90,8 @@ function releaseEnded(name: string, status: 'Failed' | 'Stopped', code: string, 
         // list-deployments, the check's own command, gives only ids: this one shows what was found
         const show = getDeploymentCommand(ctx, release.deploymentId ?? '');
         if (release.status === status && release.errorInformation?.code === code) {
+          const wrong = await endedBy?.(ctx, signal);
+          if (wrong) return showing(wrong, show);
           ctx.figure('deploymentId', release.deploymentId ?? null);
           ctx.figure('errorCode', code);
           return showing(passed(fixedBy ? `${found}; then ${fixedBy.deploymentId} put "live" back on a good version` : found), show);
@@ -422,9 +433,15 @@ export const alarmRollbackStep: Step = {
   staticChecks: [templateParses, deploymentTypeIsStep, timeoutAbove3, hooksPrefixed, hookMayReport, alarmsWatchErrors],
   deployChecks: [groupAlarmsClear],
   liveChecks: [
-    releaseEnded('the alarm stopped the release', 'Stopped', 'ALARM_ACTIVE', (d, ctx, signal) =>
-      d.status === 'Succeeded' ? forcedAlarmMissed(d, ctx, signal) : d.status === 'Failed' ? hookStillFails(ctx) : undefined,
+    releaseEnded(
+      'the alarm stopped the release',
+      'Stopped',
+      'ALARM_ACTIVE',
+      (d, ctx, signal) => (d.status === 'Succeeded' ? forcedAlarmMissed(d, ctx, signal) : d.status === 'Failed' ? hookStillFails(ctx) : undefined),
       'hooks-failing',
+      undefined,
+      // an alarm on Invocations stops a release on its ordinary traffic, set-alarm-state or not
+      (ctx, signal) => alarmOnErrors(ctx, signal, 'hooks-alarm'),
     ),
     {
       name: 'CodeDeploy rolled back with a deployment of its own',
@@ -743,21 +760,30 @@ async function liveVersionAlone(ctx: LabContext): Promise<string | undefined> {
 }
 
 /**
- * The deployed alarm watches the function's Errors (AWS/Lambda, FunctionName the app's function):
- * undefined when it does, or when it is metric math (not read); else what it watches, as a notYet.
- * The template check (alarmsWatchErrors) says it before a deploy; this reads the alarm the cloud
- * holds, which an older deploy, or one outside the lab, made.
+ * The deployed Errors alarm watches the function's Errors (AWS/Lambda, FunctionName the app's
+ * function): undefined when it does, when it is metric math (not read), or when none is deployed
+ * (the other checks say so); else what it watches, as a notYet. The template check
+ * (alarmsWatchErrors) says it before a deploy; this reads the alarm the cloud holds, which an older
+ * deploy, or one outside the lab, made: an alarm on Invocations goes off on ordinary traffic, and
+ * its "Threshold Crossed" is a count of calls.
  */
-async function notOnErrors(ctx: LabContext, name: string, signal: AbortSignal): Promise<CheckOutcome | undefined> {
-  const m = await alarmMetric(ctx, name, signal);
-  if (!m || m.math) return undefined;
+async function alarmOnErrors(ctx: LabContext, signal: AbortSignal, stepId: 'hooks-alarm' | 'hooks-errors'): Promise<CheckOutcome | undefined> {
+  const name = errorsAlarmName(ctx);
+  const m = name ? await alarmMetric(ctx, name, signal) : undefined;
+  if (!name || !m || m.math) return undefined;
   const fn = appFunction(ctx).name;
   if (m.namespace === ERRORS_METRIC.namespace && m.metricName === ERRORS_METRIC.metricName && m.dimensions.FunctionName === fn) return undefined;
   const dims = Object.entries(m.dimensions).map(([k, v]) => `${k}=${v}`).join(', ');
+  const label = m.namespace === ERRORS_METRIC.namespace && m.metricName === ERRORS_METRIC.metricName ? `the Errors of ${m.dimensions.FunctionName ? `another function, ${m.dimensions.FunctionName}` : 'every function'}` : `${m.namespace ?? '?'} ${m.metricName ?? '?'}`;
+  const counts = m.namespace === ERRORS_METRIC.namespace ? metricCounts(m.metricName ?? '') : undefined;
+  const what =
+    stepId === 'hooks-alarm'
+      ? 'it can stop a release on its own, set-alarm-state or not, and says nothing of a bad version'
+      : 'its "Threshold Crossed" counted that, not the errors of the version that throws';
   return notYet(
     `${name} on ${ERRORS_METRIC.namespace} ${ERRORS_METRIC.metricName} of ${fn}`,
     `${name} on ${m.namespace ?? '?'} ${m.metricName ?? '?'}${dims ? ` (${dims})` : ''}`,
-    `the alarm's "Threshold Crossed" counts what it watches: ${m.metricName === ERRORS_METRIC.metricName ? "another function's Errors" : `${m.metricName ?? 'another metric'}, not errors`}, so it says nothing of the version that throws. Put the alarm in template.yaml on MetricName: ${ERRORS_METRIC.metricName}, Namespace: ${ERRORS_METRIC.namespace}, with Dimensions FunctionName: !Ref ${appFunctionId} and Resource: !Sub '\${${appFunctionId}}:${APP_ALIAS}' (the template check says what it reads), deploy, and release the version that throws again. ${releaseAgain(ctx, 'hooks-errors')}`,
+    `the alarm watches ${label}, not ${appFunctionId}'s Errors: ${what}.${counts ? ` ${counts}.` : ''} In template.yaml, put it on MetricName: ${ERRORS_METRIC.metricName}, Namespace: ${ERRORS_METRIC.namespace}, with Dimensions FunctionName: !Ref ${appFunctionId} and Resource: !Sub '\${${appFunctionId}}:${APP_ALIAS}' (the template check says what it reads), and release again. ${releaseAgain(ctx, stepId)}`,
   );
 }
 
@@ -784,7 +810,7 @@ export const errorsRollbackStep: Step = {
           const name = errorsAlarmName(ctx);
           if (!name) return notYet('the Errors alarm deployed', 'no alarm in the deployment');
           // the reason's figures are of the alarm's metric: "Threshold Crossed" on Invocations is a count of calls, not of errors
-          const watched = await notOnErrors(ctx, name, signal);
+          const watched = await alarmOnErrors(ctx, signal, 'hooks-errors');
           if (watched) return showing(watched, ctx.aws(`cloudwatch describe-alarms --alarm-names ${name}`));
           const { release } = await errorsRelease(ctx, signal);
           if (!release?.createTime) return notYet('a new release that the alarm stopped', 'no new release yet');

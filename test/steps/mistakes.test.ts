@@ -616,13 +616,33 @@ describe('an alarm deployed on Invocations, against a local cloud', () => {
     const fn = appFunction(ctx).name;
     assert.equal(r!.expected, `${alarm} on AWS/Lambda Errors of ${fn}`);
     assert.equal(r!.found, `${alarm} on AWS/Lambda Invocations (Resource=${fn}:live, FunctionName=${fn})`);
-    assert.match(r!.hint!, /^the alarm's "Threshold Crossed" counts what it watches: Invocations, not errors, so it says nothing of the version that throws\. Put the alarm in template\.yaml on MetricName: Errors/);
+    assert.match(r!.hint!, /^the alarm watches AWS\/Lambda Invocations, not GetInfoFunction's Errors: its "Threshold Crossed" counted that, not the errors of the version that throws\. Invocations counts every request, good or bad: .* In template\.yaml, put it on MetricName: Errors, Namespace: AWS\/Lambda/);
     // the alarm on Errors: the check reads on, to the release (none yet in this workspace)
     seedStep('hooks-alarm')(ws.samApp);
     await ctx.deploy();
     const [again] = await runLiveChecks([check], ctx);
     assert.equal(again!.status, 'not-yet');
     assert.equal(again!.found, 'no new release yet');
+  });
+
+  test('hooks-alarm\'s release check does not pass a release stopped by an alarm on Invocations: it names the metric, with the fix', async () => {
+    seedInvocations(ws.samApp);
+    const app = join(ws.samApp, 'src', 'app.mjs');
+    writeFileSync(app, `${readFileSync(app, 'utf8')}// a new version\n`);
+    await ctx.deploy();
+    const id = ctx.lastDeployments?.[0]?.deploymentId;
+    assert.ok(id, 'the deploy started a release');
+    const status = () => deployments(ctx, deploymentGroup(ctx), undefined, 10).then((all) => all.find((d) => d.deploymentId === id));
+    await eventually(`${id} in progress`, status, (d) => d?.status === 'InProgress');
+    // the alarm stops it (forced here: an alarm on Invocations would go off on the release's traffic)
+    await ctx.clients.cloudWatch.send(new SetAlarmStateCommand({ AlarmName: errorsAlarmName(ctx)!, StateValue: 'ALARM', StateReason: 'testing the rollback' }));
+    const stopped = await eventually(`${id} stopped`, status, (d) => d?.status === 'Stopped');
+    assert.equal(stopped?.errorInformation?.code, 'ALARM_ACTIVE');
+    const [r] = await runLiveChecks([alarmRollbackStep.liveChecks[0]!], ctx);
+    assert.equal(r!.name, 'the alarm stopped the release');
+    assert.equal(r!.status, 'not-yet', JSON.stringify(r));
+    assert.match(r!.found!, / on AWS\/Lambda Invocations \(/);
+    assert.match(r!.hint!, /^the alarm watches AWS\/Lambda Invocations, not GetInfoFunction's Errors: it can stop a release on its own, set-alarm-state or not, and says nothing of a bad version\./);
   });
 });
 

@@ -148,6 +148,8 @@ function refName(v: TemplateValue | undefined): string | undefined {
 export const ERRORS_METRIC = { namespace: 'AWS/Lambda', metricName: 'Errors' } as const;
 
 /** what another of Lambda's metrics counts, for the hint when an alarm watches it */
+export const metricCounts = (metric: string): string | undefined => (Object.hasOwn(OTHER_LAMBDA_METRICS, metric) ? OTHER_LAMBDA_METRICS[metric] : undefined);
+
 const OTHER_LAMBDA_METRICS: Record<string, string> = {
   Invocations: 'Invocations counts every request, good or bad: it goes off on ordinary traffic and rolls back any release, a good one too',
   Duration: 'Duration measures how long calls take (app version 2 waits 3 s in every one), not whether they fail',
@@ -174,7 +176,8 @@ function alarmWatchesErrors(id: string, props: Record<string, TemplateValue>, fn
   const dims = `Dimensions FunctionName: !Ref ${fn.logicalId} and Resource: !Sub '\${${fn.logicalId}}:${alias}'`;
   if (ns !== ERRORS_METRIC.namespace || metric !== ERRORS_METRIC.metricName) {
     const found = `${id} on ${ns ?? 'no Namespace'} ${metric ?? '(no MetricName)'}`;
-    const what = ns === ERRORS_METRIC.namespace && metric && OTHER_LAMBDA_METRICS[metric] ? `${OTHER_LAMBDA_METRICS[metric]}. ` : '';
+    const counts = ns === ERRORS_METRIC.namespace && metric ? metricCounts(metric) : undefined;
+    const what = counts ? `${counts}. ` : '';
     return {
       outcome: notYet(expected, found, `${what}The alarm must go off when the new version fails, and Lambda counts that in ${ERRORS_METRIC.metricName} (what the function throws): write Namespace: ${ERRORS_METRIC.namespace} and MetricName: ${ERRORS_METRIC.metricName}, with ${dims}.`),
       read: found,
