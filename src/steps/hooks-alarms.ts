@@ -30,7 +30,7 @@ import { stageBeforeCanary } from './shared/stage-before-canary.js';
 import { displayPath } from '../io/format.js';
 import { afterQuitting } from '../lab/outside.js';
 import { addedThrows, throwCount, throwsOf, throwStatements } from './shared/app-code.js';
-import { alarmsWatchErrors, ERRORS_METRIC, grantReporting, metricCounts, HOOK_STATUS_ACTION, hookMayReport, hookReportPermissions, hooksPrefixed, deploymentTypeIsStep, parsedTemplate, templateParses, timeoutAbove3 } from './shared/template-checks.js';
+import { alarmsWatchErrors, deploymentTypeIsStep, ERRORS_METRIC, grantReporting, HOOK_STATUS_ACTION, hookMayReport, hookReportPermissions, hooksPrefixed, metricCounts, parsedTemplate, templateParses, timeoutAbove3 } from './shared/template-checks.js';
 import { lambdaCommands } from '../targets/clients.js';
 
 const { GetAliasCommand } = lambdaCommands;

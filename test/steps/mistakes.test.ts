@@ -18,7 +18,7 @@ import { ProgressStore } from '../../src/lab/progress.js';
 import { ReferenceBook } from '../../src/lab/reference.js';
 import { scaffoldWorkspace, workspacePaths, type Workspace } from '../../src/lab/workspace.js';
 import { RecordingIoHost } from '../../src/io/recording.js';
-import { alarmsWatchErrors, hookMayReport, hooksPrefixed, deploymentTypeIsStep, templateParses, timeoutAbove3 } from '../../src/steps/shared/template-checks.js';
+import { alarmsWatchErrors, deploymentTypeIsStep, hookMayReport, hooksPrefixed, templateParses, timeoutAbove3 } from '../../src/steps/shared/template-checks.js';
 import { reserveStep, restoreStep } from '../../src/steps/concurrency.js';
 import { alarmRollbackStep, errorsRollbackStep, failingHookStep, LIVE_AT_START, OWN_THROWS } from '../../src/steps/hooks-alarms.js';
 import { throwStatements } from '../../src/steps/shared/app-code.js';
