@@ -121,6 +121,24 @@ export function processGone(pid: number): boolean {
 }
 
 /**
+ * A new workspace (a temp dir named `sol-<prefix>-…`) scaffolded as the lab makes it, and its cloud
+ * started at `speed` in the background as the lab's own commands start it (daemon.ts
+ * ensureEmulator). removeWorkspace(dir) ends both; a set-up that fails removes the dir itself.
+ */
+export async function labCloudWorkspace(prefix: string, speed: number): Promise<{ dir: string; ws: Workspace; endpoint: string }> {
+  const dir = mkdtempSync(join(tmpdir(), `sol-${prefix}-`));
+  try {
+    const ws = workspacePaths(dir);
+    await scaffoldWorkspace(ws);
+    const { ensureEmulator } = await import('../../src/emulator/daemon.js');
+    return { dir, ws, endpoint: (await ensureEmulator({ stateDir: ws.stateDir, speed })).endpoint };
+  } catch (err) {
+    await removeWorkspace(dir);
+    throw err;
+  }
+}
+
+/**
  * A new workspace (a temp dir named `sol-<prefix>-…`) whose template has the bundled
  * DeploymentPreference (Linear10PercentEvery1Minute) switched on, and its cloud started at
  * `speed`: a deploy of a new version then starts a CodeDeploy deployment. removeWorkspace ends it.

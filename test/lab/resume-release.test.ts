@@ -7,8 +7,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
@@ -18,11 +17,11 @@ import { ProgressStore } from '../../src/lab/progress.js';
 import { ReferenceBook } from '../../src/lab/reference.js';
 import { runLab } from '../../src/lab/runner.js';
 import { teachStep } from '../../src/lab/teach.js';
-import { scaffoldWorkspace, workspacePaths, type Workspace } from '../../src/lab/workspace.js';
+import type { Workspace } from '../../src/lab/workspace.js';
 import { REFERENCE_ORDER, LAB_STEPS } from '../../src/steps/index.js';
 import { deploymentGroup, deployments } from '../../src/steps/shared/codedeploy.js';
 import { LIVE_AT_START } from '../../src/steps/hooks-alarms.js';
-import { removeWorkspace } from '../helpers/cli.js';
+import { labCloudWorkspace, removeWorkspace } from '../helpers/cli.js';
 import { eventually } from '../helpers/eventually.js';
 
 const TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url));
@@ -53,11 +52,7 @@ async function released(ctx: LiveLabContext): Promise<DeploymentInfo> {
 }
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sol-resume-release-'));
-  ws = workspacePaths(dir);
-  await scaffoldWorkspace(ws);
-  const { ensureEmulator } = await import('../../src/emulator/daemon.js');
-  endpoint = (await ensureEmulator({ stateDir: ws.stateDir, speed: SPEED })).endpoint;
+  ({ dir, ws, endpoint } = await labCloudWorkspace('resume-release', SPEED));
   const progress = ProgressStore.load(ws, 'local');
   const ctx = context(new RecordingIoHost(), progress, true);
   try {

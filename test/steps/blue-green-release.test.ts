@@ -6,8 +6,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
@@ -17,11 +16,11 @@ import { ProgressStore } from '../../src/lab/progress.js';
 import { ReferenceBook } from '../../src/lab/reference.js';
 import { deployChange } from '../../src/lab/solver.js';
 import { teachStep } from '../../src/lab/teach.js';
-import { scaffoldWorkspace, workspacePaths, type Workspace } from '../../src/lab/workspace.js';
+import type { Workspace } from '../../src/lab/workspace.js';
 import { LAB_STEPS, REFERENCE_ORDER } from '../../src/steps/index.js';
 import { blueGreenStep } from '../../src/steps/blue-green.js';
 import { deploymentGroup, deployments } from '../../src/steps/shared/codedeploy.js';
-import { removeWorkspace } from '../helpers/cli.js';
+import { labCloudWorkspace, removeWorkspace } from '../helpers/cli.js';
 import { eventually } from '../helpers/eventually.js';
 
 const TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url));
@@ -48,11 +47,7 @@ async function newest(ctx: LiveLabContext): Promise<DeploymentInfo | undefined> 
 const template = () => join(ws.samApp, 'template.yaml');
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sol-blue-green-release-'));
-  ws = workspacePaths(dir);
-  await scaffoldWorkspace(ws);
-  const { ensureEmulator } = await import('../../src/emulator/daemon.js');
-  endpoint = (await ensureEmulator({ stateDir: ws.stateDir, speed: SPEED })).endpoint;
+  ({ dir, ws, endpoint } = await labCloudWorkspace('blue-green-release', SPEED));
   const progress = ProgressStore.load(ws, 'local');
   const ctx = context(new RecordingIoHost(), progress, true);
   try {
