@@ -75,7 +75,7 @@ labOptions(
   program
     .command('step')
     .description("one step on its own: the earlier steps' reference changes are applied first (marked assisted)")
-    .argument('<id>', 'a step or chapter (see list)'),
+    .argument('<id>', "a step or chapter, or a step's number (see list)"),
 ).action(async (id: string, opts: Record<string, unknown>) => {
   const { startCommand } = await import('./commands/start.js');
   await startCommand(opts, interrupt, id);
