@@ -8,8 +8,8 @@
 /** package.json's `engines.node` (test/cli/node-version.test.ts keeps the two the same) */
 export const NODE_ENGINES = '^20.12 || ^22 || ^24 || ^26';
 
-/** the oldest Node.js the lab runs on: the lowest of NODE_ENGINES */
-const OLDEST = [20, 12] as const;
+/** the oldest Node.js the lab runs on: the lowest of NODE_ENGINES (doctor names it in its fix) */
+export const OLDEST = [20, 12] as const;
 
 /**
  * Why the lab cannot run on Node.js `version` (process.versions.node, `18.20.8`), in one line; or

@@ -23,6 +23,7 @@ import { awsCliConfig, LOCAL_AWS_ENV } from '../targets/aws-cli-config.js';
 import { findOnPath } from '../targets/aws-preflight.js';
 import { clientConfig, lambdaSdk } from '../targets/clients.js';
 import { cliCommand } from '../invocation.js';
+import { nodeTooOld, OLDEST } from '../node-version.js';
 import { labCommand } from '../lab/outside.js';
 
 export interface Finding {
@@ -36,8 +37,6 @@ export interface Finding {
   fixCommand?: string;
 }
 
-const MIN_NODE = [20, 12];
-
 export async function doctorCommand(opts: Record<string, unknown>, interrupt: InterruptPolicy): Promise<void> {
   const target = (opts.target as string | undefined) ?? 'local';
   if (target !== 'local' && target !== 'aws') throw new UsageError(`unknown --target "${target}"`, 'use local or aws');
@@ -49,9 +48,9 @@ export async function doctorCommand(opts: Record<string, unknown>, interrupt: In
   const io = await createIoHost({ ci: blockOnly, prompts: false, onCtrlC: interrupt.press, signal: interrupt.signal });
   const found: Finding[] = [];
 
-  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  const nodeOk = major > MIN_NODE[0]! || (major === MIN_NODE[0] && minor >= MIN_NODE[1]!);
-  found.push({ name: 'Node.js', ok: nodeOk, needed: true, found: process.versions.node, fix: `install Node.js ${MIN_NODE.join('.')} or newer (https://nodejs.org)` });
+  // the entry's test (node-version.ts): it refuses an older Node before any command runs
+  const nodeOk = nodeTooOld(process.versions.node) === undefined;
+  found.push({ name: 'Node.js', ok: nodeOk, needed: true, found: process.versions.node, fix: `install Node.js ${OLDEST.join('.')} or newer (https://nodejs.org)` });
 
   const wsParent = existsSync(ws.root) ? ws.root : dirname(ws.root);
   let writable = true;
