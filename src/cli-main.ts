@@ -1,6 +1,7 @@
 /**
- * The command line (loaded by src/cli.ts once Node is new enough): declares commands and options, imports each command's module only when it
- * runs (so `--help` and `--version` load no AWS SDK and no emulator code), and is the one error
+ * The command line (loaded by src/cli.ts once Node is new enough): declares commands and options,
+ * imports each command's module only when it runs (so `--help` and `--version` load no AWS SDK and
+ * no emulator code), and is the one error
  * boundary: 0 ok, 1 a failed run or check, 2 usage, 3 the environment (a file system error among them), 130 Ctrl-C, 143 SIGTERM.
  * Nothing else calls process.exit.
  */
