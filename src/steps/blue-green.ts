@@ -28,7 +28,8 @@ const { GetAliasCommand, ListVersionsByFunctionCommand } = lambdaCommands;
 
 export const blueGreenChapter = { id: 'blue-green', title: 'Blue/green deployments', section: '4.1' };
 
-const LINEAR = 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute';
+/** the configuration SAM makes of the step's Type: it adds the CodeDeployDefault.Lambda prefix */
+const LINEAR = `CodeDeployDefault.Lambda${STEP_DEPLOYMENT_TYPE}`;
 
 /**
  * The newest version a release published: the canary chapter's own version (canary/version.ts,

@@ -30,7 +30,7 @@ import { stageBeforeCanary } from './shared/stage-before-canary.js';
 import { displayPath } from '../io/format.js';
 import { afterQuitting } from '../lab/outside.js';
 import { addedThrows, throwCount, throwsOf, throwStatements } from './shared/app-code.js';
-import { alarmsWatchErrors, deploymentTypeIsStep, ERRORS_METRIC, grantReporting, HOOK_STATUS_ACTION, hookMayReport, hookReportPermissions, hooksPrefixed, metricCounts, parsedTemplate, templateParses, timeoutAbove3 } from './shared/template-checks.js';
+import { alarmsWatchErrors, deploymentTypeIsStep, ERRORS_METRIC, errorsDimensions, grantReporting, HOOK_STATUS_ACTION, hookMayReport, hookReportPermissions, hooksPrefixed, metricCounts, parsedTemplate, templateParses, timeoutAbove3 } from './shared/template-checks.js';
 import { lambdaCommands } from '../targets/clients.js';
 
 const { GetAliasCommand } = lambdaCommands;
@@ -783,7 +783,7 @@ async function alarmOnErrors(ctx: LabContext, signal: AbortSignal, stepId: 'hook
   return notYet(
     `${name} on ${ERRORS_METRIC.namespace} ${ERRORS_METRIC.metricName} of ${fn}`,
     `${name} on ${m.namespace ?? '?'} ${m.metricName ?? '?'}${dims ? ` (${dims})` : ''}`,
-    `the alarm watches ${label}, not ${appFunctionId}'s Errors: ${what}.${counts ? ` ${counts}.` : ''} In template.yaml, put it on MetricName: ${ERRORS_METRIC.metricName}, Namespace: ${ERRORS_METRIC.namespace}, with Dimensions FunctionName: !Ref ${appFunctionId} and Resource: !Sub '\${${appFunctionId}}:${APP_ALIAS}' (the template check says what it reads), and release again. ${releaseAgain(ctx, stepId)}`,
+    `the alarm watches ${label}, not ${appFunctionId}'s Errors: ${what}.${counts ? ` ${counts}.` : ''} In template.yaml, put it on MetricName: ${ERRORS_METRIC.metricName}, Namespace: ${ERRORS_METRIC.namespace}, with ${errorsDimensions(appFunctionId, APP_ALIAS)} (the template check says what it reads), and release again. ${releaseAgain(ctx, stepId)}`,
   );
 }
 

@@ -147,6 +147,11 @@ function refName(v: TemplateValue | undefined): string | undefined {
 /** the metric an alarm of the release must watch: what Lambda counts when the function throws */
 export const ERRORS_METRIC = { namespace: 'AWS/Lambda', metricName: 'Errors' } as const;
 
+/** the dimensions an Errors alarm of the release is given, as the template writes them (the fixes say it) */
+export function errorsDimensions(functionId: string, alias: string): string {
+  return `Dimensions FunctionName: !Ref ${functionId} and Resource: !Sub '\${${functionId}}:${alias}'`;
+}
+
 /** what another of Lambda's metrics counts, for the hint when an alarm watches it */
 export const metricCounts = (metric: string): string | undefined => (Object.hasOwn(OTHER_LAMBDA_METRICS, metric) ? OTHER_LAMBDA_METRICS[metric] : undefined);
 
@@ -173,7 +178,7 @@ function alarmWatchesErrors(id: string, props: Record<string, TemplateValue>, fn
   const ns = typeof props.Namespace === 'string' ? props.Namespace : undefined;
   const metric = typeof props.MetricName === 'string' ? props.MetricName : undefined;
   const alias = fn.autoPublishAlias ?? 'live';
-  const dims = `Dimensions FunctionName: !Ref ${fn.logicalId} and Resource: !Sub '\${${fn.logicalId}}:${alias}'`;
+  const dims = errorsDimensions(fn.logicalId, alias);
   if (ns !== ERRORS_METRIC.namespace || metric !== ERRORS_METRIC.metricName) {
     const found = `${id} on ${ns ?? 'no Namespace'} ${metric ?? '(no MetricName)'}`;
     const counts = ns === ERRORS_METRIC.namespace && metric ? metricCounts(metric) : undefined;
