@@ -16,13 +16,13 @@ import { LiveLabContext } from '../../src/lab/live-context.js';
 import { ProgressStore } from '../../src/lab/progress.js';
 import { ReferenceBook } from '../../src/lab/reference.js';
 import { runLab } from '../../src/lab/runner.js';
-import { teachStep } from '../../src/lab/teach.js';
 import type { Workspace } from '../../src/lab/workspace.js';
 import { REFERENCE_ORDER, LAB_STEPS } from '../../src/steps/index.js';
 import { deploymentGroup, deployments } from '../../src/steps/shared/codedeploy.js';
 import { LIVE_AT_START } from '../../src/steps/hooks-alarms.js';
 import { labCloudWorkspace, removeWorkspace } from '../helpers/cli.js';
 import { eventually } from '../helpers/eventually.js';
+import { teachAlone } from '../helpers/live-lab.js';
 
 const TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url));
 /** --ci's own speed: a minute of a shift lasts 0.6 s, the learner's release of ten shifts about 6 s */
@@ -98,13 +98,7 @@ test('a learner resumed after their release of hooks-alarm went through presses 
   const io = new RecordingIoHost({ answers: ['self', 'd', true, 'd', false, 'd', false, 'q'] });
   const progress = ProgressStore.load(ws, 'local');
   const ctx = context(io, progress, false);
-  const step = LAB_STEPS.find((s) => s.id === 'hooks-alarm')!;
-  let report;
-  try {
-    report = await teachStep(step, { steps: LAB_STEPS, ctx: Object.assign(ctx, { stepId: '', assisting: false }), progress, reference: new ReferenceBook(REFERENCE_ORDER), assisted: false, index: LAB_STEPS.indexOf(step), total: LAB_STEPS.length });
-  } finally {
-    ctx.destroy();
-  }
+  const report = await teachAlone(LAB_STEPS.find((s) => s.id === 'hooks-alarm')!, ctx, progress);
   assert.equal(report.quit, true);
   assert.equal(io.unanswered, 0);
   assert.ok(io.text.includes(`the deploy started no new release: the newest, ${learnerRelease.deploymentId}, ended Succeeded, and sam-app/ holds the version it released (that release went through before the lab deployed: made from your files before the lab stopped, most likely)`), io.text);

@@ -15,13 +15,13 @@ import { LiveLabContext } from '../../src/lab/live-context.js';
 import { ProgressStore } from '../../src/lab/progress.js';
 import { ReferenceBook } from '../../src/lab/reference.js';
 import { deployChange } from '../../src/lab/solver.js';
-import { teachStep } from '../../src/lab/teach.js';
 import type { Workspace } from '../../src/lab/workspace.js';
-import { LAB_STEPS, REFERENCE_ORDER } from '../../src/steps/index.js';
+import { REFERENCE_ORDER } from '../../src/steps/index.js';
 import { blueGreenStep } from '../../src/steps/blue-green.js';
 import { deploymentGroup, deployments } from '../../src/steps/shared/codedeploy.js';
 import { labCloudWorkspace, removeWorkspace } from '../helpers/cli.js';
 import { eventually } from '../helpers/eventually.js';
+import { teachAlone } from '../helpers/live-lab.js';
 
 const TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url));
 /** --ci's own speed: the ten shifts of a linear release last about 6 s */
@@ -79,12 +79,7 @@ test('d after the Type is fixed: the lab says the code went out with AllAtOnce a
   const io = new RecordingIoHost({ answers: ['self', 'd', false, 'q'] });
   const progress = ProgressStore.load(ws, 'local');
   const ctx = context(io, progress, false);
-  let report;
-  try {
-    report = await teachStep(blueGreenStep, { steps: LAB_STEPS, ctx: Object.assign(ctx, { stepId: '', assisting: false }), progress, reference: new ReferenceBook(REFERENCE_ORDER), assisted: false, index: LAB_STEPS.indexOf(blueGreenStep), total: LAB_STEPS.length });
-  } finally {
-    ctx.destroy();
-  }
+  const report = await teachAlone(blueGreenStep, ctx, progress);
   assert.equal(report.quit, true);
   assert.equal(io.unanswered, 0);
   assert.ok(io.text.includes(`the deploy started no new release: the newest, ${allAtOnce.deploymentId}, ended Succeeded, and sam-app/ holds the version it released`), io.text);
