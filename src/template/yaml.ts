@@ -249,7 +249,9 @@ export function misindented(text: string, fromLine: number): Misindented | undef
   // the column a line's mapping keys start at: after a `- ` of a list item
   const keyColumn = (l: TextLine): number => l.indent + (/^(-\s+)+/.exec(l.body)?.[0].length ?? 0);
   const opens = (b: string): boolean => /:\s*(#.*)?$/.test(b);
-  const isKey = (l: TextLine): boolean => keyOf(l.body.replace(/^(-\s+)+/, '')) !== undefined;
+  // the key a line holds, after the `- ` of a list item
+  const lineKey = (l: TextLine): string | undefined => keyOf(l.body.replace(/^(-\s+)+/, ''));
+  const isKey = (l: TextLine): boolean => lineKey(l) !== undefined;
   /**
    * The keys at `column` met walking from line `from` in direction `dir` (+1 down, -1 up), stepping
    * over deeper lines, up to a line indented less: the keys one mapping at that column would hold.
@@ -288,8 +290,8 @@ export function misindented(text: string, fromLine: number): Misindented | undef
   const start = lines.findIndex((l) => l.line >= fromLine);
   if (start < 0) return undefined;
   const result = (odd: TextLine, expected: number, sibling: TextLine): Misindented => {
-    const oddKey = keyOf(odd.body.replace(/^(-\s+)+/, ''))!;
-    const siblingKey = keyOf(sibling.body.replace(/^(-\s+)+/, '')) ?? sibling.body.slice(0, 30);
+    const oddKey = lineKey(odd)!;
+    const siblingKey = lineKey(sibling) ?? sibling.body.slice(0, 30);
     const under = lines[lines.indexOf(odd) + 1];
     const nested = (opens(odd.body) || /[|>][-+0-9]*\s*(#.*)?$/.test(odd.body)) && under !== undefined && under.indent > odd.indent;
     return { line: odd.line, key: oddKey, indent: odd.indent, expected, sibling: { line: sibling.line, key: siblingKey }, nested };
