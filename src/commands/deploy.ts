@@ -8,7 +8,9 @@
  */
 import { LabError, UsageError } from '../errors.js';
 import { InterruptPolicy } from '../interrupt.js';
-import { workspacePaths, type Workspace } from '../lab/workspace.js';
+import { existsSync } from 'node:fs';
+import { workspacePaths, workspaceTwin, type Workspace } from '../lab/workspace.js';
+import { labCommand } from '../lab/outside.js';
 import { lockWorkspace } from '../lab/workspace-lock.js';
 import { colorEnabled, paint, type Paint } from '../io/terminal.js';
 import { reportHost, type ReportIoHost } from '../io/index.js';
@@ -61,6 +63,8 @@ export async function deployCommand(opts: DeployOptions, interrupt: InterruptPol
 async function deployLocked(ws: Workspace, target: string, stackName: string, opts: DeployOptions, log: DeployLog, interrupt: InterruptPolicy, io: ReportIoHost): Promise<void> {
   // Ctrl-C: the policy says "stopping at the next safe point…"; the deployer throws there
   let result: DeployResult;
+  // the first deploy into a folder copies the app there (the deployers scaffold it)
+  const isNew = !existsSync(ws.samApp);
   if (target === 'local') {
     const { deployLocal } = await import('../targets/deployers/local.js');
     result = await deployLocal({ workspace: ws, stackName, log, signal: interrupt.signal });
@@ -73,6 +77,7 @@ async function deployLocked(ws: Workspace, target: string, stackName: string, op
   // aws: sam deploy waited for the CodeDeploy deployment, and CloudFormation rolled back after it,
   // as `--wait` says it on the local target (deploy-wait.ts)
   if (result.rolledBack) throw rolledBackError(result.rolledBack);
+  if (isNew) twinWarning(ws, target === 'aws' ? 'aws' : 'local', stackName, opts, io);
   // a release the API's stage does not call (after the canary chapter): said before --wait follows it
   const moved = movedAlias(result);
   const record = moved ? readDeployRecord(ws) : undefined;
@@ -91,6 +96,27 @@ async function deployLocked(ws: Workspace, target: string, stackName: string, op
   if (opts.wait && result.deployments?.length && target === 'local') {
     const { waitForDeployments } = await import('./deploy-wait.js');
     await waitForDeployments(ws, result, interrupt);
+  }
+}
+
+/**
+ * A mistyped --workspace (`lab-worksapce`) made a new workspace beside the learner's and deployed
+ * the lab's app as it was bundled, not their edits (on the local target into a cloud of its own; on
+ * AWS to the stack, which may be the one their workspace deploys to):
+ * said after the deploy's own lines, with the command meant and, locally, the one that stops the
+ * new workspace's cloud. As `start` says it (session.ts), from the same look at the folder's
+ * neighbours (workspaceTwin).
+ */
+function twinWarning(ws: Workspace, target: 'local' | 'aws', stackName: string, opts: DeployOptions, io: ReportIoHost): void {
+  const twin = workspaceTwin(ws.root);
+  if (twin === undefined) return;
+  const where = { target, profile: opts.profile, region: opts.region };
+  const cloud = target === 'local' ? ', into a cloud of its own' : ` to the stack ${stackName}`;
+  io.warn(`${ws.root} is a new workspace: this deploy copied the lab's app there and deployed it as bundled${cloud}. ${twin} is a workspace with a near-identical name (a typo?). To deploy that one:`);
+  io.command(labCommand(['deploy'], { ...where, workspace: twin }));
+  if (target === 'local') {
+    io.say('and to stop the new workspace\'s cloud:');
+    io.command(labCommand(['emulator', 'stop'], { ...where, workspace: ws.root }));
   }
 }
 

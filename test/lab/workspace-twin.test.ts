@@ -86,3 +86,25 @@ test('start in a new workspace beside a near-identical one says so where it make
   assert.ok(io.text.includes(`${typo} is a new workspace, at step 1; ${join(root, 'ws')} is a workspace with a near-identical name (a typo?). To go on there, quit (q) and run:`), io.text.slice(0, 2000));
   assert.match(io.text, new RegExp(`start (-- )?--workspace ${join(root, 'ws')}\\n`));
 });
+
+test('deploy into a new workspace beside a near-identical one says, after the deploy, what it did and the commands meant', async (t) => {
+  const { removeWorkspace, runCli } = await import('../helpers/cli.js');
+  const root = mkdtempSync(join(tmpdir(), 'sol-twin-deploy-'));
+  for (const d of ['ws/.lab', 'ws/sam-app']) mkdirSync(join(root, d), { recursive: true });
+  const typo = join(root, 'ws-typo');
+  t.after(async () => {
+    await removeWorkspace(typo);
+    rmSync(root, { recursive: true, force: true });
+  });
+  const r = await runCli(['deploy', '--workspace', typo]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(
+    r.stderr.includes(`warning: ${typo} is a new workspace: this deploy copied the lab's app there and deployed it as bundled, into a cloud of its own. ${join(root, 'ws')} is a workspace with a near-identical name (a typo?). To deploy that one:`),
+    r.stderr,
+  );
+  assert.match(r.stderr, new RegExp(`deploy (-- )?--workspace ${join(root, 'ws')}\\nand to stop the new workspace's cloud:\\n.*emulator stop (-- )?--workspace ${typo}\\n`));
+  // a second deploy into it (no longer new) says nothing more
+  const again = await runCli(['deploy', '--workspace', typo]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.doesNotMatch(again.stderr, /near-identical/);
+});
