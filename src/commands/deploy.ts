@@ -172,7 +172,7 @@ export function formatDeployResult(r: DeployResult, opts: { color?: boolean; wid
   return `${lines.join('\n')}\n`;
 }
 
-const CHANGE_COLOR = { created: 'green', updated: 'yellow', unchanged: 'dim', skipped: 'dim' } as const;
+const CHANGE_COLOR = { created: 'green', updated: 'yellow', unchanged: 'dim', skipped: 'dim', deleted: 'red', retained: 'yellow' } as const;
 
 const TYPE_WIDTH = 28;
 

@@ -54,6 +54,21 @@ export interface ApiRecord {
   deploymentId?: string;
 }
 
+/**
+ * A resource the deploy applied, with what a later deploy needs to remove it once the template no
+ * longer has it (deployers/local/removal.ts).
+ */
+export interface RecordedResource {
+  /** the CloudFormation type: which provisioner removes it */
+  type: string;
+  /** what Ref returns */
+  physicalId: string;
+  /** what it lives in: a deployment group's CodeDeploy application, a stage's REST API id */
+  within?: string;
+  /** DeletionPolicy Retain (or RetainExceptOnCreate): left in the cloud when it leaves the template */
+  retain?: true;
+}
+
 export interface DeployRecord {
   schema: 1;
   target: 'local' | 'aws';
@@ -66,6 +81,12 @@ export interface DeployRecord {
   outputs: Record<string, string>;
   /** logical id → physical id (function name, bucket name, API id…) */
   physicalIds: Record<string, string>;
+  /**
+   * local: logical id → what each resource is, in the order the deploy applied them (a resource
+   * after those it refers to). Absent in records of older versions: their resources are kept when
+   * the template drops them, and named in a warning.
+   */
+  resources?: Record<string, RecordedResource>;
   functions: FunctionRecord[];
   apis: ApiRecord[];
   /** the stack's CodeDeploy application, when a function has a DeploymentPreference */

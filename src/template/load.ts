@@ -31,6 +31,8 @@ import type { LoadOptions, OutputSpec, SamApi, SamTemplate, TemplateValue } from
 type Obj = { [k: string]: TemplateValue };
 
 const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
+/** https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html */
+const DELETION_POLICIES = new Set(['Delete', 'Retain', 'RetainExceptOnCreate', 'Snapshot']);
 
 /** Reads and loads a template file (YAML or JSON). */
 export async function loadTemplate(file: string, options: LoadOptions = {}): Promise<SamTemplate> {
@@ -154,6 +156,7 @@ export function parseTemplate(text: string, file: string, options: LoadOptions =
     unsupported: [],
     plain: [],
     dependsOn: new Map(),
+    deletionPolicies: new Map(),
     outputs: [],
     evaluate: (value, resolver) => new Evaluator(scope, resolver as Resolver).value(value),
   };
@@ -181,6 +184,13 @@ export function parseTemplate(text: string, file: string, options: LoadOptions =
       }
     }
     template.dependsOn.set(id, list as string[]);
+  }
+  for (const { id, at } of active) {
+    if (at.DeletionPolicy === undefined) continue;
+    if (typeof at.DeletionPolicy !== 'string' || !DELETION_POLICIES.has(at.DeletionPolicy)) {
+      throw new TemplateError(`resource ${id}: DeletionPolicy ${JSON.stringify(at.DeletionPolicy)} is not one of ${[...DELETION_POLICIES].join(', ')}`, positions.at(at, 'DeletionPolicy'));
+    }
+    template.deletionPolicies.set(id, at.DeletionPolicy);
   }
   for (const { id, type, props, at } of active) {
     const position = positions.at(at);

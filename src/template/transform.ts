@@ -33,6 +33,15 @@ export function toStackResources(t: SamTemplate): StackResource[] {
   }
   out.push(...deploymentPreferenceResources(t.functions, t.pseudo.partition));
   for (const r of out) r.dependsOn.push(...(t.dependsOn.get(r.logicalId) ?? []));
+  // DeletionPolicy as written; a function's passes through to its version, which SAM otherwise
+  // sets to Retain (samtranslator/model/sam_resources.py, _construct_version: `if "DeletionPolicy"
+  // not in attributes: attributes["DeletionPolicy"] = "Retain"`)
+  for (const r of out) {
+    const own = t.deletionPolicies.get(r.logicalId);
+    const fn = r.type === 'AWS::Lambda::Version' ? t.functions.find((f) => f.versionLogicalId === r.logicalId) : undefined;
+    const policy = own ?? (fn ? t.deletionPolicies.get(fn.logicalId) : undefined);
+    if (policy !== undefined) r.deletionPolicy = policy;
+  }
   // declaration order (the deployer's tie-break among resources that are ready together)
   const line = (r: StackResource) => r.position?.line ?? Number.MAX_SAFE_INTEGER;
   return out.map((r, i) => [r, i] as const).sort(([a, i], [b, j]) => line(a) - line(b) || i - j).map(([r]) => r);

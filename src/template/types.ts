@@ -185,6 +185,7 @@ export interface StackResource {
   /** `DependsOn`, as written or as SAM generates it */
   dependsOn: string[];
   updatePolicy?: Record<string, TemplateValue>;
+  /** `DeletionPolicy`: as written, or as SAM sets it (Retain on a function's versions) */
   deletionPolicy?: string;
   position?: SourcePosition;
   /** the SAM resource this one was generated from, for what CloudFormation has no property for (a local code folder) */
@@ -222,6 +223,8 @@ export interface SamTemplate {
   plain: PlainResource[];
   /** `DependsOn` of each resource that declares it */
   dependsOn: Map<string, string[]>;
+  /** `DeletionPolicy` of each resource that declares it (Delete, Retain, RetainExceptOnCreate, Snapshot) */
+  deletionPolicies: Map<string, string>;
   /** outputs whose Condition is false are left out */
   outputs: OutputSpec[];
   /** resolves what is left of a value (resource refs and attributes) at deploy time */

@@ -5,7 +5,9 @@
  * Order, chosen so a failure leaves nothing half-changed for the learner: everything is checked
  * before the first call (template, handler files, code packages); the alias of an existing
  * function moves last, only after every other resource applied, so a failure keeps it on the
- * last good version; `.lab/deploy.json` is written only on success. An interruption (Ctrl-C)
+ * last good version; what the template no longer has is deleted after that (removal.ts), the
+ * last deploy's record saying what it is; `.lab/deploy.json` is written only on success, so a
+ * failure keeps the last record and a retry removes what is left. An interruption (Ctrl-C)
  * takes effect between steps only, so it leaves the same state as a failure: a retry finishes.
  */
 import { join } from 'node:path';
@@ -13,12 +15,13 @@ import { causes, CloudStoppedError, connectionLost, InterruptedError, LabError, 
 import { scaffoldWorkspace, type Workspace } from '../../lab/workspace.js';
 import { assertHandlerFile, loadTemplate, TemplateError, toStackResources } from '../../template/index.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, TargetClients } from '../clients.js';
-import { readDeployRecord, writeDeployRecord, type DeployRecord } from '../deploy-record.js';
+import { readDeployRecord, writeDeployRecord, type DeployRecord, type RecordedResource } from '../deploy-record.js';
 import { toLocalUrl } from '../urls.js';
 import { zipCodeDir, type CodePackage } from '../zip.js';
 import type { AliasShifter } from './local/alias.js';
 import { ChangeReport, RecordBuilder, type DeferredMove, type ProvisionContext, type StartedDeployment } from './local/context.js';
 import { provisioningOrder } from './local/graph.js';
+import { RETAINED_POLICIES, removalsSince, removeResources } from './local/removal.js';
 import { NameBook } from './local/names.js';
 import { PROVISIONERS } from './local/provisioners/index.js';
 import { CannotRestore, describeDrift, keepPackages, prunePackages, repairDrift } from './local/restore.js';
@@ -113,6 +116,13 @@ export async function deployLocal(input: LocalDeployInput): Promise<LocalDeployR
     );
   }
   const previous = readDeployRecord(ws);
+  const { removals, untyped } = removalsSince(previous, new Set(resources.map((r) => r.logicalId)));
+  if (untyped.length) {
+    warn(
+      `the last deploy's record (${ws.deployRecord}) was written by an older version of serverless-ops-lab and does not say what its resources are: ` +
+        `${untyped.map((u) => `${u.logicalId} (${u.physicalId})`).join(', ')}, no longer in the template, ${untyped.length === 1 ? 'is' : 'are'} left in the embedded cloud, not deleted`,
+    );
+  }
   const names = new NameBook(ws.names);
   const resolver = new StackResolver(template, new Map(template.unsupported.map((u) => [u.logicalId, u.type])));
   let phase = 'naming resources';
@@ -157,6 +167,9 @@ export async function deployLocal(input: LocalDeployInput): Promise<LocalDeployR
       moves.shift();
     }
 
+    // 3b. Then what the template no longer has, dependents first (removal.ts).
+    await removeResources(removals, PROVISIONERS, ctx);
+
     // 4. Outputs, with AWS invoke URLs turned into the local front door.
     phase = 'evaluating the outputs';
     const apiRecords = [...record.apis.values()];
@@ -166,6 +179,13 @@ export async function deployLocal(input: LocalDeployInput): Promise<LocalDeployR
 
     const physicalIds: Record<string, string> = {};
     for (const [id, p] of resolver.entries()) physicalIds[id] = p.physicalId;
+    // in the order applied: the next deploy removes in the reverse order
+    const policies = new Map(resources.map((r) => [r.logicalId, r.deletionPolicy]));
+    const recorded: Record<string, RecordedResource> = {};
+    for (const [id, p] of resolver.entries()) {
+      const policy = policies.get(id);
+      recorded[id] = { type: p.type, physicalId: p.physicalId, ...(p.within ? { within: p.within } : {}), ...(policy && RETAINED_POLICIES.has(policy) ? { retain: true as const } : {}) };
+    }
     const fnRecords = [...record.functions.values()].map((f) => {
       const group = record.codeDeploy.deploymentGroups[f.logicalId];
       return group ? { ...f, deploymentGroupName: group } : f;
@@ -179,6 +199,7 @@ export async function deployLocal(input: LocalDeployInput): Promise<LocalDeployR
       deployedAt: new Date().toISOString(),
       outputs,
       physicalIds,
+      resources: recorded,
       functions: fnRecords,
       apis: apiRecords,
       ...(record.codeDeploy.applicationName ? { codeDeployApplication: record.codeDeploy.applicationName } : {}),

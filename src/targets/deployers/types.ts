@@ -6,7 +6,11 @@ export interface DeployLog {
   warn(line: string): void;
 }
 
-export type ChangeKind = 'created' | 'updated' | 'unchanged' | 'skipped';
+/**
+ * `deleted`: removed from the template, so from the cloud; `retained`: removed from the template,
+ * left in the cloud (DeletionPolicy Retain, or a bucket S3 would not delete).
+ */
+export type ChangeKind = 'created' | 'updated' | 'unchanged' | 'skipped' | 'deleted' | 'retained';
 
 /** One line of "what changed", per resource. */
 export interface ResourceChange {

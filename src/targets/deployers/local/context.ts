@@ -51,10 +51,24 @@ export interface ProvisionContext {
   restored: ReadonlySet<string>;
 }
 
+/** A resource the last deploy recorded and the template no longer has. */
+export interface RemovedResource {
+  logicalId: string;
+  type: string;
+  physicalId: string;
+  within?: string;
+}
+
 export interface Provisioner {
   /** the CloudFormation type it provisions */
   type: string;
   apply(r: StackResource, ctx: ProvisionContext): Promise<Provisioned>;
+  /**
+   * Deletes what `apply` made, through the cloud's API (its calls in `ctx.step`), "already gone"
+   * taken as done, as CloudFormation does. `kept`: the cloud refused and the resource stays,
+   * outside the stack, with why.
+   */
+  remove(r: RemovedResource, ctx: ProvisionContext): Promise<void | { kept: string }>;
 }
 
 /** The logical id a `{Ref: X}` names, if the value is one. */
@@ -62,7 +76,7 @@ export function refTarget(v: TemplateValue | undefined): string | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof v.Ref === 'string' ? v.Ref : undefined;
 }
 
-const RANK: Record<ChangeKind, number> = { skipped: 0, unchanged: 1, updated: 2, created: 3 };
+const RANK: Record<ChangeKind, number> = { skipped: 0, unchanged: 1, retained: 1, updated: 2, created: 3, deleted: 3 };
 
 /**
  * One row per resource, in the order they were applied. A resource CloudFormation keeps apart but

@@ -7,3 +7,8 @@ export function isNotFound(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
   return e?.$metadata?.httpStatusCode === 404 || e?.name === 'NotFound' || e?.name === 'NoSuchBucket' || e?.name === 'NoSuchKey' || e?.name === 'NotFoundException' || e?.name === 'ResourceNotFoundException';
 }
+
+/** For `.catch()` of a delete: "already gone" is done, as CloudFormation takes it; anything else is thrown. */
+export function ignoreNotFound(err: unknown): void {
+  if (!isNotFound(err)) throw err;
+}

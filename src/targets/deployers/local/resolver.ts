@@ -11,6 +11,8 @@ export interface Provisioned {
   physicalId: string;
   /** what `Fn::GetAtt` returns, by attribute name */
   attributes: Record<string, string>;
+  /** what it lives in, for its removal: a deployment group's application, a stage's REST API id */
+  within?: string;
 }
 
 export class StackResolver {

@@ -8,6 +8,8 @@ import { TemplateError } from '../../../../template/index.js';
 import { LOCAL_REGION } from '../../../clients.js';
 import { applyApi } from '../api.js';
 import type { Provisioner } from '../context.js';
+import { apiGatewayCommands } from '../../../clients.js';
+import { ignoreNotFound } from '../not-found.js';
 
 export const apiStage: Provisioner = {
   type: 'AWS::ApiGateway::Stage',
@@ -34,6 +36,12 @@ export const apiStage: Provisioner = {
       physicalId: restApiId,
     });
     ctx.record.apis.set(api.logicalId, { logicalId: api.logicalId, restApiId, stage, shapeHash: applied.hash, deploymentId: applied.deploymentId ?? prev?.deploymentId });
-    return { type: r.type, physicalId: stage, attributes: {} };
+    return { type: r.type, physicalId: stage, attributes: {}, within: restApiId };
+  },
+  async remove(r, ctx) {
+    if (!r.within) return;
+    await ctx.step(`deleting stage ${r.physicalId} of REST API ${r.within}`, () =>
+      ctx.clients.apiGateway.send(new apiGatewayCommands.DeleteStageCommand({ restApiId: r.within!, stageName: r.physicalId })).catch(ignoreNotFound),
+    );
   },
 };

@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { LOCAL_REGION } from '../../../clients.js';
 import { uploadSamples } from '../../../samples.js';
-import { ensureBucket } from '../bucket.js';
+import { ensureBucket, isNotFound } from '../bucket.js';
+import { s3Commands } from '../../../clients.js';
 import { bucketPhysicalName } from '../names.js';
 import type { Provisioner } from '../context.js';
 
@@ -33,5 +34,17 @@ export const s3Bucket: Provisioner = {
       physicalId: name,
       attributes: { Arn: `arn:aws:s3:::${name}`, DomainName: `${name}.s3.amazonaws.com`, RegionalDomainName: `${name}.s3.${LOCAL_REGION}.amazonaws.com` },
     };
+  },
+  // S3 deletes only an empty bucket, and CloudFormation does not empty one: its deletion fails and
+  // the bucket stays, outside the stack, which still completes its update (cleanup failures do not
+  // roll an update back)
+  async remove(r, ctx) {
+    try {
+      await ctx.step(`deleting bucket ${r.physicalId}`, () => ctx.clients.s3.send(new s3Commands.DeleteBucketCommand({ Bucket: r.physicalId })));
+    } catch (err) {
+      if (isNotFound(err)) return;
+      if ((err as { name?: string })?.name === 'BucketNotEmpty') return { kept: 'not empty (S3 deletes only an empty bucket): left in the cloud, outside the stack' };
+      throw err;
+    }
   },
 };

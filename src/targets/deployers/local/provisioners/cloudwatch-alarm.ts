@@ -11,7 +11,7 @@ import { cloudWatchCommands, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../cli
 import { physicalName, randomSuffix } from '../names.js';
 import type { Provisioner } from '../context.js';
 
-const { DescribeAlarmsCommand, PutMetricAlarmCommand } = cloudWatchCommands;
+const { DeleteAlarmsCommand, DescribeAlarmsCommand, PutMetricAlarmCommand } = cloudWatchCommands;
 
 type Props = Record<string, unknown>;
 
@@ -84,5 +84,9 @@ export const cloudWatchAlarm: Provisioner = {
     ctx.report.add({ logicalId: r.logicalId, type: r.type, physicalId: name, change, detail: `${want.MetricName ?? ''}${dims ? ` (${dims})` : ''}` });
     ctx.record.alarms.push(name);
     return { type: r.type, physicalId: name, attributes: { Arn: `arn:aws:cloudwatch:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:alarm:${name}` } };
+  },
+  // DeleteAlarms answers success for a name that does not exist
+  async remove(r, ctx) {
+    await ctx.step(`deleting alarm ${r.physicalId}`, () => ctx.clients.cloudWatch.send(new DeleteAlarmsCommand({ AlarmNames: [r.physicalId] })));
   },
 };

@@ -11,7 +11,12 @@ import { physicalName, randomSuffix } from '../names.js';
 import type { Provisioner } from '../context.js';
 import { codeDeployCommands } from '../../../clients.js';
 
-const { CreateApplicationCommand, CreateDeploymentGroupCommand, GetApplicationCommand, GetDeploymentGroupCommand, UpdateDeploymentGroupCommand } = codeDeployCommands;
+const { CreateApplicationCommand, CreateDeploymentGroupCommand, DeleteApplicationCommand, DeleteDeploymentGroupCommand, GetApplicationCommand, GetDeploymentGroupCommand, UpdateDeploymentGroupCommand } =
+  codeDeployCommands;
+
+const ignoreMissing = (err: unknown) => {
+  if (!missing(err)) throw err;
+};
 
 type Props = Record<string, unknown>;
 
@@ -44,6 +49,9 @@ export const codeDeployApplication: Provisioner = {
     ctx.report.add({ logicalId: r.logicalId, type: r.type, physicalId: name, change: exists ? 'unchanged' : 'created' });
     ctx.record.codeDeploy.applicationName = name;
     return { type: r.type, physicalId: name, attributes: {} };
+  },
+  async remove(r, ctx) {
+    await ctx.step(`deleting CodeDeploy application ${r.physicalId}`, () => ctx.clients.codeDeploy.send(new DeleteApplicationCommand({ applicationName: r.physicalId })).catch(ignoreMissing));
   },
 };
 
@@ -124,6 +132,12 @@ export const codeDeployDeploymentGroup: Provisioner = {
     // the function whose alias this group shifts: SAM names it <Function>DeploymentGroup
     const fnId = r.logicalId.endsWith('DeploymentGroup') ? r.logicalId.slice(0, -'DeploymentGroup'.length) : undefined;
     if (fnId) ctx.record.codeDeploy.deploymentGroups[fnId] = name;
-    return { type: r.type, physicalId: name, attributes: {} };
+    return { type: r.type, physicalId: name, attributes: {}, within: app };
+  },
+  async remove(r, ctx) {
+    if (!r.within) return;
+    await ctx.step(`deleting deployment group ${r.physicalId}`, () =>
+      ctx.clients.codeDeploy.send(new DeleteDeploymentGroupCommand({ applicationName: r.within!, deploymentGroupName: r.physicalId })).catch(ignoreMissing),
+    );
   },
 };

@@ -20,4 +20,6 @@ export const iamRole: Provisioner = {
     const roleId = `AROA${createHash('sha256').update(name).digest('hex').slice(0, 17).toUpperCase()}`;
     return { type: r.type, physicalId: name, attributes: { Arn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role${path}${name}`, RoleId: roleId } };
   },
+  // nothing was created: dropping it from the record is its removal
+  async remove() {},
 };

@@ -9,6 +9,8 @@
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../clients.js';
 import { codeDeployShift, createAlias, directShift, getAlias, type AliasShifter } from '../alias.js';
 import { refTarget, type Provisioner } from '../context.js';
+import { lambdaCommands } from '../../../clients.js';
+import { ignoreNotFound } from '../not-found.js';
 
 export const lambdaAlias: Provisioner = {
   type: 'AWS::Lambda::Alias',
@@ -60,5 +62,10 @@ export const lambdaAlias: Provisioner = {
       ctx.report.add({ logicalId: r.logicalId, type: r.type, physicalId: aliasArn, change: recreated ? 'created' : 'unchanged', detail: `${recreated ? 're-created ' : ''}on Lambda version ${version}` });
     }
     return { type: r.type, physicalId: aliasArn, attributes: { AliasArn: aliasArn } };
+  },
+  async remove(r, ctx) {
+    const [, , , , , , name, alias] = r.physicalId.split(':');
+    if (!name || !alias) return;
+    await ctx.step(`deleting alias ${name}:${alias}`, () => ctx.clients.lambda.send(new lambdaCommands.DeleteAliasCommand({ FunctionName: name, Name: alias })).catch(ignoreNotFound));
   },
 };

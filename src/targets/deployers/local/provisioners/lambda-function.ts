@@ -8,6 +8,8 @@ import { TemplateError } from '../../../../template/index.js';
 import { applyFunction, applyReservedConcurrency } from '../function.js';
 import { functionPhysicalName } from '../names.js';
 import type { Provisioner } from '../context.js';
+import { lambdaCommands } from '../../../clients.js';
+import { ignoreNotFound } from '../not-found.js';
 
 export const lambdaFunction: Provisioner = {
   type: 'AWS::Lambda::Function',
@@ -48,6 +50,10 @@ export const lambdaFunction: Provisioner = {
     ]);
     ctx.record.functions.set(r.logicalId, { logicalId: r.logicalId, name, arn: applied.arn, codeSha256: code.sha256, declaredReservedConcurrency: declared ?? null, configuration });
     return { type: r.type, physicalId: name, attributes: { Arn: applied.arn } };
+  },
+  // DeleteFunction without a qualifier deletes its versions and aliases too
+  async remove(r, ctx) {
+    await ctx.step(`deleting function ${r.physicalId}`, () => ctx.clients.lambda.send(new lambdaCommands.DeleteFunctionCommand({ FunctionName: r.physicalId })).catch(ignoreNotFound));
   },
 };
 

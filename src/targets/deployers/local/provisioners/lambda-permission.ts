@@ -11,4 +11,6 @@ export const lambdaPermission: Provisioner = {
     const props = ctx.resolver.evaluate(r.properties, r.position) as Record<string, unknown>;
     return { type: r.type, physicalId: `${String(props.FunctionName)}/${r.logicalId}`, attributes: {} };
   },
+  // nothing was created: dropping it from the record is its removal
+  async remove() {},
 };

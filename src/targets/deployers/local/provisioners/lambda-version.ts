@@ -6,6 +6,8 @@
  */
 import { publishIfChanged } from '../function.js';
 import { refTarget, type Provisioner } from '../context.js';
+import { lambdaCommands } from '../../../clients.js';
+import { ignoreNotFound } from '../not-found.js';
 
 export const lambdaVersion: Provisioner = {
   type: 'AWS::Lambda::Version',
@@ -20,5 +22,11 @@ export const lambdaVersion: Provisioner = {
     // read as part of the function's row
     ctx.report.amend(fnId ?? r.logicalId, undefined, [[1, detail]], { logicalId: r.logicalId, type: r.type, physicalId: v.arn });
     return { type: r.type, physicalId: v.arn, attributes: { Version: v.version } };
+  },
+  // only when a template set DeletionPolicy Delete: SAM's versions are retained
+  async remove(r, ctx) {
+    const [, , , , , , name, version] = r.physicalId.split(':');
+    if (!name || !version) return;
+    await ctx.step(`deleting Lambda version ${version} of ${name}`, () => ctx.clients.lambda.send(new lambdaCommands.DeleteFunctionCommand({ FunctionName: name, Qualifier: version })).catch(ignoreNotFound));
   },
 };

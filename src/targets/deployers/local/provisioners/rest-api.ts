@@ -5,6 +5,8 @@
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-restapi.html
  */
 import { ensureRestApi } from '../api.js';
+import { ignoreNotFound } from '../not-found.js';
+import { apiGatewayCommands } from '../../../clients.js';
 import type { Provisioner } from '../context.js';
 
 export const restApi: Provisioner = {
@@ -18,4 +20,8 @@ export const restApi: Provisioner = {
     ctx.report.add({ logicalId: r.logicalId, type: r.type, physicalId: made.id, change: made.change });
     return { type: r.type, physicalId: made.id, attributes: {} };
   },
+  async remove(r, ctx) {
+    await ctx.step(`deleting REST API ${r.physicalId}`, () => ctx.clients.apiGateway.send(new apiGatewayCommands.DeleteRestApiCommand({ restApiId: r.physicalId })).catch(ignoreNotFound));
+  },
 };
+
