@@ -88,3 +88,19 @@ test("on an 80-column terminal the alias's ARN (86 columns) is cut after a `:`, 
   assert.equal(pieces.join(''), arn, out);
   assert.ok(lines.includes(`  ${url}`), `the URL whole on a line of its own:\n${out}`);
 });
+
+test('what left the template: deleted in red, retained in yellow, in the table shape', () => {
+  const removed: DeployResult = {
+    ...result,
+    changes: [
+      { logicalId: 'GetInfoFunctionDeploymentGroup', type: 'AWS::CodeDeploy::DeploymentGroup', physicalId: 'g', change: 'deleted', detail: 'removed from the template' },
+      { logicalId: 'GetInfoFunctionVersion', type: 'AWS::Lambda::Version', physicalId: 'v', change: 'retained', detail: 'removed from the template; DeletionPolicy Retain keeps it in the cloud' },
+    ],
+  };
+  const out = formatDeployResult(removed);
+  assert.match(out, /^ {2}deleted {3}AWS::CodeDeploy::DeploymentGroup GetInfoFunctionDeploymentGroup g — removed from the template$/m);
+  assert.match(out, /^ {2}retained {2}AWS::Lambda::Version {13}GetInfoFunctionVersion v — removed from the template; DeletionPolicy Retain keeps it in the cloud$/m);
+  const coloured = formatDeployResult(removed, { color: true });
+  assert.match(coloured, /\x1b\[31mdeleted {2}\x1b\[39m AWS::CodeDeploy::DeploymentGroup/);
+  assert.match(coloured, /\x1b\[33mretained \x1b\[39m AWS::Lambda::Version/);
+});

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { GetApplicationCommand, GetDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetAliasCommand, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
+import { HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { InterruptedError } from '../../src/errors.js';
 import { workspacePaths, type Workspace } from '../../src/lab/workspace.js';
 import { TargetClients } from '../../src/targets/clients.js';
@@ -189,4 +190,26 @@ test('AutoPublishAlias removed: the alias is deleted, its versions stay (Deletio
   assert.equal(res.status, 200);
   const rec = readDeployRecord(ws)!;
   assert.ok(!('KeptAlarm' in rec.resources!) && !('GetInfoFunctionAliaslive' in rec.resources!));
+});
+
+test('a bucket removed: deleted when empty; one that is not is kept, as S3 refuses, with a warning', async () => {
+  const buckets = '  EmptyBucket:\n    Type: AWS::S3::Bucket\n  FullBucket:\n    Type: AWS::S3::Bucket\n';
+  template({ preference: false }, (t) => t.replace('  ImagesBucket:\n    Type: AWS::S3::Bucket\n', `  ImagesBucket:\n    Type: AWS::S3::Bucket\n${buckets}`));
+  const on = await deploy();
+  const empty = row(on, 'EmptyBucket')!.physicalId!;
+  const full = row(on, 'FullBucket')!.physicalId!;
+  await cloud(on.endpoint, (c) => c.s3.send(new PutObjectCommand({ Bucket: full, Key: 'kept.txt', Body: 'x' })));
+
+  template({ preference: false });
+  const warnings: string[] = [];
+  const off = await deploy({ info() {}, warn: (w) => warnings.push(w) });
+  assert.equal(row(off, 'EmptyBucket')?.change, 'deleted');
+  assert.equal(row(off, 'FullBucket')?.change, 'retained');
+  assert.match(row(off, 'FullBucket')!.detail!, /not empty/);
+  assert.ok(warnings.some((w) => w.includes('FullBucket') && w.includes('not empty')), warnings.join('\n'));
+  await cloud(off.endpoint, async (c) => {
+    await assert.rejects(c.s3.send(new HeadBucketCommand({ Bucket: empty })), (err: Error & { $metadata?: { httpStatusCode?: number } }) => err.$metadata?.httpStatusCode === 404);
+    await c.s3.send(new HeadBucketCommand({ Bucket: full }));
+  });
+  assert.ok(!('FullBucket' in readDeployRecord(ws)!.resources!), 'kept outside the stack: the record forgets it');
 });

@@ -35,9 +35,11 @@ export const s3Bucket: Provisioner = {
       attributes: { Arn: `arn:aws:s3:::${name}`, DomainName: `${name}.s3.amazonaws.com`, RegionalDomainName: `${name}.s3.${LOCAL_REGION}.amazonaws.com` },
     };
   },
-  // S3 deletes only an empty bucket, and CloudFormation does not empty one: its deletion fails and
-  // the bucket stays, outside the stack, which still completes its update (cleanup failures do not
-  // roll an update back)
+  // S3 deletes only an empty bucket, and CloudFormation does not empty one: its deletion fails, and
+  // CloudFormation "removes the old resource from the stack and continues updating the stack"
+  // (troubleshooting guide, "Resource removed from stack but not deleted",
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html): kept
+  // in the cloud, forgotten by the record. Any other failure fails the deploy; a retry finishes.
   async remove(r, ctx) {
     try {
       await ctx.step(`deleting bucket ${r.physicalId}`, () => ctx.clients.s3.send(new s3Commands.DeleteBucketCommand({ Bucket: r.physicalId })));
