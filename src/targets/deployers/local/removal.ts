@@ -35,7 +35,9 @@ export interface Removals {
 }
 
 export function removalsSince(previous: DeployRecord | undefined, current: ReadonlySet<string>): Removals {
-  if (!previous) return { removals: [], untyped: [] };
+  // a record of the aws target names the stack's resources, not this cloud's (and SAM's own
+  // logical ids, `<Fn>Version<sha>`, which the local deployer does not use)
+  if (!previous || previous.target !== 'local') return { removals: [], untyped: [] };
   if (!previous.resources) {
     const untyped = Object.entries(previous.physicalIds)
       .filter(([id]) => !current.has(id))
