@@ -9,11 +9,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetApplicationCommand, GetDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
+import { GetApplicationCommand, GetDeploymentCommand, GetDeploymentGroupCommand, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetAliasCommand, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
 import { HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { InterruptedError } from '../../src/errors.js';
+import { InterruptedError, LabError } from '../../src/errors.js';
 import { workspacePaths, type Workspace } from '../../src/lab/workspace.js';
 import { TargetClients } from '../../src/targets/clients.js';
 import { readDeployRecord } from '../../src/targets/deploy-record.js';
@@ -127,6 +127,38 @@ test('a removal stopped half-way (Ctrl-C between two deletions) is finished by t
   for (const id of CODEDEPLOY_IDS) assert.equal(row(retry, id)?.change, 'deleted', id);
   await cloud(endpoint, (c) => assert.rejects(c.codeDeploy.send(new GetApplicationCommand({ applicationName: app })), missing('ApplicationDoesNotExistException')));
   assert.ok(!('ServerlessDeploymentApplication' in readDeployRecord(ws)!.physicalIds));
+});
+
+test('a deployment group is not deleted while a deployment of it shifts: the deploy says so, and the next one after it ended deletes it', async () => {
+  template({ preference: true });
+  await deploy();
+  // a release: CodeDeploy shifts live 10 % a minute
+  const app = join(ws.samApp, 'src', 'app.mjs');
+  writeFileSync(app, `${readFileSync(app, 'utf8')}\n// a release\n`);
+  const shifting = await deploy();
+  const started = shifting.deployments.find((d) => !d.joined);
+  assert.ok(started, 'a CodeDeploy deployment started');
+  const { app: appName, group } = recordedGroup();
+
+  template({ preference: false });
+  await assert.rejects(deploy(), (err: Error) => {
+    assert.ok(err instanceof LabError, String(err));
+    assert.equal(err.message, `deploy failed while deleting deployment group ${group}: A conflicting deployment is in progress: ${started.deploymentId} in deployment group ${group}`);
+    assert.match(err.hint ?? '', /wait for it to end .*, or stop it, then deploy again:\n.*stop-deployment --deployment-id/s);
+    return true;
+  });
+  await cloud(shifting.endpoint, async (c) => {
+    await c.codeDeploy.send(new GetDeploymentGroupCommand({ applicationName: appName, deploymentGroupName: group }));
+    await c.codeDeploy.send(new StopDeploymentCommand({ deploymentId: started.deploymentId, autoRollbackEnabled: true }));
+    for (;;) {
+      const d = await c.codeDeploy.send(new GetDeploymentCommand({ deploymentId: started.deploymentId }));
+      if (d.deploymentInfo?.status === 'Stopped' || d.deploymentInfo?.status === 'Failed') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
+  const after = await deploy();
+  assert.equal(row(after, 'GetInfoFunctionDeploymentGroup')?.change, 'deleted');
+  await cloud(after.endpoint, (c) => assert.rejects(c.codeDeploy.send(new GetApplicationCommand({ applicationName: appName })), missing('ApplicationDoesNotExistException')));
 });
 
 test('a record of an older version (no types) loads: what left the template stays in the cloud, named in a warning', async () => {

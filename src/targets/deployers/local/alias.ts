@@ -85,12 +85,7 @@ export function codeDeployShift(codeDeploy: CodeDeployClient, target: TargetSpec
           started(joined);
           return `CodeDeploy deployment ${active.id} already under way`;
         }
-        throw new LabError(
-          `A conflicting deployment is in progress: ${active.id} in deployment group ${u.deploymentGroupName}`,
-          undefined,
-          // the commands on lines of their own, to paste (hintCommand): code spans in the sentence were cut mid-word at 80 columns
-          `wait for it to end (status shows it, and so does this), or stop it, then deploy again:${hintCommand(awsCommand(['deploy', 'get-deployment', '--deployment-id', active.id], target))}${hintCommand(awsCommand(['deploy', 'stop-deployment', '--deployment-id', active.id], target))}`,
-        );
+        throw conflictingDeployment(active.id, u.deploymentGroupName, target);
       }
       const content = lambdaAppSpec(u, s);
       const out = await codeDeploy.send(
@@ -107,8 +102,24 @@ export function codeDeployShift(codeDeploy: CodeDeployClient, target: TargetSpec
   };
 }
 
+/**
+ * CloudFormation's refusal while a deployment of the group runs (its stack is still updating), with
+ * what ends the wait. `target`: where the printed `aws deploy …` commands must go.
+ */
+export function conflictingDeployment(deploymentId: string, groupName: string, target: TargetSpec): LabError {
+  return new LabError(
+    `A conflicting deployment is in progress: ${deploymentId} in deployment group ${groupName}`,
+    undefined,
+    // the commands on lines of their own, to paste (hintCommand): code spans in the sentence were cut mid-word at 80 columns
+    `wait for it to end (status shows it, and so does this), or stop it, then deploy again:${hintCommand(awsCommand(['deploy', 'get-deployment', '--deployment-id', deploymentId], target))}${hintCommand(awsCommand(['deploy', 'stop-deployment', '--deployment-id', deploymentId], target))}`,
+  );
+}
+
 /** The group's deployment that has not ended yet, with the version it shifts to. */
-async function activeDeployment(cd: CodeDeployClient, u: CodeDeployLambdaAliasUpdate): Promise<{ id: string; targetVersion?: string } | undefined> {
+export async function activeDeployment(
+  cd: CodeDeployClient,
+  u: Pick<CodeDeployLambdaAliasUpdate, 'applicationName' | 'deploymentGroupName'>,
+): Promise<{ id: string; targetVersion?: string } | undefined> {
   const list = await cd.send(
     new ListDeploymentsCommand({ applicationName: u.applicationName, deploymentGroupName: u.deploymentGroupName, includeOnlyStatuses: UNFINISHED_DEPLOYMENT_STATUSES }),
   );

@@ -10,6 +10,7 @@ import { isNotFound } from '../bucket.js';
 import { physicalName, randomSuffix } from '../names.js';
 import type { Provisioner } from '../context.js';
 import { codeDeployCommands } from '../../../clients.js';
+import { activeDeployment, conflictingDeployment } from '../alias.js';
 
 const { CreateApplicationCommand, CreateDeploymentGroupCommand, DeleteApplicationCommand, DeleteDeploymentGroupCommand, GetApplicationCommand, GetDeploymentGroupCommand, UpdateDeploymentGroupCommand } =
   codeDeployCommands;
@@ -136,8 +137,14 @@ export const codeDeployDeploymentGroup: Provisioner = {
   },
   async remove(r, ctx) {
     if (!r.within) return;
-    await ctx.step(`deleting deployment group ${r.physicalId}`, () =>
-      ctx.clients.codeDeploy.send(new DeleteDeploymentGroupCommand({ applicationName: r.within!, deploymentGroupName: r.physicalId })).catch(ignoreMissing),
-    );
+    // Not while one of its deployments shifts: on AWS the stack is still updating until it ends
+    // (the template's change is refused), and deleting the group here would leave the alias
+    // between two versions. The deploy fails before the group goes; the next one removes it.
+    const group = { applicationName: r.within, deploymentGroupName: r.physicalId };
+    await ctx.step(`deleting deployment group ${r.physicalId}`, async () => {
+      const active = await activeDeployment(ctx.clients.codeDeploy, group).catch(ignoreMissing);
+      if (active) throw conflictingDeployment(active.id, r.physicalId, ctx.clients.target);
+      await ctx.clients.codeDeploy.send(new DeleteDeploymentGroupCommand(group)).catch(ignoreMissing);
+    });
   },
 };
