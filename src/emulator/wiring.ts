@@ -40,6 +40,11 @@ export interface WiringOptions {
   accountId?: string;
   /** for services' own diagnostics (the emulator's stderr / log file) */
   log?: (line: string) => void;
+  /**
+   * [0, 1), API Gateway's draw of a stage canary's split (default Math.random); a test passes an
+   * even, deterministic one to measure a split exactly with few requests
+   */
+  canaryRandom?: () => number;
 }
 
 /** What every service factory receives. */
@@ -144,7 +149,7 @@ export async function wireServices(options: WiringOptions): Promise<EmulatorApp>
 
   // API Gateway (services/apigateway/): REST APIs, and the front door for invoke URLs. Its
   // LambdaInvoker is Lambda's in-process invoke; a refused call answers throttleStatus.
-  const apigateway = createApiGatewayService(deps, { invoker: lambda.invoker });
+  const apigateway = createApiGatewayService(deps, { invoker: lambda.invoker, random: options.canaryRandom });
   services.push(apigateway.definition);
   // ─────────────────────────────────────────────────────────────────────────────────────────────
 

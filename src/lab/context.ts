@@ -28,6 +28,12 @@ export interface LabContext {
   readonly speed: number;
   /** the local cloud's endpoint; undefined on aws */
   readonly endpoint?: string;
+  /**
+   * requests per measurement of the canary chapter when not the lesson's (the split's 5,000, a
+   * sample's 500): a test whose cloud draws the split evenly (no chance in it) measures the same
+   * shares exactly with fewer
+   */
+  readonly measureRequests?: { split: number; sample: number };
   /** aborted by the first Ctrl-C: stop at the next safe point, keep what was measured */
   readonly signal: AbortSignal;
   /** the reference changes in templates/ (show me / do it for me of an edit step) */

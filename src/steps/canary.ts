@@ -49,6 +49,9 @@ const { UpdateAliasCommand } = lambdaCommands;
 
 /** requests sampled after a rollback or a promotion */
 const SAMPLE = 500;
+/** the split's and a sample's requests in this run: the lesson's, unless the context says fewer (LabContext.measureRequests) */
+const splitRequests = (ctx: LabContext): number => ctx.measureRequests?.split ?? SPLIT_REQUESTS;
+const sampleRequests = (ctx: LabContext): number => ctx.measureRequests?.sample ?? SAMPLE;
 
 const IDS = { variable: 'canary-stage-variable', create: 'canary-create', rollback: 'canary-rollback', promote: 'canary-promote' } as const;
 
@@ -531,7 +534,7 @@ const createStep: Step = {
       run: async (ctx) => {
         const share = figureOf(ctx, IDS.create, 'canaryShare');
         const requests = figureOf(ctx, IDS.create, 'requests');
-        if (typeof share !== 'number') return notYet(`${CANARY_PERCENT} % ± ${TOLERANCE_POINTS} of ${SPLIT_REQUESTS} requests`, 'not measured yet');
+        if (typeof share !== 'number') return notYet(`${CANARY_PERCENT} % ± ${TOLERANCE_POINTS} of ${splitRequests(ctx)} requests`, 'not measured yet');
         const unnamed = tooManyUnnamed(ctx, IDS.create);
         if (unnamed) return unnamed;
         const text = `${share.toFixed(2)} % of ${requests} requests`;
@@ -563,7 +566,7 @@ const createStep: Step = {
     const s = await stage(clientsOf(ctx), t, ctx.signal);
     if (s.canary) keepStage(ctx, s);
     const version = newVersionOf(ctx);
-    const m = await measureLive(ctx, t, version, SPLIT_REQUESTS, `requests through ${t.route.stageName}, by the Lambda version that answered`, s);
+    const m = await measureLive(ctx, t, version, splitRequests(ctx), `requests through ${t.route.stageName}, by the Lambda version that answered`, s);
     ctx.figure('requests', m.split.sent);
     ctx.figure('noVersionNamed', m.split.byVersion[NO_VERSION] ?? 0);
     ctx.figure('byVersion', m.split.byVersion);
@@ -769,7 +772,7 @@ async function sample(ctx: LabContext, title: string): Promise<void> {
   // after a rollback or a promotion the stage has no canary: the new version, if it answers, is
   // the stage's own deployment's (the promotion made the canary's deployment the stage's); the rows
   // are named from the stage as it is, a canary left on it (percentTraffic 0) included
-  const m = await measureLive(ctx, t, newVersionOf(ctx), SAMPLE, title, await stage(clientsOf(ctx), t, ctx.signal));
+  const m = await measureLive(ctx, t, newVersionOf(ctx), sampleRequests(ctx), title, await stage(clientsOf(ctx), t, ctx.signal));
   ctx.figure('requests', m.split.sent);
   ctx.figure('noVersionNamed', m.split.byVersion[NO_VERSION] ?? 0);
   ctx.figure('byVersion', m.split.byVersion);

@@ -16,7 +16,7 @@ import { teachStep } from '../../src/lab/teach.js';
 import { canarySteps } from '../../src/steps/canary.js';
 import { TargetClients } from '../../src/targets/clients.js';
 import type { DeployRecord } from '../../src/targets/deploy-record.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { evenRandom, startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { fakeContext } from '../helpers/lab-context.js';
 import { ensureEmulator, stopEmulator } from '../../src/emulator/daemon.js';
 import { workspacePaths } from '../../src/lab/workspace.js';
@@ -33,6 +33,12 @@ export interface CanaryCloud {
   clients: TargetClients;
   record: DeployRecord;
   figures: Record<string, Record<string, FigureValue>>;
+  /**
+   * the requests the steps' measurements send here (LabContext.measureRequests): fewer than the
+   * lesson's on the fixture's own cloud, whose canary split is even (evenRandom); undefined (the
+   * lesson's 5,000 and 500) on a cloud the test started, whose split is Math.random's
+   */
+  measureRequests?: { split: number; sample: number };
   /** a context in which `stepId` is the running step */
   contextFor(stepId: string): LabContext;
   close(): Promise<void>;
@@ -49,10 +55,23 @@ export interface CanaryCloudShape {
   readsVariable?: boolean;
 }
 
-/** `start`: the cloud to build it in (default: an emulator in the test process), closed by close() */
-export async function startCanaryCloud(start: () => Promise<TestEmulator> = () => startTestEmulator(), shape: CanaryCloudShape = {}): Promise<CanaryCloud> {
+/**
+ * The fixture's own cloud measures a split over 500 requests and samples 100: its canary split is
+ * evenRandom's, so 500 requests (a multiple of its period) through a 10 % canary are exactly 50 on
+ * it, which the step's check (10 % within 2 points) passes every time, as it passes 5,000 drawn by
+ * Math.random all but about once in 400,000 runs. A sample's check is 0 % or 100 %, which any count
+ * shows. The lesson's own count, with Math.random, is measured by canary-lesson.test and start --ci.
+ */
+export const EVEN_MEASURE_REQUESTS = { split: 500, sample: 100 } as const;
+
+/**
+ * `start`: the cloud to build it in (default: an emulator in the test process whose canary split
+ * is even, measured with EVEN_MEASURE_REQUESTS), closed by close()
+ */
+export async function startCanaryCloud(start?: () => Promise<TestEmulator>, shape: CanaryCloudShape = {}): Promise<CanaryCloud> {
   const alias = shape.alias ?? 'live';
-  const emu = await start();
+  const measureRequests = start ? undefined : EVEN_MEASURE_REQUESTS;
+  const emu = await (start ?? (() => startTestEmulator({ canaryRandom: evenRandom() })))();
   const clients = new TargetClients({ kind: 'local', endpoint: emu.endpoint });
   try {
     const fn = await clients.lambda.send(
@@ -100,9 +119,11 @@ export async function startCanaryCloud(start: () => Promise<TestEmulator> = () =
       clients,
       record,
       figures,
+      measureRequests,
       contextFor(stepId) {
         const mine: Record<string, FigureValue> = (figures[stepId] ??= {});
         return fakeContext({
+          measureRequests,
           clients,
           endpoint: emu.endpoint,
           deployment: () => record,
@@ -131,6 +152,7 @@ export async function teachCanaryStep(cloud: CanaryCloud, progress: ProgressStor
   const io = new RecordingIoHost({ answers });
   const base = fakeContext({
     io,
+    measureRequests: cloud.measureRequests,
     clients: cloud.clients,
     endpoint: cloud.emu.endpoint,
     ci: false,

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { runLiveChecks } from '../../src/lab/check.js';
 import { solveStep } from '../../src/lab/solver.js';
 import { canarySteps } from '../../src/steps/canary.js';
-import { startCanaryCloud, type CanaryCloud } from './canary-fixture.js';
+import { EVEN_MEASURE_REQUESTS, startCanaryCloud, type CanaryCloud } from './canary-fixture.js';
 import type { RecordingIoHost } from '../../src/io/recording.js';
 
 describe('the canary chapter on the solver path', () => {
@@ -59,12 +59,15 @@ describe('the canary chapter on the solver path', () => {
     assert.match(r!.found ?? '', /^deployment \w+, lambdaAlias=\d+$/, JSON.stringify(r));
   });
 
-  it('keeps the figures the report needs: the share over 5,000 requests, the rollback and the promotion', () => {
+  it('keeps the figures the report needs: the measured share (exactly the setting on this even-split cloud), the rollback and the promotion', () => {
     const f = cloud.figures;
     const share = f['canary-create']!.canaryShare as number;
     console.log(`canary share ${share} % of ${String(f['canary-create']!.requests)} requests; by version ${JSON.stringify(f['canary-create']!.byVersion)}, by status ${JSON.stringify(f['canary-create']!.byStatus)}`);
-    assert.equal(f['canary-create']!.requests, 5000);
+    assert.equal(f['canary-create']!.requests, EVEN_MEASURE_REQUESTS.split);
     assert.ok(Math.abs(share - 10) <= 2, `share ${share}`);
+    // the fixture's cloud draws the split evenly: over a multiple of its period, the setting itself
+    assert.equal(share, 10);
+    assert.equal(f['canary-rollback']!.requests, EVEN_MEASURE_REQUESTS.sample);
     assert.equal(f['canary-rollback']!.canaryShare, 0);
     assert.equal(f['canary-promote']!.canaryShare, 100);
     assert.equal(f['canary-create']!.version, '2');

@@ -15,7 +15,7 @@ import { workspacePaths } from '../../src/lab/workspace.js';
 import { CANARY_PERCENT, promote, rollBack, startCanary, TOLERANCE_POINTS, type CanaryTarget } from '../../src/steps/canary/lesson.js';
 import { target } from '../../src/steps/canary/context.js';
 import { stageVariableUri } from '../../src/steps/canary/stage-variable.js';
-import { startCanaryCloud, teachCanaryStep, type CanaryCloud } from './canary-fixture.js';
+import { EVEN_MEASURE_REQUESTS, startCanaryCloud, teachCanaryStep, type CanaryCloud } from './canary-fixture.js';
 
 
 describe('the canary chapter, done by the learner with r', () => {
@@ -90,9 +90,10 @@ describe('the canary chapter, done by the learner with r', () => {
     assert.match(measuredChecks[0]!.found ?? '', /not measured/);
     assert.equal(measuredChecks.at(-1)!.status, 'passed');
     assert.equal(io.of('live').filter((e) => (e.data as { final: boolean }).final).length, 1, 'measured once, after the command');
-    assert.equal(cloud.figures['canary-create']!.requests, 5000);
+    assert.equal(cloud.figures['canary-create']!.requests, EVEN_MEASURE_REQUESTS.split);
     const share = cloud.figures['canary-create']!.canaryShare as number;
     assert.ok(Math.abs(share - CANARY_PERCENT) <= TOLERANCE_POINTS, `share ${share}`);
+    assert.equal(share, CANARY_PERCENT, 'the fixture draws the split evenly');
     // the permission the lab added is said as done, not printed as a command to run
     assert.ok(!io.of('command').some((c) => c.text.includes('add-permission')), 'no add-permission command to run');
     assert.ok(io.of('say').some((s) => s.text.startsWith('the lab added the permission') && s.text.includes('add-permission')));
