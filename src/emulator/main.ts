@@ -17,6 +17,7 @@ import { prepareStateDir, stateDirError } from './state-dir.js';
 import { silentHolderPid, takeStateLock, type StateLock } from './state-lock.js';
 import { labVersion } from '../version.js';
 import { wireServices } from './wiring.js';
+import { canaryDrawFromEnv } from './core/even-draw.js';
 import type { EmulatorProcessOptions as ProcessOptions } from './config.js';
 
 /** config.ts's options, plus what only an in-process caller can pass */
@@ -97,6 +98,7 @@ async function serveState(
           accountConcurrency: opts.accountConcurrency,
           throttleStatus: opts.throttleStatus,
           log,
+          canaryRandom: canaryDrawFromEnv(),
         }),
     });
 

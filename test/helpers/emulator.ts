@@ -31,7 +31,7 @@ export interface TestEmulatorOptions {
   /** the store over stateDir (default: a plain StateStore), e.g. one whose disk fails on demand */
   store?: StateStore;
   onRequest?: (entry: RequestLogEntry) => void;
-  /** API Gateway's draw of a stage canary's split (default Math.random), e.g. evenRandom() */
+  /** API Gateway's draw of a stage canary's split (default Math.random), e.g. evenDraw() */
   canaryRandom?: () => number;
 }
 
@@ -89,24 +89,6 @@ export async function startTestEmulator(opts: TestEmulatorOptions = {}): Promise
     if (ownDir) rmSync(stateDir, { recursive: true, force: true });
     throw err;
   }
-}
-
-/**
- * A deterministic draw in [0, 1) for a cloud's canary split or an alias's weights: each run of
- * `period` draws takes every value (k + 0.5) / period once (k stepping by a number prime to the
- * period, so that neighbouring draws are far apart), so any `period` draws in a row, wherever they
- * start, put exactly p % of them under p / 100. A split measured over a multiple of `period`
- * requests is then exactly the setting: a test checks the split with a few hundred requests where
- * Math.random needs thousands (and still a tolerance) for the same check.
- */
-export function evenRandom(period = 100): () => number {
-  if (period % 37 === 0) throw new Error('evenRandom: the period must be prime to 37');
-  let k = 0;
-  return () => {
-    const v = ((k * 37) % period + 0.5) / period;
-    k = (k + 1) % period;
-    return v;
-  };
 }
 
 /** SDK v3 client options for the emulator; one attempt so throttling tests count exactly. */

@@ -16,7 +16,8 @@ import { teachStep } from '../../src/lab/teach.js';
 import { canarySteps } from '../../src/steps/canary.js';
 import { TargetClients } from '../../src/targets/clients.js';
 import type { DeployRecord } from '../../src/targets/deploy-record.js';
-import { evenRandom, startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { evenDraw, EVEN_SPLIT_ENV } from '../../src/emulator/core/even-draw.js';
 import { fakeContext } from '../helpers/lab-context.js';
 import { ensureEmulator, stopEmulator } from '../../src/emulator/daemon.js';
 import { workspacePaths } from '../../src/lab/workspace.js';
@@ -35,8 +36,9 @@ export interface CanaryCloud {
   figures: Record<string, Record<string, FigureValue>>;
   /**
    * the requests the steps' measurements send here (LabContext.measureRequests): fewer than the
-   * lesson's on the fixture's own cloud, whose canary split is even (evenRandom); undefined (the
-   * lesson's 5,000 and 500) on a cloud the test started, whose split is Math.random's
+   * lesson's on a cloud whose canary split is even (evenDraw: the fixture's own and the workspace
+   * clouds); undefined (the lesson's 5,000 and 500) on a cloud the test started, whose split is
+   * Math.random's
    */
   measureRequests?: { split: number; sample: number };
   /** a context in which `stepId` is the running step */
@@ -56,8 +58,8 @@ export interface CanaryCloudShape {
 }
 
 /**
- * The fixture's own cloud measures a split over 500 requests and samples 100: its canary split is
- * evenRandom's, so 500 requests (a multiple of its period) through a 10 % canary are exactly 50 on
+ * A cloud that draws its canary split evenly measures it over 500 requests and samples 100: the
+ * split is evenDraw's, so 500 requests (a multiple of its period) through a 10 % canary are exactly 50 on
  * it, which the step's check (10 % within 2 points) passes every time, as it passes 5,000 drawn by
  * Math.random all but about once in 400,000 runs. A sample's check is 0 % or 100 %, which any count
  * shows. The lesson's own count, with Math.random, is measured by canary-lesson.test and start --ci.
@@ -66,12 +68,13 @@ export const EVEN_MEASURE_REQUESTS = { split: 500, sample: 100 } as const;
 
 /**
  * `start`: the cloud to build it in (default: an emulator in the test process whose canary split
- * is even, measured with EVEN_MEASURE_REQUESTS), closed by close()
+ * is even), closed by close(). `evenSplit`: that cloud draws its split evenly, and the steps
+ * measure it with EVEN_MEASURE_REQUESTS (default: when the cloud is the fixture's own)
  */
-export async function startCanaryCloud(start?: () => Promise<TestEmulator>, shape: CanaryCloudShape = {}): Promise<CanaryCloud> {
+export async function startCanaryCloud(start?: () => Promise<TestEmulator>, shape: CanaryCloudShape = {}, evenSplit = start === undefined): Promise<CanaryCloud> {
   const alias = shape.alias ?? 'live';
-  const measureRequests = start ? undefined : EVEN_MEASURE_REQUESTS;
-  const emu = await (start ?? (() => startTestEmulator({ canaryRandom: evenRandom() })))();
+  const measureRequests = evenSplit ? EVEN_MEASURE_REQUESTS : undefined;
+  const emu = await (start ?? (() => startTestEmulator({ canaryRandom: evenDraw() })))();
   const clients = new TargetClients({ kind: 'local', endpoint: emu.endpoint });
   try {
     const fn = await clients.lambda.send(
@@ -173,13 +176,39 @@ export async function teachCanaryStep(cloud: CanaryCloud, progress: ProgressStor
   return { io, ctx, report, checks };
 }
 
-/** the workspace's own cloud (a daemon, as deploy starts it, which reset finds by the workspace) with the deploy record naming the stage's deployment */
+/**
+ * the workspace's own cloud (a daemon, as deploy starts it, which reset finds by the workspace) with
+ * the deploy record naming the stage's deployment. It draws its canary split evenly (EVEN_SPLIT_ENV
+ * is set in this process, so that a cloud a command of the test starts again does too, until close)
+ */
 export async function workspaceCanaryCloud(dir: string, shape: CanaryCloudShape = {}) {
   const ws = workspacePaths(dir);
-  const cloud = await startCanaryCloud(async () => {
-    const emu = await ensureEmulator({ stateDir: ws.stateDir });
-    return { endpoint: emu.endpoint, port: emu.port, stateDir: ws.stateDir, services: [], close: async () => void (await stopEmulator(ws.stateDir)) };
-  }, shape);
+  const cloud = await startCanaryCloud(
+    async () => {
+      process.env[EVEN_SPLIT_ENV] = '1';
+      try {
+        const emu = await ensureEmulator({ stateDir: ws.stateDir });
+        return {
+          endpoint: emu.endpoint,
+          port: emu.port,
+          stateDir: ws.stateDir,
+          services: [],
+          close: async () => {
+            try {
+              await stopEmulator(ws.stateDir);
+            } finally {
+              delete process.env[EVEN_SPLIT_ENV];
+            }
+          },
+        };
+      } catch (err) {
+        delete process.env[EVEN_SPLIT_ENV];
+        throw err;
+      }
+    },
+    shape,
+    true,
+  );
   try {
     const api = cloud.record.apis[0]!;
     const deployed = (await cloud.clients.apiGateway.send(new GetStageCommand({ restApiId: api.restApiId, stageName: api.stage }))).deploymentId!;

@@ -11,7 +11,7 @@ import {
   UpdateAliasCommand,
   UpdateFunctionCodeCommand,
 } from '@aws-sdk/client-lambda';
-import { evenRandom } from '../../helpers/emulator.js';
+import { evenDraw } from '../../../src/emulator/core/even-draw.js';
 import { createFn, failure, handlers, startLambdaEmulator, text, zip, type LambdaEmulator } from './harness.js';
 
 const ARN = 'arn:aws:lambda:us-east-1:000000000000:function';
@@ -19,8 +19,8 @@ const ARN = 'arn:aws:lambda:us-east-1:000000000000:function';
 describe('Lambda aliases and weighted routing', () => {
   let emu: LambdaEmulator;
   before(async () => {
-    // alias weights drawn evenly (evenRandom): a weighted split over a multiple of 100 invokes is exact
-    emu = await startLambdaEmulator({ random: evenRandom() });
+    // alias weights drawn evenly (evenDraw): a weighted split over a multiple of 100 invokes is exact
+    emu = await startLambdaEmulator({ random: evenDraw() });
     const c = emu.client;
     // fn-alias: versions 1 and 2 answer their own version number
     await createFn(c, 'fn-alias', handlers.version);
@@ -110,7 +110,7 @@ describe('Lambda aliases and weighted routing', () => {
     );
     const counts: Record<string, number> = {};
     let next = 0;
-    // the draws are even (evenRandom: each of 0.005, 0.015, ... 0.995 once in every 100 invokes), so
+    // the draws are even (evenDraw: each of 0.005, 0.015, ... 0.995 once in every 100 invokes), so
     // exactly 100 of 1,000 fall under the weight 0.1: a split off by any amount fails, where 5,000
     // invokes drawn by Math.random (7 s of CPU) caught one off by 5 points and missed one off by 1.
     // The front door's split with Math.random is measured by steps/canary-lesson.test
