@@ -20,7 +20,7 @@ import { canarySteps } from '../../src/steps/canary.js';
 import { target } from '../../src/steps/canary/context.js';
 import { stage, startCanary, type CanaryTarget } from '../../src/steps/canary/lesson.js';
 import { labWorkspace } from '../lab/helpers.js';
-import { teachCanaryStep, workspaceCanaryCloud, type CanaryCloud } from './canary-fixture.js';
+import { EVEN_MEASURE_REQUESTS, teachCanaryStep, workspaceCanaryCloud, type CanaryCloud } from './canary-fixture.js';
 
 const step = (id: string) => canarySteps.find((s) => s.id === id)!;
 const LATER = ['canary-create', 'canary-rollback', 'canary-promote'];
@@ -96,6 +96,9 @@ describe('canary-create after the chapter was finished', () => {
     assert.equal(s.canary?.stageVariableOverrides.lambdaAlias, version);
     const share = Number(cloud.figures['canary-create']!.canaryShare);
     assert.ok(Math.abs(share - 10) <= 2, `share ${share}`);
+    // the workspace's cloud draws its split evenly (SOL_TEST_EVEN_CANARY_SPLIT): exactly the setting
+    assert.equal(share, 10);
+    assert.equal(cloud.figures['canary-create']!.requests, EVEN_MEASURE_REQUESTS.split);
     // the stage under the canary is kept as it is now (live), where the rollback returns to
     assert.equal(cloud.figures['canary-create']!.stageVariables, JSON.stringify(s.variables));
     progress.update('canary-create', (p) => {
