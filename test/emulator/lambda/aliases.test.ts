@@ -112,7 +112,8 @@ describe('Lambda aliases and weighted routing', () => {
     let next = 0;
     // the draws are even (evenDraw: each of 0.005, 0.015, ... 0.995 once in every 100 invokes), so
     // exactly 100 of 1,000 fall under the weight 0.1: a split off by any amount fails, where 5,000
-    // invokes drawn by Math.random (7 s of CPU) caught one off by 5 points and missed one off by 1.
+    // invokes drawn by Math.random (about 5 s of CPU more) caught one off by 5 points and missed one
+    // off by 1.
     // The front door's split with Math.random is measured by steps/canary-lesson.test
     const total = 1_000;
     const worker = async () => {
