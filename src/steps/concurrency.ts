@@ -208,16 +208,24 @@ const reservationIs = (want: (ctx: LabContext) => Promise<number>): LiveCheck =>
         );
       }
       const hint =
-        r === 0
-          ? zeroReserved(ctx, fn, expected)
-          : r !== null && r > expected
-            ? `${r} is more than the lab's ${expected}: the load test would never be throttled, and a reservation takes executions away from every other function in the account (it must leave ${100} unreserved).`
-            : r === null
-              ? 'run put-function-concurrency with --reserved-concurrent-executions (the Lambda console calls it "Reserve concurrency").'
-              : undefined;
+        wrongReservation(ctx, fn, r, expected) ??
+        (r === null ? 'run put-function-concurrency with --reserved-concurrent-executions (the Lambda console calls it "Reserve concurrency").' : undefined);
       return notYet(`${expected} reserved`, r === null ? 'no reservation' : r === 0 ? '0 reserved: every call is throttled' : `${r} reserved`, hint);
     }),
 });
+
+/**
+ * A reservation the learner made that is not the lab's, said with the command that puts the lab's
+ * in its place, as each mistake's hint gives its way out: 0 (zeroReserved), or more than the
+ * lab's (900 read as "plenty": never throttled). Undefined for none, the lab's, or one below it.
+ */
+function wrongReservation(ctx: LabContext, fn: string, r: number | null, expected: number): string | undefined {
+  if (r === 0) return zeroReserved(ctx, fn, expected);
+  if (r === null || r <= expected) return undefined;
+  return `${r} is more than the lab's ${expected}: the load test would never be throttled, and a reservation takes executions away from every other function in the account (it must leave ${100} unreserved). Reserve ${expected} in its place:${hintCommand(reserveCommand(ctx, fn, expected))}`;
+}
+
+const reserveCommand = (ctx: LabContext, fn: string, amount: number) => ctx.aws(`lambda put-function-concurrency --function-name ${fn} --reserved-concurrent-executions ${amount}`);
 
 /**
  * A reservation of 0 stops the function: "To throttle a function, set the reserved concurrency to
@@ -226,7 +234,7 @@ const reservationIs = (want: (ctx: LabContext) => Promise<number>): LiveCheck =>
  * said nothing then: neither more than the lab's nor none.
  */
 function zeroReserved(ctx: LabContext, fn: string, expected: number): string {
-  return `a reservation of 0 stops the function: Lambda throttles every call to it (ReservedFunctionConcurrentInvocationLimitExceeded), and the API answers each with a 5xx. Reserve ${expected} in its place:${hintCommand(ctx.aws(`lambda put-function-concurrency --function-name ${fn} --reserved-concurrent-executions ${expected}`))}`;
+  return `a reservation of 0 stops the function: Lambda throttles every call to it (ReservedFunctionConcurrentInvocationLimitExceeded), and the API answers each with a 5xx. Reserve ${expected} in its place:${hintCommand(reserveCommand(ctx, fn, expected))}`;
 }
 
 /**
@@ -258,11 +266,11 @@ export const reserveStep: Step = {
   liveChecks: [reservationIs(reserveAmount)],
   hints: [
     {
-      // the h key, as the check's own hint: a reservation of 0 is the one that stops every call
+      // the h key, as the check's own hint: a reservation of 0 (it stops every call) or more than the lab's
       fromState: async (ctx, signal) => {
         const fn = appFunction(ctx).name;
-        if ((await reservedConcurrency(ctx, fn, signal)) !== 0) return undefined;
-        return zeroReserved(ctx, fn, await reserveAmount(ctx));
+        const r = await reservedConcurrency(ctx, fn, signal);
+        return r === null ? undefined : wrongReservation(ctx, fn, r, await reserveAmount(ctx));
       },
     },
     'The command is printed above; on the console it is Configuration → Concurrency → Edit → Reserve concurrency.',

@@ -193,6 +193,21 @@ test("concurrency-reserve with 0 reserved (every call throttled) says so, with t
   assert.equal(await fromState.fromState(none, new AbortController().signal), undefined);
 });
 
+test("concurrency-reserve with more than the lab's 25 (900) says so with the command that reserves 25 in its place, in the check and in the h key's hint, as 0 does", async () => {
+  const { ctx } = cloudOf({ ci: false }, { reserved: 900 });
+  const r = (await reserveStep.liveChecks[0]!.run(ctx, new AbortController().signal)) as { status: string; found?: string; hint?: string };
+  assert.equal(r.status, 'not-yet');
+  assert.equal(r.found, '900 reserved');
+  const put = /\n\$ aws lambda put-function-concurrency --function-name lab-fn --reserved-concurrent-executions 25 --endpoint-url \S+$/;
+  assert.match(r.hint ?? '', /^900 is more than the lab's 25: the load test would never be throttled/);
+  assert.match(r.hint ?? '', /Reserve 25 in its place:/);
+  assert.match(r.hint ?? '', put);
+  const fromState = reserveStep.hints.find((h) => typeof h !== 'string') as { fromState: (c: LabContext, s: AbortSignal) => Promise<string | undefined> };
+  assert.equal(await fromState.fromState(ctx, new AbortController().signal), r.hint);
+  // the lab's own, or fewer: no word of a mistake
+  for (const reserved of [25, 10]) assert.equal(await fromState.fromState(cloudOf({ ci: false }, { reserved }).ctx, new AbortController().signal), undefined);
+});
+
 test("the throttles the split check reports come with the get-metric-statistics that shows them: Lambda's Throttles over the run's minutes", async () => {
   const { ctx } = cloudOf({ ci: false, speed: 10 }, { throttles: 620, invocations: 380, reserved: 25 });
   ctx.figuresOf['concurrency-throttled'] = { requests: 1000, concurrency: 50, statusCounts: { '200': 380, '500': 620 }, stoppedEarly: false, window: WINDOW };
