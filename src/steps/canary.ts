@@ -43,6 +43,7 @@ import { whyTheApiFailed } from './shared/function-failure.js';
 import { answersInWords } from './shared/words.js';
 import { commands as wiring, deployedIntegrationUri, integrationUri, missingQualifier, sourceArn, STAGE_VARIABLE, unsetStageVariable, uriStageVariables } from './canary/stage-variable.js';
 import { apiGatewayCommands, lambdaCommands } from '../targets/clients.js';
+import { nearest } from '../nearest.js';
 
 const { GetIntegrationCommand } = apiGatewayCommands;
 const { UpdateAliasCommand } = lambdaCommands;
@@ -235,6 +236,31 @@ function variablesInWords(v: Record<string, string>): string {
   return `${STAGE_VARIABLE} unset (the stage sets ${set.length ? set.join(', ') : 'no variables'})`;
 }
 
+/**
+ * A stage variable a slip of the keyboard from ${STAGE_VARIABLE} (`path=/variables/lambdaAlais`),
+ * on a stage that does not set the lab's: update-stage makes any name it is given, so the typo is
+ * a variable of its own, which the integration never reads. Undefined when the stage sets
+ * ${STAGE_VARIABLE}, or no name near it.
+ */
+function misspeltVariable(v: Record<string, string>): string | undefined {
+  if (Object.hasOwn(v, STAGE_VARIABLE)) return undefined;
+  return nearest(STAGE_VARIABLE, Object.keys(v));
+}
+
+/**
+ * The stage's ${STAGE_VARIABLE} set to live, as commands to paste, each on a line of its own: with
+ * a misspelt one on the stage (misspeltVariable), its removal after (the right one set first, so
+ * nothing that reads it meets it unset). `why`: what the hint says before them, if anything.
+ */
+function setLiveCommands(ctx: LabContext, route: typeof placeholder, v: Record<string, string>, why?: string): string {
+  const typo = misspeltVariable(v);
+  const set = ctx.aws(wiring.setVariable(route, 'live'));
+  if (!typo) return `${why ?? `set the stage's ${STAGE_VARIABLE} to live`}:${hintCommand(set)}`;
+  const remove = ctx.aws(release.restore(route, [{ op: 'remove', path: `/variables/${typo}` }]));
+  const said = `the ${route.stageName} stage sets ${typo}, not ${STAGE_VARIABLE}, the name the integration reads (update-stage makes a variable of any name it is given): set ${STAGE_VARIABLE}, then remove ${typo}`;
+  return `${why ? `${why}; ${said}` : said}:${hintCommand(`${set}\n${remove}`)}`;
+}
+
 function orUrl(ctx: LabContext): string {
   try {
     return ctx.deployment().outputs.ApiUrl ?? '<ApiUrl>';
@@ -283,8 +309,15 @@ const variableStep: Step = {
           );
         }),
     },
-    stageCheck(`the Prod stage sets ${STAGE_VARIABLE}=live`, (s) =>
-      s.variables[STAGE_VARIABLE] === 'live' ? passed(`${STAGE_VARIABLE}=live`) : notYet(`${STAGE_VARIABLE}=live`, variablesInWords(s.variables)),
+    stageCheck(`the Prod stage sets ${STAGE_VARIABLE}=live`, (s, ctx) =>
+      s.variables[STAGE_VARIABLE] === 'live'
+        ? passed(`${STAGE_VARIABLE}=live`)
+        : notYet(
+            `${STAGE_VARIABLE}=live`,
+            variablesInWords(s.variables),
+            // a misspelt name: the commands that set the right one and remove it
+            misspeltVariable(s.variables) ? setLiveCommands(ctx, known(ctx)?.route ?? placeholder, s.variables) : undefined,
+          ),
     ),
     {
       name: 'the Prod stage serves the new integration (a deployment made after put-integration)',
@@ -344,6 +377,7 @@ async function nextVariableCommand(ctx: LabContext, signal: AbortSignal): Promis
   }
   const s = await stage(clientsOf(ctx), t, signal);
   if (s.variables[STAGE_VARIABLE] !== 'live') {
+    if (misspeltVariable(s.variables)) return setLiveCommands(ctx, t.route, s.variables);
     return `the ${t.route.stageName} stage has ${variablesInWords(s.variables)}; the first command sets it to live:${hintCommand(ctx.aws(wiring.setVariable(t.route, 'live')))}`;
   }
   if (!(await usesStageVariable(ctx.clients.apiGateway, t, signal))) {
@@ -462,7 +496,24 @@ const OWN_SHARE = `the stage's own ${STAGE_VARIABLE} is still live (its other ${
 function ownShareHint(ctx: LabContext, s: StageView): string | undefined {
   if (s.variables[STAGE_VARIABLE] === 'live') return undefined;
   const r = known(ctx)?.route ?? placeholder;
-  return `the stage's own variables serve the ${100 - CANARY_PERCENT} % the canary does not take, and its override changes only its own ${CANARY_PERCENT} %; set the stage's ${STAGE_VARIABLE} back to live, then press r:${hintCommand(ctx.aws(wiring.setVariable(r, 'live')))}`;
+  const why = `the stage's own variables serve the ${100 - CANARY_PERCENT} % the canary does not take, and its override changes only its own ${CANARY_PERCENT} %`;
+  if (misspeltVariable(s.variables)) return `${setLiveCommands(ctx, r, s.variables, why)}\nthen press r`;
+  return `${why}; set the stage's ${STAGE_VARIABLE} back to live, then press r:${hintCommand(ctx.aws(wiring.setVariable(r, 'live')))}`;
+}
+
+/**
+ * A canary share written as a fraction (0.1, 0.25, 0.5): API Gateway's percentTraffic is a
+ * percentage, "between 0.0 and 100.0" (DeploymentCanarySettings, API Gateway API reference), so
+ * 0.1 sends one request in a thousand to the canary. The mistake is likely: the blue-green step
+ * showed a Lambda alias's AdditionalVersionWeights {"2": 0.1}, a fraction from 0 to 1, as 10 %.
+ * Said with the update-stage that sets the step's share (as a 0 % canary's hint gives the command
+ * that removes it); undefined for any share not between 0 and 1.
+ */
+function fractionalShare(ctx: LabContext, s: StageView): string | undefined {
+  const p = s.canary?.percentTraffic;
+  if (p === undefined || !(p > 0 && p < 1)) return undefined;
+  const set = ctx.aws(release.restore(known(ctx)?.route ?? placeholder, [{ op: 'replace', path: '/canarySettings/percentTraffic', value: String(CANARY_PERCENT) }]));
+  return `percentTraffic ${p} sends ${p} % of the stage's requests to the canary, not ${Math.round(p * 10_000) / 100} %: API Gateway's canary share is a percentage from 0 to 100, unlike a Lambda alias weight (a fraction from 0 to 1, where 0.1 is 10 %). Set it to ${CANARY_PERCENT}, then press r:${hintCommand(set)}`;
 }
 
 /** the create step's checks of the canary on the stage: what the rollback's prepare puts back when it is gone */
@@ -482,8 +533,10 @@ const createStep: Step = {
   action: { kind: 'command', command: createCommand },
   staticChecks: [],
   liveChecks: [
-    stageCheck(CANARY_CHECKS.percent, (s) =>
-      s.canary?.percentTraffic === CANARY_PERCENT ? passed(`${CANARY_PERCENT} % on deployment ${s.canary.deploymentId}`) : notYet(`percentTraffic ${CANARY_PERCENT}`, s.canary ? `${s.canary.percentTraffic} %` : 'no canary'),
+    stageCheck(CANARY_CHECKS.percent, (s, ctx) =>
+      s.canary?.percentTraffic === CANARY_PERCENT
+        ? passed(`${CANARY_PERCENT} % on deployment ${s.canary.deploymentId}`)
+        : notYet(`percentTraffic ${CANARY_PERCENT}`, s.canary ? `${s.canary.percentTraffic} %` : 'no canary', fractionalShare(ctx, s)),
     ),
     stageCheck(CANARY_CHECKS.override, (s, ctx) => {
       const want = newVersionOf(ctx);
@@ -544,6 +597,8 @@ const createStep: Step = {
     },
   ],
   hints: [
+    // a share written as an alias weight (0.1 for 10 %): the check's own hint, for the h key
+    stageHint(fractionalShare),
     // the stage's own share on the new version too (a reset from a promoted stage, an update-stage): the split cannot be 10 %
     stageHint(ownShareHint),
     measurementHint(IDS.create, `${SPLIT_REQUESTS.toLocaleString('en-US')} requests`),
