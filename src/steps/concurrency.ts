@@ -184,7 +184,7 @@ export const baselineStep: Step = {
   action: { kind: 'run', label: 'run the load test' },
   staticChecks: [],
   liveChecks: baselineChecks,
-  hints: ['Press x: the lab runs the load test and charts the answers per second.', `The same load test from a terminal is printed above the chart; the workshop's hey works too, with -t ${LOAD_TEST_TIMEOUT_S} (hey gives up after 20 s, and the first 50 cold starts can take longer).`],
+  hints: ['Press x: the lab runs the load test and charts the answers per second.', `The same load test from a terminal is printed above the chart, and under it the workshop's own hey, ready for this cloud, with -t ${LOAD_TEST_TIMEOUT_S} (hey gives up after 20 s, and the first 50 cold starts can take longer).`],
   docs: DOCS,
   solve: { show: async (ctx) => ({ command: heyCommand(ctx) }), apply: (ctx) => loadAndKeep(ctx, 'baseline', 'answers per second (no limit)') },
 };

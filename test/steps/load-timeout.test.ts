@@ -12,6 +12,9 @@ import { baselineStep } from '../../src/steps/concurrency.js';
 import { API_INTEGRATION_TIMEOUT_S, chartedLoadTest, heyCommand, loadSize, loadTestOptions, LOAD_TEST_TIMEOUT_S } from '../../src/steps/shared/load.js';
 import { fakeContext, plainLoadContext } from '../helpers/lab-context.js';
 import { startCountingServer } from '../loadtest/counting-server.js';
+import { execFileSync } from 'node:child_process';
+import { paintedCommand, stripAnsi } from '../../src/io/format.js';
+import { paint } from '../../src/io/terminal.js';
 
 const deployed = () => ({ target: 'local', outputs: { ApiUrl: 'http://127.0.0.1:4566/restapis/abc/Prod/_user_request_/getinfo', ImagesBucket: 'images' }, changes: [], warnings: [] }) as never;
 
@@ -45,17 +48,32 @@ test('a baseline with 504s says it is the API\'s integration timeout after cold 
   assert.match(hint, /run the load test again \(x\)/);
 });
 
-test("the load test shown says, on the line under it, that the workshop's own hey needs the same -t", async (t) => {
-  // the workshop's `hey -n 1000 -c 50` on a fresh cloud, busy host: 31 of 1000 given up at hey's 20 s
+test("the load test shown says, on the line under it, that the workshop's own hey needs the same -t, then gives that hey for this cloud, ready to paste", async (t) => {
+  // the workshop's `hey -n 1000 -c 50` on a fresh cloud, busy host: 31 of 1000 given up at hey's 20 s.
+  // Its text ends a line with `\\ ` (breaks when pasted) and names https://<your-api-endpoint>/Prod/getinfo:
+  // on the local cloud https gives `server gave HTTP response to HTTPS client`, and a URL without
+  // /execute-api/<id> reaches S3's 405
   const server = await startCountingServer(() => ({ status: 200 }));
   t.after(() => server.close());
-  const { ctx, out } = plainLoadContext(server.url);
+  const apiUrl = `${new URL(server.url).origin}/execute-api/abc123/Prod/getinfo`;
+  const { ctx, out } = plainLoadContext(apiUrl);
   await chartedLoadTest(ctx, 'fn', { requests: 4, concurrency: 2 }, 'answers per second');
   const lines = out.text.split('\n');
   const at = lines.findIndex((l) => /loadtest -n 4 -c 2 -t 30 /.test(l));
   assert.ok(at >= 0, out.text);
-  assert.match(lines[at + 1]!, /with the workshop's own hey, add -t 30 as here: hey gives up after 20 s$/, out.text);
+  assert.match(lines[at + 1]!, /with the workshop's own hey, add -t 30 \(it gives up after 20 s\):$/, out.text);
   assert.ok(lines[at + 1]!.length <= 80, lines[at + 1]);
+  // the next line is that hey, whole: the workshop's flags, -t 30, this cloud's ApiUrl, the app's body
+  const hey = /^\S+ \$ (hey .*)$/.exec(lines[at + 2]!)?.[1];
+  assert.ok(hey, out.text);
+  // pasted in a shell, hey gets exactly these arguments
+  const args = execFileSync('bash', ['-c', `hey() { printf '%s\\n' "$@"; }; ${hey}`], { encoding: 'utf8' }).trimEnd().split('\n');
+  assert.deepEqual(args, ['-n', '1000', '-c', '50', '-t', '30', '-d', '{"bucket":"images","key":"someguy.jpg"}', '-H', 'Content-Type: application/json', '-m', 'POST', apiUrl]);
+  // on a terminal it is laid out as every printed command, within 80 columns, continued with ` \\`
+  for (const color of [false, true]) {
+    const shown = paintedCommand(hey, 80, paint(color)).map(stripAnsi);
+    for (const l of shown) assert.ok(l.length <= 80 && !l.endsWith('\\ '), `${l.length}: ${l}`);
+  }
   // and the hint that names hey says it too
-  assert.ok(baselineStep.hints.some((h) => typeof h === 'string' && /the workshop's hey works too, with -t 30 \(hey gives up after 20 s/.test(h)), String(baselineStep.hints));
+  assert.ok(baselineStep.hints.some((h) => typeof h === 'string' && /under it the workshop's own hey, ready for this cloud, with -t 30 \(hey gives up after 20 s/.test(h)), String(baselineStep.hints));
 });

@@ -8,7 +8,7 @@ import type { LabContext } from '../../lab/context.js';
 import { bar } from '../../io/format.js';
 import { briefLines } from '../../loadtest/format.js';
 import { summarize } from '../../loadtest/summarize.js';
-import { cliCommand } from '../../invocation.js';
+import { cliCommand, shellLine } from '../../invocation.js';
 import { apiUrl, requestBody } from './app.js';
 import { readLocalConcurrency, type LocalConcurrency } from './concurrency.js';
 import { resetConcurrencyPeaks } from '../../targets/lab-paths.js';
@@ -53,20 +53,38 @@ export const LOAD_TEST_TIMEOUT_S = API_INTEGRATION_TIMEOUT_S + 1;
  * The line beside the load test the lab shows, for a learner who runs the workshop's own `hey -n
  * 1000 -c 50 …` instead: hey gives up on a request after 20 s (its `-t` default), shorter than the
  * first burst's cold starts can take (a reviewer's hey on a fresh cloud, busy 2-core host: 31 of
- * 1000 timed out), so it needs the -t the lab's command has.
+ * 1000 timed out), so it needs the -t the lab's command has. The command follows it
+ * (workshopHeyCommand), ready to paste.
  */
-export const HEY_TIMEOUT_LINE = `with the workshop's own hey, add -t ${LOAD_TEST_TIMEOUT_S} as here: hey gives up after 20 s`;
+export const HEY_TIMEOUT_LINE = `with the workshop's own hey, add -t ${LOAD_TEST_TIMEOUT_S} (it gives up after 20 s):`;
 
-export function heyCommand(ctx: LabContext, size: LoadSize = loadSize(ctx, 'baseline')): string {
-  let url = '<ApiUrl>';
-  let body = '{"bucket":"<ImagesBucket>","key":"someguy.jpg"}';
+/** the URL and body the load test sends, placeholders before a deploy */
+function sent(ctx: LabContext): { url: string; body: string } {
   try {
-    url = apiUrl(ctx);
-    body = requestBody(ctx);
+    return { url: apiUrl(ctx), body: requestBody(ctx) };
   } catch {
     // shown before a deploy: placeholders
+    return { url: '<ApiUrl>', body: '{"bucket":"<ImagesBucket>","key":"someguy.jpg"}' };
   }
+}
+
+export function heyCommand(ctx: LabContext, size: LoadSize = loadSize(ctx, 'baseline')): string {
+  const { url, body } = sent(ctx);
   return cliCommand(['loadtest', '-n', String(size.requests), '-c', String(size.concurrency), '-t', String(LOAD_TEST_TIMEOUT_S), '-m', 'POST', '-H', 'Content-Type: application/json', '-d', body, url]);
+}
+
+/**
+ * The workshop's own hey command, ready to paste for the cloud the lab talks to. The workshop's
+ * text (`hey -n 1000 -c 50 -d '{…}' \ ` with a space after the backslash, then `-H
+ * 'Content-Type: application/json' -m POST https://<your-api-endpoint>/Prod/getinfo`) breaks when
+ * pasted, and its URL's form is AWS's: on the local cloud `https://` gives `server gave HTTP
+ * response to HTTPS client`, and a host without `/execute-api/<id>` reaches S3 (405). So: the
+ * workshop's flags and order, -t as the lab's, the deploy record's ApiUrl (the stack's output on
+ * AWS, the front door's on the local cloud) and the app's own body.
+ */
+export function workshopHeyCommand(ctx: LabContext): string {
+  const { url, body } = sent(ctx);
+  return shellLine(['hey', '-n', '1000', '-c', '50', '-t', String(LOAD_TEST_TIMEOUT_S), '-d', body, '-H', 'Content-Type: application/json', '-m', 'POST', url]);
 }
 
 /**
@@ -108,6 +126,7 @@ export async function chartedLoadTest(ctx: LabContext, functionName: string, siz
   if (ctx.endpoint) await resetConcurrencyPeaks(ctx.endpoint, ctx.signal);
   io.command(heyCommand(ctx, size));
   io.say(HEY_TIMEOUT_LINE);
+  io.command(workshopHeyCommand(ctx));
   const live = io.live(title, 2000);
   const rows = new SecondRows();
   let concurrency: LocalConcurrency | undefined;
