@@ -448,8 +448,11 @@ export const restoreStep: Step = {
       aws: (ctx) => ctx.aws(`lambda get-function-concurrency --function-name ${functionName(ctx)}`),
       run: (ctx, signal) =>
         whenDeployed(async () => {
-          const r = await reservedConcurrency(ctx, appFunction(ctx).name, signal);
-          return r === null ? passed('none reserved') : notYet('no reservation', `${r} reserved`, r === 0 ? 'a reservation of 0 stops the function altogether; delete the reservation instead.' : undefined);
+          const fn = appFunction(ctx).name;
+          const r = await reservedConcurrency(ctx, fn, signal);
+          // 0 is a reservation too, the one that stops every call: said with the command that gives it back
+          const zero = `a reservation of 0 stops the function altogether; delete the reservation instead:${hintCommand(ctx.aws(`lambda delete-function-concurrency --function-name ${fn}`))}`;
+          return r === null ? passed('none reserved') : notYet('no reservation', `${r} reserved`, r === 0 ? zero : undefined);
         }),
     },
   ],

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { baselineStep, reserveStep, throttledStep } from '../../src/steps/concurrency.js';
+import { baselineStep, reserveStep, restoreStep, throttledStep } from '../../src/steps/concurrency.js';
 import { fakeContext } from '../helpers/lab-context.js';
 import { loadSize } from '../../src/steps/shared/load.js';
 import { toResult, type LiveCheck } from '../../src/lab/check.js';
@@ -206,6 +206,14 @@ test("concurrency-reserve with more than the lab's 25 (900) says so with the com
   assert.equal(await fromState.fromState(ctx, new AbortController().signal), r.hint);
   // the lab's own, or fewer: no word of a mistake
   for (const reserved of [25, 10]) assert.equal(await fromState.fromState(cloudOf({ ci: false }, { reserved }).ctx, new AbortController().signal), undefined);
+});
+
+test('concurrency-restore with 0 reserved (not none) says it stops the function, with the delete-function-concurrency that gives it back on a line of its own', async () => {
+  const { ctx } = cloudOf({ ci: false }, { reserved: 0 });
+  const r = (await restoreStep.liveChecks[0]!.run(ctx, new AbortController().signal)) as { status: string; found?: string; hint?: string };
+  assert.equal(r.status, 'not-yet');
+  assert.equal(r.found, '0 reserved');
+  assert.match(r.hint ?? '', /^a reservation of 0 stops the function altogether; delete the reservation instead:\n\$ aws lambda delete-function-concurrency --function-name lab-fn --endpoint-url \S+$/);
 });
 
 test("the throttles the split check reports come with the get-metric-statistics that shows them: Lambda's Throttles over the run's minutes", async () => {
