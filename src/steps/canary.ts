@@ -248,14 +248,15 @@ function misspeltVariable(v: Record<string, string>): string | undefined {
 }
 
 /**
- * The stage's ${STAGE_VARIABLE} set to live, as commands to paste, each on a line of its own: with
- * a misspelt one on the stage (misspeltVariable), its removal after (the right one set first, so
- * nothing that reads it meets it unset). `why`: what the hint says before them, if anything.
+ * A misspelt variable on the stage (misspeltVariable) said with the way out, each command on a
+ * line of its own: the update-stage that sets ${STAGE_VARIABLE} to live, then the one that removes
+ * the typo (the right one set first, so nothing that reads it meets it unset). `why`: what the
+ * hint says before it, if anything. Undefined when the stage has no misspelt variable.
  */
-function setLiveCommands(ctx: LabContext, route: typeof placeholder, v: Record<string, string>, why?: string): string {
+function misspeltVariableHint(ctx: LabContext, route: typeof placeholder, v: Record<string, string>, why?: string): string | undefined {
   const typo = misspeltVariable(v);
+  if (!typo) return undefined;
   const set = ctx.aws(wiring.setVariable(route, 'live'));
-  if (!typo) return `${why ?? `set the stage's ${STAGE_VARIABLE} to live`}:${hintCommand(set)}`;
   const remove = ctx.aws(release.restore(route, [{ op: 'remove', path: `/variables/${typo}` }]));
   const said = `the ${route.stageName} stage sets ${typo}, not ${STAGE_VARIABLE}, the name the integration reads (update-stage makes a variable of any name it is given): set ${STAGE_VARIABLE}, then remove ${typo}`;
   return `${why ? `${why}; ${said}` : said}:${hintCommand(`${set}\n${remove}`)}`;
@@ -316,7 +317,7 @@ const variableStep: Step = {
             `${STAGE_VARIABLE}=live`,
             variablesInWords(s.variables),
             // a misspelt name: the commands that set the right one and remove it
-            misspeltVariable(s.variables) ? setLiveCommands(ctx, known(ctx)?.route ?? placeholder, s.variables) : undefined,
+            misspeltVariableHint(ctx, known(ctx)?.route ?? placeholder, s.variables),
           ),
     ),
     {
@@ -377,7 +378,8 @@ async function nextVariableCommand(ctx: LabContext, signal: AbortSignal): Promis
   }
   const s = await stage(clientsOf(ctx), t, signal);
   if (s.variables[STAGE_VARIABLE] !== 'live') {
-    if (misspeltVariable(s.variables)) return setLiveCommands(ctx, t.route, s.variables);
+    const typo = misspeltVariableHint(ctx, t.route, s.variables);
+    if (typo) return typo;
     return `the ${t.route.stageName} stage has ${variablesInWords(s.variables)}; the first command sets it to live:${hintCommand(ctx.aws(wiring.setVariable(t.route, 'live')))}`;
   }
   if (!(await usesStageVariable(ctx.clients.apiGateway, t, signal))) {
@@ -497,7 +499,8 @@ function ownShareHint(ctx: LabContext, s: StageView): string | undefined {
   if (s.variables[STAGE_VARIABLE] === 'live') return undefined;
   const r = known(ctx)?.route ?? placeholder;
   const why = `the stage's own variables serve the ${100 - CANARY_PERCENT} % the canary does not take, and its override changes only its own ${CANARY_PERCENT} %`;
-  if (misspeltVariable(s.variables)) return `${setLiveCommands(ctx, r, s.variables, why)}\nthen press r`;
+  const typo = misspeltVariableHint(ctx, r, s.variables, why);
+  if (typo) return `${typo}\nthen press r`;
   return `${why}; set the stage's ${STAGE_VARIABLE} back to live, then press r:${hintCommand(ctx.aws(wiring.setVariable(r, 'live')))}`;
 }
 

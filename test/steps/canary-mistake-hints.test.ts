@@ -98,6 +98,16 @@ describe('the canary chapter: a slip is said with the command that undoes it', (
       const h = await hintsFromState('canary-create', ctx);
       assert.ok(h.includes(set), h);
     }
+    // the stage's own variable misspelt under the canary: the own-share check says the same way out, then r
+    await patch('remove', '/variables/lambdaAlias');
+    await patch('replace', '/variables/lambdaAlais', 'live');
+    const own = await check('canary-create', "the stage's own lambdaAlias is still live", ctx);
+    assert.equal(own.status, 'not-yet');
+    const commands = `\n$ aws apigateway update-stage --rest-api-id ${t.route.restApiId} --stage-name Prod --patch-operations op=replace,path=/variables/lambdaAlias,value=live ${end}\n$ aws apigateway update-stage --rest-api-id ${t.route.restApiId} --stage-name Prod --patch-operations op=remove,path=/variables/lambdaAlais ${end}`;
+    assert.ok((own.hint ?? '').endsWith(`set lambdaAlias, then remove lambdaAlais:${commands}\nthen press r`), own.hint);
+    fits(own);
+    await patch('replace', '/variables/lambdaAlias', 'live');
+    await patch('remove', '/variables/lambdaAlais');
     // the step's own share, or none: no word of a fraction
     for (const share of ['10', '0', '1']) {
       await patch('replace', '/canarySettings/percentTraffic', share);
