@@ -50,7 +50,7 @@ test('a baseline with 504s says it is the API\'s integration timeout after cold 
 
 test("the load test shown says, on the line under it, that the workshop's own hey needs the same -t, then gives that hey for this cloud, ready to paste", async (t) => {
   // the workshop's `hey -n 1000 -c 50` on a fresh cloud, busy host: 31 of 1000 given up at hey's 20 s.
-  // Its text ends a line with `\\ ` (breaks when pasted) and names https://<your-api-endpoint>/Prod/getinfo:
+  // Its text ends a line with `\ ` (breaks when pasted) and names https://<your-api-endpoint>/Prod/getinfo:
   // on the local cloud https gives `server gave HTTP response to HTTPS client`, and a URL without
   // /execute-api/<id> reaches S3's 405
   const server = await startCountingServer(() => ({ status: 200 }));
@@ -67,12 +67,16 @@ test("the load test shown says, on the line under it, that the workshop's own he
   const hey = /^\S+ \$ (hey .*)$/.exec(lines[at + 2]!)?.[1];
   assert.ok(hey, out.text);
   // pasted in a shell, hey gets exactly these arguments
-  const args = execFileSync('bash', ['-c', `hey() { printf '%s\\n' "$@"; }; ${hey}`], { encoding: 'utf8' }).trimEnd().split('\n');
-  assert.deepEqual(args, ['-n', '1000', '-c', '50', '-t', '30', '-d', '{"bucket":"images","key":"someguy.jpg"}', '-H', 'Content-Type: application/json', '-m', 'POST', apiUrl]);
-  // on a terminal it is laid out as every printed command, within 80 columns, continued with ` \\`
+  const heyGets = (pasted: string) => execFileSync('bash', ['-c', `hey() { printf '%s\\n' "$@"; }; ${pasted}`], { encoding: 'utf8' }).trimEnd().split('\n');
+  const want = ['-n', '1000', '-c', '50', '-t', '30', '-d', '{"bucket":"images","key":"someguy.jpg"}', '-H', 'Content-Type: application/json', '-m', 'POST', apiUrl];
+  assert.deepEqual(heyGets(hey), want);
+  // on a terminal it is laid out as every printed command, within 80 columns, continued with ` \`
+  // (no space after it): its lines pasted give hey the same arguments
   for (const color of [false, true]) {
-    const shown = paintedCommand(hey, 80, paint(color)).map(stripAnsi);
+    const shown: string[] = paintedCommand(hey, 80, paint(color)).map(stripAnsi);
+    assert.ok(shown.length > 1, shown.join('\n'));
     for (const l of shown) assert.ok(l.length <= 80 && !l.endsWith('\\ '), `${l.length}: ${l}`);
+    assert.deepEqual(heyGets(shown.map((l) => l.replace(/^ *\$ /, '')).join('\n')), want, shown.join('\n'));
   }
   // and the hint that names hey says it too
   assert.ok(baselineStep.hints.some((h) => typeof h === 'string' && /under it the workshop's own hey, ready for this cloud, with -t 30 \(hey gives up after 20 s/.test(h)), String(baselineStep.hints));
