@@ -305,7 +305,7 @@ const variableStep: Step = {
             `a URI ending in :\${stageVariables.${STAGE_VARIABLE}}/invocations`,
             i.uri ?? 'no integration',
             typo
-              ? `${typo}: put-integration again with the printed --uri, then create-deployment`
+              ? `${typo}: put-integration again (the single quotes keep the shell off \${…}), then create-deployment:${hintCommand(integrationAgain(ctx, t))}`
               : 'put-integration with the printed --uri (mind the single quotes: the shell must not expand ${…})',
           );
         }),
@@ -392,6 +392,11 @@ async function nextVariableCommand(ctx: LabContext, signal: AbortSignal): Promis
   return undefined;
 }
 
+/** the put-integration that reads ${STAGE_VARIABLE}, then the deployment that serves it: an integration's misspelt variable undone */
+function integrationAgain(ctx: LabContext, t: CanaryTarget): string {
+  return [wiring.putIntegration(t.route, t.region, t.functionArn), wiring.deploy(t.route)].map((c) => ctx.aws(c)).join('\n');
+}
+
 /**
  * Why the stage does not serve the stage-variable integration: a deployed URI that names a
  * variable the stage does not set (a typo, which a new deployment only copies), a draft that is
@@ -399,7 +404,7 @@ async function nextVariableCommand(ctx: LabContext, signal: AbortSignal): Promis
  */
 async function servedIntegrationHint(ctx: LabContext, t: CanaryTarget, deployed: string | undefined, variables: Record<string, string>, signal: AbortSignal): Promise<string> {
   const typo = unsetStageVariable(deployed, variables, 'the deployed integration');
-  if (typo) return `${typo}: put-integration again with the printed --uri (\${stageVariables.${STAGE_VARIABLE}}), then create-deployment`;
+  if (typo) return `${typo}: put-integration again with \${stageVariables.${STAGE_VARIABLE}} (the single quotes keep the shell off \${…}), then create-deployment:${hintCommand(integrationAgain(ctx, t))}`;
   const draft = await integrationUri(ctx.clients.apiGateway, t.route, signal);
   if (draft?.includes(`\${stageVariables.${STAGE_VARIABLE}}`)) {
     return 'run create-deployment (the third command) after put-integration: API Gateway serves a method change only once a new deployment of the stage holds it';

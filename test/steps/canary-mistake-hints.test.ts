@@ -4,11 +4,14 @@
  * - a canary share written as a Lambda alias weight (percentTraffic 0.1 for 10 %): the check said
  *   `expected percentTraffic 10 / found 0.1 %` and the hints were the step's generic ones;
  * - a misspelt stage variable (`path=/variables/lambdaAlais`): found `lambdaAlias unset (the stage
- *   sets lambdaAlais=live)`, with no command that removes the misspelt one.
+ *   sets lambdaAlais=live)`, with no command that removes the misspelt one; one in the integration
+ *   (`stageVariables.lambdaAlia`) was told to put-integration "with the printed --uri", printed
+ *   when the step began.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { UpdateStageCommand } from '@aws-sdk/client-api-gateway';
+import { CreateDeploymentCommand, PutIntegrationCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
+import { stageVariableUri } from '../../src/steps/canary/stage-variable.js';
 import { canarySteps } from '../../src/steps/canary.js';
 import { target } from '../../src/steps/canary/context.js';
 import { reachThroughStageVariable, startCanary, type CanaryTarget } from '../../src/steps/canary/lesson.js';
@@ -78,6 +81,24 @@ describe('the canary chapter: a slip is said with the command that undoes it', (
     await patch('replace', '/variables/lambdaAlias', 'live');
     await patch('remove', '/variables/lambdaAlais');
     assert.equal((await check('canary-stage-variable', 'the Prod stage sets lambdaAlias=live', ctx)).status, 'passed');
+  });
+
+  it("a misspelt variable in the integration (stageVariables.lambdaAlia): the put-integration that reads lambdaAlias, then the create-deployment, deployed or not", async () => {
+    const { restApiId, resourceId } = t.route;
+    const uri = stageVariableUri(t.region, t.functionArn);
+    await cloud.clients.apiGateway.send(
+      new PutIntegrationCommand({ restApiId, resourceId, httpMethod: 'POST', type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri: uri.replace('lambdaAlias', 'lambdaAlia') }),
+    );
+    await cloud.clients.apiGateway.send(new CreateDeploymentCommand({ restApiId, stageName: 'Prod' }));
+    const ctx = cloud.contextFor('canary-stage-variable');
+    const again = `\n$ aws apigateway put-integration --rest-api-id ${restApiId} --resource-id ${resourceId} --http-method POST --type AWS_PROXY --integration-http-method POST --uri '${uri}' ${end}\n$ aws apigateway create-deployment --rest-api-id ${restApiId} --stage-name Prod ${end}`;
+    for (const name of ['the integration calls', 'the Prod stage serves the new integration']) {
+      const c = await check('canary-stage-variable', name, ctx);
+      assert.equal(c.status, 'not-yet');
+      assert.match(c.hint ?? '', /^the (deployed )?integration names stageVariables\.lambdaAlia, the stage sets lambdaAlias/);
+      assert.ok((c.hint ?? '').endsWith(again), c.hint);
+      fits(c);
+    }
   });
 
   it('a canary share written as a fraction (0.1, 0.25, 0.5): a percentage from 0 to 100, unlike an alias weight, with the update-stage that sets 10', async () => {
