@@ -22,6 +22,8 @@ interface EmulatorFlags {
   host: string;
   stateDir: string;
   speed: number;
+  /** --speed was given (a bare `emulator start` runs at 1, which nobody chose) */
+  speedChosen: boolean;
   throttleStatus: 500 | 502;
   accountConcurrency: number;
   quiet: boolean;
@@ -66,6 +68,7 @@ async function run(action: string | undefined, flags: EmulatorFlags, interrupt?:
         port: flags.port,
         host: flags.host,
         speed: flags.speed,
+        speedChosen: flags.speedChosen,
         throttleStatus: flags.throttleStatus,
         accountConcurrency: flags.accountConcurrency,
         logRequests: flags.logRequests,
@@ -159,6 +162,8 @@ async function foreground(flags: EmulatorFlags): Promise<void> {
       port,
       host: flags.host,
       speed: flags.speed,
+      // a cloud in the foreground is someone's: the lab does not restart it at its own speed
+      speedChosen: true,
       throttleStatus: flags.throttleStatus,
       accountConcurrency: flags.accountConcurrency,
       mode: 'foreground',
@@ -259,6 +264,7 @@ function readFlags(opts: Record<string, unknown>): EmulatorFlags {
     host: String(opts.host ?? '127.0.0.1'),
     stateDir,
     speed: numberFlag(NUMBERS.speed, opts.speed ?? '1'),
+    speedChosen: opts.speed !== undefined,
     throttleStatus: throttle(opts.throttleStatus ?? '500'),
     accountConcurrency: numberFlag(NUMBERS.accountConcurrency, opts.accountConcurrency ?? '1000'),
     quiet: opts.quiet === true,

@@ -27,6 +27,12 @@ export interface EmulatorProcessOptions {
   port: number;
   host: string;
   speed: number;
+  /**
+   * the speed was someone's choice (`--speed` given to `emulator start` or the lab, a foreground
+   * cloud), not a command's default (`deploy`, `reset`, a bare `emulator start`, the lab's mode):
+   * the lab restarts a cloud at its own mode's speed only when nobody chose the running one
+   */
+  speedChosen?: boolean;
   throttleStatus: 500 | 502;
   accountConcurrency: number;
   mode: 'foreground' | 'background';

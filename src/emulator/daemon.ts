@@ -21,6 +21,8 @@ export interface EnsureEmulatorOptions {
   port?: number;
   host?: string;
   speed?: number;
+  /** the speed was someone's choice, not a default (config.ts EmulatorProcessOptions) */
+  speedChosen?: boolean;
   throttleStatus?: 500 | 502;
   accountConcurrency?: number;
   /** how long to wait for the child to answer its health URL (default 20 s) */
@@ -94,6 +96,7 @@ async function spawnEmulator(stateDir: string, opts: EnsureEmulatorOptions, logP
     portFallback: opts.port === undefined,
     host: opts.host ?? '127.0.0.1',
     speed: opts.speed ?? 1,
+    speedChosen: opts.speedChosen === true,
     throttleStatus: opts.throttleStatus ?? 500,
     accountConcurrency: opts.accountConcurrency ?? 1000,
     mode: 'background',

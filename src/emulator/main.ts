@@ -134,6 +134,7 @@ async function serveState(
     host: opts.host,
     stateDir,
     speed: opts.speed,
+    ...(opts.speedChosen ? { speedChosen: true } : {}),
     throttleStatus: opts.throttleStatus,
     accountConcurrency: opts.accountConcurrency,
     mode: opts.mode,

@@ -18,6 +18,8 @@ export interface ProcessRecord {
   host: string;
   stateDir: string;
   speed: number;
+  /** someone chose the speed (config.ts EmulatorProcessOptions); absent: a command's default */
+  speedChosen?: boolean;
   throttleStatus: 500 | 502;
   accountConcurrency: number;
   mode: 'foreground' | 'background';

@@ -179,7 +179,7 @@ async function putCloudBack(ws: Workspace, io: IoHost, now: number, before: Clou
     return;
   }
   await stopEmulator(ws.stateDir);
-  const emu = await ensureEmulator({ stateDir: ws.stateDir, port: before.port, host: before.host, speed: before.speed, throttleStatus: before.throttleStatus, accountConcurrency: before.accountConcurrency });
+  const emu = await ensureEmulator({ stateDir: ws.stateDir, port: before.port, host: before.host, speed: before.speed, speedChosen: before.speedChosen, throttleStatus: before.throttleStatus, accountConcurrency: before.accountConcurrency });
   io.say(`the local cloud runs at speed ${emu.record.speed}x again, as before this run (restarted at ${emu.endpoint}, pid ${emu.pid})`);
 }
 
@@ -233,12 +233,16 @@ async function sayHowToRunAwsCommands(io: IoHost): Promise<void> {
 }
 
 /**
- * The workspace's background cloud, started or reused. A running one keeps its speed unless
- * --speed asks for another: then it is restarted, which rolls back a CodeDeploy deployment in
- * flight (as after any restart). So with a deployment in flight it is not restarted silently: on a
- * terminal the learner chooses (keeping the current speed is the default), and with nobody to ask
- * (--ci, no terminal) the command stops (exit 3) and says to wait for the deployment or to run
- * without --speed.
+ * The workspace's background cloud, started or reused. A running one at another speed than the
+ * run wants (--speed, or the mode's: 10, 100 under --ci) is restarted at it, unless its own speed
+ * was someone's choice (`--speed` to `emulator start` or to the lab) and this run gave no --speed:
+ * then it keeps it. A speed nobody chose (a cloud `deploy` started at 1x) is not kept: at 1x a
+ * --ci run waited out every shift in real time, tens of minutes. A restart rolls back a CodeDeploy
+ * deployment in flight (as after any restart), so with one in flight the cloud is not restarted
+ * silently: on a terminal the learner chooses (keeping the current speed is the default); with
+ * nobody to ask (--ci, no terminal) an asked --speed stops the command (exit 3) and says to wait
+ * for the deployment or to run without --speed, and the mode's speed gives way: the run goes on at
+ * the current speed, saying what a shift costs there and the command that runs at the mode's.
  */
 export async function localCloud(ws: Workspace, flags: LabFlags, ci: boolean, io: IoHost, signal?: AbortSignal): Promise<{ endpoint: string; speed: number; before?: CloudRecord }> {
   const { ensureEmulator, emulatorStatus, startingAgain, stopEmulator } = await import('../emulator/daemon.js');
@@ -248,7 +252,8 @@ export async function localCloud(ws: Workspace, flags: LabFlags, ci: boolean, io
   let before: CloudRecord | undefined;
   if (status?.running && status.record.speed !== want) {
     const running = { endpoint: status.record.endpoint, speed: status.record.speed };
-    if (flags.speed === undefined) {
+    const asked = flags.speed !== undefined;
+    if (!asked && status.record.speedChosen) {
       io.say(`the local cloud runs at speed ${running.speed}x (--speed N restarts it at another)`);
       await sayOtherPort(io, { port: status.record.port, endpoint: running.endpoint, stateDir: ws.stateDir });
       return running;
@@ -257,6 +262,16 @@ export async function localCloud(ws: Workspace, flags: LabFlags, ci: boolean, io
     if (inFlight.length) {
       const ids = inFlight.map((d) => d.deploymentId).join(', ');
       const what = `CodeDeploy deployment ${ids} is in progress on the local cloud (${running.speed}x); restarting it at ${want}x would stop ${inFlight.length > 1 ? 'them' : 'it'} and roll ${inFlight.length > 1 ? 'them' : 'it'} back`;
+      const waitFor = `\`${awsCommand(['deploy', 'get-deployment', '--deployment-id', inFlight[0].deploymentId], { kind: 'local', endpoint: running.endpoint })}\``;
+      if (ci && !asked) {
+        // the mode's speed gives way to the deployment: the run goes on, at its real cost
+        io.warn(
+          `${what}: this run goes on at ${running.speed}x, which no --speed chose, where a 10-minute linear shift takes ${shiftSpan(running.speed)} (${shiftSpan(want)} at ${want}x). To run at ${want}x: stop this run (Ctrl-C), wait for the deployment to end (${waitFor}), then:`,
+        );
+        io.command(labCommand(['start', '--ci'], flags));
+        await sayOtherPort(io, { port: status.record.port, endpoint: running.endpoint, stateDir: ws.stateDir });
+        return running;
+      }
       if (ci) {
         throw new LabError(what, ExitCode.environment, `wait for it to end (\`${awsCommand(['deploy', 'get-deployment', '--deployment-id', inFlight[0].deploymentId], { kind: 'local', endpoint: running.endpoint })}\`), or run without --speed to go on at ${running.speed}x`);
       }
@@ -275,14 +290,22 @@ export async function localCloud(ws: Workspace, flags: LabFlags, ci: boolean, io
         return running;
       }
     }
-    io.say(`restarting the local cloud at speed ${want}x (it ran at ${running.speed}x)${ci ? `; it runs at ${running.speed}x again once this run ends` : ''}`);
+    const why = asked ? '' : `, ${ci ? "--ci's" : "the lab's"} speed`;
+    const ran = asked ? `it ran at ${running.speed}x` : `it ran at ${running.speed}x, which no --speed chose`;
+    io.say(`restarting the local cloud at speed ${want}x${why} (${ran})${ci ? `; it runs at ${running.speed}x again once this run ends` : ''}`);
     await stopEmulator(ws.stateDir);
     before = status.record;
   }
-  const emu = await ensureEmulator({ stateDir: ws.stateDir, speed: want, onStoppedUnexpectedly: (stale, log) => io.warn(startingAgain(ws.stateDir, stale, log)) });
+  const emu = await ensureEmulator({ stateDir: ws.stateDir, speed: want, speedChosen: flags.speed !== undefined, onStoppedUnexpectedly: (stale, log) => io.warn(startingAgain(ws.stateDir, stale, log)) });
   io.say(`local cloud ${emu.reused ? 'running' : 'started'} at ${emu.endpoint}, timers ${emu.record.speed}x faster`);
   await sayOtherPort(io, emu);
   return { endpoint: emu.endpoint, speed: emu.record.speed, ...(before ? { before } : {}) };
+}
+
+/** a Linear10PercentEvery1Minute shift (nine minutes of cloud time) in real time at `speed` */
+function shiftSpan(speed: number): string {
+  const seconds = Math.round((9 * 60) / speed);
+  return seconds < 120 ? `about ${seconds} s` : `about ${Math.round(seconds / 60)} minutes`;
 }
 
 /** the README's and the workshop's `--endpoint-url http://127.0.0.1:4566` would reach another server, or none */
