@@ -57,7 +57,7 @@ const labOptions = (cmd: Command): Command =>
     .option('--assisted', '"do it for me" is the default choice at every step (a time-boxed room)')
     .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
     .option('--report <file>', 'write the report (checks, figures, aws commands) as JSON to FILE')
-    .option('--speed <n>', "local: the cloud's timers N times faster (default 10, --ci 100); a running cloud at another speed is restarted, but not while a CodeDeploy deployment is in flight: a terminal asks (Enter keeps the speed), --ci exits 3")
+    .option('--speed <n>', "local: the cloud's timers N times faster (default 10, --ci 100); a running cloud at another speed is restarted (without --speed, one started with --speed keeps it), but not while a CodeDeploy deployment is in flight: a terminal asks (Enter keeps the speed), --ci exits 3 (without --speed, goes on at the cloud's)")
     .option('--workspace <dir>', 'the lab workspace: your sam-app/, progress and the local cloud', 'lab-workspace')
     .option('--profile <name>', 'aws: the credentials profile')
     .option('--region <region>', 'aws: the region');
@@ -133,9 +133,10 @@ program
   .option('--quiet', 'foreground: no request log')
   .option('--log-requests', 'start: log every request to <state dir>/emulator.log (default: failed ones only)')
   .option('--json', 'start: print the endpoint, port, pid and state dir as JSON (for scripts)')
-  .action(async (action: string | undefined, opts: Record<string, unknown>) => {
+  .action(async (action: string | undefined, opts: Record<string, unknown>, cmd: Command) => {
     const { emulatorCommand } = await import('./commands/emulator.js');
-    await emulatorCommand(action, opts, interrupt);
+    // --speed's default (1) is nobody's choice: a cloud started at it gives way to the lab's speed
+    await emulatorCommand(action, cmd.getOptionValueSource('speed') === 'default' ? { ...opts, speed: undefined } : opts, interrupt);
   });
 
 program

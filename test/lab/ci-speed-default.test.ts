@@ -54,6 +54,19 @@ test('a speed given with --speed is kept by a --ci run without one', async () =>
   assert.equal(after.pid, pid, 'not restarted');
 });
 
+test("a bare emulator start's speed (its default, 1) is nobody's choice; --speed 1 is one", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sol-ci-bare-'));
+  made.push(dir);
+  const stateDir = join(dir, '.lab', 'state');
+  const bare = await runCli(['emulator', 'start', '--workspace', dir]);
+  assert.equal(bare.code, 0, bare.stderr);
+  assert.deepEqual([readRecord(stateDir)?.speed, readRecord(stateDir)?.speedChosen], [1, undefined]);
+  assert.equal((await runCli(['emulator', 'stop', '--workspace', dir])).code, 0);
+  const given = await runCli(['emulator', 'start', '--workspace', dir, '--speed', '1']);
+  assert.equal(given.code, 0, given.stderr);
+  assert.deepEqual([readRecord(stateDir)?.speed, readRecord(stateDir)?.speedChosen], [1, true]);
+});
+
 let ws: Workspace;
 let deploymentId: string;
 
