@@ -229,7 +229,14 @@ export function readyLine(ran: readonly string[], ids: readonly string[], target
   const numbers = (keep: (id: string) => boolean) => stepRanges(ids.flatMap((id, i) => (keep(id) ? [i + 1] : [])));
   const fresh = labCommand(['start', '--ci'], { workspace: '<a new folder>', target });
   if (!ran.length) return `not a check of this machine: no step ran in this run (all ${ids.length} were done before it, progress.json). To check every step: ${fresh}`;
-  return `not a check of the whole lab: steps ${numbers((id) => ran.includes(id))} pass on this machine${onAws} in this run; steps ${numbers((id) => !ran.includes(id))} were done before it (progress.json) and not run in it. To check every step: ${fresh}`;
+  // one step or a range: `step 1 was`, `steps 1–9 were` (stepRanges joins several with , and –)
+  const steps = (keep: (id: string) => boolean) => {
+    const n = ids.filter(keep).length;
+    return { words: `step${n === 1 ? '' : 's'} ${numbers(keep)}`, verb: n === 1 ? { pass: 'passes', were: 'was' } : { pass: 'pass', were: 'were' } };
+  };
+  const passed = steps((id) => ran.includes(id));
+  const before = steps((id) => !ran.includes(id));
+  return `not a check of the whole lab: ${passed.words} ${passed.verb.pass} on this machine${onAws} in this run; ${before.words} ${before.verb.were} done before it (progress.json) and not run in it. To check every step: ${fresh}`;
 }
 
 /** step numbers as ranges: 1-9, 14 */

@@ -33,6 +33,9 @@ test('--ci that went on from step 10 of a learner\'s workspace is not "ready": i
   const line = readyLine(IDS.slice(9), IDS, 'local', '/ws') ?? '';
   assert.doesNotMatch(line, /ready for the class/);
   assert.match(line, /^not a check of the whole lab: steps 10–14 pass on this machine in this run; steps 1–9 were done before it \(progress\.json\) and not run in it\. To check every step: .* start (-- )?--ci --workspace '?<a new folder>'?$/);
+  // one step on either side is one step (it said `steps 1 were done before it`)
+  assert.match(readyLine(IDS.slice(1), IDS, 'local', '/ws') ?? '', /^not a check of the whole lab: steps 2–14 pass on this machine in this run; step 1 was done before it \(progress\.json\)/);
+  assert.match(readyLine(['s14'], IDS, 'local', '/ws') ?? '', /^not a check of the whole lab: step 14 passes on this machine in this run; steps 1–13 were done before it/);
   // every step done before: nothing ran, nothing checked
   assert.match(readyLine([], IDS, 'aws', '/ws') ?? '', /^not a check of this machine: no step ran in this run \(all 14 were done before it, progress\.json\)\. To check every step: .* start (-- )?--ci --target aws --workspace/);
 });
