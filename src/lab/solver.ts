@@ -116,6 +116,12 @@ export async function solveStep(step: Step, ctx: LabContext, opts: SolveOptions 
       learnerMessage: 'this step already looks done: the lab cannot tell your change from none',
     };
   }
+  // a command step's change in the learner's words, before the lab makes it (as "do it for me"
+  // shows it, teach.ts): the --ci log is a record of every command, the canary's stage calls too
+  if (step.action.kind === 'command') {
+    const shown = await step.solve.show(ctx);
+    if (shown.command) ctx.io.command(shown.command);
+  }
   await step.solve.apply(ctx);
   if (step.action.kind === 'edit') {
     await untilReadyToDeploy(step, ctx, pollMs);

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { couldNotCheck, notYet, passed, runLiveChecks, type LiveCheck } from '../../src/lab/check.js';
 import { solveStep } from '../../src/lab/solver.js';
+import { commandSolve } from '../../src/steps/shared/solve.js';
 import type { Step } from '../../src/lab/step.js';
 import { InterruptedError } from '../../src/errors.js';
 import { fakeContext } from '../helpers/lab-context.js';
@@ -88,6 +89,28 @@ test('the solver path tells the checks before the change before it makes the cha
   const again: string[] = [];
   await solveStep(step({ state: { done: true } }), fakeContext(), { pollMs: 5, mayBeDone: true, onBefore: (_b: unknown, done: boolean) => again.push(`alreadyDone=${done}`) } as Parameters<typeof solveStep>[2]);
   assert.deepEqual(again, ['alreadyDone=true']);
+});
+
+test('the solver path prints a command step\'s commands once, before it makes the change (the --ci log is a record)', async () => {
+  // the canary's steps printed none; a reservation's (commandSolve) printed its own in apply, so
+  // "do it for me", which prints what show gives, printed it twice
+  const ctx = fakeContext();
+  const state = { done: false };
+  const order: string[] = [];
+  const solve = commandSolve(
+    (c) => c.aws('apigateway update-stage --rest-api-id a1 --stage-name Prod'),
+    async () => void (order.push('apply'), (state.done = true)),
+  );
+  const r = await solveStep(step({ state, action: { kind: 'command', command: () => '' }, solve }), ctx, { pollMs: 5, onBefore: () => order.push('checks') });
+  assert.equal(r.outcome, 'passed');
+  const printed = ctx.io.of('command');
+  assert.equal(printed.length, 1, JSON.stringify(printed));
+  assert.match(printed[0]!.text, /^\$ aws apigateway update-stage --rest-api-id a1 --stage-name Prod/);
+  assert.deepEqual(order, ['checks', 'apply']);
+  // "do it for me" prints show's command itself: apply alone prints nothing
+  const alone = fakeContext();
+  await solve.apply(alone);
+  assert.equal(alone.io.of('command').length, 0);
 });
 
 test('the solver path calls a check that passes before the change a lab defect', async () => {

@@ -21,7 +21,14 @@ describe('the canary chapter on the solver path', () => {
   for (const step of canarySteps) {
     it(`${step.id}: checks fail before the change and pass after it`, async () => {
       const ctx = cloud.contextFor(step.id);
+      const io = ctx.io as RecordingIoHost;
+      const printedBefore = io.of('command').length;
       const result = await solveStep(step, ctx, { pollMs: 50 });
+      // the log names the commands the lab ran, as for an alarm or a reservation (it named none)
+      const printed = io.of('command').slice(printedBefore).map((e) => e.text).join('\n');
+      const ran = { 'canary-stage-variable': /apigateway put-integration /, 'canary-create': /apigateway create-deployment .*--canary-settings/s, 'canary-rollback': /apigateway update-stage /, 'canary-promote': /apigateway update-stage / }[step.id];
+      assert.ok(ran, step.id);
+      assert.match(printed, ran, `${step.id} printed: ${printed}`);
       assert.equal(result.outcome, 'passed', `${result.instructorMessage ?? ''} ${JSON.stringify(result.after.filter((r) => r.status !== 'passed'))}`);
       assert.ok(result.preCheckFailedAsExpected);
       // a measured share says what it measured beside the version it counted, not the version alone

@@ -32,13 +32,13 @@ export function editSolve(stepId: string, more?: MoreFiles): Solve {
   };
 }
 
-/** a command the learner can run; "do it for me" makes the same call through the SDK */
+/**
+ * a command the learner can run; "do it for me" and --ci make the same call through the SDK, and
+ * print the command first from `show` (teach.ts, solver.ts), as for every command step
+ */
 export function commandSolve(command: (ctx: LabContext) => string, run: (ctx: LabContext) => Promise<void>): Solve {
   return {
     show: async (ctx) => ({ command: command(ctx) }),
-    apply: async (ctx) => {
-      ctx.io.command(command(ctx));
-      await run(ctx);
-    },
+    apply: run,
   };
 }
