@@ -137,7 +137,14 @@ function loadWindow(ctx: LabContext, stepId: string): [Date, Date] | undefined {
  * read, not to paste. The checks read the figures the lab kept of its own run (statusCounts, the
  * run's window for CloudWatch); a run from a shell leaves none of them, so it is not counted.
  */
-const X_RUNS_IT = 'press x: the lab runs the load test shown below and counts its answers. A run of your own (that command pasted in a shell) is not counted: the lab sees only the runs it makes.';
+const xRunsIt = (ctx: LabContext): string =>
+  ctx.ci
+    ? // --ci presses no key: the lab runs it next, and the instructor reads why a shell's run would not count
+      'the lab runs the load test shown below and counts its answers. A run from a shell (that command pasted) is not counted: the lab sees only the runs it makes.'
+    : 'press x: the lab runs the load test shown below and counts its answers. A run of your own (that command pasted in a shell) is not counted: the lab sees only the runs it makes.';
+
+/** a run stopped by Ctrl-C, found: run it again (x on a terminal; --ci's next run does) */
+const stoppedEarlyFound = (ctx: LabContext): string => (ctx.ci ? 'the last one was stopped early' : 'the last one was stopped early: press x to run it again');
 
 /** a run stopped by Ctrl-C proves nothing either way */
 function stoppedEarly(ctx: LabContext, stepId: string): boolean {
@@ -150,8 +157,8 @@ const baselineChecks: LiveCheck[] = [
     aws: (ctx) => heyCommand(ctx, loadSize(ctx, 'baseline')),
     run: async (ctx) => {
       const c = lastRun(ctx, 'concurrency-baseline').statusCounts;
-      if (!c) return notYet('a load test run', 'none yet', X_RUNS_IT);
-      if (stoppedEarly(ctx, 'concurrency-baseline')) return notYet('a whole load test run', 'the last one was stopped early: press x to run it again', X_RUNS_IT);
+      if (!c) return notYet('a load test run', 'none yet', xRunsIt(ctx));
+      if (stoppedEarly(ctx, 'concurrency-baseline')) return notYet('a whole load test run', stoppedEarlyFound(ctx), xRunsIt(ctx));
       const ok = sum(c, (s) => s === 200);
       // requests that got no answer at all (timed out, refused) count against it too
       const all = Math.max(sum(c, () => true), lastRun(ctx, 'concurrency-baseline').requests ?? 0);
@@ -304,8 +311,8 @@ const throttledChecks: LiveCheck[] = [
     run: (ctx, signal) =>
       whenDeployed(async () => {
         const c = lastRun(ctx, 'concurrency-throttled').statusCounts;
-        if (!c) return notYet('a load test run with the reservation', 'none yet', X_RUNS_IT);
-        if (stoppedEarly(ctx, 'concurrency-throttled')) return notYet('a whole load test run', 'the last one was stopped early: press x to run it again', X_RUNS_IT);
+        if (!c) return notYet('a load test run with the reservation', 'none yet', xRunsIt(ctx));
+        if (stoppedEarly(ctx, 'concurrency-throttled')) return notYet('a whole load test run', stoppedEarlyFound(ctx), xRunsIt(ctx));
         const window = loadWindow(ctx, 'concurrency-throttled');
         if (!window) return notYet('a load test run with the reservation', 'none yet');
         const fn = appFunction(ctx).name;
@@ -364,7 +371,7 @@ export const throttledStep: Step = {
     const load = ctx.ci ? `Now ${concurrency} connections, ${requests} requests (--ci's short run; the workshop's hey: the same 50 connections again) meet` : `The same ${concurrency} connections now meet`;
     return [
       `${load} a limit of ${WORKSHOP_RESERVATION}. Lambda refuses each invocation beyond it (429, ReservedFunctionConcurrentInvocationLimitExceeded); API Gateway answers those 500.`,
-      "The workshop recorded 502, which AWS now documents for a failed function. The local cloud answers a throttle as it was started to: the lab's answers 500 (below: how to restart it with the workshop's 502).",
+      `The workshop recorded 502, which AWS now documents for a failed function. The local cloud answers a throttle as it was started to: the lab's answers 500 (${ctx.ci ? "one started with --throttle-status 502 answers the workshop's 502" : "below: how to restart it with the workshop's 502"}).`,
     ];
   },
   goal: 'answers split between 200 and throttled 5xx; never more than 25 at once',

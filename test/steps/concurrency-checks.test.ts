@@ -234,6 +234,25 @@ test("the throttles the split check reports come with the get-metric-statistics 
   assert.match((await shown(splitCheck, zero)).aws ?? '', /--metric-name Throttles .*--statistics Sum/);
 });
 
+test('under --ci the same not-yet names no key: the lab runs the load test next (it said "press x" to an instructor with no key to press)', async () => {
+  for (const [check, stepId] of [[allOkCheck, 'concurrency-baseline'], [splitCheck, 'concurrency-throttled']] as const) {
+    const { ctx } = cloudOf({ ci: true }, { reserved: 25 });
+    const none = await check.run(ctx, new AbortController().signal);
+    ctx.figuresOf[stepId] = { requests: 312, concurrency: 50, statusCounts: { '200': 300 }, stoppedEarly: true, window: WINDOW };
+    const early = await check.run(ctx, new AbortController().signal);
+    for (const o of [none, early]) {
+      assert.equal(o.status, 'not-yet');
+      assert.equal(o.status === 'not-yet' && o.hint, 'the lab runs the load test shown below and counts its answers. A run from a shell (that command pasted) is not counted: the lab sees only the runs it makes.', check.name);
+      assert.doesNotMatch(`${o.status === 'not-yet' ? o.found : ''}`, /press/);
+    }
+  }
+  // the throttled step's words say what stands for the restart commands --ci does not print
+  const ci = explainOf(throttledStep, cloudOf({ ci: true }, { reserved: 25 }).ctx).join('\n');
+  assert.doesNotMatch(ci, /below: how to restart/);
+  assert.match(ci, /the lab's answers 500 \(one started with --throttle-status 502 answers the workshop's 502\)/);
+  assert.match(explainOf(throttledStep, cloudOf({ ci: false }, { reserved: 25 }).ctx).join('\n'), /\(below: how to restart it with the workshop's 502\)/);
+});
+
 test('a not-yet that asks for a run says x runs the load test shown, and that a run of the learner\'s own (that command pasted) is not counted', async () => {
   for (const [check, stepId] of [[allOkCheck, 'concurrency-baseline'], [splitCheck, 'concurrency-throttled']] as const) {
     const { ctx } = cloudOf({ ci: false }, { reserved: 25 });

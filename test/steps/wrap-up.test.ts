@@ -153,6 +153,16 @@ test("the wrap-up's command names the workspace, as every command the lab prints
   }
 });
 
+test('the summary not written yet: "press x" on a terminal, no key under --ci (it said "not yet: press x" in the --ci log)', async () => {
+  const check = wrapUpStep(LAB_STEPS).liveChecks.find((c) => c.name === 'the summary was written')!;
+  const found = async (ci: boolean) => {
+    const r = await check.run(fakeContext({ ci }), new AbortController().signal);
+    return r.status === 'not-yet' ? r.found : r.status;
+  };
+  assert.equal(await found(false), 'not yet: press x');
+  assert.equal(await found(true), 'not yet');
+});
+
 test('the wrap-up says its figures in words (no raw keys, the share with its %), checks what it says it checks, and names the stage variable after the canary chapter', async () => {
   const figures: Record<string, Record<string, FigureValue>> = {
     deploy: { apiUrl: 'http://127.0.0.1:4566/restapis/abc/Prod/_user_request_/getinfo', labels: ['Cat', 'Pet'] },
