@@ -20,7 +20,7 @@ import { progressPath } from '../lab/progress.js';
 import { readJsonFile, workspacePaths, type Workspace } from '../lab/workspace.js';
 import { labVersion } from '../version.js';
 import { awsCliConfig, LOCAL_AWS_ENV } from '../targets/aws-cli-config.js';
-import { findOnPath } from '../targets/aws-preflight.js';
+import { awsPrerequisites, findOnPath } from '../targets/aws-preflight.js';
 import { clientConfig, lambdaSdk } from '../targets/clients.js';
 import { cliCommand } from '../invocation.js';
 import { nodeTooOld, OLDEST } from '../node-version.js';
@@ -35,6 +35,10 @@ export interface Finding {
   fix?: string;
   /** a command the fix runs, printed as a command (broken only between its words, pasteable) */
   fixCommand?: string;
+  /** a failure's word (default "failed"; "missing" for a thing not there) */
+  verdict?: string;
+  /** not ok because it could not be checked (a disk statfs cannot read), not because it failed */
+  unchecked?: boolean;
 }
 
 export async function doctorCommand(opts: Record<string, unknown>, interrupt: InterruptPolicy): Promise<void> {
@@ -109,26 +113,23 @@ export async function doctorCommand(opts: Record<string, unknown>, interrupt: In
       found.push({ name: 'local cloud', ok: true, needed: false, found: 'not running (start and deploy start it)' });
     }
   } else {
-    const sam = findOnPath('sam');
-    found.push({ name: 'SAM CLI', ok: !!sam, needed: true, found: sam ?? 'not on PATH', fix: 'install it: https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/install-sam-cli.html' });
     const profile = opts.profile as string | undefined;
+    // the SAM CLI, the region and credentials: the checks every command on the aws target makes
+    // first (aws-preflight.ts), each said whatever the others found
+    const pre = await awsPrerequisites({ profile, region: opts.region as string | undefined });
+    for (const p of pre.found) found.push({ name: p.name, ok: p.ok, needed: true, found: p.found, fix: p.error?.hint, verdict: 'missing' });
+    const credentials = found.find((f) => f.name === 'credentials')!;
     // required here, on the aws target only (targets/clients.ts: not by import, which lexes the whole bundle)
     const { GetAccountSettingsCommand, LambdaClient } = lambdaSdk();
     const lambda = new LambdaClient(clientConfig({ kind: 'aws', profile, region: opts.region as string | undefined }));
     try {
-      let region = '';
-      try {
-        region = await lambda.config.region();
-      } catch {
-        // said below
-      }
-      found.push({ name: 'region', ok: !!region, needed: true, found: region || 'none', fix: 'pass --region us-east-1, or set AWS_REGION, or `aws configure`' });
-      if (region) {
+      // found in the chain: now does AWS accept them?
+      if (pre.region && credentials.ok) {
         try {
           const s = await lambda.send(new GetAccountSettingsCommand({}), { abortSignal: AbortSignal.any([AbortSignal.timeout(10_000), interrupt.signal]) });
           const limit = s.AccountLimit?.ConcurrentExecutions ?? 0;
           const unreserved = s.AccountLimit?.UnreservedConcurrentExecutions ?? 0;
-          found.push({ name: 'credentials', ok: true, needed: true, found: `accepted${profile ? ` (profile ${profile})` : ''}` });
+          credentials.found = `accepted${profile ? ` (profile ${profile})` : ''}`;
           found.push({
             name: 'Lambda concurrency quota',
             ok: unreserved - 25 >= 100,
@@ -137,7 +138,10 @@ export async function doctorCommand(opts: Record<string, unknown>, interrupt: In
             fix: 'the concurrency step adapts and reserves less than 25; for the workshop figures ask AWS Support for a higher "Concurrent executions" quota',
           });
         } catch (err) {
-          found.push({ name: 'credentials', ok: false, needed: true, found: `${(err as Error).name}: ${(err as Error).message.split('\n')[0]}`, fix: '`aws configure`, `aws sso login`, or --profile P' });
+          const e = err as Error & { code?: string };
+          // AWS not reached (offline, a timeout) says nothing of the credentials: could not check
+          const unreached = /Timeout|Abort|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT/.test(`${e.name} ${e.code ?? ''} ${e.message}`);
+          Object.assign(credentials, { ok: false, verdict: 'refused by AWS', unchecked: unreached, found: `${e.name}: ${e.message.split('\n')[0]}`, fix: unreached ? 'check the network: AWS did not answer' : '`aws configure`, `aws sso login`, or --profile P' });
         }
       }
       if (awsCli) {
@@ -155,7 +159,10 @@ export async function doctorCommand(opts: Record<string, unknown>, interrupt: In
       if (!f.ok && !f.needed) {
         // a recommendation is not a failure: a warning (its own mark), with its fix
         io.warn(`${f.name}: ${f.found} — recommended${f.fix ? `: ${f.fix}` : ''}`);
-      } else io.check({ name: `${f.name}: ${f.found}`, status: f.ok ? 'passed' : 'could-not-check', ...(f.ok ? {} : { what: `use ${f.name}`, fix: f.fix }) });
+      } else if (f.ok) io.check({ name: `${f.name}: ${f.found}`, status: 'passed' });
+      // a failure checked is a failure (✗ failed, missing), not "could not check"
+      else if (f.unchecked) io.check({ name: `${f.name}: ${f.found}`, status: 'could-not-check', what: `check ${f.name}`, fix: f.fix });
+      else io.check({ name: `${f.name}: ${f.found}`, status: 'not-yet', verdict: f.verdict ?? 'failed', fix: f.fix });
       if (!f.ok && f.fixCommand) io.command(f.fixCommand);
     }
   }
@@ -217,7 +224,7 @@ export function freeSpaceFinding(root: string, statfs: typeof statfsSync = statf
     const st = statfs(at);
     free = Number(st.bavail) * Number(st.bsize);
   } catch (err) {
-    return { name, ok: false, needed: true, found: `cannot tell: ${(err as Error).message}`, fix: `check the disk of ${at} (df -h)` };
+    return { name, ok: false, needed: true, unchecked: true, found: `cannot tell: ${(err as Error).message}`, fix: `check the disk of ${at} (df -h)` };
   }
   const mb = Math.floor(free / (1024 * 1024));
   return {

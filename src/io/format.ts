@@ -202,7 +202,7 @@ const GLYPH = { passed: '✓', 'not-yet': '✗', 'could-not-check': '?' } as con
 /** One check: the verdict line, then expected/found or what/fix, the hint and the aws command. */
 export function formatCheck(v: CheckView, p: Paint, width: number): string[] {
   const colour = v.status === 'passed' ? p.green : v.status === 'not-yet' ? p.red : p.yellow;
-  const verdict = v.status === 'passed' ? 'passed' : v.notRun ? 'not run' : v.status === 'not-yet' ? 'not yet' : 'could not check';
+  const verdict = v.status === 'passed' ? 'passed' : v.notRun ? 'not run' : v.status === 'not-yet' ? (v.verdict ?? 'not yet') : 'could not check';
   // a finding's long words (a URI) are cut where they may be, under the indent, not by the terminal
   const head = `${colour(GLYPH[v.status])} ${v.name}${v.status === 'passed' && v.found ? p.dim(` — ${breakLongWords(v.found, width - 2)}`) : ''}`;
   const lines = hang(v.status === 'passed' ? head : `${head} ${colour(`(${verdict})`)}`, width, '  ');
@@ -215,7 +215,7 @@ export function formatCheck(v: CheckView, p: Paint, width: number): string[] {
   if (v.status === 'could-not-check') {
     if (v.what) sub('could not', v.what);
     if (v.fix) sub('fix:', v.fix);
-  }
+  } else if (v.status === 'not-yet' && v.fix) sub('fix:', v.fix);
   if (v.hint && v.status !== 'passed') {
     // a command in the hint on lines of its own, under the hint's words, to be pasted whole
     const parts = proseParts(`hint: ${v.hint}`);

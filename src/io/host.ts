@@ -26,8 +26,13 @@ export interface CheckView {
   found?: string;
   /** could-not-check: what could not be reached or read */
   what?: string;
-  /** could-not-check: how to fix the environment */
+  /** could-not-check: how to fix the environment; not-yet (doctor's failures): how to fix it */
   fix?: string;
+  /**
+   * not-yet: the word in place of "not yet" (doctor: "failed", "missing": a thing this machine
+   * lacks is not a change still to come, and was checked, so not "could not check")
+   */
+  verdict?: string;
   /** a hint computed from the live state, when there is one */
   hint?: string;
   /**

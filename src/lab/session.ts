@@ -105,7 +105,7 @@ export async function openSession(flags: LabFlags, interrupt: InterruptPolicy, r
   let aws: Awaited<ReturnType<typeof import('../targets/aws-preflight.js').awsPreflight>> | undefined;
   if (flags.target === 'aws') {
     const { awsPreflight } = await import('../targets/aws-preflight.js');
-    aws = await awsPreflight({ profile: flags.profile, region: flags.region });
+    aws = await awsPreflight({ profile: flags.profile, region: flags.region, doctor: labCommand(['doctor'], flags) });
   }
   const { copied } = await scaffoldWorkspace(ws);
   // the learner's copy to edit; under --ci the lab edits it (the instructor edits nothing)

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { awsPreflight, findOnPath } from '../../src/targets/aws-preflight.js';
-import { LabError } from '../../src/errors.js';
+import { ExitCode, LabError } from '../../src/errors.js';
+import { runCli } from '../helpers/cli.js';
 
 /** A PATH with a fake `sam`, an empty HOME (no ~/.aws), and no AWS_* variables. */
 function isolated(withSam: boolean) {
@@ -49,6 +50,8 @@ test('findOnPath finds an executable and ignores a missing one', () => {
 test('no sam on PATH: says so, with where to get it', async () => {
   const env = isolated(false);
   try {
+    process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE';
+    process.env.AWS_SECRET_ACCESS_KEY = 'secret';
     await assert.rejects(awsPreflight({ region: 'us-east-1' }), (err: LabError) => {
       assert.ok(err instanceof LabError);
       assert.match(err.message, /SAM CLI \(`sam`\) is not on PATH/);
@@ -63,14 +66,64 @@ test('no sam on PATH: says so, with where to get it', async () => {
 test('no region anywhere: says so, with the three ways to set one', async () => {
   const env = isolated(true);
   try {
+    process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE';
+    process.env.AWS_SECRET_ACCESS_KEY = 'secret';
     await assert.rejects(awsPreflight({}), (err: LabError) => {
       assert.equal(err.message, 'no AWS region is set');
+      assert.equal(err.exitCode, ExitCode.environment);
       assert.match(err.hint ?? '', /--region/);
       assert.match(err.hint ?? '', /AWS_REGION/);
+      assert.match(err.hint ?? '', /\n`.* doctor --target aws` checks them again, with the rest the lab needs$/);
       return true;
     });
   } finally {
     env.restore();
+  }
+});
+
+test('no sam, no region, no credentials: all three in one error (it said one per run), each with its fix, and doctor named', async () => {
+  const env = isolated(false);
+  try {
+    await assert.rejects(awsPreflight({ doctor: 'lab doctor --target aws --workspace /ws' }), (err: LabError) => {
+      assert.equal(err.exitCode, ExitCode.environment);
+      assert.equal(err.message, 'the aws target needs 3 things this machine does not have:');
+      const lines = (err.hint ?? '').split('\n');
+      assert.equal(lines.length, 4, err.hint);
+      assert.match(lines[0]!, /^- the AWS SAM CLI \(`sam`\) is not on PATH: install it: .*install-sam-cli/);
+      assert.match(lines[1]!, /^- no AWS region is set: pass --region/);
+      assert.match(lines[2]!, /^- no AWS credentials found .*: run `aws configure`/);
+      assert.equal(lines[3], '`lab doctor --target aws --workspace /ws` checks them again, with the rest the lab needs');
+      return true;
+    });
+  } finally {
+    env.restore();
+  }
+});
+
+test('doctor --target aws: each missing thing is a failure (✗ missing), not "could not check"; credentials checked with no region too', async () => {
+  // the CLI in its own environment: an empty HOME, a PATH with no sam, no AWS_* settings
+  {
+    const bin = mkdtempSync(join(tmpdir(), 'sol-doctor-aws-'));
+    const ws = join(bin, 'ws');
+    const isolatedEnv = { HOME: join(bin, 'home'), PATH: join(bin, 'none'), AWS_EC2_METADATA_DISABLED: 'true', NO_COLOR: '1', AWS_CONFIG_FILE: join(bin, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(bin, 'credentials') };
+    try {
+      const r = await runCli(['doctor', '--target', 'aws', '--workspace', ws], { env: isolatedEnv });
+      assert.equal(r.code, 1, r.stderr);
+      const out = r.stdout + r.stderr;
+      assert.doesNotMatch(out, /could not check/);
+      assert.match(out, /✗ SAM CLI: not on PATH \(missing\)/);
+      assert.match(out, /✗ region: none set \(missing\)\n[\d:]* +fix: pass --region/);
+      assert.match(out, /✗ credentials: none found in the standard chain .* \(missing\)\n[\d:]* +fix: run `aws configure`/);
+      assert.match(r.stderr, /3 thing\(s\) the lab needs: SAM CLI, region, credentials/);
+      // start on the aws target says the three at once and names doctor; no workspace made
+      const start = await runCli(['start', '--target', 'aws', '--ci', '--workspace', ws], { env: isolatedEnv });
+      assert.equal(start.code, 3, start.stderr);
+      assert.match(start.stderr, /^error: the aws target needs 3 things this machine does not have:\n {2}- the AWS SAM CLI/);
+      assert.match(start.stderr, /doctor --target aws --workspace .*ws` checks them again/);
+      assert.equal(existsSync(ws), false);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   }
 });
 

@@ -18,6 +18,7 @@ import { execa } from 'execa';
 import { InterruptedError, LabError } from '../../errors.js';
 import { scaffoldWorkspace, type Workspace } from '../../lab/workspace.js';
 import { awsPreflight } from '../aws-preflight.js';
+import { cliCommand } from '../../invocation.js';
 import { cloudFormationCommands, TargetClients } from '../clients.js';
 import { writeDeployRecord } from '../deploy-record.js';
 import { uploadSamples } from '../samples.js';
@@ -50,7 +51,8 @@ const POLL_MS = 3000;
 
 export async function deployWithSam(input: SamDeployInput): Promise<DeployResult> {
   const { workspace: ws, log } = input;
-  const ctx = await awsPreflight({ profile: input.profile, region: input.region });
+  const doctor = cliCommand(['doctor', '--target', 'aws', ...(input.profile ? ['--profile', input.profile] : []), ...(input.region ? ['--region', input.region] : []), '--workspace', ws.root]);
+  const ctx = await awsPreflight({ profile: input.profile, region: input.region, doctor });
   const { copied } = await scaffoldWorkspace(ws);
   if (copied) log.info(`copied the lab app into ${ws.samApp}`);
 
