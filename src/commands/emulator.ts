@@ -4,7 +4,7 @@
  */
 import type { InterruptPolicy } from '../interrupt.js';
 import { resolve } from 'node:path';
-import { LabError, UsageError } from '../errors.js';
+import { ExitCode, LabError, UsageError } from '../errors.js';
 import type { LogStyle } from '../emulator/request-log.js';
 import { colorEnabled } from '../io/terminal.js';
 import { fitted, proseWidth } from '../io/format.js';
@@ -73,6 +73,9 @@ async function run(action: string | undefined, flags: EmulatorFlags, interrupt?:
         accountConcurrency: flags.accountConcurrency,
         logRequests: flags.logRequests,
         onStoppedUnexpectedly: (stale, log) => io.note(startingAgain(flags.stateDir, stale, log)),
+      }).catch(async (err: unknown) => {
+        // an explicit --port that is taken (without one, the cloud takes another): whose, exit 3
+        throw (flags.port !== undefined && (await portTaken(err, flags.port, flags))) || err;
       });
       // one line says it all; a script reads the endpoint from --json (it was a bare URL line on
       // stdout, then this sentence on stderr, which read as two answers)
@@ -174,24 +177,29 @@ async function foreground(flags: EmulatorFlags): Promise<void> {
       out(formatLine(`state ${emu.record.stateDir}, speed ${flags.speed}x; Ctrl-C to stop`, style));
     },
   ).catch(async (err: unknown) => {
-    throw (await portHeldByALabCloud(err, port, flags)) ?? err;
+    throw (await portTaken(err, port, flags)) ?? err;
   });
   // on a terminal, write over the `^C` it echoed
   out(`${tty && signal === 'SIGINT' ? '\r' : ''}${formatLine('emulator stopped', style)}`);
 }
 
 /**
- * A port in use, held by a cloud of the lab (`emulator --throttle-status 502` run while the lab's
- * cloud listens on 4566): said whose, with the way that works, where the bare error said only
- * `port 4566 … is already in use` and left a learner to guess that the lab's own cloud held it.
- * Undefined for any other error or holder.
+ * A port in use (--port N, in the foreground or `emulator start`), said with who holds it, exit 3:
+ * the machine's state, not the command's (it was 1, and named nobody, where deploy and start name
+ * the holder of 4566). Held by a cloud of the lab (`emulator --throttle-status 502` run while the
+ * lab's cloud listens on 4566): said whose, with the way that works, where the bare error said
+ * only `port 4566 … is already in use` and left a learner to guess that the lab's own cloud held
+ * it. Undefined for any other error.
  */
-async function portHeldByALabCloud(err: unknown, port: number, flags: EmulatorFlags): Promise<LabError | undefined> {
-  if (!(err instanceof LabError) || !/^port \d+ on .* is already in use/.test(err.message) || port === 0) return undefined;
-  const { portHolder } = await import('../port-holder.js');
+async function portTaken(err: unknown, port: number, flags: EmulatorFlags): Promise<LabError | undefined> {
+  if (!(err instanceof LabError) || !/\bport \d+ on .* is already in use/.test(err.message) || port === 0) return undefined;
+  const { holderWords, portHolder } = await import('../port-holder.js');
   const holder = await portHolder(port, flags.host === '0.0.0.0' || flags.host === '::' ? '127.0.0.1' : flags.host);
   const stateDir = holder.pid !== undefined ? emulatorStateDirOf(holder.pid) : undefined;
-  if (holder.pid === undefined || stateDir === undefined) return undefined;
+  if (holder.pid === undefined || stateDir === undefined) {
+    // someone else's server, by pid where this user may see it (holderWords: ` (by pid N)`)
+    return new LabError(`port ${port} on ${flags.host} is already in use${holderWords(holder)}: choose another with --port, or --port 0 for any free port`, ExitCode.environment);
+  }
   const where = stateDirFlag(stateDir);
   // at the speed it runs at (the lab's runs at 10): a bare command's --speed is 1
   const running = await emulatorStatus(stateDir).catch(() => undefined);
@@ -201,7 +209,7 @@ async function portHeldByALabCloud(err: unknown, port: number, flags: EmulatorFl
   const whose = own ? "this workspace's own cloud" : `the lab's cloud of ${where[0] === '--workspace' ? `workspace ${where[1]}` : `state dir ${where[1]}`}`;
   return new LabError(
     `port ${port} is in use by ${whose} (pid ${holder.pid}), which the lab talks to`,
-    undefined,
+    ExitCode.environment,
     `to run that cloud with these settings, restart it in the background with them (its state stays): ${restart}; or choose another port with --port`,
   );
 }

@@ -145,8 +145,13 @@ export async function scaffoldWorkspace(ws: Workspace, source: string = bundledS
     makeDirs(ws.root);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ENOTDIR' ? 'part of the path is a file' : e.code === 'EACCES' ? 'permission denied' : (e.code ?? e.message);
-    throw new LabError(`cannot use workspace ${ws.root}: ${why}`, undefined, 'pick a folder you can write to with --workspace DIR');
+    // the machine refused (permission denied, a read-only disk): exit 3, as for an existing
+    // workspace it cannot write (FileSystemError), in its words and with its fix; it was 1
+    const at = e.path ?? ws.root;
+    const refused = e.code !== 'ENOTDIR' && isFileSystemFault(e) ? new FileSystemError(at, e, 'write') : undefined;
+    const why = e.code === 'ENOTDIR' ? 'part of the path is a file' : refused ? refused.message.slice(`cannot write ${at}: `.length) : (e.code ?? e.message);
+    const elsewhere = 'pick a folder you can write to with --workspace DIR';
+    throw new LabError(`cannot use workspace ${ws.root}: ${why}`, refused ? ExitCode.environment : undefined, refused ? `${refused.hint}; or ${elsewhere}` : elsewhere);
   }
   const tmp = join(ws.root, `.sam-app.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {

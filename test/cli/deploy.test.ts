@@ -4,7 +4,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { removeWorkspace, runCli } from '../helpers/cli.js';
@@ -142,6 +142,29 @@ test('emulator stop --workspace ends the cloud that deploy started', async () =>
   const human = await runCli(['status', '--workspace', ws]);
   assert.match(human.stdout, /embedded cloud: not running/);
   assert.match(human.stdout, /emulator start --workspace/);
+});
+
+// the machine refusing the new workspace's folder is the environment (exit 3), as an existing
+// workspace it cannot write is: it exited 1. sysfs refuses a folder even to root (EPERM; EROFS
+// where /sys is mounted read-only), which a chmod does not (root ignores it: the next test)
+test('a new workspace the machine refuses (sysfs: operation not permitted): exit 3, in its words', { skip: process.platform !== 'linux' }, async () => {
+  const r = await runCli(['deploy', '--workspace', '/sys/serverless-ops-lab-nope'], { timeoutMs: 15_000 });
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stderr, /^error: cannot use workspace \/sys\/serverless-ops-lab-nope: (operation not permitted \(EPERM\)|the file system is read-only \(EROFS\))\n/);
+  assert.doesNotMatch(r.stderr, /    at /);
+});
+
+test('a new workspace in a folder the user cannot write to: permission denied, exit 3', { skip: process.platform === 'win32' || process.getuid?.() === 0 ? 'root (or Windows) ignores a chmod 555 folder' : false }, async () => {
+  const parent = mkdtempSync(join(tmpdir(), 'sol-ro-parent-'));
+  try {
+    chmodSync(parent, 0o555);
+    const r = await runCli(['deploy', '--workspace', join(parent, 'ws')], { timeoutMs: 15_000 });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /^error: cannot use workspace .*\/ws: permission denied \(EACCES\)\n/);
+  } finally {
+    chmodSync(parent, 0o755);
+    rmSync(parent, { recursive: true, force: true });
+  }
 });
 
 // Node 20's recursive mkdir never returns for a path under /proc; the workspace must be refused at once.

@@ -120,15 +120,19 @@ test('foreground --quiet: no request log; SIGINT → exit 0', async () => {
   assert.doesNotMatch(output(), /health\s+-\s+200/);
 });
 
-test('a port in use: one line, exit 1', async () => {
+test('a port in use: one line naming who holds it, exit 3 (the environment), in the foreground and with emulator start', async () => {
   const blocker = createServer();
   await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
   try {
     const port = (blocker.address() as AddressInfo).port;
-    const r = await run(['emulator', '--port', String(port), '--state-dir', tempDir()]);
-    assert.equal(r.code, 1);
-    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-    assert.match(r.stderr, new RegExp(`port ${port} .*already in use`));
+    // this test process holds it: its pid is named where /proc shows it (Linux), as deploy and start name 4566's holder
+    const by = process.platform === 'linux' ? ` \\(by pid ${process.pid}\\)` : '';
+    for (const args of [['emulator'], ['emulator', 'start']]) {
+      const r = await run([...args, '--port', String(port), '--state-dir', tempDir()]);
+      assert.equal(r.code, 3, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, new RegExp(`^error: port ${port} on 127\\.0\\.0\\.1 is already in use${by}: choose another with --port, or --port 0 for any free port\n$`));
+    }
   } finally {
     blocker.close();
   }
@@ -608,7 +612,7 @@ test("a port held by the lab's own cloud is said so, with the restart that works
   try {
     // `emulator --throttle-status 502` from another workspace (the bare command's ./lab-workspace)
     const clash = await run(['emulator', '--workspace', otherWs, '--port', port, '--throttle-status', '502']);
-    assert.equal(clash.code, 1);
+    assert.equal(clash.code, 3);
     assert.match(clash.stderr, new RegExp(`port ${port} is in use by the lab's cloud of workspace ${labWs} \\(pid ${pid}\\)`), clash.stderr);
     assert.match(clash.stderr, new RegExp(`emulator stop --workspace ${labWs}\`, then \`.*emulator start --workspace ${labWs} --port ${port} --throttle-status 502\``), clash.stderr);
     assert.doesNotMatch(clash.stderr, /at .*\.js:\d+/, 'no stack trace');
