@@ -273,7 +273,7 @@ export async function localCloud(ws: Workspace, flags: LabFlags, ci: boolean, io
         return running;
       }
       if (ci) {
-        throw new LabError(what, ExitCode.environment, `wait for it to end (\`${awsCommand(['deploy', 'get-deployment', '--deployment-id', inFlight[0].deploymentId], { kind: 'local', endpoint: running.endpoint })}\`), or run without --speed to go on at ${running.speed}x`);
+        throw new LabError(what, ExitCode.environment, `wait for it to end (${waitFor}), or run without --speed to go on at ${running.speed}x`);
       }
       const choice = await io.choose(
         what,
