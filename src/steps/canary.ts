@@ -531,9 +531,10 @@ const createStep: Step = {
   id: IDS.create,
   chapter: CHAPTER,
   title: `send ${CANARY_PERCENT} % of the stage's requests to a canary`,
-  explain: [
+  explain: (ctx) => [
     `The lab publishes app version ${CANARY_APP_VERSION} (app version 2 plus a Summary of the labels) as a new Lambda version, and lets API Gateway call it. Two numberings meet here: the app version is APP_VERSION in the code; the Lambda version is the number the cloud gives each publish.`,
-    `Create a canary on Prod: ${CANARY_PERCENT} % of its requests go to a deployment whose ${STAGE_VARIABLE} names it. Then press r: once the stage shows the canary, the lab counts ${SPLIT_REQUESTS.toLocaleString('en-US')} answers by version.`,
+    // --ci presses no key: the lab measures once the stage shows its canary
+    `Create a canary on Prod: ${CANARY_PERCENT} % of its requests go to a deployment whose ${STAGE_VARIABLE} names it. ${ctx.ci ? 'Once' : 'Then press r: once'} the stage shows the canary, the lab counts ${SPLIT_REQUESTS.toLocaleString('en-US')} answers by version.`,
   ],
   goal: `a ${CANARY_PERCENT} % canary on the new version, measured within ${TOLERANCE_POINTS} points`,
   // the stage itself reset puts where this step starts (stepStartForReset): no canary, lambdaAlias=live

@@ -7,6 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runLiveChecks } from '../../src/lab/check.js';
 import { solveStep } from '../../src/lab/solver.js';
+import { explainOf } from '../../src/lab/step.js';
+import { fakeContext } from '../helpers/lab-context.js';
 import { canarySteps } from '../../src/steps/canary.js';
 import { EVEN_MEASURE_REQUESTS, startCanaryCloud, type CanaryCloud } from './canary-fixture.js';
 import type { RecordingIoHost } from '../../src/io/recording.js';
@@ -56,6 +58,14 @@ describe('the canary chapter on the solver path', () => {
       assert.doesNotMatch(shown.command ?? '', /REST_API_ID|RESOURCE_ID|FUNCTION_ARN|VERSION\b/);
     });
   }
+
+  it('the create step names r on a terminal only: --ci presses no key (its log said "Then press r")', () => {
+    const create = canarySteps.find((s) => s.id === 'canary-create')!;
+    const words = (ci: boolean) => explainOf(create, fakeContext({ ci })).join('\n');
+    assert.match(words(false), /names it\. Then press r: once the stage shows the canary, the lab counts 5,000 answers by version\./);
+    assert.match(words(true), /names it\. Once the stage shows the canary, the lab counts 5,000 answers by version\./);
+    assert.doesNotMatch(words(true), /press/);
+  });
 
   it("the rollback's stage check, after the promotion, says both stages in words", async () => {
     const rollback = canarySteps.find((s) => s.id === 'canary-rollback')!;
