@@ -4,7 +4,7 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { LabError } from '../errors.js';
+import { ExitCode, LabError } from '../errors.js';
 import { makeDirs } from '../files.js';
 
 export { makeDirs };
@@ -27,8 +27,12 @@ export function prepareStateDir(dir: string): string {
 export function stateDirError(path: string, err: unknown): LabError {
   const e = err as NodeJS.ErrnoException;
   const why = e.code ? (REASONS[e.code] ? `${REASONS[e.code]} (${e.code})` : e.code) : (e.message ?? String(err));
-  return new LabError(`cannot use state dir ${path}: ${why}; it must be a folder you can write to`);
+  // the machine refusing (permission, a read-only or full disk) is the environment, exit 3, as for
+  // a workspace; a path that cannot be one (a file on the way, nothing creatable there) stays 1
+  return new LabError(`cannot use state dir ${path}: ${why}; it must be a folder you can write to`, e.code !== undefined && REFUSED.has(e.code) ? ExitCode.environment : undefined);
 }
+
+const REFUSED = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC']);
 
 const REASONS: Record<string, string> = {
   ENOENT: 'nothing can be created there',

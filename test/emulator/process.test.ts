@@ -186,6 +186,17 @@ test('a state dir under /proc: one line, exit 1, no hang (foreground and start)'
   }
 });
 
+// the machine refusing the state dir's folder is the environment (3), as for a new workspace
+// (sysfs refuses even root: EPERM, or EROFS where /sys is mounted read-only); it was 1
+test('a state dir the machine refuses (under /sys): one line, exit 3 (foreground and start)', { skip: process.platform !== 'linux' || !existsSync('/sys/kernel') }, async () => {
+  for (const args of [['emulator', '--port', '0'], ['emulator', 'start', '--port', '0']]) {
+    const r = await run([...args, '--state-dir', '/sys/serverless-ops-lab-nope']);
+    assert.equal(r.code, 3, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /^error: cannot use state dir \/sys\/serverless-ops-lab-nope: (operation not permitted \(EPERM\)|read-only file system \(EROFS\)); /);
+  }
+});
+
 test('background: start, reuse, status, a second emulator refused, stop', async () => {
   const stateDir = tempDir();
   const first = await run(['emulator', 'start', '--state-dir', stateDir, '--port', '0']);
