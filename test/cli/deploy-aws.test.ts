@@ -45,8 +45,11 @@ function env(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 const ws = () => join(dir, 'ws');
 
+/** Credentials the chain finds (never tried against AWS by the preflight), so the one missing piece a test leaves out is said alone. */
+const KEYS = { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'not-a-secret' };
+
 test('no sam on PATH: one message with how to install it, exit 3 (the environment), workspace untouched', async () => {
-  const r = await runCli(['deploy', '--target', 'aws', '--workspace', ws(), '--region', 'us-east-1'], { env: env({ PATH: join(dir, 'empty') }) });
+  const r = await runCli(['deploy', '--target', 'aws', '--workspace', ws(), '--region', 'us-east-1'], { env: env({ PATH: join(dir, 'empty'), ...KEYS }) });
   assert.equal(r.code, 3);
   assert.match(r.stderr, /^error: the AWS SAM CLI \(`sam`\) is not on PATH$/m);
   assert.match(r.stderr, /install-sam-cli/);
@@ -54,7 +57,7 @@ test('no sam on PATH: one message with how to install it, exit 3 (the environmen
 });
 
 test('no region: one message with how to set one, exit 3', async () => {
-  const r = await runCli(['deploy', '--target', 'aws', '--workspace', ws()], { env: env({ PATH: bin }) });
+  const r = await runCli(['deploy', '--target', 'aws', '--workspace', ws()], { env: env({ PATH: bin, ...KEYS }) });
   assert.equal(r.code, 3);
   assert.match(r.stderr, /^error: no AWS region is set$/m);
   assert.match(r.stderr, /--region/);
@@ -76,10 +79,14 @@ test('an unknown profile is named in the message', async () => {
 });
 
 test('start --target aws (and --ci) with no sam, or no credentials: the tools are checked first, exit 3, and nothing is made: no workspace, no copy of the app', async () => {
-  for (const [path, said] of [[join(dir, 'empty'), /^(\S+ )?error: the AWS SAM CLI \(`sam`\) is not on PATH$/m], [bin, /^(\S+ )?error: no AWS credentials found/m]] as const) {
+  const cases = [
+    [{ PATH: join(dir, 'empty'), ...KEYS }, /^(\S+ )?error: the AWS SAM CLI \(`sam`\) is not on PATH$/m],
+    [{ PATH: bin }, /^(\S+ )?error: no AWS credentials found/m],
+  ] as const;
+  for (const [extra, said] of cases) {
     for (const ci of [[], ['--ci']]) {
       const w = join(dir, 'start-ws');
-      const r = await runCli(['start', ...ci, '--target', 'aws', '--workspace', w, '--region', 'us-east-1'], { env: env({ PATH: path }) });
+      const r = await runCli(['start', ...ci, '--target', 'aws', '--workspace', w, '--region', 'us-east-1'], { env: env(extra) });
       assert.equal(r.code, 3, r.stdout + r.stderr);
       assert.match(r.stderr, said);
       assert.doesNotMatch(r.stdout + r.stderr, /copied the lab's app/);
