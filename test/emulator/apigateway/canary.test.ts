@@ -1,6 +1,7 @@
 /**
  * Stage canaries through the SDK, against the answers AWS recorded (LocalStack's AWS-validated
- * snapshots, tests/aws/services/apigateway/test_apigateway_canary.snapshot.json).
+ * snapshots, tests/aws/services/apigateway/test_apigateway_canary.snapshot.json; the refusal of a
+ * non-canary deployment to a canary stage as serverless/serverless#11518 quotes it).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -84,6 +85,60 @@ describe('API Gateway stage canaries answer as AWS does', () => {
     );
     assert.equal(fx.service.backend.getDeployments(restApiId).items.length, 0);
     assert.deepEqual(fx.service.backend.getStages(restApiId), []);
+  });
+
+  it('refuses a deployment without canarySettings to a stage whose canary is enabled, and creates nothing', async () => {
+    const restApiId = await api();
+    const d1 = await apigw.send(new CreateDeploymentCommand({ restApiId, stageName: 'v1', variables: { testVar: 'default' } }));
+    const d2 = await apigw.send(new CreateDeploymentCommand({ restApiId, stageName: 'v1', canarySettings: { percentTraffic: 10, stageVariableOverrides: { testVar: 'canary' } } }));
+    const before = await apigw.send(new GetStageCommand({ restApiId, stageName: 'v1' }));
+    await rejects(
+      apigw.send(new CreateDeploymentCommand({ restApiId, stageName: 'v1', variables: { testVar: 'other' } })),
+      'BadRequestException',
+      'Invalid deployment content specified.Non canary deployment not supported on stage v1 because Canary is enabled. Provide CanarySettings in deploymentInput.',
+    );
+    assert.deepEqual(
+      fx.service.backend.getDeployments(restApiId).items.map((d) => d.id),
+      [d1.id, d2.id],
+    );
+    const { $metadata: _b, ...was } = before;
+    const { $metadata: _a, ...now } = await apigw.send(new GetStageCommand({ restApiId, stageName: 'v1' }));
+    assert.deepEqual(now, was);
+
+    // once the canary is removed, the same deployment goes to the stage
+    await patch(restApiId, 'v1', [{ op: 'remove', path: '/canarySettings' }]);
+    const d3 = await apigw.send(new CreateDeploymentCommand({ restApiId, stageName: 'v1' }));
+    assert.equal((await apigw.send(new GetStageCommand({ restApiId, stageName: 'v1' }))).deploymentId, d3.id);
+  });
+
+  it('a canary deployment to a stage that has a canary replaces it; the stage stays on its deployment', async () => {
+    const restApiId = await api();
+    const d1 = await apigw.send(new CreateDeploymentCommand({ restApiId }));
+    await apigw.send(
+      new CreateStageCommand({
+        restApiId,
+        stageName: 'dev1',
+        deploymentId: d1.id,
+        variables: { testVar: 'default' },
+        canarySettings: { deploymentId: d1.id, percentTraffic: 40, stageVariableOverrides: { testVar: 'canary1' } },
+      }),
+    );
+    const d2 = await apigw.send(new CreateDeploymentCommand({ restApiId, stageName: 'dev1', canarySettings: { percentTraffic: 50, stageVariableOverrides: { testVar: 'canary2' } } }));
+    const stage = await apigw.send(new GetStageCommand({ restApiId, stageName: 'dev1' }));
+    assert.equal(stage.deploymentId, d1.id);
+    assert.deepEqual(stage.canarySettings, { deploymentId: d2.id, percentTraffic: 50, stageVariableOverrides: { testVar: 'canary2' }, useStageCache: false });
+  });
+
+  it('a deployment without a stage, then replace /deploymentId, moves a stage that has a canary and keeps the canary', async () => {
+    const restApiId = await api();
+    const d1 = await apigw.send(new CreateDeploymentCommand({ restApiId, stageName: 'dev', variables: { testVar: 'default' } }));
+    const d2 = await apigw.send(new CreateDeploymentCommand({ restApiId, stageName: 'dev', canarySettings: { percentTraffic: 10, stageVariableOverrides: { testVar: 'canary' } } }));
+    const d3 = await apigw.send(new CreateDeploymentCommand({ restApiId }));
+    const stage = await patch(restApiId, 'dev', [{ op: 'replace', path: '/deploymentId', value: d3.id }]);
+    assert.notEqual(d3.id, d1.id);
+    assert.equal(stage.deploymentId, d3.id);
+    assert.deepEqual(stage.variables, { testVar: 'default' });
+    assert.deepEqual(stage.canarySettings, { deploymentId: d2.id, percentTraffic: 10, stageVariableOverrides: { testVar: 'canary' }, useStageCache: false });
   });
 
   it('refuses a canary naming a deployment that does not exist (CreateStage, UpdateStage)', async () => {

@@ -23,7 +23,7 @@ import {
   resourceNotFound,
   stageNotFound,
 } from './errors.js';
-import { canaryDeploymentMissing, canaryFrom, checkCanaryDeploymentStage, type CanarySettingsInput } from './canary.js';
+import { canaryDeploymentMissing, canaryFrom, checkCanaryDeploymentStage, checkNonCanaryDeploymentStage, type CanarySettingsInput } from './canary.js';
 import { newId } from './ids.js';
 import * as responses from './method-responses.js';
 import type {
@@ -387,6 +387,7 @@ export class ApiGatewayBackend {
     if (methods.length === 0) throw badRequest("The REST API doesn't contain any methods");
     if (methods.some((m) => !m.methodIntegration)) throw badRequest('No integration defined for method');
     if (input.canarySettings) checkCanaryDeploymentStage(api, input.stageName);
+    else if (input.stageName) checkNonCanaryDeploymentStage(getOwn(api.stages, input.stageName));
     if (input.stageName !== undefined) checkStageName(input.stageName);
 
     const now = this.nowSeconds();

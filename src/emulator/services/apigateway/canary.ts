@@ -10,12 +10,30 @@
  *   Provided value is null" (or "… is " for ""); a stage that does not exist: "Invalid deployment
  *   content specified.Stage {name} must already be created before making a canary release
  *   deployment". Nothing is created when it refuses.
+ * - CreateDeployment with canarySettings on a stage that has a canary replaces it: the new
+ *   deployment, and the percentTraffic and overrides given (test_create_canary_deployment: a 40 %
+ *   canary on deployment 1 becomes 50 % on deployment 2; test_update_stage_with_copy_ops: a 0 %
+ *   canary becomes 50 % with the overrides given). The stage keeps its deploymentId ("Create a
+ *   canary release deployment", developer guide: "The newer deploymentId value is set on the
+ *   canarySettings … while the initial deploymentId remains associated with the stage").
+ * - CreateDeployment without canarySettings to a stage that has a canary is refused (the guide:
+ *   "In any subsequent API deployments to the same stage, you must always specify canarySettings
+ *   as an input, until the canary is disabled on that stage"; AWS's words, as a CloudFormation
+ *   deploy met them in serverless/serverless#11518): "Invalid deployment content specified.Non
+ *   canary deployment not supported on stage {name} because Canary is enabled. Provide
+ *   CanarySettings in deploymentInput." (the full stop is AWS's; the SDK's " (Service: ApiGateway,
+ *   Status Code: 400, …)" follows it). Nothing is created.
+ * - A deployment without a stage is not refused, and UpdateStage `replace /deploymentId` moves a
+ *   stage that has a canary onto it, the canary left as it is: Terraform's aws_api_gateway_stage
+ *   sends that replace to a stage with canary_settings (resourceStageUpdate,
+ *   internal/service/apigateway/stage.go, run against AWS by its acceptance tests); no recorded AWS
+ *   answer refuses it.
  * - CreateStage (and UpdateStage) naming a canary deployment that does not exist: BadRequest
  *   "Deployment id does not exist".
  */
 import { copyTable, hasOwnKey } from '../../core/own-key.js';
 import { badRequest } from './errors.js';
-import type { CanarySettingsRecord, RestApiRecord } from './model.js';
+import type { CanarySettingsRecord, RestApiRecord, StageRecord } from './model.js';
 
 export interface CanarySettingsInput {
   percentTraffic?: number;
@@ -35,6 +53,15 @@ export function checkCanaryDeploymentStage(api: RestApiRecord, stageName: string
   }
   if (!hasOwnKey(api.stages, stageName)) {
     throw badRequest(`Invalid deployment content specified.Stage ${stageName} must already be created before making a canary release deployment`);
+  }
+}
+
+/** Refuses a deployment without canarySettings to a stage whose canary is enabled. */
+export function checkNonCanaryDeploymentStage(stage: StageRecord | undefined): void {
+  if (stage?.canarySettings) {
+    throw badRequest(
+      `Invalid deployment content specified.Non canary deployment not supported on stage ${stage.stageName} because Canary is enabled. Provide CanarySettings in deploymentInput.`,
+    );
   }
 }
 
