@@ -2,7 +2,8 @@
  * A REST API (explicit AWS::Serverless::Api or SAM's implicit ServerlessRestApi) applied through
  * the API Gateway control plane: the RestApi created once, one resource per path segment, a
  * method and an AWS_PROXY integration per Api event pointing at the function's alias, and a
- * deployment to the stage only when the routes changed (or the stage is missing).
+ * new deployment with the stage moved onto it only when the routes changed (or the stage is
+ * missing).
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html
  */
 import { createHash } from 'node:crypto';
@@ -11,7 +12,8 @@ import type { ChangeKind } from '../types.js';
 import { isNotFound } from './not-found.js';
 import { apiGatewayCommands } from '../../clients.js';
 
-const { CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, DeleteMethodCommand, GetResourcesCommand, GetRestApiCommand, GetStageCommand, PutIntegrationCommand, PutMethodCommand } = apiGatewayCommands;
+const { CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, CreateStageCommand, DeleteMethodCommand, GetResourcesCommand, GetRestApiCommand, GetStageCommand, PutIntegrationCommand, PutMethodCommand, UpdateStageCommand } =
+  apiGatewayCommands;
 
 export interface DesiredRoute {
   path: string;
@@ -108,8 +110,35 @@ export async function applyApi(apigw: APIGatewayClient, restApiId: string, d: De
     }
   }
 
-  const dep = await apigw.send(new CreateDeploymentCommand({ restApiId, stageName: d.stage, variables: d.variables, description: `serverless-ops-lab ${hash}` }));
+  const dep = await apigw.send(new CreateDeploymentCommand({ restApiId, description: `serverless-ops-lab ${hash}` }));
+  await putStageOn(apigw, restApiId, d, dep.id!);
   return { change: recordedHash === undefined ? 'created' : 'updated', hash, deploymentId: dep.id };
+}
+
+/**
+ * The stage onto `deploymentId`, as CloudFormation does with SAM's pair: SAM makes an
+ * AWS::ApiGateway::Deployment with no StageName and an AWS::ApiGateway::Stage whose DeploymentId
+ * refers to it ("CloudFormation resources generated when AWS::Serverless::Api is specified", SAM
+ * developer guide), so the stage is made by CreateStage, then moved by UpdateStage `replace
+ * /deploymentId` (and `/variables/{name}`, the template's variables set over the stage's).
+ *
+ * Not CreateDeployment with a stageName: to a stage whose canary is enabled (the learner's, made in
+ * the canary chapter), AWS refuses a deployment without canarySettings ("Non canary deployment not
+ * supported on stage …", emulator/services/apigateway/canary.ts). What `sam deploy` does to a
+ * canary set outside the template is said nowhere we found (neither SAM's nor CloudFormation's
+ * documentation of AWS::ApiGateway::Stage); UpdateStage as sent here leaves the canary as it was,
+ * and so the learner's canary stays.
+ */
+async function putStageOn(apigw: APIGatewayClient, restApiId: string, d: DesiredApi, deploymentId: string): Promise<void> {
+  if (!(await stageExists(apigw, restApiId, d.stage))) {
+    await apigw.send(new CreateStageCommand({ restApiId, stageName: d.stage, deploymentId, variables: d.variables }));
+    return;
+  }
+  const patchOperations = [
+    { op: 'replace' as const, path: '/deploymentId', value: deploymentId },
+    ...Object.entries(d.variables).map(([k, v]) => ({ op: 'replace' as const, path: `/variables/${k}`, value: v })),
+  ];
+  await apigw.send(new UpdateStageCommand({ restApiId, stageName: d.stage, patchOperations }));
 }
 
 function normalizePath(p: string): string {
