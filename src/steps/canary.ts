@@ -33,7 +33,7 @@ import {
   type CanaryTarget,
   type StepStart,
 } from './canary/lesson.js';
-import { canaryOperations, commands as release, patchStage, restoreStage, type StageView } from './canary/release.js';
+import { canaryOperations, commands as release, patchStage, restoreStage, type StageRef, type StageView } from './canary/release.js';
 import { splitInWords, versionsInWords } from './canary/split.js';
 import { NO_VERSION } from '../targets/version-split.js';
 import { cliCommand } from '../invocation.js';
@@ -102,11 +102,30 @@ async function found(ctx: LabContext): Promise<CanaryTarget> {
   return t;
 }
 
-function variableCommands(ctx: LabContext): string {
+/** whether the stage had a canary when the variable step's prepare read it (its commands are printed before any hint reads the cloud) */
+const canaryAtPrepare = new WeakMap<LabContext, boolean>();
+
+/**
+ * The command that makes the stage serve a new deployment of the API: create-deployment
+ * --stage-name, as the step teaches. A stage whose canary is enabled takes a deployment only as its
+ * canary's (AWS refuses create-deployment --stage-name without --canary-settings: "Non canary
+ * deployment not supported on stage …"), so there the deployment is made without a stage and
+ * update-stage moves the stage onto it; the canary stays as it is (stage-variable.ts deployStage,
+ * what "do it for me" runs).
+ */
+function deployCommand(ctx: LabContext, route: StageRef, hasCanary: boolean): string {
+  return hasCanary ? ctx.aws(wiring.moveStage(route, `$(${ctx.aws(wiring.deployment(route))})`)) : ctx.aws(wiring.deploy(route));
+}
+
+/** why the deploy command of a stage with a canary is not create-deployment --stage-name */
+const canaryDeployWhy = (stageName: string) =>
+  `the ${stageName} stage has a canary, and API Gateway takes a deployment to such a stage only as the canary's (create-deployment --stage-name without --canary-settings is refused), so the deployment is made without a stage and update-stage moves the stage onto it (the canary stays)`;
+
+function variableCommands(ctx: LabContext, hasCanary = canaryAtPrepare.get(ctx) ?? false): string {
   const t = known(ctx);
   const route = t?.route ?? { ...placeholder, resourceId: 'RESOURCE_ID', path: '/getinfo', httpMethod: 'POST' };
   const arn = t?.functionArn ?? 'FUNCTION_ARN';
-  return [wiring.setVariable(route, 'live'), wiring.putIntegration(route, t?.region ?? 'REGION', arn), wiring.deploy(route)].map((c) => ctx.aws(c)).join('\n');
+  return [ctx.aws(wiring.setVariable(route, 'live')), ctx.aws(wiring.putIntegration(route, t?.region ?? 'REGION', arn)), deployCommand(ctx, route, hasCanary)].join('\n');
 }
 
 /**
@@ -299,13 +318,14 @@ const variableStep: Step = {
           const i = await ctx.clients.apiGateway.send(new GetIntegrationCommand({ restApiId: t.route.restApiId, resourceId: t.route.resourceId, httpMethod: 'POST' }), { abortSignal: signal });
           // a variable by another name (a typo): named with what the stage sets
           const other = uriStageVariables(i.uri).find((v) => v !== STAGE_VARIABLE);
-          const set = other === undefined ? [] : Object.keys((await stage(clientsOf(ctx), t, signal)).variables);
+          const s = other === undefined ? undefined : await stage(clientsOf(ctx), t, signal);
+          const set = Object.keys(s?.variables ?? {});
           const typo = other === undefined ? undefined : `the integration names stageVariables.${other}, the stage sets ${set.length ? set.join(', ') : 'no variables'} (the lab uses ${STAGE_VARIABLE})`;
           return notYet(
             `a URI ending in :\${stageVariables.${STAGE_VARIABLE}}/invocations`,
             i.uri ?? 'no integration',
             typo
-              ? `${typo}: put-integration again (the single quotes keep the shell off \${…}), then create-deployment:${hintCommand(integrationAgain(ctx, t))}`
+              ? `${typo}: put-integration again (the single quotes keep the shell off \${…}), then ${s?.canary ? 'deploy the stage' : 'create-deployment'}:${hintCommand(integrationAgain(ctx, t, !!s?.canary))}`
               : 'put-integration with the printed --uri (mind the single quotes: the shell must not expand ${…})',
           );
         }),
@@ -329,7 +349,7 @@ const variableStep: Step = {
           const s = await stage(clientsOf(ctx), t, signal);
           const uri = await deployedIntegrationUri(ctx.clients.apiGateway, t.route, signal);
           if (uri?.includes(`\${stageVariables.${STAGE_VARIABLE}}`)) return passed(`deployment ${s.deploymentId} calls …:\${stageVariables.${STAGE_VARIABLE}}`);
-          return notYet(`a deployment of Prod that calls …:\${stageVariables.${STAGE_VARIABLE}}`, `deployment ${s.deploymentId} calls ${uri ?? 'no integration'}`, await servedIntegrationHint(ctx, t, uri, s.variables, signal));
+          return notYet(`a deployment of Prod that calls …:\${stageVariables.${STAGE_VARIABLE}}`, `deployment ${s.deploymentId} calls ${uri ?? 'no integration'}`, await servedIntegrationHint(ctx, t, uri, s, signal));
         }),
     },
     {
@@ -353,10 +373,14 @@ const variableStep: Step = {
   ],
   docs: DOCS,
   async prepare(ctx) {
-    await orPlaceholder(() => found(ctx), undefined);
+    const t = await orPlaceholder(() => found(ctx), undefined);
+    canaryAtPrepare.set(ctx, t === undefined ? false : await orPlaceholder(async () => (await stage(clientsOf(ctx), t, ctx.signal)).canary !== undefined, false));
   },
   solve: {
-    show: async (ctx) => ({ command: variableCommands(ctx), diff: templateDiff() }),
+    show: async (ctx) => ({
+      command: variableCommands(ctx, await orPlaceholder(async () => (await stage(clientsOf(ctx), await found(ctx), ctx.signal)).canary !== undefined, false)),
+      diff: templateDiff(),
+    }),
     apply: async (ctx) => reachThroughStageVariable(clientsOf(ctx), await found(ctx), ctx.signal),
   },
 };
@@ -387,14 +411,15 @@ async function nextVariableCommand(ctx: LabContext, signal: AbortSignal): Promis
   }
   const deployed = await deployedIntegrationUri(ctx.clients.apiGateway, t.route, signal);
   if (!deployed?.includes(`\${stageVariables.${STAGE_VARIABLE}}`)) {
-    return `the variable and the integration are set; the ${t.route.stageName} stage still serves deployment ${s.deploymentId}, made before put-integration. Deploy the stage:${hintCommand(ctx.aws(wiring.deploy(t.route)))}`;
+    const how = s.canary ? `; ${canaryDeployWhy(t.route.stageName)}` : '. Deploy the stage';
+    return `the variable and the integration are set; the ${t.route.stageName} stage still serves deployment ${s.deploymentId}, made before put-integration${how}:${hintCommand(deployCommand(ctx, t.route, !!s.canary))}`;
   }
   return undefined;
 }
 
 /** the put-integration that reads ${STAGE_VARIABLE}, then the deployment that serves it: an integration's misspelt variable undone */
-function integrationAgain(ctx: LabContext, t: CanaryTarget): string {
-  return [wiring.putIntegration(t.route, t.region, t.functionArn), wiring.deploy(t.route)].map((c) => ctx.aws(c)).join('\n');
+function integrationAgain(ctx: LabContext, t: CanaryTarget, hasCanary: boolean): string {
+  return [ctx.aws(wiring.putIntegration(t.route, t.region, t.functionArn)), deployCommand(ctx, t.route, hasCanary)].join('\n');
 }
 
 /**
@@ -402,11 +427,15 @@ function integrationAgain(ctx: LabContext, t: CanaryTarget): string {
  * variable the stage does not set (a typo, which a new deployment only copies), a draft that is
  * right but not deployed yet, or a draft that is wrong too.
  */
-async function servedIntegrationHint(ctx: LabContext, t: CanaryTarget, deployed: string | undefined, variables: Record<string, string>, signal: AbortSignal): Promise<string> {
-  const typo = unsetStageVariable(deployed, variables, 'the deployed integration');
-  if (typo) return `${typo}: put-integration again with \${stageVariables.${STAGE_VARIABLE}} (the single quotes keep the shell off \${…}), then create-deployment:${hintCommand(integrationAgain(ctx, t))}`;
+async function servedIntegrationHint(ctx: LabContext, t: CanaryTarget, deployed: string | undefined, s: StageView, signal: AbortSignal): Promise<string> {
+  const typo = unsetStageVariable(deployed, s.variables, 'the deployed integration');
+  if (typo) {
+    return `${typo}: put-integration again with \${stageVariables.${STAGE_VARIABLE}} (the single quotes keep the shell off \${…}), then ${s.canary ? 'deploy the stage' : 'create-deployment'}:${hintCommand(integrationAgain(ctx, t, !!s.canary))}`;
+  }
   const draft = await integrationUri(ctx.clients.apiGateway, t.route, signal);
   if (draft?.includes(`\${stageVariables.${STAGE_VARIABLE}}`)) {
+    // with a canary, the step's third command would be refused: the one that works, as a command
+    if (s.canary) return `deploy the stage after put-integration; ${canaryDeployWhy(t.route.stageName)}:${hintCommand(deployCommand(ctx, t.route, true))}`;
     return 'run create-deployment (the third command) after put-integration: API Gateway serves a method change only once a new deployment of the stage holds it';
   }
   return `the integration itself (put-integration) does not call …:\${stageVariables.${STAGE_VARIABLE}} yet: the first check says what it calls`;

@@ -16,7 +16,7 @@ import type { StageRef } from './release.js';
 import { shellWord } from '../../invocation.js';
 import { apiGatewayCommands, lambdaCommands } from '../../targets/clients.js';
 
-const { CreateDeploymentCommand, GetExportCommand, GetIntegrationCommand, GetResourcesCommand, PutIntegrationCommand, UpdateStageCommand } = apiGatewayCommands;
+const { CreateDeploymentCommand, GetExportCommand, GetIntegrationCommand, GetResourcesCommand, GetStageCommand, PutIntegrationCommand, UpdateStageCommand } = apiGatewayCommands;
 const { AddPermissionCommand, GetFunctionConfigurationCommand, ListAliasesCommand } = lambdaCommands;
 
 export const STAGE_VARIABLE = 'lambdaAlias';
@@ -139,10 +139,27 @@ export async function useStageVariable(apigw: APIGatewayClient, route: Route, re
     }),
     { abortSignal: signal },
   );
-  const dep = await apigw.send(
-    new CreateDeploymentCommand({ restApiId: route.restApiId, stageName: route.stageName, description: `integration through \${stageVariables.${STAGE_VARIABLE}}` }),
-    { abortSignal: signal },
-  );
+  return deployStage(apigw, route, `integration through \${stageVariables.${STAGE_VARIABLE}}`, signal);
+}
+
+/**
+ * A new deployment of the API, served by the stage: CreateDeployment with the stage's name, as the
+ * step teaches. A stage whose canary is enabled takes a deployment only as its canary's ("In any
+ * subsequent API deployments to the same stage, you must always specify canarySettings as an
+ * input, until the canary is disabled on that stage", "Create a canary release deployment",
+ * developer guide; AWS answers 400 "Non canary deployment not supported on stage …"); there the
+ * deployment is made without a stage and UpdateStage `replace /deploymentId` moves the stage onto
+ * it, leaving the canary as it is (the step prints the same as commands.deployment and moveStage).
+ */
+export async function deployStage(apigw: APIGatewayClient, route: StageRef, description: string, signal?: AbortSignal): Promise<string> {
+  const at = { restApiId: route.restApiId, stageName: route.stageName };
+  const { canarySettings } = await apigw.send(new GetStageCommand(at), { abortSignal: signal });
+  if (!canarySettings) {
+    const dep = await apigw.send(new CreateDeploymentCommand({ ...at, description }), { abortSignal: signal });
+    return dep.id!;
+  }
+  const dep = await apigw.send(new CreateDeploymentCommand({ restApiId: at.restApiId, description }), { abortSignal: signal });
+  await apigw.send(new UpdateStageCommand({ ...at, patchOperations: [{ op: 'replace', path: '/deploymentId', value: dep.id! }] }), { abortSignal: signal });
   return dep.id!;
 }
 
@@ -185,6 +202,11 @@ export const commands = {
   exportStage: (route: StageRef) =>
     `apigateway get-export --rest-api-id ${route.restApiId} --stage-name ${route.stageName} --export-type oas30 --parameters extensions=integrations /dev/stdout`,
   deploy: (route: StageRef) => `apigateway create-deployment --rest-api-id ${route.restApiId} --stage-name ${route.stageName}`,
+  /** a deployment of the API that no stage serves yet; the CLI prints its id alone */
+  deployment: (route: StageRef) => `apigateway create-deployment --rest-api-id ${route.restApiId} --query id --output text`,
+  /** the stage onto `deploymentId` (a stage's canary stays as it is) */
+  moveStage: (route: StageRef, deploymentId: string) =>
+    `apigateway update-stage --rest-api-id ${route.restApiId} --stage-name ${route.stageName} --patch-operations op=replace,path=/deploymentId,value=${deploymentId}`,
   addPermission: (functionName: string, qualifier: string, arn: string) =>
     `lambda add-permission --function-name ${functionName} --qualifier ${qualifier} --statement-id lab-canary-apigateway-${qualifier} --action lambda:InvokeFunction --principal apigateway.amazonaws.com --source-arn ${arn}`,
 };
