@@ -118,8 +118,8 @@ function deployCommand(ctx: LabContext, route: StageRef, hasCanary: boolean): st
 }
 
 /** why the deploy command of a stage with a canary is not create-deployment --stage-name */
-const canaryDeployWhy = (stageName: string) =>
-  `the ${stageName} stage has a canary, and API Gateway takes a deployment to such a stage only as the canary's (create-deployment --stage-name without --canary-settings is refused), so the deployment is made without a stage and update-stage moves the stage onto it (the canary stays)`;
+const canaryDeployWhy = (stage: string) =>
+  `${stage} has a canary, and API Gateway takes a deployment to such a stage only as the canary's (create-deployment --stage-name without --canary-settings is refused), so the deployment is made without a stage and update-stage moves the stage onto it (the canary stays)`;
 
 function variableCommands(ctx: LabContext, hasCanary = canaryAtPrepare.get(ctx) ?? false): string {
   const t = known(ctx);
@@ -411,7 +411,7 @@ async function nextVariableCommand(ctx: LabContext, signal: AbortSignal): Promis
   }
   const deployed = await deployedIntegrationUri(ctx.clients.apiGateway, t.route, signal);
   if (!deployed?.includes(`\${stageVariables.${STAGE_VARIABLE}}`)) {
-    const how = s.canary ? `; ${canaryDeployWhy(t.route.stageName)}` : '. Deploy the stage';
+    const how = s.canary ? `; ${canaryDeployWhy('it')}` : '. Deploy the stage';
     return `the variable and the integration are set; the ${t.route.stageName} stage still serves deployment ${s.deploymentId}, made before put-integration${how}:${hintCommand(deployCommand(ctx, t.route, !!s.canary))}`;
   }
   return undefined;
@@ -435,7 +435,7 @@ async function servedIntegrationHint(ctx: LabContext, t: CanaryTarget, deployed:
   const draft = await integrationUri(ctx.clients.apiGateway, t.route, signal);
   if (draft?.includes(`\${stageVariables.${STAGE_VARIABLE}}`)) {
     // with a canary, the step's third command would be refused: the one that works, as a command
-    if (s.canary) return `deploy the stage after put-integration; ${canaryDeployWhy(t.route.stageName)}:${hintCommand(deployCommand(ctx, t.route, true))}`;
+    if (s.canary) return `deploy the stage after put-integration; ${canaryDeployWhy(`the ${t.route.stageName} stage`)}:${hintCommand(deployCommand(ctx, t.route, true))}`;
     return 'run create-deployment (the third command) after put-integration: API Gateway serves a method change only once a new deployment of the stage holds it';
   }
   return `the integration itself (put-integration) does not call …:\${stageVariables.${STAGE_VARIABLE}} yet: the first check says what it calls`;

@@ -53,7 +53,7 @@ describe('canary-stage-variable on a stage that has a canary', () => {
     const end = `--endpoint-url ${cloud.emu.endpoint}`;
     const command = `aws apigateway update-stage --rest-api-id ${restApiId} --stage-name Prod --patch-operations op=replace,path=/deploymentId,value=$(aws apigateway create-deployment --rest-api-id ${restApiId} --query id --output text ${end}) ${end}`;
     assert.ok(hint.includes(`\n$ ${command}`), hint);
-    assert.match(hint, /the Prod stage has a canary, and API Gateway takes a deployment to such a stage only as the canary's/);
+    assert.match(hint, /still serves deployment \S+, made before put-integration; it has a canary, and API Gateway takes a deployment to such a stage only as the canary's/);
     assert.equal((await served()).status, 'not-yet');
 
     const r = await bash(command);
