@@ -10,6 +10,8 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateDeploymentCommand, GetStageCommand, PutIntegrationCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { runLiveChecks } from '../../src/lab/check.js';
+import { formatCheck, stripAnsi } from '../../src/io/format.js';
+import { paint } from '../../src/io/terminal.js';
 import type { LabContext } from '../../src/lab/context.js';
 import type { Hint } from '../../src/lab/step.js';
 import { canarySteps } from '../../src/steps/canary.js';
@@ -54,7 +56,14 @@ describe('canary-stage-variable on a stage that has a canary', () => {
     const command = `aws apigateway update-stage --rest-api-id ${restApiId} --stage-name Prod --patch-operations op=replace,path=/deploymentId,value=$(aws apigateway create-deployment --rest-api-id ${restApiId} --query id --output text ${end}) ${end}`;
     assert.ok(hint.includes(`\n$ ${command}`), hint);
     assert.match(hint, /still serves deployment \S+, made before put-integration; it has a canary, and API Gateway takes a deployment to such a stage only as the canary's/);
-    assert.equal((await served()).status, 'not-yet');
+    const before = await served();
+    assert.equal(before.status, 'not-yet');
+    assert.ok(before.hint?.endsWith(`\n$ ${command}`), before.hint);
+    // as a terminal shows the check, with and without colour: every line within 80 columns
+    for (const color of [false, true]) {
+      const lines = formatCheck({ name: before.name, status: 'not-yet', expected: before.expected ?? '', found: before.found ?? '', hint: before.hint }, paint(color), 80).map(stripAnsi);
+      for (const l of lines) assert.ok(l.length <= 80, `${l.length}: ${l}`);
+    }
 
     const r = await bash(command);
     assert.equal(r.code, 0, r.stderr);
