@@ -65,6 +65,14 @@ describe('canary-stage-variable on a stage that has a canary', () => {
       for (const l of lines) assert.ok(l.length <= 80, `${l.length}: ${l}`);
     }
 
+    // the step's own third command, as AWS answers it here
+    const refused = await bash(`aws apigateway create-deployment --rest-api-id ${restApiId} --stage-name Prod ${end}`);
+    assert.notEqual(refused.code, 0);
+    assert.match(
+      refused.stderr,
+      /An error occurred \(BadRequestException\) when calling the CreateDeployment operation: Invalid deployment content specified\.Non canary deployment not supported on stage Prod because Canary is enabled\. Provide CanarySettings in deploymentInput\./,
+    );
+
     const r = await bash(command);
     assert.equal(r.code, 0, r.stderr);
     assert.equal((await served()).status, 'passed');
