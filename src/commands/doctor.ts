@@ -179,9 +179,24 @@ export async function doctorCommand(opts: Record<string, unknown>, interrupt: In
     else reportTo(reportFile!, `${block}\n`, io, target, ws.root);
   }
   const missing = found.filter((f) => f.needed && !f.ok);
-  if (missing.length) throw new LabError(`${missing.length} thing(s) the lab needs: ${missing.map((m) => m.name).join(', ')}`, undefined, [missing[0]!.fix, missing[0]!.fixCommand].filter(Boolean).join(' '));
+  if (missing.length) throw new LabError(`${missing.length} thing(s) the lab needs: ${missing.map((m) => m.name).join(', ')}`, undefined, missingHint(missing));
   const recommended = found.filter((f) => !f.needed && !f.ok).length;
   if (!blockOnly) io.say(`everything the lab needs is here${recommended ? `; ${recommended} recommendation${recommended === 1 ? '' : 's'}` : ''}`);
+}
+
+/**
+ * The closing error's way out: one thing's fix as it is; several, each on its line under its name
+ * (`- region: pass --region …`), as the aws preflight lists them. The first one's fix alone left
+ * the learner fixing one thing per run; under --report, where no check is printed, the rest were
+ * nowhere. A fix's command goes on a line of its own (`$ …`), to be pasted whole.
+ */
+export function missingHint(missing: Finding[]): string | undefined {
+  const fix = (f: Finding): string[] => [...(f.fix ? [f.fix] : []), ...(f.fixCommand ? [`$ ${f.fixCommand}`] : [])];
+  if (missing.length === 1) return fix(missing[0]!).join('\n') || undefined;
+  return missing.flatMap((f) => {
+    const [first, ...rest] = fix(f);
+    return [`- ${f.name}: ${first ?? f.found}`, ...rest];
+  }).join('\n');
 }
 
 /** the workspace's .lab files parse: a damaged one stops start, deploy, list and status (workspace.ts readJsonFile) */

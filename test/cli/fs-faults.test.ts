@@ -249,4 +249,6 @@ test('doctor: a cut-short deploy.json, a template.yaml it cannot read and a full
   assert.equal(r.code, 1, r.stderr);
   assert.doesNotMatch(r.stdout, /everything the lab needs is here/);
   assert.match(r.stderr, /thing\(s\) the lab needs: workspace files, sam-app\/template\.yaml/);
+  // each one's fix under the closing error, not the first one's only
+  assert.match(r.stderr, /\n {2}- workspace files: .*deploy\.json\.broken.*\n {2}- sam-app\/template\.yaml: /);
 });

@@ -115,6 +115,8 @@ test('doctor --target aws: each missing thing is a failure (✗ missing), not "c
       assert.match(out, /✗ region: none set \(missing\)\n[\d:]* +fix: pass --region/);
       assert.match(out, /✗ credentials: none found in the standard chain .* \(missing\)\n[\d:]* +fix: run `aws configure`/);
       assert.match(r.stderr, /3 thing\(s\) the lab needs: SAM CLI, region, credentials/);
+      // the closing error leads to every fix, not the first one only
+      assert.match(r.stderr, /\n {2}- SAM CLI: install it: .*install-sam-cli.*\n {2}- region: pass --region .*\n {2}- credentials: run `aws configure`/);
       // start on the aws target says the three at once and names doctor; no workspace made
       const start = await runCli(['start', '--target', 'aws', '--ci', '--workspace', ws], { env: isolatedEnv });
       assert.equal(start.code, 3, start.stderr);
