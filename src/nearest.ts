@@ -38,3 +38,13 @@ export function nearlySameName(a: string, b: string): boolean {
   if (short.length >= 2 && long.startsWith(short) && /^[-_.\d]/.test(long.slice(short.length))) return true;
   return editDistance(a, b) <= 2 && short.length > 2;
 }
+
+/**
+ * Two folder names that differ only in a number or date at their end (`ci-1` and `ci-2`, `ci` and
+ * `ci-2`, `run-2026-12-03` and `run-2026-12-04`): a series made on purpose (an instructor's runs,
+ * one fresh workspace each), not a slip. `lab-worksapce` and `ws-typo` are not.
+ */
+export function numberedSiblings(a: string, b: string): boolean {
+  const stem = (n: string): string => n.replace(/[-_.]*\d[\d\-_.]*$/, '');
+  return a !== b && stem(a) !== '' && stem(a) === stem(b);
+}

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { basename, dirname } from 'node:path';
 import { emulatorStateDirOf, workspaceOf } from './emulator/daemon.js';
-import { nearlySameName } from './nearest.js';
+import { nearlySameName, numberedSiblings } from './nearest.js';
 
 export interface PortHolder {
   inUse: boolean;
@@ -30,14 +30,15 @@ export async function portHolder(port: number, host = '127.0.0.1'): Promise<Port
 /**
  * Who holds the port, in words: a pid, or the lab's own cloud of another workspace, named, with
  * "(a typo?)" when that workspace's name is a slip from this one's (`ownStateDir`'s): a mistyped
- * --workspace starts a second lab, and a second cloud beside the first.
+ * --workspace starts a second lab, and a second cloud beside the first. `series` (--ci): not for
+ * a name that differs only by a number or date at its end, an instructor's run after run (nearest.ts).
  */
-export function holderWords(holder: PortHolder, ownStateDir?: string): string {
+export function holderWords(holder: PortHolder, ownStateDir?: string, o: { series?: boolean } = {}): string {
   if (holder.pid === undefined) return '';
   if (holder.labStateDir === undefined) return ` (by pid ${holder.pid})`;
   const theirs = workspaceOf(holder.labStateDir);
   const own = ownStateDir === undefined ? undefined : workspaceOf(ownStateDir);
-  const typo = theirs && own && dirname(theirs) === dirname(own) && nearlySameName(basename(own), basename(theirs)) ? ' (a typo?)' : '';
+  const typo = theirs && own && dirname(theirs) === dirname(own) && nearlySameName(basename(own), basename(theirs)) && !(o.series && numberedSiblings(basename(own), basename(theirs))) ? ' (a typo?)' : '';
   return theirs ? ` by the lab's cloud of workspace ${theirs}${typo} (pid ${holder.pid})` : ` by the lab's cloud of state dir ${holder.labStateDir} (pid ${holder.pid})`;
 }
 
@@ -101,8 +102,8 @@ export function listenerPid(port: number): number | undefined {
  * The line a learner needs when the cloud is not on the default port: the workshop's
  * `--endpoint-url http://127.0.0.1:4566` would reach another server (or none).
  */
-export function otherPortNote(cloud: { port: number; endpoint: string; stateDir?: string; record?: { stateDir: string } }, defaultPort: number, holder: PortHolder): string {
+export function otherPortNote(cloud: { port: number; endpoint: string; stateDir?: string; record?: { stateDir: string } }, defaultPort: number, holder: PortHolder, o: { series?: boolean } = {}): string {
   const use = `use the endpoint printed here, ${cloud.endpoint}, where the workshop says http://127.0.0.1:${defaultPort}`;
-  if (holder.inUse) return `port ${defaultPort} is in use${holderWords(holder, cloud.stateDir ?? cloud.record?.stateDir)}; the cloud listens on ${cloud.port}: ${use}`;
+  if (holder.inUse) return `port ${defaultPort} is in use${holderWords(holder, cloud.stateDir ?? cloud.record?.stateDir, o)}; the cloud listens on ${cloud.port}: ${use}`;
   return `the cloud listens on ${cloud.port}, the port it took when ${defaultPort} was in use (the URLs it printed keep working): ${use}`;
 }

@@ -111,7 +111,8 @@ export async function openSession(flags: LabFlags, interrupt: InterruptPolicy, r
   // the learner's copy to edit; under --ci the lab edits it (the instructor edits nothing)
   if (copied) io.say(ci ? `copied the lab's app into ${ws.samApp} (the lab's changes go there)` : `copied the lab's app into ${ws.samApp}: this is your copy to edit`);
   // a mistyped --workspace begins a second lab at step 1, with a second cloud: said where it begins
-  const twin = copied ? workspaceTwin(ws.root) : undefined;
+  // under --ci a numbered neighbour (/tmp/ci-1 beside /tmp/ci-2) is a series of runs, not a typo
+  const twin = copied ? workspaceTwin(ws.root, { series: ci }) : undefined;
   if (twin) {
     io.warn(`${ws.root} is a new workspace, at step 1; ${twin} is a workspace with a near-identical name (a typo?). To go on there${ci ? ' instead' : ', quit (q) and run'}:`);
     io.command(labCommand(['start', ...(flags.ci ? ['--ci'] : [])], { ...flags, workspace: twin }));
@@ -255,7 +256,7 @@ export async function localCloud(ws: Workspace, flags: LabFlags, ci: boolean, io
     const asked = flags.speed !== undefined;
     if (!asked && status.record.speedChosen) {
       io.say(`the local cloud runs at speed ${running.speed}x (--speed N restarts it at another)`);
-      await sayOtherPort(io, { port: status.record.port, endpoint: running.endpoint, stateDir: ws.stateDir });
+      await sayOtherPort(io, { port: status.record.port, endpoint: running.endpoint, stateDir: ws.stateDir }, ci);
       return running;
     }
     const inFlight = await localDeploymentsInFlight(running.endpoint, signal);
@@ -269,7 +270,7 @@ export async function localCloud(ws: Workspace, flags: LabFlags, ci: boolean, io
           `${what}: this run goes on at ${running.speed}x, which no --speed chose, where a 10-minute linear shift takes ${shiftSpan(running.speed)} (${shiftSpan(want)} at ${want}x). To run at ${want}x: stop this run (Ctrl-C), wait for the deployment to end (${waitFor}), then:`,
         );
         io.command(labCommand(['start', '--ci'], flags));
-        await sayOtherPort(io, { port: status.record.port, endpoint: running.endpoint, stateDir: ws.stateDir });
+        await sayOtherPort(io, { port: status.record.port, endpoint: running.endpoint, stateDir: ws.stateDir }, ci);
         return running;
       }
       if (ci) {
@@ -286,7 +287,7 @@ export async function localCloud(ws: Workspace, flags: LabFlags, ci: boolean, io
       );
       if (choice === 'keep') {
         io.say(`the local cloud keeps speed ${running.speed}x`);
-        await sayOtherPort(io, { port: status.record.port, endpoint: running.endpoint, stateDir: ws.stateDir });
+        await sayOtherPort(io, { port: status.record.port, endpoint: running.endpoint, stateDir: ws.stateDir }, ci);
         return running;
       }
     }
@@ -298,7 +299,7 @@ export async function localCloud(ws: Workspace, flags: LabFlags, ci: boolean, io
   }
   const emu = await ensureEmulator({ stateDir: ws.stateDir, speed: want, speedChosen: flags.speed !== undefined, onStoppedUnexpectedly: (stale, log) => io.warn(startingAgain(ws.stateDir, stale, log)) });
   io.say(`local cloud ${emu.reused ? 'running' : 'started'} at ${emu.endpoint}, timers ${emu.record.speed}x faster`);
-  await sayOtherPort(io, emu);
+  await sayOtherPort(io, emu, ci);
   return { endpoint: emu.endpoint, speed: emu.record.speed, ...(before ? { before } : {}) };
 }
 
@@ -309,11 +310,11 @@ function shiftSpan(speed: number): string {
 }
 
 /** the README's and the workshop's `--endpoint-url http://127.0.0.1:4566` would reach another server, or none */
-async function sayOtherPort(io: IoHost, cloud: { port: number; endpoint: string; stateDir?: string; record?: { stateDir: string } }): Promise<void> {
+async function sayOtherPort(io: IoHost, cloud: { port: number; endpoint: string; stateDir?: string; record?: { stateDir: string } }, ci: boolean): Promise<void> {
   const { DEFAULT_PORT } = await import('../emulator/config.js');
   if (cloud.port === DEFAULT_PORT) return;
   const { otherPortNote, portHolder } = await import('../port-holder.js');
-  io.warn(otherPortNote(cloud, DEFAULT_PORT, await portHolder(DEFAULT_PORT)));
+  io.warn(otherPortNote(cloud, DEFAULT_PORT, await portHolder(DEFAULT_PORT), { series: ci }));
 }
 
 /** the running cloud's deployments that have not ended; none when it cannot say (a cloud that does not answer is restarted) */

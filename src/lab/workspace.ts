@@ -22,7 +22,7 @@ import { shellLine } from '../invocation.js';
 import { labCommand } from './outside.js';
 import { atomicWrite, makeDirs } from '../files.js';
 import { findPackageRoot } from '../package-root.js';
-import { nearlySameName } from '../nearest.js';
+import { nearlySameName, numberedSiblings } from '../nearest.js';
 
 export interface Workspace {
   root: string;
@@ -113,8 +113,10 @@ export function sameAsBundled(dir: string, source: string = bundledSamApp()): bo
  * A workspace beside `root` whose folder name is a slip from root's (`ws` for `ws-typo`, `lab-worksapce`
  * for `lab-workspace`): a new workspace made there may be a mistyped --workspace, a second lab begun
  * at step 1 beside the learner's. A workspace is a folder with the lab's `.lab/` and `sam-app/`.
+ * `series`: a neighbour whose name differs only by a number or date at its end (`/tmp/ci-1` for
+ * `/tmp/ci-2`) is no twin: under --ci, an instructor's fresh workspace per run, named on purpose.
  */
-export function workspaceTwin(root: string): string | undefined {
+export function workspaceTwin(root: string, o: { series?: boolean } = {}): string | undefined {
   const parent = dirname(root);
   let names: string[];
   try {
@@ -123,7 +125,7 @@ export function workspaceTwin(root: string): string | undefined {
     return undefined;
   }
   const own = basename(root);
-  const twin = names.find((n) => nearlySameName(own, n) && existsSync(join(parent, n, '.lab')) && existsSync(join(parent, n, 'sam-app')));
+  const twin = names.find((n) => nearlySameName(own, n) && !(o.series && numberedSiblings(own, n)) && existsSync(join(parent, n, '.lab')) && existsSync(join(parent, n, 'sam-app')));
   return twin === undefined ? undefined : join(parent, twin);
 }
 

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { MAIN_SCRIPT } from '../../src/emulator/config.js';
 import { workspaceTwin } from '../../src/lab/workspace.js';
 import { otherPortNote, portHolder } from '../../src/port-holder.js';
-import { nearlySameName } from '../../src/nearest.js';
+import { nearlySameName, numberedSiblings } from '../../src/nearest.js';
 
 /** a process whose command line is the lab's cloud's (its script, then its options with the state dir), listening on a port of its own */
 async function fakeCloud(stateDir: string) {
@@ -39,6 +39,11 @@ test("the port's holder is the lab's cloud of another workspace: named, with (a 
     otherPortNote({ ...mine, stateDir: join(root, 'ws-typo', '.lab', 'state') }, cloud.port, holder),
     `port ${cloud.port} is in use by the lab's cloud of workspace ${join(root, 'ws')} (a typo?) (pid ${cloud.pid}); the cloud listens on 46455: use the endpoint printed here, http://127.0.0.1:46455, where the workshop says http://127.0.0.1:${cloud.port}`,
   );
+  // under --ci, ws-2 beside ws is a series of runs: named, no question; ws-typo still asks
+  const series = { ...mine, stateDir: join(root, 'ws-2', '.lab', 'state') };
+  assert.match(otherPortNote(series, cloud.port, holder), /\(a typo\?\)/);
+  assert.match(otherPortNote(series, cloud.port, holder, { series: true }), new RegExp(`in use by the lab's cloud of workspace ${join(root, 'ws')} \\(pid ${cloud.pid}\\); the cloud`));
+  assert.match(otherPortNote({ ...mine, stateDir: join(root, 'ws-typo', '.lab', 'state') }, cloud.port, holder, { series: true }), /\(a typo\?\)/);
   // a workspace of another name: named, no question
   assert.match(otherPortNote({ ...mine, record: { stateDir: join(root, 'other-lab', '.lab', 'state') } }, cloud.port, holder), new RegExp(`in use by the lab's cloud of workspace ${join(root, 'ws')} \\(pid ${cloud.pid}\\); the cloud`));
 });
@@ -85,6 +90,51 @@ test('start in a new workspace beside a near-identical one says so where it make
   await startCommand({ workspace: typo }, new InterruptPolicy({ write: () => undefined, exit: () => undefined }), undefined, { io });
   assert.ok(io.text.includes(`${typo} is a new workspace, at step 1; ${join(root, 'ws')} is a workspace with a near-identical name (a typo?). To go on there, quit (q) and run:`), io.text.slice(0, 2000));
   assert.match(io.text, new RegExp(`start (-- )?--workspace ${join(root, 'ws')}\\n`));
+});
+
+test('under --ci a neighbour numbered as a series (ci-1 beside ci-2, ci beside ci-3) is no twin; a typo still is', (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'sol-twin-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  for (const d of ['ci-1', 'ci', 'run-2026-12-03', 'lab-workspace']) for (const sub of ['.lab', 'sam-app']) mkdirSync(join(root, d, sub), { recursive: true });
+  for (const fresh of ['ci-2', 'ci-12', 'ci_3', 'run-2026-12-04']) {
+    assert.notEqual(workspaceTwin(join(root, fresh)), undefined, fresh);
+    assert.equal(workspaceTwin(join(root, fresh), { series: true }), undefined, fresh);
+  }
+  assert.equal(workspaceTwin(join(root, 'lab-worksapce'), { series: true }), join(root, 'lab-workspace'));
+  assert.equal(workspaceTwin(join(root, 'ci-typo'), { series: true }), join(root, 'ci'));
+  assert.equal(numberedSiblings('lab-workspace', 'lab-worksapce'), false);
+  assert.equal(numberedSiblings('7', '8'), false);
+});
+
+test('start --ci in a fresh /tmp/ci-2 beside /tmp/ci-1 says nothing of a twin; in lab-worksapce beside lab-workspace it does', async (t) => {
+  const { startCommand } = await import('../../src/commands/start.js');
+  const { InterruptPolicy } = await import('../../src/interrupt.js');
+  const { RecordingIoHost } = await import('../../src/io/recording.js');
+  const { removeWorkspace } = await import('../helpers/cli.js');
+  const root = mkdtempSync(join(tmpdir(), 'sol-twin-ci-'));
+  for (const d of ['ci-1', 'lab-workspace']) for (const sub of ['.lab', 'sam-app']) mkdirSync(join(root, d, sub), { recursive: true });
+  const fresh = [join(root, 'ci-2'), join(root, 'lab-worksapce')];
+  t.after(async () => {
+    for (const ws of fresh) await removeWorkspace(ws);
+    rmSync(root, { recursive: true, force: true });
+  });
+  const said: string[] = [];
+  for (const ws of fresh) {
+    const policy = new InterruptPolicy({ write: () => undefined, exit: () => undefined });
+    // stopped (Ctrl-C) as the first step begins: the warning, if any, is said before it
+    class CtrlCAtFirstStep extends RecordingIoHost {
+      override heading(text: string): void {
+        super.heading(text);
+        if (text.startsWith('Step 1 of')) policy.press();
+      }
+    }
+    const io = new CtrlCAtFirstStep();
+    await startCommand({ workspace: ws, ci: true }, policy, undefined, { io }).catch(() => undefined);
+    assert.match(io.text, /copied the lab's app into/, io.text.slice(0, 2000));
+    said.push(io.text);
+  }
+  assert.doesNotMatch(said[0]!, /near-identical/);
+  assert.ok(said[1]!.includes(`${fresh[1]} is a new workspace, at step 1; ${join(root, 'lab-workspace')} is a workspace with a near-identical name (a typo?). To go on there instead:`), said[1]!.slice(0, 2000));
 });
 
 test('deploy into a new workspace beside a near-identical one says, after the deploy, what it did and the commands meant', async (t) => {
