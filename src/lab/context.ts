@@ -24,6 +24,11 @@ export interface LabContext {
   readonly ci: boolean;
   /** the lab is doing the step for the learner (--ci, "do it for me"): a step's follow may act too */
   readonly assisting: boolean;
+  /**
+   * the lab is bringing an earlier step to its end for a learner who came for a later one (`start
+   * --from`, `step <id>`): a measurement is made as short as --ci's (the concurrency baseline)
+   */
+  readonly catchingUp?: boolean;
   /** the local cloud's timers run this many times faster (1 on aws) */
   readonly speed: number;
   /** the local cloud's endpoint; undefined on aws */
@@ -86,5 +91,6 @@ export interface LabContext {
 export interface RunnerContext extends LabContext {
   stepId: string;
   assisting: boolean;
+  catchingUp?: boolean;
   readonly notes: string[];
 }

@@ -48,6 +48,7 @@ export class LiveLabContext implements LabContext {
   /** the step figures go to */
   stepId = '';
   assisting = false;
+  catchingUp = false;
   lastDeployAt?: Date;
   lastDeployments?: { deploymentId: string; functionName: string }[];
   readonly deploymentsThisRun: string[] = [];

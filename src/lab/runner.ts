@@ -168,6 +168,7 @@ async function solveOne(step: Step, o: RunLabOptions, how: { catchUp: boolean; l
   const at = o.steps.indexOf(step);
   ctx.stepId = step.id;
   ctx.assisting = true;
+  ctx.catchingUp = how.catchUp;
   io.heading(`Step ${at + 1} of ${o.steps.length} · ${step.chapter.title}: ${step.title}`);
   // a learner catching up (start --from, step <id>) came for a later step: the proof that each
   // check fails before the change is the instructor's (--ci), not theirs

@@ -59,6 +59,7 @@ async function teachStepUntilQuit(step: Step, o: TeachOptions): Promise<StepRepo
   const started = performance.now();
   ctx.stepId = step.id;
   ctx.assisting = false;
+  ctx.catchingUp = false;
   // begun before the lab stopped (Ctrl-C while CodeDeploy shifted, q mid-step): its change may have finished since
   const resumed = progress.step(step.id).status === 'started';
   progress.update(step.id, (s) => {

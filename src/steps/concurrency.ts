@@ -7,6 +7,7 @@ import { InterruptedError } from '../errors.js';
 import { couldNotCheck, hintCommand, notYet, passed, showing, type LiveCheck } from '../lab/check.js';
 import { sleep } from '../lab/solver.js';
 import { cliCommand } from '../invocation.js';
+import { labCommand } from '../lab/outside.js';
 import type { LabContext } from '../lab/context.js';
 import type { Step } from '../lab/step.js';
 import { appFunction, functionName, NotDeployed, whenDeployed } from './shared/app.js';
@@ -86,6 +87,10 @@ async function loadAndKeep(ctx: LabContext, phase: 'baseline' | 'throttled', tit
   const fn = appFunction(ctx).name;
   const size = loadSize(ctx, phase);
   if (ctx.ci) ctx.instructorNote(`concurrency (${phase}): --ci runs -n ${size.requests} -c ${size.concurrency} instead of the workshop's -n 1000 -c 50`);
+  else if (ctx.catchingUp) {
+    const step = phase === 'baseline' ? baselineStep.id : throttledStep.id;
+    ctx.io.say(`catching up, the lab runs a short load test, -n ${size.requests} -c ${size.concurrency} (the workshop's is -n 1000 -c 50): enough ${phase === 'baseline' ? 'to set the throttled run beside' : 'to show the split and the peak'}. \`${labCommand(['step', step], { workspace: ctx.ws.root, target: ctx.target })}\` runs the workshop's.`);
+  }
   if (phase === 'throttled') await freshMinuteAfter(ctx, 'concurrency-baseline');
   const started = await cloudNow(ctx);
   const run = await chartedLoadTest(ctx, fn, size, title);
@@ -362,13 +367,26 @@ const throttledChecks: LiveCheck[] = [
   },
 ];
 
+/**
+ * The throttled run's connections, beside the baseline's: "the same 50" only when the baseline ran
+ * 50; a catch-up's short baseline (loadSize) is said so, and a workspace with no baseline run says
+ * it has none, with the command that runs one.
+ */
+function baselineWas(ctx: LabContext, concurrency: number): string {
+  const { concurrency: before, statusCounts } = (ctx.allFigures()[baselineStep.id] ?? {}) as { concurrency?: unknown; statusCounts?: unknown };
+  // a run kept before its size was (an older progress.json): the workshop's
+  if (before === concurrency || (before === undefined && statusCounts !== undefined)) return `The same ${concurrency} connections now`;
+  if (typeof before === 'number') return `Now ${concurrency} connections (the baseline, caught up short, ran ${before})`;
+  return `Now ${concurrency} connections (no baseline ran in this workspace to set them beside: \`${labCommand(['step', baselineStep.id], { workspace: ctx.ws.root, target: ctx.target })}\` runs it)`;
+}
+
 export const throttledStep: Step = {
   id: 'concurrency-throttled',
   chapter: concurrencyChapter,
   title: 'the same load test, now throttled',
   explain: (ctx) => {
     const { requests, concurrency } = loadSize(ctx, 'throttled');
-    const load = ctx.ci ? `Now ${concurrency} connections, ${requests} requests (--ci's short run; the workshop's hey: the same 50 connections again) meet` : `The same ${concurrency} connections now meet`;
+    const load = ctx.ci ? `Now ${concurrency} connections, ${requests} requests (--ci's short run; the workshop's hey: the same 50 connections again) meet` : `${baselineWas(ctx, concurrency)} meet`;
     return [
       `${load} a limit of ${WORKSHOP_RESERVATION}. Lambda refuses each invocation beyond it (429, ReservedFunctionConcurrentInvocationLimitExceeded); API Gateway answers those 500.`,
       `The workshop recorded 502, which AWS now documents for a failed function. The local cloud answers a throttle as it was started to: the lab's answers 500 (${ctx.ci ? "one started with --throttle-status 502 answers the workshop's 502" : "below: how to restart it with the workshop's 502"}).`,

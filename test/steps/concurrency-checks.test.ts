@@ -116,6 +116,8 @@ test("concurrency-throttled gives the workshop's 502 as a restart of the lab's o
 test('the chapter says the load test that runs: the workshop\'s 50 connections when taught, --ci\'s own smaller runs under --ci (it said "50 connections" while --ci ran -c 20 and -c 30)', () => {
   for (const ci of [false, true]) {
     const ctx = fakeContext({ ci });
+    // taught, the throttled step comes after the learner's baseline run
+    if (!ci) ctx.figuresOf['concurrency-baseline'] = { requests: 1000, concurrency: 50, statusCounts: { '200': 1000 } };
     const [base, throttled] = [baselineStep, throttledStep].map((s) => explainOf(s, ctx).join('\n'));
     const b = loadSize(ctx, 'baseline');
     const t = loadSize(ctx, 'throttled');

@@ -15,6 +15,7 @@ import { startCountingServer } from '../loadtest/counting-server.js';
 import { execFileSync } from 'node:child_process';
 import { paintedCommand, stripAnsi } from '../../src/io/format.js';
 import { paint } from '../../src/io/terminal.js';
+import { workspacePaths } from '../../src/lab/workspace.js';
 
 const deployed = () => ({ target: 'local', outputs: { ApiUrl: 'http://127.0.0.1:4566/restapis/abc/Prod/_user_request_/getinfo', ImagesBucket: 'images' }, changes: [], warnings: [] }) as never;
 
@@ -80,4 +81,32 @@ test("the load test shown says, on the line under it, that the workshop's own he
   }
   // and the hint that names hey says it too
   assert.ok(baselineStep.hints.some((h) => typeof h === 'string' && /under it the workshop's own hey, ready for this cloud, with -t 30 \(hey gives up after 20 s/.test(h)), String(baselineStep.hints));
+});
+
+test('catching up on the baseline (start --from concurrency-reserve on a fresh workspace) runs a short load test, said, not the workshop\'s 1000 requests; the throttled step says what it is set beside', async (t) => {
+  const { throttledStep } = await import('../../src/steps/concurrency.js');
+  const { explainOf } = await import('../../src/lab/step.js');
+  const server = await startCountingServer(() => ({ status: 200 }));
+  t.after(() => server.close());
+  const apiUrl = `${new URL(server.url).origin}/execute-api/abc123/Prod/getinfo`;
+  const deployment = () => ({ target: 'local', outputs: { ApiUrl: apiUrl, ImagesBucket: 'images' }, functions: [{ logicalId: 'GetInfoFunction', name: 'fn', alias: 'live' }], apis: [], changes: [], warnings: [] }) as never;
+  const { ctx, out } = plainLoadContext(apiUrl, { ci: false, catchingUp: true, deployment, ws: workspacePaths('/tmp/ws') });
+  await baselineStep.solve.apply(ctx);
+  // --ci's short baseline, not the workshop's -n 1000 -c 50 (the throttled step's, next but one)
+  assert.equal(server.received, 40, out.text);
+  assert.match(out.text, /catching up, the lab runs a short load test, -n 40 -c 20 \(the workshop's is -n 1000 -c 50\): enough to set the throttled run beside\. `.*step (-- )?concurrency-baseline --workspace \/tmp\/ws` runs the workshop's\./);
+  assert.deepEqual([ctx.figuresOf.current!.requests, ctx.figuresOf.current!.concurrency], [40, 20]);
+  // a learner's own step: the workshop's size
+  assert.deepEqual(loadSize({ ...ctx, catchingUp: false }, 'baseline'), { requests: 1000, concurrency: 50 });
+  // the throttled step (taught, 50 connections) says what its run is set beside
+  const taught = { ...ctx, catchingUp: false };
+  const explain = () => explainOf(throttledStep, taught).join(' ');
+  ctx.figuresOf['concurrency-baseline'] = { requests: 40, concurrency: 20 };
+  assert.match(explain(), /^Now 50 connections \(the baseline, caught up short, ran 20\) meet a limit of 25\./);
+  ctx.figuresOf['concurrency-baseline'] = { requests: 1000, concurrency: 50 };
+  assert.match(explain(), /^The same 50 connections now meet a limit of 25\./);
+  ctx.figuresOf['concurrency-baseline'] = { requests: 1000, statusCounts: { '200': 1000 } };
+  assert.match(explain(), /^The same 50 connections now meet a limit of 25\./, 'a run kept before its size was');
+  delete ctx.figuresOf['concurrency-baseline'];
+  assert.match(explain(), /^Now 50 connections \(no baseline ran in this workspace to set them beside: `.*step (-- )?concurrency-baseline --workspace \/tmp\/ws` runs it\) meet/);
 });
