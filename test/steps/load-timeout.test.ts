@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { INTEGRATION_TIMEOUT_MS } from '../../src/emulator/services/apigateway/responses.js';
 import { parseFlags } from '../../src/loadtest/index.js';
 import { baselineStep } from '../../src/steps/concurrency.js';
-import { API_INTEGRATION_TIMEOUT_S, chartedLoadTest, heyCommand, loadSize, loadTestOptions, LOAD_TEST_TIMEOUT_S } from '../../src/steps/shared/load.js';
+import { API_INTEGRATION_TIMEOUT_S, chartedLoadTest, heyCommand, heyTimeoutLines, loadSize, loadTestOptions, LOAD_TEST_TIMEOUT_S } from '../../src/steps/shared/load.js';
 import { fakeContext, plainLoadContext } from '../helpers/lab-context.js';
 import { startCountingServer } from '../loadtest/counting-server.js';
 import { execFileSync } from 'node:child_process';
@@ -62,10 +62,15 @@ test("the load test shown says, on the line under it, that the workshop's own he
   const lines = out.text.split('\n');
   const at = lines.findIndex((l) => /loadtest -n 4 -c 2 -t 30 /.test(l));
   assert.ok(at >= 0, out.text);
-  assert.match(lines[at + 1]!, /with the workshop's own hey, add -t 30 \(it gives up after 20 s\):$/, out.text);
-  assert.ok(lines[at + 1]!.length <= 80, lines[at + 1]);
+  // a run of another size than the workshop's (--ci's): the hey under it is the workshop's, at its
+  // size, and said so (it read "with the workshop's own hey, add -t 30", as if this run's)
+  assert.match(lines[at + 1]!, /the workshop's own hey, at its size \(-n 1000 -c 50, not this run's\),$/, out.text);
+  assert.match(lines[at + 2]!, /with -t 30 added \(it gives up after 20 s\):$/, out.text);
+  for (const l of lines.slice(at + 1, at + 3)) assert.ok(l.length <= 80, l);
+  // a run of the workshop's size: one line, add -t 30
+  assert.deepEqual(heyTimeoutLines({ requests: 1000, concurrency: 50 }), ["with the workshop's own hey, add -t 30 (it gives up after 20 s):"]);
   // the next line is that hey, whole: the workshop's flags, -t 30, this cloud's ApiUrl, the app's body
-  const hey = /^\S+ \$ (hey .*)$/.exec(lines[at + 2]!)?.[1];
+  const hey = /^\S+ \$ (hey .*)$/.exec(lines[at + 3]!)?.[1];
   assert.ok(hey, out.text);
   // pasted in a shell, hey gets exactly these arguments
   const heyGets = (pasted: string) => execFileSync('bash', ['-c', `hey() { printf '%s\\n' "$@"; }; ${pasted}`], { encoding: 'utf8' }).trimEnd().split('\n');

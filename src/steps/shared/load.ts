@@ -18,6 +18,9 @@ export interface LoadSize {
   concurrency: number;
 }
 
+/** the workshop's `hey -n 1000 -c 50` */
+export const WORKSHOP_SIZE: Readonly<LoadSize> = { requests: 1000, concurrency: 50 };
+
 /**
  * The workshop's size; --ci runs a shorter one (said in the report): fewer cold starts at once
  * (each execution environment loads the SDK), and for the throttled run still more connections
@@ -26,7 +29,7 @@ export interface LoadSize {
  * were the same load test as the throttled step's, twice in a row but for one command.
  */
 export function loadSize(ctx: LabContext, phase: 'baseline' | 'throttled'): LoadSize {
-  if (!ctx.ci && !ctx.catchingUp) return { requests: 1000, concurrency: 50 };
+  if (!ctx.ci && !ctx.catchingUp) return { ...WORKSHOP_SIZE };
   return phase === 'baseline' ? { requests: 40, concurrency: 20 } : { requests: 90, concurrency: 30 };
 }
 
@@ -60,6 +63,17 @@ export const LOAD_TEST_TIMEOUT_S = API_INTEGRATION_TIMEOUT_S + 1;
  */
 export const HEY_TIMEOUT_LINE = `with the workshop's own hey, add -t ${LOAD_TEST_TIMEOUT_S} (it gives up after 20 s):`;
 
+/**
+ * The words above the workshop's hey, beside a run of `size`. A run of another size (--ci's 40 × 20
+ * and 90 × 30) was followed by "with the workshop's own hey, add -t 30", which read as this run's
+ * load test in hey's words, over a hey of -n 1000 -c 50: that hey is the workshop's, at its size,
+ * and said so. Each line within 80 columns of a log (a time stamp before it).
+ */
+export function heyTimeoutLines(size: LoadSize): string[] {
+  if (size.requests === WORKSHOP_SIZE.requests && size.concurrency === WORKSHOP_SIZE.concurrency) return [HEY_TIMEOUT_LINE];
+  return [`the workshop's own hey, at its size (-n ${WORKSHOP_SIZE.requests} -c ${WORKSHOP_SIZE.concurrency}, not this run's),`, `with -t ${LOAD_TEST_TIMEOUT_S} added (it gives up after 20 s):`];
+}
+
 /** the URL and body the load test sends, placeholders before a deploy */
 function sent(ctx: LabContext): { url: string; body: string } {
   try {
@@ -86,7 +100,7 @@ export function heyCommand(ctx: LabContext, size: LoadSize = loadSize(ctx, 'base
  */
 export function workshopHeyCommand(ctx: LabContext): string {
   const { url, body } = sent(ctx);
-  return shellLine(['hey', '-n', '1000', '-c', '50', '-t', String(LOAD_TEST_TIMEOUT_S), '-d', body, '-H', 'Content-Type: application/json', '-m', 'POST', url]);
+  return shellLine(['hey', '-n', String(WORKSHOP_SIZE.requests), '-c', String(WORKSHOP_SIZE.concurrency), '-t', String(LOAD_TEST_TIMEOUT_S), '-d', body, '-H', 'Content-Type: application/json', '-m', 'POST', url]);
 }
 
 /**
@@ -127,7 +141,7 @@ export async function chartedLoadTest(ctx: LabContext, functionName: string, siz
   const options = loadTestOptions(ctx, size);
   if (ctx.endpoint) await resetConcurrencyPeaks(ctx.endpoint, ctx.signal);
   io.command(heyCommand(ctx, size));
-  io.say(HEY_TIMEOUT_LINE);
+  for (const line of heyTimeoutLines(size)) io.say(line);
   io.command(workshopHeyCommand(ctx));
   const live = io.live(title, 2000);
   const rows = new SecondRows();
