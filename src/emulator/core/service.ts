@@ -81,6 +81,14 @@ export interface ServiceDefinition {
    * AWS-shaped 5xx, e.g. Lambda's `ServiceException` (500). Default: `ServiceUnavailable` (503).
    */
   storeFailure?: (cause: StateWriteError) => ServiceError;
+  /**
+   * rpcv2Cbor: the output members the service's Smithy model types as `double` (or as a list or a
+   * map of doubles), by member name: written as CBOR floats (major type 7), where a whole number
+   * would otherwise go out as a CBOR integer (`Threshold: 0`, where AWS's JSON has 0.0). Codecs
+   * carry no shapes, so a name stands for its member in every output shape of the service: one
+   * typed double in one shape and an integer in another could not be listed here.
+   */
+  doubleMembers?: ReadonlySet<string>;
   /** CloudWatch: awsQueryCompatible trait (error code → `x-amzn-query-error`) */
   queryCompatible?: Record<string, { code: string; status: number }>;
   operations: Operation[];

@@ -15,6 +15,7 @@ import { decodeSegment } from './rest-routes.js';
 import type { ParsedCall, ProtocolCodec, WireRequest, WireResponse } from './types.js';
 
 const CBOR_PATH = /^(?:\/[^/]*)*?\/service\/([^/]+)\/operation\/([^/]+)$/;
+const NO_DOUBLES: ReadonlySet<string> = new Set();
 const HEADERS = { 'smithy-protocol': 'rpc-v2-cbor', 'Content-Type': 'application/cbor' } as const;
 
 /**
@@ -41,16 +42,28 @@ export function cborTarget(path: string): { service: string; operation: string }
   return m ? { service: decodeSegment(m[1]), operation: decodeSegment(m[2]) } : undefined;
 }
 
-/** A handler's output as CBOR wants it: Dates stay (tag 1), Buffers become byte strings, undefined is left out. */
-function toCborValue(value: unknown): unknown {
+/**
+ * A handler's output as CBOR wants it: Dates stay (tag 1), Buffers become byte strings, undefined
+ * is left out. A number under a member the service's model types as double (`doubles`,
+ * ServiceDefinition.doubleMembers; in a list or a map of them too) is a float64 (`fb`, as the SDK
+ * writes a double with a fraction), whole or not: cbor2 writes the shortest form, an integer for
+ * 0 or 1, which a client reads as an integer (`"Threshold": 0`). Per value (cbor2's encodedNumber,
+ * its bytes fixed), not by cbor2's avoidInts, which would make every integer a float too
+ * (EvaluationPeriods, Period).
+ */
+function toCborValue(value: unknown, doubles: ReadonlySet<string>, member?: string): unknown {
+  const isDouble = member !== undefined && doubles.has(member);
+  if (typeof value === 'number') return isDouble ? cborLib().encodedNumber(value, 'f64') : value;
   if (value instanceof Date) return value;
   if (Buffer.isBuffer(value)) return new Uint8Array(value.buffer, value.byteOffset, value.length);
   if (value instanceof Uint8Array) return value;
-  if (Array.isArray(value)) return value.map(toCborValue);
-  if (value instanceof Map) return toCborValue(Object.fromEntries(value));
+  // a list's members are the list member's shape
+  if (Array.isArray(value)) return value.map((v) => toCborValue(v, doubles, member));
+  if (value instanceof Map) return toCborValue(Object.fromEntries(value), doubles, member);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toCborValue(v);
+    // a map of doubles (ExtendedStatistics): its values are the member's shape, not named by their keys
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toCborValue(v, doubles, isDouble ? member : k);
     return out;
   }
   return value;
@@ -88,8 +101,8 @@ export const rpcv2CborCodec: ProtocolCodec = {
     return { operation, input: parseCborBody(req.body) };
   },
 
-  serialize(_call: ParsedCall, output: unknown, _service: ServiceDefinition, requestId: string): WireResponse {
-    return { status: 200, headers: { ...HEADERS, 'x-amzn-RequestId': requestId }, body: Buffer.from(cborLib().encode(toCborValue(output ?? {}))) };
+  serialize(_call: ParsedCall, output: unknown, service: ServiceDefinition, requestId: string): WireResponse {
+    return { status: 200, headers: { ...HEADERS, 'x-amzn-RequestId': requestId }, body: Buffer.from(cborLib().encode(toCborValue(output ?? {}, service.doubleMembers ?? NO_DOUBLES))) };
   },
 
   serializeError(err: ServiceError, service: ServiceDefinition, requestId: string, _operation?: Operation): WireResponse {
@@ -99,7 +112,7 @@ export const rpcv2CborCodec: ProtocolCodec = {
     return {
       status,
       headers: { ...HEADERS, 'x-amzn-RequestId': requestId, ...err.headers, ...headers },
-      body: Buffer.from(cborLib().encode(toCborValue(body))),
+      body: Buffer.from(cborLib().encode(toCborValue(body, NO_DOUBLES))),
     };
   },
 };

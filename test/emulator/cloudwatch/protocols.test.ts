@@ -12,7 +12,8 @@ import * as legacy from 'cloudwatch-query-sdk';
 import { AwsSmithyRpcV2CborProtocol } from '@aws-sdk/core/protocols';
 import { ManualClock } from '../../../src/emulator/core/clock.js';
 import { awsCli, stopAwsCli } from '../../helpers/aws-cli.js';
-import { clientConfig } from '../../helpers/emulator.js';
+import { clientConfig, scopeOnlyAuthorization } from '../../helpers/emulator.js';
+import { diagnose, encode } from 'cbor2';
 import { alarmOf, startCloudWatch, type CloudWatchFixture } from './fixture.js';
 
 // the aws CLI driver this file's calls started (see test/helpers/aws-cli.ts), ended by its PID
@@ -141,6 +142,49 @@ describe('CloudWatch protocols', () => {
       }
     });
   }
+
+  test('RPC v2 CBOR: the doubles of the model (Threshold, a datapoint\'s Sum, Average …, GetMetricData\'s Values) go out as floats, whole or not; EvaluationPeriods and Period stay integers', async () => {
+    const cw = new current.CloudWatchClient({ ...clientConfig(f.emu.endpoint), protocol: AwsSmithyRpcV2CborProtocol } as current.CloudWatchClientConfig);
+    const dims = [{ Name: 'Service', Value: 'cbor-doubles' }];
+    try {
+      await cw.send(
+        new current.PutMetricAlarmCommand({ AlarmName: 'cbor-doubles', Namespace: 'MyApp', MetricName: 'Doubles', Dimensions: dims, Statistic: 'Sum', Period: 60, EvaluationPeriods: 2, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' }),
+      );
+      await cw.send(new current.PutMetricDataCommand({ Namespace: 'MyApp', MetricData: [{ MetricName: 'Doubles', Dimensions: dims, Values: [1, 3], Counts: [2, 1], Unit: 'Count' }] }));
+      // the raw answers, as a client in another language reads them
+      const raw = async (operation: string, input: Record<string, unknown>) => {
+        const res = await fetch(`${f.emu.endpoint}/service/GraniteServiceVersion20100801/operation/${operation}`, {
+          method: 'POST',
+          headers: { 'smithy-protocol': 'rpc-v2-cbor', 'content-type': 'application/cbor', accept: 'application/cbor', authorization: scopeOnlyAuthorization('monitoring') },
+          body: encode(input),
+        });
+        const bytes = new Uint8Array(await res.arrayBuffer());
+        assert.equal(res.status, 200, diagnose(bytes));
+        return diagnose(bytes);
+      };
+      const alarms = await raw('DescribeAlarms', { AlarmNames: ['cbor-doubles'] });
+      assert.match(alarms, /"Threshold": 0\.0_3/, alarms);
+      assert.match(alarms, /"EvaluationPeriods": 2[,}]/, alarms);
+      assert.match(alarms, /"Period": 60[,}]/, alarms);
+      const window = { StartTime: new Date(START - 60_000), EndTime: new Date(START + 60_000) };
+      const metric = { Namespace: 'MyApp', MetricName: 'Doubles', Dimensions: dims, ...window, Period: 60 };
+      const stats = await raw('GetMetricStatistics', { ...metric, Statistics: ['Sum', 'SampleCount', 'Average'] });
+      // diagnostic notation: `_3` marks a float64 a shorter float could hold; 1.666… needs all 64 bits
+      for (const want of [/"Sum": 5\.0_3/, /"SampleCount": 3\.0_3/, /"Average": 1\.6666666666666667[,}]/]) assert.match(stats, want, stats);
+      const percentile = await raw('GetMetricStatistics', { ...metric, ExtendedStatistics: ['p50'] });
+      assert.match(percentile, /"ExtendedStatistics": \{"p50": \d+\.\d+_3\}/, percentile);
+      const data = await raw('GetMetricData', { ...window, MetricDataQueries: [{ Id: 'f', MetricStat: { Metric: { Namespace: 'MyApp', MetricName: 'Doubles', Dimensions: dims }, Period: 60, Stat: 'Sum' } }] });
+      assert.match(data, /"Values": \[5\.0_3\]/, data);
+      // and the SDK reads them as the numbers they are
+      const alarm = (await cw.send(new current.DescribeAlarmsCommand({ AlarmNames: ['cbor-doubles'] }))).MetricAlarms![0]!;
+      assert.deepEqual([alarm.Threshold, alarm.EvaluationPeriods, alarm.Period], [0, 2, 60]);
+      const points = (await cw.send(new current.GetMetricStatisticsCommand({ Namespace: 'MyApp', MetricName: 'Doubles', Dimensions: dims, ...window, Period: 60, Statistics: ['Sum', 'SampleCount'] }))).Datapoints!;
+      assert.deepEqual(points.map((p) => [p.Sum, p.SampleCount]), [[5, 3]]);
+    } finally {
+      await cw.send(new current.DeleteAlarmsCommand({ AlarmNames: ['cbor-doubles'] })).catch(() => undefined);
+      cw.destroy();
+    }
+  });
 
   test('the aws CLI: set-alarm-state ALARM holds until the next evaluation, which writes the computed state', async () => {
     await f.cw.send(

@@ -1,7 +1,7 @@
 /** The awsQuery and RPC v2 CBOR codecs on their own, with a fake query-compatible service (no CloudWatch). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decode, encode } from 'cbor2';
+import { decode, diagnose, encode } from 'cbor2';
 import { ServiceError } from '../../../src/emulator/core/service-error.js';
 import type { ServiceDefinition } from '../../../src/emulator/core/service.js';
 import { detectService } from '../../../src/emulator/protocols/detect.js';
@@ -74,6 +74,28 @@ test('cbor: operation from the path, tag-1 timestamps in and out, status 200 exa
     assert.throws(() => rpcv2CborCodec.parse(request({ path, body }), service), { code: 'UnknownOperationException' }, path);
   }
   assert.throws(() => rpcv2CborCodec.parse(request({ path: '/service/FakeService20200101/operation/DoThing', body: Buffer.from([0xff]) }), service), { code: 'SerializationException' });
+});
+
+test('cbor: a member the model types as double is a float64 (major type 7, fb), whole or not, in a list or a map of doubles too; integers stay integers', async () => {
+  await rpcv2CborCodec.ready!();
+  const call = rpcv2CborCodec.parse(request({ path: '/service/FakeService20200101/operation/DoThing', body: Buffer.from(encode({})) }), service);
+  const output = { Alarm: { Threshold: 0, EvaluationPeriods: 1, Period: 60, Name: 'Sum' }, Points: [{ Sum: 7, Average: 1.75, ExtendedStatistics: { p99: 3 } }], Values: [7, 0.5], Count: 2 };
+  const doubles = { ...service, doubleMembers: new Set(['Threshold', 'Sum', 'Average', 'ExtendedStatistics', 'Values']) };
+  const body = rpcv2CborCodec.serialize(call, output, doubles, 'rid').body as Buffer;
+  // the bytes: Threshold's value is fb 0000000000000000 (float64 0.0), EvaluationPeriods' is 01 (an integer)
+  // a key as CBOR writes it (a text string under 24 bytes: 0x60 + its length, then its bytes)
+  const after = (key: string) => body.subarray(body.indexOf(Buffer.concat([Buffer.from([0x60 + key.length]), Buffer.from(key)])) + 1 + key.length);
+  assert.equal(after('Threshold').subarray(0, 9).toString('hex'), 'fb0000000000000000');
+  assert.equal(after('EvaluationPeriods')[0], 0x01);
+  assert.equal(after('Period')[0] >> 5, 0, 'Period: major type 0, an unsigned integer');
+  assert.equal(
+    diagnose(body),
+    '{"Alarm": {"Threshold": 0.0_3, "EvaluationPeriods": 1, "Period": 60, "Name": "Sum"}, "Points": [{"Sum": 7.0_3, "Average": 1.75_3, "ExtendedStatistics": {"p99": 3.0_3}}], "Values": [7.0_3, 0.5_3], "Count": 2}',
+  );
+  // decoded, the same numbers
+  assert.deepEqual(decode(body), output);
+  // a service that lists none: cbor2's shortest forms, as before
+  assert.equal(diagnose(rpcv2CborCodec.serialize(call, { Threshold: 0 }, service, 'rid').body as Buffer), '{"Threshold": 0}');
 });
 
 test('query: a form is a form whatever the case of its media type (RFC 9110 8.3.1), and only a POST', () => {

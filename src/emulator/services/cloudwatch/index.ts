@@ -11,6 +11,7 @@ import type { StateStore } from '../../core/store.js';
 import type { LambdaMetricsSink } from '../lambda/index.js';
 import { CloudWatchBackend } from './backend.js';
 import { QUERY_COMPATIBLE } from './errors.js';
+import { DOUBLE_MEMBERS } from './model.js';
 import { LambdaMetrics } from './lambda-metrics.js';
 import { MetricStore, type PersistedSeries } from './metric-store.js';
 import { cloudWatchOperations } from './routes.js';
@@ -80,6 +81,7 @@ export function createCloudWatchService(deps: CloudWatchDeps): CloudWatchService
       namespace: 'com.amazonaws.cloudwatch',
       xmlNamespace: 'http://monitoring.amazonaws.com/doc/2010-08-01/',
       queryCompatible: QUERY_COMPATIBLE,
+      doubleMembers: DOUBLE_MEMBERS,
       // a change the state dir refused: CloudWatch's InternalServiceFault (500, query code InternalServiceError)
       storeFailure: (cause) => new ServiceError('InternalServiceFault', cause.message, 500),
       operations: cloudWatchOperations(backend, metrics, deps.clock),

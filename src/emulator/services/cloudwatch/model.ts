@@ -61,3 +61,12 @@ export interface CloudWatchAlarmsDocument {
   /** every alarm's history, oldest first; it outlives a deleted alarm, as on AWS */
   history: AlarmHistoryItem[];
 }
+
+/**
+ * The members of the answers this cloud gives that CloudWatch's model types as `double`
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/): MetricAlarm's Threshold;
+ * Datapoint's SampleCount, Average, Sum, Minimum, Maximum and ExtendedStatistics (a map of
+ * doubles); MetricDataResult's Values (a list of doubles). Not Period, EvaluationPeriods or
+ * DatapointsToAlarm (integers). The RPC v2 CBOR codec writes them as floats (ServiceDefinition).
+ */
+export const DOUBLE_MEMBERS: ReadonlySet<string> = new Set(['Threshold', 'SampleCount', 'Average', 'Sum', 'Minimum', 'Maximum', 'ExtendedStatistics', 'Values']);
