@@ -10,7 +10,7 @@
  */
 import { ServiceError } from '../core/service-error.js';
 import type { Operation, ServiceDefinition } from '../core/service.js';
-import { parseJsonBody, toJsonValue } from './json-values.js';
+import { jsonText, parseJsonBody, toJsonValue } from './json-values.js';
 import { queryCompatibleError } from './query-compatible.js';
 import type { ParsedCall, ProtocolCodec, WireRequest, WireResponse } from './types.js';
 
@@ -38,11 +38,11 @@ export function createAwsJsonCodec(version: '1.0' | '1.1'): ProtocolCodec {
       return { operation, input: parseJsonBody(req.body) };
     },
 
-    serialize(_call: ParsedCall, output: unknown, _service: ServiceDefinition, requestId: string): WireResponse {
+    serialize(_call: ParsedCall, output: unknown, service: ServiceDefinition, requestId: string): WireResponse {
       return {
         status: 200,
         headers: { 'x-amzn-RequestId': requestId, 'Content-Type': contentType },
-        body: JSON.stringify(toJsonValue(output ?? {})),
+        body: jsonText(toJsonValue(output ?? {}), service.doubleMembers),
       };
     },
 

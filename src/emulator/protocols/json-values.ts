@@ -24,6 +24,28 @@ export function toJsonValue(value: unknown): unknown {
   return value;
 }
 
+/**
+ * JSON text of a value toJsonValue made, where a number under a member the model types as double
+ * (`doubles`: ServiceDefinition.doubleMembers; in a list or a map of them too) keeps a fraction
+ * when whole: `"Threshold":0.0`, as AWS's JSON services write a double (Jackson), not `0`. The aws
+ * CLI's JSON parser keeps the number as the text has it (botocore types no JSON double), so it
+ * printed `"Threshold": 0` where AWS gives `0.0`. Without doubles, JSON.stringify's text.
+ */
+export function jsonText(value: unknown, doubles?: ReadonlySet<string>): string {
+  if (!doubles?.size) return JSON.stringify(value);
+  const text = (v: unknown, isDouble: boolean): string => {
+    if (typeof v === 'number') return isDouble && Number.isInteger(v) && Math.abs(v) < 1e21 ? `${v}.0` : JSON.stringify(v);
+    if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? 'null' : text(x, isDouble))).join(',')}]`;
+    if (v !== null && typeof v === 'object') {
+      const members = Object.entries(v).filter(([, x]) => x !== undefined);
+      // a map of doubles (ExtendedStatistics): its values are the member's shape, not named by their keys
+      return `{${members.map(([k, x]) => `${JSON.stringify(k)}:${text(x, isDouble || doubles.has(k))}`).join(',')}}`;
+    }
+    return JSON.stringify(v) ?? 'null';
+  };
+  return text(value, false);
+}
+
 /** A timestamp member as clients send it: epoch seconds (int or float, or a numeric string) or ISO-8601. */
 export function dateFrom(value: unknown): Date | undefined {
   if (value === undefined || value === null || value === '') return undefined;

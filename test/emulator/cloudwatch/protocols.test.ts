@@ -210,7 +210,12 @@ describe('CloudWatch protocols', () => {
       aws('set-alarm-state', '--alarm-name', 'cli-alarm', '--state-value', 'ALARM', '--state-reason', 'forced by the learner'),
       awsCli(f.emu.endpoint, ['cloudwatch', 'set-alarm-state', '--alarm-name', 'nope', '--state-value', 'OK', '--state-reason', 'r']),
     ]);
-    const now = JSON.parse((await aws('describe-alarms', '--alarm-names', 'cli-alarm')).stdout);
+    const described = (await aws('describe-alarms', '--alarm-names', 'cli-alarm')).stdout;
+    // the model's double as AWS's JSON writes it (0.0), printed so by the CLI; the integers as integers
+    assert.match(described, /"Threshold": 0\.0,/);
+    assert.match(described, /"EvaluationPeriods": 1,/);
+    assert.match(described, /"Period": 60,/);
+    const now = JSON.parse(described);
     assert.equal(now.MetricAlarms[0].StateValue, 'ALARM');
     assert.equal(now.MetricAlarms[0].StateReason, 'forced by the learner');
     // botocore prints the epoch seconds it received (wire doc 3.2)

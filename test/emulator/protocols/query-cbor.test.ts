@@ -98,6 +98,17 @@ test('cbor: a member the model types as double is a float64 (major type 7, fb), 
   assert.equal(diagnose(rpcv2CborCodec.serialize(call, { Threshold: 0 }, service, 'rid').body as Buffer), '{"Threshold": 0}');
 });
 
+test('json: a member the model types as double keeps its fraction when whole (0.0), in a list or a map of doubles too; integers and other services as JSON.stringify writes them', async () => {
+  const { jsonText } = await import('../../../src/emulator/protocols/json-values.js');
+  const output = { Alarm: { Threshold: 0, EvaluationPeriods: 1, Period: 60, Name: 'Sum', Gone: undefined }, Points: [{ Sum: 7, Average: 1.75, ExtendedStatistics: { p99: 3 } }], Values: [7, -2, 0.5, 1e21, null], Count: 2 };
+  const doubles = new Set(['Threshold', 'Sum', 'Average', 'ExtendedStatistics', 'Values']);
+  const text = jsonText(output, doubles);
+  assert.equal(text, '{"Alarm":{"Threshold":0.0,"EvaluationPeriods":1,"Period":60,"Name":"Sum"},"Points":[{"Sum":7.0,"Average":1.75,"ExtendedStatistics":{"p99":3.0}}],"Values":[7.0,-2.0,0.5,1e+21,null],"Count":2}');
+  assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(output)));
+  assert.equal(jsonText(output), JSON.stringify(output));
+  assert.equal(jsonText(output, new Set()), JSON.stringify(output));
+});
+
 test('query: a form is a form whatever the case of its media type (RFC 9110 8.3.1), and only a POST', () => {
   const signed = { authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/fake/aws4_request, SignedHeaders=host, Signature=x' };
   const body = Buffer.from('Action=DoThing&Version=2020-01-01');
