@@ -157,10 +157,20 @@ async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: st
         resume();
         throw gone;
       }
-      const failed = report.steps.find((s) => s.outcome !== 'passed');
-      throw new LabError(`step ${failed?.id ?? '?'} did not pass`, ExitCode.failed, failed?.instructorMessage ?? failed?.learnerMessage);
+      throw stepFailed(report.steps.find((s) => s.outcome !== 'passed'), ctx.ci, { workspace: session.ws.root, target: flags.target });
     }
   }
+}
+
+/**
+ * The error a run ends with when a step did not pass. Under --ci, what went wrong (for the
+ * instructor). On a terminal only the lab's own change fails (a catch-up, --assisted: runner.ts
+ * solveOne), a taught step waits for the learner: what the lab found is said above it, and the
+ * learner can make the step themselves, with its checks and hints; start goes on after it.
+ */
+export function stepFailed(failed: Pick<LabReport['steps'][number], 'id' | 'instructorMessage' | 'learnerMessage'> | undefined, ci: boolean, where: { workspace: string; target: 'local' | 'aws' }): LabError {
+  if (failed && !ci) return new LabError(`step ${failed.id} did not pass`, ExitCode.failed, `to make it yourself, with its checks and hints: ${labCommand(['step', failed.id], where)}`);
+  return new LabError(`step ${failed?.id ?? '?'} did not pass`, ExitCode.failed, failed?.instructorMessage ?? failed?.learnerMessage);
 }
 
 /**

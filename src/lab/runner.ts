@@ -232,7 +232,8 @@ async function solveOne(step: Step, o: RunLabOptions, how: { catchUp: boolean; l
       s.attempts += 1;
     });
     io.warn(`${step.id}: ${result.learnerMessage}`);
-    if (result.instructorMessage) io.say(`for the instructor: ${result.instructorMessage}`);
+    // the line apart for an instructor under --ci; a learner (a catch-up, --assisted) reads it as what the lab found
+    if (result.instructorMessage) io.say(`${ctx.ci ? 'for the instructor' : 'what the lab found'}: ${result.instructorMessage}`);
   }
   return {
     ...base(step, progress, started),

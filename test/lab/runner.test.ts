@@ -291,3 +291,17 @@ test('--ci after `reset STEP`: an edit step whose files are back at its start is
   assert.match(done.s.lines(), /✓ alarm done \(already done in the cloud: recorded as done\)/);
   assert.equal((done.ctx as unknown as { deploys: number }).deploys, 0);
 });
+
+test('a catch-up on a terminal that did not pass: what the lab found is said to the learner as such, not "for the instructor"; --ci keeps that line', async (t) => {
+  for (const ci of [false, true]) {
+    const s = setup(['app', 'next'], {}, {});
+    t.after(s.cleanup);
+    // app's reference change does not hold: its checks after the change fail
+    s.steps[0]!.solve = { ...s.steps[0]!.solve!, apply: async () => {} };
+    Object.assign(s.ctx, { ci });
+    const report = await runLab({ steps: s.steps, ctx: s.ctx, progress: s.progress, reference: new ReferenceBook([]), assisted: false, version: 'test', workspace: s.ctx.ws.root, from: 'next' });
+    assert.equal(report.outcome, 'failed');
+    const line = s.lines().split('\n').find((l) => l.includes('after the reference change, app holds')) ?? '';
+    assert.match(line, ci ? /^for the instructor: / : /^what the lab found: /, s.lines());
+  }
+});

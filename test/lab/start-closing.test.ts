@@ -1,7 +1,7 @@
 /** start's last line when the run passed: this run's steps, and the lab's in all when earlier sessions did some. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { passedLine, readyLine } from '../../src/commands/start.js';
+import { passedLine, readyLine, stepFailed } from '../../src/commands/start.js';
 
 const run = (n: number) => ({ steps: Array.from({ length: n }, () => ({}) as never), durationMs: 12_345 });
 
@@ -38,4 +38,14 @@ test('--ci that went on from step 10 of a learner\'s workspace is not "ready": i
   assert.match(readyLine(['s14'], IDS, 'local', '/ws') ?? '', /^not a check of the whole lab: step 14 passes on this machine in this run; steps 1–13 were done before it/);
   // every step done before: nothing ran, nothing checked
   assert.match(readyLine([], IDS, 'aws', '/ws') ?? '', /^not a check of this machine: no step ran in this run \(all 14 were done before it, progress\.json\)\. To check every step: .* start (-- )?--ci --target aws --workspace/);
+});
+
+test('a step that did not pass: --ci ends with what went wrong, for the instructor; a terminal (a catch-up, --assisted) with the step command to make it yourself', () => {
+  const failed = { id: 'concurrency-baseline', instructorMessage: 'after the reference change, load test: expected every answer 200, found 52 x 504', learnerMessage: 'not yet' };
+  const ci = stepFailed(failed, true, { workspace: '/ws', target: 'local' });
+  assert.equal(ci.message, 'step concurrency-baseline did not pass');
+  assert.equal(ci.hint, failed.instructorMessage);
+  const learner = stepFailed(failed, false, { workspace: '/ws', target: 'local' });
+  assert.equal(learner.message, 'step concurrency-baseline did not pass');
+  assert.match(learner.hint ?? '', /^to make it yourself, with its checks and hints: .*step concurrency-baseline --workspace \/ws$/);
 });
