@@ -6,7 +6,7 @@ import { LabError } from '../errors.js';
 import type { IoHost } from '../io/host.js';
 import { awsCommand } from '../targets/aws-command.js';
 import { TargetClients, type TargetSpec } from '../targets/clients.js';
-import { readDeployRecord, type DeployRecord } from '../targets/deploy-record.js';
+import { followEndpoint, readDeployRecord, type DeployRecord } from '../targets/deploy-record.js';
 import type { AliasDeployment, DeployLog, DeployResult } from '../targets/deployers/types.js';
 import type { FigureValue, LabContext } from './context.js';
 import type { ProgressStore } from './progress.js';
@@ -88,7 +88,9 @@ export class LiveLabContext implements LabContext {
   deployment(): DeployRecord {
     const rec = readDeployRecord(this.ws);
     if (!rec) throw new LabError(`nothing is deployed from ${this.ws.root} yet`, undefined, 'the deploy step deploys it: run start again');
-    return rec;
+    // the URLs on the port the cloud listens on now, as status says them: a cloud started again
+    // elsewhere (4566 taken, --port) left the record's ApiUrl on a port nobody answers, or another cloud
+    return followEndpoint(rec, this.endpoint);
   }
 
   async deploy(): Promise<DeployResult> {

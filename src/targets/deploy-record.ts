@@ -103,6 +103,17 @@ export function readDeployRecord(ws: Workspace): DeployRecord | undefined {
   return rec;
 }
 
+/**
+ * A local record read against the cloud as it runs now: a cloud started again (emulator stop and
+ * start, a crash, 4566 taken by another) may listen on another port than the deploy's, and the
+ * recorded URLs (ApiUrl and the rest) follow it; the record itself is rewritten by the next deploy.
+ */
+export function followEndpoint(rec: DeployRecord, endpoint: string | undefined): DeployRecord {
+  if (rec.target !== 'local' || !endpoint || !rec.endpoint || rec.endpoint === endpoint) return rec;
+  const was = rec.endpoint;
+  return { ...rec, endpoint, outputs: Object.fromEntries(Object.entries(rec.outputs).map(([k, v]) => [k, v.split(was).join(endpoint)])) };
+}
+
 export async function writeDeployRecord(ws: Workspace, rec: DeployRecord): Promise<void> {
   await writeJsonAtomic(ws.deployRecord, rec);
 }

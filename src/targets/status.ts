@@ -7,7 +7,7 @@ import { LabError } from '../errors.js';
 import { recordedTarget, type Workspace } from '../lab/workspace.js';
 import { labCommand } from '../lab/outside.js';
 import { lambdaSdk, TargetClients, type TargetSpec } from './clients.js';
-import { readDeployRecord } from './deploy-record.js';
+import { followEndpoint, readDeployRecord } from './deploy-record.js';
 import { listVersions } from './deployers/local/function.js';
 import { readDeploymentStatus, readAlarms, type AlarmStatus, type DeploymentStatus } from './status-codedeploy.js';
 import { cliCommand, hintCommand } from '../invocation.js';
@@ -133,9 +133,7 @@ export async function workspaceStatus(ws: Workspace): Promise<WorkspaceStatus> {
       return base;
     }
     // A restarted cloud may listen on another port: the recorded URLs follow it.
-    if (rec.endpoint && emu.endpoint !== rec.endpoint) {
-      base.outputs = Object.fromEntries(Object.entries(rec.outputs).map(([k, v]) => [k, v.split(rec.endpoint!).join(emu.endpoint)]));
-    }
+    base.outputs = followEndpoint(rec, emu.endpoint).outputs;
     base.endpoint = emu.endpoint;
     target = { kind: 'local', endpoint: emu.endpoint, region: rec.region, stateDir: ws.stateDir };
   } else {
