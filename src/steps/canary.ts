@@ -378,7 +378,10 @@ const variableStep: Step = {
   docs: DOCS,
   async prepare(ctx) {
     const t = await orPlaceholder(() => found(ctx), undefined);
-    canaryAtPrepare.set(ctx, t === undefined ? false : await orPlaceholder(async () => (await stage(clientsOf(ctx), t, ctx.signal)).canary !== undefined, false));
+    const canary = t === undefined ? undefined : await orPlaceholder(async () => (await stage(clientsOf(ctx), t, ctx.signal)).canary, undefined);
+    canaryAtPrepare.set(ctx, canary !== undefined);
+    // the third command below is not the create-deployment --stage-name the explanation leads to expect: said before it is printed
+    if (t && canary) ctx.io.say(`The third command is not create-deployment --stage-name ${t.route.stageName}: ${canaryDeployWhy(`the ${t.route.stageName} stage`)}.`);
   },
   solve: {
     show: async (ctx) => ({

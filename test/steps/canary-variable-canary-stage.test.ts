@@ -13,6 +13,7 @@ import { runLiveChecks } from '../../src/lab/check.js';
 import { formatCheck, stripAnsi } from '../../src/io/format.js';
 import { paint } from '../../src/io/terminal.js';
 import type { LabContext } from '../../src/lab/context.js';
+import type { RecordingIoHost } from '../../src/io/recording.js';
 import type { Hint } from '../../src/lab/step.js';
 import { canarySteps } from '../../src/steps/canary.js';
 import { target } from '../../src/steps/canary/context.js';
@@ -89,6 +90,14 @@ describe('canary-stage-variable on a stage that has a canary', () => {
     }
     assert.equal((await served()).status, 'passed');
     assert.ok((await stageNow()).canarySettings);
+  });
+
+  it('prepare says why the third command is update-stage, before the commands are printed', async () => {
+    await step.prepare!(ctx);
+    const said = (ctx.io as RecordingIoHost).events.filter((e) => e.kind === 'say').map((e) => e.text);
+    assert.deepEqual(said, [
+      "The third command is not create-deployment --stage-name Prod: the Prod stage has a canary, and API Gateway takes a deployment to such a stage only as the canary's (create-deployment --stage-name without --canary-settings is refused), so the deployment is made without a stage and update-stage moves the stage onto it (the canary stays).",
+    ]);
   });
 
   it('"do it for me" moves the stage onto a new deployment and keeps the canary', async () => {
