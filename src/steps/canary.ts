@@ -220,11 +220,13 @@ function tooManyUnnamed(ctx: LabContext, stepId: string): CheckOutcome | undefin
  * The hint for a step that measures, when the settings are right and the measurement is what is
  * missing (or what failed): r measures. Undefined while a settings check does not pass.
  */
-const measurementHint = (stepId: string, what: string): Hint => ({
-  async fromState(ctx) {
+const measurementHint = (stepId: string, what: string, servedByVariable = false): Hint => ({
+  async fromState(ctx, signal) {
     const step = canarySteps.find((s) => s.id === stepId)!;
     const settings = await runLiveChecks(step.liveChecks.filter((c) => !c.measured), ctx);
     if (!settings.every((r) => r.status === 'passed')) return undefined;
+    const direct = servedByVariable ? await integrationNotThroughVariable(ctx, signal) : undefined;
+    if (direct) return direct;
     const share = figureOf(ctx, stepId, 'canaryShare');
     if (typeof share !== 'number') return `the stage is set as this step wants; what is missing is the measurement: press r and the lab sends ${what} through the stage and counts them by the version that answered.`;
     const byVersion = figureOf(ctx, stepId, 'byVersion');
@@ -232,6 +234,28 @@ const measurementHint = (stepId: string, what: string): Hint => ({
     return `the stage is set as this step wants; the last measurement found ${share} % on Lambda version ${newVersionOf(ctx)}${answers.length ? ` (answers: ${answers.join(', ')})` : ''}. Press r to measure again.`;
   },
 });
+
+/**
+ * The deployment the stage serves calls the function without ${stageVariables.lambdaAlias}, said
+ * with the way back; undefined when it reads the variable (or there is no stage to read). A stage
+ * set as the promotion wants (lambdaAlias=N) then still answers from what the URI names: the
+ * integration canary-stage-variable changed was put back, as a deploy of sam-app/ whose API
+ * changed does (the template's integration calls the alias), and a canary made since copied it.
+ * Measuring again finds the same.
+ */
+async function integrationNotThroughVariable(ctx: LabContext, signal: AbortSignal): Promise<string | undefined> {
+  let t: CanaryTarget;
+  try {
+    t = await target(ctx, signal);
+  } catch (err) {
+    if (err instanceof LabError) return undefined;
+    throw err;
+  }
+  const [uri, s] = await Promise.all([deployedIntegrationUri(ctx.clients.apiGateway, t.route, signal), stage(clientsOf(ctx), t, signal)]);
+  if (uri === undefined || uriStageVariables(uri).includes(STAGE_VARIABLE)) return undefined;
+  const calls = uri.match(/function:([^/]+)\/invocations$/)?.[1] ?? uri;
+  return `the stage serves deployment ${s.deploymentId}, whose integration calls ${calls} directly, not through \${stageVariables.${STAGE_VARIABLE}}, so ${STAGE_VARIABLE}=${s.variables[STAGE_VARIABLE] ?? '(unset)'} reaches no request and measuring again finds the same. The integration is the one step ${IDS.variable} changed: a deploy of sam-app/ whose API changed puts it back as the template has it, and a canary made since copies it. To do the chapter again from there, ${afterQuitting({ workspace: ctx.ws.root, target: ctx.target }, [['reset', IDS.variable]])}.`;
+}
 
 /**
  * A hint read from the stage as it is now; none when there is no stage to read (nothing deployed,
@@ -1035,7 +1059,7 @@ const promoteStep: Step = {
   hints: [
     // the dead end first: the numbered hints (remove the canary last) do not get out of it
     stageHint(promoteWayOut),
-    measurementHint(IDS.promote, `${SAMPLE} requests`),
+    measurementHint(IDS.promote, `${SAMPLE} requests`, true),
     'Promotion is two copy operations (from /canarySettings/deploymentId to /deploymentId, from /canarySettings/stageVariableOverrides to /variables) and percentTraffic 0.0; then remove /canarySettings.',
     'The copies only work while the canary exists: remove it last.',
     `Then r: once the stage serves the canary's deployment, the lab sends ${SAMPLE} requests through it and counts those the new version answered.`,
