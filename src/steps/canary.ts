@@ -615,7 +615,7 @@ const createStep: Step = {
   ],
   goal: `a ${CANARY_PERCENT} % canary on the new version, measured within ${TOLERANCE_POINTS} points`,
   // the stage itself reset puts where this step starts (stepStartForReset): no canary, lambdaAlias=live
-  onReset: `the new Lambda version stays published, and so does the integration through \${stageVariables.${STAGE_VARIABLE}} (deploying sam-app/ changes neither). The step starts again from a stage with no canary and ${STAGE_VARIABLE}=live: create the canary with the printed command.`,
+  onReset: `the new Lambda version stays published, and so does the integration through \${stageVariables.${STAGE_VARIABLE}} (a deploy of sam-app/ changes neither, unless its API changed: then the integration is the template's again, and reset canary-stage-variable, then start, makes it again). The step starts again from a stage with no canary and ${STAGE_VARIABLE}=live: create the canary with the printed command.`,
   action: { kind: 'command', command: createCommand },
   staticChecks: [],
   liveChecks: [
