@@ -502,6 +502,12 @@ async function failedAnswersHint(ctx: LabContext, t: CanaryTarget, signal: Abort
   if (aliases) {
     return `the stage sets ${STAGE_VARIABLE}=${value}, and ${t.functionName} has no alias or version named ${value} (its aliases: ${aliases.length ? aliases.join(', ') : 'none'}), so API Gateway's call to ${t.functionName}:${value} finds no function (${status}): set it to live, then press r:${hintCommand(ctx.aws(wiring.setVariable(t.route, 'live')))}`;
   }
+  // the canary's share: its override of the variable (a canary made early, naming a version not published yet)
+  const override = s.canary && uriStageVariables(deployed).includes(STAGE_VARIABLE) ? s.canary.stageVariableOverrides[STAGE_VARIABLE] : undefined;
+  const missing = override === undefined ? undefined : await missingQualifier(ctx.clients.lambda, t.functionName, override, signal);
+  if (s.canary && missing) {
+    return `the stage's canary (${s.canary.percentTraffic} % on deployment ${s.canary.deploymentId}) sets ${STAGE_VARIABLE}=${override} for its share, and ${t.functionName} has no alias or version named ${override} (its aliases: ${missing.length ? missing.join(', ') : 'none'}), so its share finds no function (${status}). Remove the canary, then press r (the next step publishes the new version and makes the canary):${hintCommand(rollbackCommand(ctx))}`;
+  }
   return whyTheApiFailed(ctx, signal, status, 0);
 }
 

@@ -69,6 +69,25 @@ describe('canary-stage-variable on a stage whose canary names another version', 
     }
   });
 
+  it('a canary whose lambdaAlias names no version (made early, before the next step publishes it): the hint says so, with the removal', async () => {
+    const restApiId = (await target(ctx)).route.restApiId;
+    await cloud.clients.apiGateway.send(
+      new UpdateStageCommand({ restApiId, stageName: 'Prod', patchOperations: [{ op: 'replace', path: '/canarySettings/stageVariableOverrides/lambdaAlias', value: '99' }] }),
+    );
+    await step.solve!.apply(ctx);
+    const live = await reachesLive();
+    assert.equal(live.status, 'not-yet');
+    const remove = `aws apigateway update-stage --rest-api-id ${restApiId} --stage-name Prod --patch-operations op=remove,path=/canarySettings --endpoint-url ${cloud.emu.endpoint}`;
+    assert.match(live.hint ?? '', /^the stage's canary \(10 % on deployment \S+\) sets lambdaAlias=99 for its share, and lab-GetInfoFunction has no alias or version named 99 \(its aliases: live \(Lambda version 1\)\), so its share finds no function \(5\d\d\)\. Remove the canary, then press r \(the next step publishes the new version and makes the canary\):/);
+    assert.ok(live.hint?.endsWith(`\n$ ${remove}`), live.hint);
+    for (const color of [false, true]) {
+      const lines = formatCheck({ name: live.name, status: 'not-yet', expected: live.expected ?? '', found: live.found ?? '', hint: live.hint }, paint(color), 80).map(stripAnsi);
+      for (const l of lines) assert.ok(l.length <= 80, `${l.length}: ${l}`);
+    }
+    await cloud.clients.apiGateway.send(new UpdateStageCommand({ restApiId, stageName: 'Prod', patchOperations: [{ op: 'remove', path: '/canarySettings' }] }));
+    assert.equal((await reachesLive()).status, 'passed');
+  });
+
   it('a canary whose lambdaAlias is live, the answers all from live, reads as before', async () => {
     await cloud.clients.apiGateway.send(
       new UpdateStageCommand({ restApiId: (await target(ctx)).route.restApiId, stageName: 'Prod', patchOperations: [{ op: 'replace', path: '/canarySettings/stageVariableOverrides/lambdaAlias', value: 'live' }] }),
