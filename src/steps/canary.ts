@@ -40,7 +40,7 @@ import { cliCommand } from '../invocation.js';
 import { afterQuitting, labCommand } from '../lab/outside.js';
 import { LabError } from '../errors.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
-import { answersInWords } from './shared/words.js';
+import { answersInWords, refusedOf, unansweredInWords } from './shared/words.js';
 import { commands as wiring, deployedIntegrationUri, integrationUri, missingQualifier, sourceArn, STAGE_VARIABLE, unsetStageVariable, uriStageVariables } from './canary/stage-variable.js';
 import { apiGatewayCommands, lambdaCommands } from '../targets/clients.js';
 import { nearest } from '../nearest.js';
@@ -203,13 +203,24 @@ const sampled = (stepId: string, name: string, want: number): LiveCheck => ({
 
 /**
  * A measurement in which too many requests got no answer naming a version (API Gateway's 5xx:
- * Lambda timed out or refused) says nothing reliable about the split: "could not check", with
- * the statuses, since that is the cloud's trouble, not the learner's.
+ * Lambda timed out or refused) or no answer at all (the API's address refused them: a cloud
+ * stopped) says nothing reliable about the split: "could not check", with the statuses or what
+ * the lab could not reach, since that is the cloud's trouble, not the learner's. Requests with no
+ * answer were left out: 500 of 500 refused came out as "not yet: found 0.0 %", blaming the learner.
  */
 function tooManyUnnamed(ctx: LabContext, stepId: string): CheckOutcome | undefined {
   const requests = Number(figureOf(ctx, stepId, 'requests') ?? 0);
   const unnamed = Number(figureOf(ctx, stepId, 'noVersionNamed') ?? 0);
-  if (requests === 0 || unnamed <= requests * (1 - MIN_NAMED)) return undefined;
+  const by = figureOf(ctx, stepId, 'unanswered');
+  const lostBy = by && typeof by === 'object' && !Array.isArray(by) ? (by as Record<string, number>) : {};
+  const lost = Object.values(lostBy).reduce((a, n) => a + n, 0);
+  if (requests === 0 || unnamed + lost <= requests * (1 - MIN_NAMED)) return undefined;
+  if (lost >= unnamed) {
+    const what = `reach the API at ${orUrl(ctx)}: ${lost} of ${requests} requests got no answer: ${unansweredInWords(lostBy)}`;
+    // refused: nothing listens there, the cloud is gone; else the cloud's log says why
+    if (refusedOf(lostBy) > 0) return { status: 'could-not-check', what, fix: ctx.environmentFix, refused: true };
+    return couldNotCheck(what, `look at the cloud's log (\`${cliCommand(['emulator', 'status', '--workspace', ctx.ws.root])}\`), free the machine, and check again`);
+  }
   return couldNotCheck(
     `measure the split: ${unnamed} of ${requests} answers named no version (${answersInWords((figureOf(ctx, stepId, 'byStatus') ?? {}) as Record<string, number>)})`,
     `the function timed out or was refused under load: look at the cloud's log (\`${cliCommand(['emulator', 'status', '--workspace', ctx.ws.root])}\`), free the machine, and check again`,
@@ -718,6 +729,7 @@ const createStep: Step = {
     ctx.figure('noVersionNamed', m.split.byVersion[NO_VERSION] ?? 0);
     ctx.figure('byVersion', m.split.byVersion);
     ctx.figure('byStatus', m.split.byStatus);
+    ctx.figure('unanswered', m.split.unanswered ?? {});
     ctx.figure('canaryShare', Math.round(m.share * 100) / 100);
   },
   solve: {
@@ -924,6 +936,7 @@ async function sample(ctx: LabContext, title: string): Promise<void> {
   ctx.figure('noVersionNamed', m.split.byVersion[NO_VERSION] ?? 0);
   ctx.figure('byVersion', m.split.byVersion);
   ctx.figure('byStatus', m.split.byStatus);
+  ctx.figure('unanswered', m.split.unanswered ?? {});
   ctx.figure('canaryShare', Math.round(m.share * 100) / 100);
 }
 

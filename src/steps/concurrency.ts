@@ -14,7 +14,7 @@ import { appFunction, functionName, NotDeployed, whenDeployed } from './shared/a
 import { cloudNow } from './shared/cloud-time.js';
 import { cloudWatchPeak, cloudWatchPeakCommand, cloudWatchThrottles, cloudWatchThrottlesCommand, planReservation, reservedConcurrency, WORKSHOP_RESERVATION } from './shared/concurrency.js';
 import { API_INTEGRATION_TIMEOUT_S, chartedLoadTest, heyCommand, LOAD_TEST_TIMEOUT_S, loadSize, type LoadSize } from './shared/load.js';
-import { answersInWords } from './shared/words.js';
+import { answersInWords, refusedOf, unansweredInWords } from './shared/words.js';
 import { commandSolve } from './shared/solve.js';
 import { lambdaCommands } from '../targets/clients.js';
 
@@ -98,6 +98,8 @@ async function loadAndKeep(ctx: LabContext, phase: 'baseline' | 'throttled', tit
   ctx.figure('requests', run.result.sent);
   ctx.figure('concurrency', size.concurrency);
   ctx.figure('statusCounts', run.statusCounts);
+  // the requests without an answer, by why (`connect ECONNREFUSED …`, `request timed out after 30 s (-t)`)
+  ctx.figure('unanswered', { ...run.result.errorCounts });
   ctx.figure('durationMs', Math.round(run.result.durationMs));
   ctx.figure('window', [started.toISOString(), ended.toISOString()]);
   ctx.figure('stoppedEarly', run.result.interrupted);
@@ -156,6 +158,19 @@ function stoppedEarly(ctx: LabContext, stepId: string): boolean {
   return ctx.allFigures()[stepId]?.stoppedEarly === true;
 }
 
+/**
+ * Why the last run's requests without an answer got none, as the run kept it: refused
+ * (ECONNREFUSED, within a fraction of a second: nothing listened at the API's address, a cloud
+ * stopped) is said as that, with the way to bring the cloud back; timed out as the -t timeout.
+ * It said "timed out (30 s …)" of 1000 requests refused within 0.3 s.
+ */
+function withoutAnswerHint(ctx: LabContext, stepId: string): string {
+  const v = ctx.allFigures()[stepId]?.unanswered;
+  const by = v && typeof v === 'object' && !Array.isArray(v) ? (v as Counts) : {};
+  if (refusedOf(by) > 0) return `the requests without an answer were ${unansweredInWords(by)}: nothing listened at the API's address, so no answer was a throttle or a timeout; ${ctx.environmentFix}, then run the load test again (x).`;
+  return `requests without an answer timed out (${LOAD_TEST_TIMEOUT_S} s, longer than the API's own ${API_INTEGRATION_TIMEOUT_S} s): the API did not answer at all; look at the cloud's log, then run the load test again (x).`;
+}
+
 const baselineChecks: LiveCheck[] = [
   {
     name: 'the load test with no limit: every answer 200',
@@ -175,7 +190,7 @@ const baselineChecks: LiveCheck[] = [
           : sum(c, (s) => s === 504) > 0
             ? `504 is API Gateway's integration timeout (${API_INTEGRATION_TIMEOUT_S} s), not a throttle: the function did not answer in time, most often the first burst's cold starts${ctx.target === 'local' ? ", which on the local cloud share this machine's cores" : ''}; run the load test again (x), on environments now warm.`
             : lost
-              ? `requests without an answer timed out (${LOAD_TEST_TIMEOUT_S} s, longer than the API's own ${API_INTEGRATION_TIMEOUT_S} s): the API did not answer at all; look at the cloud's log, then run the load test again (x).`
+              ? withoutAnswerHint(ctx, 'concurrency-baseline')
               : undefined;
       return notYet(`all ${all} answers 200`, `${answersInWords(c)}${lost ? `, and ${lost} without an answer` : ''}`, hint);
     },

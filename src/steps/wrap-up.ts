@@ -12,6 +12,7 @@ import { fitted } from '../io/format.js';
 import { NO_VERSION } from '../targets/version-split.js';
 import { probeNote } from './canary/split.js';
 import { LIVE_AT_START, OWN_THROWS } from './hooks-alarms.js';
+import { unansweredInWords } from './shared/words.js';
 
 export const wrapUpChapter = { id: 'wrap-up', title: 'Wrap-up' };
 
@@ -88,6 +89,7 @@ export const FIGURE_WORDS: Readonly<Record<string, Words>> = {
   liveVersion: { label: '"live" as the canary was made', value: lambdaVersion },
   requests: { label: 'requests sent' },
   noVersionNamed: { label: 'answers naming no version' },
+  unanswered: { label: 'requests without an answer', value: (v) => (isCounts(v) ? unansweredInWords(v) : show(v)) },
   byVersion: { label: 'answers by version', value: byVersion },
   byStatus: { label: 'answers by status', value: probeStatus },
   canaryShare: { label: "the canary's share", value: percent },

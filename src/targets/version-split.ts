@@ -39,6 +39,11 @@ export interface Split {
   byStatus: Record<string, number>;
   /** requests that got no answer (refused, reset, timed out) */
   errors: number;
+  /**
+   * those requests by why, when there were any: the error's code (`ECONNREFUSED`: nothing listened
+   * at the URL; `ECONNRESET`), or `timeout` (no answer within timeoutMs)
+   */
+  unanswered?: Record<string, number>;
   sent: number;
 }
 
@@ -125,12 +130,15 @@ export async function measureSplit(opts: SplitOptions): Promise<Split> {
         const version = versionOf(res.headers, res.body) ?? NO_VERSION;
         split.byVersion[version] = (split.byVersion[version] ?? 0) + 1;
         split.byStatus[String(res.status)] = (split.byStatus[String(res.status)] ?? 0) + 1;
-      } catch {
+      } catch (err) {
         if (opts.signal?.aborted) {
           split.sent--;
           break;
         }
         split.errors++;
+        const why = timeout.aborted ? 'timeout' : ((err as NodeJS.ErrnoException)?.code ?? 'error');
+        split.unanswered ??= {};
+        split.unanswered[why] = (split.unanswered[why] ?? 0) + 1;
       }
       answered();
       if (opts.onProgress && done % every === 0) opts.onProgress(split);

@@ -21,3 +21,30 @@ export function weightsInWords(extra: Readonly<Record<string, number>>): string 
     .map(([v, w]) => `Lambda version ${v} at ${Math.round(w * 1000) / 10} %`)
     .join(' and ');
 }
+
+/**
+ * Requests that got no answer at all, by why, in words, most first: `500 refused (ECONNREFUSED)`,
+ * `3 timed out`. Keyed by an error's code, `timeout`, or a load test's
+ * error message (`connect ECONNREFUSED 127.0.0.1:4566`), whose code is read from it.
+ */
+export function unansweredInWords(by: Readonly<Record<string, number>>): string {
+  const said = new Map<string, number>();
+  for (const [why, n] of Object.entries(by)) {
+    const w = unansweredWhy(why);
+    said.set(w, (said.get(w) ?? 0) + n);
+  }
+  return [...said].sort(([, x], [, y]) => y - x).map(([w, n]) => `${n} ${w}`).join(', ') || 'none';
+}
+
+/** one reason a request got no answer, in words (unansweredInWords) */
+function unansweredWhy(why: string): string {
+  if (/\bECONNREFUSED\b/.test(why)) return 'refused (ECONNREFUSED)';
+  if (/\bECONNRESET\b|socket hang up/.test(why)) return 'cut off (ECONNRESET)';
+  if (why === 'timeout' || /timed out|TimeoutError|ETIMEDOUT/.test(why)) return 'timed out';
+  return `failed (${why})`;
+}
+
+/** how many of `by` were refused (ECONNREFUSED): nothing listened at the address */
+export function refusedOf(by: Readonly<Record<string, number>>): number {
+  return Object.entries(by).reduce((a, [why, n]) => (/\bECONNREFUSED\b/.test(why) ? a + n : a), 0);
+}
