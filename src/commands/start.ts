@@ -17,7 +17,7 @@ import { runLab } from '../lab/runner.js';
 import { openSession, readLabFlags, type LabFlags } from '../lab/session.js';
 import { lockWorkspace } from '../lab/workspace-lock.js';
 import { workspacePaths, type Workspace } from '../lab/workspace.js';
-import { cliCommand } from '../invocation.js';
+import { cliCommand, hintCommand } from '../invocation.js';
 import { labArgs, labCommand } from '../lab/outside.js';
 import { checkReportPath, type LabReport } from '../lab/report.js';
 import type { IoHost } from '../io/host.js';
@@ -65,6 +65,7 @@ async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: st
     io.say('progress saved; this goes on from here:');
     io.command(cliCommand(resumeArgs(flags, session.ws.root, only)));
   };
+  const resumed = (err: CloudStoppedError) => goOnAfter(err, cliCommand(resumeArgs(flags, session.ws.root, only)));
   // the second Ctrl-C quits at once (interrupt.ts), and says what the first one would have
   interrupt.lastWords = () => {
     cloudStaysUp();
@@ -86,10 +87,9 @@ async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: st
       workspace: session.ws.root,
     });
   } catch (err) {
-    const stopped = flags.target === 'local' ? cloudStopped(err, session.ws) : undefined;
+    const stopped = flags.target === 'local' ? cloudStopped(err, session.ws, ctx.stepId || undefined) : undefined;
     if (!stopped) throw err;
-    resume();
-    throw stopped;
+    throw resumed(stopped);
   } finally {
     interrupt.lastWords = null;
     session.close();
@@ -141,10 +141,7 @@ async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: st
       throw new InterruptedError(`${interrupt.terminated ? 'terminated' : 'interrupted'} after ${secs} s`, interrupt.exitCode);
     case 'could-not-check': {
       const gone = await cloudGoneUnder(session, report);
-      if (gone) {
-        resume();
-        throw gone;
-      }
+      if (gone) throw resumed(gone);
       throw new LabError(
         'the lab could not check the cloud (the environment, not the steps)',
         ExitCode.environment,
@@ -153,10 +150,7 @@ async function startLocked(flags: LabFlags, interrupt: InterruptPolicy, from: st
     }
     default: {
       const gone = await cloudGoneUnder(session, report);
-      if (gone) {
-        resume();
-        throw gone;
-      }
+      if (gone) throw resumed(gone);
       throw stepFailed(report.steps.find((s) => s.outcome !== 'passed'), ctx.ci, { workspace: session.ws.root, target: flags.target });
     }
   }
@@ -177,16 +171,27 @@ export function stepFailed(failed: Pick<LabReport['steps'][number], 'id' | 'inst
  * The local cloud went away under the lab (killed, crashed, `emulator stop`): the environment's
  * (exit 3), said with where the cloud logs and, when the lab followed a deployment that had not
  * ended, what becomes of it: a restarted cloud rolls back a deployment it found in flight
- * (DESIGN.md, the store), so the alias goes back to the version it served.
+ * (DESIGN.md, the store), so the alias goes back to the version it served. `stepId`: the step
+ * that ran, named as the README says (`the local cloud stopped while the lab ran STEP`).
  */
-export function cloudStopped(err: unknown, ws: Workspace): CloudStoppedError | undefined {
+export function cloudStopped(err: unknown, ws: Workspace, stepId?: string): CloudStoppedError | undefined {
   const code = connectionLost(err);
   if (!(err instanceof CloudStoppedError) && !code) return undefined;
-  const what = err instanceof CloudStoppedError ? err.message : `the local cloud stopped while the lab talked to it (${code})`;
+  const what = err instanceof CloudStoppedError ? err.message : stepId ? `the local cloud stopped while the lab ran ${stepId} (${code})` : `the local cloud stopped while the lab talked to it (${code})`;
   const id = err instanceof CloudStoppedError ? err.deploymentId : undefined;
   const deployment = id ? `: the cloud rolls ${id} back when it starts again (the alias goes back to the version it served), so the step deploys again` : '';
   const log = join(ws.stateDir, LOG_FILE);
   return new CloudStoppedError(`${what}${deployment}`, what.includes(log) ? undefined : `the cloud's log: ${log}`, id);
+}
+
+/**
+ * The cloud stopped under the run: the error, then the command that goes on (`resume`: its
+ * hint's last lines). Said as the lab's resume line and then thrown, the "go on" line came before
+ * the error it answered (`progress saved; this goes on from here: $ npm start`, then `error: the
+ * local cloud stopped …`).
+ */
+export function goOnAfter(err: CloudStoppedError, resume: string): CloudStoppedError {
+  return new CloudStoppedError(err.message, `${err.hint ? `${err.hint}\n` : ''}progress saved; this goes on from here:${hintCommand(resume)}`, err.deploymentId);
 }
 
 /**

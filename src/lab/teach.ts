@@ -6,7 +6,7 @@
  * never moves on by itself.
  */
 import { join } from 'node:path';
-import { CloudStoppedError, InterruptedError, LabError, LearnerQuit } from '../errors.js';
+import { CloudStoppedError, connectionLost, InterruptedError, LabError, LearnerQuit } from '../errors.js';
 import type { KeyItem } from '../io/host.js';
 import { runLiveChecks, runStaticChecks, workspaceFiles, type CheckResult, type LiveCheck } from './check.js';
 import type { RunnerContext } from './context.js';
@@ -172,7 +172,16 @@ async function teachStepUntilQuit(step: Step, o: TeachOptions): Promise<StepRepo
       s.assisted = true;
     });
     ctx.assisting = true;
-    await step.solve.apply(ctx);
+    try {
+      await step.solve.apply(ctx);
+    } catch (err) {
+      // the cloud gone part way through the commands above: which of them ran, the lab cannot
+      // tell from here; the next start checks the step and goes on from what holds (resumed)
+      const code = ctx.target === 'local' && !(err instanceof CloudStoppedError) ? connectionLost(err) : undefined;
+      if (!code) throw err;
+      const what = shown.command && shown.command.split('\n').length > 1 ? 'which of the commands above ran' : 'whether the change above was made';
+      throw new CloudStoppedError(`the local cloud stopped while the lab ran ${step.id}, doing it for you (${code}): the lab cannot tell ${what}; the next start checks the step and goes on from what holds`);
+    }
     if (step.action.kind === 'edit') await untilReadyToDeploy(step, ctx);
     await afterChange(true);
   };
