@@ -46,6 +46,8 @@ export interface Solve {
   show(ctx: LabContext): Promise<{ diff?: string; command?: string }>;
   /** "do it for me": applies the change (edit: the reference diff onto the learner's file; command: that call) */
   apply(ctx: LabContext): Promise<void>;
+  /** apply prints the command it runs as it runs it (the load tests' chart): "do it for me" does not print it first */
+  showsCommand?: boolean;
 }
 
 /**

@@ -165,9 +165,13 @@ async function teachStepUntilQuit(step: Step, o: TeachOptions): Promise<StepRepo
     io.say('doing it for you:');
     const shown = await step.solve.show(ctx);
     // what the lab does: the command it runs, else the change it writes (a command step's diff,
-    // the same change in a SAM template, stays behind "show me the change")
-    if (shown.command) io.command(shown.command);
-    else if (shown.diff) io.diff(shown.diff);
+    // the same change in a SAM template, stays behind "show me the change"). An action that
+    // prints the command it runs as it runs it (the load tests' chart prints its loadtest and hey:
+    // showsCommand) is not said twice: concurrency-baseline's loadtest came out twice here
+    if (!step.solve.showsCommand) {
+      if (shown.command) io.command(shown.command);
+      else if (shown.diff) io.diff(shown.diff);
+    }
     progress.update(step.id, (s) => {
       s.assisted = true;
     });

@@ -213,7 +213,8 @@ export const baselineStep: Step = {
   liveChecks: baselineChecks,
   hints: ['Press x: the lab runs the load test and charts the answers per second.', `The same load test from a terminal is printed above the chart, and under it the workshop's own hey, ready for this cloud, with -t ${LOAD_TEST_TIMEOUT_S} (hey gives up after 20 s, and the first 50 cold starts can take longer).`],
   docs: DOCS,
-  solve: { show: async (ctx) => ({ command: heyCommand(ctx) }), apply: (ctx) => loadAndKeep(ctx, 'baseline', 'answers per second (no limit)') },
+  // the chart prints the load test it runs (chartedLoadTest)
+  solve: { show: async (ctx) => ({ command: heyCommand(ctx) }), apply: (ctx) => loadAndKeep(ctx, 'baseline', 'answers per second (no limit)'), showsCommand: true },
 };
 
 const reservationIs = (want: (ctx: LabContext) => Promise<number>): LiveCheck => ({
@@ -432,6 +433,7 @@ export const throttledStep: Step = {
   },
   solve: {
     show: async (ctx) => ({ command: heyCommand(ctx, loadSize(ctx, 'throttled')) }),
+    showsCommand: true,
     // the chart's title says the reservation the function has, read as the run starts: it said
     // "reserved 25" over a run with none
     apply: async (ctx) => {

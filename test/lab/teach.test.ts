@@ -20,6 +20,7 @@ import { workspacePaths } from '../../src/lab/workspace.js';
 import { InterruptedError, LearnerQuit } from '../../src/errors.js';
 import { editSolve } from '../../src/steps/shared/solve.js';
 import { fakeContext } from '../helpers/lab-context.js';
+import { baselineStep, throttledStep } from '../../src/steps/concurrency.js';
 
 const V1 = 'Globals:\n  Function:\n    Timeout: 10\nResources: {}\n';
 
@@ -410,4 +411,26 @@ test('Ctrl-C in a catch-up whose run stops with InterruptedError (a load test) s
   assert.match(io.text, /stopped in earlier, as Ctrl-C asked/);
   // start.ts says "progress saved; this goes on from here" with the command: the runner says no other
   assert.doesNotMatch(io.text, /progress is saved|run start again/);
+});
+
+test('do it for me (a) in a step the lab runs: the command it runs is shown once, by the run itself (concurrency-baseline printed its loadtest twice)', async (t) => {
+  const s = setup(['a', 'n']);
+  t.after(s.cleanup);
+  let runs = 0;
+  const run: Step = {
+    ...s.step,
+    action: { kind: 'run', label: 'run the load test' },
+    staticChecks: [],
+    liveChecks: [{ name: 'the load test ran', aws: () => 'serverless-ops-lab loadtest', run: async () => (runs ? passed(`${runs} run`) : notYet('a run', 'none')) }],
+    // as loadAndKeep: the chart prints the load test it runs
+    solve: { show: async () => ({ command: 'serverless-ops-lab loadtest -n 1000 -c 50' }), apply: async (ctx) => void (runs++, ctx.io.command('serverless-ops-lab loadtest -n 1000 -c 50')), showsCommand: true },
+  };
+  const report = await teachStep(run, { ...s.opts, steps: [run] });
+  assert.equal(report.outcome, 'passed');
+  assert.equal(runs, 1);
+  assert.match(s.io.text, /doing it for you:/);
+  assert.equal(s.io.of('command').filter((c) => c.text.includes('loadtest -n 1000 -c 50')).length, 1, s.io.text);
+  assert.equal(s.progress.step('demo').assisted, true);
+  // the two load steps are such steps
+  for (const step of [baselineStep, throttledStep]) assert.equal(step.solve.showsCommand, true, step.id);
 });
