@@ -135,8 +135,12 @@ program
   .option('--json', 'start: print the endpoint, port, pid and state dir as JSON (for scripts)')
   .action(async (action: string | undefined, opts: Record<string, unknown>, cmd: Command) => {
     const { emulatorCommand } = await import('./commands/emulator.js');
-    // --speed's default (1) is nobody's choice: a cloud started at it gives way to the lab's speed
-    await emulatorCommand(action, cmd.getOptionValueSource('speed') === 'default' ? { ...opts, speed: undefined } : opts, interrupt);
+    // a default is nobody's choice (readFlags applies the same): --speed's (1) gives way to the
+    // lab's speed, and a running cloud's own host, speed or throttle status is said against a value
+    // given, not a default (a bare `emulator start` on a 10x cloud said `not 1`)
+    const given = { ...opts };
+    for (const k of ['speed', 'host', 'throttleStatus', 'accountConcurrency']) if (cmd.getOptionValueSource(k) === 'default') given[k] = undefined;
+    await emulatorCommand(action, given, interrupt);
   });
 
 program

@@ -100,10 +100,13 @@ export function listenerPid(port: number): number | undefined {
 
 /**
  * The line a learner needs when the cloud is not on the default port: the workshop's
- * `--endpoint-url http://127.0.0.1:4566` would reach another server (or none).
+ * `--endpoint-url http://127.0.0.1:4566` would reach another server (or none). "The port it took
+ * when 4566 was in use" only of a cloud that took it (its record's portChosen unset).
  */
-export function otherPortNote(cloud: { port: number; endpoint: string; stateDir?: string; record?: { stateDir: string } }, defaultPort: number, holder: PortHolder, o: { series?: boolean } = {}): string {
+export function otherPortNote(cloud: { port: number; endpoint: string; stateDir?: string; record?: { stateDir: string; portChosen?: boolean } }, defaultPort: number, holder: PortHolder, o: { series?: boolean } = {}): string {
   const use = `use the endpoint printed here, ${cloud.endpoint}, where the workshop says http://127.0.0.1:${defaultPort}`;
   if (holder.inUse) return `port ${defaultPort} is in use${holderWords(holder, cloud.stateDir ?? cloud.record?.stateDir, o)}; the cloud listens on ${cloud.port}: ${use}`;
+  // a port it was given (emulator start --port 4599) is no port it took: it was said as one
+  if (cloud.record?.portChosen) return `the cloud listens on ${cloud.port}, the port it was started on (--port), not ${defaultPort}: ${use}`;
   return `the cloud listens on ${cloud.port}, the port it took when ${defaultPort} was in use (the URLs it printed keep working): ${use}`;
 }

@@ -25,6 +25,9 @@ interface EmulatorFlags {
   /** --speed was given (a bare `emulator start` runs at 1, which nobody chose) */
   speedChosen: boolean;
   throttleStatus: 500 | 502;
+  /** --throttle-status was given; --host was given (a reused cloud's own is said only against one given) */
+  throttleStatusChosen: boolean;
+  hostChosen: boolean;
   accountConcurrency: number;
   quiet: boolean;
   logRequests: boolean;
@@ -97,7 +100,7 @@ async function run(action: string | undefined, flags: EmulatorFlags, interrupt?:
       }
       // the address too (it was taken silently: `--host 0.0.0.0` on a loopback cloud kept 127.0.0.1,
       // which no other machine reaches): a host is a restart, said with the commands that make it
-      if (emu.reused && emu.record.host !== flags.host) {
+      if (emu.reused && flags.hostChosen && emu.record.host !== flags.host) {
         const restart = [cliCommand(['emulator', 'stop', ...flags.where]), cliCommand(['emulator', 'start', ...flags.where, '--host', flags.host])];
         io.note(`it listens on ${emu.record.host}, not ${flags.host}; this restarts it on ${flags.host}:${hintCommand(restart.join('\n'))}`);
       }
@@ -105,11 +108,12 @@ async function run(action: string | undefined, flags: EmulatorFlags, interrupt?:
         const { otherPortNote, portHolder } = await import('../port-holder.js');
         io.note(otherPortNote(emu, DEFAULT_PORT, await portHolder(DEFAULT_PORT)));
       }
-      if (emu.reused && emu.record.speed !== flags.speed) {
+      // only of a setting given: a bare `emulator start` on a 10x cloud said `not 1` of a --speed nobody gave
+      if (emu.reused && flags.speedChosen && emu.record.speed !== flags.speed) {
         io.note(`it runs at speed ${emu.record.speed}, not ${flags.speed}; ${stopFirst('change')}`);
       }
       // a running cloud keeps how it answers a throttled invocation; it was taken silently
-      if (emu.reused && (emu.record.throttleStatus ?? 500) !== flags.throttleStatus) {
+      if (emu.reused && flags.throttleStatusChosen && (emu.record.throttleStatus ?? 500) !== flags.throttleStatus) {
         io.note(`it answers a throttled invocation with ${emu.record.throttleStatus ?? 500}, not ${flags.throttleStatus}; ${stopFirst('change')}`);
       }
       return;
@@ -274,6 +278,8 @@ function readFlags(opts: Record<string, unknown>): EmulatorFlags {
     speed: numberFlag(NUMBERS.speed, opts.speed ?? '1'),
     speedChosen: opts.speed !== undefined,
     throttleStatus: throttle(opts.throttleStatus ?? '500'),
+    throttleStatusChosen: opts.throttleStatus !== undefined,
+    hostChosen: opts.host !== undefined,
     accountConcurrency: numberFlag(NUMBERS.accountConcurrency, opts.accountConcurrency ?? '1000'),
     quiet: opts.quiet === true,
     logRequests: opts.logRequests === true,

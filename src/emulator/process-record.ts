@@ -22,6 +22,11 @@ export interface ProcessRecord {
   speedChosen?: boolean;
   throttleStatus: 500 | 502;
   accountConcurrency: number;
+  /**
+   * the port was given (`--port`, a restart on the port it had), not taken because 4566 was in use
+   * (portFallback); absent: the default, or a free port taken instead of it
+   */
+  portChosen?: boolean;
   mode: 'foreground' | 'background';
   version: string;
   startedAt: string;

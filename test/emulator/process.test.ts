@@ -643,3 +643,46 @@ test("a port held by the lab's own cloud is said so, with the restart that works
     await run(['emulator', 'stop', '--workspace', labWs]);
   }
 });
+
+test('a bare emulator start on a running cloud says no setting nobody gave; a port it was given is not one it took', async () => {
+  const ws = tempDir();
+  const first = await run(['emulator', 'start', '--workspace', ws, '--port', '0', '--speed', '10', '--throttle-status', '502']);
+  assert.equal(first.code, 0, first.stderr);
+  pids.add(Number(/pid (\d+)/.exec(first.stdout)![1]));
+  try {
+    const again = await run(['emulator', 'start', '--workspace', ws]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /reused the running emulator/);
+    // it said `it runs at speed 10, not 1` and `… with 502, not 500` of flags not given
+    assert.doesNotMatch(again.stderr, /it runs at speed|throttled invocation|it listens on/, again.stderr);
+    // --port 0 chose the port: it was said to be "the port it took when 4566 was in use"
+    assert.doesNotMatch(again.stderr, /the port it took when/, again.stderr);
+    if (!/port 4566 is in use/.test(again.stderr)) assert.match(again.stderr, /the cloud listens on \d+, the port it was started on \(--port\), not 4566: use the endpoint printed here/, again.stderr);
+    // a value given is still said against the cloud's own
+    const given = await run(['emulator', 'start', '--workspace', ws, '--speed', '1', '--throttle-status', '500']);
+    assert.match(given.stderr, /^note: it runs at speed 10, not 1;/m, given.stderr);
+    assert.match(given.stderr, /^note: it answers a throttled invocation with 502, not 500;/m, given.stderr);
+  } finally {
+    await run(['emulator', 'stop', '--workspace', ws]);
+  }
+});
+
+test('the note of a cloud off 4566 with 4566 free: "the port it took" only of a port it took, not of one it was given', async () => {
+  const { otherPortNote } = await import('../../src/port-holder.js');
+  const free = { inUse: false };
+  const cloud = { port: 4599, endpoint: 'http://127.0.0.1:4599', record: { stateDir: '/w/.lab/state' } };
+  assert.match(otherPortNote(cloud, 4566, free), /^the cloud listens on 4599, the port it took when 4566 was in use/);
+  const given = otherPortNote({ ...cloud, record: { ...cloud.record, portChosen: true } }, 4566, free);
+  assert.equal(given, 'the cloud listens on 4599, the port it was started on (--port), not 4566: use the endpoint printed here, http://127.0.0.1:4599, where the workshop says http://127.0.0.1:4566');
+  // the record says it: emulator start --port keeps portChosen, the default (any free port instead of a taken 4566) does not
+  const ws = tempDir();
+  const started = await run(['emulator', 'start', '--workspace', ws, '--port', '0']);
+  assert.equal(started.code, 0, started.stderr);
+  pids.add(Number(/pid (\d+)/.exec(started.stdout)![1]));
+  try {
+    const rec = JSON.parse(readFileSync(join(ws, '.lab', 'state', 'emulator-process.json'), 'utf8')) as { portChosen?: boolean };
+    assert.equal(rec.portChosen, true);
+  } finally {
+    await run(['emulator', 'stop', '--workspace', ws]);
+  }
+});
