@@ -41,6 +41,8 @@ export interface EmulatorProcessOptions {
    * taken last time for this state dir comes first, so its URLs keep working
    */
   portFallback?: boolean;
+  /** the record's portChosen (process-record.ts), when not its default (an explicit port, no portFallback): a cloud put back on the port it had keeps its own */
+  portChosen?: boolean;
   /** background: log every request, not only the failed ones (5xx) */
   logRequests?: boolean;
 }

@@ -19,6 +19,8 @@ export interface EnsureEmulatorOptions {
   stateDir: string;
   /** default 4566, or any free port when 4566 is taken; an explicit port must be free */
   port?: number;
+  /** with `port`: whether that port was someone's choice (default: yes), as the record keeps it */
+  portChosen?: boolean;
   host?: string;
   speed?: number;
   /** the speed was someone's choice, not a default (config.ts EmulatorProcessOptions) */
@@ -94,6 +96,7 @@ async function spawnEmulator(stateDir: string, opts: EnsureEmulatorOptions, logP
     stateDir,
     port: opts.port ?? DEFAULT_PORT,
     portFallback: opts.port === undefined,
+    ...(opts.portChosen !== undefined ? { portChosen: opts.portChosen } : {}),
     host: opts.host ?? '127.0.0.1',
     speed: opts.speed ?? 1,
     speedChosen: opts.speedChosen === true,

@@ -137,7 +137,7 @@ async function serveState(
     ...(opts.speedChosen ? { speedChosen: true } : {}),
     throttleStatus: opts.throttleStatus,
     accountConcurrency: opts.accountConcurrency,
-    ...(opts.portFallback ? {} : { portChosen: true }),
+    ...((opts.portChosen ?? !opts.portFallback) ? { portChosen: true } : {}),
     mode: opts.mode,
     version: labVersion,
     startedAt: new Date().toISOString(),

@@ -180,7 +180,7 @@ async function putCloudBack(ws: Workspace, io: IoHost, now: number, before: Clou
     return;
   }
   await stopEmulator(ws.stateDir);
-  const emu = await ensureEmulator({ stateDir: ws.stateDir, port: before.port, host: before.host, speed: before.speed, speedChosen: before.speedChosen, throttleStatus: before.throttleStatus, accountConcurrency: before.accountConcurrency });
+  const emu = await ensureEmulator({ stateDir: ws.stateDir, port: before.port, portChosen: before.portChosen === true, host: before.host, speed: before.speed, speedChosen: before.speedChosen, throttleStatus: before.throttleStatus, accountConcurrency: before.accountConcurrency });
   io.say(`the local cloud runs at speed ${emu.record.speed}x again, as before this run (restarted at ${emu.endpoint}, pid ${emu.pid})`);
 }
 

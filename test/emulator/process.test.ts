@@ -685,4 +685,14 @@ test('the note of a cloud off 4566 with 4566 free: "the port it took" only of a 
   } finally {
     await run(['emulator', 'stop', '--workspace', ws]);
   }
+  // a cloud put back on the port it took (start --ci restoring it at its speed) keeps that it took it
+  const { ensureEmulator, stopEmulator } = await import('../../src/emulator/daemon.js');
+  const stateDir = join(tempDir(), 'state');
+  const back = await ensureEmulator({ stateDir, port: 0, portChosen: false });
+  pids.add(back.pid);
+  try {
+    assert.equal(back.record.portChosen, undefined);
+  } finally {
+    await stopEmulator(stateDir);
+  }
 });
