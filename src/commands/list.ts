@@ -2,8 +2,7 @@
  * `list`: the lab's steps and where the learner stands: ✓ done, ◐ done for them (assisted),
  * ▶ started, · pending. Reads the progress file only (`start` re-checks the cloud).
  */
-import { statSync } from 'node:fs';
-import { asFileSystemError, LabError } from '../errors.js';
+import { noWorkspaceError, workspaceMissing } from '../lab/workspace-missing.js';
 import { emptyStep, ProgressStore } from '../lab/progress.js';
 import { workspacePaths } from '../lab/workspace.js';
 import { createIoHost } from '../io/index.js';
@@ -13,18 +12,6 @@ import type { InterruptPolicy } from '../interrupt.js';
 import { hintCommand } from '../invocation.js';
 import { labCommand } from '../lab/outside.js';
 import { LAB_OUTLINE } from '../steps/outline.js';
-
-/** undefined when the workspace folder is there; else why not (ENOENT; ENOTDIR: a file on the way) */
-function workspaceMissing(root: string): 'ENOENT' | 'ENOTDIR' | undefined {
-  try {
-    statSync(root);
-    return undefined; // a file is refused by workspacePaths
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return code;
-    throw asFileSystemError(err, root, 'use');
-  }
-}
 
 export async function listCommand(opts: Record<string, unknown>, interrupt: InterruptPolicy): Promise<void> {
   const ws = workspacePaths((opts.workspace as string | undefined) ?? 'lab-workspace');
@@ -43,15 +30,8 @@ export async function listCommand(opts: Record<string, unknown>, interrupt: Inte
   // a workspace that is not there is a failed look (exit 1), as `status` and `reset` answer it and
   // `git status` outside a repository does: a script's `list --workspace $TYPO && …` stops; the
   // steps are still printed, as the lab's outline
-  // the command on a line of its own (hintCommand), laid out to paste: in the sentence, at 80
-  // columns the terminal broke it mid-word (`…/a-rather-long-work` / `space-folder…`)
   const begin = hintCommand(labCommand(['start'], { workspace: ws.root, target: 'local' }));
-  const notThere =
-    missing === 'ENOTDIR'
-      ? new LabError(`no workspace at ${ws.root}: part of that path is a file, not a folder (a typo?)`)
-      : missing === 'ENOENT'
-        ? new LabError(`no workspace at ${ws.root} (a typo?)`, undefined, `this makes one and begins:${begin}`)
-        : undefined;
+  const notThere = noWorkspaceError(ws, missing);
   // Ctrl-C while it loaded and read (a busy host, a slow disk): it stops there, as every command
   // does (exit 130), rather than print the list after "stopping at the next safe point…"
   if (interrupt.signal.aborted) throw interrupt.signal.reason;

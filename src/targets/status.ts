@@ -2,6 +2,7 @@
  * What is deployed in a workspace: the last deployment record, plus live alias routing, versions
  * and reserved concurrency read from the target through the Lambda API.
  */
+import { noWorkspaceError } from '../lab/workspace-missing.js';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { LabError } from '../errors.js';
 import { recordedTarget, type Workspace } from '../lab/workspace.js';
@@ -85,12 +86,18 @@ export interface WorkspaceStatus {
 
 /** the deploy on a line of its own, to paste: in the sentence, a temp workspace's went past 80 columns */
 export function noDeploymentError(ws: Workspace): LabError {
+  // a folder that is not there is no workspace (a typo?), as list says it
+  const gone = noWorkspaceError(ws);
+  if (gone) return gone;
   // a lab begun on AWS whose first deploy failed: `deploy` alone would deploy to the local cloud
   const where = { workspace: ws.root, target: recordedTarget(ws.labDir) ?? 'local' };
   return new LabError(`nothing deployed from ${ws.root} yet`, undefined, `run this first:${hintCommand(labCommand(['deploy'], where))}`);
 }
 
 export async function workspaceStatus(ws: Workspace): Promise<WorkspaceStatus> {
+  // before the deploy record is read: through a file on the way, its read failed as the disk's
+  const gone = noWorkspaceError(ws);
+  if (gone) throw gone;
   const rec = readDeployRecord(ws);
   if (!rec) throw noDeploymentError(ws);
   const base: WorkspaceStatus = {

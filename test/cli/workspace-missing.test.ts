@@ -53,3 +53,24 @@ test('list: an empty --workspace is a usage error; a workspace that is not there
     assert.equal(json.workspaceExists, false);
   }
 });
+
+test('status: a workspace that is not there is said as list says it (no workspace at DIR (a typo?)), exit 1; one with nothing deployed as before', async () => {
+  const dir = tempDir('sol-fsf-status-');
+  writeFileSync(join(dir, 'file'), '');
+  for (const path of [join(dir, 'typo'), join(dir, 'file', 'x')]) {
+    for (const json of [[], ['--json']]) {
+      const r = await runCli(['status', '--workspace', path, ...json]);
+      assert.equal(r.code, 1, r.stderr);
+      // it said `nothing deployed from DIR yet`, as if the folder were a workspace
+      assert.match(r.stderr, new RegExp(`^error: no workspace at ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ :].*\\(a typo\\?\\)`), r.stderr);
+      assert.doesNotMatch(r.stderr, /nothing deployed/);
+      assert.ok(!existsSync(join(dir, 'typo')), 'status made no workspace');
+    }
+  }
+  const typo = await runCli(['status', '--workspace', join(dir, 'typo')]);
+  assert.match(typo.stderr, /this makes one and begins:\n\s+\$ .*start --workspace /);
+  // a folder that is there and holds nothing deployed: as before
+  const empty = await runCli(['status', '--workspace', dir]);
+  assert.equal(empty.code, 1, empty.stderr);
+  assert.match(empty.stderr, /^error: nothing deployed from .* yet/);
+});
