@@ -132,7 +132,7 @@ program
   .option('--account-concurrency <n>', "the account's concurrent executions limit: at least 100 (Lambda keeps 100 unreserved), at most 1000000", '1000')
   .option('--quiet', 'foreground: no request log')
   .option('--log-requests', 'start: log every request to <state dir>/emulator.log (default: failed ones only)')
-  .option('--json', 'start: print the endpoint, port, pid and state dir as JSON (for scripts)')
+  .option('--json', 'start: print {endpoint, port, pid, reused, stateDir, log} as JSON (for scripts)')
   .action(async (action: string | undefined, opts: Record<string, unknown>, cmd: Command) => {
     const { emulatorCommand } = await import('./commands/emulator.js');
     // a default is nobody's choice (readFlags applies the same): --speed's (1) gives way to the

@@ -33,7 +33,7 @@ interface EmulatorFlags {
   logRequests: boolean;
   /** how the command named the state dir, for printed commands: --workspace W or --state-dir D */
   where: string[];
-  /** start: the endpoint, port, pid and state dir as one JSON object on stdout, for scripts */
+  /** start: the endpoint, port, pid, reused, state dir and log as one JSON object on stdout, for scripts */
   json: boolean;
 }
 

@@ -47,6 +47,8 @@ test('each command\'s --help says what README.md says of it: list\'s four states
   };
   assert.match(await flat('list'), /done, assisted, started or pending; a workspace that is not there exits 1/);
   assert.match(await flat('reset'), /with no terminal, --yes is required/);
+  // emulator start --json's keys, as README's emulator row gives them (the help left out reused and log)
+  assert.match(await flat('emulator'), /--json start: print \{endpoint, port, pid, reused, stateDir, log\} as JSON/);
 });
 
 test('a flag that takes no value given one (--ci=yes) is said as such, exit 2, for every command\'s flags; an unknown flag still as commander says it', async () => {
