@@ -6,7 +6,7 @@ import { relative, isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CheckView, Figure, FooterView } from './host.js';
 import type { Paint } from './terminal.js';
-import wrapAnsi from 'wrap-ansi';
+import { wrapAnsi } from './word-wrap.js';
 import { commandLayout, MIN_WRAP, packed } from './command-lines.js';
 
 export { commandArgs } from './command-lines.js';

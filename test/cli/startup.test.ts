@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { MAIN_SCRIPT } from '../../src/emulator/config.js';
+import { requiresEsmQuietly } from '../../src/io/word-wrap.js';
 import { removeWorkspace } from '../helpers/cli.js';
 import { builtLines } from '../helpers/built.js';
 
@@ -49,6 +50,27 @@ for (const args of [['--help'], ['--version'], ['loadtest', '--help']]) {
     assert.ok(loaded.some((u) => u.includes('commander')), 'the tracer saw the modules that were loaded');
   });
 }
+
+// piped, the plain face never wraps (an infinite width): wrap-ansi and its width tables (some 50 ms
+// of a command's CPU) are loaded at the first wrap at a finite width (io/word-wrap.ts), not with
+// the faces; on a Node that cannot require an ES module quietly they still load with them
+test('piped, status, emulator status, list and a refused emulator start load no wrap-ansi', { skip: !requiresEsmQuietly() && 'this Node loads wrap-ansi with the faces' }, async () => {
+  const ws = mkdtempSync(join(tmpdir(), 'sol-startup-plain-'));
+  try {
+    for (const [args, code] of [
+      [['status', '--workspace', ws], 1],
+      [['emulator', 'status', '--workspace', ws], 1],
+      [['list', '--workspace', ws], 0],
+      [['emulator', 'start', '--workspace', ws, '--speed', 'fast'], 2],
+    ] as const) {
+      const { loaded } = await loadsOf([...args], code);
+      assert.ok(loaded.some((u) => u.endsWith('/dist/src/io/format.js')), `${args.join(' ')}: the tracer saw the faces' renderers`);
+      assert.deepEqual(loaded.filter((u) => /\/(wrap-ansi|string-width|get-east-asian-width)\//.test(u)), [], args.join(' '));
+    }
+  } finally {
+    rmSync(ws, { recursive: true, force: true });
+  }
+});
 
 test('--version prints the package version', async () => {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };

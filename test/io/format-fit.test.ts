@@ -7,6 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { commandLines, fitted, wrap } from '../../src/io/format.js';
+import { requiresEsmQuietly, wrapAnsi } from '../../src/io/word-wrap.js';
+import wrapAnsiItself from 'wrap-ansi';
 import { formatStatus } from '../../src/commands/status-format.js';
 import { startedLines } from '../../src/commands/emulator.js';
 import type { WorkspaceStatus } from '../../src/targets/status.js';
@@ -121,4 +123,14 @@ test("a backup's path wider than a line is cut after a '/' where prose wraps, as
   // a URL wider than the line is left whole, to be clicked
   const url = `https://docs.aws.amazon.com/codedeploy/latest/userguide/${'x'.repeat(40)}.html`;
   assert.deepEqual(wrap(`see ${url}`, 60), ['see', url]);
+});
+
+test('wrap-ansi is required at the first wrap only where Node requires an ES module without a warning; it wraps as wrap-ansi itself', () => {
+  // on by default from 20.19, 22.12 and 23.0; 22.12 and 23.0-23.4 print an ExperimentalWarning
+  for (const [version, quiet] of [['20.12.0', false], ['20.18.3', false], ['20.19.0', true], ['20.20.2', true], ['22.11.0', false], ['22.12.0', false], ['22.13.0', true], ['23.4.0', false], ['23.5.0', true], ['24.0.0', true], ['26.1.0', true]] as const) {
+    assert.equal(requiresEsmQuietly(version, true), quiet, version);
+  }
+  assert.equal(requiresEsmQuietly('24.0.0', false), false, '--no-experimental-require-module');
+  const text = 'the \u001B[1mlocal cloud\u001B[22m of /tmp/ws stopped unexpectedly (pid 42): killed, crashed, or the machine restarted';
+  for (const cols of [20, 37, 80]) assert.equal(wrapAnsi(text, cols, { hard: false, trim: true }), wrapAnsiItself(text, cols, { hard: false, trim: true }), `${cols} columns`);
 });
