@@ -221,8 +221,9 @@ describe('deploy and status load only what they use', () => {
 // the cloud itself (the background entry deploy spawns): the yaml package reads a CodeDeploy AppSpec
 // only, so it is required when one is first read, not at every cloud's start (0.08 s of its 0.5 s
 // of CPU), and cbor2 is loaded at the first RPC v2 CBOR call (0.07 s); test/emulator/codedeploy
-// reads AppSpecs, YAML and JSON, and test/emulator/cloudwatch/protocols calls in CBOR
-test('the cloud starts without the yaml and cbor2 packages: each is loaded when first needed', async () => {
+// reads AppSpecs, YAML and JSON, and test/emulator/cloudwatch/protocols calls in CBOR; fflate unpacks
+// a function's zip when its code arrives (CreateFunction, UpdateFunctionCode: test/emulator/lambda)
+test('the cloud starts without the yaml, cbor2 and fflate packages: each is loaded when first needed', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sol-startup-cloud-'));
   const file = join(dir, 'loads.txt');
   try {
@@ -246,7 +247,9 @@ test('the cloud starts without the yaml and cbor2 packages: each is loaded when 
     const loaded = readFileSync(file, 'utf8').split('\n').filter(Boolean);
     assert.ok(loaded.some((u) => u.endsWith('/dist/src/emulator/services/codedeploy/appspec.js')), 'the tracer saw the AppSpec module');
     assert.ok(loaded.some((u) => u.endsWith('/dist/src/emulator/protocols/rpcv2-cbor.js')), 'the tracer saw the CBOR codec');
-    assert.deepEqual(loaded.filter((u) => /node_modules\/(yaml|cbor2)\//.test(u)), []);
+    // nor fflate: a function's zip is unpacked when its code arrives, never at a start (16 ms of its CPU)
+    assert.ok(loaded.some((u) => u.endsWith('/dist/src/emulator/services/lambda/code.js')), 'the tracer saw the code packages');
+    assert.deepEqual(loaded.filter((u) => /node_modules\/(yaml|cbor2|fflate)\//.test(u)), []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

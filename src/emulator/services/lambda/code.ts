@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { unzipSync } from 'fflate';
 import type { StateStore } from '../../core/store.js';
 import { makeDirs } from '../../../files.js';
 import { invalidParameter } from './errors.js';
@@ -90,6 +90,18 @@ export class CodePackages {
       if (!keep.has(hex)) rmSync(join(root, entry), { recursive: true, force: true, maxRetries: 0 });
     }
   }
+}
+
+/**
+ * fflate's unzip, required when a function's first zip arrives (CreateFunction, UpdateFunctionCode),
+ * not when the cloud starts: a cloud that serves code already stored never unzips, and the import
+ * was part of every cloud's start (its CommonJS build: the ES one needs an import, not a require)
+ */
+const requireHere = createRequire(import.meta.url);
+let fflate: typeof import('fflate') | undefined;
+function unzipSync(zip: Uint8Array): Record<string, Uint8Array> {
+  fflate ??= requireHere('fflate') as typeof import('fflate');
+  return fflate.unzipSync(zip);
 }
 
 /** entries of a zip, refusing anything that would leave the package folder (`../`, absolute paths) */
