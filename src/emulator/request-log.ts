@@ -5,7 +5,7 @@
  *   front-door POST /execute-api/abc/Prod/getinfo 500 InternalServerErrorException 0.9 ms (Lambda throttled the invocation: ReservedFunctionConcurrentInvocationLimitExceeded)
  * Only called when someone reads the log: `emulator --quiet` builds no entry at all.
  */
-import { paint as paintWith } from '../io/terminal.js';
+import { paint as paintWith, type Paint } from '../io/terminal.js';
 import type { RequestLogEntry } from './server.js';
 
 export interface LogStyle {
@@ -16,7 +16,7 @@ export interface LogStyle {
 }
 
 export function formatRequest(e: RequestLogEntry, style: LogStyle = {}): string {
-  const paint = style.colour ? ON : OFF;
+  const paint = style.colour ? (colours ??= paintWith(true)) : paintWith(false);
   const status = String(e.status);
   const coloured = e.status >= 500 ? paint.red(status) : e.status >= 400 ? paint.yellow(status) : paint.green(status);
   const what =
@@ -67,8 +67,8 @@ function clock(): string {
 
 const two = (n: number) => String(n).padStart(2, '0');
 
-const ON = paintWith(true);
-const OFF = paintWith(false);
+/** the foreground log's colours, made at its first coloured line (a background log has none) */
+let colours: Paint | undefined;
 
 /**
  * The members that name what a call is about, across the services, in the order to try; the

@@ -8,22 +8,11 @@
  * with this module, as every command did before.
  */
 import { createRequire } from 'node:module';
+import { requiresEsmQuietly } from './require-esm.js';
+
+export { requiresEsmQuietly };
 
 type WrapAnsi = typeof import('wrap-ansi').default;
-
-/**
- * Whether `require()` of an ES module works here without a word on stderr: on by default from
- * 20.19, 22.12 and 23.0, silent from 20.19, 22.13 and 23.5 (22.12 and 23.0–23.4 print an
- * ExperimentalWarning), and off with --no-experimental-require-module (features.require_module).
- */
-export function requiresEsmQuietly(version: string = process.versions.node, enabled: boolean = process.features.require_module === true): boolean {
-  if (!enabled) return false;
-  const [major = 0, minor = 0] = version.split('.').map(Number);
-  if (major === 20) return minor >= 19;
-  if (major === 22) return minor >= 13;
-  if (major === 23) return minor >= 5;
-  return major > 23;
-}
 
 const requireHere = createRequire(import.meta.url);
 let loaded: WrapAnsi | undefined = requiresEsmQuietly() ? undefined : (await import('wrap-ansi')).default;

@@ -51,10 +51,11 @@ for (const args of [['--help'], ['--version'], ['loadtest', '--help']]) {
   });
 }
 
-// piped, the plain face never wraps (an infinite width): wrap-ansi and its width tables (some 50 ms
-// of a command's CPU) are loaded at the first wrap at a finite width (io/word-wrap.ts), not with
-// the faces; on a Node that cannot require an ES module quietly they still load with them
-test('piped, status, emulator status, list and a refused emulator start load no wrap-ansi', { skip: !requiresEsmQuietly() && 'this Node loads wrap-ansi with the faces' }, async () => {
+// piped, the plain face never wraps (an infinite width) nor colours: wrap-ansi and its width tables
+// (some 50 ms of a command's CPU) are loaded at the first wrap at a finite width (io/word-wrap.ts),
+// chalk (some 20 ms) at the first colour (io/terminal.ts), not with the faces; on a Node that cannot
+// require an ES module quietly they still load with them
+test('piped, status, emulator status, list and a refused emulator start load no wrap-ansi and no chalk', { skip: !requiresEsmQuietly() && 'this Node loads wrap-ansi with the faces' }, async () => {
   const ws = mkdtempSync(join(tmpdir(), 'sol-startup-plain-'));
   try {
     for (const [args, code] of [
@@ -65,7 +66,7 @@ test('piped, status, emulator status, list and a refused emulator start load no 
     ] as const) {
       const { loaded } = await loadsOf([...args], code);
       assert.ok(loaded.some((u) => u.endsWith('/dist/src/io/format.js')), `${args.join(' ')}: the tracer saw the faces' renderers`);
-      assert.deepEqual(loaded.filter((u) => /\/(wrap-ansi|string-width|get-east-asian-width)\//.test(u)), [], args.join(' '));
+      assert.deepEqual(loaded.filter((u) => /\/(wrap-ansi|string-width|get-east-asian-width|chalk)\//.test(u)), [], args.join(' '));
     }
   } finally {
     rmSync(ws, { recursive: true, force: true });
@@ -250,6 +251,8 @@ test('the cloud starts without the yaml, cbor2 and fflate packages: each is load
     // nor fflate: a function's zip is unpacked when its code arrives, never at a start (16 ms of its CPU)
     assert.ok(loaded.some((u) => u.endsWith('/dist/src/emulator/services/lambda/code.js')), 'the tracer saw the code packages');
     assert.deepEqual(loaded.filter((u) => /node_modules\/(yaml|cbor2|fflate)\//.test(u)), []);
+    // a background cloud's log has no colour: no chalk (io/terminal.ts requires it at the first colour)
+    if (requiresEsmQuietly()) assert.deepEqual(loaded.filter((u) => /node_modules\/chalk\//.test(u)), []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
