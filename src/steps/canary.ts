@@ -15,7 +15,7 @@
 import { couldNotCheck, hintCommand, notYet, passed, runLiveChecks, type CheckOutcome, type LiveCheck } from '../lab/check.js';
 import type { FigureValue, LabContext } from '../lab/context.js';
 import type { Hint, Step } from '../lab/step.js';
-import { CHAPTER, clientsOf, codeDir, deployedTo, deployedVersion, DOCS, figureOf, liveAlias, liveVersion, measureLive, target, templateDiff, whenDeployed } from './canary/context.js';
+import { CHAPTER, clientsOf, codeDir, deployedTo, deployedVersion, DOCS, figureOf, liveAlias, liveVersion, measureLive, target, targetIfAny, templateDiff, whenDeployed } from './canary/context.js';
 import {
   CANARY_APP_VERSION,
   CANARY_PERCENT,
@@ -255,13 +255,8 @@ const measurementHint = (stepId: string, what: string, servedByVariable = false)
  * Measuring again finds the same.
  */
 async function integrationNotThroughVariable(ctx: LabContext, signal: AbortSignal): Promise<string | undefined> {
-  let t: CanaryTarget;
-  try {
-    t = await target(ctx, signal);
-  } catch (err) {
-    if (err instanceof LabError) return undefined;
-    throw err;
-  }
+  const t = await targetIfAny(ctx, signal);
+  if (!t) return undefined;
   const [uri, s] = await Promise.all([deployedIntegrationUri(ctx.clients.apiGateway, t.route, signal), stage(clientsOf(ctx), t, signal)]);
   if (uri === undefined || uriStageVariables(uri).includes(STAGE_VARIABLE)) return undefined;
   const calls = uri.match(/function:([^/]+)\/invocations$/)?.[1] ?? uri;
@@ -435,13 +430,8 @@ const variableStep: Step = {
  * checks then say what is left) or when there is no API to read.
  */
 async function nextVariableCommand(ctx: LabContext, signal: AbortSignal): Promise<string | undefined> {
-  let t: CanaryTarget;
-  try {
-    t = await target(ctx, signal);
-  } catch (err) {
-    if (err instanceof LabError) return undefined;
-    throw err;
-  }
+  const t = await targetIfAny(ctx, signal);
+  if (!t) return undefined;
   const s = await stage(clientsOf(ctx), t, signal);
   if (s.variables[STAGE_VARIABLE] !== 'live') {
     const typo = misspeltVariableHint(ctx, t.route, s.variables);

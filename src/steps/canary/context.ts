@@ -33,6 +33,16 @@ export function target(ctx: LabContext, signal: AbortSignal = ctx.signal): Promi
   return findTarget(ctx.clients.apiGateway, ctx.deployment(), signal, ctx.ws.root, !ctx.ci);
 }
 
+/** The target for a hint, or undefined without one (nothing deployed, no API): the hint then says nothing. */
+export async function targetIfAny(ctx: LabContext, signal: AbortSignal = ctx.signal): Promise<CanaryTarget | undefined> {
+  try {
+    return await target(ctx, signal);
+  } catch (err) {
+    if (err instanceof LabError) return undefined;
+    throw err;
+  }
+}
+
 /** A check that needs the deployed app says "not yet" without it, rather than "could not check". */
 export async function whenDeployed(run: () => Promise<CheckOutcome>): Promise<CheckOutcome> {
   try {
