@@ -12,6 +12,7 @@ import type { FigureValue, LabContext, RunnerContext } from '../../src/lab/conte
 import { RecordingIoHost, type Answer } from '../../src/io/recording.js';
 import type { CheckView } from '../../src/io/host.js';
 import type { ProgressStore } from '../../src/lab/progress.js';
+import { solveStep } from '../../src/lab/solver.js';
 import { teachStep } from '../../src/lab/teach.js';
 import { canarySteps } from '../../src/steps/canary.js';
 import { TargetClients } from '../../src/targets/clients.js';
@@ -221,3 +222,15 @@ export async function workspaceCanaryCloud(dir: string, shape: CanaryCloudShape 
   }
 }
 
+
+/** The canary steps `ids` solved in order by the lab's own change (each must pass), and recorded done in `progress`. */
+export async function solveCanarySteps(ids: readonly string[], contextFor: (id: string) => LabContext, progress: ProgressStore): Promise<void> {
+  for (const id of ids) {
+    const r = await solveStep(canarySteps.find((s) => s.id === id)!, contextFor(id), { pollMs: 50 });
+    if (r.outcome !== 'passed') throw new Error(`${id} did not pass: ${r.instructorMessage ?? r.learnerMessage}`);
+    progress.update(id, (s) => {
+      s.status = 'done';
+      s.doneAt = new Date().toISOString();
+    });
+  }
+}

@@ -13,13 +13,12 @@ import { UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { runLiveChecks } from '../../src/lab/check.js';
 import type { LabContext } from '../../src/lab/context.js';
 import { ProgressStore } from '../../src/lab/progress.js';
-import { solveStep } from '../../src/lab/solver.js';
 import { workspacePaths } from '../../src/lab/workspace.js';
 import { canarySteps } from '../../src/steps/canary.js';
 import { PROMOTE_OPERATIONS } from '../../src/steps/canary/release.js';
 import { rollBack, stage, type CanaryTarget } from '../../src/steps/canary/lesson.js';
 import { target } from '../../src/steps/canary/context.js';
-import { startCanaryCloud, teachCanaryStep, type CanaryCloud } from './canary-fixture.js';
+import { solveCanarySteps, startCanaryCloud, teachCanaryStep, type CanaryCloud } from './canary-fixture.js';
 
 const step = (id: string) => canarySteps.find((s) => s.id === id)!;
 
@@ -34,14 +33,7 @@ describe('canary-promote: the removal run before the promotion', () => {
     cloud = await startCanaryCloud();
     root = mkdtempSync(join(tmpdir(), 'sol-canary-dead-end-'));
     progress = ProgressStore.load(workspacePaths(root), 'local');
-    for (const id of ['canary-stage-variable', 'canary-create', 'canary-rollback']) {
-      const r = await solveStep(step(id), contextFor(id), { pollMs: 50 });
-      assert.equal(r.outcome, 'passed', r.instructorMessage);
-      progress.update(id, (s) => {
-        s.status = 'done';
-        s.doneAt = new Date().toISOString();
-      });
-    }
+    await solveCanarySteps(['canary-stage-variable', 'canary-create', 'canary-rollback'], contextFor, progress);
     t = await target(contextFor('canary-create'));
   });
   after(async () => {

@@ -19,7 +19,7 @@ import { workspacePaths } from '../../src/lab/workspace.js';
 import { canarySteps } from '../../src/steps/canary.js';
 import { target } from '../../src/steps/canary/context.js';
 import { functionUri } from '../../src/steps/canary/stage-variable.js';
-import { startCanaryCloud, type CanaryCloud } from './canary-fixture.js';
+import { solveCanarySteps, startCanaryCloud, type CanaryCloud } from './canary-fixture.js';
 
 const step = (id: string) => canarySteps.find((s) => s.id === id)!;
 
@@ -33,14 +33,7 @@ describe('canary-promote on an integration a deploy put back', () => {
     cloud = await startCanaryCloud();
     root = mkdtempSync(join(tmpdir(), 'sol-canary-integration-reset-'));
     progress = ProgressStore.load(workspacePaths(root), 'local');
-    for (const id of ['canary-stage-variable', 'canary-create', 'canary-rollback']) {
-      const r = await solveStep(step(id), contextFor(id), { pollMs: 50 });
-      assert.equal(r.outcome, 'passed', r.instructorMessage);
-      progress.update(id, (s) => {
-        s.status = 'done';
-        s.doneAt = new Date().toISOString();
-      });
-    }
+    await solveCanarySteps(['canary-stage-variable', 'canary-create', 'canary-rollback'], contextFor, progress);
     // what the local deployer does with a changed API: the template's integration, a deployment, the stage moved onto it
     const t = await target(contextFor('canary-promote'));
     const apigw = cloud.clients.apiGateway;
