@@ -68,7 +68,7 @@ test('status: a workspace that is not there is said as list says it (no workspac
     }
   }
   const typo = await runCli(['status', '--workspace', join(dir, 'typo')]);
-  assert.match(typo.stderr, /this makes one and begins:\n\s+\$ .*start --workspace /);
+  assert.match(typo.stderr, /this makes one and begins:\n\s+\$ .*start (-- )?--workspace /); // `npm start -- …` under npm test
   // a folder that is there and holds nothing deployed: as before
   const empty = await runCli(['status', '--workspace', dir]);
   assert.equal(empty.code, 1, empty.stderr);
