@@ -231,6 +231,7 @@ async function teachStepUntilQuit(step: Step, o: TeachOptions): Promise<StepRepo
   }
 
   // the first choice: who makes the change (a 'run' step is the lab's own action: x runs it)
+  let applied = false;
   if (step.action.kind !== 'run') {
     const how = await io.choose<How>(
       'How do you want to make this change?',
@@ -245,6 +246,7 @@ async function teachStepUntilQuit(step: Step, o: TeachOptions): Promise<StepRepo
     if (how === 'quit') return { ...base(step, progress, started), outcome: 'interrupted', after: last, learnerMessage: 'stopped by the learner', quit: true };
     if (how === 'show') await showChange(step, o);
     if (how === 'apply') {
+      applied = true;
       await applyForLearner();
       passed = await verify();
       if (passed) return done(true);
@@ -263,6 +265,11 @@ async function teachStepUntilQuit(step: Step, o: TeachOptions): Promise<StepRepo
     }
   }
 
+  // a change already in the files when the watch starts (made before the lab stopped: Ctrl-C in
+  // "do it for me"'s deploy, or saved while it was not running) is found now, not at the next save
+  let ready = !applied && (await changeAlreadyInFiles(step, o));
+  if (ready) io.say('your files already hold this change (the checks above pass): d deploys it');
+
   const keys = keysFor(step);
   for (;;) {
     io.footer({ step: o.index + 1, of: o.total, title: `${step.chapter.id}: ${step.title}`, file: step.action.kind === 'edit' ? join(ctx.ws.samApp, step.action.file) : undefined, keys });
@@ -280,7 +287,7 @@ async function teachStepUntilQuit(step: Step, o: TeachOptions): Promise<StepRepo
         : undefined;
     let key: string | undefined;
     try {
-      key = await io.key(promptFor(step), keys, defaultKey(step), AbortSignal.any([changed.signal, ctx.signal]));
+      key = await io.key(promptFor(step, ready), keys, defaultKey(step), AbortSignal.any([changed.signal, ctx.signal]));
     } finally {
       watcher?.close();
     }
@@ -288,7 +295,8 @@ async function teachStepUntilQuit(step: Step, o: TeachOptions): Promise<StepRepo
     try {
       if (key === undefined) {
         // a save: the static checks at once, then the few reads of the cloud a deploy needs
-        if ((await staticPass(step, o)) && (await readyToDeploy(step, o))) io.say('the files look right: d deploys them');
+        ready = (await staticPass(step, o)) && (await readyToDeploy(step, o));
+        if (ready) io.say('the files look right: d deploys them');
         continue;
       }
       switch (key) {
@@ -367,7 +375,9 @@ function defaultKey(step: Step): string {
   return step.action.kind === 'edit' ? 'd' : step.action.kind === 'run' ? 'x' : 'r';
 }
 
-function promptFor(step: Step): string {
+/** ready: the files pass the step's static checks (a save, or a change found at the start) */
+function promptFor(step: Step, ready = false): string {
+  if (step.action.kind === 'edit' && ready) return `d deploys your change to sam-app/${step.action.file} (saves are checked at once)`;
   if (step.action.kind === 'edit') return `waiting for your change to sam-app/${step.action.file} (saves are checked at once)`;
   if (step.action.kind === 'command') return 'run the command, then press r';
   // the key prompt adds what Enter does, which for a 'run' step is the same action: said once
@@ -379,6 +389,20 @@ async function staticPass(step: Step, o: TeachOptions): Promise<boolean> {
   const results = await runStaticChecks(step.staticChecks, workspaceFiles(o.ctx.ws.samApp), o.ctx);
   for (const r of results) o.ctx.io.check(r);
   return results.every((r) => r.status === 'passed');
+}
+
+/**
+ * An edit step's change already in sam-app/ (no file of the step at its start, every static check
+ * passing: each step's checks fail on its start): its checks are shown, once. Quiet otherwise, as
+ * the learner has not begun.
+ */
+async function changeAlreadyInFiles(step: Step, o: TeachOptions): Promise<boolean> {
+  if (step.action.kind !== 'edit' || !step.staticChecks.length) return false;
+  if (o.ctx.reference.atStart(step.id, o.ctx.ws).length) return false;
+  const results = await runStaticChecks(step.staticChecks, workspaceFiles(o.ctx.ws.samApp), o.ctx);
+  if (!results.every((r) => r.status === 'passed')) return false;
+  for (const r of results) o.ctx.io.check(r);
+  return true;
 }
 
 /**

@@ -171,6 +171,35 @@ test('a step begun before the lab stopped whose checks do not pass yet is taught
   assert.equal(s.ctx.deploys, 1);
 });
 
+test('a change already in the files when the watch starts (Ctrl-C in "do it for me"\'s deploy, then start again): the static checks run once at once, and the lab says d deploys it', async (t) => {
+  const s = setup(['self', 'd', 'n']);
+  t.after(s.cleanup);
+  // "do it for me" wrote the files, then Ctrl-C stopped its deploy: the cloud still runs V1
+  s.progress.update('demo', (p) => {
+    p.status = 'started';
+  });
+  writeFileSync(s.ws.template, V1.replace('Resources: {}', 'Resources: {}\n# DeploymentPreference: Linear10PercentEvery1Minute'));
+  const report = await teachStep(s.step, s.opts);
+  assert.equal(report.outcome, 'passed');
+  const events = s.io.events.map((e) => `${e.kind}: ${e.text}`);
+  const found = events.indexOf('say: your files already hold this change (the checks above pass): d deploys it');
+  const firstKey = events.findIndex((e) => e.startsWith('key: '));
+  assert.ok(found >= 0 && found < firstKey, events.join('\n'));
+  assert.ok(events.slice(0, found).some((e) => e.startsWith('check: ')), 'the checks that pass are shown above it');
+  assert.equal(events[firstKey], 'key: d deploys your change to sam-app/template.yaml (saves are checked at once)');
+  assert.equal(s.ctx.deploys, 1);
+  assert.equal(s.io.unanswered, 0);
+});
+
+test('the watch starting on files at the step\'s start says nothing of a change and shows no checks before the first save', async (t) => {
+  const s = setup(['self', 'q']);
+  t.after(s.cleanup);
+  await teachStep(s.step, s.opts);
+  assert.equal(s.io.checks.length, 0);
+  assert.ok(!s.io.text.includes('already hold'));
+  assert.ok(s.io.of('key').some((k) => k.text.startsWith('waiting for your change to sam-app/template.yaml')));
+});
+
 test('--assisted makes "do it for me" the default choice', async (t) => {
   const s = setup(['apply', 'n']);
   t.after(s.cleanup);
