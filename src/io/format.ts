@@ -366,6 +366,20 @@ export function visibleLength(s: string): number {
   return stripAnsi(s).length;
 }
 
+/**
+ * A line that must stay one row (a turning spinner's text: ora redraws it in place, and a row the
+ * terminal wrapped or cut is left behind or lost): whole when it fits `cols`, else cut at the last
+ * space that keeps half of it, with `…`. The whole text is said elsewhere (the spinner's last line).
+ */
+export function oneLine(text: string, cols: number): string {
+  const plain = stripAnsi(text).replace(/\s*\n\s*/g, ' ');
+  if (!Number.isFinite(cols) || (plain === text && plain.length <= cols)) return text;
+  if (plain.length <= cols) return plain;
+  const room = Math.max(1, cols - 1);
+  const space = plain.lastIndexOf(' ', room);
+  return `${(space > room / 2 ? plain.slice(0, space) : plain.slice(0, room)).trimEnd()}…`;
+}
+
 /** `10:05:59` in local time, for the plain face's lines (toTimeString's format is fixed, not the locale's) */
 export function clockTime(d: Date): string {
   return d.toTimeString().slice(0, 8);

@@ -22,6 +22,7 @@ import {
   type TableFold,
   hang,
   hyperlink,
+  oneLine,
   proseWidth,
   wrap,
 } from './format.js';
@@ -261,14 +262,19 @@ export class InteractiveIoHost implements IoHost {
     // next clear() writes cursor-up forever without yielding, deaf to SIGINT and SIGTERM. There, and
     // after Ctrl-C, a spinner does not turn: it prints its first and its last line only.
     const spinning = (this.#out.columns ?? 80) > 0 && !this.#signal.aborted;
+    // a turning spinner's text is one row ('⠋ ' and a column spare): wider, the terminal wrapped
+    // or cut it (mid-URL: `--endpoint-url http://127.0.0.1:377`); the whole text is kept for the
+    // line that stays, wrapped under its mark
+    let full = text;
+    const row = (t: string) => (spinning ? oneLine(t, Math.min(this.width, this.#out.columns || 80) - 3) : t);
     const cut = () => {
       // Ctrl-C, or the command ended with it turning: its last text stays, marked as cut short, and
       // its timer ends; what the command still says of it (its ✔ / ✖) comes as a plain line
-      if (spinner.isSpinning) spinner.stopAndPersist({ symbol: this.#p.yellow('!') });
-      spinner = stillSpinner(spinner.text, this.#out);
+      if (spinner.isSpinning) spinner.stopAndPersist({ symbol: this.#p.yellow('!'), text: hang(full, this.width - 2, '  ').join('\n') });
+      spinner = stillSpinner(full, this.#out);
       closed();
     };
-    const turning = spinning ? turningSpinner(text, this.#out, cut) : undefined;
+    const turning = spinning ? turningSpinner(row(text), this.#out, cut) : undefined;
     let spinner = turning?.spinner ?? stillSpinner(text, this.#out).start();
     if (spinning) this.#signal.addEventListener('abort', cut, { once: true });
     if (spinning) this.#holdKeys(new AbortController(), false);
@@ -277,15 +283,18 @@ export class InteractiveIoHost implements IoHost {
       turning?.release();
     };
     return {
-      update: (t) => void (spinner.text = t),
+      update: (t) => {
+        full = t;
+        spinner.text = spinner.isSpinning ? row(t) : t;
+      },
       // the line that stays is wrapped under its ✔ / ✖ (the spinner's own text is ora's to fit)
       succeed: (t) => {
         closed();
-        spinner.succeed(hang(t ?? spinner.text, this.width - 2, '  ').join('\n'));
+        spinner.succeed(hang(t ?? full, this.width - 2, '  ').join('\n'));
       },
       fail: (t) => {
         closed();
-        spinner.fail(hang(t ?? spinner.text, this.width - 2, '  ').join('\n'));
+        spinner.fail(hang(t ?? full, this.width - 2, '  ').join('\n'));
       },
       stop: () => {
         closed();

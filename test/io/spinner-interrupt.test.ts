@@ -61,3 +61,49 @@ test("Ctrl-C during status's wait: the spinner's line is cleared before the inte
     waiting.stop();
   }
 });
+
+/** the rows a terminal of `columns` shows for what was written: control codes out, each row's text */
+function rows(raw: string): string[] {
+  // eslint-disable-next-line no-control-regex
+  return raw.replace(/\u001B\[[0-9;]*m/g, '').replace(/\u001B\[[?0-9;]*[A-Za-z]/g, '\n').split(/\r?\n/).filter((r) => r.trim());
+}
+
+const NOTE = '(the embedded cloud is on port 37747, not 4566: use --endpoint-url http://127.0.0.1:37747)';
+
+for (const env of [{ NO_COLOR: '1' }, {} as Record<string, string>]) {
+  test(`a spinner's text wider than the terminal turns on one row of 80 columns (cut at a word, with …); after Ctrl-C its whole text stays, wrapped under the !, the URL whole${env.NO_COLOR ? ' (NO_COLOR)' : ''}`, async () => {
+    const t = terminal(80);
+    const policy = new InterruptPolicy({ write: (s) => void t.stream.write(s), exit: () => undefined });
+    const io = new InteractiveIoHost({ stdin: new PassThrough() as unknown as ReadStream, stdout: t.stream, env, onCtrlC: policy.press, signal: policy.signal });
+    const p = io.progress(NOTE);
+    try {
+      await settle();
+      const drawn = rows(t.raw()).map((r) => r.replace(/\u001B\[[0-9;]*m/g, ''));
+      assert.ok(drawn.length > 0);
+      for (const r of drawn) assert.ok(r.length < 80, `${r.length}: ${r}`);
+      assert.ok(drawn.some((r) => r.endsWith('use --endpoint-url…')), drawn.join('\n'));
+      const before = t.raw().length;
+      policy.press();
+      await settle();
+      const stayed = rows(t.raw().slice(before)).map((r) => r.replace(/\u001B\[[0-9;]*m/g, ''));
+      for (const r of stayed) assert.ok(r.length <= 80, `${r.length}: ${r}`);
+      assert.equal(stayed[0], '! (the embedded cloud is on port 37747, not 4566: use --endpoint-url');
+      assert.equal(stayed[1], '  http://127.0.0.1:37747)');
+    } finally {
+      p.stop();
+    }
+  });
+}
+
+test("a spinner's text updated wider than the terminal: its ✔ line says it whole, wrapped", async () => {
+  const t = terminal(80);
+  const policy = new InterruptPolicy({ write: (s) => void t.stream.write(s), exit: () => undefined });
+  const io = new InteractiveIoHost({ stdin: new PassThrough() as unknown as ReadStream, stdout: t.stream, env: { NO_COLOR: '1' }, onCtrlC: policy.press, signal: policy.signal });
+  const p = io.progress('deploying sam-app/');
+  await settle();
+  p.update(NOTE);
+  const before = t.raw().length;
+  p.succeed();
+  const stayed = rows(t.raw().slice(before));
+  assert.deepEqual(stayed.slice(-2), ['✔ (the embedded cloud is on port 37747, not 4566: use --endpoint-url', '  http://127.0.0.1:37747)']);
+});
