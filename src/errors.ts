@@ -21,6 +21,8 @@ export const ExitCode = {
   interrupted: 130,
   /** SIGTERM (128 + 15, as a shell reports a process the signal ended) */
   terminated: 143,
+  /** SIGHUP, the terminal closed (128 + 1): stopped as SIGTERM stops it */
+  hungUp: 129,
 } as const;
 
 export class LabError extends Error {

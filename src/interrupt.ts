@@ -5,7 +5,9 @@
  * mode sees Ctrl-C as a key, not a signal: the I/O host calls `press()` so both ways agree.
  * SIGTERM (`kill PID`, a closing terminal's manager) is the same stop, ending with 143 instead of
  * 130 (128 + the signal's number, as a shell reports it): the learner reads the same "progress
- * saved / go on with" lines whichever way the lab was stopped.
+ * saved / go on with" lines whichever way the lab was stopped. SIGHUP (the terminal closed) is
+ * that stop too, exit 129: a cloud's shift view or a load test in flight ends as Ctrl-C ends it,
+ * and the writes to the terminal that is gone (EIO, EPIPE) are dropped, not thrown as a stack trace.
  */
 import { ExitCode, InterruptedError } from './errors.js';
 import { endSpinners } from './io/open-views.js';
@@ -58,12 +60,13 @@ export class InterruptPolicy {
     return this.#terminated;
   }
 
-  /** the exit code of this stop: 143 after SIGTERM, else 130 */
+  /** the exit code of this stop: 129 after SIGHUP, 143 after SIGTERM, else 130 */
   get exitCode(): number {
-    return this.#terminated ? ExitCode.terminated : ExitCode.interrupted;
+    return this.#hungUp ? ExitCode.hungUp : this.#terminated ? ExitCode.terminated : ExitCode.interrupted;
   }
 
   #terminated = false;
+  #hungUp = false;
 
   /** Ctrl-C, from SIGINT or from a prompt. */
   readonly press = (): void => {
@@ -100,11 +103,26 @@ export class InterruptPolicy {
     this.press();
   };
 
-  /** listens to SIGINT and SIGTERM until `uninstall()` */
+  /**
+   * SIGHUP: the terminal is gone. Its writes fail from now on (EIO on a closed pty, EPIPE on a
+   * pipe): they are dropped, so what stops the command runs to its end; then it stops as SIGTERM.
+   */
+  #hangUp(proc: NodeJS.Process): void {
+    for (const stream of [proc.stdout, proc.stderr]) stream?.on('error', () => undefined);
+    if (!this.#controller.signal.aborted) this.#hungUp = true;
+    this.terminate();
+  }
+
+  /** listens to SIGINT, SIGTERM and SIGHUP until `uninstall()` */
   install(proc: NodeJS.Process = process): () => void {
+    const hangUp = () => this.#hangUp(proc);
     proc.on('SIGINT', this.press);
     proc.on('SIGTERM', this.terminate);
-    this.#leaveSigterm = () => void proc.off('SIGTERM', this.terminate);
+    proc.on('SIGHUP', hangUp);
+    this.#leaveSigterm = () => {
+      proc.off('SIGTERM', this.terminate);
+      proc.off('SIGHUP', hangUp);
+    };
     return () => {
       proc.off('SIGINT', this.press);
       this.#leaveSigterm();
@@ -113,7 +131,7 @@ export class InterruptPolicy {
 
   #leaveSigterm: () => void = () => undefined;
 
-  /** a command that answers SIGTERM itself (the foreground emulator: a clean stop, exit 0) */
+  /** a command that answers SIGTERM itself (the foreground emulator: a clean stop, exit 0); SIGHUP then ends it as Node does */
   leaveSigterm(): void {
     this.#leaveSigterm();
   }
