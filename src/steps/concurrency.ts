@@ -17,6 +17,7 @@ import { API_INTEGRATION_TIMEOUT_S, chartedLoadTest, heyCommand, LOAD_TEST_TIMEO
 import { answersInWords, refusedOf, unansweredInWords } from './shared/words.js';
 import { commandSolve } from './shared/solve.js';
 import { lambdaCommands } from '../targets/clients.js';
+import { localCloudLog } from '../targets/cloud-log.js';
 
 const { DeleteFunctionConcurrencyCommand, PutFunctionConcurrencyCommand } = lambdaCommands;
 
@@ -154,6 +155,11 @@ const xRunsIt = (ctx: LabContext): string =>
 const stoppedEarlyFound = (ctx: LabContext): string => (ctx.ci ? 'the last one was stopped early' : 'the last one was stopped early: press x to run it again');
 
 /** a run stopped by Ctrl-C proves nothing either way */
+/** the cloud's log, by its path on the local cloud (emulator.log in the workspace's state dir) */
+function cloudLog(ctx: LabContext): string {
+  return ctx.target === 'local' ? `the cloud's log (${localCloudLog(ctx.ws.stateDir)})` : "the cloud's log";
+}
+
 function stoppedEarly(ctx: LabContext, stepId: string): boolean {
   return ctx.allFigures()[stepId]?.stoppedEarly === true;
 }
@@ -168,7 +174,7 @@ function withoutAnswerHint(ctx: LabContext, stepId: string): string {
   const v = ctx.allFigures()[stepId]?.unanswered;
   const by = v && typeof v === 'object' && !Array.isArray(v) ? (v as Counts) : {};
   if (refusedOf(by) > 0) return `the requests without an answer were ${unansweredInWords(by)}: nothing listened at the API's address, so no answer was a throttle or a timeout; ${ctx.environmentFix}, then run the load test again (x).`;
-  return `requests without an answer timed out (${LOAD_TEST_TIMEOUT_S} s, longer than the API's own ${API_INTEGRATION_TIMEOUT_S} s): the API did not answer at all; look at the cloud's log, then run the load test again (x).`;
+  return `requests without an answer timed out (${LOAD_TEST_TIMEOUT_S} s, longer than the API's own ${API_INTEGRATION_TIMEOUT_S} s): the API did not answer at all; look at ${cloudLog(ctx)}, then run the load test again (x).`;
 }
 
 const baselineChecks: LiveCheck[] = [
@@ -186,7 +192,7 @@ const baselineChecks: LiveCheck[] = [
       const lost = all - sum(c, () => true);
       const hint =
         sum(c, (s) => s === 502) > 0
-          ? '502 is a function that failed or timed out, not a throttle: look at the function\'s Timeout, and at the cloud\'s log for the cause; then run the load test again (x).'
+          ? `502 is a function that failed or timed out, not a throttle: look at the function's Timeout, and at ${cloudLog(ctx)} for the cause; then run the load test again (x).`
           : sum(c, (s) => s === 504) > 0
             ? `504 is API Gateway's integration timeout (${API_INTEGRATION_TIMEOUT_S} s), not a throttle: the function did not answer in time, most often the first burst's cold starts${ctx.target === 'local' ? ", which on the local cloud share this machine's cores" : ''}; run the load test again (x), on environments now warm.`
             : lost

@@ -268,3 +268,16 @@ test('a not-yet that asks for a run says x runs the load test shown, and that a 
     }
   }
 });
+
+test("a load test whose requests got no answer (the cloud stopped, kill -STOP) names the cloud's log by its path, as does a 502's hint", async () => {
+  const ctx = fakeContext({ ci: false });
+  const log = `${ctx.ws.stateDir}/emulator.log`;
+  ctx.figuresOf['concurrency-baseline'] = { requests: 1000, concurrency: 50, statusCounts: { '200': 950 }, stoppedEarly: false };
+  const lost = await allOkCheck.run(ctx, new AbortController().signal);
+  assert.equal(lost.status, 'not-yet');
+  assert.equal(lost.status === 'not-yet' ? lost.found : '', '950 answered 200, and 50 without an answer');
+  assert.ok(lost.status === 'not-yet' && lost.hint?.includes(`the API did not answer at all; look at the cloud's log (${log}), then run the load test again (x)`), JSON.stringify(lost));
+  ctx.figuresOf['concurrency-baseline'] = { requests: 1000, concurrency: 50, statusCounts: { '200': 950, '502': 50 }, stoppedEarly: false };
+  const failed = await allOkCheck.run(ctx, new AbortController().signal);
+  assert.ok(failed.status === 'not-yet' && failed.hint?.includes(`at the cloud's log (${log}) for the cause`), JSON.stringify(failed));
+});
