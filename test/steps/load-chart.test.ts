@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CHART_ROWS, SecondRows, chartedLoadTest, executionsLine } from '../../src/steps/shared/load.js';
+import { CHART_ROWS, SILENT_AFTER_MS, SecondRows, SilenceWatch, chartedLoadTest, executionsLine } from '../../src/steps/shared/load.js';
 import { RecordingIoHost } from '../../src/io/recording.js';
 import { fakeContext, plainLoadContext } from '../helpers/lab-context.js';
 import { startCountingServer } from '../loadtest/counting-server.js';
@@ -272,4 +272,16 @@ test("the executions line waits for a count read after the first answers: a coun
   // a count read after them shows, and the last frame gives the run's most at once
   assert.ok(frames.some((lines) => lines.some((l) => /executions at once: +25 now, at most +25 so far \(reserved concurrency: 25\)/.test(l))), frames.map((f) => f.join('\n')).join('\n--\n'));
   assert.equal(frames.at(-1)!.at(-1), 'at most 25 executions at once (reserved concurrency: 25)');
+});
+
+test('a cloud that stops answering mid-run (kill -STOP): once no answer has come for SILENT_AFTER_MS of the run\'s clock, a line under the chart says so with the cloud\'s log; an answer clears it, and the end says nothing', () => {
+  const watch = new SilenceWatch('/ws/.lab/state/emulator.log');
+  const at = (elapsedMs: number, done: number, total: number | null = 1000) => watch.see({ done, total, elapsedMs, byClass: [0, 0, done, 0, 0, 0], errors: 0 });
+  assert.equal(at(3_000, 50), undefined);
+  assert.equal(at(3_000 + SILENT_AFTER_MS - 100, 50), undefined);
+  assert.equal(at(3_000 + SILENT_AFTER_MS + 2_000, 50), 'no answer for 12 s: is the cloud answering? (its log: /ws/.lab/state/emulator.log)');
+  assert.equal(at(25_000, 51), undefined, 'answers again');
+  assert.equal(at(40_000, 1000), undefined, 'done: nothing is out');
+  const onAws = new SilenceWatch();
+  assert.equal(onAws.see({ done: 0, total: null, elapsedMs: 20_000, byClass: [], errors: 0 }), 'no answer for 20 s: is the cloud answering?');
 });

@@ -12,6 +12,7 @@ import { cliCommand, shellLine } from '../../invocation.js';
 import { apiUrl, requestBody } from './app.js';
 import { readLocalConcurrency, type LocalConcurrency } from './concurrency.js';
 import { resetConcurrencyPeaks } from '../../targets/lab-paths.js';
+import { localCloudLog } from '../../targets/cloud-log.js';
 
 export interface LoadSize {
   requests: number;
@@ -162,6 +163,7 @@ export async function chartedLoadTest(ctx: LabContext, functionName: string, siz
   })();
   // the chart and its totals, without the executions line
   let chart: string[] = [];
+  const silence = new SilenceWatch(ctx.target === 'local' ? localCloudLog(ctx.ws.stateDir) : undefined);
   const draw = (p: LoadTestProgress) => {
     rows.add(p);
     if (p.done > 0) answered = true;
@@ -169,7 +171,8 @@ export async function chartedLoadTest(ctx: LabContext, functionName: string, siz
     const fivexx = p.byClass[5] ?? 0;
     // a terminal redraws the chart in place, at a fixed height; a log appends, and keeps every row
     chart = [...(io.face === 'interactive' ? rows.view(CHART_ROWS) : rows.log()), `${p.done - p.errors} of ${p.total ?? '?'} answered: ${ok} 2xx, ${fivexx} 5xx; ${p.errors} without an answer`];
-    live.update([...chart, ...(concurrency ? [executionsLine(concurrency, 'running')] : [])]);
+    const silent = silence.see(p);
+    live.update([...chart, ...(concurrency ? [executionsLine(concurrency, 'running')] : []), ...(silent ? [silent] : [])]);
   };
   let result: LoadTestResult;
   try {
@@ -223,6 +226,31 @@ export function executionsLine(c: LocalConcurrency, phase: 'running' | 'ended'):
           : `${c.limit} unreserved of ${c.accountLimit}`;
   const counts = phase === 'running' ? `executions at once: ${String(c.inFlight).padStart(3)} now, at most ${String(c.peak).padStart(3)} so far` : `at most ${c.peak} executions at once`;
   return limit ? `${counts} (${limit})` : counts;
+}
+
+/** no answer back for this long while requests are still out: the chart says so */
+export const SILENT_AFTER_MS = 10_000;
+
+/**
+ * Whether answers still come back, by the run's own clock (the progress' elapsedMs, so a test
+ * drives it): a cloud that stopped answering (stopped with kill -STOP, or too busy) showed a chart
+ * that kept its `50 now` and no word of it, until every request timed out. Said under the chart
+ * once no answer has come for SILENT_AFTER_MS, with the local cloud's log to look at.
+ */
+export class SilenceWatch {
+  #done = 0;
+  #since = 0;
+  constructor(readonly log?: string) {}
+
+  see(p: LoadTestProgress): string | undefined {
+    if (p.done !== this.#done) {
+      this.#done = p.done;
+      this.#since = p.elapsedMs;
+    }
+    const silent = p.elapsedMs - this.#since;
+    if ((p.total !== null && p.done >= p.total) || silent < SILENT_AFTER_MS) return undefined;
+    return `no answer for ${Math.floor(silent / 1000)} s: is the cloud answering?${this.log ? ` (its log: ${this.log})` : ''}`;
+  }
 }
 
 /** the chart's height on a terminal: with its title, the totals and the executions line, 11 lines */
