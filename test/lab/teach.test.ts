@@ -230,13 +230,7 @@ test('--assisted: a step the lab runs (x) runs at once, without waiting for the 
   const s = setup(['n']);
   t.after(s.cleanup);
   let runs = 0;
-  const run: Step = {
-    ...s.step,
-    action: { kind: 'run', label: 'run the load test' },
-    staticChecks: [],
-    liveChecks: [{ name: 'the load test ran', aws: () => 'serverless-ops-lab loadtest', run: async () => (runs ? passed(`${runs} run`) : notYet('a run', 'none')) }],
-    solve: { show: async () => ({ command: 'loadtest' }), apply: async () => void runs++ },
-  };
+  const run = loadTestStep(s.step, () => runs, { show: async () => ({ command: 'loadtest' }), apply: async () => void runs++ });
   const report = await teachStep(run, { ...s.opts, steps: [run], assisted: true });
   assert.equal(report.outcome, 'passed');
   assert.equal(runs, 1);
@@ -367,6 +361,17 @@ test('a step\'s afterPass runs once it has passed, after the comparison with the
  * once it has run; `words`: its verb, the verb's past (the check's name and finding) and what the
  * check expects, e.g. ['measure', 'measured', 'a measurement']
  */
+/** a step the lab runs (x): a load test whose one check passes once `runs()` is above 0 */
+function loadTestStep(base: Step, runs: () => number, solve: Step['solve']): Step {
+  return {
+    ...base,
+    action: { kind: 'run', label: 'run the load test' },
+    staticChecks: [],
+    liveChecks: [{ name: 'the load test ran', aws: () => 'serverless-ops-lab loadtest', run: async () => (runs() ? passed(`${runs()} run`) : notYet('a run', 'none')) }],
+    solve,
+  };
+}
+
 function runOnceStep(base: Step, ran: string[], id: string, onRun: () => void, [verb, done, expected]: [string, string, string]): Step {
   return {
     ...base,
@@ -446,14 +451,12 @@ test('do it for me (a) in a step the lab runs: the command it runs is shown once
   const s = setup(['a', 'n']);
   t.after(s.cleanup);
   let runs = 0;
-  const run: Step = {
-    ...s.step,
-    action: { kind: 'run', label: 'run the load test' },
-    staticChecks: [],
-    liveChecks: [{ name: 'the load test ran', aws: () => 'serverless-ops-lab loadtest', run: async () => (runs ? passed(`${runs} run`) : notYet('a run', 'none')) }],
-    // as loadAndKeep: the chart prints the load test it runs
-    solve: { show: async () => ({ command: 'serverless-ops-lab loadtest -n 1000 -c 50' }), apply: async (ctx) => void (runs++, ctx.io.command('serverless-ops-lab loadtest -n 1000 -c 50')), showsCommand: true },
-  };
+  // as loadAndKeep: the chart prints the load test it runs
+  const run = loadTestStep(s.step, () => runs, {
+    show: async () => ({ command: 'serverless-ops-lab loadtest -n 1000 -c 50' }),
+    apply: async (ctx) => void (runs++, ctx.io.command('serverless-ops-lab loadtest -n 1000 -c 50')),
+    showsCommand: true,
+  });
   const report = await teachStep(run, { ...s.opts, steps: [run] });
   assert.equal(report.outcome, 'passed');
   assert.equal(runs, 1);
