@@ -40,7 +40,7 @@ import { cliCommand } from '../invocation.js';
 import { afterQuitting, labCommand } from '../lab/outside.js';
 import { LabError } from '../errors.js';
 import { whyTheApiFailed } from './shared/function-failure.js';
-import { answersInWords, refusedOf, unansweredInWords } from './shared/words.js';
+import { answersInWords, countsOf, refusedOf, unansweredInWords } from './shared/words.js';
 import { commands as wiring, deployedIntegrationUri, integrationUri, missingQualifier, sourceArn, STAGE_VARIABLE, unsetStageVariable, uriStageVariables } from './canary/stage-variable.js';
 import { apiGatewayCommands, lambdaCommands } from '../targets/clients.js';
 import { nearest } from '../nearest.js';
@@ -211,8 +211,7 @@ const sampled = (stepId: string, name: string, want: number): LiveCheck => ({
 function tooManyUnnamed(ctx: LabContext, stepId: string): CheckOutcome | undefined {
   const requests = Number(figureOf(ctx, stepId, 'requests') ?? 0);
   const unnamed = Number(figureOf(ctx, stepId, 'noVersionNamed') ?? 0);
-  const by = figureOf(ctx, stepId, 'unanswered');
-  const lostBy = by && typeof by === 'object' && !Array.isArray(by) ? (by as Record<string, number>) : {};
+  const lostBy = countsOf(figureOf(ctx, stepId, 'unanswered'));
   const lost = Object.values(lostBy).reduce((a, n) => a + n, 0);
   if (requests === 0 || unnamed + lost <= requests * (1 - MIN_NAMED)) return undefined;
   if (lost >= unnamed) {

@@ -14,7 +14,7 @@ import { appFunction, functionName, NotDeployed, whenDeployed } from './shared/a
 import { cloudNow } from './shared/cloud-time.js';
 import { cloudWatchPeak, cloudWatchPeakCommand, cloudWatchThrottles, cloudWatchThrottlesCommand, planReservation, reservedConcurrency, WORKSHOP_RESERVATION } from './shared/concurrency.js';
 import { API_INTEGRATION_TIMEOUT_S, chartedLoadTest, heyCommand, LOAD_TEST_TIMEOUT_S, loadSize, type LoadSize } from './shared/load.js';
-import { answersInWords, refusedOf, unansweredInWords } from './shared/words.js';
+import { answersInWords, countsOf, refusedOf, unansweredInWords } from './shared/words.js';
 import { commandSolve } from './shared/solve.js';
 import { lambdaCommands } from '../targets/clients.js';
 import { localCloudLog } from '../targets/cloud-log.js';
@@ -154,12 +154,12 @@ const xRunsIt = (ctx: LabContext): string =>
 /** a run stopped by Ctrl-C, found: run it again (x on a terminal; --ci's next run does) */
 const stoppedEarlyFound = (ctx: LabContext): string => (ctx.ci ? 'the last one was stopped early' : 'the last one was stopped early: press x to run it again');
 
-/** a run stopped by Ctrl-C proves nothing either way */
 /** the cloud's log, by its path on the local cloud (emulator.log in the workspace's state dir) */
 function cloudLog(ctx: LabContext): string {
   return ctx.target === 'local' ? `the cloud's log (${localCloudLog(ctx.ws.stateDir)})` : "the cloud's log";
 }
 
+/** a run stopped by Ctrl-C proves nothing either way */
 function stoppedEarly(ctx: LabContext, stepId: string): boolean {
   return ctx.allFigures()[stepId]?.stoppedEarly === true;
 }
@@ -171,8 +171,7 @@ function stoppedEarly(ctx: LabContext, stepId: string): boolean {
  * It said "timed out (30 s …)" of 1000 requests refused within 0.3 s.
  */
 function withoutAnswerHint(ctx: LabContext, stepId: string): string {
-  const v = ctx.allFigures()[stepId]?.unanswered;
-  const by = v && typeof v === 'object' && !Array.isArray(v) ? (v as Counts) : {};
+  const by = countsOf(ctx.allFigures()[stepId]?.unanswered);
   if (refusedOf(by) > 0) return `the requests without an answer were ${unansweredInWords(by)}: nothing listened at the API's address, so no answer was a throttle or a timeout; ${ctx.environmentFix}, then run the load test again (x).`;
   return `requests without an answer timed out (${LOAD_TEST_TIMEOUT_S} s, longer than the API's own ${API_INTEGRATION_TIMEOUT_S} s): the API did not answer at all; look at ${cloudLog(ctx)}, then run the load test again (x).`;
 }

@@ -12,7 +12,7 @@ import { fitted } from '../io/format.js';
 import { NO_VERSION } from '../targets/version-split.js';
 import { probeNote } from './canary/split.js';
 import { LIVE_AT_START, OWN_THROWS } from './hooks-alarms.js';
-import { unansweredInWords } from './shared/words.js';
+import { isCounts, unansweredInWords } from './shared/words.js';
 
 export const wrapUpChapter = { id: 'wrap-up', title: 'Wrap-up' };
 
@@ -29,7 +29,6 @@ interface Words {
   value?: (v: FigureValue) => string;
 }
 
-const isCounts = (v: FigureValue): v is Readonly<Record<string, number>> => !!v && typeof v === 'object' && !Array.isArray(v);
 const percent = (v: FigureValue) => (typeof v === 'number' ? `${v} %` : show(v));
 const weights = (v: FigureValue) => (Array.isArray(v) ? `${v.join(', ')} %` : show(v));
 const lambdaVersion = (v: FigureValue) => (typeof v === 'string' || typeof v === 'number' ? `Lambda version ${v}` : show(v));

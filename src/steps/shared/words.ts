@@ -1,5 +1,11 @@
 /** Counts said in words in a check's findings, never as their JSON. */
 
+/** a figure kept as counts by key (statusCounts, unanswered) */
+export const isCounts = (v: unknown): v is Readonly<Record<string, number>> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** the counts a figure holds, none when it holds none (not kept yet, or another shape) */
+export const countsOf = (v: unknown): Readonly<Record<string, number>> => (isCounts(v) ? v : {});
+
 /**
  * Answers by status (a load test's, a measured split's), in words, most first: `980 answered 200, 20 answered 504` (the
  * findings said `{"200":980,"504":20}`).
