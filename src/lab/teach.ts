@@ -384,9 +384,12 @@ function promptFor(step: Step, ready = false): string {
   return 'press x';
 }
 
+/** the step's static checks on sam-app/ as it is now */
+const staticResults = (step: Step, o: TeachOptions): Promise<CheckResult[]> => runStaticChecks(step.staticChecks, workspaceFiles(o.ctx.ws.samApp), o.ctx);
+
 async function staticPass(step: Step, o: TeachOptions): Promise<boolean> {
   if (!step.staticChecks.length) return true;
-  const results = await runStaticChecks(step.staticChecks, workspaceFiles(o.ctx.ws.samApp), o.ctx);
+  const results = await staticResults(step, o);
   for (const r of results) o.ctx.io.check(r);
   return results.every((r) => r.status === 'passed');
 }
@@ -399,7 +402,7 @@ async function staticPass(step: Step, o: TeachOptions): Promise<boolean> {
 async function changeAlreadyInFiles(step: Step, o: TeachOptions): Promise<boolean> {
   if (step.action.kind !== 'edit' || !step.staticChecks.length) return false;
   if (o.ctx.reference.atStart(step.id, o.ctx.ws).length) return false;
-  const results = await runStaticChecks(step.staticChecks, workspaceFiles(o.ctx.ws.samApp), o.ctx);
+  const results = await staticResults(step, o);
   if (!results.every((r) => r.status === 'passed')) return false;
   for (const r of results) o.ctx.io.check(r);
   return true;
